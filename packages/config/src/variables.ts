@@ -1,0 +1,86 @@
+/**
+ * Every environment variable the platform reads, in one table.
+ *
+ * The parser (`load-config.ts`), `.env.example` and `docs/configuration.md` are all checked
+ * against this list by tests, so it is the single place to add or document a variable.
+ */
+export type VariableKind = 'string' | 'url' | 'int' | 'bool' | 'enum' | 'duration';
+
+export interface VariableSpec {
+  name: string;
+  kind: VariableKind;
+  group: string;
+  /** Default used when unset ('' = none). Shown in docs. */
+  default?: string;
+  /** Secrets may be given as `<NAME>_FILE` (Docker secrets) and are never logged. */
+  secret?: boolean;
+  /** In production, an unset or placeholder value refuses to start. */
+  requiredInProduction?: boolean;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  /** Value shown in .env.example (defaults to `default`). */
+  example?: string;
+  doc: string;
+}
+
+export const VARIABLES: readonly VariableSpec[] = [
+  // Runtime
+  { name: 'NODE_ENV', kind: 'enum', group: 'Runtime', values: ['development', 'test', 'staging', 'production'], default: 'development', example: 'production', doc: 'Runtime environment. `production` enforces real secrets and Secure cookies.' },
+  { name: 'LOG_LEVEL', kind: 'enum', group: 'Runtime', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info', doc: 'Minimum level of the JSON log lines written to stdout.' },
+  { name: 'LOG_DIR', kind: 'string', group: 'Runtime', default: '', example: 'logs', doc: 'When set, error-level log lines are also appended to `<LOG_DIR>/error.log`.' },
+  { name: 'PORT', kind: 'int', group: 'Runtime', default: '3000', min: 1, max: 65535, doc: 'Port of the API (and, in embedded mode, of the whole platform: API, web app and media).' },
+  { name: 'HOST', kind: 'string', group: 'Runtime', default: '0.0.0.0', doc: 'Address the HTTP server binds to.' },
+  { name: 'WORKER_HEALTH_PORT', kind: 'int', group: 'Runtime', default: '3001', min: 1, max: 65535, doc: 'Port of the worker health and metrics server (`/health`, `/metrics`). Not opened in embedded mode, where the one process serves the same data at `/api/v1/worker/health`.' },
+  { name: 'DATA_DIR', kind: 'string', group: 'Runtime', default: './data', doc: 'Embedded mode data folder: PGlite database, local object storage, generated development secrets, outgoing mail.' },
+  { name: 'PUBLIC_URL', kind: 'url', group: 'Runtime', default: '', example: 'https://yoursite.com', doc: 'Public base URL used in links (mails, signed media URLs). Defaults to `https://<DOMAIN>` when DOMAIN is set, else `http://localhost:<PORT>`.' },
+  { name: 'DOMAIN', kind: 'string', group: 'Runtime', default: '', example: 'yoursite.com', doc: 'Public domain name; used by nginx and to derive PUBLIC_URL.' },
+  { name: 'TRUST_PROXY', kind: 'string', group: 'Runtime', default: 'loopback', example: 'loopback,172.16.0.0/12', doc: 'Proxies whose `X-Forwarded-For` is believed: comma-separated addresses/CIDRs, `loopback`, or `false`. Client IPs from any other peer are taken from the socket.' },
+  { name: 'UPLOAD_MAX_BYTES', kind: 'int', group: 'Runtime', default: '524288000', min: 1, doc: 'Largest accepted upload in bytes (500 MB, as nginx\'s `client_max_body_size`).' },
+  { name: 'SHUTDOWN_TIMEOUT_MS', kind: 'int', group: 'Runtime', default: '30000', min: 0, doc: 'How long SIGTERM waits for in-flight requests and jobs before closing pools anyway.' },
+
+  // Database
+  { name: 'DATABASE_URL', kind: 'url', group: 'Database', default: '', secret: true, example: 'postgresql://postgres:CHANGE_ME@postgres:5432/music', doc: 'PostgreSQL connection URL. Unset: embedded PGlite under `<DATA_DIR>/pglite`.' },
+  { name: 'DATABASE_POOL_MIN', kind: 'int', group: 'Database', default: '5', min: 0, doc: 'Connections the pool keeps open.' },
+  { name: 'DATABASE_POOL_MAX', kind: 'int', group: 'Database', default: '20', min: 1, doc: 'Most connections the pool opens (raise to 30 if "too many connections" is not the problem but pool waits are).' },
+  { name: 'POSTGRES_PASSWORD', kind: 'string', group: 'Database', default: '', secret: true, example: 'CHANGE_ME', doc: 'Password of the compose stack\'s postgres container (used by the container and the backup scripts).' },
+
+  // Redis
+  { name: 'REDIS_URL', kind: 'url', group: 'Redis', default: '', secret: true, example: 'redis://redis:6379', doc: 'Redis URL for BullMQ jobs and shared rate-limit counters. Unset: durable in-process queue kept in the database.' },
+  { name: 'REDIS_KEY_PREFIX', kind: 'string', group: 'Redis', default: 'earshot', doc: 'Prefix of every Redis key (queues, rate limits), so one Redis can serve several installs.' },
+
+  // Object storage
+  { name: 'MINIO_ENDPOINT', kind: 'string', group: 'Object storage', default: '', example: 'minio:9000', doc: 'S3/MinIO endpoint (`host:port` or URL). Unset: local folders under `<DATA_DIR>/storage`.' },
+  { name: 'MINIO_USE_SSL', kind: 'bool', group: 'Object storage', default: 'false', doc: 'Use HTTPS to reach MINIO_ENDPOINT when it has no scheme.' },
+  { name: 'MINIO_REGION', kind: 'string', group: 'Object storage', default: 'us-east-1', doc: 'S3 region name sent in signatures.' },
+  { name: 'MINIO_ROOT_USER', kind: 'string', group: 'Object storage', default: '', example: 'minioadmin', doc: 'MinIO root user; also the S3 access key unless MINIO_ACCESS_KEY is set.' },
+  { name: 'MINIO_ROOT_PASSWORD', kind: 'string', group: 'Object storage', default: '', secret: true, example: 'CHANGE_ME', doc: 'MinIO root password; also the S3 secret key unless MINIO_SECRET_KEY is set.' },
+  { name: 'MINIO_ACCESS_KEY', kind: 'string', group: 'Object storage', default: '', doc: 'S3 access key of a least-privilege user (preferred over the root user).' },
+  { name: 'MINIO_SECRET_KEY', kind: 'string', group: 'Object storage', default: '', secret: true, doc: 'S3 secret key matching MINIO_ACCESS_KEY.' },
+  { name: 'S3_BUCKET_PREFIX', kind: 'string', group: 'Object storage', default: '', doc: 'Optional prefix added to the bucket names `originals`, `transcodes`, `images`, `waveforms`.' },
+
+  // Auth
+  { name: 'JWT_SECRET', kind: 'string', group: 'Auth', default: '', secret: true, requiredInProduction: true, example: 'CHANGE_ME_openssl_rand_hex_32', doc: 'HS256 key of session tokens. Required in production (≥ 32 chars); in development a random one is generated and kept in DATA_DIR.' },
+  { name: 'JWT_EXPIRES_IN', kind: 'duration', group: 'Auth', default: '24h', doc: 'Session lifetime (`90s`, `30m`, `24h`, `7d`).' },
+
+  // Media
+  { name: 'SECURE_LINK_SECRET', kind: 'string', group: 'Media', default: '', secret: true, requiredInProduction: true, example: 'CHANGE_ME_openssl_rand_hex_32', doc: 'Shared secret of signed media URLs (nginx `secure_link` and the API). Required in production.' },
+  { name: 'MEDIA_URL_TTL_SECONDS', kind: 'int', group: 'Media', default: '3600', min: 60, doc: 'Lifetime of signed stream URLs.' },
+
+  // Analytics
+  { name: 'IP_HASH_SALT', kind: 'string', group: 'Analytics', default: '', secret: true, requiredInProduction: true, example: 'CHANGE_ME_openssl_rand_hex_32', doc: 'Salt of the hashed client IPs stored with plays (raw IPs are never stored). Required in production.' },
+
+  // Stripe
+  { name: 'STRIPE_SECRET_KEY', kind: 'string', group: 'Payments', default: '', secret: true, example: 'sk_live_...', doc: 'Stripe secret key. Unset: sales are disabled.' },
+  { name: 'STRIPE_PUBLISHABLE_KEY', kind: 'string', group: 'Payments', default: '', example: 'pk_live_...', doc: 'Stripe publishable key for the web checkout.' },
+  { name: 'STRIPE_WEBHOOK_SECRET', kind: 'string', group: 'Payments', default: '', secret: true, example: 'whsec_...', doc: 'Signing secret of the Stripe webhook endpoint.' },
+
+  // Mail
+  { name: 'SMTP_HOST', kind: 'string', group: 'Mail', default: '', example: 'smtp.example.com', doc: 'SMTP server. Unset: mails are written to the log and to `<DATA_DIR>/mail/`.' },
+  { name: 'SMTP_PORT', kind: 'int', group: 'Mail', default: '587', min: 1, max: 65535, doc: 'SMTP port (465 = implicit TLS, otherwise STARTTLS when offered).' },
+  { name: 'SMTP_USER', kind: 'string', group: 'Mail', default: '', example: 'noreply@yoursite.com', doc: 'SMTP user name.' },
+  { name: 'SMTP_PASS', kind: 'string', group: 'Mail', default: '', secret: true, example: 'password', doc: 'SMTP password.' },
+  { name: 'SMTP_FROM', kind: 'string', group: 'Mail', default: '', example: 'Earshot <noreply@yoursite.com>', doc: 'From address of outgoing mail (defaults to SMTP_USER, else `noreply@<DOMAIN>`).' },
+];
+
+export const SECRET_NAMES = VARIABLES.filter((v) => v.secret).map((v) => v.name);

@@ -1,0 +1,129 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Row types of every table. Ids are bigint in SQL and strings in TypeScript (int8 is parsed as text). */
+type Id = ColumnType<string, string | number | undefined, never>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type Role = 'listener' | 'artist' | 'admin';
+export type Visibility = 'public' | 'unlisted' | 'private';
+export type VersionStatus = 'uploaded' | 'processing' | 'ready' | 'failed';
+export type JobStatus = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  handle: string;
+  display_name: string;
+  bio: Generated<string>;
+  avatar_key: string | null;
+  role: Generated<Role>;
+  password_hash: string;
+  email_verified_at: Date | null;
+  disabled_at: Date | null;
+  /** Bumped on logout-everywhere / password change: tokens carry it and older ones stop working. */
+  token_version: Generated<number>;
+  created_at: Generated<CreatedAt>;
+  updated_at: Generated<UpdatedAt>;
+}
+
+export interface TracksTable {
+  id: Generated<string>;
+  owner_user_id: string;
+  title: string;
+  slug: string;
+  description: Generated<string>;
+  genre: string | null;
+  tags: Generated<string[]>;
+  visibility: Generated<Visibility>;
+  artwork_key: string | null;
+  price_minor: number | null;
+  currency: string | null;
+  min_price_minor: number | null;
+  free_download: Generated<boolean>;
+  current_version_id: string | null;
+  created_at: Generated<CreatedAt>;
+  updated_at: Generated<UpdatedAt>;
+}
+
+export interface StepState {
+  state: 'pending' | 'active' | 'done' | 'failed';
+  progress: number;
+  error?: string;
+}
+
+export interface TrackVersionsTable {
+  id: Generated<string>;
+  track_id: string;
+  status: Generated<VersionStatus>;
+  failure_reason: string | null;
+  original_key: string;
+  original_filename: string;
+  original_size_bytes: ColumnType<string, string | number, string | number>;
+  duration_ms: number | null;
+  sample_rate: number | null;
+  channels: number | null;
+  codec: string | null;
+  bit_depth: number | null;
+  integrated_lufs: number | null;
+  loudness_range: number | null;
+  true_peak_dbtp: number | null;
+  track_gain_db: number | null;
+  hls_key: string | null;
+  waveform_key: string | null;
+  artwork_key: string | null;
+  steps: Generated<Json<Record<string, StepState>>>;
+  processing_started_at: Date | null;
+  ready_at: Date | null;
+  created_at: Generated<CreatedAt>;
+  updated_at: Generated<UpdatedAt>;
+}
+
+export interface AssetsTable {
+  id: Generated<string>;
+  owner_user_id: string | null;
+  version_id: string | null;
+  kind: string;
+  bucket: string;
+  key: string;
+  content_type: string | null;
+  size_bytes: ColumnType<string, string | number, string | number>;
+  created_at: Generated<CreatedAt>;
+}
+
+export interface JobsTable {
+  queue: string;
+  id: string;
+  name: string;
+  data: Json<unknown>;
+  status: JobStatus;
+  attempts_made: Generated<number>;
+  max_attempts: number;
+  backoff_ms: number;
+  run_at: Date | string;
+  locked_by: string | null;
+  locked_until: Date | null;
+  progress: Generated<Json<unknown>>;
+  error: string | null;
+  stacktrace: string | null;
+  created_at: Generated<CreatedAt>;
+  finished_at: Date | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  tracks: TracksTable;
+  track_versions: TrackVersionsTable;
+  assets: AssetsTable;
+  jobs: JobsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Track = Selectable<TracksTable>;
+export type NewTrack = Insertable<TracksTable>;
+export type TrackVersion = Selectable<TrackVersionsTable>;
+export type Asset = Selectable<AssetsTable>;
+export type JobRow = Selectable<JobsTable>;

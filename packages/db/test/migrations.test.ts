@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase, migrateToLatest, migrateToZero, type DatabaseHandle } from '../src/index.ts';
+import { createTestPostgresDatabase } from '../src/testing.ts';
+
+async function tables(handle: DatabaseHandle): Promise<string[]> {
+  const { rows } = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'schema_migrations%' order by table_name`.execute(handle.db);
+  return rows.map((r) => r.table_name);
+}
+
+async function upDownUp(handle: DatabaseHandle): Promise<void> {
+  const first = await migrateToLatest(handle.db);
+  expect(first.length).toBeGreaterThanOrEqual(2);
+  expect(await tables(handle)).toEqual(['assets', 'jobs', 'track_versions', 'tracks', 'users']);
+
+  const user = await handle.db.insertInto('users').values({ email: 'A@Example.com', handle: 'alice', display_name: 'Alice', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  expect(typeof user.id).toBe('string');
+  // Emails are unique regardless of case.
+  await expect(handle.db.insertInto('users').values({ email: 'a@example.COM', handle: 'alice2', display_name: 'A', password_hash: 'x' }).execute()).rejects.toThrow(/users_email_lower_key/);
+  // operations.md's index exists.
+  const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'idx_tracks_owner_created'`.execute(handle.db);
+  expect(rows[0]?.indexdef).toMatch(/\(owner_user_id, created_at DESC\)/);
+
+  const down = await migrateToZero(handle.db);
+  expect(down.length).toBe(first.length);
+  expect(await tables(handle)).toEqual([]);
+
+  await migrateToLatest(handle.db);
+  expect(await tables(handle)).toEqual(['assets', 'jobs', 'track_versions', 'tracks', 'users']);
+  expect(await migrateToLatest(handle.db)).toEqual([]);
+}
+
+describe('migrations up → down → up', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('on PGlite, and the data survives a restart', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-pglite-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const handle = await createDatabase({ pgliteDir: dir });
+    await upDownUp(handle);
+    await handle.db.insertInto('users').values({ email: 'keep@example.com', handle: 'keeper', display_name: 'K', password_hash: 'x' }).execute();
+    await handle.close();
+
+    const reopened = await createDatabase({ pgliteDir: dir });
+    const kept = await reopened.db.selectFrom('users').select('handle').execute();
+    expect(kept.map((r) => r.handle)).toEqual(['keeper']);
+    await reopened.close();
+  });
+
+  it('on PostgreSQL', async () => {
+    const testDb = await createTestPostgresDatabase('migrations');
+    cleanups.push(testDb.drop);
+    const handle = await createDatabase({ url: testDb.url, poolMin: 0, poolMax: 4, pgliteDir: '' });
+    expect(handle.kind).toBe('postgres');
+    try {
+      await upDownUp(handle);
+    } finally {
+      await handle.close();
+    }
+  });
+});
