@@ -1,0 +1,38 @@
+/**
+ * The typed job registry: every queue name, its payload and its options, in one place.
+ * Names are exactly those of operations.md's worker health check.
+ */
+export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface JobPayloads {
+  transcode: { versionId: string };
+  waveform: { versionId: string };
+  'artwork-extract': { versionId: string };
+  loudness: { versionId: string };
+  'analytics-rollup': { day?: string };
+}
+
+export interface QueueOptions {
+  /** Attempts including the first run. */
+  attempts: number;
+  /** First retry delay; doubles each attempt (exponential backoff). */
+  backoffMs: number;
+  /** A job running longer than this is considered stuck and is failed/retried. */
+  timeoutMs: number;
+}
+
+export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
+  transcode: { attempts: 4, backoffMs: 5_000, timeoutMs: 30 * 60_000 },
+  waveform: { attempts: 4, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
+  'artwork-extract': { attempts: 4, backoffMs: 5_000, timeoutMs: 5 * 60_000 },
+  loudness: { attempts: 4, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
+  'analytics-rollup': { attempts: 3, backoffMs: 30_000, timeoutMs: 10 * 60_000 },
+};
+
+/** operations.md: transcode uses all cores but one, the rest one job per core. */
+export function defaultConcurrency(queue: QueueName, cpuCount: number): number {
+  if (queue === 'transcode') return Math.max(1, cpuCount - 1);
+  if (queue === 'analytics-rollup') return 1;
+  return Math.max(1, cpuCount);
+}
