@@ -36,6 +36,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const problems: string[] = [];
   const raw: Raw = {};
   const values: Record<string, string | number | boolean | undefined> = {};
+  /** Variables already reported, so one mistake gives one message. */
+  const reported = new Set<string>();
 
   for (const spec of VARIABLES) {
     const direct = env[spec.name];
@@ -44,12 +46,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     if (fileVar) {
       if (value !== undefined) {
         problems.push(`${spec.name} and ${spec.name}_FILE are both set; use one`);
+        reported.add(spec.name);
         continue;
       }
       try {
         value = readFile(fileVar).replace(/\r?\n$/, '');
       } catch (err) {
         problems.push(`${spec.name}_FILE: cannot read ${fileVar} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        reported.add(spec.name);
         continue;
       }
     }
@@ -63,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
   const production = nodeEnv === 'production';
   for (const spec of VARIABLES.filter((v) => v.requiredInProduction)) {
     const v = raw[spec.name];
-    if (!production) continue;
+    if (!production || reported.has(spec.name)) continue;
     if (!v) problems.push(`${spec.name} is required in production (set it or ${spec.name}_FILE)`);
     else if (PLACEHOLDERS.some((re) => re.test(v))) problems.push(`${spec.name} still has a placeholder value; generate one with \`openssl rand -hex 32\``);
     else if (v.length < MIN_SECRET_LENGTH) problems.push(`${spec.name} must be at least ${MIN_SECRET_LENGTH} characters in production`);

@@ -3,7 +3,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 /** Row types of every table. Ids are bigint in SQL and strings in TypeScript (int8 is parsed as text). */
 type Id = ColumnType<string, string | number | undefined, never>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string | undefined>;
 type Json<T> = ColumnType<T, string, string>;
 
 export type Role = 'listener' | 'artist' | 'admin';
@@ -24,8 +24,8 @@ export interface UsersTable {
   disabled_at: Date | null;
   /** Bumped on logout-everywhere / password change: tokens carry it and older ones stop working. */
   token_version: Generated<number>;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<UpdatedAt>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
 
 export interface TracksTable {
@@ -43,8 +43,8 @@ export interface TracksTable {
   min_price_minor: number | null;
   free_download: Generated<boolean>;
   current_version_id: string | null;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<UpdatedAt>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
 
 export interface StepState {
@@ -76,8 +76,8 @@ export interface TrackVersionsTable {
   steps: Generated<Json<Record<string, StepState>>>;
   processing_started_at: Date | null;
   ready_at: Date | null;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<UpdatedAt>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
 
 export interface AssetsTable {
@@ -89,7 +89,7 @@ export interface AssetsTable {
   key: string;
   content_type: string | null;
   size_bytes: ColumnType<string, string | number, string | number>;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface JobsTable {
@@ -107,7 +107,7 @@ export interface JobsTable {
   progress: Generated<Json<unknown>>;
   error: string | null;
   stacktrace: string | null;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
   finished_at: Date | null;
 }
 

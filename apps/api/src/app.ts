@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createHttpMetrics } from '@earshot/runtime';
+import { registerErrorHandling } from './plugins/error-handler.ts';
+import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { registerOpenApi } from './plugins/openapi.ts';
+import { ErrorResponse } from './schemas.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { trackRoutes } from './routes/tracks.ts';
+import { publicMediaRoutes } from './routes/public-media.ts';
+import type { Api, ApiDeps } from './types.ts';
+
+/** JSON bodies are small; uploads go through multipart streaming with their own limit. */
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the HTTP API. Composition only: plugins, then routes; no I/O is opened here — the
+ * caller owns the adapters in `deps` and closes them after `app.close()`.
+ */
+export async function buildApi(deps: ApiDeps): Promise<Api> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: deps.config.trustProxy === false ? false : deps.config.trustProxy,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Reject ambiguous requests instead of guessing.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ErrorResponse);
+  registerErrorHandling(app);
+  registerHttpMetrics(app, createHttpMetrics(deps.metrics));
+  await registerOpenApi(app, deps.config.publicUrl);
+
+  healthRoutes(app, deps);
+  metricsRoutes(app, deps);
+  trackRoutes(app, deps);
+  if (deps.serveMedia) publicMediaRoutes(app, deps);
+  return app;
+}

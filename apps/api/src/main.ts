@@ -1,0 +1,25 @@
+/**
+ * Production API process (`docker compose` service `api`): HTTP only; the worker runs apart.
+ * Migrations are applied by `npm run migrate` (operations.md), not at boot.
+ */
+import { ConfigError, loadConfig } from '@earshot/config';
+import { createInfrastructure, createLogger, createMetricsRegistry, installShutdown } from '@earshot/runtime';
+import { buildApi } from './app.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'api');
+  const infra = await createInfrastructure(config, logger, { migrate: false });
+  const metrics = createMetricsRegistry('api');
+  const app = await buildApi({ config, logger, infra, metrics, serveMedia: config.storage.kind === 'local' });
+  installShutdown(logger, [
+    { name: 'http', run: () => app.close() },
+    { name: 'infrastructure', run: () => infra.close(config.shutdownTimeoutMs) },
+  ], config.shutdownTimeoutMs);
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

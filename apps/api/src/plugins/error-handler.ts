@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '@earshot/core';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** Fastify's own 4xx errors, mapped to stable codes clients can rely on. */
+const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'Request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Unsupported Content-Type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body must be a JSON document, not empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body is not valid JSON' },
+  FST_ERR_VALIDATION: { status: 400, code: 'validation_failed' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type is missing' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type is invalid' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Expected multipart/form-data' },
+  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'File is too large' },
+  FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many parts' },
+  FST_FILES_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many files' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many fields' },
+};
+
+export function toErrorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
+}
+
+/**
+ * Every error leaves as `{error: {code, message}}` (platform.md §9). 4xx carry a message meant for
+ * the caller; 5xx are logged with the request id and answered with a generic message.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      if (err.status === 429 && err.details?.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
+      return reply.status(err.status).send(toErrorBody(err.code, err.message, err.status === 429 ? undefined : err.details));
+    }
+    const fe = err as FastifyError;
+    const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+    if (known) {
+      const message = fe.code === 'FST_ERR_VALIDATION' ? validationMessage(fe) : (known.message ?? fe.message);
+      return reply.status(known.status).send(toErrorBody(known.code, message));
+    }
+    if (err instanceof SyntaxError && (fe.statusCode === 400 || /JSON/.test(err.message))) {
+      return reply.status(400).send(toErrorBody('invalid_json', 'Body is not valid JSON'));
+    }
+    const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+    if (status < 500) {
+      return reply.status(status).send(toErrorBody(status === 404 ? 'not_found' : 'bad_request', fe.message));
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send(toErrorBody('internal', `Internal server error (request ${request.id})`));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(toErrorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}
+
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return err.message;
+  const where = err.validationContext ?? 'body';
+  const field = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : (first.params as { missingProperty?: string })?.missingProperty;
+  return `${where}${field ? `.${field}` : ''} ${first.message ?? 'is invalid'}`;
+}

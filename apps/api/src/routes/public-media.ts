@@ -1,0 +1,51 @@
+import { InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
+import { toErrorBody } from '../plugins/error-handler.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+/** operations.md: images and waveforms are public, cached 7 days, immutable (keys change when content does). */
+const CACHE_CONTROL = 'public, max-age=604800, immutable';
+
+/**
+ * Embedded mode's stand-in for nginx's `/images/` and `/waveforms/` locations: streams the object
+ * from storage with Range support. Keys are validated by the store (no `..`, no absolute paths).
+ */
+export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
+  for (const bucket of ['images', 'waveforms'] as const satisfies readonly Bucket[]) {
+    app.get(`/${bucket}/*`, { schema: { hide: true } }, async (request, reply) => {
+      const raw = (request.params as { '*': string })['*'];
+      let key: string;
+      try {
+        key = decodeURIComponent(raw);
+      } catch {
+        return reply.status(400).send(toErrorBody('bad_request', 'Malformed path'));
+      }
+      const range = parseRange(request.headers.range);
+      if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
+      try {
+        const object = await deps.infra.store.get(bucket, key, range ? { range } : undefined);
+        reply.header('cache-control', CACHE_CONTROL).header('accept-ranges', 'bytes').header('content-length', String(object.contentLength));
+        reply.header('expires', new Date(Date.now() + 604_800_000).toUTCString());
+        if (object.contentType) reply.type(object.contentType);
+        if (object.etag) reply.header('etag', object.etag);
+        if (object.range) reply.status(206).header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
+        return reply.send(object.body);
+      } catch (err) {
+        if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError) return reply.status(404).send(toErrorBody('not_found', 'No such file'));
+        if (err instanceof InvalidRangeError) return reply.status(416).header('content-range', `bytes */${err.totalSize}`).send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
+        throw err;
+      }
+    });
+  }
+}
+
+/** `bytes=a-b` / `bytes=a-`. */
+export function parseRange(header: string | undefined): { start: number; end?: number } | undefined | 'invalid' {
+  if (!header) return undefined;
+  const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(header.trim());
+  // Multi-range and suffix ranges are answered with the whole file, which RFC 9110 allows.
+  if (!m) return header.includes(',') || /^bytes=-\d+$/.test(header.trim()) ? undefined : 'invalid';
+  const start = Number(m[1]);
+  const end = m[2] ? Number(m[2]) : undefined;
+  if (end !== undefined && end < start) return 'invalid';
+  return { start, end };
+}

@@ -1,0 +1,20 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
+import type { Config } from '@earshot/config';
+import type { Infrastructure, Logger } from '@earshot/runtime';
+
+/** Fastify with TypeBox: one schema per route gives validation, types, serialisation and OpenAPI. */
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Everything the HTTP layer is given by its composition root. */
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>;
+  metrics: Registry;
+  /** Embedded mode: the one process also answers the worker's health at `/api/v1/worker/health`. */
+  serveWorkerHealth?: boolean;
+  /** Embedded mode: public media (`/images/`, `/waveforms/`) served from storage, as nginx does in production. */
+  serveMedia?: boolean;
+}

@@ -1,0 +1,1 @@
+export { startEmbeddedPlatform, type EmbeddedPlatform, WEB_DIR } from './platform.ts';

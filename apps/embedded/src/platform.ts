@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '@earshot/config';
+import { buildApi, toErrorBody, type Api } from '@earshot/api';
+import { createHandlers, startProcessing } from '@earshot/worker';
+import { createInfrastructure, createMetricsRegistry, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
+import { createWebHandler } from './web.ts';
+
+export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
+
+/** Paths the platform itself answers; everything else is the web app's. */
+const PLATFORM_PREFIXES = ['/api/', '/media/', '/images/', '/waveforms/', '/metrics'];
+
+export interface EmbeddedPlatform {
+  app: Api;
+  infra: Infrastructure;
+  /** Stops HTTP (draining in-flight requests), then jobs, storage, database, web. */
+  close(): Promise<void>;
+}
+
+/**
+ * Embedded mode is a composition, not a fork: the same API, the same job handlers and the same
+ * web app as production, wired to the embedded adapters (PGlite, in-database queue, local
+ * folders) in one process on one port.
+ */
+export async function startEmbeddedPlatform(config: Config, logger: Logger, options: { web?: boolean } = {}): Promise<EmbeddedPlatform> {
+  const infra = await createInfrastructure(config, logger, { migrate: true });
+  const metrics = createMetricsRegistry('embedded');
+  registerQueueMetrics(metrics, infra.jobs);
+  const app = await buildApi({ config, logger, infra, metrics, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
+  startProcessing(infra.jobs, createHandlers({ config, logger, infra }), logger);
+
+  const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);
+  if (web) {
+    app.route({
+      method: ['GET', 'HEAD'],
+      url: '/*',
+      schema: { hide: true },
+      handler: async (request, reply) => {
+        const pathname = request.url.split('?')[0] ?? '/';
+        if (PLATFORM_PREFIXES.some((p) => pathname.startsWith(p)) || pathname === '/api') {
+          return reply.status(404).send(toErrorBody('not_found', `No route for ${request.method} ${pathname}`));
+        }
+        reply.hijack();
+        await web.handle(request.raw, reply.raw);
+      },
+    });
+  }
+
+  await app.listen({ port: config.port, host: config.host });
+  return {
+    app,
+    infra,
+    async close() {
+      await app.close();
+      await infra.close(config.shutdownTimeoutMs);
+      await web?.close();
+    },
+  };
+}

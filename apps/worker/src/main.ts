@@ -1,0 +1,26 @@
+/** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
+import { ConfigError, loadConfig } from '@earshot/config';
+import { createInfrastructure, createLogger, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
+import { createHandlers } from './handlers.ts';
+import { startHealthServer } from './health-server.ts';
+import { startProcessing } from './processing.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  const infra = await createInfrastructure(config, logger, { migrate: false });
+  const metrics = createMetricsRegistry('worker');
+  registerQueueMetrics(metrics, infra.jobs);
+  const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra }), logger);
+  const health = await startHealthServer({ port: config.workerHealthPort, host: config.host, jobs: infra.jobs, metrics, logger });
+  logger.info({ concurrency, port: config.workerHealthPort }, 'worker started');
+  installShutdown(logger, [
+    { name: 'jobs', run: () => infra.close(config.shutdownTimeoutMs) },
+    { name: 'health server', run: () => new Promise<void>((resolve) => health.close(() => resolve())) },
+  ], config.shutdownTimeoutMs);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { badRequest } from '../errors.ts';
+
+export interface TrackCard {
+  id: string;
+  title: string;
+  slug: string;
+  artist: { handle: string; displayName: string };
+  artworkKey: string | null;
+  durationMs: number | null;
+  createdAt: string;
+}
+
+/**
+ * Opaque keyset cursor (base64url of the last id). Ids are an identity column, so id order is
+ * creation order, and paging by id never skips or repeats a row the way a millisecond timestamp
+ * (JS Date vs Postgres microseconds) could.
+ */
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{1,18}$/.test(id)) throw badRequest('Invalid cursor');
+  return id;
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(id).toString('base64url');
+}
+
+/** Newest public tracks with a playable version, newest first, keyset-paginated. */
+export async function listLatestTracks(db: Kysely<Database>, options: { limit: number; cursor?: string }): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
+  let query = db
+    .selectFrom('tracks as t')
+    .innerJoin('users as u', 'u.id', 't.owner_user_id')
+    .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
+    .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork'])
+    .where('t.visibility', '=', 'public')
+    .where('v.status', '=', 'ready')
+    .where('u.disabled_at', 'is', null)
+    .orderBy('t.id', 'desc')
+    .limit(options.limit + 1);
+  if (options.cursor) {
+    query = query.where('t.id', '<', decodeCursor(options.cursor));
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit).map<TrackCard>((r) => ({
+    id: r.id,
+    title: r.title,
+    slug: r.slug,
+    artist: { handle: r.handle, displayName: r.display_name },
+    artworkKey: r.track_artwork ?? r.version_artwork,
+    durationMs: r.duration_ms,
+    createdAt: r.created_at.toISOString(),
+  }));
+  const last = page[page.length - 1];
+  return { tracks: page, nextCursor: rows.length > options.limit && last ? encodeCursor(last.id) : null };
+}

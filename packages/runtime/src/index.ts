@@ -1,0 +1,6 @@
+export { createLogger, type Logger } from './logger.ts';
+export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.ts';
+export { checkHealth, type HealthCheck, type HealthReport } from './health.ts';
+export { workerHealth, FAILED_JOBS_UNHEALTHY_ABOVE, type WorkerHealth } from './worker-health.ts';
+export { createMetricsRegistry, createHttpMetrics, registerQueueMetrics, type HttpMetrics } from './metrics.ts';
+export { installShutdown, type ShutdownStep } from './shutdown.ts';

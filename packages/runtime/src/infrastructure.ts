@@ -1,0 +1,53 @@
+import type { Config } from '@earshot/config';
+import { createDatabase, migrateToLatest, type DatabaseHandle } from '@earshot/db';
+import { createJobQueue, type JobQueue } from '@earshot/jobs';
+import { createObjectStore, type ObjectStore } from '@earshot/storage';
+import type { Logger } from './logger.ts';
+
+/** The adapters every process needs, chosen once from configuration (platform.md §2). */
+export interface Infrastructure {
+  database: DatabaseHandle;
+  store: ObjectStore;
+  jobs: JobQueue;
+  /** Closes jobs, storage and database in that order; each step's failure is logged, not thrown. */
+  close(jobsDrainMs: number): Promise<void>;
+}
+
+export interface InfrastructureOptions {
+  /** Apply pending migrations at boot (embedded mode always does; production runs `npm run migrate`). */
+  migrate: boolean;
+}
+
+export async function createInfrastructure(config: Config, logger: Logger, options: InfrastructureOptions): Promise<Infrastructure> {
+  const database = await createDatabase(config.database);
+  try {
+    if (options.migrate) {
+      const applied = await migrateToLatest(database.db);
+      if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+    }
+    const store = createObjectStore(config.storage);
+    await store.ensureBuckets();
+    const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db });
+    return {
+      database,
+      store,
+      jobs,
+      async close(jobsDrainMs) {
+        for (const [name, close] of [
+          ['jobs', () => jobs.close(jobsDrainMs)],
+          ['storage', () => store.close()],
+          ['database', () => database.close()],
+        ] as const) {
+          try {
+            await close();
+          } catch (err) {
+            logger.error({ err }, `closing ${name} failed`);
+          }
+        }
+      },
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,22 @@
+// `npm start`: install what is missing, build the web app if needed, then run the embedded
+// platform (migrations are applied at boot). PORT and DATA_DIR change port and data folder.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, MEDIA_PACKAGES, ensureNodeModules, ensureSystemPackages, ensureWebBuild } from './lib/ensure.mjs';
+
+try {
+  ensureNodeModules();
+  ensureSystemPackages(MEDIA_PACKAGES);
+  ensureWebBuild();
+} catch (err) {
+  console.error(`[earshot] cannot start: ${err.message}`);
+  process.exit(1);
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/embedded/src/main.ts')], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { NODE_ENV: 'development', ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

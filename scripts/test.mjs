@@ -1,0 +1,29 @@
+// `npm test`: install what is missing (npm packages, ffmpeg, nginx, Chromium), make sure
+// PostgreSQL and Redis answer, build the web app if needed, typecheck, then run every test.
+import { spawnSync } from 'node:child_process';
+import { ROOT, MEDIA_PACKAGES, ensureNodeModules, ensureSystemPackages, ensureWebBuild, run } from './lib/ensure.mjs';
+
+const TEST_PACKAGES = [
+  ...MEDIA_PACKAGES,
+  { command: 'nginx', apt: 'nginx' },
+  { command: 'chromium', apt: 'chromium' },
+  { command: 'pg_isready', apt: 'postgresql-client' },
+  { command: 'redis-cli', apt: 'redis-tools' },
+  { command: 'docker-compose', apt: 'docker-compose' },
+];
+
+try {
+  ensureNodeModules();
+  ensureSystemPackages(TEST_PACKAGES);
+  run('bash', ['scripts/ensure-services.sh']);
+  ensureWebBuild();
+  console.log('[earshot] typecheck');
+  run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+} catch (err) {
+  console.error(`[earshot] test setup failed: ${err.message}`);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+const r = spawnSync('npx', ['vitest', 'run', ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+process.exit(r.status ?? 1);
