@@ -1,0 +1,34 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { SiteHeader } from '@/components/SiteHeader';
+import { SiteFooter } from '@/components/SiteFooter';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Earshot', template: '%s · Earshot' },
+  description:
+    'Independent music with waveforms, comments pinned to the moment, and direct sales — pay what you want, straight to the artist.',
+  applicationName: 'Earshot',
+};
+
+export const viewport: Viewport = {
+  themeColor: '#0f1115',
+  colorScheme: 'dark',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <SiteHeader />
+        <main id="main" className="site-main" tabIndex={-1}>
+          {children}
+        </main>
+        <SiteFooter />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import { LogoMark } from './Logo';
+import { NavLink } from './NavLink';
+import { routes } from '@/lib/routes';
+
+export function SiteHeader() {
+  return (
+    <header className="site-header">
+      <div className="container site-header__inner">
+        <Link href={routes.home} className="wordmark" aria-label="Earshot, home">
+          <LogoMark />
+          <span>Earshot</span>
+        </Link>
+        <nav className="site-nav" aria-label="Main">
+          <ul className="site-nav__list">
+            <li>
+              <NavLink href={routes.home} className="site-nav__link">
+                Home
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+        <nav className="site-account" aria-label="Account">
+          <ul className="site-nav__list">
+            <li>
+              <NavLink href={routes.login} className="site-nav__link" prefetch={false}>
+                Sign in
+              </NavLink>
+            </li>
+            <li>
+              <NavLink href={routes.register} className="button button--accent button--small" prefetch={false}>
+                Register
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  );
+}

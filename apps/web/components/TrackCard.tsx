@@ -1,0 +1,63 @@
+import Link from 'next/link';
+import type { CSSProperties } from 'react';
+import { formatAge, formatDuration, isoDuration, placeholderHues, type TrackSummary } from '@/lib/tracks';
+import { routes } from '@/lib/routes';
+
+function Artwork({ track }: { track: TrackSummary }) {
+  if (track.artworkUrl) {
+    return (
+      // Artwork comes from our own origin at its stored size; next/image's optimiser is not used.
+      // eslint-disable-next-line @next/next/no-img-element
+      <img
+        className="track-card__art"
+        src={track.artworkUrl}
+        alt={`Artwork for ${track.title} by ${track.artist.displayName}`}
+        loading="lazy"
+        decoding="async"
+        width={300}
+        height={300}
+      />
+    );
+  }
+  const [h1, h2] = placeholderHues(track.id);
+  const style = { '--h1': h1, '--h2': h2 } as CSSProperties;
+  const initial = Array.from(track.title.trim())[0]?.toUpperCase() ?? '♪';
+  return (
+    <div className="track-card__art track-card__art--placeholder" style={style} role="img" aria-label={`No artwork for ${track.title}`}>
+      <span aria-hidden="true">{initial}</span>
+    </div>
+  );
+}
+
+/**
+ * One track in a grid. The title link is stretched over the whole card (see `.track-card__title a::after`),
+ * so the card is a single tab stop for the track plus one for the artist.
+ */
+export function TrackCard({ track }: { track: TrackSummary }) {
+  return (
+    <article className="track-card" data-testid="track-card">
+      <div className="track-card__media">
+        <Artwork track={track} />
+        {track.durationMs != null && (
+          <p className="track-card__duration">
+            <span className="visually-hidden">Duration: </span>
+            <time dateTime={isoDuration(track.durationMs)} data-testid="track-duration">
+              {formatDuration(track.durationMs)}
+            </time>
+          </p>
+        )}
+      </div>
+      <div className="track-card__body">
+        <h3 className="track-card__title">
+          <Link href={routes.track(track)} prefetch={false}>{track.title}</Link>
+        </h3>
+        <p className="track-card__artist">
+          <Link href={routes.artist(track.artist.handle)} prefetch={false}>{track.artist.displayName}</Link>
+        </p>
+        <p className="track-card__meta">
+          <time dateTime={track.createdAt}>{formatAge(track.createdAt)}</time>
+        </p>
+      </div>
+    </article>
+  );
+}

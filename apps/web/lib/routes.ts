@@ -1,0 +1,22 @@
+/**
+ * Every in-app URL is built here, so that pages added later only need to change this file.
+ * Routes not implemented yet answer with the not-found page; links to them use `prefetch={false}` so that
+ * the home page does not fire a 404 prefetch per card (revisit once those pages exist).
+ */
+export const routes = {
+  home: '/',
+  login: '/login',
+  register: '/register',
+  artist: (handle: string) => `/${encodeURIComponent(handle)}`,
+  track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
+    `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,
+} as const;
+
+/** Same-origin API paths: nginx (standalone) or the API server itself (embedded) answers them. */
+export const api = {
+  tracks: (params: { limit: number; cursor?: string | null }) => {
+    const q = new URLSearchParams({ limit: String(params.limit) });
+    if (params.cursor) q.set('cursor', params.cursor);
+    return `/api/v1/tracks?${q}`;
+  },
+} as const;
