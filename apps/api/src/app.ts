@@ -10,6 +10,12 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { trackRoutes } from './routes/tracks.ts';
 import { publicMediaRoutes } from './routes/public-media.ts';
+import { trackReadRoutes } from './routes/track-read.ts';
+import { trackUploadRoutes } from './routes/track-uploads.ts';
+import { adminJobRoutes } from './routes/admin-jobs.ts';
+import { liveEventRoutes } from './routes/live-events.ts';
+import multipart from '@fastify/multipart';
+import websocket from '@fastify/websocket';
 import type { Api, ApiDeps } from './types.ts';
 
 /** JSON bodies are small; uploads go through multipart streaming with their own limit. */
@@ -43,10 +49,17 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   registerErrorHandling(app);
   registerHttpMetrics(app, createHttpMetrics(deps.metrics));
   await registerOpenApi(app, deps.config.publicUrl);
+  // Uploads stream through busboy with per-route limits (see upload-receiver.ts).
+  await app.register(multipart, { throwFileSizeLimit: true });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
   trackRoutes(app, deps);
+  trackReadRoutes(app, deps);
+  trackUploadRoutes(app, deps);
+  adminJobRoutes(app, deps);
+  liveEventRoutes(app, deps);
   if (deps.serveMedia) publicMediaRoutes(app, deps);
   return app;
 }

@@ -3,7 +3,7 @@
  * Migrations are applied by `npm run migrate` (operations.md), not at boot.
  */
 import { ConfigError, loadConfig } from '@earshot/config';
-import { createInfrastructure, createLogger, createMetricsRegistry, installShutdown } from '@earshot/runtime';
+import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry, installShutdown } from '@earshot/runtime';
 import { buildApi } from './app.ts';
 
 async function main(): Promise<void> {
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'api');
   const infra = await createInfrastructure(config, logger, { migrate: false });
   const metrics = createMetricsRegistry('api');
-  const app = await buildApi({ config, logger, infra, metrics, serveMedia: config.storage.kind === 'local' });
+  const app = await buildApi({ config, logger, infra, metrics, media: createMediaToolkit(), progress: infra.progress, serveMedia: config.storage.kind === 'local' });
   installShutdown(logger, [
     { name: 'http', run: () => app.close() },
     { name: 'infrastructure', run: () => infra.close(config.shutdownTimeoutMs) },

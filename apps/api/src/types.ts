@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
+import type { MediaToolkit, ProgressBus } from '@earshot/core';
 
 /** Fastify with TypeBox: one schema per route gives validation, types, serialisation and OpenAPI. */
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -13,6 +14,12 @@ export interface ApiDeps {
   logger: Logger;
   infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>;
   metrics: Registry;
+  /** ffprobe of uploads (the worker does the rest). */
+  media: Pick<MediaToolkit, 'probe'>;
+  /** Live processing events relayed to uploaders over `/api/v1/ws`. */
+  progress: ProgressBus;
+  /** Business counters (uploads, sign-ups, plays) for the dashboards. */
+  businessMetrics?: { uploads: { inc(): void }; signups: { inc(): void }; plays: { inc(): void } };
   /** Embedded mode: the one process also answers the worker's health at `/api/v1/worker/health`. */
   serveWorkerHealth?: boolean;
   /** Embedded mode: public media (`/images/`, `/waveforms/`) served from storage, as nginx does in production. */

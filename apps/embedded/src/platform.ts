@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@earshot/config';
 import { buildApi, toErrorBody, type Api } from '@earshot/api';
-import { createHandlers, startProcessing } from '@earshot/worker';
-import { createInfrastructure, createMetricsRegistry, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
+import { createHandlers, startMaintenance, startProcessing } from '@earshot/worker';
+import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
 import { createWebHandler } from './web.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
@@ -27,8 +27,10 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const metrics = createMetricsRegistry('embedded');
   registerQueueMetrics(metrics, infra.jobs);
-  const app = await buildApi({ config, logger, infra, metrics, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
-  startProcessing(infra.jobs, createHandlers({ config, logger, infra }), logger);
+  const media = createMediaToolkit();
+  const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
+  startProcessing(infra.jobs, createHandlers({ config, logger, infra, media }), logger);
+  const stopMaintenance = startMaintenance(infra, logger);
 
   const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);
   if (web) {
@@ -52,6 +54,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
     app,
     infra,
     async close() {
+      stopMaintenance();
       await app.close();
       await infra.close(config.shutdownTimeoutMs);
       await web?.close();

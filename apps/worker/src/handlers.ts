@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { rollupDay, runMediaStep, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import type { JobHandler } from '@earshot/jobs';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
 import type { HandlerMap } from './processing.ts';
@@ -5,10 +8,35 @@ import type { HandlerMap } from './processing.ts';
 export interface HandlerDeps {
   config: Config;
   logger: Logger;
-  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>;
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'>;
+  media: MediaToolkit;
+}
+
+export function mediaDeps(deps: HandlerDeps): MediaDeps {
+  return {
+    db: deps.infra.database.db,
+    store: deps.infra.store,
+    jobs: deps.infra.jobs,
+    media: deps.media,
+    progress: deps.infra.progress,
+    tmpDir: path.join(deps.config.dataDir, 'tmp', 'media'),
+  };
 }
 
 /** Wires each queue to its service call. Handlers only wire: the rules live in `@earshot/core`. */
-export function createHandlers(_deps: HandlerDeps): Partial<HandlerMap> {
-  return {};
+export function createHandlers(deps: HandlerDeps): HandlerMap {
+  const media = mediaDeps(deps);
+  const step =
+    <Q extends MediaStep>(name: Q): JobHandler<Q> =>
+    (job) =>
+      runMediaStep(media, name, job.data.versionId, job);
+  return {
+    transcode: step('transcode'),
+    waveform: step('waveform'),
+    'artwork-extract': step('artwork-extract'),
+    loudness: step('loudness'),
+    'analytics-rollup': async (job) => {
+      await rollupDay(deps.infra.database.db, job.data.day ?? utcDay(new Date()));
+    },
+  };
 }

@@ -1,3 +1,4 @@
 export { startProcessing, type HandlerMap } from './processing.ts';
 export { startHealthServer } from './health-server.ts';
-export { createHandlers, type HandlerDeps } from './handlers.ts';
+export { createHandlers, mediaDeps, type HandlerDeps } from './handlers.ts';
+export { startMaintenance, DEFAULT_MAINTENANCE, type MaintenanceOptions } from './maintenance.ts';

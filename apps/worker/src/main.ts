@@ -1,9 +1,10 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
 import { ConfigError, loadConfig } from '@earshot/config';
-import { createInfrastructure, createLogger, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
+import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
 import { createHandlers } from './handlers.ts';
 import { startHealthServer } from './health-server.ts';
 import { startProcessing } from './processing.ts';
+import { startMaintenance } from './maintenance.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,10 +12,12 @@ async function main(): Promise<void> {
   const infra = await createInfrastructure(config, logger, { migrate: false });
   const metrics = createMetricsRegistry('worker');
   registerQueueMetrics(metrics, infra.jobs);
-  const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra }), logger);
+  const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra, media: createMediaToolkit() }), logger);
   const health = await startHealthServer({ port: config.workerHealthPort, host: config.host, jobs: infra.jobs, metrics, logger });
   logger.info({ concurrency, port: config.workerHealthPort }, 'worker started');
+  const stopMaintenance = startMaintenance(infra, logger);
   installShutdown(logger, [
+    { name: 'maintenance', run: async () => stopMaintenance() },
     { name: 'jobs', run: () => infra.close(config.shutdownTimeoutMs) },
     { name: 'health server', run: () => new Promise<void>((resolve) => health.close(() => resolve())) },
   ], config.shutdownTimeoutMs);

@@ -1,2 +1,13 @@
 export * from './errors.ts';
 export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
+export { getTrackView, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';
+export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
+export { slugify } from './tracks/slug.ts';
+export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
+export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, StepRun } from './media/media-toolkit.ts';
+export { MediaRejectedError, isPermanent } from './media/errors.ts';
+export { InProcessProgressBus, type ProgressBus, type ProcessingEvent } from './media/progress-bus.ts';
+export type { MediaDeps } from './media/deps.ts';
+export { runMediaStep, type StepJob } from './media/run-step.ts';
+export { queueSteps, requeueStuckVersions, type StuckVersion } from './media/start-processing.ts';
+export { rollupDay, utcDay } from './analytics/daily-rollup.ts';

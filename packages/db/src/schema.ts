@@ -73,7 +73,7 @@ export interface TrackVersionsTable {
   hls_key: string | null;
   waveform_key: string | null;
   artwork_key: string | null;
-  steps: Generated<Json<Record<string, StepState>>>;
+  steps: ColumnType<Record<string, StepState>, string | undefined, string>;
   processing_started_at: Date | null;
   ready_at: Date | null;
   created_at: CreatedAt;
@@ -104,14 +104,25 @@ export interface JobsTable {
   run_at: Date | string;
   locked_by: string | null;
   locked_until: Date | null;
-  progress: Generated<Json<unknown>>;
+  progress: ColumnType<unknown, string | undefined, string>;
   error: string | null;
   stacktrace: string | null;
   created_at: CreatedAt;
   finished_at: Date | null;
 }
 
+export interface DailyStatsTable {
+  day: ColumnType<string, string, string>;
+  new_users: number;
+  new_artists: number;
+  uploads: number;
+  versions_ready: number;
+  versions_failed: number;
+  computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
+  daily_stats: DailyStatsTable;
   users: UsersTable;
   tracks: TracksTable;
   track_versions: TrackVersionsTable;

@@ -2,13 +2,17 @@ import type { Config } from '@earshot/config';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '@earshot/db';
 import { createJobQueue, type JobQueue } from '@earshot/jobs';
 import { createObjectStore, type ObjectStore } from '@earshot/storage';
+import { InProcessProgressBus, type ProgressBus } from '@earshot/core';
 import type { Logger } from './logger.ts';
+import { RedisProgressBus } from './redis-progress-bus.ts';
 
 /** The adapters every process needs, chosen once from configuration (platform.md §2). */
 export interface Infrastructure {
   database: DatabaseHandle;
   store: ObjectStore;
   jobs: JobQueue;
+  /** Live processing events: in process, or Redis pub/sub when Redis is configured. */
+  progress: ProgressBus;
   /** Closes jobs, storage and database in that order; each step's failure is logged, not thrown. */
   close(jobsDrainMs: number): Promise<void>;
 }
@@ -28,13 +32,16 @@ export async function createInfrastructure(config: Config, logger: Logger, optio
     const store = createObjectStore(config.storage);
     await store.ensureBuckets();
     const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db });
+    const progress: ProgressBus = config.redis.url ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix) : new InProcessProgressBus();
     return {
       database,
       store,
       jobs,
+      progress,
       async close(jobsDrainMs) {
         for (const [name, close] of [
           ['jobs', () => jobs.close(jobsDrainMs)],
+          ['progress', () => progress.close()],
           ['storage', () => store.close()],
           ['database', () => database.close()],
         ] as const) {

@@ -49,7 +49,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('track_versions')
-    .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
+    // By default (not always): an upload reserves its id with nextval() first, so the original
+    // is stored under `version-<id>/` before the row exists and no row ever points at a missing file.
+    .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('track_id', 'bigint', (c) => c.notNull().references('tracks.id').onDelete('cascade'))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('uploaded').check(sql`status in ('uploaded', 'processing', 'ready', 'failed')`))
     .addColumn('failure_reason', 'text')

@@ -1,0 +1,43 @@
+import { Type } from '@sinclair/typebox';
+import { QUEUE_NAMES } from '@earshot/jobs';
+import { errorResponses } from '../schemas.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
+
+/** operations.md: `POST /api/v1/admin/jobs/retry {queue, limit}` re-runs failed jobs. */
+export function adminJobRoutes(app: Api, deps: ApiDeps): void {
+  app.post(
+    '/api/v1/admin/jobs/retry',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Retry up to `limit` failed jobs of a queue (oldest first)',
+        body: Type.Object({ queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ queue: Type.String(), retried: Type.Integer() }), ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => ({ queue: request.body.queue, retried: await deps.infra.jobs.retryFailed(request.body.queue, request.body.limit) }),
+  );
+
+  app.get(
+    '/api/v1/admin/jobs/failed',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Failed jobs of a queue with their errors',
+        querystring: Type.Object({ queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ jobs: Type.Array(Type.Object({ id: Type.String(), queue: Type.String(), attemptsMade: Type.Integer(), error: Type.String(), data: Type.Unknown(), failedAt: Type.Union([Type.String(), Type.Null()]) })) }),
+          ...errorResponses(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const failed = await deps.infra.jobs.getFailed(request.query.queue, request.query.limit);
+      return { jobs: failed.map((j) => ({ ...j, failedAt: j.failedAt ? j.failedAt.toISOString() : null })) };
+    },
+  );
+}

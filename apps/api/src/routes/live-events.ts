@@ -1,0 +1,32 @@
+import type { ProcessingEvent } from '@earshot/core';
+import { currentUser } from '../current-user.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+const PING_MS = 25_000;
+
+/**
+ * `/api/v1/ws`: live processing progress for the signed-in uploader (platform.md §4.3). A socket
+ * receives only events of tracks its user owns (admins: all). Clients only listen.
+ */
+export function liveEventRoutes(app: Api, deps: ApiDeps): void {
+  app.get('/api/v1/ws', { websocket: true, config: { access: 'signed-in' }, schema: { hide: true } }, (socket, request) => {
+    const user = currentUser(request);
+    if (!user) {
+      socket.close(4401, 'unauthorized');
+      return;
+    }
+    const visible = (e: ProcessingEvent) => e.ownerUserId === user.id || user.role === 'admin';
+    const unsubscribe = deps.progress.subscribe((event) => {
+      if (visible(event) && socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+    });
+    const ping = setInterval(() => socket.readyState === socket.OPEN && socket.ping(), PING_MS);
+    socket.send(JSON.stringify({ type: 'hello', userId: user.id }));
+    socket.on('message', () => {
+      // Listen-only channel: ignore client messages rather than trusting them.
+    });
+    socket.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+  });
+}

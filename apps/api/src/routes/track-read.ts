@@ -1,0 +1,72 @@
+import { Type } from '@sinclair/typebox';
+import { findTrackIdBySlug, getTrackView, notFound, signHlsPath } from '@earshot/core';
+import { errorResponses, Id } from '../schemas.ts';
+import { TrackResponse, presentTrack } from '../presenters/track.ts';
+import { publicMediaUrl } from '../media-urls.ts';
+import { currentUser } from '../current-user.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' });
+
+export function trackReadRoutes(app: Api, deps: ApiDeps): void {
+  const db = () => deps.infra.database.db;
+
+  app.get(
+    '/api/v1/tracks/:id',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['tracks'],
+        summary: 'A track, per its visibility, with the state of each processing step for its owner',
+        params: Type.Object({ id: Id }),
+        response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => ({ track: presentTrack(await getTrackView(db(), request.params.id, currentUser(request))) }),
+  );
+
+  app.get(
+    '/api/v1/users/:handle/tracks/:slug',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['tracks'],
+        summary: 'A track by its page address `/<handle>/<slug>`',
+        params: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 30 }), slug: Slug }),
+        response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const id = await findTrackIdBySlug(db(), request.params.handle, request.params.slug);
+      return { track: presentTrack(await getTrackView(db(), id, currentUser(request))) };
+    },
+  );
+
+  app.get(
+    '/api/v1/tracks/:id/stream',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['playback'],
+        summary: 'A signed, expiring HLS master playlist URL for the current version',
+        params: Type.Object({ id: Id }),
+        response: {
+          200: Type.Object({ hls: Type.String(), expiresAt: Type.String({ format: 'date-time' }), waveformUrl: Type.Union([Type.String(), Type.Null()]), trackGainDb: Type.Union([Type.Number(), Type.Null()]) }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const view = await getTrackView(db(), request.params.id, currentUser(request));
+      if (!view.currentVersionId || !view.hlsKey) throw notFound('Playable version');
+      const signed = signHlsPath(view.currentVersionId, deps.config.media.urlTtlSeconds, deps.config.media.secureLinkSecret, new Date());
+      reply.header('cache-control', 'private, no-store');
+      return {
+        hls: signed.path,
+        expiresAt: signed.expiresAt.toISOString(),
+        waveformUrl: view.waveformKey ? publicMediaUrl('waveforms', view.waveformKey) : null,
+        trackGainDb: view.loudness?.trackGainDb ?? null,
+      };
+    },
+  );
+}

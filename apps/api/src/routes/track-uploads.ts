@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { addVersionFromUpload, createTrackFromUpload, getTrackView, validationFailed, type NewTrackInput } from '@earshot/core';
+import { receiveUpload } from '../upload-receiver.ts';
+import { errorResponses, Id } from '../schemas.ts';
+import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../presenters/track.ts';
+import { requireUser } from '../current-user.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
+
+function trackFields(fields: Record<string, string>): NewTrackInput {
+  const title = (fields.title ?? '').trim();
+  if (!title) throw validationFailed('Give the track a title', { field: 'title' });
+  if (title.length > 200) throw validationFailed('Title is at most 200 characters', { field: 'title' });
+  const description = fields.description?.trim();
+  if (description && description.length > 5000) throw validationFailed('Description is at most 5,000 characters', { field: 'description' });
+  const visibility = fields.visibility ?? 'public';
+  if (!(VISIBILITIES as readonly string[]).includes(visibility)) throw validationFailed('Visibility is public, unlisted or private', { field: 'visibility' });
+  return { title, description, visibility: visibility as NewTrackInput['visibility'] };
+}
+
+/** platform.md §9: uploads of masters, streamed to storage, then processed by the worker. */
+export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
+  const tmpDir = path.join(deps.config.dataDir, 'tmp', 'uploads');
+  const uploadDeps = () => ({ db: deps.infra.database.db, store: deps.infra.store, jobs: deps.infra.jobs, media: deps.media, progress: deps.progress });
+
+  app.post(
+    '/api/v1/tracks',
+    {
+      config: { access: { roles: ['artist', 'admin'] } },
+      schema: {
+        tags: ['tracks'],
+        summary: 'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`)',
+        consumes: ['multipart/form-data'],
+        response: { 201: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
+      try {
+        const input = trackFields(upload.fields);
+        const { track } = await createTrackFromUpload(uploadDeps(), user.id, upload.file, input);
+        deps.businessMetrics?.uploads.inc();
+        return reply.status(201).send({ track: presentTrack(await getTrackView(deps.infra.database.db, track.id, user)) });
+      } finally {
+        await upload.discard();
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/tracks/:id/versions',
+    {
+      config: { access: { owner: 'track' } },
+      schema: {
+        tags: ['tracks'],
+        summary: 'Upload a new master for a track you own (multipart `file`)',
+        consumes: ['multipart/form-data'],
+        params: Type.Object({ id: Id }),
+        response: { 201: Type.Object({ version: VersionSchema }), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
+      try {
+        if (Object.keys(upload.fields).length) throw validationFailed('Only the `file` field is accepted here');
+        const version = await addVersionFromUpload(uploadDeps(), user, request.params.id, upload.file);
+        deps.businessMetrics?.uploads.inc();
+        return reply.status(201).send({ version: presentVersion(version) });
+      } finally {
+        await upload.discard();
+      }
+    },
+  );
+}

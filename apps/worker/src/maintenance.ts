@@ -1,0 +1,40 @@
+import { requeueStuckVersions, utcDay } from '@earshot/core';
+import type { Infrastructure, Logger } from '@earshot/runtime';
+
+export interface MaintenanceOptions {
+  /** A version with no progress for this long is re-queued. */
+  stuckAfterMs: number;
+  everyMs: number;
+}
+
+export const DEFAULT_MAINTENANCE: MaintenanceOptions = { stuckAfterMs: 30 * 60_000, everyMs: 60_000 };
+
+/**
+ * Periodic chores of the worker: re-queue versions stuck in `processing`, and queue the
+ * analytics rollup of today and yesterday (job ids per day and hour, so several workers doing
+ * the same queue it once).
+ */
+export function startMaintenance(infra: Pick<Infrastructure, 'database' | 'jobs'>, logger: Logger, options: MaintenanceOptions = DEFAULT_MAINTENANCE): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const stuck = await requeueStuckVersions(infra.database.db, infra.jobs, options.stuckAfterMs);
+      if (stuck.length) logger.warn({ stuck }, 're-queued versions stuck in processing');
+      const now = new Date();
+      const hour = now.toISOString().slice(0, 13);
+      for (const day of [utcDay(new Date(now.getTime() - 86_400_000)), utcDay(now)]) {
+        await infra.jobs.add('analytics-rollup', { day }, { jobId: `rollup-${day}-at-${hour}` });
+      }
+    } catch (err) {
+      logger.error({ err }, 'maintenance tick failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), options.everyMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

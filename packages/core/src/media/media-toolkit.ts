@@ -1,0 +1,46 @@
+/**
+ * What the pipeline needs from audio tooling, as a port: the worker wires it to
+ * `@earshot/media` (ffmpeg); unit tests of the rules use a fake.
+ */
+export interface AudioInfo {
+  durationMs: number;
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  bitDepth: number | null;
+  formatName: string;
+  hasCover: boolean;
+}
+
+export interface StepRun {
+  signal: AbortSignal;
+  /** 0–100. */
+  onProgress(percent: number): void;
+}
+
+export interface LoudnessResult {
+  integratedLufs: number;
+  loudnessRange: number;
+  truePeakDbtp: number;
+  trackGainDb: number;
+}
+
+export interface ImageOutput {
+  /** Local file to upload. */
+  file: string;
+  size: number;
+  ext: string;
+  contentType: string;
+}
+
+export interface MediaToolkit {
+  /** Throws `MediaRejectedError` (with a reason a person understands) when there is no usable audio. */
+  probe(file: string): Promise<AudioInfo>;
+  /** HLS renditions + master `playlist.m3u8` into `outDir`; returns every written file, relative to outDir. */
+  transcodeHls(input: string, outDir: string, info: AudioInfo, run: StepRun): Promise<string[]>;
+  /** audiowaveform JSON (v2, 8-bit) and the duration of the decoded audio. */
+  waveform(input: string, run: StepRun): Promise<{ json: unknown; decodedDurationMs: number }>;
+  loudness(input: string, info: AudioInfo, run: StepRun): Promise<LoudnessResult>;
+  /** Embedded cover resized for the web into `outDir`; null when there is none. */
+  artwork(input: string, outDir: string, run: StepRun): Promise<ImageOutput[] | null>;
+}

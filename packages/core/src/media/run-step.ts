@@ -1,0 +1,140 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { keys } from '@earshot/storage';
+import type { StepState } from '@earshot/db';
+import type { MediaDeps } from './deps.ts';
+import type { AudioInfo } from './media-toolkit.ts';
+import { isPermanent } from './errors.ts';
+import { STEP_LABELS, type MediaStep } from './steps.ts';
+import { failVersion, finishIfComplete, loadVersionRef, setStep, type VersionRef } from './version-state.ts';
+import { fetchOriginal, listFiles, withScratch } from './scratch.ts';
+
+export interface StepJob {
+  attempt: number;
+  maxAttempts: number;
+  signal: AbortSignal;
+  updateProgress(percent: number): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.m4s': 'video/iso.segment',
+  '.mp4': 'audio/mp4',
+};
+
+/**
+ * Runs one media step of one version. Idempotent: a rerun overwrites the same keys; a step that
+ * is already done, or a version that is gone or ready, is left alone. Throws on failure so the
+ * queue retries; on the last attempt (or a permanent error) the version becomes `failed`.
+ */
+export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: string, job: StepJob): Promise<void> {
+  const row = await loadVersionRef(deps.db, versionId);
+  if (!row || row.status === 'ready') return;
+  const ref: VersionRef = { versionId, trackId: row.track_id, ownerUserId: row.owner_user_id };
+  const steps = row.steps as unknown as Record<string, StepState>;
+  if (steps[step]?.state === 'done') {
+    await finishIfComplete(deps.db, deps.progress, ref);
+    return;
+  }
+  if (row.status === 'failed') {
+    // Only a fresh job (an operator's retry) revives a failed version; automatic retries of a
+    // step that already failed the version do not.
+    if (job.attempt > 1) throw new Error(`version ${versionId} already failed`);
+    await deps.db.updateTable('track_versions').set({ status: 'processing', failure_reason: null, processing_started_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', versionId).execute();
+    deps.progress.publish({ type: 'version.status', ...ref, status: 'processing' });
+  }
+
+  let lastReported = -1;
+  const onProgress = (percent: number) => {
+    const p = Math.max(0, Math.min(100, Math.round(percent)));
+    if (p === lastReported || (p - lastReported < 2 && p !== 100)) return;
+    lastReported = p;
+    void job.updateProgress(p).catch(() => {});
+    void setStep(deps.db, versionId, step, { state: 'active', progress: p }).catch(() => {});
+    deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: p });
+  };
+  await setStep(deps.db, versionId, step, { state: 'active', progress: 0 });
+  deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: 0 });
+
+  try {
+    await withScratch(deps.tmpDir, `${step}-${versionId}`, async (dir) => {
+      const input = await fetchOriginal(deps.store, row.original_key, dir, job.signal);
+      const info: AudioInfo = {
+        durationMs: row.duration_ms ?? 0,
+        codec: row.codec ?? '',
+        sampleRate: row.sample_rate ?? 0,
+        channels: row.channels ?? 0,
+        bitDepth: row.bit_depth,
+        formatName: '',
+        hasCover: false,
+      };
+      await STEP_RUNNERS[step](deps, versionId, input, path.join(dir, 'out'), info, { signal: job.signal, onProgress });
+    });
+  } catch (err) {
+    const last = isPermanent(err) || job.attempt >= job.maxAttempts;
+    const reason = `${STEP_LABELS[step]} failed: ${humanReason(err)}`;
+    if (last) await failVersion(deps.db, deps.progress, ref, step, reason);
+    else {
+      await setStep(deps.db, versionId, step, { state: 'pending', progress: 0, error: `${reason} (retrying)` });
+      deps.progress.publish({ type: 'version.step', ...ref, step, state: 'pending', error: `${reason} (retrying)` });
+    }
+    throw err;
+  }
+
+  await setStep(deps.db, versionId, step, { state: 'done', progress: 100 });
+  deps.progress.publish({ type: 'version.step', ...ref, step, state: 'done', progress: 100 });
+  await finishIfComplete(deps.db, deps.progress, ref);
+}
+
+function humanReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split('\n')[0]!.slice(0, 300);
+}
+
+type StepRunner = (deps: MediaDeps, versionId: string, input: string, outDir: string, info: AudioInfo, run: { signal: AbortSignal; onProgress: (p: number) => void }) => Promise<void>;
+
+const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
+  async transcode(deps, versionId, input, outDir, info, run) {
+    const files = await deps.media.transcodeHls(input, outDir, info, run);
+    const prefix = keys.hlsPrefix(versionId);
+    // A rerun replaces the whole folder: no segment of an older run survives next to new ones.
+    await deps.store.deletePrefix('transcodes', prefix);
+    const master = keys.hlsMaster(versionId).slice(prefix.length);
+    // Master last: a player never sees a master whose renditions are not there yet.
+    for (const rel of [...files.filter((f) => f !== master), master]) {
+      await deps.store.put('transcodes', `${prefix}${rel}`, createReadStream(path.join(outDir, rel)), { contentType: CONTENT_TYPES[path.extname(rel)] });
+    }
+    await deps.db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(versionId), updated_at: sql`now()` }).where('id', '=', versionId).execute();
+  },
+
+  async waveform(deps, versionId, input, _outDir, _info, run) {
+    const { json, decodedDurationMs } = await deps.media.waveform(input, run);
+    const key = keys.waveform(versionId);
+    await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
+    // The track's duration comes from the decoded audio, not the container's claim.
+    await deps.db.updateTable('track_versions').set({ waveform_key: key, duration_ms: Math.round(decodedDurationMs), updated_at: sql`now()` }).where('id', '=', versionId).execute();
+  },
+
+  async 'artwork-extract'(deps, versionId, input, outDir, _info, run) {
+    const images = await deps.media.artwork(input, outDir, run);
+    if (!images?.length) return;
+    const stored: string[] = [];
+    for (const image of [...images].sort((a, b) => b.size - a.size)) {
+      const key = keys.versionArtwork(versionId, image.size, image.ext);
+      await deps.store.put('images', key, createReadStream(image.file), { contentType: image.contentType });
+      stored.push(key);
+    }
+    // The largest image is the artwork; smaller sizes sit next to it under the same prefix.
+    await deps.db.updateTable('track_versions').set({ artwork_key: stored[0]!, updated_at: sql`now()` }).where('id', '=', versionId).execute();
+  },
+
+  async loudness(deps, versionId, input, _outDir, info, run) {
+    const l = await deps.media.loudness(input, info, run);
+    await deps.db
+      .updateTable('track_versions')
+      .set({ integrated_lufs: l.integratedLufs, loudness_range: l.loudnessRange, true_peak_dbtp: l.truePeakDbtp, track_gain_db: l.trackGainDb, updated_at: sql`now()` })
+      .where('id', '=', versionId)
+      .execute();
+  },
+};

@@ -1,0 +1,35 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectStore } from '@earshot/storage';
+
+/** A private scratch folder for one job run, removed afterwards whatever happens. */
+export async function withScratch<T>(tmpDir: string, label: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  await mkdir(tmpDir, { recursive: true });
+  const dir = await mkdtemp(path.join(tmpDir, `${label}-`));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Streams the original into the scratch folder (ffmpeg needs a seekable file for MP4/M4A). */
+export async function fetchOriginal(store: ObjectStore, key: string, dir: string, signal: AbortSignal): Promise<string> {
+  const file = path.join(dir, `input${path.extname(key)}`);
+  const object = await store.get('originals', key);
+  await pipeline(object.body, createWriteStream(file), { signal });
+  return file;
+}
+
+/** Every file under `dir`, relative, with forward slashes. */
+export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}

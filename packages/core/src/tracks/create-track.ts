@@ -1,0 +1,142 @@
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, Visibility } from '@earshot/db';
+import { keys, type ObjectStore } from '@earshot/storage';
+import type { JobQueue } from '@earshot/jobs';
+import type { MediaToolkit, AudioInfo } from '../media/media-toolkit.ts';
+import type { ProgressBus } from '../media/progress-bus.ts';
+import { pendingSteps } from '../media/version-state.ts';
+import { queueSteps } from '../media/start-processing.ts';
+import { MediaRejectedError } from '../media/errors.ts';
+import { AppError, forbidden, notFound, validationFailed } from '../errors.ts';
+import { slugify } from './slug.ts';
+
+export interface UploadDeps {
+  db: Kysely<Database>;
+  store: ObjectStore;
+  jobs: Pick<JobQueue, 'add'>;
+  media: Pick<MediaToolkit, 'probe'>;
+  progress: ProgressBus;
+}
+
+/** An upload already streamed to a local temp file by the HTTP layer. */
+export interface ReceivedFile {
+  path: string;
+  originalFilename: string;
+  sizeBytes: number;
+}
+
+export interface NewTrackInput {
+  title: string;
+  description?: string;
+  visibility?: Visibility;
+}
+
+const AUDIO_EXTENSIONS = /^\.(wav|wave|flac|mp3|m4a|mp4|aac|ogg|oga|opus|aif|aiff|alac|wv|ape|webm|mka)$/i;
+
+/** Probes the file: a clear 422 unless ffprobe finds an audio stream. */
+async function probeUpload(media: UploadDeps['media'], file: ReceivedFile): Promise<AudioInfo> {
+  if (file.sizeBytes === 0) throw new AppError(422, 'invalid_audio', 'The file is empty');
+  try {
+    return await media.probe(file.path);
+  } catch (err) {
+    if (err instanceof MediaRejectedError || (err as { permanent?: boolean }).permanent) throw new AppError(422, 'invalid_audio', (err as Error).message);
+    throw err;
+  }
+}
+
+/** Stores the original under `version-<id>/` with a reserved id; returns the id and key. */
+async function storeOriginal(deps: UploadDeps, file: ReceivedFile): Promise<{ versionId: string; key: string }> {
+  const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('track_versions', 'id'))::text as id`.execute(deps.db);
+  const versionId = rows[0]!.id;
+  const ext = path.extname(file.originalFilename);
+  const key = keys.original(versionId, AUDIO_EXTENSIONS.test(ext) ? ext.toLowerCase() : '');
+  await deps.store.put('originals', key, createReadStream(file.path), { contentLength: file.sizeBytes, contentType: 'application/octet-stream' });
+  return { versionId, key };
+}
+
+async function insertVersion(trx: Transaction<Database>, trackId: string, versionId: string, key: string, file: ReceivedFile, info: AudioInfo) {
+  return trx
+    .insertInto('track_versions')
+    .values({
+      id: versionId,
+      track_id: trackId,
+      status: 'processing',
+      original_key: key,
+      original_filename: file.originalFilename.slice(0, 255),
+      original_size_bytes: file.sizeBytes,
+      duration_ms: Math.round(info.durationMs),
+      sample_rate: info.sampleRate,
+      channels: info.channels,
+      codec: info.codec,
+      bit_depth: info.bitDepth,
+      steps: JSON.stringify(pendingSteps()),
+      processing_started_at: new Date(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: string): Promise<string> {
+  const base = slugify(title);
+  const taken = new Set((await trx.selectFrom('tracks').select('slug').where('owner_user_id', '=', ownerId).where('slug', 'like', `${base}%`).execute()).map((r) => r.slug));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/**
+ * platform.md §4.1–2: probe, store the original, create the rows, queue the four media jobs.
+ * Nothing is kept when any step before the commit fails: no row, no object.
+ */
+export async function createTrackFromUpload(deps: UploadDeps, ownerId: string, file: ReceivedFile, input: NewTrackInput) {
+  const title = input.title.trim();
+  if (!title) throw validationFailed('Title must not be empty', { field: 'title' });
+  const info = await probeUpload(deps.media, file);
+  const { versionId, key } = await storeOriginal(deps, file);
+  try {
+    const result = await deps.db.transaction().execute(async (trx) => {
+      const track = await trx
+        .insertInto('tracks')
+        .values({ owner_user_id: ownerId, title, slug: await uniqueSlug(trx, ownerId, title), description: input.description?.trim() ?? '', visibility: input.visibility ?? 'public' })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const version = await insertVersion(trx, track.id, versionId, key, file, info);
+      return { track, version };
+    });
+    await queueAfterCommit(deps, versionId);
+    return result;
+  } catch (err) {
+    await deps.store.delete('originals', key).catch(() => {});
+    throw err;
+  }
+}
+
+/** `POST /tracks/:id/versions`: a new master for a track the caller owns. */
+export async function addVersionFromUpload(deps: UploadDeps, actor: { id: string; role: string }, trackId: string, file: ReceivedFile) {
+  const track = await deps.db.selectFrom('tracks').select(['id', 'owner_user_id']).where('id', '=', trackId).executeTakeFirst();
+  if (!track) throw notFound('Track');
+  if (track.owner_user_id !== actor.id && actor.role !== 'admin') throw forbidden('Only the track owner can upload a new version');
+  const info = await probeUpload(deps.media, file);
+  const { versionId, key } = await storeOriginal(deps, file);
+  try {
+    const version = await deps.db.transaction().execute((trx) => insertVersion(trx, trackId, versionId, key, file, info));
+    await queueAfterCommit(deps, versionId);
+    return version;
+  } catch (err) {
+    await deps.store.delete('originals', key).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * After the commit: if queueing fails the version stays `processing` and the stuck-version sweep
+ * queues it again, so the upload itself still succeeds.
+ */
+async function queueAfterCommit(deps: UploadDeps, versionId: string): Promise<void> {
+  try {
+    await queueSteps(deps.jobs, versionId, 1);
+  } catch {
+    // Recovered by requeueStuckVersions.
+  }
+}
