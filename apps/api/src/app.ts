@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { trackRoutes } from './routes/tracks.ts';
 import { publicMediaRoutes } from './routes/public-media.ts';
+import { hlsMediaRoutes } from './routes/hls-media.ts';
 import { trackReadRoutes } from './routes/track-read.ts';
 import { trackUploadRoutes } from './routes/track-uploads.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
@@ -60,6 +61,9 @@ export async function buildApi(deps: ApiDeps): Promise<Api> {
   trackUploadRoutes(app, deps);
   adminJobRoutes(app, deps);
   liveEventRoutes(app, deps);
-  if (deps.serveMedia) publicMediaRoutes(app, deps);
+  if (deps.serveMedia) {
+    publicMediaRoutes(app, deps);
+    hlsMediaRoutes(app, deps);
+  }
   return app;
 }

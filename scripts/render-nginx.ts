@@ -1,0 +1,174 @@
+/**
+ * Renders nginx/templates/ (the production nginx configuration) for any environment.
+ *
+ * In compose, the official nginx image does this itself at start: it runs envsubst over every
+ * /etc/nginx/templates/**\/*.template into NGINX_ENVSUBST_OUTPUT_DIR (we set /etc/nginx, so
+ * `nginx.conf.template` becomes /etc/nginx/nginx.conf), substituting only the variables that match
+ * NGINX_ENVSUBST_FILTER (we set `^(DOMAIN|SECURE_LINK_SECRET)$`). `envsubst` below does the same
+ * substitution, so this script gives the same files outside the image.
+ *
+ * `local` additionally rewrites the few machine-specific lines (listen addresses, upstream hosts,
+ * certificate, log/pid/cache/temp paths, `user`) so the same template runs unprivileged on any
+ * host — the edge test uses it to put Debian's nginx on loopback ports. Every rewrite must match
+ * the template exactly as often as expected, or rendering fails: the template stays the single
+ * source of truth and cannot drift away from what the test runs.
+ *
+ * CLI:
+ *   DOMAIN=yoursite.com SECURE_LINK_SECRET=… tsx scripts/render-nginx.ts --out <dir>
+ *     [--prefix <dir> --listen-http 127.0.0.1:8080 --listen-https 127.0.0.1:8443
+ *      --api 127.0.0.1:3000 --web 127.0.0.1:3002 --minio 127.0.0.1:9000 --cert <pem> --key <pem>]
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../nginx/templates');
+
+/** The only environment variables the templates use; the compose service sets NGINX_ENVSUBST_FILTER to exactly these. */
+export const TEMPLATE_VARIABLES = ['DOMAIN', 'SECURE_LINK_SECRET'] as const;
+export type TemplateEnv = Record<(typeof TEMPLATE_VARIABLES)[number], string>;
+export const ENVSUBST_FILTER = `^(${TEMPLATE_VARIABLES.join('|')})$`;
+
+export interface LocalRuntime {
+  /** Runtime folder: logs/, cache/, tmp/ and the pid file go here (created). */
+  prefix: string;
+  listenHttp: string;
+  listenHttps: string;
+  upstreams: { api: string; web: string; minio: string };
+  certificate: { cert: string; key: string };
+}
+
+export interface RenderOptions {
+  outDir: string;
+  env: TemplateEnv;
+  templatesDir?: string;
+  local?: LocalRuntime;
+}
+
+export interface Rendered {
+  /** Path of the rendered nginx.conf. */
+  confPath: string;
+  files: string[];
+}
+
+/** GNU envsubst with an explicit variable list: `$NAME` and `${NAME}` of those names only. */
+export function envsubst(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!;
+    return Object.hasOwn(vars, name) ? vars[name]! : whole;
+  });
+}
+
+/**
+ * The values end up inside double-quoted nginx strings: refuse anything that could end the string,
+ * start an nginx variable or a new directive.
+ */
+export function checkTemplateEnv(env: TemplateEnv): void {
+  if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(env.DOMAIN)) {
+    throw new Error(`DOMAIN is not a host name: ${JSON.stringify(env.DOMAIN)}`);
+  }
+  if (!/^[A-Za-z0-9._~+/=-]{16,256}$/.test(env.SECURE_LINK_SECRET)) {
+    throw new Error('SECURE_LINK_SECRET must be 16-256 characters of [A-Za-z0-9._~+/=-] (e.g. `openssl rand -hex 32`)');
+  }
+}
+
+function replaceExactly(text: string, from: string | RegExp, to: string, times: number, what: string): string {
+  const pattern = typeof from === 'string' ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gm') : new RegExp(from.source, from.flags.includes('g') ? from.flags : `${from.flags}g`);
+  const found = text.match(pattern)?.length ?? 0;
+  if (found !== times) throw new Error(`nginx template changed: expected ${times} × ${what}, found ${found} (update scripts/render-nginx.ts)`);
+  return text.replace(pattern, () => to);
+}
+
+/** Rewrites of the rendered files for running outside the nginx image. */
+export function localise(file: string, text: string, outDir: string, local: LocalRuntime): string {
+  let t = text.replace(/include \/etc\/nginx\/snippets\//g, `include ${outDir}/snippets/`);
+  if (file !== 'nginx.conf') return t;
+  const p = local.prefix;
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // As root, nginx would switch its workers to `nobody`, which cannot use the private temp folders.
+  t = replaceExactly(t, /^user nginx;$/m, asRoot ? 'user root;' : '# user: runs as the invoking user', 1, '`user nginx;`');
+  t = replaceExactly(t, /^error_log \/var\/log\/nginx\/error\.log warn;$/m, `error_log ${p}/logs/error.log warn;`, 1, 'error_log');
+  t = replaceExactly(t, /^pid \/var\/run\/nginx\.pid;$/m, `pid ${p}/nginx.pid;`, 1, 'pid');
+  t = replaceExactly(t, 'access_log /var/log/nginx/access.log main;', `access_log ${p}/logs/access.log main;`, 1, 'access_log');
+  t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${p}/cache/media `, 1, 'proxy_cache_path');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `    ${k}_temp_path ${p}/tmp/${k};`).join('\n');
+  t = replaceExactly(t, /^http \{$/m, `http {\n${temp}\n`, 1, '`http {`');
+  t = replaceExactly(t, /^ *listen \[::\]:80;\n/m, '', 1, 'listen [::]:80');
+  t = replaceExactly(t, /^ *listen \[::\]:443 ssl http2;\n/m, '', 1, 'listen [::]:443');
+  t = replaceExactly(t, 'listen 80;', `listen ${local.listenHttp};`, 1, 'listen 80');
+  t = replaceExactly(t, 'listen 443 ssl http2;', `listen ${local.listenHttps} ssl http2;`, 1, 'listen 443');
+  t = replaceExactly(t, 'server api:3000;', `server ${local.upstreams.api};`, 1, 'api upstream');
+  t = replaceExactly(t, 'server web:3002;', `server ${local.upstreams.web};`, 1, 'web upstream');
+  t = replaceExactly(t, 'server minio:9000;', `server ${local.upstreams.minio};`, 1, 'minio upstream');
+  t = replaceExactly(t, 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', `ssl_certificate ${local.certificate.cert};`, 1, 'ssl_certificate');
+  t = replaceExactly(t, 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;', `ssl_certificate_key ${local.certificate.key};`, 1, 'ssl_certificate_key');
+  return t;
+}
+
+async function listTemplates(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, entry.name);
+    if (entry.isDirectory()) out.push(...(await listTemplates(dir, r)));
+    else if (entry.name.endsWith('.template')) out.push(r);
+  }
+  return out.sort();
+}
+
+/** Renders every template of `templatesDir` into `outDir` (subfolders kept, `.template` dropped). */
+export async function renderNginx(options: RenderOptions): Promise<Rendered> {
+  const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
+  checkTemplateEnv(options.env);
+  const outDir = path.resolve(options.outDir);
+  const files: string[] = [];
+  for (const rel of await listTemplates(templatesDir)) {
+    const target = rel.slice(0, -'.template'.length);
+    let text = envsubst(await readFile(path.join(templatesDir, rel), 'utf8'), options.env);
+    const left = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/.exec(text);
+    if (left) throw new Error(`${rel}: ${left[0]} is not a template variable (only ${TEMPLATE_VARIABLES.join(', ')})`);
+    if (options.local) text = localise(target, text, outDir, options.local);
+    const dest = path.join(outDir, target);
+    await mkdir(path.dirname(dest), { recursive: true });
+    await writeFile(dest, text, { mode: 0o600 });
+    files.push(dest);
+  }
+  if (options.local) for (const d of ['logs', 'cache', 'tmp']) await mkdir(path.join(options.local.prefix, d), { recursive: true });
+  return { confPath: path.join(outDir, 'nginx.conf'), files };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const k = argv[i]!;
+    const v = argv[i + 1];
+    if (!k.startsWith('--') || v === undefined) throw new Error(`usage: render-nginx.ts --out <dir> [--prefix <dir> --listen-http … --listen-https … --api … --web … --minio … --cert … --key …]`);
+    args.set(k.slice(2), v);
+  }
+  const outDir = args.get('out');
+  if (!outDir) throw new Error('--out <dir> is required');
+  const env = { DOMAIN: process.env.DOMAIN ?? '', SECURE_LINK_SECRET: process.env.SECURE_LINK_SECRET ?? '' };
+  const prefix = args.get('prefix');
+  const need = (k: string) => {
+    const v = args.get(k);
+    if (!v) throw new Error(`--${k} is required with --prefix`);
+    return v;
+  };
+  const local: LocalRuntime | undefined = prefix
+    ? {
+        prefix: path.resolve(prefix),
+        listenHttp: need('listen-http'),
+        listenHttps: need('listen-https'),
+        upstreams: { api: need('api'), web: need('web'), minio: need('minio') },
+        certificate: { cert: path.resolve(need('cert')), key: path.resolve(need('key')) },
+      }
+    : undefined;
+  const { confPath } = await renderNginx({ outDir, env, local });
+  process.stdout.write(`${confPath}\n`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
