@@ -37,7 +37,7 @@ function run(cmd: string, args: string[]): Promise<void> {
  */
 export async function makeHlsTree(dir: string, options: HlsTreeOptions = {}): Promise<HlsTree> {
   const { seconds = 8, segmentSeconds = 2, renditions = { '128k': '128k' }, source = 'sine' } = options;
-  const input = source === 'sine' ? `sine=frequency=440:sample_rate=44100:duration=${seconds}` : `anoisesrc=d=${seconds}:c=pink:r=44100:a=0.5`;
+  const input = source === 'sine' ? `sine=frequency=440:sample_rate=44100:duration=${seconds}` : `anoisesrc=d=${seconds}:c=white:r=48000:a=0.8`;
   const variants: string[] = [];
   for (const [name, bitrate] of Object.entries(renditions)) {
     const out = path.join(dir, name);

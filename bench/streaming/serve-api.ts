@@ -1,0 +1,42 @@
+/**
+ * Child process of bench/streaming/run.ts: the real API (buildApi, embedded mode: local store,
+ * PGlite) serving `/media/hls/`, with the HLS tree given as argv[2] stored as `version-1/…` in the
+ * `transcodes` bucket. Prints `{"port":…,"dataDir":…}` on one line once listening; stops on SIGTERM.
+ * A separate process so that the load generator does not share the API's event loop.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { buildApi } from '../../apps/api/src/index.ts';
+import { createTestInfra } from '../../test/support/infra.ts';
+
+const source = process.argv[2];
+if (!source) throw new Error('usage: serve-api.ts <hls tree folder>');
+
+async function walk(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.posix.join(rel, e.name);
+    if (e.isDirectory()) out.push(...(await walk(dir, r)));
+    else out.push(r);
+  }
+  return out;
+}
+
+const t = await createTestInfra({ env: { LOG_LEVEL: 'warn', SECURE_LINK_SECRET: process.env.SECURE_LINK_SECRET ?? '' } });
+for (const file of await walk(source)) {
+  const body = await readFile(path.join(source, file));
+  await t.infra.store.put('transcodes', `version-1/${file}`, body, { contentLength: body.length });
+}
+const media = { probe: async () => Promise.reject(new Error('not used')) };
+const app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media, progress: t.infra.progress, serveMedia: true });
+await app.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(`${JSON.stringify({ port: (app.server.address() as AddressInfo).port, dataDir: t.dataDir })}\n`);
+
+process.once('SIGTERM', () => {
+  void (async () => {
+    await app.close();
+    await t.cleanup();
+    process.exit(0);
+  })();
+});
