@@ -18,6 +18,11 @@ export function SiteHeader() {
                 Home
               </NavLink>
             </li>
+            <li>
+              <NavLink href={routes.upload} className="site-nav__link" prefetch={false}>
+                Upload
+              </NavLink>
+            </li>
           </ul>
         </nav>
         <nav className="site-account" aria-label="Account">

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { CSSProperties } from 'react';
 import { formatAge, formatDuration, isoDuration, placeholderHues, type TrackSummary } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
+import { PlayTrackButton } from './player/PlayTrackButton';
 
 function Artwork({ track }: { track: TrackSummary }) {
   if (track.artworkUrl) {
@@ -31,13 +32,15 @@ function Artwork({ track }: { track: TrackSummary }) {
 
 /**
  * One track in a grid. The title link is stretched over the whole card (see `.track-card__title a::after`),
- * so the card is a single tab stop for the track plus one for the artist.
+ * so the card is a single tab stop for the track plus one for the artist (and one for its play button).
  */
-export function TrackCard({ track }: { track: TrackSummary }) {
+export function TrackCard({ track, list }: { track: TrackSummary; /** The list the card is in: playing it queues the rest. */ list?: readonly TrackSummary[] }) {
+  const queue = list?.some((t) => t.id === track.id) ? list : [track];
   return (
     <article className="track-card" data-testid="track-card">
       <div className="track-card__media">
         <Artwork track={track} />
+        <PlayTrackButton tracks={queue} index={queue.findIndex((t) => t.id === track.id)} className="play-button track-card__play" />
         {track.durationMs != null && (
           <p className="track-card__duration">
             <span className="visually-hidden">Duration: </span>

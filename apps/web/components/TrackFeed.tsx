@@ -118,7 +118,7 @@ export function TrackFeed() {
       <ul className="track-grid">
         {state.tracks.map((track) => (
           <li key={track.id}>
-            <TrackCard track={track} />
+            <TrackCard track={track} list={state.tracks} />
           </li>
         ))}
       </ul>

@@ -7,6 +7,8 @@ export const routes = {
   home: '/',
   login: '/login',
   register: '/register',
+  settings: '/settings',
+  upload: '/upload',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,

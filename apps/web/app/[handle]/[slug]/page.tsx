@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { TrackView } from '@/components/player/TrackView';
+import { decodeSegment, loadTrack } from './load-track';
+
+type Params = Promise<{ handle: string; slug: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { handle, slug } = await params;
+  const loaded = await loadTrack(decodeSegment(handle), decodeSegment(slug));
+  if (loaded.kind !== 'found') return { title: 'Track' };
+  const t = loaded.track;
+  const title = `${t.title} by ${t.artist.displayName}`;
+  const description = t.description.trim() || `Listen to ${t.title} by ${t.artist.displayName} on Earshot.`;
+  return {
+    title,
+    description: description.slice(0, 300),
+    openGraph: { type: 'music.song', title, description: description.slice(0, 300), images: t.artworkUrl ? [{ url: t.artworkUrl }] : undefined },
+    robots: t.visibility === 'public' ? undefined : { index: false, follow: false },
+  };
+}
+
+/** `/<handle>/<slug>`: one track, its waveform, and play. */
+export default async function TrackPage({ params }: { params: Params }) {
+  const { handle, slug } = await params;
+  const h = decodeSegment(handle);
+  const s = decodeSegment(slug);
+  const loaded = await loadTrack(h, s);
+  if (loaded.kind === 'not-found') notFound();
+  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.track : null} />;
+}

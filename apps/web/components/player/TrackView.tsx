@@ -1,0 +1,138 @@
+'use client';
+
+/**
+ * The track page's body. Rendered on the server with the track when the server could read it, and
+ * able to fetch it in the browser when not (same route: `/api/v1/users/:handle/tracks/:slug`).
+ */
+import Link from 'next/link';
+import { useEffect, useMemo, useState } from 'react';
+import { apiFetch, ApiError, describeApiError } from '@/lib/api';
+import { parseTrackResponse, toPlayerTrack, type TrackDetail } from '@/lib/player/track';
+import { routes } from '@/lib/routes';
+import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
+import { TrackArtwork } from './Artwork';
+import { PlayTrackButton } from './PlayTrackButton';
+import { TrackWaveform } from './TrackWaveform';
+
+type State = { status: 'loading' } | { status: 'not-found' } | { status: 'error'; message: string } | { status: 'ready'; track: TrackDetail };
+
+export function TrackView({ handle, slug, initial }: { handle: string; slug: string; initial: TrackDetail | null }) {
+  const [state, setState] = useState<State>(initial ? { status: 'ready', track: initial } : { status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    if (initial && attempt === 0) return;
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    apiFetch(`/api/v1/users/${encodeURIComponent(handle)}/tracks/${encodeURIComponent(slug)}`, { signal: controller.signal }).then(
+      (body) => setState({ status: 'ready', track: parseTrackResponse(body) }),
+      (err: unknown) => {
+        if (controller.signal.aborted) return;
+        if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setState({ status: 'not-found' });
+        else setState({ status: 'error', message: describeApiError(err) });
+      },
+    );
+    return () => controller.abort();
+  }, [handle, slug, initial, attempt]);
+
+  if (state.status === 'loading') {
+    return (
+      <div className="track-page container" aria-busy="true">
+        <p className="visually-hidden" role="status">
+          Loading the track…
+        </p>
+        <div className="track-hero" aria-hidden="true">
+          <div className="track-hero__art track-skeleton__art" />
+          <div className="track-hero__main">
+            <div className="track-skeleton__line" />
+            <div className="track-skeleton__line track-skeleton__line--short" />
+          </div>
+        </div>
+      </div>
+    );
+  }
+  if (state.status === 'not-found') {
+    return (
+      <section className="status-page container" aria-labelledby="track-missing-title">
+        <p className="status-page__code">404</p>
+        <h1 id="track-missing-title" className="status-page__title">
+          This track is out of earshot
+        </h1>
+        <p className="status-page__text">It may have been removed, made private, or the link may be wrong.</p>
+        <Link className="button button--accent" href={routes.home}>
+          Back to the home page
+        </Link>
+      </section>
+    );
+  }
+  if (state.status === 'error') {
+    return (
+      <div className="track-page container">
+        <div className="feed-message feed-message--error" role="alert">
+          <h1 className="feed-message__title">Couldn’t load this track</h1>
+          <p className="feed-message__text">{state.message} Please try again in a moment.</p>
+          <button type="button" className="button button--ghost" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return <TrackDetails track={state.track} />;
+}
+
+function TrackDetails({ track }: { track: TrackDetail }) {
+  const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
+  const queue = useMemo(() => [playerTrack], [playerTrack]);
+  const playable = !!track.currentVersionId;
+  const processing = !playable && track.status !== 'failed';
+  return (
+    <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
+      <div className="track-hero">
+        <TrackArtwork track={track} className="track-hero__art" size={280} />
+        <div className="track-hero__main">
+          <div className="track-hero__head">
+            {playable && <PlayTrackButton tracks={queue} className="play-button play-button--large" size={28} />}
+            <div className="track-hero__titles">
+              <h1 className="track-hero__title">{track.title}</h1>
+              <p className="track-hero__artist">
+                <Link href={routes.artist(track.artist.handle)} data-testid="track-artist">
+                  {track.artist.displayName}
+                </Link>
+              </p>
+            </div>
+          </div>
+
+          {playable ? (
+            <TrackWaveform track={track} playerTrack={playerTrack} />
+          ) : (
+            <p className="track-hero__notice" role="status">
+              {processing
+                ? 'This track is still being processed. It can be played once transcoding, waveform, artwork and loudness are done.'
+                : `Processing failed${track.latestVersion.failureReason ? `: ${track.latestVersion.failureReason}` : '.'}`}
+            </p>
+          )}
+
+          <p className="track-hero__meta">
+            {track.durationMs != null && (
+              <time dateTime={isoDuration(track.durationMs)} data-testid="track-page-duration">
+                {formatDuration(track.durationMs)}
+              </time>
+            )}
+            <time dateTime={track.createdAt} suppressHydrationWarning>
+              {formatAge(track.createdAt)}
+            </time>
+            {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
+          </p>
+        </div>
+      </div>
+      {track.description.trim() && (
+        <section className="track-description" aria-label="About this track">
+          {track.description.split(/\n{2,}/).map((para, i) => (
+            <p key={i}>{para}</p>
+          ))}
+        </section>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,43 @@
+'use client';
+
+import { useCallback, useEffect } from 'react';
+import type { PlayerTrack, TrackDetail } from '@/lib/player/track';
+import { Waveform } from '@/components/waveform/Waveform';
+import { usePlayer, usePlayerState } from './PlayerProvider';
+import { formatTime } from './time';
+
+/**
+ * The track page's waveform and clock, tied to the player: it shows the player's position when this track
+ * is the one playing, and a click seeks it (or starts this track at that point when another one plays).
+ */
+export function TrackWaveform({ track, playerTrack }: { track: TrackDetail; playerTrack: PlayerTrack }) {
+  const engine = usePlayer();
+  const state = usePlayerState();
+  const current = state.queue[state.index]?.id === track.id;
+  const duration = current && state.duration > 0 ? state.duration : (track.durationMs ?? 0) / 1000;
+  const position = current ? state.currentTime : 0;
+  const getPosition = useCallback(() => (engine.isCurrent(track.id) ? engine.position : 0), [engine, track.id]);
+
+  // Space on this page plays this track while nothing else is loaded.
+  useEffect(() => engine.offer([playerTrack]), [engine, playerTrack]);
+
+  return (
+    <div className="track-wave">
+      <Waveform
+        url={track.waveformUrl}
+        duration={duration}
+        position={position}
+        playing={current && state.status === 'playing'}
+        getPosition={getPosition}
+        onSeek={(fraction) => engine.seekFraction(fraction, playerTrack)}
+        label={`Position in ${track.title}`}
+      />
+      <p className="track-wave__times">
+        <span data-testid="track-time">{formatTime(position)}</span>
+        <span aria-hidden="true"> / </span>
+        <span className="visually-hidden"> of </span>
+        <span>{formatTime(duration)}</span>
+      </p>
+    </div>
+  );
+}
