@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createHttpMetrics } from '@earshot/runtime';
+import { createBusinessMetrics, createHttpMetrics } from '@earshot/runtime';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
@@ -26,7 +26,9 @@ const JSON_BODY_LIMIT = 1024 * 1024;
  * Builds the HTTP API. Composition only: plugins, then routes; no I/O is opened here — the
  * caller owns the adapters in `deps` and closes them after `app.close()`.
  */
-export async function buildApi(deps: ApiDeps): Promise<Api> {
+export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
+  // Business counters live in the API's registry so `/metrics` always exposes them (dashboards).
+  const deps: ApiDeps = { ...apiDeps, businessMetrics: apiDeps.businessMetrics ?? createBusinessMetrics(apiDeps.metrics) };
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: (req) => {

@@ -3,4 +3,5 @@ export { createInfrastructure, type Infrastructure, type InfrastructureOptions }
 export { checkHealth, type HealthCheck, type HealthReport } from './health.ts';
 export { workerHealth, FAILED_JOBS_UNHEALTHY_ABOVE, type WorkerHealth } from './worker-health.ts';
 export { createMetricsRegistry, createHttpMetrics, registerQueueMetrics, type HttpMetrics } from './metrics.ts';
+export { createBusinessMetrics, BUSINESS_METRIC_NAMES, type BusinessMetrics } from './business-metrics.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';
