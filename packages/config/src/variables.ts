@@ -70,6 +70,9 @@ export const VARIABLES: readonly VariableSpec[] = [
   // Analytics
   { name: 'IP_HASH_SALT', kind: 'string', group: 'Analytics', default: '', secret: true, requiredInProduction: true, example: 'CHANGE_ME_openssl_rand_hex_32', doc: 'Salt of the hashed client IPs stored with plays (raw IPs are never stored). Required in production.' },
 
+  // Monitoring
+  { name: 'GRAFANA_ADMIN_PASSWORD', kind: 'string', group: 'Monitoring', default: '', secret: true, example: 'CHANGE_ME', doc: 'Password of Grafana\'s `admin` user in the compose stack (Grafana is published on 127.0.0.1:3003 only; see docs/operations.md). Not read by the app.' },
+
   // Stripe
   { name: 'STRIPE_SECRET_KEY', kind: 'string', group: 'Payments', default: '', secret: true, example: 'sk_live_...', doc: 'Stripe secret key. Unset: sales are disabled.' },
   { name: 'STRIPE_PUBLISHABLE_KEY', kind: 'string', group: 'Payments', default: '', example: 'pk_live_...', doc: 'Stripe publishable key for the web checkout.' },
