@@ -1,0 +1,166 @@
+import os from 'node:os';
+import { MediaRejectedError } from './errors.ts';
+import { audioMap, inputArgs } from './input.ts';
+import { runFfmpeg } from './runner.ts';
+import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
+
+/** BBC audiowaveform's JSON format, version 2, one channel, 8-bit: what peaks.js and waveform-data read. */
+export interface AudiowaveformJson {
+  version: 2;
+  channels: 1;
+  sample_rate: number;
+  samples_per_pixel: number;
+  bits: 8;
+  /** Number of points (min/max pairs). */
+  length: number;
+  /** `[min0, max0, min1, max1, …]`, each −128…127. */
+  data: number[];
+}
+
+/** About this many points per track, whatever its length: enough for a full-width player on a wide HiDPI screen. */
+export const WAVEFORM_TARGET_POINTS = 3000;
+/** Short tracks get fewer points rather than sub-millisecond ones (64 samples ≈ 1.5 ms at 44.1 kHz). */
+export const MIN_SAMPLES_PER_PIXEL = 64;
+
+/**
+ * The resolution rule: `samples_per_pixel = max(64, round(totalSamples / 3000))`, so any track of
+ * 4.4 s or more yields ~3,000 points (2,999–3,001), and shorter ones 64 samples per point.
+ * waveform-data can only make a waveform coarser (`resample`), never finer, so the stored one
+ * aims at the widest display; narrower players resample it down.
+ */
+export function chooseSamplesPerPixel(totalSamples: number, targetPoints = WAVEFORM_TARGET_POINTS, minSamplesPerPixel = MIN_SAMPLES_PER_PIXEL): number {
+  if (!(totalSamples > 0)) return minSamplesPerPixel;
+  return Math.max(minSamplesPerPixel, Math.round(totalSamples / targetPoints));
+}
+
+export interface WaveformDecodeArgsOptions {
+  input: string;
+  /** Rate of the PCM written (the source rate: no resampling when they match). */
+  sampleRate: number;
+  audioStreamIndex?: number;
+}
+
+/** Decodes the audio to mono signed 16-bit little-endian PCM on stdout (channels averaged, as audiowaveform does by default). */
+export function buildWaveformDecodeArgs(o: WaveformDecodeArgsOptions): string[] {
+  return [...inputArgs(o.input), '-map', audioMap(o.audioStreamIndex), '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(o.sampleRate), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'];
+}
+
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/**
+ * Folds a stream of s16le samples into min/max pairs, chunk by chunk: memory is the output
+ * (2 bytes a point) plus at most one odd byte carried between chunks.
+ */
+export class PeakFolder {
+  private min = 32767;
+  private max = -32768;
+  private inPixel = 0;
+  private carry: number | null = null;
+  private readonly out: number[] = [];
+  samples = 0;
+
+  constructor(readonly samplesPerPixel: number) {
+    if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1) throw new RangeError(`samplesPerPixel must be a positive integer, got ${samplesPerPixel}`);
+  }
+
+  push(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.carry !== null) {
+      if (bytes.length === 0) return;
+      this.add(((bytes[0]! << 8) | this.carry) << 16 >> 16);
+      this.carry = null;
+      bytes = bytes.subarray(1);
+    }
+    const n = bytes.length >> 1;
+    if (bytes.length & 1) this.carry = bytes[bytes.length - 1]!;
+    if (n === 0) return;
+    if (LITTLE_ENDIAN) {
+      let aligned = bytes;
+      if (bytes.byteOffset % 2 !== 0) {
+        aligned = new Uint8Array(n * 2); // Int16Array views need an even offset
+        aligned.set(bytes.subarray(0, n * 2));
+      }
+      this.addAll(new Int16Array(aligned.buffer, aligned.byteOffset, n));
+    } else {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, n * 2);
+      for (let i = 0; i < n; i++) this.add(view.getInt16(i * 2, true));
+    }
+  }
+
+  private addAll(samples: Int16Array): void {
+    const spp = this.samplesPerPixel;
+    let { min, max, inPixel } = this;
+    for (let i = 0; i < samples.length; i++) {
+      const v = samples[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (++inPixel === spp) {
+        this.out.push(min >> 8, max >> 8);
+        min = 32767;
+        max = -32768;
+        inPixel = 0;
+      }
+    }
+    this.samples += samples.length;
+    this.min = min;
+    this.max = max;
+    this.inPixel = inPixel;
+  }
+
+  private add(v: number): void {
+    this.addAll(Int16Array.of(v));
+  }
+
+  /** The `data` array; a last, partial pixel counts as a point. */
+  finish(): number[] {
+    if (this.inPixel > 0) {
+      this.out.push(this.min >> 8, this.max >> 8);
+      this.min = 32767;
+      this.max = -32768;
+      this.inPixel = 0;
+    }
+    return this.out;
+  }
+}
+
+export interface WaveformSource {
+  /** Expected duration (from `probe`), to choose samples_per_pixel and report progress. */
+  durationMs: number;
+  sampleRate: number;
+  audioStreamIndex?: number;
+}
+
+export interface WaveformOptions extends OperationOptions {
+  targetPoints?: number;
+  minSamplesPerPixel?: number;
+}
+
+export interface WaveformResult {
+  json: AudiowaveformJson;
+  samplesDecoded: number;
+  /** How much audio really decoded: the pipeline compares it with the probed duration. */
+  decodedDurationMs: number;
+}
+
+/** Decodes the whole track once (streaming, never whole in memory) and returns its peaks. */
+export async function computeWaveform(input: string, source: WaveformSource, options: WaveformOptions = {}): Promise<WaveformResult> {
+  const rate = source.sampleRate;
+  if (!(rate > 0)) throw new RangeError(`sampleRate must be positive, got ${rate}`);
+  const spp = chooseSamplesPerPixel(Math.round((source.durationMs / 1000) * rate), options.targetPoints, options.minSamplesPerPixel);
+  const folder = new PeakFolder(spp);
+  await runFfmpeg(buildWaveformDecodeArgs({ input, sampleRate: rate, audioStreamIndex: source.audioStreamIndex }), {
+    timeoutMs: options.timeoutMs ?? defaultTimeoutMs(source.durationMs),
+    signal: options.signal,
+    binary: options.ffmpegPath,
+    durationMs: source.durationMs,
+    onProgress: options.onProgress ? (p) => p.percent !== null && options.onProgress!(p.percent) : undefined,
+    onStdout: (chunk) => folder.push(chunk),
+  });
+  if (folder.samples === 0) throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
+  const data = folder.finish();
+  return {
+    json: { version: 2, channels: 1, sample_rate: rate, samples_per_pixel: spp, bits: 8, length: data.length / 2, data },
+    samplesDecoded: folder.samples,
+    decodedDurationMs: (folder.samples / rate) * 1000,
+  };
+}

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+
+/** A fresh temp directory per test file; `cleanup` removes it (call it in afterAll). */
+export async function tempDir(prefix: string): Promise<{ dir: string; file: (name: string) => string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `earshot-media-${prefix}-`));
+  return { dir, file: (name) => path.join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Runs ffmpeg directly (not through the code under test) to make test inputs. */
+export async function ffmpeg(args: string[]): Promise<void> {
+  await exec('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Runs ffprobe directly and parses its JSON. */
+export async function ffprobeJson(args: string[]): Promise<any> {
+  const { stdout } = await exec('ffprobe', ['-hide_banner', '-v', 'error', '-of', 'json', ...args], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout);
+}
+
+/** A sine tone as a lavfi source; `channels` 1 or 2. */
+export function toneSource(seconds: number, rate = 44100, channels = 2, freq = 440): string {
+  const layout = channels === 1 ? 'mono' : 'stereo';
+  return `sine=f=${freq}:r=${rate}:d=${seconds},volume=2,aformat=channel_layouts=${layout}`;
+}
+
+/** Pink noise under a tone, so encoders have real work (a pure sine costs an AAC encoder nothing). */
+export function musicSource(seconds: number, rate = 44100, channels = 2): string {
+  const layout = channels === 1 ? 'mono' : 'stereo';
+  return `anoisesrc=c=pink:r=${rate}:a=0.2:d=${seconds}:seed=7[n];sine=f=220:r=${rate}:d=${seconds}[s];[n][s]amix=inputs=2,aformat=channel_layouts=${layout}[out0]`;
+}
+
+/** Writes a generated tone to `file`, encoded with `codecArgs`. */
+export async function makeTone(file: string, codecArgs: string[], opts: { seconds?: number; rate?: number; channels?: number } = {}): Promise<string> {
+  await ffmpeg(['-f', 'lavfi', '-i', toneSource(opts.seconds ?? 1, opts.rate, opts.channels), ...codecArgs, file]);
+  return file;
+}
+
+/** Whether a process with this pid still exists. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
