@@ -2,7 +2,7 @@
  * Streaming benchmark (platform.md §8): segment serving in embedded mode must reach ≥ 50% of
  * nginx serving the same files.
  *
- *   npm run bench:streaming            (BENCH_SECONDS=10 BENCH_CONNECTIONS=32 by default)
+ *   npm run bench:streaming     (BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32 by default)
  *
  * 1. ffmpeg writes ~200 KB fMP4 segments (white noise, AAC 320k, 6.5 s, one rendition).
  * 2. (a) the real API (buildApi in embedded mode, local store) serves them at
@@ -11,8 +11,15 @@
  *    signed-path check (`secure_link` as in nginx/templates/nginx.conf.template) and `alias`
  *    instead of the proxy to MinIO — the work nginx does per segment in production once its
  *    cache is warm. Same URLs, same signature work on both sides.
- * 3. autocannon (in this process; loopback) loads each for BENCH_SECONDS after a 2 s warm-up,
- *    same connections, cycling over the segments; prints requests/s, p99 and the ratio.
+ * 3. The load generator loads each for BENCH_SECONDS after a 2 s warm-up, same connections,
+ *    cycling over the segments, in turn for BENCH_ROUNDS rounds; prints each round, then the
+ *    median requests/s, p50/p99 per server and the ratio.
+ *
+ * Load generator: wrk (one thread, a Lua script cycling over the URLs) by default.
+ * BENCH_CLIENT=autocannon uses autocannon's programmatic API instead, but for these bodies it
+ * measures itself: autocannon 8 appends every response chunk to a JS string
+ * (`req.body += data` in lib/pipelinedRequestsQueue.js; mcollina/autocannon#485), which caps it
+ * at ~300 req/s for 200 KB files here whatever the server (wrk: ~8,700 req/s from the same nginx).
  *
  * Exits 1 when the API is below the budget. Everything runs on loopback and is removed after.
  */
@@ -29,8 +36,11 @@ import { findNginx, startNginx, type NginxProcess } from '../../test/edge/suppor
 import { freePort } from '../../test/support/process.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+/** Servers are loaded in turn, round after round; the median of the rounds is reported (shared machines drift). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const NGINX_WORKERS = process.env.BENCH_NGINX_WORKERS ?? 'auto';
+const CLIENT = process.env.BENCH_CLIENT === 'autocannon' ? 'autocannon' : 'wrk';
 const BUDGET = 0.5;
 const SECRET = randomBytes(24).toString('hex');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -96,33 +106,83 @@ ${temp}
 `;
 }
 
-async function load(name: string, port: number, paths: string[], seconds: number): Promise<Result> {
-  return autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: seconds, requests: paths.map((p) => ({ method: 'GET', path: p })) });
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  bytesPerSec: number;
+  non2xx: number;
+  errors: number;
 }
 
-const toRow = (name: string, r: Result): Row => ({ name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, mbps: r.throughput.average / 1e6, non2xx: r.non2xx, errors: r.errors + r.timeouts });
+/** wrk, one thread, cycling over `paths`; its Lua `done` hook prints the figures as JSON. */
+async function wrk(port: number, paths: string[], seconds: number, scriptDir: string): Promise<Load> {
+  const script = path.join(scriptDir, 'cycle.lua');
+  await writeFile(
+    script,
+    `local paths = { ${paths.map((p) => JSON.stringify(p)).join(', ')} }
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\\nRESULT {"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p99_us":%d,"errors":%d,"non2xx":%d}\\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+`,
+  );
+  const out = await new Promise<string>((resolve, reject) => {
+    const c = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    c.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+    c.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+    c.on('error', reject);
+    c.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}: ${text}`))));
+  });
+  const json = /RESULT (\{.*\})/.exec(out)?.[1];
+  if (!json) throw new Error(`no result from wrk: ${out}`);
+  const r = JSON.parse(json) as { requests: number; duration_us: number; bytes: number; p50_us: number; p99_us: number; errors: number; non2xx: number };
+  const secs = r.duration_us / 1e6;
+  return { rps: r.requests / secs, p50: r.p50_us / 1000, p99: r.p99_us / 1000, bytesPerSec: r.bytes / secs, non2xx: r.non2xx, errors: r.errors };
+}
+
+async function autocannonLoad(port: number, paths: string[], seconds: number): Promise<Load> {
+  const r: Result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: seconds, requests: paths.map((p) => ({ method: 'GET', path: p })) });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytesPerSec: r.throughput.average, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+}
+
+const load = (port: number, paths: string[], seconds: number, scriptDir: string) => (CLIENT === 'wrk' ? wrk(port, paths, seconds, scriptDir) : autocannonLoad(port, paths, seconds));
+const toRow = (name: string, r: Load): Row => ({ name, rps: r.rps, p50: r.p50, p99: r.p99, mbps: r.bytesPerSec / 1e6, non2xx: r.non2xx, errors: r.errors });
 
 async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-streaming-'));
   let nginx: NginxProcess | undefined;
-  let apiChild: ReturnType<typeof spawn> | undefined;
+  const apiChildren: Array<ReturnType<typeof spawn>> = [];
   try {
     const tree = await makeHlsTree(path.join(tmp, 'src', 'version-1'), { seconds: 65, segmentSeconds: 6.5, source: 'noise', renditions: { '320k': '320k' } });
     const segments = tree.files.filter((f) => f.endsWith('.m4s'));
     const sizes = await Promise.all(segments.map(async (f) => (await stat(path.join(tree.root, f))).size));
     const meanKb = sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024;
 
-    // (a) the API, in its own process.
-    apiChild = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'serve-api.ts'), tree.root], { env: { ...process.env, SECURE_LINK_SECRET: SECRET }, stdio: ['ignore', 'pipe', 'inherit'] });
-    const info = await new Promise<{ port: number; dataDir: string }>((resolve, reject) => {
-      let out = '';
-      apiChild!.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const nl = out.indexOf('\n');
-        if (nl !== -1) resolve(JSON.parse(out.slice(0, nl)) as { port: number; dataDir: string });
+    // (a) the API, in its own process: as embedded mode runs it, and with its file cache off.
+    const startApi = async (extraEnv: Record<string, string>) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'serve-api.ts'), tree.root], { env: { ...process.env, SECURE_LINK_SECRET: SECRET, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+      apiChildren.push(child);
+      return new Promise<{ port: number; dataDir: string }>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const nl = out.indexOf('\n');
+          if (nl !== -1) resolve(JSON.parse(out.slice(0, nl)) as { port: number; dataDir: string });
+        });
+        child.once('exit', (code) => reject(new Error(`API process exited with ${code}`)));
       });
-      apiChild!.once('exit', (code) => reject(new Error(`API process exited with ${code}`)));
-    });
+    };
+    const info = await startApi({});
+    const uncached = await startApi({ HLS_CACHE_BYTES: '0' });
 
     // (b) nginx, reading the files the API's local store wrote.
     const stored = await findStoredTree(info.dataDir, await readFile(path.join(tree.root, 'playlist.m3u8')));
@@ -140,7 +200,7 @@ async function main(): Promise<void> {
 
     // Both serve the same bytes before anything is measured.
     for (const [i, p] of paths.entries()) {
-      for (const port of [info.port, nginxPort]) {
+      for (const port of [info.port, uncached.port, nginxPort]) {
         const res = await fetch(`http://127.0.0.1:${port}${p}`);
         const body = Buffer.from(await res.arrayBuffer());
         if (res.status !== 200 || body.length !== sizes[i]) throw new Error(`port ${port} ${p}: ${res.status}, ${body.length} bytes (expected ${sizes[i]})`);
@@ -154,24 +214,49 @@ async function main(): Promise<void> {
       c.stderr!.on('data', (d: Buffer) => (s += d.toString()));
       c.on('exit', () => resolve(s.trim().replace(/^nginx version: /, '')));
     });
-    console.log(`segments: ${segments.length} × ~${meanKb.toFixed(0)} KB; ${CONNECTIONS} connections; ${DURATION} s each after a 2 s warm-up`);
+    console.log(`segments: ${segments.length} × ~${meanKb.toFixed(0)} KB; client ${CLIENT}, ${CONNECTIONS} connections; ${DURATION} s per run after a 2 s warm-up, ${ROUNDS} rounds`);
+    console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; node ${process.version}; ${nginxVersion} (worker_processes ${NGINX_WORKERS}); nginx reads ${stored ? "the local store's folder" : 'the source folder'}`);
 
-    await load('nginx warm-up', nginxPort, paths, 2);
-    await load('api warm-up', info.port, paths, 2);
-    const rows = [toRow('nginx (secure_link + alias, sendfile)', await load('nginx', nginxPort, paths, DURATION)), toRow('api (embedded /media/hls/ route)', await load('api', info.port, paths, DURATION))];
-
-    console.log('\n| server | req/s | p50 ms | p99 ms | MB/s | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.mbps.toFixed(0)} | ${r.non2xx} | ${r.errors} |`);
+    await load(nginxPort, paths, 2, tmp);
+    await load(info.port, paths, 2, tmp);
+    await load(uncached.port, paths, 2, tmp);
+    const servers = [
+      { name: 'nginx (secure_link + alias, sendfile)', port: nginxPort },
+      { name: 'api, embedded /media/hls/ route', port: info.port },
+      { name: 'api, same route with its file cache off (streams every file from the store)', port: uncached.port },
+    ];
+    const runs: Row[][] = servers.map(() => []);
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [i, server] of servers.entries()) {
+        const row = toRow(server.name, await load(server.port, paths, DURATION, tmp));
+        runs[i]!.push(row);
+        console.log(`round ${round}: ${server.name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(1)} ms`);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    const rows: Row[] = runs.map((r) => ({
+      name: r[0]!.name,
+      rps: median(r.map((x) => x.rps)),
+      p50: median(r.map((x) => x.p50)),
+      p99: median(r.map((x) => x.p99)),
+      mbps: median(r.map((x) => x.mbps)),
+      non2xx: r.reduce((a, x) => a + x.non2xx, 0),
+      errors: r.reduce((a, x) => a + x.errors, 0),
+    }));
+    console.log('\nmedians of the rounds:\n| server | req/s | p50 ms | p99 ms | MB/s | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mbps.toFixed(0)} | ${r.non2xx} | ${r.errors} |`);
     const ratio = rows[1]!.rps / rows[0]!.rps;
     const met = ratio >= BUDGET && rows.every((r) => r.non2xx === 0 && r.errors === 0);
     console.log(`\napi / nginx = ${(ratio * 100).toFixed(1)}% (budget ≥ ${BUDGET * 100}%): ${met ? 'met' : 'MISSED'}`);
+    console.log(`api without its file cache / nginx = ${((rows[2]!.rps / rows[0]!.rps) * 100).toFixed(1)}%`);
     if (!met) process.exitCode = 1;
   } finally {
     await nginx?.stop();
-    if (apiChild && apiChild.exitCode === null) {
-      const exited = new Promise((r) => apiChild!.once('exit', r));
-      apiChild.kill('SIGTERM');
+    for (const child of apiChildren) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
       await exited;
     }
     await rm(tmp, { recursive: true, force: true });

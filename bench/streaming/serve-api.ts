@@ -3,11 +3,14 @@
  * PGlite) serving `/media/hls/`, with the HLS tree given as argv[2] stored as `version-1/…` in the
  * `transcodes` bucket. Prints `{"port":…,"dataDir":…}` on one line once listening; stops on SIGTERM.
  * A separate process so that the load generator does not share the API's event loop.
+ * HLS_CACHE_BYTES sets the route's in-memory cache (`0`: every request streams from the store);
+ * unset, the route is registered by buildApi exactly as in embedded mode.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildApi } from '../../apps/api/src/index.ts';
+import { hlsMediaRoutes } from '../../apps/api/src/routes/hls-media.ts';
 import { createTestInfra } from '../../test/support/infra.ts';
 
 const source = process.argv[2];
@@ -29,7 +32,10 @@ for (const file of await walk(source)) {
   await t.infra.store.put('transcodes', `version-1/${file}`, body, { contentLength: body.length });
 }
 const media = { probe: async () => Promise.reject(new Error('not used')) };
-const app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media, progress: t.infra.progress, serveMedia: true });
+const cacheBytes = process.env.HLS_CACHE_BYTES;
+const deps = { config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media, progress: t.infra.progress };
+const app = await buildApi({ ...deps, serveMedia: cacheBytes === undefined });
+if (cacheBytes !== undefined) hlsMediaRoutes(app, deps, { cacheBytes: Number(cacheBytes) });
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as AddressInfo).port, dataDir: t.dataDir })}\n`);
 
