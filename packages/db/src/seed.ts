@@ -1,5 +1,6 @@
-import { randomBytes, scrypt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { hashPassword } from '@earshot/passwords';
 import type { Database } from './schema.ts';
 
 /**
@@ -19,16 +20,10 @@ export async function seed(db: Kysely<Database>, options: { production: boolean 
     const password = randomBytes(12).toString('base64url');
     await db
       .insertInto('users')
-      .values({ email: `${handle}@example.com`, handle, display_name: handle === 'demo-artist' ? 'Demo Artist' : 'Demo Listener', role, password_hash: await hashForSeed(password), email_verified_at: new Date() })
+      .values({ email: `${handle}@example.com`, handle, display_name: handle === 'demo-artist' ? 'Demo Artist' : 'Demo Listener', role, password_hash: await hashPassword(password), email_verified_at: new Date() })
       .execute();
     out.push(`${handle}: created ${handle}@example.com with password ${password}`);
   }
   return out;
 }
 
-/** Replaced by the accounts module's argon2id hash on the user's first password change. */
-async function hashForSeed(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await new Promise<Buffer>((resolve, reject) => scrypt(password, salt, 32, (e, k) => (e ? reject(e) : resolve(k))));
-  return `$scrypt$${salt.toString('base64')}$${key.toString('base64')}`;
-}
