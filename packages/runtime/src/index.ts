@@ -5,3 +5,5 @@ export { workerHealth, FAILED_JOBS_UNHEALTHY_ABOVE, type WorkerHealth } from './
 export { createMetricsRegistry, createHttpMetrics, registerQueueMetrics, type HttpMetrics } from './metrics.ts';
 export { createBusinessMetrics, BUSINESS_METRIC_NAMES, type BusinessMetrics } from './business-metrics.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';
+export { createMediaToolkit } from './media-toolkit.ts';
+export { RedisProgressBus } from './redis-progress-bus.ts';

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyHlsRequest } from '@earshot/core';
 import { InvalidKeyError, InvalidRangeError, ObjectNotFoundError } from '@earshot/storage';
 import { toErrorBody } from '../plugins/error-handler.ts';
@@ -14,6 +14,8 @@ import type { Api, ApiDeps } from '../types.ts';
  *   authoring spec lists for `.m4s`. hls.js reads segments as bytes and ignores the type;
  *   Safari follows Apple's table. `audio/mp4` would also play, but describes a whole file.
  * - `.mp4` (the init segment, `init.mp4`): `audio/mp4` — an audio-only ISO BMFF file (RFC 4337).
+ * The worker stores objects with the same types (`CONTENT_TYPES` of @earshot/storage), which is
+ * what nginx serves in production; a test keeps the two in step.
  */
 export const HLS_CONTENT_TYPES = { m3u8: 'application/vnd.apple.mpegurl', m4s: 'video/iso.segment', mp4: 'audio/mp4' } as const;
 
@@ -135,72 +137,75 @@ export function hlsMediaRoutes(app: Api, deps: ApiDeps, options: HlsMediaOptions
   const store = deps.infra.store;
   const cache = new HlsFileCache(options.cacheBytes ?? 64 * 1024 * 1024, options.cacheMaxFileBytes ?? 2 * 1024 * 1024, options.cacheTtlMs ?? 5 * 60_000);
 
-  app.get(
-    '/media/hls/*',
-    { logLevel: 'warn', config: { access: 'anyone' }, schema: { hide: true } },
-    async (request, reply) => {
-      const url = request.url;
-      const q = url.indexOf('?');
-      const now = Date.now();
-      const check = verifyHlsRequest(q === -1 ? url : url.slice(0, q), secret, now);
-      if (!check.ok) return reply.status(check.status).send(toErrorBody(ERROR_CODES[check.status], check.reason));
-      const key = check.objectKey;
-      const file = check.file;
-      const ext = file.slice(file.lastIndexOf('.') + 1) as keyof typeof HLS_CONTENT_TYPES;
-      const playlist = ext === 'm3u8';
-      const range = parseRange(request.headers.range);
-      if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.url;
+    const q = url.indexOf('?');
+    const now = Date.now();
+    const check = verifyHlsRequest(q === -1 ? url : url.slice(0, q), secret, now);
+    if (!check.ok) return reply.status(check.status).send(toErrorBody(ERROR_CODES[check.status], check.reason));
+    const key = check.objectKey;
+    const file = check.file;
+    const ext = file.slice(file.lastIndexOf('.') + 1) as keyof typeof HLS_CONTENT_TYPES;
+    const playlist = ext === 'm3u8';
+    const range = parseRange(request.headers.range);
+    if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
 
-      // Headers of a file found (error answers keep their JSON type and no caching).
-      const fileHeaders = () => {
-        const left = Math.max(0, check.expires - Math.floor(now / 1000));
-        reply.header('content-type', HLS_CONTENT_TYPES[ext]);
-        reply.header('cache-control', playlist ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, left)}` : `private, max-age=${left}, immutable`);
-        reply.header('accept-ranges', 'bytes');
-        if (playlist) reply.header('vary', 'accept-encoding');
-      };
+    const left = Math.max(0, check.expires - Math.floor(now / 1000));
 
-      let cached = cache.get(key, now);
-      if (!cached) {
-        let object;
-        try {
-          object = await store.get('transcodes', key, range ? { range } : undefined);
-        } catch (err) {
-          return storeError(reply, err);
-        }
-        if (object.range || object.contentLength > cache.maxFileBytes) {
-          // Ranged miss or big file: stream it as it comes.
-          fileHeaders();
-          if (object.range) reply.status(206).header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
-          reply.header('content-length', object.contentLength);
-          if (object.etag) reply.header('etag', object.etag);
-          return reply.send(object.body);
-        }
-        cached = { body: await readAll(object.body), etag: object.etag, staleAt: now + cache.ttlMs };
-        cache.set(key, cached);
+    let cached = cache.get(key, now);
+    if (!cached) {
+      let object;
+      try {
+        object = await store.get('transcodes', key, range ? { range } : undefined);
+      } catch (err) {
+        return storeError(reply, err);
       }
+      if (object.range || object.contentLength > cache.maxFileBytes) {
+        // Ranged miss or big file: stream it as it comes.
+        fileHeaders(reply, ext, left);
+        if (object.range) reply.status(206).header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
+        reply.header('content-length', object.contentLength);
+        if (object.etag) reply.header('etag', object.etag);
+        return reply.send(object.body);
+      }
+      cached = { body: await readAll(object.body), etag: object.etag, staleAt: now + cache.ttlMs };
+      cache.set(key, cached);
+    }
 
-      const body = cached.body;
-      if (range && range.start >= body.length) return reply.status(416).header('content-range', `bytes */${body.length}`).send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
-      fileHeaders();
-      if (range) {
-        const end = Math.min(range.end ?? body.length - 1, body.length - 1);
-        reply.status(206).header('content-range', `bytes ${range.start}-${end}/${body.length}`).header('content-length', end - range.start + 1);
-        if (cached.etag) reply.header('etag', cached.etag);
-        return reply.send(body.subarray(range.start, end + 1));
-      }
-      if (playlist && body.length > 0 && acceptsGzip(request.headers['accept-encoding'])) {
-        if (!cached.gzip) cache.addGzip(cached, gzipSync(body));
-        reply.header('content-encoding', 'gzip').header('content-length', cached.gzip!.length);
-        // RFC 9110 §8.8.3: another representation, so the strong ETag must not be reused as is.
-        if (cached.etag) reply.header('etag', `W/${cached.etag.startsWith('W/') ? cached.etag.slice(2) : cached.etag}`);
-        return reply.send(cached.gzip);
-      }
-      reply.header('content-length', body.length);
+    const body = cached.body;
+    if (range && range.start >= body.length) return reply.status(416).header('content-range', `bytes */${body.length}`).send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
+    fileHeaders(reply, ext, left);
+    if (range) {
+      const end = Math.min(range.end ?? body.length - 1, body.length - 1);
+      reply.status(206).header('content-range', `bytes ${range.start}-${end}/${body.length}`).header('content-length', end - range.start + 1);
       if (cached.etag) reply.header('etag', cached.etag);
-      return reply.send(body);
-    },
-  );
+      return reply.send(body.subarray(range.start, end + 1));
+    }
+    if (playlist && body.length > 0 && acceptsGzip(request.headers['accept-encoding'])) {
+      if (!cached.gzip) cache.addGzip(cached, gzipSync(body));
+      reply.header('content-encoding', 'gzip').header('content-length', cached.gzip!.length);
+      // RFC 9110 §8.8.3: another representation, so the strong ETag must not be reused as is.
+      if (cached.etag) reply.header('etag', `W/${cached.etag.startsWith('W/') ? cached.etag.slice(2) : cached.etag}`);
+      return reply.send(cached.gzip);
+    }
+    reply.header('content-length', body.length);
+    if (cached.etag) reply.header('etag', cached.etag);
+    return reply.send(body);
+  };
+
+  const routeOptions = { logLevel: 'warn', config: { access: 'anyone' }, schema: { hide: true } } as const;
+  app.get('/media/hls/*', routeOptions, handler);
+  // `/media/hls/` itself: with ignoreTrailingSlash it is this route, answered 403 as nginx does.
+  app.get('/media/hls', routeOptions, handler);
+}
+
+/** Headers of a file found (error answers keep their JSON type and no caching headers). */
+function fileHeaders(reply: FastifyReply, ext: keyof typeof HLS_CONTENT_TYPES, secondsLeft: number): void {
+  const playlist = ext === 'm3u8';
+  reply.header('content-type', HLS_CONTENT_TYPES[ext]);
+  reply.header('cache-control', playlist ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, secondsLeft)}` : `private, max-age=${secondsLeft}, immutable`);
+  reply.header('accept-ranges', 'bytes');
+  if (playlist) reply.header('vary', 'accept-encoding');
 }
 
 function storeError(reply: FastifyReply, err: unknown): FastifyReply {
