@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { MediaRejectedError } from './errors.ts';
+import { FfmpegError, MediaRejectedError, lowerFirst } from './errors.ts';
 import { audioMap, inputArgs } from './input.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
@@ -23,14 +23,15 @@ export const WAVEFORM_TARGET_POINTS = 3000;
 export const MIN_SAMPLES_PER_PIXEL = 64;
 
 /**
- * The resolution rule: `samples_per_pixel = max(64, round(totalSamples / 3000))`, so any track of
- * 4.4 s or more yields ~3,000 points (2,999–3,001), and shorter ones 64 samples per point.
- * waveform-data can only make a waveform coarser (`resample`), never finer, so the stored one
- * aims at the widest display; narrower players resample it down.
+ * The resolution rule: `samples_per_pixel = max(64, floor(totalSamples / 3000))`. Any track of
+ * 4.4 s or more then yields between 3,000 and ~3,050 points (within 1 % of 3,000 above 30 s), and
+ * shorter ones 64 samples (≈1.5 ms) per point. waveform-data can only make a waveform coarser
+ * (`resample`), never finer, so the stored one aims at the widest display; narrower players
+ * resample it down.
  */
 export function chooseSamplesPerPixel(totalSamples: number, targetPoints = WAVEFORM_TARGET_POINTS, minSamplesPerPixel = MIN_SAMPLES_PER_PIXEL): number {
   if (!(totalSamples > 0)) return minSamplesPerPixel;
-  return Math.max(minSamplesPerPixel, Math.round(totalSamples / targetPoints));
+  return Math.max(minSamplesPerPixel, Math.floor(totalSamples / targetPoints));
 }
 
 export interface WaveformDecodeArgsOptions {
@@ -155,6 +156,10 @@ export async function computeWaveform(input: string, source: WaveformSource, opt
     durationMs: source.durationMs,
     onProgress: options.onProgress ? (p) => p.percent !== null && options.onProgress!(p.percent) : undefined,
     onStdout: (chunk) => folder.push(chunk),
+  }).catch((err: unknown) => {
+    // Decoding to a pipe has nothing else to fail on: an ffmpeg error here is the file's.
+    if (err instanceof FfmpegError && err.kind === 'exit') throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
+    throw err;
   });
   if (folder.samples === 0) throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
   const data = folder.finish();
