@@ -103,6 +103,7 @@ export class PlayerEngine {
   /** What space/play plays when nothing is loaded yet (the track page offers its track). */
   private offered: { tracks: PlayerTrack[]; index: number } | null = null;
   private lastPositionState = 0;
+  private renewing: Promise<void> | null = null;
 
   // --- store -------------------------------------------------------------------------------------
 
@@ -340,6 +341,9 @@ export class PlayerEngine {
     const source = await attachSource(audio, stream.hls, {
       startAt,
       onFatal: (error) => this.onFatal(generation, error),
+      onSignatureRefused: () => {
+        if (generation === this.generation) void this.renew();
+      },
     });
     if (generation !== this.generation) {
       source.destroy();
@@ -397,7 +401,15 @@ export class PlayerEngine {
   }
 
   /** Fetches a newly signed URL and hands it to the source; reattaches at the same position if it must. */
-  private async renew(): Promise<void> {
+  private renew(): Promise<void> {
+    // One renewal at a time: several refused requests in a row share it.
+    this.renewing ??= this.renewNow().finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async renewNow(): Promise<void> {
     const loaded = this.loaded;
     if (!loaded) return;
     const generation = this.generation;

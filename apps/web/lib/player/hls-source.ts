@@ -13,11 +13,22 @@
 import type HlsType from 'hls.js';
 
 export const HLS_MIME = 'application/vnd.apple.mpegurl';
+/** Retries of a request refused with 403/410, each after a fresh URL was asked for. */
+const SIGNATURE_RETRIES = 3;
 
 export interface FatalSourceError {
   /** HTTP status of the failed request when known (403/410: the signature is bad or expired). */
   status?: number;
   message: string;
+}
+
+export interface SourceOptions {
+  /** Seconds to start from. */
+  startAt?: number;
+  /** The source gave up (after hls.js's own retries): the caller may reattach with a fresh URL. */
+  onFatal: (error: FatalSourceError) => void;
+  /** A request was refused with 403/410: the signed URL needs renewing. */
+  onSignatureRefused?: () => void;
 }
 
 export interface SourceHandle {
@@ -53,7 +64,7 @@ function identityOf(url: string): string {
 export async function attachSource(
   audio: HTMLAudioElement,
   masterUrl: string,
-  options: { startAt?: number; onFatal: (error: FatalSourceError) => void },
+  options: SourceOptions,
 ): Promise<SourceHandle> {
   if (hasMediaSource()) {
     const Hls = await loadHls();
@@ -67,7 +78,7 @@ function attachWithHlsJs(
   Hls: typeof HlsType,
   audio: HTMLAudioElement,
   masterUrl: string,
-  options: { startAt?: number; onFatal: (error: FatalSourceError) => void },
+  options: SourceOptions,
 ): SourceHandle {
   const identity = identityOf(masterUrl);
   const previous = new Set<string>();
@@ -77,11 +88,35 @@ function attachWithHlsJs(
     return url;
   };
 
+  // hls.js never retries a 4xx. A 403/410 here means the signature expired or was refused: the
+  // ERROR handler below asks for a fresh URL at once, and a retry a second later goes to it.
+  type Policy = (typeof Hls.DefaultConfig)['fragLoadPolicy'];
+  const signatureRetry = (policy: Policy): Policy => {
+    const base = policy.default.errorRetry ?? { maxNumRetry: 0, retryDelayMs: 1000, maxRetryDelayMs: 8000 };
+    return {
+      default: {
+        ...policy.default,
+        errorRetry: {
+          ...base,
+          retryDelayMs: Math.max(1000, base.retryDelayMs),
+          shouldRetry: (_config, retryCount, _isTimeout, response, retry) =>
+            retry || ((response?.code === 403 || response?.code === 410) && retryCount < SIGNATURE_RETRIES),
+        },
+      },
+    };
+  };
+
   const hls = new Hls({
+    fragLoadPolicy: signatureRetry(Hls.DefaultConfig.fragLoadPolicy),
+    playlistLoadPolicy: signatureRetry(Hls.DefaultConfig.playlistLoadPolicy),
+    manifestLoadPolicy: signatureRetry(Hls.DefaultConfig.manifestLoadPolicy),
     // The CSP (operations.md) has no `worker-src blob:`; transmuxing audio on the main thread is cheap.
     enableWorker: false,
     startPosition: options.startAt && options.startAt > 0 ? options.startAt : -1,
-    // Keep a little behind the playhead for small backward seeks, not the whole track.
+    // About a minute ahead (hls.js's default fills up to 60 MB, a whole album at these bitrates — wasted
+    // on listeners who skip), and a little behind the playhead for small backward seeks.
+    maxBufferLength: 60,
+    maxMaxBufferLength: 120,
     backBufferLength: 30,
     xhrSetup(xhr, url) {
       const target = rewrite(url);
@@ -91,13 +126,16 @@ function attachWithHlsJs(
 
   let mediaRecoveries = 0;
   hls.on(Hls.Events.ERROR, (_event, data) => {
+    const status = data.response?.code || undefined;
+    // A refused signature (expired, or the secret rotated): ask for a fresh URL now; hls.js's own
+    // retry of the request then goes to the relocated folder.
+    if (status === 403 || status === 410) options.onSignatureRefused?.();
     if (!data.fatal) return;
     if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries < 2) {
       mediaRecoveries++;
       hls.recoverMediaError();
       return;
     }
-    const status = data.response?.code || undefined;
     options.onFatal({ status, message: data.error?.message ?? data.details });
   });
   hls.on(Hls.Events.FRAG_LOADED, () => {
@@ -126,7 +164,7 @@ function attachWithHlsJs(
 function attachNative(
   audio: HTMLAudioElement,
   masterUrl: string,
-  options: { startAt?: number; onFatal: (error: FatalSourceError) => void },
+  options: SourceOptions,
 ): SourceHandle {
   const onError = () => {
     const err = audio.error;

@@ -1,0 +1,102 @@
+/**
+ * The whole platform in this process for browser tests: embedded mode (PGlite, in-database queue, local
+ * storage, the built Next app) on a free loopback port with a throw-away DATA_DIR, plus the few API calls
+ * the tests make from Node (register, upload, wait until processed). Nothing here is stubbed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '@earshot/config';
+import { createLogger } from '@earshot/runtime';
+import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
+import { freePort, REPO_ROOT } from '../support/process.ts';
+
+export interface RunningPlatform {
+  base: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** `next build` of apps/web when its sources are newer than the build (what `npm test` also does first). */
+export function ensureWebBuilt(): void {
+  const r = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status ?? r.signal})`);
+}
+
+export async function startPlatform(): Promise<RunningPlatform> {
+  ensureWebBuilt();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-browser-'));
+  const port = await freePort();
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  const logger = createLogger(config, 'embedded');
+  const platform = await startEmbeddedPlatform(config, logger);
+  return {
+    base: `http://127.0.0.1:${port}`,
+    dataDir,
+    async close() {
+      await platform.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Account {
+  user: { id: string; handle: string; displayName: string; role: string };
+  /** Bearer token, for calls from Node. */
+  token: string;
+  /** The cookies the API set (session, CSRF…), to put in a browser context. */
+  cookies: { name: string; value: string }[];
+}
+
+async function failure(res: Response, what: string): Promise<Error> {
+  return new Error(`${what}: ${res.status} ${await res.text()}`);
+}
+
+export async function register(base: string, handle: string, role: 'artist' | 'listener'): Promise<Account> {
+  const res = await fetch(`${base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: `${handle}@example.test`, password: `${handle}-correct-horse-battery`, handle, displayName: handle.replace(/-/g, ' '), role }),
+  });
+  if (res.status !== 201) throw await failure(res, 'POST /api/v1/auth/register');
+  const body = (await res.json()) as { user: Account['user']; token: string };
+  const cookies = res.headers.getSetCookie().map((line) => {
+    const pair = line.split(';')[0]!;
+    const eq = pair.indexOf('=');
+    return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
+  });
+  return { user: body.user, token: body.token, cookies };
+}
+
+export interface UploadedTrack {
+  id: string;
+  title: string;
+  slug: string;
+  status: string;
+  durationMs: number | null;
+  artist: { handle: string; displayName: string };
+  latestVersion: { status: string; failureReason: string | null };
+}
+
+export async function uploadTrack(base: string, token: string, file: string, title: string): Promise<UploadedTrack> {
+  const form = new FormData();
+  form.append('title', title);
+  form.append('visibility', 'public');
+  form.append('file', new Blob([await readFile(file)]), path.basename(file));
+  const res = await fetch(`${base}/api/v1/tracks`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  if (res.status !== 201) throw await failure(res, 'POST /api/v1/tracks');
+  return ((await res.json()) as { track: UploadedTrack }).track;
+}
+
+/** Polls the track until the worker is done with it (bounded by the test's own timeout). */
+export async function waitUntilReady(base: string, token: string, id: string): Promise<UploadedTrack> {
+  for (;;) {
+    const res = await fetch(`${base}/api/v1/tracks/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw await failure(res, `GET /api/v1/tracks/${id}`);
+    const { track } = (await res.json()) as { track: UploadedTrack };
+    if (track.status === 'ready') return track;
+    if (track.status === 'failed') throw new Error(`processing failed: ${track.latestVersion.failureReason}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

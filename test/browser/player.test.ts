@@ -1,0 +1,160 @@
+/**
+ * Playback end to end, in Chromium against the real platform (embedded mode, in this process): an artist
+ * registers and uploads a generated tone through the API, the worker processes it, then a listener opens
+ * the track page, plays (hls.js on MediaSource, AAC in fMP4), seeks on the waveform, and navigates to the
+ * artist page while the same <audio> element keeps playing.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTone } from '../support/audio.ts';
+import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { register, startPlatform, uploadTrack, waitUntilReady, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+
+const TONE_SECONDS = 20;
+
+let platform: RunningPlatform;
+let browser: Browser;
+let track: UploadedTrack;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  const artist = await register(platform.base, 'tone-artist', 'artist');
+  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: TONE_SECONDS, freq: 440 });
+  const uploaded = await uploadTrack(platform.base, artist.token, file, 'Tone at 440');
+  track = await waitUntilReady(platform.base, artist.token, uploaded.id);
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+const audioTime = (page: Page) => page.evaluate(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime);
+
+/** Waits (no clock of its own: the test's timeout bounds it) until the audio element reaches `seconds`. */
+async function waitForTime(page: Page, seconds: number): Promise<void> {
+  await page.waitForFunction((s) => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > s, seconds, { timeout: 0, polling: 100 });
+}
+
+async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await openContext(browser);
+  const page = await context.newPage();
+  // Conditions are awaited without a clock; the Vitest test timeout is the only limit.
+  page.setDefaultTimeout(0);
+  const errors = collectErrors(page);
+  const response = await page.goto(`${platform.base}${url}`);
+  expect(response?.status()).toBe(200);
+  return { page, errors };
+}
+
+describe('player', () => {
+  it('plays the track page, seeks on the waveform and keeps playing across navigation', async () => {
+    const trackUrl = `/${track.artist.handle}/${track.slug}`;
+    const { page, errors } = await openPage(trackUrl);
+
+    // Server-rendered: title and artist are in the HTML before any script runs.
+    const html = await (await fetch(`${platform.base}${trackUrl}`)).text();
+    expect(html).toContain('Tone at 440');
+    expect(html).toContain('<title>Tone at 440 by tone artist · Earshot</title>');
+
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tone at 440');
+    expect(await page.getByTestId('track-artist').textContent()).toBe('tone artist');
+    expect(await page.getByTestId('track-page-duration').textContent()).toBe('0:20');
+    const waveform = page.getByTestId('waveform');
+    await page.locator('.waveform:not(.waveform--loading)').waitFor();
+    expect(await waveform.getAttribute('class')).not.toContain('waveform--missing');
+
+    // hls.js is not part of the page until something plays.
+    const scriptsBefore = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+
+    await page.getByTestId('play-track').click();
+    await waitForTime(page, 3);
+    const bar = page.getByTestId('player-bar');
+    expect(await bar.getByTestId('player-title').textContent()).toBe('Tone at 440');
+    expect(await bar.getByTestId('player-toggle').getAttribute('aria-label')).toBe('Pause');
+    const scriptsAfter = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+    expect(scriptsAfter.length).toBeGreaterThan(scriptsBefore.length);
+    // The media came through signed HLS paths.
+    const media = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/media/hls/')));
+    expect(media.some((p) => /\/version-\d+\/playlist\.m3u8$/.test(p))).toBe(true);
+    expect(media.some((p) => p.endsWith('.m4s'))).toBe(true);
+
+    // Click at 50% of the waveform: the element seeks to the middle (±1 s).
+    await page.evaluate(() => {
+      const audio = document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!;
+      audio.addEventListener('seeked', () => ((window as unknown as { seekedAt: number }).seekedAt = audio.currentTime), { once: true });
+    });
+    const box = (await waveform.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => typeof (window as unknown as { seekedAt?: number }).seekedAt === 'number', null, { timeout: 0 });
+    const seekedAt = await page.evaluate(() => (window as unknown as { seekedAt: number }).seekedAt);
+    expect(Math.abs(seekedAt - TONE_SECONDS / 2)).toBeLessThanOrEqual(1);
+    await waitForTime(page, seekedAt + 0.5);
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
+    await screenshot(page, 'track-page', { fullPage: false });
+    await screenshot(page, 'player-bar', { fullPage: false });
+
+    // Keyboard: space pauses and resumes, ← seeks back 5 s.
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused, null, { timeout: 0 });
+    const pausedAt = await audioTime(page);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((t) => Math.abs(document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime - (t - 5)) < 0.5, pausedAt, { timeout: 0 });
+    await page.keyboard.press('Space');
+    await waitForTime(page, pausedAt - 4);
+
+    // Client-side navigation to the artist page: same element, still playing.
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      (document.querySelector('audio[data-testid="player-audio"]') as HTMLAudioElement & { marker?: string }).marker = 'the-one';
+    });
+    const before = await audioTime(page);
+    await page.getByTestId('track-artist').click();
+    await page.waitForURL(`${platform.base}/${track.artist.handle}`);
+    await waitForTime(page, before + 1);
+    const after = await page.evaluate(() => {
+      const audio = document.querySelector('audio[data-testid="player-audio"]') as HTMLAudioElement & { marker?: string };
+      return { marker: audio.marker, paused: audio.paused, notReloaded: (window as unknown as { notReloaded?: boolean }).notReloaded };
+    });
+    expect(after).toEqual({ marker: 'the-one', paused: false, notReloaded: true });
+    expect(await page.getByTestId('player-title').textContent()).toBe('Tone at 440');
+
+    // And home, through the header: the bar is still there, and the card plays through it.
+    await page.getByRole('link', { name: 'Earshot, home' }).click();
+    await page.waitForURL(`${platform.base}/`);
+    const card = page.getByTestId('track-card').filter({ hasText: 'Tone at 440' });
+    await card.waitFor();
+    await card.hover();
+    await screenshot(page, 'home', { fullPage: false });
+    expect(await card.getByTestId('play-track').getAttribute('aria-label')).toBe('Pause Tone at 440');
+    await card.getByTestId('play-track').click();
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused, null, { timeout: 0 });
+
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('plays from a track card on the home page through the player bar', async () => {
+    const { page, errors } = await openPage('/');
+    const card = page.getByTestId('track-card').filter({ hasText: 'Tone at 440' });
+    await card.waitFor();
+    await card.getByTestId('play-track').click();
+    await waitForTime(page, 1);
+    expect(await page.getByTestId('player-title').textContent()).toBe('Tone at 440');
+    expect(await page.getByTestId('player-title').getAttribute('href')).toBe(`/${track.artist.handle}/${track.slug}`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('answers an unknown track with the not-found page', async () => {
+    const context = await openContext(browser);
+    const page = await context.newPage();
+    const response = await page.goto(`${platform.base}/${track.artist.handle}/no-such-track`);
+    expect(response?.status()).toBe(404);
+    await context.close();
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * The upload page end to end, in Chromium against the real platform (embedded mode, in this process):
+ * an artist's browser session picks a generated FLAC and drops a file that is not audio, uploads both
+ * (XHR with a progress bar each), watches the four processing steps over the WebSocket, and follows the
+ * link to the ready track. Also what signed-out visitors and listeners see instead.
+ */
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTone } from '../support/audio.ts';
+import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { register, startPlatform, type Account, type RunningPlatform } from './platform-fixture.ts';
+
+let platform: RunningPlatform;
+let browser: Browser;
+let artist: Account;
+let listener: Account;
+let toneFile: string;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  artist = await register(platform.base, 'upload-artist', 'artist');
+  listener = await register(platform.base, 'just-listening', 'listener');
+  toneFile = await generateTone(path.join(platform.dataDir, 'evening_sketch-03.flac'), { seconds: 30, freq: 523 });
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+/** A browser context holding `account`'s session cookies (as after signing in). */
+async function contextFor(account: Account | null): Promise<BrowserContext> {
+  const context = await openContext(browser);
+  if (account) await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
+  return context;
+}
+
+async function openUpload(account: Account | null): Promise<{ page: Page; errors: string[] }> {
+  const context = await contextFor(account);
+  const page = await context.newPage();
+  // Conditions are awaited without a clock; the Vitest test timeout is the only limit.
+  page.setDefaultTimeout(0);
+  const errors = collectErrors(page);
+  const response = await page.goto(`${platform.base}/upload`);
+  expect(response?.status()).toBe(200);
+  return { page, errors };
+}
+
+describe('upload page', () => {
+  it('uploads with progress, shows the four steps live, and links to the ready track', async () => {
+    const { page, errors } = await openUpload(artist);
+    await page.getByTestId('dropzone').waitFor();
+
+    // Pick the master with the file picker…
+    await page.getByTestId('file-input').setInputFiles(toneFile);
+    // …and drop a file that is not audio onto the zone.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(4096).fill(7)], 'not_really-audio.wav', { type: 'audio/wav' }));
+      const zone = document.querySelector('[data-testid="dropzone"]')!;
+      for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+
+    const items = page.getByTestId('upload-item');
+    await items.nth(1).waitFor();
+    const master = items.nth(0);
+    const bogus = items.nth(1);
+    // Titles default from the file names; they stay editable until the upload starts.
+    expect(await master.getByTestId('upload-title').inputValue()).toBe('evening sketch-03');
+    expect(await bogus.getByTestId('upload-title').inputValue()).toBe('not really-audio');
+    await master.getByTestId('upload-title').fill('Evening Sketch');
+    await master.getByTestId('upload-visibility').selectOption('unlisted');
+    await screenshot(page, 'upload-ready');
+
+    // Slow the network so the progress bar can be seen moving.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    await page.getByTestId('start-upload').click();
+
+    await page.waitForFunction(
+      () => {
+        const bar = document.querySelector<HTMLProgressElement>('[data-testid="upload-item"]:first-child [data-testid="upload-progress"]');
+        return !!bar && bar.value > 0 && bar.value < 100;
+      },
+      null,
+      { timeout: 0, polling: 50 },
+    );
+    await screenshot(page, 'upload-progress');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    // The file that is not audio: the API's reason, and a way to try again.
+    await bogus.getByTestId('upload-error').waitFor();
+    expect(await bogus.getByTestId('upload-error').textContent()).toMatch(/audio|empty|invalid|recogn/i);
+
+    // The master: four steps, each reaching done, then the link.
+    await master.locator('[data-testid="upload-step"]').first().waitFor();
+    expect(await master.getByTestId('upload-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual([
+      'transcode',
+      'waveform',
+      'artwork-extract',
+      'loudness',
+    ]);
+    const link = master.getByTestId('upload-track-link');
+    await link.waitFor();
+    expect(await master.locator('[data-testid="upload-step"][data-state="done"]').count()).toBe(4);
+    expect(await page.getByTestId('live-mode').getAttribute('data-mode')).toBe('socket');
+    expect(await link.getAttribute('href')).toBe('/upload-artist/evening-sketch');
+    await screenshot(page, 'upload');
+
+    await link.click();
+    await page.waitForURL(`${platform.base}/upload-artist/evening-sketch`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Evening Sketch');
+    await page.locator('.waveform:not(.waveform--loading)').waitFor();
+
+    // The browser reports the refused upload itself; nothing else may go wrong.
+    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('asks signed-out visitors to sign in', async () => {
+    const { page, errors } = await openUpload(null);
+    const prompt = page.getByTestId('upload-signed-out');
+    await prompt.waitFor();
+    expect(await prompt.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?next=%2Fupload');
+    expect(await page.getByTestId('dropzone').count()).toBe(0);
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('tells listeners how to become an artist', async () => {
+    const { page, errors } = await openUpload(listener);
+    const prompt = page.getByTestId('upload-listener');
+    await prompt.waitFor();
+    expect(await prompt.getByRole('link', { name: 'Go to settings' }).getAttribute('href')).toBe('/settings');
+    expect(await page.getByTestId('dropzone').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
