@@ -1,0 +1,278 @@
+// Grafana dashboards against the metrics the code really exports: every metric named in a
+// dashboard's PromQL must appear in the live /metrics of the API or of the worker's health
+// server, started here on real adapters. Also: the provisioning files agree with each other
+// and with the compose mounts, and Prometheus scrapes operations.md's api:3000 and worker:3001.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { Registry } from 'prom-client';
+import { buildApi, type Api } from '@earshot/api';
+import { BUSINESS_METRIC_NAMES, createBusinessMetrics, createMediaToolkit, createMetricsRegistry, registerQueueMetrics } from '@earshot/runtime';
+import { startHealthServer } from '../../apps/worker/src/health-server.ts';
+import { createTestInfra, type TestInfra } from '../support/infra.ts';
+import { REPO_ROOT } from '../support/process.ts';
+
+const DASHBOARD_DIR = path.join(REPO_ROOT, 'grafana/dashboards');
+const readYaml = (f: string) => parse(readFileSync(path.join(REPO_ROOT, f), 'utf8')) as Record<string, any>;
+
+interface Target { expr?: string; datasource?: { type?: string; uid?: string } }
+interface Panel { title?: string; type?: string; datasource?: { type?: string; uid?: string }; targets?: Target[]; panels?: Panel[] }
+interface Dashboard { uid: string; title: string; panels: Panel[] }
+
+const dashboards = readdirSync(DASHBOARD_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ file, dashboard: JSON.parse(readFileSync(path.join(DASHBOARD_DIR, file), 'utf8')) as Dashboard }));
+
+function allPanels(panels: Panel[]): Panel[] {
+  return panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+}
+
+/** PromQL expressions (Prometheus datasource) of a dashboard, with their panel titles. */
+function promQueries(d: Dashboard): Array<{ panel: string; expr: string }> {
+  return allPanels(d.panels).flatMap((p) =>
+    (p.targets ?? [])
+      .filter((t) => (t.datasource ?? p.datasource)?.type === 'prometheus' && t.expr)
+      .map((t) => ({ panel: p.title ?? '?', expr: t.expr! })),
+  );
+}
+
+const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan', 'Inf', 'NaN']);
+/** Series Prometheus makes itself for every target, not exported by the app. */
+const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
+
+/** Checks brackets and quotes balance; throws with the expression when they do not. */
+function checkSyntax(expr: string): void {
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  const stack: string[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ('([{'.includes(c)) stack.push(c);
+    else if (c in pairs) {
+      if (stack.pop() !== pairs[c]) throw new Error(`unbalanced '${c}' at ${i} in: ${expr}`);
+    }
+  }
+  if (quote || stack.length) throw new Error(`unterminated ${quote ?? stack.at(-1)} in: ${expr}`);
+  if (!/[a-zA-Z_:]/.test(expr)) throw new Error(`no metric in: ${expr}`);
+}
+
+/** Metric names a PromQL expression selects (functions, keywords, labels and durations removed). */
+function metricNames(expr: string): string[] {
+  let e = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
+  e = e.replace(/\{[^}]*\}/g, ' ');
+  e = e.replace(/\[[^\]]*\]/g, ' ');
+  e = e.replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ');
+  e = e.replace(/\$\{?\w+\}?/g, ' ');
+  const names: string[] = [];
+  for (const m of e.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+    const before = e[m.index! - 1] ?? ' ';
+    if (/[0-9.]/.test(before)) continue; // 1e3, 5m, 0.95
+    if (e.slice(m.index! + m[0].length).trimStart().startsWith('(')) continue; // function / aggregation
+    if (PROMQL_WORDS.has(m[0])) continue;
+    names.push(m[0]);
+  }
+  return names;
+}
+
+/** `# TYPE` of every metric family in a Prometheus text exposition. */
+function metricTypes(exposition: string): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const m of exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)) types.set(m[1]!, m[2]!);
+  return types;
+}
+
+/** The family a selected series belongs to: `x_bucket` / `x_sum` / `x_count` of a histogram or summary is `x`. */
+function family(name: string, types: Map<string, string>): string {
+  const m = /^(.*)_(bucket|sum|count)$/.exec(name);
+  if (m && ['histogram', 'summary'].includes(types.get(m[1]!) ?? '')) return m[1]!;
+  return name;
+}
+
+describe('PromQL name extraction', () => {
+  it('keeps metrics, drops functions, labels, ranges and grouping', () => {
+    expect(metricNames('histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{job="api", status=~"5.."}[$__rate_interval])))')).toEqual(['http_request_duration_seconds_bucket']);
+    expect(metricNames('sum(rate(a_total[5m])) / sum(rate(b_total[5m])) > 0')).toEqual(['a_total', 'b_total']);
+    expect(metricNames('max by (queue) (jobs_queue_depth{state="failed"}) offset 1h')).toEqual(['jobs_queue_depth']);
+    expect(metricNames('sum(x) without (instance) + on (job) group_left (service) y')).toEqual(['x', 'y']);
+  });
+});
+
+describe('dashboards', () => {
+  it("has operations.md's four dashboards, each with Prometheus queries", () => {
+    expect(dashboards.map((d) => d.file)).toEqual(['api-performance.json', 'business-metrics.json', 'system-resources.json', 'worker-status.json']);
+    const uids = dashboards.map((d) => d.dashboard.uid);
+    expect(new Set(uids).size).toBe(uids.length);
+    for (const { file, dashboard } of dashboards) {
+      expect(dashboard.title, file).toMatch(/^Earshot \/ /);
+      expect(promQueries(dashboard).length, file).toBeGreaterThan(2);
+      for (const q of promQueries(dashboard)) expect(() => checkSyntax(q.expr), `${file}: ${q.panel}`).not.toThrow();
+    }
+  });
+
+  it('shows what operations.md lists for each', () => {
+    const exprs = (file: string) => promQueries(dashboards.find((d) => d.file === file)!.dashboard).map((q) => q.expr).join('\n');
+    const api = exprs('api-performance.json');
+    expect(api).toMatch(/rate\(http_requests_total/);
+    for (const q of ['0.50', '0.95', '0.99']) expect(api).toContain(`histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket`);
+    expect(api).toMatch(/status=~"5\.\."/);
+    const worker = exprs('worker-status.json');
+    expect(worker).toMatch(/jobs_queue_depth\{state="waiting"\}/);
+    expect(worker).toMatch(/job_duration_seconds_bucket/);
+    expect(worker).toMatch(/jobs_finished_total\{outcome="failed"\}/);
+    const system = exprs('system-resources.json');
+    for (const m of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) expect(system).toContain(m);
+    const business = exprs('business-metrics.json');
+    for (const m of BUSINESS_METRIC_NAMES) expect(business).toContain(`increase(${m}[1d])`);
+  });
+
+  it('refers only to the provisioned datasources, which point at the compose services', () => {
+    const ds = readYaml('grafana/datasources/datasources.yml').datasources as Array<{ uid: string; type: string; url: string }>;
+    expect(ds.map((d) => [d.type, d.uid, d.url])).toEqual([
+      ['prometheus', 'prometheus', 'http://prometheus:9090'],
+      ['loki', 'loki', 'http://loki:3100'],
+    ]);
+    const known = new Set(ds.map((d) => `${d.type}/${d.uid}`));
+    for (const { file, dashboard } of dashboards) {
+      for (const p of allPanels(dashboard.panels)) {
+        for (const ref of [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]) {
+          if (ref) expect(known.has(`${ref.type}/${ref.uid}`), `${file}: ${p.title} uses ${ref.type}/${ref.uid}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('are provisioned from the folder compose mounts', () => {
+    const providers = readYaml('grafana/dashboards/dashboards.yml').providers as Array<{ type: string; options: { path: string } }>;
+    expect(providers).toHaveLength(1);
+    expect(providers[0]).toMatchObject({ type: 'file', options: { path: '/etc/grafana/provisioning/dashboards' } });
+    const compose = readYaml('docker-compose.yml');
+    expect(compose.services.grafana.volumes).toEqual(expect.arrayContaining(['./grafana/dashboards:/etc/grafana/provisioning/dashboards:ro', './grafana/datasources:/etc/grafana/provisioning/datasources:ro']));
+  });
+});
+
+describe('Prometheus, Loki and Promtail configuration', () => {
+  it("scrapes /metrics of every api (port 3000) and worker (port 3001) replica — operations.md's api:3000 and worker:3001", () => {
+    const jobs = readYaml('prometheus/prometheus.yml').scrape_configs as Array<Record<string, any>>;
+    const target = (job: string) => {
+      const j = jobs.find((x) => x.job_name === job)!;
+      const sd = j.dns_sd_configs?.[0];
+      return { path: j.metrics_path ?? '/metrics', hosts: sd ? sd.names.map((n: string) => `${n}:${sd.port}`) : j.static_configs[0].targets };
+    };
+    expect(target('api')).toEqual({ path: '/metrics', hosts: ['api:3000'] });
+    expect(target('worker')).toEqual({ path: '/metrics', hosts: ['worker:3001'] });
+    const compose = readYaml('docker-compose.yml');
+    expect(compose.services.prometheus.volumes).toContain('./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+  });
+
+  it('Loki listens on 3100 with its config where compose mounts it', () => {
+    const loki = readYaml('loki/loki-config.yml');
+    expect(loki.server.http_listen_port).toBe(3100);
+    expect(loki.auth_enabled).toBe(false);
+    const compose = readYaml('docker-compose.yml');
+    expect(compose.services.loki.volumes).toContain('./loki/loki-config.yml:/etc/loki/local-config.yaml:ro');
+    expect(compose.services.loki.command).toEqual(['-config.file=/etc/loki/local-config.yaml']);
+  });
+
+  it("Promtail pushes to Loki and turns the JSON lines' level, service and environment into labels", () => {
+    const promtail = readYaml('promtail/promtail-config.yml');
+    expect(promtail.clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
+    const containers = (promtail.scrape_configs as Array<Record<string, any>>).find((s) => s.job_name === 'containers')!;
+    const stages = containers.pipeline_stages[0].match.stages as Array<Record<string, any>>;
+    const json = stages.find((s) => s.json)!.json.expressions;
+    const labels = stages.find((s) => s.labels)!.labels;
+    for (const k of ['level', 'service', 'environment']) {
+      expect(json).toHaveProperty(k);
+      expect(labels).toHaveProperty(k);
+    }
+    expect((promtail.scrape_configs as Array<Record<string, any>>).some((s) => s.static_configs?.[0]?.labels?.__path__ === '/var/log/*.log')).toBe(true);
+    const compose = readYaml('docker-compose.yml');
+    expect(compose.services.promtail.volumes).toEqual(expect.arrayContaining(['./promtail/promtail-config.yml:/etc/promtail/config.yml:ro', '/var/log:/var/log:ro']));
+  });
+});
+
+describe('business counters', () => {
+  it('createBusinessMetrics is idempotent per registry and exposes HELP/TYPE before any event', async () => {
+    const registry = new Registry();
+    const a = createBusinessMetrics(registry);
+    const b = createBusinessMetrics(registry);
+    expect(b.uploads).toBe(a.uploads);
+    const text = await registry.metrics();
+    for (const name of BUSINESS_METRIC_NAMES) expect(text).toContain(`# TYPE ${name} counter`);
+    a.plays.inc();
+    expect(await registry.metrics()).toMatch(/^earshot_plays_total 1$/m);
+  });
+});
+
+describe('every metric of the dashboards is exported by the api or the worker', () => {
+  let t: TestInfra;
+  let api: Api;
+  let worker: http.Server;
+  let apiMetrics = '';
+  let workerMetrics = '';
+
+  beforeAll(async () => {
+    t = await createTestInfra();
+    api = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
+    await api.listen({ port: 0, host: '127.0.0.1' });
+    const workerRegistry = createMetricsRegistry('worker');
+    registerQueueMetrics(workerRegistry, t.infra.jobs);
+    worker = await startHealthServer({ port: 0, host: '127.0.0.1', jobs: t.infra.jobs, metrics: workerRegistry, logger: t.logger });
+    const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    const workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+    // A request first, so the HTTP metrics have samples as in production.
+    expect((await fetch(`${apiUrl}/api/v1/health`)).status).toBe(200);
+    const a = await fetch(`${apiUrl}/metrics`);
+    const w = await fetch(`${workerUrl}/metrics`);
+    expect([a.status, w.status]).toEqual([200, 200]);
+    apiMetrics = await a.text();
+    workerMetrics = await w.text();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await new Promise<void>((resolve) => (worker ? worker.close(() => resolve()) : resolve()));
+    await t?.cleanup();
+  });
+
+  it('finds each name in /metrics', () => {
+    const apiTypes = metricTypes(apiMetrics);
+    const workerTypes = metricTypes(workerMetrics);
+    const missing: string[] = [];
+    let checked = 0;
+    for (const { file, dashboard } of dashboards) {
+      for (const q of promQueries(dashboard)) {
+        for (const name of metricNames(q.expr)) {
+          if (PROMETHEUS_SYNTHETIC.has(name)) continue;
+          checked++;
+          const inApi = apiTypes.has(family(name, apiTypes));
+          const inWorker = workerTypes.has(family(name, workerTypes));
+          if (!inApi && !inWorker) missing.push(`${file} › ${q.panel}: ${name}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(missing, 'metrics the dashboards query but no process exports').toEqual([]);
+  });
+
+  it('the api exports the business counters and the HTTP metrics; the worker the queue metrics', () => {
+    const apiTypes = metricTypes(apiMetrics);
+    const workerTypes = metricTypes(workerMetrics);
+    for (const name of BUSINESS_METRIC_NAMES) expect(apiTypes.get(name), name).toBe('counter');
+    expect(apiTypes.get('http_requests_total')).toBe('counter');
+    expect(apiTypes.get('http_request_duration_seconds')).toBe('histogram');
+    expect(workerTypes.get('jobs_queue_depth')).toBe('gauge');
+    expect(workerTypes.get('jobs_finished_total')).toBe('counter');
+    expect(workerTypes.get('job_duration_seconds')).toBe('histogram');
+    expect(workerMetrics).toMatch(/^jobs_queue_depth\{queue="transcode",state="waiting",service="worker"\} 0$/m);
+  });
+});
