@@ -331,6 +331,7 @@ describe('public images and waveforms', () => {
     expect(listed.body.equals(image)).toBe(true);
     const missing = await edge('/images/artwork/nope.jpg');
     expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toBe('application/json');
     expect(JSON.parse(missing.body.toString()).error.code).toBe('not_found');
     for (const method of ['PUT', 'DELETE', 'POST']) {
       expect((await edge(`/images/artwork/version-${VERSION}/300.jpg`, { method, body: 'x' })).status).toBe(405);
