@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobCounts, JobQueue, QueueName } from '@earshot/jobs';
+import { createLogger, createMetricsRegistry, registerQueueMetrics } from '@earshot/runtime';
+import { startHealthServer } from '../src/index.ts';
+
+/** Counts are the only thing the health server asks of the queue. */
+function queueWith(failedPerQueue: number): JobQueue {
+  const counts: JobCounts = { waiting: 2, active: 1, failed: failedPerQueue, delayed: 0, completed: 5 };
+  return {
+    kind: 'embedded',
+    getJobCounts: async (_q: QueueName) => counts,
+    on: () => () => {},
+  } as unknown as JobQueue;
+}
+
+const servers: Array<{ close(cb: () => void): void }> = [];
+afterAll(async () => {
+  for (const s of servers) await new Promise<void>((r) => s.close(() => r()));
+});
+
+async function serve(jobs: JobQueue) {
+  const metrics = createMetricsRegistry('worker');
+  registerQueueMetrics(metrics, jobs);
+  const logger = createLogger({ logLevel: 'silent', env: 'test' }, 'worker');
+  const server = await startHealthServer({ port: 0, host: '127.0.0.1', jobs, metrics, logger });
+  servers.push(server);
+  const { port } = server.address() as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('worker health server', () => {
+  it("answers operations.md's exact shape", async () => {
+    const base = await serve(queueWith(3));
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(Object.keys(body)).toEqual(['status', 'queues']);
+    expect(body.status).toBe('healthy');
+    expect(Object.keys(body.queues)).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup']);
+    expect(body.queues.transcode).toEqual({ waiting: 2, active: 1, failed: 3 });
+  });
+
+  it('is unhealthy (503) above 100 failed jobs in all queues, healthy at exactly 100', async () => {
+    expect((await fetch(`${await serve(queueWith(21))}/health`)).status).toBe(503); // 105 failed
+    const atLimit = await fetch(`${await serve(queueWith(20))}/health`); // 100 failed
+    expect(atLimit.status).toBe(200);
+    expect((await atLimit.json()).status).toBe('healthy');
+  });
+
+  it('exports queue depth for Prometheus and answers JSON 404 elsewhere', async () => {
+    const base = await serve(queueWith(1));
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/jobs_queue_depth\{queue="transcode",state="waiting",service="worker"\} 2/);
+    const miss = await fetch(`${base}/nope`);
+    expect(miss.status).toBe(404);
+    expect((await miss.json()).error.code).toBe('not_found');
+  });
+});
