@@ -15,6 +15,14 @@ import { trackReadRoutes } from './routes/track-read.ts';
 import { trackUploadRoutes } from './routes/track-uploads.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { liveEventRoutes } from './routes/live-events.ts';
+import { authRoutes } from './routes/auth.ts';
+import { meRoutes } from './routes/me.ts';
+import { userRoutes } from './routes/users.ts';
+import { adminUserRoutes } from './routes/admin-users.ts';
+import { registerAccess } from './plugins/access.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerRateLimits } from './plugins/rate-limit.ts';
+import { createAccountsDeps } from './accounts-deps.ts';
 import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import type { Api, ApiDeps } from './types.ts';
@@ -51,6 +59,12 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   app.addSchema(ErrorResponse);
   registerErrorHandling(app);
   registerHttpMetrics(app, createHttpMetrics(deps.metrics));
+  // Before any route or route-adding plugin: every route must declare `config.access`.
+  const { accounts, close: closeAccounts } = createAccountsDeps(deps);
+  app.addHook('onClose', closeAccounts);
+  registerRateLimits(app, accounts.limiter);
+  await registerAuth(app);
+  registerAccess(app, accounts, deps.config);
   await registerOpenApi(app, deps.config.publicUrl);
   // Uploads stream through busboy with per-route limits (see upload-receiver.ts).
   await app.register(multipart, { throwFileSizeLimit: true });
@@ -63,6 +77,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   trackUploadRoutes(app, deps);
   adminJobRoutes(app, deps);
   liveEventRoutes(app, deps);
+  authRoutes(app, deps, accounts);
+  meRoutes(app, deps, accounts);
+  userRoutes(app, deps, accounts);
+  adminUserRoutes(app, deps, accounts);
   if (deps.serveMedia) {
     publicMediaRoutes(app, deps);
     hlsMediaRoutes(app, deps);

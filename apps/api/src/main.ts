@@ -4,6 +4,8 @@
  */
 import { ConfigError, loadConfig } from '@earshot/config';
 import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry, installShutdown } from '@earshot/runtime';
+import { createMailer } from '@earshot/mail';
+import { createRateLimiter } from '@earshot/rate-limit';
 import { buildApi } from './app.ts';
 
 async function main(): Promise<void> {
@@ -11,9 +13,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'api');
   const infra = await createInfrastructure(config, logger, { migrate: false });
   const metrics = createMetricsRegistry('api');
-  const app = await buildApi({ config, logger, infra, metrics, media: createMediaToolkit(), progress: infra.progress, serveMedia: config.storage.kind === 'local' });
+  const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
+  const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
+  const app = await buildApi({ config, logger, infra, metrics, media: createMediaToolkit(), progress: infra.progress, mailer, rateLimiter, serveMedia: config.storage.kind === 'local' });
   installShutdown(logger, [
     { name: 'http', run: () => app.close() },
+    { name: 'mail and rate limits', run: async () => { await mailer.close(); await rateLimiter.close(); } },
     { name: 'infrastructure', run: () => infra.close(config.shutdownTimeoutMs) },
   ], config.shutdownTimeoutMs);
   await app.listen({ port: config.port, host: config.host });

@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
 import type { MediaToolkit, ProgressBus } from '@earshot/core';
+import type { Mailer } from '@earshot/mail';
+import type { RateLimiter } from '@earshot/rate-limit';
 
 /** Fastify with TypeBox: one schema per route gives validation, types, serialisation and OpenAPI. */
 export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -22,6 +24,10 @@ export interface ApiDeps {
   businessMetrics?: { uploads: { inc(): void }; signups: { inc(): void }; plays: { inc(): void } };
   /** Embedded mode: the one process also answers the worker's health at `/api/v1/worker/health`. */
   serveWorkerHealth?: boolean;
+  /** Account mails (verification, password reset): SMTP, or the log + `<DATA_DIR>/mail/`. Default: the latter. */
+  mailer?: Mailer;
+  /** Rate-limit and login-lockout counters: Redis when configured, else in process. Default: in process. */
+  rateLimiter?: RateLimiter;
   /** Embedded mode: public media (`/images/`, `/waveforms/`) served from storage, as nginx does in production. */
   serveMedia?: boolean;
 }

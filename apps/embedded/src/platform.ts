@@ -4,6 +4,8 @@ import type { Config } from '@earshot/config';
 import { buildApi, toErrorBody, type Api } from '@earshot/api';
 import { createHandlers, startMaintenance, startProcessing } from '@earshot/worker';
 import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
+import { createMailer } from '@earshot/mail';
+import { createRateLimiter } from '@earshot/rate-limit';
 import { createWebHandler } from './web.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
@@ -28,7 +30,9 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const metrics = createMetricsRegistry('embedded');
   registerQueueMetrics(metrics, infra.jobs);
   const media = createMediaToolkit();
-  const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
+  const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
+  const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
+  const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, mailer, rateLimiter, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
   startProcessing(infra.jobs, createHandlers({ config, logger, infra, media }), logger);
   const stopMaintenance = startMaintenance(infra, logger);
 
@@ -37,6 +41,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
     app.route({
       method: ['GET', 'HEAD'],
       url: '/*',
+      config: { access: 'public' },
       schema: { hide: true },
       handler: async (request, reply) => {
         const pathname = request.url.split('?')[0] ?? '/';
@@ -56,6 +61,8 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
     async close() {
       stopMaintenance();
       await app.close();
+      await mailer.close();
+      await rateLimiter.close();
       await infra.close(config.shutdownTimeoutMs);
       await web?.close();
     },

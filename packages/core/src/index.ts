@@ -12,3 +12,5 @@ export { runMediaStep, type StepJob } from './media/run-step.ts';
 export { queueSteps, requeueStuckVersions, type StuckVersion } from './media/start-processing.ts';
 export { rollupDay, utcDay } from './analytics/daily-rollup.ts';
 export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash, HLS_URL_PREFIX, MAX_SIGNED_TTL_SECONDS, type SignedHlsPath, type HlsRequestCheck } from './playback/signed-media.ts';
+export * from './accounts/index.ts';
+export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone } from './rate-limit/zones.ts';

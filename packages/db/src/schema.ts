@@ -28,6 +28,20 @@ export interface UsersTable {
   updated_at: UpdatedAt;
 }
 
+export type AccountTokenPurpose = 'verify_email' | 'reset_password';
+
+/** Mailed single-use tokens; only their SHA-256 (hex) is stored. */
+export interface AccountTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  purpose: AccountTokenPurpose;
+  token_hash: string;
+  email: string | null;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface TracksTable {
   id: Generated<string>;
   owner_user_id: string;
@@ -124,6 +138,7 @@ export interface DailyStatsTable {
 export interface Database {
   daily_stats: DailyStatsTable;
   users: UsersTable;
+  account_tokens: AccountTokensTable;
   tracks: TracksTable;
   track_versions: TrackVersionsTable;
   assets: AssetsTable;

@@ -39,8 +39,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const fe = err as FastifyError;
     const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (known) {
-      const message = fe.code === 'FST_ERR_VALIDATION' ? validationMessage(fe) : (known.message ?? fe.message);
-      return reply.status(known.status).send(toErrorBody(known.code, message));
+      if (fe.code === 'FST_ERR_VALIDATION') {
+        const field = validationField(fe);
+        return reply.status(known.status).send(toErrorBody(known.code, validationMessage(fe), field ? { field } : undefined));
+      }
+      return reply.status(known.status).send(toErrorBody(known.code, known.message ?? fe.message));
     }
     if (err instanceof SyntaxError && (fe.statusCode === 400 || /JSON/.test(err.message))) {
       return reply.status(400).send(toErrorBody('invalid_json', 'Body is not valid JSON'));
@@ -58,10 +61,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** The field a schema error is about (`email`, `tracks.0.title`), for forms to show it in place. */
+function validationField(err: FastifyError): string | undefined {
+  const first = err.validation?.[0];
+  if (!first) return undefined;
+  const params = first.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+  const path = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+  const child = params?.missingProperty ?? params?.additionalProperty;
+  return [path, child].filter(Boolean).join('.') || undefined;
+}
+
 function validationMessage(err: FastifyError): string {
   const first = err.validation?.[0];
   if (!first) return err.message;
   const where = err.validationContext ?? 'body';
-  const field = first.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : (first.params as { missingProperty?: string })?.missingProperty;
+  const field = validationField(err);
   return `${where}${field ? `.${field}` : ''} ${first.message ?? 'is invalid'}`;
 }

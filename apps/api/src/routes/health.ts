@@ -16,13 +16,13 @@ const WorkerHealthResponse = Type.Object({
 
 /** operations.md's health shapes; 503 when unhealthy so `curl -f` healthchecks fail. */
 export function healthRoutes(app: Api, deps: ApiDeps): void {
-  app.get('/api/v1/health', { schema: { tags: ['operations'], summary: 'API health: database, redis (when configured), storage', response: { 200: HealthResponse, 503: HealthResponse } } }, async (_req, reply) => {
+  app.get('/api/v1/health', { config: { access: 'public' }, schema: { tags: ['operations'], summary: 'API health: database, redis (when configured), storage', response: { 200: HealthResponse, 503: HealthResponse } } }, async (_req, reply) => {
     const report = await checkHealth(deps.infra);
     return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
   });
 
   if (deps.serveWorkerHealth) {
-    app.get('/api/v1/worker/health', { schema: { tags: ['operations'], summary: "Worker health (embedded mode: the worker runs in this process)", response: { 200: WorkerHealthResponse, 503: WorkerHealthResponse } } }, async (_req, reply) => {
+    app.get('/api/v1/worker/health', { config: { access: 'public' }, schema: { tags: ['operations'], summary: "Worker health (embedded mode: the worker runs in this process)", response: { 200: WorkerHealthResponse, 503: WorkerHealthResponse } } }, async (_req, reply) => {
       const report = await workerHealth(deps.infra.jobs);
       return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
     });

@@ -11,7 +11,7 @@ const CACHE_CONTROL = 'public, max-age=604800, immutable';
  */
 export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
   for (const bucket of ['images', 'waveforms'] as const satisfies readonly Bucket[]) {
-    app.get(`/${bucket}/*`, { schema: { hide: true } }, async (request, reply) => {
+    app.get(`/${bucket}/*`, { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       const raw = (request.params as { '*': string })['*'];
       let key: string;
       try {

@@ -4,7 +4,7 @@ import { errorResponses } from '../schemas.ts';
 import { publicMediaUrl } from '../media-urls.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-const TrackCard = Type.Object({
+export const TrackCard = Type.Object({
   id: Type.String(),
   title: Type.String(),
   slug: Type.String(),
@@ -18,6 +18,7 @@ export function trackRoutes(app: Api, deps: ApiDeps): void {
   app.get(
     '/api/v1/tracks',
     {
+      config: { access: 'anyone' },
       schema: {
         tags: ['tracks'],
         summary: 'Newest public tracks that are ready to play',

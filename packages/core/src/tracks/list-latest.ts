@@ -27,8 +27,8 @@ function encodeCursor(id: string): string {
   return Buffer.from(id).toString('base64url');
 }
 
-/** Newest public tracks with a playable version, newest first, keyset-paginated. */
-export async function listLatestTracks(db: Kysely<Database>, options: { limit: number; cursor?: string }): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
+/** Newest public tracks with a playable version, newest first, keyset-paginated; `ownerUserId` keeps one artist's. */
+export async function listLatestTracks(db: Kysely<Database>, options: { limit: number; cursor?: string; ownerUserId?: string }): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
@@ -42,6 +42,7 @@ export async function listLatestTracks(db: Kysely<Database>, options: { limit: n
   if (options.cursor) {
     query = query.where('t.id', '<', decodeCursor(options.cursor));
   }
+  if (options.ownerUserId) query = query.where('t.owner_user_id', '=', options.ownerUserId);
   const rows = await query.execute();
   const page = rows.slice(0, options.limit).map<TrackCard>((r) => ({
     id: r.id,

@@ -1,0 +1,156 @@
+import { Type } from '@sinclair/typebox';
+import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail, type AccountsDeps } from '@earshot/core';
+import { errorResponses } from '../schemas.ts';
+import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
+import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
+import { requireUser } from '../current-user.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+const Email = Type.String({ minLength: 1, maxLength: 320 });
+/** Long enough for any passphrase the policy accepts (≤ 256 characters of up to 4 bytes). */
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+const MailToken = Type.String({ minLength: 1, maxLength: 200 });
+const Session = Type.Object({ user: AccountUserSchema, token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }) });
+
+/** platform.md §9: register, sign in and out, who am I; email verification and password reset. */
+export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void {
+  const config = deps.config;
+
+  app.post(
+    '/api/v1/auth/register',
+    {
+      config: { access: 'anyone', rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account; signs it in (session cookie + token) and mails an email-verification link',
+        body: Type.Object(
+          {
+            email: Email,
+            password: Password,
+            handle: Type.String({ minLength: 1, maxLength: 100 }),
+            displayName: Type.Optional(Type.String({ maxLength: 300 })),
+            role: Type.Optional(Type.Union([Type.Literal('listener'), Type.Literal('artist')])),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Session, ...errorResponses(400, 403, 409, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await register(accounts, request.body);
+      deps.businessMetrics?.signups.inc();
+      setSessionCookies(reply, result.token, result.expiresAt, accounts, config);
+      return reply.status(201).send({ user: presentAccountUser(result.user), token: result.token });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { access: 'anyone', rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password (session cookie + token)',
+        body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+        response: { 200: Session, ...errorResponses(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(accounts, request.body);
+      setSessionCookies(reply, result.token, result.expiresAt, accounts, config);
+      return { user: presentAccountUser(result.user), token: result.token };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['auth'], summary: 'Sign out: ends every session of this account (all devices) and clears the cookies', response: { 204: Type.Null(), ...errorResponses(401, 403) } },
+    },
+    async (request, reply) => {
+      await revokeSessions(accounts, requireUser(request).id);
+      clearSessionCookies(reply, config);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['auth'], summary: 'The signed-in account (401 when signed out)', response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(401) } },
+    },
+    async (request, reply) => {
+      const user = await getAccount(accounts, requireUser(request).id);
+      // A browser that lost its CSRF cookie (but kept the session) gets it back.
+      const session = request.cookies.session;
+      if (request.sessionVia === 'cookie' && session && request.cookies[CSRF_COOKIE] !== accounts.tokens.csrfTokenFor(session)) {
+        reply.setCookie(CSRF_COOKIE, accounts.tokens.csrfTokenFor(session), { path: '/', httpOnly: false, sameSite: 'lax', secure: config.production, maxAge: config.auth.jwtExpiresInSeconds });
+      }
+      reply.header('cache-control', 'private, no-store');
+      return { user: presentAccountUser(user) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email',
+    {
+      config: { access: 'anyone', rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Follow an email-verification link (single use, 48 h)',
+        body: Type.Object({ token: MailToken }, { additionalProperties: false }),
+        response: { 200: Type.Object({ verified: Type.Literal(true) }), ...errorResponses(400, 429) },
+      },
+    },
+    async (request) => {
+      await verifyEmail(accounts, request.body.token);
+      return { verified: true as const };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/verify-email/resend',
+    {
+      config: { access: 'signed-in', rateLimit: 'auth' },
+      schema: { tags: ['auth'], summary: 'Mail a new verification link to the current address', response: { 202: Type.Object({ sent: Type.Boolean() }), ...errorResponses(401, 403, 429) } },
+    },
+    async (request, reply) => reply.status(202).send(await sendEmailVerification(accounts, requireUser(request).id)),
+  );
+
+  app.post(
+    '/api/v1/auth/forgot-password',
+    {
+      config: { access: 'anyone', rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Mail a password-reset link (one hour, single use). Same answer whether or not the address has an account',
+        body: Type.Object({ email: Email }, { additionalProperties: false }),
+        response: { 202: Type.Object({ accepted: Type.Literal(true) }), ...errorResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(accounts, request.body.email);
+      return reply.status(202).send({ accepted: true as const });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/reset-password',
+    {
+      config: { access: 'anyone', rateLimit: 'auth' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Choose a new password with a reset link; signs out every session',
+        body: Type.Object({ token: MailToken, password: Password }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await resetPassword(accounts, request.body);
+      clearSessionCookies(reply, config);
+      return reply.status(204).send(null);
+    },
+  );
+}

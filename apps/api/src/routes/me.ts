@@ -1,0 +1,104 @@
+import { Type } from '@sinclair/typebox';
+import { AVATAR_MAX_BYTES, AppError, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, updateProfile, validationFailed, type AccountsDeps } from '@earshot/core';
+import { errorResponses } from '../schemas.ts';
+import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
+import { setSessionCookies } from '../plugins/auth.ts';
+import { requireUser } from '../current-user.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+const UserReply = Type.Object({ user: AccountUserSchema });
+
+/** The signed-in user's own account: profile, avatar, password, email, becoming an artist. */
+export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void {
+  app.patch(
+    '/api/v1/me',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['account'],
+        summary: 'Edit your profile: handle, display name, bio',
+        body: Type.Object(
+          { handle: Type.Optional(Type.String({ maxLength: 100 })), displayName: Type.Optional(Type.String({ maxLength: 300 })), bio: Type.Optional(Type.String({ maxLength: 4000 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request) => ({ user: presentAccountUser(await updateProfile(accounts, requireUser(request).id, request.body)) }),
+  );
+
+  app.put(
+    '/api/v1/me/password',
+    {
+      config: { access: 'signed-in', rateLimit: 'auth' },
+      schema: {
+        tags: ['account'],
+        summary: 'Change your password (needs the current one); signs out your other sessions and renews this one',
+        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const session = await changePassword(accounts, requireUser(request).id, request.body);
+      setSessionCookies(reply, session.token, session.expiresAt, accounts, deps.config);
+      return { token: session.token };
+    },
+  );
+
+  app.put(
+    '/api/v1/me/email',
+    {
+      config: { access: 'signed-in', rateLimit: 'auth' },
+      schema: {
+        tags: ['account'],
+        summary: 'Change your email address (needs your password); the new address must be verified again',
+        body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request) => ({ user: presentAccountUser(await changeEmail(accounts, requireUser(request).id, request.body)) }),
+  );
+
+  app.put(
+    '/api/v1/me/avatar',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['account'],
+        summary: 'Upload an avatar (multipart `avatar`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB); stored square in two sizes',
+        consumes: ['multipart/form-data'],
+        response: { 200: UserReply, ...errorResponses(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the image as multipart/form-data in an `avatar` field');
+      const part = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
+      if (!part || part.fieldname !== 'avatar') {
+        part?.file.resume();
+        throw validationFailed('Attach the image in the `avatar` field', { field: 'avatar' });
+      }
+      // ≤ 10 MB, so reading it whole is fine (and sharp needs random access anyway).
+      const image = await part.toBuffer();
+      return { user: presentAccountUser(await setAvatar(accounts, user.id, image)) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/me/avatar',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['account'], summary: 'Remove your avatar', response: { 200: UserReply, ...errorResponses(401, 403) } },
+    },
+    async (request) => ({ user: presentAccountUser(await removeAvatar(accounts, requireUser(request).id)) }),
+  );
+
+  app.post(
+    '/api/v1/me/become-artist',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['account'], summary: 'Turn a listener account into an artist account (uploads, artist page)', response: { 200: UserReply, ...errorResponses(401, 403) } },
+    },
+    async (request) => ({ user: presentAccountUser(await becomeArtist(accounts, requireUser(request).id)) }),
+  );
+}

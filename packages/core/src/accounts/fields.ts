@@ -1,0 +1,55 @@
+import { AppError, validationFailed } from '../errors.ts';
+import { RESERVED_HANDLES } from './reserved-handles.ts';
+
+/** Every rule of a user's fields, one function per field; errors name the field (`details.field`). */
+
+export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_-]{1,29}$/;
+const EMAIL_MAX = 254;
+// Pragmatic address check (RFC 5321 lengths; one @; a dot in the domain; no spaces, quotes or brackets).
+const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+// C0/C1 controls, bidi overrides and zero-width characters: never wanted in names shown to others.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+
+const invalid = (field: string, message: string, reason = 'invalid') => validationFailed(message, { field, reason });
+
+/** Lower-cased, trimmed address; ASCII only (no look-alike duplicates of an existing address). */
+export function normalizeEmail(input: string): string {
+  const email = input.normalize('NFKC').trim();
+  if (email.length > EMAIL_MAX) throw invalid('email', `An email address is at most ${EMAIL_MAX} characters`, 'too_long');
+  if (!EMAIL_PATTERN.test(email)) throw invalid('email', 'Enter a valid email address, like name@example.com');
+  return email.toLowerCase();
+}
+
+/**
+ * Handles are URL slugs (`/<handle>`): NFKC-normalised first (so full-width `ａｄｍｉｎ` becomes
+ * `admin` and meets the reserved list), then only ASCII letters, digits, `-` and `_` are allowed —
+ * which refuses every Cyrillic, Greek or other look-alike of a Latin letter.
+ */
+export function normalizeHandle(input: string): string {
+  const folded = input.normalize('NFKC').trim();
+  // eslint-disable-next-line no-control-regex
+  if (/[^\u0000-\u007f]/.test(folded)) throw invalid('handle', 'Use only the letters a–z, digits, “-” and “_” in your handle', 'not_ascii');
+  const handle = folded.toLowerCase();
+  if (handle.length < 2 || handle.length > 30) throw invalid('handle', 'A handle is 2 to 30 characters long', 'length');
+  if (!HANDLE_PATTERN.test(handle)) throw invalid('handle', 'Use only the letters a–z, digits, “-” and “_”, starting with a letter or digit');
+  if (RESERVED_HANDLES.has(handle)) throw new AppError(400, 'handle_reserved', `“${handle}” is reserved; choose another handle`, { field: 'handle', reason: 'reserved' });
+  return handle;
+}
+
+export function normalizeDisplayName(input: string): string {
+  const name = input.normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (!name) throw invalid('displayName', 'Enter a display name', 'required');
+  if (name.length > 100) throw invalid('displayName', 'A display name is at most 100 characters', 'too_long');
+  if (INVISIBLE.test(name)) throw invalid('displayName', 'The display name contains invisible or control characters', 'control_characters');
+  return name;
+}
+
+export function normalizeBio(input: string): string {
+  const bio = input.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  if (bio.length > 2000) throw invalid('bio', 'A bio is at most 2,000 characters', 'too_long');
+  // Newlines and tabs are fine in a bio; other control characters are not.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(bio)) throw invalid('bio', 'The bio contains control characters', 'control_characters');
+  return bio;
+}

@@ -1,0 +1,17 @@
+import { AppError } from '../errors.ts';
+
+/** The constraint a unique violation (SQLSTATE 23505) names, from pg or PGlite; undefined otherwise. */
+export function uniqueViolation(err: unknown): string | undefined {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== '23505') return undefined;
+  return e.constraint ?? /unique constraint "([^"]+)"/.exec(e.message ?? '')?.[1] ?? 'unknown';
+}
+
+/** users' unique indexes → a 409 naming the field. */
+export function userConflict(err: unknown): AppError | undefined {
+  const constraint = uniqueViolation(err);
+  if (!constraint) return undefined;
+  if (constraint.includes('email')) return new AppError(409, 'email_taken', 'An account with this email address already exists', { field: 'email' });
+  if (constraint.includes('handle')) return new AppError(409, 'handle_taken', 'This handle is taken; choose another', { field: 'handle' });
+  return undefined;
+}
