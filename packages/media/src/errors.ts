@@ -36,7 +36,7 @@ export class FfmpegError extends Error {
   readonly stderrTail: string;
 
   constructor(details: FfmpegErrorDetails) {
-    super(`${details.tool} ${details.kind === 'exit' ? 'failed' : details.kind}: ${details.reason}`, details.cause === undefined ? undefined : { cause: details.cause });
+    super(`${details.tool}: ${details.reason}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'FfmpegError';
     this.tool = details.tool;
     this.kind = details.kind;

@@ -80,21 +80,25 @@ export interface RenditionMeasure {
 }
 
 /**
- * Peak segment bit rate as RFC 8216bis defines it (and Apple's mediastreamvalidator checks
- * BANDWIDTH against): the largest bit rate of any run of consecutive segments whose total duration
- * is between 0.5 and 1.5 times the target duration. With ~6 s segments this is the largest
- * single-segment rate, except that a short last segment (< 3 s) is only counted together with its
- * neighbour, so per-fragment overhead on a 0.2 s tail does not inflate the figure. When no run
- * qualifies (odd playlists), the largest single-segment rate. The init section is not counted: a
- * player loads it once per rendition, not with every segment. Rounded up to whole bits/s.
+ * Peak segment bit rate, for BANDWIDTH. RFC 8216bis (what Apple's mediastreamvalidator checks
+ * BANDWIDTH against): the largest bit rate of any run of consecutive segments whose total
+ * duration is between 0.5 and 1.5 times the target duration. With ~6 s segments that is the
+ * largest single-segment rate, except that a short last segment (< 3 s) only counts together with
+ * its neighbour, so fragment overhead on a 0.2 s tail does not inflate it. When no run qualifies
+ * (a track shorter than half a target duration…), the largest single-segment rate.
+ *
+ * The init section (`initBytes`, ~0.7 KB here) is added to every run: a player that switches to
+ * this rendition fetches it together with the first segment, so that is the real worst burst. It
+ * moves the figure by about 1 kbit/s. Never below the average, so BANDWIDTH ≥ AVERAGE-BANDWIDTH.
+ * Rounded up to whole bits/s.
  */
-export function peakSegmentBitrate(segments: readonly MeasuredSegment[], targetDurationSec: number): number {
+export function peakSegmentBitrate(segments: readonly MeasuredSegment[], targetDurationSec: number, initBytes = 0): number {
   const lo = targetDurationSec * 0.5;
   const hi = targetDurationSec * 1.5;
   let peak = 0;
   let found = false;
   for (let i = 0; i < segments.length; i++) {
-    let bytes = 0;
+    let bytes = initBytes;
     let dur = 0;
     for (let j = i; j < segments.length; j++) {
       bytes += segments[j]!.bytes;
@@ -106,15 +110,16 @@ export function peakSegmentBitrate(segments: readonly MeasuredSegment[], targetD
       }
     }
   }
-  if (!found) for (const s of segments) if (s.durationSec > 0) peak = Math.max(peak, (s.bytes * 8) / s.durationSec);
-  return Math.ceil(peak);
+  if (!found) for (const s of segments) if (s.durationSec > 0) peak = Math.max(peak, ((initBytes + s.bytes) * 8) / s.durationSec);
+  return Math.max(Math.ceil(peak), averageSegmentBitrate(segments, initBytes));
 }
 
 /**
- * Average segment bit rate (RFC 8216bis): all bytes divided by the playlist duration. The init
- * section is included once, as a listener who plays the rendition through downloads it once.
+ * Average segment bit rate, for AVERAGE-BANDWIDTH (RFC 8216bis): all bytes divided by the
+ * playlist duration, the init section included once, as a listener who plays the rendition
+ * through downloads it once. Rounded up to whole bits/s.
  */
-export function averageSegmentBitrate(segments: readonly MeasuredSegment[], initBytes: number): number {
+export function averageSegmentBitrate(segments: readonly MeasuredSegment[], initBytes = 0): number {
   const dur = segments.reduce((s, x) => s + x.durationSec, 0);
   if (!(dur > 0)) return 0;
   const bytes = segments.reduce((s, x) => s + x.bytes, initBytes);
@@ -135,7 +140,7 @@ export async function measureRendition(dir: string, playlistName = 'index.m3u8')
     segments,
     durationSec: segments.reduce((s, x) => s + x.durationSec, 0),
     totalBytes: segments.reduce((s, x) => s + x.bytes, init?.bytes ?? 0),
-    peakBandwidth: peakSegmentBitrate(segments, target),
+    peakBandwidth: peakSegmentBitrate(segments, target, init?.bytes ?? 0),
     averageBandwidth: averageSegmentBitrate(segments, init?.bytes ?? 0),
   };
 }

@@ -1,4 +1,5 @@
 import { audioMap, inputArgs } from './input.ts';
+import { assertAudio, probe } from './probe.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
 
@@ -89,8 +90,16 @@ export interface LoudnessSource {
   audioStreamIndex?: number;
 }
 
-/** Measures EBU R128 loudness with ffmpeg's `ebur128` filter (~10× faster than `loudnorm`). */
-export async function measureLoudness(input: string, source: LoudnessSource, options: OperationOptions = {}): Promise<LoudnessResult> {
+/**
+ * Measures EBU R128 loudness with ffmpeg's `ebur128` filter (~10× faster than `loudnorm`). Without
+ * `source` (duration for progress, which audio stream) the file is probed first.
+ */
+export async function measureLoudness(input: string, source?: LoudnessSource, options: OperationOptions = {}): Promise<LoudnessResult> {
+  if (!source) {
+    const p = await probe(input, { signal: options.signal, ffprobePath: options.ffprobePath });
+    assertAudio(p);
+    source = { durationMs: p.durationMs, audioStreamIndex: p.audio.index };
+  }
   const out = await runFfmpeg(buildLoudnessArgs(input, { audioStreamIndex: source.audioStreamIndex }), {
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs(source.durationMs),
     signal: options.signal,

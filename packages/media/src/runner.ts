@@ -74,13 +74,12 @@ interface Mode {
   collectStdout?: number;
 }
 
-type Ending = Exclude<FfmpegFailure, 'spawn' | 'exit'> | 'stdout-callback';
+type Ending = Exclude<FfmpegFailure, 'spawn' | 'exit'> | 'callback';
 
 function run(tool: string, args: string[], options: RunOptions, mode: Mode): Promise<ProbeRunResult> {
   const { timeoutMs, signal, binary = tool, killGraceMs = DEFAULT_KILL_GRACE_MS, stderrTailBytes = DEFAULT_STDERR_TAIL } = options;
-  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
-
   return new Promise<ProbeRunResult>((resolve, reject) => {
+    if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
     const fail = (kind: FfmpegFailure, reason: string, extra: Partial<{ exitCode: number | null; signal: NodeJS.Signals | null; stderrTail: string; cause: unknown }> = {}) =>
       reject(new FfmpegError({ tool, kind, reason, exitCode: extra.exitCode ?? null, signal: extra.signal ?? null, stderrTail: extra.stderrTail ?? '', cause: extra.cause }));
 
@@ -95,7 +94,6 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
     const child = spawn(binary, args, { stdio, cwd: options.cwd, windowsHide: true });
 
     const stderr = new TailBuffer(stderrTailBytes);
-    const progress = new ProgressParser(options.durationMs, options.onProgress);
     const stdoutChunks: Buffer[] = [];
     let stdoutBytes = 0;
     let ending: Ending | null = null;
@@ -109,6 +107,21 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
       child.kill('SIGTERM');
       killTimer = setTimeout(() => child.kill('SIGKILL'), killGraceMs);
     };
+    // A throwing callback must not become an uncaught exception in a stream handler: it kills the
+    // child and the run rejects with it.
+    const guarded = <T>(fn: ((x: T) => void) | undefined) =>
+      fn &&
+      ((x: T) => {
+        if (ending !== null) return; // draining after a kill
+        try {
+          fn(x);
+        } catch (err) {
+          callbackError = err;
+          terminate('callback');
+        }
+      });
+    const onStdout = guarded(options.onStdout);
+    const progress = new ProgressParser(options.durationMs, guarded(options.onProgress));
     const timeoutTimer = setTimeout(() => terminate('timeout'), timeoutMs);
     const onAbort = () => terminate('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -125,16 +138,8 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
     if (mode.progress) (child.stdio[3] as Readable).on('data', (chunk: Buffer) => progress.push(chunk.toString('latin1')));
     if (wantsStdout) {
       child.stdout!.on('data', (chunk: Buffer) => {
-        if (ending !== null) return; // draining after a kill
-        if (options.onStdout) {
-          try {
-            options.onStdout(chunk);
-          } catch (err) {
-            callbackError = err;
-            terminate('stdout-callback');
-          }
-          return;
-        }
+        if (onStdout) return onStdout(chunk);
+        if (ending !== null) return;
         stdoutBytes += chunk.length;
         if (stdoutBytes > mode.collectStdout!) terminate('output-limit');
         else stdoutChunks.push(chunk);
@@ -165,7 +170,7 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
           return fail('aborted', 'aborted', { ...extra, cause: signal?.reason });
         case 'output-limit':
           return fail('output-limit', `wrote more than ${mode.collectStdout} bytes to stdout`, extra);
-        case 'stdout-callback':
+        case 'callback':
           return reject(callbackError);
         default:
       }

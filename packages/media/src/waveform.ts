@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { FfmpegError, MediaRejectedError, lowerFirst } from './errors.ts';
 import { audioMap, inputArgs } from './input.ts';
+import { assertAudio, probe } from './probe.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
 
@@ -143,8 +144,12 @@ export interface WaveformResult {
   decodedDurationMs: number;
 }
 
-/** Decodes the whole track once (streaming, never whole in memory) and returns its peaks. */
-export async function computeWaveform(input: string, source: WaveformSource, options: WaveformOptions = {}): Promise<WaveformResult> {
+/**
+ * Decodes the whole track once (streaming, never whole in memory) and returns its peaks. Without
+ * `source` the file is probed first.
+ */
+export async function computeWaveform(input: string, source?: WaveformSource, options: WaveformOptions = {}): Promise<WaveformResult> {
+  source ??= await sourceFromProbe(input, options);
   const rate = source.sampleRate;
   if (!(rate > 0)) throw new RangeError(`sampleRate must be positive, got ${rate}`);
   const spp = chooseSamplesPerPixel(Math.round((source.durationMs / 1000) * rate), options.targetPoints, options.minSamplesPerPixel);
@@ -168,4 +173,10 @@ export async function computeWaveform(input: string, source: WaveformSource, opt
     samplesDecoded: folder.samples,
     decodedDurationMs: (folder.samples / rate) * 1000,
   };
+}
+
+async function sourceFromProbe(input: string, options: WaveformOptions): Promise<WaveformSource> {
+  const p = await probe(input, { signal: options.signal, ffprobePath: options.ffprobePath });
+  assertAudio(p);
+  return { durationMs: p.durationMs, sampleRate: p.audio.sampleRate, audioStreamIndex: p.audio.index };
 }

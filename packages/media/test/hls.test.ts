@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_RENDITIONS,
   FfmpegError,
+  averageSegmentBitrate,
   buildHlsRenditionArgs,
   buildMasterPlaylist,
   hlsChannels,
@@ -111,8 +112,19 @@ describe('bandwidth measurement', () => {
     ];
     // Runs within [3, 9] s: a, b, b+c → max(128000, 132000, (105000*8)/6.25 = 134400)
     expect(peakSegmentBitrate(segs, 6)).toBe(134_400);
+    // With a 750-byte init section fetched along with each run: (105750*8)/6.25
+    expect(peakSegmentBitrate(segs, 6, 750)).toBe(135_360);
     // Nothing qualifies (all shorter than half the target): fall back to the largest single segment.
     expect(peakSegmentBitrate([{ uri: 'x', durationSec: 1, bytes: 1000 }], 6)).toBe(8000);
+  });
+
+  it('average: every byte, the init section once; the peak is never below it', () => {
+    const segs = [
+      { uri: 'a', durationSec: 6, bytes: 90_000 },
+      { uri: 'b', durationSec: 2, bytes: 30_000 },
+    ];
+    expect(averageSegmentBitrate(segs, 800)).toBe(Math.ceil((120_800 * 8) / 8));
+    expect(peakSegmentBitrate(segs, 6, 800)).toBeGreaterThanOrEqual(averageSegmentBitrate(segs, 800));
   });
 
   it('parses ffmpeg media playlists', () => {
@@ -132,7 +144,7 @@ describe('bandwidth measurement', () => {
   });
 });
 
-/** Independent recomputation from the files on disk (RFC 8216bis definitions). */
+/** Independent recomputation from the files on disk (RFC 8216bis definitions, init section as documented in hls-playlist.ts). */
 async function recompute(dir: string): Promise<{ peak: number; average: number; durations: number[] }> {
   const text = await readFile(path.join(dir, 'index.m3u8'), 'utf8');
   const lines = text.split('\n');
@@ -143,17 +155,19 @@ async function recompute(dir: string): Promise<{ peak: number; average: number; 
     const m = /^#EXTINF:([\d.]+),/.exec(lines[i]!);
     if (m) segs.push({ d: Number(m[1]), b: (await stat(path.join(dir, lines[i + 1]!))).size });
   }
+  // Peak: every run of consecutive segments lasting 0.5–1.5× the target, fetched with the init section.
   let peak = 0;
   for (let i = 0; i < segs.length; i++)
     for (let j = i; j < segs.length; j++) {
       const run = segs.slice(i, j + 1);
       const d = run.reduce((s, x) => s + x.d, 0);
-      const b = run.reduce((s, x) => s + x.b, 0);
+      const b = init + run.reduce((s, x) => s + x.b, 0);
       if (d >= target / 2 && d <= target * 1.5) peak = Math.max(peak, (b * 8) / d);
     }
+  // Average: all bytes (init once) over the playlist duration.
   const total = segs.reduce((s, x) => s + x.d, 0);
   const average = ((init + segs.reduce((s, x) => s + x.b, 0)) * 8) / total;
-  return { peak: Math.ceil(peak), average: Math.ceil(average), durations: segs.map((s) => s.d) };
+  return { peak: Math.max(Math.ceil(peak), Math.ceil(average)), average: Math.ceil(average), durations: segs.map((s) => s.d) };
 }
 
 /** Duration of the master playlist as ffprobe reports it, and as decoding it through ffmpeg gives. */
@@ -257,6 +271,18 @@ describe('transcodeHls: sources that need resampling or stay mono', () => {
     expect(out.renditions.map((r) => r.segments.length)).toEqual([2, 2, 2]);
     const { decodedMs } = await playedDuration(path.join(outDir, 'playlist.m3u8'));
     expect(Math.abs(decodedMs - 8000)).toBeLessThanOrEqual(50);
+  });
+
+  it('a 1 s mono file: one short segment per rendition, BANDWIDTH ≥ AVERAGE-BANDWIDTH', async () => {
+    const source = tmp.file('one-second.wav');
+    await ffmpeg(['-f', 'lavfi', '-i', musicSource(1, 48000, 1), '-c:a', 'pcm_s16le', source]);
+    const out = await transcodeHls(source, tmp.file('out-1s'), { sampleRate: 48000, channels: 1, durationMs: 1000 });
+    for (const r of out.renditions) {
+      expect(r.segments).toHaveLength(1);
+      expect(r.peakBandwidth).toBeGreaterThanOrEqual(r.averageBandwidth);
+    }
+    const { decodedMs } = await playedDuration(path.join(tmp.file('out-1s'), 'playlist.m3u8'));
+    expect(Math.abs(decodedMs - 1000)).toBeLessThanOrEqual(50);
   });
 
   it('stops every rendition when the signal fires', async () => {

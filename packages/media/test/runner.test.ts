@@ -88,6 +88,23 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
     expect(pidAlive(pid)).toBe(false);
   });
 
+  it('a throwing progress callback kills the child instead of crashing the process', async () => {
+    let pid = 0;
+    const err = await runFfmpeg(INFINITE_SINE, {
+      timeoutMs: 600_000,
+      onSpawn: (p) => (pid = p),
+      onProgress: () => {
+        throw new Error('progress sink broke');
+      },
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('progress sink broke');
+    expect(pidAlive(pid)).toBe(false);
+  });
+
+  it('rejects (does not throw) on a bad timeout', async () => {
+    await expect(runFfmpeg(['-version'], { timeoutMs: 0 })).rejects.toThrow(RangeError);
+  });
+
   it('rejects with a short reason and the exit code when ffmpeg fails', async () => {
     const err = await runFfmpeg(['-i', tmp.file('missing.wav'), '-f', 'null', '-'], { timeoutMs: 60_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FfmpegError);
@@ -95,6 +112,7 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
     expect(e.kind).toBe('exit');
     expect(e.exitCode).not.toBe(0);
     expect(e.reason).toBe('No such file or directory');
+    expect(e.message).toBe('ffmpeg: No such file or directory');
     expect(e.stderrTail).toContain('missing.wav');
   });
 

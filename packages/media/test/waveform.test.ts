@@ -103,10 +103,10 @@ describe('computeWaveform on real audio', () => {
     expect(narrower.length).toBe(1000);
   });
 
-  it('a 1 s mono 48 kHz file: 64 samples per point', async () => {
+  it('a 1 s mono 48 kHz file, probed by computeWaveform itself: 64 samples per point', async () => {
     const file = tmp.file('short.wav');
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=f=1000:r=48000:d=1', '-c:a', 'pcm_s16le', file]);
-    const r = await computeWaveform(file, { durationMs: 1000, sampleRate: 48000 });
+    const r = await computeWaveform(file); // probes the file itself
     expect(r.json.samples_per_pixel).toBe(64);
     expect(r.json.length).toBe(750);
     // sine filter amplitude is 1/8 of full scale: peaks of ±4096 → ±16 in 8 bits
