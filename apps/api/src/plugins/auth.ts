@@ -99,7 +99,7 @@ function cookieOptions(config: Config, httpOnly: boolean, maxAgeSeconds: number)
 
 /** Sets the session cookie and its CSRF companion, both expiring with the token. */
 export function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date, accounts: Pick<AccountsDeps, 'tokens' | 'clock'>, config: Config): void {
-  const maxAge = Math.max(1, Math.floor((expiresAt.getTime() - accounts.clock().getTime()) / 1000));
+  const maxAge = Math.max(1, Math.round((expiresAt.getTime() - accounts.clock().getTime()) / 1000));
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(config, true, maxAge));
   reply.setCookie(CSRF_COOKIE, accounts.tokens.csrfTokenFor(token), cookieOptions(config, false, maxAge));
   reply.header('cache-control', 'no-store');
