@@ -20,7 +20,7 @@
 # The account and an unlisted track stay behind (there is no delete route yet); they are named
 # e2e-<random>. JSON is read with jq, node or python3, whichever exists.
 #
-# Environment: E2E_BASE_URL, WORKER_HEALTH_URL, E2E_TIMEOUT (s), E2E_POLL_INTERVAL (s, 2),
+# Environment: E2E_BASE_URL, WORKER_HEALTH_URL, E2E_TIMEOUT (s; 0 = no limit), E2E_POLL_INTERVAL (s, 2),
 # E2E_INSECURE=1 (accept a self-signed certificate), COMPOSE.
 set -euo pipefail
 
@@ -201,7 +201,9 @@ TRACK_ID="$(field track.id)"
 echo "    track $TRACK_ID: $(field track.status)"
 
 # --- 5. processing ------------------------------------------------------------------------------
-step "5/7 wait for processing (GET /api/v1/tracks/$TRACK_ID until ready, at most ${E2E_TIMEOUT} s)"
+limit="at most ${E2E_TIMEOUT} s"
+[ "$E2E_TIMEOUT" -gt 0 ] || limit="no time limit"
+step "5/7 wait for processing (GET /api/v1/tracks/$TRACK_ID until ready, $limit)"
 start=$SECONDS
 status=""
 while :; do
@@ -213,7 +215,7 @@ while :; do
     reason="$(json track.latestVersion.failureReason <<<"$BODY" || echo 'no reason given')"
     fail "processing failed: $reason"
   fi
-  if [ $((SECONDS - start)) -ge "$E2E_TIMEOUT" ]; then
+  if [ "$E2E_TIMEOUT" -gt 0 ] && [ $((SECONDS - start)) -ge "$E2E_TIMEOUT" ]; then
     fail "track $TRACK_ID still '$status' after ${E2E_TIMEOUT} s (steps: $(json track.latestVersion.steps <<<"$BODY" || echo '?')); is the worker running? (E2E_TIMEOUT to wait longer)"
   fi
   sleep "$E2E_POLL_INTERVAL"
