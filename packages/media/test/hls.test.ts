@@ -28,7 +28,7 @@ describe('argument builders', () => {
   it('one rendition: AAC-LC in fMP4, 6 s VOD segments, init.mp4 and seg_00001.m4s in the rendition folder', () => {
     expect(
       buildHlsRenditionArgs({
-        input: '/work/in.flac',
+        input: '/in/track.flac',
         renditionDir: '/out/version-1/128k',
         rendition: { name: '128k', bitrateKbps: 128 },
         sourceSampleRate: 96000,
@@ -38,7 +38,7 @@ describe('argument builders', () => {
     ).toEqual([
       '-y',
       '-protocol_whitelist', 'file',
-      '-i', '/work/in.flac',
+      '-i', '/in/track.flac',
       '-map', '0:1',
       '-vn', '-sn', '-dn',
       '-map_metadata', '-1',

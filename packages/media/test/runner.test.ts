@@ -45,7 +45,7 @@ describe('TailBuffer and reasonFromStderr', () => {
   });
 
   it('picks the last meaningful line, without the [ctx @ 0x..] prefix and the input path', () => {
-    expect(reasonFromStderr('[wav @ 0x5555] no \'data\' tag found\n/tmp/x/in.wav: Invalid data found when processing input\n')).toBe('Invalid data found when processing input');
+    expect(reasonFromStderr('[wav @ 0x5555] no \'data\' tag found\n/data/in.wav: Invalid data found when processing input\n')).toBe('Invalid data found when processing input');
     expect(reasonFromStderr('[aac @ 0x55c1] Too many bits per frame\nError while processing the decoded data for stream #0:0\nConversion failed!\n')).toBe('Too many bits per frame');
     expect(reasonFromStderr('\n\n')).toBeNull();
   });
