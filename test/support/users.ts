@@ -12,7 +12,7 @@ export async function signIn(app: Injectable, db: Kysely<Database>, role: 'liste
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/register',
-    payload: { email: `${handle}@example.com`, password: `Tr0ub4dor&3-${handle}`, handle, role: role === 'admin' ? 'listener' : role },
+    payload: { email: `${handle}@example.com`, password: `Tr0ub4dor&3-horse-${randomBytes(4).toString("hex")}`, handle, role: role === 'admin' ? 'listener' : role },
   });
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
   const { user, token } = res.json() as { user: { id: string }; token: string };

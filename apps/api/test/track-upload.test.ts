@@ -90,7 +90,7 @@ describe('POST /api/v1/tracks', () => {
       const second = b.payload.toString('latin1').replaceAll(boundaryB, boundaryA).replace(`--${boundaryA}--\r\n`, '');
       const first = a.payload.toString('latin1').replace(`--${boundaryA}--\r\n`, '');
       return { payload: Buffer.from(`${first}${second}--${boundaryA}--\r\n`, 'latin1'), headers: a.headers };
-    }, 400, 'validation_failed'],
+    }, 413, 'payload_too_large'],
   ];
 
   it.each(bad)('rejects %s with a clear 4xx and keeps nothing', async (_name, body, status, code) => {
