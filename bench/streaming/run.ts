@@ -23,7 +23,7 @@
  *
  * Exits 1 when the API is below the budget. Everything runs on loopback and is removed after.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -48,6 +48,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 interface Row {
   name: string;
   rps: number;
+  /** CPU time the server used per request (all its processes and threads); NaN where /proc is missing. */
+  cpuUs: number;
   p50: number;
   p99: number;
   mbps: number;
@@ -107,6 +109,7 @@ ${temp}
 }
 
 interface Load {
+  requests: number;
   rps: number;
   p50: number;
   p99: number;
@@ -146,16 +149,39 @@ end
   if (!json) throw new Error(`no result from wrk: ${out}`);
   const r = JSON.parse(json) as { requests: number; duration_us: number; bytes: number; p50_us: number; p99_us: number; errors: number; non2xx: number };
   const secs = r.duration_us / 1e6;
-  return { rps: r.requests / secs, p50: r.p50_us / 1000, p99: r.p99_us / 1000, bytesPerSec: r.bytes / secs, non2xx: r.non2xx, errors: r.errors };
+  return { requests: r.requests, rps: r.requests / secs, p50: r.p50_us / 1000, p99: r.p99_us / 1000, bytesPerSec: r.bytes / secs, non2xx: r.non2xx, errors: r.errors };
 }
 
 async function autocannonLoad(port: number, paths: string[], seconds: number): Promise<Load> {
   const r: Result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: seconds, requests: paths.map((p) => ({ method: 'GET', path: p })) });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytesPerSec: r.throughput.average, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return { requests: r.requests.total ?? r.requests.sent, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytesPerSec: r.throughput.average, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 
 const load = (port: number, paths: string[], seconds: number, scriptDir: string) => (CLIENT === 'wrk' ? wrk(port, paths, seconds, scriptDir) : autocannonLoad(port, paths, seconds));
-const toRow = (name: string, r: Load): Row => ({ name, rps: r.rps, p50: r.p50, p99: r.p99, mbps: r.bytesPerSec / 1e6, non2xx: r.non2xx, errors: r.errors });
+const toRow = (name: string, r: Load, cpuSeconds: number): Row => ({ name, rps: r.rps, cpuUs: (cpuSeconds / r.requests) * 1e6, p50: r.p50, p99: r.p99, mbps: r.bytesPerSec / 1e6, non2xx: r.non2xx, errors: r.errors });
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** `[ppid, utime + stime in ticks]` of a process, from /proc (Linux); undefined elsewhere. */
+async function procStat(pid: number): Promise<[number, number] | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!text) return undefined;
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return [Number(f[1]), Number(f[11]) + Number(f[12])];
+}
+
+/** CPU seconds used so far by `pid` and its direct children (nginx's workers). NaN without /proc. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const own = await procStat(pid);
+  if (!own) return Number.NaN;
+  let ticks = own[1];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === pid) continue;
+    const st = await procStat(Number(entry));
+    if (st && st[0] === pid) ticks += st[1];
+  }
+  return ticks / CLK_TCK;
+}
 
 async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-streaming-'));
@@ -183,6 +209,7 @@ async function main(): Promise<void> {
     };
     const info = await startApi({});
     const uncached = await startApi({ HLS_CACHE_BYTES: '0' });
+    const [cachedPid, uncachedPid] = apiChildren.map((c) => c.pid!);
 
     // (b) nginx, reading the files the API's local store wrote.
     const stored = await findStoredTree(info.dataDir, await readFile(path.join(tree.root, 'playlist.m3u8')));
@@ -222,34 +249,39 @@ async function main(): Promise<void> {
     await load(info.port, paths, 2, tmp);
     await load(uncached.port, paths, 2, tmp);
     const servers = [
-      { name: 'nginx (secure_link + alias, sendfile)', port: nginxPort },
-      { name: 'api, embedded /media/hls/ route', port: info.port },
-      { name: 'api, same route with its file cache off (streams every file from the store)', port: uncached.port },
+      { name: 'nginx (secure_link + alias, sendfile)', port: nginxPort, pid: nginx.child.pid! },
+      { name: 'api, embedded /media/hls/ route', port: info.port, pid: cachedPid! },
+      { name: 'api, same route with its file cache off (streams every file from the store)', port: uncached.port, pid: uncachedPid! },
     ];
     const runs: Row[][] = servers.map(() => []);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [i, server] of servers.entries()) {
-        const row = toRow(server.name, await load(server.port, paths, DURATION, tmp));
+        const cpuBefore = await cpuSeconds(server.pid);
+        const result = await load(server.port, paths, DURATION, tmp);
+        const row = toRow(server.name, result, (await cpuSeconds(server.pid)) - cpuBefore);
         runs[i]!.push(row);
-        console.log(`round ${round}: ${server.name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(1)} ms`);
+        console.log(`round ${round}: ${server.name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(1)} ms, ${row.cpuUs.toFixed(0)} µs CPU/request`);
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
     const rows: Row[] = runs.map((r) => ({
       name: r[0]!.name,
       rps: median(r.map((x) => x.rps)),
+      cpuUs: median(r.map((x) => x.cpuUs)),
       p50: median(r.map((x) => x.p50)),
       p99: median(r.map((x) => x.p99)),
       mbps: median(r.map((x) => x.mbps)),
       non2xx: r.reduce((a, x) => a + x.non2xx, 0),
       errors: r.reduce((a, x) => a + x.errors, 0),
     }));
-    console.log('\nmedians of the rounds:\n| server | req/s | p50 ms | p99 ms | MB/s | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mbps.toFixed(0)} | ${r.non2xx} | ${r.errors} |`);
+    console.log('\nmedians of the rounds:\n| server | req/s | p50 ms | p99 ms | MB/s | CPU µs/request | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mbps.toFixed(0)} | ${r.cpuUs.toFixed(0)} | ${r.non2xx} | ${r.errors} |`);
     const ratio = rows[1]!.rps / rows[0]!.rps;
     const met = ratio >= BUDGET && rows.every((r) => r.non2xx === 0 && r.errors === 0);
     console.log(`\napi / nginx = ${(ratio * 100).toFixed(1)}% (budget ≥ ${BUDGET * 100}%): ${met ? 'met' : 'MISSED'}`);
     console.log(`api without its file cache / nginx = ${((rows[2]!.rps / rows[0]!.rps) * 100).toFixed(1)}%`);
+    // Less sensitive to other load on the machine than requests/s: work per request.
+    console.log(`CPU per request, nginx / api = ${((rows[0]!.cpuUs / rows[1]!.cpuUs) * 100).toFixed(1)}% (cache off: ${((rows[0]!.cpuUs / rows[2]!.cpuUs) * 100).toFixed(1)}%)`);
     if (!met) process.exitCode = 1;
   } finally {
     await nginx?.stop();
