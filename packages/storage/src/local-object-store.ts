@@ -1,78 +1,145 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BUCKETS, InvalidRangeError, ObjectNotFoundError, type Bucket, type ByteRange, type GetResult, type ObjectInfo, type ObjectStore, type PutOptions } from './object-store.ts';
+import {
+  BUCKETS,
+  InvalidKeyError,
+  ObjectNotFoundError,
+  type Bucket,
+  type ByteRange,
+  type GetResult,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+} from './object-store.ts';
 import { validateKey } from './validate-key.ts';
 import { contentTypeFor } from './content-types.ts';
+import { resolveRange } from './byte-range.ts';
 
-/** Hidden folders inside each bucket folder: never listed, never valid key segments. */
-const TMP_DIR = '.tmp';
-const META_DIR = '.meta';
+/**
+ * Hidden folders inside each bucket folder. Temp files live in the bucket folder so `rename` never
+ * crosses file systems; keys whose first segment is one of these are refused (InvalidKeyError).
+ */
+const TMP_DIR = '.earshot-tmp';
+const META_DIR = '.earshot-meta';
+const RESERVED = new Set([TMP_DIR, META_DIR]);
 
 interface Meta {
   contentType?: string;
   cacheControl?: string;
 }
 
+export interface LocalObjectStoreOptions {
+  root: string;
+  /** Prepended to every bucket folder name, as S3 bucket names get it. */
+  bucketPrefix?: string;
+}
+
+const isMissing = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** Removes `file` if it is one: a key may name a folder that only holds other keys. */
+async function removeFile(file: string): Promise<void> {
+  try {
+    if ((await stat(file)).isFile()) await unlink(file);
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+}
+
+/** Every put renames a new file into place, so its inode changes even when size and mtime do not. */
+const etagOf = (info: Stats) => `"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+
+/**
+ * Renames `from` to `to`, creating `to`'s folders. A concurrent delete may prune a folder between
+ * the mkdir and the rename, hence the retries.
+ */
+async function moveInto(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await mkdir(path.dirname(to), { recursive: true });
+    try {
+      return await rename(from, to);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw err;
+    }
+  }
+}
+
 /**
  * Embedded mode's object store: one folder per bucket under `root`, same keys as S3. Writes go
  * to a temp file in the bucket folder and are renamed into place, so a reader never sees half
- * an object and a failed upload leaves nothing behind.
+ * an object and a failed upload leaves nothing behind. Content type and cache-control, which a
+ * file cannot carry, live in a sidecar tree (`.earshot-meta/<key>`) that mirrors the keys.
+ *
+ * One difference from S3 that a file system imposes: `a` and `a/b` cannot both exist (a path is
+ * a file or a folder); the second put fails. No key layout of `keys.ts` does that.
  */
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local' as const;
   private readonly root: string;
   private readonly bucketPrefix: string;
 
-  constructor(options: { root: string; bucketPrefix?: string }) {
+  constructor(options: LocalObjectStoreOptions) {
     this.root = path.resolve(options.root);
     this.bucketPrefix = options.bucketPrefix ?? '';
   }
 
   private bucketDir(bucket: Bucket): string {
-    if (!BUCKETS.includes(bucket)) throw new Error(`unknown bucket ${bucket}`);
+    if (!BUCKETS.includes(bucket)) throw new Error(`unknown bucket ${String(bucket)}`);
     return path.join(this.root, `${this.bucketPrefix}${bucket}`);
   }
 
+  /** The file of `key`; the containment check backs up validateKey should the two ever disagree. */
   private file(bucket: Bucket, key: string): string {
     validateKey(key);
-    if (key.split('/')[0] === TMP_DIR || key.split('/')[0] === META_DIR) throw new ObjectNotFoundError(bucket, key);
+    if (RESERVED.has(key.split('/', 1)[0]!)) throw new InvalidKeyError(key);
     const dir = this.bucketDir(bucket);
     const file = path.resolve(dir, key);
-    if (!file.startsWith(dir + path.sep)) throw new ObjectNotFoundError(bucket, key);
+    if (!file.startsWith(dir + path.sep)) throw new InvalidKeyError(key);
     return file;
   }
 
   private metaFile(bucket: Bucket, key: string): string {
-    return path.join(this.bucketDir(bucket), META_DIR, `${key}.json`);
+    return path.join(this.bucketDir(bucket), META_DIR, key);
+  }
+
+  private tmpFile(bucket: Bucket): string {
+    return path.join(this.bucketDir(bucket), TMP_DIR, randomUUID());
   }
 
   async ensureBuckets(): Promise<void> {
-    for (const b of BUCKETS) await mkdir(path.join(this.bucketDir(b), TMP_DIR), { recursive: true });
+    for (const bucket of BUCKETS) await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
   }
 
-  async put(bucket: Bucket, key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<{ size: number }> {
+  async put(bucket: Bucket, key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<{ size: number; etag?: string }> {
     const target = this.file(bucket, key);
-    const tmpDir = path.join(this.bucketDir(bucket), TMP_DIR);
-    await mkdir(tmpDir, { recursive: true });
-    const tmp = path.join(tmpDir, randomUUID());
+    await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
+    const tmp = this.tmpFile(bucket);
+    const metaTmp = this.tmpFile(bucket);
     try {
-      if (typeof body === 'string' || Buffer.isBuffer(body)) await writeFile(tmp, body);
-      else await pipeline(body, createWriteStream(tmp));
-      await mkdir(path.dirname(target), { recursive: true });
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        await writeFile(tmp, body, { flag: 'wx' });
+      } else {
+        // Created before the copy starts, so the cleanup below cannot run before the file exists.
+        const handle = await open(tmp, 'wx');
+        await pipeline(body, handle.createWriteStream());
+      }
+      const info = await stat(tmp);
+      // Metadata first: once the object is visible, its content type already is.
       const meta: Meta = { contentType: options.contentType, cacheControl: options.cacheControl };
+      const metaTarget = this.metaFile(bucket, key);
       if (meta.contentType || meta.cacheControl) {
-        const mf = this.metaFile(bucket, key);
-        await mkdir(path.dirname(mf), { recursive: true });
-        await writeFile(mf, JSON.stringify(meta));
-      } else await rm(this.metaFile(bucket, key), { force: true });
-      await rename(tmp, target);
-      return { size: (await stat(target)).size };
+        await writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx' });
+        await moveInto(metaTmp, metaTarget);
+      } else {
+        await removeFile(metaTarget);
+      }
+      await moveInto(tmp, target);
+      return { size: info.size, etag: etagOf(info) };
     } catch (err) {
-      await rm(tmp, { force: true });
+      await Promise.all([rm(tmp, { force: true }), rm(metaTmp, { force: true })]);
       throw err;
     }
   }
@@ -87,67 +154,69 @@ export class LocalObjectStore implements ObjectStore {
 
   async get(bucket: Bucket, key: string, options: { range?: ByteRange } = {}): Promise<GetResult> {
     const file = this.file(bucket, key);
-    // Open first so the size and the bytes come from the same file even if it is replaced meanwhile.
+    // Open first: size and bytes then come from the same file even if it is replaced meanwhile.
     let handle;
     try {
       handle = await open(file, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new ObjectNotFoundError(bucket, key);
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') throw new ObjectNotFoundError(bucket, key);
       throw err;
     }
-    const info = await handle.stat();
-    if (!info.isFile()) {
+    let range: { start: number; end: number } | undefined;
+    let info: Stats;
+    try {
+      info = await handle.stat();
+      if (!info.isFile()) throw new ObjectNotFoundError(bucket, key);
+      if (options.range) range = resolveRange(options.range, info.size);
+    } catch (err) {
       await handle.close();
-      throw new ObjectNotFoundError(bucket, key);
-    }
-    const total = info.size;
-    let start = 0;
-    let end = total - 1;
-    if (options.range) {
-      start = options.range.start;
-      end = options.range.end === undefined ? total - 1 : Math.min(options.range.end, total - 1);
-      if (start >= total || start > end) {
-        await handle.close();
-        throw new InvalidRangeError(total);
-      }
+      throw err;
     }
     const meta = await this.meta(bucket, key);
-    const body = total === 0 ? (await handle.close(), Readable.from([])) : createReadStream('', { fd: handle, start, end, autoClose: true, highWaterMark: 256 * 1024 });
+    let body: Readable;
+    if (info.size === 0) {
+      await handle.close();
+      body = Readable.from([]);
+    } else {
+      body = createReadStream('', { fd: handle, start: range?.start ?? 0, end: range?.end ?? info.size - 1, highWaterMark: 256 * 1024 });
+    }
     return {
       body,
-      contentLength: total === 0 ? 0 : end - start + 1,
-      totalSize: total,
+      contentLength: range ? range.end - range.start + 1 : info.size,
+      totalSize: info.size,
       contentType: meta.contentType ?? contentTypeFor(key),
+      cacheControl: meta.cacheControl,
       lastModified: info.mtime,
-      etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
-      range: options.range ? { start, end } : undefined,
+      etag: etagOf(info),
+      range,
     };
   }
 
   async head(bucket: Bucket, key: string): Promise<ObjectInfo | null> {
     const file = this.file(bucket, key);
+    let info: Stats;
     try {
-      const info = await stat(file);
-      if (!info.isFile()) return null;
-      const meta = await this.meta(bucket, key);
-      return { key, size: info.size, lastModified: info.mtime, contentType: meta.contentType ?? contentTypeFor(key), etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"` };
+      info = await stat(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+      if (isMissing(err)) return null;
       throw err;
     }
+    if (!info.isFile()) return null;
+    const meta = await this.meta(bucket, key);
+    return { key, size: info.size, lastModified: info.mtime, contentType: meta.contentType ?? contentTypeFor(key), cacheControl: meta.cacheControl, etag: etagOf(info) };
   }
 
   async delete(bucket: Bucket, key: string): Promise<void> {
     const file = this.file(bucket, key);
-    await unlink(file).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT' && err.code !== 'ENOTDIR') throw err;
-    });
-    await rm(this.metaFile(bucket, key), { force: true });
-    await this.pruneEmptyDirs(bucket, path.dirname(file));
+    const metaFile = this.metaFile(bucket, key);
+    await removeFile(file);
+    await removeFile(metaFile);
+    await this.pruneEmptyDirs(this.bucketDir(bucket), path.dirname(file));
+    await this.pruneEmptyDirs(path.join(this.bucketDir(bucket), META_DIR), path.dirname(metaFile));
   }
 
   async deletePrefix(bucket: Bucket, prefix: string): Promise<number> {
-    validateKey(prefix, { prefix: true });
+    if (prefix === '') throw new InvalidKeyError(prefix);
     let n = 0;
     for await (const object of this.list(bucket, prefix)) {
       await this.delete(bucket, object.key);
@@ -158,14 +227,21 @@ export class LocalObjectStore implements ObjectStore {
 
   async *list(bucket: Bucket, prefix = ''): AsyncIterable<ObjectInfo> {
     validateKey(prefix, { prefix: true });
-    const dir = this.bucketDir(bucket);
-    // Start from the deepest folder the prefix names, then filter by the full prefix.
-    const baseRel = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
-    const keysFound: string[] = [];
-    await this.walk(dir, baseRel, prefix, keysFound);
-    keysFound.sort();
-    for (const key of keysFound) {
-      const info = await this.head(bucket, key);
+    // Walk from the deepest folder the prefix names, filtering by the full prefix on the way.
+    const base = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const found: string[] = [];
+    await this.walk(this.bucketDir(bucket), base, prefix, found);
+    // S3 orders by UTF-8 bytes, so `a-b` < `a/b` < `a0`: a folder-by-folder walk is not enough.
+    found.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    for (const key of found) {
+      let info: ObjectInfo | null;
+      try {
+        info = await this.head(bucket, key);
+      } catch (err) {
+        // A file put there by hand with a name no key can have: not an object of this store.
+        if (err instanceof InvalidKeyError) continue;
+        throw err;
+      }
       if (info) yield info;
     }
   }
@@ -175,22 +251,24 @@ export class LocalObjectStore implements ObjectStore {
     try {
       entries = await readdir(path.join(dir, rel), { withFileTypes: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      if (isMissing(err)) return;
       throw err;
     }
     for (const entry of entries) {
-      if (!rel && (entry.name === TMP_DIR || entry.name === META_DIR)) continue;
+      if (!rel && RESERVED.has(entry.name)) continue;
       const key = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await this.walk(dir, key, prefix, out);
-      } else if (entry.isFile() && key.startsWith(prefix)) out.push(key);
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        out.push(key);
+      }
     }
   }
 
-  private async pruneEmptyDirs(bucket: Bucket, from: string): Promise<void> {
-    const dir = this.bucketDir(bucket);
+  /** Folders exist only to hold keys: removing the last key of a prefix removes its folders, as on S3. */
+  private async pruneEmptyDirs(stopAt: string, from: string): Promise<void> {
     let current = from;
-    while (current.startsWith(dir + path.sep)) {
+    while (current.startsWith(stopAt + path.sep)) {
       try {
         await rmdir(current);
       } catch {
@@ -201,7 +279,9 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async check(): Promise<void> {
-    await stat(this.bucketDir('originals'));
+    for (const bucket of BUCKETS) {
+      if (!(await stat(this.bucketDir(bucket))).isDirectory()) throw new Error(`not a folder: ${this.bucketDir(bucket)}`);
+    }
   }
 
   async close(): Promise<void> {}

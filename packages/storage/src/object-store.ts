@@ -9,6 +9,7 @@ export interface ObjectInfo {
   size: number;
   lastModified: Date;
   contentType?: string;
+  cacheControl?: string;
   etag?: string;
 }
 
@@ -32,6 +33,7 @@ export interface GetResult {
   /** Size of the whole object. */
   totalSize: number;
   contentType?: string;
+  cacheControl?: string;
   etag?: string;
   lastModified?: Date;
   /** Present for ranged gets: the range actually returned (inclusive). */
@@ -73,15 +75,22 @@ export interface ObjectStore {
   ensureBuckets(): Promise<void>;
   /** Streams `body` into `bucket/key`, replacing any object there. Partial writes are never visible. */
   put(bucket: Bucket, key: string, body: Readable | Buffer | string, options?: PutOptions): Promise<{ size: number; etag?: string }>;
-  /** Throws ObjectNotFoundError / InvalidRangeError. */
+  /**
+   * Throws ObjectNotFoundError / InvalidRangeError. As in HTTP, an `end` past the last byte is
+   * clamped; a `start` past it, or a malformed range (negative, fractional, `end < start`), is
+   * InvalidRangeError.
+   */
   get(bucket: Bucket, key: string, options?: { range?: ByteRange }): Promise<GetResult>;
-  /** null when absent. */
+  /** null when absent. `contentType` and `cacheControl` are those given to `put` (content type inferred from the extension otherwise). */
   head(bucket: Bucket, key: string): Promise<ObjectInfo | null>;
   /** Deleting an absent object is not an error. */
   delete(bucket: Bucket, key: string): Promise<void>;
-  /** Deletes every object whose key starts with `prefix`; returns how many. */
+  /**
+   * Deletes every object whose key starts with `prefix`; returns how many. An empty prefix is
+   * refused (InvalidKeyError): wiping a whole bucket is never what a caller with a bug meant.
+   */
   deletePrefix(bucket: Bucket, prefix: string): Promise<number>;
-  /** Every object under `prefix`, in key order. */
+  /** Every object under `prefix`, in key order (bytewise, as S3 sorts). Invalid prefixes throw InvalidKeyError. */
   list(bucket: Bucket, prefix?: string): AsyncIterable<ObjectInfo>;
   /** Throws when the store cannot be reached (health check). */
   check(): Promise<void>;

@@ -1,38 +1,89 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import S3rver from 's3rver';
-import { afterAll, describe, expect, it } from 'vitest';
-import { S3ObjectStore } from '../src/index.ts';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createObjectStore, S3ObjectStore, type S3ObjectStoreOptions } from '../src/index.ts';
 import { objectStoreContract } from './object-store-contract.ts';
 
-let server: S3rver | undefined;
+/*
+ * Against s3rver, a real S3 server on loopback. Its gaps, none of which the adapter works around:
+ * - it lists with DES-encrypted continuation tokens: run with OpenSSL's legacy provider in a child
+ *   process (see s3rver-process.mjs);
+ * - it stores aws-chunked request bodies verbatim: the adapter sends plain bodies anyway
+ *   (requestChecksumCalculation: WHEN_REQUIRED), which S3 and MinIO accept too;
+ * - its DeleteObjects deletes a batch's keys in parallel and can race on removing their emptied
+ *   folder, so the bulk case uses flat keys;
+ * - it writes objects in place, so concurrent puts of one key interleave (S3 is last-writer-wins
+ *   of whole objects): that case is skipped;
+ * - it has no AbortMultipartUpload (405): a failed multipart put leaves its parts in s3rver's
+ *   upload folder (never visible as an object) and the adapter's error says the abort failed;
+ * - it lists folder by folder, not in bytewise key order (`a/b` before `a-b`): that case is
+ *   skipped. S3 and MinIO order bytewise, and the adapter passes their order through.
+ * Full 1,000-key pages and batches work on it but need ~10 s of puts; small page and batch sizes
+ * exercise the same paging and batching code quickly.
+ */
+
+let server: ChildProcess | undefined;
 let dir = '';
 let endpoint = '';
 
+async function startServer(): Promise<void> {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-s3rver-'));
+  server = fork(fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), [dir], { execArgv: ['--openssl-legacy-provider'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [message] = (await Promise.race([once(server, 'message'), once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited')))])) as [{ port: number }];
+  endpoint = `http://127.0.0.1:${message.port}`;
+}
+
+async function stopServer(): Promise<void> {
+  if (!server || server.exitCode !== null) return;
+  const exited = once(server, 'exit');
+  server.send('close');
+  await exited;
+}
+
+beforeAll(startServer);
 afterAll(async () => {
-  await server?.close().catch(() => {});
+  await stopServer();
   await rm(dir, { recursive: true, force: true });
 });
 
-// s3rver fails large DeleteObjects requests (it deletes every key at once and races on its own
-// folders); MinIO and S3 take 1,000. Small batches here still exercise the batching path.
-const options = () => ({ endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucketPrefix: 'contract-', deleteBatchSize: 40 });
+const options = (overrides: Partial<S3ObjectStoreOptions> = {}): S3ObjectStoreOptions => ({
+  endpoint,
+  region: 'us-east-1',
+  accessKeyId: 'S3RVER',
+  secretAccessKey: 'S3RVER',
+  bucketPrefix: 'contract-',
+  listPageSize: 50,
+  deleteBatchSize: 40,
+  ...overrides,
+});
 
-objectStoreContract('S3 (s3rver on loopback)', async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-s3rver-'));
-  server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir });
-  const { port } = (await server.run()) as unknown as { port: number };
-  endpoint = `http://127.0.0.1:${port}`;
-  return new S3ObjectStore(options());
-}, { manyObjects: 130 });
+objectStoreContract('S3 (s3rver on loopback)', async () => new S3ObjectStore(options()), {
+  manyObjects: 130,
+  lacks: ['atomic-overwrite', 'bytewise-order'],
+});
 
-describe('S3 health', () => {
-  it('check() fails when the server is gone', async () => {
+describe('S3ObjectStore', () => {
+  it('is what createObjectStore builds for kind s3, with its own bucket prefix', async () => {
+    const store = createObjectStore({ kind: 's3', endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucketPrefix: 'other-' });
+    expect(store.kind).toBe('s3');
+    await expect(store.check()).rejects.toThrow();
+    await store.ensureBuckets();
+    await store.check();
+    await store.put('images', 'x.png', 'x');
+    const contract = new S3ObjectStore(options());
+    expect(await contract.head('images', 'x.png')).toBeNull();
+    await Promise.all([store.close(), contract.close()]);
+  });
+
+  // Last: it stops the server.
+  it('fails its check once the server is gone', async () => {
     const store = new S3ObjectStore(options());
     await store.check();
-    await server!.close();
-    server = undefined;
+    await stopServer();
     await expect(store.check()).rejects.toThrow();
     await store.close();
   });
