@@ -57,7 +57,7 @@ export async function register(base: string, handle: string, role: 'artist' | 'l
   const res = await fetch(`${base}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${handle}@example.test`, password: `${handle}-correct-horse-battery`, handle, displayName: handle.replace(/-/g, ' '), role }),
+    body: JSON.stringify({ email: `${handle}@example.test`, password: `plum ${handle.length} violet kettle harbour`, handle, displayName: handle.replace(/(^|-)(\w)/g, (_m, sep: string, c: string) => `${sep ? ' ' : ''}${c.toUpperCase()}`), role }),
   });
   if (res.status !== 201) throw await failure(res, 'POST /api/v1/auth/register');
   const body = (await res.json()) as { user: Account['user']; token: string };

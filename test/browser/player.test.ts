@@ -20,7 +20,12 @@ let track: UploadedTrack;
 beforeAll(async () => {
   platform = await startPlatform();
   const artist = await register(platform.base, 'tone-artist', 'artist');
-  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: TONE_SECONDS, freq: 440 });
+  // A tone that swells and fades, so the waveform has a shape to draw.
+  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), {
+    seconds: TONE_SECONDS,
+    freq: 440,
+    extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"],
+  });
   const uploaded = await uploadTrack(platform.base, artist.token, file, 'Tone at 440');
   track = await waitUntilReady(platform.base, artist.token, uploaded.id);
   browser = await launchBrowser();
@@ -57,10 +62,10 @@ describe('player', () => {
     // Server-rendered: title and artist are in the HTML before any script runs.
     const html = await (await fetch(`${platform.base}${trackUrl}`)).text();
     expect(html).toContain('Tone at 440');
-    expect(html).toContain('<title>Tone at 440 by tone artist · Earshot</title>');
+    expect(html).toContain('<title>Tone at 440 by Tone Artist · Earshot</title>');
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Tone at 440');
-    expect(await page.getByTestId('track-artist').textContent()).toBe('tone artist');
+    expect(await page.getByTestId('track-artist').textContent()).toBe('Tone Artist');
     expect(await page.getByTestId('track-page-duration').textContent()).toBe('0:20');
     const waveform = page.getByTestId('waveform');
     await page.locator('.waveform:not(.waveform--loading)').waitFor();

@@ -11,6 +11,12 @@ import { generateTone } from '../support/audio.ts';
 import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { register, startPlatform, type Account, type RunningPlatform } from './platform-fixture.ts';
 
+/** Full-page shots are taken from the top, so the sticky header sits where it belongs. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
 let platform: RunningPlatform;
 let browser: Browser;
 let artist: Account;
@@ -72,13 +78,15 @@ describe('upload page', () => {
     expect(await bogus.getByTestId('upload-title').inputValue()).toBe('not really-audio');
     await master.getByTestId('upload-title').fill('Evening Sketch');
     await master.getByTestId('upload-visibility').selectOption('unlisted');
-    await screenshot(page, 'upload-ready');
+    await shot(page, 'upload-ready');
 
     // Slow the network so the progress bar can be seen moving.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
     await page.getByTestId('start-upload').click();
+    // Progress comes over the WebSocket (polling is only the fallback).
+    await page.locator('[data-testid="live-mode"][data-mode="socket"]').waitFor();
 
     await page.waitForFunction(
       () => {
@@ -88,7 +96,7 @@ describe('upload page', () => {
       null,
       { timeout: 0, polling: 50 },
     );
-    await screenshot(page, 'upload-progress');
+    await shot(page, 'upload-progress');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
     // The file that is not audio: the API's reason, and a way to try again.
@@ -106,9 +114,8 @@ describe('upload page', () => {
     const link = master.getByTestId('upload-track-link');
     await link.waitFor();
     expect(await master.locator('[data-testid="upload-step"][data-state="done"]').count()).toBe(4);
-    expect(await page.getByTestId('live-mode').getAttribute('data-mode')).toBe('socket');
     expect(await link.getAttribute('href')).toBe('/upload-artist/evening-sketch');
-    await screenshot(page, 'upload');
+    await shot(page, 'upload');
 
     await link.click();
     await page.waitForURL(`${platform.base}/upload-artist/evening-sketch`);
@@ -125,6 +132,7 @@ describe('upload page', () => {
     const prompt = page.getByTestId('upload-signed-out');
     await prompt.waitFor();
     expect(await prompt.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?next=%2Fupload');
+    await shot(page, 'upload-signed-out');
     expect(await page.getByTestId('dropzone').count()).toBe(0);
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
     await page.context().close();
@@ -135,6 +143,7 @@ describe('upload page', () => {
     const prompt = page.getByTestId('upload-listener');
     await prompt.waitFor();
     expect(await prompt.getByRole('link', { name: 'Go to settings' }).getAttribute('href')).toBe('/settings');
+    await shot(page, 'upload-listener');
     expect(await page.getByTestId('dropzone').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.context().close();

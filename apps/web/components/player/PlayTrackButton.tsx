@@ -2,7 +2,7 @@
 
 import type { PlayerTrack } from '@/lib/player/track';
 import { Icon, Spinner } from './icons';
-import { usePlayer, usePlayerState } from './PlayerProvider';
+import { usePlayer, usePlayerSelector } from './PlayerProvider';
 
 /**
  * Plays `tracks[index]` through the player bar (the rest of the list is queued after it), or
@@ -20,18 +20,18 @@ export function PlayTrackButton({
   size?: number;
 }) {
   const engine = usePlayer();
-  const state = usePlayerState();
   const track = tracks[index];
+  // 'other' | 'playing' | 'loading' | 'paused'… for this track only.
+  const mine = usePlayerSelector((s) => (track && s.queue[s.index]?.id === track.id ? (s.buffering && s.status === 'playing' ? 'loading' : s.status) : 'other'));
   if (!track) return null;
-  const current = state.queue[state.index]?.id === track.id;
-  const active = current && (state.status === 'playing' || state.status === 'loading');
-  const loading = current && (state.status === 'loading' || (state.status === 'playing' && state.buffering));
+  const current = mine !== 'other';
+  const active = mine === 'playing' || mine === 'loading';
+  const loading = mine === 'loading';
   return (
     <button
       type="button"
       className={className}
       aria-label={`${active ? 'Pause' : 'Play'} ${track.title}`}
-      aria-pressed={active}
       data-testid="play-track"
       onClick={() => (current ? engine.toggle() : engine.playList(tracks, index))}
     >

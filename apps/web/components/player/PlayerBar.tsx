@@ -30,14 +30,14 @@ export function PlayerBar() {
       <section className="player-bar" aria-label="Player" data-testid="player-bar">
         <div className="player-bar__inner">
           <div className="player-bar__now">
-            <Link href={href} className="player-bar__art-link" tabIndex={-1} aria-hidden="true">
+            <Link href={href} className="player-bar__art-link" tabIndex={-1} aria-hidden="true" prefetch={false}>
               <TrackArtwork track={track} className="player-bar__art" size={48} decorative />
             </Link>
             <div className="player-bar__titles">
-              <Link href={href} className="player-bar__title" data-testid="player-title">
+              <Link href={href} className="player-bar__title" data-testid="player-title" prefetch={false}>
                 {track.title}
               </Link>
-              <Link href={routes.artist(track.artist.handle)} className="player-bar__artist">
+              <Link href={routes.artist(track.artist.handle)} className="player-bar__artist" prefetch={false}>
                 {track.artist.displayName}
               </Link>
             </div>

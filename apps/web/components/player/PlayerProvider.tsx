@@ -22,6 +22,20 @@ export function usePlayerState(): PlayerState {
   return useSyncExternalStore(engine.subscribe, engine.getState, engine.getServerState);
 }
 
+/**
+ * One value derived from the player state; the component re-renders only when it changes (the position
+ * changes four times a second, which a play button on every card does not need to know).
+ * `select` must return a primitive (or the same object) for equal states.
+ */
+export function usePlayerSelector<T>(select: (state: PlayerState) => T): T {
+  const engine = usePlayer();
+  return useSyncExternalStore(
+    engine.subscribe,
+    () => select(engine.getState()),
+    () => select(engine.getServerState()),
+  );
+}
+
 const SEEK_STEP_S = 5;
 
 /** Typing somewhere: leave every key alone. */

@@ -335,7 +335,11 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
         <div className="upload-item__progress">
           <progress className="meter" max={100} value={item.phase === 'queued' ? 0 : percent} aria-label={`Uploading ${item.title}`} data-testid="upload-progress" />
           <span className="upload-item__percent">
-            {item.phase === 'queued' ? 'Waiting…' : `${percent}% · ${formatBytes(item.sent)} of ${formatBytes(item.total)}`}
+            {item.phase === 'queued'
+              ? 'Waiting…'
+              : item.sent >= item.total
+                ? 'Sent — the server is checking the file…'
+                : `${percent}% · ${formatBytes(item.sent)} of ${formatBytes(item.total)}`}
           </span>
         </div>
       )}

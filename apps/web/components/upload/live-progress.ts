@@ -17,6 +17,8 @@ export type LiveMode = 'off' | 'connecting' | 'socket' | 'polling';
 const POLL_MS = 2_000;
 const RECONNECT_MIN_MS = 2_000;
 const RECONNECT_MAX_MS = 30_000;
+/** A socket that neither opens nor fails (a proxy that swallows the upgrade) is given up on after this. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 function parseEvent(data: unknown): ProcessingEvent | null {
   if (typeof data !== 'string') return null;
@@ -84,7 +86,9 @@ export function useLiveProgress(active: boolean, onEvent: (event: ProcessingEven
       socket = ws;
       // Poll until the socket is confirmed open.
       startPolling();
+      const giveUp = setTimeout(() => ws.close(), CONNECT_TIMEOUT_MS);
       ws.onopen = () => {
+        clearTimeout(giveUp);
         delay = RECONNECT_MIN_MS;
         stopPolling();
         setMode('socket');
@@ -95,6 +99,7 @@ export function useLiveProgress(active: boolean, onEvent: (event: ProcessingEven
         if (event) onEventRef.current(event);
       };
       ws.onclose = () => {
+        clearTimeout(giveUp);
         if (socket === ws) socket = null;
         if (stopped) return;
         setMode('polling');

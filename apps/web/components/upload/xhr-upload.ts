@@ -66,6 +66,7 @@ export function uploadErrorMessage(err: unknown): string {
     case 403:
       return err.message || 'Your account cannot upload tracks.';
     default:
-      return err.message;
+      // The API's messages may start in lower case ("cannot read this file: …").
+      return err.message.charAt(0).toUpperCase() + err.message.slice(1);
   }
 }

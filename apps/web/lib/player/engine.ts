@@ -8,7 +8,7 @@
  * navigations, so the music keeps playing from page to page.
  */
 import { apiFetch, describeApiError } from '../api';
-import { attachSource, type FatalSourceError, type SourceHandle } from './hls-source';
+import { attachSource, hasMediaSource, type FatalSourceError, type SourceHandle } from './hls-source';
 import { dbToGain, normalisationGainDb } from './loudness';
 import { parseTrackResponse, type PlayerTrack, type StreamInfo } from './track';
 
@@ -104,6 +104,8 @@ export class PlayerEngine {
   private offered: { tracks: PlayerTrack[]; index: number } | null = null;
   private lastPositionState = 0;
   private renewing: Promise<void> | null = null;
+  /** A seek asked for while the track was still loading. */
+  private pendingStart: number | null = null;
 
   // --- store -------------------------------------------------------------------------------------
 
@@ -228,7 +230,7 @@ export class PlayerEngine {
 
   toggle(): void {
     const { status } = this.state;
-    if (status === 'playing' || (status === 'loading' && this.loaded)) this.pause();
+    if (status === 'playing' || status === 'loading') this.pause();
     else this.play();
   }
 
@@ -237,7 +239,12 @@ export class PlayerEngine {
     const duration = this.state.duration;
     const t = Math.max(0, duration > 0 ? Math.min(seconds, duration - 0.05) : seconds);
     this.set({ currentTime: t });
-    if (!this.audio || !this.loaded) return;
+    if (!this.loaded) {
+      // Still loading: start there instead.
+      if (this.state.status === 'loading') this.pendingStart = t;
+      return;
+    }
+    if (!this.audio) return;
     void this.ensureFreshUrl().then(() => {
       if (this.audio) this.audio.currentTime = t;
     });
@@ -309,6 +316,7 @@ export class PlayerEngine {
     if (!track || !audio) return;
     const generation = ++this.generation;
     this.teardownSource();
+    this.pendingStart = null;
     this.set({
       status: 'loading',
       buffering: false,
@@ -339,7 +347,7 @@ export class PlayerEngine {
   private async open(generation: number, track: PlayerTrack, stream: StreamInfo, startAt: number | undefined, autoplay: boolean, recoveries = 0): Promise<void> {
     const audio = this.audio!;
     const source = await attachSource(audio, stream.hls, {
-      startAt,
+      startAt: this.pendingStart ?? startAt,
       onFatal: (error) => this.onFatal(generation, error),
       onSignatureRefused: () => {
         if (generation === this.generation) void this.renew();
@@ -349,10 +357,12 @@ export class PlayerEngine {
       source.destroy();
       return;
     }
+    this.pendingStart = null;
     this.loaded = { track, stream, source, expiresAt: Date.parse(stream.expiresAt), renewTimer: undefined, recoveries };
     this.scheduleRenewal();
     this.applyVolume();
-    if (autoplay) await this.startElement();
+    // Paused while hls.js was loading? Then stay paused.
+    if (autoplay && this.state.status !== 'paused') await this.startElement();
     else this.set({ status: 'paused' });
   }
 
@@ -485,6 +495,12 @@ export class PlayerEngine {
       return;
     }
     if (this.graphFailed || !this.audio) return;
+    // Without MediaSource the browser plays HLS itself (Safari), and WebKit sends such a stream to a
+    // MediaElementAudioSourceNode as silence: keep the element's own output there.
+    if (!hasMediaSource()) {
+      this.graphFailed = true;
+      return;
+    }
     const Ctor: AudioContextCtor | undefined =
       window.AudioContext ?? (window as unknown as { webkitAudioContext?: AudioContextCtor }).webkitAudioContext;
     if (!Ctor) {

@@ -47,7 +47,7 @@ function loadHls(): Promise<typeof HlsType> {
   return hlsModule;
 }
 
-function hasMediaSource(): boolean {
+export function hasMediaSource(): boolean {
   return typeof window !== 'undefined' && ('MediaSource' in window || 'ManagedMediaSource' in window);
 }
 
