@@ -82,7 +82,7 @@ expect_status() {
 # json <path> <<< "$BODY": prints the value at a dotted path (strings raw, objects as JSON);
 # exit 1 when missing or null.
 if command -v jq >/dev/null 2>&1; then
-  json() { jq -er ".$1 | if type == \"object\" or type == \"array\" then tojson else . end" 2>/dev/null; }
+  json() { jq -er ".$1 | select(. != null) | if type == \"object\" or type == \"array\" then tojson else . end" 2>/dev/null; }
 elif command -v node >/dev/null 2>&1; then
   json() {
     node -e '
