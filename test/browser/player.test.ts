@@ -79,6 +79,14 @@ describe('player', () => {
     const bar = page.getByTestId('player-bar');
     expect(await bar.getByTestId('player-title').textContent()).toBe('Tone at 440');
     expect(await bar.getByTestId('player-toggle').getAttribute('aria-label')).toBe('Pause');
+    // Loudness normalisation is on by default: the track's ReplayGain, a positive gain limited by its true peak.
+    const { loudness } = ((await (await fetch(`${platform.base}/api/v1/tracks/${track.id}`)).json()) as { track: { loudness: { trackGainDb: number; truePeakDbtp: number } } }).track;
+    const gain = loudness.trackGainDb <= 0 ? loudness.trackGainDb : Math.min(loudness.trackGainDb, Math.max(0, -loudness.truePeakDbtp));
+    const normalize = bar.getByTestId('player-normalize');
+    expect(await normalize.getAttribute('aria-pressed')).toBe('true');
+    expect(await normalize.getAttribute('title')).toBe(`Loudness normalisation on (${gain > 0 ? '+' : ''}${gain.toFixed(1)} dB)`);
+    // The OS media controls know what plays.
+    expect(await page.evaluate(() => navigator.mediaSession.metadata?.title)).toBe('Tone at 440');
     const scriptsAfter = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
     expect(scriptsAfter.length).toBeGreaterThan(scriptsBefore.length);
     // The media came through signed HLS paths.
@@ -127,6 +135,11 @@ describe('player', () => {
     });
     expect(after).toEqual({ marker: 'the-one', paused: false, notReloaded: true });
     expect(await page.getByTestId('player-title').textContent()).toBe('Tone at 440');
+
+    // Normalisation can be turned off; the choice is remembered.
+    await page.getByTestId('player-normalize').click();
+    expect(await page.getByTestId('player-normalize').getAttribute('aria-pressed')).toBe('false');
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('earshot.player') ?? '{}').normalize)).toBe(false);
 
     // And home, through the header: the bar is still there, and the card plays through it.
     await page.getByRole('link', { name: 'Earshot, home' }).click();

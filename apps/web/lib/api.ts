@@ -2,10 +2,9 @@
  * Same-origin calls to `/api/v1`, from the browser.
  *
  * CSRF: the session is an httpOnly cookie, so every cookie-authenticated write also carries the
- * value of the (readable, non-httpOnly) `csrf` cookie in an `X-CSRF-Token` header — the
- * double-submit pattern. The API's auth plugin must set that cookie at login/registration and
- * compare it with the header on POST/PUT/PATCH/DELETE; if it chooses another mechanism, change
- * `csrfHeaders()` here and every writer (including the XHR upload) follows.
+ * value of the (readable, non-httpOnly) `csrf` cookie in an `X-CSRF-Token` header — the signed
+ * double-submit token the API sets at sign-in and checks on POST/PUT/PATCH/DELETE
+ * (apps/api/src/plugins/auth.ts). Every writer goes through `csrfHeaders()`, the XHR upload too.
  */
 
 export const CSRF_COOKIE = 'csrf';

@@ -7,6 +7,9 @@
  *  - `API_INTERNAL_URL` (e.g. `http://api:3000` in the compose network), when set;
  *  - otherwise the origin the request came in on, but only when that is loopback — embedded mode, where
  *    this very process answers `/api/v1`. Any other Host header is not trusted as a fetch target.
+ *
+ * These requests come from the web server's address, not the visitor's: a per-IP rate limit on the
+ * track read routes would have to exempt it (or they would all share one bucket).
  */
 import { cache } from 'react';
 import { headers } from 'next/headers';
