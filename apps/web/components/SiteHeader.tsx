@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { LogoMark } from './Logo';
 import { NavLink } from './NavLink';
 import { routes } from '@/lib/routes';
+import { AccountNav } from './account/AccountNav';
 
 export function SiteHeader() {
   return (
@@ -25,20 +26,7 @@ export function SiteHeader() {
             </li>
           </ul>
         </nav>
-        <nav className="site-account" aria-label="Account">
-          <ul className="site-nav__list">
-            <li>
-              <NavLink href={routes.login} className="site-nav__link" prefetch={false}>
-                Sign in
-              </NavLink>
-            </li>
-            <li>
-              <NavLink href={routes.register} className="button button--accent button--small" prefetch={false}>
-                Register
-              </NavLink>
-            </li>
-          </ul>
-        </nav>
+        <AccountNav />
       </div>
     </header>
   );

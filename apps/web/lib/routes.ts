@@ -8,6 +8,9 @@ export const routes = {
   login: '/login',
   register: '/register',
   settings: '/settings',
+  forgotPassword: '/forgot-password',
+  resetPassword: '/reset-password',
+  verifyEmail: '/verify-email',
   upload: '/upload',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>

@@ -1,0 +1,17 @@
+import type { Metadata } from 'next';
+import { Settings } from '@/components/account/Settings';
+
+export const metadata: Metadata = { title: 'Settings', robots: { index: false } };
+
+export default function SettingsPage() {
+  return (
+    <section className="section container settings-page" aria-labelledby="settings-title">
+      <div className="section__head">
+        <h1 id="settings-title" className="section__title">
+          Settings
+        </h1>
+      </div>
+      <Settings />
+    </section>
+  );
+}

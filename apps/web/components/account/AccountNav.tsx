@@ -1,0 +1,118 @@
+'use client';
+
+/**
+ * The header's account corner: "Sign in / Register" for visitors (also the server-rendered HTML),
+ * the signed-in user's avatar and name with Settings and Sign out once `GET /api/v1/auth/me`
+ * answers. Follows sign-in and sign-out on the page without a reload.
+ */
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import { NavLink } from '@/components/NavLink';
+import { fetchAccount, onAccountChange, signOut, type AccountUser } from '@/lib/account';
+import { describeApiError } from '@/lib/api';
+import { routes } from '@/lib/routes';
+import { Avatar } from './Avatar';
+import './account.css';
+
+export function AccountNav() {
+  const [user, setUser] = useState<AccountUser | null>(null);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const router = useRouter();
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchAccount(controller.signal).then(setUser, () => undefined);
+    const off = onAccountChange(setUser);
+    return () => {
+      controller.abort();
+      off();
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent | KeyboardEvent) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open]);
+
+  if (!user) {
+    return (
+      <nav className="site-account" aria-label="Account">
+        <ul className="site-nav__list">
+          <li>
+            <NavLink href={routes.login} className="site-nav__link" prefetch={false}>
+              Sign in
+            </NavLink>
+          </li>
+          <li>
+            <NavLink href={routes.register} className="button button--accent button--small" prefetch={false}>
+              Register
+            </NavLink>
+          </li>
+        </ul>
+      </nav>
+    );
+  }
+
+  const out = async () => {
+    setError(null);
+    try {
+      await signOut();
+      setOpen(false);
+      router.push(routes.home);
+      router.refresh();
+    } catch (err) {
+      setError(describeApiError(err));
+    }
+  };
+
+  return (
+    <nav className="site-account" aria-label="Account">
+      <div className="account-menu" ref={menu}>
+        <button type="button" className="account-menu__button" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((o) => !o)} data-testid="account-menu">
+          <Avatar user={user} size={32} />
+          <span className="account-menu__name">{user.displayName}</span>
+        </button>
+        {open && (
+          <div className="account-menu__panel">
+            <p className="account-menu__who">
+              Signed in as <strong>@{user.handle}</strong>
+            </p>
+            <ul className="account-menu__list">
+              <li>
+                <Link href={routes.artist(user.handle)} prefetch={false} onClick={() => setOpen(false)}>
+                  Your page
+                </Link>
+              </li>
+              <li>
+                <Link href={routes.settings} prefetch={false} onClick={() => setOpen(false)}>
+                  Settings
+                </Link>
+              </li>
+              <li>
+                <button type="button" onClick={out}>
+                  Sign out
+                </button>
+              </li>
+            </ul>
+            {error && (
+              <p className="form__error" role="alert">
+                {error}
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,319 @@
+'use client';
+
+/**
+ * Settings of the signed-in account: profile (handle, display name, bio), avatar, email,
+ * password, and becoming an artist. Each section saves on its own and shows the API's errors next
+ * to its fields.
+ */
+import Link from 'next/link';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { apiFetch, apiErrorFrom, csrfHeaders, describeApiError } from '@/lib/api';
+import { announceAccount, fetchAccount, type AccountUser } from '@/lib/account';
+import { routes } from '@/lib/routes';
+import { Avatar } from './Avatar';
+import { Field, FormError } from './Field';
+import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
+import './account.css';
+
+type Saved = (user: AccountUser) => void;
+
+export function Settings() {
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'signed-out' } | { status: 'error'; message: string } | { status: 'ready'; user: AccountUser }>({ status: 'loading' });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchAccount(controller.signal).then(
+      (user) => setState(user ? { status: 'ready', user } : { status: 'signed-out' }),
+      (err: unknown) => !controller.signal.aborted && setState({ status: 'error', message: describeApiError(err) }),
+    );
+    return () => controller.abort();
+  }, []);
+
+  if (state.status === 'loading') return <p role="status">Loading your account…</p>;
+  if (state.status === 'error') return <p className="form__error" role="alert">{state.message}</p>;
+  if (state.status === 'signed-out') {
+    return (
+      <div className="feed-message" data-testid="settings-signed-out">
+        <h2 className="feed-message__title">Sign in to change your settings</h2>
+        <Link className="button button--accent" href={`${routes.login}?next=${encodeURIComponent(routes.settings)}`} prefetch={false}>
+          Sign in
+        </Link>
+      </div>
+    );
+  }
+  const saved: Saved = (user) => {
+    setState({ status: 'ready', user });
+    announceAccount(user);
+  };
+  const user = state.user;
+  return (
+    <div className="settings">
+      <ProfileSection user={user} onSaved={saved} />
+      <AvatarSection user={user} onSaved={saved} />
+      {user.role === 'listener' && <BecomeArtistSection onSaved={saved} />}
+      <EmailSection user={user} onSaved={saved} />
+      <PasswordSection />
+    </div>
+  );
+}
+
+function Section({ id, title, hint, children }: { id: string; title: string; hint?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="settings-section" aria-labelledby={`${id}-title`} id={id}>
+      <div className="settings-section__head">
+        <h2 id={`${id}-title`} className="settings-section__title">
+          {title}
+        </h2>
+        {hint && <p className="settings-section__hint">{hint}</p>}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+function useSubmit(fields: readonly string[]) {
+  const [errors, setErrors] = useState<FormErrors>(noErrors);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  async function run(action: () => Promise<string | null>) {
+    setBusy(true);
+    setErrors(noErrors);
+    setDone(null);
+    try {
+      setDone(await action());
+    } catch (err) {
+      setErrors(formErrorsFrom(err, fields));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { errors, busy, done, run };
+}
+
+function Saved({ message }: { message: string | null }) {
+  return message ? (
+    <p className="form__saved" role="status">
+      {message}
+    </p>
+  ) : null;
+}
+
+function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
+  const s = useSubmit(['handle', 'displayName', 'bio']);
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    void s.run(async () => {
+      const body = { handle: String(form.get('handle') ?? ''), displayName: String(form.get('displayName') ?? ''), bio: String(form.get('bio') ?? '') };
+      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me', { method: 'PATCH', json: body });
+      onSaved(res.user);
+      return 'Profile saved.';
+    });
+  };
+  return (
+    <Section
+      id="profile"
+      title="Profile"
+      hint={
+        <>
+          Shown on{' '}
+          <Link href={routes.artist(user.handle)} prefetch={false}>
+            your page
+          </Link>
+          .
+        </>
+      }
+    >
+      <form className="form" onSubmit={submit} noValidate data-testid="profile-form">
+        <Field name="handle" label="Handle" defaultValue={user.handle} required maxLength={30} autoComplete="username" hint="Your page’s address: letters, digits, - and _." error={s.errors.fields.handle} />
+        <Field name="displayName" label="Display name" defaultValue={user.displayName} required maxLength={100} autoComplete="name" error={s.errors.fields.displayName} />
+        <div className={`field${s.errors.fields.bio ? ' field--invalid' : ''}`}>
+          <label className="field__label" htmlFor="field-bio">
+            Bio
+          </label>
+          <textarea id="field-bio" name="bio" className="field__input field__input--area" defaultValue={user.bio} maxLength={2000} rows={4} aria-invalid={s.errors.fields.bio ? true : undefined} />
+          {s.errors.fields.bio && (
+            <p className="field__error" role="alert" data-field-error="bio">
+              {s.errors.fields.bio}
+            </p>
+          )}
+        </div>
+        <FormError message={s.errors.form} />
+        <div className="form__actions">
+          <button type="submit" className="button button--accent" disabled={s.busy}>
+            {s.busy ? 'Saving…' : 'Save profile'}
+          </button>
+          <Saved message={s.done} />
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
+  const s = useSubmit(['avatar']);
+  const input = useRef<HTMLInputElement>(null);
+  const upload = (file: File) =>
+    s.run(async () => {
+      const form = new FormData();
+      form.append('avatar', file, file.name);
+      const res = await fetch('/api/v1/me/avatar', { method: 'PUT', body: form, credentials: 'same-origin', headers: { accept: 'application/json', ...csrfHeaders() } });
+      const body = (await res.json().catch(() => null)) as { user?: AccountUser } | null;
+      if (!res.ok || !body?.user) throw apiErrorFrom(res.status, body, res.statusText);
+      onSaved(body.user);
+      if (input.current) input.current.value = '';
+      return 'Avatar updated.';
+    });
+  const remove = () =>
+    s.run(async () => {
+      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me/avatar', { method: 'DELETE' });
+      onSaved(res.user);
+      return 'Avatar removed.';
+    });
+  return (
+    <Section id="avatar" title="Avatar" hint="JPEG, PNG, WebP, GIF or AVIF, up to 10 MB. It is cropped square.">
+      <div className="avatar-editor">
+        <Avatar user={user} size={96} />
+        <div className="avatar-editor__actions">
+          <label className="button button--ghost">
+            {s.busy ? 'Uploading…' : 'Choose an image'}
+            <input
+              ref={input}
+              className="visually-hidden"
+              type="file"
+              name="avatar"
+              accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+              disabled={s.busy}
+              data-testid="avatar-input"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                if (file) void upload(file);
+              }}
+            />
+          </label>
+          {user.avatarUrl && (
+            <button type="button" className="button button--ghost" onClick={() => void remove()} disabled={s.busy}>
+              Remove
+            </button>
+          )}
+        </div>
+      </div>
+      {s.errors.fields.avatar && (
+        <p className="field__error" role="alert" data-field-error="avatar">
+          {s.errors.fields.avatar}
+        </p>
+      )}
+      <FormError message={s.errors.form} />
+      <Saved message={s.done} />
+    </Section>
+  );
+}
+
+function BecomeArtistSection({ onSaved }: { onSaved: Saved }) {
+  const s = useSubmit([]);
+  const become = () =>
+    s.run(async () => {
+      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me/become-artist', { method: 'POST' });
+      onSaved(res.user);
+      return 'You are an artist now: upload your first track.';
+    });
+  return (
+    <Section id="artist" title="Become an artist" hint="Publish your music on your own page and sell it directly. Your likes, playlists and purchases stay as they are.">
+      <div className="form__actions">
+        <button type="button" className="button button--accent" onClick={() => void become()} disabled={s.busy}>
+          Switch to an artist account
+        </button>
+      </div>
+      <FormError message={s.errors.form} />
+      <Saved message={s.done} />
+    </Section>
+  );
+}
+
+function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
+  const s = useSubmit(['email', 'password', 'currentPassword']);
+  const resend = useSubmit([]);
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
+    void s.run(async () => {
+      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me/email', { method: 'PUT', json: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') } });
+      onSaved(res.user);
+      (formEl.elements.namedItem('password') as HTMLInputElement | null)?.form?.reset();
+      return `We sent a confirmation link to ${res.user.email}.`;
+    });
+  };
+  const passwordError = s.errors.fields.password ?? s.errors.fields.currentPassword;
+  return (
+    <Section
+      id="email"
+      title="Email"
+      hint={
+        user.emailVerified ? (
+          'Confirmed.'
+        ) : (
+          <>
+            Not confirmed yet.{' '}
+            <button
+              type="button"
+              className="link-button"
+              disabled={resend.busy}
+              onClick={() =>
+                void resend.run(async () => {
+                  await apiFetch('/api/v1/auth/verify-email/resend', { method: 'POST' });
+                  return 'A new confirmation link is on its way.';
+                })
+              }
+            >
+              Send the link again
+            </button>
+          </>
+        )
+      }
+    >
+      <Saved message={resend.done} />
+      <FormError message={resend.errors.form} />
+      <form className="form" onSubmit={submit} noValidate>
+        <Field name="email" label="Email" type="email" defaultValue={user.email} required maxLength={254} autoComplete="email" error={s.errors.fields.email} />
+        <Field name="password" label="Your password" type="password" required autoComplete="current-password" hint="Needed to change your email." error={passwordError} />
+        <FormError message={s.errors.form} />
+        <div className="form__actions">
+          <button type="submit" className="button button--ghost" disabled={s.busy}>
+            Change email
+          </button>
+          <Saved message={s.done} />
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function PasswordSection() {
+  const s = useSubmit(['currentPassword', 'newPassword']);
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
+    void s.run(async () => {
+      await apiFetch('/api/v1/me/password', { method: 'PUT', json: { currentPassword: String(form.get('currentPassword') ?? ''), newPassword: String(form.get('newPassword') ?? '') } });
+      formEl.reset();
+      return 'Password changed. Your other devices were signed out.';
+    });
+  };
+  return (
+    <Section id="password" title="Password" hint="Changing it signs you out everywhere else.">
+      <form className="form" onSubmit={submit} noValidate>
+        <Field name="currentPassword" label="Current password" type="password" required autoComplete="current-password" error={s.errors.fields.currentPassword} />
+        <Field name="newPassword" label="New password" type="password" required minLength={10} maxLength={256} autoComplete="new-password" hint="At least 10 characters." error={s.errors.fields.newPassword} />
+        <FormError message={s.errors.form} />
+        <div className="form__actions">
+          <button type="submit" className="button button--ghost" disabled={s.busy}>
+            Change password
+          </button>
+          <Saved message={s.done} />
+        </div>
+      </form>
+    </Section>
+  );
+}
