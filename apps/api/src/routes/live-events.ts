@@ -9,7 +9,9 @@ const PING_MS = 25_000;
  * receives only events of tracks its user owns (admins: all). Clients only listen.
  */
 export function liveEventRoutes(app: Api, deps: ApiDeps): void {
-  app.get('/api/v1/ws', { websocket: true, config: { access: 'signed-in' }, schema: { hide: true } }, (socket, request) => {
+  // `anyone` + a 4401 close instead of an HTTP 401: a refused upgrade would leave the raw
+  // socket open (and hold up graceful shutdown); a closed WebSocket frees it at once.
+  app.get('/api/v1/ws', { websocket: true, config: { access: 'anyone' }, schema: { hide: true } }, (socket, request) => {
     const user = currentUser(request);
     if (!user) {
       socket.close(4401, 'unauthorized');
