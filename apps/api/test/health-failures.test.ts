@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../src/index.ts';
+import { createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 
 const cleanups: TestInfra[] = [];
@@ -13,7 +14,7 @@ describe('health with real services', () => {
   it('checks redis when it is configured (PostgreSQL + BullMQ)', async () => {
     const t = await createTestInfra({ database: 'postgres', redis: true });
     cleanups.push(t);
-    const app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics });
+    const app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     expect(res.json().checks).toEqual([
@@ -30,7 +31,7 @@ describe('health with real services', () => {
     const logDir = path.join(t.dataDir, 'logs');
     const { createLogger } = await import('@earshot/runtime');
     const logger = createLogger({ ...t.config, logDir }, 'api');
-    const app = await buildApi({ config: t.config, logger, infra: t.infra, metrics: t.metrics });
+    const app = await buildApi({ config: t.config, logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
     await t.infra.database.close();
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(503);

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi, type Api } from '../src/index.ts';
+import { createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 
 let t: TestInfra;
@@ -8,7 +9,7 @@ let app: Api;
 
 beforeAll(async () => {
   t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, serveWorkerHealth: true, serveMedia: true });
+  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, serveWorkerHealth: true, serveMedia: true });
   // A JSON route to exercise the body-parsing layer that every later write route shares.
   app.post('/api/v1/test-echo', { config: { access: 'anyone' }, schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => req.body);
   await app.ready();

@@ -101,6 +101,10 @@ export class LocalObjectStore implements ObjectStore {
     return file;
   }
 
+  localPath(bucket: Bucket, key: string): string {
+    return this.file(bucket, key);
+  }
+
   private metaFile(bucket: Bucket, key: string): string {
     return path.join(this.bucketDir(bucket), META_DIR, key);
   }

@@ -94,5 +94,10 @@ export interface ObjectStore {
   list(bucket: Bucket, prefix?: string): AsyncIterable<ObjectInfo>;
   /** Throws when the store cannot be reached (health check). */
   check(): Promise<void>;
+  /**
+   * The object's file on this machine, when the store keeps objects as files (the local adapter):
+   * readers such as ffmpeg may open it directly instead of copying it out first. Read only.
+   */
+  localPath?(bucket: Bucket, key: string): string;
   close(): Promise<void>;
 }

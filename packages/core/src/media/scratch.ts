@@ -15,8 +15,12 @@ export async function withScratch<T>(tmpDir: string, label: string, fn: (dir: st
   }
 }
 
-/** Streams the original into the scratch folder (ffmpeg needs a seekable file for MP4/M4A). */
+/**
+ * A seekable local file of the original (ffmpeg needs one for MP4/M4A): the stored file itself
+ * when the store keeps files locally, else a copy streamed into the scratch folder.
+ */
 export async function fetchOriginal(store: ObjectStore, key: string, dir: string, signal: AbortSignal): Promise<string> {
+  if (store.localPath) return store.localPath('originals', key);
   const file = path.join(dir, `input${path.extname(key)}`);
   const object = await store.get('originals', key);
   await pipeline(object.body, createWriteStream(file), { signal });
