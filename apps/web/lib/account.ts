@@ -2,7 +2,7 @@
  * The signed-in account, as the API returns it (`GET /api/v1/auth/me`), and a tiny in-page
  * signal so that the header follows sign-in, sign-out and profile edits without a reload.
  */
-import { apiFetch, ApiError } from '@/lib/api';
+import { apiFetch, ApiError, CSRF_COOKIE, readCookie } from '@/lib/api';
 
 export type Role = 'listener' | 'artist' | 'admin';
 
@@ -24,8 +24,15 @@ export interface AccountUser extends PublicUser {
 
 const EVENT = 'earshot:account';
 
-/** The account, or null when signed out. Other failures reject. */
+/**
+ * The account, or null when signed out. Other failures reject.
+ *
+ * The session cookie is httpOnly, but the API sets the readable `csrf` cookie with it and clears
+ * both together: without it there is no session, so visitors cost no request (and no 401 in the
+ * console). A stale pair (session revoked elsewhere) gets one 401, and the API clears both.
+ */
 export async function fetchAccount(signal?: AbortSignal): Promise<AccountUser | null> {
+  if (!readCookie(CSRF_COOKIE)) return null;
   try {
     return (await apiFetch<{ user: AccountUser }>('/api/v1/auth/me', { signal })).user;
   } catch (err) {

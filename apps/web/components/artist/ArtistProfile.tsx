@@ -96,7 +96,14 @@ export function ArtistProfile({ handle }: { handle: string }) {
           </h2>
         </div>
         {tracks.length === 0 ? (
-          <p className="feed-message">{own ? 'Nothing published yet. ' : `${user.displayName} has not published any tracks yet.`}{own && user.role !== 'listener' && <Link href={routes.upload}>Upload your first track</Link>}</p>
+          <div className="feed-message" role="status">
+            <p className="feed-message__text">{own ? 'You have not published anything yet.' : `${user.displayName} has not published any tracks yet.`}</p>
+            {own && user.role !== 'listener' && (
+              <Link className="button button--ghost" href={routes.upload} prefetch={false}>
+                Upload your first track
+              </Link>
+            )}
+          </div>
         ) : (
           <ul className="track-grid">
             {tracks.map((track) => (

@@ -1,0 +1,157 @@
+/**
+ * Accounts in a real browser against the embedded platform (API + built web app on one origin):
+ * register → sign out → sign in → edit profile and avatar → the public artist page, plus the
+ * emailed verification link (read from DATA_DIR/mail, as an operator without SMTP would).
+ * Screenshots land in screenshots/accounts-*.png.
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { simpleParser } from 'mailparser';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { startPlatform, type RunningPlatform } from './platform-fixture.ts';
+
+let platform: RunningPlatform;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+let tmp: string;
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-accounts-browser-'));
+  const context = await openContext(browser);
+  page = await context.newPage();
+  // Conditions are awaited without a clock; the Vitest test timeout is the only limit.
+  page.setDefaultTimeout(0);
+  errors = collectErrors(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+const account = () => page.getByRole('navigation', { name: 'Account' });
+
+describe('accounts in the browser', () => {
+  it('registers an artist, showing the server’s errors next to their fields', async () => {
+    await page.goto(`${platform.base}/register`);
+    await page.getByText('Publish my music').click();
+    await page.getByLabel('Email').fill('nadia@example.test');
+    await page.getByLabel('Handle').fill('Settings');
+    await page.getByLabel('Display name').fill('Nadia Okafor');
+    await page.getByLabel('Password').fill('password123');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const handleError = page.locator('[data-field-error="handle"]');
+    await handleError.waitFor();
+    expect(await handleError.textContent()).toMatch(/reserved/);
+    await screenshot(page, 'accounts-register-errors', { fullPage: false });
+
+    await page.getByLabel('Handle').fill('nadia');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const passwordError = page.locator('[data-field-error="password"]');
+    await passwordError.waitFor();
+    expect(await passwordError.textContent()).toMatch(/most common/);
+    expect(await page.locator('[data-field-error="handle"]').count()).toBe(0);
+
+    await page.getByLabel('Password').fill('lanterns over the harbour');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${platform.base}/upload`);
+    await account().getByTestId('account-menu').waitFor();
+    expect(await account().getByTestId('account-menu').textContent()).toContain('Nadia Okafor');
+    await screenshot(page, 'accounts-registered', { fullPage: false });
+  });
+
+  it('confirms the email with the link from the mail (no SMTP: written under DATA_DIR/mail)', async () => {
+    const dir = path.join(platform.dataDir, 'mail');
+    const file = (await readdir(dir)).find((f) => f.endsWith('-nadia@example.test.eml'))!;
+    const mail = await simpleParser(await readFile(path.join(dir, file)));
+    const link = new URL(/http:\/\/\S+\/verify-email\?token=[\w%-]+/.exec(mail.text ?? '')![0]);
+    await page.goto(`${platform.base}${link.pathname}${link.search}`);
+    await page.getByTestId('email-verified').waitFor();
+  });
+
+  it('signs out from the header menu', async () => {
+    await account().getByTestId('account-menu').click();
+    await account().getByRole('button', { name: 'Sign out' }).click();
+    await account().getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.waitForURL(`${platform.base}/`);
+    const me = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    expect(me).toBe(401);
+  });
+
+  it('signs in (a wrong password first)', async () => {
+    await account().getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(`${platform.base}/login`);
+    await page.getByLabel('Email').fill('NADIA@example.test');
+    await page.getByLabel('Password').fill('lanterns over the harbor');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const err = page.locator('.form__error');
+    await err.waitFor();
+    expect(await err.textContent()).toMatch(/email address or password is wrong/);
+    await screenshot(page, 'accounts-login-error', { fullPage: false });
+    await page.getByLabel('Password').fill('lanterns over the harbour');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${platform.base}/`);
+    await account().getByTestId('account-menu').waitFor();
+  });
+
+  it('edits the profile and the avatar in settings', async () => {
+    await account().getByTestId('account-menu').click();
+    await account().getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(`${platform.base}/settings`);
+    const profile = page.getByTestId('profile-form');
+    await profile.waitFor();
+    await profile.getByLabel('Handle').fill('admin');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.locator('[data-field-error="handle"]').waitFor();
+    await screenshot(page, 'accounts-settings-error', { fullPage: false });
+
+    await profile.getByLabel('Handle').fill('nadia-okafor');
+    await profile.getByLabel('Display name').fill('Nadia O.');
+    await profile.getByLabel('Bio').fill('Field recordings and slow synths from Lagos.\n<script>alert("not run")</script>');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByText('Profile saved.').waitFor();
+    expect(await account().getByTestId('account-menu').textContent()).toContain('Nadia O.');
+
+    const png = path.join(tmp, 'portrait.png');
+    await writeFile(
+      png,
+      await sharp({ create: { width: 640, height: 480, channels: 3, background: '#1f6f8b' } })
+        .composite([{ input: Buffer.from('<svg width="640" height="480"><circle cx="320" cy="240" r="170" fill="#ffb45e"/></svg>') }])
+        .png()
+        .toBuffer(),
+    );
+    await page.getByTestId('avatar-input').setInputFiles(png);
+    await page.getByText('Avatar updated.').waitFor();
+    await page.locator('.avatar-editor img.avatar').waitFor();
+    await screenshot(page, 'accounts-settings', { fullPage: true });
+
+    // Something that is not an image: the error shows under the avatar.
+    const fake = path.join(tmp, 'fake.png');
+    await writeFile(fake, '<html>not an image</html>');
+    await page.getByTestId('avatar-input').setInputFiles(fake);
+    await page.locator('[data-field-error="avatar"]').waitFor();
+  });
+
+  it('shows the public artist page with the new profile', async () => {
+    await page.goto(`${platform.base}/nadia-okafor`);
+    await page.getByTestId('profile-name').waitFor();
+    expect(await page.getByTestId('profile-name').textContent()).toBe('Nadia O.');
+    expect(await page.getByTestId('profile-bio').textContent()).toContain('<script>alert("not run")</script>');
+    await page.locator('.profile-header img.avatar').waitFor();
+    await screenshot(page, 'accounts-artist-page', { fullPage: false });
+    await page.goto(`${platform.base}/nobody-by-this-name`);
+    await page.getByText('Nobody here goes by @nobody-by-this-name').waitFor();
+  });
+
+  it('ran without page errors (the expected 4xx answers aside)', () => {
+    expect(errors.filter((e) => !/status of (400|401|404|409|422)/.test(e))).toEqual([]);
+  });
+});
