@@ -193,9 +193,9 @@ export function hlsMediaRoutes(app: Api, deps: ApiDeps, options: HlsMediaOptions
     return reply.send(body);
   };
 
-  app.get('/media/hls/*', { logLevel: 'warn', config: { access: 'anyone' }, schema: { hide: true } }, (request, reply) => handler(request, reply));
+  app.get('/media/hls/*', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, (request, reply) => handler(request, reply));
   // `/media/hls/` itself: with ignoreTrailingSlash it is this route, answered 403 as nginx does.
-  app.get('/media/hls', { logLevel: 'warn', config: { access: 'anyone' }, schema: { hide: true } }, (request, reply) => handler(request, reply));
+  app.get('/media/hls', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, (request, reply) => handler(request, reply));
 }
 
 /** Headers of a file found (error answers keep their JSON type and no caching headers). */
