@@ -60,20 +60,8 @@ BACKUP_PREFIX="${BACKUP_PREFIX:-music_db}"
 [[ "$BACKUP_PREFIX" =~ ^[A-Za-z0-9_.-]+$ ]] || die "BACKUP_PREFIX may only contain letters, digits, '_', '.', '-'"
 
 # --- docker compose -------------------------------------------------------------------------------
-COMPOSE_CMD=()
-find_compose() {
-  if [ -n "${COMPOSE:-}" ]; then
-    read -r -a COMPOSE_CMD <<<"$COMPOSE"
-  elif command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker compose)
-  elif command -v docker-compose >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker-compose)
-  else
-    return 1
-  fi
-}
-compose() { (cd "$ROOT" && "${COMPOSE_CMD[@]}" "$@"); }
-compose_service_running() { [ -n "$(compose ps -q "$1" 2>/dev/null)" ]; }
+# shellcheck source=lib/compose.sh
+source "$ROOT/scripts/lib/compose.sh"
 
 if [ "$MODE" = auto ]; then
   if find_compose && compose_service_running postgres; then

@@ -70,20 +70,8 @@ for b in $BUCKETS; do
   [[ "$b" =~ ^[a-z0-9][a-z0-9.-]{1,62}$ ]] || die "not a bucket name: '$b'"
 done
 
-COMPOSE_CMD=()
-find_compose() {
-  if [ -n "${COMPOSE:-}" ]; then
-    read -r -a COMPOSE_CMD <<<"$COMPOSE"
-  elif command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker compose)
-  elif command -v docker-compose >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker-compose)
-  else
-    return 1
-  fi
-}
-compose() { (cd "$ROOT" && "${COMPOSE_CMD[@]}" "$@"); }
-compose_service_running() { [ -n "$(compose ps -q "$1" 2>/dev/null)" ]; }
+# shellcheck source=lib/compose.sh
+source "$ROOT/scripts/lib/compose.sh"
 
 if [ "$MODE" = auto ]; then
   if find_compose && compose_service_running minio; then MODE=compose; else MODE=native; fi

@@ -121,19 +121,8 @@ resolve() {
   esac
 }
 
-COMPOSE_CMD=()
-find_compose() {
-  if [ -n "${COMPOSE:-}" ]; then
-    read -r -a COMPOSE_CMD <<<"$COMPOSE"
-  elif command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker compose)
-  elif command -v docker-compose >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker-compose)
-  else
-    return 1
-  fi
-}
-compose() { (cd "$ROOT" && "${COMPOSE_CMD[@]}" "$@"); }
+# shellcheck source=lib/compose.sh
+source "$ROOT/scripts/lib/compose.sh"
 compose_running() { find_compose && [ -n "$(compose ps -q "$1" 2>/dev/null)" ]; }
 
 echo "[$NAME] checking $BASE"

@@ -65,19 +65,8 @@ for v in HEALTH_RETRIES HEALTH_INTERVAL UPDATE_HEALTH_TIMEOUT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
 done
 
-COMPOSE_CMD=()
-find_compose() {
-  if [ -n "${COMPOSE:-}" ]; then
-    read -r -a COMPOSE_CMD <<<"$COMPOSE"
-  elif command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker compose)
-  elif command -v docker-compose >/dev/null 2>&1; then
-    COMPOSE_CMD=(docker-compose)
-  else
-    return 1
-  fi
-}
-compose() { (cd "$ROOT" && "${COMPOSE_CMD[@]}" "$@"); }
+# shellcheck source=lib/compose.sh
+source "$ROOT/scripts/lib/compose.sh"
 compose_ids() { compose ps -q "$1" 2>/dev/null | sed '/^$/d'; }
 
 if [ "$MODE" = auto ]; then
