@@ -149,7 +149,7 @@ describe('docker-compose.prod.yml: Docker secrets', () => {
   it('declares file secrets under ./secrets/ (git-ignored)', () => {
     expect(Object.keys(secretFiles()).length).toBeGreaterThanOrEqual(6);
     for (const [name, s] of Object.entries(secretFiles())) expect(s.file, name).toBe(`${prod.projectDir}/secrets/${name}.txt`);
-    expect(read('.gitignore').split('\n')).toContain('secrets/');
+    expect(read('.gitignore').split('\n')).toContain('/secrets/');
   });
 
   it('api, worker and migrate read every production-required secret from a file, with the plain variable blanked', () => {
