@@ -29,6 +29,8 @@ beforeAll(async () => {
   // Conditions are awaited without a clock; the Vitest test timeout is the only limit.
   page.setDefaultTimeout(0);
   errors = collectErrors(page);
+  // Which page an error came from, for the failure report.
+  page.on('pageerror', () => errors.push(`  (on ${page.url()})`));
 });
 
 afterAll(async () => {
@@ -42,6 +44,8 @@ const account = () => page.getByRole('navigation', { name: 'Account' });
 describe('accounts in the browser', () => {
   it('registers an artist, showing the server’s errors next to their fields', async () => {
     await page.goto(`${platform.base}/register`);
+    // Interact once React has hydrated the form (its submit button is disabled until then).
+    await page.locator('[data-testid="register-form"][data-hydrated]').waitFor();
     await page.getByText('Publish my music').click();
     await page.getByLabel('Email').fill('nadia@example.test');
     await page.getByLabel('Handle').fill('Settings');
@@ -89,6 +93,7 @@ describe('accounts in the browser', () => {
   it('signs in (a wrong password first)', async () => {
     await account().getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL(`${platform.base}/login`);
+    await page.locator('[data-testid="login-form"][data-hydrated]').waitFor();
     await page.getByLabel('Email').fill('NADIA@example.test');
     await page.getByLabel('Password').fill('lanterns over the harbor');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -152,6 +157,7 @@ describe('accounts in the browser', () => {
   });
 
   it('ran without page errors (the expected 4xx answers aside)', () => {
+    // A page error is followed by the page it happened on.
     expect(errors.filter((e) => !/status of (400|401|404|409|422)/.test(e))).toEqual([]);
   });
 });

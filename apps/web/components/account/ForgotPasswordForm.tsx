@@ -4,12 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { apiFetch } from '@/lib/api';
 import { Field, FormError } from './Field';
 import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
+import { useHydrated } from './use-hydrated';
 import './account.css';
 
 export function ForgotPasswordForm() {
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -36,11 +38,11 @@ export function ForgotPasswordForm() {
     );
   }
   return (
-    <form className="form" onSubmit={submit} noValidate>
+    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={hydrated || undefined}>
       <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} error={errors.fields.email} />
       <FormError message={errors.form} />
       <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy}>
+        <button type="submit" className="button button--accent" disabled={busy || !hydrated}>
           {busy ? 'Sending…' : 'Send me a link'}
         </button>
       </div>

@@ -8,6 +8,7 @@ import { announceAccount, safeNext, type AccountUser } from '@/lib/account';
 import { routes } from '@/lib/routes';
 import { Field, FormError } from './Field';
 import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
+import { useHydrated } from './use-hydrated';
 import './account.css';
 
 export function LoginForm() {
@@ -15,6 +16,7 @@ export function LoginForm() {
   const params = useSearchParams();
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -33,12 +35,12 @@ export function LoginForm() {
   }
 
   return (
-    <form className="form" onSubmit={submit} noValidate data-testid="login-form">
+    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={hydrated || undefined} data-testid="login-form">
       <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} error={errors.fields.email} />
       <Field name="password" label="Password" type="password" autoComplete="current-password" required maxLength={256} error={errors.fields.password} />
       <FormError message={errors.form} />
       <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy}>
+        <button type="submit" className="button button--accent" disabled={busy || !hydrated}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="form__aside">

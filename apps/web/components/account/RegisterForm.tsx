@@ -8,6 +8,7 @@ import { announceAccount, safeNext, type AccountUser } from '@/lib/account';
 import { routes } from '@/lib/routes';
 import { Field, FormError } from './Field';
 import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
+import { useHydrated } from './use-hydrated';
 import './account.css';
 
 const FIELDS = ['email', 'password', 'handle', 'displayName', 'role'] as const;
@@ -19,6 +20,7 @@ export function RegisterForm() {
   const [role, setRole] = useState<'listener' | 'artist'>(params.get('role') === 'artist' ? 'artist' : 'listener');
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -37,7 +39,7 @@ export function RegisterForm() {
   }
 
   return (
-    <form className="form" onSubmit={submit} noValidate data-testid="register-form">
+    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={hydrated || undefined} data-testid="register-form">
       <fieldset className="role-choice">
         <legend className="field__label">I am here to</legend>
         <label className={`role-choice__option${role === 'listener' ? ' role-choice__option--on' : ''}`}>
@@ -57,7 +59,7 @@ export function RegisterForm() {
       <Field name="password" label="Password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} hint="At least 10 characters; a passphrase works well." error={errors.fields.password} />
       <FormError message={errors.form} />
       <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy}>
+        <button type="submit" className="button button--accent" disabled={busy || !hydrated}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>
         <p className="form__aside">

@@ -8,6 +8,7 @@ import { announceAccount } from '@/lib/account';
 import { routes } from '@/lib/routes';
 import { Field, FormError } from './Field';
 import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
+import { useHydrated } from './use-hydrated';
 import './account.css';
 
 export function ResetPasswordForm() {
@@ -15,6 +16,7 @@ export function ResetPasswordForm() {
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -49,12 +51,12 @@ export function ResetPasswordForm() {
     );
   }
   return (
-    <form className="form" onSubmit={submit} noValidate>
+    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={hydrated || undefined}>
       <Field name="password" label="New password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} hint="At least 10 characters." error={errors.fields.password} />
       <Field name="confirm" label="New password, again" type="password" autoComplete="new-password" required error={errors.fields.confirm} />
       <FormError message={errors.form} />
       <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy}>
+        <button type="submit" className="button button--accent" disabled={busy || !hydrated}>
           {busy ? 'Saving…' : 'Set new password'}
         </button>
         {errors.form && (

@@ -13,6 +13,7 @@ import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import { Field, FormError } from './Field';
 import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
+import { useHydrated } from './use-hydrated';
 import './account.css';
 
 type Saved = (user: AccountUser) => void;
@@ -75,6 +76,7 @@ function useSubmit(fields: readonly string[]) {
   const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  const hydrated = useHydrated();
   async function run(action: () => Promise<string | null>) {
     setBusy(true);
     setErrors(noErrors);
@@ -87,7 +89,7 @@ function useSubmit(fields: readonly string[]) {
       setBusy(false);
     }
   }
-  return { errors, busy, done, run };
+  return { errors, busy: busy || !hydrated, done, run };
 }
 
 function Saved({ message }: { message: string | null }) {
@@ -124,7 +126,7 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
         </>
       }
     >
-      <form className="form" onSubmit={submit} noValidate data-testid="profile-form">
+      <form className="form" method="post" onSubmit={submit} noValidate data-testid="profile-form">
         <Field name="handle" label="Handle" defaultValue={user.handle} required maxLength={30} autoComplete="username" hint="Your page’s address: letters, digits, - and _." error={s.errors.fields.handle} />
         <Field name="displayName" label="Display name" defaultValue={user.displayName} required maxLength={100} autoComplete="name" error={s.errors.fields.displayName} />
         <div className={`field${s.errors.fields.bio ? ' field--invalid' : ''}`}>
@@ -274,7 +276,7 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
     >
       <Saved message={resend.done} />
       <FormError message={resend.errors.form} />
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" method="post" onSubmit={submit} noValidate>
         <Field name="email" label="Email" type="email" defaultValue={user.email} required maxLength={254} autoComplete="email" error={s.errors.fields.email} />
         <Field name="password" label="Your password" type="password" required autoComplete="current-password" hint="Needed to change your email." error={passwordError} />
         <FormError message={s.errors.form} />
@@ -303,7 +305,7 @@ function PasswordSection() {
   };
   return (
     <Section id="password" title="Password" hint="Changing it signs you out everywhere else.">
-      <form className="form" onSubmit={submit} noValidate>
+      <form className="form" method="post" onSubmit={submit} noValidate>
         <Field name="currentPassword" label="Current password" type="password" required autoComplete="current-password" error={s.errors.fields.currentPassword} />
         <Field name="newPassword" label="New password" type="password" required minLength={10} maxLength={256} autoComplete="new-password" hint="At least 10 characters." error={s.errors.fields.newPassword} />
         <FormError message={s.errors.form} />
