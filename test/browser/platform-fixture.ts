@@ -3,7 +3,8 @@
  * storage, the built Next app) on a free loopback port with a throw-away DATA_DIR, plus the few API calls
  * the tests make from Node (register, upload, wait until processed). Nothing here is stubbed.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,14 +19,18 @@ export interface RunningPlatform {
   close(): Promise<void>;
 }
 
-/** `next build` of apps/web when its sources are newer than the build (what `npm test` also does first). */
-export function ensureWebBuilt(): void {
-  const r = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
-  if (r.status !== 0) throw new Error(`building the web app failed (exit ${r.status ?? r.signal})`);
+/**
+ * `next build` of apps/web when its sources are newer than the build (what `npm test` also does first).
+ * Asynchronous on purpose: a build blocking this worker's event loop for a minute makes Vitest's RPC time out.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  const child = spawn(process.execPath, ['scripts/build-web.mjs'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) throw new Error(`building the web app failed (exit ${code ?? signal})`);
 }
 
 export async function startPlatform(): Promise<RunningPlatform> {
-  ensureWebBuilt();
+  await ensureWebBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-browser-'));
   const port = await freePort();
   const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });

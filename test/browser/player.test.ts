@@ -146,8 +146,9 @@ describe('player', () => {
     await page.waitForURL(`${platform.base}/`);
     const card = page.getByTestId('track-card').filter({ hasText: 'Tone at 440' });
     await card.waitFor();
-    await card.hover();
-    await screenshot(page, 'home', { fullPage: false });
+    // From the top, so the sticky header sits where it belongs in the full-page shot.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'home');
     expect(await card.getByTestId('play-track').getAttribute('aria-label')).toBe('Pause Tone at 440');
     await card.getByTestId('play-track').click();
     await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused, null, { timeout: 0 });
