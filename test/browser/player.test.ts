@@ -2,7 +2,8 @@
  * Playback end to end, in Chromium against the real platform (embedded mode, in this process): an artist
  * registers and uploads a generated tone through the API, the worker processes it, then a listener opens
  * the track page, plays (hls.js on MediaSource, AAC in fMP4), seeks on the waveform, and navigates to the
- * artist page while the same <audio> element keeps playing.
+ * artist page while the same <audio> element keeps playing. A short tone played to its end is reported
+ * and counted as a play.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,10 +13,13 @@ import { collectErrors, launchBrowser, openContext, screenshot } from '../suppor
 import { register, startPlatform, uploadTrack, waitUntilReady, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
 
 const TONE_SECONDS = 20;
+/** Shorter than the 30 s threshold: it counts as a play when heard to its end. */
+const SHORT_SECONDS = 4;
 
 let platform: RunningPlatform;
 let browser: Browser;
 let track: UploadedTrack;
+let shortTrack: UploadedTrack;
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -27,7 +31,9 @@ beforeAll(async () => {
     extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"],
   });
   const uploaded = await uploadTrack(platform.base, artist.token, file, 'Tone at 440');
+  const short = await uploadTrack(platform.base, artist.token, await generateTone(path.join(platform.dataDir, 'short.flac'), { seconds: SHORT_SECONDS, freq: 660 }), 'Short tone');
   track = await waitUntilReady(platform.base, artist.token, uploaded.id);
+  shortTrack = await waitUntilReady(platform.base, artist.token, short.id);
   browser = await launchBrowser();
 }, 600_000);
 
@@ -41,6 +47,14 @@ const audioTime = (page: Page) => page.evaluate(() => document.querySelector<HTM
 /** Waits (no clock of its own: the test's timeout bounds it) until the audio element reaches `seconds`. */
 async function waitForTime(page: Page, seconds: number): Promise<void> {
   await page.waitForFunction((s) => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > s, seconds, { timeout: 0, polling: 100 });
+}
+
+/** `earshot_plays_total` as the platform's /metrics says (labels, if any, ignored). */
+async function playsTotal(): Promise<number> {
+  const text = await (await fetch(`${platform.base}/metrics`)).text();
+  const m = /^earshot_plays_total(?:\{[^}]*\})? (\d+)$/m.exec(text);
+  if (!m) throw new Error('earshot_plays_total is missing from /metrics');
+  return Number(m[1]);
 }
 
 async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
@@ -165,6 +179,20 @@ describe('player', () => {
     await waitForTime(page, 1);
     expect(await page.getByTestId('player-title').textContent()).toBe('Tone at 440');
     expect(await page.getByTestId('player-title').getAttribute('href')).toBe(`/${track.artist.handle}/${track.slug}`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('reports a short track heard to its end, and the API counts it as a play', async () => {
+    const before = await playsTotal();
+    const { page, errors } = await openPage(`/${shortTrack.artist.handle}/${shortTrack.slug}`);
+    const reported = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tracks/${shortTrack.id}/plays`) && r.request().method() === 'POST', { timeout: 0 });
+    await page.getByTestId('play-track').click();
+    const response = await reported;
+    expect(response.status()).toBe(201);
+    expect(JSON.parse(response.request().postData() ?? '{}')).toMatchObject({ versionId: expect.stringMatching(/^\d+$/), secondsListened: expect.any(Number) });
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.ended, null, { timeout: 0, polling: 100 });
+    expect(await playsTotal()).toBe(before + 1);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -12,6 +12,7 @@ import { trackRoutes } from './routes/tracks.ts';
 import { publicMediaRoutes } from './routes/public-media.ts';
 import { hlsMediaRoutes } from './routes/hls-media.ts';
 import { trackReadRoutes } from './routes/track-read.ts';
+import { playRoutes } from './routes/plays.ts';
 import { trackUploadRoutes } from './routes/track-uploads.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { liveEventRoutes } from './routes/live-events.ts';
@@ -74,6 +75,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   metricsRoutes(app, deps);
   trackRoutes(app, deps);
   trackReadRoutes(app, deps);
+  playRoutes(app, deps);
   trackUploadRoutes(app, deps);
   adminJobRoutes(app, deps);
   liveEventRoutes(app, deps);

@@ -82,6 +82,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/tracks/:id': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}` }), expect: ownerSees },
   'GET /api/v1/users/:handle/tracks/:slug': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/tracks/${f.privateTrack.slug}` }), expect: ownerSees },
   'GET /api/v1/tracks/:id/stream': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/stream` }), expect: everyone('2xx') },
+  // Per visibility, like the stream: the private fixture (1 s long) is only playable by its owner and admins.
+  'POST /api/v1/tracks/:id/plays': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/plays`, payload: { secondsListened: 1 } }), expect: ownerSees },
   // Not multipart → 415 once access has passed.
   'POST /api/v1/tracks': { request: () => ({ url: '/api/v1/tracks', payload: { title: 'x' } }), expect: { anonymous: 401, listener: 403, otherArtist: 415, owner: 415, admin: 415 } },
   'POST /api/v1/tracks/:id/versions': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/versions`, payload: {} }), expect: ownerOrAdmin(415) },

@@ -1,6 +1,6 @@
 export * from './errors.ts';
 export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
-export { getTrackView, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';
+export { getTrackView, getPlayableTrack, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';
 export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
@@ -11,6 +11,23 @@ export type { MediaDeps } from './media/deps.ts';
 export { runMediaStep, type StepJob } from './media/run-step.ts';
 export { queueSteps, requeueStuckVersions, type StuckVersion } from './media/start-processing.ts';
 export { rollupDay, utcDay } from './analytics/daily-rollup.ts';
+export {
+  recordPlay,
+  hashIp,
+  requiredSeconds,
+  PLAY_THRESHOLD_SECONDS,
+  PLAY_DEDUPE_WINDOW_MS,
+  END_TOLERANCE_SECONDS,
+  OVERRUN_MARGIN_SECONDS,
+  MAX_SECONDS_LISTENED,
+  type PlaysDeps,
+  type PlayReport,
+  type PlayOutcome,
+  type NotCountedReason,
+  type PlayableVersion,
+  type NewPlay,
+} from './plays/record-play.ts';
+export { createPlaysDeps, findPlayableVersion, insertUnlessRecent } from './plays/play-store.ts';
 export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash, HLS_URL_PREFIX, MAX_SIGNED_TTL_SECONDS, type SignedHlsPath, type HlsRequestCheck } from './playback/signed-media.ts';
 export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone } from './rate-limit/zones.ts';

@@ -125,6 +125,18 @@ export interface JobsTable {
   finished_at: Date | null;
 }
 
+/** One counted play (platform.md §3); the raw client IP is never stored, only its salted hash. */
+export interface PlaysTable {
+  id: Generated<string>;
+  track_id: string;
+  version_id: string;
+  user_id: string | null;
+  /** HMAC-SHA-256 (hex) of the client IP keyed with IP_HASH_SALT. */
+  ip_hash: string;
+  seconds_listened: number;
+  created_at: CreatedAt;
+}
+
 export interface DailyStatsTable {
   day: ColumnType<string, string, string>;
   new_users: number;
@@ -132,6 +144,7 @@ export interface DailyStatsTable {
   uploads: number;
   versions_ready: number;
   versions_failed: number;
+  plays: Generated<number>;
   computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -143,6 +156,7 @@ export interface Database {
   track_versions: TrackVersionsTable;
   assets: AssetsTable;
   jobs: JobsTable;
+  plays: PlaysTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -153,3 +167,4 @@ export type NewTrack = Insertable<TracksTable>;
 export type TrackVersion = Selectable<TrackVersionsTable>;
 export type Asset = Selectable<AssetsTable>;
 export type JobRow = Selectable<JobsTable>;
+export type Play = Selectable<PlaysTable>;

@@ -14,7 +14,7 @@ async function tables(handle: DatabaseHandle): Promise<string[]> {
 async function upDownUp(handle: DatabaseHandle): Promise<void> {
   const first = await migrateToLatest(handle.db);
   expect(first.length).toBeGreaterThanOrEqual(2);
-  expect(await tables(handle)).toEqual(expect.arrayContaining(['assets', 'daily_stats', 'jobs', 'track_versions', 'tracks', 'users']));
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['assets', 'daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
 
   const user = await handle.db.insertInto('users').values({ email: 'A@Example.com', handle: 'alice', display_name: 'Alice', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
   expect(typeof user.id).toBe('string');
@@ -29,7 +29,7 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   expect(await tables(handle)).toEqual([]);
 
   await migrateToLatest(handle.db);
-  expect(await tables(handle)).toEqual(expect.arrayContaining(['assets', 'daily_stats', 'jobs', 'track_versions', 'tracks', 'users']));
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['assets', 'daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
   expect(await migrateToLatest(handle.db)).toEqual([]);
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { findTrackIdBySlug, getTrackView, notFound, signHlsPath } from '@earshot/core';
+import { findTrackIdBySlug, getPlayableTrack, getTrackView, signHlsPath } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { publicMediaUrl } from '../media-urls.ts';
@@ -57,8 +57,7 @@ export function trackReadRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const view = await getTrackView(db(), request.params.id, currentUser(request));
-      if (!view.currentVersionId || !view.hlsKey) throw notFound('Playable version');
+      const view = await getPlayableTrack(db(), request.params.id, currentUser(request));
       const signed = signHlsPath(view.currentVersionId, deps.config.media.urlTtlSeconds, deps.config.media.secureLinkSecret, new Date());
       reply.header('cache-control', 'private, no-store');
       return {

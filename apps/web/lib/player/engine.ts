@@ -9,6 +9,7 @@
  */
 import { apiFetch, describeApiError } from '../api';
 import { attachSource, hasMediaSource, type FatalSourceError, type SourceHandle } from './hls-source';
+import { ListenMeter } from './listen-meter';
 import { dbToGain, normalisationGainDb } from './loudness';
 import { parseTrackResponse, type PlayerTrack, type StreamInfo } from './track';
 
@@ -106,6 +107,8 @@ export class PlayerEngine {
   private renewing: Promise<void> | null = null;
   /** A seek asked for while the track was still loading. */
   private pendingStart: number | null = null;
+  /** Time heard of the track of the current load, for its one play report. */
+  private listen: { trackId: string; versionId?: string; meter: ListenMeter } | null = null;
 
   // --- store -------------------------------------------------------------------------------------
 
@@ -157,7 +160,11 @@ export class PlayerEngine {
       return () => audio.removeEventListener(type, fn);
     };
     const offs = [
-      on('playing', () => this.set({ status: 'playing', buffering: false, error: null })),
+      on('playing', () => {
+        this.set({ status: 'playing', buffering: false, error: null });
+        // Playback (re)starts here: time heard is measured from this position.
+        this.measureListening(false);
+      }),
       on('play', () => this.set({ status: this.state.status === 'loading' ? 'loading' : 'playing' })),
       on('pause', () => {
         if (!this.loaded) return;
@@ -168,7 +175,9 @@ export class PlayerEngine {
       on('timeupdate', () => {
         this.set({ currentTime: audio.currentTime });
         this.updatePositionState(false);
+        this.measureListening(true);
       }),
+      on('seeking', () => this.listen?.meter.jumped()),
       on('durationchange', () => {
         if (Number.isFinite(audio.duration) && audio.duration > 0) this.set({ duration: audio.duration });
         this.updatePositionState(true);
@@ -177,7 +186,10 @@ export class PlayerEngine {
         this.set({ currentTime: audio.currentTime });
         this.updatePositionState(true);
       }),
-      on('ended', () => this.onEnded()),
+      on('ended', () => {
+        this.measureListening(true, true);
+        this.onEnded();
+      }),
     ];
     this.installMediaSession();
     this.detachAudio = () => {
@@ -317,6 +329,8 @@ export class PlayerEngine {
     const generation = ++this.generation;
     this.teardownSource();
     this.pendingStart = null;
+    const listen: { trackId: string; versionId?: string; meter: ListenMeter } = { trackId: track.id, meter: new ListenMeter() };
+    this.listen = listen;
     this.set({
       status: 'loading',
       buffering: false,
@@ -332,6 +346,8 @@ export class PlayerEngine {
         track.loudness !== undefined ? Promise.resolve(track.loudness) : fetchLoudness(track.id),
       ]);
       if (generation !== this.generation) return;
+      // The signed path names the version (`…/version-<id>/playlist.m3u8`): the report says which one was heard.
+      listen.versionId = /\/version-(\d+)\//.exec(stream.hls)?.[1];
       if (track.loudness === undefined) {
         // No measurement of the true peak: keep the stream's gain, which then only ever turns down.
         const known = loudness ?? (stream.trackGainDb != null ? { trackGainDb: stream.trackGainDb, truePeakDbtp: Number.NaN } : null);
@@ -388,6 +404,20 @@ export class PlayerEngine {
 
   private patchTrack(id: string, patch: Partial<PlayerTrack>): void {
     this.set({ queue: this.state.queue.map((t) => (t.id === id ? { ...t, ...patch } : t)) });
+  }
+
+  /**
+   * Feeds the element's position to the listen meter and sends this load's play report once enough
+   * has been heard. `ended` reports even though the element already says paused.
+   */
+  private measureListening(playing: boolean, ended = false): void {
+    const audio = this.audio;
+    const listen = this.listen;
+    if (!audio || !listen || this.loaded?.track.id !== listen.trackId) return;
+    listen.meter.tick(audio.currentTime, playing && (ended || (!audio.paused && !audio.seeking)));
+    const duration = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : this.state.duration;
+    const seconds = listen.meter.takeReport(duration);
+    if (seconds !== null) reportPlay(listen.trackId, listen.versionId, seconds);
   }
 
   private onEnded(): void {
@@ -605,6 +635,22 @@ export class PlayerEngine {
 
 async function fetchStream(trackId: string): Promise<StreamInfo> {
   return apiFetch<StreamInfo>(`/api/v1/tracks/${encodeURIComponent(trackId)}/stream`);
+}
+
+/**
+ * `POST /api/v1/tracks/:id/plays`, fire and forget: same origin with the session cookie and the CSRF
+ * header (apiFetch), `keepalive` so a report sent as the page closes still leaves. A failed report
+ * costs one play in the counts, never playback.
+ */
+function reportPlay(trackId: string, versionId: string | undefined, secondsListened: number): void {
+  try {
+    void apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}/plays`, {
+      json: versionId ? { versionId, secondsListened } : { secondsListened },
+      keepalive: true,
+    }).catch(() => undefined);
+  } catch {
+    // Nothing to do: see above.
+  }
 }
 
 async function fetchLoudness(trackId: string): Promise<PlayerTrack['loudness']> {

@@ -109,6 +109,17 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
   };
 }
 
+/**
+ * The track as `getTrackView` shows it to this viewer, provided it can be played: its current
+ * version has HLS output. The one rule behind `GET /tracks/:id/stream` and play reports (404
+ * otherwise, like the track page).
+ */
+export async function getPlayableTrack(db: Kysely<Database>, trackId: string, viewer?: Viewer): Promise<TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string }> {
+  const view = await getTrackView(db, trackId, viewer);
+  if (!view.currentVersionId || !view.currentVersion || !view.hlsKey) throw notFound('Playable version');
+  return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };
+}
+
 /** `/<handle>/<slug>` → track id (404 when either is unknown). */
 export async function findTrackIdBySlug(db: Kysely<Database>, handle: string, slug: string): Promise<string> {
   const row = await db

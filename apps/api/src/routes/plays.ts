@@ -1,0 +1,56 @@
+import { Type } from '@sinclair/typebox';
+import { createPlaysDeps, MAX_SECONDS_LISTENED, recordPlay, validationFailed } from '@earshot/core';
+import { errorResponses, Id } from '../schemas.ts';
+import { currentUser } from '../current-user.ts';
+import type { Api, ApiDeps } from '../types.ts';
+
+export function playRoutes(app: Api, deps: ApiDeps): void {
+  const plays = () => createPlaysDeps(deps.infra.database.db, { ipHashSalt: deps.config.analytics.ipHashSalt });
+
+  app.post(
+    '/api/v1/tracks/:id/plays',
+    {
+      // Per visibility, like the stream: whoever may play the track may report listening to it.
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['playback'],
+        summary: 'Reports time listened; counted as a play once per listener per track per 30 minutes, after 30 s (or the whole track if shorter)',
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          {
+            versionId: Type.Optional(Id),
+            secondsListened: Type.Number({ minimum: 0, maximum: MAX_SECONDS_LISTENED, description: 'Seconds actually heard (not seeked over)' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({ counted: Type.Literal(true) }),
+          200: Type.Object({ counted: Type.Literal(false), reason: Type.Union([Type.Literal('not_enough_listened'), Type.Literal('already_counted')]) }),
+          ...errorResponses(400, 403, 404),
+        },
+      },
+      // The app's validator coerces types, which would read `null` (what JSON.stringify makes of
+      // NaN and Infinity) as 0 and "30" as 30; a report must carry a real JSON number.
+      preValidation: async (request) => {
+        const body = request.body as Record<string, unknown> | null | undefined;
+        if (body && typeof body === 'object' && 'secondsListened' in body && typeof body.secondsListened !== 'number') {
+          throw validationFailed('body.secondsListened must be a number', { field: 'secondsListened' });
+        }
+      },
+    },
+    async (request, reply) => {
+      const outcome = await recordPlay(plays(), {
+        trackId: request.params.id,
+        versionId: request.body.versionId,
+        secondsListened: request.body.secondsListened,
+        viewer: currentUser(request),
+        // Fastify's request.ip believes X-Forwarded-For only from TRUST_PROXY peers.
+        ip: request.ip,
+      });
+      reply.header('cache-control', 'no-store');
+      if (!outcome.counted) return reply.status(200).send(outcome);
+      deps.businessMetrics?.plays.inc();
+      return reply.status(201).send(outcome);
+    },
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * `POST /api/v1/tracks/:id/plays` over HTTP on PostgreSQL: counted plays answer 201 and move
+ * `earshot_plays_total`, repeats and short listens answer 200 with the reason, bad input is a
+ * JSON 4xx, the client IP comes from X-Forwarded-For only through a trusted proxy and is stored
+ * only as its salted hash, and cookie-authenticated reports need the CSRF header.
+ */
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '@earshot/db';
+import { hashIp } from '@earshot/core';
+import { keys } from '@earshot/storage';
+import { buildApi, type Api } from '../src/index.ts';
+import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
+
+let t: TestInfra;
+let app: Api;
+let db: Kysely<Database>;
+let owner: TestUser;
+let listener: TestUser;
+let pub: { id: string; versionId: string };
+let priv: { id: string; versionId: string };
+let short: { id: string; versionId: string };
+let ipSeq = 1;
+/** A client address of its own per report, so dedupe of one test does not reach into another. */
+const nextIp = () => `198.51.100.${ipSeq++}`;
+
+async function insertTrack(ownerId: string, slug: string, visibility: 'public' | 'private', durationMs: number): Promise<{ id: string; versionId: string }> {
+  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility }).returning('id').executeTakeFirstOrThrow();
+  const version = await db
+    .insertInto('track_versions')
+    .values({ track_id: track.id, status: 'ready', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: durationMs, steps: '{}', ready_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
+  await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+  return { id: track.id, versionId: version.id };
+}
+
+async function playsTotal(): Promise<number> {
+  const res = await app.inject('/metrics');
+  const m = /^earshot_plays_total(?:\{[^}]*\})? (\d+)$/m.exec(res.body);
+  if (!m) throw new Error('earshot_plays_total is missing from /metrics');
+  return Number(m[1]);
+}
+
+const report = (trackId: string, payload: unknown, options: { headers?: Record<string, string>; remoteAddress?: string } = {}) =>
+  app.inject({ method: 'POST', url: `/api/v1/tracks/${trackId}/plays`, payload: payload as object, headers: options.headers, remoteAddress: options.remoteAddress ?? nextIp() });
+
+beforeAll(async () => {
+  t = await createTestInfra({ database: 'postgres', env: { TRUST_PROXY: '10.0.0.1' } });
+  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics } as never);
+  await app.ready();
+  db = t.infra.database.db;
+  owner = await createUser(db, 'artist');
+  listener = await createUser(db, 'listener');
+  pub = await insertTrack(owner.id, 'public-one', 'public', 180_000);
+  priv = await insertTrack(owner.id, 'private-one', 'private', 180_000);
+  short = await insertTrack(owner.id, 'short-one', 'public', 4_000);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.cleanup();
+});
+
+describe('counting', () => {
+  it('201 {counted: true} once, then 200 already_counted; the metric moves once', async () => {
+    const before = await playsTotal();
+    const ip = nextIp();
+    const first = await report(pub.id, { secondsListened: 30, versionId: pub.versionId }, { remoteAddress: ip });
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toEqual({ counted: true });
+    const again = await report(pub.id, { secondsListened: 45 }, { remoteAddress: ip });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ counted: false, reason: 'already_counted' });
+    expect(await playsTotal()).toBe(before + 1);
+    const row = await db.selectFrom('plays').selectAll().where('track_id', '=', pub.id).where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ version_id: pub.versionId, user_id: null, seconds_listened: 30 });
+  });
+
+  it('200 not_enough_listened below 30 s; a short track counts when heard to its end', async () => {
+    const before = await playsTotal();
+    const res = await report(pub.id, { secondsListened: 12 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ counted: false, reason: 'not_enough_listened' });
+    expect((await report(short.id, { secondsListened: 3.9 })).statusCode).toBe(201);
+    expect(await playsTotal()).toBe(before + 1);
+  });
+
+  it('a signed-in listener is counted by account (Bearer, or cookie + CSRF header)', async () => {
+    const session = await sessionFor(db, t.config, listener.id);
+    const viaBearer = await report(pub.id, { secondsListened: 31 }, { headers: bearer(session.token) });
+    expect(viaBearer.statusCode).toBe(201);
+    // Another address, same account: already counted.
+    const viaCookie = await report(pub.id, { secondsListened: 31 }, { headers: cookieHeaders(session) });
+    expect(viaCookie.json()).toEqual({ counted: false, reason: 'already_counted' });
+    const rows = await db.selectFrom('plays').select('user_id').where('user_id', '=', listener.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('a cookie without the CSRF header is refused', async () => {
+    const session = await sessionFor(db, t.config, listener.id);
+    const res = await report(short.id, { secondsListened: 4 }, { headers: cookieHeaders(session, false) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('csrf_failed');
+  });
+
+  it('the client IP is X-Forwarded-For only from a trusted proxy, and is stored hashed', async () => {
+    const salt = t.config.analytics.ipHashSalt;
+    const viaProxy = await report(short.id, { secondsListened: 4 }, { remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': '192.0.2.200' } });
+    expect(viaProxy.statusCode).toBe(201);
+    const spoofed = await report(short.id, { secondsListened: 4 }, { remoteAddress: '192.0.2.99', headers: { 'x-forwarded-for': '192.0.2.201' } });
+    expect(spoofed.statusCode).toBe(201);
+    const hashes = (await db.selectFrom('plays').select('ip_hash').where('track_id', '=', short.id).execute()).map((r) => r.ip_hash);
+    expect(hashes).toContain(hashIp('192.0.2.200', salt));
+    expect(hashes).toContain(hashIp('192.0.2.99', salt));
+    expect(hashes).not.toContain(hashIp('192.0.2.201', salt));
+    expect(hashes).not.toContain(hashIp('10.0.0.1', salt));
+  });
+});
+
+describe('bad input is a JSON 4xx', () => {
+  const cases: Array<[string, () => string, unknown, number, string]> = [
+    // (payloads that name fixtures are functions: the fixtures exist only once beforeAll ran)
+    ['missing secondsListened', () => pub.id, {}, 400, 'validation_failed'],
+    ['negative seconds', () => pub.id, { secondsListened: -1 }, 400, 'validation_failed'],
+    ['seconds as a non-number', () => pub.id, { secondsListened: 'NaN' }, 400, 'validation_failed'],
+    ['null seconds', () => pub.id, { secondsListened: null }, 400, 'validation_failed'],
+    ['huge seconds', () => pub.id, { secondsListened: 1e308 }, 400, 'validation_failed'],
+    ['seconds longer than the track', () => short.id, { secondsListened: 60 }, 400, 'validation_failed'],
+    ['an unknown field', () => pub.id, { secondsListened: 30, foo: 1 }, 400, 'validation_failed'],
+    ['a malformed versionId', () => pub.id, { secondsListened: 30, versionId: 'abc' }, 400, 'validation_failed'],
+    ['a version of another track', () => pub.id, () => ({ secondsListened: 30, versionId: short.versionId }), 400, 'validation_failed'],
+    ['an unknown track', () => '987654321', { secondsListened: 30 }, 404, 'not_found'],
+    ['a malformed track id', () => 'abc', { secondsListened: 30 }, 400, 'validation_failed'],
+    ['a private track, anonymously', () => priv.id, { secondsListened: 30 }, 404, 'not_found'],
+  ];
+  for (const [what, id, payload, status, code] of cases) {
+    it(what, async () => {
+      const before = await playsTotal();
+      const res = await report(id(), typeof payload === 'function' ? (payload as () => unknown)() : payload);
+      expect(res.statusCode, res.body).toBe(status);
+      expect(res.json()).toEqual({ error: { code, message: expect.any(String), ...(res.json().error.details ? { details: expect.anything() } : {}) } });
+      expect(await playsTotal()).toBe(before);
+    });
+  }
+
+  it('not JSON at all', async () => {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/tracks/${pub.id}/plays`, headers: { 'content-type': 'application/json' }, payload: '{"secondsListened":', remoteAddress: nextIp() });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_json');
+  });
+
+  it('the owner may report plays of their private track', async () => {
+    const session = await sessionFor(db, t.config, owner.id);
+    const res = await report(priv.id, { secondsListened: 30 }, { headers: bearer(session.token) });
+    expect(res.statusCode).toBe(201);
+  });
+});

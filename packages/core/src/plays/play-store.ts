@@ -1,0 +1,65 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { validationFailed } from '../errors.ts';
+import { getPlayableTrack, type Viewer } from '../tracks/get-track.ts';
+import type { NewPlay, PlayableVersion, PlaysDeps } from './record-play.ts';
+
+/** The SQL ports of `recordPlay`. */
+export function createPlaysDeps(db: Kysely<Database>, options: { ipHashSalt: string; clock?: () => Date }): PlaysDeps {
+  return {
+    ipHashSalt: options.ipHashSalt,
+    clock: options.clock ?? (() => new Date()),
+    findPlayableVersion: (trackId, versionId, viewer) => findPlayableVersion(db, trackId, versionId, viewer),
+    insertUnlessRecent: (play, since) => insertUnlessRecent(db, play, since),
+  };
+}
+
+/**
+ * The stream's rule (`getPlayableTrack`: visible to this viewer, current version transcoded), then
+ * the version the listener names. An older ready version of the same track is accepted: a player
+ * loaded before the owner replaced the master reports what it actually played.
+ */
+export async function findPlayableVersion(db: Kysely<Database>, trackId: string, versionId: string | undefined, viewer?: Viewer): Promise<PlayableVersion> {
+  const track = await getPlayableTrack(db, trackId, viewer);
+  if (versionId === undefined || versionId === track.currentVersionId) {
+    return { trackId: track.id, versionId: track.currentVersionId, durationMs: track.currentVersion.durationMs };
+  }
+  const notThisTrack = () => validationFailed('versionId is not a playable version of this track', { field: 'versionId' });
+  if (!/^[1-9][0-9]{0,17}$/.test(versionId)) throw notThisTrack();
+  const version = await db
+    .selectFrom('track_versions')
+    .select(['id', 'duration_ms'])
+    .where('id', '=', versionId)
+    .where('track_id', '=', track.id)
+    .where('status', '=', 'ready')
+    .where('hls_key', 'is not', null)
+    .executeTakeFirst();
+  if (!version) throw notThisTrack();
+  return { trackId: track.id, versionId: version.id, durationMs: version.duration_ms };
+}
+
+/**
+ * Check-then-insert inside one transaction that first takes a transaction-scoped advisory lock
+ * on (track, listener), so two concurrent identical reports run one after the other and the
+ * second sees the first's row. Chosen over:
+ * - a unique key on a 30-minute bucket: that is a different rule (fixed windows: plays two
+ *   minutes apart on both sides of a bucket boundary would both count);
+ * - `select … for update` on the track row: it would queue every listener of a popular track
+ *   behind each other, where only reports of the same listener need to wait.
+ * Lock-key collisions of the 64-bit hash only make two unrelated reports wait for each other.
+ * PGlite runs one transaction at a time anyway, and accepts the same SQL.
+ */
+export async function insertUnlessRecent(db: Kysely<Database>, play: NewPlay, since: Date): Promise<boolean> {
+  const listener = play.userId !== null ? `user:${play.userId}` : `ip:${play.ipHash}`;
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`play:${play.trackId}:${listener}`}, 0))`.execute(trx);
+    let recent = trx.selectFrom('plays').select('id').where('track_id', '=', play.trackId).where('created_at', '>', since);
+    recent = play.userId !== null ? recent.where('user_id', '=', play.userId) : recent.where('user_id', 'is', null).where('ip_hash', '=', play.ipHash);
+    if (await recent.limit(1).executeTakeFirst()) return false;
+    await trx
+      .insertInto('plays')
+      .values({ track_id: play.trackId, version_id: play.versionId, user_id: play.userId, ip_hash: play.ipHash, seconds_listened: play.secondsListened, created_at: play.at })
+      .execute();
+    return true;
+  });
+}

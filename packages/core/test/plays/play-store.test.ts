@@ -1,0 +1,125 @@
+/**
+ * `recordPlay` with its SQL ports, on PGlite and on PostgreSQL: concurrent identical reports count
+ * once, the stream's visibility rule applies, versions must be this track's, the raw IP is stored
+ * nowhere.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
+import { createTestPostgresDatabase } from '@earshot/db/testing';
+import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Viewer } from '../../src/index.ts';
+
+const SALT = 'play-store-test-salt-0123456789abcdef';
+
+async function insertUser(db: Kysely<Database>, handle: string, role: 'listener' | 'artist' | 'admin' = 'listener'): Promise<Viewer> {
+  const row = await db.insertInto('users').values({ email: `${handle}@example.test`, handle, display_name: handle, role, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  return { id: row.id, role };
+}
+
+async function insertTrack(db: Kysely<Database>, ownerId: string, slug: string, options: { visibility?: 'public' | 'private'; durationMs?: number; ready?: boolean } = {}): Promise<{ id: string; versionId: string }> {
+  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' }).returning('id').executeTakeFirstOrThrow();
+  const ready = options.ready ?? true;
+  const version = await db
+    .insertInto('track_versions')
+    .values({ track_id: track.id, status: ready ? 'ready' : 'processing', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: options.durationMs ?? 120_000, steps: '{}', ready_at: ready ? new Date() : null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (ready) {
+    await db.updateTable('track_versions').set({ hls_key: `version-${version.id}/playlist.m3u8` }).where('id', '=', version.id).execute();
+    await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+  }
+  return { id: track.id, versionId: version.id };
+}
+
+const backends: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
+  ['PGlite', async () => ({ handle: await createDatabase({ pgliteDir: 'memory://' }) })],
+  [
+    'PostgreSQL',
+    async () => {
+      const pgDb = await createTestPostgresDatabase('plays');
+      return { handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 8, pgliteDir: '' }), drop: pgDb.drop };
+    },
+  ],
+];
+
+describe.each(backends)('plays on %s', (_name, open) => {
+  let handle: DatabaseHandle;
+  let drop: (() => Promise<void>) | undefined;
+  let db: Kysely<Database>;
+  let deps: PlaysDeps;
+  let owner: Viewer;
+  let listener: Viewer;
+  let admin: Viewer;
+  let pub: { id: string; versionId: string };
+
+  beforeAll(async () => {
+    ({ handle, drop } = await open());
+    db = handle.db;
+    await migrateToLatest(db);
+    deps = createPlaysDeps(db, { ipHashSalt: SALT });
+    owner = await insertUser(db, 'owner', 'artist');
+    listener = await insertUser(db, 'listener');
+    admin = await insertUser(db, 'admin', 'admin');
+    pub = await insertTrack(db, owner.id, 'public-one');
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await drop?.();
+  });
+
+  it('counts a play and stores it with the salted IP hash only', async () => {
+    await expect(recordPlay(deps, { trackId: pub.id, secondsListened: 31.5, ip: '192.0.2.44' })).resolves.toEqual({ counted: true });
+    const rows = await db.selectFrom('plays').selectAll().where('track_id', '=', pub.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ version_id: pub.versionId, user_id: null, ip_hash: hashIp('192.0.2.44', SALT), seconds_listened: 31.5 });
+    const dump = await sql<{ t: string }>`select plays::text as t from plays`.execute(db);
+    expect(dump.rows.map((r) => r.t).join('\n')).not.toContain('192.0.2.44');
+  });
+
+  it('concurrent identical reports count once', async () => {
+    const track = await insertTrack(db, owner.id, 'busy-one');
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, viewer: listener, ip: '192.0.2.1' })));
+    expect(outcomes.filter((o) => o.counted)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.counted && o.reason === 'already_counted')).toHaveLength(7);
+    const anonymous = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, ip: '192.0.2.1' })));
+    expect(anonymous.filter((o) => o.counted)).toHaveLength(1);
+    const { count } = await db.selectFrom('plays').select((eb) => eb.fn.countAll<string>().as('count')).where('track_id', '=', track.id).executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(2);
+  });
+
+  it('30 minutes after the counted play, the listener counts again', async () => {
+    let now = Date.parse('2026-04-01T10:00:00Z');
+    const timed = createPlaysDeps(db, { ipHashSalt: SALT, clock: () => new Date(now) });
+    const track = await insertTrack(db, owner.id, 'timed-one');
+    const play = () => recordPlay(timed, { trackId: track.id, secondsListened: 30, viewer: listener, ip: '192.0.2.2' });
+    await expect(play()).resolves.toEqual({ counted: true });
+    now += 30 * 60_000 - 1;
+    await expect(play()).resolves.toEqual({ counted: false, reason: 'already_counted' });
+    now += 1;
+    await expect(play()).resolves.toEqual({ counted: true });
+  });
+
+  it('follows the stream visibility rule', async () => {
+    const priv = await insertTrack(db, owner.id, 'private-one', { visibility: 'private' });
+    const report = (viewer?: Viewer) => recordPlay(deps, { trackId: priv.id, secondsListened: 30, viewer, ip: '192.0.2.3' });
+    await expect(report()).rejects.toMatchObject({ status: 404 });
+    await expect(report(listener)).rejects.toMatchObject({ status: 404 });
+    await expect(report(owner)).resolves.toEqual({ counted: true });
+    await expect(report(admin)).resolves.toEqual({ counted: true });
+    // Not playable yet (still processing): 404 like the stream.
+    const processing = await insertTrack(db, owner.id, 'processing-one', { ready: false });
+    await expect(recordPlay(deps, { trackId: processing.id, secondsListened: 30, viewer: owner, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
+    await expect(recordPlay(deps, { trackId: '999999999', secondsListened: 30, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a version must be a ready version of this track', async () => {
+    const other = await insertTrack(db, owner.id, 'other-one');
+    const track = await insertTrack(db, owner.id, 'versioned-one', { durationMs: 10_000 });
+    const report = (versionId: string, secondsListened = 10) => recordPlay(deps, { trackId: track.id, versionId, secondsListened, viewer: listener, ip: '192.0.2.4' });
+    await expect(report(other.versionId)).rejects.toMatchObject({ status: 400, details: { field: 'versionId' } });
+    await expect(report('not-a-number')).rejects.toMatchObject({ status: 400 });
+    // The version's own duration is the one that counts: 10 s, so 60 s is a lie.
+    await expect(report(track.versionId, 60)).rejects.toMatchObject({ status: 400, details: { field: 'secondsListened' } });
+    await expect(report(track.versionId)).resolves.toEqual({ counted: true });
+  });
+});
