@@ -204,4 +204,15 @@ describe('player', () => {
     expect(response?.status()).toBe(404);
     await context.close();
   });
+
+  it('answers an unknown handle with the not-found page, and a known one with its profile', async () => {
+    const context = await openContext(browser);
+    const page = await context.newPage();
+    const missing = await page.goto(`${platform.base}/nobody-goes-by-this`);
+    expect(missing?.status()).toBe(404);
+    const found = await page.goto(`${platform.base}/${track.artist.handle}`);
+    expect(found?.status()).toBe(200);
+    await page.getByTestId('profile-name').waitFor();
+    await context.close();
+  });
 });

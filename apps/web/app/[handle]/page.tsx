@@ -1,16 +1,22 @@
 import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
 import { ArtistProfile } from '@/components/artist/ArtistProfile';
-import { decodeSegment } from './[slug]/load-track';
+import { decodeSegment } from '@/lib/server-api';
+import { loadArtist } from './load-artist';
 
 type Params = Promise<{ handle: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const { handle } = await params;
-  return { title: `@${decodeSegment(handle)}` };
+  const handle = decodeSegment((await params).handle);
+  const loaded = await loadArtist(handle);
+  if (loaded.kind !== 'found') return { title: `@${handle}` };
+  const { displayName, bio } = loaded.body;
+  return { title: `${displayName || handle} (@${handle})`, description: (bio.trim() || `${displayName || handle} on Earshot.`).slice(0, 300) };
 }
 
-/** `/<handle>`: an artist's (or listener's) public page. */
+/** `/<handle>`: an artist's (or listener's) public page; 404 when nobody has the handle. */
 export default async function ArtistPage({ params }: { params: Params }) {
-  const { handle } = await params;
-  return <ArtistProfile handle={decodeSegment(handle)} />;
+  const handle = decodeSegment((await params).handle);
+  if ((await loadArtist(handle)).kind === 'not-found') notFound();
+  return <ArtistProfile handle={handle} />;
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
-import { decodeSegment, loadTrack } from './load-track';
+import { decodeSegment } from '@/lib/server-api';
+import { loadTrack } from './load-track';
 
 type Params = Promise<{ handle: string; slug: string }>;
 
@@ -9,7 +10,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const { handle, slug } = await params;
   const loaded = await loadTrack(decodeSegment(handle), decodeSegment(slug));
   if (loaded.kind !== 'found') return { title: 'Track' };
-  const t = loaded.track;
+  const t = loaded.body;
   const title = `${t.title} by ${t.artist.displayName}`;
   const description = t.description.trim() || `Listen to ${t.title} by ${t.artist.displayName} on Earshot.`;
   return {
@@ -27,5 +28,5 @@ export default async function TrackPage({ params }: { params: Params }) {
   const s = decodeSegment(slug);
   const loaded = await loadTrack(h, s);
   if (loaded.kind === 'not-found') notFound();
-  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.track : null} />;
+  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} />;
 }

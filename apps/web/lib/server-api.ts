@@ -1,0 +1,65 @@
+/**
+ * Server-side reads of the API for a page's first HTML (status code, `<head>` metadata). The browser
+ * fetches the same routes itself when a read here answers 'unknown', so pages work whether or not the
+ * web server can reach the API.
+ *
+ * Where the API is, seen from the web server:
+ *  - `API_INTERNAL_URL` (e.g. `http://api:3000` in the compose network), when set;
+ *  - otherwise the origin the request came in on, but only when that is loopback — embedded mode, where
+ *    this very process answers `/api/v1`. Any other Host header is not trusted as a fetch target.
+ *
+ * These requests come from the web server's address, not the visitor's: a per-IP rate limit on the
+ * read routes would have to exempt it (or they would all share one bucket).
+ */
+import { headers } from 'next/headers';
+
+export type ServerRead<T> = { kind: 'found'; body: T } | { kind: 'not-found' } | { kind: 'unknown' };
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** The page renders without server data rather than waiting long for it. */
+const SERVER_FETCH_TIMEOUT_MS = 3_000;
+
+async function apiOrigin(): Promise<string | null> {
+  const configured = process.env.API_INTERNAL_URL?.trim();
+  if (configured) return configured.replace(/\/+$/, '');
+  const host = (await headers()).get('host');
+  if (!host) return null;
+  let url: URL;
+  try {
+    url = new URL(`http://${host}`);
+  } catch {
+    return null;
+  }
+  return LOOPBACK.has(url.hostname) ? url.origin : null;
+}
+
+/** A dynamic route segment as the user typed it (`%40` → `@`); malformed escapes stay as they are. */
+export function decodeSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * GET `path` (under the API origin) with the viewer's cookie, so an owner sees their private things.
+ * 404 and 400 (a handle or slug that cannot exist: the API validates their shape) are 'not-found'.
+ */
+export async function serverApiGet<T>(path: string, parse: (body: unknown) => T): Promise<ServerRead<T>> {
+  const origin = await apiOrigin();
+  if (!origin) return { kind: 'unknown' };
+  try {
+    const cookie = (await headers()).get('cookie');
+    const res = await fetch(`${origin}${path}`, {
+      headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) },
+      cache: 'no-store',
+      signal: AbortSignal.timeout(SERVER_FETCH_TIMEOUT_MS),
+    });
+    if (res.status === 404 || res.status === 400) return { kind: 'not-found' };
+    if (!res.ok) return { kind: 'unknown' };
+    return { kind: 'found', body: parse(await res.json()) };
+  } catch {
+    return { kind: 'unknown' };
+  }
+}
