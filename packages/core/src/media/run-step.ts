@@ -1,14 +1,15 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { keys } from '@earshot/storage';
+import { contentTypeFor, keys } from '@earshot/storage';
 import type { StepState } from '@earshot/db';
 import type { MediaDeps } from './deps.ts';
 import type { AudioInfo } from './media-toolkit.ts';
 import { isPermanent } from './errors.ts';
 import { STEP_LABELS, type MediaStep } from './steps.ts';
 import { failVersion, finishIfComplete, loadVersionRef, setStep, type VersionRef } from './version-state.ts';
-import { fetchOriginal, listFiles, withScratch } from './scratch.ts';
+import { fetchOriginal, withScratch } from './scratch.ts';
+import { storeOutputs } from './store-outputs.ts';
 
 export interface StepJob {
   attempt: number;
@@ -16,12 +17,6 @@ export interface StepJob {
   signal: AbortSignal;
   updateProgress(percent: number): Promise<void>;
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.m3u8': 'application/vnd.apple.mpegurl',
-  '.m4s': 'video/iso.segment',
-  '.mp4': 'audio/mp4',
-};
 
 /**
  * Runs one media step of one version. Idempotent: a rerun overwrites the same keys; a step that
@@ -102,9 +97,7 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     await deps.store.deletePrefix('transcodes', prefix);
     const master = keys.hlsMaster(versionId).slice(prefix.length);
     // Master last: a player never sees a master whose renditions are not there yet.
-    for (const rel of [...files.filter((f) => f !== master), master]) {
-      await deps.store.put('transcodes', `${prefix}${rel}`, createReadStream(path.join(outDir, rel)), { contentType: CONTENT_TYPES[path.extname(rel)] });
-    }
+    await storeOutputs(deps.store, 'transcodes', prefix, outDir, files, { last: master, contentType: contentTypeFor });
     await deps.db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(versionId), updated_at: sql`now()` }).where('id', '=', versionId).execute();
   },
 
