@@ -1,5 +1,6 @@
 import { MediaRejectedError as RejectedUpload, type AudioInfo, type MediaToolkit } from '@earshot/core';
 import { computeWaveform, extractArtwork, inspectAudio, MediaRejectedError, measureLoudness, probe, transcodeHls, type AudioProbeResult } from '@earshot/media';
+import { sharedProbe } from './probe-cache.ts';
 
 /** The media port wired to ffmpeg (`@earshot/media`). Rejections become the core's permanent error. */
 export function createMediaToolkit(): MediaToolkit {
@@ -11,9 +12,10 @@ export function createMediaToolkit(): MediaToolkit {
       throw err;
     }
   };
-  /** Each step re-probes its input (tens of ms) for the audio stream index and duration. */
+  /** Each step needs its input's audio stream index and duration; steps of one version share one probe. */
+  const probeOnce = sharedProbe((file) => probe(file));
   const source = async (input: string, signal: AbortSignal) => {
-    const result = await probe(input, { signal });
+    const result = await probeOnce(input, signal);
     if (!result.audio) throw new RejectedUpload('No audio stream found in this file');
     return { durationMs: result.durationMs ?? result.audio.durationMs ?? 0, sampleRate: result.audio.sampleRate, channels: result.audio.channels, audioStreamIndex: result.audio.index, cover: result.cover };
   };

@@ -1,0 +1,99 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sharedProbe } from '../src/probe-cache.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-probe-cache-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A probe that counts its calls and answers when told to. */
+function countingProbe() {
+  let calls = 0;
+  const waiting: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
+  const probe = (file: string) => {
+    calls++;
+    return new Promise<string>((resolve, reject) => waiting.push({ resolve: () => resolve(`probed ${path.basename(file)} #${calls}`), reject }));
+  };
+  return { probe, calls: () => calls, settle: (err?: Error) => waiting.splice(0).forEach((w) => (err ? w.reject(err) : w.resolve(''))) };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('sharedProbe', () => {
+  it('probes a file once for callers that ask at the same time, and again once the file changes', async () => {
+    const file = path.join(dir, 'a.flac');
+    await writeFile(file, 'one');
+    const p = countingProbe();
+    const probeOnce = sharedProbe(p.probe);
+    const all = Promise.all([probeOnce(file), probeOnce(file), probeOnce(file), probeOnce(file)]);
+    await tick();
+    p.settle();
+    expect(await all).toEqual(Array(4).fill('probed a.flac #1'));
+    expect(await probeOnce(file)).toBe('probed a.flac #1');
+    expect(p.calls()).toBe(1);
+
+    await writeFile(file, 'a different, longer master');
+    const again = probeOnce(file);
+    await tick();
+    p.settle();
+    expect(await again).toBe('probed a.flac #2');
+  });
+
+  it('does not keep a failed probe', async () => {
+    const file = path.join(dir, 'b.flac');
+    await writeFile(file, 'x');
+    const p = countingProbe();
+    const probeOnce = sharedProbe(p.probe);
+    const first = probeOnce(file);
+    await tick();
+    p.settle(new Error('ffprobe was killed'));
+    await expect(first).rejects.toThrow('ffprobe was killed');
+    const second = probeOnce(file);
+    await tick();
+    p.settle();
+    expect(await second).toBe('probed b.flac #2');
+  });
+
+  it('lets one caller stop waiting without failing the others', async () => {
+    const file = path.join(dir, 'c.flac');
+    await writeFile(file, 'x');
+    const p = countingProbe();
+    const probeOnce = sharedProbe(p.probe);
+    const cancel = new AbortController();
+    const cancelled = probeOnce(file, cancel.signal);
+    const other = probeOnce(file, new AbortController().signal);
+    await tick();
+    cancel.abort(new Error('step cancelled'));
+    await expect(cancelled).rejects.toThrow('step cancelled');
+    p.settle();
+    expect(await other).toBe('probed c.flac #1');
+    await expect(probeOnce(file, AbortSignal.abort(new Error('already gone')))).rejects.toThrow('already gone');
+  });
+
+  it('keeps at most maxEntries files', async () => {
+    const p = countingProbe();
+    const probeOnce = sharedProbe(p.probe, 2);
+    const files = ['1', '2', '3'].map((n) => path.join(dir, `${n}.wav`));
+    for (const f of files) {
+      await writeFile(f, f);
+      const r = probeOnce(f);
+      await tick();
+      p.settle();
+      await r;
+    }
+    expect(p.calls()).toBe(3);
+    const r = probeOnce(files[0]!);
+    await tick();
+    p.settle();
+    await r;
+    expect(p.calls()).toBe(4);
+    await probeOnce(files[2]!);
+    expect(p.calls()).toBe(4);
+  });
+});
