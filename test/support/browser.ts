@@ -94,7 +94,7 @@ export function collectErrors(page: Page, options: { hydration?: 'record' | 'lea
  * at most `attempts` times, and returns the errors of every load made. A page whose server HTML and first
  * client render really differ fails every attempt; the framework race of `isHydrationMismatch` does not.
  */
-export async function hydrationAttempts(browser: Browser, url: string, attempts = 3): Promise<string[][]> {
+export async function hydrationAttempts(browser: Browser, url: string, attempts = 4): Promise<string[][]> {
   const runs: string[][] = [];
   for (let i = 0; i < attempts; i++) {
     const context = await openContext(browser);
