@@ -212,6 +212,8 @@ describe('player', () => {
     expect(missing?.status()).toBe(404);
     const found = await page.goto(`${platform.base}/${track.artist.handle}`);
     expect(found?.status()).toBe(200);
+    // The profile header is in the server's HTML, not only after the browser has fetched it.
+    expect(await found!.text()).toContain(`data-testid="profile-name">${track.artist.displayName}<`);
     await page.getByTestId('profile-name').waitFor();
     await context.close();
   });

@@ -1,15 +1,12 @@
-/** Server-side read of a public profile: the page answers 404 for a handle nobody has. */
+/** Server-side read of a public profile: the page answers 404 for a handle nobody has, and ships the header in its HTML. */
 import { cache } from 'react';
+import type { PublicUser } from '@/lib/account';
 import { serverApiGet, type ServerRead } from '@/lib/server-api';
 
-export interface ProfileHead {
-  displayName: string;
-  bio: string;
+function parseProfile(body: unknown): PublicUser {
+  const user = (body as { user?: PublicUser } | null)?.user;
+  if (!user || typeof user.handle !== 'string' || typeof user.displayName !== 'string' || typeof user.bio !== 'string') throw new Error('unexpected profile response');
+  return user;
 }
 
-function parseProfile(body: unknown): ProfileHead {
-  const user = (body as { user?: { displayName?: unknown; bio?: unknown } } | null)?.user;
-  return { displayName: typeof user?.displayName === 'string' ? user.displayName : '', bio: typeof user?.bio === 'string' ? user.bio : '' };
-}
-
-export const loadArtist = cache((handle: string): Promise<ServerRead<ProfileHead>> => serverApiGet(`/api/v1/users/${encodeURIComponent(handle)}`, parseProfile));
+export const loadArtist = cache((handle: string): Promise<ServerRead<PublicUser>> => serverApiGet(`/api/v1/users/${encodeURIComponent(handle)}`, parseProfile));

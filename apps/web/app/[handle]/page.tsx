@@ -17,6 +17,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 /** `/<handle>`: an artist's (or listener's) public page; 404 when nobody has the handle. */
 export default async function ArtistPage({ params }: { params: Params }) {
   const handle = decodeSegment((await params).handle);
-  if ((await loadArtist(handle)).kind === 'not-found') notFound();
-  return <ArtistProfile handle={handle} />;
+  const loaded = await loadArtist(handle);
+  if (loaded.kind === 'not-found') notFound();
+  return <ArtistProfile handle={handle} initial={loaded.kind === 'found' ? loaded.body : null} />;
 }

@@ -1,8 +1,9 @@
 'use client';
 
 /**
- * `/<handle>`: the profile header and the user's public tracks (newest first), both fetched in the
- * browser from `/api/v1/users/:handle` and `/api/v1/users/:handle/tracks`.
+ * `/<handle>`: the profile header and the user's public tracks (newest first). The header comes with
+ * the page's HTML when the server could read the profile (`initial`); otherwise, and for the tracks,
+ * the browser fetches `/api/v1/users/:handle` and `/api/v1/users/:handle/tracks`.
  */
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
@@ -14,35 +15,28 @@ import { parseTrackPage, type TrackSummary } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import '@/components/account/account.css';
 
-type State =
-  | { status: 'loading' }
-  | { status: 'not-found' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; user: PublicUser; tracks: TrackSummary[]; own: boolean };
-
-export function ArtistProfile({ handle }: { handle: string }) {
-  const [state, setState] = useState<State>({ status: 'loading' });
+export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
+  const [user, setUser] = useState<PublicUser | null>(initial);
+  const [tracks, setTracks] = useState<TrackSummary[] | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [viewerId, setViewerId] = useState<string | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
     const h = encodeURIComponent(handle);
-    Promise.all([
-      apiFetch<{ user: PublicUser }>(`/api/v1/users/${h}`, { signal: controller.signal }),
-      apiFetch<unknown>(`/api/v1/users/${h}/tracks?limit=48`, { signal: controller.signal }),
-      fetchAccount(controller.signal).catch(() => null),
-    ]).then(
-      ([profile, tracks, me]) => setState({ status: 'ready', user: profile.user, tracks: parseTrackPage(tracks).tracks, own: me?.id === profile.user.id }),
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setState({ status: 'not-found' });
-        else setState({ status: 'error', message: describeApiError(err) });
-      },
-    );
+    const fail = (err: unknown) => {
+      if (controller.signal.aborted) return;
+      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setMissing(true);
+      else setError(describeApiError(err));
+    };
+    if (!initial) apiFetch<{ user: PublicUser }>(`/api/v1/users/${h}`, { signal: controller.signal }).then((r) => setUser(r.user), fail);
+    apiFetch<unknown>(`/api/v1/users/${h}/tracks?limit=48`, { signal: controller.signal }).then((r) => setTracks(parseTrackPage(r).tracks), fail);
+    fetchAccount(controller.signal).then((me) => setViewerId(me?.id ?? null), () => undefined);
     return () => controller.abort();
-  }, [handle]);
+  }, [handle, initial]);
 
-  if (state.status === 'loading') return <p className="container section" role="status">Loading…</p>;
-  if (state.status === 'not-found') {
+  if (missing) {
     return (
       <section className="status-page container" aria-labelledby="artist-missing">
         <p className="status-page__code">404</p>
@@ -55,16 +49,13 @@ export function ArtistProfile({ handle }: { handle: string }) {
       </section>
     );
   }
-  if (state.status === 'error') {
-    return (
-      <div className="container section">
-        <p className="feed-message feed-message--error" role="alert">
-          {state.message}
-        </p>
-      </div>
-    );
-  }
-  const { user, tracks, own } = state;
+  const failed = error && (
+    <p className="feed-message feed-message--error" role="alert">
+      {error}
+    </p>
+  );
+  if (!user) return failed ? <div className="container section">{failed}</div> : <p className="container section" role="status">Loading…</p>;
+  const own = viewerId === user.id;
   return (
     <>
       <header className="profile-header">
@@ -95,7 +86,13 @@ export function ArtistProfile({ handle }: { handle: string }) {
             Tracks
           </h2>
         </div>
-        {tracks.length === 0 ? (
+        {!tracks ? (
+          failed || (
+            <p className="feed-message" role="status">
+              Loading tracks…
+            </p>
+          )
+        ) : tracks.length === 0 ? (
           <div className="feed-message" role="status">
             <p className="feed-message__text">{own ? 'You have not published anything yet.' : `${user.displayName} has not published any tracks yet.`}</p>
             {own && user.role !== 'listener' && (
