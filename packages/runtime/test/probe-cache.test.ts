@@ -25,46 +25,40 @@ function countingProbe() {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+/** A file and a shared probe over a counting one. */
+async function fixture(name: string, maxEntries?: number) {
+  const file = path.join(dir, name);
+  await writeFile(file, 'x');
+  const p = countingProbe();
+  return { file, p, probeOnce: sharedProbe(p.probe, maxEntries) };
+}
+
+/** Lets the probe started by `pending` begin, answers it (or fails it with `err`), and hands `pending` back. */
+async function answered<T>(pending: Promise<T>, p: ReturnType<typeof countingProbe>, err?: Error): Promise<T> {
+  await tick();
+  p.settle(err);
+  return pending;
+}
+
 describe('sharedProbe', () => {
   it('probes a file once for callers that ask at the same time, and again once the file changes', async () => {
-    const file = path.join(dir, 'a.flac');
-    await writeFile(file, 'one');
-    const p = countingProbe();
-    const probeOnce = sharedProbe(p.probe);
-    const all = Promise.all([probeOnce(file), probeOnce(file), probeOnce(file), probeOnce(file)]);
-    await tick();
-    p.settle();
-    expect(await all).toEqual(Array(4).fill('probed a.flac #1'));
+    const { file, p, probeOnce } = await fixture('a.flac');
+    expect(await answered(Promise.all([probeOnce(file), probeOnce(file), probeOnce(file), probeOnce(file)]), p)).toEqual(Array(4).fill('probed a.flac #1'));
     expect(await probeOnce(file)).toBe('probed a.flac #1');
     expect(p.calls()).toBe(1);
 
     await writeFile(file, 'a different, longer master');
-    const again = probeOnce(file);
-    await tick();
-    p.settle();
-    expect(await again).toBe('probed a.flac #2');
+    expect(await answered(probeOnce(file), p)).toBe('probed a.flac #2');
   });
 
   it('does not keep a failed probe', async () => {
-    const file = path.join(dir, 'b.flac');
-    await writeFile(file, 'x');
-    const p = countingProbe();
-    const probeOnce = sharedProbe(p.probe);
-    const first = probeOnce(file);
-    await tick();
-    p.settle(new Error('ffprobe was killed'));
-    await expect(first).rejects.toThrow('ffprobe was killed');
-    const second = probeOnce(file);
-    await tick();
-    p.settle();
-    expect(await second).toBe('probed b.flac #2');
+    const { file, p, probeOnce } = await fixture('b.flac');
+    await expect(answered(probeOnce(file), p, new Error('ffprobe was killed'))).rejects.toThrow('ffprobe was killed');
+    expect(await answered(probeOnce(file), p)).toBe('probed b.flac #2');
   });
 
   it('lets one caller stop waiting without failing the others', async () => {
-    const file = path.join(dir, 'c.flac');
-    await writeFile(file, 'x');
-    const p = countingProbe();
-    const probeOnce = sharedProbe(p.probe);
+    const { file, p, probeOnce } = await fixture('c.flac');
     const cancel = new AbortController();
     const cancelled = probeOnce(file, cancel.signal);
     const other = probeOnce(file, new AbortController().signal);
@@ -82,16 +76,10 @@ describe('sharedProbe', () => {
     const files = ['1', '2', '3'].map((n) => path.join(dir, `${n}.wav`));
     for (const f of files) {
       await writeFile(f, f);
-      const r = probeOnce(f);
-      await tick();
-      p.settle();
-      await r;
+      await answered(probeOnce(f), p);
     }
     expect(p.calls()).toBe(3);
-    const r = probeOnce(files[0]!);
-    await tick();
-    p.settle();
-    await r;
+    await answered(probeOnce(files[0]!), p);
     expect(p.calls()).toBe(4);
     await probeOnce(files[2]!);
     expect(p.calls()).toBe(4);
