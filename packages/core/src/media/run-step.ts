@@ -40,14 +40,19 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
     deps.progress.publish({ type: 'version.status', ...ref, status: 'processing' });
   }
 
+  // Live events go out every 2 %; the stored progress (GET /tracks/:id, the job's row) at most
+  // once a second: each write is a database round trip taken from the encoders.
   let lastReported = -1;
+  let lastStoredAt = performance.now();
   const onProgress = (percent: number) => {
     const p = Math.max(0, Math.min(100, Math.round(percent)));
     if (p === lastReported || (p - lastReported < 2 && p !== 100)) return;
     lastReported = p;
+    deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: p });
+    if (performance.now() - lastStoredAt < STORED_PROGRESS_INTERVAL_MS) return;
+    lastStoredAt = performance.now();
     void job.updateProgress(p).catch(() => {});
     void setStep(deps.db, versionId, step, { state: 'active', progress: p }).catch(() => {});
-    deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: p });
   };
   await setStep(deps.db, versionId, step, { state: 'active', progress: 0 });
   deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: 0 });
@@ -81,6 +86,8 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
   deps.progress.publish({ type: 'version.step', ...ref, step, state: 'done', progress: 100 });
   await finishIfComplete(deps.db, deps.progress, ref);
 }
+
+const STORED_PROGRESS_INTERVAL_MS = 1_000;
 
 function humanReason(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);

@@ -141,6 +141,24 @@ describe('processing steps', () => {
     expect(await store.head('transcodes', `version-${version.id}/128k/seg_00001.m4s`)).not.toBeNull();
   });
 
+  it('sends live progress every 2 % but stores it at most once a second', async () => {
+    deps.media = fakeMedia({
+      async loudness(_input, _info, run) {
+        for (let p = 1; p <= 100; p++) run.onProgress(p);
+        return { integratedLufs: -14, loudnessRange: 6, truePeakDbtp: -1, trackGainDb: -4 };
+      },
+    });
+    const { version } = await upload();
+    const stored: number[] = [];
+    await runMediaStep(deps, 'loudness', version.id, { ...job(), updateProgress: async (p: number) => void stored.push(p) });
+    const live = events.filter((e) => e.step === 'loudness' && e.state === 'active').map((e) => e.progress);
+    expect(live).toEqual([0, ...Array.from({ length: 50 }, (_, i) => 2 * i + 1), 100]);
+    // The burst took far less than a second since the step started: nothing of it was stored.
+    expect(stored).toEqual([]);
+    const v = await handle.db.selectFrom('track_versions').select('steps').where('id', '=', version.id).executeTakeFirstOrThrow();
+    expect((v.steps as Record<string, { state: string; progress: number }>).loudness).toMatchObject({ state: 'done', progress: 100 });
+  });
+
   it('is idempotent: rerunning a done step changes nothing and leaves no stray objects', async () => {
     const { version } = await upload();
     await runMediaStep(deps, 'transcode', version.id, job());
