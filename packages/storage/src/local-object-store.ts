@@ -1,5 +1,5 @@
-import { createReadStream, type Stats } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, type Stats } from 'node:fs';
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -37,6 +37,9 @@ export interface LocalObjectStoreOptions {
   /** Prepended to every bucket folder name, as S3 bucket names get it. */
   bucketPrefix?: string;
 }
+
+/** `link` errors that mean "copy instead": another file system, or one without hard links. */
+const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
 
 const isMissing = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
 
@@ -118,21 +121,45 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async put(bucket: Bucket, key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<{ size: number; etag?: string }> {
+    return this.writeThenPublish(bucket, key, options, async (tmp) => {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        await writeFile(tmp, body, { flag: 'wx' });
+      } else {
+        // Created before the copy starts, so the cleanup cannot run before the file exists.
+        const handle = await open(tmp, 'wx');
+        await pipeline(body, handle.createWriteStream());
+      }
+    });
+  }
+
+  /** A hard link when `file` is on this store's file system (no bytes copied), else a copy. */
+  async putFile(bucket: Bucket, key: string, file: string, options: Omit<PutOptions, 'contentLength'> = {}): Promise<{ size: number; etag?: string }> {
+    return this.writeThenPublish(bucket, key, options, async (tmp) => {
+      try {
+        await link(file, tmp);
+      } catch (err) {
+        if (!CANNOT_LINK.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        await copyFile(file, tmp, constants.COPYFILE_EXCL);
+      }
+    });
+  }
+
+  /**
+   * `write` fills a new temp file in the bucket folder; it is then renamed over `key`, its
+   * metadata first. On any failure neither file is left behind.
+   */
+  private async writeThenPublish(bucket: Bucket, key: string, options: PutOptions, write: (tmp: string) => Promise<void>): Promise<{ size: number; etag?: string }> {
     const target = this.file(bucket, key);
     await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
     const tmp = this.tmpFile(bucket);
     const metaTmp = this.tmpFile(bucket);
     try {
-      if (typeof body === 'string' || Buffer.isBuffer(body)) {
-        await writeFile(tmp, body, { flag: 'wx' });
-      } else {
-        // Created before the copy starts, so the cleanup below cannot run before the file exists.
-        const handle = await open(tmp, 'wx');
-        await pipeline(body, handle.createWriteStream());
-      }
+      await write(tmp);
       const info = await stat(tmp);
-      // Metadata first: once the object is visible, its content type already is.
-      const meta: Meta = { contentType: options.contentType, cacheControl: options.cacheControl };
+      // Metadata first: once the object is visible, its content type already is. A content type
+      // the key's extension implies is not written down (reads infer it the same way).
+      const contentType = options.contentType === contentTypeFor(key) ? undefined : options.contentType;
+      const meta: Meta = { contentType, cacheControl: options.cacheControl };
       const metaTarget = this.metaFile(bucket, key);
       if (meta.contentType || meta.cacheControl) {
         await writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx' });

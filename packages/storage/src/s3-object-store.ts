@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -152,6 +153,20 @@ export class S3ObjectStore implements ObjectStore {
         cause: sourceError,
       });
     }
+  }
+
+  async putFile(bucket: Bucket, key: string, file: string, options: Omit<PutOptions, 'contentLength'> = {}): Promise<{ size: number; etag?: string }> {
+    validateKey(key);
+    // Size and bytes from one open file: a single PUT with its length when it fits, else multipart.
+    const handle = await open(file, 'r');
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    return this.put(bucket, key, handle.createReadStream(), { ...options, contentLength: size });
   }
 
   async get(bucket: Bucket, key: string, options: { range?: ByteRange } = {}): Promise<GetResult> {

@@ -1,4 +1,6 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,6 +68,37 @@ describe('LocalObjectStore on disk', () => {
     const all: string[] = [];
     for await (const o of store.list('images')) all.push(o.key);
     expect(all).toEqual(['ok.png']);
+  });
+
+  it('links a file handed over with putFile instead of copying it', async () => {
+    const root = await tempRoot();
+    const store = new LocalObjectStore({ root });
+    await store.ensureBuckets();
+    const file = path.join(root, 'upload.tmp');
+    await writeFile(file, 'master bytes');
+    await store.putFile('originals', 'version-1/original.flac', file);
+    const [source, stored] = await Promise.all([stat(file), stat(path.join(root, 'originals', 'version-1', 'original.flac'))]);
+    expect(stored.ino).toBe(source.ino);
+    expect(stored.nlink).toBe(2);
+  });
+
+  // /dev/shm is a tmpfs on Linux: a file there cannot be linked into a store on another file system.
+  const shm = '/dev/shm';
+  const otherFileSystem = existsSync(shm) && statSync(shm).dev !== statSync(os.tmpdir()).dev;
+  it.skipIf(!otherFileSystem)('copies a file from another file system with putFile', async () => {
+    const store = new LocalObjectStore({ root: await tempRoot() });
+    await store.ensureBuckets();
+    const dir = await mkdtemp(path.join(shm, 'earshot-putfile-'));
+    try {
+      const file = path.join(dir, 'cover.jpg');
+      await writeFile(file, 'jpeg bytes');
+      await store.putFile('images', 'a/cover.jpg', file);
+      await rm(dir, { recursive: true });
+      expect(await text((await store.get('images', 'a/cover.jpg')).body)).toBe('jpeg bytes');
+      expect((await store.head('images', 'a/cover.jpg'))?.contentType).toBe('image/jpeg');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails its check when a bucket folder is missing', async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { createHash } from 'node:crypto';
@@ -110,6 +113,30 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
       const body = Readable.from([Buffer.from('hello '), Buffer.from('world')]);
       expect(await store.put('originals', 'a/known.txt', body, { contentLength: 11 })).toMatchObject({ size: 11 });
       expect(await read(store, 'originals', 'a/known.txt')).toBe('hello world');
+    });
+
+    it('stores a local file with putFile, which stays the object after the file is deleted', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-putfile-'));
+      try {
+        const file = path.join(dir, 'master.flac');
+        await writeFile(file, 'first version');
+        expect(await store.putFile('originals', 'pf/master.flac', file, { contentType: 'audio/flac' })).toMatchObject({ size: 13 });
+        await store.putFile('originals', 'pf/again.flac', file);
+        await rm(file);
+        expect(await read(store, 'originals', 'pf/master.flac')).toBe('first version');
+        expect(await store.head('originals', 'pf/master.flac')).toMatchObject({ size: 13, contentType: 'audio/flac' });
+        // Over an existing object, from a new file: the new bytes, as with put.
+        await writeFile(file, 'second');
+        await store.putFile('originals', 'pf/master.flac', file);
+        expect(await read(store, 'originals', 'pf/master.flac')).toBe('second');
+        expect(await read(store, 'originals', 'pf/again.flac')).toBe('first version');
+        await expect(store.putFile('originals', 'pf/missing.flac', path.join(dir, 'absent'))).rejects.toMatchObject({ code: 'ENOENT' });
+        await expect(store.putFile('originals', '../escape', file)).rejects.toBeInstanceOf(InvalidKeyError);
+        expect(await keysOf(store, 'originals', 'pf/')).toEqual(['pf/again.flac', 'pf/master.flac']);
+        if (options.leftovers) expect(await options.leftovers()).toEqual([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('keeps the content type and cache-control given to put', async () => {

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { contentTypeFor, keys } from '@earshot/storage';
@@ -122,7 +121,7 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     const stored: string[] = [];
     for (const image of [...images].sort((a, b) => b.size - a.size)) {
       const key = keys.versionArtwork(versionId, image.size, image.ext);
-      await deps.store.put('images', key, createReadStream(image.file), { contentType: image.contentType });
+      await deps.store.putFile('images', key, image.file, { contentType: image.contentType });
       stored.push(key);
     }
     // The largest image is the artwork; smaller sizes sit next to it under the same prefix.

@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { Bucket, ObjectStore } from '@earshot/storage';
 
-/** Objects stored at once: a 10-minute track is ~300 HLS files, and one at a time cost ~1 s locally, more on S3. */
+/** Objects stored at once: a 10-minute track is ~300 HLS files, one S3 round trip each. */
 export const PUT_CONCURRENCY = 8;
 
 /**
@@ -19,7 +18,7 @@ export async function storeOutputs(
   files: readonly string[],
   options: { last?: string; contentType?: (rel: string) => string | undefined } = {},
 ): Promise<void> {
-  const put = (rel: string) => store.put(bucket, `${prefix}${rel}`, createReadStream(path.join(dir, rel)), { contentType: options.contentType?.(rel) }).then(() => undefined);
+  const put = (rel: string) => store.putFile(bucket, `${prefix}${rel}`, path.join(dir, rel), { contentType: options.contentType?.(rel) }).then(() => undefined);
   const queue = files.filter((f) => f !== options.last);
   let failure: { err: unknown } | null = null;
   const worker = async () => {

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Visibility } from '@earshot/db';
@@ -20,7 +19,7 @@ export interface UploadDeps {
   progress: ProgressBus;
 }
 
-/** An upload already streamed to a local temp file by the HTTP layer. */
+/** An upload already streamed to a local temp file by the HTTP layer; handed over to the store (never written to again). */
 export interface ReceivedFile {
   path: string;
   originalFilename: string;
@@ -52,7 +51,7 @@ async function storeOriginal(deps: UploadDeps, file: ReceivedFile): Promise<{ ve
   const versionId = rows[0]!.id;
   const ext = path.extname(file.originalFilename);
   const key = keys.original(versionId, AUDIO_EXTENSIONS.test(ext) ? ext.toLowerCase() : '');
-  await deps.store.put('originals', key, createReadStream(file.path), { contentLength: file.sizeBytes, contentType: 'application/octet-stream' });
+  await deps.store.putFile('originals', key, file.path, { contentType: 'application/octet-stream' });
   return { versionId, key };
 }
 

@@ -29,13 +29,13 @@ function watched(failOn?: string): { store: ObjectStore; finished: string[]; pea
   let peak = 0;
   const finished: string[] = [];
   const proxy = Object.create(store) as ObjectStore;
-  proxy.put = async (bucket: Bucket, key: string, body, options) => {
+  proxy.putFile = async (bucket: Bucket, key: string, file, options) => {
     running++;
     peak = Math.max(peak, running);
     try {
       await new Promise((r) => setTimeout(r, 2));
       if (key.endsWith(failOn ?? '\0')) throw new Error(`disk full writing ${key}`);
-      return await store.put(bucket, key, body, options);
+      return await store.putFile(bucket, key, file, options);
     } finally {
       running--;
       finished.push(key);
