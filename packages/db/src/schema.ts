@@ -80,6 +80,8 @@ export interface TrackVersionsTable {
   channels: number | null;
   codec: string | null;
   bit_depth: number | null;
+  /** ffmpeg's index of the audio stream the media steps read (from the upload's probe). */
+  audio_stream_index: number | null;
   integrated_lufs: number | null;
   loudness_range: number | null;
   true_peak_dbtp: number | null;

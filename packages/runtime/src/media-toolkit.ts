@@ -12,13 +12,21 @@ export function createMediaToolkit(): MediaToolkit {
       throw err;
     }
   };
-  /** Each step needs its input's audio stream index and duration; steps of one version share one probe. */
+  /** Steps of one version that must probe (artwork; versions stored before the row had the stream) share one probe. */
   const probeOnce = sharedProbe((file) => probe(file));
-  const source = async (input: string, signal: AbortSignal) => {
+  const probed = async (input: string, signal: AbortSignal) => {
     const result = await probeOnce(input, signal);
     if (!result.audio) throw new RejectedUpload('No audio stream found in this file');
     return { durationMs: result.durationMs ?? result.audio.durationMs ?? 0, sampleRate: result.audio.sampleRate, channels: result.audio.channels, audioStreamIndex: result.audio.index, cover: result.cover };
   };
+  /**
+   * What an encoder needs of its input. The upload's probe put it on the version row; trusting it
+   * (the original never changes) starts the encoders at once. A row without it is probed.
+   */
+  const source = async (input: string, info: AudioInfo, signal: AbortSignal) =>
+    info.audioStreamIndex !== null && info.sampleRate > 0 && info.channels > 0 && info.durationMs > 0
+      ? { durationMs: info.durationMs, sampleRate: info.sampleRate, channels: info.channels, audioStreamIndex: info.audioStreamIndex }
+      : probed(input, signal);
 
   return {
     probe: (file) =>
@@ -30,29 +38,30 @@ export function createMediaToolkit(): MediaToolkit {
           sampleRate: r.audio.sampleRate,
           channels: r.audio.channels,
           bitDepth: r.audio.bitDepth ?? null,
+          audioStreamIndex: r.audio.index,
           formatName: r.formatName,
           hasCover: r.cover !== null,
         };
         return info;
       }),
 
-    transcodeHls: (input, outDir, _info, run) =>
+    transcodeHls: (input, outDir, info, run) =>
       rejecting(async () => {
-        const s = await source(input, run.signal);
+        const s = await source(input, info, run.signal);
         const out = await transcodeHls(input, outDir, s, { signal: run.signal, onProgress: run.onProgress });
         return out.files;
       }),
 
-    waveform: (input, run) =>
+    waveform: (input, info, run) =>
       rejecting(async () => {
-        const s = await source(input, run.signal);
+        const s = await source(input, info, run.signal);
         const out = await computeWaveform(input, s, { signal: run.signal, onProgress: run.onProgress });
         return { json: out.json, decodedDurationMs: out.decodedDurationMs };
       }),
 
-    loudness: (input, _info, run) =>
+    loudness: (input, info, run) =>
       rejecting(async () => {
-        const s = await source(input, run.signal);
+        const s = await source(input, info, run.signal);
         const l = await measureLoudness(input, s, { signal: run.signal, onProgress: run.onProgress });
         // Digital silence has no loudness: store a neutral gain rather than ±Infinity.
         const finite = (n: number, fallback: number) => (Number.isFinite(n) ? n : fallback);
@@ -61,7 +70,7 @@ export function createMediaToolkit(): MediaToolkit {
 
     artwork: (input, outDir, run) =>
       rejecting(async () => {
-        const s = await source(input, run.signal);
+        const s = await probed(input, run.signal);
         if (!s.cover) return null;
         const out = await extractArtwork(input, outDir, { cover: s.cover, signal: run.signal, onProgress: run.onProgress });
         return out ? out.images.map((i) => ({ file: i.file, size: i.size, ext: i.ext, contentType: i.contentType })) : null;

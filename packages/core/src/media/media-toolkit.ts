@@ -8,6 +8,8 @@ export interface AudioInfo {
   sampleRate: number;
   channels: number;
   bitDepth: number | null;
+  /** ffmpeg's absolute index of the audio stream to read; null when not known (then a step probes). */
+  audioStreamIndex: number | null;
   formatName: string;
   hasCover: boolean;
 }
@@ -39,7 +41,7 @@ export interface MediaToolkit {
   /** HLS renditions + master `playlist.m3u8` into `outDir`; returns every written file, relative to outDir. */
   transcodeHls(input: string, outDir: string, info: AudioInfo, run: StepRun): Promise<string[]>;
   /** audiowaveform JSON (v2, 8-bit) and the duration of the decoded audio. */
-  waveform(input: string, run: StepRun): Promise<{ json: unknown; decodedDurationMs: number }>;
+  waveform(input: string, info: AudioInfo, run: StepRun): Promise<{ json: unknown; decodedDurationMs: number }>;
   loudness(input: string, info: AudioInfo, run: StepRun): Promise<LoudnessResult>;
   /** Embedded cover resized for the web into `outDir`; null when there is none. */
   artwork(input: string, outDir: string, run: StepRun): Promise<ImageOutput[] | null>;

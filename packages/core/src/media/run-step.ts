@@ -65,6 +65,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
         sampleRate: row.sample_rate ?? 0,
         channels: row.channels ?? 0,
         bitDepth: row.bit_depth,
+        audioStreamIndex: row.audio_stream_index,
         formatName: '',
         hasCover: false,
       };
@@ -107,8 +108,8 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     await deps.db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(versionId), updated_at: sql`now()` }).where('id', '=', versionId).execute();
   },
 
-  async waveform(deps, versionId, input, _outDir, _info, run) {
-    const { json, decodedDurationMs } = await deps.media.waveform(input, run);
+  async waveform(deps, versionId, input, _outDir, info, run) {
+    const { json, decodedDurationMs } = await deps.media.waveform(input, info, run);
     const key = keys.waveform(versionId);
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
     // The track's duration comes from the decoded audio, not the container's claim.

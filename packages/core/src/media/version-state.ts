@@ -27,7 +27,7 @@ export async function loadVersionRef(db: Kysely<Database>, versionId: string) {
   return db
     .selectFrom('track_versions as v')
     .innerJoin('tracks as t', 't.id', 'v.track_id')
-    .select(['v.id', 'v.track_id', 'v.status', 'v.steps', 'v.original_key', 't.owner_user_id', 'v.sample_rate', 'v.channels', 'v.codec', 'v.bit_depth', 'v.duration_ms'])
+    .select(['v.id', 'v.track_id', 'v.status', 'v.steps', 'v.original_key', 't.owner_user_id', 'v.sample_rate', 'v.channels', 'v.codec', 'v.bit_depth', 'v.duration_ms', 'v.audio_stream_index'])
     .where('v.id', '=', versionId)
     .executeTakeFirst();
 }

@@ -70,6 +70,7 @@ async function insertVersion(trx: Transaction<Database>, trackId: string, versio
       channels: info.channels,
       codec: info.codec,
       bit_depth: info.bitDepth,
+      audio_stream_index: info.audioStreamIndex,
       steps: JSON.stringify(pendingSteps()),
       processing_started_at: new Date(),
     })

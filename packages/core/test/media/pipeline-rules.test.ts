@@ -22,7 +22,7 @@ function fakeMedia(overrides: Partial<MediaToolkit> = {}): MediaToolkit {
     async probe(file) {
       const text = (await import('node:fs/promises')).readFile(file, 'utf8');
       if ((await text).startsWith('not audio')) throw new MediaRejectedError('No audio stream found in this file');
-      return { durationMs: 12_345, codec: 'flac', sampleRate: 44_100, channels: 2, bitDepth: 16, formatName: 'flac', hasCover: false };
+      return { durationMs: 12_345, codec: 'flac', sampleRate: 44_100, channels: 2, bitDepth: 16, audioStreamIndex: 0, formatName: 'flac', hasCover: false };
     },
     async transcodeHls(_input, outDir, _info, run) {
       run.onProgress(50);
