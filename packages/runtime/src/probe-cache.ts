@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
 
 /**
- * One probe per file version, shared: the four media steps of a version start together and, on local
- * storage, read the same original in place, so they would otherwise run four identical ffprobes
- * (~130 ms of CPU each) just when the cores are busiest. The key is the path with its size, mtime
+ * One probe per file version, shared: the media steps of a version start together and, on local
+ * storage, read the same original in place. Most take what they need from the version row; those
+ * that must probe (artwork, versions stored before the row kept the audio stream) would otherwise
+ * run identical ffprobes (~130 ms of CPU each) just when the cores are busiest. The key is the path with its size, mtime
  * and inode, so a replaced file is probed again; a failed probe is not kept. The shared probe runs
  * without any one caller's signal (one step being cancelled must not fail the others); each caller
  * still stops waiting when its own signal fires.
