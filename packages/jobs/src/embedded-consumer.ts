@@ -39,8 +39,8 @@ interface Run {
 }
 
 /**
- * One `process()` call of the embedded queue: a poll loop claiming up to `concurrency` jobs, a
- * heartbeat renewing the leases of the jobs it runs, and the runs themselves.
+ * One `process()` call of the embedded queue: a loop claiming up to `concurrency` jobs whenever it
+ * is woken, a heartbeat renewing the leases of the jobs it runs, and the runs themselves.
  */
 export class EmbeddedConsumer<Q extends QueueName> {
   readonly queue: Q;
@@ -126,13 +126,15 @@ export class EmbeddedConsumer<Q extends QueueName> {
       // A full batch: there may be more ready jobs, claim again once a slot frees up.
       if (free > 0 && claimed === free) continue;
       if (this.stopping) break;
-      // The database is failing: back off (doubling, at most 30 s) instead of reporting every poll.
-      const backoff = failures ? Math.min(timings.pollIntervalMs * 2 ** Math.min(failures, 5), 30_000) : 0;
-      await this.sleep(Math.max(timings.pollIntervalMs, backoff));
+      // The database is failing: try again after a back-off (doubling, at most 30 s) instead of
+      // reporting every attempt. Otherwise wait to be woken: by an add in this process, a run
+      // ending, or the instance's ready poller (work from elsewhere, delays and leases running out).
+      await this.sleep(failures ? Math.min(timings.pollIntervalMs * 2 ** Math.min(failures, 5), 30_000) : undefined);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Until woken, or at most `ms` when given. */
+  private sleep(ms?: number): Promise<void> {
     if (this.wakePending) {
       this.wakePending = false;
       return Promise.resolve();
@@ -144,7 +146,7 @@ export class EmbeddedConsumer<Q extends QueueName> {
         this.wakePending = false;
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
       this.wakeSleep = done;
     });
   }

@@ -5,6 +5,7 @@ import type { Database } from '@earshot/db';
 import { resolveAddOptions } from './add-options.ts';
 import { EmbeddedConsumer, type EmbeddedTimings } from './embedded-consumer.ts';
 import { EmbeddedJobStore } from './embedded-store.ts';
+import { ReadyPoller } from './embedded-poller.ts';
 import { reportToStderr, type ErrorReporter } from './error-reporter.ts';
 import { JobListeners } from './job-listeners.ts';
 import type { AddOptions, FailedJob, JobCounts, JobEvent, JobHandler, JobQueue } from './queue-port.ts';
@@ -13,7 +14,11 @@ import { resolveQueueOptions, type QueueOptionOverrides } from './queue-settings
 
 export interface EmbeddedJobQueueOptions {
   db: Kysely<Database>;
-  /** How often an idle consumer looks for ready jobs (adds in this process wake it at once). Default 1 s. */
+  /**
+   * How often the instance looks for work it was not told about (another process's adds, retries
+   * whose delay ran out, expired leases): one query for all its queues. Adds in this process wake
+   * their consumer at once. Default 1 s.
+   */
   pollIntervalMs?: number;
   /** How long a claimed job stays reserved without a heartbeat; a dead worker's jobs are claimed again after it. Default 30 s. */
   leaseMs?: number;
@@ -44,6 +49,7 @@ export class EmbeddedJobQueue implements JobQueue {
   private readonly listeners: JobListeners;
   private readonly onError: ErrorReporter;
   private readonly consumers: EmbeddedConsumer<QueueName>[] = [];
+  private readonly poller: ReadyPoller;
   private pruneTimer: NodeJS.Timeout | undefined;
   private pruneInFlight: Promise<unknown> | undefined;
   private closing: Promise<void> | undefined;
@@ -60,6 +66,14 @@ export class EmbeddedJobQueue implements JobQueue {
     if (!(this.timings.heartbeatMs > 0 && this.timings.heartbeatMs < leaseMs)) throw new RangeError('heartbeatMs must be > 0 and below leaseMs');
     this.onError = options.onError ?? reportToStderr;
     this.listeners = new JobListeners(this.onError);
+    this.poller = new ReadyPoller({
+      store: this.store,
+      owner: this.instanceId,
+      intervalMs: this.timings.pollIntervalMs,
+      queues: () => [...new Set(this.consumers.map((c) => c.queue))],
+      wake: (queue) => this.wake(queue),
+      onError: this.onError,
+    });
   }
 
   async add<Q extends QueueName>(queue: Q, data: JobPayloads[Q], options?: AddOptions): Promise<{ id: string }> {
@@ -87,6 +101,7 @@ export class EmbeddedJobQueue implements JobQueue {
     });
     this.consumers.push(consumer as unknown as EmbeddedConsumer<QueueName>);
     consumer.start();
+    this.poller.start();
     this.startPruning();
   }
 
@@ -132,6 +147,7 @@ export class EmbeddedJobQueue implements JobQueue {
     const deadline = Date.now() + timeoutMs;
     clearInterval(this.pruneTimer);
     try {
+      await this.poller.stop();
       await Promise.all(this.consumers.map((c) => c.stopClaiming()));
       await Promise.all(
         this.consumers.map(async (consumer) => {
