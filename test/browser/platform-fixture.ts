@@ -29,11 +29,13 @@ export async function ensureWebBuilt(): Promise<void> {
   if (code !== 0) throw new Error(`building the web app failed (exit ${code ?? signal})`);
 }
 
-export async function startPlatform(): Promise<RunningPlatform> {
+/** The embedded platform with the web app on a free port; `env` adds to (or overrides) its configuration. */
+export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   await ensureWebBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-browser-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+  // One browser on loopback plays every user of a test file: the `api` zone (100/min per IP) is lifted.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '1000000', ...env });
   const logger = createLogger(config, 'embedded');
   const platform = await startEmbeddedPlatform(config, logger);
   return {

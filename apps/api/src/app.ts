@@ -63,7 +63,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Before any route or route-adding plugin: every route must declare `config.access`.
   const { accounts, close: closeAccounts } = createAccountsDeps(deps);
   app.addHook('onClose', closeAccounts);
-  registerRateLimits(app, accounts.limiter);
+  registerRateLimits(app, accounts.limiter, { apiPerMinute: deps.config.apiRateLimitPerMinute });
   await registerAuth(app);
   registerAccess(app, accounts, deps.config);
   await registerOpenApi(app, deps.config.publicUrl);

@@ -48,6 +48,10 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
         if (PLATFORM_PREFIXES.some((p) => pathname.startsWith(p)) || pathname === '/api') {
           return reply.status(404).send(toErrorBody('not_found', `No route for ${request.method} ${pathname}`));
         }
+        // The page's server-side API reads forward this, so they count against the visitor's
+        // rate budget, not this process's loopback address: the client as the API resolved it
+        // (X-Forwarded-For believed only from TRUST_PROXY peers), never the header as sent.
+        request.raw.headers['x-forwarded-for'] = request.ip;
         reply.hijack();
         await web.handle(request.raw, reply.raw);
       },

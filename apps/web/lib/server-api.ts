@@ -8,8 +8,10 @@
  *  - otherwise the origin the request came in on, but only when that is loopback — embedded mode, where
  *    this very process answers `/api/v1`. Any other Host header is not trusted as a fetch target.
  *
- * These requests come from the web server's address, not the visitor's: a per-IP rate limit on the
- * read routes would have to exempt it (or they would all share one bucket).
+ * These requests come from the web server's address, not the visitor's, so they carry the visitor's
+ * `X-Forwarded-For`: the API believes it from the web server (a TRUST_PROXY peer: loopback in
+ * embedded mode, the compose network in production) and counts each read in that visitor's rate
+ * budget instead of one budget shared by every page view.
  */
 import { headers } from 'next/headers';
 
@@ -50,9 +52,11 @@ export async function serverApiGet<T>(path: string, parse: (body: unknown) => T)
   const origin = await apiOrigin();
   if (!origin) return { kind: 'unknown' };
   try {
-    const cookie = (await headers()).get('cookie');
+    const incoming = await headers();
+    const cookie = incoming.get('cookie');
+    const forwardedFor = incoming.get('x-forwarded-for');
     const res = await fetch(`${origin}${path}`, {
-      headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) },
+      headers: { accept: 'application/json', ...(cookie ? { cookie } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
       cache: 'no-store',
       signal: AbortSignal.timeout(SERVER_FETCH_TIMEOUT_MS),
     });

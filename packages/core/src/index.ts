@@ -30,4 +30,4 @@ export {
 export { createPlaysDeps, findPlayableVersion, insertUnlessRecent } from './plays/play-store.ts';
 export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash, HLS_URL_PREFIX, MAX_SIGNED_TTL_SECONDS, type SignedHlsPath, type HlsRequestCheck } from './playback/signed-media.ts';
 export * from './accounts/index.ts';
-export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone } from './rate-limit/zones.ts';
+export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';

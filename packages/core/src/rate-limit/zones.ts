@@ -5,7 +5,8 @@ import { AppError } from '../errors.ts';
  * Request-rate zones, per client IP, as operations.md's nginx `limit_req_zone`s (the app applies
  * the same limits so embedded mode, and a proxy left misconfigured, are covered too). Counters are
  * shared through Redis when it is configured. Fixed windows: at most `limit` requests per window.
- * Routes opt in with `config.rateLimit: '<zone>'`.
+ * Every request under `/api/` counts in `api` (its limit is RATE_LIMIT_API_PER_MINUTE); routes add
+ * a stricter zone with `config.rateLimit: '<zone>'`.
  */
 export const RATE_LIMIT_ZONES = {
   /** Sign-in, registration, password reset: 5 per minute. Not `GET /auth/me`. */
@@ -21,9 +22,13 @@ export type RateLimitZone = keyof typeof RATE_LIMIT_ZONES;
 export const rateLimited = (retryAfterMs: number, message = 'Too many requests; slow down and try again') =>
   new AppError(429, 'rate_limited', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 
-/** Counts one request of `client` in `zone`; 429 (with Retry-After) past the limit. */
-export async function enforceRateLimit(limiter: RateLimiter, zone: RateLimitZone, client: string): Promise<{ remaining: number }> {
-  const rule = RATE_LIMIT_ZONES[zone];
+export interface ZoneRule {
+  limit: number;
+  windowMs: number;
+}
+
+/** Counts one request of `client` in `zone`; 429 (with Retry-After) past the limit (the zone's default, or `rule`). */
+export async function enforceRateLimit(limiter: RateLimiter, zone: RateLimitZone, client: string, rule: ZoneRule = RATE_LIMIT_ZONES[zone]): Promise<{ remaining: number }> {
   const counter = await limiter.hit(`zone:${zone}:${client}`, rule.windowMs);
   if (counter.count > rule.limit) throw rateLimited(counter.resetInMs);
   return { remaining: rule.limit - counter.count };
