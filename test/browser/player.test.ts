@@ -133,6 +133,14 @@ describe('player', () => {
     await page.waitForFunction((t) => Math.abs(document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime - (t - 5)) < 0.5, pausedAt, { timeout: 0 });
     await page.keyboard.press('Space');
     await waitForTime(page, pausedAt - 4);
+    // Two presses before the element's events arrive (a busy browser runs input first): paused, then
+    // playing again — not paused twice because the player's state still said "playing".
+    const pausedAfterTwoPresses = await page.evaluate(async () => {
+      for (let i = 0; i < 2; i++) window.dispatchEvent(new KeyboardEvent('keydown', { key: ' ' }));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused;
+    });
+    expect(pausedAfterTwoPresses).toBe(false);
 
     // Client-side navigation to the artist page: same element, still playing.
     await page.evaluate(() => {

@@ -237,12 +237,16 @@ export class PlayerEngine {
 
   pause(): void {
     this.audio?.pause();
-    if (this.state.status === 'loading') this.set({ status: 'paused' });
+    if (this.state.status === 'loading' || this.state.status === 'playing') this.set({ status: 'paused' });
   }
 
+  /**
+   * Asks the element, not `state.status`: the status follows the element's events, which a busy
+   * browser delivers after input events, so a quick second press would otherwise pause again.
+   */
   toggle(): void {
-    const { status } = this.state;
-    if (status === 'playing' || status === 'loading') this.pause();
+    const playing = this.loaded && this.audio ? !this.audio.paused : this.state.status === 'playing';
+    if (playing || this.state.status === 'loading') this.pause();
     else this.play();
   }
 
