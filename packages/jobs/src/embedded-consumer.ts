@@ -8,6 +8,7 @@ import type { JobContext, JobHandler } from './queue-port.ts';
 import type { JobPayloads, QueueName } from './registry.ts';
 import { backoffDelayMs } from './queue-settings.ts';
 import { runWithTimeout, settlesWithin } from './run-with-timeout.ts';
+import { failureBackoffMs } from './embedded-poller.ts';
 
 export interface EmbeddedTimings {
   pollIntervalMs: number;
@@ -129,7 +130,7 @@ export class EmbeddedConsumer<Q extends QueueName> {
       // The database is failing: try again after a back-off (doubling, at most 30 s) instead of
       // reporting every attempt. Otherwise wait to be woken: by an add in this process, a run
       // ending, or the instance's ready poller (work from elsewhere, delays and leases running out).
-      await this.sleep(failures ? Math.min(timings.pollIntervalMs * 2 ** Math.min(failures, 5), 30_000) : undefined);
+      await this.sleep(failures ? failureBackoffMs(timings.pollIntervalMs, failures) : undefined);
     }
   }
 

@@ -14,8 +14,13 @@ export interface ReadyPollerDeps {
   onError: ErrorReporter;
 }
 
-/** Longest wait between looks while the database keeps failing. */
+/** Longest wait between tries while the database keeps failing. */
 const MAX_BACKOFF_MS = 30_000;
+
+/** The wait after `failures` failed database calls in a row: doubling from `intervalMs`, at most 30 s. */
+export function failureBackoffMs(intervalMs: number, failures: number): number {
+  return Math.min(intervalMs * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS);
+}
 
 /**
  * Finds work the consumers were not told about: jobs added by another process on the same
@@ -51,8 +56,7 @@ export class ReadyPoller {
         this.inFlight = undefined;
         if (this.stopped) return;
         // The database is failing: back off (doubling, at most 30 s) instead of reporting every look.
-        const backoff = this.failures ? Math.min(this.deps.intervalMs * 2 ** Math.min(this.failures, 5), MAX_BACKOFF_MS) : 0;
-        this.schedule(Math.max(this.deps.intervalMs, backoff));
+        this.schedule(this.failures ? failureBackoffMs(this.deps.intervalMs, this.failures) : this.deps.intervalMs);
       });
     }, ms);
   }
