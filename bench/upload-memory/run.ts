@@ -1,11 +1,14 @@
 /**
  * Upload memory benchmark (platform.md §8): the server's resident memory while a large master
- * streams in, sampled from /proc every 20 ms. Budget: < 64 MB growth to local storage.
+ * streams in, sampled from /proc every 20 ms. Budgets: < 64 MB growth to local storage, < 128 MB
+ * to S3 (s3rver on loopback, in a process of its own, stands in for MinIO).
  *
- *   npm run bench:upload-memory            # 500 MB
- *   UPLOAD_MB=100 npm run bench:upload-memory
+ *   npm run bench:upload-memory                      # 500 MB, local storage then S3
+ *   UPLOAD_MB=100 UPLOAD_STORES=s3 npm run bench:upload-memory
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
@@ -27,21 +30,38 @@ async function serverPid(rootPid: number): Promise<number> {
   return children.length ? Number(children[children.length - 1]) : rootPid;
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-upload-'));
+interface Store {
+  name: 'local' | 's3';
+  label: string;
+  budgetMb: number;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** s3rver in its own process (as the S3 adapter's tests run it), so its memory is not the server's. */
+async function startS3(dir: string): Promise<Store> {
+  const script = fileURLToPath(new URL('../../packages/storage/test/s3rver-process.mjs', import.meta.url));
+  const server: ChildProcess = fork(script, [path.join(dir, 's3rver')], { execArgv: ['--openssl-legacy-provider'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [message] = (await Promise.race([once(server, 'message'), once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited')))])) as [{ port: number }];
+  return {
+    name: 's3',
+    label: 'S3 (s3rver on loopback)',
+    budgetMb: 128,
+    env: { MINIO_ENDPOINT: `127.0.0.1:${message.port}`, MINIO_ACCESS_KEY: 'S3RVER', MINIO_SECRET_KEY: 'S3RVER' },
+    async stop() {
+      if (server.exitCode !== null) return;
+      const exited = once(server, 'exit');
+      server.send('close');
+      await exited;
+    },
+  };
+}
+
+async function measure(dir: string, store: Store, file: string, size: number): Promise<string> {
   const port = await freePort();
-  const proc = spawnTs('test/fixtures/serve-embedded.ts', { DATA_DIR: path.join(dir, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPLOAD_MAX_BYTES: String(600 * 1024 * 1024) });
+  const proc = spawnTs('test/fixtures/serve-embedded.ts', { DATA_DIR: path.join(dir, `data-${store.name}`), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPLOAD_MAX_BYTES: String(600 * 1024 * 1024), ...store.env });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/v1/health`, proc);
-    // A WAV of the target size: 16-bit stereo 44.1 kHz is 176,400 bytes a second.
-    const seconds = Math.ceil((targetMb * 1024 * 1024) / 176_400);
-    const file = path.join(dir, 'master.wav');
-    await new Promise<void>((resolve, reject) => {
-      const ff = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`, '-ac', '2', '-c:a', 'pcm_s16le', file]);
-      ff.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ffmpeg ${c}`))));
-    });
-    const size = (await stat(file)).size;
-
     const handle = `bench${randomBytes(4).toString('hex')}`;
     const reg = await fetch(`http://127.0.0.1:${port}/api/v1/auth/register`, {
       method: 'POST',
@@ -70,15 +90,41 @@ async function main(): Promise<void> {
       body.on('end', () => req.end(tail));
       body.pipe(req, { end: false });
     });
-    const seconds_ = (performance.now() - t0) / 1000;
+    const took = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const growthMb = (peak - baseline) / 1024;
-    console.log(`upload of ${(size / 1024 / 1024).toFixed(0)} MB → HTTP ${status} in ${seconds_.toFixed(1)} s`);
-    console.log(`| upload | size | server RSS before | peak | growth | budget |\n|---|---|---|---|---|---|`);
-    console.log(`| local storage | ${(size / 1024 / 1024).toFixed(0)} MB | ${(baseline / 1024).toFixed(0)} MB | ${(peak / 1024).toFixed(0)} MB | ${growthMb.toFixed(0)} MB | < 64 MB |`);
+    console.log(`${store.label}: upload of ${(size / 1024 / 1024).toFixed(0)} MB → HTTP ${status} in ${took.toFixed(1)} s`);
+    return `| ${store.label} | ${(size / 1024 / 1024).toFixed(0)} MB | ${(baseline / 1024).toFixed(0)} MB | ${(peak / 1024).toFixed(0)} MB | ${growthMb.toFixed(0)} MB | < ${store.budgetMb} MB |`;
   } finally {
     proc.child.kill('SIGKILL');
     await proc.exited;
+  }
+}
+
+async function main(): Promise<void> {
+  const stores = (process.env.UPLOAD_STORES ?? 'local,s3').split(',').map((s) => s.trim());
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-upload-'));
+  const rows: string[] = [];
+  try {
+    // A WAV of the target size: 16-bit stereo 44.1 kHz is 176,400 bytes a second.
+    const seconds = Math.ceil((targetMb * 1024 * 1024) / 176_400);
+    const file = path.join(dir, 'master.wav');
+    await new Promise<void>((resolve, reject) => {
+      const ff = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`, '-ac', '2', '-c:a', 'pcm_s16le', file]);
+      ff.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ffmpeg ${c}`))));
+    });
+    const size = (await stat(file)).size;
+    for (const name of stores) {
+      const store: Store = name === 's3' ? await startS3(dir) : { name: 'local', label: 'local storage', budgetMb: 64, env: {}, stop: async () => {} };
+      try {
+        rows.push(await measure(dir, store, file, size));
+      } finally {
+        await store.stop();
+      }
+    }
+    console.log(`\n| upload | size | server RSS before | peak | growth | budget |\n|---|---|---|---|---|---|`);
+    for (const row of rows) console.log(row);
+  } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
