@@ -74,7 +74,9 @@ async function moveInto(from: string, to: string): Promise<void> {
  * Embedded mode's object store: one folder per bucket under `root`, same keys as S3. Writes go
  * to a temp file in the bucket folder and are renamed into place, so a reader never sees half
  * an object and a failed upload leaves nothing behind. Content type and cache-control, which a
- * file cannot carry, live in a sidecar tree (`.earshot-meta/<key>`) that mirrors the keys.
+ * file cannot carry, live in a sidecar tree (`.earshot-meta/<key>`) that mirrors the keys; an
+ * object whose content type is the one its extension implies and that has no cache-control has
+ * none. `putFile` links the caller's file into place instead of copying it.
  *
  * One difference from S3 that a file system imposes: `a` and `a/b` cannot both exist (a path is
  * a file or a folder); the second put fails. No key layout of `keys.ts` does that.
