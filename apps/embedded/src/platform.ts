@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@earshot/config';
 import { buildApi, toErrorBody, type Api } from '@earshot/api';
-import { createHandlers, startMaintenance, startProcessing } from '@earshot/worker';
+import { createHandlers, mediaScratchRoot, recoverAfterCrash, startMaintenance, startProcessing } from '@earshot/worker';
 import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
@@ -33,6 +33,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
   const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
   const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, mailer, rateLimiter, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
+  await recoverAfterCrash(mediaScratchRoot(config), logger);
   startProcessing(infra.jobs, createHandlers({ config, logger, infra, media }), logger);
   const stopMaintenance = startMaintenance(infra, logger);
 

@@ -12,6 +12,11 @@ export interface HandlerDeps {
   media: MediaToolkit;
 }
 
+/** Where media jobs keep their scratch folders (one per worker process below it). */
+export function mediaScratchRoot(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, 'tmp', 'media');
+}
+
 export function mediaDeps(deps: HandlerDeps): MediaDeps {
   return {
     db: deps.infra.database.db,
@@ -19,7 +24,7 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
     jobs: deps.infra.jobs,
     media: deps.media,
     progress: deps.infra.progress,
-    tmpDir: path.join(deps.config.dataDir, 'tmp', 'media'),
+    tmpDir: mediaScratchRoot(deps.config),
   };
 }
 

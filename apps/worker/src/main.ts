@@ -1,7 +1,8 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
 import { ConfigError, loadConfig } from '@earshot/config';
 import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
-import { createHandlers } from './handlers.ts';
+import { recoverAfterCrash } from './crash-recovery.ts';
+import { createHandlers, mediaScratchRoot } from './handlers.ts';
 import { startHealthServer } from './health-server.ts';
 import { startProcessing } from './processing.ts';
 import { startMaintenance } from './maintenance.ts';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const infra = await createInfrastructure(config, logger, { migrate: false });
   const metrics = createMetricsRegistry('worker');
   registerQueueMetrics(metrics, infra.jobs);
+  await recoverAfterCrash(mediaScratchRoot(config), logger);
   const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra, media: createMediaToolkit() }), logger);
   const health = await startHealthServer({ port: config.workerHealthPort, host: config.host, jobs: infra.jobs, metrics, logger });
   logger.info({ concurrency, port: config.workerHealthPort }, 'worker started');

@@ -12,6 +12,9 @@ export type HandlerMap = { [Q in QueueName]: JobHandler<Q> };
 export function startProcessing(jobs: JobQueue, handlers: Partial<HandlerMap>, logger: Logger, cpuCount = os.cpus().length): Record<QueueName, number> {
   const missing = QUEUE_NAMES.filter((q) => typeof handlers[q] !== 'function');
   if (missing.length) throw new Error(`worker refuses to start: no handler for queue(s) ${missing.join(', ')}`);
+  jobs.on((event) => {
+    if (event.type === 'stalled') logger.warn({ queue: event.queue, jobId: event.jobId, attempt: event.attempt }, 'stalled job recovered: its worker stopped, running it again');
+  });
   const concurrency = {} as Record<QueueName, number>;
   for (const queue of QUEUE_NAMES) {
     concurrency[queue] = defaultConcurrency(queue, cpuCount);

@@ -9,6 +9,7 @@ export { MediaRejectedError, isPermanent } from './media/errors.ts';
 export { InProcessProgressBus, type ProgressBus, type ProcessingEvent } from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
 export { runMediaStep, type StepJob } from './media/run-step.ts';
+export { reclaimScratch, processScratchDir } from './media/scratch.ts';
 export { queueSteps, requeueStuckVersions, type StuckVersion } from './media/start-processing.ts';
 export { rollupDay, utcDay } from './analytics/daily-rollup.ts';
 export {

@@ -111,6 +111,9 @@ export class BullMQJobQueue implements JobQueue {
     worker.on('progress', (job, progress) => {
       if (typeof progress === 'number') this.listeners.emit({ type: 'progress', queue, jobId: job.id ?? '', data: job.data, progress });
     });
+    // Found by this worker's periodic check: the lock of a job ran out (its worker died) and the
+    // job went back to wait, to be run again.
+    worker.on('stalled', (jobId) => this.listeners.emit({ type: 'stalled', queue, jobId }));
     worker.on('completed', (job) => this.listeners.emit({ type: 'completed', queue, jobId: job.id ?? '', data: job.data }));
     worker.on('failed', (job, err) => {
       if (!job) return;

@@ -118,7 +118,10 @@ export class EmbeddedConsumer<Q extends QueueName> {
           const rows = await store.claim(queue, owner, free, timings.leaseMs);
           failures = 0;
           claimed = rows.length;
-          for (const row of rows) this.startRun(row);
+          for (const row of rows) {
+            if (row.taken_over) this.deps.listeners.emit({ type: 'stalled', queue, jobId: row.id, attempt: row.attempts_made });
+            this.startRun(row);
+          }
         } catch (err) {
           failures++;
           onError(err, `claiming ${queue} jobs (failure ${failures} in a row)`);

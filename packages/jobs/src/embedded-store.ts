@@ -17,6 +17,9 @@ export interface NewJobRow {
   delayMs: number;
 }
 
+/** A claimed job; `taken_over` when its previous worker's lease had expired (the worker died). */
+export type ClaimedJobRow = JobRow & { taken_over: boolean };
+
 export interface AttemptFailure {
   message: string;
   stack: string | null;
@@ -74,22 +77,23 @@ export class EmbeddedJobStore {
    * running in this process (a blocked event loop delayed the heartbeat). Counts the attempt at
    * claim time, so a job that keeps killing its worker still runs out of attempts.
    */
-  async claim(queue: QueueName, owner: string, limit: number, leaseMs: number): Promise<JobRow[]> {
-    const { rows } = await sql<JobRow>`
+  async claim(queue: QueueName, owner: string, limit: number, leaseMs: number): Promise<ClaimedJobRow[]> {
+    const { rows } = await sql<ClaimedJobRow>`
       update jobs
          set status = 'active',
              locked_by = ${owner},
              locked_until = now() + ${ms(leaseMs)},
-             attempts_made = attempts_made + 1
-       where (queue, id) in (
-         select queue, id from jobs
+             attempts_made = jobs.attempts_made + 1
+        from (
+         select queue, id, status = 'active' as taken_over from jobs
           where queue = ${queue}
             and ((status in ('waiting', 'delayed') and run_at <= now())
                  or (status = 'active' and locked_until < now() and locked_by is distinct from ${owner}))
           order by run_at, created_at
           limit ${limit}
-          for update skip locked)
-      returning *`.execute(this.db);
+          for update skip locked) as ready
+       where jobs.queue = ready.queue and jobs.id = ready.id
+      returning jobs.*, ready.taken_over`.execute(this.db);
     return rows;
   }
 

@@ -45,7 +45,9 @@ export interface FailedJob {
 export type JobEvent =
   | { type: 'progress'; queue: QueueName; jobId: string; data: unknown; progress: number }
   | { type: 'completed'; queue: QueueName; jobId: string; data: unknown }
-  | { type: 'failed'; queue: QueueName; jobId: string; data: unknown; error: string; willRetry: boolean };
+  | { type: 'failed'; queue: QueueName; jobId: string; data: unknown; error: string; willRetry: boolean }
+  /** A job whose worker stopped answering (died) was taken over; `attempt` is the new run's, when known. */
+  | { type: 'stalled'; queue: QueueName; jobId: string; attempt?: number };
 
 /**
  * Jobs port. Producers `add`; the worker calls `process` once per queue. Adapters: BullMQ
@@ -59,7 +61,10 @@ export interface JobQueue {
   getFailed(queue: QueueName, limit: number): Promise<FailedJob[]>;
   /** Moves up to `limit` failed jobs back to waiting; returns how many. */
   retryFailed(queue: QueueName, limit: number): Promise<number>;
-  /** Subscribe to progress/completion/failure of jobs processed by this process. Returns unsubscribe. */
+  /**
+   * Subscribe to progress/completion/failure of jobs processed by this process, and to jobs of dead
+   * workers this process took over (`stalled`). Returns unsubscribe.
+   */
   on(listener: (event: JobEvent) => void): () => void;
   /** Throws when the backend cannot be reached (health check). */
   check(): Promise<void>;

@@ -161,11 +161,15 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       const rescuer = await open();
       expect(await counts(rescuer)).toMatchObject({ active: 1, waiting: 0, completed: 0 });
       const seen: Seen[] = [];
+      const events: JobEvent[] = [];
+      rescuer.on((e) => events.push(e));
       rescuer.process(Q, async (job) => {
         seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
       }, { concurrency: 1 });
       await waitFor('killed job completed by the rescuer', async () => (await counts(rescuer)).completed === 1);
       expect(seen).toMatchObject([{ id: 'killed-1', data: { versionId: 'k1' } }]);
+      // The takeover is reported once, so the worker can log it.
+      expect(events.filter((e) => e.type === 'stalled')).toEqual([expect.objectContaining({ type: 'stalled', queue: Q, jobId: 'killed-1' })]);
       expect(await counts(rescuer)).toMatchObject({ active: 0, waiting: 0, failed: 0, completed: 1 });
     });
 

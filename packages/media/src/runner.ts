@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { launchBoundToParent, resolveExecutable } from './child-lifetime.ts';
 import { FfmpegError, type FfmpegFailure } from './errors.ts';
 import { ProgressParser, type FfmpegProgress } from './progress.ts';
 import { TailBuffer, reasonFromStderr } from './stderr-tail.ts';
@@ -88,10 +89,17 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
       return;
     }
 
+    const executable = resolveExecutable(binary);
+    if (!executable) {
+      fail('spawn', `${binary} not found (is ffmpeg installed?)`);
+      return;
+    }
     const wantsStdout = mode.collectStdout !== undefined || options.onStdout !== undefined;
     const stdio: ('ignore' | 'pipe')[] = ['ignore', wantsStdout ? 'pipe' : 'ignore', 'pipe'];
     if (mode.progress) stdio.push('pipe');
-    const child = spawn(binary, args, { stdio, cwd: options.cwd, windowsHide: true });
+    // The tool dies with this process, even when it is SIGKILLed (docs/operations.md, crash hygiene).
+    const launch = launchBoundToParent(executable, args);
+    const child = spawn(launch.command, launch.args, { stdio, cwd: options.cwd, windowsHide: true });
 
     const stderr = new TailBuffer(stderrTailBytes);
     const stdoutChunks: Buffer[] = [];

@@ -1,18 +1,63 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from '@earshot/storage';
 
+/**
+ * Scratch space of job runs lives under `<tmpDir>/<host>.<pid>/`: a folder per worker process, so
+ * the folders of a process that died (SIGKILL, OOM, power loss) can be told from those of a live
+ * one and removed at the next start (`reclaimScratch`). The host name keeps processes of several
+ * containers sharing one volume apart.
+ */
+export function processScratchDir(tmpDir: string, pid = process.pid, host = os.hostname()): string {
+  return path.join(tmpDir, `${host}.${pid}`);
+}
+
 /** A private scratch folder for one job run, removed afterwards whatever happens. */
 export async function withScratch<T>(tmpDir: string, label: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  await mkdir(tmpDir, { recursive: true });
-  const dir = await mkdtemp(path.join(tmpDir, `${label}-`));
+  const own = processScratchDir(tmpDir);
+  await mkdir(own, { recursive: true });
+  const dir = await mkdtemp(path.join(own, `${label}-`));
   try {
     return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the scratch folders of dead processes of this host (and folders of the layout before
+ * per-process folders, which no live process uses). Returns the folders it removed. Call it at
+ * start, after the orphaned tools that wrote into them were killed.
+ */
+export async function reclaimScratch(tmpDir: string, host = os.hostname()): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(tmpDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const name of entries) {
+    const own = /^(.+)\.(\d+)$/.exec(name);
+    const dead = own ? own[1] === host && Number(own[2]) !== process.pid && !processAlive(Number(own[2])) : /^[a-z-]+-\d+-[A-Za-z0-9]{6}$/.test(name);
+    if (!dead) continue;
+    await rm(path.join(tmpDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**
