@@ -1,6 +1,7 @@
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { VARIABLES, type VariableSpec } from './variables.ts';
 import { parseDuration } from './duration.ts';
 import type { Config } from './config.ts';
@@ -30,10 +31,34 @@ export interface LoadConfigOptions {
 
 type Raw = Record<string, string | undefined>;
 
+/**
+ * `ENV_FILE=<path>`: variables from a dotenv file (the `.env` format compose, systemd's
+ * `EnvironmentFile=` and a shell's `set -a; . file` all read: `NAME=value`, `#` comments, quotes
+ * for values with spaces or `<>`), under the real environment: a variable set in both keeps the
+ * environment's value. Without ENV_FILE no file is read (a `.env` meant for compose in a checkout
+ * must not turn `npm start` into production mode).
+ */
+function withEnvFile(env: NodeJS.ProcessEnv, readFile: (file: string) => string, problems: string[]): NodeJS.ProcessEnv {
+  const file = env.ENV_FILE?.trim();
+  if (!file) return env;
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    problems.push(`ENV_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return env;
+  }
+  const fromFile = parseEnv(text) as Record<string, string>;
+  const merged: NodeJS.ProcessEnv = { ...fromFile };
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) merged[name] = value;
+  return merged;
+}
+
 /** Parses the environment once, collecting every problem before failing. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
+export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
   const readFile = options.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
   const problems: string[] = [];
+  const env = withEnvFile(processEnv, readFile, problems);
   const raw: Raw = {};
   const values: Record<string, string | number | boolean | undefined> = {};
   /** Variables already reported, so one mistake gives one message. */

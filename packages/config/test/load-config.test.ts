@@ -100,6 +100,17 @@ describe('loadConfig', () => {
     expect(stored.IP_HASH_SALT).toBe(first.analytics.ipHashSalt);
   });
 
+  it('reads ENV_FILE (the dotenv file a shell and systemd read too), under the real environment', () => {
+    const file = path.join(tmp, 'earshot.env');
+    writeFileSync(file, ['# comment', 'NODE_ENV=production', `JWT_SECRET=${strong('a')}`, `SECURE_LINK_SECRET=${strong('b')}`, `IP_HASH_SALT=${strong('c')}`, 'SMTP_FROM="Earshot <noreply@example.org>"', 'export PORT=4100', 'LOG_LEVEL=debug', ''].join('\n'));
+    const config = loadConfig({ ENV_FILE: file, DATA_DIR: tmp, LOG_LEVEL: 'warn' }, { persistDevSecrets: false });
+    expect(config.env).toBe('production');
+    expect(config.port).toBe(4100);
+    expect(config.mailFrom).toBe('Earshot <noreply@example.org>');
+    expect(config.logLevel).toBe('warn'); // the environment wins over the file
+    expect(problems({ ENV_FILE: path.join(tmp, 'missing.env') })).toEqual([expect.stringMatching(/^ENV_FILE: cannot read .*missing\.env \(ENOENT\)$/)]);
+  });
+
   it('requires S3 credentials with an endpoint', () => {
     expect(problems({ DATA_DIR: tmp, MINIO_ENDPOINT: 'minio:9000' })).toEqual([expect.stringContaining('no credentials')]);
   });
