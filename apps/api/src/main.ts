@@ -3,16 +3,17 @@
  * Migrations are applied by `npm run migrate` (operations.md), not at boot.
  */
 import { ConfigError, loadConfig } from '@earshot/config';
-import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry, installShutdown } from '@earshot/runtime';
+import { createInfrastructure, createLogger, createLogMetrics, createMediaToolkit, createMetricsRegistry, installShutdown, registerHealthMetrics } from '@earshot/runtime';
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
 import { buildApi } from './app.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config, 'api');
-  const infra = await createInfrastructure(config, logger, { migrate: false });
   const metrics = createMetricsRegistry('api');
+  const logger = createLogger(config, 'api', undefined, createLogMetrics(metrics));
+  const infra = await createInfrastructure(config, logger, { migrate: false });
+  registerHealthMetrics(metrics, infra);
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
   const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
   const app = await buildApi({ config, logger, infra, metrics, media: createMediaToolkit(), progress: infra.progress, mailer, rateLimiter, serveMedia: config.storage.kind === 'local' });

@@ -1,12 +1,13 @@
 /** `npm start`: the whole platform in one process on one port (platform.md §2, embedded mode). */
 import { ConfigError, describeMode, loadConfig } from '@earshot/config';
-import { createLogger, installShutdown } from '@earshot/runtime';
+import { createLogger, createLogMetrics, createMetricsRegistry, installShutdown } from '@earshot/runtime';
 import { startEmbeddedPlatform } from './platform.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config, 'embedded');
-  const platform = await startEmbeddedPlatform(config, logger);
+  const metrics = createMetricsRegistry('embedded');
+  const logger = createLogger(config, 'embedded', undefined, createLogMetrics(metrics));
+  const platform = await startEmbeddedPlatform(config, logger, { metrics });
   installShutdown(logger, [{ name: 'platform', run: () => platform.close() }], config.shutdownTimeoutMs);
   logger.info({ url: `http://localhost:${config.port}`, mode: describeMode(config), dataDir: config.dataDir }, 'Earshot is running');
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '@earshot/config';
 import { buildApi, toErrorBody, type Api } from '@earshot/api';
 import { createHandlers, mediaScratchRoot, recoverAfterCrash, startMaintenance, startProcessing } from '@earshot/worker';
-import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
+import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerHealthMetrics, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
 import { createWebHandler } from './web.ts';
@@ -25,10 +25,11 @@ export interface EmbeddedPlatform {
  * web app as production, wired to the embedded adapters (PGlite, in-database queue, local
  * folders) in one process on one port.
  */
-export async function startEmbeddedPlatform(config: Config, logger: Logger, options: { web?: boolean } = {}): Promise<EmbeddedPlatform> {
+export async function startEmbeddedPlatform(config: Config, logger: Logger, options: { web?: boolean; metrics?: ReturnType<typeof createMetricsRegistry> } = {}): Promise<EmbeddedPlatform> {
   const infra = await createInfrastructure(config, logger, { migrate: true });
-  const metrics = createMetricsRegistry('embedded');
+  const metrics = options.metrics ?? createMetricsRegistry('embedded');
   registerQueueMetrics(metrics, infra.jobs);
+  registerHealthMetrics(metrics, infra);
   const media = createMediaToolkit();
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
   const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });

@@ -1,6 +1,6 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
 import { ConfigError, loadConfig } from '@earshot/config';
-import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
+import { createInfrastructure, createLogger, createLogMetrics, createMediaToolkit, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
 import { recoverAfterCrash } from './crash-recovery.ts';
 import { createHandlers, mediaScratchRoot } from './handlers.ts';
 import { startHealthServer } from './health-server.ts';
@@ -9,9 +9,9 @@ import { startMaintenance } from './maintenance.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config, 'worker');
-  const infra = await createInfrastructure(config, logger, { migrate: false });
   const metrics = createMetricsRegistry('worker');
+  const logger = createLogger(config, 'worker', undefined, createLogMetrics(metrics));
+  const infra = await createInfrastructure(config, logger, { migrate: false });
   registerQueueMetrics(metrics, infra.jobs);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
   const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra, media: createMediaToolkit() }), logger);

@@ -17,13 +17,26 @@ const REDACT = [
   '*.secret',
 ];
 
+/** Told the level of every line written (e.g. to count error lines for alerting). */
+export interface LogObserver {
+  line(level: string): void;
+}
+
 /**
  * JSON logs with `service` and `environment` on every line (operations.md). When a log dir is
  * configured, error-level lines are also appended to `<dir>/error.log`.
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'logDir' | 'env'>, service: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(config: Pick<Config, 'logLevel' | 'logDir' | 'env'>, service: string, destination?: pino.DestinationStream, observe?: LogObserver): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
+    ...(observe && {
+      hooks: {
+        logMethod(args, method, level) {
+          observe.line(pino.levels.labels[level] ?? String(level));
+          return method.apply(this, args);
+        },
+      },
+    }),
     base: { service, environment: config.env },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },

@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { QUEUE_NAMES, type JobQueue } from '@earshot/jobs';
+import { checkHealth } from './health.ts';
+import type { Infrastructure } from './infrastructure.ts';
+import type { LogObserver } from './logger.ts';
 
 /** One registry per process (no global default registry), with Node's default metrics. */
 export function createMetricsRegistry(service: string): Registry {
@@ -7,6 +10,33 @@ export function createMetricsRegistry(service: string): Registry {
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   return registry;
+}
+
+/**
+ * `log_messages_total{level}`: lines logged by level. The error-rate alert
+ * (prometheus/alerts/earshot.rules.yml) compares the error lines with their usual rate.
+ */
+export function createLogMetrics(registry: Registry): LogObserver {
+  const lines = new Counter({ name: 'log_messages_total', help: 'Log lines written, by level', labelNames: ['level'] as const, registers: [registry] });
+  for (const level of ['warn', 'error', 'fatal']) lines.inc({ level }, 0); // present before the first one, so rate() works
+  return { line: (level) => lines.inc({ level }) };
+}
+
+/**
+ * `earshot_health_check_up{check}`: 1 when the check of the health endpoint passes, read at
+ * scrape time (the same checks as `/api/v1/health`), so an alert sees what the endpoint says.
+ */
+export function registerHealthMetrics(registry: Registry, infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>): void {
+  new Gauge({
+    name: 'earshot_health_check_up',
+    help: 'Health checks of /api/v1/health at scrape time (1 passing, 0 failing)',
+    labelNames: ['check'] as const,
+    registers: [registry],
+    async collect() {
+      const report = await checkHealth(infra);
+      for (const check of report.checks) this.set({ check: check.service }, check.healthy ? 1 : 0);
+    },
+  });
 }
 
 /**
