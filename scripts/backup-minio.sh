@@ -194,10 +194,10 @@ if [ -n "${OFFSITE_TARGET:-}" ]; then
     env_args=()
     rclone_env_args
     compose run --rm --no-deps -T -v "$BACKUP_DIR:/backups:ro" "${env_args[@]}" minio-backup \
-      copy --quiet --exclude '.*' --exclude '.*/**' /backups/ "$OFFSITE_TARGET" || die "offsite copy failed"
+      copy --quiet --create-empty-src-dirs --exclude '.*' --exclude '.*/**' /backups/ "$OFFSITE_TARGET" || die "offsite copy failed"
   else
     command -v rclone >/dev/null 2>&1 || die "OFFSITE_TARGET needs rclone on this machine (apt-get install rclone)"
-    rclone copy --quiet --exclude '.*' --exclude '.*/**' "$BACKUP_DIR/" "$OFFSITE_TARGET" || die "offsite copy failed"
+    rclone copy --quiet --create-empty-src-dirs --exclude '.*' --exclude '.*/**' "$BACKUP_DIR/" "$OFFSITE_TARGET" || die "offsite copy failed"
   fi
 fi
 

@@ -181,6 +181,27 @@ describe('backup-minio.sh --native (S3 storage, rclone)', () => {
   });
 });
 
+describe('backup-minio.sh off-site copy (OFFSITE_TARGET, rclone)', () => {
+  it('copies BACKUP_DIR to the target after the backup, without hidden entries', async () => {
+    const dir = tempDir('offsite');
+    const backups = path.join(dir, 'backups');
+    // An unfinished copy of an earlier run: never sent off-site.
+    write(path.join(backups, `.images-${day(7)}.partial`, 'half.webp'), 'half');
+    // rclone destinations are remote:path or a local path; a local one keeps the test on this machine.
+    const offsite = path.join(dir, 'offsite');
+    const r = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups, OFFSITE_TARGET: offsite });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`copying ${backups} to ${offsite}`);
+    const date = readdirSync(backups).find((f) => f.startsWith('originals-'))!.slice('originals-'.length);
+    expectCopies(offsite, date);
+    expect(readdirSync(offsite).filter((f) => f.startsWith('.'))).toEqual([]);
+
+    const nowhere = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups, OFFSITE_TARGET: 'undefined-remote:bucket' });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/offsite copy failed/);
+  });
+});
+
 describe('backup-minio.sh compose mode, through a stand-in for docker compose', () => {
   it('copies every bucket into <bucket>-<date>/ in a minio-backup container, via a .partial folder', async () => {
     const dir = tempDir('minio-compose');
