@@ -113,7 +113,7 @@ describe('backup-minio.sh --native (local storage)', () => {
     write(path.join(backups, `storage-${day(35)}.tar.gz`), 'old');
     write(path.join(backups, `storage-${day(3)}.tar.gz`), 'recent');
     write(path.join(backups, 'notes.txt'), 'keep me');
-    // mtime plays no part: a fresh copy of old objects (mc mirror --preserve) must survive.
+    // mtime plays no part: a fresh copy of old objects (rclone keeps their modification times) must survive.
     execFileSync('touch', ['-d', '400 days ago', path.join(backups, `originals-${day(1)}`)]);
 
     const r = await runScript('backup-minio.sh', ['--native'], { DATA_DIR: data, BACKUP_DIR: backups });
