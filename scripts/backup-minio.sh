@@ -3,16 +3,18 @@
 #
 #   scripts/backup-minio.sh [--compose | --native]
 #
-#   --compose  `mc mirror --preserve` of each bucket of the compose stack's MinIO into
-#              ${BACKUP_DIR}/<bucket>-<YYYYmmdd>/. mc runs in a throwaway container of the
-#              `minio-init` service (minio/mc image, compose network, its credentials), with
-#              BACKUP_DIR mounted at /backups.
+#   --compose  rclone copies each bucket of the compose stack's object store (service `minio`)
+#              into ${BACKUP_DIR}/<bucket>-<YYYYmmdd>/. rclone runs in a throwaway container of
+#              the `minio-backup` service (rclone image, compose network, the store's root
+#              credentials), with BACKUP_DIR mounted at /backups.
 #   --native   an install without compose:
 #                - local storage (MINIO_ENDPOINT unset): ${DATA_DIR}/storage is archived with tar
 #                  into ${BACKUP_DIR}/storage-<YYYYmmdd>.tar.gz
-#                - S3 storage (MINIO_ENDPOINT set): this machine's `mc`, with MC_ALIAS naming an
-#                  alias of that storage (`mc alias set <alias> <url> <key> <secret>`), mirrors
-#                  each bucket as in compose mode
+#                - S3 storage (MINIO_ENDPOINT set): this machine's rclone (Debian package
+#                  `rclone`) copies each bucket as in compose mode, with the app's own variables:
+#                  MINIO_ENDPOINT (host:port or URL; MINIO_USE_SSL for https), MINIO_REGION, and
+#                  MINIO_ACCESS_KEY/MINIO_SECRET_KEY or else MINIO_ROOT_USER/MINIO_ROOT_PASSWORD
+#                  (each secret also as <NAME>_FILE)
 #   (neither)  compose when the stack's minio container is running, else native.
 #
 # Each copy is written under a hidden `.…partial` name and renamed when complete, so an
@@ -26,11 +28,10 @@
 #   RETENTION_DAYS  default 28 (0 keeps every copy)
 #   MINIO_BUCKETS   default "originals transcodes images waveforms"
 #   DATA_DIR        native local storage; default ./data (relative to the repository)
-#   MC_ALIAS        native S3: mc alias of the storage
-#   OFFSITE_TARGET  optional mc target (e.g. remote-s3/backups) that BACKUP_DIR is mirrored to
-#                   afterwards (operations.md's "Upload to S3/Backblaze"); define the alias with
-#                   MC_HOST_<alias>=https://KEY:SECRET@host in the environment (passed to the
-#                   container in compose mode) or with `mc alias set` on this machine
+#   OFFSITE_TARGET  optional rclone destination (e.g. offsite:earshot-backups) that BACKUP_DIR is
+#                   copied to afterwards (operations.md's "Upload to S3/Backblaze"); define the
+#                   remote with RCLONE_CONFIG_<REMOTE>_* variables in the environment (passed to
+#                   the container in compose mode) or in this machine's rclone.conf
 #   COMPOSE         compose command (default: `docker compose`, else `docker-compose`)
 #
 # Cron (weekly, Sunday 3 AM): 0 3 * * 0 /path/to/earshot/scripts/backup-minio.sh >> /var/log/backup.log 2>&1
@@ -45,8 +46,8 @@ usage() {
   cat >&2 <<EOF
 usage: scripts/backup-minio.sh [--compose | --native]
   BACKUP_DIR=${BACKUP_DIR:-/backups/minio} RETENTION_DAYS=${RETENTION_DAYS:-28}
-  --compose  mc mirror of the compose stack's buckets (through the minio-init service's image)
-  --native   tar of DATA_DIR/storage (local storage), or mc mirror through MC_ALIAS (S3)
+  --compose  rclone copy of the compose stack's buckets (through the minio-backup service)
+  --native   tar of DATA_DIR/storage (local storage), or rclone copy of MINIO_ENDPOINT's buckets (S3)
 EOF
   exit 2
 }
@@ -88,46 +89,77 @@ fi
 DATE="$(date +%Y%m%d)"
 env_args=()
 
-# Shell run by mc: mirror each bucket into .<bucket>-DATE.partial, then rename. $1: alias prefix
-# ("earshot" in the container), $2: backup root as mc sees it.
-MIRROR_SCRIPT='
+# Shell that copies each bucket into .<bucket>-DATE.partial with rclone, then renames it. $1: the
+# backup root as rclone sees it. The store: S3_URL, S3_ACCESS_KEY, S3_SECRET_KEY (or
+# S3_SECRET_KEY_FILE), S3_REGION; given to rclone as the remote `earshot` through its
+# RCLONE_CONFIG_* environment, so no configuration file is written. --fast-list: one recursive
+# listing per bucket instead of one request per "folder" (fewer requests, same result).
+COPY_SCRIPT='
 set -eu
-alias_name=$1; root=$2
+root=$1
+if [ -n "${S3_SECRET_KEY_FILE:-}" ]; then S3_SECRET_KEY=$(cat "$S3_SECRET_KEY_FILE"); fi
+export RCLONE_CONFIG_EARSHOT_TYPE=s3 RCLONE_CONFIG_EARSHOT_PROVIDER=Other RCLONE_CONFIG_EARSHOT_ENV_AUTH=false
+export RCLONE_CONFIG_EARSHOT_ENDPOINT="$S3_URL" RCLONE_CONFIG_EARSHOT_REGION="${S3_REGION:-us-east-1}"
+export RCLONE_CONFIG_EARSHOT_ACCESS_KEY_ID="$S3_ACCESS_KEY" RCLONE_CONFIG_EARSHOT_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
+export RCLONE_CONFIG_EARSHOT_FORCE_PATH_STYLE=true
 for b in $BUCKETS; do
   partial="$root/.$b-$DATE.partial"
   rm -rf "$partial"
-  mc mirror --preserve --quiet "$alias_name/$b" "$partial/"
+  mkdir -p "$partial"
+  rclone copy --quiet --fast-list "earshot:$b" "$partial"
   rm -rf "$root/$b-$DATE"
   mv "$partial" "$root/$b-$DATE"
-  echo "mirrored $b -> $b-$DATE"
+  echo "copied $b -> $b-$DATE"
 done
 '
+
+# RCLONE_CONFIG_* of this environment (the off-site remote) for the rclone container.
+rclone_env_args() {
+  local var
+  while IFS= read -r var; do env_args+=(-e "$var=${!var}"); done < <(compgen -e | grep '^RCLONE_CONFIG_' || true)
+}
 
 case "$MODE" in
   compose)
     [ ${#COMPOSE_CMD[@]} -gt 0 ] || find_compose || die "--compose: neither 'docker compose' nor 'docker-compose' is available"
     compose_service_running minio || die "--compose: the minio service is not running (docker compose up -d minio)"
     env_args+=(-e "BUCKETS=$BUCKETS" -e "DATE=$DATE")
-    while IFS= read -r var; do env_args+=(-e "$var=${!var}"); done < <(compgen -e | grep '^MC_HOST_' || true)
-    echo "$NAME: mirroring buckets ($BUCKETS) of the compose stack into $BACKUP_DIR"
-    # The credentials come from the minio-init service's environment (or its Docker secret).
-    compose run --rm --no-deps -T -v "$BACKUP_DIR:/backups" "${env_args[@]}" --entrypoint /bin/sh minio-init -c '
-      set -eu
-      if [ -n "${MINIO_ROOT_PASSWORD_FILE:-}" ]; then MINIO_ROOT_PASSWORD=$(cat "$MINIO_ROOT_PASSWORD_FILE"); fi
-      mc alias set earshot "${MINIO_URL:-http://minio:9000}" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null
-      '"$MIRROR_SCRIPT" -- earshot /backups \
-      || die "mc mirror failed; incomplete copies are left as .<bucket>-$DATE.partial"
+    echo "$NAME: copying buckets ($BUCKETS) of the compose stack into $BACKUP_DIR"
+    # The store's address and credentials come from the minio-backup service's environment (or
+    # its Docker secret).
+    compose run --rm --no-deps -T -v "$BACKUP_DIR:/backups" "${env_args[@]}" --entrypoint /bin/sh minio-backup \
+      -c "$COPY_SCRIPT" -- /backups \
+      || die "rclone copy failed; incomplete copies are left as .<bucket>-$DATE.partial"
     ;;
   native)
     if [ -n "${MINIO_ENDPOINT:-}" ]; then
-      [ -n "${MC_ALIAS:-}" ] || die "--native with MINIO_ENDPOINT set: set MC_ALIAS to an mc alias of that storage (mc alias set <alias> <url> <key> <secret>)"
-      command -v mc >/dev/null 2>&1 || die "--native: mc (MinIO client) is not installed"
-      echo "$NAME: mirroring buckets ($BUCKETS) of $MC_ALIAS into $BACKUP_DIR"
-      BUCKETS="$BUCKETS" DATE="$DATE" sh -c "$MIRROR_SCRIPT" -- "$MC_ALIAS" "$BACKUP_DIR" || die "mc mirror failed"
+      command -v rclone >/dev/null 2>&1 || die "--native: rclone is not installed (apt-get install rclone)"
+      for v in MINIO_ACCESS_KEY MINIO_SECRET_KEY MINIO_ROOT_PASSWORD; do
+        file_var="${v}_FILE"
+        if [ -n "${!file_var:-}" ]; then
+          [ -z "${!v:-}" ] || die "set $v or $file_var, not both"
+          [ -r "${!file_var}" ] || die "$file_var: cannot read ${!file_var}"
+          printf -v "$v" '%s' "$(cat "${!file_var}")"
+        fi
+      done
+      if [ -n "${MINIO_ACCESS_KEY:-}" ]; then
+        access="$MINIO_ACCESS_KEY"; secret="${MINIO_SECRET_KEY:-}"
+      else
+        access="${MINIO_ROOT_USER:-}"; secret="${MINIO_ROOT_PASSWORD:-}"
+      fi
+      [ -n "$access" ] && [ -n "$secret" ] || die "--native with MINIO_ENDPOINT set: set MINIO_ACCESS_KEY and MINIO_SECRET_KEY (or MINIO_ROOT_USER and MINIO_ROOT_PASSWORD), as in the app's .env"
+      url="$MINIO_ENDPOINT"
+      case "$url" in
+        http://* | https://*) ;;
+        *) if [ "${MINIO_USE_SSL:-false}" = true ]; then url="https://$url"; else url="http://$url"; fi ;;
+      esac
+      echo "$NAME: copying buckets ($BUCKETS) of $url into $BACKUP_DIR"
+      BUCKETS="$BUCKETS" DATE="$DATE" S3_URL="$url" S3_REGION="${MINIO_REGION:-us-east-1}" S3_ACCESS_KEY="$access" S3_SECRET_KEY="$secret" \
+        sh -c "$COPY_SCRIPT" -- "$BACKUP_DIR" || die "rclone copy failed; incomplete copies are left as .<bucket>-$DATE.partial"
     else
       DATA_DIR="${DATA_DIR:-./data}"
       case "$DATA_DIR" in /*) ;; *) DATA_DIR="$ROOT/${DATA_DIR#./}" ;; esac
-      [ -d "$DATA_DIR/storage" ] || die "--native: no local storage at $DATA_DIR/storage (set DATA_DIR, or MINIO_ENDPOINT and MC_ALIAS for S3 storage)"
+      [ -d "$DATA_DIR/storage" ] || die "--native: no local storage at $DATA_DIR/storage (set DATA_DIR, or MINIO_ENDPOINT and its keys for S3 storage)"
       archive="storage-$DATE.tar.gz"
       tmp="$BACKUP_DIR/.$archive.partial"
       trap 'rm -f "$tmp"' EXIT
@@ -156,14 +188,17 @@ if [ "$RETENTION_DAYS" -gt 0 ]; then
 fi
 
 if [ -n "${OFFSITE_TARGET:-}" ]; then
-  echo "$NAME: mirroring $BACKUP_DIR to $OFFSITE_TARGET"
-  if [ "$MODE" = compose ] && ! command -v mc >/dev/null 2>&1; then
-    compose run --rm --no-deps -T -v "$BACKUP_DIR:/backups:ro" "${env_args[@]}" -e "OFFSITE_TARGET=$OFFSITE_TARGET" --entrypoint /bin/sh minio-init \
-      -c 'mc mirror --overwrite --quiet --exclude ".*" /backups/ "$OFFSITE_TARGET"' || die "offsite mirror failed"
+  echo "$NAME: copying $BACKUP_DIR to $OFFSITE_TARGET"
+  # Hidden entries (the lock file, unfinished .partial copies) stay behind.
+  if [ "$MODE" = compose ] && ! command -v rclone >/dev/null 2>&1; then
+    env_args=()
+    rclone_env_args
+    compose run --rm --no-deps -T -v "$BACKUP_DIR:/backups:ro" "${env_args[@]}" minio-backup \
+      copy --quiet --create-empty-src-dirs --exclude '.*' --exclude '.*/**' /backups/ "$OFFSITE_TARGET" || die "offsite copy failed"
   else
-    command -v mc >/dev/null 2>&1 || die "OFFSITE_TARGET needs mc (MinIO client) on this machine"
-    mc mirror --overwrite --quiet --exclude ".*" "$BACKUP_DIR/" "$OFFSITE_TARGET" || die "offsite mirror failed"
+    command -v rclone >/dev/null 2>&1 || die "OFFSITE_TARGET needs rclone on this machine (apt-get install rclone)"
+    rclone copy --quiet --create-empty-src-dirs --exclude '.*' --exclude '.*/**' "$BACKUP_DIR/" "$OFFSITE_TARGET" || die "offsite copy failed"
   fi
 fi
 
-echo "MinIO backup completed: $BACKUP_DIR ($DATE)"
+echo "media backup completed: $BACKUP_DIR ($DATE)"

@@ -10,6 +10,8 @@ const TEST_PACKAGES = [
   { command: 'pg_isready', apt: 'postgresql-client' },
   { command: 'redis-cli', apt: 'redis-tools' },
   { command: 'docker-compose', apt: 'docker-compose' },
+  { command: 'promtool', apt: 'prometheus' }, // test/ops/monitoring-config.test.ts
+  { command: 'rclone', apt: 'rclone' }, // test/ops/backup-minio.test.ts
 ];
 
 try {

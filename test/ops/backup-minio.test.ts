@@ -1,14 +1,17 @@
 // scripts/backup-minio.sh: natively, a local-storage install's DATA_DIR/storage is archived with
-// tar; in compose mode each bucket is copied with `mc mirror` inside a minio-init container. The
-// compose path runs here through a stand-in for `docker compose run` and for `mc mirror` (a copy
-// of a local folder): what is checked is the script's own logic — one dated folder per bucket,
-// written under a .partial name first — not MinIO. Retention goes by the date in the names and
-// never touches anything else.
+// tar, and an S3 install's buckets are copied with rclone; in compose mode the same rclone copy
+// runs inside a minio-backup container. The S3 paths run the real rclone (Debian package) against
+// an S3 server on loopback (s3rver) holding objects put with the AWS SDK; the compose path goes
+// through a stand-in for `docker compose run` that runs the container's command here. Checked:
+// one dated folder per bucket with every object byte for byte, written under a .partial name
+// first. Retention goes by the date in the names and never touches anything else.
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from './support/scripts.ts';
 
 const scratch: string[] = [];
@@ -17,9 +20,50 @@ function tempDir(label: string): string {
   scratch.push(d);
   return d;
 }
-afterAll(() => {
+
+const BUCKETS = ['originals', 'transcodes', 'images', 'waveforms'];
+/** key → body of every object put in the S3 server, per bucket. */
+const objects: Record<string, Record<string, Buffer>> = {
+  originals: { 'version-7/original.flac': Buffer.from('fLaC-master\u0000\u00ff'), 'version-8/original.wav': Buffer.alloc(300_000, 7) },
+  transcodes: { 'version-7/playlist.m3u8': Buffer.from('#EXTM3U\n'), 'version-7/aac_128/seg_0.m4s': Buffer.from('segment') },
+  images: { 'artwork/version-7/300.webp': Buffer.from('RIFF-webp') },
+  waveforms: {},
+};
+let s3: S3rver;
+let s3Url: string;
+
+beforeAll(async () => {
+  s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: tempDir('s3rver'), vhostBuckets: false });
+  s3Url = `http://127.0.0.1:${(await s3.run()).port}`;
+  const client = new S3Client({ endpoint: s3Url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  for (const b of BUCKETS) {
+    await client.send(new CreateBucketCommand({ Bucket: b }));
+    for (const [key, body] of Object.entries(objects[b]!)) await client.send(new PutObjectCommand({ Bucket: b, Key: key, Body: body }));
+  }
+  client.destroy();
+});
+
+afterAll(async () => {
+  await s3?.close();
   for (const d of scratch) rmSync(d, { recursive: true, force: true });
 });
+
+/** Every file under `dir`, relative, with its bytes. */
+function filesUnder(dir: string, base = dir): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) Object.assign(out, filesUnder(full, base));
+    else out[path.relative(base, full)] = readFileSync(full);
+  }
+  return out;
+}
+
+function expectCopies(backups: string, date: string): void {
+  expect(readdirSync(backups).filter((f) => !f.startsWith('.')).sort()).toEqual(BUCKETS.map((b) => `${b}-${date}`).sort());
+  for (const b of BUCKETS) expect(filesUnder(path.join(backups, `${b}-${date}`)), b).toEqual(objects[b]);
+  expect(readdirSync(backups).filter((f) => f.endsWith('.partial'))).toEqual([]);
+}
 
 /** YYYYmmdd of today minus `days`, as `date +%Y%m%d` prints it (local time). */
 function day(daysAgo: number): string {
@@ -69,7 +113,7 @@ describe('backup-minio.sh --native (local storage)', () => {
     write(path.join(backups, `storage-${day(35)}.tar.gz`), 'old');
     write(path.join(backups, `storage-${day(3)}.tar.gz`), 'recent');
     write(path.join(backups, 'notes.txt'), 'keep me');
-    // mtime plays no part: a fresh copy of old objects (mc mirror --preserve) must survive.
+    // mtime plays no part: a fresh copy of old objects (rclone keeps their modification times) must survive.
     execFileSync('touch', ['-d', '400 days ago', path.join(backups, `originals-${day(1)}`)]);
 
     const r = await runScript('backup-minio.sh', ['--native'], { DATA_DIR: data, BACKUP_DIR: backups });
@@ -92,38 +136,79 @@ describe('backup-minio.sh --native (local storage)', () => {
     const noStorage = await runScript('backup-minio.sh', ['--native'], { DATA_DIR: empty, BACKUP_DIR: tempDir('b') });
     expect(noStorage.code).toBe(1);
     expect(noStorage.stderr).toMatch(/no local storage at .*\/storage/);
-    const s3 = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: 'minio.example:9000', BACKUP_DIR: tempDir('b') });
-    expect(s3.code).toBe(1);
-    expect(s3.stderr).toMatch(/set MC_ALIAS/);
+    const s3NoKeys = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: 'minio.example:9000', BACKUP_DIR: tempDir('b') });
+    expect(s3NoKeys.code).toBe(1);
+    expect(s3NoKeys.stderr).toMatch(/set MINIO_ACCESS_KEY and MINIO_SECRET_KEY/);
     const flag = await runScript('backup-minio.sh', ['--nope'], {});
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/usage: scripts\/backup-minio.sh/);
   });
 });
 
-describe('backup-minio.sh compose mode, through stand-ins for docker compose and mc', () => {
-  it('mirrors every bucket into <bucket>-<date>/ with the minio-init image, via a .partial folder', async () => {
+describe('backup-minio.sh --native (S3 storage, rclone)', () => {
+  it("copies every bucket of MINIO_ENDPOINT into <bucket>-<date>/ with the app's credentials", async () => {
+    const backups = tempDir('s3-backups');
+    const dates = [day(0)];
+    const r = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url.replace('http://', ''), MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups });
+    dates.push(day(0));
+    expect(r.code, r.stderr).toBe(0);
+    const date = readdirSync(backups).find((f) => f.startsWith('originals-'))!.slice('originals-'.length);
+    expect(dates).toContain(date);
+    expectCopies(backups, date);
+    expect(r.stdout).toContain(`copied originals -> originals-${date}`);
+    expect(statSync(path.join(backups, `originals-${date}`)).mode & 0o077).toBe(0);
+  });
+
+  it('reads the secret from MINIO_SECRET_KEY_FILE; a bucket it cannot copy fails the run and leaves no dated copy of it', async () => {
+    const dir = tempDir('s3-keys');
+    write(path.join(dir, 'secret'), 'S3RVER\n');
+    const env = { MINIO_ENDPOINT: s3Url, MINIO_ACCESS_KEY: 'S3RVER', MINIO_SECRET_KEY_FILE: path.join(dir, 'secret') };
+    const good = await runScript('backup-minio.sh', ['--native'], { ...env, BACKUP_DIR: path.join(dir, 'good') });
+    expect(good.code, good.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'good')).filter((f) => !f.startsWith('.'))).toHaveLength(4);
+
+    const both = await runScript('backup-minio.sh', ['--native'], { ...env, MINIO_SECRET_KEY: 'S3RVER', BACKUP_DIR: path.join(dir, 'both') });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/set MINIO_SECRET_KEY or MINIO_SECRET_KEY_FILE, not both/);
+
+    const bad = await runScript('backup-minio.sh', ['--native'], { ...env, MINIO_BUCKETS: 'images no-such-bucket', BACKUP_DIR: path.join(dir, 'bad') });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/rclone copy failed; incomplete copies are left as \.<bucket>-\d{8}\.partial/);
+    const left = readdirSync(path.join(dir, 'bad'));
+    expect(left.filter((f) => f.startsWith('no-such-bucket-'))).toEqual([]);
+    expect(left.filter((f) => /^\.no-such-bucket-\d{8}\.partial$/.test(f))).toHaveLength(1);
+    expect(left.filter((f) => f.startsWith('images-'))).toHaveLength(1);
+  });
+});
+
+describe('backup-minio.sh off-site copy (OFFSITE_TARGET, rclone)', () => {
+  it('copies BACKUP_DIR to the target after the backup, without hidden entries', async () => {
+    const dir = tempDir('offsite');
+    const backups = path.join(dir, 'backups');
+    // An unfinished copy of an earlier run: never sent off-site.
+    write(path.join(backups, `.images-${day(7)}.partial`, 'half.webp'), 'half');
+    // rclone destinations are remote:path or a local path; a local one keeps the test on this machine.
+    const offsite = path.join(dir, 'offsite');
+    const r = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups, OFFSITE_TARGET: offsite });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`copying ${backups} to ${offsite}`);
+    const date = readdirSync(backups).find((f) => f.startsWith('originals-'))!.slice('originals-'.length);
+    expectCopies(offsite, date);
+    expect(readdirSync(offsite).filter((f) => f.startsWith('.'))).toEqual([]);
+
+    const nowhere = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups, OFFSITE_TARGET: 'undefined-remote:bucket' });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toMatch(/offsite copy failed/);
+  });
+});
+
+describe('backup-minio.sh compose mode, through a stand-in for docker compose', () => {
+  it('copies every bucket into <bucket>-<date>/ in a minio-backup container, via a .partial folder', async () => {
     const dir = tempDir('minio-compose');
-    const fakeS3 = path.join(dir, 's3');
-    for (const b of ['originals', 'transcodes', 'images', 'waveforms']) write(path.join(fakeS3, b, 'version-7', `${b}.bin`), b);
-    const bin = path.join(dir, 'bin');
-    mkdirSync(bin);
     const log = path.join(dir, 'calls.log');
-    // mc: `alias set` is a no-op; `mirror … <alias>/<bucket> <dst>/` copies the fake bucket.
-    writeFileSync(
-      path.join(bin, 'mc'),
-      `#!/usr/bin/env bash
-set -euo pipefail
-echo "mc $*" >> ${JSON.stringify(log)}
-case "$1" in
-  alias) exit 0 ;;
-  mirror) src="\${@: -2:1}"; dst="\${@: -1}"; mkdir -p "$dst"; cp -a ${JSON.stringify(fakeS3)}/"\${src#*/}"/. "$dst" ;;
-  *) exit 1 ;;
-esac
-`,
-    );
-    // docker compose: `ps -q minio` runs; `run … -v HOST:/backups -e K=V … minio-init -c SCRIPT -- alias /backups`
-    // runs SCRIPT here with /backups mapped to HOST and the container's credentials.
+    // docker compose: `ps -q minio` runs; `run … -v HOST:/backups -e K=V … --entrypoint /bin/sh
+    // minio-backup -c SCRIPT -- /backups` runs SCRIPT here, with /backups mapped to HOST and the
+    // service's environment (the store's address and credentials) — rclone is this machine's.
     writeFileSync(
       path.join(dir, 'compose'),
       `#!/usr/bin/env bash
@@ -133,7 +218,7 @@ cmd="$1"; shift
 case "$cmd" in
   ps) echo "shim-container" ;;
   run)
-    envs=(MINIO_ROOT_USER=minioadmin MINIO_ROOT_PASSWORD=secret PATH=${JSON.stringify(bin)}:$PATH); host=""
+    envs=(S3_URL=${JSON.stringify(s3Url)} S3_ACCESS_KEY=S3RVER S3_SECRET_KEY=S3RVER PATH=/usr/bin:/bin); host=""
     while [ $# -gt 0 ]; do
       case "$1" in
         -v) host="\${2%%:*}"; shift 2 ;;
@@ -144,27 +229,24 @@ case "$cmd" in
       esac
     done
     args=(); for a in "$@"; do args+=("\${a//\\/backups/$host}"); done
-    exec env "\${envs[@]}" sh -c "\${script//\\/backups/$host}" "\${args[@]}"
+    exec env "\${envs[@]}" sh -c "$script" "\${args[@]}"
     ;;
   *) exit 1 ;;
 esac
 `,
     );
-    chmodSync(path.join(bin, 'mc'), 0o755);
     chmodSync(path.join(dir, 'compose'), 0o755);
     const backups = path.join(dir, 'backups');
     mkdirSync(backups);
     mkdirSync(path.join(backups, `originals-${day(60)}`));
 
-    const r = await runScript('backup-minio.sh', [], { COMPOSE: path.join(dir, 'compose'), BACKUP_DIR: backups, PATH: `/usr/bin:/bin` });
+    const r = await runScript('backup-minio.sh', [], { COMPOSE: path.join(dir, 'compose'), BACKUP_DIR: backups, PATH: '/usr/bin:/bin' });
     expect(r.code, r.stderr).toBe(0);
     const today = /DATE=(\d{8})/.exec(readFileSync(log, 'utf8'))![1]!;
     expect([day(0), day(1)]).toContain(today);
-    expect(readdirSync(backups).filter((f) => !f.startsWith('.')).sort()).toEqual([`images-${today}`, `originals-${today}`, `transcodes-${today}`, `waveforms-${today}`]);
-    for (const b of ['originals', 'transcodes', 'images', 'waveforms']) expect(readFileSync(path.join(backups, `${b}-${today}`, 'version-7', `${b}.bin`), 'utf8')).toBe(b);
+    expectCopies(backups, today); // and the 60-day-old copy is gone
     const calls = readFileSync(log, 'utf8');
-    expect(calls).toMatch(/^compose run --rm --no-deps -T -v .*:\/backups -e BUCKETS=originals transcodes images waveforms -e DATE=\d{8} --entrypoint \/bin\/sh minio-init -c /m);
-    expect(calls).toContain('mc alias set earshot http://minio:9000 minioadmin secret');
-    expect(calls).toContain(`mc mirror --preserve --quiet earshot/originals ${backups}/.originals-${today}.partial/`);
+    expect(calls).toMatch(/^compose run --rm --no-deps -T -v .*:\/backups -e BUCKETS=originals transcodes images waveforms -e DATE=\d{8} --entrypoint \/bin\/sh minio-backup -c /m);
+    expect(calls).not.toMatch(/\bmc\b/);
   });
 });

@@ -1,8 +1,10 @@
 // The compose stack of operations.md, checked with the real `docker-compose config` (no engine
 // needed): both files resolve, every service is there with its healthcheck, only nginx is
 // published to the network, every interpolated variable is documented in .env.example, the
-// production override wires Docker secrets through `<NAME>_FILE`, and the Dockerfile has the
-// targets compose builds.
+// production override wires Docker secrets through `<NAME>_FILE`, every image is pinned to an
+// exact tag and none comes from a withdrawn or end-of-life project (MinIO, Promtail), the
+// monitoring stack sits behind the `monitoring` profile, and the Dockerfile has the targets
+// compose builds.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +14,10 @@ import { composeConfig, dependsOn, envExample, healthcheckCommand, interpolatedV
 
 const read = (f: string) => readFileSync(path.join(REPO_ROOT, f), 'utf8');
 
-/** Every service operations.md runs, plus the two one-shots of this repository. */
-const OPERATIONS_SERVICES = ['nginx', 'api', 'web', 'worker', 'postgres', 'redis', 'minio', 'loki', 'promtail', 'prometheus', 'grafana'];
-const ONE_SHOTS = ['minio-init', 'migrate'];
+/** Every service operations.md runs (Alloy in Promtail's place), the one-shots of this repository, and its backup tool. */
+const OPERATIONS_SERVICES = ['nginx', 'api', 'web', 'worker', 'postgres', 'redis', 'minio', 'loki', 'alloy', 'prometheus', 'grafana'];
+const ONE_SHOTS = ['minio-init', 'migrate', 'minio-backup'];
+const MONITORING = ['prometheus', 'grafana', 'loki', 'alloy'];
 const APP_SERVICES = ['api', 'worker', 'migrate'];
 
 let base: { config: ComposeConfig; stderr: string; projectDir: string };
@@ -31,7 +34,7 @@ describe('docker-compose config', () => {
     expect(prod.stderr).not.toMatch(/not set|WARN|warning/i);
   });
 
-  it("runs every service of operations.md, and the minio-init and migrate one-shots", () => {
+  it("runs every service of operations.md, the minio-init and migrate one-shots, and minio-backup", () => {
     for (const c of [base.config, prod.config]) {
       expect(Object.keys(c.services).sort()).toEqual([...OPERATIONS_SERVICES, ...ONE_SHOTS].sort());
     }
@@ -44,11 +47,15 @@ describe('docker-compose config', () => {
     expect(s.postgres!.healthcheck).toMatchObject({ test: ['CMD', 'pg_isready', '-U', 'postgres'], interval: '10s', timeout: '5s', retries: 5 });
   });
 
-  it('has healthchecks for redis (redis-cli ping), minio (/minio/health/live) and the rest', () => {
+  it('has healthchecks for redis (valkey-cli ping), the object store (/health) and the rest', () => {
     const s = base.config.services;
-    expect(healthcheckCommand(s.redis!)).toContain('redis-cli ping');
-    expect(healthcheckCommand(s.minio!)).toContain('/minio/health/live');
-    for (const name of ['web', 'prometheus', 'grafana', 'loki']) expect(healthcheckCommand(s[name]!), name).not.toBe('');
+    expect(healthcheckCommand(s.redis!)).toContain('valkey-cli ping');
+    expect(healthcheckCommand(s.minio!)).toBe('CMD wget -q -O /dev/null http://127.0.0.1:9000/health');
+    for (const name of ['web', 'prometheus', 'grafana']) expect(healthcheckCommand(s[name]!), name).not.toBe('');
+    // Loki 3's image is distroless (nothing to probe /ready with): no healthcheck, so nothing may
+    // wait for it to be healthy.
+    expect(s.loki!.healthcheck).toBeUndefined();
+    for (const [name, svc] of Object.entries(s)) expect(dependsOn(svc).loki ?? 'service_started', name).toBe('service_started');
   });
 
   it('starts services after what they need is healthy (or done, for one-shots)', () => {
@@ -59,7 +66,8 @@ describe('docker-compose config', () => {
     expect(dependsOn(s.migrate!)).toMatchObject({ postgres: 'service_healthy' });
     expect(dependsOn(s['minio-init']!)).toMatchObject({ minio: 'service_healthy' });
     expect(dependsOn(s.nginx!)).toMatchObject({ api: 'service_healthy', web: 'service_healthy', minio: 'service_healthy' });
-    expect(dependsOn(s.grafana!)).toMatchObject({ prometheus: 'service_healthy', loki: 'service_healthy' });
+    expect(dependsOn(s.grafana!)).toMatchObject({ prometheus: 'service_healthy', loki: 'service_started' });
+    expect(dependsOn(s.alloy!)).toMatchObject({ loki: 'service_started' });
   });
 
   it('publishes nginx on 80 and 443; everything else on loopback at most', () => {
@@ -70,9 +78,7 @@ describe('docker-compose config', () => {
         if (name === 'nginx') continue;
         for (const p of publishedPorts(svc)) expect(p.hostIp, `${name} publishes ${p.published}:${p.target}`).toBe('127.0.0.1');
       }
-      for (const name of ['api', 'worker', 'web', 'postgres', 'redis', 'loki', 'migrate', 'minio-init']) expect(publishedPorts(c.services[name]!), name).toEqual([]);
-      // MinIO's S3 port is never published; its console only on loopback.
-      expect(publishedPorts(c.services.minio!).map((p) => p.target)).not.toContain('9000');
+      for (const name of ['api', 'worker', 'web', 'postgres', 'redis', 'loki', 'alloy', 'migrate', 'minio', 'minio-init', 'minio-backup']) expect(publishedPorts(c.services[name]!), name).toEqual([]);
       // Grafana on 127.0.0.1:3003 (its own 3000 inside), so nothing competes with the API's 3000.
       expect(publishedPorts(c.services.grafana!)).toEqual([{ hostIp: '127.0.0.1', published: '3003', target: '3000' }]);
     }
@@ -105,14 +111,69 @@ describe('docker-compose config', () => {
     }
   });
 
-  it('creates the four buckets with versioning; anonymous read on all but originals; no listing', () => {
+  it('creates the four buckets with versioning; anonymous read on all but originals; no listing (AWS CLI, no mc)', () => {
     const s = base.config.services['minio-init']!;
-    expect(s.image).toMatch(/^minio\/mc:/);
-    const script = read('docker/minio-init.sh');
-    expect(script).toMatch(/for bucket in originals transcodes images waveforms; do\s+mc mb --ignore-existing "earshot\/\$bucket"\s+mc version enable "earshot\/\$bucket"/);
-    expect(script).toContain('mc anonymous set none earshot/originals');
-    expect(script).toMatch(/for bucket in transcodes images waveforms; do[\s\S]*"Action": \["s3:GetObject"\][\s\S]*mc anonymous set-json/);
-    expect(script).not.toMatch(/s3:ListBucket|s3:PutObject/);
+    expect(s.image).toMatch(/^amazon\/aws-cli:/);
+    expect(s.entrypoint).toEqual(['/bin/sh', '/usr/local/bin/storage-init.sh']);
+    const script = read('docker/storage-init.sh');
+    expect(script).toMatch(/for bucket in originals transcodes images waveforms; do\s+s3api head-bucket --bucket "\$bucket" >\/dev\/null 2>&1 \|\| s3api create-bucket --bucket "\$bucket" >\/dev\/null\s+s3api put-bucket-versioning --bucket "\$bucket" --versioning-configuration Status=Enabled/);
+    expect(script).toMatch(/s3api delete-bucket-policy --bucket originals/);
+    expect(script).toMatch(/for bucket in transcodes images waveforms; do\s+s3api put-bucket-policy[\s\S]*\\"Principal\\": \\"\*\\"[\s\S]*\\"Action\\": \[\\"s3:GetObject\\"\][\s\S]*arn:aws:s3:::\$bucket\/\*/);
+    expect(script).not.toMatch(/s3:ListBucket|s3:PutObject|\bmc /);
+  });
+
+  it('serves S3 with the Versity S3 Gateway on :9000, versioning on, from the minio-data volume', () => {
+    const s = base.config.services.minio!;
+    expect(s.image).toMatch(/^ghcr\.io\/versity\/versitygw:v\d+\.\d+\.\d+$/);
+    expect(s.entrypoint).toEqual(['/bin/sh', '/usr/local/bin/object-store.sh']);
+    const script = read('docker/object-store.sh');
+    expect(script).toMatch(/exec "\$gateway" --port :9000 --health \/health posix --versioning-dir \/data\/versions \/data\/buckets/);
+    expect(script).toContain('MINIO_ROOT_PASSWORD_FILE');
+    const volumes = (s.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    expect(volumes).toContain('minio-data:/data:rw');
+  });
+
+  it('backs up with rclone in the minio-backup service, which `up` does not start (profile tools)', () => {
+    const s = base.config.services['minio-backup'] as ComposeConfig['services'][string] & { profiles?: string[] };
+    expect(s.image).toMatch(/^rclone\/rclone:\d+\.\d+\.\d+$/);
+    expect(s.profiles).toEqual(['tools']);
+    expect(s.environment).toMatchObject({ S3_URL: 'http://minio:9000', S3_ACCESS_KEY: 'minioadmin' });
+  });
+});
+
+describe('images', () => {
+  const services = () => Object.entries(base.config.services) as Array<[string, ComposeConfig['services'][string] & { profiles?: string[] }]>;
+
+  it('pins every image that is pulled to an exact version tag', () => {
+    for (const c of [base.config, prod.config]) {
+      for (const [name, svc] of Object.entries(c.services)) {
+        if (svc.build) continue; // built here from docker/Dockerfile
+        // major.minor.patch; PostgreSQL's own versions have two parts (16.15 is one exact release).
+        const version = svc.image?.startsWith('postgres:') ? String.raw`\d+\.\d+` : String.raw`v?\d+\.\d+\.\d+`;
+        expect(svc.image, name).toMatch(new RegExp(String.raw`^[a-z0-9./-]+:${version}(?:-[a-z0-9.]+)?$`));
+      }
+    }
+  });
+
+  it('uses no MinIO image (deleted from Docker Hub) and no Promtail (end of life)', () => {
+    for (const [name, svc] of services()) {
+      expect(svc.image ?? '', name).not.toMatch(/^(?:[^/]+\/)?minio\/|^quay\.io\/minio\//);
+      expect(svc.image ?? '', name).not.toMatch(/^grafana\/promtail:/);
+    }
+    for (const f of ['docker-compose.yml', 'docker-compose.prod.yml']) expect(read(f)).not.toMatch(/minio\/(?:minio|mc):|grafana\/promtail/);
+  });
+
+  it('runs the monitoring stack only with --profile monitoring; the platform without a profile', () => {
+    for (const [name, svc] of services()) {
+      if (MONITORING.includes(name)) expect(svc.profiles, name).toEqual(['monitoring']);
+      else if (name === 'minio-backup') expect(svc.profiles).toEqual(['tools']);
+      else expect(svc.profiles, name).toBeUndefined();
+    }
+    // Nothing the platform runs waits for a monitoring service.
+    for (const [name, svc] of services()) {
+      if (MONITORING.includes(name)) continue;
+      expect(Object.keys(dependsOn(svc)).filter((d) => MONITORING.includes(d)), name).toEqual([]);
+    }
   });
 });
 
@@ -170,7 +231,7 @@ describe('docker-compose.prod.yml: Docker secrets', () => {
     }
   });
 
-  it('postgres, minio, minio-init, grafana and nginx take their secrets from files too', () => {
+  it('postgres, minio, minio-init, minio-backup, grafana and nginx take their secrets from files too', () => {
     const s = prod.config.services;
     expect(s.postgres!.environment).toMatchObject({ POSTGRES_PASSWORD: '', POSTGRES_PASSWORD_FILE: '/run/secrets/db_password' });
     expect(serviceSecrets('postgres')).toContain('db_password');
@@ -178,6 +239,9 @@ describe('docker-compose.prod.yml: Docker secrets', () => {
       expect(s[name]!.environment).toMatchObject({ MINIO_ROOT_PASSWORD: '', MINIO_ROOT_PASSWORD_FILE: '/run/secrets/minio_root_password' });
       expect(serviceSecrets(name)).toContain('minio_root_password');
     }
+    expect(s['minio-backup']!.environment).toMatchObject({ S3_SECRET_KEY: '', S3_SECRET_KEY_FILE: '/run/secrets/minio_root_password' });
+    expect(serviceSecrets('minio-backup')).toContain('minio_root_password');
+    expect(read('scripts/backup-minio.sh')).toContain('S3_SECRET_KEY_FILE');
     expect(s.grafana!.environment).toMatchObject({ GF_SECURITY_ADMIN_PASSWORD: '', GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password' });
     expect(s.nginx!.environment).toMatchObject({ SECURE_LINK_SECRET: '' });
     expect(serviceSecrets('nginx')).toContain('secure_link_secret');

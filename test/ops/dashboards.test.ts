@@ -160,7 +160,7 @@ describe('dashboards', () => {
   });
 });
 
-describe('Prometheus, Loki and Promtail configuration', () => {
+describe('Prometheus and Loki configuration (the shipper, Alloy: monitoring-config.test.ts)', () => {
   it("scrapes /metrics of every api (port 3000) and worker (port 3001) replica — operations.md's api:3000 and worker:3001", () => {
     const jobs = readYaml('prometheus/prometheus.yml').scrape_configs as Array<Record<string, any>>;
     const target = (job: string) => {
@@ -181,22 +181,6 @@ describe('Prometheus, Loki and Promtail configuration', () => {
     const compose = readYaml('docker-compose.yml');
     expect(compose.services.loki.volumes).toContain('./loki/loki-config.yml:/etc/loki/local-config.yaml:ro');
     expect(compose.services.loki.command).toEqual(['-config.file=/etc/loki/local-config.yaml']);
-  });
-
-  it("Promtail pushes to Loki and turns the JSON lines' level, service and environment into labels", () => {
-    const promtail = readYaml('promtail/promtail-config.yml');
-    expect(promtail.clients).toEqual([{ url: 'http://loki:3100/loki/api/v1/push' }]);
-    const containers = (promtail.scrape_configs as Array<Record<string, any>>).find((s) => s.job_name === 'containers')!;
-    const stages = containers.pipeline_stages[0].match.stages as Array<Record<string, any>>;
-    const json = stages.find((s) => s.json)!.json.expressions;
-    const labels = stages.find((s) => s.labels)!.labels;
-    for (const k of ['level', 'service', 'environment']) {
-      expect(json).toHaveProperty(k);
-      expect(labels).toHaveProperty(k);
-    }
-    expect((promtail.scrape_configs as Array<Record<string, any>>).some((s) => s.static_configs?.[0]?.labels?.__path__ === '/var/log/*.log')).toBe(true);
-    const compose = readYaml('docker-compose.yml');
-    expect(compose.services.promtail.volumes).toEqual(expect.arrayContaining(['./promtail/promtail-config.yml:/etc/promtail/config.yml:ro', '/var/log:/var/log:ro']));
   });
 });
 

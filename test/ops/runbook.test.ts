@@ -9,7 +9,9 @@ import { REPO_ROOT } from '../support/process.ts';
 
 const doc = readFileSync(path.join(REPO_ROOT, 'docs/operations.md'), 'utf8');
 const rootScripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-const services = Object.keys((parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, unknown> }).services);
+const composeServices = (parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[] }> }).services;
+const services = Object.keys(composeServices);
+const profiles = [...new Set(Object.values(composeServices).flatMap((s) => s.profiles ?? []))];
 
 /** Text of the doc with line continuations joined, so a command spans one line. */
 const lines = doc.replace(/\\\n\s*/g, ' ').split('\n');
@@ -44,7 +46,7 @@ describe('docs/operations.md', () => {
     const named = new Set([...doc.matchAll(/`([A-Z][A-Z0-9_]{3,})(?:=[^`]*)?`/g)].map((m) => m[1]!));
     const appVariables = new Set([...readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
     const compose = readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8') + readFileSync(path.join(REPO_ROOT, 'docker-compose.prod.yml'), 'utf8');
-    const unknown = [...named].filter((v) => !appVariables.has(v) && !scriptSources.includes(v) && !compose.includes(v) && !['COMPOSE_FILE', 'MC_HOST_', 'AAAA'].some((p) => v.startsWith(p)));
+    const unknown = [...named].filter((v) => !appVariables.has(v) && !scriptSources.includes(v) && !compose.includes(v) && !['COMPOSE_FILE', 'RCLONE_CONFIG_', 'AAAA'].some((p) => v.startsWith(p)));
     expect(unknown).toEqual([]);
   });
 
@@ -55,6 +57,13 @@ describe('docs/operations.md', () => {
     for (const line of lines) {
       for (const m of line.matchAll(/docker[ -]compose\s+([^`|;&#]*)/g)) {
         const words = m[1]!.trim().split(/\s+/);
+        // Global options before the subcommand: `--profile <name>` must name a profile of the file.
+        while (words[0] === '--profile') {
+          words.shift();
+          const profile = words.shift() ?? '';
+          checked++;
+          expect(profiles, `docs: ${line.trim()}`).toContain(profile);
+        }
         const sub = words.shift();
         if (!sub || !SUBCOMMANDS_WITH_SERVICES.has(sub)) continue;
         const named: string[] = [];

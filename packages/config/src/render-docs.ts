@@ -38,7 +38,7 @@ export function renderConfigurationDoc(): string {
     '',
     '- **Mode.** Unset `DATABASE_URL`, `REDIS_URL`, `MINIO_ENDPOINT` select the embedded adapters',
     '  (PGlite under `DATA_DIR`, jobs kept in the database, files under `DATA_DIR/storage`); set ones',
-    '  select PostgreSQL, BullMQ on Redis and S3/MinIO.',
+    '  select PostgreSQL, BullMQ on Redis (or Valkey) and S3.',
     '- **Secrets** (marked 🔒) can be given as `<NAME>_FILE` pointing to a file (Docker secrets); setting',
     '  both is an error. Secrets are never logged.',
     '- **Production** (`NODE_ENV=production`) refuses to start when `JWT_SECRET`, `SECURE_LINK_SECRET`',

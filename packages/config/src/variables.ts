@@ -51,11 +51,11 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'REDIS_KEY_PREFIX', kind: 'string', group: 'Redis', default: 'earshot', doc: 'Prefix of every Redis key (queues, rate limits), so one Redis can serve several installs.' },
 
   // Object storage
-  { name: 'MINIO_ENDPOINT', kind: 'string', group: 'Object storage', default: '', example: 'minio:9000', doc: 'S3/MinIO endpoint (`host:port` or URL). Unset: local folders under `<DATA_DIR>/storage`.' },
+  { name: 'MINIO_ENDPOINT', kind: 'string', group: 'Object storage', default: '', example: 'minio:9000', doc: 'S3 endpoint (`host:port` or URL; compose: the object store `minio:9000`). Unset: local folders under `<DATA_DIR>/storage`.' },
   { name: 'MINIO_USE_SSL', kind: 'bool', group: 'Object storage', default: 'false', doc: 'Use HTTPS to reach MINIO_ENDPOINT when it has no scheme.' },
   { name: 'MINIO_REGION', kind: 'string', group: 'Object storage', default: 'us-east-1', doc: 'S3 region name sent in signatures.' },
-  { name: 'MINIO_ROOT_USER', kind: 'string', group: 'Object storage', default: '', example: 'minioadmin', doc: 'MinIO root user; also the S3 access key unless MINIO_ACCESS_KEY is set.' },
-  { name: 'MINIO_ROOT_PASSWORD', kind: 'string', group: 'Object storage', default: '', secret: true, example: 'CHANGE_ME', doc: 'MinIO root password; also the S3 secret key unless MINIO_SECRET_KEY is set.' },
+  { name: 'MINIO_ROOT_USER', kind: 'string', group: 'Object storage', default: '', example: 'minioadmin', doc: 'Root user of the object store (compose: its root account); also the S3 access key unless MINIO_ACCESS_KEY is set.' },
+  { name: 'MINIO_ROOT_PASSWORD', kind: 'string', group: 'Object storage', default: '', secret: true, example: 'CHANGE_ME', doc: 'Root password of the object store; also the S3 secret key unless MINIO_SECRET_KEY is set.' },
   { name: 'MINIO_ACCESS_KEY', kind: 'string', group: 'Object storage', default: '', doc: 'S3 access key of a least-privilege user (preferred over the root user).' },
   { name: 'MINIO_SECRET_KEY', kind: 'string', group: 'Object storage', default: '', secret: true, doc: 'S3 secret key matching MINIO_ACCESS_KEY.' },
   { name: 'S3_BUCKET_PREFIX', kind: 'string', group: 'Object storage', default: '', doc: 'Optional prefix added to the bucket names `originals`, `transcodes`, `images`, `waveforms`.' },
