@@ -18,6 +18,8 @@
 #   BACKUP_PREFIX   default music_db
 #   DATABASE_URL    native mode: the database to dump
 #   POSTGRES_USER, POSTGRES_DB   compose mode: default postgres, music
+#   METRICS_TEXTFILE_DIR  when set, the time of this success is written there for node-exporter
+#                   (earshot_backup_last_success_timestamp_seconds{kind="database"}; alert after 26 h)
 #   COMPOSE         compose command (default: `docker compose`, else `docker-compose`)
 #
 # The dump goes to a hidden temporary file first and is renamed only when pg_dump succeeded, the
@@ -62,6 +64,8 @@ BACKUP_PREFIX="${BACKUP_PREFIX:-music_db}"
 # --- docker compose -------------------------------------------------------------------------------
 # shellcheck source=lib/compose.sh
 source "$ROOT/scripts/lib/compose.sh"
+# shellcheck source=lib/textfile-metric.sh
+source "$ROOT/scripts/lib/textfile-metric.sh"
 
 if [ "$MODE" = auto ]; then
   if find_compose && compose_service_running postgres; then
@@ -125,4 +129,6 @@ if [ "$RETENTION_DAYS" -gt 0 ]; then
   done < <(find "$BACKUP_DIR" -maxdepth 1 -type f -name "${BACKUP_PREFIX}_*.sql.gz" -mmin +$((RETENTION_DAYS * 1440)) -print0)
 fi
 
+write_textfile_metric earshot_backup_database earshot_backup_last_success_timestamp_seconds 'kind="database"' "$(date +%s)" "Unix time of the newest successful backup" \
+  || echo "$NAME: warning: could not record the backup time for monitoring" >&2
 echo "Backup completed: ${FILENAME} ($(du -h "$BACKUP_DIR/$FILENAME" | cut -f1))"

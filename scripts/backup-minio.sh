@@ -32,6 +32,8 @@
 #                   copied to afterwards (operations.md's "Upload to S3/Backblaze"); define the
 #                   remote with RCLONE_CONFIG_<REMOTE>_* variables in the environment (passed to
 #                   the container in compose mode) or in this machine's rclone.conf
+#   METRICS_TEXTFILE_DIR  when set, the time of this success is written there for node-exporter
+#                   (earshot_backup_last_success_timestamp_seconds{kind="media"}; alert after 26 h)
 #   COMPOSE         compose command (default: `docker compose`, else `docker-compose`)
 #
 # Cron (weekly, Sunday 3 AM): 0 3 * * 0 /path/to/earshot/scripts/backup-minio.sh >> /var/log/backup.log 2>&1
@@ -73,6 +75,8 @@ done
 
 # shellcheck source=lib/compose.sh
 source "$ROOT/scripts/lib/compose.sh"
+# shellcheck source=lib/textfile-metric.sh
+source "$ROOT/scripts/lib/textfile-metric.sh"
 
 if [ "$MODE" = auto ]; then
   if find_compose && compose_service_running minio; then MODE=compose; else MODE=native; fi
@@ -201,4 +205,6 @@ if [ -n "${OFFSITE_TARGET:-}" ]; then
   fi
 fi
 
+write_textfile_metric earshot_backup_media earshot_backup_last_success_timestamp_seconds 'kind="media"' "$(date +%s)" "Unix time of the newest successful backup" \
+  || echo "$NAME: warning: could not record the backup time for monitoring" >&2
 echo "media backup completed: $BACKUP_DIR ($DATE)"

@@ -10,7 +10,11 @@ const TEST_PACKAGES = [
   { command: 'pg_isready', apt: 'postgresql-client' },
   { command: 'redis-cli', apt: 'redis-tools' },
   { command: 'docker-compose', apt: 'docker-compose' },
-  { command: 'promtool', apt: 'prometheus' }, // test/ops/monitoring-config.test.ts
+  { command: 'promtool', apt: 'prometheus' }, // test/ops/monitoring-config.test.ts, alerts.test.ts
+  { command: 'amtool', apt: 'prometheus-alertmanager' }, // test/ops/alerts.test.ts
+  { command: 'prometheus-node-exporter', apt: 'prometheus-node-exporter' }, // alerts, dashboards
+  { command: 'openssl', apt: 'openssl' },
+  { command: 'systemd-analyze', apt: 'systemd' }, // test/ops/install-native.test.ts
   { command: 'rclone', apt: 'rclone' }, // test/ops/backup-minio.test.ts
 ];
 

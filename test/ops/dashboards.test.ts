@@ -2,7 +2,11 @@
 // dashboard's PromQL must appear in the live /metrics of the API or of the worker's health
 // server, started here on real adapters. Also: the provisioning files agree with each other
 // and with the compose mounts, and Prometheus scrapes operations.md's api:3000 and worker:3001.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import path from 'node:path';
@@ -13,7 +17,9 @@ import { buildApi, type Api } from '@earshot/api';
 import { BUSINESS_METRIC_NAMES, createBusinessMetrics, createMediaToolkit, createMetricsRegistry, registerQueueMetrics } from '@earshot/runtime';
 import { startHealthServer } from '../../apps/worker/src/health-server.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
-import { REPO_ROOT } from '../support/process.ts';
+import { freePort, REPO_ROOT } from '../support/process.ts';
+
+const exec = promisify(execFile);
 
 const DASHBOARD_DIR = path.join(REPO_ROOT, 'grafana/dashboards');
 const readYaml = (f: string) => parse(readFileSync(path.join(REPO_ROOT, f), 'utf8')) as Record<string, any>;
@@ -42,7 +48,7 @@ function promQueries(d: Dashboard): Array<{ panel: string; expr: string }> {
 
 const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan', 'Inf', 'NaN']);
 /** Series Prometheus makes itself for every target, not exported by the app. */
-const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
+const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'ALERTS']);
 
 /** Checks brackets and quotes balance; throws with the expression when they do not. */
 function checkSyntax(expr: string): void {
@@ -197,12 +203,15 @@ describe('business counters', () => {
   });
 });
 
-describe('every metric of the dashboards is exported by the api or the worker', () => {
+describe('every metric of the dashboards is exported by the api, the worker or node-exporter', () => {
   let t: TestInfra;
   let api: Api;
   let worker: http.Server;
   let apiMetrics = '';
   let workerMetrics = '';
+  let nodeMetrics = '';
+  let textfileDir = '';
+  let nodeExporter: ChildProcess | undefined;
 
   beforeAll(async () => {
     t = await createTestInfra();
@@ -220,9 +229,30 @@ describe('every metric of the dashboards is exported by the api or the worker', 
     expect([a.status, w.status]).toEqual([200, 200]);
     apiMetrics = await a.text();
     workerMetrics = await w.text();
+
+    // The host's metrics: Debian's node-exporter, with the textfile folder the scripts write to
+    // (the certificate script for real; the backup scripts' metric names from their source).
+    textfileDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-textfile-'));
+    const env = { ...process.env, METRICS_TEXTFILE_DIR: textfileDir, DOMAIN: 'music.example.org' };
+    await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '45', '-subj', '/CN=music.example.org', '-keyout', path.join(textfileDir, 'key.pem'), '-out', path.join(textfileDir, 'cert.pem')]);
+    await exec('bash', ['scripts/cert-expiry-metric.sh', path.join(textfileDir, 'cert.pem')], { cwd: REPO_ROOT, env });
+    for (const script of ['backup-db.sh', 'backup-minio.sh']) {
+      const call = /^write_textfile_metric (\S+) (\S+) ('[^']*')/m.exec(readFileSync(path.join(REPO_ROOT, 'scripts', script), 'utf8'));
+      expect(call, `${script} records its success`).not.toBeNull();
+      await exec('bash', ['-c', `source scripts/lib/textfile-metric.sh && write_textfile_metric ${call![1]} ${call![2]} ${call![3]} 1 test`], { cwd: REPO_ROOT, env });
+    }
+    const nodePort = await freePort();
+    nodeExporter = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`, `--collector.textfile.directory=${textfileDir}`], { stdio: 'ignore' });
+    for (let i = 0; i < 200 && !nodeMetrics; i++) {
+      nodeMetrics = await fetch(`http://127.0.0.1:${nodePort}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+      if (!nodeMetrics) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(nodeMetrics).toContain('earshot_tls_certificate_expiry_timestamp_seconds{domain="music.example.org"}');
   });
 
   afterAll(async () => {
+    nodeExporter?.kill('SIGKILL');
+    if (textfileDir) await rm(textfileDir, { recursive: true, force: true });
     await api?.close();
     await new Promise<void>((resolve) => (worker ? worker.close(() => resolve()) : resolve()));
     await t?.cleanup();
@@ -231,6 +261,7 @@ describe('every metric of the dashboards is exported by the api or the worker', 
   it('finds each name in /metrics', () => {
     const apiTypes = metricTypes(apiMetrics);
     const workerTypes = metricTypes(workerMetrics);
+    const nodeTypes = metricTypes(nodeMetrics);
     const missing: string[] = [];
     let checked = 0;
     for (const { file, dashboard } of dashboards) {
@@ -240,7 +271,8 @@ describe('every metric of the dashboards is exported by the api or the worker', 
           checked++;
           const inApi = apiTypes.has(family(name, apiTypes));
           const inWorker = workerTypes.has(family(name, workerTypes));
-          if (!inApi && !inWorker) missing.push(`${file} › ${q.panel}: ${name}`);
+          const inNode = nodeTypes.has(family(name, nodeTypes));
+          if (!inApi && !inWorker && !inNode) missing.push(`${file} › ${q.panel}: ${name}`);
         }
       }
     }

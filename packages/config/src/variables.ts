@@ -73,6 +73,8 @@ export const VARIABLES: readonly VariableSpec[] = [
 
   // Monitoring
   { name: 'GRAFANA_ADMIN_PASSWORD', kind: 'string', group: 'Monitoring', default: '', secret: true, example: 'CHANGE_ME', doc: 'Password of Grafana\'s `admin` user in the compose stack (Grafana is published on 127.0.0.1:3003 only; see docs/operations.md). Not read by the app.' },
+  { name: 'ALERT_EMAIL_TO', kind: 'string', group: 'Monitoring', default: '', example: 'ops@yoursite.com', doc: 'Where Alertmanager sends alerts, through the SMTP_* server below (scripts/render-alertmanager.ts; docs/operations.md, "Alerts"). Not read by the app.' },
+  { name: 'METRICS_TEXTFILE_DIR', kind: 'string', group: 'Monitoring', default: '', example: './metrics-textfile', doc: 'node-exporter\'s textfile folder: the backup scripts and `scripts/cert-expiry-metric.sh` write their last-success and expiry times there for the alerts. Unset: they write nothing. Not read by the app.' },
 
   // Stripe
   { name: 'STRIPE_SECRET_KEY', kind: 'string', group: 'Payments', default: '', secret: true, example: 'sk_live_...', doc: 'Stripe secret key. Unset: sales are disabled.' },
