@@ -49,7 +49,10 @@ function installedBinDir(major) {
 function npm(args, options = {}) {
   const r = spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', ...options });
   if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`npm ${args.join(' ')} exited with ${r.status}: ${(r.stderr || '').trim().split('\n').at(-1)}`);
+  if (r.status !== 0) {
+    const why = (r.stderr || '').split('\n').filter((l) => /^npm error /.test(l) && !/complete log of this run/.test(l)).map((l) => l.slice(10).trim());
+    throw new Error(`npm ${args[0]} exited with ${r.status}${why.length ? `: ${why.slice(0, 2).join('; ')}` : ''}`);
+  }
   return r.stdout;
 }
 

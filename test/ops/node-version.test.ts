@@ -2,7 +2,8 @@
 // bootstrap of `npm start` / `npm test`: launched by an older Node they re-run themselves under
 // the Node 24 kept in .node/, with that Node first on PATH for their children.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/process.ts';
@@ -53,5 +54,28 @@ describe('Node version', () => {
     const bin = r.stdout.trim();
     expect(path.relative(REPO_ROOT, bin)).toMatch(new RegExp(`^\\.node/${major}\\.\\d+\\.\\d+/bin$`));
     expect(spawnSync(path.join(bin, 'node'), ['-v'], { encoding: 'utf8' }).stdout).toMatch(new RegExp(`^v${major}\\.`));
+  });
+
+  it.skipIf(!olderNode)('stops with what to install when Node 24 cannot be fetched, leaving nothing behind', () => {
+    // A copy of the bootstrap in an empty checkout (no .node/), with a registry nobody answers on.
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'earshot-node-'));
+    try {
+      cpSync(path.join(REPO_ROOT, 'scripts/lib/node-runtime.mjs'), path.join(repo, 'scripts/lib/node-runtime.mjs'));
+      cpSync(path.join(REPO_ROOT, 'scripts/node-bin.mjs'), path.join(repo, 'scripts/node-bin.mjs'));
+      cpSync(path.join(REPO_ROOT, '.nvmrc'), path.join(repo, '.nvmrc'));
+      const r = spawnSync(olderNode!, ['scripts/node-bin.mjs'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' },
+      });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`needs Node ${major} \\(found v\\d+\\.`));
+      expect(r.stderr).toMatch(/nvm install/);
+      expect(r.stderr).toMatch(/automatic download failed: npm view exited with 1: code ECONNREFUSED/);
+      expect(existsSync(path.join(repo, '.node'))).toBe(false);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
