@@ -1,8 +1,13 @@
-// `npm start`: install what is missing, build the web app if needed, then run the embedded
-// platform (migrations are applied at boot). PORT and DATA_DIR change port and data folder.
+// `npm start`: run on Node 24 (scripts/lib/node-runtime.mjs), install what is missing, build the
+// web app if needed, then run the embedded platform (migrations are applied at boot). PORT and
+// DATA_DIR change port and data folder.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, MEDIA_PACKAGES, ensureNodeModules, ensureSystemPackages, ensureWebBuild } from './lib/ensure.mjs';
+import { runOnRequiredNode } from './lib/node-runtime.mjs';
+
+// Node 24 (.nvmrc): an older Node re-runs this script under .node/<version>/bin/node.
+await runOnRequiredNode();
 
 try {
   ensureNodeModules();

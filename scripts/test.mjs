@@ -1,7 +1,12 @@
-// `npm test`: install what is missing (npm packages, ffmpeg, nginx, Chromium), make sure
-// PostgreSQL and Redis answer, build the web app if needed, typecheck, then run every test.
+// `npm test`: run on Node 24 (scripts/lib/node-runtime.mjs), install what is missing (npm packages,
+// ffmpeg, nginx, Chromium), make sure PostgreSQL and Redis answer, build the web app if needed,
+// typecheck, then run every test.
 import { spawnSync } from 'node:child_process';
 import { ROOT, MEDIA_PACKAGES, ensureNodeModules, ensureSystemPackages, ensureWebBuild, run } from './lib/ensure.mjs';
+import { runOnRequiredNode } from './lib/node-runtime.mjs';
+
+// Node 24 (.nvmrc): an older Node re-runs this script under .node/<version>/bin/node.
+await runOnRequiredNode();
 
 const TEST_PACKAGES = [
   ...MEDIA_PACKAGES,

@@ -280,8 +280,8 @@ describe('Dockerfile and .dockerignore', () => {
     return stages.has(s.from) ? baseImage(s.from) : s.from;
   };
 
-  it('has the api, worker and web targets on Node 20 bookworm-slim', () => {
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  it('has the api, worker and web targets on Node 24 bookworm-slim', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     for (const t of ['api', 'worker', 'web']) {
       expect(stages.has(t), t).toBe(true);
       expect(baseImage(t), t).toBe('${NODE_IMAGE}');

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from 'typebox';
 
 /** Shared response schemas. */
 export const ErrorResponse = Type.Object(

@@ -1,7 +1,8 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_FILE = /^\d{14}_[a-z0-9_]+\.ts$/;
@@ -45,7 +46,6 @@ export async function migrateDown(db: Kysely<any>): Promise<string[]> {
 
 /** Reverts every migration (tests and `migrate:rollback -- --all`). */
 export async function migrateToZero(db: Kysely<any>): Promise<string[]> {
-  const { NO_MIGRATIONS } = await import('kysely');
   return unwrap(await migrator(db).migrateTo(NO_MIGRATIONS));
 }
 

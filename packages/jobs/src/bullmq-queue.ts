@@ -124,9 +124,9 @@ export class BullMQJobQueue implements JobQueue {
   }
 
   async getJobCounts(queue: QueueName): Promise<JobCounts> {
-    const c = await this.queue(queue).getJobCounts('wait', 'paused', 'prioritized', 'waiting-children', 'active', 'failed', 'delayed', 'completed');
+    const c = await this.queue(queue).getJobCounts('wait', 'prioritized', 'waiting-children', 'active', 'failed', 'delayed', 'completed');
     return {
-      waiting: (c.wait ?? 0) + (c.paused ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+      waiting: (c.wait ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
       active: c.active ?? 0,
       failed: c.failed ?? 0,
       delayed: c.delayed ?? 0,

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static } from 'typebox';
 import type { TrackView, VersionView } from '@earshot/core';
 import type { TrackVersion } from '@earshot/db';
 import { publicMediaUrl } from '../media-urls.ts';

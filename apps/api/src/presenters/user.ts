@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { avatarKeyOfSize, type AccountUser, type PublicProfile } from '@earshot/core';
 import { publicMediaUrl } from '../media-urls.ts';
 

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { QUEUE_NAMES } from '@earshot/jobs';
 import { errorResponses } from '../schemas.ts';
 import type { Api, ApiDeps } from '../types.ts';

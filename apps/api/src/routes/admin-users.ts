@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { disableUser, enableUser, type AccountsDeps } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail, type AccountsDeps } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';

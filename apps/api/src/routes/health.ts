@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { checkHealth, workerHealth } from '@earshot/runtime';
 import type { Api, ApiDeps } from '../types.ts';
 

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { AVATAR_MAX_BYTES, AppError, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, updateProfile, validationFailed, type AccountsDeps } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';

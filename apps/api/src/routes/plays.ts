@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { createPlaysDeps, MAX_SECONDS_LISTENED, recordPlay, validationFailed } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { currentUser } from '../current-user.ts';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { findTrackIdBySlug, getPlayableTrack, getTrackView, signHlsPath } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';

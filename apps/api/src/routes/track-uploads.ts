@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { addVersionFromUpload, createTrackFromUpload, getTrackView, validationFailed, type NewTrackInput } from '@earshot/core';
 import { receiveUpload } from '../upload-receiver.ts';
 import { errorResponses, Id } from '../schemas.ts';

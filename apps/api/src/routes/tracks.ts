@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { listLatestTracks } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { publicMediaUrl } from '../media-urls.ts';

@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { getPublicProfile, listLatestTracks, type AccountsDeps } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { PublicUserSchema, presentPublicUser } from '../presenters/user.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { keys } from '@earshot/storage';
 import { AppError, notFound } from '../errors.ts';
 import type { AccountsDeps } from './deps.ts';
@@ -36,7 +36,7 @@ export function avatarKeyOfSize(avatarKey: string, size: number): string {
 export async function setAvatar(deps: Pick<AccountsDeps, 'db' | 'store' | 'clock'>, userId: string, image: Buffer): Promise<AccountUser> {
   if (image.length === 0) throw notAnImage('The file is empty');
   if (image.length > AVATAR_MAX_BYTES) throw new AppError(413, 'payload_too_large', 'An avatar is at most 10 MB', { field: 'avatar' });
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch {
