@@ -108,7 +108,7 @@ export async function importDatabase(pg: PGlite, copy: LogicalCopy): Promise<voi
     if (target.size) await pg.query(`truncate ${[...target.keys()].map(ident).join(', ')}`);
     for (const t of copy.tables) {
       if (t.rows === 0) continue;
-      await pg.query(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([t.csv]) });
+      await pg.query(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([t.csv as Uint8Array<ArrayBuffer>]) });
       const { rows } = await pg.query<{ n: number }>(`select count(*)::int as n from ${ident(t.name)}`);
       if (rows[0]!.n !== t.rows) throw new Error(`table ${t.name}: ${rows[0]!.n} rows loaded, ${t.rows} copied`);
     }

@@ -258,7 +258,7 @@ export async function readArchive(file: string, dir: string): Promise<{ manifest
       try {
         for await (const chunk of reader.chunks(size as number, p)) {
           hash.update(chunk);
-          if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
         }
       } finally {
         out.end();
