@@ -57,6 +57,7 @@ export async function restoreBackup(config: Config, file: string, options: Resto
   await mkdir(config.dataDir, { recursive: true });
   const lock = lockPglite(config.database.pgliteDir);
   const staging = path.join(config.dataDir, `.restore-${randomBytes(4).toString('hex')}`);
+  let keepStaging = false;
   try {
     if (!options.replace && (await holdsData(config))) {
       throw new Error(`${config.dataDir} already holds a database or files: pass --yes to replace them with the backup`);
@@ -87,12 +88,17 @@ export async function restoreBackup(config: Config, file: string, options: Resto
       [path.join(staging, 'storage'), config.storage.root],
       ...DATA_FILES.map((n) => [path.join(staging, n), path.join(config.dataDir, n)] as [string, string]),
     ];
-    for (const [, live] of moves) if (existsSync(live)) await rename(live, path.join(aside, path.basename(live)));
-    for (const [restored, live] of moves) if (existsSync(restored)) await rename(restored, live);
+    try {
+      for (const [, live] of moves) if (existsSync(live)) await rename(live, path.join(aside, path.basename(live)));
+      for (const [restored, live] of moves) if (existsSync(restored)) await rename(restored, live);
+    } catch (err) {
+      keepStaging = true;
+      throw new Error(`restore stopped while swapping folders (${(err as Error).message}): the previous data is in ${aside}, the restored data in ${staging}; move them back by hand`);
+    }
     await mkdir(config.storage.root, { recursive: true });
     return { migration: manifest.migration, tables: manifest.tables.length, rows: manifest.tables.reduce((n, t) => n + t.rows, 0), files: entries.filter((e) => e.path.startsWith('storage/')).length };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (!keepStaging) await rm(staging, { recursive: true, force: true });
     lock.release();
   }
 }
