@@ -21,6 +21,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleSecurityTemplates } from './nginx-security-headers.ts';
 
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../nginx/templates');
 
@@ -119,6 +120,9 @@ async function listTemplates(dir: string, rel = ''): Promise<string[]> {
 export async function renderNginx(options: RenderOptions): Promise<Rendered> {
   const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
   checkTemplateEnv(options.env);
+  // The security-header snippets are generated from packages/security-headers: never render a stale one.
+  const stale = await staleSecurityTemplates(templatesDir);
+  if (stale.length) throw new Error(`${stale.join(', ')} differ from packages/security-headers: run \`npm run nginx:security-headers\``);
   const outDir = path.resolve(options.outDir);
   const files: string[] = [];
   for (const rel of await listTemplates(templatesDir)) {

@@ -5,7 +5,7 @@
  * and is stopped and removed afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -15,7 +15,9 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath, verifyHlsRequest } from '@earshot/core';
 import { buildApi, type Api } from '../../apps/api/src/index.ts';
+import { SECURITY_HEADER_NAMES, securityHeaders } from '@earshot/security-headers';
 import { envsubst, renderNginx, TEMPLATES_DIR, TEMPLATE_VARIABLES } from '../../scripts/render-nginx.ts';
+import { staleSecurityTemplates } from '../../scripts/nginx-security-headers.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { freePort } from '../support/process.ts';
 import { makeHlsTree, type HlsTree } from './support/hls-fixture.ts';
@@ -46,6 +48,8 @@ const waveform = Buffer.from(JSON.stringify({ version: 2, channels: 1, sample_ra
 
 /** Every response nginx gave, to check the security headers on all of them at the end. */
 const seen: EdgeResponse[] = [];
+/** The ones answered on the plain-HTTP port (no HSTS there). */
+const plainHttp = new Set<EdgeResponse>();
 const edge = async (p: string, options?: RequestOptions) => {
   const res = await request({ port: httpsPort, tls: { ca: cert, servername: DOMAIN } }, p, options);
   seen.push(res);
@@ -134,7 +138,7 @@ describe('rendering', () => {
         ...(await Promise.all((await readdir(path.join(dir, rel), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => list(dir, path.join(rel, e.name))))),
       );
     const templates = await list(TEMPLATES_DIR);
-    expect(templates.sort()).toEqual(['nginx.conf.template', 'snippets/proxy-app.conf.template', 'snippets/proxy-storage.conf.template', 'snippets/security-headers.conf.template']);
+    expect(templates.sort()).toEqual(['nginx.conf.template', 'snippets/proxy-app.conf.template', 'snippets/proxy-storage.conf.template', 'snippets/security-headers-maps.conf.template', 'snippets/security-headers.conf.template']);
     for (const rel of templates) {
       const source = await readFile(path.join(TEMPLATES_DIR, rel), 'utf8');
       // What the nginx image's entrypoint runs with NGINX_ENVSUBST_FILTER set to the two names.
@@ -150,6 +154,18 @@ describe('rendering', () => {
     expect(conf).toContain('$secure_link_expires/version-$hls_version $secure_link_secret');
     expect(conf).not.toMatch(/\$\{/);
     await expect(renderNginx({ outDir: out, env: { ...env, SECURE_LINK_SECRET: 'has"quote-and-$dollar' } })).rejects.toThrow(/SECURE_LINK_SECRET/);
+  });
+
+  it('the security-header snippets are the ones generated from packages/security-headers; a drifted one is refused', async () => {
+    expect(await staleSecurityTemplates()).toEqual([]);
+    const drifted = await mkdtemp(path.join(tmp, 'drifted-'));
+    await cp(TEMPLATES_DIR, drifted, { recursive: true });
+    const snippet = path.join(drifted, 'snippets/security-headers.conf.template');
+    await writeFile(snippet, (await readFile(snippet, 'utf8')).replace('"nosniff"', '"sniff-away"'));
+    expect(await staleSecurityTemplates(drifted)).toEqual(['snippets/security-headers.conf.template']);
+    await expect(renderNginx({ outDir: await mkdtemp(path.join(tmp, 'render-')), templatesDir: drifted, env: { DOMAIN: 'yoursite.com', SECURE_LINK_SECRET: 'abcdef0123456789abcdef0123456789' } })).rejects.toThrow(
+      /security-headers\.conf\.template differ from packages\/security-headers/,
+    );
   });
 });
 
@@ -397,6 +413,7 @@ describe('routing', () => {
   it('redirects HTTP to HTTPS', async () => {
     const r = await request({ port: httpPort }, '/some/page?x=1');
     seen.push(r);
+    plainHttp.add(r);
     expect(r.status).toBe(301);
     expect(r.headers.location).toBe(`https://${DOMAIN}/some/page?x=1`);
   });
@@ -417,7 +434,6 @@ describe('security headers', () => {
     const statuses = new Set(seen.map((r) => r.status));
     for (const s of [200, 206, 301, 403, 404, 405, 410, 429]) expect(statuses, `no ${s} response was checked`).toContain(s);
     const expectedOnce: Record<string, string | RegExp> = {
-      'strict-transport-security': 'max-age=31536000; includeSubDomains',
       'x-content-type-options': 'nosniff',
       'x-xss-protection': '0',
       'referrer-policy': 'strict-origin-when-cross-origin',
@@ -431,8 +447,19 @@ describe('security headers', () => {
         const ok = count(name) === 1 && (typeof value === 'string' ? got === value : value.test(String(got)));
         if (!ok) problems.push(`${res.status} ${res.path}: ${name}=${JSON.stringify(got)} ×${count(name)}`);
       }
+      // HSTS on HTTPS only.
+      const https = !plainHttp.has(res);
+      if (count('strict-transport-security') !== (https ? 1 : 0) || (https && res.headers['strict-transport-security'] !== 'max-age=31536000; includeSubDomains')) {
+        problems.push(`${res.status} ${res.path}: strict-transport-security=${JSON.stringify(res.headers['strict-transport-security'])}`);
+      }
       const embed = res.path.startsWith('/embed/');
       if (count('x-frame-options') !== (embed ? 0 : 1) || (!embed && res.headers['x-frame-options'] !== 'DENY')) problems.push(`${res.status} ${res.path}: x-frame-options=${JSON.stringify(res.headers['x-frame-options'])}`);
+      // Exactly what embedded mode sends for the same request (the one definition).
+      const wanted = securityHeaders({ path: res.path, https, websocketOrigin: `wss://${DOMAIN}` });
+      for (const name of SECURITY_HEADER_NAMES) {
+        const got = res.headers[name.toLowerCase()];
+        if (got !== wanted[name]) problems.push(`${res.status} ${res.path}: ${name}=${JSON.stringify(got)}, the module says ${JSON.stringify(wanted[name])}`);
+      }
     }
     expect(problems).toEqual([]);
     expect(seen.length).toBeGreaterThan(60);

@@ -7,6 +7,7 @@ import { createInfrastructure, createMediaToolkit, createMetricsRegistry, regist
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
 import { createWebHandler } from './web.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 
 export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
 
@@ -34,6 +35,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
   const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
   const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, mailer, rateLimiter, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
+  const headersFor = installSecurityHeaders(app, config.publicUrl);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
   startProcessing(infra.jobs, createHandlers({ config, logger, infra, media }), logger);
   const stopMaintenance = startMaintenance(infra, logger);
@@ -54,6 +56,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
         // rate budget, not this process's loopback address: the client as the API resolved it
         // (X-Forwarded-For believed only from TRUST_PROXY peers), never the header as sent.
         request.raw.headers['x-forwarded-for'] = request.ip;
+        for (const [name, value] of Object.entries(headersFor(request))) reply.raw.setHeader(name, value);
         reply.hijack();
         await web.handle(request.raw, reply.raw);
       },

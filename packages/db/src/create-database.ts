@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { openPglite } from './open-pglite.ts';
+import type { UpgradeLog } from './pglite-upgrade.ts';
 import type { Database } from './schema.ts';
 
 export interface DatabaseOptions {
@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Folder of the embedded database; `memory://` keeps it in memory (tests). */
   pgliteDir: string;
+  /** Where the PGlite folder upgrade (pglite-upgrade.ts) reports; stderr when absent. */
+  log?: UpgradeLog;
 }
 
 export interface DatabaseHandle {
@@ -28,6 +30,7 @@ pg.types.setTypeParser(20, (v) => v);
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   let db: Kysely<Database>;
   let kind: DatabaseHandle['kind'];
+  let release: (() => void) | undefined;
   if (options.url) {
     const pool = new pg.Pool({
       connectionString: options.url,
@@ -42,8 +45,9 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
-    if (!options.pgliteDir.startsWith('memory://')) mkdirSync(options.pgliteDir, { recursive: true });
-    const pglite = await PGlite.create(options.pgliteDir, { parsers: { 20: (v: string) => v, 1700: (v: string) => v } });
+    const opened = await openPglite(options.pgliteDir, options.log);
+    const pglite = opened.pglite;
+    release = opened.release;
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     kind = 'pglite';
   }
@@ -57,7 +61,11 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        release?.();
+      }
     },
   };
 }

@@ -39,6 +39,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return unwrap(await migrator(db).migrateToLatest());
 }
 
+/** Applies (or reverts) migrations until `name` is the last one applied. */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<string[]> {
+  return unwrap(await migrator(db).migrateTo(name));
+}
+
 /** Reverts the last applied migration. */
 export async function migrateDown(db: Kysely<any>): Promise<string[]> {
   return unwrap(await migrator(db).migrateDown());

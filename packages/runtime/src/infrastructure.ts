@@ -23,7 +23,7 @@ export interface InfrastructureOptions {
 }
 
 export async function createInfrastructure(config: Config, logger: Logger, options: InfrastructureOptions): Promise<Infrastructure> {
-  const database = await createDatabase(config.database);
+  const database = await createDatabase({ ...config.database, log: (message, fields) => logger.warn(fields, message) });
   try {
     if (options.migrate) {
       const applied = await migrateToLatest(database.db);
