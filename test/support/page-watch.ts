@@ -24,7 +24,7 @@ function log(page: Page, line: string): void {
   consoles.set(page, lines);
 }
 
-/** What the page's console said (and its uncaught errors and failed requests), oldest first. */
+/** What the page's console said, with its uncaught errors, failed requests and answers, oldest first. */
 export function consoleOf(page: Page): readonly string[] {
   return consoles.get(page) ?? [];
 }
@@ -35,6 +35,10 @@ function watch(page: Page): void {
   page.on('console', (msg) => log(page, `${msg.type()}: ${msg.text()}`));
   page.on('pageerror', (err) => log(page, `uncaught: ${err.stack ?? err.message}`));
   page.on('requestfailed', (req) => log(page, `request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`));
+  // The page's own requests (not the framework's static chunks): what it asked for, and the answers.
+  page.on('response', (res) => {
+    if (!new URL(res.url()).pathname.startsWith('/_next/static/')) log(page, `response: ${res.status()} ${res.request().method()} ${res.url()}`);
+  });
 }
 
 export function watchContext(context: BrowserContext): void {
