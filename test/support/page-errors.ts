@@ -16,7 +16,7 @@ export interface ExpectedFailure {
 export interface PageErrors {
   /** Everything unexpected so far, in order, each with the page URL it happened on. */
   readonly list: string[];
-  /** Allows one more failing request (for a step that provokes it); the others stay errors. */
+  /** From now on, also allows this failing request (call it before the step that provokes it); any other stays an error. */
   expectFailure(failure: ExpectedFailure): void;
 }
 
