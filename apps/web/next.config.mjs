@@ -19,8 +19,6 @@ const nextConfig = {
   outputFileTracingRoot: path.join(here, '..', '..'),
   // Artwork is served by our own origin (`/images/...`); no image optimiser, no remote images.
   images: { unoptimized: true },
-  // No ESLint in this workspace; type checking still runs during `next build`.
-  eslint: { ignoreDuringBuilds: true },
 };
 
 export default nextConfig;

@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone } from '../support/audio.ts';
-import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { collectErrors } from '../support/page-errors.ts';
+import { reportPagesOnFailure } from '../support/page-report.ts';
 import { register, startPlatform, uploadTrack, waitUntilReady, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
 
 const TONE_SECONDS = 20;
@@ -20,6 +22,8 @@ let platform: RunningPlatform;
 let browser: Browser;
 let track: UploadedTrack;
 let shortTrack: UploadedTrack;
+
+reportPagesOnFailure();
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -44,9 +48,9 @@ afterAll(async () => {
 
 const audioTime = (page: Page) => page.evaluate(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime);
 
-/** Waits (no clock of its own: the test's timeout bounds it) until the audio element reaches `seconds`. */
+/** Waits until the audio element reaches `seconds` (within the bounded wait of every page: BROWSER_WAIT_MS). */
 async function waitForTime(page: Page, seconds: number): Promise<void> {
-  await page.waitForFunction((s) => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > s, seconds, { timeout: 0, polling: 100 });
+  await page.waitForFunction((s) => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > s, seconds, { polling: 100 });
 }
 
 /** `earshot_plays_total` as the platform's /metrics says (labels, if any, ignored). */
@@ -60,9 +64,7 @@ async function playsTotal(): Promise<number> {
 async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
   const context = await openContext(browser);
   const page = await context.newPage();
-  // Conditions are awaited without a clock; the Vitest test timeout is the only limit.
-  page.setDefaultTimeout(0);
-  const errors = collectErrors(page);
+  const errors = collectErrors(page).list;
   const response = await page.goto(`${platform.base}${url}`);
   expect(response?.status()).toBe(200);
   return { page, errors };
@@ -115,7 +117,7 @@ describe('player', () => {
     });
     const box = (await waveform.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(() => typeof (window as unknown as { seekedAt?: number }).seekedAt === 'number', null, { timeout: 0 });
+    await page.waitForFunction(() => typeof (window as unknown as { seekedAt?: number }).seekedAt === 'number');
     const seekedAt = await page.evaluate(() => (window as unknown as { seekedAt: number }).seekedAt);
     expect(Math.abs(seekedAt - TONE_SECONDS / 2)).toBeLessThanOrEqual(1);
     await waitForTime(page, seekedAt + 0.5);
@@ -127,10 +129,10 @@ describe('player', () => {
     await page.mouse.move(0, 0);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Space');
-    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused, null, { timeout: 0 });
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused);
     const pausedAt = await audioTime(page);
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction((t) => Math.abs(document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime - (t - 5)) < 0.5, pausedAt, { timeout: 0 });
+    await page.waitForFunction((t) => Math.abs(document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime - (t - 5)) < 0.5, pausedAt);
     await page.keyboard.press('Space');
     await waitForTime(page, pausedAt - 4);
     // Two presses before the element's events arrive (a busy browser runs input first): paused, then
@@ -173,7 +175,7 @@ describe('player', () => {
     await screenshot(page, 'home');
     expect(await card.getByTestId('play-track').getAttribute('aria-label')).toBe('Pause Tone at 440');
     await card.getByTestId('play-track').click();
-    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused, null, { timeout: 0 });
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused);
 
     expect(errors).toEqual([]);
     await page.context().close();
@@ -194,12 +196,12 @@ describe('player', () => {
   it('reports a short track heard to its end, and the API counts it as a play', async () => {
     const before = await playsTotal();
     const { page, errors } = await openPage(`/${shortTrack.artist.handle}/${shortTrack.slug}`);
-    const reported = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tracks/${shortTrack.id}/plays`) && r.request().method() === 'POST', { timeout: 0 });
+    const reported = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tracks/${shortTrack.id}/plays`) && r.request().method() === 'POST');
     await page.getByTestId('play-track').click();
     const response = await reported;
     expect(response.status()).toBe(201);
     expect(JSON.parse(response.request().postData() ?? '{}')).toMatchObject({ versionId: expect.stringMatching(/^\d+$/), secondsListened: expect.any(Number) });
-    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.ended, null, { timeout: 0, polling: 100 });
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.ended, null, { polling: 100 });
     expect(await playsTotal()).toBe(before + 1);
     expect(errors).toEqual([]);
     await page.context().close();

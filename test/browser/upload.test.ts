@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone } from '../support/audio.ts';
-import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { collectErrors, type PageErrors } from '../support/page-errors.ts';
+import { reportPagesOnFailure } from '../support/page-report.ts';
 import { register, startPlatform, type Account, type RunningPlatform } from './platform-fixture.ts';
 
 /** Full-page shots are taken from the top, so the sticky header sits where it belongs. */
@@ -22,6 +24,8 @@ let browser: Browser;
 let artist: Account;
 let listener: Account;
 let toneFile: string;
+
+reportPagesOnFailure();
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -43,12 +47,11 @@ async function contextFor(account: Account | null): Promise<BrowserContext> {
   return context;
 }
 
-async function openUpload(account: Account | null): Promise<{ page: Page; errors: string[] }> {
+async function openUpload(account: Account | null): Promise<{ page: Page; errors: PageErrors }> {
   const context = await contextFor(account);
   const page = await context.newPage();
-  // Conditions are awaited without a clock; the Vitest test timeout is the only limit.
-  page.setDefaultTimeout(0);
-  const errors = collectErrors(page);
+  // Signed out, the page asks who is signed in and is told: nobody.
+  const errors = collectErrors(page, account ? [] : [{ url: '/api/v1/auth/me', status: 401 }]);
   const response = await page.goto(`${platform.base}/upload`);
   expect(response?.status()).toBe(200);
   return { page, errors };
@@ -84,6 +87,8 @@ describe('upload page', () => {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    // The file that is not audio is refused.
+    errors.expectFailure({ url: '/api/v1/tracks', status: 422 });
     await page.getByTestId('start-upload').click();
     // Progress comes over the WebSocket (polling is only the fallback).
     await page.locator('[data-testid="live-mode"][data-mode="socket"]').waitFor();
@@ -94,7 +99,7 @@ describe('upload page', () => {
         return !!bar && bar.value > 0 && bar.value < 100;
       },
       null,
-      { timeout: 0, polling: 50 },
+      { polling: 50 },
     );
     await shot(page, 'upload-progress');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -122,8 +127,7 @@ describe('upload page', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Evening Sketch');
     await page.locator('.waveform:not(.waveform--loading)').waitFor();
 
-    // The browser reports the refused upload itself; nothing else may go wrong.
-    expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+    expect(errors.list).toEqual([]);
     await page.context().close();
   });
 
@@ -134,7 +138,7 @@ describe('upload page', () => {
     expect(await prompt.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?next=%2Fupload');
     await shot(page, 'upload-signed-out');
     expect(await page.getByTestId('dropzone').count()).toBe(0);
-    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    expect(errors.list).toEqual([]);
     await page.context().close();
   });
 
@@ -145,7 +149,7 @@ describe('upload page', () => {
     expect(await prompt.getByRole('link', { name: 'Go to settings' }).getAttribute('href')).toBe('/settings');
     await shot(page, 'upload-listener');
     expect(await page.getByTestId('dropzone').count()).toBe(0);
-    expect(errors).toEqual([]);
+    expect(errors.list).toEqual([]);
     await page.context().close();
   });
 });

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectErrors, launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { collectErrors, type ExpectedFailure } from '../support/page-errors.ts';
+import { reportPagesOnFailure } from '../support/page-report.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEB_DIR = path.join(REPO_ROOT, 'apps', 'web');
@@ -110,6 +112,8 @@ let server: http.Server;
 let baseUrl: string;
 let browser: Browser;
 
+reportPagesOnFailure();
+
 beforeAll(async () => {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   if (!existsSync(path.join(WEB_DIR, '.next', 'BUILD_ID'))) await buildWebApp();
@@ -148,7 +152,9 @@ async function openHome(mode: typeof apiMode, viewport = { width: 1280, height: 
   apiRequests.length = 0;
   const context = await openContext(browser, { viewport });
   const page = await context.newPage();
-  const errors = collectErrors(page);
+  // In 'error' mode the stub API fails the track list; nothing else may fail.
+  const expected: ExpectedFailure[] = mode === 'error' ? [{ url: '/api/v1/tracks?limit=24', status: 500 }] : [];
+  const errors = collectErrors(page, expected).list;
   const response = await page.goto(`${baseUrl}/`);
   expect(response?.status()).toBe(200);
   return { page, errors };
@@ -216,8 +222,7 @@ describe('web shell: home page', () => {
     expect(await alert.textContent()).toContain('The server answered 500');
     expect(await page.getByTestId('track-card').count()).toBe(0);
     await screenshot(page, 'home-error');
-    // The browser reports the failed request itself; nothing else may go wrong.
-    expect(errors.filter((e) => !/status of 500/.test(e))).toEqual([]);
+    expect(errors).toEqual([]);
 
     apiMode = 'ok';
     await alert.getByRole('button', { name: 'Try again' }).click();

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { watchContext } from './page-watch.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -46,69 +47,18 @@ export interface OpenContextOptions extends BrowserContextOptions {
 /**
  * A new isolated context (cookies, storage) with network requests limited to loopback by default.
  * Reduced motion is on by default so smooth scrolling and animations don't make screenshots flaky.
+ * Its waits are bounded and its pages' consoles kept for failure reports (page-watch.ts).
  */
 export async function openContext(browser: Browser, options: OpenContextOptions = {}): Promise<BrowserContext> {
   const { allowHosts = ['127.0.0.1', 'localhost', '[::1]'], ...contextOptions } = options;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', ...contextOptions });
+  watchContext(context);
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.protocol === 'data:' || url.protocol === 'blob:' || allowHosts.includes(url.hostname)) return route.continue();
     return route.abort('blockedbyclient');
   });
   return context;
-}
-
-/**
- * React's hydration mismatch as a production build reports it (error #418: the first client render did
- * not match the server's HTML; React throws the server DOM away and renders on the client).
- *
- * Under CPU starvation (a loaded CI machine) Next.js 15.5 pages can raise it on a first, uncached load even
- * though the HTML is byte-identical and nothing touched the DOM before hydration — reproduced with the root
- * layout reduced to `<main>{children}</main>`, so it is a framework race rather than a divergence in our
- * components. A real divergence happens on every load: `hydrationAttempts` tells the two apart.
- */
-export function isHydrationMismatch(error: string): boolean {
-  return /Minified React error #418\b/.test(error);
-}
-
-/**
- * Collects uncaught page errors and console errors, for asserting that a page ran cleanly. Hydration
- * mismatches are left to `hydrationAttempts` (see `isHydrationMismatch`) unless `hydration: 'record'`.
- */
-export function collectErrors(page: Page, options: { hydration?: 'record' | 'leave' } = {}): string[] {
-  const errors: string[] = [];
-  const keep = (text: string) => options.hydration === 'record' || !isHydrationMismatch(text);
-  page.on('pageerror', (err) => {
-    if (keep(err.message)) errors.push(`pageerror: ${err.message}`);
-  });
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error' || !keep(msg.text())) return;
-    const where = msg.location().url;
-    errors.push(`console: ${msg.text()}${where ? ` (${where})` : ''}`);
-  });
-  return errors;
-}
-
-/**
- * Loads `url` in fresh contexts (nothing cached, signed out) until one load hydrates without a mismatch,
- * at most `attempts` times, and returns the errors of every load made. A page whose server HTML and first
- * client render really differ fails every attempt; the framework race of `isHydrationMismatch` does not.
- */
-export async function hydrationAttempts(browser: Browser, url: string, attempts = 4): Promise<string[][]> {
-  const runs: string[][] = [];
-  for (let i = 0; i < attempts; i++) {
-    const context = await openContext(browser);
-    const page = await context.newPage();
-    const errors = collectErrors(page, { hydration: 'record' });
-    await page.goto(url);
-    await page.waitForLoadState('networkidle');
-    // Next.js marks the end of hydration by inserting its route announcer.
-    await page.locator('next-route-announcer').waitFor({ state: 'attached' });
-    await context.close();
-    runs.push(errors);
-    if (!errors.some(isHydrationMismatch)) break;
-  }
-  return runs;
 }
 
 /**

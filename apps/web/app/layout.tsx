@@ -19,7 +19,9 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // globals.css scrolls smoothly (unless reduced motion is asked for); this attribute tells Next.js to
+    // switch that off while it scrolls to the top of a new page, so navigation stays instant.
+    <html lang="en" data-scroll-behavior="smooth">
       <body>
         {/* The player (audio element + bar) lives here so that playback survives client navigation. */}
         <PlayerProvider>
