@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@earshot/config';
 import { AppError } from '@earshot/core';
@@ -47,6 +48,7 @@ const RAW_408 = (body: string) => `HTTP/1.1 408 Request Timeout\r\nContent-Type:
  * Both stop as soon as the body is complete: a slow handler is not this plugin's business.
  */
 export function registerRequestTimeouts(app: FastifyInstance, limits: RequestTimeouts): void {
+  closeSilentConnectionsWhenDraining(app, limits);
   app.addHook('onRequest', (request, reply, done) => {
     const req = request.raw;
     // Only while a body is on its way: not for bodiless requests, bodies that came in with the
@@ -80,6 +82,25 @@ export function registerRequestTimeouts(app: FastifyInstance, limits: RequestTim
     reply.raw.on('timeout', keepSocket);
     req.once('end', stop);
     req.once('close', stop);
+    done();
+  });
+}
+
+/**
+ * Node stops enforcing `headersTimeout` once the server is closing, and a connection whose request
+ * headers are still incomplete is not "idle" to `closeIdleConnections`: without this, a client that
+ * sent half its headers would hold up a graceful shutdown until its deadline. While draining, every
+ * connection that stays silent for the headers timeout is closed (Node destroys a timed-out socket
+ * no request or response claims; requests in their body phase answer 408 as usual).
+ */
+function closeSilentConnectionsWhenDraining(app: FastifyInstance, limits: RequestTimeouts): void {
+  const connections = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+  app.addHook('preClose', (done) => {
+    for (const socket of connections) if (!socket.timeout) socket.setTimeout(limits.headersTimeoutMs);
     done();
   });
 }
