@@ -9,7 +9,7 @@ describe('page render crashes', () => {
     console.error = (line: string) => lines.push(line);
     try {
       const err = Object.assign(new Error('boom in a server component'), { digest: '12345' });
-      await onRequestError(err, { path: '/reset-password?token=secret', method: 'GET', headers: {} }, { routerKind: 'App Router', routePath: '/reset-password', routeType: 'render', renderSource: 'react-server-components', revalidateReason: undefined, renderType: 'dynamic' });
+      await onRequestError(err, { path: '/reset-password?token=secret', method: 'GET', headers: {} }, { routerKind: 'App Router', routePath: '/reset-password', routeType: 'render', renderSource: 'react-server-components', revalidateReason: undefined });
     } finally {
       console.error = original;
     }
