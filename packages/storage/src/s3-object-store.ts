@@ -98,7 +98,7 @@ export class S3ObjectStore implements ObjectStore {
       maxAttempts: 3,
       // Never wait forever on storage: a connection that does not open, or a request whose socket
       // stays silent, fails (and is retried) instead of holding a request or job open.
-      requestHandler: { connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, requestTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+      requestHandler: { connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, socketTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
       // The SDK's default CRC trailers on streamed PutObject use aws-chunked encoding, which older
       // MinIO releases and other S3-compatible servers store verbatim (framing and all). Checksums
       // only where the API demands them (DeleteObjects) keeps every S3-compatible server happy.
