@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath, verifyHlsRequest } from '@earshot/core';
+import { keys, unguessableToken } from '@earshot/storage';
 import { buildApi, type Api } from '../../apps/api/src/index.ts';
 import { SECURITY_HEADER_NAMES, securityHeaders } from '@earshot/security-headers';
 import { envsubst, renderNginx, TEMPLATES_DIR, TEMPLATE_VARIABLES } from '../../scripts/render-nginx.ts';
@@ -28,6 +29,10 @@ const SECRET = 'edge-test-secure-link-secret-0123456789';
 const DOMAIN = 'localhost';
 const VERSION = '41';
 const OTHER = '42';
+// Waveforms and version artwork live at keys holding an unguessable token (packages/storage/src/keys.ts).
+const MEDIA_TOKEN = unguessableToken();
+const ART_KEY = keys.versionArtwork(VERSION, MEDIA_TOKEN, 300, 'jpg');
+const WAVE_KEY = keys.waveform(VERSION, MEDIA_TOKEN);
 const CONTENT_TYPES: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', m4s: 'video/iso.segment', mp4: 'audio/mp4' };
 const typeOf = (file: string) => CONTENT_TYPES[file.slice(file.lastIndexOf('.') + 1)]!;
 
@@ -87,8 +92,12 @@ beforeAll(async () => {
   const jpg = path.join(tmp, 'cover.jpg');
   expect(spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', jpg]).status).toBe(0);
   image = await readFile(jpg);
+  await t.infra.store.put('images', ART_KEY, image, { contentType: 'image/jpeg', contentLength: image.length });
+  await t.infra.store.put('waveforms', WAVE_KEY, waveform, { contentType: 'application/json', contentLength: waveform.length });
+  // The same files at keys guessable from the version id (the layout before tokens): never served.
   await t.infra.store.put('images', `artwork/version-${VERSION}/300.jpg`, image, { contentType: 'image/jpeg', contentLength: image.length });
   await t.infra.store.put('waveforms', `version-${VERSION}.json`, waveform, { contentType: 'application/json', contentLength: waveform.length });
+  await t.infra.store.put('waveforms', `version-${VERSION}/${'a'.repeat(21)}.json`, waveform, { contentType: 'application/json', contentLength: waveform.length });
 
   // Stand-in for the Next.js app (not under test here): answers every page with 200.
   web = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>web</title>'));
@@ -323,8 +332,8 @@ describe('signed HLS through nginx', () => {
 describe('public images and waveforms', () => {
   it('are served with a 7-day public immutable cache', async () => {
     for (const [p, body, type] of [
-      [`/images/artwork/version-${VERSION}/300.jpg`, image, 'image/jpeg'],
-      [`/waveforms/version-${VERSION}.json`, waveform, 'application/json'],
+      [`/images/${ART_KEY}`, image, 'image/jpeg'],
+      [`/waveforms/${WAVE_KEY}`, waveform, 'application/json'],
     ] as const) {
       const r = await edge(p);
       expect(r.status, p).toBe(200);
@@ -340,8 +349,23 @@ describe('public images and waveforms', () => {
     const missing = await edge('/images/artwork/nope.jpg');
     expect(missing.status).toBe(404);
     expect(missing.headers['cache-control'] ?? '').not.toContain('immutable');
-    const ranged = await edge(`/images/artwork/version-${VERSION}/300.jpg`, { headers: { range: 'bytes=0-9' } });
+    const ranged = await edge(`/images/${ART_KEY}`, { headers: { range: 'bytes=0-9' } });
     expect(ranged.status).toBe(206);
+  });
+
+  it('serve waveforms and version artwork only at their unguessable keys, as the embedded API does', async () => {
+    const guessable = [`/images/artwork/version-${VERSION}/300.jpg`, `/waveforms/version-${VERSION}.json`, `/waveforms/version-${VERSION}/${'a'.repeat(21)}.json`];
+    for (const p of guessable) {
+      const [viaEdge, viaApi] = [await edge(p), await direct(p)];
+      expect([p, viaEdge.status, viaApi.status]).toEqual([p, 404, 404]);
+      expect(JSON.parse(viaEdge.body.toString()).error.code).toBe('not_found');
+      expect(viaEdge.body.equals(image) || viaEdge.body.equals(waveform)).toBe(false);
+    }
+    for (const p of [`/images/${ART_KEY}`, `/waveforms/${WAVE_KEY}`]) {
+      const [viaEdge, viaApi] = [await edge(p), await direct(p)];
+      expect([p, viaEdge.status, viaApi.status]).toEqual([p, 200, 200]);
+      expect(viaEdge.body.equals(viaApi.body)).toBe(true);
+    }
   });
 
   it('never list a bucket, never write, and answer JSON 404 for a missing file', async () => {
@@ -350,16 +374,16 @@ describe('public images and waveforms', () => {
       expect(r.status, p).toBe(404);
       expect(r.body.toString()).not.toContain('ListBucketResult');
     }
-    const listed = await edge(`/images/artwork/version-${VERSION}/300.jpg?list-type=2`);
+    const listed = await edge(`/images/${ART_KEY}?list-type=2`);
     expect(listed.body.equals(image)).toBe(true);
-    const missing = await edge('/images/artwork/nope.jpg');
+    const missing = await edge('/images/avatars/user-1/nope-128.webp');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toBe('application/json');
     expect(JSON.parse(missing.body.toString()).error.code).toBe('not_found');
     for (const method of ['PUT', 'DELETE', 'POST']) {
-      expect((await edge(`/images/artwork/version-${VERSION}/300.jpg`, { method, body: 'x' })).status).toBe(405);
+      expect((await edge(`/images/${ART_KEY}`, { method, body: 'x' })).status).toBe(405);
     }
-    expect((await edge(`/images/artwork/version-${VERSION}/300.jpg`)).body.equals(image)).toBe(true);
+    expect((await edge(`/images/${ART_KEY}`)).body.equals(image)).toBe(true);
   });
 });
 

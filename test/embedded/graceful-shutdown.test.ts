@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,37 @@ describe('SIGTERM', () => {
     const exit = await proc.exited;
     expect(exit, proc.output()).toEqual({ code: 0, signal: null });
     expect(proc.output()).toMatch(/shutting down/);
+  });
+
+  it('drains with stalled clients connected (body, headers, refused upgrade): exits 0 well before its deadline', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-shutdown-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    // The forced deadline is far away: only the request timeouts can free the stalled sockets.
+    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', SHUTDOWN_TIMEOUT_MS: '600000', HTTP_BODY_IDLE_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '1000' };
+    const proc = spawnTs('test/fixtures/serve-embedded.ts', env);
+    await waitForHttp(`http://127.0.0.1:${port}/api/v1/health`, proc);
+
+    const stalled = (raw: string) =>
+      new Promise<net.Socket>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.write(raw);
+          resolve(socket);
+        });
+        socket.on('error', () => {});
+      });
+    const sockets = await Promise.all([
+      stalled('POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"secondsListened":'),
+      stalled('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n'),
+      stalled('GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer x.y.z\r\n\r\n'),
+    ]);
+    // The server has the body request in hand (it is waiting for the rest of the body).
+    await new Promise((r) => setTimeout(r, 300));
+    proc.child.kill('SIGTERM');
+    const exit = await proc.exited;
+    for (const s of sockets) s.destroy();
+    expect(exit, proc.output()).toEqual({ code: 0, signal: null });
+    expect(proc.output()).toMatch(/shutdown step done/);
+    expect(proc.output()).not.toMatch(/deadline passed/);
   });
 });

@@ -25,7 +25,8 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
 import { createAccountsDeps } from './accounts-deps.ts';
 import multipart from '@fastify/multipart';
-import websocket from '@fastify/websocket';
+import { registerWebSockets } from './plugins/websocket.ts';
+import { httpServerTimeouts, registerRequestTimeouts } from './plugins/request-timeouts.ts';
 import type { Api, ApiDeps } from './types.ts';
 
 /** JSON bodies are small; uploads go through multipart streaming with their own limit. */
@@ -51,6 +52,8 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Headers phase; the body phase is registerRequestTimeouts (docs/security.md).
+    http: httpServerTimeouts(deps.config.http),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
@@ -60,6 +63,9 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   app.addSchema(ErrorResponse);
   registerErrorHandling(app);
   registerHttpMetrics(app, createHttpMetrics(deps.metrics));
+  registerRequestTimeouts(app, deps.config.http);
+  // Before the rate-limit and access hooks: their refusals of an upgrade must close its socket.
+  await registerWebSockets(app, deps.config);
   // Before any route or route-adding plugin: every route must declare `config.access`.
   const { accounts, close: closeAccounts } = createAccountsDeps(deps);
   app.addHook('onClose', closeAccounts);
@@ -69,7 +75,6 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   await registerOpenApi(app, deps.config.publicUrl);
   // Uploads stream through busboy with per-route limits (see upload-receiver.ts).
   await app.register(multipart, { throwFileSizeLimit: true });
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   healthRoutes(app, deps);
   metricsRoutes(app, deps);

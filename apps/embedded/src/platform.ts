@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@earshot/config';
@@ -13,6 +14,13 @@ export const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /** Paths the platform itself answers; everything else is the web app's. */
 const PLATFORM_PREFIXES = ['/api/', '/media/', '/images/', '/waveforms/', '/metrics'];
+
+/** This process's API as a loopback URL (a wildcard bind is reached on loopback). */
+export function inProcessOrigin(address: AddressInfo): string {
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
 
 export interface EmbeddedPlatform {
   app: Api;
@@ -64,6 +72,9 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   }
 
   await app.listen({ port: config.port, host: config.host });
+  // The web app's server-side reads go to this process, at the address it listens on, never to
+  // one taken from a request's Host header (apps/web/lib/server-api.ts).
+  if (web) process.env.API_INTERNAL_URL = inProcessOrigin(app.server.address() as AddressInfo);
   return {
     app,
     infra,

@@ -3,10 +3,11 @@
  * fetches the same routes itself when a read here answers 'unknown', so pages work whether or not the
  * web server can reach the API.
  *
- * Where the API is, seen from the web server:
- *  - `API_INTERNAL_URL` (e.g. `http://api:3000` in the compose network), when set;
- *  - otherwise the origin the request came in on, but only when that is loopback — embedded mode, where
- *    this very process answers `/api/v1`. Any other Host header is not trusted as a fetch target.
+ * Where the API is, seen from the web server: `API_INTERNAL_URL`, and nothing else — e.g.
+ * `http://api:3000` in the compose network; in embedded mode the platform sets it to its own
+ * in-process address (apps/embedded/src/platform.ts). Never an address taken from the request
+ * (its Host header is the visitor's to choose: fetching it would forward their cookie to any port
+ * of this machine and put whatever answers into the page). Unset → 'unknown' for every read.
  *
  * These requests come from the web server's address, not the visitor's, so they carry the visitor's
  * `X-Forwarded-For`: the API believes it from the web server (a TRUST_PROXY peer: loopback in
@@ -17,22 +18,12 @@ import { headers } from 'next/headers';
 
 export type ServerRead<T> = { kind: 'found'; body: T } | { kind: 'not-found' } | { kind: 'unknown' };
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** The page renders without server data rather than waiting long for it. */
 const SERVER_FETCH_TIMEOUT_MS = 3_000;
 
-async function apiOrigin(): Promise<string | null> {
+function apiOrigin(): string | null {
   const configured = process.env.API_INTERNAL_URL?.trim();
-  if (configured) return configured.replace(/\/+$/, '');
-  const host = (await headers()).get('host');
-  if (!host) return null;
-  let url: URL;
-  try {
-    url = new URL(`http://${host}`);
-  } catch {
-    return null;
-  }
-  return LOOPBACK.has(url.hostname) ? url.origin : null;
+  return configured ? configured.replace(/\/+$/, '') : null;
 }
 
 /** A dynamic route segment as the user typed it (`%40` → `@`); malformed escapes stay as they are. */
@@ -49,7 +40,7 @@ export function decodeSegment(value: string): string {
  * 404 and 400 (a handle or slug that cannot exist: the API validates their shape) are 'not-found'.
  */
 export async function serverApiGet<T>(path: string, parse: (body: unknown) => T): Promise<ServerRead<T>> {
-  const origin = await apiOrigin();
+  const origin = apiOrigin();
   if (!origin) return { kind: 'unknown' };
   try {
     const incoming = await headers();

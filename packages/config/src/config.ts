@@ -16,13 +16,15 @@ export interface Config {
   /** Requests per minute per client IP under `/api/` (the `api` rate zone). */
   apiRateLimitPerMinute: number;
   shutdownTimeoutMs: number;
+  /** Limits on receiving a request (see docs/security.md). */
+  http: { headersTimeoutMs: number; bodyIdleTimeoutMs: number; requestTimeoutMs: number };
   /** `url` unset → embedded PGlite in `pgliteDir`. */
   database: { url?: string; poolMin: number; poolMax: number; pgliteDir: string };
   /** `url` unset → jobs kept in the database, rate limits in process. */
   redis: { url?: string; keyPrefix: string };
   storage:
     | { kind: 'local'; root: string; bucketPrefix: string }
-    | { kind: 's3'; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucketPrefix: string };
+    | { kind: 's3'; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucketPrefix: string; timeoutMs?: number };
   auth: { jwtSecret: string; jwtExpiresInSeconds: number };
   media: { secureLinkSecret: string; urlTtlSeconds: number };
   analytics: { ipHashSalt: string };

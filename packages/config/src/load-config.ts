@@ -137,6 +137,11 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
     uploadMaxBytes: values.UPLOAD_MAX_BYTES as number,
     apiRateLimitPerMinute: values.RATE_LIMIT_API_PER_MINUTE as number,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,
+    http: {
+      headersTimeoutMs: values.HTTP_HEADERS_TIMEOUT_MS as number,
+      bodyIdleTimeoutMs: values.HTTP_BODY_IDLE_TIMEOUT_MS as number,
+      requestTimeoutMs: values.HTTP_REQUEST_TIMEOUT_MS as number,
+    },
     database: {
       url: raw.DATABASE_URL,
       poolMin: values.DATABASE_POOL_MIN as number,
@@ -152,6 +157,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
           accessKeyId: (raw.MINIO_ACCESS_KEY ?? raw.MINIO_ROOT_USER)!,
           secretAccessKey: (raw.MINIO_SECRET_KEY ?? raw.MINIO_ROOT_PASSWORD)!,
           bucketPrefix: (values.S3_BUCKET_PREFIX as string | undefined) ?? '',
+          timeoutMs: values.STORAGE_TIMEOUT_MS as number,
         }
       : { kind: 'local', root: path.join(dataDir, 'storage'), bucketPrefix: (values.S3_BUCKET_PREFIX as string | undefined) ?? '' },
     auth: { jwtSecret: secrets.JWT_SECRET, jwtExpiresInSeconds: values.JWT_EXPIRES_IN as number },

@@ -6,8 +6,8 @@ import type { ObjectStore } from './object-store.ts';
 /** Local folders in embedded mode, S3/MinIO when the configuration names an endpoint. */
 export function createObjectStore(storage: Config['storage']): ObjectStore {
   if (storage.kind === 's3') {
-    const { endpoint, region, accessKeyId, secretAccessKey, bucketPrefix } = storage;
-    return new S3ObjectStore({ endpoint, region, accessKeyId, secretAccessKey, bucketPrefix });
+    const { endpoint, region, accessKeyId, secretAccessKey, bucketPrefix, timeoutMs } = storage;
+    return new S3ObjectStore({ endpoint, region, accessKeyId, secretAccessKey, bucketPrefix, timeoutMs });
   }
   return new LocalObjectStore({ root: storage.root, bucketPrefix: storage.bucketPrefix });
 }

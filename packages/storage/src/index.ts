@@ -1,5 +1,5 @@
 export * from './object-store.ts';
-export { keys } from './keys.ts';
+export { keys, unguessableToken, UNGUESSABLE_TOKEN, isPubliclyServable } from './keys.ts';
 export { validateKey } from './validate-key.ts';
 export { isWellFormedRange, resolveRange } from './byte-range.ts';
 export { CONTENT_TYPES, contentTypeFor } from './content-types.ts';

@@ -28,6 +28,8 @@ import { validateKey } from './validate-key.ts';
 import { contentTypeFor } from './content-types.ts';
 import { isWellFormedRange } from './byte-range.ts';
 
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 export interface S3ObjectStoreOptions {
   endpoint: string;
   region: string;
@@ -39,6 +41,8 @@ export interface S3ObjectStoreOptions {
   deleteBatchSize?: number;
   /** Keys per ListObjectsV2 page: S3's maximum (1,000) by default. Tests lower it to exercise paging. */
   listPageSize?: number;
+  /** Connect timeout and socket idle timeout of every S3 request (STORAGE_TIMEOUT_MS); 30 s by default. */
+  timeoutMs?: number;
 }
 
 /** 5 MiB parts (S3's minimum), two in flight: at most ~10 MiB buffered per upload however large. */
@@ -92,6 +96,9 @@ export class S3ObjectStore implements ObjectStore {
       forcePathStyle: true,
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
       maxAttempts: 3,
+      // Never wait forever on storage: a connection that does not open, or a request whose socket
+      // stays silent, fails (and is retried) instead of holding a request or job open.
+      requestHandler: { connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, socketTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
       // The SDK's default CRC trailers on streamed PutObject use aws-chunked encoding, which older
       // MinIO releases and other S3-compatible servers store verbatim (framing and all). Checksums
       // only where the API demands them (DeleteObjects) keeps every S3-compatible server happy.

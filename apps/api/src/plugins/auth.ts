@@ -83,7 +83,8 @@ export function checkCsrf(request: FastifyRequest, accounts: Pick<AccountsDeps, 
   }
 }
 
-function sameOrigin(origin: string, request: FastifyRequest, config: Config): boolean {
+/** `origin` is PUBLIC_URL's origin or the origin the request came in on. */
+export function sameOrigin(origin: string, request: FastifyRequest, config: Config): boolean {
   try {
     const o = new URL(origin);
     if (o.origin === new URL(config.publicUrl).origin) return true;

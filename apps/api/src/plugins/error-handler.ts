@@ -31,7 +31,12 @@ export function toErrorBody(code: string, message: string, details?: Record<stri
  * the caller; 5xx are logged with the request id and answered with a generic message.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError | AppError | Error, request, reply) => {
+    // A request abandoned by its timeout (plugins/request-timeouts.ts) fails whatever reads its
+    // body with that reader's own error (a multipart file stream: "premature close"); the cause is
+    // the timeout the request stream was destroyed with.
+    const abandonedWith = request.raw.errored;
+    const err = abandonedWith instanceof AppError && !(thrown instanceof AppError) ? abandonedWith : thrown;
     if (err instanceof AppError) {
       if (err.status === 429 && err.details?.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
       return reply.status(err.status).send(toErrorBody(err.code, err.message, err.status === 429 ? undefined : err.details));

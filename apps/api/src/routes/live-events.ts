@@ -1,5 +1,6 @@
 import type { ProcessingEvent } from '@earshot/core';
 import { currentUser } from '../current-user.ts';
+import { checkUpgradeOrigin } from '../plugins/websocket.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
 const PING_MS = 25_000;
@@ -9,9 +10,18 @@ const PING_MS = 25_000;
  * receives only events of tracks its user owns (admins: all). Clients only listen.
  */
 export function liveEventRoutes(app: Api, deps: ApiDeps): void {
-  // `anyone` + a 4401 close instead of an HTTP 401: a refused upgrade would leave the raw
-  // socket open (and hold up graceful shutdown); a closed WebSocket frees it at once.
-  app.get('/api/v1/ws', { websocket: true, config: { access: 'anyone' }, schema: { hide: true } }, (socket, request) => {
+  // Anonymous: the socket opens and is closed with 4401 (what browsers can see; an HTTP 401 on
+  // an upgrade is only "error" to a page). A bad Bearer token is an HTTP 401, a foreign Origin
+  // an HTTP 403; both close the socket (plugins/websocket.ts).
+  app.get(
+    '/api/v1/ws',
+    {
+      websocket: true,
+      config: { access: 'anyone' },
+      schema: { hide: true },
+      onRequest: async (request) => checkUpgradeOrigin(request, deps.config),
+    },
+    (socket, request) => {
     const user = currentUser(request);
     if (!user) {
       socket.close(4401, 'unauthorized');
@@ -30,5 +40,6 @@ export function liveEventRoutes(app: Api, deps: ApiDeps): void {
       clearInterval(ping);
       unsubscribe();
     });
-  });
+    },
+  );
 }

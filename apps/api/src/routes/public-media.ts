@@ -1,4 +1,4 @@
-import { InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
+import { isPubliclyServable, InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
 import { toErrorBody } from '../plugins/error-handler.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
@@ -8,6 +8,8 @@ const CACHE_CONTROL = 'public, max-age=604800, immutable';
 /**
  * Embedded mode's stand-in for nginx's `/images/` and `/waveforms/` locations: streams the object
  * from storage with Range support. Keys are validated by the store (no `..`, no absolute paths).
+ * Waveforms and version artwork are only served at keys holding an unguessable token: a private
+ * or unlisted track's files cannot be found from its version id (docs/security.md).
  */
 export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
   for (const bucket of ['images', 'waveforms'] as const satisfies readonly Bucket[]) {
@@ -19,6 +21,8 @@ export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
       } catch {
         return reply.status(400).send(toErrorBody('bad_request', 'Malformed path'));
       }
+      // Version media only at its unguessable key (packages/storage/src/keys.ts), as nginx.
+      if (!isPubliclyServable(bucket, key)) return reply.status(404).send(toErrorBody('not_found', 'No such file'));
       const range = parseRange(request.headers.range);
       if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
       try {

@@ -28,7 +28,7 @@ export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
   app.post(
     '/api/v1/tracks',
     {
-      config: { access: { roles: ['artist', 'admin'] } },
+      config: { access: { roles: ['artist', 'admin'] }, upload: true },
       schema: {
         tags: ['tracks'],
         summary: 'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`)',
@@ -53,7 +53,7 @@ export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
   app.post(
     '/api/v1/tracks/:id/versions',
     {
-      config: { access: { owner: 'track' } },
+      config: { access: { owner: 'track' }, upload: true },
       schema: {
         tags: ['tracks'],
         summary: 'Upload a new master for a track you own (multipart `file`)',

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { sql } from 'kysely';
-import { contentTypeFor, keys } from '@earshot/storage';
+import { contentTypeFor, keys, unguessableToken } from '@earshot/storage';
 import type { StepState } from '@earshot/db';
 import type { MediaDeps } from './deps.ts';
 import type { AudioInfo } from './media-toolkit.ts';
@@ -110,7 +110,8 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
 
   async waveform(deps, versionId, input, _outDir, info, run) {
     const { json, decodedDurationMs } = await deps.media.waveform(input, info, run);
-    const key = keys.waveform(versionId);
+    const key = keys.waveform(versionId, unguessableToken());
+    await deps.store.deletePrefix('waveforms', keys.waveformPrefix(versionId));
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
     // The track's duration comes from the decoded audio, not the container's claim.
     await deps.db.updateTable('track_versions').set({ waveform_key: key, duration_ms: Math.round(decodedDurationMs), updated_at: sql`now()` }).where('id', '=', versionId).execute();
@@ -120,8 +121,10 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     const images = await deps.media.artwork(input, outDir, run);
     if (!images?.length) return;
     const stored: string[] = [];
+    const token = unguessableToken();
+    await deps.store.deletePrefix('images', keys.versionArtworkPrefix(versionId));
     for (const image of [...images].sort((a, b) => b.size - a.size)) {
-      const key = keys.versionArtwork(versionId, image.size, image.ext);
+      const key = keys.versionArtwork(versionId, token, image.size, image.ext);
       await deps.store.putFile('images', key, image.file, { contentType: image.contentType });
       stored.push(key);
     }

@@ -132,7 +132,9 @@ describe('processing steps', () => {
     expect(v.status).toBe('ready');
     expect(v.duration_ms).toBe(12_340);
     expect(v.hls_key).toBe(`version-${version.id}/playlist.m3u8`);
-    expect(v.waveform_key).toBe(`version-${version.id}.json`);
+    // Waveforms sit at an unguessable key (docs/security.md).
+    expect(v.waveform_key).toMatch(new RegExp(`^version-${version.id}/[A-Za-z0-9_-]{22}\\.json$`));
+    expect(await store.head('waveforms', v.waveform_key!)).not.toBeNull();
     expect(v.track_gain_db).toBe(-4);
     const t = await handle.db.selectFrom('tracks').select('current_version_id').where('id', '=', track.id).executeTakeFirstOrThrow();
     expect(t.current_version_id).toBe(version.id);
