@@ -13,10 +13,16 @@
  * the template exactly as often as expected, or rendering fails: the template stays the single
  * source of truth and cannot drift away from what the test runs.
  *
+ * `host` is a bare-metal install (docs/install-native.md): Debian's nginx user, the upstreams on
+ * this machine and certbot's certificate; everything else (logs, cache, pid) stays where Debian's
+ * nginx keeps it. `storageRoot` serves local storage from disk (no S3 server needed).
+ *
  * CLI:
  *   DOMAIN=yoursite.com SECURE_LINK_SECRET=… tsx scripts/render-nginx.ts --out <dir>
+ *     [--host www-data --api 127.0.0.1:3000 --web 127.0.0.1:3002 --minio 127.0.0.1:9000 [--cert <pem> --key <pem>]]
  *     [--prefix <dir> --listen-http 127.0.0.1:8080 --listen-https 127.0.0.1:8443
  *      --api 127.0.0.1:3000 --web 127.0.0.1:3002 --minio 127.0.0.1:9000 --cert <pem> --key <pem>]
+ *     [--storage-root /var/lib/earshot/storage]
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,11 +45,31 @@ export interface LocalRuntime {
   certificate: { cert: string; key: string };
 }
 
+/**
+ * A bare-metal install (docs/install-native.md): Debian's nginx with its own paths (logs, cache,
+ * pid, modules), the upstreams on this host, certbot's certificate, and nginx's user.
+ */
+export interface HostRuntime {
+  /** The user nginx's workers run as: `www-data` on Debian and Ubuntu. */
+  user: string;
+  upstreams: { api: string; web: string; minio: string };
+  certificate: { cert: string; key: string };
+  /** proxy_cache_path of the media cache (default /var/cache/nginx/media; its parent must exist). */
+  cacheDir?: string;
+}
+
 export interface RenderOptions {
   outDir: string;
   env: TemplateEnv;
   templatesDir?: string;
   local?: LocalRuntime;
+  host?: HostRuntime;
+  /**
+   * Local storage (MINIO_ENDPOINT unset): the folder holding the buckets (`<DATA_DIR>/storage`).
+   * nginx then is the storage upstream itself: a server on the `minio` upstream's loopback
+   * address serves the files, so the template's locations stay exactly as they are.
+   */
+  storageRoot?: string;
 }
 
 export interface Rendered {
@@ -106,6 +132,67 @@ export function localise(file: string, text: string, outDir: string, local: Loca
   return t;
 }
 
+/** Rewrites of the rendered nginx.conf for a bare-metal host (see HostRuntime). */
+export function hostise(file: string, text: string, outDir: string, host: HostRuntime): string {
+  // The snippets are where they were rendered (/etc/nginx/snippets when --out is /etc/nginx).
+  text = text.replace(/include \/etc\/nginx\/snippets\//g, `include ${outDir}/snippets/`);
+  if (file !== 'nginx.conf') return text;
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(host.user)) throw new Error(`not a user name: ${JSON.stringify(host.user)}`);
+  for (const [name, address] of Object.entries(host.upstreams)) checkAddress(name, address);
+  let t = replaceExactly(text, /^user nginx;$/m, `user ${host.user};`, 1, '`user nginx;`');
+  t = replaceExactly(t, 'server api:3000;', `server ${host.upstreams.api};`, 1, 'api upstream');
+  t = replaceExactly(t, 'server web:3002;', `server ${host.upstreams.web};`, 1, 'web upstream');
+  t = replaceExactly(t, 'server minio:9000;', `server ${host.upstreams.minio};`, 1, 'minio upstream');
+  t = replaceExactly(t, 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', `ssl_certificate ${host.certificate.cert};`, 1, 'ssl_certificate');
+  t = replaceExactly(t, 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;', `ssl_certificate_key ${host.certificate.key};`, 1, 'ssl_certificate_key');
+  if (host.cacheDir) t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${host.cacheDir} `, 1, 'proxy_cache_path');
+  return t;
+}
+
+function checkAddress(name: string, address: string): void {
+  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$|^unix:\/[\w./-]+$/.test(address)) throw new Error(`--${name}: not host:port: ${JSON.stringify(address)}`);
+}
+
+/**
+ * The storage server for local storage: on the `minio` upstream's address (loopback only), the
+ * bucket folders under `root`, read-only, only the three public buckets; nothing else.
+ */
+export function storageServer(listen: string, root: string): string {
+  checkAddress('minio', listen);
+  if (!/^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(listen)) throw new Error(`local storage is served on loopback only, not ${listen}`);
+  if (!path.isAbsolute(root) || /[\s;{}"'$]/.test(root)) throw new Error(`storage root must be an absolute path without spaces or nginx syntax: ${JSON.stringify(root)}`);
+  return [
+    '',
+    '    # Local storage (render-nginx --storage-root): the `minio` upstream is this server, which',
+    '    # serves the bucket folders of DATA_DIR/storage. Only the buckets nginx proxies to; read-only.',
+    '    server {',
+    `        listen ${listen};`,
+    `        root ${root};`,
+    '        access_log off;',
+    '        types {',
+    '            application/vnd.apple.mpegurl m3u8;',
+    '            video/mp4 mp4 m4s;',
+    '            application/json json;',
+    '            image/jpeg jpg jpeg;',
+    '            image/png png;',
+    '            image/webp webp;',
+    '        }',
+    '        default_type application/octet-stream;',
+    '        location ~ /\\. {',
+    '            return 404;',
+    '        }',
+    '        location ~ ^/(?:transcodes|images|waveforms)/[^.] {',
+    '            limit_except GET { deny all; }',
+    '            try_files $uri =404;',
+    '        }',
+    '        location / {',
+    '            return 404;',
+    '        }',
+    '    }',
+    '',
+  ].join('\n');
+}
+
 async function listTemplates(dir: string, rel = ''): Promise<string[]> {
   const out: string[] = [];
   for (const entry of await readdir(path.join(dir, rel), { withFileTypes: true })) {
@@ -130,7 +217,14 @@ export async function renderNginx(options: RenderOptions): Promise<Rendered> {
     let text = envsubst(await readFile(path.join(templatesDir, rel), 'utf8'), options.env);
     const left = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/.exec(text);
     if (left) throw new Error(`${rel}: ${left[0]} is not a template variable (only ${TEMPLATE_VARIABLES.join(', ')})`);
+    if (options.local && options.host) throw new Error('--prefix (a test runtime) and --host (this machine) exclude each other');
     if (options.local) text = localise(target, text, outDir, options.local);
+    if (options.host) text = hostise(target, text, outDir, options.host);
+    if (options.storageRoot && target === 'nginx.conf') {
+      const minio = options.local?.upstreams.minio ?? options.host?.upstreams.minio;
+      if (!minio) throw new Error('--storage-root needs --prefix or --host (the storage address)');
+      text = replaceExactly(text, /^}\s*$(?![\s\S]*^})/m, `${storageServer(minio, path.resolve(options.storageRoot))}}\n`, 1, 'the closing brace of `http {`');
+    }
     const dest = path.join(outDir, target);
     await mkdir(path.dirname(dest), { recursive: true });
     await writeFile(dest, text, { mode: 0o600 });
@@ -140,21 +234,27 @@ export async function renderNginx(options: RenderOptions): Promise<Rendered> {
   return { confPath: path.join(outDir, 'nginx.conf'), files };
 }
 
+const USAGE = `usage: render-nginx.ts --out <dir>
+  [--host <nginx user> --api <host:port> --web <host:port> --minio <host:port> [--cert <pem> --key <pem> --cache-dir <dir>]]
+  [--prefix <dir> --listen-http … --listen-https … --api … --web … --minio … --cert … --key …]
+  [--storage-root <DATA_DIR>/storage]`;
+
 async function main(argv: string[]): Promise<void> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const k = argv[i]!;
     const v = argv[i + 1];
-    if (!k.startsWith('--') || v === undefined) throw new Error(`usage: render-nginx.ts --out <dir> [--prefix <dir> --listen-http … --listen-https … --api … --web … --minio … --cert … --key …]`);
+    if (!k.startsWith('--') || v === undefined) throw new Error(USAGE);
     args.set(k.slice(2), v);
   }
   const outDir = args.get('out');
   if (!outDir) throw new Error('--out <dir> is required');
   const env = { DOMAIN: process.env.DOMAIN ?? '', SECURE_LINK_SECRET: process.env.SECURE_LINK_SECRET ?? '' };
   const prefix = args.get('prefix');
+  const hostUser = args.get('host');
   const need = (k: string) => {
     const v = args.get(k);
-    if (!v) throw new Error(`--${k} is required with --prefix`);
+    if (!v) throw new Error(`--${k} is required with --${prefix ? 'prefix' : 'host'}`);
     return v;
   };
   const local: LocalRuntime | undefined = prefix
@@ -166,7 +266,20 @@ async function main(argv: string[]): Promise<void> {
         certificate: { cert: path.resolve(need('cert')), key: path.resolve(need('key')) },
       }
     : undefined;
-  const { confPath } = await renderNginx({ outDir, env, local });
+  // certbot's paths by default: /etc/letsencrypt/live/<DOMAIN>/.
+  const host: HostRuntime | undefined = hostUser
+    ? {
+        user: hostUser,
+        upstreams: { api: need('api'), web: need('web'), minio: need('minio') },
+        certificate: {
+          cert: path.resolve(args.get('cert') ?? `/etc/letsencrypt/live/${env.DOMAIN}/fullchain.pem`),
+          key: path.resolve(args.get('key') ?? `/etc/letsencrypt/live/${env.DOMAIN}/privkey.pem`),
+        },
+        cacheDir: args.get('cache-dir') && path.resolve(args.get('cache-dir')!),
+      }
+    : undefined;
+  const storageRoot = args.get('storage-root');
+  const { confPath } = await renderNginx({ outDir, env, local, host, storageRoot });
   process.stdout.write(`${confPath}\n`);
 }
 
