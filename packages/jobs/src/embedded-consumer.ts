@@ -119,7 +119,8 @@ export class EmbeddedConsumer<Q extends QueueName> {
           failures = 0;
           claimed = rows.length;
           for (const row of rows) {
-            if (row.taken_over) this.deps.listeners.emit({ type: 'stalled', queue, jobId: row.id, attempt: row.attempts_made });
+            // Taken over to run again (a job abandoned during its last attempt ends `failed` instead).
+            if (row.taken_over && row.attempts_made <= row.max_attempts) this.deps.listeners.emit({ type: 'stalled', queue, jobId: row.id, attempt: row.attempts_made });
             this.startRun(row);
           }
         } catch (err) {
