@@ -20,6 +20,7 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
     media: deps.media,
     progress: deps.infra.progress,
     tmpDir: path.join(deps.config.dataDir, 'tmp', 'media'),
+    warn: (fields, message) => deps.logger.warn(fields, message),
   };
 }
 

@@ -4,7 +4,7 @@ export { getTrackView, getPlayableTrack, findTrackIdBySlug, canView, type TrackV
 export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
-export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, StepRun } from './media/media-toolkit.ts';
+export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, ArtworkOutput, StepRun } from './media/media-toolkit.ts';
 export { MediaRejectedError, isPermanent } from './media/errors.ts';
 export { InProcessProgressBus, type ProgressBus, type ProcessingEvent } from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
