@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createBusinessMetrics, createHttpMetrics } from '@earshot/runtime';
+import { TEXT_KIND_KEYWORD } from '@earshot/core';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { registerTextInput } from './plugins/text-input.ts';
 import { ErrorResponse } from './schemas.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -51,7 +53,8 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // `x-text` chooses a string field's kind under the text rule (plugins/text-input.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, keywords: [TEXT_KIND_KEYWORD] } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   app.addHook('onRequest', async (request, reply) => {
@@ -59,6 +62,8 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   });
   app.addSchema(ErrorResponse);
   registerErrorHandling(app);
+  // Before any route: every string a route receives goes through core's text rule.
+  registerTextInput(app);
   registerHttpMetrics(app, createHttpMetrics(deps.metrics));
   // Before any route or route-adding plugin: every route must declare `config.access`.
   const { accounts, close: closeAccounts } = createAccountsDeps(deps);
