@@ -3,6 +3,7 @@ export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
 export { getTrackView, getPlayableTrack, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';
 export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';
+export { normalizeTrackTitle, normalizeTrackDescription, normalizeVisibility, TITLE_MAX, DESCRIPTION_MAX } from './tracks/fields.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, ArtworkOutput, StepRun } from './media/media-toolkit.ts';
 export { MediaRejectedError, isPermanent } from './media/errors.ts';
