@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createBusinessMetrics, createHttpMetrics } from '@earshot/runtime';
+import { createBusinessMetrics, createHttpMetrics, startTempSweep } from '@earshot/runtime';
+import { uploadTempDir } from './upload-receiver.ts';
 import { TEXT_KIND_KEYWORD } from '@earshot/core';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
@@ -61,6 +62,12 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
     reply.header('x-request-id', request.id);
   });
   app.addSchema(ErrorResponse);
+  // Stale upload temp files (a crash, a kill) go at start and hourly: in the API and in `npm start`.
+  let stopSweep: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    stopSweep = await startTempSweep(uploadTempDir(deps.config.dataDir), { maxAgeMs: deps.config.uploadTempMaxAgeSeconds * 1000 }, deps.logger);
+  });
+  app.addHook('onClose', async () => stopSweep?.());
   registerErrorHandling(app);
   // Before any route: every string a route receives goes through core's text rule.
   registerTextInput(app);

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { AppError, assertUtf8, payloadTooLarge, validationFailed, type ReceivedFile } from '@earshot/core';
 
@@ -14,8 +15,13 @@ export interface ReceivedUpload {
   discard(): Promise<void>;
 }
 
-/** Temp files of uploads being received are named so; the stale-temp sweep knows them by it. */
-export const UPLOAD_TEMP_PREFIX = 'upload-';
+/** Temp files of uploads being received are named so. */
+const UPLOAD_TEMP_PREFIX = 'upload-';
+
+/** Where uploads are received: swept of stale files at start and hourly (app.ts). */
+export function uploadTempDir(dataDir: string): string {
+  return path.join(dataDir, 'tmp', 'uploads');
+}
 const MAX_FIELD_BYTES = 16 * 1024;
 const ALLOWED_FIELDS = new Set(['title', 'description', 'visibility']);
 /** Text fields accepted before the file: each allowed field once, with room to spare; more → 413. */
@@ -54,7 +60,12 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
         let size = 0;
         part.file.on('data', (chunk: Buffer) => (size += chunk.length));
         sink = createWriteStream(tempPath);
-        await pipeline(part.file, sink);
+        const stopWatching = failWhenCutShort(part.file, sink);
+        try {
+          await pipeline(part.file, sink);
+        } finally {
+          stopWatching();
+        }
         if (part.file.truncated) throw payloadTooLarge(`The file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB`);
         file = { path: tempPath, originalFilename: sanitizeFilename(part.filename), sizeBytes: size };
       } else {
@@ -72,6 +83,28 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
     throw validationFailed('Attach the audio file in the `file` field', { field: 'file' });
   }
   return { file, fields, discard };
+}
+
+/**
+ * When the body ends (or the client hangs up) before the file part's closing boundary, busboy
+ * destroys the part's stream without an error and without `close`, so a pipeline from it never
+ * settles. A destroy before the part's end therefore fails the temp file's stream with busboy's
+ * own words, "Unexpected end of multipart data" (→ 400 invalid_multipart), and the upload is refused.
+ */
+function failWhenCutShort(file: Readable, sink: WriteStream): () => void {
+  // Already destroyed before we got to it (the whole body was parsed first).
+  if (file.destroyed && !file.readableEnded) {
+    sink.destroy(new Error('Unexpected end of multipart data'));
+    return () => undefined;
+  }
+  const destroy = file.destroy.bind(file);
+  file.destroy = (err?: Error) => {
+    if (!file.readableEnded && !sink.destroyed) sink.destroy(err ?? new Error('Unexpected end of multipart data'));
+    return destroy(err);
+  };
+  return () => {
+    file.destroy = destroy;
+  };
 }
 
 /** A field decoded as latin1 back to its bytes, which must be UTF-8; a part that declared another charset is kept as decoded. */

@@ -38,6 +38,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'TRUST_PROXY', kind: 'string', group: 'Runtime', default: 'loopback', example: 'loopback,172.16.0.0/12', doc: 'Proxies whose `X-Forwarded-For` is believed: comma-separated addresses/CIDRs, `loopback`, or `false`. Client IPs from any other peer are taken from the socket.' },
   { name: 'RATE_LIMIT_API_PER_MINUTE', kind: 'int', group: 'Runtime', default: '100', min: 1, doc: 'Requests per minute each client IP may send to `/api/` (operations.md\'s nginx `api` zone, applied by the app too). The auth zone (5/min) and comment writes (20/hour) are fixed.' },
   { name: 'UPLOAD_MAX_BYTES', kind: 'int', group: 'Runtime', default: '524288000', min: 1, doc: 'Largest accepted upload in bytes (500 MB, as nginx\'s `client_max_body_size`).' },
+  { name: 'UPLOAD_TEMP_MAX_AGE', kind: 'duration', group: 'Runtime', default: '6h', doc: 'Upload temp files (`<DATA_DIR>/tmp/uploads`) not written to for this long are removed, at start and hourly (what a crash or a kill left behind; refused uploads remove theirs at once).' },
   { name: 'SHUTDOWN_TIMEOUT_MS', kind: 'int', group: 'Runtime', default: '30000', min: 0, doc: 'How long SIGTERM waits for in-flight requests and jobs before closing pools anyway.' },
 
   // Database

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { addVersionFromUpload, createTrackFromUpload, getTrackView, validationFailed } from '@earshot/core';
-import { receiveUpload } from '../upload-receiver.ts';
+import { receiveUpload, uploadTempDir } from '../upload-receiver.ts';
 import { errorResponses, Id } from '../schemas.ts';
 import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../presenters/track.ts';
 import { requireUser } from '../current-user.ts';
@@ -9,7 +8,7 @@ import type { Api, ApiDeps } from '../types.ts';
 
 /** platform.md §9: uploads of masters, streamed to storage, then processed by the worker. */
 export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
-  const tmpDir = path.join(deps.config.dataDir, 'tmp', 'uploads');
+  const tmpDir = uploadTempDir(deps.config.dataDir);
   const uploadDeps = () => ({ db: deps.infra.database.db, store: deps.infra.store, jobs: deps.infra.jobs, media: deps.media, progress: deps.progress });
 
   app.post(

@@ -8,7 +8,7 @@ import type { ProgressBus } from '../media/progress-bus.ts';
 import { pendingSteps } from '../media/version-state.ts';
 import { queueSteps } from '../media/start-processing.ts';
 import { MediaRejectedError } from '../media/errors.ts';
-import { AppError, forbidden, notFound, validationFailed } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import { slugify } from './slug.ts';
 import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from './fields.ts';
 
