@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createBusinessMetrics, createHttpMetrics } from '@earshot/runtime';
+import { createBusinessMetrics, createHttpMetrics, startTempSweep } from '@earshot/runtime';
+import { uploadTempDir } from './upload-receiver.ts';
+import { TEXT_KIND_KEYWORD } from '@earshot/core';
 import { registerErrorHandling } from './plugins/error-handler.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
+import { registerTextInput } from './plugins/text-input.ts';
 import { ErrorResponse } from './schemas.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -54,14 +57,23 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
     forceCloseConnections: 'idle',
     // Headers phase; the body phase is registerRequestTimeouts (docs/security.md).
     http: httpServerTimeouts(deps.config.http),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // `x-text` chooses a string field's kind under the text rule (plugins/text-input.ts).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, keywords: [TEXT_KIND_KEYWORD] } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addSchema(ErrorResponse);
+  // Stale upload temp files (a crash, a kill) go at start and hourly: in the API and in `npm start`.
+  let stopSweep: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    stopSweep = await startTempSweep(uploadTempDir(deps.config.dataDir), { maxAgeMs: deps.config.uploadTempMaxAgeSeconds * 1000 }, deps.logger);
+  });
+  app.addHook('onClose', async () => stopSweep?.());
   registerErrorHandling(app);
+  // Before any route: every string a route receives goes through core's text rule.
+  registerTextInput(app);
   registerHttpMetrics(app, createHttpMetrics(deps.metrics));
   registerRequestTimeouts(app, deps.config.http);
   // Before the rate-limit and access hooks: their refusals of an upgrade must close its socket.

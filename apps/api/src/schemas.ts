@@ -8,4 +8,10 @@ export const ErrorResponse = Type.Object(
 
 export const errorResponses = (...statuses: number[]): Record<number, TSchema> => Object.fromEntries(statuses.map((s) => [s, Type.Ref('ErrorResponse')]));
 
+/**
+ * Passwords: the text rule's `secret` kind (controls refused, never normalised); long enough for
+ * any passphrase the policy accepts (≤ 256 characters of up to 4 bytes).
+ */
+export const Password = Type.String({ minLength: 1, maxLength: 1024, 'x-text': 'secret' });
+
 export const Id = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric id, as a string' });

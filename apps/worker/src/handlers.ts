@@ -25,6 +25,7 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
     media: deps.media,
     progress: deps.infra.progress,
     tmpDir: mediaScratchRoot(deps.config),
+    warn: (fields, message) => deps.logger.warn(fields, message),
   };
 }
 

@@ -8,6 +8,7 @@ import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts'
 import { generateTone } from '../../../test/support/audio.ts';
 import { createHandlers, startProcessing } from '../src/index.ts';
 import { exec, fullyDecodedMs, waitForVersion } from './support.ts';
+import { writeBlackPng } from '../../../test/support/images.ts';
 
 let t: TestInfra;
 let ownerId: string;
@@ -88,6 +89,20 @@ describe('upload to ready with real ffmpeg', () => {
     const mine = events.filter((e) => e.versionId === version.id);
     expect(mine.some((e) => e.type === 'version.status' && e.status === 'ready')).toBe(true);
     for (const step of ['transcode', 'waveform', 'artwork-extract', 'loudness']) expect(mine.some((e) => e.step === step && e.state === 'done')).toBe(true);
+  });
+
+  it('a FLAC whose cover is a 10000×10000 PNG becomes ready without artwork, and says why', async () => {
+    const png = await writeBlackPng(path.join(t.dataDir, 'bomb.png'), 10_000, 10_000);
+    const file = await generateTone(path.join(t.dataDir, 'bomb.flac'), { seconds: 3, extraArgs: ['-i', png, '-map', '0:a', '-map', '1:v', '-c:a', 'flac', '-c:v', 'copy', '-disposition:v', 'attached_pic'] });
+    const size = (await readFile(file)).length;
+    expect(size).toBeLessThan(1024 * 1024);
+    const { version } = await createTrackFromUpload({ db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress }, ownerId, { path: file, originalFilename: 'bomb.flac', sizeBytes: size }, { title: 'Huge cover' });
+    const done = await waitForVersion(t.infra.database.db, version.id);
+    expect(done, done.failure_reason ?? '').toMatchObject({ status: 'ready' });
+    const v = await t.infra.database.db.selectFrom('track_versions').select(['artwork_key', 'steps']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    expect(v.artwork_key).toBeNull();
+    expect(v.steps['artwork-extract']).toMatchObject({ state: 'done', note: expect.stringMatching(/^Cover art skipped: .*10000×10000 pixels, over the 25-megapixel limit/) });
+    expect(events.some((e) => e.versionId === version.id && e.step === 'artwork-extract' && e.state === 'done' && /Cover art skipped/.test(e.note ?? ''))).toBe(true);
   });
 
   it('measures EBU Tech 3341 case 1 (−23 LUFS) through the whole pipeline', async () => {

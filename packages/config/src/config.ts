@@ -13,6 +13,8 @@ export interface Config {
   /** `false`: never trust X-Forwarded-For; otherwise the proxies (addresses, CIDRs, `loopback`) to trust. */
   trustProxy: false | string[];
   uploadMaxBytes: number;
+  /** Upload temp files idle this long are swept (UPLOAD_TEMP_MAX_AGE). */
+  uploadTempMaxAgeSeconds: number;
   /** Requests per minute per client IP under `/api/` (the `api` rate zone). */
   apiRateLimitPerMinute: number;
   shutdownTimeoutMs: number;

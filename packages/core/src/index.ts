@@ -3,8 +3,9 @@ export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
 export { getTrackView, getPlayableTrack, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';
 export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';
+export { normalizeTrackTitle, normalizeTrackDescription, normalizeVisibility, TITLE_MAX, DESCRIPTION_MAX } from './tracks/fields.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
-export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, StepRun } from './media/media-toolkit.ts';
+export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, ArtworkOutput, StepRun } from './media/media-toolkit.ts';
 export { MediaRejectedError, isPermanent } from './media/errors.ts';
 export { InProcessProgressBus, type ProgressBus, type ProcessingEvent } from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
@@ -32,3 +33,4 @@ export { createPlaysDeps, findPlayableVersion, insertUnlessRecent } from './play
 export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash, HLS_URL_PREFIX, MAX_SIGNED_TTL_SECONDS, type SignedHlsPath, type HlsRequestCheck } from './playback/signed-media.ts';
 export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
+export * from './text/index.ts';

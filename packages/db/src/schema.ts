@@ -65,6 +65,8 @@ export interface StepState {
   state: 'pending' | 'active' | 'done' | 'failed';
   progress: number;
   error?: string;
+  /** Finished, but not all of it: why (e.g. a cover art too large to decode was skipped). */
+  note?: string;
 }
 
 export interface TrackVersionsTable {

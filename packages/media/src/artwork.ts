@@ -50,6 +50,23 @@ export interface ArtworkTarget {
   height?: number;
 }
 
+/**
+ * Largest embedded cover decoded, in pixels (5000 × 5000). Uploads are never refused for their
+ * cover: a larger one is skipped (the track has no artwork, the artwork step says why). ffmpeg is
+ * also told the same limit (`-max_pixels`), so a cover whose header lies to the probe still cannot
+ * make the decoder allocate more (a 10000 × 10000 PNG cost the artwork step 400 MB without it).
+ */
+export const MAX_COVER_PIXELS = 25_000_000;
+
+/** Why a probed cover is not decoded, or null when it is fine. */
+export function coverSkipReason(cover: PictureInfo): string | null {
+  if (cover.width * cover.height <= MAX_COVER_PIXELS) return null;
+  return `the embedded cover art is ${cover.width}×${cover.height} pixels, over the ${MAX_COVER_PIXELS / 1_000_000}-megapixel limit, so it was skipped`;
+}
+
+/** Input options that bound every cover decode (see MAX_COVER_PIXELS). */
+const DECODE_LIMIT_ARGS = ['-max_pixels', String(MAX_COVER_PIXELS)];
+
 /** JPEG quality (mjpeg qscale, 2 = best … 31): 3 is visually clean at a fraction of q=2's size. */
 export const JPEG_QSCALE = 3;
 
@@ -68,7 +85,7 @@ export function buildArtworkArgs(input: string, streamIndex: number, targets: re
       ? [`[0:${streamIndex}]${scale(targets[0]!)},format=yuvj420p[o0]`]
       : [`[0:${streamIndex}]split=${targets.length}${targets.map((_, i) => `[s${i}]`).join('')}`, ...targets.map((t, i) => `[s${i}]${scale(t)},format=yuvj420p[o${i}]`)];
   const outputs = targets.flatMap((t, i) => ['-map', `[o${i}]`, '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', String(JPEG_QSCALE), '-f', 'image2', '-update', '1', t.file]);
-  return ['-y', ...inputArgs(input), '-filter_complex', chains.join(';'), ...outputs];
+  return ['-y', ...DECODE_LIMIT_ARGS, ...inputArgs(input), '-filter_complex', chains.join(';'), ...outputs];
 }
 
 /** The embedded picture as it is, without re-encoding. */
@@ -92,6 +109,8 @@ export interface ArtworkResult {
   images: ArtworkImage[];
   /** A stream copy of the embedded picture, when asked for and its codec is a web format. */
   original: ArtworkImage | null;
+  /** Set when the cover was not decoded (see `coverSkipReason`); `images` is then empty. */
+  skipped?: string;
 }
 
 export interface ArtworkOptions extends OperationOptions {
@@ -103,11 +122,14 @@ export interface ArtworkOptions extends OperationOptions {
 
 /**
  * Writes `cover-<size>.jpg` for every size into `outDir`, fitted and never enlarged; null when the
- * file has no embedded picture (the track keeps its uploaded or default artwork).
+ * file has no embedded picture (the track keeps its uploaded or default artwork). A cover over
+ * MAX_COVER_PIXELS is not decoded: the result has no images and says why in `skipped`.
  */
 export async function extractArtwork(input: string, outDir: string, options: ArtworkOptions = {}): Promise<ArtworkResult | null> {
   const cover = options.cover !== undefined ? options.cover : (await probe(input, { signal: options.signal, ffprobePath: options.ffprobePath })).cover;
   if (!cover) return null;
+  const skipped = coverSkipReason(cover);
+  if (skipped) return { source: cover, images: [], original: null, skipped };
   const sizes = options.sizes ?? ARTWORK_SIZES;
   await mkdir(outDir, { recursive: true });
   const known = cover.width > 0 && cover.height > 0;

@@ -80,6 +80,8 @@ export {
   coverExtension,
   ARTWORK_SIZES,
   JPEG_QSCALE,
+  MAX_COVER_PIXELS,
+  coverSkipReason,
   type ArtworkTarget,
   type ArtworkImage,
   type ArtworkResult,

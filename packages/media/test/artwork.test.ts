@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtworkArgs, buildCoverCopyArgs, coverExtension, extractArtwork, fitWithin, probe } from '../src/index.ts';
+import { buildArtworkArgs, buildCoverCopyArgs, coverExtension, coverSkipReason, extractArtwork, fitWithin, MAX_COVER_PIXELS, probe } from '../src/index.ts';
+import { readdir } from 'node:fs/promises';
+import { writeBlackPng } from '../../../test/support/images.ts';
 import { ffmpeg, ffprobeJson, makeTone, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -34,6 +36,7 @@ describe('sizing and builders', () => {
       ]),
     ).toEqual([
       '-y',
+      '-max_pixels', String(MAX_COVER_PIXELS),
       '-protocol_whitelist', 'file',
       '-i', '/in/a.mp3',
       '-filter_complex',
@@ -41,7 +44,7 @@ describe('sizing and builders', () => {
       '-map', '[o0]', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2', '-update', '1', '/out/cover-1000.jpg',
       '-map', '[o1]', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2', '-update', '1', '/out/cover-300.jpg',
     ]);
-    expect(buildArtworkArgs('in.flac', 2, [{ file: 'o.jpg', box: 300, width: 300, height: 225 }])[6]).toBe('[0:2]scale=300:225:flags=lanczos,format=yuvj420p[o0]');
+    expect(buildArtworkArgs('in.flac', 2, [{ file: 'o.jpg', box: 300, width: 300, height: 225 }])[8]).toBe('[0:2]scale=300:225:flags=lanczos,format=yuvj420p[o0]');
     expect(buildCoverCopyArgs('in.flac', 2, 'o.png')).toEqual(['-y', '-protocol_whitelist', 'file', '-i', 'in.flac', '-map', '0:2', '-c', 'copy', '-frames:v', '1', '-f', 'image2', '-update', '1', 'o.png']);
   });
 });
@@ -103,5 +106,31 @@ describe('extractArtwork on real files', () => {
     expect(await extractArtwork(tone, tmp.file('out-none'))).toBeNull();
     const p = await probe(tone);
     expect(await extractArtwork(tone, tmp.file('out-none'), { cover: p.cover })).toBeNull();
+  });
+});
+
+describe('oversize covers (decompression bombs)', () => {
+  let bomb: string;
+  beforeAll(async () => {
+    // 10000 × 10000 (100 MP) PNG, ~300 KB on disk, muxed by ffmpeg into a real FLAC.
+    const png = await writeBlackPng(tmp.file('bomb.png'), 10_000, 10_000);
+    bomb = tmp.file('bomb.flac');
+    await ffmpeg(['-i', tone, '-i', png, '-map', '0:a', '-map', '1:v', '-c:a', 'flac', '-c:v', 'copy', '-disposition:v:0', 'attached_pic', bomb]);
+  });
+
+  it('the probe sees its size and the cover is skipped with a reason, nothing decoded', async () => {
+    const p = await probe(bomb);
+    expect(p.cover).toMatchObject({ codec: 'png', width: 10_000, height: 10_000 });
+    expect(coverSkipReason(p.cover!)).toMatch(/10000×10000 pixels, over the 25-megapixel limit/);
+    expect(coverSkipReason({ index: 1, codec: 'png', width: 5000, height: 5000 })).toBeNull();
+    const r = await extractArtwork(bomb, tmp.file('out-bomb'), { cover: p.cover });
+    expect(r).toMatchObject({ images: [], original: null, skipped: expect.stringMatching(/skipped/) });
+    expect(await readdir(tmp.file('out-bomb')).catch(() => [])).toEqual([]);
+  });
+
+  it('a probe that understates the size still cannot make ffmpeg decode it (-max_pixels)', async () => {
+    const lying = { index: 1, codec: 'png', width: 1000, height: 1000 };
+    expect(await extractArtwork(bomb, tmp.file('out-lying'), { cover: lying })).toBeNull();
+    expect(await readdir(tmp.file('out-lying'))).toEqual([]);
   });
 });

@@ -7,3 +7,4 @@ export { createBusinessMetrics, BUSINESS_METRIC_NAMES, type BusinessMetrics } fr
 export { installShutdown, type ShutdownStep } from './shutdown.ts';
 export { createMediaToolkit } from './media-toolkit.ts';
 export { RedisProgressBus } from './redis-progress-bus.ts';
+export { sweepStaleFiles, startTempSweep, type TempSweepOptions } from './temp-sweep.ts';

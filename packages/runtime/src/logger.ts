@@ -23,6 +23,27 @@ export interface LogObserver {
 }
 
 /**
+ * Fields of an error that carry a query's values: PGlite attaches `params` (and `queryOptions`)
+ * to its errors, PostgreSQL's `detail` quotes them ("Key (email)=(…) already exists"). A logged
+ * error keeps its message, code and SQL text (placeholders only), never these.
+ */
+const VALUE_FIELDS = ['params', 'parameters', 'values', 'queryOptions', 'detail'];
+
+function scrubValues(err: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  if (depth > 5) return err;
+  for (const field of VALUE_FIELDS) if (field in err) err[field] = '[redacted]';
+  if (err.cause && typeof err.cause === 'object') scrubValues(err.cause as Record<string, unknown>, depth + 1);
+  if (Array.isArray(err.errors)) for (const inner of err.errors) if (inner && typeof inner === 'object') scrubValues(inner as Record<string, unknown>, depth + 1);
+  return err;
+}
+
+/** pino's error serializer, without the values of the query that failed (see VALUE_FIELDS). */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  return scrubValues(pino.stdSerializers.err(err) as unknown as Record<string, unknown>);
+}
+
+/**
  * JSON logs with `service` and `environment` on every line (operations.md). When a log dir is
  * configured, error-level lines are also appended to `<dir>/error.log`.
  */
@@ -40,6 +61,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logDir' | 'env'>
     base: { service, environment: config.env },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
     formatters: { level: (label) => ({ level: label }) },
   };
   const streams: pino.StreamEntry[] = [{ level: config.logLevel === 'silent' ? 'fatal' : config.logLevel, stream: destination ?? pino.destination({ dest: 1, sync: false }) }];

@@ -73,7 +73,7 @@ export function createMediaToolkit(): MediaToolkit {
         const s = await probed(input, run.signal);
         if (!s.cover) return null;
         const out = await extractArtwork(input, outDir, { cover: s.cover, signal: run.signal, onProgress: run.onProgress });
-        return out ? out.images.map((i) => ({ file: i.file, size: i.size, ext: i.ext, contentType: i.contentType })) : null;
+        return out ? { images: out.images.map((i) => ({ file: i.file, size: i.size, ext: i.ext, contentType: i.contentType })), ...(out.skipped ? { skipped: out.skipped } : {}) } : null;
       }),
   };
 }

@@ -22,6 +22,9 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many fields' },
 };
 
+/** busboy's words for a multipart body it cannot parse (no boundary, cut short, bad headers): the client's fault. */
+const MALFORMED_MULTIPART = /^Multipart: Boundary not found$|^Boundary required$|Unexpected end of multipart data|terminated early due to unexpected end of multipart data|Malformed part header/;
+
 export function toErrorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } };
 }
@@ -49,6 +52,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
         return reply.status(known.status).send(toErrorBody(known.code, validationMessage(fe), field ? { field } : undefined));
       }
       return reply.status(known.status).send(toErrorBody(known.code, known.message ?? fe.message));
+    }
+    if (MALFORMED_MULTIPART.test(err.message)) {
+      return reply.status(400).send(toErrorBody('invalid_multipart', 'The multipart/form-data body is malformed (missing boundary, cut short, or bad part headers)'));
     }
     if (err instanceof SyntaxError && (fe.statusCode === 400 || /JSON/.test(err.message))) {
       return reply.status(400).send(toErrorBody('invalid_json', 'Body is not valid JSON'));

@@ -9,6 +9,7 @@ const StepSchema = Type.Object({
   state: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('done'), Type.Literal('failed')]),
   progress: Type.Number(),
   error: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String()),
 });
 
 export const VersionSchema = Type.Object({

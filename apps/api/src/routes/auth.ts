@@ -1,14 +1,12 @@
 import { Type } from 'typebox';
 import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail, type AccountsDeps } from '@earshot/core';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
 const Email = Type.String({ minLength: 1, maxLength: 320 });
-/** Long enough for any passphrase the policy accepts (≤ 256 characters of up to 4 bytes). */
-const Password = Type.String({ minLength: 1, maxLength: 1024 });
 const MailToken = Type.String({ minLength: 1, maxLength: 200 });
 const Session = Type.Object({ user: AccountUserSchema, token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }) });
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { AVATAR_MAX_BYTES, AppError, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, updateProfile, validationFailed, type AccountsDeps } from '@earshot/core';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
@@ -18,7 +18,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
         tags: ['account'],
         summary: 'Edit your profile: handle, display name, bio',
         body: Type.Object(
-          { handle: Type.Optional(Type.String({ maxLength: 100 })), displayName: Type.Optional(Type.String({ maxLength: 300 })), bio: Type.Optional(Type.String({ maxLength: 4000 })) },
+          { handle: Type.Optional(Type.String({ maxLength: 100 })), displayName: Type.Optional(Type.String({ maxLength: 300 })), bio: Type.Optional(Type.String({ maxLength: 4000, 'x-text': 'multiline' })) },
           { additionalProperties: false },
         ),
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
@@ -34,7 +34,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       schema: {
         tags: ['account'],
         summary: 'Change your password (needs the current one); signs out your other sessions and renews this one',
-        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
         response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(400, 401, 403, 429) },
       },
     },
@@ -52,7 +52,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       schema: {
         tags: ['account'],
         summary: 'Change your email address (needs your password); the new address must be verified again',
-        body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
+        body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Password }, { additionalProperties: false }),
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },

@@ -1,28 +1,14 @@
-import path from 'node:path';
 import { Type } from 'typebox';
-import { addVersionFromUpload, createTrackFromUpload, getTrackView, validationFailed, type NewTrackInput } from '@earshot/core';
-import { receiveUpload } from '../upload-receiver.ts';
+import { addVersionFromUpload, createTrackFromUpload, getTrackView, validationFailed } from '@earshot/core';
+import { receiveUpload, uploadTempDir } from '../upload-receiver.ts';
 import { errorResponses, Id } from '../schemas.ts';
 import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../presenters/track.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-const VISIBILITIES = ['public', 'unlisted', 'private'] as const;
-
-function trackFields(fields: Record<string, string>): NewTrackInput {
-  const title = (fields.title ?? '').trim();
-  if (!title) throw validationFailed('Give the track a title', { field: 'title' });
-  if (title.length > 200) throw validationFailed('Title is at most 200 characters', { field: 'title' });
-  const description = fields.description?.trim();
-  if (description && description.length > 5000) throw validationFailed('Description is at most 5,000 characters', { field: 'description' });
-  const visibility = fields.visibility ?? 'public';
-  if (!(VISIBILITIES as readonly string[]).includes(visibility)) throw validationFailed('Visibility is public, unlisted or private', { field: 'visibility' });
-  return { title, description, visibility: visibility as NewTrackInput['visibility'] };
-}
-
 /** platform.md §9: uploads of masters, streamed to storage, then processed by the worker. */
 export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
-  const tmpDir = path.join(deps.config.dataDir, 'tmp', 'uploads');
+  const tmpDir = uploadTempDir(deps.config.dataDir);
   const uploadDeps = () => ({ db: deps.infra.database.db, store: deps.infra.store, jobs: deps.infra.jobs, media: deps.media, progress: deps.progress });
 
   app.post(
@@ -40,8 +26,9 @@ export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
       const user = requireUser(request);
       const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
       try {
-        const input = trackFields(upload.fields);
-        const { track } = await createTrackFromUpload(uploadDeps(), user.id, upload.file, input);
+        // The fields' rules (the text rule first) are core's: tracks/fields.ts.
+        const { title = '', description, visibility } = upload.fields;
+        const { track } = await createTrackFromUpload(uploadDeps(), user.id, upload.file, { title, description, visibility });
         deps.businessMetrics?.uploads.inc();
         return reply.status(201).send({ track: presentTrack(await getTrackView(deps.infra.database.db, track.id, user)) });
       } finally {

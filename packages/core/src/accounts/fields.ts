@@ -1,4 +1,5 @@
 import { AppError, validationFailed } from '../errors.ts';
+import { cleanText } from '../text/text-input.ts';
 import { RESERVED_HANDLES } from './reserved-handles.ts';
 
 /** Every rule of a user's fields, one function per field; errors name the field (`details.field`). */
@@ -7,9 +8,6 @@ export const HANDLE_PATTERN = /^[a-z0-9][a-z0-9_-]{1,29}$/;
 const EMAIL_MAX = 254;
 // Pragmatic address check (RFC 5321 lengths; one @; a dot in the domain; no spaces, quotes or brackets).
 const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-// C0/C1 controls, bidi overrides and zero-width characters: never wanted in names shown to others.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 const invalid = (field: string, message: string, reason = 'invalid') => validationFailed(message, { field, reason });
 
@@ -38,18 +36,16 @@ export function normalizeHandle(input: string): string {
 }
 
 export function normalizeDisplayName(input: string): string {
-  const name = input.normalize('NFC').trim().replace(/\s+/g, ' ');
+  // The text rule (controls, bidi overrides, zero-width characters, NFC) is core/text's.
+  const name = cleanText(input, 'displayName', { trim: true }).replace(/\s+/g, ' ');
   if (!name) throw invalid('displayName', 'Enter a display name', 'required');
   if (name.length > 100) throw invalid('displayName', 'A display name is at most 100 characters', 'too_long');
-  if (INVISIBLE.test(name)) throw invalid('displayName', 'The display name contains invisible or control characters', 'control_characters');
   return name;
 }
 
 export function normalizeBio(input: string): string {
-  const bio = input.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  // Newlines and tabs are fine in a bio (the `multiline` kind of the text rule).
+  const bio = cleanText(input, 'bio', { kind: 'multiline', trim: true });
   if (bio.length > 2000) throw invalid('bio', 'A bio is at most 2,000 characters', 'too_long');
-  // Newlines and tabs are fine in a bio; other control characters are not.
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(bio)) throw invalid('bio', 'The bio contains control characters', 'control_characters');
   return bio;
 }

@@ -15,4 +15,6 @@ export interface MediaDeps {
   /** Scratch space for inputs and outputs of ffmpeg; each run uses (and removes) its own folder. */
   tmpDir: string;
   now?: () => Date;
+  /** Things worth an operator's eye that do not fail a step (a skipped cover). */
+  warn?: (fields: Record<string, unknown>, message: string) => void;
 }

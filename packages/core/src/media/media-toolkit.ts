@@ -35,6 +35,12 @@ export interface ImageOutput {
   contentType: string;
 }
 
+/** The artwork step's outcome: the images written, or none and why the cover was skipped. */
+export interface ArtworkOutput {
+  images: ImageOutput[];
+  skipped?: string;
+}
+
 export interface MediaToolkit {
   /** Throws `MediaRejectedError` (with a reason a person understands) when there is no usable audio. */
   probe(file: string): Promise<AudioInfo>;
@@ -43,6 +49,6 @@ export interface MediaToolkit {
   /** audiowaveform JSON (v2, 8-bit) and the duration of the decoded audio. */
   waveform(input: string, info: AudioInfo, run: StepRun): Promise<{ json: unknown; decodedDurationMs: number }>;
   loudness(input: string, info: AudioInfo, run: StepRun): Promise<LoudnessResult>;
-  /** Embedded cover resized for the web into `outDir`; null when there is none. */
-  artwork(input: string, outDir: string, run: StepRun): Promise<ImageOutput[] | null>;
+  /** Embedded cover resized for the web into `outDir`; null when there is none; `skipped` when it is too large to decode. */
+  artwork(input: string, outDir: string, run: StepRun): Promise<ArtworkOutput | null>;
 }

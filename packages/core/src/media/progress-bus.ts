@@ -12,6 +12,8 @@ export interface ProcessingEvent {
   progress?: number;
   status?: VersionStatus;
   error?: string;
+  /** A step that finished without all of its work says why (see StepState.note). */
+  note?: string;
 }
 
 /**

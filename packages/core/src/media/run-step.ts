@@ -56,8 +56,9 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
   await setStep(deps.db, versionId, step, { state: 'active', progress: 0 });
   deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: 0 });
 
+  let note: string | void = undefined;
   try {
-    await withScratch(deps.tmpDir, `${step}-${versionId}`, async (dir) => {
+    note = await withScratch(deps.tmpDir, `${step}-${versionId}`, async (dir) => {
       const input = await fetchOriginal(deps.store, row.original_key, dir, job.signal);
       const info: AudioInfo = {
         durationMs: row.duration_ms ?? 0,
@@ -69,7 +70,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
         formatName: '',
         hasCover: false,
       };
-      await STEP_RUNNERS[step](deps, versionId, input, path.join(dir, 'out'), info, { signal: job.signal, onProgress });
+      return STEP_RUNNERS[step](deps, versionId, input, path.join(dir, 'out'), info, { signal: job.signal, onProgress });
     });
   } catch (err) {
     const last = isPermanent(err) || job.attempt >= job.maxAttempts;
@@ -82,8 +83,8 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
     throw err;
   }
 
-  await setStep(deps.db, versionId, step, { state: 'done', progress: 100 });
-  deps.progress.publish({ type: 'version.step', ...ref, step, state: 'done', progress: 100 });
+  await setStep(deps.db, versionId, step, { state: 'done', progress: 100, ...(note ? { note } : {}) });
+  deps.progress.publish({ type: 'version.step', ...ref, step, state: 'done', progress: 100, ...(note ? { note } : {}) });
   await finishIfComplete(deps.db, deps.progress, ref);
 }
 
@@ -94,7 +95,8 @@ function humanReason(err: unknown): string {
   return message.split('\n')[0]!.slice(0, 300);
 }
 
-type StepRunner = (deps: MediaDeps, versionId: string, input: string, outDir: string, info: AudioInfo, run: { signal: AbortSignal; onProgress: (p: number) => void }) => Promise<void>;
+/** A step resolves with a note for the uploader when it finished without doing all of its work. */
+type StepRunner = (deps: MediaDeps, versionId: string, input: string, outDir: string, info: AudioInfo, run: { signal: AbortSignal; onProgress: (p: number) => void }) => Promise<string | void>;
 
 const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
   async transcode(deps, versionId, input, outDir, info, run) {
@@ -118,7 +120,12 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
   },
 
   async 'artwork-extract'(deps, versionId, input, outDir, _info, run) {
-    const images = await deps.media.artwork(input, outDir, run);
+    const out = await deps.media.artwork(input, outDir, run);
+    if (out?.skipped) {
+      deps.warn?.({ versionId, reason: out.skipped }, 'cover art skipped');
+      return `Cover art skipped: ${out.skipped}`;
+    }
+    const images = out?.images;
     if (!images?.length) return;
     const stored: string[] = [];
     const token = unguessableToken();

@@ -8,8 +8,9 @@ import type { ProgressBus } from '../media/progress-bus.ts';
 import { pendingSteps } from '../media/version-state.ts';
 import { queueSteps } from '../media/start-processing.ts';
 import { MediaRejectedError } from '../media/errors.ts';
-import { AppError, forbidden, notFound, validationFailed } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import { slugify } from './slug.ts';
+import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from './fields.ts';
 
 export interface UploadDeps {
   db: Kysely<Database>;
@@ -26,10 +27,11 @@ export interface ReceivedFile {
   sizeBytes: number;
 }
 
+/** As received: checked and normalised by tracks/fields.ts before anything is stored. */
 export interface NewTrackInput {
   title: string;
   description?: string;
-  visibility?: Visibility;
+  visibility?: Visibility | string;
 }
 
 const AUDIO_EXTENSIONS = /^\.(wav|wave|flac|mp3|m4a|mp4|aac|ogg|oga|opus|aif|aiff|alac|wv|ape|webm|mka)$/i;
@@ -90,15 +92,16 @@ async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: st
  * Nothing is kept when any step before the commit fails: no row, no object.
  */
 export async function createTrackFromUpload(deps: UploadDeps, ownerId: string, file: ReceivedFile, input: NewTrackInput) {
-  const title = input.title.trim();
-  if (!title) throw validationFailed('Title must not be empty', { field: 'title' });
+  const title = normalizeTrackTitle(input.title);
+  const description = normalizeTrackDescription(input.description);
+  const visibility = normalizeVisibility(input.visibility);
   const info = await probeUpload(deps.media, file);
   const { versionId, key } = await storeOriginal(deps, file);
   try {
     const result = await deps.db.transaction().execute(async (trx) => {
       const track = await trx
         .insertInto('tracks')
-        .values({ owner_user_id: ownerId, title, slug: await uniqueSlug(trx, ownerId, title), description: input.description?.trim() ?? '', visibility: input.visibility ?? 'public' })
+        .values({ owner_user_id: ownerId, title, slug: await uniqueSlug(trx, ownerId, title), description, visibility })
         .returningAll()
         .executeTakeFirstOrThrow();
       const version = await insertVersion(trx, track.id, versionId, key, file, info);
