@@ -59,6 +59,9 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
         }
         let size = 0;
         part.file.on('data', (chunk: Buffer) => (size += chunk.length));
+        // Already destroyed before we got to it (the whole body was parsed first, and it ended
+        // inside this part): nothing to copy, the body is cut short.
+        if (part.file.destroyed && !part.file.readableEnded) throw new Error('Unexpected end of multipart data');
         sink = createWriteStream(tempPath);
         const stopWatching = failWhenCutShort(part.file, sink);
         try {
@@ -92,11 +95,6 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
  * own words, "Unexpected end of multipart data" (→ 400 invalid_multipart), and the upload is refused.
  */
 function failWhenCutShort(file: Readable, sink: WriteStream): () => void {
-  // Already destroyed before we got to it (the whole body was parsed first).
-  if (file.destroyed && !file.readableEnded) {
-    sink.destroy(new Error('Unexpected end of multipart data'));
-    return () => undefined;
-  }
   const destroy = file.destroy.bind(file);
   file.destroy = (err?: Error) => {
     if (!file.readableEnded && !sink.destroyed) sink.destroy(err ?? new Error('Unexpected end of multipart data'));
