@@ -96,7 +96,7 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
 
   it('the database has the migrated tables, each with at least one row', () => {
     const tables = Object.keys(before.tables);
-    expect(tables).toEqual(expect.arrayContaining(['users', 'tracks', 'track_versions', 'assets', 'jobs', 'schema_migrations']));
+    expect(tables).toEqual(expect.arrayContaining(['users', 'tracks', 'track_versions', 'jobs', 'schema_migrations']));
     expect(Object.entries(before.tables).filter(([, t]) => t.rows < 1).map(([n]) => n)).toEqual([]);
   });
 

@@ -13,8 +13,6 @@ export const RATE_LIMIT_ZONES = {
   auth: { limit: 5, windowMs: 60_000 },
   /** General API use: 100 per minute. */
   api: { limit: 100, windowMs: 60_000 },
-  /** Comment writes (not reads): 20 per hour. */
-  comment: { limit: 20, windowMs: 3600_000 },
 } as const;
 
 export type RateLimitZone = keyof typeof RATE_LIMIT_ZONES;
