@@ -1,5 +1,5 @@
 /**
- * The app's own request limits (platform.md §6, operations.md's nginx zones): every request under
+ * The app's own request limits (docs/architecture.md, "Security", the same zones as nginx): every request under
  * `/api/` counts in the `api` zone per client IP (RATE_LIMIT_API_PER_MINUTE, 100 by default), a
  * route's stricter zone counts on top, paths outside `/api/` are not limited, and the client is the
  * forwarded address only behind a trusted proxy.
@@ -27,7 +27,7 @@ afterAll(async () => {
 const list = (remoteAddress: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: '/api/v1/tracks', remoteAddress, headers });
 
 describe('the api zone', () => {
-  it('defaults to operations.md\'s 100 requests a minute', () => {
+  it('defaults to 100 requests a minute', () => {
     expect(loadConfig({}, { persistDevSecrets: false }).apiRateLimitPerMinute).toBe(100);
   });
 

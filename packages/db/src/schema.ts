@@ -111,7 +111,7 @@ export interface JobsTable {
   finished_at: Date | null;
 }
 
-/** One counted play (platform.md §3); the raw client IP is never stored, only its salted hash. */
+/** One counted play (docs/architecture.md, "Domain"); the raw client IP is never stored, only its salted hash. */
 export interface PlaysTable {
   id: Generated<string>;
   track_id: string;

@@ -39,7 +39,7 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   expect(typeof user.id).toBe('string');
   // Emails are unique regardless of case.
   await expect(handle.db.insertInto('users').values({ email: 'a@example.COM', handle: 'alice2', display_name: 'A', password_hash: 'x' }).execute()).rejects.toThrow(/users_email_lower_key/);
-  // operations.md's index exists.
+  // The index of docs/architecture.md, "Domain" exists.
   const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'idx_tracks_owner_created'`.execute(handle.db);
   expect(rows[0]?.indexdef).toMatch(/\(owner_user_id, created_at DESC\)/);
 

@@ -28,7 +28,7 @@ const ERROR_CODES = { 400: 'bad_request', 403: 'forbidden', 410: 'link_expired' 
  * `/media/hls/<sig>/<expires>/version-<id>/<file>`, 403 missing/wrong signature, 410 expired,
  * 400 malformed path, 206 for Range, 404 when the file is not in storage.
  *
- * This is the hot path of playback (one request per ~6 s segment per listener, platform.md §8):
+ * This is the hot path of playback (one request per ~6 s segment per listener, docs/architecture.md, "Performance budgets"):
  * no schema, no info-level logs. Files up to `cacheMaxFileBytes` are read whole once and then
  * served from a bounded in-memory cache (segments are ~200 KB); bigger ones and ranged misses
  * are streamed from the store.

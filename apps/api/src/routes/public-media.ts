@@ -2,7 +2,7 @@ import { isPubliclyServable, parseRangeHeader, InvalidKeyError, InvalidRangeErro
 import { toErrorBody } from '../plugins/error-handler.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-/** operations.md: images and waveforms are public, cached 7 days, immutable (keys change when content does). */
+/** docs/architecture.md, "Delivery": images and waveforms are public, cached 7 days, immutable (keys change when content does). */
 const CACHE_CONTROL = 'public, max-age=604800, immutable';
 
 /**
