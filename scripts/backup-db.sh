@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/backup-db.sh — nightly PostgreSQL backup (operations.md, "Database Backups").
+# scripts/backup-db.sh — nightly PostgreSQL backup (docs/operations.md, "Backups").
 #
 #   scripts/backup-db.sh [--compose | --native]
 #
@@ -26,7 +26,7 @@
 # gzip stream is intact and the dump ends with pg_dump's completion marker: a failed run never
 # leaves a truncated .sql.gz that looks like a good backup.
 #
-# Cron (operations.md): 0 2 * * * /path/to/earshot/scripts/backup-db.sh >> /var/log/backup.log 2>&1
+# Cron (docs/operations.md): 0 2 * * * /path/to/earshot/scripts/backup-db.sh >> /var/log/backup.log 2>&1
 set -euo pipefail
 umask 077  # backups hold password hashes and private media
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/backup-minio.sh — weekly copy of the media files (operations.md, "MinIO Backups").
+# scripts/backup-minio.sh — weekly copy of the media files (docs/operations.md, "Backups").
 #
 #   scripts/backup-minio.sh [--compose | --native]
 #
@@ -19,7 +19,7 @@
 #
 # Each copy is written under a hidden `.…partial` name and renamed when complete, so an
 # interrupted run never looks like a good backup. Copies whose date (in the name) is more than
-# RETENTION_DAYS old are deleted; nothing else in BACKUP_DIR is touched. (operations.md's
+# RETENTION_DAYS old are deleted; nothing else in BACKUP_DIR is touched. (the first design's
 # `find -mtime +28 -delete` also deleted, inside fresh copies, every file whose preserved
 # modification time was old — that is, most of the media.)
 #
@@ -29,7 +29,7 @@
 #   MINIO_BUCKETS   default "originals transcodes images waveforms"
 #   DATA_DIR        native local storage; default ./data (relative to the repository)
 #   OFFSITE_TARGET  optional rclone destination (e.g. offsite:earshot-backups) that BACKUP_DIR is
-#                   copied to afterwards (operations.md's "Upload to S3/Backblaze"); define the
+#                   copied to afterwards (off-site, e.g. S3 or Backblaze); define the
 #                   remote with RCLONE_CONFIG_<REMOTE>_* variables in the environment (passed to
 #                   the container in compose mode) or in this machine's rclone.conf
 #   METRICS_TEXTFILE_DIR  when set, the time of this success is written there for node-exporter

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# scripts/e2e.sh — end-to-end check of a running Earshot (operations.md, "Verify deployment").
+# scripts/e2e.sh — end-to-end check of a running Earshot (docs/operations.md, "First deployment").
 #
 #   scripts/e2e.sh [base-url]        e.g. scripts/e2e.sh https://yoursite.com
 #                                         scripts/e2e.sh http://localhost:3000   (npm start)
 #
 # Default base URL: E2E_BASE_URL, else https://$DOMAIN (environment or .env), else
-# http://localhost:3000. Steps (platform.md §9 routes):
+# http://localhost:3000. Steps (the public API v1 routes):
 #   1. API health            GET  /api/v1/health                 → 200, status "healthy"
 #   2. worker health         WORKER_HEALTH_URL, else <base>/api/v1/worker/health (embedded mode),
 #                            else http://localhost:3001/health, else

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/restore-db.sh — restore a backup written by scripts/backup-db.sh (operations.md,
+# scripts/restore-db.sh — restore a backup written by scripts/backup-db.sh (docs/operations.md,
 # "Restore procedure").
 #
 #   scripts/restore-db.sh [--compose | --native] [--yes] <backup-file.sql.gz>

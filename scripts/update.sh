@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/update.sh — update to the latest code (operations.md, "Update Application").
+# scripts/update.sh — update to the latest code (docs/operations.md, "Updates").
 #
 #   scripts/update.sh [--compose | --native] [--ref <tag|branch|commit>] [--no-pull]
 #
@@ -7,7 +7,7 @@
 #   1. git pull --ff-only origin main            (or: git fetch + checkout of --ref)
 #   2. docker compose build
 #   3. docker compose run --rm migrate           (the NEW image's migrations, before any restart;
-#                                                 operations.md's `exec api` ran the old container's)
+#                                                 `exec api` would run the old container's)
 #   4. rolling restart of api, web, worker: new containers are started next to the old ones, and
 #      the old ones are stopped only once the new ones are healthy (nginx is reloaded so it sends
 #      traffic to the new containers). If a new container does not become healthy, it is removed

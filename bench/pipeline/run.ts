@@ -1,5 +1,5 @@
 /**
- * Pipeline benchmark (platform.md §8): wall time of upload → ready for a 3-minute and a
+ * Pipeline benchmark (docs/architecture.md, "Performance budgets"): wall time of upload → ready for a 3-minute and a
  * 10-minute master, next to the best hand-written ffmpeg commands producing the same outputs
  * (three AAC HLS renditions + peaks + loudness + cover art), measured in the same run on the same
  * machine. Budget: ≤ 1.2× the hand-written commands and ≥ 20× faster than real time.

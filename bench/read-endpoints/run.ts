@@ -1,5 +1,5 @@
 /**
- * Hot read endpoint benchmark (platform.md §8): `GET /api/v1/tracks/:id` of the real API next to
+ * Hot read endpoint benchmark (docs/architecture.md, "Performance budgets"): `GET /api/v1/tracks/:id` of the real API next to
  * a bare Fastify route running the same SQL on the same database, loaded in turn by autocannon on
  * loopback. Budget: the API reaches ≥ 50% of the bare route's requests/s, with p99 < 50 ms.
  *

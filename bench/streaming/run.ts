@@ -1,5 +1,5 @@
 /**
- * Streaming benchmark (platform.md §8): segment serving in embedded mode must reach ≥ 50% of
+ * Streaming benchmark (docs/architecture.md, "Performance budgets"): segment serving in embedded mode must reach ≥ 50% of
  * nginx serving the same files.
  *
  *   npm run bench:streaming     (BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32 by default)

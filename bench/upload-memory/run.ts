@@ -1,5 +1,5 @@
 /**
- * Upload memory benchmark (platform.md §8): the server's resident memory while a large master
+ * Upload memory benchmark (docs/architecture.md, "Performance budgets"): the server's resident memory while a large master
  * streams in, sampled from /proc every 20 ms. Budgets: < 64 MB growth to local storage, < 128 MB
  * to S3 (s3rver on loopback, in a process of its own, stands in for MinIO).
  *

@@ -1,5 +1,5 @@
 /**
- * Web bundle benchmark (platform.md §8): the compressed JavaScript a listener's browser downloads
+ * Web bundle benchmark (docs/architecture.md, "Performance budgets"): the compressed JavaScript a listener's browser downloads
  * for the track page, next to the floor every page pays (the not-found page: Next.js, React and the
  * root layout with its header and player bar) and the home page, measured in one run in Debian's
  * Chromium. Budget: the track page ships < 200 KB of compressed JavaScript; the check is on the page

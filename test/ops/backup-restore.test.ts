@@ -96,7 +96,7 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
 
   it('the database has the migrated tables, each with at least one row', () => {
     const tables = Object.keys(before.tables);
-    expect(tables).toEqual(expect.arrayContaining(['users', 'tracks', 'track_versions', 'assets', 'jobs', 'schema_migrations']));
+    expect(tables).toEqual(expect.arrayContaining(['users', 'tracks', 'track_versions', 'jobs', 'schema_migrations']));
     expect(Object.entries(before.tables).filter(([, t]) => t.rows < 1).map(([n]) => n)).toEqual([]);
   });
 
@@ -215,7 +215,7 @@ describe('backup-db.sh retention', () => {
     expect(left.filter((f) => /^music_db_\d{8}_\d{6}\.sql\.gz$/.test(f))).toHaveLength(3); // two kept + today's
     expect(r.stdout).toContain('removed old backup music_db_20200101_020000.sql.gz');
 
-    // The default is 30 days, as operations.md.
+    // The default is 30 days (docs/operations.md, "Backups").
     touch('music_db_20200105_020000.sql.gz', 31);
     touch('music_db_20200106_020000.sql.gz', 29);
     const d = await runScript('backup-db.sh', ['--native'], { DATABASE_URL: db.url, BACKUP_DIR: dir });

@@ -1,4 +1,4 @@
-// The compose stack of operations.md, checked with the real `docker-compose config` (no engine
+// The compose stack of docs/operations.md, checked with the real `docker-compose config` (no engine
 // needed): both files resolve, every service is there with its healthcheck, only nginx is
 // published to the network, every interpolated variable is documented in .env.example, the
 // production override wires Docker secrets through `<NAME>_FILE`, every image is pinned to an
@@ -14,7 +14,7 @@ import { composeConfig, dependsOn, envExample, healthcheckCommand, interpolatedV
 
 const read = (f: string) => readFileSync(path.join(REPO_ROOT, f), 'utf8');
 
-/** Every service operations.md runs (Alloy in Promtail's place), the one-shots of this repository, and its backup tool. */
+/** Every service of the stack (docs/operations.md; Alloy in Promtail's place), the one-shots of this repository, and its backup tool. */
 const OPERATIONS_SERVICES = ['nginx', 'api', 'web', 'worker', 'postgres', 'redis', 'minio', 'loki', 'alloy', 'prometheus', 'grafana'];
 /** Alerting (docs/operations.md, "Alerts"): host metrics, Alertmanager and its rendered configuration. */
 const ALERTING = ['node-exporter', 'alertmanager', 'alertmanager-config'];
@@ -36,13 +36,13 @@ describe('docker-compose config', () => {
     expect(prod.stderr).not.toMatch(/not set|WARN|warning/i);
   });
 
-  it("runs every service of operations.md, the minio-init and migrate one-shots, and minio-backup", () => {
+  it("runs every service of the stack, the minio-init and migrate one-shots, and minio-backup", () => {
     for (const c of [base.config, prod.config]) {
       expect(Object.keys(c.services).sort()).toEqual([...new Set([...OPERATIONS_SERVICES, ...ALERTING, ...ONE_SHOTS])].sort());
     }
   });
 
-  it("has operations.md's healthchecks for api, worker and postgres", () => {
+  it("has healthchecks for api, worker and postgres", () => {
     const s = base.config.services;
     expect(s.api!.healthcheck).toMatchObject({ test: ['CMD', 'curl', '-f', 'http://localhost:3000/api/v1/health'], interval: '30s', timeout: '10s', retries: 3, start_period: '40s' });
     expect(s.worker!.healthcheck).toMatchObject({ test: ['CMD', 'curl', '-f', 'http://localhost:3001/health'], interval: '30s', timeout: '10s', retries: 3 });

@@ -1,7 +1,7 @@
 // Grafana dashboards against the metrics the code really exports: every metric named in a
 // dashboard's PromQL must appear in the live /metrics of the API or of the worker's health
 // server, started here on real adapters. Also: the provisioning files agree with each other
-// and with the compose mounts, and Prometheus scrapes operations.md's api:3000 and worker:3001.
+// and with the compose mounts, and Prometheus scrapes api:3000 and worker:3001.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -114,7 +114,7 @@ describe('PromQL name extraction', () => {
 });
 
 describe('dashboards', () => {
-  it("has operations.md's four dashboards, each with Prometheus queries", () => {
+  it("has the four dashboards of docs/operations.md, each with Prometheus queries", () => {
     expect(dashboards.map((d) => d.file)).toEqual(['api-performance.json', 'business-metrics.json', 'system-resources.json', 'worker-status.json']);
     const uids = dashboards.map((d) => d.dashboard.uid);
     expect(new Set(uids).size).toBe(uids.length);
@@ -125,7 +125,7 @@ describe('dashboards', () => {
     }
   });
 
-  it('shows what operations.md lists for each', () => {
+  it('shows what docs/operations.md lists for each', () => {
     const exprs = (file: string) => promQueries(dashboards.find((d) => d.file === file)!.dashboard).map((q) => q.expr).join('\n');
     const api = exprs('api-performance.json');
     expect(api).toMatch(/rate\(http_requests_total/);
@@ -167,7 +167,7 @@ describe('dashboards', () => {
 });
 
 describe('Prometheus and Loki configuration (the shipper, Alloy: monitoring-config.test.ts)', () => {
-  it("scrapes /metrics of every api (port 3000) and worker (port 3001) replica — operations.md's api:3000 and worker:3001", () => {
+  it("scrapes /metrics of every api (port 3000) and worker (port 3001) replica", () => {
     const jobs = readYaml('prometheus/prometheus.yml').scrape_configs as Array<Record<string, any>>;
     const target = (job: string) => {
       const j = jobs.find((x) => x.job_name === job)!;

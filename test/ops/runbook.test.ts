@@ -92,7 +92,7 @@ describe('docs/operations.md', () => {
     expect(checked).toBeGreaterThan(10);
   });
 
-  it("covers operations.md's runbook topics, with the recovery objectives", () => {
+  it("covers the runbook topics, with the recovery objectives", () => {
     for (const heading of ['## First deployment', '## TLS renewal', '## Updates', '## Rollback', '## Backups', '## Restore', '### Restore drill', '### Disaster recovery', '## Scaling', '## Monitoring', '### Checklist', '## Troubleshooting']) {
       expect(doc, heading).toContain(`\n${heading}`);
     }

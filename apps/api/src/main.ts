@@ -1,6 +1,6 @@
 /**
  * Production API process (`docker compose` service `api`): HTTP only; the worker runs apart.
- * Migrations are applied by `npm run migrate` (operations.md), not at boot.
+ * Migrations are applied by `npm run migrate` (docs/operations.md), not at boot.
  */
 import { ConfigError, loadConfig } from '@earshot/config';
 import { createInfrastructure, createLogger, createLogMetrics, createMediaToolkit, createMetricsRegistry, installShutdown, registerHealthMetrics } from '@earshot/runtime';

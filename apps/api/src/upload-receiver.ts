@@ -107,7 +107,6 @@ function failWhenCutShort(file: Readable, sink: WriteStream): () => void {
 
 /** A field decoded as latin1 back to its bytes, which must be UTF-8; a part that declared another charset is kept as decoded. */
 function fieldText(value: string, field: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/[^\u0000-\u00ff]/.test(value)) return value;
   const bytes = Buffer.from(value, 'latin1');
   assertUtf8(bytes, field);
@@ -115,7 +114,6 @@ function fieldText(value: string, field: string): string {
 }
 
 function sanitizeFilename(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   const clean = (name ?? '').replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
   return clean.slice(-200) || 'upload';
 }

@@ -30,6 +30,7 @@ import { createMetricsRegistry } from '@earshot/runtime';
 import { buildApi, type Api } from '../src/index.ts';
 import { declaredRoutes, MissingAccessError } from '../src/plugins/access.ts';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 const CALLERS = ['anonymous', 'listener', 'otherArtist', 'owner', 'admin'] as const;
@@ -120,18 +121,6 @@ let t: TestInfra;
 let app: Api;
 let f: Fixtures;
 
-async function insertTrack(db: Kysely<Database>, ownerId: string, slug: string, visibility: 'public' | 'private'): Promise<{ id: string; versionId: string }> {
-  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility }).returning('id').executeTakeFirstOrThrow();
-  const version = await db
-    .insertInto('track_versions')
-    .values({ track_id: track.id, status: 'ready', original_key: `version-x/original.wav`, original_filename: 'a.wav', original_size_bytes: 1, duration_ms: 1000, steps: '{}', ready_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
-  await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
-  return { id: track.id, versionId: version.id };
-}
-
 async function makeFixtures(): Promise<Fixtures> {
   const db = t.infra.database.db;
   const users = {
@@ -142,8 +131,8 @@ async function makeFixtures(): Promise<Fixtures> {
     victim: await createUser(db, 'listener'),
     loginUser: await createUser(db, 'listener'),
   };
-  const pub = await insertTrack(db, users.owner.id, 'public-one', 'public');
-  const priv = await insertTrack(db, users.owner.id, 'private-one', 'private');
+  const pub = await createReadyTrack(db, users.owner.id, 'public-one', { visibility: 'public', durationMs: 1000, originalKey: 'version-x/original.wav' });
+  const priv = await createReadyTrack(db, users.owner.id, 'private-one', { visibility: 'private', durationMs: 1000, originalKey: 'version-x/original.wav' });
   await t.infra.store.put('transcodes', keys.hlsMaster(pub.versionId), '#EXTM3U\n', { contentType: 'application/vnd.apple.mpegurl' });
   const imageKey = 'test/pixel.webp';
   await t.infra.store.put('images', imageKey, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } }).webp().toBuffer(), { contentType: 'image/webp' });

@@ -7,9 +7,9 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath } from '@earshot/core';
 import { createMetricsRegistry } from '@earshot/runtime';
-import { CONTENT_TYPES } from '@earshot/storage';
+import { contentTypeFor } from '@earshot/storage';
 import { buildApi, type Api } from '../src/index.ts';
-import { HLS_CONTENT_TYPES, HlsFileCache, hlsMediaRoutes } from '../src/routes/hls-media.ts';
+import { hlsMediaRoutes } from '../src/routes/hls-media.ts';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 import { makeHlsTree, type HlsTree } from '../../../test/edge/support/hls-fixture.ts';
 
@@ -23,7 +23,7 @@ let tmp: string;
 let tree: HlsTree;
 const bytes = new Map<string, Buffer>();
 
-const typeOf = (file: string) => HLS_CONTENT_TYPES[file.slice(file.lastIndexOf('.') + 1) as keyof typeof HLS_CONTENT_TYPES];
+const typeOf = (file: string) => contentTypeFor(file);
 const sign = (versionId = '7', ttl = TTL, now: number = Date.now()) => signHlsPath(versionId, ttl, SECRET, now).path;
 const prefixOf = (signed: string) => signed.slice(0, signed.indexOf('/version-') + 1);
 const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
@@ -101,7 +101,6 @@ describe('signed HLS in embedded mode', () => {
   });
 
   it('content types: the stored types nginx serves in production, for playlist, init segment and media segments', async () => {
-    expect(HLS_CONTENT_TYPES).toEqual({ m3u8: CONTENT_TYPES['.m3u8'], m4s: CONTENT_TYPES['.m4s'], mp4: CONTENT_TYPES['.mp4'] });
     const prefix = prefixOf(sign());
     expect((await get(`${prefix}version-7/128k/index.m3u8`)).headers['content-type']).toBe('application/vnd.apple.mpegurl');
     expect((await get(`${prefix}version-7/128k/init.mp4`)).headers['content-type']).toBe('audio/mp4');
@@ -260,42 +259,6 @@ describe('signed HLS in embedded mode', () => {
     await get('/media/hls/version-7/playlist.m3u8');
     const lines = t.logLines.slice(before).filter((l) => JSON.stringify(l).includes('/media/hls/'));
     expect(lines.filter((l) => Number(l.level) < 40)).toEqual([]);
-  });
-});
-
-describe('HlsFileCache', () => {
-  const file = (n: number, staleAt = Number.MAX_SAFE_INTEGER) => ({ body: Buffer.alloc(n), etag: undefined, staleAt });
-
-  it('evicts the least recently used files past its byte budget', () => {
-    const cache = new HlsFileCache(1000, 600, 60_000);
-    cache.set('a', file(400));
-    cache.set('b', file(400));
-    expect(cache.get('a', 0)).toBeDefined(); // a is now the most recent
-    cache.set('c', file(400));
-    expect(cache.get('b', 0)).toBeUndefined();
-    expect(cache.get('a', 0)).toBeDefined();
-    expect(cache.get('c', 0)).toBeDefined();
-    expect(cache.size).toEqual({ files: 2, bytes: 800 });
-  });
-
-  it('never keeps a file bigger than its per-file limit, and counts gzipped copies', () => {
-    const cache = new HlsFileCache(1000, 600, 60_000);
-    cache.set('big', file(601));
-    expect(cache.size).toEqual({ files: 0, bytes: 0 });
-    const f = file(100);
-    cache.set('p', f);
-    cache.addGzip(f, Buffer.alloc(30));
-    expect(cache.size.bytes).toBe(130);
-    cache.set('p', file(50));
-    expect(cache.size).toEqual({ files: 1, bytes: 50 });
-  });
-
-  it('forgets a file once stale, so a re-processed version is read again', () => {
-    const cache = new HlsFileCache(1000, 600, 60_000);
-    cache.set('a', file(100, 5_000));
-    expect(cache.get('a', 4_999)).toBeDefined();
-    expect(cache.get('a', 5_000)).toBeUndefined();
-    expect(cache.size).toEqual({ files: 0, bytes: 0 });
   });
 });
 

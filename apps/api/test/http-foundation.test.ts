@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('health', () => {
-  it("answers operations.md's shape with every check healthy", async () => {
+  it("answers the documented health shape with every check healthy", async () => {
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     const body = res.json();

@@ -8,9 +8,9 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@earshot/db';
 import { hashIp } from '@earshot/core';
-import { keys } from '@earshot/storage';
-import { buildApi, type Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 let t: TestInfra;
@@ -25,18 +25,6 @@ let ipSeq = 1;
 /** A client address of its own per report, so dedupe of one test does not reach into another. */
 const nextIp = () => `198.51.100.${ipSeq++}`;
 
-async function insertTrack(ownerId: string, slug: string, visibility: 'public' | 'private', durationMs: number): Promise<{ id: string; versionId: string }> {
-  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility }).returning('id').executeTakeFirstOrThrow();
-  const version = await db
-    .insertInto('track_versions')
-    .values({ track_id: track.id, status: 'ready', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: durationMs, steps: '{}', ready_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
-  await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
-  return { id: track.id, versionId: version.id };
-}
-
 async function playsTotal(): Promise<number> {
   const res = await app.inject('/metrics');
   const m = /^earshot_plays_total(?:\{[^}]*\})? (\d+)$/m.exec(res.body);
@@ -47,20 +35,19 @@ async function playsTotal(): Promise<number> {
 const report = (trackId: string, payload: unknown, options: { headers?: Record<string, string>; remoteAddress?: string } = {}) =>
   app.inject({ method: 'POST', url: `/api/v1/tracks/${trackId}/plays`, payload: payload as object, headers: options.headers, remoteAddress: options.remoteAddress ?? nextIp() });
 
+let testApi: TestApi | undefined;
+
 beforeAll(async () => {
-  t = await createTestInfra({ database: 'postgres', env: { TRUST_PROXY: '10.0.0.1' } });
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics } as never);
-  await app.ready();
-  db = t.infra.database.db;
+  testApi = await createTestApi({ infra: { database: 'postgres', env: { TRUST_PROXY: '10.0.0.1' } } });
+  ({ t, app, db } = testApi);
   owner = await createUser(db, 'artist');
   listener = await createUser(db, 'listener');
-  pub = await insertTrack(owner.id, 'public-one', 'public', 180_000);
-  priv = await insertTrack(owner.id, 'private-one', 'private', 180_000);
-  short = await insertTrack(owner.id, 'short-one', 'public', 4_000);
+  pub = await createReadyTrack(db, owner.id, 'public-one', { visibility: 'public', durationMs: 180_000 });
+  priv = await createReadyTrack(db, owner.id, 'private-one', { visibility: 'private', durationMs: 180_000 });
+  short = await createReadyTrack(db, owner.id, 'short-one', { visibility: 'public', durationMs: 4_000 });
 });
 afterAll(async () => {
-  await app?.close();
-  await t?.cleanup();
+  await testApi?.close();
 });
 
 describe('counting', () => {

@@ -1,13 +1,14 @@
 /**
- * The app's own request limits (platform.md §6, operations.md's nginx zones): every request under
+ * The app's own request limits (docs/architecture.md, "Security", the same zones as nginx): every request under
  * `/api/` counts in the `api` zone per client IP (RATE_LIMIT_API_PER_MINUTE, 100 by default), a
  * route's stricter zone counts on top, paths outside `/api/` are not limited, and the client is the
  * forwarded address only behind a trusted proxy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@earshot/config';
-import { buildApi, type Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 
 const LIMIT = 4;
 let t: TestInfra;
@@ -15,19 +16,20 @@ let app: Api;
 let ipSeq = 1;
 const nextIp = () => `203.0.113.${ipSeq++}`;
 
+let testApi: TestApi | undefined;
+
 beforeAll(async () => {
-  t = await createTestInfra({ env: { RATE_LIMIT_API_PER_MINUTE: String(LIMIT) } });
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics } as never);
+  testApi = await createTestApi({ infra: { env: { RATE_LIMIT_API_PER_MINUTE: String(LIMIT) } } });
+  ({ t, app } = testApi);
 });
 afterAll(async () => {
-  await app?.close();
-  await t?.cleanup();
+  await testApi?.close();
 });
 
 const list = (remoteAddress: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: '/api/v1/tracks', remoteAddress, headers });
 
 describe('the api zone', () => {
-  it('defaults to operations.md\'s 100 requests a minute', () => {
+  it('defaults to 100 requests a minute', () => {
     expect(loadConfig({}, { persistDevSecrets: false }).apiRateLimitPerMinute).toBe(100);
   });
 

@@ -1,9 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textProblem } from '@earshot/core';
-import { createMediaToolkit } from '@earshot/runtime';
-import { buildApi, type Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 
 /**
@@ -16,15 +16,15 @@ let admin: { token: string; id: string };
 let ipSeq = 0;
 const nextIp = () => `198.19.${(ipSeq >> 8) & 255}.${ipSeq++ & 255}`;
 
+let testApi: TestApi;
+
 beforeAll(async () => {
-  t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
-  await app.ready();
+  testApi = await createTestApi();
+  ({ t, app } = testApi);
   admin = await signIn(app, t.infra.database.db, 'admin');
 });
 afterAll(async () => {
-  await app.close();
-  await t.cleanup();
+  await testApi.close();
 });
 
 /** Nasty strings, as JS strings (sent JSON-escaped in bodies, percent-encoded in URLs). */

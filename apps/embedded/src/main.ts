@@ -1,4 +1,4 @@
-/** `npm start`: the whole platform in one process on one port (platform.md §2, embedded mode). */
+/** `npm start`: the whole platform in one process on one port (docs/architecture.md, "Running modes", embedded mode). */
 import { ConfigError, describeMode, loadConfig } from '@earshot/config';
 import { createLogger, createLogMetrics, createMetricsRegistry, installShutdown } from '@earshot/runtime';
 import { startEmbeddedPlatform } from './platform.ts';

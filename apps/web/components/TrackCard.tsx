@@ -8,7 +8,6 @@ function Artwork({ track }: { track: TrackSummary }) {
   if (track.artworkUrl) {
     return (
       // Artwork comes from our own origin at its stored size; next/image's optimiser is not used.
-      // eslint-disable-next-line @next/next/no-img-element
       <img
         className="track-card__art"
         src={track.artworkUrl}

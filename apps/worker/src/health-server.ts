@@ -4,8 +4,8 @@ import type { JobQueue } from '@earshot/jobs';
 import { workerHealth, type Logger } from '@earshot/runtime';
 
 /**
- * The worker's own little HTTP server (operations.md: `:3001/health`): `/health` in the exact
- * shape operations.md gives (503 when unhealthy) and `/metrics` for Prometheus.
+ * The worker's own little HTTP server (docs/architecture.md, "Operations contracts": `:3001/health`): `/health` in the exact
+ * shape given there (503 when unhealthy) and `/metrics` for Prometheus.
  */
 export function startHealthServer(options: { port: number; host: string; jobs: JobQueue; metrics: Registry; logger: Logger }): Promise<http.Server> {
   const server = http.createServer(async (req, res) => {

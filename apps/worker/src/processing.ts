@@ -6,7 +6,7 @@ import type { Logger } from '@earshot/runtime';
 export type HandlerMap = { [Q in QueueName]: JobHandler<Q> };
 
 /**
- * Starts a consumer per queue with operations.md's CPU-based concurrency. Refuses to start when
+ * Starts a consumer per queue with the CPU-based concurrency of docs/architecture.md, "Media pipeline". Refuses to start when
  * a queue has no handler (a job nobody runs would wait forever).
  */
 export function startProcessing(jobs: JobQueue, handlers: Partial<HandlerMap>, logger: Logger, cpuCount = os.cpus().length): Record<QueueName, number> {

@@ -29,7 +29,7 @@ async function serve(jobs: JobQueue) {
 }
 
 describe('worker health server', () => {
-  it("answers operations.md's exact shape", async () => {
+  it("answers the documented health shape exactly", async () => {
     const base = await serve(queueWith(3));
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);

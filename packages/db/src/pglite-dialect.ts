@@ -82,7 +82,6 @@ class PGliteConnection implements DatabaseConnection {
     const affected = WRITE_COMMAND.test(compiled.sql) && result.affectedRows !== undefined ? BigInt(result.affectedRows) : undefined;
     return { rows: result.rows, numAffectedRows: affected };
   }
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite dialect does not support streaming queries');
   }

@@ -48,14 +48,8 @@ export interface TracksTable {
   title: string;
   slug: string;
   description: Generated<string>;
-  genre: string | null;
-  tags: Generated<string[]>;
   visibility: Generated<Visibility>;
   artwork_key: string | null;
-  price_minor: number | null;
-  currency: string | null;
-  min_price_minor: number | null;
-  free_download: Generated<boolean>;
   current_version_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -98,18 +92,6 @@ export interface TrackVersionsTable {
   updated_at: UpdatedAt;
 }
 
-export interface AssetsTable {
-  id: Generated<string>;
-  owner_user_id: string | null;
-  version_id: string | null;
-  kind: string;
-  bucket: string;
-  key: string;
-  content_type: string | null;
-  size_bytes: ColumnType<string, string | number, string | number>;
-  created_at: CreatedAt;
-}
-
 export interface JobsTable {
   queue: string;
   id: string;
@@ -129,7 +111,7 @@ export interface JobsTable {
   finished_at: Date | null;
 }
 
-/** One counted play (platform.md §3); the raw client IP is never stored, only its salted hash. */
+/** One counted play (docs/architecture.md, "Domain"); the raw client IP is never stored, only its salted hash. */
 export interface PlaysTable {
   id: Generated<string>;
   track_id: string;
@@ -158,7 +140,6 @@ export interface Database {
   account_tokens: AccountTokensTable;
   tracks: TracksTable;
   track_versions: TrackVersionsTable;
-  assets: AssetsTable;
   jobs: JobsTable;
   plays: PlaysTable;
 }
@@ -169,6 +150,5 @@ export type UserUpdate = Updateable<UsersTable>;
 export type Track = Selectable<TracksTable>;
 export type NewTrack = Insertable<TracksTable>;
 export type TrackVersion = Selectable<TrackVersionsTable>;
-export type Asset = Selectable<AssetsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type Play = Selectable<PlaysTable>;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, migrateToLatest, migrateToZero, type DatabaseHandle } from '../src/index.ts';
+import { createDatabase, migrateTo, migrateToLatest, migrateToZero, type DatabaseHandle } from '../src/index.ts';
 import { createTestPostgresDatabase } from '../src/testing.ts';
 
 async function tables(handle: DatabaseHandle): Promise<string[]> {
@@ -11,16 +11,35 @@ async function tables(handle: DatabaseHandle): Promise<string[]> {
   return rows.map((r) => r.table_name);
 }
 
+async function trackColumns(handle: DatabaseHandle): Promise<string[]> {
+  const { rows } = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_schema = 'public' and table_name = 'tracks' order by column_name`.execute(handle.db);
+  return rows.map((r) => r.column_name);
+}
+
+const DROPPING_MIGRATION = '20261202090000_drop_unused_tables_and_columns';
+const DROPPED_BY_PREDECESSOR = '20261129080000_audio_stream_index';
+const UNUSED_TRACK_COLUMNS = ['currency', 'free_download', 'genre', 'min_price_minor', 'price_minor', 'tags'];
+
 async function upDownUp(handle: DatabaseHandle): Promise<void> {
   const first = await migrateToLatest(handle.db);
   expect(first.length).toBeGreaterThanOrEqual(2);
-  expect(await tables(handle)).toEqual(expect.arrayContaining(['assets', 'daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
+  // Nothing read them: the assets table and the speculative track columns are gone…
+  expect(await tables(handle)).not.toContain('assets');
+  expect((await trackColumns(handle)).filter((c) => UNUSED_TRACK_COLUMNS.includes(c))).toEqual([]);
+  // …and come back, as the first migration made them, when the migration that dropped them is reverted.
+  const reverted = await migrateTo(handle.db, DROPPED_BY_PREDECESSOR);
+  expect(reverted).toContain(`↓ ${DROPPING_MIGRATION}`);
+  expect(await tables(handle)).toContain('assets');
+  expect(await trackColumns(handle)).toEqual(expect.arrayContaining(UNUSED_TRACK_COLUMNS));
+  expect(await migrateToLatest(handle.db)).toContain(`↑ ${DROPPING_MIGRATION}`);
+  expect(await tables(handle)).not.toContain('assets');
 
   const user = await handle.db.insertInto('users').values({ email: 'A@Example.com', handle: 'alice', display_name: 'Alice', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
   expect(typeof user.id).toBe('string');
   // Emails are unique regardless of case.
   await expect(handle.db.insertInto('users').values({ email: 'a@example.COM', handle: 'alice2', display_name: 'A', password_hash: 'x' }).execute()).rejects.toThrow(/users_email_lower_key/);
-  // operations.md's index exists.
+  // The index of docs/architecture.md, "Domain" exists.
   const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'idx_tracks_owner_created'`.execute(handle.db);
   expect(rows[0]?.indexdef).toMatch(/\(owner_user_id, created_at DESC\)/);
 
@@ -29,7 +48,7 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   expect(await tables(handle)).toEqual([]);
 
   await migrateToLatest(handle.db);
-  expect(await tables(handle)).toEqual(expect.arrayContaining(['assets', 'daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
   expect(await migrateToLatest(handle.db)).toEqual([]);
 }
 

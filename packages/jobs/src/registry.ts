@@ -1,6 +1,6 @@
 /**
  * The typed job registry: every queue name, its payload and its options, in one place.
- * Names are exactly those of operations.md's worker health check.
+ * Names are exactly those of the worker health check (docs/architecture.md, "Media pipeline").
  */
 export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -30,7 +30,7 @@ export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
   'analytics-rollup': { attempts: 3, backoffMs: 30_000, timeoutMs: 10 * 60_000 },
 };
 
-/** operations.md: transcode uses all cores but one, the rest one job per core. */
+/** docs/architecture.md, "Media pipeline": transcode uses all cores but one, the rest one job per core. */
 export function defaultConcurrency(queue: QueueName, cpuCount: number): number {
   if (queue === 'transcode') return Math.max(1, cpuCount - 1);
   if (queue === 'analytics-rollup') return 1;

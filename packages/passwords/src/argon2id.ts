@@ -2,7 +2,7 @@ import { scrypt, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 
 /**
- * Argon2id parameters (platform.md §6).
+ * Argon2id parameters (docs/architecture.md, "Security").
  *
  * OWASP's Password Storage Cheat Sheet lists five equivalent minimum configurations for argon2id
  * (m=47104 KiB/t=1, m=19456 KiB/t=2, m=12288 KiB/t=3, m=9216 KiB/t=4, m=7168 KiB/t=5; all p=1).

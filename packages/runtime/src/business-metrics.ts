@@ -1,7 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 
 /**
- * Business counters behind Grafana's "Business metrics" dashboard (operations.md: uploads/day,
+ * Business counters behind Grafana's "Business metrics" dashboard (docs/operations.md, "Monitoring": uploads/day,
  * plays/day, new users/day). The dashboard shows `increase(<name>[1d])` summed over every
  * process, so each counter only ever goes up, has no labels (bounded cardinality), and is
  * incremented once per event where it happens: an accepted upload, a sign-up, a counted play.

@@ -1,6 +1,6 @@
 import type { Infrastructure } from './infrastructure.ts';
 
-/** One entry of operations.md's API health shape. */
+/** One entry of the API health shape (docs/architecture.md, "Operations contracts"). */
 export interface HealthCheck {
   service: string;
   healthy: boolean;
@@ -33,8 +33,8 @@ async function run(service: string, check: () => Promise<void>): Promise<HealthC
 }
 
 /**
- * database, redis (only when configured: the BullMQ adapter) and storage, as operations.md's
- * health controller checks them.
+ * database, redis (only when configured: the BullMQ adapter) and storage, as docs/architecture.md,
+ * "Operations contracts" lists them.
  */
 export async function checkHealth(infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>): Promise<HealthReport> {
   const checks = await Promise.all([

@@ -6,7 +6,7 @@ import { InProcessProgressBus, type ProgressBus } from '@earshot/core';
 import type { Logger } from './logger.ts';
 import { RedisProgressBus } from './redis-progress-bus.ts';
 
-/** The adapters every process needs, chosen once from configuration (platform.md §2). */
+/** The adapters every process needs, chosen once from configuration (docs/architecture.md, "Running modes"). */
 export interface Infrastructure {
   database: DatabaseHandle;
   store: ObjectStore;

@@ -44,7 +44,7 @@ export function serializeError(err: unknown): unknown {
 }
 
 /**
- * JSON logs with `service` and `environment` on every line (operations.md). When a log dir is
+ * JSON logs with `service` and `environment` on every line (docs/architecture.md, "Operations contracts"). When a log dir is
  * configured, error-level lines are also appended to `<dir>/error.log`.
  */
 export function createLogger(config: Pick<Config, 'logLevel' | 'logDir' | 'env'>, service: string, destination?: pino.DestinationStream, observe?: LogObserver): Logger {

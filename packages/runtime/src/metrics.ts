@@ -40,7 +40,7 @@ export function registerHealthMetrics(registry: Registry, infra: Pick<Infrastruc
 }
 
 /**
- * operations.md's HTTP metrics. `route` is the route template (`/api/v1/tracks/:id`), never the
+ * The HTTP metrics (docs/architecture.md, "Operations contracts"). `route` is the route template (`/api/v1/tracks/:id`), never the
  * raw URL, so label cardinality stays bounded; unmatched URLs are all `unmatched`.
  */
 export function createHttpMetrics(registry: Registry) {

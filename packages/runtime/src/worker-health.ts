@@ -1,12 +1,12 @@
 import { QUEUE_NAMES, type JobQueue, type QueueName } from '@earshot/jobs';
 
-/** operations.md's worker health shape. */
+/** The worker health shape (docs/architecture.md, "Operations contracts"). */
 export interface WorkerHealth {
   status: 'healthy' | 'unhealthy';
   queues: Record<QueueName, { waiting: number; active: number; failed: number }>;
 }
 
-/** operations.md: more than this many failed jobs in all queues → unhealthy. */
+/** docs/architecture.md, "Operations contracts": more than this many failed jobs in all queues → unhealthy. */
 export const FAILED_JOBS_UNHEALTHY_ABOVE = 100;
 
 export async function workerHealth(jobs: Pick<JobQueue, 'getJobCounts'>): Promise<WorkerHealth> {

@@ -14,3 +14,18 @@ export function resolveRange(range: ByteRange, totalSize: number): { start: numb
   if (!isWellFormedRange(range) || range.start >= totalSize) throw new InvalidRangeError(totalSize);
   return { start: range.start, end: Math.min(range.end ?? totalSize - 1, totalSize - 1) };
 }
+
+/**
+ * The `Range` header of a request for one object, before its size is known: `bytes=a-b` /
+ * `bytes=a-` → that range; none, multi-range and suffix ranges → undefined (answered with the
+ * whole object, which RFC 9110 allows); anything else → 'invalid' (a 416).
+ */
+export function parseRangeHeader(header: string | undefined): ByteRange | undefined | 'invalid' {
+  if (!header) return undefined;
+  const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(header.trim());
+  if (!m) return header.includes(',') || /^bytes=-\d+$/.test(header.trim()) ? undefined : 'invalid';
+  const start = Number(m[1]);
+  const end = m[2] ? Number(m[2]) : undefined;
+  if (end !== undefined && end < start) return 'invalid';
+  return { start, end };
+}

@@ -1,6 +1,6 @@
 /**
  * The one place that knows where things live in the buckets. Media paths use `version-<id>`
- * exactly as operations.md shows (`/media/hls/version-123/playlist.m3u8` → transcodes bucket).
+ * as docs/architecture.md, "Domain" and "Delivery" describe (`/media/hls/version-123/playlist.m3u8` → transcodes bucket).
  */
 import { randomBytes } from 'node:crypto';
 

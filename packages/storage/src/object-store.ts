@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-/** The four buckets of operations.md. Keys inside them follow `keys.ts`. */
+/** The four buckets (docs/architecture.md, "Operations contracts"). Keys inside them follow `keys.ts`. */
 export const BUCKETS = ['originals', 'transcodes', 'images', 'waveforms'] as const;
 export type Bucket = (typeof BUCKETS)[number];
 

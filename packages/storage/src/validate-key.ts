@@ -4,7 +4,6 @@ import { InvalidKeyError } from './object-store.ts';
 const MAX_KEY_BYTES = 1024;
 /** A segment is a file or folder name on the local store, and most file systems stop at 255 bytes. */
 const MAX_SEGMENT_BYTES = 255;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** Half a surrogate pair cannot be encoded as UTF-8: S3 and the file system would each mangle it differently. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -33,7 +33,7 @@ function run(cmd: string, args: string[]): Promise<void> {
 /**
  * Writes a real HLS tree with ffmpeg, in the layout of the transcodes bucket:
  * `<dir>/playlist.m3u8` (master) and per rendition `<name>/index.m3u8`, `init.mp4`, `seg_00001.m4s`…
- * (AAC-LC in fMP4, as platform.md §4 describes).
+ * (AAC-LC in fMP4, as docs/architecture.md, "Media pipeline" describes).
  */
 export async function makeHlsTree(dir: string, options: HlsTreeOptions = {}): Promise<HlsTree> {
   const { seconds = 8, segmentSeconds = 2, renditions = { '128k': '128k' }, source = 'sine' } = options;

@@ -22,7 +22,7 @@ export const csrfFailed = () => new AppError(403, 'csrf_failed', 'Missing or wro
 export const crossSiteRefused = () => new AppError(403, 'cross_site_request', 'Requests from other sites are refused');
 
 /**
- * Sessions for browsers and API clients (platform.md §6).
+ * Sessions for browsers and API clients (docs/architecture.md, "Security").
  *
  * - `Authorization: Bearer <jwt>` (API clients): a bad or revoked token is a 401, on every route
  *   that reads credentials, because the client said who it is and that was not true.

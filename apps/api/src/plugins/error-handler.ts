@@ -30,7 +30,7 @@ export function toErrorBody(code: string, message: string, details?: Record<stri
 }
 
 /**
- * Every error leaves as `{error: {code, message}}` (platform.md §9). 4xx carry a message meant for
+ * Every error leaves as `{error: {code, message}}` (docs/architecture.md, "Security"). 4xx carry a message meant for
  * the caller; 5xx are logged with the request id and answered with a generic message.
  */
 export function registerErrorHandling(app: FastifyInstance): void {

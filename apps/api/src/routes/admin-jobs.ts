@@ -5,7 +5,7 @@ import type { Api, ApiDeps } from '../types.ts';
 
 const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
 
-/** operations.md: `POST /api/v1/admin/jobs/retry {queue, limit}` re-runs failed jobs. */
+/** docs/architecture.md, "Media pipeline": `POST /api/v1/admin/jobs/retry {queue, limit}` re-runs failed jobs. */
 export function adminJobRoutes(app: Api, deps: ApiDeps): void {
   app.post(
     '/api/v1/admin/jobs/retry',

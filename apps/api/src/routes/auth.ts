@@ -10,7 +10,7 @@ const Email = Type.String({ minLength: 1, maxLength: 320 });
 const MailToken = Type.String({ minLength: 1, maxLength: 200 });
 const Session = Type.Object({ user: AccountUserSchema, token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }) });
 
-/** platform.md §9: register, sign in and out, who am I; email verification and password reset. */
+/** Register, sign in and out, who am I; email verification and password reset. */
 export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void {
   const config = deps.config;
 

@@ -14,7 +14,7 @@ const WorkerHealthResponse = Type.Object({
   queues: Type.Record(Type.String(), QueueCounts),
 });
 
-/** operations.md's health shapes; 503 when unhealthy so `curl -f` healthchecks fail. */
+/** The health shapes of docs/architecture.md, "Operations contracts"; 503 when unhealthy so `curl -f` healthchecks fail. */
 export function healthRoutes(app: Api, deps: ApiDeps): void {
   app.get('/api/v1/health', { config: { access: 'public' }, schema: { tags: ['operations'], summary: 'API health: database, redis (when configured), storage', response: { 200: HealthResponse, 503: HealthResponse } } }, async (_req, reply) => {
     const report = await checkHealth(deps.infra);

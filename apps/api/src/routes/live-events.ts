@@ -6,7 +6,7 @@ import type { Api, ApiDeps } from '../types.ts';
 const PING_MS = 25_000;
 
 /**
- * `/api/v1/ws`: live processing progress for the signed-in uploader (platform.md §4.3). A socket
+ * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"). A socket
  * receives only events of tracks its user owns (admins: all). Clients only listen.
  */
 export function liveEventRoutes(app: Api, deps: ApiDeps): void {

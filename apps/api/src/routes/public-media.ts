@@ -1,8 +1,8 @@
-import { isPubliclyServable, InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
+import { isPubliclyServable, parseRangeHeader, InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
 import { toErrorBody } from '../plugins/error-handler.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-/** operations.md: images and waveforms are public, cached 7 days, immutable (keys change when content does). */
+/** docs/architecture.md, "Delivery": images and waveforms are public, cached 7 days, immutable (keys change when content does). */
 const CACHE_CONTROL = 'public, max-age=604800, immutable';
 
 /**
@@ -23,7 +23,7 @@ export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
       }
       // Version media only at its unguessable key (packages/storage/src/keys.ts), as nginx.
       if (!isPubliclyServable(bucket, key)) return reply.status(404).send(toErrorBody('not_found', 'No such file'));
-      const range = parseRange(request.headers.range);
+      const range = parseRangeHeader(request.headers.range);
       if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
       try {
         const object = await deps.infra.store.get(bucket, key, range ? { range } : undefined);
@@ -40,16 +40,4 @@ export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
       }
     });
   }
-}
-
-/** `bytes=a-b` / `bytes=a-`. */
-export function parseRange(header: string | undefined): { start: number; end?: number } | undefined | 'invalid' {
-  if (!header) return undefined;
-  const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(header.trim());
-  // Multi-range and suffix ranges are answered with the whole file, which RFC 9110 allows.
-  if (!m) return header.includes(',') || /^bytes=-\d+$/.test(header.trim()) ? undefined : 'invalid';
-  const start = Number(m[1]);
-  const end = m[2] ? Number(m[2]) : undefined;
-  if (end !== undefined && end < start) return 'invalid';
-  return { start, end };
 }

@@ -6,7 +6,7 @@ import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../p
 import { requireUser } from '../current-user.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-/** platform.md §9: uploads of masters, streamed to storage, then processed by the worker. */
+/** Uploads of masters, streamed to storage, then processed by the worker. */
 export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
   const tmpDir = uploadTempDir(deps.config.dataDir);
   const uploadDeps = () => ({ db: deps.infra.database.db, store: deps.infra.store, jobs: deps.infra.jobs, media: deps.media, progress: deps.progress });

@@ -8,34 +8,10 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { Kysely } from 'kysely';
 import type { Config } from '@earshot/config';
-import type { Database, Role } from '@earshot/db';
+import type { Database } from '@earshot/db';
 import { SessionTokens } from '@earshot/core';
-import { hashPassword } from '@earshot/passwords';
 
-export const FIXTURE_PASSWORD = 'fixture passphrase 4 tests';
-let fixtureHash: Promise<string> | undefined;
-let seq = 0;
-
-export interface TestUser {
-  id: string;
-  email: string;
-  handle: string;
-  role: Role;
-  password: string;
-}
-
-export async function createUser(db: Kysely<Database>, role: Role, overrides: { handle?: string; email?: string } = {}): Promise<TestUser> {
-  fixtureHash ??= hashPassword(FIXTURE_PASSWORD);
-  const n = `${Date.now().toString(36)}${seq++}`;
-  const handle = overrides.handle ?? `${role}-${n}`.slice(0, 30);
-  const email = overrides.email ?? `${handle}@example.test`;
-  const row = await db
-    .insertInto('users')
-    .values({ email, handle, display_name: `Test ${role}`, role, password_hash: await fixtureHash, email_verified_at: new Date() })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, email, handle, role, password: FIXTURE_PASSWORD };
-}
+export { createUser, FIXTURE_PASSWORD, type TestUser } from '../../../../test/support/factories.ts';
 
 /** Signs a session for the user's current token_version. */
 export async function sessionFor(db: Kysely<Database>, config: Config, userId: string): Promise<{ token: string; csrf: string }> {

@@ -7,7 +7,6 @@ export function Avatar({ user, size }: { user: Pick<PublicUser, 'id' | 'displayN
   const src = size <= 128 ? (user.avatarSmallUrl ?? user.avatarUrl) : user.avatarUrl;
   if (src) {
     // Served by our own origin at the stored size.
-    // eslint-disable-next-line @next/next/no-img-element
     return <img className="avatar" src={src} alt="" width={size} height={size} style={{ width: size, height: size }} />;
   }
   const [h1, h2] = placeholderHues(user.id);

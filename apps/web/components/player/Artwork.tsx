@@ -18,7 +18,6 @@ export function TrackArtwork({
 }) {
   if (track.artworkUrl) {
     return (
-      // eslint-disable-next-line @next/next/no-img-element
       <img
         className={className}
         src={track.artworkUrl}

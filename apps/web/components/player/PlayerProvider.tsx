@@ -98,7 +98,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
     <PlayerContext.Provider value={engine}>
       {children}
       <PlayerBar />
-      {/* eslint-disable-next-line jsx-a11y/media-has-caption -- music: there is nothing to caption */}
+      {/* No <track> captions: music has nothing to caption. */}
       <audio ref={audioRef} preload="none" data-testid="player-audio" hidden />
     </PlayerContext.Provider>
   );

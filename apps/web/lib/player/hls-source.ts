@@ -4,7 +4,7 @@
  * page carries it in its initial bundle (the "light" build: no subtitles, DRM or alternate renditions —
  * nothing an audio-only stream uses).
  *
- * Signed URLs expire (platform.md §5: signature and expiry sit in the path, and every playlist and
+ * Signed URLs expire (docs/architecture.md, "Delivery": signature and expiry sit in the path, and every playlist and
  * segment URI is relative to the master playlist). When the player gets a freshly signed master URL for
  * the same version, `relocate` makes every later request that hls.js makes under the old folder go to the
  * new folder instead — the playlists already parsed, the buffer and the playback position stay as they
@@ -110,7 +110,7 @@ function attachWithHlsJs(
     fragLoadPolicy: signatureRetry(Hls.DefaultConfig.fragLoadPolicy),
     playlistLoadPolicy: signatureRetry(Hls.DefaultConfig.playlistLoadPolicy),
     manifestLoadPolicy: signatureRetry(Hls.DefaultConfig.manifestLoadPolicy),
-    // The CSP (operations.md) has no `worker-src blob:`; transmuxing audio on the main thread is cheap.
+    // The CSP (packages/security-headers, nginx/templates/) has no `worker-src blob:`; transmuxing audio on the main thread is cheap.
     enableWorker: false,
     startPosition: options.startAt && options.startAt > 0 ? options.startAt : -1,
     // About a minute ahead (hls.js's default fills up to 60 MB, a whole album at these bitrates — wasted

@@ -1,5 +1,5 @@
 /**
- * Seconds actually heard of the loaded track, for play reports (platform.md §3: a play counts after
+ * Seconds actually heard of the loaded track, for play reports (docs/architecture.md, "Domain": a play counts after
  * 30 s listened, or the whole track if shorter). Fed the element's position on every `timeupdate`:
  * only small forward steps while playing count, so seeks (announced by `seeking`, and any jump
  * larger than MAX_STEP_S) and replays of a part already heard in one go add nothing.

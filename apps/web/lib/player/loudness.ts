@@ -1,5 +1,5 @@
 /**
- * Loudness normalisation (platform.md §4: ReplayGain 2.0 gain = −18 − I, measured by the worker).
+ * Loudness normalisation (docs/architecture.md, "Media pipeline": ReplayGain 2.0 gain = −18 − I, measured by the worker).
  *
  * Turning a quiet track up can push its peaks over full scale, so positive gain is limited to the
  * headroom the true peak leaves (peak + gain ≤ 0 dBTP). Without a known true peak the player never

@@ -26,7 +26,6 @@ export function normalizeEmail(input: string): string {
  */
 export function normalizeHandle(input: string): string {
   const folded = input.normalize('NFKC').trim();
-  // eslint-disable-next-line no-control-regex
   if (/[^\u0000-\u007f]/.test(folded)) throw invalid('handle', 'Use only the letters a–z, digits, “-” and “_” in your handle', 'not_ascii');
   const handle = folded.toLowerCase();
   if (handle.length < 2 || handle.length > 30) throw invalid('handle', 'A handle is 2 to 30 characters long', 'length');

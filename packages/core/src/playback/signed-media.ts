@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signed media URLs (platform.md §5, docs/decisions/0001-signed-hls-urls.md).
+ * Signed media URLs (docs/architecture.md, "Delivery", docs/decisions/0001-signed-hls-urls.md).
  *
  * HLS uses design (b): the signature and the expiry sit in the *path*,
  *
@@ -12,7 +12,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * inherit the prefix and every segment request carries the same signature. nginx checks it with
  * `secure_link $sig,$expires; secure_link_md5 "$secure_link_expires/version-$id $secret"`
  * (nginx/templates/default.conf.template); the embedded API checks it with `verifyHlsRequest`.
- * Both construct the hashed string exactly like operations.md's `signUrl`:
+ * Both construct the hashed string exactly as docs/architecture.md, "Delivery" says (`signUrl`):
  * `expires + path + " " + secret`, with path = `/version-<id>`.
  */
 
@@ -62,7 +62,7 @@ function md5(text: string): Buffer {
   return createHash('md5').update(text, 'utf8').digest();
 }
 
-/** operations.md's hash: base64url(MD5(`<expires><path> <secret>`)) without padding. */
+/** The hash of docs/architecture.md, "Delivery": base64url(MD5(`<expires><path> <secret>`)) without padding. */
 export function secureLinkHash(expires: number | string, path: string, secret: string): string {
   return md5(`${expires}${path} ${secret}`).toString('base64url');
 }
@@ -130,7 +130,7 @@ export function verifyHlsRequest(pathname: string, secret: string, now: Date | n
 }
 
 /**
- * operations.md's `signUrl`, kept for the other signed media (downloads): `<path>?sig=<hash>&expires=<expires>`
+ * `signUrl`, the query-string form, kept for the other signed media (downloads): `<path>?sig=<hash>&expires=<expires>`
  * with hash = base64url(MD5(`<expires><path> <secret>`)). nginx checks these with
  * `secure_link $arg_sig,$arg_expires; secure_link_md5 "$secure_link_expires$uri $secret"`.
  */

@@ -4,7 +4,7 @@ import { validationFailed } from '../errors.ts';
 import type { Viewer } from '../tracks/get-track.ts';
 
 /**
- * When a listener's report is a play (platform.md §3): "A play counts once per listener per track
+ * When a listener's report is a play (docs/architecture.md, "Domain"): "A play counts once per listener per track
  * per 30 minutes, after 30 seconds listened (or the whole track if shorter)."
  *
  * - Listener: the user id when signed in, otherwise the client IP, stored only as

@@ -2,7 +2,7 @@ import type { RateLimiter } from '@earshot/rate-limit';
 import { AppError } from '../errors.ts';
 
 /**
- * Request-rate zones, per client IP, as operations.md's nginx `limit_req_zone`s (the app applies
+ * Request-rate zones, per client IP, as nginx's `limit_req_zone`s (docs/accounts.md, "Rate limits and lockout") (the app applies
  * the same limits so embedded mode, and a proxy left misconfigured, are covered too). Counters are
  * shared through Redis when it is configured. Fixed windows: at most `limit` requests per window.
  * Every request under `/api/` counts in `api` (its limit is RATE_LIMIT_API_PER_MINUTE); routes add
@@ -13,8 +13,6 @@ export const RATE_LIMIT_ZONES = {
   auth: { limit: 5, windowMs: 60_000 },
   /** General API use: 100 per minute. */
   api: { limit: 100, windowMs: 60_000 },
-  /** Comment writes (not reads): 20 per hour. */
-  comment: { limit: 20, windowMs: 3600_000 },
 } as const;
 
 export type RateLimitZone = keyof typeof RATE_LIMIT_ZONES;

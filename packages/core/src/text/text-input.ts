@@ -25,9 +25,7 @@ export interface TextPolicy {
 /** The schema keyword routes use to choose a kind for a string field (`{ 'x-text': 'multiline' }`). */
 export const TEXT_KIND_KEYWORD = 'x-text';
 
-// eslint-disable-next-line no-control-regex
 const CONTROLS_LINE = /[\u0000-\u001f\u007f-\u009f]/u;
-// eslint-disable-next-line no-control-regex
 const CONTROLS_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
 /** Zero-width and invisible formatting; a ZWJ between two emoji (a family, a profession) is fine. */

@@ -88,7 +88,7 @@ async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: st
 }
 
 /**
- * platform.md §4.1–2: probe, store the original, create the rows, queue the four media jobs.
+ * docs/architecture.md, "Media pipeline": probe, store the original, create the rows, queue the four media jobs.
  * Nothing is kept when any step before the commit fails: no row, no object.
  */
 export async function createTrackFromUpload(deps: UploadDeps, ownerId: string, file: ReceivedFile, input: NewTrackInput) {

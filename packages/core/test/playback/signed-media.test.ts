@@ -182,7 +182,7 @@ describe('verifyHlsRequest', () => {
   });
 });
 
-describe("operations.md's signUrl", () => {
+describe('signUrl, the query-string form', () => {
   it('matches the hand-computed vector', () => {
     expect(signUrl(QUERY_VECTOR.path, 3600, SECRET, at(T0 - 3600))).toBe(`${QUERY_VECTOR.path}?sig=${QUERY_VECTOR.sig}&expires=${T0}`);
   });

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-/** Users, tracks, track versions and stored assets (platform.md §3). */
+/** Users, tracks, track versions and stored assets (docs/architecture.md, "Domain"). */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('users')
@@ -43,7 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('tracks_owner_slug_key', ['owner_user_id', 'slug'])
     .addCheckConstraint('tracks_price_currency', sql`(price_minor is null) = (currency is null)`)
     .execute();
-  // operations.md: CREATE INDEX idx_tracks_owner_created ON tracks(owner_user_id, created_at DESC)
+  // docs/architecture.md, "Domain": CREATE INDEX idx_tracks_owner_created ON tracks(owner_user_id, created_at DESC)
   await sql`create index idx_tracks_owner_created on tracks (owner_user_id, created_at desc)`.execute(db);
   await sql`create index idx_tracks_public_created on tracks (created_at desc) where visibility = 'public'`.execute(db);
 

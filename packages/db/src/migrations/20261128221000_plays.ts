@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Counted plays (platform.md §3): track, version, user (null when anonymous), the salted hash of
+ * Counted plays (docs/architecture.md, "Domain"): track, version, user (null when anonymous), the salted hash of
  * the client IP (the raw IP is never stored), seconds listened, time. Only plays that count are
  * stored, so one row is one play. `daily_stats.plays` is rolled up from here.
  */

@@ -1,0 +1,95 @@
+/**
+ * Test data and a test API, made the same way in every test file: users straight in the database
+ * (one argon2 hash shared by all), tracks with a ready, playable current version, and the API
+ * built on a fresh test infrastructure (real PostgreSQL or PGlite, local storage).
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Role, Visibility } from '@earshot/db';
+import { hashPassword } from '@earshot/passwords';
+import { createMediaToolkit } from '@earshot/runtime';
+import { keys } from '@earshot/storage';
+import { buildApi, type Api } from '../../apps/api/src/index.ts';
+import type { ApiDeps } from '../../apps/api/src/types.ts';
+import { createTestInfra, type TestInfra } from './infra.ts';
+
+export const FIXTURE_PASSWORD = 'fixture passphrase 4 tests';
+let fixtureHash: Promise<string> | undefined;
+let seq = 0;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  handle: string;
+  role: Role;
+  password: string;
+}
+
+/** A verified user of `role`, made in the database (not through the API: fast fixtures). */
+export async function createUser(db: Kysely<Database>, role: Role, overrides: { handle?: string; email?: string } = {}): Promise<TestUser> {
+  fixtureHash ??= hashPassword(FIXTURE_PASSWORD);
+  const n = `${Date.now().toString(36)}${seq++}`;
+  const handle = overrides.handle ?? `${role}-${n}`.slice(0, 30);
+  const email = overrides.email ?? `${handle}@example.test`;
+  const row = await db
+    .insertInto('users')
+    .values({ email, handle, display_name: `Test ${role}`, role, password_hash: await fixtureHash, email_verified_at: new Date() })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, email, handle, role, password: FIXTURE_PASSWORD };
+}
+
+/**
+ * A track of `ownerId` whose current version is ready with HLS output (its key only: put files in
+ * the store yourself when the test reads them), as the worker leaves one.
+ */
+export async function createReadyTrack(
+  db: Kysely<Database>,
+  ownerId: string,
+  slug: string,
+  options: { visibility?: Visibility; durationMs?: number; originalKey?: string } = {},
+): Promise<{ id: string; versionId: string }> {
+  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' }).returning('id').executeTakeFirstOrThrow();
+  const version = await db
+    .insertInto('track_versions')
+    .values({ track_id: track.id, status: 'ready', original_key: options.originalKey ?? 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: options.durationMs ?? 120_000, steps: '{}', ready_at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
+  await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+  return { id: track.id, versionId: version.id };
+}
+
+export interface TestApi {
+  t: TestInfra;
+  app: Api;
+  db: Kysely<Database>;
+  /** Closes the API, then removes the infrastructure (databases, folders). */
+  close(): Promise<void>;
+}
+
+/**
+ * The API on a fresh test infrastructure, ready for `inject`: the real ffprobe toolkit, the
+ * infrastructure's progress bus and metrics; `api` overrides or adds any other dependency.
+ */
+export async function createTestApi(options: { infra?: Parameters<typeof createTestInfra>[0]; api?: Partial<ApiDeps> } = {}): Promise<TestApi> {
+  const t = await createTestInfra(options.infra);
+  let app: Api | undefined;
+  try {
+    app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, ...options.api });
+    await app.ready();
+  } catch (err) {
+    await app?.close();
+    await t.cleanup();
+    throw err;
+  }
+  const api = app;
+  return {
+    t,
+    app: api,
+    db: t.infra.database.db,
+    close: async () => {
+      await api.close();
+      await t.cleanup();
+    },
+  };
+}
