@@ -19,6 +19,7 @@ import { LocalObjectStore } from '@earshot/storage';
 import { createTrackFromUpload, InProcessProgressBus } from '@earshot/core';
 import { createLogger, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../apps/worker/src/index.ts';
+import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const exec = promisify(execFile);
 
@@ -95,6 +96,7 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  ensureBenchPrerequisites('pipeline');
   const lengths = process.argv.slice(2).map(Number).filter((n) => n > 0);
   const { stdout } = await exec('ffmpeg', ['-version']);
   console.log(`ffmpeg: ${stdout.split('\n')[0]}; cores: ${os.cpus().length}`);

@@ -14,6 +14,7 @@ import { loadConfig } from '@earshot/config';
 import { getTrackView } from '@earshot/core';
 import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry } from '@earshot/runtime';
 import { buildApi } from '../../apps/api/src/index.ts';
+import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -27,6 +28,7 @@ async function load(url: string): Promise<{ rps: number; p99: number }> {
 }
 
 async function main(): Promise<void> {
+  ensureBenchPrerequisites('read-endpoints');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-read-'));
   // The load comes from one address: the `api` zone still counts every request (its cost is
   // measured) but its limit is lifted.

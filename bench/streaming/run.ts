@@ -34,6 +34,7 @@ import { signHlsPath } from '../../packages/core/src/playback/signed-media.ts';
 import { makeHlsTree } from '../../test/edge/support/hls-fixture.ts';
 import { findNginx, startNginx, type NginxProcess } from '../../test/edge/support/nginx-process.ts';
 import { freePort } from '../../test/support/process.ts';
+import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 /** Servers are loaded in turn, round after round; the median of the rounds is reported (shared machines drift). */
@@ -184,6 +185,7 @@ async function cpuSeconds(pid: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  ensureBenchPrerequisites('streaming');
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-streaming-'));
   let nginx: NginxProcess | undefined;
   const apiChildren: Array<ReturnType<typeof spawn>> = [];

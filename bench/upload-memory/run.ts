@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort, spawnTs, waitForHttp } from '../../test/support/process.ts';
+import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const targetMb = Number(process.env.UPLOAD_MB ?? 500);
 
@@ -102,6 +103,7 @@ async function measure(dir: string, store: Store, file: string, size: number): P
 }
 
 async function main(): Promise<void> {
+  ensureBenchPrerequisites('upload-memory');
   const stores = (process.env.UPLOAD_STORES ?? 'local,s3').split(',').map((s) => s.trim());
   const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-upload-'));
   const rows: string[] = [];

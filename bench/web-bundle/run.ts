@@ -21,6 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openContext } from '../../test/support/browser.ts';
 import { generateTone } from '../../test/support/audio.ts';
 import { register, startPlatform, uploadTrack, waitUntilReady } from '../../test/browser/platform-fixture.ts';
+import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const BUDGET_KB = 200;
 
@@ -61,6 +62,7 @@ async function measure(browser: Browser, url: string, then?: (page: Page) => Pro
 }
 
 async function main(): Promise<void> {
+  ensureBenchPrerequisites('web-bundle');
   const platform = await startPlatform();
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-web-'));
   const browser = await launchBrowser();

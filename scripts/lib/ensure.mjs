@@ -30,16 +30,21 @@ export function ensureNodeModules() {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
+/** The Debian packages of the commands in `packages` that are not on PATH (each named once). */
+export function missingSystemPackages(packages) {
+  return [...new Set(packages.filter((p) => !has(p.command)).map((p) => p.apt))];
+}
+
 /**
  * System tools by Debian package. Installed with apt-get when running as root on Debian/Ubuntu;
- * otherwise a clear message says what to install.
+ * otherwise a clear message says what to install. `options.canInstall` overrides that choice.
  */
-export function ensureSystemPackages(packages) {
-  const missing = packages.filter((p) => !has(p.command));
-  if (!missing.length) return;
-  const names = [...new Set(missing.map((p) => p.apt))];
+export function ensureSystemPackages(packages, options = {}) {
+  const names = missingSystemPackages(packages);
+  if (!names.length) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot || !has('apt-get')) {
+  const canInstall = options.canInstall ?? (isRoot && has('apt-get'));
+  if (!canInstall) {
     throw new Error(`missing system packages: ${names.join(', ')} — install them (e.g. \`sudo apt-get install -y ${names.join(' ')}\`)`);
   }
   log(`installing system packages: ${names.join(', ')}…`);

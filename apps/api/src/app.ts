@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createBusinessMetrics, createHttpMetrics, startTempSweep } from '@earshot/runtime';
 import { uploadTempDir } from './upload-receiver.ts';
 import { TEXT_KIND_KEYWORD } from '@earshot/core';
-import { registerErrorHandling } from './plugins/error-handler.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/error-handler.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerTextInput } from './plugins/text-input.ts';
@@ -53,6 +53,9 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
     bodyLimit: JSON_BODY_LIMIT,
     // Reject ambiguous requests instead of guessing.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Refusals made before routing, in the `{error}` shape too (plugins/error-handler.ts).
+    frameworkErrors,
+    clientErrorHandler,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // Headers phase; the body phase is registerRequestTimeouts (docs/security.md).

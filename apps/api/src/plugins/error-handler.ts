@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@earshot/core';
 
 export interface ErrorBody {
@@ -88,4 +90,30 @@ function validationMessage(err: FastifyError): string {
   const where = err.validationContext ?? 'body';
   const field = validationField(err);
   return `${where}${field ? `.${field}` : ''} ${first.message ?? 'is invalid'}`;
+}
+
+/**
+ * Errors the router raises before any hook or handler runs (a URL that is not valid
+ * percent-encoding, a param over `maxParamLength`), in the same `{error}` shape as every other
+ * refusal (Fastify's `frameworkErrors` option).
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'bad_url';
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is not valid (bad percent-encoding)';
+  void reply.status(status).send(toErrorBody(code, message));
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers over the size limit,
+ * malformed request lines, a headers timeout): answered on the raw socket with the same `{error}`
+ * shape, then closed (Fastify's `clientErrorHandler` option; its default sends another shape).
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout', 'The request took too long to arrive'] : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large', 'The URL or headers are too large'] : [400, 'bad_request', 'Malformed HTTP request'];
+  const body = JSON.stringify(toErrorBody(code, message));
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy();
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TEXT_KIND_KEYWORD, assertUtf8, cleanText, type TextKind } from '@earshot/core';
+import { AppError, TEXT_KIND_KEYWORD, assertUtf8, cleanText, type TextKind } from '@earshot/core';
 
 interface SchemaNode {
   type?: string | string[];
@@ -43,14 +43,18 @@ export function registerTextInput(app: FastifyInstance): void {
   });
 }
 
-function clean<T>(value: T, schema: SchemaNode | undefined, path: string): T {
+/** Deeper than any body the API reads: a JSON body of 10 000 nested arrays is refused, not recursed into until the stack overflows. */
+export const MAX_INPUT_DEPTH = 32;
+
+function clean<T>(value: T, schema: SchemaNode | undefined, path: string, depth = 0): T {
+  if (depth > MAX_INPUT_DEPTH) throw new AppError(400, 'validation_failed', `Input is nested deeper than ${MAX_INPUT_DEPTH} levels`, { field: path.split('.')[0] || 'body', reason: 'too_deep' });
   if (typeof value === 'string') return cleanText(value, path || 'body', { kind: schema?.[TEXT_KIND_KEYWORD] ?? 'line' }) as T;
-  if (Array.isArray(value)) return value.map((v, i) => clean(v, itemSchema(schema), join(path, String(i)))) as T;
+  if (Array.isArray(value)) return value.map((v, i) => clean(v, itemSchema(schema), join(path, String(i)), depth + 1)) as T;
   if (value && typeof value === 'object') {
     const out = value as Record<string, unknown>;
     for (const key of Object.keys(out)) {
       cleanText(key, join(path, key.slice(0, 40) || '(empty)'));
-      out[key] = clean(out[key], propertySchema(schema, key), join(path, key));
+      out[key] = clean(out[key], propertySchema(schema, key), join(path, key), depth + 1);
     }
   }
   return value;

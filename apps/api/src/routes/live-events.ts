@@ -1,4 +1,4 @@
-import type { ProcessingEvent } from '@earshot/core';
+import { AppError, type ProcessingEvent } from '@earshot/core';
 import { currentUser } from '../current-user.ts';
 import { checkUpgradeOrigin } from '../plugins/websocket.ts';
 import type { Api, ApiDeps } from '../types.ts';
@@ -13,15 +13,18 @@ export function liveEventRoutes(app: Api, deps: ApiDeps): void {
   // Anonymous: the socket opens and is closed with 4401 (what browsers can see; an HTTP 401 on
   // an upgrade is only "error" to a page). A bad Bearer token is an HTTP 401, a foreign Origin
   // an HTTP 403; both close the socket (plugins/websocket.ts).
-  app.get(
-    '/api/v1/ws',
-    {
-      websocket: true,
-      config: { access: 'anyone' },
-      schema: { hide: true },
-      onRequest: async (request) => checkUpgradeOrigin(request, deps.config),
+  app.route({
+    method: 'GET',
+    url: '/api/v1/ws',
+    config: { access: 'anyone' },
+    schema: { hide: true },
+    onRequest: async (request) => checkUpgradeOrigin(request, deps.config),
+    // A plain GET (no upgrade): a JSON refusal like every other, not @fastify/websocket's empty 404
+    // (which `websocket: true` would give).
+    handler: async () => {
+      throw new AppError(426, 'upgrade_required', 'This endpoint is a WebSocket: connect with an Upgrade request');
     },
-    (socket, request) => {
+    wsHandler: (socket, request) => {
     const user = currentUser(request);
     if (!user) {
       socket.close(4401, 'unauthorized');
@@ -41,5 +44,5 @@ export function liveEventRoutes(app: Api, deps: ApiDeps): void {
       unsubscribe();
     });
     },
-  );
+  });
 }
