@@ -22,6 +22,7 @@ let platform: RunningPlatform;
 let browser: Browser;
 let track: UploadedTrack;
 let shortTrack: UploadedTrack;
+let quietTrack: UploadedTrack;
 
 reportPagesOnFailure();
 
@@ -36,8 +37,18 @@ beforeAll(async () => {
   });
   const uploaded = await uploadTrack(platform.base, artist.token, file, 'Tone at 440');
   const short = await uploadTrack(platform.base, artist.token, await generateTone(path.join(platform.dataDir, 'short.flac'), { seconds: SHORT_SECONDS, freq: 660 }), 'Short tone');
+  // Quiet (ffmpeg's sine is at 1/8 of full scale; × 0.24 = 0.03: ebur128 says I ≈ −34.1 LUFS, so a
+  // gain of about +16 dB) with one sample at 0.9 (true peak ≈ −3.9 dBTP, too brief to move the
+  // integrated loudness): the headroom its peak leaves, not its gain, is what the player may apply.
+  const quiet = await uploadTrack(
+    platform.base,
+    artist.token,
+    await generateTone(path.join(platform.dataDir, 'quiet.flac'), { seconds: 8, freq: 440, extraArgs: ['-af', "volume=0.24,aeval='val(ch)+0.9*eq(n\\,22050)':c=same"] }),
+    'Quiet with a click',
+  );
   track = await waitUntilReady(platform.base, artist.token, uploaded.id);
   shortTrack = await waitUntilReady(platform.base, artist.token, short.id);
+  quietTrack = await waitUntilReady(platform.base, artist.token, quiet.id);
   browser = await launchBrowser();
 }, 600_000);
 
@@ -61,9 +72,43 @@ async function playsTotal(): Promise<number> {
   return Number(m[1]);
 }
 
+/**
+ * Keeps every GainNode the page creates in `window.gainNodes`, so a test reads the gain the audio
+ * graph really applies (the player's own state is not what is checked).
+ */
+function recordGainNodes(): void {
+  const w = window as unknown as { gainNodes: GainNode[] };
+  w.gainNodes = [];
+  const create = BaseAudioContext.prototype.createGain;
+  BaseAudioContext.prototype.createGain = function (this: BaseAudioContext) {
+    const node = create.call(this);
+    w.gainNodes.push(node);
+    return node;
+  };
+}
+
+/** Waits until the player's gain node has settled on `factor` (it glides there with a 15 ms time constant). */
+async function waitForGain(page: Page, factor: number): Promise<number> {
+  await page.waitForFunction(
+    (f) => {
+      const nodes = (window as unknown as { gainNodes: GainNode[] }).gainNodes;
+      return nodes.length === 1 && Math.abs(nodes[0]!.gain.value - f) < 1e-4;
+    },
+    factor,
+    { polling: 50 },
+  );
+  return page.evaluate(() => (window as unknown as { gainNodes: GainNode[] }).gainNodes[0]!.gain.value);
+}
+
+async function trackLoudness(id: string): Promise<{ trackGainDb: number; truePeakDbtp: number }> {
+  const body = (await (await fetch(`${platform.base}/api/v1/tracks/${id}`)).json()) as { track: { loudness: { trackGainDb: number; truePeakDbtp: number } } };
+  return body.track.loudness;
+}
+
 async function openPage(url: string): Promise<{ page: Page; errors: string[] }> {
   const context = await openContext(browser);
   const page = await context.newPage();
+  await page.addInitScript(recordGainNodes);
   const errors = collectErrors(page).list;
   const response = await page.goto(`${platform.base}${url}`);
   expect(response?.status()).toBe(200);
@@ -95,12 +140,17 @@ describe('player', () => {
     const bar = page.getByTestId('player-bar');
     expect(await bar.getByTestId('player-title').textContent()).toBe('Tone at 440');
     expect(await bar.getByTestId('player-toggle').getAttribute('aria-label')).toBe('Pause');
-    // Loudness normalisation is on by default: the track's ReplayGain, a positive gain limited by its true peak.
-    const { loudness } = ((await (await fetch(`${platform.base}/api/v1/tracks/${track.id}`)).json()) as { track: { loudness: { trackGainDb: number; truePeakDbtp: number } } }).track;
-    const gain = loudness.trackGainDb <= 0 ? loudness.trackGainDb : Math.min(loudness.trackGainDb, Math.max(0, -loudness.truePeakDbtp));
+    // Loudness normalisation is on by default. This tone (ffmpeg's sine at 1/8 of full scale, swelling
+    // between 0.2 and 1 of that) measures about −24 LUFS, a gain of about +6 dB, with a true peak
+    // near −18 dBTP: its peak leaves more headroom than its gain, so the whole gain applies. The
+    // audio graph's gain node multiplies by 10^(G/20), and the button says +G.
+    const loudness = await trackLoudness(track.id);
+    expect(loudness.trackGainDb).toBeGreaterThan(3);
+    expect(-loudness.truePeakDbtp).toBeGreaterThan(loudness.trackGainDb + 3);
     const normalize = bar.getByTestId('player-normalize');
     expect(await normalize.getAttribute('aria-pressed')).toBe('true');
-    expect(await normalize.getAttribute('title')).toBe(`Loudness normalisation on (${gain > 0 ? '+' : ''}${gain.toFixed(1)} dB)`);
+    expect(await normalize.getAttribute('title')).toBe(`Loudness normalisation on (+${loudness.trackGainDb.toFixed(1)} dB)`);
+    expect(await waitForGain(page, 10 ** (loudness.trackGainDb / 20))).toBeCloseTo(10 ** (loudness.trackGainDb / 20), 4);
     // The OS media controls know what plays.
     expect(await page.evaluate(() => navigator.mediaSession.metadata?.title)).toBe('Tone at 440');
     const scriptsAfter = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
@@ -163,6 +213,8 @@ describe('player', () => {
     // Normalisation can be turned off; the choice is remembered.
     await page.getByTestId('player-normalize').click();
     expect(await page.getByTestId('player-normalize').getAttribute('aria-pressed')).toBe('false');
+    // Off: the gain node passes the track through at full volume.
+    expect(await waitForGain(page, 1)).toBeCloseTo(1, 4);
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem('earshot.player') ?? '{}').normalize)).toBe(false);
 
     // And home, through the header: the bar is still there, and the card plays through it.
@@ -177,6 +229,25 @@ describe('player', () => {
     await card.getByTestId('play-track').click();
     await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused);
 
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('turns a quiet track up only as far as its true peak allows', async () => {
+    const loudness = await trackLoudness(quietTrack.id);
+    // The worker measured what the tone was made to be: a gain of about +16 dB, a true peak of about
+    // −3.9 dBTP. The peak leaves far less than the gain, so the headroom limit binds.
+    expect(loudness.trackGainDb).toBeGreaterThan(10);
+    expect(loudness.truePeakDbtp).toBeGreaterThan(-8);
+    expect(loudness.truePeakDbtp).toBeLessThan(-1);
+    const headroom = -loudness.truePeakDbtp;
+    expect(loudness.trackGainDb).toBeGreaterThan(headroom + 5);
+    const { page, errors } = await openPage(`/${quietTrack.artist.handle}/${quietTrack.slug}`);
+    await page.getByTestId('play-track').click();
+    await waitForTime(page, 0.5);
+    // The gain node applies the headroom −P (the peak lands at 0 dBTP), not +G (it would clip by G − headroom dB).
+    expect(await waitForGain(page, 10 ** (headroom / 20))).toBeCloseTo(10 ** (headroom / 20), 4);
+    expect(await page.getByTestId('player-normalize').getAttribute('title')).toBe(`Loudness normalisation on (+${headroom.toFixed(1)} dB)`);
     expect(errors).toEqual([]);
     await page.context().close();
   });

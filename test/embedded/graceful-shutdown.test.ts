@@ -50,8 +50,9 @@ describe('SIGTERM', () => {
       req.on('error', reject);
     });
 
-    // While draining, the port no longer takes new connections.
-    await new Promise((r) => setTimeout(r, 800));
+    // While draining, the port no longer takes new connections. The first shutdown step (HTTP) starts
+    // in the same tick as the "shutting down" line, so once the line is out the port is closing.
+    while (!/shutting down/.test(proc.output())) await new Promise((r) => setTimeout(r, 20));
     const refused = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then(
       (r) => r.status,
       () => 'refused' as const,

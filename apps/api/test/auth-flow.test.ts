@@ -344,4 +344,36 @@ describe('CSRF', () => {
     // Reads need no CSRF token.
     expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${s.token}` } })).statusCode).toBe(200);
   });
+
+  // Each refusal below is the only thing standing between the request and success: the same
+  // request without the header succeeds (checked first), so removing either rule turns a 403
+  // into a 200 and fails the test.
+  it('refuses Sec-Fetch-Site: same-site (a sibling subdomain) and Origin: null (sandboxed frame, data: URL)', async () => {
+    await registerUser({ email: 'csrf3@example.test', password: 'siblings are strangers', handle: 'csrf-user-3' });
+    const login = (headers: Record<string, string>) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/login', headers, payload: { email: 'csrf3@example.test', password: 'siblings are strangers' }, remoteAddress: nextIp() });
+    expect((await login({})).statusCode).toBe(200);
+    const sameSite = await login({ 'sec-fetch-site': 'same-site' });
+    expect(sameSite.statusCode).toBe(403);
+    expect(sameSite.json().error.code).toBe('cross_site_request');
+    const sameSiteOurOrigin = await login({ 'sec-fetch-site': 'same-site', origin: 'http://localhost:3999' });
+    expect(sameSiteOurOrigin.statusCode).toBe(403);
+    expect(sameSiteOurOrigin.json().error.code).toBe('cross_site_request');
+    const nullOrigin = await login({ origin: 'null' });
+    expect(nullOrigin.statusCode).toBe(403);
+    expect(nullOrigin.json().error.code).toBe('cross_site_request');
+    // A browser that sends both and calls it same-origin is still refused on Origin: null.
+    const nullOriginSameOrigin = await login({ origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(nullOriginSameOrigin.statusCode).toBe(403);
+    expect(nullOriginSameOrigin.json().error.code).toBe('cross_site_request');
+
+    // A cookie-authenticated write with the right CSRF token is refused too when the browser
+    // says it comes from a sibling site or an opaque origin.
+    const signedIn = await login({});
+    const session = { token: cookieValue(setCookies(signedIn.headers).session!), csrf: cookieValue(setCookies(signedIn.headers).csrf!) } as Session;
+    const patch = (headers: Record<string, string>) => app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { ...browser(session), ...headers }, payload: { bio: 'from a sibling' } });
+    expect((await patch({ 'sec-fetch-site': 'same-site' })).statusCode).toBe(403);
+    expect((await patch({ origin: 'null' })).statusCode).toBe(403);
+    expect((await patch({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);
+  });
 });

@@ -63,8 +63,12 @@ describe('/api/v1/ws', () => {
       { type: 'version.status', trackId: '1', versionId: '7', ownerUserId: owner.id, status: 'ready' },
     ]);
     expect(c.messages).toHaveLength(3);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(b.messages).toHaveLength(1);
+    // An event for `other`, published after the owner's: once it reaches b, anything of the owner's
+    // sent to b would have reached it before (one ordered stream per socket). It must be the only one.
+    const forOther = { type: 'version.status', trackId: '2', versionId: '8', ownerUserId: other.id, status: 'ready' } as const;
+    t.infra.progress.publish(forOther);
+    await until(() => b.messages.length >= 2);
+    expect(b.messages.slice(1)).toEqual([forOther]);
     for (const s of [a, b, c]) s.ws.terminate();
   });
 });

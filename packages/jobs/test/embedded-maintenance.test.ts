@@ -76,12 +76,16 @@ describe('EmbeddedJobQueue maintenance', () => {
       .set({ status: 'active', attempts_made: 1, locked_by: 'live-worker', locked_until: sql<Date>`now() + interval '1 minute'` })
       .where('id', '=', 'leased')
       .execute();
-    let ran = false;
-    jobs.process('waveform', async () => {
-      ran = true;
+    const ran: string[] = [];
+    jobs.process('waveform', async (job) => {
+      ran.push(job.id);
     }, { concurrency: 1 });
-    await new Promise((r) => setTimeout(r, 5 * FAST_EMBEDDED.pollIntervalMs));
-    expect(ran).toBe(false);
+    // Claims go oldest first (run_at, created_at): a newer job, added by another instance so that it
+    // is found the way a claimable lease would be, is only run once the claim has passed over the
+    // leased one.
+    await open().add('waveform', { versionId: 'newer' }, { jobId: 'newer' });
+    await waitFor('the newer job ran', async () => (await jobs.getJobCounts('waveform')).completed === 1);
+    expect(ran).toEqual(['newer']);
     expect(await jobs.getJobCounts('waveform')).toMatchObject({ active: 1, waiting: 0 });
   });
 
@@ -95,16 +99,19 @@ describe('EmbeddedJobQueue maintenance', () => {
       .where('id', '=', 'own')
       .execute();
     const ranBy: string[] = [];
-    first.process('waveform', async () => {
-      ranBy.push('first');
+    first.process('waveform', async (job) => {
+      ranBy.push(`first:${job.id}`);
     }, { concurrency: 1 });
-    await new Promise((r) => setTimeout(r, 5 * FAST_EMBEDDED.pollIntervalMs));
-    expect(ranBy).toEqual([]);
+    // Claims go oldest first: `first` runs a newer job only after passing over its own expired lease.
+    await first.add('waveform', { versionId: 'newer' }, { jobId: 'newer' });
+    await waitFor('the newer job ran', async () => (await first.getJobCounts('waveform')).completed === 1);
+    expect(ranBy).toEqual(['first:newer']);
+    ranBy.length = 0;
     const second = open();
     second.process('waveform', async (job) => {
       ranBy.push(`second:${job.attempt}`);
     }, { concurrency: 1 });
-    await waitFor('reclaimed by the other instance', async () => (await second.getJobCounts('waveform')).completed === 1);
+    await waitFor('reclaimed by the other instance', async () => (await second.getJobCounts('waveform')).completed === 2);
     expect(ranBy).toEqual(['second:2']);
   });
 

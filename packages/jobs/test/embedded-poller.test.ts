@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReadyPoller } from '../src/embedded-poller.ts';
 import type { EmbeddedJobStore } from '../src/embedded-store.ts';
 import type { QueueName } from '../src/registry.ts';
@@ -19,16 +19,24 @@ function scriptedStore(answers: Array<Error | QueueName[]>) {
 }
 
 describe('ReadyPoller', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("looks once per interval for all the instance's queues and wakes only those with work", async () => {
+    // Fake timers: "no look after stop" is then a fact about the timer queue (nothing left in it,
+    // and a second of intervals run through), not a guess after a sleep.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { store, calls } = scriptedStore([['loudness'], []]);
     const woken: QueueName[] = [];
     const poller = new ReadyPoller({ store, owner: 'me', intervalMs: 5, queues: () => ['transcode', 'loudness'], wake: (q) => woken.push(q), onError: () => {} });
     poller.start();
-    await waitFor('three looks', () => calls.length >= 3);
+    await vi.advanceTimersByTimeAsync(15);
+    expect(calls).toHaveLength(3);
     await poller.stop();
-    const after = calls.length;
-    await new Promise((r) => setTimeout(r, 30));
-    expect(calls.length).toBe(after);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls).toHaveLength(3);
     expect(calls[0]).toMatchObject({ queues: ['transcode', 'loudness'], owner: 'me' });
     expect(woken).toEqual(['loudness']);
   });
@@ -51,9 +59,11 @@ describe('ReadyPoller', () => {
 
   it('does not query while the instance consumes no queue', async () => {
     const { store, calls } = scriptedStore([[]]);
-    const poller = new ReadyPoller({ store, owner: 'me', intervalMs: 2, queues: () => [], wake: () => {}, onError: () => {} });
+    // Each look starts by reading the instance's queues: three reads are three looks that found none.
+    let looks = 0;
+    const poller = new ReadyPoller({ store, owner: 'me', intervalMs: 2, queues: () => (looks++, []), wake: () => {}, onError: () => {} });
     poller.start();
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor('three looks', () => looks >= 3);
     await poller.stop();
     expect(calls).toEqual([]);
   });

@@ -197,4 +197,30 @@ describe('signUrl, the query-string form', () => {
     expect(verifySignedUrl(url.pathname, sig, undefined, SECRET, at(T0))).toMatchObject({ status: 403 });
     expect(verifySignedUrl(url.pathname, sig, exp, SECRET, at(T0 + 601))).toMatchObject({ status: 410 });
   });
+
+  // Added to kill surviving mutants (npm run test:mutation, docs/testing.md).
+  it('signs TTLs of 1 s up to the maximum inclusive, and refuses what signHlsPath refuses', () => {
+    // TTL bounds are inclusive: 1 and MAX_SIGNED_TTL_SECONDS sign; 0, 1.5, MAX + 1 and an empty secret throw.
+    expect(signUrl('/a', 1, SECRET, at(T0))).toBe(`/a?sig=${secureLinkHash(T0 + 1, '/a', SECRET)}&expires=${T0 + 1}`);
+    expect(signUrl('/a', MAX_SIGNED_TTL_SECONDS, SECRET, at(T0))).toContain(`&expires=${T0 + MAX_SIGNED_TTL_SECONDS}`);
+    expect(signHlsPath('123', 1, SECRET, at(T0)).expiresAt).toEqual(new Date(at(T0 + 1)));
+    expect(signHlsPath('123', MAX_SIGNED_TTL_SECONDS, SECRET, at(T0)).expiresAt).toEqual(new Date(at(T0 + MAX_SIGNED_TTL_SECONDS)));
+    expect(() => signUrl('/a', 0, SECRET, at(T0))).toThrow(RangeError);
+    expect(() => signUrl('/a', 1.5, SECRET, at(T0))).toThrow(RangeError);
+    expect(() => signUrl('/a', MAX_SIGNED_TTL_SECONDS + 1, SECRET, at(T0))).toThrow(RangeError);
+    expect(() => signUrl('/a', 60, '', at(T0))).toThrow(/secret/);
+  });
+
+  it('403 without a secret, for a malformed signature, and for an expiry beyond the maximum TTL', () => {
+    const url = new URL(signUrl('/downloads/version-5/original.flac', 600, SECRET, at(T0)), 'https://x.test');
+    const sig = url.searchParams.get('sig')!;
+    const exp = url.searchParams.get('expires')!;
+    expect(verifySignedUrl(url.pathname, sig, exp, '', at(T0))).toEqual({ ok: false, status: 403, reason: 'Media signing is not configured' });
+    expect(verifySignedUrl(url.pathname, `${sig}!`, exp, SECRET, at(T0))).toEqual({ ok: false, status: 403, reason: 'Missing or malformed signature' });
+    expect(verifySignedUrl(url.pathname, sig, `${exp}x`, SECRET, at(T0))).toEqual({ ok: false, status: 403, reason: 'Malformed expiry' });
+    // Signed (with the secret) for exactly the maximum TTL ahead: valid; one second further: refused, signature or not.
+    const far = T0 + MAX_SIGNED_TTL_SECONDS;
+    expect(verifySignedUrl('/a', secureLinkHash(far, '/a', SECRET), String(far), SECRET, at(T0))).toEqual({ ok: true });
+    expect(verifySignedUrl('/a', secureLinkHash(far + 1, '/a', SECRET), String(far + 1), SECRET, at(T0))).toEqual({ ok: false, status: 403, reason: 'Expiry too far in the future' });
+  });
 });
