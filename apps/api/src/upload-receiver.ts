@@ -66,11 +66,6 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
         const stopWatching = failWhenCutShort(part.file, sink);
         try {
           await pipeline(part.file, sink);
-        } catch (err) {
-          // A part busboy had already destroyed (cut short) cannot be piped at all: Node says so
-          // with ERR_STREAM_UNABLE_TO_PIPE, which is the client's malformed body, not a 500.
-          if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_UNABLE_TO_PIPE') throw new Error('Unexpected end of multipart data', { cause: err });
-          throw err;
         } finally {
           stopWatching();
         }
