@@ -1,9 +1,10 @@
 import { Type, type TSchema } from 'typebox';
+import { BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, ERROR_CODES, ERROR_CODE_LIST, HANDLE_MAX, PASSWORD_MAX_LENGTH } from '@earshot/core';
 
-/** Shared response schemas. */
+/** Shared response schemas. `ErrorResponse` publishes the catalogue of error codes and their meaning (`x-error-codes`). */
 export const ErrorResponse = Type.Object(
-  { error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }) },
-  { $id: 'ErrorResponse', description: 'Every error response' },
+  { error: Type.Object({ code: Type.String({ enum: ERROR_CODE_LIST, description: 'One of the codes listed in `x-error-codes`' }), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }) },
+  { $id: 'ErrorResponse', description: 'Every error response', 'x-error-codes': ERROR_CODES },
 );
 
 export const errorResponses = (...statuses: number[]): Record<number, TSchema> => Object.fromEntries(statuses.map((s) => [s, Type.Ref('ErrorResponse')]));
@@ -12,6 +13,15 @@ export const errorResponses = (...statuses: number[]): Record<number, TSchema> =
  * Passwords: the text rule's `secret` kind (controls refused, never normalised); long enough for
  * any passphrase the policy accepts (≤ 256 characters of up to 4 bytes).
  */
-export const Password = Type.String({ minLength: 1, maxLength: 1024, 'x-text': 'secret' });
+export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4, 'x-text': 'secret' });
+
+/**
+ * A user's fields, bounded by core's limits (core checks them again after normalising, with a
+ * message naming the rule). Lookups by handle (`/users/:handle`) stay looser: any string is a 404.
+ */
+export const Email = Type.String({ minLength: 1, maxLength: EMAIL_MAX });
+export const Handle = Type.String({ minLength: 1, maxLength: HANDLE_MAX });
+export const DisplayName = Type.String({ maxLength: DISPLAY_NAME_MAX });
+export const Bio = Type.String({ maxLength: BIO_MAX, 'x-text': 'multiline' });
 
 export const Id = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric id, as a string' });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import { AppError, assertUtf8, payloadTooLarge, validationFailed, type ReceivedFile } from '@earshot/core';
+import { assertUtf8, payloadTooLarge, unsupportedMedia, validationFailed, type ReceivedFile } from '@earshot/core';
 
 export interface ReceivedUpload {
   file: ReceivedFile;
@@ -34,7 +34,7 @@ const MAX_FIELDS = ALLOWED_FIELDS.size;
  * is still under way would leave a 0-byte file behind). Text fields must be UTF-8 (400 otherwise).
  */
 export async function receiveUpload(request: FastifyRequest, tmpDir: string, maxBytes: number): Promise<ReceivedUpload> {
-  if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data with a `file` field');
+  if (!request.isMultipart()) throw unsupportedMedia('Send the file as multipart/form-data with a `file` field');
   await mkdir(tmpDir, { recursive: true });
   const tempPath = path.join(tmpDir, `${UPLOAD_TEMP_PREFIX}${randomUUID()}`);
   let sink: WriteStream | undefined;

@@ -1,3 +1,7 @@
+import type { ErrorCode } from './error-codes.ts';
+
+export { ERROR_CODES, ERROR_CODE_LIST, type ErrorCode } from './error-codes.ts';
+
 /**
  * Errors the rules raise. The HTTP layer turns them into `{error: {code, message}}` with the
  * status given here; anything else becomes a 500 whose details only reach the log.
@@ -5,7 +9,7 @@
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -19,7 +23,7 @@ export const validationFailed = (message: string, details?: Record<string, unkno
 export const unauthorized = (message = 'Sign in to do this') => new AppError(401, 'unauthorized', message);
 export const forbidden = (message = 'You are not allowed to do this') => new AppError(403, 'forbidden', message);
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found`);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const payloadTooLarge = (message: string) => new AppError(413, 'payload_too_large', message);
+export const conflict = (code: ErrorCode, message: string, details?: Record<string, unknown>) => new AppError(409, code, message, details);
+export const payloadTooLarge = (message: string, details?: Record<string, unknown>) => new AppError(413, 'payload_too_large', message, details);
 export const unsupportedMedia = (message: string) => new AppError(415, 'unsupported_media_type', message);
-export const unprocessable = (code: string, message: string) => new AppError(422, code, message);
+export const unprocessable = (code: ErrorCode, message: string, details?: Record<string, unknown>) => new AppError(422, code, message, details);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, TEXT_KIND_KEYWORD, assertUtf8, cleanText, type TextKind } from '@earshot/core';
+import { TEXT_KIND_KEYWORD, assertUtf8, cleanText, validationFailed, type TextKind } from '@earshot/core';
 
 interface SchemaNode {
   type?: string | string[];
@@ -47,7 +47,7 @@ export function registerTextInput(app: FastifyInstance): void {
 export const MAX_INPUT_DEPTH = 32;
 
 function clean<T>(value: T, schema: SchemaNode | undefined, path: string, depth = 0): T {
-  if (depth > MAX_INPUT_DEPTH) throw new AppError(400, 'validation_failed', `Input is nested deeper than ${MAX_INPUT_DEPTH} levels`, { field: path.split('.')[0] || 'body', reason: 'too_deep' });
+  if (depth > MAX_INPUT_DEPTH) throw validationFailed(`Input is nested deeper than ${MAX_INPUT_DEPTH} levels`, { field: path.split('.')[0] || 'body', reason: 'too_deep' });
   if (typeof value === 'string') return cleanText(value, path || 'body', { kind: schema?.[TEXT_KIND_KEYWORD] ?? 'line' }) as T;
   if (Array.isArray(value)) return value.map((v, i) => clean(v, itemSchema(schema), join(path, String(i)), depth + 1)) as T;
   if (value && typeof value === 'object') {

@@ -1,12 +1,11 @@
 import { Type } from 'typebox';
 import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail, type AccountsDeps } from '@earshot/core';
-import { errorResponses, Password } from '../schemas.ts';
+import { Email, errorResponses, Handle, DisplayName, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-const Email = Type.String({ minLength: 1, maxLength: 320 });
 const MailToken = Type.String({ minLength: 1, maxLength: 200 });
 const Session = Type.Object({ user: AccountUserSchema, token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }) });
 
@@ -25,8 +24,8 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
           {
             email: Email,
             password: Password,
-            handle: Type.String({ minLength: 1, maxLength: 100 }),
-            displayName: Type.Optional(Type.String({ maxLength: 300 })),
+            handle: Handle,
+            displayName: Type.Optional(DisplayName),
             role: Type.Optional(Type.Union([Type.Literal('listener'), Type.Literal('artist')])),
           },
           { additionalProperties: false },

@@ -20,7 +20,7 @@ export interface HlsMediaOptions {
   cacheTtlMs?: number;
 }
 
-const ERROR_CODES = { 400: 'bad_request', 403: 'forbidden', 410: 'link_expired' } as const;
+const SIGNATURE_ERRORS = { 400: 'bad_request', 403: 'forbidden', 410: 'link_expired' } as const;
 
 /**
  * Embedded mode's stand-in for nginx's `/media/hls/` location (production: nginx checks the
@@ -43,7 +43,7 @@ export function hlsMediaRoutes(app: Api, deps: ApiDeps, options: HlsMediaOptions
     const q = url.indexOf('?');
     const now = Date.now();
     const check = verifyHlsRequest(q === -1 ? url : url.slice(0, q), secret, now);
-    if (!check.ok) return reply.status(check.status).send(toErrorBody(ERROR_CODES[check.status], check.reason));
+    if (!check.ok) return reply.status(check.status).send(toErrorBody(SIGNATURE_ERRORS[check.status], check.reason));
     const key = check.objectKey;
     const file = check.file;
     const playlist = file.endsWith('.m3u8');

@@ -5,6 +5,8 @@ import type { Api, ApiDeps } from '../types.ts';
 
 const PING_MS = 25_000;
 
+const upgradeRequired = () => new AppError(426, 'upgrade_required', 'This endpoint is a WebSocket: connect with an Upgrade request');
+
 /**
  * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"). A socket
  * receives only events of tracks its user owns (admins: all). Clients only listen.
@@ -22,7 +24,7 @@ export function liveEventRoutes(app: Api, deps: ApiDeps): void {
     // A plain GET (no upgrade): a JSON refusal like every other, not @fastify/websocket's empty 404
     // (which `websocket: true` would give).
     handler: async () => {
-      throw new AppError(426, 'upgrade_required', 'This endpoint is a WebSocket: connect with an Upgrade request');
+      throw upgradeRequired();
     },
     wsHandler: (socket, request) => {
     const user = currentUser(request);

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { AVATAR_MAX_BYTES, AppError, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, updateProfile, validationFailed, type AccountsDeps } from '@earshot/core';
-import { errorResponses, Password } from '../schemas.ts';
+import { AVATAR_MAX_BYTES, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, unsupportedMedia, updateProfile, validationFailed, type AccountsDeps } from '@earshot/core';
+import { Bio, DisplayName, Email, errorResponses, Handle, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
@@ -18,7 +18,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
         tags: ['account'],
         summary: 'Edit your profile: handle, display name, bio',
         body: Type.Object(
-          { handle: Type.Optional(Type.String({ maxLength: 100 })), displayName: Type.Optional(Type.String({ maxLength: 300 })), bio: Type.Optional(Type.String({ maxLength: 4000, 'x-text': 'multiline' })) },
+          { handle: Type.Optional(Handle), displayName: Type.Optional(DisplayName), bio: Type.Optional(Bio) },
           { additionalProperties: false },
         ),
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
@@ -52,7 +52,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       schema: {
         tags: ['account'],
         summary: 'Change your email address (needs your password); the new address must be verified again',
-        body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Password }, { additionalProperties: false }),
+        body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
@@ -72,7 +72,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
     },
     async (request) => {
       const user = requireUser(request);
-      if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the image as multipart/form-data in an `avatar` field');
+      if (!request.isMultipart()) throw unsupportedMedia('Send the image as multipart/form-data in an `avatar` field');
       const part = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
       if (!part || part.fieldname !== 'avatar') {
         part?.file.resume();

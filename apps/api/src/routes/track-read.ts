@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { findTrackIdBySlug, getPlayableTrack, getTrackView, signHlsPath } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Handle, Id } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { publicMediaUrl } from '../media-urls.ts';
 import { currentUser } from '../current-user.ts';
@@ -32,7 +32,7 @@ export function trackReadRoutes(app: Api, deps: ApiDeps): void {
       schema: {
         tags: ['tracks'],
         summary: 'A track by its page address `/<handle>/<slug>`',
-        params: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 30 }), slug: Slug }),
+        params: Type.Object({ handle: Handle, slug: Slug }),
         response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
       },
     },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp, { type Metadata } from 'sharp';
 import { keys } from '@earshot/storage';
-import { AppError, notFound } from '../errors.ts';
+import { notFound, payloadTooLarge, unprocessable } from '../errors.ts';
 import type { AccountsDeps } from './deps.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
 
@@ -13,7 +13,8 @@ const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 
 /** Decompression bombs: a 10 MB PNG can claim billions of pixels. */
 const MAX_INPUT_PIXELS = 40_000_000;
 
-const notAnImage = (why = 'The file is not an image we can read (use JPEG, PNG, WebP, GIF or AVIF)') => new AppError(422, 'invalid_image', why, { field: 'avatar' });
+const notAnImage = (why = 'The file is not an image we can read (use JPEG, PNG, WebP, GIF or AVIF)') => unprocessable('invalid_image', why, { field: 'avatar' });
+const avatarTooLarge = () => payloadTooLarge('An avatar is at most 10 MB', { field: 'avatar' });
 
 /** The keys of every size of an avatar, from the stored (largest) key. */
 export function avatarKeys(avatarKey: string): string[] {
@@ -35,7 +36,7 @@ export function avatarKeyOfSize(avatarKey: string, size: number): string {
  */
 export async function setAvatar(deps: Pick<AccountsDeps, 'db' | 'store' | 'clock'>, userId: string, image: Buffer): Promise<AccountUser> {
   if (image.length === 0) throw notAnImage('The file is empty');
-  if (image.length > AVATAR_MAX_BYTES) throw new AppError(413, 'payload_too_large', 'An avatar is at most 10 MB', { field: 'avatar' });
+  if (image.length > AVATAR_MAX_BYTES) throw avatarTooLarge();
   let meta: Metadata;
   try {
     meta = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();

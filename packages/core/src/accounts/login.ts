@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
 import type { AccountsDeps } from './deps.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
+import { EMAIL_MAX } from './fields.ts';
 import { assertNotLocked, clearLoginFailures, recordLoginFailure } from './login-lockout.ts';
 
+export const accountDisabled = () => new AppError(403, 'account_disabled', 'This account has been disabled by the site’s operators');
 export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email address or password is wrong');
 
 let dummyHash: Promise<string> | undefined;
@@ -17,7 +19,7 @@ export async function login(
   deps: Pick<AccountsDeps, 'db' | 'passwords' | 'tokens' | 'limiter'>,
   input: { email: string; password: string },
 ): Promise<{ user: AccountUser; token: string; expiresAt: Date }> {
-  const email = input.email.normalize('NFKC').trim().toLowerCase().slice(0, 320);
+  const email = input.email.normalize('NFKC').trim().toLowerCase().slice(0, EMAIL_MAX);
   await assertNotLocked(deps.limiter, email);
   const row = email
     ? await deps.db
@@ -37,7 +39,7 @@ export async function login(
     await recordLoginFailure(deps.limiter, email);
     throw invalidCredentials();
   }
-  if (row.disabled_at) throw new AppError(403, 'account_disabled', 'This account has been disabled by the site’s operators');
+  if (row.disabled_at) throw accountDisabled();
   await clearLoginFailures(deps.limiter, email);
   if (deps.passwords.needsRehash(row.password_hash)) {
     await deps.db.updateTable('users').set({ password_hash: await deps.passwords.hash(input.password) }).where('id', '=', row.id).execute();

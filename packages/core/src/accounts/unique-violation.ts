@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { type AppError, conflict } from '../errors.ts';
 
 /** The constraint a unique violation (SQLSTATE 23505) names, from pg or PGlite; undefined otherwise. */
 export function uniqueViolation(err: unknown): string | undefined {
@@ -7,11 +7,14 @@ export function uniqueViolation(err: unknown): string | undefined {
   return e.constraint ?? /unique constraint "([^"]+)"/.exec(e.message ?? '')?.[1] ?? 'unknown';
 }
 
+export const emailTaken = () => conflict('email_taken', 'An account with this email address already exists', { field: 'email' });
+export const handleTaken = () => conflict('handle_taken', 'This handle is taken; choose another', { field: 'handle' });
+
 /** users' unique indexes → a 409 naming the field. */
 export function userConflict(err: unknown): AppError | undefined {
   const constraint = uniqueViolation(err);
   if (!constraint) return undefined;
-  if (constraint.includes('email')) return new AppError(409, 'email_taken', 'An account with this email address already exists', { field: 'email' });
-  if (constraint.includes('handle')) return new AppError(409, 'handle_taken', 'This handle is taken; choose another', { field: 'handle' });
+  if (constraint.includes('email')) return emailTaken();
+  if (constraint.includes('handle')) return handleTaken();
   return undefined;
 }

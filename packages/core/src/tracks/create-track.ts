@@ -8,7 +8,7 @@ import type { ProgressBus } from '../media/progress-bus.ts';
 import { pendingSteps } from '../media/version-state.ts';
 import { queueSteps } from '../media/start-processing.ts';
 import { MediaRejectedError } from '../media/errors.ts';
-import { AppError, forbidden, notFound } from '../errors.ts';
+import { forbidden, notFound, unprocessable } from '../errors.ts';
 import { slugify } from './slug.ts';
 import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from './fields.ts';
 
@@ -34,15 +34,17 @@ export interface NewTrackInput {
   visibility?: Visibility | string;
 }
 
+export const invalidAudio = (message: string) => unprocessable('invalid_audio', message);
+
 const AUDIO_EXTENSIONS = /^\.(wav|wave|flac|mp3|m4a|mp4|aac|ogg|oga|opus|aif|aiff|alac|wv|ape|webm|mka)$/i;
 
 /** Probes the file: a clear 422 unless ffprobe finds an audio stream. */
 async function probeUpload(media: UploadDeps['media'], file: ReceivedFile): Promise<AudioInfo> {
-  if (file.sizeBytes === 0) throw new AppError(422, 'invalid_audio', 'The file is empty');
+  if (file.sizeBytes === 0) throw invalidAudio('The file is empty');
   try {
     return await media.probe(file.path);
   } catch (err) {
-    if (err instanceof MediaRejectedError || (err as { permanent?: boolean }).permanent) throw new AppError(422, 'invalid_audio', (err as Error).message);
+    if (err instanceof MediaRejectedError || (err as { permanent?: boolean }).permanent) throw invalidAudio((err as Error).message);
     throw err;
   }
 }

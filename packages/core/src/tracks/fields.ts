@@ -17,7 +17,7 @@ export function normalizeTrackTitle(input: string | undefined): string {
 
 export function normalizeTrackDescription(input: string | undefined): string {
   const description = cleanText(input ?? '', 'description', { kind: 'multiline', trim: true });
-  if (description.length > DESCRIPTION_MAX) throw validationFailed('Description is at most 5,000 characters', { field: 'description', reason: 'too_long' });
+  if (description.length > DESCRIPTION_MAX) throw validationFailed(`Description is at most ${DESCRIPTION_MAX.toLocaleString('en')} characters`, { field: 'description', reason: 'too_long' });
   return description;
 }
 

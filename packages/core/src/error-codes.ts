@@ -1,0 +1,51 @@
+/**
+ * Every `error.code` the API answers with, and what it means. This is the one catalogue: `AppError`
+ * only accepts a code listed here, the OpenAPI document publishes it (the `code` enum of
+ * `ErrorResponse`), and `apps/api/test/error-codes.test.ts` checks that every code in the source
+ * is listed. A new code goes here first (docs/architecture.md, "Errors").
+ */
+export const ERROR_CODES = {
+  // Requests the API cannot read.
+  bad_request: 'The request is malformed (a bad cursor, a bad path, a malformed HTTP request).',
+  bad_url: 'The URL is not valid percent-encoding.',
+  uri_too_long: 'A path segment is too long.',
+  headers_too_large: 'The URL or headers are too large.',
+  invalid_json: 'The body is not a JSON document.',
+  invalid_multipart: 'The multipart/form-data body is malformed.',
+  unsupported_media_type: 'The body has a Content-Type this route does not take.',
+  payload_too_large: 'The body, a file or a part count is over its limit.',
+  request_timeout: 'The request (or its body) took too long to arrive.',
+  upgrade_required: 'The route is a WebSocket: connect with an Upgrade request.',
+  range_not_satisfiable: 'The Range header is invalid or outside the file.',
+  // Input that breaks a rule; `details.field` names the field, `details.reason` says why.
+  validation_failed: 'A field breaks its rule.',
+  handle_reserved: 'The handle is reserved for the site.',
+  wrong_password: 'The current password is not right.',
+  invalid_token: 'The email link is invalid, expired or already used.',
+  invalid_audio: 'The upload is not audio the pipeline can read.',
+  invalid_image: 'The upload is not an image the site can read.',
+  cannot_target_self: 'An admin action aimed at the admin’s own account.',
+  // Who is calling.
+  unauthorized: 'Sign in to do this.',
+  invalid_credentials: 'The email address or password is wrong.',
+  invalid_session: 'The session is invalid or has expired.',
+  account_disabled: 'The account has been disabled by the site’s operators.',
+  forbidden: 'The caller may not do this.',
+  csrf_failed: 'A cookie-authenticated write without the right CSRF token.',
+  cross_site_request: 'A request or WebSocket upgrade from another site.',
+  link_expired: 'A signed media link has expired.',
+  // State.
+  not_found: 'No such resource (or the caller may not see it).',
+  email_taken: 'An account with this email address exists.',
+  handle_taken: 'The handle is taken.',
+  // Rates.
+  rate_limited: 'Too many requests; `Retry-After` says when to try again.',
+  account_locked: 'Too many failed sign-ins for this account; `Retry-After` says when to try again.',
+  // The server.
+  internal: 'An error on the server; the message carries the request id for the logs.',
+  method_not_allowed: 'The method is not allowed on this route (worker health endpoint).',
+} as const satisfies Record<string, string>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
