@@ -1,6 +1,6 @@
 // `npm test`: run on Node 24 (scripts/lib/node-runtime.mjs), install what is missing (npm packages,
-// ffmpeg, nginx, Chromium), make sure PostgreSQL and Redis answer, build the web app if needed,
-// typecheck, then run every test.
+// ffmpeg, nginx, Chromium), lint (Biome, biome.json), make sure PostgreSQL and Redis answer, build
+// the web app if needed, typecheck, then run every test.
 import { spawnSync } from 'node:child_process';
 import { ROOT, MEDIA_PACKAGES, ensureNodeModules, ensureSystemPackages, ensureWebBuild, run } from './lib/ensure.mjs';
 import { runOnRequiredNode } from './lib/node-runtime.mjs';
@@ -25,6 +25,8 @@ const TEST_PACKAGES = [
 
 try {
   ensureNodeModules();
+  console.log('[earshot] lint');
+  run('npx', ['biome', 'lint', '.']);
   ensureSystemPackages(TEST_PACKAGES);
   run('bash', ['scripts/ensure-services.sh']);
   ensureWebBuild();

@@ -82,7 +82,7 @@ class PGliteConnection implements DatabaseConnection {
     const affected = WRITE_COMMAND.test(compiled.sql) && result.affectedRows !== undefined ? BigInt(result.affectedRows) : undefined;
     return { rows: result.rows, numAffectedRows: affected };
   }
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite dialect does not support streaming queries');
   }
 }

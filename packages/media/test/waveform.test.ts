@@ -35,7 +35,9 @@ describe('buildWaveformDecodeArgs', () => {
 describe('PeakFolder', () => {
   const pcm = (values: number[]) => {
     const b = Buffer.alloc(values.length * 2);
-    values.forEach((v, i) => b.writeInt16LE(v, i * 2));
+    values.forEach((v, i) => {
+      b.writeInt16LE(v, i * 2);
+    });
     return b;
   };
 

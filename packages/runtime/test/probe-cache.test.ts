@@ -20,7 +20,13 @@ function countingProbe() {
     calls++;
     return new Promise<string>((resolve, reject) => waiting.push({ resolve: () => resolve(`probed ${path.basename(file)} #${calls}`), reject }));
   };
-  return { probe, calls: () => calls, settle: (err?: Error) => waiting.splice(0).forEach((w) => (err ? w.reject(err) : w.resolve(''))) };
+  const settle = (err?: Error) => {
+    for (const w of waiting.splice(0)) {
+      if (err) w.reject(err);
+      else w.resolve('');
+    }
+  };
+  return { probe, calls: () => calls, settle };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
