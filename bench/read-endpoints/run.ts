@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const api = await buildApi({ config, logger, infra, metrics: createMetricsRegistry('api'), media: createMediaToolkit(), progress: infra.progress });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const bare = Fastify();
-    bare.get('/tracks/:id', async (req) => ({ track: await getTrackView(db, (req.params as { id: string }).id) }));
+    bare.get('/tracks/:id', async (req) => ({ track: await getTrackView({ db }, null, (req.params as { id: string }).id) }));
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
 

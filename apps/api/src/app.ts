@@ -84,11 +84,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Before any route or route-adding plugin: every route must declare `config.access`.
   const { core, close: closeCore } = createCoreDeps(deps);
   app.addHook('onClose', closeCore);
-  const accounts = core;
   const routeDeps: RouteDeps = { ...deps, core };
-  registerRateLimits(app, accounts.limiter, { apiPerMinute: deps.config.apiRateLimitPerMinute });
+  registerRateLimits(app, core.limiter, { apiPerMinute: deps.config.apiRateLimitPerMinute });
   await registerAuth(app);
-  registerAccess(app, accounts, deps.config);
+  registerAccess(app, core, deps.config);
   await registerOpenApi(app, deps.config.publicUrl);
   // Uploads stream through busboy with per-route limits (see upload-receiver.ts).
   await app.register(multipart, { throwFileSizeLimit: true });
@@ -101,10 +100,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   trackUploadRoutes(app, routeDeps);
   adminJobRoutes(app, routeDeps);
   liveEventRoutes(app, routeDeps);
-  authRoutes(app, routeDeps, accounts);
-  meRoutes(app, routeDeps, accounts);
-  userRoutes(app, routeDeps, accounts);
-  adminUserRoutes(app, routeDeps, accounts);
+  authRoutes(app, routeDeps);
+  meRoutes(app, routeDeps);
+  userRoutes(app, routeDeps);
+  adminUserRoutes(app, routeDeps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, routeDeps);
     hlsMediaRoutes(app, routeDeps);

@@ -3,7 +3,7 @@ export type { CoreDeps, CoreLog } from './deps.ts';
 export * from './visibility.ts';
 export * from './errors.ts';
 export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
-export { getTrackView, getPlayableTrack, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';
+export { getTrackView, getPlayableTrack, findTrackIdBySlug, toVersionView, type TrackView, type VersionView } from './tracks/get-track.ts';
 export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';
 export { normalizeTrackTitle, normalizeTrackDescription, normalizeVisibility, TITLE_MAX, DESCRIPTION_MAX } from './tracks/fields.ts';

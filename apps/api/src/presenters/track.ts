@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox';
 import type { TrackView, VersionView } from '@earshot/core';
-import type { TrackVersion } from '@earshot/db';
 import { publicMediaUrl } from '../media-urls.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -54,19 +53,7 @@ export function presentTrack(view: TrackView): TrackResponse {
   };
 }
 
-export function presentVersion(v: TrackVersion | VersionView): Static<typeof VersionSchema> {
-  if ('originalFilename' in v) return v;
-  return {
-    id: v.id,
-    status: v.status,
-    failureReason: v.failure_reason,
-    steps: v.steps as Static<typeof VersionSchema>['steps'],
-    durationMs: v.duration_ms,
-    sampleRate: v.sample_rate,
-    channels: v.channels,
-    codec: v.codec,
-    originalFilename: v.original_filename,
-    createdAt: v.created_at.toISOString(),
-    readyAt: v.ready_at ? v.ready_at.toISOString() : null,
-  };
+/** Core's `VersionView` is already the reply's shape (camelCase, ISO dates). */
+export function presentVersion(v: VersionView): Static<typeof VersionSchema> {
+  return v;
 }

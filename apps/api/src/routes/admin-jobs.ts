@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import { QUEUE_NAMES } from '@earshot/jobs';
 import { errorResponses } from '../schemas.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
 
 /** docs/architecture.md, "Media pipeline": `POST /api/v1/admin/jobs/retry {queue, limit}` re-runs failed jobs. */
-export function adminJobRoutes(app: Api, deps: ApiDeps): void {
+export function adminJobRoutes(app: Api, deps: RouteDeps): void {
   app.post(
     '/api/v1/admin/jobs/retry',
     {

@@ -1,16 +1,16 @@
 import { Type } from 'typebox';
-import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail, type AccountsDeps } from '@earshot/core';
+import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail } from '@earshot/core';
 import { Email, errorResponses, Handle, DisplayName, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const MailToken = Type.String({ minLength: 1, maxLength: 200 });
 const Session = Type.Object({ user: AccountUserSchema, token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }) });
 
 /** Register, sign in and out, who am I; email verification and password reset. */
-export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void {
+export function authRoutes(app: Api, deps: RouteDeps): void {
   const config = deps.config;
 
   app.post(
@@ -34,9 +34,9 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       },
     },
     async (request, reply) => {
-      const result = await register(accounts, request.body);
+      const result = await register(deps.core, request.body);
       deps.businessMetrics?.signups.inc();
-      setSessionCookies(reply, result.token, result.expiresAt, accounts, config);
+      setSessionCookies(reply, result.token, result.expiresAt, deps.core, config);
       return reply.status(201).send({ user: presentAccountUser(result.user), token: result.token });
     },
   );
@@ -53,8 +53,8 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       },
     },
     async (request, reply) => {
-      const result = await login(accounts, request.body);
-      setSessionCookies(reply, result.token, result.expiresAt, accounts, config);
+      const result = await login(deps.core, request.body);
+      setSessionCookies(reply, result.token, result.expiresAt, deps.core, config);
       return { user: presentAccountUser(result.user), token: result.token };
     },
   );
@@ -66,7 +66,7 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       schema: { tags: ['auth'], summary: 'Sign out: ends every session of this account (all devices) and clears the cookies', response: { 204: Type.Null(), ...errorResponses(401, 403) } },
     },
     async (request, reply) => {
-      await revokeSessions(accounts, requireUser(request).id);
+      await revokeSessions(deps.core, requireUser(request).id);
       clearSessionCookies(reply, config);
       return reply.status(204).send(null);
     },
@@ -79,11 +79,11 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       schema: { tags: ['auth'], summary: 'The signed-in account (401 when signed out)', response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(401) } },
     },
     async (request, reply) => {
-      const user = await getAccount(accounts, requireUser(request).id);
+      const user = await getAccount(deps.core, requireUser(request).id);
       // A browser that lost its CSRF cookie (but kept the session) gets it back.
       const session = request.cookies.session;
-      if (request.sessionVia === 'cookie' && session && request.cookies[CSRF_COOKIE] !== accounts.tokens.csrfTokenFor(session)) {
-        reply.setCookie(CSRF_COOKIE, accounts.tokens.csrfTokenFor(session), { path: '/', httpOnly: false, sameSite: 'lax', secure: config.production, maxAge: config.auth.jwtExpiresInSeconds });
+      if (request.sessionVia === 'cookie' && session && request.cookies[CSRF_COOKIE] !== deps.core.tokens.csrfTokenFor(session)) {
+        reply.setCookie(CSRF_COOKIE, deps.core.tokens.csrfTokenFor(session), { path: '/', httpOnly: false, sameSite: 'lax', secure: config.production, maxAge: config.auth.jwtExpiresInSeconds });
       }
       reply.header('cache-control', 'private, no-store');
       return { user: presentAccountUser(user) };
@@ -104,7 +104,7 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       },
     },
     async (request) => {
-      await verifyEmail(accounts, request.body.token);
+      await verifyEmail(deps.core, request.body.token);
       return { verified: true as const };
     },
   );
@@ -115,7 +115,7 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       config: { access: 'signed-in', rateLimit: 'auth' },
       schema: { tags: ['auth'], summary: 'Mail a new verification link to the current address', response: { 202: Type.Object({ sent: Type.Boolean() }), ...errorResponses(401, 403, 429) } },
     },
-    async (request, reply) => reply.status(202).send(await sendEmailVerification(accounts, requireUser(request).id)),
+    async (request, reply) => reply.status(202).send(await sendEmailVerification(deps.core, requireUser(request).id)),
   );
 
   app.post(
@@ -130,7 +130,7 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       },
     },
     async (request, reply) => {
-      await requestPasswordReset(accounts, request.body.email);
+      await requestPasswordReset(deps.core, request.body.email);
       return reply.status(202).send({ accepted: true as const });
     },
   );
@@ -147,7 +147,7 @@ export function authRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): voi
       },
     },
     async (request, reply) => {
-      await resetPassword(accounts, request.body);
+      await resetPassword(deps.core, request.body);
       clearSessionCookies(reply, config);
       return reply.status(204).send(null);
     },

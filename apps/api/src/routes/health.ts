@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { checkHealth, workerHealth } from '@earshot/runtime';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const HealthResponse = Type.Object({
   status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]),
@@ -15,7 +15,7 @@ const WorkerHealthResponse = Type.Object({
 });
 
 /** The health shapes of docs/architecture.md, "Operations contracts"; 503 when unhealthy so `curl -f` healthchecks fail. */
-export function healthRoutes(app: Api, deps: ApiDeps): void {
+export function healthRoutes(app: Api, deps: RouteDeps): void {
   app.get('/api/v1/health', { config: { access: 'public' }, schema: { tags: ['operations'], summary: 'API health: database, redis (when configured), storage', response: { 200: HealthResponse, 503: HealthResponse } } }, async (_req, reply) => {
     const report = await checkHealth(deps.infra);
     return reply.status(report.status === 'healthy' ? 200 : 503).send(report);

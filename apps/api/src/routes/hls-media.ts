@@ -6,7 +6,7 @@ import { contentTypeFor, InvalidKeyError, InvalidRangeError, ObjectNotFoundError
 import { acceptsGzip } from '../http/accepts-gzip.ts';
 import { FileCache } from '../http/file-cache.ts';
 import { toErrorBody } from '../plugins/error-handler.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /** Playlists may change when a version is re-processed: browsers keep them a minute at most. */
 const PLAYLIST_MAX_AGE = 60;
@@ -33,7 +33,7 @@ const SIGNATURE_ERRORS = { 400: 'bad_request', 403: 'forbidden', 410: 'link_expi
  * served from a bounded in-memory cache (segments are ~200 KB); bigger ones and ranged misses
  * are streamed from the store.
  */
-export function hlsMediaRoutes(app: Api, deps: ApiDeps, options: HlsMediaOptions = {}): void {
+export function hlsMediaRoutes(app: Api, deps: Pick<RouteDeps, 'config' | 'infra'>, options: HlsMediaOptions = {}): void {
   const secret = deps.config.media.secureLinkSecret;
   const store = deps.infra.store;
   const cache = new FileCache(options.cacheBytes ?? 64 * 1024 * 1024, options.cacheMaxFileBytes ?? 2 * 1024 * 1024, options.cacheTtlMs ?? 5 * 60_000);

@@ -1,7 +1,7 @@
 import { AppError, type ProcessingEvent } from '@earshot/core';
 import { currentUser } from '../current-user.ts';
 import { checkUpgradeOrigin } from '../plugins/websocket.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const PING_MS = 25_000;
 
@@ -11,7 +11,7 @@ const upgradeRequired = () => new AppError(426, 'upgrade_required', 'This endpoi
  * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"). A socket
  * receives only events of tracks its user owns (admins: all). Clients only listen.
  */
-export function liveEventRoutes(app: Api, deps: ApiDeps): void {
+export function liveEventRoutes(app: Api, deps: RouteDeps): void {
   // Anonymous: the socket opens and is closed with 4401 (what browsers can see; an HTTP 401 on
   // an upgrade is only "error" to a page). A bad Bearer token is an HTTP 401, a foreign Origin
   // an HTTP 403; both close the socket (plugins/websocket.ts).

@@ -1,15 +1,15 @@
 import { Type } from 'typebox';
-import { AVATAR_MAX_BYTES, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, unsupportedMedia, updateProfile, validationFailed, type AccountsDeps } from '@earshot/core';
+import { AVATAR_MAX_BYTES, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, unsupportedMedia, updateProfile, validationFailed } from '@earshot/core';
 import { Bio, DisplayName, Email, errorResponses, Handle, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const UserReply = Type.Object({ user: AccountUserSchema });
 
 /** The signed-in user's own account: profile, avatar, password, email, becoming an artist. */
-export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void {
+export function meRoutes(app: Api, deps: RouteDeps): void {
   app.patch(
     '/api/v1/me',
     {
@@ -24,7 +24,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
       },
     },
-    async (request) => ({ user: presentAccountUser(await updateProfile(accounts, requireUser(request).id, request.body)) }),
+    async (request) => ({ user: presentAccountUser(await updateProfile(deps.core, requireUser(request).id, request.body)) }),
   );
 
   app.put(
@@ -39,8 +39,8 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       },
     },
     async (request, reply) => {
-      const session = await changePassword(accounts, requireUser(request).id, request.body);
-      setSessionCookies(reply, session.token, session.expiresAt, accounts, deps.config);
+      const session = await changePassword(deps.core, requireUser(request).id, request.body);
+      setSessionCookies(reply, session.token, session.expiresAt, deps.core, deps.config);
       return { token: session.token };
     },
   );
@@ -56,7 +56,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
-    async (request) => ({ user: presentAccountUser(await changeEmail(accounts, requireUser(request).id, request.body)) }),
+    async (request) => ({ user: presentAccountUser(await changeEmail(deps.core, requireUser(request).id, request.body)) }),
   );
 
   app.put(
@@ -80,7 +80,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       }
       // ≤ 10 MB, so reading it whole is fine (and sharp needs random access anyway).
       const image = await part.toBuffer();
-      return { user: presentAccountUser(await setAvatar(accounts, user.id, image)) };
+      return { user: presentAccountUser(await setAvatar(deps.core, user.id, image)) };
     },
   );
 
@@ -90,7 +90,7 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       config: { access: 'signed-in' },
       schema: { tags: ['account'], summary: 'Remove your avatar', response: { 200: UserReply, ...errorResponses(401, 403) } },
     },
-    async (request) => ({ user: presentAccountUser(await removeAvatar(accounts, requireUser(request).id)) }),
+    async (request) => ({ user: presentAccountUser(await removeAvatar(deps.core, requireUser(request).id)) }),
   );
 
   app.post(
@@ -99,6 +99,6 @@ export function meRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void 
       config: { access: 'signed-in' },
       schema: { tags: ['account'], summary: 'Turn a listener account into an artist account (uploads, artist page)', response: { 200: UserReply, ...errorResponses(401, 403) } },
     },
-    async (request) => ({ user: presentAccountUser(await becomeArtist(accounts, requireUser(request).id)) }),
+    async (request) => ({ user: presentAccountUser(await becomeArtist(deps.core, requireUser(request).id)) }),
   );
 }

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { createPlaysDeps, MAX_SECONDS_LISTENED, recordPlay, validationFailed } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
-import { currentUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import { currentActor } from '../current-user.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
-export function playRoutes(app: Api, deps: ApiDeps): void {
-  const plays = () => createPlaysDeps(deps.infra.database.db, { ipHashSalt: deps.config.analytics.ipHashSalt });
+export function playRoutes(app: Api, deps: RouteDeps): void {
+  const plays = createPlaysDeps(deps.core.db, { ipHashSalt: deps.core.ipHashSalt, clock: deps.core.clock });
 
   app.post(
     '/api/v1/tracks/:id/plays',
@@ -39,11 +39,11 @@ export function playRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const outcome = await recordPlay(plays(), {
+      const outcome = await recordPlay(plays, {
         trackId: request.params.id,
         versionId: request.body.versionId,
         secondsListened: request.body.secondsListened,
-        viewer: currentUser(request),
+        actor: currentActor(request),
         // Fastify's request.ip believes X-Forwarded-For only from TRUST_PROXY peers.
         ip: request.ip,
       });

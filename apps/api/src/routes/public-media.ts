@@ -1,6 +1,6 @@
 import { isPubliclyServable, parseRangeHeader, InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
 import { toErrorBody } from '../plugins/error-handler.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /** docs/architecture.md, "Delivery": images and waveforms are public, cached 7 days, immutable (keys change when content does). */
 const CACHE_CONTROL = 'public, max-age=604800, immutable';
@@ -11,7 +11,7 @@ const CACHE_CONTROL = 'public, max-age=604800, immutable';
  * Waveforms and version artwork are only served at keys holding an unguessable token: a private
  * or unlisted track's files cannot be found from its version id (docs/security.md).
  */
-export function publicMediaRoutes(app: Api, deps: ApiDeps): void {
+export function publicMediaRoutes(app: Api, deps: RouteDeps): void {
   for (const bucket of ['images', 'waveforms'] as const satisfies readonly Bucket[]) {
     app.get(`/${bucket}/*`, { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       const raw = (request.params as { '*': string })['*'];

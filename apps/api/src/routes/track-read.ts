@@ -3,14 +3,12 @@ import { findTrackIdBySlug, getPlayableTrack, getTrackView, signHlsPath } from '
 import { errorResponses, Handle, Id } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { publicMediaUrl } from '../media-urls.ts';
-import { currentUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import { currentActor } from '../current-user.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' });
 
-export function trackReadRoutes(app: Api, deps: ApiDeps): void {
-  const db = () => deps.infra.database.db;
-
+export function trackReadRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/tracks/:id',
     {
@@ -22,7 +20,7 @@ export function trackReadRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ track: presentTrack(await getTrackView(db(), request.params.id, currentUser(request))) }),
+    async (request) => ({ track: presentTrack(await getTrackView(deps.core, currentActor(request), request.params.id)) }),
   );
 
   app.get(
@@ -37,8 +35,8 @@ export function trackReadRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => {
-      const id = await findTrackIdBySlug(db(), request.params.handle, request.params.slug);
-      return { track: presentTrack(await getTrackView(db(), id, currentUser(request))) };
+      const id = await findTrackIdBySlug(deps.core, request.params.handle, request.params.slug);
+      return { track: presentTrack(await getTrackView(deps.core, currentActor(request), id)) };
     },
   );
 
@@ -57,7 +55,7 @@ export function trackReadRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const view = await getPlayableTrack(db(), request.params.id, currentUser(request));
+      const view = await getPlayableTrack(deps.core, currentActor(request), request.params.id);
       const signed = signHlsPath(view.currentVersionId, deps.config.media.urlTtlSeconds, deps.config.media.secureLinkSecret, new Date());
       reply.header('cache-control', 'private, no-store');
       return {

@@ -4,12 +4,11 @@ import { receiveUpload, uploadTempDir } from '../upload-receiver.ts';
 import { errorResponses, Id } from '../schemas.ts';
 import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../presenters/track.ts';
 import { requireUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /** Uploads of masters, streamed to storage, then processed by the worker. */
-export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
+export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
   const tmpDir = uploadTempDir(deps.config.dataDir);
-  const uploadDeps = () => ({ db: deps.infra.database.db, store: deps.infra.store, jobs: deps.infra.jobs, media: deps.media, progress: deps.progress });
 
   app.post(
     '/api/v1/tracks',
@@ -28,9 +27,9 @@ export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
       try {
         // The fields' rules (the text rule first) are core's: tracks/fields.ts.
         const { title = '', description, visibility } = upload.fields;
-        const { track } = await createTrackFromUpload(uploadDeps(), user.id, upload.file, { title, description, visibility });
+        const { track } = await createTrackFromUpload(deps.core, user.id, upload.file, { title, description, visibility });
         deps.businessMetrics?.uploads.inc();
-        return reply.status(201).send({ track: presentTrack(await getTrackView(deps.infra.database.db, track.id, user)) });
+        return reply.status(201).send({ track: presentTrack(await getTrackView(deps.core, user, track.id)) });
       } finally {
         await upload.discard();
       }
@@ -54,7 +53,7 @@ export function trackUploadRoutes(app: Api, deps: ApiDeps): void {
       const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
       try {
         if (Object.keys(upload.fields).length) throw validationFailed('Only the `file` field is accepted here');
-        const version = await addVersionFromUpload(uploadDeps(), user, request.params.id, upload.file);
+        const version = await addVersionFromUpload(deps.core, user, request.params.id, upload.file);
         deps.businessMetrics?.uploads.inc();
         return reply.status(201).send({ version: presentVersion(version) });
       } finally {

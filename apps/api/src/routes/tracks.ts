@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { listLatestTracks } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { publicMediaUrl } from '../media-urls.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 export const TrackCard = Type.Object({
   id: Type.String(),
@@ -14,7 +14,7 @@ export const TrackCard = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-export function trackRoutes(app: Api, deps: ApiDeps): void {
+export function trackRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/tracks',
     {
@@ -27,7 +27,7 @@ export function trackRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request) => {
-      const page = await listLatestTracks(deps.infra.database.db, request.query);
+      const page = await listLatestTracks(deps.core, request.query);
       return {
         nextCursor: page.nextCursor,
         tracks: page.tracks.map(({ artworkKey, ...t }) => ({ ...t, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null })),

@@ -1,22 +1,22 @@
 import { Type } from 'typebox';
-import { getPublicProfile, listLatestTracks, type AccountsDeps } from '@earshot/core';
+import { getPublicProfile, listLatestTracks } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { PublicUserSchema, presentPublicUser } from '../presenters/user.ts';
 import { publicMediaUrl } from '../media-urls.ts';
 import { TrackCard } from './tracks.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Handle = Type.String({ minLength: 1, maxLength: 100 });
 
 /** Public profiles: `GET /api/v1/users/:handle` (no email) and the user's public tracks. */
-export function userRoutes(app: Api, _deps: ApiDeps, accounts: AccountsDeps): void {
+export function userRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/users/:handle',
     {
       config: { access: 'anyone' },
       schema: { tags: ['users'], summary: 'A public profile', params: Type.Object({ handle: Handle }), response: { 200: Type.Object({ user: PublicUserSchema }), ...errorResponses(400, 404) } },
     },
-    async (request) => ({ user: presentPublicUser(await getPublicProfile(accounts, request.params.handle)) }),
+    async (request) => ({ user: presentPublicUser(await getPublicProfile(deps.core, request.params.handle)) }),
   );
 
   app.get(
@@ -32,8 +32,8 @@ export function userRoutes(app: Api, _deps: ApiDeps, accounts: AccountsDeps): vo
       },
     },
     async (request) => {
-      const profile = await getPublicProfile(accounts, request.params.handle);
-      const page = await listLatestTracks(accounts.db, { ...request.query, ownerUserId: profile.id });
+      const profile = await getPublicProfile(deps.core, request.params.handle);
+      const page = await listLatestTracks(deps.core, { ...request.query, ownerUserId: profile.id });
       return {
         nextCursor: page.nextCursor,
         tracks: page.tracks.map(({ artworkKey, ...t }) => ({ ...t, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null })),

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { validationFailed } from '../errors.ts';
-import { getPlayableTrack, type Viewer } from '../tracks/get-track.ts';
+import type { Actor } from '../actor.ts';
+import { getPlayableTrack } from '../tracks/get-track.ts';
 import type { NewPlay, PlayableVersion, PlaysDeps } from './record-play.ts';
 
 /** The SQL ports of `recordPlay`. */
@@ -9,18 +10,18 @@ export function createPlaysDeps(db: Kysely<Database>, options: { ipHashSalt: str
   return {
     ipHashSalt: options.ipHashSalt,
     clock: options.clock ?? (() => new Date()),
-    findPlayableVersion: (trackId, versionId, viewer) => findPlayableVersion(db, trackId, versionId, viewer),
+    findPlayableVersion: (trackId, versionId, actor) => findPlayableVersion(db, trackId, versionId, actor),
     insertUnlessRecent: (play, since) => insertUnlessRecent(db, play, since),
   };
 }
 
 /**
- * The stream's rule (`getPlayableTrack`: visible to this viewer, current version transcoded), then
+ * The stream's rule (`getPlayableTrack`: visible to this actor, current version transcoded), then
  * the version the listener names. An older ready version of the same track is accepted: a player
  * loaded before the owner replaced the master reports what it actually played.
  */
-export async function findPlayableVersion(db: Kysely<Database>, trackId: string, versionId: string | undefined, viewer?: Viewer): Promise<PlayableVersion> {
-  const track = await getPlayableTrack(db, trackId, viewer);
+export async function findPlayableVersion(db: Kysely<Database>, trackId: string, versionId: string | undefined, actor?: Actor | null): Promise<PlayableVersion> {
+  const track = await getPlayableTrack({ db }, actor ?? null, trackId);
   if (versionId === undefined || versionId === track.currentVersionId) {
     return { trackId: track.id, versionId: track.currentVersionId, durationMs: track.currentVersion.durationMs };
   }

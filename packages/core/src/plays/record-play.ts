@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { validationFailed } from '../errors.ts';
-import type { Viewer } from '../tracks/get-track.ts';
+import type { Actor } from '../actor.ts';
 
 /**
  * When a listener's report is a play (docs/architecture.md, "Domain"): "A play counts once per listener per track
@@ -50,9 +50,9 @@ export interface NewPlay {
 export interface PlaysDeps {
   /**
    * The version a report is about — `versionId`, or the current one when absent — provided the
-   * viewer may play the track (404 otherwise); 400 when `versionId` is not a playable version of it.
+   * actor may play the track (404 otherwise); 400 when `versionId` is not a playable version of it.
    */
-  findPlayableVersion(trackId: string, versionId: string | undefined, viewer?: Viewer): Promise<PlayableVersion>;
+  findPlayableVersion(trackId: string, versionId: string | undefined, actor?: Actor | null): Promise<PlayableVersion>;
   /**
    * Stores `play` unless the same listener (user id, or IP hash when anonymous) has a play of the
    * same track later than `since`. Must be atomic: two concurrent identical calls store one row.
@@ -68,7 +68,7 @@ export interface PlayReport {
   trackId: string;
   versionId?: string;
   secondsListened: number;
-  viewer?: Viewer;
+  actor?: Actor | null;
   /** The client's address as the HTTP layer determined it (trusted proxies only). */
   ip: string;
 }
@@ -109,7 +109,7 @@ function checkSeconds(seconds: number, durationSeconds: number | null): void {
 export async function recordPlay(deps: PlaysDeps, report: PlayReport): Promise<PlayOutcome> {
   // Shape first (cheap, and says nothing about the track), then the track, then its duration.
   checkSeconds(report.secondsListened, null);
-  const version = await deps.findPlayableVersion(report.trackId, report.versionId, report.viewer);
+  const version = await deps.findPlayableVersion(report.trackId, report.versionId, report.actor);
   const duration = version.durationMs !== null && version.durationMs > 0 ? version.durationMs / 1000 : null;
   checkSeconds(report.secondsListened, duration);
   if (report.secondsListened < requiredSeconds(duration)) return { counted: false, reason: 'not_enough_listened' };
@@ -119,7 +119,7 @@ export async function recordPlay(deps: PlaysDeps, report: PlayReport): Promise<P
     {
       trackId: version.trackId,
       versionId: version.versionId,
-      userId: report.viewer?.id ?? null,
+      userId: report.actor?.id ?? null,
       ipHash: hashIp(report.ip, deps.ipHashSalt),
       secondsListened: report.secondsListened,
       at,

@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, Visibility } from '@earshot/db';
-import { keys, type ObjectStore } from '@earshot/storage';
-import type { JobQueue } from '@earshot/jobs';
-import type { MediaToolkit, AudioInfo } from '../media/media-toolkit.ts';
-import type { ProgressBus } from '../media/progress-bus.ts';
+import { keys } from '@earshot/storage';
+import type { AudioInfo } from '../media/media-toolkit.ts';
+import type { CoreDeps } from '../deps.ts';
+import { ownsOrAdmin, type Actor } from '../actor.ts';
+import { toVersionView, type VersionView } from './get-track.ts';
 import { pendingSteps } from '../media/version-state.ts';
 import { queueSteps } from '../media/start-processing.ts';
 import { MediaRejectedError } from '../media/errors.ts';
@@ -12,13 +13,7 @@ import { forbidden, notFound, unprocessable } from '../errors.ts';
 import { slugify } from './slug.ts';
 import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from './fields.ts';
 
-export interface UploadDeps {
-  db: Kysely<Database>;
-  store: ObjectStore;
-  jobs: Pick<JobQueue, 'add'>;
-  media: Pick<MediaToolkit, 'probe'>;
-  progress: ProgressBus;
-}
+export type UploadDeps = Pick<CoreDeps, 'db' | 'store' | 'jobs' | 'media' | 'progress'>;
 
 /** An upload already streamed to a local temp file by the HTTP layer; handed over to the store (never written to again). */
 export interface ReceivedFile {
@@ -118,16 +113,16 @@ export async function createTrackFromUpload(deps: UploadDeps, ownerId: string, f
 }
 
 /** `POST /tracks/:id/versions`: a new master for a track the caller owns. */
-export async function addVersionFromUpload(deps: UploadDeps, actor: { id: string; role: string }, trackId: string, file: ReceivedFile) {
+export async function addVersionFromUpload(deps: UploadDeps, actor: Actor, trackId: string, file: ReceivedFile): Promise<VersionView> {
   const track = await deps.db.selectFrom('tracks').select(['id', 'owner_user_id']).where('id', '=', trackId).executeTakeFirst();
   if (!track) throw notFound('Track');
-  if (track.owner_user_id !== actor.id && actor.role !== 'admin') throw forbidden('Only the track owner can upload a new version');
+  if (!ownsOrAdmin(actor, track.owner_user_id)) throw forbidden('Only the track owner can upload a new version');
   const info = await probeUpload(deps.media, file);
   const { versionId, key } = await storeOriginal(deps, file);
   try {
     const version = await deps.db.transaction().execute((trx) => insertVersion(trx, trackId, versionId, key, file, info));
     await queueAfterCommit(deps, versionId);
-    return version;
+    return toVersionView(version);
   } catch (err) {
     await deps.store.delete('originals', key).catch(() => {});
     throw err;

@@ -1,12 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Database, StepState, Visibility } from '@earshot/db';
+import type { StepState, TrackVersion, Visibility } from '@earshot/db';
+import type { CoreDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { MEDIA_STEPS } from '../media/steps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { canSeeTrack } from '../visibility.ts';
-
-/** @deprecated the caller is an `Actor` (packages/core/src/actor.ts). */
-export type Viewer = Actor;
 
 export interface VersionView {
   id: string;
@@ -42,12 +39,8 @@ export interface TrackView {
   createdAt: string;
 }
 
-/** May this viewer see the track at all? Private: owner and admins only (the visibility module's rule). */
-export function canView(track: { visibility: Visibility; owner_user_id: string }, viewer?: Viewer | null): boolean {
-  return ownsOrAdmin(viewer, track.owner_user_id) || track.visibility !== 'private';
-}
-
-function versionView(v: Database['track_versions'] extends infer _ ? any : never): VersionView {
+/** A version row as the API shows it: the one mapping of `track_versions` to `VersionView`. */
+export function toVersionView(v: TrackVersion): VersionView {
   return {
     id: v.id,
     status: v.status,
@@ -67,8 +60,8 @@ function versionView(v: Database['track_versions'] extends infer _ ? any : never
  * The track page's data. Others than the owner only see a track once it has a playable
  * version, and never a private one (404, not 403: its existence is not revealed).
  */
-export async function getTrackView(db: Kysely<Database>, trackId: string, viewer?: Viewer | null): Promise<TrackView> {
-  const track = await db
+export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | null, trackId: string): Promise<TrackView> {
+  const track = await deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .selectAll('t')
@@ -77,7 +70,7 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
     .executeTakeFirst();
   if (
     !track ||
-    !canSeeTrack(viewer, {
+    !canSeeTrack(actor, {
       ownerUserId: track.owner_user_id,
       visibility: track.visibility,
       currentVersionId: track.current_version_id,
@@ -87,9 +80,9 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
   ) {
     throw notFound('Track');
   }
-  const isOwner = ownsOrAdmin(viewer, track.owner_user_id);
+  const isOwner = ownsOrAdmin(actor, track.owner_user_id);
 
-  const versions = await db.selectFrom('track_versions').selectAll().where('track_id', '=', trackId).orderBy('id', 'desc').limit(20).execute();
+  const versions = await deps.db.selectFrom('track_versions').selectAll().where('track_id', '=', trackId).orderBy('id', 'desc').limit(20).execute();
   const latest = versions[0];
   if (!latest) throw notFound('Track');
   const current = versions.find((v) => v.id === track.current_version_id) ?? null;
@@ -112,26 +105,30 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
     waveformKey: current?.waveform_key ?? null,
     hlsKey: current?.hls_key ?? null,
     currentVersionId: track.current_version_id,
-    currentVersion: current ? versionView(current) : null,
-    latestVersion: versionView(isOwner ? latest : shown),
+    currentVersion: current ? toVersionView(current) : null,
+    latestVersion: toVersionView(isOwner ? latest : shown),
     createdAt: track.created_at.toISOString(),
   };
 }
 
 /**
- * The track as `getTrackView` shows it to this viewer, provided it can be played: its current
+ * The track as `getTrackView` shows it to this actor, provided it can be played: its current
  * version has HLS output. The one rule behind `GET /tracks/:id/stream` and play reports (404
  * otherwise, like the track page).
  */
-export async function getPlayableTrack(db: Kysely<Database>, trackId: string, viewer?: Viewer | null): Promise<TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string }> {
-  const view = await getTrackView(db, trackId, viewer);
+export async function getPlayableTrack(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor | null,
+  trackId: string,
+): Promise<TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string }> {
+  const view = await getTrackView(deps, actor, trackId);
   if (!view.currentVersionId || !view.currentVersion || !view.hlsKey) throw notFound('Playable version');
   return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };
 }
 
 /** `/<handle>/<slug>` → track id (404 when either is unknown). */
-export async function findTrackIdBySlug(db: Kysely<Database>, handle: string, slug: string): Promise<string> {
-  const row = await db
+export async function findTrackIdBySlug(deps: Pick<CoreDeps, 'db'>, handle: string, slug: string): Promise<string> {
+  const row = await deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .select('t.id')

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '@earshot/db';
+import type { CoreDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 
@@ -29,8 +28,8 @@ function encodeCursor(id: string): string {
 }
 
 /** Newest public tracks with a playable version, newest first, keyset-paginated; `ownerUserId` keeps one artist's. */
-export async function listLatestTracks(db: Kysely<Database>, options: { limit: number; cursor?: string; ownerUserId?: string }): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
-  let query = db
+export async function listLatestTracks(deps: Pick<CoreDeps, 'db'>, options: { limit: number; cursor?: string; ownerUserId?: string }): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
+  let query = deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')

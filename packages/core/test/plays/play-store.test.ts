@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
 import { createTestPostgresDatabase } from '@earshot/db/testing';
-import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Viewer } from '../../src/index.ts';
+import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Actor } from '../../src/index.ts';
 
 const SALT = 'play-store-test-salt-0123456789abcdef';
 
-async function insertUser(db: Kysely<Database>, handle: string, role: 'listener' | 'artist' | 'admin' = 'listener'): Promise<Viewer> {
+async function insertUser(db: Kysely<Database>, handle: string, role: 'listener' | 'artist' | 'admin' = 'listener'): Promise<Actor> {
   const row = await db.insertInto('users').values({ email: `${handle}@example.test`, handle, display_name: handle, role, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
   return { id: row.id, role };
 }
@@ -47,9 +47,9 @@ describe.each(backends)('plays on %s', (_name, open) => {
   let drop: (() => Promise<void>) | undefined;
   let db: Kysely<Database>;
   let deps: PlaysDeps;
-  let owner: Viewer;
-  let listener: Viewer;
-  let admin: Viewer;
+  let owner: Actor;
+  let listener: Actor;
+  let admin: Actor;
   let pub: { id: string; versionId: string };
 
   beforeAll(async () => {
@@ -78,7 +78,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
 
   it('concurrent identical reports count once', async () => {
     const track = await insertTrack(db, owner.id, 'busy-one');
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, viewer: listener, ip: '192.0.2.1' })));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, actor: listener, ip: '192.0.2.1' })));
     expect(outcomes.filter((o) => o.counted)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.counted && o.reason === 'already_counted')).toHaveLength(7);
     const anonymous = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, ip: '192.0.2.1' })));
@@ -91,7 +91,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
     let now = Date.parse('2026-04-01T10:00:00Z');
     const timed = createPlaysDeps(db, { ipHashSalt: SALT, clock: () => new Date(now) });
     const track = await insertTrack(db, owner.id, 'timed-one');
-    const play = () => recordPlay(timed, { trackId: track.id, secondsListened: 30, viewer: listener, ip: '192.0.2.2' });
+    const play = () => recordPlay(timed, { trackId: track.id, secondsListened: 30, actor: listener, ip: '192.0.2.2' });
     await expect(play()).resolves.toEqual({ counted: true });
     now += 30 * 60_000 - 1;
     await expect(play()).resolves.toEqual({ counted: false, reason: 'already_counted' });
@@ -101,21 +101,21 @@ describe.each(backends)('plays on %s', (_name, open) => {
 
   it('follows the stream visibility rule', async () => {
     const priv = await insertTrack(db, owner.id, 'private-one', { visibility: 'private' });
-    const report = (viewer?: Viewer) => recordPlay(deps, { trackId: priv.id, secondsListened: 30, viewer, ip: '192.0.2.3' });
+    const report = (actor?: Actor) => recordPlay(deps, { trackId: priv.id, secondsListened: 30, actor, ip: '192.0.2.3' });
     await expect(report()).rejects.toMatchObject({ status: 404 });
     await expect(report(listener)).rejects.toMatchObject({ status: 404 });
     await expect(report(owner)).resolves.toEqual({ counted: true });
     await expect(report(admin)).resolves.toEqual({ counted: true });
     // Not playable yet (still processing): 404 like the stream.
     const processing = await insertTrack(db, owner.id, 'processing-one', { ready: false });
-    await expect(recordPlay(deps, { trackId: processing.id, secondsListened: 30, viewer: owner, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
+    await expect(recordPlay(deps, { trackId: processing.id, secondsListened: 30, actor: owner, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
     await expect(recordPlay(deps, { trackId: '999999999', secondsListened: 30, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
   });
 
   it('a version must be a ready version of this track', async () => {
     const other = await insertTrack(db, owner.id, 'other-one');
     const track = await insertTrack(db, owner.id, 'versioned-one', { durationMs: 10_000 });
-    const report = (versionId: string, secondsListened = 10) => recordPlay(deps, { trackId: track.id, versionId, secondsListened, viewer: listener, ip: '192.0.2.4' });
+    const report = (versionId: string, secondsListened = 10) => recordPlay(deps, { trackId: track.id, versionId, secondsListened, actor: listener, ip: '192.0.2.4' });
     await expect(report(other.versionId)).rejects.toMatchObject({ status: 400, details: { field: 'versionId' } });
     await expect(report('not-a-number')).rejects.toMatchObject({ status: 400 });
     // The version's own duration is the one that counts: 10 s, so 60 s is a lie.

@@ -26,9 +26,9 @@ function fakeDeps(): Fake {
   const deps: PlaysDeps = {
     ipHashSalt: SALT,
     clock: () => new Date(now),
-    async findPlayableVersion(trackId, versionId, viewer) {
+    async findPlayableVersion(trackId, versionId, actor) {
       const t = tracks[trackId];
-      if (!t || (t.privateTo && viewer?.id !== t.privateTo)) throw notFound('Track');
+      if (!t || (t.privateTo && actor?.id !== t.privateTo)) throw notFound('Track');
       if (versionId !== undefined && versionId !== t.versionId) throw validationFailed('versionId is not a playable version of this track');
       return t;
     },
@@ -77,15 +77,15 @@ describe('threshold', () => {
 
 describe('once per listener per track per 30 minutes', () => {
   it('a signed-in listener: their user id, whatever their IP', async () => {
-    await expect(recordPlay(f.deps, report({ viewer: alice }))).resolves.toEqual({ counted: true });
-    await expect(recordPlay(f.deps, report({ viewer: alice, ip: '198.51.100.1' }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
+    await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ actor: alice, ip: '198.51.100.1' }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
     f.advance(29 * 60_000);
-    await expect(recordPlay(f.deps, report({ viewer: alice }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
+    await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
     f.advance(60_000);
-    await expect(recordPlay(f.deps, report({ viewer: alice }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: true });
     // Another listener on the same IP, and another track, are separate.
-    await expect(recordPlay(f.deps, report({ viewer: bob }))).resolves.toEqual({ counted: true });
-    await expect(recordPlay(f.deps, report({ viewer: alice, trackId: 't20', secondsListened: 20 }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ actor: bob }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ actor: alice, trackId: 't20', secondsListened: 20 }))).resolves.toEqual({ counted: true });
   });
 
   it('anonymous listeners: the salted hash of their IP', async () => {
@@ -95,7 +95,7 @@ describe('once per listener per track per 30 minutes', () => {
     await expect(recordPlay(f.deps, report({ ip: '::ffff:203.0.113.7' }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
     await expect(recordPlay(f.deps, report({ ip: '203.0.113.8' }))).resolves.toEqual({ counted: true });
     // Signing in makes a different listener.
-    await expect(recordPlay(f.deps, report({ viewer: alice }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: true });
   });
 });
 
@@ -121,8 +121,8 @@ describe('bad reports', () => {
 
   it('a track the caller may not play → 404, a version of another track → 400', async () => {
     await expect(recordPlay(f.deps, report({ trackId: 'private' }))).rejects.toMatchObject({ status: 404 });
-    await expect(recordPlay(f.deps, report({ trackId: 'private', viewer: bob }))).rejects.toMatchObject({ status: 404 });
-    await expect(recordPlay(f.deps, report({ trackId: 'private', viewer: alice }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ trackId: 'private', actor: bob }))).rejects.toMatchObject({ status: 404 });
+    await expect(recordPlay(f.deps, report({ trackId: 'private', actor: alice }))).resolves.toEqual({ counted: true });
     await expect(recordPlay(f.deps, report({ trackId: 'nope' }))).rejects.toMatchObject({ status: 404 });
     await expect(recordPlay(f.deps, report({ versionId: 'v20' }))).rejects.toMatchObject({ status: 400 });
   });
