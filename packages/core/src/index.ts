@@ -1,5 +1,6 @@
 export { isAdmin, ownsOrAdmin, type Actor } from './actor.ts';
 export type { CoreDeps, CoreLog } from './deps.ts';
+export { OWNER_RESOLVERS, resourceOwners, type OwnedResource, type OwnerResolver, type OwnerParams } from './owners.ts';
 export * from './visibility.ts';
 export * from './errors.ts';
 export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { Kysely } from 'kysely';
 import type { Config } from '@earshot/config';
-import type { Database, Role } from '@earshot/db';
-import { forbidden, notFound, unauthorized, type AccountsDeps } from '@earshot/core';
+import type { Role } from '@earshot/db';
+import { forbidden, notFound, resourceOwners, unauthorized, type CoreDeps, type OwnedResource, type OwnerParams } from '@earshot/core';
 import { authenticate, checkCsrf } from './auth.ts';
 
 /**
@@ -16,7 +15,7 @@ import { authenticate, checkCsrf } from './auth.ts';
  * - `'signed-in'`: any signed-in, enabled user (401 otherwise).
  * - `{ roles: [...] }`: a signed-in user with one of these roles (401 anonymous, 403 others).
  * - `{ owner: '<resource>' }`: a signed-in user who owns the resource the URL names, per
- *   OWNER_RESOLVERS (401 anonymous, 404 no such resource, 403 not the owner). Admins pass unless
+ *   core's OWNER_RESOLVERS (packages/core/src/owners.ts) (401 anonymous, 404 no such resource, 403 not the owner). Admins pass unless
  *   `admins: false`.
  */
 export type Access = 'public' | 'anyone' | 'signed-in' | { roles: readonly Role[] } | { owner: OwnedResource; admins?: boolean };
@@ -26,35 +25,6 @@ declare module 'fastify' {
     access?: Access;
   }
 }
-
-type Params = Record<string, string | undefined>;
-/** Ids of the users who own the resource a request names; null when there is no such resource. */
-export type OwnerResolver = (db: Kysely<Database>, params: Params) => Promise<string[] | null>;
-
-const numericId = (v: string | undefined) => (v && /^\d{1,18}$/.test(v) ? v : undefined);
-
-/**
- * How to find the owners of each kind of resource, from the route's params. A module that adds
- * owned resources (playlists, comments: author and track owner, …) adds its resolver here.
- */
-export const OWNER_RESOLVERS = {
-  /** `:id` is a track id. */
-  track: async (db, params) => {
-    const id = numericId(params.id);
-    if (!id) return null;
-    const row = await db.selectFrom('tracks').select('owner_user_id').where('id', '=', id).executeTakeFirst();
-    return row ? [row.owner_user_id] : null;
-  },
-  /** `:id` is a user id: the user is their own owner. */
-  user: async (db, params) => {
-    const id = numericId(params.id);
-    if (!id) return null;
-    const row = await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
-    return row ? [row.id] : null;
-  },
-} satisfies Record<string, OwnerResolver>;
-
-export type OwnedResource = keyof typeof OWNER_RESOLVERS;
 
 /**
  * Routes registered by third-party plugins we do not write the options of, and the access they
@@ -88,7 +58,7 @@ export class MissingAccessError extends Error {
  * `config.access` (so this must be registered before any route and plugin that adds routes); one
  * `onRequest` hook authenticates, checks CSRF (before any lookup) and applies the rule before the body is even read.
  */
-export function registerAccess(app: FastifyInstance, accounts: Pick<AccountsDeps, 'db' | 'tokens'>, config: Config): void {
+export function registerAccess(app: FastifyInstance, accounts: Pick<CoreDeps, 'db' | 'tokens'>, config: Config): void {
   const routes: DeclaredRoute[] = [];
   declared.set(app, routes);
 
@@ -109,11 +79,11 @@ export function registerAccess(app: FastifyInstance, accounts: Pick<AccountsDeps
     if (access === undefined || access === 'public') return;
     await authenticate(request, reply, accounts, config);
     checkCsrf(request, accounts, config);
-    await checkAccess(request, access, accounts.db);
+    await checkAccess(request, access, accounts);
   });
 }
 
-async function checkAccess(request: FastifyRequest, access: Exclude<Access, 'public'>, db: Kysely<Database>): Promise<void> {
+async function checkAccess(request: FastifyRequest, access: Exclude<Access, 'public'>, deps: Pick<CoreDeps, 'db'>): Promise<void> {
   if (access === 'anyone') return;
   const user = request.user;
   if (!user) throw unauthorized();
@@ -122,7 +92,7 @@ async function checkAccess(request: FastifyRequest, access: Exclude<Access, 'pub
     if (!access.roles.includes(user.role)) throw forbidden(`This needs a${access.roles.length === 1 && access.roles[0] === 'admin' ? 'n admin' : ` ${access.roles.join(' or ')}`} account`);
     return;
   }
-  const owners = await OWNER_RESOLVERS[access.owner](db, request.params as Params);
+  const owners = await resourceOwners(deps, access.owner, request.params as OwnerParams);
   if (!owners) throw notFound(access.owner === 'track' ? 'Track' : 'User');
   if (owners.includes(user.id)) return;
   if (user.role === 'admin' && access.admins !== false) return;

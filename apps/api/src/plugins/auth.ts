@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Config } from '@earshot/config';
-import { AppError, authenticateSession, invalidSession, type AccountsDeps, type SessionUser } from '@earshot/core';
+import { AppError, authenticateSession, invalidSession, type CoreDeps, type SessionUser } from '@earshot/core';
 import type { Api } from '../types.ts';
 
 declare module 'fastify' {
@@ -48,7 +48,7 @@ export async function registerAuth(app: Api): Promise<void> {
 }
 
 /** Reads the credentials of a request and sets `request.user` (throws 401 for a bad Bearer token). */
-export async function authenticate(request: FastifyRequest, reply: FastifyReply, accounts: Pick<AccountsDeps, 'db' | 'tokens'>, config: Config): Promise<void> {
+export async function authenticate(request: FastifyRequest, reply: FastifyReply, accounts: Pick<CoreDeps, 'db' | 'tokens'>, config: Config): Promise<void> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
@@ -70,7 +70,7 @@ export async function authenticate(request: FastifyRequest, reply: FastifyReply,
 }
 
 /** Layer 1 and 2 of the CSRF defence (see registerAuth). */
-export function checkCsrf(request: FastifyRequest, accounts: Pick<AccountsDeps, 'tokens'>, config: Config): void {
+export function checkCsrf(request: FastifyRequest, accounts: Pick<CoreDeps, 'tokens'>, config: Config): void {
   if (!UNSAFE_METHODS.has(request.method) || request.sessionVia === 'bearer') return;
   const site = request.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') throw crossSiteRefused();
@@ -99,7 +99,7 @@ function cookieOptions(config: Config, httpOnly: boolean, maxAgeSeconds: number)
 }
 
 /** Sets the session cookie and its CSRF companion, both expiring with the token. */
-export function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date, accounts: Pick<AccountsDeps, 'tokens' | 'clock'>, config: Config): void {
+export function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date, accounts: Pick<CoreDeps, 'tokens' | 'clock'>, config: Config): void {
   const maxAge = Math.max(1, Math.round((expiresAt.getTime() - accounts.clock().getTime()) / 1000));
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(config, true, maxAge));
   reply.setCookie(CSRF_COOKIE, accounts.tokens.csrfTokenFor(token), cookieOptions(config, false, maxAge));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { HANDLE_PATTERN, normalizeEmail } from './fields.ts';
 import { RESERVED_HANDLES } from './reserved-handles.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
@@ -9,7 +9,7 @@ import { link } from './mails.ts';
 import { cannotTargetSelf } from './profile.ts';
 
 /** Disables an account: it can no longer sign in, and its sessions end at once. */
-export async function disableUser(deps: Pick<AccountsDeps, 'db' | 'clock'>, adminId: string, userId: string): Promise<AccountUser> {
+export async function disableUser(deps: Pick<CoreDeps, 'db' | 'clock'>, adminId: string, userId: string): Promise<AccountUser> {
   if (adminId === userId) throw cannotTargetSelf();
   const now = deps.clock();
   const row = await deps.db
@@ -22,14 +22,14 @@ export async function disableUser(deps: Pick<AccountsDeps, 'db' | 'clock'>, admi
   return toAccountUser(row);
 }
 
-export async function enableUser(deps: Pick<AccountsDeps, 'db' | 'clock'>, userId: string): Promise<AccountUser> {
+export async function enableUser(deps: Pick<CoreDeps, 'db' | 'clock'>, userId: string): Promise<AccountUser> {
   const row = await deps.db.updateTable('users').set({ disabled_at: null, updated_at: deps.clock() }).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirst();
   if (!row) throw notFound('User');
   return toAccountUser(row);
 }
 
 /** A free handle made from an email's local part (`ana.lopez@…` → `ana-lopez`, `ana-lopez-2`, …). */
-async function freeHandleFor(deps: Pick<AccountsDeps, 'db'>, email: string): Promise<string> {
+async function freeHandleFor(deps: Pick<CoreDeps, 'db'>, email: string): Promise<string> {
   let base = (email.split('@')[0] ?? '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|[-_]+$/g, '').slice(0, 24);
   if (base.length < 2 || RESERVED_HANDLES.has(base)) base = `admin-${base || 'user'}`.slice(0, 24).replace(/-+$/, '');
   for (let i = 1; i < 1000; i++) {
@@ -47,7 +47,7 @@ async function freeHandleFor(deps: Pick<AccountsDeps, 'db'>, email: string): Pro
  * the operator receives a one-time reset link (valid one hour) to choose it. An existing admin
  * also gets a link, which is how a locked-out operator recovers.
  */
-export async function createOrPromoteAdmin(deps: Pick<AccountsDeps, 'db' | 'passwords' | 'clock' | 'publicUrl'>, emailInput: string): Promise<{ user: AccountUser; created: boolean; promoted: boolean; resetUrl: string }> {
+export async function createOrPromoteAdmin(deps: Pick<CoreDeps, 'db' | 'passwords' | 'clock' | 'publicUrl'>, emailInput: string): Promise<{ user: AccountUser; created: boolean; promoted: boolean; resetUrl: string }> {
   const email = normalizeEmail(emailInput);
   const now = deps.clock();
   const existing = await deps.db.selectFrom('users').select(['id', 'role']).where((eb) => eb(eb.fn('lower', ['email']), '=', email)).executeTakeFirst();

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sharp, { type Metadata } from 'sharp';
 import { keys } from '@earshot/storage';
 import { notFound, payloadTooLarge, unprocessable } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
 
 /** Largest accepted avatar upload (the HTTP layer enforces it while receiving). */
@@ -34,7 +34,7 @@ export function avatarKeyOfSize(avatarKey: string, size: number): string {
  * row points at them, then the old objects are deleted; if the row update fails the new objects
  * are removed, so no object is orphaned either way.
  */
-export async function setAvatar(deps: Pick<AccountsDeps, 'db' | 'store' | 'clock'>, userId: string, image: Buffer): Promise<AccountUser> {
+export async function setAvatar(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>, userId: string, image: Buffer): Promise<AccountUser> {
   if (image.length === 0) throw notAnImage('The file is empty');
   if (image.length > AVATAR_MAX_BYTES) throw avatarTooLarge();
   let meta: Metadata;
@@ -79,7 +79,7 @@ export async function setAvatar(deps: Pick<AccountsDeps, 'db' | 'store' | 'clock
 }
 
 /** Removes the avatar (row first, then the objects). */
-export async function removeAvatar(deps: Pick<AccountsDeps, 'db' | 'store' | 'clock'>, userId: string): Promise<AccountUser> {
+export async function removeAvatar(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>, userId: string): Promise<AccountUser> {
   const before = await deps.db.selectFrom('users').select('avatar_key').where('id', '=', userId).executeTakeFirst();
   if (!before) throw notFound('User');
   const row = await deps.db.updateTable('users').set({ avatar_key: null, updated_at: deps.clock() }).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow();
@@ -87,6 +87,6 @@ export async function removeAvatar(deps: Pick<AccountsDeps, 'db' | 'store' | 'cl
   return toAccountUser(row);
 }
 
-async function deleteQuietly(deps: Pick<AccountsDeps, 'store'>, objectKeys: string[]): Promise<void> {
+async function deleteQuietly(deps: Pick<CoreDeps, 'store'>, objectKeys: string[]): Promise<void> {
   await Promise.all(objectKeys.map((k) => deps.store.delete('images', k).catch(() => undefined)));
 }

@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { normalizeEmail } from './fields.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
@@ -10,7 +10,7 @@ import { sendBestEffort } from './send-mail.ts';
 
 const wrongPassword = () => new AppError(400, 'wrong_password', 'Your current password is not right', { field: 'currentPassword' });
 
-async function checkCurrentPassword(deps: Pick<AccountsDeps, 'db' | 'passwords'>, userId: string, password: string) {
+async function checkCurrentPassword(deps: Pick<CoreDeps, 'db' | 'passwords'>, userId: string, password: string) {
   const row = await deps.db.selectFrom('users').select(['id', 'email', 'handle', 'display_name', 'password_hash']).where('id', '=', userId).executeTakeFirst();
   if (!row) throw notFound('User');
   if (!(await deps.passwords.verify(row.password_hash, password))) throw wrongPassword();
@@ -22,7 +22,7 @@ async function checkCurrentPassword(deps: Pick<AccountsDeps, 'db' | 'passwords'>
  * a fresh token for this device so it stays signed in.
  */
 export async function changePassword(
-  deps: Pick<AccountsDeps, 'db' | 'passwords' | 'tokens' | 'clock'>,
+  deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens' | 'clock'>,
   userId: string,
   input: { currentPassword: string; newPassword: string },
 ): Promise<{ token: string; expiresAt: Date }> {
@@ -42,7 +42,7 @@ export async function changePassword(
  * Changes the email address (the password is required): the new address is unverified until its
  * link is followed, and the old address is told about the change.
  */
-export async function changeEmail(deps: AccountsDeps, userId: string, input: { password: string; email: string }): Promise<AccountUser> {
+export async function changeEmail(deps: Pick<CoreDeps, 'db' | 'passwords' | 'mailer' | 'clock' | 'publicUrl' | 'log'>, userId: string, input: { password: string; email: string }): Promise<AccountUser> {
   const email = normalizeEmail(input.email);
   const before = await checkCurrentPassword(deps, userId, input.password);
   if (before.email.toLowerCase() === email) {

@@ -1,10 +1,10 @@
 import { unauthorized } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { consumeAccountToken, invalidLink, issueAccountToken } from './account-tokens.ts';
 import { link, verificationMail } from './mails.ts';
 import { sendBestEffort } from './send-mail.ts';
 
-type Deps = Pick<AccountsDeps, 'db' | 'mailer' | 'clock' | 'publicUrl' | 'log'>;
+type Deps = Pick<CoreDeps, 'db' | 'mailer' | 'clock' | 'publicUrl' | 'log'>;
 
 /** Mails a verification link for the user's current address (nothing when already verified). */
 export async function sendEmailVerification(deps: Deps, userId: string): Promise<{ sent: boolean }> {
@@ -17,7 +17,7 @@ export async function sendEmailVerification(deps: Deps, userId: string): Promise
 }
 
 /** Follows a verification link: single use, expiring, and only for the address it was sent to. */
-export async function verifyEmail(deps: Pick<AccountsDeps, 'db' | 'clock'>, token: string): Promise<{ userId: string }> {
+export async function verifyEmail(deps: Pick<CoreDeps, 'db' | 'clock'>, token: string): Promise<{ userId: string }> {
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
     const t = await consumeAccountToken(trx, 'verify_email', token, now);

@@ -1,4 +1,3 @@
-export type { AccountsDeps } from './deps.ts';
 export type { AccountUser, PublicProfile } from './account-user.ts';
 export { SessionTokens, invalidSession, type SessionClaims } from './session-tokens.ts';
 export { authenticateSession, revokeSessions, type SessionUser } from './sessions.ts';

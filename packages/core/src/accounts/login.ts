@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
 import { EMAIL_MAX } from './fields.ts';
 import { assertNotLocked, clearLoginFailures, recordLoginFailure } from './login-lockout.ts';
@@ -16,7 +16,7 @@ let dummyHash: Promise<string> | undefined;
  * A hash made with older parameters is replaced on success.
  */
 export async function login(
-  deps: Pick<AccountsDeps, 'db' | 'passwords' | 'tokens' | 'limiter'>,
+  deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens' | 'limiter'>,
   input: { email: string; password: string },
 ): Promise<{ user: AccountUser; token: string; expiresAt: Date }> {
   const email = input.email.normalize('NFKC').trim().toLowerCase().slice(0, EMAIL_MAX);

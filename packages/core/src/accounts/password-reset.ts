@@ -1,4 +1,4 @@
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { consumeAccountToken, invalidLink, issueAccountToken } from './account-tokens.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { clearLoginFailures } from './login-lockout.ts';
@@ -9,7 +9,7 @@ import { sendBestEffort } from './send-mail.ts';
  * "Forgot password": mails a one-hour, single-use link when the address has an active account.
  * The answer is the same either way (no account enumeration); only the mail differs.
  */
-export async function requestPasswordReset(deps: Pick<AccountsDeps, 'db' | 'mailer' | 'clock' | 'publicUrl' | 'log'>, emailInput: string): Promise<void> {
+export async function requestPasswordReset(deps: Pick<CoreDeps, 'db' | 'mailer' | 'clock' | 'publicUrl' | 'log'>, emailInput: string): Promise<void> {
   const email = emailInput.normalize('NFKC').trim().toLowerCase();
   if (!email || email.length > 320) return;
   const user = await deps.db
@@ -27,7 +27,7 @@ export async function requestPasswordReset(deps: Pick<AccountsDeps, 'db' | 'mail
  * refused password leaves the link usable. The token, the hash and `token_version` (signing out
  * every session) change in one transaction. Following the mailed link also proves the address.
  */
-export async function resetPassword(deps: Pick<AccountsDeps, 'db' | 'passwords' | 'clock' | 'limiter'>, input: { token: string; password: string }): Promise<void> {
+export async function resetPassword(deps: Pick<CoreDeps, 'db' | 'passwords' | 'clock' | 'limiter'>, input: { token: string; password: string }): Promise<void> {
   checkPasswordPolicy(input.password, 'password');
   const hash = await deps.passwords.hash(input.password);
   const now = deps.clock();

@@ -1,10 +1,10 @@
 import { AppError, notFound } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { normalizeBio, normalizeDisplayName, normalizeHandle } from './fields.ts';
 import { USER_COLUMNS, toAccountUser, toPublicProfile, type AccountUser, type PublicProfile } from './account-user.ts';
 import { userConflict } from './unique-violation.ts';
 
-type Db = Pick<AccountsDeps, 'db'>;
+type Db = Pick<CoreDeps, 'db'>;
 
 export async function getAccount(deps: Db, userId: string): Promise<AccountUser> {
   const row = await deps.db.selectFrom('users').select(USER_COLUMNS).where('id', '=', userId).executeTakeFirst();
@@ -33,7 +33,7 @@ export interface ProfileChanges {
 }
 
 /** Edits handle, display name and bio; every field is checked before the one UPDATE. */
-export async function updateProfile(deps: Pick<AccountsDeps, 'db' | 'clock'>, userId: string, changes: ProfileChanges): Promise<AccountUser> {
+export async function updateProfile(deps: Pick<CoreDeps, 'db' | 'clock'>, userId: string, changes: ProfileChanges): Promise<AccountUser> {
   const set: { handle?: string; display_name?: string; bio?: string } = {};
   if (changes.handle !== undefined) set.handle = normalizeHandle(changes.handle);
   if (changes.displayName !== undefined) set.display_name = normalizeDisplayName(changes.displayName);
@@ -49,7 +49,7 @@ export async function updateProfile(deps: Pick<AccountsDeps, 'db' | 'clock'>, us
 }
 
 /** A listener turns artist (from settings). Artists and admins stay as they are. */
-export async function becomeArtist(deps: Pick<AccountsDeps, 'db' | 'clock'>, userId: string): Promise<AccountUser> {
+export async function becomeArtist(deps: Pick<CoreDeps, 'db' | 'clock'>, userId: string): Promise<AccountUser> {
   const row = await deps.db
     .updateTable('users')
     .set({ role: 'artist', updated_at: deps.clock() })

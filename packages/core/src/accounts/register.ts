@@ -1,6 +1,6 @@
 import type { Role } from '@earshot/db';
 import { validationFailed } from '../errors.ts';
-import type { AccountsDeps } from './deps.ts';
+import type { CoreDeps } from '../deps.ts';
 import { normalizeDisplayName, normalizeEmail, normalizeHandle } from './fields.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
@@ -21,7 +21,7 @@ export interface RegisterInput {
  * Creates an account and signs it in. Everything is checked before anything is written; the user
  * row and its verification token are written in one transaction; the mail goes after commit.
  */
-export async function register(deps: AccountsDeps, input: RegisterInput): Promise<{ user: AccountUser; token: string; expiresAt: Date }> {
+export async function register(deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens' | 'mailer' | 'clock' | 'publicUrl' | 'log'>, input: RegisterInput): Promise<{ user: AccountUser; token: string; expiresAt: Date }> {
   const email = normalizeEmail(input.email);
   const handle = normalizeHandle(input.handle);
   const displayName = normalizeDisplayName(input.displayName?.trim() ? input.displayName : handle);

@@ -1,11 +1,9 @@
-import type { Role } from '@earshot/db';
-import type { AccountsDeps } from './deps.ts';
+import type { Actor } from '../actor.ts';
+import type { CoreDeps } from '../deps.ts';
 import { invalidSession } from './session-tokens.ts';
 
-/** Who a valid session belongs to (what the access rules need). */
-export interface SessionUser {
-  id: string;
-  role: Role;
+/** Who a valid session belongs to: the `Actor`, and the token version the session was issued under. */
+export interface SessionUser extends Actor {
   tokenVersion: number;
 }
 
@@ -14,7 +12,7 @@ export interface SessionUser {
  * user must still exist, not be disabled, and have the same `token_version` as the token: logout,
  * password change and disabling bump it, which revokes every token issued before.
  */
-export async function authenticateSession(deps: Pick<AccountsDeps, 'db' | 'tokens'>, token: string): Promise<SessionUser> {
+export async function authenticateSession(deps: Pick<CoreDeps, 'db' | 'tokens'>, token: string): Promise<SessionUser> {
   const claims = await deps.tokens.verify(token);
   const user = await deps.db.selectFrom('users').select(['id', 'role', 'token_version', 'disabled_at']).where('id', '=', claims.userId).executeTakeFirst();
   if (!user || user.disabled_at || user.token_version !== claims.tokenVersion) throw invalidSession();
@@ -22,7 +20,7 @@ export async function authenticateSession(deps: Pick<AccountsDeps, 'db' | 'token
 }
 
 /** Revokes every session of the user (this device's too). */
-export async function revokeSessions(deps: Pick<AccountsDeps, 'db' | 'clock'>, userId: string): Promise<void> {
+export async function revokeSessions(deps: Pick<CoreDeps, 'db' | 'clock'>, userId: string): Promise<void> {
   await deps.db
     .updateTable('users')
     .set((eb) => ({ token_version: eb('token_version', '+', 1), updated_at: deps.clock() }))

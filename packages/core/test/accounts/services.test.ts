@@ -22,12 +22,12 @@ import {
   resetPassword,
   sha256Hex,
   verifyEmail,
-  type AccountsDeps,
+  type CoreDeps,
 } from '../../src/index.ts';
 
 let dir: string;
 let handle: DatabaseHandle;
-let deps: AccountsDeps;
+let deps: Omit<CoreDeps, 'jobs' | 'progress' | 'media' | 'ipHashSalt'>;
 let nowMs = Date.parse('2026-03-01T12:00:00Z');
 const advance = (ms: number) => (nowMs += ms);
 
@@ -45,6 +45,7 @@ beforeAll(async () => {
     store: createObjectStore({ kind: 'local', root: path.join(dir, 'storage'), bucketPrefix: '' }),
     clock,
     publicUrl: 'https://music.example.test',
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   };
 });
 afterAll(async () => {
