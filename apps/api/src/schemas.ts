@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, ERROR_CODES, ERROR_CODE_LIST, HANDLE_MAX, PASSWORD_MAX_LENGTH } from '@earshot/core';
+import { BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, ERROR_CODES, ERROR_CODE_LIST, HANDLE_MAX, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, PASSWORD_MAX_LENGTH } from '@earshot/core';
 
 /** Shared response schemas. `ErrorResponse` publishes the catalogue of error codes and their meaning (`x-error-codes`). */
 export const ErrorResponse = Type.Object(
@@ -25,3 +25,9 @@ export const DisplayName = Type.String({ maxLength: DISPLAY_NAME_MAX });
 export const Bio = Type.String({ maxLength: BIO_MAX, 'x-text': 'multiline' });
 
 export const Id = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric id, as a string' });
+
+/** `?limit=&cursor=` of keyset-paginated lists (the cursor is opaque; core decodes it). */
+export const PageQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT }), cursor: Type.Optional(Type.String({ maxLength: 64 })) },
+  { additionalProperties: false },
+);

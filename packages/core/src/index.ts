@@ -3,7 +3,7 @@ export type { CoreDeps, CoreLog } from './deps.ts';
 export { OWNER_RESOLVERS, resourceOwners, type OwnedResource, type OwnerResolver, type OwnerParams } from './owners.ts';
 export * from './visibility.ts';
 export * from './errors.ts';
-export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
+export { listLatestTracks, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type TrackCard } from './tracks/list-latest.ts';
 export { getTrackView, getPlayableTrack, findTrackIdBySlug, toVersionView, type TrackView, type VersionView } from './tracks/get-track.ts';
 export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import type { TrackView, VersionView } from '@earshot/core';
+import type { TrackCard, TrackView, VersionView } from '@earshot/core';
 import { publicMediaUrl } from '../media-urls.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -56,4 +56,24 @@ export function presentTrack(view: TrackView): TrackResponse {
 /** Core's `VersionView` is already the reply's shape (camelCase, ISO dates). */
 export function presentVersion(v: VersionView): Static<typeof VersionSchema> {
   return v;
+}
+
+/** A track in a list (`GET /tracks`, a user's tracks). */
+export const TrackCardSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
+  artworkUrl: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const TrackPageSchema = Type.Object({ tracks: Type.Array(TrackCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export function presentTrackPage(page: { tracks: TrackCard[]; nextCursor: string | null }): Static<typeof TrackPageSchema> {
+  return {
+    nextCursor: page.nextCursor,
+    tracks: page.tracks.map(({ artworkKey, ...t }) => ({ ...t, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null })),
+  };
 }

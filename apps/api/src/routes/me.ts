@@ -74,7 +74,7 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
       const user = requireUser(request);
       if (!request.isMultipart()) throw unsupportedMedia('Send the image as multipart/form-data in an `avatar` field');
       const part = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
-      if (!part || part.fieldname !== 'avatar') {
+      if (part?.fieldname !== 'avatar') {
         part?.file.resume();
         throw validationFailed('Attach the image in the `avatar` field', { field: 'avatar' });
       }

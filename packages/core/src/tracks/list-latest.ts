@@ -2,6 +2,10 @@ import type { CoreDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 
+/** Page sizes of track lists: at most `PAGE_LIMIT_MAX`, `PAGE_LIMIT_DEFAULT` when not asked. */
+export const PAGE_LIMIT_MAX = 100;
+export const PAGE_LIMIT_DEFAULT = 24;
+
 export interface TrackCard {
   id: string;
   title: string;
