@@ -69,13 +69,22 @@ export interface TestApi {
 
 /**
  * The API on a fresh test infrastructure, ready for `inject`: the real ffprobe toolkit, the
- * infrastructure's progress bus and metrics; `api` overrides or adds any other dependency.
+ * infrastructure's progress bus and metrics; `api` (or a function of the infrastructure giving
+ * it) overrides or adds any other dependency;
+ * `beforeReady` adds routes or hooks of the test's own before the app boots.
  */
-export async function createTestApi(options: { infra?: Parameters<typeof createTestInfra>[0]; api?: Partial<ApiDeps> } = {}): Promise<TestApi> {
+export async function createTestApi(
+  options: {
+    infra?: Parameters<typeof createTestInfra>[0];
+    api?: Partial<ApiDeps> | ((t: TestInfra) => Partial<ApiDeps>);
+    beforeReady?: (app: Api, t: TestInfra) => void;
+  } = {},
+): Promise<TestApi> {
   const t = await createTestInfra(options.infra);
   let app: Api | undefined;
   try {
-    app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, ...options.api });
+    app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, ...(typeof options.api === 'function' ? options.api(t) : options.api) });
+    options.beforeReady?.(app, t);
     await app.ready();
   } catch (err) {
     await app?.close();

@@ -29,8 +29,8 @@ import { keys } from '@earshot/storage';
 import { createMetricsRegistry } from '@earshot/runtime';
 import { buildApi, type Api } from '../src/index.ts';
 import { declaredRoutes, MissingAccessError } from '../src/plugins/access.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack } from '../../../test/support/factories.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 const CALLERS = ['anonymous', 'listener', 'otherArtist', 'owner', 'admin'] as const;
@@ -157,15 +157,14 @@ function routeKeys(api: Api): string[] {
   return [...new Set(all.filter((k) => !(k.startsWith('HEAD ') && all.includes(`GET ${k.slice(5)}`))))];
 }
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, serveWorkerHealth: true, serveMedia: true } as never);
-  await app.ready();
+  testApi = await createTestApi({ api: { serveWorkerHealth: true, serveMedia: true } });
+  ({ t, app } = testApi);
   f = await makeFixtures();
 });
 afterAll(async () => {
-  await app?.close();
-  await t?.cleanup();
+  await testApi?.close();
 });
 
 describe('access declarations', () => {

@@ -7,8 +7,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi, type Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { bearer, cookieHeaders, createUser, sessionFor } from './support/accounts.ts';
 
 let t: TestInfra;
@@ -16,14 +17,13 @@ let app: Api;
 let ipSeq = 1;
 const nextIp = () => `198.18.${ipSeq >> 8}.${ipSeq++ & 255}`;
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, serveMedia: true } as never);
-  await app.ready();
+  testApi = await createTestApi({ api: { serveMedia: true } });
+  ({ t, app } = testApi);
 });
 afterAll(async () => {
-  await app?.close();
-  await t?.cleanup();
+  await testApi?.close();
 });
 
 const userCount = async () => Number((await t.infra.database.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailer } from '@earshot/mail';
+import { createMailer, type Mailer } from '@earshot/mail';
 import { RedisRateLimiter } from '@earshot/rate-limit';
-import { buildApi, type Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { bearer, cookieValue, setCookies, startSmtpServer, type ReceivedMail } from './support/accounts.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -21,20 +22,25 @@ let ipSeq = 1;
 /** Each test takes its own client IP so the auth zone (5/min per IP) of one does not spill into another. */
 const nextIp = () => `203.0.113.${ipSeq++}`;
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  t = await createTestInfra({ database: 'postgres', env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM: 'Earshot <noreply@example.test>', PUBLIC_URL: 'http://localhost:3999' } });
   limiter = new RedisRateLimiter(REDIS_URL, prefix);
-  const mailer = createMailer({ smtp: t.config.smtp, mailFrom: t.config.mailFrom, dataDir: t.dataDir, logger: t.logger });
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, mailer, rateLimiter: limiter } as never);
-  app.addHook('onClose', () => mailer.close());
-  await app.ready();
+  let mailer: Mailer | undefined;
+  testApi = await createTestApi({
+    infra: { database: 'postgres', env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM: 'Earshot <noreply@example.test>', PUBLIC_URL: 'http://localhost:3999' } },
+    api: (infra) => {
+      mailer = createMailer({ smtp: infra.config.smtp, mailFrom: infra.config.mailFrom, dataDir: infra.dataDir, logger: infra.logger });
+      return { mailer, rateLimiter: limiter };
+    },
+    beforeReady: (api) => api.addHook('onClose', async () => mailer?.close()),
+  });
+  ({ t, app } = testApi);
 });
 
 afterAll(async () => {
-  await app?.close();
+  await testApi?.close();
   await limiter?.close();
-  await t?.cleanup();
   await smtp?.close();
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}*`);

@@ -1,22 +1,25 @@
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi, type Api } from '../src/index.ts';
-import { createMediaToolkit } from '@earshot/runtime';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 
 let t: TestInfra;
 let app: Api;
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, serveWorkerHealth: true, serveMedia: true });
-  // A JSON route to exercise the body-parsing layer that every later write route shares.
-  app.post('/api/v1/test-echo', { config: { access: 'anyone' }, schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => req.body);
-  await app.ready();
+  testApi = await createTestApi({
+    api: { serveWorkerHealth: true, serveMedia: true },
+    // A JSON route to exercise the body-parsing layer that every later write route shares.
+    beforeReady: (api) => {
+      api.post('/api/v1/test-echo', { config: { access: 'anyone' }, schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => req.body);
+    },
+  });
+  ({ t, app } = testApi);
 });
 afterAll(async () => {
-  await app.close();
-  await t.cleanup();
+  await testApi?.close();
 });
 
 describe('health', () => {

@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { buildApi, type Api } from '../src/index.ts';
-import { createMediaToolkit } from '@earshot/runtime';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 
 let t: TestInfra;
 let app: Api;
 let base: string;
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
+  testApi = await createTestApi();
+  ({ t, app } = testApi);
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 });
 afterAll(async () => {
-  await app.close();
-  await t.cleanup();
+  await testApi?.close();
 });
 
 function connect(token?: string): Promise<{ ws: WebSocket; messages: unknown[] }> {

@@ -3,9 +3,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMediaToolkit } from '@earshot/runtime';
-import { buildApi, type Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 
@@ -21,16 +21,16 @@ let app: Api;
 let port: number;
 let artist: { token: string };
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra({ env: LIMITS });
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
+  testApi = await createTestApi({ infra: { env: LIMITS } });
+  ({ t, app } = testApi);
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as net.AddressInfo).port;
   artist = await signIn(app, t.infra.database.db, 'artist');
 });
 afterAll(async () => {
-  await app?.close();
-  await t.cleanup();
+  await testApi?.close();
 });
 
 interface Exchange {

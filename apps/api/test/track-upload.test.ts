@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi, type Api } from '../src/index.ts';
-import { createMediaToolkit } from '@earshot/runtime';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { Api } from '../src/index.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
 
@@ -35,17 +35,16 @@ async function rows(table: 'tracks' | 'track_versions'): Promise<number> {
 
 let flac: Buffer;
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra({ env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } });
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
-  await app.ready();
+  testApi = await createTestApi({ infra: { env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } } });
+  ({ t, app } = testApi);
   artist = await signIn(app, t.infra.database.db, 'artist');
   listener = await signIn(app, t.infra.database.db, 'listener');
   flac = await readFile(await generateTone(path.join(t.dataDir, 'tone.flac'), { seconds: 3 }));
 });
 afterAll(async () => {
-  await app.close();
-  await t.cleanup();
+  await testApi?.close();
 });
 
 const post = (token: string | undefined, body: ReturnType<typeof multipart>, url = '/api/v1/tracks') =>

@@ -12,6 +12,7 @@ import { buildApi, type Api } from '../src/index.ts';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 
 /**
  * Hostile multipart bodies sent over real sockets to a listening server: each gets a JSON 4xx,
@@ -25,18 +26,18 @@ let artist: { token: string; id: string };
 let flac: Buffer;
 let uploadsDir: string;
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra({ env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } });
+  testApi = await createTestApi({ infra: { env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } } });
+  ({ t, app } = testApi);
   uploadsDir = path.join(t.dataDir, 'tmp', 'uploads');
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
   artist = await signIn(app, t.infra.database.db, 'artist');
   flac = await readFile(await generateTone(path.join(t.dataDir, 'tone.flac'), { seconds: 2 }));
 });
 afterAll(async () => {
-  await app.close();
-  await t.cleanup();
+  await testApi?.close();
 });
 
 interface RawResponse {
