@@ -3,6 +3,6 @@ export { migrateToLatest, migrateTo, migrateDown, migrateToZero, createMigration
 export { PGliteDialect } from './pglite-dialect.ts';
 export type * from './schema.ts';
 export { exportDatabase, importDatabase, type LogicalCopy, type TableCopy, type SequenceCopy } from './logical-copy.ts';
-export { lockPglite, pgliteHolder, lockPathOf, DatabaseInUseError, type PgliteLock, type LockHolder } from './pglite-lock.ts';
+export { lockPglite, pgliteHolder, lockPathOf, processAlive, DatabaseInUseError, type PgliteLock, type LockHolder } from './pglite-lock.ts';
 export { upgradePgliteDataDir, dataDirMajor, keptFolderOf, PGLITE_PG_MAJOR, PREVIOUS_PG_MAJOR, type UpgradeLog } from './pglite-upgrade.ts';
 export { openPglite, type OpenedPglite } from './open-pglite.ts';

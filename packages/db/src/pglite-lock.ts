@@ -32,7 +32,8 @@ export interface PgliteLock {
 
 export const lockPathOf = (pgliteDir: string) => `${pgliteDir.replace(/\/+$/, '')}.lock`;
 
-function alive(pid: number): boolean {
+/** Is process `pid` of this host alive? (EPERM: it is, under another user.) */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -55,7 +56,7 @@ export function pgliteHolder(pgliteDir: string): LockHolder | undefined {
   const holder = readHolder(lockPathOf(pgliteDir));
   if (!holder) return undefined;
   // Another machine's process cannot be checked: a folder on shared storage counts as held.
-  return holder.host !== os.hostname() || alive(holder.pid) ? holder : undefined;
+  return holder.host !== os.hostname() || processAlive(holder.pid) ? holder : undefined;
 }
 
 /** Takes the folder's lock or throws DatabaseInUseError. */

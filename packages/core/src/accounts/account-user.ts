@@ -1,18 +1,5 @@
 import type { Role, User } from '@earshot/db';
 
-/** The signed-in user's own view of the account (never shown to others: has the email). */
-export interface AccountUser {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  handle: string;
-  displayName: string;
-  bio: string;
-  avatarKey: string | null;
-  role: Role;
-  createdAt: string;
-}
-
 /** What anyone may see of a user. */
 export interface PublicProfile {
   id: string;
@@ -22,6 +9,12 @@ export interface PublicProfile {
   avatarKey: string | null;
   role: Role;
   createdAt: string;
+}
+
+/** The signed-in user's own view of the account (never shown to others: has the email). */
+export interface AccountUser extends PublicProfile {
+  email: string;
+  emailVerified: boolean;
 }
 
 export type UserRow = Pick<User, 'id' | 'email' | 'handle' | 'display_name' | 'bio' | 'avatar_key' | 'role' | 'email_verified_at' | 'created_at'>;

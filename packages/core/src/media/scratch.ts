@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { processAlive } from '@earshot/db';
 import type { ObjectStore } from '@earshot/storage';
 
 /**
@@ -24,15 +25,6 @@ export async function withScratch<T>(tmpDir: string, label: string, fn: (dir: st
     return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
