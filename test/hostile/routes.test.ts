@@ -30,6 +30,7 @@ import { declaredRoutes, type Access } from '../../apps/api/src/plugins/access.t
 import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from '../../apps/api/test/support/accounts.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { snapshotDb, type DbSnapshot } from '../support/db-snapshot.ts';
+import { createReadyTrack } from '../support/factories.ts';
 import { forgedTokens } from './support/tokens.ts';
 import { ABSURD_PARAMS, CROSS_SITE_HEADERS, HOSTILE_QUERIES, UNPARSEABLE_BODIES, WRONG_CONTENT_TYPES, WRONG_SHAPE_BODIES, XSS_STRINGS } from './support/battery.ts';
 
@@ -85,17 +86,8 @@ const nextIp = () => `10.${(ipSeq >> 16) & 255}.${(ipSeq >> 8) & 255}.${ipSeq++ 
 const db = () => t.infra.database.db;
 const queryable = { query: async <T>(text: string) => ({ rows: (await sql.raw(text).execute(db())).rows as T[] }) };
 
-async function insertTrack(ownerId: string, slug: string, visibility: 'public' | 'private'): Promise<{ id: string; versionId: string }> {
-  const track = await db().insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility }).returning('id').executeTakeFirstOrThrow();
-  const version = await db()
-    .insertInto('track_versions')
-    .values({ track_id: track.id, status: 'ready', original_key: 'version-x/original.wav', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: 1000, steps: '{}', ready_at: new Date() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await db().updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
-  await db().updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
-  return { id: track.id, versionId: version.id };
-}
+const insertTrack = (ownerId: string, slug: string, visibility: 'public' | 'private') =>
+  createReadyTrack(db(), ownerId, slug, { visibility, durationMs: 1000, originalKey: 'version-x/original.wav' });
 
 /** The routes the app registered (HEAD twins of GET routes share the GET's battery). */
 function registeredRoutes(api: Api, bodySchemas: Set<string>): Route[] {

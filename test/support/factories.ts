@@ -40,22 +40,35 @@ export async function createUser(db: Kysely<Database>, role: Role, overrides: { 
 
 /**
  * A track of `ownerId` whose current version is ready with HLS output (its key only: put files in
- * the store yourself when the test reads them), as the worker leaves one.
+ * the store yourself when the test reads them), as the worker leaves one. `ready: false` leaves
+ * the track's only version processing (no current version), as an upload is before the worker.
  */
 export async function createReadyTrack(
   db: Kysely<Database>,
   ownerId: string,
   slug: string,
-  options: { visibility?: Visibility; durationMs?: number; originalKey?: string } = {},
+  options: { visibility?: Visibility; durationMs?: number; originalKey?: string; ready?: boolean } = {},
 ): Promise<{ id: string; versionId: string }> {
   const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' }).returning('id').executeTakeFirstOrThrow();
+  const ready = options.ready ?? true;
   const version = await db
     .insertInto('track_versions')
-    .values({ track_id: track.id, status: 'ready', original_key: options.originalKey ?? 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: options.durationMs ?? 120_000, steps: '{}', ready_at: new Date() })
+    .values({
+      track_id: track.id,
+      status: ready ? 'ready' : 'processing',
+      original_key: options.originalKey ?? 'x',
+      original_filename: 'a.wav',
+      original_size_bytes: 1,
+      duration_ms: options.durationMs ?? 120_000,
+      steps: '{}',
+      ready_at: ready ? new Date() : null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
-  await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+  if (ready) {
+    await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
+    await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+  }
   return { id: track.id, versionId: version.id };
 }
 

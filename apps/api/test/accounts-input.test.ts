@@ -1,6 +1,7 @@
 /**
  * Bad input to the accounts routes gets a clear 4xx, and nothing is stored half-way. Also the
- * profile, avatar (real images through sharp, in local storage), public profile and admin routes.
+ * profile, avatar (real images through sharp, in local storage), public profile and admin routes
+ * (a user's tracks: users.test.ts).
  * PGlite in memory.
  */
 import { readdir } from 'node:fs/promises';
@@ -235,33 +236,5 @@ describe('admins disable and enable accounts', () => {
     expect((await app.inject({ method: 'POST', url: `/api/v1/admin/users/${admin.id}/disable`, headers: bearer(adminToken) })).json().error.code).toBe('cannot_target_self');
     expect((await app.inject({ method: 'POST', url: '/api/v1/admin/users/99999999/disable', headers: bearer(adminToken) })).statusCode).toBe(404);
     expect((await app.inject({ method: 'POST', url: '/api/v1/admin/users/abc/disable', headers: bearer(adminToken) })).statusCode).toBe(400);
-  });
-});
-
-describe("a user's public tracks", () => {
-  it('lists only their public, playable tracks, newest first, in the shape of GET /api/v1/tracks', async () => {
-    const db = t.infra.database.db;
-    const artist = await createUser(db, 'artist');
-    const other = await createUser(db, 'artist');
-    const add = async (owner: string, slug: string, visibility: 'public' | 'unlisted' | 'private', status: 'ready' | 'processing') => {
-      const track = await db.insertInto('tracks').values({ owner_user_id: owner, title: slug, slug, visibility }).returning('id').executeTakeFirstOrThrow();
-      const v = await db.insertInto('track_versions').values({ track_id: track.id, status, original_key: 'k', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: 1000, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
-      if (status === 'ready') await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', track.id).execute();
-      return track.id;
-    };
-    const first = await add(artist.id, 'first', 'public', 'ready');
-    await add(artist.id, 'hidden', 'private', 'ready');
-    await add(artist.id, 'link-only', 'unlisted', 'ready');
-    await add(artist.id, 'cooking', 'public', 'processing');
-    const second = await add(artist.id, 'second', 'public', 'ready');
-    await add(other.id, 'someone-else', 'public', 'ready');
-    const res = await app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1`);
-    expect(res.statusCode).toBe(200);
-    const page1 = res.json();
-    expect(page1.tracks.map((x: { id: string }) => x.id)).toEqual([second]);
-    expect(Object.keys(page1.tracks[0]).sort()).toEqual(['artist', 'artworkUrl', 'createdAt', 'durationMs', 'id', 'slug', 'title']);
-    const page2 = (await app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1&cursor=${page1.nextCursor}`)).json();
-    expect(page2).toEqual({ tracks: [expect.objectContaining({ id: first })], nextCursor: null });
-    expect((await app.inject('/api/v1/users/no-such-artist/tracks')).statusCode).toBe(404);
   });
 });
