@@ -10,7 +10,8 @@ import { createMetricsRegistry } from '@earshot/runtime';
 import { contentTypeFor } from '@earshot/storage';
 import { buildApi, type Api } from '../src/index.ts';
 import { hlsMediaRoutes } from '../src/routes/hls-media.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import type { TestInfra } from '../../../test/support/infra.ts';
+import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { makeHlsTree, type HlsTree } from '../../../test/edge/support/hls-fixture.ts';
 
 const SECRET = 'hls-media-test-secret-0123456789';
@@ -41,8 +42,12 @@ const raw = (target: string) =>
     socket.on('error', reject);
   });
 
+let testApi: TestApi | undefined;
 beforeAll(async () => {
-  t = await createTestInfra({ env: { SECURE_LINK_SECRET: SECRET } });
+  // Uploads are not under test here: probing is never reached.
+  const media = { probe: async () => Promise.reject(new Error('not used in this test')) };
+  testApi = await createTestApi({ infra: { env: { SECURE_LINK_SECRET: SECRET } }, api: { media, serveMedia: true } });
+  ({ t, app } = testApi);
   expect(t.config.media.secureLinkSecret).toBe(SECRET);
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-hls-'));
   tree = await makeHlsTree(path.join(tmp, 'version-7'), { seconds: 7, segmentSeconds: 2, renditions: { '64k': '64k', '128k': '128k' } });
@@ -55,16 +60,12 @@ beforeAll(async () => {
   }
   for (const key of ['secret.txt', 'version-7.m3u8', 'version-7/128k/secret.txt']) await t.infra.store.put('transcodes', key, SECRET_FILE);
   await t.infra.store.put('originals', 'version-7/original.flac', SECRET_FILE);
-  // Uploads are not under test here: probing is never reached.
-  const media = { probe: async () => Promise.reject(new Error('not used in this test')) };
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media, progress: t.infra.progress, serveMedia: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  await app?.close();
-  await t?.cleanup();
+  await testApi?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
