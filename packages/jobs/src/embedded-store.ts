@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { Database, JobRow, JobStatus } from '@earshot/db';
 import type { FailedJob, JobCounts } from './queue-port.ts';
 import type { QueueName } from './registry.ts';
@@ -113,47 +113,34 @@ export class EmbeddedJobStore {
   }
 
   async setProgress(queue: QueueName, id: string, owner: string, progress: number): Promise<boolean> {
-    const row = await this.db
-      .updateTable('jobs')
-      .set({ progress: JSON.stringify(progress) })
-      .where('queue', '=', queue)
-      .where('id', '=', id)
-      .where('locked_by', '=', owner)
-      .where('status', '=', 'active')
-      .returning('id')
-      .executeTakeFirst();
-    return row !== undefined;
+    return this.updateHeld(queue, id, owner, { progress: JSON.stringify(progress) });
   }
 
   async complete(queue: QueueName, id: string, owner: string): Promise<boolean> {
-    const row = await this.db
-      .updateTable('jobs')
-      .set({ status: 'completed', finished_at: sql<Date>`now()`, locked_by: null, locked_until: null })
-      .where('queue', '=', queue)
-      .where('id', '=', id)
-      .where('locked_by', '=', owner)
-      .where('status', '=', 'active')
-      .returning('id')
-      .executeTakeFirst();
-    return row !== undefined;
+    return this.updateHeld(queue, id, owner, { status: 'completed', finished_at: sql<Date>`now()`, locked_by: null, locked_until: null });
   }
 
   /** Records a failed attempt: rescheduled after the backoff, or `failed` when none are left. */
   async fail(queue: QueueName, id: string, owner: string, failure: AttemptFailure): Promise<boolean> {
     const retry = failure.retryInMs;
+    return this.updateHeld(queue, id, owner, {
+      status: retry === null ? 'failed' : retry > 0 ? 'delayed' : 'waiting',
+      run_at: retry === null ? sql<Date>`run_at` : sql<Date>`now() + ${ms(retry)}`,
+      finished_at: retry === null ? sql<Date>`now()` : null,
+      // A job reclaimed after its worker died on the last attempt has counted one claim too many.
+      attempts_made: sql<number>`least(attempts_made, max_attempts)`,
+      error: failure.message,
+      stacktrace: failure.stack,
+      locked_by: null,
+      locked_until: null,
+    });
+  }
+
+  /** Updates job `id` only while `owner` holds it (active and locked by it); false when it does not. */
+  private async updateHeld(queue: QueueName, id: string, owner: string, values: UpdateObject<Database, 'jobs'>): Promise<boolean> {
     const row = await this.db
       .updateTable('jobs')
-      .set({
-        status: retry === null ? 'failed' : retry > 0 ? 'delayed' : 'waiting',
-        run_at: retry === null ? sql<Date>`run_at` : sql<Date>`now() + ${ms(retry)}`,
-        finished_at: retry === null ? sql<Date>`now()` : null,
-        // A job reclaimed after its worker died on the last attempt has counted one claim too many.
-        attempts_made: sql<number>`least(attempts_made, max_attempts)`,
-        error: failure.message,
-        stacktrace: failure.stack,
-        locked_by: null,
-        locked_until: null,
-      })
+      .set(values)
       .where('queue', '=', queue)
       .where('id', '=', id)
       .where('locked_by', '=', owner)
