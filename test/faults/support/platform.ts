@@ -21,6 +21,8 @@ export interface PlatformOptions {
   apis?: number;
   workers?: number;
   env?: NodeJS.ProcessEnv;
+  /** Runs once the data folder exists, before any process starts (to mount a small disk in it). */
+  beforeStart?: (dataDir: string) => Promise<void>;
 }
 
 export interface ProcessHandle {
@@ -166,6 +168,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  await options.beforeStart?.(dataDir);
   for (let i = 0; i < (options.apis ?? 1); i++) await platform.startApi();
   for (let i = 0; i < (options.workers ?? 1); i++) await platform.startWorker();
   return platform;

@@ -40,6 +40,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A request abandoned by its timeout (plugins/request-timeouts.ts) fails whatever reads its
     // body with that reader's own error (a multipart file stream: "premature close"); the cause is
     // the timeout the request stream was destroyed with.
+    // A refusal before the whole body arrived (a full disk mid-upload, a bad field before the
+    // file): the rest will never be read, so the connection closes after the answer. Kept open, a
+    // client still sending would wait on a socket nobody reads, and never see the answer.
+    if (!request.raw.complete) reply.header('connection', 'close');
     const abandonedWith = request.raw.errored;
     const err = abandonedWith instanceof AppError && !(thrown instanceof AppError) ? abandonedWith : thrown;
     if (err instanceof AppError) {
