@@ -144,14 +144,18 @@ async function main(): Promise<void> {
         for (let n = i; Date.now() < deadline; n++) {
           const trackId = trackIds[n % trackIds.length]!;
           const stream = await timed('stream (api)', c.get(`/api/v1/tracks/${trackId}/stream`));
-          if (!stream) break;
+          // A failure is counted (and fails the run); the listener tries the next track after a pause.
+          if (!stream || stream.status !== 200) {
+            await think();
+            continue;
+          }
           const hls: string = JSON.parse(stream.body.toString()).hls;
           const base = hls.slice(0, hls.lastIndexOf('/') + 1);
           const m = await timed('playlist', c.get(hls));
-          if (!m) break;
+          if (!m || m.status !== 200) continue;
           for (const variant of playlistEntries(m.body.toString())) {
             const v = await timed('playlist', c.get(base + variant));
-            if (!v) break;
+            if (!v || v.status !== 200) break;
             const dir = base + variant.slice(0, variant.lastIndexOf('/') + 1);
             for (const file of playlistEntries(v.body.toString())) {
               if (Date.now() >= deadline) break;
