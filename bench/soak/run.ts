@@ -6,7 +6,7 @@
  * segment at a listener's pace (BENCH_THINK_MS between requests), reports its play, and moves to the
  * next track. Meanwhile a writer registers accounts and uploads masters.
  *
- *   npm run bench:soak        (BENCH_SECONDS=120 BENCH_LISTENERS=500 BENCH_THINK_MS=1000 by default)
+ *   npm run bench:soak        (BENCH_SECONDS=120 BENCH_LISTENERS=500 BENCH_THINK_MS=3000 by default)
  *
  * Every BENCH_SAMPLE_SECONDS the resident memory and open file descriptors of the API, the worker
  * and nginx are read from /proc. Prints requests, errors, latencies per kind, the samples, and the
@@ -30,7 +30,8 @@ import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 120);
 const LISTENERS = Number(process.env.BENCH_LISTENERS ?? 500);
-const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
+// A player fetches one 6 s segment every 6 s once its buffer is full; 3 s on average is twice that pace.
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 3000);
 const SAMPLE_SECONDS = Number(process.env.BENCH_SAMPLE_SECONDS ?? 5);
 const FD_GROWTH = Number(process.env.BENCH_FD_GROWTH ?? 0.2);
 const RSS_GROWTH = Number(process.env.BENCH_RSS_GROWTH ?? 0.25);
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
       pgAdminUrl: process.env.BENCH_PG_ADMIN_URL ?? TEST_PG_ADMIN_URL,
       redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
       s3Endpoint: s3.endpoint,
-      env: { LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '100' },
+      // Production's pool sizes and rate limit (the test harness keeps pools small).
+      env: { LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '100', DATABASE_POOL_MIN: '5', DATABASE_POOL_MAX: '20' },
     });
     edge = await startEdge({ apis: [`127.0.0.1:${platform.apis[0]!.port}`], s3Port: s3.port });
     const api = platform.apis[0]!;
