@@ -41,7 +41,8 @@ export interface LocalRuntime {
   prefix: string;
   listenHttp: string;
   listenHttps: string;
-  upstreams: { api: string; web: string; minio: string };
+  /** `api` may list several replicas (scale-out: docs/operations.md); nginx balances between them. */
+  upstreams: { api: string | string[]; web: string; minio: string };
   certificate: { cert: string; key: string };
 }
 
@@ -124,7 +125,7 @@ export function localise(file: string, text: string, outDir: string, local: Loca
   t = replaceExactly(t, /^ *listen \[::\]:443 ssl http2;\n/m, '', 1, 'listen [::]:443');
   t = replaceExactly(t, 'listen 80;', `listen ${local.listenHttp};`, 1, 'listen 80');
   t = replaceExactly(t, 'listen 443 ssl http2;', `listen ${local.listenHttps} ssl http2;`, 1, 'listen 443');
-  t = replaceExactly(t, 'server api:3000;', `server ${local.upstreams.api};`, 1, 'api upstream');
+  t = replaceExactly(t, 'server api:3000;', [local.upstreams.api].flat().map((a) => `server ${a};`).join('\n        '), 1, 'api upstream');
   t = replaceExactly(t, 'server web:3002;', `server ${local.upstreams.web};`, 1, 'web upstream');
   t = replaceExactly(t, 'server minio:9000;', `server ${local.upstreams.minio};`, 1, 'minio upstream');
   t = replaceExactly(t, 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', `ssl_certificate ${local.certificate.cert};`, 1, 'ssl_certificate');

@@ -14,6 +14,8 @@ const TEST_PACKAGES = [
   { command: 'chromium', apt: 'chromium' },
   { command: 'pg_isready', apt: 'postgresql-client' },
   { command: 'redis-cli', apt: 'redis-tools' },
+  { command: 'redis-server', apt: 'redis-server' }, // test/faults: a private Redis to restart
+  { command: 'pg_ctlcluster', apt: 'postgresql' }, // test/faults: initdb/pg_ctl for a private cluster
   { command: 'docker-compose', apt: 'docker-compose' },
   { command: 'promtool', apt: 'prometheus' }, // test/ops/monitoring-config.test.ts, alerts.test.ts
   { command: 'amtool', apt: 'prometheus-alertmanager' }, // test/ops/alerts.test.ts

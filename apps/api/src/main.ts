@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const infra = await createInfrastructure(config, logger, { migrate: false });
   registerHealthMetrics(metrics, infra);
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
-  const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
+  const rateLimiter = createRateLimiter({
+    redisUrl: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    onDegraded: (degraded, err) =>
+      degraded ? logger.warn({ err: err instanceof Error ? err.message : undefined }, 'rate limits: Redis unavailable, counting in this process until it is back') : logger.info('rate limits: Redis is back, counting shared again'),
+  });
   const app = await buildApi({ config, logger, infra, metrics, media: createMediaToolkit(), progress: infra.progress, mailer, rateLimiter, serveMedia: config.storage.kind === 'local' });
   installShutdown(logger, [
     { name: 'http', run: () => app.close() },

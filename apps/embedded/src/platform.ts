@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@earshot/config';
 import { buildApi, toErrorBody, type Api } from '@earshot/api';
-import { createHandlers, mediaScratchRoot, recoverAfterCrash, startMaintenance, startProcessing } from '@earshot/worker';
+import { createHandlers, maintenanceOptions, mediaScratchRoot, recoverAfterCrash, startMaintenance, startProcessing } from '@earshot/worker';
 import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerHealthMetrics, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
@@ -46,7 +46,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const headersFor = installSecurityHeaders(app, config.publicUrl);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
   startProcessing(infra.jobs, createHandlers({ config, logger, infra, media }), logger);
-  const stopMaintenance = startMaintenance(infra, logger);
+  const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
 
   const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);
   if (web) {

@@ -2,4 +2,4 @@ export { startProcessing, type HandlerMap } from './processing.ts';
 export { startHealthServer } from './health-server.ts';
 export { createHandlers, mediaDeps, mediaScratchRoot, type HandlerDeps } from './handlers.ts';
 export { recoverAfterCrash } from './crash-recovery.ts';
-export { startMaintenance, DEFAULT_MAINTENANCE, type MaintenanceOptions } from './maintenance.ts';
+export { startMaintenance, maintenanceOptions, DEFAULT_MAINTENANCE, type MaintenanceOptions } from './maintenance.ts';

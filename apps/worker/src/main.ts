@@ -5,7 +5,7 @@ import { recoverAfterCrash } from './crash-recovery.ts';
 import { createHandlers, mediaScratchRoot } from './handlers.ts';
 import { startHealthServer } from './health-server.ts';
 import { startProcessing } from './processing.ts';
-import { startMaintenance } from './maintenance.ts';
+import { maintenanceOptions, startMaintenance } from './maintenance.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra, media: createMediaToolkit() }), logger);
   const health = await startHealthServer({ port: config.workerHealthPort, host: config.host, jobs: infra.jobs, metrics, logger });
   logger.info({ concurrency, port: config.workerHealthPort }, 'worker started');
-  const stopMaintenance = startMaintenance(infra, logger);
+  const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
   installShutdown(logger, [
     { name: 'maintenance', run: async () => stopMaintenance() },
     { name: 'jobs', run: () => infra.close(config.shutdownTimeoutMs) },

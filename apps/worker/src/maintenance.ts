@@ -9,6 +9,12 @@ export interface MaintenanceOptions {
 
 export const DEFAULT_MAINTENANCE: MaintenanceOptions = { stuckAfterMs: 30 * 60_000, everyMs: 60_000 };
 
+/** PROCESSING_STUCK_AFTER, checked every minute or every third of it when shorter. */
+export function maintenanceOptions(config: { processingStuckAfterSeconds: number }): MaintenanceOptions {
+  const stuckAfterMs = config.processingStuckAfterSeconds * 1000;
+  return { stuckAfterMs, everyMs: Math.max(1_000, Math.min(DEFAULT_MAINTENANCE.everyMs, Math.floor(stuckAfterMs / 3))) };
+}
+
 /**
  * Periodic chores of the worker: re-queue versions stuck in `processing`, and queue the
  * analytics rollup of today and yesterday (job ids per day and hour, so several workers doing

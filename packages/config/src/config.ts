@@ -15,6 +15,8 @@ export interface Config {
   uploadMaxBytes: number;
   /** Upload temp files idle this long are swept (UPLOAD_TEMP_MAX_AGE). */
   uploadTempMaxAgeSeconds: number;
+  /** Versions `processing` with no progress this long are re-queued (PROCESSING_STUCK_AFTER). */
+  processingStuckAfterSeconds: number;
   /** Requests per minute per client IP under `/api/` (the `api` rate zone). */
   apiRateLimitPerMinute: number;
   shutdownTimeoutMs: number;

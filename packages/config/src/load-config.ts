@@ -136,6 +136,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
     trustProxy: parseTrustProxy(values.TRUST_PROXY as string),
     uploadMaxBytes: values.UPLOAD_MAX_BYTES as number,
     uploadTempMaxAgeSeconds: values.UPLOAD_TEMP_MAX_AGE as number,
+    processingStuckAfterSeconds: values.PROCESSING_STUCK_AFTER as number,
     apiRateLimitPerMinute: values.RATE_LIMIT_API_PER_MINUTE as number,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS as number,
     http: {

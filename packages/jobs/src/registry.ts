@@ -23,10 +23,13 @@ export interface QueueOptions {
 }
 
 export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
-  transcode: { attempts: 4, backoffMs: 5_000, timeoutMs: 30 * 60_000 },
-  waveform: { attempts: 4, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
-  'artwork-extract': { attempts: 4, backoffMs: 5_000, timeoutMs: 5 * 60_000 },
-  loudness: { attempts: 4, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
+  // Media steps: 8 attempts, 5 s doubling (5 s … 320 s, about 10.5 min in all), so an object store
+  // or database down for several minutes delays processing without failing it. Bad audio is a
+  // permanent error and fails at once (packages/core/src/media/errors.ts), not after 8 tries.
+  transcode: { attempts: 8, backoffMs: 5_000, timeoutMs: 30 * 60_000 },
+  waveform: { attempts: 8, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
+  'artwork-extract': { attempts: 8, backoffMs: 5_000, timeoutMs: 5 * 60_000 },
+  loudness: { attempts: 8, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
   'analytics-rollup': { attempts: 3, backoffMs: 30_000, timeoutMs: 10 * 60_000 },
 };
 

@@ -54,3 +54,23 @@ describe('redis adapter', () => {
     }
   });
 });
+
+describe('redis adapter without Redis', () => {
+  it('counts in this process, says so once, and never throws', async () => {
+    const events: boolean[] = [];
+    // Nothing listens on port 1: the adapter never connects.
+    const rl = new RedisRateLimiter('redis://127.0.0.1:1', `${prefix}-down`, { onDegraded: (d) => events.push(d) });
+    try {
+      expect((await rl.hit('k', 60_000)).count).toBe(1);
+      expect((await rl.hit('k', 60_000)).count).toBe(2);
+      expect((await rl.peek('k'))?.count).toBe(2);
+      await rl.set('lock', 5, 60_000);
+      expect((await rl.peek('lock'))?.count).toBe(5);
+      await rl.reset('k');
+      expect(await rl.peek('k')).toBeNull();
+      expect(events).toEqual([true]);
+    } finally {
+      await rl.close();
+    }
+  });
+});

@@ -40,6 +40,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // A request abandoned by its timeout (plugins/request-timeouts.ts) fails whatever reads its
     // body with that reader's own error (a multipart file stream: "premature close"); the cause is
     // the timeout the request stream was destroyed with.
+    // A refusal before the whole body arrived (a full disk mid-upload, a bad field before the
+    // file): the rest will never be read, so the connection closes after the answer. Kept open, a
+    // client still sending would wait on a socket nobody reads, and never see the answer.
+    if (!request.raw.complete) reply.header('connection', 'close');
     const abandonedWith = request.raw.errored;
     const err = abandonedWith instanceof AppError && !(thrown instanceof AppError) ? abandonedWith : thrown;
     if (err instanceof AppError) {
@@ -65,6 +69,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status < 500) {
       return reply.status(status).send(toErrorBody(status === 404 ? 'not_found' : 'bad_request', fe.message));
     }
+    const outage = classifyOutage(err);
+    if (outage === 'disk_full') {
+      request.log.error({ err }, 'request failed: disk full');
+      return reply.status(507).send(toErrorBody('insufficient_storage', 'The server has no room left to store this; try again later'));
+    }
+    if (outage === 'dependency_down') {
+      // Not the request's fault and not a bug: a database, Redis or object store that does not
+      // answer (health says which). The client may retry; nothing was acknowledged.
+      request.log.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'request failed: a dependency is unavailable');
+      return reply.status(503).header('retry-after', '5').send(toErrorBody('service_unavailable', 'A service the server needs is unavailable; try again in a few seconds'));
+    }
     request.log.error({ err }, 'request failed');
     return reply.status(500).send(toErrorBody('internal', `Internal server error (request ${request.id})`));
   });
@@ -72,6 +87,33 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(toErrorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/** Error codes of a connection that could not be made or was lost (Node, pg, ioredis, the AWS SDK). */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'TimeoutError', 'RequestTimeout', 'NetworkingError']);
+/** PostgreSQL SQLSTATEs of a server going away: 57P01–57P03 (shutdown, crash, starting up), class 08 (connection exceptions). */
+const PG_UNAVAILABLE = /^(57P0[1-3]|08\d{3})$/;
+const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|MaxRetriesPerRequestError|Reached the max retries per request limit|Stream isn't writeable|the database system is (shutting down|starting up|in recovery mode)|socket hang up/i;
+
+/**
+ * Whether an unexpected error is an outage rather than a bug: a dependency that does not answer
+ * (→ 503, retry) or a full disk (→ 507). Looks through `cause` chains and AggregateErrors.
+ */
+export function classifyOutage(thrown: unknown): 'dependency_down' | 'disk_full' | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [thrown];
+  let found: 'dependency_down' | 'disk_full' | undefined;
+  while (queue.length) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const { code, name, message, cause, errors } = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (code === 'ENOSPC' || code === 'EDQUOT') return 'disk_full';
+    if ((typeof code === 'string' && (CONNECTION_CODES.has(code) || PG_UNAVAILABLE.test(code))) || (typeof name === 'string' && CONNECTION_CODES.has(name)) || (typeof message === 'string' && CONNECTION_MESSAGES.test(message))) found = 'dependency_down';
+    queue.push(cause);
+    if (Array.isArray(errors)) queue.push(...errors);
+  }
+  return found;
 }
 
 /** The field a schema error is about (`email`, `tracks.0.title`), for forms to show it in place. */
