@@ -13,6 +13,7 @@ import { TrackCard } from './TrackCard';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
+import './skeleton.css';
 
 const PAGE_SIZE = 24;
 

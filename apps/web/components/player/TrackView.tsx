@@ -14,6 +14,8 @@ import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
 import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
 import { TrackWaveform } from './TrackWaveform';
+import '@/components/skeleton.css';
+import './track-page.css';
 
 export function TrackView({ handle, slug, initial }: { handle: string; slug: string; initial: TrackDetail | null }) {
   const state = useResource(

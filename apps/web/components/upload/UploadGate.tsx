@@ -11,6 +11,7 @@ import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Uploader } from './Uploader';
+import './upload.css';
 
 /** The account, or null when signed out (401, 403). */
 async function whoIsAsking(signal: AbortSignal) {

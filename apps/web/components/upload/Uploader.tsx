@@ -12,6 +12,7 @@ import { MEDIA_STEPS, type StepProgress, type TrackDetail } from '@/lib/player/t
 import { routes } from '@/lib/routes';
 import { useLiveProgress, type ProcessingEvent } from './live-progress';
 import { uploadErrorMessage, uploadTrack, type UploadFields, type UploadRequest } from './xhr-upload';
+import './upload.css';
 
 const CONCURRENT_UPLOADS = 2;
 const ACCEPT = 'audio/*,.flac,.wav,.aif,.aiff,.mp3,.ogg,.oga,.opus,.m4a,.alac,.wv';
