@@ -64,11 +64,11 @@ export function TrackFeed() {
     );
   }
 
-  if (state.status === 'error' || state.status === 'not-found') {
+  if (state.status === 'error') {
     return (
       <div className="feed-message feed-message--error" role="alert" data-testid="feed-error">
         <h3 className="feed-message__title">Couldn’t load tracks</h3>
-        <p className="feed-message__text">{state.status === 'error' ? state.message : 'The server answered 404.'} Please try again in a moment.</p>
+        <p className="feed-message__text">{state.message} Please try again in a moment.</p>
         <button type="button" className="button button--ghost" onClick={state.retry}>
           Try again
         </button>

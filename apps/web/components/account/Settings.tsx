@@ -22,7 +22,7 @@ export function Settings() {
   const account = useResource('account', fetchAccount);
 
   if (account.status === 'loading') return <p role="status">Loading your account…</p>;
-  if (account.status === 'error' || account.status === 'not-found') return <p className="form__error" role="alert">{account.status === 'error' ? account.message : 'Your account was not found.'}</p>;
+  if (account.status === 'error') return <p className="form__error" role="alert">{account.message}</p>;
   if (!account.data) {
     return (
       <div className="feed-message" data-testid="settings-signed-out">

@@ -15,9 +15,10 @@ import { routes } from '@/lib/routes';
 import '@/components/account/account.css';
 
 export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
-  const profile = useResource(`user:${handle}`, (signal) => ok(api.GET('/api/v1/users/{handle}', { params: { path: { handle } }, signal })).then((body) => body.user), { initial });
+  const profile = useResource(`user:${handle}`, (signal) => ok(api.GET('/api/v1/users/{handle}', { params: { path: { handle } }, signal })).then((body) => body.user), { initial, notFound: true });
   const trackList = useResource(`user-tracks:${handle}`, (signal) =>
     ok(api.GET('/api/v1/users/{handle}/tracks', { params: { path: { handle }, query: { limit: 48 } }, signal })).then((body) => body.tracks),
+    { notFound: true },
   );
   const viewer = useResource('account', fetchAccount);
   const user = profile.status === 'ready' ? profile.data : null;

@@ -21,7 +21,7 @@ export function TrackView({ handle, slug, initial }: { handle: string; slug: str
   const state = useResource(
     `track:${handle}/${slug}`,
     (signal) => ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } }, signal })).then((body) => body.track),
-    { initial },
+    { initial, notFound: true },
   );
 
   if (state.status === 'loading') {

@@ -33,11 +33,11 @@ export function UploadGate() {
       </p>
     );
   }
-  if (state.status === 'error' || state.status === 'not-found') {
+  if (state.status === 'error') {
     return (
       <div className="feed-message feed-message--error" role="alert">
         <h2 className="feed-message__title">Couldn’t check your account</h2>
-        <p className="feed-message__text">{state.status === 'error' ? state.message : 'The server did not find your account.'}</p>
+        <p className="feed-message__text">{state.message}</p>
         <button type="button" className="button button--ghost" onClick={state.retry}>
           Try again
         </button>
