@@ -10,15 +10,18 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { TrackCard } from './TrackCard';
-import { api, ok } from '@/lib/api/client';
+import { api } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import './skeleton.css';
 
 const PAGE_SIZE = 24;
 
-function fetchPage(cursor: string | null, signal?: AbortSignal) {
-  return ok(api.GET('/api/v1/tracks', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } }, signal }));
+/** A refusal shows its status, not the API's message: that one is about query strings, for developers. */
+async function fetchPage(cursor: string | null, signal?: AbortSignal) {
+  const { data, response } = await api.GET('/api/v1/tracks', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } }, signal });
+  if (!response.ok || !data) throw new Error(`The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+  return data;
 }
 
 export function TrackFeed() {
