@@ -10,7 +10,7 @@
  *     <button disabled={s.pending}>
  */
 import { useCallback, useState, type FormEvent } from 'react';
-import { ApiError, describeApiError } from '@/lib/api';
+import { ApiError, describeApiError } from '../api';
 import { useHydrated } from './use-hydrated';
 
 /** A failed submit, split into messages shown next to their fields and one for the whole form. */

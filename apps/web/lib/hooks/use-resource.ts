@@ -18,7 +18,7 @@
  * (docs/dependencies.md).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, describeApiError } from '@/lib/api';
+import { ApiError, describeApiError } from '../api';
 
 export type ResourceState<T, NotFound extends boolean = false> =
   | { status: 'loading' }
