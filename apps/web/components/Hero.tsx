@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { routes } from '@/lib/routes';
+import './hero.css';
 
 const BARS = 96;
 const PLAYED = 0.42;

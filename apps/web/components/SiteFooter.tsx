@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { LogoMark } from './Logo';
 import { routes } from '@/lib/routes';
+import './site-footer.css';
 
 export function SiteFooter() {
   return (

@@ -3,6 +3,7 @@ import { LogoMark } from './Logo';
 import { NavLink } from './NavLink';
 import { routes } from '@/lib/routes';
 import { AccountNav } from './account/AccountNav';
+import './site-header.css';
 
 export function SiteHeader() {
   return (

@@ -3,6 +3,7 @@ import type { CSSProperties } from 'react';
 import { formatAge, formatDuration, isoDuration, placeholderHues, type TrackSummary } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import { PlayTrackButton } from './player/PlayTrackButton';
+import './track-card.css';
 
 function Artwork({ track }: { track: TrackSummary }) {
   if (track.artworkUrl) {

@@ -10,65 +10,43 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { TrackCard } from './TrackCard';
-import { api, routes } from '@/lib/routes';
-import { parseTrackPage, type TrackSummary } from '@/lib/tracks';
+import { api } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
+import { routes } from '@/lib/routes';
+import './skeleton.css';
 
 const PAGE_SIZE = 24;
 
-type State =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; tracks: TrackSummary[]; nextCursor: string | null; more: 'idle' | 'loading' | 'error' };
-
+/** A refusal shows its status, not the API's message: that one is about query strings, for developers. */
 async function fetchPage(cursor: string | null, signal?: AbortSignal) {
-  const res = await fetch(api.tracks({ limit: PAGE_SIZE, cursor }), { signal, cache: 'no-store', headers: { accept: 'application/json' } });
-  if (!res.ok) throw new Error(`The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`);
-  return parseTrackPage(await res.json());
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof TypeError) return 'The server could not be reached.';
-  return err instanceof Error ? err.message : 'Something went wrong.';
+  const { data, response } = await api.GET('/api/v1/tracks', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } }, signal });
+  if (!response.ok || !data) throw new Error(`The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+  return data;
 }
 
 export function TrackFeed() {
-  const [state, setState] = useState<State>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const state = useResource('tracks', (signal) => fetchPage(null, signal));
+  const [more, setMore] = useState<'idle' | 'loading' | 'error'>('idle');
   const moreController = useRef<AbortController | null>(null);
+  useEffect(() => () => moreController.current?.abort(), []);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    fetchPage(null, controller.signal).then(
-      (page) => setState({ status: 'ready', tracks: page.tracks, nextCursor: page.nextCursor, more: 'idle' }),
-      (err: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', message: describeError(err) });
-      },
-    );
-    return () => {
-      controller.abort();
-      moreController.current?.abort();
-    };
-  }, [attempt]);
-
+  const { update } = state;
+  const nextCursor = state.status === 'ready' ? state.data.nextCursor : null;
   const loadMore = useCallback(() => {
-    if (state.status !== 'ready' || !state.nextCursor || state.more === 'loading') return;
+    if (!nextCursor || more === 'loading') return;
     const controller = new AbortController();
     moreController.current = controller;
-    const cursor = state.nextCursor;
-    setState({ ...state, more: 'loading' });
-    fetchPage(cursor, controller.signal).then(
-      (page) =>
-        setState((s) =>
-          s.status === 'ready'
-            ? { status: 'ready', tracks: [...s.tracks, ...page.tracks.filter((t) => !s.tracks.some((o) => o.id === t.id))], nextCursor: page.nextCursor, more: 'idle' }
-            : s,
-        ),
+    setMore('loading');
+    fetchPage(nextCursor, controller.signal).then(
+      (page) => {
+        update((d) => ({ tracks: [...d.tracks, ...page.tracks.filter((t) => !d.tracks.some((o) => o.id === t.id))], nextCursor: page.nextCursor }));
+        setMore('idle');
+      },
       () => {
-        if (!controller.signal.aborted) setState((s) => (s.status === 'ready' ? { ...s, more: 'error' } : s));
+        if (!controller.signal.aborted) setMore('error');
       },
     );
-  }, [state]);
+  }, [nextCursor, more, update]);
 
   if (state.status === 'loading') {
     return (
@@ -94,14 +72,14 @@ export function TrackFeed() {
       <div className="feed-message feed-message--error" role="alert" data-testid="feed-error">
         <h3 className="feed-message__title">Couldn’t load tracks</h3>
         <p className="feed-message__text">{state.message} Please try again in a moment.</p>
-        <button type="button" className="button button--ghost" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" className="button button--ghost" onClick={state.retry}>
           Try again
         </button>
       </div>
     );
   }
 
-  if (state.tracks.length === 0) {
+  if (state.data.tracks.length === 0) {
     return (
       <div className="feed-message" role="status" data-testid="feed-empty">
         <h3 className="feed-message__title">No tracks yet — artists, upload the first one</h3>
@@ -116,18 +94,18 @@ export function TrackFeed() {
   return (
     <div className="feed">
       <ul className="track-grid">
-        {state.tracks.map((track) => (
+        {state.data.tracks.map((track) => (
           <li key={track.id}>
-            <TrackCard track={track} list={state.tracks} />
+            <TrackCard track={track} list={state.data.tracks} />
           </li>
         ))}
       </ul>
-      {state.nextCursor && (
+      {state.data.nextCursor && (
         <div className="feed__more">
-          <button type="button" className="button button--ghost" onClick={loadMore} disabled={state.more === 'loading'}>
-            {state.more === 'loading' ? 'Loading…' : 'Load more'}
+          <button type="button" className="button button--ghost" onClick={loadMore} disabled={more === 'loading'}>
+            {more === 'loading' ? 'Loading…' : 'Load more'}
           </button>
-          {state.more === 'error' && (
+          {more === 'error' && (
             <p className="feed__more-error" role="alert">
               Couldn’t load more tracks. Try again.
             </p>

@@ -2,25 +2,12 @@
  * The signed-in account, as the API returns it (`GET /api/v1/auth/me`), and a tiny in-page
  * signal so that the header follows sign-in, sign-out and profile edits without a reload.
  */
-import { apiFetch, ApiError, CSRF_COOKIE, readCookie } from '@/lib/api';
+import { ApiError, CSRF_COOKIE, readCookie } from '@/lib/api';
+import { api, ok, type ApiResponse } from '@/lib/api/client';
 
-export type Role = 'listener' | 'artist' | 'admin';
-
-export interface PublicUser {
-  id: string;
-  handle: string;
-  displayName: string;
-  bio: string;
-  avatarUrl: string | null;
-  avatarSmallUrl: string | null;
-  role: Role;
-  createdAt: string;
-}
-
-export interface AccountUser extends PublicUser {
-  email: string;
-  emailVerified: boolean;
-}
+export type AccountUser = ApiResponse<'/api/v1/auth/me'>['user'];
+export type PublicUser = ApiResponse<'/api/v1/users/{handle}'>['user'];
+export type Role = AccountUser['role'];
 
 const EVENT = 'earshot:account';
 
@@ -34,7 +21,7 @@ const EVENT = 'earshot:account';
 export async function fetchAccount(signal?: AbortSignal): Promise<AccountUser | null> {
   if (!readCookie(CSRF_COOKIE)) return null;
   try {
-    return (await apiFetch<{ user: AccountUser }>('/api/v1/auth/me', { signal })).user;
+    return (await ok(api.GET('/api/v1/auth/me', { signal }))).user;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;
@@ -53,7 +40,7 @@ export function onAccountChange(listener: (user: AccountUser | null) => void): (
 }
 
 export async function signOut(): Promise<void> {
-  await apiFetch('/api/v1/auth/logout', { method: 'POST' });
+  await ok(api.POST('/api/v1/auth/logout'));
   announceAccount(null);
 }
 

@@ -1,5 +1,6 @@
 /**
- * Same-origin calls to `/api/v1`, from the browser.
+ * What every browser call of the API shares: the CSRF header, `ApiError` and its sentence. The calls
+ * themselves go through the typed client, `lib/api/client.ts` (`api.GET(…)`, `ok(…)`).
  *
  * CSRF: the session is an httpOnly cookie, so every cookie-authenticated write also carries the
  * value of the (readable, non-httpOnly) `csrf` cookie in an `X-CSRF-Token` header — the signed
@@ -58,6 +59,8 @@ export function apiErrorFrom(status: number, body: unknown, statusText = ''): Ap
 /**
  * `fetch` for the API: same origin, cookies included, JSON in and out, CSRF header on writes.
  * Resolves with the parsed JSON body; rejects with ApiError (non-2xx) or TypeError (network).
+ * @deprecated Untyped: use `api` and `ok` from `lib/api/client.ts`. Kept only until work written
+ * against it has moved; nothing in the app calls it.
  */
 export async function apiFetch<T = unknown>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
   const { json, headers, ...rest } = init;
@@ -87,7 +90,7 @@ export async function apiFetch<T = unknown>(path: string, init: RequestInit & { 
   return body as T;
 }
 
-/** A message a person can read, for any error apiFetch may throw. */
+/** A message a person can read, for any error a call of the API may throw. */
 export function describeApiError(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   if (err instanceof TypeError) return 'The server could not be reached.';

@@ -17,11 +17,3 @@ export const routes = {
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,
 } as const;
 
-/** Same-origin API paths: nginx (standalone) or the API server itself (embedded) answers them. */
-export const api = {
-  tracks: (params: { limit: number; cursor?: string | null }) => {
-    const q = new URLSearchParams({ limit: String(params.limit) });
-    if (params.cursor) q.set('cursor', params.cursor);
-    return `/api/v1/tracks?${q}`;
-  },
-} as const;

@@ -15,6 +15,9 @@
  * budget instead of one budget shared by every page view.
  */
 import { headers } from 'next/headers';
+import createClient, { type Client } from 'openapi-fetch';
+import { pathSerializer } from '@/lib/api/client';
+import type { paths } from '@/lib/api/schema';
 
 export type ServerRead<T> = { kind: 'found'; body: T } | { kind: 'not-found' } | { kind: 'unknown' };
 
@@ -36,24 +39,32 @@ export function decodeSegment(value: string): string {
 }
 
 /**
- * GET `path` (under the API origin) with the viewer's cookie, so an owner sees their private things.
+ * A GET of the typed client (lib/api/client.ts), at the API origin, with the viewer's cookie (so an
+ * owner sees their private things) and their `X-Forwarded-For`; e.g.
+ * `serverApiGet((api) => api.GET('/api/v1/users/{handle}', { params: { path: { handle } } }), (b) => b.user)`.
  * 404 and 400 (a handle or slug that cannot exist: the API validates their shape) are 'not-found'.
  */
-export async function serverApiGet<T>(path: string, parse: (body: unknown) => T): Promise<ServerRead<T>> {
+export async function serverApiGet<B, T>(
+  read: (api: Client<paths>) => Promise<{ data?: B; response: Response }>,
+  pick: (body: B) => T,
+): Promise<ServerRead<T>> {
   const origin = apiOrigin();
   if (!origin) return { kind: 'unknown' };
   try {
     const incoming = await headers();
     const cookie = incoming.get('cookie');
     const forwardedFor = incoming.get('x-forwarded-for');
-    const res = await fetch(`${origin}${path}`, {
+    const api = createClient<paths>({
+      baseUrl: origin,
+      pathSerializer,
       headers: { accept: 'application/json', ...(cookie ? { cookie } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
       cache: 'no-store',
       signal: AbortSignal.timeout(SERVER_FETCH_TIMEOUT_MS),
     });
-    if (res.status === 404 || res.status === 400) return { kind: 'not-found' };
-    if (!res.ok) return { kind: 'unknown' };
-    return { kind: 'found', body: parse(await res.json()) };
+    const { data, response } = await read(api);
+    if (response.status === 404 || response.status === 400) return { kind: 'not-found' };
+    if (!response.ok || data === undefined) return { kind: 'unknown' };
+    return { kind: 'found', body: pick(data) };
   } catch {
     return { kind: 'unknown' };
   }

@@ -1,19 +1,8 @@
-/** The track card as returned by `GET /api/v1/tracks`. */
-export interface TrackSummary {
-  id: string;
-  title: string;
-  slug?: string;
-  artist: { handle: string; displayName: string };
-  artworkUrl: string | null;
-  /** null while the audio has not been analysed yet. */
-  durationMs: number | null;
-  createdAt: string;
-}
+import type { ApiResponse } from '@/lib/api/client';
 
-export interface TrackPage {
-  tracks: TrackSummary[];
-  nextCursor: string | null;
-}
+/** A page of track cards, as `GET /api/v1/tracks` (and a user's tracks) return it. */
+export type TrackPage = ApiResponse<'/api/v1/tracks'>;
+export type TrackSummary = TrackPage['tracks'][number];
 
 /** 205_000 → "3:25"; 3_723_000 → "1:02:03". */
 export function formatDuration(ms: number | null | undefined): string {
@@ -61,27 +50,4 @@ export function placeholderHues(seed: string): [number, number] {
   const h1 = (hash >>> 0) % 360;
   const h2 = (h1 + 30 + ((hash >>> 9) % 60)) % 360;
   return [h1, h2];
-}
-
-function isTrack(value: unknown): value is TrackSummary {
-  if (!value || typeof value !== 'object') return false;
-  const t = value as Record<string, unknown>;
-  const artist = t.artist as Record<string, unknown> | null | undefined;
-  return (
-    typeof t.id === 'string' &&
-    typeof t.title === 'string' &&
-    !!artist &&
-    typeof artist.handle === 'string' &&
-    typeof artist.displayName === 'string'
-  );
-}
-
-/** Narrow an unknown JSON body to a TrackPage, or throw. */
-export function parseTrackPage(body: unknown): TrackPage {
-  const b = body as { tracks?: unknown; nextCursor?: unknown } | null;
-  if (!b || !Array.isArray(b.tracks)) throw new Error('unexpected response from the tracks API');
-  return {
-    tracks: b.tracks.filter(isTrack),
-    nextCursor: typeof b.nextCursor === 'string' ? b.nextCursor : null,
-  };
 }

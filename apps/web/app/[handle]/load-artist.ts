@@ -3,10 +3,6 @@ import { cache } from 'react';
 import type { PublicUser } from '@/lib/account';
 import { serverApiGet, type ServerRead } from '@/lib/server-api';
 
-function parseProfile(body: unknown): PublicUser {
-  const user = (body as { user?: PublicUser } | null)?.user;
-  if (!user || typeof user.handle !== 'string' || typeof user.displayName !== 'string' || typeof user.bio !== 'string') throw new Error('unexpected profile response');
-  return user;
-}
-
-export const loadArtist = cache((handle: string): Promise<ServerRead<PublicUser>> => serverApiGet(`/api/v1/users/${encodeURIComponent(handle)}`, parseProfile));
+export const loadArtist = cache(
+  (handle: string): Promise<ServerRead<PublicUser>> => serverApiGet((api) => api.GET('/api/v1/users/{handle}', { params: { path: { handle } } }), (body) => body.user),
+);

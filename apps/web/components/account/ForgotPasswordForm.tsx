@@ -1,32 +1,19 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { apiFetch } from '@/lib/api';
+import { useState } from 'react';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { Field, FormError } from './Field';
-import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
-import { useHydrated } from './use-hydrated';
 import './account.css';
 
 export function ForgotPasswordForm() {
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const email = String(new FormData(e.currentTarget).get('email') ?? '');
-    setBusy(true);
-    setErrors(noErrors);
-    try {
-      await apiFetch('/api/v1/auth/forgot-password', { json: { email } });
-      setSentTo(email);
-    } catch (err) {
-      setErrors(formErrorsFrom(err, ['email']));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const s = useFormSubmit(['email']);
+  const submit = s.onSubmit(async (form) => {
+    const email = String(form.get('email') ?? '');
+    await ok(api.POST('/api/v1/auth/forgot-password', { body: { email } }));
+    setSentTo(email);
+  });
 
   if (sentTo) {
     return (
@@ -38,12 +25,12 @@ export function ForgotPasswordForm() {
     );
   }
   return (
-    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={hydrated || undefined}>
-      <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} error={errors.fields.email} />
-      <FormError message={errors.form} />
+    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined}>
+      <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} error={s.errors.fields.email} />
+      <FormError message={s.errors.form} />
       <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy || !hydrated}>
-          {busy ? 'Sending…' : 'Send me a link'}
+        <button type="submit" className="button button--accent" disabled={s.pending}>
+          {s.busy ? 'Sending…' : 'Send me a link'}
         </button>
       </div>
     </form>

@@ -2,42 +2,25 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { apiFetch } from '@/lib/api';
+import { useState } from 'react';
 import { announceAccount } from '@/lib/account';
+import { api, ok } from '@/lib/api/client';
+import { FieldError, useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { routes } from '@/lib/routes';
 import { Field, FormError } from './Field';
-import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
-import { useHydrated } from './use-hydrated';
 import './account.css';
 
 export function ResetPasswordForm() {
   const token = useSearchParams().get('token') ?? '';
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
   const [done, setDone] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const hydrated = useHydrated();
-
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
+  const s = useFormSubmit(['password', 'confirm']);
+  const submit = s.onSubmit(async (form) => {
     const password = String(form.get('password') ?? '');
-    if (password !== String(form.get('confirm') ?? '')) {
-      setErrors({ fields: { confirm: 'The two passwords are not the same' }, form: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(noErrors);
-    try {
-      await apiFetch('/api/v1/auth/reset-password', { json: { token, password } });
-      announceAccount(null);
-      setDone(true);
-    } catch (err) {
-      setErrors(formErrorsFrom(err, ['password']));
-    } finally {
-      setBusy(false);
-    }
-  }
+    if (password !== String(form.get('confirm') ?? '')) throw new FieldError('confirm', 'The two passwords are not the same');
+    await ok(api.POST('/api/v1/auth/reset-password', { body: { token, password } }));
+    announceAccount(null);
+    setDone(true);
+  });
 
   if (!token) return <p className="form__error">This page needs the link from the mail. Ask for a new one from “Forgot your password?”.</p>;
   if (done) {
@@ -51,15 +34,15 @@ export function ResetPasswordForm() {
     );
   }
   return (
-    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={hydrated || undefined}>
-      <Field name="password" label="New password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} hint="At least 10 characters." error={errors.fields.password} />
-      <Field name="confirm" label="New password, again" type="password" autoComplete="new-password" required error={errors.fields.confirm} />
-      <FormError message={errors.form} />
+    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined}>
+      <Field name="password" label="New password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} hint="At least 10 characters." error={s.errors.fields.password} />
+      <Field name="confirm" label="New password, again" type="password" autoComplete="new-password" required error={s.errors.fields.confirm} />
+      <FormError message={s.errors.form} />
       <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={busy || !hydrated}>
-          {busy ? 'Saving…' : 'Set new password'}
+        <button type="submit" className="button button--accent" disabled={s.pending}>
+          {s.busy ? 'Saving…' : 'Set new password'}
         </button>
-        {errors.form && (
+        {s.errors.form && (
           <Link href={routes.forgotPassword} prefetch={false}>
             Get a new link
           </Link>

@@ -6,33 +6,24 @@
  * to its fields.
  */
 import Link from 'next/link';
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { apiFetch, apiErrorFrom, csrfHeaders, describeApiError } from '@/lib/api';
+import { useRef, type ReactNode } from 'react';
 import { announceAccount, fetchAccount, type AccountUser } from '@/lib/account';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
+import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import { Field, FormError } from './Field';
-import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
-import { useHydrated } from './use-hydrated';
 import './account.css';
 
 type Saved = (user: AccountUser) => void;
 
 export function Settings() {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'signed-out' } | { status: 'error'; message: string } | { status: 'ready'; user: AccountUser }>({ status: 'loading' });
+  const account = useResource('account', fetchAccount);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    fetchAccount(controller.signal).then(
-      (user) => setState(user ? { status: 'ready', user } : { status: 'signed-out' }),
-      (err: unknown) => !controller.signal.aborted && setState({ status: 'error', message: describeApiError(err) }),
-    );
-    return () => controller.abort();
-  }, []);
-
-  if (state.status === 'loading') return <p role="status">Loading your account…</p>;
-  if (state.status === 'error') return <p className="form__error" role="alert">{state.message}</p>;
-  if (state.status === 'signed-out') {
+  if (account.status === 'loading') return <p role="status">Loading your account…</p>;
+  if (account.status === 'error') return <p className="form__error" role="alert">{account.message}</p>;
+  if (!account.data) {
     return (
       <div className="feed-message" data-testid="settings-signed-out">
         <h2 className="feed-message__title">Sign in to change your settings</h2>
@@ -43,10 +34,10 @@ export function Settings() {
     );
   }
   const saved: Saved = (user) => {
-    setState({ status: 'ready', user });
+    account.update(() => user);
     announceAccount(user);
   };
-  const user = state.user;
+  const user = account.data;
   return (
     <div className="settings">
       <ProfileSection user={user} onSaved={saved} />
@@ -72,26 +63,6 @@ function Section({ id, title, hint, children }: { id: string; title: string; hin
   );
 }
 
-function useSubmit(fields: readonly string[]) {
-  const [errors, setErrors] = useState<FormErrors>(noErrors);
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
-  const hydrated = useHydrated();
-  async function run(action: () => Promise<string | null>) {
-    setBusy(true);
-    setErrors(noErrors);
-    setDone(null);
-    try {
-      setDone(await action());
-    } catch (err) {
-      setErrors(formErrorsFrom(err, fields));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { errors, busy: busy || !hydrated, done, run };
-}
-
 function Saved({ message }: { message: string | null }) {
   return message ? (
     <p className="form__saved" role="status">
@@ -101,17 +72,13 @@ function Saved({ message }: { message: string | null }) {
 }
 
 function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
-  const s = useSubmit(['handle', 'displayName', 'bio']);
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    void s.run(async () => {
-      const body = { handle: String(form.get('handle') ?? ''), displayName: String(form.get('displayName') ?? ''), bio: String(form.get('bio') ?? '') };
-      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me', { method: 'PATCH', json: body });
-      onSaved(res.user);
-      return 'Profile saved.';
-    });
-  };
+  const s = useFormSubmit(['handle', 'displayName', 'bio']);
+  const submit = s.onSubmit(async (form) => {
+    const body = { handle: String(form.get('handle') ?? ''), displayName: String(form.get('displayName') ?? ''), bio: String(form.get('bio') ?? '') };
+    const res = await ok(api.PATCH('/api/v1/me', { body }));
+    onSaved(res.user);
+    return 'Profile saved.';
+  });
   return (
     <Section
       id="profile"
@@ -142,8 +109,8 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
         </div>
         <FormError message={s.errors.form} />
         <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={s.busy}>
-            {s.busy ? 'Saving…' : 'Save profile'}
+          <button type="submit" className="button button--accent" disabled={s.pending}>
+            {s.pending ? 'Saving…' : 'Save profile'}
           </button>
           <Saved message={s.done} />
         </div>
@@ -153,22 +120,21 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
 }
 
 function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
-  const s = useSubmit(['avatar']);
+  const s = useFormSubmit(['avatar']);
   const input = useRef<HTMLInputElement>(null);
   const upload = (file: File) =>
     s.run(async () => {
       const form = new FormData();
       form.append('avatar', file, file.name);
-      const res = await fetch('/api/v1/me/avatar', { method: 'PUT', body: form, credentials: 'same-origin', headers: { accept: 'application/json', ...csrfHeaders() } });
-      const body = (await res.json().catch(() => null)) as { user?: AccountUser } | null;
-      if (!res.ok || !body?.user) throw apiErrorFrom(res.status, body, res.statusText);
-      onSaved(body.user);
+      // Multipart: the API streams the file, so its document does not describe this body.
+      const res = await ok(api.PUT('/api/v1/me/avatar', { body: form as never }));
+      onSaved(res.user);
       if (input.current) input.current.value = '';
       return 'Avatar updated.';
     });
   const remove = () =>
     s.run(async () => {
-      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me/avatar', { method: 'DELETE' });
+      const res = await ok(api.DELETE('/api/v1/me/avatar'));
       onSaved(res.user);
       return 'Avatar removed.';
     });
@@ -178,14 +144,14 @@ function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved })
         <Avatar user={user} size={96} />
         <div className="avatar-editor__actions">
           <label className="button button--ghost">
-            {s.busy ? 'Uploading…' : 'Choose an image'}
+            {s.pending ? 'Uploading…' : 'Choose an image'}
             <input
               ref={input}
               className="visually-hidden"
               type="file"
               name="avatar"
               accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
-              disabled={s.busy}
+              disabled={s.pending}
               data-testid="avatar-input"
               onChange={(e) => {
                 const file = e.currentTarget.files?.[0];
@@ -194,7 +160,7 @@ function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved })
             />
           </label>
           {user.avatarUrl && (
-            <button type="button" className="button button--ghost" onClick={() => void remove()} disabled={s.busy}>
+            <button type="button" className="button button--ghost" onClick={() => void remove()} disabled={s.pending}>
               Remove
             </button>
           )}
@@ -212,17 +178,17 @@ function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved })
 }
 
 function BecomeArtistSection({ onSaved }: { onSaved: Saved }) {
-  const s = useSubmit([]);
+  const s = useFormSubmit([]);
   const become = () =>
     s.run(async () => {
-      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me/become-artist', { method: 'POST' });
+      const res = await ok(api.POST('/api/v1/me/become-artist'));
       onSaved(res.user);
       return 'You are an artist now: upload your first track.';
     });
   return (
     <Section id="artist" title="Become an artist" hint="Publish your music on your own page and sell it directly. Your likes, playlists and purchases stay as they are.">
       <div className="form__actions">
-        <button type="button" className="button button--accent" onClick={() => void become()} disabled={s.busy}>
+        <button type="button" className="button button--accent" onClick={() => void become()} disabled={s.pending}>
           Switch to an artist account
         </button>
       </div>
@@ -233,19 +199,14 @@ function BecomeArtistSection({ onSaved }: { onSaved: Saved }) {
 }
 
 function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
-  const s = useSubmit(['email', 'password', 'currentPassword']);
-  const resend = useSubmit([]);
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const formEl = e.currentTarget;
-    const form = new FormData(formEl);
-    void s.run(async () => {
-      const res = await apiFetch<{ user: AccountUser }>('/api/v1/me/email', { method: 'PUT', json: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') } });
-      onSaved(res.user);
-      (formEl.elements.namedItem('password') as HTMLInputElement | null)?.form?.reset();
-      return `We sent a confirmation link to ${res.user.email}.`;
-    });
-  };
+  const s = useFormSubmit(['email', 'password', 'currentPassword']);
+  const resend = useFormSubmit([]);
+  const submit = s.onSubmit(async (form, formEl) => {
+    const res = await ok(api.PUT('/api/v1/me/email', { body: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') } }));
+    onSaved(res.user);
+    (formEl.elements.namedItem('password') as HTMLInputElement | null)?.form?.reset();
+    return `We sent a confirmation link to ${res.user.email}.`;
+  });
   const passwordError = s.errors.fields.password ?? s.errors.fields.currentPassword;
   return (
     <Section
@@ -260,10 +221,10 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
             <button
               type="button"
               className="link-button"
-              disabled={resend.busy}
+              disabled={resend.pending}
               onClick={() =>
                 void resend.run(async () => {
-                  await apiFetch('/api/v1/auth/verify-email/resend', { method: 'POST' });
+                  await ok(api.POST('/api/v1/auth/verify-email/resend'));
                   return 'A new confirmation link is on its way.';
                 })
               }
@@ -281,7 +242,7 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
         <Field name="password" label="Your password" type="password" required autoComplete="current-password" hint="Needed to change your email." error={passwordError} />
         <FormError message={s.errors.form} />
         <div className="form__actions">
-          <button type="submit" className="button button--ghost" disabled={s.busy}>
+          <button type="submit" className="button button--ghost" disabled={s.pending}>
             Change email
           </button>
           <Saved message={s.done} />
@@ -292,17 +253,12 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
 }
 
 function PasswordSection() {
-  const s = useSubmit(['currentPassword', 'newPassword']);
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const formEl = e.currentTarget;
-    const form = new FormData(formEl);
-    void s.run(async () => {
-      await apiFetch('/api/v1/me/password', { method: 'PUT', json: { currentPassword: String(form.get('currentPassword') ?? ''), newPassword: String(form.get('newPassword') ?? '') } });
-      formEl.reset();
-      return 'Password changed. Your other devices were signed out.';
-    });
-  };
+  const s = useFormSubmit(['currentPassword', 'newPassword']);
+  const submit = s.onSubmit(async (form, formEl) => {
+    await ok(api.PUT('/api/v1/me/password', { body: { currentPassword: String(form.get('currentPassword') ?? ''), newPassword: String(form.get('newPassword') ?? '') } }));
+    formEl.reset();
+    return 'Password changed. Your other devices were signed out.';
+  });
   return (
     <Section id="password" title="Password" hint="Changing it signs you out everywhere else.">
       <form className="form" method="post" onSubmit={submit} noValidate>
@@ -310,7 +266,7 @@ function PasswordSection() {
         <Field name="newPassword" label="New password" type="password" required minLength={10} maxLength={256} autoComplete="new-password" hint="At least 10 characters." error={s.errors.fields.newPassword} />
         <FormError message={s.errors.form} />
         <div className="form__actions">
-          <button type="submit" className="button button--ghost" disabled={s.busy}>
+          <button type="submit" className="button button--ghost" disabled={s.pending}>
             Change password
           </button>
           <Saved message={s.done} />

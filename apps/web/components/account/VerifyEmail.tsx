@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import './account.css';
 
@@ -18,7 +19,8 @@ export function VerifyEmail() {
       return;
     }
     let live = true;
-    apiFetch('/api/v1/auth/verify-email', { json: { token } }).then(
+    // Not useResource: a write, sent once and not aborted (the token works once).
+    ok(api.POST('/api/v1/auth/verify-email', { body: { token } })).then(
       () => live && setState({ status: 'done' }),
       (err: unknown) => live && setState({ status: 'failed', message: describeApiError(err) }),
     );

@@ -6,35 +6,26 @@
  * the browser fetches `/api/v1/users/:handle` and `/api/v1/users/:handle/tracks`.
  */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
 import { TrackCard } from '@/components/TrackCard';
 import { Avatar } from '@/components/account/Avatar';
-import { apiFetch, ApiError, describeApiError } from '@/lib/api';
 import { fetchAccount, type PublicUser } from '@/lib/account';
-import { parseTrackPage, type TrackSummary } from '@/lib/tracks';
+import { api, ok } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import '@/components/account/account.css';
 
 export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
-  const [user, setUser] = useState<PublicUser | null>(initial);
-  const [tracks, setTracks] = useState<TrackSummary[] | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [viewerId, setViewerId] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    const h = encodeURIComponent(handle);
-    const fail = (err: unknown) => {
-      if (controller.signal.aborted) return;
-      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setMissing(true);
-      else setError(describeApiError(err));
-    };
-    if (!initial) apiFetch<{ user: PublicUser }>(`/api/v1/users/${h}`, { signal: controller.signal }).then((r) => setUser(r.user), fail);
-    apiFetch<unknown>(`/api/v1/users/${h}/tracks?limit=48`, { signal: controller.signal }).then((r) => setTracks(parseTrackPage(r).tracks), fail);
-    fetchAccount(controller.signal).then((me) => setViewerId(me?.id ?? null), () => undefined);
-    return () => controller.abort();
-  }, [handle, initial]);
+  const profile = useResource(`user:${handle}`, (signal) => ok(api.GET('/api/v1/users/{handle}', { params: { path: { handle } }, signal })).then((body) => body.user), { initial, notFound: true });
+  const trackList = useResource(`user-tracks:${handle}`, (signal) =>
+    ok(api.GET('/api/v1/users/{handle}/tracks', { params: { path: { handle }, query: { limit: 48 } }, signal })).then((body) => body.tracks),
+    { notFound: true },
+  );
+  const viewer = useResource('account', fetchAccount);
+  const user = profile.status === 'ready' ? profile.data : null;
+  const tracks = trackList.status === 'ready' ? trackList.data : null;
+  const missing = profile.status === 'not-found' || trackList.status === 'not-found';
+  const error = profile.status === 'error' ? profile.message : trackList.status === 'error' ? trackList.message : null;
+  const viewerId = viewer.status === 'ready' ? (viewer.data?.id ?? null) : null;
 
   if (missing) {
     return (

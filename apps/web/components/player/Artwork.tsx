@@ -1,5 +1,6 @@
 import type { CSSProperties } from 'react';
 import { placeholderHues } from '@/lib/tracks';
+import './artwork.css';
 
 /**
  * A track's artwork, or the same generated gradient the track cards use (`.track-card__art--placeholder`)

@@ -3,6 +3,7 @@
 import type { PlayerTrack } from '@/lib/player/track';
 import { Icon, Spinner } from './icons';
 import { usePlayer, usePlayerSelector } from './PlayerProvider';
+import './player.css';
 
 /**
  * Plays `tracks[index]` through the player bar (the rest of the list is queued after it), or

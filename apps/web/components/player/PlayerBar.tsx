@@ -8,6 +8,7 @@ import { Icon, Spinner } from './icons';
 import { usePlayer, usePlayerState } from './PlayerProvider';
 import { SeekBar } from './SeekBar';
 import { formatTime } from './time';
+import './player.css';
 
 /** The bar at the bottom of every page once something has been played. */
 export function PlayerBar() {

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { formatTime } from './time';
+import './player.css';
 
 /**
  * A range input for the position. While it is dragged it shows the dragged value and seeks once, on

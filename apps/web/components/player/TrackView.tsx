@@ -5,35 +5,24 @@
  * able to fetch it in the browser when not (same route: `/api/v1/users/:handle/tracks/:slug`).
  */
 import Link from 'next/link';
-import { useEffect, useMemo, useState } from 'react';
-import { apiFetch, ApiError, describeApiError } from '@/lib/api';
-import { parseTrackResponse, toPlayerTrack, type TrackDetail } from '@/lib/player/track';
+import { useMemo } from 'react';
+import { api, ok } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
+import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
 import { routes } from '@/lib/routes';
 import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
 import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
 import { TrackWaveform } from './TrackWaveform';
-
-type State = { status: 'loading' } | { status: 'not-found' } | { status: 'error'; message: string } | { status: 'ready'; track: TrackDetail };
+import '@/components/skeleton.css';
+import './track-page.css';
 
 export function TrackView({ handle, slug, initial }: { handle: string; slug: string; initial: TrackDetail | null }) {
-  const [state, setState] = useState<State>(initial ? { status: 'ready', track: initial } : { status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-
-  useEffect(() => {
-    if (initial && attempt === 0) return;
-    const controller = new AbortController();
-    setState({ status: 'loading' });
-    apiFetch(`/api/v1/users/${encodeURIComponent(handle)}/tracks/${encodeURIComponent(slug)}`, { signal: controller.signal }).then(
-      (body) => setState({ status: 'ready', track: parseTrackResponse(body) }),
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setState({ status: 'not-found' });
-        else setState({ status: 'error', message: describeApiError(err) });
-      },
-    );
-    return () => controller.abort();
-  }, [handle, slug, initial, attempt]);
+  const state = useResource(
+    `track:${handle}/${slug}`,
+    (signal) => ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } }, signal })).then((body) => body.track),
+    { initial, notFound: true },
+  );
 
   if (state.status === 'loading') {
     return (
@@ -71,14 +60,14 @@ export function TrackView({ handle, slug, initial }: { handle: string; slug: str
         <div className="feed-message feed-message--error" role="alert">
           <h1 className="feed-message__title">Couldn’t load this track</h1>
           <p className="feed-message__text">{state.message} Please try again in a moment.</p>
-          <button type="button" className="button button--ghost" onClick={() => setAttempt((n) => n + 1)}>
+          <button type="button" className="button button--ghost" onClick={state.retry}>
             Try again
           </button>
         </div>
       </div>
     );
   }
-  return <TrackDetails track={state.track} />;
+  return <TrackDetails track={state.data} />;
 }
 
 function TrackDetails({ track }: { track: TrackDetail }) {

@@ -5,6 +5,7 @@ import type { PlayerTrack, TrackDetail } from '@/lib/player/track';
 import { Waveform } from '@/components/waveform/Waveform';
 import { usePlayer, usePlayerState } from './PlayerProvider';
 import { formatTime } from './time';
+import '@/components/waveform/waveform.css';
 
 /**
  * The track page's waveform and clock, tied to the player: it shows the player's position when this track

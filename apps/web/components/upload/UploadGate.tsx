@@ -6,38 +6,27 @@
  * cookie (`GET /api/v1/auth/me`).
  */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { apiFetch, ApiError, describeApiError } from '@/lib/api';
+import { ApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Uploader } from './Uploader';
+import './upload.css';
 
-interface Me {
-  id: string;
-  handle: string;
-  displayName: string;
-  role: 'listener' | 'artist' | 'admin';
+/** The account, or null when signed out (401, 403). */
+async function whoIsAsking(signal: AbortSignal) {
+  try {
+    return (await ok(api.GET('/api/v1/auth/me', { signal }))).user ?? null;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null;
+    throw err;
+  }
 }
 
-type State = { status: 'checking' } | { status: 'signed-out' } | { status: 'error'; message: string } | { status: 'signed-in'; user: Me };
-
 export function UploadGate() {
-  const [state, setState] = useState<State>({ status: 'checking' });
-  const [attempt, setAttempt] = useState(0);
+  const state = useResource('account', whoIsAsking);
 
-  useEffect(() => {
-    const controller = new AbortController();
-    apiFetch<{ user?: Me }>('/api/v1/auth/me', { signal: controller.signal }).then(
-      (body) => setState(body.user ? { status: 'signed-in', user: body.user } : { status: 'signed-out' }),
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) setState({ status: 'signed-out' });
-        else setState({ status: 'error', message: describeApiError(err) });
-      },
-    );
-    return () => controller.abort();
-  }, [attempt]);
-
-  if (state.status === 'checking') {
+  if (state.status === 'loading') {
     return (
       <p className="upload-gate__checking" role="status">
         Checking your account…
@@ -49,13 +38,14 @@ export function UploadGate() {
       <div className="feed-message feed-message--error" role="alert">
         <h2 className="feed-message__title">Couldn’t check your account</h2>
         <p className="feed-message__text">{state.message}</p>
-        <button type="button" className="button button--ghost" onClick={() => setAttempt((n) => n + 1)}>
+        <button type="button" className="button button--ghost" onClick={state.retry}>
           Try again
         </button>
       </div>
     );
   }
-  if (state.status === 'signed-out') {
+  const user = state.data;
+  if (!user) {
     return (
       <div className="feed-message" data-testid="upload-signed-out">
         <h2 className="feed-message__title">Sign in to upload</h2>
@@ -71,12 +61,12 @@ export function UploadGate() {
       </div>
     );
   }
-  if (state.user.role === 'listener') {
+  if (user.role === 'listener') {
     return (
       <div className="feed-message" data-testid="upload-listener">
         <h2 className="feed-message__title">Become an artist to upload</h2>
         <p className="feed-message__text">
-          Your account, {state.user.displayName}, is a listener account. Switch it to an artist account in your settings to publish tracks —
+          Your account, {user.displayName}, is a listener account. Switch it to an artist account in your settings to publish tracks —
           your likes, playlists and purchases stay as they are.
         </p>
         <Link className="button button--accent" href={routes.settings} prefetch={false}>

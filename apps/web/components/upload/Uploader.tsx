@@ -7,11 +7,12 @@
  */
 import Link from 'next/link';
 import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
-import { apiFetch } from '@/lib/api';
-import { MEDIA_STEPS, parseTrackResponse, type StepProgress, type TrackDetail } from '@/lib/player/track';
+import { api, ok } from '@/lib/api/client';
+import { MEDIA_STEPS, type StepProgress, type TrackDetail } from '@/lib/player/track';
 import { routes } from '@/lib/routes';
 import { useLiveProgress, type ProcessingEvent } from './live-progress';
 import { uploadErrorMessage, uploadTrack, type UploadFields, type UploadRequest } from './xhr-upload';
+import './upload.css';
 
 const CONCURRENT_UPLOADS = 2;
 const ACCEPT = 'audio/*,.flac,.wav,.aif,.aiff,.mp3,.ogg,.oga,.opus,.m4a,.alac,.wv';
@@ -185,8 +186,8 @@ export function Uploader() {
   const poll = useCallback(() => {
     for (const item of itemsRef.current) {
       if (item.phase !== 'processing' || !item.track) continue;
-      apiFetch(`/api/v1/tracks/${encodeURIComponent(item.track.id)}`).then(
-        (body) => dispatch({ type: 'snapshot', track: parseTrackResponse(body) }),
+      ok(api.GET('/api/v1/tracks/{id}', { params: { path: { id: item.track.id } } })).then(
+        (body) => dispatch({ type: 'snapshot', track: body.track }),
         () => {
           // Next poll tries again.
         },

@@ -3,7 +3,10 @@
  * (`xhr.upload.onprogress`); fetch cannot. Same CSRF header as every other write (lib/api.ts).
  */
 import { apiErrorFrom, ApiError, csrfHeaders } from '@/lib/api';
-import { parseTrackResponse, type TrackDetail } from '@/lib/player/track';
+import type { ApiResponse, paths } from '@/lib/api/client';
+import type { TrackDetail } from '@/lib/player/track';
+
+const UPLOAD_PATH = '/api/v1/tracks' satisfies keyof paths;
 
 export interface UploadFields {
   title: string;
@@ -26,7 +29,7 @@ export function uploadTrack(file: File, fields: UploadFields, onProgress: (sent:
     if (fields.description) form.append('description', fields.description);
     form.append('file', file, file.name);
 
-    xhr.open('POST', '/api/v1/tracks');
+    xhr.open('POST', UPLOAD_PATH);
     xhr.responseType = 'text';
     xhr.setRequestHeader('accept', 'application/json');
     for (const [name, value] of Object.entries(csrfHeaders())) xhr.setRequestHeader(name, value);
@@ -39,11 +42,9 @@ export function uploadTrack(file: File, fields: UploadFields, onProgress: (sent:
         body = null;
       }
       if (xhr.status === 201 || xhr.status === 200) {
-        try {
-          resolve(parseTrackResponse(body));
-        } catch (err) {
-          reject(err);
-        }
+        const track = (body as ApiResponse<typeof UPLOAD_PATH, 'post'> | null)?.track;
+        if (track) resolve(track);
+        else reject(new Error('unexpected response from the tracks API'));
         return;
       }
       reject(apiErrorFrom(xhr.status, body, xhr.statusText));

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatTime } from '@/components/player/time';
 import { parseWaveform, toBars, type Bars } from './peaks';
+import './waveform.css';
 
 const BAR = 2;
 const GAP = 1;

@@ -7,11 +7,12 @@
  * The root layout mounts it once; Next's app router keeps the layout mounted across client
  * navigations, so the music keeps playing from page to page.
  */
-import { apiFetch, describeApiError } from '../api';
+import { describeApiError } from '../api';
+import { api, ok } from '../api/client';
 import { attachSource, hasMediaSource, type FatalSourceError, type SourceHandle } from './hls-source';
 import { ListenMeter } from './listen-meter';
 import { dbToGain, normalisationGainDb } from './loudness';
-import { parseTrackResponse, type PlayerTrack, type StreamInfo } from './track';
+import type { PlayerTrack, StreamInfo } from './track';
 
 export type PlayerStatus = 'idle' | 'loading' | 'playing' | 'paused' | 'error';
 
@@ -638,20 +639,23 @@ export class PlayerEngine {
 }
 
 async function fetchStream(trackId: string): Promise<StreamInfo> {
-  return apiFetch<StreamInfo>(`/api/v1/tracks/${encodeURIComponent(trackId)}/stream`);
+  return ok(api.GET('/api/v1/tracks/{id}/stream', { params: { path: { id: trackId } } }));
 }
 
 /**
  * `POST /api/v1/tracks/:id/plays`, fire and forget: same origin with the session cookie and the CSRF
- * header (apiFetch), `keepalive` so a report sent as the page closes still leaves. A failed report
+ * header (lib/api/client.ts), `keepalive` so a report sent as the page closes still leaves. A failed report
  * costs one play in the counts, never playback.
  */
 function reportPlay(trackId: string, versionId: string | undefined, secondsListened: number): void {
   try {
-    void apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}/plays`, {
-      json: versionId ? { versionId, secondsListened } : { secondsListened },
-      keepalive: true,
-    }).catch(() => undefined);
+    void ok(
+      api.POST('/api/v1/tracks/{id}/plays', {
+        params: { path: { id: trackId } },
+        body: versionId ? { versionId, secondsListened } : { secondsListened },
+        keepalive: true,
+      }),
+    ).catch(() => undefined);
   } catch {
     // Nothing to do: see above.
   }
@@ -659,7 +663,7 @@ function reportPlay(trackId: string, versionId: string | undefined, secondsListe
 
 async function fetchLoudness(trackId: string): Promise<PlayerTrack['loudness']> {
   try {
-    const track = parseTrackResponse(await apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}`));
+    const { track } = await ok(api.GET('/api/v1/tracks/{id}', { params: { path: { id: trackId } } }));
     return track.loudness ? { trackGainDb: track.loudness.trackGainDb, truePeakDbtp: track.loudness.truePeakDbtp } : null;
   } catch {
     // Without the true peak the player only ever turns tracks down (see normalisationGainDb).
