@@ -197,7 +197,7 @@ export interface DownloadFilesTable {
   object_key: string | null;
   size_bytes: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   error: string | null;
-  requested_at: CreatedAt;
+  requested_at: UpdatedAt;
   ready_at: Date | null;
 }
 

@@ -34,7 +34,7 @@ function toSession(s: Stripe.Checkout.Session): CheckoutSession {
     id: s.id,
     url: s.url ?? null,
     status: (s.status ?? 'open') as CheckoutSession['status'],
-    paymentStatus: s.payment_status,
+    paymentStatus: s.payment_status as CheckoutSession['paymentStatus'],
     orderId: s.metadata?.order_id ?? s.client_reference_id ?? null,
     paymentIntentId: typeof pi === 'string' ? pi : (pi?.id ?? null),
     customerEmail: s.customer_details?.email ?? s.customer_email ?? null,
