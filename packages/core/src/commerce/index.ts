@@ -19,3 +19,4 @@ export {
 export { getCollection, getCheckoutSessionView, type Collection, type CollectionItem, type OrderView, type CheckoutSessionView } from './collection.ts';
 export { getPayoutState, startPayoutOnboarding, type PayoutState } from './payouts.ts';
 export { streamZip, zipSafeName, type ZipEntrySource } from './zip-stream.ts';
+export { getPurchaseOptions, type PurchaseOptions } from './purchase-options.ts';
