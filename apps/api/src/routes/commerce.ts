@@ -10,6 +10,7 @@ import {
   startCheckout,
   startPayoutOnboarding,
   type Actor,
+  validationFailed,
   type DownloadAnswer,
 } from '@earshot/core';
 import { DOWNLOAD_FORMATS } from '@earshot/media';
@@ -64,6 +65,11 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ url: Type.String() }), ...errorResponses(400, 404, 409, 502) },
+      },
+      // The app's validator coerces types ("500" → 500, null → 0): an amount must be a real JSON number.
+      preValidation: async (request) => {
+        const body = request.body as Record<string, unknown> | null | undefined;
+        if (body && typeof body === 'object' && typeof body.amountMinor !== 'number') throw validationFailed('body.amountMinor must be a number', { field: 'amountMinor' });
       },
     },
     async (request, reply) => {
