@@ -5,6 +5,7 @@
  * able to fetch it in the browser when not (same route: `/api/v1/users/:handle/tracks/:slug`).
  */
 import Link from 'next/link';
+import { BuyBox } from '@/components/commerce/BuyBox';
 import { useEffect, useMemo, useState } from 'react';
 import { apiFetch, ApiError, describeApiError } from '@/lib/api';
 import { parseTrackResponse, toPlayerTrack, type TrackDetail } from '@/lib/player/track';
@@ -126,6 +127,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
           </p>
         </div>
       </div>
+      <BuyBox type="track" id={track.id} title={track.title} />
       {track.description.trim() && (
         <section className="track-description" aria-label="About this track">
           {track.description.split(/\n{2,}/).map((para, i) => (
