@@ -28,6 +28,8 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     'upload-memory': { packages: MEDIA_PACKAGES },
     'read-endpoints': { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
     'web-bundle': { packages: [CHROMIUM, ...MEDIA_PACKAGES], webBuild: true },
+    'release-zip': { packages: [] },
+    'download-formats': { packages: MEDIA_PACKAGES },
   };
 }
 

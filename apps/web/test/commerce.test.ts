@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMajor, formatMoney, parseAmount } from '../lib/commerce.ts';
+import { formatMajor, formatMoney, parseAmount } from '../lib/commerce';
 
 describe('web money helpers', () => {
   it('parses what people type into minor units, whole yen for JPY', () => {
