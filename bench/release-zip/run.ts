@@ -57,7 +57,7 @@ async function writeRandomFile(file: string, bytes: number): Promise<void> {
   const out = createWriteStream(file);
   const chunk = randomBytes(1024 * 1024);
   for (let left = bytes; left > 0; left -= chunk.length) {
-    if (!out.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
