@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import { apiFetch, describeApiError } from '@/lib/api';
+import { fetchAccount } from '@/lib/account';
 import './commerce.css';
 
 interface PayoutState {
@@ -23,7 +24,10 @@ export function PayoutsSettings() {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch<PayoutState>('/api/v1/me/payouts', { signal: controller.signal }).then(setState, () => {});
+    // Only artists have payouts: others never ask (no 403 in their console).
+    fetchAccount(controller.signal)
+      .then((user) => (user && (user.role === 'artist' || user.role === 'admin') ? apiFetch<PayoutState>('/api/v1/me/payouts', { signal: controller.signal }).then(setState) : undefined))
+      .catch(() => {});
     return () => controller.abort();
   }, []);
   if (!state) return null;
