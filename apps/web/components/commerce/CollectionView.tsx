@@ -34,7 +34,7 @@ export function CollectionView() {
     return (
       <div className="feed-message">
         <h2 className="feed-message__title">Sign in to see your collection</h2>
-        <Link className="button button--accent" href={`${routes.login}?next=/collection`} prefetch={false}>
+        <Link className="button button--accent" href={`${routes.login}?next=${encodeURIComponent(routes.collection)}`} prefetch={false}>
           Sign in
         </Link>
       </div>

@@ -9,6 +9,7 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { apiFetch, describeApiError } from '@/lib/api';
 import { commerceApi, formatMoney, type ItemType, type PurchaseOptions } from '@/lib/commerce';
+import { routes } from '@/lib/routes';
 import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
 
@@ -77,7 +78,7 @@ export function ThanksView({ session, item }: { session?: string; item?: string 
       </p>
       {it.id && <DownloadButtons type={it.type} id={it.id} formats={view.formats} session={session} title={it.title} />}
       <p>
-        <Link href="/collection" prefetch={false}>
+        <Link href={routes.collection} prefetch={false}>
           Your collection
         </Link>{' '}
         keeps it (sign in with the email you paid with).
