@@ -111,4 +111,29 @@ describe('buying', () => {
     await screenshot(page, 'commerce-thanks-release-downloaded');
     await context.close();
   });
+
+  it('the guest signs up with the email they paid with: the release is in their collection, with its history', async () => {
+    const account = await register(platform.base, 'zip-buyer', 'listener');
+    // The address is verified (the mail link is tested in the accounts suite): only then does a guest order join the account.
+    await platform.infra.database.db.updateTable('users').set({ email: 'zip.buyer@example.com', email_verified_at: new Date() }).where('id', '=', account.user.id).execute();
+    for (const [name, viewport] of [
+      ['desktop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      const context = await openContext(browser, { viewport });
+      await context.addCookies(account.cookies.map((c) => ({ ...c, url: platform.base })));
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${platform.base}/collection`);
+      const item = page.getByTestId('collection-item');
+      await item.first().waitFor();
+      expect(await item.count()).toBe(1);
+      expect(await item.first().textContent()).toContain('Day Cycle');
+      expect(await item.first().getByRole('button').allTextContents()).toEqual(['FLAC', 'WAV', 'MP3 320', 'MP3 V0', 'AAC 256', 'Opus 160']);
+      expect(await page.getByRole('table').textContent()).toContain('7.77 USD');
+      await screenshot(page, `commerce-collection-${name}`);
+      expect(errors.list).toEqual([]);
+      await context.close();
+    }
+  });
 });
