@@ -30,6 +30,8 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     'web-bundle': { packages: [CHROMIUM, ...MEDIA_PACKAGES], webBuild: true },
     // The production platform behind nginx on loopback: PostgreSQL and Redis of the machine, ffmpeg for the uploads.
     soak: { packages: [NGINX, PG_ISREADY, { command: 'redis-cli', apt: 'redis-tools' }, { command: 'openssl', apt: 'openssl' }, ...MEDIA_PACKAGES] },
+    'release-zip': { packages: [] },
+    'download-formats': { packages: MEDIA_PACKAGES },
   };
 }
 

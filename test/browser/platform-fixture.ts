@@ -16,6 +16,8 @@ import { freePort, REPO_ROOT } from '../support/process.ts';
 export interface RunningPlatform {
   base: string;
   dataDir: string;
+  /** The platform's adapters (its database, for fixtures the API cannot make yet). */
+  infra: Awaited<ReturnType<typeof startEmbeddedPlatform>>['infra'];
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
   return {
     base: `http://127.0.0.1:${port}`,
     dataDir,
+    infra: platform.infra,
     async close() {
       await platform.close();
       await rm(dataDir, { recursive: true, force: true });

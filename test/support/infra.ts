@@ -8,6 +8,7 @@ import { createTestPostgresDatabase } from '@earshot/db/testing';
 import { createJobQueue } from '@earshot/jobs';
 import { createObjectStore } from '@earshot/storage';
 import { InProcessProgressBus } from '@earshot/core';
+import { createPaymentsGateway } from '@earshot/payments';
 import { createLogger, createMetricsRegistry, type Infrastructure, type Logger } from '@earshot/runtime';
 
 export interface TestInfra {
@@ -54,6 +55,7 @@ export async function createTestInfra(options: { database?: 'pglite' | 'postgres
     store,
     jobs,
     progress,
+    payments: createPaymentsGateway(config.stripe),
     async close(ms) {
       await jobs.close(ms);
       await progress.close();

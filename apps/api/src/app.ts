@@ -14,6 +14,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { trackRoutes } from './routes/tracks.ts';
 import { publicMediaRoutes } from './routes/public-media.ts';
 import { hlsMediaRoutes } from './routes/hls-media.ts';
+import { commerceRoutes } from './routes/commerce.ts';
 import { trackReadRoutes } from './routes/track-read.ts';
 import { playRoutes } from './routes/plays.ts';
 import { trackUploadRoutes } from './routes/track-uploads.ts';
@@ -104,6 +105,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   meRoutes(app, routeDeps);
   userRoutes(app, routeDeps);
   adminUserRoutes(app, routeDeps);
+  commerceRoutes(app, routeDeps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, routeDeps);
     hlsMediaRoutes(app, routeDeps);

@@ -27,6 +27,13 @@ export function createCoreDeps(deps: ApiDeps): { core: CoreDeps; close(): Promis
     log: deps.logger,
     publicUrl: deps.config.publicUrl,
     ipHashSalt: deps.config.analytics.ipHashSalt,
+    payments: deps.infra.payments ?? null,
+    commerce: {
+      platformFeePercent: deps.config.stripe.platformFeePercent,
+      withoutConnect: deps.config.stripe.withoutConnect,
+      secureLinkSecret: deps.config.media.secureLinkSecret,
+      downloadUrlTtlSeconds: deps.config.media.urlTtlSeconds,
+    },
   };
   return {
     core,

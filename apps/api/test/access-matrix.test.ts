@@ -115,6 +115,25 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/users/:handle/tracks': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/tracks` }), expect: everyone(200) },
   'POST /api/v1/admin/users/:id/disable': { request: (f) => ({ url: `/api/v1/admin/users/${f.users.victim.id}/disable` }), expect: adminOnly },
   'POST /api/v1/admin/users/:id/enable': { request: (f) => ({ url: `/api/v1/admin/users/${f.users.victim.id}/enable` }), expect: adminOnly },
+
+  // Commerce (no Stripe keys here: buying is off; the public track has no price and is not downloadable)
+  'POST /api/v1/checkout': {
+    request: (f) => ({ url: '/api/v1/checkout', payload: { item: { type: 'track', id: f.publicTrackId }, amountMinor: 100, currency: 'USD' } }),
+    expect: { anonymous: 409, listener: 409, otherArtist: 409, owner: 400, admin: 409 },
+  },
+  'POST /api/v1/stripe/webhook': { request: () => ({ url: '/api/v1/stripe/webhook', payload: { id: 'evt_x' }, headers: { 'stripe-signature': 't=1,v1=00' } }), expect: everyone(409) },
+  'GET /api/v1/checkout/sessions/:sessionId': { request: () => ({ url: '/api/v1/checkout/sessions/cs_test_unknown' }), expect: everyone(404) },
+  'GET /api/v1/me/collection': { request: () => ({ url: '/api/v1/me/collection' }), expect: signedIn(200) },
+  'GET /api/v1/tracks/:id/purchase-options': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/purchase-options` }), expect: ownerSees },
+  'GET /api/v1/releases/:id/purchase-options': { request: () => ({ url: '/api/v1/releases/999999/purchase-options' }), expect: everyone(404) },
+  'GET /api/v1/tracks/:id/download': {
+    request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/download?format=mp3-320` }),
+    expect: { anonymous: 403, listener: 403, otherArtist: 403, owner: 202, admin: 202 },
+  },
+  'GET /api/v1/releases/:id/download': { request: () => ({ url: '/api/v1/releases/999999/download?format=mp3-320' }), expect: everyone(404) },
+  'GET /media/downloads/:item/:format': { request: (f) => ({ url: `/media/downloads/track-${f.publicTrackId}/mp3-320` }), expect: everyone(403) },
+  'GET /api/v1/me/payouts': { request: () => ({ url: '/api/v1/me/payouts' }), expect: { anonymous: 401, listener: 403, otherArtist: 200, owner: 200, admin: 200 } },
+  'POST /api/v1/me/payouts/onboarding': { request: () => ({ url: '/api/v1/me/payouts/onboarding' }), expect: { anonymous: 401, listener: 403, otherArtist: 409, owner: 409, admin: 409 } },
 };
 
 let t: TestInfra;

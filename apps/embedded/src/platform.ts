@@ -45,7 +45,7 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, mailer, rateLimiter, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
   const headersFor = installSecurityHeaders(app, config.publicUrl);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
-  startProcessing(infra.jobs, createHandlers({ config, logger, infra, media }), logger);
+  startProcessing(infra.jobs, createHandlers({ config, logger, infra, media, mailer }), logger);
   const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
 
   const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { rollupDay, runMediaStep, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { applyPaymentEvent, makeDownloadFormat, rollupDay, runMediaStep, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { createMailer, type Mailer } from '@earshot/mail';
+import { makeDownloadFile } from '@earshot/media';
 import type { JobHandler } from '@earshot/jobs';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
@@ -10,6 +12,8 @@ export interface HandlerDeps {
   logger: Logger;
   infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'>;
   media: MediaToolkit;
+  /** Receipts and sale mails (payment-events). Default: SMTP or the mail folder, from the configuration. */
+  mailer?: Mailer;
 }
 
 /** Where media jobs keep their scratch folders (one per worker process below it). */
@@ -32,6 +36,7 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
 /** Wires each queue to its service call. Handlers only wire: the rules live in `@earshot/core`. */
 export function createHandlers(deps: HandlerDeps): HandlerMap {
   const media = mediaDeps(deps);
+  let mailer: Mailer | undefined;
   const step =
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
@@ -43,6 +48,17 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     loudness: step('loudness'),
     'analytics-rollup': async (job) => {
       await rollupDay(deps.infra.database.db, job.data.day ?? utcDay(new Date()));
+    },
+    'payment-events': async (job) => {
+      mailer ??= deps.mailer ?? createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger });
+      await applyPaymentEvent({ db: deps.infra.database.db, clock: () => new Date(), log: deps.logger, mailer, publicUrl: deps.config.publicUrl }, job.data.eventId);
+    },
+    'download-formats': async (job) => {
+      await makeDownloadFormat(
+        { db: deps.infra.database.db, store: deps.infra.store, clock: () => new Date(), tmpDir: mediaScratchRoot(deps.config), encode: (o, signal) => makeDownloadFile(o, { signal }) },
+        job.data,
+        job.signal,
+      );
     },
   };
 }

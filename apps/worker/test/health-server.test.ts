@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobCounts, JobQueue, QueueName } from '@earshot/jobs';
+import { QUEUE_NAMES, type JobCounts, type JobQueue, type QueueName } from '@earshot/jobs';
 import { createLogger, createMetricsRegistry, registerQueueMetrics } from '@earshot/runtime';
 import { startHealthServer } from '../src/index.ts';
 
-/** Counts are the only thing the health server asks of the queue. */
-function queueWith(failedPerQueue: number): JobQueue {
-  const counts: JobCounts = { waiting: 2, active: 1, failed: failedPerQueue, delayed: 0, completed: 5 };
+/** Counts are the only thing the health server asks of the queue; `failedInTranscode` overrides the transcode queue's failures. */
+function queueWith(failedPerQueue: number, failedInTranscode = failedPerQueue): JobQueue {
+  const counts = (q: QueueName): JobCounts => ({ waiting: 2, active: 1, failed: q === 'transcode' ? failedInTranscode : failedPerQueue, delayed: 0, completed: 5 });
   return {
     kind: 'embedded',
-    getJobCounts: async (_q: QueueName) => counts,
+    getJobCounts: async (q: QueueName) => counts(q),
     on: () => () => {},
   } as unknown as JobQueue;
 }
@@ -36,13 +36,15 @@ describe('worker health server', () => {
     const body = await res.json();
     expect(Object.keys(body)).toEqual(['status', 'queues']);
     expect(body.status).toBe('healthy');
-    expect(Object.keys(body.queues)).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup']);
+    expect(Object.keys(body.queues)).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats']);
     expect(body.queues.transcode).toEqual({ waiting: 2, active: 1, failed: 3 });
   });
 
   it('is unhealthy (503) above 100 failed jobs in all queues, healthy at exactly 100', async () => {
-    expect((await fetch(`${await serve(queueWith(21))}/health`)).status).toBe(503); // 105 failed
-    const atLimit = await fetch(`${await serve(queueWith(20))}/health`); // 100 failed
+    // Exactly 100 failed in all queues together, then 101, whatever the number of queues.
+    const others = QUEUE_NAMES.length - 1;
+    expect((await fetch(`${await serve(queueWith(10, 101 - 10 * others))}/health`)).status).toBe(503);
+    const atLimit = await fetch(`${await serve(queueWith(10, 100 - 10 * others))}/health`);
     expect(atLimit.status).toBe(200);
     expect((await atLimit.json()).status).toBe('healthy');
   });

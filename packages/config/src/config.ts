@@ -32,7 +32,17 @@ export interface Config {
   auth: { jwtSecret: string; jwtExpiresInSeconds: number };
   media: { secureLinkSecret: string; urlTtlSeconds: number };
   analytics: { ipHashSalt: string };
-  stripe: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
+  stripe: {
+    secretKey?: string;
+    publishableKey?: string;
+    webhookSecret?: string;
+    /** STRIPE_API_URL; unset = Stripe's own API. */
+    apiUrl?: string;
+    /** PLATFORM_FEE_PERCENT, 0–50. */
+    platformFeePercent: number;
+    /** PAYMENTS_WITHOUT_CONNECT. */
+    withoutConnect: 'platform' | 'refuse';
+  };
   smtp?: { host: string; port: number; user?: string; pass?: string; from: string };
   mailFrom: string;
 }

@@ -169,6 +169,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
       secretKey: raw.STRIPE_SECRET_KEY,
       publishableKey: raw.STRIPE_PUBLISHABLE_KEY,
       webhookSecret: raw.STRIPE_WEBHOOK_SECRET,
+      apiUrl: raw.STRIPE_API_URL,
+      platformFeePercent: values.PLATFORM_FEE_PERCENT as number,
+      withoutConnect: values.PAYMENTS_WITHOUT_CONNECT as 'platform' | 'refuse',
     },
     smtp: raw.SMTP_HOST
       ? {

@@ -88,7 +88,10 @@ export const VARIABLES: readonly VariableSpec[] = [
   // Stripe
   { name: 'STRIPE_SECRET_KEY', kind: 'string', group: 'Payments', default: '', secret: true, example: 'sk_live_...', doc: 'Stripe secret key. Unset: sales are disabled.' },
   { name: 'STRIPE_PUBLISHABLE_KEY', kind: 'string', group: 'Payments', default: '', example: 'pk_live_...', doc: 'Stripe publishable key for the web checkout.' },
-  { name: 'STRIPE_WEBHOOK_SECRET', kind: 'string', group: 'Payments', default: '', secret: true, example: 'whsec_...', doc: 'Signing secret of the Stripe webhook endpoint.' },
+  { name: 'STRIPE_WEBHOOK_SECRET', kind: 'string', group: 'Payments', default: '', secret: true, example: 'whsec_...', doc: 'Signing secret of the Stripe webhook endpoint (`POST /api/v1/stripe/webhook`). Buying is on only when this and STRIPE_SECRET_KEY are both set (docs/payments.md).' },
+  { name: 'STRIPE_API_URL', kind: 'url', group: 'Payments', default: '', example: 'https://api.stripe.com', doc: 'Where the Stripe SDK sends its calls. Unset: Stripe\'s own API. Tests point it at a loopback server speaking Stripe\'s wire format.' },
+  { name: 'PLATFORM_FEE_PERCENT', kind: 'int', group: 'Payments', default: '10', min: 0, max: 50, doc: 'Share of each sale the platform keeps (Stripe Connect `application_fee_amount`, rounded down to the minor unit) when the artist has a connected account.' },
+  { name: 'PAYMENTS_WITHOUT_CONNECT', kind: 'enum', group: 'Payments', values: ['platform', 'refuse'], default: 'platform', doc: 'Sales of an artist without a Stripe Connect account: `platform` = charged to the platform account (the operator pays the artist), `refuse` = checkout answers 409 `artist_not_payable` (docs/payments.md).' },
 
   // Mail
   { name: 'SMTP_HOST', kind: 'string', group: 'Mail', default: '', example: 'smtp.example.com', doc: 'SMTP server. Unset: mails are written to the log and to `<DATA_DIR>/mail/`.' },

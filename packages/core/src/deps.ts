@@ -8,6 +8,8 @@ import type { ObjectStore } from '@earshot/storage';
 import type { SessionTokens } from './accounts/session-tokens.ts';
 import type { MediaToolkit } from './media/media-toolkit.ts';
 import type { ProgressBus } from './media/progress-bus.ts';
+import type { CommerceSettings } from './commerce/settings.ts';
+import type { PaymentsGateway } from '@earshot/payments';
 
 /** Where use cases report what an operator should see; the composition root passes its logger. */
 export interface CoreLog {
@@ -39,4 +41,8 @@ export interface CoreDeps {
   publicUrl: string;
   /** Key of the salted client-IP hashes (`IP_HASH_SALT`). */
   ipHashSalt: string;
+  /** Stripe behind the payments port; null without keys: buying is off (docs/payments.md). */
+  payments: PaymentsGateway | null;
+  /** Fee, Connect policy and download URL signing (docs/payments.md). */
+  commerce: CommerceSettings;
 }

@@ -42,6 +42,27 @@ export const ERROR_CODES = {
   rate_limited: 'Too many requests; `Retry-After` says when to try again.',
   account_locked: 'Too many failed sign-ins for this account; `Retry-After` says when to try again.',
   // The server.
+  // Outages (the request may be retried; `Retry-After` says when).
+  service_unavailable: 'A service the request needs (database, queue, object store) is unavailable for a moment.',
+  insufficient_storage: 'The server’s disk is full; the upload was not kept.',
+  // Commerce (docs/payments.md).
+  payments_disabled: 'Buying is off on this server (no payment keys configured).',
+  artist_not_payable: 'The artist cannot be paid yet (no payout account, and the server refuses sales without one).',
+  own_item: 'An artist cannot buy their own track or release.',
+  payment_provider_error: 'The payment provider refused or failed the call; nothing was charged.',
+  not_for_sale: 'The item has no price.',
+  not_available: 'The item cannot be bought or downloaded by this caller.',
+  format_unavailable: 'The download format cannot be made from this item’s original (e.g. FLAC from a lossy master).',
+  amount_below_minimum: 'The amount is below the item’s minimum price.',
+  amount_below_stripe_minimum: 'The amount is below the smallest charge the payment provider accepts in that currency.',
+  amount_mismatch: 'A fixed-price item must be paid its exact price.',
+  amount_too_large: 'The amount is over the largest accepted order.',
+  currency_mismatch: 'The currency is not the item’s currency.',
+  invalid_amount: 'The amount is not a whole number of minor units.',
+  unknown_currency: 'The currency is not an ISO 4217 code the payment provider supports.',
+  webhook_signature_invalid: 'The webhook’s signature does not match its body.',
+  webhook_too_old: 'The webhook’s signature is older than the 5-minute tolerance (a replay).',
+  webhook_malformed: 'The webhook body is not an event.',
   internal: 'An error on the server; the message carries the request id for the logs.',
   method_not_allowed: 'The method is not allowed on this route (worker health endpoint).',
 } as const satisfies Record<string, string>;

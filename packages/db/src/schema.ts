@@ -26,6 +26,11 @@ export interface UsersTable {
   token_version: Generated<number>;
   follower_count: Generated<number>;
   following_count: Generated<number>;
+  /** Stripe Connect Express account of an artist, and its state from `account.updated` (docs/payments.md). */
+  stripe_account_id: string | null;
+  stripe_charges_enabled: Generated<boolean>;
+  stripe_payouts_enabled: Generated<boolean>;
+  stripe_details_submitted: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -167,6 +172,33 @@ export interface OrdersTable {
   updated_at: UpdatedAt;
   paid_at: Date | null;
   refunded_at: Date | null;
+  /** When the buyer's receipt was mailed (the webhook job sends it once the order is paid). */
+  receipt_sent_at: Date | null;
+  /** A free download's email given with consent to be shown to the artist. */
+  email_opt_in: Generated<boolean>;
+}
+
+/** Verified Stripe webhook events by id; `applied_at` is set in the transaction of the effect. */
+export interface StripeEventsTable {
+  id: string;
+  type: string;
+  payload: ColumnType<unknown, string, string>;
+  received_at: CreatedAt;
+  applied_at: Date | null;
+}
+
+export type DownloadFileStatus = 'pending' | 'ready' | 'failed';
+
+/** One download format of one version, made once and kept. */
+export interface DownloadFilesTable {
+  version_id: string;
+  format: string;
+  status: Generated<DownloadFileStatus>;
+  object_key: string | null;
+  size_bytes: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  error: string | null;
+  requested_at: UpdatedAt;
+  ready_at: Date | null;
 }
 
 export interface DownloadEventsTable {
@@ -276,6 +308,8 @@ export interface Database {
   comments: CommentsTable;
   orders: OrdersTable;
   download_events: DownloadEventsTable;
+  stripe_events: StripeEventsTable;
+  download_files: DownloadFilesTable;
 }
 
 export type User = Selectable<UsersTable>;

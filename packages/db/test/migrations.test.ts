@@ -54,8 +54,14 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'idx_tracks_owner_created'`.execute(handle.db);
   expect(rows[0]?.indexdef).toMatch(/\(owner_user_id, created_at DESC\)/);
 
+  // Commerce: a Stripe event id is stored once (the webhook's exactly-once rule rests on it).
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['stripe_events', 'download_files']));
+  await handle.db.insertInto('stripe_events').values({ id: 'evt_1', type: 'x', payload: '{}' }).execute();
+  await expect(handle.db.insertInto('stripe_events').values({ id: 'evt_1', type: 'x', payload: '{}' }).execute()).rejects.toThrow(/stripe_events_pkey/);
+
   const down = await migrateToZero(handle.db);
-  expect(down.length).toBe(first.length + 1);
+  // Every migration is reverted: those up to the dropping one, and those applied after it.
+  expect(down.length).toBe(first.length + latest.length - 1);
   expect(await tables(handle)).toEqual([]);
 
   await migrateToLatest(handle.db);

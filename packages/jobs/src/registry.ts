@@ -2,7 +2,7 @@
  * The typed job registry: every queue name, its payload and its options, in one place.
  * Names are exactly those of the worker health check (docs/architecture.md, "Media pipeline").
  */
-export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup'] as const;
+export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -11,6 +11,10 @@ export interface JobPayloads {
   'artwork-extract': { versionId: string };
   loudness: { versionId: string };
   'analytics-rollup': { day?: string };
+  /** A verified Stripe webhook event, stored in `stripe_events` by the webhook route (docs/payments.md). */
+  'payment-events': { eventId: string };
+  /** One download file of one version (docs/payments.md, "Downloads"). */
+  'download-formats': { versionId: string; format: string };
 }
 
 export interface QueueOptions {
@@ -31,11 +35,15 @@ export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
   'artwork-extract': { attempts: 8, backoffMs: 5_000, timeoutMs: 5 * 60_000 },
   loudness: { attempts: 8, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
   'analytics-rollup': { attempts: 3, backoffMs: 30_000, timeoutMs: 10 * 60_000 },
+  // Stripe retries a webhook for days, but the effect must not wait on a slow mail server: many quick retries.
+  'payment-events': { attempts: 8, backoffMs: 5_000, timeoutMs: 2 * 60_000 },
+  'download-formats': { attempts: 4, backoffMs: 5_000, timeoutMs: 30 * 60_000 },
 };
 
 /** docs/architecture.md, "Media pipeline": transcode uses all cores but one, the rest one job per core. */
 export function defaultConcurrency(queue: QueueName, cpuCount: number): number {
   if (queue === 'transcode') return Math.max(1, cpuCount - 1);
   if (queue === 'analytics-rollup') return 1;
+  if (queue === 'download-formats') return Math.max(1, cpuCount - 1);
   return Math.max(1, cpuCount);
 }

@@ -87,3 +87,17 @@ export {
   type ArtworkResult,
   type ArtworkOptions,
 } from './artwork.ts';
+export {
+  DOWNLOAD_FORMATS,
+  DOWNLOAD_FORMAT_INFO,
+  isDownloadFormat,
+  isLosslessCodec,
+  formatsFor,
+  codecArgs,
+  buildDownloadArgs,
+  makeDownloadFile,
+  type DownloadFormat,
+  type DownloadFormatInfo,
+  type DownloadTags,
+  type DownloadArgsOptions,
+} from './download-formats.ts';

@@ -3,6 +3,7 @@ import { createDatabase, migrateToLatest, type DatabaseHandle } from '@earshot/d
 import { createJobQueue, type JobQueue } from '@earshot/jobs';
 import { createObjectStore, type ObjectStore } from '@earshot/storage';
 import { InProcessProgressBus, type ProgressBus } from '@earshot/core';
+import { createPaymentsGateway, type PaymentsGateway } from '@earshot/payments';
 import type { Logger } from './logger.ts';
 import { RedisProgressBus } from './redis-progress-bus.ts';
 
@@ -13,6 +14,8 @@ export interface Infrastructure {
   jobs: JobQueue;
   /** Live processing events: in process, or Redis pub/sub when Redis is configured. */
   progress: ProgressBus;
+  /** Stripe (docs/payments.md); null when the keys are not configured: buying is off. */
+  payments: PaymentsGateway | null;
   /** Closes jobs, storage and database in that order; each step's failure is logged, not thrown. */
   close(jobsDrainMs: number): Promise<void>;
 }
@@ -38,6 +41,7 @@ export async function createInfrastructure(config: Config, logger: Logger, optio
       store,
       jobs,
       progress,
+      payments: createPaymentsGateway(config.stripe),
       async close(jobsDrainMs) {
         for (const [name, close] of [
           ['jobs', () => jobs.close(jobsDrainMs)],

@@ -27,6 +27,8 @@ export const keys = {
   /** Folder of a version's artwork (every run, every size). */
   versionArtworkPrefix: (versionId: string) => `artwork/version-${versionId}/`,
   versionArtwork: (versionId: string, token: string, size: number, ext: string) => `artwork/version-${versionId}/${token}/${size}.${ext}`,
+  /** A download format of a version (transcodes bucket; never served by the HLS location: only signed download URLs reach it). */
+  download: (versionId: string, format: string, ext: string) => `version-${versionId}/downloads/${format}.${ext}`,
   avatar: (userId: string, stamp: string, size: number, ext: string) => `avatars/user-${userId}/${stamp}-${size}.${ext}`,
 };
 

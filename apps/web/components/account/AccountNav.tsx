@@ -95,6 +95,11 @@ export function AccountNav() {
                 </Link>
               </li>
               <li>
+                <Link href={routes.collection} prefetch={false} onClick={() => setOpen(false)}>
+                  Your collection
+                </Link>
+              </li>
+              <li>
                 <Link href={routes.settings} prefetch={false} onClick={() => setOpen(false)}>
                   Settings
                 </Link>

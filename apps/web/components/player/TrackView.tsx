@@ -5,6 +5,7 @@
  * able to fetch it in the browser when not (same route: `/api/v1/users/:handle/tracks/:slug`).
  */
 import Link from 'next/link';
+import { BuyBox } from '@/components/commerce/BuyBox';
 import { useMemo } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
@@ -115,6 +116,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
           </p>
         </div>
       </div>
+      <BuyBox type="track" id={track.id} title={track.title} />
       {track.description.trim() && (
         <section className="track-description" aria-label="About this track">
           {track.description.split(/\n{2,}/).map((para, i) => (
