@@ -3,6 +3,7 @@ import { LogoMark } from './Logo';
 import { NavLink } from './NavLink';
 import { routes } from '@/lib/routes';
 import { AccountNav } from './account/AccountNav';
+import { SearchBox } from './search/SearchBox';
 
 export function SiteHeader() {
   return (
@@ -26,6 +27,7 @@ export function SiteHeader() {
             </li>
           </ul>
         </nav>
+        <SearchBox />
         <AccountNav />
       </div>
     </header>

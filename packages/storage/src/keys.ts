@@ -28,6 +28,14 @@ export const keys = {
   versionArtworkPrefix: (versionId: string) => `artwork/version-${versionId}/`,
   versionArtwork: (versionId: string, token: string, size: number, ext: string) => `artwork/version-${versionId}/${token}/${size}.${ext}`,
   avatar: (userId: string, stamp: string, size: number, ext: string) => `avatars/user-${userId}/${stamp}-${size}.${ext}`,
+  /**
+   * Artwork an artist uploads for a track or a release: public like avatars, but its folder holds
+   * an unguessable token (a private track's cover is not found by counting ids).
+   */
+  trackArtworkPrefix: (trackId: string) => `track-artwork/track-${trackId}/`,
+  trackArtwork: (trackId: string, token: string, size: number) => `track-artwork/track-${trackId}/${token}-${size}.webp`,
+  releaseArtworkPrefix: (releaseId: string) => `release-artwork/release-${releaseId}/`,
+  releaseArtwork: (releaseId: string, token: string, size: number) => `release-artwork/release-${releaseId}/${token}-${size}.webp`,
 };
 
 const TOKEN = '[A-Za-z0-9_-]{22}';
