@@ -26,6 +26,8 @@ export interface UsersTable {
   token_version: Generated<number>;
   follower_count: Generated<number>;
   following_count: Generated<number>;
+  /** Generated (library migration): folded display name and handle for trigram search. */
+  search_name: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -67,6 +69,12 @@ export interface TracksTable {
   repost_count: Generated<number>;
   comment_count: Generated<number>;
   play_count: Generated<number>;
+  /** Set when the artist deleted a sold track: retired, kept only for its buyers (library migration). */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Generated (library migration): folded title for trigram search. */
+  search_title: ColumnType<string, never, never>;
+  /** Generated (library migration): weighted full-text document (title A, tags C, description D). */
+  search_vector: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -90,6 +98,8 @@ export interface ReleasesTable {
   price_pwyw: Generated<boolean>;
   taken_down_at: Date | null;
   takedown_reason: string | null;
+  /** Generated (library migration): folded title for trigram search. */
+  search_title: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -106,8 +116,18 @@ export interface PlaylistsTable {
   title: string;
   description: Generated<string>;
   visibility: Generated<Visibility>;
+  /** Generated (library migration): folded title for trigram search. */
+  search_title: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** A track's previous slug (after a new title), still leading to it (library migration). */
+export interface TrackSlugRedirectsTable {
+  owner_user_id: string;
+  slug: string;
+  track_id: string;
+  created_at: CreatedAt;
 }
 
 export interface PlaylistTracksTable {
@@ -276,6 +296,7 @@ export interface Database {
   comments: CommentsTable;
   orders: OrdersTable;
   download_events: DownloadEventsTable;
+  track_slug_redirects: TrackSlugRedirectsTable;
 }
 
 export type User = Selectable<UsersTable>;

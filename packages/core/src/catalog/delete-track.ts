@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { keys, type Bucket, type ObjectStore } from '@earshot/storage';
-import { AppError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 import type { Actor } from '../actor.ts';
 import { ownedTrack } from './edit-track.ts';
 
@@ -40,8 +40,8 @@ export async function hasPaidOrders(db: Kysely<Database>, trackId: string): Prom
     .where('o.status', '=', 'paid')
     .where((eb) =>
       eb.or([
-        eb.and([eb('o.item_type', '=', 'track'), eb('o.item_id', '=', trackId)]),
-        eb.and([eb('o.item_type', '=', 'release'), eb('o.item_id', 'in', eb.selectFrom('release_tracks').select('release_id').where('track_id', '=', trackId))]),
+        eb.and([eb('o.item_type', '=', 'track'), eb('o.track_id', '=', trackId)]),
+        eb.and([eb('o.item_type', '=', 'release'), eb('o.release_id', 'in', eb.selectFrom('release_tracks').select('release_id').where('track_id', '=', trackId))]),
       ]),
     )
     .limit(1)
@@ -73,11 +73,12 @@ export async function deleteTrack(deps: DeleteDeps, actor: Actor | null, trackId
     const versions = (await trx.selectFrom('track_versions').select('id').where('track_id', '=', track.id).execute()).map((v) => v.id);
     const sold = await hasPaidOrders(trx, track.id);
     if (sold && !options.confirmBuyersKeepAccess) throw trackSold();
+    if (track.deleted_at) throw notFound('Track');
     await trx.deleteFrom('playlist_tracks').where('track_id', '=', track.id).execute();
     if (sold) {
       const keep = track.current_version_id;
       const drop = versions.filter((v) => v !== keep);
-      await trx.updateTable('tracks').set({ deleted_at: deps.clock(), visibility: 'private', updated_at: deps.clock() } as never).where('id', '=', track.id).execute();
+      await trx.updateTable('tracks').set({ deleted_at: deps.clock(), visibility: 'private', updated_at: deps.clock() }).where('id', '=', track.id).execute();
       if (drop.length) await trx.deleteFrom('track_versions').where('id', 'in', drop).execute();
       const prefixes = [...drop.flatMap(versionPrefixes), ...(keep ? streamingPrefixes(keep) : [])];
       return { outcome: 'retired' as const, prefixes };

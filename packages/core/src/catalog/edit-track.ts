@@ -26,7 +26,8 @@ export interface EditDeps {
 /** The track row, or 404; 403 unless the actor owns it or is an admin. */
 export async function ownedTrack(db: Kysely<Database>, actor: Actor | null, trackId: string) {
   const track = await db.selectFrom('tracks').selectAll().where('id', '=', trackId).executeTakeFirst();
-  if (!track) throw notFound('Track');
+  // A retired track (docs/architecture.md, "Catalogue") is gone for its owner too.
+  if (!track || track.deleted_at) throw notFound('Track');
   if (!ownsOrAdmin(actor, track.owner_user_id)) throw forbidden('Only the track owner can change it');
   return track;
 }
@@ -79,7 +80,7 @@ export async function editTrack(deps: EditDeps, actor: Actor | null, trackId: st
     if (Object.keys(set).length === 0) return;
     await trx
       .updateTable('tracks')
-      .set({ ...set, updated_at: deps.clock() } as never)
+      .set({ ...set, updated_at: deps.clock() })
       .where('id', '=', track.id)
       .execute();
   });

@@ -4,6 +4,7 @@ import { notFound } from '../errors.ts';
 import { MEDIA_STEPS } from '../media/steps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { canSeeTrack } from '../visibility.ts';
+import { priceOf, type Price } from '../catalog/fields.ts';
 
 /** @deprecated the caller is an `Actor` (packages/core/src/actor.ts). */
 export type Viewer = Actor;
@@ -40,6 +41,11 @@ export interface TrackView {
   currentVersion: VersionView | null;
   latestVersion: VersionView;
   createdAt: string;
+  /** Catalogue fields (docs/architecture.md, "Catalogue"). */
+  genre: string | null;
+  tags: string[];
+  downloadable: boolean;
+  price: Price | null;
 }
 
 /** May this viewer see the track at all? Private: owner and admins only (the visibility module's rule). */
@@ -83,6 +89,7 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
       currentVersionId: track.current_version_id,
       takenDownAt: track.taken_down_at,
       ownerDisabledAt: track.disabled_at,
+      deletedAt: track.deleted_at,
     })
   ) {
     throw notFound('Track');
@@ -115,6 +122,10 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
     currentVersion: current ? versionView(current) : null,
     latestVersion: versionView(isOwner ? latest : shown),
     createdAt: track.created_at.toISOString(),
+    genre: track.genre,
+    tags: track.tags ?? [],
+    downloadable: track.downloadable,
+    price: priceOf(track),
   };
 }
 
@@ -129,7 +140,10 @@ export async function getPlayableTrack(db: Kysely<Database>, trackId: string, vi
   return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };
 }
 
-/** `/<handle>/<slug>` → track id (404 when either is unknown). */
+/**
+ * `/<handle>/<slug>` → track id (404 when either is unknown). A slug the track had before a new
+ * title still finds it (docs/architecture.md, "Catalogue"); the page then redirects to the new one.
+ */
 export async function findTrackIdBySlug(db: Kysely<Database>, handle: string, slug: string): Promise<string> {
   const row = await db
     .selectFrom('tracks as t')
@@ -138,6 +152,14 @@ export async function findTrackIdBySlug(db: Kysely<Database>, handle: string, sl
     .where('u.handle', '=', handle.toLowerCase())
     .where('t.slug', '=', slug.toLowerCase())
     .executeTakeFirst();
-  if (!row) throw notFound('Track');
-  return row.id;
+  if (row) return row.id;
+  const moved = await db
+    .selectFrom('track_slug_redirects as r')
+    .innerJoin('users as u', 'u.id', 'r.owner_user_id')
+    .select('r.track_id')
+    .where('u.handle', '=', handle.toLowerCase())
+    .where('r.slug', '=', slug.toLowerCase())
+    .executeTakeFirst();
+  if (!moved) throw notFound('Track');
+  return moved.track_id;
 }

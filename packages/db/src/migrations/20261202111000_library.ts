@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
  *   generated columns and indexes may use it), folded generated columns with trigram indexes on
  *   tracks, users, releases and playlists, and a weighted `search_vector` on tracks (title A,
  *   tags C, description D; the artist's name, weight B, is ranked at query time);
- * - indexes for browsing by genre and tag.
+ * (Browsing by genre and tag uses the shared migration's indexes.)
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`create extension if not exists pg_trgm`.execute(db);
@@ -39,8 +39,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       setweight(to_tsvector('simple', coalesce(earshot_fold(description), '')), 'D')) stored`.execute(db);
   await sql`create index tracks_search_title_trgm on tracks using gin (search_title gin_trgm_ops)`.execute(db);
   await sql`create index tracks_search_vector on tracks using gin (search_vector)`.execute(db);
-  await sql`create index tracks_tags on tracks using gin (tags)`.execute(db);
-  await sql`create index tracks_genre on tracks (genre, id desc) where genre is not null`.execute(db);
 
   await sql`alter table users add column search_name text generated always as (earshot_fold(display_name || ' ' || handle)) stored`.execute(db);
   await sql`create index users_search_name_trgm on users using gin (search_name gin_trgm_ops)`.execute(db);
@@ -54,8 +52,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('playlists').dropColumn('search_title').execute();
   await db.schema.alterTable('releases').dropColumn('search_title').execute();
   await db.schema.alterTable('users').dropColumn('search_name').execute();
-  await sql`drop index if exists tracks_genre`.execute(db);
-  await sql`drop index if exists tracks_tags`.execute(db);
   await db.schema.alterTable('tracks').dropColumn('search_vector').dropColumn('search_title').dropColumn('deleted_at').execute();
   await db.schema.dropTable('track_slug_redirects').execute();
   await sql`drop function if exists earshot_fold_tags(text[])`.execute(db);
