@@ -23,6 +23,10 @@ import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { userRoutes } from './routes/users.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
+import { trackManageRoutes } from './routes/track-manage.ts';
+import { releaseRoutes } from './routes/releases.ts';
+import { playlistRoutes } from './routes/playlists.ts';
+import { searchRoutes } from './routes/search.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -105,6 +109,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   meRoutes(app, routeDeps, accounts);
   userRoutes(app, routeDeps, accounts);
   adminUserRoutes(app, routeDeps, accounts);
+  trackManageRoutes(app, routeDeps);
+  releaseRoutes(app, routeDeps);
+  playlistRoutes(app, routeDeps);
+  searchRoutes(app, routeDeps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, routeDeps);
     hlsMediaRoutes(app, routeDeps);

@@ -45,6 +45,20 @@ export const OWNER_RESOLVERS = {
     const row = await db.selectFrom('tracks').select('owner_user_id').where('id', '=', id).executeTakeFirst();
     return row ? [row.owner_user_id] : null;
   },
+  /** `:id` is a release id. */
+  release: async (db, params) => {
+    const id = numericId(params.id);
+    if (!id) return null;
+    const row = await db.selectFrom('releases').select('owner_user_id').where('id', '=', id).executeTakeFirst();
+    return row ? [row.owner_user_id] : null;
+  },
+  /** `:id` is a playlist id. */
+  playlist: async (db, params) => {
+    const id = numericId(params.id);
+    if (!id) return null;
+    const row = await db.selectFrom('playlists').select('owner_user_id').where('id', '=', id).executeTakeFirst();
+    return row ? [row.owner_user_id] : null;
+  },
   /** `:id` is a user id: the user is their own owner. */
   user: async (db, params) => {
     const id = numericId(params.id);
@@ -123,7 +137,7 @@ async function checkAccess(request: FastifyRequest, access: Exclude<Access, 'pub
     return;
   }
   const owners = await OWNER_RESOLVERS[access.owner](db, request.params as Params);
-  if (!owners) throw notFound(access.owner === 'track' ? 'Track' : 'User');
+  if (!owners) throw notFound(`${access.owner[0]!.toUpperCase()}${access.owner.slice(1)}`);
   if (owners.includes(user.id)) return;
   if (user.role === 'admin' && access.admins !== false) return;
   throw forbidden(`Only the owner of this ${access.owner} may do this`);
