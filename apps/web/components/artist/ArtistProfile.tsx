@@ -13,6 +13,7 @@ import { apiFetch, ApiError, describeApiError } from '@/lib/api';
 import { fetchAccount, type PublicUser } from '@/lib/account';
 import { parseTrackPage, type TrackSummary } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
+import { ReleaseShelf } from '@/components/library/ReleaseShelf';
 import '@/components/account/account.css';
 
 export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
@@ -80,6 +81,7 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
           </div>
         </div>
       </header>
+      <ReleaseShelf handle={user.handle} />
       <section className="section container" aria-labelledby="artist-tracks">
         <div className="section__head">
           <h2 id="artist-tracks" className="section__title">

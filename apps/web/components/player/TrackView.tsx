@@ -5,6 +5,7 @@
  * able to fetch it in the browser when not (same route: `/api/v1/users/:handle/tracks/:slug`).
  */
 import Link from 'next/link';
+import { AddToPlaylist } from '@/components/library/AddToPlaylist';
 import { useEffect, useMemo, useState } from 'react';
 import { apiFetch, ApiError, describeApiError } from '@/lib/api';
 import { parseTrackResponse, toPlayerTrack, type TrackDetail } from '@/lib/player/track';
@@ -124,6 +125,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
             </time>
             {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
           </p>
+          {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
         </div>
       </div>
       {track.description.trim() && (
