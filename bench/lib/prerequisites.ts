@@ -28,6 +28,9 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     'upload-memory': { packages: MEDIA_PACKAGES },
     'read-endpoints': { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
     'web-bundle': { packages: [CHROMIUM, ...MEDIA_PACKAGES], webBuild: true },
+    // PostgreSQL: DATABASE_URL, or a database of its own on the local server (TEST_DATABASE_ADMIN_URL).
+    search: { packages: [PG_ISREADY], postgresIfConfigured: true },
+    'track-delete': { packages: [] },
   };
 }
 
