@@ -134,7 +134,7 @@ describe('library walk', () => {
     expect(await page.getByTestId('studio-row').count()).toBe(1);
 
     // 7. What the listener sees now: the playlist and the release without it, search without it.
-    listenerErrors.expectFailure({ url: `/api/v1/users/tide-artist/tracks/salt-road`, status: 404 });
+    listenerErrors.expectFailure({ url: '/tide-artist/salt-road', status: 404 });
     await lp.goto(playlistUrl);
     await lp.getByTestId('tracklist-row').first().waitFor();
     expect(await order()).toEqual(['Harbour Lights']);
