@@ -23,6 +23,8 @@ export const SEARCH_RESULTS_MAX = 500;
  * six-letter word through ("harbur" ~ "harbour" is 0.57) without matching unrelated words.
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
+/** How many of the closest-named artists a track search considers. */
+const ARTISTS_CONSIDERED = 20;
 
 export interface SearchInput {
   q: string;
@@ -119,8 +121,8 @@ const tsq = (q: string) => sql`plainto_tsquery('simple', earshot_fold(${q}))`;
 
 async function searchTracks(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<TrackHit[]> {
   const f = folded(q);
-  // Candidates from three indexes (trigram on the title, full text on title/tags/description,
-  // trigram on the artist's name), then the visibility rule, then the rank.
+  // Candidates from three indexes (word similarity on the title — one typo per word —, full text
+  // on title/tags/description, trigram on the artist's name), then the visibility rule, then the rank.
   const rows = await db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
@@ -141,8 +143,16 @@ async function searchTracks(db: Kysely<Database>, q: string, limit: number, offs
         sub
           .selectFrom('tracks')
           .select('id')
-          .where(sql<boolean>`search_title % ${f} or ${f} <% search_title or search_vector @@ ${tsq(q)}`)
-          .union(sub.selectFrom('tracks').select('id').where('owner_user_id', 'in', (u) => u.selectFrom('users').select('id').where(sql<boolean>`${f} <% search_name`))),
+          .where(sql<boolean>`${f} <% search_title or search_vector @@ ${tsq(q)}`)
+          .union(
+            sub
+              .selectFrom('tracks')
+              .select('id')
+              // The closest artists only: a common word in many names must not pull in every track of theirs.
+              .where('owner_user_id', 'in', (u) =>
+                u.selectFrom('users').select('id').where(sql<boolean>`${f} <% search_name`).orderBy(sql`word_similarity(${f}, search_name)`, 'desc').limit(ARTISTS_CONSIDERED),
+              ),
+          ),
       ),
     )
     .where((eb) => trackListed(eb, 't'))
