@@ -98,8 +98,11 @@ export async function search(deps: { db: Kysely<Database>; clock: () => Date }, 
   void actor;
   const { q, type, limit, offset } = normalizeSearch(input);
   const items = await deps.db.transaction().execute(async (trx) => {
-    // Local to this transaction: the pool's other users keep the default.
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true)`.execute(trx);
+    // Local to this transaction (the pool's other users keep the defaults): the word-similarity
+    // threshold, and no sequential scans — the planner prices pg_trgm's operators far below what
+    // they cost, and would compare every artist's name (20,000: 350 ms) instead of using the
+    // trigram index (12 ms) (docs/performance.md, "Search").
+    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`.execute(trx);
     const fetch = limit + 1;
     switch (type) {
       case 'track':
