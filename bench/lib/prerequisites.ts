@@ -32,6 +32,9 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     soak: { packages: [NGINX, PG_ISREADY, { command: 'redis-cli', apt: 'redis-tools' }, { command: 'openssl', apt: 'openssl' }, ...MEDIA_PACKAGES] },
     'release-zip': { packages: [] },
     'download-formats': { packages: MEDIA_PACKAGES },
+    // PostgreSQL: DATABASE_URL, or a database of its own on the local server (TEST_DATABASE_ADMIN_URL).
+    search: { packages: [PG_ISREADY], postgresIfConfigured: true },
+    'track-delete': { packages: [] },
   };
 }
 

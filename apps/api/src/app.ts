@@ -24,6 +24,10 @@ import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { userRoutes } from './routes/users.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
+import { trackManageRoutes } from './routes/track-manage.ts';
+import { releaseRoutes } from './routes/releases.ts';
+import { playlistRoutes } from './routes/playlists.ts';
+import { searchRoutes } from './routes/search.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -106,6 +110,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   userRoutes(app, routeDeps);
   adminUserRoutes(app, routeDeps);
   commerceRoutes(app, routeDeps);
+  trackManageRoutes(app, routeDeps);
+  releaseRoutes(app, routeDeps);
+  playlistRoutes(app, routeDeps);
+  searchRoutes(app, routeDeps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, routeDeps);
     hlsMediaRoutes(app, routeDeps);

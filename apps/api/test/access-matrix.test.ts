@@ -44,6 +44,8 @@ interface Fixtures {
   privateTrack: { id: string; slug: string };
   imageKey: string;
   hlsPath: string;
+  /** Library: the owner's release and private playlist, a sold track and release (deletes refused with 409), playlists to delete (one per cell). */
+  library: { releaseId: string; soldTrackId: string; soldReleaseId: string; playlistId: string; spare: () => string };
   /** A fresh value per cell (for unique emails and handles). */
   unique: () => string;
 }
@@ -134,6 +136,30 @@ const MATRIX: Record<string, Row> = {
   'GET /media/downloads/:item/:format': { request: (f) => ({ url: `/media/downloads/track-${f.publicTrackId}/mp3-320` }), expect: everyone(403) },
   'GET /api/v1/me/payouts': { request: () => ({ url: '/api/v1/me/payouts' }), expect: { anonymous: 401, listener: 403, otherArtist: 200, owner: 200, admin: 200 } },
   'POST /api/v1/me/payouts/onboarding': { request: () => ({ url: '/api/v1/me/payouts/onboarding' }), expect: { anonymous: 401, listener: 403, otherArtist: 409, owner: 409, admin: 409 } },
+  // Library: managing tracks, releases, playlists, search
+  'PATCH /api/v1/tracks/:id': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}`, payload: { description: 'Edited' } }), expect: ownerOrAdmin(200) },
+  // A sold track: access passes, then the delete is refused without the buyers' confirmation.
+  'DELETE /api/v1/tracks/:id': { request: (f) => ({ url: `/api/v1/tracks/${f.library.soldTrackId}` }), expect: ownerOrAdmin(409) },
+  'PUT /api/v1/tracks/:id/artwork': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/artwork`, payload: {} }), expect: ownerOrAdmin(415) },
+  'PUT /api/v1/tracks/:id/current-version': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/current-version`, payload: { versionId: '999999999' } }), expect: ownerOrAdmin(404) },
+  'GET /api/v1/me/tracks': { request: () => ({ url: '/api/v1/me/tracks' }), expect: signedIn(200) },
+  // Artists make releases of their own tracks; an empty one is fine.
+  'POST /api/v1/releases': { request: () => ({ url: '/api/v1/releases', payload: { title: 'Matrix EP', type: 'ep', trackIds: [] } }), expect: { anonymous: 401, listener: 403, otherArtist: 201, owner: 201, admin: 201 } },
+  'GET /api/v1/releases/:id': { request: (f) => ({ url: `/api/v1/releases/${f.library.releaseId}` }), expect: ownerSees },
+  'PATCH /api/v1/releases/:id': { request: (f) => ({ url: `/api/v1/releases/${f.library.releaseId}`, payload: { description: 'Edited' } }), expect: ownerOrAdmin(200) },
+  'DELETE /api/v1/releases/:id': { request: (f) => ({ url: `/api/v1/releases/${f.library.soldReleaseId}` }), expect: ownerOrAdmin(409) },
+  'PUT /api/v1/releases/:id/artwork': { request: (f) => ({ url: `/api/v1/releases/${f.library.releaseId}/artwork`, payload: {} }), expect: ownerOrAdmin(415) },
+  'GET /api/v1/users/:handle/releases': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/releases` }), expect: everyone(200) },
+  'POST /api/v1/playlists': { request: () => ({ url: '/api/v1/playlists', payload: { title: 'Matrix mix' } }), expect: signedIn(201) },
+  'GET /api/v1/playlists/:id': { request: (f) => ({ url: `/api/v1/playlists/${f.library.playlistId}` }), expect: ownerSees },
+  'PATCH /api/v1/playlists/:id': { request: (f) => ({ url: `/api/v1/playlists/${f.library.playlistId}`, payload: { description: 'Edited' } }), expect: ownerOrAdmin(200) },
+  'PUT /api/v1/playlists/:id/tracks': { request: (f) => ({ url: `/api/v1/playlists/${f.library.playlistId}/tracks`, payload: { trackIds: [f.publicTrackId] } }), expect: ownerOrAdmin(200) },
+  // Each cell deletes a playlist of its own.
+  'DELETE /api/v1/playlists/:id': { request: (f) => ({ url: `/api/v1/playlists/${f.library.spare()}` }), expect: ownerOrAdmin(204) },
+  'GET /api/v1/me/playlists': { request: () => ({ url: '/api/v1/me/playlists' }), expect: signedIn(200) },
+  'GET /api/v1/search': { request: () => ({ url: '/api/v1/search?q=public&type=track' }), expect: everyone(200) },
+  'GET /api/v1/genres/:name/tracks': { request: () => ({ url: '/api/v1/genres/ambient/tracks' }), expect: everyone(200) },
+  'GET /api/v1/tags/:name/tracks': { request: () => ({ url: '/api/v1/tags/field-recording/tracks' }), expect: everyone(200) },
 };
 
 let t: TestInfra;
@@ -156,8 +182,24 @@ async function makeFixtures(): Promise<Fixtures> {
   const imageKey = 'test/pixel.webp';
   await t.infra.store.put('images', imageKey, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } }).webp().toBuffer(), { contentType: 'image/webp' });
   const hls = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date());
+  const sold = await createReadyTrack(db, users.owner.id, 'sold-one', { visibility: 'public', durationMs: 1000, originalKey: 'version-x/original.wav' });
+  const release = await db.insertInto('releases').values({ owner_user_id: users.owner.id, title: 'Private release', slug: 'private-release', type: 'album', visibility: 'private' }).returning('id').executeTakeFirstOrThrow();
+  const soldRelease = await db.insertInto('releases').values({ owner_user_id: users.owner.id, title: 'Sold release', slug: 'sold-release', type: 'single' }).returning('id').executeTakeFirstOrThrow();
+  const paid = { seller_user_id: users.owner.id, buyer_user_id: users.listener.id, amount_minor: 500, currency: 'EUR', status: 'paid' } as const;
+  await db.insertInto('orders').values([{ ...paid, item_type: 'track', track_id: sold.id }, { ...paid, item_type: 'release', release_id: soldRelease.id }]).execute();
+  const playlist = await db.insertInto('playlists').values({ owner_user_id: users.owner.id, title: 'Private mix', visibility: 'private' }).returning('id').executeTakeFirstOrThrow();
+  const spares: string[] = [];
+  for (let i = 0; i < 5; i++) spares.push((await db.insertInto('playlists').values({ owner_user_id: users.owner.id, title: `Spare ${i}` }).returning('id').executeTakeFirstOrThrow()).id);
   let n = 0;
-  return { users, publicTrackId: pub.id, privateTrack: { id: priv.id, slug: 'private-one' }, imageKey, hlsPath: hls.path, unique: () => `m${Date.now().toString(36)}${n++}` };
+  return {
+    users,
+    publicTrackId: pub.id,
+    privateTrack: { id: priv.id, slug: 'private-one' },
+    imageKey,
+    hlsPath: hls.path,
+    library: { releaseId: release.id, soldTrackId: sold.id, soldReleaseId: soldRelease.id, playlistId: playlist.id, spare: () => spares.shift() ?? '999999999' },
+    unique: () => `m${Date.now().toString(36)}${n++}`,
+  };
 }
 
 async function restore(): Promise<void> {

@@ -4,6 +4,7 @@ import { NavLink } from './NavLink';
 import { routes } from '@/lib/routes';
 import { AccountNav } from './account/AccountNav';
 import './site-header.css';
+import { SearchBox } from './search/SearchBox';
 
 export function SiteHeader() {
   return (
@@ -27,6 +28,7 @@ export function SiteHeader() {
             </li>
           </ul>
         </nav>
+        <SearchBox />
         <AccountNav />
       </div>
     </header>

@@ -42,6 +42,13 @@ export const ERROR_CODES = {
   rate_limited: 'Too many requests; `Retry-After` says when to try again.',
   account_locked: 'Too many failed sign-ins for this account; `Retry-After` says when to try again.',
   // The server.
+  // Catalogue (docs/architecture.md, "Catalogue").
+  version_not_ready: 'Only a ready version can become the current one.',
+  track_sold: 'The track was sold: deleting it needs the confirmation that buyers keep access (`?confirmBuyersKeepAccess=true`).',
+  release_sold: 'The release was sold and cannot be deleted.',
+  unknown_tracks: 'Some of the tracks are unknown or not visible to you.',
+  not_your_tracks: 'A release can only hold tracks of its artist.',
+  too_many_playlists: 'The account has as many playlists as it may.',
   // Outages (the request may be retried; `Retry-After` says when).
   service_unavailable: 'A service the request needs (database, queue, object store) is unavailable for a moment.',
   insufficient_storage: 'The server’s disk is full; the upload was not kept.',

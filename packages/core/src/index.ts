@@ -40,3 +40,29 @@ export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
 export * from './text/index.ts';
 export * from './commerce/index.ts';
+export { GENRE_MAX, TAGS_MAX, TAG_MAX, PRICE_MAX_MINOR, normalizeGenre, normalizeTags, normalizePrice, priceOf, type Price } from './catalog/fields.ts';
+export { editTrack, type TrackPatch } from './catalog/edit-track.ts';
+export { deleteTrack, hasPaidOrders, versionPrefixes, type DeleteOutcome } from './catalog/delete-track.ts';
+export { setTrackArtwork, ARTWORK_UPLOAD_SIZES } from './catalog/artwork.ts';
+export { setCurrentVersion } from './catalog/current-version.ts';
+export { browseTracks, type BrowseCard } from './catalog/browse.ts';
+export { listStudioTracks, type StudioTrack } from './catalog/studio.ts';
+export type { ListedTrack } from './catalog/listed-track.ts';
+export { IMAGE_MAX_BYTES } from './images/square-image.ts';
+export { RELEASE_TITLE_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_CREDITS_MAX, RELEASE_TRACKS_MAX, RELEASE_TYPES, normalizeReleaseDate } from './releases/fields.ts';
+export { createRelease, getRelease, updateRelease, deleteRelease, setReleaseArtwork, listUserReleases, type ReleaseView, type ReleaseCard, type ReleaseInput } from './releases/releases.ts';
+export {
+  createPlaylist,
+  getPlaylist,
+  updatePlaylist,
+  setPlaylistTracks,
+  deletePlaylist,
+  listMyPlaylists,
+  PLAYLIST_TITLE_MAX,
+  PLAYLIST_DESCRIPTION_MAX,
+  PLAYLIST_TRACKS_MAX,
+  PLAYLISTS_PER_USER_MAX,
+  type PlaylistView,
+  type PlaylistCard,
+} from './playlists/playlists.ts';
+export { search, normalizeSearch, SEARCH_TYPES, SEARCH_QUERY_MAX, SEARCH_LIMIT_MAX, WORD_SIMILARITY_THRESHOLD, type SearchHit, type SearchType } from './search/search.ts';

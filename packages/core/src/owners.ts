@@ -20,6 +20,20 @@ export const OWNER_RESOLVERS = {
     const row = await db.selectFrom('tracks').select('owner_user_id').where('id', '=', id).executeTakeFirst();
     return row ? [row.owner_user_id] : null;
   },
+  /** `:id` is a release id. */
+  release: async ({ db }, params) => {
+    const id = numericId(params.id);
+    if (!id) return null;
+    const row = await db.selectFrom('releases').select('owner_user_id').where('id', '=', id).executeTakeFirst();
+    return row ? [row.owner_user_id] : null;
+  },
+  /** `:id` is a playlist id. */
+  playlist: async ({ db }, params) => {
+    const id = numericId(params.id);
+    if (!id) return null;
+    const row = await db.selectFrom('playlists').select('owner_user_id').where('id', '=', id).executeTakeFirst();
+    return row ? [row.owner_user_id] : null;
+  },
   /** `:id` is a user id: the user is their own owner. */
   user: async ({ db }, params) => {
     const id = numericId(params.id);

@@ -39,10 +39,11 @@ function ownerEnabled(eb: AnyEb, ownerColumn: string): Expression<SqlBool> {
 
 // ---- tracks ----------------------------------------------------------------
 
-/** Live for others: playable, not taken down, owner enabled (any visibility). */
+/** Live for others: playable, not taken down, not retired, owner enabled (any visibility). */
 function trackLive(eb: AnyEb, t: string): Expression<SqlBool> {
   return eb.and([
     eb(`${t}.current_version_id`, 'is not', null),
+    eb(`${t}.deleted_at`, 'is', null),
     eb(`${t}.taken_down_at`, 'is', null),
     ownerEnabled(eb, `${t}.owner_user_id`),
   ]);
@@ -57,7 +58,8 @@ export function trackListed(eb: AnyEb, t = 't'): Expression<SqlBool> {
 export function trackVisibleTo(eb: AnyEb, actor: Actor | null | undefined, t = 't'): Expression<SqlBool> {
   if (actor?.role === 'admin') return TRUE;
   const others = eb.and([eb(`${t}.visibility`, '!=', 'private'), trackLive(eb, t)]);
-  return actor ? eb.or([eb(`${t}.owner_user_id`, '=', actor.id), others]) : others;
+  // A retired track (deleted by its artist after a sale) is gone for its owner too.
+  return actor ? eb.or([eb.and([eb(`${t}.owner_user_id`, '=', actor.id), eb(`${t}.deleted_at`, 'is', null)]), others]) : others;
 }
 
 /** What the row checks need of a track. */
@@ -67,17 +69,21 @@ export interface TrackVisibilityFacts {
   currentVersionId: string | null;
   takenDownAt: Date | null;
   ownerDisabledAt: Date | null;
+  /** Retired: deleted by its artist after a sale (docs/architecture.md, "Catalogue"). */
+  deletedAt?: Date | null;
 }
 
 /** `trackVisibleTo` for a row already loaded. */
 export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibilityFacts): boolean {
+  if (actor?.role === 'admin') return true;
+  if (track.deletedAt) return false;
   if (ownsOrAdmin(actor, track.ownerUserId)) return true;
   return track.visibility !== 'private' && track.currentVersionId !== null && track.takenDownAt === null && track.ownerDisabledAt === null;
 }
 
 /** `trackListed` for a row already loaded. */
 export function isTrackListed(track: TrackVisibilityFacts): boolean {
-  return track.visibility === 'public' && track.currentVersionId !== null && track.takenDownAt === null && track.ownerDisabledAt === null;
+  return track.visibility === 'public' && track.currentVersionId !== null && !track.deletedAt && track.takenDownAt === null && track.ownerDisabledAt === null;
 }
 
 // ---- releases --------------------------------------------------------------

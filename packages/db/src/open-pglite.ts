@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_EXTENSIONS } from './pglite-extensions.ts';
 import { lockPglite, type PgliteLock } from './pglite-lock.ts';
 import { upgradePgliteDataDir, type UpgradeLog } from './pglite-upgrade.ts';
 
@@ -26,7 +27,7 @@ export async function openPglite(dir: string, log: UpgradeLog = toStderr): Promi
       await upgradePgliteDataDir(dir, log);
       mkdirSync(dir, { recursive: true });
     }
-    const pglite = await PGlite.create(dir, { parsers: { 20: (v: string) => v, 1700: (v: string) => v } });
+    const pglite = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS, parsers: { 20: (v: string) => v, 1700: (v: string) => v } });
     return { pglite, release: () => lock?.release() };
   } catch (err) {
     lock?.release();

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_EXTENSIONS } from './pglite-extensions.ts';
 import { exportDatabase, importDatabase } from './logical-copy.ts';
 
 /** PostgreSQL major version of the PGlite in use (PGlite 0.5); a test checks it against the server. */
@@ -54,7 +55,7 @@ export async function upgradePgliteDataDir(dir: string, log: UpgradeLog): Promis
   }
   const staging = `${dir.replace(/\/+$/, '')}.upgrading`;
   rmSync(staging, { recursive: true, force: true });
-  const fresh = await PGlite.create(staging);
+  const fresh = await PGlite.create(staging, { extensions: PGLITE_EXTENSIONS });
   try {
     await importDatabase(fresh, copy);
   } catch (err) {

@@ -31,6 +31,8 @@ export interface UsersTable {
   stripe_charges_enabled: Generated<boolean>;
   stripe_payouts_enabled: Generated<boolean>;
   stripe_details_submitted: Generated<boolean>;
+  /** Generated (library migration): folded display name and handle for trigram search. */
+  search_name: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -72,6 +74,12 @@ export interface TracksTable {
   repost_count: Generated<number>;
   comment_count: Generated<number>;
   play_count: Generated<number>;
+  /** Set when the artist deleted a sold track: retired, kept only for its buyers (library migration). */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Generated (library migration): folded title for trigram search. */
+  search_title: ColumnType<string, never, never>;
+  /** Generated (library migration): weighted full-text document (title A, tags C, description D). */
+  search_vector: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -95,6 +103,8 @@ export interface ReleasesTable {
   price_pwyw: Generated<boolean>;
   taken_down_at: Date | null;
   takedown_reason: string | null;
+  /** Generated (library migration): folded title for trigram search. */
+  search_title: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -111,8 +121,18 @@ export interface PlaylistsTable {
   title: string;
   description: Generated<string>;
   visibility: Generated<Visibility>;
+  /** Generated (library migration): folded title for trigram search. */
+  search_title: ColumnType<string, never, never>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** A track's previous slug (after a new title), still leading to it (library migration). */
+export interface TrackSlugRedirectsTable {
+  owner_user_id: string;
+  slug: string;
+  track_id: string;
+  created_at: CreatedAt;
 }
 
 export interface PlaylistTracksTable {
@@ -310,6 +330,7 @@ export interface Database {
   download_events: DownloadEventsTable;
   stripe_events: StripeEventsTable;
   download_files: DownloadFilesTable;
+  track_slug_redirects: TrackSlugRedirectsTable;
 }
 
 export type User = Selectable<UsersTable>;

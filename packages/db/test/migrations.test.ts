@@ -59,8 +59,14 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   await handle.db.insertInto('stripe_events').values({ id: 'evt_1', type: 'x', payload: '{}' }).execute();
   await expect(handle.db.insertInto('stripe_events').values({ id: 'evt_1', type: 'x', payload: '{}' }).execute()).rejects.toThrow(/stripe_events_pkey/);
 
+  // The library migration: accent-folded search columns kept by the database, and slug redirects.
+  const folded = await handle.db.insertInto('tracks').values({ owner_user_id: user.id, title: 'Café Été', slug: 'cafe-ete', tags: ['Ambient'] }).returning(['search_title', 'search_vector']).executeTakeFirstOrThrow();
+  expect(folded.search_title).toBe('cafe ete');
+  expect(folded.search_vector).toContain("'ambient'");
+  expect(await tables(handle)).toContain('track_slug_redirects');
+
   const down = await migrateToZero(handle.db);
-  // Every migration is reverted: those up to the dropping one, and those applied after it.
+  // Every migration after the dropping one was applied by `latest` (which re-applied that one too).
   expect(down.length).toBe(first.length + latest.length - 1);
   expect(await tables(handle)).toEqual([]);
 

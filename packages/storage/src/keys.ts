@@ -30,6 +30,14 @@ export const keys = {
   /** A download format of a version (transcodes bucket; never served by the HLS location: only signed download URLs reach it). */
   download: (versionId: string, format: string, ext: string) => `version-${versionId}/downloads/${format}.${ext}`,
   avatar: (userId: string, stamp: string, size: number, ext: string) => `avatars/user-${userId}/${stamp}-${size}.${ext}`,
+  /**
+   * Artwork an artist uploads for a track or a release: public like avatars, but its folder holds
+   * an unguessable token (a private track's cover is not found by counting ids).
+   */
+  trackArtworkPrefix: (trackId: string) => `track-artwork/track-${trackId}/`,
+  trackArtwork: (trackId: string, token: string, size: number) => `track-artwork/track-${trackId}/${token}-${size}.webp`,
+  releaseArtworkPrefix: (releaseId: string) => `release-artwork/release-${releaseId}/`,
+  releaseArtwork: (releaseId: string, token: string, size: number) => `release-artwork/release-${releaseId}/${token}-${size}.webp`,
 };
 
 const TOKEN = '[A-Za-z0-9_-]{22}';

@@ -81,6 +81,9 @@ async function moveInto(from: string, to: string): Promise<void> {
  * One difference from S3 that a file system imposes: `a` and `a/b` cannot both exist (a path is
  * a file or a folder); the second put fails. No key layout of `keys.ts` does that.
  */
+/** Files deleted at once by `deletePrefix`. */
+const DELETE_CONCURRENCY = 16;
+
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local' as const;
   private readonly root: string;
@@ -250,12 +253,16 @@ export class LocalObjectStore implements ObjectStore {
 
   async deletePrefix(bucket: Bucket, prefix: string): Promise<number> {
     if (prefix === '') throw new InvalidKeyError(prefix);
-    let n = 0;
-    for await (const object of this.list(bucket, prefix)) {
-      await this.delete(bucket, object.key);
-      n++;
-    }
-    return n;
+    const found: string[] = [];
+    for await (const object of this.list(bucket, prefix)) found.push(object.key);
+    // A few at a time (a track's media is ~900 files): deleting only removes files and empty
+    // folders, so concurrent deletes cannot undo each other.
+    let next = 0;
+    const worker = async () => {
+      while (next < found.length) await this.delete(bucket, found[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, found.length) }, worker));
+    return found.length;
   }
 
   async *list(bucket: Bucket, prefix = ''): AsyncIterable<ObjectInfo> {

@@ -93,7 +93,7 @@ async function checkAccess(request: FastifyRequest, access: Exclude<Access, 'pub
     return;
   }
   const owners = await resourceOwners(deps, access.owner, request.params as OwnerParams);
-  if (!owners) throw notFound(access.owner === 'track' ? 'Track' : 'User');
+  if (!owners) throw notFound(`${access.owner[0]!.toUpperCase()}${access.owner.slice(1)}`);
   if (owners.includes(user.id)) return;
   if (user.role === 'admin' && access.admins !== false) return;
   throw forbidden(`Only the owner of this ${access.owner} may do this`);

@@ -11,6 +11,9 @@ const StepSchema = Type.Object({
   note: Type.Optional(Type.String()),
 });
 
+/** A price as tracks and releases carry it: `amountMinor` is the minimum when `payWhatYouWant`. */
+export const PriceSchema = Type.Object({ amountMinor: Type.Integer(), currency: Type.String(), payWhatYouWant: Type.Boolean() });
+
 export const VersionSchema = Type.Object({
   id: Type.String(),
   status: Type.Union([Type.Literal('uploaded'), Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')]),
@@ -41,6 +44,10 @@ export const TrackResponse = Type.Object({
   currentVersion: Type.Union([VersionSchema, Type.Null()]),
   latestVersion: VersionSchema,
   createdAt: Type.String({ format: 'date-time' }),
+  genre: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  downloadable: Type.Boolean(),
+  price: Type.Union([PriceSchema, Type.Null()]),
 });
 export type TrackResponse = Static<typeof TrackResponse>;
 

@@ -12,6 +12,7 @@ import { fetchAccount, type PublicUser } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
+import { ReleaseShelf } from '@/components/library/ReleaseShelf';
 import '@/components/account/account.css';
 
 export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
@@ -71,6 +72,7 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
           </div>
         </div>
       </header>
+      <ReleaseShelf handle={user.handle} />
       <section className="section container" aria-labelledby="artist-tracks">
         <div className="section__head">
           <h2 id="artist-tracks" className="section__title">

@@ -6,6 +6,7 @@
  */
 import Link from 'next/link';
 import { BuyBox } from '@/components/commerce/BuyBox';
+import { AddToPlaylist } from '@/components/library/AddToPlaylist';
 import { useMemo } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
@@ -114,6 +115,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
             </time>
             {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
           </p>
+          {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
         </div>
       </div>
       <BuyBox type="track" id={track.id} title={track.title} />

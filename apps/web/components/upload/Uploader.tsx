@@ -6,6 +6,7 @@
  * failed).
  */
 import Link from 'next/link';
+import { MakeRelease } from '@/components/library/MakeRelease';
 import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { MEDIA_STEPS, type StepProgress, type TrackDetail } from '@/lib/player/track';
@@ -273,6 +274,7 @@ export function Uploader() {
               </p>
             )}
           </div>
+          <MakeRelease trackIds={items.flatMap((i) => (i.track ? [i.track.id] : []))} />
         </>
       )}
     </div>

@@ -8,7 +8,8 @@ export const RESERVED_HANDLES: ReadonlySet<string> = new Set([
   'api', 'media', 'images', 'waveforms', 'metrics', 'health', 'docs', 'static', 'assets', 'public', '_next', 'favicon.ico', 'robots.txt', 'sitemap.xml', 'icon.svg', 'ws',
   // Web app pages (apps/web/app and lib/routes.ts).
   'login', 'logout', 'signin', 'sign-in', 'signout', 'sign-out', 'register', 'signup', 'sign-up', 'join', 'settings', 'account', 'profile', 'me',
-  'upload', 'uploads', 'trending', 'tracks', 'track', 'releases', 'release', 'albums', 'playlists', 'playlist', 'search', 'explore', 'discover', 'feed',
+  'upload', 'uploads', 'trending', 'tracks', 'track', 'releases', 'release', 'albums', 'playlists', 'playlist', 'search',
+  'studio', 'genre', 'tag', 'explore', 'discover', 'feed',
   'library', 'collection', 'stream', 'embed', 'player', 'checkout', 'cart', 'orders', 'purchases', 'downloads', 'download', 'notifications', 'messages',
   'users', 'user', 'artists', 'artist', 'listeners', 'tags', 'genres', 'comments', 'likes', 'reposts', 'followers', 'following', 'stats', 'dashboard',
   'forgot-password', 'reset-password', 'verify-email', 'password', 'email', 'auth', 'oauth', 'callback', 'new', 'edit',

@@ -4,6 +4,7 @@ import { notFound } from '../errors.ts';
 import { MEDIA_STEPS } from '../media/steps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { canSeeTrack } from '../visibility.ts';
+import { priceOf, type Price } from '../catalog/fields.ts';
 
 export interface VersionView {
   id: string;
@@ -37,6 +38,11 @@ export interface TrackView {
   currentVersion: VersionView | null;
   latestVersion: VersionView;
   createdAt: string;
+  /** Catalogue fields (docs/architecture.md, "Catalogue"). */
+  genre: string | null;
+  tags: string[];
+  downloadable: boolean;
+  price: Price | null;
 }
 
 /** A version row as the API shows it: the one mapping of `track_versions` to `VersionView`. */
@@ -76,6 +82,7 @@ export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | nu
       currentVersionId: track.current_version_id,
       takenDownAt: track.taken_down_at,
       ownerDisabledAt: track.disabled_at,
+      deletedAt: track.deleted_at,
     })
   ) {
     throw notFound('Track');
@@ -108,6 +115,10 @@ export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | nu
     currentVersion: current ? toVersionView(current) : null,
     latestVersion: toVersionView(isOwner ? latest : shown),
     createdAt: track.created_at.toISOString(),
+    genre: track.genre,
+    tags: track.tags ?? [],
+    downloadable: track.downloadable,
+    price: priceOf(track),
   };
 }
 
@@ -126,15 +137,26 @@ export async function getPlayableTrack(
   return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };
 }
 
-/** `/<handle>/<slug>` → track id (404 when either is unknown). */
-export async function findTrackIdBySlug(deps: Pick<CoreDeps, 'db'>, handle: string, slug: string): Promise<string> {
-  const row = await deps.db
+/**
+ * `/<handle>/<slug>` → track id (404 when either is unknown). A slug the track had before a new
+ * title still finds it (docs/architecture.md, "Catalogue"); the page then redirects to the new one.
+ */
+export async function findTrackIdBySlug({ db }: Pick<CoreDeps, 'db'>, handle: string, slug: string): Promise<string> {
+  const row = await db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .select('t.id')
     .where('u.handle', '=', handle.toLowerCase())
     .where('t.slug', '=', slug.toLowerCase())
     .executeTakeFirst();
-  if (!row) throw notFound('Track');
-  return row.id;
+  if (row) return row.id;
+  const moved = await db
+    .selectFrom('track_slug_redirects as r')
+    .innerJoin('users as u', 'u.id', 'r.owner_user_id')
+    .select('r.track_id')
+    .where('u.handle', '=', handle.toLowerCase())
+    .where('r.slug', '=', slug.toLowerCase())
+    .executeTakeFirst();
+  if (!moved) throw notFound('Track');
+  return moved.track_id;
 }

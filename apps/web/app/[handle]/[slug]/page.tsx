@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
+import { notFound, permanentRedirect } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
 import { decodeSegment } from '@/lib/server-api';
 import { loadTrack } from './load-track';
@@ -28,5 +28,7 @@ export default async function TrackPage({ params }: { params: Params }) {
   const s = decodeSegment(slug);
   const loaded = await loadTrack(h, s);
   if (loaded.kind === 'not-found') notFound();
+  // An old slug (the track was renamed) still finds the track: send the visitor to its address now.
+  if (loaded.kind === 'found' && loaded.body.slug !== s.toLowerCase()) permanentRedirect(`/${encodeURIComponent(h)}/${encodeURIComponent(loaded.body.slug)}`);
   return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} />;
 }

@@ -1,0 +1,146 @@
+import { Type, type Static } from 'typebox';
+import type { ListedTrack, PlaylistView, ReleaseView, SearchHit, StudioTrack, BrowseCard, ReleaseCard, PlaylistCard } from '@earshot/core';
+import { publicMediaUrl } from '../media-urls.ts';
+import { PriceSchema } from './track.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const VisibilitySchema = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
+const image = (key: string | null) => (key ? publicMediaUrl('images', key) : null);
+
+export const ListedTrackSchema = Type.Object({
+  position: Type.Integer(),
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
+  artworkUrl: Nullable(Type.String()),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const presentListed = ({ artworkKey, ...t }: ListedTrack): Static<typeof ListedTrackSchema> => ({ ...t, artworkUrl: image(artworkKey) });
+
+export const ReleaseSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  type: Type.Union([Type.Literal('album'), Type.Literal('ep'), Type.Literal('single')]),
+  description: Type.String(),
+  credits: Type.String(),
+  releaseDate: Nullable(Type.String({ format: 'date' })),
+  scheduled: Type.Boolean(),
+  visibility: VisibilitySchema,
+  artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
+  artworkUrl: Nullable(Type.String()),
+  price: Type.Union([PriceSchema, Type.Null()]),
+  tracks: Type.Array(ListedTrackSchema),
+  totalDurationMs: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export function presentRelease({ artworkKey, tracks, ...r }: ReleaseView): Static<typeof ReleaseSchema> {
+  return { ...r, artworkUrl: image(artworkKey), tracks: tracks.map(presentListed) };
+}
+
+export const ReleaseCardSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  type: Type.String(),
+  releaseDate: Nullable(Type.String({ format: 'date' })),
+  artworkUrl: Nullable(Type.String()),
+  trackCount: Type.Integer(),
+});
+export const presentReleaseCard = ({ artworkKey, ...r }: ReleaseCard) => ({ ...r, artworkUrl: image(artworkKey) });
+
+export const PlaylistSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  visibility: VisibilitySchema,
+  owner: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
+  tracks: Type.Array(ListedTrackSchema),
+  totalDurationMs: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export function presentPlaylist({ tracks, ...p }: PlaylistView): Static<typeof PlaylistSchema> {
+  return { ...p, tracks: tracks.map(presentListed) };
+}
+
+export const PlaylistCardSchema = Type.Object({ id: Type.String(), title: Type.String(), visibility: VisibilitySchema, trackCount: Type.Integer() });
+export const presentPlaylistCard = (p: PlaylistCard) => p;
+
+const Artist = Type.Object({ handle: Type.String(), displayName: Type.String() });
+export const SearchHitSchema = Type.Union([
+  Type.Object({
+    kind: Type.Literal('track'),
+    id: Type.String(),
+    title: Type.String(),
+    slug: Type.String(),
+    artist: Artist,
+    artworkUrl: Nullable(Type.String()),
+    durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    genre: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+  }),
+  Type.Object({ kind: Type.Literal('user'), id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Nullable(Type.String()), role: Type.String() }),
+  Type.Object({ kind: Type.Literal('release'), id: Type.String(), title: Type.String(), type: Type.String(), artist: Artist, artworkUrl: Nullable(Type.String()), releaseDate: Nullable(Type.String()) }),
+  Type.Object({ kind: Type.Literal('playlist'), id: Type.String(), title: Type.String(), owner: Artist, trackCount: Type.Integer() }),
+]);
+
+export function presentHit(hit: SearchHit): Static<typeof SearchHitSchema> {
+  switch (hit.kind) {
+    case 'track': {
+      const { artworkKey, ...t } = hit;
+      return { ...t, artworkUrl: image(artworkKey) };
+    }
+    case 'user': {
+      const { avatarKey, ...u } = hit;
+      return { ...u, avatarUrl: image(avatarKey) };
+    }
+    case 'release': {
+      const { artworkKey, ...r } = hit;
+      return { ...r, artworkUrl: image(artworkKey) };
+    }
+    case 'playlist':
+      return hit;
+  }
+}
+
+export const BrowseCardSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  artist: Artist,
+  artworkUrl: Nullable(Type.String()),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  genre: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const presentBrowseCard = ({ artworkKey, ...t }: BrowseCard) => ({ ...t, artworkUrl: image(artworkKey) });
+
+const StepSchema = Type.Object({ state: Type.String(), progress: Type.Number(), error: Type.Optional(Type.String()), note: Type.Optional(Type.String()) });
+export const StudioTrackSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  description: Type.String(),
+  visibility: VisibilitySchema,
+  genre: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  downloadable: Type.Boolean(),
+  price: Type.Union([PriceSchema, Type.Null()]),
+  takenDown: Type.Boolean(),
+  artworkUrl: Nullable(Type.String()),
+  currentVersionId: Nullable(Type.String()),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  latestVersion: Type.Union([
+    Type.Object({ id: Type.String(), status: Type.String(), failureReason: Nullable(Type.String()), steps: Type.Record(Type.String(), StepSchema) }),
+    Type.Null(),
+  ]),
+  playCount: Type.Integer(),
+  likeCount: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export const presentStudioTrack = ({ artworkKey, ...t }: StudioTrack) => ({ ...t, artworkUrl: image(artworkKey) });

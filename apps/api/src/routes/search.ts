@@ -1,0 +1,76 @@
+import { Type } from 'typebox';
+import { GENRE_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, TAG_MAX, browseTracks, search } from '@earshot/core';
+import { errorResponses } from '../schemas.ts';
+import { BrowseCardSchema, SearchHitSchema, presentBrowseCard, presentHit } from '../presenters/library.ts';
+import { currentActor } from '../current-user.ts';
+import type { Api, RouteDeps } from '../types.ts';
+
+const Page = { limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }), cursor: Type.Optional(Type.String({ maxLength: 64 })) };
+
+/** Search and browse: docs/architecture.md, "Search". */
+export function searchRoutes(app: Api, deps: RouteDeps): void {
+  const { core } = deps;
+
+  app.get(
+    '/api/v1/search',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['search'],
+        summary: 'Ranked search (title > artist > tags > description), tolerant of one typo per word, accents folded; only what you may find in lists',
+        querystring: Type.Object(
+          {
+            q: Type.String({ maxLength: SEARCH_QUERY_MAX * 4 }),
+            type: Type.Optional(Type.Union([Type.Literal('track'), Type.Literal('user'), Type.Literal('release'), Type.Literal('playlist')])),
+            limit: Type.Integer({ minimum: 1, maximum: SEARCH_LIMIT_MAX, default: 20 }),
+            cursor: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(SearchHitSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) },
+      },
+    },
+    async (request) => {
+      const page = await search(core, currentActor(request), request.query);
+      return { items: page.items.map(presentHit), nextCursor: page.nextCursor };
+    },
+  );
+
+  const Reply = { 200: Type.Object({ items: Type.Array(BrowseCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) };
+
+  app.get(
+    '/api/v1/genres/:name/tracks',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['search'],
+        summary: 'Listed tracks of a genre, newest first',
+        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: GENRE_MAX * 4 }) }),
+        querystring: Type.Object(Page, { additionalProperties: false }),
+        response: Reply,
+      },
+    },
+    async (request) => {
+      const page = await browseTracks(core, { genre: request.params.name }, request.query);
+      return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/tags/:name/tracks',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['search'],
+        summary: 'Listed tracks with a tag, newest first',
+        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: TAG_MAX * 4 }) }),
+        querystring: Type.Object(Page, { additionalProperties: false }),
+        response: Reply,
+      },
+    },
+    async (request) => {
+      const page = await browseTracks(core, { tag: request.params.name }, request.query);
+      return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };
+    },
+  );
+}

@@ -1,0 +1,49 @@
+'use client';
+
+/** An artist's releases (above their tracks on the artist page): cover, title, type and year. */
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { apiFetch } from '@/lib/api';
+import './library.css';
+
+interface ReleaseCard {
+  id: string;
+  title: string;
+  type: string;
+  releaseDate: string | null;
+  artworkUrl: string | null;
+  trackCount: number;
+}
+
+export function ReleaseShelf({ handle }: { handle: string }) {
+  const [items, setItems] = useState<ReleaseCard[] | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    apiFetch<{ items: ReleaseCard[] }>(`/api/v1/users/${encodeURIComponent(handle)}/releases`, { signal: controller.signal }).then((r) => setItems(r.items), () => setItems([]));
+    return () => controller.abort();
+  }, [handle]);
+  if (!items || items.length === 0) return null;
+  return (
+    <section className="section container" aria-labelledby="artist-releases">
+      <div className="section__head">
+        <h2 id="artist-releases" className="section__title">
+          Releases
+        </h2>
+      </div>
+      <ul className="release-shelf">
+        {items.map((r) => (
+          <li key={r.id} className="release-shelf__item" data-testid="release-card">
+            {r.artworkUrl ? <img src={r.artworkUrl.replace(/-1000\.webp$/, '-300.webp')} alt="" width={160} height={160} className="release-shelf__art" loading="lazy" /> : <div className="release-shelf__art" aria-hidden="true" />}
+            <Link href={`/release/${r.id}`} prefetch={false}>
+              {r.title}
+            </Link>
+            <span className="tracklist__artist">
+              {r.type === 'ep' ? 'EP' : r.type === 'single' ? 'Single' : 'Album'}
+              {r.releaseDate ? ` · ${r.releaseDate.slice(0, 4)}` : ''} · {r.trackCount} track{r.trackCount === 1 ? '' : 's'}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

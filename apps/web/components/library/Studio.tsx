@@ -1,0 +1,237 @@
+'use client';
+
+/**
+ * The artist's studio: every track in every state — processing with live progress (the upload's
+ * WebSocket, polling when it is not open), failed with the reason, private, unlisted — with plays
+ * and likes; titles and visibility edited in place, visibility changed for many at once, delete.
+ */
+import Link from 'next/link';
+import { useCallback, useEffect, useState } from 'react';
+import { apiFetch, ApiError, describeApiError } from '@/lib/api';
+import { fetchAccount } from '@/lib/account';
+import { routes } from '@/lib/routes';
+import type { Visibility } from '@/lib/library';
+import { useLiveProgress } from '@/components/upload/live-progress';
+import './library.css';
+
+interface StudioTrack {
+  id: string;
+  title: string;
+  slug: string;
+  visibility: Visibility;
+  takenDown: boolean;
+  currentVersionId: string | null;
+  durationMs: number | null;
+  latestVersion: { id: string; status: string; failureReason: string | null; steps: Record<string, { state: string; progress: number }> } | null;
+  playCount: number;
+  likeCount: number;
+}
+
+function progressOf(t: StudioTrack): number {
+  const steps = Object.values(t.latestVersion?.steps ?? {});
+  if (!steps.length) return 0;
+  return Math.round(steps.reduce((n, s) => n + (s.state === 'done' ? 100 : s.progress || 0), 0) / steps.length);
+}
+
+export function Studio() {
+  const [tracks, setTracks] = useState<StudioTrack[] | null>(null);
+  const [handle, setHandle] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
+
+  const load = useCallback(() => {
+    apiFetch<{ items: StudioTrack[] }>('/api/v1/me/tracks').then(
+      (r) => setTracks(r.items),
+      (err) => (err instanceof ApiError && err.status === 401 ? setSignedOut(true) : setError(describeApiError(err))),
+    );
+  }, []);
+  useEffect(() => {
+    load();
+    fetchAccount().then((me) => setHandle(me?.handle ?? null), () => undefined);
+  }, [load]);
+  const processing = !!tracks?.some((t) => t.latestVersion && (t.latestVersion.status === 'processing' || t.latestVersion.status === 'uploaded'));
+  useLiveProgress(
+    processing,
+    (event) =>
+      setTracks((list) =>
+        list?.map((t) => {
+          if (t.id !== event.trackId || !t.latestVersion) return t;
+          if (event.type === 'version.status') return { ...t, latestVersion: { ...t.latestVersion, status: event.status, failureReason: event.error ?? t.latestVersion.failureReason } };
+          return { ...t, latestVersion: { ...t.latestVersion, steps: { ...t.latestVersion.steps, [event.step]: { state: event.state, progress: event.progress ?? 0 } } } };
+        }) ?? list,
+      ),
+    load,
+  );
+
+  if (signedOut)
+    return (
+      <p className="container section">
+        <Link href={`${routes.login}?next=/studio`}>Sign in</Link> to see your studio.
+      </p>
+    );
+  if (!tracks) return <p className="container section" role={error ? 'alert' : 'status'}>{error ?? 'Loading…'}</p>;
+
+  const patch = async (id: string, body: { title?: string; visibility?: Visibility }) => {
+    try {
+      await apiFetch(`/api/v1/tracks/${id}`, { method: 'PATCH', json: body });
+      setTracks((list) => list?.map((t) => (t.id === id ? { ...t, ...body } : t)) ?? list);
+      setStatus('Saved');
+    } catch (err) {
+      setError(describeApiError(err));
+    }
+  };
+  const bulk = async (visibility: Visibility) => {
+    for (const id of selected) await patch(id, { visibility });
+    setStatus(`${selected.size} track${selected.size === 1 ? '' : 's'} now ${visibility}`);
+  };
+  const remove = async (t: StudioTrack) => {
+    if (!window.confirm(`Delete “${t.title}”? Every version and file goes; this cannot be undone.`)) return;
+    try {
+      await apiFetch(`/api/v1/tracks/${t.id}`, { method: 'DELETE' });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'track_sold')) return setError(describeApiError(err));
+      if (!window.confirm(`${err.message}\n\nRetire it? Buyers keep their downloads.`)) return;
+      await apiFetch(`/api/v1/tracks/${t.id}?confirmBuyersKeepAccess=true`, { method: 'DELETE' });
+    }
+    setTracks((list) => list?.filter((x) => x.id !== t.id) ?? list);
+    setStatus(`Deleted “${t.title}”`);
+  };
+
+  return (
+    <section className="section container" aria-labelledby="studio-title">
+      <h1 id="studio-title" className="section__title">
+        Studio
+      </h1>
+      <div className="library-actions">
+        <Link className="button button--accent" href={routes.upload} prefetch={false}>
+          Upload
+        </Link>
+        <label>
+          <span className="visually-hidden">Visibility for the selected tracks</span>
+          <select
+            disabled={selected.size === 0}
+            value=""
+            aria-label="Set visibility of the selected tracks"
+            onChange={(e) => e.target.value && void bulk(e.target.value as Visibility)}
+            data-testid="bulk-visibility"
+          >
+            <option value="">Selected: set visibility…</option>
+            <option value="public">Public</option>
+            <option value="unlisted">Unlisted</option>
+            <option value="private">Private</option>
+          </select>
+        </label>
+        <span role="status" aria-live="polite">
+          {status}
+        </span>
+      </div>
+      {error && (
+        <p className="feed-message feed-message--error" role="alert">
+          {error}
+        </p>
+      )}
+      {tracks.length === 0 ? (
+        <p className="feed-message">Nothing uploaded yet.</p>
+      ) : (
+        <table className="studio-table">
+          <thead>
+            <tr>
+              <th scope="col">
+                <input
+                  type="checkbox"
+                  aria-label="Select every track"
+                  checked={selected.size === tracks.length}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(tracks.map((t) => t.id)) : new Set())}
+                />
+              </th>
+              <th scope="col">Title</th>
+              <th scope="col">State</th>
+              <th scope="col">Visibility</th>
+              <th scope="col" className="studio-hide-narrow">
+                Plays
+              </th>
+              <th scope="col" className="studio-hide-narrow">
+                Likes
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tracks.map((t) => {
+              const v = t.latestVersion;
+              const state = t.takenDown
+                ? 'Taken down'
+                : !v
+                  ? '—'
+                  : v.status === 'failed'
+                    ? `Failed: ${v.failureReason ?? 'unknown reason'}`
+                    : v.status === 'ready'
+                      ? 'Ready'
+                      : `Processing ${progressOf(t)}%`;
+              return (
+                <tr key={t.id} data-testid="studio-row">
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${t.title}`}
+                      checked={selected.has(t.id)}
+                      onChange={(e) =>
+                        setSelected((s) => {
+                          const n = new Set(s);
+                          if (e.target.checked) n.add(t.id);
+                          else n.delete(t.id);
+                          return n;
+                        })
+                      }
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="text"
+                      aria-label={`Title of ${t.title}`}
+                      defaultValue={t.title}
+                      maxLength={200}
+                      onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+                      onBlur={(e) => e.target.value.trim() && e.target.value !== t.title && void patch(t.id, { title: e.target.value })}
+                    />
+                    {handle && (
+                      <Link href={routes.track({ id: t.id, slug: t.slug, artist: { handle } })} prefetch={false} className="tracklist__artist">
+                        open
+                      </Link>
+                    )}
+                  </td>
+                  <td>
+                    {v && (v.status === 'processing' || v.status === 'uploaded') ? (
+                      <progress max={100} value={progressOf(t)} aria-label={`Processing ${t.title}`}>
+                        {progressOf(t)}%
+                      </progress>
+                    ) : null}{' '}
+                    {state}
+                  </td>
+                  <td>
+                    <select aria-label={`Visibility of ${t.title}`} value={t.visibility} onChange={(e) => void patch(t.id, { visibility: e.target.value as Visibility })}>
+                      <option value="public">Public</option>
+                      <option value="unlisted">Unlisted</option>
+                      <option value="private">Private</option>
+                    </select>
+                  </td>
+                  <td className="studio-hide-narrow">{t.playCount}</td>
+                  <td className="studio-hide-narrow">{t.likeCount}</td>
+                  <td>
+                    <button type="button" className="button button--ghost button--small" aria-label={`Delete ${t.title}`} onClick={() => void remove(t)}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { keys, unguessableToken, type ObjectStore } from '@earshot/storage';
+import type { Actor } from '../actor.ts';
+import { renderSquareImage } from '../images/square-image.ts';
+import { ownedTrack } from './edit-track.ts';
+
+/** Square sizes of uploaded artwork, as extracted cover art (the track page, cards). */
+export const ARTWORK_UPLOAD_SIZES = [1000, 300] as const;
+
+export interface ArtworkDeps {
+  db: Kysely<Database>;
+  store: Pick<ObjectStore, 'put' | 'deletePrefix' | 'delete'>;
+  clock: () => Date;
+}
+
+/** The largest key is stored; other sizes differ only by the size before `.webp`. */
+export function artworkKeyOfSize(key: string, size: number): string {
+  return key.replace(/-\d+\.webp$/, `-${size}.webp`);
+}
+
+/**
+ * Writes `image` under a fresh unguessable folder, lets `attach` point the row at it, then
+ * removes the previous files; if `attach` fails the new files go. Never an orphan either way.
+ */
+export async function replaceArtwork(
+  deps: ArtworkDeps,
+  image: Buffer,
+  keyFor: (token: string, size: number) => string,
+  attach: (largestKey: string) => Promise<string | null>,
+): Promise<string> {
+  const rendered = await renderSquareImage(image, ARTWORK_UPLOAD_SIZES, 'artwork', 'Artwork');
+  const token = unguessableToken();
+  const written: string[] = [];
+  try {
+    for (const r of rendered) {
+      const key = keyFor(token, r.size);
+      await deps.store.put('images', key, r.body, { contentType: 'image/webp', contentLength: r.body.length });
+      written.push(key);
+    }
+    const previous = await attach(written[0]!);
+    if (previous) await Promise.all(ARTWORK_UPLOAD_SIZES.map((s) => deps.store.delete('images', artworkKeyOfSize(previous, s)).catch(() => undefined)));
+    return written[0]!;
+  } catch (err) {
+    await Promise.all(written.map((k) => deps.store.delete('images', k).catch(() => undefined)));
+    throw err;
+  }
+}
+
+/** `PUT /tracks/:id/artwork`: the artist's own cover replaces the one extracted from the file. */
+export async function setTrackArtwork(deps: ArtworkDeps, actor: Actor | null, trackId: string, image: Buffer): Promise<void> {
+  const track = await ownedTrack(deps.db, actor, trackId);
+  await replaceArtwork(
+    deps,
+    image,
+    (token, size) => keys.trackArtwork(track.id, token, size),
+    async (key) => {
+      const before = await deps.db.selectFrom('tracks').select('artwork_key').where('id', '=', track.id).executeTakeFirst();
+      await deps.db.updateTable('tracks').set({ artwork_key: key, updated_at: deps.clock() }).where('id', '=', track.id).execute();
+      return before?.artwork_key?.startsWith(keys.trackArtworkPrefix(track.id)) ? before.artwork_key : null;
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { badRequest } from '../errors.ts';
+import { trackListed } from '../visibility.ts';
+import { normalizeGenre, normalizeTags } from './fields.ts';
+
+export interface BrowseCard {
+  id: string;
+  title: string;
+  slug: string;
+  artist: { handle: string; displayName: string };
+  artworkKey: string | null;
+  durationMs: number | null;
+  genre: string | null;
+  tags: string[];
+  createdAt: string;
+}
+
+const decode = (cursor: string) => {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{1,18}$/.test(id)) throw badRequest('Invalid cursor');
+  return id;
+};
+
+/**
+ * `/genre/<name>` and `/tag/<name>`: listed tracks of one genre or carrying one tag, newest first,
+ * keyset-paginated. Names are folded the way they are stored (catalog/fields.ts).
+ */
+export async function browseTracks(
+  deps: { db: Kysely<Database> },
+  by: { genre: string } | { tag: string },
+  page: { limit: number; cursor?: string },
+): Promise<{ items: BrowseCard[]; nextCursor: string | null }> {
+  let q = deps.db
+    .selectFrom('tracks as t')
+    .innerJoin('users as u', 'u.id', 't.owner_user_id')
+    .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
+    .select(['t.id', 't.title', 't.slug', 't.genre', 't.tags', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key')])
+    .where((eb) => trackListed(eb, 't'))
+    .orderBy('t.id', 'desc')
+    .limit(page.limit + 1);
+  if ('genre' in by) q = q.where(sql<string>`lower(t.genre)`, '=', normalizeGenre(by.genre) ?? '');
+  else q = q.where(sql<boolean>`t.tags @> ${sql.val([normalizeTags([by.tag])[0] ?? ''])}::text[]`);
+  if (page.cursor) q = q.where('t.id', '<', decode(page.cursor));
+  const rows = await q.execute();
+  const items = rows.slice(0, page.limit).map<BrowseCard>((r) => ({
+    id: r.id,
+    title: r.title,
+    slug: r.slug,
+    artist: { handle: r.handle, displayName: r.display_name },
+    artworkKey: r.artwork_key,
+    durationMs: r.duration_ms,
+    genre: r.genre,
+    tags: r.tags ?? [],
+    createdAt: r.created_at.toISOString(),
+  }));
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > page.limit && last ? Buffer.from(last.id).toString('base64url') : null };
+}

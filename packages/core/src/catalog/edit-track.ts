@@ -1,0 +1,87 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Visibility } from '@earshot/db';
+import { notFound, forbidden } from '../errors.ts';
+import type { Actor } from '../actor.ts';
+import { ownsOrAdmin } from '../actor.ts';
+import { slugify } from '../tracks/slug.ts';
+import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from '../tracks/fields.ts';
+import { normalizeGenre, normalizePrice, normalizeTags, priceColumns, type Price } from './fields.ts';
+
+/** `PATCH /tracks/:id`: every field optional; what is absent is kept. */
+export interface TrackPatch {
+  title?: string;
+  description?: string;
+  genre?: string | null;
+  tags?: string[];
+  visibility?: Visibility | string;
+  downloadable?: boolean;
+  price?: { amountMinor: number; currency: string; payWhatYouWant?: boolean } | null;
+}
+
+export interface EditDeps {
+  db: Kysely<Database>;
+  clock: () => Date;
+}
+
+/** The track row, or 404; 403 unless the actor owns it or is an admin. */
+export async function ownedTrack(db: Kysely<Database>, actor: Actor | null, trackId: string) {
+  const track = await db.selectFrom('tracks').selectAll().where('id', '=', trackId).executeTakeFirst();
+  // A retired track (docs/architecture.md, "Catalogue") is gone for its owner too.
+  if (!track || track.deleted_at) throw notFound('Track');
+  if (!ownsOrAdmin(actor, track.owner_user_id)) throw forbidden('Only the track owner can change it');
+  return track;
+}
+
+/**
+ * A slug free for `ownerId`: another live track's slug is taken; an old slug of this same track
+ * (a redirect) may be taken back.
+ */
+export async function freeSlug(trx: Kysely<Database> | Transaction<Database>, ownerId: string, title: string, trackId?: string): Promise<string> {
+  const base = slugify(title);
+  let q = trx.selectFrom('tracks').select('slug').where('owner_user_id', '=', ownerId).where('slug', 'like', `${base}%`);
+  if (trackId) q = q.where('id', '!=', trackId);
+  const taken = new Set((await q.execute()).map((r) => r.slug));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/**
+ * Edits a track's metadata (docs/architecture.md, "Catalogue"). A new title gives a new slug; the
+ * old one is kept as a redirect to the track so shared links keep working. All fields are checked
+ * before anything is written; the write is one transaction.
+ */
+export async function editTrack(deps: EditDeps, actor: Actor | null, trackId: string, patch: TrackPatch): Promise<void> {
+  const set: Record<string, unknown> = {};
+  if (patch.title !== undefined) set.title = normalizeTrackTitle(patch.title);
+  if (patch.description !== undefined) set.description = normalizeTrackDescription(patch.description);
+  if (patch.genre !== undefined) set.genre = normalizeGenre(patch.genre);
+  if (patch.tags !== undefined) set.tags = normalizeTags(patch.tags);
+  if (patch.visibility !== undefined) set.visibility = normalizeVisibility(patch.visibility);
+  if (patch.downloadable !== undefined) set.downloadable = patch.downloadable === true;
+  let price: Price | null | undefined;
+  if (patch.price !== undefined) {
+    price = normalizePrice(patch.price);
+    Object.assign(set, priceColumns(price));
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    const track = await ownedTrack(trx, actor, trackId);
+    if (typeof set.title === 'string' && set.title !== track.title) {
+      const slug = await freeSlug(trx, track.owner_user_id, set.title, track.id);
+      if (slug !== track.slug) {
+        set.slug = slug;
+        await trx
+          .insertInto('track_slug_redirects')
+          .values({ owner_user_id: track.owner_user_id, slug: track.slug, track_id: track.id })
+          .onConflict((oc) => oc.columns(['owner_user_id', 'slug']).doUpdateSet({ track_id: track.id }))
+          .execute();
+        await trx.deleteFrom('track_slug_redirects').where('owner_user_id', '=', track.owner_user_id).where('slug', '=', slug).execute();
+      }
+    }
+    if (Object.keys(set).length === 0) return;
+    await trx
+      .updateTable('tracks')
+      .set({ ...set, updated_at: deps.clock() })
+      .where('id', '=', track.id)
+      .execute();
+  });
+}

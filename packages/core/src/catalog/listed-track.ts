@@ -1,0 +1,53 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import type { Actor } from '../actor.ts';
+import { trackVisibleTo } from '../visibility.ts';
+
+/** A track in an ordered list (a release, a playlist), as a card plus its position. */
+export interface ListedTrack {
+  position: number;
+  id: string;
+  title: string;
+  slug: string;
+  artist: { handle: string; displayName: string };
+  artworkKey: string | null;
+  durationMs: number | null;
+  createdAt: string;
+}
+
+/**
+ * The tracks of an ordered list this actor may open, in order: a track that is hidden from them
+ * (private, taken down, retired, still processing) is skipped, so the list never breaks.
+ */
+export async function listedTracks(db: Kysely<Database>, actor: Actor | null, table: 'release_tracks' | 'playlist_tracks', key: 'release_id' | 'playlist_id', listId: string): Promise<ListedTrack[]> {
+  const rows = await db
+    .selectFrom(`${table} as lt` as 'release_tracks as lt')
+    .innerJoin('tracks as t', 't.id', 'lt.track_id')
+    .innerJoin('users as u', 'u.id', 't.owner_user_id')
+    .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
+    .select([
+      'lt.position',
+      't.id',
+      't.title',
+      't.slug',
+      't.created_at',
+      'u.handle',
+      'u.display_name',
+      'v.duration_ms',
+      sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
+    ])
+    .where(sql<boolean>`${sql.ref(`lt.${key}`)} = ${listId}`)
+    .where((eb) => trackVisibleTo(eb, actor, 't'))
+    .orderBy('lt.position')
+    .execute();
+  return rows.map((r) => ({
+    position: r.position,
+    id: r.id,
+    title: r.title,
+    slug: r.slug,
+    artist: { handle: r.handle, displayName: r.display_name },
+    artworkKey: r.artwork_key,
+    durationMs: r.duration_ms,
+    createdAt: r.created_at.toISOString(),
+  }));
+}

@@ -1,0 +1,238 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { badRequest, validationFailed } from '../errors.ts';
+import { cleanText } from '../text/text-input.ts';
+import type { Actor } from '../actor.ts';
+import { trackListed, releaseListed, playlistListed, userListed } from '../visibility.ts';
+
+/**
+ * Search (docs/architecture.md, "Search"): PostgreSQL full-text search plus trigram similarity on
+ * folded text (lower case, accents removed by `earshot_fold`, the library migration), so one typo
+ * per word still finds ("harbur lights" → "Harbour Lights") and "cafe" finds "Café". Ranked title
+ * > artist > tags > description. Only what the searcher may find in lists (the visibility module).
+ */
+
+export const SEARCH_TYPES = ['track', 'user', 'release', 'playlist'] as const;
+export type SearchType = (typeof SEARCH_TYPES)[number];
+export const SEARCH_QUERY_MAX = 100;
+export const SEARCH_LIMIT_MAX = 50;
+/** Ranked results are paged by offset; past this many, refine the query. */
+export const SEARCH_RESULTS_MAX = 500;
+/**
+ * pg_trgm's word similarity needed for a word to match (default 0.6): 0.5 lets one typo in a
+ * six-letter word through ("harbur" ~ "harbour" is 0.57) without matching unrelated words.
+ */
+export const WORD_SIMILARITY_THRESHOLD = 0.5;
+/** How many of the closest-named artists a track search considers. */
+const ARTISTS_CONSIDERED = 20;
+
+export interface SearchInput {
+  q: string;
+  type?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface TrackHit {
+  kind: 'track';
+  id: string;
+  title: string;
+  slug: string;
+  artist: { handle: string; displayName: string };
+  artworkKey: string | null;
+  durationMs: number | null;
+  genre: string | null;
+  tags: string[];
+}
+export interface UserHit {
+  kind: 'user';
+  id: string;
+  handle: string;
+  displayName: string;
+  avatarKey: string | null;
+  role: string;
+}
+export interface ReleaseHit {
+  kind: 'release';
+  id: string;
+  title: string;
+  type: string;
+  artist: { handle: string; displayName: string };
+  artworkKey: string | null;
+  releaseDate: string | null;
+}
+export interface PlaylistHit {
+  kind: 'playlist';
+  id: string;
+  title: string;
+  owner: { handle: string; displayName: string };
+  trackCount: number;
+}
+export type SearchHit = TrackHit | UserHit | ReleaseHit | PlaylistHit;
+
+function decodeOffset(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^o\d{1,4}$/.test(text)) throw badRequest('Invalid cursor');
+  return Number(text.slice(1));
+}
+const encodeOffset = (n: number) => Buffer.from(`o${n}`).toString('base64url');
+
+export function normalizeSearch(input: SearchInput): { q: string; type: SearchType; limit: number; offset: number } {
+  const q = cleanText(input.q ?? '', 'q', { trim: true }).replace(/\s+/g, ' ');
+  if (!q) throw validationFailed('Type something to search for', { field: 'q', reason: 'required' });
+  if (q.length > SEARCH_QUERY_MAX) throw validationFailed(`A search is at most ${SEARCH_QUERY_MAX} characters`, { field: 'q', reason: 'too_long' });
+  const type = (input.type ?? 'track') as SearchType;
+  if (!SEARCH_TYPES.includes(type)) throw validationFailed('type is track, user, release or playlist', { field: 'type' });
+  const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), SEARCH_LIMIT_MAX);
+  const offset = decodeOffset(input.cursor);
+  if (offset >= SEARCH_RESULTS_MAX) throw badRequest('Invalid cursor');
+  return { q, type, limit, offset };
+}
+
+/**
+ * One page of ranked results of one type. Everyone searches the same public catalogue (what is
+ * listed), so the actor changes nothing today; it is taken so a rule for it has one place to go.
+ */
+export async function search(deps: { db: Kysely<Database>; clock: () => Date }, actor: Actor | null, input: SearchInput): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
+  void actor;
+  const { q, type, limit, offset } = normalizeSearch(input);
+  const items = await deps.db.transaction().execute(async (trx) => {
+    // Local to this transaction (the pool's other users keep the defaults): the word-similarity
+    // threshold, and no sequential scans — the planner prices pg_trgm's operators far below what
+    // they cost, and would compare every artist's name (20,000: 350 ms) instead of using the
+    // trigram index (12 ms) (docs/performance.md, "Search").
+    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`.execute(trx);
+    const fetch = limit + 1;
+    switch (type) {
+      case 'track':
+        return searchTracks(trx, q, fetch, offset);
+      case 'user':
+        return searchUsers(trx, q, fetch, offset);
+      case 'release':
+        return searchReleases(trx, deps.clock(), q, fetch, offset);
+      case 'playlist':
+        return searchPlaylists(trx, q, fetch, offset);
+    }
+  });
+  const more = items.length > limit && offset + limit < SEARCH_RESULTS_MAX;
+  return { items: items.slice(0, limit), nextCursor: more ? encodeOffset(offset + limit) : null };
+}
+
+const folded = (q: string) => sql<string>`earshot_fold(${q})`;
+const tsq = (q: string) => sql`plainto_tsquery('simple', earshot_fold(${q}))`;
+
+async function searchTracks(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<TrackHit[]> {
+  const f = folded(q);
+  // Candidates from three indexes (word similarity on the title — one typo per word —, full text
+  // on title/tags/description, trigram on the artist's name), then the visibility rule, then the rank.
+  const rows = await db
+    .selectFrom('tracks as t')
+    .innerJoin('users as u', 'u.id', 't.owner_user_id')
+    .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
+    .select([
+      't.id',
+      't.title',
+      't.slug',
+      't.genre',
+      't.tags',
+      'u.handle',
+      'u.display_name',
+      'v.duration_ms',
+      sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
+    ])
+    .where((eb) =>
+      eb('t.id', 'in', (sub) =>
+        sub
+          .selectFrom('tracks')
+          .select('id')
+          .where(sql<boolean>`${f} <% search_title or search_vector @@ ${tsq(q)}`)
+          .union(
+            sub
+              .selectFrom('tracks')
+              .select('id')
+              // The closest artists only: a common word in many names must not pull in every track of theirs.
+              .where('owner_user_id', 'in', (u) =>
+                u.selectFrom('users').select('id').where(sql<boolean>`${f} <% search_name`).orderBy(sql`word_similarity(${f}, search_name)`, 'desc').limit(ARTISTS_CONSIDERED),
+              ),
+          ),
+      ),
+    )
+    .where((eb) => trackListed(eb, 't'))
+    .orderBy(
+      sql`4 * greatest(similarity(t.search_title, ${f}), word_similarity(${f}, t.search_title))
+        + 2 * word_similarity(${f}, u.search_name)
+        + ts_rank('{0.1, 0.2, 0.4, 1.0}', t.search_vector, ${tsq(q)})`,
+      'desc',
+    )
+    .orderBy('t.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => ({
+    kind: 'track',
+    id: r.id,
+    title: r.title,
+    slug: r.slug,
+    artist: { handle: r.handle, displayName: r.display_name },
+    artworkKey: r.artwork_key,
+    durationMs: r.duration_ms,
+    genre: r.genre,
+    tags: r.tags ?? [],
+  }));
+}
+
+async function searchUsers(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<UserHit[]> {
+  const f = folded(q);
+  const rows = await db
+    .selectFrom('users as u')
+    .select(['u.id', 'u.handle', 'u.display_name', 'u.avatar_key', 'u.role'])
+    .where(sql<boolean>`u.search_name % ${f} or ${f} <% u.search_name`)
+    .where((eb) => userListed(eb, 'u'))
+    .orderBy(sql`greatest(similarity(u.search_name, ${f}), word_similarity(${f}, u.search_name))`, 'desc')
+    .orderBy('u.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => ({ kind: 'user', id: r.id, handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key, role: r.role }));
+}
+
+async function searchReleases(db: Kysely<Database>, now: Date, q: string, limit: number, offset: number): Promise<ReleaseHit[]> {
+  const f = folded(q);
+  const rows = await db
+    .selectFrom('releases as r')
+    .innerJoin('users as u', 'u.id', 'r.owner_user_id')
+    .select(['r.id', 'r.title', 'r.type', 'r.artwork_key', 'r.release_date', 'u.handle', 'u.display_name'])
+    .where(sql<boolean>`r.search_title % ${f} or ${f} <% r.search_title or ${f} <% u.search_name`)
+    .where((eb) => releaseListed(eb, now, 'r'))
+    .orderBy(sql`4 * greatest(similarity(r.search_title, ${f}), word_similarity(${f}, r.search_title)) + 2 * word_similarity(${f}, u.search_name)`, 'desc')
+    .orderBy('r.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => ({
+    kind: 'release',
+    id: r.id,
+    title: r.title,
+    type: r.type,
+    artist: { handle: r.handle, displayName: r.display_name },
+    artworkKey: r.artwork_key,
+    releaseDate: r.release_date ? String(r.release_date).slice(0, 10) : null,
+  }));
+}
+
+async function searchPlaylists(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<PlaylistHit[]> {
+  const f = folded(q);
+  const rows = await db
+    .selectFrom('playlists as p')
+    .innerJoin('users as u', 'u.id', 'p.owner_user_id')
+    .select(['p.id', 'p.title', 'u.handle', 'u.display_name', sql<number>`(select count(*)::int from playlist_tracks pt where pt.playlist_id = p.id)`.as('track_count')])
+    .where(sql<boolean>`p.search_title % ${f} or ${f} <% p.search_title`)
+    .where((eb) => playlistListed(eb, 'p'))
+    .orderBy(sql`greatest(similarity(p.search_title, ${f}), word_similarity(${f}, p.search_title))`, 'desc')
+    .orderBy('p.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => ({ kind: 'playlist', id: r.id, title: r.title, owner: { handle: r.handle, displayName: r.display_name }, trackCount: r.track_count }));
+}

@@ -1,0 +1,162 @@
+/**
+ * The library end to end, in Chromium against the real platform (embedded mode): an artist uploads
+ * two files and makes them one release, edits the release; a listener adds a track to a new
+ * playlist, adds the other, reorders with the keyboard, searches with a typo; the artist deletes a
+ * track in the studio; the listener then sees the playlist, the release and search without it.
+ */
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTone } from '../support/audio.ts';
+import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { collectErrors } from '../support/page-errors.ts';
+import { reportPagesOnFailure } from '../support/page-report.ts';
+import { register, startPlatform, waitUntilReady, type Account, type RunningPlatform } from './platform-fixture.ts';
+
+let platform: RunningPlatform;
+let browser: Browser;
+let artist: Account;
+let listener: Account;
+let files: string[];
+
+reportPagesOnFailure();
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  artist = await register(platform.base, 'tide-artist', 'artist');
+  listener = await register(platform.base, 'night-listener', 'listener');
+  files = [
+    await generateTone(path.join(platform.dataDir, 'harbour_lights.flac'), { seconds: 8, freq: 440 }),
+    await generateTone(path.join(platform.dataDir, 'salt_road.flac'), { seconds: 6, freq: 660 }),
+  ];
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+async function contextFor(account: Account, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+  const context = await openContext(browser, { viewport });
+  await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
+  return context;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
+const api = async <T>(account: Account, url: string): Promise<T> => (await (await fetch(`${platform.base}${url}`, { headers: { authorization: `Bearer ${account.token}` } })).json()) as T;
+
+describe('library walk', () => {
+  it('upload two files as one release → edit it → playlist → reorder → search with a typo → delete a track → what a listener sees', async () => {
+    // 1. The artist uploads two files and makes them one release.
+    const artistContext = await contextFor(artist);
+    const page = await artistContext.newPage();
+    page.on('dialog', (d) => void d.accept());
+    const errors = collectErrors(page);
+    await page.goto(`${platform.base}/upload`);
+    await page.getByTestId('file-input').setInputFiles(files);
+    const items = page.getByTestId('upload-item');
+    await items.nth(1).waitFor();
+    await items.nth(0).getByTestId('upload-title').fill('Harbour Lights');
+    await items.nth(1).getByTestId('upload-title').fill('Salt Road');
+    await page.getByTestId('start-upload').click();
+    await page.getByTestId('release-title-input').waitFor();
+    await page.getByTestId('release-title-input').fill('Tides EP');
+    await page.getByTestId('make-release').click();
+    await page.getByTestId('release-link').click();
+    await page.getByTestId('release-title').waitFor();
+    expect(await page.getByTestId('release-title').textContent()).toBe('Tides EP');
+
+    // 2. Edit the release once both tracks are ready.
+    const mine = await api<{ items: Array<{ id: string; title: string }> }>(artist, '/api/v1/me/tracks');
+    const harbour = mine.items.find((t) => t.title === 'Harbour Lights')!;
+    const salt = mine.items.find((t) => t.title === 'Salt Road')!;
+    await waitUntilReady(platform.base, artist.token, harbour.id);
+    await waitUntilReady(platform.base, artist.token, salt.id);
+    await page.reload();
+    await page.getByRole('button', { name: 'Edit release' }).click();
+    await page.getByLabel('Title').fill('Tides');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="release-title"]')?.textContent === 'Tides');
+    expect(await page.getByTestId('tracklist-row').count()).toBe(2);
+    expect(await page.getByTestId('release-length').textContent()).toBe('0:14');
+    await shot(page, 'library-release');
+    const releaseUrl = page.url();
+
+    // 3. A listener adds a track to a new playlist, then the other one.
+    const listenerContext = await contextFor(listener);
+    const lp = await listenerContext.newPage();
+    const listenerErrors = collectErrors(lp);
+    await lp.goto(`${platform.base}/tide-artist/salt-road`);
+    await lp.getByTestId('add-to-playlist').click();
+    await lp.getByTestId('new-playlist-name').fill('Night bus');
+    await lp.getByRole('button', { name: 'Create' }).click();
+    await lp.getByText('Added to the new playlist “Night bus”').waitFor();
+    await lp.goto(`${platform.base}/tide-artist/harbour-lights`);
+    await lp.getByTestId('add-to-playlist').click();
+    await lp.getByRole('button', { name: /^Night bus/ }).click();
+    await lp.getByText('Added to “Night bus”').waitFor();
+
+    // 4. Reorder with the keyboard on the playlist page.
+    const { items: playlists } = await api<{ items: Array<{ id: string }> }>(listener, '/api/v1/me/playlists');
+    await lp.goto(`${platform.base}/playlist/${playlists[0]!.id}`);
+    await lp.getByTestId('tracklist-row').nth(1).waitFor();
+    const order = () => lp.getByTestId('tracklist-row').evaluateAll((rows) => rows.map((r) => r.querySelector('.tracklist__title a')?.textContent));
+    expect(await order()).toEqual(['Salt Road', 'Harbour Lights']);
+    await lp.getByRole('button', { name: 'Move Harbour Lights up' }).focus();
+    await lp.keyboard.press('Enter');
+    await lp.getByText('Moved Harbour Lights to position 1').waitFor();
+    await lp.reload();
+    await lp.getByTestId('tracklist-row').nth(1).waitFor();
+    expect(await order()).toEqual(['Harbour Lights', 'Salt Road']);
+    const playlistUrl = lp.url();
+
+    // 5. Search with a typo from the header.
+    await lp.getByTestId('search-input').fill('harbur lights');
+    await lp.getByTestId('search-suggestion').first().waitFor();
+    expect(await lp.getByTestId('search-suggestion').first().textContent()).toContain('Harbour Lights');
+    await lp.getByTestId('search-input').press('Enter');
+    await lp.waitForURL(/\/search\?q=harbur/);
+    await lp.getByTestId('search-result').first().waitFor();
+    expect(await lp.getByTestId('search-result').first().textContent()).toContain('Harbour Lights');
+    await shot(lp, 'library-search');
+
+    // 6. The artist deletes Salt Road in the studio.
+    await page.goto(`${platform.base}/studio`);
+    await page.getByTestId('studio-row').nth(1).waitFor();
+    await shot(page, 'library-studio');
+    await page.getByRole('button', { name: 'Delete Salt Road' }).click();
+    await page.getByText('Deleted “Salt Road”').waitFor();
+    expect(await page.getByTestId('studio-row').count()).toBe(1);
+
+    // 7. What the listener sees now: the playlist and the release without it, search without it.
+    listenerErrors.expectFailure({ url: '/tide-artist/salt-road', status: 404 });
+    await lp.goto(playlistUrl);
+    await lp.getByTestId('tracklist-row').first().waitFor();
+    expect(await order()).toEqual(['Harbour Lights']);
+    await lp.goto(releaseUrl);
+    await lp.getByTestId('tracklist-row').first().waitFor();
+    expect(await lp.getByTestId('tracklist-row').count()).toBe(1);
+    const found = await api<{ items: Array<{ title: string }> }>(listener, '/api/v1/search?q=salt%20road&type=track');
+    expect(found.items.map((i) => i.title)).not.toContain('Salt Road');
+    const gone = await lp.goto(`${platform.base}/tide-artist/salt-road`);
+    expect(gone?.status()).toBe(404);
+
+    // A phone-sized look at the playlist.
+    const phone = await contextFor(listener, { width: 390, height: 844 });
+    const pp = await phone.newPage();
+    await pp.goto(playlistUrl);
+    await pp.getByTestId('tracklist-row').first().waitFor();
+    await shot(pp, 'library-playlist-phone');
+    await phone.close();
+
+    expect(errors.list).toEqual([]);
+    expect(listenerErrors.list).toEqual([]);
+    await artistContext.close();
+    await listenerContext.close();
+  }, 300_000);
+});
