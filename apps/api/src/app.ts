@@ -23,6 +23,11 @@ import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { userRoutes } from './routes/users.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
+import { commentRoutes } from './routes/comments.ts';
+import { commentsClosedRoutes } from './routes/comments-closed.ts';
+import { socialRoutes } from './routes/social.ts';
+import { feedRoutes } from './routes/feed.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -103,6 +108,11 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   meRoutes(app, deps, accounts);
   userRoutes(app, deps, accounts);
   adminUserRoutes(app, deps, accounts);
+  commentRoutes(app, deps);
+  commentsClosedRoutes(app, deps);
+  socialRoutes(app, deps);
+  feedRoutes(app, deps);
+  notificationRoutes(app, deps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, deps);
     hlsMediaRoutes(app, deps);

@@ -33,7 +33,7 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'healthy',
-      queues: Object.fromEntries(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup'].map((q) => [q, { waiting: 0, active: 0, failed: 0 }])),
+      queues: Object.fromEntries(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'email'].map((q) => [q, { waiting: 0, active: 0, failed: 0 }])),
     });
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { rollupDay, runMediaStep, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { rollupDay, runMediaStep, sendNotificationEmail, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { createMailer, type Mailer } from '@earshot/mail';
 import type { JobHandler } from '@earshot/jobs';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
@@ -10,6 +11,8 @@ export interface HandlerDeps {
   logger: Logger;
   infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'>;
   media: MediaToolkit;
+  /** Notification emails; made from the configuration (SMTP or the mail folder) when not given. */
+  mailer?: Mailer;
 }
 
 /** Where media jobs keep their scratch folders (one per worker process below it). */
@@ -36,6 +39,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
       runMediaStep(media, name, job.data.versionId, job);
+  let mailer = deps.mailer;
+  const mail = () => (mailer ??= createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger }));
   return {
     transcode: step('transcode'),
     waveform: step('waveform'),
@@ -43,6 +48,10 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     loudness: step('loudness'),
     'analytics-rollup': async (job) => {
       await rollupDay(deps.infra.database.db, job.data.day ?? utcDay(new Date()));
+    },
+    email: async (job) => {
+      // The unsubscribe links are signed with a key derived from the session secret (docs/architecture.md, "Community").
+      await sendNotificationEmail({ db: deps.infra.database.db, mailer: mail(), publicUrl: deps.config.publicUrl, unsubscribeSecret: deps.config.auth.jwtSecret }, job.data);
     },
   };
 }

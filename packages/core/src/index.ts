@@ -7,7 +7,7 @@ export { normalizeTrackTitle, normalizeTrackDescription, normalizeVisibility, TI
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, ArtworkOutput, StepRun } from './media/media-toolkit.ts';
 export { MediaRejectedError, isPermanent } from './media/errors.ts';
-export { InProcessProgressBus, type ProgressBus, type ProcessingEvent } from './media/progress-bus.ts';
+export { InProcessProgressBus, type ProgressBus, type ProcessingEvent, type NotificationEvent, type LiveEvent } from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
 export { runMediaStep, type StepJob } from './media/run-step.ts';
 export { reclaimScratch, processScratchDir } from './media/scratch.ts';
@@ -34,3 +34,4 @@ export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash
 export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
 export * from './text/index.ts';
+export * from './community/index.ts';

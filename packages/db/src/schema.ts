@@ -26,6 +26,8 @@ export interface UsersTable {
   token_version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  follower_count: Generated<number>;
+  following_count: Generated<number>;
 }
 
 export type AccountTokenPurpose = 'verify_email' | 'reset_password';
@@ -53,6 +55,12 @@ export interface TracksTable {
   current_version_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  comments_closed: Generated<boolean>;
+  taken_down_at: Date | null;
+  like_count: Generated<number>;
+  repost_count: Generated<number>;
+  comment_count: Generated<number>;
+  play_count: Generated<number>;
 }
 
 export interface StepState {
@@ -134,7 +142,52 @@ export interface DailyStatsTable {
   computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Notifications of one user (community): one row per event, grouped when read. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  type: 'follow' | 'comment' | 'reply' | 'like' | 'repost' | 'sale';
+  actor_user_id: string | null;
+  track_id: string | null;
+  comment_id: string | null;
+  created_at: CreatedAt;
+  read_at: Date | null;
+}
+
+/** Per-kind email preferences; no row = the defaults. */
+export interface NotificationSettingsTable {
+  user_id: string;
+  email_follow: Generated<boolean>;
+  email_comment: Generated<boolean>;
+  email_reply: Generated<boolean>;
+  email_like: Generated<boolean>;
+  email_repost: Generated<boolean>;
+  updated_at: UpdatedAt;
+}
+
+// PROVISIONAL (until the shared schema lands): the community tables as guessed.
+export interface LikesTable { user_id: string; track_id: string; created_at: CreatedAt }
+export interface RepostsTable { user_id: string; track_id: string; created_at: CreatedAt }
+export interface FollowsTable { follower_user_id: string; followee_user_id: string; created_at: CreatedAt }
+export interface CommentsTable {
+  id: Generated<string>;
+  track_id: string;
+  author_user_id: string;
+  parent_id: string | null;
+  body: string;
+  position_ms: number;
+  created_at: CreatedAt;
+  deleted_at: Date | null;
+  taken_down_at: Date | null;
+}
+
 export interface Database {
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
+  likes: LikesTable;
+  reposts: RepostsTable;
+  follows: FollowsTable;
+  comments: CommentsTable;
   daily_stats: DailyStatsTable;
   users: UsersTable;
   account_tokens: AccountTokensTable;

@@ -2,7 +2,7 @@
  * The typed job registry: every queue name, its payload and its options, in one place.
  * Names are exactly those of the worker health check (docs/architecture.md, "Media pipeline").
  */
-export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup'] as const;
+export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'email'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -11,6 +11,8 @@ export interface JobPayloads {
   'artwork-extract': { versionId: string };
   loudness: { versionId: string };
   'analytics-rollup': { day?: string };
+  /** Notification email (docs/architecture.md, "Community"): one per user, kind and track per hour. */
+  email: { userId: string; type: 'follow' | 'comment' | 'reply' | 'like' | 'repost'; trackId?: string };
 }
 
 export interface QueueOptions {
@@ -28,11 +30,13 @@ export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
   'artwork-extract': { attempts: 4, backoffMs: 5_000, timeoutMs: 5 * 60_000 },
   loudness: { attempts: 4, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
   'analytics-rollup': { attempts: 3, backoffMs: 30_000, timeoutMs: 10 * 60_000 },
+  email: { attempts: 5, backoffMs: 30_000, timeoutMs: 60_000 },
 };
 
 /** docs/architecture.md, "Media pipeline": transcode uses all cores but one, the rest one job per core. */
 export function defaultConcurrency(queue: QueueName, cpuCount: number): number {
   if (queue === 'transcode') return Math.max(1, cpuCount - 1);
   if (queue === 'analytics-rollup') return 1;
+  if (queue === 'email') return 2;
   return Math.max(1, cpuCount);
 }
