@@ -44,6 +44,8 @@ interface Fixtures {
   privateTrack: { id: string; slug: string };
   imageKey: string;
   hlsPath: string;
+  /** A comment of the owner on the public track. */
+  commentId: string;
   /** A fresh value per cell (for unique emails and handles). */
   unique: () => string;
 }
@@ -115,6 +117,34 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/users/:handle/tracks': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/tracks` }), expect: everyone(200) },
   'POST /api/v1/admin/users/:id/disable': { request: (f) => ({ url: `/api/v1/admin/users/${f.users.victim.id}/disable` }), expect: adminOnly },
   'POST /api/v1/admin/users/:id/enable': { request: (f) => ({ url: `/api/v1/admin/users/${f.users.victim.id}/enable` }), expect: adminOnly },
+
+  // Community (comments, likes, reposts, follows, feed, notifications)
+  'POST /api/v1/comments': { request: (f) => ({ url: '/api/v1/comments', payload: { trackId: f.publicTrackId, body: 'matrix', positionMs: 0 } }), expect: signedIn(201) },
+  'GET /api/v1/tracks/:id/comments': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/comments` }), expect: ownerSees },
+  // Author (here the track owner too) or admin; deleting twice is still 204.
+  'DELETE /api/v1/comments/:id': { request: (f) => ({ url: `/api/v1/comments/${f.commentId}` }), expect: { anonymous: 401, listener: 403, otherArtist: 403, owner: 204, admin: 204 } },
+  'PUT /api/v1/tracks/:id/comments-closed': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/comments-closed` }), expect: ownerOrAdmin(200) },
+  'DELETE /api/v1/tracks/:id/comments-closed': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/comments-closed` }), expect: ownerOrAdmin(200) },
+  'PUT /api/v1/tracks/:id/like': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/like` }), expect: signedIn(200) },
+  'DELETE /api/v1/tracks/:id/like': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/like` }), expect: signedIn('2xx') },
+  'PUT /api/v1/tracks/:id/repost': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/repost` }), expect: { ...ownerSees, anonymous: 401 } },
+  'DELETE /api/v1/tracks/:id/repost': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/repost` }), expect: signedIn(204) },
+  // Following yourself is a 400.
+  'PUT /api/v1/users/:handle/follow': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/follow` }), expect: { anonymous: 401, listener: 200, otherArtist: 200, owner: 400, admin: 200 } },
+  'DELETE /api/v1/users/:handle/follow': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/follow` }), expect: signedIn('2xx') },
+  'GET /api/v1/tracks/:id/counts': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/counts` }), expect: ownerSees },
+  'GET /api/v1/users/:handle/counts': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/counts` }), expect: everyone(200) },
+  'GET /api/v1/tracks/:id/likes': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/likes` }), expect: ownerSees },
+  'GET /api/v1/tracks/:id/reposts': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/reposts` }), expect: ownerSees },
+  'GET /api/v1/users/:handle/followers': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/followers` }), expect: everyone(200) },
+  'GET /api/v1/users/:handle/following': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/following` }), expect: everyone(200) },
+  'GET /api/v1/feed': { request: () => ({ url: '/api/v1/feed' }), expect: signedIn(200) },
+  'GET /api/v1/notifications': { request: () => ({ url: '/api/v1/notifications' }), expect: signedIn(200) },
+  'POST /api/v1/notifications/read': { request: () => ({ url: '/api/v1/notifications/read', payload: {} }), expect: signedIn(200) },
+  'GET /api/v1/me/notification-settings': { request: () => ({ url: '/api/v1/me/notification-settings' }), expect: signedIn(200) },
+  'PATCH /api/v1/me/notification-settings': { request: () => ({ url: '/api/v1/me/notification-settings', payload: { email: { like: true } } }), expect: signedIn(200) },
+  // No sign-in: the token is the credential (a forged one is a 400).
+  'POST /api/v1/notifications/unsubscribe': { request: () => ({ url: '/api/v1/notifications/unsubscribe', payload: { token: `1.like.${'a'.repeat(43)}` } }), expect: everyone(400) },
 };
 
 let t: TestInfra;
@@ -137,8 +167,9 @@ async function makeFixtures(): Promise<Fixtures> {
   const imageKey = 'test/pixel.webp';
   await t.infra.store.put('images', imageKey, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } }).webp().toBuffer(), { contentType: 'image/webp' });
   const hls = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date());
+  const comment = await db.insertInto('comments').values({ track_id: pub.id, author_user_id: users.owner.id, body: 'fixture', position_ms: 0 }).returning('id').executeTakeFirstOrThrow();
   let n = 0;
-  return { users, publicTrackId: pub.id, privateTrack: { id: priv.id, slug: 'private-one' }, imageKey, hlsPath: hls.path, unique: () => `m${Date.now().toString(36)}${n++}` };
+  return { users, publicTrackId: pub.id, privateTrack: { id: priv.id, slug: 'private-one' }, imageKey, hlsPath: hls.path, commentId: comment.id, unique: () => `m${Date.now().toString(36)}${n++}` };
 }
 
 async function restore(): Promise<void> {

@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobCounts, JobQueue, QueueName } from '@earshot/jobs';
+import { QUEUE_NAMES, type JobCounts, type JobQueue, type QueueName } from '@earshot/jobs';
 import { createLogger, createMetricsRegistry, registerQueueMetrics } from '@earshot/runtime';
 import { startHealthServer } from '../src/index.ts';
 
 /** Counts are the only thing the health server asks of the queue. */
-function queueWith(failedPerQueue: number): JobQueue {
-  const counts: JobCounts = { waiting: 2, active: 1, failed: failedPerQueue, delayed: 0, completed: 5 };
+function queueWith(failedPerQueue: number, failedInTranscode = failedPerQueue): JobQueue {
+  const counts = (q: QueueName): JobCounts => ({ waiting: 2, active: 1, failed: q === 'transcode' ? failedInTranscode : failedPerQueue, delayed: 0, completed: 5 });
   return {
     kind: 'embedded',
-    getJobCounts: async (_q: QueueName) => counts,
+    getJobCounts: async (q: QueueName) => counts(q),
     on: () => () => {},
   } as unknown as JobQueue;
 }
@@ -41,8 +41,11 @@ describe('worker health server', () => {
   });
 
   it('is unhealthy (503) above 100 failed jobs in all queues, healthy at exactly 100', async () => {
-    expect((await fetch(`${await serve(queueWith(21))}/health`)).status).toBe(503); // 105 failed
-    const atLimit = await fetch(`${await serve(queueWith(20))}/health`); // 100 failed
+    // Whatever the number of queues: all failures in one queue, then spread.
+    const others = QUEUE_NAMES.length - 1;
+    expect((await fetch(`${await serve(queueWith(0, 101))}/health`)).status).toBe(503);
+    expect((await fetch(`${await serve(queueWith(1, 101 - others))}/health`)).status).toBe(503); // 101 failed
+    const atLimit = await fetch(`${await serve(queueWith(1, 100 - others))}/health`); // 100 failed
     expect(atLimit.status).toBe(200);
     expect((await atLimit.json()).status).toBe('healthy');
   });
