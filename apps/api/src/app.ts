@@ -26,7 +26,7 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { commentRoutes } from './routes/comments.ts';
 import { commentsClosedRoutes } from './routes/comments-closed.ts';
 import { socialRoutes } from './routes/social.ts';
-import { feedRoutes } from './routes/feed.ts';
+import { feedRoutes, libraryRoutes } from './routes/feed.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -112,6 +112,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   commentsClosedRoutes(app, deps);
   socialRoutes(app, deps);
   feedRoutes(app, deps);
+  libraryRoutes(app, deps);
   notificationRoutes(app, deps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, deps);

@@ -75,7 +75,7 @@ describe('posting and reading', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await list(track.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: Array<{ positionMs: number }>; nextCursor: string | null } = (await list(track.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
       seen.push(...page.items.map((c: { positionMs: number }) => c.positionMs));
       cursor = page.nextCursor;
     } while (cursor);

@@ -26,7 +26,7 @@ async function user(role: 'artist' | 'listener' | 'admin'): Promise<TestUser> {
   tokens.set(u.id, (await sessionFor(db, t.config, u.id)).token);
   return u;
 }
-const call = (u: TestUser | null, method: 'GET' | 'PUT' | 'DELETE' | 'POST', url: string, payload?: object) =>
+const call = (u: TestUser | null, method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'PATCH', url: string, payload?: object) =>
   app.inject({ method, url, headers: u ? bearer(tokens.get(u.id)!) : {}, ...(payload ? { payload } : {}) });
 const trackRow = (id: string) => db.selectFrom('tracks').select(['like_count', 'repost_count', 'comment_count', 'play_count']).where('id', '=', id).executeTakeFirstOrThrow();
 
@@ -97,7 +97,7 @@ describe('likes and reposts', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await call(null, 'GET', `/api/v1/tracks/${track.id}/likes?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: Array<{ handle: string }>; nextCursor: string | null } = (await call(null, 'GET', `/api/v1/tracks/${track.id}/likes?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
       seen.push(...page.items.map((u: { handle: string }) => u.handle));
       cursor = page.nextCursor;
     } while (cursor);

@@ -3,6 +3,7 @@ import { LogoMark } from './Logo';
 import { NavLink } from './NavLink';
 import { routes } from '@/lib/routes';
 import { AccountNav } from './account/AccountNav';
+import { NotificationBell } from './community/NotificationBell';
 
 export function SiteHeader() {
   return (
@@ -20,12 +21,23 @@ export function SiteHeader() {
               </NavLink>
             </li>
             <li>
+              <NavLink href={routes.feed} className="site-nav__link" prefetch={false}>
+                Feed
+              </NavLink>
+            </li>
+            <li>
+              <NavLink href={routes.library} className="site-nav__link" prefetch={false}>
+                Library
+              </NavLink>
+            </li>
+            <li>
               <NavLink href={routes.upload} className="site-nav__link" prefetch={false}>
                 Upload
               </NavLink>
             </li>
           </ul>
         </nav>
+        <NotificationBell />
         <AccountNav />
       </div>
     </header>

@@ -12,6 +12,9 @@ export const routes = {
   resetPassword: '/reset-password',
   verifyEmail: '/verify-email',
   upload: '/upload',
+  feed: '/feed',
+  library: '/library',
+  unsubscribe: '/unsubscribe',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { getFeed } from '@earshot/core';
+import { getFeed, listLibrary } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import { FeedEntrySchema, PageOf, presentFeedEntry } from '../presenters/community.ts';
@@ -27,4 +27,27 @@ export function feedRoutes(app: Api, deps: ApiDeps): void {
       return { items: page.items.map(presentFeedEntry), nextCursor: page.nextCursor };
     },
   );
+}
+
+/** The library's lists: `GET /api/v1/me/likes` and `GET /api/v1/me/history` (recently played). */
+export function libraryRoutes(app: Api, deps: ApiDeps): void {
+  const community = communityDeps(deps);
+  for (const [list, summary] of [['likes', 'Tracks you liked, newest like first'], ['history', 'Tracks you played, most recent first (each once)']] as const) {
+    app.route({
+      method: 'GET',
+      url: `/api/v1/me/${list}`,
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['community'],
+        summary,
+        querystring: Type.Object(ListQuery, { additionalProperties: false }),
+        response: { 200: PageOf(Type.Object({ at: Type.String({ format: 'date-time' }), track: FeedEntrySchema.properties.track })), ...errorResponses(400, 401) },
+      },
+      handler: async (request, reply) => {
+        const page = await listLibrary(community, requireUser(request).id, list, request.query as { limit: number; cursor?: string });
+        reply.header('cache-control', 'private, no-store');
+        return { items: page.items.map((i) => ({ at: i.at, track: presentFeedEntry({ kind: 'track', at: i.at, track: i.track, repostedBy: [] }).track })), nextCursor: page.nextCursor };
+      },
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Settings } from '@/components/account/Settings';
+import { NotificationSettings } from '@/components/community/NotificationSettings';
 
 export const metadata: Metadata = { title: 'Settings', robots: { index: false } };
 
@@ -12,6 +13,7 @@ export default function SettingsPage() {
         </h1>
       </div>
       <Settings />
+      <NotificationSettings />
     </section>
   );
 }

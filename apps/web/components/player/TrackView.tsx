@@ -13,10 +13,15 @@ import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
 import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
 import { TrackWaveform } from './TrackWaveform';
+import { usePlayer } from './PlayerProvider';
+import { CommentsProvider } from '@/components/community/comments-context';
+import { TrackComments } from '@/components/community/TrackComments';
+import { TrackSocial } from '@/components/community/TrackSocial';
+import type { CommentPage } from '@/components/community/types';
 
 type State = { status: 'loading' } | { status: 'not-found' } | { status: 'error'; message: string } | { status: 'ready'; track: TrackDetail };
 
-export function TrackView({ handle, slug, initial }: { handle: string; slug: string; initial: TrackDetail | null }) {
+export function TrackView({ handle, slug, initial, initialComments = null }: { handle: string; slug: string; initial: TrackDetail | null; initialComments?: CommentPage | null }) {
   const [state, setState] = useState<State>(initial ? { status: 'ready', track: initial } : { status: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
@@ -78,15 +83,20 @@ export function TrackView({ handle, slug, initial }: { handle: string; slug: str
       </div>
     );
   }
-  return <TrackDetails track={state.track} />;
+  return <TrackDetails track={state.track} initialComments={initialComments} />;
 }
 
-function TrackDetails({ track }: { track: TrackDetail }) {
+function TrackDetails({ track, initialComments }: { track: TrackDetail; initialComments: CommentPage | null }) {
   const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
+  const engine = usePlayer();
+  const durationMs = track.durationMs ?? 0;
+  const positionMs = () => (engine.isCurrent(track.id) ? Math.round(engine.position * 1000) : 0);
+  const seek = (ms: number) => engine.seekFraction(durationMs > 0 ? Math.min(1, ms / durationMs) : 0, playerTrack);
   const queue = useMemo(() => [playerTrack], [playerTrack]);
   const playable = !!track.currentVersionId;
   const processing = !playable && track.status !== 'failed';
   return (
+    <CommentsProvider trackId={track.id} initial={initialComments}>
     <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
       <div className="track-hero">
         <TrackArtwork track={track} className="track-hero__art" size={280} />
@@ -124,6 +134,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
             </time>
             {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
           </p>
+          {playable && <TrackSocial trackId={track.id} />}
         </div>
       </div>
       {track.description.trim() && (
@@ -133,6 +144,8 @@ function TrackDetails({ track }: { track: TrackDetail }) {
           ))}
         </section>
       )}
+      {playable && <TrackComments trackOwnerId={track.artist.id} durationMs={durationMs} getPositionMs={positionMs} onSeek={seek} />}
     </article>
+    </CommentsProvider>
   );
 }

@@ -17,3 +17,4 @@ export { NOTIFICATION_TYPES, notify, type NotificationType, type NewNotification
 export { createNotificationDelivery, sendNotificationEmail, EMAIL_WINDOW_MS, EMAIL_DELAY_MS, type EmailJob, type EmailQueue } from './delivery.ts';
 export { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, encodeCursor, decodeCursor, type Page } from './cursor.ts';
 export type { CommunityActor, CommunityDeps, NotificationDelivery } from './deps.ts';
+export { listLibrary, type LibraryItem } from './library.ts';

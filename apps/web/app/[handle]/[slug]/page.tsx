@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
-import { decodeSegment } from '@/lib/server-api';
+import { decodeSegment, serverApiGet } from '@/lib/server-api';
+import { parseCommentPage } from '@/components/community/types';
 import { loadTrack } from './load-track';
 
 type Params = Promise<{ handle: string; slug: string }>;
@@ -28,5 +29,7 @@ export default async function TrackPage({ params }: { params: Params }) {
   const s = decodeSegment(slug);
   const loaded = await loadTrack(h, s);
   if (loaded.kind === 'not-found') notFound();
-  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} />;
+  // The comments are in the first HTML too (rendered escaped, links with rel="nofollow ugc noopener").
+  const comments = loaded.kind === 'found' ? await serverApiGet(`/api/v1/tracks/${encodeURIComponent(loaded.body.id)}/comments?limit=100`, parseCommentPage) : null;
+  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} initialComments={comments?.kind === 'found' ? comments.body : null} />;
 }
