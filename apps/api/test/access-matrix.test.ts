@@ -169,7 +169,7 @@ async function makeFixtures(): Promise<Fixtures> {
   const imageKey = 'test/pixel.webp';
   await t.infra.store.put('images', imageKey, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } }).webp().toBuffer(), { contentType: 'image/webp' });
   const hls = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date());
-  const comment = await db.insertInto('comments').values({ track_id: pub.id, author_user_id: users.owner.id, body: 'fixture', position_ms: 0 }).returning('id').executeTakeFirstOrThrow();
+  const comment = await db.insertInto('comments').values({ track_id: pub.id, user_id: users.owner.id, body: 'fixture', position_ms: 0 }).returning('id').executeTakeFirstOrThrow();
   let n = 0;
   return { users, publicTrackId: pub.id, privateTrack: { id: priv.id, slug: 'private-one' }, imageKey, hlsPath: hls.path, commentId: comment.id, unique: () => `m${Date.now().toString(36)}${n++}` };
 }

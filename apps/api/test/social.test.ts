@@ -127,7 +127,7 @@ describe('follows', () => {
     const star = await user('artist');
     const people = await Promise.all(Array.from({ length: 50 }, () => user('listener')));
     await Promise.all(people.flatMap((p) => [call(p, 'PUT', `/api/v1/users/${star.handle}/follow`), call(p, 'DELETE', `/api/v1/users/${star.handle}/follow`)]));
-    const rows = await db.selectFrom('follows').select((eb) => eb.fn.countAll<string>().as('n')).where('followee_user_id', '=', star.id).executeTakeFirstOrThrow();
+    const rows = await db.selectFrom('follows').select((eb) => eb.fn.countAll<string>().as('n')).where('followee_id', '=', star.id).executeTakeFirstOrThrow();
     const row = await db.selectFrom('users').select('follower_count').where('id', '=', star.id).executeTakeFirstOrThrow();
     expect(row.follower_count).toBe(Number(rows.n));
   });

@@ -2,13 +2,13 @@ import { Type } from 'typebox';
 import { setCommentsClosed } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { communityDeps } from '../community-deps.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /**
  * An artist closes comments on their track (`PUT /api/v1/tracks/:id/comments-closed`) or opens
  * them again (`DELETE`). Existing comments stay; new ones get 403 `comments_closed`.
  */
-export function commentsClosedRoutes(app: Api, deps: ApiDeps): void {
+export function commentsClosedRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   const Reply = Type.Object({ track: Type.Object({ id: Type.String(), commentsClosed: Type.Boolean() }) });
   for (const [method, closed] of [['PUT', true], ['DELETE', false]] as const) {

@@ -4,7 +4,7 @@ import { errorResponses, Id } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
 import { CommentSchema, PageOf, presentComment } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 export const ListQuery = {
   limit: Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
@@ -15,7 +15,7 @@ export const ListQuery = {
  * Comments pinned to a moment of a track (docs/architecture.md, "Community"). Writes count in the
  * `comment` rate-limit zone (20 an hour per client); reads never do.
  */
-export function commentRoutes(app: Api, deps: ApiDeps): void {
+export function commentRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
 
   app.post(

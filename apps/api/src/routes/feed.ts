@@ -5,10 +5,10 @@ import { requireUser } from '../current-user.ts';
 import { FeedEntrySchema, PageOf, presentFeedEntry } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /** `GET /api/v1/feed`: uploads and reposts of the accounts the caller follows (docs/architecture.md, "Community"). */
-export function feedRoutes(app: Api, deps: ApiDeps): void {
+export function feedRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   app.get(
     '/api/v1/feed',
@@ -30,7 +30,7 @@ export function feedRoutes(app: Api, deps: ApiDeps): void {
 }
 
 /** The library's lists: `GET /api/v1/me/likes` and `GET /api/v1/me/history` (recently played). */
-export function libraryRoutes(app: Api, deps: ApiDeps): void {
+export function libraryRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   for (const [list, summary] of [['likes', 'Tracks you liked, newest like first'], ['history', 'Tracks you played, most recent first (each once)']] as const) {
     app.route({
@@ -44,7 +44,7 @@ export function libraryRoutes(app: Api, deps: ApiDeps): void {
         response: { 200: PageOf(Type.Object({ at: Type.String({ format: 'date-time' }), track: FeedEntrySchema.properties.track })), ...errorResponses(400, 401) },
       },
       handler: async (request, reply) => {
-        const page = await listLibrary(community, requireUser(request).id, list, request.query as { limit: number; cursor?: string });
+        const page = await listLibrary(community, requireUser(request), list, request.query as { limit: number; cursor?: string });
         reply.header('cache-control', 'private, no-store');
         return { items: page.items.map((i) => ({ at: i.at, track: presentFeedEntry({ kind: 'track', at: i.at, track: i.track, repostedBy: [] }).track })), nextCursor: page.nextCursor };
       },

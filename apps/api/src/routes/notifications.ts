@@ -5,7 +5,7 @@ import { requireUser } from '../current-user.ts';
 import { NotificationSchema, presentNotification } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Preferences = Type.Object({ follow: Type.Boolean(), comment: Type.Boolean(), reply: Type.Boolean(), like: Type.Boolean(), repost: Type.Boolean() });
 
@@ -13,7 +13,7 @@ const Preferences = Type.Object({ follow: Type.Boolean(), comment: Type.Boolean(
  * Notifications (docs/architecture.md, "Community"): the grouped list with the unread count,
  * marking read, per-kind email preferences, and the one-click unsubscribe of email links (no sign-in: the token is signed).
  */
-export function notificationRoutes(app: Api, deps: ApiDeps): void {
+export function notificationRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
 
   app.get(

@@ -5,7 +5,7 @@ import { currentUser, requireUser } from '../current-user.ts';
 import { PageOf, TrackCountsSchema, UserCardSchema, UserCountsSchema, presentUserCard } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Handle = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -14,7 +14,7 @@ const Handle = Type.String({ minLength: 1, maxLength: 100 });
  * = once) and a `DELETE` that removed something answer 200 with the resource's counts; a `DELETE`
  * of what is not there answers 204. Who liked / reposted a track, followers and following.
  */
-export function socialRoutes(app: Api, deps: ApiDeps): void {
+export function socialRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
 
   for (const kind of ['like', 'repost'] as const) {

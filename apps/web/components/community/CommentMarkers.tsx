@@ -11,15 +11,17 @@ import { useTrackComments } from './comments-context';
 import { formatPosition } from './links';
 import type { TrackComment } from './types';
 
+export const authorName = (c: TrackComment) => c.author?.displayName || c.author?.handle || 'Deleted user';
+
 /** How long a passed comment stays up above the waveform. */
 const SURFACE_MS = 4000;
 
 function Initial({ c }: { c: TrackComment }) {
-  return c.author.avatarUrl ? (
+  return c.author?.avatarUrl ? (
     // eslint-disable-next-line @next/next/no-img-element
     <img src={c.author.avatarUrl} alt="" width={20} height={20} />
   ) : (
-    <span aria-hidden="true">{(c.author.displayName || c.author.handle).slice(0, 1).toUpperCase()}</span>
+    <span aria-hidden="true">{authorName(c).slice(0, 1).toUpperCase()}</span>
   );
 }
 
@@ -36,7 +38,7 @@ export function CommentMarkers({ durationMs, positionMs, active, onSeek }: { dur
     <div className="comment-markers" data-testid="comment-markers">
       {bubble && (
         <div className="comment-bubble" style={{ left: `${Math.min(100, (bubble.positionMs / durationMs) * 100)}%` }} role="status" data-testid="comment-bubble">
-          <strong>{bubble.author.displayName}</strong> <span className="comment-bubble__at">{formatPosition(bubble.positionMs)}</span>
+          <strong>{authorName(bubble)}</strong> <span className="comment-bubble__at">{formatPosition(bubble.positionMs)}</span>
           <span className="comment-bubble__text">
             <CommentText body={bubble.body ?? ''} />
           </span>
@@ -50,7 +52,7 @@ export function CommentMarkers({ durationMs, positionMs, active, onSeek }: { dur
               className="comment-marker__button"
               data-testid="comment-marker"
               data-position-ms={c.positionMs}
-              aria-label={`${c.author.displayName} at ${formatPosition(c.positionMs)}: ${c.body}. Play from here`}
+              aria-label={`${authorName(c)} at ${formatPosition(c.positionMs)}: ${c.body}. Play from here`}
               onPointerEnter={() => setShown(c.id)}
               onPointerLeave={() => setShown((s) => (s === c.id ? null : s))}
               onFocus={() => setShown(c.id)}

@@ -11,6 +11,7 @@ import { describeApiError } from '@/lib/api';
 import { routes } from '@/lib/routes';
 import { CommentText } from './CommentText';
 import { useTrackComments } from './comments-context';
+import { authorName } from './CommentMarkers';
 import { formatPosition, parsePosition } from './links';
 import type { TrackComment } from './types';
 import { useAccount } from './use-account';
@@ -109,9 +110,13 @@ function CommentItem({ c, canDelete, onSeek, replyTo, signedIn }: { c: TrackComm
   return (
     <div className="comment" data-testid="comment" data-comment-id={c.id}>
       <div className="comment__head">
-        <Link href={routes.artist(c.author.handle)} className="comment__author">
-          {c.author.displayName}
-        </Link>
+        {c.author ? (
+          <Link href={routes.artist(c.author.handle)} className="comment__author">
+            {c.author.displayName}
+          </Link>
+        ) : (
+          <span className="comment__author">{authorName(c)}</span>
+        )}
         <button type="button" className="comment__at" onClick={() => onSeek(c.positionMs)} aria-label={`Play from ${formatPosition(c.positionMs)}`}>
           {formatPosition(c.positionMs)}
         </button>
@@ -149,7 +154,7 @@ export function TrackComments({ trackOwnerId, durationMs, getPositionMs, onSeek 
   const user = useAccount();
   const [replying, setReplying] = useState<string | null>(null);
   if (!ctx) return null;
-  const canDelete = (c: TrackComment) => !!user && (user.id === c.author.id || user.id === trackOwnerId || user.role === 'admin');
+  const canDelete = (c: TrackComment) => !!user && (user.id === c.author?.id || user.id === trackOwnerId || user.role === 'admin');
   const count = ctx.comments.reduce((n, c) => n + (c.deleted ? 0 : 1) + (c.replies?.filter((r) => !r.deleted).length ?? 0), 0);
   return (
     <section className="track-comments" aria-labelledby="comments-title">
@@ -178,7 +183,7 @@ export function TrackComments({ trackOwnerId, durationMs, getPositionMs, onSeek 
             )}
             {replying === c.id && (
               <div className="track-comments__replies">
-                <CommentForm label={`Reply to ${c.author.displayName}`} getPositionMs={getPositionMs} durationMs={durationMs} parentId={c.id} fixedAt={c.positionMs} onDone={() => setReplying(null)} />
+                <CommentForm label={`Reply to ${authorName(c)}`} getPositionMs={getPositionMs} durationMs={durationMs} parentId={c.id} fixedAt={c.positionMs} onDone={() => setReplying(null)} />
               </div>
             )}
           </li>

@@ -9,7 +9,8 @@ export interface TrackComment {
   id: string;
   trackId: string;
   parentId: string | null;
-  author: CommentAuthor;
+  /** null once the author's account is deleted. */
+  author: CommentAuthor | null;
   body: string | null;
   deleted: boolean;
   positionMs: number;

@@ -2,6 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@earshot/db';
 import { AppError, forbidden, notFound, validationFailed } from '../errors.ts';
 import { getPlayableTrack } from '../tracks/get-track.ts';
+import { commentVisibleTo } from '../visibility.ts';
+import { ownsOrAdmin } from '../actor.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityActor, CommunityDeps } from './deps.ts';
 import { notify } from './notify.ts';
@@ -16,7 +18,8 @@ export interface CommentView {
   id: string;
   trackId: string;
   parentId: string | null;
-  author: { id: string; handle: string; displayName: string; avatarKey: string | null };
+  /** null once the author's account is deleted. */
+  author: { id: string; handle: string; displayName: string; avatarKey: string | null } | null;
   /** null once deleted or taken down: the comment keeps its place so its replies stay readable. */
   body: string | null;
   deleted: boolean;
@@ -61,19 +64,19 @@ export async function postComment(deps: CommunityDeps, actor: NonNullable<Commun
     if (input.parentId !== undefined) {
       const parent = await trx
         .selectFrom('comments')
-        .select(['id', 'parent_id', 'position_ms', 'author_user_id', 'deleted_at', 'taken_down_at'])
+        .select(['id', 'parent_id', 'position_ms', 'user_id', 'deleted_at', 'taken_down_at'])
         .where('id', '=', input.parentId)
         .where('track_id', '=', track.id)
         .executeTakeFirst();
       if (!parent || parent.deleted_at || parent.taken_down_at) throw notFound('Comment to reply to');
       if (parent.parent_id !== null) throw replyTooDeep();
       positionMs = parent.position_ms;
-      parentAuthor = parent.author_user_id;
+      parentAuthor = parent.user_id;
     }
     if (positionMs === undefined) throw validationFailed('positionMs is required', { field: 'positionMs' });
     const inserted = await trx
       .insertInto('comments')
-      .values({ track_id: track.id, author_user_id: actor.id, parent_id: input.parentId ?? null, body, position_ms: positionMs })
+      .values({ track_id: track.id, user_id: actor.id, parent_id: input.parentId ?? null, body, position_ms: positionMs })
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
     await trx.updateTable('tracks').set({ comment_count: sql`comment_count + 1` }).where('id', '=', track.id).execute();
@@ -82,7 +85,7 @@ export async function postComment(deps: CommunityDeps, actor: NonNullable<Commun
     return { id: inserted.id, written };
   });
   deliver(deps, created.written);
-  const [view] = await readComments(deps.db, track.id, { ids: [created.id] });
+  const [view] = await readComments(deps.db, track.id, { ids: [created.id], actor });
   if (!view) throw notFound('Comment');
   return view;
 }
@@ -93,7 +96,7 @@ export async function postComment(deps: CommunityDeps, actor: NonNullable<Commun
  */
 export async function listComments(deps: Pick<CommunityDeps, 'db'>, actor: CommunityActor, trackId: string, options: { order: CommentOrder; limit: number; cursor?: string }): Promise<Page<CommentView>> {
   const track = await getPlayableTrack(deps.db, trackId, actor ?? undefined);
-  let q = deps.db.selectFrom('comments as c').select(['c.id', 'c.position_ms']).where('c.track_id', '=', track.id).where('c.parent_id', 'is', null);
+  let q = deps.db.selectFrom('comments as c').select(['c.id', 'c.position_ms']).where('c.track_id', '=', track.id).where('c.parent_id', 'is', null).where((eb) => commentVisibleTo(eb, actor, 'c'));
   if (options.order === 'position') {
     if (options.cursor) {
       const [pos, id] = decodeCursor(options.cursor, ['int', 'int']);
@@ -107,7 +110,7 @@ export async function listComments(deps: Pick<CommunityDeps, 'db'>, actor: Commu
   const rows = await q.limit(options.limit + 1).execute();
   const page = rows.slice(0, options.limit);
   const ids = page.map((r) => r.id);
-  const views = ids.length ? await readComments(deps.db, track.id, { ids, withReplies: true }) : [];
+  const views = ids.length ? await readComments(deps.db, track.id, { ids, withReplies: true, actor }) : [];
   const byId = new Map(views.map((v) => [v.id, v]));
   const items = ids.map((id) => byId.get(id)!).filter(Boolean);
   const last = page[page.length - 1];
@@ -115,12 +118,13 @@ export async function listComments(deps: Pick<CommunityDeps, 'db'>, actor: Commu
   return { items, nextCursor };
 }
 
-async function readComments(db: Kysely<Database> | Transaction<Database>, trackId: string, options: { ids: string[]; withReplies?: boolean }): Promise<CommentView[]> {
+async function readComments(db: Kysely<Database> | Transaction<Database>, trackId: string, options: { ids: string[]; withReplies?: boolean; actor: CommunityActor }): Promise<CommentView[]> {
   const rows = await db
     .selectFrom('comments as c')
-    .innerJoin('users as u', 'u.id', 'c.author_user_id')
+    .leftJoin('users as u', 'u.id', 'c.user_id')
     .select(['c.id', 'c.track_id', 'c.parent_id', 'c.body', 'c.position_ms', 'c.created_at', 'c.deleted_at', 'c.taken_down_at', 'u.handle', 'u.display_name', 'u.avatar_key', 'u.id as author_id'])
     .where('c.track_id', '=', trackId)
+    .where((eb) => commentVisibleTo(eb, options.actor, 'c'))
     .where((eb) => (options.withReplies ? eb.or([eb('c.id', 'in', options.ids), eb('c.parent_id', 'in', options.ids)]) : eb('c.id', 'in', options.ids)))
     .orderBy('c.id', 'asc')
     .execute();
@@ -131,7 +135,7 @@ async function readComments(db: Kysely<Database> | Transaction<Database>, trackI
       id: r.id,
       trackId: r.track_id,
       parentId: r.parent_id,
-      author: { id: r.author_id, handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
+      author: r.author_id && r.handle && r.display_name ? { id: r.author_id, handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key } : null,
       body: gone ? null : r.body,
       deleted: gone,
       positionMs: r.position_ms,
@@ -154,11 +158,11 @@ export async function deleteComment(deps: Pick<CommunityDeps, 'db'>, actor: NonN
     const c = await trx
       .selectFrom('comments as c')
       .innerJoin('tracks as t', 't.id', 'c.track_id')
-      .select(['c.id', 'c.track_id', 'c.author_user_id', 'c.deleted_at', 'c.taken_down_at', 't.owner_user_id'])
+      .select(['c.id', 'c.track_id', 'c.user_id', 'c.deleted_at', 'c.taken_down_at', 't.owner_user_id'])
       .where('c.id', '=', commentId)
       .executeTakeFirst();
     if (!c) throw notFound('Comment');
-    const may = actor.role === 'admin' || actor.id === c.author_user_id || actor.id === c.owner_user_id;
+    const may = ownsOrAdmin(actor, c.owner_user_id) || (c.user_id !== null && actor.id === c.user_id);
     if (!may) {
       await getPlayableTrack(trx as unknown as Kysely<Database>, c.track_id, actor);
       throw forbidden('Only the author, the track owner or an admin may delete this comment');

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '@earshot/db';
+import type { Actor } from '../actor.ts';
+import type { CoreDeps } from '../deps.ts';
 import type { WrittenNotification } from './notify.ts';
 
 /** The caller of a community use case; null when anonymous. */
-export type CommunityActor = { id: string; role: string } | null;
+export type CommunityActor = Actor | null;
 
 /** Port: what happens to notifications once their transaction commits (live push, email jobs). */
 export interface NotificationDelivery {
@@ -11,15 +11,14 @@ export interface NotificationDelivery {
 }
 
 /** Ports of the community module. */
-export interface CommunityDeps {
-  db: Kysely<Database>;
+export interface CommunityDeps extends Pick<CoreDeps, 'db'> {
   delivery?: NotificationDelivery;
-  log?: { warn(obj: object, msg: string): void };
+  log?: Pick<CoreDeps['log'], 'warn'>;
 }
 
 /** Hands committed notifications to the delivery port; a failed push or enqueue never fails the write that caused it. */
 export function deliver(deps: Pick<CommunityDeps, 'delivery' | 'log'>, list: Array<WrittenNotification | null>): void {
   const some = list.filter((n): n is WrittenNotification => n !== null);
   if (!some.length || !deps.delivery) return;
-  deps.delivery.deliver(some).catch((err: unknown) => deps.log?.warn({ err }, 'notification delivery failed'));
+  deps.delivery.deliver(some).catch((err: unknown) => deps.log?.warn({ err: String(err) }, 'notification delivery failed'));
 }

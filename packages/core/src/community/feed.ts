@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
+import { trackListed } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
 
@@ -45,9 +46,9 @@ export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, o
     beforeT = sql`t.created_at <= ${at}::timestamptz`;
     beforeR = sql`r.created_at <= ${at}::timestamptz`;
     // Already shown: the track has an event at or after the cursor.
-    seen = sql`exists (select 1 from reposts r2 join follows f2 on f2.followee_user_id = r2.user_id and f2.follower_user_id = ${userId}
+    seen = sql`exists (select 1 from reposts r2 join follows f2 on f2.followee_id = r2.user_id and f2.follower_id = ${userId}
                         where r2.track_id = e.track_id and (r2.created_at, r2.track_id) >= (${at}::timestamptz, ${id}::bigint))
-            or exists (select 1 from tracks t2 join follows f3 on f3.followee_user_id = t2.owner_user_id and f3.follower_user_id = ${userId}
+            or exists (select 1 from tracks t2 join follows f3 on f3.followee_id = t2.owner_user_id and f3.follower_id = ${userId}
                         where t2.id = e.track_id and (t2.created_at, t2.id) >= (${at}::timestamptz, ${id}::bigint))`;
   }
   const { rows } = await sql<{
@@ -68,7 +69,7 @@ export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, o
     comment_count: number;
     play_count: number;
   }>`
-    with followed as (select followee_user_id as uid from follows where follower_user_id = ${userId}),
+    with followed as (select followee_id as uid from follows where follower_id = ${userId}),
     events as (
       select u.track_id, u.at, null::bigint as reposter from followed f cross join lateral (
         select t.id as track_id, t.created_at as at from tracks t where t.owner_user_id = f.uid and ${beforeT} order by t.created_at desc limit ${per}) u
@@ -87,8 +88,7 @@ export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, o
     join tracks t on t.id = e.track_id
     join users u on u.id = t.owner_user_id
     join track_versions v on v.id = t.current_version_id
-    where ${before} and not (${seen})
-      and t.visibility = 'public' and v.status = 'ready' and u.disabled_at is null and t.taken_down_at is null
+    where ${before} and not (${seen}) and ${trackListed(expressionBuilder<any, any>(), 't')}
     order by e.at desc, e.track_id desc
     limit ${per}`.execute(deps.db);
   const page = rows.slice(0, options.limit);

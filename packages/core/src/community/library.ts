@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { expressionBuilder, sql } from 'kysely';
+import type { Actor } from '../actor.ts';
+import { trackVisibleTo } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
 import type { FeedTrack } from './feed.ts';
@@ -49,7 +51,7 @@ const toItem = (r: Row): LibraryItem => ({
  * first) and tracks they played (the history is their counted plays: newest play first, each track
  * once). Only tracks they may still play are listed.
  */
-export async function listLibrary(deps: Pick<CommunityDeps, 'db'>, userId: string, list: 'likes' | 'history', options: { limit: number; cursor?: string }): Promise<Page<LibraryItem>> {
+export async function listLibrary(deps: Pick<CommunityDeps, 'db'>, actor: Actor, list: 'likes' | 'history', options: { limit: number; cursor?: string }): Promise<Page<LibraryItem>> {
   let after = sql`true`;
   if (options.cursor) {
     const [at, id] = decodeCursor(options.cursor, ['time', 'int']);
@@ -57,8 +59,8 @@ export async function listLibrary(deps: Pick<CommunityDeps, 'db'>, userId: strin
   }
   const source =
     list === 'likes'
-      ? sql`select l.track_id, l.created_at as at from likes l where l.user_id = ${userId}`
-      : sql`select p.track_id, max(p.created_at) as at from plays p where p.user_id = ${userId} group by p.track_id`;
+      ? sql`select l.track_id, l.created_at as at from likes l where l.user_id = ${actor.id}`
+      : sql`select p.track_id, max(p.created_at) as at from plays p where p.user_id = ${actor.id} group by p.track_id`;
   const { rows } = await sql<Row>`
     select to_char(x.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, t.id, t.title, t.slug, t.owner_user_id, u.handle, u.display_name,
       t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at, t.like_count, t.repost_count, t.comment_count, t.play_count
@@ -66,8 +68,7 @@ export async function listLibrary(deps: Pick<CommunityDeps, 'db'>, userId: strin
     join tracks t on t.id = x.track_id
     join users u on u.id = t.owner_user_id
     join track_versions v on v.id = t.current_version_id
-    where ${after} and v.status = 'ready' and t.taken_down_at is null and u.disabled_at is null
-      and (t.visibility <> 'private' or t.owner_user_id = ${userId})
+    where ${after} and ${trackVisibleTo(expressionBuilder<any, any>(), actor, 't')}
     order by x.at desc, x.track_id desc
     limit ${options.limit + 1}`.execute(deps.db);
   const page = rows.slice(0, options.limit);

@@ -118,14 +118,14 @@ export async function toggleFollow(deps: CommunityDeps, actor: NonNullable<Commu
   const result = await deps.db.transaction().execute(async (trx) => {
     // Both user rows are updated in id order so two opposite follows cannot deadlock.
     const changed = on
-      ? sql<{ n: number }>`with changed as (insert into follows (follower_user_id, followee_user_id) values (${actor.id}, ${target.id}) on conflict do nothing returning 1),
+      ? sql<{ n: number }>`with changed as (insert into follows (follower_id, followee_id) values (${actor.id}, ${target.id}) on conflict do nothing returning 1),
           n as (select count(*)::int as n from changed),
           upd as (update users set
             follower_count = follower_count + case when id = ${target.id} then (select n from n) else 0 end,
             following_count = following_count + case when id = ${actor.id} then (select n from n) else 0 end
             where id in (${actor.id}, ${target.id}) returning id)
           select (select n from n) as n, (select count(*) from upd) as touched`
-      : sql<{ n: number }>`with changed as (delete from follows where follower_user_id = ${actor.id} and followee_user_id = ${target.id} returning 1),
+      : sql<{ n: number }>`with changed as (delete from follows where follower_id = ${actor.id} and followee_id = ${target.id} returning 1),
           n as (select count(*)::int as n from changed),
           upd as (update users set
             follower_count = greatest(follower_count - case when id = ${target.id} then (select n from n) else 0 end, 0),
@@ -144,7 +144,7 @@ export async function userCounts(db: Kysely<Database>, userId: string, actor: Co
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.handle', 'u.follower_count', 'u.following_count'])
-    .$if(!!actor, (q) => q.select((eb) => eb.exists(eb.selectFrom('follows').select('followee_user_id').where('follows.follower_user_id', '=', actor!.id).whereRef('follows.followee_user_id', '=', 'u.id')).as('following')))
+    .$if(!!actor, (q) => q.select((eb) => eb.exists(eb.selectFrom('follows').select('followee_id').where('follows.follower_id', '=', actor!.id).whereRef('follows.followee_id', '=', 'u.id')).as('following')))
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   const r = row as typeof row & { following?: boolean };
@@ -168,8 +168,8 @@ export async function listPeople(deps: Pick<CommunityDeps, 'db'>, actor: Communi
     if (!user) throw notFound('User');
     from =
       list === 'followers'
-        ? sql`follows x join users u on u.id = x.follower_user_id where x.followee_user_id = ${user.id}`
-        : sql`follows x join users u on u.id = x.followee_user_id where x.follower_user_id = ${user.id}`;
+        ? sql`follows x join users u on u.id = x.follower_id where x.followee_id = ${user.id}`
+        : sql`follows x join users u on u.id = x.followee_id where x.follower_id = ${user.id}`;
   }
   let after = sql``;
   if (options.cursor) {
