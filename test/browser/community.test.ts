@@ -26,6 +26,8 @@ let pageA: Page;
 let pageB: Page;
 let errorsA: PageErrors;
 let errorsB: PageErrors;
+/** Pages hydrate and fetch before they show counts: polls wait as long as a page's bounded waits. */
+const WAIT = { timeout: 20_000, interval: 100 };
 
 reportPagesOnFailure();
 
@@ -62,10 +64,10 @@ describe('two listeners, one moment', () => {
   it('A follows B from B’s page; the follower count moves at once and stays after a reload', async () => {
     await pageA.goto(`${platform.base}/${artistB.user.handle}`);
     await pageA.getByTestId('follow-button').click();
-    await expect.poll(() => pageA.getByTestId('follower-count').textContent()).toBe('1');
-    await expect.poll(() => pageA.getByTestId('follow-button').textContent()).toBe('Following');
+    await expect.poll(() => pageA.getByTestId('follower-count').textContent(), WAIT).toBe('1');
+    await expect.poll(() => pageA.getByTestId('follow-button').textContent(), WAIT).toBe('Following');
     await pageA.reload();
-    await expect.poll(() => pageA.getByTestId('follower-count').textContent()).toBe('1');
+    await expect.poll(() => pageA.getByTestId('follower-count').textContent(), WAIT).toBe('1');
   });
 
   it('B uploads; A sees it in the feed (the home page takes A there) and opens it', async () => {
@@ -73,7 +75,7 @@ describe('two listeners, one moment', () => {
     track = await waitUntilReady(platform.base, artistB.token, (await uploadTrack(platform.base, artistB.token, file, 'The Moment')).id);
     // B waits on the track page, where the bell sits in the header.
     await pageB.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
-    await pageB.getByTestId('notification-bell').waitFor();
+    await expect.poll(() => pageB.getByTestId('notification-count').textContent(), WAIT).toMatch(/^1/);
 
     await pageA.goto(`${platform.base}/`);
     await pageA.waitForURL(`${platform.base}/feed`);
@@ -110,11 +112,12 @@ describe('two listeners, one moment', () => {
     await posted.waitFor();
     const link = posted.getByRole('link', { name: 'https://example.org/notes' });
     expect(await link.getAttribute('rel')).toBe('nofollow ugc noopener');
-    await expect.poll(async () => (await pageA.getByTestId('comment-marker').all()).length).toBe(1);
+    await expect.poll(async () => (await pageA.getByTestId('comment-marker').all()).length, WAIT).toBe(1);
   });
 
   it('B sees the notification arrive live, and the marker at 0:12 of the waveform', async () => {
-    await expect.poll(() => pageB.getByTestId('notification-count').textContent()).toMatch(/^1/);
+    // The follow, then the comment, live.
+    await expect.poll(() => pageB.getByTestId('notification-count').textContent(), WAIT).toMatch(/^2/);
     await pageB.getByTestId('notification-bell').click();
     await pageB.getByTestId('notification').filter({ hasText: 'commented on' }).waitFor();
     await screenshot(pageB, 'community-notification', { fullPage: false });
@@ -141,20 +144,20 @@ describe('two listeners, one moment', () => {
     await pageB.getByTestId('comment').filter({ hasText: 'glad it landed' }).waitFor();
 
     await pageA.getByTestId('like-button').click();
-    await expect.poll(() => pageA.getByTestId('like-count').textContent()).toBe('1');
+    await expect.poll(() => pageA.getByTestId('like-count').textContent(), WAIT).toBe('1');
     await pageA.getByTestId('repost-button').click();
-    await expect.poll(() => pageA.getByTestId('repost-count').textContent()).toBe('1');
+    await expect.poll(() => pageA.getByTestId('repost-count').textContent(), WAIT).toBe('1');
     expect(await pageA.getByTestId('like-button').getAttribute('aria-pressed')).toBe('true');
     await pageA.reload();
     await pageA.getByTestId('comment').filter({ hasText: 'glad it landed' }).waitFor();
-    await expect.poll(() => pageA.getByTestId('like-count').textContent()).toBe('1');
-    await expect.poll(() => pageA.getByTestId('comment-count').textContent()).toMatch(/2/);
+    await expect.poll(() => pageA.getByTestId('like-count').textContent(), WAIT).toBe('1');
+    await expect.poll(() => pageA.getByTestId('comment-count').textContent(), WAIT).toMatch(/2/);
     await screenshot(pageA, 'community-track-listener');
 
     await pageB.reload();
-    await expect.poll(() => pageB.getByTestId('like-count').textContent()).toBe('1');
-    await expect.poll(() => pageB.getByTestId('repost-count').textContent()).toBe('1');
-    await expect.poll(() => pageB.getByTestId('notification-count').textContent()).toMatch(/^2/);
+    await expect.poll(() => pageB.getByTestId('like-count').textContent(), WAIT).toBe('1');
+    await expect.poll(() => pageB.getByTestId('repost-count').textContent(), WAIT).toBe('1');
+    await expect.poll(() => pageB.getByTestId('notification-count').textContent(), WAIT).toMatch(/^2/);
     const counts = (await api(artistB, 'GET', `/api/v1/tracks/${track.id}/counts`)).body!.track;
     expect(counts).toMatchObject({ likeCount: 1, repostCount: 1, commentCount: 2 });
     expect((await api(artistB, 'GET', `/api/v1/users/${artistB.user.handle}/counts`)).body!.user.followerCount).toBe(1);

@@ -46,11 +46,13 @@ export function FollowButton({ handle }: { handle: string }) {
 
   return (
     <div className="follow" data-testid="follow">
-      <p className="follow__counts">
-        <span data-testid="follower-count">{counts?.followerCount ?? 0}</span> followers · <span data-testid="following-count">{counts?.followingCount ?? 0}</span> following
-      </p>
+      {counts && (
+        <p className="follow__counts">
+          <span data-testid="follower-count">{counts.followerCount}</span> {counts.followerCount === 1 ? 'follower' : 'followers'} · <span data-testid="following-count">{counts.followingCount}</span> following
+        </p>
+      )}
       {!self && (
-        <button type="button" className={`button button--small ${counts?.following ? 'button--ghost' : 'button--accent'}`} aria-pressed={!!counts?.following} onClick={() => void toggle()} data-testid="follow-button">
+        <button type="button" className={`button button--small ${counts?.following ? 'button--ghost' : 'button--accent'}`} aria-pressed={!!counts?.following} disabled={!counts} onClick={() => void toggle()} data-testid="follow-button">
           {counts?.following ? 'Following' : 'Follow'}
         </button>
       )}
