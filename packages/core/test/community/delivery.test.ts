@@ -14,7 +14,7 @@ import { createNotificationDelivery, getEmailPreferences, InProcessProgressBus, 
 const SECRET = 'unsubscribe-test-secret';
 let handle: DatabaseHandle;
 let db: Kysely<Database>;
-let owner: { id: string; role: 'artist' };
+let owner: { id: string; role: 'listener' | 'artist' };
 let trackId: string;
 
 async function user(handle: string, role: 'listener' | 'artist' = 'listener') {
