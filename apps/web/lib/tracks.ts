@@ -8,6 +8,11 @@ export interface TrackSummary {
   /** null while the audio has not been analysed yet. */
   durationMs: number | null;
   createdAt: string;
+  /** Counts (absent from older servers). */
+  likeCount?: number;
+  repostCount?: number;
+  commentCount?: number;
+  playCount?: number;
 }
 
 export interface TrackPage {

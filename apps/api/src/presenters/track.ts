@@ -42,6 +42,11 @@ export const TrackResponse = Type.Object({
   currentVersion: Type.Union([VersionSchema, Type.Null()]),
   latestVersion: VersionSchema,
   createdAt: Type.String({ format: 'date-time' }),
+  likeCount: Type.Integer(),
+  repostCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  playCount: Type.Integer(),
+  commentsClosed: Type.Boolean(),
 });
 export type TrackResponse = Static<typeof TrackResponse>;
 

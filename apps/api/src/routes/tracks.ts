@@ -12,6 +12,10 @@ export const TrackCard = Type.Object({
   artworkUrl: Type.Union([Type.String(), Type.Null()]),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
+  likeCount: Type.Integer(),
+  repostCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  playCount: Type.Integer(),
 });
 
 export function trackRoutes(app: Api, deps: ApiDeps): void {

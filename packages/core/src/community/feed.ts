@@ -17,6 +17,25 @@ export interface FeedTrack {
   playCount: number;
 }
 
+interface FeedRow {
+  track_id: string;
+  at: string;
+    reposters: string[] | null;
+    title: string;
+    slug: string;
+    owner_user_id: string;
+    handle: string;
+    display_name: string;
+    artwork_key: string | null;
+    version_artwork: string | null;
+    duration_ms: number | null;
+    created_at: Date;
+    like_count: number;
+    repost_count: number;
+    comment_count: number;
+    play_count: number;
+}
+
 export interface FeedEntry {
   kind: 'track';
   /** When this entry's newest event happened (the upload, or the newest repost). */
@@ -35,6 +54,12 @@ export interface FeedEntry {
  * an earlier page is not repeated on a later one.
  */
 export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, options: { limit: number; cursor?: string }): Promise<Page<FeedEntry>> {
+  const { rows } = await feedQuery(userId, options).execute(deps.db);
+  return toPage(deps, rows, options.limit);
+}
+
+/** The feed's one query (exported for EXPLAIN in bench/feed). */
+export function feedQuery(userId: string, options: { limit: number; cursor?: string }) {
   const per = options.limit + 1;
   let before = sql`true`;
   let beforeT = sql`true`;
@@ -51,46 +76,39 @@ export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, o
             or exists (select 1 from tracks t2 join follows f3 on f3.followee_id = t2.owner_user_id and f3.follower_id = ${userId}
                         where t2.id = e.track_id and (t2.created_at, t2.id) >= (${at}::timestamptz, ${id}::bigint))`;
   }
-  const { rows } = await sql<{
-    track_id: string;
-    at: string;
-    reposters: string[] | null;
-    title: string;
-    slug: string;
-    owner_user_id: string;
-    handle: string;
-    display_name: string;
-    artwork_key: string | null;
-    version_artwork: string | null;
-    duration_ms: number | null;
-    created_at: Date;
-    like_count: number;
-    repost_count: number;
-    comment_count: number;
-    play_count: number;
-  }>`
+  const listed = (alias: string) => trackListed(expressionBuilder<any, any>(), alias);
+  // Only listed tracks become events, so the newest `per` entries are final before anything is
+  // joined for display: the heavy joins run on one page of rows, not on every candidate.
+  return sql<FeedRow>`
     with followed as (select followee_id as uid from follows where follower_id = ${userId}),
     events as (
       select u.track_id, u.at, null::bigint as reposter from followed f cross join lateral (
-        select t.id as track_id, t.created_at as at from tracks t where t.owner_user_id = f.uid and ${beforeT} order by t.created_at desc limit ${per}) u
+        select t.id as track_id, t.created_at as at from tracks t
+        where t.owner_user_id = f.uid and ${beforeT} and ${listed('t')} order by t.created_at desc limit ${per}) u
       union all
       select r.track_id, r.at, f.uid from followed f cross join lateral (
-        select r.track_id, r.created_at as at from reposts r where r.user_id = f.uid and ${beforeR} order by r.created_at desc limit ${per}) r
+        select r.track_id, r.created_at as at from reposts r join tracks rt on rt.id = r.track_id
+        where r.user_id = f.uid and ${beforeR} and ${listed('rt')} order by r.created_at desc limit ${per}) r
     ),
     grouped as (
       select e.track_id, max(e.at) as at, array_agg(e.reposter order by e.at desc) filter (where e.reposter is not null) as reposters
       from events e group by e.track_id
+    ),
+    top as (
+      select e.* from grouped e where ${before} and not (${seen}) order by e.at desc, e.track_id desc limit ${per}
     )
     select e.track_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, e.reposters,
       t.title, t.slug, t.owner_user_id, u.handle, u.display_name, t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at,
       t.like_count, t.repost_count, t.comment_count, t.play_count
-    from grouped e
+    from top e
     join tracks t on t.id = e.track_id
     join users u on u.id = t.owner_user_id
     join track_versions v on v.id = t.current_version_id
-    where ${before} and not (${seen}) and ${trackListed(expressionBuilder<any, any>(), 't')}
-    order by e.at desc, e.track_id desc
-    limit ${per}`.execute(deps.db);
+    order by e.at desc, e.track_id desc`;
+}
+
+async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: number): Promise<Page<FeedEntry>> {
+  const options = { limit };
   const page = rows.slice(0, options.limit);
   const reposterIds = [...new Set(page.flatMap((r) => (r.reposters ?? []).slice(0, 3).map(String)))];
   const people = reposterIds.length ? await deps.db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', reposterIds).execute() : [];

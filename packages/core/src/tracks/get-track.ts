@@ -40,6 +40,12 @@ export interface TrackView {
   currentVersion: VersionView | null;
   latestVersion: VersionView;
   createdAt: string;
+  /** Exact counts (docs/architecture.md, "Community"). */
+  likeCount: number;
+  repostCount: number;
+  commentCount: number;
+  playCount: number;
+  commentsClosed: boolean;
 }
 
 /** May this viewer see the track at all? Private: owner and admins only (the visibility module's rule). */
@@ -115,6 +121,11 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
     currentVersion: current ? versionView(current) : null,
     latestVersion: versionView(isOwner ? latest : shown),
     createdAt: track.created_at.toISOString(),
+    likeCount: track.like_count,
+    repostCount: track.repost_count,
+    commentCount: track.comment_count,
+    playCount: track.play_count,
+    commentsClosed: track.comments_closed,
   };
 }
 
