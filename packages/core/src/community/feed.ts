@@ -54,7 +54,12 @@ export interface FeedEntry {
  * an earlier page is not repeated on a later one.
  */
 export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, options: { limit: number; cursor?: string }): Promise<Page<FeedEntry>> {
-  const { rows } = await feedQuery(userId, options).execute(deps.db);
+  // JIT off for this one query: its (over-)estimated cost passes `jit_above_cost` and compiling took
+  // longer than running it (docs/performance.md, "Community reads").
+  const { rows } = await deps.db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return feedQuery(userId, options).execute(trx);
+  });
   return toPage(deps, rows, options.limit);
 }
 
