@@ -27,6 +27,9 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     pipeline: { packages: MEDIA_PACKAGES },
     'upload-memory': { packages: MEDIA_PACKAGES },
     'read-endpoints': { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
+    // PostgreSQL always: DATABASE_URL, or a fresh database on the local server.
+    comments: { packages: [PG_ISREADY] },
+    feed: { packages: [PG_ISREADY] },
     'web-bundle': { packages: [CHROMIUM, ...MEDIA_PACKAGES], webBuild: true },
     // The production platform behind nginx on loopback: PostgreSQL and Redis of the machine, ffmpeg for the uploads.
     soak: { packages: [NGINX, PG_ISREADY, { command: 'redis-cli', apt: 'redis-tools' }, { command: 'openssl', apt: 'openssl' }, ...MEDIA_PACKAGES] },

@@ -6,6 +6,7 @@ declare module 'autocannon' {
     pipelining?: number;
     duration?: number;
     workers?: number;
+    headers?: Record<string, string>;
     requests?: Array<{ method?: string; path: string; headers?: Record<string, string> }>;
   }
   export interface Histogram {

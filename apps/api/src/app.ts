@@ -28,6 +28,11 @@ import { trackManageRoutes } from './routes/track-manage.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { playlistRoutes } from './routes/playlists.ts';
 import { searchRoutes } from './routes/search.ts';
+import { commentRoutes } from './routes/comments.ts';
+import { commentsClosedRoutes } from './routes/comments-closed.ts';
+import { socialRoutes } from './routes/social.ts';
+import { feedRoutes, libraryRoutes } from './routes/feed.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -114,6 +119,12 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   releaseRoutes(app, routeDeps);
   playlistRoutes(app, routeDeps);
   searchRoutes(app, routeDeps);
+  commentRoutes(app, routeDeps);
+  commentsClosedRoutes(app, routeDeps);
+  socialRoutes(app, routeDeps);
+  feedRoutes(app, routeDeps);
+  libraryRoutes(app, routeDeps);
+  notificationRoutes(app, routeDeps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, routeDeps);
     hlsMediaRoutes(app, routeDeps);

@@ -46,6 +46,8 @@ interface Fixtures {
   hlsPath: string;
   /** Library: the owner's release and private playlist, a sold track and release (deletes refused with 409), playlists to delete (one per cell). */
   library: { releaseId: string; soldTrackId: string; soldReleaseId: string; playlistId: string; spare: () => string };
+  /** A comment of the owner on the public track. */
+  commentId: string;
   /** A fresh value per cell (for unique emails and handles). */
   unique: () => string;
 }
@@ -160,6 +162,35 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/search': { request: () => ({ url: '/api/v1/search?q=public&type=track' }), expect: everyone(200) },
   'GET /api/v1/genres/:name/tracks': { request: () => ({ url: '/api/v1/genres/ambient/tracks' }), expect: everyone(200) },
   'GET /api/v1/tags/:name/tracks': { request: () => ({ url: '/api/v1/tags/field-recording/tracks' }), expect: everyone(200) },
+  // Community (comments, likes, reposts, follows, feed, notifications)
+  'POST /api/v1/comments': { request: (f) => ({ url: '/api/v1/comments', payload: { trackId: f.publicTrackId, body: 'matrix', positionMs: 0 } }), expect: signedIn(201) },
+  'GET /api/v1/tracks/:id/comments': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/comments` }), expect: ownerSees },
+  // Author (here the track owner too) or admin; deleting twice is still 204.
+  'DELETE /api/v1/comments/:id': { request: (f) => ({ url: `/api/v1/comments/${f.commentId}` }), expect: { anonymous: 401, listener: 403, otherArtist: 403, owner: 204, admin: 204 } },
+  'PUT /api/v1/tracks/:id/comments-closed': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/comments-closed` }), expect: ownerOrAdmin(200) },
+  'DELETE /api/v1/tracks/:id/comments-closed': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/comments-closed` }), expect: ownerOrAdmin(200) },
+  'PUT /api/v1/tracks/:id/like': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/like` }), expect: signedIn(200) },
+  'DELETE /api/v1/tracks/:id/like': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/like` }), expect: signedIn('2xx') },
+  'PUT /api/v1/tracks/:id/repost': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/repost` }), expect: { ...ownerSees, anonymous: 401 } },
+  'DELETE /api/v1/tracks/:id/repost': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/repost` }), expect: signedIn(204) },
+  // Following yourself is a 400.
+  'PUT /api/v1/users/:handle/follow': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/follow` }), expect: { anonymous: 401, listener: 200, otherArtist: 200, owner: 400, admin: 200 } },
+  'DELETE /api/v1/users/:handle/follow': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/follow` }), expect: signedIn('2xx') },
+  'GET /api/v1/tracks/:id/counts': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/counts` }), expect: ownerSees },
+  'GET /api/v1/users/:handle/counts': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/counts` }), expect: everyone(200) },
+  'GET /api/v1/tracks/:id/likes': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/likes` }), expect: ownerSees },
+  'GET /api/v1/tracks/:id/reposts': { request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/reposts` }), expect: ownerSees },
+  'GET /api/v1/users/:handle/followers': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/followers` }), expect: everyone(200) },
+  'GET /api/v1/users/:handle/following': { request: (f) => ({ url: `/api/v1/users/${f.users.owner.handle}/following` }), expect: everyone(200) },
+  'GET /api/v1/feed': { request: () => ({ url: '/api/v1/feed' }), expect: signedIn(200) },
+  'GET /api/v1/me/likes': { request: () => ({ url: '/api/v1/me/likes' }), expect: signedIn(200) },
+  'GET /api/v1/me/history': { request: () => ({ url: '/api/v1/me/history' }), expect: signedIn(200) },
+  'GET /api/v1/notifications': { request: () => ({ url: '/api/v1/notifications' }), expect: signedIn(200) },
+  'POST /api/v1/notifications/read': { request: () => ({ url: '/api/v1/notifications/read', payload: {} }), expect: signedIn(200) },
+  'GET /api/v1/me/notification-settings': { request: () => ({ url: '/api/v1/me/notification-settings' }), expect: signedIn(200) },
+  'PATCH /api/v1/me/notification-settings': { request: () => ({ url: '/api/v1/me/notification-settings', payload: { email: { like: true } } }), expect: signedIn(200) },
+  // No sign-in: the token is the credential (a forged one is a 400).
+  'POST /api/v1/notifications/unsubscribe': { request: () => ({ url: '/api/v1/notifications/unsubscribe', payload: { token: `1.like.${'a'.repeat(43)}` } }), expect: everyone(400) },
 };
 
 let t: TestInfra;
@@ -190,6 +221,7 @@ async function makeFixtures(): Promise<Fixtures> {
   const playlist = await db.insertInto('playlists').values({ owner_user_id: users.owner.id, title: 'Private mix', visibility: 'private' }).returning('id').executeTakeFirstOrThrow();
   const spares: string[] = [];
   for (let i = 0; i < 5; i++) spares.push((await db.insertInto('playlists').values({ owner_user_id: users.owner.id, title: `Spare ${i}` }).returning('id').executeTakeFirstOrThrow()).id);
+  const comment = await db.insertInto('comments').values({ track_id: pub.id, user_id: users.owner.id, body: 'fixture', position_ms: 0 }).returning('id').executeTakeFirstOrThrow();
   let n = 0;
   return {
     users,
@@ -198,6 +230,7 @@ async function makeFixtures(): Promise<Fixtures> {
     imageKey,
     hlsPath: hls.path,
     library: { releaseId: release.id, soldTrackId: sold.id, soldReleaseId: soldRelease.id, playlistId: playlist.id, spare: () => spares.shift() ?? '999999999' },
+    commentId: comment.id,
     unique: () => `m${Date.now().toString(36)}${n++}`,
   };
 }

@@ -36,7 +36,7 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'healthy',
-      queues: Object.fromEntries(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats'].map((q) => [q, { waiting: 0, active: 0, failed: 0 }])),
+      queues: Object.fromEntries(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats', 'email'].map((q) => [q, { waiting: 0, active: 0, failed: 0 }])),
     });
   });
 });

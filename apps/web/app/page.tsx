@@ -1,10 +1,12 @@
 import { Hero } from '@/components/Hero';
 import { TrackFeed } from '@/components/TrackFeed';
+import { FeedRedirect } from '@/components/community/FeedRedirect';
 
 // The page itself is static; the track list is fetched by the browser from `/api/v1/tracks` (see TrackFeed).
 export default function HomePage() {
   return (
     <>
+      <FeedRedirect />
       <Hero />
       <section id="new-tracks" className="section container" aria-labelledby="new-tracks-title">
         <div className="section__head">

@@ -5,6 +5,7 @@ import { routes } from '@/lib/routes';
 import { AccountNav } from './account/AccountNav';
 import './site-header.css';
 import { SearchBox } from './search/SearchBox';
+import { NotificationBell } from './community/NotificationBell';
 
 export function SiteHeader() {
   return (
@@ -22,6 +23,16 @@ export function SiteHeader() {
               </NavLink>
             </li>
             <li>
+              <NavLink href={routes.feed} className="site-nav__link" prefetch={false}>
+                Feed
+              </NavLink>
+            </li>
+            <li>
+              <NavLink href={routes.library} className="site-nav__link" prefetch={false}>
+                Library
+              </NavLink>
+            </li>
+            <li>
               <NavLink href={routes.upload} className="site-nav__link" prefetch={false}>
                 Upload
               </NavLink>
@@ -29,6 +40,7 @@ export function SiteHeader() {
           </ul>
         </nav>
         <SearchBox />
+        <NotificationBell />
         <AccountNav />
       </div>
     </header>

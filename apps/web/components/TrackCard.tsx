@@ -59,6 +59,12 @@ export function TrackCard({ track, list }: { track: TrackSummary; /** The list t
         </p>
         <p className="track-card__meta">
           <time dateTime={track.createdAt}>{formatAge(track.createdAt)}</time>
+          {track.likeCount !== undefined && (
+            <span className="track-card__counts" data-testid="card-counts">
+              {' · '}
+              {track.playCount ?? 0} plays · {track.likeCount} likes · {track.repostCount ?? 0} reposts · {track.commentCount ?? 0} comments
+            </span>
+          )}
         </p>
       </div>
     </article>

@@ -14,6 +14,9 @@ export const routes = {
   upload: '/upload',
   collection: '/collection',
   thanks: '/thanks',
+  feed: '/feed',
+  library: '/library',
+  unsubscribe: '/unsubscribe',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyPaymentEvent, makeDownloadFormat, rollupDay, runMediaStep, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { applyPaymentEvent, makeDownloadFormat, rollupDay, runMediaStep, sendNotificationEmail, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
 import { createMailer, type Mailer } from '@earshot/mail';
 import { makeDownloadFile } from '@earshot/media';
 import type { JobHandler } from '@earshot/jobs';
@@ -12,7 +12,7 @@ export interface HandlerDeps {
   logger: Logger;
   infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'>;
   media: MediaToolkit;
-  /** Receipts and sale mails (payment-events). Default: SMTP or the mail folder, from the configuration. */
+  /** Receipts, sale mails (payment-events) and notification emails; made from the configuration (SMTP or the mail folder) when not given. */
   mailer?: Mailer;
 }
 
@@ -36,11 +36,12 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
 /** Wires each queue to its service call. Handlers only wire: the rules live in `@earshot/core`. */
 export function createHandlers(deps: HandlerDeps): HandlerMap {
   const media = mediaDeps(deps);
-  let mailer: Mailer | undefined;
   const step =
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
       runMediaStep(media, name, job.data.versionId, job);
+  let mailer = deps.mailer;
+  const mail = () => (mailer ??= createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger }));
   return {
     transcode: step('transcode'),
     waveform: step('waveform'),
@@ -50,8 +51,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       await rollupDay(deps.infra.database.db, job.data.day ?? utcDay(new Date()));
     },
     'payment-events': async (job) => {
-      mailer ??= deps.mailer ?? createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger });
-      await applyPaymentEvent({ db: deps.infra.database.db, clock: () => new Date(), log: deps.logger, mailer, publicUrl: deps.config.publicUrl }, job.data.eventId);
+      await applyPaymentEvent({ db: deps.infra.database.db, clock: () => new Date(), log: deps.logger, mailer: mail(), publicUrl: deps.config.publicUrl }, job.data.eventId);
     },
     'download-formats': async (job) => {
       await makeDownloadFormat(
@@ -59,6 +59,10 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         job.data,
         job.signal,
       );
+    },
+    email: async (job) => {
+      // The unsubscribe links are signed with a key derived from the session secret (docs/architecture.md, "Community").
+      await sendNotificationEmail({ db: deps.infra.database.db, mailer: mail(), publicUrl: deps.config.publicUrl, unsubscribeSecret: deps.config.auth.jwtSecret }, job.data);
     },
   };
 }

@@ -36,15 +36,16 @@ describe('worker health server', () => {
     const body = await res.json();
     expect(Object.keys(body)).toEqual(['status', 'queues']);
     expect(body.status).toBe('healthy');
-    expect(Object.keys(body.queues)).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats']);
+    expect(Object.keys(body.queues)).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats', 'email']);
     expect(body.queues.transcode).toEqual({ waiting: 2, active: 1, failed: 3 });
   });
 
   it('is unhealthy (503) above 100 failed jobs in all queues, healthy at exactly 100', async () => {
-    // Exactly 100 failed in all queues together, then 101, whatever the number of queues.
+    // Whatever the number of queues: all failures in one queue, then spread.
     const others = QUEUE_NAMES.length - 1;
-    expect((await fetch(`${await serve(queueWith(10, 101 - 10 * others))}/health`)).status).toBe(503);
-    const atLimit = await fetch(`${await serve(queueWith(10, 100 - 10 * others))}/health`);
+    expect((await fetch(`${await serve(queueWith(0, 101))}/health`)).status).toBe(503);
+    expect((await fetch(`${await serve(queueWith(1, 101 - others))}/health`)).status).toBe(503); // 101 failed
+    const atLimit = await fetch(`${await serve(queueWith(1, 100 - others))}/health`); // 100 failed
     expect(atLimit.status).toBe(200);
     expect((await atLimit.json()).status).toBe('healthy');
   });

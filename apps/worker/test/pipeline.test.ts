@@ -19,7 +19,7 @@ beforeAll(async () => {
   t = await createTestInfra();
   const owner = await t.infra.database.db.insertInto('users').values({ email: 'a@example.com', handle: 'artist', display_name: 'Artist', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
   ownerId = owner.id;
-  t.infra.progress.subscribe((e) => events.push(e));
+  t.infra.progress.subscribe((e) => e.type !== 'notification' && events.push(e));
   startProcessing(t.infra.jobs, createHandlers({ config: t.config, logger: t.logger, infra: t.infra, media }), t.logger, 2);
 });
 afterAll(async () => {

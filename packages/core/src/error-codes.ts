@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   unknown_tracks: 'Some of the tracks are unknown or not visible to you.',
   not_your_tracks: 'A release can only hold tracks of its artist.',
   too_many_playlists: 'The account has as many playlists as it may.',
+  // Community (docs/architecture.md, "Community").
+  comments_closed: 'The artist closed comments on this track.',
   // Outages (the request may be retried; `Retry-After` says when).
   service_unavailable: 'A service the request needs (database, queue, object store) is unavailable for a moment.',
   insufficient_storage: 'The server’s disk is full; the upload was not kept.',

@@ -11,7 +11,7 @@ export { normalizeTrackTitle, normalizeTrackDescription, normalizeVisibility, TI
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, ArtworkOutput, StepRun } from './media/media-toolkit.ts';
 export { MediaRejectedError, isPermanent } from './media/errors.ts';
-export { InProcessProgressBus, type ProgressBus, type ProcessingEvent } from './media/progress-bus.ts';
+export { InProcessProgressBus, type ProgressBus, type ProcessingEvent, type NotificationEvent, type LiveEvent } from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
 export { runMediaStep, type StepJob } from './media/run-step.ts';
 export { reclaimScratch, processScratchDir } from './media/scratch.ts';
@@ -66,3 +66,4 @@ export {
   type PlaylistCard,
 } from './playlists/playlists.ts';
 export { search, normalizeSearch, SEARCH_TYPES, SEARCH_QUERY_MAX, SEARCH_LIMIT_MAX, WORD_SIMILARITY_THRESHOLD, type SearchHit, type SearchType } from './search/search.ts';
+export * from './community/index.ts';

@@ -310,6 +310,29 @@ export interface DailyStatsTable {
   computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Notifications of one user (community): one row per event, grouped when read. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  type: 'follow' | 'comment' | 'reply' | 'like' | 'repost' | 'sale';
+  actor_user_id: string | null;
+  track_id: string | null;
+  comment_id: string | null;
+  created_at: CreatedAt;
+  read_at: Date | null;
+}
+
+/** Per-kind email preferences; no row = the defaults. */
+export interface NotificationSettingsTable {
+  user_id: string;
+  email_follow: Generated<boolean>;
+  email_comment: Generated<boolean>;
+  email_reply: Generated<boolean>;
+  email_like: Generated<boolean>;
+  email_repost: Generated<boolean>;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   daily_stats: DailyStatsTable;
   users: UsersTable;
@@ -331,6 +354,8 @@ export interface Database {
   stripe_events: StripeEventsTable;
   download_files: DownloadFilesTable;
   track_slug_redirects: TrackSlugRedirectsTable;
+  notifications: NotificationsTable;
+  notification_settings: NotificationSettingsTable;
 }
 
 export type User = Selectable<UsersTable>;

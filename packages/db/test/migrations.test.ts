@@ -65,8 +65,17 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   expect(folded.search_vector).toContain("'ambient'");
   expect(await tables(handle)).toContain('track_slug_redirects');
 
+  // Community notifications: a like (or repost, or follow) notifies its owner once, however often it is undone and redone.
+  const track = await handle.db.insertInto('tracks').values({ owner_user_id: user.id, title: 'n', slug: 'n' }).returning('id').executeTakeFirstOrThrow();
+  const fan = await handle.db.insertInto('users').values({ email: 'fan@example.com', handle: 'fan', display_name: 'Fan', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  const like = { user_id: user.id, actor_user_id: fan.id, type: 'like' as const, track_id: track.id };
+  await handle.db.insertInto('notifications').values(like).execute();
+  await expect(handle.db.insertInto('notifications').values(like).execute()).rejects.toThrow(/notifications_once_idx/);
+  await handle.db.insertInto('notifications').values({ ...like, type: 'comment' }).execute();
+  await handle.db.insertInto('notifications').values({ ...like, type: 'comment' }).execute();
+
   const down = await migrateToZero(handle.db);
-  // Every migration after the dropping one was applied by `latest` (which re-applied that one too).
+  // Every migration after the dropping one (the shared schema, and each feature's own) comes down too.
   expect(down.length).toBe(first.length + latest.length - 1);
   expect(await tables(handle)).toEqual([]);
 

@@ -2,7 +2,7 @@
  * The typed job registry: every queue name, its payload and its options, in one place.
  * Names are exactly those of the worker health check (docs/architecture.md, "Media pipeline").
  */
-export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats'] as const;
+export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats', 'email'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -15,6 +15,8 @@ export interface JobPayloads {
   'payment-events': { eventId: string };
   /** One download file of one version (docs/payments.md, "Downloads"). */
   'download-formats': { versionId: string; format: string };
+  /** Notification email (docs/architecture.md, "Community"): one per user, kind and track per hour. */
+  email: { userId: string; type: 'follow' | 'comment' | 'reply' | 'like' | 'repost'; trackId?: string };
 }
 
 export interface QueueOptions {
@@ -38,6 +40,7 @@ export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
   // Stripe retries a webhook for days, but the effect must not wait on a slow mail server: many quick retries.
   'payment-events': { attempts: 8, backoffMs: 5_000, timeoutMs: 2 * 60_000 },
   'download-formats': { attempts: 4, backoffMs: 5_000, timeoutMs: 30 * 60_000 },
+  email: { attempts: 5, backoffMs: 30_000, timeoutMs: 60_000 },
 };
 
 /** docs/architecture.md, "Media pipeline": transcode uses all cores but one, the rest one job per core. */
@@ -45,5 +48,6 @@ export function defaultConcurrency(queue: QueueName, cpuCount: number): number {
   if (queue === 'transcode') return Math.max(1, cpuCount - 1);
   if (queue === 'analytics-rollup') return 1;
   if (queue === 'download-formats') return Math.max(1, cpuCount - 1);
+  if (queue === 'email') return 2;
   return Math.max(1, cpuCount);
 }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { ProcessingEvent, ProgressBus } from '@earshot/core';
+import type { LiveEvent, ProgressBus } from '@earshot/core';
 
 /**
  * Production progress bus: the worker publishes on a Redis channel, every API replica relays
@@ -9,7 +9,7 @@ import type { ProcessingEvent, ProgressBus } from '@earshot/core';
 export class RedisProgressBus implements ProgressBus {
   private readonly pub: Redis;
   private sub: Redis | undefined;
-  private readonly listeners = new Set<(event: ProcessingEvent) => void>();
+  private readonly listeners = new Set<(event: LiveEvent) => void>();
   private readonly channel: string;
 
   constructor(url: string, prefix: string) {
@@ -18,19 +18,19 @@ export class RedisProgressBus implements ProgressBus {
     this.pub.on('error', () => {});
   }
 
-  publish(event: ProcessingEvent): void {
+  publish(event: LiveEvent): void {
     void this.pub.publish(this.channel, JSON.stringify(event)).catch(() => {});
   }
 
-  subscribe(listener: (event: ProcessingEvent) => void): () => void {
+  subscribe(listener: (event: LiveEvent) => void): () => void {
     if (!this.sub) {
       this.sub = this.pub.duplicate();
       this.sub.on('error', () => {});
       void this.sub.subscribe(this.channel);
       this.sub.on('message', (_channel: string, message: string) => {
-        let event: ProcessingEvent;
+        let event: LiveEvent;
         try {
-          event = JSON.parse(message) as ProcessingEvent;
+          event = JSON.parse(message) as LiveEvent;
         } catch {
           return;
         }

@@ -48,6 +48,11 @@ export const TrackResponse = Type.Object({
   tags: Type.Array(Type.String()),
   downloadable: Type.Boolean(),
   price: Type.Union([PriceSchema, Type.Null()]),
+  likeCount: Type.Integer(),
+  repostCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  playCount: Type.Integer(),
+  commentsClosed: Type.Boolean(),
 });
 export type TrackResponse = Static<typeof TrackResponse>;
 
@@ -74,6 +79,10 @@ export const TrackCardSchema = Type.Object({
   artworkUrl: Type.Union([Type.String(), Type.Null()]),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
+  likeCount: Type.Integer(),
+  repostCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  playCount: Type.Integer(),
 });
 
 export const TrackPageSchema = Type.Object({ tracks: Type.Array(TrackCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });

@@ -1,4 +1,4 @@
-import { AppError, type ProcessingEvent } from '@earshot/core';
+import { AppError, type LiveEvent } from '@earshot/core';
 import { currentUser } from '../current-user.ts';
 import { checkUpgradeOrigin } from '../plugins/websocket.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -8,8 +8,9 @@ const PING_MS = 25_000;
 const upgradeRequired = () => new AppError(426, 'upgrade_required', 'This endpoint is a WebSocket: connect with an Upgrade request');
 
 /**
- * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"). A socket
- * receives only events of tracks its user owns (admins: all). Clients only listen.
+ * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"), and the
+ * user's notification count ("Community"). A socket receives only events of tracks its user owns (admins: all) and
+ * its user's notifications. Clients only listen.
  */
 export function liveEventRoutes(app: Api, deps: RouteDeps): void {
   // Anonymous: the socket opens and is closed with 4401 (what browsers can see; an HTTP 401 on
@@ -32,7 +33,8 @@ export function liveEventRoutes(app: Api, deps: RouteDeps): void {
       socket.close(4401, 'unauthorized');
       return;
     }
-    const visible = (e: ProcessingEvent) => e.ownerUserId === user.id || user.role === 'admin';
+    // Notifications go to their user only; processing events to the owner (admins: all).
+    const visible = (e: LiveEvent) => (e.type === 'notification' ? e.userId === user.id : e.ownerUserId === user.id || user.role === 'admin');
     const unsubscribe = deps.progress.subscribe((event) => {
       if (visible(event) && socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
     });

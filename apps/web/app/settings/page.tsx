@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { Settings } from '@/components/account/Settings';
 import { PayoutsSettings } from '@/components/commerce/PayoutsSettings';
+import { NotificationSettings } from '@/components/community/NotificationSettings';
 
 export const metadata: Metadata = { title: 'Settings', robots: { index: false } };
 
@@ -14,6 +15,7 @@ export default function SettingsPage() {
       </div>
       <Settings />
       <PayoutsSettings />
+      <NotificationSettings />
     </section>
   );
 }

@@ -5,6 +5,7 @@
  * the page's HTML when the server could read the profile (`initial`); otherwise, and for the tracks,
  * the browser fetches `/api/v1/users/:handle` and `/api/v1/users/:handle/tracks`.
  */
+import { FollowButton } from '@/components/community/FollowButton';
 import Link from 'next/link';
 import { TrackCard } from '@/components/TrackCard';
 import { Avatar } from '@/components/account/Avatar';
@@ -59,6 +60,7 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
               {user.displayName}
             </h1>
             <p className="profile-header__handle">@{user.handle}</p>
+            <FollowButton handle={user.handle} />
             {user.bio && (
               <p className="profile-header__bio" data-testid="profile-bio">
                 {user.bio}

@@ -16,10 +16,15 @@ import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
 import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
 import { TrackWaveform } from './TrackWaveform';
+import { usePlayer } from './PlayerProvider';
+import { CommentsProvider } from '@/components/community/comments-context';
+import { TrackComments } from '@/components/community/TrackComments';
+import { TrackSocial } from '@/components/community/TrackSocial';
+import type { CommentPage } from '@/components/community/types';
 import '@/components/skeleton.css';
 import './track-page.css';
 
-export function TrackView({ handle, slug, initial }: { handle: string; slug: string; initial: TrackDetail | null }) {
+export function TrackView({ handle, slug, initial, initialComments = null }: { handle: string; slug: string; initial: TrackDetail | null; initialComments?: CommentPage | null }) {
   const state = useResource(
     `track:${handle}/${slug}`,
     (signal) => ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } }, signal })).then((body) => body.track),
@@ -69,15 +74,20 @@ export function TrackView({ handle, slug, initial }: { handle: string; slug: str
       </div>
     );
   }
-  return <TrackDetails track={state.data} />;
+  return <TrackDetails track={state.data} initialComments={initialComments} />;
 }
 
-function TrackDetails({ track }: { track: TrackDetail }) {
+function TrackDetails({ track, initialComments }: { track: TrackDetail; initialComments: CommentPage | null }) {
   const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
+  const engine = usePlayer();
+  const durationMs = track.durationMs ?? 0;
+  const positionMs = () => (engine.isCurrent(track.id) ? Math.round(engine.position * 1000) : 0);
+  const seek = (ms: number) => engine.seekFraction(durationMs > 0 ? Math.min(1, ms / durationMs) : 0, playerTrack);
   const queue = useMemo(() => [playerTrack], [playerTrack]);
   const playable = !!track.currentVersionId;
   const processing = !playable && track.status !== 'failed';
   return (
+    <CommentsProvider trackId={track.id} initial={initialComments}>
     <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
       <div className="track-hero">
         <TrackArtwork track={track} className="track-hero__art" size={280} />
@@ -115,6 +125,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
             </time>
             {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
           </p>
+          {playable && <TrackSocial trackId={track.id} />}
           {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
         </div>
       </div>
@@ -126,6 +137,8 @@ function TrackDetails({ track }: { track: TrackDetail }) {
           ))}
         </section>
       )}
+      {playable && <TrackComments trackOwnerId={track.artist.id} durationMs={durationMs} getPositionMs={positionMs} onSeek={seek} />}
     </article>
+    </CommentsProvider>
   );
 }

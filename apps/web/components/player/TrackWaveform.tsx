@@ -3,6 +3,7 @@
 import { useCallback, useEffect } from 'react';
 import type { PlayerTrack, TrackDetail } from '@/lib/player/track';
 import { Waveform } from '@/components/waveform/Waveform';
+import { CommentMarkers } from '@/components/community/CommentMarkers';
 import { usePlayer, usePlayerState } from './PlayerProvider';
 import { formatTime } from './time';
 import '@/components/waveform/waveform.css';
@@ -23,7 +24,7 @@ export function TrackWaveform({ track, playerTrack }: { track: TrackDetail; play
   useEffect(() => engine.offer([playerTrack]), [engine, playerTrack]);
 
   return (
-    <div className="track-wave">
+    <div className="track-wave track-wave--community">
       <Waveform
         url={track.waveformUrl}
         duration={duration}
@@ -33,6 +34,7 @@ export function TrackWaveform({ track, playerTrack }: { track: TrackDetail; play
         onSeek={(fraction) => engine.seekFraction(fraction, playerTrack)}
         label={`Position in ${track.title}`}
       />
+      <CommentMarkers durationMs={duration * 1000} positionMs={position * 1000} active={current && state.status === 'playing'} onSeek={(ms) => engine.seekFraction(duration > 0 ? Math.min(1, ms / 1000 / duration) : 0, playerTrack)} />
       <p className="track-wave__times">
         <span data-testid="track-time">{formatTime(position)}</span>
         <span aria-hidden="true"> / </span>

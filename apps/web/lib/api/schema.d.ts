@@ -16,7 +16,7 @@ export interface paths {
             parameters: {
                 query: {
                     limit: number;
-                    queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup";
+                    queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
                 };
                 header?: never;
                 path?: never;
@@ -101,7 +101,7 @@ export interface paths {
                     "application/json": {
                         /** @default 10 */
                         limit: number;
-                        queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup";
+                        queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
                     };
                 };
             };
@@ -852,6 +852,490 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts buying a track or a release: answers the Stripe Checkout URL (or the thank-you page for a free item at 0) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        amountMinor: number;
+                        currency: string;
+                        email?: string;
+                        emailOptIn?: boolean;
+                        item: {
+                            /** @description Numeric id, as a string */
+                            id: string;
+                            type: "track" | "release";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/checkout/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The thank-you page's poll: the order of a Checkout Session, pending until Stripe's webhook lands */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    sessionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formats: string[];
+                            order: {
+                                amountMinor: number;
+                                createdAt: string;
+                                currency: string;
+                                id: string;
+                                item: {
+                                    id: string | null;
+                                    title: string;
+                                    type: "track" | "release";
+                                };
+                                paidAt: string | null;
+                                refundedAt: string | null;
+                                status: "pending" | "paid" | "refunded";
+                            };
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comments on a track at a moment (positionMs), or replies to a top-level comment (parentId; pinned to its moment) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Plain text */
+                        body: string;
+                        /** @description Numeric id, as a string */
+                        parentId?: string;
+                        /** @description Milliseconds into the track; required unless replying */
+                        positionMs?: number;
+                        /** @description Numeric id, as a string */
+                        trackId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            comment: components["schemas"]["def-3"];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Soft-deletes a comment: its body goes, its replies stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Uploads and reposts of the accounts you follow, newest first, one entry per track ("reposted by") */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                kind: "track";
+                                repostedBy: {
+                                    displayName: string;
+                                    handle: string;
+                                }[];
+                                track: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                        id: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    commentCount: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    likeCount: number;
+                                    playCount: number;
+                                    repostCount: number;
+                                    slug: string;
+                                    title: string;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/genres/{name}/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listed tracks of a genre, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                };
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                slug: string;
+                                tags: string[];
+                                title: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1185,6 +1669,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/collection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the account bought or downloaded for free, with formats, and its purchase history */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                acquiredAt: string;
+                                artist: string;
+                                formats: string[];
+                                id: string;
+                                source: string;
+                                title: string;
+                                type: "track" | "release";
+                            }[];
+                            orders: {
+                                amountMinor: number;
+                                createdAt: string;
+                                currency: string;
+                                id: string;
+                                item: {
+                                    id: string | null;
+                                    title: string;
+                                    type: "track" | "release";
+                                };
+                                paidAt: string | null;
+                                refundedAt: string | null;
+                                status: "pending" | "paid" | "refunded";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/email": {
         parameters: {
             query?: never;
@@ -1275,6 +1828,279 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tracks you played, most recent first (each once) */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                track: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                        id: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    commentCount: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    likeCount: number;
+                                    playCount: number;
+                                    repostCount: number;
+                                    slug: string;
+                                    title: string;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/likes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tracks you liked, newest like first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                track: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                        id: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    commentCount: number;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    likeCount: number;
+                                    playCount: number;
+                                    repostCount: number;
+                                    slug: string;
+                                    title: string;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which notifications you get by email */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: {
+                                comment: boolean;
+                                follow: boolean;
+                                like: boolean;
+                                reply: boolean;
+                                repost: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turns notification emails on or off per kind */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: {
+                            comment?: boolean;
+                            follow?: boolean;
+                            like?: boolean;
+                            reply?: boolean;
+                            repost?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            email: {
+                                comment: boolean;
+                                follow: boolean;
+                                like: boolean;
+                                reply: boolean;
+                                repost: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -1356,6 +2182,1911 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The artist's Stripe Connect payout state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            chargesEnabled: boolean;
+                            connected: boolean;
+                            detailsSubmitted: boolean;
+                            paymentsEnabled: boolean;
+                            payoutsEnabled: boolean;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/payouts/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Stripe Connect Express onboarding link for the artist (the account is created on first use) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/playlists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your playlists, newest first (the “Add to playlist” menu) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                trackCount: number;
+                                visibility: "public" | "unlisted" | "private";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The studio: every track of yours in every state (processing with its steps, failed with the reason, private, unlisted), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                currentVersionId: string | null;
+                                description: string;
+                                downloadable: boolean;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                latestVersion: {
+                                    failureReason: string | null;
+                                    id: string;
+                                    status: string;
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: string;
+                                        };
+                                    };
+                                } | null;
+                                likeCount: number;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                slug: string;
+                                tags: string[];
+                                takenDown: boolean;
+                                title: string;
+                                visibility: "public" | "unlisted" | "private";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first, grouped ("12 people liked …"), with the unread count */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                actors: {
+                                    avatarUrl: string | null;
+                                    displayName: string;
+                                    handle: string;
+                                }[];
+                                /** Format: date-time */
+                                at: string;
+                                comment: {
+                                    body: string | null;
+                                    id: string;
+                                    positionMs: number;
+                                } | null;
+                                /** @description How many people ("12 people liked …") */
+                                count: number;
+                                id: string;
+                                track: {
+                                    artistHandle: string;
+                                    id: string;
+                                    slug: string;
+                                    title: string;
+                                } | null;
+                                type: "follow" | "comment" | "reply" | "like" | "repost" | "sale";
+                                unread: boolean;
+                            }[];
+                            nextCursor: string | null;
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks your notifications read (all, or up to `upToId`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Numeric id, as a string */
+                        upToId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One-click unsubscribe from an email's link: turns that kind of email off (signed token, no sign-in) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unsubscribed: string;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playlists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a playlist */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        title: string;
+                        trackIds?: string[];
+                        visibility?: "public" | "unlisted" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            playlist: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                owner: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/playlists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A playlist, per its visibility; tracks hidden from you are left out */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            playlist: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                owner: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a playlist (the tracks stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename, describe, or change who sees a playlist */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        title?: string;
+                        visibility?: "public" | "unlisted" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            playlist: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                owner: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/playlists/{id}/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the whole order of a playlist (at most 10,000 tracks) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        trackIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            playlist: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string;
+                                id: string;
+                                owner: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a release of your own tracks, in order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        credits?: string;
+                        description?: string;
+                        price?: {
+                            /** @description Minor units (cents); the minimum when payWhatYouWant */
+                            amountMinor: number;
+                            /** @description ISO 4217, e.g. EUR */
+                            currency: string;
+                            payWhatYouWant?: boolean;
+                        } | null;
+                        /** @description YYYY-MM-DD; a future day schedules the release */
+                        releaseDate?: string | null;
+                        title: string;
+                        trackIds: string[];
+                        type: "album" | "ep" | "single";
+                        visibility?: "public" | "unlisted" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            release: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                credits: string;
+                                description: string;
+                                id: string;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                /** Format: date */
+                                releaseDate: string | null;
+                                scheduled: boolean;
+                                slug: string;
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                type: "album" | "ep" | "single";
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A release, per its visibility (a scheduled one only for its owner until its date) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            release: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                credits: string;
+                                description: string;
+                                id: string;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                /** Format: date */
+                                releaseDate: string | null;
+                                scheduled: boolean;
+                                slug: string;
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                type: "album" | "ep" | "single";
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a release (its tracks stay); 409 `release_sold` once someone paid for it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a release; `trackIds` replaces the whole order */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        credits?: string;
+                        description?: string;
+                        price?: {
+                            /** @description Minor units (cents); the minimum when payWhatYouWant */
+                            amountMinor: number;
+                            /** @description ISO 4217, e.g. EUR */
+                            currency: string;
+                            payWhatYouWant?: boolean;
+                        } | null;
+                        /** @description YYYY-MM-DD; a future day schedules the release */
+                        releaseDate?: string | null;
+                        title?: string;
+                        trackIds?: string[];
+                        type?: "album" | "ep" | "single";
+                        visibility?: "public" | "unlisted" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            release: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                credits: string;
+                                description: string;
+                                id: string;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                /** Format: date */
+                                releaseDate: string | null;
+                                scheduled: boolean;
+                                slug: string;
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                type: "album" | "ep" | "single";
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/artwork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the release’s artwork (multipart `artwork`; the avatar rules) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            release: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                credits: string;
+                                description: string;
+                                id: string;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                /** Format: date */
+                                releaseDate: string | null;
+                                scheduled: boolean;
+                                slug: string;
+                                title: string;
+                                totalDurationMs: number;
+                                tracks: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    id: string;
+                                    position: number;
+                                    slug: string;
+                                    title: string;
+                                }[];
+                                type: "album" | "ep" | "single";
+                                visibility: "public" | "unlisted" | "private";
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed, expiring download URL of the release (one ZIP): owner, buyer, or anyone when free; 202 with Retry-After while the format is being made */
+        get: {
+            parameters: {
+                query: {
+                    format: "flac" | "wav" | "mp3-320" | "mp3-v0" | "aac-256" | "opus-160";
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ready: number;
+                            retryAfterSeconds: number;
+                            /** @enum {string} */
+                            status: "preparing";
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/releases/{id}/purchase-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the buy box shows for a release: price, free, buyable (payments configured), can the caller download it, formats */
+        get: {
+            parameters: {
+                query?: {
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buyable: boolean;
+                            canDownload: boolean;
+                            formats: string[];
+                            free: boolean;
+                            own: boolean;
+                            paymentsEnabled: boolean;
+                            price: {
+                                amountMinor: number;
+                                currency: string;
+                                payWhatYouWant: boolean;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ranked search (title > artist > tags > description), tolerant of one typo per word, accents folded; only what you may find in lists */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    q: string;
+                    type?: "track" | "user" | "release" | "playlist";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: ({
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                };
+                                artworkUrl: string | null;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "track";
+                                slug: string;
+                                tags: string[];
+                                title: string;
+                            } | {
+                                avatarUrl: string | null;
+                                displayName: string;
+                                handle: string;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "user";
+                                role: string;
+                            } | {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                };
+                                artworkUrl: string | null;
+                                id: string;
+                                /** @enum {string} */
+                                kind: "release";
+                                releaseDate: string | null;
+                                title: string;
+                                type: string;
+                            } | {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "playlist";
+                                owner: {
+                                    displayName: string;
+                                    handle: string;
+                                };
+                                title: string;
+                                trackCount: number;
+                            })[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe webhook: raw body, Stripe-Signature checked (5-minute tolerance), each event id applied once, through the payment-events queue */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            duplicate: boolean;
+                            /** @enum {boolean} */
+                            received: true;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags/{name}/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listed tracks with a tag, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                };
+                                artworkUrl: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                slug: string;
+                                tags: string[];
+                                title: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks": {
         parameters: {
             query?: never;
@@ -1390,10 +4121,14 @@ export interface paths {
                                     handle: string;
                                 };
                                 artworkUrl: string | null;
+                                commentCount: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 durationMs: number | null;
                                 id: string;
+                                likeCount: number;
+                                playCount: number;
+                                repostCount: number;
                                 slug: string;
                                 title: string;
                             }[];
@@ -1436,6 +4171,8 @@ export interface paths {
                                     id: string;
                                 };
                                 artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 currentVersion: {
@@ -1462,7 +4199,9 @@ export interface paths {
                                 } | null;
                                 currentVersionId: string | null;
                                 description: string;
+                                downloadable: boolean;
                                 durationMs: number | null;
+                                genre: string | null;
                                 id: string;
                                 latestVersion: {
                                     channels: number | null;
@@ -1486,14 +4225,23 @@ export interface paths {
                                         };
                                     };
                                 };
+                                likeCount: number;
                                 loudness: {
                                     integratedLufs: number;
                                     lra: number;
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
                                 slug: string;
                                 status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
                                 title: string;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
@@ -1597,6 +4345,8 @@ export interface paths {
                                     id: string;
                                 };
                                 artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 currentVersion: {
@@ -1623,7 +4373,9 @@ export interface paths {
                                 } | null;
                                 currentVersionId: string | null;
                                 description: string;
+                                downloadable: boolean;
                                 durationMs: number | null;
+                                genre: string | null;
                                 id: string;
                                 latestVersion: {
                                     channels: number | null;
@@ -1647,18 +4399,1138 @@ export interface paths {
                                         };
                                     };
                                 };
+                                likeCount: number;
                                 loudness: {
                                     integratedLufs: number;
                                     lra: number;
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
                                 slug: string;
                                 status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
                                 title: string;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
                             };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a track: every row and stored object of every version. 409 `track_sold` while a paid order covers it, unless `confirmBuyersKeepAccess=true`: then it is retired (gone for everyone, kept for its buyers’ downloads) */
+        delete: {
+            parameters: {
+                query?: {
+                    confirmBuyersKeepAccess?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a track: title (a new slug; the old address redirects), description, genre, tags, visibility, downloadable, price */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        downloadable?: boolean;
+                        genre?: string | null;
+                        price?: {
+                            /** @description Minor units (cents); the minimum when payWhatYouWant */
+                            amountMinor: number;
+                            /** @description ISO 4217, e.g. EUR */
+                            currency: string;
+                            payWhatYouWant?: boolean;
+                        } | null;
+                        tags?: string[];
+                        title?: string;
+                        visibility?: "public" | "unlisted" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                currentVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                } | null;
+                                currentVersionId: string | null;
+                                description: string;
+                                downloadable: boolean;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                latestVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                };
+                                likeCount: number;
+                                loudness: {
+                                    integratedLufs: number;
+                                    lra: number;
+                                    trackGainDb: number;
+                                    truePeakDbtp: number;
+                                } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
+                                slug: string;
+                                status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
+                                title: string;
+                                visibility: "public" | "unlisted" | "private";
+                                waveformUrl: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/artwork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload the track’s artwork (multipart `artwork`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB): the avatar rules, stored square at 1000 and 300 px */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                currentVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                } | null;
+                                currentVersionId: string | null;
+                                description: string;
+                                downloadable: boolean;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                latestVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                };
+                                likeCount: number;
+                                loudness: {
+                                    integratedLufs: number;
+                                    lra: number;
+                                    trackGainDb: number;
+                                    truePeakDbtp: number;
+                                } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
+                                slug: string;
+                                status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
+                                title: string;
+                                visibility: "public" | "unlisted" | "private";
+                                waveformUrl: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A track's top-level comments with their replies, by position (default) or newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    order: "position" | "newest";
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["def-3"][];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/comments-closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Closes comments on the track */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: {
+                                commentsClosed: boolean;
+                                id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Opens comments on the track again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: {
+                                commentsClosed: boolean;
+                                id: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A track's counts, and whether the caller liked / reposted it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: components["schemas"]["def-4"];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/current-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a `ready` version of the track its current one */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Numeric id, as a string */
+                        versionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                currentVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                } | null;
+                                currentVersionId: string | null;
+                                description: string;
+                                downloadable: boolean;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                latestVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                };
+                                likeCount: number;
+                                loudness: {
+                                    integratedLufs: number;
+                                    lra: number;
+                                    trackGainDb: number;
+                                    truePeakDbtp: number;
+                                } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
+                                slug: string;
+                                status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
+                                title: string;
+                                visibility: "public" | "unlisted" | "private";
+                                waveformUrl: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A signed, expiring download URL of the track: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made */
+        get: {
+            parameters: {
+                query: {
+                    format: "flac" | "wav" | "mp3-320" | "mp3-v0" | "aac-256" | "opus-160";
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresAt: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ready: number;
+                            retryAfterSeconds: number;
+                            /** @enum {string} */
+                            status: "preparing";
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/like": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Likes the track (idempotent); answers its counts */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: components["schemas"]["def-4"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unlikes the track (idempotent); answers its counts */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: components["schemas"]["def-4"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/likes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who liked the track, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                avatarUrl: string | null;
+                                displayName: string;
+                                followerCount: number;
+                                handle: string;
+                                id: string;
+                                role: string;
+                            }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -1775,6 +5647,265 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/purchase-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the buy box shows for a track: price, free, buyable (payments configured), can the caller download it, formats */
+        get: {
+            parameters: {
+                query?: {
+                    session?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buyable: boolean;
+                            canDownload: boolean;
+                            formats: string[];
+                            free: boolean;
+                            own: boolean;
+                            paymentsEnabled: boolean;
+                            price: {
+                                amountMinor: number;
+                                currency: string;
+                                payWhatYouWant: boolean;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/repost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reposts the track (idempotent); answers its counts */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: components["schemas"]["def-4"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Un-reposts the track (idempotent); answers its counts */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: components["schemas"]["def-4"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tracks/{id}/reposts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who reposted the track, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                avatarUrl: string | null;
+                                displayName: string;
+                                followerCount: number;
+                                handle: string;
+                                id: string;
+                                role: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2027,6 +6158,395 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{handle}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An account's follower and following counts, and whether the caller follows it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["def-5"];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{handle}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Follows the account (idempotent); answers its counts */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["def-5"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Unfollows the account (idempotent); answers its counts */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["def-5"];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{handle}/followers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's followers, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                avatarUrl: string | null;
+                                displayName: string;
+                                followerCount: number;
+                                handle: string;
+                                id: string;
+                                role: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{handle}/following": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whom the account follows, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                avatarUrl: string | null;
+                                displayName: string;
+                                followerCount: number;
+                                handle: string;
+                                id: string;
+                                role: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{handle}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An artist’s releases, newest first (everything for the artist themself) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                artworkUrl: string | null;
+                                id: string;
+                                /** Format: date */
+                                releaseDate: string | null;
+                                title: string;
+                                trackCount: number;
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{handle}/tracks": {
         parameters: {
             query?: never;
@@ -2063,10 +6583,14 @@ export interface paths {
                                     handle: string;
                                 };
                                 artworkUrl: string | null;
+                                commentCount: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 durationMs: number | null;
                                 id: string;
+                                likeCount: number;
+                                playCount: number;
+                                repostCount: number;
                                 slug: string;
                                 title: string;
                             }[];
@@ -2135,6 +6659,8 @@ export interface paths {
                                     id: string;
                                 };
                                 artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
                                 currentVersion: {
@@ -2161,7 +6687,9 @@ export interface paths {
                                 } | null;
                                 currentVersionId: string | null;
                                 description: string;
+                                downloadable: boolean;
                                 durationMs: number | null;
+                                genre: string | null;
                                 id: string;
                                 latestVersion: {
                                     channels: number | null;
@@ -2185,14 +6713,23 @@ export interface paths {
                                         };
                                     };
                                 };
+                                likeCount: number;
                                 loudness: {
                                     integratedLufs: number;
                                     lra: number;
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
                                 slug: string;
                                 status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
                                 title: string;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
@@ -2238,7 +6775,11 @@ export interface components {
          */
         "def-0": {
             error: {
-                code: string;
+                /**
+                 * @description One of the codes listed in `x-error-codes`
+                 * @enum {string}
+                 */
+                code: "bad_request" | "bad_url" | "uri_too_long" | "headers_too_large" | "invalid_json" | "invalid_multipart" | "unsupported_media_type" | "payload_too_large" | "request_timeout" | "upgrade_required" | "range_not_satisfiable" | "validation_failed" | "handle_reserved" | "wrong_password" | "invalid_token" | "invalid_audio" | "invalid_image" | "cannot_target_self" | "unauthorized" | "invalid_credentials" | "invalid_session" | "account_disabled" | "forbidden" | "csrf_failed" | "cross_site_request" | "link_expired" | "not_found" | "email_taken" | "handle_taken" | "rate_limited" | "account_locked" | "version_not_ready" | "track_sold" | "release_sold" | "unknown_tracks" | "not_your_tracks" | "too_many_playlists" | "comments_closed" | "service_unavailable" | "insufficient_storage" | "payments_disabled" | "artist_not_payable" | "own_item" | "payment_provider_error" | "not_for_sale" | "not_available" | "format_unavailable" | "amount_below_minimum" | "amount_below_stripe_minimum" | "amount_mismatch" | "amount_too_large" | "currency_mismatch" | "invalid_amount" | "unknown_currency" | "webhook_signature_invalid" | "webhook_too_old" | "webhook_malformed" | "internal" | "method_not_allowed";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -2270,6 +6811,61 @@ export interface components {
             handle: string;
             id: string;
             role: "listener" | "artist" | "admin";
+        };
+        /** Comment */
+        "def-3": {
+            /** @description null once the account is deleted */
+            author: {
+                avatarUrl: string | null;
+                displayName: string;
+                handle: string;
+                id: string;
+            } | null;
+            /** @description Plain text (render it escaped); null once deleted or taken down */
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            deleted: boolean;
+            id: string;
+            parentId: string | null;
+            positionMs: number;
+            replies?: {
+                /** @description null once the account is deleted */
+                author: {
+                    avatarUrl: string | null;
+                    displayName: string;
+                    handle: string;
+                    id: string;
+                } | null;
+                /** @description Plain text (render it escaped); null once deleted or taken down */
+                body: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                deleted: boolean;
+                id: string;
+                parentId: string | null;
+                positionMs: number;
+                trackId: string;
+            }[];
+            trackId: string;
+        };
+        /** TrackCounts */
+        "def-4": {
+            commentCount: number;
+            id: string;
+            likeCount: number;
+            liked?: boolean;
+            playCount: number;
+            repostCount: number;
+            reposted?: boolean;
+        };
+        /** UserCounts */
+        "def-5": {
+            followerCount: number;
+            following?: boolean;
+            followingCount: number;
+            handle: string;
+            id: string;
         };
     };
     responses: never;

@@ -17,21 +17,38 @@ export interface ProcessingEvent {
 }
 
 /**
+ * A user's notifications changed (docs/architecture.md, "Community"): the bell shows `unreadCount`.
+ * Travels on the same bus as processing events, to the sockets of `userId` only.
+ */
+export interface NotificationEvent {
+  type: 'notification';
+  userId: string;
+  unreadCount: number;
+  /** What happened, for a toast: `follow`, `comment`, `reply`, `like`, `repost`. */
+  kind: string;
+  trackId?: string;
+  commentId?: string;
+}
+
+/** Everything the live socket carries. */
+export type LiveEvent = ProcessingEvent | NotificationEvent;
+
+/**
  * Port: in process (embedded mode: one process) or Redis pub/sub (production: the worker
  * publishes, every API replica relays to its sockets).
  */
 export interface ProgressBus {
-  publish(event: ProcessingEvent): void;
-  subscribe(listener: (event: ProcessingEvent) => void): () => void;
+  publish(event: LiveEvent): void;
+  subscribe(listener: (event: LiveEvent) => void): () => void;
   close(): Promise<void>;
 }
 
 export class InProcessProgressBus implements ProgressBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
-  publish(event: ProcessingEvent): void {
+  publish(event: LiveEvent): void {
     this.emitter.emit('event', event);
   }
-  subscribe(listener: (event: ProcessingEvent) => void): () => void {
+  subscribe(listener: (event: LiveEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }

@@ -61,6 +61,8 @@ export async function insertUnlessRecent(db: Kysely<Database>, play: NewPlay, si
       .insertInto('plays')
       .values({ track_id: play.trackId, version_id: play.versionId, user_id: play.userId, ip_hash: play.ipHash, seconds_listened: play.secondsListened, created_at: play.at })
       .execute();
+    // The track's play count moves in the same transaction as the play (docs/architecture.md, "Community").
+    await trx.updateTable('tracks').set({ play_count: sql`play_count + 1` }).where('id', '=', play.trackId).execute();
     return true;
   });
 }

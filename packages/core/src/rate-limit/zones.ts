@@ -13,6 +13,8 @@ export const RATE_LIMIT_ZONES = {
   auth: { limit: 5, windowMs: 60_000 },
   /** General API use: 100 per minute. */
   api: { limit: 100, windowMs: 60_000 },
+  /** Comment writes (post, delete): 20 per hour. Reads are never in this zone (docs/architecture.md, "Community"). */
+  comment: { limit: 20, windowMs: 3_600_000 },
 } as const;
 
 export type RateLimitZone = keyof typeof RATE_LIMIT_ZONES;

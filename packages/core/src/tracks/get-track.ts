@@ -43,6 +43,12 @@ export interface TrackView {
   tags: string[];
   downloadable: boolean;
   price: Price | null;
+  /** Exact counts (docs/architecture.md, "Community"). */
+  likeCount: number;
+  repostCount: number;
+  commentCount: number;
+  playCount: number;
+  commentsClosed: boolean;
 }
 
 /** A version row as the API shows it: the one mapping of `track_versions` to `VersionView`. */
@@ -119,6 +125,11 @@ export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | nu
     tags: track.tags ?? [],
     downloadable: track.downloadable,
     price: priceOf(track),
+    likeCount: track.like_count,
+    repostCount: track.repost_count,
+    commentCount: track.comment_count,
+    playCount: track.play_count,
+    commentsClosed: track.comments_closed,
   };
 }
 

@@ -14,6 +14,11 @@ export interface TrackCard {
   artworkKey: string | null;
   durationMs: number | null;
   createdAt: string;
+  /** Exact counts shown on every card (docs/architecture.md, "Community"). */
+  likeCount: number;
+  repostCount: number;
+  commentCount: number;
+  playCount: number;
 }
 
 /**
@@ -37,7 +42,7 @@ export async function listLatestTracks(deps: Pick<CoreDeps, 'db'>, options: { li
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork'])
+    .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork', 't.like_count', 't.repost_count', 't.comment_count', 't.play_count'])
     .where((eb) => trackListed(eb, 't'))
     .where('v.status', '=', 'ready')
     .orderBy('t.id', 'desc')
@@ -55,6 +60,10 @@ export async function listLatestTracks(deps: Pick<CoreDeps, 'db'>, options: { li
     artworkKey: r.track_artwork ?? r.version_artwork,
     durationMs: r.duration_ms,
     createdAt: r.created_at.toISOString(),
+    likeCount: r.like_count,
+    repostCount: r.repost_count,
+    commentCount: r.comment_count,
+    playCount: r.play_count,
   }));
   const last = page[page.length - 1];
   return { tracks: page, nextCursor: rows.length > options.limit && last ? encodeCursor(last.id) : null };

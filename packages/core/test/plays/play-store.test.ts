@@ -85,6 +85,9 @@ describe.each(backends)('plays on %s', (_name, open) => {
     expect(anonymous.filter((o) => o.counted)).toHaveLength(1);
     const { count } = await db.selectFrom('plays').select((eb) => eb.fn.countAll<string>().as('count')).where('track_id', '=', track.id).executeTakeFirstOrThrow();
     expect(Number(count)).toBe(2);
+    // The track's play count moved with each counted play, in the same transaction.
+    const { play_count } = await db.selectFrom('tracks').select('play_count').where('id', '=', track.id).executeTakeFirstOrThrow();
+    expect(play_count).toBe(2);
   });
 
   it('30 minutes after the counted play, the listener counts again', async () => {

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { notFound, permanentRedirect } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
-import { decodeSegment } from '@/lib/server-api';
+import { decodeSegment, serverApiGet } from '@/lib/server-api';
+import { parseCommentPage } from '@/components/community/types';
 import { loadTrack } from './load-track';
 
 type Params = Promise<{ handle: string; slug: string }>;
@@ -30,5 +31,10 @@ export default async function TrackPage({ params }: { params: Params }) {
   if (loaded.kind === 'not-found') notFound();
   // An old slug (the track was renamed) still finds the track: send the visitor to its address now.
   if (loaded.kind === 'found' && loaded.body.slug !== s.toLowerCase()) permanentRedirect(`/${encodeURIComponent(h)}/${encodeURIComponent(loaded.body.slug)}`);
-  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} />;
+  // The comments are in the first HTML too (rendered escaped, links with rel="nofollow ugc noopener").
+  const comments =
+    loaded.kind === 'found'
+      ? await serverApiGet((api) => api.GET('/api/v1/tracks/{id}/comments', { params: { path: { id: loaded.body.id }, query: { limit: 100, order: 'position' } } }), parseCommentPage)
+      : null;
+  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} initialComments={comments?.kind === 'found' ? comments.body : null} />;
 }

@@ -1,0 +1,87 @@
+import { Type } from 'typebox';
+import { getEmailPreferences, listNotifications, markNotificationsRead, setEmailPreferences, unsubscribe } from '@earshot/core';
+import { errorResponses, Id } from '../schemas.ts';
+import { requireUser } from '../current-user.ts';
+import { NotificationSchema, presentNotification } from '../presenters/community.ts';
+import { communityDeps } from '../community-deps.ts';
+import { ListQuery } from './comments.ts';
+import type { Api, RouteDeps } from '../types.ts';
+
+const Preferences = Type.Object({ follow: Type.Boolean(), comment: Type.Boolean(), reply: Type.Boolean(), like: Type.Boolean(), repost: Type.Boolean() });
+
+/**
+ * Notifications (docs/architecture.md, "Community"): the grouped list with the unread count,
+ * marking read, per-kind email preferences, and the one-click unsubscribe of email links (no sign-in: the token is signed).
+ */
+export function notificationRoutes(app: Api, deps: RouteDeps): void {
+  const community = communityDeps(deps);
+
+  app.get(
+    '/api/v1/notifications',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['community'],
+        summary: 'Your notifications, newest first, grouped ("12 people liked …"), with the unread count',
+        querystring: Type.Object(ListQuery, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(NotificationSchema), nextCursor: Type.Union([Type.String(), Type.Null()]), unreadCount: Type.Integer() }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const page = await listNotifications(community, requireUser(request).id, request.query);
+      reply.header('cache-control', 'private, no-store');
+      return { ...page, items: page.items.map(presentNotification) };
+    },
+  );
+
+  app.post(
+    '/api/v1/notifications/read',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['community'],
+        summary: 'Marks your notifications read (all, or up to `upToId`)',
+        body: Type.Optional(Type.Object({ upToId: Type.Optional(Id) }, { additionalProperties: false })),
+        response: { 200: Type.Object({ unreadCount: Type.Integer() }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => markNotificationsRead(community, requireUser(request).id, request.body?.upToId),
+  );
+
+  app.get(
+    '/api/v1/me/notification-settings',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['community'], summary: 'Which notifications you get by email', response: { 200: Type.Object({ email: Preferences }), ...errorResponses(401) } },
+    },
+    async (request) => ({ email: await getEmailPreferences(community, requireUser(request).id) }),
+  );
+
+  app.patch(
+    '/api/v1/me/notification-settings',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['community'],
+        summary: 'Turns notification emails on or off per kind',
+        body: Type.Object({ email: Type.Partial(Preferences, { additionalProperties: false }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ email: Preferences }), ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => ({ email: await setEmailPreferences(community, requireUser(request).id, request.body.email) }),
+  );
+
+  app.post(
+    '/api/v1/notifications/unsubscribe',
+    {
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['community'],
+        summary: "One-click unsubscribe from an email's link: turns that kind of email off (signed token, no sign-in)",
+        body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ unsubscribed: Type.String() }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => ({ unsubscribed: (await unsubscribe(community, deps.config.auth.jwtSecret, request.body.token)).type }),
+  );
+}

@@ -1,0 +1,103 @@
+import { Type } from 'typebox';
+import { getTrackCounts, getUserCounts, listPeople, toggleFollow, toggleTrack } from '@earshot/core';
+import { errorResponses, Id } from '../schemas.ts';
+import { currentUser, requireUser } from '../current-user.ts';
+import { PageOf, TrackCountsSchema, UserCardSchema, UserCountsSchema, presentUserCard } from '../presenters/community.ts';
+import { communityDeps } from '../community-deps.ts';
+import { ListQuery } from './comments.ts';
+import type { Api, RouteDeps } from '../types.ts';
+
+const Handle = Type.String({ minLength: 1, maxLength: 100 });
+
+/**
+ * Likes, reposts and follows (docs/architecture.md, "Community"): idempotent toggles. `PUT` (twice
+ * = once) and a `DELETE` that removed something answer 200 with the resource's counts; a `DELETE`
+ * of what is not there answers 204. Who liked / reposted a track, followers and following.
+ */
+export function socialRoutes(app: Api, deps: RouteDeps): void {
+  const community = communityDeps(deps);
+
+  for (const kind of ['like', 'repost'] as const) {
+    for (const [method, on] of [['PUT', true], ['DELETE', false]] as const) {
+      app.route({
+        method,
+        url: `/api/v1/tracks/:id/${kind}`,
+        config: { access: 'signed-in' },
+        schema: {
+          tags: ['community'],
+          summary: `${on ? (kind === 'like' ? 'Likes' : 'Reposts') : kind === 'like' ? 'Unlikes' : 'Un-reposts'} the track (idempotent); answers its counts`,
+          params: Type.Object({ id: Id }),
+          response: { 200: Type.Object({ track: TrackCountsSchema }), 204: Type.Null(), ...errorResponses(401, 404) },
+        },
+        handler: async (request, reply) => {
+          const result = await toggleTrack(community, requireUser(request), kind, (request.params as { id: string }).id, on);
+          if (!on && !result.changed) return reply.status(204).send(null);
+          return { track: result.track };
+        },
+      });
+    }
+  }
+
+  for (const [method, on] of [['PUT', true], ['DELETE', false]] as const) {
+    app.route({
+      method,
+      url: '/api/v1/users/:handle/follow',
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['community'],
+        summary: `${on ? 'Follows' : 'Unfollows'} the account (idempotent); answers its counts`,
+        params: Type.Object({ handle: Handle }),
+        response: { 200: Type.Object({ user: UserCountsSchema }), 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+      handler: async (request, reply) => {
+        const result = await toggleFollow(community, requireUser(request), (request.params as { handle: string }).handle, on);
+        if (!on && !result.changed) return reply.status(204).send(null);
+        return { user: result.user };
+      },
+    });
+  }
+
+  app.get(
+    '/api/v1/tracks/:id/counts',
+    {
+      config: { access: 'anyone' },
+      schema: { tags: ['community'], summary: "A track's counts, and whether the caller liked / reposted it", params: Type.Object({ id: Id }), response: { 200: Type.Object({ track: TrackCountsSchema }), ...errorResponses(404) } },
+    },
+    async (request) => ({ track: await getTrackCounts(community, currentUser(request) ?? null, request.params.id) }),
+  );
+
+  app.get(
+    '/api/v1/users/:handle/counts',
+    {
+      config: { access: 'anyone' },
+      schema: { tags: ['community'], summary: "An account's follower and following counts, and whether the caller follows it", params: Type.Object({ handle: Handle }), response: { 200: Type.Object({ user: UserCountsSchema }), ...errorResponses(404) } },
+    },
+    async (request) => ({ user: await getUserCounts(community, currentUser(request) ?? null, request.params.handle) }),
+  );
+
+  const lists = [
+    ['/api/v1/tracks/:id/likes', 'likers', 'Who liked the track, newest first'],
+    ['/api/v1/tracks/:id/reposts', 'reposters', 'Who reposted the track, newest first'],
+    ['/api/v1/users/:handle/followers', 'followers', "The account's followers, newest first"],
+    ['/api/v1/users/:handle/following', 'following', 'Whom the account follows, newest first'],
+  ] as const;
+  for (const [url, list, summary] of lists) {
+    app.route({
+      method: 'GET',
+      url,
+      config: { access: 'anyone' },
+      schema: {
+        tags: ['community'],
+        summary,
+        params: url.includes(':id') ? Type.Object({ id: Id }) : Type.Object({ handle: Handle }),
+        querystring: Type.Object(ListQuery, { additionalProperties: false }),
+        response: { 200: PageOf(UserCardSchema), ...errorResponses(400, 404) },
+      },
+      handler: async (request) => {
+        const params = request.params as { id?: string; handle?: string };
+        const page = await listPeople(community, currentUser(request) ?? null, list, (params.id ?? params.handle)!, request.query as { limit: number; cursor?: string });
+        return { items: page.items.map(presentUserCard), nextCursor: page.nextCursor };
+      },
+    });
+  }
+}

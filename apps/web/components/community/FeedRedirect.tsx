@@ -1,0 +1,25 @@
+'use client';
+
+/** Home for a signed-in user who follows anyone is their feed (docs/architecture.md, "Community"). */
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { apiFetch } from '@/lib/api';
+import { routes } from '@/lib/routes';
+import { useAccount } from './use-account';
+
+export function FeedRedirect() {
+  const user = useAccount();
+  const router = useRouter();
+  useEffect(() => {
+    if (!user) return;
+    const controller = new AbortController();
+    apiFetch<{ user: { followingCount: number } }>(`/api/v1/users/${encodeURIComponent(user.handle)}/counts`, { signal: controller.signal }).then(
+      (b) => {
+        if (b.user.followingCount > 0) router.replace(routes.feed);
+      },
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [user, router]);
+  return null;
+}

@@ -1,0 +1,62 @@
+'use client';
+
+/** Follow / unfollow an account, with its follower and following counts; optimistic like the like button. */
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { apiFetch, describeApiError } from '@/lib/api';
+import { routes } from '@/lib/routes';
+import type { UserCounts } from './types';
+import { useAccount } from './use-account';
+import './community.css';
+
+export function FollowButton({ handle }: { handle: string }) {
+  const [counts, setCounts] = useState<UserCounts | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const user = useAccount();
+  const router = useRouter();
+
+  useEffect(() => {
+    const controller = new AbortController();
+    apiFetch<{ user: UserCounts }>(`/api/v1/users/${encodeURIComponent(handle)}/counts`, { signal: controller.signal }).then(
+      (b) => setCounts(b.user),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [handle, user?.id]);
+
+  const self = !!user && user.handle === handle.toLowerCase();
+  const toggle = async () => {
+    if (!user) {
+      router.push(`${routes.login}?next=${encodeURIComponent(window.location.pathname)}`);
+      return;
+    }
+    if (!counts) return;
+    const on = !counts.following;
+    const before = counts;
+    setError(null);
+    setCounts({ ...counts, following: on, followerCount: Math.max(0, counts.followerCount + (on ? 1 : -1)) });
+    try {
+      const res = await apiFetch<{ user: UserCounts } | null>(`/api/v1/users/${encodeURIComponent(handle)}/follow`, { method: on ? 'PUT' : 'DELETE' });
+      if (res?.user) setCounts(res.user);
+    } catch (err) {
+      setCounts(before);
+      setError(describeApiError(err));
+    }
+  };
+
+  return (
+    <div className="follow" data-testid="follow">
+      {counts && (
+        <p className="follow__counts">
+          <span data-testid="follower-count">{counts.followerCount}</span> {counts.followerCount === 1 ? 'follower' : 'followers'} · <span data-testid="following-count">{counts.followingCount}</span> following
+        </p>
+      )}
+      {!self && (
+        <button type="button" className={`button button--small ${counts?.following ? 'button--ghost' : 'button--accent'}`} aria-pressed={!!counts?.following} disabled={!counts} onClick={() => void toggle()} data-testid="follow-button">
+          {counts?.following ? 'Following' : 'Follow'}
+        </button>
+      )}
+      {error && <span role="alert">{error}</span>}
+    </div>
+  );
+}

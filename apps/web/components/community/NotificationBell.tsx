@@ -1,0 +1,181 @@
+'use client';
+
+/**
+ * The header's bell: the unread count, live over the WebSocket the upload progress uses (a
+ * `notification` event carries the new count), and the grouped list ("3 people liked …") on click.
+ * Opening the list marks it read.
+ */
+import Link from 'next/link';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { apiFetch, describeApiError } from '@/lib/api';
+import { routes } from '@/lib/routes';
+import { formatPosition } from './links';
+import { useAccount } from './use-account';
+import './community.css';
+
+interface Group {
+  id: string;
+  type: 'follow' | 'comment' | 'reply' | 'like' | 'repost' | 'sale';
+  count: number;
+  actors: Array<{ handle: string; displayName: string }>;
+  track: { id: string; title: string; slug: string; artistHandle: string } | null;
+  comment: { id: string; body: string | null; positionMs: number } | null;
+  at: string;
+  unread: boolean;
+}
+
+export function describeGroup(g: Pick<Group, 'type' | 'count' | 'actors' | 'track'>): string {
+  const first = g.actors[0]?.displayName ?? 'Someone';
+  const who = g.count <= 1 ? first : g.count === 2 && g.actors[1] ? `${first} and ${g.actors[1].displayName}` : `${g.count} people`;
+  const title = g.track ? `“${g.track.title}”` : 'your track';
+  switch (g.type) {
+    case 'follow':
+      return `${who} followed you`;
+    case 'comment':
+      return `${who} commented on ${title}`;
+    case 'reply':
+      return `${who} replied to your comment on ${title}`;
+    case 'like':
+      return `${who} liked ${title}`;
+    case 'repost':
+      return `${who} reposted ${title}`;
+    default:
+      return `${who} bought ${title}`;
+  }
+}
+
+export function NotificationBell() {
+  const user = useAccount();
+  const [unread, setUnread] = useState(0);
+  const [open, setOpen] = useState(false);
+  const [items, setItems] = useState<Group[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+
+  const refresh = useCallback(async () => {
+    const body = await apiFetch<{ items: Group[]; unreadCount: number }>('/api/v1/notifications?limit=20');
+    setItems(body.items);
+    setUnread(body.unreadCount);
+    return body;
+  }, []);
+
+  useEffect(() => {
+    if (!user) return;
+    refresh().catch(() => undefined);
+    let socket: WebSocket | null = null;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let delay = 1000;
+    const connect = () => {
+      if (stopped || typeof WebSocket === 'undefined') return;
+      socket = new WebSocket(`${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/api/v1/ws`);
+      socket.onmessage = (m) => {
+        try {
+          const e = JSON.parse(String(m.data)) as { type?: string; unreadCount?: number };
+          if (e.type === 'notification' && typeof e.unreadCount === 'number') {
+            setUnread(e.unreadCount);
+            setItems(null);
+          }
+        } catch {
+          // Not ours.
+        }
+      };
+      socket.onopen = () => {
+        delay = 1000;
+      };
+      socket.onclose = () => {
+        if (stopped) return;
+        retry = setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30_000);
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      socket?.close();
+    };
+  }, [user, refresh]);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent | KeyboardEvent) => {
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !box.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', close);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', close);
+    };
+  }, [open]);
+
+  if (!user) return null;
+
+  const toggle = async () => {
+    const next = !open;
+    setOpen(next);
+    if (!next) return;
+    setError(null);
+    try {
+      const body = await refresh();
+      if (body.unreadCount > 0) {
+        const read = await apiFetch<{ unreadCount: number }>('/api/v1/notifications/read', { json: { upToId: body.items[0]?.id } });
+        setUnread(read.unreadCount);
+      }
+    } catch (err) {
+      setError(describeApiError(err));
+    }
+  };
+
+  return (
+    <div className="bell" ref={box}>
+      <button type="button" className="bell__button" aria-expanded={open} aria-haspopup="true" onClick={() => void toggle()} data-testid="notification-bell">
+        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
+        <span className="visually-hidden">Notifications</span>
+        {unread > 0 && (
+          <span className="bell__count" data-testid="notification-count">
+            {unread > 99 ? '99+' : unread}
+            <span className="visually-hidden"> unread</span>
+          </span>
+        )}
+      </button>
+      {open && (
+        <div className="bell__panel" role="region" aria-label="Notifications" data-testid="notification-panel">
+          {error && <p role="alert">{error}</p>}
+          {items === null ? (
+            <p className="bell__empty">Loading…</p>
+          ) : items.length === 0 ? (
+            <p className="bell__empty">Nothing yet.</p>
+          ) : (
+            <ul className="bell__list">
+              {items.map((g) => (
+                <li key={g.id} className={g.unread ? 'bell__item bell__item--unread' : 'bell__item'} data-testid="notification">
+                  {g.track ? (
+                    <Link href={routes.track({ id: g.track.id, slug: g.track.slug, artist: { handle: g.track.artistHandle } })} onClick={() => setOpen(false)}>
+                      {describeGroup(g)}
+                    </Link>
+                  ) : g.actors[0] ? (
+                    <Link href={routes.artist(g.actors[0].handle)} onClick={() => setOpen(false)}>
+                      {describeGroup(g)}
+                    </Link>
+                  ) : (
+                    describeGroup(g)
+                  )}
+                  {g.comment?.body && (
+                    <span className="bell__quote">
+                      {formatPosition(g.comment.positionMs)} · {g.comment.body}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
