@@ -23,6 +23,8 @@ import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { userRoutes } from './routes/users.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
+import { moderationRoutes } from './routes/moderation.ts';
+import { adminConsoleRoutes } from './routes/admin-console.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -103,6 +105,8 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   meRoutes(app, deps, accounts);
   userRoutes(app, deps, accounts);
   adminUserRoutes(app, deps, accounts);
+  moderationRoutes(app, deps);
+  adminConsoleRoutes(app, deps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, deps);
     hlsMediaRoutes(app, deps);

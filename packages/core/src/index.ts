@@ -34,3 +34,4 @@ export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash
 export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
 export * from './text/index.ts';
+export * from './moderation/index.ts';

@@ -1,24 +1,26 @@
 import { Type } from 'typebox';
-import { disableUser, enableUser, type AccountsDeps } from '@earshot/core';
+import { disableUserAudited, enableUserAudited, TAKEDOWN_REASON_MAX, type AccountsDeps } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, ApiDeps } from '../types.ts';
 
-/** Admins disable (sessions end at once, sign-in refused) and re-enable accounts. */
+/** Admins disable (sessions end at once, sign-in refused) and re-enable accounts; both are audited. */
 export function adminUserRoutes(app: Api, _deps: ApiDeps, accounts: AccountsDeps): void {
   const schema = (summary: string) => ({
     tags: ['admin'],
     summary,
     params: Type.Object({ id: Id }),
+    // The reason goes to the audit log.
+    body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) }, { additionalProperties: false })),
     response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(400, 401, 403, 404) },
   });
 
   app.post('/api/v1/admin/users/:id/disable', { config: { access: { roles: ['admin'] } }, schema: schema('Disable an account: its sessions end and it can no longer sign in') }, async (request) => ({
-    user: presentAccountUser(await disableUser(accounts, requireUser(request).id, request.params.id)),
+    user: presentAccountUser(await disableUserAudited(accounts, requireUser(request), request.params.id, request.body?.reason)),
   }));
 
   app.post('/api/v1/admin/users/:id/enable', { config: { access: { roles: ['admin'] } }, schema: schema('Enable a disabled account again') }, async (request) => ({
-    user: presentAccountUser(await enableUser(accounts, request.params.id)),
+    user: presentAccountUser(await enableUserAudited(accounts, requireUser(request), request.params.id, request.body?.reason)),
   }));
 }
