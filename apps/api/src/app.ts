@@ -25,6 +25,7 @@ import { userRoutes } from './routes/users.ts';
 import { adminUserRoutes } from './routes/admin-users.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { adminConsoleRoutes } from './routes/admin-console.ts';
+import { accountDataRoutes } from './routes/account-data.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -107,6 +108,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   adminUserRoutes(app, deps, accounts);
   moderationRoutes(app, deps);
   adminConsoleRoutes(app, deps);
+  accountDataRoutes(app, deps, accounts);
   if (deps.serveMedia) {
     publicMediaRoutes(app, deps);
     hlsMediaRoutes(app, deps);

@@ -35,3 +35,4 @@ export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
 export * from './text/index.ts';
 export * from './moderation/index.ts';
+export * from './privacy/index.ts';
