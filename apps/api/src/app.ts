@@ -26,6 +26,7 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 import { adminConsoleRoutes } from './routes/admin-console.ts';
 import { accountDataRoutes } from './routes/account-data.ts';
+import { oembedRoutes } from './routes/oembed.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -109,6 +110,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   moderationRoutes(app, deps);
   adminConsoleRoutes(app, deps);
   accountDataRoutes(app, deps, accounts);
+  oembedRoutes(app, deps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, deps);
     hlsMediaRoutes(app, deps);

@@ -36,3 +36,4 @@ export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, ty
 export * from './text/index.ts';
 export * from './moderation/index.ts';
 export * from './privacy/index.ts';
+export { oembedFor, parseEmbeddableUrl, fitSize, OEMBED_DEFAULT_SIZE, OEMBED_MIN_SIZE, OEMBED_MAX_URL_LENGTH, type OEmbed, type EmbedTarget } from './embeds/oembed.ts';
