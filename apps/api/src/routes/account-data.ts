@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
-import { deleteAccount, exportAccount, type AccountsDeps } from '@earshot/core';
+import { deleteAccount, exportAccount } from '@earshot/core';
 import { errorResponses, Password } from '../schemas.ts';
 import { clearSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /** The account's data (docs/architecture.md, "Privacy"): take it all out as a ZIP, or delete the account. */
-export function accountDataRoutes(app: Api, deps: ApiDeps, accounts: AccountsDeps): void {
+export function accountDataRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/me/export',
     {
@@ -19,7 +19,7 @@ export function accountDataRoutes(app: Api, deps: ApiDeps, accounts: AccountsDep
       },
     },
     async (request, reply) => {
-      const exported = await exportAccount({ db: deps.infra.database.db, store: deps.infra.store, clock: () => new Date() }, requireUser(request));
+      const exported = await exportAccount(deps.core, requireUser(request));
       exported.stream.on('error', (err) => request.log.error({ err }, 'account export failed while streaming'));
       return reply
         .header('content-type', 'application/zip')
@@ -41,7 +41,7 @@ export function accountDataRoutes(app: Api, deps: ApiDeps, accounts: AccountsDep
       },
     },
     async (request, reply) => {
-      await deleteAccount({ db: deps.infra.database.db, store: deps.infra.store, passwords: accounts.passwords, log: request.log }, requireUser(request), request.body.password);
+      await deleteAccount({ ...deps.core, log: request.log }, requireUser(request), request.body.password);
       clearSessionCookies(reply, deps.config);
       return reply.status(204).send(null);
     },

@@ -3,7 +3,7 @@ import { QUEUE_NAMES } from '@earshot/jobs';
 import { ADMIN_PAGE_DEFAULT, ADMIN_PAGE_MAX, TAKEDOWN_REASON_MAX, TAKEDOWN_SUBJECTS, getUserForAdmin, jobsOverview, listContentForAdmin, retryOneJob, searchUsers, setUserRole, type AdminUserView } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Role = Type.Union([Type.Literal('listener'), Type.Literal('artist'), Type.Literal('admin')]);
 const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
@@ -31,8 +31,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const presentAdminUser = (u: AdminUserView) => ({ ...u, disabledAt: iso(u.disabledAt), createdAt: u.createdAt.toISOString() });
 
 /** What the admin console reads beyond moderation: users, content, queues (docs/operations.md, "Admin console"). */
-export function adminConsoleRoutes(app: Api, deps: ApiDeps): void {
-  const core = () => ({ db: deps.infra.database.db, clock: () => new Date(), jobs: deps.infra.jobs });
+export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
+  const core = () => ({ ...deps.core, jobs: deps.infra.jobs });
   const admin = { access: { roles: ['admin'] as const } };
 
   app.get(
@@ -92,7 +92,7 @@ export function adminConsoleRoutes(app: Api, deps: ApiDeps): void {
         tags: ['admin'],
         summary: 'Tracks, releases or comments, all of them (taken down or not), newest first',
         querystring: Type.Object(
-          { type: Type.Union(TAKEDOWN_SUBJECTS.map((s) => Type.Literal(s))), q: Type.Optional(Type.String({ maxLength: 200 })), takenDown: Type.Optional(Type.Boolean()), cursor: Cursor, limit: Limit },
+          { type: Type.Union([Type.Literal(TAKEDOWN_SUBJECTS[0]), Type.Literal(TAKEDOWN_SUBJECTS[1]), Type.Literal(TAKEDOWN_SUBJECTS[2])]), q: Type.Optional(Type.String({ maxLength: 200 })), takenDown: Type.Optional(Type.Boolean()), cursor: Cursor, limit: Limit },
           { additionalProperties: false },
         ),
         response: { 200: Page(ContentSchema), ...errorResponses(400, 401, 403) },

@@ -3,12 +3,12 @@ import { QUEUE_NAMES } from '@earshot/jobs';
 import { retryFailedJobs } from '@earshot/core';
 import { requireUser } from '../current-user.ts';
 import { errorResponses } from '../schemas.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
 
 /** docs/architecture.md, "Media pipeline": `POST /api/v1/admin/jobs/retry {queue, limit}` re-runs failed jobs. */
-export function adminJobRoutes(app: Api, deps: ApiDeps): void {
+export function adminJobRoutes(app: Api, deps: RouteDeps): void {
   app.post(
     '/api/v1/admin/jobs/retry',
     {
@@ -22,7 +22,7 @@ export function adminJobRoutes(app: Api, deps: ApiDeps): void {
     },
     async (request) => ({
       queue: request.body.queue,
-      retried: await retryFailedJobs({ db: deps.infra.database.db, clock: () => new Date(), jobs: deps.infra.jobs }, requireUser(request), request.body.queue, request.body.limit),
+      retried: await retryFailedJobs({ ...deps.core, jobs: deps.infra.jobs }, requireUser(request), request.body.queue, request.body.limit),
     }),
   );
 

@@ -21,9 +21,9 @@ import {
 } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
-const Subject = Type.Union(REPORT_SUBJECTS.map((s) => Type.Literal(s)));
+const Subject = Type.Union([Type.Literal(REPORT_SUBJECTS[0]), Type.Literal(REPORT_SUBJECTS[1]), Type.Literal(REPORT_SUBJECTS[2])]);
 const Status = Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dismissed')]);
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDate = Type.Union([DateTime, Type.Null()]);
@@ -65,7 +65,7 @@ const AuditSchema = Type.Object({
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const presentReport = (r: ReportView) => ({ ...r, createdAt: r.createdAt.toISOString(), resolvedAt: iso(r.resolvedAt) });
-const presentAdminReport = (r: AdminReportView) => ({ ...presentReport(r), subjectTakenDownAt: iso(r.subjectTakenDownAt) });
+const presentAdminReport = (r: AdminReportView) => ({ ...r, createdAt: r.createdAt.toISOString(), resolvedAt: iso(r.resolvedAt), subjectTakenDownAt: iso(r.subjectTakenDownAt) });
 const presentTakedown = (t: TakedownView) => ({ ...t, takenDownAt: iso(t.takenDownAt) });
 const presentAudit = (a: AuditEntry) => ({ ...a, createdAt: a.createdAt.toISOString() });
 
@@ -73,8 +73,8 @@ const presentAudit = (a: AuditEntry) => ({ ...a, createdAt: a.createdAt.toISOStr
  * Moderation (docs/architecture.md, "Moderation"): users report, admins work the queue, take
  * content down or restore it with a reason, and read the audit log of every admin action.
  */
-export function moderationRoutes(app: Api, deps: ApiDeps): void {
-  const core = () => ({ db: deps.infra.database.db, clock: () => new Date() });
+export function moderationRoutes(app: Api, deps: RouteDeps): void {
+  const core = () => deps.core;
 
   app.post(
     '/api/v1/reports',

@@ -2,10 +2,10 @@ import { Type } from 'typebox';
 import { OEMBED_MAX_URL_LENGTH, oembedFor } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { publicMediaUrl } from '../media-urls.ts';
-import type { Api, ApiDeps } from '../types.ts';
+import type { Api, RouteDeps } from '../types.ts';
 
 /** oEmbed 1.0 (docs/architecture.md, "Embeds and sharing"): a pasted link of a track or release becomes its embedded player. */
-export function oembedRoutes(app: Api, deps: ApiDeps): void {
+export function oembedRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/oembed',
     {
@@ -44,7 +44,7 @@ export function oembedRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (request, reply) => {
-      const body = await oembedFor({ db: deps.infra.database.db, publicUrl: deps.config.publicUrl, imageUrl: (key) => publicMediaUrl('images', key) }, request.query);
+      const body = await oembedFor({ ...deps.core, imageUrl: (key) => publicMediaUrl('images', key) }, request.query);
       reply.header('cache-control', 'public, max-age=300');
       return body;
     },

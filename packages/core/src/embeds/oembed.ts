@@ -79,7 +79,7 @@ function thumbnail(origin: string, path: string, key: string) {
 export const oembedFormatNotImplemented = () => new AppError(501, 'not_implemented', 'Only format=json is served');
 
 export async function oembedFor(
-  deps: { db: Kysely<Database>; publicUrl: string; imageUrl: (key: string) => string },
+  deps: { db: Kysely<Database>; publicUrl: string; clock: () => Date; imageUrl: (key: string) => string },
   input: { url: string; format?: string; maxwidth?: number; maxheight?: number },
 ): Promise<OEmbed> {
   if (input.format && input.format !== 'json') throw oembedFormatNotImplemented();
@@ -95,7 +95,7 @@ export async function oembedFor(
       .innerJoin('users as u', 'u.id', 'r.owner_user_id')
       .select(['r.id', 'r.title', 'u.handle', 'u.display_name', 'r.artwork_key as artwork'])
       .where('r.id', '=', target.id)
-      .where((eb) => releaseVisibleTo(eb, null, 'r'))
+      .where((eb) => releaseVisibleTo(eb, null, deps.clock(), 'r'))
       .executeTakeFirst();
   } else {
     kind = 'track';

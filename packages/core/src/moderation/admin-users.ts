@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, Role } from '@earshot/db';
 import type { Actor } from '../actor.ts';
 import { notFound, validationFailed } from '../errors.ts';
@@ -32,8 +32,8 @@ export interface AdminUploadView {
 
 type Deps = { db: Kysely<Database>; clock: () => Date };
 
-const openReportsOf = (db: Kysely<Database>) =>
-  db.selectFrom('reports').select((eb) => eb.fn.countAll<string>().as('n')).whereRef('reports.subject_user_id', '=', 'u.id').where('reports.status', '=', 'open');
+const openReportsOf = (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) =>
+  eb.selectFrom('reports').select((e) => e.fn.countAll<string>().as('n')).whereRef('reports.subject_user_id', '=', 'u.id').where('reports.status', '=', 'open');
 
 /** Users whose handle, display name or email contains `q` (case-insensitive), newest first. */
 export async function searchUsers(deps: Pick<Deps, 'db'>, query: { q?: string; cursor?: string; limit?: number }): Promise<{ items: AdminUserView[]; nextCursor: string | null }> {
@@ -43,7 +43,7 @@ export async function searchUsers(deps: Pick<Deps, 'db'>, query: { q?: string; c
   let q = deps.db
     .selectFrom('users as u')
     .select(['u.id', 'u.handle', 'u.display_name', 'u.email', 'u.role', 'u.disabled_at', 'u.created_at'])
-    .select((eb) => openReportsOf(deps.db).as('open_reports'))
+    .select((eb) => openReportsOf(eb).as('open_reports'))
     .orderBy('u.id', 'desc')
     .limit(limit + 1);
   const term = query.q?.trim();
@@ -67,7 +67,7 @@ export async function getUserForAdmin(deps: Pick<Deps, 'db'>, userId: string): P
   const row = await deps.db
     .selectFrom('users as u')
     .select(['u.id', 'u.handle', 'u.display_name', 'u.email', 'u.role', 'u.disabled_at', 'u.created_at'])
-    .select(() => openReportsOf(deps.db).as('open_reports'))
+    .select((eb) => openReportsOf(eb).as('open_reports'))
     .where('u.id', '=', userId)
     .executeTakeFirst();
   if (!row) throw notFound('User');

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, ReportStatus } from '@earshot/db';
 import type { Actor } from '../actor.ts';
 import { AppError, notFound, validationFailed } from '../errors.ts';
-import { commentVisibleTo, trackVisibleTo, userVisibleTo } from '../visibility.ts';
+import { commentVisibleTo, trackVisibleTo, userListed } from '../visibility.ts';
 import { recordAudit } from './audit.ts';
 import { ADMIN_PAGE_DEFAULT, cleanReason, parseCursor, type ReportSubjectType } from './fields.ts';
 
@@ -46,10 +46,18 @@ async function subjectOwner(db: Kysely<Database>, actor: Actor, type: ReportSubj
     return row?.owner ?? null;
   }
   if (type === 'comment') {
-    const row = await db.selectFrom('comments as c').select('c.user_id as owner').where('c.id', '=', id).where((eb) => commentVisibleTo(eb, actor, 'c')).executeTakeFirst();
+    // A comment is seen where its track is: both rules apply.
+    const row = await db
+      .selectFrom('comments as c')
+      .innerJoin('tracks as t', 't.id', 'c.track_id')
+      .select('c.user_id as owner')
+      .where('c.id', '=', id)
+      .where('c.deleted_at', 'is', null)
+      .where((eb) => eb.and([commentVisibleTo(eb, actor, 'c'), trackVisibleTo(eb, actor, 't')]))
+      .executeTakeFirst();
     return row ? (row.owner ?? '0') : null;
   }
-  const row = await db.selectFrom('users as u').select('u.id as owner').where('u.id', '=', id).where((eb) => userVisibleTo(eb, actor, 'u')).executeTakeFirst();
+  const row = await db.selectFrom('users as u').select('u.id as owner').where('u.id', '=', id).where((eb) => userListed(eb, 'u')).executeTakeFirst();
   return row?.owner ?? null;
 }
 
