@@ -42,6 +42,8 @@ export const TrackResponse = Type.Object({
   currentVersion: Type.Union([VersionSchema, Type.Null()]),
   latestVersion: VersionSchema,
   createdAt: Type.String({ format: 'date-time' }),
+  /** Only for the owner and admins, when an admin took the track down. */
+  takedown: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), reason: Type.String() }), Type.Null()]),
 });
 export type TrackResponse = Static<typeof TrackResponse>;
 

@@ -40,6 +40,8 @@ export interface TrackView {
   currentVersion: VersionView | null;
   latestVersion: VersionView;
   createdAt: string;
+  /** Set when an admin took the track down; only its owner and admins ever see it (docs/architecture.md, "Moderation"). */
+  takedown: { at: string; reason: string } | null;
 }
 
 /** May this viewer see the track at all? Private: owner and admins only (the visibility module's rule). */
@@ -115,6 +117,7 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
     currentVersion: current ? versionView(current) : null,
     latestVersion: versionView(isOwner ? latest : shown),
     createdAt: track.created_at.toISOString(),
+    takedown: isOwner && track.taken_down_at ? { at: track.taken_down_at.toISOString(), reason: track.takedown_reason ?? '' } : null,
   };
 }
 
