@@ -37,16 +37,19 @@ export async function deleteAccount(
     await trx.selectFrom('users').select('id').where('id', '=', actor.id).forUpdate().execute();
     const trackIds = (await trx.selectFrom('tracks').select('id').where('owner_user_id', '=', actor.id).execute()).map((t) => t.id);
     const collected = await collectTrackObjects(trx, trackIds);
+    const releases = await trx.selectFrom('releases').select(['id', 'artwork_key']).where('owner_user_id', '=', actor.id).execute();
     await trx.updateTable('comments').set({ user_id: null }).where('user_id', '=', actor.id).execute();
     await trx.updateTable('orders').set({ buyer_user_id: null, buyer_email: null }).where('buyer_user_id', '=', actor.id).execute();
     if (trackIds.length) await trx.deleteFrom('tracks').where('id', 'in', trackIds).execute();
     await trx.deleteFrom('users').where('id', '=', actor.id).execute();
-    return collected;
+    return { ...collected, releaseIds: releases.map((r) => r.id), releaseImageKeys: releases.flatMap((r) => (r.artwork_key ? [r.artwork_key] : [])) };
   });
 
   let removed = 0;
   try {
     removed += await deleteTrackObjects(deps.store, objects);
+    for (const id of objects.releaseIds) removed += await deps.store.deletePrefix('images', `release-artwork/release-${id}/`);
+    for (const key of objects.releaseImageKeys) await deps.store.delete('images', key);
     removed += await deps.store.deletePrefix('images', `avatars/user-${actor.id}/`);
   } catch (err) {
     deps.log?.warn({ err, userId: actor.id }, 'account deleted, but some of its stored objects could not be removed');
