@@ -11,6 +11,7 @@ import { apiFetch, apiErrorFrom, csrfHeaders, describeApiError } from '@/lib/api
 import { announceAccount, fetchAccount, type AccountUser } from '@/lib/account';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
+import { AccountDataSection } from './AccountData';
 import { Field, FormError } from './Field';
 import { formErrorsFrom, noErrors, type FormErrors } from './form-errors';
 import { useHydrated } from './use-hydrated';
@@ -54,6 +55,7 @@ export function Settings() {
       {user.role === 'listener' && <BecomeArtistSection onSaved={saved} />}
       <EmailSection user={user} onSaved={saved} />
       <PasswordSection />
+      <AccountDataSection />
     </div>
   );
 }

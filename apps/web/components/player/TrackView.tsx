@@ -13,6 +13,8 @@ import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
 import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
 import { TrackWaveform } from './TrackWaveform';
+import { ShareMenu } from '@/components/share/ShareMenu';
+import { parseStartTime } from '@/lib/share-time';
 
 type State = { status: 'loading' } | { status: 'not-found' } | { status: 'error'; message: string } | { status: 'ready'; track: TrackDetail };
 
@@ -86,13 +88,16 @@ function TrackDetails({ track }: { track: TrackDetail }) {
   const queue = useMemo(() => [playerTrack], [playerTrack]);
   const playable = !!track.currentVersionId;
   const processing = !playable && track.status !== 'failed';
+  // A shared link's `?t=1m23s`: play starts there (read after hydration: the server has no query here).
+  const [startAt, setStartAt] = useState<number | undefined>(undefined);
+  useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
   return (
     <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
       <div className="track-hero">
         <TrackArtwork track={track} className="track-hero__art" size={280} />
         <div className="track-hero__main">
           <div className="track-hero__head">
-            {playable && <PlayTrackButton tracks={queue} className="play-button play-button--large" size={28} />}
+            {playable && <PlayTrackButton tracks={queue} className="play-button play-button--large" size={28} startAt={startAt} />}
             <div className="track-hero__titles">
               <h1 className="track-hero__title">{track.title}</h1>
               <p className="track-hero__artist">
@@ -104,7 +109,7 @@ function TrackDetails({ track }: { track: TrackDetail }) {
           </div>
 
           {playable ? (
-            <TrackWaveform track={track} playerTrack={playerTrack} />
+            <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />
           ) : (
             <p className="track-hero__notice" role="status">
               {processing
@@ -124,6 +129,12 @@ function TrackDetails({ track }: { track: TrackDetail }) {
             </time>
             {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
           </p>
+          {track.takedown && (
+            <p className="feed-message feed-message--error" role="alert" data-testid="track-takedown">
+              Taken down by the moderators: {track.takedown.reason}. Only you can see this track.
+            </p>
+          )}
+          {playable && !track.takedown && track.visibility !== 'private' && <ShareMenu id={track.id} title={`${track.title} by ${track.artist.displayName}`} path={routes.track(track)} />}
         </div>
       </div>
       {track.description.trim() && (

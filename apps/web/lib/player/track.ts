@@ -52,6 +52,8 @@ export interface TrackDetail {
   currentVersionId: string | null;
   latestVersion: VersionDetail;
   createdAt: string;
+  /** Only for the owner (and admins): why the moderators took it down. */
+  takedown?: { at: string; reason: string } | null;
 }
 
 /** What the player queues. `loudness` undefined = not known yet (the player asks for it). */
