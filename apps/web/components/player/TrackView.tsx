@@ -14,6 +14,7 @@ import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
 import { TrackWaveform } from './TrackWaveform';
 import { ShareMenu } from '@/components/share/ShareMenu';
+import { ReportButton } from '@/components/moderation/ReportButton';
 import { parseStartTime } from '@/lib/share-time';
 
 type State = { status: 'loading' } | { status: 'not-found' } | { status: 'error'; message: string } | { status: 'ready'; track: TrackDetail };
@@ -134,7 +135,12 @@ function TrackDetails({ track }: { track: TrackDetail }) {
               Taken down by the moderators: {track.takedown.reason}. Only you can see this track.
             </p>
           )}
-          {playable && !track.takedown && track.visibility !== 'private' && <ShareMenu id={track.id} title={`${track.title} by ${track.artist.displayName}`} path={routes.track(track)} />}
+          {playable && !track.takedown && (
+            <div className="track-hero__share">
+              {track.visibility !== 'private' && <ShareMenu id={track.id} title={`${track.title} by ${track.artist.displayName}`} path={routes.track(track)} />}
+              <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+            </div>
+          )}
         </div>
       </div>
       {track.description.trim() && (
