@@ -16,6 +16,8 @@ import { freePort, REPO_ROOT } from '../support/process.ts';
 export interface RunningPlatform {
   base: string;
   dataDir: string;
+  /** The platform's own adapters (database, store, jobs), for what a test must set up or check directly. */
+  infra: import('@earshot/runtime').Infrastructure;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
   return {
     base: `http://127.0.0.1:${port}`,
     dataDir,
+    infra: platform.infra,
     async close() {
       await platform.close();
       await rm(dataDir, { recursive: true, force: true });
