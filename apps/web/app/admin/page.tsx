@@ -4,6 +4,8 @@ import { AdminConsole } from '@/components/admin/AdminConsole';
 import { serverApiGet } from '@/lib/server-api';
 
 export const metadata: Metadata = { title: 'Admin console', robots: { index: false, follow: false } };
+// Decided per request (who is asking), never prerendered.
+export const dynamic = 'force-dynamic';
 
 /** `/admin`: the operator's console (docs/operations.md, "Admin console"). Others get the not-found page; the API refuses them anyway. */
 export default async function AdminPage() {
