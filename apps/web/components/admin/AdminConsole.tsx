@@ -413,6 +413,7 @@ function Jobs() {
     <div>
       <Status error={error} loading={!data} />
       {data && (
+        <div className="admin-table-wrap">
         <table className="admin-table">
           <caption className="visually-hidden">Jobs per queue</caption>
           <thead>
@@ -444,6 +445,7 @@ function Jobs() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {open && <QueueFailures queue={open} onChanged={reload} />}
     </div>
@@ -455,6 +457,7 @@ function Audit() {
   return (
     <div>
       <Status error={error} loading={!data} />
+      <div className="admin-table-wrap">
       <table className="admin-table">
         <caption className="visually-hidden">Admin actions, newest first</caption>
         <thead>
@@ -478,6 +481,7 @@ function Audit() {
           ))}
         </tbody>
       </table>
+      </div>
     </div>
   );
 }
