@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embedCode, formatStartTime, parseStartTime } from '../lib/share-time.ts';
+import { embedCode, formatStartTime, parseStartTime } from '../lib/share-time';
 
 describe('?t= in shared links', () => {
   it('reads the forms people paste', () => {
