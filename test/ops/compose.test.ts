@@ -187,7 +187,7 @@ describe('variables', () => {
       const used = [...interpolatedVariables(read(file))];
       expect(used.filter((v) => !documented.has(v)), `${file}: run \`npm run config:docs\` after adding them to packages/config/src/variables.ts`).toEqual([]);
     }
-    expect([...interpolatedVariables(read('docker-compose.yml'))].sort()).toEqual(['DOMAIN', 'GRAFANA_ADMIN_PASSWORD', 'MINIO_ROOT_PASSWORD', 'MINIO_ROOT_USER', 'POSTGRES_PASSWORD', 'SECURE_LINK_SECRET']);
+    expect([...interpolatedVariables(read('docker-compose.yml'))].sort()).toEqual(['DOMAIN', 'GRAFANA_ADMIN_PASSWORD', 'MINIO_ROOT_PASSWORD', 'MINIO_ROOT_USER', 'POSTGRES_PASSWORD', 'PUBLIC_URL', 'SECURE_LINK_SECRET']);
   });
 
   it('api, worker and migrate receive every variable of .env.example (env_file: .env)', () => {

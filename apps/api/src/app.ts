@@ -33,6 +33,10 @@ import { commentsClosedRoutes } from './routes/comments-closed.ts';
 import { socialRoutes } from './routes/social.ts';
 import { feedRoutes, libraryRoutes } from './routes/feed.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { moderationRoutes } from './routes/moderation.ts';
+import { adminConsoleRoutes } from './routes/admin-console.ts';
+import { accountDataRoutes } from './routes/account-data.ts';
+import { oembedRoutes } from './routes/oembed.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -125,6 +129,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   feedRoutes(app, routeDeps);
   libraryRoutes(app, routeDeps);
   notificationRoutes(app, routeDeps);
+  moderationRoutes(app, routeDeps);
+  adminConsoleRoutes(app, routeDeps);
+  accountDataRoutes(app, routeDeps);
+  oembedRoutes(app, routeDeps);
   if (deps.serveMedia) {
     publicMediaRoutes(app, routeDeps);
     hlsMediaRoutes(app, routeDeps);

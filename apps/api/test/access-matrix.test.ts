@@ -50,6 +50,8 @@ interface Fixtures {
   commentId: string;
   /** A fresh value per cell (for unique emails and handles). */
   unique: () => string;
+  /** Moderation: a track, release and comment to take down (restored before each cell) and an open report. */
+  moderation: { trackId: string; releaseId: string; commentId: string; reportId: string };
 }
 
 interface Row {
@@ -191,6 +193,33 @@ const MATRIX: Record<string, Row> = {
   'PATCH /api/v1/me/notification-settings': { request: () => ({ url: '/api/v1/me/notification-settings', payload: { email: { like: true } } }), expect: signedIn(200) },
   // No sign-in: the token is the credential (a forged one is a 400).
   'POST /api/v1/notifications/unsubscribe': { request: () => ({ url: '/api/v1/notifications/unsubscribe', payload: { token: `1.like.${'a'.repeat(43)}` } }), expect: everyone(400) },
+  // Moderation and the admin console
+  // The owner cannot report their own track (400); everyone else signed in files a report.
+  'POST /api/v1/reports': { request: (f) => ({ url: '/api/v1/reports', payload: { subjectType: 'track', subjectId: f.publicTrackId, reason: 'Spam' } }), expect: { anonymous: 401, listener: 201, otherArtist: 201, owner: 400, admin: 201 } },
+  'GET /api/v1/admin/reports': { request: () => ({ url: '/api/v1/admin/reports' }), expect: adminOnly },
+  'POST /api/v1/admin/reports/:id/resolve': { request: (f) => ({ url: `/api/v1/admin/reports/${f.moderation.reportId}/resolve`, payload: { status: 'dismissed' } }), expect: adminOnly },
+  'POST /api/v1/admin/tracks/:id/takedown': { request: (f) => ({ url: `/api/v1/admin/tracks/${f.moderation.trackId}/takedown`, payload: { reason: 'Matrix' } }), expect: adminOnly },
+  'POST /api/v1/admin/tracks/:id/restore': { request: (f) => ({ url: `/api/v1/admin/tracks/${f.moderation.trackId}/restore`, payload: {} }), expect: adminOnly },
+  'POST /api/v1/admin/releases/:id/takedown': { request: (f) => ({ url: `/api/v1/admin/releases/${f.moderation.releaseId}/takedown`, payload: { reason: 'Matrix' } }), expect: adminOnly },
+  'POST /api/v1/admin/releases/:id/restore': { request: (f) => ({ url: `/api/v1/admin/releases/${f.moderation.releaseId}/restore`, payload: {} }), expect: adminOnly },
+  'POST /api/v1/admin/comments/:id/takedown': { request: (f) => ({ url: `/api/v1/admin/comments/${f.moderation.commentId}/takedown`, payload: { reason: 'Matrix' } }), expect: adminOnly },
+  'POST /api/v1/admin/comments/:id/restore': { request: (f) => ({ url: `/api/v1/admin/comments/${f.moderation.commentId}/restore`, payload: {} }), expect: adminOnly },
+  'GET /api/v1/admin/audit': { request: () => ({ url: '/api/v1/admin/audit' }), expect: adminOnly },
+  'GET /api/v1/admin/users': { request: () => ({ url: '/api/v1/admin/users?q=a' }), expect: adminOnly },
+  'GET /api/v1/admin/users/:id': { request: (f) => ({ url: `/api/v1/admin/users/${f.users.victim.id}` }), expect: adminOnly },
+  'PUT /api/v1/admin/users/:id/role': { request: (f) => ({ url: `/api/v1/admin/users/${f.users.victim.id}/role`, payload: { role: 'artist' } }), expect: adminOnly },
+  'GET /api/v1/admin/content': { request: () => ({ url: '/api/v1/admin/content?type=track' }), expect: adminOnly },
+  'GET /api/v1/admin/jobs': { request: () => ({ url: '/api/v1/admin/jobs' }), expect: adminOnly },
+  // No such failed job: 404 once access has passed.
+  'POST /api/v1/admin/jobs/:queue/:jobId/retry': { request: () => ({ url: '/api/v1/admin/jobs/transcode/no-such-job/retry' }), expect: { anonymous: 401, listener: 403, otherArtist: 403, owner: 403, admin: 404 } },
+
+  // Embeds
+  'GET /api/oembed': { request: (f) => ({ url: `/api/oembed?format=json&url=${encodeURIComponent(`${t.config.publicUrl}/embed/track/${f.publicTrackId}`)}` }), expect: everyone(200) },
+
+  // The account's data
+  'GET /api/v1/me/export': { request: () => ({ url: '/api/v1/me/export' }), expect: signedIn(200) },
+  // Wrong password: 400 once access has passed (deletion itself: account-data.test.ts).
+  'DELETE /api/v1/me': { request: () => ({ url: '/api/v1/me', payload: { password: 'not the password' } }), expect: signedIn(400) },
 };
 
 let t: TestInfra;
@@ -223,6 +252,10 @@ async function makeFixtures(): Promise<Fixtures> {
   for (let i = 0; i < 5; i++) spares.push((await db.insertInto('playlists').values({ owner_user_id: users.owner.id, title: `Spare ${i}` }).returning('id').executeTakeFirstOrThrow()).id);
   const comment = await db.insertInto('comments').values({ track_id: pub.id, user_id: users.owner.id, body: 'fixture', position_ms: 0 }).returning('id').executeTakeFirstOrThrow();
   let n = 0;
+  const target = await createReadyTrack(db, users.owner.id, 'takedown-target', { visibility: 'public', durationMs: 1000, originalKey: 'version-y/original.wav' });
+  const modRelease = await db.insertInto('releases').values({ owner_user_id: users.owner.id, title: 'Matrix EP', slug: 'matrix-ep', type: 'ep' }).returning('id').executeTakeFirstOrThrow();
+  const modComment = await db.insertInto('comments').values({ track_id: pub.id, user_id: users.victim.id, body: 'hello', position_ms: 0 }).returning('id').executeTakeFirstOrThrow();
+  const report = await db.insertInto('reports').values({ reporter_user_id: users.victim.id, subject_type: 'track', subject_id: pub.id, subject_user_id: users.owner.id, reason: 'Matrix' }).returning('id').executeTakeFirstOrThrow();
   return {
     users,
     publicTrackId: pub.id,
@@ -232,6 +265,7 @@ async function makeFixtures(): Promise<Fixtures> {
     library: { releaseId: release.id, soldTrackId: sold.id, soldReleaseId: soldRelease.id, playlistId: playlist.id, spare: () => spares.shift() ?? '999999999' },
     commentId: comment.id,
     unique: () => `m${Date.now().toString(36)}${n++}`,
+    moderation: { trackId: target.id, releaseId: modRelease.id, commentId: modComment.id, reportId: report.id },
   };
 }
 
@@ -239,6 +273,10 @@ async function restore(): Promise<void> {
   for (const [name, role] of [['listener', 'listener'], ['otherArtist', 'artist'], ['owner', 'artist'], ['admin', 'admin'], ['victim', 'listener'], ['loginUser', 'listener']] as const) {
     await t.infra.database.db.updateTable('users').set({ role: role as Role, disabled_at: null }).where('id', '=', f.users[name].id).execute();
   }
+  for (const table of ['tracks', 'releases', 'comments'] as const) await t.infra.database.db.updateTable(table).set({ taken_down_at: null, takedown_reason: null }).execute();
+  // Reports filed by a cell are closed, so the next caller can file theirs.
+  await t.infra.database.db.updateTable('reports').set({ status: 'dismissed' }).where('id', '!=', f.moderation.reportId).execute();
+  await t.infra.database.db.updateTable('reports').set({ status: 'open' }).where('id', '=', f.moderation.reportId).execute();
 }
 
 function matches(status: number, e: Expect): boolean {

@@ -75,6 +75,8 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   // The web app's server-side reads go to this process, at the address it listens on, never to
   // one taken from a request's Host header (apps/web/lib/server-api.ts).
   if (web) process.env.API_INTERNAL_URL = inProcessOrigin(app.server.address() as AddressInfo);
+  // Absolute URLs in the pages' <head> (Open Graph, oEmbed discovery): apps/web/lib/public-url.ts.
+  if (web) process.env.PUBLIC_URL ??= config.publicUrl;
   return {
     app,
     infra,

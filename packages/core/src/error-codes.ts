@@ -51,6 +51,9 @@ export const ERROR_CODES = {
   too_many_playlists: 'The account has as many playlists as it may.',
   // Community (docs/architecture.md, "Community").
   comments_closed: 'The artist closed comments on this track.',
+  // Moderation and embeds (docs/architecture.md, "Moderation", "Embeds and sharing").
+  cannot_report_self: 'You cannot report your own track, comment or account.',
+  not_implemented: 'The oEmbed format asked for is not served (only JSON).',
   // Outages (the request may be retried; `Retry-After` says when).
   service_unavailable: 'A service the request needs (database, queue, object store) is unavailable for a moment.',
   insufficient_storage: 'The server’s disk is full; the upload was not kept.',

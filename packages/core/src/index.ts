@@ -67,3 +67,6 @@ export {
 } from './playlists/playlists.ts';
 export { search, normalizeSearch, SEARCH_TYPES, SEARCH_QUERY_MAX, SEARCH_LIMIT_MAX, WORD_SIMILARITY_THRESHOLD, type SearchHit, type SearchType } from './search/search.ts';
 export * from './community/index.ts';
+export * from './moderation/index.ts';
+export * from './privacy/index.ts';
+export { oembedFor, parseEmbeddableUrl, fitSize, OEMBED_DEFAULT_SIZE, OEMBED_MIN_SIZE, OEMBED_MAX_URL_LENGTH, type OEmbed, type EmbedTarget } from './embeds/oembed.ts';

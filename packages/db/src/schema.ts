@@ -333,7 +333,40 @@ export interface NotificationSettingsTable {
   updated_at: UpdatedAt;
 }
 
+export type ReportSubject = 'track' | 'comment' | 'user';
+export type ReportStatus = 'open' | 'resolved' | 'dismissed';
+
+/** A user's report of a track, comment or account (docs/architecture.md, "Moderation"). */
+export interface ReportsTable {
+  id: Generated<string>;
+  reporter_user_id: string | null;
+  subject_type: ReportSubject;
+  subject_id: string;
+  subject_user_id: string | null;
+  reason: string;
+  status: Generated<ReportStatus>;
+  resolved_by_user_id: string | null;
+  resolved_at: Date | null;
+  resolution_note: string | null;
+  created_at: CreatedAt;
+}
+
+/** One admin action: who, what, when, why. */
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_user_id: string | null;
+  actor_handle: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  reports: ReportsTable;
+  audit_log: AuditLogTable;
   daily_stats: DailyStatsTable;
   users: UsersTable;
   account_tokens: AccountTokensTable;

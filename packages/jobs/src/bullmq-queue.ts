@@ -166,6 +166,19 @@ export class BullMQJobQueue implements JobQueue {
     return retried;
   }
 
+  async retryJob(queue: QueueName, id: string): Promise<boolean> {
+    const job = await this.queue(queue).getJob(id);
+    if (!job || (await job.getState()) !== 'failed') return false;
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return true;
+    } catch (err) {
+      // Retried or removed meanwhile by someone else.
+      if ((await job.getState()) === 'failed') throw err;
+      return false;
+    }
+  }
+
   on(listener: (event: JobEvent) => void): () => void {
     return this.listeners.add(listener);
   }

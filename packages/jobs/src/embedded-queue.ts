@@ -119,6 +119,12 @@ export class EmbeddedJobQueue implements JobQueue {
     return retried;
   }
 
+  async retryJob(queue: QueueName, id: string): Promise<boolean> {
+    const retried = await this.store.retryJob(queue, id);
+    if (retried) this.wake(queue);
+    return retried;
+  }
+
   /** Deletes completed jobs that finished more than `olderThanMs` ago; returns how many. */
   prune(olderThanMs: number): Promise<number> {
     if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new RangeError('olderThanMs must be >= 0');

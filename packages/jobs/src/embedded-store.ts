@@ -206,6 +206,16 @@ export class EmbeddedJobStore {
     return rows.length;
   }
 
+  async retryJob(queue: QueueName, id: string): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>`
+      update jobs
+         set status = 'waiting', attempts_made = 0, run_at = now(), progress = '0'::jsonb,
+             error = null, stacktrace = null, finished_at = null, locked_by = null, locked_until = null
+       where queue = ${queue} and id = ${id} and status = 'failed'
+      returning id`.execute(this.db);
+    return rows.length === 1;
+  }
+
   /** Deletes completed jobs that finished more than `olderThanMs` ago; returns how many. */
   async pruneCompleted(olderThanMs: number): Promise<number> {
     const result = await this.db

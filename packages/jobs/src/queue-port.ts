@@ -61,6 +61,8 @@ export interface JobQueue {
   getFailed(queue: QueueName, limit: number): Promise<FailedJob[]>;
   /** Moves up to `limit` failed jobs back to waiting; returns how many. */
   retryFailed(queue: QueueName, limit: number): Promise<number>;
+  /** Moves the failed job `id` back to waiting; false when there is no failed job with that id. */
+  retryJob(queue: QueueName, id: string): Promise<boolean>;
   /**
    * Subscribe to progress/completion/failure of jobs processed by this process, and to jobs of dead
    * workers this process took over (`stalled`). Returns unsubscribe.

@@ -243,6 +243,24 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       expect(await counts(other)).toMatchObject({ waiting: 2, failed: 1 });
     });
 
+    it('retryJob retries one failed job by id, and refuses an unknown or not-failed one', async () => {
+      const jobs = await open();
+      jobs.process(Q, async () => {
+        throw new Error('always');
+      }, { concurrency: 1 });
+      for (const jobId of ['one-1', 'two-2']) {
+        await jobs.add(Q, { versionId: jobId }, { jobId, attempts: 1 });
+        await waitFor(`${jobId} failed`, async () => (await jobs.getFailed(Q, 10)).some((f) => f.id === jobId));
+      }
+      await jobs.close();
+      const other = await open();
+      expect(await other.retryJob(Q, 'two-2')).toBe(true);
+      expect(await other.retryJob(Q, 'two-2')).toBe(false);
+      expect(await other.retryJob(Q, 'no-such-job')).toBe(false);
+      expect((await other.getFailed(Q, 10)).map((f) => f.id)).toEqual(['one-1']);
+      expect(await counts(other)).toMatchObject({ waiting: 1, failed: 1 });
+    });
+
     it('a duplicate job id runs once, even when added again after it completed', async () => {
       const jobs = await open();
       const runs: string[] = [];

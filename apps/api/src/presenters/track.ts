@@ -53,6 +53,8 @@ export const TrackResponse = Type.Object({
   commentCount: Type.Integer(),
   playCount: Type.Integer(),
   commentsClosed: Type.Boolean(),
+  /** Only for the owner and admins, when an admin took the track down. */
+  takedown: Type.Union([Type.Object({ at: Type.String({ format: 'date-time' }), reason: Type.String() }), Type.Null()]),
 });
 export type TrackResponse = Static<typeof TrackResponse>;
 

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import { QUEUE_NAMES } from '@earshot/jobs';
+import { retryFailedJobs } from '@earshot/core';
+import { requireUser } from '../current-user.ts';
 import { errorResponses } from '../schemas.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
@@ -18,7 +20,10 @@ export function adminJobRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Type.Object({ queue: Type.String(), retried: Type.Integer() }), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => ({ queue: request.body.queue, retried: await deps.infra.jobs.retryFailed(request.body.queue, request.body.limit) }),
+    async (request) => ({
+      queue: request.body.queue,
+      retried: await retryFailedJobs({ ...deps.core, jobs: deps.infra.jobs }, requireUser(request), request.body.queue, request.body.limit),
+    }),
   );
 
   app.get(

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { ArtistProfile } from '@/components/artist/ArtistProfile';
 import { decodeSegment } from '@/lib/server-api';
+import { absoluteUrl } from '@/lib/public-url';
 import { loadArtist } from './load-artist';
 
 type Params = Promise<{ handle: string }>;
@@ -11,7 +12,16 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const loaded = await loadArtist(handle);
   if (loaded.kind !== 'found') return { title: `@${handle}` };
   const { displayName, bio } = loaded.body;
-  return { title: `${displayName || handle} (@${handle})`, description: (bio.trim() || `${displayName || handle} on Earshot.`).slice(0, 300) };
+  const title = `${displayName || handle} (@${handle})`;
+  const description = (bio.trim() || `${displayName || handle} on Earshot.`).slice(0, 300);
+  const avatar = (loaded.body as { avatarUrl?: string | null }).avatarUrl;
+  const images = avatar ? [{ url: absoluteUrl(avatar) }] : undefined;
+  return {
+    title,
+    description,
+    openGraph: { type: 'profile', title, description, url: absoluteUrl(`/${encodeURIComponent(handle)}`), siteName: 'Earshot', images },
+    twitter: { card: 'summary', title, description: description.slice(0, 200), images },
+  };
 }
 
 /** `/<handle>`: an artist's (or listener's) public page; 404 when nobody has the handle. */

@@ -13,6 +13,7 @@ import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
+import { AccountDataSection } from './AccountData';
 import { Field, FormError } from './Field';
 import './account.css';
 
@@ -45,6 +46,7 @@ export function Settings() {
       {user.role === 'listener' && <BecomeArtistSection onSaved={saved} />}
       <EmailSection user={user} onSaved={saved} />
       <PasswordSection />
+      <AccountDataSection />
     </div>
   );
 }

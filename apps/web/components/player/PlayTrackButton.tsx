@@ -14,11 +14,14 @@ export function PlayTrackButton({
   index = 0,
   className = 'play-button',
   size = 22,
+  startAt,
 }: {
   tracks: readonly PlayerTrack[];
   index?: number;
   className?: string;
   size?: number;
+  /** Seconds to start from (a shared link's `?t=`). */
+  startAt?: number;
 }) {
   const engine = usePlayer();
   const track = tracks[index];
@@ -34,7 +37,7 @@ export function PlayTrackButton({
       className={className}
       aria-label={`${active ? 'Pause' : 'Play'} ${track.title}`}
       data-testid="play-track"
-      onClick={() => (current ? engine.toggle() : engine.playList(tracks, index))}
+      onClick={() => (current ? engine.toggle() : engine.playList(tracks, index, startAt))}
     >
       {loading ? <Spinner size={size} /> : <Icon name={active ? 'pause' : 'play'} size={size} />}
     </button>

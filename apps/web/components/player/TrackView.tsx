@@ -7,7 +7,7 @@
 import Link from 'next/link';
 import { BuyBox } from '@/components/commerce/BuyBox';
 import { AddToPlaylist } from '@/components/library/AddToPlaylist';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
@@ -23,6 +23,9 @@ import { TrackSocial } from '@/components/community/TrackSocial';
 import type { CommentPage } from '@/components/community/types';
 import '@/components/skeleton.css';
 import './track-page.css';
+import { ShareMenu } from '@/components/share/ShareMenu';
+import { ReportButton } from '@/components/moderation/ReportButton';
+import { parseStartTime } from '@/lib/share-time';
 
 export function TrackView({ handle, slug, initial, initialComments = null }: { handle: string; slug: string; initial: TrackDetail | null; initialComments?: CommentPage | null }) {
   const state = useResource(
@@ -86,6 +89,9 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
   const queue = useMemo(() => [playerTrack], [playerTrack]);
   const playable = !!track.currentVersionId;
   const processing = !playable && track.status !== 'failed';
+  // A shared link's `?t=1m23s`: play starts there (read after hydration: the server has no query here).
+  const [startAt, setStartAt] = useState<number | undefined>(undefined);
+  useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
   return (
     <CommentsProvider trackId={track.id} initial={initialComments}>
     <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
@@ -93,7 +99,7 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
         <TrackArtwork track={track} className="track-hero__art" size={280} />
         <div className="track-hero__main">
           <div className="track-hero__head">
-            {playable && <PlayTrackButton tracks={queue} className="play-button play-button--large" size={28} />}
+            {playable && <PlayTrackButton tracks={queue} className="play-button play-button--large" size={28} startAt={startAt} />}
             <div className="track-hero__titles">
               <h1 className="track-hero__title">{track.title}</h1>
               <p className="track-hero__artist">
@@ -105,7 +111,7 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
           </div>
 
           {playable ? (
-            <TrackWaveform track={track} playerTrack={playerTrack} />
+            <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />
           ) : (
             <p className="track-hero__notice" role="status">
               {processing
@@ -127,6 +133,17 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
           </p>
           {playable && <TrackSocial trackId={track.id} />}
           {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
+          {track.takedown && (
+            <p className="feed-message feed-message--error" role="alert" data-testid="track-takedown">
+              Taken down by the moderators: {track.takedown.reason}. Only you can see this track.
+            </p>
+          )}
+          {playable && !track.takedown && (
+            <div className="track-hero__share">
+              {track.visibility !== 'private' && <ShareMenu id={track.id} title={`${track.title} by ${track.artist.displayName}`} path={routes.track(track)} />}
+              <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+            </div>
+          )}
         </div>
       </div>
       <BuyBox type="track" id={track.id} title={track.title} />

@@ -12,7 +12,7 @@ import '@/components/waveform/waveform.css';
  * The track page's waveform and clock, tied to the player: it shows the player's position when this track
  * is the one playing, and a click seeks it (or starts this track at that point when another one plays).
  */
-export function TrackWaveform({ track, playerTrack }: { track: TrackDetail; playerTrack: PlayerTrack }) {
+export function TrackWaveform({ track, playerTrack, startAt }: { track: TrackDetail; playerTrack: PlayerTrack; startAt?: number }) {
   const engine = usePlayer();
   const state = usePlayerState();
   const current = state.queue[state.index]?.id === track.id;
@@ -21,7 +21,7 @@ export function TrackWaveform({ track, playerTrack }: { track: TrackDetail; play
   const getPosition = useCallback(() => (engine.isCurrent(track.id) ? engine.position : 0), [engine, track.id]);
 
   // Space on this page plays this track while nothing else is loaded.
-  useEffect(() => engine.offer([playerTrack]), [engine, playerTrack]);
+  useEffect(() => engine.offer([playerTrack], 0, startAt), [engine, playerTrack, startAt]);
 
   return (
     <div className="track-wave track-wave--community">

@@ -103,7 +103,7 @@ export class PlayerEngine {
   private graph: { context: AudioContext; gain: GainNode } | null = null;
   private graphFailed = false;
   /** What space/play plays when nothing is loaded yet (the track page offers its track). */
-  private offered: { tracks: PlayerTrack[]; index: number } | null = null;
+  private offered: { tracks: PlayerTrack[]; index: number; startAt?: number } | null = null;
   private lastPositionState = 0;
   private renewing: Promise<void> | null = null;
   /** A seek asked for while the track was still loading. */
@@ -211,8 +211,8 @@ export class PlayerEngine {
   }
 
   /** Lets play/space start this list when nothing is loaded (the track page offers its track). */
-  offer(tracks: PlayerTrack[], index = 0): () => void {
-    const offer = { tracks, index };
+  offer(tracks: PlayerTrack[], index = 0, startAt?: number): () => void {
+    const offer = { tracks, index, startAt };
     this.offered = offer;
     return () => {
       if (this.offered === offer) this.offered = null;
@@ -229,7 +229,7 @@ export class PlayerEngine {
       if (this.current) {
         this.unlockAudio();
         void this.load(this.state.currentTime, true);
-      } else if (this.offered) this.playList(this.offered.tracks, this.offered.index);
+      } else if (this.offered) this.playList(this.offered.tracks, this.offered.index, this.offered.startAt);
       return;
     }
     this.unlockAudio();

@@ -11,6 +11,8 @@ import { AppError } from '../errors.ts';
 export const RATE_LIMIT_ZONES = {
   /** Sign-in, registration, password reset: 5 per minute. Not `GET /auth/me`. */
   auth: { limit: 5, windowMs: 60_000 },
+  /** Reports of abuse (docs/architecture.md, "Moderation"): 20 per hour. */
+  report: { limit: 20, windowMs: 3_600_000 },
   /** General API use: 100 per minute. */
   api: { limit: 100, windowMs: 60_000 },
   /** Comment writes (post, delete): 20 per hour. Reads are never in this zone (docs/architecture.md, "Community"). */

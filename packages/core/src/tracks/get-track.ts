@@ -49,6 +49,8 @@ export interface TrackView {
   commentCount: number;
   playCount: number;
   commentsClosed: boolean;
+  /** Set when an admin took the track down; only its owner and admins ever see it (docs/architecture.md, "Moderation"). */
+  takedown: { at: string; reason: string } | null;
 }
 
 /** A version row as the API shows it: the one mapping of `track_versions` to `VersionView`. */
@@ -130,6 +132,7 @@ export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | nu
     commentCount: track.comment_count,
     playCount: track.play_count,
     commentsClosed: track.comments_closed,
+    takedown: isOwner && track.taken_down_at ? { at: track.taken_down_at.toISOString(), reason: track.takedown_reason ?? '' } : null,
   };
 }
 

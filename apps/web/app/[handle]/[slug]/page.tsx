@@ -3,6 +3,8 @@ import { notFound, permanentRedirect } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
 import { decodeSegment, serverApiGet } from '@/lib/server-api';
 import { parseCommentPage } from '@/components/community/types';
+import { absoluteUrl } from '@/lib/public-url';
+import { routes } from '@/lib/routes';
 import { loadTrack } from './load-track';
 
 type Params = Promise<{ handle: string; slug: string }>;
@@ -14,10 +16,17 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const t = loaded.body;
   const title = `${t.title} by ${t.artist.displayName}`;
   const description = t.description.trim() || `Listen to ${t.title} by ${t.artist.displayName} on Earshot.`;
+  const page = absoluteUrl(routes.track(t));
+  const player = absoluteUrl(`/embed/track/${t.id}`);
+  const images = t.artworkUrl ? [{ url: absoluteUrl(t.artworkUrl) }] : undefined;
   return {
     title,
     description: description.slice(0, 300),
-    openGraph: { type: 'music.song', title, description: description.slice(0, 300), images: t.artworkUrl ? [{ url: t.artworkUrl }] : undefined },
+    openGraph: { type: 'music.song', title, description: description.slice(0, 300), url: page, siteName: 'Earshot', images },
+    // A pasted link unfurls as a player where the site supports it (docs/architecture.md, "Embeds and sharing").
+    twitter: { card: 'player', title, description: description.slice(0, 200), images, players: [{ playerUrl: player, streamUrl: player, width: 600, height: 166 }] },
+    // oEmbed discovery.
+    alternates: { canonical: page, types: { 'application/json+oembed': absoluteUrl(`/api/oembed?format=json&url=${encodeURIComponent(page)}`) } },
     robots: t.visibility === 'public' ? undefined : { index: false, follow: false },
   };
 }

@@ -1,0 +1,65 @@
+'use client';
+
+/**
+ * Settings → "Your data": download everything the account holds (a ZIP), or delete the account
+ * after typing the password again (docs/architecture.md, "Privacy").
+ */
+import { useState, type FormEvent } from 'react';
+import { apiFetch, describeApiError } from '@/lib/api';
+import { announceAccount } from '@/lib/account';
+import { Field } from './Field';
+
+export function AccountDataSection() {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const password = String(new FormData(e.currentTarget).get('deletePassword') ?? '');
+    setBusy(true);
+    setError(null);
+    try {
+      await apiFetch('/api/v1/me', { method: 'DELETE', json: { password } });
+      announceAccount(null);
+      window.location.assign('/?account=deleted');
+    } catch (err) {
+      setError(describeApiError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="settings-section" aria-labelledby="data-title" id="data">
+      <div className="settings-section__head">
+        <h2 id="data-title" className="settings-section__title">
+          Your data
+        </h2>
+        <p className="settings-section__hint">Take everything out, or leave for good.</p>
+      </div>
+      <p>
+        <a className="button button--ghost" href="/api/v1/me/export" download data-testid="export-link">
+          Download my data (ZIP)
+        </a>
+      </p>
+      <p className="settings-section__hint">Your profile, tracks, comments, likes, playlists, purchases and plays as JSON, and every file you uploaded, exactly as you uploaded it.</p>
+      {!confirming ? (
+        <button type="button" className="button button--ghost" onClick={() => setConfirming(true)} data-testid="delete-account-start">
+          Delete my account…
+        </button>
+      ) : (
+        <form className="form" onSubmit={(e) => void submit(e)} aria-describedby="delete-warning">
+          <p id="delete-warning" role="note">
+            This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as “deleted user”. Sales records are kept without your name or address.
+          </p>
+          <Field name="deletePassword" label="Your password" type="password" required autoComplete="current-password" error={error ?? undefined} />
+          <div className="form__actions">
+            <button type="submit" className="button button--ghost" disabled={busy} data-testid="delete-account-confirm">
+              Delete my account for good
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+'use client';
+
+/**
+ * The embeddable player of a release (`/embed/release/:id`): its artwork and title, the track list
+ * (each plays through the same player, the rest queued after it) and a link back.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { apiFetch } from '@/lib/api';
+import type { EmbedReleaseData } from '@/lib/embed';
+import { parseReleaseResponse } from '@/lib/embed';
+import { routes } from '@/lib/routes';
+import { PlayTrackButton } from '@/components/player/PlayTrackButton';
+import { formatDuration } from '@/lib/tracks';
+import './embed.css';
+
+export function EmbedRelease({ id, initial }: { id: string; initial: EmbedReleaseData | null }) {
+  const [release, setRelease] = useState<EmbedReleaseData | null | 'missing'>(initial);
+  useEffect(() => {
+    if (initial) return;
+    const controller = new AbortController();
+    apiFetch(`/api/v1/releases/${encodeURIComponent(id)}`, { signal: controller.signal }).then(
+      (body) => setRelease(parseReleaseResponse(body) ?? 'missing'),
+      () => !controller.signal.aborted && setRelease('missing'),
+    );
+    return () => controller.abort();
+  }, [id, initial]);
+  const tracks = useMemo(() => (release && release !== 'missing' ? release.tracks : []), [release]);
+
+  if (release === null) return <div className="embed" aria-busy="true" />;
+  if (release === 'missing') {
+    return (
+      <div className="embed" data-testid="embed-missing">
+        <p className="embed__message">This release is not available.</p>
+      </div>
+    );
+  }
+  const href = routes.artist(release.artist.handle);
+  return (
+    <article className="embed" data-testid="embed-release" aria-label={`${release.title} by ${release.artist.displayName}`}>
+      {release.artworkUrl ? <img className="embed__art" src={release.artworkUrl} alt={`Artwork for ${release.title}`} width={146} height={146} /> : <div className="embed__art track-card__art--placeholder" aria-hidden="true" />}
+      <div className="embed__main">
+        <div className="embed__titles">
+          <p className="embed__title">{release.title}</p>
+          <p className="embed__artist">
+            <a href={href} target="_blank" rel="noopener">
+              {release.artist.displayName}
+            </a>
+          </p>
+        </div>
+        <ol className="embed__list" aria-label="Tracks">
+          {tracks.map((t, i) => (
+            <li key={t.id}>
+              <PlayTrackButton tracks={tracks} index={i} className="play-button play-button--small" size={14} />
+              <span className="embed__n">{i + 1}</span>
+              <span className="embed__title">{t.title}</span>
+              {t.durationMs != null && <span>{formatDuration(t.durationMs)}</span>}
+            </li>
+          ))}
+        </ol>
+        <a className="embed__back" href={href} target="_blank" rel="noopener">
+          Listen on Earshot
+        </a>
+      </div>
+    </article>
+  );
+}

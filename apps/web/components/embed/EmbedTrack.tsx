@@ -1,0 +1,69 @@
+'use client';
+
+/**
+ * The embeddable player of one track (`/embed/track/:id`): artwork, title and artist, play, the
+ * waveform (click to seek) and a link back to the track page, which opens on this site in a new tab.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { api, ok } from '@/lib/api/client';
+import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
+import { routes } from '@/lib/routes';
+import { TrackArtwork } from '@/components/player/Artwork';
+import { PlayTrackButton } from '@/components/player/PlayTrackButton';
+import { TrackWaveform } from '@/components/player/TrackWaveform';
+import './embed.css';
+
+export function EmbedTrack({ id, initial }: { id: string; initial: TrackDetail | null }) {
+  const [track, setTrack] = useState<TrackDetail | null | 'missing'>(initial);
+  useEffect(() => {
+    if (initial) return;
+    const controller = new AbortController();
+    ok(api.GET('/api/v1/tracks/{id}', { params: { path: { id } }, signal: controller.signal })).then(
+      (body) => setTrack(body.track),
+      () => !controller.signal.aborted && setTrack('missing'),
+    );
+    return () => controller.abort();
+  }, [id, initial]);
+
+  if (track === null) return <div className="embed" aria-busy="true" data-testid="embed-loading" />;
+  if (track === 'missing' || !track.currentVersionId) {
+    return (
+      <div className="embed" data-testid="embed-missing">
+        <p className="embed__message">This track is not available.</p>
+      </div>
+    );
+  }
+  return <EmbedTrackPlayer track={track} />;
+}
+
+function EmbedTrackPlayer({ track }: { track: TrackDetail }) {
+  const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
+  const queue = useMemo(() => [playerTrack], [playerTrack]);
+  const href = routes.track(track);
+  return (
+    <article className="embed" data-testid="embed-track" aria-label={`${track.title} by ${track.artist.displayName}`}>
+      <TrackArtwork track={track} className="embed__art" size={146} />
+      <div className="embed__main">
+        <div className="embed__head">
+          <PlayTrackButton tracks={queue} className="play-button" size={22} />
+          <div className="embed__titles">
+            <p className="embed__title">
+              <a href={href} target="_blank" rel="noopener">
+                {track.title}
+              </a>
+            </p>
+            <p className="embed__artist">
+              <a href={routes.artist(track.artist.handle)} target="_blank" rel="noopener">
+                {track.artist.displayName}
+              </a>
+            </p>
+          </div>
+        </div>
+        <TrackWaveform track={track} playerTrack={playerTrack} />
+        <a className="embed__back" href={href} target="_blank" rel="noopener">
+          Listen on Earshot
+        </a>
+      </div>
+    </article>
+  );
+}

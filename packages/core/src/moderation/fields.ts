@@ -1,0 +1,25 @@
+/** Limits of the moderation inputs (routes import these into their schemas; the database checks them too). */
+export const REPORT_REASON_MAX = 1000;
+export const TAKEDOWN_REASON_MAX = 1000;
+export const RESOLUTION_NOTE_MAX = 1000;
+/** Page size of the admin lists (reports, audit log, users, content). */
+export const ADMIN_PAGE_MAX = 100;
+export const ADMIN_PAGE_DEFAULT = 50;
+
+export const REPORT_SUBJECTS = ['track', 'comment', 'user'] as const;
+export type ReportSubjectType = (typeof REPORT_SUBJECTS)[number];
+
+export const TAKEDOWN_SUBJECTS = ['track', 'release', 'comment'] as const;
+export type TakedownSubjectType = (typeof TAKEDOWN_SUBJECTS)[number];
+
+/** A reason as given, trimmed; empty is refused by the caller's schema (minLength) and here. */
+export function cleanReason(reason: string | undefined | null): string | null {
+  const r = (reason ?? '').trim();
+  return r.length > 0 ? r : null;
+}
+
+/** Keyset cursors are the last id seen: a positive integer as a string. */
+export function parseCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  return /^[1-9][0-9]{0,17}$/.test(cursor) ? cursor : undefined;
+}

@@ -1,0 +1,195 @@
+/**
+ * Running the community, in real Chromium against the embedded platform: an embed renders inside
+ * an iframe on another origin while the track page refuses to be framed; a listener reports a
+ * track, the admin sees it in the console's queue and takes it down, its artist sees why and
+ * nobody else sees it; the admin retries a failed job from the console; the artist's export ZIP
+ * holds the original upload byte for byte; deleting the account from Settings leaves nothing of
+ * theirs in storage. Screenshots (desktop and phone) land in screenshots/stewardship-*.png.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKETS } from '@earshot/storage';
+import { generateTone } from '../support/audio.ts';
+import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { reportPagesOnFailure } from '../support/page-report.ts';
+import { readZip } from '../support/zip.ts';
+import { register, startPlatform, uploadTrack, waitUntilReady, type Account, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+
+let platform: RunningPlatform;
+let browser: Browser;
+let artist: Account;
+let listener: Account;
+let admin: Account;
+let track: UploadedTrack;
+let toneFile: string;
+let thirdParty: Server;
+let thirdPartyOrigin: string;
+
+reportPagesOnFailure();
+
+const PHONE = { width: 390, height: 844 };
+
+async function contextAs(account: Account | null, viewport?: { width: number; height: number }): Promise<BrowserContext> {
+  const context = await openContext(browser, viewport ? { viewport } : {});
+  if (account) await context.addCookies(account.cookies.map((c) => ({ ...c, url: platform.base })));
+  return context;
+}
+
+async function storeKeys(): Promise<string[]> {
+  const all: string[] = [];
+  for (const bucket of BUCKETS) for await (const o of platform.infra.store.list(bucket)) all.push(`${bucket}/${o.key}`);
+  return all;
+}
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  artist = await register(platform.base, 'embed-artist', 'artist');
+  listener = await register(platform.base, 'keen-listener', 'listener');
+  admin = await register(platform.base, 'site-admin', 'listener');
+  await platform.infra.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin.user.id).execute();
+  toneFile = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: 6, freq: 440 });
+  track = await waitUntilReady(platform.base, artist.token, (await uploadTrack(platform.base, artist.token, toneFile, 'Harbour Lights')).id);
+  // Another site, on another loopback origin, framing two of our pages.
+  thirdParty = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.end(`<!doctype html><title>A blog</title><h1>My favourite track</h1>
+      <iframe id="embed" src="${platform.base}/embed/track/${track.id}" width="600" height="166"></iframe>
+      <iframe id="page" src="${platform.base}/${track.artist.handle}/${track.slug}" width="600" height="400"></iframe>`);
+  });
+  await new Promise<void>((resolve) => thirdParty.listen(0, 'localhost', resolve));
+  thirdPartyOrigin = `http://localhost:${(thirdParty.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => thirdParty?.close(r));
+  await platform?.close();
+});
+
+describe('embeds', () => {
+  it('an embed renders inside an iframe on another origin; the track page refuses to be framed', async () => {
+    const context = await contextAs(null);
+    const page = await context.newPage();
+    await page.goto(thirdPartyOrigin);
+    const embed = page.frameLocator('#embed');
+    await embed.getByTestId('embed-track').waitFor();
+    expect(await embed.getByText('Harbour Lights').first().textContent()).toContain('Harbour Lights');
+    await embed.getByTestId('play-track').waitFor();
+    // The framed track page was blocked by the browser (frame-ancestors 'none', X-Frame-Options DENY): no document of ours in it.
+    const framed = page.frames().find((f) => f !== page.mainFrame() && !f.url().includes('/embed/'));
+    expect(framed).toBeDefined();
+    expect(await framed!.locator('[data-testid="track-page"]').count()).toBe(0);
+    expect(framed!.url()).not.toContain(`/${track.slug}`.length > 1 ? `${platform.base}/${track.artist.handle}/${track.slug}` : 'never');
+    await screenshot(page, 'stewardship-embed-third-party', { fullPage: false });
+    await context.close();
+  });
+
+  it('the track page announces its oEmbed and player card', async () => {
+    const context = await contextAs(null);
+    const page = await context.newPage();
+    await page.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    const oembed = await page.locator('link[type="application/json+oembed"]').getAttribute('href');
+    expect(oembed).toContain('/api/oembed?format=json&url=');
+    const asked = new URL(oembed!, platform.base);
+    const res = await page.request.get(`${platform.base}${asked.pathname}${asked.search}`);
+    expect(res.status()).toBe(200);
+    expect(((await res.json()) as { html: string }).html).toContain(`/embed/track/${track.id}`);
+    expect(await page.locator('meta[name="twitter:card"]').getAttribute('content')).toBe('player');
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain('Harbour Lights');
+    await context.close();
+  });
+});
+
+describe('moderation', () => {
+  it('a listener reports the track, the admin takes it down from the queue, the artist sees why', async () => {
+    const l = await (await contextAs(listener)).newPage();
+    await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    await l.getByTestId('report-button').click();
+    await l.getByTestId('report-reason').fill('This is my recording, uploaded without permission');
+    await l.getByTestId('report-submit').click();
+    await l.getByText('the moderators will look at it').waitFor();
+
+    for (const [name, viewport] of [['phone', PHONE], ['desktop', undefined]] as const) {
+      const a = await (await contextAs(admin, viewport)).newPage();
+      await a.goto(`${platform.base}/admin`);
+      const report = a.getByTestId('admin-report').filter({ hasText: 'uploaded without permission' });
+      await report.waitFor();
+      await screenshot(a, `stewardship-admin-queue-${name}`, { fullPage: false });
+      if (name === 'phone') continue;
+      await report.getByTestId('report-takedown').click();
+      await report.getByTestId('report-takedown-reason').fill('Copyright: the performer asked for removal');
+      await report.getByTestId('report-takedown-confirm').click();
+      await a.getByText('No reports.').waitFor();
+      await a.getByRole('tab', { name: 'Audit log' }).click();
+      await a.getByTestId('audit-entry').filter({ hasText: 'track.takedown' }).waitFor();
+      await screenshot(a, 'stewardship-admin-audit', { fullPage: false });
+    }
+
+    const owner = await (await contextAs(artist)).newPage();
+    await owner.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    expect(await owner.getByTestId('track-takedown').textContent()).toContain('Copyright: the performer asked for removal');
+    await screenshot(owner, 'stewardship-owner-sees-takedown', { fullPage: false });
+
+    const res = await (await contextAs(listener)).request.get(`${platform.base}/api/v1/tracks/${track.id}`);
+    expect(res.status()).toBe(404);
+    const embed = await (await contextAs(null)).newPage();
+    await embed.goto(`${platform.base}/embed/track/${track.id}`);
+    await embed.getByTestId('embed-missing').waitFor();
+  });
+
+  it('the admin retries a failed job from the console', async () => {
+    const db = platform.infra.database.db;
+    await db
+      .insertInto('jobs')
+      .values({ queue: 'analytics-rollup', id: 'console-retry-1', name: 'analytics-rollup', data: JSON.stringify({}), status: 'failed', attempts_made: 3, max_attempts: 3, backoff_ms: 1000, run_at: new Date(), error: 'database was restarting', finished_at: new Date(), progress: '0' })
+      .execute();
+    const a = await (await contextAs(admin, PHONE)).newPage();
+    await a.goto(`${platform.base}/admin`);
+    await a.getByRole('tab', { name: 'Jobs' }).click();
+    await a.getByTestId('failed-analytics-rollup').click();
+    const job = a.getByTestId('failed-job').filter({ hasText: 'database was restarting' });
+    await job.waitFor();
+    await screenshot(a, 'stewardship-admin-jobs-phone', { fullPage: false });
+    await job.getByTestId('retry-job').click();
+    await job.waitFor({ state: 'detached' });
+    const row = await db.selectFrom('jobs').select('status').where('id', '=', 'console-retry-1').executeTakeFirstOrThrow();
+    expect(['waiting', 'active', 'completed']).toContain(row.status);
+  });
+});
+
+describe('privacy', () => {
+  it('the export ZIP holds the original upload byte for byte', async () => {
+    const context = await contextAs(artist);
+    const page = await context.newPage();
+    await page.goto(`${platform.base}/settings`);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-link').click();
+    const file = await (await download).path();
+    const files = await readZip(await readFile(file!));
+    const original = [...files.entries()].find(([name]) => name.startsWith('originals/'));
+    expect(original).toBeDefined();
+    expect(original![1].equals(await readFile(toneFile))).toBe(true);
+    expect(JSON.parse(files.get('tracks.json')!.toString()).map((t: { id: string }) => t.id)).toEqual([track.id]);
+    await screenshot(page, 'stewardship-settings-data');
+  });
+
+  it('deleting the account from Settings leaves nothing of theirs in storage', async () => {
+    const versionId = (await platform.infra.database.db.selectFrom('track_versions').select('id').where('track_id', '=', track.id).executeTakeFirstOrThrow()).id;
+    const theirs = (k: string) => k.includes(`version-${versionId}/`) || k.includes(`track-${track.id}/`) || k.includes(`user-${artist.user.id}/`);
+    expect((await storeKeys()).filter(theirs).length).toBeGreaterThan(3);
+    const page = await (await contextAs(artist, PHONE)).newPage();
+    await page.goto(`${platform.base}/settings`);
+    await page.getByTestId('delete-account-start').click();
+    await page.locator('#field-deletePassword').fill(`plum ${'embed-artist'.length} violet kettle harbour`);
+    await screenshot(page, 'stewardship-delete-phone', { fullPage: false });
+    await page.getByTestId('delete-account-confirm').click();
+    await page.waitForURL(`${platform.base}/?account=deleted`);
+    expect((await storeKeys()).filter(theirs)).toEqual([]);
+    expect(await platform.infra.database.db.selectFrom('users').select('id').where('id', '=', artist.user.id).executeTakeFirst()).toBeUndefined();
+  });
+});
