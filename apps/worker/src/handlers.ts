@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { rollupDay, runMediaStep, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { MemoryListCache, runAnalyticsJob, runMediaStep, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
 import type { JobHandler } from '@earshot/jobs';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
@@ -8,7 +8,7 @@ import type { HandlerMap } from './processing.ts';
 export interface HandlerDeps {
   config: Config;
   logger: Logger;
-  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'>;
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'> & Partial<Pick<Infrastructure, 'cache'>>;
   media: MediaToolkit;
 }
 
@@ -32,6 +32,13 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
 /** Wires each queue to its service call. Handlers only wire: the rules live in `@earshot/core`. */
 export function createHandlers(deps: HandlerDeps): HandlerMap {
   const media = mediaDeps(deps);
+  // The cache the API reads (shared through Redis, or this process's in embedded mode).
+  const analytics = {
+    db: deps.infra.database.db,
+    cache: deps.infra.cache ?? new MemoryListCache(),
+    clock: () => new Date(),
+    playsRetentionDays: deps.config.analytics.playsRetentionDays,
+  };
   const step =
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
@@ -41,8 +48,6 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     waveform: step('waveform'),
     'artwork-extract': step('artwork-extract'),
     loudness: step('loudness'),
-    'analytics-rollup': async (job) => {
-      await rollupDay(deps.infra.database.db, job.data.day ?? utcDay(new Date()));
-    },
+    'analytics-rollup': (job) => runAnalyticsJob(analytics, job.data),
   };
 }

@@ -29,7 +29,7 @@ export interface Config {
     | { kind: 's3'; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucketPrefix: string; timeoutMs?: number };
   auth: { jwtSecret: string; jwtExpiresInSeconds: number };
   media: { secureLinkSecret: string; urlTtlSeconds: number };
-  analytics: { ipHashSalt: string };
+  analytics: { ipHashSalt: string; playsRetentionDays: number };
   stripe: { secretKey?: string; publishableKey?: string; webhookSecret?: string };
   smtp?: { host: string; port: number; user?: string; pass?: string; from: string };
   mailFrom: string;

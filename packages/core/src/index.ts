@@ -34,3 +34,22 @@ export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash
 export * from './accounts/index.ts';
 export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
 export * from './text/index.ts';
+export { runRollup, rollupInsightsDay, retentionHorizon, type RollupDeps, type RollupOutcome } from './insights/rollup.ts';
+export { MemoryListCache, type ListCache } from './insights/cache.ts';
+export {
+  recomputeTrending,
+  getTrending,
+  getTrendingJson,
+  TRENDING_PERIODS,
+  TRENDING_WEIGHTS,
+  TRENDING_MIN_PLAY_SECONDS,
+  TRENDING_MAX_LIMIT,
+  TRENDING_GENRE_MAX,
+  TRENDING_MAX_AGE_SECONDS,
+  type TrendingPeriod,
+  type TrendingDeps,
+  type TrendingEntry,
+  type TrendingList,
+  type TrendingQuery,
+} from './insights/trending.ts';
+export { runAnalyticsJob, ANALYTICS_EVERY_MS } from './insights/job.ts';

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { InsightsTables } from './schema-insights.ts';
 
 /** Row types of every table. Ids are bigint in SQL and strings in TypeScript (int8 is parsed as text). */
 type Id = ColumnType<string, string | number | undefined, never>;
@@ -121,6 +122,8 @@ export interface PlaysTable {
   ip_hash: string;
   seconds_listened: number;
   created_at: CreatedAt;
+  /** The 1% buckets (0..99) of the track this play heard; null when the player sent no ranges. */
+  heard_pct: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
 }
 
 export interface DailyStatsTable {
@@ -142,6 +145,12 @@ export interface Database {
   track_versions: TrackVersionsTable;
   jobs: JobsTable;
   plays: PlaysTable;
+  // Insights and trending (schema-insights.ts).
+  track_daily_stats: InsightsTables['track_daily_stats'];
+  artist_daily_stats: InsightsTables['artist_daily_stats'];
+  track_daily_reach: InsightsTables['track_daily_reach'];
+  trending_scores: InsightsTables['trending_scores'];
+  rollup_progress: InsightsTables['rollup_progress'];
 }
 
 export type User = Selectable<UsersTable>;

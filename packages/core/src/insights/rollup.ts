@@ -1,0 +1,157 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '@earshot/db';
+import { rollupDay as rollupPlatformDay, utcDay } from '../analytics/daily-rollup.ts';
+import { badRequest } from '../errors.ts';
+
+/**
+ * The daily rollup (docs/architecture.md, "Insights and trending"): raw events folded into one row
+ * per UTC day per track (`track_daily_stats`), per artist (`artist_daily_stats`) and per track and
+ * 1% of its length (`track_daily_reach`).
+ *
+ * - Idempotent: a day is recomputed from the source tables (`INSERT … SELECT … GROUP BY` with
+ *   `ON CONFLICT DO UPDATE`, rows of the day no event names any more are removed), never
+ *   incremented, so reruns, retries and two workers doing the same day give the same rows.
+ * - Catches up: `rollup_progress.through_day` is the last day rolled after it ended; each run
+ *   rolls from that day (once more, for events committed around midnight) to today. The first run
+ *   starts at the oldest event: a backfill from history.
+ * - Retention: plays older than `playsRetentionDays` are deleted once their day is rolled; a day
+ *   older than the horizon is never recomputed (its plays are gone; its rows stay).
+ */
+
+export interface RollupDeps {
+  db: Kysely<Database>;
+  clock: () => Date;
+  playsRetentionDays: number;
+}
+
+export interface RollupOutcome {
+  days: string[];
+  deletedPlays: number;
+}
+
+const DAY_MS = 86_400_000;
+const PROGRESS_KEY = 'daily';
+
+function checkDay(day: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || utcDay(new Date(`${day}T00:00:00Z`)) !== day) throw badRequest(`Invalid day ${day}`);
+}
+
+function addDays(day: string, n: number): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
+}
+
+/** The first day whose plays are still kept. */
+export function retentionHorizon(now: Date, retentionDays: number): string {
+  return utcDay(new Date(now.getTime() - retentionDays * DAY_MS));
+}
+
+/**
+ * Every event of `[from, to)` that counts in the daily figures, one row each:
+ * `(track_id, kind, listener, seconds, amount)`. `listener` is the account, else the IP hash, for
+ * plays only. One place for the sources, shared by the per-track and per-artist statements.
+ */
+function events(from: string, to: string): RawBuilder<unknown> {
+  const inDay = (column: RawBuilder<unknown>) => sql`${column} >= ${from}::timestamptz and ${column} < ${to}::timestamptz`;
+  return sql`
+    select p.track_id, 'play' as kind, coalesce('u' || p.user_id::text, 'i' || p.ip_hash) as listener,
+      p.seconds_listened::float8 as seconds, 0::bigint as amount, (p.heard_pct is not null) as ranged
+    from plays p where ${inDay(sql`p.created_at`)}
+  `;
+}
+
+const FIGURES = sql`
+  count(*) filter (where e.kind = 'play')::int,
+  count(distinct e.listener)::int,
+  coalesce(sum(e.seconds), 0)::float8,
+  count(*) filter (where e.kind = 'like')::int,
+  count(*) filter (where e.kind = 'repost')::int,
+  count(*) filter (where e.kind = 'comment')::int,
+  count(*) filter (where e.kind = 'download')::int,
+  count(*) filter (where e.kind = 'sale')::int,
+  coalesce(sum(e.amount), 0)::bigint,
+  count(*) filter (where e.kind = 'play' and e.ranged)::int
+`;
+const COLUMNS = sql.raw('plays, listeners, seconds_heard, likes, reposts, comments, downloads, sales, revenue_minor, ranged_plays');
+const UPDATE = sql.raw(
+  ['plays', 'listeners', 'seconds_heard', 'likes', 'reposts', 'comments', 'downloads', 'sales', 'revenue_minor', 'ranged_plays', 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', '),
+);
+
+/**
+ * Recomputes one UTC day of the per-track, per-artist and reach rows, in one transaction. A day
+ * before the retention horizon is left as it is (its plays were deleted after it was rolled).
+ */
+export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<boolean> {
+  checkDay(day);
+  const now = deps.clock();
+  if (day < retentionHorizon(now, deps.playsRetentionDays)) return false;
+  const from = `${day}T00:00:00Z`;
+  const to = `${addDays(day, 1)}T00:00:00Z`;
+  await deps.db.transaction().execute(async (trx) => {
+    // Rows of this day that no event names any more (a removed like) go; the upserts below
+    // rewrite the others. Two workers on one day: the second's upsert meets the first's rows.
+    await sql`delete from track_daily_stats where day = ${day}::date`.execute(trx);
+    await sql`delete from artist_daily_stats where day = ${day}::date`.execute(trx);
+    await sql`delete from track_daily_reach where day = ${day}::date`.execute(trx);
+    await sql`
+      insert into track_daily_stats (day, track_id, owner_user_id, ${COLUMNS}, computed_at)
+      select ${day}::date, e.track_id, t.owner_user_id, ${FIGURES}, ${now}::timestamptz
+      from (${events(from, to)}) e join tracks t on t.id = e.track_id
+      group by e.track_id, t.owner_user_id
+      on conflict (day, track_id) do update set owner_user_id = excluded.owner_user_id, ${UPDATE}
+    `.execute(trx);
+    await sql`
+      insert into artist_daily_stats (day, artist_user_id, ${COLUMNS}, computed_at)
+      select ${day}::date, t.owner_user_id, ${FIGURES}, ${now}::timestamptz
+      from (${events(from, to)}) e join tracks t on t.id = e.track_id
+      group by t.owner_user_id
+      on conflict (day, artist_user_id) do update set ${UPDATE}
+    `.execute(trx);
+    await sql`
+      insert into track_daily_reach (day, track_id, bucket, plays, computed_at)
+      select ${day}::date, p.track_id, b.bucket, count(*)::int, ${now}::timestamptz
+      from plays p cross join lateral unnest(p.heard_pct) as b(bucket)
+      where p.created_at >= ${from}::timestamptz and p.created_at < ${to}::timestamptz and p.heard_pct is not null
+      group by p.track_id, b.bucket
+      on conflict (track_id, day, bucket) do update set plays = excluded.plays, computed_at = excluded.computed_at
+    `.execute(trx);
+  });
+  return true;
+}
+
+/** The oldest day any source has an event on (the backfill's start), or null when there is none. */
+async function firstEventDay(db: Kysely<Database>): Promise<string | null> {
+  const row = await sql<{ first: Date | string | null }>`select min(created_at) as first from plays`.execute(db);
+  const first = row.rows[0]?.first;
+  return first ? utcDay(new Date(first)) : null;
+}
+
+/**
+ * One run of the `analytics-rollup` job: rolls every day from the last finished one (or the
+ * first event, on the first run) through today, records progress, then deletes plays past the
+ * retention period. Safe to run at any time, as often as wanted.
+ */
+export async function runRollup(deps: RollupDeps): Promise<RollupOutcome> {
+  const now = deps.clock();
+  const today = utcDay(now);
+  const horizon = retentionHorizon(now, deps.playsRetentionDays);
+  // Dates leave SQL as text: pg would read a `date` as local midnight.
+  const progress = (await sql<{ day: string }>`select through_day::text as day from rollup_progress where name = ${PROGRESS_KEY}`.execute(deps.db)).rows[0];
+  let start = progress ? progress.day : ((await firstEventDay(deps.db)) ?? today);
+  if (start < horizon) start = horizon;
+  if (start > today) start = today;
+  const days: string[] = [];
+  for (let day = start; day <= today; day = addDays(day, 1)) {
+    await rollupInsightsDay(deps, day);
+    await rollupPlatformDay(deps.db, day);
+    days.push(day);
+  }
+  const finished = addDays(today, -1);
+  await deps.db
+    .insertInto('rollup_progress')
+    .values({ name: PROGRESS_KEY, through_day: finished, updated_at: now })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ through_day: finished, updated_at: now }))
+    .execute();
+  // Only days already rolled lose their plays: the horizon is before `finished` (retention ≥ 14 days).
+  const deleted = await deps.db.deleteFrom('plays').where('created_at', '<', new Date(`${horizon}T00:00:00Z`)).executeTakeFirst();
+  return { days, deletedPlays: Number(deleted.numDeletedRows ?? 0) };
+}

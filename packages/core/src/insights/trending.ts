@@ -1,0 +1,162 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { validationFailed } from '../errors.ts';
+import type { TrackCard } from '../tracks/list-latest.ts';
+import type { ListCache } from './cache.ts';
+
+/**
+ * Trending (docs/architecture.md, "Insights and trending"):
+ * score = Σ weight × 2^(−age / half-life) over the events of the period's window, where
+ * - the weights are play 1, like 3, repost 4, comment 2, purchase 8;
+ * - one account (or one IP hash, for anonymous plays) counts once per track per window: its latest
+ *   event of each kind;
+ * - plays under 30 s heard never count, and neither does anything the track's owner does;
+ * - half-life 24 h for `day` (window 48 h: yesterday weighs half), 72 h for `week` (window 7 days).
+ * The worker recomputes `trending_scores` (the `analytics-rollup` queue, every few minutes) and
+ * clears the cached lists; the API serves lists from the cache, filling it from `trending_scores`.
+ */
+
+export const TRENDING_PERIODS = {
+  day: { halfLifeHours: 24, windowHours: 48 },
+  week: { halfLifeHours: 72, windowHours: 7 * 24 },
+} as const;
+export type TrendingPeriod = keyof typeof TRENDING_PERIODS;
+export const TRENDING_WEIGHTS = { play: 1, like: 3, repost: 4, comment: 2, purchase: 8 } as const;
+export const TRENDING_MIN_PLAY_SECONDS = 30;
+export const TRENDING_MAX_LIMIT = 100;
+export const TRENDING_GENRE_MAX = 50;
+/** How long a cached list lives without an invalidation (the recompute replaces it sooner). */
+export const TRENDING_CACHE_TTL_SECONDS = 300;
+/** Browsers and nginx may keep a list this long (`Cache-Control: public, max-age`). */
+export const TRENDING_MAX_AGE_SECONDS = 60;
+const CACHE_PREFIX = 'trending:';
+
+export interface TrendingDeps {
+  db: Kysely<Database>;
+  cache: ListCache;
+  clock: () => Date;
+}
+
+export interface TrendingEntry extends TrackCard {
+  rank: number;
+  score: number;
+  genre: string | null;
+}
+
+export interface TrendingList {
+  period: TrendingPeriod;
+  genre: string | null;
+  computedAt: string | null;
+  tracks: TrendingEntry[];
+}
+
+/**
+ * The events of the window, once per (track, actor, kind), owner's excluded:
+ * `(track_id, at, weight)`. Other event sources (likes, reposts, comments, purchases) join here.
+ */
+function windowEvents(since: Date, now: Date) {
+  return sql`
+    select p.track_id, max(p.created_at) as at, ${TRENDING_WEIGHTS.play}::float8 as weight
+    from plays p join tracks t on t.id = p.track_id
+    where p.created_at > ${since} and p.created_at <= ${now}
+      and p.seconds_listened >= ${TRENDING_MIN_PLAY_SECONDS}
+      and (p.user_id is null or p.user_id <> t.owner_user_id)
+    group by p.track_id, coalesce('u' || p.user_id::text, 'i' || p.ip_hash)
+  `;
+}
+
+/** Recomputes `trending_scores` for every period, then clears the cached lists. */
+export async function recomputeTrending(deps: TrendingDeps): Promise<{ period: TrendingPeriod; tracks: number }[]> {
+  const now = deps.clock();
+  const out: { period: TrendingPeriod; tracks: number }[] = [];
+  for (const period of Object.keys(TRENDING_PERIODS) as TrendingPeriod[]) {
+    const { halfLifeHours, windowHours } = TRENDING_PERIODS[period];
+    const since = new Date(now.getTime() - windowHours * 3_600_000);
+    const tracks = await deps.db.transaction().execute(async (trx) => {
+      await sql`delete from trending_scores where period = ${period}`.execute(trx);
+      const result = await sql`
+        insert into trending_scores (period, track_id, genre, score, computed_at)
+        select ${period}, e.track_id, t.genre,
+          sum(e.weight * power(2::float8, -extract(epoch from (${now}::timestamptz - e.at)) / ${halfLifeHours * 3600}::float8)),
+          ${now}::timestamptz
+        from (${windowEvents(since, now)}) e join tracks t on t.id = e.track_id
+        group by e.track_id, t.genre
+      `.execute(trx);
+      return Number(result.numAffectedRows ?? 0);
+    });
+    out.push({ period, tracks });
+  }
+  await deps.cache.deletePrefix(CACHE_PREFIX);
+  return out;
+}
+
+export interface TrendingQuery {
+  period?: string;
+  genre?: string;
+  limit?: number;
+}
+
+function normaliseQuery(query: TrendingQuery): { period: TrendingPeriod; genre: string | null; limit: number } {
+  const period = query.period ?? 'day';
+  if (period !== 'day' && period !== 'week') throw validationFailed('period must be day or week', { field: 'period' });
+  const genre = query.genre?.trim().toLowerCase() || null;
+  if (genre !== null && genre.length > TRENDING_GENRE_MAX) throw validationFailed(`genre is at most ${TRENDING_GENRE_MAX} characters`, { field: 'genre' });
+  const limit = query.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > TRENDING_MAX_LIMIT) throw validationFailed(`limit must be 1..${TRENDING_MAX_LIMIT}`, { field: 'limit' });
+  return { period, genre, limit };
+}
+
+/**
+ * The trending list as JSON text, from the cache or (on a miss) from `trending_scores`: the
+ * route sends it as it is, so a hit costs one cache read.
+ */
+export async function getTrendingJson(deps: Pick<TrendingDeps, 'db' | 'cache'>, query: TrendingQuery): Promise<string> {
+  const q = normaliseQuery(query);
+  const key = `${CACHE_PREFIX}${q.period}:${q.limit}:${q.genre ?? ''}`;
+  const hit = await deps.cache.get(key);
+  if (hit !== null) return hit;
+  const list = await readTrending(deps.db, q);
+  const json = JSON.stringify(list);
+  await deps.cache.set(key, json, TRENDING_CACHE_TTL_SECONDS);
+  return json;
+}
+
+export async function getTrending(deps: Pick<TrendingDeps, 'db' | 'cache'>, query: TrendingQuery): Promise<TrendingList> {
+  return JSON.parse(await getTrendingJson(deps, query)) as TrendingList;
+}
+
+async function readTrending(db: Kysely<Database>, q: { period: TrendingPeriod; genre: string | null; limit: number }): Promise<TrendingList> {
+  let query = db
+    .selectFrom('trending_scores as s')
+    .innerJoin('tracks as t', 't.id', 's.track_id')
+    .innerJoin('users as u', 'u.id', 't.owner_user_id')
+    .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
+    .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork', 's.score', 's.genre', 's.computed_at'])
+    .where('s.period', '=', q.period)
+    // Listed tracks only: public, playable, owner enabled.
+    .where('t.visibility', '=', 'public')
+    .where('v.status', '=', 'ready')
+    .where('u.disabled_at', 'is', null)
+    .orderBy('s.score', 'desc')
+    .orderBy('s.track_id', 'desc')
+    .limit(q.limit);
+  if (q.genre !== null) query = query.where(sql<boolean>`lower(s.genre) = ${q.genre}`);
+  const rows = await query.execute();
+  return {
+    period: q.period,
+    genre: q.genre,
+    computedAt: rows[0] ? new Date(rows[0].computed_at).toISOString() : null,
+    tracks: rows.map((r, i) => ({
+      rank: i + 1,
+      score: Math.round(r.score * 1000) / 1000,
+      genre: r.genre,
+      id: r.id,
+      title: r.title,
+      slug: r.slug,
+      artist: { handle: r.handle, displayName: r.display_name },
+      artworkKey: r.track_artwork ?? r.version_artwork,
+      durationMs: r.duration_ms,
+      createdAt: r.created_at.toISOString(),
+    })),
+  };
+}
