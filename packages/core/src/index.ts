@@ -53,3 +53,4 @@ export {
   type TrendingQuery,
 } from './insights/trending.ts';
 export { runAnalyticsJob, ANALYTICS_EVERY_MS } from './insights/job.ts';
+export { checkRanges, heardBuckets, mergeBuckets, REACH_BUCKETS, MAX_HEARD_RANGES, MAX_RANGE_MS, type HeardRange } from './plays/heard-ranges.ts';
