@@ -26,11 +26,11 @@ import { adminUserRoutes } from './routes/admin-users.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
-import { createAccountsDeps } from './accounts-deps.ts';
+import { createCoreDeps } from './core-deps.ts';
 import multipart from '@fastify/multipart';
 import { registerWebSockets } from './plugins/websocket.ts';
 import { httpServerTimeouts, registerRequestTimeouts } from './plugins/request-timeouts.ts';
-import type { Api, ApiDeps } from './types.ts';
+import type { Api, ApiDeps, RouteDeps } from './types.ts';
 
 /** JSON bodies are small; uploads go through multipart streaming with their own limit. */
 const JSON_BODY_LIMIT = 1024 * 1024;
@@ -82,8 +82,10 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Before the rate-limit and access hooks: their refusals of an upgrade must close its socket.
   await registerWebSockets(app, deps.config);
   // Before any route or route-adding plugin: every route must declare `config.access`.
-  const { accounts, close: closeAccounts } = createAccountsDeps(deps);
-  app.addHook('onClose', closeAccounts);
+  const { core, close: closeCore } = createCoreDeps(deps);
+  app.addHook('onClose', closeCore);
+  const accounts = core;
+  const routeDeps: RouteDeps = { ...deps, core };
   registerRateLimits(app, accounts.limiter, { apiPerMinute: deps.config.apiRateLimitPerMinute });
   await registerAuth(app);
   registerAccess(app, accounts, deps.config);
@@ -91,21 +93,21 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Uploads stream through busboy with per-route limits (see upload-receiver.ts).
   await app.register(multipart, { throwFileSizeLimit: true });
 
-  healthRoutes(app, deps);
-  metricsRoutes(app, deps);
-  trackRoutes(app, deps);
-  trackReadRoutes(app, deps);
-  playRoutes(app, deps);
-  trackUploadRoutes(app, deps);
-  adminJobRoutes(app, deps);
-  liveEventRoutes(app, deps);
-  authRoutes(app, deps, accounts);
-  meRoutes(app, deps, accounts);
-  userRoutes(app, deps, accounts);
-  adminUserRoutes(app, deps, accounts);
+  healthRoutes(app, routeDeps);
+  metricsRoutes(app, routeDeps);
+  trackRoutes(app, routeDeps);
+  trackReadRoutes(app, routeDeps);
+  playRoutes(app, routeDeps);
+  trackUploadRoutes(app, routeDeps);
+  adminJobRoutes(app, routeDeps);
+  liveEventRoutes(app, routeDeps);
+  authRoutes(app, routeDeps, accounts);
+  meRoutes(app, routeDeps, accounts);
+  userRoutes(app, routeDeps, accounts);
+  adminUserRoutes(app, routeDeps, accounts);
   if (deps.serveMedia) {
-    publicMediaRoutes(app, deps);
-    hlsMediaRoutes(app, deps);
+    publicMediaRoutes(app, routeDeps);
+    hlsMediaRoutes(app, routeDeps);
   }
   return app;
 }

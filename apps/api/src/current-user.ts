@@ -1,9 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { unauthorized } from '@earshot/core';
+import { unauthorized, type Actor } from '@earshot/core';
 
-export interface CurrentUser {
-  id: string;
-  role: 'listener' | 'artist' | 'admin';
+/** @deprecated the caller is an `Actor` (packages/core/src/actor.ts): use `currentActor`. */
+export type CurrentUser = Actor;
+
+/** The caller as core's rules take it: the signed-in `Actor`, or `null` when anonymous. */
+export function currentActor(request: FastifyRequest): Actor | null {
+  return currentUser(request) ?? null;
 }
 
 /** The signed-in caller (set by the auth plugin); routes that declare an access rule get one. */

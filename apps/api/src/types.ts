@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
-import type { MediaToolkit, ProgressBus } from '@earshot/core';
+import type { CoreDeps, MediaToolkit, ProgressBus } from '@earshot/core';
 import type { Mailer } from '@earshot/mail';
 import type { RateLimiter } from '@earshot/rate-limit';
 
@@ -30,4 +30,12 @@ export interface ApiDeps {
   rateLimiter?: RateLimiter;
   /** Embedded mode: public media (`/images/`, `/waveforms/`) served from storage, as nginx does in production. */
   serveMedia?: boolean;
+}
+
+/**
+ * What every route module is given: the composition root's deps plus `core`, the ports of the
+ * core rules built once (apps/api/src/core-deps.ts). A route module is `(app: Api, deps: RouteDeps)`.
+ */
+export interface RouteDeps extends ApiDeps {
+  core: CoreDeps;
 }

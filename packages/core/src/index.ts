@@ -1,3 +1,6 @@
+export { isAdmin, ownsOrAdmin, type Actor } from './actor.ts';
+export type { CoreDeps, CoreLog } from './deps.ts';
+export * from './visibility.ts';
 export * from './errors.ts';
 export { listLatestTracks, type TrackCard } from './tracks/list-latest.ts';
 export { getTrackView, getPlayableTrack, findTrackIdBySlug, canView, type TrackView, type VersionView, type Viewer } from './tracks/get-track.ts';

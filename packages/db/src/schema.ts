@@ -25,6 +25,8 @@ export interface UsersTable {
   disabled_at: Date | null;
   /** Bumped on logout-everywhere / password change: tokens carry it and older ones stop working. */
   token_version: Generated<number>;
+  follower_count: Generated<number>;
+  following_count: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -52,8 +54,130 @@ export interface TracksTable {
   visibility: Generated<Visibility>;
   artwork_key: string | null;
   current_version_id: string | null;
+  genre: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  downloadable: Generated<boolean>;
+  /** Price in minor units of `price_currency` (the minimum when `price_pwyw`); both null = not for sale. */
+  price_amount_minor: number | null;
+  price_currency: string | null;
+  price_pwyw: Generated<boolean>;
+  comments_closed: Generated<boolean>;
+  taken_down_at: Date | null;
+  takedown_reason: string | null;
+  like_count: Generated<number>;
+  repost_count: Generated<number>;
+  comment_count: Generated<number>;
+  play_count: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+export type ReleaseType = 'album' | 'ep' | 'single';
+
+export interface ReleasesTable {
+  id: Generated<string>;
+  owner_user_id: string;
+  title: string;
+  slug: string;
+  type: ReleaseType;
+  description: Generated<string>;
+  credits: Generated<string>;
+  artwork_key: string | null;
+  /** A future date schedules publication: others see the release from then on. */
+  release_date: Date | null;
+  visibility: Generated<Visibility>;
+  price_amount_minor: number | null;
+  price_currency: string | null;
+  price_pwyw: Generated<boolean>;
+  taken_down_at: Date | null;
+  takedown_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ReleaseTracksTable {
+  release_id: string;
+  position: number;
+  track_id: string;
+}
+
+export interface PlaylistsTable {
+  id: Generated<string>;
+  owner_user_id: string;
+  title: string;
+  description: Generated<string>;
+  visibility: Generated<Visibility>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PlaylistTracksTable {
+  playlist_id: string;
+  position: number;
+  track_id: string;
+  added_at: CreatedAt;
+}
+
+/** `likes` and `reposts`: one row per (user, track). */
+export interface TrackToggleTable {
+  user_id: string;
+  track_id: string;
+  created_at: CreatedAt;
+}
+
+export interface FollowsTable {
+  follower_id: string;
+  followee_id: string;
+  created_at: CreatedAt;
+}
+
+export interface CommentsTable {
+  id: Generated<string>;
+  track_id: string;
+  /** Null once the author's account is deleted ("deleted user"). */
+  user_id: string | null;
+  /** One level of replies: a reply's parent is never itself a reply. */
+  parent_id: string | null;
+  body: string;
+  position_ms: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
+  taken_down_at: Date | null;
+  takedown_reason: string | null;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'refunded';
+
+export interface OrdersTable {
+  id: Generated<string>;
+  item_type: 'track' | 'release';
+  track_id: string | null;
+  release_id: string | null;
+  item_title: Generated<string>;
+  seller_user_id: string | null;
+  buyer_user_id: string | null;
+  buyer_email: string | null;
+  amount_minor: number;
+  currency: string;
+  platform_fee_minor: Generated<number>;
+  status: Generated<OrderStatus>;
+  stripe_checkout_session_id: string | null;
+  stripe_payment_intent_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+}
+
+export interface DownloadEventsTable {
+  id: Generated<string>;
+  track_id: string | null;
+  release_id: string | null;
+  user_id: string | null;
+  order_id: string | null;
+  format: string;
+  created_at: CreatedAt;
 }
 
 export interface StepState {
@@ -145,6 +269,16 @@ export interface Database {
   track_versions: TrackVersionsTable;
   jobs: JobsTable;
   plays: PlaysTable;
+  releases: ReleasesTable;
+  release_tracks: ReleaseTracksTable;
+  playlists: PlaylistsTable;
+  playlist_tracks: PlaylistTracksTable;
+  likes: TrackToggleTable;
+  reposts: TrackToggleTable;
+  follows: FollowsTable;
+  comments: CommentsTable;
+  orders: OrdersTable;
+  download_events: DownloadEventsTable;
   // Insights and trending (schema-insights.ts).
   track_daily_stats: InsightsTables['track_daily_stats'];
   artist_daily_stats: InsightsTables['artist_daily_stats'];
@@ -161,3 +295,7 @@ export type NewTrack = Insertable<TracksTable>;
 export type TrackVersion = Selectable<TrackVersionsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type Play = Selectable<PlaysTable>;
+export type Release = Selectable<ReleasesTable>;
+export type Playlist = Selectable<PlaylistsTable>;
+export type Comment = Selectable<CommentsTable>;
+export type Order = Selectable<OrdersTable>;

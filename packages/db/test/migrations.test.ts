@@ -20,8 +20,11 @@ const DROPPING_MIGRATION = '20261202090000_drop_unused_tables_and_columns';
 const DROPPED_BY_PREDECESSOR = '20261129080000_audio_stream_index';
 const UNUSED_TRACK_COLUMNS = ['currency', 'free_download', 'genre', 'min_price_minor', 'price_minor', 'tags'];
 
+const SHARED_SCHEMA_MIGRATION = '20261202100000_catalogue_community_commerce';
+const SHARED_TABLES = ['comments', 'download_events', 'follows', 'likes', 'orders', 'playlist_tracks', 'playlists', 'release_tracks', 'releases', 'reposts'];
+
 async function upDownUp(handle: DatabaseHandle): Promise<void> {
-  const first = await migrateToLatest(handle.db);
+  const first = await migrateTo(handle.db, DROPPING_MIGRATION);
   expect(first.length).toBeGreaterThanOrEqual(2);
   expect(await tables(handle)).toEqual(expect.arrayContaining(['daily_stats', 'jobs', 'plays', 'track_versions', 'tracks', 'users']));
   // Nothing read them: the assets table and the speculative track columns are gone…
@@ -32,11 +35,19 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   expect(reverted).toContain(`↓ ${DROPPING_MIGRATION}`);
   expect(await tables(handle)).toContain('assets');
   expect(await trackColumns(handle)).toEqual(expect.arrayContaining(UNUSED_TRACK_COLUMNS));
-  expect(await migrateToLatest(handle.db)).toContain(`↑ ${DROPPING_MIGRATION}`);
+  const latest = await migrateToLatest(handle.db);
+  expect(latest).toContain(`↑ ${DROPPING_MIGRATION}`);
+  expect(latest).toContain(`↑ ${SHARED_SCHEMA_MIGRATION}`);
   expect(await tables(handle)).not.toContain('assets');
+  // The shared catalogue/community/commerce schema: its tables, and a price is both parts or none.
+  expect(await tables(handle)).toEqual(expect.arrayContaining(SHARED_TABLES));
+  expect(await trackColumns(handle)).toEqual(expect.arrayContaining(['genre', 'tags', 'price_amount_minor', 'price_currency', 'taken_down_at', 'like_count', 'play_count']));
 
   const user = await handle.db.insertInto('users').values({ email: 'A@Example.com', handle: 'alice', display_name: 'Alice', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
   expect(typeof user.id).toBe('string');
+  await expect(
+    handle.db.insertInto('tracks').values({ owner_user_id: user.id, title: 'x', slug: 'x', price_amount_minor: 100 }).execute(),
+  ).rejects.toThrow(/tracks_price_complete/);
   // Emails are unique regardless of case.
   await expect(handle.db.insertInto('users').values({ email: 'a@example.COM', handle: 'alice2', display_name: 'A', password_hash: 'x' }).execute()).rejects.toThrow(/users_email_lower_key/);
   // The index of docs/architecture.md, "Domain" exists.
@@ -44,7 +55,7 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   expect(rows[0]?.indexdef).toMatch(/\(owner_user_id, created_at DESC\)/);
 
   const down = await migrateToZero(handle.db);
-  expect(down.length).toBe(first.length);
+  expect(down.length).toBe(first.length + 1);
   expect(await tables(handle)).toEqual([]);
 
   await migrateToLatest(handle.db);

@@ -47,15 +47,35 @@ export function retentionHorizon(now: Date, retentionDays: number): string {
 
 /**
  * Every event of `[from, to)` that counts in the daily figures, one row each:
- * `(track_id, kind, listener, seconds, amount)`. `listener` is the account, else the IP hash, for
- * plays only. One place for the sources, shared by the per-track and per-artist statements.
+ * `(track_id, owner, kind, listener, seconds, amount, ranged)`. `track_id` is null for what
+ * concerns a release (its downloads and sales count for the artist only); `listener` (the account,
+ * else the IP hash) is set for plays only; `amount` is what a sale earned the artist (the paid
+ * amount less the platform's fee, in the artist's currency: Checkout charges in it). One place
+ * for the sources, shared by the per-track and per-artist statements.
+ * - likes, reposts: the rows made that day (one removed later drops out when the day is rerun);
+ * - comments: made that day and neither deleted nor taken down;
+ * - sales: orders paid that day and still paid (a refund takes the sale back out on a rerun).
  */
 function events(from: string, to: string): RawBuilder<unknown> {
-  const inDay = (column: RawBuilder<unknown>) => sql`${column} >= ${from}::timestamptz and ${column} < ${to}::timestamptz`;
+  const inDay = (column: string) => sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
   return sql`
-    select p.track_id, 'play' as kind, coalesce('u' || p.user_id::text, 'i' || p.ip_hash) as listener,
+    select p.track_id, t.owner_user_id as owner, 'play' as kind, coalesce('u' || p.user_id::text, 'i' || p.ip_hash) as listener,
       p.seconds_listened::float8 as seconds, 0::bigint as amount, (p.heard_pct is not null) as ranged
-    from plays p where ${inDay(sql`p.created_at`)}
+    from plays p join tracks t on t.id = p.track_id where ${inDay('p.created_at')}
+    union all
+    select l.track_id, t.owner_user_id, 'like', null, 0, 0, false from likes l join tracks t on t.id = l.track_id where ${inDay('l.created_at')}
+    union all
+    select r.track_id, t.owner_user_id, 'repost', null, 0, 0, false from reposts r join tracks t on t.id = r.track_id where ${inDay('r.created_at')}
+    union all
+    select c.track_id, t.owner_user_id, 'comment', null, 0, 0, false from comments c join tracks t on t.id = c.track_id
+      where ${inDay('c.created_at')} and c.deleted_at is null and c.taken_down_at is null
+    union all
+    select d.track_id, coalesce(t.owner_user_id, rl.owner_user_id), 'download', null, 0, 0, false
+      from download_events d left join tracks t on t.id = d.track_id left join releases rl on rl.id = d.release_id
+      where ${inDay('d.created_at')}
+    union all
+    select o.track_id, o.seller_user_id, 'sale', null, 0, (o.amount_minor - o.platform_fee_minor)::bigint, false
+      from orders o where o.status = 'paid' and ${inDay('o.paid_at')}
   `;
 }
 
@@ -101,9 +121,10 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
     `.execute(trx);
     await sql`
       insert into artist_daily_stats (day, artist_user_id, ${COLUMNS}, computed_at)
-      select ${day}::date, t.owner_user_id, ${FIGURES}, ${now}::timestamptz
-      from (${events(from, to)}) e join tracks t on t.id = e.track_id
-      group by t.owner_user_id
+      select ${day}::date, e.owner, ${FIGURES}, ${now}::timestamptz
+      from (${events(from, to)}) e
+      where e.owner is not null
+      group by e.owner
       on conflict (day, artist_user_id) do update set ${UPDATE}
     `.execute(trx);
     await sql`
@@ -120,7 +141,11 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
 
 /** The oldest day any source has an event on (the backfill's start), or null when there is none. */
 async function firstEventDay(db: Kysely<Database>): Promise<string | null> {
-  const row = await sql<{ first: Date | string | null }>`select min(created_at) as first from plays`.execute(db);
+  const row = await sql<{ first: Date | string | null }>`
+    select least(
+      (select min(created_at) from plays), (select min(created_at) from likes), (select min(created_at) from reposts),
+      (select min(created_at) from comments), (select min(created_at) from download_events), (select min(paid_at) from orders)
+    ) as first`.execute(db);
   const first = row.rows[0]?.first;
   return first ? utcDay(new Date(first)) : null;
 }

@@ -3,6 +3,7 @@ import type { Database } from '@earshot/db';
 import { validationFailed } from '../errors.ts';
 import type { TrackCard } from '../tracks/list-latest.ts';
 import type { ListCache } from './cache.ts';
+import { trackListed } from '../visibility.ts';
 
 /**
  * Trending (docs/architecture.md, "Insights and trending"):
@@ -51,17 +52,35 @@ export interface TrendingList {
 }
 
 /**
- * The events of the window, once per (track, actor, kind), owner's excluded:
- * `(track_id, at, weight)`. Other event sources (likes, reposts, comments, purchases) join here.
+ * The events of the window, once per (track, actor, kind) — the actor's latest — none of the
+ * track owner's: `(track_id, at, weight)`. Plays under 30 s heard never count (a short track's
+ * full play counts as a play, not in trending). Purchases are paid orders of the track, by
+ * account or else by buyer email.
  */
 function windowEvents(since: Date, now: Date) {
+  const w = TRENDING_WEIGHTS;
+  const inWindow = (column: string) => sql`${sql.ref(column)} > ${since} and ${sql.ref(column)} <= ${now}`;
   return sql`
-    select p.track_id, max(p.created_at) as at, ${TRENDING_WEIGHTS.play}::float8 as weight
+    select p.track_id, max(p.created_at) as at, ${w.play}::float8 as weight
     from plays p join tracks t on t.id = p.track_id
-    where p.created_at > ${since} and p.created_at <= ${now}
-      and p.seconds_listened >= ${TRENDING_MIN_PLAY_SECONDS}
+    where ${inWindow('p.created_at')} and p.seconds_listened >= ${TRENDING_MIN_PLAY_SECONDS}
       and (p.user_id is null or p.user_id <> t.owner_user_id)
     group by p.track_id, coalesce('u' || p.user_id::text, 'i' || p.ip_hash)
+    union all
+    select l.track_id, l.created_at, ${w.like}::float8 from likes l join tracks t on t.id = l.track_id
+    where ${inWindow('l.created_at')} and l.user_id <> t.owner_user_id
+    union all
+    select r.track_id, r.created_at, ${w.repost}::float8 from reposts r join tracks t on t.id = r.track_id
+    where ${inWindow('r.created_at')} and r.user_id <> t.owner_user_id
+    union all
+    select c.track_id, max(c.created_at), ${w.comment}::float8 from comments c join tracks t on t.id = c.track_id
+    where ${inWindow('c.created_at')} and c.user_id is not null and c.user_id <> t.owner_user_id and c.deleted_at is null and c.taken_down_at is null
+    group by c.track_id, c.user_id
+    union all
+    select o.track_id, max(o.paid_at), ${w.purchase}::float8 from orders o join tracks t on t.id = o.track_id
+    where o.status = 'paid' and ${inWindow('o.paid_at')} and (o.buyer_user_id is null or o.buyer_user_id <> t.owner_user_id)
+      and (o.buyer_user_id is not null or o.buyer_email is not null)
+    group by o.track_id, coalesce('u' || o.buyer_user_id::text, 'e' || lower(o.buyer_email))
   `;
 }
 
@@ -133,10 +152,8 @@ async function readTrending(db: Kysely<Database>, q: { period: TrendingPeriod; g
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
     .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork', 's.score', 's.genre', 's.computed_at'])
     .where('s.period', '=', q.period)
-    // Listed tracks only: public, playable, owner enabled.
-    .where('t.visibility', '=', 'public')
-    .where('v.status', '=', 'ready')
-    .where('u.disabled_at', 'is', null)
+    // Listed tracks only (the visibility rule), whatever they were when scored.
+    .where((eb) => trackListed(eb, 't'))
     .orderBy('s.score', 'desc')
     .orderBy('s.track_id', 'desc')
     .limit(q.limit);

@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database, StepState, Visibility } from '@earshot/db';
 import { notFound } from '../errors.ts';
 import { MEDIA_STEPS } from '../media/steps.ts';
+import { ownsOrAdmin, type Actor } from '../actor.ts';
+import { canSeeTrack } from '../visibility.ts';
 
-export interface Viewer {
-  id: string;
-  role: string;
-}
+/** @deprecated the caller is an `Actor` (packages/core/src/actor.ts). */
+export type Viewer = Actor;
 
 export interface VersionView {
   id: string;
@@ -42,10 +42,9 @@ export interface TrackView {
   createdAt: string;
 }
 
-/** May this viewer see the track at all? Private: owner and admins only. */
-export function canView(track: { visibility: Visibility; owner_user_id: string }, viewer?: Viewer): boolean {
-  if (viewer && (viewer.id === track.owner_user_id || viewer.role === 'admin')) return true;
-  return track.visibility !== 'private';
+/** May this viewer see the track at all? Private: owner and admins only (the visibility module's rule). */
+export function canView(track: { visibility: Visibility; owner_user_id: string }, viewer?: Viewer | null): boolean {
+  return ownsOrAdmin(viewer, track.owner_user_id) || track.visibility !== 'private';
 }
 
 function versionView(v: Database['track_versions'] extends infer _ ? any : never): VersionView {
@@ -68,7 +67,7 @@ function versionView(v: Database['track_versions'] extends infer _ ? any : never
  * The track page's data. Others than the owner only see a track once it has a playable
  * version, and never a private one (404, not 403: its existence is not revealed).
  */
-export async function getTrackView(db: Kysely<Database>, trackId: string, viewer?: Viewer): Promise<TrackView> {
+export async function getTrackView(db: Kysely<Database>, trackId: string, viewer?: Viewer | null): Promise<TrackView> {
   const track = await db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
@@ -76,9 +75,19 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
     .select(['u.handle', 'u.display_name', 'u.disabled_at'])
     .where('t.id', '=', trackId)
     .executeTakeFirst();
-  if (!track || !canView(track, viewer)) throw notFound('Track');
-  const isOwner = !!viewer && (viewer.id === track.owner_user_id || viewer.role === 'admin');
-  if (!isOwner && (track.disabled_at || !track.current_version_id)) throw notFound('Track');
+  if (
+    !track ||
+    !canSeeTrack(viewer, {
+      ownerUserId: track.owner_user_id,
+      visibility: track.visibility,
+      currentVersionId: track.current_version_id,
+      takenDownAt: track.taken_down_at,
+      ownerDisabledAt: track.disabled_at,
+    })
+  ) {
+    throw notFound('Track');
+  }
+  const isOwner = ownsOrAdmin(viewer, track.owner_user_id);
 
   const versions = await db.selectFrom('track_versions').selectAll().where('track_id', '=', trackId).orderBy('id', 'desc').limit(20).execute();
   const latest = versions[0];
@@ -114,7 +123,7 @@ export async function getTrackView(db: Kysely<Database>, trackId: string, viewer
  * version has HLS output. The one rule behind `GET /tracks/:id/stream` and play reports (404
  * otherwise, like the track page).
  */
-export async function getPlayableTrack(db: Kysely<Database>, trackId: string, viewer?: Viewer): Promise<TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string }> {
+export async function getPlayableTrack(db: Kysely<Database>, trackId: string, viewer?: Viewer | null): Promise<TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string }> {
   const view = await getTrackView(db, trackId, viewer);
   if (!view.currentVersionId || !view.currentVersion || !view.hlsKey) throw notFound('Playable version');
   return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };

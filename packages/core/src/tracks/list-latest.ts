@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { badRequest } from '../errors.ts';
+import { trackListed } from '../visibility.ts';
 
 export interface TrackCard {
   id: string;
@@ -34,9 +35,8 @@ export async function listLatestTracks(db: Kysely<Database>, options: { limit: n
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
     .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork'])
-    .where('t.visibility', '=', 'public')
+    .where((eb) => trackListed(eb, 't'))
     .where('v.status', '=', 'ready')
-    .where('u.disabled_at', 'is', null)
     .orderBy('t.id', 'desc')
     .limit(options.limit + 1);
   if (options.cursor) {

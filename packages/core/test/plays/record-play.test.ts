@@ -48,8 +48,8 @@ beforeEach(() => {
 });
 
 const report = (over: Partial<PlayReport> = {}): PlayReport => ({ trackId: 't30', secondsListened: 30, ip: '203.0.113.7', ...over });
-const alice = { id: '1', role: 'listener' };
-const bob = { id: '2', role: 'listener' };
+const alice = { id: '1', role: 'listener' as const };
+const bob = { id: '2', role: 'listener' as const };
 
 describe('threshold', () => {
   it('counts at 30 s, not before', async () => {

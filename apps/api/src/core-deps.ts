@@ -1,30 +1,35 @@
-import { SessionTokens, type AccountsDeps } from '@earshot/core';
+import { SessionTokens, type CoreDeps } from '@earshot/core';
 import { createMailer } from '@earshot/mail';
 import { argon2idHasher } from '@earshot/passwords';
 import { MemoryRateLimiter } from '@earshot/rate-limit';
 import type { ApiDeps } from './types.ts';
 
 /**
- * The ports of the accounts rules, from the API's deps. Composition roots pass `mailer` and
- * `rateLimiter` (SMTP / Redis when configured); tools and tests that leave them out get the
- * in-process limiter and the file mailer, which `onClose` releases.
+ * The ports of every core rule, built once from the API's deps (docs/architecture.md, "Adding a
+ * feature"). Composition roots pass `mailer` and `rateLimiter` (SMTP / Redis when configured);
+ * tools and tests that leave them out get the in-process limiter and the file mailer, which
+ * `close` releases.
  */
-export function createAccountsDeps(deps: ApiDeps): { accounts: AccountsDeps; close(): Promise<void> } {
+export function createCoreDeps(deps: ApiDeps): { core: CoreDeps; close(): Promise<void> } {
   const ownMailer = deps.mailer ? undefined : createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger });
   const ownLimiter = deps.rateLimiter ? undefined : new MemoryRateLimiter();
-  const accounts: AccountsDeps = {
+  const core: CoreDeps = {
     db: deps.infra.database.db,
+    store: deps.infra.store,
+    jobs: deps.infra.jobs,
+    progress: deps.progress,
+    media: deps.media,
     passwords: argon2idHasher,
     tokens: new SessionTokens(deps.config.auth.jwtSecret, deps.config.auth.jwtExpiresInSeconds),
     mailer: (deps.mailer ?? ownMailer)!,
     limiter: (deps.rateLimiter ?? ownLimiter)!,
-    store: deps.infra.store,
     clock: () => new Date(),
-    publicUrl: deps.config.publicUrl,
     log: deps.logger,
+    publicUrl: deps.config.publicUrl,
+    ipHashSalt: deps.config.analytics.ipHashSalt,
   };
   return {
-    accounts,
+    core,
     async close() {
       await ownMailer?.close();
       await ownLimiter?.close();

@@ -1,0 +1,152 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Visibility } from '@earshot/db';
+import { ownsOrAdmin, type Actor } from './actor.ts';
+
+/**
+ * THE rule of what a caller may see (docs/architecture.md, "What a caller may see"), in one
+ * place: every list and every read of tracks, releases, playlists, comments and users goes
+ * through these helpers, as SQL (Kysely expressions, for queries) or as a check of a row already
+ * loaded (the same rule in JavaScript, kept beside its SQL twin and tested against it).
+ *
+ * - **Listed** (home, search, browse, feed, trending, an artist's public lists): public, live
+ *   (not taken down, owner's account enabled) and, for a track, playable (a ready current
+ *   version); for a release, released (no release date in the future).
+ * - **Visible to** an actor (opening it by id or link): the owner and admins see everything of
+ *   theirs, including what is private, processing, scheduled or taken down (with the reason);
+ *   everyone else sees what is listed plus what is unlisted.
+ *
+ * Something a caller may not see is a 404, never a 403: its existence is not revealed.
+ *
+ * The helpers take the alias the query gave the table (`'t'` for `tracks as t`, …) and work on
+ * any query that has that alias in scope.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: the helpers work on any query with the alias in scope
+type AnyEb = ExpressionBuilder<any, any>;
+
+const TRUE = sql<SqlBool>`true`;
+
+/** The owner's account is enabled (a disabled account's things vanish for everyone else). */
+function ownerEnabled(eb: AnyEb, ownerColumn: string): Expression<SqlBool> {
+  return eb.exists(
+    eb
+      .selectFrom('users as vis_owner')
+      .select(sql`1`.as('one'))
+      .whereRef('vis_owner.id', '=', ownerColumn)
+      .where('vis_owner.disabled_at', 'is', null),
+  );
+}
+
+// ---- tracks ----------------------------------------------------------------
+
+/** Live for others: playable, not taken down, owner enabled (any visibility). */
+function trackLive(eb: AnyEb, t: string): Expression<SqlBool> {
+  return eb.and([
+    eb(`${t}.current_version_id`, 'is not', null),
+    eb(`${t}.taken_down_at`, 'is', null),
+    ownerEnabled(eb, `${t}.owner_user_id`),
+  ]);
+}
+
+/** Tracks in public lists (home, search, browse, feed, trending, an artist's page). */
+export function trackListed(eb: AnyEb, t = 't'): Expression<SqlBool> {
+  return eb.and([eb(`${t}.visibility`, '=', 'public'), trackLive(eb, t)]);
+}
+
+/** Tracks this actor may open by id or link. */
+export function trackVisibleTo(eb: AnyEb, actor: Actor | null | undefined, t = 't'): Expression<SqlBool> {
+  if (actor?.role === 'admin') return TRUE;
+  const others = eb.and([eb(`${t}.visibility`, '!=', 'private'), trackLive(eb, t)]);
+  return actor ? eb.or([eb(`${t}.owner_user_id`, '=', actor.id), others]) : others;
+}
+
+/** What the row checks need of a track. */
+export interface TrackVisibilityFacts {
+  ownerUserId: string;
+  visibility: Visibility;
+  currentVersionId: string | null;
+  takenDownAt: Date | null;
+  ownerDisabledAt: Date | null;
+}
+
+/** `trackVisibleTo` for a row already loaded. */
+export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibilityFacts): boolean {
+  if (ownsOrAdmin(actor, track.ownerUserId)) return true;
+  return track.visibility !== 'private' && track.currentVersionId !== null && track.takenDownAt === null && track.ownerDisabledAt === null;
+}
+
+/** `trackListed` for a row already loaded. */
+export function isTrackListed(track: TrackVisibilityFacts): boolean {
+  return track.visibility === 'public' && track.currentVersionId !== null && track.takenDownAt === null && track.ownerDisabledAt === null;
+}
+
+// ---- releases --------------------------------------------------------------
+
+function releaseLive(eb: AnyEb, r: string, now: Date): Expression<SqlBool> {
+  return eb.and([
+    eb(`${r}.taken_down_at`, 'is', null),
+    eb.or([eb(`${r}.release_date`, 'is', null), eb(`${r}.release_date`, '<=', now)]),
+    ownerEnabled(eb, `${r}.owner_user_id`),
+  ]);
+}
+
+/** Releases in public lists: public, released (no future release date), live. */
+export function releaseListed(eb: AnyEb, now: Date, r = 'r'): Expression<SqlBool> {
+  return eb.and([eb(`${r}.visibility`, '=', 'public'), releaseLive(eb, r, now)]);
+}
+
+/** Releases this actor may open: a scheduled release stays the owner's until its date. */
+export function releaseVisibleTo(eb: AnyEb, actor: Actor | null | undefined, now: Date, r = 'r'): Expression<SqlBool> {
+  if (actor?.role === 'admin') return TRUE;
+  const others = eb.and([eb(`${r}.visibility`, '!=', 'private'), releaseLive(eb, r, now)]);
+  return actor ? eb.or([eb(`${r}.owner_user_id`, '=', actor.id), others]) : others;
+}
+
+export interface ReleaseVisibilityFacts {
+  ownerUserId: string;
+  visibility: Visibility;
+  releaseDate: Date | null;
+  takenDownAt: Date | null;
+  ownerDisabledAt: Date | null;
+}
+
+export function canSeeRelease(actor: Actor | null | undefined, release: ReleaseVisibilityFacts, now: Date): boolean {
+  if (ownsOrAdmin(actor, release.ownerUserId)) return true;
+  return (
+    release.visibility !== 'private' &&
+    release.takenDownAt === null &&
+    release.ownerDisabledAt === null &&
+    (release.releaseDate === null || release.releaseDate.getTime() <= now.getTime())
+  );
+}
+
+// ---- playlists -------------------------------------------------------------
+
+/** Playlists in public lists. Their tracks are filtered by `trackVisibleTo` when shown. */
+export function playlistListed(eb: AnyEb, p = 'p'): Expression<SqlBool> {
+  return eb.and([eb(`${p}.visibility`, '=', 'public'), ownerEnabled(eb, `${p}.owner_user_id`)]);
+}
+
+export function playlistVisibleTo(eb: AnyEb, actor: Actor | null | undefined, p = 'p'): Expression<SqlBool> {
+  if (actor?.role === 'admin') return TRUE;
+  const others = eb.and([eb(`${p}.visibility`, '!=', 'private'), ownerEnabled(eb, `${p}.owner_user_id`)]);
+  return actor ? eb.or([eb(`${p}.owner_user_id`, '=', actor.id), others]) : others;
+}
+
+// ---- comments and users ----------------------------------------------------
+
+/**
+ * Comments shown on a track the actor may see: not taken down (except to their author and
+ * admins, who see the reason). Soft-deleted comments stay as placeholders so replies keep their
+ * thread; the caller blanks their body.
+ */
+export function commentVisibleTo(eb: AnyEb, actor: Actor | null | undefined, c = 'c'): Expression<SqlBool> {
+  if (actor?.role === 'admin') return TRUE;
+  const live = eb(`${c}.taken_down_at`, 'is', null);
+  return actor ? eb.or([live, eb(`${c}.user_id`, '=', actor.id)]) : live;
+}
+
+/** Accounts shown to others (profiles, search, followers): not disabled. */
+export function userListed(eb: AnyEb, u = 'u'): Expression<SqlBool> {
+  return eb(`${u}.disabled_at`, 'is', null);
+}
