@@ -57,3 +57,18 @@ export {
 } from './insights/trending.ts';
 export { runAnalyticsJob, ANALYTICS_EVERY_MS } from './insights/job.ts';
 export { checkRanges, heardBuckets, mergeBuckets, REACH_BUCKETS, MAX_HEARD_RANGES, MAX_RANGE_MS, type HeardRange } from './plays/heard-ranges.ts';
+export {
+  getArtistStats,
+  getPlatformStats,
+  getTrackStats,
+  statsRange,
+  MAX_STATS_DAYS,
+  DEFAULT_STATS_DAYS,
+  type ArtistStats,
+  type TrackStats,
+  type DayFigures,
+  type Totals,
+  type TopTrack,
+  type StatsDeps,
+  type StatsRange,
+} from './insights/stats.ts';

@@ -126,16 +126,16 @@ function normaliseQuery(query: TrendingQuery): { period: TrendingPeriod; genre: 
 }
 
 /**
- * The trending list as JSON text, from the cache or (on a miss) from `trending_scores`: the
- * route sends it as it is, so a hit costs one cache read.
+ * The trending list as JSON text, from the cache or (on a miss) from `trending_scores`, shaped by
+ * the caller's `present` (the HTTP presenter): the route sends the text as it is, so a hit costs
+ * one cache read and no serialisation.
  */
-export async function getTrendingJson(deps: Pick<TrendingDeps, 'db' | 'cache'>, query: TrendingQuery): Promise<string> {
+export async function getTrendingJson(deps: Pick<TrendingDeps, 'db' | 'cache'>, query: TrendingQuery, present: (list: TrendingList) => unknown = (l) => l): Promise<string> {
   const q = normaliseQuery(query);
   const key = `${CACHE_PREFIX}${q.period}:${q.limit}:${q.genre ?? ''}`;
   const hit = await deps.cache.get(key);
   if (hit !== null) return hit;
-  const list = await readTrending(deps.db, q);
-  const json = JSON.stringify(list);
+  const json = JSON.stringify(present(await readTrending(deps.db, q)));
   await deps.cache.set(key, json, TRENDING_CACHE_TTL_SECONDS);
   return json;
 }
