@@ -12,6 +12,8 @@ export const routes = {
   resetPassword: '/reset-password',
   verifyEmail: '/verify-email',
   upload: '/upload',
+  trending: '/trending',
+  stats: '/stats',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,
