@@ -9,13 +9,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@earshot/config';
-import { createLogger } from '@earshot/runtime';
+import { createLogger, type Infrastructure } from '@earshot/runtime';
 import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
 
 export interface RunningPlatform {
   base: string;
   dataDir: string;
+  /** The platform's adapters (database, queue, cache), for a test that sets up state or queues a job. */
+  infra: Infrastructure;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
   return {
     base: `http://127.0.0.1:${port}`,
     dataDir,
+    infra: platform.infra,
     async close() {
       await platform.close();
       await rm(dataDir, { recursive: true, force: true });
