@@ -28,6 +28,9 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     'upload-memory': { packages: MEDIA_PACKAGES },
     'read-endpoints': { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
     'web-bundle': { packages: [CHROMIUM, ...MEDIA_PACKAGES], webBuild: true },
+    trending: { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
+    // Always PostgreSQL (TEST_DATABASE_ADMIN_URL, the local server the tests use).
+    rollup: { packages: [PG_ISREADY] },
   };
 }
 

@@ -104,6 +104,15 @@ describe('insights pages', () => {
   }
 
   it('the trending page, linked from the header, lists the track', async () => {
+    // Plays of a 20 s track never count in trending (under 30 s): a listener's like does.
+    const fan = await register(platform.base, 'chart-fan', 'listener');
+    await platform.infra.database.db.insertInto('likes').values({ user_id: fan.user.id, track_id: track.id }).execute();
+    await platform.infra.jobs.add('analytics-rollup', {}, { jobId: `test-trending-${Date.now()}` });
+    const deadline = Date.now() + 60_000;
+    while (((await (await fetch(`${platform.base}/api/v1/trending`)).json()) as { tracks: unknown[] }).tracks.length === 0) {
+      if (Date.now() > deadline) throw new Error('the recompute did not list the liked track within 60 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const context = await openContext(browser);
     const page = await context.newPage();
     await page.goto(platform.base);

@@ -26,7 +26,7 @@ export function DailyChart({ id, title, points }: { id: string; title: string; p
         <span>{title}</span>
         <strong>{total.toLocaleString('en-GB')}</strong>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="insights-chart__svg" role="img" aria-label={summary} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${W} ${H}`} className="insights-chart__svg" role="img" aria-label={summary}>
         {[0, 0.5, 1].map((f) => {
           const y = PAD_T + plotH * (1 - f);
           return (
