@@ -70,6 +70,33 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     expect(await trackRows(b.id)).toEqual([]);
   });
 
+  it('counts likes, reposts, shown comments, downloads and paid sales (revenue after the fee) of the day', async () => {
+    const deps = { db, clock: () => new Date('2026-06-20T12:00:00Z'), playsRetentionDays: 90 };
+    const artist = await insertUser(db, 'artist');
+    const fan = await insertUser(db);
+    const t = await insertTrack(db, artist);
+    const at = '2026-06-20T10:00:00Z';
+    await db.insertInto('likes').values([{ user_id: fan, track_id: t.id, created_at: at }, { user_id: artist, track_id: t.id, created_at: '2026-06-19T10:00:00Z' }]).execute();
+    await db.insertInto('reposts').values({ user_id: fan, track_id: t.id, created_at: at }).execute();
+    await db
+      .insertInto('comments')
+      .values([
+        { user_id: fan, track_id: t.id, body: 'a', position_ms: 0, created_at: at },
+        { user_id: fan, track_id: t.id, body: 'b', position_ms: 0, created_at: at, deleted_at: new Date(at) },
+      ])
+      .execute();
+    await db.insertInto('download_events').values([{ track_id: t.id, user_id: fan, format: 'flac', created_at: at }, { track_id: t.id, user_id: fan, format: 'mp3-320', created_at: at }]).execute();
+    const order = { item_type: 'track' as const, track_id: t.id, seller_user_id: artist, buyer_email: 'b@example.test', amount_minor: 1000, platform_fee_minor: 100, currency: 'EUR', paid_at: new Date(at) };
+    await db.insertInto('orders').values([{ ...order, status: 'paid' }, { ...order, status: 'refunded' }, { ...order, status: 'pending', paid_at: null }]).execute();
+    await rollupInsightsDay(deps, '2026-06-20');
+    expect((await trackRows(t.id))[0]).toMatchObject({ plays: 0, likes: 1, reposts: 1, comments: 1, downloads: 2, sales: 1, revenue_minor: '900' });
+    expect(await db.selectFrom('artist_daily_stats').select(['likes', 'sales', 'revenue_minor']).where('artist_user_id', '=', artist).where('day', '=', '2026-06-20').executeTakeFirstOrThrow()).toEqual({
+      likes: 1,
+      sales: 1,
+      revenue_minor: '900',
+    });
+  });
+
   it('refuses a malformed day', async () => {
     const deps = { db, clock: () => new Date('2026-06-10T00:00:00Z'), playsRetentionDays: 90 };
     for (const day of ['2026-13-45', 'yesterday', '2026-02-30', "2026-01-01'; drop table plays; --"]) {
