@@ -37,10 +37,10 @@ async function insertPlays(db: Kysely<Database>, count: number, from: string, sp
     const n = Math.min(batch, count - done);
     await sql`
       insert into plays (track_id, version_id, ip_hash, seconds_listened, created_at, heard_pct)
-      select v.track_id, v.id, h.hash, 30 + (g % 200), ${from}::timestamptz + ((g * 7919) % ${spanSeconds}) * interval '1 second',
+      select v.track_id, v.id, h.hash, 30 + (g % 200), ${from}::timestamptz + ((g * 7919) % ${spanSeconds}::bigint) * interval '1 second',
         case when g % 4 = 0 then array[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]::smallint[] else null end
-      from generate_series(${done + 1}, ${done + n}) g
-      join track_versions v on v.track_id = (select min(id) from tracks) + ((g * 104729) % ${TRACKS})
+      from generate_series(${done + 1}::bigint, ${done + n}::bigint) g
+      join track_versions v on v.track_id = (select min(id) from tracks) + ((g * 104729) % ${TRACKS}::bigint)
       cross join lateral (select md5((g % 200000)::text) || md5(((g % 200000) + 1)::text) as hash) h`.execute(db);
   }
 }
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     await sql`insert into users (email, handle, display_name, password_hash, role)
       select 'a' || i || '@example.com', 'artist' || i, 'Artist ' || i, 'x', 'artist' from generate_series(1, 1000) i`.execute(db);
     await sql`insert into tracks (owner_user_id, title, slug, genre)
-      select (select min(id) from users) + (i % 1000), 'Track ' || i, 't' || i, 'g' || (i % 20) from generate_series(1, ${TRACKS}) i`.execute(db);
+      select (select min(id) from users) + (i % 1000), 'Track ' || i, 't' || i, 'g' || (i % 20) from generate_series(1, ${TRACKS}::int) i`.execute(db);
     await sql`insert into track_versions (track_id, status, original_key, original_filename, original_size_bytes, duration_ms, hls_key, steps)
       select id, 'ready', 'k' || id, 'a.flac', 1, 180000, 'version-' || id || '/playlist.m3u8', '{}' from tracks`.execute(db);
     await sql`update tracks t set current_version_id = v.id from track_versions v where v.track_id = t.id`.execute(db);
@@ -65,12 +65,16 @@ async function main(): Promise<void> {
 
     const deps = { db, clock: () => new Date(`${DAY}T23:00:00Z`), playsRetentionDays: 90 };
     await sql`create unlogged table hand_rollup (day date, track_id bigint, plays int, listeners int, seconds_heard float8, primary key (day, track_id))`.execute(db);
+    // The same session setting as the rollup (JIT off): the statements are compared, not the JIT.
     const handWritten = () =>
-      sql`insert into hand_rollup (day, track_id, plays, listeners, seconds_heard)
+      db.transaction().execute(async (trx) => {
+        await sql`set local jit = off`.execute(trx);
+        await sql`insert into hand_rollup (day, track_id, plays, listeners, seconds_heard)
         select ${DAY}::date, track_id, count(*), count(distinct coalesce('u' || user_id::text, 'i' || ip_hash)), sum(seconds_listened)
         from plays where created_at >= ${DAY}::timestamptz and created_at < ${DAY}::timestamptz + interval '1 day'
         group by track_id
-        on conflict (day, track_id) do update set plays = excluded.plays, listeners = excluded.listeners, seconds_heard = excluded.seconds_heard`.execute(db);
+        on conflict (day, track_id) do update set plays = excluded.plays, listeners = excluded.listeners, seconds_heard = excluded.seconds_heard`.execute(trx);
+      });
     const hand: number[] = [];
     const ours: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -94,7 +98,9 @@ async function main(): Promise<void> {
     console.log(`rollup / hand-written = ${(best(ours) / best(hand)).toFixed(2)}× (budget ≤ 2×); trending ${(trending / 1000).toFixed(1)} s (budget < 30 s at 10,000,000 plays)`);
   } finally {
     await handle.close();
-    await pg.drop();
+    // BENCH_KEEP=1 keeps the database for EXPLAIN ANALYZE (its name is printed).
+    if (process.env.BENCH_KEEP === '1') console.error(`kept database ${pg.name}`);
+    else await pg.drop();
   }
 }
 

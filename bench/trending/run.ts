@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   try {
     // 500 listed tracks with plays over the last day: a full list of 50.
     const user = await db.insertInto('users').values({ email: 't@example.com', handle: 'trender', display_name: 'Trender', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
-    await sql`insert into tracks (owner_user_id, title, slug, genre) select ${user.id}, 'Track ' || i, 't' || i, case when i % 2 = 0 then 'ambient' else 'techno' end from generate_series(1, ${TRACKS}) i`.execute(db);
+    await sql`insert into tracks (owner_user_id, title, slug, genre) select ${user.id}, 'Track ' || i, 't' || i, case when i % 2 = 0 then 'ambient' else 'techno' end from generate_series(1, ${TRACKS}::int) i`.execute(db);
     await sql`insert into track_versions (track_id, status, original_key, original_filename, original_size_bytes, duration_ms, hls_key, steps)
       select id, 'ready', 'k' || id, 'a.flac', 1, 180000, 'version-' || id || '/playlist.m3u8', '{}' from tracks`.execute(db);
     await sql`update tracks t set current_version_id = v.id from track_versions v where v.track_id = t.id`.execute(db);

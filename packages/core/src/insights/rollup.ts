@@ -47,7 +47,7 @@ export function retentionHorizon(now: Date, retentionDays: number): string {
 
 /**
  * Every event of `[from, to)` that counts in the daily figures, one row each:
- * `(track_id, owner, kind, listener, seconds, amount, ranged)`. `track_id` is null for what
+ * `(track_id, release_id, seller, kind, listener, seconds, amount, ranged)`. `track_id` is null for what
  * concerns a release (its downloads and sales count for the artist only); `listener` (the account,
  * else the IP hash) is set for plays only; `amount` is what a sale earned the artist (the paid
  * amount less the platform's fee, in the artist's currency: Checkout charges in it). One place
@@ -58,23 +58,24 @@ export function retentionHorizon(now: Date, retentionDays: number): string {
  */
 function events(from: string, to: string): RawBuilder<unknown> {
   const inDay = (column: string) => sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
+  // No joins here: the owner is looked up once per group (per track) or per row only where the
+  // artist statement needs it. `release_id` names a release's downloads; `seller` a sale's artist.
   return sql`
-    select p.track_id, t.owner_user_id as owner, 'play' as kind, coalesce('u' || p.user_id::text, 'i' || p.ip_hash) as listener,
+    select p.track_id, null::bigint as release_id, null::bigint as seller, 'play' as kind,
+      coalesce('u' || p.user_id::text, 'i' || p.ip_hash) as listener,
       p.seconds_listened::float8 as seconds, 0::bigint as amount, (p.heard_pct is not null) as ranged
-    from plays p join tracks t on t.id = p.track_id where ${inDay('p.created_at')}
+    from plays p where ${inDay('p.created_at')}
     union all
-    select l.track_id, t.owner_user_id, 'like', null, 0, 0, false from likes l join tracks t on t.id = l.track_id where ${inDay('l.created_at')}
+    select l.track_id, null, null, 'like', null, 0, 0, false from likes l where ${inDay('l.created_at')}
     union all
-    select r.track_id, t.owner_user_id, 'repost', null, 0, 0, false from reposts r join tracks t on t.id = r.track_id where ${inDay('r.created_at')}
+    select r.track_id, null, null, 'repost', null, 0, 0, false from reposts r where ${inDay('r.created_at')}
     union all
-    select c.track_id, t.owner_user_id, 'comment', null, 0, 0, false from comments c join tracks t on t.id = c.track_id
+    select c.track_id, null, null, 'comment', null, 0, 0, false from comments c
       where ${inDay('c.created_at')} and c.deleted_at is null and c.taken_down_at is null
     union all
-    select d.track_id, coalesce(t.owner_user_id, rl.owner_user_id), 'download', null, 0, 0, false
-      from download_events d left join tracks t on t.id = d.track_id left join releases rl on rl.id = d.release_id
-      where ${inDay('d.created_at')}
+    select d.track_id, d.release_id, null, 'download', null, 0, 0, false from download_events d where ${inDay('d.created_at')}
     union all
-    select o.track_id, o.seller_user_id, 'sale', null, 0, (o.amount_minor - o.platform_fee_minor)::bigint, false
+    select o.track_id, o.release_id, o.seller_user_id, 'sale', null, 0, (o.amount_minor - o.platform_fee_minor)::bigint, false
       from orders o where o.status = 'paid' and ${inDay('o.paid_at')}
   `;
 }
@@ -107,6 +108,8 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
   const from = `${day}T00:00:00Z`;
   const to = `${addDays(day, 1)}T00:00:00Z`;
   await deps.db.transaction().execute(async (trx) => {
+    // PostgreSQL's JIT compiles these big one-off aggregates for seconds and gains nothing (bench/rollup).
+    await sql`set local jit = off`.execute(trx);
     // Rows of this day that no event names any more (a removed like) go; the upserts below
     // rewrite the others. Two workers on one day: the second's upsert meets the first's rows.
     await sql`delete from track_daily_stats where day = ${day}::date`.execute(trx);
@@ -114,17 +117,23 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
     await sql`delete from track_daily_reach where day = ${day}::date`.execute(trx);
     await sql`
       insert into track_daily_stats (day, track_id, owner_user_id, ${COLUMNS}, computed_at)
-      select ${day}::date, e.track_id, t.owner_user_id, ${FIGURES}, ${now}::timestamptz
-      from (${events(from, to)}) e join tracks t on t.id = e.track_id
-      group by e.track_id, t.owner_user_id
+      select ${day}::date, f.*, ${now}::timestamptz
+      from (
+        select e.track_id, t.owner_user_id, ${FIGURES}
+        from (${events(from, to)}) e join tracks t on t.id = e.track_id
+        group by e.track_id, t.owner_user_id
+      ) f
       on conflict (day, track_id) do update set owner_user_id = excluded.owner_user_id, ${UPDATE}
     `.execute(trx);
     await sql`
       insert into artist_daily_stats (day, artist_user_id, ${COLUMNS}, computed_at)
-      select ${day}::date, e.owner, ${FIGURES}, ${now}::timestamptz
+      select ${day}::date, o.owner, ${FIGURES}, ${now}::timestamptz
       from (${events(from, to)}) e
-      where e.owner is not null
-      group by e.owner
+      left join tracks t on t.id = e.track_id
+      left join releases r on r.id = e.release_id
+      cross join lateral (select coalesce(e.seller, t.owner_user_id, r.owner_user_id) as owner) o
+      where o.owner is not null
+      group by o.owner
       on conflict (day, artist_user_id) do update set ${UPDATE}
     `.execute(trx);
     await sql`

@@ -92,6 +92,8 @@ export async function recomputeTrending(deps: TrendingDeps): Promise<{ period: T
     const { halfLifeHours, windowHours } = TRENDING_PERIODS[period];
     const since = new Date(now.getTime() - windowHours * 3_600_000);
     const tracks = await deps.db.transaction().execute(async (trx) => {
+      // PostgreSQL's JIT compiles this one-off aggregate for seconds and gains nothing (bench/rollup).
+      await sql`set local jit = off`.execute(trx);
       await sql`delete from trending_scores where period = ${period}`.execute(trx);
       const result = await sql`
         insert into trending_scores (period, track_id, genre, score, computed_at)
