@@ -24,21 +24,14 @@ export interface TrackDailyStatsTable extends DailyFigures {
   day: Day;
   track_id: string;
   owner_user_id: string;
+  /** The 1% buckets (0..99) ranged plays heard that day, sorted; `reach_plays[i]` plays heard `reach_buckets[i]`. */
+  reach_buckets: ColumnType<number[], number[] | undefined, number[]>;
+  reach_plays: ColumnType<number[], number[] | undefined, number[]>;
 }
 
 export interface ArtistDailyStatsTable extends DailyFigures {
   day: Day;
   artist_user_id: string;
-}
-
-export interface TrackDailyReachTable {
-  day: Day;
-  track_id: string;
-  /** 0..99: the percent of the track. */
-  bucket: number;
-  /** Plays (with reported ranges) that heard this bucket. */
-  plays: number;
-  computed_at: Stamp;
 }
 
 export interface TrendingScoresTable {
@@ -58,7 +51,6 @@ export interface RollupProgressTable {
 export interface InsightsTables {
   track_daily_stats: TrackDailyStatsTable;
   artist_daily_stats: ArtistDailyStatsTable;
-  track_daily_reach: TrackDailyReachTable;
   trending_scores: TrendingScoresTable;
   rollup_progress: RollupProgressTable;
 }

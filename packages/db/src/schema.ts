@@ -282,7 +282,6 @@ export interface Database {
   // Insights and trending (schema-insights.ts).
   track_daily_stats: InsightsTables['track_daily_stats'];
   artist_daily_stats: InsightsTables['artist_daily_stats'];
-  track_daily_reach: InsightsTables['track_daily_reach'];
   trending_scores: InsightsTables['trending_scores'];
   rollup_progress: InsightsTables['rollup_progress'];
 }

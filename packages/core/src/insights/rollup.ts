@@ -5,8 +5,8 @@ import { badRequest } from '../errors.ts';
 
 /**
  * The daily rollup (docs/architecture.md, "Insights and trending"): raw events folded into one row
- * per UTC day per track (`track_daily_stats`), per artist (`artist_daily_stats`) and per track and
- * 1% of its length (`track_daily_reach`).
+ * per UTC day per track (`track_daily_stats`, with the 1% buckets its plays heard) and per artist
+ * (`artist_daily_stats`).
  *
  * - Idempotent: a day is recomputed from the source tables (`INSERT … SELECT … GROUP BY` with
  *   `ON CONFLICT DO UPDATE`, rows of the day no event names any more are removed), never
@@ -81,25 +81,27 @@ function events(from: string, to: string): RawBuilder<unknown> {
 }
 
 const FIGURES = sql`
-  count(*) filter (where e.kind = 'play')::int,
-  count(distinct e.listener)::int,
-  coalesce(sum(e.seconds), 0)::float8,
-  count(*) filter (where e.kind = 'like')::int,
-  count(*) filter (where e.kind = 'repost')::int,
-  count(*) filter (where e.kind = 'comment')::int,
-  count(*) filter (where e.kind = 'download')::int,
-  count(*) filter (where e.kind = 'sale')::int,
-  coalesce(sum(e.amount), 0)::bigint,
-  count(*) filter (where e.kind = 'play' and e.ranged)::int
+  count(*) filter (where e.kind = 'play')::int as plays,
+  count(distinct e.listener)::int as listeners,
+  coalesce(sum(e.seconds), 0)::float8 as seconds_heard,
+  count(*) filter (where e.kind = 'like')::int as likes,
+  count(*) filter (where e.kind = 'repost')::int as reposts,
+  count(*) filter (where e.kind = 'comment')::int as comments,
+  count(*) filter (where e.kind = 'download')::int as downloads,
+  count(*) filter (where e.kind = 'sale')::int as sales,
+  coalesce(sum(e.amount), 0)::bigint as revenue_minor,
+  count(*) filter (where e.kind = 'play' and e.ranged)::int as ranged_plays
 `;
-const COLUMNS = sql.raw('plays, listeners, seconds_heard, likes, reposts, comments, downloads, sales, revenue_minor, ranged_plays');
-const UPDATE = sql.raw(
-  ['plays', 'listeners', 'seconds_heard', 'likes', 'reposts', 'comments', 'downloads', 'sales', 'revenue_minor', 'ranged_plays', 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', '),
-);
+const NAMES = ['plays', 'listeners', 'seconds_heard', 'likes', 'reposts', 'comments', 'downloads', 'sales', 'revenue_minor', 'ranged_plays'];
+const COLUMNS = sql.raw(NAMES.join(', '));
+const FROM_AGG = sql.raw(NAMES.map((c) => `a.${c}`).join(', '));
+const UPDATE = sql.raw([...NAMES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', '));
 
 /**
- * Recomputes one UTC day of the per-track, per-artist and reach rows, in one transaction. A day
- * before the retention horizon is left as it is (its plays were deleted after it was rolled).
+ * Recomputes one UTC day of the per-track and per-artist rows, in one transaction and one pass
+ * over the day's events: `GROUP BY GROUPING SETS ((track, owner), (owner))` gives both levels
+ * (an artist's listeners are distinct over all their tracks), and a data-modifying CTE writes
+ * both tables. A day before the retention horizon is left as it is (its plays are gone).
  */
 export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<boolean> {
   checkDay(day);
@@ -114,35 +116,37 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
     // rewrite the others. Two workers on one day: the second's upsert meets the first's rows.
     await sql`delete from track_daily_stats where day = ${day}::date`.execute(trx);
     await sql`delete from artist_daily_stats where day = ${day}::date`.execute(trx);
-    await sql`delete from track_daily_reach where day = ${day}::date`.execute(trx);
     await sql`
-      insert into track_daily_stats (day, track_id, owner_user_id, ${COLUMNS}, computed_at)
-      select ${day}::date, f.*, ${now}::timestamptz
-      from (
-        select e.track_id, t.owner_user_id, ${FIGURES}
-        from (${events(from, to)}) e join tracks t on t.id = e.track_id
-        group by e.track_id, t.owner_user_id
-      ) f
-      on conflict (day, track_id) do update set owner_user_id = excluded.owner_user_id, ${UPDATE}
-    `.execute(trx);
-    await sql`
+      with agg as (
+        select e.track_id, o.owner, grouping(e.track_id) as per_artist, ${FIGURES}
+        from (${events(from, to)}) e
+        left join tracks t on t.id = e.track_id
+        left join releases r on r.id = e.release_id
+        cross join lateral (select coalesce(t.owner_user_id, r.owner_user_id, e.seller) as owner) o
+        where o.owner is not null
+        group by grouping sets ((e.track_id, o.owner), (o.owner))
+      ),
+      reach as (
+        select x.track_id, array_agg(x.bucket order by x.bucket) as buckets, array_agg(x.n order by x.bucket) as n
+        from (
+          select p.track_id, b.bucket, count(*)::int as n
+          from plays p cross join lateral unnest(p.heard_pct) as b(bucket)
+          where p.created_at >= ${from}::timestamptz and p.created_at < ${to}::timestamptz and p.heard_pct is not null
+          group by p.track_id, b.bucket
+        ) x
+        group by x.track_id
+      ),
+      per_track as (
+        insert into track_daily_stats (day, track_id, owner_user_id, ${COLUMNS}, reach_buckets, reach_plays, computed_at)
+        select ${day}::date, a.track_id, a.owner, ${FROM_AGG}, coalesce(rc.buckets, '{}'), coalesce(rc.n, '{}'), ${now}::timestamptz
+        from agg a left join reach rc on rc.track_id = a.track_id
+        where a.per_artist = 0 and a.track_id is not null
+        on conflict (day, track_id) do update set owner_user_id = excluded.owner_user_id, reach_buckets = excluded.reach_buckets, reach_plays = excluded.reach_plays, ${UPDATE}
+      )
       insert into artist_daily_stats (day, artist_user_id, ${COLUMNS}, computed_at)
-      select ${day}::date, o.owner, ${FIGURES}, ${now}::timestamptz
-      from (${events(from, to)}) e
-      left join tracks t on t.id = e.track_id
-      left join releases r on r.id = e.release_id
-      cross join lateral (select coalesce(e.seller, t.owner_user_id, r.owner_user_id) as owner) o
-      where o.owner is not null
-      group by o.owner
+      select ${day}::date, a.owner, ${FROM_AGG}, ${now}::timestamptz
+      from agg a where a.per_artist = 1
       on conflict (day, artist_user_id) do update set ${UPDATE}
-    `.execute(trx);
-    await sql`
-      insert into track_daily_reach (day, track_id, bucket, plays, computed_at)
-      select ${day}::date, p.track_id, b.bucket, count(*)::int, ${now}::timestamptz
-      from plays p cross join lateral unnest(p.heard_pct) as b(bucket)
-      where p.created_at >= ${from}::timestamptz and p.created_at < ${to}::timestamptz and p.heard_pct is not null
-      group by p.track_id, b.bucket
-      on conflict (track_id, day, bucket) do update set plays = excluded.plays, computed_at = excluded.computed_at
     `.execute(trx);
   });
   return true;

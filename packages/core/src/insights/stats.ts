@@ -192,9 +192,10 @@ export async function getTrackStats(deps: StatsDeps, actor: Actor | null, trackI
     select coalesce(sum(ranged_plays), 0)::int as n from track_daily_stats
     where track_id = ${trackId} and day >= ${range.from}::date and day <= ${range.to}::date`.execute(deps.db);
   const buckets = await sql<{ bucket: number; plays: number }>`
-    select bucket, sum(plays)::int as plays from track_daily_reach
-    where track_id = ${trackId} and day >= ${range.from}::date and day <= ${range.to}::date
-    group by bucket`.execute(deps.db);
+    select r.bucket, sum(r.plays)::int as plays
+    from track_daily_stats s cross join lateral unnest(s.reach_buckets, s.reach_plays) as r(bucket, plays)
+    where s.track_id = ${trackId} and s.day >= ${range.from}::date and s.day <= ${range.to}::date
+    group by r.bucket`.execute(deps.db);
   const rangedPlays = Number(ranged.rows[0]?.n ?? 0);
   const curve = Array.from({ length: REACH_BUCKETS }, () => 0);
   for (const b of buckets.rows) if (rangedPlays > 0) curve[b.bucket] = Math.min(1, Number(b.plays) / rangedPlays);

@@ -50,12 +50,8 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     expect(first[0]).toMatchObject({ track_id: a.id, owner_user_id: artist, plays: 5, listeners: 3, seconds_heard: 210, ranged_plays: 2 });
     const artistRow = await db.selectFrom('artist_daily_stats').selectAll().where('artist_user_id', '=', artist).executeTakeFirstOrThrow();
     expect(artistRow).toMatchObject({ plays: 7, listeners: 3, seconds_heard: 410 });
-    const reach = await db.selectFrom('track_daily_reach').select(['bucket', 'plays']).where('track_id', '=', a.id).orderBy('bucket').execute();
-    expect(reach).toEqual([
-      { bucket: 0, plays: 2 },
-      { bucket: 1, plays: 2 },
-      { bucket: 2, plays: 1 },
-    ]);
+    expect(first[0]).toMatchObject({ reach_buckets: [0, 1, 2], reach_plays: [2, 2, 1] });
+    expect(await db.selectFrom('track_daily_stats').select(['reach_buckets', 'reach_plays']).where('track_id', '=', b.id).executeTakeFirstOrThrow()).toEqual({ reach_buckets: [], reach_plays: [] });
 
     // Rerun: same rows. One more play, rerun: replaced, not added to.
     await rollupInsightsDay(deps, '2026-06-09');

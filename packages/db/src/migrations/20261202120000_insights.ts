@@ -5,8 +5,8 @@ import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
  * - `track_daily_stats` / `artist_daily_stats`: one row per UTC day per track / per artist, written
  *   by the `analytics-rollup` job (an upsert of counts, never increments, so reruns are harmless).
  *   They outlive the raw plays (PLAYS_RETENTION_DAYS).
- * - `track_daily_reach`: per day, track and 1% bucket of the track, how many plays heard that bucket
- *   ("where listeners stop"), from `plays.heard_pct`.
+ * - `track_daily_stats.reach_buckets` / `reach_plays`: per day and track, how many plays heard each
+ *   1% bucket of the track ("where listeners stop"), from `plays.heard_pct` (sparse, sorted).
  * - `plays.heard_pct`: the 1% buckets (0..99) a play actually heard, from the ranges the player
  *   reports; null for reports that sent only seconds.
  * - `trending_scores`: the last trending computation, per period; the API serves it through a cache.
@@ -36,6 +36,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('track_id', 'bigint', (c) => c.notNull().references('tracks.id').onDelete('cascade'))
       .addColumn('owner_user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade')),
   )
+    // Where listeners stop, that day: the 1% buckets heard (sorted) and how many ranged plays heard each.
+    .addColumn('reach_buckets', sql`smallint[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
+    .addColumn('reach_plays', sql`integer[]`, (c) => c.notNull().defaultTo(sql`'{}'`).check(sql`cardinality(reach_plays) = cardinality(reach_buckets)`))
     .addPrimaryKeyConstraint('track_daily_stats_pk', ['day', 'track_id'])
     .execute();
   await sql`create index track_daily_stats_track_day_idx on track_daily_stats (track_id, day)`.execute(db);
@@ -50,17 +53,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('artist_daily_stats_pk', ['day', 'artist_user_id'])
     .execute();
   await sql`create index artist_daily_stats_artist_day_idx on artist_daily_stats (artist_user_id, day)`.execute(db);
-
-  await db.schema
-    .createTable('track_daily_reach')
-    .addColumn('day', 'date', (c) => c.notNull())
-    .addColumn('track_id', 'bigint', (c) => c.notNull().references('tracks.id').onDelete('cascade'))
-    .addColumn('bucket', 'smallint', (c) => c.notNull().check(sql`bucket >= 0 and bucket < 100`))
-    .addColumn('plays', 'integer', (c) => c.notNull())
-    .addColumn('computed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('track_daily_reach_pk', ['track_id', 'day', 'bucket'])
-    .execute();
-  await sql`create index track_daily_reach_day_idx on track_daily_reach (day)`.execute(db);
 
   await db.schema
     .alterTable('plays')
@@ -91,7 +83,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('rollup_progress').execute();
   await db.schema.dropTable('trending_scores').execute();
   await db.schema.alterTable('plays').dropColumn('heard_pct').execute();
-  await db.schema.dropTable('track_daily_reach').execute();
   await db.schema.dropTable('artist_daily_stats').execute();
   await db.schema.dropTable('track_daily_stats').execute();
 }
