@@ -54,8 +54,13 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   const { rows } = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'idx_tracks_owner_created'`.execute(handle.db);
   expect(rows[0]?.indexdef).toMatch(/\(owner_user_id, created_at DESC\)/);
 
+  // Insights: the daily tables, and a play's heard buckets are at most 100.
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['track_daily_stats', 'artist_daily_stats', 'trending_scores', 'rollup_progress']));
+  await expect(sql`insert into track_daily_stats (day, track_id, owner_user_id, reach_buckets, reach_plays) values ('2026-01-01', 1, ${user.id}, '{1,2}', '{1}')`.execute(handle.db)).rejects.toThrow();
+
   const down = await migrateToZero(handle.db);
-  expect(down.length).toBe(first.length + 1);
+  // Every migration: those up to the dropping one, then the dropping one and all after it.
+  expect(down.length).toBe(first.length + latest.length - 1);
   expect(await tables(handle)).toEqual([]);
 
   await migrateToLatest(handle.db);
