@@ -4,6 +4,7 @@ import { validationFailed } from '../errors.ts';
 import type { TrackCard } from '../tracks/list-latest.ts';
 import type { ListCache } from './cache.ts';
 import { trackListed } from '../visibility.ts';
+import { LISTENER_KEY } from './rollup.ts';
 
 /**
  * Trending (docs/architecture.md, "Insights and trending"):
@@ -65,7 +66,7 @@ function windowEvents(since: Date, now: Date) {
     from plays p join tracks t on t.id = p.track_id
     where ${inWindow('p.created_at')} and p.seconds_listened >= ${TRENDING_MIN_PLAY_SECONDS}
       and (p.user_id is null or p.user_id <> t.owner_user_id)
-    group by p.track_id, coalesce('u' || p.user_id::text, 'i' || p.ip_hash)
+    group by p.track_id, ${LISTENER_KEY}
     union all
     select l.track_id, l.created_at, ${w.like}::float8 from likes l join tracks t on t.id = l.track_id
     where ${inWindow('l.created_at')} and l.user_id <> t.owner_user_id
@@ -84,31 +85,40 @@ function windowEvents(since: Date, now: Date) {
   `;
 }
 
-/** Recomputes `trending_scores` for every period, then clears the cached lists. */
+/**
+ * Recomputes `trending_scores` for both periods in one pass over the longest window (each
+ * actor's latest event per track and kind; `day` keeps those of its shorter window), then clears
+ * the cached lists.
+ */
 export async function recomputeTrending(deps: TrendingDeps): Promise<{ period: TrendingPeriod; tracks: number }[]> {
   const now = deps.clock();
-  const out: { period: TrendingPeriod; tracks: number }[] = [];
-  for (const period of Object.keys(TRENDING_PERIODS) as TrendingPeriod[]) {
-    const { halfLifeHours, windowHours } = TRENDING_PERIODS[period];
-    const since = new Date(now.getTime() - windowHours * 3_600_000);
-    const tracks = await deps.db.transaction().execute(async (trx) => {
-      // PostgreSQL's JIT compiles this one-off aggregate for seconds and gains nothing (bench/rollup).
-      await sql`set local jit = off`.execute(trx);
-      await sql`delete from trending_scores where period = ${period}`.execute(trx);
-      const result = await sql`
-        insert into trending_scores (period, track_id, genre, score, computed_at)
-        select ${period}, e.track_id, t.genre,
-          sum(e.weight * power(2::float8, -extract(epoch from (${now}::timestamptz - e.at)) / ${halfLifeHours * 3600}::float8)),
-          ${now}::timestamptz
+  const day = TRENDING_PERIODS.day;
+  const week = TRENDING_PERIODS.week;
+  const since = new Date(now.getTime() - Math.max(day.windowHours, week.windowHours) * 3_600_000);
+  const daySince = new Date(now.getTime() - day.windowHours * 3_600_000);
+  const decay = (halfLifeHours: number) => sql`e.weight * power(2::float8, -extract(epoch from (${now}::timestamptz - e.at)) / ${halfLifeHours * 3600}::float8)`;
+  const counts = await deps.db.transaction().execute(async (trx) => {
+    // PostgreSQL's JIT compiles this one-off aggregate for seconds and gains nothing (bench/rollup).
+    await sql`set local jit = off`.execute(trx);
+    await sql`delete from trending_scores`.execute(trx);
+    await sql`
+      with scored as (
+        select e.track_id, t.genre,
+          sum(${decay(day.halfLifeHours)}) filter (where e.at > ${daySince}::timestamptz) as day_score,
+          sum(${decay(week.halfLifeHours)}) as week_score
         from (${windowEvents(since, now)}) e join tracks t on t.id = e.track_id
         group by e.track_id, t.genre
-      `.execute(trx);
-      return Number(result.numAffectedRows ?? 0);
-    });
-    out.push({ period, tracks });
-  }
+      )
+      insert into trending_scores (period, track_id, genre, score, computed_at)
+      select 'day', track_id, genre, day_score, ${now}::timestamptz from scored where day_score is not null
+      union all
+      select 'week', track_id, genre, week_score, ${now}::timestamptz from scored
+    `.execute(trx);
+    const rows = await sql<{ period: TrendingPeriod; n: number }>`select period, count(*)::int as n from trending_scores group by period`.execute(trx);
+    return new Map(rows.rows.map((r) => [r.period, Number(r.n)]));
+  });
   await deps.cache.deletePrefix(CACHE_PREFIX);
-  return out;
+  return (Object.keys(TRENDING_PERIODS) as TrendingPeriod[]).map((period) => ({ period, tracks: counts.get(period) ?? 0 }));
 }
 
 export interface TrendingQuery {
