@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     await sql`analyze`.execute(db);
 
     const deps = { db, clock: () => new Date(`${DAY}T23:00:00Z`), playsRetentionDays: 90 };
-    await sql`create unlogged table hand_rollup (day date, track_id bigint, plays int, listeners int, seconds_heard float8, primary key (day, track_id))`.execute(db);
+    await sql`create table hand_rollup (day date, track_id bigint, plays int, listeners int, seconds_heard float8, primary key (day, track_id))`.execute(db);
     // The same session setting as the rollup (JIT off): the statements are compared, not the JIT.
     const handWritten = () =>
       db.transaction().execute(async (trx) => {
