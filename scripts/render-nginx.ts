@@ -55,7 +55,7 @@ export interface HostRuntime {
   user: string;
   upstreams: { api: string; web: string; minio: string };
   certificate: { cert: string; key: string };
-  /** proxy_cache_path of the media cache (default /var/cache/nginx/media; its parent must exist). */
+  /** proxy_cache_path of the media cache (default /var/cache/nginx/media; its parent must exist). The API list cache goes beside it, in `api`. */
   cacheDir?: string;
 }
 
@@ -119,6 +119,7 @@ export function localise(file: string, text: string, outDir: string, local: Loca
   t = replaceExactly(t, /^pid \/var\/run\/nginx\.pid;$/m, `pid ${p}/nginx.pid;`, 1, 'pid');
   t = replaceExactly(t, 'access_log /var/log/nginx/access.log main;', `access_log ${p}/logs/access.log main;`, 1, 'access_log');
   t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${p}/cache/media `, 1, 'proxy_cache_path');
+  t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/api ', `proxy_cache_path ${p}/cache/api `, 1, 'proxy_cache_path (api)');
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `    ${k}_temp_path ${p}/tmp/${k};`).join('\n');
   t = replaceExactly(t, /^http \{$/m, `http {\n${temp}\n`, 1, '`http {`');
   t = replaceExactly(t, /^ *listen \[::\]:80;\n/m, '', 1, 'listen [::]:80');
@@ -146,7 +147,11 @@ export function hostise(file: string, text: string, outDir: string, host: HostRu
   t = replaceExactly(t, 'server minio:9000;', `server ${host.upstreams.minio};`, 1, 'minio upstream');
   t = replaceExactly(t, 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', `ssl_certificate ${host.certificate.cert};`, 1, 'ssl_certificate');
   t = replaceExactly(t, 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;', `ssl_certificate_key ${host.certificate.key};`, 1, 'ssl_certificate_key');
-  if (host.cacheDir) t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${host.cacheDir} `, 1, 'proxy_cache_path');
+  if (host.cacheDir) {
+    t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${host.cacheDir} `, 1, 'proxy_cache_path');
+    // The API list cache sits beside the media cache (…/media → …/api).
+    t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/api ', `proxy_cache_path ${path.join(path.dirname(host.cacheDir), 'api')} `, 1, 'proxy_cache_path (api)');
+  }
   return t;
 }
 

@@ -38,6 +38,9 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     // PostgreSQL: DATABASE_URL, or a database of its own on the local server (TEST_DATABASE_ADMIN_URL).
     search: { packages: [PG_ISREADY], postgresIfConfigured: true },
     'track-delete': { packages: [] },
+    trending: { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
+    // Always PostgreSQL (TEST_DATABASE_ADMIN_URL, the local server the tests use).
+    rollup: { packages: [PG_ISREADY] },
   };
 }
 

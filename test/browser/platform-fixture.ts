@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@earshot/config';
-import { createLogger } from '@earshot/runtime';
+import { createLogger, type Infrastructure } from '@earshot/runtime';
 import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
 

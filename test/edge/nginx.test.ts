@@ -329,6 +329,22 @@ describe('signed HLS through nginx', () => {
   });
 });
 
+describe('trending', () => {
+  it('is cached by nginx (proxy_cache): the app answers the first request, nginx the next ones', async () => {
+    const url = '/api/v1/trending?period=week&limit=7';
+    const first = await edge(url, { headers: { cookie: 'earshot_session=whatever' } });
+    expect(first.status).toBe(200);
+    expect(first.headers['x-cache-status']).toBe('MISS');
+    expect(first.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+    const again = await edge(url);
+    expect(again.headers['x-cache-status']).toBe('HIT');
+    expect(again.body.equals(first.body)).toBe(true);
+    expect(JSON.parse(again.body.toString('utf8'))).toMatchObject({ period: 'week', tracks: [] });
+    // Another query is another entry.
+    expect((await edge('/api/v1/trending?period=day&limit=7')).headers['x-cache-status']).toBe('MISS');
+  });
+});
+
 describe('public images and waveforms', () => {
   it('are served with a 7-day public immutable cache', async () => {
     for (const [p, body, type] of [

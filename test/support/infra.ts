@@ -7,9 +7,9 @@ import { createDatabase, migrateToLatest } from '@earshot/db';
 import { createTestPostgresDatabase } from '@earshot/db/testing';
 import { createJobQueue } from '@earshot/jobs';
 import { createObjectStore } from '@earshot/storage';
-import { InProcessProgressBus } from '@earshot/core';
+import { InProcessProgressBus, MemoryListCache } from '@earshot/core';
 import { createPaymentsGateway } from '@earshot/payments';
-import { createLogger, createMetricsRegistry, type Infrastructure, type Logger } from '@earshot/runtime';
+import { createLogger, createMetricsRegistry, RedisListCache, type Infrastructure, type Logger } from '@earshot/runtime';
 
 export interface TestInfra {
   config: Config;
@@ -50,13 +50,16 @@ export async function createTestInfra(options: { database?: 'pglite' | 'postgres
   await store.ensureBuckets();
   const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: prefix, db: database.db });
   const progress = new InProcessProgressBus();
+  const cache = config.redis.url ? new RedisListCache(config.redis.url, prefix) : new MemoryListCache();
   const infra: Infrastructure = {
     database,
     store,
     jobs,
     progress,
     payments: createPaymentsGateway(config.stripe),
+    cache,
     async close(ms) {
+      await cache.close();
       await jobs.close(ms);
       await progress.close();
       await store.close();

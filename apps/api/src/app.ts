@@ -17,6 +17,7 @@ import { hlsMediaRoutes } from './routes/hls-media.ts';
 import { commerceRoutes } from './routes/commerce.ts';
 import { trackReadRoutes } from './routes/track-read.ts';
 import { playRoutes } from './routes/plays.ts';
+import { insightRoutes } from './routes/insights.ts';
 import { trackUploadRoutes } from './routes/track-uploads.ts';
 import { adminJobRoutes } from './routes/admin-jobs.ts';
 import { liveEventRoutes } from './routes/live-events.ts';
@@ -111,6 +112,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   trackRoutes(app, routeDeps);
   trackReadRoutes(app, routeDeps);
   playRoutes(app, routeDeps);
+  insightRoutes(app, routeDeps);
   trackUploadRoutes(app, routeDeps);
   adminJobRoutes(app, routeDeps);
   liveEventRoutes(app, routeDeps);

@@ -14,7 +14,7 @@ export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 export interface ApiDeps {
   config: Config;
   logger: Logger;
-  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'> & Partial<Pick<Infrastructure, 'payments'>>;
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'> & Partial<Pick<Infrastructure, 'payments' | 'cache'>>;
   metrics: Registry;
   /** ffprobe of uploads (the worker does the rest). */
   media: Pick<MediaToolkit, 'probe'>;

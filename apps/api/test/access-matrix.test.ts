@@ -98,6 +98,12 @@ const MATRIX: Record<string, Row> = {
   // closes anonymous connections with 4401 (live-events.test.ts).
   'GET /api/v1/ws': { request: () => ({ url: '/api/v1/ws' }), expect: everyone('4xx') },
 
+  // Insights and trending
+  'GET /api/v1/trending': { request: () => ({ url: '/api/v1/trending?period=week' }), expect: everyone(200) },
+  'GET /api/v1/tracks/:id/stats': { request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/stats` }), expect: ownerOrAdmin(200) },
+  'GET /api/v1/me/stats': { request: () => ({ url: '/api/v1/me/stats' }), expect: { anonymous: 401, listener: 403, otherArtist: 200, owner: 200, admin: 200 } },
+  'GET /api/v1/admin/stats': { request: () => ({ url: '/api/v1/admin/stats' }), expect: adminOnly },
+
   // Jobs administration
   'POST /api/v1/admin/jobs/retry': { request: () => ({ url: '/api/v1/admin/jobs/retry', payload: { queue: 'transcode', limit: 1 } }), expect: adminOnly },
   'GET /api/v1/admin/jobs/failed': { request: () => ({ url: '/api/v1/admin/jobs/failed?queue=transcode' }), expect: adminOnly },

@@ -144,3 +144,40 @@ describe('bad input is a JSON 4xx', () => {
     expect(res.statusCode).toBe(201);
   });
 });
+
+describe('ranges heard ("where listeners stop")', () => {
+  it('stores the 1% buckets a play heard; a later report of the same listening extends them', async () => {
+    const ip = nextIp();
+    // 180 s track: 0–36 s is 0..19 %.
+    const first = await report(pub.id, { secondsListened: 36, ranges: [[0, 36_000]] }, { remoteAddress: ip });
+    expect(first.statusCode).toBe(201);
+    const again = await report(pub.id, { secondsListened: 54, ranges: [[0, 36_000], [90_000, 108_000]] }, { remoteAddress: ip });
+    expect(again.json()).toEqual({ counted: false, reason: 'already_counted' });
+    const row = await db.selectFrom('plays').select('heard_pct').where('track_id', '=', pub.id).where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).executeTakeFirstOrThrow();
+    expect(row.heard_pct).toEqual([...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 50 + i)]);
+  });
+
+  it('a report without ranges still counts (older players)', async () => {
+    const ip = nextIp();
+    expect((await report(pub.id, { secondsListened: 40 }, { remoteAddress: ip })).statusCode).toBe(201);
+    const row = await db.selectFrom('plays').select('heard_pct').where('track_id', '=', pub.id).where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).executeTakeFirstOrThrow();
+    expect(row.heard_pct).toBeNull();
+  });
+
+  it.each([
+    ['not an array', { ranges: 'all of it' }],
+    ['a pair of three', { ranges: [[0, 1, 2]] }],
+    ['strings', { ranges: [['0', '1000']] }],
+    ['null bounds', { ranges: [[null, 1000]] }],
+    ['end before start', { ranges: [[5000, 1000]] }],
+    ['negative', { ranges: [[-1, 1000]] }],
+    ['past the track', { ranges: [[0, 186_000]] }],
+    ['too many', { ranges: Array.from({ length: 201 }, (_, i) => [i, i + 1]) }],
+  ])('refuses ranges that are %s with a 400 and stores nothing', async (_what, extra) => {
+    const ip = nextIp();
+    const res = await report(pub.id, { secondsListened: 40, ...extra }, { remoteAddress: ip });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBeTypeOf('string');
+    expect(await db.selectFrom('plays').select('id').where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).execute()).toEqual([]);
+  });
+});

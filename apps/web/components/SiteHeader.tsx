@@ -33,6 +33,11 @@ export function SiteHeader() {
               </NavLink>
             </li>
             <li>
+              <NavLink href={routes.trending} className="site-nav__link">
+                Trending
+              </NavLink>
+            </li>
+            <li>
               <NavLink href={routes.upload} className="site-nav__link" prefetch={false}>
                 Upload
               </NavLink>

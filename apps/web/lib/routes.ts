@@ -17,6 +17,8 @@ export const routes = {
   feed: '/feed',
   library: '/library',
   unsubscribe: '/unsubscribe',
+  trending: '/trending',
+  stats: '/stats',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,

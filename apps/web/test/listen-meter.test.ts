@@ -49,4 +49,50 @@ describe('ListenMeter', () => {
     play(m, 0, 20);
     expect(m.takeReport(20)).toBe(20);
   });
+
+  it('keeps the ranges played, split at seeks, merged when they overlap', () => {
+    const m = new ListenMeter();
+    play(m, 0, 10);
+    m.jumped();
+    play(m, 60, 70);
+    m.jumped();
+    play(m, 5, 12); // overlaps the first range
+    expect(m.rangesMs(180)).toEqual([
+      [0, 12_000],
+      [60_000, 70_000],
+    ]);
+    // A jump larger than a step without `seeking` also ends a range.
+    m.tick(100, true);
+    play(m, 100, 101);
+    expect(m.rangesMs(180)).toHaveLength(3);
+    // Clamped to the track.
+    const n = new ListenMeter();
+    play(n, 19, 21);
+    expect(n.rangesMs(20)).toEqual([[19_000, 20_000]]);
+  });
+
+  it('sends the first report at 30 s, then a follow-up with where the listener stopped', () => {
+    const m = new ListenMeter();
+    play(m, 0, 20);
+    expect(m.takeRangesReport(180)).toBeNull();
+    play(m, 20, 30);
+    expect(m.takeRangesReport(180)).toEqual({ seconds: expect.closeTo(30), ranges: [[0, 30_000]] });
+    // Paused right after: nothing new.
+    expect(m.takeRangesReport(180)).toBeNull();
+    play(m, 30, 95);
+    expect(m.takeRangesReport(180)).toEqual({ seconds: expect.closeTo(95), ranges: [[0, 95_000]] });
+    expect(m.takeRangesReport(180)).toBeNull();
+  });
+
+  it('never sends more than 200 ranges: the longest are kept', () => {
+    const m = new ListenMeter();
+    for (let i = 0; i < 250; i++) {
+      m.jumped();
+      play(m, i * 4, i * 4 + (i === 7 ? 3 : 1));
+    }
+    const ranges = m.rangesMs(2000);
+    expect(ranges).toHaveLength(200);
+    expect(ranges).toContainEqual([28_000, 31_000]);
+    expect(ranges).toEqual([...ranges].sort((a, b) => a[0] - b[0]));
+  });
 });

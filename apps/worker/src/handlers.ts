@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { applyPaymentEvent, makeDownloadFormat, rollupDay, runMediaStep, sendNotificationEmail, utcDay, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import { applyPaymentEvent, makeDownloadFormat, MemoryListCache, runAnalyticsJob, runMediaStep, sendNotificationEmail, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
 import { createMailer, type Mailer } from '@earshot/mail';
 import { makeDownloadFile } from '@earshot/media';
 import type { JobHandler } from '@earshot/jobs';
@@ -10,7 +10,7 @@ import type { HandlerMap } from './processing.ts';
 export interface HandlerDeps {
   config: Config;
   logger: Logger;
-  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'>;
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'> & Partial<Pick<Infrastructure, 'cache'>>;
   media: MediaToolkit;
   /** Receipts, sale mails (payment-events) and notification emails; made from the configuration (SMTP or the mail folder) when not given. */
   mailer?: Mailer;
@@ -36,6 +36,13 @@ export function mediaDeps(deps: HandlerDeps): MediaDeps {
 /** Wires each queue to its service call. Handlers only wire: the rules live in `@earshot/core`. */
 export function createHandlers(deps: HandlerDeps): HandlerMap {
   const media = mediaDeps(deps);
+  // The cache the API reads (shared through Redis, or this process's in embedded mode).
+  const analytics = {
+    db: deps.infra.database.db,
+    cache: deps.infra.cache ?? new MemoryListCache(),
+    clock: () => new Date(),
+    playsRetentionDays: deps.config.analytics.playsRetentionDays,
+  };
   const step =
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
@@ -47,9 +54,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     waveform: step('waveform'),
     'artwork-extract': step('artwork-extract'),
     loudness: step('loudness'),
-    'analytics-rollup': async (job) => {
-      await rollupDay(deps.infra.database.db, job.data.day ?? utcDay(new Date()));
-    },
+    'analytics-rollup': (job) => runAnalyticsJob(analytics, job.data),
     'payment-events': async (job) => {
       await applyPaymentEvent({ db: deps.infra.database.db, clock: () => new Date(), log: deps.logger, mailer: mail(), publicUrl: deps.config.publicUrl }, job.data.eventId);
     },

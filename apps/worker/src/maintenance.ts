@@ -1,4 +1,4 @@
-import { requeueStuckVersions, utcDay } from '@earshot/core';
+import { ANALYTICS_EVERY_MS, requeueStuckVersions } from '@earshot/core';
 import type { Infrastructure, Logger } from '@earshot/runtime';
 
 export interface MaintenanceOptions {
@@ -17,8 +17,8 @@ export function maintenanceOptions(config: { processingStuckAfterSeconds: number
 
 /**
  * Periodic chores of the worker: re-queue versions stuck in `processing`, and queue the
- * analytics rollup of today and yesterday (job ids per day and hour, so several workers doing
- * the same queue it once).
+ * analytics rollup (catch-up, retention, trending) every ANALYTICS_EVERY_MS (job id per slot, so
+ * several workers doing the same queue it once).
  */
 export function startMaintenance(infra: Pick<Infrastructure, 'database' | 'jobs'>, logger: Logger, options: MaintenanceOptions = DEFAULT_MAINTENANCE): () => void {
   let running = false;
@@ -28,11 +28,8 @@ export function startMaintenance(infra: Pick<Infrastructure, 'database' | 'jobs'
     try {
       const stuck = await requeueStuckVersions(infra.database.db, infra.jobs, options.stuckAfterMs);
       if (stuck.length) logger.warn({ stuck }, 're-queued versions stuck in processing');
-      const now = new Date();
-      const hour = now.toISOString().slice(0, 13);
-      for (const day of [utcDay(new Date(now.getTime() - 86_400_000)), utcDay(now)]) {
-        await infra.jobs.add('analytics-rollup', { day }, { jobId: `rollup-${day}-at-${hour}` });
-      }
+      const slot = Math.floor(Date.now() / ANALYTICS_EVERY_MS);
+      await infra.jobs.add('analytics-rollup', {}, { jobId: `rollup-slot-${slot}` });
     } catch (err) {
       logger.error({ err }, 'maintenance tick failed');
     } finally {

@@ -31,7 +31,7 @@ export interface Config {
     | { kind: 's3'; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucketPrefix: string; timeoutMs?: number };
   auth: { jwtSecret: string; jwtExpiresInSeconds: number };
   media: { secureLinkSecret: string; urlTtlSeconds: number };
-  analytics: { ipHashSalt: string };
+  analytics: { ipHashSalt: string; playsRetentionDays: number };
   stripe: {
     secretKey?: string;
     publishableKey?: string;

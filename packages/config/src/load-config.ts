@@ -164,7 +164,7 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
       : { kind: 'local', root: path.join(dataDir, 'storage'), bucketPrefix: (values.S3_BUCKET_PREFIX as string | undefined) ?? '' },
     auth: { jwtSecret: secrets.JWT_SECRET, jwtExpiresInSeconds: values.JWT_EXPIRES_IN as number },
     media: { secureLinkSecret: secrets.SECURE_LINK_SECRET, urlTtlSeconds: values.MEDIA_URL_TTL_SECONDS as number },
-    analytics: { ipHashSalt: secrets.IP_HASH_SALT },
+    analytics: { ipHashSalt: secrets.IP_HASH_SALT, playsRetentionDays: values.PLAYS_RETENTION_DAYS as number },
     stripe: {
       secretKey: raw.STRIPE_SECRET_KEY,
       publishableKey: raw.STRIPE_PUBLISHABLE_KEY,

@@ -79,6 +79,7 @@ export const VARIABLES: readonly VariableSpec[] = [
 
   // Analytics
   { name: 'IP_HASH_SALT', kind: 'string', group: 'Analytics', default: '', secret: true, requiredInProduction: true, example: 'CHANGE_ME_openssl_rand_hex_32', doc: 'Salt of the hashed client IPs stored with plays (raw IPs are never stored). Required in production.' },
+  { name: 'PLAYS_RETENTION_DAYS', kind: 'int', group: 'Analytics', default: '90', min: 14, max: 3650, doc: 'Days raw plays (hashed listener, time, the parts heard) are kept. Older plays are deleted by the `analytics-rollup` job once their day is folded into the daily per-track and per-artist figures, which stay (docs/architecture.md, "Insights and trending"). Trending reads the last 7 days of plays; keep at least 14.' },
 
   // Monitoring
   { name: 'GRAFANA_ADMIN_PASSWORD', kind: 'string', group: 'Monitoring', default: '', secret: true, example: 'CHANGE_ME', doc: 'Password of Grafana\'s `admin` user in the compose stack (Grafana is published on 127.0.0.1:3003 only; see docs/operations.md). Not read by the app.' },

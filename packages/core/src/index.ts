@@ -70,3 +70,38 @@ export * from './community/index.ts';
 export * from './moderation/index.ts';
 export * from './privacy/index.ts';
 export { oembedFor, parseEmbeddableUrl, fitSize, OEMBED_DEFAULT_SIZE, OEMBED_MIN_SIZE, OEMBED_MAX_URL_LENGTH, type OEmbed, type EmbedTarget } from './embeds/oembed.ts';
+export { runRollup, rollupInsightsDay, retentionHorizon, type RollupDeps, type RollupOutcome } from './insights/rollup.ts';
+export { MemoryListCache, type ListCache } from './insights/cache.ts';
+export {
+  recomputeTrending,
+  getTrending,
+  getTrendingJson,
+  TRENDING_PERIODS,
+  TRENDING_WEIGHTS,
+  TRENDING_MIN_PLAY_SECONDS,
+  TRENDING_MAX_LIMIT,
+  TRENDING_GENRE_MAX,
+  TRENDING_MAX_AGE_SECONDS,
+  type TrendingPeriod,
+  type TrendingDeps,
+  type TrendingEntry,
+  type TrendingList,
+  type TrendingQuery,
+} from './insights/trending.ts';
+export { runAnalyticsJob, ANALYTICS_EVERY_MS } from './insights/job.ts';
+export { checkRanges, heardBuckets, mergeBuckets, REACH_BUCKETS, MAX_HEARD_RANGES, MAX_RANGE_MS, type HeardRange } from './plays/heard-ranges.ts';
+export {
+  getArtistStats,
+  getPlatformStats,
+  getTrackStats,
+  statsRange,
+  MAX_STATS_DAYS,
+  DEFAULT_STATS_DAYS,
+  type ArtistStats,
+  type TrackStats,
+  type DayFigures,
+  type Totals,
+  type TopTrack,
+  type StatsDeps,
+  type StatsRange,
+} from './insights/stats.ts';

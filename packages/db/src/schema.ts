@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { InsightsTables } from './schema-insights.ts';
 
 /** Row types of every table. Ids are bigint in SQL and strings in TypeScript (int8 is parsed as text). */
 type Id = ColumnType<string, string | number | undefined, never>;
@@ -297,6 +298,8 @@ export interface PlaysTable {
   ip_hash: string;
   seconds_listened: number;
   created_at: CreatedAt;
+  /** The 1% buckets (0..99) of the track this play heard; null when the player sent no ranges. */
+  heard_pct: ColumnType<number[] | null, number[] | null | undefined, number[] | null>;
 }
 
 export interface DailyStatsTable {
@@ -389,6 +392,11 @@ export interface Database {
   track_slug_redirects: TrackSlugRedirectsTable;
   notifications: NotificationsTable;
   notification_settings: NotificationSettingsTable;
+  // Insights and trending (schema-insights.ts).
+  track_daily_stats: InsightsTables['track_daily_stats'];
+  artist_daily_stats: InsightsTables['artist_daily_stats'];
+  trending_scores: InsightsTables['trending_scores'];
+  rollup_progress: InsightsTables['rollup_progress'];
 }
 
 export type User = Selectable<UsersTable>;

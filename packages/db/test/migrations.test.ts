@@ -76,6 +76,10 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
   await handle.db.insertInto('notifications').values({ ...like, type: 'comment' }).execute();
   await handle.db.insertInto('notifications').values({ ...like, type: 'comment' }).execute();
 
+  // Insights: the daily tables, and a play's heard buckets are at most 100.
+  expect(await tables(handle)).toEqual(expect.arrayContaining(['track_daily_stats', 'artist_daily_stats', 'trending_scores', 'rollup_progress']));
+  await expect(sql`insert into track_daily_stats (day, track_id, owner_user_id, reach_buckets, reach_plays) values ('2026-01-01', 1, ${user.id}, '{1,2}', '{1}')`.execute(handle.db)).rejects.toThrow();
+
   const down = await migrateToZero(handle.db);
   // Everything applied comes down: what `first` applied, less what was reverted, plus what `latest` re-applied and added.
   expect(down.length).toBe(first.length - reverted.length + latest.length);

@@ -8,3 +8,4 @@ export { installShutdown, type ShutdownStep } from './shutdown.ts';
 export { createMediaToolkit } from './media-toolkit.ts';
 export { RedisProgressBus } from './redis-progress-bus.ts';
 export { sweepStaleFiles, startTempSweep, type TempSweepOptions } from './temp-sweep.ts';
+export { RedisListCache } from './redis-list-cache.ts';

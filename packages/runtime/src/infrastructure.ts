@@ -2,10 +2,11 @@ import type { Config } from '@earshot/config';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '@earshot/db';
 import { createJobQueue, type JobQueue } from '@earshot/jobs';
 import { createObjectStore, type ObjectStore } from '@earshot/storage';
-import { InProcessProgressBus, type ProgressBus } from '@earshot/core';
+import { InProcessProgressBus, MemoryListCache, type ListCache, type ProgressBus } from '@earshot/core';
 import { createPaymentsGateway, type PaymentsGateway } from '@earshot/payments';
 import type { Logger } from './logger.ts';
 import { RedisProgressBus } from './redis-progress-bus.ts';
+import { RedisListCache } from './redis-list-cache.ts';
 
 /** The adapters every process needs, chosen once from configuration (docs/architecture.md, "Running modes"). */
 export interface Infrastructure {
@@ -16,6 +17,8 @@ export interface Infrastructure {
   progress: ProgressBus;
   /** Stripe (docs/payments.md); null when the keys are not configured: buying is off. */
   payments: PaymentsGateway | null;
+  /** Shared list cache (trending): Redis when configured, else process memory. */
+  cache: ListCache;
   /** Closes jobs, storage and database in that order; each step's failure is logged, not thrown. */
   close(jobsDrainMs: number): Promise<void>;
 }
@@ -36,16 +39,19 @@ export async function createInfrastructure(config: Config, logger: Logger, optio
     await store.ensureBuckets();
     const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db });
     const progress: ProgressBus = config.redis.url ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix) : new InProcessProgressBus();
+    const cache: ListCache = config.redis.url ? new RedisListCache(config.redis.url, config.redis.keyPrefix) : new MemoryListCache();
     return {
       database,
       store,
       jobs,
       progress,
       payments: createPaymentsGateway(config.stripe),
+      cache,
       async close(jobsDrainMs) {
         for (const [name, close] of [
           ['jobs', () => jobs.close(jobsDrainMs)],
           ['progress', () => progress.close()],
+          ['cache', () => cache.close()],
           ['storage', () => store.close()],
           ['database', () => database.close()],
         ] as const) {

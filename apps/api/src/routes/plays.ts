@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { createPlaysDeps, MAX_SECONDS_LISTENED, recordPlay, validationFailed } from '@earshot/core';
+import { createPlaysDeps, MAX_HEARD_RANGES, MAX_RANGE_MS, MAX_SECONDS_LISTENED, recordPlay, validationFailed } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -20,6 +20,12 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
           {
             versionId: Type.Optional(Id),
             secondsListened: Type.Number({ minimum: 0, maximum: MAX_SECONDS_LISTENED, description: 'Seconds actually heard (not seeked over)' }),
+            ranges: Type.Optional(
+              Type.Array(Type.Array(Type.Number({ minimum: 0, maximum: MAX_RANGE_MS }), { minItems: 2, maxItems: 2 }), {
+                maxItems: MAX_HEARD_RANGES,
+                description: 'The parts of the track actually played, [[startMs, endMs], …]; a later report of the same listening extends what the play heard',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -36,6 +42,11 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
         if (body && typeof body === 'object' && 'secondsListened' in body && typeof body.secondsListened !== 'number') {
           throw validationFailed('body.secondsListened must be a number', { field: 'secondsListened' });
         }
+        if (body && typeof body === 'object' && 'ranges' in body) {
+          const ranges = body.ranges;
+          const pairs = Array.isArray(ranges) && ranges.every((r) => Array.isArray(r) && r.length === 2 && r.every((n) => typeof n === 'number'));
+          if (!pairs) throw validationFailed('body.ranges must be an array of [startMs, endMs] number pairs', { field: 'ranges' });
+        }
       },
     },
     async (request, reply) => {
@@ -43,6 +54,7 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
         trackId: request.params.id,
         versionId: request.body.versionId,
         secondsListened: request.body.secondsListened,
+        ranges: request.body.ranges,
         actor: currentActor(request),
         // Fastify's request.ip believes X-Forwarded-For only from TRUST_PROXY peers.
         ip: request.ip,

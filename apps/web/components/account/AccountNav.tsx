@@ -94,6 +94,13 @@ export function AccountNav() {
                   Your page
                 </Link>
               </li>
+              {(user.role === 'artist' || user.role === 'admin') && (
+                <li>
+                  <Link href={routes.stats} prefetch={false} onClick={() => setOpen(false)}>
+                    Insights
+                  </Link>
+                </li>
+              )}
               <li>
                 <Link href={routes.collection} prefetch={false} onClick={() => setOpen(false)}>
                   Your collection

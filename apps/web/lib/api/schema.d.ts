@@ -1101,6 +1101,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform-wide daily figures and top tracks (admin) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC day, YYYY-MM-DD */
+                    from?: string;
+                    /** @description UTC day, YYYY-MM-DD */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                comments: number;
+                                day: string;
+                                downloads: number;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                            }[];
+                            from: string;
+                            scope: "artist" | "platform";
+                            to: string;
+                            topTracks: {
+                                comments: number;
+                                downloads: number;
+                                id: string;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                                slug: string;
+                                title: string;
+                            }[];
+                            totals: {
+                                comments: number;
+                                downloads: number;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tracks/{id}/restore": {
         parameters: {
             query?: never;
@@ -3880,6 +3995,121 @@ export interface paths {
                 };
                 /** @description Every error response */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's daily figures as an artist, and their top tracks */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC day, YYYY-MM-DD */
+                    from?: string;
+                    /** @description UTC day, YYYY-MM-DD */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                comments: number;
+                                day: string;
+                                downloads: number;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                            }[];
+                            from: string;
+                            scope: "artist" | "platform";
+                            to: string;
+                            topTracks: {
+                                comments: number;
+                                downloads: number;
+                                id: string;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                                slug: string;
+                                title: string;
+                            }[];
+                            totals: {
+                                comments: number;
+                                downloads: number;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7263,6 +7493,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The parts of the track actually played, [[startMs, endMs], …]; a later report of the same listening extends what the play heard */
+                        ranges?: number[][];
                         /** @description Seconds actually heard (not seeked over) */
                         secondsListened: number;
                         /** @description Numeric id, as a string */
@@ -7590,6 +7822,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tracks/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A track's daily figures and where listeners stop (owner, admin) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC day, YYYY-MM-DD */
+                    from?: string;
+                    /** @description UTC day, YYYY-MM-DD */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            commentPositionsMs: number[];
+                            days: {
+                                comments: number;
+                                day: string;
+                                downloads: number;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                            }[];
+                            from: string;
+                            reach: {
+                                /** @description Share of plays still listening at each 1% of the track (100 values) */
+                                curve: number[];
+                                plays: number;
+                            };
+                            to: string;
+                            totals: {
+                                comments: number;
+                                downloads: number;
+                                likes: number;
+                                /** @description Distinct listeners (account, else IP hash) per day; totals add the days up */
+                                listeners: number;
+                                plays: number;
+                                reposts: number;
+                                /** @description Earned by sales after the platform fee, in minor units of the artist currency */
+                                revenueMinor: number;
+                                sales: number;
+                                secondsHeard: number;
+                            };
+                            track: {
+                                durationMs: number | null;
+                                id: string;
+                                ownerHandle: string;
+                                slug: string;
+                                title: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks/{id}/stream": {
         parameters: {
             query?: never;
@@ -7772,6 +8127,78 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trending tracks: time-decayed plays, likes, reposts, comments and purchases, overall or per genre */
+        get: {
+            parameters: {
+                query: {
+                    genre?: string;
+                    limit: number;
+                    period: "day" | "week";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            computedAt: string | null;
+                            genre: string | null;
+                            period: "day" | "week";
+                            tracks: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                };
+                                artworkUrl: string | null;
+                                commentCount: number;
+                                createdAt: string;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                likeCount: number;
+                                playCount: number;
+                                rank: number;
+                                repostCount: number;
+                                score: number;
+                                slug: string;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -169,6 +169,8 @@ export class PlayerEngine {
       on('play', () => this.set({ status: this.state.status === 'loading' ? 'loading' : 'playing' })),
       on('pause', () => {
         if (!this.loaded) return;
+        // Where this listening stopped: the follow-up report carries the ranges heard so far.
+        this.measureListening(false, false, true);
         this.set({ status: 'paused', buffering: false });
         this.updatePositionState(true);
       }),
@@ -188,7 +190,7 @@ export class PlayerEngine {
         this.updatePositionState(true);
       }),
       on('ended', () => {
-        this.measureListening(true, true);
+        this.measureListening(true, true, true);
         this.onEnded();
       }),
     ];
@@ -415,14 +417,15 @@ export class PlayerEngine {
    * Feeds the element's position to the listen meter and sends this load's play report once enough
    * has been heard. `ended` reports even though the element already says paused.
    */
-  private measureListening(playing: boolean, ended = false): void {
+  private measureListening(playing: boolean, ended = false, stopped = false): void {
     const audio = this.audio;
     const listen = this.listen;
     if (!audio || !listen || this.loaded?.track.id !== listen.trackId) return;
     listen.meter.tick(audio.currentTime, playing && (ended || (!audio.paused && !audio.seeking)));
     const duration = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : this.state.duration;
-    const seconds = listen.meter.takeReport(duration);
-    if (seconds !== null) reportPlay(listen.trackId, listen.versionId, seconds);
+    // While playing, only the first report (at 30 s); at a stop, also the follow-up with the ranges.
+    const report = stopped ? listen.meter.takeRangesReport(duration) : listen.meter.takeReport(duration) !== null ? { seconds: listen.meter.seconds, ranges: listen.meter.rangesMs(duration) } : null;
+    if (report) reportPlay(listen.trackId, listen.versionId, Math.min(report.seconds, duration > 0 ? duration : report.seconds), report.ranges);
   }
 
   private onEnded(): void {
@@ -647,12 +650,12 @@ async function fetchStream(trackId: string): Promise<StreamInfo> {
  * header (lib/api/client.ts), `keepalive` so a report sent as the page closes still leaves. A failed report
  * costs one play in the counts, never playback.
  */
-function reportPlay(trackId: string, versionId: string | undefined, secondsListened: number): void {
+function reportPlay(trackId: string, versionId: string | undefined, secondsListened: number, ranges: [number, number][]): void {
   try {
     void ok(
       api.POST('/api/v1/tracks/{id}/plays', {
         params: { path: { id: trackId } },
-        body: versionId ? { versionId, secondsListened } : { secondsListened },
+        body: versionId ? { versionId, secondsListened, ranges } : { secondsListened, ranges },
         keepalive: true,
       }),
     ).catch(() => undefined);

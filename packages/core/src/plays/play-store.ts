@@ -4,6 +4,7 @@ import { validationFailed } from '../errors.ts';
 import type { Actor } from '../actor.ts';
 import { getPlayableTrack } from '../tracks/get-track.ts';
 import type { NewPlay, PlayableVersion, PlaysDeps } from './record-play.ts';
+import { mergeBuckets } from './heard-ranges.ts';
 
 /** The SQL ports of `recordPlay`. */
 export function createPlaysDeps(db: Kysely<Database>, options: { ipHashSalt: string; clock?: () => Date }): PlaysDeps {
@@ -56,10 +57,14 @@ export async function insertUnlessRecent(db: Kysely<Database>, play: NewPlay, si
     await sql`select pg_advisory_xact_lock(hashtextextended(${`play:${play.trackId}:${listener}`}, 0))`.execute(trx);
     let recent = trx.selectFrom('plays').select('id').where('track_id', '=', play.trackId).where('created_at', '>', since);
     recent = play.userId !== null ? recent.where('user_id', '=', play.userId) : recent.where('user_id', 'is', null).where('ip_hash', '=', play.ipHash);
-    if (await recent.limit(1).executeTakeFirst()) return false;
+    const found = await recent.select('heard_pct').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    if (found) {
+      if (play.heardPct?.length) await trx.updateTable('plays').set({ heard_pct: mergeBuckets(found.heard_pct, play.heardPct) }).where('id', '=', found.id).execute();
+      return false;
+    }
     await trx
       .insertInto('plays')
-      .values({ track_id: play.trackId, version_id: play.versionId, user_id: play.userId, ip_hash: play.ipHash, seconds_listened: play.secondsListened, created_at: play.at })
+      .values({ track_id: play.trackId, version_id: play.versionId, user_id: play.userId, ip_hash: play.ipHash, seconds_listened: play.secondsListened, created_at: play.at, heard_pct: play.heardPct })
       .execute();
     // The track's play count moves in the same transaction as the play (docs/architecture.md, "Community").
     await trx.updateTable('tracks').set({ play_count: sql`play_count + 1` }).where('id', '=', play.trackId).execute();

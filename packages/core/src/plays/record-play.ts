@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { isIP } from 'node:net';
 import { validationFailed } from '../errors.ts';
 import type { Actor } from '../actor.ts';
+import { checkRanges, heardBuckets } from './heard-ranges.ts';
+import { MAX_SECONDS_LISTENED, OVERRUN_MARGIN_SECONDS } from './limits.ts';
 
 /**
  * When a listener's report is a play (docs/architecture.md, "Domain"): "A play counts once per listener per track
@@ -26,10 +28,7 @@ export const PLAY_DEDUPE_WINDOW_MS = 30 * 60_000;
  */
 export const END_TOLERANCE_SECONDS = 1.5;
 const END_TOLERANCE_FRACTION = 0.1;
-/** A report may exceed the version's duration by this much (rounding, timer granularity). */
-export const OVERRUN_MARGIN_SECONDS = 5;
-/** The most a report may say when the duration is not known. */
-export const MAX_SECONDS_LISTENED = 24 * 3600;
+export { MAX_SECONDS_LISTENED, OVERRUN_MARGIN_SECONDS };
 
 export interface PlayableVersion {
   trackId: string;
@@ -44,6 +43,8 @@ export interface NewPlay {
   ipHash: string;
   secondsListened: number;
   at: Date;
+  /** The 1% buckets heard (heard-ranges.ts); null when the report sent no ranges. */
+  heardPct: number[] | null;
 }
 
 /** The ports `recordPlay` uses (`createPlaysDeps` in play-store.ts gives the SQL ones). */
@@ -56,7 +57,8 @@ export interface PlaysDeps {
   /**
    * Stores `play` unless the same listener (user id, or IP hash when anonymous) has a play of the
    * same track later than `since`. Must be atomic: two concurrent identical calls store one row.
-   * Resolves true when stored.
+   * Resolves true when stored. When not stored and `play.heardPct` is given, the buckets are added
+   * to that listener's latest play (a later report of the same listening extends what it heard).
    */
   insertUnlessRecent(play: NewPlay, since: Date): Promise<boolean>;
   /** IP_HASH_SALT. */
@@ -68,6 +70,8 @@ export interface PlayReport {
   trackId: string;
   versionId?: string;
   secondsListened: number;
+  /** `[[startMs, endMs], …]` actually played (heard-ranges.ts); optional, older players send none. */
+  ranges?: unknown;
   actor?: Actor | null;
   /** The client's address as the HTTP layer determined it (trusted proxies only). */
   ip: string;
@@ -112,6 +116,7 @@ export async function recordPlay(deps: PlaysDeps, report: PlayReport): Promise<P
   const version = await deps.findPlayableVersion(report.trackId, report.versionId, report.actor);
   const duration = version.durationMs !== null && version.durationMs > 0 ? version.durationMs / 1000 : null;
   checkSeconds(report.secondsListened, duration);
+  const heardPct = report.ranges === undefined ? null : heardBuckets(checkRanges(report.ranges, version.durationMs), version.durationMs);
   if (report.secondsListened < requiredSeconds(duration)) return { counted: false, reason: 'not_enough_listened' };
 
   const at = deps.clock();
@@ -123,6 +128,7 @@ export async function recordPlay(deps: PlaysDeps, report: PlayReport): Promise<P
       ipHash: hashIp(report.ip, deps.ipHashSalt),
       secondsListened: report.secondsListened,
       at,
+      heardPct,
     },
     new Date(at.getTime() - PLAY_DEDUPE_WINDOW_MS),
   );

@@ -1,0 +1,162 @@
+import { Type } from 'typebox';
+import {
+  getArtistStats,
+  getPlatformStats,
+  getTrackStats,
+  getTrendingJson,
+  MemoryListCache,
+  TRENDING_GENRE_MAX,
+  TRENDING_MAX_AGE_SECONDS,
+  TRENDING_MAX_LIMIT,
+  type TrendingList,
+} from '@earshot/core';
+import { errorResponses, Id } from '../schemas.ts';
+import { currentActor } from '../current-user.ts';
+import { publicMediaUrl } from '../media-urls.ts';
+import type { Api, RouteDeps } from '../types.ts';
+
+const Day = Type.String({ maxLength: 10, description: 'UTC day, YYYY-MM-DD' });
+const RangeQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) }, { additionalProperties: false });
+
+const Figures = {
+  plays: Type.Integer(),
+  listeners: Type.Integer({ description: 'Distinct listeners (account, else IP hash) per day; totals add the days up' }),
+  secondsHeard: Type.Number(),
+  likes: Type.Integer(),
+  reposts: Type.Integer(),
+  comments: Type.Integer(),
+  downloads: Type.Integer(),
+  sales: Type.Integer(),
+  revenueMinor: Type.Integer({ description: 'Earned by sales after the platform fee, in minor units of the artist currency' }),
+};
+const Series = {
+  from: Type.String(),
+  to: Type.String(),
+  days: Type.Array(Type.Object({ day: Type.String(), ...Figures })),
+  totals: Type.Object(Figures),
+};
+const ArtistStatsReply = Type.Object({
+  scope: Type.Union([Type.Literal('artist'), Type.Literal('platform')]),
+  ...Series,
+  topTracks: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), ...Figures })),
+});
+const TrackStatsReply = Type.Object({
+  track: Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), durationMs: Type.Union([Type.Integer(), Type.Null()]), ownerHandle: Type.String() }),
+  ...Series,
+  reach: Type.Object({ plays: Type.Integer(), curve: Type.Array(Type.Number(), { description: 'Share of plays still listening at each 1% of the track (100 values)' }) }),
+  commentPositionsMs: Type.Array(Type.Integer()),
+});
+const TrendingReply = Type.Object({
+  period: Type.Union([Type.Literal('day'), Type.Literal('week')]),
+  genre: Type.Union([Type.String(), Type.Null()]),
+  computedAt: Type.Union([Type.String(), Type.Null()]),
+  tracks: Type.Array(
+    Type.Object({
+      rank: Type.Integer(),
+      score: Type.Number(),
+      genre: Type.Union([Type.String(), Type.Null()]),
+      id: Type.String(),
+      title: Type.String(),
+      slug: Type.String(),
+      artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
+      artworkUrl: Type.Union([Type.String(), Type.Null()]),
+      durationMs: Type.Union([Type.Integer(), Type.Null()]),
+      createdAt: Type.String(),
+      likeCount: Type.Integer(),
+      repostCount: Type.Integer(),
+      commentCount: Type.Integer(),
+      playCount: Type.Integer(),
+    }),
+  ),
+});
+
+const presentTrending = (list: TrendingList) => ({
+  ...list,
+  tracks: list.tracks.map(({ artworkKey, ...t }) => ({ ...t, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null })),
+});
+
+/** Trending and artist insights (docs/architecture.md, "Insights and trending"). */
+export function insightRoutes(app: Api, deps: RouteDeps): void {
+  // The list cache the worker's recompute clears: Redis, or this process's memory (embedded).
+  const cache = deps.infra.cache ?? new MemoryListCache();
+  const stats = { db: deps.core.db, clock: deps.core.clock };
+
+  app.get(
+    '/api/v1/trending',
+    {
+      // Public and the same for everyone: no session lookup, cacheable by browsers and nginx.
+      config: { access: 'public' },
+      schema: {
+        tags: ['insights'],
+        summary: 'Trending tracks: time-decayed plays, likes, reposts, comments and purchases, overall or per genre',
+        querystring: Type.Object(
+          {
+            period: Type.Union([Type.Literal('day'), Type.Literal('week')], { default: 'day' }),
+            genre: Type.Optional(Type.String({ maxLength: TRENDING_GENRE_MAX })),
+            limit: Type.Integer({ minimum: 1, maximum: TRENDING_MAX_LIMIT, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: TrendingReply, ...errorResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const json = await getTrendingJson({ db: deps.core.db, cache }, request.query, presentTrending);
+      reply.header('cache-control', `public, max-age=${TRENDING_MAX_AGE_SECONDS}`);
+      // Already JSON (the cached text): sent as it is, Fastify does not serialise a string.
+      return reply.type('application/json; charset=utf-8').send(json as never);
+    },
+  );
+
+  app.get(
+    '/api/v1/tracks/:id/stats',
+    {
+      config: { access: { owner: 'track' } },
+      schema: {
+        tags: ['insights'],
+        summary: "A track's daily figures and where listeners stop (owner, admin)",
+        params: Type.Object({ id: Id }),
+        querystring: RangeQuery,
+        response: { 200: TrackStatsReply, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return getTrackStats(stats, currentActor(request), request.params.id, request.query);
+    },
+  );
+
+  app.get(
+    '/api/v1/me/stats',
+    {
+      config: { access: { roles: ['artist', 'admin'] } },
+      schema: {
+        tags: ['insights'],
+        summary: "The caller's daily figures as an artist, and their top tracks",
+        querystring: RangeQuery,
+        response: { 200: ArtistStatsReply, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return getArtistStats(stats, currentActor(request), request.query);
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/stats',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: {
+        tags: ['insights'],
+        summary: 'The platform-wide daily figures and top tracks (admin)',
+        querystring: RangeQuery,
+        response: { 200: ArtistStatsReply, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return getPlatformStats(stats, currentActor(request), request.query);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+'use client';
+
+/** Trending tracks (`/trending`), today or this week, from the public cached list. */
+import { useEffect, useState } from 'react';
+import { TrackCard } from '@/components/TrackCard';
+import { api, ok } from '@/lib/api/client';
+import type { TrackSummary } from '@/lib/tracks';
+import './insights.css';
+
+type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; tracks: TrackSummary[] };
+
+export function TrendingList() {
+  const [period, setPeriod] = useState<'day' | 'week'>('day');
+  const [state, setState] = useState<State>({ status: 'loading' });
+  useEffect(() => {
+    const controller = new AbortController();
+    setState({ status: 'loading' });
+    ok(api.GET('/api/v1/trending', { params: { query: { period, limit: 50 } }, signal: controller.signal }))
+      .then((body) => setState({ status: 'ready', tracks: body.tracks }))
+      .catch((err: unknown) => {
+        if (!controller.signal.aborted) setState({ status: 'error', message: err instanceof Error ? err.message : 'Something went wrong.' });
+      });
+    return () => controller.abort();
+  }, [period]);
+  return (
+    <div className="trending" aria-busy={state.status === 'loading'}>
+      <div role="group" aria-label="Period" className="insights-series__views">
+        {(['day', 'week'] as const).map((p) => (
+          <button key={p} type="button" className={`button button--small${period === p ? ' button--accent' : ''}`} aria-pressed={period === p} onClick={() => setPeriod(p)}>
+            {p === 'day' ? 'Today' : 'This week'}
+          </button>
+        ))}
+      </div>
+      {state.status === 'loading' && <p role="status">Loading…</p>}
+      {state.status === 'error' && (
+        <p className="form__error" role="alert">
+          {state.message}
+        </p>
+      )}
+      {state.status === 'ready' &&
+        (state.tracks.length === 0 ? (
+          <p className="feed-message">Nothing is trending yet: play something!</p>
+        ) : (
+          <ol className="track-grid trending__list">
+            {state.tracks.map((t) => (
+              <li key={t.id}>
+                <TrackCard track={t} list={state.tracks} />
+              </li>
+            ))}
+          </ol>
+        ))}
+    </div>
+  );
+}
