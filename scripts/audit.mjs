@@ -19,13 +19,20 @@ const green = (s) => `\x1b[32m${s}\x1b[0m`;
 
 /** { answered: true, findings } from the registry, or { answered: false, reason }. */
 function registryAudit() {
-  const r = spawnSync('npm', ['audit', '--omit=dev', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('npm', ['audit', '--omit=dev', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.error) return { answered: false, reason: r.error.message };
   let report;
   try {
     report = JSON.parse(r.stdout);
   } catch {
-    return { answered: false, reason: `npm audit printed no report (exit ${r.status}): ${r.stderr.trim().split('\n').at(-1) ?? ''}` };
+    return {
+      answered: false,
+      reason: `npm audit printed no report (exit ${r.status}): ${r.stderr.trim().split('\n').at(-1) ?? ''}`,
+    };
   }
   if (report.auditReportVersion !== 2 || !report.metadata?.vulnerabilities) {
     const status = report.statusCode ? `HTTP ${report.statusCode}` : `exit ${r.status}`;
@@ -39,7 +46,12 @@ function registryAudit() {
       range: v.range,
       advisories: v.via.filter((x) => typeof x === 'object').map((x) => `${x.title} (${x.url})`),
       through: v.via.filter((x) => typeof x === 'string'),
-      fix: v.fixAvailable === true ? 'npm audit fix' : v.fixAvailable ? `${v.fixAvailable.name}@${v.fixAvailable.version}` : 'no fix yet',
+      fix:
+        v.fixAvailable === true
+          ? 'npm audit fix'
+          : v.fixAvailable
+            ? `${v.fixAvailable.name}@${v.fixAvailable.version}`
+            : 'no fix yet',
     }));
   return { answered: true, findings, counts: report.metadata.vulnerabilities };
 }
@@ -50,11 +62,15 @@ let failed = false;
 const online = registryAudit();
 if (online.answered) {
   const c = online.counts;
-  console.log(`npm audit (registry): ${c.critical} critical, ${c.high} high, ${c.moderate} moderate, ${c.low} low in production dependencies`);
+  console.log(
+    `npm audit (registry): ${c.critical} critical, ${c.high} high, ${c.moderate} moderate, ${c.low} low in production dependencies`,
+  );
   for (const f of online.findings) {
     failed = true;
     const why = f.advisories.length ? f.advisories.join('; ') : `through ${f.through.join(', ')}`;
-    console.error(red(`  ${f.severity.toUpperCase()} ${f.package}${f.range ? ` ${f.range}` : ''}: ${why} — fix: ${f.fix}`));
+    console.error(
+      red(`  ${f.severity.toUpperCase()} ${f.package}${f.range ? ` ${f.range}` : ''}: ${why} — fix: ${f.fix}`),
+    );
   }
 } else {
   console.error(yellow('┌──────────────────────────────────────────────────────────────────────────────'));
@@ -80,12 +96,20 @@ try {
   console.log(`known advisories (table reviewed ${table.reviewed}, ${table.advisories.length} rows): ${checked}`);
   for (const f of findings) {
     failed = true;
-    console.error(red(`  ${f.severity.toUpperCase()} ${f.package}@${f.version} is in ${f.vulnerable}: ${f.summary} [${f.ids.join(', ')}]`));
+    console.error(
+      red(
+        `  ${f.severity.toUpperCase()} ${f.package}@${f.version} is in ${f.vulnerable}: ${f.summary} [${f.ids.join(', ')}]`,
+      ),
+    );
   }
 } catch (err) {
   console.error(red(`known advisories: ${err.message}`));
   failed = true;
 }
 
-console.log(failed ? red('audit: FAILED') : green(`audit: passed${online.answered ? '' : ' (offline table only — see the warning above)'}`));
+console.log(
+  failed
+    ? red('audit: FAILED')
+    : green(`audit: passed${online.answered ? '' : ' (offline table only — see the warning above)'}`),
+);
 process.exit(failed ? 1 : 0);

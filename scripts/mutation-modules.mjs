@@ -31,6 +31,9 @@ export const MUTATION_MODULES = {
 export function selectedModule() {
   const name = process.env.MUTATION_MODULE;
   const module = name ? MUTATION_MODULES[name] : undefined;
-  if (!module) throw new Error(`MUTATION_MODULE must be one of: ${Object.keys(MUTATION_MODULES).join(', ')} (got ${name ?? 'nothing'})`);
+  if (!module)
+    throw new Error(
+      `MUTATION_MODULE must be one of: ${Object.keys(MUTATION_MODULES).join(', ')} (got ${name ?? 'nothing'})`,
+    );
   return { name, ...module };
 }

@@ -16,7 +16,9 @@ const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export async function staleSecurityTemplates(templatesDir = TEMPLATES_DIR): Promise<string[]> {
   const wanted = renderNginxSecurityTemplates();
   const stale: string[] = [];
-  for (const [key, rel] of Object.entries(NGINX_SECURITY_TEMPLATES) as Array<[keyof typeof NGINX_SECURITY_TEMPLATES, string]>) {
+  for (const [key, rel] of Object.entries(NGINX_SECURITY_TEMPLATES) as Array<
+    [keyof typeof NGINX_SECURITY_TEMPLATES, string]
+  >) {
     const current = await readFile(path.join(templatesDir, rel), 'utf8').catch(() => undefined);
     if (current !== wanted[key]) stale.push(rel);
   }
@@ -30,7 +32,9 @@ async function main(check: boolean): Promise<void> {
     return;
   }
   const wanted = renderNginxSecurityTemplates();
-  for (const [key, rel] of Object.entries(NGINX_SECURITY_TEMPLATES) as Array<[keyof typeof NGINX_SECURITY_TEMPLATES, string]>) {
+  for (const [key, rel] of Object.entries(NGINX_SECURITY_TEMPLATES) as Array<
+    [keyof typeof NGINX_SECURITY_TEMPLATES, string]
+  >) {
     await writeFile(path.join(TEMPLATES_DIR, rel), wanted[key]);
     process.stdout.write(`wrote nginx/templates/${rel}\n`);
   }

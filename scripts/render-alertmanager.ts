@@ -38,7 +38,8 @@ const ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
 export function alertmanagerConfig(s: AlertmanagerSettings): Record<string, unknown> {
   if (!s.smtp.host) throw new Error('SMTP_HOST is required: alerts are sent by e-mail');
   if (!ADDRESS.test(s.to)) throw new Error(`ALERT_EMAIL_TO is not an e-mail address: ${JSON.stringify(s.to)}`);
-  for (const d of [s.groupWait, s.groupInterval]) if (d !== undefined && !DURATION.test(d)) throw new Error(`not a duration: ${d}`);
+  for (const d of [s.groupWait, s.groupInterval])
+    if (d !== undefined && !DURATION.test(d)) throw new Error(`not a duration: ${d}`);
   return {
     global: {
       smtp_smarthost: `${s.smtp.host}:${s.smtp.port}`,
@@ -58,9 +59,23 @@ export function alertmanagerConfig(s: AlertmanagerSettings): Record<string, unkn
     },
     inhibit_rules: [
       { source_matchers: ['alertname="HostDown"'], target_matchers: ['alertname!="HostDown"'], equal: ['host'] },
-      { source_matchers: ['alertname="ServiceDown"'], target_matchers: ['alertname=~"HealthCheckFailing|ApiErrorRatioHigh|ApiLatencyHigh|WorkerNotProcessing|ErrorLogRateHigh"'], equal: ['host'] },
-      { source_matchers: ['alertname="DiskSpaceCritical"'], target_matchers: ['alertname="DiskSpaceLow"'], equal: ['instance', 'mountpoint'] },
-      { source_matchers: ['alertname="TlsCertificateExpiringSoon"'], target_matchers: ['alertname="TlsCertificateExpiring"'], equal: ['domain'] },
+      {
+        source_matchers: ['alertname="ServiceDown"'],
+        target_matchers: [
+          'alertname=~"HealthCheckFailing|ApiErrorRatioHigh|ApiLatencyHigh|WorkerNotProcessing|ErrorLogRateHigh"',
+        ],
+        equal: ['host'],
+      },
+      {
+        source_matchers: ['alertname="DiskSpaceCritical"'],
+        target_matchers: ['alertname="DiskSpaceLow"'],
+        equal: ['instance', 'mountpoint'],
+      },
+      {
+        source_matchers: ['alertname="TlsCertificateExpiringSoon"'],
+        target_matchers: ['alertname="TlsCertificateExpiring"'],
+        equal: ['domain'],
+      },
     ],
     receivers: [
       {
@@ -69,7 +84,10 @@ export function alertmanagerConfig(s: AlertmanagerSettings): Record<string, unkn
           {
             to: s.to,
             send_resolved: true,
-            headers: { Subject: '[Earshot {{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }}): {{ .CommonAnnotations.summary }}' },
+            headers: {
+              Subject:
+                '[Earshot {{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }}): {{ .CommonAnnotations.summary }}',
+            },
             // A plain-text part a phone shows at once: what, how bad, since when, what to do.
             text: EMAIL_TEXT,
           },
@@ -82,19 +100,30 @@ export function alertmanagerConfig(s: AlertmanagerSettings): Record<string, unkn
 async function main(argv: string[]): Promise<void> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i]!.startsWith('--') || argv[i + 1] === undefined) throw new Error('usage: render-alertmanager.ts --out <file> [--group-wait 30s] [--group-interval 5m]');
+    if (!argv[i]!.startsWith('--') || argv[i + 1] === undefined)
+      throw new Error('usage: render-alertmanager.ts --out <file> [--group-wait 30s] [--group-interval 5m]');
     args.set(argv[i]!.slice(2), argv[i + 1]!);
   }
   const out = args.get('out');
   if (!out) throw new Error('--out <file> is required');
   const env = process.env;
   const config = alertmanagerConfig({
-    smtp: { host: env.SMTP_HOST ?? '', port: Number(env.SMTP_PORT ?? 587), user: env.SMTP_USER || undefined, pass: env.SMTP_PASS || undefined, from: env.SMTP_FROM ?? 'Earshot <noreply@localhost>' },
+    smtp: {
+      host: env.SMTP_HOST ?? '',
+      port: Number(env.SMTP_PORT ?? 587),
+      user: env.SMTP_USER || undefined,
+      pass: env.SMTP_PASS || undefined,
+      from: env.SMTP_FROM ?? 'Earshot <noreply@localhost>',
+    },
     to: env.ALERT_EMAIL_TO ?? '',
     groupWait: args.get('group-wait'),
     groupInterval: args.get('group-interval'),
   });
-  await writeFile(out, `# Rendered by scripts/render-alertmanager.ts; edit that, not this file.\n${stringify(config)}`, { mode: 0o644 });
+  await writeFile(
+    out,
+    `# Rendered by scripts/render-alertmanager.ts; edit that, not this file.\n${stringify(config)}`,
+    { mode: 0o644 },
+  );
   process.stdout.write(`${path.resolve(out)}\n`);
 }
 

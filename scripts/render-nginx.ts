@@ -81,10 +81,13 @@ export interface Rendered {
 
 /** GNU envsubst with an explicit variable list: `$NAME` and `${NAME}` of those names only. */
 export function envsubst(text: string, vars: Record<string, string>): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    return Object.hasOwn(vars, name) ? vars[name]! : whole;
-  });
+  return text.replace(
+    /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (whole, braced: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare)!;
+      return Object.hasOwn(vars, name) ? vars[name]! : whole;
+    },
+  );
 }
 
 /**
@@ -92,7 +95,11 @@ export function envsubst(text: string, vars: Record<string, string>): string {
  * start an nginx variable or a new directive.
  */
 export function checkTemplateEnv(env: TemplateEnv): void {
-  if (!/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(env.DOMAIN)) {
+  if (
+    !/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+      env.DOMAIN,
+    )
+  ) {
     throw new Error(`DOMAIN is not a host name: ${JSON.stringify(env.DOMAIN)}`);
   }
   if (!/^[A-Za-z0-9._~+/=-]{16,256}$/.test(env.SECURE_LINK_SECRET)) {
@@ -101,9 +108,15 @@ export function checkTemplateEnv(env: TemplateEnv): void {
 }
 
 function replaceExactly(text: string, from: string | RegExp, to: string, times: number, what: string): string {
-  const pattern = typeof from === 'string' ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gm') : new RegExp(from.source, from.flags.includes('g') ? from.flags : `${from.flags}g`);
+  const pattern =
+    typeof from === 'string'
+      ? new RegExp(from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gm')
+      : new RegExp(from.source, from.flags.includes('g') ? from.flags : `${from.flags}g`);
   const found = text.match(pattern)?.length ?? 0;
-  if (found !== times) throw new Error(`nginx template changed: expected ${times} × ${what}, found ${found} (update scripts/render-nginx.ts)`);
+  if (found !== times)
+    throw new Error(
+      `nginx template changed: expected ${times} × ${what}, found ${found} (update scripts/render-nginx.ts)`,
+    );
   return text.replace(pattern, () => to);
 }
 
@@ -114,23 +127,76 @@ export function localise(file: string, text: string, outDir: string, local: Loca
   const p = local.prefix;
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   // As root, nginx would switch its workers to `nobody`, which cannot use the private temp folders.
-  t = replaceExactly(t, /^user nginx;$/m, asRoot ? 'user root;' : '# user: runs as the invoking user', 1, '`user nginx;`');
-  t = replaceExactly(t, /^error_log \/var\/log\/nginx\/error\.log warn;$/m, `error_log ${p}/logs/error.log warn;`, 1, 'error_log');
+  t = replaceExactly(
+    t,
+    /^user nginx;$/m,
+    asRoot ? 'user root;' : '# user: runs as the invoking user',
+    1,
+    '`user nginx;`',
+  );
+  t = replaceExactly(
+    t,
+    /^error_log \/var\/log\/nginx\/error\.log warn;$/m,
+    `error_log ${p}/logs/error.log warn;`,
+    1,
+    'error_log',
+  );
   t = replaceExactly(t, /^pid \/var\/run\/nginx\.pid;$/m, `pid ${p}/nginx.pid;`, 1, 'pid');
-  t = replaceExactly(t, 'access_log /var/log/nginx/access.log main;', `access_log ${p}/logs/access.log main;`, 1, 'access_log');
-  t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${p}/cache/media `, 1, 'proxy_cache_path');
-  t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/api ', `proxy_cache_path ${p}/cache/api `, 1, 'proxy_cache_path (api)');
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `    ${k}_temp_path ${p}/tmp/${k};`).join('\n');
+  t = replaceExactly(
+    t,
+    'access_log /var/log/nginx/access.log main;',
+    `access_log ${p}/logs/access.log main;`,
+    1,
+    'access_log',
+  );
+  t = replaceExactly(
+    t,
+    'proxy_cache_path /var/cache/nginx/media ',
+    `proxy_cache_path ${p}/cache/media `,
+    1,
+    'proxy_cache_path',
+  );
+  t = replaceExactly(
+    t,
+    'proxy_cache_path /var/cache/nginx/api ',
+    `proxy_cache_path ${p}/cache/api `,
+    1,
+    'proxy_cache_path (api)',
+  );
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((k) => `    ${k}_temp_path ${p}/tmp/${k};`)
+    .join('\n');
   t = replaceExactly(t, /^http \{$/m, `http {\n${temp}\n`, 1, '`http {`');
   t = replaceExactly(t, /^ *listen \[::\]:80;\n/m, '', 1, 'listen [::]:80');
   t = replaceExactly(t, /^ *listen \[::\]:443 ssl http2;\n/m, '', 1, 'listen [::]:443');
   t = replaceExactly(t, 'listen 80;', `listen ${local.listenHttp};`, 1, 'listen 80');
   t = replaceExactly(t, 'listen 443 ssl http2;', `listen ${local.listenHttps} ssl http2;`, 1, 'listen 443');
-  t = replaceExactly(t, 'server api:3000;', [local.upstreams.api].flat().map((a) => `server ${a};`).join('\n        '), 1, 'api upstream');
+  t = replaceExactly(
+    t,
+    'server api:3000;',
+    [local.upstreams.api]
+      .flat()
+      .map((a) => `server ${a};`)
+      .join('\n        '),
+    1,
+    'api upstream',
+  );
   t = replaceExactly(t, 'server web:3002;', `server ${local.upstreams.web};`, 1, 'web upstream');
   t = replaceExactly(t, 'server minio:9000;', `server ${local.upstreams.minio};`, 1, 'minio upstream');
-  t = replaceExactly(t, 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', `ssl_certificate ${local.certificate.cert};`, 1, 'ssl_certificate');
-  t = replaceExactly(t, 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;', `ssl_certificate_key ${local.certificate.key};`, 1, 'ssl_certificate_key');
+  t = replaceExactly(
+    t,
+    'ssl_certificate /etc/nginx/ssl/fullchain.pem;',
+    `ssl_certificate ${local.certificate.cert};`,
+    1,
+    'ssl_certificate',
+  );
+  t = replaceExactly(
+    t,
+    'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
+    `ssl_certificate_key ${local.certificate.key};`,
+    1,
+    'ssl_certificate_key',
+  );
   return t;
 }
 
@@ -145,18 +211,43 @@ export function hostise(file: string, text: string, outDir: string, host: HostRu
   t = replaceExactly(t, 'server api:3000;', `server ${host.upstreams.api};`, 1, 'api upstream');
   t = replaceExactly(t, 'server web:3002;', `server ${host.upstreams.web};`, 1, 'web upstream');
   t = replaceExactly(t, 'server minio:9000;', `server ${host.upstreams.minio};`, 1, 'minio upstream');
-  t = replaceExactly(t, 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', `ssl_certificate ${host.certificate.cert};`, 1, 'ssl_certificate');
-  t = replaceExactly(t, 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;', `ssl_certificate_key ${host.certificate.key};`, 1, 'ssl_certificate_key');
+  t = replaceExactly(
+    t,
+    'ssl_certificate /etc/nginx/ssl/fullchain.pem;',
+    `ssl_certificate ${host.certificate.cert};`,
+    1,
+    'ssl_certificate',
+  );
+  t = replaceExactly(
+    t,
+    'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
+    `ssl_certificate_key ${host.certificate.key};`,
+    1,
+    'ssl_certificate_key',
+  );
   if (host.cacheDir) {
-    t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/media ', `proxy_cache_path ${host.cacheDir} `, 1, 'proxy_cache_path');
+    t = replaceExactly(
+      t,
+      'proxy_cache_path /var/cache/nginx/media ',
+      `proxy_cache_path ${host.cacheDir} `,
+      1,
+      'proxy_cache_path',
+    );
     // The API list cache sits beside the media cache (…/media → …/api).
-    t = replaceExactly(t, 'proxy_cache_path /var/cache/nginx/api ', `proxy_cache_path ${path.join(path.dirname(host.cacheDir), 'api')} `, 1, 'proxy_cache_path (api)');
+    t = replaceExactly(
+      t,
+      'proxy_cache_path /var/cache/nginx/api ',
+      `proxy_cache_path ${path.join(path.dirname(host.cacheDir), 'api')} `,
+      1,
+      'proxy_cache_path (api)',
+    );
   }
   return t;
 }
 
 function checkAddress(name: string, address: string): void {
-  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$|^unix:\/[\w./-]+$/.test(address)) throw new Error(`--${name}: not host:port: ${JSON.stringify(address)}`);
+  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$|^unix:\/[\w./-]+$/.test(address))
+    throw new Error(`--${name}: not host:port: ${JSON.stringify(address)}`);
 }
 
 /**
@@ -165,8 +256,10 @@ function checkAddress(name: string, address: string): void {
  */
 export function storageServer(listen: string, root: string): string {
   checkAddress('minio', listen);
-  if (!/^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(listen)) throw new Error(`local storage is served on loopback only, not ${listen}`);
-  if (!path.isAbsolute(root) || /[\s;{}"'$]/.test(root)) throw new Error(`storage root must be an absolute path without spaces or nginx syntax: ${JSON.stringify(root)}`);
+  if (!/^(?:127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/.test(listen))
+    throw new Error(`local storage is served on loopback only, not ${listen}`);
+  if (!path.isAbsolute(root) || /[\s;{}"'$]/.test(root))
+    throw new Error(`storage root must be an absolute path without spaces or nginx syntax: ${JSON.stringify(root)}`);
   return [
     '',
     '    # Local storage (render-nginx --storage-root): the `minio` upstream is this server, which',
@@ -215,7 +308,10 @@ export async function renderNginx(options: RenderOptions): Promise<Rendered> {
   checkTemplateEnv(options.env);
   // The security-header snippets are generated from packages/security-headers: never render a stale one.
   const stale = await staleSecurityTemplates(templatesDir);
-  if (stale.length) throw new Error(`${stale.join(', ')} differ from packages/security-headers: run \`npm run nginx:security-headers\``);
+  if (stale.length)
+    throw new Error(
+      `${stale.join(', ')} differ from packages/security-headers: run \`npm run nginx:security-headers\``,
+    );
   const outDir = path.resolve(options.outDir);
   const files: string[] = [];
   for (const rel of await listTemplates(templatesDir)) {
@@ -223,20 +319,28 @@ export async function renderNginx(options: RenderOptions): Promise<Rendered> {
     let text = envsubst(await readFile(path.join(templatesDir, rel), 'utf8'), options.env);
     const left = /\$\{[A-Za-z_][A-Za-z0-9_]*\}/.exec(text);
     if (left) throw new Error(`${rel}: ${left[0]} is not a template variable (only ${TEMPLATE_VARIABLES.join(', ')})`);
-    if (options.local && options.host) throw new Error('--prefix (a test runtime) and --host (this machine) exclude each other');
+    if (options.local && options.host)
+      throw new Error('--prefix (a test runtime) and --host (this machine) exclude each other');
     if (options.local) text = localise(target, text, outDir, options.local);
     if (options.host) text = hostise(target, text, outDir, options.host);
     if (options.storageRoot && target === 'nginx.conf') {
       const minio = options.local?.upstreams.minio ?? options.host?.upstreams.minio;
       if (!minio) throw new Error('--storage-root needs --prefix or --host (the storage address)');
-      text = replaceExactly(text, /^}\s*$(?![\s\S]*^})/m, `${storageServer(minio, path.resolve(options.storageRoot))}}\n`, 1, 'the closing brace of `http {`');
+      text = replaceExactly(
+        text,
+        /^}\s*$(?![\s\S]*^})/m,
+        `${storageServer(minio, path.resolve(options.storageRoot))}}\n`,
+        1,
+        'the closing brace of `http {`',
+      );
     }
     const dest = path.join(outDir, target);
     await mkdir(path.dirname(dest), { recursive: true });
     await writeFile(dest, text, { mode: 0o600 });
     files.push(dest);
   }
-  if (options.local) for (const d of ['logs', 'cache', 'tmp']) await mkdir(path.join(options.local.prefix, d), { recursive: true });
+  if (options.local)
+    for (const d of ['logs', 'cache', 'tmp']) await mkdir(path.join(options.local.prefix, d), { recursive: true });
   return { confPath: path.join(outDir, 'nginx.conf'), files };
 }
 

@@ -27,8 +27,8 @@ const TEST_PACKAGES = [
 
 try {
   ensureNodeModules();
-  console.log('[earshot] lint');
-  run('npx', ['biome', 'lint', '.']);
+  console.log('[earshot] lint and format (biome check)');
+  run('npx', ['biome', 'check', '.']);
   ensureSystemPackages(TEST_PACKAGES);
   run('bash', ['scripts/ensure-services.sh']);
   ensureWebBuild();
@@ -40,5 +40,9 @@ try {
 }
 
 const args = process.argv.slice(2);
-const r = spawnSync('npx', ['vitest', 'run', ...args], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+const r = spawnSync('npx', ['vitest', 'run', ...args], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+});
 process.exit(r.status ?? 1);

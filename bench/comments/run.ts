@@ -14,12 +14,37 @@ async function main(): Promise<void> {
   await runApiVsBare({
     name: 'comments',
     async seed(db) {
-      const owner = await db.insertInto('users').values({ email: 'c@example.com', handle: 'commented', display_name: 'Commented', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
-      await sql`insert into users (email, handle, display_name, password_hash) select 'u' || i || '@example.com', 'fan' || i, 'Fan ' || i, 'x' from generate_series(1, 100) i`.execute(db);
-      const track = await db.insertInto('tracks').values({ owner_user_id: owner.id, title: 'Bench', slug: 'bench' }).returning('id').executeTakeFirstOrThrow();
+      const owner = await db
+        .insertInto('users')
+        .values({
+          email: 'c@example.com',
+          handle: 'commented',
+          display_name: 'Commented',
+          password_hash: 'x',
+          role: 'artist',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await sql`insert into users (email, handle, display_name, password_hash) select 'u' || i || '@example.com', 'fan' || i, 'Fan ' || i, 'x' from generate_series(1, 100) i`.execute(
+        db,
+      );
+      const track = await db
+        .insertInto('tracks')
+        .values({ owner_user_id: owner.id, title: 'Bench', slug: 'bench' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       const version = await db
         .insertInto('track_versions')
-        .values({ track_id: track.id, status: 'ready', original_key: 'k', original_filename: 'a.flac', original_size_bytes: 1, duration_ms: 240_000, hls_key: 'version-1/playlist.m3u8', steps: '{}' })
+        .values({
+          track_id: track.id,
+          status: 'ready',
+          original_key: 'k',
+          original_filename: 'a.flac',
+          original_size_bytes: 1,
+          duration_ms: 240_000,
+          hls_key: 'version-1/playlist.m3u8',
+          steps: '{}',
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
@@ -27,7 +52,9 @@ async function main(): Promise<void> {
         select ${track.id}, (select id from users where handle = 'fan' || (1 + i % 100)), 'Comment number ' || i || ' with a link https://example.org/' || i, (i * 1597) % 240000
         from generate_series(1, 150) i`.execute(db);
       await sql`insert into comments (track_id, user_id, parent_id, body, position_ms)
-        select c.track_id, c.user_id, c.id, 'A reply to ' || c.id, c.position_ms from comments c where c.track_id = ${track.id} and c.id % 3 = 0 limit 50`.execute(db);
+        select c.track_id, c.user_id, c.id, 'A reply to ' || c.id, c.position_ms from comments c where c.track_id = ${track.id} and c.id % 3 = 0 limit 50`.execute(
+        db,
+      );
       await sql`update tracks set comment_count = 200 where id = ${track.id}`.execute(db);
       await sql`analyze`.execute(db);
       return {

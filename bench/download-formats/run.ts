@@ -42,22 +42,89 @@ async function main(): Promise<void> {
     const master = path.join(dir, 'master.wav');
     const seconds = minutes * 60;
     // Music-like content (two tones with a slow tremolo and some noise), not silence: encoders take longer on real signal.
-    await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:duration=${seconds}`, '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.05:sample_rate=44100:duration=${seconds}`, '-filter_complex', "[0][1]amix=inputs=2,volume='0.6+0.4*sin(t)':eval=frame,aformat=channel_layouts=stereo", '-c:a', 'pcm_s16le', master]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `anoisesrc=color=pink:amplitude=0.05:sample_rate=44100:duration=${seconds}`,
+      '-filter_complex',
+      "[0][1]amix=inputs=2,volume='0.6+0.4*sin(t)':eval=frame,aformat=channel_layouts=stereo",
+      '-c:a',
+      'pcm_s16le',
+      master,
+    ]);
     const cover = path.join(dir, 'cover.jpg');
-    await run('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'color=blue:s=1000x1000', '-frames:v', '1', cover]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=blue:s=1000x1000',
+      '-frames:v',
+      '1',
+      cover,
+    ]);
     const tags = { title: 'Bench', artist: 'Earshot', album: 'Benches', track: '1/1', date: '2026' };
     const durationMs = seconds * 1000;
 
     const ours = await timed(() =>
       Promise.all([
-        makeDownloadFile({ input: master, output: path.join(dir, 'v0.mp3'), format: 'mp3-v0', tags, cover, durationMs }),
-        makeDownloadFile({ input: master, output: path.join(dir, 'o.opus'), format: 'opus-160', tags, cover, durationMs }),
+        makeDownloadFile({
+          input: master,
+          output: path.join(dir, 'v0.mp3'),
+          format: 'mp3-v0',
+          tags,
+          cover,
+          durationMs,
+        }),
+        makeDownloadFile({
+          input: master,
+          output: path.join(dir, 'o.opus'),
+          format: 'opus-160',
+          tags,
+          cover,
+          durationMs,
+        }),
       ]),
     );
     const bare = await timed(() =>
       Promise.all([
-        run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', master, '-c:a', 'libmp3lame', '-q:a', '0', path.join(dir, 'bare.mp3')]),
-        run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', master, '-c:a', 'libopus', '-b:a', '160k', path.join(dir, 'bare.opus')]),
+        run('ffmpeg', [
+          '-nostdin',
+          '-v',
+          'error',
+          '-y',
+          '-i',
+          master,
+          '-c:a',
+          'libmp3lame',
+          '-q:a',
+          '0',
+          path.join(dir, 'bare.mp3'),
+        ]),
+        run('ffmpeg', [
+          '-nostdin',
+          '-v',
+          'error',
+          '-y',
+          '-i',
+          master,
+          '-c:a',
+          'libopus',
+          '-b:a',
+          '160k',
+          path.join(dir, 'bare.opus'),
+        ]),
       ]),
     );
     const cores = Math.min(2, os.cpus().length);
@@ -65,10 +132,18 @@ async function main(): Promise<void> {
     // What 2 cores of this machine do when nothing else runs: the CPU time spread over the two encodes' cores.
     const idleSpeed = seconds / Math.max(ours.cpu / cores, ours.cpu / 2);
     const load = os.loadavg()[0]!;
-    console.log(`MP3 V0 + Opus 160 of a ${minutes}-minute master, both at once on ${os.cpus().length} cores (load average ${load.toFixed(1)})`);
-    console.log(`ours: wall ${ours.wall.toFixed(1)} s = ${speed.toFixed(1)}× real time; ffmpeg CPU ${ours.cpu.toFixed(1)} s = ${idleSpeed.toFixed(1)}× on 2 idle cores`);
-    console.log(`baseline (bare ffmpeg): wall ${bare.wall.toFixed(1)} s = ${(seconds / bare.wall).toFixed(1)}×; CPU ${bare.cpu.toFixed(1)} s = ${(seconds / (bare.cpu / 2)).toFixed(1)}× on 2 idle cores`);
-    console.log(`budget ≥ ${BUDGET_X}× → wall ${speed >= BUDGET_X ? 'OK' : 'UNDER'}, CPU-derived ${idleSpeed >= BUDGET_X ? 'OK' : 'UNDER'} (the wall figure only counts on an otherwise idle machine)`);
+    console.log(
+      `MP3 V0 + Opus 160 of a ${minutes}-minute master, both at once on ${os.cpus().length} cores (load average ${load.toFixed(1)})`,
+    );
+    console.log(
+      `ours: wall ${ours.wall.toFixed(1)} s = ${speed.toFixed(1)}× real time; ffmpeg CPU ${ours.cpu.toFixed(1)} s = ${idleSpeed.toFixed(1)}× on 2 idle cores`,
+    );
+    console.log(
+      `baseline (bare ffmpeg): wall ${bare.wall.toFixed(1)} s = ${(seconds / bare.wall).toFixed(1)}×; CPU ${bare.cpu.toFixed(1)} s = ${(seconds / (bare.cpu / 2)).toFixed(1)}× on 2 idle cores`,
+    );
+    console.log(
+      `budget ≥ ${BUDGET_X}× → wall ${speed >= BUDGET_X ? 'OK' : 'UNDER'}, CPU-derived ${idleSpeed >= BUDGET_X ? 'OK' : 'UNDER'} (the wall figure only counts on an otherwise idle machine)`,
+    );
     if (idleSpeed < BUDGET_X) process.exitCode = 1;
   } finally {
     await rm(dir, { recursive: true, force: true });

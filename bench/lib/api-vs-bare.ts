@@ -29,20 +29,38 @@ async function load(url: string, headers: Record<string, string>): Promise<{ rps
 export interface Scenario {
   name: string;
   /** Fills the database; returns the API path to load, its headers, and the bare route's handler. */
-  seed(db: Kysely<Database>, config: Config): Promise<{ apiPath: string; headers: Record<string, string>; bare: () => Promise<unknown> }>;
+  seed(
+    db: Kysely<Database>,
+    config: Config,
+  ): Promise<{ apiPath: string; headers: Record<string, string>; bare: () => Promise<unknown> }>;
 }
 
 export async function runApiVsBare(scenario: Scenario): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `earshot-bench-${scenario.name}-`));
   const pg = process.env.DATABASE_URL ? undefined : await createTestPostgresDatabase(`bench_${scenario.name}`);
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '1000000000', DATABASE_URL: process.env.DATABASE_URL ?? pg!.url }, { persistDevSecrets: false });
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_API_PER_MINUTE: '1000000000',
+      DATABASE_URL: process.env.DATABASE_URL ?? pg!.url,
+    },
+    { persistDevSecrets: false },
+  );
   const logger = createLogger(config, 'bench');
   const infra = await createInfrastructure(config, logger, { migrate: true });
   try {
     const started = Date.now();
     const { apiPath, headers, bare: handler } = await scenario.seed(infra.database.db, config);
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const api = await buildApi({ config, logger, infra, metrics: createMetricsRegistry('api'), media: createMediaToolkit(), progress: infra.progress });
+    const api = await buildApi({
+      config,
+      logger,
+      infra,
+      metrics: createMetricsRegistry('api'),
+      media: createMediaToolkit(),
+      progress: infra.progress,
+    });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const bare = Fastify();
     bare.get('/bare', async () => handler());
@@ -62,7 +80,9 @@ export async function runApiVsBare(scenario: Scenario): Promise<void> {
     console.log('| server | req/s | p99 |\n|---|---|---|');
     console.log(`| bare Fastify, same query | ${best(r.bare).toFixed(0)} | ${Math.min(...r.bareP99)} ms |`);
     console.log(`| API \`${apiPath.split('?')[0]}\` | ${best(r.api).toFixed(0)} | ${Math.min(...r.apiP99)} ms |`);
-    console.log(`API / bare = ${((best(r.api) / best(r.bare)) * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...r.apiP99)} ms (budget < 50 ms)`);
+    console.log(
+      `API / bare = ${((best(r.api) / best(r.bare)) * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...r.apiP99)} ms (budget < 50 ms)`,
+    );
     await api.close();
     await bare.close();
   } finally {

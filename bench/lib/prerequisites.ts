@@ -32,7 +32,15 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     feed: { packages: [PG_ISREADY] },
     'web-bundle': { packages: [CHROMIUM, ...MEDIA_PACKAGES], webBuild: true },
     // The production platform behind nginx on loopback: PostgreSQL and Redis of the machine, ffmpeg for the uploads.
-    soak: { packages: [NGINX, PG_ISREADY, { command: 'redis-cli', apt: 'redis-tools' }, { command: 'openssl', apt: 'openssl' }, ...MEDIA_PACKAGES] },
+    soak: {
+      packages: [
+        NGINX,
+        PG_ISREADY,
+        { command: 'redis-cli', apt: 'redis-tools' },
+        { command: 'openssl', apt: 'openssl' },
+        ...MEDIA_PACKAGES,
+      ],
+    },
     'release-zip': { packages: [] },
     'download-formats': { packages: MEDIA_PACKAGES },
     // PostgreSQL: DATABASE_URL, or a database of its own on the local server (TEST_DATABASE_ADMIN_URL).
@@ -45,14 +53,18 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
 }
 
 /** Installs or builds what `bench` needs; throws one line naming what is missing otherwise. */
-export function checkBenchPrerequisites(bench: string, options: { env?: NodeJS.ProcessEnv; canInstall?: boolean } = {}): void {
+export function checkBenchPrerequisites(
+  bench: string,
+  options: { env?: NodeJS.ProcessEnv; canInstall?: boolean } = {},
+): void {
   const env = options.env ?? process.env;
   const needs = benchNeeds(env)[bench];
   if (!needs) throw new Error(`unknown benchmark "${bench}"`);
   ensureSystemPackages(needs.packages, options.canInstall === undefined ? {} : { canInstall: options.canInstall });
   if (needs.postgresIfConfigured && env.DATABASE_URL) {
     const r = spawnSync('pg_isready', ['-q', '-d', env.DATABASE_URL], { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`PostgreSQL at DATABASE_URL does not answer: start it, or unset DATABASE_URL to run on PGlite`);
+    if (r.status !== 0)
+      throw new Error(`PostgreSQL at DATABASE_URL does not answer: start it, or unset DATABASE_URL to run on PGlite`);
   }
   if (needs.webBuild) ensureWebBuild();
 }

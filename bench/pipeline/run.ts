@@ -25,7 +25,9 @@ const exec = promisify(execFile);
 
 function ffmpeg(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ${code}: ${err.slice(-400)}`))));
@@ -38,11 +40,29 @@ async function makeMaster(dir: string, seconds: number): Promise<string> {
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=1400x1400:rate=1', '-frames:v', '1', cover]);
   const file = path.join(dir, `master-${seconds}s.flac`);
   await ffmpeg([
-    '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`,
-    '-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
-    '-i', cover,
-    '-filter_complex', '[0:a][1:a]amix=inputs=2,aformat=channel_layouts=stereo[a]',
-    '-map', '[a]', '-map', '2:v', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', '-c:a', 'flac', file,
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
+    '-i',
+    cover,
+    '-filter_complex',
+    '[0:a][1:a]amix=inputs=2,aformat=channel_layouts=stereo[a]',
+    '-map',
+    '[a]',
+    '-map',
+    '2:v',
+    '-c:v',
+    'mjpeg',
+    '-disposition:v',
+    'attached_pic',
+    '-c:a',
+    'flac',
+    file,
   ]);
   return file;
 }
@@ -54,11 +74,62 @@ async function handWritten(input: string, out: string): Promise<number> {
   const renditions = [64, 128, 160].map(async (kbps) => {
     const dir = path.join(out, `${kbps}k`);
     await mkdir(dir, { recursive: true });
-    await ffmpeg(['-i', input, '-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', `${kbps}k`, '-ar', '44100', '-ac', '2', '-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', path.join(dir, 'seg_%05d.m4s'), '-hls_flags', 'independent_segments', path.join(dir, 'index.m3u8')]);
+    await ffmpeg([
+      '-i',
+      input,
+      '-map',
+      '0:a:0',
+      '-vn',
+      '-c:a',
+      'aac',
+      '-b:a',
+      `${kbps}k`,
+      '-ar',
+      '44100',
+      '-ac',
+      '2',
+      '-f',
+      'hls',
+      '-hls_time',
+      '6',
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_type',
+      'fmp4',
+      '-hls_fmp4_init_filename',
+      'init.mp4',
+      '-hls_segment_filename',
+      path.join(dir, 'seg_%05d.m4s'),
+      '-hls_flags',
+      'independent_segments',
+      path.join(dir, 'index.m3u8'),
+    ]);
   });
-  const peaks = ffmpeg(['-i', input, '-map', '0:a:0', '-ac', '1', '-f', 's16le', '-acodec', 'pcm_s16le', path.join(out, 'peaks.raw')]);
+  const peaks = ffmpeg([
+    '-i',
+    input,
+    '-map',
+    '0:a:0',
+    '-ac',
+    '1',
+    '-f',
+    's16le',
+    '-acodec',
+    'pcm_s16le',
+    path.join(out, 'peaks.raw'),
+  ]);
   const loudness = ffmpeg(['-i', input, '-map', '0:a:0', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
-  const art = ffmpeg(['-i', input, '-map', '0:v:0', '-vf', 'scale=1000:1000:force_original_aspect_ratio=decrease', '-frames:v', '1', path.join(out, 'cover-1000.jpg')]);
+  const art = ffmpeg([
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    '-vf',
+    'scale=1000:1000:force_original_aspect_ratio=decrease',
+    '-frames:v',
+    '1',
+    path.join(out, 'cover-1000.jpg'),
+  ]);
   await Promise.all([...renditions, peaks, loudness, art]);
   return performance.now() - t0;
 }
@@ -75,7 +146,11 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
   const progress = new InProcessProgressBus();
   const media = createMediaToolkit();
   startProcessing(jobs, createHandlers({ config, logger, infra: { database, store, jobs, progress }, media }), logger);
-  const owner = await database.db.insertInto('users').values({ email: 'b@example.com', handle: 'bench', display_name: 'B', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
+  const owner = await database.db
+    .insertInto('users')
+    .values({ email: 'b@example.com', handle: 'bench', display_name: 'B', password_hash: 'x', role: 'artist' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const size = (await stat(input)).size;
   // The database is fresh: the one version's final status event ends the run, as it ends the
   // upload page's wait. Asking the database over and over would take CPU from the encoders.
@@ -87,7 +162,12 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
     });
   });
   const t0 = performance.now();
-  await createTrackFromUpload({ db: database.db, store, jobs, media, progress }, owner.id, { path: input, originalFilename: path.basename(input), sizeBytes: size }, { title: 'bench' });
+  await createTrackFromUpload(
+    { db: database.db, store, jobs, media, progress },
+    owner.id,
+    { path: input, originalFilename: path.basename(input), sizeBytes: size },
+    { title: 'bench' },
+  );
   await finished;
   const ms = performance.now() - t0;
   await jobs.close(5_000);
@@ -97,7 +177,10 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
 
 async function main(): Promise<void> {
   ensureBenchPrerequisites('pipeline');
-  const lengths = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const lengths = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const { stdout } = await exec('ffmpeg', ['-version']);
   console.log(`ffmpeg: ${stdout.split('\n')[0]}; cores: ${os.cpus().length}`);
   const rows: string[] = [];
@@ -114,13 +197,17 @@ async function main(): Promise<void> {
       }
       const h = Math.min(...hand);
       const p = Math.min(...ours);
-      rows.push(`| ${seconds / 60} min | ${(p / 1000).toFixed(1)} s | ${(h / 1000).toFixed(1)} s | ${(p / h).toFixed(2)}× (budget ≤ 1.2×) | ${((seconds * 1000) / p).toFixed(1)}× (budget ≥ 20×) |`);
+      rows.push(
+        `| ${seconds / 60} min | ${(p / 1000).toFixed(1)} s | ${(h / 1000).toFixed(1)} s | ${(p / h).toFixed(2)}× (budget ≤ 1.2×) | ${((seconds * 1000) / p).toFixed(1)}× (budget ≥ 20×) |`,
+      );
       console.log(rows[rows.length - 1]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  console.log('\n| master | pipeline (upload → ready) | hand-written ffmpeg | ratio | faster than real time |\n|---|---|---|---|---|');
+  console.log(
+    '\n| master | pipeline (upload → ready) | hand-written ffmpeg | ratio | faster than real time |\n|---|---|---|---|---|',
+  );
   for (const r of rows) console.log(r);
 }
 

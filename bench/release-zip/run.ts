@@ -57,7 +57,8 @@ async function writeRandomFile(file: string, bytes: number): Promise<void> {
   const out = createWriteStream(file);
   const chunk = randomBytes(1024 * 1024);
   for (let left = bytes; left > 0; left -= chunk.length) {
-    if (!out.write(left >= chunk.length ? chunk : chunk.subarray(0, left))) await new Promise<void>((r) => out.once('drain', () => r()));
+    if (!out.write(left >= chunk.length ? chunk : chunk.subarray(0, left)))
+      await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
@@ -65,18 +66,54 @@ async function writeRandomFile(file: string, bytes: number): Promise<void> {
 async function main(): Promise<void> {
   ensureBenchPrerequisites('release-zip');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-zip-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', SECURE_LINK_SECRET: 'bench-secret' }, { persistDevSecrets: false });
+  const config = loadConfig(
+    { DATA_DIR: dataDir, LOG_LEVEL: 'warn', SECURE_LINK_SECRET: 'bench-secret' },
+    { persistDevSecrets: false },
+  );
   const logger = createLogger(config, 'bench');
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const db = infra.database.db;
   try {
-    const user = await db.insertInto('users').values({ email: 'z@example.com', handle: 'zipper', display_name: 'Zipper', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
-    const release = await db.insertInto('releases').values({ owner_user_id: user.id, title: 'Big', slug: 'big', type: 'album', price_amount_minor: 0, price_currency: 'USD', price_pwyw: true }).returning('id').executeTakeFirstOrThrow();
+    const user = await db
+      .insertInto('users')
+      .values({ email: 'z@example.com', handle: 'zipper', display_name: 'Zipper', password_hash: 'x', role: 'artist' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const release = await db
+      .insertInto('releases')
+      .values({
+        owner_user_id: user.id,
+        title: 'Big',
+        slug: 'big',
+        type: 'album',
+        price_amount_minor: 0,
+        price_currency: 'USD',
+        price_pwyw: true,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const perTrack = Math.floor((totalMb * 1024 * 1024) / trackCount);
     const files: string[] = [];
     for (let i = 0; i < trackCount; i++) {
-      const t = await db.insertInto('tracks').values({ owner_user_id: user.id, title: `Track ${i + 1}`, slug: `t${i}` }).returning('id').executeTakeFirstOrThrow();
-      const v = await db.insertInto('track_versions').values({ track_id: t.id, status: 'ready', original_key: 'k', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: 1000, codec: 'pcm_s16le', steps: '{}' }).returning('id').executeTakeFirstOrThrow();
+      const t = await db
+        .insertInto('tracks')
+        .values({ owner_user_id: user.id, title: `Track ${i + 1}`, slug: `t${i}` })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const v = await db
+        .insertInto('track_versions')
+        .values({
+          track_id: t.id,
+          status: 'ready',
+          original_key: 'k',
+          original_filename: 'a.wav',
+          original_size_bytes: 1,
+          duration_ms: 1000,
+          codec: 'pcm_s16le',
+          steps: '{}',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
       await db.insertInto('release_tracks').values({ release_id: release.id, position: i, track_id: t.id }).execute();
       const key = keys.download(v.id, 'wav', 'wav');
@@ -85,12 +122,24 @@ async function main(): Promise<void> {
       await infra.store.putFile('transcodes', key, file, { contentType: 'audio/wav' });
       await rm(file);
       files.push(infra.store.localPath!('transcodes', key));
-      await db.insertInto('download_files').values({ version_id: v.id, format: 'wav', status: 'ready', object_key: key, size_bytes: perTrack }).execute();
+      await db
+        .insertInto('download_files')
+        .values({ version_id: v.id, format: 'wav', status: 'ready', object_key: key, size_bytes: perTrack })
+        .execute();
     }
-    const api = await buildApi({ config, logger, infra, metrics: createMetricsRegistry('api'), media: createMediaToolkit(), progress: infra.progress });
+    const api = await buildApi({
+      config,
+      logger,
+      infra,
+      metrics: createMetricsRegistry('api'),
+      media: createMediaToolkit(),
+      progress: infra.progress,
+    });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const port = (api.server.address() as { port: number }).port;
-    const answer = await (await fetch(`http://127.0.0.1:${port}/api/v1/releases/${release.id}/download?format=wav`)).json() as { url: string };
+    const answer = (await (
+      await fetch(`http://127.0.0.1:${port}/api/v1/releases/${release.id}/download?format=wav`)
+    ).json()) as { url: string };
     const signed = new URL(answer.url);
 
     const baseline = await peakGrowth(async () => {
@@ -100,18 +149,24 @@ async function main(): Promise<void> {
     const zip = await peakGrowth(
       () =>
         new Promise<void>((resolve, reject) => {
-          http.get({ host: '127.0.0.1', port, path: signed.pathname + signed.search }, (res) => {
-            if (res.statusCode !== 200) return reject(new Error(`ZIP answered ${res.statusCode}`));
-            res.on('data', (c: Buffer) => (received += c.length));
-            res.on('end', resolve);
-            res.on('error', reject);
-          }).on('error', reject);
+          http
+            .get({ host: '127.0.0.1', port, path: signed.pathname + signed.search }, (res) => {
+              if (res.statusCode !== 200) return reject(new Error(`ZIP answered ${res.statusCode}`));
+              res.on('data', (c: Buffer) => (received += c.length));
+              res.on('end', resolve);
+              res.on('error', reject);
+            })
+            .on('error', reject);
         }),
     );
     await api.close();
     const ok = zip.growthMb < BUDGET_MB;
-    console.log(`release ZIP of ${trackCount} tracks, ${(received / 1024 / 1024).toFixed(0)} MB received in ${zip.seconds.toFixed(1)} s (${(received / 1024 / 1024 / zip.seconds).toFixed(0)} MB/s)`);
-    console.log(`RSS growth: ZIP through the API ${zip.growthMb.toFixed(1)} MB | baseline (same files read from disk) ${baseline.growthMb.toFixed(1)} MB | budget < ${BUDGET_MB} MB → ${ok ? 'OK' : 'OVER BUDGET'}`);
+    console.log(
+      `release ZIP of ${trackCount} tracks, ${(received / 1024 / 1024).toFixed(0)} MB received in ${zip.seconds.toFixed(1)} s (${(received / 1024 / 1024 / zip.seconds).toFixed(0)} MB/s)`,
+    );
+    console.log(
+      `RSS growth: ZIP through the API ${zip.growthMb.toFixed(1)} MB | baseline (same files read from disk) ${baseline.growthMb.toFixed(1)} MB | budget < ${BUDGET_MB} MB → ${ok ? 'OK' : 'OVER BUDGET'}`,
+    );
     if (!ok) process.exitCode = 1;
   } finally {
     await infra.close(1000);

@@ -55,17 +55,25 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     console.error(`seeding ${TRACKS} tracks, ${PLAYS} plays on ${DAY}…`);
     await sql`insert into users (email, handle, display_name, password_hash, role)
-      select 'a' || i || '@example.com', 'artist' || i, 'Artist ' || i, 'x', 'artist' from generate_series(1, 1000) i`.execute(db);
+      select 'a' || i || '@example.com', 'artist' || i, 'Artist ' || i, 'x', 'artist' from generate_series(1, 1000) i`.execute(
+      db,
+    );
     await sql`insert into tracks (owner_user_id, title, slug, genre)
-      select (select min(id) from users) + (i % 1000), 'Track ' || i, 't' || i, 'g' || (i % 20) from generate_series(1, ${TRACKS}::int) i`.execute(db);
+      select (select min(id) from users) + (i % 1000), 'Track ' || i, 't' || i, 'g' || (i % 20) from generate_series(1, ${TRACKS}::int) i`.execute(
+      db,
+    );
     await sql`insert into track_versions (track_id, status, original_key, original_filename, original_size_bytes, duration_ms, hls_key, steps)
-      select id, 'ready', 'k' || id, 'a.flac', 1, 180000, 'version-' || id || '/playlist.m3u8', '{}' from tracks`.execute(db);
+      select id, 'ready', 'k' || id, 'a.flac', 1, 180000, 'version-' || id || '/playlist.m3u8', '{}' from tracks`.execute(
+      db,
+    );
     await sql`update tracks t set current_version_id = v.id from track_versions v where v.track_id = t.id`.execute(db);
     await insertPlays(db, PLAYS, `${DAY}T00:00:00Z`, 86_399);
     await sql`analyze`.execute(db);
 
     const deps = { db, clock: () => new Date(`${DAY}T23:00:00Z`), playsRetentionDays: 90 };
-    await sql`create table hand_rollup (day date, track_id bigint, plays int, listeners int, seconds_heard float8, primary key (day, track_id))`.execute(db);
+    await sql`create table hand_rollup (day date, track_id bigint, plays int, listeners int, seconds_heard float8, primary key (day, track_id))`.execute(
+      db,
+    );
     // The same session setting as the rollup (JIT off): the statements are compared, not the JIT.
     const handWritten = () =>
       db.transaction().execute(async (trx) => {
@@ -74,7 +82,9 @@ async function main(): Promise<void> {
         select ${DAY}::date, track_id, count(*), count(distinct coalesce('u' || user_id::text, 'i' || ip_hash)), sum(seconds_listened)
         from plays where created_at >= ${DAY}::timestamptz and created_at < ${DAY}::timestamptz + interval '1 day'
         group by track_id
-        on conflict (day, track_id) do update set plays = excluded.plays, listeners = excluded.listeners, seconds_heard = excluded.seconds_heard`.execute(trx);
+        on conflict (day, track_id) do update set plays = excluded.plays, listeners = excluded.listeners, seconds_heard = excluded.seconds_heard`.execute(
+          trx,
+        );
       });
     const hand: number[] = [];
     const ours: number[] = [];
@@ -82,21 +92,35 @@ async function main(): Promise<void> {
       hand.push(await timed(`hand-written INSERT … SELECT … GROUP BY, round ${round + 1}`, handWritten));
       ours.push(await timed(`rollupInsightsDay, round ${round + 1}`, () => rollupInsightsDay(deps, DAY)));
     }
-    const rows = await sql<{ n: number }>`select count(*)::int as n from track_daily_stats where day = ${DAY}::date`.execute(db);
+    const rows = await sql<{
+      n: number;
+    }>`select count(*)::int as n from track_daily_stats where day = ${DAY}::date`.execute(db);
 
     console.error(`seeding ${TRENDING_PLAYS} plays over the last 7 days for trending…`);
     const now = new Date();
     await insertPlays(db, TRENDING_PLAYS, new Date(now.getTime() - 7 * 86_400_000).toISOString(), 7 * 86_400 - 60);
     await sql`analyze plays`.execute(db);
-    const trending = await timed('recomputeTrending (day and week)', () => recomputeTrending({ db, cache: new MemoryListCache(), clock: () => now }));
+    const trending = await timed('recomputeTrending (day and week)', () =>
+      recomputeTrending({ db, cache: new MemoryListCache(), clock: () => now }),
+    );
 
     const best = (xs: number[]) => Math.min(...xs);
-    console.log(`PostgreSQL; ${PLAYS.toLocaleString('en')} plays of one day over ${TRACKS.toLocaleString('en')} tracks (${rows.rows[0]!.n.toLocaleString('en')} track rows); best of ${ROUNDS}`);
+    console.log(
+      `PostgreSQL; ${PLAYS.toLocaleString('en')} plays of one day over ${TRACKS.toLocaleString('en')} tracks (${rows.rows[0]!.n.toLocaleString('en')} track rows); best of ${ROUNDS}`,
+    );
     console.log('| step | time |\n|---|---|');
-    console.log(`| hand-written \`INSERT … SELECT … GROUP BY\` (per-track play figures only) | ${(best(hand) / 1000).toFixed(2)} s |`);
-    console.log(`| \`rollupInsightsDay\` (per track + per artist + reach, all sources, one transaction) | ${(best(ours) / 1000).toFixed(2)} s |`);
-    console.log(`| \`recomputeTrending\` (day and week) over ${(TRENDING_PLAYS + PLAYS).toLocaleString('en')} plays, all within the last 7 days | ${(trending / 1000).toFixed(2)} s |`);
-    console.log(`rollup / hand-written = ${(best(ours) / best(hand)).toFixed(2)}× (budget ≤ 2×); trending ${(trending / 1000).toFixed(1)} s (budget < 30 s at 10,000,000 plays)`);
+    console.log(
+      `| hand-written \`INSERT … SELECT … GROUP BY\` (per-track play figures only) | ${(best(hand) / 1000).toFixed(2)} s |`,
+    );
+    console.log(
+      `| \`rollupInsightsDay\` (per track + per artist + reach, all sources, one transaction) | ${(best(ours) / 1000).toFixed(2)} s |`,
+    );
+    console.log(
+      `| \`recomputeTrending\` (day and week) over ${(TRENDING_PLAYS + PLAYS).toLocaleString('en')} plays, all within the last 7 days | ${(trending / 1000).toFixed(2)} s |`,
+    );
+    console.log(
+      `rollup / hand-written = ${(best(ours) / best(hand)).toFixed(2)}× (budget ≤ 2×); trending ${(trending / 1000).toFixed(1)} s (budget < 30 s at 10,000,000 plays)`,
+    );
   } finally {
     await handle.close();
     // BENCH_KEEP=1 keeps the database for EXPLAIN ANALYZE (its name is printed).

@@ -32,7 +32,10 @@ const QUERIES = ['harbur lights', 'midnigt garden', 'cafe nocturne', 'velvet riv
 
 async function load(origin: string, pathname: string): Promise<{ rps: number; p99: number }> {
   // Each connection cycles through the queries.
-  const requests = QUERIES.map((q) => ({ method: 'GET' as const, path: `${pathname}?q=${encodeURIComponent(q)}&type=track&limit=20` }));
+  const requests = QUERIES.map((q) => ({
+    method: 'GET' as const,
+    path: `${pathname}?q=${encodeURIComponent(q)}&type=track&limit=20`,
+  }));
   await autocannon({ url: origin, connections, duration: 2, requests });
   const r = await autocannon({ url: origin, connections, duration: seconds, requests });
   if (r.non2xx) throw new Error(`${origin}${pathname}: ${r.non2xx} non-2xx answers`);
@@ -47,7 +50,8 @@ async function load(origin: string, pathname: string): Promise<{ rps: number; p9
 const VOCABULARY = 3_000;
 async function seed(db: Kysely<Database>): Promise<void> {
   const words = sql`(select array['harbour','lights','midnight','garden','velvet','river','café','nocturne','echo','drift','salt','static','paper','moon','glass','ember','north','tide','hollow','signal','winter','copper','blue','motel','fever','satellite','orchard','dust','neon','quiet'] a)`;
-  const word = (k: ReturnType<typeof sql>) => sql`(case when (${k}) % ${VOCABULARY} < 30 then w.a[1 + (${k}) % ${VOCABULARY}] else substr(md5(((${k}) % ${VOCABULARY})::text), 1, 7) end)`;
+  const word = (k: ReturnType<typeof sql>) =>
+    sql`(case when (${k}) % ${VOCABULARY} < 30 then w.a[1 + (${k}) % ${VOCABULARY}] else substr(md5(((${k}) % ${VOCABULARY})::text), 1, 7) end)`;
   await sql`
     insert into users (email, handle, display_name, password_hash, role)
     select 'bench' || i || '@example.test', 'bench-' || i, initcap(${word(sql`i * 7`)}) || ' ' || initcap(${word(sql`i * 13 + 1`)}), 'x', 'artist'
@@ -62,11 +66,17 @@ async function seed(db: Kysely<Database>): Promise<void> {
            (array['ambient','techno','folk','jazz','house'])[1 + i % 5],
            array[${word(sql`i * 19 + 5`)}, (array['sea','night','field recording','live'])[1 + i % 4]],
            (array['public','public','public','unlisted','private'])[1 + i % 5]
-    from generate_series(1, ${trackCount}) i, ${words} w, (select min(id) lo from users where handle like 'bench-%') u`.execute(db);
+    from generate_series(1, ${trackCount}) i, ${words} w, (select min(id) lo from users where handle like 'bench-%') u`.execute(
+    db,
+  );
   await sql`
     insert into track_versions (track_id, status, original_key, original_filename, original_size_bytes, duration_ms, steps, hls_key, ready_at)
-    select id, 'ready', 'version-x/original.wav', 'a.wav', 1, 180000, '{}', 'version-x/playlist.m3u8', now() from tracks where slug like 'bench-%'`.execute(db);
-  await sql`update tracks t set current_version_id = v.id from track_versions v where v.track_id = t.id and t.slug like 'bench-%'`.execute(db);
+    select id, 'ready', 'version-x/original.wav', 'a.wav', 1, 180000, '{}', 'version-x/playlist.m3u8', now() from tracks where slug like 'bench-%'`.execute(
+    db,
+  );
+  await sql`update tracks t set current_version_id = v.id from track_versions v where v.track_id = t.id and t.slug like 'bench-%'`.execute(
+    db,
+  );
   await sql`analyze`.execute(db);
 }
 
@@ -74,7 +84,15 @@ async function main(): Promise<void> {
   ensureBenchPrerequisites('search');
   const own = process.env.DATABASE_URL ? undefined : await createTestPostgresDatabase('bench_search');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-search-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '1000000000', DATABASE_URL: process.env.DATABASE_URL ?? own!.url }, { persistDevSecrets: false });
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_API_PER_MINUTE: '1000000000',
+      DATABASE_URL: process.env.DATABASE_URL ?? own!.url,
+    },
+    { persistDevSecrets: false },
+  );
   const logger = createLogger(config, 'bench');
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const db = infra.database.db;
@@ -82,10 +100,18 @@ async function main(): Promise<void> {
     const started = Date.now();
     // BENCH_SEEDED=1: DATABASE_URL already holds the seed of an earlier run (measuring again, EXPLAIN).
     if (process.env.BENCH_SEEDED !== '1') await seed(db);
-    console.log(`seeded ${trackCount} tracks of ${userCount} artists in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${trackCount} tracks of ${userCount} artists in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
-
-    const api = await buildApi({ config, logger, infra, metrics: createMetricsRegistry('api'), media: createMediaToolkit(), progress: infra.progress });
+    const api = await buildApi({
+      config,
+      logger,
+      infra,
+      metrics: createMetricsRegistry('api'),
+      media: createMediaToolkit(),
+      progress: infra.progress,
+    });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const core = { db, clock: () => new Date() };
     const bare = Fastify();
@@ -104,11 +130,15 @@ async function main(): Promise<void> {
     }
     const best = (xs: number[]) => Math.max(...xs);
     const ratio = best(results.api) / best(results.bare);
-    console.log(`PostgreSQL, ${trackCount} tracks / ${userCount} users; ${connections} connections, ${seconds} s per run, best of 2 rounds; queries: ${QUERIES.join(', ')}`);
+    console.log(
+      `PostgreSQL, ${trackCount} tracks / ${userCount} users; ${connections} connections, ${seconds} s per run, best of 2 rounds; queries: ${QUERIES.join(', ')}`,
+    );
     console.log('| server | req/s | p99 |\n|---|---|---|');
     console.log(`| bare Fastify, same SQL | ${best(results.bare).toFixed(0)} | ${Math.min(...results.bareP99)} ms |`);
     console.log(`| API \`GET /api/v1/search\` | ${best(results.api).toFixed(0)} | ${Math.min(...results.apiP99)} ms |`);
-    console.log(`API / bare = ${(ratio * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...results.apiP99)} ms (budget < 50 ms)`);
+    console.log(
+      `API / bare = ${(ratio * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...results.apiP99)} ms (budget < 50 ms)`,
+    );
     await api.close();
     await bare.close();
   } finally {

@@ -114,14 +114,21 @@ async function main(): Promise<void> {
       trackIds.push(r.json.track.id);
     }
     const ready = await waitForTracks(platform.db, trackIds);
-    if ([...ready.values()].some((s) => s !== 'ready')) throw new Error(`setup tracks not ready: ${[...ready.values()]}`);
-    console.log(`[soak] ${LISTENERS} listeners, ${SECONDS} s, ${THINK_MS} ms between a listener's requests; ${TRACKS} tracks of 20 s`);
+    if ([...ready.values()].some((s) => s !== 'ready'))
+      throw new Error(`setup tracks not ready: ${[...ready.values()]}`);
+    console.log(
+      `[soak] ${LISTENERS} listeners, ${SECONDS} s, ${THINK_MS} ms between a listener's requests; ${TRACKS} tracks of 20 s`,
+    );
 
     const latencies = new Map<string, number[]>();
     const errors: string[] = [];
     let requests = 0;
     const deadline = Date.now() + SECONDS * 1000;
-    const timed = async <T extends { status: number; body: Buffer }>(kind: string, p: Promise<T>, ok = (s: number) => s >= 200 && s < 300): Promise<T | undefined> => {
+    const timed = async <T extends { status: number; body: Buffer }>(
+      kind: string,
+      p: Promise<T>,
+      ok = (s: number) => s >= 200 && s < 300,
+    ): Promise<T | undefined> => {
       const t0 = performance.now();
       requests++;
       try {
@@ -165,7 +172,10 @@ async function main(): Promise<void> {
               await timed('segment', c.get(dir + file));
             }
           }
-          await timed('play (api)', c.send('POST', `/api/v1/tracks/${trackId}/plays`, JSON.stringify({ secondsListened: 20 })));
+          await timed(
+            'play (api)',
+            c.send('POST', `/api/v1/tracks/${trackId}/plays`, JSON.stringify({ secondsListened: 20 })),
+          );
           await think();
         }
       } finally {
@@ -180,7 +190,19 @@ async function main(): Promise<void> {
       for (let n = 0; Date.now() < deadline; n++) {
         const ip = `127.2.${Math.floor(n / 250)}.${(n % 250) + 1}`;
         const c = edgeClient(edge!, { localAddress: ip });
-        await timed('register (api)', c.send('POST', '/api/v1/auth/register', JSON.stringify({ email: `soak${n}-${Date.now()}@example.com`, password: `Tr0ub4dor&3-horse-soak-${n}`, handle: `soak${n}x${Date.now().toString(36)}`, role: 'listener' })));
+        await timed(
+          'register (api)',
+          c.send(
+            'POST',
+            '/api/v1/auth/register',
+            JSON.stringify({
+              email: `soak${n}-${Date.now()}@example.com`,
+              password: `Tr0ub4dor&3-horse-soak-${n}`,
+              handle: `soak${n}x${Date.now().toString(36)}`,
+              role: 'listener',
+            }),
+          ),
+        );
         c.close();
         if (n % 10 === 0) {
           const r = await author.upload(small, `Written ${n}`);
@@ -219,10 +241,25 @@ async function main(): Promise<void> {
     const notReady = [...statuses.entries()].filter(([, s]) => s !== 'ready');
     const plays = (await platform.db.query('select count(*)::int as n from plays')).rows[0].n as number;
 
-    console.log(`[soak] ${requests} requests in ${elapsed.toFixed(0)} s (${(requests / elapsed).toFixed(0)}/s), ${errors.length} errors, ${staleRetries} GETs resent on a closed keep-alive connection`);
-    for (const [kind, xs] of latencies) console.log(`[soak]   ${kind.padEnd(16)} ${String(xs.length).padStart(7)} requests  p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  max ${pct(xs, 100).toFixed(0)} ms`);
-    console.log(`[soak] ${plays} plays stored; ${uploaded.length} uploads during the run, ${uploaded.length - notReady.length} ready`);
-    console.log('[soak] samples (s: rss MB / open fds): ' + samples.map((s) => `${s.t}s api ${s.rssMb.api}/${s.fds.api} worker ${s.rssMb.worker}/${s.fds.worker} nginx ${s.rssMb.nginx}/${s.fds.nginx}`).join('\n[soak]   '));
+    console.log(
+      `[soak] ${requests} requests in ${elapsed.toFixed(0)} s (${(requests / elapsed).toFixed(0)}/s), ${errors.length} errors, ${staleRetries} GETs resent on a closed keep-alive connection`,
+    );
+    for (const [kind, xs] of latencies)
+      console.log(
+        `[soak]   ${kind.padEnd(16)} ${String(xs.length).padStart(7)} requests  p50 ${pct(xs, 50).toFixed(1)} ms  p99 ${pct(xs, 99).toFixed(1)} ms  max ${pct(xs, 100).toFixed(0)} ms`,
+      );
+    console.log(
+      `[soak] ${plays} plays stored; ${uploaded.length} uploads during the run, ${uploaded.length - notReady.length} ready`,
+    );
+    console.log(
+      '[soak] samples (s: rss MB / open fds): ' +
+        samples
+          .map(
+            (s) =>
+              `${s.t}s api ${s.rssMb.api}/${s.fds.api} worker ${s.rssMb.worker}/${s.fds.worker} nginx ${s.rssMb.nginx}/${s.fds.nginx}`,
+          )
+          .join('\n[soak]   '),
+    );
     // Growth from the middle third (warmed up) to the last third.
     const third = Math.max(1, Math.floor(samples.length / 3));
     const mid = samples.slice(third, 2 * third);
@@ -233,11 +270,15 @@ async function main(): Promise<void> {
       const fdGrowth = mean(last.map((s) => s.fds[role]!)) / Math.max(1, mean(mid.map((s) => s.fds[role]!))) - 1;
       const ok = rssGrowth <= RSS_GROWTH && fdGrowth <= FD_GROWTH;
       flat &&= ok;
-      console.log(`[soak] ${role.padEnd(6)} memory ${(rssGrowth * 100).toFixed(1)} %, fds ${(fdGrowth * 100).toFixed(1)} % from the middle to the last third ${ok ? '(flat)' : '(GROWING)'}`);
+      console.log(
+        `[soak] ${role.padEnd(6)} memory ${(rssGrowth * 100).toFixed(1)} %, fds ${(fdGrowth * 100).toFixed(1)} % from the middle to the last third ${ok ? '(flat)' : '(GROWING)'}`,
+      );
     }
     for (const e of errors.slice(0, 20)) console.log(`[soak]   error: ${e}`);
     const pass = errors.length === 0 && notReady.length === 0 && flat;
-    console.log(`[soak] ${pass ? 'PASS' : 'FAIL'}: ${errors.length} errors, ${notReady.length} uploads not ready, memory and fds ${flat ? 'flat' : 'growing'}`);
+    console.log(
+      `[soak] ${pass ? 'PASS' : 'FAIL'}: ${errors.length} errors, ${notReady.length} uploads not ready, memory and fds ${flat ? 'flat' : 'growing'}`,
+    );
     process.exitCode = pass ? 0 : 1;
   } finally {
     await edge?.stop().catch(() => {});

@@ -77,7 +77,9 @@ async function findStoredTree(dataDir: string, playlist: Buffer): Promise<string
 }
 
 function nginxConf(prefix: string, port: number, root: string): string {
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `    ${k}_temp_path ${prefix}/tmp/${k};`).join('\n');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((k) => `    ${k}_temp_path ${prefix}/tmp/${k};`)
+    .join('\n');
   return `${process.getuid?.() === 0 ? 'user root;' : ''}
 worker_processes ${NGINX_WORKERS};
 pid ${prefix}/nginx.pid;
@@ -139,7 +141,9 @@ end
 `,
   );
   const out = await new Promise<string>((resolve, reject) => {
-    const c = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     c.stdout!.on('data', (d: Buffer) => (text += d.toString()));
     c.stderr!.on('data', (d: Buffer) => (text += d.toString()));
@@ -148,18 +152,57 @@ end
   });
   const json = /RESULT (\{.*\})/.exec(out)?.[1];
   if (!json) throw new Error(`no result from wrk: ${out}`);
-  const r = JSON.parse(json) as { requests: number; duration_us: number; bytes: number; p50_us: number; p99_us: number; errors: number; non2xx: number };
+  const r = JSON.parse(json) as {
+    requests: number;
+    duration_us: number;
+    bytes: number;
+    p50_us: number;
+    p99_us: number;
+    errors: number;
+    non2xx: number;
+  };
   const secs = r.duration_us / 1e6;
-  return { requests: r.requests, rps: r.requests / secs, p50: r.p50_us / 1000, p99: r.p99_us / 1000, bytesPerSec: r.bytes / secs, non2xx: r.non2xx, errors: r.errors };
+  return {
+    requests: r.requests,
+    rps: r.requests / secs,
+    p50: r.p50_us / 1000,
+    p99: r.p99_us / 1000,
+    bytesPerSec: r.bytes / secs,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 async function autocannonLoad(port: number, paths: string[], seconds: number): Promise<Load> {
-  const r: Result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: seconds, requests: paths.map((p) => ({ method: 'GET', path: p })) });
-  return { requests: r.requests.total ?? r.requests.sent, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bytesPerSec: r.throughput.average, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  const r: Result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: paths.map((p) => ({ method: 'GET', path: p })),
+  });
+  return {
+    requests: r.requests.total ?? r.requests.sent,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    bytesPerSec: r.throughput.average,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }
 
-const load = (port: number, paths: string[], seconds: number, scriptDir: string) => (CLIENT === 'wrk' ? wrk(port, paths, seconds, scriptDir) : autocannonLoad(port, paths, seconds));
-const toRow = (name: string, r: Load, cpuSeconds: number): Row => ({ name, rps: r.rps, cpuUs: (cpuSeconds / r.requests) * 1e6, p50: r.p50, p99: r.p99, mbps: r.bytesPerSec / 1e6, non2xx: r.non2xx, errors: r.errors });
+const load = (port: number, paths: string[], seconds: number, scriptDir: string) =>
+  CLIENT === 'wrk' ? wrk(port, paths, seconds, scriptDir) : autocannonLoad(port, paths, seconds);
+const toRow = (name: string, r: Load, cpuSeconds: number): Row => ({
+  name,
+  rps: r.rps,
+  cpuUs: (cpuSeconds / r.requests) * 1e6,
+  p50: r.p50,
+  p99: r.p99,
+  mbps: r.bytesPerSec / 1e6,
+  non2xx: r.non2xx,
+  errors: r.errors,
+});
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
 
@@ -190,14 +233,22 @@ async function main(): Promise<void> {
   let nginx: NginxProcess | undefined;
   const apiChildren: Array<ReturnType<typeof spawn>> = [];
   try {
-    const tree = await makeHlsTree(path.join(tmp, 'src', 'version-1'), { seconds: 65, segmentSeconds: 6.5, source: 'noise', renditions: { '320k': '320k' } });
+    const tree = await makeHlsTree(path.join(tmp, 'src', 'version-1'), {
+      seconds: 65,
+      segmentSeconds: 6.5,
+      source: 'noise',
+      renditions: { '320k': '320k' },
+    });
     const segments = tree.files.filter((f) => f.endsWith('.m4s'));
     const sizes = await Promise.all(segments.map(async (f) => (await stat(path.join(tree.root, f))).size));
     const meanKb = sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024;
 
     // (a) the API, in its own process: as embedded mode runs it, and with its file cache off.
     const startApi = async (extraEnv: Record<string, string>) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'serve-api.ts'), tree.root], { env: { ...process.env, SECURE_LINK_SECRET: SECRET, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'serve-api.ts'), tree.root], {
+        env: { ...process.env, SECURE_LINK_SECRET: SECRET, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       apiChildren.push(child);
       return new Promise<{ port: number; dataDir: string }>((resolve, reject) => {
         let out = '';
@@ -232,7 +283,8 @@ async function main(): Promise<void> {
       for (const port of [info.port, uncached.port, nginxPort]) {
         const res = await fetch(`http://127.0.0.1:${port}${p}`);
         const body = Buffer.from(await res.arrayBuffer());
-        if (res.status !== 200 || body.length !== sizes[i]) throw new Error(`port ${port} ${p}: ${res.status}, ${body.length} bytes (expected ${sizes[i]})`);
+        if (res.status !== 200 || body.length !== sizes[i])
+          throw new Error(`port ${port} ${p}: ${res.status}, ${body.length} bytes (expected ${sizes[i]})`);
       }
     }
     await access(path.join(root, 'version-1', segments[0]!));
@@ -243,9 +295,18 @@ async function main(): Promise<void> {
       c.stderr!.on('data', (d: Buffer) => (s += d.toString()));
       c.on('exit', () => resolve(s.trim().replace(/^nginx version: /, '')));
     });
-    console.log(`segments: ${segments.length} × ~${meanKb.toFixed(0)} KB; client ${CLIENT}, ${CONNECTIONS} connections; ${DURATION} s per run after a 2 s warm-up, ${ROUNDS} rounds`);
-    console.log(`load average before: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; node ${process.version}; ${nginxVersion} (worker_processes ${NGINX_WORKERS}); nginx reads ${stored ? "the local store's folder" : 'the source folder'}`);
+    console.log(
+      `segments: ${segments.length} × ~${meanKb.toFixed(0)} KB; client ${CLIENT}, ${CONNECTIONS} connections; ${DURATION} s per run after a 2 s warm-up, ${ROUNDS} rounds`,
+    );
+    console.log(
+      `load average before: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; node ${process.version}; ${nginxVersion} (worker_processes ${NGINX_WORKERS}); nginx reads ${stored ? "the local store's folder" : 'the source folder'}`,
+    );
 
     await load(nginxPort, paths, 2, tmp);
     await load(info.port, paths, 2, tmp);
@@ -253,7 +314,11 @@ async function main(): Promise<void> {
     const servers = [
       { name: 'nginx (secure_link + alias, sendfile)', port: nginxPort, pid: nginx.child.pid! },
       { name: 'api, embedded /media/hls/ route', port: info.port, pid: cachedPid! },
-      { name: 'api, same route with its file cache off (streams every file from the store)', port: uncached.port, pid: uncachedPid! },
+      {
+        name: 'api, same route with its file cache off (streams every file from the store)',
+        port: uncached.port,
+        pid: uncachedPid!,
+      },
     ];
     const runs: Row[][] = servers.map(() => []);
     for (let round = 1; round <= ROUNDS; round++) {
@@ -262,7 +327,9 @@ async function main(): Promise<void> {
         const result = await load(server.port, paths, DURATION, tmp);
         const row = toRow(server.name, result, (await cpuSeconds(server.pid)) - cpuBefore);
         runs[i]!.push(row);
-        console.log(`round ${round}: ${server.name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(1)} ms, ${row.cpuUs.toFixed(0)} µs CPU/request`);
+        console.log(
+          `round ${round}: ${server.name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(1)} ms, ${row.cpuUs.toFixed(0)} µs CPU/request`,
+        );
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -276,14 +343,21 @@ async function main(): Promise<void> {
       non2xx: r.reduce((a, x) => a + x.non2xx, 0),
       errors: r.reduce((a, x) => a + x.errors, 0),
     }));
-    console.log('\nmedians of the rounds:\n| server | req/s | p50 ms | p99 ms | MB/s | CPU µs/request | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mbps.toFixed(0)} | ${r.cpuUs.toFixed(0)} | ${r.non2xx} | ${r.errors} |`);
+    console.log(
+      '\nmedians of the rounds:\n| server | req/s | p50 ms | p99 ms | MB/s | CPU µs/request | non-2xx | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of rows)
+      console.log(
+        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.mbps.toFixed(0)} | ${r.cpuUs.toFixed(0)} | ${r.non2xx} | ${r.errors} |`,
+      );
     const ratio = rows[1]!.rps / rows[0]!.rps;
     const met = ratio >= BUDGET && rows.every((r) => r.non2xx === 0 && r.errors === 0);
     console.log(`\napi / nginx = ${(ratio * 100).toFixed(1)}% (budget ≥ ${BUDGET * 100}%): ${met ? 'met' : 'MISSED'}`);
     console.log(`api without its file cache / nginx = ${((rows[2]!.rps / rows[0]!.rps) * 100).toFixed(1)}%`);
     // Less sensitive to other load on the machine than requests/s: work per request.
-    console.log(`CPU per request, nginx / api = ${((rows[0]!.cpuUs / rows[1]!.cpuUs) * 100).toFixed(1)}% (cache off: ${((rows[0]!.cpuUs / rows[2]!.cpuUs) * 100).toFixed(1)}%)`);
+    console.log(
+      `CPU per request, nginx / api = ${((rows[0]!.cpuUs / rows[1]!.cpuUs) * 100).toFixed(1)}% (cache off: ${((rows[0]!.cpuUs / rows[2]!.cpuUs) * 100).toFixed(1)}%)`,
+    );
     if (!met) process.exitCode = 1;
   } finally {
     await nginx?.stop();

@@ -26,14 +26,23 @@ async function walk(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-const t = await createTestInfra({ env: { LOG_LEVEL: 'warn', SECURE_LINK_SECRET: process.env.SECURE_LINK_SECRET ?? '' } });
+const t = await createTestInfra({
+  env: { LOG_LEVEL: 'warn', SECURE_LINK_SECRET: process.env.SECURE_LINK_SECRET ?? '' },
+});
 for (const file of await walk(source)) {
   const body = await readFile(path.join(source, file));
   await t.infra.store.put('transcodes', `version-1/${file}`, body, { contentLength: body.length });
 }
 const media = { probe: async () => Promise.reject(new Error('not used')) };
 const cacheBytes = process.env.HLS_CACHE_BYTES;
-const deps = { config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media, progress: t.infra.progress };
+const deps = {
+  config: t.config,
+  logger: t.logger,
+  infra: t.infra,
+  metrics: t.metrics,
+  media,
+  progress: t.infra.progress,
+};
 const app = await buildApi({ ...deps, serveMedia: cacheBytes === undefined });
 if (cacheBytes !== undefined) hlsMediaRoutes(app, deps, { cacheBytes: Number(cacheBytes) });
 await app.listen({ port: 0, host: '127.0.0.1' });

@@ -32,7 +32,8 @@ async function storeVersion(store: ObjectStore, v: string): Promise<number> {
   for (const r of RENDITIONS) {
     await put('transcodes', `version-${v}/${r}/playlist.m3u8`, '#EXTM3U\n');
     await put('transcodes', `version-${v}/${r}/init.mp4`, 'init');
-    for (let i = 0; i < SEGMENTS; i++) await put('transcodes', `version-${v}/${r}/seg_${String(i).padStart(3, '0')}.m4s`, segment);
+    for (let i = 0; i < SEGMENTS; i++)
+      await put('transcodes', `version-${v}/${r}/seg_${String(i).padStart(3, '0')}.m4s`, segment);
   }
   await put('waveforms', keys.waveform(v, 'W'.repeat(22)), '{}');
   for (const size of [1000, 300]) await put('images', keys.versionArtwork(v, 'A'.repeat(22), size, 'jpg'), 'jpg');
@@ -42,13 +43,24 @@ async function storeVersion(store: ObjectStore, v: string): Promise<number> {
 async function main(): Promise<void> {
   ensureBenchPrerequisites('track-delete');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-delete-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }, { persistDevSecrets: false });
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    },
+    { persistDevSecrets: false },
+  );
   const logger = createLogger(config, 'bench');
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const { db, kind } = infra.database;
   const store = infra.store;
   try {
-    const user = await db.insertInto('users').values({ email: 'd@example.com', handle: 'deleter', display_name: 'D', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
+    const user = await db
+      .insertInto('users')
+      .values({ email: 'd@example.com', handle: 'deleter', display_name: 'D', password_hash: 'x', role: 'artist' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const actor = { id: user.id, role: 'artist' as const };
     const times: number[] = [];
     const floors: number[] = [];
@@ -60,15 +72,32 @@ async function main(): Promise<void> {
       for (const v of versionsForFloor) await storeVersion(store, v);
       let t0 = performance.now();
       for (const v of versionsForFloor) {
-        for (const bucket of ['originals', 'transcodes', 'waveforms'] as const) await rm(path.join(dataDir, 'storage', bucket, `version-${v}`), { recursive: true, force: true });
+        for (const bucket of ['originals', 'transcodes', 'waveforms'] as const)
+          await rm(path.join(dataDir, 'storage', bucket, `version-${v}`), { recursive: true, force: true });
         await rm(path.join(dataDir, 'storage', 'images', 'artwork', `version-${v}`), { recursive: true, force: true });
       }
       floors.push(performance.now() - t0);
 
-      const track = await db.insertInto('tracks').values({ owner_user_id: user.id, title: `Bench ${round}`, slug: `bench-${round}` }).returning('id').executeTakeFirstOrThrow();
+      const track = await db
+        .insertInto('tracks')
+        .values({ owner_user_id: user.id, title: `Bench ${round}`, slug: `bench-${round}` })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       const versions: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const v = await db.insertInto('track_versions').values({ track_id: track.id, status: 'ready', original_key: 'k', original_filename: 'a.flac', original_size_bytes: 1, duration_ms: 600_000, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
+        const v = await db
+          .insertInto('track_versions')
+          .values({
+            track_id: track.id,
+            status: 'ready',
+            original_key: 'k',
+            original_filename: 'a.flac',
+            original_size_bytes: 1,
+            duration_ms: 600_000,
+            steps: '{}',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         versions.push(v.id);
       }
       await db.updateTable('tracks').set({ current_version_id: versions[2]! }).where('id', '=', track.id).execute();
@@ -77,14 +106,21 @@ async function main(): Promise<void> {
       t0 = performance.now();
       const outcome = await deleteTrack({ db, store, clock: () => new Date() }, actor, track.id);
       times.push(performance.now() - t0);
-      if (outcome.objectsDeleted !== objects) throw new Error(`deleted ${outcome.objectsDeleted} of ${objects} objects`);
-      for (const bucket of BUCKETS) for await (const o of store.list(bucket)) if (versions.some((v) => o.key.includes(`version-${v}/`))) throw new Error(`left behind: ${bucket}/${o.key}`);
+      if (outcome.objectsDeleted !== objects)
+        throw new Error(`deleted ${outcome.objectsDeleted} of ${objects} objects`);
+      for (const bucket of BUCKETS)
+        for await (const o of store.list(bucket))
+          if (versions.some((v) => o.key.includes(`version-${v}/`))) throw new Error(`left behind: ${bucket}/${o.key}`);
     }
     const best = (xs: number[]) => Math.min(...xs);
-    console.log(`${kind}, local storage; ${objects} objects (3 versions × (original + HLS master + ${RENDITIONS.length} × (playlist + init + ${SEGMENTS} segments) + waveform + 2 artwork)); best of ${rounds}`);
+    console.log(
+      `${kind}, local storage; ${objects} objects (3 versions × (original + HLS master + ${RENDITIONS.length} × (playlist + init + ${SEGMENTS} segments) + waveform + 2 artwork)); best of ${rounds}`,
+    );
     console.log('| delete | time |\n|---|---|');
     console.log(`| rm -r of the same folders (floor) | ${best(floors).toFixed(0)} ms |`);
-    console.log(`| deleteTrack (rows + every object) | ${best(times).toFixed(0)} ms (worst ${Math.max(...times).toFixed(0)} ms) |`);
+    console.log(
+      `| deleteTrack (rows + every object) | ${best(times).toFixed(0)} ms (worst ${Math.max(...times).toFixed(0)} ms) |`,
+    );
     console.log(`budget < 2000 ms; nothing left behind: checked`);
   } finally {
     await infra.close(1_000);

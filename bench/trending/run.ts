@@ -32,27 +32,58 @@ async function load(url: string): Promise<{ rps: number; p99: number }> {
 async function main(): Promise<void> {
   ensureBenchPrerequisites('trending');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-trending-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '1000000000', ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }, { persistDevSecrets: false });
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_API_PER_MINUTE: '1000000000',
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    },
+    { persistDevSecrets: false },
+  );
   const logger = createLogger(config, 'bench');
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const db = infra.database.db;
   try {
     // 500 listed tracks with plays over the last day: a full list of 50.
-    const user = await db.insertInto('users').values({ email: 't@example.com', handle: 'trender', display_name: 'Trender', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
-    await sql`insert into tracks (owner_user_id, title, slug, genre) select ${user.id}, 'Track ' || i, 't' || i, case when i % 2 = 0 then 'ambient' else 'techno' end from generate_series(1, ${TRACKS}::int) i`.execute(db);
+    const user = await db
+      .insertInto('users')
+      .values({
+        email: 't@example.com',
+        handle: 'trender',
+        display_name: 'Trender',
+        password_hash: 'x',
+        role: 'artist',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`insert into tracks (owner_user_id, title, slug, genre) select ${user.id}, 'Track ' || i, 't' || i, case when i % 2 = 0 then 'ambient' else 'techno' end from generate_series(1, ${TRACKS}::int) i`.execute(
+      db,
+    );
     await sql`insert into track_versions (track_id, status, original_key, original_filename, original_size_bytes, duration_ms, hls_key, steps)
-      select id, 'ready', 'k' || id, 'a.flac', 1, 180000, 'version-' || id || '/playlist.m3u8', '{}' from tracks`.execute(db);
+      select id, 'ready', 'k' || id, 'a.flac', 1, 180000, 'version-' || id || '/playlist.m3u8', '{}' from tracks`.execute(
+      db,
+    );
     await sql`update tracks t set current_version_id = v.id from track_versions v where v.track_id = t.id`.execute(db);
     await sql`insert into plays (track_id, version_id, ip_hash, seconds_listened, created_at)
       select v.track_id, v.id, md5(g::text) || md5((g + 1)::text), 60, now() - (g % 1440) * interval '1 minute'
       from track_versions v cross join generate_series(1, 20) g where (v.track_id + g) % 3 <> 0`.execute(db);
     await recomputeTrending({ db, cache: infra.cache, clock: () => new Date() });
 
-    const api = await buildApi({ config, logger, infra, metrics: createMetricsRegistry('api'), media: createMediaToolkit(), progress: infra.progress });
+    const api = await buildApi({
+      config,
+      logger,
+      infra,
+      metrics: createMetricsRegistry('api'),
+      media: createMediaToolkit(),
+      progress: infra.progress,
+    });
     await api.listen({ port: 0, host: '127.0.0.1' });
     // The baseline: the same cached text, the same cache, no plugins, no schema, no access check.
     const bare = Fastify();
-    bare.get('/trending', async (_req, reply) => reply.type('application/json; charset=utf-8').send(await getTrendingJson({ db, cache: infra.cache }, {})));
+    bare.get('/trending', async (_req, reply) =>
+      reply.type('application/json; charset=utf-8').send(await getTrendingJson({ db, cache: infra.cache }, {})),
+    );
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
 
@@ -68,11 +99,19 @@ async function main(): Promise<void> {
     const best = (xs: number[]) => Math.max(...xs);
     const ratio = best(results.api) / best(results.bare);
     const body = await (await fetch(`http://127.0.0.1:${port(api)}/api/v1/trending`)).text();
-    console.log(`database: ${infra.database.kind}; cache: ${config.redis.url ? 'Redis' : 'memory'}; list of ${JSON.parse(body).tracks.length} tracks (${body.length} bytes); ${connections} connections, ${seconds} s per run, best of 2 rounds`);
+    console.log(
+      `database: ${infra.database.kind}; cache: ${config.redis.url ? 'Redis' : 'memory'}; list of ${JSON.parse(body).tracks.length} tracks (${body.length} bytes); ${connections} connections, ${seconds} s per run, best of 2 rounds`,
+    );
     console.log('| server | req/s | p99 |\n|---|---|---|');
-    console.log(`| bare Fastify, same cached list | ${best(results.bare).toFixed(0)} | ${Math.min(...results.bareP99)} ms |`);
-    console.log(`| API \`GET /api/v1/trending\` | ${best(results.api).toFixed(0)} | ${Math.min(...results.apiP99)} ms |`);
-    console.log(`API / bare = ${(ratio * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...results.apiP99)} ms (budget < 50 ms)`);
+    console.log(
+      `| bare Fastify, same cached list | ${best(results.bare).toFixed(0)} | ${Math.min(...results.bareP99)} ms |`,
+    );
+    console.log(
+      `| API \`GET /api/v1/trending\` | ${best(results.api).toFixed(0)} | ${Math.min(...results.apiP99)} ms |`,
+    );
+    console.log(
+      `API / bare = ${(ratio * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...results.apiP99)} ms (budget < 50 ms)`,
+    );
     await api.close();
     await bare.close();
   } finally {

@@ -27,7 +27,10 @@ async function rssKb(pid: number): Promise<number> {
 
 /** The server's process: `tsx` runs the entry in a child of the spawned node. */
 async function serverPid(rootPid: number): Promise<number> {
-  const children = (await readFile(`/proc/${rootPid}/task/${rootPid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
+  const children = (await readFile(`/proc/${rootPid}/task/${rootPid}/children`, 'utf8').catch(() => ''))
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   return children.length ? Number(children[children.length - 1]) : rootPid;
 }
 
@@ -42,8 +45,14 @@ interface Store {
 /** s3rver in its own process (as the S3 adapter's tests run it), so its memory is not the server's. */
 async function startS3(dir: string): Promise<Store> {
   const script = fileURLToPath(new URL('../../packages/storage/test/s3rver-process.mjs', import.meta.url));
-  const server: ChildProcess = fork(script, [path.join(dir, 's3rver')], { execArgv: ['--openssl-legacy-provider'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [message] = (await Promise.race([once(server, 'message'), once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited')))])) as [{ port: number }];
+  const server: ChildProcess = fork(script, [path.join(dir, 's3rver')], {
+    execArgv: ['--openssl-legacy-provider'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const [message] = (await Promise.race([
+    once(server, 'message'),
+    once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited'))),
+  ])) as [{ port: number }];
   return {
     name: 's3',
     label: 'S3 (s3rver on loopback)',
@@ -60,31 +69,65 @@ async function startS3(dir: string): Promise<Store> {
 
 async function measure(dir: string, store: Store, file: string, size: number): Promise<string> {
   const port = await freePort();
-  const proc = spawnTs('test/fixtures/serve-embedded.ts', { DATA_DIR: path.join(dir, `data-${store.name}`), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPLOAD_MAX_BYTES: String(600 * 1024 * 1024), ...store.env });
+  const proc = spawnTs('test/fixtures/serve-embedded.ts', {
+    DATA_DIR: path.join(dir, `data-${store.name}`),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    UPLOAD_MAX_BYTES: String(600 * 1024 * 1024),
+    ...store.env,
+  });
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/v1/health`, proc);
     const handle = `bench${randomBytes(4).toString('hex')}`;
     const reg = await fetch(`http://127.0.0.1:${port}/api/v1/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `${handle}@example.com`, password: `bench-${randomBytes(8).toString('hex')}`, handle, role: 'artist' }),
+      body: JSON.stringify({
+        email: `${handle}@example.com`,
+        password: `bench-${randomBytes(8).toString('hex')}`,
+        handle,
+        role: 'artist',
+      }),
     });
     const { token } = (await reg.json()) as { token: string };
 
     const pid = await serverPid(proc.child.pid!);
     const baseline = await rssKb(pid);
     let peak = baseline;
-    const sampler = setInterval(() => void rssKb(pid).then((kb) => (peak = Math.max(peak, kb)), () => {}), 20);
+    const sampler = setInterval(
+      () =>
+        void rssKb(pid).then(
+          (kb) => (peak = Math.max(peak, kb)),
+          () => {},
+        ),
+      20,
+    );
 
     const boundary = `----bench${randomBytes(8).toString('hex')}`;
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBench\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="master.wav"\r\nContent-Type: audio/wav\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBench\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="master.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const t0 = performance.now();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: '/api/v1/tracks', method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/tracks',
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': head.length + size + tail.length,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.write(head);
       const body = createReadStream(file);
@@ -94,7 +137,9 @@ async function measure(dir: string, store: Store, file: string, size: number): P
     const took = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     const growthMb = (peak - baseline) / 1024;
-    console.log(`${store.label}: upload of ${(size / 1024 / 1024).toFixed(0)} MB → HTTP ${status} in ${took.toFixed(1)} s`);
+    console.log(
+      `${store.label}: upload of ${(size / 1024 / 1024).toFixed(0)} MB → HTTP ${status} in ${took.toFixed(1)} s`,
+    );
     return `| ${store.label} | ${(size / 1024 / 1024).toFixed(0)} MB | ${(baseline / 1024).toFixed(0)} MB | ${(peak / 1024).toFixed(0)} MB | ${growthMb.toFixed(0)} MB | < ${store.budgetMb} MB |`;
   } finally {
     proc.child.kill('SIGKILL');
@@ -112,12 +157,29 @@ async function main(): Promise<void> {
     const seconds = Math.ceil((targetMb * 1024 * 1024) / 176_400);
     const file = path.join(dir, 'master.wav');
     await new Promise<void>((resolve, reject) => {
-      const ff = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`, '-ac', '2', '-c:a', 'pcm_s16le', file]);
+      const ff = spawn('ffmpeg', [
+        '-nostdin',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`,
+        '-ac',
+        '2',
+        '-c:a',
+        'pcm_s16le',
+        file,
+      ]);
       ff.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ffmpeg ${c}`))));
     });
     const size = (await stat(file)).size;
     for (const name of stores) {
-      const store: Store = name === 's3' ? await startS3(dir) : { name: 'local', label: 'local storage', budgetMb: 64, env: {}, stop: async () => {} };
+      const store: Store =
+        name === 's3'
+          ? await startS3(dir)
+          : { name: 'local', label: 'local storage', budgetMb: 64, env: {}, stop: async () => {} };
       try {
         rows.push(await measure(dir, store, file, size));
       } finally {

@@ -43,7 +43,10 @@ async function measure(browser: Browser, url: string, then?: (page: Page) => Pro
   const bodies = new Map<string, Promise<Buffer | null>>();
   page.on('response', (res) => {
     if (res.request().resourceType() !== 'script' || bodies.has(res.url())) return;
-    bodies.set(res.url(), res.body().catch(() => null));
+    bodies.set(
+      res.url(),
+      res.body().catch(() => null),
+    );
   });
   await page.goto(url, { waitUntil: 'networkidle' });
   if (then) {
@@ -81,7 +84,10 @@ async function main(): Promise<void> {
         'track page, after pressing play (hls.js loaded)',
         await measure(browser, trackUrl, async (page) => {
           await page.getByTestId('play-track').first().click();
-          await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')?.currentTime ?? 0) > 0.5);
+          await page.waitForFunction(
+            () =>
+              (document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')?.currentTime ?? 0) > 0.5,
+          );
         }),
       ],
     ];
@@ -90,10 +96,15 @@ async function main(): Promise<void> {
     console.log(`\nJavaScript per page (KB; gzip -6 and brotli -11 computed from the bodies served)\n`);
     console.log('| page | files | raw | gzip | brotli |');
     console.log('|---|---:|---:|---:|---:|');
-    for (const [name, s] of rows) console.log(`| ${name} | ${s.files} | ${f(s.rawKb)} | ${f(s.gzipKb)} | ${f(s.brotliKb)} |`);
+    for (const [name, s] of rows)
+      console.log(`| ${name} | ${s.files} | ${f(s.rawKb)} | ${f(s.gzipKb)} | ${f(s.brotliKb)} |`);
     const [floor, , loaded, playing] = rows.map(([, s]) => s) as [Scripts, Scripts, Scripts, Scripts];
-    console.log(`\ntrack page as loaded: ${f(loaded.gzipKb)} KB gzip (budget < ${BUDGET_KB} KB): ${f(floor.gzipKb)} KB every page pays, ${f(loaded.gzipKb - floor.gzipKb)} KB of the track page`);
-    console.log(`on the first play, hls.js adds ${f(playing.gzipKb - loaded.gzipKb)} KB gzip (${f(playing.gzipKb)} KB in all)`);
+    console.log(
+      `\ntrack page as loaded: ${f(loaded.gzipKb)} KB gzip (budget < ${BUDGET_KB} KB): ${f(floor.gzipKb)} KB every page pays, ${f(loaded.gzipKb - floor.gzipKb)} KB of the track page`,
+    );
+    console.log(
+      `on the first play, hls.js adds ${f(playing.gzipKb - loaded.gzipKb)} KB gzip (${f(playing.gzipKb)} KB in all)`,
+    );
     if (loaded.gzipKb >= BUDGET_KB) {
       console.log('budget missed');
       process.exitCode = 1;

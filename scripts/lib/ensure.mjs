@@ -45,7 +45,9 @@ export function ensureSystemPackages(packages, options = {}) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const canInstall = options.canInstall ?? (isRoot && has('apt-get'));
   if (!canInstall) {
-    throw new Error(`missing system packages: ${names.join(', ')} — install them (e.g. \`sudo apt-get install -y ${names.join(' ')}\`)`);
+    throw new Error(
+      `missing system packages: ${names.join(', ')} — install them (e.g. \`sudo apt-get install -y ${names.join(' ')}\`)`,
+    );
   }
   log(`installing system packages: ${names.join(', ')}…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -78,7 +80,8 @@ function newestMtime(dir, skip) {
 export function ensureWebBuild() {
   const webDir = path.join(ROOT, 'apps', 'web');
   const buildId = path.join(webDir, '.next', 'BUILD_ID');
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestMtime(webDir, new Set(['.next', 'node_modules']))) return;
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestMtime(webDir, new Set(['.next', 'node_modules'])))
+    return;
   log('building the web app (next build)…');
   run('npm', ['run', 'build', '-w', '@earshot/web'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
 }

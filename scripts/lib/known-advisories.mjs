@@ -14,7 +14,8 @@ export function loadAdvisoryTable(file) {
   for (const [i, a] of table.advisories.entries()) {
     const where = `${path.basename(file)} advisories[${i}]`;
     if (typeof a.package !== 'string' || !a.package) throw new Error(`${where}: "package" is missing`);
-    if (typeof a.vulnerable !== 'string' || semver.validRange(a.vulnerable) === null) throw new Error(`${where}: "vulnerable" is not a semver range: ${a.vulnerable}`);
+    if (typeof a.vulnerable !== 'string' || semver.validRange(a.vulnerable) === null)
+      throw new Error(`${where}: "vulnerable" is not a semver range: ${a.vulnerable}`);
     if (!SEVERITIES.has(a.severity)) throw new Error(`${where}: "severity" must be high or critical`);
     if (!Array.isArray(a.ids) || a.ids.length === 0) throw new Error(`${where}: "ids" must name the advisories`);
   }
@@ -52,14 +53,20 @@ export function matchAdvisories(installed, advisories) {
 
 /** The production dependency tree as npm sees it (node_modules must be installed). */
 export function productionTree(cwd) {
-  const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json'], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('npm', ['ls', '--omit=dev', '--all', '--json'], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.error) throw r.error;
   // npm ls exits 1 on peer/extraneous problems but still prints the tree; only missing JSON is fatal.
   let tree;
   try {
     tree = JSON.parse(r.stdout);
   } catch {
-    throw new Error(`npm ls printed no dependency tree (exit ${r.status}): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
+    throw new Error(
+      `npm ls printed no dependency tree (exit ${r.status}): ${r.stderr.trim().split('\n').at(-1) ?? ''}`,
+    );
   }
   if (!tree.dependencies) throw new Error('npm ls found no installed dependencies: run `npm ci` first');
   return tree;

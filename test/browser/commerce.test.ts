@@ -17,7 +17,14 @@ import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { startLoopbackStripe, type LoopbackStripe } from '../support/stripe-loopback.ts';
 import { createRelease, priceTrack } from '../support/commerce.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+import {
+  register,
+  startPlatform,
+  uploadTrack,
+  waitUntilReady,
+  type RunningPlatform,
+  type UploadedTrack,
+} from './platform-fixture.ts';
 
 const run = promisify(execFile);
 let platform: RunningPlatform;
@@ -29,7 +36,12 @@ reportPagesOnFailure();
 
 beforeAll(async () => {
   stripe = await startLoopbackStripe();
-  platform = await startPlatform({ STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url, STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback' });
+  platform = await startPlatform({
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_URL: stripe.url,
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback',
+  });
   stripe.webhookUrl = `${platform.base}/api/v1/stripe/webhook`;
   const artist = await register(platform.base, 'shop-artist', 'artist');
   for (const [i, title] of ['Morning Drive', 'Noon Heat', 'Night Swim'].entries()) {
@@ -39,7 +51,13 @@ beforeAll(async () => {
   for (const [i, t] of tracks.entries()) tracks[i] = await waitUntilReady(platform.base, artist.token, t.id);
   const db = platform.infra.database.db;
   await priceTrack(db, tracks[0]!.id, { amountMinor: 300, currency: 'usd', pwyw: true });
-  await createRelease(db, artist.user.id, 'Day Cycle', tracks.map((t) => t.id), { amountMinor: 500, currency: 'usd', pwyw: true });
+  await createRelease(
+    db,
+    artist.user.id,
+    'Day Cycle',
+    tracks.map((t) => t.id),
+    { amountMinor: 500, currency: 'usd', pwyw: true },
+  );
   browser = await launchBrowser();
 }, 600_000);
 
@@ -88,10 +106,21 @@ describe('buying', () => {
     const context = await openContext(browser);
     const page = await context.newPage();
     await page.goto(`${platform.base}/`);
-    const releaseId = String((await platform.infra.database.db.selectFrom('releases').select('id').executeTakeFirstOrThrow()).id);
+    const releaseId = String(
+      (await platform.infra.database.db.selectFrom('releases').select('id').executeTakeFirstOrThrow()).id,
+    );
     // The release page belongs to the catalogue; the checkout call is the one its buy box makes.
     const url = await page.evaluate(async (id) => {
-      const res = await fetch('/api/v1/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: { type: 'release', id }, amountMinor: 777, currency: 'USD', email: 'zip.buyer@example.com' }) });
+      const res = await fetch('/api/v1/checkout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          item: { type: 'release', id },
+          amountMinor: 777,
+          currency: 'USD',
+          email: 'zip.buyer@example.com',
+        }),
+      });
       return ((await res.json()) as { url: string }).url;
     }, releaseId);
     await page.goto(url);
@@ -100,7 +129,11 @@ describe('buying', () => {
     await page.getByTestId('thanks-paid').waitFor();
     const downloadPromise = page.waitForEvent('download', { timeout: 180_000 });
     await page.getByRole('button', { name: 'MP3 320' }).click();
-    await page.getByRole('status').filter({ hasText: /Preparing|started/ }).first().waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Preparing|started/ })
+      .first()
+      .waitFor();
     const download = await downloadPromise;
     expect(download.suggestedFilename()).toMatch(/Day Cycle \(MP3 320\)\.zip$/);
     const file = path.join(platform.dataDir, 'release.zip');
@@ -115,7 +148,11 @@ describe('buying', () => {
   it('the guest signs up with the email they paid with: the release is in their collection, with its history', async () => {
     const account = await register(platform.base, 'zip-buyer', 'listener');
     // The address is verified (the mail link is tested in the accounts suite): only then does a guest order join the account.
-    await platform.infra.database.db.updateTable('users').set({ email: 'zip.buyer@example.com', email_verified_at: new Date() }).where('id', '=', account.user.id).execute();
+    await platform.infra.database.db
+      .updateTable('users')
+      .set({ email: 'zip.buyer@example.com', email_verified_at: new Date() })
+      .where('id', '=', account.user.id)
+      .execute();
     for (const [name, viewport] of [
       ['desktop', { width: 1280, height: 800 }],
       ['phone', { width: 390, height: 844 }],
@@ -129,7 +166,14 @@ describe('buying', () => {
       await item.first().waitFor();
       expect(await item.count()).toBe(1);
       expect(await item.first().textContent()).toContain('Day Cycle');
-      expect(await item.first().getByRole('button').allTextContents()).toEqual(['FLAC', 'WAV', 'MP3 320', 'MP3 V0', 'AAC 256', 'Opus 160']);
+      expect(await item.first().getByRole('button').allTextContents()).toEqual([
+        'FLAC',
+        'WAV',
+        'MP3 320',
+        'MP3 V0',
+        'AAC 256',
+        'Opus 160',
+      ]);
       expect(await page.getByRole('table').textContent()).toContain('7.77 USD');
       await screenshot(page, `commerce-collection-${name}`);
       expect(errors.list).toEqual([]);

@@ -13,7 +13,15 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady, type Account, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+import {
+  register,
+  startPlatform,
+  uploadTrack,
+  waitUntilReady,
+  type Account,
+  type RunningPlatform,
+  type UploadedTrack,
+} from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -38,7 +46,11 @@ async function contextFor(account: Account, viewport = { width: 1280, height: 80
 }
 
 const api = async (account: Account, method: string, url: string, body?: unknown) => {
-  const res = await fetch(`${platform.base}${url}`, { method, headers: { authorization: `Bearer ${account.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${platform.base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${account.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) };
 };
 
@@ -71,8 +83,16 @@ describe('two listeners, one moment', () => {
   });
 
   it('B uploads; A sees it in the feed (the home page takes A there) and opens it', async () => {
-    const file = await generateTone(path.join(platform.dataDir, 'moment.flac'), { seconds: 20, freq: 330, extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.6))':eval=frame"] });
-    track = await waitUntilReady(platform.base, artistB.token, (await uploadTrack(platform.base, artistB.token, file, 'The Moment')).id);
+    const file = await generateTone(path.join(platform.dataDir, 'moment.flac'), {
+      seconds: 20,
+      freq: 330,
+      extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.6))':eval=frame"],
+    });
+    track = await waitUntilReady(
+      platform.base,
+      artistB.token,
+      (await uploadTrack(platform.base, artistB.token, file, 'The Moment')).id,
+    );
     // B waits on the track page, where the bell sits in the header.
     await pageB.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
     await expect.poll(() => pageB.getByTestId('notification-count').textContent(), WAIT).toMatch(/^1/);
@@ -99,10 +119,14 @@ describe('two listeners, one moment', () => {
       audio.addEventListener('timeupdate', stop);
     });
     await pageA.getByTestId('track-page').getByRole('button', { name: /play/i }).first().click();
-    await pageA.waitForFunction(() => {
-      const a = document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!;
-      return a.paused && a.currentTime >= 12;
-    }, undefined, { polling: 100 });
+    await pageA.waitForFunction(
+      () => {
+        const a = document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!;
+        return a.paused && a.currentTime >= 12;
+      },
+      undefined,
+      { polling: 100 },
+    );
     const box = pageA.getByTestId('comment-body');
     await box.click();
     await box.fill('this swell at 0:12 https://example.org/notes');
@@ -169,7 +193,9 @@ describe('two listeners, one moment', () => {
 
   it('markup in a comment is text in the server-rendered page', async () => {
     const evil = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> javascript:alert(1)';
-    expect((await api(listenerA, 'POST', '/api/v1/comments', { trackId: track.id, body: evil, positionMs: 3000 })).status).toBe(201);
+    expect(
+      (await api(listenerA, 'POST', '/api/v1/comments', { trackId: track.id, body: evil, positionMs: 3000 })).status,
+    ).toBe(201);
     const html = await (await fetch(`${platform.base}/${artistB.user.handle}/${track.slug}`)).text();
     expect(html).toContain('&lt;script&gt;window.pwned=1&lt;/script&gt;');
     expect(html).not.toContain('<script>window.pwned');
@@ -186,7 +212,9 @@ describe('two listeners, one moment', () => {
     await page.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
     await page.getByTestId('comment-marker').first().waitFor();
     await screenshot(page, 'community-track-phone');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.goto(`${platform.base}/feed`);
     await page.getByTestId('feed-entry').first().waitFor();

@@ -12,10 +12,22 @@ import { collectErrors, isHydrationMismatch } from '../support/page-errors.ts';
 import { register, startPlatform } from './platform-fixture.ts';
 
 const LOADS = Number(process.argv[2] ?? 20);
-if (!Number.isInteger(LOADS) || LOADS < 1) throw new Error(`loads per page must be a positive integer, not ${process.argv[2]}`);
+if (!Number.isInteger(LOADS) || LOADS < 1)
+  throw new Error(`loads per page must be a positive integer, not ${process.argv[2]}`);
 
 /** The pages of the accounts browser test, which checks each of them once. */
-const ROUTES = ['/', '/login', '/register?role=artist', '/forgot-password', '/reset-password?token=abc', '/verify-email?token=abc', '/settings', '/upload', '/nadia-okafor', '/nobody-by-this-name'];
+const ROUTES = [
+  '/',
+  '/login',
+  '/register?role=artist',
+  '/forgot-password',
+  '/reset-password?token=abc',
+  '/verify-email?token=abc',
+  '/settings',
+  '/upload',
+  '/nadia-okafor',
+  '/nobody-by-this-name',
+];
 
 const platform = await startPlatform();
 const browser = await launchBrowser();
@@ -37,7 +49,9 @@ try {
       for (const e of errors.list) if (!isHydrationMismatch(e)) other.add(e.replace(/ \(on [^)]*\)$/, ''));
     }
     mismatched += count;
-    console.log(`${route}: ${count} of ${LOADS} loads mismatched${other.size ? `; other errors: ${[...other].join(' | ')}` : ''}`);
+    console.log(
+      `${route}: ${count} of ${LOADS} loads mismatched${other.size ? `; other errors: ${[...other].join(' | ')}` : ''}`,
+    );
   }
   console.log(`\nin all: ${mismatched} of ${LOADS * ROUTES.length} loads mismatched`);
   if (mismatched > 0) process.exitCode = 1;

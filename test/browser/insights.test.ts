@@ -13,7 +13,15 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady, type Account, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+import {
+  register,
+  startPlatform,
+  uploadTrack,
+  waitUntilReady,
+  type Account,
+  type RunningPlatform,
+  type UploadedTrack,
+} from './platform-fixture.ts';
 
 const SECONDS = 20;
 let platform: RunningPlatform;
@@ -36,19 +44,40 @@ async function reportPlay(ip: string, ranges: [number, number][]): Promise<void>
 beforeAll(async () => {
   platform = await startPlatform();
   artist = await register(platform.base, 'chart-artist', 'artist');
-  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: SECONDS, freq: 330, extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.6))':eval=frame"] });
-  track = await waitUntilReady(platform.base, artist.token, (await uploadTrack(platform.base, artist.token, file, 'Charted tone')).id);
+  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), {
+    seconds: SECONDS,
+    freq: 330,
+    extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.6))':eval=frame"],
+  });
+  track = await waitUntilReady(
+    platform.base,
+    artist.token,
+    (await uploadTrack(platform.base, artist.token, file, 'Charted tone')).id,
+  );
   // Eight listeners heard it all; four stopped at the middle; two skipped the second quarter.
   for (let i = 0; i < 8; i++) await reportPlay(`203.0.113.${10 + i}`, [[0, SECONDS * 1000]]);
   for (let i = 0; i < 4; i++) await reportPlay(`203.0.113.${30 + i}`, [[0, SECONDS * 500]]);
-  for (let i = 0; i < 2; i++) await reportPlay(`203.0.113.${50 + i}`, [[0, SECONDS * 250], [SECONDS * 500, SECONDS * 1000]]);
-  const owner = await platform.infra.database.db.selectFrom('users').select('id').where('handle', '=', 'chart-artist').executeTakeFirstOrThrow();
-  await platform.infra.database.db.insertInto('comments').values({ track_id: track.id, user_id: owner.id, body: 'the drop', position_ms: SECONDS * 750 }).execute();
+  for (let i = 0; i < 2; i++)
+    await reportPlay(`203.0.113.${50 + i}`, [
+      [0, SECONDS * 250],
+      [SECONDS * 500, SECONDS * 1000],
+    ]);
+  const owner = await platform.infra.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('handle', '=', 'chart-artist')
+    .executeTakeFirstOrThrow();
+  await platform.infra.database.db
+    .insertInto('comments')
+    .values({ track_id: track.id, user_id: owner.id, body: 'the drop', position_ms: SECONDS * 750 })
+    .execute();
   // The scheduler's job, queued by hand (its own slot id), then wait until the figures are there.
   await platform.infra.jobs.add('analytics-rollup', {}, { jobId: `test-rollup-${Date.now()}` });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const res = await fetch(`${platform.base}/api/v1/me/stats`, { headers: { authorization: `Bearer ${artist.token}` } });
+    const res = await fetch(`${platform.base}/api/v1/me/stats`, {
+      headers: { authorization: `Bearer ${artist.token}` },
+    });
     if (((await res.json()) as { totals?: { plays?: number } }).totals?.plays === 14) break;
     if (Date.now() > deadline) throw new Error('the analytics-rollup job did not fold the plays within 60 s');
     await new Promise((r) => setTimeout(r, 250));
@@ -76,7 +105,9 @@ describe('insights pages', () => {
       await plays.waitFor();
       expect(await plays.locator('svg').getAttribute('aria-label')).toMatch(/^Plays: 14 in total over 30 days/);
       // Bars with height: the last day's bar is the tallest (all 14 plays are today's).
-      const heights = await plays.locator('rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+      const heights = await plays
+        .locator('rect')
+        .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
       expect(heights).toHaveLength(30);
       expect(heights.at(-1)).toBeGreaterThan(0);
       expect(Math.max(...heights.slice(0, -1))).toBe(0);
@@ -92,7 +123,9 @@ describe('insights pages', () => {
       await page.getByRole('link', { name: 'Charted tone' }).click();
       const reach = page.getByTestId('reach');
       await reach.waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="reach"] .insights-reach__wave rect').length > 0);
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="reach"] .insights-reach__wave rect').length > 0,
+      );
       expect(await reach.locator('svg').getAttribute('aria-label')).toBe(
         'Where listeners stop. Of 14 plays: 86% still listening at a quarter of the track, 71% at half, 71% at three quarters, 71% at the end.',
       );
@@ -109,7 +142,9 @@ describe('insights pages', () => {
     await platform.infra.database.db.insertInto('likes').values({ user_id: fan.user.id, track_id: track.id }).execute();
     await platform.infra.jobs.add('analytics-rollup', {}, { jobId: `test-trending-${Date.now()}` });
     const deadline = Date.now() + 60_000;
-    while (((await (await fetch(`${platform.base}/api/v1/trending`)).json()) as { tracks: unknown[] }).tracks.length === 0) {
+    while (
+      ((await (await fetch(`${platform.base}/api/v1/trending`)).json()) as { tracks: unknown[] }).tracks.length === 0
+    ) {
       if (Date.now() > deadline) throw new Error('the recompute did not list the liked track within 60 s');
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -48,7 +48,10 @@ async function shot(page: Page, name: string): Promise<void> {
   await screenshot(page, name);
 }
 
-const api = async <T>(account: Account, url: string): Promise<T> => (await (await fetch(`${platform.base}${url}`, { headers: { authorization: `Bearer ${account.token}` } })).json()) as T;
+const api = async <T>(account: Account, url: string): Promise<T> =>
+  (await (
+    await fetch(`${platform.base}${url}`, { headers: { authorization: `Bearer ${account.token}` } })
+  ).json()) as T;
 
 describe('library walk', () => {
   it('upload two files as one release → edit it → playlist → reorder → search with a typo → delete a track → what a listener sees', async () => {
@@ -105,7 +108,10 @@ describe('library walk', () => {
     const { items: playlists } = await api<{ items: Array<{ id: string }> }>(listener, '/api/v1/me/playlists');
     await lp.goto(`${platform.base}/playlist/${playlists[0]!.id}`);
     await lp.getByTestId('tracklist-row').nth(1).waitFor();
-    const order = () => lp.getByTestId('tracklist-row').evaluateAll((rows) => rows.map((r) => r.querySelector('.tracklist__title a')?.textContent));
+    const order = () =>
+      lp
+        .getByTestId('tracklist-row')
+        .evaluateAll((rows) => rows.map((r) => r.querySelector('.tracklist__title a')?.textContent));
     expect(await order()).toEqual(['Salt Road', 'Harbour Lights']);
     await lp.getByRole('button', { name: 'Move Harbour Lights up' }).focus();
     await lp.keyboard.press('Enter');

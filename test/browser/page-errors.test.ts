@@ -29,8 +29,10 @@ reportPagesOnFailure();
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    if (req.url === '/api/v1/auth/me') return res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Unauthorized"}');
-    if (req.url?.startsWith('/api/v1/tracks')) return res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"Internal Server Error"}');
+    if (req.url === '/api/v1/auth/me')
+      return res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Unauthorized"}');
+    if (req.url?.startsWith('/api/v1/tracks'))
+      return res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"Internal Server Error"}');
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,7 +64,9 @@ describe('collectErrors', () => {
     ]);
     expect(list.some((e) => e.includes('/api/v1/auth/me'))).toBe(false);
     expect(list.filter((e) => e.includes('/_next/static/chunks/missing.js')).length).toBeGreaterThan(0);
-    expect(list.filter((e) => e.startsWith('response: 500 GET') && e.includes('/api/v1/tracks?limit=24'))).toHaveLength(1);
+    expect(list.filter((e) => e.startsWith('response: 500 GET') && e.includes('/api/v1/tracks?limit=24'))).toHaveLength(
+      1,
+    );
     expect(list.filter(isHydrationMismatch)).toHaveLength(1);
   });
 

@@ -26,7 +26,11 @@ export interface RunningPlatform {
  * Asynchronous on purpose: a build blocking this worker's event loop for a minute makes Vitest's RPC time out.
  */
 export async function ensureWebBuilt(): Promise<void> {
-  const child = spawn(process.execPath, ['scripts/build-web.mjs'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const child = spawn(process.execPath, ['scripts/build-web.mjs'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
   if (code !== 0) throw new Error(`building the web app failed (exit ${code ?? signal})`);
 }
@@ -37,7 +41,14 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<R
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-browser-'));
   const port = await freePort();
   // One browser on loopback plays every user of a test file: the `api` zone (100/min per IP) is lifted.
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_API_PER_MINUTE: '1000000', ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_API_PER_MINUTE: '1000000',
+    ...env,
+  });
   const logger = createLogger(config, 'embedded');
   const platform = await startEmbeddedPlatform(config, logger);
   return {
@@ -67,7 +78,13 @@ export async function register(base: string, handle: string, role: 'artist' | 'l
   const res = await fetch(`${base}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${handle}@example.test`, password: `plum ${handle.length} violet kettle harbour`, handle, displayName: handle.replace(/(^|-)(\w)/g, (_m, sep: string, c: string) => `${sep ? ' ' : ''}${c.toUpperCase()}`), role }),
+    body: JSON.stringify({
+      email: `${handle}@example.test`,
+      password: `plum ${handle.length} violet kettle harbour`,
+      handle,
+      displayName: handle.replace(/(^|-)(\w)/g, (_m, sep: string, c: string) => `${sep ? ' ' : ''}${c.toUpperCase()}`),
+      role,
+    }),
   });
   if (res.status !== 201) throw await failure(res, 'POST /api/v1/auth/register');
   const body = (await res.json()) as { user: Account['user']; token: string };
@@ -94,7 +111,11 @@ export async function uploadTrack(base: string, token: string, file: string, tit
   form.append('title', title);
   form.append('visibility', 'public');
   form.append('file', new Blob([await readFile(file)]), path.basename(file));
-  const res = await fetch(`${base}/api/v1/tracks`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${base}/api/v1/tracks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   if (res.status !== 201) throw await failure(res, 'POST /api/v1/tracks');
   return ((await res.json()) as { track: UploadedTrack }).track;
 }

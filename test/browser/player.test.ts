@@ -12,7 +12,14 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+import {
+  register,
+  startPlatform,
+  uploadTrack,
+  waitUntilReady,
+  type RunningPlatform,
+  type UploadedTrack,
+} from './platform-fixture.ts';
 
 const TONE_SECONDS = 20;
 /** Shorter than the 30 s threshold: it counts as a play when heard to its end. */
@@ -36,14 +43,23 @@ beforeAll(async () => {
     extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"],
   });
   const uploaded = await uploadTrack(platform.base, artist.token, file, 'Tone at 440');
-  const short = await uploadTrack(platform.base, artist.token, await generateTone(path.join(platform.dataDir, 'short.flac'), { seconds: SHORT_SECONDS, freq: 660 }), 'Short tone');
+  const short = await uploadTrack(
+    platform.base,
+    artist.token,
+    await generateTone(path.join(platform.dataDir, 'short.flac'), { seconds: SHORT_SECONDS, freq: 660 }),
+    'Short tone',
+  );
   // Quiet (ffmpeg's sine is at 1/8 of full scale; × 0.24 = 0.03: ebur128 says I ≈ −34.1 LUFS, so a
   // gain of about +16 dB) with one sample at 0.9 (true peak ≈ −3.9 dBTP, too brief to move the
   // integrated loudness): the headroom its peak leaves, not its gain, is what the player may apply.
   const quiet = await uploadTrack(
     platform.base,
     artist.token,
-    await generateTone(path.join(platform.dataDir, 'quiet.flac'), { seconds: 8, freq: 440, extraArgs: ['-af', "volume=0.24,aeval='val(ch)+0.9*eq(n\\,22050)':c=same"] }),
+    await generateTone(path.join(platform.dataDir, 'quiet.flac'), {
+      seconds: 8,
+      freq: 440,
+      extraArgs: ['-af', "volume=0.24,aeval='val(ch)+0.9*eq(n\\,22050)':c=same"],
+    }),
     'Quiet with a click',
   );
   track = await waitUntilReady(platform.base, artist.token, uploaded.id);
@@ -57,11 +73,16 @@ afterAll(async () => {
   await platform?.close();
 });
 
-const audioTime = (page: Page) => page.evaluate(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime);
+const audioTime = (page: Page) =>
+  page.evaluate(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime);
 
 /** Waits until the audio element reaches `seconds` (within the bounded wait of every page: BROWSER_WAIT_MS). */
 async function waitForTime(page: Page, seconds: number): Promise<void> {
-  await page.waitForFunction((s) => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > s, seconds, { polling: 100 });
+  await page.waitForFunction(
+    (s) => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > s,
+    seconds,
+    { polling: 100 },
+  );
 }
 
 /** `earshot_plays_total` as the platform's /metrics says (labels, if any, ignored). */
@@ -101,7 +122,9 @@ async function waitForGain(page: Page, factor: number): Promise<number> {
 }
 
 async function trackLoudness(id: string): Promise<{ trackGainDb: number; truePeakDbtp: number }> {
-  const body = (await (await fetch(`${platform.base}/api/v1/tracks/${id}`)).json()) as { track: { loudness: { trackGainDb: number; truePeakDbtp: number } } };
+  const body = (await (await fetch(`${platform.base}/api/v1/tracks/${id}`)).json()) as {
+    track: { loudness: { trackGainDb: number; truePeakDbtp: number } };
+  };
   return body.track.loudness;
 }
 
@@ -133,7 +156,12 @@ describe('player', () => {
     expect(await waveform.getAttribute('class')).not.toContain('waveform--missing');
 
     // hls.js is not part of the page until something plays.
-    const scriptsBefore = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+    const scriptsBefore = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((n) => n.endsWith('.js')),
+    );
 
     await page.getByTestId('play-track').click();
     await waitForTime(page, 3);
@@ -149,21 +177,40 @@ describe('player', () => {
     expect(-loudness.truePeakDbtp).toBeGreaterThan(loudness.trackGainDb + 3);
     const normalize = bar.getByTestId('player-normalize');
     expect(await normalize.getAttribute('aria-pressed')).toBe('true');
-    expect(await normalize.getAttribute('title')).toBe(`Loudness normalisation on (+${loudness.trackGainDb.toFixed(1)} dB)`);
-    expect(await waitForGain(page, 10 ** (loudness.trackGainDb / 20))).toBeCloseTo(10 ** (loudness.trackGainDb / 20), 4);
+    expect(await normalize.getAttribute('title')).toBe(
+      `Loudness normalisation on (+${loudness.trackGainDb.toFixed(1)} dB)`,
+    );
+    expect(await waitForGain(page, 10 ** (loudness.trackGainDb / 20))).toBeCloseTo(
+      10 ** (loudness.trackGainDb / 20),
+      4,
+    );
     // The OS media controls know what plays.
     expect(await page.evaluate(() => navigator.mediaSession.metadata?.title)).toBe('Tone at 440');
-    const scriptsAfter = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.js')));
+    const scriptsAfter = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((n) => n.endsWith('.js')),
+    );
     expect(scriptsAfter.length).toBeGreaterThan(scriptsBefore.length);
     // The media came through signed HLS paths.
-    const media = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/media/hls/')));
+    const media = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.startsWith('/media/hls/')),
+    );
     expect(media.some((p) => /\/version-\d+\/playlist\.m3u8$/.test(p))).toBe(true);
     expect(media.some((p) => p.endsWith('.m4s'))).toBe(true);
 
     // Click at 50% of the waveform: the element seeks to the middle (±1 s).
     await page.evaluate(() => {
       const audio = document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!;
-      audio.addEventListener('seeked', () => ((window as unknown as { seekedAt: number }).seekedAt = audio.currentTime), { once: true });
+      audio.addEventListener(
+        'seeked',
+        () => ((window as unknown as { seekedAt: number }).seekedAt = audio.currentTime),
+        { once: true },
+      );
     });
     const box = (await waveform.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -179,10 +226,17 @@ describe('player', () => {
     await page.mouse.move(0, 0);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Space');
-    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused);
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused,
+    );
     const pausedAt = await audioTime(page);
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction((t) => Math.abs(document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime - (t - 5)) < 0.5, pausedAt);
+    await page.waitForFunction(
+      (t) =>
+        Math.abs(document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime - (t - 5)) <
+        0.5,
+      pausedAt,
+    );
     await page.keyboard.press('Space');
     await waitForTime(page, pausedAt - 4);
     // Two presses before the element's events arrive (a busy browser runs input first): paused, then
@@ -197,15 +251,22 @@ describe('player', () => {
     // Client-side navigation to the artist page: same element, still playing.
     await page.evaluate(() => {
       (window as unknown as { notReloaded: boolean }).notReloaded = true;
-      (document.querySelector('audio[data-testid="player-audio"]') as HTMLAudioElement & { marker?: string }).marker = 'the-one';
+      (document.querySelector('audio[data-testid="player-audio"]') as HTMLAudioElement & { marker?: string }).marker =
+        'the-one';
     });
     const before = await audioTime(page);
     await page.getByTestId('track-artist').click();
     await page.waitForURL(`${platform.base}/${track.artist.handle}`);
     await waitForTime(page, before + 1);
     const after = await page.evaluate(() => {
-      const audio = document.querySelector('audio[data-testid="player-audio"]') as HTMLAudioElement & { marker?: string };
-      return { marker: audio.marker, paused: audio.paused, notReloaded: (window as unknown as { notReloaded?: boolean }).notReloaded };
+      const audio = document.querySelector('audio[data-testid="player-audio"]') as HTMLAudioElement & {
+        marker?: string;
+      };
+      return {
+        marker: audio.marker,
+        paused: audio.paused,
+        notReloaded: (window as unknown as { notReloaded?: boolean }).notReloaded,
+      };
     });
     expect(after).toEqual({ marker: 'the-one', paused: false, notReloaded: true });
     expect(await page.getByTestId('player-title').textContent()).toBe('Tone at 440');
@@ -227,7 +288,9 @@ describe('player', () => {
     await screenshot(page, 'home');
     expect(await card.getByTestId('play-track').getAttribute('aria-label')).toBe('Pause Tone at 440');
     await card.getByTestId('play-track').click();
-    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused);
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.paused,
+    );
 
     expect(errors).toEqual([]);
     await page.context().close();
@@ -247,7 +310,9 @@ describe('player', () => {
     await waitForTime(page, 0.5);
     // The gain node applies the headroom −P (the peak lands at 0 dBTP), not +G (it would clip by G − headroom dB).
     expect(await waitForGain(page, 10 ** (headroom / 20))).toBeCloseTo(10 ** (headroom / 20), 4);
-    expect(await page.getByTestId('player-normalize').getAttribute('title')).toBe(`Loudness normalisation on (+${headroom.toFixed(1)} dB)`);
+    expect(await page.getByTestId('player-normalize').getAttribute('title')).toBe(
+      `Loudness normalisation on (+${headroom.toFixed(1)} dB)`,
+    );
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -267,12 +332,21 @@ describe('player', () => {
   it('reports a short track heard to its end, and the API counts it as a play', async () => {
     const before = await playsTotal();
     const { page, errors } = await openPage(`/${shortTrack.artist.handle}/${shortTrack.slug}`);
-    const reported = page.waitForResponse((r) => r.url().endsWith(`/api/v1/tracks/${shortTrack.id}/plays`) && r.request().method() === 'POST');
+    const reported = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/v1/tracks/${shortTrack.id}/plays`) && r.request().method() === 'POST',
+    );
     await page.getByTestId('play-track').click();
     const response = await reported;
     expect(response.status()).toBe(201);
-    expect(JSON.parse(response.request().postData() ?? '{}')).toMatchObject({ versionId: expect.stringMatching(/^\d+$/), secondsListened: expect.any(Number) });
-    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.ended, null, { polling: 100 });
+    expect(JSON.parse(response.request().postData() ?? '{}')).toMatchObject({
+      versionId: expect.stringMatching(/^\d+$/),
+      secondsListened: expect.any(Number),
+    });
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.ended,
+      null,
+      { polling: 100 },
+    );
     expect(await playsTotal()).toBe(before + 1);
     expect(errors).toEqual([]);
     await page.context().close();

@@ -16,11 +16,24 @@ const platform = await startPlatform();
 const browser = await launchBrowser();
 try {
   const artist = await register(platform.base, 'look-artist', 'artist');
-  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: 8, freq: 440, extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"] });
-  const track = await waitUntilReady(platform.base, artist.token, (await uploadTrack(platform.base, artist.token, file, 'Tone at 440')).id);
+  const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), {
+    seconds: 8,
+    freq: 440,
+    extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"],
+  });
+  const track = await waitUntilReady(
+    platform.base,
+    artist.token,
+    (await uploadTrack(platform.base, artist.token, file, 'Tone at 440')).id,
+  );
   const pages: Array<{ name: string; path: string; signedIn: boolean; ready: string }> = [
     { name: 'home', path: '/', signedIn: false, ready: '.track-grid' },
-    { name: 'track', path: `/${track.artist.handle}/${track.slug}`, signedIn: false, ready: '[data-testid="track-page"]' },
+    {
+      name: 'track',
+      path: `/${track.artist.handle}/${track.slug}`,
+      signedIn: false,
+      ready: '[data-testid="track-page"]',
+    },
     { name: 'artist', path: `/${track.artist.handle}`, signedIn: false, ready: '.track-grid' },
     { name: 'login', path: '/login', signedIn: false, ready: 'form[data-hydrated]' },
     { name: 'register', path: '/register', signedIn: false, ready: 'form[data-hydrated]' },
@@ -30,7 +43,8 @@ try {
   for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
     for (const p of pages) {
       const context = await openContext(browser, { viewport });
-      if (p.signedIn) await context.addCookies(artist.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
+      if (p.signedIn)
+        await context.addCookies(artist.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
       const page = await context.newPage();
       await page.goto(`${platform.base}${p.path}`);
       await page.waitForSelector(p.ready, { state: 'attached' });

@@ -17,7 +17,15 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { readZip } from '../support/zip.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady, type Account, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+import {
+  register,
+  startPlatform,
+  uploadTrack,
+  waitUntilReady,
+  type Account,
+  type RunningPlatform,
+  type UploadedTrack,
+} from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -33,7 +41,10 @@ reportPagesOnFailure();
 
 const PHONE = { width: 390, height: 844 };
 
-async function contextAs(account: Account | null, viewport?: { width: number; height: number }): Promise<BrowserContext> {
+async function contextAs(
+  account: Account | null,
+  viewport?: { width: number; height: number },
+): Promise<BrowserContext> {
   const context = await openContext(browser, viewport ? { viewport } : {});
   if (account) await context.addCookies(account.cookies.map((c) => ({ ...c, url: platform.base })));
   return context;
@@ -50,9 +61,17 @@ beforeAll(async () => {
   artist = await register(platform.base, 'embed-artist', 'artist');
   listener = await register(platform.base, 'keen-listener', 'listener');
   admin = await register(platform.base, 'site-admin', 'listener');
-  await platform.infra.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin.user.id).execute();
+  await platform.infra.database.db
+    .updateTable('users')
+    .set({ role: 'admin' })
+    .where('id', '=', admin.user.id)
+    .execute();
   toneFile = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: 6, freq: 440 });
-  track = await waitUntilReady(platform.base, artist.token, (await uploadTrack(platform.base, artist.token, toneFile, 'Harbour Lights')).id);
+  track = await waitUntilReady(
+    platform.base,
+    artist.token,
+    (await uploadTrack(platform.base, artist.token, toneFile, 'Harbour Lights')).id,
+  );
   // Another site, on another loopback origin, framing two of our pages.
   thirdParty = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
@@ -84,7 +103,9 @@ describe('embeds', () => {
     const framed = page.frames().find((f) => f !== page.mainFrame() && !f.url().includes('/embed/'));
     expect(framed).toBeDefined();
     expect(await framed!.locator('[data-testid="track-page"]').count()).toBe(0);
-    expect(framed!.url()).not.toContain(`/${track.slug}`.length > 1 ? `${platform.base}/${track.artist.handle}/${track.slug}` : 'never');
+    expect(framed!.url()).not.toContain(
+      `/${track.slug}`.length > 1 ? `${platform.base}/${track.artist.handle}/${track.slug}` : 'never',
+    );
     await screenshot(page, 'stewardship-embed-third-party', { fullPage: false });
     await context.close();
   });
@@ -114,7 +135,10 @@ describe('moderation', () => {
     await l.getByTestId('report-submit').click();
     await l.getByText('the moderators will look at it').waitFor();
 
-    for (const [name, viewport] of [['phone', PHONE], ['desktop', undefined]] as const) {
+    for (const [name, viewport] of [
+      ['phone', PHONE],
+      ['desktop', undefined],
+    ] as const) {
       const a = await (await contextAs(admin, viewport)).newPage();
       await a.goto(`${platform.base}/admin`);
       const report = a.getByTestId('admin-report').filter({ hasText: 'uploaded without permission' });
@@ -132,7 +156,9 @@ describe('moderation', () => {
 
     const owner = await (await contextAs(artist)).newPage();
     await owner.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
-    expect(await owner.getByTestId('track-takedown').textContent()).toContain('Copyright: the performer asked for removal');
+    expect(await owner.getByTestId('track-takedown').textContent()).toContain(
+      'Copyright: the performer asked for removal',
+    );
     await screenshot(owner, 'stewardship-owner-sees-takedown', { fullPage: false });
 
     const res = await (await contextAs(listener)).request.get(`${platform.base}/api/v1/tracks/${track.id}`);
@@ -146,7 +172,20 @@ describe('moderation', () => {
     const db = platform.infra.database.db;
     await db
       .insertInto('jobs')
-      .values({ queue: 'analytics-rollup', id: 'console-retry-1', name: 'analytics-rollup', data: JSON.stringify({}), status: 'failed', attempts_made: 3, max_attempts: 3, backoff_ms: 1000, run_at: new Date(), error: 'database was restarting', finished_at: new Date(), progress: '0' })
+      .values({
+        queue: 'analytics-rollup',
+        id: 'console-retry-1',
+        name: 'analytics-rollup',
+        data: JSON.stringify({}),
+        status: 'failed',
+        attempts_made: 3,
+        max_attempts: 3,
+        backoff_ms: 1000,
+        run_at: new Date(),
+        error: 'database was restarting',
+        finished_at: new Date(),
+        progress: '0',
+      })
       .execute();
     const a = await (await contextAs(admin, PHONE)).newPage();
     await a.goto(`${platform.base}/admin`);
@@ -157,7 +196,11 @@ describe('moderation', () => {
     await screenshot(a, 'stewardship-admin-jobs-phone', { fullPage: false });
     await job.getByTestId('retry-job').click();
     await job.waitFor({ state: 'detached' });
-    const row = await db.selectFrom('jobs').select('status').where('id', '=', 'console-retry-1').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('jobs')
+      .select('status')
+      .where('id', '=', 'console-retry-1')
+      .executeTakeFirstOrThrow();
     expect(['waiting', 'active', 'completed']).toContain(row.status);
   });
 });
@@ -179,8 +222,15 @@ describe('privacy', () => {
   });
 
   it('deleting the account from Settings leaves nothing of theirs in storage', async () => {
-    const versionId = (await platform.infra.database.db.selectFrom('track_versions').select('id').where('track_id', '=', track.id).executeTakeFirstOrThrow()).id;
-    const theirs = (k: string) => k.includes(`version-${versionId}/`) || k.includes(`track-${track.id}/`) || k.includes(`user-${artist.user.id}/`);
+    const versionId = (
+      await platform.infra.database.db
+        .selectFrom('track_versions')
+        .select('id')
+        .where('track_id', '=', track.id)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const theirs = (k: string) =>
+      k.includes(`version-${versionId}/`) || k.includes(`track-${track.id}/`) || k.includes(`user-${artist.user.id}/`);
     expect((await storeKeys()).filter(theirs).length).toBeGreaterThan(3);
     const page = await (await contextAs(artist, PHONE)).newPage();
     await page.goto(`${platform.base}/settings`);
@@ -190,6 +240,12 @@ describe('privacy', () => {
     await page.getByTestId('delete-account-confirm').click();
     await page.waitForURL(`${platform.base}/?account=deleted`);
     expect((await storeKeys()).filter(theirs)).toEqual([]);
-    expect(await platform.infra.database.db.selectFrom('users').select('id').where('id', '=', artist.user.id).executeTakeFirst()).toBeUndefined();
+    expect(
+      await platform.infra.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', artist.user.id)
+        .executeTakeFirst(),
+    ).toBeUndefined();
   });
 });

@@ -43,7 +43,8 @@ afterAll(async () => {
 /** A browser context holding `account`'s session cookies (as after signing in). */
 async function contextFor(account: Account | null): Promise<BrowserContext> {
   const context = await openContext(browser);
-  if (account) await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
+  if (account)
+    await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
   return context;
 }
 
@@ -69,7 +70,8 @@ describe('upload page', () => {
       const data = new DataTransfer();
       data.items.add(new File([new Uint8Array(4096).fill(7)], 'not_really-audio.wav', { type: 'audio/wav' }));
       const zone = document.querySelector('[data-testid="dropzone"]')!;
-      for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
     });
 
     const items = page.getByTestId('upload-item');
@@ -86,7 +88,12 @@ describe('upload page', () => {
     // Slow the network so the progress bar can be seen moving.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 64 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 64 * 1024,
+    });
     // The file that is not audio is refused.
     errors.expectFailure({ url: '/api/v1/tracks', status: 422 });
     await page.getByTestId('start-upload').click();
@@ -95,14 +102,21 @@ describe('upload page', () => {
 
     await page.waitForFunction(
       () => {
-        const bar = document.querySelector<HTMLProgressElement>('[data-testid="upload-item"]:first-child [data-testid="upload-progress"]');
+        const bar = document.querySelector<HTMLProgressElement>(
+          '[data-testid="upload-item"]:first-child [data-testid="upload-progress"]',
+        );
         return !!bar && bar.value > 0 && bar.value < 100;
       },
       null,
       { polling: 50 },
     );
     await shot(page, 'upload-progress');
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
 
     // The file that is not audio: the API's reason, and a way to try again.
     await bogus.getByTestId('upload-error').waitFor();
@@ -110,12 +124,9 @@ describe('upload page', () => {
 
     // The master: four steps, each reaching done, then the link.
     await master.locator('[data-testid="upload-step"]').first().waitFor();
-    expect(await master.getByTestId('upload-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual([
-      'transcode',
-      'waveform',
-      'artwork-extract',
-      'loudness',
-    ]);
+    expect(
+      await master.getByTestId('upload-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step'))),
+    ).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness']);
     const link = master.getByTestId('upload-track-link');
     await link.waitFor();
     expect(await master.locator('[data-testid="upload-step"][data-state="done"]').count()).toBe(4);

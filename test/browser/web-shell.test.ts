@@ -14,7 +14,14 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors, type ExpectedFailure } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady, type RunningPlatform, type UploadedTrack } from './platform-fixture.ts';
+import {
+  register,
+  startPlatform,
+  uploadTrack,
+  waitUntilReady,
+  type RunningPlatform,
+  type UploadedTrack,
+} from './platform-fixture.ts';
 
 const exec = promisify(execFile);
 
@@ -42,15 +49,35 @@ async function uploadFeed(): Promise<{ lowTide: UploadedTrack; nightBus: Uploade
   const marisol = await register(baseUrl, 'marisol-vega', 'artist');
   const okapi = await register(baseUrl, 'okapi-collective', 'artist');
   const nightBusFile = await generateTone(path.join(platform.dataDir, 'night-bus.flac'), { seconds: 12, freq: 330 });
-  const nightBus = await waitUntilReady(baseUrl, okapi.token, (await uploadTrack(baseUrl, okapi.token, nightBusFile, 'Night Bus Home')).id);
+  const nightBus = await waitUntilReady(
+    baseUrl,
+    okapi.token,
+    (await uploadTrack(baseUrl, okapi.token, nightBusFile, 'Night Bus Home')).id,
+  );
   const cover = path.join(platform.dataDir, 'cover.png');
-  await exec('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=600x600:rate=1', '-frames:v', '1', cover]);
+  await exec('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=600x600:rate=1',
+    '-frames:v',
+    '1',
+    cover,
+  ]);
   const lowTideFile = await generateTone(path.join(platform.dataDir, 'low-tide.flac'), {
     seconds: 5,
     freq: 550,
     extraArgs: ['-i', cover, '-map', '0:a', '-map', '1:v', '-c:v', 'png', '-disposition:v', 'attached_pic'],
   });
-  const lowTide = await waitUntilReady(baseUrl, marisol.token, (await uploadTrack(baseUrl, marisol.token, lowTideFile, 'Low Tide Signals')).id);
+  const lowTide = await waitUntilReady(
+    baseUrl,
+    marisol.token,
+    (await uploadTrack(baseUrl, marisol.token, lowTideFile, 'Low Tide Signals')).id,
+  );
   return { lowTide, nightBus };
 }
 
@@ -60,7 +87,13 @@ type RouteTracks = (route: Route, url: URL) => Promise<void>;
  * Opens the home page. `routeTracks`, when given, sees each track list request first (to hold,
  * rewrite or pass it on to the real API).
  */
-async function openHome(options: { viewport?: { width: number; height: number }; expected?: ExpectedFailure[]; routeTracks?: RouteTracks } = {}): Promise<{ page: Page; errors: string[] }> {
+async function openHome(
+  options: {
+    viewport?: { width: number; height: number };
+    expected?: ExpectedFailure[];
+    routeTracks?: RouteTracks;
+  } = {},
+): Promise<{ page: Page; errors: string[] }> {
   apiRequests.length = 0;
   const context = await openContext(browser, { viewport: options.viewport ?? { width: 1280, height: 800 } });
   const page = await context.newPage();
@@ -123,12 +156,16 @@ describe('web shell: home page', () => {
     const first = cards.nth(0);
     expect(await first.getByRole('heading', { level: 3 }).textContent()).toBe('Low Tide Signals');
     expect(await first.getByRole('link', { name: 'Marisol Vega' }).getAttribute('href')).toBe('/marisol-vega');
-    expect(await first.getByRole('link', { name: 'Low Tide Signals' }).getAttribute('href')).toBe(`/marisol-vega/${lowTide.slug}`);
+    expect(await first.getByRole('link', { name: 'Low Tide Signals' }).getAttribute('href')).toBe(
+      `/marisol-vega/${lowTide.slug}`,
+    );
     expect(await first.getByTestId('track-duration').textContent()).toBe('0:05');
     expect(await first.getByTestId('track-duration').getAttribute('datetime')).toBe('PT5S');
     expect(await first.locator('time:not([data-testid])').textContent()).toBe('just now');
     const artwork = first.getByRole('img', { name: 'Artwork for Low Tide Signals by Marisol Vega' });
-    await expect.poll(() => artwork.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await expect
+      .poll(() => artwork.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true);
 
     const second = cards.nth(1);
     expect(await second.getByRole('heading', { level: 3 }).textContent()).toBe('Night Bus Home');
@@ -166,7 +203,10 @@ describe('web shell: home page', () => {
         url.searchParams.set('limit', '0');
         const response = await route.fetch({ url: url.href });
         expect(response.status()).toBe(400);
-        expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+        expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+          code: expect.any(String),
+          message: expect.any(String),
+        });
         await route.fulfill({ response });
       },
     });

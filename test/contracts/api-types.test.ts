@@ -10,11 +10,14 @@ describe('apps/web/lib/api/schema.d.ts', () => {
   it('is what the API describes today', async () => {
     const fresh = await renderApiTypes();
     const committed = readFileSync(API_TYPES_FILE, 'utf8');
-    expect(committed === fresh, 'the API changed: run npm run api:types and commit apps/web/lib/api/schema.d.ts').toBe(true);
+    expect(committed === fresh, 'the API changed: run npm run api:types and commit apps/web/lib/api/schema.d.ts').toBe(
+      true,
+    );
   });
 
   it('types the routes the web calls', async () => {
     const committed = readFileSync(API_TYPES_FILE, 'utf8');
-    for (const route of ['/api/v1/tracks', '/api/v1/auth/me', '/api/v1/users/{handle}/tracks/{slug}']) expect(committed).toContain(`"${route}": {`);
+    for (const route of ['/api/v1/tracks', '/api/v1/auth/me', '/api/v1/users/{handle}/tracks/{slug}'])
+      expect(committed).toContain(`"${route}": {`);
   });
 });

@@ -33,7 +33,11 @@ const OTHER = '42';
 const MEDIA_TOKEN = unguessableToken();
 const ART_KEY = keys.versionArtwork(VERSION, MEDIA_TOKEN, 300, 'jpg');
 const WAVE_KEY = keys.waveform(VERSION, MEDIA_TOKEN);
-const CONTENT_TYPES: Record<string, string> = { m3u8: 'application/vnd.apple.mpegurl', m4s: 'video/iso.segment', mp4: 'audio/mp4' };
+const CONTENT_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  m4s: 'video/iso.segment',
+  mp4: 'audio/mp4',
+};
 const typeOf = (file: string) => CONTENT_TYPES[file.slice(file.lastIndexOf('.') + 1)]!;
 
 let tmp: string;
@@ -49,7 +53,17 @@ let cert: string;
 let tree: HlsTree;
 const files = new Map<string, Buffer>();
 let image: Buffer;
-const waveform = Buffer.from(JSON.stringify({ version: 2, channels: 1, sample_rate: 44100, samples_per_pixel: 512, bits: 8, length: 3, data: [0, 0, 12, -9, 30, -31] }));
+const waveform = Buffer.from(
+  JSON.stringify({
+    version: 2,
+    channels: 1,
+    sample_rate: 44100,
+    samples_per_pixel: 512,
+    bits: 8,
+    length: 3,
+    data: [0, 0, 12, -9, 30, -31],
+  }),
+);
 
 /** Every response nginx gave, to check the security headers on all of them at the end. */
 const seen: EdgeResponse[] = [];
@@ -68,16 +82,36 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-edge-'));
 
   // Object storage: s3rver on loopback, path-style like MinIO.
-  s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(tmp, 's3'), vhostBuckets: false });
+  s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: path.join(tmp, 's3'),
+    vhostBuckets: false,
+  });
   const s3Port = (await s3.run()).port;
 
   // The real API, its store being that S3 server.
   t = await createTestInfra({
-    env: { LOG_LEVEL: 'warn', SECURE_LINK_SECRET: SECRET, MINIO_ENDPOINT: `http://127.0.0.1:${s3Port}`, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER' },
+    env: {
+      LOG_LEVEL: 'warn',
+      SECURE_LINK_SECRET: SECRET,
+      MINIO_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      MINIO_ROOT_USER: 'S3RVER',
+      MINIO_ROOT_PASSWORD: 'S3RVER',
+    },
   });
   const media = { probe: async () => Promise.reject(new Error('not used in this test')) };
   // serveMedia: the embedded /media/hls/ route, asked directly (never through nginx) to compare answers.
-  api = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media, progress: t.infra.progress, serveMedia: true });
+  api = await buildApi({
+    config: t.config,
+    logger: t.logger,
+    infra: t.infra,
+    metrics: t.metrics,
+    media,
+    progress: t.infra.progress,
+    serveMedia: true,
+  });
   await api.listen({ port: 0, host: '127.0.0.1' });
   apiPort = (api.server.address() as AddressInfo).port;
 
@@ -86,28 +120,65 @@ beforeAll(async () => {
   for (const file of tree.files) {
     const body = await readFile(path.join(tree.root, file));
     files.set(file, body);
-    for (const v of [VERSION, OTHER]) await t.infra.store.put('transcodes', `version-${v}/${file}`, body, { contentType: typeOf(file), contentLength: body.length });
+    for (const v of [VERSION, OTHER])
+      await t.infra.store.put('transcodes', `version-${v}/${file}`, body, {
+        contentType: typeOf(file),
+        contentLength: body.length,
+      });
   }
   await t.infra.store.put('transcodes', 'secret.txt', 'never served');
   const jpg = path.join(tmp, 'cover.jpg');
-  expect(spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', jpg]).status).toBe(0);
+  expect(
+    spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=32x32', '-frames:v', '1', jpg])
+      .status,
+  ).toBe(0);
   image = await readFile(jpg);
   await t.infra.store.put('images', ART_KEY, image, { contentType: 'image/jpeg', contentLength: image.length });
-  await t.infra.store.put('waveforms', WAVE_KEY, waveform, { contentType: 'application/json', contentLength: waveform.length });
+  await t.infra.store.put('waveforms', WAVE_KEY, waveform, {
+    contentType: 'application/json',
+    contentLength: waveform.length,
+  });
   // The same files at keys guessable from the version id (the layout before tokens): never served.
-  await t.infra.store.put('images', `artwork/version-${VERSION}/300.jpg`, image, { contentType: 'image/jpeg', contentLength: image.length });
-  await t.infra.store.put('waveforms', `version-${VERSION}.json`, waveform, { contentType: 'application/json', contentLength: waveform.length });
-  await t.infra.store.put('waveforms', `version-${VERSION}/${'a'.repeat(21)}.json`, waveform, { contentType: 'application/json', contentLength: waveform.length });
+  await t.infra.store.put('images', `artwork/version-${VERSION}/300.jpg`, image, {
+    contentType: 'image/jpeg',
+    contentLength: image.length,
+  });
+  await t.infra.store.put('waveforms', `version-${VERSION}.json`, waveform, {
+    contentType: 'application/json',
+    contentLength: waveform.length,
+  });
+  await t.infra.store.put('waveforms', `version-${VERSION}/${'a'.repeat(21)}.json`, waveform, {
+    contentType: 'application/json',
+    contentLength: waveform.length,
+  });
 
   // Stand-in for the Next.js app (not under test here): answers every page with 200.
-  web = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>web</title>'));
+  web = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>web</title>'),
+  );
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
   const webPort = (web.address() as AddressInfo).port;
 
   // TLS certificate for localhost, made here.
   const certPath = path.join(tmp, 'cert.pem');
   const keyPath = path.join(tmp, 'key.pem');
-  const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  const ssl = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
   expect(ssl.status, ssl.stderr.toString()).toBe(0);
   cert = await readFile(certPath, 'utf8');
 
@@ -143,15 +214,32 @@ describe('rendering', () => {
     const out = await mkdtemp(path.join(tmp, 'render-'));
     await renderNginx({ outDir: out, env });
     const list = async (dir: string, rel = ''): Promise<string[]> =>
-      (await readdir(path.join(dir, rel), { withFileTypes: true })).flatMap((e) => (e.isDirectory() ? [] : [path.join(rel, e.name)])).concat(
-        ...(await Promise.all((await readdir(path.join(dir, rel), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => list(dir, path.join(rel, e.name))))),
-      );
+      (await readdir(path.join(dir, rel), { withFileTypes: true }))
+        .flatMap((e) => (e.isDirectory() ? [] : [path.join(rel, e.name)]))
+        .concat(
+          ...(await Promise.all(
+            (
+              await readdir(path.join(dir, rel), { withFileTypes: true })
+            )
+              .filter((e) => e.isDirectory())
+              .map((e) => list(dir, path.join(rel, e.name))),
+          )),
+        );
     const templates = await list(TEMPLATES_DIR);
-    expect(templates.sort()).toEqual(['nginx.conf.template', 'snippets/proxy-app.conf.template', 'snippets/proxy-storage.conf.template', 'snippets/security-headers-maps.conf.template', 'snippets/security-headers.conf.template']);
+    expect(templates.sort()).toEqual([
+      'nginx.conf.template',
+      'snippets/proxy-app.conf.template',
+      'snippets/proxy-storage.conf.template',
+      'snippets/security-headers-maps.conf.template',
+      'snippets/security-headers.conf.template',
+    ]);
     for (const rel of templates) {
       const source = await readFile(path.join(TEMPLATES_DIR, rel), 'utf8');
       // What the nginx image's entrypoint runs with NGINX_ENVSUBST_FILTER set to the two names.
-      const gnu = spawnSync('envsubst', [TEMPLATE_VARIABLES.map((v) => `$${v}`).join(' ')], { input: source, env: { ...process.env, ...env } });
+      const gnu = spawnSync('envsubst', [TEMPLATE_VARIABLES.map((v) => `$${v}`).join(' ')], {
+        input: source,
+        env: { ...process.env, ...env },
+      });
       expect(gnu.status).toBe(0);
       const ours = await readFile(path.join(out, rel.replace(/\.template$/, '')), 'utf8');
       expect(ours).toBe(gnu.stdout.toString());
@@ -162,7 +250,9 @@ describe('rendering', () => {
     expect(conf).toContain('server_name yoursite.com www.yoursite.com;');
     expect(conf).toContain('$secure_link_expires/version-$hls_version $secure_link_secret');
     expect(conf).not.toMatch(/\$\{/);
-    await expect(renderNginx({ outDir: out, env: { ...env, SECURE_LINK_SECRET: 'has"quote-and-$dollar' } })).rejects.toThrow(/SECURE_LINK_SECRET/);
+    await expect(
+      renderNginx({ outDir: out, env: { ...env, SECURE_LINK_SECRET: 'has"quote-and-$dollar' } }),
+    ).rejects.toThrow(/SECURE_LINK_SECRET/);
   });
 
   it('the security-header snippets are the ones generated from packages/security-headers; a drifted one is refused', async () => {
@@ -172,9 +262,13 @@ describe('rendering', () => {
     const snippet = path.join(drifted, 'snippets/security-headers.conf.template');
     await writeFile(snippet, (await readFile(snippet, 'utf8')).replace('"nosniff"', '"sniff-away"'));
     expect(await staleSecurityTemplates(drifted)).toEqual(['snippets/security-headers.conf.template']);
-    await expect(renderNginx({ outDir: await mkdtemp(path.join(tmp, 'render-')), templatesDir: drifted, env: { DOMAIN: 'yoursite.com', SECURE_LINK_SECRET: 'abcdef0123456789abcdef0123456789' } })).rejects.toThrow(
-      /security-headers\.conf\.template differ from packages\/security-headers/,
-    );
+    await expect(
+      renderNginx({
+        outDir: await mkdtemp(path.join(tmp, 'render-')),
+        templatesDir: drifted,
+        env: { DOMAIN: 'yoursite.com', SECURE_LINK_SECRET: 'abcdef0123456789abcdef0123456789' },
+      }),
+    ).rejects.toThrow(/security-headers\.conf\.template differ from packages\/security-headers/);
   });
 });
 
@@ -188,7 +282,11 @@ describe('signed HLS through nginx', () => {
     const reached = new Set<string>(['playlist.m3u8']);
     const follow = async (base: URL, text: string) => {
       for (const line of text.split('\n')) {
-        const uri = line.startsWith('#EXT-X-MAP:') ? /URI="([^"]+)"/.exec(line)![1]! : line && !line.startsWith('#') ? line.trim() : undefined;
+        const uri = line.startsWith('#EXT-X-MAP:')
+          ? /URI="([^"]+)"/.exec(line)![1]!
+          : line && !line.startsWith('#')
+            ? line.trim()
+            : undefined;
         if (!uri) continue;
         const u = new URL(uri, base);
         const file = u.pathname.split(`/version-${VERSION}/`)[1]!;
@@ -206,7 +304,9 @@ describe('signed HLS through nginx', () => {
 
   it('206 for a Range request', async () => {
     const seg = files.get('128k/seg_00002.m4s')!;
-    const r = await edge(`${prefixOf(sign())}version-${VERSION}/128k/seg_00002.m4s`, { headers: { range: 'bytes=10-209' } });
+    const r = await edge(`${prefixOf(sign())}version-${VERSION}/128k/seg_00002.m4s`, {
+      headers: { range: 'bytes=10-209' },
+    });
     expect(r.status).toBe(206);
     expect(r.headers['content-range']).toBe(`bytes 10-209/${seg.length}`);
     expect(r.body.equals(seg.subarray(10, 210))).toBe(true);
@@ -238,7 +338,11 @@ describe('signed HLS through nginx', () => {
 
   it('raw NUL and backslashes never reach a file', async () => {
     const prefix = prefixOf(sign());
-    for (const target of [`${prefix}version-${VERSION}/128k\\seg_00001.m4s`, `${prefix}version-${VERSION}/..\\..\\secret.txt`, `${prefix}version-${VERSION}/128k/seg_00001.m4s\0`]) {
+    for (const target of [
+      `${prefix}version-${VERSION}/128k\\seg_00001.m4s`,
+      `${prefix}version-${VERSION}/..\\..\\secret.txt`,
+      `${prefix}version-${VERSION}/128k/seg_00001.m4s\0`,
+    ]) {
       const r = await rawTlsRequest(httpsPort, cert, target);
       expect([400, 403], `${JSON.stringify(target)} → ${r.status}`).toContain(r.status);
       expect(r.text).not.toContain('never served');
@@ -286,7 +390,8 @@ describe('signed HLS through nginx', () => {
       `${prefix}version-0${VERSION}/playlist.m3u8`,
       `/media/hls/`,
     ];
-    const expected = (check: ReturnType<typeof verifyHlsRequest>, p: string) => (check.ok ? (/seg_00099|320k/.test(p) ? 404 : 200) : check.status);
+    const expected = (check: ReturnType<typeof verifyHlsRequest>, p: string) =>
+      check.ok ? (/seg_00099|320k/.test(p) ? 404 : 200) : check.status;
     const table = [];
     for (const p of paths) {
       const verdict = expected(verifyHlsRequest(p.split('?')[0]!, SECRET, Date.now()), p);
@@ -307,7 +412,9 @@ describe('signed HLS through nginx', () => {
       expect(r.headers.vary).toMatch(/Accept-Encoding/i);
       expect(gunzipSync(r.body).equals(files.get(file)!)).toBe(true);
     }
-    const seg = await edge(`${prefix}version-${VERSION}/128k/seg_00001.m4s`, { headers: { 'accept-encoding': 'gzip' } });
+    const seg = await edge(`${prefix}version-${VERSION}/128k/seg_00001.m4s`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(seg.headers['content-encoding']).toBeUndefined();
   });
 
@@ -325,7 +432,9 @@ describe('signed HLS through nginx', () => {
     expect(other.headers['x-cache-status']).toBe('HIT');
     expect(other.body.equals(files.get('128k/seg_00003.m4s')!.subarray(0, 100))).toBe(true);
     expect(again.headers['cache-control']).toBe('private, max-age=3600, immutable');
-    expect((await edge(`${prefixOf(sign(OTHER, 600))}version-${OTHER}/playlist.m3u8`)).headers['cache-control']).toBe('private, max-age=60');
+    expect((await edge(`${prefixOf(sign(OTHER, 600))}version-${OTHER}/playlist.m3u8`)).headers['cache-control']).toBe(
+      'private, max-age=60',
+    );
   });
 });
 
@@ -357,7 +466,9 @@ describe('public images and waveforms', () => {
       expect(r.body.equals(body)).toBe(true);
       // Exactly one Cache-Control header (Node would join two into one value), and no Expires:
       // max-age is the one rule.
-      const cacheControl = r.rawHeaders.filter((_, i) => i % 2 === 0 && r.rawHeaders[i]!.toLowerCase() === 'cache-control');
+      const cacheControl = r.rawHeaders.filter(
+        (_, i) => i % 2 === 0 && r.rawHeaders[i]!.toLowerCase() === 'cache-control',
+      );
       expect(cacheControl, p).toHaveLength(1);
       expect(r.headers['cache-control']).toBe('public, max-age=604800, immutable');
       expect(r.headers.expires).toBeUndefined();
@@ -370,7 +481,11 @@ describe('public images and waveforms', () => {
   });
 
   it('serve waveforms and version artwork only at their unguessable keys, as the embedded API does', async () => {
-    const guessable = [`/images/artwork/version-${VERSION}/300.jpg`, `/waveforms/version-${VERSION}.json`, `/waveforms/version-${VERSION}/${'a'.repeat(21)}.json`];
+    const guessable = [
+      `/images/artwork/version-${VERSION}/300.jpg`,
+      `/waveforms/version-${VERSION}.json`,
+      `/waveforms/version-${VERSION}/${'a'.repeat(21)}.json`,
+    ];
     for (const p of guessable) {
       const [viaEdge, viaApi] = [await edge(p), await direct(p)];
       expect([p, viaEdge.status, viaApi.status]).toEqual([p, 404, 404]);
@@ -408,7 +523,12 @@ describe('rate limits', () => {
     const client = { localAddress: '127.0.0.2' };
     const logins: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const r = await edge('/api/v1/auth/login', { ...client, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong-password' }) });
+      const r = await edge('/api/v1/auth/login', {
+        ...client,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong-password' }),
+      });
       logins.push(r.status);
     }
     // 5r/m with burst 3: four attempts, then 429.
@@ -421,7 +541,12 @@ describe('rate limits', () => {
     const client = { localAddress: '127.0.0.3' };
     const writes: number[] = [];
     for (let i = 0; i < 9; i++) {
-      const r = await edge('/api/v1/comments', { ...client, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trackId: '1', body: 'nice', positionMs: 1000 }) });
+      const r = await edge('/api/v1/comments', {
+        ...client,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ trackId: '1', body: 'nice', positionMs: 1000 }),
+      });
       writes.push(r.status);
     }
     // burst 5: six writes, then 429.
@@ -472,12 +597,14 @@ describe('routing', () => {
 describe('security headers', () => {
   it('are on every response, once: pages, API, media, images, waveforms, errors, 429s, redirects', () => {
     const statuses = new Set(seen.map((r) => r.status));
-    for (const s of [200, 206, 301, 403, 404, 405, 410, 429]) expect(statuses, `no ${s} response was checked`).toContain(s);
+    for (const s of [200, 206, 301, 403, 404, 405, 410, 429])
+      expect(statuses, `no ${s} response was checked`).toContain(s);
     const expectedOnce: Record<string, string | RegExp> = {
       'x-content-type-options': 'nosniff',
       'x-xss-protection': '0',
       'referrer-policy': 'strict-origin-when-cross-origin',
-      'content-security-policy': /^default-src 'self'; .*connect-src 'self' wss:\/\/localhost; frame-ancestors ('none'|\*)$/,
+      'content-security-policy':
+        /^default-src 'self'; .*connect-src 'self' wss:\/\/localhost; frame-ancestors ('none'|\*)$/,
     };
     const problems: string[] = [];
     for (const res of seen) {
@@ -489,16 +616,25 @@ describe('security headers', () => {
       }
       // HSTS on HTTPS only.
       const https = !plainHttp.has(res);
-      if (count('strict-transport-security') !== (https ? 1 : 0) || (https && res.headers['strict-transport-security'] !== 'max-age=31536000; includeSubDomains')) {
-        problems.push(`${res.status} ${res.path}: strict-transport-security=${JSON.stringify(res.headers['strict-transport-security'])}`);
+      if (
+        count('strict-transport-security') !== (https ? 1 : 0) ||
+        (https && res.headers['strict-transport-security'] !== 'max-age=31536000; includeSubDomains')
+      ) {
+        problems.push(
+          `${res.status} ${res.path}: strict-transport-security=${JSON.stringify(res.headers['strict-transport-security'])}`,
+        );
       }
       const embed = res.path.startsWith('/embed/');
-      if (count('x-frame-options') !== (embed ? 0 : 1) || (!embed && res.headers['x-frame-options'] !== 'DENY')) problems.push(`${res.status} ${res.path}: x-frame-options=${JSON.stringify(res.headers['x-frame-options'])}`);
+      if (count('x-frame-options') !== (embed ? 0 : 1) || (!embed && res.headers['x-frame-options'] !== 'DENY'))
+        problems.push(`${res.status} ${res.path}: x-frame-options=${JSON.stringify(res.headers['x-frame-options'])}`);
       // Exactly what embedded mode sends for the same request (the one definition).
       const wanted = securityHeaders({ path: res.path, https, websocketOrigin: `wss://${DOMAIN}` });
       for (const name of SECURITY_HEADER_NAMES) {
         const got = res.headers[name.toLowerCase()];
-        if (got !== wanted[name]) problems.push(`${res.status} ${res.path}: ${name}=${JSON.stringify(got)}, the module says ${JSON.stringify(wanted[name])}`);
+        if (got !== wanted[name])
+          problems.push(
+            `${res.status} ${res.path}: ${name}=${JSON.stringify(got)}, the module says ${JSON.stringify(wanted[name])}`,
+          );
       }
     }
     expect(problems).toEqual([]);

@@ -24,9 +24,17 @@ afterAll(async () => {
   for (const d of scratch) await rm(d, { recursive: true, force: true });
 });
 
-function npmRun(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function npmRun(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '-s', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      'npm',
+      ['run', '-s', ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -36,7 +44,10 @@ async function storageHashes(root: string): Promise<Record<string, string>> {
     for (const e of await readdir(path.join(root, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(r);
-      else out[r] = createHash('sha256').update(await readFile(path.join(root, r))).digest('hex');
+      else
+        out[r] = createHash('sha256')
+          .update(await readFile(path.join(root, r)))
+          .digest('hex');
     }
   };
   await walk('');
@@ -46,7 +57,10 @@ async function storageHashes(root: string): Promise<Record<string, string>> {
 async function dbSnapshot(dataDir: string): Promise<DbSnapshot> {
   const handle = await createDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
   try {
-    return await snapshotDb({ query: async <T>(q: string) => ({ rows: (await sql.raw<T>(q).execute(handle.db)).rows }) }, ['schema_migrations']);
+    return await snapshotDb(
+      { query: async <T>(q: string) => ({ rows: (await sql.raw<T>(q).execute(handle.db)).rows }) },
+      ['schema_migrations'],
+    );
   } finally {
     await handle.close();
   }
@@ -81,7 +95,14 @@ describe('npm run backup → wipe DATA_DIR → npm run restore', () => {
     const dataDir = path.join(work, 'data');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', RATE_LIMIT_API_PER_MINUTE: '1000000' };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      RATE_LIMIT_API_PER_MINUTE: '1000000',
+    };
 
     // Data: an artist and a track processed to the end.
     let server = await startServer(env);
@@ -136,7 +157,10 @@ describe('npm run backup → wipe DATA_DIR → npm run restore', () => {
       expect(r.stderr, name).toMatch(/not a valid Earshot backup/);
       expect(existsSync(path.join(dataDir, 'pglite')), name).toBe(false);
       expect(existsSync(path.join(dataDir, 'storage')), name).toBe(false);
-      expect((await readdir(dataDir).catch(() => [])).filter((f) => f !== 'pglite.lock' && f !== 'secrets.json'), name).toEqual([]);
+      expect(
+        (await readdir(dataDir).catch(() => [])).filter((f) => f !== 'pglite.lock' && f !== 'secrets.json'),
+        name,
+      ).toEqual([]);
     }
 
     const restored = await npmRun(['restore', '--', archive], env);
@@ -155,7 +179,14 @@ describe('npm run backup → wipe DATA_DIR → npm run restore', () => {
     // The server on the restored folder: the user signs in, the track plays the same bytes.
     server = await startServer(env);
     try {
-      const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'drill-artist@example.test', password: `plum ${'drill-artist'.length} violet kettle harbour` }) });
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: 'drill-artist@example.test',
+          password: `plum ${'drill-artist'.length} violet kettle harbour`,
+        }),
+      });
       expect(login.status).toBe(200);
       const track = await waitUntilReady(base, artist.token, uploaded.id);
       expect(track.title).toBe('Drill Tone');

@@ -19,7 +19,13 @@ describe('SIGTERM', () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-shutdown-'));
     dirs.push(dataDir);
     const port = await freePort();
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development' };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    };
 
     // A 24 MiB public file: big enough that a paused reader keeps the response in flight.
     const payload = randomBytes(24 * 1024 * 1024);
@@ -74,7 +80,16 @@ describe('SIGTERM', () => {
     dirs.push(dataDir);
     const port = await freePort();
     // The forced deadline is far away: only the request timeouts can free the stalled sockets.
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', SHUTDOWN_TIMEOUT_MS: '600000', HTTP_BODY_IDLE_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '1000' };
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+      SHUTDOWN_TIMEOUT_MS: '600000',
+      HTTP_BODY_IDLE_TIMEOUT_MS: '1000',
+      HTTP_HEADERS_TIMEOUT_MS: '1000',
+    };
     const proc = spawnTs('test/fixtures/serve-embedded.ts', env);
     await waitForHttp(`http://127.0.0.1:${port}/api/v1/health`, proc);
 
@@ -87,9 +102,13 @@ describe('SIGTERM', () => {
         socket.on('error', () => {});
       });
     const sockets = await Promise.all([
-      stalled('POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"secondsListened":'),
+      stalled(
+        'POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"secondsListened":',
+      ),
       stalled('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n'),
-      stalled('GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer x.y.z\r\n\r\n'),
+      stalled(
+        'GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer x.y.z\r\n\r\n',
+      ),
     ]);
     // The server has the body request in hand (it is waiting for the rest of the body).
     await new Promise((r) => setTimeout(r, 300));

@@ -18,7 +18,21 @@ beforeAll(async () => {
   other = http.createServer((req, res) => {
     seen.push({ url: req.url, cookie: req.headers.cookie });
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ user: { id: '1', handle: 'ssrf-artist', displayName: 'INJECTED FROM ANOTHER PORT', bio: '', avatarUrl: null, avatarSmallUrl: null, role: 'artist', createdAt: new Date().toISOString() }, tracks: [] }));
+    res.end(
+      JSON.stringify({
+        user: {
+          id: '1',
+          handle: 'ssrf-artist',
+          displayName: 'INJECTED FROM ANOTHER PORT',
+          bio: '',
+          avatarUrl: null,
+          avatarSmallUrl: null,
+          role: 'artist',
+          createdAt: new Date().toISOString(),
+        },
+        tracks: [],
+      }),
+    );
   });
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
   otherPort = (other.address() as AddressInfo).port;

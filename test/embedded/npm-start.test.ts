@@ -7,11 +7,17 @@ import { REPO_ROOT, freePort, waitForHttp, type Spawned } from '../support/proce
 
 /** What the README's first command runs. */
 function npmStart(env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -32,7 +38,13 @@ describe('npm start (embedded mode)', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'healthy', checks: [{ service: 'database', healthy: true }, { service: 'storage', healthy: true }] });
+    expect(await health.json()).toMatchObject({
+      status: 'healthy',
+      checks: [
+        { service: 'database', healthy: true },
+        { service: 'storage', healthy: true },
+      ],
+    });
 
     const home = await fetch(`http://127.0.0.1:${port}/`);
     expect(home.status).toBe(200);

@@ -10,7 +10,14 @@ import { Kysely, sql } from 'kysely';
 import { PGlite as PGliteV03 } from 'pglite-v03';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, keptFolderOf, migrateToLatest, PGliteDialect, PGLITE_PG_MAJOR, type DatabaseHandle } from '@earshot/db';
+import {
+  createDatabase,
+  keptFolderOf,
+  migrateToLatest,
+  PGliteDialect,
+  PGLITE_PG_MAJOR,
+  type DatabaseHandle,
+} from '@earshot/db';
 import { hashPassword } from '@earshot/passwords';
 import { fillEveryTable } from '../ops/support/fill-tables.ts';
 import { snapshotDb, type DbSnapshot } from '../support/db-snapshot.ts';
@@ -24,7 +31,9 @@ let oldFolder: string;
 let before: DbSnapshot;
 let migrations: string[];
 
-const queryable = (handle: DatabaseHandle) => ({ query: async <T>(q: string) => ({ rows: (await sql.raw<T>(q).execute(handle.db)).rows }) });
+const queryable = (handle: DatabaseHandle) => ({
+  query: async <T>(q: string) => ({ rows: (await sql.raw<T>(q).execute(handle.db)).rows }),
+});
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-pglite-upgrade-'));
@@ -36,10 +45,17 @@ beforeAll(async () => {
   const filled = await fillEveryTable(old as unknown as pg.Client);
   expect(filled.failed).toEqual([]);
   // After the fill, whose second pass sets nullable columns (disabled_at too) on existing rows.
-  await old.query(`insert into users (email, handle, display_name, password_hash, email_verified_at) values ($1, 'old-timer', 'Old Timer', $2, now())`, [EMAIL, await hashPassword(PASSWORD)]);
+  await old.query(
+    `insert into users (email, handle, display_name, password_hash, email_verified_at) values ($1, 'old-timer', 'Old Timer', $2, now())`,
+    [EMAIL, await hashPassword(PASSWORD)],
+  );
   before = await snapshotDb(old, ['schema_migrations']);
-  migrations = (await old.query<{ name: string }>('select name from schema_migrations order by name')).rows.map((r) => r.name);
-  expect((await old.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0]!.v).toMatch(/^17/);
+  migrations = (await old.query<{ name: string }>('select name from schema_migrations order by name')).rows.map(
+    (r) => r.name,
+  );
+  expect((await old.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0]!.v).toMatch(
+    /^17/,
+  );
   await db.destroy();
   expect(readFileSync(path.join(oldFolder, 'PG_VERSION'), 'utf8').trim()).toBe('17');
 });
@@ -55,13 +71,23 @@ describe('a PGlite 0.3 (PostgreSQL 17) data folder', () => {
     const logs: string[] = [];
     const handle = await createDatabase({ pgliteDir: dir, log: (message) => logs.push(message) });
     try {
-      expect(logs.at(-1)).toMatch(/embedded database upgraded to PostgreSQL 18; the PostgreSQL 17 folder is kept at .*pglite\.pg17/);
+      expect(logs.at(-1)).toMatch(
+        /embedded database upgraded to PostgreSQL 18; the PostgreSQL 17 folder is kept at .*pglite\.pg17/,
+      );
       const server = await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(handle.db);
       expect(server.rows[0]!.v.slice(0, 2)).toBe(String(PGLITE_PG_MAJOR));
       expect(await snapshotDb(queryable(handle), ['schema_migrations'])).toEqual(before);
-      expect((await sql<{ name: string }>`select name from schema_migrations order by name`.execute(handle.db)).rows.map((r) => r.name)).toEqual(migrations);
+      expect(
+        (await sql<{ name: string }>`select name from schema_migrations order by name`.execute(handle.db)).rows.map(
+          (r) => r.name,
+        ),
+      ).toEqual(migrations);
       // Identity sequences carry on after the copied ids.
-      const next = await handle.db.insertInto('users').values({ email: 'new@example.com', handle: 'newcomer', display_name: 'New', password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+      const next = await handle.db
+        .insertInto('users')
+        .values({ email: 'new@example.com', handle: 'newcomer', display_name: 'New', password_hash: 'x' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       expect(Number(next.id)).toBeGreaterThan(Number(before.sequences.users_id_seq));
       // One process at a time.
       await expect(createDatabase({ pgliteDir: dir })).rejects.toThrow(/in use by process \d+ .*stop the server first/);
@@ -76,7 +102,9 @@ describe('a PGlite 0.3 (PostgreSQL 17) data folder', () => {
     // Opened again: already PostgreSQL 18, nothing to do.
     const again = await createDatabase({ pgliteDir: dir, log: (message) => logs.push(message) });
     const count = logs.length;
-    expect((await again.db.selectFrom('users').select('email').where('email', '=', 'new@example.com').execute()).length).toBe(1);
+    expect(
+      (await again.db.selectFrom('users').select('email').where('email', '=', 'new@example.com').execute()).length,
+    ).toBe(1);
     await again.close();
     expect(logs.length).toBe(count);
   });
@@ -85,11 +113,21 @@ describe('a PGlite 0.3 (PostgreSQL 17) data folder', () => {
     const dataDir = path.join(tmp, 'server');
     await cp(oldFolder, path.join(dataDir, 'pglite'), { recursive: true });
     const port = await freePort();
-    const proc = spawnTs('test/fixtures/serve-embedded.ts', { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development' });
+    const proc = spawnTs('test/fixtures/serve-embedded.ts', {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/api/v1/health`, proc);
       expect(proc.output()).toMatch(/embedded database upgraded to PostgreSQL 18/);
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+      });
       expect(res.status, await res.clone().text()).toBe(200);
       expect(((await res.json()) as { user: { handle: string } }).user.handle).toBe('old-timer');
     } finally {

@@ -23,10 +23,23 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'earshot-embedded-headers-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawnTs('test/fixtures/serve-embedded.ts', { DATA_DIR: path.join(work, 'data'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', TEST_WITH_WEB: '1', RATE_LIMIT_API_PER_MINUTE: '1000000' });
+  server = spawnTs('test/fixtures/serve-embedded.ts', {
+    DATA_DIR: path.join(work, 'data'),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+    TEST_WITH_WEB: '1',
+    RATE_LIMIT_API_PER_MINUTE: '1000000',
+  });
   await waitForHttp(`${base}/api/v1/health`, server, 3600);
   const artist = await register(base, 'header-artist', 'artist');
-  const track = await uploadTrack(base, artist.token, await generateTone(path.join(work, 'tone.wav'), { seconds: 4 }), 'Headers');
+  const track = await uploadTrack(
+    base,
+    artist.token,
+    await generateTone(path.join(work, 'tone.wav'), { seconds: 4 }),
+    'Headers',
+  );
   trackId = (await waitUntilReady(base, artist.token, track.id)).id;
   hls = ((await (await fetch(`${base}/api/v1/tracks/${trackId}/stream`)).json()) as { hls: string }).hls;
 }, 1_800_000);
@@ -41,12 +54,17 @@ afterAll(async () => {
 
 /** Every security header, exactly once, with the module's value for this request; none it leaves out. */
 function problemsOf(res: Response, target: string, https: boolean): string[] {
-  const wanted = securityHeaders({ path: target, https, websocketOrigin: websocketOriginOf(`http://localhost:${new URL(base).port}`) });
+  const wanted = securityHeaders({
+    path: target,
+    https,
+    websocketOrigin: websocketOriginOf(`http://localhost:${new URL(base).port}`),
+  });
   const problems: string[] = [];
   for (const name of SECURITY_HEADER_NAMES) {
     // fetch joins repeated headers with ", ": a header sent twice fails the comparison too.
     const got = res.headers.get(name) ?? undefined;
-    if (got !== wanted[name]) problems.push(`${res.status} ${target}: ${name}=${JSON.stringify(got)}, wanted ${JSON.stringify(wanted[name])}`);
+    if (got !== wanted[name])
+      problems.push(`${res.status} ${target}: ${name}=${JSON.stringify(got)}, wanted ${JSON.stringify(wanted[name])}`);
   }
   return problems;
 }
@@ -65,17 +83,29 @@ describe('security headers in embedded mode', () => {
       { target: `/api/v1/tracks/${trackId}`, status: 200, type: /json/ },
       { target: '/api/v1/no-such-route', status: 404, type: /json/ },
       { target: '/media/nope', status: 404, type: /json/ },
-      { target: '/api/v1/auth/login', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' }, status: 400, type: /json/ },
+      {
+        target: '/api/v1/auth/login',
+        init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' },
+        status: 400,
+        type: /json/,
+      },
       { target: '/api/v1/auth/me', status: 401, type: /json/ },
       { target: hls, status: 200, type: /mpegurl/ },
       { target: renditionPath, status: 200, type: /mpegurl/ },
-      { target: `/media/hls/AAAAAAAAAAAAAAAAAAAAAA/9999999999/version-${trackId}/playlist.m3u8`, status: 403, type: /json/ },
+      {
+        target: `/media/hls/AAAAAAAAAAAAAAAAAAAAAA/9999999999/version-${trackId}/playlist.m3u8`,
+        status: 403,
+        type: /json/,
+      },
     ];
     const problems: string[] = [];
     for (const { target, init, status, type } of requests) {
       for (const https of [false, true]) {
         // HTTPS as a TLS-terminating proxy on loopback (TRUST_PROXY's default) says it.
-        const headers = { ...(init?.headers as Record<string, string> | undefined), ...(https ? { 'x-forwarded-proto': 'https' } : {}) };
+        const headers = {
+          ...(init?.headers as Record<string, string> | undefined),
+          ...(https ? { 'x-forwarded-proto': 'https' } : {}),
+        };
         const res = await fetch(`${base}${target}`, { ...init, headers, redirect: 'manual' });
         await res.arrayBuffer();
         expect(res.status, `${target} (${https ? 'https' : 'http'})`).toBe(status);

@@ -21,7 +21,11 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-nginx-'));
   s3 = await startS3();
-  platform = await startPlatform({ pgAdminUrl: TEST_PG_ADMIN_URL, redisUrl: 'redis://127.0.0.1:6379', s3Endpoint: s3.endpoint });
+  platform = await startPlatform({
+    pgAdminUrl: TEST_PG_ADMIN_URL,
+    redisUrl: 'redis://127.0.0.1:6379',
+    s3Endpoint: s3.endpoint,
+  });
   edge = await startEdge({ apis: [`127.0.0.1:${platform.apis[0]!.port}`], s3Port: s3.port });
 });
 
@@ -80,7 +84,11 @@ describe('nginx reloaded under load', () => {
           }
           if (after) cyclesAfterLastReload[i]!++;
         }
-        await check('play', client.send('POST', `/api/v1/tracks/${trackId}/plays`, JSON.stringify({ secondsListened: 8 })), [201, 200]);
+        await check(
+          'play',
+          client.send('POST', `/api/v1/tracks/${trackId}/plays`, JSON.stringify({ secondsListened: 8 })),
+          [201, 200],
+        );
       } finally {
         staleRetries += client.stats.staleRetries;
         client.close();
@@ -99,7 +107,9 @@ describe('nginx reloaded under load', () => {
 
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(RELOADS * 40);
-    console.log(`nginx reload: ${requests} requests, ${RELOADS} reloads, ${staleRetries} GETs sent again after a keep-alive connection closed under them`);
+    console.log(
+      `nginx reload: ${requests} requests, ${RELOADS} reloads, ${staleRetries} GETs sent again after a keep-alive connection closed under them`,
+    );
     // Every listener's play was stored (one per address).
     const { rows } = await platform.db.query('select count(*)::int as n from plays where track_id = $1', [trackId]);
     expect(rows[0].n).toBe(LISTENERS);

@@ -21,7 +21,11 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-s3-'));
   s3 = await startS3();
-  platform = await startPlatform({ pgAdminUrl: TEST_PG_ADMIN_URL, redisUrl: 'redis://127.0.0.1:6379', s3Endpoint: s3.endpoint });
+  platform = await startPlatform({
+    pgAdminUrl: TEST_PG_ADMIN_URL,
+    redisUrl: 'redis://127.0.0.1:6379',
+    s3Endpoint: s3.endpoint,
+  });
 });
 
 afterAll(async () => {
@@ -64,7 +68,12 @@ describe('the object store unavailable', () => {
     await s3.stop();
     const down = await health(api.url);
     expect(down.status).toBe(503);
-    expect(down.body.checks).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'storage', healthy: false }), expect.objectContaining({ service: 'database', healthy: true })]));
+    expect(down.body.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: 'storage', healthy: false }),
+        expect.objectContaining({ service: 'database', healthy: true }),
+      ]),
+    );
     // An upload cannot be stored: a JSON 503, nothing written, no temp file left.
     const refused = await up('During');
     expect(refused.status, refused.text).toBe(503);
@@ -86,13 +95,21 @@ describe('the object store unavailable', () => {
     expect([...statuses.values()]).toEqual(accepted.map(() => 'ready'));
     const logs = platform.logs();
     const perJob = new Map<string, number>();
-    for (const l of logs.filter((l) => l.msg === 'job completed')) perJob.set(`${l.queue}/${l.jobId}`, (perJob.get(`${l.queue}/${l.jobId}`) ?? 0) + 1);
+    for (const l of logs.filter((l) => l.msg === 'job completed'))
+      perJob.set(`${l.queue}/${l.jobId}`, (perJob.get(`${l.queue}/${l.jobId}`) ?? 0) + 1);
     for (const [job, n] of perJob) expect(n, job).toBe(1);
     // The outage was felt by the worker (attempts failed and were retried), and by nothing else.
     const failedAttempts = logs.filter((l) => l.msg === 'job attempt failed');
     expect(failedAttempts.every((l) => l.willRetry === true)).toBe(true);
-    expect(logs.filter((l) => l.proc.startsWith('api') && l.level === 'error' || (typeof l.level === 'number' && l.level >= 50 && l.proc.startsWith('api')))).toEqual([]);
-    for (const h of [...platform.apis, ...platform.workers]) expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
+    expect(
+      logs.filter(
+        (l) =>
+          (l.proc.startsWith('api') && l.level === 'error') ||
+          (typeof l.level === 'number' && l.level >= 50 && l.proc.startsWith('api')),
+      ),
+    ).toEqual([]);
+    for (const h of [...platform.apis, ...platform.workers])
+      expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
     console.log(`object store outage: ${failedAttempts.length} step attempts failed and were retried`);
   });
 });

@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, health, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import { startPrivatePostgres, startS3, waitUntil, type PrivatePostgres, type RestartableS3 } from './support/services.ts';
+import {
+  startPrivatePostgres,
+  startS3,
+  waitUntil,
+  type PrivatePostgres,
+  type RestartableS3,
+} from './support/services.ts';
 
 let pgServer: PrivatePostgres;
 let s3: RestartableS3;
@@ -20,7 +26,11 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-pg-'));
   pgServer = await startPrivatePostgres();
   s3 = await startS3();
-  platform = await startPlatform({ pgAdminUrl: pgServer.adminUrl, redisUrl: 'redis://127.0.0.1:6379', s3Endpoint: s3.endpoint });
+  platform = await startPlatform({
+    pgAdminUrl: pgServer.adminUrl,
+    redisUrl: 'redis://127.0.0.1:6379',
+    s3Endpoint: s3.endpoint,
+  });
 });
 
 afterAll(async () => {
@@ -41,11 +51,18 @@ describe('PostgreSQL restarted during uploads and plays', () => {
     expect(await waitForTracks(platform.db, [trackId])).toEqual(new Map([[trackId, 'ready']]));
 
     let listener = 0;
-    const play = () => new Client(api.url).req('POST', `/api/v1/tracks/${trackId}/plays`, { secondsListened: 3 }, { 'x-forwarded-for': `10.0.${Math.floor(++listener / 250)}.${listener % 250}` });
+    const play = () =>
+      new Client(api.url).req(
+        'POST',
+        `/api/v1/tracks/${trackId}/plays`,
+        { secondsListened: 3 },
+        { 'x-forwarded-for': `10.0.${Math.floor(++listener / 250)}.${listener % 250}` },
+      );
     const accepted: string[] = [trackId];
     const playsAcked: number[] = [];
     const outcomes: Array<{ what: string; status: number; code?: string }> = [];
-    const record = (what: string, r: { status: number; json: any }) => outcomes.push({ what, status: r.status, code: r.json?.error?.code });
+    const record = (what: string, r: { status: number; json: any }) =>
+      outcomes.push({ what, status: r.status, code: r.json?.error?.code });
 
     // Before: all is well.
     expect((await health(api.url)).status).toBe(200);
@@ -60,7 +77,9 @@ describe('PostgreSQL restarted during uploads and plays', () => {
     // (never a hang, never a 201 that did not happen).
     const down = await health(api.url);
     expect(down.status).toBe(503);
-    expect(down.body.checks.find((c: { service: string }) => c.service === 'database')).toMatchObject({ healthy: false });
+    expect(down.body.checks.find((c: { service: string }) => c.service === 'database')).toMatchObject({
+      healthy: false,
+    });
     const duringUpload = await artist.upload(file, 'During');
     record('upload', duringUpload);
     if (duringUpload.status === 201) accepted.push(duringUpload.json.track.id);
@@ -99,6 +118,7 @@ describe('PostgreSQL restarted during uploads and plays', () => {
     const failed = await platform.db.query(`select count(*)::int as n from track_versions where status = 'failed'`);
     expect(failed.rows[0].n).toBe(0);
     // Nothing crashed.
-    for (const h of [...platform.apis, ...platform.workers]) expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
+    for (const h of [...platform.apis, ...platform.workers])
+      expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
   });
 });

@@ -23,7 +23,12 @@ beforeAll(async () => {
   s3 = await startS3();
   // A version with no progress for 3 s counts as stuck (production: 30 min), so an upload whose
   // jobs could not be queued during the outage is re-queued within the test.
-  platform = await startPlatform({ pgAdminUrl: TEST_PG_ADMIN_URL, redisUrl: redis.url, s3Endpoint: s3.endpoint, env: { PROCESSING_STUCK_AFTER: '3s' } });
+  platform = await startPlatform({
+    pgAdminUrl: TEST_PG_ADMIN_URL,
+    redisUrl: redis.url,
+    s3Endpoint: s3.endpoint,
+    env: { PROCESSING_STUCK_AFTER: '3s' },
+  });
 });
 
 afterAll(async () => {
@@ -51,13 +56,24 @@ describe('Redis restarted during jobs and rate limiting', () => {
 
     // Failed sign-ins from one address count in the `auth` zone (5 a minute).
     const victim = await Client.register(api.url, 'listener');
-    const badLogin = (ip: string) => new Client(api.url).req('POST', '/api/v1/auth/login', { email: victim.email, password: 'wrong-password-1' }, { 'x-forwarded-for': ip });
+    const badLogin = (ip: string) =>
+      new Client(api.url).req(
+        'POST',
+        '/api/v1/auth/login',
+        { email: victim.email, password: 'wrong-password-1' },
+        { 'x-forwarded-for': ip },
+      );
     for (let i = 0; i < 3; i++) expect((await badLogin('10.9.0.1')).status).toBe(401);
 
     await redis.stop();
     const down = await health(api.url);
     expect(down.status, JSON.stringify(down.body)).toBe(503);
-    expect(down.body.checks).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'redis', healthy: false }), expect.objectContaining({ service: 'database', healthy: true })]));
+    expect(down.body.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ service: 'redis', healthy: false }),
+        expect.objectContaining({ service: 'database', healthy: true }),
+      ]),
+    );
 
     // During the outage: reads and uploads are served (the jobs of an upload are queued once Redis
     // is back), and the rate limits still hold, per process.
@@ -68,7 +84,10 @@ describe('Redis restarted during jobs and rate limiting', () => {
     const limited: number[] = [];
     for (let i = 0; i < 7; i++) limited.push((await badLogin('10.9.0.2')).status);
     expect(limited.filter((s) => s === 429).length, limited.join(',')).toBeGreaterThan(0);
-    expect(limited.filter((s) => s >= 500), limited.join(',')).toEqual([]);
+    expect(
+      limited.filter((s) => s >= 500),
+      limited.join(','),
+    ).toEqual([]);
 
     await redis.start();
     await waitUntil('health to recover', async () => (await health(api.url)).status === 200, 300, 200);
@@ -81,13 +100,17 @@ describe('Redis restarted during jobs and rate limiting', () => {
     const statuses = await waitForTracks(platform.db, accepted);
     expect([...statuses.values()]).toEqual(accepted.map(() => 'ready'));
     // Each processing job ran to completion once per version: one transcode, one waveform.
-    const steps = await platform.db.query<{ steps: Record<string, { state: string; attempts?: number }> }>('select steps from track_versions where track_id = any($1::bigint[])', [accepted]);
+    const steps = await platform.db.query<{ steps: Record<string, { state: string; attempts?: number }> }>(
+      'select steps from track_versions where track_id = any($1::bigint[])',
+      [accepted],
+    );
     for (const row of steps.rows) for (const s of Object.values(row.steps)) expect(s.state).toBe('done');
     const completions = platform.logs().filter((l) => l.msg === 'job completed');
     const perJob = new Map<string, number>();
     for (const l of completions) perJob.set(`${l.queue}/${l.jobId}`, (perJob.get(`${l.queue}/${l.jobId}`) ?? 0) + 1);
     expect(perJob.size).toBeGreaterThan(0);
     for (const [job, n] of perJob) expect(n, job).toBe(1);
-    for (const h of [...platform.apis, ...platform.workers]) expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
+    for (const h of [...platform.apis, ...platform.workers])
+      expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
   });
 });

@@ -23,7 +23,13 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-scale-out-'));
   s3 = await startS3();
-  platform = await startPlatform({ pgAdminUrl: TEST_PG_ADMIN_URL, redisUrl: 'redis://127.0.0.1:6379', s3Endpoint: s3.endpoint, apis: 2, workers: 2 });
+  platform = await startPlatform({
+    pgAdminUrl: TEST_PG_ADMIN_URL,
+    redisUrl: 'redis://127.0.0.1:6379',
+    s3Endpoint: s3.endpoint,
+    apis: 2,
+    workers: 2,
+  });
   edge = await startEdge({ apis: platform.apis.map((a) => `127.0.0.1:${a.port}`), s3Port: s3.port });
 });
 
@@ -36,10 +42,12 @@ afterAll(async () => {
 
 describe('two APIs and two workers', () => {
   it('relay upload progress to a socket on the other API, and run each job once', async () => {
-    const [api1, api2] = platform.apis as [typeof platform.apis[0], typeof platform.apis[0]];
+    const [api1, api2] = platform.apis as [(typeof platform.apis)[0], (typeof platform.apis)[0]];
     const artist = await Client.register(api1.url);
     const events: Array<{ type: string; trackId?: string; status?: string; step?: string }> = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${api2.port}/api/v1/ws`, { headers: { authorization: `Bearer ${artist.token}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${api2.port}/api/v1/ws`, {
+      headers: { authorization: `Bearer ${artist.token}` },
+    });
     ws.on('message', (data) => events.push(JSON.parse(data.toString())));
     await waitUntil('the socket hello', () => events.some((e) => e.type === 'hello'), 200, 50);
 
@@ -53,19 +61,33 @@ describe('two APIs and two workers', () => {
     }
     expect([...(await waitForTracks(platform.db, ids)).values()]).toEqual(ids.map(() => 'ready'));
     // The socket on API 2 heard every track, those uploaded through API 1 included, turn ready.
-    await waitUntil('ready events on the other API', () => ids.every((id) => events.some((e) => e.type === 'version.status' && e.trackId === id && e.status === 'ready')), 200, 50);
+    await waitUntil(
+      'ready events on the other API',
+      () =>
+        ids.every((id) => events.some((e) => e.type === 'version.status' && e.trackId === id && e.status === 'ready')),
+      200,
+      50,
+    );
     expect(events.some((e) => e.type === 'version.step' && e.trackId === ids[0])).toBe(true);
     ws.close();
 
     const logs = platform.logs();
     const perJob = new Map<string, string[]>();
-    for (const l of logs.filter((l) => l.msg === 'job completed')) perJob.set(`${l.queue}/${l.jobId}`, [...(perJob.get(`${l.queue}/${l.jobId}`) ?? []), l.proc]);
+    for (const l of logs.filter((l) => l.msg === 'job completed'))
+      perJob.set(`${l.queue}/${l.jobId}`, [...(perJob.get(`${l.queue}/${l.jobId}`) ?? []), l.proc]);
     // Each step of each version completed exactly once, on one of the two workers.
-    const versions = (await platform.db.query<{ id: string }>('select id::text from track_versions where track_id = any($1::bigint[])', [ids])).rows;
+    const versions = (
+      await platform.db.query<{ id: string }>(
+        'select id::text from track_versions where track_id = any($1::bigint[])',
+        [ids],
+      )
+    ).rows;
     expect(versions).toHaveLength(ids.length);
     for (const { id } of versions) {
       for (const step of MEDIA_STEPS) {
-        const runs = [...perJob.entries()].filter(([k]) => k.startsWith(`${step}/${step}-version-${id}-`)).flatMap(([, procs]) => procs);
+        const runs = [...perJob.entries()]
+          .filter(([k]) => k.startsWith(`${step}/${step}-version-${id}-`))
+          .flatMap(([, procs]) => procs);
         expect(runs, `${step} of version ${id}`).toHaveLength(1);
       }
     }
@@ -74,10 +96,11 @@ describe('two APIs and two workers', () => {
   });
 
   it('share rate limits and lockouts between the APIs', async () => {
-    const [api1, api2] = platform.apis as [typeof platform.apis[0], typeof platform.apis[0]];
+    const [api1, api2] = platform.apis as [(typeof platform.apis)[0], (typeof platform.apis)[0]];
     const user = await Client.register(api1.url, 'listener');
     // The `auth` zone: 5 sign-in attempts a minute per address, whichever API they reach.
-    const attempt = (api: typeof api1, ip: string, password = 'wrong-password-1') => new Client(api.url).req('POST', '/api/v1/auth/login', { email: user.email, password }, { 'x-forwarded-for': ip });
+    const attempt = (api: typeof api1, ip: string, password = 'wrong-password-1') =>
+      new Client(api.url).req('POST', '/api/v1/auth/login', { email: user.email, password }, { 'x-forwarded-for': ip });
     const zone: number[] = [];
     for (let i = 0; i < 6; i++) zone.push((await attempt(i % 2 ? api2 : api1, '10.77.0.1')).status);
     // 3 + 3 per process would pass; counted together the sixth is over the limit.
@@ -85,10 +108,16 @@ describe('two APIs and two workers', () => {
 
     // The account lockout: failures from many addresses, alternating APIs, lock it on both.
     const other = await Client.register(api2.url, 'listener');
-    const fail = (api: typeof api1, i: number, password = 'wrong-password-1') => new Client(api.url).req('POST', '/api/v1/auth/login', { email: other.email, password }, { 'x-forwarded-for': `10.78.0.${i}` });
+    const fail = (api: typeof api1, i: number, password = 'wrong-password-1') =>
+      new Client(api.url).req(
+        'POST',
+        '/api/v1/auth/login',
+        { email: other.email, password },
+        { 'x-forwarded-for': `10.78.0.${i}` },
+      );
     for (let i = 0; i < LOCKOUT.freeFailures; i++) expect((await fail(i % 2 ? api2 : api1, i)).status).toBe(401);
     for (const api of [api1, api2]) {
-      const locked = await fail(api, 100 + api.port % 100, other.password);
+      const locked = await fail(api, 100 + (api.port % 100), other.password);
       expect(locked.status, locked.text).toBe(429);
       expect(locked.json.error.code).toBe('account_locked');
     }
@@ -104,7 +133,11 @@ describe('two APIs and two workers', () => {
     const CLIENTS = 12;
     let deadAt = 0;
     let done = false;
-    const perClient = Array.from({ length: CLIENTS }, () => ({ failures: [] as Array<{ what: string; error: string; startedBeforeKill: boolean }>, ok: 0, okAfterKill: 0 }));
+    const perClient = Array.from({ length: CLIENTS }, () => ({
+      failures: [] as Array<{ what: string; error: string; startedBeforeKill: boolean }>,
+      ok: 0,
+      okAfterKill: 0,
+    }));
     const run = async (i: number) => {
       const c = edgeClient(edge, { localAddress: `127.0.1.${10 + i}`, maxSockets: 1 });
       const stat = perClient[i]!;
@@ -113,12 +146,21 @@ describe('two APIs and two workers', () => {
           const startedAt = Date.now();
           // In flight at the death: sent before the API's exit was seen (SIGKILL is not instant).
           const before = deadAt === 0;
-          const [what, p] = n % 3 === 2
-            ? ['play', c.send('POST', `/api/v1/tracks/${trackId}/plays`, JSON.stringify({ secondsListened: 3 }))] as const
-            : ['read', c.get(n % 3 ? `/api/v1/tracks/${trackId}/stream` : `/api/v1/tracks/${trackId}`)] as const;
+          const [what, p] =
+            n % 3 === 2
+              ? ([
+                  'play',
+                  c.send('POST', `/api/v1/tracks/${trackId}/plays`, JSON.stringify({ secondsListened: 3 })),
+                ] as const)
+              : (['read', c.get(n % 3 ? `/api/v1/tracks/${trackId}/stream` : `/api/v1/tracks/${trackId}`)] as const);
           try {
             const r = await p;
-            if (r.status >= 500 || r.status === 429) stat.failures.push({ what, error: `${r.status} ${r.body.toString().slice(0, 120)}`, startedBeforeKill: before });
+            if (r.status >= 500 || r.status === 429)
+              stat.failures.push({
+                what,
+                error: `${r.status} ${r.body.toString().slice(0, 120)}`,
+                startedBeforeKill: before,
+              });
             else {
               stat.ok++;
               if (deadAt && startedAt > deadAt) stat.okAfterKill++;
@@ -142,9 +184,14 @@ describe('two APIs and two workers', () => {
     // request sent after the kill was answered by the other API.
     for (const [i, s] of perClient.entries()) {
       expect(s.failures.length, `client ${i}: ${JSON.stringify(s.failures)}`).toBeLessThanOrEqual(1);
-      expect(s.failures.filter((f) => !f.startedBeforeKill), `client ${i}`).toEqual([]);
+      expect(
+        s.failures.filter((f) => !f.startedBeforeKill),
+        `client ${i}`,
+      ).toEqual([]);
       expect(s.okAfterKill).toBeGreaterThanOrEqual(5);
     }
-    console.log(`scale-out kill: ${perClient.reduce((n, s) => n + s.ok, 0)} answered, ${perClient.reduce((n, s) => n + s.failures.length, 0)} lost in flight`);
+    console.log(
+      `scale-out kill: ${perClient.reduce((n, s) => n + s.ok, 0)} answered, ${perClient.reduce((n, s) => n + s.failures.length, 0)} lost in flight`,
+    );
   });
 });

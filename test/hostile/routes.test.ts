@@ -32,9 +32,26 @@ import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { snapshotDb, type DbSnapshot } from '../support/db-snapshot.ts';
 import { createReadyTrack } from '../support/factories.ts';
 import { forgedTokens } from './support/tokens.ts';
-import { ABSURD_PARAMS, CROSS_SITE_HEADERS, HOSTILE_QUERIES, UNPARSEABLE_BODIES, WRONG_CONTENT_TYPES, WRONG_SHAPE_BODIES, XSS_STRINGS } from './support/battery.ts';
+import {
+  ABSURD_PARAMS,
+  CROSS_SITE_HEADERS,
+  HOSTILE_QUERIES,
+  UNPARSEABLE_BODIES,
+  WRONG_CONTENT_TYPES,
+  WRONG_SHAPE_BODIES,
+  XSS_STRINGS,
+} from './support/battery.ts';
 
-type Category = 'forged session' | 'csrf' | 'cross-site' | 'role escalation' | 'absurd params' | 'junk body' | 'content type' | 'stored xss' | 'query string';
+type Category =
+  | 'forged session'
+  | 'csrf'
+  | 'cross-site'
+  | 'role escalation'
+  | 'absurd params'
+  | 'junk body'
+  | 'content type'
+  | 'stored xss'
+  | 'query string';
 interface Call {
   method: string;
   url: string;
@@ -126,16 +143,25 @@ function paramsOf(url: string): string[] {
 
 /** The plain request of a route (a JSON `{}` body on writes), to which each case adds its attack. */
 function base(route: Route, extra: Partial<Call> = {}): Call {
-  return { method: route.method, url: fill(route), ...(WRITES.has(route.method) ? { headers: JSON_TYPE, body: '{}' } : {}), ...extra };
+  return {
+    method: route.method,
+    url: fill(route),
+    ...(WRITES.has(route.method) ? { headers: JSON_TYPE, body: '{}' } : {}),
+    ...extra,
+  };
 }
 
-const withHeaders = (call: Call, headers: Record<string, string>): Call => ({ ...call, headers: { ...call.headers, ...headers } });
+const withHeaders = (call: Call, headers: Record<string, string>): Call => ({
+  ...call,
+  headers: { ...call.headers, ...headers },
+});
 const needsUser = (a: Access) => a !== 'public' && a !== 'anyone';
 const allowedRoles = (a: Access) => (typeof a === 'object' && 'roles' in a ? a.roles : undefined);
 
 function buildCases(tokens: Array<[string, string]>): Case[] {
   const cases: Case[] = [];
-  const add = (category: Category, route: Route, label: string, call: Call, want: Want) => cases.push({ category, route: route.key, label, call, want });
+  const add = (category: Category, route: Route, label: string, call: Call, want: Want) =>
+    cases.push({ category, route: route.key, label, call, want });
 
   for (const route of routes) {
     const write = WRITES.has(route.method);
@@ -144,22 +170,70 @@ function buildCases(tokens: Array<[string, string]>): Case[] {
     // read; a cookie → exactly what an anonymous caller gets.
     for (const [label, token] of tokens) {
       const anon = base(route);
-      add('forged session', route, `Bearer: ${label}`, withHeaders(anon, bearer(token)), route.access === 'public' ? { sameAs: anon } : { status: 401, code: 'invalid_session' });
-      add('forged session', route, `cookie: ${label}`, withHeaders(anon, { cookie: `session=${token}; csrf=x` }), needsUser(route.access) ? { status: 401 } : { sameAs: anon });
+      add(
+        'forged session',
+        route,
+        `Bearer: ${label}`,
+        withHeaders(anon, bearer(token)),
+        route.access === 'public' ? { sameAs: anon } : { status: 401, code: 'invalid_session' },
+      );
+      add(
+        'forged session',
+        route,
+        `cookie: ${label}`,
+        withHeaders(anon, { cookie: `session=${token}; csrf=x` }),
+        needsUser(route.access) ? { status: 401 } : { sameAs: anon },
+      );
     }
 
     if (write && route.access !== 'public') {
       // CSRF: the admin's own valid cookie (it passes every access rule) without the right token.
       const admin = s.admin;
       const cookie = `session=${admin.token}; csrf=${admin.csrf}`;
-      add('csrf', route, 'cookie without X-CSRF-Token', withHeaders(base(route), { cookie }), { status: 403, code: 'csrf_failed' });
-      add('csrf', route, 'empty X-CSRF-Token', withHeaders(base(route), { cookie, 'x-csrf-token': '' }), { status: 403, code: 'csrf_failed' });
-      add('csrf', route, "another session's CSRF token", withHeaders(base(route), { cookie, 'x-csrf-token': s.listener.csrf }), { status: 403, code: 'csrf_failed' });
-      add('csrf', route, 'planted csrf cookie matching the header', withHeaders(base(route), { cookie: `session=${admin.token}; csrf=${s.listener.csrf}`, 'x-csrf-token': s.listener.csrf }), { status: 403, code: 'csrf_failed' });
-      add('csrf', route, 'CSRF token of a forged session', withHeaders(base(route), { cookie, 'x-csrf-token': admin.csrf.slice(0, -2) + 'AA' }), { status: 403, code: 'csrf_failed' });
+      add('csrf', route, 'cookie without X-CSRF-Token', withHeaders(base(route), { cookie }), {
+        status: 403,
+        code: 'csrf_failed',
+      });
+      add('csrf', route, 'empty X-CSRF-Token', withHeaders(base(route), { cookie, 'x-csrf-token': '' }), {
+        status: 403,
+        code: 'csrf_failed',
+      });
+      add(
+        'csrf',
+        route,
+        "another session's CSRF token",
+        withHeaders(base(route), { cookie, 'x-csrf-token': s.listener.csrf }),
+        { status: 403, code: 'csrf_failed' },
+      );
+      add(
+        'csrf',
+        route,
+        'planted csrf cookie matching the header',
+        withHeaders(base(route), {
+          cookie: `session=${admin.token}; csrf=${s.listener.csrf}`,
+          'x-csrf-token': s.listener.csrf,
+        }),
+        { status: 403, code: 'csrf_failed' },
+      );
+      add(
+        'csrf',
+        route,
+        'CSRF token of a forged session',
+        withHeaders(base(route), { cookie, 'x-csrf-token': admin.csrf.slice(0, -2) + 'AA' }),
+        { status: 403, code: 'csrf_failed' },
+      );
       for (const [label, headers] of CROSS_SITE_HEADERS) {
-        add('cross-site', route, `cookie write, ${label}`, withHeaders(base(route), { ...cookieHeaders(admin), ...headers }), { status: 403, code: 'cross_site_request' });
-        add('cross-site', route, `anonymous write, ${label}`, withHeaders(base(route), headers), { status: 403, code: 'cross_site_request' });
+        add(
+          'cross-site',
+          route,
+          `cookie write, ${label}`,
+          withHeaders(base(route), { ...cookieHeaders(admin), ...headers }),
+          { status: 403, code: 'cross_site_request' },
+        );
+        add('cross-site', route, `anonymous write, ${label}`, withHeaders(base(route), headers), {
+          status: 403,
+          code: 'cross_site_request',
+        });
       }
     }
 
@@ -169,48 +243,146 @@ function buildCases(tokens: Array<[string, string]>): Case[] {
     for (const caller of ['listener', 'otherArtist', 'owner'] as const) {
       const excluded = roles ? !roles.includes(s[caller].user.role) : ownerRule && caller !== 'owner';
       if (!excluded) continue;
-      add('role escalation', route, `${caller} by Bearer`, withHeaders(base(route), bearer(s[caller].token)), { status: 403, code: 'forbidden' });
-      add('role escalation', route, `${caller} by cookie`, withHeaders(base(route), cookieHeaders(s[caller])), { status: 403, code: 'forbidden' });
+      add('role escalation', route, `${caller} by Bearer`, withHeaders(base(route), bearer(s[caller].token)), {
+        status: 403,
+        code: 'forbidden',
+      });
+      add('role escalation', route, `${caller} by cookie`, withHeaders(base(route), cookieHeaders(s[caller])), {
+        status: 403,
+        code: 'forbidden',
+      });
     }
     // Another user's private track: reported as not existing, not as forbidden.
     if (route.access === 'anyone' && /tracks\/:(id|slug)/.test(route.url)) {
-      const url = route.url.includes(':slug') ? fill(route, { param: 'slug', value: 'private-one' }) : fill(route, { param: 'id', value: privateTrackId });
+      const url = route.url.includes(':slug')
+        ? fill(route, { param: 'slug', value: 'private-one' })
+        : fill(route, { param: 'id', value: privateTrackId });
       // (with a valid body, so that the answer is about the track, not the body)
       const body = route.key === 'POST /api/v1/tracks/:id/plays' ? JSON.stringify({ secondsListened: 1 }) : undefined;
-      for (const caller of ['listener', 'otherArtist'] as const) add('role escalation', route, `${caller} reads the owner's private track`, withHeaders(base(route, { url, ...(body ? { body } : {}) }), bearer(s[caller].token)), { status: 404 });
+      for (const caller of ['listener', 'otherArtist'] as const)
+        add(
+          'role escalation',
+          route,
+          `${caller} reads the owner's private track`,
+          withHeaders(base(route, { url, ...(body ? { body } : {}) }), bearer(s[caller].token)),
+          { status: 404 },
+        );
     }
 
     // Absurd params, as the admin (the caller who gets furthest).
     for (const param of paramsOf(route.url)) {
       for (const [label, value] of ABSURD_PARAMS) {
-        add('absurd params', route, `${param} = ${label}`, withHeaders(base(route, { url: fill(route, { param, value }) }), bearer(s.admin.token)), '4xx');
+        add(
+          'absurd params',
+          route,
+          `${param} = ${label}`,
+          withHeaders(base(route, { url: fill(route, { param, value }) }), bearer(s.admin.token)),
+          '4xx',
+        );
       }
     }
 
     if (write) {
       // Junk bodies: refused by the parser before any handler runs, on every write route.
-      for (const [label, body] of UNPARSEABLE_BODIES) add('junk body', route, label, { ...base(route), headers: { ...JSON_TYPE, ...bearer(s.admin.token) }, body }, '4xx');
-      if (route.hasBody) for (const [label, body] of WRONG_SHAPE_BODIES) add('junk body', route, label, { ...base(route), headers: { ...JSON_TYPE, ...bearer(s.admin.token) }, body }, '4xx');
-      for (const [label, type, body] of WRONG_CONTENT_TYPES) add('content type', route, label, { ...base(route), headers: { 'content-type': type, ...bearer(s.admin.token) }, body }, '4xx');
-      if (route.hasBody) add('content type', route, 'text/plain', { ...base(route), headers: { 'content-type': 'text/plain', ...bearer(s.admin.token) }, body: '{}' }, '4xx');
+      for (const [label, body] of UNPARSEABLE_BODIES)
+        add(
+          'junk body',
+          route,
+          label,
+          { ...base(route), headers: { ...JSON_TYPE, ...bearer(s.admin.token) }, body },
+          '4xx',
+        );
+      if (route.hasBody)
+        for (const [label, body] of WRONG_SHAPE_BODIES)
+          add(
+            'junk body',
+            route,
+            label,
+            { ...base(route), headers: { ...JSON_TYPE, ...bearer(s.admin.token) }, body },
+            '4xx',
+          );
+      for (const [label, type, body] of WRONG_CONTENT_TYPES)
+        add(
+          'content type',
+          route,
+          label,
+          { ...base(route), headers: { 'content-type': type, ...bearer(s.admin.token) }, body },
+          '4xx',
+        );
+      if (route.hasBody)
+        add(
+          'content type',
+          route,
+          'text/plain',
+          { ...base(route), headers: { 'content-type': 'text/plain', ...bearer(s.admin.token) }, body: '{}' },
+          '4xx',
+        );
     }
 
     // Query strings: GETs as the admin (validation and handler run); writes anonymously with an
     // empty JSON body (the query is parsed on every request, and nothing gets written).
     for (const [label, query] of HOSTILE_QUERIES) {
       const call = base(route);
-      add('query string', route, label, write ? { ...call, url: `${call.url}?${query}` } : withHeaders({ ...call, url: `${call.url}?${query}` }, bearer(s.admin.token)), write ? '4xx' : 'any');
+      add(
+        'query string',
+        route,
+        label,
+        write
+          ? { ...call, url: `${call.url}?${query}` }
+          : withHeaders({ ...call, url: `${call.url}?${query}` }, bearer(s.admin.token)),
+        write ? '4xx' : 'any',
+      );
     }
   }
 
   // Escalation through bodies: the fields that decide who you are are not yours to send.
-  const route = (key: string) => routes.find((r) => r.key === key) ?? ({ key, method: key.split(' ')[0]!, url: key.split(' ')[1]!, access: 'anyone', hasBody: true } as Route);
+  const route = (key: string) =>
+    routes.find((r) => r.key === key) ??
+    ({ key, method: key.split(' ')[0]!, url: key.split(' ')[1]!, access: 'anyone', hasBody: true } as Route);
   const register = route('POST /api/v1/auth/register');
-  add('role escalation', register, 'register as admin', { method: 'POST', url: register.url, headers: JSON_TYPE, body: JSON.stringify({ email: 'esc@example.test', password: 'escalation passphrase 1', handle: 'escalator', role: 'admin' }) }, { status: 400 });
+  add(
+    'role escalation',
+    register,
+    'register as admin',
+    {
+      method: 'POST',
+      url: register.url,
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        email: 'esc@example.test',
+        password: 'escalation passphrase 1',
+        handle: 'escalator',
+        role: 'admin',
+      }),
+    },
+    { status: 400 },
+  );
   const me = route('PATCH /api/v1/me');
-  add('role escalation', me, "take another user's handle", { method: 'PATCH', url: me.url, headers: { ...JSON_TYPE, ...bearer(s.listener.token) }, body: JSON.stringify({ handle: s.admin.user.handle }) }, '4xx');
+  add(
+    'role escalation',
+    me,
+    "take another user's handle",
+    {
+      method: 'PATCH',
+      url: me.url,
+      headers: { ...JSON_TYPE, ...bearer(s.listener.token) },
+      body: JSON.stringify({ handle: s.admin.user.handle }),
+    },
+    '4xx',
+  );
   const email = route('PUT /api/v1/me/email');
-  add('role escalation', email, "take another user's email", { method: 'PUT', url: email.url, headers: { ...JSON_TYPE, ...bearer(s.listener.token) }, body: JSON.stringify({ email: s.admin.user.email, password: s.listener.user.password }) }, '4xx');
+  add(
+    'role escalation',
+    email,
+    "take another user's email",
+    {
+      method: 'PUT',
+      url: email.url,
+      headers: { ...JSON_TYPE, ...bearer(s.listener.token) },
+      body: JSON.stringify({ email: s.admin.user.email, password: s.listener.user.password }),
+    },
+    '4xx',
+  );
   return cases;
 }
 
@@ -221,22 +393,46 @@ interface Res {
 }
 
 async function viaInject(call: Call): Promise<Res> {
-  const res = await app.inject({ method: call.method as 'GET', url: call.url, headers: call.headers, payload: call.body, remoteAddress: nextIp() });
+  const res = await app.inject({
+    method: call.method as 'GET',
+    url: call.url,
+    headers: call.headers,
+    payload: call.body,
+    remoteAddress: nextIp(),
+  });
   return { status: res.statusCode, headers: res.headers as Res['headers'], body: res.body };
 }
 
 /** One request on its own connection (no keep-alive): resolves once the socket has closed. */
 function viaSocket(call: Call): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: call.method, path: call.url, agent: false, headers: { connection: 'close', ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}), ...call.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const out: Res = { status: res.statusCode ?? 0, headers: res.headers as Res['headers'], body: Buffer.concat(chunks).toString('utf8') };
-        if (res.socket.destroyed) resolve(out);
-        else res.socket.once('close', () => resolve(out));
-      });
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method: call.method,
+        path: call.url,
+        agent: false,
+        headers: {
+          connection: 'close',
+          ...(call.body !== undefined ? { 'content-length': String(Buffer.byteLength(call.body)) } : {}),
+          ...call.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const out: Res = {
+            status: res.statusCode ?? 0,
+            headers: res.headers as Res['headers'],
+            body: Buffer.concat(chunks).toString('utf8'),
+          };
+          if (res.socket.destroyed) resolve(out);
+          else res.socket.once('close', () => resolve(out));
+        });
+      },
+    );
     req.on('error', reject);
     req.end(call.body);
   });
@@ -249,7 +445,8 @@ async function problems(c: Case, res: Res, send: (call: Call) => Promise<Res>): 
   const type = String(res.headers['content-type'] ?? '');
   if (c.route.includes('/api/v1/') && type.startsWith('text/html')) out.push(`HTML from an API route: ${type}`);
   if (res.status >= 400) {
-    if (!type.startsWith('application/json')) out.push(`refusal ${res.status} is not JSON (${type || 'no content-type'}): ${res.body.slice(0, 120)}`);
+    if (!type.startsWith('application/json'))
+      out.push(`refusal ${res.status} is not JSON (${type || 'no content-type'}): ${res.body.slice(0, 120)}`);
     else {
       let body: unknown;
       try {
@@ -258,19 +455,30 @@ async function problems(c: Case, res: Res, send: (call: Call) => Promise<Res>): 
         out.push(`refusal ${res.status} is not parseable JSON: ${res.body.slice(0, 120)}`);
       }
       const e = (body as { error?: Record<string, unknown> } | undefined)?.error;
-      const shapeOk = body && Object.keys(body).length === 1 && e && typeof e.code === 'string' && typeof e.message === 'string' && Object.keys(e).every((k) => ['code', 'message', 'details'].includes(k)) && (e.details === undefined || (typeof e.details === 'object' && e.details !== null));
-      if (body && !shapeOk) out.push(`refusal ${res.status} is not {error: {code, message, details?}}: ${res.body.slice(0, 160)}`);
+      const shapeOk =
+        body &&
+        Object.keys(body).length === 1 &&
+        e &&
+        typeof e.code === 'string' &&
+        typeof e.message === 'string' &&
+        Object.keys(e).every((k) => ['code', 'message', 'details'].includes(k)) &&
+        (e.details === undefined || (typeof e.details === 'object' && e.details !== null));
+      if (body && !shapeOk)
+        out.push(`refusal ${res.status} is not {error: {code, message, details?}}: ${res.body.slice(0, 160)}`);
     }
   }
   if (/root:x:0:0|"name": ?"earshot"/.test(res.body)) out.push('served a file from outside its folder');
   const w = c.want;
-  if (w === '4xx' && (res.status < 400 || res.status >= 500)) out.push(`got ${res.status}, want a 4xx: ${res.body.slice(0, 160)}`);
+  if (w === '4xx' && (res.status < 400 || res.status >= 500))
+    out.push(`got ${res.status}, want a 4xx: ${res.body.slice(0, 160)}`);
   else if (typeof w === 'object' && 'status' in w) {
     if (res.status !== w.status) out.push(`got ${res.status}, want ${w.status}: ${res.body.slice(0, 160)}`);
-    else if (w.code && !res.body.includes(`"code":"${w.code}"`)) out.push(`want code ${w.code}: ${res.body.slice(0, 160)}`);
+    else if (w.code && !res.body.includes(`"code":"${w.code}"`))
+      out.push(`want code ${w.code}: ${res.body.slice(0, 160)}`);
   } else if (typeof w === 'object' && 'sameAs' in w) {
     const plain = await send(w.sameAs);
-    if (plain.status !== res.status) out.push(`got ${res.status}, but the same request without credentials gets ${plain.status}`);
+    if (plain.status !== res.status)
+      out.push(`got ${res.status}, but the same request without credentials gets ${plain.status}`);
   }
   return out;
 }
@@ -289,23 +497,58 @@ beforeAll(async () => {
   previousTmpdir = process.env.TMPDIR;
   process.env.TMPDIR = tmpRoot;
   t = await createTestInfra();
-  app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, serveWorkerHealth: true, serveMedia: true } as never);
+  app = await buildApi({
+    config: t.config,
+    logger: t.logger,
+    infra: t.infra,
+    metrics: t.metrics,
+    media: createMediaToolkit(),
+    progress: t.infra.progress,
+    serveWorkerHealth: true,
+    serveMedia: true,
+  } as never);
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 
-  const users = { listener: await createUser(db(), 'listener'), otherArtist: await createUser(db(), 'artist'), owner: await createUser(db(), 'artist'), admin: await createUser(db(), 'admin') };
+  const users = {
+    listener: await createUser(db(), 'listener'),
+    otherArtist: await createUser(db(), 'artist'),
+    owner: await createUser(db(), 'artist'),
+    admin: await createUser(db(), 'admin'),
+  };
   victim = await createUser(db(), 'listener');
-  s = Object.fromEntries(await Promise.all(Object.entries(users).map(async ([k, user]) => [k, { user, ...(await sessionFor(db(), t.config, user.id)) }]))) as Record<Caller, Session>;
+  s = Object.fromEntries(
+    await Promise.all(
+      Object.entries(users).map(async ([k, user]) => [k, { user, ...(await sessionFor(db(), t.config, user.id)) }]),
+    ),
+  ) as Record<Caller, Session>;
   const pub = await insertTrack(users.owner.id, 'public-one', 'public');
   privateTrackId = (await insertTrack(users.owner.id, 'private-one', 'private')).id;
   publicTrackId = pub.id;
-  await t.infra.store.put('transcodes', keys.hlsMaster(pub.versionId), '#EXTM3U\n', { contentType: 'application/vnd.apple.mpegurl' });
+  await t.infra.store.put('transcodes', keys.hlsMaster(pub.versionId), '#EXTM3U\n', {
+    contentType: 'application/vnd.apple.mpegurl',
+  });
   imageKey = 'test/pixel.webp';
-  await t.infra.store.put('images', imageKey, await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } }).webp().toBuffer(), { contentType: 'image/webp' });
+  await t.infra.store.put(
+    'images',
+    imageKey,
+    await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } })
+      .webp()
+      .toBuffer(),
+    { contentType: 'image/webp' },
+  );
   hlsPath = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date()).path;
 
-  const doc = (await app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
-  const bodySchemas = new Set(Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).filter(([, op]) => op.requestBody).map(([m]) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`)));
+  const doc = (await app.inject({ url: '/api/docs/json' })).json() as {
+    paths: Record<string, Record<string, { requestBody?: unknown }>>;
+  };
+  const bodySchemas = new Set(
+    Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.requestBody)
+        .map(([m]) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`),
+    ),
+  );
   routes = registeredRoutes(app, bodySchemas);
   cases = buildCases(await forgedTokens(t.config.auth.jwtSecret, victim.id, s.admin.token, s.listener.token));
 
@@ -326,13 +569,28 @@ describe('hostile input on every route', () => {
     expect(routes.length).toBeGreaterThan(30);
     const perRoute = new Map(routes.map((r) => [r.key, 0]));
     for (const c of cases) perRoute.set(c.route, (perRoute.get(c.route) ?? 0) + 1);
-    expect([...perRoute].filter(([, n]) => n < 10), 'routes with (almost) no hostile input').toEqual([]);
+    expect(
+      [...perRoute].filter(([, n]) => n < 10),
+      'routes with (almost) no hostile input',
+    ).toEqual([]);
     expect(cases.length).toBeGreaterThanOrEqual(300);
     const writes = routes.filter((r) => WRITES.has(r.method) && r.access !== 'public').map((r) => r.key);
-    expect(writes.filter((k) => !cases.some((c) => c.route === k && c.category === 'csrf')), 'cookie writes without CSRF cases').toEqual([]);
+    expect(
+      writes.filter((k) => !cases.some((c) => c.route === k && c.category === 'csrf')),
+      'cookie writes without CSRF cases',
+    ).toEqual([]);
   });
 
-  const categories: Category[] = ['forged session', 'csrf', 'cross-site', 'role escalation', 'absurd params', 'junk body', 'content type', 'query string'];
+  const categories: Category[] = [
+    'forged session',
+    'csrf',
+    'cross-site',
+    'role escalation',
+    'absurd params',
+    'junk body',
+    'content type',
+    'query string',
+  ];
   for (const category of categories) {
     it(`${category}: refused cleanly, never a 5xx`, async () => {
       // Path params go over a real socket: inject parses the URL like a browser and would resolve
@@ -340,7 +598,8 @@ describe('hostile input on every route', () => {
       const send = category === 'absurd params' ? viaSocket : viaInject;
       const failures: string[] = [];
       for (const c of cases.filter((x) => x.category === category)) {
-        for (const p of await problems(c, await send(c.call), send)) failures.push(`[${c.category}] ${c.route} — ${c.label}: ${p}`);
+        for (const p of await problems(c, await send(c.call), send))
+          failures.push(`[${c.category}] ${c.route} — ${c.label}: ${p}`);
       }
       expect(failures).toEqual([]);
     });
@@ -351,7 +610,12 @@ describe('hostile input on every route', () => {
     const me = s.listener;
     for (const [label, value] of XSS_STRINGS) {
       const fail = (route: string, what: string) => failures.push(`[stored xss] ${route} — ${label}: ${what}`);
-      const stored = await viaInject({ method: 'PATCH', url: '/api/v1/me', headers: { ...JSON_TYPE, ...cookieHeaders(me) }, body: JSON.stringify({ displayName: value, bio: value }) });
+      const stored = await viaInject({
+        method: 'PATCH',
+        url: '/api/v1/me',
+        headers: { ...JSON_TYPE, ...cookieHeaders(me) },
+        body: JSON.stringify({ displayName: value, bio: value }),
+      });
       if (stored.status !== 200) {
         fail('PATCH /api/v1/me', `store refused with ${stored.status}: ${stored.body.slice(0, 160)}`);
         continue;
@@ -361,9 +625,11 @@ describe('hostile input on every route', () => {
         ['GET /api/v1/users/:handle', `/api/v1/users/${me.user.handle}`, (b: any) => b.user ?? b],
       ] as const) {
         const res = await viaInject({ method: 'GET', url, headers: bearer(me.token) });
-        if (!String(res.headers['content-type']).startsWith('application/json')) fail(route, `served as ${res.headers['content-type']}`);
+        if (!String(res.headers['content-type']).startsWith('application/json'))
+          fail(route, `served as ${res.headers['content-type']}`);
         const got = pick(JSON.parse(res.body));
-        if (got.displayName !== value || got.bio !== value) fail(route, `came back as ${JSON.stringify([got.displayName, got.bio])}`);
+        if (got.displayName !== value || got.bio !== value)
+          fail(route, `came back as ${JSON.stringify([got.displayName, got.bio])}`);
         // JSON-encoded: quotes escaped, so the value cannot close the string it sits in.
         if (!res.body.includes(JSON.stringify(value))) fail(route, 'is not in the response as a JSON string');
       }
@@ -381,12 +647,20 @@ describe('hostile input on every route', () => {
       const res = await viaSocket(c.call);
       // All from 127.0.0.1: the fixed auth zone (5/min) answers 429 before the refusal wanted.
       if (res.status === 429 && res.body.includes('"code":"rate_limited"')) continue;
-      for (const p of await problems(c, res, viaSocket)) failures.push(`[${c.category}] ${c.route} — ${c.label} (socket): ${p}`);
+      for (const p of await problems(c, res, viaSocket))
+        failures.push(`[${c.category}] ${c.route} — ${c.label} (socket): ${p}`);
     }
     // Past Node's header limit: Node answers 431 itself (no route runs) and closes the connection.
     const huge = await viaSocket({ method: 'GET', url: `/api/v1/tracks?q=${'x'.repeat(64 * 1024)}` });
-    const hugeCase: Case = { category: 'query string', route: 'GET /api/v1/tracks', label: '64 KB URL, past the header limit', call: { method: 'GET', url: '' }, want: { status: 431, code: 'headers_too_large' } };
-    for (const p of await problems(hugeCase, huge, viaSocket)) failures.push(`[query string] GET /api/v1/tracks — ${hugeCase.label} (socket): ${p}`);
+    const hugeCase: Case = {
+      category: 'query string',
+      route: 'GET /api/v1/tracks',
+      label: '64 KB URL, past the header limit',
+      call: { method: 'GET', url: '' },
+      want: { status: 431, code: 'headers_too_large' },
+    };
+    for (const p of await problems(hugeCase, huge, viaSocket))
+      failures.push(`[query string] GET /api/v1/tracks — ${hugeCase.label} (socket): ${p}`);
     expect(failures).toEqual([]);
     expect(sample.size).toBeGreaterThan(100);
 
@@ -402,12 +676,31 @@ describe('hostile input on every route', () => {
   it('afterwards: no row added or changed, no file in DATA_DIR/tmp, no temp file left', async () => {
     const after = await snapshotDb(queryable);
     // The XSS cases legitimately edited one profile: `users` may differ in content, not in rows.
-    const changed = Object.keys({ ...before.tables, ...after.tables }).filter((name) => (name === 'users' ? before.tables[name]?.rows !== after.tables[name]?.rows : JSON.stringify(before.tables[name]) !== JSON.stringify(after.tables[name])));
-    expect(changed.map((n) => `${n}: ${JSON.stringify(before.tables[n])} → ${JSON.stringify(after.tables[n])}`), 'tables changed by refused requests').toEqual([]);
-    const roles = await db().selectFrom('users').select(['id', 'role', 'handle', 'email']).where('id', 'in', Object.values(s).map((x) => x.user.id)).execute();
+    const changed = Object.keys({ ...before.tables, ...after.tables }).filter((name) =>
+      name === 'users'
+        ? before.tables[name]?.rows !== after.tables[name]?.rows
+        : JSON.stringify(before.tables[name]) !== JSON.stringify(after.tables[name]),
+    );
+    expect(
+      changed.map((n) => `${n}: ${JSON.stringify(before.tables[n])} → ${JSON.stringify(after.tables[n])}`),
+      'tables changed by refused requests',
+    ).toEqual([]);
+    const roles = await db()
+      .selectFrom('users')
+      .select(['id', 'role', 'handle', 'email'])
+      .where(
+        'id',
+        'in',
+        Object.values(s).map((x) => x.user.id),
+      )
+      .execute();
     for (const caller of Object.keys(s) as Caller[]) {
       const row = roles.find((r) => r.id === s[caller].user.id)!;
-      expect({ role: row.role, handle: row.handle, email: row.email }, caller).toEqual({ role: s[caller].user.role, handle: s[caller].user.handle, email: s[caller].user.email });
+      expect({ role: row.role, handle: row.handle, email: row.email }, caller).toEqual({
+        role: s[caller].user.role,
+        handle: s[caller].user.handle,
+        email: s[caller].user.email,
+      });
     }
     expect(await filesUnder(path.join(t.dataDir, 'tmp')), 'files left in DATA_DIR/tmp').toEqual([]);
     expect((await readdir(tmpRoot)).sort(), 'temp files left').toEqual(tmpBefore);

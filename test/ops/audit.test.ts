@@ -9,7 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/process.ts';
-import { installedVersions, loadAdvisoryTable, matchAdvisories, productionTree } from '../../scripts/lib/known-advisories.mjs';
+import {
+  installedVersions,
+  loadAdvisoryTable,
+  matchAdvisories,
+  productionTree,
+} from '../../scripts/lib/known-advisories.mjs';
 
 type Answer = { status: number; body: unknown };
 let answer: Answer = { status: 200, body: {} };
@@ -52,7 +57,10 @@ function runAudit(env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; o
   // A fresh npm cache per run: npm keeps advisory answers in its cache.
   const cache = path.join(tmp, `npm-cache-${++runs}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/audit.mjs'], { cwd: REPO_ROOT, env: { ...process.env, npm_config_registry: registryUrl, npm_config_cache: cache, ...env } });
+    const child = spawn(process.execPath, ['scripts/audit.mjs'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, npm_config_registry: registryUrl, npm_config_cache: cache, ...env },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -67,7 +75,22 @@ const tableFindings = matchAdvisories(installed, table.advisories);
 
 describe('npm run audit', () => {
   it('fails on a high advisory the registry reports, naming it', async () => {
-    answer = { status: 200, body: { pino: [{ id: 1, url: 'https://advisories.test/GHSA-aaaa', title: 'Log injection in pino', severity: 'high', vulnerable_versions: '<99.0.0', cwe: [], cvss: { score: 7.5, vectorString: null } }] } };
+    answer = {
+      status: 200,
+      body: {
+        pino: [
+          {
+            id: 1,
+            url: 'https://advisories.test/GHSA-aaaa',
+            title: 'Log injection in pino',
+            severity: 'high',
+            vulnerable_versions: '<99.0.0',
+            cwe: [],
+            cvss: { score: 7.5, vectorString: null },
+          },
+        ],
+      },
+    };
     const r = await runAudit();
     expect(r.code, r.out).toBe(1);
     expect(r.out).toMatch(/npm audit \(registry\): 0 critical, \d+ high/);
@@ -80,7 +103,22 @@ describe('npm run audit', () => {
   });
 
   it('does not fail on a moderate advisory', async () => {
-    answer = { status: 200, body: { pino: [{ id: 2, url: 'https://advisories.test/GHSA-bbbb', title: 'Minor issue', severity: 'moderate', vulnerable_versions: '<99.0.0', cwe: [], cvss: { score: 4, vectorString: null } }] } };
+    answer = {
+      status: 200,
+      body: {
+        pino: [
+          {
+            id: 2,
+            url: 'https://advisories.test/GHSA-bbbb',
+            title: 'Minor issue',
+            severity: 'moderate',
+            vulnerable_versions: '<99.0.0',
+            cwe: [],
+            cvss: { score: 4, vectorString: null },
+          },
+        ],
+      },
+    };
     const r = await runAudit();
     expect(r.out).toMatch(/npm audit \(registry\): 0 critical, 0 high, \d+ moderate/);
     expect(r.code, r.out).toBe(tableFindings.length ? 1 : 0);
@@ -113,16 +151,24 @@ describe('the table of known advisories', () => {
   it('matches installed versions by semver range, deduplicated entries included', () => {
     const [kysely] = [...installed.get('kysely')!];
     const row = { package: 'kysely', severity: 'high' as const, ids: ['TEST-1'], summary: 'test' };
-    expect(matchAdvisories(installed, [{ ...row, vulnerable: `<=${kysely}` }])).toEqual([{ ...row, vulnerable: `<=${kysely}`, version: kysely }]);
+    expect(matchAdvisories(installed, [{ ...row, vulnerable: `<=${kysely}` }])).toEqual([
+      { ...row, vulnerable: `<=${kysely}`, version: kysely },
+    ]);
     expect(matchAdvisories(installed, [{ ...row, vulnerable: `<${kysely}` }])).toEqual([]);
     expect(matchAdvisories(installed, [{ ...row, package: 'not-installed-anywhere', vulnerable: '*' }])).toEqual([]);
   });
 
   it('rejects a malformed row instead of skipping it', async () => {
     const file = path.join(tmp, 'bad.json');
-    await writeFile(file, JSON.stringify({ advisories: [{ package: 'kysely', vulnerable: 'not a range', severity: 'high', ids: ['X'] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ advisories: [{ package: 'kysely', vulnerable: 'not a range', severity: 'high', ids: ['X'] }] }),
+    );
     expect(() => loadAdvisoryTable(file)).toThrow(/"vulnerable" is not a semver range/);
-    await writeFile(file, JSON.stringify({ advisories: [{ package: 'kysely', vulnerable: '<1', severity: 'moderate', ids: ['X'] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ advisories: [{ package: 'kysely', vulnerable: '<1', severity: 'moderate', ids: ['X'] }] }),
+    );
     expect(() => loadAdvisoryTable(file)).toThrow(/"severity" must be high or critical/);
   });
 });

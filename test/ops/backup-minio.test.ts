@@ -24,8 +24,14 @@ function tempDir(label: string): string {
 const BUCKETS = ['originals', 'transcodes', 'images', 'waveforms'];
 /** key → body of every object put in the S3 server, per bucket. */
 const objects: Record<string, Record<string, Buffer>> = {
-  originals: { 'version-7/original.flac': Buffer.from('fLaC-master\u0000\u00ff'), 'version-8/original.wav': Buffer.alloc(300_000, 7) },
-  transcodes: { 'version-7/playlist.m3u8': Buffer.from('#EXTM3U\n'), 'version-7/aac_128/seg_0.m4s': Buffer.from('segment') },
+  originals: {
+    'version-7/original.flac': Buffer.from('fLaC-master\u0000\u00ff'),
+    'version-8/original.wav': Buffer.alloc(300_000, 7),
+  },
+  transcodes: {
+    'version-7/playlist.m3u8': Buffer.from('#EXTM3U\n'),
+    'version-7/aac_128/seg_0.m4s': Buffer.from('segment'),
+  },
   images: { 'artwork/version-7/300.webp': Buffer.from('RIFF-webp') },
   waveforms: {},
 };
@@ -35,10 +41,16 @@ let s3Url: string;
 beforeAll(async () => {
   s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: tempDir('s3rver'), vhostBuckets: false });
   s3Url = `http://127.0.0.1:${(await s3.run()).port}`;
-  const client = new S3Client({ endpoint: s3Url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: s3Url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   for (const b of BUCKETS) {
     await client.send(new CreateBucketCommand({ Bucket: b }));
-    for (const [key, body] of Object.entries(objects[b]!)) await client.send(new PutObjectCommand({ Bucket: b, Key: key, Body: body }));
+    for (const [key, body] of Object.entries(objects[b]!))
+      await client.send(new PutObjectCommand({ Bucket: b, Key: key, Body: body }));
   }
   client.destroy();
 });
@@ -60,14 +72,20 @@ function filesUnder(dir: string, base = dir): Record<string, Buffer> {
 }
 
 function expectCopies(backups: string, date: string): void {
-  expect(readdirSync(backups).filter((f) => !f.startsWith('.')).sort()).toEqual(BUCKETS.map((b) => `${b}-${date}`).sort());
+  expect(
+    readdirSync(backups)
+      .filter((f) => !f.startsWith('.'))
+      .sort(),
+  ).toEqual(BUCKETS.map((b) => `${b}-${date}`).sort());
   for (const b of BUCKETS) expect(filesUnder(path.join(backups, `${b}-${date}`)), b).toEqual(objects[b]);
   expect(readdirSync(backups).filter((f) => f.endsWith('.partial'))).toEqual([]);
 }
 
 /** YYYYmmdd of today minus `days`, as `date +%Y%m%d` prints it (local time). */
 function day(daysAgo: number): string {
-  return execFileSync('date', ['-d', `-${daysAgo} days`, '+%Y%m%d']).toString().trim();
+  return execFileSync('date', ['-d', `-${daysAgo} days`, '+%Y%m%d'])
+    .toString()
+    .trim();
 }
 
 function write(file: string, content: string | Buffer): void {
@@ -90,8 +108,16 @@ describe('backup-minio.sh --native (local storage)', () => {
     expect(files).toHaveLength(1);
     const archive = files[0]!;
     expect(dates.map((d) => `storage-${d}.tar.gz`)).toContain(archive);
-    const listing = execFileSync('tar', ['-tzf', path.join(backups, archive)]).toString().split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['storage/originals/version-1/original.flac', 'storage/images/artwork/1.webp', 'storage/transcodes/version-1/playlist.m3u8']));
+    const listing = execFileSync('tar', ['-tzf', path.join(backups, archive)])
+      .toString()
+      .split('\n');
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        'storage/originals/version-1/original.flac',
+        'storage/images/artwork/1.webp',
+        'storage/transcodes/version-1/playlist.m3u8',
+      ]),
+    );
     const restored = tempDir('restored');
     execFileSync('tar', ['-xzf', path.join(backups, archive), '-C', restored]);
     expect(readFileSync(path.join(restored, 'storage/originals/version-1/original.flac'), 'utf8')).toBe('fLaC-master');
@@ -118,14 +144,27 @@ describe('backup-minio.sh --native (local storage)', () => {
 
     const r = await runScript('backup-minio.sh', ['--native'], { DATA_DIR: data, BACKUP_DIR: backups });
     expect(r.code, r.stderr).toBe(0);
-    const left = readdirSync(backups).filter((f) => !f.startsWith('.')).sort();
+    const left = readdirSync(backups)
+      .filter((f) => !f.startsWith('.'))
+      .sort();
     expect(left.filter((f) => !/^storage-\d{8}\.tar\.gz$/.test(f) || f === `storage-${day(3)}.tar.gz`)).toEqual(
-      [`images-${day(27)}`, `originals-${day(1)}`, `somebucket-${day(40)}`, 'originals-latest', `storage-${day(3)}.tar.gz`, 'notes.txt'].sort(),
+      [
+        `images-${day(27)}`,
+        `originals-${day(1)}`,
+        `somebucket-${day(40)}`,
+        'originals-latest',
+        `storage-${day(3)}.tar.gz`,
+        'notes.txt',
+      ].sort(),
     );
     expect(left.filter((f) => /^storage-\d{8}\.tar\.gz$/.test(f))).toHaveLength(2); // day(3)'s and today's
     expect(r.stdout).toContain(`removed old copy originals-${day(40)}`);
 
-    const custom = await runScript('backup-minio.sh', ['--native'], { DATA_DIR: data, BACKUP_DIR: backups, RETENTION_DAYS: '2' });
+    const custom = await runScript('backup-minio.sh', ['--native'], {
+      DATA_DIR: data,
+      BACKUP_DIR: backups,
+      RETENTION_DAYS: '2',
+    });
     expect(custom.code, custom.stderr).toBe(0);
     expect(readdirSync(backups)).not.toContain(`storage-${day(3)}.tar.gz`);
     expect(readdirSync(backups)).toContain(`originals-${day(1)}`);
@@ -136,7 +175,10 @@ describe('backup-minio.sh --native (local storage)', () => {
     const noStorage = await runScript('backup-minio.sh', ['--native'], { DATA_DIR: empty, BACKUP_DIR: tempDir('b') });
     expect(noStorage.code).toBe(1);
     expect(noStorage.stderr).toMatch(/no local storage at .*\/storage/);
-    const s3NoKeys = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: 'minio.example:9000', BACKUP_DIR: tempDir('b') });
+    const s3NoKeys = await runScript('backup-minio.sh', ['--native'], {
+      MINIO_ENDPOINT: 'minio.example:9000',
+      BACKUP_DIR: tempDir('b'),
+    });
     expect(s3NoKeys.code).toBe(1);
     expect(s3NoKeys.stderr).toMatch(/set MINIO_ACCESS_KEY and MINIO_SECRET_KEY/);
     const flag = await runScript('backup-minio.sh', ['--nope'], {});
@@ -149,10 +191,17 @@ describe('backup-minio.sh --native (S3 storage, rclone)', () => {
   it("copies every bucket of MINIO_ENDPOINT into <bucket>-<date>/ with the app's credentials", async () => {
     const backups = tempDir('s3-backups');
     const dates = [day(0)];
-    const r = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url.replace('http://', ''), MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups });
+    const r = await runScript('backup-minio.sh', ['--native'], {
+      MINIO_ENDPOINT: s3Url.replace('http://', ''),
+      MINIO_ROOT_USER: 'S3RVER',
+      MINIO_ROOT_PASSWORD: 'S3RVER',
+      BACKUP_DIR: backups,
+    });
     dates.push(day(0));
     expect(r.code, r.stderr).toBe(0);
-    const date = readdirSync(backups).find((f) => f.startsWith('originals-'))!.slice('originals-'.length);
+    const date = readdirSync(backups)
+      .find((f) => f.startsWith('originals-'))!
+      .slice('originals-'.length);
     expect(dates).toContain(date);
     expectCopies(backups, date);
     expect(r.stdout).toContain(`copied originals -> originals-${date}`);
@@ -167,11 +216,19 @@ describe('backup-minio.sh --native (S3 storage, rclone)', () => {
     expect(good.code, good.stderr).toBe(0);
     expect(readdirSync(path.join(dir, 'good')).filter((f) => !f.startsWith('.'))).toHaveLength(4);
 
-    const both = await runScript('backup-minio.sh', ['--native'], { ...env, MINIO_SECRET_KEY: 'S3RVER', BACKUP_DIR: path.join(dir, 'both') });
+    const both = await runScript('backup-minio.sh', ['--native'], {
+      ...env,
+      MINIO_SECRET_KEY: 'S3RVER',
+      BACKUP_DIR: path.join(dir, 'both'),
+    });
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/set MINIO_SECRET_KEY or MINIO_SECRET_KEY_FILE, not both/);
 
-    const bad = await runScript('backup-minio.sh', ['--native'], { ...env, MINIO_BUCKETS: 'images no-such-bucket', BACKUP_DIR: path.join(dir, 'bad') });
+    const bad = await runScript('backup-minio.sh', ['--native'], {
+      ...env,
+      MINIO_BUCKETS: 'images no-such-bucket',
+      BACKUP_DIR: path.join(dir, 'bad'),
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/rclone copy failed; incomplete copies are left as \.<bucket>-\d{8}\.partial/);
     const left = readdirSync(path.join(dir, 'bad'));
@@ -189,14 +246,28 @@ describe('backup-minio.sh off-site copy (OFFSITE_TARGET, rclone)', () => {
     write(path.join(backups, `.images-${day(7)}.partial`, 'half.webp'), 'half');
     // rclone destinations are remote:path or a local path; a local one keeps the test on this machine.
     const offsite = path.join(dir, 'offsite');
-    const r = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups, OFFSITE_TARGET: offsite });
+    const r = await runScript('backup-minio.sh', ['--native'], {
+      MINIO_ENDPOINT: s3Url,
+      MINIO_ROOT_USER: 'S3RVER',
+      MINIO_ROOT_PASSWORD: 'S3RVER',
+      BACKUP_DIR: backups,
+      OFFSITE_TARGET: offsite,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`copying ${backups} to ${offsite}`);
-    const date = readdirSync(backups).find((f) => f.startsWith('originals-'))!.slice('originals-'.length);
+    const date = readdirSync(backups)
+      .find((f) => f.startsWith('originals-'))!
+      .slice('originals-'.length);
     expectCopies(offsite, date);
     expect(readdirSync(offsite).filter((f) => f.startsWith('.'))).toEqual([]);
 
-    const nowhere = await runScript('backup-minio.sh', ['--native'], { MINIO_ENDPOINT: s3Url, MINIO_ROOT_USER: 'S3RVER', MINIO_ROOT_PASSWORD: 'S3RVER', BACKUP_DIR: backups, OFFSITE_TARGET: 'undefined-remote:bucket' });
+    const nowhere = await runScript('backup-minio.sh', ['--native'], {
+      MINIO_ENDPOINT: s3Url,
+      MINIO_ROOT_USER: 'S3RVER',
+      MINIO_ROOT_PASSWORD: 'S3RVER',
+      BACKUP_DIR: backups,
+      OFFSITE_TARGET: 'undefined-remote:bucket',
+    });
     expect(nowhere.code).toBe(1);
     expect(nowhere.stderr).toMatch(/offsite copy failed/);
   });
@@ -240,13 +311,19 @@ esac
     mkdirSync(backups);
     mkdirSync(path.join(backups, `originals-${day(60)}`));
 
-    const r = await runScript('backup-minio.sh', [], { COMPOSE: path.join(dir, 'compose'), BACKUP_DIR: backups, PATH: '/usr/bin:/bin' });
+    const r = await runScript('backup-minio.sh', [], {
+      COMPOSE: path.join(dir, 'compose'),
+      BACKUP_DIR: backups,
+      PATH: '/usr/bin:/bin',
+    });
     expect(r.code, r.stderr).toBe(0);
     const today = /DATE=(\d{8})/.exec(readFileSync(log, 'utf8'))![1]!;
     expect([day(0), day(1)]).toContain(today);
     expectCopies(backups, today); // and the 60-day-old copy is gone
     const calls = readFileSync(log, 'utf8');
-    expect(calls).toMatch(/^compose run --rm --no-deps -T -v .*:\/backups -e BUCKETS=originals transcodes images waveforms -e DATE=\d{8} --entrypoint \/bin\/sh minio-backup -c /m);
+    expect(calls).toMatch(
+      /^compose run --rm --no-deps -T -v .*:\/backups -e BUCKETS=originals transcodes images waveforms -e DATE=\d{8} --entrypoint \/bin\/sh minio-backup -c /m,
+    );
     expect(calls).not.toMatch(/\bmc\b/);
   });
 });

@@ -37,24 +37,48 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 /** Every table's row count and checksum, the schema (columns, constraints, indexes) and sequence positions. */
 async function snapshot(url: string): Promise<Snapshot> {
   return withClient(url, async (c) => {
-    const names = (await c.query<{ t: string }>(`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).rows.map((r) => r.t);
+    const names = (
+      await c.query<{ t: string }>(
+        `select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+      )
+    ).rows.map((r) => r.t);
     const tables: Snapshot['tables'] = {};
     for (const t of names) {
-      const r = await c.query<{ n: number; md5: string }>(`select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as md5 from ${ident(t)} x`);
+      const r = await c.query<{ n: number; md5: string }>(
+        `select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as md5 from ${ident(t)} x`,
+      );
       tables[t] = { rows: r.rows[0]!.n, md5: r.rows[0]!.md5 };
     }
     const schema = [
-      ...(await c.query<{ s: string }>(`select table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') as s from information_schema.columns where table_schema = 'public'`)).rows.map((r) => `column ${r.s}`),
-      ...(await c.query<{ s: string }>(`select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) as s from pg_constraint where connamespace = 'public'::regnamespace`)).rows.map((r) => `constraint ${r.s}`),
-      ...(await c.query<{ s: string }>(`select indexdef as s from pg_indexes where schemaname = 'public'`)).rows.map((r) => `index ${r.s}`),
+      ...(
+        await c.query<{ s: string }>(
+          `select table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') as s from information_schema.columns where table_schema = 'public'`,
+        )
+      ).rows.map((r) => `column ${r.s}`),
+      ...(
+        await c.query<{ s: string }>(
+          `select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) as s from pg_constraint where connamespace = 'public'::regnamespace`,
+        )
+      ).rows.map((r) => `constraint ${r.s}`),
+      ...(await c.query<{ s: string }>(`select indexdef as s from pg_indexes where schemaname = 'public'`)).rows.map(
+        (r) => `index ${r.s}`,
+      ),
     ].sort();
-    const sequences = Object.fromEntries((await c.query<{ n: string; v: string | null }>(`select sequencename as n, last_value::text as v from pg_sequences where schemaname = 'public'`)).rows.map((r) => [r.n, r.v]));
+    const sequences = Object.fromEntries(
+      (
+        await c.query<{ n: string; v: string | null }>(
+          `select sequencename as n, last_value::text as v from pg_sequences where schemaname = 'public'`,
+        )
+      ).rows.map((r) => [r.n, r.v]),
+    );
     return { tables, schema, sequences };
   });
 }
 
 function backupsIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.sql.gz')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql.gz'))
+    .sort();
 }
 
 const scratch: string[] = [];
@@ -97,7 +121,11 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
   it('the database has the migrated tables, each with at least one row', () => {
     const tables = Object.keys(before.tables);
     expect(tables).toEqual(expect.arrayContaining(['users', 'tracks', 'track_versions', 'jobs', 'schema_migrations']));
-    expect(Object.entries(before.tables).filter(([, t]) => t.rows < 1).map(([n]) => n)).toEqual([]);
+    expect(
+      Object.entries(before.tables)
+        .filter(([, t]) => t.rows < 1)
+        .map(([n]) => n),
+    ).toEqual([]);
   });
 
   it('backs up into BACKUP_DIR as music_db_<date>_<time>.sql.gz, complete and with nothing left over', async () => {
@@ -133,13 +161,22 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
     try {
       const r = await runScript('restore-db.sh', ['--native', backupFile], { DATABASE_URL: db.url });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/refusing to drop database .* without confirmation: pass --yes or set RESTORE_CONFIRM=1/);
+      expect(r.stderr).toMatch(
+        /refusing to drop database .* without confirmation: pass --yes or set RESTORE_CONFIRM=1/,
+      );
       expect(r.stdout).toMatch(/this will: DROP DATABASE/);
-      expect(await withClient(db.url, async (c) => (await c.query(`select to_regclass('restore_guard') as t`)).rows[0].t)).toBe('restore_guard');
+      expect(
+        await withClient(db.url, async (c) => (await c.query(`select to_regclass('restore_guard') as t`)).rows[0].t),
+      ).toBe('restore_guard');
 
-      const confirmed = await runScript('restore-db.sh', ['--native', backupFile], { DATABASE_URL: db.url, RESTORE_CONFIRM: '1' });
+      const confirmed = await runScript('restore-db.sh', ['--native', backupFile], {
+        DATABASE_URL: db.url,
+        RESTORE_CONFIRM: '1',
+      });
       expect(confirmed.code, confirmed.stderr).toBe(0);
-      expect(await withClient(db.url, async (c) => (await c.query(`select to_regclass('restore_guard') as t`)).rows[0].t)).toBeNull();
+      expect(
+        await withClient(db.url, async (c) => (await c.query(`select to_regclass('restore_guard') as t`)).rows[0].t),
+      ).toBeNull();
       expect((await snapshot(db.url)).tables).toEqual(before.tables);
     } finally {
       await withClient(db.url, (c) => c.query('drop table if exists restore_guard'));
@@ -160,7 +197,9 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
     const none = await runScript('restore-db.sh', [], { DATABASE_URL: db.url });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: ./restore-db.sh <backup-file.sql.gz>');
-    const missing = await runScript('restore-db.sh', ['--native', '--yes', path.join(backupDir, 'nope.sql.gz')], { DATABASE_URL: db.url });
+    const missing = await runScript('restore-db.sh', ['--native', '--yes', path.join(backupDir, 'nope.sql.gz')], {
+      DATABASE_URL: db.url,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
   });
@@ -184,7 +223,10 @@ describe('backup-db.sh failures and usage', () => {
     const flag = await runScript('backup-db.sh', ['--bogus'], {});
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/unknown argument: --bogus[\s\S]*usage: scripts\/backup-db.sh/);
-    const retention = await runScript('backup-db.sh', ['--native'], { DATABASE_URL: TEST_PG_ADMIN_URL, RETENTION_DAYS: 'thirty' });
+    const retention = await runScript('backup-db.sh', ['--native'], {
+      DATABASE_URL: TEST_PG_ADMIN_URL,
+      RETENTION_DAYS: 'thirty',
+    });
     expect(retention.code).toBe(1);
     expect(retention.stderr).toMatch(/RETENTION_DAYS must be a whole number/);
   });
@@ -206,12 +248,26 @@ describe('backup-db.sh retention', () => {
     touch('notes.txt', 100);
     touch('music_db_20200101_020000.sql', 100); // not gzip
 
-    const r = await runScript('backup-db.sh', ['--native'], { DATABASE_URL: db.url, BACKUP_DIR: dir, RETENTION_DAYS: '30' });
+    const r = await runScript('backup-db.sh', ['--native'], {
+      DATABASE_URL: db.url,
+      BACKUP_DIR: dir,
+      RETENTION_DAYS: '30',
+    });
     expect(r.code, r.stderr).toBe(0);
-    const left = readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+    const left = readdirSync(dir)
+      .filter((f) => !f.startsWith('.'))
+      .sort();
     expect(left).not.toContain('music_db_20200101_020000.sql.gz');
     expect(left).not.toContain('music_db_20200102_020000.sql.gz');
-    expect(left).toEqual(expect.arrayContaining(['music_db_20200103_020000.sql.gz', 'music_db_20200104_020000.sql.gz', 'other_20200101.sql.gz', 'notes.txt', 'music_db_20200101_020000.sql']));
+    expect(left).toEqual(
+      expect.arrayContaining([
+        'music_db_20200103_020000.sql.gz',
+        'music_db_20200104_020000.sql.gz',
+        'other_20200101.sql.gz',
+        'notes.txt',
+        'music_db_20200101_020000.sql',
+      ]),
+    );
     expect(left.filter((f) => /^music_db_\d{8}_\d{6}\.sql\.gz$/.test(f))).toHaveLength(3); // two kept + today's
     expect(r.stdout).toContain('removed old backup music_db_20200101_020000.sql.gz');
 
@@ -236,25 +292,42 @@ describe('compose mode (docker compose exec -T postgres …), through a local st
     const dir = tempDir('compose');
     const log = path.join(dir, 'compose.log');
     const admin = new URL(TEST_PG_ADMIN_URL);
-    const shim = writeComposeShim(path.join(dir, 'compose-shim'), log, { host: admin.hostname, port: admin.port || '5432' });
-    const env = { COMPOSE: shim, POSTGRES_DB: db.name, POSTGRES_USER: decodeURIComponent(admin.username) || 'postgres', BACKUP_DIR: path.join(dir, 'backups') };
+    const shim = writeComposeShim(path.join(dir, 'compose-shim'), log, {
+      host: admin.hostname,
+      port: admin.port || '5432',
+    });
+    const env = {
+      COMPOSE: shim,
+      POSTGRES_DB: db.name,
+      POSTGRES_USER: decodeURIComponent(admin.username) || 'postgres',
+      BACKUP_DIR: path.join(dir, 'backups'),
+    };
 
     const b = await runScript('backup-db.sh', [], env);
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toContain(`dumping compose service postgres, database ${db.name}`);
     const [file] = backupsIn(env.BACKUP_DIR);
     expect(file).toBeDefined();
-    expect(readFileSync(log, 'utf8')).toContain(`exec -T postgres pg_dump -U ${env.POSTGRES_USER} --no-owner --no-privileges ${db.name}`);
+    expect(readFileSync(log, 'utf8')).toContain(
+      `exec -T postgres pg_dump -U ${env.POSTGRES_USER} --no-owner --no-privileges ${db.name}`,
+    );
 
     await withClient(db.url, (c) => c.query(`delete from sample`));
     writeFileSync(log, '');
     const r = await runScript('restore-db.sh', ['--yes', path.join(env.BACKUP_DIR, file!)], env);
     expect(r.code, r.stderr).toBe(0);
-    const calls = readFileSync(log, 'utf8').trim().split('\n').filter((l) => !l.startsWith('ps '));
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('ps '));
     expect(calls[0]).toBe('stop api worker');
-    expect(calls[1]).toContain(`exec -T postgres psql -U ${env.POSTGRES_USER} -d postgres -v ON_ERROR_STOP=1 -q -c DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE);`);
+    expect(calls[1]).toContain(
+      `exec -T postgres psql -U ${env.POSTGRES_USER} -d postgres -v ON_ERROR_STOP=1 -q -c DROP DATABASE IF EXISTS "${db.name}" WITH (FORCE);`,
+    );
     expect(calls[2]).toContain(`CREATE DATABASE "${db.name}";`);
-    expect(calls[3]).toContain(`exec -T postgres psql -U ${env.POSTGRES_USER} -d ${db.name} -v ON_ERROR_STOP=1 -q --single-transaction`);
+    expect(calls[3]).toContain(
+      `exec -T postgres psql -U ${env.POSTGRES_USER} -d ${db.name} -v ON_ERROR_STOP=1 -q --single-transaction`,
+    );
     expect(calls.at(-1)).toBe('start api worker');
     expect(await snapshot(db.url)).toEqual(original);
   });

@@ -32,37 +32,62 @@ describe('benchmark prerequisites', () => {
   it('names a missing command by the apt package to install, and only what is missing', async () => {
     for (const name of ['nginx', 'ffmpeg', 'ffprobe']) await tool(name);
     process.env.PATH = bin;
-    expect(() => checkBenchPrerequisites('streaming', { env: {}, canInstall: false })).toThrow(/^missing system packages: wrk — install them \(e\.g\. `sudo apt-get install -y wrk`\)$/);
+    expect(() => checkBenchPrerequisites('streaming', { env: {}, canInstall: false })).toThrow(
+      /^missing system packages: wrk — install them \(e\.g\. `sudo apt-get install -y wrk`\)$/,
+    );
   });
 
   it('names each package once (ffmpeg gives ffmpeg and ffprobe)', () => {
     process.env.PATH = bin.replace(/$/, '-nothing-here');
-    expect(() => checkBenchPrerequisites('pipeline', { env: {}, canInstall: false })).toThrow(/^missing system packages: ffmpeg — /);
+    expect(() => checkBenchPrerequisites('pipeline', { env: {}, canInstall: false })).toThrow(
+      /^missing system packages: ffmpeg — /,
+    );
   });
 
   it('does not ask for wrk when the load comes from autocannon', async () => {
     for (const name of ['nginx', 'ffmpeg', 'ffprobe']) await tool(name);
     process.env.PATH = bin;
-    expect(() => checkBenchPrerequisites('streaming', { env: { BENCH_CLIENT: 'autocannon' }, canInstall: false })).not.toThrow();
+    expect(() =>
+      checkBenchPrerequisites('streaming', { env: { BENCH_CLIENT: 'autocannon' }, canInstall: false }),
+    ).not.toThrow();
   });
 
   it('read-endpoints: PostgreSQL only when DATABASE_URL is set, and then it must answer', async () => {
     process.env.PATH = bin;
     expect(() => checkBenchPrerequisites('read-endpoints', { env: {}, canInstall: false })).not.toThrow();
-    expect(() => checkBenchPrerequisites('read-endpoints', { env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' }, canInstall: false })).toThrow(/postgresql-client/);
+    expect(() =>
+      checkBenchPrerequisites('read-endpoints', {
+        env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+        canInstall: false,
+      }),
+    ).toThrow(/postgresql-client/);
     await tool('pg_isready', 'exit 2');
-    expect(() => checkBenchPrerequisites('read-endpoints', { env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' }, canInstall: false })).toThrow(/^PostgreSQL at DATABASE_URL does not answer/);
+    expect(() =>
+      checkBenchPrerequisites('read-endpoints', {
+        env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+        canInstall: false,
+      }),
+    ).toThrow(/^PostgreSQL at DATABASE_URL does not answer/);
     await tool('pg_isready', 'exit 0');
-    expect(() => checkBenchPrerequisites('read-endpoints', { env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' }, canInstall: false })).not.toThrow();
+    expect(() =>
+      checkBenchPrerequisites('read-endpoints', {
+        env: { DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+        canInstall: false,
+      }),
+    ).not.toThrow();
   });
 
   it('every bench under bench/ declares its needs and checks them first', async () => {
     const root = path.resolve(import.meta.dirname, '../../bench');
-    const benches = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'lib').map((d) => d.name);
+    const benches = (await readdir(root, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && d.name !== 'lib')
+      .map((d) => d.name);
     expect(benches.sort()).toEqual(Object.keys(benchNeeds({})).sort());
     for (const name of benches) {
       const source = await readFile(path.join(root, name, 'run.ts'), 'utf8');
-      expect(source, `bench/${name}/run.ts`).toMatch(new RegExp(`async function main\\(\\): Promise<void> \\{\\n  ensureBenchPrerequisites\\('${name}'\\);`));
+      expect(source, `bench/${name}/run.ts`).toMatch(
+        new RegExp(`async function main\\(\\): Promise<void> \\{\\n  ensureBenchPrerequisites\\('${name}'\\);`),
+      );
     }
   });
 });

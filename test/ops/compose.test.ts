@@ -10,12 +10,32 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_NAMES } from '@earshot/config';
 import { REPO_ROOT } from '../support/process.ts';
-import { composeConfig, dependsOn, envExample, healthcheckCommand, interpolatedVariables, publishedPorts, type ComposeConfig } from './support/compose.ts';
+import {
+  composeConfig,
+  dependsOn,
+  envExample,
+  healthcheckCommand,
+  interpolatedVariables,
+  publishedPorts,
+  type ComposeConfig,
+} from './support/compose.ts';
 
 const read = (f: string) => readFileSync(path.join(REPO_ROOT, f), 'utf8');
 
 /** Every service of the stack (docs/operations.md; Alloy in Promtail's place), the one-shots of this repository, and its backup tool. */
-const OPERATIONS_SERVICES = ['nginx', 'api', 'web', 'worker', 'postgres', 'redis', 'minio', 'loki', 'alloy', 'prometheus', 'grafana'];
+const OPERATIONS_SERVICES = [
+  'nginx',
+  'api',
+  'web',
+  'worker',
+  'postgres',
+  'redis',
+  'minio',
+  'loki',
+  'alloy',
+  'prometheus',
+  'grafana',
+];
 /** Alerting (docs/operations.md, "Alerts"): host metrics, Alertmanager and its rendered configuration. */
 const ALERTING = ['node-exporter', 'alertmanager', 'alertmanager-config'];
 const ONE_SHOTS = ['minio-init', 'migrate', 'minio-backup', 'alertmanager-config'];
@@ -36,17 +56,35 @@ describe('docker-compose config', () => {
     expect(prod.stderr).not.toMatch(/not set|WARN|warning/i);
   });
 
-  it("runs every service of the stack, the minio-init and migrate one-shots, and minio-backup", () => {
+  it('runs every service of the stack, the minio-init and migrate one-shots, and minio-backup', () => {
     for (const c of [base.config, prod.config]) {
-      expect(Object.keys(c.services).sort()).toEqual([...new Set([...OPERATIONS_SERVICES, ...ALERTING, ...ONE_SHOTS])].sort());
+      expect(Object.keys(c.services).sort()).toEqual(
+        [...new Set([...OPERATIONS_SERVICES, ...ALERTING, ...ONE_SHOTS])].sort(),
+      );
     }
   });
 
-  it("has healthchecks for api, worker and postgres", () => {
+  it('has healthchecks for api, worker and postgres', () => {
     const s = base.config.services;
-    expect(s.api!.healthcheck).toMatchObject({ test: ['CMD', 'curl', '-f', 'http://localhost:3000/api/v1/health'], interval: '30s', timeout: '10s', retries: 3, start_period: '40s' });
-    expect(s.worker!.healthcheck).toMatchObject({ test: ['CMD', 'curl', '-f', 'http://localhost:3001/health'], interval: '30s', timeout: '10s', retries: 3 });
-    expect(s.postgres!.healthcheck).toMatchObject({ test: ['CMD', 'pg_isready', '-U', 'postgres'], interval: '10s', timeout: '5s', retries: 5 });
+    expect(s.api!.healthcheck).toMatchObject({
+      test: ['CMD', 'curl', '-f', 'http://localhost:3000/api/v1/health'],
+      interval: '30s',
+      timeout: '10s',
+      retries: 3,
+      start_period: '40s',
+    });
+    expect(s.worker!.healthcheck).toMatchObject({
+      test: ['CMD', 'curl', '-f', 'http://localhost:3001/health'],
+      interval: '30s',
+      timeout: '10s',
+      retries: 3,
+    });
+    expect(s.postgres!.healthcheck).toMatchObject({
+      test: ['CMD', 'pg_isready', '-U', 'postgres'],
+      interval: '10s',
+      timeout: '5s',
+      retries: 5,
+    });
   });
 
   it('has healthchecks for redis (valkey-cli ping), the object store (/health) and the rest', () => {
@@ -57,17 +95,28 @@ describe('docker-compose config', () => {
     // Loki 3's image is distroless (nothing to probe /ready with): no healthcheck, so nothing may
     // wait for it to be healthy.
     expect(s.loki!.healthcheck).toBeUndefined();
-    for (const [name, svc] of Object.entries(s)) expect(dependsOn(svc).loki ?? 'service_started', name).toBe('service_started');
+    for (const [name, svc] of Object.entries(s))
+      expect(dependsOn(svc).loki ?? 'service_started', name).toBe('service_started');
   });
 
   it('starts services after what they need is healthy (or done, for one-shots)', () => {
     const s = base.config.services;
     for (const app of ['api', 'worker']) {
-      expect(dependsOn(s[app]!)).toMatchObject({ postgres: 'service_healthy', redis: 'service_healthy', minio: 'service_healthy', migrate: 'service_completed_successfully', 'minio-init': 'service_completed_successfully' });
+      expect(dependsOn(s[app]!)).toMatchObject({
+        postgres: 'service_healthy',
+        redis: 'service_healthy',
+        minio: 'service_healthy',
+        migrate: 'service_completed_successfully',
+        'minio-init': 'service_completed_successfully',
+      });
     }
     expect(dependsOn(s.migrate!)).toMatchObject({ postgres: 'service_healthy' });
     expect(dependsOn(s['minio-init']!)).toMatchObject({ minio: 'service_healthy' });
-    expect(dependsOn(s.nginx!)).toMatchObject({ api: 'service_healthy', web: 'service_healthy', minio: 'service_healthy' });
+    expect(dependsOn(s.nginx!)).toMatchObject({
+      api: 'service_healthy',
+      web: 'service_healthy',
+      minio: 'service_healthy',
+    });
     expect(dependsOn(s.grafana!)).toMatchObject({ prometheus: 'service_healthy', loki: 'service_started' });
     expect(dependsOn(s.alloy!)).toMatchObject({ loki: 'service_started' });
   });
@@ -78,9 +127,23 @@ describe('docker-compose config', () => {
       expect(nginx.map((p) => `${p.published}:${p.target}`).sort()).toEqual(['443:443', '80:80']);
       for (const [name, svc] of Object.entries(c.services)) {
         if (name === 'nginx') continue;
-        for (const p of publishedPorts(svc)) expect(p.hostIp, `${name} publishes ${p.published}:${p.target}`).toBe('127.0.0.1');
+        for (const p of publishedPorts(svc))
+          expect(p.hostIp, `${name} publishes ${p.published}:${p.target}`).toBe('127.0.0.1');
       }
-      for (const name of ['api', 'worker', 'web', 'postgres', 'redis', 'loki', 'alloy', 'migrate', 'minio', 'minio-init', 'minio-backup']) expect(publishedPorts(c.services[name]!), name).toEqual([]);
+      for (const name of [
+        'api',
+        'worker',
+        'web',
+        'postgres',
+        'redis',
+        'loki',
+        'alloy',
+        'migrate',
+        'minio',
+        'minio-init',
+        'minio-backup',
+      ])
+        expect(publishedPorts(c.services[name]!), name).toEqual([]);
       // Grafana on 127.0.0.1:3003 (its own 3000 inside), so nothing competes with the API's 3000.
       expect(publishedPorts(c.services.grafana!)).toEqual([{ hostIp: '127.0.0.1', published: '3003', target: '3000' }]);
     }
@@ -88,7 +151,12 @@ describe('docker-compose config', () => {
 
   it('builds api, worker and web from the Dockerfile targets; migrate uses the api image', () => {
     const s = base.config.services;
-    for (const [svc, target] of [['api', 'api'], ['worker', 'worker'], ['web', 'web'], ['migrate', 'api']] as const) {
+    for (const [svc, target] of [
+      ['api', 'api'],
+      ['worker', 'worker'],
+      ['web', 'web'],
+      ['migrate', 'api'],
+    ] as const) {
       expect(s[svc]!.build, svc).toMatchObject({ dockerfile: 'docker/Dockerfile', target });
     }
     expect(s.migrate!.image).toBe(s.api!.image);
@@ -97,10 +165,18 @@ describe('docker-compose config', () => {
 
   it('mounts the repository files it names, and nginx gets its templates read-only', () => {
     const s = base.config.services;
-    const mounts = (name: string) => (s[name]!.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}${v.read_only ? ':ro' : ''}`));
+    const mounts = (name: string) =>
+      (s[name]!.volumes ?? []).map((v) =>
+        typeof v === 'string' ? v : `${v.source}:${v.target}${v.read_only ? ':ro' : ''}`,
+      );
     expect(mounts('nginx')).toContain(`${base.projectDir}/nginx/templates:/etc/nginx/templates:ro`);
     expect(s.nginx!.environment).toMatchObject({ NGINX_ENVSUBST_OUTPUT_DIR: '/etc/nginx', DOMAIN: 'yoursite.com' });
-    expect(mounts('grafana')).toEqual(expect.arrayContaining([`${base.projectDir}/grafana/dashboards:/etc/grafana/provisioning/dashboards:ro`, `${base.projectDir}/grafana/datasources:/etc/grafana/provisioning/datasources:ro`]));
+    expect(mounts('grafana')).toEqual(
+      expect.arrayContaining([
+        `${base.projectDir}/grafana/dashboards:/etc/grafana/provisioning/dashboards:ro`,
+        `${base.projectDir}/grafana/datasources:/etc/grafana/provisioning/datasources:ro`,
+      ]),
+    );
     for (const [name] of Object.entries(s)) {
       for (const m of mounts(name)) {
         const source = m.split(':')[0]!;
@@ -109,7 +185,9 @@ describe('docker-compose config', () => {
         if (rel === 'nginx/ssl') continue; // certificates: created on the server (docs/operations.md)
         if (rel === 'metrics-textfile') continue; // written by the backup scripts on the server (METRICS_TEXTFILE_DIR)
         if (rel === 'nginx/templates' && !existsSync(path.join(REPO_ROOT, rel))) continue; // written separately
-        expect(existsSync(path.join(REPO_ROOT, rel)), `${name} mounts ./${rel}, which is not in the repository`).toBe(true);
+        expect(existsSync(path.join(REPO_ROOT, rel)), `${name} mounts ./${rel}, which is not in the repository`).toBe(
+          true,
+        );
       }
     }
   });
@@ -119,9 +197,13 @@ describe('docker-compose config', () => {
     expect(s.image).toMatch(/^amazon\/aws-cli:/);
     expect(s.entrypoint).toEqual(['/bin/sh', '/usr/local/bin/storage-init.sh']);
     const script = read('docker/storage-init.sh');
-    expect(script).toMatch(/for bucket in originals transcodes images waveforms; do\s+s3api head-bucket --bucket "\$bucket" >\/dev\/null 2>&1 \|\| s3api create-bucket --bucket "\$bucket" >\/dev\/null\s+s3api put-bucket-versioning --bucket "\$bucket" --versioning-configuration Status=Enabled/);
+    expect(script).toMatch(
+      /for bucket in originals transcodes images waveforms; do\s+s3api head-bucket --bucket "\$bucket" >\/dev\/null 2>&1 \|\| s3api create-bucket --bucket "\$bucket" >\/dev\/null\s+s3api put-bucket-versioning --bucket "\$bucket" --versioning-configuration Status=Enabled/,
+    );
     expect(script).toMatch(/s3api delete-bucket-policy --bucket originals/);
-    expect(script).toMatch(/for bucket in transcodes images waveforms; do\s+s3api put-bucket-policy[\s\S]*\\"Principal\\": \\"\*\\"[\s\S]*\\"Action\\": \[\\"s3:GetObject\\"\][\s\S]*arn:aws:s3:::\$bucket\/\*/);
+    expect(script).toMatch(
+      /for bucket in transcodes images waveforms; do\s+s3api put-bucket-policy[\s\S]*\\"Principal\\": \\"\*\\"[\s\S]*\\"Action\\": \[\\"s3:GetObject\\"\][\s\S]*arn:aws:s3:::\$bucket\/\*/,
+    );
     expect(script).not.toMatch(/s3:ListBucket|s3:PutObject|\bmc /);
   });
 
@@ -130,7 +212,9 @@ describe('docker-compose config', () => {
     expect(s.image).toMatch(/^ghcr\.io\/versity\/versitygw:v\d+\.\d+\.\d+$/);
     expect(s.entrypoint).toEqual(['/bin/sh', '/usr/local/bin/object-store.sh']);
     const script = read('docker/object-store.sh');
-    expect(script).toMatch(/exec "\$gateway" --port :9000 --health \/health posix --versioning-dir \/data\/versions \/data\/buckets/);
+    expect(script).toMatch(
+      /exec "\$gateway" --port :9000 --health \/health posix --versioning-dir \/data\/versions \/data\/buckets/,
+    );
     expect(script).toContain('MINIO_ROOT_PASSWORD_FILE');
     const volumes = (s.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
     expect(volumes).toContain('minio-data:/data:rw');
@@ -145,7 +229,10 @@ describe('docker-compose config', () => {
 });
 
 describe('images', () => {
-  const services = () => Object.entries(base.config.services) as Array<[string, ComposeConfig['services'][string] & { profiles?: string[] }]>;
+  const services = () =>
+    Object.entries(base.config.services) as Array<
+      [string, ComposeConfig['services'][string] & { profiles?: string[] }]
+    >;
 
   it('pins every image that is pulled to an exact version tag', () => {
     for (const c of [base.config, prod.config]) {
@@ -163,7 +250,8 @@ describe('images', () => {
       expect(svc.image ?? '', name).not.toMatch(/^(?:[^/]+\/)?minio\/|^quay\.io\/minio\//);
       expect(svc.image ?? '', name).not.toMatch(/^grafana\/promtail:/);
     }
-    for (const f of ['docker-compose.yml', 'docker-compose.prod.yml']) expect(read(f)).not.toMatch(/minio\/(?:minio|mc):|grafana\/promtail/);
+    for (const f of ['docker-compose.yml', 'docker-compose.prod.yml'])
+      expect(read(f)).not.toMatch(/minio\/(?:minio|mc):|grafana\/promtail/);
   });
 
   it('runs the monitoring stack only with --profile monitoring; the platform without a profile', () => {
@@ -175,7 +263,10 @@ describe('images', () => {
     // Nothing the platform runs waits for a monitoring service.
     for (const [name, svc] of services()) {
       if (MONITORING.includes(name)) continue;
-      expect(Object.keys(dependsOn(svc)).filter((d) => MONITORING.includes(d)), name).toEqual([]);
+      expect(
+        Object.keys(dependsOn(svc)).filter((d) => MONITORING.includes(d)),
+        name,
+      ).toEqual([]);
     }
   });
 });
@@ -185,16 +276,30 @@ describe('variables', () => {
     const documented = envExample();
     for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
       const used = [...interpolatedVariables(read(file))];
-      expect(used.filter((v) => !documented.has(v)), `${file}: run \`npm run config:docs\` after adding them to packages/config/src/variables.ts`).toEqual([]);
+      expect(
+        used.filter((v) => !documented.has(v)),
+        `${file}: run \`npm run config:docs\` after adding them to packages/config/src/variables.ts`,
+      ).toEqual([]);
     }
-    expect([...interpolatedVariables(read('docker-compose.yml'))].sort()).toEqual(['DOMAIN', 'GRAFANA_ADMIN_PASSWORD', 'MINIO_ROOT_PASSWORD', 'MINIO_ROOT_USER', 'POSTGRES_PASSWORD', 'PUBLIC_URL', 'SECURE_LINK_SECRET']);
+    expect([...interpolatedVariables(read('docker-compose.yml'))].sort()).toEqual([
+      'DOMAIN',
+      'GRAFANA_ADMIN_PASSWORD',
+      'MINIO_ROOT_PASSWORD',
+      'MINIO_ROOT_USER',
+      'POSTGRES_PASSWORD',
+      'PUBLIC_URL',
+      'SECURE_LINK_SECRET',
+    ]);
   });
 
   it('api, worker and migrate receive every variable of .env.example (env_file: .env)', () => {
     const documented = envExample();
     for (const name of APP_SERVICES) {
       const env = base.config.services[name]!.environment ?? {};
-      expect([...documented.keys()].filter((k) => !(k in env)), name).toEqual([]);
+      expect(
+        [...documented.keys()].filter((k) => !(k in env)),
+        name,
+      ).toEqual([]);
       expect(env.DATABASE_URL).toBe(documented.get('DATABASE_URL'));
     }
   });
@@ -208,11 +313,13 @@ describe('variables', () => {
 
 describe('docker-compose.prod.yml: Docker secrets', () => {
   const secretFiles = () => prod.config.secrets ?? {};
-  const serviceSecrets = (name: string) => (prod.config.services[name]!.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+  const serviceSecrets = (name: string) =>
+    (prod.config.services[name]!.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
 
   it('declares file secrets under ./secrets/ (git-ignored)', () => {
     expect(Object.keys(secretFiles()).length).toBeGreaterThanOrEqual(6);
-    for (const [name, s] of Object.entries(secretFiles())) expect(s.file, name).toBe(`${prod.projectDir}/secrets/${name}.txt`);
+    for (const [name, s] of Object.entries(secretFiles()))
+      expect(s.file, name).toBe(`${prod.projectDir}/secrets/${name}.txt`);
     expect(read('.gitignore').split('\n')).toContain('/secrets/');
   });
 
@@ -225,7 +332,9 @@ describe('docker-compose.prod.yml: Docker secrets', () => {
       }
       for (const [k, file] of Object.entries(env)) {
         if (!k.endsWith('_FILE') || !file) continue;
-        expect(SECRET_NAMES, `${name}: ${k} is not a <NAME>_FILE the config reads`).toContain(k.slice(0, -'_FILE'.length));
+        expect(SECRET_NAMES, `${name}: ${k} is not a <NAME>_FILE the config reads`).toContain(
+          k.slice(0, -'_FILE'.length),
+        );
         const secret = file.slice('/run/secrets/'.length);
         expect(serviceSecrets(name), `${name} uses ${secret} without mounting it`).toContain(secret);
         expect(Object.keys(secretFiles())).toContain(secret);
@@ -236,16 +345,28 @@ describe('docker-compose.prod.yml: Docker secrets', () => {
 
   it('postgres, minio, minio-init, minio-backup, grafana and nginx take their secrets from files too', () => {
     const s = prod.config.services;
-    expect(s.postgres!.environment).toMatchObject({ POSTGRES_PASSWORD: '', POSTGRES_PASSWORD_FILE: '/run/secrets/db_password' });
+    expect(s.postgres!.environment).toMatchObject({
+      POSTGRES_PASSWORD: '',
+      POSTGRES_PASSWORD_FILE: '/run/secrets/db_password',
+    });
     expect(serviceSecrets('postgres')).toContain('db_password');
     for (const name of ['minio', 'minio-init']) {
-      expect(s[name]!.environment).toMatchObject({ MINIO_ROOT_PASSWORD: '', MINIO_ROOT_PASSWORD_FILE: '/run/secrets/minio_root_password' });
+      expect(s[name]!.environment).toMatchObject({
+        MINIO_ROOT_PASSWORD: '',
+        MINIO_ROOT_PASSWORD_FILE: '/run/secrets/minio_root_password',
+      });
       expect(serviceSecrets(name)).toContain('minio_root_password');
     }
-    expect(s['minio-backup']!.environment).toMatchObject({ S3_SECRET_KEY: '', S3_SECRET_KEY_FILE: '/run/secrets/minio_root_password' });
+    expect(s['minio-backup']!.environment).toMatchObject({
+      S3_SECRET_KEY: '',
+      S3_SECRET_KEY_FILE: '/run/secrets/minio_root_password',
+    });
     expect(serviceSecrets('minio-backup')).toContain('minio_root_password');
     expect(read('scripts/backup-minio.sh')).toContain('S3_SECRET_KEY_FILE');
-    expect(s.grafana!.environment).toMatchObject({ GF_SECURITY_ADMIN_PASSWORD: '', GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password' });
+    expect(s.grafana!.environment).toMatchObject({
+      GF_SECURITY_ADMIN_PASSWORD: '',
+      GF_SECURITY_ADMIN_PASSWORD__FILE: '/run/secrets/grafana_admin_password',
+    });
     expect(s.nginx!.environment).toMatchObject({ SECURE_LINK_SECRET: '' });
     expect(serviceSecrets('nginx')).toContain('secure_link_secret');
     expect(JSON.stringify(s.nginx!.entrypoint)).toContain('/run/secrets/secure_link_secret');
@@ -314,8 +435,11 @@ describe('Dockerfile and .dockerignore', () => {
   });
 
   it('keeps node_modules, secrets, .env and git out of the build context', () => {
-    const ignore = read('.dockerignore').split('\n').map((l) => l.trim());
-    for (const entry of ['**/node_modules', '.env', 'secrets', '.git', '**/.next', 'data']) expect(ignore, entry).toContain(entry);
+    const ignore = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const entry of ['**/node_modules', '.env', 'secrets', '.git', '**/.next', 'data'])
+      expect(ignore, entry).toContain(entry);
     expect(ignore).toContain('!.env.example');
   });
 });

@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Registry } from 'prom-client';
 import { buildApi, type Api } from '@earshot/api';
-import { BUSINESS_METRIC_NAMES, createBusinessMetrics, createMediaToolkit, createMetricsRegistry, registerQueueMetrics } from '@earshot/runtime';
+import {
+  BUSINESS_METRIC_NAMES,
+  createBusinessMetrics,
+  createMediaToolkit,
+  createMetricsRegistry,
+  registerQueueMetrics,
+} from '@earshot/runtime';
 import { startHealthServer } from '../../apps/worker/src/health-server.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
@@ -24,9 +30,22 @@ const exec = promisify(execFile);
 const DASHBOARD_DIR = path.join(REPO_ROOT, 'grafana/dashboards');
 const readYaml = (f: string) => parse(readFileSync(path.join(REPO_ROOT, f), 'utf8')) as Record<string, any>;
 
-interface Target { expr?: string; datasource?: { type?: string; uid?: string } }
-interface Panel { title?: string; type?: string; datasource?: { type?: string; uid?: string }; targets?: Target[]; panels?: Panel[] }
-interface Dashboard { uid: string; title: string; panels: Panel[] }
+interface Target {
+  expr?: string;
+  datasource?: { type?: string; uid?: string };
+}
+interface Panel {
+  title?: string;
+  type?: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+}
 
 const dashboards = readdirSync(DASHBOARD_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -46,7 +65,23 @@ function promQueries(d: Dashboard): Array<{ panel: string; expr: string }> {
   );
 }
 
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan', 'Inf', 'NaN']);
+const PROMQL_WORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'and',
+  'or',
+  'unless',
+  'inf',
+  'nan',
+  'Inf',
+  'NaN',
+]);
 /** Series Prometheus makes itself for every target, not exported by the app. */
 const PROMETHEUS_SYNTHETIC = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'ALERTS']);
 
@@ -83,7 +118,13 @@ function metricNames(expr: string): string[] {
   for (const m of e.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
     const before = e[m.index! - 1] ?? ' ';
     if (/[0-9.]/.test(before)) continue; // 1e3, 5m, 0.95
-    if (e.slice(m.index! + m[0].length).trimStart().startsWith('(')) continue; // function / aggregation
+    if (
+      e
+        .slice(m.index! + m[0].length)
+        .trimStart()
+        .startsWith('(')
+    )
+      continue; // function / aggregation
     if (PROMQL_WORDS.has(m[0])) continue;
     names.push(m[0]);
   }
@@ -106,7 +147,11 @@ function family(name: string, types: Map<string, string>): string {
 
 describe('PromQL name extraction', () => {
   it('keeps metrics, drops functions, labels, ranges and grouping', () => {
-    expect(metricNames('histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{job="api", status=~"5.."}[$__rate_interval])))')).toEqual(['http_request_duration_seconds_bucket']);
+    expect(
+      metricNames(
+        'histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{job="api", status=~"5.."}[$__rate_interval])))',
+      ),
+    ).toEqual(['http_request_duration_seconds_bucket']);
     expect(metricNames('sum(rate(a_total[5m])) / sum(rate(b_total[5m])) > 0')).toEqual(['a_total', 'b_total']);
     expect(metricNames('max by (queue) (jobs_queue_depth{state="failed"}) offset 1h')).toEqual(['jobs_queue_depth']);
     expect(metricNames('sum(x) without (instance) + on (job) group_left (service) y')).toEqual(['x', 'y']);
@@ -114,8 +159,13 @@ describe('PromQL name extraction', () => {
 });
 
 describe('dashboards', () => {
-  it("has the four dashboards of docs/operations.md, each with Prometheus queries", () => {
-    expect(dashboards.map((d) => d.file)).toEqual(['api-performance.json', 'business-metrics.json', 'system-resources.json', 'worker-status.json']);
+  it('has the four dashboards of docs/operations.md, each with Prometheus queries', () => {
+    expect(dashboards.map((d) => d.file)).toEqual([
+      'api-performance.json',
+      'business-metrics.json',
+      'system-resources.json',
+      'worker-status.json',
+    ]);
     const uids = dashboards.map((d) => d.dashboard.uid);
     expect(new Set(uids).size).toBe(uids.length);
     for (const { file, dashboard } of dashboards) {
@@ -126,23 +176,37 @@ describe('dashboards', () => {
   });
 
   it('shows what docs/operations.md lists for each', () => {
-    const exprs = (file: string) => promQueries(dashboards.find((d) => d.file === file)!.dashboard).map((q) => q.expr).join('\n');
+    const exprs = (file: string) =>
+      promQueries(dashboards.find((d) => d.file === file)!.dashboard)
+        .map((q) => q.expr)
+        .join('\n');
     const api = exprs('api-performance.json');
     expect(api).toMatch(/rate\(http_requests_total/);
-    for (const q of ['0.50', '0.95', '0.99']) expect(api).toContain(`histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket`);
+    for (const q of ['0.50', '0.95', '0.99'])
+      expect(api).toContain(`histogram_quantile(${q}, sum by (le) (rate(http_request_duration_seconds_bucket`);
     expect(api).toMatch(/status=~"5\.\."/);
     const worker = exprs('worker-status.json');
     expect(worker).toMatch(/jobs_queue_depth\{state="waiting"\}/);
     expect(worker).toMatch(/job_duration_seconds_bucket/);
     expect(worker).toMatch(/jobs_finished_total\{outcome="failed"\}/);
     const system = exprs('system-resources.json');
-    for (const m of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) expect(system).toContain(m);
+    for (const m of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ])
+      expect(system).toContain(m);
     const business = exprs('business-metrics.json');
     for (const m of BUSINESS_METRIC_NAMES) expect(business).toContain(`increase(${m}[1d])`);
   });
 
   it('refers only to the provisioned datasources, which point at the compose services', () => {
-    const ds = readYaml('grafana/datasources/datasources.yml').datasources as Array<{ uid: string; type: string; url: string }>;
+    const ds = readYaml('grafana/datasources/datasources.yml').datasources as Array<{
+      uid: string;
+      type: string;
+      url: string;
+    }>;
     expect(ds.map((d) => [d.type, d.uid, d.url])).toEqual([
       ['prometheus', 'prometheus', 'http://prometheus:9090'],
       ['loki', 'loki', 'http://loki:3100'],
@@ -151,33 +215,47 @@ describe('dashboards', () => {
     for (const { file, dashboard } of dashboards) {
       for (const p of allPanels(dashboard.panels)) {
         for (const ref of [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]) {
-          if (ref) expect(known.has(`${ref.type}/${ref.uid}`), `${file}: ${p.title} uses ${ref.type}/${ref.uid}`).toBe(true);
+          if (ref)
+            expect(known.has(`${ref.type}/${ref.uid}`), `${file}: ${p.title} uses ${ref.type}/${ref.uid}`).toBe(true);
         }
       }
     }
   });
 
   it('are provisioned from the folder compose mounts', () => {
-    const providers = readYaml('grafana/dashboards/dashboards.yml').providers as Array<{ type: string; options: { path: string } }>;
+    const providers = readYaml('grafana/dashboards/dashboards.yml').providers as Array<{
+      type: string;
+      options: { path: string };
+    }>;
     expect(providers).toHaveLength(1);
     expect(providers[0]).toMatchObject({ type: 'file', options: { path: '/etc/grafana/provisioning/dashboards' } });
     const compose = readYaml('docker-compose.yml');
-    expect(compose.services.grafana.volumes).toEqual(expect.arrayContaining(['./grafana/dashboards:/etc/grafana/provisioning/dashboards:ro', './grafana/datasources:/etc/grafana/provisioning/datasources:ro']));
+    expect(compose.services.grafana.volumes).toEqual(
+      expect.arrayContaining([
+        './grafana/dashboards:/etc/grafana/provisioning/dashboards:ro',
+        './grafana/datasources:/etc/grafana/provisioning/datasources:ro',
+      ]),
+    );
   });
 });
 
 describe('Prometheus and Loki configuration (the shipper, Alloy: monitoring-config.test.ts)', () => {
-  it("scrapes /metrics of every api (port 3000) and worker (port 3001) replica", () => {
+  it('scrapes /metrics of every api (port 3000) and worker (port 3001) replica', () => {
     const jobs = readYaml('prometheus/prometheus.yml').scrape_configs as Array<Record<string, any>>;
     const target = (job: string) => {
       const j = jobs.find((x) => x.job_name === job)!;
       const sd = j.dns_sd_configs?.[0];
-      return { path: j.metrics_path ?? '/metrics', hosts: sd ? sd.names.map((n: string) => `${n}:${sd.port}`) : j.static_configs[0].targets };
+      return {
+        path: j.metrics_path ?? '/metrics',
+        hosts: sd ? sd.names.map((n: string) => `${n}:${sd.port}`) : j.static_configs[0].targets,
+      };
     };
     expect(target('api')).toEqual({ path: '/metrics', hosts: ['api:3000'] });
     expect(target('worker')).toEqual({ path: '/metrics', hosts: ['worker:3001'] });
     const compose = readYaml('docker-compose.yml');
-    expect(compose.services.prometheus.volumes).toContain('./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro');
+    expect(compose.services.prometheus.volumes).toContain(
+      './prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro',
+    );
   });
 
   it('Loki listens on 3100 with its config where compose mounts it', () => {
@@ -215,11 +293,24 @@ describe('every metric of the dashboards is exported by the api, the worker or n
 
   beforeAll(async () => {
     t = await createTestInfra();
-    api = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
+    api = await buildApi({
+      config: t.config,
+      logger: t.logger,
+      infra: t.infra,
+      metrics: t.metrics,
+      media: createMediaToolkit(),
+      progress: t.infra.progress,
+    });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const workerRegistry = createMetricsRegistry('worker');
     registerQueueMetrics(workerRegistry, t.infra.jobs);
-    worker = await startHealthServer({ port: 0, host: '127.0.0.1', jobs: t.infra.jobs, metrics: workerRegistry, logger: t.logger });
+    worker = await startHealthServer({
+      port: 0,
+      host: '127.0.0.1',
+      jobs: t.infra.jobs,
+      metrics: workerRegistry,
+      logger: t.logger,
+    });
     const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     const workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
     // A request first, so the HTTP metrics have samples as in production.
@@ -234,17 +325,47 @@ describe('every metric of the dashboards is exported by the api, the worker or n
     // (the certificate script for real; the backup scripts' metric names from their source).
     textfileDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-textfile-'));
     const env = { ...process.env, METRICS_TEXTFILE_DIR: textfileDir, DOMAIN: 'music.example.org' };
-    await exec('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '45', '-subj', '/CN=music.example.org', '-keyout', path.join(textfileDir, 'key.pem'), '-out', path.join(textfileDir, 'cert.pem')]);
+    await exec('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '45',
+      '-subj',
+      '/CN=music.example.org',
+      '-keyout',
+      path.join(textfileDir, 'key.pem'),
+      '-out',
+      path.join(textfileDir, 'cert.pem'),
+    ]);
     await exec('bash', ['scripts/cert-expiry-metric.sh', path.join(textfileDir, 'cert.pem')], { cwd: REPO_ROOT, env });
     for (const script of ['backup-db.sh', 'backup-minio.sh']) {
-      const call = /^write_textfile_metric (\S+) (\S+) ('[^']*')/m.exec(readFileSync(path.join(REPO_ROOT, 'scripts', script), 'utf8'));
+      const call = /^write_textfile_metric (\S+) (\S+) ('[^']*')/m.exec(
+        readFileSync(path.join(REPO_ROOT, 'scripts', script), 'utf8'),
+      );
       expect(call, `${script} records its success`).not.toBeNull();
-      await exec('bash', ['-c', `source scripts/lib/textfile-metric.sh && write_textfile_metric ${call![1]} ${call![2]} ${call![3]} 1 test`], { cwd: REPO_ROOT, env });
+      await exec(
+        'bash',
+        [
+          '-c',
+          `source scripts/lib/textfile-metric.sh && write_textfile_metric ${call![1]} ${call![2]} ${call![3]} 1 test`,
+        ],
+        { cwd: REPO_ROOT, env },
+      );
     }
     const nodePort = await freePort();
-    nodeExporter = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`, `--collector.textfile.directory=${textfileDir}`], { stdio: 'ignore' });
+    nodeExporter = spawn(
+      'prometheus-node-exporter',
+      [`--web.listen-address=127.0.0.1:${nodePort}`, `--collector.textfile.directory=${textfileDir}`],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 200 && !nodeMetrics; i++) {
-      nodeMetrics = await fetch(`http://127.0.0.1:${nodePort}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+      nodeMetrics = await fetch(`http://127.0.0.1:${nodePort}/metrics`).then(
+        (r) => (r.ok ? r.text() : ''),
+        () => '',
+      );
       if (!nodeMetrics) await new Promise((r) => setTimeout(r, 100));
     }
     expect(nodeMetrics).toContain('earshot_tls_certificate_expiry_timestamp_seconds{domain="music.example.org"}');

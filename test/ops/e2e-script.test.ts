@@ -21,7 +21,10 @@ const logs: string[] = [];
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-e2e-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test' }, { persistDevSecrets: false });
+  const config = loadConfig(
+    { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    { persistDevSecrets: false },
+  );
   const sink = new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) });
   platform = await startEmbeddedPlatform(config, createLogger(config, 'embedded', sink), { web: false });
   base = `http://127.0.0.1:${port}`;
@@ -41,7 +44,16 @@ describe('scripts/e2e.sh', () => {
       const r = await runScript('e2e.sh', [base], { E2E_TIMEOUT: '0', E2E_POLL_INTERVAL: '1' });
       const report = `e2e.sh exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}\n--- server warnings/errors\n${logs.join('').slice(-4000)}`;
       expect(r.code, report).toBe(0);
-      for (const step of ['1/7 API health', '2/7 worker health', '3/7 register', '4/7 upload', '5/7 wait for processing', '6/7 stream URL', '7/7 HLS']) expect(r.stdout).toContain(step);
+      for (const step of [
+        '1/7 API health',
+        '2/7 worker health',
+        '3/7 register',
+        '4/7 upload',
+        '5/7 wait for processing',
+        '6/7 stream URL',
+        '7/7 HLS',
+      ])
+        expect(r.stdout).toContain(step);
       expect(r.stdout).toContain(`${base}/api/v1/worker/health: healthy`);
       expect(r.stdout).toMatch(/first segment \S+: [1-9]\d* bytes/);
       expect(r.stdout).toMatch(/\[e2e\] OK: /);

@@ -32,7 +32,10 @@ describe('prometheus/prometheus.yml', () => {
 
   it('promtool does refuse a broken copy (the check above is not vacuous)', () => {
     const broken = path.join(scratch, 'prometheus.yml');
-    writeFileSync(broken, read('prometheus/prometheus.yml').replace('refresh_interval: 30s', 'refresh_interval: thirty'));
+    writeFileSync(
+      broken,
+      read('prometheus/prometheus.yml').replace('refresh_interval: 30s', 'refresh_interval: thirty'),
+    );
     const r = spawnSync('promtool', ['check', 'config', broken], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
   });
@@ -64,16 +67,34 @@ describe('loki/loki-config.yml (Loki 3)', () => {
   });
 
   it('uses none of the settings Loki 3 removed', () => {
-    const removed = ['shared_store', 'shared_store_key_prefix', 'max_transfer_retries', 'enforce_metric_name', 'max_look_back_period', 'boltdb_shipper', 'deletion_mode: v1'];
-    const text = read('loki/loki-config.yml').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    const removed = [
+      'shared_store',
+      'shared_store_key_prefix',
+      'max_transfer_retries',
+      'enforce_metric_name',
+      'max_look_back_period',
+      'boltdb_shipper',
+      'deletion_mode: v1',
+    ];
+    const text = read('loki/loki-config.yml')
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('#'))
+      .join('\n');
     for (const key of removed) expect(text, key).not.toContain(key);
   });
 
-  const lokiVersion = has('loki') ? /version (\d+)\./.exec(spawnSync('loki', ['-version'], { encoding: 'utf8' }).stdout ?? '')?.[1] : undefined;
-  it.skipIf(!lokiVersion || Number(lokiVersion) < 3)('passes loki -verify-config (when a Loki 3 binary is installed)', () => {
-    const r = spawnSync('loki', [`-config.file=${file('loki/loki-config.yml')}`, '-verify-config'], { encoding: 'utf8' });
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-  });
+  const lokiVersion = has('loki')
+    ? /version (\d+)\./.exec(spawnSync('loki', ['-version'], { encoding: 'utf8' }).stdout ?? '')?.[1]
+    : undefined;
+  it.skipIf(!lokiVersion || Number(lokiVersion) < 3)(
+    'passes loki -verify-config (when a Loki 3 binary is installed)',
+    () => {
+      const r = spawnSync('loki', [`-config.file=${file('loki/loki-config.yml')}`, '-verify-config'], {
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    },
+  );
 });
 
 describe('alloy/config.alloy (Grafana Alloy, replacing Promtail)', () => {
@@ -109,18 +130,21 @@ describe('alloy/config.alloy (Grafana Alloy, replacing Promtail)', () => {
   });
 
   it('every log source ends in loki.write, which pushes to loki:3100', () => {
-    const forwardTargets = (b: AlloyBlock) => references(b.attributes.forward_to ?? []).map((r) => r.replace(/\.receiver$/, ''));
+    const forwardTargets = (b: AlloyBlock) =>
+      references(b.attributes.forward_to ?? []).map((r) => r.replace(/\.receiver$/, ''));
     const sources = [...components.entries()].filter(([id]) => id.startsWith('loki.source.'));
     expect(sources.map(([id]) => id).sort()).toEqual(['loki.source.docker.containers', 'loki.source.file.system']);
     for (const [id, source] of sources) {
       let frontier = forwardTargets(source);
       const seen = new Set<string>();
       while (frontier.some((f) => !f.startsWith('loki.write.'))) {
-        const next = frontier.filter((f) => !f.startsWith('loki.write.')).flatMap((f) => {
-          expect(seen.has(f), `${id}: loop through ${f}`).toBe(false);
-          seen.add(f);
-          return forwardTargets(one(f));
-        });
+        const next = frontier
+          .filter((f) => !f.startsWith('loki.write.'))
+          .flatMap((f) => {
+            expect(seen.has(f), `${id}: loop through ${f}`).toBe(false);
+            seen.add(f);
+            return forwardTargets(one(f));
+          });
         frontier = [...frontier.filter((f) => f.startsWith('loki.write.')), ...next];
       }
       expect(frontier.length, `${id} forwards nowhere`).toBeGreaterThan(0);
@@ -132,14 +156,21 @@ describe('alloy/config.alloy (Grafana Alloy, replacing Promtail)', () => {
   it('reads compose containers through the Docker socket and the host /var/log/*.log', () => {
     expect(one('discovery.docker.containers').attributes.host).toBe('unix:///var/run/docker.sock');
     expect(one('loki.source.docker.containers').attributes.host).toBe('unix:///var/run/docker.sock');
-    const paths = (one('local.file_match.system').attributes.path_targets as Array<Record<string, AlloyValue>>).map((t) => t.__path__);
+    const paths = (one('local.file_match.system').attributes.path_targets as Array<Record<string, AlloyValue>>).map(
+      (t) => t.__path__,
+    );
     expect(paths).toEqual(['/var/log/*.log']);
     const rules = sub(one('discovery.relabel.containers'), 'rule').map((r) => r.attributes);
-    expect(rules[0]).toMatchObject({ source_labels: ['__meta_docker_container_label_com_docker_compose_project'], action: 'keep' });
+    expect(rules[0]).toMatchObject({
+      source_labels: ['__meta_docker_container_label_com_docker_compose_project'],
+      action: 'keep',
+    });
   });
 
   it("makes every label the dashboards' Loki queries select on, and the JSON lines' level, service and environment", () => {
-    const relabelled = sub(one('discovery.relabel.containers'), 'rule').map((r) => r.attributes.target_label).filter(Boolean);
+    const relabelled = sub(one('discovery.relabel.containers'), 'rule')
+      .map((r) => r.attributes.target_label)
+      .filter(Boolean);
     const match = sub(one('loki.process.containers'), 'stage.match')[0]!;
     const json = sub(match, 'stage.json')[0]!.attributes.expressions as Record<string, string>;
     const labels = Object.keys(sub(match, 'stage.labels')[0]!.attributes.values as Record<string, string>);
@@ -149,7 +180,9 @@ describe('alloy/config.alloy (Grafana Alloy, replacing Promtail)', () => {
     }
     const made = new Set([...relabelled, ...labels, 'job', 'filename']);
     const dashboardSelectors = ['api-performance.json', 'worker-status.json'].flatMap((f) =>
-      [...read(`grafana/dashboards/${f}`).matchAll(/"expr": "\{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/([a-z_]+)\s*=~?\\"/g)].map((x) => x[1]!)),
+      [...read(`grafana/dashboards/${f}`).matchAll(/"expr": "\{([^}]*)\}/g)].flatMap((m) =>
+        [...m[1]!.matchAll(/([a-z_]+)\s*=~?\\"/g)].map((x) => x[1]!),
+      ),
     );
     expect(dashboardSelectors.length).toBeGreaterThan(0);
     for (const label of dashboardSelectors) expect(made, label).toContain(label);
@@ -159,7 +192,13 @@ describe('alloy/config.alloy (Grafana Alloy, replacing Promtail)', () => {
   it('runs in compose with this file, the Docker socket and /var/log read-only, behind the monitoring profile', () => {
     const compose = parse(read('docker-compose.yml')) as { services: Record<string, any> };
     const alloy = compose.services.alloy;
-    expect(alloy.volumes).toEqual(expect.arrayContaining(['./alloy/config.alloy:/etc/alloy/config.alloy:ro', '/var/log:/var/log:ro', '/var/run/docker.sock:/var/run/docker.sock:ro']));
+    expect(alloy.volumes).toEqual(
+      expect.arrayContaining([
+        './alloy/config.alloy:/etc/alloy/config.alloy:ro',
+        '/var/log:/var/log:ro',
+        '/var/run/docker.sock:/var/run/docker.sock:ro',
+      ]),
+    );
     expect(alloy.command).toContain('/etc/alloy/config.alloy');
     expect(alloy.profiles).toEqual(['monitoring']);
   });

@@ -30,23 +30,31 @@ describe('Node version', () => {
     expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(major);
   });
 
-  it.skipIf(!olderNode)('re-runs a script started by an older Node under Node 24, children included, exit status kept', () => {
-    const script = [
-      "import { spawnSync } from 'node:child_process';",
-      "import { runOnRequiredNode } from './scripts/lib/node-runtime.mjs';",
-      'await runOnRequiredNode();',
-      "const child = spawnSync('node', ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();",
-      'console.log(JSON.stringify({ self: process.version, child, args: process.argv.slice(1) }));',
-      'process.exit(3);',
-    ].join('\n');
-    const r = spawnSync(olderNode!, ['--input-type=module', '-e', script, 'one', 'two'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(3);
-    expect(r.stderr).toMatch(new RegExp(`older than ${major}: running under \\.node/${major}\\.\\d+\\.\\d+/bin/node`));
-    const seen = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { self: string; child: string; args: string[] };
-    expect(seen.self).toMatch(new RegExp(`^v${major}\\.`));
-    expect(seen.child).toBe(seen.self);
-    expect(seen.args).toEqual(['one', 'two']);
-  });
+  it.skipIf(!olderNode)(
+    're-runs a script started by an older Node under Node 24, children included, exit status kept',
+    () => {
+      const script = [
+        "import { spawnSync } from 'node:child_process';",
+        "import { runOnRequiredNode } from './scripts/lib/node-runtime.mjs';",
+        'await runOnRequiredNode();',
+        "const child = spawnSync('node', ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();",
+        'console.log(JSON.stringify({ self: process.version, child, args: process.argv.slice(1) }));',
+        'process.exit(3);',
+      ].join('\n');
+      const r = spawnSync(olderNode!, ['--input-type=module', '-e', script, 'one', 'two'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(
+        new RegExp(`older than ${major}: running under \\.node/${major}\\.\\d+\\.\\d+/bin/node`),
+      );
+      const seen = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { self: string; child: string; args: string[] };
+      expect(seen.self).toMatch(new RegExp(`^v${major}\\.`));
+      expect(seen.child).toBe(seen.self);
+      expect(seen.args).toEqual(['one', 'two']);
+    },
+  );
 
   it.skipIf(!olderNode)('gives shells the bin folder of that Node (scripts/node-bin.mjs, used by CI)', () => {
     const r = spawnSync(olderNode!, ['scripts/node-bin.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });

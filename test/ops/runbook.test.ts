@@ -8,8 +8,14 @@ import { parse } from 'yaml';
 import { REPO_ROOT } from '../support/process.ts';
 
 const doc = readFileSync(path.join(REPO_ROOT, 'docs/operations.md'), 'utf8');
-const rootScripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-const composeServices = (parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { profiles?: string[] }> }).services;
+const rootScripts = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
+const composeServices = (
+  parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { profiles?: string[] }>;
+  }
+).services;
 const services = Object.keys(composeServices);
 const profiles = [...new Set(Object.values(composeServices).flatMap((s) => s.profiles ?? []))];
 
@@ -25,7 +31,17 @@ describe('docs/operations.md', () => {
 
   it('every scripts/<file> exists and is executable, with the flags the doc gives it', () => {
     const refs = [...doc.matchAll(/scripts\/([\w.-]+\.(?:sh|ts|mjs))/g)].map((m) => m[1]!);
-    expect(new Set(refs)).toEqual(new Set(['backup-db.sh', 'restore-db.sh', 'backup-minio.sh', 'update.sh', 'e2e.sh', 'cert-expiry-metric.sh', 'render-alertmanager.ts']));
+    expect(new Set(refs)).toEqual(
+      new Set([
+        'backup-db.sh',
+        'restore-db.sh',
+        'backup-minio.sh',
+        'update.sh',
+        'e2e.sh',
+        'cert-expiry-metric.sh',
+        'render-alertmanager.ts',
+      ]),
+    );
     for (const file of new Set(refs)) {
       const full = path.join(REPO_ROOT, 'scripts', file);
       expect(existsSync(full), file).toBe(true);
@@ -35,24 +51,65 @@ describe('docs/operations.md', () => {
       for (const m of line.matchAll(/scripts\/([\w.-]+\.sh)((?:\s+(?:--?[\w-]+|[^\s`|;&>]+))*)/g)) {
         const source = readFileSync(path.join(REPO_ROOT, 'scripts', m[1]!), 'utf8');
         for (const flag of m[2]!.match(/(?<=\s)--?[a-z][\w-]*/g) ?? []) {
-          expect(source, `${m[1]} does not take ${flag} (docs: ${line.trim()})`).toMatch(new RegExp(`(^|\\s|\\|)${flag}(\\)| \\|)`, 'm'));
+          expect(source, `${m[1]} does not take ${flag} (docs: ${line.trim()})`).toMatch(
+            new RegExp(`(^|\\s|\\|)${flag}(\\)| \\|)`, 'm'),
+          );
         }
       }
     }
   });
 
   it('every environment variable it sets for a script is read by that script', () => {
-    const scriptSources = ['backup-db.sh', 'restore-db.sh', 'backup-minio.sh', 'update.sh', 'e2e.sh'].map((f) => readFileSync(path.join(REPO_ROOT, 'scripts', f), 'utf8')).join('\n');
+    const scriptSources = ['backup-db.sh', 'restore-db.sh', 'backup-minio.sh', 'update.sh', 'e2e.sh']
+      .map((f) => readFileSync(path.join(REPO_ROOT, 'scripts', f), 'utf8'))
+      .join('\n');
     const named = new Set([...doc.matchAll(/`([A-Z][A-Z0-9_]{3,})(?:=[^`]*)?`/g)].map((m) => m[1]!));
-    const appVariables = new Set([...readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
-    const compose = readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8') + readFileSync(path.join(REPO_ROOT, 'docker-compose.prod.yml'), 'utf8');
-    const unknown = [...named].filter((v) => !appVariables.has(v) && !scriptSources.includes(v) && !compose.includes(v) && !['COMPOSE_FILE', 'RCLONE_CONFIG_', 'AAAA'].some((p) => v.startsWith(p)));
+    const appVariables = new Set(
+      [...readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map(
+        (m) => m[1]!,
+      ),
+    );
+    const compose =
+      readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8') +
+      readFileSync(path.join(REPO_ROOT, 'docker-compose.prod.yml'), 'utf8');
+    const unknown = [...named].filter(
+      (v) =>
+        !appVariables.has(v) &&
+        !scriptSources.includes(v) &&
+        !compose.includes(v) &&
+        !['COMPOSE_FILE', 'RCLONE_CONFIG_', 'AAAA'].some((p) => v.startsWith(p)),
+    );
     expect(unknown).toEqual([]);
   });
 
   it('every compose service in a `docker compose` command exists', () => {
-    const VALUE_OPTIONS = new Set(['-v', '--volume', '-e', '--env', '--entrypoint', '-u', '--user', '-w', '--workdir', '--since', '-f', '--file', '--tail']);
-    const SUBCOMMANDS_WITH_SERVICES = new Set(['exec', 'run', 'logs', 'stop', 'start', 'restart', 'up', 'pull', 'build', 'ps']);
+    const VALUE_OPTIONS = new Set([
+      '-v',
+      '--volume',
+      '-e',
+      '--env',
+      '--entrypoint',
+      '-u',
+      '--user',
+      '-w',
+      '--workdir',
+      '--since',
+      '-f',
+      '--file',
+      '--tail',
+    ]);
+    const SUBCOMMANDS_WITH_SERVICES = new Set([
+      'exec',
+      'run',
+      'logs',
+      'stop',
+      'start',
+      'restart',
+      'up',
+      'pull',
+      'build',
+      'ps',
+    ]);
     let checked = 0;
     for (const line of lines) {
       for (const m of line.matchAll(/docker[ -]compose\s+([^`|;&#]*)/g)) {
@@ -70,7 +127,7 @@ describe('docs/operations.md', () => {
         for (let i = 0; i < words.length; i++) {
           const w = words[i]!;
           if (w.startsWith('--scale')) {
-            const spec = w.includes('=') && !w.startsWith('--scale=') ? w : words[++i] ?? '';
+            const spec = w.includes('=') && !w.startsWith('--scale=') ? w : (words[++i] ?? '');
             named.push(spec.replace(/^--scale=?/, '').split('=')[0]!);
             continue;
           }
@@ -92,8 +149,21 @@ describe('docs/operations.md', () => {
     expect(checked).toBeGreaterThan(10);
   });
 
-  it("covers the runbook topics, with the recovery objectives", () => {
-    for (const heading of ['## First deployment', '## TLS renewal', '## Updates', '## Rollback', '## Backups', '## Restore', '### Restore drill', '### Disaster recovery', '## Scaling', '## Monitoring', '### Checklist', '## Troubleshooting']) {
+  it('covers the runbook topics, with the recovery objectives', () => {
+    for (const heading of [
+      '## First deployment',
+      '## TLS renewal',
+      '## Updates',
+      '## Rollback',
+      '## Backups',
+      '## Restore',
+      '### Restore drill',
+      '### Disaster recovery',
+      '## Scaling',
+      '## Monitoring',
+      '### Checklist',
+      '## Troubleshooting',
+    ]) {
       expect(doc, heading).toContain(`\n${heading}`);
     }
     expect(doc).toContain('RTO 4 hours, RPO 24 hours');

@@ -18,7 +18,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * Runs the script with an `aws` that appends its arguments (one JSON array a line) to a log and
  * answers head-bucket / get-bucket-policy with exit 0 for the names in EXISTING / HAS_POLICY.
  */
-function run(env: Record<string, string>): { status: number | null; stdout: string; stderr: string; calls: string[][] } {
+function run(env: Record<string, string>): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  calls: string[][];
+} {
   const bin = mkdtempSync(path.join(dir, 'bin-'));
   const log = path.join(bin, 'calls.log');
   writeFileSync(
@@ -47,13 +52,18 @@ if (args.includes('get-bucket-policy')) process.exit(has('HAS_POLICY') ? 0 : 254
   }
   const calls = lines.filter(Boolean).map((l) => {
     const c = JSON.parse(l) as { args: string[]; env: Record<string, string> };
-    expect(c.env).toEqual({ id: 'earshot-root', secret: env.MINIO_ROOT_PASSWORD ?? 'from-the-file', region: 'us-east-1' });
+    expect(c.env).toEqual({
+      id: 'earshot-root',
+      secret: env.MINIO_ROOT_PASSWORD ?? 'from-the-file',
+      region: 'us-east-1',
+    });
     return c.args;
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls };
 }
 
-const s3api = (calls: string[][], op: string) => calls.filter((c) => c.slice(0, 4).join(' ') === `--endpoint-url http://minio:9000 s3api ${op}`);
+const s3api = (calls: string[][], op: string) =>
+  calls.filter((c) => c.slice(0, 4).join(' ') === `--endpoint-url http://minio:9000 s3api ${op}`);
 const bucketOf = (c: string[]) => c[c.indexOf('--bucket') + 1];
 
 describe('docker/storage-init.sh', () => {
@@ -72,7 +82,9 @@ describe('docker/storage-init.sh', () => {
       const policy = JSON.parse(c[c.indexOf('--policy') + 1]!) as unknown;
       expect(policy).toEqual({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] }],
+        Statement: [
+          { Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${bucket}/*`] },
+        ],
       });
     }
     // originals: no policy to remove, none set.
@@ -81,7 +93,12 @@ describe('docker/storage-init.sh', () => {
   });
 
   it('is safe to rerun: existing buckets are kept, and a policy found on originals is removed', () => {
-    const r = run({ MINIO_ROOT_USER: 'earshot-root', MINIO_ROOT_PASSWORD: 'pw', EXISTING: 'originals transcodes images waveforms', HAS_POLICY: 'originals' });
+    const r = run({
+      MINIO_ROOT_USER: 'earshot-root',
+      MINIO_ROOT_PASSWORD: 'pw',
+      EXISTING: 'originals transcodes images waveforms',
+      HAS_POLICY: 'originals',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(s3api(r.calls, 'create-bucket')).toEqual([]);
     expect(s3api(r.calls, 'put-bucket-versioning')).toHaveLength(4);

@@ -39,7 +39,8 @@ function fakeDocker(initial: Record<string, string[]>, unhealthy: string[] = [])
   scratch.push(dir);
   const state = path.join(dir, 'state');
   mkdirSync(state);
-  for (const [svc, ids] of Object.entries(initial)) writeFileSync(path.join(state, svc), ids.map((i) => `${i}\n`).join(''));
+  for (const [svc, ids] of Object.entries(initial))
+    writeFileSync(path.join(state, svc), ids.map((i) => `${i}\n`).join(''));
   const log = path.join(dir, 'calls.log');
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
@@ -104,9 +105,19 @@ esac
 
 describe('update.sh (compose mode)', () => {
   it('migrates with the new image, then rolls api, web and worker with nginx reloads, then checks health with retries', async () => {
-    const docker = fakeDocker({ api: ['old-api-1'], web: ['old-web-1'], worker: ['old-worker-1', 'old-worker-2'], nginx: ['nginx-1'], postgres: ['pg-1'] });
+    const docker = fakeDocker({
+      api: ['old-api-1'],
+      web: ['old-web-1'],
+      worker: ['old-worker-1', 'old-worker-2'],
+      nginx: ['nginx-1'],
+      postgres: ['pg-1'],
+    });
     healthCalls = 0;
-    const r = await runScript('update.sh', ['--no-pull'], { ...docker.env, HEALTH_URL: healthUrl, HEALTH_INTERVAL: '0' });
+    const r = await runScript('update.sh', ['--no-pull'], {
+      ...docker.env,
+      HEALTH_URL: healthUrl,
+      HEALTH_INTERVAL: '0',
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('Update completed');
     expect(r.stdout).toMatch(/healthy after 3 attempt\(s\)/);
@@ -133,10 +144,19 @@ describe('update.sh (compose mode)', () => {
   });
 
   it('keeps the old containers when the new ones are not healthy', async () => {
-    const docker = fakeDocker({ api: ['old-api-1'], web: ['old-web-1'], worker: ['old-worker-1'], nginx: ['nginx-1'] }, ['web']);
-    const r = await runScript('update.sh', ['--no-pull'], { ...docker.env, HEALTH_URL: healthUrl, HEALTH_INTERVAL: '0' });
+    const docker = fakeDocker(
+      { api: ['old-api-1'], web: ['old-web-1'], worker: ['old-worker-1'], nginx: ['nginx-1'] },
+      ['web'],
+    );
+    const r = await runScript('update.sh', ['--no-pull'], {
+      ...docker.env,
+      HEALTH_URL: healthUrl,
+      HEALTH_INTERVAL: '0',
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/web: the new container\(s\) did not become healthy and were removed; the old ones keep running/);
+    expect(r.stderr).toMatch(
+      /web: the new container\(s\) did not become healthy and were removed; the old ones keep running/,
+    );
     expect(docker.calls()).toContain('docker rm -f new-web-2');
     expect(docker.calls()).not.toContain('docker stop old-web-1');
     expect(docker.containers('web')).toEqual(['old-web-1']);
@@ -145,7 +165,12 @@ describe('update.sh (compose mode)', () => {
 
   it('fails with a clear message when the site never answers healthy', async () => {
     const docker = fakeDocker({ api: ['old-api-1'], web: ['old-web-1'], worker: ['old-worker-1'] });
-    const r = await runScript('update.sh', ['--no-pull'], { ...docker.env, HEALTH_URL: 'http://127.0.0.1:9/api/v1/health', HEALTH_RETRIES: '2', HEALTH_INTERVAL: '0' });
+    const r = await runScript('update.sh', ['--no-pull'], {
+      ...docker.env,
+      HEALTH_URL: 'http://127.0.0.1:9/api/v1/health',
+      HEALTH_RETRIES: '2',
+      HEALTH_INTERVAL: '0',
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/did not answer healthy after 2 attempts/);
   });

@@ -4,8 +4,24 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Generates a test tone with ffmpeg: `seconds` of a sine at `freq` Hz into `file` (format from its extension). */
-export async function generateTone(file: string, options: { seconds?: number; freq?: number; rate?: number; channels?: 1 | 2; extraArgs?: string[] } = {}): Promise<string> {
+export async function generateTone(
+  file: string,
+  options: { seconds?: number; freq?: number; rate?: number; channels?: 1 | 2; extraArgs?: string[] } = {},
+): Promise<string> {
   const { seconds = 5, freq = 440, rate = 44_100, channels = 2, extraArgs = [] } = options;
-  await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${freq}:sample_rate=${rate}:duration=${seconds}`, '-ac', String(channels), ...extraArgs, file]);
+  await run('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${freq}:sample_rate=${rate}:duration=${seconds}`,
+    '-ac',
+    String(channels),
+    ...extraArgs,
+    file,
+  ]);
   return file;
 }

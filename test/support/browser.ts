@@ -51,11 +51,16 @@ export interface OpenContextOptions extends BrowserContextOptions {
  */
 export async function openContext(browser: Browser, options: OpenContextOptions = {}): Promise<BrowserContext> {
   const { allowHosts = ['127.0.0.1', 'localhost', '[::1]'], ...contextOptions } = options;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', ...contextOptions });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+    ...contextOptions,
+  });
   watchContext(context);
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || allowHosts.includes(url.hostname)) return route.continue();
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || allowHosts.includes(url.hostname))
+      return route.continue();
     return route.abort('blockedbyclient');
   });
   return context;

@@ -25,14 +25,25 @@ export interface TestUser {
 }
 
 /** A verified user of `role`, made in the database (not through the API: fast fixtures). */
-export async function createUser(db: Kysely<Database>, role: Role, overrides: { handle?: string; email?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  db: Kysely<Database>,
+  role: Role,
+  overrides: { handle?: string; email?: string } = {},
+): Promise<TestUser> {
   fixtureHash ??= hashPassword(FIXTURE_PASSWORD);
   const n = `${Date.now().toString(36)}${seq++}`;
   const handle = overrides.handle ?? `${role}-${n}`.slice(0, 30);
   const email = overrides.email ?? `${handle}@example.test`;
   const row = await db
     .insertInto('users')
-    .values({ email, handle, display_name: `Test ${role}`, role, password_hash: await fixtureHash, email_verified_at: new Date() })
+    .values({
+      email,
+      handle,
+      display_name: `Test ${role}`,
+      role,
+      password_hash: await fixtureHash,
+      email_verified_at: new Date(),
+    })
     .returning(['id'])
     .executeTakeFirstOrThrow();
   return { id: row.id, email, handle, role, password: FIXTURE_PASSWORD };
@@ -49,7 +60,11 @@ export async function createReadyTrack(
   slug: string,
   options: { visibility?: Visibility; durationMs?: number; originalKey?: string; ready?: boolean } = {},
 ): Promise<{ id: string; versionId: string }> {
-  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' }).returning('id').executeTakeFirstOrThrow();
+  const track = await db
+    .insertInto('tracks')
+    .values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const ready = options.ready ?? true;
   const version = await db
     .insertInto('track_versions')
@@ -66,7 +81,11 @@ export async function createReadyTrack(
     .returning('id')
     .executeTakeFirstOrThrow();
   if (ready) {
-    await db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(version.id) }).where('id', '=', version.id).execute();
+    await db
+      .updateTable('track_versions')
+      .set({ hls_key: keys.hlsMaster(version.id) })
+      .where('id', '=', version.id)
+      .execute();
     await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
   }
   return { id: track.id, versionId: version.id };
@@ -96,7 +115,15 @@ export async function createTestApi(
   const t = await createTestInfra(options.infra);
   let app: Api | undefined;
   try {
-    app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress, ...(typeof options.api === 'function' ? options.api(t) : options.api) });
+    app = await buildApi({
+      config: t.config,
+      logger: t.logger,
+      infra: t.infra,
+      metrics: t.metrics,
+      media: createMediaToolkit(),
+      progress: t.infra.progress,
+      ...(typeof options.api === 'function' ? options.api(t) : options.api),
+    });
     options.beforeReady?.(app, t);
     await app.ready();
   } catch (err) {

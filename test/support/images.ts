@@ -21,7 +21,12 @@ export async function writeBlackPng(file: string, width: number, height: number)
   header[8] = 8; // bit depth
   header[9] = 2; // RGB
   const rows = Buffer.alloc((width * 3 + 1) * height); // filter byte 0 + black pixels, per row
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
   await writeFile(file, png);
   return file;
 }

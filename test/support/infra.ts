@@ -9,7 +9,13 @@ import { createJobQueue } from '@earshot/jobs';
 import { createObjectStore } from '@earshot/storage';
 import { InProcessProgressBus, MemoryListCache } from '@earshot/core';
 import { createPaymentsGateway } from '@earshot/payments';
-import { createLogger, createMetricsRegistry, RedisListCache, type Infrastructure, type Logger } from '@earshot/runtime';
+import {
+  createLogger,
+  createMetricsRegistry,
+  RedisListCache,
+  type Infrastructure,
+  type Logger,
+} from '@earshot/runtime';
 
 export interface TestInfra {
   config: Config;
@@ -26,20 +32,30 @@ export interface TestInfra {
  * Real adapters for one test file: PGlite in memory (or a fresh PostgreSQL database), local
  * storage in a temp folder, and the embedded queue (or BullMQ on the local Redis with its own prefix).
  */
-export async function createTestInfra(options: { database?: 'pglite' | 'postgres'; redis?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<TestInfra> {
+export async function createTestInfra(
+  options: { database?: 'pglite' | 'postgres'; redis?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestInfra> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-test-'));
   const pgDb = options.database === 'postgres' ? await createTestPostgresDatabase('api') : undefined;
   const prefix = `earshot-test-${path.basename(dataDir)}`;
   // Tests send far more than one client's minute from one address: the `api` zone is lifted here
   // and tested on its own (apps/api/test/rate-limits.test.ts).
   const config = loadConfig(
-    { LOG_LEVEL: 'info', DATA_DIR: dataDir, RATE_LIMIT_API_PER_MINUTE: '1000000', ...(pgDb ? { DATABASE_URL: pgDb.url } : {}), ...(options.redis ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } : {}), ...options.env },
+    {
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir,
+      RATE_LIMIT_API_PER_MINUTE: '1000000',
+      ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
+      ...(options.redis ? { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix } : {}),
+      ...options.env,
+    },
     { persistDevSecrets: false },
   );
   const logLines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });

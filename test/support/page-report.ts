@@ -17,7 +17,9 @@ export function reportPagesOnFailure(): void {
     let n = 0;
     for (const page of openPages) {
       n++;
-      const shot = await screenshot(page, `failed-${ctx.task.name}-${n}`, { fullPage: false }).catch((err: Error) => `(none: ${err.message})`);
+      const shot = await screenshot(page, `failed-${ctx.task.name}-${n}`, { fullPage: false }).catch(
+        (err: Error) => `(none: ${err.message})`,
+      );
       const lines = consoleOf(page);
       const head = `console (${lines.length}${lines.length === CONSOLE_LINES ? ', the last ones' : ''}):`;
       reports.push([`page ${n}: ${page.url()}`, `screenshot: ${shot}`, head, ...lines.map((l) => `  ${l}`)].join('\n'));

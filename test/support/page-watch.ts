@@ -34,10 +34,13 @@ function watch(page: Page): void {
   page.on('close', () => openPages.delete(page));
   page.on('console', (msg) => log(page, `${msg.type()}: ${msg.text()}`));
   page.on('pageerror', (err) => log(page, `uncaught: ${err.stack ?? err.message}`));
-  page.on('requestfailed', (req) => log(page, `request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) =>
+    log(page, `request failed: ${req.method()} ${req.url()} (${req.failure()?.errorText})`),
+  );
   // The page's own requests (not the framework's static chunks): what it asked for, and the answers.
   page.on('response', (res) => {
-    if (!new URL(res.url()).pathname.startsWith('/_next/static/')) log(page, `response: ${res.status()} ${res.request().method()} ${res.url()}`);
+    if (!new URL(res.url()).pathname.startsWith('/_next/static/'))
+      log(page, `response: ${res.status()} ${res.request().method()} ${res.url()}`);
   });
 }
 

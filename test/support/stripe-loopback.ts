@@ -33,7 +33,10 @@ export interface LoopbackStripe {
   /** A full Stripe event object of `type` around `object`. */
   event(type: string, object: Record<string, any>, id?: string): Record<string, any>;
   /** `{body, signature}` for an event, signed with the webhook secret (or another) at `timestamp` (unix seconds). */
-  sign(event: Record<string, any>, options?: { timestamp?: number; secret?: string }): { body: string; signature: string };
+  sign(
+    event: Record<string, any>,
+    options?: { timestamp?: number; secret?: string },
+  ): { body: string; signature: string };
   /** Signs and POSTs an event to `webhookUrl`; resolves with the response status. */
   deliver(event: Record<string, any>): Promise<number>;
   close(): Promise<void>;
@@ -57,7 +60,9 @@ export function parseStripeForm(text: string): Record<string, any> {
 
 const newId = (prefix: string) => `${prefix}_test_${randomBytes(12).toString('hex')}`;
 
-export async function startLoopbackStripe(options: { secretKey?: string; webhookSecret?: string } = {}): Promise<LoopbackStripe> {
+export async function startLoopbackStripe(
+  options: { secretKey?: string; webhookSecret?: string } = {},
+): Promise<LoopbackStripe> {
   const secretKey = options.secretKey ?? `sk_test_${randomBytes(12).toString('hex')}`;
   const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(16).toString('hex')}`;
   const sessions = new Map<string, Record<string, any>>();
@@ -68,7 +73,10 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
   let base = '';
 
   const now = () => Math.floor(Date.now() / 1000);
-  const stripeError = (status: number, code: string, message: string, type = 'invalid_request_error') => ({ status, body: { error: { type, code, message } } });
+  const stripeError = (status: number, code: string, message: string, type = 'invalid_request_error') => ({
+    status,
+    body: { error: { type, code, message } },
+  });
   const missing = (what: string, key: string) => stripeError(404, 'resource_missing', `No such ${what}: '${key}'`);
 
   function route(method: string, path: string, body: Record<string, any>): { status: number; body: unknown } {
@@ -76,8 +84,10 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
     if (method === 'POST' && path === '/v1/checkout/sessions') {
       const item = body.line_items?.[0];
       const amount = Number(item?.price_data?.unit_amount);
-      if (!item || !Number.isInteger(amount) || amount < 1) return stripeError(400, 'parameter_invalid_integer', 'Invalid integer: unit_amount');
-      if (!body.success_url || !body.cancel_url) return stripeError(400, 'parameter_missing', 'Missing required param: success_url.');
+      if (!item || !Number.isInteger(amount) || amount < 1)
+        return stripeError(400, 'parameter_invalid_integer', 'Invalid integer: unit_amount');
+      if (!body.success_url || !body.cancel_url)
+        return stripeError(400, 'parameter_missing', 'Missing required param: success_url.');
       const destination = body.payment_intent_data?.transfer_data?.destination;
       if (destination && !accounts.has(destination)) return missing('account', destination);
       const id = newId('cs');
@@ -111,7 +121,17 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
       return s ? { status: 200, body: s } : missing('checkout.session', m[1]!);
     }
     if (method === 'POST' && path === '/v1/accounts') {
-      const account = { id: newId('acct'), object: 'account', type: body.type ?? 'express', email: body.email ?? null, country: body.country ?? 'US', charges_enabled: false, payouts_enabled: false, details_submitted: false, created: now() };
+      const account = {
+        id: newId('acct'),
+        object: 'account',
+        type: body.type ?? 'express',
+        email: body.email ?? null,
+        country: body.country ?? 'US',
+        charges_enabled: false,
+        payouts_enabled: false,
+        details_submitted: false,
+        created: now(),
+      };
       accounts.set(account.id, account);
       return { status: 200, body: account };
     }
@@ -121,19 +141,39 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
     }
     if (method === 'POST' && path === '/v1/account_links') {
       if (!accounts.has(body.account)) return missing('account', String(body.account));
-      return { status: 200, body: { object: 'account_link', url: `${base}/setup/${body.account}`, created: now(), expires_at: now() + 300 } };
+      return {
+        status: 200,
+        body: { object: 'account_link', url: `${base}/setup/${body.account}`, created: now(), expires_at: now() + 300 },
+      };
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const pi = String(body.payment_intent ?? '');
       const session = [...sessions.values()].find((s) => s.payment_intent === pi);
       if (!session) return missing('payment_intent', pi);
-      if (refunds.some((r) => r.payment_intent === pi)) return stripeError(400, 'charge_already_refunded', `Charge for ${pi} has already been refunded.`);
-      const refund = { id: newId('re'), object: 'refund', payment_intent: pi, amount: session.amount_total, currency: session.currency, status: 'succeeded', created: now() };
+      if (refunds.some((r) => r.payment_intent === pi))
+        return stripeError(400, 'charge_already_refunded', `Charge for ${pi} has already been refunded.`);
+      const refund = {
+        id: newId('re'),
+        object: 'refund',
+        payment_intent: pi,
+        amount: session.amount_total,
+        currency: session.currency,
+        status: 'succeeded',
+        created: now(),
+      };
       refunds.push(refund);
       return { status: 200, body: refund };
     }
     if (method === 'GET' && path === '/v1/balance') {
-      return { status: 200, body: { object: 'balance', available: [{ amount: 0, currency: 'usd' }], pending: [{ amount: 0, currency: 'usd' }], livemode: false } };
+      return {
+        status: 200,
+        body: {
+          object: 'balance',
+          available: [{ amount: 0, currency: 'usd' }],
+          pending: [{ amount: 0, currency: 'usd' }],
+          livemode: false,
+        },
+      };
     }
     return stripeError(404, 'resource_missing', `Unrecognized request URL (${method}: ${path}).`);
   }
@@ -142,18 +182,41 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
     const s = sessions.get(sessionId);
     if (!s) throw new Error(`No such session ${sessionId}`);
     if (s.status !== 'complete') {
-      Object.assign(s, { status: 'complete', payment_status: 'paid', url: null, payment_intent: newId('pi'), customer_details: { email: s.customer_email ?? email } });
+      Object.assign(s, {
+        status: 'complete',
+        payment_status: 'paid',
+        url: null,
+        payment_intent: newId('pi'),
+        customer_details: { email: s.customer_email ?? email },
+      });
     }
     return event('checkout.session.completed', { ...s });
   }
 
   function event(type: string, object: Record<string, any>, id = newId('evt')): Record<string, any> {
-    return { id, object: 'event', api_version: '2026-10-28.endive', created: now(), type, livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object } };
+    return {
+      id,
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: now(),
+      type,
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      data: { object },
+    };
   }
 
-  function sign(ev: Record<string, any>, opts: { timestamp?: number; secret?: string } = {}): { body: string; signature: string } {
+  function sign(
+    ev: Record<string, any>,
+    opts: { timestamp?: number; secret?: string } = {},
+  ): { body: string; signature: string } {
     const body = JSON.stringify(ev);
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? webhookSecret, timestamp: opts.timestamp ?? now() });
+    const signature = Stripe.webhooks.generateTestHeaderString({
+      payload: body,
+      secret: opts.secret ?? webhookSecret,
+      timestamp: opts.timestamp ?? now(),
+    });
     return { body, signature };
   }
 
@@ -172,7 +235,11 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
     async deliver(ev) {
       if (!loopback.webhookUrl) throw new Error('webhookUrl is not set');
       const { body, signature } = sign(ev);
-      const res = await fetch(loopback.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body });
+      const res = await fetch(loopback.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body,
+      });
       await res.arrayBuffer();
       return res.status;
     },
@@ -187,10 +254,12 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
     }
     if (req.method === 'GET') {
       const amount = s.currency === 'jpy' ? `${s.amount_total}` : (s.amount_total / 100).toFixed(2);
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-        `<!doctype html><html lang="en"><head><title>Loopback Stripe Checkout</title></head><body><main><h1>Pay ${amount} ${String(s.currency).toUpperCase()}</h1><p>${escapeHtml(s.line_items_name)}</p>` +
-          `<form method="post"><label>Email <input name="email" type="email" value="${escapeHtml(s.customer_email ?? '')}"></label><button type="submit">Pay</button></form></main></body></html>`,
-      );
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          `<!doctype html><html lang="en"><head><title>Loopback Stripe Checkout</title></head><body><main><h1>Pay ${amount} ${String(s.currency).toUpperCase()}</h1><p>${escapeHtml(s.line_items_name)}</p>` +
+            `<form method="post"><label>Email <input name="email" type="email" value="${escapeHtml(s.customer_email ?? '')}"></label><button type="submit">Pay</button></form></main></body></html>`,
+        );
       return;
     }
     const email = new URLSearchParams(text).get('email') || undefined;
@@ -211,11 +280,15 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
         const body = parseStripeForm(text);
         requests.push({ method: req.method ?? 'GET', path, body });
         const send = (status: number, payload: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json', 'request-id': newId('req') }).end(JSON.stringify(payload));
+          res
+            .writeHead(status, { 'content-type': 'application/json', 'request-id': newId('req') })
+            .end(JSON.stringify(payload));
         };
         if (req.headers.authorization !== `Bearer ${secretKey}`) {
           const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-          return send(401, { error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${key.slice(0, 8)}***` } });
+          return send(401, {
+            error: { type: 'invalid_request_error', message: `Invalid API Key provided: ${key.slice(0, 8)}***` },
+          });
         }
         const idemKey = req.method === 'POST' ? req.headers['idempotency-key'] : undefined;
         const cacheKey = typeof idemKey === 'string' ? `${path} ${idemKey}` : undefined;
@@ -225,7 +298,9 @@ export async function startLoopbackStripe(options: { secretKey?: string; webhook
         if (cacheKey) idempotent.set(cacheKey, result);
         send(result.status, result.body);
       })().catch((err: unknown) => {
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'api_error', message: String(err) } }));
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { type: 'api_error', message: String(err) } }));
       });
     });
   });

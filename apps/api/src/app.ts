@@ -56,7 +56,10 @@ const JSON_BODY_LIMIT = 1024 * 1024;
  */
 export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Business counters live in the API's registry so `/metrics` always exposes them (dashboards).
-  const deps: ApiDeps = { ...apiDeps, businessMetrics: apiDeps.businessMetrics ?? createBusinessMetrics(apiDeps.metrics) };
+  const deps: ApiDeps = {
+    ...apiDeps,
+    businessMetrics: apiDeps.businessMetrics ?? createBusinessMetrics(apiDeps.metrics),
+  };
   const app = Fastify({
     loggerInstance: deps.logger,
     genReqId: (req) => {
@@ -76,7 +79,15 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
     // Headers phase; the body phase is registerRequestTimeouts (docs/security.md).
     http: httpServerTimeouts(deps.config.http),
     // `x-text` chooses a string field's kind under the text rule (plugins/text-input.ts).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, keywords: [TEXT_KIND_KEYWORD] } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+        keywords: [TEXT_KIND_KEYWORD],
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Api;
 
   app.addHook('onRequest', async (request, reply) => {
@@ -86,7 +97,11 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Stale upload temp files (a crash, a kill) go at start and hourly: in the API and in `npm start`.
   let stopSweep: (() => void) | undefined;
   app.addHook('onReady', async () => {
-    stopSweep = await startTempSweep(uploadTempDir(deps.config.dataDir), { maxAgeMs: deps.config.uploadTempMaxAgeSeconds * 1000 }, deps.logger);
+    stopSweep = await startTempSweep(
+      uploadTempDir(deps.config.dataDir),
+      { maxAgeMs: deps.config.uploadTempMaxAgeSeconds * 1000 },
+      deps.logger,
+    );
   });
   app.addHook('onClose', async () => stopSweep?.());
   registerErrorHandling(app);

@@ -11,7 +11,14 @@ import type { ApiDeps } from './types.ts';
  * `close` releases.
  */
 export function createCoreDeps(deps: ApiDeps): { core: CoreDeps; close(): Promise<void> } {
-  const ownMailer = deps.mailer ? undefined : createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger });
+  const ownMailer = deps.mailer
+    ? undefined
+    : createMailer({
+        smtp: deps.config.smtp,
+        mailFrom: deps.config.mailFrom,
+        dataDir: deps.config.dataDir,
+        logger: deps.logger,
+      });
   const ownLimiter = deps.rateLimiter ? undefined : new MemoryRateLimiter();
   const core: CoreDeps = {
     db: deps.infra.database.db,

@@ -1,13 +1,30 @@
 import { Type, type TSchema } from 'typebox';
-import { BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, ERROR_CODES, ERROR_CODE_LIST, HANDLE_MAX, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, PASSWORD_MAX_LENGTH } from '@earshot/core';
+import {
+  BIO_MAX,
+  DISPLAY_NAME_MAX,
+  EMAIL_MAX,
+  ERROR_CODES,
+  ERROR_CODE_LIST,
+  HANDLE_MAX,
+  PAGE_LIMIT_DEFAULT,
+  PAGE_LIMIT_MAX,
+  PASSWORD_MAX_LENGTH,
+} from '@earshot/core';
 
 /** Shared response schemas. `ErrorResponse` publishes the catalogue of error codes and their meaning (`x-error-codes`). */
 export const ErrorResponse = Type.Object(
-  { error: Type.Object({ code: Type.String({ enum: ERROR_CODE_LIST, description: 'One of the codes listed in `x-error-codes`' }), message: Type.String(), details: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }) },
+  {
+    error: Type.Object({
+      code: Type.String({ enum: ERROR_CODE_LIST, description: 'One of the codes listed in `x-error-codes`' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
   { $id: 'ErrorResponse', description: 'Every error response', 'x-error-codes': ERROR_CODES },
 );
 
-export const errorResponses = (...statuses: number[]): Record<number, TSchema> => Object.fromEntries(statuses.map((s) => [s, Type.Ref('ErrorResponse')]));
+export const errorResponses = (...statuses: number[]): Record<number, TSchema> =>
+  Object.fromEntries(statuses.map((s) => [s, Type.Ref('ErrorResponse')]));
 
 /**
  * Passwords: the text rule's `secret` kind (controls refused, never normalised); long enough for
@@ -28,6 +45,9 @@ export const Id = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric 
 
 /** `?limit=&cursor=` of keyset-paginated lists (the cursor is opaque; core decodes it). */
 export const PageQuery = Type.Object(
-  { limit: Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT }), cursor: Type.Optional(Type.String({ maxLength: 64 })) },
+  {
+    limit: Type.Integer({ minimum: 1, maximum: PAGE_LIMIT_MAX, default: PAGE_LIMIT_DEFAULT }),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
   { additionalProperties: false },
 );

@@ -33,7 +33,11 @@ const MAX_FIELDS = ALLOWED_FIELDS.size;
  * Every refusal removes the temp file, after its stream has closed (removing it while the open
  * is still under way would leave a 0-byte file behind). Text fields must be UTF-8 (400 otherwise).
  */
-export async function receiveUpload(request: FastifyRequest, tmpDir: string, maxBytes: number): Promise<ReceivedUpload> {
+export async function receiveUpload(
+  request: FastifyRequest,
+  tmpDir: string,
+  maxBytes: number,
+): Promise<ReceivedUpload> {
   if (!request.isMultipart()) throw unsupportedMedia('Send the file as multipart/form-data with a `file` field');
   await mkdir(tmpDir, { recursive: true });
   const tempPath = path.join(tmpDir, `${UPLOAD_TEMP_PREFIX}${randomUUID()}`);
@@ -50,7 +54,17 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
   let file: ReceivedFile | undefined;
   try {
     // Field bytes arrive as latin1 (one char per byte), so invalid UTF-8 is seen, not replaced.
-    const parts = request.parts({ defCharset: 'latin1', limits: { fileSize: maxBytes, files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, parts: MAX_FIELDS + 1, headerPairs: 100 } });
+    const parts = request.parts({
+      defCharset: 'latin1',
+      limits: {
+        fileSize: maxBytes,
+        files: 1,
+        fields: MAX_FIELDS,
+        fieldSize: MAX_FIELD_BYTES,
+        parts: MAX_FIELDS + 1,
+        headerPairs: 100,
+      },
+    });
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || file) {
@@ -69,11 +83,16 @@ export async function receiveUpload(request: FastifyRequest, tmpDir: string, max
         } finally {
           stopWatching();
         }
-        if (part.file.truncated) throw payloadTooLarge(`The file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB`);
+        if (part.file.truncated)
+          throw payloadTooLarge(`The file is larger than ${Math.floor(maxBytes / 1024 / 1024)} MB`);
         file = { path: tempPath, originalFilename: sanitizeFilename(part.filename), sizeBytes: size };
       } else {
-        if (!ALLOWED_FIELDS.has(part.fieldname)) throw validationFailed(`Unknown field \`${part.fieldname.slice(0, 40)}\``, { field: part.fieldname.slice(0, 40) });
-        if (part.valueTruncated) throw validationFailed(`Field \`${part.fieldname}\` is too long`, { field: part.fieldname });
+        if (!ALLOWED_FIELDS.has(part.fieldname))
+          throw validationFailed(`Unknown field \`${part.fieldname.slice(0, 40)}\``, {
+            field: part.fieldname.slice(0, 40),
+          });
+        if (part.valueTruncated)
+          throw validationFailed(`Field \`${part.fieldname}\` is too long`, { field: part.fieldname });
         fields[part.fieldname] = fieldText(String(part.value), part.fieldname);
       }
     }

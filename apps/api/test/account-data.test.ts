@@ -29,7 +29,13 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
   async function as(user: TestUser | null, method: 'GET' | 'DELETE', url: string, payload?: unknown) {
     const headers = user ? cookieHeaders(await sessionFor(db, api.t.config, user.id)) : {};
     // Each call from its own address: these routes sit in the strict `auth` rate zone.
-    return api.app.inject({ method, url, payload: payload as object | undefined, headers, remoteAddress: `10.7.${(ip = (ip + 1) % 250)}.1` });
+    return api.app.inject({
+      method,
+      url,
+      payload: payload as object | undefined,
+      headers,
+      remoteAddress: `10.7.${(ip = (ip + 1) % 250)}.1`,
+    });
   }
 
   async function storeListing(): Promise<string[]> {
@@ -40,7 +46,11 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
 
   async function putMedia(versionId: string, trackId: string, body: Buffer) {
     const store = api.t.infra.store;
-    await db.updateTable('track_versions').set({ original_key: keys.original(versionId, 'wav'), original_filename: 'My Song (final).wav' }).where('id', '=', versionId).execute();
+    await db
+      .updateTable('track_versions')
+      .set({ original_key: keys.original(versionId, 'wav'), original_filename: 'My Song (final).wav' })
+      .where('id', '=', versionId)
+      .execute();
     await store.put('originals', keys.original(versionId, 'wav'), body);
     await store.put('transcodes', keys.hlsMaster(versionId), '#EXTM3U\n');
     await store.put('transcodes', `${keys.hlsPrefix(versionId)}128k/seg_001.m4s`, 'segment');
@@ -58,27 +68,87 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
     neighbourTrack = await createReadyTrack(db, neighbour.id, 'their-song');
     await putMedia(track.versionId, track.id, original);
     await putMedia(neighbourTrack.versionId, neighbourTrack.id, randomBytes(1000));
-    await db.updateTable('users').set({ avatar_key: `avatars/user-${artist.id}/1-512.webp` }).where('id', '=', artist.id).execute();
+    await db
+      .updateTable('users')
+      .set({ avatar_key: `avatars/user-${artist.id}/1-512.webp` })
+      .where('id', '=', artist.id)
+      .execute();
     await api.t.infra.store.put('images', `avatars/user-${artist.id}/1-512.webp`, 'avatar');
     await api.t.infra.store.put('images', `avatars/user-${neighbour.id}/1-512.webp`, 'avatar');
-    const release = await db.insertInto('releases').values({ owner_user_id: artist.id, title: 'First EP', slug: 'first-ep', type: 'ep', artwork_key: 'release-artwork/release-0/x-512.webp' }).returning('id').executeTakeFirstOrThrow();
-    await db.updateTable('releases').set({ artwork_key: `release-artwork/release-${release.id}/${'D'.repeat(22)}-512.webp` }).where('id', '=', release.id).execute();
+    const release = await db
+      .insertInto('releases')
+      .values({
+        owner_user_id: artist.id,
+        title: 'First EP',
+        slug: 'first-ep',
+        type: 'ep',
+        artwork_key: 'release-artwork/release-0/x-512.webp',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable('releases')
+      .set({ artwork_key: `release-artwork/release-${release.id}/${'D'.repeat(22)}-512.webp` })
+      .where('id', '=', release.id)
+      .execute();
     await api.t.infra.store.put('images', `release-artwork/release-${release.id}/${'D'.repeat(22)}-512.webp`, 'webp');
     releaseId = release.id;
-    commentId = (await db.insertInto('comments').values({ track_id: neighbourTrack.id, user_id: artist.id, body: 'Lovely bridge', position_ms: 5000 }).returning('id').executeTakeFirstOrThrow()).id;
-    const reply = await db.insertInto('comments').values({ track_id: neighbourTrack.id, user_id: neighbour.id, parent_id: commentId, body: 'Thanks!', position_ms: 5000 }).returning('id').executeTakeFirstOrThrow();
-    expect(reply.id).toBeTruthy();
-    await db.insertInto('likes').values({ user_id: artist.id, track_id: neighbourTrack.id }).execute();
-    const playlist = await db.insertInto('playlists').values({ owner_user_id: artist.id, title: 'Road trip' }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('playlist_tracks').values({ playlist_id: playlist.id, position: 0, track_id: neighbourTrack.id }).execute();
-    orderId = (
+    commentId = (
       await db
-        .insertInto('orders')
-        .values({ item_type: 'track', track_id: neighbourTrack.id, item_title: 'their-song', seller_user_id: neighbour.id, buyer_user_id: artist.id, buyer_email: artist.email, amount_minor: 500, currency: 'EUR', status: 'paid' })
+        .insertInto('comments')
+        .values({ track_id: neighbourTrack.id, user_id: artist.id, body: 'Lovely bridge', position_ms: 5000 })
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
-    await db.insertInto('plays').values({ track_id: neighbourTrack.id, version_id: neighbourTrack.versionId, user_id: artist.id, ip_hash: 'a'.repeat(64), seconds_listened: 42 }).execute();
+    const reply = await db
+      .insertInto('comments')
+      .values({
+        track_id: neighbourTrack.id,
+        user_id: neighbour.id,
+        parent_id: commentId,
+        body: 'Thanks!',
+        position_ms: 5000,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(reply.id).toBeTruthy();
+    await db.insertInto('likes').values({ user_id: artist.id, track_id: neighbourTrack.id }).execute();
+    const playlist = await db
+      .insertInto('playlists')
+      .values({ owner_user_id: artist.id, title: 'Road trip' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('playlist_tracks')
+      .values({ playlist_id: playlist.id, position: 0, track_id: neighbourTrack.id })
+      .execute();
+    orderId = (
+      await db
+        .insertInto('orders')
+        .values({
+          item_type: 'track',
+          track_id: neighbourTrack.id,
+          item_title: 'their-song',
+          seller_user_id: neighbour.id,
+          buyer_user_id: artist.id,
+          buyer_email: artist.email,
+          amount_minor: 500,
+          currency: 'EUR',
+          status: 'paid',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await db
+      .insertInto('plays')
+      .values({
+        track_id: neighbourTrack.id,
+        version_id: neighbourTrack.versionId,
+        user_id: artist.id,
+        ip_hash: 'a'.repeat(64),
+        seconds_listened: 42,
+      })
+      .execute();
   });
   afterAll(async () => api?.close());
 
@@ -91,9 +161,20 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
     const files = await readZip(res.rawPayload);
     const json = (name: string) => JSON.parse(files.get(name)!.toString('utf8'));
     expect([...files.keys()].sort()).toEqual(
-      ['comments.json', 'likes.json', 'playlists.json', 'plays.json', 'profile.json', 'purchases.json', 'tracks.json', `originals/track-${track.id}/version-${track.versionId}-My Song _final_.wav`].sort(),
+      [
+        'comments.json',
+        'likes.json',
+        'playlists.json',
+        'plays.json',
+        'profile.json',
+        'purchases.json',
+        'tracks.json',
+        `originals/track-${track.id}/version-${track.versionId}-My Song _final_.wav`,
+      ].sort(),
     );
-    expect(files.get(`originals/track-${track.id}/version-${track.versionId}-My Song _final_.wav`)!.equals(original)).toBe(true);
+    expect(
+      files.get(`originals/track-${track.id}/version-${track.versionId}-My Song _final_.wav`)!.equals(original),
+    ).toBe(true);
     expect(json('profile.json').user).toMatchObject({ id: artist.id, email: artist.email, handle: artist.handle });
     expect(JSON.stringify(json('profile.json'))).not.toContain('password');
     expect(json('tracks.json')).toMatchObject([{ id: track.id, slug: 'my-song', versions: [{ id: track.versionId }] }]);
@@ -107,7 +188,11 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
 
   it('deletion needs the password, then leaves nothing of the account in storage or the database', async () => {
     const before = await storeListing();
-    const mine = (k: string) => k.includes(`version-${track.versionId}/`) || k.includes(`track-${track.id}/`) || k.includes(`user-${artist.id}/`) || k.includes(`release-${releaseId}/`);
+    const mine = (k: string) =>
+      k.includes(`version-${track.versionId}/`) ||
+      k.includes(`track-${track.id}/`) ||
+      k.includes(`user-${artist.id}/`) ||
+      k.includes(`release-${releaseId}/`);
     expect(before.filter(mine).length).toBe(8);
 
     for (const payload of [{ password: 'wrong password' }, {}, { password: '' }, { password: 'x', extra: 1 }]) {
@@ -133,9 +218,17 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
     expect(await db.selectFrom('playlists').select('id').where('owner_user_id', '=', artist.id).execute()).toEqual([]);
     expect(await db.selectFrom('likes').select('track_id').where('user_id', '=', artist.id).execute()).toEqual([]);
     // The thread survives under "deleted user"; the order stays without who bought it.
-    expect(await db.selectFrom('comments').select(['user_id', 'body']).where('id', '=', commentId).executeTakeFirst()).toEqual({ user_id: null, body: 'Lovely bridge' });
+    expect(
+      await db.selectFrom('comments').select(['user_id', 'body']).where('id', '=', commentId).executeTakeFirst(),
+    ).toEqual({ user_id: null, body: 'Lovely bridge' });
     expect(await db.selectFrom('comments').select('id').where('parent_id', '=', commentId).execute()).toHaveLength(1);
-    expect(await db.selectFrom('orders').select(['buyer_user_id', 'buyer_email', 'amount_minor', 'seller_user_id']).where('id', '=', orderId).executeTakeFirst()).toEqual({
+    expect(
+      await db
+        .selectFrom('orders')
+        .select(['buyer_user_id', 'buyer_email', 'amount_minor', 'seller_user_id'])
+        .where('id', '=', orderId)
+        .executeTakeFirst(),
+    ).toEqual({
       buyer_user_id: null,
       buyer_email: null,
       amount_minor: 500,

@@ -27,8 +27,17 @@ afterAll(async () => {
   await testApi?.close();
 });
 
-const userCount = async () => Number((await t.infra.database.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-const register = (payload: unknown) => app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: payload as object, remoteAddress: nextIp() });
+const userCount = async () =>
+  Number(
+    (
+      await t.infra.database.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const register = (payload: unknown) =>
+  app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: payload as object, remoteAddress: nextIp() });
 const good = { email: 'good@example.test', password: 'a decent passphrase', handle: 'good-handle' };
 
 describe('registration refuses bad input with a 4xx naming the field, and stores nothing', () => {
@@ -83,14 +92,21 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
   });
 
   it('HTML and script in the display name are kept as text (the web app escapes on output)', async () => {
-    const res = await register({ email: 'html@example.test', password: 'another decent one', handle: 'html-person', displayName: '<img src=x onerror=alert(1)> & "quotes"' });
+    const res = await register({
+      email: 'html@example.test',
+      password: 'another decent one',
+      handle: 'html-person',
+      displayName: '<img src=x onerror=alert(1)> & "quotes"',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().user.displayName).toBe('<img src=x onerror=alert(1)> & "quotes"');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
   });
 
   it('duplicate emails differing in case → 409 email_taken; duplicate handles → 409 handle_taken; nothing stored', async () => {
-    expect((await register({ email: 'Dup@Example.test', password: 'first of the two', handle: 'dup-one' })).statusCode).toBe(201);
+    expect(
+      (await register({ email: 'Dup@Example.test', password: 'first of the two', handle: 'dup-one' })).statusCode,
+    ).toBe(201);
     const before = await userCount();
     const dupEmail = await register({ email: 'dUP@example.TEST', password: 'second of the two', handle: 'dup-two' });
     expect(dupEmail.statusCode).toBe(409);
@@ -100,14 +116,31 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
     expect(dupHandle.json().error).toMatchObject({ code: 'handle_taken', details: { field: 'handle' } });
     expect(await userCount()).toBe(before);
     // And no verification token was left behind for a user that does not exist.
-    const orphans = await t.infra.database.db.selectFrom('account_tokens').leftJoin('users', 'users.id', 'account_tokens.user_id').where('users.id', 'is', null).select('account_tokens.id').execute();
+    const orphans = await t.infra.database.db
+      .selectFrom('account_tokens')
+      .leftJoin('users', 'users.id', 'account_tokens.user_id')
+      .where('users.id', 'is', null)
+      .select('account_tokens.id')
+      .execute();
     expect(orphans).toEqual([]);
   });
 
   it('malformed JSON and wrong content types', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'content-type': 'application/json' }, payload: '{"email":', remoteAddress: nextIp() });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+      remoteAddress: nextIp(),
+    });
     expect(bad.statusCode).toBe(400);
-    const form = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a&password=b', remoteAddress: nextIp() });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=a&password=b',
+      remoteAddress: nextIp(),
+    });
     expect(form.statusCode).toBe(415);
   });
 
@@ -123,10 +156,21 @@ describe('profile edits', () => {
     await createUser(t.infra.database.db, 'listener', { handle: 'already-mine' });
     const s = cookieHeaders(await sessionFor(t.infra.database.db, t.config, u.id));
     const patch = (payload: object) => app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s, payload });
-    const ok = await patch({ handle: 'New-Name', displayName: '  Robert ); DROP TABLE users;--  ', bio: '<script>alert("x")</script>\nsecond line' });
+    const ok = await patch({
+      handle: 'New-Name',
+      displayName: '  Robert ); DROP TABLE users;--  ',
+      bio: '<script>alert("x")</script>\nsecond line',
+    });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().user).toMatchObject({ handle: 'new-name', displayName: 'Robert ); DROP TABLE users;--', bio: '<script>alert("x")</script>\nsecond line' });
-    expect((await patch({ handle: 'Already-Mine' })).json().error).toMatchObject({ code: 'handle_taken', details: { field: 'handle' } });
+    expect(ok.json().user).toMatchObject({
+      handle: 'new-name',
+      displayName: 'Robert ); DROP TABLE users;--',
+      bio: '<script>alert("x")</script>\nsecond line',
+    });
+    expect((await patch({ handle: 'Already-Mine' })).json().error).toMatchObject({
+      code: 'handle_taken',
+      details: { field: 'handle' },
+    });
     expect((await patch({ handle: 'tracks' })).statusCode).toBe(400);
     expect((await patch({ bio: 'x'.repeat(2001) })).json().error.details.field).toBe('bio');
     expect((await patch({ displayName: '   ' })).json().error.details.field).toBe('displayName');
@@ -152,7 +196,9 @@ describe('avatars', () => {
   const multipart = (field: string, filename: string, type: string, body: Buffer) => {
     const boundary = '----earshot' + Math.random().toString(16).slice(2);
     const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+      ),
       body,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
@@ -167,13 +213,24 @@ describe('avatars', () => {
   it('stores two WebP sizes, serves them, and deletes the old ones on replacement', async () => {
     const u = await createUser(t.infra.database.db, 'artist');
     const { token } = await sessionFor(t.infra.database.db, t.config, u.id);
-    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a6' } }).jpeg().toBuffer();
-    const first = await app.inject({ method: 'PUT', url: '/api/v1/me/avatar', ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(multipart('avatar', 'me.jpg', 'image/jpeg', photo)) });
+    const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a6' } })
+      .jpeg()
+      .toBuffer();
+    const first = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/avatar',
+      ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(
+        multipart('avatar', 'me.jpg', 'image/jpeg', photo),
+      ),
+    });
     expect(first.statusCode).toBe(200);
     const user = first.json().user;
     expect(user.avatarUrl).toMatch(/^\/images\/avatars\/user-\d+\/[\w]+-512\.webp$/);
     expect(user.avatarSmallUrl).toMatch(/-128\.webp$/);
-    for (const [url, size] of [[user.avatarUrl, 512], [user.avatarSmallUrl, 128]] as const) {
+    for (const [url, size] of [
+      [user.avatarUrl, 512],
+      [user.avatarSmallUrl, 128],
+    ] as const) {
       const img = await app.inject(url);
       expect(img.statusCode).toBe(200);
       expect(img.headers['content-type']).toBe('image/webp');
@@ -182,12 +239,22 @@ describe('avatars', () => {
     }
     expect(await objectsOf(u.id)).toHaveLength(2);
 
-    const png = await sharp({ create: { width: 300, height: 300, channels: 4, background: '#00f8' } }).png().toBuffer();
-    const second = await app.inject({ method: 'PUT', url: '/api/v1/me/avatar', ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(multipart('avatar', 'x.png', 'image/png', png)) });
+    const png = await sharp({ create: { width: 300, height: 300, channels: 4, background: '#00f8' } })
+      .png()
+      .toBuffer();
+    const second = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/avatar',
+      ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(
+        multipart('avatar', 'x.png', 'image/png', png),
+      ),
+    });
     expect(second.statusCode).toBe(200);
     const keys = await objectsOf(u.id);
     expect(keys).toHaveLength(2);
-    expect(keys.every((k) => second.json().user.avatarUrl.includes(k.split('/').pop()!.replace('-128', '-512')))).toBe(true);
+    expect(keys.every((k) => second.json().user.avatarUrl.includes(k.split('/').pop()!.replace('-128', '-512')))).toBe(
+      true,
+    );
     expect((await app.inject(user.avatarUrl)).statusCode).toBe(404);
 
     const removed = await app.inject({ method: 'DELETE', url: '/api/v1/me/avatar', headers: bearer(token) });
@@ -198,18 +265,32 @@ describe('avatars', () => {
   it('refuses what is not an image (whatever its name and type), oversize files, and wrong fields; keeps nothing', async () => {
     const u = await createUser(t.infra.database.db, 'listener');
     const { token } = await sessionFor(t.infra.database.db, t.config, u.id);
-    const put = (m: { payload: Buffer; headers: Record<string, string> }) => app.inject({ method: 'PUT', url: '/api/v1/me/avatar', payload: m.payload, headers: { ...m.headers, ...bearer(token) } });
-    const html = await put(multipart('avatar', 'me.png', 'image/png', Buffer.from('<html><script>alert(1)</script></html>')));
+    const put = (m: { payload: Buffer; headers: Record<string, string> }) =>
+      app.inject({
+        method: 'PUT',
+        url: '/api/v1/me/avatar',
+        payload: m.payload,
+        headers: { ...m.headers, ...bearer(token) },
+      });
+    const html = await put(
+      multipart('avatar', 'me.png', 'image/png', Buffer.from('<html><script>alert(1)</script></html>')),
+    );
     expect(html.statusCode).toBe(422);
     expect(html.json().error).toMatchObject({ code: 'invalid_image', details: { field: 'avatar' } });
-    const truncated = (await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123' } }).jpeg().toBuffer()).subarray(0, 200);
+    const truncated = (
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123' } })
+        .jpeg()
+        .toBuffer()
+    ).subarray(0, 200);
     expect((await put(multipart('avatar', 'cut.jpg', 'image/jpeg', truncated))).statusCode).toBe(422);
     expect((await put(multipart('avatar', 'empty.png', 'image/png', Buffer.alloc(0)))).statusCode).toBe(422);
     const big = await put(multipart('avatar', 'big.png', 'image/png', Buffer.alloc(10 * 1024 * 1024 + 10, 1)));
     expect(big.statusCode).toBe(413);
     expect((await put(multipart('photo', 'x.png', 'image/png', Buffer.from('x')))).statusCode).toBe(400);
     // A decompression bomb: tiny file, huge declared size.
-    const bomb = await sharp({ create: { width: 10000, height: 10000, channels: 3, background: '#000' } }).png({ compressionLevel: 9, palette: true }).toBuffer();
+    const bomb = await sharp({ create: { width: 10000, height: 10000, channels: 3, background: '#000' } })
+      .png({ compressionLevel: 9, palette: true })
+      .toBuffer();
     expect(bomb.length).toBeLessThan(10 * 1024 * 1024);
     expect((await put(multipart('avatar', 'bomb.png', 'image/png', bomb))).statusCode).toBe(422);
     expect(await objectsOf(u.id)).toEqual([]);
@@ -225,16 +306,48 @@ describe('admins disable and enable accounts', () => {
     const target = await createUser(db, 'artist');
     const adminToken = (await sessionFor(db, t.config, admin.id)).token;
     const targetToken = (await sessionFor(db, t.config, target.id)).token;
-    const off = await app.inject({ method: 'POST', url: `/api/v1/admin/users/${target.id}/disable`, headers: bearer(adminToken) });
+    const off = await app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${target.id}/disable`,
+      headers: bearer(adminToken),
+    });
     expect(off.statusCode).toBe(200);
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(targetToken) })).statusCode).toBe(401);
-    const login = () => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: target.email, password: target.password }, remoteAddress: nextIp() });
+    const login = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: target.email, password: target.password },
+        remoteAddress: nextIp(),
+      });
     expect((await login()).statusCode).toBe(403);
     expect((await app.inject(`/api/v1/users/${target.handle}`)).statusCode).toBe(404);
-    expect((await app.inject({ method: 'POST', url: `/api/v1/admin/users/${target.id}/enable`, headers: bearer(adminToken) })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/admin/users/${target.id}/enable`,
+          headers: bearer(adminToken),
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await login()).statusCode).toBe(200);
-    expect((await app.inject({ method: 'POST', url: `/api/v1/admin/users/${admin.id}/disable`, headers: bearer(adminToken) })).json().error.code).toBe('cannot_target_self');
-    expect((await app.inject({ method: 'POST', url: '/api/v1/admin/users/99999999/disable', headers: bearer(adminToken) })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/admin/users/abc/disable', headers: bearer(adminToken) })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/v1/admin/users/${admin.id}/disable`,
+          headers: bearer(adminToken),
+        })
+      ).json().error.code,
+    ).toBe('cannot_target_self');
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/admin/users/99999999/disable', headers: bearer(adminToken) }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/admin/users/abc/disable', headers: bearer(adminToken) }))
+        .statusCode,
+    ).toBe(400);
   });
 });

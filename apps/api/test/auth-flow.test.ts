@@ -28,9 +28,22 @@ beforeAll(async () => {
   limiter = new RedisRateLimiter(REDIS_URL, prefix);
   let mailer: Mailer | undefined;
   testApi = await createTestApi({
-    infra: { database: 'postgres', env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM: 'Earshot <noreply@example.test>', PUBLIC_URL: 'http://localhost:3999' } },
+    infra: {
+      database: 'postgres',
+      env: {
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(smtp.port),
+        SMTP_FROM: 'Earshot <noreply@example.test>',
+        PUBLIC_URL: 'http://localhost:3999',
+      },
+    },
     api: (infra) => {
-      mailer = createMailer({ smtp: infra.config.smtp, mailFrom: infra.config.mailFrom, dataDir: infra.dataDir, logger: infra.logger });
+      mailer = createMailer({
+        smtp: infra.config.smtp,
+        mailFrom: infra.config.mailFrom,
+        dataDir: infra.dataDir,
+        logger: infra.logger,
+      });
       return { mailer, rateLimiter: limiter };
     },
     beforeReady: (api) => api.addHook('onClose', async () => mailer?.close()),
@@ -60,7 +73,14 @@ interface Session {
 async function registerUser(body: Record<string, unknown>, ip = nextIp()) {
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: body, remoteAddress: ip });
   const cookies = setCookies(res.headers);
-  return { res, cookies, session: res.statusCode === 201 ? ({ token: cookieValue(cookies.session!), csrf: cookieValue(cookies.csrf!) } as Session) : undefined };
+  return {
+    res,
+    cookies,
+    session:
+      res.statusCode === 201
+        ? ({ token: cookieValue(cookies.session!), csrf: cookieValue(cookies.csrf!) } as Session)
+        : undefined,
+  };
 }
 
 const browser = (s: Session) => ({ cookie: `session=${s.token}; csrf=${s.csrf}`, 'x-csrf-token': s.csrf });
@@ -70,12 +90,27 @@ describe('register → verify email → sign out → sign in', () => {
   const email = 'Marisol.Vega@Example.test';
 
   it('registers, sets the session and CSRF cookies, and never returns the password hash', async () => {
-    const r = await registerUser({ email, password: 'tidal pools at dusk', handle: 'Marisol', displayName: 'Marisol Vega', role: 'artist' });
+    const r = await registerUser({
+      email,
+      password: 'tidal pools at dusk',
+      handle: 'Marisol',
+      displayName: 'Marisol Vega',
+      role: 'artist',
+    });
     expect(r.res.statusCode).toBe(201);
     const body = r.res.json();
-    expect(body.user).toMatchObject({ email: 'marisol.vega@example.test', handle: 'marisol', displayName: 'Marisol Vega', role: 'artist', emailVerified: false, avatarUrl: null });
+    expect(body.user).toMatchObject({
+      email: 'marisol.vega@example.test',
+      handle: 'marisol',
+      displayName: 'Marisol Vega',
+      role: 'artist',
+      emailVerified: false,
+      avatarUrl: null,
+    });
     expect(JSON.stringify(body)).not.toMatch(/argon2|password/i);
-    expect(r.cookies.session).toMatch(/^session=[\w-]+\.[\w-]+\.[\w-]+; Max-Age=(?:86400|8639\d); Path=\/; HttpOnly; SameSite=Lax$/);
+    expect(r.cookies.session).toMatch(
+      /^session=[\w-]+\.[\w-]+\.[\w-]+; Max-Age=(?:86400|8639\d); Path=\/; HttpOnly; SameSite=Lax$/,
+    );
     expect(r.cookies.csrf).toMatch(/^csrf=[\w-]+; Max-Age=(?:86400|8639\d); Path=\/; SameSite=Lax$/);
     expect(r.session!.token).toBe(body.token);
     session = r.session!;
@@ -87,11 +122,21 @@ describe('register → verify email → sign out → sign in', () => {
     const url = smtp.linkIn(mail);
     expect(url.origin + url.pathname).toBe('http://localhost:3999/verify-email');
     const token = url.searchParams.get('token')!;
-    const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token }, remoteAddress: nextIp() });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/verify-email',
+      payload: { token },
+      remoteAddress: nextIp(),
+    });
     expect(ok.statusCode).toBe(200);
     const me = await app.inject({ url: '/api/v1/auth/me', headers: bearer(session.token) });
     expect(me.json().user.emailVerified).toBe(true);
-    const replay = await app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token }, remoteAddress: nextIp() });
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/verify-email',
+      payload: { token },
+      remoteAddress: nextIp(),
+    });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error.code).toBe('invalid_token');
     // Only a hash of the token is stored.
@@ -100,7 +145,9 @@ describe('register → verify email → sign out → sign in', () => {
   });
 
   it('GET /auth/me answers the cookie and the Bearer token, 401 without either', async () => {
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${session.token}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${session.token}` } })).statusCode,
+    ).toBe(200);
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(session.token) })).statusCode).toBe(200);
     const anon = await app.inject({ url: '/api/v1/auth/me' });
     expect(anon.statusCode).toBe(401);
@@ -108,14 +155,27 @@ describe('register → verify email → sign out → sign in', () => {
   });
 
   it('logout needs the CSRF token with a cookie, then revokes every token of the account', async () => {
-    const other = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'tidal pools at dusk' }, remoteAddress: nextIp() });
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'tidal pools at dusk' },
+      remoteAddress: nextIp(),
+    });
     expect(other.statusCode).toBe(200);
     const secondDevice = other.json().token as string;
 
-    const noCsrf = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: `session=${session.token}; csrf=${session.csrf}` } });
+    const noCsrf = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie: `session=${session.token}; csrf=${session.csrf}` },
+    });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().error.code).toBe('csrf_failed');
-    const wrongCsrf = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { ...browser(session), 'x-csrf-token': 'A'.repeat(43) } });
+    const wrongCsrf = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { ...browser(session), 'x-csrf-token': 'A'.repeat(43) },
+    });
     expect(wrongCsrf.statusCode).toBe(403);
 
     const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: browser(session) });
@@ -132,13 +192,28 @@ describe('register → verify email → sign out → sign in', () => {
   });
 
   it('signs in again with any case of the email', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'MARISOL.VEGA@example.TEST', password: 'tidal pools at dusk' }, remoteAddress: nextIp() });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'MARISOL.VEGA@example.TEST', password: 'tidal pools at dusk' },
+      remoteAddress: nextIp(),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.handle).toBe('marisol');
-    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: 'tidal pools at dawn' }, remoteAddress: nextIp() });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'tidal pools at dawn' },
+      remoteAddress: nextIp(),
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('invalid_credentials');
-    const nobody = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@example.test', password: 'tidal pools at dawn' }, remoteAddress: nextIp() });
+    const nobody = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'nobody@example.test', password: 'tidal pools at dawn' },
+      remoteAddress: nextIp(),
+    });
     expect(nobody.statusCode).toBe(401);
     expect(nobody.json()).toEqual(wrong.json());
   });
@@ -149,11 +224,21 @@ describe('forgot and reset password, through the mailed link', () => {
     const r = await registerUser({ email: 'okapi@example.test', password: 'night bus home 0342', handle: 'okapi' });
     const oldToken = r.res.json().token as string;
 
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email: 'nobody-here@example.test' }, remoteAddress: nextIp() });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/forgot-password',
+      payload: { email: 'nobody-here@example.test' },
+      remoteAddress: nextIp(),
+    });
     expect(unknown.statusCode).toBe(202);
     expect(mailsTo('nobody-here@example.test')).toHaveLength(0);
 
-    const forgot = await app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email: 'OKAPI@example.test' }, remoteAddress: nextIp() });
+    const forgot = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/forgot-password',
+      payload: { email: 'OKAPI@example.test' },
+      remoteAddress: nextIp(),
+    });
     expect(forgot.statusCode).toBe(202);
     expect(forgot.json()).toEqual(unknown.json());
     const mail = mailsTo('okapi@example.test').find((m) => /reset/i.test(m.subject))!;
@@ -161,18 +246,38 @@ describe('forgot and reset password, through the mailed link', () => {
     expect(url.pathname).toBe('/reset-password');
     const token = url.searchParams.get('token')!;
 
-    const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/reset-password', payload: { token, password: 'password123' }, remoteAddress: nextIp() });
+    const weak = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      payload: { token, password: 'password123' },
+      remoteAddress: nextIp(),
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.details).toMatchObject({ field: 'password', reason: 'too_common' });
 
-    const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/reset-password', payload: { token, password: 'a brand new passphrase' }, remoteAddress: nextIp() });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      payload: { token, password: 'a brand new passphrase' },
+      remoteAddress: nextIp(),
+    });
     expect(ok.statusCode).toBe(204);
-    const replay = await app.inject({ method: 'POST', url: '/api/v1/auth/reset-password', payload: { token, password: 'another new passphrase' }, remoteAddress: nextIp() });
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      payload: { token, password: 'another new passphrase' },
+      remoteAddress: nextIp(),
+    });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error.code).toBe('invalid_token');
 
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(oldToken) })).statusCode).toBe(401);
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'okapi@example.test', password: 'a brand new passphrase' }, remoteAddress: nextIp() });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'okapi@example.test', password: 'a brand new passphrase' },
+      remoteAddress: nextIp(),
+    });
     expect(login.statusCode).toBe(200);
     // Following the mailed link proved the address.
     expect(login.json().user.emailVerified).toBe(true);
@@ -180,11 +285,27 @@ describe('forgot and reset password, through the mailed link', () => {
 
   it('only the newest reset link works', async () => {
     await registerUser({ email: 'fenn@example.test', password: 'glass harbour 61', handle: 'fenn' });
-    for (let i = 0; i < 2; i++) await app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email: 'fenn@example.test' }, remoteAddress: nextIp() });
+    for (let i = 0; i < 2; i++)
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/forgot-password',
+        payload: { email: 'fenn@example.test' },
+        remoteAddress: nextIp(),
+      });
     const [first, second] = mailsTo('fenn@example.test').filter((m) => /reset/i.test(m.subject));
-    const older = await app.inject({ method: 'POST', url: '/api/v1/auth/reset-password', payload: { token: smtp.linkIn(first!).searchParams.get('token'), password: 'harbour of glass 1' }, remoteAddress: nextIp() });
+    const older = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      payload: { token: smtp.linkIn(first!).searchParams.get('token'), password: 'harbour of glass 1' },
+      remoteAddress: nextIp(),
+    });
     expect(older.statusCode).toBe(400);
-    const newer = await app.inject({ method: 'POST', url: '/api/v1/auth/reset-password', payload: { token: smtp.linkIn(second!).searchParams.get('token'), password: 'harbour of glass 1' }, remoteAddress: nextIp() });
+    const newer = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/reset-password',
+      payload: { token: smtp.linkIn(second!).searchParams.get('token'), password: 'harbour of glass 1' },
+      remoteAddress: nextIp(),
+    });
     expect(newer.statusCode).toBe(204);
   });
 });
@@ -193,14 +314,29 @@ describe('changing password and email', () => {
   it('password: needs the current one, revokes other sessions, renews this one', async () => {
     const r = await registerUser({ email: 'pat@example.test', password: 'patterns in the rain', handle: 'pat' });
     const s = r.session!;
-    const wrong = await app.inject({ method: 'PUT', url: '/api/v1/me/password', headers: browser(s), payload: { currentPassword: 'not it at all', newPassword: 'sunlight on the water' }, remoteAddress: nextIp() });
+    const wrong = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      headers: browser(s),
+      payload: { currentPassword: 'not it at all', newPassword: 'sunlight on the water' },
+      remoteAddress: nextIp(),
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.details.field).toBe('currentPassword');
-    const ok = await app.inject({ method: 'PUT', url: '/api/v1/me/password', headers: browser(s), payload: { currentPassword: 'patterns in the rain', newPassword: 'sunlight on the water' }, remoteAddress: nextIp() });
+    const ok = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      headers: browser(s),
+      payload: { currentPassword: 'patterns in the rain', newPassword: 'sunlight on the water' },
+      remoteAddress: nextIp(),
+    });
     expect(ok.statusCode).toBe(200);
     const renewed = setCookies(ok.headers);
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(s.token) })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${cookieValue(renewed.session!)}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${cookieValue(renewed.session!)}` } }))
+        .statusCode,
+    ).toBe(200);
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(ok.json().token) })).statusCode).toBe(200);
   });
 
@@ -208,18 +344,48 @@ describe('changing password and email', () => {
     const a = await registerUser({ email: 'lena@example.test', password: 'she sings in june', handle: 'lena' });
     await registerUser({ email: 'taken@example.test', password: 'someone else entirely', handle: 'taken-one' });
     const s = a.session!;
-    const dup = await app.inject({ method: 'PUT', url: '/api/v1/me/email', headers: browser(s), payload: { email: 'TAKEN@Example.test', password: 'she sings in june' }, remoteAddress: nextIp() });
+    const dup = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/email',
+      headers: browser(s),
+      payload: { email: 'TAKEN@Example.test', password: 'she sings in june' },
+      remoteAddress: nextIp(),
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error).toMatchObject({ code: 'email_taken', details: { field: 'email' } });
-    const ok = await app.inject({ method: 'PUT', url: '/api/v1/me/email', headers: browser(s), payload: { email: 'lena.new@example.test', password: 'she sings in june' }, remoteAddress: nextIp() });
+    const ok = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/email',
+      headers: browser(s),
+      payload: { email: 'lena.new@example.test', password: 'she sings in june' },
+      remoteAddress: nextIp(),
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user).toMatchObject({ email: 'lena.new@example.test', emailVerified: false });
     expect(mailsTo('lena@example.test').some((m) => /was changed/.test(m.subject))).toBe(true);
     // The link mailed to the old address at registration no longer verifies anything.
     const oldLink = smtp.linkIn(mailsTo('lena@example.test').find((m) => /confirm/i.test(m.subject))!);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: oldLink.searchParams.get('token') }, remoteAddress: nextIp() })).statusCode).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/verify-email',
+          payload: { token: oldLink.searchParams.get('token') },
+          remoteAddress: nextIp(),
+        })
+      ).statusCode,
+    ).toBe(400);
     const newLink = smtp.linkIn(mailsTo('lena.new@example.test').at(-1)!);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: newLink.searchParams.get('token') }, remoteAddress: nextIp() })).statusCode).toBe(200);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/verify-email',
+          payload: { token: newLink.searchParams.get('token') },
+          remoteAddress: nextIp(),
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -229,19 +395,36 @@ describe('limits', () => {
     const codes: number[] = [];
     let last;
     for (let i = 0; i < 7; i++) {
-      last = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: `zone${i}@example.test`, password: 'whatever it is 1' }, remoteAddress: ip });
+      last = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: `zone${i}@example.test`, password: 'whatever it is 1' },
+        remoteAddress: ip,
+      });
       codes.push(last.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
     expect(last!.json().error.code).toBe('rate_limited');
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(last!.headers['retry-after'])).toBeLessThanOrEqual(60);
-    const elsewhere = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'zone@example.test', password: 'whatever it is 1' }, remoteAddress: nextIp() });
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'zone@example.test', password: 'whatever it is 1' },
+      remoteAddress: nextIp(),
+    });
     expect(elsewhere.statusCode).toBe(401);
   });
 
   it('X-Forwarded-For is believed only from a trusted proxy (loopback by default)', async () => {
-    const proxied = (xff: string, from: string) => app.inject({ method: 'POST', url: '/api/v1/auth/forgot-password', payload: { email: 'x@example.test' }, remoteAddress: from, headers: { 'x-forwarded-for': xff } });
+    const proxied = (xff: string, from: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/forgot-password',
+        payload: { email: 'x@example.test' },
+        remoteAddress: from,
+        headers: { 'x-forwarded-for': xff },
+      });
     // From loopback (the trusted proxy) each forwarded client has its own budget…
     for (let i = 0; i < 6; i++) expect((await proxied(`198.51.100.${i + 1}`, '127.0.0.1')).statusCode).toBe(202);
     // …but an untrusted peer cannot dodge its limit by inventing addresses.
@@ -254,12 +437,21 @@ describe('limits', () => {
   it('GET /auth/me is not in the auth zone', async () => {
     const r = await registerUser({ email: 'often@example.test', password: 'checks a lot of times', handle: 'often' });
     const ip = nextIp();
-    for (let i = 0; i < 12; i++) expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(r.session!.token), remoteAddress: ip })).statusCode).toBe(200);
+    for (let i = 0; i < 12; i++)
+      expect(
+        (await app.inject({ url: '/api/v1/auth/me', headers: bearer(r.session!.token), remoteAddress: ip })).statusCode,
+      ).toBe(200);
   });
 
   it('5 failed sign-ins lock the account (even with the right password, from any IP); the lock doubles', async () => {
     await registerUser({ email: 'target@example.test', password: 'the right passphrase', handle: 'target' });
-    const attempt = (password: string) => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'target@example.test', password }, remoteAddress: nextIp() });
+    const attempt = (password: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'target@example.test', password },
+        remoteAddress: nextIp(),
+      });
     for (let i = 0; i < 5; i++) expect((await attempt('a wrong guess ' + i)).statusCode).toBe(401);
     const locked = await attempt('the right passphrase');
     expect(locked.statusCode).toBe(429);
@@ -283,16 +475,27 @@ describe('bad and forged session tokens → 401', () => {
   let good: string;
 
   beforeAll(async () => {
-    const r = await registerUser({ email: 'tokens@example.test', password: 'fragile little strings', handle: 'tokens' });
+    const r = await registerUser({
+      email: 'tokens@example.test',
+      password: 'fragile little strings',
+      handle: 'tokens',
+    });
     good = r.res.json().token;
     userId = r.res.json().user.id;
   });
 
   it.each([
     ['alg none', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: userId, ver: 0, iat: 1, exp: 9999999999 })}.`],
-    ['alg none with a signature part', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: userId, ver: 0, iat: 1, exp: 9999999999 })}.${good.split('.')[2]}`],
+    [
+      'alg none with a signature part',
+      () =>
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: userId, ver: 0, iat: 1, exp: 9999999999 })}.${good.split('.')[2]}`,
+    ],
     ['wrong signature', () => `${good.split('.').slice(0, 2).join('.')}.${Buffer.alloc(32, 7).toString('base64url')}`],
-    ['payload swapped under a valid signature', () => `${good.split('.')[0]}.${b64({ sub: '1', ver: 0, iat: 1, exp: 9999999999 })}.${good.split('.')[2]}`],
+    [
+      'payload swapped under a valid signature',
+      () => `${good.split('.')[0]}.${b64({ sub: '1', ver: 0, iat: 1, exp: 9999999999 })}.${good.split('.')[2]}`,
+    ],
     ['HS512', () => `${b64({ alg: 'HS512', typ: 'JWT' })}.${good.split('.')[1]}.${good.split('.')[2]}`],
     ['malformed', () => 'not.a.jwt'],
     ['garbage', () => '%%%'],
@@ -305,16 +508,27 @@ describe('bad and forged session tokens → 401', () => {
 
   it('expired', async () => {
     const { SignJWT } = await import('jose');
-    const expired = await new SignJWT({ ver: 0 }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(1000).setExpirationTime(2000).sign(new TextEncoder().encode(t.config.auth.jwtSecret));
+    const expired = await new SignJWT({ ver: 0 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuedAt(1000)
+      .setExpirationTime(2000)
+      .sign(new TextEncoder().encode(t.config.auth.jwtSecret));
     const res = await app.inject({ url: '/api/v1/auth/me', headers: bearer(expired) });
     expect(res.statusCode).toBe(401);
     // Sanity: the same construction, unexpired, is accepted.
-    const fresh = await new SignJWT({ ver: 0 }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(t.config.auth.jwtSecret));
+    const fresh = await new SignJWT({ ver: 0 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(t.config.auth.jwtSecret));
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(fresh) })).statusCode).toBe(200);
   });
 
   it('a Bearer header that is not a Bearer token', async () => {
-    for (const h of ['Basic dXNlcjpwYXNz', 'Bearer', `Bearer ${good} extra`]) expect((await app.inject({ url: '/api/v1/auth/me', headers: { authorization: h } })).statusCode).toBe(401);
+    for (const h of ['Basic dXNlcjpwYXNz', 'Bearer', `Bearer ${good} extra`])
+      expect((await app.inject({ url: '/api/v1/auth/me', headers: { authorization: h } })).statusCode).toBe(401);
   });
 
   it('a bad Bearer token is refused even on public routes (the client said who it is, wrongly)', async () => {
@@ -324,7 +538,12 @@ describe('bad and forged session tokens → 401', () => {
   it('a disabled user', async () => {
     await t.infra.database.db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', userId).execute();
     expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(good) })).statusCode).toBe(401);
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'tokens@example.test', password: 'fragile little strings' }, remoteAddress: nextIp() });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'tokens@example.test', password: 'fragile little strings' },
+      remoteAddress: nextIp(),
+    });
     expect(login.statusCode).toBe(403);
     expect(login.json().error.code).toBe('account_disabled');
   });
@@ -334,21 +553,55 @@ describe('CSRF', () => {
   it('refuses cross-site writes (login CSRF included); Bearer requests are exempt', async () => {
     const r = await registerUser({ email: 'csrf@example.test', password: 'forged forms fail', handle: 'csrf-user' });
     const s = r.session!;
-    const crossLogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'sec-fetch-site': 'cross-site' }, payload: { email: 'csrf@example.test', password: 'forged forms fail' }, remoteAddress: nextIp() });
+    const crossLogin = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'sec-fetch-site': 'cross-site' },
+      payload: { email: 'csrf@example.test', password: 'forged forms fail' },
+      remoteAddress: nextIp(),
+    });
     expect(crossLogin.statusCode).toBe(403);
     expect(crossLogin.json().error.code).toBe('cross_site_request');
-    const evilOrigin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'https://evil.example' }, payload: { email: 'csrf@example.test', password: 'forged forms fail' }, remoteAddress: nextIp() });
+    const evilOrigin = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: 'https://evil.example' },
+      payload: { email: 'csrf@example.test', password: 'forged forms fail' },
+      remoteAddress: nextIp(),
+    });
     expect(evilOrigin.statusCode).toBe(403);
-    const sameOrigin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'http://localhost:3999', 'sec-fetch-site': 'same-origin' }, payload: { email: 'csrf@example.test', password: 'forged forms fail' }, remoteAddress: nextIp() });
+    const sameOrigin = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { origin: 'http://localhost:3999', 'sec-fetch-site': 'same-origin' },
+      payload: { email: 'csrf@example.test', password: 'forged forms fail' },
+      remoteAddress: nextIp(),
+    });
     expect(sameOrigin.statusCode).toBe(200);
     // A cookie-authenticated write whose token belongs to another session fails.
-    const other = await registerUser({ email: 'csrf2@example.test', password: 'forged forms fail 2', handle: 'csrf-user-2' });
-    const mixed = await app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: `session=${s.token}`, 'x-csrf-token': other.session!.csrf }, payload: { bio: 'x' } });
+    const other = await registerUser({
+      email: 'csrf2@example.test',
+      password: 'forged forms fail 2',
+      handle: 'csrf-user-2',
+    });
+    const mixed = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { cookie: `session=${s.token}`, 'x-csrf-token': other.session!.csrf },
+      payload: { bio: 'x' },
+    });
     expect(mixed.statusCode).toBe(403);
-    const viaBearer = await app.inject({ method: 'PATCH', url: '/api/v1/me', headers: bearer(s.token), payload: { bio: 'via API' } });
+    const viaBearer = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: bearer(s.token),
+      payload: { bio: 'via API' },
+    });
     expect(viaBearer.statusCode).toBe(200);
     // Reads need no CSRF token.
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${s.token}` } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${s.token}` } })).statusCode).toBe(
+      200,
+    );
   });
 
   // Each refusal below is the only thing standing between the request and success: the same
@@ -357,7 +610,13 @@ describe('CSRF', () => {
   it('refuses Sec-Fetch-Site: same-site (a sibling subdomain) and Origin: null (sandboxed frame, data: URL)', async () => {
     await registerUser({ email: 'csrf3@example.test', password: 'siblings are strangers', handle: 'csrf-user-3' });
     const login = (headers: Record<string, string>) =>
-      app.inject({ method: 'POST', url: '/api/v1/auth/login', headers, payload: { email: 'csrf3@example.test', password: 'siblings are strangers' }, remoteAddress: nextIp() });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers,
+        payload: { email: 'csrf3@example.test', password: 'siblings are strangers' },
+        remoteAddress: nextIp(),
+      });
     expect((await login({})).statusCode).toBe(200);
     const sameSite = await login({ 'sec-fetch-site': 'same-site' });
     expect(sameSite.statusCode).toBe(403);
@@ -376,8 +635,17 @@ describe('CSRF', () => {
     // A cookie-authenticated write with the right CSRF token is refused too when the browser
     // says it comes from a sibling site or an opaque origin.
     const signedIn = await login({});
-    const session = { token: cookieValue(setCookies(signedIn.headers).session!), csrf: cookieValue(setCookies(signedIn.headers).csrf!) } as Session;
-    const patch = (headers: Record<string, string>) => app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { ...browser(session), ...headers }, payload: { bio: 'from a sibling' } });
+    const session = {
+      token: cookieValue(setCookies(signedIn.headers).session!),
+      csrf: cookieValue(setCookies(signedIn.headers).csrf!),
+    } as Session;
+    const patch = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'PATCH',
+        url: '/api/v1/me',
+        headers: { ...browser(session), ...headers },
+        payload: { bio: 'from a sibling' },
+      });
     expect((await patch({ 'sec-fetch-site': 'same-site' })).statusCode).toBe(403);
     expect((await patch({ origin: 'null' })).statusCode).toBe(403);
     expect((await patch({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(200);

@@ -26,16 +26,32 @@ let ipSeq = 1;
 const nextIp = () => `198.51.100.${ipSeq++}`;
 
 const as = (u: TestUser) => bearer(tokens.get(u.id)!);
-const post = (u: TestUser | null, payload: unknown, ip = nextIp()) => app.inject({ method: 'POST', url: '/api/v1/comments', payload: payload as object, headers: u ? as(u) : {}, remoteAddress: ip });
-const list = (trackId: string, query = '', u?: TestUser) => app.inject({ url: `/api/v1/tracks/${trackId}/comments${query}`, headers: u ? as(u) : {}, remoteAddress: nextIp() });
-const del = (u: TestUser, id: string) => app.inject({ method: 'DELETE', url: `/api/v1/comments/${id}`, headers: as(u), remoteAddress: nextIp() });
-const commentCount = async (trackId: string) => (await db.selectFrom('tracks').select('comment_count').where('id', '=', trackId).executeTakeFirstOrThrow()).comment_count;
+const post = (u: TestUser | null, payload: unknown, ip = nextIp()) =>
+  app.inject({
+    method: 'POST',
+    url: '/api/v1/comments',
+    payload: payload as object,
+    headers: u ? as(u) : {},
+    remoteAddress: ip,
+  });
+const list = (trackId: string, query = '', u?: TestUser) =>
+  app.inject({ url: `/api/v1/tracks/${trackId}/comments${query}`, headers: u ? as(u) : {}, remoteAddress: nextIp() });
+const del = (u: TestUser, id: string) =>
+  app.inject({ method: 'DELETE', url: `/api/v1/comments/${id}`, headers: as(u), remoteAddress: nextIp() });
+const commentCount = async (trackId: string) =>
+  (await db.selectFrom('tracks').select('comment_count').where('id', '=', trackId).executeTakeFirstOrThrow())
+    .comment_count;
 const rows = async (trackId: string) => db.selectFrom('comments').selectAll().where('track_id', '=', trackId).execute();
 
 beforeAll(async () => {
   testApi = await createTestApi({ infra: { database: 'postgres' } });
   ({ t, app, db } = testApi);
-  [owner, fan, other, admin] = [await createUser(db, 'artist'), await createUser(db, 'listener'), await createUser(db, 'listener'), await createUser(db, 'admin')];
+  [owner, fan, other, admin] = [
+    await createUser(db, 'artist'),
+    await createUser(db, 'listener'),
+    await createUser(db, 'listener'),
+    await createUser(db, 'admin'),
+  ];
   for (const u of [owner, fan, other, admin]) tokens.set(u.id, (await sessionFor(db, t.config, u.id)).token);
   pub = await createReadyTrack(db, owner.id, 'pinned', { visibility: 'public', durationMs: 60_000 });
   priv = await createReadyTrack(db, owner.id, 'secret', { visibility: 'private', durationMs: 60_000 });
@@ -49,7 +65,14 @@ describe('posting and reading', () => {
     const res = await post(fan, { trackId: pub.id, body: 'that drop', positionMs: 12_000 });
     expect(res.statusCode).toBe(201);
     const { comment } = res.json();
-    expect(comment).toMatchObject({ trackId: pub.id, parentId: null, body: 'that drop', positionMs: 12_000, deleted: false, author: { id: fan.id, handle: fan.handle } });
+    expect(comment).toMatchObject({
+      trackId: pub.id,
+      parentId: null,
+      body: 'that drop',
+      positionMs: 12_000,
+      deleted: false,
+      author: { id: fan.id, handle: fan.handle },
+    });
     expect(await commentCount(pub.id)).toBe(1);
     const page = (await list(pub.id)).json();
     expect(page.items.map((c: { id: string }) => c.id)).toContain(comment.id);
@@ -61,7 +84,12 @@ describe('posting and reading', () => {
     expect(reply.statusCode).toBe(201);
     expect(reply.json().comment).toMatchObject({ parentId: top.id, positionMs: 30_000 });
     const before = (await rows(pub.id)).length;
-    const deeper = await post(fan, { trackId: pub.id, body: 'deeper', positionMs: 30_000, parentId: reply.json().comment.id });
+    const deeper = await post(fan, {
+      trackId: pub.id,
+      body: 'deeper',
+      positionMs: 30_000,
+      parentId: reply.json().comment.id,
+    });
     expect(deeper.statusCode).toBe(400);
     expect(deeper.json().error.code).toBe('validation_failed');
     expect((await rows(pub.id)).length).toBe(before);
@@ -71,11 +99,14 @@ describe('posting and reading', () => {
 
   it('pages by position with a cursor, each comment once; newest first on request', async () => {
     const track = await createReadyTrack(db, owner.id, 'paged', { durationMs: 10_000 });
-    for (const p of [5000, 1000, 3000, 3000, 9000]) expect((await post(fan, { trackId: track.id, body: `at ${p}`, positionMs: p })).statusCode).toBe(201);
+    for (const p of [5000, 1000, 3000, 3000, 9000])
+      expect((await post(fan, { trackId: track.id, body: `at ${p}`, positionMs: p })).statusCode).toBe(201);
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ positionMs: number }>; nextCursor: string | null } = (await list(track.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: Array<{ positionMs: number }>; nextCursor: string | null } = (
+        await list(track.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       seen.push(...page.items.map((c: { positionMs: number }) => c.positionMs));
       cursor = page.nextCursor;
     } while (cursor);
@@ -110,7 +141,11 @@ describe('hostile input: a clear 4xx and nothing written', () => {
   it('2,000 characters (emoji count as one) are accepted; markup is kept as text', async () => {
     const res = await post(fan, { trackId: pub.id, body: '🎧'.repeat(2000), positionMs: 0 });
     expect(res.statusCode).toBe(201);
-    const xss = await post(fan, { trackId: pub.id, body: '<script>alert(1)</script> <img src=x onerror=alert(1)>', positionMs: 1 });
+    const xss = await post(fan, {
+      trackId: pub.id,
+      body: '<script>alert(1)</script> <img src=x onerror=alert(1)>',
+      positionMs: 1,
+    });
     expect(xss.json().comment.body).toBe('<script>alert(1)</script> <img src=x onerror=alert(1)>');
   });
 
@@ -144,7 +179,9 @@ describe('deleting', () => {
     const parent = listed.find((x: { id: string }) => x.id === top.id);
     expect(parent).toMatchObject({ body: null, deleted: true });
     expect(parent.replies.map((r: { body: string }) => r.body)).toEqual(['child']);
-    expect((await db.selectFrom('comments').select('body').where('id', '=', top.id).executeTakeFirstOrThrow()).body).toBe('');
+    expect(
+      (await db.selectFrom('comments').select('body').where('id', '=', top.id).executeTakeFirstOrThrow()).body,
+    ).toBe('');
     expect((await del(fan, '999999999')).statusCode).toBe(404);
   });
 });
@@ -152,14 +189,25 @@ describe('deleting', () => {
 describe('closing comments', () => {
   it('the owner closes: others get 403 comments_closed; reopened, they may comment again', async () => {
     const track = await createReadyTrack(db, owner.id, 'closable', { durationMs: 10_000 });
-    expect((await app.inject({ method: 'PUT', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(fan) })).statusCode).toBe(403);
-    const closed = await app.inject({ method: 'PUT', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(owner) });
+    expect(
+      (await app.inject({ method: 'PUT', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(fan) }))
+        .statusCode,
+    ).toBe(403);
+    const closed = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/tracks/${track.id}/comments-closed`,
+      headers: as(owner),
+    });
     expect(closed.json()).toEqual({ track: { id: track.id, commentsClosed: true } });
     const refused = await post(fan, { trackId: track.id, body: 'hi', positionMs: 0 });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error.code).toBe('comments_closed');
     expect(await rows(track.id)).toEqual([]);
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(owner) })).json().track.commentsClosed).toBe(false);
+    expect(
+      (
+        await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(owner) })
+      ).json().track.commentsClosed,
+    ).toBe(false);
     expect((await post(fan, { trackId: track.id, body: 'hi', positionMs: 0 })).statusCode).toBe(201);
   });
 });
@@ -168,11 +216,15 @@ describe('rate limits', () => {
   it('the 21st comment write of a client in an hour is a 429 and is not written; reads are never limited', async () => {
     const ip = nextIp();
     const track = await createReadyTrack(db, owner.id, 'limited', { durationMs: 10_000 });
-    for (let i = 0; i < 20; i++) expect((await post(other, { trackId: track.id, body: `n${i}`, positionMs: i }, ip)).statusCode).toBe(201);
+    for (let i = 0; i < 20; i++)
+      expect((await post(other, { trackId: track.id, body: `n${i}`, positionMs: i }, ip)).statusCode).toBe(201);
     const over = await post(other, { trackId: track.id, body: 'one too many', positionMs: 0 }, ip);
     expect(over.statusCode).toBe(429);
     expect(over.headers['retry-after']).toBeDefined();
     expect((await rows(track.id)).length).toBe(20);
-    for (let i = 0; i < 30; i++) expect((await app.inject({ url: `/api/v1/tracks/${track.id}/comments`, remoteAddress: ip })).statusCode).toBe(200);
+    for (let i = 0; i < 30; i++)
+      expect((await app.inject({ url: `/api/v1/tracks/${track.id}/comments`, remoteAddress: ip })).statusCode).toBe(
+        200,
+      );
   });
 });

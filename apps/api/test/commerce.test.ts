@@ -8,7 +8,13 @@ import { signUrl } from '@earshot/core';
 import { createTestApi, createUser, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { startLoopbackStripe, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
-import { capturingMailer, createRelease, createTrackWithOriginal, priceTrack, runJob } from '../../../test/support/commerce.ts';
+import {
+  capturingMailer,
+  createRelease,
+  createTrackWithOriginal,
+  priceTrack,
+  runJob,
+} from '../../../test/support/commerce.ts';
 
 /**
  * Commerce over HTTP (docs/payments.md) on real PostgreSQL, the real Stripe SDK against the
@@ -25,7 +31,17 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   stripe = await startLoopbackStripe();
-  api = await createTestApi({ infra: { database: 'postgres', env: { STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url, PLATFORM_FEE_PERCENT: '15' } } });
+  api = await createTestApi({
+    infra: {
+      database: 'postgres',
+      env: {
+        STRIPE_SECRET_KEY: stripe.secretKey,
+        STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+        STRIPE_API_URL: stripe.url,
+        PLATFORM_FEE_PERCENT: '15',
+      },
+    },
+  });
   tmp = await mkdtemp(path.join(os.tmpdir(), 'commerce-api-'));
   artist = await signIn(api.app, api.db, 'artist');
   buyer = await signIn(api.app, api.db, 'listener');
@@ -36,19 +52,45 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const checkout = (payload: unknown, headers: Record<string, string> = {}) => api.app.inject({ method: 'POST', url: '/api/v1/checkout', payload: payload as object, headers });
-const deliver = (body: string, signature: string) => api.app.inject({ method: 'POST', url: '/api/v1/stripe/webhook', payload: body, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+const checkout = (payload: unknown, headers: Record<string, string> = {}) =>
+  api.app.inject({ method: 'POST', url: '/api/v1/checkout', payload: payload as object, headers });
+const deliver = (body: string, signature: string) =>
+  api.app.inject({
+    method: 'POST',
+    url: '/api/v1/stripe/webhook',
+    payload: body,
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+  });
 const jobDeps = () => ({ config: api.t.config, logger: api.t.logger, infra: api.t.infra, mailer });
 
-async function pricedTrack(price: { amountMinor: number; currency: string; pwyw?: boolean } | null, downloadable = false) {
-  const t = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, artist.id, `Song ${Math.random().toString(36).slice(2, 6)}`);
+async function pricedTrack(
+  price: { amountMinor: number; currency: string; pwyw?: boolean } | null,
+  downloadable = false,
+) {
+  const t = await createTrackWithOriginal(
+    api.db,
+    api.t.infra.store,
+    tmp,
+    artist.id,
+    `Song ${Math.random().toString(36).slice(2, 6)}`,
+  );
   await priceTrack(api.db, t.id, price, downloadable);
   return t;
 }
 
 /** Pays a checkout through the loopback Stripe and lets the webhook job run; returns the session id. */
-async function buy(itemType: 'track' | 'release', id: string, amountMinor: number, currency: string, headers: Record<string, string> = {}, email?: string) {
-  const res = await checkout({ item: { type: itemType, id }, amountMinor, currency, ...(email ? { email } : {}) }, headers);
+async function buy(
+  itemType: 'track' | 'release',
+  id: string,
+  amountMinor: number,
+  currency: string,
+  headers: Record<string, string> = {},
+  email?: string,
+) {
+  const res = await checkout(
+    { item: { type: itemType, id }, amountMinor, currency, ...(email ? { email } : {}) },
+    headers,
+  );
   expect(res.statusCode, res.body).toBe(200);
   const sessionId = new URL(res.json().url).pathname.split('/').pop()!;
   const event = stripe.pay(sessionId);
@@ -83,7 +125,10 @@ describe('checkout validation', () => {
 
   it('refuses buying your own track', async () => {
     const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
-    const res = await checkout({ item: { type: 'track', id: t.id }, amountMinor: 500, currency: 'USD' }, auth(artist.token));
+    const res = await checkout(
+      { item: { type: 'track', id: t.id }, amountMinor: 500, currency: 'USD' },
+      auth(artist.token),
+    );
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('own_item');
   });
@@ -102,48 +147,100 @@ describe('checkout validation', () => {
 describe('checkout through the loopback Stripe', () => {
   it('creates a pending order and a Checkout Session for a guest with email, to the platform account without Connect', async () => {
     const t = await pricedTrack({ amountMinor: 700, currency: 'eur', pwyw: true });
-    const res = await checkout({ item: { type: 'track', id: t.id }, amountMinor: 900, currency: 'eur', email: 'Guest@Example.com' });
+    const res = await checkout({
+      item: { type: 'track', id: t.id },
+      amountMinor: 900,
+      currency: 'eur',
+      email: 'Guest@Example.com',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().url).toMatch(new RegExp(`^${stripe.url}/pay/cs_`));
     const sessionId = res.json().url.split('/').pop();
-    const order = await api.db.selectFrom('orders').selectAll().where('stripe_checkout_session_id', '=', sessionId).executeTakeFirstOrThrow();
-    expect(order).toMatchObject({ status: 'pending', amount_minor: 900, currency: 'EUR', buyer_email: 'guest@example.com', buyer_user_id: null, seller_user_id: artist.id, platform_fee_minor: 0 });
+    const order = await api.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('stripe_checkout_session_id', '=', sessionId)
+      .executeTakeFirstOrThrow();
+    expect(order).toMatchObject({
+      status: 'pending',
+      amount_minor: 900,
+      currency: 'EUR',
+      buyer_email: 'guest@example.com',
+      buyer_user_id: null,
+      seller_user_id: artist.id,
+      platform_fee_minor: 0,
+    });
     const session = stripe.sessions.get(sessionId)!;
-    expect(session).toMatchObject({ customer_email: 'guest@example.com', metadata: { order_id: order.id }, amount_total: 900 });
+    expect(session).toMatchObject({
+      customer_email: 'guest@example.com',
+      metadata: { order_id: order.id },
+      amount_total: 900,
+    });
     expect(session.payment_intent_data.transfer_data).toBeUndefined();
   });
 
   it('makes a destination charge with PLATFORM_FEE_PERCENT when the artist has a connected account', async () => {
     const seller = await signIn(api.app, api.db, 'artist');
-    const onboarding = await api.app.inject({ method: 'POST', url: '/api/v1/me/payouts/onboarding', headers: auth(seller.token) });
+    const onboarding = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/payouts/onboarding',
+      headers: auth(seller.token),
+    });
     expect(onboarding.statusCode).toBe(200);
     expect(onboarding.json().url).toMatch(`${stripe.url}/setup/acct_`);
-    const accountId = (await api.db.selectFrom('users').select('stripe_account_id').where('id', '=', seller.id).executeTakeFirstOrThrow()).stripe_account_id!;
+    const accountId = (
+      await api.db.selectFrom('users').select('stripe_account_id').where('id', '=', seller.id).executeTakeFirstOrThrow()
+    ).stripe_account_id!;
     // account.updated (through the webhook and the queue) turns charges and payouts on.
-    const event = stripe.event('account.updated', { ...stripe.accounts.get(accountId), charges_enabled: true, payouts_enabled: true, details_submitted: true });
+    const event = stripe.event('account.updated', {
+      ...stripe.accounts.get(accountId),
+      charges_enabled: true,
+      payouts_enabled: true,
+      details_submitted: true,
+    });
     const signed = stripe.sign(event);
     expect((await deliver(signed.body, signed.signature)).statusCode).toBe(200);
     await runJob(jobDeps(), 'payment-events', { eventId: event.id });
     const payouts = await api.app.inject({ url: '/api/v1/me/payouts', headers: auth(seller.token) });
-    expect(payouts.json()).toMatchObject({ paymentsEnabled: true, connected: true, chargesEnabled: true, payoutsEnabled: true });
+    expect(payouts.json()).toMatchObject({
+      paymentsEnabled: true,
+      connected: true,
+      chargesEnabled: true,
+      payoutsEnabled: true,
+    });
 
     const t = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, seller.id, 'Connected');
     await priceTrack(api.db, t.id, { amountMinor: 1000, currency: 'usd' });
-    const res = await checkout({ item: { type: 'track', id: t.id }, amountMinor: 1000, currency: 'usd' }, auth(buyer.token));
+    const res = await checkout(
+      { item: { type: 'track', id: t.id }, amountMinor: 1000, currency: 'usd' },
+      auth(buyer.token),
+    );
     expect(res.statusCode).toBe(200);
     const session = stripe.sessions.get(res.json().url.split('/').pop())!;
-    expect(session.payment_intent_data).toMatchObject({ application_fee_amount: '150', transfer_data: { destination: accountId } });
+    expect(session.payment_intent_data).toMatchObject({
+      application_fee_amount: '150',
+      transfer_data: { destination: accountId },
+    });
   });
 });
 
 describe('webhook', () => {
   it('refuses a forged signature, a missing one, and a valid one replayed after 6 minutes; nothing is stored', async () => {
-    const event = stripe.event('checkout.session.completed', { id: 'cs_x', object: 'checkout.session', metadata: { order_id: '1' } });
+    const event = stripe.event('checkout.session.completed', {
+      id: 'cs_x',
+      object: 'checkout.session',
+      metadata: { order_id: '1' },
+    });
     const forged = stripe.sign(event, { secret: 'whsec_forged' });
     const forgedRes = await deliver(forged.body, forged.signature);
     expect(forgedRes.statusCode).toBe(400);
     expect(forgedRes.json().error.code).toBe('webhook_signature_invalid');
-    const missing = await api.app.inject({ method: 'POST', url: '/api/v1/stripe/webhook', payload: forged.body, headers: { 'content-type': 'application/json' } });
+    const missing = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/stripe/webhook',
+      payload: forged.body,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(missing.statusCode).toBe(400);
     const old = stripe.sign(event, { timestamp: Math.floor(Date.now() / 1000) - 360 });
     const oldRes = await deliver(old.body, old.signature);
@@ -165,11 +262,17 @@ describe('webhook', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ received: true, duplicate: true });
     await runJob(jobDeps(), 'payment-events', { eventId: event.id });
-    const orders = await api.db.selectFrom('orders').selectAll().where('stripe_checkout_session_id', '=', sessionId).execute();
+    const orders = await api.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('stripe_checkout_session_id', '=', sessionId)
+      .execute();
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ status: 'paid', stripe_payment_intent_id: expect.stringMatching(/^pi_/) });
     const mails = mailer.sent.slice(mailsBefore);
-    const artistEmail = (await api.db.selectFrom('users').select('email').where('id', '=', artist.id).executeTakeFirstOrThrow()).email;
+    const artistEmail = (
+      await api.db.selectFrom('users').select('email').where('id', '=', artist.id).executeTakeFirstOrThrow()
+    ).email;
     expect(mails.map((m) => m.to)).toEqual(['once@example.com', artistEmail]);
     expect(mails.find((m) => m.to === 'once@example.com')!.text).toContain(`/thanks?session=${sessionId}`);
     const view = await api.app.inject({ url: `/api/v1/checkout/sessions/${sessionId}` });
@@ -177,13 +280,26 @@ describe('webhook', () => {
   });
 
   it('acknowledges an event for an unknown order and changes nothing', async () => {
-    const event = stripe.event('checkout.session.completed', { id: 'cs_test_nobody', object: 'checkout.session', status: 'complete', payment_status: 'paid', metadata: { order_id: '987654321' }, payment_intent: 'pi_nobody', amount_total: 500, currency: 'usd' });
+    const event = stripe.event('checkout.session.completed', {
+      id: 'cs_test_nobody',
+      object: 'checkout.session',
+      status: 'complete',
+      payment_status: 'paid',
+      metadata: { order_id: '987654321' },
+      payment_intent: 'pi_nobody',
+      amount_total: 500,
+      currency: 'usd',
+    });
     const { body, signature } = stripe.sign(event);
     expect((await deliver(body, signature)).statusCode).toBe(200);
     const mailsBefore = mailer.sent.length;
     await runJob(jobDeps(), 'payment-events', { eventId: event.id });
     expect(mailer.sent.length).toBe(mailsBefore);
-    const row = await api.db.selectFrom('stripe_events').select('applied_at').where('id', '=', event.id).executeTakeFirstOrThrow();
+    const row = await api.db
+      .selectFrom('stripe_events')
+      .select('applied_at')
+      .where('id', '=', event.id)
+      .executeTakeFirstOrThrow();
     expect(row.applied_at).not.toBeNull();
     expect(await api.db.selectFrom('orders').select('id').where('id', '=', '987654321').execute()).toEqual([]);
   });
@@ -212,7 +328,15 @@ describe('downloads', () => {
     expect(file.headers['content-type']).toBe('audio/mpeg');
     expect(file.headers['content-disposition']).toMatch(/attachment; filename=".*\.mp3"/);
     await writeFile(path.join(tmp, 'dl.mp3'), file.rawPayload);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path.join(tmp, 'dl.mp3')]);
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name',
+      '-of',
+      'csv=p=0',
+      path.join(tmp, 'dl.mp3'),
+    ]);
     expect(stdout.trim()).toBe('mp3');
 
     const tampered = new URL(signed);
@@ -226,11 +350,29 @@ describe('downloads', () => {
     // The owner may always download; the collection lists the purchase.
     expect((await api.app.inject({ url, headers: auth(artist.token) })).statusCode).toBe(200);
     const collection = await api.app.inject({ url: '/api/v1/me/collection', headers: auth(buyer.token) });
-    expect(collection.json().items).toContainEqual(expect.objectContaining({ type: 'track', id: t.id, source: 'purchase', formats: expect.arrayContaining(['flac', 'mp3-v0']) }));
+    expect(collection.json().items).toContainEqual(
+      expect.objectContaining({
+        type: 'track',
+        id: t.id,
+        source: 'purchase',
+        formats: expect.arrayContaining(['flac', 'mp3-v0']),
+      }),
+    );
 
     // Refund: charge.refunded → the order is refunded and the downloads are gone.
-    const order = await api.db.selectFrom('orders').select(['stripe_payment_intent_id']).where('track_id', '=', t.id).where('buyer_user_id', '=', buyer.id).executeTakeFirstOrThrow();
-    const refundEvent = stripe.event('charge.refunded', { id: 'ch_1', object: 'charge', payment_intent: order.stripe_payment_intent_id, amount_refunded: 500, refunded: true });
+    const order = await api.db
+      .selectFrom('orders')
+      .select(['stripe_payment_intent_id'])
+      .where('track_id', '=', t.id)
+      .where('buyer_user_id', '=', buyer.id)
+      .executeTakeFirstOrThrow();
+    const refundEvent = stripe.event('charge.refunded', {
+      id: 'ch_1',
+      object: 'charge',
+      payment_intent: order.stripe_payment_intent_id,
+      amount_refunded: 500,
+      refunded: true,
+    });
     const r = stripe.sign(refundEvent);
     expect((await deliver(r.body, r.signature)).statusCode).toBe(200);
     await runJob(jobDeps(), 'payment-events', { eventId: refundEvent.id });
@@ -249,17 +391,31 @@ describe('downloads', () => {
     expect(flac.statusCode).toBe(400);
     expect(flac.json().error.code).toBe('format_unavailable');
     const options = await api.app.inject({ url: `/api/v1/tracks/${t.id}/purchase-options` });
-    expect(options.json()).toMatchObject({ free: true, canDownload: true, paymentsEnabled: true, formats: ['wav', 'mp3-320', 'mp3-v0', 'aac-256', 'opus-160'] });
+    expect(options.json()).toMatchObject({
+      free: true,
+      canDownload: true,
+      paymentsEnabled: true,
+      formats: ['wav', 'mp3-320', 'mp3-v0', 'aac-256', 'opus-160'],
+    });
   });
 
   it('a bought release downloads as one ZIP holding every track', async () => {
     const tracks = [];
-    for (const title of ['First Light', 'Second/Wind', 'Third']) tracks.push(await createTrackWithOriginal(api.db, api.t.infra.store, tmp, artist.id, title));
-    const releaseId = await createRelease(api.db, artist.id, 'Three Songs', tracks.map((t) => t.id), { amountMinor: 800, currency: 'usd', pwyw: true });
+    for (const title of ['First Light', 'Second/Wind', 'Third'])
+      tracks.push(await createTrackWithOriginal(api.db, api.t.infra.store, tmp, artist.id, title));
+    const releaseId = await createRelease(
+      api.db,
+      artist.id,
+      'Three Songs',
+      tracks.map((t) => t.id),
+      { amountMinor: 800, currency: 'usd', pwyw: true },
+    );
     const guest = 'zip-guest@example.com';
     const { sessionId } = await buy('release', releaseId, 1200, 'usd', {}, guest);
     const url = `/api/v1/releases/${releaseId}/download?format=mp3-320&session=${sessionId}`;
-    expect((await api.app.inject({ url: `/api/v1/releases/${releaseId}/download?format=mp3-320` })).statusCode).toBe(403);
+    expect((await api.app.inject({ url: `/api/v1/releases/${releaseId}/download?format=mp3-320` })).statusCode).toBe(
+      403,
+    );
     expect((await api.app.inject({ url })).statusCode).toBe(202);
     for (const t of tracks) await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'mp3-320' });
     const ready = await api.app.inject({ url });
@@ -275,9 +431,17 @@ describe('downloads', () => {
     await run('unzip', ['-tq', file]);
     // A guest who later signs up with a verified address finds it in the collection.
     const account = await createUser(api.db, 'listener', { email: guest });
-    const token = (await api.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: guest, password: account.password } })).json().token;
+    const token = (
+      await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: guest, password: account.password },
+      })
+    ).json().token;
     const collection = await api.app.inject({ url: '/api/v1/me/collection', headers: auth(token) });
-    expect(collection.json().items).toContainEqual(expect.objectContaining({ type: 'release', id: releaseId, title: 'Three Songs' }));
+    expect(collection.json().items).toContainEqual(
+      expect.objectContaining({ type: 'release', id: releaseId, title: 'Three Songs' }),
+    );
   });
 });
 
@@ -289,16 +453,27 @@ describe('without Stripe keys', () => {
       const store = off.t.infra.store;
       const paid = await createTrackWithOriginal(off.db, store, tmp, owner.id, 'Paid');
       await priceTrack(off.db, paid.id, { amountMinor: 500, currency: 'usd' });
-      const res = await off.app.inject({ method: 'POST', url: '/api/v1/checkout', payload: { item: { type: 'track', id: paid.id }, amountMinor: 500, currency: 'USD' } });
+      const res = await off.app.inject({
+        method: 'POST',
+        url: '/api/v1/checkout',
+        payload: { item: { type: 'track', id: paid.id }, amountMinor: 500, currency: 'USD' },
+      });
       expect(res.statusCode).toBe(409);
       expect(res.json().error.code).toBe('payments_disabled');
       const options = await off.app.inject({ url: `/api/v1/tracks/${paid.id}/purchase-options` });
       expect(options.json()).toMatchObject({ buyable: false, paymentsEnabled: false });
       const free = await createTrackWithOriginal(off.db, store, tmp, owner.id, 'Free');
       await priceTrack(off.db, free.id, null, true);
-      await runJob({ config: off.t.config, logger: off.t.logger, infra: off.t.infra, mailer }, 'download-formats', { versionId: free.versionId, format: 'wav' });
+      await runJob({ config: off.t.config, logger: off.t.logger, infra: off.t.infra, mailer }, 'download-formats', {
+        versionId: free.versionId,
+        format: 'wav',
+      });
       expect((await off.app.inject({ url: `/api/v1/tracks/${free.id}/download?format=wav` })).statusCode).toBe(200);
-      const zero = await off.app.inject({ method: 'POST', url: '/api/v1/checkout', payload: { item: { type: 'track', id: free.id }, amountMinor: 0, currency: 'USD' } });
+      const zero = await off.app.inject({
+        method: 'POST',
+        url: '/api/v1/checkout',
+        payload: { item: { type: 'track', id: free.id }, amountMinor: 0, currency: 'USD' },
+      });
       expect(zero.statusCode).toBe(409);
     } finally {
       await off.close();

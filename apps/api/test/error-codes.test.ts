@@ -10,7 +10,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 async function sourceFiles(): Promise<string[]> {
   const { glob } = await import('node:fs/promises');
   const files: string[] = [];
-  for await (const f of glob('{apps/api,apps/worker,apps/embedded,packages/*}/src/**/*.ts', { cwd: ROOT })) files.push(f);
+  for await (const f of glob('{apps/api,apps/worker,apps/embedded,packages/*}/src/**/*.ts', { cwd: ROOT }))
+    files.push(f);
   return files;
 }
 
@@ -44,7 +45,9 @@ describe('the catalogue of error codes', () => {
   it('is published in the OpenAPI document: the enum of ErrorResponse.error.code and x-error-codes with their meaning', async () => {
     const doc = (await api.app.inject('/api/docs/json')).json();
     // @fastify/swagger names shared schemas `def-<n>`: find ErrorResponse by its description.
-    const schema = Object.values(doc.components.schemas as Record<string, ErrorSchema>).find((s) => s.description === 'Every error response');
+    const schema = Object.values(doc.components.schemas as Record<string, ErrorSchema>).find(
+      (s) => s.description === 'Every error response',
+    );
     expect(schema?.properties.error.properties.code.enum).toEqual(ERROR_CODE_LIST);
     expect(schema?.['x-error-codes']).toEqual(ERROR_CODES);
   });
@@ -53,9 +56,18 @@ describe('the catalogue of error codes', () => {
     const files = await sourceFiles();
     expect(files.length).toBeGreaterThan(50);
     const found = new Map<string, string>();
-    for (const file of files) for (const code of codesIn(await readFile(path.join(ROOT, file), 'utf8'))) found.set(code, file);
+    for (const file of files)
+      for (const code of codesIn(await readFile(path.join(ROOT, file), 'utf8'))) found.set(code, file);
     // The scan sees the codes it must see (so a change of style cannot make it vacuous).
-    for (const known of ['invalid_audio', 'email_taken', 'upgrade_required', 'range_not_satisfiable', 'link_expired', 'invalid_json']) expect([...found.keys()]).toContain(known);
+    for (const known of [
+      'invalid_audio',
+      'email_taken',
+      'upgrade_required',
+      'range_not_satisfiable',
+      'link_expired',
+      'invalid_json',
+    ])
+      expect([...found.keys()]).toContain(known);
     const missing = [...found].filter(([code]) => !(code in ERROR_CODES)).map(([code, file]) => `${code} (${file})`);
     expect(missing).toEqual([]);
   });
@@ -63,7 +75,8 @@ describe('the catalogue of error codes', () => {
   it('has no code that nothing uses', async () => {
     const files = await sourceFiles();
     let all = '';
-    for (const file of files) if (!file.endsWith('error-codes.ts')) all += await readFile(path.join(ROOT, file), 'utf8');
+    for (const file of files)
+      if (!file.endsWith('error-codes.ts')) all += await readFile(path.join(ROOT, file), 'utf8');
     const unused = ERROR_CODE_LIST.filter((code) => !all.includes(`'${code}'`));
     expect(unused).toEqual([]);
   });

@@ -14,7 +14,14 @@ describe('health with real services', () => {
   it('checks redis when it is configured (PostgreSQL + BullMQ)', async () => {
     const t = await createTestInfra({ database: 'postgres', redis: true });
     cleanups.push(t);
-    const app = await buildApi({ config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
+    const app = await buildApi({
+      config: t.config,
+      logger: t.logger,
+      infra: t.infra,
+      metrics: t.metrics,
+      media: createMediaToolkit(),
+      progress: t.infra.progress,
+    });
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     expect(res.json().checks).toEqual([
@@ -31,7 +38,14 @@ describe('health with real services', () => {
     const logDir = path.join(t.dataDir, 'logs');
     const { createLogger } = await import('@earshot/runtime');
     const logger = createLogger({ ...t.config, logDir }, 'api');
-    const app = await buildApi({ config: t.config, logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress });
+    const app = await buildApi({
+      config: t.config,
+      logger,
+      infra: t.infra,
+      metrics: t.metrics,
+      media: createMediaToolkit(),
+      progress: t.infra.progress,
+    });
     await t.infra.database.close();
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(503);
@@ -46,9 +60,13 @@ describe('health with real services', () => {
     expect(list.json().error.code).toBe('internal');
     logger.flush();
     await new Promise((r) => setTimeout(r, 200));
-    const lines = (await readFile(path.join(logDir, 'error.log'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(path.join(logDir, 'error.log'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatchObject({ level: 'error', service: 'api', environment: 'development' });
+    for (const line of lines)
+      expect(line).toMatchObject({ level: 'error', service: 'api', environment: 'development' });
     await app.close();
   });
 });

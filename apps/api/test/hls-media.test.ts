@@ -35,10 +35,18 @@ let port: number;
  */
 const raw = (target: string) =>
   new Promise<{ status: number; contentType: string | undefined; text: string }>((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, 'latin1'));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, 'latin1'),
+    );
     let text = '';
     socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
-    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), contentType: /\r\ncontent-type: ([^\r]+)/i.exec(text)?.[1], text }));
+    socket.on('end', () =>
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]),
+        contentType: /\r\ncontent-type: ([^\r]+)/i.exec(text)?.[1],
+        text,
+      }),
+    );
     socket.on('error', reject);
   });
 
@@ -50,15 +58,26 @@ beforeAll(async () => {
   ({ t, app } = testApi);
   expect(t.config.media.secureLinkSecret).toBe(SECRET);
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-hls-'));
-  tree = await makeHlsTree(path.join(tmp, 'version-7'), { seconds: 7, segmentSeconds: 2, renditions: { '64k': '64k', '128k': '128k' } });
+  tree = await makeHlsTree(path.join(tmp, 'version-7'), {
+    seconds: 7,
+    segmentSeconds: 2,
+    renditions: { '64k': '64k', '128k': '128k' },
+  });
   for (const file of tree.files) {
     const body = await readFile(path.join(tree.root, file));
     bytes.set(file, body);
-    await t.infra.store.put('transcodes', `version-7/${file}`, body, { contentType: typeOf(file), contentLength: body.length });
+    await t.infra.store.put('transcodes', `version-7/${file}`, body, {
+      contentType: typeOf(file),
+      contentLength: body.length,
+    });
     // Version 8 exists too: its files must never be reachable with version 7's signature.
-    await t.infra.store.put('transcodes', `version-8/${file}`, body, { contentType: typeOf(file), contentLength: body.length });
+    await t.infra.store.put('transcodes', `version-8/${file}`, body, {
+      contentType: typeOf(file),
+      contentLength: body.length,
+    });
   }
-  for (const key of ['secret.txt', 'version-7.m3u8', 'version-7/128k/secret.txt']) await t.infra.store.put('transcodes', key, SECRET_FILE);
+  for (const key of ['secret.txt', 'version-7.m3u8', 'version-7/128k/secret.txt'])
+    await t.infra.store.put('transcodes', key, SECRET_FILE);
   await t.infra.store.put('originals', 'version-7/original.flac', SECRET_FILE);
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
@@ -103,7 +122,9 @@ describe('signed HLS in embedded mode', () => {
 
   it('content types: the stored types nginx serves in production, for playlist, init segment and media segments', async () => {
     const prefix = prefixOf(sign());
-    expect((await get(`${prefix}version-7/128k/index.m3u8`)).headers['content-type']).toBe('application/vnd.apple.mpegurl');
+    expect((await get(`${prefix}version-7/128k/index.m3u8`)).headers['content-type']).toBe(
+      'application/vnd.apple.mpegurl',
+    );
     expect((await get(`${prefix}version-7/128k/init.mp4`)).headers['content-type']).toBe('audio/mp4');
     expect((await get(`${prefix}version-7/128k/seg_00001.m4s`)).headers['content-type']).toBe('video/iso.segment');
   });
@@ -154,7 +175,9 @@ describe('signed HLS in embedded mode', () => {
     expect((await get(`${prefix}version-7/playlist.m3u8`)).headers['cache-control']).toBe('private, max-age=60');
     // A link about to expire is not cached past its expiry.
     const soon = prefixOf(sign('7', 10));
-    expect((await get(`${soon}version-7/128k/init.mp4`)).headers['cache-control']).toMatch(/^private, max-age=(10|9), immutable$/);
+    expect((await get(`${soon}version-7/128k/init.mp4`)).headers['cache-control']).toMatch(
+      /^private, max-age=(10|9), immutable$/,
+    );
   });
 
   it('HEAD answers the headers of GET', async () => {
@@ -240,7 +263,11 @@ describe('signed HLS in embedded mode', () => {
       `${prefix}version-17/playlist.m3u8`,
     ];
     // backslashes and NUL, raw
-    cases.push(`${prefix}version-7/128k\\seg_00001.m4s`, `${prefix}version-7/..\\version-8/playlist.m3u8`, `${prefix}version-7/128k/seg_00001.m4s\0`);
+    cases.push(
+      `${prefix}version-7/128k\\seg_00001.m4s`,
+      `${prefix}version-7/..\\version-8/playlist.m3u8`,
+      `${prefix}version-7/128k/seg_00001.m4s\0`,
+    );
     for (const url of cases) {
       const r = await raw(url);
       expect([400, 403], `${JSON.stringify(url)} → ${r.status}`).toContain(r.status);
@@ -265,7 +292,14 @@ describe('signed HLS in embedded mode', () => {
 
 describe('without the file cache', () => {
   it('streams every file from the store with the same answers', async () => {
-    const deps = { config: t.config, logger: t.logger, infra: t.infra, metrics: createMetricsRegistry('api'), media: { probe: async () => Promise.reject(new Error('unused')) }, progress: t.infra.progress };
+    const deps = {
+      config: t.config,
+      logger: t.logger,
+      infra: t.infra,
+      metrics: createMetricsRegistry('api'),
+      media: { probe: async () => Promise.reject(new Error('unused')) },
+      progress: t.infra.progress,
+    };
     const plain = await buildApi(deps);
     hlsMediaRoutes(plain, deps, { cacheBytes: 0 });
     try {
@@ -276,9 +310,15 @@ describe('without the file cache', () => {
         expect(r.headers['content-type']).toBe(typeOf(f));
         expect(r.rawPayload.equals(bytes.get(f)!)).toBe(true);
       }
-      const gz = await plain.inject({ url: `${prefix}version-7/playlist.m3u8`, headers: { 'accept-encoding': 'gzip' } });
+      const gz = await plain.inject({
+        url: `${prefix}version-7/playlist.m3u8`,
+        headers: { 'accept-encoding': 'gzip' },
+      });
       expect(gunzipSync(gz.rawPayload).equals(bytes.get('playlist.m3u8')!)).toBe(true);
-      const ranged = await plain.inject({ url: `${prefix}version-7/128k/seg_00003.m4s`, headers: { range: 'bytes=5-14' } });
+      const ranged = await plain.inject({
+        url: `${prefix}version-7/128k/seg_00003.m4s`,
+        headers: { range: 'bytes=5-14' },
+      });
       expect(ranged.statusCode).toBe(206);
       expect(ranged.rawPayload.equals(bytes.get('128k/seg_00003.m4s')!.subarray(5, 15))).toBe(true);
     } finally {

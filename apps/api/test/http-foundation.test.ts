@@ -13,7 +13,14 @@ beforeAll(async () => {
     api: { serveWorkerHealth: true, serveMedia: true },
     // A JSON route to exercise the body-parsing layer that every later write route shares.
     beforeReady: (api) => {
-      api.post('/api/v1/test-echo', { config: { access: 'anyone' }, schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) } }, async (req) => req.body);
+      api.post(
+        '/api/v1/test-echo',
+        {
+          config: { access: 'anyone' },
+          schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) },
+        },
+        async (req) => req.body,
+      );
     },
   });
   ({ t, app } = testApi);
@@ -23,11 +30,18 @@ afterAll(async () => {
 });
 
 describe('health', () => {
-  it("answers the documented health shape with every check healthy", async () => {
+  it('answers the documented health shape with every check healthy', async () => {
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toEqual({ status: 'healthy', checks: [{ service: 'database', healthy: true }, { service: 'storage', healthy: true }], timestamp: expect.any(String) });
+    expect(body).toEqual({
+      status: 'healthy',
+      checks: [
+        { service: 'database', healthy: true },
+        { service: 'storage', healthy: true },
+      ],
+      timestamp: expect.any(String),
+    });
     expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
   });
 
@@ -36,7 +50,18 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'healthy',
-      queues: Object.fromEntries(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats', 'email'].map((q) => [q, { waiting: 0, active: 0, failed: 0 }])),
+      queues: Object.fromEntries(
+        [
+          'transcode',
+          'waveform',
+          'artwork-extract',
+          'loudness',
+          'analytics-rollup',
+          'payment-events',
+          'download-formats',
+          'email',
+        ].map((q) => [q, { waiting: 0, active: 0, failed: 0 }]),
+      ),
     });
   });
 });
@@ -45,29 +70,51 @@ describe('bad input gets a JSON 4xx', () => {
   it('unknown route → 404', async () => {
     const res = await app.inject('/api/v1/does-not-exist');
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'not_found', message: expect.stringContaining('/api/v1/does-not-exist') } });
+    expect(res.json()).toEqual({
+      error: { code: 'not_found', message: expect.stringContaining('/api/v1/does-not-exist') },
+    });
   });
 
   it('malformed JSON → 400 invalid_json', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/test-echo', headers: { 'content-type': 'application/json' }, payload: '{"name": "x",' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test-echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": "x",',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_json');
   });
 
   it('empty JSON body → 400', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/test-echo', headers: { 'content-type': 'application/json' }, payload: '' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test-echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toMatch(/invalid_json|validation_failed/);
   });
 
   it('oversized body → 413', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/test-echo', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test-echo',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('payload_too_large');
   });
 
   it('wrong content type → 415', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/test-echo', headers: { 'content-type': 'application/xml' }, payload: '<name>x</name>' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/test-echo',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<name>x</name>',
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().error.code).toBe('unsupported_media_type');
   });
@@ -89,7 +136,12 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('public media paths cannot leave their bucket', async () => {
-    for (const p of ['/images/../originals/x', '/images/%2e%2e/%2e%2e/etc/passwd', '/waveforms/a%2F..%2F..%2Fb', '/images/a%00b']) {
+    for (const p of [
+      '/images/../originals/x',
+      '/images/%2e%2e/%2e%2e/etc/passwd',
+      '/waveforms/a%2F..%2F..%2Fb',
+      '/images/a%00b',
+    ]) {
       const res = await app.inject(p);
       expect([400, 404], p).toContain(res.statusCode);
       expect(res.headers['content-type']).toMatch(/json/);
@@ -113,7 +165,9 @@ describe('metrics', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/tracks",status="200"[^}]*\} \d+/);
-    expect(res.body).toMatch(/http_request_duration_seconds_bucket\{le="0.1",[^}]*method="GET",route="\/api\/v1\/tracks"/);
+    expect(res.body).toMatch(
+      /http_request_duration_seconds_bucket\{le="0.1",[^}]*method="GET",route="\/api\/v1\/tracks"/,
+    );
     expect(res.body).toMatch(/route="unmatched",status="404"/);
     expect(res.body).not.toContain('raw-url-marker');
     expect(res.body).not.toContain('limit=3');
@@ -128,7 +182,10 @@ describe('logs', () => {
   });
 
   it('never logs the authorization header or cookies', async () => {
-    await app.inject({ url: '/api/v1/health', headers: { authorization: 'Bearer super-secret-token', cookie: 'session=secret-cookie' } });
+    await app.inject({
+      url: '/api/v1/health',
+      headers: { authorization: 'Bearer super-secret-token', cookie: 'session=secret-cookie' },
+    });
     const all = JSON.stringify(t.logLines);
     expect(all).not.toContain('super-secret-token');
     expect(all).not.toContain('secret-cookie');

@@ -38,10 +38,21 @@ beforeAll(async () => {
     ['198.51.100.1', [[0, 40_000]]],
     ['198.51.100.2', [[0, 40_000]]],
     ['198.51.100.3', [[0, 100_000]]],
-    ['198.51.100.4', [[0, 50_000], [60_000, 100_000]]],
+    [
+      '198.51.100.4',
+      [
+        [0, 50_000],
+        [60_000, 100_000],
+      ],
+    ],
   ];
   for (const [ip, ranges] of reports) {
-    const res = await app.inject({ method: 'POST', url: `/api/v1/tracks/${track.id}/plays`, payload: { secondsListened: 40, ranges }, remoteAddress: ip });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/tracks/${track.id}/plays`,
+      payload: { secondsListened: 40, ranges },
+      remoteAddress: ip,
+    });
     expect(res.statusCode).toBe(201);
   }
   await runAnalyticsJob({ db, cache: t.infra.cache, clock: () => new Date(), playsRetentionDays: 90 }, {});
@@ -58,17 +69,24 @@ describe('GET /api/v1/trending', () => {
     expect(Number(/max-age=(\d+)/.exec(String(res.headers['cache-control']))![1])).toBeGreaterThanOrEqual(30);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json();
-    expect(body).toMatchObject({ period: 'day', genre: null, tracks: [{ rank: 1, id: track.id, genre: 'Ambient', artworkUrl: null }] });
+    expect(body).toMatchObject({
+      period: 'day',
+      genre: null,
+      tracks: [{ rank: 1, id: track.id, genre: 'Ambient', artworkUrl: null }],
+    });
     expect(body.tracks[0].score).toBeGreaterThan(3.9);
     expect((await app.inject('/api/v1/trending?period=week&genre=ambient')).json().tracks).toHaveLength(1);
     expect((await app.inject('/api/v1/trending?genre=techno')).json().tracks).toEqual([]);
   });
 
-  it.each(['period=month', `genre=${'x'.repeat(51)}`, 'limit=0', 'limit=101', 'limit=ten', 'extra=1'])('refuses %s with a JSON 400', async (query) => {
-    const res = await app.inject(`/api/v1/trending?${query}`);
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toBeTypeOf('string');
-  });
+  it.each(['period=month', `genre=${'x'.repeat(51)}`, 'limit=0', 'limit=101', 'limit=ten', 'extra=1'])(
+    'refuses %s with a JSON 400',
+    async (query) => {
+      const res = await app.inject(`/api/v1/trending?${query}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBeTypeOf('string');
+    },
+  );
 });
 
 describe('GET /api/v1/tracks/:id/stats', () => {
@@ -108,7 +126,11 @@ describe('GET /api/v1/tracks/:id/stats', () => {
   });
 
   it('a range of exactly 366 days is fine; a missing track is 404', async () => {
-    expect((await app.inject({ url: `/api/v1/tracks/${track.id}/stats?from=2025-01-01&to=2026-01-01`, headers: ownerAuth })).json().days).toHaveLength(366);
+    expect(
+      (
+        await app.inject({ url: `/api/v1/tracks/${track.id}/stats?from=2025-01-01&to=2026-01-01`, headers: ownerAuth })
+      ).json().days,
+    ).toHaveLength(366);
     expect((await app.inject({ url: '/api/v1/tracks/999999999/stats', headers: adminAuth })).statusCode).toBe(404);
   });
 });
@@ -116,7 +138,13 @@ describe('GET /api/v1/tracks/:id/stats', () => {
 describe('GET /api/v1/me/stats and /api/v1/admin/stats', () => {
   it("the artist's own figures with top tracks; the admin's platform-wide view", async () => {
     const mine = (await app.inject({ url: '/api/v1/me/stats?from=' + today, headers: ownerAuth })).json();
-    expect(mine).toMatchObject({ scope: 'artist', from: today, to: today, totals: { plays: 4 }, topTracks: [{ id: track.id, plays: 4, title: 'charted' }] });
+    expect(mine).toMatchObject({
+      scope: 'artist',
+      from: today,
+      to: today,
+      totals: { plays: 4 },
+      topTracks: [{ id: track.id, plays: 4, title: 'charted' }],
+    });
     const platform = (await app.inject({ url: '/api/v1/admin/stats?from=' + today, headers: adminAuth })).json();
     expect(platform).toMatchObject({ scope: 'platform', totals: { plays: 4 } });
     const admins = (await app.inject({ url: '/api/v1/me/stats', headers: adminAuth })).json();

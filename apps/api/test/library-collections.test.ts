@@ -37,20 +37,52 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       const a = await createReadyTrack(db, artist.id, 'rel-a', { durationMs: 60_000 });
       const b = await createReadyTrack(db, artist.id, 'rel-b', { durationMs: 90_000 });
       const theirs = await createReadyTrack(db, rival.id, 'rel-theirs');
-      const created = await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: { title: 'Tides', type: 'ep', trackIds: [b.id, a.id], releaseDate: '2026-06-01', price: { amountMinor: 500, currency: 'USD', payWhatYouWant: false } } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/releases',
+        headers: await as(artist),
+        payload: {
+          title: 'Tides',
+          type: 'ep',
+          trackIds: [b.id, a.id],
+          releaseDate: '2026-06-01',
+          price: { amountMinor: 500, currency: 'USD', payWhatYouWant: false },
+        },
+      });
       expect(created.statusCode, created.body).toBe(201);
       const release = created.json().release;
-      expect(release).toMatchObject({ title: 'Tides', type: 'ep', slug: 'tides', releaseDate: '2026-06-01', scheduled: false, totalDurationMs: 150_000, price: { amountMinor: 500, currency: 'USD' } });
+      expect(release).toMatchObject({
+        title: 'Tides',
+        type: 'ep',
+        slug: 'tides',
+        releaseDate: '2026-06-01',
+        scheduled: false,
+        totalDurationMs: 150_000,
+        price: { amountMinor: 500, currency: 'USD' },
+      });
       expect(ids(release.tracks)).toEqual([b.id, a.id]);
 
       const count = async () => (await db.selectFrom('releases').select('id').execute()).length;
       const before = await count();
-      for (const trackIds of [[a.id, theirs.id], [a.id, '987654321']]) {
-        const res = await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: { title: 'Stolen', type: 'album', trackIds } });
+      for (const trackIds of [
+        [a.id, theirs.id],
+        [a.id, '987654321'],
+      ]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/releases',
+          headers: await as(artist),
+          payload: { title: 'Stolen', type: 'album', trackIds },
+        });
         expect(res.statusCode).toBe(422);
         expect(res.json().error.code).toBe('not_your_tracks');
       }
-      const patchTheirs = await app.inject({ method: 'PATCH', url: `/api/v1/releases/${release.id}`, headers: await as(artist), payload: { trackIds: [theirs.id] } });
+      const patchTheirs = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/releases/${release.id}`,
+        headers: await as(artist),
+        payload: { trackIds: [theirs.id] },
+      });
       expect(patchTheirs.statusCode).toBe(422);
       expect((await app.inject(`/api/v1/releases/${release.id}`)).json().release.tracks.length).toBe(2);
       // Hostile input: nothing written.
@@ -65,41 +97,107 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
         { title: 'x', type: 'album', trackIds: [], price: { amountMinor: 5, currency: 'EURO' } },
       ];
       for (const payload of bad) {
-        const res = await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: payload as object });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/releases',
+          headers: await as(artist),
+          payload: payload as object,
+        });
         expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       }
       expect(await count()).toBe(before);
-      expect((await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(listener), payload: { title: 'x', type: 'album', trackIds: [] } })).statusCode).toBe(403);
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/v1/releases',
+            headers: await as(listener),
+            payload: { title: 'x', type: 'album', trackIds: [] },
+          })
+        ).statusCode,
+      ).toBe(403);
     });
 
     it('keeps a scheduled release to its artist until its date; hidden tracks vanish for others', async () => {
       const a = await createReadyTrack(db, artist.id, 'sched-a');
       const hidden = await createReadyTrack(db, artist.id, 'sched-hidden', { visibility: 'private' });
-      const future = await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: { title: 'Soon', type: 'single', trackIds: [a.id], releaseDate: '2027-03-01' } });
+      const future = await app.inject({
+        method: 'POST',
+        url: '/api/v1/releases',
+        headers: await as(artist),
+        payload: { title: 'Soon', type: 'single', trackIds: [a.id], releaseDate: '2027-03-01' },
+      });
       expect(future.json().release.scheduled).toBe(true);
       const id = future.json().release.id;
       expect((await app.inject(`/api/v1/releases/${id}`)).statusCode).toBe(404);
       expect((await app.inject({ url: `/api/v1/releases/${id}`, headers: await as(listener) })).statusCode).toBe(404);
       expect((await app.inject({ url: `/api/v1/releases/${id}`, headers: await as(artist) })).statusCode).toBe(200);
       expect(ids((await app.inject(`/api/v1/users/${artist.handle}/releases`)).json().items)).not.toContain(id);
-      expect(ids((await app.inject({ url: `/api/v1/users/${artist.handle}/releases`, headers: await as(artist) })).json().items)).toContain(id);
+      expect(
+        ids(
+          (await app.inject({ url: `/api/v1/users/${artist.handle}/releases`, headers: await as(artist) })).json()
+            .items,
+        ),
+      ).toContain(id);
 
-      const now = await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: { title: 'Now', type: 'album', trackIds: [a.id, hidden.id] } });
+      const now = await app.inject({
+        method: 'POST',
+        url: '/api/v1/releases',
+        headers: await as(artist),
+        payload: { title: 'Now', type: 'album', trackIds: [a.id, hidden.id] },
+      });
       const nowId = now.json().release.id;
       expect(ids((await app.inject(`/api/v1/releases/${nowId}`)).json().release.tracks)).toEqual([a.id]);
-      expect(ids((await app.inject({ url: `/api/v1/releases/${nowId}`, headers: await as(artist) })).json().release.tracks)).toEqual([a.id, hidden.id]);
+      expect(
+        ids((await app.inject({ url: `/api/v1/releases/${nowId}`, headers: await as(artist) })).json().release.tracks),
+      ).toEqual([a.id, hidden.id]);
     });
 
     it('deletes a release (its tracks stay) and refuses once it is sold', async () => {
       const a = await createReadyTrack(db, artist.id, 'del-a');
-      const rel = (await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: { title: 'Gone', type: 'single', trackIds: [a.id] } })).json().release;
-      const sold = (await app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(artist), payload: { title: 'Sold', type: 'single', trackIds: [a.id] } })).json().release;
-      await db.insertInto('orders').values({ item_type: 'release', release_id: sold.id, seller_user_id: artist.id, buyer_user_id: listener.id, amount_minor: 100, currency: 'EUR', status: 'paid' }).execute();
-      expect((await app.inject({ method: 'DELETE', url: `/api/v1/releases/${rel.id}`, headers: await as(rival) })).statusCode).toBe(403);
-      expect((await app.inject({ method: 'DELETE', url: `/api/v1/releases/${rel.id}`, headers: await as(artist) })).statusCode).toBe(204);
+      const rel = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/releases',
+          headers: await as(artist),
+          payload: { title: 'Gone', type: 'single', trackIds: [a.id] },
+        })
+      ).json().release;
+      const sold = (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/releases',
+          headers: await as(artist),
+          payload: { title: 'Sold', type: 'single', trackIds: [a.id] },
+        })
+      ).json().release;
+      await db
+        .insertInto('orders')
+        .values({
+          item_type: 'release',
+          release_id: sold.id,
+          seller_user_id: artist.id,
+          buyer_user_id: listener.id,
+          amount_minor: 100,
+          currency: 'EUR',
+          status: 'paid',
+        })
+        .execute();
+      expect(
+        (await app.inject({ method: 'DELETE', url: `/api/v1/releases/${rel.id}`, headers: await as(rival) }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (await app.inject({ method: 'DELETE', url: `/api/v1/releases/${rel.id}`, headers: await as(artist) }))
+          .statusCode,
+      ).toBe(204);
       expect((await app.inject(`/api/v1/releases/${rel.id}`)).statusCode).toBe(404);
       expect((await app.inject(`/api/v1/tracks/${a.id}`)).statusCode).toBe(200);
-      const refused = await app.inject({ method: 'DELETE', url: `/api/v1/releases/${sold.id}`, headers: await as(artist) });
+      const refused = await app.inject({
+        method: 'DELETE',
+        url: `/api/v1/releases/${sold.id}`,
+        headers: await as(artist),
+      });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error.code).toBe('release_sold');
     });
@@ -110,10 +208,21 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       const a = await createReadyTrack(db, artist.id, 'pl-a');
       const b = await createReadyTrack(db, rival.id, 'pl-b');
       const priv = await createReadyTrack(db, rival.id, 'pl-private', { visibility: 'private' });
-      const created = await app.inject({ method: 'POST', url: '/api/v1/playlists', headers: await as(listener), payload: { title: 'Night bus', trackIds: [a.id] } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/playlists',
+        headers: await as(listener),
+        payload: { title: 'Night bus', trackIds: [a.id] },
+      });
       expect(created.statusCode, created.body).toBe(201);
       const id = created.json().playlist.id;
-      const put = async (trackIds: string[], who = listener) => app.inject({ method: 'PUT', url: `/api/v1/playlists/${id}/tracks`, headers: await as(who), payload: { trackIds } });
+      const put = async (trackIds: string[], who = listener) =>
+        app.inject({
+          method: 'PUT',
+          url: `/api/v1/playlists/${id}/tracks`,
+          headers: await as(who),
+          payload: { trackIds },
+        });
       expect(ids((await put([b.id, a.id])).json().playlist.tracks)).toEqual([b.id, a.id]);
       const refused = await put([a.id, priv.id]);
       expect(refused.statusCode).toBe(422);
@@ -128,25 +237,48 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       // b goes private: gone for others (and the playlist's owner), still there for its artist.
       await db.updateTable('tracks').set({ visibility: 'private' }).where('id', '=', b.id).execute();
       expect(ids((await app.inject(`/api/v1/playlists/${id}`)).json().playlist.tracks)).toEqual([a.id]);
-      expect(ids((await app.inject({ url: `/api/v1/playlists/${id}`, headers: await as(rival) })).json().playlist.tracks)).toEqual([b.id, a.id]);
+      expect(
+        ids((await app.inject({ url: `/api/v1/playlists/${id}`, headers: await as(rival) })).json().playlist.tracks),
+      ).toEqual([b.id, a.id]);
       // The owner may keep a hidden track they already had (it comes back when it does).
       expect((await put([a.id, b.id])).statusCode).toBe(200);
       await db.updateTable('tracks').set({ visibility: 'public' }).where('id', '=', b.id).execute();
       expect(ids((await app.inject(`/api/v1/playlists/${id}`)).json().playlist.tracks)).toEqual([a.id, b.id]);
 
-      const privPlaylist = await app.inject({ method: 'PATCH', url: `/api/v1/playlists/${id}`, headers: await as(listener), payload: { visibility: 'private', title: 'Night bus (mine)' } });
+      const privPlaylist = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/playlists/${id}`,
+        headers: await as(listener),
+        payload: { visibility: 'private', title: 'Night bus (mine)' },
+      });
       expect(privPlaylist.json().playlist).toMatchObject({ visibility: 'private', title: 'Night bus (mine)' });
       expect((await app.inject(`/api/v1/playlists/${id}`)).statusCode).toBe(404);
-      expect(ids((await app.inject({ url: '/api/v1/me/playlists', headers: await as(listener) })).json().items)).toContain(id);
-      expect((await app.inject({ method: 'DELETE', url: `/api/v1/playlists/${id}`, headers: await as(listener) })).statusCode).toBe(204);
+      expect(
+        ids((await app.inject({ url: '/api/v1/me/playlists', headers: await as(listener) })).json().items),
+      ).toContain(id);
+      expect(
+        (await app.inject({ method: 'DELETE', url: `/api/v1/playlists/${id}`, headers: await as(listener) }))
+          .statusCode,
+      ).toBe(204);
       expect((await app.inject({ url: `/api/v1/playlists/${id}`, headers: await as(listener) })).statusCode).toBe(404);
       expect((await app.inject(`/api/v1/tracks/${a.id}`)).statusCode).toBe(200);
     });
 
     it('refuses bad playlists with nothing written', async () => {
       const before = (await db.selectFrom('playlists').select('id').execute()).length;
-      for (const payload of [{ title: '' }, { title: 'x'.repeat(201) }, { title: 'ok', visibility: 'friends' }, { title: 'ok', trackIds: ['987654321'] }, { title: 'a\u0007b' }]) {
-        const res = await app.inject({ method: 'POST', url: '/api/v1/playlists', headers: await as(listener), payload });
+      for (const payload of [
+        { title: '' },
+        { title: 'x'.repeat(201) },
+        { title: 'ok', visibility: 'friends' },
+        { title: 'ok', trackIds: ['987654321'] },
+        { title: 'a\u0007b' },
+      ]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/playlists',
+          headers: await as(listener),
+          payload,
+        });
         expect([400, 422], JSON.stringify(payload)).toContain(res.statusCode);
       }
       expect((await db.selectFrom('playlists').select('id').execute()).length).toBe(before);
@@ -159,19 +291,33 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       const mara = await createUser(db, 'artist', { handle: `mara-${database}` });
       await db.updateTable('users').set({ display_name: 'Mara Sélène' }).where('id', '=', mara.id).execute();
       harbour = await createReadyTrack(db, mara.id, 'harbour-lights');
-      await db.updateTable('tracks').set({ title: 'Harbour Lights', genre: 'ambient', tags: ['sea', 'field recording'] }).where('id', '=', harbour.id).execute();
+      await db
+        .updateTable('tracks')
+        .set({ title: 'Harbour Lights', genre: 'ambient', tags: ['sea', 'field recording'] })
+        .where('id', '=', harbour.id)
+        .execute();
       const cafe = await createReadyTrack(db, mara.id, 'cafe-nocturne');
-      await db.updateTable('tracks').set({ title: 'Café Nocturne', description: 'Recorded near the harbour lights at night' }).where('id', '=', cafe.id).execute();
+      await db
+        .updateTable('tracks')
+        .set({ title: 'Café Nocturne', description: 'Recorded near the harbour lights at night' })
+        .where('id', '=', cafe.id)
+        .execute();
       const secret = await createReadyTrack(db, mara.id, 'harbour-secret', { visibility: 'private' });
       await db.updateTable('tracks').set({ title: 'Harbour Lights Secret Demo' }).where('id', '=', secret.id).execute();
       const unlisted = await createReadyTrack(db, mara.id, 'harbour-unlisted', { visibility: 'unlisted' });
       await db.updateTable('tracks').set({ title: 'Harbour Lights Unlisted' }).where('id', '=', unlisted.id).execute();
-      await db.insertInto('releases').values({ owner_user_id: mara.id, title: 'Lights Over The Harbour', slug: 'lights', type: 'album' }).execute();
+      await db
+        .insertInto('releases')
+        .values({ owner_user_id: mara.id, title: 'Lights Over The Harbour', slug: 'lights', type: 'album' })
+        .execute();
       await db.insertInto('playlists').values({ owner_user_id: listener.id, title: 'Harbour evenings' }).execute();
     });
 
     const find = async (q: string, type = 'track', who?: TestUser) => {
-      const res = await app.inject({ url: `/api/v1/search?q=${encodeURIComponent(q)}&type=${type}`, headers: who ? await as(who) : undefined });
+      const res = await app.inject({
+        url: `/api/v1/search?q=${encodeURIComponent(q)}&type=${type}`,
+        headers: who ? await as(who) : undefined,
+      });
       expect(res.statusCode, res.body).toBe(200);
       return res.json().items as Array<{ id: string; title?: string; displayName?: string }>;
     };
@@ -182,12 +328,16 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       const hits = await find('harbour lights');
       expect(hits[0]?.title).toBe('Harbour Lights');
       expect(hits.map((h) => h.title)).toContain('Café Nocturne');
-      expect(hits.findIndex((h) => h.title === 'Harbour Lights')).toBeLessThan(hits.findIndex((h) => h.title === 'Café Nocturne'));
+      expect(hits.findIndex((h) => h.title === 'Harbour Lights')).toBeLessThan(
+        hits.findIndex((h) => h.title === 'Café Nocturne'),
+      );
       expect((await find('harbor'))[0]?.title).toBe('Harbour Lights');
       expect((await find('cafe nocturne'))[0]?.title).toBe('Café Nocturne');
       expect((await find('CAFÉ'))[0]?.title).toBe('Café Nocturne');
       // By artist name (accents folded) and by tag.
-      expect((await find('mara selene')).map((h) => h.title)).toEqual(expect.arrayContaining(['Harbour Lights', 'Café Nocturne']));
+      expect((await find('mara selene')).map((h) => h.title)).toEqual(
+        expect.arrayContaining(['Harbour Lights', 'Café Nocturne']),
+      );
       expect((await find('field recording'))[0]?.title).toBe('Harbour Lights');
     });
 
@@ -198,12 +348,22 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
         expect(titles).not.toContain('Harbour Lights Unlisted');
       }
       expect((await find('mara selene', 'user')).map((h) => h.displayName)).toContain('Mara Sélène');
-      expect((await find('lights over the harbor', 'release')).map((h) => h.title)).toContain('Lights Over The Harbour');
+      expect((await find('lights over the harbor', 'release')).map((h) => h.title)).toContain(
+        'Lights Over The Harbour',
+      );
       expect((await find('harbour evenings', 'playlist')).map((h) => h.title)).toContain('Harbour evenings');
     });
 
     it('refuses bad searches with a 400', async () => {
-      for (const url of ['/api/v1/search?q=', '/api/v1/search?q=%20%20', `/api/v1/search?q=${'a'.repeat(101)}`, '/api/v1/search?q=x&type=song', '/api/v1/search?q=x&cursor=!!', '/api/v1/search?q=a%00b', '/api/v1/search?q=x&limit=1000']) {
+      for (const url of [
+        '/api/v1/search?q=',
+        '/api/v1/search?q=%20%20',
+        `/api/v1/search?q=${'a'.repeat(101)}`,
+        '/api/v1/search?q=x&type=song',
+        '/api/v1/search?q=x&cursor=!!',
+        '/api/v1/search?q=a%00b',
+        '/api/v1/search?q=x&limit=1000',
+      ]) {
         const res = await app.inject(url);
         expect(res.statusCode, url).toBe(400);
         expect(res.json().error.code).toBeTruthy();
@@ -221,7 +381,9 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
 
     it('browses by genre and tag', async () => {
       expect(ids((await app.inject('/api/v1/genres/Ambient/tracks')).json().items)).toEqual([harbour.id]);
-      expect(ids((await app.inject(`/api/v1/tags/${encodeURIComponent('field recording')}/tracks`)).json().items)).toEqual([harbour.id]);
+      expect(
+        ids((await app.inject(`/api/v1/tags/${encodeURIComponent('field recording')}/tracks`)).json().items),
+      ).toEqual([harbour.id]);
       expect((await app.inject('/api/v1/tags/nothing-here/tracks')).json().items).toEqual([]);
     });
   });

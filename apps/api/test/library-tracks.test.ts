@@ -17,7 +17,9 @@ import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/
 function multipart(field: string, body: Buffer, filename = 'cover.png', type = 'image/png') {
   const boundary = `----earshot${Math.random().toString(16).slice(2)}`;
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
     body,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -38,10 +40,12 @@ async function storeVersionMedia(store: ObjectStore, versionId: string, segments
   for (const rate of ['64k', '128k', '256k']) {
     await store.put('transcodes', `version-${versionId}/${rate}/playlist.m3u8`, '#EXTM3U\n');
     await store.put('transcodes', `version-${versionId}/${rate}/init.mp4`, 'init');
-    for (let i = 0; i < segments; i++) await store.put('transcodes', `version-${versionId}/${rate}/seg_${String(i).padStart(3, '0')}.m4s`, 'seg');
+    for (let i = 0; i < segments; i++)
+      await store.put('transcodes', `version-${versionId}/${rate}/seg_${String(i).padStart(3, '0')}.m4s`, 'seg');
   }
   await store.put('waveforms', keys.waveform(versionId, 'A'.repeat(22)), '{}');
-  for (const size of [1000, 300]) await store.put('images', keys.versionArtwork(versionId, 'B'.repeat(22), size, 'jpg'), 'jpg');
+  for (const size of [1000, 300])
+    await store.put('images', keys.versionArtwork(versionId, 'B'.repeat(22), size, 'jpg'), 'jpg');
 }
 
 describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (database) => {
@@ -63,7 +67,9 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
     owner = await createUser(db, 'artist');
     other = await createUser(db, 'artist');
     admin = await createUser(db, 'admin');
-    png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } }).png().toBuffer();
+    png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a6' } })
+      .png()
+      .toBuffer();
   }, 60_000);
   afterAll(async () => api?.close());
 
@@ -73,20 +79,44 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
       method: 'PATCH',
       url: `/api/v1/tracks/${t.id}`,
       headers: await as(owner),
-      payload: { title: 'Harbour Lights', description: 'By the sea', genre: ' Ambient ', tags: ['Field Recording', 'sea', 'sea'], downloadable: true, price: { amountMinor: 700, currency: 'eur', payWhatYouWant: true } },
+      payload: {
+        title: 'Harbour Lights',
+        description: 'By the sea',
+        genre: ' Ambient ',
+        tags: ['Field Recording', 'sea', 'sea'],
+        downloadable: true,
+        price: { amountMinor: 700, currency: 'eur', payWhatYouWant: true },
+      },
     });
     expect(res.statusCode, res.body).toBe(200);
     const track = res.json().track;
-    expect(track).toMatchObject({ title: 'Harbour Lights', slug: 'harbour-lights', genre: 'ambient', tags: ['field recording', 'sea'], downloadable: true, price: { amountMinor: 700, currency: 'EUR', payWhatYouWant: true } });
+    expect(track).toMatchObject({
+      title: 'Harbour Lights',
+      slug: 'harbour-lights',
+      genre: 'ambient',
+      tags: ['field recording', 'sea'],
+      downloadable: true,
+      price: { amountMinor: 700, currency: 'EUR', payWhatYouWant: true },
+    });
     const old = await app.inject(`/api/v1/users/${owner.handle}/tracks/song1`);
     expect(old.statusCode).toBe(200);
     expect(old.json().track).toMatchObject({ id: t.id, slug: 'harbour-lights' });
     // Back to the first title: the slug comes back, and its redirect is gone.
-    const back = await app.inject({ method: 'PATCH', url: `/api/v1/tracks/${t.id}`, headers: await as(owner), payload: { title: 'Song1' } });
+    const back = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tracks/${t.id}`,
+      headers: await as(owner),
+      payload: { title: 'Song1' },
+    });
     expect(back.json().track.slug).toBe('song1');
     expect((await app.inject(`/api/v1/users/${owner.handle}/tracks/harbour-lights`)).json().track.id).toBe(t.id);
     // Not for sale any more.
-    const free = await app.inject({ method: 'PATCH', url: `/api/v1/tracks/${t.id}`, headers: await as(owner), payload: { price: null, genre: null } });
+    const free = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tracks/${t.id}`,
+      headers: await as(owner),
+      payload: { price: null, genre: null },
+    });
     expect(free.json().track).toMatchObject({ price: null, genre: null });
   });
 
@@ -109,28 +139,63 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
       [{ title: 'ok', description: 'evil\u202etxt.exe' }, 400, 'validation_failed'],
     ];
     for (const [payload, status, code] of cases) {
-      const res = await app.inject({ method: 'PATCH', url: `/api/v1/tracks/${t.id}`, headers: await as(owner), payload: payload as object });
+      const res = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/tracks/${t.id}`,
+        headers: await as(owner),
+        payload: payload as object,
+      });
       expect(res.statusCode, JSON.stringify(payload)).toBe(status);
       expect(res.json().error.code, JSON.stringify(payload)).toBe(code);
     }
     expect(await db.selectFrom('tracks').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow()).toEqual(before);
     // Someone else's track, an unknown id.
-    expect((await app.inject({ method: 'PATCH', url: `/api/v1/tracks/${t.id}`, headers: await as(other), payload: { title: 'Mine now' } })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'PATCH', url: '/api/v1/tracks/987654321', headers: await as(owner), payload: { title: 'x' } })).statusCode).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/api/v1/tracks/${t.id}`,
+          headers: await as(other),
+          payload: { title: 'Mine now' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: '/api/v1/tracks/987654321',
+          headers: await as(owner),
+          payload: { title: 'x' },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('takes artwork by the avatar rules: not an image → 422 and nothing stored; an image → two sizes, the old ones removed', async () => {
     const t = await createReadyTrack(db, owner.id, 'with-art');
     const objects = await everyObject(store);
     const pdf = multipart('artwork', Buffer.from('%PDF-1.4 not an image'), 'cover.png');
-    const bad = await app.inject({ method: 'PUT', url: `/api/v1/tracks/${t.id}/artwork`, payload: pdf.payload, headers: { ...(await as(owner)), ...pdf.headers } });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/tracks/${t.id}/artwork`,
+      payload: pdf.payload,
+      headers: { ...(await as(owner)), ...pdf.headers },
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.json().error.code).toBe('invalid_image');
     expect(await everyObject(store)).toEqual(objects);
 
     const up = (body: Buffer) => {
       const m = multipart('artwork', body);
-      return as(owner).then((h) => app.inject({ method: 'PUT', url: `/api/v1/tracks/${t.id}/artwork`, payload: m.payload, headers: { ...h, ...m.headers } }));
+      return as(owner).then((h) =>
+        app.inject({
+          method: 'PUT',
+          url: `/api/v1/tracks/${t.id}/artwork`,
+          payload: m.payload,
+          headers: { ...h, ...m.headers },
+        }),
+      );
     };
     const first = await up(png);
     expect(first.statusCode, first.body).toBe(200);
@@ -146,10 +211,39 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
 
   it('sets the current version only to a ready version of the same track', async () => {
     const t = await createReadyTrack(db, owner.id, 'versions');
-    const processing = await db.insertInto('track_versions').values({ track_id: t.id, status: 'processing', original_key: 'x', original_filename: 'b.wav', original_size_bytes: 1, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
-    const ready2 = await db.insertInto('track_versions').values({ track_id: t.id, status: 'ready', original_key: 'y', original_filename: 'c.wav', original_size_bytes: 1, steps: '{}', hls_key: 'h' }).returning('id').executeTakeFirstOrThrow();
+    const processing = await db
+      .insertInto('track_versions')
+      .values({
+        track_id: t.id,
+        status: 'processing',
+        original_key: 'x',
+        original_filename: 'b.wav',
+        original_size_bytes: 1,
+        steps: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const ready2 = await db
+      .insertInto('track_versions')
+      .values({
+        track_id: t.id,
+        status: 'ready',
+        original_key: 'y',
+        original_filename: 'c.wav',
+        original_size_bytes: 1,
+        steps: '{}',
+        hls_key: 'h',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const elsewhere = await createReadyTrack(db, other.id, 'elsewhere');
-    const put = async (versionId: string) => app.inject({ method: 'PUT', url: `/api/v1/tracks/${t.id}/current-version`, headers: await as(owner), payload: { versionId } });
+    const put = async (versionId: string) =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/v1/tracks/${t.id}/current-version`,
+        headers: await as(owner),
+        payload: { versionId },
+      });
     expect((await put(processing.id)).statusCode).toBe(409);
     expect((await put(elsewhere.versionId)).statusCode).toBe(404);
     expect((await put('abc')).statusCode).toBe(400);
@@ -163,36 +257,106 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
     const keep = await createReadyTrack(db, owner.id, 'neighbour');
     await storeVersionMedia(store, keep.versionId);
     const t = await createReadyTrack(db, owner.id, 'doomed');
-    const v2 = await db.insertInto('track_versions').values({ track_id: t.id, status: 'ready', original_key: 'x', original_filename: 'b.wav', original_size_bytes: 1, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
-    const v3 = await db.insertInto('track_versions').values({ track_id: t.id, status: 'failed', original_key: 'x', original_filename: 'c.wav', original_size_bytes: 1, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const v2 = await db
+      .insertInto('track_versions')
+      .values({
+        track_id: t.id,
+        status: 'ready',
+        original_key: 'x',
+        original_filename: 'b.wav',
+        original_size_bytes: 1,
+        steps: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const v3 = await db
+      .insertInto('track_versions')
+      .values({
+        track_id: t.id,
+        status: 'failed',
+        original_key: 'x',
+        original_filename: 'c.wav',
+        original_size_bytes: 1,
+        steps: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const before = await everyObject(store);
     for (const v of [t.versionId, v2.id, v3.id]) await storeVersionMedia(store, v);
     const m = multipart('artwork', png);
-    await app.inject({ method: 'PUT', url: `/api/v1/tracks/${t.id}/artwork`, payload: m.payload, headers: { ...(await as(owner)), ...m.headers } });
-    const playlist = await db.insertInto('playlists').values({ owner_user_id: other.id, title: 'Mix' }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('playlist_tracks').values([{ playlist_id: playlist.id, position: 0, track_id: t.id }, { playlist_id: playlist.id, position: 1, track_id: keep.id }]).execute();
-    await app.inject({ method: 'PATCH', url: `/api/v1/tracks/${t.id}`, headers: await as(owner), payload: { title: 'Doomed Renamed' } });
+    await app.inject({
+      method: 'PUT',
+      url: `/api/v1/tracks/${t.id}/artwork`,
+      payload: m.payload,
+      headers: { ...(await as(owner)), ...m.headers },
+    });
+    const playlist = await db
+      .insertInto('playlists')
+      .values({ owner_user_id: other.id, title: 'Mix' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('playlist_tracks')
+      .values([
+        { playlist_id: playlist.id, position: 0, track_id: t.id },
+        { playlist_id: playlist.id, position: 1, track_id: keep.id },
+      ])
+      .execute();
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tracks/${t.id}`,
+      headers: await as(owner),
+      payload: { title: 'Doomed Renamed' },
+    });
     expect((await everyObject(store)).length).toBeGreaterThan(before.length + 3 * 20);
 
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}`, headers: await as(other) })).statusCode).toBe(403);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}`, headers: await as(other) })).statusCode,
+    ).toBe(403);
     const res = await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}`, headers: await as(owner) });
     expect(res.statusCode, res.body).toBe(204);
     expect(await everyObject(store)).toEqual(before);
     expect(await db.selectFrom('tracks').select('id').where('id', '=', t.id).execute()).toEqual([]);
     expect(await db.selectFrom('track_versions').select('id').where('track_id', '=', t.id).execute()).toEqual([]);
-    expect(await db.selectFrom('track_slug_redirects').select('slug').where('track_id', '=', t.id).execute()).toEqual([]);
+    expect(await db.selectFrom('track_slug_redirects').select('slug').where('track_id', '=', t.id).execute()).toEqual(
+      [],
+    );
     // The playlist keeps working with what is left.
     const mix = await app.inject({ url: `/api/v1/playlists/${playlist.id}` });
     expect(mix.json().playlist.tracks.map((x: { id: string }) => x.id)).toEqual([keep.id]);
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}`, headers: await as(owner) })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}`, headers: await as(owner) })).statusCode,
+    ).toBe(404);
   });
 
   it('refuses to delete a sold track unless buyers keep access; then retires it, keeping the original', async () => {
     const t = await createReadyTrack(db, owner.id, 'sold');
-    const old = await db.insertInto('track_versions').values({ track_id: t.id, status: 'ready', original_key: 'x', original_filename: 'old.wav', original_size_bytes: 1, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
+    const old = await db
+      .insertInto('track_versions')
+      .values({
+        track_id: t.id,
+        status: 'ready',
+        original_key: 'x',
+        original_filename: 'old.wav',
+        original_size_bytes: 1,
+        steps: '{}',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (const v of [t.versionId, old.id]) await storeVersionMedia(store, v, 1);
     const buyer = await createUser(db, 'listener');
-    await db.insertInto('orders').values({ item_type: 'track', track_id: t.id, seller_user_id: owner.id, buyer_user_id: buyer.id, amount_minor: 500, currency: 'EUR', status: 'paid' }).execute();
+    await db
+      .insertInto('orders')
+      .values({
+        item_type: 'track',
+        track_id: t.id,
+        seller_user_id: owner.id,
+        buyer_user_id: buyer.id,
+        amount_minor: 500,
+        currency: 'EUR',
+        status: 'paid',
+      })
+      .execute();
     const snapshot = await everyObject(store);
 
     const refused = await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}`, headers: await as(owner) });
@@ -201,26 +365,57 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
     expect(await everyObject(store)).toEqual(snapshot);
     expect((await app.inject(`/api/v1/tracks/${t.id}`)).statusCode).toBe(200);
 
-    const retired = await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${t.id}?confirmBuyersKeepAccess=true`, headers: await as(owner) });
+    const retired = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tracks/${t.id}?confirmBuyersKeepAccess=true`,
+      headers: await as(owner),
+    });
     expect(retired.statusCode, retired.body).toBe(204);
-    for (const who of [undefined, await as(owner), await as(buyer)]) expect((await app.inject({ url: `/api/v1/tracks/${t.id}`, headers: who })).statusCode).toBe(404);
+    for (const who of [undefined, await as(owner), await as(buyer)])
+      expect((await app.inject({ url: `/api/v1/tracks/${t.id}`, headers: who })).statusCode).toBe(404);
     const left = await everyObject(store);
     // The buyers' master stays; streaming outputs and the other version go.
     expect(left).toContain(`originals/${keys.original(t.versionId, 'wav')}`);
-    expect(left.filter((k) => k.includes(`version-${t.versionId}/`) && !k.startsWith('originals/') && !k.startsWith('images/'))).toEqual([]);
+    expect(
+      left.filter(
+        (k) => k.includes(`version-${t.versionId}/`) && !k.startsWith('originals/') && !k.startsWith('images/'),
+      ),
+    ).toEqual([]);
     expect(left.filter((k) => k.includes(`version-${old.id}/`))).toEqual([]);
-    const row = await db.selectFrom('tracks').select(['deleted_at', 'visibility']).where('id', '=', t.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('tracks')
+      .select(['deleted_at', 'visibility'])
+      .where('id', '=', t.id)
+      .executeTakeFirstOrThrow();
     expect(row.deleted_at).not.toBeNull();
     expect((await db.selectFrom('orders').select('track_id').where('track_id', '=', t.id).execute()).length).toBe(1);
   });
 
   it('lists every track of the artist, in every state, in the studio', async () => {
     const t = await createReadyTrack(db, owner.id, 'studio-private', { visibility: 'private' });
-    await db.insertInto('track_versions').values({ track_id: t.id, status: 'failed', failure_reason: 'No audio stream', original_key: 'x', original_filename: 'bad.wav', original_size_bytes: 1, steps: '{}' }).execute();
+    await db
+      .insertInto('track_versions')
+      .values({
+        track_id: t.id,
+        status: 'failed',
+        failure_reason: 'No audio stream',
+        original_key: 'x',
+        original_filename: 'bad.wav',
+        original_size_bytes: 1,
+        steps: '{}',
+      })
+      .execute();
     const res = await app.inject({ url: '/api/v1/me/tracks', headers: await as(owner) });
     expect(res.statusCode).toBe(200);
     const row = res.json().items.find((x: { id: string }) => x.id === t.id);
-    expect(row).toMatchObject({ visibility: 'private', latestVersion: { status: 'failed', failureReason: 'No audio stream' } });
-    expect((await app.inject({ url: '/api/v1/me/tracks', headers: await as(admin) })).json().items.find((x: { id: string }) => x.id === t.id)).toBeUndefined();
+    expect(row).toMatchObject({
+      visibility: 'private',
+      latestVersion: { status: 'failed', failureReason: 'No audio stream' },
+    });
+    expect(
+      (await app.inject({ url: '/api/v1/me/tracks', headers: await as(admin) }))
+        .json()
+        .items.find((x: { id: string }) => x.id === t.id),
+    ).toBeUndefined();
   });
 });

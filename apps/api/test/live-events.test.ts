@@ -55,17 +55,45 @@ describe('/api/v1/ws', () => {
     await until(() => a.messages.length > 0 && b.messages.length > 0 && c.messages.length > 0);
     expect(a.messages[0]).toEqual({ type: 'hello', userId: owner.id });
 
-    t.infra.progress.publish({ type: 'version.step', trackId: '1', versionId: '7', ownerUserId: owner.id, step: 'transcode', state: 'active', progress: 42 });
-    t.infra.progress.publish({ type: 'version.status', trackId: '1', versionId: '7', ownerUserId: owner.id, status: 'ready' });
+    t.infra.progress.publish({
+      type: 'version.step',
+      trackId: '1',
+      versionId: '7',
+      ownerUserId: owner.id,
+      step: 'transcode',
+      state: 'active',
+      progress: 42,
+    });
+    t.infra.progress.publish({
+      type: 'version.status',
+      trackId: '1',
+      versionId: '7',
+      ownerUserId: owner.id,
+      status: 'ready',
+    });
     await until(() => a.messages.length >= 3 && c.messages.length >= 3);
     expect(a.messages.slice(1)).toEqual([
-      { type: 'version.step', trackId: '1', versionId: '7', ownerUserId: owner.id, step: 'transcode', state: 'active', progress: 42 },
+      {
+        type: 'version.step',
+        trackId: '1',
+        versionId: '7',
+        ownerUserId: owner.id,
+        step: 'transcode',
+        state: 'active',
+        progress: 42,
+      },
       { type: 'version.status', trackId: '1', versionId: '7', ownerUserId: owner.id, status: 'ready' },
     ]);
     expect(c.messages).toHaveLength(3);
     // An event for `other`, published after the owner's: once it reaches b, anything of the owner's
     // sent to b would have reached it before (one ordered stream per socket). It must be the only one.
-    const forOther = { type: 'version.status', trackId: '2', versionId: '8', ownerUserId: other.id, status: 'ready' } as const;
+    const forOther = {
+      type: 'version.status',
+      trackId: '2',
+      versionId: '8',
+      ownerUserId: other.id,
+      status: 'ready',
+    } as const;
     t.infra.progress.publish(forOther);
     await until(() => b.messages.length >= 2);
     expect(b.messages.slice(1)).toEqual([forOther]);

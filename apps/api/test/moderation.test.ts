@@ -23,7 +23,13 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
   let commentId: string;
   let ip = 0;
 
-  async function as(user: TestUser | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, remoteAddress = `10.9.${(ip = (ip + 1) % 250)}.1`) {
+  async function as(
+    user: TestUser | null,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    remoteAddress = `10.9.${(ip = (ip + 1) % 250)}.1`,
+  ) {
     const headers = user ? cookieHeaders(await sessionFor(db, api.t.config, user.id)) : {};
     const res = await api.app.inject({ method, url, payload: payload as object | undefined, headers, remoteAddress });
     return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, any>) : {} };
@@ -38,20 +44,29 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
     admin = await createUser(db, 'admin');
     publicTrack = (await createReadyTrack(db, artist.id, 'loud-song')).id;
     privateTrack = (await createReadyTrack(db, artist.id, 'secret-song', { visibility: 'private' })).id;
-    commentId = (await db.insertInto('comments').values({ track_id: publicTrack, user_id: listener.id, body: 'rude words', position_ms: 1000 }).returning('id').executeTakeFirstOrThrow()).id;
+    commentId = (
+      await db
+        .insertInto('comments')
+        .values({ track_id: publicTrack, user_id: listener.id, body: 'rude words', position_ms: 1000 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
   });
   afterAll(async () => api?.close());
 
   describe('reports', () => {
     it('refuses hostile input with a clear 4xx and writes nothing', async () => {
-      const before = await db.selectFrom('reports').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const before = await db
+        .selectFrom('reports')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       const cases: Array<[unknown, number]> = [
         [{ subjectType: 'track', subjectId: publicTrack, reason: '' }, 400],
         [{ subjectType: 'track', subjectId: publicTrack, reason: '   ' }, 400],
         [{ subjectType: 'track', subjectId: publicTrack, reason: 'x'.repeat(1001) }, 400],
         [{ subjectType: 'playlist', subjectId: publicTrack, reason: 'bad' }, 400],
         [{ subjectType: 'track', subjectId: '-1', reason: 'bad' }, 400],
-        [{ subjectType: 'track', subjectId: "1 or 1=1", reason: 'bad' }, 400],
+        [{ subjectType: 'track', subjectId: '1 or 1=1', reason: 'bad' }, 400],
         [{ subjectType: 'track', subjectId: publicTrack, reason: 'bad', extra: true }, 400],
         [{ subjectType: 'track', subjectId: publicTrack, reason: 'bad\u0000' }, 400],
         [{ subjectType: 'track', subjectId: '999999999', reason: 'bad' }, 404],
@@ -68,19 +83,37 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
         expect(res.status, JSON.stringify(payload)).toBe(status);
         expect(res.body.error?.code, JSON.stringify(payload)).toEqual(expect.any(String));
       }
-      expect((await as(null, 'POST', '/api/v1/reports', { subjectType: 'track', subjectId: publicTrack, reason: 'x' })).status).toBe(401);
-      const after = await db.selectFrom('reports').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      expect(
+        (await as(null, 'POST', '/api/v1/reports', { subjectType: 'track', subjectId: publicTrack, reason: 'x' }))
+          .status,
+      ).toBe(401);
+      const after = await db
+        .selectFrom('reports')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(after.n).toBe(before.n);
     });
 
     it('a second report of the same thing by the same reporter collapses into the first', async () => {
-      const first = await as(other, 'POST', '/api/v1/reports', { subjectType: 'comment', subjectId: commentId, reason: 'Harassment' });
+      const first = await as(other, 'POST', '/api/v1/reports', {
+        subjectType: 'comment',
+        subjectId: commentId,
+        reason: 'Harassment',
+      });
       expect(first.status).toBe(201);
-      const again = await as(other, 'POST', '/api/v1/reports', { subjectType: 'comment', subjectId: commentId, reason: 'Harassment, again' });
+      const again = await as(other, 'POST', '/api/v1/reports', {
+        subjectType: 'comment',
+        subjectId: commentId,
+        reason: 'Harassment, again',
+      });
       expect(again.status).toBe(200);
       expect(again.body.report.id).toBe(first.body.report.id);
       // Concurrent repeats too.
-      const burst = await Promise.all(Array.from({ length: 5 }, () => as(other, 'POST', '/api/v1/reports', { subjectType: 'user', subjectId: artist.id, reason: 'Impersonation' })));
+      const burst = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          as(other, 'POST', '/api/v1/reports', { subjectType: 'user', subjectId: artist.id, reason: 'Impersonation' }),
+        ),
+      );
       expect(new Set(burst.map((r) => r.body.report.id)).size).toBe(1);
       expect(burst.filter((r) => r.status === 201)).toHaveLength(1);
     });
@@ -88,7 +121,18 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
     it('is rate-limited per client', async () => {
       const { limit } = RATE_LIMIT_ZONES.report;
       const statuses: number[] = [];
-      for (let i = 0; i <= limit; i++) statuses.push((await as(other, 'POST', '/api/v1/reports', { subjectType: 'track', subjectId: publicTrack, reason: `spam ${i}` }, '10.200.0.1')).status);
+      for (let i = 0; i <= limit; i++)
+        statuses.push(
+          (
+            await as(
+              other,
+              'POST',
+              '/api/v1/reports',
+              { subjectType: 'track', subjectId: publicTrack, reason: `spam ${i}` },
+              '10.200.0.1',
+            )
+          ).status,
+        );
       expect(statuses.slice(0, limit).every((s) => s === 201 || s === 200)).toBe(true);
       expect(statuses[limit]).toBe(429);
     });
@@ -99,30 +143,62 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
       const queue = await as(admin, 'GET', '/api/v1/admin/reports?status=open');
       expect(queue.status).toBe(200);
       const about = queue.body.items.find((r: any) => r.subjectType === 'comment' && r.subjectId === commentId);
-      expect(about).toMatchObject({ reason: 'Harassment', reporter: { id: other.id }, subjectUser: { id: listener.id }, subjectLabel: 'rude words', subjectTrackId: publicTrack, status: 'open' });
+      expect(about).toMatchObject({
+        reason: 'Harassment',
+        reporter: { id: other.id },
+        subjectUser: { id: listener.id },
+        subjectLabel: 'rude words',
+        subjectTrackId: publicTrack,
+        status: 'open',
+      });
       expect((await as(admin, 'GET', '/api/v1/admin/reports?cursor=abc')).status).toBe(400);
       expect((await as(admin, 'GET', '/api/v1/admin/reports?limit=1000')).status).toBe(400);
       const userReport = queue.body.items.find((r: any) => r.subjectType === 'user');
-      const resolved = await as(admin, 'POST', `/api/v1/admin/reports/${userReport.id}/resolve`, { status: 'dismissed', note: 'Not an impersonation' });
+      const resolved = await as(admin, 'POST', `/api/v1/admin/reports/${userReport.id}/resolve`, {
+        status: 'dismissed',
+        note: 'Not an impersonation',
+      });
       expect(resolved.body.report).toMatchObject({ status: 'dismissed', resolutionNote: 'Not an impersonation' });
-      expect((await as(admin, 'POST', '/api/v1/admin/reports/999999999/resolve', { status: 'resolved' })).status).toBe(404);
-      expect((await as(admin, 'POST', `/api/v1/admin/reports/${userReport.id}/resolve`, { status: 'maybe' })).status).toBe(400);
+      expect((await as(admin, 'POST', '/api/v1/admin/reports/999999999/resolve', { status: 'resolved' })).status).toBe(
+        404,
+      );
+      expect(
+        (await as(admin, 'POST', `/api/v1/admin/reports/${userReport.id}/resolve`, { status: 'maybe' })).status,
+      ).toBe(400);
     });
 
     it('a taken-down comment disappears for everyone but its author (who sees why) and admins; its report is resolved', async () => {
-      expect((await as(admin, 'POST', `/api/v1/admin/comments/${commentId}/takedown`, { reason: '' })).status).toBe(400);
+      expect((await as(admin, 'POST', `/api/v1/admin/comments/${commentId}/takedown`, { reason: '' })).status).toBe(
+        400,
+      );
       expect((await as(admin, 'POST', `/api/v1/admin/comments/999999999/takedown`, { reason: 'x' })).status).toBe(404);
-      const down = await as(admin, 'POST', `/api/v1/admin/comments/${commentId}/takedown`, { reason: 'Harassment is not allowed' });
+      const down = await as(admin, 'POST', `/api/v1/admin/comments/${commentId}/takedown`, {
+        reason: 'Harassment is not allowed',
+      });
       expect(down.status).toBe(200);
-      expect(down.body.takedown).toMatchObject({ subjectType: 'comment', id: commentId, takedownReason: 'Harassment is not allowed' });
+      expect(down.body.takedown).toMatchObject({
+        subjectType: 'comment',
+        id: commentId,
+        takedownReason: 'Harassment is not allowed',
+      });
       const open = await as(admin, 'GET', '/api/v1/admin/reports?status=open');
       expect(open.body.items.some((r: any) => r.subjectType === 'comment' && r.subjectId === commentId)).toBe(false);
       // Reporting it again: it is gone for the reporter.
-      expect((await as(other, 'POST', '/api/v1/reports', { subjectType: 'comment', subjectId: commentId, reason: 'still there?' })).status).toBe(404);
+      expect(
+        (
+          await as(other, 'POST', '/api/v1/reports', {
+            subjectType: 'comment',
+            subjectId: commentId,
+            reason: 'still there?',
+          })
+        ).status,
+      ).toBe(404);
     });
 
     it('a taken-down track is a 404 for others everywhere, the owner sees it with the reason; restore brings it back', async () => {
-      const down = await as(admin, 'POST', `/api/v1/admin/tracks/${publicTrack}/takedown`, { reason: 'Copyright claim by the label' });
+      const down = await as(admin, 'POST', `/api/v1/admin/tracks/${publicTrack}/takedown`, {
+        reason: 'Copyright claim by the label',
+      });
       expect(down.status).toBe(200);
       for (const who of [null, listener]) {
         expect((await as(who, 'GET', `/api/v1/tracks/${publicTrack}`)).status).toBe(404);
@@ -133,7 +209,15 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
         const theirs = await as(who, 'GET', `/api/v1/users/${artist.handle}/tracks`);
         expect(JSON.stringify(theirs.body)).not.toContain('"loud-song"');
       }
-      expect((await as(null, 'GET', `/api/oembed?url=${encodeURIComponent(`${api.t.config.publicUrl}/embed/track/${publicTrack}`)}`)).status).toBe(404);
+      expect(
+        (
+          await as(
+            null,
+            'GET',
+            `/api/oembed?url=${encodeURIComponent(`${api.t.config.publicUrl}/embed/track/${publicTrack}`)}`,
+          )
+        ).status,
+      ).toBe(404);
       const own = await as(artist, 'GET', `/api/v1/tracks/${publicTrack}`);
       expect(own.status).toBe(200);
       expect(own.body.track.takedown).toMatchObject({ reason: 'Copyright claim by the label' });
@@ -141,18 +225,34 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
       const content = await as(admin, 'GET', '/api/v1/admin/content?type=track&takenDown=true');
       expect(content.body.items.map((i: any) => i.id)).toContain(publicTrack);
 
-      expect((await as(admin, 'POST', `/api/v1/admin/tracks/${publicTrack}/restore`, { reason: 'Claim withdrawn' })).status).toBe(200);
+      expect(
+        (await as(admin, 'POST', `/api/v1/admin/tracks/${publicTrack}/restore`, { reason: 'Claim withdrawn' })).status,
+      ).toBe(200);
       expect((await as(listener, 'GET', `/api/v1/tracks/${publicTrack}`)).status).toBe(200);
       expect((await as(artist, 'GET', `/api/v1/tracks/${publicTrack}`)).body.track.takedown).toBeNull();
-      expect((await as(listener, 'POST', '/api/v1/reports', { subjectType: 'track', subjectId: publicTrack, reason: 'Still infringing' })).status).toBe(201);
+      expect(
+        (
+          await as(listener, 'POST', '/api/v1/reports', {
+            subjectType: 'track',
+            subjectId: publicTrack,
+            reason: 'Still infringing',
+          })
+        ).status,
+      ).toBe(201);
     });
 
     it('admins change roles and disable accounts; they cannot act on themselves', async () => {
-      const promoted = await as(admin, 'PUT', `/api/v1/admin/users/${listener.id}/role`, { role: 'artist', reason: 'Asked by mail' });
+      const promoted = await as(admin, 'PUT', `/api/v1/admin/users/${listener.id}/role`, {
+        role: 'artist',
+        reason: 'Asked by mail',
+      });
       expect(promoted.body.user).toMatchObject({ id: listener.id, role: 'artist' });
       expect((await as(admin, 'PUT', `/api/v1/admin/users/${admin.id}/role`, { role: 'listener' })).status).toBe(400);
       expect((await as(admin, 'PUT', `/api/v1/admin/users/${listener.id}/role`, { role: 'root' })).status).toBe(400);
-      expect((await as(admin, 'POST', `/api/v1/admin/users/${other.id}/disable?reason=${encodeURIComponent('Spam wave')}`)).status).toBe(200);
+      expect(
+        (await as(admin, 'POST', `/api/v1/admin/users/${other.id}/disable?reason=${encodeURIComponent('Spam wave')}`))
+          .status,
+      ).toBe(200);
       expect((await as(admin, 'POST', `/api/v1/admin/users/${other.id}/enable`)).status).toBe(200);
       const found = await as(admin, 'GET', `/api/v1/admin/users?q=${encodeURIComponent(artist.handle.toUpperCase())}`);
       expect(found.body.items.map((u: any) => u.id)).toEqual([artist.id]);
@@ -164,7 +264,9 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
 
     it('every admin action is in the audit log: who, what, when, why', async () => {
       const log = await as(admin, 'GET', '/api/v1/admin/audit?limit=100');
-      const actions = log.body.items.map((e: any) => `${e.action} ${e.subjectType}:${e.subjectId} ${e.reason ?? ''}`.trim());
+      const actions = log.body.items.map((e: any) =>
+        `${e.action} ${e.subjectType}:${e.subjectId} ${e.reason ?? ''}`.trim(),
+      );
       expect(actions).toEqual(
         expect.arrayContaining([
           `comment.takedown comment:${commentId} Harassment is not allowed`,
@@ -176,8 +278,16 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
           `user.enable user:${other.id}`,
         ]),
       );
-      expect(log.body.items.every((e: any) => e.actor.id === admin.id && e.actor.handle === admin.handle && !Number.isNaN(Date.parse(e.createdAt)))).toBe(true);
-      expect(log.body.items.find((e: any) => e.action === 'user.role').details).toEqual({ from: 'listener', to: 'artist' });
+      expect(
+        log.body.items.every(
+          (e: any) =>
+            e.actor.id === admin.id && e.actor.handle === admin.handle && !Number.isNaN(Date.parse(e.createdAt)),
+        ),
+      ).toBe(true);
+      expect(log.body.items.find((e: any) => e.action === 'user.role').details).toEqual({
+        from: 'listener',
+        to: 'artist',
+      });
       // Refused actions leave no entry.
       expect(log.body.items.some((e: any) => e.subjectId === admin.id)).toBe(false);
     });

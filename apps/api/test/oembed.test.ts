@@ -25,23 +25,52 @@ describe('oEmbed', () => {
   afterAll(async () => api?.close());
 
   it('answers a rich iframe for a track page or embed URL', async () => {
-    for (const url of [`${base}/embed/track/${pub}`, `${base}/${artist.handle}/night-drive`, `${base}/${artist.handle}/night-drive?t=1m2s`]) {
+    for (const url of [
+      `${base}/embed/track/${pub}`,
+      `${base}/${artist.handle}/night-drive`,
+      `${base}/${artist.handle}/night-drive?t=1m2s`,
+    ]) {
       const res = await get({ url, format: 'json' });
       expect(res.status, url).toBe(200);
-      expect(res.body).toMatchObject({ version: '1.0', type: 'rich', provider_name: 'Earshot', title: 'night-drive', author_name: 'Test artist', width: 600, height: 166 });
-      expect(res.body.html).toBe(`<iframe src="${new URL(base).origin}/embed/track/${pub}" width="600" height="166" style="border:0" allow="autoplay; encrypted-media" loading="lazy" title="night-drive by Test artist"></iframe>`);
+      expect(res.body).toMatchObject({
+        version: '1.0',
+        type: 'rich',
+        provider_name: 'Earshot',
+        title: 'night-drive',
+        author_name: 'Test artist',
+        width: 600,
+        height: 166,
+      });
+      expect(res.body.html).toBe(
+        `<iframe src="${new URL(base).origin}/embed/track/${pub}" width="600" height="166" style="border:0" allow="autoplay; encrypted-media" loading="lazy" title="night-drive by Test artist"></iframe>`,
+      );
       expect(res.headers['cache-control']).toMatch(/public/);
     }
   });
 
   it('honours maxwidth and maxheight, and says 404 when the player cannot fit', async () => {
-    expect((await get({ url: `${base}/embed/track/${pub}`, maxwidth: '400', maxheight: '150' })).body).toMatchObject({ width: 400, height: 150 });
-    expect((await get({ url: `${base}/embed/track/${pub}`, maxwidth: '1000' })).body).toMatchObject({ width: 600, height: 166 });
+    expect((await get({ url: `${base}/embed/track/${pub}`, maxwidth: '400', maxheight: '150' })).body).toMatchObject({
+      width: 400,
+      height: 150,
+    });
+    expect((await get({ url: `${base}/embed/track/${pub}`, maxwidth: '1000' })).body).toMatchObject({
+      width: 600,
+      height: 166,
+    });
     expect((await get({ url: `${base}/embed/track/${pub}`, maxwidth: '100' })).status).toBe(404);
   });
 
   it('unknown, foreign, private or malformed URLs are a 404; other formats 501; bad sizes 400', async () => {
-    for (const url of [`https://evil.example/embed/track/${pub}`, `${base}/embed/track/${priv}`, `${base}/embed/track/999999`, `${base}/${artist.handle}/hidden`, `${base}/settings`, `${base}/embed/playlist/1`, 'not a url', `javascript:alert(1)`]) {
+    for (const url of [
+      `https://evil.example/embed/track/${pub}`,
+      `${base}/embed/track/${priv}`,
+      `${base}/embed/track/999999`,
+      `${base}/${artist.handle}/hidden`,
+      `${base}/settings`,
+      `${base}/embed/playlist/1`,
+      'not a url',
+      `javascript:alert(1)`,
+    ]) {
       const res = await get({ url });
       expect(res.status, url).toBe(404);
       expect(res.body.error.code).toBe('not_found');
@@ -53,7 +82,10 @@ describe('oEmbed', () => {
   });
 
   it('parses only URLs of this platform', () => {
-    expect(parseEmbeddableUrl('https://music.example/embed/release/12', 'https://music.example')).toEqual({ kind: 'release', id: '12' });
+    expect(parseEmbeddableUrl('https://music.example/embed/release/12', 'https://music.example')).toEqual({
+      kind: 'release',
+      id: '12',
+    });
     expect(parseEmbeddableUrl('https://user:pw@music.example/embed/track/1', 'https://music.example')).toBeNull();
     expect(parseEmbeddableUrl('http://music.example/embed/track/1', 'https://music.example')).toBeNull();
     expect(parseEmbeddableUrl('https://music.example/embed/track/01', 'https://music.example')).toBeNull();

@@ -29,14 +29,26 @@ describe('health: payments', () => {
   });
 
   it('is healthy with keys Stripe accepts', async () => {
-    const { status, body } = await health({ STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url });
+    const { status, body } = await health({
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_API_URL: stripe.url,
+    });
     expect(status).toBe(200);
     expect(body.checks).toContainEqual({ service: 'payments', healthy: true });
   });
 
   it('answers 503 naming the secret key when Stripe refuses it', async () => {
-    const { status, body } = await health({ STRIPE_SECRET_KEY: 'sk_live_revoked', STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url });
+    const { status, body } = await health({
+      STRIPE_SECRET_KEY: 'sk_live_revoked',
+      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+      STRIPE_API_URL: stripe.url,
+    });
     expect(status).toBe(503);
-    expect(body.checks).toContainEqual({ service: 'payments', healthy: false, error: expect.stringContaining('STRIPE_SECRET_KEY') });
+    expect(body.checks).toContainEqual({
+      service: 'payments',
+      healthy: false,
+      error: expect.stringContaining('STRIPE_SECRET_KEY'),
+    });
   });
 });

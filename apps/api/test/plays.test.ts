@@ -32,8 +32,18 @@ async function playsTotal(): Promise<number> {
   return Number(m[1]);
 }
 
-const report = (trackId: string, payload: unknown, options: { headers?: Record<string, string>; remoteAddress?: string } = {}) =>
-  app.inject({ method: 'POST', url: `/api/v1/tracks/${trackId}/plays`, payload: payload as object, headers: options.headers, remoteAddress: options.remoteAddress ?? nextIp() });
+const report = (
+  trackId: string,
+  payload: unknown,
+  options: { headers?: Record<string, string>; remoteAddress?: string } = {},
+) =>
+  app.inject({
+    method: 'POST',
+    url: `/api/v1/tracks/${trackId}/plays`,
+    payload: payload as object,
+    headers: options.headers,
+    remoteAddress: options.remoteAddress ?? nextIp(),
+  });
 
 let testApi: TestApi | undefined;
 
@@ -61,7 +71,12 @@ describe('counting', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ counted: false, reason: 'already_counted' });
     expect(await playsTotal()).toBe(before + 1);
-    const row = await db.selectFrom('plays').selectAll().where('track_id', '=', pub.id).where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('plays')
+      .selectAll()
+      .where('track_id', '=', pub.id)
+      .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ version_id: pub.versionId, user_id: null, seconds_listened: 30 });
   });
 
@@ -94,11 +109,21 @@ describe('counting', () => {
 
   it('the client IP is X-Forwarded-For only from a trusted proxy, and is stored hashed', async () => {
     const salt = t.config.analytics.ipHashSalt;
-    const viaProxy = await report(short.id, { secondsListened: 4 }, { remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': '192.0.2.200' } });
+    const viaProxy = await report(
+      short.id,
+      { secondsListened: 4 },
+      { remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': '192.0.2.200' } },
+    );
     expect(viaProxy.statusCode).toBe(201);
-    const spoofed = await report(short.id, { secondsListened: 4 }, { remoteAddress: '192.0.2.99', headers: { 'x-forwarded-for': '192.0.2.201' } });
+    const spoofed = await report(
+      short.id,
+      { secondsListened: 4 },
+      { remoteAddress: '192.0.2.99', headers: { 'x-forwarded-for': '192.0.2.201' } },
+    );
     expect(spoofed.statusCode).toBe(201);
-    const hashes = (await db.selectFrom('plays').select('ip_hash').where('track_id', '=', short.id).execute()).map((r) => r.ip_hash);
+    const hashes = (await db.selectFrom('plays').select('ip_hash').where('track_id', '=', short.id).execute()).map(
+      (r) => r.ip_hash,
+    );
     expect(hashes).toContain(hashIp('192.0.2.200', salt));
     expect(hashes).toContain(hashIp('192.0.2.99', salt));
     expect(hashes).not.toContain(hashIp('192.0.2.201', salt));
@@ -117,7 +142,13 @@ describe('bad input is a JSON 4xx', () => {
     ['seconds longer than the track', () => short.id, { secondsListened: 60 }, 400, 'validation_failed'],
     ['an unknown field', () => pub.id, { secondsListened: 30, foo: 1 }, 400, 'validation_failed'],
     ['a malformed versionId', () => pub.id, { secondsListened: 30, versionId: 'abc' }, 400, 'validation_failed'],
-    ['a version of another track', () => pub.id, () => ({ secondsListened: 30, versionId: short.versionId }), 400, 'validation_failed'],
+    [
+      'a version of another track',
+      () => pub.id,
+      () => ({ secondsListened: 30, versionId: short.versionId }),
+      400,
+      'validation_failed',
+    ],
     ['an unknown track', () => '987654321', { secondsListened: 30 }, 404, 'not_found'],
     ['a malformed track id', () => 'abc', { secondsListened: 30 }, 400, 'validation_failed'],
     ['a private track, anonymously', () => priv.id, { secondsListened: 30 }, 404, 'not_found'],
@@ -127,13 +158,25 @@ describe('bad input is a JSON 4xx', () => {
       const before = await playsTotal();
       const res = await report(id(), typeof payload === 'function' ? (payload as () => unknown)() : payload);
       expect(res.statusCode, res.body).toBe(status);
-      expect(res.json()).toEqual({ error: { code, message: expect.any(String), ...(res.json().error.details ? { details: expect.anything() } : {}) } });
+      expect(res.json()).toEqual({
+        error: {
+          code,
+          message: expect.any(String),
+          ...(res.json().error.details ? { details: expect.anything() } : {}),
+        },
+      });
       expect(await playsTotal()).toBe(before);
     });
   }
 
   it('not JSON at all', async () => {
-    const res = await app.inject({ method: 'POST', url: `/api/v1/tracks/${pub.id}/plays`, headers: { 'content-type': 'application/json' }, payload: '{"secondsListened":', remoteAddress: nextIp() });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/tracks/${pub.id}/plays`,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"secondsListened":',
+      remoteAddress: nextIp(),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_json');
   });
@@ -151,16 +194,39 @@ describe('ranges heard ("where listeners stop")', () => {
     // 180 s track: 0–36 s is 0..19 %.
     const first = await report(pub.id, { secondsListened: 36, ranges: [[0, 36_000]] }, { remoteAddress: ip });
     expect(first.statusCode).toBe(201);
-    const again = await report(pub.id, { secondsListened: 54, ranges: [[0, 36_000], [90_000, 108_000]] }, { remoteAddress: ip });
+    const again = await report(
+      pub.id,
+      {
+        secondsListened: 54,
+        ranges: [
+          [0, 36_000],
+          [90_000, 108_000],
+        ],
+      },
+      { remoteAddress: ip },
+    );
     expect(again.json()).toEqual({ counted: false, reason: 'already_counted' });
-    const row = await db.selectFrom('plays').select('heard_pct').where('track_id', '=', pub.id).where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).executeTakeFirstOrThrow();
-    expect(row.heard_pct).toEqual([...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => 50 + i)]);
+    const row = await db
+      .selectFrom('plays')
+      .select('heard_pct')
+      .where('track_id', '=', pub.id)
+      .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+      .executeTakeFirstOrThrow();
+    expect(row.heard_pct).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => i),
+      ...Array.from({ length: 10 }, (_, i) => 50 + i),
+    ]);
   });
 
   it('a report without ranges still counts (older players)', async () => {
     const ip = nextIp();
     expect((await report(pub.id, { secondsListened: 40 }, { remoteAddress: ip })).statusCode).toBe(201);
-    const row = await db.selectFrom('plays').select('heard_pct').where('track_id', '=', pub.id).where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('plays')
+      .select('heard_pct')
+      .where('track_id', '=', pub.id)
+      .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+      .executeTakeFirstOrThrow();
     expect(row.heard_pct).toBeNull();
   });
 
@@ -178,6 +244,12 @@ describe('ranges heard ("where listeners stop")', () => {
     const res = await report(pub.id, { secondsListened: 40, ...extra }, { remoteAddress: ip });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBeTypeOf('string');
-    expect(await db.selectFrom('plays').select('id').where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt)).execute()).toEqual([]);
+    expect(
+      await db
+        .selectFrom('plays')
+        .select('id')
+        .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+        .execute(),
+    ).toEqual([]);
   });
 });

@@ -26,7 +26,8 @@ afterAll(async () => {
   await testApi?.close();
 });
 
-const list = (remoteAddress: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: '/api/v1/tracks', remoteAddress, headers });
+const list = (remoteAddress: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url: '/api/v1/tracks', remoteAddress, headers });
 
 describe('the api zone', () => {
   it('defaults to 100 requests a minute', () => {
@@ -49,7 +50,8 @@ describe('the api zone', () => {
     const ip = nextIp();
     expect((await app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: ip })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/v1/no-such-route', remoteAddress: ip })).statusCode).toBe(404);
-    for (let i = 0; i < 5; i++) expect((await app.inject({ method: 'GET', url: '/metrics', remoteAddress: ip })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await app.inject({ method: 'GET', url: '/metrics', remoteAddress: ip })).statusCode).toBe(200);
     expect((await list(ip)).statusCode).toBe(200);
     expect((await list(ip)).statusCode).toBe(200);
     expect((await list(ip)).statusCode).toBe(429);
@@ -57,7 +59,13 @@ describe('the api zone', () => {
 
   it('counts a route of a stricter zone in both', async () => {
     const ip = nextIp();
-    const login = () => app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@example.test', password: 'not the password 1' }, remoteAddress: ip });
+    const login = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'nobody@example.test', password: 'not the password 1' },
+        remoteAddress: ip,
+      });
     for (let i = 0; i < 3; i++) expect((await login()).statusCode).toBe(401);
     // The auth zone allows 5, but this was the client's 4th /api/ request and the zone allows 4.
     expect((await login()).statusCode).toBe(401);
@@ -66,7 +74,8 @@ describe('the api zone', () => {
 
   it('takes the client from X-Forwarded-For only through a trusted proxy', async () => {
     // Through loopback (the default trusted proxy) each forwarded client has its own budget…
-    for (let i = 0; i < LIMIT + 1; i++) expect((await list('127.0.0.1', { 'x-forwarded-for': nextIp() })).statusCode).toBe(200);
+    for (let i = 0; i < LIMIT + 1; i++)
+      expect((await list('127.0.0.1', { 'x-forwarded-for': nextIp() })).statusCode).toBe(200);
     // …while an untrusted peer cannot dodge its limit by inventing addresses.
     const peer = nextIp();
     const codes: number[] = [];

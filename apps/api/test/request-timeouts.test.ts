@@ -50,8 +50,12 @@ function open(): Exchange {
 }
 
 const statusOf = (response: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0);
-const bodyOf = (response: string) => JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as { error: { code: string } };
-const tempUploads = async () => (await readdir(path.join(t.dataDir, 'tmp', 'uploads')).catch(() => [] as string[])).filter((f) => f.startsWith('upload-'));
+const bodyOf = (response: string) =>
+  JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as { error: { code: string } };
+const tempUploads = async () =>
+  (await readdir(path.join(t.dataDir, 'tmp', 'uploads')).catch(() => [] as string[])).filter((f) =>
+    f.startsWith('upload-'),
+  );
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('request timeouts', () => {
@@ -64,7 +68,9 @@ describe('request timeouts', () => {
 
   it('a JSON body that stops arriving: 408 with a JSON error, connection closed', async () => {
     const { socket, closed } = open();
-    socket.write('POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"secondsListened":');
+    socket.write(
+      'POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"secondsListened":',
+    );
     const response = await closed;
     expect(statusOf(response)).toBe(408);
     expect(bodyOf(response).error.code).toBe('request_timeout');
@@ -73,7 +79,9 @@ describe('request timeouts', () => {
 
   it('a JSON body trickled in under the idle limit is still cut by the whole-request limit', async () => {
     const { socket, closed } = open();
-    socket.write('POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"secondsListened":');
+    socket.write(
+      'POST /api/v1/tracks/1/plays HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"secondsListened":',
+    );
     let stopped = false;
     void closed.then(() => (stopped = true));
     // Far more chunks, each well inside the idle limit, than fit in the whole-request limit.
@@ -108,12 +116,16 @@ describe('request timeouts', () => {
     const audio = await readFile(await generateTone(path.join(t.dataDir, 'tone.flac'), { seconds: 2 }));
     const boundary = `----earshot${randomBytes(6).toString('hex')}`;
     const body = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nSlow and steady\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tone.flac"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nSlow and steady\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="tone.flac"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
       audio,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
     const { socket, closed } = open();
-    socket.write(`POST /api/v1/tracks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${artist.token}\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/tracks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${artist.token}\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     // 100 chunks, 50 ms apart: more than twice the whole-request limit of other routes, never idle.
     const chunks = 100;
     const size = Math.ceil(body.length / chunks);

@@ -28,7 +28,12 @@ async function user(role: 'artist' | 'listener' | 'admin'): Promise<TestUser> {
 }
 const call = (u: TestUser | null, method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'PATCH', url: string, payload?: object) =>
   app.inject({ method, url, headers: u ? bearer(tokens.get(u.id)!) : {}, ...(payload ? { payload } : {}) });
-const trackRow = (id: string) => db.selectFrom('tracks').select(['like_count', 'repost_count', 'comment_count', 'play_count']).where('id', '=', id).executeTakeFirstOrThrow();
+const trackRow = (id: string) =>
+  db
+    .selectFrom('tracks')
+    .select(['like_count', 'repost_count', 'comment_count', 'play_count'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 beforeAll(async () => {
   testApi = await createTestApi({ infra: { database: 'postgres' } });
@@ -48,7 +53,11 @@ describe('likes and reposts', () => {
     expect(first.statusCode).toBe(200);
     expect(first.json().track).toMatchObject({ id: track.id, likeCount: 1, liked: true, reposted: false });
     expect((await call(fan, 'PUT', `/api/v1/tracks/${track.id}/like`)).json().track.likeCount).toBe(1);
-    expect((await call(fan, 'PUT', `/api/v1/tracks/${track.id}/repost`)).json().track).toMatchObject({ likeCount: 1, repostCount: 1, reposted: true });
+    expect((await call(fan, 'PUT', `/api/v1/tracks/${track.id}/repost`)).json().track).toMatchObject({
+      likeCount: 1,
+      repostCount: 1,
+      reposted: true,
+    });
     const off = await call(fan, 'DELETE', `/api/v1/tracks/${track.id}/like`);
     expect(off.statusCode).toBe(200);
     expect(off.json().track).toMatchObject({ likeCount: 0, liked: false });
@@ -61,14 +70,34 @@ describe('likes and reposts', () => {
     const track = await createReadyTrack(db, artist.id, 'contended');
     const people = await Promise.all(Array.from({ length: 50 }, () => user('listener')));
     // Each person: like, then unlike — all interleaved; plus 25 who only like.
-    await Promise.all(people.map(async (p) => {
-      await call(p, 'PUT', `/api/v1/tracks/${track.id}/like`);
-      await call(p, 'DELETE', `/api/v1/tracks/${track.id}/like`);
-    }));
-    await Promise.all(people.slice(0, 25).flatMap((p) => [call(p, 'PUT', `/api/v1/tracks/${track.id}/like`), call(p, 'PUT', `/api/v1/tracks/${track.id}/like`)]));
+    await Promise.all(
+      people.map(async (p) => {
+        await call(p, 'PUT', `/api/v1/tracks/${track.id}/like`);
+        await call(p, 'DELETE', `/api/v1/tracks/${track.id}/like`);
+      }),
+    );
+    await Promise.all(
+      people
+        .slice(0, 25)
+        .flatMap((p) => [
+          call(p, 'PUT', `/api/v1/tracks/${track.id}/like`),
+          call(p, 'PUT', `/api/v1/tracks/${track.id}/like`),
+        ]),
+    );
     // And unordered pairs racing each other for the other 25.
-    await Promise.all(people.slice(25).flatMap((p) => [call(p, 'PUT', `/api/v1/tracks/${track.id}/like`), call(p, 'DELETE', `/api/v1/tracks/${track.id}/like`)]));
-    const rows = await db.selectFrom('likes').select((eb) => eb.fn.countAll<string>().as('n')).where('track_id', '=', track.id).executeTakeFirstOrThrow();
+    await Promise.all(
+      people
+        .slice(25)
+        .flatMap((p) => [
+          call(p, 'PUT', `/api/v1/tracks/${track.id}/like`),
+          call(p, 'DELETE', `/api/v1/tracks/${track.id}/like`),
+        ]),
+    );
+    const rows = await db
+      .selectFrom('likes')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('track_id', '=', track.id)
+      .executeTakeFirstOrThrow();
     const counted = (await trackRow(track.id)).like_count;
     expect(counted).toBe(Number(rows.n));
     expect(counted).toBeGreaterThanOrEqual(25);
@@ -97,12 +126,17 @@ describe('likes and reposts', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ handle: string }>; nextCursor: string | null } = (await call(null, 'GET', `/api/v1/tracks/${track.id}/likes?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: Array<{ handle: string }>; nextCursor: string | null } = (
+        await call(null, 'GET', `/api/v1/tracks/${track.id}/likes?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       seen.push(...page.items.map((u: { handle: string }) => u.handle));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(people.map((p) => p.handle).reverse());
-    expect((await call(null, 'GET', `/api/v1/tracks/${track.id}/reposts`)).json()).toEqual({ items: [], nextCursor: null });
+    expect((await call(null, 'GET', `/api/v1/tracks/${track.id}/reposts`)).json()).toEqual({
+      items: [],
+      nextCursor: null,
+    });
   });
 });
 
@@ -114,9 +148,20 @@ describe('follows', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().user).toMatchObject({ handle: a.handle, followerCount: 1, following: true });
     await call(b, 'PUT', `/api/v1/users/${a.handle}/follow`);
-    expect((await call(null, 'GET', `/api/v1/users/${b.handle}/counts`)).json().user).toMatchObject({ followerCount: 0, followingCount: 1 });
-    expect((await call(null, 'GET', `/api/v1/users/${a.handle}/followers`)).json().items.map((u: { handle: string }) => u.handle)).toEqual([b.handle]);
-    expect((await call(null, 'GET', `/api/v1/users/${b.handle}/following`)).json().items.map((u: { handle: string }) => u.handle)).toEqual([a.handle]);
+    expect((await call(null, 'GET', `/api/v1/users/${b.handle}/counts`)).json().user).toMatchObject({
+      followerCount: 0,
+      followingCount: 1,
+    });
+    expect(
+      (await call(null, 'GET', `/api/v1/users/${a.handle}/followers`))
+        .json()
+        .items.map((u: { handle: string }) => u.handle),
+    ).toEqual([b.handle]);
+    expect(
+      (await call(null, 'GET', `/api/v1/users/${b.handle}/following`))
+        .json()
+        .items.map((u: { handle: string }) => u.handle),
+    ).toEqual([a.handle]);
     expect((await call(b, 'DELETE', `/api/v1/users/${a.handle}/follow`)).json().user.followerCount).toBe(0);
     expect((await call(b, 'DELETE', `/api/v1/users/${a.handle}/follow`)).statusCode).toBe(204);
     expect((await call(a, 'PUT', `/api/v1/users/${a.handle}/follow`)).statusCode).toBe(400);
@@ -126,9 +171,22 @@ describe('follows', () => {
   it('50 concurrent follow/unfollow pairs keep both counts exact', async () => {
     const star = await user('artist');
     const people = await Promise.all(Array.from({ length: 50 }, () => user('listener')));
-    await Promise.all(people.flatMap((p) => [call(p, 'PUT', `/api/v1/users/${star.handle}/follow`), call(p, 'DELETE', `/api/v1/users/${star.handle}/follow`)]));
-    const rows = await db.selectFrom('follows').select((eb) => eb.fn.countAll<string>().as('n')).where('followee_id', '=', star.id).executeTakeFirstOrThrow();
-    const row = await db.selectFrom('users').select('follower_count').where('id', '=', star.id).executeTakeFirstOrThrow();
+    await Promise.all(
+      people.flatMap((p) => [
+        call(p, 'PUT', `/api/v1/users/${star.handle}/follow`),
+        call(p, 'DELETE', `/api/v1/users/${star.handle}/follow`),
+      ]),
+    );
+    const rows = await db
+      .selectFrom('follows')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('followee_id', '=', star.id)
+      .executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('users')
+      .select('follower_count')
+      .where('id', '=', star.id)
+      .executeTakeFirstOrThrow();
     expect(row.follower_count).toBe(Number(rows.n));
   });
 });
@@ -182,26 +240,51 @@ describe('notifications', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.unreadCount).toBe(5);
-    expect(body.items.map((n: { type: string; count: number }) => [n.type, n.count])).toEqual([['follow', 1], ['comment', 1], ['like', 3]]);
+    expect(body.items.map((n: { type: string; count: number }) => [n.type, n.count])).toEqual([
+      ['follow', 1],
+      ['comment', 1],
+      ['like', 3],
+    ]);
     expect(body.items[1].comment).toMatchObject({ body: 'nice', positionMs: 12_000 });
     expect(body.items[2].track).toMatchObject({ id: track.id, title: 'noticed' });
     // Delivered once the write has committed (after the reply): wait for it, no fixed sleep.
-    await vi.waitFor(() => expect(live.some((e) => e.type === 'notification' && e.userId === owner.id && e.kind === 'comment')).toBe(true));
+    await vi.waitFor(() =>
+      expect(live.some((e) => e.type === 'notification' && e.userId === owner.id && e.kind === 'comment')).toBe(true),
+    );
     expect((await call(owner, 'POST', '/api/v1/notifications/read', {})).json()).toEqual({ unreadCount: 0 });
     expect((await call(null, 'GET', '/api/v1/notifications')).statusCode).toBe(401);
   });
 
   it('email preferences per kind; unsubscribe by signed token without sign-in; a forged token is a 400', async () => {
     const u = await user('listener');
-    expect((await call(u, 'GET', '/api/v1/me/notification-settings')).json().email).toMatchObject({ follow: true, like: false });
-    expect((await call(u, 'PATCH', '/api/v1/me/notification-settings', { email: { like: true } })).json().email.like).toBe(true);
+    expect((await call(u, 'GET', '/api/v1/me/notification-settings')).json().email).toMatchObject({
+      follow: true,
+      like: false,
+    });
+    expect(
+      (await call(u, 'PATCH', '/api/v1/me/notification-settings', { email: { like: true } })).json().email.like,
+    ).toBe(true);
     const { unsubscribeToken } = await import('@earshot/core');
     const token = unsubscribeToken(t.config.auth.jwtSecret, u.id, 'follow');
     const res = await app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token } });
     expect(res.json()).toEqual({ unsubscribed: 'follow' });
-    expect((await call(u, 'GET', '/api/v1/me/notification-settings')).json().email).toMatchObject({ follow: false, like: true });
+    expect((await call(u, 'GET', '/api/v1/me/notification-settings')).json().email).toMatchObject({
+      follow: false,
+      like: true,
+    });
     const forged = unsubscribeToken('another secret', u.id, 'comment');
-    expect((await app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token: forged } })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token: `${u.id}.sale.${'a'.repeat(43)}` } })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token: forged } }))
+        .statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/notifications/unsubscribe',
+          payload: { token: `${u.id}.sale.${'a'.repeat(43)}` },
+        })
+      ).statusCode,
+    ).toBe(400);
   });
 });

@@ -83,7 +83,10 @@ function sample(schema: Schema | undefined): unknown {
 
 const isString = (s: Schema | undefined) => s?.type === 'string' || s?.anyOf?.some((a) => a.type === 'string');
 /** Percent-encoding; a lone surrogate (which encodeURIComponent refuses) goes as its CESU bytes, which are not UTF-8. */
-const encode = (value: string) => (/[\ud800-\udfff]/.test(value) ? encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '@')).replace('%40', '%ED%A0%80') : encodeURIComponent(value));
+const encode = (value: string) =>
+  /[\ud800-\udfff]/.test(value)
+    ? encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '@')).replace('%40', '%ED%A0%80')
+    : encodeURIComponent(value);
 
 interface Probe {
   route: string;
@@ -93,37 +96,69 @@ interface Probe {
 
 function probesFor(route: string, method: string, op: Operation): Probe[] {
   const params = op.parameters ?? [];
-  const base: Record<string, string> = Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, '1']));
-  const urlWith = (path: Record<string, string>, query = '') => route.replace(/\{(\w+)\}/g, (_, name: string) => path[name] ?? '1') + query;
+  const base: Record<string, string> = Object.fromEntries(
+    params.filter((p) => p.in === 'path').map((p) => [p.name, '1']),
+  );
+  const urlWith = (path: Record<string, string>, query = '') =>
+    route.replace(/\{(\w+)\}/g, (_, name: string) => path[name] ?? '1') + query;
   const json = op.requestBody?.content?.['application/json']?.schema;
   const body = json ? (sample(json) as Record<string, unknown>) : undefined;
   const send = (url: string, payload?: string | Buffer) => () =>
     app.inject({
       method: method.toUpperCase() as 'GET',
       url,
-      headers: { authorization: `Bearer ${admin.token}`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(payload !== undefined ? { payload } : body ? { payload: JSON.stringify(body), headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' } } : {}),
+      headers: {
+        authorization: `Bearer ${admin.token}`,
+        ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(payload !== undefined
+        ? { payload }
+        : body
+          ? {
+              payload: JSON.stringify(body),
+              headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+            }
+          : {}),
       remoteAddress: nextIp(),
     });
   const out: Probe[] = [];
   for (const p of params.filter((p) => isString(p.schema))) {
     for (const [name, value] of NASTY) {
-      const url = p.in === 'path' ? urlWith({ ...base, [p.name]: encode(value).slice(0, p.in === 'path' ? 2000 : 8000) }) : urlWith(base, `?${p.name}=${encode(value).slice(0, 8000)}`);
+      const url =
+        p.in === 'path'
+          ? urlWith({ ...base, [p.name]: encode(value).slice(0, p.in === 'path' ? 2000 : 8000) })
+          : urlWith(base, `?${p.name}=${encode(value).slice(0, 8000)}`);
       out.push({ route: `${method.toUpperCase()} ${route}`, target: `${p.in} ${p.name}: ${name}`, inject: send(url) });
     }
     for (const bytes of BAD_BYTES) {
       const raw = [...bytes].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
       const url = p.in === 'path' ? urlWith({ ...base, [p.name]: `a${raw}` }) : urlWith(base, `?${p.name}=a${raw}`);
-      out.push({ route: `${method.toUpperCase()} ${route}`, target: `${p.in} ${p.name}: bytes ${bytes.toString('hex')}`, inject: send(url) });
+      out.push({
+        route: `${method.toUpperCase()} ${route}`,
+        target: `${p.in} ${p.name}: bytes ${bytes.toString('hex')}`,
+        inject: send(url),
+      });
     }
   }
   for (const [field] of Object.entries(json?.properties ?? {}).filter(([, s]) => isString(s))) {
     for (const [name, value] of NASTY) {
-      out.push({ route: `${method.toUpperCase()} ${route}`, target: `body ${field}: ${name}`, inject: send(urlWith(base), JSON.stringify({ ...body, [field]: value })) });
+      out.push({
+        route: `${method.toUpperCase()} ${route}`,
+        target: `body ${field}: ${name}`,
+        inject: send(urlWith(base), JSON.stringify({ ...body, [field]: value })),
+      });
     }
     for (const bytes of BAD_BYTES) {
-      const payload = Buffer.concat([Buffer.from(JSON.stringify({ ...body, [field]: '@@' }).split('"@@"')[0]! + '"a'), bytes, Buffer.from('"' + JSON.stringify({ ...body, [field]: '@@' }).split('"@@"')[1]!)]);
-      out.push({ route: `${method.toUpperCase()} ${route}`, target: `body ${field}: bytes ${bytes.toString('hex')}`, inject: send(urlWith(base), payload) });
+      const payload = Buffer.concat([
+        Buffer.from(JSON.stringify({ ...body, [field]: '@@' }).split('"@@"')[0]! + '"a'),
+        bytes,
+        Buffer.from('"' + JSON.stringify({ ...body, [field]: '@@' }).split('"@@"')[1]!),
+      ]);
+      out.push({
+        route: `${method.toUpperCase()} ${route}`,
+        target: `body ${field}: bytes ${bytes.toString('hex')}`,
+        inject: send(urlWith(base), payload),
+      });
     }
   }
   return out;
@@ -131,8 +166,12 @@ function probesFor(route: string, method: string, op: Operation): Probe[] {
 
 describe('every string input of every route, from the OpenAPI document', () => {
   it('gets a 4xx or a clean 2xx, never a 5xx; nothing unclean is stored', async () => {
-    const doc = (await app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, Operation>> };
-    const probes = Object.entries(doc.paths).flatMap(([route, ops]) => Object.entries(ops).flatMap(([method, op]) => probesFor(route, method, op)));
+    const doc = (await app.inject({ url: '/api/docs/json' })).json() as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    const probes = Object.entries(doc.paths).flatMap(([route, ops]) =>
+      Object.entries(ops).flatMap(([method, op]) => probesFor(route, method, op)),
+    );
     const routes = new Set(probes.map((p) => p.route));
     // The routes with string inputs: profile edits, auth, reads by handle/slug/id, cursors…
     expect(routes.size).toBeGreaterThanOrEqual(15);
@@ -142,9 +181,12 @@ describe('every string input of every route, from the OpenAPI document', () => {
     const badRefusals: string[] = [];
     for (const probe of probes) {
       const res = await probe.inject();
-      if (res.statusCode >= 500) fiveHundreds.push(`${probe.route} ${probe.target} → ${res.statusCode} ${res.body.slice(0, 200)}`);
-      else if (res.statusCode >= 400 && !/application\/json/.test(String(res.headers['content-type']))) badRefusals.push(`${probe.route} ${probe.target} → ${res.statusCode} not JSON`);
-      else if (res.statusCode < 300 && res.body && textProblem(res.body.replace(/\\n/g, ' ')) === 'control_characters') badRefusals.push(`${probe.route} ${probe.target} → 2xx echoing a control character`);
+      if (res.statusCode >= 500)
+        fiveHundreds.push(`${probe.route} ${probe.target} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+      else if (res.statusCode >= 400 && !/application\/json/.test(String(res.headers['content-type'])))
+        badRefusals.push(`${probe.route} ${probe.target} → ${res.statusCode} not JSON`);
+      else if (res.statusCode < 300 && res.body && textProblem(res.body.replace(/\\n/g, ' ')) === 'control_characters')
+        badRefusals.push(`${probe.route} ${probe.target} → 2xx echoing a control character`);
     }
     expect(fiveHundreds).toEqual([]);
     expect(badRefusals).toEqual([]);
@@ -153,7 +195,12 @@ describe('every string input of every route, from the OpenAPI document', () => {
     const db = t.infra.database.db;
     const users = await db.selectFrom('users').select(['handle', 'email', 'display_name', 'bio']).execute();
     const tracks = await db.selectFrom('tracks').select(['title', 'description', 'slug']).execute();
-    const stored = [...users.flatMap((u) => [u.handle, u.email, u.display_name]), ...users.map((u) => u.bio ?? ''), ...tracks.flatMap((r) => [r.title, r.slug]), ...tracks.map((r) => r.description)];
+    const stored = [
+      ...users.flatMap((u) => [u.handle, u.email, u.display_name]),
+      ...users.map((u) => u.bio ?? ''),
+      ...tracks.flatMap((r) => [r.title, r.slug]),
+      ...tracks.map((r) => r.description),
+    ];
     for (const value of stored) {
       expect(textProblem(value, 'multiline'), JSON.stringify(value)).toBeNull();
       expect(value.normalize('NFC')).toBe(value);
@@ -161,21 +208,53 @@ describe('every string input of every route, from the OpenAPI document', () => {
   });
 
   it('the text rule itself: refusals name the field and the reason', async () => {
-    const res = await app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { authorization: `Bearer ${admin.token}` }, payload: { displayName: 'Cool Song \u202e3pm.exe' }, remoteAddress: nextIp() });
+    const res = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${admin.token}` },
+      payload: { displayName: 'Cool Song \u202e3pm.exe' },
+      remoteAddress: nextIp(),
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'validation_failed', details: { field: 'displayName', reason: 'bidi_controls' } });
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: { field: 'displayName', reason: 'bidi_controls' },
+    });
     const nul = await app.inject({ url: '/api/v1/users/ab%00cd/tracks/some-slug', remoteAddress: nextIp() });
     expect(nul.statusCode).toBe(400);
     expect(nul.json().error.details).toMatchObject({ field: 'handle', reason: 'control_characters' });
-    const overlong = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: Buffer.from([...Buffer.from('{"email":"a'), 0xc0, 0xaf, ...Buffer.from('@example.test","password":"x"}')]), remoteAddress: nextIp() });
+    const overlong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: Buffer.from([
+        ...Buffer.from('{"email":"a'),
+        0xc0,
+        0xaf,
+        ...Buffer.from('@example.test","password":"x"}'),
+      ]),
+      remoteAddress: nextIp(),
+    });
     expect(overlong.statusCode).toBe(400);
     expect(overlong.json().error.details).toMatchObject({ reason: 'invalid_unicode' });
     // Newlines and tabs stay in a bio; CRLF becomes LF; text is stored NFC.
-    const bio = await app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { authorization: `Bearer ${admin.token}` }, payload: { bio: 'Cafe\u0301\r\n\tline two' }, remoteAddress: nextIp() });
+    const bio = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${admin.token}` },
+      payload: { bio: 'Cafe\u0301\r\n\tline two' },
+      remoteAddress: nextIp(),
+    });
     expect(bio.statusCode, bio.body).toBe(200);
     expect(bio.json().user.bio).toBe('Caf\u00e9\n\tline two');
     // An emoji ZWJ sequence is not an invisible character.
-    const emoji = await app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { authorization: `Bearer ${admin.token}` }, payload: { displayName: 'DJ \u{1F469}\u200D\u{1F3A4}' }, remoteAddress: nextIp() });
+    const emoji = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${admin.token}` },
+      payload: { displayName: 'DJ \u{1F469}\u200D\u{1F3A4}' },
+      remoteAddress: nextIp(),
+    });
     expect(emoji.statusCode, emoji.body).toBe(200);
   });
 });

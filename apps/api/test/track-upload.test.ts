@@ -16,8 +16,16 @@ let listener: { token: string; id: string };
 function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer; field?: string }) {
   const boundary = `----earshot${randomBytes(8).toString('hex')}`;
   const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), file.content, Buffer.from('\r\n'));
+  for (const [k, v] of Object.entries(fields))
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  if (file)
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      file.content,
+      Buffer.from('\r\n'),
+    );
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -29,7 +37,10 @@ async function objects(bucket: 'originals' | 'transcodes'): Promise<number> {
 }
 
 async function rows(table: 'tracks' | 'track_versions'): Promise<number> {
-  const r = await t.infra.database.db.selectFrom(table).select(t.infra.database.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await t.infra.database.db
+    .selectFrom(table)
+    .select(t.infra.database.db.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -48,14 +59,27 @@ afterAll(async () => {
 });
 
 const post = (token: string | undefined, body: ReturnType<typeof multipart>, url = '/api/v1/tracks') =>
-  app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  app.inject({
+    method: 'POST',
+    url,
+    payload: body.payload,
+    headers: { ...body.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
 
 describe('POST /api/v1/tracks', () => {
   it('accepts a master: 201 with the track and its first version processing, original stored, jobs queued', async () => {
-    const res = await post(artist.token, multipart({ title: 'Tone Poem', visibility: 'unlisted' }, { name: 'tone.flac', content: flac }));
+    const res = await post(
+      artist.token,
+      multipart({ title: 'Tone Poem', visibility: 'unlisted' }, { name: 'tone.flac', content: flac }),
+    );
     expect(res.statusCode, res.body).toBe(201);
     const { track } = res.json();
-    expect(track).toMatchObject({ title: 'Tone Poem', visibility: 'unlisted', status: 'processing', latestVersion: { status: 'processing', codec: 'flac', sampleRate: 44100, channels: 2 } });
+    expect(track).toMatchObject({
+      title: 'Tone Poem',
+      visibility: 'unlisted',
+      status: 'processing',
+      latestVersion: { status: 'processing', codec: 'flac', sampleRate: 44100, channels: 2 },
+    });
     expect(track.latestVersion.steps).toEqual({
       transcode: { state: 'pending', progress: 0 },
       waveform: { state: 'pending', progress: 0 },
@@ -64,63 +88,154 @@ describe('POST /api/v1/tracks', () => {
     });
     const counts = await t.infra.jobs.getJobCounts('transcode');
     expect(counts.waiting + counts.active).toBe(1);
-    const version = await t.infra.database.db.selectFrom('track_versions').select('original_key').where('id', '=', track.latestVersion.id).executeTakeFirstOrThrow();
+    const version = await t.infra.database.db
+      .selectFrom('track_versions')
+      .select('original_key')
+      .where('id', '=', track.latestVersion.id)
+      .executeTakeFirstOrThrow();
     expect((await t.infra.store.head('originals', version.original_key))?.size).toBe(flac.length);
     // The owner sees it while it processes; others do not see it until it is ready.
-    expect((await app.inject({ url: `/api/v1/tracks/${track.id}`, headers: { authorization: `Bearer ${artist.token}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: `/api/v1/tracks/${track.id}`, headers: { authorization: `Bearer ${artist.token}` } }))
+        .statusCode,
+    ).toBe(200);
     expect((await app.inject({ url: `/api/v1/tracks/${track.id}` })).statusCode).toBe(404);
   });
 
   const bad: Array<[string, () => ReturnType<typeof multipart>, number, string]> = [
-    ['random bytes', () => multipart({ title: 'x' }, { name: 'noise.wav', content: randomBytes(64 * 1024) }), 422, 'invalid_audio'],
-    ['an empty file', () => multipart({ title: 'x' }, { name: 'empty.flac', content: Buffer.alloc(0) }), 422, 'invalid_audio'],
-    ['a truncated file', () => multipart({ title: 'x' }, { name: 'cut.flac', content: flac.subarray(0, 40) }), 422, 'invalid_audio'],
-    ['an image', () => multipart({ title: 'x' }, { name: 'cover.png', content: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex') }), 422, 'invalid_audio'],
+    [
+      'random bytes',
+      () => multipart({ title: 'x' }, { name: 'noise.wav', content: randomBytes(64 * 1024) }),
+      422,
+      'invalid_audio',
+    ],
+    [
+      'an empty file',
+      () => multipart({ title: 'x' }, { name: 'empty.flac', content: Buffer.alloc(0) }),
+      422,
+      'invalid_audio',
+    ],
+    [
+      'a truncated file',
+      () => multipart({ title: 'x' }, { name: 'cut.flac', content: flac.subarray(0, 40) }),
+      422,
+      'invalid_audio',
+    ],
+    [
+      'an image',
+      () =>
+        multipart(
+          { title: 'x' },
+          {
+            name: 'cover.png',
+            content: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'),
+          },
+        ),
+      422,
+      'invalid_audio',
+    ],
     ['no file', () => multipart({ title: 'x' }), 400, 'validation_failed'],
     ['no title', () => multipart({}, { name: 'tone.flac', content: flac }), 400, 'validation_failed'],
-    ['a bad visibility', () => multipart({ title: 'x', visibility: 'secret' }, { name: 'tone.flac', content: flac }), 400, 'validation_failed'],
-    ['an unknown field', () => multipart({ title: 'x', owner_user_id: '1' }, { name: 'tone.flac', content: flac }), 400, 'validation_failed'],
-    ['a file over the limit', () => multipart({ title: 'x' }, { name: 'big.flac', content: Buffer.concat([flac, randomBytes(3 * 1024 * 1024)]) }), 413, 'payload_too_large'],
-    ['two files', () => {
-      const a = multipart({ title: 'x' }, { name: 'a.flac', content: flac });
-      const b = multipart({}, { name: 'b.flac', content: flac });
-      const boundaryA = a.headers['content-type'].split('boundary=')[1]!;
-      const boundaryB = b.headers['content-type'].split('boundary=')[1]!;
-      const second = b.payload.toString('latin1').replaceAll(boundaryB, boundaryA).replace(`--${boundaryA}--\r\n`, '');
-      const first = a.payload.toString('latin1').replace(`--${boundaryA}--\r\n`, '');
-      return { payload: Buffer.from(`${first}${second}--${boundaryA}--\r\n`, 'latin1'), headers: a.headers };
-    }, 413, 'payload_too_large'],
+    [
+      'a bad visibility',
+      () => multipart({ title: 'x', visibility: 'secret' }, { name: 'tone.flac', content: flac }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown field',
+      () => multipart({ title: 'x', owner_user_id: '1' }, { name: 'tone.flac', content: flac }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'a file over the limit',
+      () =>
+        multipart({ title: 'x' }, { name: 'big.flac', content: Buffer.concat([flac, randomBytes(3 * 1024 * 1024)]) }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'two files',
+      () => {
+        const a = multipart({ title: 'x' }, { name: 'a.flac', content: flac });
+        const b = multipart({}, { name: 'b.flac', content: flac });
+        const boundaryA = a.headers['content-type'].split('boundary=')[1]!;
+        const boundaryB = b.headers['content-type'].split('boundary=')[1]!;
+        const second = b.payload
+          .toString('latin1')
+          .replaceAll(boundaryB, boundaryA)
+          .replace(`--${boundaryA}--\r\n`, '');
+        const first = a.payload.toString('latin1').replace(`--${boundaryA}--\r\n`, '');
+        return { payload: Buffer.from(`${first}${second}--${boundaryA}--\r\n`, 'latin1'), headers: a.headers };
+      },
+      413,
+      'payload_too_large',
+    ],
   ];
 
   it.each(bad)('rejects %s with a clear 4xx and keeps nothing', async (_name, body, status, code) => {
-    const before = { tracks: await rows('tracks'), versions: await rows('track_versions'), originals: await objects('originals') };
+    const before = {
+      tracks: await rows('tracks'),
+      versions: await rows('track_versions'),
+      originals: await objects('originals'),
+    };
     const res = await post(artist.token, body());
     expect(res.statusCode, res.body).toBe(status);
     expect(res.json().error.code).toBe(code);
-    expect({ tracks: await rows('tracks'), versions: await rows('track_versions'), originals: await objects('originals') }).toEqual(before);
+    expect({
+      tracks: await rows('tracks'),
+      versions: await rows('track_versions'),
+      originals: await objects('originals'),
+    }).toEqual(before);
     expect(await readdir(path.join(t.dataDir, 'tmp', 'uploads')).catch(() => [])).toEqual([]);
   });
 
   it('rejects JSON instead of multipart with 415', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/tracks', payload: { title: 'x' }, headers: { authorization: `Bearer ${artist.token}` } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tracks',
+      payload: { title: 'x' },
+      headers: { authorization: `Bearer ${artist.token}` },
+    });
     expect(res.statusCode).toBe(415);
   });
 
   it('refuses anonymous callers and listeners', async () => {
-    expect((await post(undefined, multipart({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode).toBe(401);
-    expect((await post(listener.token, multipart({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode).toBe(403);
+    expect((await post(undefined, multipart({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await post(listener.token, multipart({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode,
+    ).toBe(403);
   });
 });
 
 describe('POST /api/v1/tracks/:id/versions', () => {
   it('adds a version for the owner only', async () => {
-    const created = (await post(artist.token, multipart({ title: 'Versioned' }, { name: 'tone.flac', content: flac }))).json().track;
+    const created = (
+      await post(artist.token, multipart({ title: 'Versioned' }, { name: 'tone.flac', content: flac }))
+    ).json().track;
     const other = await signIn(app, t.infra.database.db, 'artist');
-    expect((await post(other.token, multipart({}, { name: 'tone.flac', content: flac }), `/api/v1/tracks/${created.id}/versions`)).statusCode).toBe(403);
-    const res = await post(artist.token, multipart({}, { name: 'tone.flac', content: flac }), `/api/v1/tracks/${created.id}/versions`);
+    expect(
+      (
+        await post(
+          other.token,
+          multipart({}, { name: 'tone.flac', content: flac }),
+          `/api/v1/tracks/${created.id}/versions`,
+        )
+      ).statusCode,
+    ).toBe(403);
+    const res = await post(
+      artist.token,
+      multipart({}, { name: 'tone.flac', content: flac }),
+      `/api/v1/tracks/${created.id}/versions`,
+    );
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().version).toMatchObject({ status: 'processing', originalFilename: 'tone.flac' });
-    expect((await post(artist.token, multipart({}, { name: 'tone.flac', content: flac }), '/api/v1/tracks/987654/versions')).statusCode).toBe(404);
+    expect(
+      (await post(artist.token, multipart({}, { name: 'tone.flac', content: flac }), '/api/v1/tracks/987654/versions'))
+        .statusCode,
+    ).toBe(404);
   });
 });
-

@@ -71,36 +71,133 @@ function request(url: string, contentType: string, body: Buffer, contentLength =
 }
 
 const BOUNDARY = 'earshot-hostile-boundary';
-const field = (name: string, value: string | Buffer) => Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]);
+const field = (name: string, value: string | Buffer) =>
+  Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+    Buffer.from(value),
+    Buffer.from('\r\n'),
+  ]);
 const filePart = (content: Buffer, name = 'file', filename = 'tone.flac') =>
-  Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`), content, Buffer.from('\r\n')]);
+  Buffer.concat([
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from('\r\n'),
+  ]);
 const end = Buffer.from(`--${BOUNDARY}--\r\n`);
 const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 async function rowCounts() {
   const db = t.infra.database.db;
-  const count = async (table: 'tracks' | 'track_versions') => Number((await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async (table: 'tracks' | 'track_versions') =>
+    Number((await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
   const user = await db.selectFrom('users').select('avatar_key').where('id', '=', artist.id).executeTakeFirstOrThrow();
   return { tracks: await count('tracks'), versions: await count('track_versions'), avatar: user.avatar_key };
 }
 const tempFiles = () => readdir(uploadsDir).catch(() => [] as string[]);
 
-const CASES: Array<{ name: string; url?: string; contentType?: string; body: () => Buffer; status: number; code: string }> = [
-  { name: 'multipart without a boundary', contentType: 'multipart/form-data', body: () => Buffer.concat([field('title', 'x'), filePart(flac), end]), status: 400, code: 'invalid_multipart' },
-  { name: 'a body cut short in the file (no closing boundary)', body: () => Buffer.concat([field('title', 'x'), filePart(flac).subarray(0, 4000)]), status: 400, code: 'invalid_multipart' },
-  { name: 'a body cut short in a part header', body: () => Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-da`), status: 400, code: 'invalid_multipart' },
+const CASES: Array<{
+  name: string;
+  url?: string;
+  contentType?: string;
+  body: () => Buffer;
+  status: number;
+  code: string;
+}> = [
+  {
+    name: 'multipart without a boundary',
+    contentType: 'multipart/form-data',
+    body: () => Buffer.concat([field('title', 'x'), filePart(flac), end]),
+    status: 400,
+    code: 'invalid_multipart',
+  },
+  {
+    name: 'a body cut short in the file (no closing boundary)',
+    body: () => Buffer.concat([field('title', 'x'), filePart(flac).subarray(0, 4000)]),
+    status: 400,
+    code: 'invalid_multipart',
+  },
+  {
+    name: 'a body cut short in a part header',
+    body: () => Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-da`),
+    status: 400,
+    code: 'invalid_multipart',
+  },
   { name: 'garbage instead of parts', body: () => randomBytes(20_000), status: 400, code: 'invalid_multipart' },
-  { name: 'every allowed field, then one more, before the file', body: () => Buffer.concat([field('title', 'x'), field('description', 'd'), field('visibility', 'public'), field('title', 'again'), filePart(flac), end]), status: 413, code: 'payload_too_large' },
-  { name: '11 text fields before the file', body: () => Buffer.concat([...Array.from({ length: 11 }, () => field('title', 'x')), filePart(flac), end]), status: 413, code: 'payload_too_large' },
-  { name: '12 text fields before the file', body: () => Buffer.concat([...Array.from({ length: 12 }, () => field('title', 'x')), filePart(flac), end]), status: 413, code: 'payload_too_large' },
-  { name: 'a title that is not UTF-8', body: () => Buffer.concat([field('title', Buffer.from([0x41, 0xc0, 0xaf, 0xff])), filePart(flac), end]), status: 400, code: 'validation_failed' },
-  { name: 'a NUL in the title', body: () => Buffer.concat([field('title', 'a\u0000b'), filePart(flac), end]), status: 400, code: 'validation_failed' },
-  { name: 'a bidi override in the title', body: () => Buffer.concat([field('title', 'Cool Song \u202e3pm.exe'), filePart(flac), end]), status: 400, code: 'validation_failed' },
-  { name: 'the file in another field', body: () => Buffer.concat([field('title', 'x'), filePart(flac, 'upload'), end]), status: 400, code: 'validation_failed' },
+  {
+    name: 'every allowed field, then one more, before the file',
+    body: () =>
+      Buffer.concat([
+        field('title', 'x'),
+        field('description', 'd'),
+        field('visibility', 'public'),
+        field('title', 'again'),
+        filePart(flac),
+        end,
+      ]),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: '11 text fields before the file',
+    body: () => Buffer.concat([...Array.from({ length: 11 }, () => field('title', 'x')), filePart(flac), end]),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: '12 text fields before the file',
+    body: () => Buffer.concat([...Array.from({ length: 12 }, () => field('title', 'x')), filePart(flac), end]),
+    status: 413,
+    code: 'payload_too_large',
+  },
+  {
+    name: 'a title that is not UTF-8',
+    body: () => Buffer.concat([field('title', Buffer.from([0x41, 0xc0, 0xaf, 0xff])), filePart(flac), end]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'a NUL in the title',
+    body: () => Buffer.concat([field('title', 'a\u0000b'), filePart(flac), end]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'a bidi override in the title',
+    body: () => Buffer.concat([field('title', 'Cool Song \u202e3pm.exe'), filePart(flac), end]),
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: 'the file in another field',
+    body: () => Buffer.concat([field('title', 'x'), filePart(flac, 'upload'), end]),
+    status: 400,
+    code: 'validation_failed',
+  },
   { name: 'an empty multipart body', body: () => end, status: 400, code: 'validation_failed' },
-  { name: 'avatar: no boundary', url: '/api/v1/me/avatar', contentType: 'multipart/form-data', body: () => filePart(flac, 'avatar', 'a.png'), status: 400, code: 'invalid_multipart' },
-  { name: 'avatar: cut short', url: '/api/v1/me/avatar', body: () => filePart(randomBytes(50_000), 'avatar', 'a.png').subarray(0, 30_000), status: 400, code: 'invalid_multipart' },
-  { name: 'avatar: a text field first', url: '/api/v1/me/avatar', body: () => Buffer.concat([field('title', 'x'), filePart(flac, 'avatar', 'a.png'), end]), status: 413, code: 'payload_too_large' },
+  {
+    name: 'avatar: no boundary',
+    url: '/api/v1/me/avatar',
+    contentType: 'multipart/form-data',
+    body: () => filePart(flac, 'avatar', 'a.png'),
+    status: 400,
+    code: 'invalid_multipart',
+  },
+  {
+    name: 'avatar: cut short',
+    url: '/api/v1/me/avatar',
+    body: () => filePart(randomBytes(50_000), 'avatar', 'a.png').subarray(0, 30_000),
+    status: 400,
+    code: 'invalid_multipart',
+  },
+  {
+    name: 'avatar: a text field first',
+    url: '/api/v1/me/avatar',
+    body: () => Buffer.concat([field('title', 'x'), filePart(flac, 'avatar', 'a.png'), end]),
+    status: 413,
+    code: 'payload_too_large',
+  },
 ];
 
 describe('malformed multipart bodies over a real socket', () => {
@@ -134,24 +231,54 @@ describe('malformed multipart bodies over a real socket', () => {
 describe('real media that is not audio', () => {
   it('a real PNG image → 422 invalid_audio saying it is an image', async () => {
     const png = path.join(t.dataDir, 'real.png');
-    await exec('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=320x240', '-frames:v', '1', png]);
+    await exec('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=320x240',
+      '-frames:v',
+      '1',
+      png,
+    ]);
     const body = Buffer.concat([field('title', 'Picture'), filePart(await readFile(png), 'file', 'real.png'), end]);
     const before = await rowCounts();
     const res = (await send(request('/api/v1/tracks', MULTIPART, body), body))!;
     expect(res.status, res.body).toBe(422);
-    expect(JSON.parse(res.body).error).toMatchObject({ code: 'invalid_audio', message: expect.stringMatching(/it is an image/) });
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: 'invalid_audio',
+      message: expect.stringMatching(/it is an image/),
+    });
     expect(await rowCounts()).toEqual(before);
     expect(await tempFiles()).toEqual([]);
   });
 
   it('a real video without sound → 422 invalid_audio saying so', async () => {
     const mp4 = path.join(t.dataDir, 'silent.mp4');
-    await exec('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=160x120:r=10:d=2', '-c:v', 'mpeg4', mp4]);
+    await exec('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=160x120:r=10:d=2',
+      '-c:v',
+      'mpeg4',
+      mp4,
+    ]);
     const body = Buffer.concat([field('title', 'Film'), filePart(await readFile(mp4), 'file', 'silent.mp4'), end]);
     const before = await rowCounts();
     const res = (await send(request('/api/v1/tracks', MULTIPART, body), body))!;
     expect(res.status, res.body).toBe(422);
-    expect(JSON.parse(res.body).error).toMatchObject({ code: 'invalid_audio', message: expect.stringMatching(/video without sound/) });
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: 'invalid_audio',
+      message: expect.stringMatching(/video without sound/),
+    });
     expect(await rowCounts()).toEqual(before);
     expect(await tempFiles()).toEqual([]);
   });
@@ -178,7 +305,14 @@ describe('stale temp files', () => {
       await writeFile(path.join(dir, 'upload-in-progress'), 'x');
       const old = new Date(Date.now() - 2 * 3600_000);
       await utimes(path.join(dir, 'upload-left-by-a-crash'), old, old);
-      const api = await buildApi({ config: other.config, logger: other.logger, infra: other.infra, metrics: other.metrics, media: createMediaToolkit(), progress: other.infra.progress });
+      const api = await buildApi({
+        config: other.config,
+        logger: other.logger,
+        infra: other.infra,
+        metrics: other.metrics,
+        media: createMediaToolkit(),
+        progress: other.infra.progress,
+      });
       await api.ready();
       expect(await readdir(dir)).toEqual(['upload-in-progress']);
       await api.close();

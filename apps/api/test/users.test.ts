@@ -23,8 +23,12 @@ describe("a user's public tracks", () => {
     const db = t.infra.database.db;
     const artist = await createUser(db, 'artist');
     const other = await createUser(db, 'artist');
-    const add = async (owner: string, slug: string, visibility: 'public' | 'unlisted' | 'private', status: 'ready' | 'processing') =>
-      (await createReadyTrack(db, owner, slug, { visibility, durationMs: 1000, ready: status === 'ready' })).id;
+    const add = async (
+      owner: string,
+      slug: string,
+      visibility: 'public' | 'unlisted' | 'private',
+      status: 'ready' | 'processing',
+    ) => (await createReadyTrack(db, owner, slug, { visibility, durationMs: 1000, ready: status === 'ready' })).id;
     const first = await add(artist.id, 'first', 'public', 'ready');
     await add(artist.id, 'hidden', 'private', 'ready');
     await add(artist.id, 'link-only', 'unlisted', 'ready');
@@ -35,7 +39,15 @@ describe("a user's public tracks", () => {
     expect(res.statusCode).toBe(200);
     const page1 = res.json();
     expect(page1.tracks.map((x: { id: string }) => x.id)).toEqual([second]);
-    expect(Object.keys(page1.tracks[0]).sort()).toEqual(['artist', 'artworkUrl', 'createdAt', 'durationMs', 'id', 'slug', 'title']);
+    expect(Object.keys(page1.tracks[0]).sort()).toEqual([
+      'artist',
+      'artworkUrl',
+      'createdAt',
+      'durationMs',
+      'id',
+      'slug',
+      'title',
+    ]);
     const page2 = (await app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1&cursor=${page1.nextCursor}`)).json();
     expect(page2).toEqual({ tracks: [expect.objectContaining({ id: first })], nextCursor: null });
     expect((await app.inject('/api/v1/users/no-such-artist/tracks')).statusCode).toBe(404);

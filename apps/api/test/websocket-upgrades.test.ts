@@ -23,11 +23,22 @@ const listen = async (a: Api) => {
 
 beforeAll(async () => {
   t = await createTestInfra();
-  const deps = { config: t.config, logger: t.logger, infra: t.infra, metrics: t.metrics, media: createMediaToolkit(), progress: t.infra.progress };
+  const deps = {
+    config: t.config,
+    logger: t.logger,
+    infra: t.infra,
+    metrics: t.metrics,
+    media: createMediaToolkit(),
+    progress: t.infra.progress,
+  };
   app = await buildApi(deps);
   port = await listen(app);
   // Same platform with a tiny `api` rate zone, for 429s.
-  limited = await buildApi({ ...deps, metrics: createMetricsRegistry('api'), config: { ...t.config, apiRateLimitPerMinute: 2 } });
+  limited = await buildApi({
+    ...deps,
+    metrics: createMetricsRegistry('api'),
+    config: { ...t.config, apiRateLimitPerMinute: 2 },
+  });
   limitedPort = await listen(limited);
   artist = await signIn(app, t.infra.database.db, 'artist');
 });
@@ -43,7 +54,11 @@ const openFds = () => readdirSync('/proc/self/fd').length;
  * Sends a WebSocket upgrade by hand and resolves with the status line once the server has closed
  * the connection. A server that answers but keeps the socket open never resolves (the test fails).
  */
-function rawUpgrade(targetPort: number, path: string, headers: Record<string, string>): Promise<{ status: number; serverClosed: true }> {
+function rawUpgrade(
+  targetPort: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; serverClosed: true }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(targetPort, '127.0.0.1');
     let data = '';
@@ -53,7 +68,9 @@ function rawUpgrade(targetPort: number, path: string, headers: Record<string, st
     socket.on('end', () => {
       socket.end();
     });
-    socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), serverClosed: true }));
+    socket.on('close', () =>
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0), serverClosed: true }),
+    );
     const lines = [
       `GET ${path} HTTP/1.1`,
       `Host: 127.0.0.1:${targetPort}`,
@@ -94,7 +111,10 @@ describe('refused WebSocket upgrades', () => {
   });
 
   it('refuses a cookie-authenticated upgrade from another origin (403), accepts ours and Bearer clients without Origin', async () => {
-    const refused = await rawUpgrade(port, '/api/v1/ws', { Cookie: `session=${artist.token}`, Origin: 'https://evil.example' });
+    const refused = await rawUpgrade(port, '/api/v1/ws', {
+      Cookie: `session=${artist.token}`,
+      Origin: 'https://evil.example',
+    });
     expect(refused.status).toBe(403);
 
     const hello = (headers: Record<string, string>) =>
@@ -107,16 +127,27 @@ describe('refused WebSocket upgrades', () => {
         ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
         ws.once('error', reject);
       });
-    expect(await hello({ Cookie: `session=${artist.token}`, Origin: `http://127.0.0.1:${port}` })).toEqual({ type: 'hello', userId: artist.id });
-    expect(await hello({ Cookie: `session=${artist.token}`, Origin: t.config.publicUrl })).toEqual({ type: 'hello', userId: artist.id });
+    expect(await hello({ Cookie: `session=${artist.token}`, Origin: `http://127.0.0.1:${port}` })).toEqual({
+      type: 'hello',
+      userId: artist.id,
+    });
+    expect(await hello({ Cookie: `session=${artist.token}`, Origin: t.config.publicUrl })).toEqual({
+      type: 'hello',
+      userId: artist.id,
+    });
     expect(await hello({ Authorization: `Bearer ${artist.token}` })).toEqual({ type: 'hello', userId: artist.id });
     // A Bearer token is never attached by a browser on its own: its Origin does not matter.
-    expect(await hello({ Authorization: `Bearer ${artist.token}`, Origin: 'https://tool.example' })).toEqual({ type: 'hello', userId: artist.id });
+    expect(await hello({ Authorization: `Bearer ${artist.token}`, Origin: 'https://tool.example' })).toEqual({
+      type: 'hello',
+      userId: artist.id,
+    });
   });
 
   it('logs a client that sends a bad frame at warn, not error', async () => {
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, { headers: { Authorization: `Bearer ${artist.token}` } });
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/ws`, {
+        headers: { Authorization: `Bearer ${artist.token}` },
+      });
       ws.once('message', () => resolve((ws as unknown as { _socket: net.Socket })._socket));
       ws.once('error', reject);
     });

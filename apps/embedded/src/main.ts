@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'embedded', undefined, createLogMetrics(metrics));
   const platform = await startEmbeddedPlatform(config, logger, { metrics });
   installShutdown(logger, [{ name: 'platform', run: () => platform.close() }], config.shutdownTimeoutMs);
-  logger.info({ url: `http://localhost:${config.port}`, mode: describeMode(config), dataDir: config.dataDir }, 'Earshot is running');
+  logger.info(
+    { url: `http://localhost:${config.port}`, mode: describeMode(config), dataDir: config.dataDir },
+    'Earshot is running',
+  );
 }
 
 main().catch((err: unknown) => {

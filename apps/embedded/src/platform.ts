@@ -3,8 +3,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@earshot/config';
 import { buildApi, toErrorBody, type Api } from '@earshot/api';
-import { createHandlers, maintenanceOptions, mediaScratchRoot, recoverAfterCrash, startMaintenance, startProcessing } from '@earshot/worker';
-import { createInfrastructure, createMediaToolkit, createMetricsRegistry, registerHealthMetrics, registerQueueMetrics, type Infrastructure, type Logger } from '@earshot/runtime';
+import {
+  createHandlers,
+  maintenanceOptions,
+  mediaScratchRoot,
+  recoverAfterCrash,
+  startMaintenance,
+  startProcessing,
+} from '@earshot/worker';
+import {
+  createInfrastructure,
+  createMediaToolkit,
+  createMetricsRegistry,
+  registerHealthMetrics,
+  registerQueueMetrics,
+  type Infrastructure,
+  type Logger,
+} from '@earshot/runtime';
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
 import { createWebHandler } from './web.ts';
@@ -34,7 +49,11 @@ export interface EmbeddedPlatform {
  * web app as production, wired to the embedded adapters (PGlite, in-database queue, local
  * folders) in one process on one port.
  */
-export async function startEmbeddedPlatform(config: Config, logger: Logger, options: { web?: boolean; metrics?: ReturnType<typeof createMetricsRegistry> } = {}): Promise<EmbeddedPlatform> {
+export async function startEmbeddedPlatform(
+  config: Config,
+  logger: Logger,
+  options: { web?: boolean; metrics?: ReturnType<typeof createMetricsRegistry> } = {},
+): Promise<EmbeddedPlatform> {
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const metrics = options.metrics ?? createMetricsRegistry('embedded');
   registerQueueMetrics(metrics, infra.jobs);
@@ -42,7 +61,18 @@ export async function startEmbeddedPlatform(config: Config, logger: Logger, opti
   const media = createMediaToolkit();
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
   const rateLimiter = createRateLimiter({ redisUrl: config.redis.url, keyPrefix: config.redis.keyPrefix });
-  const app = await buildApi({ config, logger, infra, metrics, media, progress: infra.progress, mailer, rateLimiter, serveWorkerHealth: true, serveMedia: config.storage.kind === 'local' });
+  const app = await buildApi({
+    config,
+    logger,
+    infra,
+    metrics,
+    media,
+    progress: infra.progress,
+    mailer,
+    rateLimiter,
+    serveWorkerHealth: true,
+    serveMedia: config.storage.kind === 'local',
+  });
   const headersFor = installSecurityHeaders(app, config.publicUrl);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
   startProcessing(infra.jobs, createHandlers({ config, logger, infra, media, mailer }), logger);

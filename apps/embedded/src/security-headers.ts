@@ -13,7 +13,8 @@ export type HeadersFor = (request: FastifyRequest) => Record<string, string>;
  */
 export function installSecurityHeaders(app: Api, publicUrl: string): HeadersFor {
   const websocketOrigin = websocketOriginOf(publicUrl);
-  const headersFor: HeadersFor = (request) => securityHeaders({ path: request.url, https: request.protocol === 'https', websocketOrigin });
+  const headersFor: HeadersFor = (request) =>
+    securityHeaders({ path: request.url, https: request.protocol === 'https', websocketOrigin });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.headers(headersFor(request));
     return payload;

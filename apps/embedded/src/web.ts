@@ -8,7 +8,9 @@ export type WebHandler = (req: IncomingMessage, res: ServerResponse) => Promise<
 /** The Next.js app (apps/web), built by `npm run build:web`, answered in this process. */
 export async function createWebHandler(webDir: string): Promise<{ handle: WebHandler; close: () => Promise<void> }> {
   if (!existsSync(path.join(webDir, '.next', 'BUILD_ID'))) {
-    throw new Error(`the web app is not built: run \`npm run build:web\` (looked in ${path.relative(process.cwd(), webDir) || '.'})`);
+    throw new Error(
+      `the web app is not built: run \`npm run build:web\` (looked in ${path.relative(process.cwd(), webDir) || '.'})`,
+    );
   }
   // `next` is CommonJS; resolve it from the web app so both use one copy.
   const require = createRequire(path.join(webDir, 'package.json'));

@@ -14,14 +14,21 @@ function waveformBars(): number[] {
   };
   return Array.from({ length: BARS }, (_, i) => {
     const x = i / (BARS - 1);
-    const envelope = x < 0.12 ? 0.3 + x * 2 : x < 0.38 ? 0.45 + (x - 0.12) : x < 0.46 ? 0.35 : x < 0.86 ? 0.9 : 0.9 - (x - 0.86) * 5;
+    const envelope =
+      x < 0.12 ? 0.3 + x * 2 : x < 0.38 ? 0.45 + (x - 0.12) : x < 0.46 ? 0.35 : x < 0.86 ? 0.9 : 0.9 - (x - 0.86) * 5;
     const texture = 0.55 + 0.45 * Math.abs(Math.sin(i * 0.61) * Math.cos(i * 0.23));
     return Math.max(0.08, Math.min(1, envelope * texture * (0.8 + rand() * 0.4)));
   });
 }
 
 /** Bars as one SVG path per colour, so the static HTML stays small. */
-function barsPath(bars: number[], from: number, to: number, top: (v: number) => number, height: (v: number) => number): string {
+function barsPath(
+  bars: number[],
+  from: number,
+  to: number,
+  top: (v: number) => number,
+  height: (v: number) => number,
+): string {
   let d = '';
   for (let i = from; i < to; i++) {
     const v = bars[i]!;
@@ -57,8 +64,26 @@ function HeroPlayer() {
         <svg className="hero__waveform" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" focusable="false">
           <path className="wf-played" d={barsPath(bars, 0, split, (v) => mid - up(v), up)} />
           <path className="wf-rest" d={barsPath(bars, split, BARS, (v) => mid - up(v), up)} />
-          <path className="wf-played wf-reflection" d={barsPath(bars, 0, split, () => mid + 2, (v) => up(v) * 0.36)} />
-          <path className="wf-rest wf-reflection" d={barsPath(bars, split, BARS, () => mid + 2, (v) => up(v) * 0.36)} />
+          <path
+            className="wf-played wf-reflection"
+            d={barsPath(
+              bars,
+              0,
+              split,
+              () => mid + 2,
+              (v) => up(v) * 0.36,
+            )}
+          />
+          <path
+            className="wf-rest wf-reflection"
+            d={barsPath(
+              bars,
+              split,
+              BARS,
+              () => mid + 2,
+              (v) => up(v) * 0.36,
+            )}
+          />
           <rect x={split * 6 - 1} y={4} width={2} height={height - 8} className="wf-playhead" />
         </svg>
         {markers.map((m, i) => (

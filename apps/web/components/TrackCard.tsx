@@ -24,7 +24,12 @@ function Artwork({ track }: { track: TrackSummary }) {
   const style = { '--h1': h1, '--h2': h2 } as CSSProperties;
   const initial = Array.from(track.title.trim())[0]?.toUpperCase() ?? '♪';
   return (
-    <div className="track-card__art track-card__art--placeholder" style={style} role="img" aria-label={`No artwork for ${track.title}`}>
+    <div
+      className="track-card__art track-card__art--placeholder"
+      style={style}
+      role="img"
+      aria-label={`No artwork for ${track.title}`}
+    >
       <span aria-hidden="true">{initial}</span>
     </div>
   );
@@ -34,13 +39,23 @@ function Artwork({ track }: { track: TrackSummary }) {
  * One track in a grid. The title link is stretched over the whole card (see `.track-card__title a::after`),
  * so the card is a single tab stop for the track plus one for the artist (and one for its play button).
  */
-export function TrackCard({ track, list }: { track: TrackSummary; /** The list the card is in: playing it queues the rest. */ list?: readonly TrackSummary[] }) {
+export function TrackCard({
+  track,
+  list,
+}: {
+  track: TrackSummary /** The list the card is in: playing it queues the rest. */;
+  list?: readonly TrackSummary[];
+}) {
   const queue = list?.some((t) => t.id === track.id) ? list : [track];
   return (
     <article className="track-card" data-testid="track-card">
       <div className="track-card__media">
         <Artwork track={track} />
-        <PlayTrackButton tracks={queue} index={queue.findIndex((t) => t.id === track.id)} className="play-button track-card__play" />
+        <PlayTrackButton
+          tracks={queue}
+          index={queue.findIndex((t) => t.id === track.id)}
+          className="play-button track-card__play"
+        />
         {track.durationMs != null && (
           <p className="track-card__duration">
             <span className="visually-hidden">Duration: </span>
@@ -52,17 +67,22 @@ export function TrackCard({ track, list }: { track: TrackSummary; /** The list t
       </div>
       <div className="track-card__body">
         <h3 className="track-card__title">
-          <Link href={routes.track(track)} prefetch={false}>{track.title}</Link>
+          <Link href={routes.track(track)} prefetch={false}>
+            {track.title}
+          </Link>
         </h3>
         <p className="track-card__artist">
-          <Link href={routes.artist(track.artist.handle)} prefetch={false}>{track.artist.displayName}</Link>
+          <Link href={routes.artist(track.artist.handle)} prefetch={false}>
+            {track.artist.displayName}
+          </Link>
         </p>
         <p className="track-card__meta">
           <time dateTime={track.createdAt}>{formatAge(track.createdAt)}</time>
           {track.likeCount !== undefined && (
             <span className="track-card__counts" data-testid="card-counts">
               {' · '}
-              {track.playCount ?? 0} plays · {track.likeCount} likes · {track.repostCount ?? 0} reposts · {track.commentCount ?? 0} comments
+              {track.playCount ?? 0} plays · {track.likeCount} likes · {track.repostCount ?? 0} reposts ·{' '}
+              {track.commentCount ?? 0} comments
             </span>
           )}
         </p>

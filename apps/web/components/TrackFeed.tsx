@@ -19,8 +19,12 @@ const PAGE_SIZE = 24;
 
 /** A refusal shows its status, not the API's message: that one is about query strings, for developers. */
 async function fetchPage(cursor: string | null, signal?: AbortSignal) {
-  const { data, response } = await api.GET('/api/v1/tracks', { params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } }, signal });
-  if (!response.ok || !data) throw new Error(`The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
+  const { data, response } = await api.GET('/api/v1/tracks', {
+    params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+    signal,
+  });
+  if (!response.ok || !data)
+    throw new Error(`The server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`);
   return data;
 }
 
@@ -39,7 +43,10 @@ export function TrackFeed() {
     setMore('loading');
     fetchPage(nextCursor, controller.signal).then(
       (page) => {
-        update((d) => ({ tracks: [...d.tracks, ...page.tracks.filter((t) => !d.tracks.some((o) => o.id === t.id))], nextCursor: page.nextCursor }));
+        update((d) => ({
+          tracks: [...d.tracks, ...page.tracks.filter((t) => !d.tracks.some((o) => o.id === t.id))],
+          nextCursor: page.nextCursor,
+        }));
         setMore('idle');
       },
       () => {

@@ -51,7 +51,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function apiErrorFrom(status: number, body: unknown, statusText = ''): ApiError {
   const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (e && typeof e === 'object' && typeof e.message === 'string') {
-    return new ApiError(status, typeof e.code === 'string' ? e.code : 'error', e.message, (e.details as Record<string, unknown>) ?? undefined);
+    return new ApiError(
+      status,
+      typeof e.code === 'string' ? e.code : 'error',
+      e.message,
+      (e.details as Record<string, unknown>) ?? undefined,
+    );
   }
   return new ApiError(status, 'http_error', `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`);
 }

@@ -52,7 +52,8 @@ export interface PurchaseOptions {
 export type ItemType = 'track' | 'release';
 
 export const commerceApi = {
-  purchaseOptions: (type: ItemType, id: string, session?: string) => `/api/v1/${type}s/${encodeURIComponent(id)}/purchase-options${session ? `?session=${encodeURIComponent(session)}` : ''}`,
+  purchaseOptions: (type: ItemType, id: string, session?: string) =>
+    `/api/v1/${type}s/${encodeURIComponent(id)}/purchase-options${session ? `?session=${encodeURIComponent(session)}` : ''}`,
   download: (type: ItemType, id: string, format: string, session?: string) => {
     const q = new URLSearchParams({ format });
     if (session) q.set('session', session);

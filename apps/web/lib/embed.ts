@@ -14,7 +14,10 @@ export function parseReleaseResponse(body: unknown): EmbedReleaseData | null {
   const r = (body as { release?: Record<string, unknown> } | null)?.release;
   const artist = (r?.artist ?? r?.owner) as { handle?: unknown; displayName?: unknown } | undefined;
   if (!r || typeof r.id !== 'string' || typeof r.title !== 'string' || typeof artist?.handle !== 'string') return null;
-  const who = { handle: artist.handle, displayName: typeof artist.displayName === 'string' ? artist.displayName : artist.handle };
+  const who = {
+    handle: artist.handle,
+    displayName: typeof artist.displayName === 'string' ? artist.displayName : artist.handle,
+  };
   const list = Array.isArray(r.tracks) ? (r.tracks as Array<Record<string, unknown>>) : [];
   const tracks: PlayerTrack[] = list
     .map((item) => (item.track && typeof item.track === 'object' ? (item.track as Record<string, unknown>) : item))
@@ -27,6 +30,11 @@ export function parseReleaseResponse(body: unknown): EmbedReleaseData | null {
       artworkUrl: typeof t.artworkUrl === 'string' ? t.artworkUrl : null,
       durationMs: typeof t.durationMs === 'number' ? t.durationMs : null,
     }));
-  return { id: r.id, title: r.title, artist: who, artworkUrl: typeof r.artworkUrl === 'string' ? r.artworkUrl : null, tracks };
+  return {
+    id: r.id,
+    title: r.title,
+    artist: who,
+    artworkUrl: typeof r.artworkUrl === 'string' ? r.artworkUrl : null,
+    tracks,
+  };
 }
-

@@ -49,7 +49,18 @@ export interface TrackStats extends SeriesStats {
   commentPositionsMs: number[];
 }
 
-const CSV_COLUMNS: Array<keyof DayFigures> = ['day', 'plays', 'listeners', 'secondsHeard', 'likes', 'reposts', 'comments', 'downloads', 'sales', 'revenueMinor'];
+const CSV_COLUMNS: Array<keyof DayFigures> = [
+  'day',
+  'plays',
+  'listeners',
+  'secondsHeard',
+  'likes',
+  'reposts',
+  'comments',
+  'downloads',
+  'sales',
+  'revenueMinor',
+];
 
 /** The daily figures as CSV (RFC 4180: CRLF line ends, a header row). Values are numbers and dates, never quoted text. */
 export function toCsv(days: readonly DayFigures[]): string {
@@ -83,5 +94,6 @@ export function shortDay(day: string): string {
 export const statsApi = {
   me: (from: string, to: string) => `/api/v1/me/stats?${new URLSearchParams({ from, to })}`,
   platform: (from: string, to: string) => `/api/v1/admin/stats?${new URLSearchParams({ from, to })}`,
-  track: (id: string, from: string, to: string) => `/api/v1/tracks/${encodeURIComponent(id)}/stats?${new URLSearchParams({ from, to })}`,
+  track: (id: string, from: string, to: string) =>
+    `/api/v1/tracks/${encodeURIComponent(id)}/stats?${new URLSearchParams({ from, to })}`,
 };

@@ -62,9 +62,27 @@ export const SEARCH_TABS: Array<{ type: SearchType; label: string }> = [
 ];
 
 export type SearchHit =
-  | { kind: 'track'; id: string; title: string; slug: string; artist: { handle: string; displayName: string }; artworkUrl: string | null; durationMs: number | null; genre: string | null; tags: string[] }
+  | {
+      kind: 'track';
+      id: string;
+      title: string;
+      slug: string;
+      artist: { handle: string; displayName: string };
+      artworkUrl: string | null;
+      durationMs: number | null;
+      genre: string | null;
+      tags: string[];
+    }
   | { kind: 'user'; id: string; handle: string; displayName: string; avatarUrl: string | null; role: string }
-  | { kind: 'release'; id: string; title: string; type: string; artist: { handle: string; displayName: string }; artworkUrl: string | null; releaseDate: string | null }
+  | {
+      kind: 'release';
+      id: string;
+      title: string;
+      type: string;
+      artist: { handle: string; displayName: string };
+      artworkUrl: string | null;
+      releaseDate: string | null;
+    }
   | { kind: 'playlist'; id: string; title: string; owner: { handle: string; displayName: string }; trackCount: number };
 
 export function searchPath(q: string, type: SearchType, limit = 20, cursor?: string | null): string {

@@ -15,7 +15,12 @@ export interface RenderErrorContext {
   routeType?: string;
 }
 
-export function renderErrorLine(error: unknown, request: RenderErrorRequest, context: RenderErrorContext, now = new Date()): string {
+export function renderErrorLine(
+  error: unknown,
+  request: RenderErrorRequest,
+  context: RenderErrorContext,
+  now = new Date(),
+): string {
   const err = error instanceof Error ? error : new Error(String(error));
   const digest = (err as Error & { digest?: unknown }).digest;
   return JSON.stringify({
@@ -32,6 +37,11 @@ export function renderErrorLine(error: unknown, request: RenderErrorRequest, con
   });
 }
 
-export function logRenderError(error: unknown, request: RenderErrorRequest, context: RenderErrorContext, write: (line: string) => void = (l) => console.error(l)): void {
+export function logRenderError(
+  error: unknown,
+  request: RenderErrorRequest,
+  context: RenderErrorContext,
+  write: (line: string) => void = (l) => console.error(l),
+): void {
   write(renderErrorLine(error, request, context));
 }

@@ -23,4 +23,3 @@ export const routes = {
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,
 } as const;
-

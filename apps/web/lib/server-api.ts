@@ -57,7 +57,11 @@ export async function serverApiGet<B, T>(
     const api = createClient<paths>({
       baseUrl: origin,
       pathSerializer,
-      headers: { accept: 'application/json', ...(cookie ? { cookie } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+      headers: {
+        accept: 'application/json',
+        ...(cookie ? { cookie } : {}),
+        ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+      },
       cache: 'no-store',
       signal: AbortSignal.timeout(SERVER_FETCH_TIMEOUT_MS),
     });

@@ -25,7 +25,8 @@ export function formatStartTime(totalSeconds: number): string {
 
 /** The iframe another site pastes (the same markup the oEmbed route answers). */
 export function embedCode(origin: string, kind: 'track' | 'release', id: string, title: string): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const esc = (s: string) =>
+    s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const height = kind === 'track' ? 166 : 420;
   return `<iframe src="${esc(`${origin}/embed/${kind}/${id}`)}" width="600" height="${height}" style="border:0" allow="autoplay; encrypted-media" loading="lazy" title="${esc(title)}"></iframe>`;
 }

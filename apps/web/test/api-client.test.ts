@@ -21,21 +21,40 @@ describe('the typed API client', () => {
     const seen: string[] = [];
     const api = clientAnswering(200, '{"track":{}}', seen);
     await api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle: "a$'b", slug: '$&/../x y' } } });
-    expect(seen).toEqual([`http://api.test/api/v1/users/${encodeURIComponent("a$'b")}/tracks/${encodeURIComponent('$&/../x y')}`]);
+    expect(seen).toEqual([
+      `http://api.test/api/v1/users/${encodeURIComponent("a$'b")}/tracks/${encodeURIComponent('$&/../x y')}`,
+    ]);
   });
 
   it('resolves with the body of a 2xx answer', async () => {
-    const body = await ok(clientAnswering(200, '{"nextCursor":null,"tracks":[]}').GET('/api/v1/tracks', { params: { query: { limit: 1 } } }));
+    const body = await ok(
+      clientAnswering(200, '{"nextCursor":null,"tracks":[]}').GET('/api/v1/tracks', {
+        params: { query: { limit: 1 } },
+      }),
+    );
     expect(body).toEqual({ nextCursor: null, tracks: [] });
   });
 
   it("rejects with the API's error, its code and details", async () => {
-    const refused = ok(clientAnswering(409, '{"error":{"code":"handle_taken","message":"That handle is taken","details":{"field":"handle"}}}').PATCH('/api/v1/me', { body: { handle: 'x' } }));
-    await expect(refused).rejects.toMatchObject({ name: 'ApiError', status: 409, code: 'handle_taken', message: 'That handle is taken', details: { field: 'handle' } });
+    const refused = ok(
+      clientAnswering(
+        409,
+        '{"error":{"code":"handle_taken","message":"That handle is taken","details":{"field":"handle"}}}',
+      ).PATCH('/api/v1/me', { body: { handle: 'x' } }),
+    );
+    await expect(refused).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 409,
+      code: 'handle_taken',
+      message: 'That handle is taken',
+      details: { field: 'handle' },
+    });
   });
 
   it('rejects an answer that is not the error shape with its status', async () => {
-    const refused = ok(clientAnswering(502, '<html>bad gateway</html>').GET('/api/v1/tracks', { params: { query: { limit: 1 } } }));
+    const refused = ok(
+      clientAnswering(502, '<html>bad gateway</html>').GET('/api/v1/tracks', { params: { query: { limit: 1 } } }),
+    );
     await expect(refused).rejects.toBeInstanceOf(ApiError);
     await expect(refused).rejects.toMatchObject({ status: 502, code: 'http_error' });
   });
@@ -49,7 +68,13 @@ describe('form errors', () => {
   });
 
   it("shows the page's own checks at their field, and a network failure above the form", () => {
-    expect(formErrorsFrom(new FieldError('confirm', 'Not the same'), ['password', 'confirm'])).toEqual({ fields: { confirm: 'Not the same' }, form: null });
-    expect(formErrorsFrom(new TypeError('fetch failed'), ['email'])).toEqual({ fields: {}, form: 'The server could not be reached.' });
+    expect(formErrorsFrom(new FieldError('confirm', 'Not the same'), ['password', 'confirm'])).toEqual({
+      fields: { confirm: 'Not the same' },
+      form: null,
+    });
+    expect(formErrorsFrom(new TypeError('fetch failed'), ['email'])).toEqual({
+      fields: {},
+      form: 'The server could not be reached.',
+    });
   });
 });

@@ -13,7 +13,12 @@ describe('comment bodies: text and http(s) links only', () => {
   });
 
   it('never links javascript:, data: or markup; keeps it all as text', () => {
-    for (const body of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', '<a href="javascript:alert(1)">x</a>', '<img src=x onerror=alert(1)>']) {
+    for (const body of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      '<a href="javascript:alert(1)">x</a>',
+      '<img src=x onerror=alert(1)>',
+    ]) {
       expect(splitLinks(body)).toEqual([{ kind: 'text', text: body }]);
     }
     // A URL cannot swallow a quote or an angle bracket.

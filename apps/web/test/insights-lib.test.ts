@@ -4,8 +4,23 @@ import { daysBefore, niceMax, shortDay, toCsv } from '../lib/insights';
 
 describe('insights helpers', () => {
   it('CSV has a header row and one CRLF line per day', () => {
-    const csv = toCsv([{ day: '2026-12-01', plays: 3, listeners: 2, secondsHeard: 95, likes: 1, reposts: 0, comments: 0, downloads: 0, sales: 1, revenueMinor: 450 }]);
-    expect(csv).toBe('day,plays,listeners,secondsHeard,likes,reposts,comments,downloads,sales,revenueMinor\r\n2026-12-01,3,2,95,1,0,0,0,1,450\r\n');
+    const csv = toCsv([
+      {
+        day: '2026-12-01',
+        plays: 3,
+        listeners: 2,
+        secondsHeard: 95,
+        likes: 1,
+        reposts: 0,
+        comments: 0,
+        downloads: 0,
+        sales: 1,
+        revenueMinor: 450,
+      },
+    ]);
+    expect(csv).toBe(
+      'day,plays,listeners,secondsHeard,likes,reposts,comments,downloads,sales,revenueMinor\r\n2026-12-01,3,2,95,1,0,0,0,1,450\r\n',
+    );
   });
 
   it('dates and scales', () => {

@@ -9,13 +9,31 @@ describe('page render crashes', () => {
     console.error = (line: string) => lines.push(line);
     try {
       const err = Object.assign(new Error('boom in a server component'), { digest: '12345' });
-      await onRequestError(err, { path: '/reset-password?token=secret', method: 'GET', headers: {} }, { routerKind: 'App Router', routePath: '/reset-password', routeType: 'render', renderSource: 'react-server-components', revalidateReason: undefined });
+      await onRequestError(
+        err,
+        { path: '/reset-password?token=secret', method: 'GET', headers: {} },
+        {
+          routerKind: 'App Router',
+          routePath: '/reset-password',
+          routeType: 'render',
+          renderSource: 'react-server-components',
+          revalidateReason: undefined,
+        },
+      );
     } finally {
       console.error = original;
     }
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]!) as Record<string, any>;
-    expect(line).toMatchObject({ level: 'error', service: 'web', msg: 'page render failed', path: '/reset-password', method: 'GET', route: '/reset-password', err: { message: 'boom in a server component', digest: '12345' } });
+    expect(line).toMatchObject({
+      level: 'error',
+      service: 'web',
+      msg: 'page render failed',
+      path: '/reset-password',
+      method: 'GET',
+      route: '/reset-password',
+      err: { message: 'boom in a server component', digest: '12345' },
+    });
     expect(lines[0]).not.toContain('secret');
   });
 

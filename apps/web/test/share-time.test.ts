@@ -12,7 +12,21 @@ describe('?t= in shared links', () => {
   });
 
   it('ignores anything else', () => {
-    for (const bad of [null, undefined, '', 'abc', '-5', '1.5', '1m-2s', 'm', 's', '1s2m', '99999999', 'javascript:alert(1)']) expect(parseStartTime(bad), String(bad)).toBeNull();
+    for (const bad of [
+      null,
+      undefined,
+      '',
+      'abc',
+      '-5',
+      '1.5',
+      '1m-2s',
+      'm',
+      's',
+      '1s2m',
+      '99999999',
+      'javascript:alert(1)',
+    ])
+      expect(parseStartTime(bad), String(bad)).toBeNull();
     expect(parseStartTime('99999')).toBe(86_400);
   });
 

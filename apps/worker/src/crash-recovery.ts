@@ -10,7 +10,8 @@ import type { Logger } from '@earshot/runtime';
  */
 export async function recoverAfterCrash(scratchRoot: string, logger: Logger): Promise<void> {
   const orphans = reapOrphanedTools(scratchRoot);
-  if (orphans.length) logger.warn({ pids: orphans.map((o) => o.pid) }, 'killed media tools left running by a dead worker');
+  if (orphans.length)
+    logger.warn({ pids: orphans.map((o) => o.pid) }, 'killed media tools left running by a dead worker');
   const folders = await reclaimScratch(scratchRoot);
   if (folders.length) logger.warn({ folders }, 'removed scratch folders of dead workers');
 }

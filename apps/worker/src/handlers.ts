@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { applyPaymentEvent, makeDownloadFormat, MemoryListCache, runAnalyticsJob, runMediaStep, sendNotificationEmail, type MediaDeps, type MediaStep, type MediaToolkit } from '@earshot/core';
+import {
+  applyPaymentEvent,
+  makeDownloadFormat,
+  MemoryListCache,
+  runAnalyticsJob,
+  runMediaStep,
+  sendNotificationEmail,
+  type MediaDeps,
+  type MediaStep,
+  type MediaToolkit,
+} from '@earshot/core';
 import { createMailer, type Mailer } from '@earshot/mail';
 import { makeDownloadFile } from '@earshot/media';
 import type { JobHandler } from '@earshot/jobs';
@@ -48,7 +58,13 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     (job) =>
       runMediaStep(media, name, job.data.versionId, job);
   let mailer = deps.mailer;
-  const mail = () => (mailer ??= createMailer({ smtp: deps.config.smtp, mailFrom: deps.config.mailFrom, dataDir: deps.config.dataDir, logger: deps.logger }));
+  const mail = () =>
+    (mailer ??= createMailer({
+      smtp: deps.config.smtp,
+      mailFrom: deps.config.mailFrom,
+      dataDir: deps.config.dataDir,
+      logger: deps.logger,
+    }));
   return {
     transcode: step('transcode'),
     waveform: step('waveform'),
@@ -56,18 +72,41 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     loudness: step('loudness'),
     'analytics-rollup': (job) => runAnalyticsJob(analytics, job.data),
     'payment-events': async (job) => {
-      await applyPaymentEvent({ db: deps.infra.database.db, clock: () => new Date(), log: deps.logger, mailer: mail(), publicUrl: deps.config.publicUrl }, job.data.eventId);
+      await applyPaymentEvent(
+        {
+          db: deps.infra.database.db,
+          clock: () => new Date(),
+          log: deps.logger,
+          mailer: mail(),
+          publicUrl: deps.config.publicUrl,
+        },
+        job.data.eventId,
+      );
     },
     'download-formats': async (job) => {
       await makeDownloadFormat(
-        { db: deps.infra.database.db, store: deps.infra.store, clock: () => new Date(), tmpDir: mediaScratchRoot(deps.config), encode: (o, signal) => makeDownloadFile(o, { signal }) },
+        {
+          db: deps.infra.database.db,
+          store: deps.infra.store,
+          clock: () => new Date(),
+          tmpDir: mediaScratchRoot(deps.config),
+          encode: (o, signal) => makeDownloadFile(o, { signal }),
+        },
         job.data,
         job.signal,
       );
     },
     email: async (job) => {
       // The unsubscribe links are signed with a key derived from the session secret (docs/architecture.md, "Community").
-      await sendNotificationEmail({ db: deps.infra.database.db, mailer: mail(), publicUrl: deps.config.publicUrl, unsubscribeSecret: deps.config.auth.jwtSecret }, job.data);
+      await sendNotificationEmail(
+        {
+          db: deps.infra.database.db,
+          mailer: mail(),
+          publicUrl: deps.config.publicUrl,
+          unsubscribeSecret: deps.config.auth.jwtSecret,
+        },
+        job.data,
+      );
     },
   };
 }

@@ -1,6 +1,14 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
 import { ConfigError, loadConfig } from '@earshot/config';
-import { createInfrastructure, createLogger, createLogMetrics, createMediaToolkit, createMetricsRegistry, installShutdown, registerQueueMetrics } from '@earshot/runtime';
+import {
+  createInfrastructure,
+  createLogger,
+  createLogMetrics,
+  createMediaToolkit,
+  createMetricsRegistry,
+  installShutdown,
+  registerQueueMetrics,
+} from '@earshot/runtime';
 import { recoverAfterCrash } from './crash-recovery.ts';
 import { createHandlers, mediaScratchRoot } from './handlers.ts';
 import { startHealthServer } from './health-server.ts';
@@ -14,15 +22,29 @@ async function main(): Promise<void> {
   const infra = await createInfrastructure(config, logger, { migrate: false });
   registerQueueMetrics(metrics, infra.jobs);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
-  const concurrency = startProcessing(infra.jobs, createHandlers({ config, logger, infra, media: createMediaToolkit() }), logger);
-  const health = await startHealthServer({ port: config.workerHealthPort, host: config.host, jobs: infra.jobs, metrics, logger });
+  const concurrency = startProcessing(
+    infra.jobs,
+    createHandlers({ config, logger, infra, media: createMediaToolkit() }),
+    logger,
+  );
+  const health = await startHealthServer({
+    port: config.workerHealthPort,
+    host: config.host,
+    jobs: infra.jobs,
+    metrics,
+    logger,
+  });
   logger.info({ concurrency, port: config.workerHealthPort }, 'worker started');
   const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
-  installShutdown(logger, [
-    { name: 'maintenance', run: async () => stopMaintenance() },
-    { name: 'jobs', run: () => infra.close(config.shutdownTimeoutMs) },
-    { name: 'health server', run: () => new Promise<void>((resolve) => health.close(() => resolve())) },
-  ], config.shutdownTimeoutMs);
+  installShutdown(
+    logger,
+    [
+      { name: 'maintenance', run: async () => stopMaintenance() },
+      { name: 'jobs', run: () => infra.close(config.shutdownTimeoutMs) },
+      { name: 'health server', run: () => new Promise<void>((resolve) => health.close(() => resolve())) },
+    ],
+    config.shutdownTimeoutMs,
+  );
 }
 
 main().catch((err: unknown) => {

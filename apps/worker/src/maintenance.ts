@@ -12,7 +12,10 @@ export const DEFAULT_MAINTENANCE: MaintenanceOptions = { stuckAfterMs: 30 * 60_0
 /** PROCESSING_STUCK_AFTER, checked every minute or every third of it when shorter. */
 export function maintenanceOptions(config: { processingStuckAfterSeconds: number }): MaintenanceOptions {
   const stuckAfterMs = config.processingStuckAfterSeconds * 1000;
-  return { stuckAfterMs, everyMs: Math.max(1_000, Math.min(DEFAULT_MAINTENANCE.everyMs, Math.floor(stuckAfterMs / 3))) };
+  return {
+    stuckAfterMs,
+    everyMs: Math.max(1_000, Math.min(DEFAULT_MAINTENANCE.everyMs, Math.floor(stuckAfterMs / 3))),
+  };
 }
 
 /**
@@ -20,7 +23,11 @@ export function maintenanceOptions(config: { processingStuckAfterSeconds: number
  * analytics rollup (catch-up, retention, trending) every ANALYTICS_EVERY_MS (job id per slot, so
  * several workers doing the same queue it once).
  */
-export function startMaintenance(infra: Pick<Infrastructure, 'database' | 'jobs'>, logger: Logger, options: MaintenanceOptions = DEFAULT_MAINTENANCE): () => void {
+export function startMaintenance(
+  infra: Pick<Infrastructure, 'database' | 'jobs'>,
+  logger: Logger,
+  options: MaintenanceOptions = DEFAULT_MAINTENANCE,
+): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;

@@ -5,7 +5,13 @@ import { startHealthServer } from '../src/index.ts';
 
 /** Counts are the only thing the health server asks of the queue; `failedInTranscode` overrides the transcode queue's failures. */
 function queueWith(failedPerQueue: number, failedInTranscode = failedPerQueue): JobQueue {
-  const counts = (q: QueueName): JobCounts => ({ waiting: 2, active: 1, failed: q === 'transcode' ? failedInTranscode : failedPerQueue, delayed: 0, completed: 5 });
+  const counts = (q: QueueName): JobCounts => ({
+    waiting: 2,
+    active: 1,
+    failed: q === 'transcode' ? failedInTranscode : failedPerQueue,
+    delayed: 0,
+    completed: 5,
+  });
   return {
     kind: 'embedded',
     getJobCounts: async (q: QueueName) => counts(q),
@@ -29,14 +35,23 @@ async function serve(jobs: JobQueue) {
 }
 
 describe('worker health server', () => {
-  it("answers the documented health shape exactly", async () => {
+  it('answers the documented health shape exactly', async () => {
     const base = await serve(queueWith(3));
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(Object.keys(body)).toEqual(['status', 'queues']);
     expect(body.status).toBe('healthy');
-    expect(Object.keys(body.queues)).toEqual(['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats', 'email']);
+    expect(Object.keys(body.queues)).toEqual([
+      'transcode',
+      'waveform',
+      'artwork-extract',
+      'loudness',
+      'analytics-rollup',
+      'payment-events',
+      'download-formats',
+      'email',
+    ]);
     expect(body.queues.transcode).toEqual({ waiting: 2, active: 1, failed: 3 });
   });
 

@@ -17,10 +17,19 @@ const media = createMediaToolkit();
 
 beforeAll(async () => {
   t = await createTestInfra();
-  const owner = await t.infra.database.db.insertInto('users').values({ email: 'a@example.com', handle: 'artist', display_name: 'Artist', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
+  const owner = await t.infra.database.db
+    .insertInto('users')
+    .values({ email: 'a@example.com', handle: 'artist', display_name: 'Artist', password_hash: 'x', role: 'artist' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   ownerId = owner.id;
   t.infra.progress.subscribe((e) => e.type !== 'notification' && events.push(e));
-  startProcessing(t.infra.jobs, createHandlers({ config: t.config, logger: t.logger, infra: t.infra, media }), t.logger, 2);
+  startProcessing(
+    t.infra.jobs,
+    createHandlers({ config: t.config, logger: t.logger, infra: t.infra, media }),
+    t.logger,
+    2,
+  );
 });
 afterAll(async () => {
   await t.cleanup();
@@ -28,7 +37,19 @@ afterAll(async () => {
 
 async function cover(kind: 'jpg' | 'png'): Promise<string> {
   const file = path.join(t.dataDir, `cover.${kind}`);
-  await exec('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=1200x1200:rate=1', '-frames:v', '1', file]);
+  await exec('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=1200x1200:rate=1',
+    '-frames:v',
+    '1',
+    file,
+  ]);
   return file;
 }
 
@@ -44,9 +65,59 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'WAV 16-bit 44.1 kHz stereo', file: 'a.wav', seconds: 8 },
-  { name: 'WAV 24-bit 96 kHz stereo', file: 'b.wav', seconds: 7, rate: 96_000, args: async () => ['-c:a', 'pcm_s24le'] },
-  { name: 'FLAC 24-bit 48 kHz mono with PNG cover', file: 'c.flac', seconds: 9, rate: 48_000, channels: 1, art: true, args: async () => ['-i', await cover('png'), '-map', '0:a', '-map', '1:v', '-c:v', 'png', '-disposition:v', 'attached_pic', '-sample_fmt', 's32', '-bits_per_raw_sample', '24'] },
-  { name: 'MP3 with JPEG cover', file: 'd.mp3', seconds: 10, art: true, args: async () => ['-i', await cover('jpg'), '-map', '0:a', '-map', '1:v', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', '-id3v2_version', '3', '-b:a', '192k'] },
+  {
+    name: 'WAV 24-bit 96 kHz stereo',
+    file: 'b.wav',
+    seconds: 7,
+    rate: 96_000,
+    args: async () => ['-c:a', 'pcm_s24le'],
+  },
+  {
+    name: 'FLAC 24-bit 48 kHz mono with PNG cover',
+    file: 'c.flac',
+    seconds: 9,
+    rate: 48_000,
+    channels: 1,
+    art: true,
+    args: async () => [
+      '-i',
+      await cover('png'),
+      '-map',
+      '0:a',
+      '-map',
+      '1:v',
+      '-c:v',
+      'png',
+      '-disposition:v',
+      'attached_pic',
+      '-sample_fmt',
+      's32',
+      '-bits_per_raw_sample',
+      '24',
+    ],
+  },
+  {
+    name: 'MP3 with JPEG cover',
+    file: 'd.mp3',
+    seconds: 10,
+    art: true,
+    args: async () => [
+      '-i',
+      await cover('jpg'),
+      '-map',
+      '0:a',
+      '-map',
+      '1:v',
+      '-c:v',
+      'mjpeg',
+      '-disposition:v',
+      'attached_pic',
+      '-id3v2_version',
+      '3',
+      '-b:a',
+      '192k',
+    ],
+  },
   { name: 'M4A/AAC', file: 'e.m4a', seconds: 8, args: async () => ['-c:a', 'aac', '-b:a', '160k'] },
   { name: 'Ogg Vorbis', file: 'f.ogg', seconds: 8, args: async () => ['-c:a', 'libvorbis'] },
   { name: 'Opus 48 kHz', file: 'g.opus', seconds: 8, rate: 48_000, args: async () => ['-c:a', 'libopus'] },
@@ -55,14 +126,32 @@ const CASES: Case[] = [
 
 describe('upload to ready with real ffmpeg', () => {
   it.each(CASES)('$name', async (c) => {
-    const file = await generateTone(path.join(t.dataDir, c.file), { seconds: c.seconds, rate: c.rate, channels: c.channels, extraArgs: c.args ? await c.args() : [] });
+    const file = await generateTone(path.join(t.dataDir, c.file), {
+      seconds: c.seconds,
+      rate: c.rate,
+      channels: c.channels,
+      extraArgs: c.args ? await c.args() : [],
+    });
     const size = (await readFile(file)).length;
-    const { track, version } = await createTrackFromUpload({ db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress }, ownerId, { path: file, originalFilename: c.file, sizeBytes: size }, { title: c.name });
+    const { track, version } = await createTrackFromUpload(
+      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
+      ownerId,
+      { path: file, originalFilename: c.file, sizeBytes: size },
+      { title: c.name },
+    );
     const done = await waitForVersion(t.infra.database.db, version.id);
     expect(done, done.failure_reason ?? '').toMatchObject({ status: 'ready' });
 
-    const v = await t.infra.database.db.selectFrom('track_versions').selectAll().where('id', '=', version.id).executeTakeFirstOrThrow();
-    const current = await t.infra.database.db.selectFrom('tracks').select('current_version_id').where('id', '=', track.id).executeTakeFirstOrThrow();
+    const v = await t.infra.database.db
+      .selectFrom('track_versions')
+      .selectAll()
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
+    const current = await t.infra.database.db
+      .selectFrom('tracks')
+      .select('current_version_id')
+      .where('id', '=', track.id)
+      .executeTakeFirstOrThrow();
     expect(current.current_version_id).toBe(version.id);
 
     // Duration from the decoded audio; the HLS output decodes back to it ±50 ms.
@@ -77,7 +166,9 @@ describe('upload to ready with real ffmpeg', () => {
     expect(masterText).toMatch(/CODECS="mp4a\.40\.2"/);
     expect(masterText).toMatch(/AVERAGE-BANDWIDTH=\d+/);
 
-    const wf = WaveformData.create(JSON.parse(await readFile(path.join(storageRoot, 'waveforms', v.waveform_key!), 'utf8')));
+    const wf = WaveformData.create(
+      JSON.parse(await readFile(path.join(storageRoot, 'waveforms', v.waveform_key!), 'utf8')),
+    );
     expect(wf.length).toBeGreaterThan(0);
     expect(wf.channels).toBe(1);
 
@@ -88,31 +179,89 @@ describe('upload to ready with real ffmpeg', () => {
 
     const mine = events.filter((e) => e.versionId === version.id);
     expect(mine.some((e) => e.type === 'version.status' && e.status === 'ready')).toBe(true);
-    for (const step of ['transcode', 'waveform', 'artwork-extract', 'loudness']) expect(mine.some((e) => e.step === step && e.state === 'done')).toBe(true);
+    for (const step of ['transcode', 'waveform', 'artwork-extract', 'loudness'])
+      expect(mine.some((e) => e.step === step && e.state === 'done')).toBe(true);
   });
 
   it('a FLAC whose cover is a 10000×10000 PNG becomes ready without artwork, and says why', async () => {
     const png = await writeBlackPng(path.join(t.dataDir, 'bomb.png'), 10_000, 10_000);
-    const file = await generateTone(path.join(t.dataDir, 'bomb.flac'), { seconds: 3, extraArgs: ['-i', png, '-map', '0:a', '-map', '1:v', '-c:a', 'flac', '-c:v', 'copy', '-disposition:v', 'attached_pic'] });
+    const file = await generateTone(path.join(t.dataDir, 'bomb.flac'), {
+      seconds: 3,
+      extraArgs: [
+        '-i',
+        png,
+        '-map',
+        '0:a',
+        '-map',
+        '1:v',
+        '-c:a',
+        'flac',
+        '-c:v',
+        'copy',
+        '-disposition:v',
+        'attached_pic',
+      ],
+    });
     const size = (await readFile(file)).length;
     expect(size).toBeLessThan(1024 * 1024);
-    const { version } = await createTrackFromUpload({ db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress }, ownerId, { path: file, originalFilename: 'bomb.flac', sizeBytes: size }, { title: 'Huge cover' });
+    const { version } = await createTrackFromUpload(
+      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
+      ownerId,
+      { path: file, originalFilename: 'bomb.flac', sizeBytes: size },
+      { title: 'Huge cover' },
+    );
     const done = await waitForVersion(t.infra.database.db, version.id);
     expect(done, done.failure_reason ?? '').toMatchObject({ status: 'ready' });
-    const v = await t.infra.database.db.selectFrom('track_versions').select(['artwork_key', 'steps']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    const v = await t.infra.database.db
+      .selectFrom('track_versions')
+      .select(['artwork_key', 'steps'])
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(v.artwork_key).toBeNull();
-    expect(v.steps['artwork-extract']).toMatchObject({ state: 'done', note: expect.stringMatching(/^Cover art skipped: .*10000×10000 pixels, over the 25-megapixel limit/) });
-    expect(events.some((e) => e.versionId === version.id && e.step === 'artwork-extract' && e.state === 'done' && /Cover art skipped/.test(e.note ?? ''))).toBe(true);
+    expect(v.steps['artwork-extract']).toMatchObject({
+      state: 'done',
+      note: expect.stringMatching(/^Cover art skipped: .*10000×10000 pixels, over the 25-megapixel limit/),
+    });
+    expect(
+      events.some(
+        (e) =>
+          e.versionId === version.id &&
+          e.step === 'artwork-extract' &&
+          e.state === 'done' &&
+          /Cover art skipped/.test(e.note ?? ''),
+      ),
+    ).toBe(true);
   });
 
   it('measures EBU Tech 3341 case 1 (−23 LUFS) through the whole pipeline', async () => {
     const file = path.join(t.dataDir, 'ebu1.wav');
     // EBU Tech 3341 case 1: stereo 1 kHz sine at −23 dBFS (amplitude 10^(−23/20)) reads −23.0 LUFS.
-    await exec('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', "aevalsrc='0.0707946*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)':s=48000:d=20", '-c:a', 'pcm_s24le', file]);
+    await exec('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      "aevalsrc='0.0707946*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)':s=48000:d=20",
+      '-c:a',
+      'pcm_s24le',
+      file,
+    ]);
     const size = (await readFile(file)).length;
-    const { version } = await createTrackFromUpload({ db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress }, ownerId, { path: file, originalFilename: 'ebu1.wav', sizeBytes: size }, { title: 'EBU 3341 case 1' });
+    const { version } = await createTrackFromUpload(
+      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
+      ownerId,
+      { path: file, originalFilename: 'ebu1.wav', sizeBytes: size },
+      { title: 'EBU 3341 case 1' },
+    );
     expect((await waitForVersion(t.infra.database.db, version.id)).status).toBe('ready');
-    const v = await t.infra.database.db.selectFrom('track_versions').select(['integrated_lufs', 'track_gain_db']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    const v = await t.infra.database.db
+      .selectFrom('track_versions')
+      .select(['integrated_lufs', 'track_gain_db'])
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(Math.abs(v.integrated_lufs! - -23)).toBeLessThanOrEqual(0.1);
     expect(Math.abs(v.track_gain_db! - 5)).toBeLessThanOrEqual(0.1);
   });

@@ -27,7 +27,11 @@ describe('npm run media:rekey (rekeyGuessableMedia)', () => {
     await store.put('waveforms', oldWave, '{"data":[1,2]}', { contentType: 'application/json' });
     await store.put('images', oldArt, 'big', { contentType: 'image/jpeg' });
     await store.put('images', `artwork/version-${old.versionId}/64.jpg`, 'small', { contentType: 'image/jpeg' });
-    await db.updateTable('track_versions').set({ waveform_key: oldWave, artwork_key: oldArt }).where('id', '=', old.versionId).execute();
+    await db
+      .updateTable('track_versions')
+      .set({ waveform_key: oldWave, artwork_key: oldArt })
+      .where('id', '=', old.versionId)
+      .execute();
     // A version already on token keys is left alone.
     const fresh = await createReadyTrack(db, owner.id, 'new-keys');
     const freshWave = `version-${fresh.versionId}/${'A'.repeat(22)}.json`;
@@ -42,7 +46,11 @@ describe('npm run media:rekey (rekeyGuessableMedia)', () => {
 
     const moved = await rekeyGuessableMedia({ db, store });
     expect(moved.map((m) => m.versionId)).toEqual([old.versionId]);
-    const row = await db.selectFrom('track_versions').select(['waveform_key', 'artwork_key']).where('id', '=', old.versionId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('track_versions')
+      .select(['waveform_key', 'artwork_key'])
+      .where('id', '=', old.versionId)
+      .executeTakeFirstOrThrow();
     expect(isPubliclyServable('waveforms', row.waveform_key!)).toBe(true);
     expect(isPubliclyServable('images', row.artwork_key!)).toBe(true);
     expect(row.artwork_key).toMatch(new RegExp(`^artwork/version-${old.versionId}/[A-Za-z0-9_-]{22}/300\\.jpg$`));
@@ -52,7 +60,15 @@ describe('npm run media:rekey (rekeyGuessableMedia)', () => {
     // The old objects are gone; the other version kept its key.
     expect(await store.head('waveforms', oldWave)).toBeNull();
     expect(await store.head('images', oldArt)).toBeNull();
-    expect((await db.selectFrom('track_versions').select('waveform_key').where('id', '=', fresh.versionId).executeTakeFirstOrThrow()).waveform_key).toBe(freshWave);
+    expect(
+      (
+        await db
+          .selectFrom('track_versions')
+          .select('waveform_key')
+          .where('id', '=', fresh.versionId)
+          .executeTakeFirstOrThrow()
+      ).waveform_key,
+    ).toBe(freshWave);
 
     // After: served through the API's URLs.
     const after = (await api.app.inject({ method: 'GET', url: `/api/v1/tracks/${old.id}` })).json().track;

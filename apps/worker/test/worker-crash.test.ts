@@ -50,7 +50,11 @@ describe('a worker killed mid-transcode', () => {
     await store.ensureBuckets();
     const producer = new EmbeddedJobQueue({ db: handle.db });
     cleanups.push(() => producer.close(1000));
-    const owner = await handle.db.insertInto('users').values({ email: 'c@example.com', handle: 'crash', display_name: 'C', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
+    const owner = await handle.db
+      .insertInto('users')
+      .values({ email: 'c@example.com', handle: 'crash', display_name: 'C', password_hash: 'x', role: 'artist' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
 
     // Long enough that the transcode is surely running when the worker dies.
     const file = await generateTone(path.join(dataDir, 'long.wav'), { seconds: 90 });
@@ -65,7 +69,11 @@ describe('a worker killed mid-transcode', () => {
     const first: Spawned = spawnTs('apps/worker/test/fixtures/worker-process.ts', env);
     cleanups.push(async () => first.child.kill('SIGKILL'));
     for (let i = 0; ; i++) {
-      const v = await handle.db.selectFrom('track_versions').select('steps').where('id', '=', version.id).executeTakeFirstOrThrow();
+      const v = await handle.db
+        .selectFrom('track_versions')
+        .select('steps')
+        .where('id', '=', version.id)
+        .executeTakeFirstOrThrow();
       const transcode = (v.steps as unknown as Record<string, StepState>).transcode;
       if (transcode?.state === 'active' && transcode.progress > 0) break;
       if (i > 2400) throw new Error(`transcode never started:\n${first.output()}`);
@@ -87,10 +95,19 @@ describe('a worker killed mid-transcode', () => {
     expect(done, `${done.failure_reason}\n${second.output()}`).toMatchObject({ status: 'ready' });
     // The new worker removed the dead one's scratch and said which job it took over, once.
     expect(await readdir(scratchRoot)).not.toContain(deadScratch[0]);
-    const lines = second.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string; queue?: string; jobId?: string; folders?: string[] });
-    expect(lines.filter((l) => l.msg === 'removed scratch folders of dead workers').flatMap((l) => l.folders)).toContain(deadScratch[0]);
+    const lines = second
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string; queue?: string; jobId?: string; folders?: string[] });
+    expect(
+      lines.filter((l) => l.msg === 'removed scratch folders of dead workers').flatMap((l) => l.folders),
+    ).toContain(deadScratch[0]);
     const recovered = lines.filter((l) => l.msg.startsWith('stalled job recovered'));
-    expect(recovered.filter((l) => l.queue === 'transcode'), second.output()).toEqual([expect.objectContaining({ level: 'warn', queue: 'transcode', jobId: expect.any(String), attempt: 2 })]);
+    expect(
+      recovered.filter((l) => l.queue === 'transcode'),
+      second.output(),
+    ).toEqual([expect.objectContaining({ level: 'warn', queue: 'transcode', jobId: expect.any(String), attempt: 2 })]);
     expect(new Set(recovered.map((l) => `${l.queue}/${l.jobId}`)).size).toBe(recovered.length);
     expect(toolsUnder(dataDir)).toEqual([]);
 

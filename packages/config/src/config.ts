@@ -28,7 +28,15 @@ export interface Config {
   redis: { url?: string; keyPrefix: string };
   storage:
     | { kind: 'local'; root: string; bucketPrefix: string }
-    | { kind: 's3'; endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; bucketPrefix: string; timeoutMs?: number };
+    | {
+        kind: 's3';
+        endpoint: string;
+        region: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+        bucketPrefix: string;
+        timeoutMs?: number;
+      };
   auth: { jwtSecret: string; jwtExpiresInSeconds: number };
   media: { secureLinkSecret: string; urlTtlSeconds: number };
   analytics: { ipHashSalt: string; playsRetentionDays: number };
@@ -48,7 +56,12 @@ export interface Config {
 }
 
 /** Which adapters a configuration selects; embedded when no external service is configured. */
-export function describeMode(config: Config): { database: 'postgres' | 'pglite'; jobs: 'bullmq' | 'embedded'; storage: 's3' | 'local'; embedded: boolean } {
+export function describeMode(config: Config): {
+  database: 'postgres' | 'pglite';
+  jobs: 'bullmq' | 'embedded';
+  storage: 's3' | 'local';
+  embedded: boolean;
+} {
   const database = config.database.url ? 'postgres' : 'pglite';
   const jobs = config.redis.url ? 'bullmq' : 'embedded';
   const storage = config.storage.kind;

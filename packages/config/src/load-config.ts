@@ -38,7 +38,11 @@ type Raw = Record<string, string | undefined>;
  * environment's value. Without ENV_FILE no file is read (a `.env` meant for compose in a checkout
  * must not turn `npm start` into production mode).
  */
-function withEnvFile(env: NodeJS.ProcessEnv, readFile: (file: string) => string, problems: string[]): NodeJS.ProcessEnv {
+function withEnvFile(
+  env: NodeJS.ProcessEnv,
+  readFile: (file: string) => string,
+  problems: string[],
+): NodeJS.ProcessEnv {
   const file = env.ENV_FILE?.trim();
   if (!file) return env;
   let text: string;
@@ -94,8 +98,10 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
     const v = raw[spec.name];
     if (!production || reported.has(spec.name)) continue;
     if (!v) problems.push(`${spec.name} is required in production (set it or ${spec.name}_FILE)`);
-    else if (PLACEHOLDERS.some((re) => re.test(v))) problems.push(`${spec.name} still has a placeholder value; generate one with \`openssl rand -hex 32\``);
-    else if (v.length < MIN_SECRET_LENGTH) problems.push(`${spec.name} must be at least ${MIN_SECRET_LENGTH} characters in production`);
+    else if (PLACEHOLDERS.some((re) => re.test(v)))
+      problems.push(`${spec.name} still has a placeholder value; generate one with \`openssl rand -hex 32\``);
+    else if (v.length < MIN_SECRET_LENGTH)
+      problems.push(`${spec.name} must be at least ${MIN_SECRET_LENGTH} characters in production`);
   }
   if ((values.DATABASE_POOL_MIN as number) > (values.DATABASE_POOL_MAX as number)) {
     problems.push('DATABASE_POOL_MIN must not exceed DATABASE_POOL_MAX');
@@ -103,7 +109,10 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
   if (raw.MINIO_ENDPOINT) {
     const access = raw.MINIO_ACCESS_KEY ?? raw.MINIO_ROOT_USER;
     const secret = raw.MINIO_SECRET_KEY ?? raw.MINIO_ROOT_PASSWORD;
-    if (!access || !secret) problems.push('MINIO_ENDPOINT is set but no credentials: set MINIO_ACCESS_KEY/MINIO_SECRET_KEY or MINIO_ROOT_USER/MINIO_ROOT_PASSWORD');
+    if (!access || !secret)
+      problems.push(
+        'MINIO_ENDPOINT is set but no credentials: set MINIO_ACCESS_KEY/MINIO_SECRET_KEY or MINIO_ROOT_USER/MINIO_ROOT_PASSWORD',
+      );
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -120,7 +129,9 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
 
   const port = values.PORT as number;
   const domain = (values.DOMAIN as string | undefined) || undefined;
-  const publicUrl = ((values.PUBLIC_URL as string | undefined) || (domain ? `https://${domain}` : `http://localhost:${port}`)).replace(/\/+$/, '');
+  const publicUrl = (
+    (values.PUBLIC_URL as string | undefined) || (domain ? `https://${domain}` : `http://localhost:${port}`)
+  ).replace(/\/+$/, '');
 
   return {
     env: nodeEnv,
@@ -161,7 +172,11 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
           bucketPrefix: (values.S3_BUCKET_PREFIX as string | undefined) ?? '',
           timeoutMs: values.STORAGE_TIMEOUT_MS as number,
         }
-      : { kind: 'local', root: path.join(dataDir, 'storage'), bucketPrefix: (values.S3_BUCKET_PREFIX as string | undefined) ?? '' },
+      : {
+          kind: 'local',
+          root: path.join(dataDir, 'storage'),
+          bucketPrefix: (values.S3_BUCKET_PREFIX as string | undefined) ?? '',
+        },
     auth: { jwtSecret: secrets.JWT_SECRET, jwtExpiresInSeconds: values.JWT_EXPIRES_IN as number },
     media: { secureLinkSecret: secrets.SECURE_LINK_SECRET, urlTtlSeconds: values.MEDIA_URL_TTL_SECONDS as number },
     analytics: { ipHashSalt: secrets.IP_HASH_SALT, playsRetentionDays: values.PLAYS_RETENTION_DAYS as number },
@@ -186,7 +201,10 @@ export function loadConfig(processEnv: NodeJS.ProcessEnv = process.env, options:
   };
 }
 
-function parseValue(spec: VariableSpec, value: string | undefined): { value?: string | number | boolean; error?: string } {
+function parseValue(
+  spec: VariableSpec,
+  value: string | undefined,
+): { value?: string | number | boolean; error?: string } {
   if (value === undefined) return { value: undefined };
   switch (spec.kind) {
     case 'string':
@@ -210,10 +228,14 @@ function parseValue(spec: VariableSpec, value: string | undefined): { value?: st
       if (/^(0|false|no|off)$/i.test(value)) return { value: false };
       return { error: `must be true or false, got "${truncate(value)}"` };
     case 'enum':
-      return spec.values!.includes(value) ? { value } : { error: `must be one of ${spec.values!.join(', ')}; got "${truncate(value)}"` };
+      return spec.values!.includes(value)
+        ? { value }
+        : { error: `must be one of ${spec.values!.join(', ')}; got "${truncate(value)}"` };
     case 'duration': {
       const seconds = parseDuration(value);
-      return seconds === undefined ? { error: `must be a duration like 90s, 30m, 24h or 7d; got "${truncate(value)}"` } : { value: seconds };
+      return seconds === undefined
+        ? { error: `must be a duration like 90s, 30m, 24h or 7d; got "${truncate(value)}"` }
+        : { value: seconds };
     }
   }
 }
@@ -229,11 +251,17 @@ function normaliseEndpoint(endpoint: string, useSsl: boolean): string {
 function parseTrustProxy(value: string): Config['trustProxy'] {
   const v = value.trim();
   if (/^(false|none|0)$/i.test(v)) return false;
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function freshSecrets(): Record<(typeof GENERATED_SECRETS)[number], string> {
-  return Object.fromEntries(GENERATED_SECRETS.map((n) => [n, randomBytes(32).toString('hex')])) as Record<(typeof GENERATED_SECRETS)[number], string>;
+  return Object.fromEntries(GENERATED_SECRETS.map((n) => [n, randomBytes(32).toString('hex')])) as Record<
+    (typeof GENERATED_SECRETS)[number],
+    string
+  >;
 }
 
 function devSecrets(dataDir: string): Record<(typeof GENERATED_SECRETS)[number], string> {

@@ -68,7 +68,9 @@ export function renderConfigurationDoc(): string {
     for (const v of vars) {
       const def = v.default ? `\`${v.default}\`` : '—';
       const allowed = v.values ? ` One of: ${v.values.map((x) => `\`${x}\``).join(', ')}.` : '';
-      out.push(`| \`${v.name}\`${v.secret ? ' 🔒' : ''}${v.requiredInProduction ? ' (required in production)' : ''} | ${def} | ${v.doc.replace(/\|/g, '\\|')}${allowed} |`);
+      out.push(
+        `| \`${v.name}\`${v.secret ? ' 🔒' : ''}${v.requiredInProduction ? ' (required in production)' : ''} | ${def} | ${v.doc.replace(/\|/g, '\\|')}${allowed} |`,
+      );
     }
     out.push('');
   }

@@ -8,7 +8,13 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'earshot-config-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const strong = (c: string) => c.repeat(64);
-const PROD = { NODE_ENV: 'production', JWT_SECRET: strong('a'), SECURE_LINK_SECRET: strong('b'), IP_HASH_SALT: strong('c'), DATA_DIR: tmp };
+const PROD = {
+  NODE_ENV: 'production',
+  JWT_SECRET: strong('a'),
+  SECURE_LINK_SECRET: strong('b'),
+  IP_HASH_SALT: strong('c'),
+  DATA_DIR: tmp,
+};
 
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -32,13 +38,32 @@ describe('loadConfig', () => {
   });
 
   it('selects the real services when their URLs are set', () => {
-    const config = loadConfig({ ...PROD, DATABASE_URL: 'postgresql://u:p@db:5432/music', REDIS_URL: 'redis://redis:6379', MINIO_ENDPOINT: 'minio:9000', MINIO_ROOT_USER: 'minio', MINIO_ROOT_PASSWORD: 'secret-password' });
+    const config = loadConfig({
+      ...PROD,
+      DATABASE_URL: 'postgresql://u:p@db:5432/music',
+      REDIS_URL: 'redis://redis:6379',
+      MINIO_ENDPOINT: 'minio:9000',
+      MINIO_ROOT_USER: 'minio',
+      MINIO_ROOT_PASSWORD: 'secret-password',
+    });
     expect(describeMode(config)).toEqual({ database: 'postgres', jobs: 'bullmq', storage: 's3', embedded: false });
-    expect(config.storage).toMatchObject({ kind: 's3', endpoint: 'http://minio:9000', accessKeyId: 'minio', secretAccessKey: 'secret-password' });
+    expect(config.storage).toMatchObject({
+      kind: 's3',
+      endpoint: 'http://minio:9000',
+      accessKeyId: 'minio',
+      secretAccessKey: 'secret-password',
+    });
   });
 
   it('reports every problem at once', () => {
-    const list = problems({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url', JWT_EXPIRES_IN: 'forever', MINIO_USE_SSL: 'maybe', DATA_DIR: tmp });
+    const list = problems({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'not a url',
+      JWT_EXPIRES_IN: 'forever',
+      MINIO_USE_SSL: 'maybe',
+      DATA_DIR: tmp,
+    });
     expect(list).toHaveLength(5);
     expect(list.join('\n')).toMatch(/PORT: must be an integer/);
     expect(list.join('\n')).toMatch(/LOG_LEVEL: must be one of/);
@@ -58,9 +83,12 @@ describe('loadConfig', () => {
     expect(problems(env)).toEqual([expect.stringContaining(`${name} is required in production`)]);
   });
 
-  it.each(['CHANGE_ME', 'your-secure-link-secret', 'CHANGE_ME_openssl_rand_hex_32_aaaaaaaaaaaaaaaaaaaa'])('refuses production with the placeholder %s', (value) => {
-    expect(problems({ ...PROD, SECURE_LINK_SECRET: value })).toEqual([expect.stringContaining('SECURE_LINK_SECRET')]);
-  });
+  it.each(['CHANGE_ME', 'your-secure-link-secret', 'CHANGE_ME_openssl_rand_hex_32_aaaaaaaaaaaaaaaaaaaa'])(
+    'refuses production with the placeholder %s',
+    (value) => {
+      expect(problems({ ...PROD, SECURE_LINK_SECRET: value })).toEqual([expect.stringContaining('SECURE_LINK_SECRET')]);
+    },
+  );
 
   it('refuses short production secrets', () => {
     expect(problems({ ...PROD, IP_HASH_SALT: 'abc123' })).toEqual([expect.stringContaining('at least 32 characters')]);
@@ -84,7 +112,8 @@ describe('loadConfig', () => {
       const value = spec.kind === 'url' ? 'postgresql://u:p@h:5432/d' : strong('s');
       writeFileSync(file, value);
       const env: NodeJS.ProcessEnv = { DATA_DIR: tmp, [`${spec.name}_FILE`]: file };
-      if (spec.name.startsWith('MINIO')) Object.assign(env, { MINIO_ENDPOINT: 'minio:9000', MINIO_ROOT_USER: 'u', MINIO_ACCESS_KEY: 'k' });
+      if (spec.name.startsWith('MINIO'))
+        Object.assign(env, { MINIO_ENDPOINT: 'minio:9000', MINIO_ROOT_USER: 'u', MINIO_ACCESS_KEY: 'k' });
       expect(() => loadConfig(env, { persistDevSecrets: false })).not.toThrow();
     }
   });
@@ -102,22 +131,41 @@ describe('loadConfig', () => {
 
   it('reads ENV_FILE (the dotenv file a shell and systemd read too), under the real environment', () => {
     const file = path.join(tmp, 'earshot.env');
-    writeFileSync(file, ['# comment', 'NODE_ENV=production', `JWT_SECRET=${strong('a')}`, `SECURE_LINK_SECRET=${strong('b')}`, `IP_HASH_SALT=${strong('c')}`, 'SMTP_FROM="Earshot <noreply@example.org>"', 'export PORT=4100', 'LOG_LEVEL=debug', ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '# comment',
+        'NODE_ENV=production',
+        `JWT_SECRET=${strong('a')}`,
+        `SECURE_LINK_SECRET=${strong('b')}`,
+        `IP_HASH_SALT=${strong('c')}`,
+        'SMTP_FROM="Earshot <noreply@example.org>"',
+        'export PORT=4100',
+        'LOG_LEVEL=debug',
+        '',
+      ].join('\n'),
+    );
     const config = loadConfig({ ENV_FILE: file, DATA_DIR: tmp, LOG_LEVEL: 'warn' }, { persistDevSecrets: false });
     expect(config.env).toBe('production');
     expect(config.port).toBe(4100);
     expect(config.mailFrom).toBe('Earshot <noreply@example.org>');
     expect(config.logLevel).toBe('warn'); // the environment wins over the file
-    expect(problems({ ENV_FILE: path.join(tmp, 'missing.env') })).toEqual([expect.stringMatching(/^ENV_FILE: cannot read .*missing\.env \(ENOENT\)$/)]);
+    expect(problems({ ENV_FILE: path.join(tmp, 'missing.env') })).toEqual([
+      expect.stringMatching(/^ENV_FILE: cannot read .*missing\.env \(ENOENT\)$/),
+    ]);
   });
 
   it('requires S3 credentials with an endpoint', () => {
-    expect(problems({ DATA_DIR: tmp, MINIO_ENDPOINT: 'minio:9000' })).toEqual([expect.stringContaining('no credentials')]);
+    expect(problems({ DATA_DIR: tmp, MINIO_ENDPOINT: 'minio:9000' })).toEqual([
+      expect.stringContaining('no credentials'),
+    ]);
   });
 
   it('parses trusted proxies', () => {
     expect(loadConfig({ DATA_DIR: tmp, TRUST_PROXY: 'false' }, { persistDevSecrets: false }).trustProxy).toBe(false);
-    expect(loadConfig({ DATA_DIR: tmp, TRUST_PROXY: 'loopback, 10.0.0.0/8' }, { persistDevSecrets: false }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(
+      loadConfig({ DATA_DIR: tmp, TRUST_PROXY: 'loopback, 10.0.0.0/8' }, { persistDevSecrets: false }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8']);
   });
 
   it('parses durations', () => {

@@ -44,7 +44,8 @@ export const ERROR_CODES = {
   // The server.
   // Catalogue (docs/architecture.md, "Catalogue").
   version_not_ready: 'Only a ready version can become the current one.',
-  track_sold: 'The track was sold: deleting it needs the confirmation that buyers keep access (`?confirmBuyersKeepAccess=true`).',
+  track_sold:
+    'The track was sold: deleting it needs the confirmation that buyers keep access (`?confirmBuyersKeepAccess=true`).',
   release_sold: 'The release was sold and cannot be deleted.',
   unknown_tracks: 'Some of the tracks are unknown or not visible to you.',
   not_your_tracks: 'A release can only hold tracks of its artist.',

@@ -4,14 +4,46 @@ export { OWNER_RESOLVERS, resourceOwners, type OwnedResource, type OwnerResolver
 export * from './visibility.ts';
 export * from './errors.ts';
 export { listLatestTracks, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type TrackCard } from './tracks/list-latest.ts';
-export { getTrackView, getPlayableTrack, findTrackIdBySlug, toVersionView, type TrackView, type VersionView } from './tracks/get-track.ts';
-export { createTrackFromUpload, addVersionFromUpload, type UploadDeps, type ReceivedFile, type NewTrackInput } from './tracks/create-track.ts';
+export {
+  getTrackView,
+  getPlayableTrack,
+  findTrackIdBySlug,
+  toVersionView,
+  type TrackView,
+  type VersionView,
+} from './tracks/get-track.ts';
+export {
+  createTrackFromUpload,
+  addVersionFromUpload,
+  type UploadDeps,
+  type ReceivedFile,
+  type NewTrackInput,
+} from './tracks/create-track.ts';
 export { slugify } from './tracks/slug.ts';
-export { normalizeTrackTitle, normalizeTrackDescription, normalizeVisibility, TITLE_MAX, DESCRIPTION_MAX } from './tracks/fields.ts';
+export {
+  normalizeTrackTitle,
+  normalizeTrackDescription,
+  normalizeVisibility,
+  TITLE_MAX,
+  DESCRIPTION_MAX,
+} from './tracks/fields.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
-export type { MediaToolkit, AudioInfo, LoudnessResult, ImageOutput, ArtworkOutput, StepRun } from './media/media-toolkit.ts';
+export type {
+  MediaToolkit,
+  AudioInfo,
+  LoudnessResult,
+  ImageOutput,
+  ArtworkOutput,
+  StepRun,
+} from './media/media-toolkit.ts';
 export { MediaRejectedError, isPermanent } from './media/errors.ts';
-export { InProcessProgressBus, type ProgressBus, type ProcessingEvent, type NotificationEvent, type LiveEvent } from './media/progress-bus.ts';
+export {
+  InProcessProgressBus,
+  type ProgressBus,
+  type ProcessingEvent,
+  type NotificationEvent,
+  type LiveEvent,
+} from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
 export { runMediaStep, type StepJob } from './media/run-step.ts';
 export { reclaimScratch, processScratchDir } from './media/scratch.ts';
@@ -35,12 +67,38 @@ export {
   type NewPlay,
 } from './plays/record-play.ts';
 export { createPlaysDeps, findPlayableVersion, insertUnlessRecent } from './plays/play-store.ts';
-export { signHlsPath, verifyHlsRequest, signUrl, verifySignedUrl, secureLinkHash, HLS_URL_PREFIX, MAX_SIGNED_TTL_SECONDS, type SignedHlsPath, type HlsRequestCheck } from './playback/signed-media.ts';
+export {
+  signHlsPath,
+  verifyHlsRequest,
+  signUrl,
+  verifySignedUrl,
+  secureLinkHash,
+  HLS_URL_PREFIX,
+  MAX_SIGNED_TTL_SECONDS,
+  type SignedHlsPath,
+  type HlsRequestCheck,
+} from './playback/signed-media.ts';
 export * from './accounts/index.ts';
-export { RATE_LIMIT_ZONES, enforceRateLimit, rateLimited, type RateLimitZone, type ZoneRule } from './rate-limit/zones.ts';
+export {
+  RATE_LIMIT_ZONES,
+  enforceRateLimit,
+  rateLimited,
+  type RateLimitZone,
+  type ZoneRule,
+} from './rate-limit/zones.ts';
 export * from './text/index.ts';
 export * from './commerce/index.ts';
-export { GENRE_MAX, TAGS_MAX, TAG_MAX, PRICE_MAX_MINOR, normalizeGenre, normalizeTags, normalizePrice, priceOf, type Price } from './catalog/fields.ts';
+export {
+  GENRE_MAX,
+  TAGS_MAX,
+  TAG_MAX,
+  PRICE_MAX_MINOR,
+  normalizeGenre,
+  normalizeTags,
+  normalizePrice,
+  priceOf,
+  type Price,
+} from './catalog/fields.ts';
 export { editTrack, type TrackPatch } from './catalog/edit-track.ts';
 export { deleteTrack, hasPaidOrders, versionPrefixes, type DeleteOutcome } from './catalog/delete-track.ts';
 export { setTrackArtwork, ARTWORK_UPLOAD_SIZES } from './catalog/artwork.ts';
@@ -49,8 +107,25 @@ export { browseTracks, type BrowseCard } from './catalog/browse.ts';
 export { listStudioTracks, type StudioTrack } from './catalog/studio.ts';
 export type { ListedTrack } from './catalog/listed-track.ts';
 export { IMAGE_MAX_BYTES } from './images/square-image.ts';
-export { RELEASE_TITLE_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_CREDITS_MAX, RELEASE_TRACKS_MAX, RELEASE_TYPES, normalizeReleaseDate } from './releases/fields.ts';
-export { createRelease, getRelease, updateRelease, deleteRelease, setReleaseArtwork, listUserReleases, type ReleaseView, type ReleaseCard, type ReleaseInput } from './releases/releases.ts';
+export {
+  RELEASE_TITLE_MAX,
+  RELEASE_DESCRIPTION_MAX,
+  RELEASE_CREDITS_MAX,
+  RELEASE_TRACKS_MAX,
+  RELEASE_TYPES,
+  normalizeReleaseDate,
+} from './releases/fields.ts';
+export {
+  createRelease,
+  getRelease,
+  updateRelease,
+  deleteRelease,
+  setReleaseArtwork,
+  listUserReleases,
+  type ReleaseView,
+  type ReleaseCard,
+  type ReleaseInput,
+} from './releases/releases.ts';
 export {
   createPlaylist,
   getPlaylist,
@@ -65,12 +140,36 @@ export {
   type PlaylistView,
   type PlaylistCard,
 } from './playlists/playlists.ts';
-export { search, normalizeSearch, SEARCH_TYPES, SEARCH_QUERY_MAX, SEARCH_LIMIT_MAX, WORD_SIMILARITY_THRESHOLD, type SearchHit, type SearchType } from './search/search.ts';
+export {
+  search,
+  normalizeSearch,
+  SEARCH_TYPES,
+  SEARCH_QUERY_MAX,
+  SEARCH_LIMIT_MAX,
+  WORD_SIMILARITY_THRESHOLD,
+  type SearchHit,
+  type SearchType,
+} from './search/search.ts';
 export * from './community/index.ts';
 export * from './moderation/index.ts';
 export * from './privacy/index.ts';
-export { oembedFor, parseEmbeddableUrl, fitSize, OEMBED_DEFAULT_SIZE, OEMBED_MIN_SIZE, OEMBED_MAX_URL_LENGTH, type OEmbed, type EmbedTarget } from './embeds/oembed.ts';
-export { runRollup, rollupInsightsDay, retentionHorizon, type RollupDeps, type RollupOutcome } from './insights/rollup.ts';
+export {
+  oembedFor,
+  parseEmbeddableUrl,
+  fitSize,
+  OEMBED_DEFAULT_SIZE,
+  OEMBED_MIN_SIZE,
+  OEMBED_MAX_URL_LENGTH,
+  type OEmbed,
+  type EmbedTarget,
+} from './embeds/oembed.ts';
+export {
+  runRollup,
+  rollupInsightsDay,
+  retentionHorizon,
+  type RollupDeps,
+  type RollupOutcome,
+} from './insights/rollup.ts';
 export { MemoryListCache, type ListCache } from './insights/cache.ts';
 export {
   recomputeTrending,
@@ -89,7 +188,15 @@ export {
   type TrendingQuery,
 } from './insights/trending.ts';
 export { runAnalyticsJob, ANALYTICS_EVERY_MS } from './insights/job.ts';
-export { checkRanges, heardBuckets, mergeBuckets, REACH_BUCKETS, MAX_HEARD_RANGES, MAX_RANGE_MS, type HeardRange } from './plays/heard-ranges.ts';
+export {
+  checkRanges,
+  heardBuckets,
+  mergeBuckets,
+  REACH_BUCKETS,
+  MAX_HEARD_RANGES,
+  MAX_RANGE_MS,
+  type HeardRange,
+} from './plays/heard-ranges.ts';
 export {
   getArtistStats,
   getPlatformStats,

@@ -46,6 +46,10 @@ export const OWNER_RESOLVERS = {
 export type OwnedResource = keyof typeof OWNER_RESOLVERS;
 
 /** The owners of `resource` as the params name it; null when there is no such resource. */
-export function resourceOwners(deps: Pick<CoreDeps, 'db'>, resource: OwnedResource, params: OwnerParams): Promise<string[] | null> {
+export function resourceOwners(
+  deps: Pick<CoreDeps, 'db'>,
+  resource: OwnedResource,
+  params: OwnerParams,
+): Promise<string[] | null> {
   return OWNER_RESOLVERS[resource](deps, params);
 }

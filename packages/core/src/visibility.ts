@@ -59,7 +59,9 @@ export function trackVisibleTo(eb: AnyEb, actor: Actor | null | undefined, t = '
   if (actor?.role === 'admin') return TRUE;
   const others = eb.and([eb(`${t}.visibility`, '!=', 'private'), trackLive(eb, t)]);
   // A retired track (deleted by its artist after a sale) is gone for its owner too.
-  return actor ? eb.or([eb.and([eb(`${t}.owner_user_id`, '=', actor.id), eb(`${t}.deleted_at`, 'is', null)]), others]) : others;
+  return actor
+    ? eb.or([eb.and([eb(`${t}.owner_user_id`, '=', actor.id), eb(`${t}.deleted_at`, 'is', null)]), others])
+    : others;
 }
 
 /** What the row checks need of a track. */
@@ -78,12 +80,23 @@ export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibil
   if (actor?.role === 'admin') return true;
   if (track.deletedAt) return false;
   if (ownsOrAdmin(actor, track.ownerUserId)) return true;
-  return track.visibility !== 'private' && track.currentVersionId !== null && track.takenDownAt === null && track.ownerDisabledAt === null;
+  return (
+    track.visibility !== 'private' &&
+    track.currentVersionId !== null &&
+    track.takenDownAt === null &&
+    track.ownerDisabledAt === null
+  );
 }
 
 /** `trackListed` for a row already loaded. */
 export function isTrackListed(track: TrackVisibilityFacts): boolean {
-  return track.visibility === 'public' && track.currentVersionId !== null && !track.deletedAt && track.takenDownAt === null && track.ownerDisabledAt === null;
+  return (
+    track.visibility === 'public' &&
+    track.currentVersionId !== null &&
+    !track.deletedAt &&
+    track.takenDownAt === null &&
+    track.ownerDisabledAt === null
+  );
 }
 
 // ---- releases --------------------------------------------------------------

@@ -5,8 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { createDatabase, migrateToLatest, type Database, type DatabaseHandle, type Role, type Visibility } from '@earshot/db';
-import { canSeeRelease, canSeeTrack, isTrackListed, releaseListed, releaseVisibleTo, trackListed, trackVisibleTo, type Actor } from '../src/index.ts';
+import {
+  createDatabase,
+  migrateToLatest,
+  type Database,
+  type DatabaseHandle,
+  type Role,
+  type Visibility,
+} from '@earshot/db';
+import {
+  canSeeRelease,
+  canSeeTrack,
+  isTrackListed,
+  releaseListed,
+  releaseVisibleTo,
+  trackListed,
+  trackVisibleTo,
+  type Actor,
+} from '../src/index.ts';
 
 let handle: DatabaseHandle;
 let db: Kysely<Database>;
@@ -15,7 +31,14 @@ const actors: Record<string, Actor | null> = {};
 async function user(handleName: string, role: Role, disabled = false): Promise<Actor> {
   const row = await db
     .insertInto('users')
-    .values({ email: `${handleName}@example.test`, handle: handleName, display_name: handleName, role, password_hash: 'x', disabled_at: disabled ? new Date() : null })
+    .values({
+      email: `${handleName}@example.test`,
+      handle: handleName,
+      display_name: handleName,
+      role,
+      password_hash: 'x',
+      disabled_at: disabled ? new Date() : null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, role };
@@ -43,27 +66,50 @@ beforeAll(async () => {
   actors.otherArtist = await user('other', 'artist');
   actors.admin = await user('admin', 'admin');
   let n = 0;
-  for (const ownerRow of [{ actor: owner, disabledAt: null }, { actor: gone, disabledAt: new Date() }]) {
+  for (const ownerRow of [
+    { actor: owner, disabledAt: null },
+    { actor: gone, disabledAt: new Date() },
+  ]) {
     for (const visibility of ['public', 'unlisted', 'private'] as const) {
       for (const playable of [true, false]) {
         for (const takenDown of [false, true]) {
           n += 1;
           const track = await db
             .insertInto('tracks')
-            .values({ owner_user_id: ownerRow.actor.id, title: `t${n}`, slug: `t${n}`, visibility, taken_down_at: takenDown ? new Date() : null })
+            .values({
+              owner_user_id: ownerRow.actor.id,
+              title: `t${n}`,
+              slug: `t${n}`,
+              visibility,
+              taken_down_at: takenDown ? new Date() : null,
+            })
             .returning('id')
             .executeTakeFirstOrThrow();
           let currentVersionId: string | null = null;
           if (playable) {
             const version = await db
               .insertInto('track_versions')
-              .values({ track_id: track.id, status: 'ready', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, steps: '{}' })
+              .values({
+                track_id: track.id,
+                status: 'ready',
+                original_key: 'x',
+                original_filename: 'a.wav',
+                original_size_bytes: 1,
+                steps: '{}',
+              })
               .returning('id')
               .executeTakeFirstOrThrow();
             currentVersionId = version.id;
             await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
           }
-          trackCases.push({ id: track.id, ownerUserId: ownerRow.actor.id, visibility, currentVersionId, takenDownAt: takenDown ? new Date() : null, ownerDisabledAt: ownerRow.disabledAt });
+          trackCases.push({
+            id: track.id,
+            ownerUserId: ownerRow.actor.id,
+            visibility,
+            currentVersionId,
+            takenDownAt: takenDown ? new Date() : null,
+            ownerDisabledAt: ownerRow.disabledAt,
+          });
         }
       }
     }
@@ -77,21 +123,46 @@ afterAll(async () => {
 describe('tracks', () => {
   it('the SQL helpers and the row checks agree for every caller', async () => {
     for (const [name, actor] of Object.entries(actors)) {
-      const visible = await db.selectFrom('tracks as t').select('t.id').where((eb) => trackVisibleTo(eb, actor, 't')).execute();
+      const visible = await db
+        .selectFrom('tracks as t')
+        .select('t.id')
+        .where((eb) => trackVisibleTo(eb, actor, 't'))
+        .execute();
       const expected = trackCases.filter((c) => canSeeTrack(actor, c)).map((c) => c.id);
       expect(visible.map((r) => r.id).sort(), name).toEqual(expected.sort());
     }
-    const listed = await db.selectFrom('tracks as t').select('t.id').where((eb) => trackListed(eb, 't')).execute();
-    expect(listed.map((r) => r.id).sort()).toEqual(trackCases.filter(isTrackListed).map((c) => c.id).sort());
+    const listed = await db
+      .selectFrom('tracks as t')
+      .select('t.id')
+      .where((eb) => trackListed(eb, 't'))
+      .execute();
+    expect(listed.map((r) => r.id).sort()).toEqual(
+      trackCases
+        .filter(isTrackListed)
+        .map((c) => c.id)
+        .sort(),
+    );
   });
 
   it('says what the rule says', () => {
-    const live = trackCases.find((c) => c.visibility === 'public' && c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt)!;
-    const unlisted = trackCases.find((c) => c.visibility === 'unlisted' && c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt)!;
-    const privateOne = trackCases.find((c) => c.visibility === 'private' && c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt)!;
-    const takenDown = trackCases.find((c) => c.visibility === 'public' && c.currentVersionId && c.takenDownAt && !c.ownerDisabledAt)!;
-    const processing = trackCases.find((c) => c.visibility === 'public' && !c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt)!;
-    const ownerDisabled = trackCases.find((c) => c.visibility === 'public' && c.currentVersionId && !c.takenDownAt && c.ownerDisabledAt)!;
+    const live = trackCases.find(
+      (c) => c.visibility === 'public' && c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt,
+    )!;
+    const unlisted = trackCases.find(
+      (c) => c.visibility === 'unlisted' && c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt,
+    )!;
+    const privateOne = trackCases.find(
+      (c) => c.visibility === 'private' && c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt,
+    )!;
+    const takenDown = trackCases.find(
+      (c) => c.visibility === 'public' && c.currentVersionId && c.takenDownAt && !c.ownerDisabledAt,
+    )!;
+    const processing = trackCases.find(
+      (c) => c.visibility === 'public' && !c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt,
+    )!;
+    const ownerDisabled = trackCases.find(
+      (c) => c.visibility === 'public' && c.currentVersionId && !c.takenDownAt && c.ownerDisabledAt,
+    )!;
     expect(isTrackListed(live)).toBe(true);
     expect(isTrackListed(unlisted)).toBe(false);
     expect(canSeeTrack(null, unlisted)).toBe(true);
@@ -111,16 +182,40 @@ describe('releases', () => {
     const future = new Date('2027-01-01T00:00:00Z');
     const past = new Date('2026-01-01T00:00:00Z');
     const rows = [];
-    for (const [slug, releaseDate] of [['out', past], ['soon', future], ['undated', null]] as const) {
-      const row = await db.insertInto('releases').values({ owner_user_id: owner.id, title: slug, slug, type: 'album', release_date: releaseDate }).returning('id').executeTakeFirstOrThrow();
+    for (const [slug, releaseDate] of [
+      ['out', past],
+      ['soon', future],
+      ['undated', null],
+    ] as const) {
+      const row = await db
+        .insertInto('releases')
+        .values({ owner_user_id: owner.id, title: slug, slug, type: 'album', release_date: releaseDate })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       rows.push({ id: row.id, slug, releaseDate });
     }
-    const listed = await db.selectFrom('releases as r').select('r.slug').where((eb) => releaseListed(eb, now, 'r')).orderBy('r.slug').execute();
+    const listed = await db
+      .selectFrom('releases as r')
+      .select('r.slug')
+      .where((eb) => releaseListed(eb, now, 'r'))
+      .orderBy('r.slug')
+      .execute();
     expect(listed.map((r) => r.slug)).toEqual(['out', 'undated']);
-    const asOwner = await db.selectFrom('releases as r').select('r.slug').where((eb) => releaseVisibleTo(eb, owner, now, 'r')).orderBy('r.slug').execute();
+    const asOwner = await db
+      .selectFrom('releases as r')
+      .select('r.slug')
+      .where((eb) => releaseVisibleTo(eb, owner, now, 'r'))
+      .orderBy('r.slug')
+      .execute();
     expect(asOwner.map((r) => r.slug)).toEqual(['out', 'soon', 'undated']);
     for (const r of rows) {
-      const facts = { ownerUserId: owner.id, visibility: 'public' as const, releaseDate: r.releaseDate, takenDownAt: null, ownerDisabledAt: null };
+      const facts = {
+        ownerUserId: owner.id,
+        visibility: 'public' as const,
+        releaseDate: r.releaseDate,
+        takenDownAt: null,
+        ownerDisabledAt: null,
+      };
       expect(canSeeRelease(null, facts, now)).toBe(r.slug !== 'soon');
       expect(canSeeRelease(owner, facts, now)).toBe(true);
     }

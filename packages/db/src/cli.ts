@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const handle = await createDatabase(config.database);
   try {
     if (command === 'up') report(await migrateToLatest(handle.db), 'database is up to date');
-    else if (command === 'down') report(args.includes('--all') ? await migrateToZero(handle.db) : await migrateDown(handle.db), 'nothing to roll back');
+    else if (command === 'down')
+      report(
+        args.includes('--all') ? await migrateToZero(handle.db) : await migrateDown(handle.db),
+        'nothing to roll back',
+      );
     else {
       await migrateToLatest(handle.db);
       for (const line of await seed(handle.db, { production: config.production })) console.log(line);

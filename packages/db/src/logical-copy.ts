@@ -49,7 +49,9 @@ async function tablesOf(pg: PGliteLike): Promise<Array<{ name: string; columns: 
       where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.is_generated = 'NEVER'
       group by c.table_name order by c.table_name`,
   );
-  return rows.filter((r) => !MIGRATION_TABLES.has(r.table_name)).map((r) => ({ name: r.table_name, columns: r.columns }));
+  return rows
+    .filter((r) => !MIGRATION_TABLES.has(r.table_name))
+    .map((r) => ({ name: r.table_name, columns: r.columns }));
 }
 
 async function lastMigration(pg: PGliteLike): Promise<string | null> {
@@ -67,14 +69,20 @@ export async function exportDatabase(pg: PGliteLike): Promise<LogicalCopy> {
     const tables: TableCopy[] = [];
     for (const t of await tablesOf(pg)) {
       const count = await pg.query<{ n: number }>(`select count(*)::int as n from ${ident(t.name)}`);
-      const out = await pg.query(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) to '/dev/blob' with (format csv)`);
+      const out = await pg.query(
+        `copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) to '/dev/blob' with (format csv)`,
+      );
       const csv = out.blob ? new Uint8Array(await out.blob.arrayBuffer()) : new Uint8Array();
       tables.push({ name: t.name, columns: t.columns, rows: count.rows[0]!.n, csv });
     }
-    const seqNames = await pg.query<{ name: string }>(`select sequencename as name from pg_sequences where schemaname = 'public' order by 1`);
+    const seqNames = await pg.query<{ name: string }>(
+      `select sequencename as name from pg_sequences where schemaname = 'public' order by 1`,
+    );
     const sequences: SequenceCopy[] = [];
     for (const { name } of seqNames.rows) {
-      const { rows } = await pg.query<{ last_value: string; is_called: boolean }>(`select last_value::text, is_called from ${ident(name)}`);
+      const { rows } = await pg.query<{ last_value: string; is_called: boolean }>(
+        `select last_value::text, is_called from ${ident(name)}`,
+      );
       sequences.push({ name, lastValue: rows[0]!.last_value, isCalled: rows[0]!.is_called });
     }
     return { migration, tables, sequences };
@@ -99,7 +107,9 @@ export async function importDatabase(pg: PGlite, copy: LogicalCopy): Promise<voi
   for (const t of copy.tables) {
     const columns = target.get(t.name);
     if (!columns || columns.join(',') !== t.columns.join(',')) {
-      throw new Error(`table ${t.name}: the copy's columns (${t.columns.join(', ')}) are not the schema's at migration ${copy.migration} (${columns?.join(', ') ?? 'no such table'})`);
+      throw new Error(
+        `table ${t.name}: the copy's columns (${t.columns.join(', ')}) are not the schema's at migration ${copy.migration} (${columns?.join(', ') ?? 'no such table'})`,
+      );
     }
   }
   await pg.query('begin');
@@ -108,7 +118,11 @@ export async function importDatabase(pg: PGlite, copy: LogicalCopy): Promise<voi
     if (target.size) await pg.query(`truncate ${[...target.keys()].map(ident).join(', ')}`);
     for (const t of copy.tables) {
       if (t.rows === 0) continue;
-      await pg.query(`copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([t.csv as Uint8Array<ArrayBuffer>]) });
+      await pg.query(
+        `copy ${ident(t.name)} (${t.columns.map(ident).join(', ')}) from '/dev/blob' with (format csv)`,
+        [],
+        { blob: new Blob([t.csv as Uint8Array<ArrayBuffer>]) },
+      );
       const { rows } = await pg.query<{ n: number }>(`select count(*)::int as n from ${ident(t.name)}`);
       if (rows[0]!.n !== t.rows) throw new Error(`table ${t.name}: ${rows[0]!.n} rows loaded, ${t.rows} copied`);
     }

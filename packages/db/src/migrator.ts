@@ -2,7 +2,13 @@ import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Kysely } from 'kysely';
-import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import {
+  Migrator,
+  NO_MIGRATIONS,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely/migration';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const MIGRATION_FILE = /^\d{14}_[a-z0-9_]+\.ts$/;
@@ -14,14 +20,21 @@ class FolderMigrationProvider implements MigrationProvider {
     const files = (await readdir(this.dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
     const migrations: Record<string, Migration> = {};
     for (const file of files) {
-      migrations[file.replace(/\.ts$/, '')] = (await import(pathToFileURL(path.join(this.dir, file)).href)) as Migration;
+      migrations[file.replace(/\.ts$/, '')] = (await import(
+        pathToFileURL(path.join(this.dir, file)).href
+      )) as Migration;
     }
     return migrations;
   }
 }
 
 function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: new FolderMigrationProvider(MIGRATIONS_DIR), migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  return new Migrator({
+    db,
+    provider: new FolderMigrationProvider(MIGRATIONS_DIR),
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
 }
 
 function unwrap(result: MigrationResultSet): string[] {
@@ -56,7 +69,11 @@ export async function migrateToZero(db: Kysely<any>): Promise<string[]> {
 
 /** Writes a new, empty migration file and returns its path. */
 export async function createMigrationFile(name: string, now = new Date()): Promise<string> {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   if (!slug) throw new Error('usage: npm run migration:create -- <name>');
   const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
   const file = path.join(MIGRATIONS_DIR, `${stamp}_${slug}.ts`);

@@ -27,7 +27,10 @@ export async function openPglite(dir: string, log: UpgradeLog = toStderr): Promi
       await upgradePgliteDataDir(dir, log);
       mkdirSync(dir, { recursive: true });
     }
-    const pglite = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS, parsers: { 20: (v: string) => v, 1700: (v: string) => v } });
+    const pglite = await PGlite.create(dir, {
+      extensions: PGLITE_EXTENSIONS,
+      parsers: { 20: (v: string) => v, 1700: (v: string) => v },
+    });
     return { pglite, release: () => lock?.release() };
   } catch (err) {
     lock?.release();

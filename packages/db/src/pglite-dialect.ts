@@ -79,7 +79,8 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
-    const affected = WRITE_COMMAND.test(compiled.sql) && result.affectedRows !== undefined ? BigInt(result.affectedRows) : undefined;
+    const affected =
+      WRITE_COMMAND.test(compiled.sql) && result.affectedRows !== undefined ? BigInt(result.affectedRows) : undefined;
     return { rows: result.rows, numAffectedRows: affected };
   }
   streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {

@@ -45,7 +45,9 @@ export function processAlive(pid: number): boolean {
 function readHolder(lockPath: string): LockHolder | undefined {
   try {
     const h = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockHolder>;
-    return Number.isSafeInteger(h.pid) && typeof h.host === 'string' ? { pid: h.pid!, host: h.host, since: String(h.since) } : undefined;
+    return Number.isSafeInteger(h.pid) && typeof h.host === 'string'
+      ? { pid: h.pid!, host: h.host, since: String(h.since) }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -75,7 +77,8 @@ export function lockPglite(pgliteDir: string): PgliteLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = pgliteHolder(pgliteDir);
-      if (holder || attempt > 0) throw new DatabaseInUseError(lockPath, holder ?? readHolder(lockPath) ?? { pid: 0, host: '?', since: '?' });
+      if (holder || attempt > 0)
+        throw new DatabaseInUseError(lockPath, holder ?? readHolder(lockPath) ?? { pid: 0, host: '?', since: '?' });
       unlinkSync(lockPath); // left by a process that is gone
     }
   }

@@ -38,13 +38,20 @@ export async function upgradePgliteDataDir(dir: string, log: UpgradeLog): Promis
   const major = dataDirMajor(dir);
   if (major === undefined || major === PGLITE_PG_MAJOR) return;
   if (major !== PREVIOUS_PG_MAJOR) {
-    throw new Error(`${dir} holds a PostgreSQL ${major} database; this Earshot runs PostgreSQL ${PGLITE_PG_MAJOR} and upgrades ${PREVIOUS_PG_MAJOR} only`);
+    throw new Error(
+      `${dir} holds a PostgreSQL ${major} database; this Earshot runs PostgreSQL ${PGLITE_PG_MAJOR} and upgrades ${PREVIOUS_PG_MAJOR} only`,
+    );
   }
   if (existsSync(kept)) {
-    throw new Error(`${dir} is still PostgreSQL ${PREVIOUS_PG_MAJOR} but ${kept} exists from an earlier upgrade: move one of them away, then start again`);
+    throw new Error(
+      `${dir} is still PostgreSQL ${PREVIOUS_PG_MAJOR} but ${kept} exists from an earlier upgrade: move one of them away, then start again`,
+    );
   }
   const started = Date.now();
-  log(`upgrading the embedded database from PostgreSQL ${PREVIOUS_PG_MAJOR} (PGlite 0.3) to ${PGLITE_PG_MAJOR} (PGlite 0.5)`, { dir });
+  log(
+    `upgrading the embedded database from PostgreSQL ${PREVIOUS_PG_MAJOR} (PGlite 0.3) to ${PGLITE_PG_MAJOR} (PGlite 0.5)`,
+    { dir },
+  );
   const { PGlite: PGliteV03 } = await import('pglite-v03');
   const old = await PGliteV03.create(dir);
   let copy;
@@ -67,12 +74,15 @@ export async function upgradePgliteDataDir(dir: string, log: UpgradeLog): Promis
   renameSync(dir, kept);
   renameSync(staging, dir);
   const rows = copy.tables.reduce((n, t) => n + t.rows, 0);
-  log(`embedded database upgraded to PostgreSQL ${PGLITE_PG_MAJOR}; the PostgreSQL ${PREVIOUS_PG_MAJOR} folder is kept at ${kept} (delete it once you are satisfied)`, {
-    dir,
-    kept,
-    migration: copy.migration,
-    tables: copy.tables.length,
-    rows,
-    ms: Date.now() - started,
-  });
+  log(
+    `embedded database upgraded to PostgreSQL ${PGLITE_PG_MAJOR}; the PostgreSQL ${PREVIOUS_PG_MAJOR} folder is kept at ${kept} (delete it once you are satisfied)`,
+    {
+      dir,
+      kept,
+      migration: copy.migration,
+      tables: copy.tables.length,
+      rows,
+      ms: Date.now() - started,
+    },
+  );
 }

@@ -8,7 +8,9 @@ export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgre
  * A fresh, uniquely named PostgreSQL database for one test file; `drop()` removes it.
  * Every integration test file gets its own so files can run in parallel.
  */
-export async function createTestPostgresDatabase(label = 'test'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createTestPostgresDatabase(
+  label = 'test',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `earshot_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();

@@ -30,6 +30,7 @@ export function resolveAddOptions(options: AddOptions | undefined, defaults: Que
 
 /** Progress is a percentage: finite, clamped to 0–100. */
 export function normaliseProgress(progress: number): number {
-  if (typeof progress !== 'number' || !Number.isFinite(progress)) throw new TypeError('progress must be a finite number');
+  if (typeof progress !== 'number' || !Number.isFinite(progress))
+    throw new TypeError('progress must be a finite number');
   return Math.min(100, Math.max(0, progress));
 }

@@ -72,7 +72,8 @@ export class BullMQJobQueue implements JobQueue {
 
   process<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, options: { concurrency: number }): void {
     this.assertOpen();
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be an integer >= 1');
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new RangeError('concurrency must be an integer >= 1');
     const timeoutMs = resolveQueueOptions(queue, this.options.queueOptions).timeoutMs;
     // Workers block on Redis: BullMQ requires unlimited retries on their connection.
     const connection = new Redis(this.options.url, { maxRetriesPerRequest: null });
@@ -109,22 +110,40 @@ export class BullMQJobQueue implements JobQueue {
     });
     worker.on('error', (err) => this.onError(err, `${queue} worker`));
     worker.on('progress', (job, progress) => {
-      if (typeof progress === 'number') this.listeners.emit({ type: 'progress', queue, jobId: job.id ?? '', data: job.data, progress });
+      if (typeof progress === 'number')
+        this.listeners.emit({ type: 'progress', queue, jobId: job.id ?? '', data: job.data, progress });
     });
     // Found by this worker's periodic check: the lock of a job ran out (its worker died) and the
     // job went back to wait, to be run again.
     worker.on('stalled', (jobId) => this.listeners.emit({ type: 'stalled', queue, jobId }));
-    worker.on('completed', (job) => this.listeners.emit({ type: 'completed', queue, jobId: job.id ?? '', data: job.data }));
+    worker.on('completed', (job) =>
+      this.listeners.emit({ type: 'completed', queue, jobId: job.id ?? '', data: job.data }),
+    );
     worker.on('failed', (job, err) => {
       if (!job) return;
       const willRetry = err.name !== 'UnrecoverableError' && job.attemptsMade < (job.opts.attempts ?? 1);
-      this.listeners.emit({ type: 'failed', queue, jobId: job.id ?? '', data: job.data, error: err.message, willRetry });
+      this.listeners.emit({
+        type: 'failed',
+        queue,
+        jobId: job.id ?? '',
+        data: job.data,
+        error: err.message,
+        willRetry,
+      });
     });
     this.workers.push({ queue, worker, connection, running });
   }
 
   async getJobCounts(queue: QueueName): Promise<JobCounts> {
-    const c = await this.queue(queue).getJobCounts('wait', 'prioritized', 'waiting-children', 'active', 'failed', 'delayed', 'completed');
+    const c = await this.queue(queue).getJobCounts(
+      'wait',
+      'prioritized',
+      'waiting-children',
+      'active',
+      'failed',
+      'delayed',
+      'completed',
+    );
     return {
       waiting: (c.wait ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
       active: c.active ?? 0,
@@ -250,7 +269,10 @@ export class BullMQJobQueue implements JobQueue {
       queue = new Queue(name, {
         connection: this.connection,
         prefix: this.options.prefix,
-        defaultJobOptions: { removeOnComplete: { count: keep.count, age: Math.ceil(keep.ageMs / 1000) }, removeOnFail: false },
+        defaultJobOptions: {
+          removeOnComplete: { count: keep.count, age: Math.ceil(keep.ageMs / 1000) },
+          removeOnFail: false,
+        },
       });
       queue.on('error', (err) => this.onError(err, `${name} queue`));
       this.queues.set(name, queue);

@@ -60,7 +60,8 @@ export class EmbeddedConsumer<Q extends QueueName> {
   start(): void {
     this.loopDone = this.loop();
     this.heartbeatTimer = setInterval(() => {
-      if (!this.heartbeatInFlight) this.heartbeatInFlight = this.heartbeat().finally(() => (this.heartbeatInFlight = undefined));
+      if (!this.heartbeatInFlight)
+        this.heartbeatInFlight = this.heartbeat().finally(() => (this.heartbeatInFlight = undefined));
     }, this.deps.timings.heartbeatMs);
   }
 
@@ -120,7 +121,8 @@ export class EmbeddedConsumer<Q extends QueueName> {
           claimed = rows.length;
           for (const row of rows) {
             // Taken over to run again (a job abandoned during its last attempt ends `failed` instead).
-            if (row.taken_over && row.attempts_made <= row.max_attempts) this.deps.listeners.emit({ type: 'stalled', queue, jobId: row.id, attempt: row.attempts_made });
+            if (row.taken_over && row.attempts_made <= row.max_attempts)
+              this.deps.listeners.emit({ type: 'stalled', queue, jobId: row.id, attempt: row.attempts_made });
             this.startRun(row);
           }
         } catch (err) {
@@ -157,7 +159,13 @@ export class EmbeddedConsumer<Q extends QueueName> {
   }
 
   private startRun(row: JobRow): void {
-    const run: Run = { id: row.id, controller: new AbortController(), done: Promise.resolve(), settling: false, abandoned: false };
+    const run: Run = {
+      id: row.id,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      settling: false,
+      abandoned: false,
+    };
     this.runs.add(run);
     run.done = this.execute(row, run)
       .catch((err: unknown) => this.deps.onError(err, `recording the outcome of ${this.queue}/${row.id}`))
@@ -204,13 +212,25 @@ export class EmbeddedConsumer<Q extends QueueName> {
     if (run.abandoned) return;
     run.settling = true;
     if (!error) {
-      if (await store.complete(queue, id, owner)) listeners.emit({ type: 'completed', queue, jobId: id, data: row.data });
-      else this.deps.onError(new JobLeaseLostError(), `completing ${queue}/${id}: another worker owns it and may run it again`);
+      if (await store.complete(queue, id, owner))
+        listeners.emit({ type: 'completed', queue, jobId: id, data: row.data });
+      else
+        this.deps.onError(
+          new JobLeaseLostError(),
+          `completing ${queue}/${id}: another worker owns it and may run it again`,
+        );
       return;
     }
     const retryInMs = attempt < maxAttempts ? backoffDelayMs(row.backoff_ms, attempt) : null;
     if (await store.fail(queue, id, owner, { message: error.message, stack: error.stack ?? null, retryInMs })) {
-      listeners.emit({ type: 'failed', queue, jobId: id, data: row.data, error: error.message, willRetry: retryInMs !== null });
+      listeners.emit({
+        type: 'failed',
+        queue,
+        jobId: id,
+        data: row.data,
+        error: error.message,
+        willRetry: retryInMs !== null,
+      });
     }
   }
 
@@ -220,7 +240,12 @@ export class EmbeddedConsumer<Q extends QueueName> {
     if (!live.length) return;
     let owned: Set<string>;
     try {
-      owned = await store.renew(queue, owner, live.map((r) => r.id), timings.leaseMs);
+      owned = await store.renew(
+        queue,
+        owner,
+        live.map((r) => r.id),
+        timings.leaseMs,
+      );
     } catch (err) {
       onError(err, `renewing the leases of ${queue} jobs`);
       return;

@@ -63,7 +63,8 @@ export class EmbeddedJobQueue implements JobQueue {
       heartbeatMs: options.heartbeatMs ?? Math.max(1, Math.floor(leaseMs / 3)),
     };
     if (!(this.timings.pollIntervalMs > 0)) throw new RangeError('pollIntervalMs must be > 0');
-    if (!(this.timings.heartbeatMs > 0 && this.timings.heartbeatMs < leaseMs)) throw new RangeError('heartbeatMs must be > 0 and below leaseMs');
+    if (!(this.timings.heartbeatMs > 0 && this.timings.heartbeatMs < leaseMs))
+      throw new RangeError('heartbeatMs must be > 0 and below leaseMs');
     this.onError = options.onError ?? reportToStderr;
     this.listeners = new JobListeners(this.onError);
     this.poller = new ReadyPoller({
@@ -80,14 +81,22 @@ export class EmbeddedJobQueue implements JobQueue {
     this.assertOpen();
     const resolved = resolveAddOptions(options, resolveQueueOptions(queue, this.options.queueOptions));
     const id = resolved.jobId ?? randomUUID();
-    const inserted = await this.store.insert({ queue, id, data, maxAttempts: resolved.attempts, backoffMs: resolved.backoffMs, delayMs: resolved.delayMs });
+    const inserted = await this.store.insert({
+      queue,
+      id,
+      data,
+      maxAttempts: resolved.attempts,
+      backoffMs: resolved.backoffMs,
+      delayMs: resolved.delayMs,
+    });
     if (inserted && resolved.delayMs === 0) this.wake(queue);
     return { id };
   }
 
   process<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, options: { concurrency: number }): void {
     this.assertOpen();
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be an integer >= 1');
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new RangeError('concurrency must be an integer >= 1');
     const consumer = new EmbeddedConsumer<Q>({
       store: this.store,
       queue,

@@ -67,7 +67,9 @@ export class EmbeddedJobStore {
       select distinct queue from jobs
        where queue in (${sql.join(queues)})
          and ((status in ('waiting', 'delayed') and run_at <= now())
-              or (status = 'active' and locked_until < now() and locked_by is distinct from ${owner}))`.execute(this.db);
+              or (status = 'active' and locked_until < now() and locked_by is distinct from ${owner}))`.execute(
+      this.db,
+    );
     return rows.map((r) => r.queue);
   }
 
@@ -117,7 +119,12 @@ export class EmbeddedJobStore {
   }
 
   async complete(queue: QueueName, id: string, owner: string): Promise<boolean> {
-    return this.updateHeld(queue, id, owner, { status: 'completed', finished_at: sql<Date>`now()`, locked_by: null, locked_until: null });
+    return this.updateHeld(queue, id, owner, {
+      status: 'completed',
+      finished_at: sql<Date>`now()`,
+      locked_by: null,
+      locked_until: null,
+    });
   }
 
   /** Records a failed attempt: rescheduled after the backoff, or `failed` when none are left. */
@@ -137,7 +144,12 @@ export class EmbeddedJobStore {
   }
 
   /** Updates job `id` only while `owner` holds it (active and locked by it); false when it does not. */
-  private async updateHeld(queue: QueueName, id: string, owner: string, values: UpdateObject<Database, 'jobs'>): Promise<boolean> {
+  private async updateHeld(
+    queue: QueueName,
+    id: string,
+    owner: string,
+    values: UpdateObject<Database, 'jobs'>,
+  ): Promise<boolean> {
     const row = await this.db
       .updateTable('jobs')
       .set(values)

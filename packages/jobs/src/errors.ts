@@ -23,5 +23,7 @@ export class JobLeaseLostError extends Error {
 }
 
 export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  return value instanceof Error
+    ? value
+    : new Error(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
 }

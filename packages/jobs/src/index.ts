@@ -1,4 +1,11 @@
-export { QUEUE_NAMES, QUEUE_OPTIONS, defaultConcurrency, type JobPayloads, type QueueName, type QueueOptions } from './registry.ts';
+export {
+  QUEUE_NAMES,
+  QUEUE_OPTIONS,
+  defaultConcurrency,
+  type JobPayloads,
+  type QueueName,
+  type QueueOptions,
+} from './registry.ts';
 export type { AddOptions, FailedJob, JobContext, JobCounts, JobEvent, JobHandler, JobQueue } from './queue-port.ts';
 export { EmbeddedJobQueue, type EmbeddedJobQueueOptions } from './embedded-queue.ts';
 export { BullMQJobQueue, type BullMQJobQueueOptions } from './bullmq-queue.ts';

@@ -2,7 +2,16 @@
  * The typed job registry: every queue name, its payload and its options, in one place.
  * Names are exactly those of the worker health check (docs/architecture.md, "Media pipeline").
  */
-export const QUEUE_NAMES = ['transcode', 'waveform', 'artwork-extract', 'loudness', 'analytics-rollup', 'payment-events', 'download-formats', 'email'] as const;
+export const QUEUE_NAMES = [
+  'transcode',
+  'waveform',
+  'artwork-extract',
+  'loudness',
+  'analytics-rollup',
+  'payment-events',
+  'download-formats',
+  'email',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {

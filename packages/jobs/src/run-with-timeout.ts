@@ -5,7 +5,11 @@ import { JobTimeoutError, toError } from './errors.ts';
  * passes first — aborts `controller` and rejects with a JobTimeoutError without waiting for
  * `run` (a handler that ignores its signal no longer holds the caller up).
  */
-export function runWithTimeout(run: () => Promise<void>, controller: AbortController, timeoutMs: number): Promise<void> {
+export function runWithTimeout(
+  run: () => Promise<void>,
+  controller: AbortController,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const timer = setTimeout(() => {
@@ -41,7 +45,13 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
     timer = setTimeout(() => resolve(false), Math.max(0, ms));
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

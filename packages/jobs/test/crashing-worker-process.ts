@@ -14,7 +14,11 @@ export interface StartedWorker {
 
 /** Spawns fixtures/crashing-worker.ts with tsx and resolves once its handler has started a job. */
 export async function startCrashingWorker(env: Record<string, string>, timeoutMs = 30_000): Promise<StartedWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { cwd: PACKAGE_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = once(child, 'exit');

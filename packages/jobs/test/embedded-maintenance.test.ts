@@ -29,10 +29,23 @@ describe('EmbeddedJobQueue maintenance', () => {
 
   it('prune() deletes completed jobs older than the cutoff and nothing else', async () => {
     const jobs = open();
-    for (const id of ['old-done', 'new-done', 'old-failed', 'waiting']) await jobs.add('waveform', { versionId: id }, { jobId: id });
-    await handle.db.updateTable('jobs').set({ status: 'completed', finished_at: sql<Date>`now() - interval '3 days'` }).where('id', '=', 'old-done').execute();
-    await handle.db.updateTable('jobs').set({ status: 'completed', finished_at: sql<Date>`now() - interval '1 hour'` }).where('id', '=', 'new-done').execute();
-    await handle.db.updateTable('jobs').set({ status: 'failed', finished_at: sql<Date>`now() - interval '3 days'` }).where('id', '=', 'old-failed').execute();
+    for (const id of ['old-done', 'new-done', 'old-failed', 'waiting'])
+      await jobs.add('waveform', { versionId: id }, { jobId: id });
+    await handle.db
+      .updateTable('jobs')
+      .set({ status: 'completed', finished_at: sql<Date>`now() - interval '3 days'` })
+      .where('id', '=', 'old-done')
+      .execute();
+    await handle.db
+      .updateTable('jobs')
+      .set({ status: 'completed', finished_at: sql<Date>`now() - interval '1 hour'` })
+      .where('id', '=', 'new-done')
+      .execute();
+    await handle.db
+      .updateTable('jobs')
+      .set({ status: 'failed', finished_at: sql<Date>`now() - interval '3 days'` })
+      .where('id', '=', 'old-failed')
+      .execute();
     expect(await jobs.prune(2 * 24 * 60 * 60_000)).toBe(1);
     const left = await handle.db.selectFrom('jobs').select('id').orderBy('id').execute();
     expect(left.map((r) => r.id)).toEqual(['new-done', 'old-failed', 'waiting']);
@@ -41,7 +54,11 @@ describe('EmbeddedJobQueue maintenance', () => {
   it('a processing instance prunes completed jobs past the retention on its own', async () => {
     const jobs = open({ pruneIntervalMs: 50, completedRetentionMs: 60_000 });
     await jobs.add('waveform', { versionId: 'x' }, { jobId: 'stale' });
-    await handle.db.updateTable('jobs').set({ status: 'completed', finished_at: sql<Date>`now() - interval '2 minutes'` }).where('id', '=', 'stale').execute();
+    await handle.db
+      .updateTable('jobs')
+      .set({ status: 'completed', finished_at: sql<Date>`now() - interval '2 minutes'` })
+      .where('id', '=', 'stale')
+      .execute();
     jobs.process('waveform', async () => {}, { concurrency: 1 });
     await waitFor('stale completed job pruned', async () => (await jobs.getJobCounts('waveform')).completed === 0);
   });
@@ -54,17 +71,30 @@ describe('EmbeddedJobQueue maintenance', () => {
     // As left by a worker killed during attempt 2 of 2.
     await handle.db
       .updateTable('jobs')
-      .set({ status: 'active', attempts_made: 2, locked_by: 'dead-worker', locked_until: sql<Date>`now() - interval '1 second'` })
+      .set({
+        status: 'active',
+        attempts_made: 2,
+        locked_by: 'dead-worker',
+        locked_until: sql<Date>`now() - interval '1 second'`,
+      })
       .where('id', '=', 'poison')
       .execute();
     let ran = false;
-    jobs.process('waveform', async () => {
-      ran = true;
-    }, { concurrency: 1 });
+    jobs.process(
+      'waveform',
+      async () => {
+        ran = true;
+      },
+      { concurrency: 1 },
+    );
     await waitFor('poison job failed', async () => (await jobs.getJobCounts('waveform')).failed === 1);
     expect(ran).toBe(false);
     const [failed] = await jobs.getFailed('waveform', 1);
-    expect(failed).toMatchObject({ id: 'poison', attemptsMade: 2, error: expect.stringMatching(/abandoned by its worker/) });
+    expect(failed).toMatchObject({
+      id: 'poison',
+      attemptsMade: 2,
+      error: expect.stringMatching(/abandoned by its worker/),
+    });
     expect(events).toMatchObject([{ type: 'failed', jobId: 'poison', willRetry: false }]);
   });
 
@@ -73,13 +103,22 @@ describe('EmbeddedJobQueue maintenance', () => {
     await jobs.add('waveform', { versionId: 'leased' }, { jobId: 'leased' });
     await handle.db
       .updateTable('jobs')
-      .set({ status: 'active', attempts_made: 1, locked_by: 'live-worker', locked_until: sql<Date>`now() + interval '1 minute'` })
+      .set({
+        status: 'active',
+        attempts_made: 1,
+        locked_by: 'live-worker',
+        locked_until: sql<Date>`now() + interval '1 minute'`,
+      })
       .where('id', '=', 'leased')
       .execute();
     const ran: string[] = [];
-    jobs.process('waveform', async (job) => {
-      ran.push(job.id);
-    }, { concurrency: 1 });
+    jobs.process(
+      'waveform',
+      async (job) => {
+        ran.push(job.id);
+      },
+      { concurrency: 1 },
+    );
     // Claims go oldest first (run_at, created_at): a newer job, added by another instance so that it
     // is found the way a claimable lease would be, is only run once the claim has passed over the
     // leased one.
@@ -95,34 +134,58 @@ describe('EmbeddedJobQueue maintenance', () => {
     // As if `first` claimed it and its heartbeat was held up past the lease.
     await handle.db
       .updateTable('jobs')
-      .set({ status: 'active', attempts_made: 1, locked_by: first.instanceId, locked_until: sql<Date>`now() - interval '1 second'` })
+      .set({
+        status: 'active',
+        attempts_made: 1,
+        locked_by: first.instanceId,
+        locked_until: sql<Date>`now() - interval '1 second'`,
+      })
       .where('id', '=', 'own')
       .execute();
     const ranBy: string[] = [];
-    first.process('waveform', async (job) => {
-      ranBy.push(`first:${job.id}`);
-    }, { concurrency: 1 });
+    first.process(
+      'waveform',
+      async (job) => {
+        ranBy.push(`first:${job.id}`);
+      },
+      { concurrency: 1 },
+    );
     // Claims go oldest first: `first` runs a newer job only after passing over its own expired lease.
     await first.add('waveform', { versionId: 'newer' }, { jobId: 'newer' });
     await waitFor('the newer job ran', async () => (await first.getJobCounts('waveform')).completed === 1);
     expect(ranBy).toEqual(['first:newer']);
     ranBy.length = 0;
     const second = open();
-    second.process('waveform', async (job) => {
-      ranBy.push(`second:${job.attempt}`);
-    }, { concurrency: 1 });
-    await waitFor('reclaimed by the other instance', async () => (await second.getJobCounts('waveform')).completed === 2);
+    second.process(
+      'waveform',
+      async (job) => {
+        ranBy.push(`second:${job.attempt}`);
+      },
+      { concurrency: 1 },
+    );
+    await waitFor(
+      'reclaimed by the other instance',
+      async () => (await second.getJobCounts('waveform')).completed === 2,
+    );
     expect(ranBy).toEqual(['second:2']);
   });
 
   it('stores the error stack of a failed attempt and rejects invalid options', async () => {
     const jobs = open();
     await jobs.add('waveform', { versionId: 's' }, { jobId: 'stack', attempts: 1 });
-    jobs.process('waveform', async () => {
-      throw new Error('with stack');
-    }, { concurrency: 1 });
+    jobs.process(
+      'waveform',
+      async () => {
+        throw new Error('with stack');
+      },
+      { concurrency: 1 },
+    );
     await waitFor('failed', async () => (await jobs.getJobCounts('waveform')).failed === 1);
-    const row = await handle.db.selectFrom('jobs').select(['error', 'stacktrace', 'finished_at']).where('id', '=', 'stack').executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom('jobs')
+      .select(['error', 'stacktrace', 'finished_at'])
+      .where('id', '=', 'stack')
+      .executeTakeFirstOrThrow();
     expect(row.error).toBe('with stack');
     expect(row.stacktrace).toMatch(/Error: with stack\n\s+at /);
     expect(row.finished_at).toBeInstanceOf(Date);

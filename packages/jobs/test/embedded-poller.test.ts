@@ -29,7 +29,14 @@ describe('ReadyPoller', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { store, calls } = scriptedStore([['loudness'], []]);
     const woken: QueueName[] = [];
-    const poller = new ReadyPoller({ store, owner: 'me', intervalMs: 5, queues: () => ['transcode', 'loudness'], wake: (q) => woken.push(q), onError: () => {} });
+    const poller = new ReadyPoller({
+      store,
+      owner: 'me',
+      intervalMs: 5,
+      queues: () => ['transcode', 'loudness'],
+      wake: (q) => woken.push(q),
+      onError: () => {},
+    });
     poller.start();
     await vi.advanceTimersByTimeAsync(15);
     expect(calls).toHaveLength(3);
@@ -46,7 +53,14 @@ describe('ReadyPoller', () => {
     const { store, calls } = scriptedStore([down, down, down, ['waveform']]);
     const reports: string[] = [];
     const woken: QueueName[] = [];
-    const poller = new ReadyPoller({ store, owner: 'me', intervalMs: 10, queues: () => ['waveform'], wake: (q) => woken.push(q), onError: (err, what) => reports.push(`${what}: ${(err as Error).message}`) });
+    const poller = new ReadyPoller({
+      store,
+      owner: 'me',
+      intervalMs: 10,
+      queues: () => ['waveform'],
+      wake: (q) => woken.push(q),
+      onError: (err, what) => reports.push(`${what}: ${(err as Error).message}`),
+    });
     poller.start();
     await waitFor('recovery', () => woken.length > 0);
     await poller.stop();
@@ -61,7 +75,14 @@ describe('ReadyPoller', () => {
     const { store, calls } = scriptedStore([[]]);
     // Each look starts by reading the instance's queues: three reads are three looks that found none.
     let looks = 0;
-    const poller = new ReadyPoller({ store, owner: 'me', intervalMs: 2, queues: () => (looks++, []), wake: () => {}, onError: () => {} });
+    const poller = new ReadyPoller({
+      store,
+      owner: 'me',
+      intervalMs: 2,
+      queues: () => (looks++, []),
+      wake: () => {},
+      onError: () => {},
+    });
     poller.start();
     await waitFor('three looks', () => looks >= 3);
     await poller.stop();

@@ -69,9 +69,13 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       const second = await jobs.add(Q, { versionId: 'v2' });
       expect(first.id).toBeTruthy();
       expect(second.id).not.toBe(first.id);
-      jobs.process(Q, async (job) => {
-        seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
+        },
+        { concurrency: 1 },
+      );
       await waitFor('2 completed', async () => (await counts(jobs)).completed === 2);
       expect(seen.map((s) => s.data)).toEqual(expect.arrayContaining([{ versionId: 'v1' }, { versionId: 'v2' }]));
       expect(seen.map((s) => s.id).sort()).toEqual([first.id, second.id].sort());
@@ -84,13 +88,17 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       let inFlight = 0;
       let maxInFlight = 0;
       let done = 0;
-      jobs.process(Q, async () => {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((r) => setTimeout(r, 60));
-        inFlight--;
-        done++;
-      }, { concurrency: 3 });
+      jobs.process(
+        Q,
+        async () => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 60));
+          inFlight--;
+          done++;
+        },
+        { concurrency: 3 },
+      );
       await waitFor('8 handled', () => done === 8);
       expect(maxInFlight).toBe(3);
     });
@@ -119,12 +127,20 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       const unsubscribe = jobs.on((e) => silenced.push(e));
       unsubscribe();
       const { id } = await jobs.add(Q, { versionId: 'p1' });
-      jobs.process(Q, async (job) => {
-        await job.updateProgress(25);
-        await job.updateProgress(100);
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          await job.updateProgress(25);
+          await job.updateProgress(100);
+        },
+        { concurrency: 1 },
+      );
       await waitFor('completed event', () => events.some((e) => e.type === 'completed'));
-      expect(events.map((e) => (e.type === 'progress' ? `progress:${e.progress}` : e.type))).toEqual(['progress:25', 'progress:100', 'completed']);
+      expect(events.map((e) => (e.type === 'progress' ? `progress:${e.progress}` : e.type))).toEqual([
+        'progress:25',
+        'progress:100',
+        'completed',
+      ]);
       expect(events.every((e) => e.jobId === id && e.queue === Q)).toBe(true);
       expect(events[0]).toMatchObject({ data: { versionId: 'p1' } });
       expect(silenced).toEqual([]);
@@ -138,9 +154,13 @@ export function describeQueueContract(name: string, createBackend: () => Promise
 
       const worker = await open();
       const seen: Seen[] = [];
-      worker.process(Q, async (job) => {
-        seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
-      }, { concurrency: 1 });
+      worker.process(
+        Q,
+        async (job) => {
+          seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
+        },
+        { concurrency: 1 },
+      );
       await waitFor('restart job completed', async () => (await counts(worker)).completed === 1);
       expect(seen).toMatchObject([{ id, data: { versionId: 'r1' }, attempt: 1 }]);
     });
@@ -163,13 +183,19 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       const seen: Seen[] = [];
       const events: JobEvent[] = [];
       rescuer.on((e) => events.push(e));
-      rescuer.process(Q, async (job) => {
-        seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
-      }, { concurrency: 1 });
+      rescuer.process(
+        Q,
+        async (job) => {
+          seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
+        },
+        { concurrency: 1 },
+      );
       await waitFor('killed job completed by the rescuer', async () => (await counts(rescuer)).completed === 1);
       expect(seen).toMatchObject([{ id: 'killed-1', data: { versionId: 'k1' } }]);
       // The takeover is reported once, so the worker can log it.
-      expect(events.filter((e) => e.type === 'stalled')).toEqual([expect.objectContaining({ type: 'stalled', queue: Q, jobId: 'killed-1' })]);
+      expect(events.filter((e) => e.type === 'stalled')).toEqual([
+        expect.objectContaining({ type: 'stalled', queue: Q, jobId: 'killed-1' }),
+      ]);
       expect(await counts(rescuer)).toMatchObject({ active: 0, waiting: 0, failed: 0, completed: 1 });
     });
 
@@ -180,11 +206,15 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       const events: JobEvent[] = [];
       jobs.on((e) => events.push(e));
       await jobs.add(Q, { versionId: 'b1' }, { attempts: 4, backoffMs });
-      jobs.process(Q, async (job) => {
-        seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
-        expect(job.maxAttempts).toBe(4);
-        if (job.attempt < 4) throw new Error(`flaky ${job.attempt}`);
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          seen.push({ id: job.id, data: job.data, attempt: job.attempt, at: Date.now() });
+          expect(job.maxAttempts).toBe(4);
+          if (job.attempt < 4) throw new Error(`flaky ${job.attempt}`);
+        },
+        { concurrency: 1 },
+      );
       await waitFor('backoff job completed', async () => (await counts(jobs)).completed === 1);
       expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3, 4]);
       for (let n = 1; n < seen.length; n++) {
@@ -205,17 +235,30 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       const events: JobEvent[] = [];
       jobs.on((e) => events.push(e));
       const { id } = await jobs.add(Q, { versionId: 'f1' }, { attempts: 2, backoffMs: 10 });
-      jobs.process(Q, async (job) => {
-        attempts.push(job.attempt);
-        if (!healthy) throw new Error('decoder exploded');
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          attempts.push(job.attempt);
+          if (!healthy) throw new Error('decoder exploded');
+        },
+        { concurrency: 1 },
+      );
       await waitFor('job failed', async () => (await counts(jobs)).failed === 1);
       expect(await counts(jobs)).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 1, completed: 0 });
-      expect(events.filter((e) => e.type === 'failed').map((e) => e.type === 'failed' && e.willRetry)).toEqual([true, false]);
+      expect(events.filter((e) => e.type === 'failed').map((e) => e.type === 'failed' && e.willRetry)).toEqual([
+        true,
+        false,
+      ]);
 
       const failed = await jobs.getFailed(Q, 10);
       expect(failed).toHaveLength(1);
-      expect(failed[0]).toMatchObject({ id, queue: Q, data: { versionId: 'f1' }, attemptsMade: 2, error: 'decoder exploded' });
+      expect(failed[0]).toMatchObject({
+        id,
+        queue: Q,
+        data: { versionId: 'f1' },
+        attemptsMade: 2,
+        error: 'decoder exploded',
+      });
       expect(failed[0]!.failedAt).toBeInstanceOf(Date);
 
       healthy = true;
@@ -228,9 +271,13 @@ export function describeQueueContract(name: string, createBackend: () => Promise
 
     it('retryFailed takes the oldest failures first, up to its limit', async () => {
       const jobs = await open();
-      jobs.process(Q, async () => {
-        throw new Error('always');
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async () => {
+          throw new Error('always');
+        },
+        { concurrency: 1 },
+      );
       for (const jobId of ['old-1', 'mid-2', 'new-3']) {
         await jobs.add(Q, { versionId: jobId }, { jobId, attempts: 1 });
         await waitFor(`${jobId} failed`, async () => (await jobs.getFailed(Q, 10)).some((f) => f.id === jobId));
@@ -245,9 +292,13 @@ export function describeQueueContract(name: string, createBackend: () => Promise
 
     it('retryJob retries one failed job by id, and refuses an unknown or not-failed one', async () => {
       const jobs = await open();
-      jobs.process(Q, async () => {
-        throw new Error('always');
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async () => {
+          throw new Error('always');
+        },
+        { concurrency: 1 },
+      );
       for (const jobId of ['one-1', 'two-2']) {
         await jobs.add(Q, { versionId: jobId }, { jobId, attempts: 1 });
         await waitFor(`${jobId} failed`, async () => (await jobs.getFailed(Q, 10)).some((f) => f.id === jobId));
@@ -269,9 +320,13 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       expect(a.id).toBe('dup-1');
       expect(b.id).toBe('dup-1');
       expect((await counts(jobs)).waiting).toBe(1);
-      jobs.process(Q, async (job) => {
-        runs.push(`${job.id}:${(job.data as { versionId: string }).versionId}`);
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          runs.push(`${job.id}:${(job.data as { versionId: string }).versionId}`);
+        },
+        { concurrency: 1 },
+      );
       await waitFor('dup completed', async () => (await counts(jobs)).completed === 1);
       await jobs.add(Q, { versionId: 'd1-late' }, { jobId: 'dup-1' });
       // One queue, one slot, first in first out: had the late duplicate been queued, it would run before this marker.
@@ -289,12 +344,16 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       await jobs.add(Q, { versionId: 'later' }, { delayMs: 60_000 });
       expect(await counts(jobs)).toEqual({ waiting: 2, active: 0, delayed: 1, failed: 0, completed: 0 });
 
-      jobs.process(Q, async (job) => {
-        const { versionId } = job.data as { versionId: string };
-        if (versionId.startsWith('bad')) throw new Error(`bad job ${versionId}`);
-        started++;
-        await hold.promise;
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          const { versionId } = job.data as { versionId: string };
+          if (versionId.startsWith('bad')) throw new Error(`bad job ${versionId}`);
+          started++;
+          await hold.promise;
+        },
+        { concurrency: 1 },
+      );
       await waitFor('one active', () => started === 1);
       expect(await counts(jobs)).toEqual({ waiting: 1, active: 1, delayed: 1, failed: 0, completed: 0 });
 
@@ -319,12 +378,16 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       let finished = false;
       let aborted = false;
       await jobs.add(Q, { versionId: 'w1' });
-      jobs.process(Q, async (job) => {
-        started = true;
-        await new Promise((r) => setTimeout(r, 300));
-        aborted = job.signal.aborted;
-        finished = true;
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          started = true;
+          await new Promise((r) => setTimeout(r, 300));
+          aborted = job.signal.aborted;
+          finished = true;
+        },
+        { concurrency: 1 },
+      );
       await waitFor('handler started', () => started);
       await jobs.close(10_000);
       expect(finished).toBe(true);
@@ -339,12 +402,16 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       let started = false;
       let abortReason: unknown;
       await jobs.add(Q, { versionId: 'slow' }, { jobId: 'slow-1' });
-      jobs.process(Q, async (job) => {
-        started = true;
-        await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
-        abortReason = job.signal.reason;
-        throw job.signal.reason;
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          started = true;
+          await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+          abortReason = job.signal.reason;
+          throw job.signal.reason;
+        },
+        { concurrency: 1 },
+      );
       await waitFor('handler started', () => started);
       await jobs.close(150);
       await waitFor('handler aborted', () => abortReason !== undefined);
@@ -352,9 +419,13 @@ export function describeQueueContract(name: string, createBackend: () => Promise
 
       const rescuer = await open();
       const seen: string[] = [];
-      rescuer.process(Q, async (job) => {
-        seen.push(job.id);
-      }, { concurrency: 1 });
+      rescuer.process(
+        Q,
+        async (job) => {
+          seen.push(job.id);
+        },
+        { concurrency: 1 },
+      );
       await waitFor('abandoned job completed elsewhere', async () => (await counts(rescuer)).completed === 1);
       expect(seen).toEqual(['slow-1']);
       expect(await counts(rescuer)).toMatchObject({ failed: 0, active: 0 });
@@ -366,12 +437,16 @@ export function describeQueueContract(name: string, createBackend: () => Promise
       jobs.on((e) => events.push(e));
       const reasons: unknown[] = [];
       await jobs.add(Q, { versionId: 't1' }, { attempts: 2, backoffMs: 10 });
-      jobs.process(Q, async (job) => {
-        if (job.attempt === 1) {
-          await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
-          reasons.push(job.signal.reason);
-        }
-      }, { concurrency: 1 });
+      jobs.process(
+        Q,
+        async (job) => {
+          if (job.attempt === 1) {
+            await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
+            reasons.push(job.signal.reason);
+          }
+        },
+        { concurrency: 1 },
+      );
       await waitFor('timed-out job completed on retry', async () => (await counts(jobs)).completed === 1);
       expect(reasons).toHaveLength(1);
       expect(String(reasons[0])).toMatch(/timed out after 150 ms/);

@@ -20,13 +20,22 @@ export class FileMailer implements Mailer {
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const info = await this.builder.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text, html: message.html });
+    const info = await this.builder.sendMail({
+      from: this.from,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+    });
     const raw = (info as unknown as { message: Buffer }).message;
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
     const file = path.join(this.dir, `${stamp}-${String(this.seq++).padStart(4, '0')}-${safeName(message.to)}.eml`);
     await writeFile(file, raw, { mode: 0o600 });
-    this.logger.info({ mail: { to: message.to, subject: message.subject, file, text: message.text } }, 'mail written to file (no SMTP configured)');
+    this.logger.info(
+      { mail: { to: message.to, subject: message.subject, file, text: message.text } },
+      'mail written to file (no SMTP configured)',
+    );
   }
 
   async close(): Promise<void> {
@@ -36,5 +45,8 @@ export class FileMailer implements Mailer {
 
 /** An address as a file-name part: letters, digits, `@._-` only. */
 function safeName(address: string): string {
-  return address.toLowerCase().replace(/[^a-z0-9@._-]+/g, '_').slice(0, 100);
+  return address
+    .toLowerCase()
+    .replace(/[^a-z0-9@._-]+/g, '_')
+    .slice(0, 100);
 }

@@ -18,9 +18,17 @@ afterAll(async () => {
 describe('FileMailer (no SMTP)', () => {
   it('writes a real .eml named after time and recipient, and logs the text', async () => {
     const logged: Array<Record<string, unknown>> = [];
-    const mailer = createMailer({ mailFrom: 'Earshot <noreply@example.test>', dataDir: dir, logger: { info: (o) => logged.push(o) } });
+    const mailer = createMailer({
+      mailFrom: 'Earshot <noreply@example.test>',
+      dataDir: dir,
+      logger: { info: (o) => logged.push(o) },
+    });
     expect(mailer).toBeInstanceOf(FileMailer);
-    await mailer.send({ to: 'Ana+x@Example.test', subject: 'Verify your email', text: 'Open http://localhost/verify?token=abc' });
+    await mailer.send({
+      to: 'Ana+x@Example.test',
+      subject: 'Verify your email',
+      text: 'Open http://localhost/verify?token=abc',
+    });
     const files = await readdir(path.join(dir, 'mail'));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}T[\d-]+Z-0000-ana_x@example.test\.eml$/);
@@ -54,16 +62,33 @@ describe('SmtpMailer against a real SMTP server on loopback', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.server.address() as AddressInfo).port;
-    const mailer = new SmtpMailer({ host: '127.0.0.1', port, user: 'mailer', pass: 's3cret', from: 'Earshot <noreply@example.test>' });
+    const mailer = new SmtpMailer({
+      host: '127.0.0.1',
+      port,
+      user: 'mailer',
+      pass: 's3cret',
+      from: 'Earshot <noreply@example.test>',
+    });
     try {
-      await mailer.send({ to: 'listener@example.test', subject: 'Reset your password', text: 'Link: http://localhost/reset?token=xyz', html: '<p>Link</p>' });
+      await mailer.send({
+        to: 'listener@example.test',
+        subject: 'Reset your password',
+        text: 'Link: http://localhost/reset?token=xyz',
+        html: '<p>Link</p>',
+      });
       expect(received).toHaveLength(1);
       const parsed = await simpleParser(received[0]!);
       expect(parsed.subject).toBe('Reset your password');
       expect(parsed.from?.text).toContain('noreply@example.test');
       expect(parsed.text).toContain('token=xyz');
 
-      const wrong = new SmtpMailer({ host: '127.0.0.1', port, user: 'mailer', pass: 'nope', from: 'noreply@example.test' });
+      const wrong = new SmtpMailer({
+        host: '127.0.0.1',
+        port,
+        user: 'mailer',
+        pass: 'nope',
+        from: 'noreply@example.test',
+      });
       await expect(wrong.send({ to: 'a@example.test', subject: 's', text: 't' })).rejects.toThrow();
       await wrong.close();
     } finally {

@@ -83,14 +83,45 @@ export function buildArtworkArgs(input: string, streamIndex: number, targets: re
   const chains =
     targets.length === 1
       ? [`[0:${streamIndex}]${scale(targets[0]!)},format=yuvj420p[o0]`]
-      : [`[0:${streamIndex}]split=${targets.length}${targets.map((_, i) => `[s${i}]`).join('')}`, ...targets.map((t, i) => `[s${i}]${scale(t)},format=yuvj420p[o${i}]`)];
-  const outputs = targets.flatMap((t, i) => ['-map', `[o${i}]`, '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', String(JPEG_QSCALE), '-f', 'image2', '-update', '1', t.file]);
+      : [
+          `[0:${streamIndex}]split=${targets.length}${targets.map((_, i) => `[s${i}]`).join('')}`,
+          ...targets.map((t, i) => `[s${i}]${scale(t)},format=yuvj420p[o${i}]`),
+        ];
+  const outputs = targets.flatMap((t, i) => [
+    '-map',
+    `[o${i}]`,
+    '-frames:v',
+    '1',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    String(JPEG_QSCALE),
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    t.file,
+  ]);
   return ['-y', ...DECODE_LIMIT_ARGS, ...inputArgs(input), '-filter_complex', chains.join(';'), ...outputs];
 }
 
 /** The embedded picture as it is, without re-encoding. */
 export function buildCoverCopyArgs(input: string, streamIndex: number, outFile: string): string[] {
-  return ['-y', ...inputArgs(input), '-map', `0:${streamIndex}`, '-c', 'copy', '-frames:v', '1', '-f', 'image2', '-update', '1', outFile];
+  return [
+    '-y',
+    ...inputArgs(input),
+    '-map',
+    `0:${streamIndex}`,
+    '-c',
+    'copy',
+    '-frames:v',
+    '1',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    outFile,
+  ];
 }
 
 export interface ArtworkImage {
@@ -125,15 +156,26 @@ export interface ArtworkOptions extends OperationOptions {
  * file has no embedded picture (the track keeps its uploaded or default artwork). A cover over
  * MAX_COVER_PIXELS is not decoded: the result has no images and says why in `skipped`.
  */
-export async function extractArtwork(input: string, outDir: string, options: ArtworkOptions = {}): Promise<ArtworkResult | null> {
-  const cover = options.cover !== undefined ? options.cover : (await probe(input, { signal: options.signal, ffprobePath: options.ffprobePath })).cover;
+export async function extractArtwork(
+  input: string,
+  outDir: string,
+  options: ArtworkOptions = {},
+): Promise<ArtworkResult | null> {
+  const cover =
+    options.cover !== undefined
+      ? options.cover
+      : (await probe(input, { signal: options.signal, ffprobePath: options.ffprobePath })).cover;
   if (!cover) return null;
   const skipped = coverSkipReason(cover);
   if (skipped) return { source: cover, images: [], original: null, skipped };
   const sizes = options.sizes ?? ARTWORK_SIZES;
   await mkdir(outDir, { recursive: true });
   const known = cover.width > 0 && cover.height > 0;
-  const targets = sizes.map((box) => ({ file: path.join(outDir, `cover-${box}.jpg`), box, ...(known ? fitWithin(cover.width, cover.height, box) : {}) }));
+  const targets = sizes.map((box) => ({
+    file: path.join(outDir, `cover-${box}.jpg`),
+    box,
+    ...(known ? fitWithin(cover.width, cover.height, box) : {}),
+  }));
   for (const t of targets) await rm(t.file, { force: true });
   const run = { timeoutMs: options.timeoutMs ?? 60_000, signal: options.signal, binary: options.ffmpegPath };
 
@@ -156,7 +198,8 @@ export async function extractArtwork(input: string, outDir: string, options: Art
   options.onProgress?.(100);
 
   const images = targets.map((t) => {
-    const dims = t.width !== undefined && t.height !== undefined ? { width: t.width, height: t.height } : { width: 0, height: 0 };
+    const dims =
+      t.width !== undefined && t.height !== undefined ? { width: t.width, height: t.height } : { width: 0, height: 0 };
     return { file: t.file, size: t.box, ...dims, ext: 'jpg', contentType: 'image/jpeg' };
   });
   return { source: cover, images, original };

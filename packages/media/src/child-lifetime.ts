@@ -23,7 +23,12 @@ export function resolveExecutable(binary: string, envPath = process.env.PATH ?? 
   const cacheKey = `${binary}\0${envPath}`;
   const cached = BINARY_CACHE.get(cacheKey);
   if (cached !== undefined) return cached; // a missing binary is looked for again next time
-  const candidates = binary.includes('/') ? [binary] : envPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, binary));
+  const candidates = binary.includes('/')
+    ? [binary]
+    : envPath
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, binary));
   let found: string | null = null;
   for (const candidate of candidates) {
     try {
@@ -75,7 +80,9 @@ export function findOrphanedTools(scratchRoot: string, procRoot = '/proc'): Orph
     try {
       const comm = readFileSync(path.join(procRoot, entry, 'comm'), 'utf8').trim();
       if (!TOOL_NAMES.has(comm)) continue;
-      const argv = readFileSync(path.join(procRoot, entry, 'cmdline'), 'utf8').split('\0').filter(Boolean);
+      const argv = readFileSync(path.join(procRoot, entry, 'cmdline'), 'utf8')
+        .split('\0')
+        .filter(Boolean);
       if (!argv.some((arg) => arg.startsWith(root) || arg.includes(`=${root}`) || arg.includes(`:${root}`))) continue;
       if (parentIsNode(procRoot, entry)) continue; // a live worker's own child
       found.push({ pid, command: argv.join(' ') });

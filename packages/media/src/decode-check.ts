@@ -8,9 +8,25 @@ import { defaultTimeoutMs, type ToolOptions } from './tool-options.ts';
  * Decodes the audio (from `startMs`) and throws the samples away; `-progress` then says how much
  * audio could really be decoded.
  */
-export function buildDecodeCheckArgs(file: string, options: { audioStreamIndex?: number; startMs?: number } = {}): string[] {
+export function buildDecodeCheckArgs(
+  file: string,
+  options: { audioStreamIndex?: number; startMs?: number } = {},
+): string[] {
   const seek = options.startMs && options.startMs > 0 ? ['-ss', seconds(options.startMs)] : [];
-  return ['-v', 'error', ...seek, ...inputArgs(file), '-map', audioMap(options.audioStreamIndex), '-vn', '-sn', '-dn', '-f', 'null', '-'];
+  return [
+    '-v',
+    'error',
+    ...seek,
+    ...inputArgs(file),
+    '-map',
+    audioMap(options.audioStreamIndex),
+    '-vn',
+    '-sn',
+    '-dn',
+    '-f',
+    'null',
+    '-',
+  ];
 }
 
 export interface DecodeCheck {
@@ -34,15 +50,24 @@ export interface DecodeCheckOptions extends ToolOptions {
  * (≈0.5 s per 10 minutes of FLAC or MP3 here). Throws `MediaRejectedError('truncated')` when
  * nothing decodes, or when less than 90% of a duration the file declares exactly decodes.
  */
-export async function verifyDecodes(file: string, probed: AudioProbeResult, options: DecodeCheckOptions = {}): Promise<DecodeCheck> {
+export async function verifyDecodes(
+  file: string,
+  probed: AudioProbeResult,
+  options: DecodeCheckOptions = {},
+): Promise<DecodeCheck> {
   const declared = probed.durationMs;
-  const run = { signal: options.signal, binary: options.ffmpegPath, timeoutMs: options.timeoutMs ?? defaultTimeoutMs(declared) };
+  const run = {
+    signal: options.signal,
+    binary: options.ffmpegPath,
+    timeoutMs: options.timeoutMs ?? defaultTimeoutMs(declared),
+  };
   const decodedFrom = async (startMs: number): Promise<number> => {
     try {
       const out = await runFfmpeg(buildDecodeCheckArgs(file, { audioStreamIndex: probed.audio.index, startMs }), run);
       return out.progress?.outTimeMs ?? 0;
     } catch (err) {
-      if (err instanceof FfmpegError && err.kind === 'exit') throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
+      if (err instanceof FfmpegError && err.kind === 'exit')
+        throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
       throw err;
     }
   };
@@ -53,12 +78,17 @@ export async function verifyDecodes(file: string, probed: AudioProbeResult, opti
   } else {
     const start = Math.max(0, declared - (options.tailMs ?? 3000));
     const got = await decodedFrom(start);
-    if (start > 0 && got >= Math.min(declared - start, 1000) * 0.5) return { durationMs: declared, decodedDurationMs: null };
+    if (start > 0 && got >= Math.min(declared - start, 1000) * 0.5)
+      return { durationMs: declared, decodedDurationMs: null };
     decoded = start === 0 ? got : await decodedFrom(0);
   }
-  if (!(decoded > 0)) throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
+  if (!(decoded > 0))
+    throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
   if (!probed.durationEstimated && decoded < declared * 0.9) {
-    throw new MediaRejectedError('truncated', `file is truncated: only ${(decoded / 1000).toFixed(1)} s of its ${(declared / 1000).toFixed(1)} s could be decoded`);
+    throw new MediaRejectedError(
+      'truncated',
+      `file is truncated: only ${(decoded / 1000).toFixed(1)} s of its ${(declared / 1000).toFixed(1)} s could be decoded`,
+    );
   }
   return { durationMs: probed.durationEstimated ? Math.round(decoded) : declared, decodedDurationMs: decoded };
 }

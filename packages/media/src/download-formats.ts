@@ -89,7 +89,15 @@ export function codecArgs(format: DownloadFormat, sourceBits?: number): string[]
   const deep = (sourceBits ?? 16) > 16;
   switch (format) {
     case 'flac':
-      return ['-c:a', 'flac', '-compression_level', '5', ...(deep ? ['-sample_fmt', 's32'] : ['-sample_fmt', 's16']), '-f', 'flac'];
+      return [
+        '-c:a',
+        'flac',
+        '-compression_level',
+        '5',
+        ...(deep ? ['-sample_fmt', 's32'] : ['-sample_fmt', 's16']),
+        '-f',
+        'flac',
+      ];
     case 'wav':
       return ['-c:a', deep ? 'pcm_s24le' : 'pcm_s16le', '-f', 'wav'];
     case 'mp3-320':
@@ -114,10 +122,26 @@ export function buildDownloadArgs(o: DownloadArgsOptions): string[] {
     '-y',
     ...inputArgs(o.input),
     ...(withCover ? inputArgs(o.cover!) : []),
-    '-map', audioMap(o.audioStreamIndex),
-    ...(withCover ? ['-map', '1:v:0', '-c:v', 'copy', '-disposition:v:0', 'attached_pic', '-metadata:s:v:0', 'title=Album cover', '-metadata:s:v:0', 'comment=Cover (front)'] : []),
-    '-map_metadata', '-1',
-    '-map_chapters', '-1',
+    '-map',
+    audioMap(o.audioStreamIndex),
+    ...(withCover
+      ? [
+          '-map',
+          '1:v:0',
+          '-c:v',
+          'copy',
+          '-disposition:v:0',
+          'attached_pic',
+          '-metadata:s:v:0',
+          'title=Album cover',
+          '-metadata:s:v:0',
+          'comment=Cover (front)',
+        ]
+      : []),
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
     ...metadataArgs(o.tags),
     ...codecArgs(o.format, o.sourceBits),
     o.output,
@@ -125,12 +149,16 @@ export function buildDownloadArgs(o: DownloadArgsOptions): string[] {
 }
 
 /** Runs ffmpeg for one download file (the caller picks the temp path and stores the result). */
-export async function makeDownloadFile(o: DownloadArgsOptions & { durationMs?: number }, options: OperationOptions = {}): Promise<void> {
+export async function makeDownloadFile(
+  o: DownloadArgsOptions & { durationMs?: number },
+  options: OperationOptions = {},
+): Promise<void> {
   await runFfmpeg(buildDownloadArgs(o), {
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs(o.durationMs),
     signal: options.signal,
     durationMs: o.durationMs,
     binary: options.ffmpegPath,
-    onProgress: options.onProgress && o.durationMs ? (p) => options.onProgress!(Math.min(100, p.percent ?? 0)) : undefined,
+    onProgress:
+      options.onProgress && o.durationMs ? (p) => options.onProgress!(Math.min(100, p.percent ?? 0)) : undefined,
   });
 }

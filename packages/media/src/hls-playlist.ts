@@ -16,7 +16,15 @@ export interface ParsedMediaPlaylist {
 export function parseMediaPlaylist(text: string): ParsedMediaPlaylist {
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist: missing #EXTM3U');
-  const out: ParsedMediaPlaylist = { version: null, targetDurationSec: null, playlistType: null, mediaSequence: null, initUri: null, segments: [], endList: false };
+  const out: ParsedMediaPlaylist = {
+    version: null,
+    targetDurationSec: null,
+    playlistType: null,
+    mediaSequence: null,
+    initUri: null,
+    segments: [],
+    endList: false,
+  };
   let pending: number | null = null;
   for (const line of lines.slice(1)) {
     if (line === '') continue;
@@ -92,7 +100,11 @@ export interface RenditionMeasure {
  * moves the figure by about 1 kbit/s. Never below the average, so BANDWIDTH ≥ AVERAGE-BANDWIDTH.
  * Rounded up to whole bits/s.
  */
-export function peakSegmentBitrate(segments: readonly MeasuredSegment[], targetDurationSec: number, initBytes = 0): number {
+export function peakSegmentBitrate(
+  segments: readonly MeasuredSegment[],
+  targetDurationSec: number,
+  initBytes = 0,
+): number {
   const lo = targetDurationSec * 0.5;
   const hi = targetDurationSec * 1.5;
   let peak = 0;
@@ -110,7 +122,8 @@ export function peakSegmentBitrate(segments: readonly MeasuredSegment[], targetD
       }
     }
   }
-  if (!found) for (const s of segments) if (s.durationSec > 0) peak = Math.max(peak, ((initBytes + s.bytes) * 8) / s.durationSec);
+  if (!found)
+    for (const s of segments) if (s.durationSec > 0) peak = Math.max(peak, ((initBytes + s.bytes) * 8) / s.durationSec);
   return Math.max(Math.ceil(peak), averageSegmentBitrate(segments, initBytes));
 }
 
@@ -158,12 +171,18 @@ export const AAC_LC_CODECS = 'mp4a.40.2';
  * `<name>/index.m3u8`, with BANDWIDTH / AVERAGE-BANDWIDTH from `measured[name]` (ffmpeg 5.1 writes
  * neither correctly, so they are measured from the files).
  */
-export function buildMasterPlaylist(renditions: readonly { name: string }[], measured: Readonly<Record<string, MasterEntry>>, mediaPlaylist = 'index.m3u8'): string {
+export function buildMasterPlaylist(
+  renditions: readonly { name: string }[],
+  measured: Readonly<Record<string, MasterEntry>>,
+  mediaPlaylist = 'index.m3u8',
+): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
   for (const r of renditions) {
     const m = measured[r.name];
     if (!m) throw new Error(`no measurement for rendition ${r.name}`);
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${m.peakBandwidth},AVERAGE-BANDWIDTH=${m.averageBandwidth},CODECS="${AAC_LC_CODECS}"`);
+    lines.push(
+      `#EXT-X-STREAM-INF:BANDWIDTH=${m.peakBandwidth},AVERAGE-BANDWIDTH=${m.averageBandwidth},CODECS="${AAC_LC_CODECS}"`,
+    );
     lines.push(`${r.name}/${mediaPlaylist}`);
   }
   return `${lines.join('\n')}\n`;

@@ -65,25 +65,44 @@ export function buildHlsRenditionArgs(o: HlsRenditionArgsOptions): string[] {
   return [
     '-y',
     ...inputArgs(o.input),
-    '-map', audioMap(o.audioStreamIndex),
-    '-vn', '-sn', '-dn',
-    '-map_metadata', '-1',
-    '-map_chapters', '-1',
-    '-c:a', 'aac',
-    '-profile:a', 'aac_low',
-    '-b:a', `${o.rendition.bitrateKbps}k`,
-    '-ac', String(hlsChannels(o.sourceChannels)),
-    '-ar', String(hlsSampleRate(o.sourceSampleRate)),
-    '-f', 'hls',
-    '-hls_time', String(o.segmentSeconds ?? HLS_SEGMENT_SECONDS),
-    '-hls_playlist_type', 'vod',
-    '-hls_list_size', '0',
-    '-hls_segment_type', 'fmp4',
-    '-hls_flags', 'independent_segments',
-    '-hls_fmp4_init_filename', INIT_SEGMENT,
-    '-start_number', '1',
+    '-map',
+    audioMap(o.audioStreamIndex),
+    '-vn',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-c:a',
+    'aac',
+    '-profile:a',
+    'aac_low',
+    '-b:a',
+    `${o.rendition.bitrateKbps}k`,
+    '-ac',
+    String(hlsChannels(o.sourceChannels)),
+    '-ar',
+    String(hlsSampleRate(o.sourceSampleRate)),
+    '-f',
+    'hls',
+    '-hls_time',
+    String(o.segmentSeconds ?? HLS_SEGMENT_SECONDS),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_list_size',
+    '0',
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_fmp4_init_filename',
+    INIT_SEGMENT,
+    '-start_number',
+    '1',
     // The segment name is a pattern: a literal % in the directory must be doubled.
-    '-hls_segment_filename', path.join(dir.replaceAll('%', '%%'), SEGMENT_PATTERN),
+    '-hls_segment_filename',
+    path.join(dir.replaceAll('%', '%%'), SEGMENT_PATTERN),
     path.join(dir, MEDIA_PLAYLIST),
   ];
 }
@@ -115,11 +134,17 @@ export interface HlsOutput {
  * removed first, so a rerun leaves no stale segments. When one rendition fails the others are
  * killed and the first error is thrown.
  */
-export async function transcodeHls(input: string, outDir: string, source: HlsSource, options: TranscodeHlsOptions = {}): Promise<HlsOutput> {
+export async function transcodeHls(
+  input: string,
+  outDir: string,
+  source: HlsSource,
+  options: TranscodeHlsOptions = {},
+): Promise<HlsOutput> {
   const renditions = options.renditions ?? DEFAULT_RENDITIONS;
   if (renditions.length === 0) throw new Error('no renditions');
   const names = new Set(renditions.map((r) => r.name));
-  if (names.size !== renditions.length || [...names].some((n) => !/^[\w.-]+$/.test(n))) throw new Error('rendition names must be unique, simple folder names');
+  if (names.size !== renditions.length || [...names].some((n) => !/^[\w.-]+$/.test(n)))
+    throw new Error('rendition names must be unique, simple folder names');
 
   await mkdir(outDir, { recursive: true });
   await rm(path.join(outDir, MASTER_PLAYLIST), { force: true });
@@ -159,7 +184,9 @@ export async function transcodeHls(input: string, outDir: string, source: HlsSou
 
   await runPool(renditions.length, Math.max(1, options.concurrency ?? renditions.length), encode, () => stop.abort());
 
-  const measured = await Promise.all(renditions.map((r) => measureRendition(path.join(outDir, r.name), MEDIA_PLAYLIST)));
+  const measured = await Promise.all(
+    renditions.map((r) => measureRendition(path.join(outDir, r.name), MEDIA_PLAYLIST)),
+  );
   const byName = Object.fromEntries(measured.map((m) => [m.name, m]));
   await writeFile(path.join(outDir, MASTER_PLAYLIST), buildMasterPlaylist(renditions, byName, MEDIA_PLAYLIST));
 
@@ -173,7 +200,12 @@ export async function transcodeHls(input: string, outDir: string, source: HlsSou
 }
 
 /** Runs `task(0…count-1)` with at most `limit` at a time; on the first failure calls `onFail` and rethrows it once all have settled. */
-async function runPool(count: number, limit: number, task: (i: number) => Promise<void>, onFail: () => void): Promise<void> {
+async function runPool(
+  count: number,
+  limit: number,
+  task: (i: number) => Promise<void>,
+  onFail: () => void,
+): Promise<void> {
   let next = 0;
   let firstError: unknown;
   let failed = false;

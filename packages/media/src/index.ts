@@ -1,6 +1,28 @@
-export { FfmpegError, MediaRejectedError, type FfmpegFailure, type FfmpegErrorDetails, type RejectionCode } from './errors.ts';
-export { runFfmpeg, runFfprobe, FFMPEG_GLOBAL_ARGS, FFPROBE_GLOBAL_ARGS, type RunOptions, type RunResult, type ProbeRunOptions, type ProbeRunResult } from './runner.ts';
-export { launchBoundToParent, resolveExecutable, findOrphanedTools, reapOrphanedTools, type Launch, type OrphanedTool } from './child-lifetime.ts';
+export {
+  FfmpegError,
+  MediaRejectedError,
+  type FfmpegFailure,
+  type FfmpegErrorDetails,
+  type RejectionCode,
+} from './errors.ts';
+export {
+  runFfmpeg,
+  runFfprobe,
+  FFMPEG_GLOBAL_ARGS,
+  FFPROBE_GLOBAL_ARGS,
+  type RunOptions,
+  type RunResult,
+  type ProbeRunOptions,
+  type ProbeRunResult,
+} from './runner.ts';
+export {
+  launchBoundToParent,
+  resolveExecutable,
+  findOrphanedTools,
+  reapOrphanedTools,
+  type Launch,
+  type OrphanedTool,
+} from './child-lifetime.ts';
 export { ProgressParser, type FfmpegProgress } from './progress.ts';
 export { TailBuffer, reasonFromStderr } from './stderr-tail.ts';
 export { inputArgs, audioMap } from './input.ts';

@@ -11,5 +11,9 @@ export async function inspectAudio(file: string, options: DecodeCheckOptions = {
   const result = await probe(file, { signal: options.signal, ffprobePath: options.ffprobePath });
   assertAudio(result);
   const check = await verifyDecodes(file, result, options);
-  return { ...result, durationMs: check.durationMs, durationEstimated: result.durationEstimated && check.decodedDurationMs === null };
+  return {
+    ...result,
+    durationMs: check.durationMs,
+    durationEstimated: result.durationEstimated && check.decodedDurationMs === null,
+  };
 }

@@ -13,7 +13,19 @@ import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
 export const EBUR128_FILTER = 'ebur128=peak=true:dualmono=true:framelog=verbose';
 
 export function buildLoudnessArgs(input: string, options: { audioStreamIndex?: number } = {}): string[] {
-  return [...inputArgs(input), '-map', audioMap(options.audioStreamIndex), '-vn', '-sn', '-dn', '-af', EBUR128_FILTER, '-f', 'null', '-'];
+  return [
+    ...inputArgs(input),
+    '-map',
+    audioMap(options.audioStreamIndex),
+    '-vn',
+    '-sn',
+    '-dn',
+    '-af',
+    EBUR128_FILTER,
+    '-f',
+    'null',
+    '-',
+  ];
 }
 
 export interface Ebur128Summary {
@@ -94,7 +106,11 @@ export interface LoudnessSource {
  * Measures EBU R128 loudness with ffmpeg's `ebur128` filter (~10× faster than `loudnorm`). Without
  * `source` (duration for progress, which audio stream) the file is probed first.
  */
-export async function measureLoudness(input: string, source?: LoudnessSource, options: OperationOptions = {}): Promise<LoudnessResult> {
+export async function measureLoudness(
+  input: string,
+  source?: LoudnessSource,
+  options: OperationOptions = {},
+): Promise<LoudnessResult> {
   if (!source) {
     const p = await probe(input, { signal: options.signal, ffprobePath: options.ffprobePath });
     assertAudio(p);

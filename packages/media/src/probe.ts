@@ -78,9 +78,14 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<P
   if (info.size === 0) throw new MediaRejectedError('empty', 'file is empty');
   let out;
   try {
-    out = await runFfprobe(buildProbeArgs(file), { timeoutMs: options.timeoutMs ?? 60_000, signal: options.signal, binary: options.ffprobePath });
+    out = await runFfprobe(buildProbeArgs(file), {
+      timeoutMs: options.timeoutMs ?? 60_000,
+      signal: options.signal,
+      binary: options.ffprobePath,
+    });
   } catch (err) {
-    if (err instanceof FfmpegError && err.kind === 'exit') throw new MediaRejectedError('unreadable', `cannot read this file: ${lowerFirst(err.reason)}`);
+    if (err instanceof FfmpegError && err.kind === 'exit')
+      throw new MediaRejectedError('unreadable', `cannot read this file: ${lowerFirst(err.reason)}`);
     throw err;
   }
   return parseProbeOutput(out.stdout, out.stderrTail);
@@ -117,7 +122,21 @@ interface FfprobeFormat {
 }
 
 /** Codecs of still pictures: such a stream is artwork, not video, unless it has many frames. */
-const PICTURE_CODECS = new Set(['mjpeg', 'png', 'bmp', 'gif', 'webp', 'tiff', 'jpeg2000', 'jpegls', 'ljpeg', 'targa', 'ppm', 'pgm', 'pam']);
+const PICTURE_CODECS = new Set([
+  'mjpeg',
+  'png',
+  'bmp',
+  'gif',
+  'webp',
+  'tiff',
+  'jpeg2000',
+  'jpegls',
+  'ljpeg',
+  'targa',
+  'ppm',
+  'pgm',
+  'pam',
+]);
 
 /** Pure: ffprobe's JSON (and the warnings it printed) → `ProbeResult`. */
 export function parseProbeOutput(json: string, stderr = ''): ProbeResult {
@@ -131,7 +150,10 @@ export function parseProbeOutput(json: string, stderr = ''): ProbeResult {
   const format = parsed.format ?? {};
 
   const audioStreams = streams.filter((s) => s.codec_type === 'audio');
-  const audioStream = audioStreams.find((s) => (s.channels ?? 0) > 0 && s.disposition?.default === 1) ?? audioStreams.find((s) => (s.channels ?? 0) > 0) ?? audioStreams[0];
+  const audioStream =
+    audioStreams.find((s) => (s.channels ?? 0) > 0 && s.disposition?.default === 1) ??
+    audioStreams.find((s) => (s.channels ?? 0) > 0) ??
+    audioStreams[0];
   const videoStreams = streams.filter((s) => s.codec_type === 'video');
   const coverStream = videoStreams.find(isPicture);
   const videoStream = videoStreams.find((s) => !isPicture(s));
@@ -144,7 +166,13 @@ export function parseProbeOutput(json: string, stderr = ''): ProbeResult {
     sizeBytes: toInt(format.size),
     probeScore: typeof format.probe_score === 'number' ? format.probe_score : null,
     audio: audioStream ? toAudio(audioStream) : null,
-    video: videoStream ? { ...toPicture(videoStream), frameRate: toRate(videoStream.avg_frame_rate), durationMs: toMs(videoStream.duration) } : null,
+    video: videoStream
+      ? {
+          ...toPicture(videoStream),
+          frameRate: toRate(videoStream.avg_frame_rate),
+          durationMs: toMs(videoStream.duration),
+        }
+      : null,
     cover: coverStream ? toPicture(coverStream) : null,
     tags: format.tags ?? {},
   };
@@ -170,7 +198,11 @@ export function assertAudio(result: ProbeResult): asserts result is AudioProbeRe
     throw new MediaRejectedError('unreadable', 'cannot read this file: its format is not recognised');
   }
   if (!result.audio) {
-    const what = result.video ? ' (it is a video without sound)' : result.cover || IMAGE_FORMAT.test(result.formatName) ? ' (it is an image)' : '';
+    const what = result.video
+      ? ' (it is a video without sound)'
+      : result.cover || IMAGE_FORMAT.test(result.formatName)
+        ? ' (it is an image)'
+        : '';
     throw new MediaRejectedError('no-audio', `no audio stream found${what}`);
   }
   if (!(result.audio.sampleRate > 0) || !(result.audio.channels > 0)) {
@@ -192,7 +224,12 @@ const DEFAULT_LAYOUTS: Record<number, string> = { 1: 'mono', 2: 'stereo' };
 function toAudio(s: FfprobeStream): AudioStreamInfo {
   const raw = toInt(s.bits_per_raw_sample);
   const codec = s.codec_name ?? 'unknown';
-  const bitDepth = raw !== null && raw > 0 ? raw : codec.startsWith('pcm_') && (s.bits_per_sample ?? 0) > 0 ? s.bits_per_sample : undefined;
+  const bitDepth =
+    raw !== null && raw > 0
+      ? raw
+      : codec.startsWith('pcm_') && (s.bits_per_sample ?? 0) > 0
+        ? s.bits_per_sample
+        : undefined;
   return {
     index: s.index,
     codec,

@@ -61,7 +61,9 @@ const DEFAULT_MAX_STDOUT = 8 * 1024 * 1024;
 
 /** Runs ffmpeg with `args` (inputs, filters, outputs; the global options above are added). */
 export function runFfmpeg(args: readonly string[], options: RunOptions): Promise<RunResult> {
-  return run('ffmpeg', [...FFMPEG_GLOBAL_ARGS, ...args], options, { progress: true }).then(({ stderrTail, progress }) => ({ stderrTail, progress }));
+  return run('ffmpeg', [...FFMPEG_GLOBAL_ARGS, ...args], options, { progress: true }).then(
+    ({ stderrTail, progress }) => ({ stderrTail, progress }),
+  );
 }
 
 /** Runs ffprobe with `args` and collects its stdout (bounded). */
@@ -78,11 +80,36 @@ interface Mode {
 type Ending = Exclude<FfmpegFailure, 'spawn' | 'exit'> | 'callback';
 
 function run(tool: string, args: string[], options: RunOptions, mode: Mode): Promise<ProbeRunResult> {
-  const { timeoutMs, signal, binary = tool, killGraceMs = DEFAULT_KILL_GRACE_MS, stderrTailBytes = DEFAULT_STDERR_TAIL } = options;
+  const {
+    timeoutMs,
+    signal,
+    binary = tool,
+    killGraceMs = DEFAULT_KILL_GRACE_MS,
+    stderrTailBytes = DEFAULT_STDERR_TAIL,
+  } = options;
   return new Promise<ProbeRunResult>((resolve, reject) => {
     if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
-    const fail = (kind: FfmpegFailure, reason: string, extra: Partial<{ exitCode: number | null; signal: NodeJS.Signals | null; stderrTail: string; cause: unknown }> = {}) =>
-      reject(new FfmpegError({ tool, kind, reason, exitCode: extra.exitCode ?? null, signal: extra.signal ?? null, stderrTail: extra.stderrTail ?? '', cause: extra.cause }));
+    const fail = (
+      kind: FfmpegFailure,
+      reason: string,
+      extra: Partial<{
+        exitCode: number | null;
+        signal: NodeJS.Signals | null;
+        stderrTail: string;
+        cause: unknown;
+      }> = {},
+    ) =>
+      reject(
+        new FfmpegError({
+          tool,
+          kind,
+          reason,
+          exitCode: extra.exitCode ?? null,
+          signal: extra.signal ?? null,
+          stderrTail: extra.stderrTail ?? '',
+          cause: extra.cause,
+        }),
+      );
 
     if (signal?.aborted) {
       fail('aborted', 'aborted before start', { cause: signal.reason });
@@ -143,7 +170,8 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
 
     for (const stream of child.stdio) stream?.on('error', () => {}); // the child's exit says what went wrong
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
-    if (mode.progress) (child.stdio[3] as Readable).on('data', (chunk: Buffer) => progress.push(chunk.toString('latin1')));
+    if (mode.progress)
+      (child.stdio[3] as Readable).on('data', (chunk: Buffer) => progress.push(chunk.toString('latin1')));
     if (wantsStdout) {
       child.stdout!.on('data', (chunk: Buffer) => {
         if (onStdout) return onStdout(chunk);
@@ -186,7 +214,8 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
         resolve({ stdout: Buffer.concat(stdoutChunks).toString('utf8'), stderrTail, progress: progress.last });
         return;
       }
-      const reason = reasonFromStderr(stderrTail, args) ?? (exitSignal ? `killed by ${exitSignal}` : `exited with code ${exitCode}`);
+      const reason =
+        reasonFromStderr(stderrTail, args) ?? (exitSignal ? `killed by ${exitSignal}` : `exited with code ${exitCode}`);
       fail('exit', reason, extra);
     });
   });

@@ -30,7 +30,11 @@ export const MIN_SAMPLES_PER_PIXEL = 64;
  * (`resample`), never finer, so the stored one aims at the widest display; narrower players
  * resample it down.
  */
-export function chooseSamplesPerPixel(totalSamples: number, targetPoints = WAVEFORM_TARGET_POINTS, minSamplesPerPixel = MIN_SAMPLES_PER_PIXEL): number {
+export function chooseSamplesPerPixel(
+  totalSamples: number,
+  targetPoints = WAVEFORM_TARGET_POINTS,
+  minSamplesPerPixel = MIN_SAMPLES_PER_PIXEL,
+): number {
   if (!(totalSamples > 0)) return minSamplesPerPixel;
   return Math.max(minSamplesPerPixel, Math.floor(totalSamples / targetPoints));
 }
@@ -44,7 +48,23 @@ export interface WaveformDecodeArgsOptions {
 
 /** Decodes the audio to mono signed 16-bit little-endian PCM on stdout (channels averaged, as audiowaveform does by default). */
 export function buildWaveformDecodeArgs(o: WaveformDecodeArgsOptions): string[] {
-  return [...inputArgs(o.input), '-map', audioMap(o.audioStreamIndex), '-vn', '-sn', '-dn', '-ac', '1', '-ar', String(o.sampleRate), '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'];
+  return [
+    ...inputArgs(o.input),
+    '-map',
+    audioMap(o.audioStreamIndex),
+    '-vn',
+    '-sn',
+    '-dn',
+    '-ac',
+    '1',
+    '-ar',
+    String(o.sampleRate),
+    '-c:a',
+    'pcm_s16le',
+    '-f',
+    's16le',
+    'pipe:1',
+  ];
 }
 
 const LITTLE_ENDIAN = os.endianness() === 'LE';
@@ -62,14 +82,15 @@ export class PeakFolder {
   samples = 0;
 
   constructor(readonly samplesPerPixel: number) {
-    if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1) throw new RangeError(`samplesPerPixel must be a positive integer, got ${samplesPerPixel}`);
+    if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1)
+      throw new RangeError(`samplesPerPixel must be a positive integer, got ${samplesPerPixel}`);
   }
 
   push(chunk: Uint8Array): void {
     let bytes = chunk;
     if (this.carry !== null) {
       if (bytes.length === 0) return;
-      this.add(((bytes[0]! << 8) | this.carry) << 16 >> 16);
+      this.add((((bytes[0]! << 8) | this.carry) << 16) >> 16);
       this.carry = null;
       bytes = bytes.subarray(1);
     }
@@ -148,11 +169,19 @@ export interface WaveformResult {
  * Decodes the whole track once (streaming, never whole in memory) and returns its peaks. Without
  * `source` the file is probed first.
  */
-export async function computeWaveform(input: string, source?: WaveformSource, options: WaveformOptions = {}): Promise<WaveformResult> {
+export async function computeWaveform(
+  input: string,
+  source?: WaveformSource,
+  options: WaveformOptions = {},
+): Promise<WaveformResult> {
   source ??= await sourceFromProbe(input, options);
   const rate = source.sampleRate;
   if (!(rate > 0)) throw new RangeError(`sampleRate must be positive, got ${rate}`);
-  const spp = chooseSamplesPerPixel(Math.round((source.durationMs / 1000) * rate), options.targetPoints, options.minSamplesPerPixel);
+  const spp = chooseSamplesPerPixel(
+    Math.round((source.durationMs / 1000) * rate),
+    options.targetPoints,
+    options.minSamplesPerPixel,
+  );
   const folder = new PeakFolder(spp);
   await runFfmpeg(buildWaveformDecodeArgs({ input, sampleRate: rate, audioStreamIndex: source.audioStreamIndex }), {
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs(source.durationMs),
@@ -163,13 +192,23 @@ export async function computeWaveform(input: string, source?: WaveformSource, op
     onStdout: (chunk) => folder.push(chunk),
   }).catch((err: unknown) => {
     // Decoding to a pipe has nothing else to fail on: an ffmpeg error here is the file's.
-    if (err instanceof FfmpegError && err.kind === 'exit') throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
+    if (err instanceof FfmpegError && err.kind === 'exit')
+      throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
     throw err;
   });
-  if (folder.samples === 0) throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
+  if (folder.samples === 0)
+    throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
   const data = folder.finish();
   return {
-    json: { version: 2, channels: 1, sample_rate: rate, samples_per_pixel: spp, bits: 8, length: data.length / 2, data },
+    json: {
+      version: 2,
+      channels: 1,
+      sample_rate: rate,
+      samples_per_pixel: spp,
+      bits: 8,
+      length: data.length / 2,
+      data,
+    },
     samplesDecoded: folder.samples,
     decodedDurationMs: (folder.samples / rate) * 1000,
   };

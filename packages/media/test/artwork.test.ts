@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArtworkArgs, buildCoverCopyArgs, coverExtension, coverSkipReason, extractArtwork, fitWithin, MAX_COVER_PIXELS, probe } from '../src/index.ts';
+import {
+  buildArtworkArgs,
+  buildCoverCopyArgs,
+  coverExtension,
+  coverSkipReason,
+  extractArtwork,
+  fitWithin,
+  MAX_COVER_PIXELS,
+  probe,
+} from '../src/index.ts';
 import { readdir } from 'node:fs/promises';
 import { writeBlackPng } from '../../../test/support/images.ts';
 import { ffmpeg, ffprobeJson, makeTone, tempDir } from './helpers.ts';
@@ -36,16 +45,62 @@ describe('sizing and builders', () => {
       ]),
     ).toEqual([
       '-y',
-      '-max_pixels', String(MAX_COVER_PIXELS),
-      '-protocol_whitelist', 'file',
-      '-i', '/in/a.mp3',
+      '-max_pixels',
+      String(MAX_COVER_PIXELS),
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/in/a.mp3',
       '-filter_complex',
       "[0:1]split=2[s0][s1];[s0]scale=1000:1000:flags=lanczos,format=yuvj420p[o0];[s1]scale='min(iw,300)':'min(ih,300)':force_original_aspect_ratio=decrease:flags=lanczos,format=yuvj420p[o1]",
-      '-map', '[o0]', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2', '-update', '1', '/out/cover-1000.jpg',
-      '-map', '[o1]', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', '3', '-f', 'image2', '-update', '1', '/out/cover-300.jpg',
+      '-map',
+      '[o0]',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      '-f',
+      'image2',
+      '-update',
+      '1',
+      '/out/cover-1000.jpg',
+      '-map',
+      '[o1]',
+      '-frames:v',
+      '1',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      '-f',
+      'image2',
+      '-update',
+      '1',
+      '/out/cover-300.jpg',
     ]);
-    expect(buildArtworkArgs('in.flac', 2, [{ file: 'o.jpg', box: 300, width: 300, height: 225 }])[8]).toBe('[0:2]scale=300:225:flags=lanczos,format=yuvj420p[o0]');
-    expect(buildCoverCopyArgs('in.flac', 2, 'o.png')).toEqual(['-y', '-protocol_whitelist', 'file', '-i', 'in.flac', '-map', '0:2', '-c', 'copy', '-frames:v', '1', '-f', 'image2', '-update', '1', 'o.png']);
+    expect(buildArtworkArgs('in.flac', 2, [{ file: 'o.jpg', box: 300, width: 300, height: 225 }])[8]).toBe(
+      '[0:2]scale=300:225:flags=lanczos,format=yuvj420p[o0]',
+    );
+    expect(buildCoverCopyArgs('in.flac', 2, 'o.png')).toEqual([
+      '-y',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      'in.flac',
+      '-map',
+      '0:2',
+      '-c',
+      'copy',
+      '-frames:v',
+      '1',
+      '-f',
+      'image2',
+      '-update',
+      '1',
+      'o.png',
+    ]);
   });
 });
 
@@ -55,12 +110,32 @@ async function imageInfo(file: string): Promise<{ codec: string; width: number; 
   return { codec: s.codec_name, width: s.width, height: s.height };
 }
 
-async function withCover(name: string, size: string, coverExt: 'jpg' | 'png', container: 'mp3' | 'flac'): Promise<string> {
+async function withCover(
+  name: string,
+  size: string,
+  coverExt: 'jpg' | 'png',
+  container: 'mp3' | 'flac',
+): Promise<string> {
   const cover = tmp.file(`${name}.${coverExt}`);
   await ffmpeg(['-f', 'lavfi', '-i', `testsrc=s=${size}:d=1`, '-frames:v', '1', cover]);
   const out = tmp.file(`${name}.${container}`);
   const codec = container === 'mp3' ? ['-c:a', 'libmp3lame', '-id3v2_version', '3'] : ['-c:a', 'flac'];
-  await ffmpeg(['-i', tone, '-i', cover, '-map', '0:a', '-map', '1:v', ...codec, '-c:v', 'copy', '-disposition:v:0', 'attached_pic', out]);
+  await ffmpeg([
+    '-i',
+    tone,
+    '-i',
+    cover,
+    '-map',
+    '0:a',
+    '-map',
+    '1:v',
+    ...codec,
+    '-c:v',
+    'copy',
+    '-disposition:v:0',
+    'attached_pic',
+    out,
+  ]);
   return out;
 }
 
@@ -74,7 +149,8 @@ describe('extractArtwork on real files', () => {
       [1000, 1000, 1000, 'image/jpeg'],
       [300, 300, 300, 'image/jpeg'],
     ]);
-    for (const img of r!.images) expect(await imageInfo(img.file)).toEqual({ codec: 'mjpeg', width: img.width, height: img.height });
+    for (const img of r!.images)
+      expect(await imageInfo(img.file)).toEqual({ codec: 'mjpeg', width: img.width, height: img.height });
     expect(r!.original).toMatchObject({ ext: 'jpg', contentType: 'image/jpeg', width: 1500, height: 1500 });
     expect((await readFile(r!.original!.file)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
@@ -82,7 +158,10 @@ describe('extractArtwork on real files', () => {
   it('PNG cover in a FLAC, 640×480: never enlarged for the 1000 box, fitted into the 300 box', async () => {
     const file = await withCover('png-cover', '640x480', 'png', 'flac');
     const progress: number[] = [];
-    const r = await extractArtwork(file, tmp.file('out-png'), { includeOriginal: true, onProgress: (p) => progress.push(p) });
+    const r = await extractArtwork(file, tmp.file('out-png'), {
+      includeOriginal: true,
+      onProgress: (p) => progress.push(p),
+    });
     expect(r!.source.codec).toBe('png');
     expect(await imageInfo(r!.images[0]!.file)).toEqual({ codec: 'mjpeg', width: 640, height: 480 });
     expect(await imageInfo(r!.images[1]!.file)).toEqual({ codec: 'mjpeg', width: 300, height: 225 });
@@ -93,11 +172,17 @@ describe('extractArtwork on real files', () => {
   });
 
   it('JPEG cover in a FLAC and PNG cover in an MP3, using an earlier probe', async () => {
-    for (const [name, ext, container] of [['flac-jpeg', 'jpg', 'flac'], ['mp3-png', 'png', 'mp3']] as const) {
+    for (const [name, ext, container] of [
+      ['flac-jpeg', 'jpg', 'flac'],
+      ['mp3-png', 'png', 'mp3'],
+    ] as const) {
       const file = await withCover(name, '400x400', ext, container);
       const p = await probe(file);
       const r = await extractArtwork(file, tmp.file(`out-${name}`), { cover: p.cover });
-      expect(r!.images.map((i) => [i.width, i.height])).toEqual([[400, 400], [300, 300]]);
+      expect(r!.images.map((i) => [i.width, i.height])).toEqual([
+        [400, 400],
+        [300, 300],
+      ]);
       expect(r!.original).toBeNull();
     }
   });
@@ -115,7 +200,23 @@ describe('oversize covers (decompression bombs)', () => {
     // 10000 × 10000 (100 MP) PNG, ~300 KB on disk, muxed by ffmpeg into a real FLAC.
     const png = await writeBlackPng(tmp.file('bomb.png'), 10_000, 10_000);
     bomb = tmp.file('bomb.flac');
-    await ffmpeg(['-i', tone, '-i', png, '-map', '0:a', '-map', '1:v', '-c:a', 'flac', '-c:v', 'copy', '-disposition:v:0', 'attached_pic', bomb]);
+    await ffmpeg([
+      '-i',
+      tone,
+      '-i',
+      png,
+      '-map',
+      '0:a',
+      '-map',
+      '1:v',
+      '-c:a',
+      'flac',
+      '-c:v',
+      'copy',
+      '-disposition:v:0',
+      'attached_pic',
+      bomb,
+    ]);
   });
 
   it('the probe sees its size and the cover is skipped with a reason, nothing decoded', async () => {

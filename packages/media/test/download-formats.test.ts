@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDownloadArgs, DOWNLOAD_FORMATS, DOWNLOAD_FORMAT_INFO, formatsFor, makeDownloadFile, probe } from '../src/index.ts';
+import {
+  buildDownloadArgs,
+  DOWNLOAD_FORMATS,
+  DOWNLOAD_FORMAT_INFO,
+  formatsFor,
+  makeDownloadFile,
+  probe,
+} from '../src/index.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 
 const run = promisify(execFile);
@@ -19,7 +26,8 @@ describe('download format arguments (pure)', () => {
   });
 
   it('builds the codec options of each format', () => {
-    const args = (format: (typeof DOWNLOAD_FORMATS)[number], sourceBits?: number) => buildDownloadArgs({ input: '/in.wav', output: '/out', format, tags, sourceBits }).join(' ');
+    const args = (format: (typeof DOWNLOAD_FORMATS)[number], sourceBits?: number) =>
+      buildDownloadArgs({ input: '/in.wav', output: '/out', format, tags, sourceBits }).join(' ');
     expect(args('mp3-320')).toContain('-c:a libmp3lame -b:a 320k');
     expect(args('mp3-v0')).toContain('-c:a libmp3lame -q:a 0');
     expect(args('aac-256')).toContain('-c:a aac -b:a 256k');
@@ -30,7 +38,8 @@ describe('download format arguments (pure)', () => {
   });
 
   it('drops the master tags, writes ours, and embeds the cover only where the format carries one', () => {
-    const withCover = (format: (typeof DOWNLOAD_FORMATS)[number]) => buildDownloadArgs({ input: '/in.wav', output: '/out', format, tags, cover: '/c.jpg' });
+    const withCover = (format: (typeof DOWNLOAD_FORMATS)[number]) =>
+      buildDownloadArgs({ input: '/in.wav', output: '/out', format, tags, cover: '/c.jpg' });
     const mp3 = withCover('mp3-320');
     expect(mp3.join(' ')).toContain('-map_metadata -1');
     expect(mp3).toContain('title=Night Drive');
@@ -39,7 +48,12 @@ describe('download format arguments (pure)', () => {
     expect(withCover('wav')).not.toContain('/c.jpg');
     expect(withCover('opus-160')).not.toContain('/c.jpg');
     // Control characters never reach a tag.
-    const evil = buildDownloadArgs({ input: '/i', output: '/o', format: 'flac', tags: { title: 'a\u0000b\nc', artist: 'x' } });
+    const evil = buildDownloadArgs({
+      input: '/i',
+      output: '/o',
+      format: 'flac',
+      tags: { title: 'a\u0000b\nc', artist: 'x' },
+    });
     expect(evil).toContain('title=a b c');
   });
 
@@ -67,12 +81,37 @@ describe('download formats made by real ffmpeg', () => {
     const output = path.join(dir, `out-${format}.${DOWNLOAD_FORMAT_INFO[format].ext}`);
     await makeDownloadFile({ input: master, output, format, tags, cover, durationMs: 3000 });
     expect((await stat(output)).size).toBeGreaterThan(1000);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,codec_type:stream_disposition=attached_pic:format_tags:stream_tags', '-of', 'json', output]);
-    const info = JSON.parse(stdout) as { streams: Array<{ codec_name: string; codec_type: string; disposition?: { attached_pic: number }; tags?: Record<string, string> }>; format: { tags?: Record<string, string> } };
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-show_entries',
+      'stream=codec_name,codec_type:stream_disposition=attached_pic:format_tags:stream_tags',
+      '-of',
+      'json',
+      output,
+    ]);
+    const info = JSON.parse(stdout) as {
+      streams: Array<{
+        codec_name: string;
+        codec_type: string;
+        disposition?: { attached_pic: number };
+        tags?: Record<string, string>;
+      }>;
+      format: { tags?: Record<string, string> };
+    };
     const audio = info.streams.find((s) => s.codec_type === 'audio')!;
-    const expected = { flac: 'flac', wav: 'pcm_s16le', 'mp3-320': 'mp3', 'mp3-v0': 'mp3', 'aac-256': 'aac', 'opus-160': 'opus' }[format];
+    const expected = {
+      flac: 'flac',
+      wav: 'pcm_s16le',
+      'mp3-320': 'mp3',
+      'mp3-v0': 'mp3',
+      'aac-256': 'aac',
+      'opus-160': 'opus',
+    }[format];
     expect(audio.codec_name).toBe(expected);
-    const allTags = Object.fromEntries(Object.entries({ ...info.format.tags, ...audio.tags }).map(([k, v]) => [k.toLowerCase(), v]));
+    const allTags = Object.fromEntries(
+      Object.entries({ ...info.format.tags, ...audio.tags }).map(([k, v]) => [k.toLowerCase(), v]),
+    );
     expect(allTags.title).toBe('Night Drive');
     expect(allTags.artist).toBe('Ada');
     const pic = info.streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1);

@@ -7,19 +7,25 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 
 /** A fresh temp directory per test file; `cleanup` removes it (call it in afterAll). */
-export async function tempDir(prefix: string): Promise<{ dir: string; file: (name: string) => string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix: string,
+): Promise<{ dir: string; file: (name: string) => string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `earshot-media-${prefix}-`));
   return { dir, file: (name) => path.join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Runs ffmpeg directly (not through the code under test) to make test inputs. */
 export async function ffmpeg(args: string[]): Promise<void> {
-  await exec('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { maxBuffer: 16 * 1024 * 1024 });
+  await exec('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }
 
 /** Runs ffprobe directly and parses its JSON. */
 export async function ffprobeJson(args: string[]): Promise<any> {
-  const { stdout } = await exec('ffprobe', ['-hide_banner', '-v', 'error', '-of', 'json', ...args], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await exec('ffprobe', ['-hide_banner', '-v', 'error', '-of', 'json', ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout);
 }
 
@@ -36,7 +42,11 @@ export function musicSource(seconds: number, rate = 44100, channels = 2): string
 }
 
 /** Writes a generated tone to `file`, encoded with `codecArgs`. */
-export async function makeTone(file: string, codecArgs: string[], opts: { seconds?: number; rate?: number; channels?: number } = {}): Promise<string> {
+export async function makeTone(
+  file: string,
+  codecArgs: string[],
+  opts: { seconds?: number; rate?: number; channels?: number } = {},
+): Promise<string> {
   await ffmpeg(['-f', 'lavfi', '-i', toneSource(opts.seconds ?? 1, opts.rate, opts.channels), ...codecArgs, file]);
   return file;
 }

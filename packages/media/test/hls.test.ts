@@ -37,32 +37,59 @@ describe('argument builders', () => {
       }),
     ).toEqual([
       '-y',
-      '-protocol_whitelist', 'file',
-      '-i', '/in/track.flac',
-      '-map', '0:1',
-      '-vn', '-sn', '-dn',
-      '-map_metadata', '-1',
-      '-map_chapters', '-1',
-      '-c:a', 'aac',
-      '-profile:a', 'aac_low',
-      '-b:a', '128k',
-      '-ac', '2',
-      '-ar', '48000',
-      '-f', 'hls',
-      '-hls_time', '6',
-      '-hls_playlist_type', 'vod',
-      '-hls_list_size', '0',
-      '-hls_segment_type', 'fmp4',
-      '-hls_flags', 'independent_segments',
-      '-hls_fmp4_init_filename', 'init.mp4',
-      '-start_number', '1',
-      '-hls_segment_filename', '/out/version-1/128k/seg_%05d.m4s',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/in/track.flac',
+      '-map',
+      '0:1',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-map_metadata',
+      '-1',
+      '-map_chapters',
+      '-1',
+      '-c:a',
+      'aac',
+      '-profile:a',
+      'aac_low',
+      '-b:a',
+      '128k',
+      '-ac',
+      '2',
+      '-ar',
+      '48000',
+      '-f',
+      'hls',
+      '-hls_time',
+      '6',
+      '-hls_playlist_type',
+      'vod',
+      '-hls_list_size',
+      '0',
+      '-hls_segment_type',
+      'fmp4',
+      '-hls_flags',
+      'independent_segments',
+      '-hls_fmp4_init_filename',
+      'init.mp4',
+      '-start_number',
+      '1',
+      '-hls_segment_filename',
+      '/out/version-1/128k/seg_%05d.m4s',
       '/out/version-1/128k/index.m3u8',
     ]);
   });
 
   it('keeps mono mono, first audio stream by default, and escapes % in the segment pattern', () => {
-    const args = buildHlsRenditionArgs({ input: 'in.wav', renditionDir: '/o/100%/64k', rendition: { name: '64k', bitrateKbps: 64 }, sourceSampleRate: 44100, sourceChannels: 1 });
+    const args = buildHlsRenditionArgs({
+      input: 'in.wav',
+      renditionDir: '/o/100%/64k',
+      rendition: { name: '64k', bitrateKbps: 64 },
+      sourceSampleRate: 44100,
+      sourceChannels: 1,
+    });
     expect(args.slice(args.indexOf('-map'), args.indexOf('-map') + 2)).toEqual(['-map', '0:a:0']);
     expect(args[args.indexOf('-ac') + 1]).toBe('1');
     expect(args[args.indexOf('-ar') + 1]).toBe('44100');
@@ -71,12 +98,18 @@ describe('argument builders', () => {
   });
 
   it('sample rates: 44.1 and 48 kHz stay, higher becomes 48 kHz, lower or odd becomes 44.1 kHz; >2 channels are downmixed', () => {
-    expect([44100, 48000, 88200, 96000, 192000, 22050, 32000, 8000].map(hlsSampleRate)).toEqual([44100, 48000, 48000, 48000, 48000, 44100, 44100, 44100]);
+    expect([44100, 48000, 88200, 96000, 192000, 22050, 32000, 8000].map(hlsSampleRate)).toEqual([
+      44100, 48000, 48000, 48000, 48000, 44100, 44100, 44100,
+    ]);
     expect([1, 2, 6, 8].map(hlsChannels)).toEqual([1, 2, 2, 2]);
   });
 
   it('the ladder has at least three renditions up to 160k', () => {
-    expect(DEFAULT_RENDITIONS.map((r) => [r.name, r.bitrateKbps])).toEqual([['64k', 64], ['128k', 128], ['160k', 160]]);
+    expect(DEFAULT_RENDITIONS.map((r) => [r.name, r.bitrateKbps])).toEqual([
+      ['64k', 64],
+      ['128k', 128],
+      ['160k', 160],
+    ]);
   });
 
   it('master playlist', () => {
@@ -128,7 +161,9 @@ describe('bandwidth measurement', () => {
   });
 
   it('parses ffmpeg media playlists', () => {
-    const p = parseMediaPlaylist('#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:6.013968,\nseg_00001.m4s\n#EXTINF:2.004535,\nseg_00002.m4s\n#EXT-X-ENDLIST\n');
+    const p = parseMediaPlaylist(
+      '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:6.013968,\nseg_00001.m4s\n#EXTINF:2.004535,\nseg_00002.m4s\n#EXT-X-ENDLIST\n',
+    );
     expect(p).toEqual({
       version: 7,
       targetDurationSec: 6,
@@ -167,7 +202,11 @@ async function recompute(dir: string): Promise<{ peak: number; average: number; 
   // Average: all bytes (init once) over the playlist duration.
   const total = segs.reduce((s, x) => s + x.d, 0);
   const average = ((init + segs.reduce((s, x) => s + x.b, 0)) * 8) / total;
-  return { peak: Math.max(Math.ceil(peak), Math.ceil(average)), average: Math.ceil(average), durations: segs.map((s) => s.d) };
+  return {
+    peak: Math.max(Math.ceil(peak), Math.ceil(average)),
+    average: Math.ceil(average),
+    durations: segs.map((s) => s.d),
+  };
 }
 
 /** Duration of the master playlist as ffprobe reports it, and as decoding it through ffmpeg gives. */
@@ -188,7 +227,17 @@ describe('transcodeHls on real audio', () => {
     await ffmpeg(['-f', 'lavfi', '-i', musicSource(20), '-c:a', 'flac', source]);
     outDir = tmp.file('out-20');
     const p = await probe(source);
-    out = await transcodeHls(source, outDir, { sampleRate: p.audio!.sampleRate, channels: p.audio!.channels, durationMs: p.durationMs!, audioStreamIndex: p.audio!.index }, { onProgress: (x) => progress.push(x) });
+    out = await transcodeHls(
+      source,
+      outDir,
+      {
+        sampleRate: p.audio!.sampleRate,
+        channels: p.audio!.channels,
+        durationMs: p.durationMs!,
+        audioStreamIndex: p.audio!.index,
+      },
+      { onProgress: (x) => progress.push(x) },
+    );
   });
 
   it('writes three renditions of init.mp4 + ~6 s segments, VOD playlists, and the master', async () => {
@@ -201,7 +250,14 @@ describe('transcodeHls on real audio', () => {
       expect(text).toContain('#EXT-X-MAP:URI="init.mp4"');
       expect(text).toContain('#EXT-X-ENDLIST');
       expect(text).toContain('#EXT-X-TARGETDURATION:6');
-      expect((await readdir(dir)).sort()).toEqual(['index.m3u8', 'init.mp4', 'seg_00001.m4s', 'seg_00002.m4s', 'seg_00003.m4s', 'seg_00004.m4s']);
+      expect((await readdir(dir)).sort()).toEqual([
+        'index.m3u8',
+        'init.mp4',
+        'seg_00001.m4s',
+        'seg_00002.m4s',
+        'seg_00003.m4s',
+        'seg_00004.m4s',
+      ]);
       const durations = r.segments.map((s) => s.durationSec);
       for (const d of durations.slice(0, -1)) expect(Math.abs(d - 6)).toBeLessThan(0.1);
       expect(durations.at(-1)!).toBeLessThan(6.1);
@@ -229,7 +285,9 @@ describe('transcodeHls on real audio', () => {
     const variants = lines.slice(3);
     expect(variants).toHaveLength(6);
     for (let i = 0; i < 3; i++) {
-      const m = /^#EXT-X-STREAM-INF:BANDWIDTH=(\d+),AVERAGE-BANDWIDTH=(\d+),CODECS="mp4a\.40\.2"$/.exec(variants[i * 2]!);
+      const m = /^#EXT-X-STREAM-INF:BANDWIDTH=(\d+),AVERAGE-BANDWIDTH=(\d+),CODECS="mp4a\.40\.2"$/.exec(
+        variants[i * 2]!,
+      );
       expect(m).not.toBeNull();
       const uri = variants[i * 2 + 1]!;
       expect(uri).toBe(`${DEFAULT_RENDITIONS[i]!.name}/index.m3u8`);
@@ -253,8 +311,21 @@ describe('transcodeHls on real audio', () => {
   });
 
   it('a rerun overwrites: no stale files stay behind', async () => {
-    const again = await transcodeHls(source, outDir, { sampleRate: 44100, channels: 2, durationMs: 20_000 }, { renditions: [{ name: '64k', bitrateKbps: 64 }] });
-    expect(again.files.sort()).toEqual(['64k/index.m3u8', '64k/init.mp4', '64k/seg_00001.m4s', '64k/seg_00002.m4s', '64k/seg_00003.m4s', '64k/seg_00004.m4s', 'playlist.m3u8']);
+    const again = await transcodeHls(
+      source,
+      outDir,
+      { sampleRate: 44100, channels: 2, durationMs: 20_000 },
+      { renditions: [{ name: '64k', bitrateKbps: 64 }] },
+    );
+    expect(again.files.sort()).toEqual([
+      '64k/index.m3u8',
+      '64k/init.mp4',
+      '64k/seg_00001.m4s',
+      '64k/seg_00002.m4s',
+      '64k/seg_00003.m4s',
+      '64k/seg_00004.m4s',
+      'playlist.m3u8',
+    ]);
     const master = await readFile(path.join(outDir, 'playlist.m3u8'), 'utf8');
     expect(master).not.toContain('160k');
   });
@@ -289,7 +360,12 @@ describe('transcodeHls: sources that need resampling or stay mono', () => {
     const source = tmp.file('abort.flac');
     await ffmpeg(['-f', 'lavfi', '-i', musicSource(60), '-c:a', 'flac', source]);
     const ac = new AbortController();
-    const err = await transcodeHls(source, tmp.file('out-abort'), { sampleRate: 44100, channels: 2, durationMs: 60_000 }, { signal: ac.signal, onProgress: () => ac.abort() }).catch((e: unknown) => e);
+    const err = await transcodeHls(
+      source,
+      tmp.file('out-abort'),
+      { sampleRate: 44100, channels: 2, durationMs: 60_000 },
+      { signal: ac.signal, onProgress: () => ac.abort() },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FfmpegError);
     expect(err).toMatchObject({ kind: 'aborted' });
   });
@@ -303,7 +379,9 @@ describe('a 10-minute track', () => {
     const started = performance.now();
     const out = await transcodeHls(source, outDir, { sampleRate: 44100, channels: 2, durationMs: 600_000 });
     const elapsed = performance.now() - started;
-    console.info(`HLS, 3 renditions of 10 min: ${(elapsed / 1000).toFixed(1)} s, ${(600_000 / elapsed).toFixed(0)}× real time`);
+    console.info(
+      `HLS, 3 renditions of 10 min: ${(elapsed / 1000).toFixed(1)} s, ${(600_000 / elapsed).toFixed(0)}× real time`,
+    );
     expect(out.renditions.every((r) => r.segments.length === 100 || r.segments.length === 101)).toBe(true);
     const { probedMs, decodedMs } = await playedDuration(path.join(outDir, 'playlist.m3u8'));
     expect(Math.abs(probedMs - 600_000)).toBeLessThanOrEqual(50);

@@ -28,7 +28,20 @@ const SUMMARY = `video:0kB audio:938kB subtitle:0kB other streams:0kB global hea
 describe('builder and parser', () => {
   it('builds the ebur128 command: true peak, dual mono, frame log kept out of stderr', () => {
     expect(buildLoudnessArgs('/in/a.flac', { audioStreamIndex: 2 })).toEqual([
-      '-protocol_whitelist', 'file', '-i', '/in/a.flac', '-map', '0:2', '-vn', '-sn', '-dn', '-af', 'ebur128=peak=true:dualmono=true:framelog=verbose', '-f', 'null', '-',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/in/a.flac',
+      '-map',
+      '0:2',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-af',
+      'ebur128=peak=true:dualmono=true:framelog=verbose',
+      '-f',
+      'null',
+      '-',
     ]);
   });
 
@@ -80,9 +93,35 @@ describe('EBU Tech 3341 (integrated loudness), signals generated with ffmpeg', (
   const cases: { name: string; segments: [number, number][]; expected: number }[] = [
     { name: '3341-1', segments: [[-23, 20]], expected: -23 },
     { name: '3341-2', segments: [[-33, 20]], expected: -33 },
-    { name: '3341-3', segments: [[-36, 10], [-23, 60], [-36, 10]], expected: -23 },
-    { name: '3341-4', segments: [[-72, 10], [-36, 10], [-23, 60], [-36, 10], [-72, 10]], expected: -23 },
-    { name: '3341-5', segments: [[-26, 20], [-20, 20.1], [-26, 20]], expected: -23 },
+    {
+      name: '3341-3',
+      segments: [
+        [-36, 10],
+        [-23, 60],
+        [-36, 10],
+      ],
+      expected: -23,
+    },
+    {
+      name: '3341-4',
+      segments: [
+        [-72, 10],
+        [-36, 10],
+        [-23, 60],
+        [-36, 10],
+        [-72, 10],
+      ],
+      expected: -23,
+    },
+    {
+      name: '3341-5',
+      segments: [
+        [-26, 20],
+        [-20, 20.1],
+        [-26, 20],
+      ],
+      expected: -23,
+    },
   ];
   for (const c of cases) {
     it(`case ${c.name}: I = ${c.expected.toFixed(1)} ±0.1 LUFS`, async () => {
@@ -98,10 +137,41 @@ describe('EBU Tech 3341 (integrated loudness), signals generated with ffmpeg', (
 
 describe('EBU Tech 3342 (loudness range)', () => {
   const cases: { name: string; segments: [number, number][]; expected: number }[] = [
-    { name: '3342-1', segments: [[-20, 20], [-30, 20]], expected: 10 },
-    { name: '3342-2', segments: [[-20, 20], [-15, 20]], expected: 5 },
-    { name: '3342-3', segments: [[-40, 20], [-20, 20]], expected: 20 },
-    { name: '3342-4', segments: [[-50, 20], [-35, 20], [-20, 20], [-35, 20], [-50, 20]], expected: 15 },
+    {
+      name: '3342-1',
+      segments: [
+        [-20, 20],
+        [-30, 20],
+      ],
+      expected: 10,
+    },
+    {
+      name: '3342-2',
+      segments: [
+        [-20, 20],
+        [-15, 20],
+      ],
+      expected: 5,
+    },
+    {
+      name: '3342-3',
+      segments: [
+        [-40, 20],
+        [-20, 20],
+      ],
+      expected: 20,
+    },
+    {
+      name: '3342-4',
+      segments: [
+        [-50, 20],
+        [-35, 20],
+        [-20, 20],
+        [-35, 20],
+        [-50, 20],
+      ],
+      expected: 15,
+    },
   ];
   for (const c of cases) {
     it(`case ${c.name}: LRA = ${c.expected} ±1 LU`, async () => {

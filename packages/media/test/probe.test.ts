@@ -1,6 +1,15 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaRejectedError, assertAudio, buildProbeArgs, inspectAudio, parseProbeOutput, probe, verifyDecodes, type ProbeResult } from '../src/index.ts';
+import {
+  MediaRejectedError,
+  assertAudio,
+  buildProbeArgs,
+  inspectAudio,
+  parseProbeOutput,
+  probe,
+  verifyDecodes,
+  type ProbeResult,
+} from '../src/index.ts';
 import { ffmpeg, makeTone, tempDir, toneSource } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -20,23 +29,107 @@ async function rejection(file: string): Promise<MediaRejectedError> {
 
 describe('buildProbeArgs', () => {
   it('asks for format and streams as JSON, keeps warnings, and only lets ffprobe open local files', () => {
-    expect(buildProbeArgs('/in/track.flac')).toEqual(['-v', 'warning', '-show_format', '-show_streams', '-of', 'json', '-protocol_whitelist', 'file', '-i', '/in/track.flac']);
+    expect(buildProbeArgs('/in/track.flac')).toEqual([
+      '-v',
+      'warning',
+      '-show_format',
+      '-show_streams',
+      '-of',
+      'json',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/in/track.flac',
+    ]);
     expect(buildProbeArgs('/in/a:b.wav').at(-1)).toBe('file:/in/a:b.wav');
   });
 });
 
 describe('probe of real files', () => {
-  const cases: { name: string; file: string; args: string[]; opts: { rate?: number; channels?: number; seconds?: number }; expect: Partial<ProbeResult['audio'] & object> & { format: string } }[] = [
-    { name: 'WAV 16-bit stereo 44.1 kHz, 1 s', file: 'a.wav', args: ['-c:a', 'pcm_s16le'], opts: {}, expect: { format: 'wav', codec: 'pcm_s16le', sampleRate: 44100, channels: 2, bitDepth: 16, channelLayout: 'stereo' } },
-    { name: 'WAV 24-bit stereo 96 kHz', file: 'b.wav', args: ['-c:a', 'pcm_s24le'], opts: { rate: 96000 }, expect: { format: 'wav', codec: 'pcm_s24le', sampleRate: 96000, channels: 2, bitDepth: 24 } },
-    { name: 'WAV 16-bit mono 48 kHz', file: 'c.wav', args: ['-c:a', 'pcm_s16le'], opts: { rate: 48000, channels: 1 }, expect: { format: 'wav', sampleRate: 48000, channels: 1, channelLayout: 'mono', bitDepth: 16 } },
-    { name: 'FLAC 24-bit stereo 96 kHz', file: 'd.flac', args: ['-c:a', 'flac', '-sample_fmt', 's32'], opts: { rate: 96000 }, expect: { format: 'flac', codec: 'flac', sampleRate: 96000, channels: 2, bitDepth: 24 } },
-    { name: 'FLAC 16-bit mono 44.1 kHz', file: 'e.flac', args: ['-c:a', 'flac', '-sample_fmt', 's16'], opts: { channels: 1 }, expect: { format: 'flac', codec: 'flac', sampleRate: 44100, channels: 1, bitDepth: 16 } },
-    { name: 'MP3 stereo 44.1 kHz', file: 'f.mp3', args: ['-c:a', 'libmp3lame', '-b:a', '192k'], opts: {}, expect: { format: 'mp3', codec: 'mp3', sampleRate: 44100, channels: 2 } },
-    { name: 'MP3 mono 48 kHz', file: 'g.mp3', args: ['-c:a', 'libmp3lame', '-q:a', '4'], opts: { rate: 48000, channels: 1 }, expect: { format: 'mp3', codec: 'mp3', sampleRate: 48000, channels: 1 } },
-    { name: 'M4A (AAC) stereo 48 kHz', file: 'h.m4a', args: ['-c:a', 'aac', '-b:a', '128k'], opts: { rate: 48000 }, expect: { format: 'mov,mp4,m4a,3gp,3g2,mj2', codec: 'aac', sampleRate: 48000, channels: 2 } },
-    { name: 'Ogg Vorbis stereo 44.1 kHz', file: 'i.ogg', args: ['-c:a', 'libvorbis', '-q:a', '4'], opts: {}, expect: { format: 'ogg', codec: 'vorbis', sampleRate: 44100, channels: 2 } },
-    { name: 'Opus mono', file: 'j.opus', args: ['-c:a', 'libopus', '-b:a', '64k'], opts: { rate: 48000, channels: 1 }, expect: { format: 'ogg', codec: 'opus', sampleRate: 48000, channels: 1 } },
+  const cases: {
+    name: string;
+    file: string;
+    args: string[];
+    opts: { rate?: number; channels?: number; seconds?: number };
+    expect: Partial<ProbeResult['audio'] & object> & { format: string };
+  }[] = [
+    {
+      name: 'WAV 16-bit stereo 44.1 kHz, 1 s',
+      file: 'a.wav',
+      args: ['-c:a', 'pcm_s16le'],
+      opts: {},
+      expect: {
+        format: 'wav',
+        codec: 'pcm_s16le',
+        sampleRate: 44100,
+        channels: 2,
+        bitDepth: 16,
+        channelLayout: 'stereo',
+      },
+    },
+    {
+      name: 'WAV 24-bit stereo 96 kHz',
+      file: 'b.wav',
+      args: ['-c:a', 'pcm_s24le'],
+      opts: { rate: 96000 },
+      expect: { format: 'wav', codec: 'pcm_s24le', sampleRate: 96000, channels: 2, bitDepth: 24 },
+    },
+    {
+      name: 'WAV 16-bit mono 48 kHz',
+      file: 'c.wav',
+      args: ['-c:a', 'pcm_s16le'],
+      opts: { rate: 48000, channels: 1 },
+      expect: { format: 'wav', sampleRate: 48000, channels: 1, channelLayout: 'mono', bitDepth: 16 },
+    },
+    {
+      name: 'FLAC 24-bit stereo 96 kHz',
+      file: 'd.flac',
+      args: ['-c:a', 'flac', '-sample_fmt', 's32'],
+      opts: { rate: 96000 },
+      expect: { format: 'flac', codec: 'flac', sampleRate: 96000, channels: 2, bitDepth: 24 },
+    },
+    {
+      name: 'FLAC 16-bit mono 44.1 kHz',
+      file: 'e.flac',
+      args: ['-c:a', 'flac', '-sample_fmt', 's16'],
+      opts: { channels: 1 },
+      expect: { format: 'flac', codec: 'flac', sampleRate: 44100, channels: 1, bitDepth: 16 },
+    },
+    {
+      name: 'MP3 stereo 44.1 kHz',
+      file: 'f.mp3',
+      args: ['-c:a', 'libmp3lame', '-b:a', '192k'],
+      opts: {},
+      expect: { format: 'mp3', codec: 'mp3', sampleRate: 44100, channels: 2 },
+    },
+    {
+      name: 'MP3 mono 48 kHz',
+      file: 'g.mp3',
+      args: ['-c:a', 'libmp3lame', '-q:a', '4'],
+      opts: { rate: 48000, channels: 1 },
+      expect: { format: 'mp3', codec: 'mp3', sampleRate: 48000, channels: 1 },
+    },
+    {
+      name: 'M4A (AAC) stereo 48 kHz',
+      file: 'h.m4a',
+      args: ['-c:a', 'aac', '-b:a', '128k'],
+      opts: { rate: 48000 },
+      expect: { format: 'mov,mp4,m4a,3gp,3g2,mj2', codec: 'aac', sampleRate: 48000, channels: 2 },
+    },
+    {
+      name: 'Ogg Vorbis stereo 44.1 kHz',
+      file: 'i.ogg',
+      args: ['-c:a', 'libvorbis', '-q:a', '4'],
+      opts: {},
+      expect: { format: 'ogg', codec: 'vorbis', sampleRate: 44100, channels: 2 },
+    },
+    {
+      name: 'Opus mono',
+      file: 'j.opus',
+      args: ['-c:a', 'libopus', '-b:a', '64k'],
+      opts: { rate: 48000, channels: 1 },
+      expect: { format: 'ogg', codec: 'opus', sampleRate: 48000, channels: 1 },
+    },
   ];
 
   for (const c of cases) {
@@ -69,19 +162,39 @@ describe('cover art and video', () => {
   });
 
   const withCover = async (out: string, cover: string, audioCodec: string[], extra: string[] = []) => {
-    await ffmpeg(['-i', tone, '-i', cover, '-map', '0:a', '-map', '1:v', ...audioCodec, '-c:v', 'copy', '-disposition:v:0', 'attached_pic', ...extra, out]);
+    await ffmpeg([
+      '-i',
+      tone,
+      '-i',
+      cover,
+      '-map',
+      '0:a',
+      '-map',
+      '1:v',
+      ...audioCodec,
+      '-c:v',
+      'copy',
+      '-disposition:v:0',
+      'attached_pic',
+      ...extra,
+      out,
+    ]);
     return out;
   };
 
   it('MP3 with a JPEG cover: audio plus an mjpeg attached picture, not video', async () => {
-    const r = await inspectAudio(await withCover(tmp.file('jpeg-cover.mp3'), jpg, ['-c:a', 'libmp3lame'], ['-id3v2_version', '3']));
+    const r = await inspectAudio(
+      await withCover(tmp.file('jpeg-cover.mp3'), jpg, ['-c:a', 'libmp3lame'], ['-id3v2_version', '3']),
+    );
     expect(r.audio.codec).toBe('mp3');
     expect(r.cover).toEqual({ index: 1, codec: 'mjpeg', width: 600, height: 600 });
     expect(r.video).toBeNull();
   });
 
   it('MP3 with a PNG cover', async () => {
-    const r = await inspectAudio(await withCover(tmp.file('png-cover.mp3'), png, ['-c:a', 'libmp3lame'], ['-id3v2_version', '3']));
+    const r = await inspectAudio(
+      await withCover(tmp.file('png-cover.mp3'), png, ['-c:a', 'libmp3lame'], ['-id3v2_version', '3']),
+    );
     expect(r.cover).toMatchObject({ codec: 'png', width: 640, height: 480 });
     expect(r.video).toBeNull();
   });
@@ -96,7 +209,28 @@ describe('cover art and video', () => {
 
   it('a video with sound is accepted; its audio stream is the one used', async () => {
     const file = tmp.file('with-sound.mp4');
-    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=160x120:d=2', '-f', 'lavfi', '-i', toneSource(2), '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=s=160x120:d=2',
+      '-f',
+      'lavfi',
+      '-i',
+      toneSource(2),
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      file,
+    ]);
     const r = await inspectAudio(file);
     expect(r.video).toMatchObject({ index: 0, codec: 'h264', width: 160, height: 120 });
     expect(r.audio).toMatchObject({ index: 1, codec: 'aac' });
@@ -161,7 +295,10 @@ describe('rejections, with reasons a person understands', () => {
     expect(probed.durationMs).toBe(5000);
 
     // The decode check in inspectAudio rejects them.
-    expect(await rejection(tmp.file('header-only.flac'))).toMatchObject({ code: 'truncated', message: 'file is truncated or damaged: no audio could be decoded' });
+    expect(await rejection(tmp.file('header-only.flac'))).toMatchObject({
+      code: 'truncated',
+      message: 'file is truncated or damaged: no audio could be decoded',
+    });
     const half = await rejection(tmp.file('half.flac'));
     expect(half.code).toBe('truncated');
     expect(half.message).toMatch(/^file is truncated: only 2\.\d s of its 5\.0 s could be decoded$/);
@@ -170,7 +307,25 @@ describe('rejections, with reasons a person understands', () => {
   it('an MP3 whose duration ffprobe only estimates gets its decoded duration instead of a rejection', async () => {
     // VBR without a Xing header, quiet start then noise: the bit-rate estimate is far off.
     const file = tmp.file('no-xing.mp3');
-    await ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo:d=3', '-f', 'lavfi', '-i', 'anoisesrc=r=44100:a=0.5:d=7', '-filter_complex', '[0][1]concat=n=2:v=0:a=1', '-c:a', 'libmp3lame', '-q:a', '2', '-write_xing', '0', file]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=44100:cl=stereo:d=3',
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=r=44100:a=0.5:d=7',
+      '-filter_complex',
+      '[0][1]concat=n=2:v=0:a=1',
+      '-c:a',
+      'libmp3lame',
+      '-q:a',
+      '2',
+      '-write_xing',
+      '0',
+      file,
+    ]);
     const probed = await probe(file);
     assertAudio(probed);
     expect(probed.durationEstimated).toBe(true);
@@ -194,11 +349,44 @@ describe('parseProbeOutput', () => {
   it('treats a still picture without the attached_pic flag as cover art, and motion video as video', () => {
     const json = JSON.stringify({
       streams: [
-        { index: 0, codec_type: 'video', codec_name: 'h264', width: 320, height: 240, avg_frame_rate: '25/1', nb_frames: '50', duration: '2.000000', disposition: { attached_pic: 0 } },
-        { index: 1, codec_type: 'audio', codec_name: 'aac', sample_rate: '48000', channels: 2, channel_layout: 'stereo', duration: '2.000000', disposition: { default: 1 } },
-        { index: 2, codec_type: 'video', codec_name: 'png', width: 500, height: 500, nb_frames: '1', disposition: { attached_pic: 0 } },
+        {
+          index: 0,
+          codec_type: 'video',
+          codec_name: 'h264',
+          width: 320,
+          height: 240,
+          avg_frame_rate: '25/1',
+          nb_frames: '50',
+          duration: '2.000000',
+          disposition: { attached_pic: 0 },
+        },
+        {
+          index: 1,
+          codec_type: 'audio',
+          codec_name: 'aac',
+          sample_rate: '48000',
+          channels: 2,
+          channel_layout: 'stereo',
+          duration: '2.000000',
+          disposition: { default: 1 },
+        },
+        {
+          index: 2,
+          codec_type: 'video',
+          codec_name: 'png',
+          width: 500,
+          height: 500,
+          nb_frames: '1',
+          disposition: { attached_pic: 0 },
+        },
       ],
-      format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '2.000000', size: '1000', bit_rate: '4000', probe_score: 100 },
+      format: {
+        format_name: 'mov,mp4,m4a,3gp,3g2,mj2',
+        duration: '2.000000',
+        size: '1000',
+        bit_rate: '4000',
+        probe_score: 100,
+      },
     });
     const r = parseProbeOutput(json);
     expect(r.video).toEqual({ index: 0, codec: 'h264', width: 320, height: 240, frameRate: 25, durationMs: 2000 });
@@ -208,8 +396,15 @@ describe('parseProbeOutput', () => {
   });
 
   it('a low probe score is a guess and is rejected', () => {
-    const r = parseProbeOutput(JSON.stringify({ streams: [{ index: 0, codec_type: 'audio', codec_name: 'mp3', sample_rate: '0', channels: 0 }], format: { format_name: 'mp3', probe_score: 1 } }));
-    expect(() => assertAudio(r)).toThrow(new MediaRejectedError('unreadable', 'cannot read this file: its format is not recognised'));
+    const r = parseProbeOutput(
+      JSON.stringify({
+        streams: [{ index: 0, codec_type: 'audio', codec_name: 'mp3', sample_rate: '0', channels: 0 }],
+        format: { format_name: 'mp3', probe_score: 1 },
+      }),
+    );
+    expect(() => assertAudio(r)).toThrow(
+      new MediaRejectedError('unreadable', 'cannot read this file: its format is not recognised'),
+    );
   });
 });
 

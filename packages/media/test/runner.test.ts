@@ -1,6 +1,14 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FfmpegError, ProgressParser, TailBuffer, reasonFromStderr, runFfmpeg, runFfprobe, type FfmpegProgress } from '../src/index.ts';
+import {
+  FfmpegError,
+  ProgressParser,
+  TailBuffer,
+  reasonFromStderr,
+  runFfmpeg,
+  runFfprobe,
+  type FfmpegProgress,
+} from '../src/index.ts';
 import { makeTone, pidAlive, tempDir } from './helpers.ts';
 
 const INFINITE_SINE = ['-f', 'lavfi', '-i', 'sine=f=440:r=44100', '-f', 'null', '-'];
@@ -45,8 +53,14 @@ describe('TailBuffer and reasonFromStderr', () => {
   });
 
   it('picks the last meaningful line, without the [ctx @ 0x..] prefix and the input path', () => {
-    expect(reasonFromStderr('[wav @ 0x5555] no \'data\' tag found\n/data/in.wav: Invalid data found when processing input\n')).toBe('Invalid data found when processing input');
-    expect(reasonFromStderr('[aac @ 0x55c1] Too many bits per frame\nError while processing the decoded data for stream #0:0\nConversion failed!\n')).toBe('Too many bits per frame');
+    expect(
+      reasonFromStderr("[wav @ 0x5555] no 'data' tag found\n/data/in.wav: Invalid data found when processing input\n"),
+    ).toBe('Invalid data found when processing input');
+    expect(
+      reasonFromStderr(
+        '[aac @ 0x55c1] Too many bits per frame\nError while processing the decoded data for stream #0:0\nConversion failed!\n',
+      ),
+    ).toBe('Too many bits per frame');
     expect(reasonFromStderr('\n\n')).toBeNull();
   });
 });
@@ -62,7 +76,11 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
 
   it('reports progress up to 100 % when the duration is known', async () => {
     const seen: FfmpegProgress[] = [];
-    const out = await runFfmpeg(['-i', tone, '-f', 'null', '-'], { timeoutMs: 60_000, durationMs: 5000, onProgress: (p) => seen.push(p) });
+    const out = await runFfmpeg(['-i', tone, '-f', 'null', '-'], {
+      timeoutMs: 60_000,
+      durationMs: 5000,
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.at(-1)).toMatchObject({ percent: 100, done: true });
     expect(out.progress?.outTimeMs).toBeCloseTo(5000, -1);
   });
@@ -70,7 +88,13 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
   it('streams stdout chunk by chunk to a callback', async () => {
     let bytes = 0;
     let chunks = 0;
-    await runFfmpeg(['-i', tone, '-ac', '1', '-f', 's16le', 'pipe:1'], { timeoutMs: 60_000, onStdout: (c) => { bytes += c.length; chunks++; } });
+    await runFfmpeg(['-i', tone, '-ac', '1', '-f', 's16le', 'pipe:1'], {
+      timeoutMs: 60_000,
+      onStdout: (c) => {
+        bytes += c.length;
+        chunks++;
+      },
+    });
     expect(bytes).toBe(5 * 44100 * 2);
     expect(chunks).toBeGreaterThan(1);
   });
@@ -106,7 +130,9 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
   });
 
   it('rejects with a short reason and the exit code when ffmpeg fails', async () => {
-    const err = await runFfmpeg(['-i', tmp.file('missing.wav'), '-f', 'null', '-'], { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    const err = await runFfmpeg(['-i', tmp.file('missing.wav'), '-f', 'null', '-'], { timeoutMs: 60_000 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FfmpegError);
     const e = err as FfmpegError;
     expect(e.kind).toBe('exit');
@@ -128,10 +154,18 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
   it('escalates to SIGKILL when SIGTERM is not enough', async () => {
     // A stand-in for a stuck ffmpeg: ignores SIGTERM and never ends.
     const stubborn = tmp.file('stubborn.mjs');
-    await writeFile(stubborn, `#!${process.execPath}\nprocess.on('SIGTERM', () => {});\nsetInterval(() => {}, 1000);\n`);
+    await writeFile(
+      stubborn,
+      `#!${process.execPath}\nprocess.on('SIGTERM', () => {});\nsetInterval(() => {}, 1000);\n`,
+    );
     await chmod(stubborn, 0o755);
     let pid = 0;
-    const err = await runFfmpeg([], { binary: stubborn, timeoutMs: 2000, killGraceMs: 300, onSpawn: (p) => (pid = p) }).catch((e: unknown) => e);
+    const err = await runFfmpeg([], {
+      binary: stubborn,
+      timeoutMs: 2000,
+      killGraceMs: 300,
+      onSpawn: (p) => (pid = p),
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'timeout', signal: 'SIGKILL' });
     expect(pidAlive(pid)).toBe(false);
   });
@@ -155,20 +189,29 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
 
   it('does not start when the signal has already fired', async () => {
     let spawned = false;
-    const err = await runFfmpeg(INFINITE_SINE, { timeoutMs: 1000, signal: AbortSignal.abort(), onSpawn: () => (spawned = true) }).catch((e: unknown) => e);
+    const err = await runFfmpeg(INFINITE_SINE, {
+      timeoutMs: 1000,
+      signal: AbortSignal.abort(),
+      onSpawn: () => (spawned = true),
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'aborted' });
     expect(spawned).toBe(false);
   });
 
   it('reports a missing binary as a spawn failure', async () => {
-    const err = await runFfmpeg(['-version'], { timeoutMs: 1000, binary: 'ffmpeg-that-does-not-exist' }).catch((e: unknown) => e);
+    const err = await runFfmpeg(['-version'], { timeoutMs: 1000, binary: 'ffmpeg-that-does-not-exist' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ kind: 'spawn', reason: 'ffmpeg-that-does-not-exist not found (is ffmpeg installed?)' });
   });
 
   it('collects ffprobe output, bounded', async () => {
     const out = await runFfprobe(['-v', 'error', '-show_format', '-of', 'json', tone], { timeoutMs: 60_000 });
     expect(JSON.parse(out.stdout).format.format_name).toBe('flac');
-    const err = await runFfprobe(['-v', 'error', '-show_format', '-show_streams', '-of', 'json', tone], { timeoutMs: 60_000, maxStdoutBytes: 100 }).catch((e: unknown) => e);
+    const err = await runFfprobe(['-v', 'error', '-show_format', '-show_streams', '-of', 'json', tone], {
+      timeoutMs: 60_000,
+      maxStdoutBytes: 100,
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'output-limit' });
   });
 });

@@ -1,7 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import WaveformData from 'waveform-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaRejectedError, PeakFolder, buildWaveformDecodeArgs, chooseSamplesPerPixel, computeWaveform, probe } from '../src/index.ts';
+import {
+  MediaRejectedError,
+  PeakFolder,
+  buildWaveformDecodeArgs,
+  chooseSamplesPerPixel,
+  computeWaveform,
+  probe,
+} from '../src/index.ts';
 import { ffmpeg, musicSource, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -27,7 +34,24 @@ describe('samples_per_pixel rule', () => {
 describe('buildWaveformDecodeArgs', () => {
   it('decodes the audio stream to mono s16le on stdout', () => {
     expect(buildWaveformDecodeArgs({ input: '/in/a.flac', sampleRate: 48000, audioStreamIndex: 0 })).toEqual([
-      '-protocol_whitelist', 'file', '-i', '/in/a.flac', '-map', '0:0', '-vn', '-sn', '-dn', '-ac', '1', '-ar', '48000', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1',
+      '-protocol_whitelist',
+      'file',
+      '-i',
+      '/in/a.flac',
+      '-map',
+      '0:0',
+      '-vn',
+      '-sn',
+      '-dn',
+      '-ac',
+      '1',
+      '-ar',
+      '48000',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      's16le',
+      'pipe:1',
     ]);
   });
 });
@@ -78,7 +102,11 @@ describe('computeWaveform on real audio', () => {
     await ffmpeg(['-f', 'lavfi', '-i', musicSource(180), '-c:a', 'flac', file]);
     const p = await probe(file);
     const progress: number[] = [];
-    const r = await computeWaveform(file, { durationMs: p.durationMs!, sampleRate: p.audio!.sampleRate }, { onProgress: (x) => progress.push(x) });
+    const r = await computeWaveform(
+      file,
+      { durationMs: p.durationMs!, sampleRate: p.audio!.sampleRate },
+      { onProgress: (x) => progress.push(x) },
+    );
 
     const spp = chooseSamplesPerPixel(180 * 44100);
     expect(r.json).toMatchObject({ version: 2, channels: 1, sample_rate: 44100, samples_per_pixel: spp, bits: 8 });

@@ -63,6 +63,8 @@ async function verifyLegacyScrypt(hash: string, password: string): Promise<boole
   if (!saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, 'base64');
   if (expected.length !== 32) return false;
-  const key = await new Promise<Buffer>((resolve, reject) => scrypt(password, Buffer.from(saltB64, 'base64'), 32, (e, k) => (e ? reject(e) : resolve(k))));
+  const key = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, Buffer.from(saltB64, 'base64'), 32, (e, k) => (e ? reject(e) : resolve(k))),
+  );
   return timingSafeEqual(key, expected);
 }

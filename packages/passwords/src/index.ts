@@ -1,1 +1,8 @@
-export { hashPassword, verifyPassword, needsRehash, ARGON2ID_PARAMS, type PasswordHasher, argon2idHasher } from './argon2id.ts';
+export {
+  hashPassword,
+  verifyPassword,
+  needsRehash,
+  ARGON2ID_PARAMS,
+  type PasswordHasher,
+  argon2idHasher,
+} from './argon2id.ts';

@@ -4,7 +4,11 @@ import { ARGON2ID_PARAMS, hashPassword, needsRehash, verifyPassword } from '../s
 describe('argon2id password hashes', () => {
   it('hash with the documented parameters and verify', async () => {
     const hash = await hashPassword('correct horse battery staple');
-    expect(hash).toMatch(new RegExp(`^\\$argon2id\\$v=19\\$m=${ARGON2ID_PARAMS.memoryCost},p=${ARGON2ID_PARAMS.parallelism},t=${ARGON2ID_PARAMS.timeCost}\\$`));
+    expect(hash).toMatch(
+      new RegExp(
+        `^\\$argon2id\\$v=19\\$m=${ARGON2ID_PARAMS.memoryCost},p=${ARGON2ID_PARAMS.parallelism},t=${ARGON2ID_PARAMS.timeCost}\\$`,
+      ),
+    );
     expect(await verifyPassword(hash, 'correct horse battery staple')).toBe(true);
     expect(await verifyPassword(hash, 'correct horse battery stapl')).toBe(false);
     expect(needsRehash(hash)).toBe(false);

@@ -13,7 +13,8 @@ import {
 } from './port.ts';
 
 const id = (prefix: string) => `${prefix}_fake${randomBytes(9).toString('hex')}`;
-const notFound = (what: string, key: string) => new PaymentProviderError(404, 'resource_missing', `No such ${what}: '${key}'`);
+const notFound = (what: string, key: string) =>
+  new PaymentProviderError(404, 'resource_missing', `No such ${what}: '${key}'`);
 
 /**
  * In-memory payments gateway for unit tests. It passes the same contract suite as the Stripe
@@ -34,8 +35,10 @@ export class FakePaymentsGateway implements PaymentsGateway {
   ) {}
 
   async createCheckoutSession(input: CheckoutSessionInput): Promise<CheckoutSession> {
-    if (!Number.isInteger(input.item.amountMinor) || input.item.amountMinor < 1) throw new PaymentProviderError(400, 'parameter_invalid_integer', 'Invalid unit_amount');
-    if (input.destination && !this.accounts.has(input.destination.accountId)) throw notFound('account', input.destination.accountId);
+    if (!Number.isInteger(input.item.amountMinor) || input.item.amountMinor < 1)
+      throw new PaymentProviderError(400, 'parameter_invalid_integer', 'Invalid unit_amount');
+    if (input.destination && !this.accounts.has(input.destination.accountId))
+      throw notFound('account', input.destination.accountId);
     const sid = id('cs');
     const session = {
       id: sid,
@@ -63,7 +66,14 @@ export class FakePaymentsGateway implements PaymentsGateway {
   pay(sessionId: string, email = 'buyer@example.com'): CheckoutSession {
     const s = this.sessions.get(sessionId);
     if (!s) throw notFound('checkout.session', sessionId);
-    const paid = { ...s, status: 'complete' as const, paymentStatus: 'paid' as const, url: null, paymentIntentId: id('pi'), customerEmail: s.customerEmail ?? email };
+    const paid = {
+      ...s,
+      status: 'complete' as const,
+      paymentStatus: 'paid' as const,
+      url: null,
+      paymentIntentId: id('pi'),
+      customerEmail: s.customerEmail ?? email,
+    };
     this.sessions.set(sessionId, paid);
     return strip(paid);
   }
@@ -88,7 +98,8 @@ export class FakePaymentsGateway implements PaymentsGateway {
   async refund(input: { paymentIntentId: string }): Promise<Refund> {
     const paid = [...this.sessions.values()].find((s) => s.paymentIntentId === input.paymentIntentId);
     if (!paid) throw notFound('payment_intent', input.paymentIntentId);
-    if (this.refunds.some((r) => r.paymentIntentId === input.paymentIntentId)) throw new PaymentProviderError(400, 'charge_already_refunded', 'Charge has already been refunded.');
+    if (this.refunds.some((r) => r.paymentIntentId === input.paymentIntentId))
+      throw new PaymentProviderError(400, 'charge_already_refunded', 'Charge has already been refunded.');
     const refund = { id: id('re'), paymentIntentId: input.paymentIntentId, status: 'succeeded' };
     this.refunds.push(refund);
     return { ...refund };
@@ -109,14 +120,16 @@ export class FakePaymentsGateway implements PaymentsGateway {
       return given.length === expected.length && timingSafeEqual(given, expected);
     });
     if (!t || !match) throw new WebhookRejected('bad_signature', 'Webhook signature does not match');
-    if (Number(t) < Math.floor(this.now() / 1000) - WEBHOOK_TOLERANCE_SECONDS) throw new WebhookRejected('too_old', 'Webhook timestamp outside the 5-minute tolerance');
+    if (Number(t) < Math.floor(this.now() / 1000) - WEBHOOK_TOLERANCE_SECONDS)
+      throw new WebhookRejected('too_old', 'Webhook timestamp outside the 5-minute tolerance');
     let event: { id?: unknown; created?: unknown; type?: unknown; data?: { object?: Record<string, unknown> } };
     try {
       event = JSON.parse(body);
     } catch {
       throw new WebhookRejected('malformed', 'Webhook body is not a Stripe event');
     }
-    if (typeof event.id !== 'string' || typeof event.type !== 'string' || !event.data?.object) throw new WebhookRejected('malformed', 'Webhook body is not a Stripe event');
+    if (typeof event.id !== 'string' || typeof event.type !== 'string' || !event.data?.object)
+      throw new WebhookRejected('malformed', 'Webhook body is not a Stripe event');
     const o = event.data.object as Record<string, any>;
     const base = { id: event.id, created: Number(event.created) || 0 };
     switch (event.type) {
@@ -137,9 +150,26 @@ export class FakePaymentsGateway implements PaymentsGateway {
           },
         };
       case 'charge.refunded':
-        return { ...base, type: event.type, charge: { paymentIntentId: typeof o.payment_intent === 'string' ? o.payment_intent : null, amountRefunded: Number(o.amount_refunded) || 0, refunded: Boolean(o.refunded) } };
+        return {
+          ...base,
+          type: event.type,
+          charge: {
+            paymentIntentId: typeof o.payment_intent === 'string' ? o.payment_intent : null,
+            amountRefunded: Number(o.amount_refunded) || 0,
+            refunded: Boolean(o.refunded),
+          },
+        };
       case 'account.updated':
-        return { ...base, type: event.type, account: { id: o.id, chargesEnabled: Boolean(o.charges_enabled), payoutsEnabled: Boolean(o.payouts_enabled), detailsSubmitted: Boolean(o.details_submitted) } };
+        return {
+          ...base,
+          type: event.type,
+          account: {
+            id: o.id,
+            chargesEnabled: Boolean(o.charges_enabled),
+            payoutsEnabled: Boolean(o.payouts_enabled),
+            detailsSubmitted: Boolean(o.details_submitted),
+          },
+        };
       default:
         return { ...base, type: 'ignored', stripeType: event.type };
     }

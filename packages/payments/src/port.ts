@@ -53,7 +53,12 @@ export interface Refund {
 /** A verified webhook event, reduced to what the platform reads. */
 export type PaymentEvent =
   | { id: string; created: number; type: 'checkout.session.completed'; session: CheckoutSession }
-  | { id: string; created: number; type: 'charge.refunded'; charge: { paymentIntentId: string | null; amountRefunded: number; refunded: boolean } }
+  | {
+      id: string;
+      created: number;
+      type: 'charge.refunded';
+      charge: { paymentIntentId: string | null; amountRefunded: number; refunded: boolean };
+    }
   | { id: string; created: number; type: 'account.updated'; account: ConnectedAccount }
   | { id: string; created: number; type: 'ignored'; stripeType: string };
 

@@ -21,7 +21,11 @@ export interface StripeSettings {
 }
 
 /** Host/port/protocol options of the SDK from a base URL such as `http://127.0.0.1:12111`. */
-export function sdkHostOptions(apiUrl: string | undefined): { host?: string; port?: number; protocol?: 'http' | 'https' } {
+export function sdkHostOptions(apiUrl: string | undefined): {
+  host?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+} {
   if (!apiUrl) return {};
   const u = new URL(apiUrl);
   const protocol = u.protocol === 'http:' ? 'http' : 'https';
@@ -44,7 +48,12 @@ function toSession(s: Stripe.Checkout.Session): CheckoutSession {
 }
 
 function toAccount(a: Stripe.Account): ConnectedAccount {
-  return { id: a.id, chargesEnabled: Boolean(a.charges_enabled), payoutsEnabled: Boolean(a.payouts_enabled), detailsSubmitted: Boolean(a.details_submitted) };
+  return {
+    id: a.id,
+    chargesEnabled: Boolean(a.charges_enabled),
+    payoutsEnabled: Boolean(a.payouts_enabled),
+    detailsSubmitted: Boolean(a.details_submitted),
+  };
 }
 
 async function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -80,7 +89,11 @@ export class StripeGateway implements PaymentsGateway {
       line_items: [
         {
           quantity: 1,
-          price_data: { currency: input.item.currency.toLowerCase(), unit_amount: input.item.amountMinor, product_data: { name: input.item.name.slice(0, 250) } },
+          price_data: {
+            currency: input.item.currency.toLowerCase(),
+            unit_amount: input.item.amountMinor,
+            product_data: { name: input.item.name.slice(0, 250) },
+          },
         },
       ],
       success_url: input.successUrl,
@@ -88,13 +101,18 @@ export class StripeGateway implements PaymentsGateway {
       payment_intent_data: {
         metadata: { order_id: input.orderId },
         ...(input.destination
-          ? { application_fee_amount: input.destination.applicationFeeMinor, transfer_data: { destination: input.destination.accountId } }
+          ? {
+              application_fee_amount: input.destination.applicationFeeMinor,
+              transfer_data: { destination: input.destination.accountId },
+            }
           : {}),
       },
       ...(input.customerEmail ? { customer_email: input.customerEmail } : {}),
     };
     // The order id makes a retried create return the same session instead of a second one.
-    return toSession(await call(() => this.stripe.checkout.sessions.create(params, { idempotencyKey: `checkout-${input.orderId}` })));
+    return toSession(
+      await call(() => this.stripe.checkout.sessions.create(params, { idempotencyKey: `checkout-${input.orderId}` })),
+    );
   }
 
   async retrieveCheckoutSession(id: string): Promise<CheckoutSession> {
@@ -120,7 +138,12 @@ export class StripeGateway implements PaymentsGateway {
 
   async createAccountLink(input: { accountId: string; refreshUrl: string; returnUrl: string }): Promise<AccountLink> {
     const link = await call(() =>
-      this.stripe.accountLinks.create({ account: input.accountId, refresh_url: input.refreshUrl, return_url: input.returnUrl, type: 'account_onboarding' }),
+      this.stripe.accountLinks.create({
+        account: input.accountId,
+        refresh_url: input.refreshUrl,
+        return_url: input.returnUrl,
+        type: 'account_onboarding',
+      }),
     );
     return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
   }
@@ -128,18 +151,29 @@ export class StripeGateway implements PaymentsGateway {
   async refund(input: { paymentIntentId: string }): Promise<Refund> {
     const r = await call(() => this.stripe.refunds.create({ payment_intent: input.paymentIntentId }));
     const pi = r.payment_intent;
-    return { id: r.id, paymentIntentId: typeof pi === 'string' ? pi : (pi?.id ?? input.paymentIntentId), status: r.status ?? 'pending' };
+    return {
+      id: r.id,
+      paymentIntentId: typeof pi === 'string' ? pi : (pi?.id ?? input.paymentIntentId),
+      status: r.status ?? 'pending',
+    };
   }
 
   verifyWebhook(rawBody: Buffer | string, signatureHeader: string | undefined): PaymentEvent {
     if (!signatureHeader) throw new WebhookRejected('bad_signature', 'Missing Stripe-Signature header');
     let event: Stripe.Event;
     try {
-      event = this.stripe.webhooks.constructEvent(rawBody, signatureHeader, this.settings.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+      event = this.stripe.webhooks.constructEvent(
+        rawBody,
+        signatureHeader,
+        this.settings.webhookSecret,
+        WEBHOOK_TOLERANCE_SECONDS,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (/tolerance/i.test(message)) throw new WebhookRejected('too_old', 'Webhook timestamp outside the 5-minute tolerance');
-      if (err instanceof Stripe.errors.StripeSignatureVerificationError) throw new WebhookRejected('bad_signature', 'Webhook signature does not match');
+      if (/tolerance/i.test(message))
+        throw new WebhookRejected('too_old', 'Webhook timestamp outside the 5-minute tolerance');
+      if (err instanceof Stripe.errors.StripeSignatureVerificationError)
+        throw new WebhookRejected('bad_signature', 'Webhook signature does not match');
       throw new WebhookRejected('malformed', 'Webhook body is not a Stripe event');
     }
     return toEvent(event);
@@ -158,7 +192,15 @@ export function toEvent(event: Stripe.Event): PaymentEvent {
     case 'charge.refunded': {
       const c = event.data.object;
       const pi = c.payment_intent;
-      return { ...base, type: event.type, charge: { paymentIntentId: typeof pi === 'string' ? pi : (pi?.id ?? null), amountRefunded: c.amount_refunded, refunded: c.refunded } };
+      return {
+        ...base,
+        type: event.type,
+        charge: {
+          paymentIntentId: typeof pi === 'string' ? pi : (pi?.id ?? null),
+          amountRefunded: c.amount_refunded,
+          refunded: c.refunded,
+        },
+      };
     }
     case 'account.updated':
       return { ...base, type: event.type, account: toAccount(event.data.object) };

@@ -33,7 +33,11 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
     });
 
     const sign = (body: string, opts: { timestamp?: number; secret?: string } = {}) =>
-      Stripe.webhooks.generateTestHeaderString({ payload: body, secret: opts.secret ?? h.webhookSecret, timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000) });
+      Stripe.webhooks.generateTestHeaderString({
+        payload: body,
+        secret: opts.secret ?? h.webhookSecret,
+        timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
+      });
 
     it('creates a checkout session and retrieves it, open then paid', async () => {
       const s = await h.gateway.createCheckoutSession({
@@ -45,7 +49,15 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
       });
       expect(s.id).toMatch(/^cs_/);
       expect(typeof s.url).toBe('string');
-      expect(s).toMatchObject({ status: 'open', paymentStatus: 'unpaid', orderId: '42', amountTotal: 700, currency: 'eur', customerEmail: 'guest@example.com', paymentIntentId: null });
+      expect(s).toMatchObject({
+        status: 'open',
+        paymentStatus: 'unpaid',
+        orderId: '42',
+        amountTotal: 700,
+        currency: 'eur',
+        customerEmail: 'guest@example.com',
+        paymentIntentId: null,
+      });
       await h.pay(s.id);
       const paid = await h.gateway.retrieveCheckoutSession(s.id);
       expect(paid).toMatchObject({ id: s.id, status: 'complete', paymentStatus: 'paid', orderId: '42' });
@@ -53,9 +65,17 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
     });
 
     it('refuses an unknown session and a zero amount with provider errors', async () => {
-      await expect(h.gateway.retrieveCheckoutSession('cs_nope')).rejects.toMatchObject({ name: 'PaymentProviderError', status: 404 });
+      await expect(h.gateway.retrieveCheckoutSession('cs_nope')).rejects.toMatchObject({
+        name: 'PaymentProviderError',
+        status: 404,
+      });
       await expect(
-        h.gateway.createCheckoutSession({ orderId: '1', item: { name: 'x', amountMinor: 0, currency: 'usd' }, successUrl: 'http://l/s', cancelUrl: 'http://l/c' }),
+        h.gateway.createCheckoutSession({
+          orderId: '1',
+          item: { name: 'x', amountMinor: 0, currency: 'usd' },
+          successUrl: 'http://l/s',
+          cancelUrl: 'http://l/c',
+        }),
       ).rejects.toBeInstanceOf(PaymentProviderError);
     });
 
@@ -64,7 +84,11 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
       expect(a).toMatchObject({ chargesEnabled: false, payoutsEnabled: false, detailsSubmitted: false });
       expect(a.id).toMatch(/^acct_/);
       expect(await h.gateway.retrieveConnectedAccount(a.id)).toEqual(a);
-      const link = await h.gateway.createAccountLink({ accountId: a.id, refreshUrl: 'http://l/r', returnUrl: 'http://l/ret' });
+      const link = await h.gateway.createAccountLink({
+        accountId: a.id,
+        refreshUrl: 'http://l/r',
+        returnUrl: 'http://l/ret',
+      });
       expect(link.url).toMatch(/^https?:\/\//);
       expect(link.expiresAt.getTime()).toBeGreaterThan(Date.now());
       const s = await h.gateway.createCheckoutSession({
@@ -79,7 +103,12 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
     });
 
     it('refunds a paid session once', async () => {
-      const s = await h.gateway.createCheckoutSession({ orderId: '44', item: { name: 'x', amountMinor: 500, currency: 'jpy' }, successUrl: 'http://l/s', cancelUrl: 'http://l/c' });
+      const s = await h.gateway.createCheckoutSession({
+        orderId: '44',
+        item: { name: 'x', amountMinor: 500, currency: 'jpy' },
+        successUrl: 'http://l/s',
+        cancelUrl: 'http://l/c',
+      });
       await h.pay(s.id);
       const pi = (await h.gateway.retrieveCheckoutSession(s.id)).paymentIntentId!;
       const r = await h.gateway.refund({ paymentIntentId: pi });
@@ -88,9 +117,35 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
     });
 
     it('verifies webhooks: good, forged, missing, tampered, replayed after 6 minutes, unknown type', () => {
-      const body = JSON.stringify(event('checkout.session.completed', { id: 'cs_1', object: 'checkout.session', status: 'complete', payment_status: 'paid', metadata: { order_id: '7' }, payment_intent: 'pi_1', amount_total: 900, currency: 'usd', customer_details: { email: 'b@example.com' } }, 'evt_ok'));
+      const body = JSON.stringify(
+        event(
+          'checkout.session.completed',
+          {
+            id: 'cs_1',
+            object: 'checkout.session',
+            status: 'complete',
+            payment_status: 'paid',
+            metadata: { order_id: '7' },
+            payment_intent: 'pi_1',
+            amount_total: 900,
+            currency: 'usd',
+            customer_details: { email: 'b@example.com' },
+          },
+          'evt_ok',
+        ),
+      );
       const e = h.gateway.verifyWebhook(Buffer.from(body), sign(body));
-      expect(e).toMatchObject({ id: 'evt_ok', type: 'checkout.session.completed', session: { id: 'cs_1', orderId: '7', paymentIntentId: 'pi_1', customerEmail: 'b@example.com', amountTotal: 900 } });
+      expect(e).toMatchObject({
+        id: 'evt_ok',
+        type: 'checkout.session.completed',
+        session: {
+          id: 'cs_1',
+          orderId: '7',
+          paymentIntentId: 'pi_1',
+          customerEmail: 'b@example.com',
+          amountTotal: 900,
+        },
+      });
 
       const rejected = (fn: () => unknown) => {
         try {
@@ -101,17 +156,46 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
         }
         throw new Error('accepted');
       };
-      expect(rejected(() => h.gateway.verifyWebhook(body, sign(body, { secret: 'whsec_forged' })))).toBe('bad_signature');
+      expect(rejected(() => h.gateway.verifyWebhook(body, sign(body, { secret: 'whsec_forged' })))).toBe(
+        'bad_signature',
+      );
       expect(rejected(() => h.gateway.verifyWebhook(body, undefined))).toBe('bad_signature');
       expect(rejected(() => h.gateway.verifyWebhook(body.replace('900', '1'), sign(body)))).toBe('bad_signature');
-      expect(rejected(() => h.gateway.verifyWebhook(body, sign(body, { timestamp: Math.floor(Date.now() / 1000) - 360 })))).toBe('too_old');
+      expect(
+        rejected(() => h.gateway.verifyWebhook(body, sign(body, { timestamp: Math.floor(Date.now() / 1000) - 360 }))),
+      ).toBe('too_old');
 
-      const refund = JSON.stringify(event('charge.refunded', { id: 'ch_1', object: 'charge', payment_intent: 'pi_1', amount_refunded: 900, refunded: true }));
-      expect(h.gateway.verifyWebhook(refund, sign(refund))).toMatchObject({ type: 'charge.refunded', charge: { paymentIntentId: 'pi_1', refunded: true, amountRefunded: 900 } });
-      const acct = JSON.stringify(event('account.updated', { id: 'acct_1', object: 'account', charges_enabled: true, payouts_enabled: true, details_submitted: true }));
-      expect(h.gateway.verifyWebhook(acct, sign(acct))).toMatchObject({ type: 'account.updated', account: { id: 'acct_1', chargesEnabled: true, payoutsEnabled: true } });
+      const refund = JSON.stringify(
+        event('charge.refunded', {
+          id: 'ch_1',
+          object: 'charge',
+          payment_intent: 'pi_1',
+          amount_refunded: 900,
+          refunded: true,
+        }),
+      );
+      expect(h.gateway.verifyWebhook(refund, sign(refund))).toMatchObject({
+        type: 'charge.refunded',
+        charge: { paymentIntentId: 'pi_1', refunded: true, amountRefunded: 900 },
+      });
+      const acct = JSON.stringify(
+        event('account.updated', {
+          id: 'acct_1',
+          object: 'account',
+          charges_enabled: true,
+          payouts_enabled: true,
+          details_submitted: true,
+        }),
+      );
+      expect(h.gateway.verifyWebhook(acct, sign(acct))).toMatchObject({
+        type: 'account.updated',
+        account: { id: 'acct_1', chargesEnabled: true, payoutsEnabled: true },
+      });
       const other = JSON.stringify(event('invoice.paid', { id: 'in_1', object: 'invoice' }));
-      expect(h.gateway.verifyWebhook(other, sign(other))).toMatchObject({ type: 'ignored', stripeType: 'invoice.paid' });
+      expect(h.gateway.verifyWebhook(other, sign(other))).toMatchObject({
+        type: 'ignored',
+        stripeType: 'invoice.paid',
+      });
     });
 
     it('checks credentials: good keys pass, bad keys fail', async () => {

@@ -6,8 +6,16 @@ import { paymentsContract } from './contract.ts';
 paymentsContract('Stripe SDK against the loopback Stripe server', async () => {
   const stripe = await startLoopbackStripe();
   return {
-    gateway: new StripeGateway({ secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiUrl: stripe.url }),
-    badKeyGateway: new StripeGateway({ secretKey: 'sk_test_wrong', webhookSecret: stripe.webhookSecret, apiUrl: stripe.url }),
+    gateway: new StripeGateway({
+      secretKey: stripe.secretKey,
+      webhookSecret: stripe.webhookSecret,
+      apiUrl: stripe.url,
+    }),
+    badKeyGateway: new StripeGateway({
+      secretKey: 'sk_test_wrong',
+      webhookSecret: stripe.webhookSecret,
+      apiUrl: stripe.url,
+    }),
     webhookSecret: stripe.webhookSecret,
     async pay(sessionId) {
       stripe.pay(sessionId);

@@ -7,6 +7,12 @@ export { MemoryRateLimiter } from './memory-rate-limiter.ts';
 export { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter.ts';
 
 /** Redis when configured (counters shared by every replica), in process otherwise. */
-export function createRateLimiter(options: { redisUrl?: string; keyPrefix: string; onDegraded?: (degraded: boolean, err?: unknown) => void }): RateLimiter {
-  return options.redisUrl ? new RedisRateLimiter(options.redisUrl, options.keyPrefix, { onDegraded: options.onDegraded }) : new MemoryRateLimiter();
+export function createRateLimiter(options: {
+  redisUrl?: string;
+  keyPrefix: string;
+  onDegraded?: (degraded: boolean, err?: unknown) => void;
+}): RateLimiter {
+  return options.redisUrl
+    ? new RedisRateLimiter(options.redisUrl, options.keyPrefix, { onDegraded: options.onDegraded })
+    : new MemoryRateLimiter();
 }

@@ -42,10 +42,20 @@ export class RedisRateLimiter implements RateLimiter {
   private degraded = false;
   private connected = false;
 
-  constructor(url: string, keyPrefix: string, private readonly options: RedisRateLimiterOptions = {}) {
+  constructor(
+    url: string,
+    keyPrefix: string,
+    private readonly options: RedisRateLimiterOptions = {},
+  ) {
     // The offline queue holds the first commands until the first connection is made (start-up);
     // once Redis has been seen, a lost connection switches to the fallback at once instead.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false, connectTimeout: 2_000, commandTimeout: 2_000 });
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+      connectTimeout: 2_000,
+      commandTimeout: 2_000,
+    });
     this.redis.on('error', () => {});
     this.redis.on('ready', () => {
       this.connected = true;
@@ -75,32 +85,49 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   hit(key: string, windowMs: number): Promise<RateCounter> {
-    return this.either(async () => {
-      const [count, ttl] = (await this.redis.eval(HIT, 1, this.prefix + key, String(Math.max(1, Math.ceil(windowMs))))) as [number, number];
-      return { count, resetInMs: Math.max(0, ttl) };
-    }, () => this.fallback.hit(key, windowMs));
+    return this.either(
+      async () => {
+        const [count, ttl] = (await this.redis.eval(
+          HIT,
+          1,
+          this.prefix + key,
+          String(Math.max(1, Math.ceil(windowMs))),
+        )) as [number, number];
+        return { count, resetInMs: Math.max(0, ttl) };
+      },
+      () => this.fallback.hit(key, windowMs),
+    );
   }
 
   peek(key: string): Promise<RateCounter | null> {
-    return this.either(async () => {
-      const r = (await this.redis.eval(PEEK, 1, this.prefix + key)) as [number, number] | null;
-      if (!r || r[1] === -2) return null;
-      return { count: r[0], resetInMs: Math.max(0, r[1]) };
-    }, () => this.fallback.peek(key));
+    return this.either(
+      async () => {
+        const r = (await this.redis.eval(PEEK, 1, this.prefix + key)) as [number, number] | null;
+        if (!r || r[1] === -2) return null;
+        return { count: r[0], resetInMs: Math.max(0, r[1]) };
+      },
+      () => this.fallback.peek(key),
+    );
   }
 
   set(key: string, count: number, ttlMs: number): Promise<void> {
-    return this.either(async () => {
-      await this.redis.set(this.prefix + key, String(count), 'PX', Math.max(1, Math.ceil(ttlMs)));
-    }, () => this.fallback.set(key, count, ttlMs));
+    return this.either(
+      async () => {
+        await this.redis.set(this.prefix + key, String(count), 'PX', Math.max(1, Math.ceil(ttlMs)));
+      },
+      () => this.fallback.set(key, count, ttlMs),
+    );
   }
 
   reset(key: string): Promise<void> {
     // A reset (a successful sign-in) clears both, so a counter kept here during an outage does not outlive it.
-    return this.either(async () => {
-      await this.fallback.reset(key);
-      await this.redis.del(this.prefix + key);
-    }, () => this.fallback.reset(key));
+    return this.either(
+      async () => {
+        await this.fallback.reset(key);
+        await this.redis.del(this.prefix + key);
+      },
+      () => this.fallback.reset(key),
+    );
   }
 
   async close(): Promise<void> {

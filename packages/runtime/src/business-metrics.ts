@@ -11,9 +11,17 @@ import { Counter, type Registry } from 'prom-client';
  */
 export function createBusinessMetrics(registry: Registry): BusinessMetrics {
   return {
-    uploads: counter(registry, 'earshot_uploads_total', 'Masters accepted for processing (new tracks and new versions)'),
+    uploads: counter(
+      registry,
+      'earshot_uploads_total',
+      'Masters accepted for processing (new tracks and new versions)',
+    ),
     signups: counter(registry, 'earshot_signups_total', 'Accounts registered'),
-    plays: counter(registry, 'earshot_plays_total', 'Plays counted (once per listener per track per 30 minutes, after 30 s listened)'),
+    plays: counter(
+      registry,
+      'earshot_plays_total',
+      'Plays counted (once per listener per track per 30 minutes, after 30 s listened)',
+    ),
   };
 }
 

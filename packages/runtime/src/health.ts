@@ -49,7 +49,8 @@ async function checkPaymentKeys(gateway: PaymentsGateway, now = Date.now()): Pro
     try {
       await gateway.checkCredentials();
     } catch (err) {
-      if (err instanceof PaymentProviderError && (err.status === 401 || err.status === 403)) cached.error = 'Stripe refused the secret key (STRIPE_SECRET_KEY)';
+      if (err instanceof PaymentProviderError && (err.status === 401 || err.status === 403))
+        cached.error = 'Stripe refused the secret key (STRIPE_SECRET_KEY)';
       else cached = undefined;
     }
     if (cached) paymentChecks.set(gateway, cached);
@@ -61,12 +62,18 @@ async function checkPaymentKeys(gateway: PaymentsGateway, now = Date.now()): Pro
  * database, redis (only when configured: the BullMQ adapter) and storage, as docs/architecture.md,
  * "Operations contracts" lists them.
  */
-export async function checkHealth(infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'> & { payments?: PaymentsGateway | null }): Promise<HealthReport> {
+export async function checkHealth(
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'> & { payments?: PaymentsGateway | null },
+): Promise<HealthReport> {
   const checks = await Promise.all([
     run('database', () => infra.database.ping()),
     ...(infra.jobs.kind === 'bullmq' ? [run('redis', () => infra.jobs.check())] : []),
     run('storage', () => infra.store.check()),
     ...(infra.payments ? [run('payments', () => checkPaymentKeys(infra.payments!))] : []),
   ]);
-  return { status: checks.every((c) => c.healthy) ? 'healthy' : 'unhealthy', checks, timestamp: new Date().toISOString() };
+  return {
+    status: checks.every((c) => c.healthy) ? 'healthy' : 'unhealthy',
+    checks,
+    timestamp: new Date().toISOString(),
+  };
 }

@@ -2,7 +2,14 @@ export { createLogger, type Logger, type LogObserver } from './logger.ts';
 export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.ts';
 export { checkHealth, type HealthCheck, type HealthReport } from './health.ts';
 export { workerHealth, FAILED_JOBS_UNHEALTHY_ABOVE, type WorkerHealth } from './worker-health.ts';
-export { createMetricsRegistry, createHttpMetrics, createLogMetrics, registerHealthMetrics, registerQueueMetrics, type HttpMetrics } from './metrics.ts';
+export {
+  createMetricsRegistry,
+  createHttpMetrics,
+  createLogMetrics,
+  registerHealthMetrics,
+  registerQueueMetrics,
+  type HttpMetrics,
+} from './metrics.ts';
 export { createBusinessMetrics, BUSINESS_METRIC_NAMES, type BusinessMetrics } from './business-metrics.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';
 export { createMediaToolkit } from './media-toolkit.ts';

@@ -28,7 +28,11 @@ export interface InfrastructureOptions {
   migrate: boolean;
 }
 
-export async function createInfrastructure(config: Config, logger: Logger, options: InfrastructureOptions): Promise<Infrastructure> {
+export async function createInfrastructure(
+  config: Config,
+  logger: Logger,
+  options: InfrastructureOptions,
+): Promise<Infrastructure> {
   const database = await createDatabase({ ...config.database, log: (message, fields) => logger.warn(fields, message) });
   try {
     if (options.migrate) {
@@ -38,8 +42,12 @@ export async function createInfrastructure(config: Config, logger: Logger, optio
     const store = createObjectStore(config.storage);
     await store.ensureBuckets();
     const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db });
-    const progress: ProgressBus = config.redis.url ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix) : new InProcessProgressBus();
-    const cache: ListCache = config.redis.url ? new RedisListCache(config.redis.url, config.redis.keyPrefix) : new MemoryListCache();
+    const progress: ProgressBus = config.redis.url
+      ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix)
+      : new InProcessProgressBus();
+    const cache: ListCache = config.redis.url
+      ? new RedisListCache(config.redis.url, config.redis.keyPrefix)
+      : new MemoryListCache();
     return {
       database,
       store,

@@ -33,7 +33,9 @@ function scrubValues(err: Record<string, unknown>, depth = 0): Record<string, un
   if (depth > 5) return err;
   for (const field of VALUE_FIELDS) if (field in err) err[field] = '[redacted]';
   if (err.cause && typeof err.cause === 'object') scrubValues(err.cause as Record<string, unknown>, depth + 1);
-  if (Array.isArray(err.errors)) for (const inner of err.errors) if (inner && typeof inner === 'object') scrubValues(inner as Record<string, unknown>, depth + 1);
+  if (Array.isArray(err.errors))
+    for (const inner of err.errors)
+      if (inner && typeof inner === 'object') scrubValues(inner as Record<string, unknown>, depth + 1);
   return err;
 }
 
@@ -47,7 +49,12 @@ export function serializeError(err: unknown): unknown {
  * JSON logs with `service` and `environment` on every line (docs/architecture.md, "Operations contracts"). When a log dir is
  * configured, error-level lines are also appended to `<dir>/error.log`.
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'logDir' | 'env'>, service: string, destination?: pino.DestinationStream, observe?: LogObserver): Logger {
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logDir' | 'env'>,
+  service: string,
+  destination?: pino.DestinationStream,
+  observe?: LogObserver,
+): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     ...(observe && {
@@ -64,10 +71,18 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logDir' | 'env'>
     serializers: { err: serializeError, error: serializeError },
     formatters: { level: (label) => ({ level: label }) },
   };
-  const streams: pino.StreamEntry[] = [{ level: config.logLevel === 'silent' ? 'fatal' : config.logLevel, stream: destination ?? pino.destination({ dest: 1, sync: false }) }];
+  const streams: pino.StreamEntry[] = [
+    {
+      level: config.logLevel === 'silent' ? 'fatal' : config.logLevel,
+      stream: destination ?? pino.destination({ dest: 1, sync: false }),
+    },
+  ];
   if (config.logDir) {
     mkdirSync(config.logDir, { recursive: true });
-    streams.push({ level: 'error', stream: pino.destination({ dest: path.join(config.logDir, 'error.log'), mkdir: true, sync: false }) });
+    streams.push({
+      level: 'error',
+      stream: pino.destination({ dest: path.join(config.logDir, 'error.log'), mkdir: true, sync: false }),
+    });
   }
   return pino(options, pino.multistream(streams));
 }

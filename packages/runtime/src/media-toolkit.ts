@@ -1,5 +1,14 @@
 import { MediaRejectedError as RejectedUpload, type AudioInfo, type MediaToolkit } from '@earshot/core';
-import { computeWaveform, extractArtwork, inspectAudio, MediaRejectedError, measureLoudness, probe, transcodeHls, type AudioProbeResult } from '@earshot/media';
+import {
+  computeWaveform,
+  extractArtwork,
+  inspectAudio,
+  MediaRejectedError,
+  measureLoudness,
+  probe,
+  transcodeHls,
+  type AudioProbeResult,
+} from '@earshot/media';
 import { sharedProbe } from './probe-cache.ts';
 
 /** The media port wired to ffmpeg (`@earshot/media`). Rejections become the core's permanent error. */
@@ -17,7 +26,13 @@ export function createMediaToolkit(): MediaToolkit {
   const probed = async (input: string, signal: AbortSignal) => {
     const result = await probeOnce(input, signal);
     if (!result.audio) throw new RejectedUpload('No audio stream found in this file');
-    return { durationMs: result.durationMs ?? result.audio.durationMs ?? 0, sampleRate: result.audio.sampleRate, channels: result.audio.channels, audioStreamIndex: result.audio.index, cover: result.cover };
+    return {
+      durationMs: result.durationMs ?? result.audio.durationMs ?? 0,
+      sampleRate: result.audio.sampleRate,
+      channels: result.audio.channels,
+      audioStreamIndex: result.audio.index,
+      cover: result.cover,
+    };
   };
   /**
    * What an encoder needs of its input. The upload's probe put it on the version row; trusting it
@@ -25,7 +40,12 @@ export function createMediaToolkit(): MediaToolkit {
    */
   const source = async (input: string, info: AudioInfo, signal: AbortSignal) =>
     info.audioStreamIndex !== null && info.sampleRate > 0 && info.channels > 0 && info.durationMs > 0
-      ? { durationMs: info.durationMs, sampleRate: info.sampleRate, channels: info.channels, audioStreamIndex: info.audioStreamIndex }
+      ? {
+          durationMs: info.durationMs,
+          sampleRate: info.sampleRate,
+          channels: info.channels,
+          audioStreamIndex: info.audioStreamIndex,
+        }
       : probed(input, signal);
 
   return {
@@ -65,15 +85,29 @@ export function createMediaToolkit(): MediaToolkit {
         const l = await measureLoudness(input, s, { signal: run.signal, onProgress: run.onProgress });
         // Digital silence has no loudness: store a neutral gain rather than ±Infinity.
         const finite = (n: number, fallback: number) => (Number.isFinite(n) ? n : fallback);
-        return { integratedLufs: finite(l.integratedLufs, -70), loudnessRange: finite(l.loudnessRange, 0), truePeakDbtp: finite(l.truePeakDbtp, -70), trackGainDb: Math.min(finite(l.trackGainDb, 0), 24) };
+        return {
+          integratedLufs: finite(l.integratedLufs, -70),
+          loudnessRange: finite(l.loudnessRange, 0),
+          truePeakDbtp: finite(l.truePeakDbtp, -70),
+          trackGainDb: Math.min(finite(l.trackGainDb, 0), 24),
+        };
       }),
 
     artwork: (input, outDir, run) =>
       rejecting(async () => {
         const s = await probed(input, run.signal);
         if (!s.cover) return null;
-        const out = await extractArtwork(input, outDir, { cover: s.cover, signal: run.signal, onProgress: run.onProgress });
-        return out ? { images: out.images.map((i) => ({ file: i.file, size: i.size, ext: i.ext, contentType: i.contentType })), ...(out.skipped ? { skipped: out.skipped } : {}) } : null;
+        const out = await extractArtwork(input, outDir, {
+          cover: s.cover,
+          signal: run.signal,
+          onProgress: run.onProgress,
+        });
+        return out
+          ? {
+              images: out.images.map((i) => ({ file: i.file, size: i.size, ext: i.ext, contentType: i.contentType })),
+              ...(out.skipped ? { skipped: out.skipped } : {}),
+            }
+          : null;
       }),
   };
 }

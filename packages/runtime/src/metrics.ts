@@ -17,7 +17,12 @@ export function createMetricsRegistry(service: string): Registry {
  * (prometheus/alerts/earshot.rules.yml) compares the error lines with their usual rate.
  */
 export function createLogMetrics(registry: Registry): LogObserver {
-  const lines = new Counter({ name: 'log_messages_total', help: 'Log lines written, by level', labelNames: ['level'] as const, registers: [registry] });
+  const lines = new Counter({
+    name: 'log_messages_total',
+    help: 'Log lines written, by level',
+    labelNames: ['level'] as const,
+    registers: [registry],
+  });
   for (const level of ['warn', 'error', 'fatal']) lines.inc({ level }, 0); // present before the first one, so rate() works
   return { line: (level) => lines.inc({ level }) };
 }
@@ -26,7 +31,10 @@ export function createLogMetrics(registry: Registry): LogObserver {
  * `earshot_health_check_up{check}`: 1 when the check of the health endpoint passes, read at
  * scrape time (the same checks as `/api/v1/health`), so an alert sees what the endpoint says.
  */
-export function registerHealthMetrics(registry: Registry, infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>): void {
+export function registerHealthMetrics(
+  registry: Registry,
+  infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'>,
+): void {
   new Gauge({
     name: 'earshot_health_check_up',
     help: 'Health checks of /api/v1/health at scrape time (1 passing, 0 failing)',
@@ -45,7 +53,12 @@ export function registerHealthMetrics(registry: Registry, infra: Pick<Infrastruc
  */
 export function createHttpMetrics(registry: Registry) {
   return {
-    requests: new Counter({ name: 'http_requests_total', help: 'Total HTTP requests', labelNames: ['method', 'route', 'status'] as const, registers: [registry] }),
+    requests: new Counter({
+      name: 'http_requests_total',
+      help: 'Total HTTP requests',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration in seconds',
@@ -67,12 +80,24 @@ export function registerQueueMetrics(registry: Registry, jobs: JobQueue): () => 
     async collect() {
       for (const queue of QUEUE_NAMES) {
         const counts = await jobs.getJobCounts(queue);
-        for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) this.set({ queue, state }, counts[state]);
+        for (const state of ['waiting', 'active', 'delayed', 'failed'] as const)
+          this.set({ queue, state }, counts[state]);
       }
     },
   });
-  const finished = new Counter({ name: 'jobs_finished_total', help: 'Job attempts finished, by outcome', labelNames: ['queue', 'outcome'] as const, registers: [registry] });
-  const duration = new Histogram({ name: 'job_duration_seconds', help: 'Duration of job attempts', labelNames: ['queue', 'outcome'] as const, buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600], registers: [registry] });
+  const finished = new Counter({
+    name: 'jobs_finished_total',
+    help: 'Job attempts finished, by outcome',
+    labelNames: ['queue', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Duration of job attempts',
+    labelNames: ['queue', 'outcome'] as const,
+    buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600],
+    registers: [registry],
+  });
   const started = new Map<string, number>();
   return jobs.on((event) => {
     const key = `${event.queue}:${event.jobId}`;

@@ -9,7 +9,10 @@ import { stat } from 'node:fs/promises';
  * without any one caller's signal (one step being cancelled must not fail the others); each caller
  * still stops waiting when its own signal fires.
  */
-export function sharedProbe<T>(probe: (file: string) => Promise<T>, maxEntries = 16): (file: string, signal?: AbortSignal) => Promise<T> {
+export function sharedProbe<T>(
+  probe: (file: string) => Promise<T>,
+  maxEntries = 16,
+): (file: string, signal?: AbortSignal) => Promise<T> {
   const cache = new Map<string, Promise<T>>();
   return async (file, signal) => {
     signal?.throwIfAborted();

@@ -9,7 +9,12 @@ export interface ShutdownStep {
  * SIGTERM / SIGINT: run the steps in order (stop accepting, drain requests, drain jobs, close
  * pools), then exit. A second signal, or the overall deadline, exits at once.
  */
-export function installShutdown(logger: Logger, steps: ShutdownStep[], deadlineMs: number, exit: (code: number) => void = (c) => process.exit(c)): () => Promise<void> {
+export function installShutdown(
+  logger: Logger,
+  steps: ShutdownStep[],
+  deadlineMs: number,
+  exit: (code: number) => void = (c) => process.exit(c),
+): () => Promise<void> {
   let running: Promise<void> | undefined;
   const shutdown = (signal: string): Promise<void> => {
     if (running) {

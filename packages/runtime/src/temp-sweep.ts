@@ -36,7 +36,11 @@ export interface TempSweepOptions {
  * are removed on every refusal path already; this catches what a crash or a kill left behind.
  * Resolves, once the first sweep is done, with the function that stops it.
  */
-export async function startTempSweep(dir: string, options: TempSweepOptions, logger: Pick<Logger, 'info' | 'warn'>): Promise<() => void> {
+export async function startTempSweep(
+  dir: string,
+  options: TempSweepOptions,
+  logger: Pick<Logger, 'info' | 'warn'>,
+): Promise<() => void> {
   const sweep = async () => {
     try {
       const removed = await sweepStaleFiles(dir, options.maxAgeMs);

@@ -17,11 +17,17 @@ afterAll(async () => {
 });
 
 const run = { signal: new AbortController().signal, onProgress: () => {} };
-const sampleRateOf = async (info: AudioInfo) => ((await createMediaToolkit().waveform(file, info, run)).json as { sample_rate: number }).sample_rate;
+const sampleRateOf = async (info: AudioInfo) =>
+  ((await createMediaToolkit().waveform(file, info, run)).json as { sample_rate: number }).sample_rate;
 
 describe('media toolkit', () => {
   it("records the audio stream the upload's probe found", async () => {
-    expect(await createMediaToolkit().probe(file)).toMatchObject({ audioStreamIndex: 0, sampleRate: 44_100, channels: 2, codec: 'pcm_s16le' });
+    expect(await createMediaToolkit().probe(file)).toMatchObject({
+      audioStreamIndex: 0,
+      sampleRate: 44_100,
+      channels: 2,
+      codec: 'pcm_s16le',
+    });
   });
 
   it("starts a step from the version row's facts, and probes only when the row lacks the stream", async () => {

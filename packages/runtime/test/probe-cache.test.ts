@@ -18,7 +18,9 @@ function countingProbe() {
   const waiting: { resolve: (v: string) => void; reject: (e: Error) => void }[] = [];
   const probe = (file: string) => {
     calls++;
-    return new Promise<string>((resolve, reject) => waiting.push({ resolve: () => resolve(`probed ${path.basename(file)} #${calls}`), reject }));
+    return new Promise<string>((resolve, reject) =>
+      waiting.push({ resolve: () => resolve(`probed ${path.basename(file)} #${calls}`), reject }),
+    );
   };
   const settle = (err?: Error) => {
     for (const w of waiting.splice(0)) {
@@ -49,7 +51,9 @@ async function answered<T>(pending: Promise<T>, p: ReturnType<typeof countingPro
 describe('sharedProbe', () => {
   it('probes a file once for callers that ask at the same time, and again once the file changes', async () => {
     const { file, p, probeOnce } = await fixture('a.flac');
-    expect(await answered(Promise.all([probeOnce(file), probeOnce(file), probeOnce(file), probeOnce(file)]), p)).toEqual(Array(4).fill('probed a.flac #1'));
+    expect(
+      await answered(Promise.all([probeOnce(file), probeOnce(file), probeOnce(file), probeOnce(file)]), p),
+    ).toEqual(Array(4).fill('probed a.flac #1'));
     expect(await probeOnce(file)).toBe('probed a.flac #1');
     expect(p.calls()).toBe(1);
 

@@ -81,4 +81,9 @@ export function securityHeaders(req: HeaderRequest): Record<string, string> {
 }
 
 /** Every header name this module may send (for removing duplicates set upstream). */
-export const SECURITY_HEADER_NAMES = ['Strict-Transport-Security', ...Object.keys(CONSTANT_HEADERS), 'X-Frame-Options', 'Content-Security-Policy'] as const;
+export const SECURITY_HEADER_NAMES = [
+  'Strict-Transport-Security',
+  ...Object.keys(CONSTANT_HEADERS),
+  'X-Frame-Options',
+  'Content-Security-Policy',
+] as const;

@@ -1,4 +1,10 @@
-import { CONSTANT_HEADERS, contentSecurityPolicy, FRAMEABLE_PATH_PREFIXES, FRAMING, STRICT_TRANSPORT_SECURITY } from './headers.ts';
+import {
+  CONSTANT_HEADERS,
+  contentSecurityPolicy,
+  FRAMEABLE_PATH_PREFIXES,
+  FRAMING,
+  STRICT_TRANSPORT_SECURITY,
+} from './headers.ts';
 
 /**
  * The nginx form of headers.ts, as the two templates under nginx/templates/snippets/ (rendered
@@ -13,7 +19,8 @@ export const NGINX_SECURITY_TEMPLATES = {
   headers: 'snippets/security-headers.conf.template',
 } as const;
 
-const GENERATED = '# Generated from packages/security-headers (the one definition of the security headers, used by\n# embedded mode too). Do not edit: change the module and run `npm run nginx:security-headers`.\n';
+const GENERATED =
+  '# Generated from packages/security-headers (the one definition of the security headers, used by\n# embedded mode too). Do not edit: change the module and run `npm run nginx:security-headers`.\n';
 
 const quote = (v: string) => {
   if (/["\\$]/.test(v)) throw new Error(`cannot put ${JSON.stringify(v)} in an nginx string`);
@@ -22,7 +29,12 @@ const quote = (v: string) => {
 const prefixRegex = (prefix: string) => `"~^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`;
 
 function mapBlock(source: string, variable: string, byDefault: string, cases: Array<[string, string]>): string {
-  return [`map ${source} ${variable} {`, `    default ${byDefault};`, ...cases.map(([k, v]) => `    ${k} ${v};`), '}'].join('\n');
+  return [
+    `map ${source} ${variable} {`,
+    `    default ${byDefault};`,
+    ...cases.map(([k, v]) => `    ${k} ${v};`),
+    '}',
+  ].join('\n');
 }
 
 export function renderNginxSecurityTemplates(): Record<keyof typeof NGINX_SECURITY_TEMPLATES, string> {
@@ -32,8 +44,18 @@ export function renderNginxSecurityTemplates(): Record<keyof typeof NGINX_SECURI
     '# Framing: DENY everywhere except the frameable paths (the embeddable player), which third-party',
     '# sites may frame (CSP frame-ancestors; X-Frame-Options cannot express "anyone", so it is left',
     '# out there: an empty value makes add_header send nothing). nginx matches the normalised $uri.',
-    mapBlock('$uri', '$frame_options', quote(FRAMING.default.xFrameOptions), frameable.map((p) => [p, '""'])),
-    mapBlock('$uri', '$frame_ancestors', quote(FRAMING.default.frameAncestors), frameable.map((p) => [p, quote(FRAMING.frameable.frameAncestors)])),
+    mapBlock(
+      '$uri',
+      '$frame_options',
+      quote(FRAMING.default.xFrameOptions),
+      frameable.map((p) => [p, '""']),
+    ),
+    mapBlock(
+      '$uri',
+      '$frame_ancestors',
+      quote(FRAMING.default.frameAncestors),
+      frameable.map((p) => [p, quote(FRAMING.frameable.frameAncestors)]),
+    ),
     '# HSTS on HTTPS responses only ($https is "on" there).',
     mapBlock('$https', '$strict_transport_security', '""', [['on', quote(STRICT_TRANSPORT_SECURITY)]]),
     '',

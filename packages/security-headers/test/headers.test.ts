@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { isFrameable, renderNginxSecurityTemplates, securityHeaders, SECURITY_HEADER_NAMES, websocketOriginOf } from '../src/index.ts';
+import {
+  isFrameable,
+  renderNginxSecurityTemplates,
+  securityHeaders,
+  SECURITY_HEADER_NAMES,
+  websocketOriginOf,
+} from '../src/index.ts';
 
 describe('securityHeaders', () => {
   const ws = 'wss://yoursite.com';
   it('sends HSTS on HTTPS requests only', () => {
-    expect(securityHeaders({ path: '/', https: true, websocketOrigin: ws })['Strict-Transport-Security']).toBe('max-age=31536000; includeSubDomains');
-    expect(securityHeaders({ path: '/', https: false, websocketOrigin: ws })).not.toHaveProperty('Strict-Transport-Security');
+    expect(securityHeaders({ path: '/', https: true, websocketOrigin: ws })['Strict-Transport-Security']).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+    expect(securityHeaders({ path: '/', https: false, websocketOrigin: ws })).not.toHaveProperty(
+      'Strict-Transport-Security',
+    );
   });
 
   it('lets /embed/ be framed by anyone and nothing else', () => {
@@ -23,12 +33,15 @@ describe('securityHeaders', () => {
   it('allows the live-events WebSocket of the public URL', () => {
     expect(websocketOriginOf('https://yoursite.com')).toBe('wss://yoursite.com');
     expect(websocketOriginOf('http://localhost:3000/')).toBe('ws://localhost:3000');
-    expect(securityHeaders({ path: '/', https: false, websocketOrigin: 'ws://localhost:3000' })['Content-Security-Policy']).toContain("connect-src 'self' ws://localhost:3000;");
+    expect(
+      securityHeaders({ path: '/', https: false, websocketOrigin: 'ws://localhost:3000' })['Content-Security-Policy'],
+    ).toContain("connect-src 'self' ws://localhost:3000;");
   });
 
   it('every header the module can send has an nginx add_header', () => {
     const { headers, maps } = renderNginxSecurityTemplates();
-    for (const name of SECURITY_HEADER_NAMES) expect(headers).toMatch(new RegExp(`^add_header ${name} .* always;$`, 'm'));
+    for (const name of SECURITY_HEADER_NAMES)
+      expect(headers).toMatch(new RegExp(`^add_header ${name} .* always;$`, 'm'));
     expect(headers).toContain("connect-src 'self' wss://${DOMAIN}; frame-ancestors $frame_ancestors");
     expect(maps).toContain('"~^/embed/" "*";');
     expect(maps).toContain('on "max-age=31536000; includeSubDomains";');

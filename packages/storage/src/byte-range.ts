@@ -3,7 +3,9 @@ import { InvalidRangeError, type ByteRange } from './object-store.ts';
 /** Negative, fractional or reversed ranges: S3 would silently ignore them and send everything. */
 export function isWellFormedRange(range: ByteRange): boolean {
   const { start, end } = range;
-  return Number.isSafeInteger(start) && start >= 0 && (end === undefined || (Number.isSafeInteger(end) && end >= start));
+  return (
+    Number.isSafeInteger(start) && start >= 0 && (end === undefined || (Number.isSafeInteger(end) && end >= start))
+  );
 }
 
 /**

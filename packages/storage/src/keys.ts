@@ -18,7 +18,8 @@ export function unguessableToken(): string {
 export const UNGUESSABLE_TOKEN = /^[A-Za-z0-9_-]{22}$/;
 
 export const keys = {
-  original: (versionId: string, ext: string) => `version-${versionId}/original${ext ? `.${ext.replace(/^\./, '')}` : ''}`,
+  original: (versionId: string, ext: string) =>
+    `version-${versionId}/original${ext ? `.${ext.replace(/^\./, '')}` : ''}`,
   hlsPrefix: (versionId: string) => `version-${versionId}/`,
   hlsMaster: (versionId: string) => `version-${versionId}/playlist.m3u8`,
   /** Folder of a version's waveform(s): a rerun empties it before writing. */
@@ -26,18 +27,22 @@ export const keys = {
   waveform: (versionId: string, token: string) => `version-${versionId}/${token}.json`,
   /** Folder of a version's artwork (every run, every size). */
   versionArtworkPrefix: (versionId: string) => `artwork/version-${versionId}/`,
-  versionArtwork: (versionId: string, token: string, size: number, ext: string) => `artwork/version-${versionId}/${token}/${size}.${ext}`,
+  versionArtwork: (versionId: string, token: string, size: number, ext: string) =>
+    `artwork/version-${versionId}/${token}/${size}.${ext}`,
   /** A download format of a version (transcodes bucket; never served by the HLS location: only signed download URLs reach it). */
   download: (versionId: string, format: string, ext: string) => `version-${versionId}/downloads/${format}.${ext}`,
-  avatar: (userId: string, stamp: string, size: number, ext: string) => `avatars/user-${userId}/${stamp}-${size}.${ext}`,
+  avatar: (userId: string, stamp: string, size: number, ext: string) =>
+    `avatars/user-${userId}/${stamp}-${size}.${ext}`,
   /**
    * Artwork an artist uploads for a track or a release: public like avatars, but its folder holds
    * an unguessable token (a private track's cover is not found by counting ids).
    */
   trackArtworkPrefix: (trackId: string) => `track-artwork/track-${trackId}/`,
-  trackArtwork: (trackId: string, token: string, size: number) => `track-artwork/track-${trackId}/${token}-${size}.webp`,
+  trackArtwork: (trackId: string, token: string, size: number) =>
+    `track-artwork/track-${trackId}/${token}-${size}.webp`,
   releaseArtworkPrefix: (releaseId: string) => `release-artwork/release-${releaseId}/`,
-  releaseArtwork: (releaseId: string, token: string, size: number) => `release-artwork/release-${releaseId}/${token}-${size}.webp`,
+  releaseArtwork: (releaseId: string, token: string, size: number) =>
+    `release-artwork/release-${releaseId}/${token}-${size}.webp`,
 };
 
 const TOKEN = '[A-Za-z0-9_-]{22}';

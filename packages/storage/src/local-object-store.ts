@@ -1,5 +1,18 @@
 import { constants, createReadStream, type Stats } from 'node:fs';
-import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -53,7 +66,8 @@ async function removeFile(file: string): Promise<void> {
 }
 
 /** Every put renames a new file into place, so its inode changes even when size and mtime do not. */
-const etagOf = (info: Stats) => `"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+const etagOf = (info: Stats) =>
+  `"${info.ino.toString(16)}-${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
 
 /**
  * Renames `from` to `to`, creating `to`'s folders. A concurrent delete may prune a folder between
@@ -125,7 +139,12 @@ export class LocalObjectStore implements ObjectStore {
     for (const bucket of BUCKETS) await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
   }
 
-  async put(bucket: Bucket, key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<{ size: number; etag?: string }> {
+  async put(
+    bucket: Bucket,
+    key: string,
+    body: Readable | Buffer | string,
+    options: PutOptions = {},
+  ): Promise<{ size: number; etag?: string }> {
     return this.writeThenPublish(bucket, key, options, async (tmp) => {
       if (typeof body === 'string' || Buffer.isBuffer(body)) {
         await writeFile(tmp, body, { flag: 'wx' });
@@ -138,7 +157,12 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /** A hard link when `file` is on this store's file system (no bytes copied), else a copy. */
-  async putFile(bucket: Bucket, key: string, file: string, options: Omit<PutOptions, 'contentLength'> = {}): Promise<{ size: number; etag?: string }> {
+  async putFile(
+    bucket: Bucket,
+    key: string,
+    file: string,
+    options: Omit<PutOptions, 'contentLength'> = {},
+  ): Promise<{ size: number; etag?: string }> {
     return this.writeThenPublish(bucket, key, options, async (tmp) => {
       try {
         await link(file, tmp);
@@ -153,7 +177,12 @@ export class LocalObjectStore implements ObjectStore {
    * `write` fills a new temp file in the bucket folder; it is then renamed over `key`, its
    * metadata first. On any failure neither file is left behind.
    */
-  private async writeThenPublish(bucket: Bucket, key: string, options: PutOptions, write: (tmp: string) => Promise<void>): Promise<{ size: number; etag?: string }> {
+  private async writeThenPublish(
+    bucket: Bucket,
+    key: string,
+    options: PutOptions,
+    write: (tmp: string) => Promise<void>,
+  ): Promise<{ size: number; etag?: string }> {
     const target = this.file(bucket, key);
     await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
     const tmp = this.tmpFile(bucket);
@@ -195,7 +224,8 @@ export class LocalObjectStore implements ObjectStore {
     try {
       handle = await open(file, 'r');
     } catch (err) {
-      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') throw new ObjectNotFoundError(bucket, key);
+      if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR')
+        throw new ObjectNotFoundError(bucket, key);
       throw err;
     }
     let range: { start: number; end: number } | undefined;
@@ -214,7 +244,12 @@ export class LocalObjectStore implements ObjectStore {
       await handle.close();
       body = Readable.from([]);
     } else {
-      body = createReadStream('', { fd: handle, start: range?.start ?? 0, end: range?.end ?? info.size - 1, highWaterMark: 256 * 1024 });
+      body = createReadStream('', {
+        fd: handle,
+        start: range?.start ?? 0,
+        end: range?.end ?? info.size - 1,
+        highWaterMark: 256 * 1024,
+      });
     }
     return {
       body,
@@ -239,7 +274,14 @@ export class LocalObjectStore implements ObjectStore {
     }
     if (!info.isFile()) return null;
     const meta = await this.meta(bucket, key);
-    return { key, size: info.size, lastModified: info.mtime, contentType: meta.contentType ?? contentTypeFor(key), cacheControl: meta.cacheControl, etag: etagOf(info) };
+    return {
+      key,
+      size: info.size,
+      lastModified: info.mtime,
+      contentType: meta.contentType ?? contentTypeFor(key),
+      cacheControl: meta.cacheControl,
+      etag: etagOf(info),
+    };
   }
 
   async delete(bucket: Bucket, key: string): Promise<void> {
@@ -320,7 +362,8 @@ export class LocalObjectStore implements ObjectStore {
 
   async check(): Promise<void> {
     for (const bucket of BUCKETS) {
-      if (!(await stat(this.bucketDir(bucket))).isDirectory()) throw new Error(`not a folder: ${this.bucketDir(bucket)}`);
+      if (!(await stat(this.bucketDir(bucket))).isDirectory())
+        throw new Error(`not a folder: ${this.bucketDir(bucket)}`);
     }
   }
 

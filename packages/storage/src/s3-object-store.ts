@@ -98,7 +98,10 @@ export class S3ObjectStore implements ObjectStore {
       maxAttempts: 3,
       // Never wait forever on storage: a connection that does not open, or a request whose socket
       // stays silent, fails (and is retried) instead of holding a request or job open.
-      requestHandler: { connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, socketTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+      requestHandler: {
+        connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        socketTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      },
       // The SDK's default CRC trailers on streamed PutObject use aws-chunked encoding, which older
       // MinIO releases and other S3-compatible servers store verbatim (framing and all). Checksums
       // only where the API demands them (DeleteObjects) keeps every S3-compatible server happy.
@@ -128,19 +131,33 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(bucket: Bucket, key: string, body: Readable | Buffer | string, options: PutOptions = {}): Promise<{ size: number; etag?: string }> {
+  async put(
+    bucket: Bucket,
+    key: string,
+    body: Readable | Buffer | string,
+    options: PutOptions = {},
+  ): Promise<{ size: number; etag?: string }> {
     validateKey(key);
     // Set explicitly so S3 answers what the local store infers, not binary/octet-stream.
-    const common = { Bucket: this.name(bucket), Key: key, ContentType: options.contentType ?? contentTypeFor(key), CacheControl: options.cacheControl };
+    const common = {
+      Bucket: this.name(bucket),
+      Key: key,
+      ContentType: options.contentType ?? contentTypeFor(key),
+      CacheControl: options.cacheControl,
+    };
     if (typeof body === 'string' || Buffer.isBuffer(body)) {
       const buffer = typeof body === 'string' ? Buffer.from(body) : body;
-      const out = await this.client.send(new PutObjectCommand({ ...common, Body: buffer, ContentLength: buffer.length }));
+      const out = await this.client.send(
+        new PutObjectCommand({ ...common, Body: buffer, ContentLength: buffer.length }),
+      );
       return { size: buffer.length, etag: out.ETag };
     }
     let sourceError: Error | undefined;
     try {
       if (options.contentLength !== undefined && options.contentLength <= SINGLE_PUT_MAX) {
-        const out = await this.client.send(new PutObjectCommand({ ...common, Body: body, ContentLength: options.contentLength }));
+        const out = await this.client.send(
+          new PutObjectCommand({ ...common, Body: body, ContentLength: options.contentLength }),
+        );
         return { size: options.contentLength, etag: out.ETag };
       }
       const counter = byteCounter();
@@ -148,7 +165,13 @@ export class S3ObjectStore implements ObjectStore {
       // multipart upload (leavePartsOnError: false), so no parts and no object remain.
       body.once('error', (err) => (sourceError = err));
       pipeline(body, counter, () => {});
-      const upload = new Upload({ client: this.client, params: { ...common, Body: counter }, partSize: PART_SIZE, queueSize: QUEUE_SIZE, leavePartsOnError: false });
+      const upload = new Upload({
+        client: this.client,
+        params: { ...common, Body: counter },
+        partSize: PART_SIZE,
+        queueSize: QUEUE_SIZE,
+        leavePartsOnError: false,
+      });
       const out = await upload.done();
       return { size: counter.bytes, etag: out.ETag };
     } catch (err) {
@@ -156,13 +179,21 @@ export class S3ObjectStore implements ObjectStore {
       body.destroy();
       if (!sourceError || err === sourceError) throw err;
       // The Upload rethrows the source's error unless aborting the multipart upload failed too.
-      throw new Error(`${sourceError.message} (then aborting the multipart upload failed: ${(err as Error).message}; its parts stay until a lifecycle rule removes them)`, {
-        cause: sourceError,
-      });
+      throw new Error(
+        `${sourceError.message} (then aborting the multipart upload failed: ${(err as Error).message}; its parts stay until a lifecycle rule removes them)`,
+        {
+          cause: sourceError,
+        },
+      );
     }
   }
 
-  async putFile(bucket: Bucket, key: string, file: string, options: Omit<PutOptions, 'contentLength'> = {}): Promise<{ size: number; etag?: string }> {
+  async putFile(
+    bucket: Bucket,
+    key: string,
+    file: string,
+    options: Omit<PutOptions, 'contentLength'> = {},
+  ): Promise<{ size: number; etag?: string }> {
     validateKey(key);
     // Size and bytes from one open file: a single PUT with its length when it fits, else multipart.
     const handle = await open(file, 'r');
@@ -182,7 +213,11 @@ export class S3ObjectStore implements ObjectStore {
     if (range && !isWellFormedRange(range)) throw new InvalidRangeError(await this.sizeOf(bucket, key));
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.name(bucket), Key: key, Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined }),
+        new GetObjectCommand({
+          Bucket: this.name(bucket),
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end ?? ''}` : undefined,
+        }),
       );
       const length = Number(out.ContentLength ?? 0);
       const served = out.ContentRange ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(out.ContentRange) : null;
@@ -242,12 +277,17 @@ export class S3ObjectStore implements ObjectStore {
     const flush = async () => {
       if (!batch.length) return;
       const out = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.name(bucket), Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        new DeleteObjectsCommand({
+          Bucket: this.name(bucket),
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
       );
       // Quiet mode reports only failures; S3 answers 200 even when some keys failed.
       if (out.Errors?.length) {
         const first = out.Errors[0]!;
-        throw new Error(`could not delete ${out.Errors.length} object(s) under ${bucket}/${prefix}, first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
+        throw new Error(
+          `could not delete ${out.Errors.length} object(s) under ${bucket}/${prefix}, first ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
+        );
       }
       deleted += batch.length;
       batch = [];
@@ -266,17 +306,30 @@ export class S3ObjectStore implements ObjectStore {
     let token: string | undefined;
     do {
       const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.name(bucket), Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: this.listPageSize }),
+        new ListObjectsV2Command({
+          Bucket: this.name(bucket),
+          Prefix: prefix || undefined,
+          ContinuationToken: token,
+          MaxKeys: this.listPageSize,
+        }),
       );
       for (const object of out.Contents ?? []) {
-        if (object.Key !== undefined) yield { key: object.Key, size: Number(object.Size ?? 0), lastModified: object.LastModified ?? new Date(0), etag: object.ETag };
+        if (object.Key !== undefined)
+          yield {
+            key: object.Key,
+            size: Number(object.Size ?? 0),
+            lastModified: object.LastModified ?? new Date(0),
+            etag: object.ETag,
+          };
       }
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
   }
 
   async check(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.name('originals') }), { abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    await this.client.send(new HeadBucketCommand({ Bucket: this.name('originals') }), {
+      abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+    });
   }
 
   async close(): Promise<void> {

@@ -19,14 +19,22 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function validateKey(key: string, { prefix = false } = {}): string {
   if (typeof key !== 'string') throw new InvalidKeyError(String(key));
   if (prefix && key === '') return key;
-  if (!key || Buffer.byteLength(key) > MAX_KEY_BYTES || CONTROL.test(key) || LONE_SURROGATE.test(key) || key.includes('\\') || key.startsWith('/')) {
+  if (
+    !key ||
+    Buffer.byteLength(key) > MAX_KEY_BYTES ||
+    CONTROL.test(key) ||
+    LONE_SURROGATE.test(key) ||
+    key.includes('\\') ||
+    key.startsWith('/')
+  ) {
     throw new InvalidKeyError(key);
   }
   const segments = key.split('/');
   const last = segments.length - 1;
   for (const [i, segment] of segments.entries()) {
     if (segment === '' && prefix && i === last) continue;
-    if (segment === '' || segment === '.' || segment === '..' || Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) throw new InvalidKeyError(key);
+    if (segment === '' || segment === '.' || segment === '..' || Buffer.byteLength(segment) > MAX_SEGMENT_BYTES)
+      throw new InvalidKeyError(key);
   }
   return key;
 }

@@ -8,10 +8,12 @@ describe('parseRangeHeader', () => {
   });
 
   it('leaves no header, multi-range and suffix ranges to a whole-file answer', () => {
-    for (const header of [undefined, '', 'bytes=0-1,4-5', 'bytes=-500']) expect(parseRangeHeader(header), String(header)).toBeUndefined();
+    for (const header of [undefined, '', 'bytes=0-1,4-5', 'bytes=-500'])
+      expect(parseRangeHeader(header), String(header)).toBeUndefined();
   });
 
   it('calls reversed, negative, overlong and foreign units invalid', () => {
-    for (const header of ['bytes=9-3', 'bytes=a-b', 'items=0-1', 'bytes=1234567890123456-', 'bytes=0-1x']) expect(parseRangeHeader(header), header).toBe('invalid');
+    for (const header of ['bytes=9-3', 'bytes=a-b', 'items=0-1', 'bytes=1234567890123456-', 'bytes=0-1x'])
+      expect(parseRangeHeader(header), header).toBe('invalid');
   });
 });

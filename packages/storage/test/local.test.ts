@@ -26,7 +26,8 @@ objectStoreContract(
   {
     leftovers: async () => {
       const left: string[] = [];
-      for (const bucket of BUCKETS) left.push(...(await readdir(path.join(contractRoot, `contract-${bucket}`, '.earshot-tmp'))));
+      for (const bucket of BUCKETS)
+        left.push(...(await readdir(path.join(contractRoot, `contract-${bucket}`, '.earshot-tmp'))));
       return left;
     },
   },
@@ -77,7 +78,10 @@ describe('LocalObjectStore on disk', () => {
     const file = path.join(root, 'upload.tmp');
     await writeFile(file, 'master bytes');
     await store.putFile('originals', 'version-1/original.flac', file);
-    const [source, stored] = await Promise.all([stat(file), stat(path.join(root, 'originals', 'version-1', 'original.flac'))]);
+    const [source, stored] = await Promise.all([
+      stat(file),
+      stat(path.join(root, 'originals', 'version-1', 'original.flac')),
+    ]);
     expect(stored.ino).toBe(source.ino);
     expect(stored.nlink).toBe(2);
   });

@@ -5,7 +5,13 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket, type ObjectStore } from '../src/index.ts';
+import {
+  InvalidKeyError,
+  InvalidRangeError,
+  ObjectNotFoundError,
+  type Bucket,
+  type ObjectStore,
+} from '../src/index.ts';
 
 const MiB = 1024 * 1024;
 
@@ -13,7 +19,8 @@ const MiB = 1024 * 1024;
 function generated(size: number): { stream: Readable; sha: string } {
   const chunk = 64 * 1024;
   const blocks = Array.from({ length: 7 }, (_, i) => Buffer.alloc(chunk, i + 1));
-  const blockAt = (offset: number) => blocks[(offset / chunk) % blocks.length]!.subarray(0, Math.min(chunk, size - offset));
+  const blockAt = (offset: number) =>
+    blocks[(offset / chunk) % blocks.length]!.subarray(0, Math.min(chunk, size - offset));
   const hash = createHash('sha256');
   for (let offset = 0; offset < size; offset += chunk) hash.update(blockAt(offset));
   let sent = 0;
@@ -69,7 +76,11 @@ export interface ContractOptions {
  * The behaviour every ObjectStore adapter owes its callers, so code tested against the local
  * store behaves the same on S3. Cases share one store and use distinct keys.
  */
-export function objectStoreContract(name: string, factory: () => Promise<ObjectStore>, options: ContractOptions = {}): void {
+export function objectStoreContract(
+  name: string,
+  factory: () => Promise<ObjectStore>,
+  options: ContractOptions = {},
+): void {
   const many = options.manyObjects ?? 1050;
   const lacks = new Set(options.lacks);
 
@@ -96,7 +107,11 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
       expect(buffer.range).toBeUndefined();
       expect(Buffer.concat(await buffer.body.toArray())).toEqual(Buffer.from([0, 1, 2, 255]));
       expect(await read(store, 'originals', 'a/string.txt')).toBe('héllo');
-      expect(await store.head('originals', 'a/string.txt')).toMatchObject({ key: 'a/string.txt', size: 6, lastModified: expect.any(Date) });
+      expect(await store.head('originals', 'a/string.txt')).toMatchObject({
+        key: 'a/string.txt',
+        size: 6,
+        lastModified: expect.any(Date),
+      });
     });
 
     it('round-trips a 12 MiB stream of unknown length (multipart on S3)', async () => {
@@ -120,7 +135,9 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
       try {
         const file = path.join(dir, 'master.flac');
         await writeFile(file, 'first version');
-        expect(await store.putFile('originals', 'pf/master.flac', file, { contentType: 'audio/flac' })).toMatchObject({ size: 13 });
+        expect(await store.putFile('originals', 'pf/master.flac', file, { contentType: 'audio/flac' })).toMatchObject({
+          size: 13,
+        });
         await store.putFile('originals', 'pf/again.flac', file);
         await rm(file);
         expect(await read(store, 'originals', 'pf/master.flac')).toBe('first version');
@@ -130,7 +147,9 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
         await store.putFile('originals', 'pf/master.flac', file);
         expect(await read(store, 'originals', 'pf/master.flac')).toBe('second');
         expect(await read(store, 'originals', 'pf/again.flac')).toBe('first version');
-        await expect(store.putFile('originals', 'pf/missing.flac', path.join(dir, 'absent'))).rejects.toMatchObject({ code: 'ENOENT' });
+        await expect(store.putFile('originals', 'pf/missing.flac', path.join(dir, 'absent'))).rejects.toMatchObject({
+          code: 'ENOENT',
+        });
         await expect(store.putFile('originals', '../escape', file)).rejects.toBeInstanceOf(InvalidKeyError);
         expect(await keysOf(store, 'originals', 'pf/')).toEqual(['pf/again.flac', 'pf/master.flac']);
         if (options.leftovers) expect(await options.leftovers()).toEqual([]);
@@ -152,7 +171,11 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
     });
 
     it('infers the content type from the extension when none is given', async () => {
-      const cases = { 'version-1/playlist.m3u8': 'application/vnd.apple.mpegurl', 'version-1/init.mp4': 'audio/mp4', 'version-1.json': 'application/json' };
+      const cases = {
+        'version-1/playlist.m3u8': 'application/vnd.apple.mpegurl',
+        'version-1/init.mp4': 'audio/mp4',
+        'version-1.json': 'application/json',
+      };
       for (const [key, type] of Object.entries(cases)) {
         await store.put('transcodes', key, 'x');
         expect((await store.head('transcodes', key))?.contentType).toBe(type);
@@ -166,7 +189,9 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
       expect(await store.head('images', 'nope.png')).toBeNull();
       expect(await store.head('images', 'no/such/folder.png')).toBeNull();
       await expect(store.get('images', 'nope.png')).rejects.toBeInstanceOf(ObjectNotFoundError);
-      await expect(store.get('images', 'nope.png', { range: { start: 0, end: 1 } })).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await expect(store.get('images', 'nope.png', { range: { start: 0, end: 1 } })).rejects.toBeInstanceOf(
+        ObjectNotFoundError,
+      );
     });
 
     it('serves byte ranges', async () => {
@@ -224,9 +249,30 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
     it('lists in key order, by prefix, with sizes', async () => {
       const keys = ['l/p/b.txt', 'l/p/a.txt', 'l/p/sub/c.txt', 'l/pq/d.txt', 'l/other/e.txt', 'l/p/é.txt', 'l/p/z.txt'];
       for (const key of keys) await store.put('images', key, key);
-      expect(await keysOf(store, 'images', 'l/')).toEqual(['l/other/e.txt', 'l/p/a.txt', 'l/p/b.txt', 'l/p/sub/c.txt', 'l/p/z.txt', 'l/p/é.txt', 'l/pq/d.txt']);
-      expect(await keysOf(store, 'images', 'l/p/')).toEqual(['l/p/a.txt', 'l/p/b.txt', 'l/p/sub/c.txt', 'l/p/z.txt', 'l/p/é.txt']);
-      expect(await keysOf(store, 'images', 'l/p')).toEqual(['l/p/a.txt', 'l/p/b.txt', 'l/p/sub/c.txt', 'l/p/z.txt', 'l/p/é.txt', 'l/pq/d.txt']);
+      expect(await keysOf(store, 'images', 'l/')).toEqual([
+        'l/other/e.txt',
+        'l/p/a.txt',
+        'l/p/b.txt',
+        'l/p/sub/c.txt',
+        'l/p/z.txt',
+        'l/p/é.txt',
+        'l/pq/d.txt',
+      ]);
+      expect(await keysOf(store, 'images', 'l/p/')).toEqual([
+        'l/p/a.txt',
+        'l/p/b.txt',
+        'l/p/sub/c.txt',
+        'l/p/z.txt',
+        'l/p/é.txt',
+      ]);
+      expect(await keysOf(store, 'images', 'l/p')).toEqual([
+        'l/p/a.txt',
+        'l/p/b.txt',
+        'l/p/sub/c.txt',
+        'l/p/z.txt',
+        'l/p/é.txt',
+        'l/pq/d.txt',
+      ]);
       expect(await keysOf(store, 'images', 'l/p/s')).toEqual(['l/p/sub/c.txt']);
       expect(await keysOf(store, 'images', 'l/p/a.txt')).toEqual(['l/p/a.txt']);
       const first = (await store.list('images', 'l/p/a')[Symbol.asyncIterator]().next()).value;
@@ -235,8 +281,15 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
 
     it.skipIf(lacks.has('bytewise-order'))('orders keys bytewise across folders, as S3 does', async () => {
       // '-' < '.' < '/' < '0': a folder-by-folder walk would put everything under b/p/ first.
-      for (const key of ['b/p/a.txt', 'b/p0', 'b/p.txt', 'b/p-x.txt', 'b/p/sub/c.txt']) await store.put('images', key, key);
-      expect(await keysOf(store, 'images', 'b/')).toEqual(['b/p-x.txt', 'b/p.txt', 'b/p/a.txt', 'b/p/sub/c.txt', 'b/p0']);
+      for (const key of ['b/p/a.txt', 'b/p0', 'b/p.txt', 'b/p-x.txt', 'b/p/sub/c.txt'])
+        await store.put('images', key, key);
+      expect(await keysOf(store, 'images', 'b/')).toEqual([
+        'b/p-x.txt',
+        'b/p.txt',
+        'b/p/a.txt',
+        'b/p/sub/c.txt',
+        'b/p0',
+      ]);
     });
 
     it('lists nothing under a prefix that holds nothing, and a whole bucket without one', async () => {
@@ -248,7 +301,8 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
     });
 
     it('deletes by prefix only that prefix, and counts', async () => {
-      for (const key of ['d/p/b.txt', 'd/p/a.txt', 'd/p/sub/c.txt', 'd/pq/d.txt', 'd/p-x.txt', 'd/other/e.txt']) await store.put('images', key, key);
+      for (const key of ['d/p/b.txt', 'd/p/a.txt', 'd/p/sub/c.txt', 'd/pq/d.txt', 'd/p-x.txt', 'd/other/e.txt'])
+        await store.put('images', key, key);
       expect(await store.deletePrefix('images', 'd/p/')).toBe(3);
       expect(await keysOf(store, 'images', 'd/')).toEqual(['d/other/e.txt', 'd/p-x.txt', 'd/pq/d.txt']);
       expect(await store.deletePrefix('images', 'd/p')).toBe(2);
@@ -259,7 +313,8 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
     it(`deletes a prefix of ${many} objects`, async () => {
       // Flat keys: s3rver deletes a batch's keys in parallel and races on removing their emptied folder.
       const keys = Array.from({ length: many }, (_, i) => `many-${String(i).padStart(4, '0')}.json`);
-      for (let i = 0; i < keys.length; i += 25) await Promise.all(keys.slice(i, i + 25).map((key) => store.put('waveforms', key, '{}')));
+      for (let i = 0; i < keys.length; i += 25)
+        await Promise.all(keys.slice(i, i + 25).map((key) => store.put('waveforms', key, '{}')));
       await store.put('waveforms', 'manx.json', '{}');
       expect(await keysOf(store, 'waveforms', 'many-')).toEqual(keys);
       expect(await store.deletePrefix('waveforms', 'many-')).toBe(many);
@@ -267,7 +322,22 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
       expect(await store.head('waveforms', 'manx.json')).not.toBeNull();
     });
 
-    const invalid = ['../x', '/abs', 'a/../../b', 'a\\b', 'a\u0000b', 'a\nb', 'a//b', './a', 'a/./b', 'a/..', 'x'.repeat(1025), `a/${'x'.repeat(256)}`, '\uD800x', 'a\u0085b'];
+    const invalid = [
+      '../x',
+      '/abs',
+      'a/../../b',
+      'a\\b',
+      'a\u0000b',
+      'a\nb',
+      'a//b',
+      './a',
+      'a/./b',
+      'a/..',
+      'x'.repeat(1025),
+      `a/${'x'.repeat(256)}`,
+      '\uD800x',
+      'a\u0085b',
+    ];
     it.each(['', ...invalid])('rejects the key %j on every method', async (key) => {
       await expect(store.put('images', key, 'x')).rejects.toBeInstanceOf(InvalidKeyError);
       await expect(store.put('images', key, Readable.from(['x']))).rejects.toBeInstanceOf(InvalidKeyError);
@@ -292,7 +362,11 @@ export function objectStoreContract(name: string, factory: () => Promise<ObjectS
     it('leaves nothing behind when the source stream fails mid-put', async () => {
       // Small (one PutObject on S3) and past one 5 MiB part (multipart on S3), new and overwriting.
       await store.put('originals', 'broken/kept.flac', 'previous');
-      for (const [key, failAfter] of [['broken/small.flac', MiB], ['broken/large.flac', 7 * MiB], ['broken/kept.flac', 7 * MiB]] as const) {
+      for (const [key, failAfter] of [
+        ['broken/small.flac', MiB],
+        ['broken/large.flac', 7 * MiB],
+        ['broken/kept.flac', 7 * MiB],
+      ] as const) {
         await expect(store.put('originals', key, failingStream(failAfter))).rejects.toThrow('client went away');
       }
       expect(await store.head('originals', 'broken/small.flac')).toBeNull();

@@ -20,9 +20,17 @@ afterAll(async () => {
 
 describe('S3 calls to a server that never answers', () => {
   it('fail with a timeout instead of waiting forever', async () => {
-    const store = new S3ObjectStore({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', accessKeyId: 'k', secretAccessKey: 's', timeoutMs: 200 });
+    const store = new S3ObjectStore({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      accessKeyId: 'k',
+      secretAccessKey: 's',
+      timeoutMs: 200,
+    });
     await expect(store.head('images', 'avatars/user-1/a-128.webp')).rejects.toThrow(/timeout|timed out/i);
-    await expect(store.put('waveforms', 'version-1/x.json', '{}', { contentType: 'application/json' })).rejects.toThrow(/timeout|timed out/i);
+    await expect(store.put('waveforms', 'version-1/x.json', '{}', { contentType: 'application/json' })).rejects.toThrow(
+      /timeout|timed out/i,
+    );
     expect(held.length).toBeGreaterThan(0);
     await store.close();
   });

@@ -32,8 +32,14 @@ let endpoint = '';
 
 async function startServer(): Promise<void> {
   dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-s3rver-'));
-  server = fork(fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), [dir], { execArgv: ['--openssl-legacy-provider'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const [message] = (await Promise.race([once(server, 'message'), once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited')))])) as [{ port: number }];
+  server = fork(fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), [dir], {
+    execArgv: ['--openssl-legacy-provider'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const [message] = (await Promise.race([
+    once(server, 'message'),
+    once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited'))),
+  ])) as [{ port: number }];
   endpoint = `http://127.0.0.1:${message.port}`;
 }
 
@@ -68,7 +74,14 @@ objectStoreContract('S3 (s3rver on loopback)', async () => new S3ObjectStore(opt
 
 describe('S3ObjectStore', () => {
   it('is what createObjectStore builds for kind s3, with its own bucket prefix', async () => {
-    const store = createObjectStore({ kind: 's3', endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucketPrefix: 'other-' });
+    const store = createObjectStore({
+      kind: 's3',
+      endpoint,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      bucketPrefix: 'other-',
+    });
     expect(store.kind).toBe('s3');
     await expect(store.check()).rejects.toThrow();
     await store.ensureBuckets();

@@ -19,7 +19,11 @@ export interface RequestOptions {
 }
 
 /** One request, no connection reuse, the raw path sent as is (no URL normalisation). */
-export function request(target: { port: number; tls?: { ca: string | Buffer; servername: string } }, path: string, options: RequestOptions = {}): Promise<EdgeResponse> {
+export function request(
+  target: { port: number; tls?: { ca: string | Buffer; servername: string } },
+  path: string,
+  options: RequestOptions = {},
+): Promise<EdgeResponse> {
   const { method = 'GET', headers = {}, body, localAddress } = options;
   const mod = target.tls ? https : http;
   return new Promise((resolve, reject) => {
@@ -29,7 +33,11 @@ export function request(target: { port: number; tls?: { ca: string | Buffer; ser
         port: target.port,
         path,
         method,
-        headers: { host: target.tls?.servername ?? 'localhost', ...headers, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+        headers: {
+          host: target.tls?.servername ?? 'localhost',
+          ...headers,
+          ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        },
         agent: false,
         localAddress,
         ...(target.tls ? { ca: target.tls.ca, servername: target.tls.servername } : {}),
@@ -37,7 +45,15 @@ export function request(target: { port: number; tls?: { ca: string | Buffer; ser
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ path, status: res.statusCode!, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({
+            path,
+            status: res.statusCode!,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -47,7 +63,11 @@ export function request(target: { port: number; tls?: { ca: string | Buffer; ser
 }
 
 /** A request line written byte for byte (NUL, backslash), over TLS; returns the status. */
-export function rawTlsRequest(port: number, ca: string | Buffer, target: string): Promise<{ status: number; text: string }> {
+export function rawTlsRequest(
+  port: number,
+  ca: string | Buffer,
+  target: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost' }, () => {
       socket.end(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, 'latin1');

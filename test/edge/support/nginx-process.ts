@@ -6,7 +6,12 @@ import path from 'node:path';
 
 /** Debian's nginx: `NGINX_BIN`, else the first `nginx` on PATH, else the sbin folders PATH often lacks. */
 export function findNginx(): string {
-  const candidates = [process.env.NGINX_BIN, ...(process.env.PATH ?? '').split(path.delimiter).map((d) => d && path.join(d, 'nginx')), '/usr/sbin/nginx', '/usr/local/sbin/nginx'];
+  const candidates = [
+    process.env.NGINX_BIN,
+    ...(process.env.PATH ?? '').split(path.delimiter).map((d) => d && path.join(d, 'nginx')),
+    '/usr/sbin/nginx',
+    '/usr/local/sbin/nginx',
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -40,9 +45,17 @@ function connects(port: number): Promise<boolean> {
  * waits until `readyPort` accepts connections. Stops only this process (its master; the workers
  * follow it).
  */
-export async function startNginx(options: { confPath: string; prefix: string; readyPort: number }): Promise<NginxProcess> {
+export async function startNginx(options: {
+  confPath: string;
+  prefix: string;
+  readyPort: number;
+}): Promise<NginxProcess> {
   const errorLogPath = path.join(options.prefix, 'logs', 'error.log');
-  const child = spawn(findNginx(), ['-p', options.prefix, '-c', options.confPath, '-e', errorLogPath, '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    findNginx(),
+    ['-p', options.prefix, '-c', options.confPath, '-e', errorLogPath, '-g', 'daemon off;'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -31,10 +31,28 @@ export async function startEdge(options: { apis: string[]; s3Port: number }): Pr
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-edge-'));
   const certPath = path.join(tmp, 'cert.pem');
   const keyPath = path.join(tmp, 'key.pem');
-  const ssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  const ssl = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
   if (ssl.status !== 0) throw new Error(`openssl: ${ssl.stderr}`);
   // Stand-in for the Next.js app (not under test here).
-  const web = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>web</title>'));
+  const web = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>web</title>'),
+  );
   await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
   const httpsPort = await freePort();
   const prefix = path.join(tmp, 'nginx');
@@ -45,7 +63,11 @@ export async function startEdge(options: { apis: string[]; s3Port: number }): Pr
       prefix,
       listenHttp: `127.0.0.1:${await freePort()}`,
       listenHttps: `127.0.0.1:${httpsPort}`,
-      upstreams: { api: options.apis, web: `127.0.0.1:${(web.address() as AddressInfo).port}`, minio: `127.0.0.1:${options.s3Port}` },
+      upstreams: {
+        api: options.apis,
+        web: `127.0.0.1:${(web.address() as AddressInfo).port}`,
+        minio: `127.0.0.1:${options.s3Port}`,
+      },
       certificate: { cert: certPath, key: keyPath },
     },
   });
@@ -57,7 +79,11 @@ export async function startEdge(options: { apis: string[]; s3Port: number }): Pr
     confPath,
     nginx,
     reload() {
-      const r = spawnSync(findNginx(), ['-p', prefix, '-c', confPath, '-e', path.join(prefix, 'logs', 'error.log'), '-s', 'reload'], { encoding: 'utf8' });
+      const r = spawnSync(
+        findNginx(),
+        ['-p', prefix, '-c', confPath, '-e', path.join(prefix, 'logs', 'error.log'), '-s', 'reload'],
+        { encoding: 'utf8' },
+      );
       if (r.status !== 0) throw new Error(`nginx -s reload: ${r.stderr}`);
     },
     async stop() {
@@ -70,21 +96,42 @@ export async function startEdge(options: { apis: string[]; s3Port: number }): Pr
 
 /** An HTTPS client of the edge with keep-alive connections (as browsers and players keep them). */
 export function edgeClient(edge: Edge, options: { localAddress?: string; maxSockets?: number } = {}) {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 4, ca: edge.ca, servername: EDGE_DOMAIN, localAddress: options.localAddress });
+  const agent = new https.Agent({
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 4,
+    ca: edge.ca,
+    servername: EDGE_DOMAIN,
+    localAddress: options.localAddress,
+  });
   const stats = { staleRetries: 0 };
   const once = (method: string, p: string, body?: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
       const req = https.request(
-        { host: '127.0.0.1', port: edge.httpsPort, path: p, method, agent, headers: { host: EDGE_DOMAIN, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } },
+        {
+          host: '127.0.0.1',
+          port: edge.httpsPort,
+          path: p,
+          method,
+          agent,
+          headers: {
+            host: EDGE_DOMAIN,
+            ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
+            ...headers,
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }),
+          );
           res.on('error', reject);
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error(`no answer to ${method} ${p} within 30 s`)));
-      req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { staleSocket: req.reusedSocket && !answered })));
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(err, { staleSocket: req.reusedSocket && !answered })),
+      );
       let answered = false;
       req.on('response', () => (answered = true));
       req.end(body);
@@ -104,7 +151,12 @@ export function edgeClient(edge: Edge, options: { localAddress?: string; maxSock
       return once(method, p, body, headers);
     }
   };
-  return { send, stats, get: (p: string, headers?: Record<string, string>) => send('GET', p, undefined, headers), close: () => agent.destroy() };
+  return {
+    send,
+    stats,
+    get: (p: string, headers?: Record<string, string>) => send('GET', p, undefined, headers),
+    close: () => agent.destroy(),
+  };
 }
 
 /** The media files a signed master playlist leads to: variant playlists, init segments, segments (relative to the master). */

@@ -108,16 +108,28 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const start = async (kind: 'api' | 'worker'): Promise<ProcessHandle> => {
     const port = await freePort();
     const name = `${kind}-${++n}`;
-    const proc = spawnTs(kind === 'api' ? 'apps/api/src/main.ts' : 'apps/worker/src/main.ts', { ...env, PORT: String(port), WORKER_HEALTH_PORT: String(port) });
+    const proc = spawnTs(kind === 'api' ? 'apps/api/src/main.ts' : 'apps/worker/src/main.ts', {
+      ...env,
+      PORT: String(port),
+      WORKER_HEALTH_PORT: String(port),
+    });
     const h: ProcessHandle = { name, port, proc, url: `http://127.0.0.1:${port}` };
     all.push(h);
     const healthPath = kind === 'api' ? '/api/v1/health' : '/health';
     let exited = false;
     void proc.exited.then(() => (exited = true));
-    await waitUntil(`${name} to answer`, async () => {
-      if (exited) throw new Error(`${name} exited:\n${proc.output()}`);
-      return fetch(`${h.url}${healthPath}`).then(() => true, () => false);
-    }, 1200, 250);
+    await waitUntil(
+      `${name} to answer`,
+      async () => {
+        if (exited) throw new Error(`${name} exited:\n${proc.output()}`);
+        return fetch(`${h.url}${healthPath}`).then(
+          () => true,
+          () => false,
+        );
+      },
+      1200,
+      250,
+    );
     return h;
   };
 
@@ -176,9 +188,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
 /** A client of the API over HTTP: registration, uploads, plays. */
 export class Client {
-  constructor(public base: string, public token?: string) {}
+  constructor(
+    public base: string,
+    public token?: string,
+  ) {}
 
-  async req(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
+  async req(
+    method: string,
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any; text: string }> {
     const h: Record<string, string> = { ...headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;
     let payload: BodyInit | undefined;
@@ -187,7 +207,12 @@ export class Client {
       h['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(`${this.base}${p}`, { method, headers: h, body: payload, signal: AbortSignal.timeout(60_000) });
+    const res = await fetch(`${this.base}${p}`, {
+      method,
+      headers: h,
+      body: payload,
+      signal: AbortSignal.timeout(60_000),
+    });
     const text = await res.text();
     let json: any;
     try {
@@ -198,7 +223,10 @@ export class Client {
     return { status: res.status, json, text };
   }
 
-  static async register(base: string, role: 'artist' | 'listener' = 'artist'): Promise<Client & { userId: string; handle: string; email: string; password: string }> {
+  static async register(
+    base: string,
+    role: 'artist' | 'listener' = 'artist',
+  ): Promise<Client & { userId: string; handle: string; email: string; password: string }> {
     const handle = `f${randomBytes(5).toString('hex')}`;
     const email = `${handle}@example.com`;
     const password = `Tr0ub4dor&3-horse-${randomBytes(4).toString('hex')}`;
@@ -225,14 +253,24 @@ export async function tone(dir: string, name = 'tone.wav', seconds = 3): Promise
 /** Polls until every version of these tracks has left `processing`; returns their status by track id. */
 export async function waitForTracks(db: pg.Pool, trackIds: string[], attempts = 2400): Promise<Map<string, string>> {
   let rows: Array<{ track_id: string; status: string; failure_reason: string | null }> = [];
-  await waitUntil(`tracks ${trackIds.join(',')} to be processed`, async () => {
-    try {
-      rows = (await db.query('select track_id::text, status, failure_reason from track_versions where track_id = any($1::bigint[])', [trackIds])).rows;
-    } catch {
-      return false;
-    }
-    return rows.length >= trackIds.length && rows.every((r) => r.status !== 'processing');
-  }, attempts, 250);
+  await waitUntil(
+    `tracks ${trackIds.join(',')} to be processed`,
+    async () => {
+      try {
+        rows = (
+          await db.query(
+            'select track_id::text, status, failure_reason from track_versions where track_id = any($1::bigint[])',
+            [trackIds],
+          )
+        ).rows;
+      } catch {
+        return false;
+      }
+      return rows.length >= trackIds.length && rows.every((r) => r.status !== 'processing');
+    },
+    attempts,
+    250,
+  );
   return new Map(rows.map((r) => [r.track_id, r.failure_reason ? `${r.status}: ${r.failure_reason}` : r.status]));
 }
 

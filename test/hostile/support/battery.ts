@@ -40,7 +40,10 @@ export const UNPARSEABLE_BODIES: Array<[string, string | Buffer]> = [
   ['NaN', 'NaN'],
   ['bare word', 'undefined'],
   ['NUL byte', Buffer.from([0x00])],
-  ['invalid UTF-8 in a string', Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc0, 0xaf, 0xff]), Buffer.from('"}')])],
+  [
+    'invalid UTF-8 in a string',
+    Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xc0, 0xaf, 0xff]), Buffer.from('"}')]),
+  ],
   ['100 000 unclosed brackets', '['.repeat(100_000)],
   ['prototype pollution', '{"__proto__":{"role":"admin","isAdmin":true}}'],
   ['constructor pollution', '{"constructor":{"prototype":{"role":"admin"}}}'],
@@ -56,7 +59,10 @@ export const WRONG_SHAPE_BODIES: Array<[string, string]> = [
   ['number', '123'],
   ['1e309', '1e309'],
   ['10 000 nested arrays', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
-  ['object with 10 000 keys', JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])))],
+  [
+    'object with 10 000 keys',
+    JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]))),
+  ],
 ];
 
 /** Content types nothing in the API reads, or lies about the body. */
@@ -82,7 +88,10 @@ export const HOSTILE_QUERIES: Array<[string, string]> = [
   ['absurd numbers', 'limit=1e309&offset=-1&cursor=9223372036854775808&queue=..%2F..'],
   ['invalid UTF-8', '%ff%fe=%c0%af'],
   ['only separators', '&&&&====&&&&'],
-  ['script', `${encodeURIComponent('<script>alert(1)</script>')}=${encodeURIComponent('"><img src=x onerror=alert(1)>')}`],
+  [
+    'script',
+    `${encodeURIComponent('<script>alert(1)</script>')}=${encodeURIComponent('"><img src=x onerror=alert(1)>')}`,
+  ],
 ];
 
 /** Strings stored as profile text and read back: they must come back byte for byte, as JSON data. */

@@ -3,9 +3,22 @@
 // check what the file says without an Alloy binary: which components exist, what they are wired
 // to, which labels they make. Anything it does not understand is an error, never skipped.
 
-export type AlloyValue = string | number | boolean | null | AlloyValue[] | { [key: string]: AlloyValue } | AlloyRef | AlloyCall;
-export interface AlloyRef { ref: string }
-export interface AlloyCall { call: string; args: AlloyValue[] }
+export type AlloyValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AlloyValue[]
+  | { [key: string]: AlloyValue }
+  | AlloyRef
+  | AlloyCall;
+export interface AlloyRef {
+  ref: string;
+}
+export interface AlloyCall {
+  call: string;
+  args: AlloyValue[];
+}
 export interface AlloyBlock {
   /** Dotted block name: `loki.write`, `rule`, `stage.json`. */
   name: string;
@@ -21,8 +34,14 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
-    if (src.startsWith('//', i)) { while (i < src.length && src[i] !== '\n') i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (src.startsWith('//', i)) {
+      while (i < src.length && src[i] !== '\n') i++;
+      continue;
+    }
     if (src.startsWith('/*', i)) {
       const end = src.indexOf('*/', i + 2);
       if (end < 0) throw new Error(`unterminated comment at ${i}`);
@@ -54,10 +73,22 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const num = /^-?\d+(\.\d+)?/.exec(src.slice(i));
-    if (num) { tokens.push({ kind: 'number', text: num[0], value: Number(num[0]), at: i }); i += num[0].length; continue; }
+    if (num) {
+      tokens.push({ kind: 'number', text: num[0], value: Number(num[0]), at: i });
+      i += num[0].length;
+      continue;
+    }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
-    if (id) { tokens.push({ kind: 'ident', text: id[0], at: i }); i += id[0].length; continue; }
-    if ('{}[]()=,.'.includes(c)) { tokens.push({ kind: 'punct', text: c, at: i }); i++; continue; }
+    if (id) {
+      tokens.push({ kind: 'ident', text: id[0], at: i });
+      i += id[0].length;
+      continue;
+    }
+    if ('{}[]()=,.'.includes(c)) {
+      tokens.push({ kind: 'punct', text: c, at: i });
+      i++;
+      continue;
+    }
     throw new Error(`unexpected character ${JSON.stringify(c)} at ${i}`);
   }
   return tokens;
@@ -71,21 +102,32 @@ export function parseAlloy(src: string): AlloyBlock[] {
     const t = peek();
     throw new Error(`expected ${what} at ${t ? `${t.at} (${t.text})` : 'end of file'}`);
   };
-  const take = (text: string) => (peek()?.text === text && peek()?.kind !== 'string' ? tokens[p++] : fail(JSON.stringify(text)));
+  const take = (text: string) =>
+    peek()?.text === text && peek()?.kind !== 'string' ? tokens[p++] : fail(JSON.stringify(text));
   const ident = () => (peek()?.kind === 'ident' ? tokens[p++]!.text : fail('a name'));
   const dotted = () => {
     let name = ident();
-    while (peek()?.text === '.' && peek()?.kind === 'punct') { p++; name += `.${ident()}`; }
+    while (peek()?.text === '.' && peek()?.kind === 'punct') {
+      p++;
+      name += `.${ident()}`;
+    }
     return name;
   };
 
   function expr(): AlloyValue {
     const t = peek() ?? fail('a value');
-    if (t.kind === 'string' || t.kind === 'number') { p++; return t.value!; }
+    if (t.kind === 'string' || t.kind === 'number') {
+      p++;
+      return t.value!;
+    }
     if (t.kind === 'punct' && t.text === '[') {
       p++;
       const items: AlloyValue[] = [];
-      while (peek()?.text !== ']') { items.push(expr()); if (peek()?.text === ',') p++; else break; }
+      while (peek()?.text !== ']') {
+        items.push(expr());
+        if (peek()?.text === ',') p++;
+        else break;
+      }
       take(']');
       return items;
     }
@@ -96,19 +138,30 @@ export function parseAlloy(src: string): AlloyBlock[] {
         const k = peek()?.kind === 'string' ? String(tokens[p++]!.value) : ident();
         take('=');
         obj[k] = expr();
-        if (peek()?.text === ',') p++; else break;
+        if (peek()?.text === ',') p++;
+        else break;
       }
       take('}');
       return obj;
     }
     if (t.kind === 'ident') {
-      if (t.text === 'true' || t.text === 'false') { p++; return t.text === 'true'; }
-      if (t.text === 'null') { p++; return null; }
+      if (t.text === 'true' || t.text === 'false') {
+        p++;
+        return t.text === 'true';
+      }
+      if (t.text === 'null') {
+        p++;
+        return null;
+      }
       const name = dotted();
       if (peek()?.text === '(') {
         p++;
         const args: AlloyValue[] = [];
-        while (peek()?.text !== ')') { args.push(expr()); if (peek()?.text === ',') p++; else break; }
+        while (peek()?.text !== ')') {
+          args.push(expr());
+          if (peek()?.text === ',') p++;
+          else break;
+        }
         take(')');
         return { call: name, args };
       }
@@ -139,7 +192,8 @@ export function parseAlloy(src: string): AlloyBlock[] {
   }
 
   const top = body(null);
-  if (Object.keys(top.attributes).length > 0) throw new Error(`attributes outside a block: ${Object.keys(top.attributes).join(', ')}`);
+  if (Object.keys(top.attributes).length > 0)
+    throw new Error(`attributes outside a block: ${Object.keys(top.attributes).join(', ')}`);
   return top.blocks;
 }
 

@@ -11,8 +11,17 @@ const run = promisify(execFile);
 export interface ComposeService {
   image?: string;
   build?: { context?: string; dockerfile?: string; target?: string };
-  ports?: Array<string | { published?: number | string; target?: number | string; host_ip?: string; protocol?: string }>;
-  healthcheck?: { test?: string[] | string; interval?: string; timeout?: string; retries?: number; start_period?: string; disable?: boolean };
+  ports?: Array<
+    string | { published?: number | string; target?: number | string; host_ip?: string; protocol?: string }
+  >;
+  healthcheck?: {
+    test?: string[] | string;
+    interval?: string;
+    timeout?: string;
+    retries?: number;
+    start_period?: string;
+    disable?: boolean;
+  };
   depends_on?: Record<string, { condition?: string }> | string[];
   environment?: Record<string, string | null>;
   volumes?: Array<string | { type?: string; source?: string; target?: string; read_only?: boolean }>;
@@ -41,14 +50,20 @@ export function envExample(): Map<string, string> {
  * `.env.example` (as the runbook's first step makes it), with an environment that holds nothing
  * compose could interpolate from. Returns the resolved configuration and compose's warnings.
  */
-export async function composeConfig(files: string[]): Promise<{ config: ComposeConfig; stderr: string; projectDir: string }> {
+export async function composeConfig(
+  files: string[],
+): Promise<{ config: ComposeConfig; stderr: string; projectDir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'earshot-compose-'));
   try {
     for (const f of files) copyFileSync(path.join(REPO_ROOT, f), path.join(dir, f));
     copyFileSync(path.join(REPO_ROOT, '.env.example'), path.join(dir, '.env'));
     const args = files.flatMap((f) => ['-f', f]);
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, LANG: 'C.UTF-8' };
-    const { stdout, stderr } = await run('docker-compose', [...args, 'config'], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }).catch((err: { stderr?: string; message: string }) => {
+    const { stdout, stderr } = await run('docker-compose', [...args, 'config'], {
+      cwd: dir,
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    }).catch((err: { stderr?: string; message: string }) => {
       throw new Error(`docker-compose ${args.join(' ')} config failed:\n${err.stderr ?? err.message}`);
     });
     return { config: parse(stdout) as ComposeConfig, stderr, projectDir: dir };
@@ -60,7 +75,10 @@ export async function composeConfig(files: string[]): Promise<{ config: ComposeC
 /** `${VAR}`, `${VAR:-x}`, `$VAR` references of a compose file (`$$` is a literal dollar). */
 export function interpolatedVariables(text: string): Set<string> {
   const names = new Set<string>();
-  const noComments = text.split('\n').map((l) => l.replace(/^\s*#.*$/, '')).join('\n');
+  const noComments = text
+    .split('\n')
+    .map((l) => l.replace(/^\s*#.*$/, ''))
+    .join('\n');
   const re = /\$(\$)|\$\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
   for (const m of noComments.matchAll(re)) {
     if (m[1]) continue;
@@ -78,7 +96,8 @@ export interface PublishedPort {
 /** Normalises compose's short (`127.0.0.1:80:80/tcp`) and long port syntaxes. */
 export function publishedPorts(service: ComposeService): PublishedPort[] {
   return (service.ports ?? []).map((p) => {
-    if (typeof p === 'object') return { hostIp: p.host_ip ?? '0.0.0.0', published: String(p.published ?? ''), target: String(p.target ?? '') };
+    if (typeof p === 'object')
+      return { hostIp: p.host_ip ?? '0.0.0.0', published: String(p.published ?? ''), target: String(p.target ?? '') };
     const spec = p.replace(/\/(tcp|udp)$/, '');
     const parts = spec.split(':');
     if (parts.length === 3) return { hostIp: parts[0]!, published: parts[1]!, target: parts[2]! };

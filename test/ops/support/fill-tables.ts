@@ -10,8 +10,16 @@ import type pg from 'pg';
  * nullable columns too (one by one; a value a constraint refuses is left NULL), so the backup
  * carries every type the schema uses. Returns the tables it could not fill, with the reason.
  */
-export async function fillEveryTable(client: pg.Client, schema = 'public'): Promise<{ filled: string[]; failed: Array<{ table: string; error: string }> }> {
-  const tables = (await client.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by table_name`, [schema])).rows.map((r) => r.table_name);
+export async function fillEveryTable(
+  client: pg.Client,
+  schema = 'public',
+): Promise<{ filled: string[]; failed: Array<{ table: string; error: string }> }> {
+  const tables = (
+    await client.query<{ table_name: string }>(
+      `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE' order by table_name`,
+      [schema],
+    )
+  ).rows.map((r) => r.table_name);
   const columns = await readColumns(client, schema);
   const fks = await readForeignKeys(client, schema);
   const checks = await readCheckLiterals(client, schema);
@@ -46,7 +54,11 @@ export async function fillEveryTable(client: pg.Client, schema = 'public'): Prom
       } catch (err) {
         const e = err as { message: string; constraint?: string; column?: string };
         lastError = e.message;
-        const involved = e.constraint ? constraintColumns.get(`${table}.${e.constraint}`) ?? [] : e.column ? [e.column] : [];
+        const involved = e.constraint
+          ? (constraintColumns.get(`${table}.${e.constraint}`) ?? [])
+          : e.column
+            ? [e.column]
+            : [];
         const bump = involved.find((col) => choice.has(col) && choice.get(col)! < candidates.get(col)!.length - 1);
         if (!bump) break;
         choice.set(bump, choice.get(bump)! + 1);
@@ -61,7 +73,12 @@ export async function fillEveryTable(client: pg.Client, schema = 'public'): Prom
     for (const c of (columns.get(table) ?? []).filter((col) => col.insertable && col.nullable)) {
       for (const value of await candidatesFor(client, table, c, fks, checks)) {
         try {
-          await savepoint(client, () => client.query(`update ${ident(table)} set ${ident(c.name)} = $1 where ctid = (select ctid from ${ident(table)} where ${ident(c.name)} is null limit 1)`, [value]));
+          await savepoint(client, () =>
+            client.query(
+              `update ${ident(table)} set ${ident(c.name)} = $1 where ctid = (select ctid from ${ident(table)} where ${ident(c.name)} is null limit 1)`,
+              [value],
+            ),
+          );
           break;
         } catch {
           // refused by a constraint: try the next candidate, else leave it NULL
@@ -84,7 +101,17 @@ interface Column {
 }
 
 async function readColumns(client: pg.Client, schema: string): Promise<Map<string, Column[]>> {
-  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null; is_identity: string; identity_generation: string | null; is_generated: string }>(
+  const { rows } = await client.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    column_default: string | null;
+    is_identity: string;
+    identity_generation: string | null;
+    is_generated: string;
+  }>(
     `select table_name, column_name, data_type, udt_name, is_nullable, column_default, is_identity, identity_generation, is_generated
        from information_schema.columns where table_schema = $1 order by table_name, ordinal_position`,
     [schema],
@@ -106,7 +133,10 @@ async function readColumns(client: pg.Client, schema: string): Promise<Map<strin
 }
 
 /** `table.column` → referenced `table.column`. */
-async function readForeignKeys(client: pg.Client, schema: string): Promise<Map<string, { table: string; column: string }>> {
+async function readForeignKeys(
+  client: pg.Client,
+  schema: string,
+): Promise<Map<string, { table: string; column: string }>> {
   const { rows } = await client.query<{ tbl: string; col: string; ref_tbl: string; ref_col: string }>(
     `select c.conrelid::regclass::text as tbl, a.attname as col, c.confrelid::regclass::text as ref_tbl, ra.attname as ref_col
        from pg_constraint c
@@ -158,7 +188,11 @@ async function readConstraintColumns(client: pg.Client, schema: string): Promise
   return new Map(rows.map((r) => [`${unquote(r.tbl)}.${r.conname}`, r.cols]));
 }
 
-function orderByForeignKeys(tables: string[], columns: Map<string, Column[]>, fks: Map<string, { table: string }>): string[] {
+function orderByForeignKeys(
+  tables: string[],
+  columns: Map<string, Column[]>,
+  fks: Map<string, { table: string }>,
+): string[] {
   const deps = new Map(tables.map((t) => [t, new Set<string>()]));
   for (const [key, ref] of fks) {
     const [table, column] = key.split('.') as [string, string];
@@ -179,15 +213,26 @@ function orderByForeignKeys(tables: string[], columns: Map<string, Column[]>, fk
 
 const TRICKY_TEXT = 'Backup “ünïcödé” \'quote\' "double" back\\slash\ttab\nnew line 🎵';
 
-async function candidatesFor(client: pg.Client, table: string, c: Column, fks: Map<string, { table: string; column: string }>, checks: Map<string, string[]>): Promise<unknown[]> {
+async function candidatesFor(
+  client: pg.Client,
+  table: string,
+  c: Column,
+  fks: Map<string, { table: string; column: string }>,
+  checks: Map<string, string[]>,
+): Promise<unknown[]> {
   const fk = fks.get(`${table}.${c.name}`);
   if (fk) {
-    const { rows } = await client.query(`select ${ident(fk.column)} as v from ${ident(fk.table)} where ${ident(fk.column)} is not null limit 1`);
+    const { rows } = await client.query(
+      `select ${ident(fk.column)} as v from ${ident(fk.table)} where ${ident(fk.column)} is not null limit 1`,
+    );
     return rows.length ? [rows[0].v] : [null];
   }
   const literals = checks.get(`${table}.${c.name}`) ?? [];
   if (c.dataType === 'USER-DEFINED') {
-    const { rows } = await client.query<{ label: string }>(`select e.enumlabel as label from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by e.enumsortorder`, [c.udtName]);
+    const { rows } = await client.query<{ label: string }>(
+      `select e.enumlabel as label from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by e.enumsortorder`,
+      [c.udtName],
+    );
     if (rows.length) return rows.map((r) => r.label);
   }
   switch (c.udtName) {
@@ -196,7 +241,15 @@ async function candidatesFor(client: pg.Client, table: string, c: Column, fks: M
     case 'bpchar':
     case 'citext':
     case 'name':
-      return [...literals, TRICKY_TEXT, 'backup-row-1', 'backup-row-1@example.com', '0123456789abcdef'.repeat(4), 'USD', 'x'];
+      return [
+        ...literals,
+        TRICKY_TEXT,
+        'backup-row-1',
+        'backup-row-1@example.com',
+        '0123456789abcdef'.repeat(4),
+        'USD',
+        'x',
+      ];
     case 'int2':
     case 'int4':
     case 'int8':

@@ -20,10 +20,15 @@ async function main(): Promise<void> {
   try {
     // Embedded mode migrates at every boot; do the same so this works before the first start.
     if (describeMode(config).embedded) await migrateToLatest(handle.db);
-    const result = await createOrPromoteAdmin({ db: handle.db, passwords: argon2idHasher, clock: () => new Date(), publicUrl: config.publicUrl }, args[0]!);
+    const result = await createOrPromoteAdmin(
+      { db: handle.db, passwords: argon2idHasher, clock: () => new Date(), publicUrl: config.publicUrl },
+      args[0]!,
+    );
     const what = result.created ? 'created' : result.promoted ? 'promoted to admin' : 'is already an admin';
     console.log(`${result.user.email} (@${result.user.handle}) ${what}.`);
-    console.log(`Choose ${result.created ? 'its' : 'a new'} password within one hour, once, at:\n\n  ${result.resetUrl}\n`);
+    console.log(
+      `Choose ${result.created ? 'its' : 'a new'} password within one hour, once, at:\n\n  ${result.resetUrl}\n`,
+    );
   } finally {
     await handle.close();
   }

@@ -27,7 +27,11 @@ export class FileCache {
     readonly maxFileBytes: number,
     readonly ttlMs: number,
   ) {
-    this.files = new LRUCache<string, CachedFile>({ maxSize: Math.max(1, maxBytes), maxEntrySize: Math.max(1, Math.min(maxFileBytes, maxBytes)), sizeCalculation: (file) => Math.max(1, sizeOf(file)) });
+    this.files = new LRUCache<string, CachedFile>({
+      maxSize: Math.max(1, maxBytes),
+      maxEntrySize: Math.max(1, Math.min(maxFileBytes, maxBytes)),
+      sizeCalculation: (file) => Math.max(1, sizeOf(file)),
+    });
   }
 
   get size(): { files: number; bytes: number } {

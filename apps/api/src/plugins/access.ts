@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Config } from '@earshot/config';
 import type { Role } from '@earshot/db';
-import { forbidden, notFound, resourceOwners, unauthorized, type CoreDeps, type OwnedResource, type OwnerParams } from '@earshot/core';
+import {
+  forbidden,
+  notFound,
+  resourceOwners,
+  unauthorized,
+  type CoreDeps,
+  type OwnedResource,
+  type OwnerParams,
+} from '@earshot/core';
 import { authenticate, checkCsrf } from './auth.ts';
 
 /**
@@ -18,7 +26,12 @@ import { authenticate, checkCsrf } from './auth.ts';
  *   core's OWNER_RESOLVERS (packages/core/src/owners.ts) (401 anonymous, 404 no such resource, 403 not the owner). Admins pass unless
  *   `admins: false`.
  */
-export type Access = 'public' | 'anyone' | 'signed-in' | { roles: readonly Role[] } | { owner: OwnedResource; admins?: boolean };
+export type Access =
+  | 'public'
+  | 'anyone'
+  | 'signed-in'
+  | { roles: readonly Role[] }
+  | { owner: OwnedResource; admins?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,7 +44,9 @@ declare module 'fastify' {
  * get. Only @fastify/swagger-ui's documentation pages and assets: public by design (the OpenAPI
  * document lists routes, never data). Anything else without `config.access` stops the app.
  */
-const THIRD_PARTY_ROUTES: Array<{ prefix: string; access: Access; why: string }> = [{ prefix: '/api/docs', access: 'public', why: '@fastify/swagger-ui (OpenAPI document and explorer)' }];
+const THIRD_PARTY_ROUTES: Array<{ prefix: string; access: Access; why: string }> = [
+  { prefix: '/api/docs', access: 'public', why: '@fastify/swagger-ui (OpenAPI document and explorer)' },
+];
 
 export interface DeclaredRoute {
   method: string;
@@ -48,7 +63,9 @@ export function declaredRoutes(app: FastifyInstance): readonly DeclaredRoute[] {
 
 export class MissingAccessError extends Error {
   constructor(method: string, url: string) {
-    super(`Route ${method} ${url} declares no config.access: say who may call it ('public', 'anyone', 'signed-in', { roles }, { owner }) — see apps/api/src/plugins/access.ts`);
+    super(
+      `Route ${method} ${url} declares no config.access: say who may call it ('public', 'anyone', 'signed-in', { roles }, { owner }) — see apps/api/src/plugins/access.ts`,
+    );
     this.name = 'MissingAccessError';
   }
 }
@@ -70,7 +87,8 @@ export function registerAccess(app: FastifyInstance, accounts: Pick<CoreDeps, 'd
       if (!thirdParty) throw new MissingAccessError(String(route.method), route.url);
       config.access = thirdParty.access;
     }
-    for (const method of Array.isArray(route.method) ? route.method : [route.method]) routes.push({ method: String(method), url: route.url, access: config.access });
+    for (const method of Array.isArray(route.method) ? route.method : [route.method])
+      routes.push({ method: String(method), url: route.url, access: config.access });
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -83,13 +101,20 @@ export function registerAccess(app: FastifyInstance, accounts: Pick<CoreDeps, 'd
   });
 }
 
-async function checkAccess(request: FastifyRequest, access: Exclude<Access, 'public'>, deps: Pick<CoreDeps, 'db'>): Promise<void> {
+async function checkAccess(
+  request: FastifyRequest,
+  access: Exclude<Access, 'public'>,
+  deps: Pick<CoreDeps, 'db'>,
+): Promise<void> {
   if (access === 'anyone') return;
   const user = request.user;
   if (!user) throw unauthorized();
   if (access === 'signed-in') return;
   if ('roles' in access) {
-    if (!access.roles.includes(user.role)) throw forbidden(`This needs a${access.roles.length === 1 && access.roles[0] === 'admin' ? 'n admin' : ` ${access.roles.join(' or ')}`} account`);
+    if (!access.roles.includes(user.role))
+      throw forbidden(
+        `This needs a${access.roles.length === 1 && access.roles[0] === 'admin' ? 'n admin' : ` ${access.roles.join(' or ')}`} account`,
+      );
     return;
   }
   const owners = await resourceOwners(deps, access.owner, request.params as OwnerParams);

@@ -18,7 +18,8 @@ export const CSRF_COOKIE = 'csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export const csrfFailed = () => new AppError(403, 'csrf_failed', 'Missing or wrong CSRF token: reload the page and try again');
+export const csrfFailed = () =>
+  new AppError(403, 'csrf_failed', 'Missing or wrong CSRF token: reload the page and try again');
 export const crossSiteRefused = () => new AppError(403, 'cross_site_request', 'Requests from other sites are refused');
 
 /**
@@ -48,7 +49,12 @@ export async function registerAuth(app: Api): Promise<void> {
 }
 
 /** Reads the credentials of a request and sets `request.user` (throws 401 for a bad Bearer token). */
-export async function authenticate(request: FastifyRequest, reply: FastifyReply, accounts: Pick<CoreDeps, 'db' | 'tokens'>, config: Config): Promise<void> {
+export async function authenticate(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  accounts: Pick<CoreDeps, 'db' | 'tokens'>,
+  config: Config,
+): Promise<void> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
@@ -79,7 +85,13 @@ export function checkCsrf(request: FastifyRequest, accounts: Pick<CoreDeps, 'tok
   if (origin === 'null') throw crossSiteRefused();
   if (request.sessionVia === 'cookie') {
     const presented = request.headers[CSRF_HEADER];
-    if (!accounts.tokens.csrfTokenMatches(request.cookies[SESSION_COOKIE]!, typeof presented === 'string' ? presented : undefined)) throw csrfFailed();
+    if (
+      !accounts.tokens.csrfTokenMatches(
+        request.cookies[SESSION_COOKIE]!,
+        typeof presented === 'string' ? presented : undefined,
+      )
+    )
+      throw csrfFailed();
   }
 }
 
@@ -99,7 +111,13 @@ function cookieOptions(config: Config, httpOnly: boolean, maxAgeSeconds: number)
 }
 
 /** Sets the session cookie and its CSRF companion, both expiring with the token. */
-export function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date, accounts: Pick<CoreDeps, 'tokens' | 'clock'>, config: Config): void {
+export function setSessionCookies(
+  reply: FastifyReply,
+  token: string,
+  expiresAt: Date,
+  accounts: Pick<CoreDeps, 'tokens' | 'clock'>,
+  config: Config,
+): void {
   const maxAge = Math.max(1, Math.round((expiresAt.getTime() - accounts.clock().getTime()) / 1000));
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(config, true, maxAge));
   reply.setCookie(CSRF_COOKIE, accounts.tokens.csrfTokenFor(token), cookieOptions(config, false, maxAge));

@@ -11,13 +11,25 @@ export interface ErrorBody {
 const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'Request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Unsupported Content-Type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', message: 'Content-Length does not match the body' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body must be a JSON document, not empty' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'bad_request',
+    message: 'Content-Length does not match the body',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'invalid_json',
+    message: 'Body must be a JSON document, not empty',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body is not valid JSON' },
   FST_ERR_VALIDATION: { status: 400, code: 'validation_failed' },
   FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type is missing' },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type is invalid' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Expected multipart/form-data' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'Expected multipart/form-data',
+  },
   FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'File is too large' },
   FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many parts' },
   FST_FILES_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many files' },
@@ -25,7 +37,8 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?:
 };
 
 /** busboy's words for a multipart body it cannot parse (no boundary, cut short, bad headers): the client's fault. */
-const MALFORMED_MULTIPART = /^Multipart: Boundary not found$|^Boundary required$|Unexpected end of multipart data|terminated early due to unexpected end of multipart data|Malformed part header/;
+const MALFORMED_MULTIPART =
+  /^Multipart: Boundary not found$|^Boundary required$|Unexpected end of multipart data|terminated early due to unexpected end of multipart data|Malformed part header/;
 
 export function toErrorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } };
@@ -47,20 +60,32 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const abandonedWith = request.raw.errored;
     const err = abandonedWith instanceof AppError && !(thrown instanceof AppError) ? abandonedWith : thrown;
     if (err instanceof AppError) {
-      if (err.status === 429 && err.details?.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
-      return reply.status(err.status).send(toErrorBody(err.code, err.message, err.status === 429 ? undefined : err.details));
+      if (err.status === 429 && err.details?.retryAfterSeconds)
+        reply.header('retry-after', String(err.details.retryAfterSeconds));
+      return reply
+        .status(err.status)
+        .send(toErrorBody(err.code, err.message, err.status === 429 ? undefined : err.details));
     }
     const fe = err as FastifyError;
     const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (known) {
       if (fe.code === 'FST_ERR_VALIDATION') {
         const field = validationField(fe);
-        return reply.status(known.status).send(toErrorBody(known.code, validationMessage(fe), field ? { field } : undefined));
+        return reply
+          .status(known.status)
+          .send(toErrorBody(known.code, validationMessage(fe), field ? { field } : undefined));
       }
       return reply.status(known.status).send(toErrorBody(known.code, known.message ?? fe.message));
     }
     if (MALFORMED_MULTIPART.test(err.message)) {
-      return reply.status(400).send(toErrorBody('invalid_multipart', 'The multipart/form-data body is malformed (missing boundary, cut short, or bad part headers)'));
+      return reply
+        .status(400)
+        .send(
+          toErrorBody(
+            'invalid_multipart',
+            'The multipart/form-data body is malformed (missing boundary, cut short, or bad part headers)',
+          ),
+        );
     }
     if (err instanceof SyntaxError && (fe.statusCode === 400 || /JSON/.test(err.message))) {
       return reply.status(400).send(toErrorBody('invalid_json', 'Body is not valid JSON'));
@@ -72,13 +97,23 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const outage = classifyOutage(err);
     if (outage === 'disk_full') {
       request.log.error({ err }, 'request failed: disk full');
-      return reply.status(507).send(toErrorBody('insufficient_storage', 'The server has no room left to store this; try again later'));
+      return reply
+        .status(507)
+        .send(toErrorBody('insufficient_storage', 'The server has no room left to store this; try again later'));
     }
     if (outage === 'dependency_down') {
       // Not the request's fault and not a bug: a database, Redis or object store that does not
       // answer (health says which). The client may retry; nothing was acknowledged.
-      request.log.warn({ err: { message: err.message, code: (err as NodeJS.ErrnoException).code } }, 'request failed: a dependency is unavailable');
-      return reply.status(503).header('retry-after', '5').send(toErrorBody('service_unavailable', 'A service the server needs is unavailable; try again in a few seconds'));
+      request.log.warn(
+        { err: { message: err.message, code: (err as NodeJS.ErrnoException).code } },
+        'request failed: a dependency is unavailable',
+      );
+      return reply
+        .status(503)
+        .header('retry-after', '5')
+        .send(
+          toErrorBody('service_unavailable', 'A service the server needs is unavailable; try again in a few seconds'),
+        );
     }
     request.log.error({ err }, 'request failed');
     return reply.status(500).send(toErrorBody('internal', `Internal server error (request ${request.id})`));
@@ -90,10 +125,25 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 /** Error codes of a connection that could not be made or was lost (Node, pg, ioredis, the AWS SDK). */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'TimeoutError', 'RequestTimeout', 'NetworkingError']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'TimeoutError',
+  'RequestTimeout',
+  'NetworkingError',
+]);
 /** PostgreSQL SQLSTATEs of a server going away: 57P01–57P03 (shutdown, crash, starting up), class 08 (connection exceptions). */
 const PG_UNAVAILABLE = /^(57P0[1-3]|08\d{3})$/;
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|MaxRetriesPerRequestError|Reached the max retries per request limit|Stream isn't writeable|the database system is (shutting down|starting up|in recovery mode)|socket hang up/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|MaxRetriesPerRequestError|Reached the max retries per request limit|Stream isn't writeable|the database system is (shutting down|starting up|in recovery mode)|socket hang up/i;
 
 /**
  * Whether an unexpected error is an outage rather than a bug: a dependency that does not answer
@@ -107,9 +157,20 @@ export function classifyOutage(thrown: unknown): 'dependency_down' | 'disk_full'
     const e = queue.shift();
     if (!e || typeof e !== 'object' || seen.has(e)) continue;
     seen.add(e);
-    const { code, name, message, cause, errors } = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    const { code, name, message, cause, errors } = e as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
     if (code === 'ENOSPC' || code === 'EDQUOT') return 'disk_full';
-    if ((typeof code === 'string' && (CONNECTION_CODES.has(code) || PG_UNAVAILABLE.test(code))) || (typeof name === 'string' && CONNECTION_CODES.has(name)) || (typeof message === 'string' && CONNECTION_MESSAGES.test(message))) found = 'dependency_down';
+    if (
+      (typeof code === 'string' && (CONNECTION_CODES.has(code) || PG_UNAVAILABLE.test(code))) ||
+      (typeof name === 'string' && CONNECTION_CODES.has(name)) ||
+      (typeof message === 'string' && CONNECTION_MESSAGES.test(message))
+    )
+      found = 'dependency_down';
     queue.push(cause);
     if (Array.isArray(errors)) queue.push(...errors);
   }
@@ -142,7 +203,10 @@ function validationMessage(err: FastifyError): string {
 export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
   const code: ErrorCode = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'bad_url';
-  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path segment is too long' : 'The URL is not valid (bad percent-encoding)';
+  const message =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? 'A path segment is too long'
+      : 'The URL is not valid (bad percent-encoding)';
   void reply.status(status).send(toErrorBody(code, message));
 }
 
@@ -154,8 +218,15 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message]: [number, ErrorCode, string] =
-    err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout', 'The request took too long to arrive'] : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large', 'The URL or headers are too large'] : [400, 'bad_request', 'Malformed HTTP request'];
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'request_timeout', 'The request took too long to arrive']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'The URL or headers are too large']
+        : [400, 'bad_request', 'Malformed HTTP request'];
   const body = JSON.stringify(toErrorBody(code, message));
-  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
   socket.destroy();
 }

@@ -6,7 +6,11 @@ import swaggerUi from '@fastify/swagger-ui';
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Earshot API', version: '1.0.0', description: 'Public API v1 of the Earshot music platform. Errors are `{"error": {"code", "message"}}`.' },
+      info: {
+        title: 'Earshot API',
+        version: '1.0.0',
+        description: 'Public API v1 of the Earshot music platform. Errors are `{"error": {"code", "message"}}`.',
+      },
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {

@@ -15,7 +15,11 @@ declare module 'fastify' {
  * zone (`apiPerMinute` a minute), and a route's own zone (`config.rateLimit`) on top. The client
  * IP is Fastify's `request.ip`, which believes `X-Forwarded-For` only from `TRUST_PROXY` peers.
  */
-export function registerRateLimits(app: FastifyInstance, limiter: RateLimiter, options: { apiPerMinute: number }): void {
+export function registerRateLimits(
+  app: FastifyInstance,
+  limiter: RateLimiter,
+  options: { apiPerMinute: number },
+): void {
   const api = { ...RATE_LIMIT_ZONES.api, limit: options.apiPerMinute };
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/')) await enforceRateLimit(limiter, 'api', request.ip, api);

@@ -23,7 +23,11 @@ export type RequestTimeouts = Config['http'];
  * closes a connection whose headers are not in after `headersTimeout`; it checks every
  * `connectionsCheckingInterval`, so that interval follows the limit (otherwise 30 s).
  */
-export function httpServerTimeouts(limits: RequestTimeouts): { headersTimeout: number; connectionsCheckingInterval: number; requestTimeout: number } {
+export function httpServerTimeouts(limits: RequestTimeouts): {
+  headersTimeout: number;
+  connectionsCheckingInterval: number;
+  requestTimeout: number;
+} {
   return {
     headersTimeout: limits.headersTimeoutMs,
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
@@ -33,9 +37,14 @@ export function httpServerTimeouts(limits: RequestTimeouts): { headersTimeout: n
 }
 
 export const requestTimedOut = (phase: 'body-idle' | 'request') =>
-  new AppError(408, 'request_timeout', phase === 'body-idle' ? 'The request body stopped arriving' : 'The request took too long to arrive');
+  new AppError(
+    408,
+    'request_timeout',
+    phase === 'body-idle' ? 'The request body stopped arriving' : 'The request took too long to arrive',
+  );
 
-const RAW_408 = (body: string) => `HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+const RAW_408 = (body: string) =>
+  `HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 
 /**
  * The body phase of every request, once the headers are in (docs/security.md):
@@ -76,7 +85,9 @@ export function registerRequestTimeouts(app: FastifyInstance, limits: RequestTim
     // Node destroys a timed-out socket nobody claims; once the body is complete (Node then emits
     // `timeout` on the response, not the request) the answer is the handler's to give.
     const keepSocket = () => stop();
-    const whole = request.routeOptions.config.upload ? undefined : setTimeout(() => abandon('request'), limits.requestTimeoutMs);
+    const whole = request.routeOptions.config.upload
+      ? undefined
+      : setTimeout(() => abandon('request'), limits.requestTimeoutMs);
     socket.setTimeout(limits.bodyIdleTimeoutMs);
     req.on('timeout', onIdle);
     reply.raw.on('timeout', keepSocket);
@@ -115,6 +126,7 @@ function abandonRequest(request: FastifyRequest, reply: FastifyReply, phase: 'bo
   request.log.info({ phase }, 'request body timed out: closing the connection');
   const socket = request.raw.socket;
   // As Node does for its own 408s: write the answer, then close. Small writes go out at once.
-  if (!reply.raw.headersSent && socket.writable) socket.write(RAW_408(JSON.stringify(toErrorBody(err.code, err.message))));
+  if (!reply.raw.headersSent && socket.writable)
+    socket.write(RAW_408(JSON.stringify(toErrorBody(err.code, err.message))));
   request.raw.destroy(err);
 }

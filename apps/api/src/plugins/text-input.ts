@@ -23,10 +23,15 @@ export function registerTextInput(app: FastifyInstance): void {
   });
 
   app.addHook('preValidation', async (request: FastifyRequest) => {
-    const schema = (request.routeOptions.schema ?? {}) as { params?: SchemaNode; querystring?: SchemaNode; body?: SchemaNode };
+    const schema = (request.routeOptions.schema ?? {}) as {
+      params?: SchemaNode;
+      querystring?: SchemaNode;
+      body?: SchemaNode;
+    };
     request.params = clean(request.params, schema.params, '');
     request.query = clean(request.query, schema.querystring, '');
-    if (request.body !== undefined && !Buffer.isBuffer(request.body)) request.body = clean(request.body, schema.body, '');
+    if (request.body !== undefined && !Buffer.isBuffer(request.body))
+      request.body = clean(request.body, schema.body, '');
   });
 
   // The JSON parser sees bytes first: invalid UTF-8 is a 400, not U+FFFD in a stored title.
@@ -47,9 +52,15 @@ export function registerTextInput(app: FastifyInstance): void {
 export const MAX_INPUT_DEPTH = 32;
 
 function clean<T>(value: T, schema: SchemaNode | undefined, path: string, depth = 0): T {
-  if (depth > MAX_INPUT_DEPTH) throw validationFailed(`Input is nested deeper than ${MAX_INPUT_DEPTH} levels`, { field: path.split('.')[0] || 'body', reason: 'too_deep' });
-  if (typeof value === 'string') return cleanText(value, path || 'body', { kind: schema?.[TEXT_KIND_KEYWORD] ?? 'line' }) as T;
-  if (Array.isArray(value)) return value.map((v, i) => clean(v, itemSchema(schema), join(path, String(i)), depth + 1)) as T;
+  if (depth > MAX_INPUT_DEPTH)
+    throw validationFailed(`Input is nested deeper than ${MAX_INPUT_DEPTH} levels`, {
+      field: path.split('.')[0] || 'body',
+      reason: 'too_deep',
+    });
+  if (typeof value === 'string')
+    return cleanText(value, path || 'body', { kind: schema?.[TEXT_KIND_KEYWORD] ?? 'line' }) as T;
+  if (Array.isArray(value))
+    return value.map((v, i) => clean(v, itemSchema(schema), join(path, String(i)), depth + 1)) as T;
   if (value && typeof value === 'object') {
     const out = value as Record<string, unknown>;
     for (const key of Object.keys(out)) {
@@ -64,7 +75,11 @@ const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 function propertySchema(schema: SchemaNode | undefined, key: string): SchemaNode | undefined {
   if (!schema) return undefined;
-  return schema.properties?.[key] ?? schema.anyOf?.map((s) => propertySchema(s, key)).find(Boolean) ?? (schema[TEXT_KIND_KEYWORD] ? schema : undefined);
+  return (
+    schema.properties?.[key] ??
+    schema.anyOf?.map((s) => propertySchema(s, key)).find(Boolean) ??
+    (schema[TEXT_KIND_KEYWORD] ? schema : undefined)
+  );
 }
 
 function itemSchema(schema: SchemaNode | undefined): SchemaNode | undefined {

@@ -10,7 +10,8 @@ import { sameOrigin } from './auth.ts';
 /** Error codes of `ws` for frames a client got wrong (RFC 6455 violations, oversized messages). */
 const CLIENT_FAULT = /^WS_ERR_|^ECONNRESET$|^EPIPE$|^ETIMEDOUT$/;
 
-export const crossOriginUpgradeRefused = () => new AppError(403, 'cross_site_request', 'WebSocket connections from other sites are refused');
+export const crossOriginUpgradeRefused = () =>
+  new AppError(403, 'cross_site_request', 'WebSocket connections from other sites are refused');
 
 /**
  * WebSockets (docs/security.md):

@@ -7,7 +7,10 @@ export function presentOrder(o: OrderView) {
 }
 
 export function presentCollection(c: Collection) {
-  return { items: c.items.map((i) => ({ ...i, acquiredAt: i.acquiredAt.toISOString() })), orders: c.orders.map(presentOrder) };
+  return {
+    items: c.items.map((i) => ({ ...i, acquiredAt: i.acquiredAt.toISOString() })),
+    orders: c.orders.map(presentOrder),
+  };
 }
 
 export function presentCheckoutSession(v: CheckoutSessionView) {

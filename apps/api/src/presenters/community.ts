@@ -1,24 +1,44 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { avatarKeyOfSize, type CommentView, type FeedEntry, type NotificationGroup, type TrackCounts, type UserCard, type UserCounts } from '@earshot/core';
+import {
+  avatarKeyOfSize,
+  type CommentView,
+  type FeedEntry,
+  type NotificationGroup,
+  type TrackCounts,
+  type UserCard,
+  type UserCounts,
+} from '@earshot/core';
 import { publicMediaUrl } from '../media-urls.ts';
 
 const Url = Type.Union([Type.String(), Type.Null()]);
 const smallAvatar = (key: string | null) => (key ? publicMediaUrl('images', avatarKeyOfSize(key, 128)) : null);
 
 /** `{items, nextCursor}`: every keyset-paginated list. */
-export const PageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 const CommentFields = {
   id: Type.String(),
   trackId: Type.String(),
   parentId: Type.Union([Type.String(), Type.Null()]),
-  author: Type.Union([Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Url }), Type.Null()], { description: 'null once the account is deleted' }),
-  body: Type.Union([Type.String(), Type.Null()], { description: 'Plain text (render it escaped); null once deleted or taken down' }),
+  author: Type.Union(
+    [
+      Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Url }),
+      Type.Null(),
+    ],
+    { description: 'null once the account is deleted' },
+  ),
+  body: Type.Union([Type.String(), Type.Null()], {
+    description: 'Plain text (render it escaped); null once deleted or taken down',
+  }),
   deleted: Type.Boolean(),
   positionMs: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
 };
-export const CommentSchema = Type.Object({ ...CommentFields, replies: Type.Optional(Type.Array(Type.Object(CommentFields))) }, { $id: 'Comment' });
+export const CommentSchema = Type.Object(
+  { ...CommentFields, replies: Type.Optional(Type.Array(Type.Object(CommentFields))) },
+  { $id: 'Comment' },
+);
 
 type CommentOut = Static<typeof CommentSchema>;
 export function presentComment(c: CommentView): CommentOut {
@@ -26,7 +46,14 @@ export function presentComment(c: CommentView): CommentOut {
     id: c.id,
     trackId: c.trackId,
     parentId: c.parentId,
-    author: c.author ? { id: c.author.id, handle: c.author.handle, displayName: c.author.displayName, avatarUrl: smallAvatar(c.author.avatarKey) } : null,
+    author: c.author
+      ? {
+          id: c.author.id,
+          handle: c.author.handle,
+          displayName: c.author.displayName,
+          avatarUrl: smallAvatar(c.author.avatarKey),
+        }
+      : null,
     body: c.body,
     deleted: c.deleted,
     positionMs: c.positionMs,
@@ -50,13 +77,35 @@ export const TrackCountsSchema = Type.Object(
 export const presentTrackCounts = (t: TrackCounts) => t;
 
 export const UserCountsSchema = Type.Object(
-  { id: Type.String(), handle: Type.String(), followerCount: Type.Integer(), followingCount: Type.Integer(), following: Type.Optional(Type.Boolean()) },
+  {
+    id: Type.String(),
+    handle: Type.String(),
+    followerCount: Type.Integer(),
+    followingCount: Type.Integer(),
+    following: Type.Optional(Type.Boolean()),
+  },
   { $id: 'UserCounts' },
 );
 export const presentUserCounts = (u: UserCounts) => u;
 
-export const UserCardSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Url, role: Type.String(), followerCount: Type.Integer(), at: Type.String({ format: 'date-time' }) });
-export const presentUserCard = (u: UserCard) => ({ id: u.id, handle: u.handle, displayName: u.displayName, avatarUrl: smallAvatar(u.avatarKey), role: u.role, followerCount: u.followerCount, at: u.at });
+export const UserCardSchema = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  displayName: Type.String(),
+  avatarUrl: Url,
+  role: Type.String(),
+  followerCount: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+});
+export const presentUserCard = (u: UserCard) => ({
+  id: u.id,
+  handle: u.handle,
+  displayName: u.displayName,
+  avatarUrl: smallAvatar(u.avatarKey),
+  role: u.role,
+  followerCount: u.followerCount,
+  at: u.at,
+});
 
 export const FeedEntrySchema = Type.Object({
   kind: Type.Literal('track'),
@@ -78,19 +127,44 @@ export const FeedEntrySchema = Type.Object({
 });
 export function presentFeedEntry(e: FeedEntry) {
   const { artworkKey, ...track } = e.track;
-  return { kind: e.kind, at: e.at, track: { ...track, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null }, repostedBy: e.repostedBy };
+  return {
+    kind: e.kind,
+    at: e.at,
+    track: { ...track, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null },
+    repostedBy: e.repostedBy,
+  };
 }
 
 export const NotificationSchema = Type.Object({
   id: Type.String(),
-  type: Type.Union([Type.Literal('follow'), Type.Literal('comment'), Type.Literal('reply'), Type.Literal('like'), Type.Literal('repost'), Type.Literal('sale')]),
+  type: Type.Union([
+    Type.Literal('follow'),
+    Type.Literal('comment'),
+    Type.Literal('reply'),
+    Type.Literal('like'),
+    Type.Literal('repost'),
+    Type.Literal('sale'),
+  ]),
   count: Type.Integer({ description: 'How many people ("12 people liked …")' }),
   actors: Type.Array(Type.Object({ handle: Type.String(), displayName: Type.String(), avatarUrl: Url })),
-  track: Type.Union([Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), artistHandle: Type.String() }), Type.Null()]),
-  comment: Type.Union([Type.Object({ id: Type.String(), body: Type.Union([Type.String(), Type.Null()]), positionMs: Type.Integer() }), Type.Null()]),
+  track: Type.Union([
+    Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), artistHandle: Type.String() }),
+    Type.Null(),
+  ]),
+  comment: Type.Union([
+    Type.Object({ id: Type.String(), body: Type.Union([Type.String(), Type.Null()]), positionMs: Type.Integer() }),
+    Type.Null(),
+  ]),
   at: Type.String({ format: 'date-time' }),
   unread: Type.Boolean(),
 });
 export function presentNotification(n: NotificationGroup) {
-  return { ...n, actors: n.actors.map((a) => ({ handle: a.handle, displayName: a.displayName, avatarUrl: smallAvatar(a.avatarKey) })) };
+  return {
+    ...n,
+    actors: n.actors.map((a) => ({
+      handle: a.handle,
+      displayName: a.displayName,
+      avatarUrl: smallAvatar(a.avatarKey),
+    })),
+  };
 }

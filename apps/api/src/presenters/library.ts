@@ -1,5 +1,14 @@
 import { Type, type Static } from 'typebox';
-import type { ListedTrack, PlaylistView, ReleaseView, SearchHit, StudioTrack, BrowseCard, ReleaseCard, PlaylistCard } from '@earshot/core';
+import type {
+  ListedTrack,
+  PlaylistView,
+  ReleaseView,
+  SearchHit,
+  StudioTrack,
+  BrowseCard,
+  ReleaseCard,
+  PlaylistCard,
+} from '@earshot/core';
 import { publicMediaUrl } from '../media-urls.ts';
 import { PriceSchema } from './track.ts';
 
@@ -18,7 +27,10 @@ export const ListedTrackSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-const presentListed = ({ artworkKey, ...t }: ListedTrack): Static<typeof ListedTrackSchema> => ({ ...t, artworkUrl: image(artworkKey) });
+const presentListed = ({ artworkKey, ...t }: ListedTrack): Static<typeof ListedTrackSchema> => ({
+  ...t,
+  artworkUrl: image(artworkKey),
+});
 
 export const ReleaseSchema = Type.Object({
   id: Type.String(),
@@ -67,7 +79,12 @@ export function presentPlaylist({ tracks, ...p }: PlaylistView): Static<typeof P
   return { ...p, tracks: tracks.map(presentListed) };
 }
 
-export const PlaylistCardSchema = Type.Object({ id: Type.String(), title: Type.String(), visibility: VisibilitySchema, trackCount: Type.Integer() });
+export const PlaylistCardSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  visibility: VisibilitySchema,
+  trackCount: Type.Integer(),
+});
 export const presentPlaylistCard = (p: PlaylistCard) => p;
 
 const Artist = Type.Object({ handle: Type.String(), displayName: Type.String() });
@@ -83,9 +100,30 @@ export const SearchHitSchema = Type.Union([
     genre: Nullable(Type.String()),
     tags: Type.Array(Type.String()),
   }),
-  Type.Object({ kind: Type.Literal('user'), id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Nullable(Type.String()), role: Type.String() }),
-  Type.Object({ kind: Type.Literal('release'), id: Type.String(), title: Type.String(), type: Type.String(), artist: Artist, artworkUrl: Nullable(Type.String()), releaseDate: Nullable(Type.String()) }),
-  Type.Object({ kind: Type.Literal('playlist'), id: Type.String(), title: Type.String(), owner: Artist, trackCount: Type.Integer() }),
+  Type.Object({
+    kind: Type.Literal('user'),
+    id: Type.String(),
+    handle: Type.String(),
+    displayName: Type.String(),
+    avatarUrl: Nullable(Type.String()),
+    role: Type.String(),
+  }),
+  Type.Object({
+    kind: Type.Literal('release'),
+    id: Type.String(),
+    title: Type.String(),
+    type: Type.String(),
+    artist: Artist,
+    artworkUrl: Nullable(Type.String()),
+    releaseDate: Nullable(Type.String()),
+  }),
+  Type.Object({
+    kind: Type.Literal('playlist'),
+    id: Type.String(),
+    title: Type.String(),
+    owner: Artist,
+    trackCount: Type.Integer(),
+  }),
 ]);
 
 export function presentHit(hit: SearchHit): Static<typeof SearchHitSchema> {
@@ -120,7 +158,12 @@ export const BrowseCardSchema = Type.Object({
 });
 export const presentBrowseCard = ({ artworkKey, ...t }: BrowseCard) => ({ ...t, artworkUrl: image(artworkKey) });
 
-const StepSchema = Type.Object({ state: Type.String(), progress: Type.Number(), error: Type.Optional(Type.String()), note: Type.Optional(Type.String()) });
+const StepSchema = Type.Object({
+  state: Type.String(),
+  progress: Type.Number(),
+  error: Type.Optional(Type.String()),
+  note: Type.Optional(Type.String()),
+});
 export const StudioTrackSchema = Type.Object({
   id: Type.String(),
   title: Type.String(),
@@ -136,7 +179,12 @@ export const StudioTrackSchema = Type.Object({
   currentVersionId: Nullable(Type.String()),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   latestVersion: Type.Union([
-    Type.Object({ id: Type.String(), status: Type.String(), failureReason: Nullable(Type.String()), steps: Type.Record(Type.String(), StepSchema) }),
+    Type.Object({
+      id: Type.String(),
+      status: Type.String(),
+      failureReason: Nullable(Type.String()),
+      steps: Type.Record(Type.String(), StepSchema),
+    }),
     Type.Null(),
   ]),
   playCount: Type.Integer(),

@@ -12,11 +12,20 @@ const StepSchema = Type.Object({
 });
 
 /** A price as tracks and releases carry it: `amountMinor` is the minimum when `payWhatYouWant`. */
-export const PriceSchema = Type.Object({ amountMinor: Type.Integer(), currency: Type.String(), payWhatYouWant: Type.Boolean() });
+export const PriceSchema = Type.Object({
+  amountMinor: Type.Integer(),
+  currency: Type.String(),
+  payWhatYouWant: Type.Boolean(),
+});
 
 export const VersionSchema = Type.Object({
   id: Type.String(),
-  status: Type.Union([Type.Literal('uploaded'), Type.Literal('processing'), Type.Literal('ready'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('uploaded'),
+    Type.Literal('processing'),
+    Type.Literal('ready'),
+    Type.Literal('failed'),
+  ]),
   failureReason: Type.Union([Type.String(), Type.Null()]),
   steps: Type.Record(Type.String(), StepSchema),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
@@ -37,7 +46,15 @@ export const TrackResponse = Type.Object({
   artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
   status: VersionSchema.properties.status,
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
-  loudness: Type.Union([Type.Object({ integratedLufs: Type.Number(), lra: Type.Number(), truePeakDbtp: Type.Number(), trackGainDb: Type.Number() }), Type.Null()]),
+  loudness: Type.Union([
+    Type.Object({
+      integratedLufs: Type.Number(),
+      lra: Type.Number(),
+      truePeakDbtp: Type.Number(),
+      trackGainDb: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
   artworkUrl: Nullable(Type.String()),
   waveformUrl: Nullable(Type.String()),
   currentVersionId: Nullable(Type.String()),
@@ -87,11 +104,20 @@ export const TrackCardSchema = Type.Object({
   playCount: Type.Integer(),
 });
 
-export const TrackPageSchema = Type.Object({ tracks: Type.Array(TrackCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const TrackPageSchema = Type.Object({
+  tracks: Type.Array(TrackCardSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 
-export function presentTrackPage(page: { tracks: TrackCard[]; nextCursor: string | null }): Static<typeof TrackPageSchema> {
+export function presentTrackPage(page: {
+  tracks: TrackCard[];
+  nextCursor: string | null;
+}): Static<typeof TrackPageSchema> {
   return {
     nextCursor: page.nextCursor,
-    tracks: page.tracks.map(({ artworkKey, ...t }) => ({ ...t, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null })),
+    tracks: page.tracks.map(({ artworkKey, ...t }) => ({
+      ...t,
+      artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null,
+    })),
   };
 }

@@ -21,14 +21,28 @@ const publicFields = {
 /** What anyone may see of a user (no email). */
 export const PublicUserSchema = Type.Object(publicFields, { $id: 'PublicUser' });
 /** The signed-in user's own account. */
-export const AccountUserSchema = Type.Object({ ...publicFields, email: Type.String(), emailVerified: Type.Boolean() }, { $id: 'AccountUser' });
+export const AccountUserSchema = Type.Object(
+  { ...publicFields, email: Type.String(), emailVerified: Type.Boolean() },
+  { $id: 'AccountUser' },
+);
 
 function avatarUrls(key: string | null) {
-  return { avatarUrl: key ? publicMediaUrl('images', key) : null, avatarSmallUrl: key ? publicMediaUrl('images', avatarKeyOfSize(key, 128)) : null };
+  return {
+    avatarUrl: key ? publicMediaUrl('images', key) : null,
+    avatarSmallUrl: key ? publicMediaUrl('images', avatarKeyOfSize(key, 128)) : null,
+  };
 }
 
 export function presentPublicUser(p: PublicProfile) {
-  return { id: p.id, handle: p.handle, displayName: p.displayName, bio: p.bio, ...avatarUrls(p.avatarKey), role: p.role, createdAt: p.createdAt };
+  return {
+    id: p.id,
+    handle: p.handle,
+    displayName: p.displayName,
+    bio: p.bio,
+    ...avatarUrls(p.avatarKey),
+    role: p.role,
+    createdAt: p.createdAt,
+  };
 }
 
 export function presentAccountUser(u: AccountUser) {

@@ -13,9 +13,13 @@ export function accountDataRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in', rateLimit: 'auth' },
       schema: {
         tags: ['account'],
-        summary: 'Everything your account holds, as a ZIP: JSON files (profile, tracks, comments, likes, playlists, purchases, plays) and your original uploads byte for byte',
+        summary:
+          'Everything your account holds, as a ZIP: JSON files (profile, tracks, comments, likes, playlists, purchases, plays) and your original uploads byte for byte',
         produces: ['application/zip'],
-        response: { 200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'application/zip' }), ...errorResponses(401, 403, 429) },
+        response: {
+          200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'application/zip' }),
+          ...errorResponses(401, 403, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -35,7 +39,8 @@ export function accountDataRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in', rateLimit: 'auth' },
       schema: {
         tags: ['account'],
-        summary: 'Delete your account (enter your password again): your rows and stored files go; your comments stay as "deleted user"; orders stay without personal data',
+        summary:
+          'Delete your account (enter your password again): your rows and stored files go; your comments stay as "deleted user"; orders stay without personal data',
         body: Type.Object({ password: Password }, { additionalProperties: false }),
         response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 429) },
       },

@@ -1,6 +1,18 @@
 import { Type } from 'typebox';
 import { QUEUE_NAMES } from '@earshot/jobs';
-import { ADMIN_PAGE_DEFAULT, ADMIN_PAGE_MAX, TAKEDOWN_REASON_MAX, TAKEDOWN_SUBJECTS, getUserForAdmin, jobsOverview, listContentForAdmin, retryOneJob, searchUsers, setUserRole, type AdminUserView } from '@earshot/core';
+import {
+  ADMIN_PAGE_DEFAULT,
+  ADMIN_PAGE_MAX,
+  TAKEDOWN_REASON_MAX,
+  TAKEDOWN_SUBJECTS,
+  getUserForAdmin,
+  jobsOverview,
+  listContentForAdmin,
+  retryOneJob,
+  searchUsers,
+  setUserRole,
+  type AdminUserView,
+} from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -11,10 +23,28 @@ const DateTime = Type.String({ format: 'date-time' });
 const NullableDate = Type.Union([DateTime, Type.Null()]);
 const Cursor = Type.Optional(Type.String({ maxLength: 20 }));
 const Limit = Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX, default: ADMIN_PAGE_DEFAULT });
-const Page = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
-const AdminUserSchema = Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), email: Type.String(), role: Role, disabledAt: NullableDate, createdAt: DateTime, openReports: Type.Integer() });
-const UploadSchema = Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), visibility: Type.String(), takenDownAt: NullableDate, takedownReason: Type.Union([Type.String(), Type.Null()]), createdAt: DateTime });
+const AdminUserSchema = Type.Object({
+  id: Type.String(),
+  handle: Type.String(),
+  displayName: Type.String(),
+  email: Type.String(),
+  role: Role,
+  disabledAt: NullableDate,
+  createdAt: DateTime,
+  openReports: Type.Integer(),
+});
+const UploadSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  visibility: Type.String(),
+  takenDownAt: NullableDate,
+  takedownReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: DateTime,
+});
 const ContentSchema = Type.Object({
   type: Type.String(),
   id: Type.String(),
@@ -25,10 +55,21 @@ const ContentSchema = Type.Object({
   takedownReason: Type.Union([Type.String(), Type.Null()]),
   createdAt: DateTime,
 });
-const CountsSchema = Type.Object({ queue: Type.String(), waiting: Type.Integer(), active: Type.Integer(), failed: Type.Integer(), delayed: Type.Integer(), completed: Type.Integer() });
+const CountsSchema = Type.Object({
+  queue: Type.String(),
+  waiting: Type.Integer(),
+  active: Type.Integer(),
+  failed: Type.Integer(),
+  delayed: Type.Integer(),
+  completed: Type.Integer(),
+});
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const presentAdminUser = (u: AdminUserView) => ({ ...u, disabledAt: iso(u.disabledAt), createdAt: u.createdAt.toISOString() });
+const presentAdminUser = (u: AdminUserView) => ({
+  ...u,
+  disabledAt: iso(u.disabledAt),
+  createdAt: u.createdAt.toISOString(),
+});
 
 /** What the admin console reads beyond moderation: users, content, queues (docs/operations.md, "Admin console"). */
 export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
@@ -42,7 +83,10 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'Search users by handle, display name or email; newest first',
-        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), cursor: Cursor, limit: Limit }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { q: Type.Optional(Type.String({ maxLength: 200 })), cursor: Cursor, limit: Limit },
+          { additionalProperties: false },
+        ),
         response: { 200: Page(AdminUserSchema), ...errorResponses(400, 401, 403) },
       },
     },
@@ -60,12 +104,18 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
         tags: ['admin'],
         summary: 'One user with their uploads (reports against them: GET /api/v1/admin/reports?subjectUserId=)',
         params: Type.Object({ id: Id }),
-        response: { 200: Type.Object({ user: AdminUserSchema, uploads: Type.Array(UploadSchema) }), ...errorResponses(400, 401, 403, 404) },
+        response: {
+          200: Type.Object({ user: AdminUserSchema, uploads: Type.Array(UploadSchema) }),
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request) => {
       const { user, uploads } = await getUserForAdmin(core(), request.params.id);
-      return { user: presentAdminUser(user), uploads: uploads.map((u) => ({ ...u, takenDownAt: iso(u.takenDownAt), createdAt: u.createdAt.toISOString() })) };
+      return {
+        user: presentAdminUser(user),
+        uploads: uploads.map((u) => ({ ...u, takenDownAt: iso(u.takenDownAt), createdAt: u.createdAt.toISOString() })),
+      };
     },
   );
 
@@ -77,11 +127,18 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
         tags: ['admin'],
         summary: "Change a user's role (not your own)",
         params: Type.Object({ id: Id }),
-        body: Type.Object({ role: Role, reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) }, { additionalProperties: false }),
+        body: Type.Object(
+          { role: Role, reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ user: AdminUserSchema }), ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ user: presentAdminUser(await setUserRole(core(), requireUser(request), request.params.id, request.body.role, request.body.reason)) }),
+    async (request) => ({
+      user: presentAdminUser(
+        await setUserRole(core(), requireUser(request), request.params.id, request.body.role, request.body.reason),
+      ),
+    }),
   );
 
   app.get(
@@ -92,7 +149,17 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
         tags: ['admin'],
         summary: 'Tracks, releases or comments, all of them (taken down or not), newest first',
         querystring: Type.Object(
-          { type: Type.Union([Type.Literal(TAKEDOWN_SUBJECTS[0]), Type.Literal(TAKEDOWN_SUBJECTS[1]), Type.Literal(TAKEDOWN_SUBJECTS[2])]), q: Type.Optional(Type.String({ maxLength: 200 })), takenDown: Type.Optional(Type.Boolean()), cursor: Cursor, limit: Limit },
+          {
+            type: Type.Union([
+              Type.Literal(TAKEDOWN_SUBJECTS[0]),
+              Type.Literal(TAKEDOWN_SUBJECTS[1]),
+              Type.Literal(TAKEDOWN_SUBJECTS[2]),
+            ]),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            takenDown: Type.Optional(Type.Boolean()),
+            cursor: Cursor,
+            limit: Limit,
+          },
           { additionalProperties: false },
         ),
         response: { 200: Page(ContentSchema), ...errorResponses(400, 401, 403) },
@@ -100,7 +167,10 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
     },
     async (request) => {
       const page = await listContentForAdmin(core(), request.query);
-      return { items: page.items.map((i) => ({ ...i, takenDownAt: iso(i.takenDownAt), createdAt: i.createdAt.toISOString() })), nextCursor: page.nextCursor };
+      return {
+        items: page.items.map((i) => ({ ...i, takenDownAt: iso(i.takenDownAt), createdAt: i.createdAt.toISOString() })),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -108,7 +178,11 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/admin/jobs',
     {
       config: admin,
-      schema: { tags: ['admin'], summary: 'Per-queue counts: waiting, active, failed, delayed, completed', response: { 200: Type.Object({ queues: Type.Array(CountsSchema) }), ...errorResponses(401, 403) } },
+      schema: {
+        tags: ['admin'],
+        summary: 'Per-queue counts: waiting, active, failed, delayed, completed',
+        response: { 200: Type.Object({ queues: Type.Array(CountsSchema) }), ...errorResponses(401, 403) },
+      },
     },
     async () => ({ queues: await jobsOverview(core()) }),
   );
@@ -121,7 +195,10 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
         tags: ['admin'],
         summary: 'Retry one failed job',
         params: Type.Object({ queue: Queue, jobId: Type.String({ minLength: 1, maxLength: 200 }) }),
-        response: { 200: Type.Object({ queue: Type.String(), id: Type.String(), retried: Type.Boolean() }), ...errorResponses(400, 401, 403, 404) },
+        response: {
+          200: Type.Object({ queue: Type.String(), id: Type.String(), retried: Type.Boolean() }),
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request) => {

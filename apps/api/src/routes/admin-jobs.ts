@@ -16,13 +16,24 @@ export function adminJobRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'Retry up to `limit` failed jobs of a queue (oldest first)',
-        body: Type.Object({ queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ queue: Type.String(), retried: Type.Integer() }), ...errorResponses(400, 401, 403) },
+        body: Type.Object(
+          { queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ queue: Type.String(), retried: Type.Integer() }),
+          ...errorResponses(400, 401, 403),
+        },
       },
     },
     async (request) => ({
       queue: request.body.queue,
-      retried: await retryFailedJobs({ ...deps.core, jobs: deps.infra.jobs }, requireUser(request), request.body.queue, request.body.limit),
+      retried: await retryFailedJobs(
+        { ...deps.core, jobs: deps.infra.jobs },
+        requireUser(request),
+        request.body.queue,
+        request.body.limit,
+      ),
     }),
   );
 
@@ -33,9 +44,23 @@ export function adminJobRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'Failed jobs of a queue with their errors',
-        querystring: Type.Object({ queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) },
+          { additionalProperties: false },
+        ),
         response: {
-          200: Type.Object({ jobs: Type.Array(Type.Object({ id: Type.String(), queue: Type.String(), attemptsMade: Type.Integer(), error: Type.String(), data: Type.Unknown(), failedAt: Type.Union([Type.String(), Type.Null()]) })) }),
+          200: Type.Object({
+            jobs: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                queue: Type.String(),
+                attemptsMade: Type.Integer(),
+                error: Type.String(),
+                data: Type.Unknown(),
+                failedAt: Type.Union([Type.String(), Type.Null()]),
+              }),
+            ),
+          }),
           ...errorResponses(400, 401, 403),
         },
       },

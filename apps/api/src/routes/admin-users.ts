@@ -12,15 +12,33 @@ export function adminUserRoutes(app: Api, deps: RouteDeps): void {
     summary,
     params: Type.Object({ id: Id }),
     // `?reason=` goes to the audit log (a query parameter: these routes never had a body).
-    querystring: Type.Object({ reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX })) }, { additionalProperties: false }),
+    querystring: Type.Object(
+      { reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX })) },
+      { additionalProperties: false },
+    ),
     response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(400, 401, 403, 404) },
   });
 
-  app.post('/api/v1/admin/users/:id/disable', { config: { access: { roles: ['admin'] } }, schema: schema('Disable an account: its sessions end and it can no longer sign in') }, async (request) => ({
-    user: presentAccountUser(await disableUserAudited(deps.core, requireUser(request), request.params.id, request.query.reason)),
-  }));
+  app.post(
+    '/api/v1/admin/users/:id/disable',
+    {
+      config: { access: { roles: ['admin'] } },
+      schema: schema('Disable an account: its sessions end and it can no longer sign in'),
+    },
+    async (request) => ({
+      user: presentAccountUser(
+        await disableUserAudited(deps.core, requireUser(request), request.params.id, request.query.reason),
+      ),
+    }),
+  );
 
-  app.post('/api/v1/admin/users/:id/enable', { config: { access: { roles: ['admin'] } }, schema: schema('Enable a disabled account again') }, async (request) => ({
-    user: presentAccountUser(await enableUserAudited(deps.core, requireUser(request), request.params.id, request.query.reason)),
-  }));
+  app.post(
+    '/api/v1/admin/users/:id/enable',
+    { config: { access: { roles: ['admin'] } }, schema: schema('Enable a disabled account again') },
+    async (request) => ({
+      user: presentAccountUser(
+        await enableUserAudited(deps.core, requireUser(request), request.params.id, request.query.reason),
+      ),
+    }),
+  );
 }

@@ -1,5 +1,14 @@
 import { Type } from 'typebox';
-import { getAccount, login, register, requestPasswordReset, resetPassword, revokeSessions, sendEmailVerification, verifyEmail } from '@earshot/core';
+import {
+  getAccount,
+  login,
+  register,
+  requestPasswordReset,
+  resetPassword,
+  revokeSessions,
+  sendEmailVerification,
+  verifyEmail,
+} from '@earshot/core';
 import { Email, errorResponses, Handle, DisplayName, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
@@ -7,7 +16,10 @@ import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
 const MailToken = Type.String({ minLength: 1, maxLength: 200 });
-const Session = Type.Object({ user: AccountUserSchema, token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }) });
+const Session = Type.Object({
+  user: AccountUserSchema,
+  token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }),
+});
 
 /** Register, sign in and out, who am I; email verification and password reset. */
 export function authRoutes(app: Api, deps: RouteDeps): void {
@@ -63,7 +75,11 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/auth/logout',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['auth'], summary: 'Sign out: ends every session of this account (all devices) and clears the cookies', response: { 204: Type.Null(), ...errorResponses(401, 403) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out: ends every session of this account (all devices) and clears the cookies',
+        response: { 204: Type.Null(), ...errorResponses(401, 403) },
+      },
     },
     async (request, reply) => {
       await revokeSessions(deps.core, requireUser(request).id);
@@ -76,14 +92,28 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/auth/me',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['auth'], summary: 'The signed-in account (401 when signed out)', response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(401) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in account (401 when signed out)',
+        response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(401) },
+      },
     },
     async (request, reply) => {
       const user = await getAccount(deps.core, requireUser(request).id);
       // A browser that lost its CSRF cookie (but kept the session) gets it back.
       const session = request.cookies.session;
-      if (request.sessionVia === 'cookie' && session && request.cookies[CSRF_COOKIE] !== deps.core.tokens.csrfTokenFor(session)) {
-        reply.setCookie(CSRF_COOKIE, deps.core.tokens.csrfTokenFor(session), { path: '/', httpOnly: false, sameSite: 'lax', secure: config.production, maxAge: config.auth.jwtExpiresInSeconds });
+      if (
+        request.sessionVia === 'cookie' &&
+        session &&
+        request.cookies[CSRF_COOKIE] !== deps.core.tokens.csrfTokenFor(session)
+      ) {
+        reply.setCookie(CSRF_COOKIE, deps.core.tokens.csrfTokenFor(session), {
+          path: '/',
+          httpOnly: false,
+          sameSite: 'lax',
+          secure: config.production,
+          maxAge: config.auth.jwtExpiresInSeconds,
+        });
       }
       reply.header('cache-control', 'private, no-store');
       return { user: presentAccountUser(user) };
@@ -113,7 +143,11 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/auth/verify-email/resend',
     {
       config: { access: 'signed-in', rateLimit: 'auth' },
-      schema: { tags: ['auth'], summary: 'Mail a new verification link to the current address', response: { 202: Type.Object({ sent: Type.Boolean() }), ...errorResponses(401, 403, 429) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Mail a new verification link to the current address',
+        response: { 202: Type.Object({ sent: Type.Boolean() }), ...errorResponses(401, 403, 429) },
+      },
     },
     async (request, reply) => reply.status(202).send(await sendEmailVerification(deps.core, requireUser(request).id)),
   );
@@ -124,7 +158,8 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'anyone', rateLimit: 'auth' },
       schema: {
         tags: ['auth'],
-        summary: 'Mail a password-reset link (one hour, single use). Same answer whether or not the address has an account',
+        summary:
+          'Mail a password-reset link (one hour, single use). Same answer whether or not the address has an account',
         body: Type.Object({ email: Email }, { additionalProperties: false }),
         response: { 202: Type.Object({ accepted: Type.Literal(true) }), ...errorResponses(400, 429) },
       },

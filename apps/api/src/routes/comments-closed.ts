@@ -11,13 +11,23 @@ import type { Api, RouteDeps } from '../types.ts';
 export function commentsClosedRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   const Reply = Type.Object({ track: Type.Object({ id: Type.String(), commentsClosed: Type.Boolean() }) });
-  for (const [method, closed] of [['PUT', true], ['DELETE', false]] as const) {
+  for (const [method, closed] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const) {
     app.route({
       method,
       url: '/api/v1/tracks/:id/comments-closed',
       config: { access: { owner: 'track' } },
-      schema: { tags: ['community'], summary: closed ? 'Closes comments on the track' : 'Opens comments on the track again', params: Type.Object({ id: Id }), response: { 200: Reply, ...errorResponses(401, 403, 404) } },
-      handler: async (request) => ({ track: await setCommentsClosed(community, (request.params as { id: string }).id, closed) }),
+      schema: {
+        tags: ['community'],
+        summary: closed ? 'Closes comments on the track' : 'Opens comments on the track again',
+        params: Type.Object({ id: Id }),
+        response: { 200: Reply, ...errorResponses(401, 403, 404) },
+      },
+      handler: async (request) => ({
+        track: await setCommentsClosed(community, (request.params as { id: string }).id, closed),
+      }),
     });
   }
 }

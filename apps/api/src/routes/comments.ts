@@ -1,5 +1,12 @@
 import { Type } from 'typebox';
-import { COMMENT_BODY_MAX, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, deleteComment, listComments, postComment } from '@earshot/core';
+import {
+  COMMENT_BODY_MAX,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  deleteComment,
+  listComments,
+  postComment,
+} from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
 import { CommentSchema, PageOf, presentComment } from '../presenters/community.ts';
@@ -24,12 +31,20 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in', rateLimit: 'comment' },
       schema: {
         tags: ['community'],
-        summary: 'Comments on a track at a moment (positionMs), or replies to a top-level comment (parentId; pinned to its moment)',
+        summary:
+          'Comments on a track at a moment (positionMs), or replies to a top-level comment (parentId; pinned to its moment)',
         body: Type.Object(
           {
             trackId: Id,
-            body: Type.String({ minLength: 1, maxLength: COMMENT_BODY_MAX, 'x-text': 'multiline', description: 'Plain text' }),
-            positionMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Milliseconds into the track; required unless replying' })),
+            body: Type.String({
+              minLength: 1,
+              maxLength: COMMENT_BODY_MAX,
+              'x-text': 'multiline',
+              description: 'Plain text',
+            }),
+            positionMs: Type.Optional(
+              Type.Integer({ minimum: 0, description: 'Milliseconds into the track; required unless replying' }),
+            ),
             parentId: Type.Optional(Id),
           },
           { additionalProperties: false },
@@ -51,7 +66,13 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
         tags: ['community'],
         summary: "A track's top-level comments with their replies, by position (default) or newest first",
         params: Type.Object({ id: Id }),
-        querystring: Type.Object({ ...ListQuery, order: Type.Union([Type.Literal('position'), Type.Literal('newest')], { default: 'position' }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            ...ListQuery,
+            order: Type.Union([Type.Literal('position'), Type.Literal('newest')], { default: 'position' }),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: PageOf(CommentSchema), ...errorResponses(400, 404) },
       },
     },
@@ -66,7 +87,12 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
     {
       // Author, track owner or admin: decided by core (the comment names its track).
       config: { access: 'signed-in', rateLimit: 'comment' },
-      schema: { tags: ['community'], summary: 'Soft-deletes a comment: its body goes, its replies stay', params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 429) } },
+      schema: {
+        tags: ['community'],
+        summary: 'Soft-deletes a comment: its body goes, its replies stay',
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 429) },
+      },
     },
     async (request, reply) => {
       await deleteComment(community, requireUser(request), request.params.id);

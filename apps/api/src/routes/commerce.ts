@@ -25,7 +25,10 @@ const WEBHOOK_MAX_BYTES = 512 * 1024;
 const ItemType = Type.Union([Type.Literal('track'), Type.Literal('release')]);
 const Format = Type.Union(DOWNLOAD_FORMATS.map((f) => Type.Literal(f)));
 const SessionId = Type.String({ pattern: '^cs_[A-Za-z0-9_]{1,250}$' });
-const PriceSchema = Type.Union([Type.Object({ amountMinor: Type.Integer(), currency: Type.String(), payWhatYouWant: Type.Boolean() }), Type.Null()]);
+const PriceSchema = Type.Union([
+  Type.Object({ amountMinor: Type.Integer(), currency: Type.String(), payWhatYouWant: Type.Boolean() }),
+  Type.Null(),
+]);
 const OrderSchema = Type.Object({
   id: Type.String(),
   item: Type.Object({ type: ItemType, id: Type.Union([Type.String(), Type.Null()]), title: Type.String() }),
@@ -37,7 +40,12 @@ const OrderSchema = Type.Object({
   refundedAt: Type.Union([Type.String(), Type.Null()]),
 });
 const DownloadReady = Type.Object({ url: Type.String(), expiresAt: Type.String() });
-const DownloadPreparing = Type.Object({ status: Type.Literal('preparing'), retryAfterSeconds: Type.Integer(), ready: Type.Integer(), total: Type.Integer() });
+const DownloadPreparing = Type.Object({
+  status: Type.Literal('preparing'),
+  retryAfterSeconds: Type.Integer(),
+  ready: Type.Integer(),
+  total: Type.Integer(),
+});
 
 /**
  * Commerce (docs/payments.md): checkout, the Stripe webhook, the buyer's collection and the
@@ -52,7 +60,8 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'anyone' },
       schema: {
         tags: ['commerce'],
-        summary: 'Starts buying a track or a release: answers the Stripe Checkout URL (or the thank-you page for a free item at 0)',
+        summary:
+          'Starts buying a track or a release: answers the Stripe Checkout URL (or the thank-you page for a free item at 0)',
         body: Type.Object(
           {
             item: Type.Object({ type: ItemType, id: Id }, { additionalProperties: false }),
@@ -69,7 +78,8 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       // The app's validator coerces types ("500" → 500, null → 0): an amount must be a real JSON number.
       preValidation: async (request) => {
         const body = request.body as Record<string, unknown> | null | undefined;
-        if (body && typeof body === 'object' && typeof body.amountMinor !== 'number') throw validationFailed('body.amountMinor must be a number', { field: 'amountMinor' });
+        if (body && typeof body === 'object' && typeof body.amountMinor !== 'number')
+          throw validationFailed('body.amountMinor must be a number', { field: 'amountMinor' });
       },
     },
     async (request, reply) => {
@@ -82,15 +92,21 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
   // The webhook needs the raw bytes Stripe signed: its own scope parses JSON bodies as a Buffer.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_MAX_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_MAX_BYTES }, (_req, body, done) =>
+      done(null, body),
+    );
     (scope as unknown as Api).post(
       '/api/v1/stripe/webhook',
       {
         config: { access: 'public' },
         schema: {
           tags: ['commerce'],
-          summary: 'Stripe webhook: raw body, Stripe-Signature checked (5-minute tolerance), each event id applied once, through the payment-events queue',
-          response: { 200: Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean() }), ...errorResponses(400, 409) },
+          summary:
+            'Stripe webhook: raw body, Stripe-Signature checked (5-minute tolerance), each event id applied once, through the payment-events queue',
+          response: {
+            200: Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean() }),
+            ...errorResponses(400, 409),
+          },
         },
       },
       async (request) => {
@@ -111,7 +127,10 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
         tags: ['commerce'],
         summary: "The thank-you page's poll: the order of a Checkout Session, pending until Stripe's webhook lands",
         params: Type.Object({ sessionId: SessionId }),
-        response: { 200: Type.Object({ status: Type.String(), order: OrderSchema, formats: Type.Array(Type.String()) }), ...errorResponses(400, 404) },
+        response: {
+          200: Type.Object({ status: Type.String(), order: OrderSchema, formats: Type.Array(Type.String()) }),
+          ...errorResponses(400, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -129,7 +148,17 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
         summary: 'What the account bought or downloaded for free, with formats, and its purchase history',
         response: {
           200: Type.Object({
-            items: Type.Array(Type.Object({ type: ItemType, id: Type.String(), title: Type.String(), artist: Type.String(), formats: Type.Array(Type.String()), source: Type.String(), acquiredAt: Type.String() })),
+            items: Type.Array(
+              Type.Object({
+                type: ItemType,
+                id: Type.String(),
+                title: Type.String(),
+                artist: Type.String(),
+                formats: Type.Array(Type.String()),
+                source: Type.String(),
+                acquiredAt: Type.String(),
+              }),
+            ),
             orders: Type.Array(OrderSchema),
           }),
           ...errorResponses(401),
@@ -153,14 +182,28 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
           params: Type.Object({ id: Id }),
           querystring: Type.Object({ session: Type.Optional(SessionId) }),
           response: {
-            200: Type.Object({ price: PriceSchema, free: Type.Boolean(), buyable: Type.Boolean(), canDownload: Type.Boolean(), own: Type.Boolean(), formats: Type.Array(Type.String()), paymentsEnabled: Type.Boolean() }),
+            200: Type.Object({
+              price: PriceSchema,
+              free: Type.Boolean(),
+              buyable: Type.Boolean(),
+              canDownload: Type.Boolean(),
+              own: Type.Boolean(),
+              formats: Type.Array(Type.String()),
+              paymentsEnabled: Type.Boolean(),
+            }),
             ...errorResponses(400, 404),
           },
         },
       },
       async (request, reply) => {
         reply.header('cache-control', 'private, no-store');
-        const options = await getPurchaseOptions(core, currentActor(request), type, request.params.id, request.query.session);
+        const options = await getPurchaseOptions(
+          core,
+          currentActor(request),
+          type,
+          request.params.id,
+          request.query.session,
+        );
         return { ...options, paymentsEnabled: core.payments !== null };
       },
     );
@@ -179,7 +222,12 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       },
       async (request, reply) => {
         const actor: Actor | null = currentActor(request);
-        const answer: DownloadAnswer = await requestDownload(core, actor, { type, id: request.params.id, format: request.query.format, sessionId: request.query.session });
+        const answer: DownloadAnswer = await requestDownload(core, actor, {
+          type,
+          id: request.params.id,
+          format: request.query.format,
+          sessionId: request.query.session,
+        });
         reply.header('cache-control', 'private, no-store');
         if (answer.status === 'preparing') {
           reply.header('retry-after', String(answer.retryAfterSeconds));
@@ -195,14 +243,24 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
     '/media/downloads/:item/:format',
     {
       config: { access: 'public' },
-      schema: { hide: true, params: Type.Object({ item: Type.String({ maxLength: 40 }), format: Type.String({ maxLength: 20 }) }), querystring: Type.Object({ sig: Type.Optional(Type.String({ maxLength: 64 })), expires: Type.Optional(Type.String({ maxLength: 20 })) }) },
+      schema: {
+        hide: true,
+        params: Type.Object({ item: Type.String({ maxLength: 40 }), format: Type.String({ maxLength: 20 }) }),
+        querystring: Type.Object({
+          sig: Type.Optional(Type.String({ maxLength: 64 })),
+          expires: Type.Optional(Type.String({ maxLength: 20 })),
+        }),
+      },
     },
     async (request, reply) => {
       const pathname = `/media/downloads/${request.params.item}/${request.params.format}`;
       // 403 missing/wrong signature, 410 expired (AppErrors, answered by the error handler).
       const file = await openSignedDownload(core, pathname, request.query.sig, request.query.expires);
       reply.header('content-type', file.contentType);
-      reply.header('content-disposition', `attachment; filename="${file.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="${file.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+      );
       reply.header('cache-control', 'private, no-store');
       reply.header('x-content-type-options', 'nosniff');
       if (file.size !== null) reply.header('content-length', String(file.size));
@@ -217,7 +275,16 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['commerce'],
         summary: "The artist's Stripe Connect payout state",
-        response: { 200: Type.Object({ paymentsEnabled: Type.Boolean(), connected: Type.Boolean(), chargesEnabled: Type.Boolean(), payoutsEnabled: Type.Boolean(), detailsSubmitted: Type.Boolean() }), ...errorResponses(401, 403) },
+        response: {
+          200: Type.Object({
+            paymentsEnabled: Type.Boolean(),
+            connected: Type.Boolean(),
+            chargesEnabled: Type.Boolean(),
+            payoutsEnabled: Type.Boolean(),
+            detailsSubmitted: Type.Boolean(),
+          }),
+          ...errorResponses(401, 403),
+        },
       },
     },
     async (request, reply) => {
@@ -233,7 +300,10 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['commerce'],
         summary: 'A Stripe Connect Express onboarding link for the artist (the account is created on first use)',
-        response: { 200: Type.Object({ url: Type.String(), expiresAt: Type.String() }), ...errorResponses(401, 403, 409, 502) },
+        response: {
+          200: Type.Object({ url: Type.String(), expiresAt: Type.String() }),
+          ...errorResponses(401, 403, 409, 502),
+        },
       },
     },
     async (request) => {

@@ -32,7 +32,10 @@ export function feedRoutes(app: Api, deps: RouteDeps): void {
 /** The library's lists: `GET /api/v1/me/likes` and `GET /api/v1/me/history` (recently played). */
 export function libraryRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
-  for (const [list, summary] of [['likes', 'Tracks you liked, newest like first'], ['history', 'Tracks you played, most recent first (each once)']] as const) {
+  for (const [list, summary] of [
+    ['likes', 'Tracks you liked, newest like first'],
+    ['history', 'Tracks you played, most recent first (each once)'],
+  ] as const) {
     app.route({
       method: 'GET',
       url: `/api/v1/me/${list}`,
@@ -41,12 +44,28 @@ export function libraryRoutes(app: Api, deps: RouteDeps): void {
         tags: ['community'],
         summary,
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
-        response: { 200: PageOf(Type.Object({ at: Type.String({ format: 'date-time' }), track: FeedEntrySchema.properties.track })), ...errorResponses(400, 401) },
+        response: {
+          200: PageOf(
+            Type.Object({ at: Type.String({ format: 'date-time' }), track: FeedEntrySchema.properties.track }),
+          ),
+          ...errorResponses(400, 401),
+        },
       },
       handler: async (request, reply) => {
-        const page = await listLibrary(community, requireUser(request), list, request.query as { limit: number; cursor?: string });
+        const page = await listLibrary(
+          community,
+          requireUser(request),
+          list,
+          request.query as { limit: number; cursor?: string },
+        );
         reply.header('cache-control', 'private, no-store');
-        return { items: page.items.map((i) => ({ at: i.at, track: presentFeedEntry({ kind: 'track', at: i.at, track: i.track, repostedBy: [] }).track })), nextCursor: page.nextCursor };
+        return {
+          items: page.items.map((i) => ({
+            at: i.at,
+            track: presentFeedEntry({ kind: 'track', at: i.at, track: i.track, repostedBy: [] }).track,
+          })),
+          nextCursor: page.nextCursor,
+        };
       },
     });
   }

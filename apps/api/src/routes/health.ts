@@ -4,7 +4,9 @@ import type { Api, RouteDeps } from '../types.ts';
 
 const HealthResponse = Type.Object({
   status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]),
-  checks: Type.Array(Type.Object({ service: Type.String(), healthy: Type.Boolean(), error: Type.Optional(Type.String()) })),
+  checks: Type.Array(
+    Type.Object({ service: Type.String(), healthy: Type.Boolean(), error: Type.Optional(Type.String()) }),
+  ),
   timestamp: Type.String({ format: 'date-time' }),
 });
 
@@ -16,15 +18,37 @@ const WorkerHealthResponse = Type.Object({
 
 /** The health shapes of docs/architecture.md, "Operations contracts"; 503 when unhealthy so `curl -f` healthchecks fail. */
 export function healthRoutes(app: Api, deps: RouteDeps): void {
-  app.get('/api/v1/health', { config: { access: 'public' }, schema: { tags: ['operations'], summary: 'API health: database, redis (when configured), storage', response: { 200: HealthResponse, 503: HealthResponse } } }, async (_req, reply) => {
-    const report = await checkHealth(deps.infra);
-    return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
-  });
+  app.get(
+    '/api/v1/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['operations'],
+        summary: 'API health: database, redis (when configured), storage',
+        response: { 200: HealthResponse, 503: HealthResponse },
+      },
+    },
+    async (_req, reply) => {
+      const report = await checkHealth(deps.infra);
+      return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
+    },
+  );
 
   if (deps.serveWorkerHealth) {
-    app.get('/api/v1/worker/health', { config: { access: 'public' }, schema: { tags: ['operations'], summary: "Worker health (embedded mode: the worker runs in this process)", response: { 200: WorkerHealthResponse, 503: WorkerHealthResponse } } }, async (_req, reply) => {
-      const report = await workerHealth(deps.infra.jobs);
-      return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
-    });
+    app.get(
+      '/api/v1/worker/health',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['operations'],
+          summary: 'Worker health (embedded mode: the worker runs in this process)',
+          response: { 200: WorkerHealthResponse, 503: WorkerHealthResponse },
+        },
+      },
+      async (_req, reply) => {
+        const report = await workerHealth(deps.infra.jobs);
+        return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
+      },
+    );
   }
 }

@@ -2,7 +2,13 @@ import { gzipSync } from 'node:zlib';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyHlsRequest } from '@earshot/core';
-import { contentTypeFor, InvalidKeyError, InvalidRangeError, ObjectNotFoundError, parseRangeHeader } from '@earshot/storage';
+import {
+  contentTypeFor,
+  InvalidKeyError,
+  InvalidRangeError,
+  ObjectNotFoundError,
+  parseRangeHeader,
+} from '@earshot/storage';
 import { acceptsGzip } from '../http/accepts-gzip.ts';
 import { FileCache } from '../http/file-cache.ts';
 import { toErrorBody } from '../plugins/error-handler.ts';
@@ -33,10 +39,18 @@ const SIGNATURE_ERRORS = { 400: 'bad_request', 403: 'forbidden', 410: 'link_expi
  * served from a bounded in-memory cache (segments are ~200 KB); bigger ones and ranged misses
  * are streamed from the store.
  */
-export function hlsMediaRoutes(app: Api, deps: Pick<RouteDeps, 'config' | 'infra'>, options: HlsMediaOptions = {}): void {
+export function hlsMediaRoutes(
+  app: Api,
+  deps: Pick<RouteDeps, 'config' | 'infra'>,
+  options: HlsMediaOptions = {},
+): void {
   const secret = deps.config.media.secureLinkSecret;
   const store = deps.infra.store;
-  const cache = new FileCache(options.cacheBytes ?? 64 * 1024 * 1024, options.cacheMaxFileBytes ?? 2 * 1024 * 1024, options.cacheTtlMs ?? 5 * 60_000);
+  const cache = new FileCache(
+    options.cacheBytes ?? 64 * 1024 * 1024,
+    options.cacheMaxFileBytes ?? 2 * 1024 * 1024,
+    options.cacheTtlMs ?? 5 * 60_000,
+  );
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url;
@@ -48,7 +62,8 @@ export function hlsMediaRoutes(app: Api, deps: Pick<RouteDeps, 'config' | 'infra
     const file = check.file;
     const playlist = file.endsWith('.m3u8');
     const range = parseRangeHeader(request.headers.range);
-    if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
+    if (range === 'invalid')
+      return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
 
     const left = Math.max(0, check.expires - Math.floor(now / 1000));
 
@@ -63,7 +78,10 @@ export function hlsMediaRoutes(app: Api, deps: Pick<RouteDeps, 'config' | 'infra
       if (object.range || object.contentLength > cache.maxFileBytes) {
         // Ranged miss or big file: stream it as it comes.
         fileHeaders(reply, file, left);
-        if (object.range) reply.status(206).header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
+        if (object.range)
+          reply
+            .status(206)
+            .header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
         reply.header('content-length', object.contentLength);
         if (object.etag) reply.header('etag', object.etag);
         return reply.send(object.body);
@@ -73,11 +91,18 @@ export function hlsMediaRoutes(app: Api, deps: Pick<RouteDeps, 'config' | 'infra
     }
 
     const body = cached.body;
-    if (range && range.start >= body.length) return reply.status(416).header('content-range', `bytes */${body.length}`).send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
+    if (range && range.start >= body.length)
+      return reply
+        .status(416)
+        .header('content-range', `bytes */${body.length}`)
+        .send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
     fileHeaders(reply, file, left);
     if (range) {
       const end = Math.min(range.end ?? body.length - 1, body.length - 1);
-      reply.status(206).header('content-range', `bytes ${range.start}-${end}/${body.length}`).header('content-length', end - range.start + 1);
+      reply
+        .status(206)
+        .header('content-range', `bytes ${range.start}-${end}/${body.length}`)
+        .header('content-length', end - range.start + 1);
       if (cached.etag) reply.header('etag', cached.etag);
       return reply.send(body.subarray(range.start, end + 1));
     }
@@ -93,9 +118,15 @@ export function hlsMediaRoutes(app: Api, deps: Pick<RouteDeps, 'config' | 'infra
     return reply.send(body);
   };
 
-  app.get('/media/hls/*', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, (request, reply) => handler(request, reply));
+  app.get(
+    '/media/hls/*',
+    { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } },
+    (request, reply) => handler(request, reply),
+  );
   // `/media/hls/` itself: with ignoreTrailingSlash it is this route, answered 403 as nginx does.
-  app.get('/media/hls', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, (request, reply) => handler(request, reply));
+  app.get('/media/hls', { logLevel: 'warn', config: { access: 'public' }, schema: { hide: true } }, (request, reply) =>
+    handler(request, reply),
+  );
 }
 
 /** Headers of a file found (error answers keep their JSON type and no caching headers). */
@@ -103,13 +134,23 @@ function fileHeaders(reply: FastifyReply, file: string, secondsLeft: number): vo
   const playlist = file.endsWith('.m3u8');
   // The types the worker stored the files with, which nginx serves in production.
   reply.header('content-type', contentTypeFor(file)!);
-  reply.header('cache-control', playlist ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, secondsLeft)}` : `private, max-age=${secondsLeft}, immutable`);
+  reply.header(
+    'cache-control',
+    playlist
+      ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, secondsLeft)}`
+      : `private, max-age=${secondsLeft}, immutable`,
+  );
   reply.header('accept-ranges', 'bytes');
   if (playlist) reply.header('vary', 'accept-encoding');
 }
 
 function storeError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError) return reply.status(404).send(toErrorBody('not_found', 'No such file'));
-  if (err instanceof InvalidRangeError) return reply.status(416).header('content-range', `bytes */${err.totalSize}`).send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
+  if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError)
+    return reply.status(404).send(toErrorBody('not_found', 'No such file'));
+  if (err instanceof InvalidRangeError)
+    return reply
+      .status(416)
+      .header('content-range', `bytes */${err.totalSize}`)
+      .send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
   throw err;
 }

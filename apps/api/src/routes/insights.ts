@@ -20,14 +20,18 @@ const RangeQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day
 
 const Figures = {
   plays: Type.Integer(),
-  listeners: Type.Integer({ description: 'Distinct listeners (account, else IP hash) per day; totals add the days up' }),
+  listeners: Type.Integer({
+    description: 'Distinct listeners (account, else IP hash) per day; totals add the days up',
+  }),
   secondsHeard: Type.Number(),
   likes: Type.Integer(),
   reposts: Type.Integer(),
   comments: Type.Integer(),
   downloads: Type.Integer(),
   sales: Type.Integer(),
-  revenueMinor: Type.Integer({ description: 'Earned by sales after the platform fee, in minor units of the artist currency' }),
+  revenueMinor: Type.Integer({
+    description: 'Earned by sales after the platform fee, in minor units of the artist currency',
+  }),
 };
 const Series = {
   from: Type.String(),
@@ -41,9 +45,20 @@ const ArtistStatsReply = Type.Object({
   topTracks: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), ...Figures })),
 });
 const TrackStatsReply = Type.Object({
-  track: Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), durationMs: Type.Union([Type.Integer(), Type.Null()]), ownerHandle: Type.String() }),
+  track: Type.Object({
+    id: Type.String(),
+    title: Type.String(),
+    slug: Type.String(),
+    durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    ownerHandle: Type.String(),
+  }),
   ...Series,
-  reach: Type.Object({ plays: Type.Integer(), curve: Type.Array(Type.Number(), { description: 'Share of plays still listening at each 1% of the track (100 values)' }) }),
+  reach: Type.Object({
+    plays: Type.Integer(),
+    curve: Type.Array(Type.Number(), {
+      description: 'Share of plays still listening at each 1% of the track (100 values)',
+    }),
+  }),
   commentPositionsMs: Type.Array(Type.Integer()),
 });
 const TrendingReply = Type.Object({
@@ -72,7 +87,10 @@ const TrendingReply = Type.Object({
 
 const presentTrending = (list: TrendingList) => ({
   ...list,
-  tracks: list.tracks.map(({ artworkKey, ...t }) => ({ ...t, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null })),
+  tracks: list.tracks.map(({ artworkKey, ...t }) => ({
+    ...t,
+    artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null,
+  })),
 });
 
 /** Trending and artist insights (docs/architecture.md, "Insights and trending"). */

@@ -5,7 +5,8 @@ import type { Api, RouteDeps } from '../types.ts';
 
 const PING_MS = 25_000;
 
-const upgradeRequired = () => new AppError(426, 'upgrade_required', 'This endpoint is a WebSocket: connect with an Upgrade request');
+const upgradeRequired = () =>
+  new AppError(426, 'upgrade_required', 'This endpoint is a WebSocket: connect with an Upgrade request');
 
 /**
  * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"), and the
@@ -28,25 +29,26 @@ export function liveEventRoutes(app: Api, deps: RouteDeps): void {
       throw upgradeRequired();
     },
     wsHandler: (socket, request) => {
-    const user = currentUser(request);
-    if (!user) {
-      socket.close(4401, 'unauthorized');
-      return;
-    }
-    // Notifications go to their user only; processing events to the owner (admins: all).
-    const visible = (e: LiveEvent) => (e.type === 'notification' ? e.userId === user.id : e.ownerUserId === user.id || user.role === 'admin');
-    const unsubscribe = deps.progress.subscribe((event) => {
-      if (visible(event) && socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
-    });
-    const ping = setInterval(() => socket.readyState === socket.OPEN && socket.ping(), PING_MS);
-    socket.send(JSON.stringify({ type: 'hello', userId: user.id }));
-    socket.on('message', () => {
-      // Listen-only channel: ignore client messages rather than trusting them.
-    });
-    socket.on('close', () => {
-      clearInterval(ping);
-      unsubscribe();
-    });
+      const user = currentUser(request);
+      if (!user) {
+        socket.close(4401, 'unauthorized');
+        return;
+      }
+      // Notifications go to their user only; processing events to the owner (admins: all).
+      const visible = (e: LiveEvent) =>
+        e.type === 'notification' ? e.userId === user.id : e.ownerUserId === user.id || user.role === 'admin';
+      const unsubscribe = deps.progress.subscribe((event) => {
+        if (visible(event) && socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+      });
+      const ping = setInterval(() => socket.readyState === socket.OPEN && socket.ping(), PING_MS);
+      socket.send(JSON.stringify({ type: 'hello', userId: user.id }));
+      socket.on('message', () => {
+        // Listen-only channel: ignore client messages rather than trusting them.
+      });
+      socket.on('close', () => {
+        clearInterval(ping);
+        unsubscribe();
+      });
     },
   });
 }

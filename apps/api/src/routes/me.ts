@@ -1,5 +1,15 @@
 import { Type } from 'typebox';
-import { AVATAR_MAX_BYTES, becomeArtist, changeEmail, changePassword, removeAvatar, setAvatar, unsupportedMedia, updateProfile, validationFailed } from '@earshot/core';
+import {
+  AVATAR_MAX_BYTES,
+  becomeArtist,
+  changeEmail,
+  changePassword,
+  removeAvatar,
+  setAvatar,
+  unsupportedMedia,
+  updateProfile,
+  validationFailed,
+} from '@earshot/core';
 import { Bio, DisplayName, Email, errorResponses, Handle, Password } from '../schemas.ts';
 import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { setSessionCookies } from '../plugins/auth.ts';
@@ -24,7 +34,9 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
       },
     },
-    async (request) => ({ user: presentAccountUser(await updateProfile(deps.core, requireUser(request).id, request.body)) }),
+    async (request) => ({
+      user: presentAccountUser(await updateProfile(deps.core, requireUser(request).id, request.body)),
+    }),
   );
 
   app.put(
@@ -56,7 +68,9 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
-    async (request) => ({ user: presentAccountUser(await changeEmail(deps.core, requireUser(request).id, request.body)) }),
+    async (request) => ({
+      user: presentAccountUser(await changeEmail(deps.core, requireUser(request).id, request.body)),
+    }),
   );
 
   app.put(
@@ -65,7 +79,8 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in' },
       schema: {
         tags: ['account'],
-        summary: 'Upload an avatar (multipart `avatar`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB); stored square in two sizes',
+        summary:
+          'Upload an avatar (multipart `avatar`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB); stored square in two sizes',
         consumes: ['multipart/form-data'],
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
@@ -73,7 +88,9 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
     async (request) => {
       const user = requireUser(request);
       if (!request.isMultipart()) throw unsupportedMedia('Send the image as multipart/form-data in an `avatar` field');
-      const part = await request.file({ limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
+      const part = await request.file({
+        limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 },
+      });
       if (part?.fieldname !== 'avatar') {
         part?.file.resume();
         throw validationFailed('Attach the image in the `avatar` field', { field: 'avatar' });
@@ -88,7 +105,11 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/me/avatar',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['account'], summary: 'Remove your avatar', response: { 200: UserReply, ...errorResponses(401, 403) } },
+      schema: {
+        tags: ['account'],
+        summary: 'Remove your avatar',
+        response: { 200: UserReply, ...errorResponses(401, 403) },
+      },
     },
     async (request) => ({ user: presentAccountUser(await removeAvatar(deps.core, requireUser(request).id)) }),
   );
@@ -97,7 +118,11 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/me/become-artist',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['account'], summary: 'Turn a listener account into an artist account (uploads, artist page)', response: { 200: UserReply, ...errorResponses(401, 403) } },
+      schema: {
+        tags: ['account'],
+        summary: 'Turn a listener account into an artist account (uploads, artist page)',
+        response: { 200: UserReply, ...errorResponses(401, 403) },
+      },
     },
     async (request) => ({ user: presentAccountUser(await becomeArtist(deps.core, requireUser(request).id)) }),
   );

@@ -23,7 +23,11 @@ import { errorResponses, Id } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
-const Subject = Type.Union([Type.Literal(REPORT_SUBJECTS[0]), Type.Literal(REPORT_SUBJECTS[1]), Type.Literal(REPORT_SUBJECTS[2])]);
+const Subject = Type.Union([
+  Type.Literal(REPORT_SUBJECTS[0]),
+  Type.Literal(REPORT_SUBJECTS[1]),
+  Type.Literal(REPORT_SUBJECTS[2]),
+]);
 const Status = Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dismissed')]);
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDate = Type.Union([DateTime, Type.Null()]);
@@ -51,7 +55,12 @@ const AdminReportSchema = Type.Object({
   subjectTrackId: Type.Union([Type.String(), Type.Null()]),
   subjectTakenDownAt: NullableDate,
 });
-const TakedownSchema = Type.Object({ subjectType: Type.String(), id: Type.String(), takenDownAt: NullableDate, takedownReason: Type.Union([Type.String(), Type.Null()]) });
+const TakedownSchema = Type.Object({
+  subjectType: Type.String(),
+  id: Type.String(),
+  takenDownAt: NullableDate,
+  takedownReason: Type.Union([Type.String(), Type.Null()]),
+});
 const AuditSchema = Type.Object({
   id: Type.String(),
   actor: Type.Object({ id: Type.Union([Type.String(), Type.Null()]), handle: Type.String() }),
@@ -64,8 +73,17 @@ const AuditSchema = Type.Object({
 });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const presentReport = (r: ReportView) => ({ ...r, createdAt: r.createdAt.toISOString(), resolvedAt: iso(r.resolvedAt) });
-const presentAdminReport = (r: AdminReportView) => ({ ...r, createdAt: r.createdAt.toISOString(), resolvedAt: iso(r.resolvedAt), subjectTakenDownAt: iso(r.subjectTakenDownAt) });
+const presentReport = (r: ReportView) => ({
+  ...r,
+  createdAt: r.createdAt.toISOString(),
+  resolvedAt: iso(r.resolvedAt),
+});
+const presentAdminReport = (r: AdminReportView) => ({
+  ...r,
+  createdAt: r.createdAt.toISOString(),
+  resolvedAt: iso(r.resolvedAt),
+  subjectTakenDownAt: iso(r.subjectTakenDownAt),
+});
 const presentTakedown = (t: TakedownView) => ({ ...t, takenDownAt: iso(t.takenDownAt) });
 const presentAudit = (a: AuditEntry) => ({ ...a, createdAt: a.createdAt.toISOString() });
 
@@ -82,9 +100,21 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in', rateLimit: 'report' },
       schema: {
         tags: ['moderation'],
-        summary: 'Report a track, a comment or an account you can see, with a reason; a repeat of your open report about the same thing answers that report (200)',
-        body: Type.Object({ subjectType: Subject, subjectId: Id, reason: Type.String({ minLength: 1, maxLength: REPORT_REASON_MAX, 'x-text': 'multiline' }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ report: ReportSchema }), 201: Type.Object({ report: ReportSchema }), ...errorResponses(400, 401, 403, 404, 429) },
+        summary:
+          'Report a track, a comment or an account you can see, with a reason; a repeat of your open report about the same thing answers that report (200)',
+        body: Type.Object(
+          {
+            subjectType: Subject,
+            subjectId: Id,
+            reason: Type.String({ minLength: 1, maxLength: REPORT_REASON_MAX, 'x-text': 'multiline' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ report: ReportSchema }),
+          201: Type.Object({ report: ReportSchema }),
+          ...errorResponses(400, 401, 403, 404, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -101,8 +131,22 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'The reports queue, newest first (default: open ones)',
-        querystring: Type.Object({ status: Type.Union([Status, Type.Literal('all')], { default: 'open' }), subjectUserId: Type.Optional(Id), cursor: Cursor, limit: Limit }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(AdminReportSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 403) },
+        querystring: Type.Object(
+          {
+            status: Type.Union([Status, Type.Literal('all')], { default: 'open' }),
+            subjectUserId: Type.Optional(Id),
+            cursor: Cursor,
+            limit: Limit,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            items: Type.Array(AdminReportSchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses(400, 401, 403),
+        },
       },
     },
     async (request) => {
@@ -119,11 +163,19 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
         tags: ['admin'],
         summary: 'Close a report: resolved (acted upon) or dismissed',
         params: Type.Object({ id: Id }),
-        body: Type.Object({ status: Type.Union([Type.Literal('resolved'), Type.Literal('dismissed')]), note: Type.Optional(Type.String({ maxLength: RESOLUTION_NOTE_MAX, 'x-text': 'multiline' })) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            status: Type.Union([Type.Literal('resolved'), Type.Literal('dismissed')]),
+            note: Type.Optional(Type.String({ maxLength: RESOLUTION_NOTE_MAX, 'x-text': 'multiline' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ report: ReportSchema }), ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ report: presentReport(await resolveReport(core(), requireUser(request), request.params.id, request.body)) }),
+    async (request) => ({
+      report: presentReport(await resolveReport(core(), requireUser(request), request.params.id, request.body)),
+    }),
   );
 
   const plural: Record<TakedownSubjectType, string> = { track: 'tracks', release: 'releases', comment: 'comments' };
@@ -136,11 +188,18 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
           tags: ['admin'],
           summary: `Take a ${subject} down with a reason its owner sees; nobody else sees it anywhere`,
           params: Type.Object({ id: Id }),
-          body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { reason: Type.String({ minLength: 1, maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' }) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ takedown: TakedownSchema }), ...errorResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => ({ takedown: presentTakedown(await takeDown(core(), requireUser(request), subject, request.params.id, request.body.reason)) }),
+      async (request) => ({
+        takedown: presentTakedown(
+          await takeDown(core(), requireUser(request), subject, request.params.id, request.body.reason),
+        ),
+      }),
     );
     app.post(
       `/api/v1/admin/${plural[subject]}/:id/restore`,
@@ -150,11 +209,20 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
           tags: ['admin'],
           summary: `Restore a taken-down ${subject}`,
           params: Type.Object({ id: Id }),
-          body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) }, { additionalProperties: false })),
+          body: Type.Optional(
+            Type.Object(
+              { reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) },
+              { additionalProperties: false },
+            ),
+          ),
           response: { 200: Type.Object({ takedown: TakedownSchema }), ...errorResponses(400, 401, 403, 404) },
         },
       },
-      async (request) => ({ takedown: presentTakedown(await restore(core(), requireUser(request), subject, request.params.id, request.body?.reason)) }),
+      async (request) => ({
+        takedown: presentTakedown(
+          await restore(core(), requireUser(request), subject, request.params.id, request.body?.reason),
+        ),
+      }),
     );
   }
 
@@ -165,8 +233,19 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'The audit log: every admin action (who, what, when, why), newest first',
-        querystring: Type.Object({ subjectType: Type.Optional(Type.String({ maxLength: 32 })), subjectId: Type.Optional(Type.String({ maxLength: 200 })), cursor: Cursor, limit: Limit }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(AuditSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 403) },
+        querystring: Type.Object(
+          {
+            subjectType: Type.Optional(Type.String({ maxLength: 32 })),
+            subjectId: Type.Optional(Type.String({ maxLength: 200 })),
+            cursor: Cursor,
+            limit: Limit,
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ items: Type.Array(AuditSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses(400, 401, 403),
+        },
       },
     },
     async (request) => {

@@ -1,5 +1,11 @@
 import { Type } from 'typebox';
-import { getEmailPreferences, listNotifications, markNotificationsRead, setEmailPreferences, unsubscribe } from '@earshot/core';
+import {
+  getEmailPreferences,
+  listNotifications,
+  markNotificationsRead,
+  setEmailPreferences,
+  unsubscribe,
+} from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import { NotificationSchema, presentNotification } from '../presenters/community.ts';
@@ -7,7 +13,13 @@ import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
-const Preferences = Type.Object({ follow: Type.Boolean(), comment: Type.Boolean(), reply: Type.Boolean(), like: Type.Boolean(), repost: Type.Boolean() });
+const Preferences = Type.Object({
+  follow: Type.Boolean(),
+  comment: Type.Boolean(),
+  reply: Type.Boolean(),
+  like: Type.Boolean(),
+  repost: Type.Boolean(),
+});
 
 /**
  * Notifications (docs/architecture.md, "Community"): the grouped list with the unread count,
@@ -24,7 +36,14 @@ export function notificationRoutes(app: Api, deps: RouteDeps): void {
         tags: ['community'],
         summary: 'Your notifications, newest first, grouped ("12 people liked …"), with the unread count',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(NotificationSchema), nextCursor: Type.Union([Type.String(), Type.Null()]), unreadCount: Type.Integer() }), ...errorResponses(400, 401) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(NotificationSchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            unreadCount: Type.Integer(),
+          }),
+          ...errorResponses(400, 401),
+        },
       },
     },
     async (request, reply) => {
@@ -52,7 +71,11 @@ export function notificationRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/me/notification-settings',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['community'], summary: 'Which notifications you get by email', response: { 200: Type.Object({ email: Preferences }), ...errorResponses(401) } },
+      schema: {
+        tags: ['community'],
+        summary: 'Which notifications you get by email',
+        response: { 200: Type.Object({ email: Preferences }), ...errorResponses(401) },
+      },
     },
     async (request) => ({ email: await getEmailPreferences(community, requireUser(request).id) }),
   );
@@ -64,7 +87,10 @@ export function notificationRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['community'],
         summary: 'Turns notification emails on or off per kind',
-        body: Type.Object({ email: Type.Partial(Preferences, { additionalProperties: false }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { email: Type.Partial(Preferences, { additionalProperties: false }) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ email: Preferences }), ...errorResponses(400, 401) },
       },
     },
@@ -82,6 +108,8 @@ export function notificationRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Type.Object({ unsubscribed: Type.String() }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ unsubscribed: (await unsubscribe(community, deps.config.auth.jwtSecret, request.body.token)).type }),
+    async (request) => ({
+      unsubscribed: (await unsubscribe(community, deps.config.auth.jwtSecret, request.body.token)).type,
+    }),
   );
 }

@@ -12,7 +12,8 @@ export function oembedRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'public' },
       schema: {
         tags: ['embeds'],
-        summary: 'oEmbed 1.0 for a track or release URL: type "rich", the iframe of its embed page; unknown or foreign URLs → 404; only format=json',
+        summary:
+          'oEmbed 1.0 for a track or release URL: type "rich", the iframe of its embed page; unknown or foreign URLs → 404; only format=json',
         querystring: Type.Object(
           {
             url: Type.String({ minLength: 1, maxLength: OEMBED_MAX_URL_LENGTH }),

@@ -33,20 +33,38 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['playlists'],
         summary: 'Make a playlist',
-        body: Type.Object({ title: Title, description: Type.Optional(Description), visibility: Type.Optional(Visibility), trackIds: Type.Optional(TrackIds) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            title: Title,
+            description: Type.Optional(Description),
+            visibility: Type.Optional(Visibility),
+            trackIds: Type.Optional(TrackIds),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: Reply, ...errorResponses(400, 401, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send({ playlist: presentPlaylist(await createPlaylist(core, currentActor(request), request.body)) }),
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send({ playlist: presentPlaylist(await createPlaylist(core, currentActor(request), request.body)) }),
   );
 
   app.get(
     '/api/v1/playlists/:id',
     {
       config: { access: 'anyone' },
-      schema: { tags: ['playlists'], summary: 'A playlist, per its visibility; tracks hidden from you are left out', params: Type.Object({ id: Id }), response: { 200: Reply, ...errorResponses(400, 404) } },
+      schema: {
+        tags: ['playlists'],
+        summary: 'A playlist, per its visibility; tracks hidden from you are left out',
+        params: Type.Object({ id: Id }),
+        response: { 200: Reply, ...errorResponses(400, 404) },
+      },
     },
-    async (request) => ({ playlist: presentPlaylist(await getPlaylist(core, currentActor(request), request.params.id)) }),
+    async (request) => ({
+      playlist: presentPlaylist(await getPlaylist(core, currentActor(request), request.params.id)),
+    }),
   );
 
   app.patch(
@@ -57,11 +75,20 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
         tags: ['playlists'],
         summary: 'Rename, describe, or change who sees a playlist',
         params: Type.Object({ id: Id }),
-        body: Type.Object({ title: Type.Optional(Title), description: Type.Optional(Description), visibility: Type.Optional(Visibility) }, { additionalProperties: false }),
+        body: Type.Object(
+          {
+            title: Type.Optional(Title),
+            description: Type.Optional(Description),
+            visibility: Type.Optional(Visibility),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Reply, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ playlist: presentPlaylist(await updatePlaylist(core, currentActor(request), request.params.id, request.body)) }),
+    async (request) => ({
+      playlist: presentPlaylist(await updatePlaylist(core, currentActor(request), request.params.id, request.body)),
+    }),
   );
 
   app.put(
@@ -76,14 +103,23 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => ({ playlist: presentPlaylist(await setPlaylistTracks(core, currentActor(request), request.params.id, request.body.trackIds)) }),
+    async (request) => ({
+      playlist: presentPlaylist(
+        await setPlaylistTracks(core, currentActor(request), request.params.id, request.body.trackIds),
+      ),
+    }),
   );
 
   app.delete(
     '/api/v1/playlists/:id',
     {
       config: { access: { owner: 'playlist' } },
-      schema: { tags: ['playlists'], summary: 'Delete a playlist (the tracks stay)', params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) } },
+      schema: {
+        tags: ['playlists'],
+        summary: 'Delete a playlist (the tracks stay)',
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+      },
     },
     async (request, reply) => {
       await deletePlaylist(core, currentActor(request), request.params.id);
@@ -95,7 +131,11 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/me/playlists',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['playlists'], summary: 'Your playlists, newest first (the “Add to playlist” menu)', response: { 200: Type.Object({ items: Type.Array(PlaylistCardSchema) }), ...errorResponses(401) } },
+      schema: {
+        tags: ['playlists'],
+        summary: 'Your playlists, newest first (the “Add to playlist” menu)',
+        response: { 200: Type.Object({ items: Type.Array(PlaylistCardSchema) }), ...errorResponses(401) },
+      },
     },
     async (request) => ({ items: (await listMyPlaylists(core, requireUser(request))).map(presentPlaylistCard) }),
   );

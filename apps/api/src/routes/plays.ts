@@ -1,5 +1,12 @@
 import { Type } from 'typebox';
-import { createPlaysDeps, MAX_HEARD_RANGES, MAX_RANGE_MS, MAX_SECONDS_LISTENED, recordPlay, validationFailed } from '@earshot/core';
+import {
+  createPlaysDeps,
+  MAX_HEARD_RANGES,
+  MAX_RANGE_MS,
+  MAX_SECONDS_LISTENED,
+  recordPlay,
+  validationFailed,
+} from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -14,16 +21,22 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'anyone' },
       schema: {
         tags: ['playback'],
-        summary: 'Reports time listened; counted as a play once per listener per track per 30 minutes, after 30 s (or the whole track if shorter)',
+        summary:
+          'Reports time listened; counted as a play once per listener per track per 30 minutes, after 30 s (or the whole track if shorter)',
         params: Type.Object({ id: Id }),
         body: Type.Object(
           {
             versionId: Type.Optional(Id),
-            secondsListened: Type.Number({ minimum: 0, maximum: MAX_SECONDS_LISTENED, description: 'Seconds actually heard (not seeked over)' }),
+            secondsListened: Type.Number({
+              minimum: 0,
+              maximum: MAX_SECONDS_LISTENED,
+              description: 'Seconds actually heard (not seeked over)',
+            }),
             ranges: Type.Optional(
               Type.Array(Type.Array(Type.Number({ minimum: 0, maximum: MAX_RANGE_MS }), { minItems: 2, maxItems: 2 }), {
                 maxItems: MAX_HEARD_RANGES,
-                description: 'The parts of the track actually played, [[startMs, endMs], …]; a later report of the same listening extends what the play heard',
+                description:
+                  'The parts of the track actually played, [[startMs, endMs], …]; a later report of the same listening extends what the play heard',
               }),
             ),
           },
@@ -31,7 +44,10 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
         ),
         response: {
           201: Type.Object({ counted: Type.Literal(true) }),
-          200: Type.Object({ counted: Type.Literal(false), reason: Type.Union([Type.Literal('not_enough_listened'), Type.Literal('already_counted')]) }),
+          200: Type.Object({
+            counted: Type.Literal(false),
+            reason: Type.Union([Type.Literal('not_enough_listened'), Type.Literal('already_counted')]),
+          }),
           ...errorResponses(400, 403, 404),
         },
       },
@@ -44,8 +60,13 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
         }
         if (body && typeof body === 'object' && 'ranges' in body) {
           const ranges = body.ranges;
-          const pairs = Array.isArray(ranges) && ranges.every((r) => Array.isArray(r) && r.length === 2 && r.every((n) => typeof n === 'number'));
-          if (!pairs) throw validationFailed('body.ranges must be an array of [startMs, endMs] number pairs', { field: 'ranges' });
+          const pairs =
+            Array.isArray(ranges) &&
+            ranges.every((r) => Array.isArray(r) && r.length === 2 && r.every((n) => typeof n === 'number'));
+          if (!pairs)
+            throw validationFailed('body.ranges must be an array of [startMs, endMs] number pairs', {
+              field: 'ranges',
+            });
         }
       },
     },

@@ -1,4 +1,11 @@
-import { isPubliclyServable, parseRangeHeader, InvalidKeyError, InvalidRangeError, ObjectNotFoundError, type Bucket } from '@earshot/storage';
+import {
+  isPubliclyServable,
+  parseRangeHeader,
+  InvalidKeyError,
+  InvalidRangeError,
+  ObjectNotFoundError,
+  type Bucket,
+} from '@earshot/storage';
 import { toErrorBody } from '../plugins/error-handler.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
@@ -24,18 +31,30 @@ export function publicMediaRoutes(app: Api, deps: RouteDeps): void {
       // Version media only at its unguessable key (packages/storage/src/keys.ts), as nginx.
       if (!isPubliclyServable(bucket, key)) return reply.status(404).send(toErrorBody('not_found', 'No such file'));
       const range = parseRangeHeader(request.headers.range);
-      if (range === 'invalid') return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
+      if (range === 'invalid')
+        return reply.status(416).send(toErrorBody('range_not_satisfiable', 'Invalid Range header'));
       try {
         const object = await deps.infra.store.get(bucket, key, range ? { range } : undefined);
-        reply.header('cache-control', CACHE_CONTROL).header('accept-ranges', 'bytes').header('content-length', String(object.contentLength));
+        reply
+          .header('cache-control', CACHE_CONTROL)
+          .header('accept-ranges', 'bytes')
+          .header('content-length', String(object.contentLength));
         reply.header('expires', new Date(Date.now() + 604_800_000).toUTCString());
         if (object.contentType) reply.type(object.contentType);
         if (object.etag) reply.header('etag', object.etag);
-        if (object.range) reply.status(206).header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
+        if (object.range)
+          reply
+            .status(206)
+            .header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
         return reply.send(object.body);
       } catch (err) {
-        if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError) return reply.status(404).send(toErrorBody('not_found', 'No such file'));
-        if (err instanceof InvalidRangeError) return reply.status(416).header('content-range', `bytes */${err.totalSize}`).send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
+        if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError)
+          return reply.status(404).send(toErrorBody('not_found', 'No such file'));
+        if (err instanceof InvalidRangeError)
+          return reply
+            .status(416)
+            .header('content-range', `bytes */${err.totalSize}`)
+            .send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
         throw err;
       }
     });

@@ -24,7 +24,10 @@ const fields = {
   type: Type.Union([Type.Literal('album'), Type.Literal('ep'), Type.Literal('single')]),
   // The whole list is checked by core (distinct, own tracks); the schema only bounds its size.
   trackIds: Type.Array(Type.String({ maxLength: 20 }), { maxItems: RELEASE_TRACKS_MAX * 2 }),
-  releaseDate: Type.Union([Type.String({ maxLength: 32, description: 'YYYY-MM-DD; a future day schedules the release' }), Type.Null()]),
+  releaseDate: Type.Union([
+    Type.String({ maxLength: 32, description: 'YYYY-MM-DD; a future day schedules the release' }),
+    Type.Null(),
+  ]),
   description: Type.String({ maxLength: RELEASE_DESCRIPTION_MAX * 4, 'x-text': 'multiline' }),
   credits: Type.String({ maxLength: RELEASE_CREDITS_MAX * 4, 'x-text': 'multiline' }),
   visibility: Visibility,
@@ -59,14 +62,20 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
         response: { 201: Reply, ...errorResponses(400, 401, 403, 422) },
       },
     },
-    async (request, reply) => reply.code(201).send({ release: presentRelease(await createRelease(core, currentActor(request), request.body)) }),
+    async (request, reply) =>
+      reply.code(201).send({ release: presentRelease(await createRelease(core, currentActor(request), request.body)) }),
   );
 
   app.get(
     '/api/v1/releases/:id',
     {
       config: { access: 'anyone' },
-      schema: { tags: ['releases'], summary: 'A release, per its visibility (a scheduled one only for its owner until its date)', params: Type.Object({ id: Id }), response: { 200: Reply, ...errorResponses(400, 404) } },
+      schema: {
+        tags: ['releases'],
+        summary: 'A release, per its visibility (a scheduled one only for its owner until its date)',
+        params: Type.Object({ id: Id }),
+        response: { 200: Reply, ...errorResponses(400, 404) },
+      },
     },
     async (request) => ({ release: presentRelease(await getRelease(core, currentActor(request), request.params.id)) }),
   );
@@ -83,14 +92,21 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 422) },
       },
     },
-    async (request) => ({ release: presentRelease(await updateRelease(core, currentActor(request), request.params.id, request.body)) }),
+    async (request) => ({
+      release: presentRelease(await updateRelease(core, currentActor(request), request.params.id, request.body)),
+    }),
   );
 
   app.delete(
     '/api/v1/releases/:id',
     {
       config: { access: { owner: 'release' } },
-      schema: { tags: ['releases'], summary: 'Delete a release (its tracks stay); 409 `release_sold` once someone paid for it', params: Type.Object({ id: Id }), response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) } },
+      schema: {
+        tags: ['releases'],
+        summary: 'Delete a release (its tracks stay); 409 `release_sold` once someone paid for it',
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
+      },
     },
     async (request, reply) => {
       await deleteRelease(core, currentActor(request), request.params.id);
@@ -112,7 +128,9 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
     },
     async (request) => {
       const image = await readImagePart(request, 'artwork');
-      return { release: presentRelease(await setReleaseArtwork(core, currentActor(request), request.params.id, image)) };
+      return {
+        release: presentRelease(await setReleaseArtwork(core, currentActor(request), request.params.id, image)),
+      };
     },
   );
 
@@ -127,6 +145,8 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Type.Object({ items: Type.Array(ReleaseCardSchema) }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ items: (await listUserReleases(core, currentActor(request), request.params.handle)).map(presentReleaseCard) }),
+    async (request) => ({
+      items: (await listUserReleases(core, currentActor(request), request.params.handle)).map(presentReleaseCard),
+    }),
   );
 }

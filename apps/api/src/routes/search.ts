@@ -5,7 +5,10 @@ import { BrowseCardSchema, SearchHitSchema, presentBrowseCard, presentHit } from
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
-const Page = { limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }), cursor: Type.Optional(Type.String({ maxLength: 64 })) };
+const Page = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
+  cursor: Type.Optional(Type.String({ maxLength: 64 })),
+};
 
 /** Search and browse: docs/architecture.md, "Search". */
 export function searchRoutes(app: Api, deps: RouteDeps): void {
@@ -17,17 +20,31 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'anyone' },
       schema: {
         tags: ['search'],
-        summary: 'Ranked search (title > artist > tags > description), tolerant of one typo per word, accents folded; only what you may find in lists',
+        summary:
+          'Ranked search (title > artist > tags > description), tolerant of one typo per word, accents folded; only what you may find in lists',
         querystring: Type.Object(
           {
             q: Type.String({ maxLength: SEARCH_QUERY_MAX * 4 }),
-            type: Type.Optional(Type.Union([Type.Literal('track'), Type.Literal('user'), Type.Literal('release'), Type.Literal('playlist')])),
+            type: Type.Optional(
+              Type.Union([
+                Type.Literal('track'),
+                Type.Literal('user'),
+                Type.Literal('release'),
+                Type.Literal('playlist'),
+              ]),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: SEARCH_LIMIT_MAX, default: 20 }),
             cursor: Type.Optional(Type.String({ maxLength: 64 })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(SearchHitSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(SearchHitSchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses(400),
+        },
       },
     },
     async (request) => {
@@ -36,7 +53,10 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
     },
   );
 
-  const Reply = { 200: Type.Object({ items: Type.Array(BrowseCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) };
+  const Reply = {
+    200: Type.Object({ items: Type.Array(BrowseCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+    ...errorResponses(400),
+  };
 
   app.get(
     '/api/v1/genres/:name/tracks',

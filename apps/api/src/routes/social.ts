@@ -2,7 +2,13 @@ import { Type } from 'typebox';
 import { getTrackCounts, getUserCounts, listPeople, toggleFollow, toggleTrack } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
-import { PageOf, TrackCountsSchema, UserCardSchema, UserCountsSchema, presentUserCard } from '../presenters/community.ts';
+import {
+  PageOf,
+  TrackCountsSchema,
+  UserCardSchema,
+  UserCountsSchema,
+  presentUserCard,
+} from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -18,7 +24,10 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
 
   for (const kind of ['like', 'repost'] as const) {
-    for (const [method, on] of [['PUT', true], ['DELETE', false]] as const) {
+    for (const [method, on] of [
+      ['PUT', true],
+      ['DELETE', false],
+    ] as const) {
       app.route({
         method,
         url: `/api/v1/tracks/:id/${kind}`,
@@ -30,7 +39,13 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
           response: { 200: Type.Object({ track: TrackCountsSchema }), 204: Type.Null(), ...errorResponses(401, 404) },
         },
         handler: async (request, reply) => {
-          const result = await toggleTrack(community, requireUser(request), kind, (request.params as { id: string }).id, on);
+          const result = await toggleTrack(
+            community,
+            requireUser(request),
+            kind,
+            (request.params as { id: string }).id,
+            on,
+          );
           if (!on && !result.changed) return reply.status(204).send(null);
           return { track: result.track };
         },
@@ -38,7 +53,10 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
     }
   }
 
-  for (const [method, on] of [['PUT', true], ['DELETE', false]] as const) {
+  for (const [method, on] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const) {
     app.route({
       method,
       url: '/api/v1/users/:handle/follow',
@@ -50,7 +68,12 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Type.Object({ user: UserCountsSchema }), 204: Type.Null(), ...errorResponses(400, 401, 404) },
       },
       handler: async (request, reply) => {
-        const result = await toggleFollow(community, requireUser(request), (request.params as { handle: string }).handle, on);
+        const result = await toggleFollow(
+          community,
+          requireUser(request),
+          (request.params as { handle: string }).handle,
+          on,
+        );
         if (!on && !result.changed) return reply.status(204).send(null);
         return { user: result.user };
       },
@@ -61,7 +84,12 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/tracks/:id/counts',
     {
       config: { access: 'anyone' },
-      schema: { tags: ['community'], summary: "A track's counts, and whether the caller liked / reposted it", params: Type.Object({ id: Id }), response: { 200: Type.Object({ track: TrackCountsSchema }), ...errorResponses(404) } },
+      schema: {
+        tags: ['community'],
+        summary: "A track's counts, and whether the caller liked / reposted it",
+        params: Type.Object({ id: Id }),
+        response: { 200: Type.Object({ track: TrackCountsSchema }), ...errorResponses(404) },
+      },
     },
     async (request) => ({ track: await getTrackCounts(community, currentUser(request) ?? null, request.params.id) }),
   );
@@ -70,7 +98,12 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/users/:handle/counts',
     {
       config: { access: 'anyone' },
-      schema: { tags: ['community'], summary: "An account's follower and following counts, and whether the caller follows it", params: Type.Object({ handle: Handle }), response: { 200: Type.Object({ user: UserCountsSchema }), ...errorResponses(404) } },
+      schema: {
+        tags: ['community'],
+        summary: "An account's follower and following counts, and whether the caller follows it",
+        params: Type.Object({ handle: Handle }),
+        response: { 200: Type.Object({ user: UserCountsSchema }), ...errorResponses(404) },
+      },
     },
     async (request) => ({ user: await getUserCounts(community, currentUser(request) ?? null, request.params.handle) }),
   );
@@ -95,7 +128,13 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
       },
       handler: async (request) => {
         const params = request.params as { id?: string; handle?: string };
-        const page = await listPeople(community, currentUser(request) ?? null, list, (params.id ?? params.handle)!, request.query as { limit: number; cursor?: string });
+        const page = await listPeople(
+          community,
+          currentUser(request) ?? null,
+          list,
+          (params.id ?? params.handle)!,
+          request.query as { limit: number; cursor?: string },
+        );
         return { items: page.items.map(presentUserCard), nextCursor: page.nextCursor };
       },
     });

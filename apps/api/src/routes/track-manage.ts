@@ -24,7 +24,11 @@ import type { Api, RouteDeps } from '../types.ts';
 export const PriceBody = Type.Union([
   Type.Object(
     {
-      amountMinor: Type.Integer({ minimum: 0, maximum: PRICE_MAX_MINOR, description: 'Minor units (cents); the minimum when payWhatYouWant' }),
+      amountMinor: Type.Integer({
+        minimum: 0,
+        maximum: PRICE_MAX_MINOR,
+        description: 'Minor units (cents); the minimum when payWhatYouWant',
+      }),
       currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217, e.g. EUR' }),
       payWhatYouWant: Type.Optional(Type.Boolean()),
     },
@@ -38,7 +42,8 @@ const Visibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'),
 /** An artist managing what they published (docs/architecture.md, "Catalogue"): edit, delete, artwork, current version, the studio list. */
 export function trackManageRoutes(app: Api, deps: RouteDeps): void {
   const { core } = deps;
-  const view = (id: string, request: Parameters<typeof currentActor>[0]) => getTrackView(core, currentActor(request), id).then(presentTrack);
+  const view = (id: string, request: Parameters<typeof currentActor>[0]) =>
+    getTrackView(core, currentActor(request), id).then(presentTrack);
 
   app.patch(
     '/api/v1/tracks/:id',
@@ -46,7 +51,8 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
       config: { access: { owner: 'track' } },
       schema: {
         tags: ['tracks'],
-        summary: 'Edit a track: title (a new slug; the old address redirects), description, genre, tags, visibility, downloadable, price',
+        summary:
+          'Edit a track: title (a new slug; the old address redirects), description, genre, tags, visibility, downloadable, price',
         params: Type.Object({ id: Id }),
         body: Type.Object(
           {
@@ -78,12 +84,17 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
         summary:
           'Delete a track: every row and stored object of every version. 409 `track_sold` while a paid order covers it, unless `confirmBuyersKeepAccess=true`: then it is retired (gone for everyone, kept for its buyers’ downloads)',
         params: Type.Object({ id: Id }),
-        querystring: Type.Object({ confirmBuyersKeepAccess: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { confirmBuyersKeepAccess: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
         response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      await deleteTrack(core, currentActor(request), request.params.id, { confirmBuyersKeepAccess: request.query.confirmBuyersKeepAccess === true });
+      await deleteTrack(core, currentActor(request), request.params.id, {
+        confirmBuyersKeepAccess: request.query.confirmBuyersKeepAccess === true,
+      });
       return reply.status(204).send(null);
     },
   );
@@ -94,7 +105,8 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
       config: { access: { owner: 'track' } },
       schema: {
         tags: ['tracks'],
-        summary: 'Upload the track’s artwork (multipart `artwork`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB): the avatar rules, stored square at 1000 and 300 px',
+        summary:
+          'Upload the track’s artwork (multipart `artwork`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB): the avatar rules, stored square at 1000 and 300 px',
         consumes: ['multipart/form-data'],
         params: Type.Object({ id: Id }),
         response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
@@ -131,7 +143,8 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in' },
       schema: {
         tags: ['tracks'],
-        summary: 'The studio: every track of yours in every state (processing with its steps, failed with the reason, private, unlisted), newest first',
+        summary:
+          'The studio: every track of yours in every state (processing with its steps, failed with the reason, private, unlisted), newest first',
         response: { 200: Type.Object({ items: Type.Array(StudioTrackSchema) }), ...errorResponses(401) },
       },
     },

@@ -20,7 +20,9 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
         response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ track: presentTrack(await getTrackView(deps.core, currentActor(request), request.params.id)) }),
+    async (request) => ({
+      track: presentTrack(await getTrackView(deps.core, currentActor(request), request.params.id)),
+    }),
   );
 
   app.get(
@@ -49,14 +51,24 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
         summary: 'A signed, expiring HLS master playlist URL for the current version',
         params: Type.Object({ id: Id }),
         response: {
-          200: Type.Object({ hls: Type.String(), expiresAt: Type.String({ format: 'date-time' }), waveformUrl: Type.Union([Type.String(), Type.Null()]), trackGainDb: Type.Union([Type.Number(), Type.Null()]) }),
+          200: Type.Object({
+            hls: Type.String(),
+            expiresAt: Type.String({ format: 'date-time' }),
+            waveformUrl: Type.Union([Type.String(), Type.Null()]),
+            trackGainDb: Type.Union([Type.Number(), Type.Null()]),
+          }),
           ...errorResponses(400, 404),
         },
       },
     },
     async (request, reply) => {
       const view = await getPlayableTrack(deps.core, currentActor(request), request.params.id);
-      const signed = signHlsPath(view.currentVersionId, deps.config.media.urlTtlSeconds, deps.config.media.secureLinkSecret, new Date());
+      const signed = signHlsPath(
+        view.currentVersionId,
+        deps.config.media.urlTtlSeconds,
+        deps.config.media.secureLinkSecret,
+        new Date(),
+      );
       reply.header('cache-control', 'private, no-store');
       return {
         hls: signed.path,

@@ -27,7 +27,11 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
       try {
         // The fields' rules (the text rule first) are core's: tracks/fields.ts.
         const { title = '', description, visibility } = upload.fields;
-        const { track } = await createTrackFromUpload(deps.core, user.id, upload.file, { title, description, visibility });
+        const { track } = await createTrackFromUpload(deps.core, user.id, upload.file, {
+          title,
+          description,
+          visibility,
+        });
         deps.businessMetrics?.uploads.inc();
         return reply.status(201).send({ track: presentTrack(await getTrackView(deps.core, user, track.id)) });
       } finally {
@@ -45,7 +49,10 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
         summary: 'Upload a new master for a track you own (multipart `file`)',
         consumes: ['multipart/form-data'],
         params: Type.Object({ id: Id }),
-        response: { 201: Type.Object({ version: VersionSchema }), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+        response: {
+          201: Type.Object({ version: VersionSchema }),
+          ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+        },
       },
     },
     async (request, reply) => {

@@ -13,7 +13,12 @@ export function userRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/users/:handle',
     {
       config: { access: 'anyone' },
-      schema: { tags: ['users'], summary: 'A public profile', params: Type.Object({ handle: Handle }), response: { 200: Type.Object({ user: PublicUserSchema }), ...errorResponses(400, 404) } },
+      schema: {
+        tags: ['users'],
+        summary: 'A public profile',
+        params: Type.Object({ handle: Handle }),
+        response: { 200: Type.Object({ user: PublicUserSchema }), ...errorResponses(400, 404) },
+      },
     },
     async (request) => ({ user: presentPublicUser(await getPublicProfile(deps.core, request.params.handle)) }),
   );

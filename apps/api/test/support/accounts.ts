@@ -14,7 +14,11 @@ import { SessionTokens } from '@earshot/core';
 export { createUser, FIXTURE_PASSWORD, type TestUser } from '../../../../test/support/factories.ts';
 
 /** Signs a session for the user's current token_version. */
-export async function sessionFor(db: Kysely<Database>, config: Config, userId: string): Promise<{ token: string; csrf: string }> {
+export async function sessionFor(
+  db: Kysely<Database>,
+  config: Config,
+  userId: string,
+): Promise<{ token: string; csrf: string }> {
   const tokens = new SessionTokens(config.auth.jwtSecret, config.auth.jwtExpiresInSeconds);
   const row = await db.selectFrom('users').select('token_version').where('id', '=', userId).executeTakeFirstOrThrow();
   const { token } = await tokens.sign({ userId, tokenVersion: row.token_version });
@@ -23,7 +27,10 @@ export async function sessionFor(db: Kysely<Database>, config: Config, userId: s
 
 /** Headers of a browser request with the session cookie (and, for writes, the CSRF header). */
 export function cookieHeaders(session: { token: string; csrf: string }, write = true): Record<string, string> {
-  return { cookie: `session=${session.token}; csrf=${session.csrf}`, ...(write ? { 'x-csrf-token': session.csrf } : {}) };
+  return {
+    cookie: `session=${session.token}; csrf=${session.csrf}`,
+    ...(write ? { 'x-csrf-token': session.csrf } : {}),
+  };
 }
 
 export function bearer(token: string): Record<string, string> {
@@ -48,7 +55,12 @@ export interface ReceivedMail {
 }
 
 /** A real SMTP server on loopback that keeps what it receives (plain SMTP, AUTH allowed). */
-export async function startSmtpServer(): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void>; linkIn(mail: ReceivedMail): URL }> {
+export async function startSmtpServer(): Promise<{
+  port: number;
+  mails: ReceivedMail[];
+  close(): Promise<void>;
+  linkIn(mail: ReceivedMail): URL;
+}> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     secure: false,
@@ -58,7 +70,11 @@ export async function startSmtpServer(): Promise<{ port: number; mails: Received
     onData(stream, _session, cb) {
       simpleParser(stream)
         .then((parsed) => {
-          mails.push({ to: parsed.to ? (Array.isArray(parsed.to) ? parsed.to[0]!.text : parsed.to.text) : '', subject: parsed.subject ?? '', text: parsed.text ?? '' });
+          mails.push({
+            to: parsed.to ? (Array.isArray(parsed.to) ? parsed.to[0]!.text : parsed.to.text) : '',
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+          });
           cb();
         })
         .catch((err: Error) => cb(err));

@@ -36,7 +36,12 @@ export class InvalidBackupError extends Error {
 
 /** Paths inside a backup: relative, `/`-separated, no empty, `.` or `..` segment, printable. */
 export function checkEntryPath(p: string): void {
-  if (!/^[\x21-\x7e\u00a0-\uffff][\x20-\x7e\u00a0-\uffff]*$/.test(p) || p.includes('\\') || p.startsWith('/') || p.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+  if (
+    !/^[\x21-\x7e\u00a0-\uffff][\x20-\x7e\u00a0-\uffff]*$/.test(p) ||
+    p.includes('\\') ||
+    p.startsWith('/') ||
+    p.split('/').some((s) => s === '' || s === '.' || s === '..')
+  ) {
     throw new InvalidBackupError(`bad entry path ${JSON.stringify(p)}`);
   }
 }
@@ -75,14 +80,15 @@ export class ArchiveWriter {
 
   private async write(chunk: Buffer): Promise<void> {
     this.whole.update(chunk);
-    if (!this.gzip.write(chunk)) await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      this.out.once('error', onError);
-      this.gzip.once('drain', () => {
-        this.out.off('error', onError);
-        resolve();
+    if (!this.gzip.write(chunk))
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        this.out.once('error', onError);
+        this.gzip.once('drain', () => {
+          this.out.off('error', onError);
+          resolve();
+        });
       });
-    });
   }
 
   private async header(obj: object): Promise<void> {
@@ -212,7 +218,10 @@ function parseJson(buf: Buffer, what: string): Record<string, unknown> {
  * the manifest and the entries read, after checking every checksum and the end record. The
  * caller removes `dir` when this throws.
  */
-export async function readArchive(file: string, dir: string): Promise<{ manifest: Record<string, unknown>; entries: EntryInfo[] }> {
+export async function readArchive(
+  file: string,
+  dir: string,
+): Promise<{ manifest: Record<string, unknown>; entries: EntryInfo[] }> {
   const gunzip = createGunzip();
   const source = createReadStream(file).pipe(gunzip);
   const reader = new ByteReader(source[Symbol.asyncIterator]() as AsyncIterator<Buffer>, createHash('sha256'));
@@ -221,7 +230,9 @@ export async function readArchive(file: string, dir: string): Promise<{ manifest
     try {
       magic = await reader.exact(BACKUP_MAGIC.length, 'magic');
     } catch (err) {
-      throw err instanceof InvalidBackupError ? err : new InvalidBackupError(`not a gzip stream (${(err as Error).message})`);
+      throw err instanceof InvalidBackupError
+        ? err
+        : new InvalidBackupError(`not a gzip stream (${(err as Error).message})`);
     }
     if (magic.toString('latin1') !== BACKUP_MAGIC) throw new InvalidBackupError('wrong magic');
     const entries: EntryInfo[] = [];
@@ -240,7 +251,8 @@ export async function readArchive(file: string, dir: string): Promise<{ manifest
       }
       if (manifest) throw new InvalidBackupError('entries after the manifest');
       const { path: p, size, sha256 } = header;
-      if (typeof p !== 'string' || !Number.isSafeInteger(size) || (size as number) < 0 || typeof sha256 !== 'string') throw new InvalidBackupError('bad entry header');
+      if (typeof p !== 'string' || !Number.isSafeInteger(size) || (size as number) < 0 || typeof sha256 !== 'string')
+        throw new InvalidBackupError('bad entry header');
       checkEntryPath(p);
       if (seen.has(p)) throw new InvalidBackupError(`entry ${p} twice`);
       seen.add(p);
@@ -270,7 +282,11 @@ export async function readArchive(file: string, dir: string): Promise<{ manifest
   } catch (err) {
     if (err instanceof InvalidBackupError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || /unexpected end of file|incorrect header check/i.test((err as Error).message)) {
+    if (
+      code === 'Z_DATA_ERROR' ||
+      code === 'Z_BUF_ERROR' ||
+      /unexpected end of file|incorrect header check/i.test((err as Error).message)
+    ) {
       throw new InvalidBackupError(`damaged (${(err as Error).message})`);
     }
     throw err;

@@ -35,13 +35,22 @@ export interface BackupResult {
 }
 
 /** Embedded mode only: DATABASE_URL unset and local storage. */
-export function assertEmbedded(config: Config): asserts config is Config & { storage: { kind: 'local'; root: string } } {
-  if (config.database.url) throw new Error('DATABASE_URL is set: this is the embedded backup; production uses scripts/backup-db.sh and scripts/backup-minio.sh (docs/operations.md)');
-  if (config.storage.kind !== 'local') throw new Error('MINIO_ENDPOINT is set: the embedded backup covers local storage only; use scripts/backup-minio.sh for S3 (docs/operations.md)');
+export function assertEmbedded(
+  config: Config,
+): asserts config is Config & { storage: { kind: 'local'; root: string } } {
+  if (config.database.url)
+    throw new Error(
+      'DATABASE_URL is set: this is the embedded backup; production uses scripts/backup-db.sh and scripts/backup-minio.sh (docs/operations.md)',
+    );
+  if (config.storage.kind !== 'local')
+    throw new Error(
+      'MINIO_ENDPOINT is set: the embedded backup covers local storage only; use scripts/backup-minio.sh for S3 (docs/operations.md)',
+    );
 }
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-export const defaultBackupFile = (dataDir: string, now = new Date()) => path.join(dataDir, 'backups', `earshot-${stamp(now)}.earshot-backup`);
+export const defaultBackupFile = (dataDir: string, now = new Date()) =>
+  path.join(dataDir, 'backups', `earshot-${stamp(now)}.earshot-backup`);
 
 async function* walk(root: string, rel = ''): AsyncGenerator<string> {
   const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
@@ -64,9 +73,11 @@ async function* walk(root: string, rel = ''): AsyncGenerator<string> {
  */
 export async function createBackup(config: Config, file = defaultBackupFile(config.dataDir)): Promise<BackupResult> {
   assertEmbedded(config);
-  if (!existsSync(path.join(config.database.pgliteDir, 'PG_VERSION'))) throw new Error(`no embedded database in ${config.database.pgliteDir}: nothing to back up`);
+  if (!existsSync(path.join(config.database.pgliteDir, 'PG_VERSION')))
+    throw new Error(`no embedded database in ${config.database.pgliteDir}: nothing to back up`);
   const target = path.resolve(file);
-  if (target.startsWith(path.resolve(config.storage.root) + path.sep)) throw new Error('the backup file cannot be inside the storage folder it backs up');
+  if (target.startsWith(path.resolve(config.storage.root) + path.sep))
+    throw new Error('the backup file cannot be inside the storage folder it backs up');
   await mkdir(path.dirname(target), { recursive: true });
   const { pglite, release } = await openPglite(config.database.pgliteDir);
   let writer: ArchiveWriter | undefined;
@@ -99,7 +110,13 @@ export async function createBackup(config: Config, file = defaultBackupFile(conf
       entries: [...writer.entries],
     };
     await writer.finish(manifest);
-    return { file: target, bytes: (await stat(target)).size, tables: tables.length, rows: copy.tables.reduce((n, t) => n + t.rows, 0), files };
+    return {
+      file: target,
+      bytes: (await stat(target)).size,
+      tables: tables.length,
+      rows: copy.tables.reduce((n, t) => n + t.rows, 0),
+      files,
+    };
   } catch (err) {
     await writer?.abort();
     throw err;

@@ -15,14 +15,24 @@ async function main(argv: string[]): Promise<void> {
   const flags = rest.filter((a) => a.startsWith('-'));
   const args = rest.filter((a) => !a.startsWith('-'));
   const unknown = flags.filter((f) => !(command === 'restore' && (f === '--yes' || f === '-y')));
-  if (unknown.length || args.length > 1 || (command === 'restore' && args.length !== 1) || (command !== 'backup' && command !== 'restore')) throw new Error(USAGE);
+  if (
+    unknown.length ||
+    args.length > 1 ||
+    (command === 'restore' && args.length !== 1) ||
+    (command !== 'backup' && command !== 'restore')
+  )
+    throw new Error(USAGE);
   const config = loadConfig();
   if (command === 'backup') {
     const r = await createBackup(config, args[0]);
-    process.stdout.write(`backup written: ${r.file} (${r.bytes} bytes; ${r.tables} tables, ${r.rows} rows; ${r.files} files)\n`);
+    process.stdout.write(
+      `backup written: ${r.file} (${r.bytes} bytes; ${r.tables} tables, ${r.rows} rows; ${r.files} files)\n`,
+    );
   } else {
     const r = await restoreBackup(config, args[0]!, { replace: flags.length > 0 });
-    process.stdout.write(`restored into ${config.dataDir}: ${r.tables} tables, ${r.rows} rows, ${r.files} files (migration ${r.migration ?? 'none'}); start with npm start\n`);
+    process.stdout.write(
+      `restored into ${config.dataDir}: ${r.tables} tables, ${r.rows} rows, ${r.files} files (migration ${r.migration ?? 'none'}); start with npm start\n`,
+    );
   }
 }
 

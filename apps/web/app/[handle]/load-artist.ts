@@ -4,5 +4,9 @@ import type { PublicUser } from '@/lib/account';
 import { serverApiGet, type ServerRead } from '@/lib/server-api';
 
 export const loadArtist = cache(
-  (handle: string): Promise<ServerRead<PublicUser>> => serverApiGet((api) => api.GET('/api/v1/users/{handle}', { params: { path: { handle } } }), (body) => body.user),
+  (handle: string): Promise<ServerRead<PublicUser>> =>
+    serverApiGet(
+      (api) => api.GET('/api/v1/users/{handle}', { params: { path: { handle } } }),
+      (body) => body.user,
+    ),
 );

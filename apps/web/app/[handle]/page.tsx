@@ -19,7 +19,14 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return {
     title,
     description,
-    openGraph: { type: 'profile', title, description, url: absoluteUrl(`/${encodeURIComponent(handle)}`), siteName: 'Earshot', images },
+    openGraph: {
+      type: 'profile',
+      title,
+      description,
+      url: absoluteUrl(`/${encodeURIComponent(handle)}`),
+      siteName: 'Earshot',
+      images,
+    },
     twitter: { card: 'summary', title, description: description.slice(0, 200), images },
   };
 }

@@ -9,7 +9,10 @@ export const dynamic = 'force-dynamic';
 
 /** `/admin`: the operator's console (docs/operations.md, "Admin console"). Others get the not-found page; the API refuses them anyway. */
 export default async function AdminPage() {
-  const me = await serverApiGet((api) => api.GET('/api/v1/auth/me'), (b) => b.user.role);
+  const me = await serverApiGet(
+    (api) => api.GET('/api/v1/auth/me'),
+    (b) => b.user.role,
+  );
   if (me.kind === 'found' && me.body !== 'admin') notFound();
   return (
     <section className="section container admin-page" aria-labelledby="admin-title">

@@ -15,7 +15,8 @@ export default function FeedPage() {
         testId="feed"
         empty={
           <p>
-            Nothing here yet. Follow artists and the people whose taste you like; their uploads and reposts show up here. <Link href={routes.home}>Find new tracks</Link>.
+            Nothing here yet. Follow artists and the people whose taste you like; their uploads and reposts show up
+            here. <Link href={routes.home}>Find new tracks</Link>.
           </p>
         }
       />

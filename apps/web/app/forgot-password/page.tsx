@@ -11,7 +11,9 @@ export default function Page() {
         <h1 id="auth-title" className="auth-card__title">
           Forgot your password?
         </h1>
-        <p className="auth-card__intro">Enter your account’s email address and we will send you a link to choose a new one.</p>
+        <p className="auth-card__intro">
+          Enter your account’s email address and we will send you a link to choose a new one.
+        </p>
         {/* useSearchParams needs a Suspense boundary when the page is rendered statically. */}
         <Suspense fallback={null}>
           <ForgotPasswordForm />

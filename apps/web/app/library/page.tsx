@@ -19,7 +19,11 @@ export default function LibraryPage() {
       </section>
       <section aria-labelledby="library-history">
         <h2 id="library-history">Recently played</h2>
-        <FeedList source="/api/v1/me/history" testId="library-history" empty={<p>Tracks you listen to show up here.</p>} />
+        <FeedList
+          source="/api/v1/me/history"
+          testId="library-history"
+          empty={<p>Tracks you listen to show up here.</p>}
+        />
       </section>
     </div>
   );

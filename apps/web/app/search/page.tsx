@@ -16,5 +16,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
   const params = await searchParams;
   const type = one(params.type);
   const q = one(params.q).slice(0, 100);
-  return <SearchResults key={`${q}|${type}`} q={q} initialType={(['track', 'user', 'release', 'playlist'].includes(type) ? type : 'track') as SearchType} />;
+  return (
+    <SearchResults
+      key={`${q}|${type}`}
+      q={q}
+      initialType={(['track', 'user', 'release', 'playlist'].includes(type) ? type : 'track') as SearchType}
+    />
+  );
 }

@@ -14,7 +14,10 @@ export default async function ThanksPage({ searchParams }: { searchParams: Searc
           Thank you
         </h1>
       </div>
-      <ThanksView session={typeof session === 'string' ? session : undefined} item={typeof item === 'string' ? item : undefined} />
+      <ThanksView
+        session={typeof session === 'string' ? session : undefined}
+        item={typeof item === 'string' ? item : undefined}
+      />
     </section>
   );
 }

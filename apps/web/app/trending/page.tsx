@@ -13,7 +13,9 @@ export default function TrendingPage() {
         <h1 id="trending-title" className="section__title">
           Trending
         </h1>
-        <p className="section__hint">Distinct listeners, likes, reposts, comments and sales, the newest weighing most.</p>
+        <p className="section__hint">
+          Distinct listeners, likes, reposts, comments and sales, the newest weighing most.
+        </p>
       </div>
       <TrendingList />
       <noscript>

@@ -3,7 +3,8 @@ import { UploadGate } from '@/components/upload/UploadGate';
 
 export const metadata: Metadata = {
   title: 'Upload',
-  description: 'Upload your masters: Earshot transcodes them, draws the waveform, finds the artwork and measures loudness.',
+  description:
+    'Upload your masters: Earshot transcodes them, draws the waveform, finds the artwork and measures loudness.',
   robots: { index: false },
 };
 
@@ -14,7 +15,9 @@ export default function UploadPage() {
         <h1 id="upload-title" className="section__title">
           Upload tracks
         </h1>
-        <p className="section__hint">Each file becomes a track: transcoded, waveform drawn, artwork found, loudness measured.</p>
+        <p className="section__hint">
+          Each file becomes a track: transcoded, waveform drawn, artwork found, loudness measured.
+        </p>
       </div>
       <UploadGate />
       <noscript>

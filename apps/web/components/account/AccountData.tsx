@@ -42,17 +42,33 @@ export function AccountDataSection() {
           Download my data (ZIP)
         </a>
       </p>
-      <p className="settings-section__hint">Your profile, tracks, comments, likes, playlists, purchases and plays as JSON, and every file you uploaded, exactly as you uploaded it.</p>
+      <p className="settings-section__hint">
+        Your profile, tracks, comments, likes, playlists, purchases and plays as JSON, and every file you uploaded,
+        exactly as you uploaded it.
+      </p>
       {!confirming ? (
-        <button type="button" className="button button--ghost" onClick={() => setConfirming(true)} data-testid="delete-account-start">
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() => setConfirming(true)}
+          data-testid="delete-account-start"
+        >
           Delete my account…
         </button>
       ) : (
         <form className="form" onSubmit={(e) => void submit(e)} aria-describedby="delete-warning">
           <p id="delete-warning" role="note">
-            This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as “deleted user”. Sales records are kept without your name or address.
+            This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as
+            “deleted user”. Sales records are kept without your name or address.
           </p>
-          <Field name="deletePassword" label="Your password" type="password" required autoComplete="current-password" error={error ?? undefined} />
+          <Field
+            name="deletePassword"
+            label="Your password"
+            type="password"
+            required
+            autoComplete="current-password"
+            error={error ?? undefined}
+          />
           <div className="form__actions">
             <button type="submit" className="button button--ghost" disabled={busy} data-testid="delete-account-confirm">
               Delete my account for good

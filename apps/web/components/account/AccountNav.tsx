@@ -79,7 +79,14 @@ export function AccountNav() {
   return (
     <nav className="site-account" aria-label="Account">
       <div className="account-menu" ref={menu}>
-        <button type="button" className="account-menu__button" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen((o) => !o)} data-testid="account-menu">
+        <button
+          type="button"
+          className="account-menu__button"
+          aria-expanded={open}
+          aria-haspopup="true"
+          onClick={() => setOpen((o) => !o)}
+          data-testid="account-menu"
+        >
           <Avatar user={user} size={32} />
           <span className="account-menu__name">{user.displayName}</span>
         </button>

@@ -1,7 +1,13 @@
 import type { InputHTMLAttributes } from 'react';
 
 /** A labelled input whose server error is shown right under it and announced to screen readers. */
-export function Field({ name, label, error, hint, ...input }: { name: string; label: string; error?: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
+export function Field({
+  name,
+  label,
+  error,
+  hint,
+  ...input
+}: { name: string; label: string; error?: string; hint?: string } & InputHTMLAttributes<HTMLInputElement>) {
   const id = `field-${name}`;
   const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -9,7 +15,14 @@ export function Field({ name, label, error, hint, ...input }: { name: string; la
       <label className="field__label" htmlFor={id}>
         {label}
       </label>
-      <input id={id} name={name} className="field__input" aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      <input
+        id={id}
+        name={name}
+        className="field__input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...input}
+      />
       {hint && !error && (
         <p id={`${id}-hint`} className="field__hint">
           {hint}

@@ -19,14 +19,23 @@ export function ForgotPasswordForm() {
     return (
       <div className="form__done" role="status">
         <p>
-          If <strong>{sentTo}</strong> belongs to an account, a link to choose a new password is on its way. It works once, within an hour.
+          If <strong>{sentTo}</strong> belongs to an account, a link to choose a new password is on its way. It works
+          once, within an hour.
         </p>
       </div>
     );
   }
   return (
     <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined}>
-      <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} error={s.errors.fields.email} />
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        maxLength={254}
+        error={s.errors.fields.email}
+      />
       <FormError message={s.errors.form} />
       <div className="form__actions">
         <button type="submit" className="button button--accent" disabled={s.pending}>

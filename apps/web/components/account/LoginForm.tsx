@@ -15,15 +15,42 @@ export function LoginForm() {
   // Wrong email or password is one message for the form: it does not say which.
   const s = useFormSubmit(['email', 'password'], { staysPending: true });
   const submit = s.onSubmit(async (form) => {
-    const { user } = await ok(api.POST('/api/v1/auth/login', { body: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') } }));
+    const { user } = await ok(
+      api.POST('/api/v1/auth/login', {
+        body: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') },
+      }),
+    );
     announceAccount(user);
     router.push(safeNext(params.get('next')));
   });
 
   return (
-    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined} data-testid="login-form">
-      <Field name="email" label="Email" type="email" autoComplete="email" required maxLength={254} error={s.errors.fields.email} />
-      <Field name="password" label="Password" type="password" autoComplete="current-password" required maxLength={256} error={s.errors.fields.password} />
+    <form
+      className="form"
+      method="post"
+      onSubmit={submit}
+      noValidate
+      data-hydrated={s.hydrated || undefined}
+      data-testid="login-form"
+    >
+      <Field
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        maxLength={254}
+        error={s.errors.fields.email}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        maxLength={256}
+        error={s.errors.fields.password}
+      />
       <FormError message={s.errors.form} />
       <div className="form__actions">
         <button type="submit" className="button button--accent" disabled={s.pending}>

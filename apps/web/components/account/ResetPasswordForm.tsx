@@ -16,13 +16,19 @@ export function ResetPasswordForm() {
   const s = useFormSubmit(['password', 'confirm']);
   const submit = s.onSubmit(async (form) => {
     const password = String(form.get('password') ?? '');
-    if (password !== String(form.get('confirm') ?? '')) throw new FieldError('confirm', 'The two passwords are not the same');
+    if (password !== String(form.get('confirm') ?? ''))
+      throw new FieldError('confirm', 'The two passwords are not the same');
     await ok(api.POST('/api/v1/auth/reset-password', { body: { token, password } }));
     announceAccount(null);
     setDone(true);
   });
 
-  if (!token) return <p className="form__error">This page needs the link from the mail. Ask for a new one from “Forgot your password?”.</p>;
+  if (!token)
+    return (
+      <p className="form__error">
+        This page needs the link from the mail. Ask for a new one from “Forgot your password?”.
+      </p>
+    );
   if (done) {
     return (
       <div className="form__done" role="status">
@@ -35,8 +41,25 @@ export function ResetPasswordForm() {
   }
   return (
     <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined}>
-      <Field name="password" label="New password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} hint="At least 10 characters." error={s.errors.fields.password} />
-      <Field name="confirm" label="New password, again" type="password" autoComplete="new-password" required error={s.errors.fields.confirm} />
+      <Field
+        name="password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={10}
+        maxLength={256}
+        hint="At least 10 characters."
+        error={s.errors.fields.password}
+      />
+      <Field
+        name="confirm"
+        label="New password, again"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={s.errors.fields.confirm}
+      />
       <FormError message={s.errors.form} />
       <div className="form__actions">
         <button type="submit" className="button button--accent" disabled={s.pending}>

@@ -23,12 +23,21 @@ export function Settings() {
   const account = useResource('account', fetchAccount);
 
   if (account.status === 'loading') return <p role="status">Loading your account…</p>;
-  if (account.status === 'error') return <p className="form__error" role="alert">{account.message}</p>;
+  if (account.status === 'error')
+    return (
+      <p className="form__error" role="alert">
+        {account.message}
+      </p>
+    );
   if (!account.data) {
     return (
       <div className="feed-message" data-testid="settings-signed-out">
         <h2 className="feed-message__title">Sign in to change your settings</h2>
-        <Link className="button button--accent" href={`${routes.login}?next=${encodeURIComponent(routes.settings)}`} prefetch={false}>
+        <Link
+          className="button button--accent"
+          href={`${routes.login}?next=${encodeURIComponent(routes.settings)}`}
+          prefetch={false}
+        >
           Sign in
         </Link>
       </div>
@@ -76,7 +85,11 @@ function Saved({ message }: { message: string | null }) {
 function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {
   const s = useFormSubmit(['handle', 'displayName', 'bio']);
   const submit = s.onSubmit(async (form) => {
-    const body = { handle: String(form.get('handle') ?? ''), displayName: String(form.get('displayName') ?? ''), bio: String(form.get('bio') ?? '') };
+    const body = {
+      handle: String(form.get('handle') ?? ''),
+      displayName: String(form.get('displayName') ?? ''),
+      bio: String(form.get('bio') ?? ''),
+    };
     const res = await ok(api.PATCH('/api/v1/me', { body }));
     onSaved(res.user);
     return 'Profile saved.';
@@ -96,13 +109,38 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
       }
     >
       <form className="form" method="post" onSubmit={submit} noValidate data-testid="profile-form">
-        <Field name="handle" label="Handle" defaultValue={user.handle} required maxLength={30} autoComplete="username" hint="Your page’s address: letters, digits, - and _." error={s.errors.fields.handle} />
-        <Field name="displayName" label="Display name" defaultValue={user.displayName} required maxLength={100} autoComplete="name" error={s.errors.fields.displayName} />
+        <Field
+          name="handle"
+          label="Handle"
+          defaultValue={user.handle}
+          required
+          maxLength={30}
+          autoComplete="username"
+          hint="Your page’s address: letters, digits, - and _."
+          error={s.errors.fields.handle}
+        />
+        <Field
+          name="displayName"
+          label="Display name"
+          defaultValue={user.displayName}
+          required
+          maxLength={100}
+          autoComplete="name"
+          error={s.errors.fields.displayName}
+        />
         <div className={`field${s.errors.fields.bio ? ' field--invalid' : ''}`}>
           <label className="field__label" htmlFor="field-bio">
             Bio
           </label>
-          <textarea id="field-bio" name="bio" className="field__input field__input--area" defaultValue={user.bio} maxLength={2000} rows={4} aria-invalid={s.errors.fields.bio ? true : undefined} />
+          <textarea
+            id="field-bio"
+            name="bio"
+            className="field__input field__input--area"
+            defaultValue={user.bio}
+            maxLength={2000}
+            rows={4}
+            aria-invalid={s.errors.fields.bio ? true : undefined}
+          />
           {s.errors.fields.bio && (
             <p className="field__error" role="alert" data-field-error="bio">
               {s.errors.fields.bio}
@@ -188,7 +226,11 @@ function BecomeArtistSection({ onSaved }: { onSaved: Saved }) {
       return 'You are an artist now: upload your first track.';
     });
   return (
-    <Section id="artist" title="Become an artist" hint="Publish your music on your own page and sell it directly. Your likes, playlists and purchases stay as they are.">
+    <Section
+      id="artist"
+      title="Become an artist"
+      hint="Publish your music on your own page and sell it directly. Your likes, playlists and purchases stay as they are."
+    >
       <div className="form__actions">
         <button type="button" className="button button--accent" onClick={() => void become()} disabled={s.pending}>
           Switch to an artist account
@@ -204,7 +246,11 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
   const s = useFormSubmit(['email', 'password', 'currentPassword']);
   const resend = useFormSubmit([]);
   const submit = s.onSubmit(async (form, formEl) => {
-    const res = await ok(api.PUT('/api/v1/me/email', { body: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') } }));
+    const res = await ok(
+      api.PUT('/api/v1/me/email', {
+        body: { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') },
+      }),
+    );
     onSaved(res.user);
     (formEl.elements.namedItem('password') as HTMLInputElement | null)?.form?.reset();
     return `We sent a confirmation link to ${res.user.email}.`;
@@ -240,8 +286,25 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
       <Saved message={resend.done} />
       <FormError message={resend.errors.form} />
       <form className="form" method="post" onSubmit={submit} noValidate>
-        <Field name="email" label="Email" type="email" defaultValue={user.email} required maxLength={254} autoComplete="email" error={s.errors.fields.email} />
-        <Field name="password" label="Your password" type="password" required autoComplete="current-password" hint="Needed to change your email." error={passwordError} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          defaultValue={user.email}
+          required
+          maxLength={254}
+          autoComplete="email"
+          error={s.errors.fields.email}
+        />
+        <Field
+          name="password"
+          label="Your password"
+          type="password"
+          required
+          autoComplete="current-password"
+          hint="Needed to change your email."
+          error={passwordError}
+        />
         <FormError message={s.errors.form} />
         <div className="form__actions">
           <button type="submit" className="button button--ghost" disabled={s.pending}>
@@ -257,15 +320,39 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
 function PasswordSection() {
   const s = useFormSubmit(['currentPassword', 'newPassword']);
   const submit = s.onSubmit(async (form, formEl) => {
-    await ok(api.PUT('/api/v1/me/password', { body: { currentPassword: String(form.get('currentPassword') ?? ''), newPassword: String(form.get('newPassword') ?? '') } }));
+    await ok(
+      api.PUT('/api/v1/me/password', {
+        body: {
+          currentPassword: String(form.get('currentPassword') ?? ''),
+          newPassword: String(form.get('newPassword') ?? ''),
+        },
+      }),
+    );
     formEl.reset();
     return 'Password changed. Your other devices were signed out.';
   });
   return (
     <Section id="password" title="Password" hint="Changing it signs you out everywhere else.">
       <form className="form" method="post" onSubmit={submit} noValidate>
-        <Field name="currentPassword" label="Current password" type="password" required autoComplete="current-password" error={s.errors.fields.currentPassword} />
-        <Field name="newPassword" label="New password" type="password" required minLength={10} maxLength={256} autoComplete="new-password" hint="At least 10 characters." error={s.errors.fields.newPassword} />
+        <Field
+          name="currentPassword"
+          label="Current password"
+          type="password"
+          required
+          autoComplete="current-password"
+          error={s.errors.fields.currentPassword}
+        />
+        <Field
+          name="newPassword"
+          label="New password"
+          type="password"
+          required
+          minLength={10}
+          maxLength={256}
+          autoComplete="new-password"
+          hint="At least 10 characters."
+          error={s.errors.fields.newPassword}
+        />
         <FormError message={s.errors.form} />
         <div className="form__actions">
           <button type="submit" className="button button--ghost" disabled={s.pending}>

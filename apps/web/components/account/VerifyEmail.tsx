@@ -11,7 +11,9 @@ import './account.css';
 /** Follows the mailed link: the token goes to the API once, from the page (mail scanners do not run it). */
 export function VerifyEmail() {
   const token = useSearchParams().get('token') ?? '';
-  const [state, setState] = useState<{ status: 'working' } | { status: 'done' } | { status: 'failed'; message: string }>({ status: 'working' });
+  const [state, setState] = useState<
+    { status: 'working' } | { status: 'done' } | { status: 'failed'; message: string }
+  >({ status: 'working' });
 
   useEffect(() => {
     if (!token) {

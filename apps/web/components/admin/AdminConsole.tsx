@@ -113,7 +113,19 @@ function Status({ error, loading }: { error: string | null; loading: boolean }) 
 }
 
 /** A button that asks for a reason inline, then runs `act(reason)`. */
-function ReasonAction({ label, placeholder, act, testId, required = true }: { label: string; placeholder: string; act: (reason: string) => Promise<unknown>; testId?: string; required?: boolean }) {
+function ReasonAction({
+  label,
+  placeholder,
+  act,
+  testId,
+  required = true,
+}: {
+  label: string;
+  placeholder: string;
+  act: (reason: string) => Promise<unknown>;
+  testId?: string;
+  required?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -135,7 +147,15 @@ function ReasonAction({ label, placeholder, act, testId, required = true }: { la
     );
   return (
     <form className="admin-item__actions" onSubmit={(e) => void submit(e)}>
-      <input name="reason" aria-label={`Reason: ${label}`} placeholder={placeholder} required={required} maxLength={1000} autoFocus data-testid={testId ? `${testId}-reason` : undefined} />
+      <input
+        name="reason"
+        aria-label={`Reason: ${label}`}
+        placeholder={placeholder}
+        required={required}
+        maxLength={1000}
+        autoFocus
+        data-testid={testId ? `${testId}-reason` : undefined}
+      />
       <button type="submit" className="button button--accent" data-testid={testId ? `${testId}-confirm` : undefined}>
         {label}
       </button>
@@ -177,31 +197,53 @@ function Reports() {
         {data?.items.map((r) => (
           <li key={r.id} className="admin-item" data-testid="admin-report">
             <div>
-              <strong>{r.subjectType}</strong> {r.subjectLabel ? `“${r.subjectLabel}”` : '(gone)'} {r.subjectTakenDownAt && <span className="admin-badge">taken down</span>}
+              <strong>{r.subjectType}</strong> {r.subjectLabel ? `“${r.subjectLabel}”` : '(gone)'}{' '}
+              {r.subjectTakenDownAt && <span className="admin-badge">taken down</span>}
             </div>
             <div>Reason: {r.reason}</div>
             <div className="admin-item__meta">
-              by {r.reporter ? `@${r.reporter.handle}` : 'deleted user'} · against {r.subjectUser ? `@${r.subjectUser.handle}` : '—'} · {when(r.createdAt)} · {r.status}
+              by {r.reporter ? `@${r.reporter.handle}` : 'deleted user'} · against{' '}
+              {r.subjectUser ? `@${r.subjectUser.handle}` : '—'} · {when(r.createdAt)} · {r.status}
             </div>
             {r.status === 'open' && (
               <div className="admin-item__actions">
                 {r.subjectType !== 'user' && (
-                  <ReasonAction label="Take down" placeholder="Reason the owner will see" testId="report-takedown" act={async (reason) => {
-                    await post(`/api/v1/admin/${plural[r.subjectType as 'track' | 'comment']}/${r.subjectId}/takedown`, { reason });
-                    reload();
-                  }} />
+                  <ReasonAction
+                    label="Take down"
+                    placeholder="Reason the owner will see"
+                    testId="report-takedown"
+                    act={async (reason) => {
+                      await post(
+                        `/api/v1/admin/${plural[r.subjectType as 'track' | 'comment']}/${r.subjectId}/takedown`,
+                        { reason },
+                      );
+                      reload();
+                    }}
+                  />
                 )}
                 {r.subjectType === 'user' && (
-                  <ReasonAction label="Disable account" placeholder="Why" act={async (reason) => {
-                    await post(`/api/v1/admin/users/${r.subjectId}/disable?reason=${encodeURIComponent(reason)}`);
-                    await post(`/api/v1/admin/reports/${r.id}/resolve`, { status: 'resolved', note: reason });
-                    reload();
-                  }} />
+                  <ReasonAction
+                    label="Disable account"
+                    placeholder="Why"
+                    act={async (reason) => {
+                      await post(`/api/v1/admin/users/${r.subjectId}/disable?reason=${encodeURIComponent(reason)}`);
+                      await post(`/api/v1/admin/reports/${r.id}/resolve`, { status: 'resolved', note: reason });
+                      reload();
+                    }}
+                  />
                 )}
-                <ReasonAction label="Dismiss" placeholder="Note (optional)" required={false} act={async (note) => {
-                  await post(`/api/v1/admin/reports/${r.id}/resolve`, { status: 'dismissed', ...(note ? { note } : {}) });
-                  reload();
-                }} />
+                <ReasonAction
+                  label="Dismiss"
+                  placeholder="Note (optional)"
+                  required={false}
+                  act={async (note) => {
+                    await post(`/api/v1/admin/reports/${r.id}/resolve`, {
+                      status: 'dismissed',
+                      ...(note ? { note } : {}),
+                    });
+                    reload();
+                  }}
+                />
               </div>
             )}
           </li>
@@ -238,19 +280,38 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
             <option value="admin">admin</option>
           </select>
         </label>
-        <button type="button" className="button button--ghost" disabled={role === u.role} onClick={() => void apiFetch(`/api/v1/admin/users/${id}/role`, { method: 'PUT', json: { role } }).then(done, (e: unknown) => setMsg(describeApiError(e)))}>
+        <button
+          type="button"
+          className="button button--ghost"
+          disabled={role === u.role}
+          onClick={() =>
+            void apiFetch(`/api/v1/admin/users/${id}/role`, { method: 'PUT', json: { role } }).then(
+              done,
+              (e: unknown) => setMsg(describeApiError(e)),
+            )
+          }
+        >
           Change role
         </button>
         {u.disabledAt ? (
-          <ReasonAction label="Enable" placeholder="Why (optional)" required={false} act={async (reason) => {
-            await post(`/api/v1/admin/users/${id}/enable${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`);
-            done();
-          }} />
+          <ReasonAction
+            label="Enable"
+            placeholder="Why (optional)"
+            required={false}
+            act={async (reason) => {
+              await post(`/api/v1/admin/users/${id}/enable${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`);
+              done();
+            }}
+          />
         ) : (
-          <ReasonAction label="Disable" placeholder="Why" act={async (reason) => {
-            await post(`/api/v1/admin/users/${id}/disable?reason=${encodeURIComponent(reason)}`);
-            done();
-          }} />
+          <ReasonAction
+            label="Disable"
+            placeholder="Why"
+            act={async (reason) => {
+              await post(`/api/v1/admin/users/${id}/disable?reason=${encodeURIComponent(reason)}`);
+              done();
+            }}
+          />
         )}
       </div>
       {msg && (
@@ -262,7 +323,8 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
       <ul className="admin-list">
         {data.uploads.map((t) => (
           <li key={t.id}>
-            {t.title} · {t.visibility} {t.takenDownAt && <span className="admin-badge">taken down: {t.takedownReason}</span>}
+            {t.title} · {t.visibility}{' '}
+            {t.takenDownAt && <span className="admin-badge">taken down: {t.takedownReason}</span>}
           </li>
         ))}
       </ul>
@@ -286,7 +348,13 @@ function Users() {
   return (
     <div>
       <form className="admin-toolbar" role="search" onSubmit={(e) => (e.preventDefault(), setQuery(q))}>
-        <input type="search" aria-label="Search users by handle, name or email" value={q} onChange={(e) => setQ(e.target.value)} placeholder="handle, name or email" />
+        <input
+          type="search"
+          aria-label="Search users by handle, name or email"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder="handle, name or email"
+        />
         <button type="submit" className="button button--ghost">
           Search
         </button>
@@ -317,7 +385,9 @@ function Content() {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [onlyDown, setOnlyDown] = useState(false);
-  const { data, error, reload } = useLoad<{ items: ContentItem[] }>(`/api/v1/admin/content?type=${type}&q=${encodeURIComponent(query)}${onlyDown ? '&takenDown=true' : ''}`);
+  const { data, error, reload } = useLoad<{ items: ContentItem[] }>(
+    `/api/v1/admin/content?type=${type}&q=${encodeURIComponent(query)}${onlyDown ? '&takenDown=true' : ''}`,
+  );
   return (
     <div>
       <form className="admin-toolbar" role="search" onSubmit={(e) => (e.preventDefault(), setQuery(q))}>
@@ -326,7 +396,13 @@ function Content() {
           <option value="release">releases</option>
           <option value="comment">comments</option>
         </select>
-        <input type="search" aria-label="Search content" value={q} onChange={(e) => setQ(e.target.value)} placeholder="title or text" />
+        <input
+          type="search"
+          aria-label="Search content"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder="title or text"
+        />
         <label>
           <input type="checkbox" checked={onlyDown} onChange={(e) => setOnlyDown(e.target.checked)} /> taken down only
         </label>
@@ -346,15 +422,24 @@ function Content() {
             </div>
             <div className="admin-item__actions">
               {c.takenDownAt ? (
-                <ReasonAction label="Restore" placeholder="Why (optional)" required={false} act={async (reason) => {
-                  await post(`/api/v1/admin/${plural[c.type]}/${c.id}/restore`, reason ? { reason } : {});
-                  reload();
-                }} />
+                <ReasonAction
+                  label="Restore"
+                  placeholder="Why (optional)"
+                  required={false}
+                  act={async (reason) => {
+                    await post(`/api/v1/admin/${plural[c.type]}/${c.id}/restore`, reason ? { reason } : {});
+                    reload();
+                  }}
+                />
               ) : (
-                <ReasonAction label="Take down" placeholder="Reason the owner will see" act={async (reason) => {
-                  await post(`/api/v1/admin/${plural[c.type]}/${c.id}/takedown`, { reason });
-                  reload();
-                }} />
+                <ReasonAction
+                  label="Take down"
+                  placeholder="Reason the owner will see"
+                  act={async (reason) => {
+                    await post(`/api/v1/admin/${plural[c.type]}/${c.id}/takedown`, { reason });
+                    reload();
+                  }}
+                />
               )}
             </div>
           </li>
@@ -380,7 +465,12 @@ function QueueFailures({ queue, onChanged }: { queue: string; onChanged: () => v
       <div className="admin-item__actions">
         <h3>Failed in {queue}</h3>
         {!!data?.jobs.length && (
-          <button type="button" className="button button--ghost" onClick={() => void run(post('/api/v1/admin/jobs/retry', { queue, limit: 1000 }))} data-testid="retry-all">
+          <button
+            type="button"
+            className="button button--ghost"
+            onClick={() => void run(post('/api/v1/admin/jobs/retry', { queue, limit: 1000 }))}
+            data-testid="retry-all"
+          >
             Retry all
           </button>
         )}
@@ -395,7 +485,12 @@ function QueueFailures({ queue, onChanged }: { queue: string; onChanged: () => v
             </div>
             <pre className="admin-error">{j.error}</pre>
             <div className="admin-item__actions">
-              <button type="button" className="button button--ghost" onClick={() => void run(post(`/api/v1/admin/jobs/${queue}/${encodeURIComponent(j.id)}/retry`))} data-testid="retry-job">
+              <button
+                type="button"
+                className="button button--ghost"
+                onClick={() => void run(post(`/api/v1/admin/jobs/${queue}/${encodeURIComponent(j.id)}/retry`))}
+                data-testid="retry-job"
+              >
                 Retry
               </button>
             </div>
@@ -414,37 +509,42 @@ function Jobs() {
       <Status error={error} loading={!data} />
       {data && (
         <div className="admin-table-wrap">
-        <table className="admin-table">
-          <caption className="visually-hidden">Jobs per queue</caption>
-          <thead>
-            <tr>
-              <th scope="col">Queue</th>
-              <th scope="col">Waiting</th>
-              <th scope="col">Active</th>
-              <th scope="col">Delayed</th>
-              <th scope="col">Failed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.queues.map((q) => (
-              <tr key={q.queue} data-testid={`queue-${q.queue}`}>
-                <th scope="row">{q.queue}</th>
-                <td>{q.waiting}</td>
-                <td>{q.active}</td>
-                <td>{q.delayed}</td>
-                <td>
-                  {q.failed > 0 ? (
-                    <button type="button" className="link-button" onClick={() => setOpen(q.queue)} data-testid={`failed-${q.queue}`}>
-                      {q.failed}
-                    </button>
-                  ) : (
-                    0
-                  )}
-                </td>
+          <table className="admin-table">
+            <caption className="visually-hidden">Jobs per queue</caption>
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                <th scope="col">Waiting</th>
+                <th scope="col">Active</th>
+                <th scope="col">Delayed</th>
+                <th scope="col">Failed</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.queues.map((q) => (
+                <tr key={q.queue} data-testid={`queue-${q.queue}`}>
+                  <th scope="row">{q.queue}</th>
+                  <td>{q.waiting}</td>
+                  <td>{q.active}</td>
+                  <td>{q.delayed}</td>
+                  <td>
+                    {q.failed > 0 ? (
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => setOpen(q.queue)}
+                        data-testid={`failed-${q.queue}`}
+                      >
+                        {q.failed}
+                      </button>
+                    ) : (
+                      0
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       {open && <QueueFailures queue={open} onChanged={reload} />}
@@ -458,29 +558,29 @@ function Audit() {
     <div>
       <Status error={error} loading={!data} />
       <div className="admin-table-wrap">
-      <table className="admin-table">
-        <caption className="visually-hidden">Admin actions, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.items.map((e) => (
-            <tr key={e.id} data-testid="audit-entry">
-              <td>{when(e.createdAt)}</td>
-              <td>@{e.actor.handle}</td>
-              <td>
-                {e.action} {e.subjectType} {e.subjectId}
-              </td>
-              <td>{e.reason ?? ''}</td>
+        <table className="admin-table">
+          <caption className="visually-hidden">Admin actions, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">What</th>
+              <th scope="col">Why</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data?.items.map((e) => (
+              <tr key={e.id} data-testid="audit-entry">
+                <td>{when(e.createdAt)}</td>
+                <td>@{e.actor.handle}</td>
+                <td>
+                  {e.action} {e.subjectType} {e.subjectId}
+                </td>
+                <td>{e.reason ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </div>
   );
@@ -488,12 +588,27 @@ function Audit() {
 
 export function AdminConsole() {
   const [tab, setTab] = useState<Tab>('reports');
-  const panels: Record<Tab, ReactNode> = { reports: <Reports />, users: <Users />, content: <Content />, jobs: <Jobs />, audit: <Audit /> };
+  const panels: Record<Tab, ReactNode> = {
+    reports: <Reports />,
+    users: <Users />,
+    content: <Content />,
+    jobs: <Jobs />,
+    audit: <Audit />,
+  };
   return (
     <div>
       <div className="admin-tabs" role="tablist" aria-label="Console sections">
         {TABS.map(([key, label]) => (
-          <button key={key} type="button" role="tab" id={`tab-${key}`} aria-selected={tab === key} aria-controls={`panel-${key}`} className="button button--ghost" onClick={() => setTab(key)}>
+          <button
+            key={key}
+            type="button"
+            role="tab"
+            id={`tab-${key}`}
+            aria-selected={tab === key}
+            aria-controls={`panel-${key}`}
+            className="button button--ghost"
+            onClick={() => setTab(key)}
+          >
             {label}
           </button>
         ))}

@@ -17,9 +17,18 @@ import { ReleaseShelf } from '@/components/library/ReleaseShelf';
 import '@/components/account/account.css';
 
 export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
-  const profile = useResource(`user:${handle}`, (signal) => ok(api.GET('/api/v1/users/{handle}', { params: { path: { handle } }, signal })).then((body) => body.user), { initial, notFound: true });
-  const trackList = useResource(`user-tracks:${handle}`, (signal) =>
-    ok(api.GET('/api/v1/users/{handle}/tracks', { params: { path: { handle }, query: { limit: 48 } }, signal })).then((body) => body.tracks),
+  const profile = useResource(
+    `user:${handle}`,
+    (signal) =>
+      ok(api.GET('/api/v1/users/{handle}', { params: { path: { handle } }, signal })).then((body) => body.user),
+    { initial, notFound: true },
+  );
+  const trackList = useResource(
+    `user-tracks:${handle}`,
+    (signal) =>
+      ok(api.GET('/api/v1/users/{handle}/tracks', { params: { path: { handle }, query: { limit: 48 } }, signal })).then(
+        (body) => body.tracks,
+      ),
     { notFound: true },
   );
   const viewer = useResource('account', fetchAccount);
@@ -47,7 +56,14 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
       {error}
     </p>
   );
-  if (!user) return failed ? <div className="container section">{failed}</div> : <p className="container section" role="status">Loading…</p>;
+  if (!user)
+    return failed ? (
+      <div className="container section">{failed}</div>
+    ) : (
+      <p className="container section" role="status">
+        Loading…
+      </p>
+    );
   const own = viewerId === user.id;
   return (
     <>
@@ -89,7 +105,9 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
           )
         ) : tracks.length === 0 ? (
           <div className="feed-message" role="status">
-            <p className="feed-message__text">{own ? 'You have not published anything yet.' : `${user.displayName} has not published any tracks yet.`}</p>
+            <p className="feed-message__text">
+              {own ? 'You have not published anything yet.' : `${user.displayName} has not published any tracks yet.`}
+            </p>
             {own && user.role !== 'listener' && (
               <Link className="button button--ghost" href={routes.upload} prefetch={false}>
                 Upload your first track

@@ -7,7 +7,14 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { apiFetch, describeApiError } from '@/lib/api';
-import { commerceApi, formatMajor, formatMoney, parseAmount, type ItemType, type PurchaseOptions } from '@/lib/commerce';
+import {
+  commerceApi,
+  formatMajor,
+  formatMoney,
+  parseAmount,
+  type ItemType,
+  type PurchaseOptions,
+} from '@/lib/commerce';
 import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
 
@@ -48,7 +55,14 @@ export function BuyBox({ type, id, title }: { type: ItemType; id: string; title:
     setError('');
     setSending(true);
     try {
-      const { url } = await apiFetch<{ url: string }>(commerceApi.checkout, { json: { item: { type, id }, amountMinor, currency: price.currency, ...(email.trim() ? { email: email.trim() } : {}) } });
+      const { url } = await apiFetch<{ url: string }>(commerceApi.checkout, {
+        json: {
+          item: { type, id },
+          amountMinor,
+          currency: price.currency,
+          ...(email.trim() ? { email: email.trim() } : {}),
+        },
+      });
       window.location.assign(url);
     } catch (err) {
       setError(describeApiError(err));
@@ -61,12 +75,24 @@ export function BuyBox({ type, id, title }: { type: ItemType; id: string; title:
       {options.buyable && price && !options.canDownload && (
         <form className="buy-box__form" onSubmit={buy} noValidate>
           <p className="buy-box__price" data-testid="buy-price">
-            {price.payWhatYouWant ? (price.amountMinor > 0 ? `${formatMoney(price.amountMinor, price.currency)} or more` : 'Name your price') : formatMoney(price.amountMinor, price.currency)}
+            {price.payWhatYouWant
+              ? price.amountMinor > 0
+                ? `${formatMoney(price.amountMinor, price.currency)} or more`
+                : 'Name your price'
+              : formatMoney(price.amountMinor, price.currency)}
           </p>
           {price.payWhatYouWant && (
             <label className="field buy-box__field">
               <span className="field__label">Your price ({price.currency})</span>
-              <input className="field__input" name="amount" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} aria-describedby="buy-box-minimum" />
+              <input
+                className="field__input"
+                name="amount"
+                inputMode="decimal"
+                autoComplete="off"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+                aria-describedby="buy-box-minimum"
+              />
               <span id="buy-box-minimum" className="field__hint">
                 Minimum {formatMoney(price.amountMinor, price.currency)}
               </span>
@@ -74,7 +100,14 @@ export function BuyBox({ type, id, title }: { type: ItemType; id: string; title:
           )}
           <label className="field buy-box__field">
             <span className="field__label">Email for the receipt (optional when signed in)</span>
-            <input className="field__input" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              className="field__input"
+              type="email"
+              name="email"
+              autoComplete="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           </label>
           {error && (
             <p className="form__error" role="alert">

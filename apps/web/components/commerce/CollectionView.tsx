@@ -10,31 +10,65 @@ import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
 
 interface Collection {
-  items: Array<{ type: ItemType; id: string; title: string; artist: string; formats: string[]; source: 'purchase' | 'free'; acquiredAt: string }>;
-  orders: Array<{ id: string; item: { type: ItemType; id: string | null; title: string }; amountMinor: number; currency: string; status: string; createdAt: string; paidAt: string | null }>;
+  items: Array<{
+    type: ItemType;
+    id: string;
+    title: string;
+    artist: string;
+    formats: string[];
+    source: 'purchase' | 'free';
+    acquiredAt: string;
+  }>;
+  orders: Array<{
+    id: string;
+    item: { type: ItemType; id: string | null; title: string };
+    amountMinor: number;
+    currency: string;
+    status: string;
+    createdAt: string;
+    paidAt: string | null;
+  }>;
 }
 
 export function CollectionView() {
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'signed-out' } | { status: 'error'; message: string } | { status: 'ready'; data: Collection }>({ status: 'loading' });
+  const [state, setState] = useState<
+    | { status: 'loading' }
+    | { status: 'signed-out' }
+    | { status: 'error'; message: string }
+    | { status: 'ready'; data: Collection }
+  >({ status: 'loading' });
   useEffect(() => {
     const controller = new AbortController();
     apiFetch<Collection>(commerceApi.collection, { signal: controller.signal }).then(
       (data) => setState({ status: 'ready', data }),
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        setState(err instanceof ApiError && err.status === 401 ? { status: 'signed-out' } : { status: 'error', message: describeApiError(err) });
+        setState(
+          err instanceof ApiError && err.status === 401
+            ? { status: 'signed-out' }
+            : { status: 'error', message: describeApiError(err) },
+        );
       },
     );
     return () => controller.abort();
   }, []);
 
   if (state.status === 'loading') return <p role="status">Loading your collection…</p>;
-  if (state.status === 'error') return <p className="form__error" role="alert">{state.message}</p>;
+  if (state.status === 'error')
+    return (
+      <p className="form__error" role="alert">
+        {state.message}
+      </p>
+    );
   if (state.status === 'signed-out') {
     return (
       <div className="feed-message">
         <h2 className="feed-message__title">Sign in to see your collection</h2>
-        <Link className="button button--accent" href={`${routes.login}?next=${encodeURIComponent(routes.collection)}`} prefetch={false}>
+        <Link
+          className="button button--accent"
+          href={`${routes.login}?next=${encodeURIComponent(routes.collection)}`}
+          prefetch={false}
+        >
           Sign in
         </Link>
       </div>
@@ -52,7 +86,9 @@ export function CollectionView() {
               <h2 className="collection__title">
                 {i.title} <span className="collection__artist">by {i.artist}</span>
               </h2>
-              <p className="collection__meta">{i.source === 'free' ? 'Free download' : 'Purchased'} · {i.type === 'release' ? 'Release' : 'Track'}</p>
+              <p className="collection__meta">
+                {i.source === 'free' ? 'Free download' : 'Purchased'} · {i.type === 'release' ? 'Release' : 'Track'}
+              </p>
               <DownloadButtons type={i.type} id={i.id} formats={i.formats} title={i.title} />
             </li>
           ))}

@@ -12,7 +12,19 @@ import './commerce.css';
 
 const MAX_WAIT_MS = 10 * 60_000;
 
-export function DownloadButtons({ type, id, formats, session, title }: { type: ItemType; id: string; formats: string[]; session?: string; title: string }) {
+export function DownloadButtons({
+  type,
+  id,
+  formats,
+  session,
+  title,
+}: {
+  type: ItemType;
+  id: string;
+  formats: string[];
+  session?: string;
+  title: string;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<string>('');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -24,13 +36,20 @@ export function DownloadButtons({ type, id, formats, session, title }: { type: I
     const started = Date.now();
     const attempt = async (): Promise<void> => {
       try {
-        const res = await fetch(commerceApi.download(type, id, format, session), { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
+        const res = await fetch(commerceApi.download(type, id, format, session), {
+          credentials: 'same-origin',
+          cache: 'no-store',
+          headers: { accept: 'application/json' },
+        });
         const body = await res.json().catch(() => null);
         if (res.status === 202) {
           const wait = Math.min(30, Math.max(1, Number(res.headers.get('retry-after')) || 5)) * 1000;
           const b = body as { ready?: number; total?: number } | null;
-          setMessage(`Preparing ${FORMAT_LABELS[format] ?? format}${b?.total && b.total > 1 ? ` (${b.ready} of ${b.total} tracks ready)` : ''}…`);
-          if (Date.now() - started > MAX_WAIT_MS) throw new Error('This is taking longer than expected. Please try again later.');
+          setMessage(
+            `Preparing ${FORMAT_LABELS[format] ?? format}${b?.total && b.total > 1 ? ` (${b.ready} of ${b.total} tracks ready)` : ''}…`,
+          );
+          if (Date.now() - started > MAX_WAIT_MS)
+            throw new Error('This is taking longer than expected. Please try again later.');
           await new Promise<void>((resolve) => {
             timer.current = setTimeout(resolve, wait);
           });
@@ -54,7 +73,14 @@ export function DownloadButtons({ type, id, formats, session, title }: { type: I
       </p>
       <div className="downloads__formats" role="group" aria-labelledby={`dl-${type}-${id}`}>
         {formats.map((f) => (
-          <button key={f} type="button" className="button button--ghost downloads__button" disabled={busy !== null} onClick={() => void download(f)} data-format={f}>
+          <button
+            key={f}
+            type="button"
+            className="button button--ghost downloads__button"
+            disabled={busy !== null}
+            onClick={() => void download(f)}
+            data-format={f}
+          >
             {FORMAT_LABELS[f] ?? f}
           </button>
         ))}

@@ -26,7 +26,11 @@ export function PayoutsSettings() {
     const controller = new AbortController();
     // Only artists have payouts: others never ask (no 403 in their console).
     fetchAccount(controller.signal)
-      .then((user) => (user && (user.role === 'artist' || user.role === 'admin') ? apiFetch<PayoutState>('/api/v1/me/payouts', { signal: controller.signal }).then(setState) : undefined))
+      .then((user) =>
+        user && (user.role === 'artist' || user.role === 'admin')
+          ? apiFetch<PayoutState>('/api/v1/me/payouts', { signal: controller.signal }).then(setState)
+          : undefined,
+      )
       .catch(() => {});
     return () => controller.abort();
   }, []);
@@ -58,7 +62,12 @@ export function PayoutsSettings() {
       </h2>
       <p role="status">{status}</p>
       {state.paymentsEnabled && !(state.chargesEnabled && state.payoutsEnabled) && (
-        <button type="button" className="button button--accent buy-box__buy" onClick={() => void onboard()} disabled={busy}>
+        <button
+          type="button"
+          className="button button--accent buy-box__buy"
+          onClick={() => void onboard()}
+          disabled={busy}
+        >
           {state.connected ? 'Continue on Stripe' : 'Set up payouts with Stripe'}
         </button>
       )}

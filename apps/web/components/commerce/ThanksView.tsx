@@ -18,7 +18,12 @@ const GIVE_UP_MS = 5 * 60_000;
 
 interface SessionView {
   status: 'pending' | 'paid' | 'refunded';
-  order: { id: string; item: { type: ItemType; id: string | null; title: string }; amountMinor: number; currency: string };
+  order: {
+    id: string;
+    item: { type: ItemType; id: string | null; title: string };
+    amountMinor: number;
+    currency: string;
+  };
   formats: string[];
 }
 
@@ -46,7 +51,9 @@ export function ThanksView({ session, item }: { session?: string; item?: string 
       const m = /^(track|release)-(\d{1,18})$/.exec(item);
       if (!m) setError('This link is not complete.');
       else
-        apiFetch<PurchaseOptions>(commerceApi.purchaseOptions(m[1] as ItemType, m[2]!), { signal: controller.signal }).then(
+        apiFetch<PurchaseOptions>(commerceApi.purchaseOptions(m[1] as ItemType, m[2]!), {
+          signal: controller.signal,
+        }).then(
           (options) => setFree({ type: m[1] as ItemType, id: m[2]!, options }),
           (err: unknown) => !controller.signal.aborted && setError(describeApiError(err)),
         );
@@ -57,7 +64,12 @@ export function ThanksView({ session, item }: { session?: string; item?: string 
     };
   }, [session, item]);
 
-  if (error) return <p className="form__error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="form__error" role="alert">
+        {error}
+      </p>
+    );
   if (free) {
     return <DownloadButtons type={free.type} id={free.id} formats={free.options.formats} title="it" />;
   }
@@ -74,7 +86,8 @@ export function ThanksView({ session, item }: { session?: string; item?: string 
   return (
     <div className="thanks" data-testid="thanks-paid">
       <p role="status">
-        Thank you! You paid {formatMoney(view.order.amountMinor, view.order.currency)} for <strong>{it.title}</strong>. A receipt is on its way.
+        Thank you! You paid {formatMoney(view.order.amountMinor, view.order.currency)} for <strong>{it.title}</strong>.
+        A receipt is on its way.
       </p>
       {it.id && <DownloadButtons type={it.type} id={it.id} formats={view.formats} session={session} title={it.title} />}
       <p>

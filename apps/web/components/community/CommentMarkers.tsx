@@ -25,20 +25,41 @@ function Initial({ c }: { c: TrackComment }) {
   );
 }
 
-export function CommentMarkers({ durationMs, positionMs, active, onSeek }: { durationMs: number; positionMs: number; active: boolean; onSeek: (ms: number) => void }) {
+export function CommentMarkers({
+  durationMs,
+  positionMs,
+  active,
+  onSeek,
+}: {
+  durationMs: number;
+  positionMs: number;
+  active: boolean;
+  onSeek: (ms: number) => void;
+}) {
   const ctx = useTrackComments();
   const [shown, setShown] = useState<string | null>(null);
-  const markers = useMemo(() => (ctx?.comments ?? []).filter((c) => !c.deleted && c.body !== null && durationMs > 0), [ctx?.comments, durationMs]);
+  const markers = useMemo(
+    () => (ctx?.comments ?? []).filter((c) => !c.deleted && c.body !== null && durationMs > 0),
+    [ctx?.comments, durationMs],
+  );
   // The newest-positioned comment passed within the last few seconds.
-  const surfaced = active ? [...markers].reverse().find((c) => c.positionMs <= positionMs && positionMs - c.positionMs < SURFACE_MS) : undefined;
+  const surfaced = active
+    ? [...markers].reverse().find((c) => c.positionMs <= positionMs && positionMs - c.positionMs < SURFACE_MS)
+    : undefined;
   if (!ctx || durationMs <= 0) return null;
   const hovered = markers.find((c) => c.id === shown);
   const bubble = hovered ?? surfaced;
   return (
     <div className="comment-markers" data-testid="comment-markers">
       {bubble && (
-        <div className="comment-bubble" style={{ left: `${Math.min(100, (bubble.positionMs / durationMs) * 100)}%` }} role="status" data-testid="comment-bubble">
-          <strong>{authorName(bubble)}</strong> <span className="comment-bubble__at">{formatPosition(bubble.positionMs)}</span>
+        <div
+          className="comment-bubble"
+          style={{ left: `${Math.min(100, (bubble.positionMs / durationMs) * 100)}%` }}
+          role="status"
+          data-testid="comment-bubble"
+        >
+          <strong>{authorName(bubble)}</strong>{' '}
+          <span className="comment-bubble__at">{formatPosition(bubble.positionMs)}</span>
           <span className="comment-bubble__text">
             <CommentText body={bubble.body ?? ''} />
           </span>
@@ -46,7 +67,11 @@ export function CommentMarkers({ durationMs, positionMs, active, onSeek }: { dur
       )}
       <ul className="comment-markers__list" aria-label="Comments on the waveform">
         {markers.map((c) => (
-          <li key={c.id} className="comment-marker" style={{ left: `${Math.min(100, (c.positionMs / durationMs) * 100)}%` }}>
+          <li
+            key={c.id}
+            className="comment-marker"
+            style={{ left: `${Math.min(100, (c.positionMs / durationMs) * 100)}%` }}
+          >
             <button
               type="button"
               className="comment-marker__button"

@@ -32,14 +32,21 @@ interface Entry {
   repostedBy?: Array<{ handle: string; displayName: string }>;
 }
 
-type State = { status: 'loading' } | { status: 'signed-out' } | { status: 'error'; message: string } | { status: 'ready'; items: Entry[]; nextCursor: string | null };
+type State =
+  | { status: 'loading' }
+  | { status: 'signed-out' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; items: Entry[]; nextCursor: string | null };
 
 export function FeedList({ source, empty, testId }: { source: string; empty: React.ReactNode; testId: string }) {
   const [state, setState] = useState<State>({ status: 'loading' });
   const load = useCallback(
     async (cursor: string | null, signal?: AbortSignal) => {
       const sep = source.includes('?') ? '&' : '?';
-      return apiFetch<{ items: Entry[]; nextCursor: string | null }>(`${source}${sep}limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { signal });
+      return apiFetch<{ items: Entry[]; nextCursor: string | null }>(
+        `${source}${sep}limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { signal },
+      );
     },
     [source],
   );
@@ -49,7 +56,11 @@ export function FeedList({ source, empty, testId }: { source: string; empty: Rea
       (b) => setState({ status: 'ready', items: b.items, nextCursor: b.nextCursor }),
       (err: unknown) => {
         if (controller.signal.aborted) return;
-        setState(err instanceof ApiError && err.status === 401 ? { status: 'signed-out' } : { status: 'error', message: describeApiError(err) });
+        setState(
+          err instanceof ApiError && err.status === 401
+            ? { status: 'signed-out' }
+            : { status: 'error', message: describeApiError(err) },
+        );
       },
     );
     return () => controller.abort();
@@ -64,7 +75,17 @@ export function FeedList({ source, empty, testId }: { source: string; empty: Rea
     );
   if (state.status === 'error') return <p role="alert">{state.message}</p>;
   if (state.items.length === 0) return <>{empty}</>;
-  const queue: PlayerTrack[] = state.items.map((e) => ({ id: e.track.id, title: e.track.title, slug: e.track.slug, artist: { handle: e.track.artist.handle, displayName: e.track.artist.displayName }, artworkUrl: e.track.artworkUrl, durationMs: e.track.durationMs }) as PlayerTrack);
+  const queue: PlayerTrack[] = state.items.map(
+    (e) =>
+      ({
+        id: e.track.id,
+        title: e.track.title,
+        slug: e.track.slug,
+        artist: { handle: e.track.artist.handle, displayName: e.track.artist.displayName },
+        artworkUrl: e.track.artworkUrl,
+        durationMs: e.track.durationMs,
+      }) as PlayerTrack,
+  );
   const more = async () => {
     if (state.status !== 'ready' || !state.nextCursor) return;
     const b = await load(state.nextCursor);
@@ -94,7 +115,17 @@ export function FeedList({ source, empty, testId }: { source: string; empty: Rea
                 </p>
               </div>
             </div>
-            <TrackSocial trackId={e.track.id} compact initial={{ id: e.track.id, likeCount: e.track.likeCount, repostCount: e.track.repostCount, commentCount: e.track.commentCount, playCount: e.track.playCount }} />
+            <TrackSocial
+              trackId={e.track.id}
+              compact
+              initial={{
+                id: e.track.id,
+                likeCount: e.track.likeCount,
+                repostCount: e.track.repostCount,
+                commentCount: e.track.commentCount,
+                playCount: e.track.playCount,
+              }}
+            />
           </li>
         ))}
       </ol>

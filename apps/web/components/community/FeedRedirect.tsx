@@ -13,7 +13,9 @@ export function FeedRedirect() {
   useEffect(() => {
     if (!user) return;
     const controller = new AbortController();
-    apiFetch<{ user: { followingCount: number } }>(`/api/v1/users/${encodeURIComponent(user.handle)}/counts`, { signal: controller.signal }).then(
+    apiFetch<{ user: { followingCount: number } }>(`/api/v1/users/${encodeURIComponent(user.handle)}/counts`, {
+      signal: controller.signal,
+    }).then(
       (b) => {
         if (b.user.followingCount > 0) router.replace(routes.feed);
       },

@@ -17,7 +17,9 @@ export function FollowButton({ handle }: { handle: string }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch<{ user: UserCounts }>(`/api/v1/users/${encodeURIComponent(handle)}/counts`, { signal: controller.signal }).then(
+    apiFetch<{ user: UserCounts }>(`/api/v1/users/${encodeURIComponent(handle)}/counts`, {
+      signal: controller.signal,
+    }).then(
       (b) => setCounts(b.user),
       () => undefined,
     );
@@ -36,7 +38,9 @@ export function FollowButton({ handle }: { handle: string }) {
     setError(null);
     setCounts({ ...counts, following: on, followerCount: Math.max(0, counts.followerCount + (on ? 1 : -1)) });
     try {
-      const res = await apiFetch<{ user: UserCounts } | null>(`/api/v1/users/${encodeURIComponent(handle)}/follow`, { method: on ? 'PUT' : 'DELETE' });
+      const res = await apiFetch<{ user: UserCounts } | null>(`/api/v1/users/${encodeURIComponent(handle)}/follow`, {
+        method: on ? 'PUT' : 'DELETE',
+      });
       if (res?.user) setCounts(res.user);
     } catch (err) {
       setCounts(before);
@@ -48,11 +52,20 @@ export function FollowButton({ handle }: { handle: string }) {
     <div className="follow" data-testid="follow">
       {counts && (
         <p className="follow__counts">
-          <span data-testid="follower-count">{counts.followerCount}</span> {counts.followerCount === 1 ? 'follower' : 'followers'} · <span data-testid="following-count">{counts.followingCount}</span> following
+          <span data-testid="follower-count">{counts.followerCount}</span>{' '}
+          {counts.followerCount === 1 ? 'follower' : 'followers'} ·{' '}
+          <span data-testid="following-count">{counts.followingCount}</span> following
         </p>
       )}
       {!self && (
-        <button type="button" className={`button button--small ${counts?.following ? 'button--ghost' : 'button--accent'}`} aria-pressed={!!counts?.following} disabled={!counts} onClick={() => void toggle()} data-testid="follow-button">
+        <button
+          type="button"
+          className={`button button--small ${counts?.following ? 'button--ghost' : 'button--accent'}`}
+          aria-pressed={!!counts?.following}
+          disabled={!counts}
+          onClick={() => void toggle()}
+          data-testid="follow-button"
+        >
           {counts?.following ? 'Following' : 'Follow'}
         </button>
       )}

@@ -9,11 +9,16 @@ import { useAccount } from './use-account';
 /** The accounts the signed-in user follows (library page). */
 export function FollowingList() {
   const user = useAccount();
-  const [items, setItems] = useState<Array<{ handle: string; displayName: string; followerCount: number }> | null>(null);
+  const [items, setItems] = useState<Array<{ handle: string; displayName: string; followerCount: number }> | null>(
+    null,
+  );
   useEffect(() => {
     if (!user) return;
     const controller = new AbortController();
-    apiFetch<{ items: Array<{ handle: string; displayName: string; followerCount: number }> }>(`/api/v1/users/${encodeURIComponent(user.handle)}/following?limit=100`, { signal: controller.signal }).then(
+    apiFetch<{ items: Array<{ handle: string; displayName: string; followerCount: number }> }>(
+      `/api/v1/users/${encodeURIComponent(user.handle)}/following?limit=100`,
+      { signal: controller.signal },
+    ).then(
       (b) => setItems(b.items),
       () => setItems([]),
     );

@@ -26,7 +26,12 @@ interface Group {
 
 export function describeGroup(g: Pick<Group, 'type' | 'count' | 'actors' | 'track'>): string {
   const first = g.actors[0]?.displayName ?? 'Someone';
-  const who = g.count <= 1 ? first : g.count === 2 && g.actors[1] ? `${first} and ${g.actors[1].displayName}` : `${g.count} people`;
+  const who =
+    g.count <= 1
+      ? first
+      : g.count === 2 && g.actors[1]
+        ? `${first} and ${g.actors[1].displayName}`
+        : `${g.count} people`;
   const title = g.track ? `“${g.track.title}”` : 'your track';
   switch (g.type) {
     case 'follow':
@@ -68,7 +73,9 @@ export function NotificationBell() {
     let delay = 1000;
     const connect = () => {
       if (stopped || typeof WebSocket === 'undefined') return;
-      socket = new WebSocket(`${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/api/v1/ws`);
+      socket = new WebSocket(
+        `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/api/v1/ws`,
+      );
       socket.onmessage = (m) => {
         try {
           const e = JSON.parse(String(m.data)) as { type?: string; unreadCount?: number };
@@ -120,7 +127,9 @@ export function NotificationBell() {
     try {
       const body = await refresh();
       if (body.unreadCount > 0) {
-        const read = await apiFetch<{ unreadCount: number }>('/api/v1/notifications/read', { json: { upToId: body.items[0]?.id } });
+        const read = await apiFetch<{ unreadCount: number }>('/api/v1/notifications/read', {
+          json: { upToId: body.items[0]?.id },
+        });
         setUnread(read.unreadCount);
       }
     } catch (err) {
@@ -130,8 +139,25 @@ export function NotificationBell() {
 
   return (
     <div className="bell" ref={box}>
-      <button type="button" className="bell__button" aria-expanded={open} aria-haspopup="true" onClick={() => void toggle()} data-testid="notification-bell">
-        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <button
+        type="button"
+        className="bell__button"
+        aria-expanded={open}
+        aria-haspopup="true"
+        onClick={() => void toggle()}
+        data-testid="notification-bell"
+      >
+        <svg
+          aria-hidden="true"
+          width="18"
+          height="18"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
           <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
         </svg>
@@ -153,9 +179,20 @@ export function NotificationBell() {
           ) : (
             <ul className="bell__list">
               {items.map((g) => (
-                <li key={g.id} className={g.unread ? 'bell__item bell__item--unread' : 'bell__item'} data-testid="notification">
+                <li
+                  key={g.id}
+                  className={g.unread ? 'bell__item bell__item--unread' : 'bell__item'}
+                  data-testid="notification"
+                >
                   {g.track ? (
-                    <Link href={routes.track({ id: g.track.id, slug: g.track.slug, artist: { handle: g.track.artistHandle } })} onClick={() => setOpen(false)}>
+                    <Link
+                      href={routes.track({
+                        id: g.track.id,
+                        slug: g.track.slug,
+                        artist: { handle: g.track.artistHandle },
+                      })}
+                      onClick={() => setOpen(false)}
+                    >
                       {describeGroup(g)}
                     </Link>
                   ) : g.actors[0] ? (

@@ -30,7 +30,14 @@ export function NotificationSettings() {
     setError(null);
     setPrefs({ ...prefs, [key]: value });
     try {
-      setPrefs((await apiFetch<{ email: Prefs }>('/api/v1/me/notification-settings', { method: 'PATCH', json: { email: { [key]: value } } })).email);
+      setPrefs(
+        (
+          await apiFetch<{ email: Prefs }>('/api/v1/me/notification-settings', {
+            method: 'PATCH',
+            json: { email: { [key]: value } },
+          })
+        ).email,
+      );
     } catch (err) {
       setPrefs(prefs);
       setError(describeApiError(err));

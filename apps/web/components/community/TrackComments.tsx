@@ -19,7 +19,21 @@ import './community.css';
 
 export const COMMENT_MAX = 2000;
 
-function CommentForm({ label, getPositionMs, durationMs, parentId, onDone, fixedAt }: { label: string; getPositionMs: () => number; durationMs: number; parentId?: string; onDone?: () => void; fixedAt?: number }) {
+function CommentForm({
+  label,
+  getPositionMs,
+  durationMs,
+  parentId,
+  onDone,
+  fixedAt,
+}: {
+  label: string;
+  getPositionMs: () => number;
+  durationMs: number;
+  parentId?: string;
+  onDone?: () => void;
+  fixedAt?: number;
+}) {
   const ctx = useTrackComments()!;
   const [body, setBody] = useState('');
   const [at, setAt] = useState(formatPosition(fixedAt ?? 0));
@@ -37,7 +51,8 @@ function CommentForm({ label, getPositionMs, durationMs, parentId, onDone, fixed
     const text = body.trim();
     if (!text) return setError('Write something first.');
     const positionMs = parentId ? undefined : parsePosition(at);
-    if (!parentId && (positionMs === null || positionMs === undefined || positionMs > durationMs)) return setError(`The time must be between 0:00 and ${formatPosition(durationMs)}.`);
+    if (!parentId && (positionMs === null || positionMs === undefined || positionMs > durationMs))
+      return setError(`The time must be between 0:00 and ${formatPosition(durationMs)}.`);
     setBusy(true);
     try {
       await ctx.post({ body: text, ...(parentId ? { parentId } : { positionMs: positionMs! }) });
@@ -104,7 +119,19 @@ function CommentForm({ label, getPositionMs, durationMs, parentId, onDone, fixed
   );
 }
 
-function CommentItem({ c, canDelete, onSeek, replyTo, signedIn }: { c: TrackComment; canDelete: (c: TrackComment) => boolean; onSeek: (ms: number) => void; replyTo?: (c: TrackComment) => void; signedIn: boolean }) {
+function CommentItem({
+  c,
+  canDelete,
+  onSeek,
+  replyTo,
+  signedIn,
+}: {
+  c: TrackComment;
+  canDelete: (c: TrackComment) => boolean;
+  onSeek: (ms: number) => void;
+  replyTo?: (c: TrackComment) => void;
+  signedIn: boolean;
+}) {
   const ctx = useTrackComments()!;
   const [error, setError] = useState<string | null>(null);
   return (
@@ -117,7 +144,12 @@ function CommentItem({ c, canDelete, onSeek, replyTo, signedIn }: { c: TrackComm
         ) : (
           <span className="comment__author">{authorName(c)}</span>
         )}
-        <button type="button" className="comment__at" onClick={() => onSeek(c.positionMs)} aria-label={`Play from ${formatPosition(c.positionMs)}`}>
+        <button
+          type="button"
+          className="comment__at"
+          onClick={() => onSeek(c.positionMs)}
+          aria-label={`Play from ${formatPosition(c.positionMs)}`}
+        >
           {formatPosition(c.positionMs)}
         </button>
       </div>
@@ -149,13 +181,27 @@ function CommentItem({ c, canDelete, onSeek, replyTo, signedIn }: { c: TrackComm
   );
 }
 
-export function TrackComments({ trackOwnerId, durationMs, getPositionMs, onSeek }: { trackOwnerId: string; durationMs: number; getPositionMs: () => number; onSeek: (ms: number) => void }) {
+export function TrackComments({
+  trackOwnerId,
+  durationMs,
+  getPositionMs,
+  onSeek,
+}: {
+  trackOwnerId: string;
+  durationMs: number;
+  getPositionMs: () => number;
+  onSeek: (ms: number) => void;
+}) {
   const ctx = useTrackComments();
   const user = useAccount();
   const [replying, setReplying] = useState<string | null>(null);
   if (!ctx) return null;
-  const canDelete = (c: TrackComment) => !!user && (user.id === c.author?.id || user.id === trackOwnerId || user.role === 'admin');
-  const count = ctx.comments.reduce((n, c) => n + (c.deleted ? 0 : 1) + (c.replies?.filter((r) => !r.deleted).length ?? 0), 0);
+  const canDelete = (c: TrackComment) =>
+    !!user && (user.id === c.author?.id || user.id === trackOwnerId || user.role === 'admin');
+  const count = ctx.comments.reduce(
+    (n, c) => n + (c.deleted ? 0 : 1) + (c.replies?.filter((r) => !r.deleted).length ?? 0),
+    0,
+  );
   return (
     <section className="track-comments" aria-labelledby="comments-title">
       <h2 id="comments-title" className="track-comments__title">
@@ -171,7 +217,13 @@ export function TrackComments({ trackOwnerId, durationMs, getPositionMs, onSeek 
       <ol className="track-comments__list" data-testid="comment-list">
         {ctx.comments.map((c) => (
           <li key={c.id}>
-            <CommentItem c={c} canDelete={canDelete} onSeek={onSeek} replyTo={(x) => setReplying(x.id)} signedIn={!!user} />
+            <CommentItem
+              c={c}
+              canDelete={canDelete}
+              onSeek={onSeek}
+              replyTo={(x) => setReplying(x.id)}
+              signedIn={!!user}
+            />
             {(c.replies?.length ?? 0) > 0 && (
               <ol className="track-comments__replies">
                 {c.replies!.map((r) => (
@@ -183,13 +235,22 @@ export function TrackComments({ trackOwnerId, durationMs, getPositionMs, onSeek 
             )}
             {replying === c.id && (
               <div className="track-comments__replies">
-                <CommentForm label={`Reply to ${authorName(c)}`} getPositionMs={getPositionMs} durationMs={durationMs} parentId={c.id} fixedAt={c.positionMs} onDone={() => setReplying(null)} />
+                <CommentForm
+                  label={`Reply to ${authorName(c)}`}
+                  getPositionMs={getPositionMs}
+                  durationMs={durationMs}
+                  parentId={c.id}
+                  fixedAt={c.positionMs}
+                  onDone={() => setReplying(null)}
+                />
               </div>
             )}
           </li>
         ))}
       </ol>
-      {ctx.loaded && ctx.comments.length === 0 && <p className="track-comments__empty">No comments yet. Be the first to mark a moment.</p>}
+      {ctx.loaded && ctx.comments.length === 0 && (
+        <p className="track-comments__empty">No comments yet. Be the first to mark a moment.</p>
+      )}
       {ctx.nextCursor && (
         <button type="button" className="button button--ghost button--small" onClick={() => void ctx.loadMore()}>
           More comments

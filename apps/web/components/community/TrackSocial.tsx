@@ -12,7 +12,15 @@ import type { TrackCounts } from './types';
 import { useAccount } from './use-account';
 import './community.css';
 
-export function TrackSocial({ trackId, initial, compact = false }: { trackId: string; initial?: TrackCounts | null; compact?: boolean }) {
+export function TrackSocial({
+  trackId,
+  initial,
+  compact = false,
+}: {
+  trackId: string;
+  initial?: TrackCounts | null;
+  compact?: boolean;
+}) {
   const [counts, setCounts] = useState<TrackCounts | null>(initial ?? null);
   const [error, setError] = useState<string | null>(null);
   const user = useAccount();
@@ -20,7 +28,9 @@ export function TrackSocial({ trackId, initial, compact = false }: { trackId: st
 
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch<{ track: TrackCounts }>(`/api/v1/tracks/${encodeURIComponent(trackId)}/counts`, { signal: controller.signal }).then(
+    apiFetch<{ track: TrackCounts }>(`/api/v1/tracks/${encodeURIComponent(trackId)}/counts`, {
+      signal: controller.signal,
+    }).then(
       (b) => setCounts(b.track),
       () => undefined,
     );
@@ -40,7 +50,10 @@ export function TrackSocial({ trackId, initial, compact = false }: { trackId: st
     setError(null);
     setCounts({ ...counts, [flag]: on, [field]: Math.max(0, counts[field] + (on ? 1 : -1)) });
     try {
-      const res = await apiFetch<{ track: TrackCounts } | null>(`/api/v1/tracks/${encodeURIComponent(trackId)}/${kind}`, { method: on ? 'PUT' : 'DELETE' });
+      const res = await apiFetch<{ track: TrackCounts } | null>(
+        `/api/v1/tracks/${encodeURIComponent(trackId)}/${kind}`,
+        { method: on ? 'PUT' : 'DELETE' },
+      );
       if (res?.track) setCounts(res.track);
     } catch (err) {
       setCounts(before);
@@ -51,17 +64,46 @@ export function TrackSocial({ trackId, initial, compact = false }: { trackId: st
   const c = counts ?? { id: trackId, likeCount: 0, repostCount: 0, commentCount: 0, playCount: 0 };
   return (
     <div className={`track-social${compact ? ' track-social--compact' : ''}`} data-testid="track-social">
-      <button type="button" className={`social-button${c.liked ? ' social-button--on' : ''}`} aria-pressed={!!c.liked} disabled={!counts} onClick={() => void toggle('like')} data-testid="like-button">
-        <span aria-hidden="true">♥</span> {c.liked ? 'Liked' : 'Like'} <span className="social-button__count" data-testid="like-count">{c.likeCount}</span>
+      <button
+        type="button"
+        className={`social-button${c.liked ? ' social-button--on' : ''}`}
+        aria-pressed={!!c.liked}
+        disabled={!counts}
+        onClick={() => void toggle('like')}
+        data-testid="like-button"
+      >
+        <span aria-hidden="true">♥</span> {c.liked ? 'Liked' : 'Like'}{' '}
+        <span className="social-button__count" data-testid="like-count">
+          {c.likeCount}
+        </span>
       </button>
-      <button type="button" className={`social-button${c.reposted ? ' social-button--on' : ''}`} aria-pressed={!!c.reposted} disabled={!counts} onClick={() => void toggle('repost')} data-testid="repost-button">
-        <span aria-hidden="true">⟲</span> {c.reposted ? 'Reposted' : 'Repost'} <span className="social-button__count" data-testid="repost-count">{c.repostCount}</span>
+      <button
+        type="button"
+        className={`social-button${c.reposted ? ' social-button--on' : ''}`}
+        aria-pressed={!!c.reposted}
+        disabled={!counts}
+        onClick={() => void toggle('repost')}
+        data-testid="repost-button"
+      >
+        <span aria-hidden="true">⟲</span> {c.reposted ? 'Reposted' : 'Repost'}{' '}
+        <span className="social-button__count" data-testid="repost-count">
+          {c.repostCount}
+        </span>
       </button>
       <span className="track-social__stat" data-testid="play-count">
         <span aria-hidden="true">▶</span> {c.playCount} <span className="visually-hidden">plays</span>
       </span>
       <span className="track-social__stat" data-testid="comment-count">
-        <svg aria-hidden="true" width="13" height="13" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          width="13"
+          height="13"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2.2"
+          strokeLinejoin="round"
+        >
           <path d="M21 12a8 8 0 0 1-11.6 7.1L3 21l1.9-6.4A8 8 0 1 1 21 12z" />
         </svg>{' '}
         {c.commentCount} <span className="visually-hidden">comments</span>

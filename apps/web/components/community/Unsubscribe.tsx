@@ -3,11 +3,19 @@
 import { useEffect, useState } from 'react';
 import { apiFetch, describeApiError } from '@/lib/api';
 
-const NAMES: Record<string, string> = { follow: 'new followers', comment: 'comments on your tracks', reply: 'replies to you', like: 'likes', repost: 'reposts' };
+const NAMES: Record<string, string> = {
+  follow: 'new followers',
+  comment: 'comments on your tracks',
+  reply: 'replies to you',
+  like: 'likes',
+  repost: 'reposts',
+};
 
 /** Sends the link's token once and says which kind of email is now off. */
 export function Unsubscribe() {
-  const [state, setState] = useState<{ kind: 'working' } | { kind: 'done'; type: string } | { kind: 'error'; message: string }>({ kind: 'working' });
+  const [state, setState] = useState<
+    { kind: 'working' } | { kind: 'done'; type: string } | { kind: 'error'; message: string }
+  >({ kind: 'working' });
   useEffect(() => {
     const token = new URLSearchParams(window.location.search).get('token') ?? '';
     apiFetch<{ unsubscribed: string }>('/api/v1/notifications/unsubscribe', { json: { token } }).then(
@@ -17,5 +25,10 @@ export function Unsubscribe() {
   }, []);
   if (state.kind === 'working') return <p role="status">Unsubscribing…</p>;
   if (state.kind === 'error') return <p role="alert">{state.message}</p>;
-  return <p role="status">Done: you will no longer get emails about {NAMES[state.type] ?? state.type}. You can turn them back on in your settings.</p>;
+  return (
+    <p role="status">
+      Done: you will no longer get emails about {NAMES[state.type] ?? state.type}. You can turn them back on in your
+      settings.
+    </p>
+  );
 }

@@ -27,14 +27,24 @@ export function useTrackComments(): CommentsValue | null {
 
 const PAGE = 100;
 
-export function CommentsProvider({ trackId, initial, children }: { trackId: string; initial: CommentPage | null; children: ReactNode }) {
+export function CommentsProvider({
+  trackId,
+  initial,
+  children,
+}: {
+  trackId: string;
+  initial: CommentPage | null;
+  children: ReactNode;
+}) {
   const [page, setPage] = useState<CommentPage>(initial ?? { items: [], nextCursor: null });
   const [loaded, setLoaded] = useState(!!initial);
 
   useEffect(() => {
     if (initial) return;
     const controller = new AbortController();
-    apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}/comments?limit=${PAGE}`, { signal: controller.signal }).then(
+    apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}/comments?limit=${PAGE}`, {
+      signal: controller.signal,
+    }).then(
       (body) => {
         setPage(parseCommentPage(body));
         setLoaded(true);
@@ -46,12 +56,21 @@ export function CommentsProvider({ trackId, initial, children }: { trackId: stri
 
   const post = useCallback(
     async (input: { body: string; positionMs?: number; parentId?: string }) => {
-      const { comment } = await apiFetch<{ comment: TrackComment }>('/api/v1/comments', { json: { trackId, ...input } });
+      const { comment } = await apiFetch<{ comment: TrackComment }>('/api/v1/comments', {
+        json: { trackId, ...input },
+      });
       setPage((p) => {
         if (comment.parentId) {
-          return { ...p, items: p.items.map((c) => (c.id === comment.parentId ? { ...c, replies: [...(c.replies ?? []), comment] } : c)) };
+          return {
+            ...p,
+            items: p.items.map((c) =>
+              c.id === comment.parentId ? { ...c, replies: [...(c.replies ?? []), comment] } : c,
+            ),
+          };
         }
-        const items = [...p.items, { ...comment, replies: [] }].sort((a, b) => a.positionMs - b.positionMs || Number(a.id) - Number(b.id));
+        const items = [...p.items, { ...comment, replies: [] }].sort(
+          (a, b) => a.positionMs - b.positionMs || Number(a.id) - Number(b.id),
+        );
         return { ...p, items };
       });
       return comment;
@@ -61,16 +80,24 @@ export function CommentsProvider({ trackId, initial, children }: { trackId: stri
 
   const remove = useCallback(async (id: string) => {
     await apiFetch(`/api/v1/comments/${encodeURIComponent(id)}`, { method: 'DELETE' });
-    const gone = (c: TrackComment): TrackComment => (c.id === id ? { ...c, body: null, deleted: true } : { ...c, replies: c.replies?.map(gone) });
+    const gone = (c: TrackComment): TrackComment =>
+      c.id === id ? { ...c, body: null, deleted: true } : { ...c, replies: c.replies?.map(gone) };
     setPage((p) => ({ ...p, items: p.items.map(gone) }));
   }, []);
 
   const loadMore = useCallback(async () => {
     if (!page.nextCursor) return;
-    const next = parseCommentPage(await apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}/comments?limit=${PAGE}&cursor=${encodeURIComponent(page.nextCursor)}`));
+    const next = parseCommentPage(
+      await apiFetch(
+        `/api/v1/tracks/${encodeURIComponent(trackId)}/comments?limit=${PAGE}&cursor=${encodeURIComponent(page.nextCursor)}`,
+      ),
+    );
     setPage((p) => ({ items: [...p.items, ...next.items], nextCursor: next.nextCursor }));
   }, [trackId, page.nextCursor]);
 
-  const value = useMemo<CommentsValue>(() => ({ trackId, comments: page.items, nextCursor: page.nextCursor, loaded, post, remove, loadMore }), [trackId, page, loaded, post, remove, loadMore]);
+  const value = useMemo<CommentsValue>(
+    () => ({ trackId, comments: page.items, nextCursor: page.nextCursor, loaded, post, remove, loadMore }),
+    [trackId, page, loaded, post, remove, loadMore],
+  );
   return <CommentsContext.Provider value={value}>{children}</CommentsContext.Provider>;
 }

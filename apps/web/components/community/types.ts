@@ -43,5 +43,8 @@ export interface UserCounts {
 
 export function parseCommentPage(body: unknown): CommentPage {
   const b = body as Partial<CommentPage> | null;
-  return { items: Array.isArray(b?.items) ? b.items : [], nextCursor: typeof b?.nextCursor === 'string' ? b.nextCursor : null };
+  return {
+    items: Array.isArray(b?.items) ? b.items : [],
+    nextCursor: typeof b?.nextCursor === 'string' ? b.nextCursor : null,
+  };
 }

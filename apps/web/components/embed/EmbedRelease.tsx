@@ -36,8 +36,22 @@ export function EmbedRelease({ id, initial }: { id: string; initial: EmbedReleas
   }
   const href = routes.artist(release.artist.handle);
   return (
-    <article className="embed" data-testid="embed-release" aria-label={`${release.title} by ${release.artist.displayName}`}>
-      {release.artworkUrl ? <img className="embed__art" src={release.artworkUrl} alt={`Artwork for ${release.title}`} width={146} height={146} /> : <div className="embed__art track-card__art--placeholder" aria-hidden="true" />}
+    <article
+      className="embed"
+      data-testid="embed-release"
+      aria-label={`${release.title} by ${release.artist.displayName}`}
+    >
+      {release.artworkUrl ? (
+        <img
+          className="embed__art"
+          src={release.artworkUrl}
+          alt={`Artwork for ${release.title}`}
+          width={146}
+          height={146}
+        />
+      ) : (
+        <div className="embed__art track-card__art--placeholder" aria-hidden="true" />
+      )}
       <div className="embed__main">
         <div className="embed__titles">
           <p className="embed__title">{release.title}</p>

@@ -11,10 +11,21 @@ const PAD_L = 36;
 const PAD_B = 20;
 const PAD_T = 8;
 
-export function DailyChart({ id, title, points }: { id: string; title: string; points: ReadonlyArray<{ day: string; value: number }> }) {
+export function DailyChart({
+  id,
+  title,
+  points,
+}: {
+  id: string;
+  title: string;
+  points: ReadonlyArray<{ day: string; value: number }>;
+}) {
   const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
   const total = points.reduce((s, p) => s + p.value, 0);
-  const best = points.reduce<{ day: string; value: number } | null>((b, p) => (p.value > (b?.value ?? 0) ? p : b), null);
+  const best = points.reduce<{ day: string; value: number } | null>(
+    (b, p) => (p.value > (b?.value ?? 0) ? p : b),
+    null,
+  );
   const plotW = W - PAD_L;
   const plotH = H - PAD_B - PAD_T;
   const step = points.length ? plotW / points.length : plotW;
@@ -41,7 +52,14 @@ export function DailyChart({ id, title, points }: { id: string; title: string; p
         {points.map((p, i) => {
           const h = (p.value / max) * plotH;
           return (
-            <rect key={p.day} x={PAD_L + i * step + (step - bar) / 2} y={PAD_T + plotH - h} width={bar} height={h} className="insights-chart__bar">
+            <rect
+              key={p.day}
+              x={PAD_L + i * step + (step - bar) / 2}
+              y={PAD_T + plotH - h}
+              width={bar}
+              height={h}
+              className="insights-chart__bar"
+            >
               <title>{`${shortDay(p.day)}: ${p.value.toLocaleString('en-GB')}`}</title>
             </rect>
           );

@@ -25,7 +25,11 @@ export function InsightsDashboard() {
     return () => controller.abort();
   }, []);
   const allowed = user && (user.role === 'artist' || user.role === 'admin');
-  const url = allowed ? (scope === 'platform' ? statsApi.platform(range.from, range.to) : statsApi.me(range.from, range.to)) : null;
+  const url = allowed
+    ? scope === 'platform'
+      ? statsApi.platform(range.from, range.to)
+      : statsApi.me(range.from, range.to)
+    : null;
   const state = useStats<ArtistStats>(url);
 
   if (user === undefined) return <p role="status">Loading…</p>;
@@ -43,10 +47,20 @@ export function InsightsDashboard() {
         <RangePicker from={range.from} to={range.to} onChange={setRange} />
         {user.role === 'admin' && (
           <div role="group" aria-label="Whose figures" className="insights-series__views">
-            <button type="button" className={`button button--small${scope === 'artist' ? ' button--accent' : ''}`} aria-pressed={scope === 'artist'} onClick={() => setScope('artist')}>
+            <button
+              type="button"
+              className={`button button--small${scope === 'artist' ? ' button--accent' : ''}`}
+              aria-pressed={scope === 'artist'}
+              onClick={() => setScope('artist')}
+            >
               Mine
             </button>
-            <button type="button" className={`button button--small${scope === 'platform' ? ' button--accent' : ''}`} aria-pressed={scope === 'platform'} onClick={() => setScope('platform')}>
+            <button
+              type="button"
+              className={`button button--small${scope === 'platform' ? ' button--accent' : ''}`}
+              aria-pressed={scope === 'platform'}
+              onClick={() => setScope('platform')}
+            >
               Whole platform
             </button>
           </div>
@@ -75,7 +89,8 @@ export function InsightsDashboard() {
                       {t.title}
                     </Link>
                     <span className="insights-top__figures">
-                      {t.plays.toLocaleString('en-GB')} plays · {t.listeners.toLocaleString('en-GB')} listeners · {t.likes.toLocaleString('en-GB')} likes
+                      {t.plays.toLocaleString('en-GB')} plays · {t.listeners.toLocaleString('en-GB')} listeners ·{' '}
+                      {t.likes.toLocaleString('en-GB')} likes
                     </span>
                   </li>
                 ))}

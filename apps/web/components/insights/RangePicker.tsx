@@ -7,7 +7,15 @@ import './insights.css';
 
 const PRESETS = [7, 30, 90, 365] as const;
 
-export function RangePicker({ from, to, onChange }: { from: string; to: string; onChange: (range: { from: string; to: string }) => void }) {
+export function RangePicker({
+  from,
+  to,
+  onChange,
+}: {
+  from: string;
+  to: string;
+  onChange: (range: { from: string; to: string }) => void;
+}) {
   const [draft, setDraft] = useState({ from, to });
   const [error, setError] = useState<string | null>(null);
   const today = todayUtc();
@@ -44,11 +52,23 @@ export function RangePicker({ from, to, onChange }: { from: string; to: string; 
       </div>
       <label className="insights-range__field">
         <span>From</span>
-        <input type="date" value={draft.from} max={today} onChange={(e) => setDraft({ ...draft, from: e.target.value })} required />
+        <input
+          type="date"
+          value={draft.from}
+          max={today}
+          onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          required
+        />
       </label>
       <label className="insights-range__field">
         <span>To</span>
-        <input type="date" value={draft.to} max={today} onChange={(e) => setDraft({ ...draft, to: e.target.value })} required />
+        <input
+          type="date"
+          value={draft.to}
+          max={today}
+          onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          required
+        />
       </label>
       <button type="submit" className="button button--small">
         Show

@@ -18,13 +18,28 @@ function pct(v: number): string {
   return `${Math.round(v * 100)}%`;
 }
 
-export function ReachOverWaveform({ trackId, curve, plays, durationMs, commentPositionsMs }: { trackId: string; curve: readonly number[]; plays: number; durationMs: number | null; commentPositionsMs: readonly number[] }) {
+export function ReachOverWaveform({
+  trackId,
+  curve,
+  plays,
+  durationMs,
+  commentPositionsMs,
+}: {
+  trackId: string;
+  curve: readonly number[];
+  plays: number;
+  durationMs: number | null;
+  commentPositionsMs: readonly number[];
+}) {
   const [bars, setBars] = useState<Float32Array | null>(null);
   const [showTable, setShowTable] = useState(false);
   useEffect(() => {
     const controller = new AbortController();
     (async () => {
-      const res = await fetch(`/api/v1/tracks/${encodeURIComponent(trackId)}`, { signal: controller.signal, credentials: 'same-origin' });
+      const res = await fetch(`/api/v1/tracks/${encodeURIComponent(trackId)}`, {
+        signal: controller.signal,
+        credentials: 'same-origin',
+      });
       if (!res.ok) return;
       const body = (await res.json()) as { track?: { waveformUrl?: string | null } };
       const url = body.track?.waveformUrl;
@@ -48,7 +63,13 @@ export function ReachOverWaveform({ trackId, curve, plays, durationMs, commentPo
         <span>Where listeners stop</span>
         <small>{summary}</small>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="insights-reach__svg" role="img" aria-label={`Where listeners stop. ${summary}`} preserveAspectRatio="none">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="insights-reach__svg"
+        role="img"
+        aria-label={`Where listeners stop. ${summary}`}
+        preserveAspectRatio="none"
+      >
         <g aria-hidden="true" className="insights-reach__wave">
           {bars &&
             Array.from(bars, (b, i) => {
@@ -74,11 +95,21 @@ export function ReachOverWaveform({ trackId, curve, plays, durationMs, commentPo
             );
           })}
       </svg>
-      <button type="button" className="button button--small" aria-expanded={showTable} onClick={() => setShowTable(!showTable)}>
+      <button
+        type="button"
+        className="button button--small"
+        aria-expanded={showTable}
+        onClick={() => setShowTable(!showTable)}
+      >
         {showTable ? 'Hide' : 'Show'} the curve as a table
       </button>
       {showTable && (
-        <div className="insights-table__wrap" tabIndex={0} role="region" aria-label="Share still listening at each 10% of the track">
+        <div
+          className="insights-table__wrap"
+          tabIndex={0}
+          role="region"
+          aria-label="Share still listening at each 10% of the track"
+        >
           <table className="insights-table">
             <thead>
               <tr>

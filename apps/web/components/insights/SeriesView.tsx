@@ -14,21 +14,40 @@ export function SeriesView({ stats, name }: { stats: SeriesStats; name: string }
     <section className="insights-series" aria-label="Daily figures">
       <div className="insights-series__bar">
         <div role="group" aria-label="View" className="insights-series__views">
-          <button type="button" className={`button button--small${view === 'charts' ? ' button--accent' : ''}`} aria-pressed={view === 'charts'} onClick={() => setView('charts')}>
+          <button
+            type="button"
+            className={`button button--small${view === 'charts' ? ' button--accent' : ''}`}
+            aria-pressed={view === 'charts'}
+            onClick={() => setView('charts')}
+          >
             Charts
           </button>
-          <button type="button" className={`button button--small${view === 'table' ? ' button--accent' : ''}`} aria-pressed={view === 'table'} onClick={() => setView('table')}>
+          <button
+            type="button"
+            className={`button button--small${view === 'table' ? ' button--accent' : ''}`}
+            aria-pressed={view === 'table'}
+            onClick={() => setView('table')}
+          >
             Table
           </button>
         </div>
-        <button type="button" className="button button--small" onClick={() => downloadText(`${name}-${stats.from}-${stats.to}.csv`, toCsv(stats.days))}>
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => downloadText(`${name}-${stats.from}-${stats.to}.csv`, toCsv(stats.days))}
+        >
           Export CSV
         </button>
       </div>
       {view === 'charts' ? (
         <div className="insights-grid">
           {FIGURES.map((f) => (
-            <DailyChart key={f} id={f} title={FIGURE_LABELS[f]} points={stats.days.map((d) => ({ day: d.day, value: d[f] }))} />
+            <DailyChart
+              key={f}
+              id={f}
+              title={FIGURE_LABELS[f]}
+              points={stats.days.map((d) => ({ day: d.day, value: d[f] }))}
+            />
           ))}
         </div>
       ) : (

@@ -15,10 +15,16 @@ export function TrackInsights({ trackId }: { trackId: string }) {
   const [range, setRange] = useState(() => ({ from: daysBefore(todayUtc(), 29), to: todayUtc() }));
   const state = useStats<TrackStats>(statsApi.track(trackId, range.from, range.to));
   if (state.status === 'error') {
-    const message = state.code === 401 ? 'Sign in to see the insights of your tracks.' : state.code === 403 || state.code === 404 ? 'No track of yours has this id.' : state.message;
+    const message =
+      state.code === 401
+        ? 'Sign in to see the insights of your tracks.'
+        : state.code === 403 || state.code === 404
+          ? 'No track of yours has this id.'
+          : state.message;
     return (
       <p className="form__error" role="alert">
-        {message} {state.code === 401 && <Link href={`${routes.login}?next=/stats/${encodeURIComponent(trackId)}`}>Sign in</Link>}
+        {message}{' '}
+        {state.code === 401 && <Link href={`${routes.login}?next=/stats/${encodeURIComponent(trackId)}`}>Sign in</Link>}
       </p>
     );
   }
@@ -28,7 +34,14 @@ export function TrackInsights({ trackId }: { trackId: string }) {
       {state.status === 'ready' && (
         <>
           <h1 className="section__title">
-            <Link href={routes.track({ id: state.body.track.id, slug: state.body.track.slug, artist: { handle: state.body.track.ownerHandle } })} prefetch={false}>
+            <Link
+              href={routes.track({
+                id: state.body.track.id,
+                slug: state.body.track.slug,
+                artist: { handle: state.body.track.ownerHandle },
+              })}
+              prefetch={false}
+            >
               {state.body.track.title}
             </Link>
           </h1>

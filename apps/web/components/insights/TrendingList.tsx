@@ -18,7 +18,8 @@ export function TrendingList() {
     ok(api.GET('/api/v1/trending', { params: { query: { period, limit: 50 } }, signal: controller.signal }))
       .then((body) => setState({ status: 'ready', tracks: body.tracks }))
       .catch((err: unknown) => {
-        if (!controller.signal.aborted) setState({ status: 'error', message: err instanceof Error ? err.message : 'Something went wrong.' });
+        if (!controller.signal.aborted)
+          setState({ status: 'error', message: err instanceof Error ? err.message : 'Something went wrong.' });
       });
     return () => controller.abort();
   }, [period]);
@@ -26,7 +27,13 @@ export function TrendingList() {
     <div className="trending" aria-busy={state.status === 'loading'}>
       <div role="group" aria-label="Period" className="insights-series__views">
         {(['day', 'week'] as const).map((p) => (
-          <button key={p} type="button" className={`button button--small${period === p ? ' button--accent' : ''}`} aria-pressed={period === p} onClick={() => setPeriod(p)}>
+          <button
+            key={p}
+            type="button"
+            className={`button button--small${period === p ? ' button--accent' : ''}`}
+            aria-pressed={period === p}
+            onClick={() => setPeriod(p)}
+          >
             {p === 'day' ? 'Today' : 'This week'}
           </button>
         ))}

@@ -21,12 +21,18 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
 
   useEffect(() => {
     const controller = new AbortController();
-    fetchAccount(controller.signal).then((me) => setSignedIn(!!me), () => setSignedIn(false));
+    fetchAccount(controller.signal).then(
+      (me) => setSignedIn(!!me),
+      () => setSignedIn(false),
+    );
     return () => controller.abort();
   }, []);
   useEffect(() => {
     if (!open) return;
-    apiFetch<{ items: PlaylistSummary[] }>('/api/v1/me/playlists').then((r) => setPlaylists(r.items), (err) => setStatus(describeApiError(err)));
+    apiFetch<{ items: PlaylistSummary[] }>('/api/v1/me/playlists').then(
+      (r) => setPlaylists(r.items),
+      (err) => setStatus(describeApiError(err)),
+    );
     menu.current?.querySelector<HTMLElement>('button, input')?.focus();
   }, [open]);
 
@@ -67,14 +73,26 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
         if (e.key === 'Escape') setOpen(false);
       }}
     >
-      <button type="button" className="button button--ghost button--small" aria-haspopup="true" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="add-to-playlist">
+      <button
+        type="button"
+        className="button button--ghost button--small"
+        aria-haspopup="true"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="add-to-playlist"
+      >
         Add to playlist
       </button>
       {open && (
         <div className="add-to-playlist__menu" ref={menu} role="group" aria-label={`Add ${trackTitle} to a playlist`}>
           {playlists === null && <p role="status">Loading…</p>}
           {playlists?.map((p) => (
-            <button key={p.id} type="button" className="button button--ghost button--small" onClick={() => void addTo(p)}>
+            <button
+              key={p.id}
+              type="button"
+              className="button button--ghost button--small"
+              onClick={() => void addTo(p)}
+            >
               {p.title} <span className="tracklist__artist">({p.trackCount})</span>
             </button>
           ))}
@@ -87,7 +105,14 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
             <label className="visually-hidden" htmlFor={`new-playlist-${trackId}`}>
               New playlist name
             </label>
-            <input id={`new-playlist-${trackId}`} placeholder="New playlist…" maxLength={200} value={newTitle} onChange={(e) => setNewTitle(e.target.value)} data-testid="new-playlist-name" />
+            <input
+              id={`new-playlist-${trackId}`}
+              placeholder="New playlist…"
+              maxLength={200}
+              value={newTitle}
+              onChange={(e) => setNewTitle(e.target.value)}
+              data-testid="new-playlist-name"
+            />
             <button type="submit" className="button button--accent button--small">
               Create
             </button>

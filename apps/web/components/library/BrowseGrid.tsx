@@ -10,7 +10,8 @@ export function BrowseGrid({ kind, name }: { kind: 'genre' | 'tag'; name: string
   const [items, setItems] = useState<TrackSummary[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const path = (cursor?: string | null) => `/api/v1/${kind === 'genre' ? 'genres' : 'tags'}/${encodeURIComponent(name)}/tracks?limit=24${cursor ? `&cursor=${cursor}` : ''}`;
+  const path = (cursor?: string | null) =>
+    `/api/v1/${kind === 'genre' ? 'genres' : 'tags'}/${encodeURIComponent(name)}/tracks?limit=24${cursor ? `&cursor=${cursor}` : ''}`;
   useEffect(() => {
     const controller = new AbortController();
     apiFetch<{ items: TrackSummary[]; nextCursor: string | null }>(path(), { signal: controller.signal }).then(

@@ -32,7 +32,9 @@ export function MakeRelease({ trackIds }: { trackIds: string[] }) {
       onSubmit={async (e) => {
         e.preventDefault();
         try {
-          const r = await apiFetch<{ release: Release }>('/api/v1/releases', { json: { title: title.trim(), type, trackIds } });
+          const r = await apiFetch<{ release: Release }>('/api/v1/releases', {
+            json: { title: title.trim(), type, trackIds },
+          });
           setMade(r.release);
         } catch (err) {
           setError(describeApiError(err));
@@ -44,7 +46,13 @@ export function MakeRelease({ trackIds }: { trackIds: string[] }) {
       </p>
       <label>
         Release title
-        <input value={title} onChange={(e) => setTitle(e.target.value)} required maxLength={200} data-testid="release-title-input" />
+        <input
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+          maxLength={200}
+          data-testid="release-title-input"
+        />
       </label>
       <label>
         Type

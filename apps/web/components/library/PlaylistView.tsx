@@ -35,7 +35,10 @@ export function PlaylistView({ id }: { id: string }) {
         else setError(describeApiError(err));
       },
     );
-    fetchAccount(controller.signal).then((me) => setViewerId(me?.id ?? null), () => undefined);
+    fetchAccount(controller.signal).then(
+      (me) => setViewerId(me?.id ?? null),
+      () => undefined,
+    );
     return () => controller.abort();
   }, [id]);
 
@@ -49,14 +52,22 @@ export function PlaylistView({ id }: { id: string }) {
         </Link>
       </section>
     );
-  if (!playlist) return <p className="container section" role={error ? 'alert' : 'status'}>{error ?? 'Loading…'}</p>;
+  if (!playlist)
+    return (
+      <p className="container section" role={error ? 'alert' : 'status'}>
+        {error ?? 'Loading…'}
+      </p>
+    );
   const own = viewerId === playlist.owner.id;
 
   const saveOrder = async (tracks: Playlist['tracks'], what: string) => {
     const before = playlist;
     setPlaylist({ ...playlist, tracks });
     try {
-      const r = await apiFetch<{ playlist: Playlist }>(`/api/v1/playlists/${id}/tracks`, { method: 'PUT', json: { trackIds: tracks.map((t) => t.id) } });
+      const r = await apiFetch<{ playlist: Playlist }>(`/api/v1/playlists/${id}/tracks`, {
+        method: 'PUT',
+        json: { trackIds: tracks.map((t) => t.id) },
+      });
       setPlaylist(r.playlist);
       setStatus(what);
     } catch (err) {
@@ -87,10 +98,17 @@ export function PlaylistView({ id }: { id: string }) {
             <Link href={routes.artist(playlist.owner.handle)} prefetch={false}>
               {playlist.owner.displayName}
             </Link>{' '}
-            · {playlist.tracks.length} track{playlist.tracks.length === 1 ? '' : 's'} · {formatDuration(totalLength(playlist.tracks))}
+            · {playlist.tracks.length} track{playlist.tracks.length === 1 ? '' : 's'} ·{' '}
+            {formatDuration(totalLength(playlist.tracks))}
           </p>
           <div className="library-actions">
-            <button type="button" className="button button--accent" disabled={playlist.tracks.length === 0} onClick={() => engine.playList(playlist.tracks, 0)} data-testid="play-all">
+            <button
+              type="button"
+              className="button button--accent"
+              disabled={playlist.tracks.length === 0}
+              onClick={() => engine.playList(playlist.tracks, 0)}
+              data-testid="play-all"
+            >
               Play all
             </button>
             <span role="status" aria-live="polite">
@@ -112,7 +130,10 @@ export function PlaylistView({ id }: { id: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             const data = new FormData(e.currentTarget);
-            void patch({ title: String(data.get('title') ?? ''), visibility: String(data.get('visibility')) as Visibility });
+            void patch({
+              title: String(data.get('title') ?? ''),
+              visibility: String(data.get('visibility')) as Visibility,
+            });
           }}
         >
           <label>
@@ -155,8 +176,24 @@ export function PlaylistView({ id }: { id: string }) {
         <Tracklist
           tracks={playlist.tracks}
           label={`Tracks of ${playlist.title}`}
-          onMove={own ? (from, to) => void saveOrder(moveItem(playlist.tracks, from, to), `Moved ${playlist.tracks[from]?.title} to position ${to + 1}`) : undefined}
-          onRemove={own ? (i) => void saveOrder(playlist.tracks.filter((_, j) => j !== i), `Removed ${playlist.tracks[i]?.title}`) : undefined}
+          onMove={
+            own
+              ? (from, to) =>
+                  void saveOrder(
+                    moveItem(playlist.tracks, from, to),
+                    `Moved ${playlist.tracks[from]?.title} to position ${to + 1}`,
+                  )
+              : undefined
+          }
+          onRemove={
+            own
+              ? (i) =>
+                  void saveOrder(
+                    playlist.tracks.filter((_, j) => j !== i),
+                    `Removed ${playlist.tracks[i]?.title}`,
+                  )
+              : undefined
+          }
         />
       )}
     </section>

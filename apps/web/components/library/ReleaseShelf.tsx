@@ -19,7 +19,12 @@ export function ReleaseShelf({ handle }: { handle: string }) {
   const [items, setItems] = useState<ReleaseCard[] | null>(null);
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch<{ items: ReleaseCard[] }>(`/api/v1/users/${encodeURIComponent(handle)}/releases`, { signal: controller.signal }).then((r) => setItems(r.items), () => setItems([]));
+    apiFetch<{ items: ReleaseCard[] }>(`/api/v1/users/${encodeURIComponent(handle)}/releases`, {
+      signal: controller.signal,
+    }).then(
+      (r) => setItems(r.items),
+      () => setItems([]),
+    );
     return () => controller.abort();
   }, [handle]);
   if (!items || items.length === 0) return null;
@@ -33,13 +38,25 @@ export function ReleaseShelf({ handle }: { handle: string }) {
       <ul className="release-shelf">
         {items.map((r) => (
           <li key={r.id} className="release-shelf__item" data-testid="release-card">
-            {r.artworkUrl ? <img src={r.artworkUrl.replace(/-1000\.webp$/, '-300.webp')} alt="" width={160} height={160} className="release-shelf__art" loading="lazy" /> : <div className="release-shelf__art" aria-hidden="true" />}
+            {r.artworkUrl ? (
+              <img
+                src={r.artworkUrl.replace(/-1000\.webp$/, '-300.webp')}
+                alt=""
+                width={160}
+                height={160}
+                className="release-shelf__art"
+                loading="lazy"
+              />
+            ) : (
+              <div className="release-shelf__art" aria-hidden="true" />
+            )}
             <Link href={`/release/${r.id}`} prefetch={false}>
               {r.title}
             </Link>
             <span className="tracklist__artist">
               {r.type === 'ep' ? 'EP' : r.type === 'single' ? 'Single' : 'Album'}
-              {r.releaseDate ? ` · ${r.releaseDate.slice(0, 4)}` : ''} · {r.trackCount} track{r.trackCount === 1 ? '' : 's'}
+              {r.releaseDate ? ` · ${r.releaseDate.slice(0, 4)}` : ''} · {r.trackCount} track
+              {r.trackCount === 1 ? '' : 's'}
             </span>
           </li>
         ))}

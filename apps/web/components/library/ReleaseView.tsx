@@ -31,7 +31,10 @@ export function ReleaseView({ id }: { id: string }) {
         else setError(describeApiError(err));
       },
     );
-    fetchAccount(controller.signal).then((me) => setViewerId(me?.id ?? null), () => undefined);
+    fetchAccount(controller.signal).then(
+      (me) => setViewerId(me?.id ?? null),
+      () => undefined,
+    );
     return () => controller.abort();
   }, [id]);
 
@@ -45,7 +48,12 @@ export function ReleaseView({ id }: { id: string }) {
         </Link>
       </section>
     );
-  if (!release) return <p className="container section" role={error ? 'alert' : 'status'}>{error ?? 'Loading…'}</p>;
+  if (!release)
+    return (
+      <p className="container section" role={error ? 'alert' : 'status'}>
+        {error ?? 'Loading…'}
+      </p>
+    );
   const own = viewerId === release.artist.id;
 
   const save = async (form: HTMLFormElement) => {
@@ -65,9 +73,17 @@ export function ReleaseView({ id }: { id: string }) {
       if (art instanceof File && art.size > 0) {
         const body = new FormData();
         body.set('artwork', art);
-        const res = await fetch(`/api/v1/releases/${id}/artwork`, { method: 'PUT', body, headers: csrfHeaders(), credentials: 'same-origin' });
+        const res = await fetch(`/api/v1/releases/${id}/artwork`, {
+          method: 'PUT',
+          body,
+          headers: csrfHeaders(),
+          credentials: 'same-origin',
+        });
         if (res.ok) r.release = ((await res.json()) as { release: Release }).release;
-        else throw new Error(((await res.json()) as { error?: { message?: string } }).error?.message ?? 'The artwork was refused');
+        else
+          throw new Error(
+            ((await res.json()) as { error?: { message?: string } }).error?.message ?? 'The artwork was refused',
+          );
       }
       setRelease(r.release);
       setEditing(false);
@@ -80,9 +96,22 @@ export function ReleaseView({ id }: { id: string }) {
   return (
     <section className="section container" aria-labelledby="release-title">
       <div className="library-head">
-        {release.artworkUrl ? <img className="library-head__art" src={release.artworkUrl} alt={`Artwork for ${release.title}`} width={200} height={200} /> : <div className="library-head__art" aria-hidden="true" />}
+        {release.artworkUrl ? (
+          <img
+            className="library-head__art"
+            src={release.artworkUrl}
+            alt={`Artwork for ${release.title}`}
+            width={200}
+            height={200}
+          />
+        ) : (
+          <div className="library-head__art" aria-hidden="true" />
+        )}
         <div>
-          <p className="eyebrow">{release.type === 'ep' ? 'EP' : release.type === 'single' ? 'Single' : 'Album'}{release.scheduled ? ' · scheduled' : ''}</p>
+          <p className="eyebrow">
+            {release.type === 'ep' ? 'EP' : release.type === 'single' ? 'Single' : 'Album'}
+            {release.scheduled ? ' · scheduled' : ''}
+          </p>
           <h1 id="release-title" className="section__title" data-testid="release-title">
             {release.title}
           </h1>
@@ -90,15 +119,32 @@ export function ReleaseView({ id }: { id: string }) {
             <Link href={routes.artist(release.artist.handle)} prefetch={false}>
               {release.artist.displayName}
             </Link>
-            {release.releaseDate && <> · <time dateTime={release.releaseDate}>{release.releaseDate}</time></>} · {release.tracks.length} track{release.tracks.length === 1 ? '' : 's'} ·{' '}
+            {release.releaseDate && (
+              <>
+                {' '}
+                · <time dateTime={release.releaseDate}>{release.releaseDate}</time>
+              </>
+            )}{' '}
+            · {release.tracks.length} track{release.tracks.length === 1 ? '' : 's'} ·{' '}
             <span data-testid="release-length">{formatDuration(totalLength(release.tracks))}</span>
           </p>
           <div className="library-actions">
-            <button type="button" className="button button--accent" disabled={release.tracks.length === 0} onClick={() => engine.playList(release.tracks, 0)} data-testid="play-all">
+            <button
+              type="button"
+              className="button button--accent"
+              disabled={release.tracks.length === 0}
+              onClick={() => engine.playList(release.tracks, 0)}
+              data-testid="play-all"
+            >
               Play all
             </button>
             {own && (
-              <button type="button" className="button button--ghost" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+              <button
+                type="button"
+                className="button button--ghost"
+                aria-expanded={editing}
+                onClick={() => setEditing((e) => !e)}
+              >
                 Edit release
               </button>
             )}

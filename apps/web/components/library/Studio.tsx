@@ -22,7 +22,12 @@ interface StudioTrack {
   takenDown: boolean;
   currentVersionId: string | null;
   durationMs: number | null;
-  latestVersion: { id: string; status: string; failureReason: string | null; steps: Record<string, { state: string; progress: number }> } | null;
+  latestVersion: {
+    id: string;
+    status: string;
+    failureReason: string | null;
+    steps: Record<string, { state: string; progress: number }>;
+  } | null;
   playCount: number;
   likeCount: number;
 }
@@ -49,18 +54,41 @@ export function Studio() {
   }, []);
   useEffect(() => {
     load();
-    fetchAccount().then((me) => setHandle(me?.handle ?? null), () => undefined);
+    fetchAccount().then(
+      (me) => setHandle(me?.handle ?? null),
+      () => undefined,
+    );
   }, [load]);
-  const processing = !!tracks?.some((t) => t.latestVersion && (t.latestVersion.status === 'processing' || t.latestVersion.status === 'uploaded'));
+  const processing = !!tracks?.some(
+    (t) => t.latestVersion && (t.latestVersion.status === 'processing' || t.latestVersion.status === 'uploaded'),
+  );
   useLiveProgress(
     processing,
     (event) =>
-      setTracks((list) =>
-        list?.map((t) => {
-          if (t.id !== event.trackId || !t.latestVersion) return t;
-          if (event.type === 'version.status') return { ...t, latestVersion: { ...t.latestVersion, status: event.status, failureReason: event.error ?? t.latestVersion.failureReason } };
-          return { ...t, latestVersion: { ...t.latestVersion, steps: { ...t.latestVersion.steps, [event.step]: { state: event.state, progress: event.progress ?? 0 } } } };
-        }) ?? list,
+      setTracks(
+        (list) =>
+          list?.map((t) => {
+            if (t.id !== event.trackId || !t.latestVersion) return t;
+            if (event.type === 'version.status')
+              return {
+                ...t,
+                latestVersion: {
+                  ...t.latestVersion,
+                  status: event.status,
+                  failureReason: event.error ?? t.latestVersion.failureReason,
+                },
+              };
+            return {
+              ...t,
+              latestVersion: {
+                ...t.latestVersion,
+                steps: {
+                  ...t.latestVersion.steps,
+                  [event.step]: { state: event.state, progress: event.progress ?? 0 },
+                },
+              },
+            };
+          }) ?? list,
       ),
     load,
   );
@@ -71,7 +99,12 @@ export function Studio() {
         <Link href={`${routes.login}?next=/studio`}>Sign in</Link> to see your studio.
       </p>
     );
-  if (!tracks) return <p className="container section" role={error ? 'alert' : 'status'}>{error ?? 'Loading…'}</p>;
+  if (!tracks)
+    return (
+      <p className="container section" role={error ? 'alert' : 'status'}>
+        {error ?? 'Loading…'}
+      </p>
+    );
 
   const patch = async (id: string, body: { title?: string; visibility?: Visibility }) => {
     try {
@@ -196,10 +229,18 @@ export function Studio() {
                       defaultValue={t.title}
                       maxLength={200}
                       onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
-                      onBlur={(e) => e.target.value.trim() && e.target.value !== t.title && void patch(t.id, { title: e.target.value })}
+                      onBlur={(e) =>
+                        e.target.value.trim() &&
+                        e.target.value !== t.title &&
+                        void patch(t.id, { title: e.target.value })
+                      }
                     />
                     {handle && (
-                      <Link href={routes.track({ id: t.id, slug: t.slug, artist: { handle } })} prefetch={false} className="tracklist__artist">
+                      <Link
+                        href={routes.track({ id: t.id, slug: t.slug, artist: { handle } })}
+                        prefetch={false}
+                        className="tracklist__artist"
+                      >
                         open
                       </Link>
                     )}
@@ -213,7 +254,11 @@ export function Studio() {
                     {state}
                   </td>
                   <td>
-                    <select aria-label={`Visibility of ${t.title}`} value={t.visibility} onChange={(e) => void patch(t.id, { visibility: e.target.value as Visibility })}>
+                    <select
+                      aria-label={`Visibility of ${t.title}`}
+                      value={t.visibility}
+                      onChange={(e) => void patch(t.id, { visibility: e.target.value as Visibility })}
+                    >
                       <option value="public">Public</option>
                       <option value="unlisted">Unlisted</option>
                       <option value="private">Private</option>
@@ -222,7 +267,12 @@ export function Studio() {
                   <td className="studio-hide-narrow">{t.playCount}</td>
                   <td className="studio-hide-narrow">{t.likeCount}</td>
                   <td>
-                    <button type="button" className="button button--ghost button--small" aria-label={`Delete ${t.title}`} onClick={() => void remove(t)}>
+                    <button
+                      type="button"
+                      className="button button--ghost button--small"
+                      aria-label={`Delete ${t.title}`}
+                      onClick={() => void remove(t)}
+                    >
                       Delete
                     </button>
                   </td>

@@ -61,14 +61,31 @@ export function Tracklist({
           <span className="tracklist__time">{formatDuration(t.durationMs)}</span>
           {onMove && (
             <span className="tracklist__tools">
-              <button type="button" className="button button--ghost button--small" aria-label={`Move ${t.title} up`} disabled={i === 0} onClick={() => onMove(i, i - 1)}>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                aria-label={`Move ${t.title} up`}
+                disabled={i === 0}
+                onClick={() => onMove(i, i - 1)}
+              >
                 ↑
               </button>
-              <button type="button" className="button button--ghost button--small" aria-label={`Move ${t.title} down`} disabled={i === tracks.length - 1} onClick={() => onMove(i, i + 1)}>
+              <button
+                type="button"
+                className="button button--ghost button--small"
+                aria-label={`Move ${t.title} down`}
+                disabled={i === tracks.length - 1}
+                onClick={() => onMove(i, i + 1)}
+              >
                 ↓
               </button>
               {onRemove && (
-                <button type="button" className="button button--ghost button--small" aria-label={`Remove ${t.title}`} onClick={() => onRemove(i)}>
+                <button
+                  type="button"
+                  className="button button--ghost button--small"
+                  aria-label={`Remove ${t.title}`}
+                  onClick={() => onRemove(i)}
+                >
                   ✕
                 </button>
               )}

@@ -4,7 +4,15 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, apiFetch, describeApiError } from '@/lib/api';
 
-export function ReportButton({ subjectType, subjectId, what }: { subjectType: 'track' | 'comment' | 'user'; subjectId: string; what: string }) {
+export function ReportButton({
+  subjectType,
+  subjectId,
+  what,
+}: {
+  subjectType: 'track' | 'comment' | 'user';
+  subjectId: string;
+  what: string;
+}) {
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +31,12 @@ export function ReportButton({ subjectType, subjectId, what }: { subjectType: 't
   return (
     <div className="report">
       {!open ? (
-        <button type="button" className="button button--ghost" onClick={() => setOpen(true)} data-testid="report-button">
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() => setOpen(true)}
+          data-testid="report-button"
+        >
           Report
         </button>
       ) : (
@@ -31,7 +44,15 @@ export function ReportButton({ subjectType, subjectId, what }: { subjectType: 't
           <label className="visually-hidden" htmlFor={`report-${subjectType}-${subjectId}`}>
             What is wrong with {what}?
           </label>
-          <input id={`report-${subjectType}-${subjectId}`} name="reason" required maxLength={1000} placeholder="What is wrong?" autoFocus data-testid="report-reason" />
+          <input
+            id={`report-${subjectType}-${subjectId}`}
+            name="reason"
+            required
+            maxLength={1000}
+            placeholder="What is wrong?"
+            autoFocus
+            data-testid="report-reason"
+          />
           <button type="submit" className="button button--accent" data-testid="report-submit">
             Send report
           </button>

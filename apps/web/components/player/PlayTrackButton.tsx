@@ -26,7 +26,13 @@ export function PlayTrackButton({
   const engine = usePlayer();
   const track = tracks[index];
   // 'other' | 'playing' | 'loading' | 'paused'… for this track only.
-  const mine = usePlayerSelector((s) => (track && s.queue[s.index]?.id === track.id ? (s.buffering && s.status === 'playing' ? 'loading' : s.status) : 'other'));
+  const mine = usePlayerSelector((s) =>
+    track && s.queue[s.index]?.id === track.id
+      ? s.buffering && s.status === 'playing'
+        ? 'loading'
+        : s.status
+      : 'other',
+  );
   if (!track) return null;
   const current = mine !== 'other';
   const active = mine === 'playing' || mine === 'loading';

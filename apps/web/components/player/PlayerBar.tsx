@@ -45,7 +45,13 @@ export function PlayerBar() {
           </div>
 
           <div className="player-bar__controls">
-            <button type="button" className="icon-button" onClick={() => engine.previous()} aria-label="Previous" title="Previous (shift+←)">
+            <button
+              type="button"
+              className="icon-button"
+              onClick={() => engine.previous()}
+              aria-label="Previous"
+              title="Previous (shift+←)"
+            >
               <Icon name="previous" />
             </button>
             <button
@@ -75,7 +81,13 @@ export function PlayerBar() {
             <span className="player-bar__time" data-testid="player-time">
               {formatTime(state.currentTime)}
             </span>
-            <SeekBar value={state.currentTime} max={state.duration} onSeek={(s) => engine.seek(s)} label="Position" disabled={!(state.duration > 0)} />
+            <SeekBar
+              value={state.currentTime}
+              max={state.duration}
+              onSeek={(s) => engine.seek(s)}
+              label="Position"
+              disabled={!(state.duration > 0)}
+            />
             <span className="player-bar__time">{formatTime(state.duration)}</span>
           </div>
 

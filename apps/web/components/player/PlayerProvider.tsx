@@ -43,14 +43,16 @@ function isTextEntry(el: Element | null): boolean {
   if (!el) return false;
   if (el instanceof HTMLElement && el.isContentEditable) return true;
   if (el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
-  if (el instanceof HTMLInputElement) return !['button', 'checkbox', 'radio', 'reset', 'submit', 'file', 'color', 'image'].includes(el.type);
+  if (el instanceof HTMLInputElement)
+    return !['button', 'checkbox', 'radio', 'reset', 'submit', 'file', 'color', 'image'].includes(el.type);
   return false;
 }
 
 /** Elements where space and the arrows already mean something (activate, move a slider). */
 function ownsKey(el: Element | null, key: string): boolean {
   if (!el) return false;
-  if (key === ' ') return !!el.closest('button, summary, [role="button"], [role="checkbox"], [role="switch"], input, select');
+  if (key === ' ')
+    return !!el.closest('button, summary, [role="button"], [role="checkbox"], [role="switch"], input, select');
   return !!el.closest('input, select, [role="slider"], [role="listbox"], [role="menu"], [role="tablist"]');
 }
 

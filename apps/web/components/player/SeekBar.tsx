@@ -8,7 +8,19 @@ import './player.css';
  * A range input for the position. While it is dragged it shows the dragged value and seeks once, on
  * release (or on each arrow key press), instead of asking the stream for every pixel crossed.
  */
-export function SeekBar({ value, max, onSeek, label, disabled }: { value: number; max: number; onSeek: (seconds: number) => void; label: string; disabled?: boolean }) {
+export function SeekBar({
+  value,
+  max,
+  onSeek,
+  label,
+  disabled,
+}: {
+  value: number;
+  max: number;
+  onSeek: (seconds: number) => void;
+  label: string;
+  disabled?: boolean;
+}) {
   const [dragValue, setDragValue] = useState<number | null>(null);
   const ref = useRef<HTMLInputElement>(null);
   const onSeekRef = useRef(onSeek);

@@ -27,10 +27,23 @@ import { ShareMenu } from '@/components/share/ShareMenu';
 import { ReportButton } from '@/components/moderation/ReportButton';
 import { parseStartTime } from '@/lib/share-time';
 
-export function TrackView({ handle, slug, initial, initialComments = null }: { handle: string; slug: string; initial: TrackDetail | null; initialComments?: CommentPage | null }) {
+export function TrackView({
+  handle,
+  slug,
+  initial,
+  initialComments = null,
+}: {
+  handle: string;
+  slug: string;
+  initial: TrackDetail | null;
+  initialComments?: CommentPage | null;
+}) {
   const state = useResource(
     `track:${handle}/${slug}`,
-    (signal) => ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } }, signal })).then((body) => body.track),
+    (signal) =>
+      ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } }, signal })).then(
+        (body) => body.track,
+      ),
     { initial, notFound: true },
   );
 
@@ -94,68 +107,90 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
   useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
   return (
     <CommentsProvider trackId={track.id} initial={initialComments}>
-    <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
-      <div className="track-hero">
-        <TrackArtwork track={track} className="track-hero__art" size={280} />
-        <div className="track-hero__main">
-          <div className="track-hero__head">
-            {playable && <PlayTrackButton tracks={queue} className="play-button play-button--large" size={28} startAt={startAt} />}
-            <div className="track-hero__titles">
-              <h1 className="track-hero__title">{track.title}</h1>
-              <p className="track-hero__artist">
-                <Link href={routes.artist(track.artist.handle)} data-testid="track-artist">
-                  {track.artist.displayName}
-                </Link>
+      <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
+        <div className="track-hero">
+          <TrackArtwork track={track} className="track-hero__art" size={280} />
+          <div className="track-hero__main">
+            <div className="track-hero__head">
+              {playable && (
+                <PlayTrackButton
+                  tracks={queue}
+                  className="play-button play-button--large"
+                  size={28}
+                  startAt={startAt}
+                />
+              )}
+              <div className="track-hero__titles">
+                <h1 className="track-hero__title">{track.title}</h1>
+                <p className="track-hero__artist">
+                  <Link href={routes.artist(track.artist.handle)} data-testid="track-artist">
+                    {track.artist.displayName}
+                  </Link>
+                </p>
+              </div>
+            </div>
+
+            {playable ? (
+              <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />
+            ) : (
+              <p className="track-hero__notice" role="status">
+                {processing
+                  ? 'This track is still being processed. It can be played once transcoding, waveform, artwork and loudness are done.'
+                  : `Processing failed${track.latestVersion.failureReason ? `: ${track.latestVersion.failureReason}` : '.'}`}
               </p>
-            </div>
-          </div>
-
-          {playable ? (
-            <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />
-          ) : (
-            <p className="track-hero__notice" role="status">
-              {processing
-                ? 'This track is still being processed. It can be played once transcoding, waveform, artwork and loudness are done.'
-                : `Processing failed${track.latestVersion.failureReason ? `: ${track.latestVersion.failureReason}` : '.'}`}
-            </p>
-          )}
-
-          <p className="track-hero__meta">
-            {track.durationMs != null && (
-              <time dateTime={isoDuration(track.durationMs)} data-testid="track-page-duration">
-                {formatDuration(track.durationMs)}
-              </time>
             )}
-            <time dateTime={track.createdAt} suppressHydrationWarning>
-              {formatAge(track.createdAt)}
-            </time>
-            {track.visibility !== 'public' && <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>}
-          </p>
-          {playable && <TrackSocial trackId={track.id} />}
-          {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
-          {track.takedown && (
-            <p className="feed-message feed-message--error" role="alert" data-testid="track-takedown">
-              Taken down by the moderators: {track.takedown.reason}. Only you can see this track.
+
+            <p className="track-hero__meta">
+              {track.durationMs != null && (
+                <time dateTime={isoDuration(track.durationMs)} data-testid="track-page-duration">
+                  {formatDuration(track.durationMs)}
+                </time>
+              )}
+              <time dateTime={track.createdAt} suppressHydrationWarning>
+                {formatAge(track.createdAt)}
+              </time>
+              {track.visibility !== 'public' && (
+                <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>
+              )}
             </p>
-          )}
-          {playable && !track.takedown && (
-            <div className="track-hero__share">
-              {track.visibility !== 'private' && <ShareMenu id={track.id} title={`${track.title} by ${track.artist.displayName}`} path={routes.track(track)} />}
-              <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
-            </div>
-          )}
+            {playable && <TrackSocial trackId={track.id} />}
+            {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
+            {track.takedown && (
+              <p className="feed-message feed-message--error" role="alert" data-testid="track-takedown">
+                Taken down by the moderators: {track.takedown.reason}. Only you can see this track.
+              </p>
+            )}
+            {playable && !track.takedown && (
+              <div className="track-hero__share">
+                {track.visibility !== 'private' && (
+                  <ShareMenu
+                    id={track.id}
+                    title={`${track.title} by ${track.artist.displayName}`}
+                    path={routes.track(track)}
+                  />
+                )}
+                <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+              </div>
+            )}
+          </div>
         </div>
-      </div>
-      <BuyBox type="track" id={track.id} title={track.title} />
-      {track.description.trim() && (
-        <section className="track-description" aria-label="About this track">
-          {track.description.split(/\n{2,}/).map((para, i) => (
-            <p key={i}>{para}</p>
-          ))}
-        </section>
-      )}
-      {playable && <TrackComments trackOwnerId={track.artist.id} durationMs={durationMs} getPositionMs={positionMs} onSeek={seek} />}
-    </article>
+        <BuyBox type="track" id={track.id} title={track.title} />
+        {track.description.trim() && (
+          <section className="track-description" aria-label="About this track">
+            {track.description.split(/\n{2,}/).map((para, i) => (
+              <p key={i}>{para}</p>
+            ))}
+          </section>
+        )}
+        {playable && (
+          <TrackComments
+            trackOwnerId={track.artist.id}
+            durationMs={durationMs}
+            getPositionMs={positionMs}
+            onSeek={seek}
+          />
+        )}
+      </article>
     </CommentsProvider>
   );
 }

@@ -12,7 +12,15 @@ import '@/components/waveform/waveform.css';
  * The track page's waveform and clock, tied to the player: it shows the player's position when this track
  * is the one playing, and a click seeks it (or starts this track at that point when another one plays).
  */
-export function TrackWaveform({ track, playerTrack, startAt }: { track: TrackDetail; playerTrack: PlayerTrack; startAt?: number }) {
+export function TrackWaveform({
+  track,
+  playerTrack,
+  startAt,
+}: {
+  track: TrackDetail;
+  playerTrack: PlayerTrack;
+  startAt?: number;
+}) {
   const engine = usePlayer();
   const state = usePlayerState();
   const current = state.queue[state.index]?.id === track.id;
@@ -34,7 +42,12 @@ export function TrackWaveform({ track, playerTrack, startAt }: { track: TrackDet
         onSeek={(fraction) => engine.seekFraction(fraction, playerTrack)}
         label={`Position in ${track.title}`}
       />
-      <CommentMarkers durationMs={duration * 1000} positionMs={position * 1000} active={current && state.status === 'playing'} onSeek={(ms) => engine.seekFraction(duration > 0 ? Math.min(1, ms / 1000 / duration) : 0, playerTrack)} />
+      <CommentMarkers
+        durationMs={duration * 1000}
+        positionMs={position * 1000}
+        active={current && state.status === 'playing'}
+        onSeek={(ms) => engine.seekFraction(duration > 0 ? Math.min(1, ms / 1000 / duration) : 0, playerTrack)}
+      />
       <p className="track-wave__times">
         <span data-testid="track-time">{formatTime(position)}</span>
         <span aria-hidden="true"> / </span>

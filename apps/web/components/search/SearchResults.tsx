@@ -40,7 +40,9 @@ export function SearchResults({ q, initialType }: { q: string; initialType: Sear
     const controller = new AbortController();
     setItems(null);
     setError(null);
-    apiFetch<{ items: SearchHit[]; nextCursor: string | null }>(searchPath(q, type), { signal: controller.signal }).then(
+    apiFetch<{ items: SearchHit[]; nextCursor: string | null }>(searchPath(q, type), {
+      signal: controller.signal,
+    }).then(
       (r) => {
         setItems(r.items);
         setNext(r.nextCursor);

@@ -28,7 +28,17 @@ async function copy(text: string): Promise<boolean> {
   }
 }
 
-export function ShareMenu({ kind = 'track', id, title, path }: { kind?: 'track' | 'release'; id: string; title: string; path: string }) {
+export function ShareMenu({
+  kind = 'track',
+  id,
+  title,
+  path,
+}: {
+  kind?: 'track' | 'release';
+  id: string;
+  title: string;
+  path: string;
+}) {
   const engine = usePlayer();
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState('');
@@ -55,7 +65,14 @@ export function ShareMenu({ kind = 'track', id, title, path }: { kind?: 'track' 
 
   return (
     <div className="share-menu" ref={root}>
-      <button type="button" className="button button--ghost" aria-haspopup="true" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="share-button">
+      <button
+        type="button"
+        className="button button--ghost"
+        aria-haspopup="true"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        data-testid="share-button"
+      >
         Share
       </button>
       {open && (
@@ -67,13 +84,21 @@ export function ShareMenu({ kind = 'track', id, title, path }: { kind?: 'track' 
           </li>
           {kind === 'track' && (
             <li>
-              <button type="button" onClick={() => void act('Link at the current time', `${link()}?t=${formatStartTime(at())}`)} data-testid="share-copy-time">
+              <button
+                type="button"
+                onClick={() => void act('Link at the current time', `${link()}?t=${formatStartTime(at())}`)}
+                data-testid="share-copy-time"
+              >
                 Copy link at {formatStartTime(at())}
               </button>
             </li>
           )}
           <li>
-            <button type="button" onClick={() => void act('Embed code', embedCode(window.location.origin, kind, id, title))} data-testid="share-copy-embed">
+            <button
+              type="button"
+              onClick={() => void act('Embed code', embedCode(window.location.origin, kind, id, title))}
+              data-testid="share-copy-embed"
+            >
               Copy embed code
             </button>
           </li>

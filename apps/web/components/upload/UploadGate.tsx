@@ -49,9 +49,15 @@ export function UploadGate() {
     return (
       <div className="feed-message" data-testid="upload-signed-out">
         <h2 className="feed-message__title">Sign in to upload</h2>
-        <p className="feed-message__text">Uploading is for artists. Sign in, or create an artist account — it is free.</p>
+        <p className="feed-message__text">
+          Uploading is for artists. Sign in, or create an artist account — it is free.
+        </p>
         <div className="upload-gate__actions">
-          <Link className="button button--accent" href={`${routes.login}?next=${encodeURIComponent(routes.upload)}`} prefetch={false}>
+          <Link
+            className="button button--accent"
+            href={`${routes.login}?next=${encodeURIComponent(routes.upload)}`}
+            prefetch={false}
+          >
             Sign in
           </Link>
           <Link className="button button--ghost" href={routes.register} prefetch={false}>
@@ -66,8 +72,8 @@ export function UploadGate() {
       <div className="feed-message" data-testid="upload-listener">
         <h2 className="feed-message__title">Become an artist to upload</h2>
         <p className="feed-message__text">
-          Your account, {user.displayName}, is a listener account. Switch it to an artist account in your settings to publish tracks —
-          your likes, playlists and purchases stay as they are.
+          Your account, {user.displayName}, is a listener account. Switch it to an artist account in your settings to
+          publish tracks — your likes, playlists and purchases stay as they are.
         </p>
         <Link className="button button--accent" href={routes.settings} prefetch={false}>
           Go to settings

@@ -62,7 +62,8 @@ function phaseOfTrack(track: TrackDetail): Phase {
 }
 
 function reducer(items: Item[], action: Action): Item[] {
-  const update = (key: string, patch: (item: Item) => Partial<Item>) => items.map((i) => (i.key === key ? { ...i, ...patch(i) } : i));
+  const update = (key: string, patch: (item: Item) => Partial<Item>) =>
+    items.map((i) => (i.key === key ? { ...i, ...patch(i) } : i));
   switch (action.type) {
     case 'add':
       return [
@@ -81,7 +82,11 @@ function reducer(items: Item[], action: Action): Item[] {
         })),
       ];
     case 'edit':
-      return update(action.key, (i) => (i.phase === 'draft' || i.phase === 'upload-error' ? { title: action.title ?? i.title, visibility: action.visibility ?? i.visibility } : {}));
+      return update(action.key, (i) =>
+        i.phase === 'draft' || i.phase === 'upload-error'
+          ? { title: action.title ?? i.title, visibility: action.visibility ?? i.visibility }
+          : {},
+      );
     case 'remove':
       return items.filter((i) => i.key !== action.key || i.phase === 'uploading');
     case 'queue-all':
@@ -93,23 +98,43 @@ function reducer(items: Item[], action: Action): Item[] {
     case 'progress':
       return update(action.key, () => ({ sent: action.sent, total: action.total }));
     case 'uploaded':
-      return update(action.key, (i) => ({ track: action.track, phase: phaseOfTrack(action.track), steps: action.track.latestVersion.steps, sent: i.total, error: action.track.latestVersion.failureReason }));
+      return update(action.key, (i) => ({
+        track: action.track,
+        phase: phaseOfTrack(action.track),
+        steps: action.track.latestVersion.steps,
+        sent: i.total,
+        error: action.track.latestVersion.failureReason,
+      }));
     case 'upload-failed':
       return update(action.key, () => ({ phase: 'upload-error', error: action.error }));
     case 'snapshot':
       return items.map((i) =>
         i.track?.id === action.track.id && i.phase !== 'ready' && i.phase !== 'failed'
-          ? { ...i, track: action.track, phase: phaseOfTrack(action.track), steps: action.track.latestVersion.steps, error: action.track.latestVersion.failureReason }
+          ? {
+              ...i,
+              track: action.track,
+              phase: phaseOfTrack(action.track),
+              steps: action.track.latestVersion.steps,
+              error: action.track.latestVersion.failureReason,
+            }
           : i,
       );
     case 'event': {
       const e = action.event;
       return items.map((i) => {
-        if (!i.track || i.track.id !== e.trackId || (i.track.latestVersion.id && i.track.latestVersion.id !== e.versionId)) return i;
+        if (
+          !i.track ||
+          i.track.id !== e.trackId ||
+          (i.track.latestVersion.id && i.track.latestVersion.id !== e.versionId)
+        )
+          return i;
         if (e.type === 'version.step') {
           const previous = i.steps[e.step];
           const progress = e.state === 'done' ? 100 : (e.progress ?? previous?.progress ?? 0);
-          return { ...i, steps: { ...i.steps, [e.step]: { state: e.state, progress, ...(e.error ? { error: e.error } : {}) } } };
+          return {
+            ...i,
+            steps: { ...i.steps, [e.step]: { state: e.state, progress, ...(e.error ? { error: e.error } : {}) } },
+          };
         }
         if (e.status === 'ready') return { ...i, phase: 'ready', error: null };
         if (e.status === 'failed') return { ...i, phase: 'failed', error: e.error ?? 'Processing failed.' };
@@ -144,10 +169,12 @@ export function Uploader() {
         dispatch({ type: 'progress', key: item.key, sent, total }),
       );
       requests.current.set(item.key, request);
-      request.promise.then(
-        (track) => dispatch({ type: 'uploaded', key: item.key, track }),
-        (err: unknown) => dispatch({ type: 'upload-failed', key: item.key, error: uploadErrorMessage(err) }),
-      ).finally(() => requests.current.delete(item.key));
+      request.promise
+        .then(
+          (track) => dispatch({ type: 'uploaded', key: item.key, track }),
+          (err: unknown) => dispatch({ type: 'upload-failed', key: item.key, error: uploadErrorMessage(err) }),
+        )
+        .finally(() => requests.current.delete(item.key));
     }
   }, [items]);
 
@@ -234,7 +261,9 @@ export function Uploader() {
           <path d="M12 3.5 7 8.5l1.4 1.4 2.6-2.6V16h2V7.3l2.6 2.6L17 8.5zM5 18h14v2H5z" fill="currentColor" />
         </svg>
         <p className="dropzone__title">Drop your masters here</p>
-        <p className="dropzone__hint">WAV, FLAC, AIFF, ALAC or MP3 — up to 500 MB each. Lossless is best: listeners and buyers get the most from it.</p>
+        <p className="dropzone__hint">
+          WAV, FLAC, AIFF, ALAC or MP3 — up to 500 MB each. Lossless is best: listeners and buyers get the most from it.
+        </p>
         <button type="button" className="button button--ghost" onClick={() => inputRef.current?.click()}>
           Choose files
         </button>
@@ -263,14 +292,24 @@ export function Uploader() {
           </ul>
           <div className="uploader__actions">
             {drafts.length > 0 && (
-              <button type="button" className="button button--accent" onClick={() => dispatch({ type: 'queue-all' })} disabled={missingTitle} data-testid="start-upload">
+              <button
+                type="button"
+                className="button button--accent"
+                onClick={() => dispatch({ type: 'queue-all' })}
+                disabled={missingTitle}
+                data-testid="start-upload"
+              >
                 {drafts.length === 1 ? 'Upload 1 file' : `Upload ${drafts.length} files`}
               </button>
             )}
             {missingTitle && <p className="uploader__hint">Every track needs a title.</p>}
             {live !== 'off' && (
               <p className="uploader__live" data-testid="live-mode" data-mode={live}>
-                {live === 'socket' ? 'Live updates on' : live === 'polling' ? 'Checking for updates every few seconds' : 'Connecting for live updates…'}
+                {live === 'socket'
+                  ? 'Live updates on'
+                  : live === 'polling'
+                    ? 'Checking for updates every few seconds'
+                    : 'Connecting for live updates…'}
               </p>
             )}
           </div>
@@ -293,7 +332,12 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
           <span className="upload-item__size">{formatBytes(item.file.size)}</span>
         </p>
         {(item.phase === 'draft' || item.phase === 'upload-error') && (
-          <button type="button" className="upload-item__remove" onClick={() => dispatch({ type: 'remove', key: item.key })} aria-label={`Remove ${item.file.name}`}>
+          <button
+            type="button"
+            className="upload-item__remove"
+            onClick={() => dispatch({ type: 'remove', key: item.key })}
+            aria-label={`Remove ${item.file.name}`}
+          >
             Remove
           </button>
         )}
@@ -318,7 +362,9 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
             <select
               className="field__input"
               value={item.visibility}
-              onChange={(e) => dispatch({ type: 'edit', key: item.key, visibility: e.currentTarget.value as Visibility })}
+              onChange={(e) =>
+                dispatch({ type: 'edit', key: item.key, visibility: e.currentTarget.value as Visibility })
+              }
               data-testid="upload-visibility"
             >
               <option value="public">Public</option>
@@ -330,13 +376,21 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
       ) : (
         <p className="upload-item__title">
           {item.title}
-          <span className="upload-item__visibility">{item.visibility === 'public' ? 'Public' : item.visibility === 'unlisted' ? 'Unlisted' : 'Private'}</span>
+          <span className="upload-item__visibility">
+            {item.visibility === 'public' ? 'Public' : item.visibility === 'unlisted' ? 'Unlisted' : 'Private'}
+          </span>
         </p>
       )}
 
       {(item.phase === 'queued' || item.phase === 'uploading') && (
         <div className="upload-item__progress">
-          <progress className="meter" max={100} value={item.phase === 'queued' ? 0 : percent} aria-label={`Uploading ${item.title}`} data-testid="upload-progress" />
+          <progress
+            className="meter"
+            max={100}
+            value={item.phase === 'queued' ? 0 : percent}
+            aria-label={`Uploading ${item.title}`}
+            data-testid="upload-progress"
+          />
           <span className="upload-item__percent">
             {item.phase === 'queued'
               ? 'Waiting…'
@@ -354,11 +408,28 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
             const state = item.phase === 'ready' ? 'done' : step.state;
             const progress = state === 'done' ? 100 : Math.round(step.progress);
             return (
-              <li key={key} className={`step step--${state}`} data-testid="upload-step" data-step={key} data-state={state}>
+              <li
+                key={key}
+                className={`step step--${state}`}
+                data-testid="upload-step"
+                data-step={key}
+                data-state={state}
+              >
                 <span className="step__label">{label}</span>
-                <progress className="meter meter--thin" max={100} value={progress} aria-label={`${label}: ${progress}%`} />
+                <progress
+                  className="meter meter--thin"
+                  max={100}
+                  value={progress}
+                  aria-label={`${label}: ${progress}%`}
+                />
                 <span className="step__state">
-                  {state === 'done' ? 'Done' : state === 'failed' ? 'Failed' : state === 'active' ? `${progress}%` : 'Waiting'}
+                  {state === 'done'
+                    ? 'Done'
+                    : state === 'failed'
+                      ? 'Failed'
+                      : state === 'active'
+                        ? `${progress}%`
+                        : 'Waiting'}
                 </span>
                 {state === 'failed' && step.error && <span className="step__error">{step.error}</span>}
               </li>
@@ -383,7 +454,11 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
       {item.phase === 'upload-error' && (
         <div className="upload-item__error" role="alert" data-testid="upload-error">
           <p>{item.error}</p>
-          <button type="button" className="button button--ghost button--small" onClick={() => dispatch({ type: 'retry', key: item.key })}>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => dispatch({ type: 'retry', key: item.key })}
+          >
             Try again
           </button>
         </div>

@@ -9,7 +9,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { StepState, VersionStatus } from '@/lib/player/track';
 
 export type ProcessingEvent =
-  | { type: 'version.step'; trackId: string; versionId: string; step: string; state: StepState; progress?: number; error?: string }
+  | {
+      type: 'version.step';
+      trackId: string;
+      versionId: string;
+      step: string;
+      state: StepState;
+      progress?: number;
+      error?: string;
+    }
   | { type: 'version.status'; trackId: string; versionId: string; status: VersionStatus; error?: string };
 
 export type LiveMode = 'off' | 'connecting' | 'socket' | 'polling';
@@ -25,7 +33,8 @@ function parseEvent(data: unknown): ProcessingEvent | null {
   try {
     const e = JSON.parse(data) as Partial<ProcessingEvent> & Record<string, unknown>;
     if (typeof e.trackId !== 'string') return null;
-    if (e.type === 'version.step' && typeof e.step === 'string' && typeof e.state === 'string') return e as ProcessingEvent;
+    if (e.type === 'version.step' && typeof e.step === 'string' && typeof e.state === 'string')
+      return e as ProcessingEvent;
     if (e.type === 'version.status' && typeof e.status === 'string') return e as ProcessingEvent;
   } catch {
     // Not JSON: not ours.
@@ -38,7 +47,11 @@ function parseEvent(data: unknown): ProcessingEvent | null {
  * `poll` every couple of seconds (also once right after the socket opens, to catch up on anything
  * that happened before it did).
  */
-export function useLiveProgress(active: boolean, onEvent: (event: ProcessingEvent) => void, poll: () => void): LiveMode {
+export function useLiveProgress(
+  active: boolean,
+  onEvent: (event: ProcessingEvent) => void,
+  poll: () => void,
+): LiveMode {
   const [mode, setMode] = useState<LiveMode>('off');
   const onEventRef = useRef(onEvent);
   const pollRef = useRef(poll);

@@ -19,7 +19,11 @@ export interface UploadRequest {
   abort(): void;
 }
 
-export function uploadTrack(file: File, fields: UploadFields, onProgress: (sent: number, total: number) => void): UploadRequest {
+export function uploadTrack(
+  file: File,
+  fields: UploadFields,
+  onProgress: (sent: number, total: number) => void,
+): UploadRequest {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<TrackDetail>((resolve, reject) => {
     const form = new FormData();
@@ -49,7 +53,8 @@ export function uploadTrack(file: File, fields: UploadFields, onProgress: (sent:
       }
       reject(apiErrorFrom(xhr.status, body, xhr.statusText));
     };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'The upload was interrupted: the connection to the server was lost.'));
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network', 'The upload was interrupted: the connection to the server was lost.'));
     xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled.'));
     xhr.send(form);
   });

@@ -44,7 +44,12 @@ export function Waveform({
   const [peaks, setPeaks] = useState<Peaks | null>(null);
   const [failed, setFailed] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
-  const geometry = useRef<{ width: number; height: number; dpr: number; bars: Bars }>({ width: 0, height: 0, dpr: 1, bars: new Float32Array(0) });
+  const geometry = useRef<{ width: number; height: number; dpr: number; bars: Bars }>({
+    width: 0,
+    height: 0,
+    dpr: 1,
+    bars: new Float32Array(0),
+  });
   const progressRef = useRef(0);
   const hoverRef = useRef<number | null>(null);
   hoverRef.current = hover;

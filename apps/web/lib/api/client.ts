@@ -17,11 +17,21 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The JSON body of a path's 2xx answer, e.g. `ApiResponse<'/api/v1/auth/me'>['user']`. */
 export type ApiResponse<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R }
-  ? { [S in keyof R]: S extends 200 | 201 | 202 ? (R[S] extends { content: { 'application/json': infer B } } ? B : never) : never }[keyof R]
+  ? {
+      [S in keyof R]: S extends 200 | 201 | 202
+        ? R[S] extends { content: { 'application/json': infer B } }
+          ? B
+          : never
+        : never;
+    }[keyof R]
   : never;
 
 /** The JSON body a path accepts. */
-export type ApiRequestBody<P extends keyof paths, M extends Method> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+export type ApiRequestBody<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 
 /**
  * `{name}` → the value, `encodeURIComponent`-encoded, as the hand-written URLs did. The library's
@@ -44,7 +54,12 @@ const csrf: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ pathSerializer, credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
+export const api = createClient<paths>({
+  pathSerializer,
+  credentials: 'same-origin',
+  cache: 'no-store',
+  headers: { accept: 'application/json' },
+});
 api.use(csrf);
 
 /**

@@ -37,7 +37,8 @@ export class FieldError extends Error {
  * field when the form has it, otherwise above the form.
  */
 export function formErrorsFrom(err: unknown, fieldsInForm: readonly string[]): FormErrors {
-  if (err instanceof FieldError && fieldsInForm.includes(err.field)) return { fields: { [err.field]: err.message }, form: null };
+  if (err instanceof FieldError && fieldsInForm.includes(err.field))
+    return { fields: { [err.field]: err.message }, form: null };
   const message = describeApiError(err);
   if (err instanceof ApiError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
@@ -59,7 +60,9 @@ export interface FormSubmit {
   /** Runs `action`; what it returns is `done`, what it throws becomes `errors`. */
   run(action: () => Promise<string | null | void>): Promise<void>;
   /** `onSubmit` of a `<form>`: no native submit, then `run` with the form's fields. */
-  onSubmit(action: (form: FormData, element: HTMLFormElement) => Promise<string | null | void>): (e: FormEvent<HTMLFormElement>) => void;
+  onSubmit(
+    action: (form: FormData, element: HTMLFormElement) => Promise<string | null | void>,
+  ): (e: FormEvent<HTMLFormElement>) => void;
 }
 
 /**
@@ -91,12 +94,13 @@ export function useFormSubmit(fields: readonly string[], options: { staysPending
   );
 
   const onSubmit = useCallback(
-    (action: (form: FormData, element: HTMLFormElement) => Promise<string | null | void>) => (e: FormEvent<HTMLFormElement>) => {
-      e.preventDefault();
-      const element = e.currentTarget;
-      const form = new FormData(element);
-      void run(() => action(form, element));
-    },
+    (action: (form: FormData, element: HTMLFormElement) => Promise<string | null | void>) =>
+      (e: FormEvent<HTMLFormElement>) => {
+        e.preventDefault();
+        const element = e.currentTarget;
+        const form = new FormData(element);
+        void run(() => action(form, element));
+      },
     [run],
   );
 

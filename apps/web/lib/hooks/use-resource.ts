@@ -44,12 +44,26 @@ interface Options<T> {
   notFound?: boolean;
 }
 
-export function useResource<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>, options: Options<T> & { notFound: true }): Resource<T, true>;
-export function useResource<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>, options?: Options<T> & { notFound?: false }): Resource<T>;
-export function useResource<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>, options: Options<T> = {}): Resource<T, boolean> {
+export function useResource<T>(
+  key: string | null,
+  load: (signal: AbortSignal) => Promise<T>,
+  options: Options<T> & { notFound: true },
+): Resource<T, true>;
+export function useResource<T>(
+  key: string | null,
+  load: (signal: AbortSignal) => Promise<T>,
+  options?: Options<T> & { notFound?: false },
+): Resource<T>;
+export function useResource<T>(
+  key: string | null,
+  load: (signal: AbortSignal) => Promise<T>,
+  options: Options<T> = {},
+): Resource<T, boolean> {
   const initial = options.initial ?? undefined;
   const notFound = options.notFound ?? false;
-  const [state, setState] = useState<ResourceState<T, boolean>>(initial !== undefined ? { status: 'ready', data: initial } : { status: 'loading' });
+  const [state, setState] = useState<ResourceState<T, boolean>>(
+    initial !== undefined ? { status: 'ready', data: initial } : { status: 'loading' },
+  );
   const [attempt, setAttempt] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -71,13 +85,20 @@ export function useResource<T>(key: string | null, load: (signal: AbortSignal) =
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        setState(notFound && isNotFound(error) ? { status: 'not-found' } : { status: 'error', message: describeApiError(error), error });
+        setState(
+          notFound && isNotFound(error)
+            ? { status: 'not-found' }
+            : { status: 'error', message: describeApiError(error), error },
+        );
       },
     );
     return () => controller.abort();
   }, [key, attempt, notFound]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  const update = useCallback((change: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: change(s.data) } : s)), []);
+  const update = useCallback(
+    (change: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: change(s.data) } : s)),
+    [],
+  );
   return { ...state, retry, update };
 }

@@ -336,7 +336,10 @@ export class PlayerEngine {
     const generation = ++this.generation;
     this.teardownSource();
     this.pendingStart = null;
-    const listen: { trackId: string; versionId?: string; meter: ListenMeter } = { trackId: track.id, meter: new ListenMeter() };
+    const listen: { trackId: string; versionId?: string; meter: ListenMeter } = {
+      trackId: track.id,
+      meter: new ListenMeter(),
+    };
     this.listen = listen;
     this.set({
       status: 'loading',
@@ -357,7 +360,9 @@ export class PlayerEngine {
       listen.versionId = /\/version-(\d+)\//.exec(stream.hls)?.[1];
       if (track.loudness === undefined) {
         // No measurement of the true peak: keep the stream's gain, which then only ever turns down.
-        const known = loudness ?? (stream.trackGainDb != null ? { trackGainDb: stream.trackGainDb, truePeakDbtp: Number.NaN } : null);
+        const known =
+          loudness ??
+          (stream.trackGainDb != null ? { trackGainDb: stream.trackGainDb, truePeakDbtp: Number.NaN } : null);
         this.patchTrack(track.id, { loudness: known });
       }
       await this.open(generation, track, stream, startAt, autoplay && this.state.status !== 'paused');
@@ -367,7 +372,14 @@ export class PlayerEngine {
     }
   }
 
-  private async open(generation: number, track: PlayerTrack, stream: StreamInfo, startAt: number | undefined, autoplay: boolean, recoveries = 0): Promise<void> {
+  private async open(
+    generation: number,
+    track: PlayerTrack,
+    stream: StreamInfo,
+    startAt: number | undefined,
+    autoplay: boolean,
+    recoveries = 0,
+  ): Promise<void> {
     const audio = this.audio!;
     const source = await attachSource(audio, stream.hls, {
       startAt: this.pendingStart ?? startAt,
@@ -398,7 +410,10 @@ export class PlayerEngine {
     } catch (err) {
       const name = (err as DOMException | undefined)?.name;
       if (name === 'AbortError') return; // a newer load or a pause interrupted it
-      this.set({ status: 'paused', error: name === 'NotAllowedError' ? 'Press play to start.' : describeApiError(err) });
+      this.set({
+        status: 'paused',
+        error: name === 'NotAllowedError' ? 'Press play to start.' : describeApiError(err),
+      });
     }
   }
 
@@ -424,8 +439,18 @@ export class PlayerEngine {
     listen.meter.tick(audio.currentTime, playing && (ended || (!audio.paused && !audio.seeking)));
     const duration = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration : this.state.duration;
     // While playing, only the first report (at 30 s); at a stop, also the follow-up with the ranges.
-    const report = stopped ? listen.meter.takeRangesReport(duration) : listen.meter.takeReport(duration) !== null ? { seconds: listen.meter.seconds, ranges: listen.meter.rangesMs(duration) } : null;
-    if (report) reportPlay(listen.trackId, listen.versionId, Math.min(report.seconds, duration > 0 ? duration : report.seconds), report.ranges);
+    const report = stopped
+      ? listen.meter.takeRangesReport(duration)
+      : listen.meter.takeReport(duration) !== null
+        ? { seconds: listen.meter.seconds, ranges: listen.meter.rangesMs(duration) }
+        : null;
+    if (report)
+      reportPlay(
+        listen.trackId,
+        listen.versionId,
+        Math.min(report.seconds, duration > 0 ? duration : report.seconds),
+        report.ranges,
+      );
   }
 
   private onEnded(): void {
@@ -507,7 +532,13 @@ export class PlayerEngine {
     if (generation !== this.generation || !this.loaded) return;
     const loaded = this.loaded;
     if (loaded.recoveries >= MAX_RECOVERIES) {
-      this.set({ status: 'error', error: error.status === 404 ? 'This track is not available any more.' : 'Playback stopped: the stream could not be loaded.' });
+      this.set({
+        status: 'error',
+        error:
+          error.status === 404
+            ? 'This track is not available any more.'
+            : 'Playback stopped: the stream could not be loaded.',
+      });
       return;
     }
     // Usually an expired or revoked signature (403/410) or a dropped connection: fresh URL, same spot.
@@ -612,7 +643,8 @@ export class PlayerEngine {
   }
 
   private updateMetadata(track: PlayerTrack): void {
-    if (typeof navigator === 'undefined' || !('mediaSession' in navigator) || typeof MediaMetadata === 'undefined') return;
+    if (typeof navigator === 'undefined' || !('mediaSession' in navigator) || typeof MediaMetadata === 'undefined')
+      return;
     navigator.mediaSession.metadata = new MediaMetadata({
       title: track.title,
       artist: track.artist.displayName,
@@ -650,7 +682,12 @@ async function fetchStream(trackId: string): Promise<StreamInfo> {
  * header (lib/api/client.ts), `keepalive` so a report sent as the page closes still leaves. A failed report
  * costs one play in the counts, never playback.
  */
-function reportPlay(trackId: string, versionId: string | undefined, secondsListened: number, ranges: [number, number][]): void {
+function reportPlay(
+  trackId: string,
+  versionId: string | undefined,
+  secondsListened: number,
+  ranges: [number, number][],
+): void {
   try {
     void ok(
       api.POST('/api/v1/tracks/{id}/plays', {
@@ -667,7 +704,9 @@ function reportPlay(trackId: string, versionId: string | undefined, secondsListe
 async function fetchLoudness(trackId: string): Promise<PlayerTrack['loudness']> {
   try {
     const { track } = await ok(api.GET('/api/v1/tracks/{id}', { params: { path: { id: trackId } } }));
-    return track.loudness ? { trackGainDb: track.loudness.trackGainDb, truePeakDbtp: track.loudness.truePeakDbtp } : null;
+    return track.loudness
+      ? { trackGainDb: track.loudness.trackGainDb, truePeakDbtp: track.loudness.truePeakDbtp }
+      : null;
   } catch {
     // Without the true peak the player only ever turns tracks down (see normalisationGainDb).
     return null;

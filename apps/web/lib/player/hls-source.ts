@@ -161,14 +161,11 @@ function attachWithHlsJs(
   };
 }
 
-function attachNative(
-  audio: HTMLAudioElement,
-  masterUrl: string,
-  options: SourceOptions,
-): SourceHandle {
+function attachNative(audio: HTMLAudioElement, masterUrl: string, options: SourceOptions): SourceHandle {
   const onError = () => {
     const err = audio.error;
-    if (err && err.code !== MediaError.MEDIA_ERR_ABORTED) options.onFatal({ message: err.message || `media error ${err.code}` });
+    if (err && err.code !== MediaError.MEDIA_ERR_ABORTED)
+      options.onFatal({ message: err.message || `media error ${err.code}` });
   };
   const startAt = options.startAt ?? 0;
   const onMeta = () => {

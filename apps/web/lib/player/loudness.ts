@@ -5,7 +5,10 @@
  * headroom the true peak leaves (peak + gain ≤ 0 dBTP). Without a known true peak the player never
  * turns a track up; turning down is always safe.
  */
-export function normalisationGainDb(trackGainDb: number | null | undefined, truePeakDbtp: number | null | undefined): number {
+export function normalisationGainDb(
+  trackGainDb: number | null | undefined,
+  truePeakDbtp: number | null | undefined,
+): number {
   if (trackGainDb == null || !Number.isFinite(trackGainDb)) return 0;
   if (trackGainDb <= 0) return trackGainDb;
   const headroom = truePeakDbtp == null || !Number.isFinite(truePeakDbtp) ? 0 : Math.max(0, -truePeakDbtp);

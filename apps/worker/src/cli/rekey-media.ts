@@ -18,9 +18,14 @@ async function main(): Promise<void> {
     const moved = await rekeyGuessableMedia({ db: handle.db, store });
     for (const v of moved) {
       if (v.waveform) console.log(`version ${v.versionId}: waveform ${v.waveform.from} → ${v.waveform.to}`);
-      if (v.artwork) console.log(`version ${v.versionId}: artwork ${v.artwork.from} → ${v.artwork.to} (${v.artwork.files} files)`);
+      if (v.artwork)
+        console.log(`version ${v.versionId}: artwork ${v.artwork.from} → ${v.artwork.to} (${v.artwork.files} files)`);
     }
-    console.log(moved.length ? `${moved.length} version(s) re-keyed.` : 'Nothing to re-key: every waveform and artwork key is of the served shape.');
+    console.log(
+      moved.length
+        ? `${moved.length} version(s) re-keyed.`
+        : 'Nothing to re-key: every waveform and artwork key is of the served shape.',
+    );
   } finally {
     await store.close();
     await handle.close();

@@ -10,20 +10,39 @@ export const TOKEN_TTL_MS: Record<AccountTokenPurpose, number> = {
 
 export const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export const invalidLink = () => new AppError(400, 'invalid_token', 'This link is invalid, has expired or was already used', { field: 'token' });
+export const invalidLink = () =>
+  new AppError(400, 'invalid_token', 'This link is invalid, has expired or was already used', { field: 'token' });
 
 /**
  * A new single-use token for a mailed link: 32 random bytes (base64url) go in the link, only
  * their SHA-256 is stored. A new reset link cancels the user's earlier unused ones.
  */
-export async function issueAccountToken(db: Kysely<Database> | Transaction<Database>, userId: string, purpose: AccountTokenPurpose, now: Date, email: string | null = null): Promise<string> {
+export async function issueAccountToken(
+  db: Kysely<Database> | Transaction<Database>,
+  userId: string,
+  purpose: AccountTokenPurpose,
+  now: Date,
+  email: string | null = null,
+): Promise<string> {
   const raw = randomBytes(32).toString('base64url');
   if (purpose === 'reset_password') {
-    await db.updateTable('account_tokens').set({ used_at: now }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+    await db
+      .updateTable('account_tokens')
+      .set({ used_at: now })
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .execute();
   }
   await db
     .insertInto('account_tokens')
-    .values({ user_id: userId, purpose, token_hash: sha256Hex(raw), email, expires_at: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) })
+    .values({
+      user_id: userId,
+      purpose,
+      token_hash: sha256Hex(raw),
+      email,
+      expires_at: new Date(now.getTime() + TOKEN_TTL_MS[purpose]),
+    })
     .execute();
   return raw;
 }
@@ -32,7 +51,12 @@ export async function issueAccountToken(db: Kysely<Database> | Transaction<Datab
  * Marks the token used and returns its row, in one statement, so two requests racing with the
  * same link cannot both succeed. Unknown, used and expired tokens all get the same 400.
  */
-export async function consumeAccountToken(db: Kysely<Database> | Transaction<Database>, purpose: AccountTokenPurpose, raw: string, now: Date): Promise<{ userId: string; email: string | null }> {
+export async function consumeAccountToken(
+  db: Kysely<Database> | Transaction<Database>,
+  purpose: AccountTokenPurpose,
+  raw: string,
+  now: Date,
+): Promise<{ userId: string; email: string | null }> {
   if (!/^[\w-]{20,100}$/.test(raw)) throw invalidLink();
   const row = await db
     .updateTable('account_tokens')

@@ -17,9 +17,22 @@ export interface AccountUser extends PublicProfile {
   emailVerified: boolean;
 }
 
-export type UserRow = Pick<User, 'id' | 'email' | 'handle' | 'display_name' | 'bio' | 'avatar_key' | 'role' | 'email_verified_at' | 'created_at'>;
+export type UserRow = Pick<
+  User,
+  'id' | 'email' | 'handle' | 'display_name' | 'bio' | 'avatar_key' | 'role' | 'email_verified_at' | 'created_at'
+>;
 
-export const USER_COLUMNS = ['id', 'email', 'handle', 'display_name', 'bio', 'avatar_key', 'role', 'email_verified_at', 'created_at'] as const;
+export const USER_COLUMNS = [
+  'id',
+  'email',
+  'handle',
+  'display_name',
+  'bio',
+  'avatar_key',
+  'role',
+  'email_verified_at',
+  'created_at',
+] as const;
 
 export function toAccountUser(row: UserRow): AccountUser {
   return {
@@ -36,5 +49,13 @@ export function toAccountUser(row: UserRow): AccountUser {
 }
 
 export function toPublicProfile(row: Omit<UserRow, 'email' | 'email_verified_at'>): PublicProfile {
-  return { id: row.id, handle: row.handle, displayName: row.display_name, bio: row.bio, avatarKey: row.avatar_key, role: row.role, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    handle: row.handle,
+    displayName: row.display_name,
+    bio: row.bio,
+    avatarKey: row.avatar_key,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+  };
 }

@@ -25,9 +25,16 @@ export function avatarKeyOfSize(avatarKey: string, size: number): string {
  * row points at them, then the old objects are deleted; if the row update fails the new objects
  * are removed, so no object is orphaned either way.
  */
-export async function setAvatar(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>, userId: string, image: Buffer): Promise<AccountUser> {
+export async function setAvatar(
+  deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>,
+  userId: string,
+  image: Buffer,
+): Promise<AccountUser> {
   const stamp = `${deps.clock().getTime().toString(36)}${randomBytes(3).toString('hex')}`;
-  const outputs = (await renderSquareImage(image, AVATAR_SIZES, 'avatar', 'An avatar')).map((o) => ({ key: keys.avatar(userId, stamp, o.size, 'webp'), body: o.body }));
+  const outputs = (await renderSquareImage(image, AVATAR_SIZES, 'avatar', 'An avatar')).map((o) => ({
+    key: keys.avatar(userId, stamp, o.size, 'webp'),
+    body: o.body,
+  }));
 
   const before = await deps.db.selectFrom('users').select('avatar_key').where('id', '=', userId).executeTakeFirst();
   if (!before) throw notFound('User');
@@ -37,7 +44,12 @@ export async function setAvatar(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>, 
       await deps.store.put('images', o.key, o.body, { contentType: 'image/webp', contentLength: o.body.length });
       written.push(o.key);
     }
-    const row = await deps.db.updateTable('users').set({ avatar_key: outputs[0]!.key, updated_at: deps.clock() }).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow();
+    const row = await deps.db
+      .updateTable('users')
+      .set({ avatar_key: outputs[0]!.key, updated_at: deps.clock() })
+      .where('id', '=', userId)
+      .returning(USER_COLUMNS)
+      .executeTakeFirstOrThrow();
     if (before.avatar_key) await deleteQuietly(deps, avatarKeys(before.avatar_key));
     return toAccountUser(row);
   } catch (err) {
@@ -47,10 +59,18 @@ export async function setAvatar(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>, 
 }
 
 /** Removes the avatar (row first, then the objects). */
-export async function removeAvatar(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>, userId: string): Promise<AccountUser> {
+export async function removeAvatar(
+  deps: Pick<CoreDeps, 'db' | 'store' | 'clock'>,
+  userId: string,
+): Promise<AccountUser> {
   const before = await deps.db.selectFrom('users').select('avatar_key').where('id', '=', userId).executeTakeFirst();
   if (!before) throw notFound('User');
-  const row = await deps.db.updateTable('users').set({ avatar_key: null, updated_at: deps.clock() }).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow();
+  const row = await deps.db
+    .updateTable('users')
+    .set({ avatar_key: null, updated_at: deps.clock() })
+    .where('id', '=', userId)
+    .returning(USER_COLUMNS)
+    .executeTakeFirstOrThrow();
   if (before.avatar_key) await deleteQuietly(deps, avatarKeys(before.avatar_key));
   return toAccountUser(row);
 }

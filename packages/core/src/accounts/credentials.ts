@@ -8,10 +8,15 @@ import { userConflict } from './unique-violation.ts';
 import { emailChangedMail, link, verificationMail } from './mails.ts';
 import { sendBestEffort } from './send-mail.ts';
 
-const wrongPassword = () => new AppError(400, 'wrong_password', 'Your current password is not right', { field: 'currentPassword' });
+const wrongPassword = () =>
+  new AppError(400, 'wrong_password', 'Your current password is not right', { field: 'currentPassword' });
 
 async function checkCurrentPassword(deps: Pick<CoreDeps, 'db' | 'passwords'>, userId: string, password: string) {
-  const row = await deps.db.selectFrom('users').select(['id', 'email', 'handle', 'display_name', 'password_hash']).where('id', '=', userId).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('users')
+    .select(['id', 'email', 'handle', 'display_name', 'password_hash'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!row) throw notFound('User');
   if (!(await deps.passwords.verify(row.password_hash, password))) throw wrongPassword();
   return row;
@@ -42,25 +47,42 @@ export async function changePassword(
  * Changes the email address (the password is required): the new address is unverified until its
  * link is followed, and the old address is told about the change.
  */
-export async function changeEmail(deps: Pick<CoreDeps, 'db' | 'passwords' | 'mailer' | 'clock' | 'publicUrl' | 'log'>, userId: string, input: { password: string; email: string }): Promise<AccountUser> {
+export async function changeEmail(
+  deps: Pick<CoreDeps, 'db' | 'passwords' | 'mailer' | 'clock' | 'publicUrl' | 'log'>,
+  userId: string,
+  input: { password: string; email: string },
+): Promise<AccountUser> {
   const email = normalizeEmail(input.email);
   const before = await checkCurrentPassword(deps, userId, input.password);
   if (before.email.toLowerCase() === email) {
-    const same = await deps.db.selectFrom('users').select(USER_COLUMNS).where('id', '=', userId).executeTakeFirstOrThrow();
+    const same = await deps.db
+      .selectFrom('users')
+      .select(USER_COLUMNS)
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     return toAccountUser(same);
   }
   const now = deps.clock();
   let result;
   try {
     result = await deps.db.transaction().execute(async (trx) => {
-      const row = await trx.updateTable('users').set({ email, email_verified_at: null, updated_at: now }).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirstOrThrow();
+      const row = await trx
+        .updateTable('users')
+        .set({ email, email_verified_at: null, updated_at: now })
+        .where('id', '=', userId)
+        .returning(USER_COLUMNS)
+        .executeTakeFirstOrThrow();
       const token = await issueAccountToken(trx, userId, 'verify_email', now, email);
       return { row, token };
     });
   } catch (err) {
     throw userConflict(err) ?? err;
   }
-  await sendBestEffort(deps, verificationMail(email, result.row.display_name, link(deps.publicUrl, '/verify-email', result.token)), 'verify_email');
+  await sendBestEffort(
+    deps,
+    verificationMail(email, result.row.display_name, link(deps.publicUrl, '/verify-email', result.token)),
+    'verify_email',
+  );
   await sendBestEffort(deps, emailChangedMail(before.email, before.display_name, email), 'email_changed');
   return toAccountUser(result.row);
 }

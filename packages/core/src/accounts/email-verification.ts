@@ -8,11 +8,19 @@ type Deps = Pick<CoreDeps, 'db' | 'mailer' | 'clock' | 'publicUrl' | 'log'>;
 
 /** Mails a verification link for the user's current address (nothing when already verified). */
 export async function sendEmailVerification(deps: Deps, userId: string): Promise<{ sent: boolean }> {
-  const user = await deps.db.selectFrom('users').select(['id', 'email', 'display_name', 'email_verified_at', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'email_verified_at', 'disabled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!user || user.disabled_at) throw unauthorized();
   if (user.email_verified_at) return { sent: false };
   const token = await issueAccountToken(deps.db, user.id, 'verify_email', deps.clock(), user.email);
-  const sent = await sendBestEffort(deps, verificationMail(user.email, user.display_name, link(deps.publicUrl, '/verify-email', token)), 'verify_email');
+  const sent = await sendBestEffort(
+    deps,
+    verificationMail(user.email, user.display_name, link(deps.publicUrl, '/verify-email', token)),
+    'verify_email',
+  );
   return { sent };
 }
 

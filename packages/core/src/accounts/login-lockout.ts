@@ -29,7 +29,12 @@ export function lockDurationMs(failures: number): number {
 
 export const accountLocked = (retryAfterMs: number) => {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new AppError(429, 'account_locked', `Too many failed sign-ins for this account; try again in ${seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`}`, { retryAfterSeconds: seconds });
+  return new AppError(
+    429,
+    'account_locked',
+    `Too many failed sign-ins for this account; try again in ${seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`}`,
+    { retryAfterSeconds: seconds },
+  );
 };
 
 /** Throws 429 while the address is locked. */

@@ -5,8 +5,10 @@ import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts
 import { EMAIL_MAX } from './fields.ts';
 import { assertNotLocked, clearLoginFailures, recordLoginFailure } from './login-lockout.ts';
 
-export const accountDisabled = () => new AppError(403, 'account_disabled', 'This account has been disabled by the site’s operators');
-export const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'The email address or password is wrong');
+export const accountDisabled = () =>
+  new AppError(403, 'account_disabled', 'This account has been disabled by the site’s operators');
+export const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'The email address or password is wrong');
 
 let dummyHash: Promise<string> | undefined;
 
@@ -42,7 +44,11 @@ export async function login(
   if (row.disabled_at) throw accountDisabled();
   await clearLoginFailures(deps.limiter, email);
   if (deps.passwords.needsRehash(row.password_hash)) {
-    await deps.db.updateTable('users').set({ password_hash: await deps.passwords.hash(input.password) }).where('id', '=', row.id).execute();
+    await deps.db
+      .updateTable('users')
+      .set({ password_hash: await deps.passwords.hash(input.password) })
+      .where('id', '=', row.id)
+      .execute();
   }
   const session = await deps.tokens.sign({ userId: row.id, tokenVersion: row.token_version });
   return { user: toAccountUser(row), token: session.token, expiresAt: session.expiresAt };

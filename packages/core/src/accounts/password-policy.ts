@@ -24,12 +24,29 @@ export function commonPasswords(): ReadonlySet<string> {
  */
 export function checkPasswordPolicy(password: string, field = 'password', avoid: string[] = []): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) throw validationFailed(`Use at least ${PASSWORD_MIN_LENGTH} characters for your password`, { field, reason: 'too_short' });
-  if (length > PASSWORD_MAX_LENGTH || Buffer.byteLength(password) > 1024) throw validationFailed(`A password is at most ${PASSWORD_MAX_LENGTH} characters`, { field, reason: 'too_long' });
+  if (length < PASSWORD_MIN_LENGTH)
+    throw validationFailed(`Use at least ${PASSWORD_MIN_LENGTH} characters for your password`, {
+      field,
+      reason: 'too_short',
+    });
+  if (length > PASSWORD_MAX_LENGTH || Buffer.byteLength(password) > 1024)
+    throw validationFailed(`A password is at most ${PASSWORD_MAX_LENGTH} characters`, { field, reason: 'too_long' });
   const lower = password.toLowerCase();
-  if (commonPasswords().has(lower)) throw validationFailed('This password is one of the most common ones; choose another', { field, reason: 'too_common' });
-  if (new Set(lower).size < 3) throw validationFailed('This password repeats the same few characters; choose another', { field, reason: 'too_simple' });
+  if (commonPasswords().has(lower))
+    throw validationFailed('This password is one of the most common ones; choose another', {
+      field,
+      reason: 'too_common',
+    });
+  if (new Set(lower).size < 3)
+    throw validationFailed('This password repeats the same few characters; choose another', {
+      field,
+      reason: 'too_simple',
+    });
   for (const word of avoid) {
-    if (word && word.length >= 4 && lower.includes(word.toLowerCase())) throw validationFailed('Your password must not contain your email or handle', { field, reason: 'contains_identity' });
+    if (word && word.length >= 4 && lower.includes(word.toLowerCase()))
+      throw validationFailed('Your password must not contain your email or handle', {
+        field,
+        reason: 'contains_identity',
+      });
   }
 }

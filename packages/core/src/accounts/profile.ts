@@ -33,14 +33,23 @@ export interface ProfileChanges {
 }
 
 /** Edits handle, display name and bio; every field is checked before the one UPDATE. */
-export async function updateProfile(deps: Pick<CoreDeps, 'db' | 'clock'>, userId: string, changes: ProfileChanges): Promise<AccountUser> {
+export async function updateProfile(
+  deps: Pick<CoreDeps, 'db' | 'clock'>,
+  userId: string,
+  changes: ProfileChanges,
+): Promise<AccountUser> {
   const set: { handle?: string; display_name?: string; bio?: string } = {};
   if (changes.handle !== undefined) set.handle = normalizeHandle(changes.handle);
   if (changes.displayName !== undefined) set.display_name = normalizeDisplayName(changes.displayName);
   if (changes.bio !== undefined) set.bio = normalizeBio(changes.bio);
   if (Object.keys(set).length === 0) return getAccount(deps, userId);
   try {
-    const row = await deps.db.updateTable('users').set({ ...set, updated_at: deps.clock() }).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirst();
+    const row = await deps.db
+      .updateTable('users')
+      .set({ ...set, updated_at: deps.clock() })
+      .where('id', '=', userId)
+      .returning(USER_COLUMNS)
+      .executeTakeFirst();
     if (!row) throw notFound('User');
     return toAccountUser(row);
   } catch (err) {

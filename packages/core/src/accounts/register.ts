@@ -21,7 +21,10 @@ export interface RegisterInput {
  * Creates an account and signs it in. Everything is checked before anything is written; the user
  * row and its verification token are written in one transaction; the mail goes after commit.
  */
-export async function register(deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens' | 'mailer' | 'clock' | 'publicUrl' | 'log'>, input: RegisterInput): Promise<{ user: AccountUser; token: string; expiresAt: Date }> {
+export async function register(
+  deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens' | 'mailer' | 'clock' | 'publicUrl' | 'log'>,
+  input: RegisterInput,
+): Promise<{ user: AccountUser; token: string; expiresAt: Date }> {
   const email = normalizeEmail(input.email);
   const handle = normalizeHandle(input.handle);
   const displayName = normalizeDisplayName(input.displayName?.trim() ? input.displayName : handle);
@@ -36,7 +39,15 @@ export async function register(deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens
     created = await deps.db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('users')
-        .values({ email, handle, display_name: displayName, role, password_hash: passwordHash, created_at: now, updated_at: now })
+        .values({
+          email,
+          handle,
+          display_name: displayName,
+          role,
+          password_hash: passwordHash,
+          created_at: now,
+          updated_at: now,
+        })
         .returning([...USER_COLUMNS, 'token_version'])
         .executeTakeFirstOrThrow();
       const verifyToken = await issueAccountToken(trx, row.id, 'verify_email', now, email);
@@ -46,7 +57,11 @@ export async function register(deps: Pick<CoreDeps, 'db' | 'passwords' | 'tokens
     throw userConflict(err) ?? err;
   }
   const { row, verifyToken } = created;
-  await sendBestEffort(deps, verificationMail(email, displayName, link(deps.publicUrl, '/verify-email', verifyToken)), 'verify_email');
+  await sendBestEffort(
+    deps,
+    verificationMail(email, displayName, link(deps.publicUrl, '/verify-email', verifyToken)),
+    'verify_email',
+  );
   const session = await deps.tokens.sign({ userId: row.id, tokenVersion: row.token_version });
   return { user: toAccountUser(row), token: session.token, expiresAt: session.expiresAt };
 }

@@ -5,7 +5,11 @@ import type { CoreDeps } from '../deps.ts';
  * Sends without failing the request: the account change is already committed, and the user can
  * ask for another mail. The failure is logged for the operator.
  */
-export async function sendBestEffort(deps: Pick<CoreDeps, 'mailer' | 'log'>, message: MailMessage, what: string): Promise<boolean> {
+export async function sendBestEffort(
+  deps: Pick<CoreDeps, 'mailer' | 'log'>,
+  message: MailMessage,
+  what: string,
+): Promise<boolean> {
   try {
     await deps.mailer.send(message);
     return true;

@@ -10,7 +10,8 @@ export interface SessionClaims {
 /** Longer bearer strings are refused before any parsing. */
 const MAX_TOKEN_LENGTH = 2048;
 
-export const invalidSession = () => new AppError(401, 'invalid_session', 'Your session is invalid or has expired; sign in again');
+export const invalidSession = () =>
+  new AppError(401, 'invalid_session', 'Your session is invalid or has expired; sign in again');
 
 /**
  * Session tokens: JWT, HS256 only, signed with `JWT_SECRET`, carrying the user id (`sub`) and the
@@ -47,10 +48,21 @@ export class SessionTokens {
   async verify(token: string): Promise<SessionClaims> {
     if (!token || token.length > MAX_TOKEN_LENGTH || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw invalidSession();
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: this.now(), requiredClaims: ['sub', 'exp', 'iat'] });
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        currentDate: this.now(),
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
       const userId = payload.sub;
       const ver = payload.ver;
-      if (typeof userId !== 'string' || !/^\d{1,18}$/.test(userId) || typeof ver !== 'number' || !Number.isInteger(ver) || ver < 0) throw invalidSession();
+      if (
+        typeof userId !== 'string' ||
+        !/^\d{1,18}$/.test(userId) ||
+        typeof ver !== 'number' ||
+        !Number.isInteger(ver) ||
+        ver < 0
+      )
+        throw invalidSession();
       return { userId, tokenVersion: ver };
     } catch {
       throw invalidSession();

@@ -14,7 +14,11 @@ export interface SessionUser extends Actor {
  */
 export async function authenticateSession(deps: Pick<CoreDeps, 'db' | 'tokens'>, token: string): Promise<SessionUser> {
   const claims = await deps.tokens.verify(token);
-  const user = await deps.db.selectFrom('users').select(['id', 'role', 'token_version', 'disabled_at']).where('id', '=', claims.userId).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'role', 'token_version', 'disabled_at'])
+    .where('id', '=', claims.userId)
+    .executeTakeFirst();
   if (!user || user.disabled_at || user.token_version !== claims.tokenVersion) throw invalidSession();
   return { id: user.id, role: user.role, tokenVersion: user.token_version };
 }

@@ -7,7 +7,8 @@ export function uniqueViolation(err: unknown): string | undefined {
   return e.constraint ?? /unique constraint "([^"]+)"/.exec(e.message ?? '')?.[1] ?? 'unknown';
 }
 
-export const emailTaken = () => conflict('email_taken', 'An account with this email address already exists', { field: 'email' });
+export const emailTaken = () =>
+  conflict('email_taken', 'An account with this email address already exists', { field: 'email' });
 export const handleTaken = () => conflict('handle_taken', 'This handle is taken; choose another', { field: 'handle' });
 
 /** users' unique indexes → a 409 naming the field. */

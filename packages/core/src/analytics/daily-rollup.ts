@@ -12,7 +12,8 @@ export function utcDay(date: Date): string {
  * counts, never increments), so reruns and retries are harmless.
  */
 export async function rollupDay(db: Kysely<Database>, day: string): Promise<void> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badRequest(`Invalid day ${day}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+    throw badRequest(`Invalid day ${day}`);
   const from = `${day}T00:00:00Z`;
   await sql`
     insert into daily_stats (day, new_users, new_artists, uploads, versions_ready, versions_failed, plays, computed_at)

@@ -39,7 +39,12 @@ export async function replaceArtwork(
       written.push(key);
     }
     const previous = await attach(written[0]!);
-    if (previous) await Promise.all(ARTWORK_UPLOAD_SIZES.map((s) => deps.store.delete('images', artworkKeyOfSize(previous, s)).catch(() => undefined)));
+    if (previous)
+      await Promise.all(
+        ARTWORK_UPLOAD_SIZES.map((s) =>
+          deps.store.delete('images', artworkKeyOfSize(previous, s)).catch(() => undefined),
+        ),
+      );
     return written[0]!;
   } catch (err) {
     await Promise.all(written.map((k) => deps.store.delete('images', k).catch(() => undefined)));
@@ -48,15 +53,28 @@ export async function replaceArtwork(
 }
 
 /** `PUT /tracks/:id/artwork`: the artist's own cover replaces the one extracted from the file. */
-export async function setTrackArtwork(deps: ArtworkDeps, actor: Actor | null, trackId: string, image: Buffer): Promise<void> {
+export async function setTrackArtwork(
+  deps: ArtworkDeps,
+  actor: Actor | null,
+  trackId: string,
+  image: Buffer,
+): Promise<void> {
   const track = await ownedTrack(deps.db, actor, trackId);
   await replaceArtwork(
     deps,
     image,
     (token, size) => keys.trackArtwork(track.id, token, size),
     async (key) => {
-      const before = await deps.db.selectFrom('tracks').select('artwork_key').where('id', '=', track.id).executeTakeFirst();
-      await deps.db.updateTable('tracks').set({ artwork_key: key, updated_at: deps.clock() }).where('id', '=', track.id).execute();
+      const before = await deps.db
+        .selectFrom('tracks')
+        .select('artwork_key')
+        .where('id', '=', track.id)
+        .executeTakeFirst();
+      await deps.db
+        .updateTable('tracks')
+        .set({ artwork_key: key, updated_at: deps.clock() })
+        .where('id', '=', track.id)
+        .execute();
       return before?.artwork_key?.startsWith(keys.trackArtworkPrefix(track.id)) ? before.artwork_key : null;
     },
   );

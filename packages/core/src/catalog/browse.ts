@@ -35,7 +35,18 @@ export async function browseTracks(
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select(['t.id', 't.title', 't.slug', 't.genre', 't.tags', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key')])
+    .select([
+      't.id',
+      't.title',
+      't.slug',
+      't.genre',
+      't.tags',
+      't.created_at',
+      'u.handle',
+      'u.display_name',
+      'v.duration_ms',
+      sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
+    ])
     .where((eb) => trackListed(eb, 't'))
     .orderBy('t.id', 'desc')
     .limit(page.limit + 1);

@@ -30,7 +30,11 @@ function streamingPrefixes(versionId: string): Array<[Bucket, string]> {
 }
 
 export const trackSold = () =>
-  new AppError(409, 'track_sold', 'Buyers have paid for this track. Confirm that they keep access (confirmBuyersKeepAccess) to retire it: it disappears everywhere but buyers can still download it.');
+  new AppError(
+    409,
+    'track_sold',
+    'Buyers have paid for this track. Confirm that they keep access (confirmBuyersKeepAccess) to retire it: it disappears everywhere but buyers can still download it.',
+  );
 
 /** Does a paid order grant downloads of this track (bought alone, or in a release)? */
 export async function hasPaidOrders(db: Kysely<Database>, trackId: string): Promise<boolean> {
@@ -41,7 +45,14 @@ export async function hasPaidOrders(db: Kysely<Database>, trackId: string): Prom
     .where((eb) =>
       eb.or([
         eb.and([eb('o.item_type', '=', 'track'), eb('o.track_id', '=', trackId)]),
-        eb.and([eb('o.item_type', '=', 'release'), eb('o.release_id', 'in', eb.selectFrom('release_tracks').select('release_id').where('track_id', '=', trackId))]),
+        eb.and([
+          eb('o.item_type', '=', 'release'),
+          eb(
+            'o.release_id',
+            'in',
+            eb.selectFrom('release_tracks').select('release_id').where('track_id', '=', trackId),
+          ),
+        ]),
       ]),
     )
     .limit(1)
@@ -65,12 +76,19 @@ export interface DeleteOutcome {
  * is retired instead: hidden from everyone and in no list, its other versions and all streaming
  * outputs deleted, the current version's original and artwork kept so buyers still download it.
  */
-export async function deleteTrack(deps: DeleteDeps, actor: Actor | null, trackId: string, options: { confirmBuyersKeepAccess?: boolean } = {}): Promise<DeleteOutcome> {
+export async function deleteTrack(
+  deps: DeleteDeps,
+  actor: Actor | null,
+  trackId: string,
+  options: { confirmBuyersKeepAccess?: boolean } = {},
+): Promise<DeleteOutcome> {
   const plan = await deps.db.transaction().execute(async (trx) => {
     const track = await ownedTrack(trx, actor, trackId);
     // Lock the row: a concurrent edit or checkout sees the delete, not half of it.
     await trx.selectFrom('tracks').select('id').where('id', '=', track.id).forUpdate().execute();
-    const versions = (await trx.selectFrom('track_versions').select('id').where('track_id', '=', track.id).execute()).map((v) => v.id);
+    const versions = (
+      await trx.selectFrom('track_versions').select('id').where('track_id', '=', track.id).execute()
+    ).map((v) => v.id);
     const sold = await hasPaidOrders(trx, track.id);
     if (sold && !options.confirmBuyersKeepAccess) throw trackSold();
     if (track.deleted_at) throw notFound('Track');
@@ -78,7 +96,11 @@ export async function deleteTrack(deps: DeleteDeps, actor: Actor | null, trackId
     if (sold) {
       const keep = track.current_version_id;
       const drop = versions.filter((v) => v !== keep);
-      await trx.updateTable('tracks').set({ deleted_at: deps.clock(), visibility: 'private', updated_at: deps.clock() }).where('id', '=', track.id).execute();
+      await trx
+        .updateTable('tracks')
+        .set({ deleted_at: deps.clock(), visibility: 'private', updated_at: deps.clock() })
+        .where('id', '=', track.id)
+        .execute();
       if (drop.length) await trx.deleteFrom('track_versions').where('id', 'in', drop).execute();
       const prefixes = [...drop.flatMap(versionPrefixes), ...(keep ? streamingPrefixes(keep) : [])];
       return { outcome: 'retired' as const, prefixes };
@@ -88,7 +110,10 @@ export async function deleteTrack(deps: DeleteDeps, actor: Actor | null, trackId
     await trx.updateTable('tracks').set({ current_version_id: null }).where('id', '=', track.id).execute();
     await trx.deleteFrom('track_versions').where('track_id', '=', track.id).execute();
     await trx.deleteFrom('tracks').where('id', '=', track.id).execute();
-    const prefixes: Array<[Bucket, string]> = [...versions.flatMap(versionPrefixes), ['images', keys.trackArtworkPrefix(track.id)]];
+    const prefixes: Array<[Bucket, string]> = [
+      ...versions.flatMap(versionPrefixes),
+      ['images', keys.trackArtworkPrefix(track.id)],
+    ];
     return { outcome: 'deleted' as const, prefixes };
   });
   // After the commit: the rows are gone, so no reader is handed a URL to what is deleted next.

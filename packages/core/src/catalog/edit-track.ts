@@ -36,9 +36,18 @@ export async function ownedTrack(db: Kysely<Database>, actor: Actor | null, trac
  * A slug free for `ownerId`: another live track's slug is taken; an old slug of this same track
  * (a redirect) may be taken back.
  */
-export async function freeSlug(trx: Kysely<Database> | Transaction<Database>, ownerId: string, title: string, trackId?: string): Promise<string> {
+export async function freeSlug(
+  trx: Kysely<Database> | Transaction<Database>,
+  ownerId: string,
+  title: string,
+  trackId?: string,
+): Promise<string> {
   const base = slugify(title);
-  let q = trx.selectFrom('tracks').select('slug').where('owner_user_id', '=', ownerId).where('slug', 'like', `${base}%`);
+  let q = trx
+    .selectFrom('tracks')
+    .select('slug')
+    .where('owner_user_id', '=', ownerId)
+    .where('slug', 'like', `${base}%`);
   if (trackId) q = q.where('id', '!=', trackId);
   const taken = new Set((await q.execute()).map((r) => r.slug));
   if (!taken.has(base)) return base;
@@ -50,7 +59,12 @@ export async function freeSlug(trx: Kysely<Database> | Transaction<Database>, ow
  * old one is kept as a redirect to the track so shared links keep working. All fields are checked
  * before anything is written; the write is one transaction.
  */
-export async function editTrack(deps: EditDeps, actor: Actor | null, trackId: string, patch: TrackPatch): Promise<void> {
+export async function editTrack(
+  deps: EditDeps,
+  actor: Actor | null,
+  trackId: string,
+  patch: TrackPatch,
+): Promise<void> {
   const set: Record<string, unknown> = {};
   if (patch.title !== undefined) set.title = normalizeTrackTitle(patch.title);
   if (patch.description !== undefined) set.description = normalizeTrackDescription(patch.description);
@@ -74,7 +88,11 @@ export async function editTrack(deps: EditDeps, actor: Actor | null, trackId: st
           .values({ owner_user_id: track.owner_user_id, slug: track.slug, track_id: track.id })
           .onConflict((oc) => oc.columns(['owner_user_id', 'slug']).doUpdateSet({ track_id: track.id }))
           .execute();
-        await trx.deleteFrom('track_slug_redirects').where('owner_user_id', '=', track.owner_user_id).where('slug', '=', slug).execute();
+        await trx
+          .deleteFrom('track_slug_redirects')
+          .where('owner_user_id', '=', track.owner_user_id)
+          .where('slug', '=', slug)
+          .execute();
       }
     }
     if (Object.keys(set).length === 0) return;

@@ -21,8 +21,16 @@ export interface Price {
 /** Genres and tags are kept folded to lower case with single spaces: `/genre/<name>` and `/tag/<name>` find them one way. */
 function label(input: string, field: string, max: number): string {
   const value = cleanText(input, field, { trim: true }).toLowerCase().replace(/\s+/g, ' ');
-  if (value.length > max) throw validationFailed(`${field === 'genre' ? 'A genre' : 'A tag'} is at most ${max} characters`, { field, reason: 'too_long' });
-  if (/[#,/\\?]/.test(value)) throw validationFailed(`${field === 'genre' ? 'A genre' : 'A tag'} cannot contain # , / \\ or ?`, { field, reason: 'invalid_characters' });
+  if (value.length > max)
+    throw validationFailed(`${field === 'genre' ? 'A genre' : 'A tag'} is at most ${max} characters`, {
+      field,
+      reason: 'too_long',
+    });
+  if (/[#,/\\?]/.test(value))
+    throw validationFailed(`${field === 'genre' ? 'A genre' : 'A tag'} cannot contain # , / \\ or ?`, {
+      field,
+      reason: 'invalid_characters',
+    });
   return value;
 }
 
@@ -55,28 +63,46 @@ function isCurrency(code: string): boolean {
  * A price in minor units of an ISO 4217 currency; `null` = not for sale. With pay-what-you-want,
  * `amountMinor` is the minimum (0 = free, the buyer may still pay); a fixed price is above 0.
  */
-export function normalizePrice(input: { amountMinor: number; currency: string; payWhatYouWant?: boolean } | null): Price | null {
+export function normalizePrice(
+  input: { amountMinor: number; currency: string; payWhatYouWant?: boolean } | null,
+): Price | null {
   if (input === null) return null;
   const { amountMinor } = input;
   if (!Number.isSafeInteger(amountMinor) || amountMinor < 0 || amountMinor > PRICE_MAX_MINOR) {
-    throw validationFailed(`amountMinor is a whole number of minor units (cents) from 0 to ${PRICE_MAX_MINOR}`, { field: 'price.amountMinor' });
+    throw validationFailed(`amountMinor is a whole number of minor units (cents) from 0 to ${PRICE_MAX_MINOR}`, {
+      field: 'price.amountMinor',
+    });
   }
   const currency = String(input.currency ?? '').toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency) || !isCurrency(currency)) throw validationFailed('currency is an ISO 4217 code such as EUR or USD', { field: 'price.currency' });
+  if (!/^[A-Z]{3}$/.test(currency) || !isCurrency(currency))
+    throw validationFailed('currency is an ISO 4217 code such as EUR or USD', { field: 'price.currency' });
   const payWhatYouWant = input.payWhatYouWant === true;
   if (!payWhatYouWant && amountMinor === 0) {
-    throw validationFailed('A fixed price is above 0; for a free download use pay-what-you-want with a minimum of 0', { field: 'price.amountMinor', reason: 'zero_fixed_price' });
+    throw validationFailed('A fixed price is above 0; for a free download use pay-what-you-want with a minimum of 0', {
+      field: 'price.amountMinor',
+      reason: 'zero_fixed_price',
+    });
   }
   return { amountMinor, currency, payWhatYouWant };
 }
 
 /** The row's price columns as a Price (null when not for sale). */
-export function priceOf(row: { price_amount_minor: number | null; price_currency: string | null; price_pwyw: boolean | null }): Price | null {
+export function priceOf(row: {
+  price_amount_minor: number | null;
+  price_currency: string | null;
+  price_pwyw: boolean | null;
+}): Price | null {
   if (row.price_amount_minor === null || row.price_currency === null) return null;
   return { amountMinor: row.price_amount_minor, currency: row.price_currency, payWhatYouWant: row.price_pwyw === true };
 }
 
 /** A Price as the row's columns. */
-export function priceColumns(price: Price | null): { price_amount_minor: number | null; price_currency: string | null; price_pwyw: boolean } {
-  return price ? { price_amount_minor: price.amountMinor, price_currency: price.currency, price_pwyw: price.payWhatYouWant } : { price_amount_minor: null, price_currency: null, price_pwyw: false };
+export function priceColumns(price: Price | null): {
+  price_amount_minor: number | null;
+  price_currency: string | null;
+  price_pwyw: boolean;
+} {
+  return price
+    ? { price_amount_minor: price.amountMinor, price_currency: price.currency, price_pwyw: price.payWhatYouWant }
+    : { price_amount_minor: null, price_currency: null, price_pwyw: false };
 }

@@ -19,7 +19,13 @@ export interface ListedTrack {
  * The tracks of an ordered list this actor may open, in order: a track that is hidden from them
  * (private, taken down, retired, still processing) is skipped, so the list never breaks.
  */
-export async function listedTracks(db: Kysely<Database>, actor: Actor | null, table: 'release_tracks' | 'playlist_tracks', key: 'release_id' | 'playlist_id', listId: string): Promise<ListedTrack[]> {
+export async function listedTracks(
+  db: Kysely<Database>,
+  actor: Actor | null,
+  table: 'release_tracks' | 'playlist_tracks',
+  key: 'release_id' | 'playlist_id',
+  listId: string,
+): Promise<ListedTrack[]> {
   const rows = await db
     .selectFrom(`${table} as lt` as 'release_tracks as lt')
     .innerJoin('tracks as t', 't.id', 'lt.track_id')

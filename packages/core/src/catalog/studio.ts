@@ -18,7 +18,12 @@ export interface StudioTrack {
   artworkKey: string | null;
   currentVersionId: string | null;
   durationMs: number | null;
-  latestVersion: { id: string; status: 'uploaded' | 'processing' | 'ready' | 'failed'; failureReason: string | null; steps: Record<string, StepState> } | null;
+  latestVersion: {
+    id: string;
+    status: 'uploaded' | 'processing' | 'ready' | 'failed';
+    failureReason: string | null;
+    steps: Record<string, StepState>;
+  } | null;
   playCount: number;
   likeCount: number;
   createdAt: string;
@@ -30,7 +35,14 @@ export async function listStudioTracks(deps: { db: Kysely<Database> }, actor: Ac
     .selectFrom('tracks as t')
     .leftJoin('track_versions as cv', 'cv.id', 't.current_version_id')
     .leftJoinLateral(
-      (eb) => eb.selectFrom('track_versions as lv').select(['lv.id', 'lv.status', 'lv.failure_reason', 'lv.steps']).whereRef('lv.track_id', '=', 't.id').orderBy('lv.id', 'desc').limit(1).as('lv'),
+      (eb) =>
+        eb
+          .selectFrom('track_versions as lv')
+          .select(['lv.id', 'lv.status', 'lv.failure_reason', 'lv.steps'])
+          .whereRef('lv.track_id', '=', 't.id')
+          .orderBy('lv.id', 'desc')
+          .limit(1)
+          .as('lv'),
       (join) => join.onTrue(),
     )
     .select([
@@ -76,7 +88,14 @@ export async function listStudioTracks(deps: { db: Kysely<Database> }, actor: Ac
     artworkKey: r.artwork_key,
     currentVersionId: r.current_version_id,
     durationMs: r.duration_ms,
-    latestVersion: r.lv_id ? { id: r.lv_id, status: r.lv_status!, failureReason: r.lv_failure ?? null, steps: (r.lv_steps ?? {}) as Record<string, StepState> } : null,
+    latestVersion: r.lv_id
+      ? {
+          id: r.lv_id,
+          status: r.lv_status!,
+          failureReason: r.lv_failure ?? null,
+          steps: (r.lv_steps ?? {}) as Record<string, StepState>,
+        }
+      : null,
     playCount: r.play_count,
     likeCount: r.like_count,
     createdAt: r.created_at.toISOString(),

@@ -33,7 +33,11 @@ export type CheckoutDeps = Pick<CoreDeps, 'db' | 'clock' | 'publicUrl' | 'log'> 
  * and the caller gets a 502. An amount of 0 on a free item is recorded at once as a paid order of
  * 0 (no Stripe involved; works without keys) so the email opt-in reaches the artist.
  */
-export async function startCheckout(deps: CheckoutDeps, actor: Actor | null, input: CheckoutInput): Promise<CheckoutResult> {
+export async function startCheckout(
+  deps: CheckoutDeps,
+  actor: Actor | null,
+  input: CheckoutInput,
+): Promise<CheckoutResult> {
   const now = deps.clock();
   const item = await loadItem(deps.db, actor, input.item.type, input.item.id, now);
   if (actor && actor.id === item.ownerUserId) throw ownItem();
@@ -54,7 +58,14 @@ export async function startCheckout(deps: CheckoutDeps, actor: Actor | null, inp
   if (checked.kind === 'free') {
     const order = await deps.db
       .insertInto('orders')
-      .values({ ...itemColumns, amount_minor: 0, currency: item.price!.currency.toUpperCase(), status: 'paid', paid_at: now, email_opt_in: Boolean(email && input.emailOptIn) })
+      .values({
+        ...itemColumns,
+        amount_minor: 0,
+        currency: item.price!.currency.toUpperCase(),
+        status: 'paid',
+        paid_at: now,
+        email_opt_in: Boolean(email && input.emailOptIn),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { url: `${base}/thanks?item=${item.type}-${item.id}`, orderId: order.id, free: true };
@@ -67,7 +78,13 @@ export async function startCheckout(deps: CheckoutDeps, actor: Actor | null, inp
 
   const order = await deps.db
     .insertInto('orders')
-    .values({ ...itemColumns, amount_minor: checked.amountMinor, currency: checked.currency.toUpperCase(), platform_fee_minor: fee, status: 'pending' })
+    .values({
+      ...itemColumns,
+      amount_minor: checked.amountMinor,
+      currency: checked.currency.toUpperCase(),
+      platform_fee_minor: fee,
+      status: 'pending',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   try {
@@ -80,7 +97,11 @@ export async function startCheckout(deps: CheckoutDeps, actor: Actor | null, inp
       destination: connected ? { accountId: connected, applicationFeeMinor: fee } : undefined,
     });
     if (!session.url) throw new PaymentProviderError(502, 'no_url', 'Checkout Session without a URL');
-    await deps.db.updateTable('orders').set({ stripe_checkout_session_id: session.id, updated_at: deps.clock() }).where('id', '=', order.id).execute();
+    await deps.db
+      .updateTable('orders')
+      .set({ stripe_checkout_session_id: session.id, updated_at: deps.clock() })
+      .where('id', '=', order.id)
+      .execute();
     return { url: session.url, orderId: order.id, free: false };
   } catch (err) {
     await deps.db.deleteFrom('orders').where('id', '=', order.id).where('status', '=', 'pending').execute();

@@ -35,7 +35,19 @@ export interface Collection {
 
 const MAX_ITEMS = 500;
 
-type OrderRow = { id: string; item_type: ItemType; track_id: string | null; release_id: string | null; item_title: string; amount_minor: number; currency: string; status: 'pending' | 'paid' | 'refunded'; created_at: Date; paid_at: Date | null; refunded_at: Date | null };
+type OrderRow = {
+  id: string;
+  item_type: ItemType;
+  track_id: string | null;
+  release_id: string | null;
+  item_title: string;
+  amount_minor: number;
+  currency: string;
+  status: 'pending' | 'paid' | 'refunded';
+  created_at: Date;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+};
 
 const toOrderView = (o: OrderRow): OrderView => ({
   id: o.id,
@@ -54,15 +66,38 @@ const toOrderView = (o: OrderRow): OrderView => ({
  * Items the caller may no longer see are left out of `items` (their orders stay in the history).
  */
 export async function getCollection(deps: Pick<CoreDeps, 'db' | 'clock'>, actor: Actor): Promise<Collection> {
-  const user = await deps.db.selectFrom('users').select(['email', 'email_verified_at']).where('id', '=', actor.id).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['email', 'email_verified_at'])
+    .where('id', '=', actor.id)
+    .executeTakeFirst();
   const orders = (await deps.db
     .selectFrom('orders')
-    .select(['id', 'item_type', 'track_id', 'release_id', 'item_title', 'amount_minor', 'currency', 'status', 'created_at', 'paid_at', 'refunded_at'])
+    .select([
+      'id',
+      'item_type',
+      'track_id',
+      'release_id',
+      'item_title',
+      'amount_minor',
+      'currency',
+      'status',
+      'created_at',
+      'paid_at',
+      'refunded_at',
+    ])
     .where('status', 'in', ['paid', 'refunded'])
     .where((eb) =>
       eb.or([
         eb('buyer_user_id', '=', actor.id),
-        ...(user?.email_verified_at ? [eb.and([eb('buyer_user_id', 'is', null), eb(eb.fn('lower', ['buyer_email']), '=', user.email.toLowerCase())])] : []),
+        ...(user?.email_verified_at
+          ? [
+              eb.and([
+                eb('buyer_user_id', 'is', null),
+                eb(eb.fn('lower', ['buyer_email']), '=', user.email.toLowerCase()),
+              ]),
+            ]
+          : []),
       ]),
     )
     .orderBy('created_at', 'desc')
@@ -82,19 +117,29 @@ export async function getCollection(deps: Pick<CoreDeps, 'db' | 'clock'>, actor:
   const wanted = new Map<string, { type: ItemType; id: string; source: 'purchase' | 'free'; at: Date }>();
   for (const o of orders) {
     const id = o.item_type === 'track' ? o.track_id : o.release_id;
-    if (o.status === 'paid' && id && !wanted.has(`${o.item_type}-${id}`)) wanted.set(`${o.item_type}-${id}`, { type: o.item_type, id, source: 'purchase', at: o.paid_at ?? o.created_at });
+    if (o.status === 'paid' && id && !wanted.has(`${o.item_type}-${id}`))
+      wanted.set(`${o.item_type}-${id}`, { type: o.item_type, id, source: 'purchase', at: o.paid_at ?? o.created_at });
   }
   for (const f of free) {
     const type: ItemType = f.release_id ? 'release' : 'track';
     const id = f.release_id ?? f.track_id;
-    if (id && !wanted.has(`${type}-${id}`)) wanted.set(`${type}-${id}`, { type, id, source: 'free', at: new Date(f.first_at as unknown as string) });
+    if (id && !wanted.has(`${type}-${id}`))
+      wanted.set(`${type}-${id}`, { type, id, source: 'free', at: new Date(f.first_at as unknown as string) });
   }
   const items: CollectionItem[] = [];
   const now = deps.clock();
   for (const w of wanted.values()) {
     try {
       const item = await loadItem(deps.db, actor, w.type, w.id, now);
-      items.push({ type: w.type, id: w.id, title: item.title, artist: item.ownerName, formats: itemFormats(item), source: w.source, acquiredAt: w.at });
+      items.push({
+        type: w.type,
+        id: w.id,
+        title: item.title,
+        artist: item.ownerName,
+        formats: itemFormats(item),
+        source: w.source,
+        acquiredAt: w.at,
+      });
     } catch {
       // Gone, or no longer visible to the caller: its order stays in the history.
     }
@@ -113,11 +158,26 @@ export interface CheckoutSessionView {
  * The thank-you page's poll: the order of a Checkout Session (its id is the capability Stripe put
  * in the return URL), pending until the webhook lands, then paid with its formats.
  */
-export async function getCheckoutSessionView(deps: Pick<CoreDeps, 'db' | 'clock'>, sessionId: string): Promise<CheckoutSessionView> {
+export async function getCheckoutSessionView(
+  deps: Pick<CoreDeps, 'db' | 'clock'>,
+  sessionId: string,
+): Promise<CheckoutSessionView> {
   if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) throw notFound('Order');
   const o = (await deps.db
     .selectFrom('orders')
-    .select(['id', 'item_type', 'track_id', 'release_id', 'item_title', 'amount_minor', 'currency', 'status', 'created_at', 'paid_at', 'refunded_at'])
+    .select([
+      'id',
+      'item_type',
+      'track_id',
+      'release_id',
+      'item_title',
+      'amount_minor',
+      'currency',
+      'status',
+      'created_at',
+      'paid_at',
+      'refunded_at',
+    ])
     .where('stripe_checkout_session_id', '=', sessionId)
     .executeTakeFirst()) as OrderRow | undefined;
   if (!o) throw notFound('Order');

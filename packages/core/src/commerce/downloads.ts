@@ -1,6 +1,13 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { DOWNLOAD_FORMAT_INFO, formatsFor, isDownloadFormat, isLosslessCodec, type DownloadArgsOptions, type DownloadFormat } from '@earshot/media';
+import {
+  DOWNLOAD_FORMAT_INFO,
+  formatsFor,
+  isDownloadFormat,
+  isLosslessCodec,
+  type DownloadArgsOptions,
+  type DownloadFormat,
+} from '@earshot/media';
 import { keys } from '@earshot/storage';
 import type { Actor } from '../actor.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -23,7 +30,8 @@ export type DownloadAnswer =
 
 export type DownloadDeps = Pick<CoreDeps, 'db' | 'jobs' | 'clock' | 'publicUrl'> & Pick<CommercePorts, 'commerce'>;
 
-const formatUnavailable = (format: string) => new AppError(400, 'format_unavailable', `${format.toUpperCase()} is offered only when every original is lossless`);
+const formatUnavailable = (format: string) =>
+  new AppError(400, 'format_unavailable', `${format.toUpperCase()} is offered only when every original is lossless`);
 
 /** The formats of an item: FLAC only when every master is lossless. */
 export function itemFormats(item: SellableItem): DownloadFormat[] {
@@ -37,7 +45,11 @@ export function itemFormats(item: SellableItem): DownloadFormat[] {
  * missing ones on the `download-formats` queue — they are made once and kept), and answers a
  * signed URL valid `downloadUrlTtlSeconds`, or "preparing, retry in N s".
  */
-export async function requestDownload(deps: DownloadDeps, actor: Actor | null, input: { type: ItemType; id: string; format: string; sessionId?: string }): Promise<DownloadAnswer> {
+export async function requestDownload(
+  deps: DownloadDeps,
+  actor: Actor | null,
+  input: { type: ItemType; id: string; format: string; sessionId?: string },
+): Promise<DownloadAnswer> {
   const now = deps.clock();
   const item = await loadItem(deps.db, actor, input.type, input.id, now);
   const grant = await downloadGrant(deps.db, actor, item, input.sessionId);
@@ -48,28 +60,62 @@ export async function requestDownload(deps: DownloadDeps, actor: Actor | null, i
   if (!itemFormats(item).includes(format)) throw formatUnavailable(format);
 
   const versionIds = item.tracks.map((t) => t.versionId);
-  const rows = await deps.db.selectFrom('download_files').select(['version_id', 'status']).where('version_id', 'in', versionIds).where('format', '=', format).execute();
+  const rows = await deps.db
+    .selectFrom('download_files')
+    .select(['version_id', 'status'])
+    .where('version_id', 'in', versionIds)
+    .where('format', '=', format)
+    .execute();
   const status = new Map(rows.map((r) => [r.version_id, r.status]));
   const missing = versionIds.filter((v) => status.get(v) !== 'ready');
   if (missing.length) {
     for (const versionId of missing) {
       if (status.get(versionId) === 'failed') {
-        await deps.db.updateTable('download_files').set({ status: 'pending', error: null, requested_at: now }).where('version_id', '=', versionId).where('format', '=', format).execute();
+        await deps.db
+          .updateTable('download_files')
+          .set({ status: 'pending', error: null, requested_at: now })
+          .where('version_id', '=', versionId)
+          .where('format', '=', format)
+          .execute();
       } else if (!status.has(versionId)) {
-        await deps.db.insertInto('download_files').values({ version_id: versionId, format, status: 'pending' }).onConflict((oc) => oc.columns(['version_id', 'format']).doNothing()).execute();
+        await deps.db
+          .insertInto('download_files')
+          .values({ version_id: versionId, format, status: 'pending' })
+          .onConflict((oc) => oc.columns(['version_id', 'format']).doNothing())
+          .execute();
       }
       await deps.jobs.add('download-formats', { versionId, format }, { jobId: `download-${versionId}-${format}` });
     }
-    return { status: 'preparing', retryAfterSeconds: DOWNLOAD_RETRY_AFTER_SECONDS, ready: versionIds.length - missing.length, total: versionIds.length };
+    return {
+      status: 'preparing',
+      retryAfterSeconds: DOWNLOAD_RETRY_AFTER_SECONDS,
+      ready: versionIds.length - missing.length,
+      total: versionIds.length,
+    };
   }
 
   await deps.db
     .insertInto('download_events')
-    .values({ track_id: item.type === 'track' ? item.id : null, release_id: item.type === 'release' ? item.id : null, user_id: actor?.id ?? null, order_id: grant.kind === 'order' ? grant.orderId : null, format })
+    .values({
+      track_id: item.type === 'track' ? item.id : null,
+      release_id: item.type === 'release' ? item.id : null,
+      user_id: actor?.id ?? null,
+      order_id: grant.kind === 'order' ? grant.orderId : null,
+      format,
+    })
     .execute();
-  const signed = signUrl(`${DOWNLOAD_URL_PREFIX}${item.type}-${item.id}/${format}`, deps.commerce.downloadUrlTtlSeconds, deps.commerce.secureLinkSecret, now);
+  const signed = signUrl(
+    `${DOWNLOAD_URL_PREFIX}${item.type}-${item.id}/${format}`,
+    deps.commerce.downloadUrlTtlSeconds,
+    deps.commerce.secureLinkSecret,
+    now,
+  );
   const expires = Number(new URL(signed, 'http://x').searchParams.get('expires'));
-  return { status: 'ready', url: `${deps.publicUrl.replace(/\/+$/, '')}${signed}`, expiresAt: new Date(expires * 1000) };
+  return {
+    status: 'ready',
+    url: `${deps.publicUrl.replace(/\/+$/, '')}${signed}`,
+    expiresAt: new Date(expires * 1000),
+  };
 }
 
 export interface OpenedDownload {
@@ -88,7 +134,12 @@ const SIGNED_PATH = /^\/media\/downloads\/(track|release)-([1-9][0-9]{0,18})\/([
  * grant: it was issued by `requestDownload` to someone allowed. A track is its stored file; a
  * release is one ZIP streamed entry by entry from storage.
  */
-export async function openSignedDownload(deps: Pick<CoreDeps, 'db' | 'store' | 'clock'> & Pick<CommercePorts, 'commerce'>, pathname: string, sig: string | undefined, expires: string | undefined): Promise<OpenedDownload> {
+export async function openSignedDownload(
+  deps: Pick<CoreDeps, 'db' | 'store' | 'clock'> & Pick<CommercePorts, 'commerce'>,
+  pathname: string,
+  sig: string | undefined,
+  expires: string | undefined,
+): Promise<OpenedDownload> {
   const check = verifySignedUrl(pathname, sig, expires, deps.commerce.secureLinkSecret, deps.clock());
   if (!check.ok) throw new AppError(check.status, check.status === 410 ? 'link_expired' : 'forbidden', check.reason);
   const m = SIGNED_PATH.exec(pathname);
@@ -98,25 +149,44 @@ export async function openSignedDownload(deps: Pick<CoreDeps, 'db' | 'store' | '
   const info = DOWNLOAD_FORMAT_INFO[format];
   // The system reads the item as an admin would: the signature already decided who may have it.
   const item = await loadItem(deps.db, { id: '0', role: 'admin' }, type, m[2]!, deps.clock());
-  const files = await deps.db.selectFrom('download_files').select(['version_id', 'object_key', 'size_bytes']).where('version_id', 'in', item.tracks.length ? item.tracks.map((t) => t.versionId) : ['0']).where('format', '=', format).where('status', '=', 'ready').execute();
+  const files = await deps.db
+    .selectFrom('download_files')
+    .select(['version_id', 'object_key', 'size_bytes'])
+    .where('version_id', 'in', item.tracks.length ? item.tracks.map((t) => t.versionId) : ['0'])
+    .where('format', '=', format)
+    .where('status', '=', 'ready')
+    .execute();
   const byVersion = new Map(files.map((f) => [f.version_id, f]));
   if (item.tracks.length === 0 || item.tracks.some((t) => !byVersion.has(t.versionId))) throw notFound('Download');
   const artist = zipSafeName(item.ownerName, 'Artist');
   if (type === 'track') {
     const f = byVersion.get(item.tracks[0]!.versionId)!;
     const object = await deps.store.get('transcodes', f.object_key!);
-    return { filename: `${artist} - ${zipSafeName(item.title)}.${info.ext}`, contentType: info.contentType, size: object.totalSize ?? (f.size_bytes ? Number(f.size_bytes) : null), body: object.body };
+    return {
+      filename: `${artist} - ${zipSafeName(item.title)}.${info.ext}`,
+      contentType: info.contentType,
+      size: object.totalSize ?? (f.size_bytes ? Number(f.size_bytes) : null),
+      body: object.body,
+    };
   }
   const width = Math.max(2, String(item.tracks.length).length);
   const entries = item.tracks.map((t) => ({
     name: `${String(t.position).padStart(width, '0')} - ${zipSafeName(t.title)}.${info.ext}`,
     open: async () => (await deps.store.get('transcodes', byVersion.get(t.versionId)!.object_key!)).body,
   }));
-  return { filename: `${artist} - ${zipSafeName(item.title, 'Release')} (${info.label}).zip`, contentType: 'application/zip', size: null, body: streamZip(entries) };
+  return {
+    filename: `${artist} - ${zipSafeName(item.title, 'Release')} (${info.label}).zip`,
+    contentType: 'application/zip',
+    size: null,
+    body: streamZip(entries),
+  };
 }
 
 /** ffmpeg for one download file, as a port (the worker wires `@earshot/media`'s makeDownloadFile; unit tests a fake). */
-export type DownloadEncoder = (options: DownloadArgsOptions & { durationMs?: number }, signal: AbortSignal) => Promise<void>;
+export type DownloadEncoder = (
+  options: DownloadArgsOptions & { durationMs?: number },
+  signal: AbortSignal,
+) => Promise<void>;
 
 export interface MakeFormatDeps extends Pick<CoreDeps, 'db' | 'store' | 'clock'> {
   encode: DownloadEncoder;
@@ -128,7 +198,11 @@ export interface MakeFormatDeps extends Pick<CoreDeps, 'db' | 'store' | 'clock'>
  * tags and cover, stores it under `version-<id>/downloads/`, and marks it ready. Idempotent: a
  * format already ready is left alone.
  */
-export async function makeDownloadFormat(deps: MakeFormatDeps, input: { versionId: string; format: string }, signal: AbortSignal): Promise<'made' | 'already_ready' | 'gone'> {
+export async function makeDownloadFormat(
+  deps: MakeFormatDeps,
+  input: { versionId: string; format: string },
+  signal: AbortSignal,
+): Promise<'made' | 'already_ready' | 'gone'> {
   if (!isDownloadFormat(input.format)) throw new Error(`Unknown download format ${input.format}`);
   const format = input.format;
   const row = await deps.db
@@ -136,7 +210,21 @@ export async function makeDownloadFormat(deps: MakeFormatDeps, input: { versionI
     .innerJoin('tracks as t', 't.id', 'v.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('download_files as d', (j) => j.onRef('d.version_id', '=', 'v.id').on('d.format', '=', format))
-    .select(['v.id', 'v.original_key', 'v.codec', 'v.bit_depth', 'v.duration_ms', 'v.audio_stream_index', 'v.artwork_key', 't.artwork_key as track_artwork_key', 't.title', 't.id as track_id', 't.created_at', 'u.display_name', 'd.status'])
+    .select([
+      'v.id',
+      'v.original_key',
+      'v.codec',
+      'v.bit_depth',
+      'v.duration_ms',
+      'v.audio_stream_index',
+      'v.artwork_key',
+      't.artwork_key as track_artwork_key',
+      't.title',
+      't.id as track_id',
+      't.created_at',
+      'u.display_name',
+      'd.status',
+    ])
     .where('v.id', '=', input.versionId)
     .executeTakeFirst();
   if (!row) return 'gone';
@@ -145,7 +233,13 @@ export async function makeDownloadFormat(deps: MakeFormatDeps, input: { versionI
     .selectFrom('release_tracks as rt')
     .innerJoin('releases as r', 'r.id', 'rt.release_id')
     .select(['r.title', 'r.release_date', 'rt.position'])
-    .select((eb) => eb.selectFrom('release_tracks as c').select(eb.fn.countAll<string>().as('n')).whereRef('c.release_id', '=', 'r.id').as('count'))
+    .select((eb) =>
+      eb
+        .selectFrom('release_tracks as c')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('c.release_id', '=', 'r.id')
+        .as('count'),
+    )
     .where('rt.track_id', '=', row.track_id)
     .orderBy('r.id')
     .limit(1)
@@ -186,8 +280,23 @@ export async function makeDownloadFormat(deps: MakeFormatDeps, input: { versionI
     const stored = await deps.store.putFile('transcodes', key, output, { contentType: info.contentType });
     await deps.db
       .insertInto('download_files')
-      .values({ version_id: row.id, format, status: 'ready', object_key: key, size_bytes: stored.size, ready_at: deps.clock() })
-      .onConflict((oc) => oc.columns(['version_id', 'format']).doUpdateSet({ status: 'ready', object_key: key, size_bytes: stored.size, ready_at: deps.clock(), error: null }))
+      .values({
+        version_id: row.id,
+        format,
+        status: 'ready',
+        object_key: key,
+        size_bytes: stored.size,
+        ready_at: deps.clock(),
+      })
+      .onConflict((oc) =>
+        oc.columns(['version_id', 'format']).doUpdateSet({
+          status: 'ready',
+          object_key: key,
+          size_bytes: stored.size,
+          ready_at: deps.clock(),
+          error: null,
+        }),
+      )
       .execute();
   });
   return 'made';

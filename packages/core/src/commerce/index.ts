@@ -1,9 +1,23 @@
-export { checkOffer, isFree, platformFee, MAX_AMOUNT_MINOR, type Price, type Offer, type CheckedAmount } from './pricing.ts';
+export {
+  checkOffer,
+  isFree,
+  platformFee,
+  MAX_AMOUNT_MINOR,
+  type Price,
+  type Offer,
+  type CheckedAmount,
+} from './pricing.ts';
 export { paymentsDisabled, type CommerceSettings, type CommercePorts } from './settings.ts';
 export { loadItem, type ItemType, type SellableItem } from './items.ts';
 export { downloadGrant, type DownloadGrant } from './access.ts';
 export { startCheckout, type CheckoutInput, type CheckoutResult, type CheckoutDeps } from './checkout.ts';
-export { receivePaymentWebhook, applyPaymentEvent, type ApplyOutcome, type WebhookDeps, type ApplyDeps } from './webhook.ts';
+export {
+  receivePaymentWebhook,
+  applyPaymentEvent,
+  type ApplyOutcome,
+  type WebhookDeps,
+  type ApplyDeps,
+} from './webhook.ts';
 export {
   requestDownload,
   openSignedDownload,
@@ -16,7 +30,14 @@ export {
   type MakeFormatDeps,
   type OpenedDownload,
 } from './downloads.ts';
-export { getCollection, getCheckoutSessionView, type Collection, type CollectionItem, type OrderView, type CheckoutSessionView } from './collection.ts';
+export {
+  getCollection,
+  getCheckoutSessionView,
+  type Collection,
+  type CollectionItem,
+  type OrderView,
+  type CheckoutSessionView,
+} from './collection.ts';
 export { getPayoutState, startPayoutOnboarding, type PayoutState } from './payouts.ts';
 export { streamZip, zipSafeName, type ZipEntrySource } from './zip-stream.ts';
 export { getPurchaseOptions, type PurchaseOptions } from './purchase-options.ts';

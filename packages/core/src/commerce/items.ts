@@ -37,7 +37,11 @@ export interface SellableItem {
   tracks: ItemTrack[];
 }
 
-function priceOf(row: { price_amount_minor: number | null; price_currency: string | null; price_pwyw: boolean }): Price | null {
+function priceOf(row: {
+  price_amount_minor: number | null;
+  price_currency: string | null;
+  price_pwyw: boolean;
+}): Price | null {
   if (row.price_amount_minor === null || row.price_currency === null) return null;
   return { amountMinor: row.price_amount_minor, currency: row.price_currency, payWhatYouWant: row.price_pwyw };
 }
@@ -55,7 +59,18 @@ const trackColumns = [
   'v.artwork_key as version_artwork_key',
 ] as const;
 
-type TrackRow = { track_id: string; title: string; version_id: string; codec: string | null; bit_depth: number | null; duration_ms: number | null; original_key: string; audio_stream_index: number | null; track_artwork_key: string | null; version_artwork_key: string | null };
+type TrackRow = {
+  track_id: string;
+  title: string;
+  version_id: string;
+  codec: string | null;
+  bit_depth: number | null;
+  duration_ms: number | null;
+  original_key: string;
+  audio_stream_index: number | null;
+  track_artwork_key: string | null;
+  version_artwork_key: string | null;
+};
 
 const toItemTrack = (r: TrackRow, position: number): ItemTrack => ({
   trackId: r.track_id,
@@ -74,24 +89,65 @@ const toItemTrack = (r: TrackRow, position: number): ItemTrack => ({
  * Loads an item the actor may see (docs/architecture.md, "What a caller may see": otherwise a
  * 404). Only tracks with a ready current version count as its tracks.
  */
-export async function loadItem(db: Kysely<Database>, actor: Actor | null, type: ItemType, id: string, now: Date): Promise<SellableItem> {
+export async function loadItem(
+  db: Kysely<Database>,
+  actor: Actor | null,
+  type: ItemType,
+  id: string,
+  now: Date,
+): Promise<SellableItem> {
   if (!/^[1-9][0-9]{0,18}$/.test(id)) throw notFound(type === 'track' ? 'Track' : 'Release');
   if (type === 'track') {
     const row = await db
       .selectFrom('tracks as t')
       .innerJoin('users as u', 'u.id', 't.owner_user_id')
       .leftJoin('track_versions as v', (j) => j.onRef('v.id', '=', 't.current_version_id').on('v.status', '=', 'ready'))
-      .select(['t.id', 't.title', 't.owner_user_id', 't.visibility', 't.current_version_id', 't.taken_down_at', 't.downloadable', 't.price_amount_minor', 't.price_currency', 't.price_pwyw', 't.created_at'])
+      .select([
+        't.id',
+        't.title',
+        't.owner_user_id',
+        't.visibility',
+        't.current_version_id',
+        't.taken_down_at',
+        't.downloadable',
+        't.price_amount_minor',
+        't.price_currency',
+        't.price_pwyw',
+        't.created_at',
+      ])
       .select(['u.display_name', 'u.handle', 'u.disabled_at', 'u.stripe_account_id', 'u.stripe_charges_enabled'])
-      .select(['v.id as version_id', 'v.codec', 'v.bit_depth', 'v.duration_ms', 'v.original_key', 'v.audio_stream_index', 't.artwork_key as track_artwork_key', 'v.artwork_key as version_artwork_key'])
+      .select([
+        'v.id as version_id',
+        'v.codec',
+        'v.bit_depth',
+        'v.duration_ms',
+        'v.original_key',
+        'v.audio_stream_index',
+        't.artwork_key as track_artwork_key',
+        'v.artwork_key as version_artwork_key',
+      ])
       .where('t.id', '=', id)
       .executeTakeFirst();
-    if (!row || !canSeeTrack(actor, { ownerUserId: row.owner_user_id, visibility: row.visibility, currentVersionId: row.current_version_id, takenDownAt: row.taken_down_at, ownerDisabledAt: row.disabled_at })) {
+    if (
+      !row ||
+      !canSeeTrack(actor, {
+        ownerUserId: row.owner_user_id,
+        visibility: row.visibility,
+        currentVersionId: row.current_version_id,
+        takenDownAt: row.taken_down_at,
+        ownerDisabledAt: row.disabled_at,
+      })
+    ) {
       throw notFound('Track');
     }
     const tracks =
       row.version_id && row.original_key
-        ? [toItemTrack({ ...row, track_id: row.id, version_id: row.version_id, original_key: row.original_key } as TrackRow, 1)]
+        ? [
+            toItemTrack(
+              { ...row, track_id: row.id, version_id: row.version_id, original_key: row.original_key } as TrackRow,
+              1,
+            ),
+          ]
         : [];
     return {
       type,
@@ -111,11 +167,35 @@ export async function loadItem(db: Kysely<Database>, actor: Actor | null, type: 
   const release = await db
     .selectFrom('releases as r')
     .innerJoin('users as u', 'u.id', 'r.owner_user_id')
-    .select(['r.id', 'r.title', 'r.owner_user_id', 'r.visibility', 'r.release_date', 'r.taken_down_at', 'r.price_amount_minor', 'r.price_currency', 'r.price_pwyw', 'r.created_at'])
+    .select([
+      'r.id',
+      'r.title',
+      'r.owner_user_id',
+      'r.visibility',
+      'r.release_date',
+      'r.taken_down_at',
+      'r.price_amount_minor',
+      'r.price_currency',
+      'r.price_pwyw',
+      'r.created_at',
+    ])
     .select(['u.display_name', 'u.handle', 'u.disabled_at', 'u.stripe_account_id', 'u.stripe_charges_enabled'])
     .where('r.id', '=', id)
     .executeTakeFirst();
-  if (!release || !canSeeRelease(actor, { ownerUserId: release.owner_user_id, visibility: release.visibility, releaseDate: release.release_date, takenDownAt: release.taken_down_at, ownerDisabledAt: release.disabled_at }, now)) {
+  if (
+    !release ||
+    !canSeeRelease(
+      actor,
+      {
+        ownerUserId: release.owner_user_id,
+        visibility: release.visibility,
+        releaseDate: release.release_date,
+        takenDownAt: release.taken_down_at,
+        ownerDisabledAt: release.disabled_at,
+      },
+      now,
+    )
+  ) {
     throw notFound('Release');
   }
   const rows = await db

@@ -25,13 +25,33 @@ function artistOnly(actor: Actor): void {
  */
 export async function getPayoutState(deps: PayoutDeps, actor: Actor): Promise<PayoutState> {
   artistOnly(actor);
-  const u = await deps.db.selectFrom('users').select(['stripe_account_id', 'stripe_charges_enabled', 'stripe_payouts_enabled', 'stripe_details_submitted']).where('id', '=', actor.id).executeTakeFirstOrThrow();
-  let state = { chargesEnabled: u.stripe_charges_enabled, payoutsEnabled: u.stripe_payouts_enabled, detailsSubmitted: u.stripe_details_submitted };
+  const u = await deps.db
+    .selectFrom('users')
+    .select(['stripe_account_id', 'stripe_charges_enabled', 'stripe_payouts_enabled', 'stripe_details_submitted'])
+    .where('id', '=', actor.id)
+    .executeTakeFirstOrThrow();
+  let state = {
+    chargesEnabled: u.stripe_charges_enabled,
+    payoutsEnabled: u.stripe_payouts_enabled,
+    detailsSubmitted: u.stripe_details_submitted,
+  };
   if (deps.payments && u.stripe_account_id && !(state.chargesEnabled && state.payoutsEnabled)) {
     try {
       const a = await deps.payments.retrieveConnectedAccount(u.stripe_account_id);
-      state = { chargesEnabled: a.chargesEnabled, payoutsEnabled: a.payoutsEnabled, detailsSubmitted: a.detailsSubmitted };
-      await deps.db.updateTable('users').set({ stripe_charges_enabled: a.chargesEnabled, stripe_payouts_enabled: a.payoutsEnabled, stripe_details_submitted: a.detailsSubmitted }).where('id', '=', actor.id).execute();
+      state = {
+        chargesEnabled: a.chargesEnabled,
+        payoutsEnabled: a.payoutsEnabled,
+        detailsSubmitted: a.detailsSubmitted,
+      };
+      await deps.db
+        .updateTable('users')
+        .set({
+          stripe_charges_enabled: a.chargesEnabled,
+          stripe_payouts_enabled: a.payoutsEnabled,
+          stripe_details_submitted: a.detailsSubmitted,
+        })
+        .where('id', '=', actor.id)
+        .execute();
     } catch (err) {
       deps.log.warn({ err, userId: actor.id }, 'reading the Stripe account failed; showing the stored state');
     }
@@ -46,17 +66,39 @@ export async function getPayoutState(deps: PayoutDeps, actor: Actor): Promise<Pa
 export async function startPayoutOnboarding(deps: PayoutDeps, actor: Actor): Promise<{ url: string; expiresAt: Date }> {
   artistOnly(actor);
   if (!deps.payments) throw paymentsDisabled();
-  const u = await deps.db.selectFrom('users').select(['email', 'stripe_account_id']).where('id', '=', actor.id).executeTakeFirstOrThrow();
+  const u = await deps.db
+    .selectFrom('users')
+    .select(['email', 'stripe_account_id'])
+    .where('id', '=', actor.id)
+    .executeTakeFirstOrThrow();
   const base = deps.publicUrl.replace(/\/+$/, '');
   try {
     let accountId = u.stripe_account_id;
     if (!accountId) {
       const account = await deps.payments.createConnectedAccount({ email: u.email });
       // Only the first request to finish keeps its account (two clicks at once make one account stick).
-      const updated = await deps.db.updateTable('users').set({ stripe_account_id: account.id }).where('id', '=', actor.id).where('stripe_account_id', 'is', null).returning('stripe_account_id').executeTakeFirst();
-      accountId = updated?.stripe_account_id ?? (await deps.db.selectFrom('users').select('stripe_account_id').where('id', '=', actor.id).executeTakeFirstOrThrow()).stripe_account_id!;
+      const updated = await deps.db
+        .updateTable('users')
+        .set({ stripe_account_id: account.id })
+        .where('id', '=', actor.id)
+        .where('stripe_account_id', 'is', null)
+        .returning('stripe_account_id')
+        .executeTakeFirst();
+      accountId =
+        updated?.stripe_account_id ??
+        (
+          await deps.db
+            .selectFrom('users')
+            .select('stripe_account_id')
+            .where('id', '=', actor.id)
+            .executeTakeFirstOrThrow()
+        ).stripe_account_id!;
     }
-    return await deps.payments.createAccountLink({ accountId, refreshUrl: `${base}/settings?payouts=refresh`, returnUrl: `${base}/settings?payouts=done` });
+    return await deps.payments.createAccountLink({
+      accountId,
+      refreshUrl: `${base}/settings?payouts=refresh`,
+      returnUrl: `${base}/settings?payouts=done`,
+    });
   } catch (err) {
     deps.log.error({ err, userId: actor.id }, 'Stripe Connect onboarding failed');
     throw paymentProviderFailed();

@@ -21,7 +21,8 @@ export interface Offer {
 
 export const MAX_AMOUNT_MINOR = MAX_ORDER_AMOUNT_MINOR;
 
-const refused = (code: ErrorCode, message: string, details?: Record<string, unknown>) => new AppError(400, code, message, details);
+const refused = (code: ErrorCode, message: string, details?: Record<string, unknown>) =>
+  new AppError(400, code, message, details);
 
 /**
  * Free = downloadable by anyone without paying: a price of 0 (pay-what-you-want from 0), or no
@@ -44,21 +45,40 @@ export type CheckedAmount = { kind: 'free' } | { kind: 'charge'; amountMinor: nu
 export function checkOffer(price: Price | null, offer: Offer): CheckedAmount {
   if (!price) throw conflict('not_for_sale', 'This item is not for sale');
   const info = currencyInfo(offer.currency);
-  if (!info) throw refused('unknown_currency', `Unknown or unsupported currency: ${String(offer.currency).slice(0, 10)}`);
+  if (!info)
+    throw refused('unknown_currency', `Unknown or unsupported currency: ${String(offer.currency).slice(0, 10)}`);
   if (info.code !== price.currency.toLowerCase()) {
-    throw refused('currency_mismatch', `This item is priced in ${price.currency.toUpperCase()}`, { currency: price.currency.toUpperCase() });
+    throw refused('currency_mismatch', `This item is priced in ${price.currency.toUpperCase()}`, {
+      currency: price.currency.toUpperCase(),
+    });
   }
   const amount = offer.amountMinor;
-  if (!Number.isSafeInteger(amount) || amount < 0) throw refused('invalid_amount', 'The amount must be a whole number of minor units (cents; yen for JPY), not negative');
-  if (amount > MAX_AMOUNT_MINOR) throw refused('amount_too_large', 'That amount is more than one order may carry', { maxAmountMinor: MAX_AMOUNT_MINOR });
+  if (!Number.isSafeInteger(amount) || amount < 0)
+    throw refused(
+      'invalid_amount',
+      'The amount must be a whole number of minor units (cents; yen for JPY), not negative',
+    );
+  if (amount > MAX_AMOUNT_MINOR)
+    throw refused('amount_too_large', 'That amount is more than one order may carry', {
+      maxAmountMinor: MAX_AMOUNT_MINOR,
+    });
   if (price.payWhatYouWant) {
-    if (amount < price.amountMinor) throw refused('amount_below_minimum', `The minimum for this item is ${price.amountMinor}`, { minimumMinor: price.amountMinor });
+    if (amount < price.amountMinor)
+      throw refused('amount_below_minimum', `The minimum for this item is ${price.amountMinor}`, {
+        minimumMinor: price.amountMinor,
+      });
   } else if (amount !== price.amountMinor) {
-    throw refused('amount_mismatch', `The price of this item is ${price.amountMinor}`, { priceMinor: price.amountMinor });
+    throw refused('amount_mismatch', `The price of this item is ${price.amountMinor}`, {
+      priceMinor: price.amountMinor,
+    });
   }
   if (amount === 0) return { kind: 'free' };
   if (amount < info.minChargeMinor) {
-    throw refused('amount_below_stripe_minimum', `Card payments in ${info.code.toUpperCase()} must be at least ${info.minChargeMinor}`, { minimumMinor: info.minChargeMinor });
+    throw refused(
+      'amount_below_stripe_minimum',
+      `Card payments in ${info.code.toUpperCase()} must be at least ${info.minChargeMinor}`,
+      { minimumMinor: info.minChargeMinor },
+    );
   }
   return { kind: 'charge', amountMinor: amount, currency: info.code };
 }

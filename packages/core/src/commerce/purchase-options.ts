@@ -19,12 +19,30 @@ export interface PurchaseOptions {
 }
 
 /** What the web's buy box needs for one item and one caller (docs/payments.md). */
-export async function getPurchaseOptions(deps: Pick<CoreDeps, 'db' | 'clock'> & Pick<CommercePorts, 'payments'>, actor: Actor | null, type: ItemType, id: string, sessionId?: string): Promise<PurchaseOptions> {
+export async function getPurchaseOptions(
+  deps: Pick<CoreDeps, 'db' | 'clock'> & Pick<CommercePorts, 'payments'>,
+  actor: Actor | null,
+  type: ItemType,
+  id: string,
+  sessionId?: string,
+): Promise<PurchaseOptions> {
   const item = await loadItem(deps.db, actor, type, id, deps.clock());
   const free = isFree(item.price, item.downloadable);
   const grant = item.tracks.length ? await downloadGrant(deps.db, actor, item, sessionId) : null;
   const own = !!actor && actor.id === item.ownerUserId;
   const price = item.price ? { ...item.price, currency: item.price.currency.toUpperCase() } : null;
-  const buyable = !own && item.tracks.length > 0 && price !== null && deps.payments !== null && (price.amountMinor > 0 || price.payWhatYouWant);
-  return { price, free, buyable, canDownload: grant !== null && item.tracks.length > 0, own, formats: item.tracks.length ? itemFormats(item) : [] };
+  const buyable =
+    !own &&
+    item.tracks.length > 0 &&
+    price !== null &&
+    deps.payments !== null &&
+    (price.amountMinor > 0 || price.payWhatYouWant);
+  return {
+    price,
+    free,
+    buyable,
+    canDownload: grant !== null && item.tracks.length > 0,
+    own,
+    formats: item.tracks.length ? itemFormats(item) : [],
+  };
 }

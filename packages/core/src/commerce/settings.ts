@@ -19,7 +19,9 @@ export interface CommercePorts {
   commerce: CommerceSettings;
 }
 
-export const paymentsDisabled = () => conflict('payments_disabled', 'Buying is not available on this site (payments are not configured)');
+export const paymentsDisabled = () =>
+  conflict('payments_disabled', 'Buying is not available on this site (payments are not configured)');
 export const artistNotPayable = () => conflict('artist_not_payable', 'This artist cannot take payments yet');
 export const ownItem = () => new AppError(400, 'own_item', 'You cannot buy your own music');
-export const paymentProviderFailed = () => new AppError(502, 'payment_provider_error', 'The payment provider did not answer; try again in a moment');
+export const paymentProviderFailed = () =>
+  new AppError(502, 'payment_provider_error', 'The payment provider did not answer; try again in a moment');

@@ -19,7 +19,11 @@ const REJECTIONS: Record<WebhookRejected['reason'], ErrorCode> = {
  * acknowledged and not queued again; one stored but not yet applied is queued again (the queue
  * dedupes by job id).
  */
-export async function receivePaymentWebhook(deps: WebhookDeps, rawBody: Buffer, signature: string | undefined): Promise<{ eventId: string; duplicate: boolean }> {
+export async function receivePaymentWebhook(
+  deps: WebhookDeps,
+  rawBody: Buffer,
+  signature: string | undefined,
+): Promise<{ eventId: string; duplicate: boolean }> {
   if (!deps.payments) throw paymentsDisabled();
   let event: PaymentEvent;
   try {
@@ -30,15 +34,24 @@ export async function receivePaymentWebhook(deps: WebhookDeps, rawBody: Buffer, 
   }
   const inserted = await deps.db
     .insertInto('stripe_events')
-    .values({ id: event.id, type: event.type === 'ignored' ? event.stripeType : event.type, payload: JSON.stringify(event) })
+    .values({
+      id: event.id,
+      type: event.type === 'ignored' ? event.stripeType : event.type,
+      payload: JSON.stringify(event),
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (!inserted) {
-    const row = await deps.db.selectFrom('stripe_events').select('applied_at').where('id', '=', event.id).executeTakeFirst();
+    const row = await deps.db
+      .selectFrom('stripe_events')
+      .select('applied_at')
+      .where('id', '=', event.id)
+      .executeTakeFirst();
     if (row?.applied_at) return { eventId: event.id, duplicate: true };
   }
-  if (event.type !== 'ignored') await deps.jobs.add('payment-events', { eventId: event.id }, { jobId: `stripe-${event.id}` });
+  if (event.type !== 'ignored')
+    await deps.jobs.add('payment-events', { eventId: event.id }, { jobId: `stripe-${event.id}` });
   return { eventId: event.id, duplicate: !inserted };
 }
 
@@ -59,7 +72,13 @@ export type ApplyOutcome = 'applied' | 'already_applied' | 'unknown_event' | 'un
 export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promise<ApplyOutcome> {
   const now = deps.clock();
   const result = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx.updateTable('stripe_events').set({ applied_at: now }).where('id', '=', eventId).where('applied_at', 'is', null).returning('payload').executeTakeFirst();
+    const row = await trx
+      .updateTable('stripe_events')
+      .set({ applied_at: now })
+      .where('id', '=', eventId)
+      .where('applied_at', 'is', null)
+      .returning('payload')
+      .executeTakeFirst();
     if (!row) {
       const exists = await trx.selectFrom('stripe_events').select('id').where('id', '=', eventId).executeTakeFirst();
       return { outcome: (exists ? 'already_applied' : 'unknown_event') as ApplyOutcome };
@@ -68,17 +87,27 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
     switch (event.type) {
       case 'checkout.session.completed': {
         const s = event.session;
-        if (s.paymentStatus !== 'paid' || !s.orderId || !/^[1-9][0-9]{0,18}$/.test(s.orderId)) return { outcome: 'ignored' as ApplyOutcome };
+        if (s.paymentStatus !== 'paid' || !s.orderId || !/^[1-9][0-9]{0,18}$/.test(s.orderId))
+          return { outcome: 'ignored' as ApplyOutcome };
         const order = await trx
           .updateTable('orders')
-          .set((eb) => ({ status: 'paid', paid_at: now, updated_at: now, stripe_payment_intent_id: s.paymentIntentId, buyer_email: eb.fn.coalesce('buyer_email', eb.val(s.customerEmail)) }))
+          .set((eb) => ({
+            status: 'paid',
+            paid_at: now,
+            updated_at: now,
+            stripe_payment_intent_id: s.paymentIntentId,
+            buyer_email: eb.fn.coalesce('buyer_email', eb.val(s.customerEmail)),
+          }))
           .where('id', '=', s.orderId)
           .where('stripe_checkout_session_id', '=', s.id)
           .where('status', '=', 'pending')
           .returning('id')
           .executeTakeFirst();
         if (!order) {
-          deps.log.warn({ eventId, orderId: s.orderId, sessionId: s.id }, 'checkout.session.completed for an unknown or already settled order');
+          deps.log.warn(
+            { eventId, orderId: s.orderId, sessionId: s.id },
+            'checkout.session.completed for an unknown or already settled order',
+          );
           return { outcome: 'unknown_order' as ApplyOutcome };
         }
         return { outcome: 'applied' as ApplyOutcome, paidOrderId: order.id };
@@ -86,7 +115,13 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
       case 'charge.refunded': {
         const pi = event.charge.paymentIntentId;
         if (!pi || !event.charge.refunded) return { outcome: 'ignored' as ApplyOutcome };
-        const orders = await trx.updateTable('orders').set({ status: 'refunded', refunded_at: now, updated_at: now }).where('stripe_payment_intent_id', '=', pi).where('status', '=', 'paid').returning('id').execute();
+        const orders = await trx
+          .updateTable('orders')
+          .set({ status: 'refunded', refunded_at: now, updated_at: now })
+          .where('stripe_payment_intent_id', '=', pi)
+          .where('status', '=', 'paid')
+          .returning('id')
+          .execute();
         if (!orders.length) deps.log.warn({ eventId, paymentIntentId: pi }, 'charge.refunded for an unknown order');
         return { outcome: (orders.length ? 'applied' : 'unknown_order') as ApplyOutcome };
       }
@@ -94,7 +129,12 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
         const a = event.account;
         await trx
           .updateTable('users')
-          .set({ stripe_charges_enabled: a.chargesEnabled, stripe_payouts_enabled: a.payoutsEnabled, stripe_details_submitted: a.detailsSubmitted, updated_at: now })
+          .set({
+            stripe_charges_enabled: a.chargesEnabled,
+            stripe_payouts_enabled: a.payoutsEnabled,
+            stripe_details_submitted: a.detailsSubmitted,
+            updated_at: now,
+          })
           .where('stripe_account_id', '=', a.id)
           .execute();
         return { outcome: 'applied' as ApplyOutcome };
@@ -110,24 +150,56 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
 }
 
 async function paidOrderOfEvent(deps: ApplyDeps, eventId: string): Promise<string | undefined> {
-  const row = await deps.db.selectFrom('stripe_events').select(['payload', 'type']).where('id', '=', eventId).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('stripe_events')
+    .select(['payload', 'type'])
+    .where('id', '=', eventId)
+    .executeTakeFirst();
   if (row?.type !== 'checkout.session.completed') return undefined;
   const event = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as PaymentEvent;
-  if (event.type !== 'checkout.session.completed' || !event.session.orderId || !/^[1-9][0-9]{0,18}$/.test(event.session.orderId)) return undefined;
-  const order = await deps.db.selectFrom('orders').select('id').where('id', '=', event.session.orderId).where('stripe_checkout_session_id', '=', event.session.id).where('status', '=', 'paid').where('receipt_sent_at', 'is', null).executeTakeFirst();
+  if (
+    event.type !== 'checkout.session.completed' ||
+    !event.session.orderId ||
+    !/^[1-9][0-9]{0,18}$/.test(event.session.orderId)
+  )
+    return undefined;
+  const order = await deps.db
+    .selectFrom('orders')
+    .select('id')
+    .where('id', '=', event.session.orderId)
+    .where('stripe_checkout_session_id', '=', event.session.id)
+    .where('status', '=', 'paid')
+    .where('receipt_sent_at', 'is', null)
+    .executeTakeFirst();
   return order?.id;
 }
 
 /** Receipt to the buyer and a sale mail to the artist, once per order (claimed before sending, released if sending fails). */
 async function sendSaleMails(deps: ApplyDeps, orderId: string): Promise<void> {
-  const claimed = await deps.db.updateTable('orders').set({ receipt_sent_at: deps.clock() }).where('id', '=', orderId).where('receipt_sent_at', 'is', null).returning('id').executeTakeFirst();
+  const claimed = await deps.db
+    .updateTable('orders')
+    .set({ receipt_sent_at: deps.clock() })
+    .where('id', '=', orderId)
+    .where('receipt_sent_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
   if (!claimed) return;
   try {
     const o = await deps.db
       .selectFrom('orders as o')
       .leftJoin('users as b', 'b.id', 'o.buyer_user_id')
       .leftJoin('users as s', 's.id', 'o.seller_user_id')
-      .select(['o.id', 'o.item_title', 'o.amount_minor', 'o.currency', 'o.buyer_email', 'o.stripe_checkout_session_id', 'b.email as buyer_account_email', 's.email as seller_email', 's.display_name as seller_name'])
+      .select([
+        'o.id',
+        'o.item_title',
+        'o.amount_minor',
+        'o.currency',
+        'o.buyer_email',
+        'o.stripe_checkout_session_id',
+        'b.email as buyer_account_email',
+        's.email as seller_email',
+        's.display_name as seller_name',
+      ])
       .where('o.id', '=', orderId)
       .executeTakeFirstOrThrow();
     const base = deps.publicUrl.replace(/\/+$/, '');
@@ -148,7 +220,11 @@ async function sendSaleMails(deps: ApplyDeps, orderId: string): Promise<void> {
       });
     }
     if (o.seller_email) {
-      await deps.mailer.send({ to: o.seller_email, subject: `You made a sale: ${o.item_title}`, text: `"${o.item_title}" was bought for ${amount} (order ${o.id}).` });
+      await deps.mailer.send({
+        to: o.seller_email,
+        subject: `You made a sale: ${o.item_title}`,
+        text: `"${o.item_title}" was bought for ${amount} (order ${o.id}).`,
+      });
     }
   } catch (err) {
     await deps.db.updateTable('orders').set({ receipt_sent_at: null }).where('id', '=', orderId).execute();

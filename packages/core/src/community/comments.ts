@@ -29,8 +29,13 @@ export interface CommentView {
   replies?: CommentView[];
 }
 
-export const commentsClosed = () => new AppError(403, 'comments_closed', 'The artist has closed comments on this track');
-export const replyTooDeep = () => validationFailed('Replies go one level deep: reply to the comment, not to a reply', { field: 'parentId', reason: 'reply_to_reply' });
+export const commentsClosed = () =>
+  new AppError(403, 'comments_closed', 'The artist has closed comments on this track');
+export const replyTooDeep = () =>
+  validationFailed('Replies go one level deep: reply to the comment, not to a reply', {
+    field: 'parentId',
+    reason: 'reply_to_reply',
+  });
 
 export interface NewComment {
   trackId: string;
@@ -45,18 +50,34 @@ export interface NewComment {
  * closed → 403; position outside 0..duration → 400. The row and the track's comment count change
  * in one transaction; the owner (or the replied-to author) is notified in it too.
  */
-export async function postComment(deps: CommunityDeps, actor: NonNullable<CommunityActor>, input: NewComment): Promise<CommentView> {
+export async function postComment(
+  deps: CommunityDeps,
+  actor: NonNullable<CommunityActor>,
+  input: NewComment,
+): Promise<CommentView> {
   const body = input.body.trim();
   if (body.length === 0) throw validationFailed('body must not be empty', { field: 'body' });
-  if ([...body].length > COMMENT_BODY_MAX) throw validationFailed(`body is longer than ${COMMENT_BODY_MAX} characters`, { field: 'body' });
+  if ([...body].length > COMMENT_BODY_MAX)
+    throw validationFailed(`body is longer than ${COMMENT_BODY_MAX} characters`, { field: 'body' });
   const track = await getPlayableTrack(deps, actor ?? null, input.trackId);
   const durationMs = track.currentVersion.durationMs ?? track.durationMs ?? 0;
-  if (input.positionMs !== undefined && (!Number.isInteger(input.positionMs) || input.positionMs < 0 || input.positionMs > durationMs)) {
-    throw validationFailed(`positionMs must be a whole number of milliseconds between 0 and the track's duration (${durationMs})`, { field: 'positionMs' });
+  if (
+    input.positionMs !== undefined &&
+    (!Number.isInteger(input.positionMs) || input.positionMs < 0 || input.positionMs > durationMs)
+  ) {
+    throw validationFailed(
+      `positionMs must be a whole number of milliseconds between 0 and the track's duration (${durationMs})`,
+      { field: 'positionMs' },
+    );
   }
   const created = await deps.db.transaction().execute(async (trx) => {
     // The track row is locked for the count; a closure that commits first is seen here.
-    const row = await trx.selectFrom('tracks').select(['id', 'owner_user_id', 'comments_closed']).where('id', '=', track.id).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('tracks')
+      .select(['id', 'owner_user_id', 'comments_closed'])
+      .where('id', '=', track.id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw notFound('Track');
     if (row.comments_closed && actor.id !== row.owner_user_id) throw commentsClosed();
     let positionMs = input.positionMs;
@@ -76,12 +97,35 @@ export async function postComment(deps: CommunityDeps, actor: NonNullable<Commun
     if (positionMs === undefined) throw validationFailed('positionMs is required', { field: 'positionMs' });
     const inserted = await trx
       .insertInto('comments')
-      .values({ track_id: track.id, user_id: actor.id, parent_id: input.parentId ?? null, body, position_ms: positionMs })
+      .values({
+        track_id: track.id,
+        user_id: actor.id,
+        parent_id: input.parentId ?? null,
+        body,
+        position_ms: positionMs,
+      })
       .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
     await trx.updateTable('tracks').set({ comment_count: sql`comment_count + 1` }).where('id', '=', track.id).execute();
-    const written = [await notify(trx, { userId: row.owner_user_id, actorId: actor.id, type: 'comment', trackId: track.id, commentId: inserted.id })];
-    if (parentAuthor && parentAuthor !== row.owner_user_id) written.push(await notify(trx, { userId: parentAuthor, actorId: actor.id, type: 'reply', trackId: track.id, commentId: inserted.id }));
+    const written = [
+      await notify(trx, {
+        userId: row.owner_user_id,
+        actorId: actor.id,
+        type: 'comment',
+        trackId: track.id,
+        commentId: inserted.id,
+      }),
+    ];
+    if (parentAuthor && parentAuthor !== row.owner_user_id)
+      written.push(
+        await notify(trx, {
+          userId: parentAuthor,
+          actorId: actor.id,
+          type: 'reply',
+          trackId: track.id,
+          commentId: inserted.id,
+        }),
+      );
     return { id: inserted.id, written };
   });
   deliver(deps, created.written);
@@ -94,13 +138,28 @@ export async function postComment(deps: CommunityDeps, actor: NonNullable<Commun
  * Comments of a track the caller may see (404 otherwise), top-level ones keyset-paginated by
  * position (then id) or newest first, each with all its replies.
  */
-export async function listComments(deps: Pick<CommunityDeps, 'db'>, actor: CommunityActor, trackId: string, options: { order: CommentOrder; limit: number; cursor?: string }): Promise<Page<CommentView>> {
+export async function listComments(
+  deps: Pick<CommunityDeps, 'db'>,
+  actor: CommunityActor,
+  trackId: string,
+  options: { order: CommentOrder; limit: number; cursor?: string },
+): Promise<Page<CommentView>> {
   const track = await getPlayableTrack(deps, actor ?? null, trackId);
-  let q = deps.db.selectFrom('comments as c').select(['c.id', 'c.position_ms']).where('c.track_id', '=', track.id).where('c.parent_id', 'is', null).where((eb) => commentVisibleTo(eb, actor, 'c'));
+  let q = deps.db
+    .selectFrom('comments as c')
+    .select(['c.id', 'c.position_ms'])
+    .where('c.track_id', '=', track.id)
+    .where('c.parent_id', 'is', null)
+    .where((eb) => commentVisibleTo(eb, actor, 'c'));
   if (options.order === 'position') {
     if (options.cursor) {
       const [pos, id] = decodeCursor(options.cursor, ['int', 'int']);
-      q = q.where((eb) => eb.or([eb('c.position_ms', '>', Number(pos)), eb.and([eb('c.position_ms', '=', Number(pos)), eb('c.id', '>', id!)])]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('c.position_ms', '>', Number(pos)),
+          eb.and([eb('c.position_ms', '=', Number(pos)), eb('c.id', '>', id!)]),
+        ]),
+      );
     }
     q = q.orderBy('c.position_ms', 'asc').orderBy('c.id', 'asc');
   } else {
@@ -114,18 +173,44 @@ export async function listComments(deps: Pick<CommunityDeps, 'db'>, actor: Commu
   const byId = new Map(views.map((v) => [v.id, v]));
   const items = ids.map((id) => byId.get(id)!).filter(Boolean);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > options.limit && last ? (options.order === 'position' ? encodeCursor([last.position_ms, last.id]) : encodeCursor([last.id])) : null;
+  const nextCursor =
+    rows.length > options.limit && last
+      ? options.order === 'position'
+        ? encodeCursor([last.position_ms, last.id])
+        : encodeCursor([last.id])
+      : null;
   return { items, nextCursor };
 }
 
-async function readComments(db: Kysely<Database> | Transaction<Database>, trackId: string, options: { ids: string[]; withReplies?: boolean; actor: CommunityActor }): Promise<CommentView[]> {
+async function readComments(
+  db: Kysely<Database> | Transaction<Database>,
+  trackId: string,
+  options: { ids: string[]; withReplies?: boolean; actor: CommunityActor },
+): Promise<CommentView[]> {
   const rows = await db
     .selectFrom('comments as c')
     .leftJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.id', 'c.track_id', 'c.parent_id', 'c.body', 'c.position_ms', 'c.created_at', 'c.deleted_at', 'c.taken_down_at', 'u.handle', 'u.display_name', 'u.avatar_key', 'u.id as author_id'])
+    .select([
+      'c.id',
+      'c.track_id',
+      'c.parent_id',
+      'c.body',
+      'c.position_ms',
+      'c.created_at',
+      'c.deleted_at',
+      'c.taken_down_at',
+      'u.handle',
+      'u.display_name',
+      'u.avatar_key',
+      'u.id as author_id',
+    ])
     .where('c.track_id', '=', trackId)
     .where((eb) => commentVisibleTo(eb, options.actor, 'c'))
-    .where((eb) => (options.withReplies ? eb.or([eb('c.id', 'in', options.ids), eb('c.parent_id', 'in', options.ids)]) : eb('c.id', 'in', options.ids)))
+    .where((eb) =>
+      options.withReplies
+        ? eb.or([eb('c.id', 'in', options.ids), eb('c.parent_id', 'in', options.ids)])
+        : eb('c.id', 'in', options.ids),
+    )
     .orderBy('c.id', 'asc')
     .execute();
   const views = new Map<string, CommentView>();
@@ -135,7 +220,10 @@ async function readComments(db: Kysely<Database> | Transaction<Database>, trackI
       id: r.id,
       trackId: r.track_id,
       parentId: r.parent_id,
-      author: r.author_id && r.handle && r.display_name ? { id: r.author_id, handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key } : null,
+      author:
+        r.author_id && r.handle && r.display_name
+          ? { id: r.author_id, handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key }
+          : null,
       body: gone ? null : r.body,
       deleted: gone,
       positionMs: r.position_ms,
@@ -153,7 +241,11 @@ async function readComments(db: Kysely<Database> | Transaction<Database>, trackI
  * replies) stay; the track's comment count drops once. Deleting a deleted comment changes nothing.
  * Others get 403 (404 when they may not even see the track).
  */
-export async function deleteComment(deps: Pick<CommunityDeps, 'db'>, actor: NonNullable<CommunityActor>, commentId: string): Promise<void> {
+export async function deleteComment(
+  deps: Pick<CommunityDeps, 'db'>,
+  actor: NonNullable<CommunityActor>,
+  commentId: string,
+): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const c = await trx
       .selectFrom('comments as c')
@@ -170,14 +262,34 @@ export async function deleteComment(deps: Pick<CommunityDeps, 'db'>, actor: NonN
     if (c.deleted_at) return;
     // Lock the track row first (same order as postComment), then flip the comment once.
     await trx.selectFrom('tracks').select('id').where('id', '=', c.track_id).forUpdate().execute();
-    const flipped = await trx.updateTable('comments').set({ deleted_at: sql`now()`, body: '' }).where('id', '=', c.id).where('deleted_at', 'is', null).returning('taken_down_at').executeTakeFirst();
-    if (flipped && !flipped.taken_down_at) await trx.updateTable('tracks').set({ comment_count: sql`greatest(comment_count - 1, 0)` }).where('id', '=', c.track_id).execute();
+    const flipped = await trx
+      .updateTable('comments')
+      .set({ deleted_at: sql`now()`, body: '' })
+      .where('id', '=', c.id)
+      .where('deleted_at', 'is', null)
+      .returning('taken_down_at')
+      .executeTakeFirst();
+    if (flipped && !flipped.taken_down_at)
+      await trx
+        .updateTable('tracks')
+        .set({ comment_count: sql`greatest(comment_count - 1, 0)` })
+        .where('id', '=', c.track_id)
+        .execute();
   });
 }
 
 /** The owner (or an admin) opens or closes comments on a track; answers the new state. */
-export async function setCommentsClosed(deps: Pick<CommunityDeps, 'db'>, trackId: string, closed: boolean): Promise<{ id: string; commentsClosed: boolean }> {
-  const row = await deps.db.updateTable('tracks').set({ comments_closed: closed }).where('id', '=', trackId).returning(['id', 'comments_closed']).executeTakeFirst();
+export async function setCommentsClosed(
+  deps: Pick<CommunityDeps, 'db'>,
+  trackId: string,
+  closed: boolean,
+): Promise<{ id: string; commentsClosed: boolean }> {
+  const row = await deps.db
+    .updateTable('tracks')
+    .set({ comments_closed: closed })
+    .where('id', '=', trackId)
+    .returning(['id', 'comments_closed'])
+    .executeTakeFirst();
   if (!row) throw notFound('Track');
   return { id: row.id, commentsClosed: row.comments_closed };
 }

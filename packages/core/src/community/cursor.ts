@@ -13,7 +13,10 @@ export function decodeCursor(cursor: string, kinds: Array<'int' | 'time'>): stri
   if (parts.length !== kinds.length) throw badRequest('Invalid cursor');
   kinds.forEach((kind, i) => {
     const p = parts[i]!;
-    const ok = kind === 'int' ? /^\d{1,18}$/.test(p) : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(p) && !Number.isNaN(Date.parse(p));
+    const ok =
+      kind === 'int'
+        ? /^\d{1,18}$/.test(p)
+        : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(p) && !Number.isNaN(Date.parse(p));
     if (!ok) throw badRequest('Invalid cursor');
   });
   return parts;

@@ -28,18 +28,34 @@ export interface EmailQueue {
  * queued when the user wants that kind by email — one job id per (user, kind, track, hour), so a
  * burst of likes makes one email.
  */
-export function createNotificationDelivery(deps: { db: Kysely<Database>; live: Pick<ProgressBus, 'publish'>; jobs?: EmailQueue; clock?: () => Date }): NotificationDelivery {
+export function createNotificationDelivery(deps: {
+  db: Kysely<Database>;
+  live: Pick<ProgressBus, 'publish'>;
+  jobs?: EmailQueue;
+  clock?: () => Date;
+}): NotificationDelivery {
   const now = deps.clock ?? (() => new Date());
   return {
     async deliver(list: WrittenNotification[]) {
       for (const n of list) {
-        deps.live.publish({ type: 'notification', userId: n.userId, unreadCount: await unreadCount(deps, n.userId), kind: n.type, ...(n.trackId ? { trackId: n.trackId } : {}), ...(n.commentId ? { commentId: n.commentId } : {}) });
+        deps.live.publish({
+          type: 'notification',
+          userId: n.userId,
+          unreadCount: await unreadCount(deps, n.userId),
+          kind: n.type,
+          ...(n.trackId ? { trackId: n.trackId } : {}),
+          ...(n.commentId ? { commentId: n.commentId } : {}),
+        });
         if (!deps.jobs) continue;
         const prefs = await getEmailPreferences(deps, n.userId);
         if (!prefs[n.type]) continue;
         const bucket = Math.floor(now().getTime() / EMAIL_WINDOW_MS);
         const jobId = `email-${n.userId}-${n.type}-${n.trackId ?? 0}-${n.type === 'comment' || n.type === 'reply' ? n.id : bucket}`;
-        await deps.jobs.add('email', { userId: n.userId, type: n.type, ...(n.trackId ? { trackId: n.trackId } : {}) }, { jobId, delayMs: EMAIL_DELAY_MS });
+        await deps.jobs.add(
+          'email',
+          { userId: n.userId, type: n.type, ...(n.trackId ? { trackId: n.trackId } : {}) },
+          { jobId, delayMs: EMAIL_DELAY_MS },
+        );
       }
     },
   };
@@ -64,7 +80,11 @@ export async function sendNotificationEmail(
 ): Promise<{ sent: boolean }> {
   const prefs = await getEmailPreferences(deps, job.userId);
   if (!prefs[job.type]) return { sent: false };
-  const user = await deps.db.selectFrom('users').select(['email', 'disabled_at']).where('id', '=', job.userId).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['email', 'disabled_at'])
+    .where('id', '=', job.userId)
+    .executeTakeFirst();
   if (!user || user.disabled_at || !user.email) return { sent: false };
   const since = new Date((deps.clock?.() ?? new Date()).getTime() - EMAIL_WINDOW_MS - EMAIL_DELAY_MS);
   let q = deps.db
@@ -79,15 +99,31 @@ export async function sendNotificationEmail(
   q = job.trackId ? q.where('n.track_id', '=', job.trackId) : q.where('n.track_id', 'is', null);
   const rows = await q.limit(50).execute();
   if (!rows.length) return { sent: false };
-  const track = job.trackId ? await deps.db.selectFrom('tracks as t').innerJoin('users as u', 'u.id', 't.owner_user_id').select(['t.title', 't.slug', 'u.handle']).where('t.id', '=', job.trackId).executeTakeFirst() : undefined;
+  const track = job.trackId
+    ? await deps.db
+        .selectFrom('tracks as t')
+        .innerJoin('users as u', 'u.id', 't.owner_user_id')
+        .select(['t.title', 't.slug', 'u.handle'])
+        .where('t.id', '=', job.trackId)
+        .executeTakeFirst()
+    : undefined;
   const names = [...new Set(rows.map((r) => r.display_name))];
-  const who = names.length === 1 ? names[0]! : names.length === 2 ? `${names[0]} and ${names[1]}` : `${names[0]} and ${names.length - 1} others`;
+  const who =
+    names.length === 1
+      ? names[0]!
+      : names.length === 2
+        ? `${names[0]} and ${names[1]}`
+        : `${names[0]} and ${names.length - 1} others`;
   const title = track ? `"${track.title}"` : '';
   const subject = PHRASES[job.type](who, title);
   const link = track ? `${deps.publicUrl}/${track.handle}/${track.slug}` : `${deps.publicUrl}/notifications`;
   let body = '';
   if ((job.type === 'comment' || job.type === 'reply') && rows[0]?.comment_id) {
-    const c = await deps.db.selectFrom('comments').select(['body', 'deleted_at']).where('id', '=', rows[0].comment_id).executeTakeFirst();
+    const c = await deps.db
+      .selectFrom('comments')
+      .select(['body', 'deleted_at'])
+      .where('id', '=', rows[0].comment_id)
+      .executeTakeFirst();
     if (c && !c.deleted_at) body = `\n\n"${c.body}"`;
   }
   const unsubscribe = `${deps.publicUrl}/unsubscribe?token=${encodeURIComponent(unsubscribeToken(deps.unsubscribeSecret, job.userId, job.type))}`;
@@ -98,4 +134,3 @@ export async function sendNotificationEmail(
   });
   return { sent: true };
 }
-

@@ -20,5 +20,7 @@ export interface CommunityDeps extends Pick<CoreDeps, 'db'> {
 export function deliver(deps: Pick<CommunityDeps, 'delivery' | 'log'>, list: Array<WrittenNotification | null>): void {
   const some = list.filter((n): n is WrittenNotification => n !== null);
   if (!some.length || !deps.delivery) return;
-  deps.delivery.deliver(some).catch((err: unknown) => deps.log?.warn({ err: String(err) }, 'notification delivery failed'));
+  deps.delivery
+    .deliver(some)
+    .catch((err: unknown) => deps.log?.warn({ err: String(err) }, 'notification delivery failed'));
 }

@@ -20,20 +20,20 @@ export interface FeedTrack {
 interface FeedRow {
   track_id: string;
   at: string;
-    reposters: string[] | null;
-    title: string;
-    slug: string;
-    owner_user_id: string;
-    handle: string;
-    display_name: string;
-    artwork_key: string | null;
-    version_artwork: string | null;
-    duration_ms: number | null;
-    created_at: Date;
-    like_count: number;
-    repost_count: number;
-    comment_count: number;
-    play_count: number;
+  reposters: string[] | null;
+  title: string;
+  slug: string;
+  owner_user_id: string;
+  handle: string;
+  display_name: string;
+  artwork_key: string | null;
+  version_artwork: string | null;
+  duration_ms: number | null;
+  created_at: Date;
+  like_count: number;
+  repost_count: number;
+  comment_count: number;
+  play_count: number;
 }
 
 export interface FeedEntry {
@@ -53,7 +53,11 @@ export interface FeedEntry {
  * size and the number followed, not the size of the catalogue. A track whose newest event lies on
  * an earlier page is not repeated on a later one.
  */
-export async function getFeed(deps: Pick<CommunityDeps, 'db'>, userId: string, options: { limit: number; cursor?: string }): Promise<Page<FeedEntry>> {
+export async function getFeed(
+  deps: Pick<CommunityDeps, 'db'>,
+  userId: string,
+  options: { limit: number; cursor?: string },
+): Promise<Page<FeedEntry>> {
   // JIT off for this one query: its (over-)estimated cost passes `jit_above_cost` and compiling took
   // longer than running it (docs/performance.md, "Community reads").
   const { rows } = await deps.db.transaction().execute(async (trx) => {
@@ -116,7 +120,13 @@ async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: n
   const options = { limit };
   const page = rows.slice(0, options.limit);
   const reposterIds = [...new Set(page.flatMap((r) => (r.reposters ?? []).slice(0, 3).map(String)))];
-  const people = reposterIds.length ? await deps.db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', reposterIds).execute() : [];
+  const people = reposterIds.length
+    ? await deps.db
+        .selectFrom('users')
+        .select(['id', 'handle', 'display_name'])
+        .where('id', 'in', reposterIds)
+        .execute()
+    : [];
   const byId = new Map(people.map((p) => [p.id, { handle: p.handle, displayName: p.display_name }]));
   const items = page.map<FeedEntry>((r) => ({
     kind: 'track',
@@ -134,7 +144,9 @@ async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: n
       commentCount: Number(r.comment_count),
       playCount: Number(r.play_count),
     },
-    repostedBy: [...new Set((r.reposters ?? []).map(String))].slice(0, 3).flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
+    repostedBy: [...new Set((r.reposters ?? []).map(String))]
+      .slice(0, 3)
+      .flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
   }));
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, last.track_id]) : null };

@@ -51,7 +51,12 @@ const toItem = (r: Row): LibraryItem => ({
  * first) and tracks they played (the history is their counted plays: newest play first, each track
  * once). Only tracks they may still play are listed.
  */
-export async function listLibrary(deps: Pick<CommunityDeps, 'db'>, actor: Actor, list: 'likes' | 'history', options: { limit: number; cursor?: string }): Promise<Page<LibraryItem>> {
+export async function listLibrary(
+  deps: Pick<CommunityDeps, 'db'>,
+  actor: Actor,
+  list: 'likes' | 'history',
+  options: { limit: number; cursor?: string },
+): Promise<Page<LibraryItem>> {
   let after = sql`true`;
   if (options.cursor) {
     const [at, id] = decodeCursor(options.cursor, ['time', 'int']);
@@ -73,5 +78,8 @@ export async function listLibrary(deps: Pick<CommunityDeps, 'db'>, actor: Actor,
     limit ${options.limit + 1}`.execute(deps.db);
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
-  return { items: page.map(toItem), nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, String(last.id)]) : null };
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, String(last.id)]) : null,
+  };
 }

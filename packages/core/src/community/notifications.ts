@@ -24,9 +24,22 @@ export interface NotificationGroup {
  * make one entry per day ("12 people liked …"); comments and replies stay one each (they carry
  * their text). Keyset on the newest id of each group.
  */
-export async function listNotifications(deps: Pick<CommunityDeps, 'db'>, userId: string, options: { limit: number; cursor?: string }): Promise<Page<NotificationGroup> & { unreadCount: number }> {
+export async function listNotifications(
+  deps: Pick<CommunityDeps, 'db'>,
+  userId: string,
+  options: { limit: number; cursor?: string },
+): Promise<Page<NotificationGroup> & { unreadCount: number }> {
   const having = options.cursor ? sql`having max(n.id) < ${decodeCursor(options.cursor, ['int'])[0]}::bigint` : sql``;
-  const { rows } = await sql<{ id: string; type: NotificationType; count: number; actor_ids: string[]; track_id: string | null; comment_id: string | null; at: Date; unread: boolean }>`
+  const { rows } = await sql<{
+    id: string;
+    type: NotificationType;
+    count: number;
+    actor_ids: string[];
+    track_id: string | null;
+    comment_id: string | null;
+    at: Date;
+    unread: boolean;
+  }>`
     select max(n.id) as id, n.type, count(distinct n.actor_user_id)::int as count,
       (array_agg(n.actor_user_id order by n.id desc))[1:3] as actor_ids,
       n.track_id, max(n.comment_id) as comment_id, max(n.created_at) as at, bool_or(n.read_at is null) as unread
@@ -42,14 +55,42 @@ export async function listNotifications(deps: Pick<CommunityDeps, 'db'>, userId:
   const trackIds = [...new Set(page.flatMap((r) => (r.track_id ? [String(r.track_id)] : [])))];
   const commentIds = [...new Set(page.flatMap((r) => (r.comment_id ? [String(r.comment_id)] : [])))];
   const [actors, tracks, comments, unread] = await Promise.all([
-    actorIds.length ? deps.db.selectFrom('users').select(['id', 'handle', 'display_name', 'avatar_key']).where('id', 'in', actorIds).execute() : [],
-    trackIds.length ? deps.db.selectFrom('tracks as t').innerJoin('users as u', 'u.id', 't.owner_user_id').select(['t.id', 't.title', 't.slug', 'u.handle']).where('t.id', 'in', trackIds).execute() : [],
-    commentIds.length ? deps.db.selectFrom('comments').select(['id', 'body', 'position_ms', 'deleted_at', 'taken_down_at']).where('id', 'in', commentIds).execute() : [],
+    actorIds.length
+      ? deps.db
+          .selectFrom('users')
+          .select(['id', 'handle', 'display_name', 'avatar_key'])
+          .where('id', 'in', actorIds)
+          .execute()
+      : [],
+    trackIds.length
+      ? deps.db
+          .selectFrom('tracks as t')
+          .innerJoin('users as u', 'u.id', 't.owner_user_id')
+          .select(['t.id', 't.title', 't.slug', 'u.handle'])
+          .where('t.id', 'in', trackIds)
+          .execute()
+      : [],
+    commentIds.length
+      ? deps.db
+          .selectFrom('comments')
+          .select(['id', 'body', 'position_ms', 'deleted_at', 'taken_down_at'])
+          .where('id', 'in', commentIds)
+          .execute()
+      : [],
     unreadCount(deps, userId),
   ]);
-  const actorById = new Map(actors.map((a) => [a.id, { handle: a.handle, displayName: a.display_name, avatarKey: a.avatar_key }]));
-  const trackById = new Map(tracks.map((t) => [t.id, { id: t.id, title: t.title, slug: t.slug, artistHandle: t.handle }]));
-  const commentById = new Map(comments.map((c) => [c.id, { id: c.id, body: c.deleted_at || c.taken_down_at ? null : c.body, positionMs: c.position_ms }]));
+  const actorById = new Map(
+    actors.map((a) => [a.id, { handle: a.handle, displayName: a.display_name, avatarKey: a.avatar_key }]),
+  );
+  const trackById = new Map(
+    tracks.map((t) => [t.id, { id: t.id, title: t.title, slug: t.slug, artistHandle: t.handle }]),
+  );
+  const commentById = new Map(
+    comments.map((c) => [
+      c.id,
+      { id: c.id, body: c.deleted_at || c.taken_down_at ? null : c.body, positionMs: c.position_ms },
+    ]),
+  );
   const items = page.map<NotificationGroup>((r) => ({
     id: String(r.id),
     type: r.type,
@@ -61,34 +102,77 @@ export async function listNotifications(deps: Pick<CommunityDeps, 'db'>, userId:
     unread: r.unread,
   }));
   const last = page[page.length - 1];
-  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([String(last.id)]) : null, unreadCount: unread };
+  return {
+    items,
+    nextCursor: rows.length > options.limit && last ? encodeCursor([String(last.id)]) : null,
+    unreadCount: unread,
+  };
 }
 
 export async function unreadCount(deps: Pick<CommunityDeps, 'db'>, userId: string): Promise<number> {
-  const row = await deps.db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', userId).where('read_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await deps.db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Marks the user's notifications read: all of them, or those up to (and including) `upToId`. */
-export async function markNotificationsRead(deps: Pick<CommunityDeps, 'db'>, userId: string, upToId?: string): Promise<{ unreadCount: number }> {
-  let q = deps.db.updateTable('notifications').set({ read_at: sql`now()` }).where('user_id', '=', userId).where('read_at', 'is', null);
+export async function markNotificationsRead(
+  deps: Pick<CommunityDeps, 'db'>,
+  userId: string,
+  upToId?: string,
+): Promise<{ unreadCount: number }> {
+  let q = deps.db
+    .updateTable('notifications')
+    .set({ read_at: sql`now()` })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null);
   if (upToId !== undefined) q = q.where('id', '<=', upToId);
   await q.execute();
   return { unreadCount: await unreadCount(deps, userId) };
 }
 
 export type EmailPreferences = Record<NotificationType, boolean>;
-export const DEFAULT_EMAIL_PREFERENCES: EmailPreferences = { follow: true, comment: true, reply: true, like: false, repost: false };
+export const DEFAULT_EMAIL_PREFERENCES: EmailPreferences = {
+  follow: true,
+  comment: true,
+  reply: true,
+  like: false,
+  repost: false,
+};
 
 export async function getEmailPreferences(deps: Pick<CommunityDeps, 'db'>, userId: string): Promise<EmailPreferences> {
-  const row = await deps.db.selectFrom('notification_settings').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  const row = await deps.db
+    .selectFrom('notification_settings')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!row) return { ...DEFAULT_EMAIL_PREFERENCES };
-  return { follow: row.email_follow, comment: row.email_comment, reply: row.email_reply, like: row.email_like, repost: row.email_repost };
+  return {
+    follow: row.email_follow,
+    comment: row.email_comment,
+    reply: row.email_reply,
+    like: row.email_like,
+    repost: row.email_repost,
+  };
 }
 
-export async function setEmailPreferences(deps: Pick<CommunityDeps, 'db'>, userId: string, changes: Partial<EmailPreferences>): Promise<EmailPreferences> {
+export async function setEmailPreferences(
+  deps: Pick<CommunityDeps, 'db'>,
+  userId: string,
+  changes: Partial<EmailPreferences>,
+): Promise<EmailPreferences> {
   const next = { ...(await getEmailPreferences(deps, userId)), ...changes };
-  const values = { email_follow: next.follow, email_comment: next.comment, email_reply: next.reply, email_like: next.like, email_repost: next.repost };
+  const values = {
+    email_follow: next.follow,
+    email_comment: next.comment,
+    email_reply: next.reply,
+    email_like: next.like,
+    email_repost: next.repost,
+  };
   await deps.db
     .insertInto('notification_settings')
     .values({ user_id: userId, ...values })
@@ -106,9 +190,14 @@ export function unsubscribeToken(secret: string, userId: string, type: Notificat
   return `${userId}.${type}.${mac(secret, userId, type)}`;
 }
 
-const mac = (secret: string, userId: string, type: string) => createHmac('sha256', secret).update(`unsubscribe:${userId}:${type}`).digest('base64url');
+const mac = (secret: string, userId: string, type: string) =>
+  createHmac('sha256', secret).update(`unsubscribe:${userId}:${type}`).digest('base64url');
 
-export async function unsubscribe(deps: Pick<CommunityDeps, 'db'>, secret: string, token: string): Promise<{ type: NotificationType }> {
+export async function unsubscribe(
+  deps: Pick<CommunityDeps, 'db'>,
+  secret: string,
+  token: string,
+): Promise<{ type: NotificationType }> {
   const m = /^([1-9]\d{0,17})\.([a-z]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
   const invalid = () => badRequest('This unsubscribe link is not valid');
   if (!m) throw invalid();

@@ -26,7 +26,13 @@ export async function notify(trx: Transaction<Database>, n: NewNotification): Pr
   if (n.userId === n.actorId) return null;
   const row = await trx
     .insertInto('notifications')
-    .values({ user_id: n.userId, actor_user_id: n.actorId, type: n.type, track_id: n.trackId ?? null, comment_id: n.commentId ?? null })
+    .values({
+      user_id: n.userId,
+      actor_user_id: n.actorId,
+      type: n.type,
+      track_id: n.trackId ?? null,
+      comment_id: n.commentId ?? null,
+    })
     .onConflict((oc) => oc.doNothing())
     .returning('id')
     .executeTakeFirst();

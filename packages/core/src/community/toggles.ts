@@ -48,23 +48,35 @@ const COUNT = { like: 'like_count', repost: 'repost_count' } as const;
  * Turning on needs a track the caller may play (404 otherwise: deleted, private, taken down);
  * turning off works on anything (nothing to take back → `changed: false`, the route's 204).
  */
-export async function toggleTrack(deps: CommunityDeps, actor: NonNullable<CommunityActor>, kind: TrackToggle, trackId: string, on: boolean): Promise<{ changed: boolean; track: TrackCounts }> {
+export async function toggleTrack(
+  deps: CommunityDeps,
+  actor: NonNullable<CommunityActor>,
+  kind: TrackToggle,
+  trackId: string,
+  on: boolean,
+): Promise<{ changed: boolean; track: TrackCounts }> {
   if (!/^[1-9]\d{0,17}$/.test(trackId)) throw notFound('Track');
   if (on) await getPlayableTrack(deps, actor ?? null, trackId);
   const table = sql.table(TABLE[kind]);
   const count = sql.ref(COUNT[kind]);
   const result = await deps.db.transaction().execute(async (trx) => {
     const changed = on
-      ? sql<{ n: number }>`with changed as (insert into ${table} (user_id, track_id) values (${actor.id}, ${trackId}) on conflict do nothing returning track_id)
+      ? sql<{
+          n: number;
+        }>`with changed as (insert into ${table} (user_id, track_id) values (${actor.id}, ${trackId}) on conflict do nothing returning track_id)
           update tracks set ${count} = ${count} + (select count(*) from changed) where id = ${trackId} returning (select count(*) from changed)::int as n, owner_user_id`
-      : sql<{ n: number }>`with changed as (delete from ${table} where user_id = ${actor.id} and track_id = ${trackId} returning track_id)
+      : sql<{
+          n: number;
+        }>`with changed as (delete from ${table} where user_id = ${actor.id} and track_id = ${trackId} returning track_id)
           update tracks set ${count} = greatest(${count} - (select count(*) from changed), 0) where id = ${trackId} returning (select count(*) from changed)::int as n, owner_user_id`;
     const row = (await changed.execute(trx)).rows[0] as { n: number; owner_user_id: string } | undefined;
     if (!row) return { n: 0, note: null };
-    const note = on && row.n > 0 ? await notify(trx, { userId: row.owner_user_id, actorId: actor.id, type: kind, trackId }) : null;
+    const note =
+      on && row.n > 0 ? await notify(trx, { userId: row.owner_user_id, actorId: actor.id, type: kind, trackId }) : null;
     return { n: row.n, note };
   });
-  if (!on && result.n === 0 && !(await trackExists(deps.db, trackId))) return { changed: false, track: emptyCounts(trackId) };
+  if (!on && result.n === 0 && !(await trackExists(deps.db, trackId)))
+    return { changed: false, track: emptyCounts(trackId) };
   deliver(deps, [result.note]);
   return { changed: result.n > 0, track: await trackCounts(deps.db, trackId, actor) };
 }
@@ -73,7 +85,15 @@ async function trackExists(db: Kysely<Database>, trackId: string): Promise<boole
   return !!(await db.selectFrom('tracks').select('id').where('id', '=', trackId).executeTakeFirst());
 }
 
-const emptyCounts = (id: string): TrackCounts => ({ id, likeCount: 0, repostCount: 0, commentCount: 0, playCount: 0, liked: false, reposted: false });
+const emptyCounts = (id: string): TrackCounts => ({
+  id,
+  likeCount: 0,
+  repostCount: 0,
+  commentCount: 0,
+  playCount: 0,
+  liked: false,
+  reposted: false,
+});
 
 /** The counts of a track, and whether the caller liked / reposted it. */
 export async function trackCounts(db: Kysely<Database>, trackId: string, actor: CommunityActor): Promise<TrackCounts> {
@@ -82,8 +102,24 @@ export async function trackCounts(db: Kysely<Database>, trackId: string, actor: 
     .select(['t.id', 't.like_count', 't.repost_count', 't.comment_count', 't.play_count'])
     .$if(!!actor, (q) =>
       q.select((eb) => [
-        eb.exists(eb.selectFrom('likes').select('track_id').where('likes.user_id', '=', actor!.id).whereRef('likes.track_id', '=', 't.id')).as('liked'),
-        eb.exists(eb.selectFrom('reposts').select('track_id').where('reposts.user_id', '=', actor!.id).whereRef('reposts.track_id', '=', 't.id')).as('reposted'),
+        eb
+          .exists(
+            eb
+              .selectFrom('likes')
+              .select('track_id')
+              .where('likes.user_id', '=', actor!.id)
+              .whereRef('likes.track_id', '=', 't.id'),
+          )
+          .as('liked'),
+        eb
+          .exists(
+            eb
+              .selectFrom('reposts')
+              .select('track_id')
+              .where('reposts.user_id', '=', actor!.id)
+              .whereRef('reposts.track_id', '=', 't.id'),
+          )
+          .as('reposted'),
       ]),
     )
     .where('t.id', '=', trackId)
@@ -105,10 +141,23 @@ export async function trackCounts(db: Kysely<Database>, trackId: string, actor: 
  * on both users' rows (followee's followers, follower's following). Following yourself is a 400;
  * following a disabled or unknown account a 404.
  */
-export async function toggleFollow(deps: CommunityDeps, actor: NonNullable<CommunityActor>, handle: string, on: boolean): Promise<{ changed: boolean; user: UserCounts }> {
-  const target = await deps.db.selectFrom('users').select(['id', 'disabled_at']).where('handle', '=', handle.toLowerCase()).executeTakeFirst();
+export async function toggleFollow(
+  deps: CommunityDeps,
+  actor: NonNullable<CommunityActor>,
+  handle: string,
+  on: boolean,
+): Promise<{ changed: boolean; user: UserCounts }> {
+  const target = await deps.db
+    .selectFrom('users')
+    .select(['id', 'disabled_at'])
+    .where('handle', '=', handle.toLowerCase())
+    .executeTakeFirst();
   if (!target || (on && target.disabled_at)) {
-    if (!on && !target) return { changed: false, user: { id: '', handle: handle.toLowerCase(), followerCount: 0, followingCount: 0, following: false } };
+    if (!on && !target)
+      return {
+        changed: false,
+        user: { id: '', handle: handle.toLowerCase(), followerCount: 0, followingCount: 0, following: false },
+      };
     throw notFound('User');
   }
   if (target.id === actor.id) {
@@ -118,14 +167,18 @@ export async function toggleFollow(deps: CommunityDeps, actor: NonNullable<Commu
   const result = await deps.db.transaction().execute(async (trx) => {
     // Both user rows are updated in id order so two opposite follows cannot deadlock.
     const changed = on
-      ? sql<{ n: number }>`with changed as (insert into follows (follower_id, followee_id) values (${actor.id}, ${target.id}) on conflict do nothing returning 1),
+      ? sql<{
+          n: number;
+        }>`with changed as (insert into follows (follower_id, followee_id) values (${actor.id}, ${target.id}) on conflict do nothing returning 1),
           n as (select count(*)::int as n from changed),
           upd as (update users set
             follower_count = follower_count + case when id = ${target.id} then (select n from n) else 0 end,
             following_count = following_count + case when id = ${actor.id} then (select n from n) else 0 end
             where id in (${actor.id}, ${target.id}) returning id)
           select (select n from n) as n, (select count(*) from upd) as touched`
-      : sql<{ n: number }>`with changed as (delete from follows where follower_id = ${actor.id} and followee_id = ${target.id} returning 1),
+      : sql<{
+          n: number;
+        }>`with changed as (delete from follows where follower_id = ${actor.id} and followee_id = ${target.id} returning 1),
           n as (select count(*)::int as n from changed),
           upd as (update users set
             follower_count = greatest(follower_count - case when id = ${target.id} then (select n from n) else 0 end, 0),
@@ -144,11 +197,29 @@ export async function userCounts(db: Kysely<Database>, userId: string, actor: Co
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.handle', 'u.follower_count', 'u.following_count'])
-    .$if(!!actor, (q) => q.select((eb) => eb.exists(eb.selectFrom('follows').select('followee_id').where('follows.follower_id', '=', actor!.id).whereRef('follows.followee_id', '=', 'u.id')).as('following')))
+    .$if(!!actor, (q) =>
+      q.select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('follows')
+              .select('followee_id')
+              .where('follows.follower_id', '=', actor!.id)
+              .whereRef('follows.followee_id', '=', 'u.id'),
+          )
+          .as('following'),
+      ),
+    )
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   const r = row as typeof row & { following?: boolean };
-  return { id: r.id, handle: r.handle, followerCount: Number(r.follower_count), followingCount: Number(r.following_count), ...(actor ? { following: !!r.following } : {}) };
+  return {
+    id: r.id,
+    handle: r.handle,
+    followerCount: Number(r.follower_count),
+    followingCount: Number(r.following_count),
+    ...(actor ? { following: !!r.following } : {}),
+  };
 }
 
 export type PeopleList = 'likers' | 'reposters' | 'followers' | 'following';
@@ -157,14 +228,25 @@ export type PeopleList = 'likers' | 'reposters' | 'followers' | 'following';
  * Who liked or reposted a track (the track must be visible to the caller), who follows an account
  * and whom it follows: newest first, keyset-paginated by (time, user id). Disabled accounts are left out.
  */
-export async function listPeople(deps: Pick<CommunityDeps, 'db'>, actor: CommunityActor, list: PeopleList, subject: string, options: { limit: number; cursor?: string }): Promise<Page<UserCard>> {
+export async function listPeople(
+  deps: Pick<CommunityDeps, 'db'>,
+  actor: CommunityActor,
+  list: PeopleList,
+  subject: string,
+  options: { limit: number; cursor?: string },
+): Promise<Page<UserCard>> {
   const db = deps.db;
   let from;
   if (list === 'likers' || list === 'reposters') {
     const track = await getPlayableTrack({ db }, actor ?? null, subject);
     from = sql`${sql.table(list === 'likers' ? 'likes' : 'reposts')} x join users u on u.id = x.user_id where x.track_id = ${track.id}`;
   } else {
-    const user = await db.selectFrom('users').select('id').where('handle', '=', subject.toLowerCase()).where('disabled_at', 'is', null).executeTakeFirst();
+    const user = await db
+      .selectFrom('users')
+      .select('id')
+      .where('handle', '=', subject.toLowerCase())
+      .where('disabled_at', 'is', null)
+      .executeTakeFirst();
     if (!user) throw notFound('User');
     from =
       list === 'followers'
@@ -176,26 +258,55 @@ export async function listPeople(deps: Pick<CommunityDeps, 'db'>, actor: Communi
     const [at, id] = decodeCursor(options.cursor, ['time', 'int']);
     after = sql`and (x.created_at, u.id) < (${at}::timestamptz, ${id}::bigint)`;
   }
-  const { rows } = await sql<{ id: string; handle: string; display_name: string; avatar_key: string | null; role: string; follower_count: number; at: string }>`
+  const { rows } = await sql<{
+    id: string;
+    handle: string;
+    display_name: string;
+    avatar_key: string | null;
+    role: string;
+    follower_count: number;
+    at: string;
+  }>`
     select u.id, u.handle, u.display_name, u.avatar_key, u.role, u.follower_count,
       to_char(x.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
     from ${from} and u.disabled_at is null ${after}
     order by x.created_at desc, u.id desc limit ${options.limit + 1}`.execute(db);
   const page = rows.slice(0, options.limit);
-  const items = page.map<UserCard>((r) => ({ id: String(r.id), handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key, role: r.role, followerCount: Number(r.follower_count), at: r.at }));
+  const items = page.map<UserCard>((r) => ({
+    id: String(r.id),
+    handle: r.handle,
+    displayName: r.display_name,
+    avatarKey: r.avatar_key,
+    role: r.role,
+    followerCount: Number(r.follower_count),
+    at: r.at,
+  }));
   const last = page[page.length - 1];
   return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, last.id]) : null };
 }
 
 /** A track's counts for a caller who may see it (404 otherwise). */
-export async function getTrackCounts(deps: Pick<CommunityDeps, 'db'>, actor: CommunityActor, trackId: string): Promise<TrackCounts> {
+export async function getTrackCounts(
+  deps: Pick<CommunityDeps, 'db'>,
+  actor: CommunityActor,
+  trackId: string,
+): Promise<TrackCounts> {
   const track = await getPlayableTrack(deps, actor ?? null, trackId);
   return trackCounts(deps.db, track.id, actor);
 }
 
 /** An enabled account's follow counts, by handle (404 otherwise). */
-export async function getUserCounts(deps: Pick<CommunityDeps, 'db'>, actor: CommunityActor, handle: string): Promise<UserCounts> {
-  const user = await deps.db.selectFrom('users').select('id').where('handle', '=', handle.toLowerCase()).where('disabled_at', 'is', null).executeTakeFirst();
+export async function getUserCounts(
+  deps: Pick<CommunityDeps, 'db'>,
+  actor: CommunityActor,
+  handle: string,
+): Promise<UserCounts> {
+  const user = await deps.db
+    .selectFrom('users')
+    .select('id')
+    .where('handle', '=', handle.toLowerCase())
+    .where('disabled_at', 'is', null)
+    .executeTakeFirst();
   if (!user) throw notFound('User');
   return userCounts(deps.db, user.id, actor);
 }

@@ -9,12 +9,18 @@ import { releaseVisibleTo, trackVisibleTo } from '../visibility.ts';
  * page. Any other URL — another host, a page that is not a track or release, something private or
  * taken down — is a 404, as the oEmbed spec asks. Only JSON is served (XML → 501).
  */
-export const OEMBED_DEFAULT_SIZE = { track: { width: 600, height: 166 }, release: { width: 600, height: 420 } } as const;
+export const OEMBED_DEFAULT_SIZE = {
+  track: { width: 600, height: 166 },
+  release: { width: 600, height: 420 },
+} as const;
 /** Below this the player cannot show its controls; a smaller maxwidth/maxheight is answered with 404 (oEmbed: cannot satisfy). */
 export const OEMBED_MIN_SIZE = { width: 200, height: 120 } as const;
 export const OEMBED_MAX_URL_LENGTH = 2000;
 
-export type EmbedTarget = { kind: 'track'; id: string } | { kind: 'track-page'; handle: string; slug: string } | { kind: 'release'; id: string };
+export type EmbedTarget =
+  | { kind: 'track'; id: string }
+  | { kind: 'track-page'; handle: string; slug: string }
+  | { kind: 'release'; id: string };
 
 export interface OEmbed {
   version: '1.0';
@@ -53,16 +59,30 @@ export function parseEmbeddableUrl(raw: string, publicUrl: string): EmbedTarget 
     return null;
   }
   if (parts[0] === 'releases' && parts.length === 2 && ID.test(parts[1]!)) return { kind: 'release', id: parts[1]! };
-  if (parts.length === 2 && SEGMENT.test(parts[0]!) && SEGMENT.test(parts[1]!) && parts[0] !== 'embed' && parts[0] !== 'api') {
-    return { kind: 'track-page', handle: decodeURIComponent(parts[0]!).replace(/^@/, ''), slug: decodeURIComponent(parts[1]!) };
+  if (
+    parts.length === 2 &&
+    SEGMENT.test(parts[0]!) &&
+    SEGMENT.test(parts[1]!) &&
+    parts[0] !== 'embed' &&
+    parts[0] !== 'api'
+  ) {
+    return {
+      kind: 'track-page',
+      handle: decodeURIComponent(parts[0]!).replace(/^@/, ''),
+      slug: decodeURIComponent(parts[1]!),
+    };
   }
   return null;
 }
 
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The size to answer: the default, shrunk to fit maxwidth/maxheight; null when the player cannot fit. */
-export function fitSize(kind: 'track' | 'release', max: { maxwidth?: number; maxheight?: number }): { width: number; height: number } | null {
+export function fitSize(
+  kind: 'track' | 'release',
+  max: { maxwidth?: number; maxheight?: number },
+): { width: number; height: number } | null {
   const d = OEMBED_DEFAULT_SIZE[kind];
   const width = Math.min(d.width, max.maxwidth ?? Infinity);
   const height = Math.min(d.height, max.maxheight ?? Infinity);
@@ -103,9 +123,18 @@ export async function oembedFor(
       .selectFrom('tracks as t')
       .innerJoin('users as u', 'u.id', 't.owner_user_id')
       .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
-      .select((eb) => ['t.id', 't.title', 'u.handle', 'u.display_name', eb.fn.coalesce('t.artwork_key', 'v.artwork_key').as('artwork')])
+      .select((eb) => [
+        't.id',
+        't.title',
+        'u.handle',
+        'u.display_name',
+        eb.fn.coalesce('t.artwork_key', 'v.artwork_key').as('artwork'),
+      ])
       .where((eb) => trackVisibleTo(eb, null, 't'));
-    q = target.kind === 'track' ? q.where('t.id', '=', target.id) : q.where('u.handle', '=', target.handle.toLowerCase()).where('t.slug', '=', target.slug);
+    q =
+      target.kind === 'track'
+        ? q.where('t.id', '=', target.id)
+        : q.where('u.handle', '=', target.handle.toLowerCase()).where('t.slug', '=', target.slug);
     row = await q.executeTakeFirst();
   }
   if (!row) throw notFound('Embeddable page');

@@ -14,10 +14,18 @@ const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 
 /** Decompression bombs: a 10 MB PNG can claim billions of pixels. */
 const MAX_INPUT_PIXELS = 40_000_000;
 
-export const notAnImage = (field: string, why = 'The file is not an image we can read (use JPEG, PNG, WebP, GIF or AVIF)') => unprocessable('invalid_image', why, { field });
+export const notAnImage = (
+  field: string,
+  why = 'The file is not an image we can read (use JPEG, PNG, WebP, GIF or AVIF)',
+) => unprocessable('invalid_image', why, { field });
 
 /** Checks and renders `image` as square WebP files, one per size (largest first as given). Throws 413/422 AppErrors. */
-export async function renderSquareImage(image: Buffer, sizes: readonly number[], field: string, what = 'An image'): Promise<Array<{ size: number; body: Buffer }>> {
+export async function renderSquareImage(
+  image: Buffer,
+  sizes: readonly number[],
+  field: string,
+  what = 'An image',
+): Promise<Array<{ size: number; body: Buffer }>> {
   if (image.length === 0) throw notAnImage(field, 'The file is empty');
   if (image.length > IMAGE_MAX_BYTES) throw payloadTooLarge(`${what} is at most 10 MB`, { field });
   let meta: Metadata;
@@ -27,7 +35,8 @@ export async function renderSquareImage(image: Buffer, sizes: readonly number[],
     throw notAnImage(field);
   }
   if (!meta.format || !ACCEPTED_FORMATS.has(meta.format) || !meta.width || !meta.height) throw notAnImage(field);
-  if (meta.width * meta.height > MAX_INPUT_PIXELS) throw notAnImage(field, 'The image has too many pixels (at most 40 megapixels)');
+  if (meta.width * meta.height > MAX_INPUT_PIXELS)
+    throw notAnImage(field, 'The image has too many pixels (at most 40 megapixels)');
   const out: Array<{ size: number; body: Buffer }> = [];
   try {
     for (const size of sizes) {

@@ -11,7 +11,10 @@ export const ANALYTICS_EVERY_MS = 5 * 60_000;
  * artists). Without: catch up every day since the last run (backfill on the first), apply the
  * retention of raw plays, recompute trending and clear the cached lists.
  */
-export async function runAnalyticsJob(deps: RollupDeps & { cache: ListCache }, payload: { day?: string }): Promise<void> {
+export async function runAnalyticsJob(
+  deps: RollupDeps & { cache: ListCache },
+  payload: { day?: string },
+): Promise<void> {
   if (payload.day !== undefined) {
     await rollupInsightsDay(deps, payload.day);
     await rollupPlatformDay(deps.db, payload.day);

@@ -33,7 +33,12 @@ const DAY_MS = 86_400_000;
 const PROGRESS_KEY = 'daily';
 
 function checkDay(day: string): void {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || utcDay(new Date(`${day}T00:00:00Z`)) !== day) throw badRequest(`Invalid day ${day}`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(day) ||
+    Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ||
+    utcDay(new Date(`${day}T00:00:00Z`)) !== day
+  )
+    throw badRequest(`Invalid day ${day}`);
 }
 
 function addDays(day: string, n: number): string {
@@ -65,7 +70,8 @@ export function retentionHorizon(now: Date, retentionDays: number): string {
 export const LISTENER_KEY = sql`coalesce(p.user_id, -1 - (hashtextextended(p.ip_hash, 0) & 9223372036854775807))`;
 
 function events(from: string, to: string): RawBuilder<unknown> {
-  const inDay = (column: string) => sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
+  const inDay = (column: string) =>
+    sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
   // No joins here: the owner is looked up once per group (per track) or per row only where the
   // artist statement needs it. `release_id` names a release's downloads; `seller` a sale's artist.
   return sql`
@@ -100,7 +106,18 @@ const FIGURES = sql`
   coalesce(sum(e.amount), 0)::bigint as revenue_minor,
   count(*) filter (where e.kind = 'play' and e.ranged)::int as ranged_plays
 `;
-const NAMES = ['plays', 'listeners', 'seconds_heard', 'likes', 'reposts', 'comments', 'downloads', 'sales', 'revenue_minor', 'ranged_plays'];
+const NAMES = [
+  'plays',
+  'listeners',
+  'seconds_heard',
+  'likes',
+  'reposts',
+  'comments',
+  'downloads',
+  'sales',
+  'revenue_minor',
+  'ranged_plays',
+];
 const COLUMNS = sql.raw(NAMES.join(', '));
 const FROM_AGG = sql.raw(NAMES.map((c) => `a.${c}`).join(', '));
 const UPDATE = sql.raw([...NAMES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', '));
@@ -181,7 +198,11 @@ export async function runRollup(deps: RollupDeps): Promise<RollupOutcome> {
   const today = utcDay(now);
   const horizon = retentionHorizon(now, deps.playsRetentionDays);
   // Dates leave SQL as text: pg would read a `date` as local midnight.
-  const progress = (await sql<{ day: string }>`select through_day::text as day from rollup_progress where name = ${PROGRESS_KEY}`.execute(deps.db)).rows[0];
+  const progress = (
+    await sql<{
+      day: string;
+    }>`select through_day::text as day from rollup_progress where name = ${PROGRESS_KEY}`.execute(deps.db)
+  ).rows[0];
   let start = progress ? progress.day : ((await firstEventDay(deps.db)) ?? today);
   if (start < horizon) start = horizon;
   if (start > today) start = today;
@@ -198,6 +219,9 @@ export async function runRollup(deps: RollupDeps): Promise<RollupOutcome> {
     .onConflict((oc) => oc.column('name').doUpdateSet({ through_day: finished, updated_at: now }))
     .execute();
   // Only days already rolled lose their plays: the horizon is before `finished` (retention ≥ 14 days).
-  const deleted = await deps.db.deleteFrom('plays').where('created_at', '<', new Date(`${horizon}T00:00:00Z`)).executeTakeFirst();
+  const deleted = await deps.db
+    .deleteFrom('plays')
+    .where('created_at', '<', new Date(`${horizon}T00:00:00Z`))
+    .executeTakeFirst();
   return { days, deletedPlays: Number(deleted.numDeletedRows ?? 0) };
 }

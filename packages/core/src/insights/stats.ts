@@ -76,7 +76,8 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 function parseDay(value: string, field: string): string {
   if (!DAY_RE.test(value)) throw validationFailed(`${field} must be a date YYYY-MM-DD`, { field });
   const ms = Date.parse(`${value}T00:00:00Z`);
-  if (Number.isNaN(ms) || utcDay(new Date(ms)) !== value) throw validationFailed(`${field} is not a real date`, { field });
+  if (Number.isNaN(ms) || utcDay(new Date(ms)) !== value)
+    throw validationFailed(`${field} is not a real date`, { field });
   if (value < '2000-01-01' || value > '2999-12-31') throw validationFailed(`${field} is out of range`, { field });
   return value;
 }
@@ -159,7 +160,11 @@ async function topTracks(db: Kysely<Database>, range: StatsRange, ownerId: strin
 }
 
 /** `GET /me/stats`: the caller's own figures as an artist (any signed-in account; empty without tracks). */
-export async function getArtistStats(deps: StatsDeps, actor: Actor | null, input: { from?: string; to?: string }): Promise<ArtistStats> {
+export async function getArtistStats(
+  deps: StatsDeps,
+  actor: Actor | null,
+  input: { from?: string; to?: string },
+): Promise<ArtistStats> {
   if (!actor) throw unauthorized();
   const range = statsRange(input, deps.clock());
   const rows = await dailyRows(deps.db, 'artist_daily_stats', range, sql`artist_user_id = ${actor.id}`);
@@ -167,7 +172,11 @@ export async function getArtistStats(deps: StatsDeps, actor: Actor | null, input
 }
 
 /** The platform-wide view (admins): every artist's figures added up, and the top tracks of all. */
-export async function getPlatformStats(deps: StatsDeps, actor: Actor | null, input: { from?: string; to?: string }): Promise<ArtistStats> {
+export async function getPlatformStats(
+  deps: StatsDeps,
+  actor: Actor | null,
+  input: { from?: string; to?: string },
+): Promise<ArtistStats> {
   if (!actor) throw unauthorized();
   if (!isAdmin(actor)) throw forbidden('Only admins see the platform-wide figures');
   const range = statsRange(input, deps.clock());
@@ -176,7 +185,12 @@ export async function getPlatformStats(deps: StatsDeps, actor: Actor | null, inp
 }
 
 /** `GET /tracks/:id/stats`: the owner's or an admin's; anyone else is told the track does not exist. */
-export async function getTrackStats(deps: StatsDeps, actor: Actor | null, trackId: string, input: { from?: string; to?: string }): Promise<TrackStats> {
+export async function getTrackStats(
+  deps: StatsDeps,
+  actor: Actor | null,
+  trackId: string,
+  input: { from?: string; to?: string },
+): Promise<TrackStats> {
   if (!/^[1-9]\d{0,17}$/.test(trackId)) throw notFound('Track');
   const track = await deps.db
     .selectFrom('tracks as t')
@@ -209,7 +223,13 @@ export async function getTrackStats(deps: StatsDeps, actor: Actor | null, trackI
     .limit(MAX_COMMENT_MARKERS)
     .execute();
   return {
-    track: { id: track.id, title: track.title, slug: track.slug, durationMs: track.duration_ms, ownerHandle: track.handle },
+    track: {
+      id: track.id,
+      title: track.title,
+      slug: track.slug,
+      durationMs: track.duration_ms,
+      ownerHandle: track.handle,
+    },
     ...series(range, rows),
     reach: { plays: rangedPlays, curve: curve.map((v) => Math.round(v * 10_000) / 10_000) },
     commentPositionsMs: comments.map((c) => c.position_ms),

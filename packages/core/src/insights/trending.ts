@@ -96,7 +96,8 @@ export async function recomputeTrending(deps: TrendingDeps): Promise<{ period: T
   const week = TRENDING_PERIODS.week;
   const since = new Date(now.getTime() - Math.max(day.windowHours, week.windowHours) * 3_600_000);
   const daySince = new Date(now.getTime() - day.windowHours * 3_600_000);
-  const decay = (halfLifeHours: number) => sql`e.weight * power(2::float8, -extract(epoch from (${now}::timestamptz - e.at)) / ${halfLifeHours * 3600}::float8)`;
+  const decay = (halfLifeHours: number) =>
+    sql`e.weight * power(2::float8, -extract(epoch from (${now}::timestamptz - e.at)) / ${halfLifeHours * 3600}::float8)`;
   const counts = await deps.db.transaction().execute(async (trx) => {
     // PostgreSQL's JIT compiles this one-off aggregate for seconds and gains nothing (bench/rollup).
     await sql`set local jit = off`.execute(trx);
@@ -114,11 +115,17 @@ export async function recomputeTrending(deps: TrendingDeps): Promise<{ period: T
       union all
       select 'week', track_id, genre, week_score, ${now}::timestamptz from scored
     `.execute(trx);
-    const rows = await sql<{ period: TrendingPeriod; n: number }>`select period, count(*)::int as n from trending_scores group by period`.execute(trx);
+    const rows = await sql<{
+      period: TrendingPeriod;
+      n: number;
+    }>`select period, count(*)::int as n from trending_scores group by period`.execute(trx);
     return new Map(rows.rows.map((r) => [r.period, Number(r.n)]));
   });
   await deps.cache.deletePrefix(CACHE_PREFIX);
-  return (Object.keys(TRENDING_PERIODS) as TrendingPeriod[]).map((period) => ({ period, tracks: counts.get(period) ?? 0 }));
+  return (Object.keys(TRENDING_PERIODS) as TrendingPeriod[]).map((period) => ({
+    period,
+    tracks: counts.get(period) ?? 0,
+  }));
 }
 
 export interface TrendingQuery {
@@ -131,9 +138,11 @@ function normaliseQuery(query: TrendingQuery): { period: TrendingPeriod; genre: 
   const period = query.period ?? 'day';
   if (period !== 'day' && period !== 'week') throw validationFailed('period must be day or week', { field: 'period' });
   const genre = query.genre?.trim().toLowerCase() || null;
-  if (genre !== null && genre.length > TRENDING_GENRE_MAX) throw validationFailed(`genre is at most ${TRENDING_GENRE_MAX} characters`, { field: 'genre' });
+  if (genre !== null && genre.length > TRENDING_GENRE_MAX)
+    throw validationFailed(`genre is at most ${TRENDING_GENRE_MAX} characters`, { field: 'genre' });
   const limit = query.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > TRENDING_MAX_LIMIT) throw validationFailed(`limit must be 1..${TRENDING_MAX_LIMIT}`, { field: 'limit' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > TRENDING_MAX_LIMIT)
+    throw validationFailed(`limit must be 1..${TRENDING_MAX_LIMIT}`, { field: 'limit' });
   return { period, genre, limit };
 }
 
@@ -142,7 +151,11 @@ function normaliseQuery(query: TrendingQuery): { period: TrendingPeriod; genre: 
  * the caller's `present` (the HTTP presenter): the route sends the text as it is, so a hit costs
  * one cache read and no serialisation.
  */
-export async function getTrendingJson(deps: Pick<TrendingDeps, 'db' | 'cache'>, query: TrendingQuery, present: (list: TrendingList) => unknown = (l) => l): Promise<string> {
+export async function getTrendingJson(
+  deps: Pick<TrendingDeps, 'db' | 'cache'>,
+  query: TrendingQuery,
+  present: (list: TrendingList) => unknown = (l) => l,
+): Promise<string> {
   const q = normaliseQuery(query);
   const key = `${CACHE_PREFIX}${q.period}:${q.limit}:${q.genre ?? ''}`;
   const hit = await deps.cache.get(key);
@@ -152,17 +165,40 @@ export async function getTrendingJson(deps: Pick<TrendingDeps, 'db' | 'cache'>, 
   return json;
 }
 
-export async function getTrending(deps: Pick<TrendingDeps, 'db' | 'cache'>, query: TrendingQuery): Promise<TrendingList> {
+export async function getTrending(
+  deps: Pick<TrendingDeps, 'db' | 'cache'>,
+  query: TrendingQuery,
+): Promise<TrendingList> {
   return JSON.parse(await getTrendingJson(deps, query)) as TrendingList;
 }
 
-async function readTrending(db: Kysely<Database>, q: { period: TrendingPeriod; genre: string | null; limit: number }): Promise<TrendingList> {
+async function readTrending(
+  db: Kysely<Database>,
+  q: { period: TrendingPeriod; genre: string | null; limit: number },
+): Promise<TrendingList> {
   let query = db
     .selectFrom('trending_scores as s')
     .innerJoin('tracks as t', 't.id', 's.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork', 't.like_count', 't.repost_count', 't.comment_count', 't.play_count', 's.score', 's.genre', 's.computed_at'])
+    .select([
+      't.id',
+      't.title',
+      't.slug',
+      't.created_at',
+      'u.handle',
+      'u.display_name',
+      'v.duration_ms',
+      'v.artwork_key as version_artwork',
+      't.artwork_key as track_artwork',
+      't.like_count',
+      't.repost_count',
+      't.comment_count',
+      't.play_count',
+      's.score',
+      's.genre',
+      's.computed_at',
+    ])
     .where('s.period', '=', q.period)
     // Listed tracks only (the visibility rule), whatever they were when scored.
     .where((eb) => trackListed(eb, 't'))

@@ -17,12 +17,17 @@ export interface RekeyedVersion {
  * key: a reprocessing run in between wins), then the old objects are removed. Idempotent: a
  * second run finds nothing to do. Returns what it moved.
  */
-export async function rekeyGuessableMedia(deps: { db: Kysely<Database>; store: ObjectStore }, options: { batch?: number } = {}): Promise<RekeyedVersion[]> {
+export async function rekeyGuessableMedia(
+  deps: { db: Kysely<Database>; store: ObjectStore },
+  options: { batch?: number } = {},
+): Promise<RekeyedVersion[]> {
   const rows = await deps.db
     .selectFrom('track_versions')
     .select(['id', 'waveform_key', 'artwork_key'])
     // Coarse filter (new keys have one more folder level); isPubliclyServable below is the exact rule.
-    .where((eb) => eb.or([eb('waveform_key', 'not like', 'version-%/%'), eb('artwork_key', 'not like', 'artwork/version-%/%/%')]))
+    .where((eb) =>
+      eb.or([eb('waveform_key', 'not like', 'version-%/%'), eb('artwork_key', 'not like', 'artwork/version-%/%/%')]),
+    )
     .orderBy('id')
     .execute();
   const out: RekeyedVersion[] = [];
@@ -32,8 +37,16 @@ export async function rekeyGuessableMedia(deps: { db: Kysely<Database>; store: O
     if (row.waveform_key && !isPubliclyServable('waveforms', row.waveform_key)) {
       const to = keys.waveform(row.id, unguessableToken());
       const obj = await deps.store.get('waveforms', row.waveform_key);
-      await deps.store.put('waveforms', to, obj.body, { contentType: 'application/json', contentLength: obj.contentLength });
-      const switched = await deps.db.updateTable('track_versions').set({ waveform_key: to, updated_at: sql`now()` }).where('id', '=', row.id).where('waveform_key', '=', row.waveform_key).executeTakeFirst();
+      await deps.store.put('waveforms', to, obj.body, {
+        contentType: 'application/json',
+        contentLength: obj.contentLength,
+      });
+      const switched = await deps.db
+        .updateTable('track_versions')
+        .set({ waveform_key: to, updated_at: sql`now()` })
+        .where('id', '=', row.id)
+        .where('waveform_key', '=', row.waveform_key)
+        .executeTakeFirst();
       if (Number(switched.numUpdatedRows) === 1) {
         await deps.store.delete('waveforms', row.waveform_key);
         done.waveform = { from: row.waveform_key, to };
@@ -50,12 +63,20 @@ export async function rekeyGuessableMedia(deps: { db: Kysely<Database>; store: O
         if (!m) continue;
         const to = keys.versionArtwork(row.id, token, Number(m[1]), m[2]!);
         const obj = await deps.store.get('images', o.key);
-        await deps.store.put('images', to, obj.body, { contentType: obj.contentType, contentLength: obj.contentLength });
+        await deps.store.put('images', to, obj.body, {
+          contentType: obj.contentType,
+          contentLength: obj.contentLength,
+        });
         moved.push({ from: o.key, to });
       }
       const target = moved.find((m) => m.from === row.artwork_key);
       if (target) {
-        const switched = await deps.db.updateTable('track_versions').set({ artwork_key: target.to, updated_at: sql`now()` }).where('id', '=', row.id).where('artwork_key', '=', row.artwork_key).executeTakeFirst();
+        const switched = await deps.db
+          .updateTable('track_versions')
+          .set({ artwork_key: target.to, updated_at: sql`now()` })
+          .where('id', '=', row.id)
+          .where('artwork_key', '=', row.artwork_key)
+          .executeTakeFirst();
         const keep = Number(switched.numUpdatedRows) === 1;
         for (const m of moved) await deps.store.delete('images', keep ? m.from : m.to);
         if (keep) done.artwork = { from: row.artwork_key, to: target.to, files: moved.length };

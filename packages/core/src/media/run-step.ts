@@ -35,7 +35,11 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
     // Only a fresh job (an operator's retry) revives a failed version; automatic retries of a
     // step that already failed the version do not.
     if (job.attempt > 1) throw new Error(`version ${versionId} already failed`);
-    await deps.db.updateTable('track_versions').set({ status: 'processing', failure_reason: null, processing_started_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', versionId).execute();
+    await deps.db
+      .updateTable('track_versions')
+      .set({ status: 'processing', failure_reason: null, processing_started_at: sql`now()`, updated_at: sql`now()` })
+      .where('id', '=', versionId)
+      .execute();
     deps.progress.publish({ type: 'version.status', ...ref, status: 'processing' });
   }
 
@@ -70,7 +74,10 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
         formatName: '',
         hasCover: false,
       };
-      return STEP_RUNNERS[step](deps, versionId, input, path.join(dir, 'out'), info, { signal: job.signal, onProgress });
+      return STEP_RUNNERS[step](deps, versionId, input, path.join(dir, 'out'), info, {
+        signal: job.signal,
+        onProgress,
+      });
     });
   } catch (err) {
     const last = isPermanent(err) || job.attempt >= job.maxAttempts;
@@ -84,7 +91,14 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
   }
 
   await setStep(deps.db, versionId, step, { state: 'done', progress: 100, ...(note ? { note } : {}) });
-  deps.progress.publish({ type: 'version.step', ...ref, step, state: 'done', progress: 100, ...(note ? { note } : {}) });
+  deps.progress.publish({
+    type: 'version.step',
+    ...ref,
+    step,
+    state: 'done',
+    progress: 100,
+    ...(note ? { note } : {}),
+  });
   await finishIfComplete(deps.db, deps.progress, ref);
 }
 
@@ -96,7 +110,14 @@ function humanReason(err: unknown): string {
 }
 
 /** A step resolves with a note for the uploader when it finished without doing all of its work. */
-type StepRunner = (deps: MediaDeps, versionId: string, input: string, outDir: string, info: AudioInfo, run: { signal: AbortSignal; onProgress: (p: number) => void }) => Promise<string | void>;
+type StepRunner = (
+  deps: MediaDeps,
+  versionId: string,
+  input: string,
+  outDir: string,
+  info: AudioInfo,
+  run: { signal: AbortSignal; onProgress: (p: number) => void },
+) => Promise<string | void>;
 
 const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
   async transcode(deps, versionId, input, outDir, info, run) {
@@ -107,7 +128,11 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     const master = keys.hlsMaster(versionId).slice(prefix.length);
     // Master last: a player never sees a master whose renditions are not there yet.
     await storeOutputs(deps.store, 'transcodes', prefix, outDir, files, { last: master, contentType: contentTypeFor });
-    await deps.db.updateTable('track_versions').set({ hls_key: keys.hlsMaster(versionId), updated_at: sql`now()` }).where('id', '=', versionId).execute();
+    await deps.db
+      .updateTable('track_versions')
+      .set({ hls_key: keys.hlsMaster(versionId), updated_at: sql`now()` })
+      .where('id', '=', versionId)
+      .execute();
   },
 
   async waveform(deps, versionId, input, _outDir, info, run) {
@@ -116,7 +141,11 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     await deps.store.deletePrefix('waveforms', keys.waveformPrefix(versionId));
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
     // The track's duration comes from the decoded audio, not the container's claim.
-    await deps.db.updateTable('track_versions').set({ waveform_key: key, duration_ms: Math.round(decodedDurationMs), updated_at: sql`now()` }).where('id', '=', versionId).execute();
+    await deps.db
+      .updateTable('track_versions')
+      .set({ waveform_key: key, duration_ms: Math.round(decodedDurationMs), updated_at: sql`now()` })
+      .where('id', '=', versionId)
+      .execute();
   },
 
   async 'artwork-extract'(deps, versionId, input, outDir, _info, run) {
@@ -136,14 +165,24 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       stored.push(key);
     }
     // The largest image is the artwork; smaller sizes sit next to it under the same prefix.
-    await deps.db.updateTable('track_versions').set({ artwork_key: stored[0]!, updated_at: sql`now()` }).where('id', '=', versionId).execute();
+    await deps.db
+      .updateTable('track_versions')
+      .set({ artwork_key: stored[0]!, updated_at: sql`now()` })
+      .where('id', '=', versionId)
+      .execute();
   },
 
   async loudness(deps, versionId, input, _outDir, info, run) {
     const l = await deps.media.loudness(input, info, run);
     await deps.db
       .updateTable('track_versions')
-      .set({ integrated_lufs: l.integratedLufs, loudness_range: l.loudnessRange, true_peak_dbtp: l.truePeakDbtp, track_gain_db: l.trackGainDb, updated_at: sql`now()` })
+      .set({
+        integrated_lufs: l.integratedLufs,
+        loudness_range: l.loudnessRange,
+        true_peak_dbtp: l.truePeakDbtp,
+        track_gain_db: l.trackGainDb,
+        updated_at: sql`now()`,
+      })
       .where('id', '=', versionId)
       .execute();
   },

@@ -44,7 +44,9 @@ export async function reclaimScratch(tmpDir: string, host = os.hostname()): Prom
   const removed: string[] = [];
   for (const name of entries) {
     const own = /^(.+)\.(\d+)$/.exec(name);
-    const dead = own ? own[1] === host && Number(own[2]) !== process.pid && !processAlive(Number(own[2])) : /^[a-z-]+-\d+-[A-Za-z0-9]{6}$/.test(name);
+    const dead = own
+      ? own[1] === host && Number(own[2]) !== process.pid && !processAlive(Number(own[2]))
+      : /^[a-z-]+-\d+-[A-Za-z0-9]{6}$/.test(name);
     if (!dead) continue;
     await rm(path.join(tmpDir, name), { recursive: true, force: true });
     removed.push(name);
@@ -56,7 +58,12 @@ export async function reclaimScratch(tmpDir: string, host = os.hostname()): Prom
  * A seekable local file of the original (ffmpeg needs one for MP4/M4A): the stored file itself
  * when the store keeps files locally, else a copy streamed into the scratch folder.
  */
-export async function fetchOriginal(store: ObjectStore, key: string, dir: string, signal: AbortSignal): Promise<string> {
+export async function fetchOriginal(
+  store: ObjectStore,
+  key: string,
+  dir: string,
+  signal: AbortSignal,
+): Promise<string> {
   if (store.localPath) return store.localPath('originals', key);
   const file = path.join(dir, `input${path.extname(key)}`);
   const object = await store.get('originals', key);

@@ -8,7 +8,12 @@ import { MEDIA_STEPS, stepJobId, type MediaStep } from './steps.ts';
  * Queues the steps of a version that are not done yet, for processing round `round`.
  * Job ids are per version and round, so a duplicate call in the same round queues nothing new.
  */
-export async function queueSteps(jobs: Pick<JobQueue, 'add'>, versionId: string, round: number, steps: readonly MediaStep[] = MEDIA_STEPS): Promise<void> {
+export async function queueSteps(
+  jobs: Pick<JobQueue, 'add'>,
+  versionId: string,
+  round: number,
+  steps: readonly MediaStep[] = MEDIA_STEPS,
+): Promise<void> {
   for (const step of steps) await jobs.add(step, { versionId }, { jobId: stepJobId(step, versionId, round) });
 }
 
@@ -22,7 +27,12 @@ export interface StuckVersion {
  * died and the queue could not recover them): their unfinished steps are queued again in a new
  * round. Running it from several workers at once is harmless (same round → same job ids).
  */
-export async function requeueStuckVersions(db: Kysely<Database>, jobs: Pick<JobQueue, 'add'>, staleMs: number, now = new Date()): Promise<StuckVersion[]> {
+export async function requeueStuckVersions(
+  db: Kysely<Database>,
+  jobs: Pick<JobQueue, 'add'>,
+  staleMs: number,
+  now = new Date(),
+): Promise<StuckVersion[]> {
   const cutoff = new Date(now.getTime() - staleMs);
   const rows = await db
     .selectFrom('track_versions')

@@ -1,7 +1,12 @@
 import type { QueueName } from '@earshot/jobs';
 
 /** The four media jobs that run in parallel for each version (docs/architecture.md, "Media pipeline"). */
-export const MEDIA_STEPS = ['transcode', 'waveform', 'artwork-extract', 'loudness'] as const satisfies readonly QueueName[];
+export const MEDIA_STEPS = [
+  'transcode',
+  'waveform',
+  'artwork-extract',
+  'loudness',
+] as const satisfies readonly QueueName[];
 export type MediaStep = (typeof MEDIA_STEPS)[number];
 
 export function isMediaStep(queue: string): queue is MediaStep {

@@ -18,7 +18,10 @@ export async function storeOutputs(
   files: readonly string[],
   options: { last?: string; contentType?: (rel: string) => string | undefined } = {},
 ): Promise<void> {
-  const put = (rel: string) => store.putFile(bucket, `${prefix}${rel}`, path.join(dir, rel), { contentType: options.contentType?.(rel) }).then(() => undefined);
+  const put = (rel: string) =>
+    store
+      .putFile(bucket, `${prefix}${rel}`, path.join(dir, rel), { contentType: options.contentType?.(rel) })
+      .then(() => undefined);
   const queue = files.filter((f) => f !== options.last);
   let failure: { err: unknown } | null = null;
   const worker = async () => {

@@ -5,14 +5,25 @@ import { MEDIA_STEPS } from './steps.ts';
 import type { ProgressBus } from './progress-bus.ts';
 
 export function pendingSteps(): Record<MediaStep, StepState> {
-  return Object.fromEntries(MEDIA_STEPS.map((s) => [s, { state: 'pending', progress: 0 }])) as Record<MediaStep, StepState>;
+  return Object.fromEntries(MEDIA_STEPS.map((s) => [s, { state: 'pending', progress: 0 }])) as Record<
+    MediaStep,
+    StepState
+  >;
 }
 
 /** Atomically replaces one step's state (concurrent steps never overwrite each other). */
-export async function setStep(db: Kysely<Database>, versionId: string, step: MediaStep, state: StepState): Promise<void> {
+export async function setStep(
+  db: Kysely<Database>,
+  versionId: string,
+  step: MediaStep,
+  state: StepState,
+): Promise<void> {
   await db
     .updateTable('track_versions')
-    .set({ steps: sql`steps || jsonb_build_object(${step}::text, ${JSON.stringify(state)}::jsonb)`, updated_at: sql`now()` })
+    .set({
+      steps: sql`steps || jsonb_build_object(${step}::text, ${JSON.stringify(state)}::jsonb)`,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', versionId)
     .execute();
 }
@@ -27,7 +38,20 @@ export async function loadVersionRef(db: Kysely<Database>, versionId: string) {
   return db
     .selectFrom('track_versions as v')
     .innerJoin('tracks as t', 't.id', 'v.track_id')
-    .select(['v.id', 'v.track_id', 'v.status', 'v.steps', 'v.original_key', 't.owner_user_id', 'v.sample_rate', 'v.channels', 'v.codec', 'v.bit_depth', 'v.duration_ms', 'v.audio_stream_index'])
+    .select([
+      'v.id',
+      'v.track_id',
+      'v.status',
+      'v.steps',
+      'v.original_key',
+      't.owner_user_id',
+      'v.sample_rate',
+      'v.channels',
+      'v.codec',
+      'v.bit_depth',
+      'v.duration_ms',
+      'v.audio_stream_index',
+    ])
     .where('v.id', '=', versionId)
     .executeTakeFirst();
 }
@@ -38,12 +62,25 @@ export async function loadVersionRef(db: Kysely<Database>, versionId: string) {
  */
 export async function finishIfComplete(db: Kysely<Database>, progress: ProgressBus, ref: VersionRef): Promise<boolean> {
   const promoted = await db.transaction().execute(async (trx) => {
-    const v = await trx.selectFrom('track_versions').select(['status', 'steps']).where('id', '=', ref.versionId).forUpdate().executeTakeFirst();
+    const v = await trx
+      .selectFrom('track_versions')
+      .select(['status', 'steps'])
+      .where('id', '=', ref.versionId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!v || v.status !== 'processing') return false;
     const steps = v.steps as unknown as Record<string, StepState>;
     if (!MEDIA_STEPS.every((s) => steps[s]?.state === 'done')) return false;
-    await trx.updateTable('track_versions').set({ status: 'ready', ready_at: sql`now()`, failure_reason: null, updated_at: sql`now()` }).where('id', '=', ref.versionId).execute();
-    await trx.updateTable('tracks').set({ current_version_id: ref.versionId, updated_at: sql`now()` }).where('id', '=', ref.trackId).execute();
+    await trx
+      .updateTable('track_versions')
+      .set({ status: 'ready', ready_at: sql`now()`, failure_reason: null, updated_at: sql`now()` })
+      .where('id', '=', ref.versionId)
+      .execute();
+    await trx
+      .updateTable('tracks')
+      .set({ current_version_id: ref.versionId, updated_at: sql`now()` })
+      .where('id', '=', ref.trackId)
+      .execute();
     return true;
   });
   if (promoted) progress.publish({ type: 'version.status', ...ref, status: 'ready' });
@@ -51,9 +88,20 @@ export async function finishIfComplete(db: Kysely<Database>, progress: ProgressB
 }
 
 /** A step gave up: the version is `failed` with a reason a person can read. */
-export async function failVersion(db: Kysely<Database>, progress: ProgressBus, ref: VersionRef, step: MediaStep, reason: string): Promise<void> {
+export async function failVersion(
+  db: Kysely<Database>,
+  progress: ProgressBus,
+  ref: VersionRef,
+  step: MediaStep,
+  reason: string,
+): Promise<void> {
   await setStep(db, ref.versionId, step, { state: 'failed', progress: 0, error: reason });
-  await db.updateTable('track_versions').set({ status: 'failed', failure_reason: reason, updated_at: sql`now()` }).where('id', '=', ref.versionId).where('status', '=', 'processing').execute();
+  await db
+    .updateTable('track_versions')
+    .set({ status: 'failed', failure_reason: reason, updated_at: sql`now()` })
+    .where('id', '=', ref.versionId)
+    .where('status', '=', 'processing')
+    .execute();
   progress.publish({ type: 'version.step', ...ref, step, state: 'failed', error: reason });
   progress.publish({ type: 'version.status', ...ref, status: 'failed', error: reason });
 }

@@ -27,26 +27,60 @@ export async function listContentForAdmin(
   const cursor = parseCursor(query.cursor);
   if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
   const term = query.q?.trim() ? escapeLike(query.q.trim()) : undefined;
-  let rows: Array<{ id: string; label: string; owner_id: string | null; owner_handle: string | null; track_id: string | null; taken_down_at: Date | null; takedown_reason: string | null; created_at: Date }>;
+  let rows: Array<{
+    id: string;
+    label: string;
+    owner_id: string | null;
+    owner_handle: string | null;
+    track_id: string | null;
+    taken_down_at: Date | null;
+    takedown_reason: string | null;
+    created_at: Date;
+  }>;
   if (query.type === 'comment') {
     let q = deps.db
       .selectFrom('comments as x')
       .leftJoin('users as o', 'o.id', 'x.user_id')
-      .select(['x.id', 'x.body as label', 'o.id as owner_id', 'o.handle as owner_handle', 'x.track_id', 'x.taken_down_at', 'x.takedown_reason', 'x.created_at']);
+      .select([
+        'x.id',
+        'x.body as label',
+        'o.id as owner_id',
+        'o.handle as owner_handle',
+        'x.track_id',
+        'x.taken_down_at',
+        'x.takedown_reason',
+        'x.created_at',
+      ]);
     if (term) q = q.where((eb) => eb(eb.fn('lower', ['x.body']), 'like', term));
     if (query.takenDown) q = q.where('x.taken_down_at', 'is not', null);
     if (cursor) q = q.where('x.id', '<', cursor);
-    rows = await q.orderBy('x.id', 'desc').limit(limit + 1).execute();
+    rows = await q
+      .orderBy('x.id', 'desc')
+      .limit(limit + 1)
+      .execute();
   } else {
     const table = query.type === 'track' ? 'tracks' : 'releases';
     let q = deps.db
       .selectFrom(`${table} as x` as 'tracks as x')
       .leftJoin('users as o', 'o.id', 'x.owner_user_id')
-      .select(['x.id', 'x.title as label', 'o.id as owner_id', 'o.handle as owner_handle', 'x.taken_down_at', 'x.takedown_reason', 'x.created_at']);
+      .select([
+        'x.id',
+        'x.title as label',
+        'o.id as owner_id',
+        'o.handle as owner_handle',
+        'x.taken_down_at',
+        'x.takedown_reason',
+        'x.created_at',
+      ]);
     if (term) q = q.where((eb) => eb(eb.fn('lower', ['x.title']), 'like', term));
     if (query.takenDown) q = q.where('x.taken_down_at', 'is not', null);
     if (cursor) q = q.where('x.id', '<', cursor);
-    rows = (await q.orderBy('x.id', 'desc').limit(limit + 1).execute()).map((r) => ({ ...r, track_id: query.type === 'track' ? r.id : null }));
+    rows = (
+      await q
+        .orderBy('x.id', 'desc')
+        .limit(limit + 1)
+        .execute()
+    ).map((r) => ({ ...r, track_id: query.type === 'track' ? r.id : null }));
   }
   const page = rows.slice(0, limit);
   return {

@@ -33,10 +33,17 @@ export interface AdminUploadView {
 type Deps = { db: Kysely<Database>; clock: () => Date };
 
 const openReportsOf = (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) =>
-  eb.selectFrom('reports').select((e) => e.fn.countAll<string>().as('n')).whereRef('reports.subject_user_id', '=', 'u.id').where('reports.status', '=', 'open');
+  eb
+    .selectFrom('reports')
+    .select((e) => e.fn.countAll<string>().as('n'))
+    .whereRef('reports.subject_user_id', '=', 'u.id')
+    .where('reports.status', '=', 'open');
 
 /** Users whose handle, display name or email contains `q` (case-insensitive), newest first. */
-export async function searchUsers(deps: Pick<Deps, 'db'>, query: { q?: string; cursor?: string; limit?: number }): Promise<{ items: AdminUserView[]; nextCursor: string | null }> {
+export async function searchUsers(
+  deps: Pick<Deps, 'db'>,
+  query: { q?: string; cursor?: string; limit?: number },
+): Promise<{ items: AdminUserView[]; nextCursor: string | null }> {
   const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
   const cursor = parseCursor(query.cursor);
   if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
@@ -49,7 +56,13 @@ export async function searchUsers(deps: Pick<Deps, 'db'>, query: { q?: string; c
   const term = query.q?.trim();
   if (term) {
     const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['u.handle']), 'like', like), eb(eb.fn('lower', ['u.display_name']), 'like', like), eb(eb.fn('lower', ['u.email']), 'like', like)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['u.handle']), 'like', like),
+        eb(eb.fn('lower', ['u.display_name']), 'like', like),
+        eb(eb.fn('lower', ['u.email']), 'like', like),
+      ]),
+    );
   }
   if (cursor) q = q.where('u.id', '<', cursor);
   const rows = await q.execute();
@@ -57,12 +70,33 @@ export async function searchUsers(deps: Pick<Deps, 'db'>, query: { q?: string; c
   return { items: page.map(toAdminUser), nextCursor: rows.length > limit ? page[page.length - 1]!.id : null };
 }
 
-function toAdminUser(r: { id: string; handle: string; display_name: string; email: string; role: Role; disabled_at: Date | null; created_at: Date; open_reports: string | number | null }): AdminUserView {
-  return { id: r.id, handle: r.handle, displayName: r.display_name, email: r.email, role: r.role, disabledAt: r.disabled_at, createdAt: r.created_at, openReports: Number(r.open_reports ?? 0) };
+function toAdminUser(r: {
+  id: string;
+  handle: string;
+  display_name: string;
+  email: string;
+  role: Role;
+  disabled_at: Date | null;
+  created_at: Date;
+  open_reports: string | number | null;
+}): AdminUserView {
+  return {
+    id: r.id,
+    handle: r.handle,
+    displayName: r.display_name,
+    email: r.email,
+    role: r.role,
+    disabledAt: r.disabled_at,
+    createdAt: r.created_at,
+    openReports: Number(r.open_reports ?? 0),
+  };
 }
 
 /** One user for the console: the account and their uploads (taken down or not). Reports against them come from listReports. */
-export async function getUserForAdmin(deps: Pick<Deps, 'db'>, userId: string): Promise<{ user: AdminUserView; uploads: AdminUploadView[] }> {
+export async function getUserForAdmin(
+  deps: Pick<Deps, 'db'>,
+  userId: string,
+): Promise<{ user: AdminUserView; uploads: AdminUploadView[] }> {
   if (!/^[1-9][0-9]{0,17}$/.test(userId)) throw notFound('User');
   const row = await deps.db
     .selectFrom('users as u')
@@ -80,11 +114,25 @@ export async function getUserForAdmin(deps: Pick<Deps, 'db'>, userId: string): P
     .execute();
   return {
     user: toAdminUser(row),
-    uploads: uploads.map((t) => ({ id: t.id, title: t.title, slug: t.slug, visibility: t.visibility, takenDownAt: t.taken_down_at, takedownReason: t.takedown_reason, createdAt: t.created_at })),
+    uploads: uploads.map((t) => ({
+      id: t.id,
+      title: t.title,
+      slug: t.slug,
+      visibility: t.visibility,
+      takenDownAt: t.taken_down_at,
+      takedownReason: t.takedown_reason,
+      createdAt: t.created_at,
+    })),
   };
 }
 
-export async function setUserRole(deps: Deps, actor: Actor, userId: string, role: Role, reason?: string): Promise<AdminUserView> {
+export async function setUserRole(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  role: Role,
+  reason?: string,
+): Promise<AdminUserView> {
   if (actor.id === userId) throw cannotTargetSelf();
   if (!/^[1-9][0-9]{0,17}$/.test(userId)) throw notFound('User');
   const now = deps.clock();
@@ -94,23 +142,49 @@ export async function setUserRole(deps: Deps, actor: Actor, userId: string, role
     if (before.role === role) return;
     // Sessions re-read the role on every request: the change applies at once.
     await trx.updateTable('users').set({ role, updated_at: now }).where('id', '=', userId).execute();
-    await recordAudit(trx, actor, now, { action: 'user.role', subjectType: 'user', subjectId: userId, reason: cleanReason(reason), details: { from: before.role, to: role } });
+    await recordAudit(trx, actor, now, {
+      action: 'user.role',
+      subjectType: 'user',
+      subjectId: userId,
+      reason: cleanReason(reason),
+      details: { from: before.role, to: role },
+    });
   });
   return (await getUserForAdmin(deps, userId)).user;
 }
 
-export async function disableUserAudited(deps: Deps, actor: Actor, userId: string, reason?: string): Promise<AccountUser> {
+export async function disableUserAudited(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  reason?: string,
+): Promise<AccountUser> {
   return deps.db.transaction().execute(async (trx) => {
     const user = await disableUser({ db: trx, clock: deps.clock }, actor.id, userId);
-    await recordAudit(trx, actor, deps.clock(), { action: 'user.disable', subjectType: 'user', subjectId: userId, reason: cleanReason(reason) });
+    await recordAudit(trx, actor, deps.clock(), {
+      action: 'user.disable',
+      subjectType: 'user',
+      subjectId: userId,
+      reason: cleanReason(reason),
+    });
     return user;
   });
 }
 
-export async function enableUserAudited(deps: Deps, actor: Actor, userId: string, reason?: string): Promise<AccountUser> {
+export async function enableUserAudited(
+  deps: Deps,
+  actor: Actor,
+  userId: string,
+  reason?: string,
+): Promise<AccountUser> {
   return deps.db.transaction().execute(async (trx) => {
     const user = await enableUser({ db: trx, clock: deps.clock }, userId);
-    await recordAudit(trx, actor, deps.clock(), { action: 'user.enable', subjectType: 'user', subjectId: userId, reason: cleanReason(reason) });
+    await recordAudit(trx, actor, deps.clock(), {
+      action: 'user.enable',
+      subjectType: 'user',
+      subjectId: userId,
+      reason: cleanReason(reason),
+    });
     return user;
   });
 }

@@ -27,7 +27,12 @@ export interface NewAuditEntry {
   details?: Record<string, unknown>;
 }
 
-export async function recordAudit(db: Kysely<Database> | Transaction<Database>, actor: Actor, now: Date, entry: NewAuditEntry): Promise<void> {
+export async function recordAudit(
+  db: Kysely<Database> | Transaction<Database>,
+  actor: Actor,
+  now: Date,
+  entry: NewAuditEntry,
+): Promise<void> {
   const who = await db.selectFrom('users').select('handle').where('id', '=', actor.id).executeTakeFirst();
   await db
     .insertInto('audit_log')
@@ -51,7 +56,11 @@ export async function listAudit(
   const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
   const cursor = parseCursor(query.cursor);
   if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
-  let q = deps.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit + 1);
+  let q = deps.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
   if (cursor) q = q.where('id', '<', cursor);
   if (query.subjectType) q = q.where('subject_type', '=', query.subjectType);
   if (query.subjectId) q = q.where('subject_id', '=', query.subjectId);

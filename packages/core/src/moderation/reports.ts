@@ -35,14 +35,25 @@ export interface AdminReportView extends ReportView {
   resolvedBy: { id: string; handle: string } | null;
 }
 
-export const cannotReportSelf = () => new AppError(400, 'cannot_report_self', 'You cannot report your own account or content');
+export const cannotReportSelf = () =>
+  new AppError(400, 'cannot_report_self', 'You cannot report your own account or content');
 
 type Deps = { db: Kysely<Database>; clock: () => Date };
 
 /** Whom the subject belongs to, if the reporter can see it; null otherwise (→ 404, never "exists but hidden"). */
-async function subjectOwner(db: Kysely<Database>, actor: Actor, type: ReportSubjectType, id: string): Promise<string | null> {
+async function subjectOwner(
+  db: Kysely<Database>,
+  actor: Actor,
+  type: ReportSubjectType,
+  id: string,
+): Promise<string | null> {
   if (type === 'track') {
-    const row = await db.selectFrom('tracks as t').select('t.owner_user_id as owner').where('t.id', '=', id).where((eb) => trackVisibleTo(eb, actor, 't')).executeTakeFirst();
+    const row = await db
+      .selectFrom('tracks as t')
+      .select('t.owner_user_id as owner')
+      .where('t.id', '=', id)
+      .where((eb) => trackVisibleTo(eb, actor, 't'))
+      .executeTakeFirst();
     return row?.owner ?? null;
   }
   if (type === 'comment') {
@@ -57,27 +68,74 @@ async function subjectOwner(db: Kysely<Database>, actor: Actor, type: ReportSubj
       .executeTakeFirst();
     return row ? (row.owner ?? '0') : null;
   }
-  const row = await db.selectFrom('users as u').select('u.id as owner').where('u.id', '=', id).where((eb) => userListed(eb, 'u')).executeTakeFirst();
+  const row = await db
+    .selectFrom('users as u')
+    .select('u.id as owner')
+    .where('u.id', '=', id)
+    .where((eb) => userListed(eb, 'u'))
+    .executeTakeFirst();
   return row?.owner ?? null;
 }
 
-function toView(r: { id: string; subject_type: ReportSubjectType; subject_id: string; reason: string; status: ReportStatus; created_at: Date; resolved_at: Date | null; resolution_note: string | null }): ReportView {
-  return { id: r.id, subjectType: r.subject_type, subjectId: r.subject_id, reason: r.reason, status: r.status, createdAt: r.created_at, resolvedAt: r.resolved_at, resolutionNote: r.resolution_note };
+function toView(r: {
+  id: string;
+  subject_type: ReportSubjectType;
+  subject_id: string;
+  reason: string;
+  status: ReportStatus;
+  created_at: Date;
+  resolved_at: Date | null;
+  resolution_note: string | null;
+}): ReportView {
+  return {
+    id: r.id,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    reason: r.reason,
+    status: r.status,
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+    resolutionNote: r.resolution_note,
+  };
 }
 
-const REPORT_COLUMNS = ['id', 'subject_type', 'subject_id', 'reason', 'status', 'created_at', 'resolved_at', 'resolution_note'] as const;
+const REPORT_COLUMNS = [
+  'id',
+  'subject_type',
+  'subject_id',
+  'reason',
+  'status',
+  'created_at',
+  'resolved_at',
+  'resolution_note',
+] as const;
 
-export async function createReport(deps: Deps, actor: Actor, input: { subjectType: ReportSubjectType; subjectId: string; reason: string }): Promise<{ report: ReportView; created: boolean }> {
+export async function createReport(
+  deps: Deps,
+  actor: Actor,
+  input: { subjectType: ReportSubjectType; subjectId: string; reason: string },
+): Promise<{ report: ReportView; created: boolean }> {
   const reason = cleanReason(input.reason);
   if (!reason) throw validationFailed('Say why you report this', { field: 'reason' });
-  if (!/^[1-9][0-9]{0,17}$/.test(input.subjectId)) throw notFound(input.subjectType === 'user' ? 'User' : input.subjectType === 'track' ? 'Track' : 'Comment');
+  if (!/^[1-9][0-9]{0,17}$/.test(input.subjectId))
+    throw notFound(input.subjectType === 'user' ? 'User' : input.subjectType === 'track' ? 'Track' : 'Comment');
   const owner = await subjectOwner(deps.db, actor, input.subjectType, input.subjectId);
-  if (owner === null) throw notFound(input.subjectType === 'user' ? 'User' : input.subjectType === 'track' ? 'Track' : 'Comment');
+  if (owner === null)
+    throw notFound(input.subjectType === 'user' ? 'User' : input.subjectType === 'track' ? 'Track' : 'Comment');
   if (owner === actor.id) throw cannotReportSelf();
   const inserted = await deps.db
     .insertInto('reports')
-    .values({ reporter_user_id: actor.id, subject_type: input.subjectType, subject_id: input.subjectId, subject_user_id: owner === '0' ? null : owner, reason, created_at: deps.clock() })
-    .onConflict((oc) => oc.columns(['reporter_user_id', 'subject_type', 'subject_id']).where('status', '=', 'open').doNothing())
+    .values({
+      reporter_user_id: actor.id,
+      subject_type: input.subjectType,
+      subject_id: input.subjectId,
+      subject_user_id: owner === '0' ? null : owner,
+      reason,
+      created_at: deps.clock(),
+    })
+    .onConflict((oc) =>
+      oc.columns(['reporter_user_id', 'subject_type', 'subject_id']).where('status', '=', 'open').doNothing(),
+    )
     .returning(REPORT_COLUMNS)
     .executeTakeFirst();
   if (inserted) return { report: toView(inserted), created: true };
@@ -108,11 +166,27 @@ export async function listReports(
     .leftJoin('comments as c', (j) => j.on('r.subject_type', '=', 'comment').onRef('c.id', '=', 'r.subject_id'))
     .leftJoin('users as u', (j) => j.on('r.subject_type', '=', 'user').onRef('u.id', '=', 'r.subject_id'))
     .select([
-      'r.id', 'r.subject_type', 'r.subject_id', 'r.reason', 'r.status', 'r.created_at', 'r.resolved_at', 'r.resolution_note',
-      'rep.id as rep_id', 'rep.handle as rep_handle', 'su.id as su_id', 'su.handle as su_handle', 'rb.id as rb_id', 'rb.handle as rb_handle',
-      't.title as track_title', 't.taken_down_at as track_down',
-      'c.body as comment_body', 'c.track_id as comment_track_id', 'c.taken_down_at as comment_down',
-      'u.handle as user_handle', 'u.disabled_at as user_down',
+      'r.id',
+      'r.subject_type',
+      'r.subject_id',
+      'r.reason',
+      'r.status',
+      'r.created_at',
+      'r.resolved_at',
+      'r.resolution_note',
+      'rep.id as rep_id',
+      'rep.handle as rep_handle',
+      'su.id as su_id',
+      'su.handle as su_handle',
+      'rb.id as rb_id',
+      'rb.handle as rb_handle',
+      't.title as track_title',
+      't.taken_down_at as track_down',
+      'c.body as comment_body',
+      'c.track_id as comment_track_id',
+      'c.taken_down_at as comment_down',
+      'u.handle as user_handle',
+      'u.disabled_at as user_down',
     ])
     .orderBy('r.id', 'desc')
     .limit(limit + 1);
@@ -127,41 +201,83 @@ export async function listReports(
       reporter: r.rep_id ? { id: r.rep_id, handle: r.rep_handle! } : null,
       subjectUser: r.su_id ? { id: r.su_id, handle: r.su_handle! } : null,
       resolvedBy: r.rb_id ? { id: r.rb_id, handle: r.rb_handle! } : null,
-      subjectLabel: r.subject_type === 'track' ? (r.track_title ?? null) : r.subject_type === 'comment' ? (r.comment_body ?? null) : (r.user_handle ? `@${r.user_handle}` : null),
-      subjectTrackId: r.subject_type === 'track' ? r.subject_id : r.subject_type === 'comment' ? (r.comment_track_id ?? null) : null,
-      subjectTakenDownAt: (r.subject_type === 'track' ? r.track_down : r.subject_type === 'comment' ? r.comment_down : r.user_down) ?? null,
+      subjectLabel:
+        r.subject_type === 'track'
+          ? (r.track_title ?? null)
+          : r.subject_type === 'comment'
+            ? (r.comment_body ?? null)
+            : r.user_handle
+              ? `@${r.user_handle}`
+              : null,
+      subjectTrackId:
+        r.subject_type === 'track' ? r.subject_id : r.subject_type === 'comment' ? (r.comment_track_id ?? null) : null,
+      subjectTakenDownAt:
+        (r.subject_type === 'track' ? r.track_down : r.subject_type === 'comment' ? r.comment_down : r.user_down) ??
+        null,
     })),
     nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
   };
 }
 
 /** Closes a report (resolved: acted upon; dismissed: nothing wrong). Closing a closed report again changes nothing. */
-export async function resolveReport(deps: Deps, actor: Actor, reportId: string, input: { status: 'resolved' | 'dismissed'; note?: string }): Promise<ReportView> {
+export async function resolveReport(
+  deps: Deps,
+  actor: Actor,
+  reportId: string,
+  input: { status: 'resolved' | 'dismissed'; note?: string },
+): Promise<ReportView> {
   if (!/^[1-9][0-9]{0,17}$/.test(reportId)) throw notFound('Report');
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('reports')
-      .set({ status: input.status, resolved_by_user_id: actor.id, resolved_at: now, resolution_note: cleanReason(input.note) })
+      .set({
+        status: input.status,
+        resolved_by_user_id: actor.id,
+        resolved_at: now,
+        resolution_note: cleanReason(input.note),
+      })
       .where('id', '=', reportId)
       .where('status', '=', 'open')
       .returning(REPORT_COLUMNS)
       .executeTakeFirst();
     if (!row) {
-      const existing = await trx.selectFrom('reports').select(REPORT_COLUMNS).where('id', '=', reportId).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('reports')
+        .select(REPORT_COLUMNS)
+        .where('id', '=', reportId)
+        .executeTakeFirst();
       if (!existing) throw notFound('Report');
       return toView(existing);
     }
-    await recordAudit(trx, actor, now, { action: `report.${input.status === 'resolved' ? 'resolve' : 'dismiss'}`, subjectType: 'report', subjectId: reportId, reason: cleanReason(input.note), details: { subjectType: row.subject_type, subjectId: row.subject_id } });
+    await recordAudit(trx, actor, now, {
+      action: `report.${input.status === 'resolved' ? 'resolve' : 'dismiss'}`,
+      subjectType: 'report',
+      subjectId: reportId,
+      reason: cleanReason(input.note),
+      details: { subjectType: row.subject_type, subjectId: row.subject_id },
+    });
     return toView(row);
   });
 }
 
 /** Closes every open report about a subject (when an admin takes it down): in the caller's transaction. */
-export async function resolveReportsAbout(db: Kysely<Database>, actor: Actor, now: Date, subjectType: ReportSubjectType, subjectId: string, note: string): Promise<number> {
+export async function resolveReportsAbout(
+  db: Kysely<Database>,
+  actor: Actor,
+  now: Date,
+  subjectType: ReportSubjectType,
+  subjectId: string,
+  note: string,
+): Promise<number> {
   const res = await db
     .updateTable('reports')
-    .set({ status: 'resolved', resolved_by_user_id: actor.id, resolved_at: now, resolution_note: sql<string>`${note.slice(0, 1000)}` })
+    .set({
+      status: 'resolved',
+      resolved_by_user_id: actor.id,
+      resolved_at: now,
+      resolution_note: sql<string>`${note.slice(0, 1000)}`,
+    })
     .where('subject_type', '=', subjectType)
     .where('subject_id', '=', subjectId)
     .where('status', '=', 'open')

@@ -24,7 +24,13 @@ const NAMES = { track: 'Track', release: 'Release', comment: 'Comment' } as cons
 
 type Deps = { db: Kysely<Database>; clock: () => Date };
 
-export async function takeDown(deps: Deps, actor: Actor, subjectType: TakedownSubjectType, id: string, reasonInput: string): Promise<TakedownView> {
+export async function takeDown(
+  deps: Deps,
+  actor: Actor,
+  subjectType: TakedownSubjectType,
+  id: string,
+  reasonInput: string,
+): Promise<TakedownView> {
   const reason = cleanReason(reasonInput);
   if (!reason) throw validationFailed('Give the reason the owner will see', { field: 'reason' });
   if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
@@ -43,7 +49,13 @@ export async function takeDown(deps: Deps, actor: Actor, subjectType: TakedownSu
   });
 }
 
-export async function restore(deps: Deps, actor: Actor, subjectType: TakedownSubjectType, id: string, reasonInput?: string): Promise<TakedownView> {
+export async function restore(
+  deps: Deps,
+  actor: Actor,
+  subjectType: TakedownSubjectType,
+  id: string,
+  reasonInput?: string,
+): Promise<TakedownView> {
   if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
@@ -54,7 +66,12 @@ export async function restore(deps: Deps, actor: Actor, subjectType: TakedownSub
       .returning(['id', 'taken_down_at', 'takedown_reason'])
       .executeTakeFirst();
     if (!row) throw notFound(NAMES[subjectType]);
-    await recordAudit(trx, actor, now, { action: `${subjectType}.restore`, subjectType, subjectId: id, reason: cleanReason(reasonInput) });
+    await recordAudit(trx, actor, now, {
+      action: `${subjectType}.restore`,
+      subjectType,
+      subjectId: id,
+      reason: cleanReason(reasonInput),
+    });
     return { subjectType, id: row.id, takenDownAt: null, takedownReason: null };
   });
 }

@@ -81,13 +81,21 @@ function checkSecret(secret: string): void {
  * Signs the master playlist of a version: `{ path: "/media/hls/<sig>/<expires>/version-<id>/playlist.m3u8", expiresAt }`.
  * `now` is a Date or milliseconds since the epoch.
  */
-export function signHlsPath(versionId: string, ttlSeconds: number, secret: string, now: Date | number = Date.now()): SignedHlsPath {
+export function signHlsPath(
+  versionId: string,
+  ttlSeconds: number,
+  secret: string,
+  now: Date | number = Date.now(),
+): SignedHlsPath {
   if (!/^[1-9][0-9]{0,18}$/.test(versionId)) throw new RangeError(`Not a version id: ${JSON.stringify(versionId)}`);
   checkTtl(ttlSeconds);
   checkSecret(secret);
   const expires = toSeconds(now) + ttlSeconds;
   const sig = secureLinkHash(expires, `/version-${versionId}`, secret);
-  return { path: `${HLS_URL_PREFIX}${sig}/${expires}/version-${versionId}/playlist.m3u8`, expiresAt: new Date(expires * 1000) };
+  return {
+    path: `${HLS_URL_PREFIX}${sig}/${expires}/version-${versionId}/playlist.m3u8`,
+    expiresAt: new Date(expires * 1000),
+  };
 }
 
 const bad = (reason: string): HlsRequestCheck => ({ ok: false, status: 400, reason });
@@ -106,7 +114,12 @@ const denied = (reason: string): HlsRequestCheck => ({ ok: false, status: 403, r
  * - 410: signature right but expired (`expires` < now, as nginx's secure_link decides).
  */
 export function verifyHlsRequest(pathname: string, secret: string, now: Date | number = Date.now()): HlsRequestCheck {
-  if (!pathname.startsWith(HLS_URL_PREFIX) || !SAFE_PATH.test(pathname) || pathname.includes('//') || pathname.includes('/.')) {
+  if (
+    !pathname.startsWith(HLS_URL_PREFIX) ||
+    !SAFE_PATH.test(pathname) ||
+    pathname.includes('//') ||
+    pathname.includes('/.')
+  ) {
     return bad('Malformed media path');
   }
   const m = HLS_PATH.exec(pathname);
@@ -142,16 +155,24 @@ export function signUrl(path: string, ttlSeconds: number, secret: string, now: D
 }
 
 /** Checks a `signUrl` URL: same statuses as verifyHlsRequest (403 bad/missing, 410 expired). */
-export function verifySignedUrl(path: string, sig: string | undefined, expiresText: string | undefined, secret: string, now: Date | number = Date.now()): { ok: true } | { ok: false; status: 403 | 410; reason: string } {
+export function verifySignedUrl(
+  path: string,
+  sig: string | undefined,
+  expiresText: string | undefined,
+  secret: string,
+  now: Date | number = Date.now(),
+): { ok: true } | { ok: false; status: 403 | 410; reason: string } {
   if (!secret) return { ok: false, status: 403, reason: 'Media signing is not configured' };
   if (!sig || !SIG.test(sig)) return { ok: false, status: 403, reason: 'Missing or malformed signature' };
   if (!expiresText || !EXPIRES.test(expiresText)) return { ok: false, status: 403, reason: 'Malformed expiry' };
   const expires = Number(expiresText);
   const nowSeconds = toSeconds(now);
-  if (expires > nowSeconds + MAX_SIGNED_TTL_SECONDS) return { ok: false, status: 403, reason: 'Expiry too far in the future' };
+  if (expires > nowSeconds + MAX_SIGNED_TTL_SECONDS)
+    return { ok: false, status: 403, reason: 'Expiry too far in the future' };
   const given = Buffer.from(sig, 'base64url');
   const expected = md5(`${expiresText}${path} ${secret}`);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 403, reason: 'Invalid signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, status: 403, reason: 'Invalid signature' };
   if (expires < nowSeconds) return { ok: false, status: 410, reason: 'Link expired' };
   return { ok: true };
 }

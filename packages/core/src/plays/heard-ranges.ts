@@ -27,7 +27,8 @@ export function checkRanges(ranges: unknown, durationMs: number | null): HeardRa
   return ranges.map((r): HeardRange => {
     if (!Array.isArray(r) || r.length !== 2) throw bad('each range is a pair [startMs, endMs]');
     const [start, end] = r as unknown[];
-    if (typeof start !== 'number' || typeof end !== 'number' || !Number.isFinite(start) || !Number.isFinite(end)) throw bad('range bounds must be finite numbers');
+    if (typeof start !== 'number' || typeof end !== 'number' || !Number.isFinite(start) || !Number.isFinite(end))
+      throw bad('range bounds must be finite numbers');
     if (start < 0 || end < start) throw bad('a range must satisfy 0 ≤ startMs ≤ endMs');
     if (end > max) throw bad(`a range ends after the track (at most ${Math.floor(max)} ms)`);
     return [start, end];

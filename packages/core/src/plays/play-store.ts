@@ -21,12 +21,18 @@ export function createPlaysDeps(db: Kysely<Database>, options: { ipHashSalt: str
  * the version the listener names. An older ready version of the same track is accepted: a player
  * loaded before the owner replaced the master reports what it actually played.
  */
-export async function findPlayableVersion(db: Kysely<Database>, trackId: string, versionId: string | undefined, actor?: Actor | null): Promise<PlayableVersion> {
+export async function findPlayableVersion(
+  db: Kysely<Database>,
+  trackId: string,
+  versionId: string | undefined,
+  actor?: Actor | null,
+): Promise<PlayableVersion> {
   const track = await getPlayableTrack({ db }, actor ?? null, trackId);
   if (versionId === undefined || versionId === track.currentVersionId) {
     return { trackId: track.id, versionId: track.currentVersionId, durationMs: track.currentVersion.durationMs };
   }
-  const notThisTrack = () => validationFailed('versionId is not a playable version of this track', { field: 'versionId' });
+  const notThisTrack = () =>
+    validationFailed('versionId is not a playable version of this track', { field: 'versionId' });
   if (!/^[1-9][0-9]{0,17}$/.test(versionId)) throw notThisTrack();
   const version = await db
     .selectFrom('track_versions')
@@ -55,16 +61,36 @@ export async function insertUnlessRecent(db: Kysely<Database>, play: NewPlay, si
   const listener = play.userId !== null ? `user:${play.userId}` : `ip:${play.ipHash}`;
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtextextended(${`play:${play.trackId}:${listener}`}, 0))`.execute(trx);
-    let recent = trx.selectFrom('plays').select('id').where('track_id', '=', play.trackId).where('created_at', '>', since);
-    recent = play.userId !== null ? recent.where('user_id', '=', play.userId) : recent.where('user_id', 'is', null).where('ip_hash', '=', play.ipHash);
+    let recent = trx
+      .selectFrom('plays')
+      .select('id')
+      .where('track_id', '=', play.trackId)
+      .where('created_at', '>', since);
+    recent =
+      play.userId !== null
+        ? recent.where('user_id', '=', play.userId)
+        : recent.where('user_id', 'is', null).where('ip_hash', '=', play.ipHash);
     const found = await recent.select('heard_pct').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
     if (found) {
-      if (play.heardPct?.length) await trx.updateTable('plays').set({ heard_pct: mergeBuckets(found.heard_pct, play.heardPct) }).where('id', '=', found.id).execute();
+      if (play.heardPct?.length)
+        await trx
+          .updateTable('plays')
+          .set({ heard_pct: mergeBuckets(found.heard_pct, play.heardPct) })
+          .where('id', '=', found.id)
+          .execute();
       return false;
     }
     await trx
       .insertInto('plays')
-      .values({ track_id: play.trackId, version_id: play.versionId, user_id: play.userId, ip_hash: play.ipHash, seconds_listened: play.secondsListened, created_at: play.at, heard_pct: play.heardPct })
+      .values({
+        track_id: play.trackId,
+        version_id: play.versionId,
+        user_id: play.userId,
+        ip_hash: play.ipHash,
+        seconds_listened: play.secondsListened,
+        created_at: play.at,
+        heard_pct: play.heardPct,
+      })
       .execute();
     // The track's play count moves in the same transaction as the play (docs/architecture.md, "Community").
     await trx.updateTable('tracks').set({ play_count: sql`play_count + 1` }).where('id', '=', play.trackId).execute();

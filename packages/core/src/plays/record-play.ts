@@ -103,10 +103,15 @@ export function requiredSeconds(durationSeconds: number | null): number {
 }
 
 function checkSeconds(seconds: number, durationSeconds: number | null): void {
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw validationFailed('secondsListened must be a finite number', { field: 'secondsListened' });
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds))
+    throw validationFailed('secondsListened must be a finite number', { field: 'secondsListened' });
   if (seconds < 0) throw validationFailed('secondsListened must not be negative', { field: 'secondsListened' });
-  const max = durationSeconds !== null && durationSeconds > 0 ? durationSeconds + OVERRUN_MARGIN_SECONDS : MAX_SECONDS_LISTENED;
-  if (seconds > max) throw validationFailed(`secondsListened is longer than the track (at most ${Math.floor(max)} s)`, { field: 'secondsListened' });
+  const max =
+    durationSeconds !== null && durationSeconds > 0 ? durationSeconds + OVERRUN_MARGIN_SECONDS : MAX_SECONDS_LISTENED;
+  if (seconds > max)
+    throw validationFailed(`secondsListened is longer than the track (at most ${Math.floor(max)} s)`, {
+      field: 'secondsListened',
+    });
 }
 
 /** Decides whether a listener's report is a play and stores it when it is. */
@@ -116,7 +121,10 @@ export async function recordPlay(deps: PlaysDeps, report: PlayReport): Promise<P
   const version = await deps.findPlayableVersion(report.trackId, report.versionId, report.actor);
   const duration = version.durationMs !== null && version.durationMs > 0 ? version.durationMs / 1000 : null;
   checkSeconds(report.secondsListened, duration);
-  const heardPct = report.ranges === undefined ? null : heardBuckets(checkRanges(report.ranges, version.durationMs), version.durationMs);
+  const heardPct =
+    report.ranges === undefined
+      ? null
+      : heardBuckets(checkRanges(report.ranges, version.durationMs), version.durationMs);
   if (report.secondsListened < requiredSeconds(duration)) return { counted: false, reason: 'not_enough_listened' };
 
   const at = deps.clock();

@@ -6,7 +6,8 @@ import type { Actor } from '../actor.ts';
 import { AppError, notFound } from '../errors.ts';
 import { collectTrackObjects, deleteTrackObjects } from './track-objects.ts';
 
-export const wrongPasswordForDeletion = () => new AppError(400, 'wrong_password', 'Your password is not right', { field: 'password' });
+export const wrongPasswordForDeletion = () =>
+  new AppError(400, 'wrong_password', 'Your password is not right', { field: 'password' });
 
 /**
  * Account deletion (docs/architecture.md, "Privacy"), after the password is entered again.
@@ -28,27 +29,46 @@ export async function deleteAccount(
   actor: Actor,
   password: string,
 ): Promise<{ objectsRemoved: number }> {
-  const user = await deps.db.selectFrom('users').select(['id', 'password_hash', 'avatar_key']).where('id', '=', actor.id).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'password_hash', 'avatar_key'])
+    .where('id', '=', actor.id)
+    .executeTakeFirst();
   if (!user) throw notFound('User');
   if (!(await deps.passwords.verify(user.password_hash, password))) throw wrongPasswordForDeletion();
 
   const objects = await deps.db.transaction().execute(async (trx) => {
     // Lock the user row: a concurrent upload cannot add a track we would miss.
     await trx.selectFrom('users').select('id').where('id', '=', actor.id).forUpdate().execute();
-    const trackIds = (await trx.selectFrom('tracks').select('id').where('owner_user_id', '=', actor.id).execute()).map((t) => t.id);
+    const trackIds = (await trx.selectFrom('tracks').select('id').where('owner_user_id', '=', actor.id).execute()).map(
+      (t) => t.id,
+    );
     const collected = await collectTrackObjects(trx, trackIds);
-    const releases = await trx.selectFrom('releases').select(['id', 'artwork_key']).where('owner_user_id', '=', actor.id).execute();
+    const releases = await trx
+      .selectFrom('releases')
+      .select(['id', 'artwork_key'])
+      .where('owner_user_id', '=', actor.id)
+      .execute();
     await trx.updateTable('comments').set({ user_id: null }).where('user_id', '=', actor.id).execute();
-    await trx.updateTable('orders').set({ buyer_user_id: null, buyer_email: null }).where('buyer_user_id', '=', actor.id).execute();
+    await trx
+      .updateTable('orders')
+      .set({ buyer_user_id: null, buyer_email: null })
+      .where('buyer_user_id', '=', actor.id)
+      .execute();
     if (trackIds.length) await trx.deleteFrom('tracks').where('id', 'in', trackIds).execute();
     await trx.deleteFrom('users').where('id', '=', actor.id).execute();
-    return { ...collected, releaseIds: releases.map((r) => r.id), releaseImageKeys: releases.flatMap((r) => (r.artwork_key ? [r.artwork_key] : [])) };
+    return {
+      ...collected,
+      releaseIds: releases.map((r) => r.id),
+      releaseImageKeys: releases.flatMap((r) => (r.artwork_key ? [r.artwork_key] : [])),
+    };
   });
 
   let removed = 0;
   try {
     removed += await deleteTrackObjects(deps.store, objects);
-    for (const id of objects.releaseIds) removed += await deps.store.deletePrefix('images', `release-artwork/release-${id}/`);
+    for (const id of objects.releaseIds)
+      removed += await deps.store.deletePrefix('images', `release-artwork/release-${id}/`);
     for (const key of objects.releaseImageKeys) await deps.store.delete('images', key);
     removed += await deps.store.deletePrefix('images', `avatars/user-${actor.id}/`);
   } catch (err) {

@@ -23,9 +23,16 @@ export interface AccountExport {
 
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 /** A name safe inside a ZIP on every system. */
-const safeName = (name: string) => name.replace(/[^\w.\- ]+/g, '_').replace(/^\.+/, '_').slice(0, 120) || 'file';
+const safeName = (name: string) =>
+  name
+    .replace(/[^\w.\- ]+/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 120) || 'file';
 
-export async function exportAccount(deps: { db: Kysely<Database>; store: Pick<ObjectStore, 'get'>; clock: () => Date }, actor: Actor): Promise<AccountExport> {
+export async function exportAccount(
+  deps: { db: Kysely<Database>; store: Pick<ObjectStore, 'get'>; clock: () => Date },
+  actor: Actor,
+): Promise<AccountExport> {
   const db = deps.db;
   const user = await db
     .selectFrom('users')
@@ -33,34 +40,107 @@ export async function exportAccount(deps: { db: Kysely<Database>; store: Pick<Ob
     .where('id', '=', actor.id)
     .executeTakeFirst();
   if (!user) throw notFound('User');
-  const tracks = await db.selectFrom('tracks').selectAll().where('owner_user_id', '=', actor.id).orderBy('id').execute();
+  const tracks = await db
+    .selectFrom('tracks')
+    .selectAll()
+    .where('owner_user_id', '=', actor.id)
+    .orderBy('id')
+    .execute();
   const trackIds = tracks.map((t) => t.id);
   const versions = trackIds.length
     ? await db
         .selectFrom('track_versions')
-        .select(['id', 'track_id', 'status', 'original_key', 'original_filename', 'original_size_bytes', 'duration_ms', 'sample_rate', 'channels', 'codec', 'bit_depth', 'integrated_lufs', 'loudness_range', 'true_peak_dbtp', 'track_gain_db', 'created_at', 'ready_at'])
+        .select([
+          'id',
+          'track_id',
+          'status',
+          'original_key',
+          'original_filename',
+          'original_size_bytes',
+          'duration_ms',
+          'sample_rate',
+          'channels',
+          'codec',
+          'bit_depth',
+          'integrated_lufs',
+          'loudness_range',
+          'true_peak_dbtp',
+          'track_gain_db',
+          'created_at',
+          'ready_at',
+        ])
         .where('track_id', 'in', trackIds)
         .orderBy('id')
         .execute()
     : [];
-  const comments = await db.selectFrom('comments').select(['id', 'track_id', 'parent_id', 'body', 'position_ms', 'created_at', 'deleted_at', 'taken_down_at', 'takedown_reason']).where('user_id', '=', actor.id).orderBy('id').execute();
-  const likes = await db.selectFrom('likes').select(['track_id', 'created_at']).where('user_id', '=', actor.id).orderBy('created_at').execute();
-  const playlists = await db.selectFrom('playlists').selectAll().where('owner_user_id', '=', actor.id).orderBy('id').execute();
+  const comments = await db
+    .selectFrom('comments')
+    .select([
+      'id',
+      'track_id',
+      'parent_id',
+      'body',
+      'position_ms',
+      'created_at',
+      'deleted_at',
+      'taken_down_at',
+      'takedown_reason',
+    ])
+    .where('user_id', '=', actor.id)
+    .orderBy('id')
+    .execute();
+  const likes = await db
+    .selectFrom('likes')
+    .select(['track_id', 'created_at'])
+    .where('user_id', '=', actor.id)
+    .orderBy('created_at')
+    .execute();
+  const playlists = await db
+    .selectFrom('playlists')
+    .selectAll()
+    .where('owner_user_id', '=', actor.id)
+    .orderBy('id')
+    .execute();
   const playlistTracks = playlists.length
-    ? await db.selectFrom('playlist_tracks').select(['playlist_id', 'position', 'track_id', 'added_at']).where('playlist_id', 'in', playlists.map((p) => p.id)).orderBy('playlist_id').orderBy('position').execute()
+    ? await db
+        .selectFrom('playlist_tracks')
+        .select(['playlist_id', 'position', 'track_id', 'added_at'])
+        .where(
+          'playlist_id',
+          'in',
+          playlists.map((p) => p.id),
+        )
+        .orderBy('playlist_id')
+        .orderBy('position')
+        .execute()
     : [];
-  const purchases = await db.selectFrom('orders').selectAll().where('buyer_user_id', '=', actor.id).orderBy('id').execute();
-  const plays = await db.selectFrom('plays').select(['track_id', 'version_id', 'seconds_listened', 'created_at']).where('user_id', '=', actor.id).orderBy('id').execute();
+  const purchases = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('buyer_user_id', '=', actor.id)
+    .orderBy('id')
+    .execute();
+  const plays = await db
+    .selectFrom('plays')
+    .select(['track_id', 'version_id', 'seconds_listened', 'created_at'])
+    .where('user_id', '=', actor.id)
+    .orderBy('id')
+    .execute();
 
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const exportedAt = deps.clock();
   void (async () => {
     try {
       archive.append(json({ exportedAt, user }), { name: 'profile.json' });
-      archive.append(json(tracks.map((t) => ({ ...t, versions: versions.filter((v) => v.track_id === t.id) }))), { name: 'tracks.json' });
+      archive.append(json(tracks.map((t) => ({ ...t, versions: versions.filter((v) => v.track_id === t.id) }))), {
+        name: 'tracks.json',
+      });
       archive.append(json(comments), { name: 'comments.json' });
       archive.append(json(likes), { name: 'likes.json' });
-      archive.append(json(playlists.map((p) => ({ ...p, tracks: playlistTracks.filter((pt) => pt.playlist_id === p.id) }))), { name: 'playlists.json' });
+      archive.append(
+        json(playlists.map((p) => ({ ...p, tracks: playlistTracks.filter((pt) => pt.playlist_id === p.id) }))),
+        { name: 'playlists.json' },
+      );
       archive.append(json(purchases), { name: 'purchases.json' });
       archive.append(json(plays), { name: 'plays.json' });
       for (const v of versions) {

@@ -22,11 +22,23 @@ export interface TrackObjects {
 export async function collectTrackObjects(db: Kysely<Database>, trackIds: readonly string[]): Promise<TrackObjects> {
   if (trackIds.length === 0) return { trackIds: [], versionIds: [], imageKeys: [] };
   const versions = await db.selectFrom('track_versions').select('id').where('track_id', 'in', trackIds).execute();
-  const artwork = await db.selectFrom('tracks').select('artwork_key').where('id', 'in', trackIds).where('artwork_key', 'is not', null).execute();
-  return { trackIds: [...trackIds], versionIds: versions.map((v) => v.id), imageKeys: artwork.map((a) => a.artwork_key!).filter(Boolean) };
+  const artwork = await db
+    .selectFrom('tracks')
+    .select('artwork_key')
+    .where('id', 'in', trackIds)
+    .where('artwork_key', 'is not', null)
+    .execute();
+  return {
+    trackIds: [...trackIds],
+    versionIds: versions.map((v) => v.id),
+    imageKeys: artwork.map((a) => a.artwork_key!).filter(Boolean),
+  };
 }
 
-export async function deleteTrackObjects(store: Pick<ObjectStore, 'delete' | 'deletePrefix'>, objects: TrackObjects): Promise<number> {
+export async function deleteTrackObjects(
+  store: Pick<ObjectStore, 'delete' | 'deletePrefix'>,
+  objects: TrackObjects,
+): Promise<number> {
   let removed = 0;
   for (const v of objects.versionIds) {
     removed += await store.deletePrefix('originals', `version-${v}/`);

@@ -30,7 +30,12 @@ export interface ZoneRule {
 }
 
 /** Counts one request of `client` in `zone`; 429 (with Retry-After) past the limit (the zone's default, or `rule`). */
-export async function enforceRateLimit(limiter: RateLimiter, zone: RateLimitZone, client: string, rule: ZoneRule = RATE_LIMIT_ZONES[zone]): Promise<{ remaining: number }> {
+export async function enforceRateLimit(
+  limiter: RateLimiter,
+  zone: RateLimitZone,
+  client: string,
+  rule: ZoneRule = RATE_LIMIT_ZONES[zone],
+): Promise<{ remaining: number }> {
   const counter = await limiter.hit(`zone:${zone}:${client}`, rule.windowMs);
   if (counter.count > rule.limit) throw rateLimited(counter.resetInMs);
   return { remaining: rule.limit - counter.count };

@@ -17,20 +17,26 @@ const LATEST_YEARS_AHEAD = 5;
 export function normalizeReleaseTitle(input: string | undefined): string {
   const title = cleanText(input ?? '', 'title', { trim: true });
   if (!title) throw validationFailed('Give the release a title', { field: 'title', reason: 'required' });
-  if (title.length > RELEASE_TITLE_MAX) throw validationFailed(`Title is at most ${RELEASE_TITLE_MAX} characters`, { field: 'title', reason: 'too_long' });
+  if (title.length > RELEASE_TITLE_MAX)
+    throw validationFailed(`Title is at most ${RELEASE_TITLE_MAX} characters`, { field: 'title', reason: 'too_long' });
   return title;
 }
 
 export function normalizeReleaseText(input: string | undefined, field: 'description' | 'credits'): string {
   const text = cleanText(input ?? '', field, { kind: 'multiline', trim: true });
   const max = field === 'description' ? RELEASE_DESCRIPTION_MAX : RELEASE_CREDITS_MAX;
-  if (text.length > max) throw validationFailed(`${field === 'description' ? 'Description' : 'Credits'} is at most ${max.toLocaleString('en')} characters`, { field, reason: 'too_long' });
+  if (text.length > max)
+    throw validationFailed(
+      `${field === 'description' ? 'Description' : 'Credits'} is at most ${max.toLocaleString('en')} characters`,
+      { field, reason: 'too_long' },
+    );
   return text;
 }
 
 export function normalizeReleaseType(input: string | undefined): ReleaseType {
   const type = input ?? 'album';
-  if (!(RELEASE_TYPES as readonly string[]).includes(type)) throw validationFailed('Type is album, ep or single', { field: 'type' });
+  if (!(RELEASE_TYPES as readonly string[]).includes(type))
+    throw validationFailed('Type is album, ep or single', { field: 'type' });
   return type as ReleaseType;
 }
 
@@ -41,7 +47,11 @@ export function normalizeReleaseType(input: string | undefined): ReleaseType {
 export function normalizeReleaseDate(input: string | null | undefined, now: Date): string | null {
   if (input === null || input === undefined || input === '') return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
-  const bad = () => validationFailed(`releaseDate is a day as YYYY-MM-DD between ${EARLIEST_YEAR} and ${now.getUTCFullYear() + LATEST_YEARS_AHEAD}`, { field: 'releaseDate' });
+  const bad = () =>
+    validationFailed(
+      `releaseDate is a day as YYYY-MM-DD between ${EARLIEST_YEAR} and ${now.getUTCFullYear() + LATEST_YEARS_AHEAD}`,
+      { field: 'releaseDate' },
+    );
   if (!m) throw bad();
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));
@@ -52,7 +62,11 @@ export function normalizeReleaseDate(input: string | null | undefined, now: Date
 
 /** Distinct ids in the order given, at most RELEASE_TRACKS_MAX (`max` for playlists). */
 export function normalizeTrackIds(input: readonly string[], max: number, what = 'A release'): string[] {
-  if (input.length > max) throw validationFailed(`${what} holds at most ${max.toLocaleString('en')} tracks`, { field: 'trackIds', reason: 'too_many' });
+  if (input.length > max)
+    throw validationFailed(`${what} holds at most ${max.toLocaleString('en')} tracks`, {
+      field: 'trackIds',
+      reason: 'too_many',
+    });
   const seen = new Set<string>();
   for (const id of input) {
     if (!/^[1-9]\d{0,17}$/.test(id)) throw validationFailed('trackIds are track ids', { field: 'trackIds' });

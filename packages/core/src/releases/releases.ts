@@ -70,22 +70,51 @@ export interface ReleaseCard {
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Checks that every id is a track of `ownerId` (not retired); 422 naming the others otherwise. */
-async function checkOwnTracks(db: Kysely<Database> | Transaction<Database>, ownerId: string, trackIds: string[]): Promise<void> {
+async function checkOwnTracks(
+  db: Kysely<Database> | Transaction<Database>,
+  ownerId: string,
+  trackIds: string[],
+): Promise<void> {
   if (trackIds.length === 0) return;
-  const found = await db.selectFrom('tracks').select('id').where('id', 'in', trackIds).where('owner_user_id', '=', ownerId).where('deleted_at', 'is', null).execute();
+  const found = await db
+    .selectFrom('tracks')
+    .select('id')
+    .where('id', 'in', trackIds)
+    .where('owner_user_id', '=', ownerId)
+    .where('deleted_at', 'is', null)
+    .execute();
   const mine = new Set(found.map((r) => r.id));
   const others = trackIds.filter((id) => !mine.has(id));
-  if (others.length) throw new AppError(422, 'not_your_tracks', `A release holds only your own tracks; not yours or unknown: ${others.slice(0, 10).join(', ')}`, { field: 'trackIds', trackIds: others.slice(0, 50) });
+  if (others.length)
+    throw new AppError(
+      422,
+      'not_your_tracks',
+      `A release holds only your own tracks; not yours or unknown: ${others.slice(0, 10).join(', ')}`,
+      { field: 'trackIds', trackIds: others.slice(0, 50) },
+    );
 }
 
 async function writeOrder(trx: Transaction<Database>, releaseId: string, trackIds: string[]): Promise<void> {
   await trx.deleteFrom('release_tracks').where('release_id', '=', releaseId).execute();
-  if (trackIds.length) await trx.insertInto('release_tracks').values(trackIds.map((track_id, position) => ({ release_id: releaseId, position, track_id }))).execute();
+  if (trackIds.length)
+    await trx
+      .insertInto('release_tracks')
+      .values(trackIds.map((track_id, position) => ({ release_id: releaseId, position, track_id })))
+      .execute();
 }
 
-async function freeReleaseSlug(trx: Transaction<Database>, ownerId: string, title: string, releaseId?: string): Promise<string> {
+async function freeReleaseSlug(
+  trx: Transaction<Database>,
+  ownerId: string,
+  title: string,
+  releaseId?: string,
+): Promise<string> {
   const base = slugify(title);
-  let q = trx.selectFrom('releases').select('slug').where('owner_user_id', '=', ownerId).where('slug', 'like', `${base}%`);
+  let q = trx
+    .selectFrom('releases')
+    .select('slug')
+    .where('owner_user_id', '=', ownerId)
+    .where('slug', 'like', `${base}%`);
   if (releaseId) q = q.where('id', '!=', releaseId);
   const taken = new Set((await q.execute()).map((r) => r.slug));
   if (!taken.has(base)) return base;
@@ -111,7 +140,17 @@ export async function createRelease(deps: ReleaseDeps, actor: Actor | null, inpu
     await checkOwnTracks(trx, actor.id, trackIds);
     const row = await trx
       .insertInto('releases')
-      .values({ owner_user_id: actor.id, title, slug: await freeReleaseSlug(trx, actor.id, title), type, description, credits, visibility, release_date: dateColumn(releaseDate), ...priceColumns(price) })
+      .values({
+        owner_user_id: actor.id,
+        title,
+        slug: await freeReleaseSlug(trx, actor.id, title),
+        type,
+        description,
+        credits,
+        visibility,
+        release_date: dateColumn(releaseDate),
+        ...priceColumns(price),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await writeOrder(trx, row.id, trackIds);
@@ -131,7 +170,17 @@ async function visibleRelease(db: Kysely<Database>, actor: Actor | null, release
     .executeTakeFirst();
   if (
     !row ||
-    !canSeeRelease(actor, { ownerUserId: row.owner_user_id, visibility: row.visibility, releaseDate: row.release_date, takenDownAt: row.taken_down_at, ownerDisabledAt: row.disabled_at }, now)
+    !canSeeRelease(
+      actor,
+      {
+        ownerUserId: row.owner_user_id,
+        visibility: row.visibility,
+        releaseDate: row.release_date,
+        takenDownAt: row.taken_down_at,
+        ownerDisabledAt: row.disabled_at,
+      },
+      now,
+    )
   ) {
     throw notFound('Release');
   }
@@ -139,7 +188,11 @@ async function visibleRelease(db: Kysely<Database>, actor: Actor | null, release
 }
 
 /** `GET /releases/:id`: per visibility; its tracks as this actor may see them. */
-export async function getRelease(deps: Pick<ReleaseDeps, 'db' | 'clock'>, actor: Actor | null, releaseId: string): Promise<ReleaseView> {
+export async function getRelease(
+  deps: Pick<ReleaseDeps, 'db' | 'clock'>,
+  actor: Actor | null,
+  releaseId: string,
+): Promise<ReleaseView> {
   const now = deps.clock();
   const row = await visibleRelease(deps.db, actor, releaseId, now);
   const tracks = await listedTracks(deps.db, actor, 'release_tracks', 'release_id', row.id);
@@ -170,11 +223,17 @@ async function ownedRelease(db: Kysely<Database>, actor: Actor | null, releaseId
 }
 
 /** `PATCH /releases/:id`: any field; `trackIds` replaces the whole order. Checked first, written in one transaction. */
-export async function updateRelease(deps: ReleaseDeps, actor: Actor | null, releaseId: string, input: ReleaseInput): Promise<ReleaseView> {
+export async function updateRelease(
+  deps: ReleaseDeps,
+  actor: Actor | null,
+  releaseId: string,
+  input: ReleaseInput,
+): Promise<ReleaseView> {
   const set: Record<string, unknown> = {};
   if (input.title !== undefined) set.title = normalizeReleaseTitle(input.title);
   if (input.type !== undefined) set.type = normalizeReleaseType(input.type);
-  if (input.releaseDate !== undefined) set.release_date = dateColumn(normalizeReleaseDate(input.releaseDate, deps.clock()));
+  if (input.releaseDate !== undefined)
+    set.release_date = dateColumn(normalizeReleaseDate(input.releaseDate, deps.clock()));
   if (input.description !== undefined) set.description = normalizeReleaseText(input.description, 'description');
   if (input.credits !== undefined) set.credits = normalizeReleaseText(input.credits, 'credits');
   if (input.visibility !== undefined) set.visibility = normalizeVisibility(input.visibility);
@@ -182,12 +241,17 @@ export async function updateRelease(deps: ReleaseDeps, actor: Actor | null, rele
   const trackIds = input.trackIds === undefined ? undefined : normalizeTrackIds(input.trackIds, RELEASE_TRACKS_MAX);
   await deps.db.transaction().execute(async (trx) => {
     const release = await ownedRelease(trx, actor, releaseId);
-    if (typeof set.title === 'string' && set.title !== release.title) set.slug = await freeReleaseSlug(trx, release.owner_user_id, set.title, release.id);
+    if (typeof set.title === 'string' && set.title !== release.title)
+      set.slug = await freeReleaseSlug(trx, release.owner_user_id, set.title, release.id);
     if (trackIds) {
       await checkOwnTracks(trx, release.owner_user_id, trackIds);
       await writeOrder(trx, release.id, trackIds);
     }
-    await trx.updateTable('releases').set({ ...set, updated_at: deps.clock() }).where('id', '=', release.id).execute();
+    await trx
+      .updateTable('releases')
+      .set({ ...set, updated_at: deps.clock() })
+      .where('id', '=', release.id)
+      .execute();
   });
   return getRelease(deps, actor, releaseId);
 }
@@ -199,23 +263,47 @@ export async function updateRelease(deps: ReleaseDeps, actor: Actor | null, rele
 export async function deleteRelease(deps: ReleaseDeps, actor: Actor | null, releaseId: string): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const release = await ownedRelease(trx, actor, releaseId);
-    const sold = await trx.selectFrom('orders').select('id').where('release_id', '=', release.id).where('status', '=', 'paid').limit(1).executeTakeFirst();
-    if (sold) throw new AppError(409, 'release_sold', 'Buyers have paid for this release, so it cannot be deleted: make it private instead (buyers keep their downloads).');
+    const sold = await trx
+      .selectFrom('orders')
+      .select('id')
+      .where('release_id', '=', release.id)
+      .where('status', '=', 'paid')
+      .limit(1)
+      .executeTakeFirst();
+    if (sold)
+      throw new AppError(
+        409,
+        'release_sold',
+        'Buyers have paid for this release, so it cannot be deleted: make it private instead (buyers keep their downloads).',
+      );
     await trx.deleteFrom('releases').where('id', '=', release.id).execute();
   });
   await deps.store.deletePrefix('images', keys.releaseArtworkPrefix(releaseId));
 }
 
 /** `PUT /releases/:id/artwork`: the image rule of avatars, kept at the artwork sizes. */
-export async function setReleaseArtwork(deps: ReleaseDeps, actor: Actor | null, releaseId: string, image: Buffer): Promise<ReleaseView> {
+export async function setReleaseArtwork(
+  deps: ReleaseDeps,
+  actor: Actor | null,
+  releaseId: string,
+  image: Buffer,
+): Promise<ReleaseView> {
   const release = await ownedRelease(deps.db, actor, releaseId);
   await replaceArtwork(
     deps,
     image,
     (token, size) => keys.releaseArtwork(release.id, token, size),
     async (key) => {
-      const before = await deps.db.selectFrom('releases').select('artwork_key').where('id', '=', release.id).executeTakeFirst();
-      await deps.db.updateTable('releases').set({ artwork_key: key, updated_at: deps.clock() }).where('id', '=', release.id).execute();
+      const before = await deps.db
+        .selectFrom('releases')
+        .select('artwork_key')
+        .where('id', '=', release.id)
+        .executeTakeFirst();
+      await deps.db
+        .updateTable('releases')
+        .set({ artwork_key: key, updated_at: deps.clock() })
+        .where('id', '=', release.id)
+        .execute();
       return before?.artwork_key ?? null;
     },
   );
@@ -226,19 +314,41 @@ export async function setReleaseArtwork(deps: ReleaseDeps, actor: Actor | null, 
  * An artist's releases, newest release date first: what others may see in lists (public,
  * released, live), or everything for the owner and admins.
  */
-export async function listUserReleases(deps: Pick<ReleaseDeps, 'db' | 'clock'>, actor: Actor | null, handle: string): Promise<ReleaseCard[]> {
-  const user = await deps.db.selectFrom('users').select(['id', 'disabled_at']).where('handle', '=', handle.toLowerCase()).executeTakeFirst();
+export async function listUserReleases(
+  deps: Pick<ReleaseDeps, 'db' | 'clock'>,
+  actor: Actor | null,
+  handle: string,
+): Promise<ReleaseCard[]> {
+  const user = await deps.db
+    .selectFrom('users')
+    .select(['id', 'disabled_at'])
+    .where('handle', '=', handle.toLowerCase())
+    .executeTakeFirst();
   if (!user || (user.disabled_at && !ownsOrAdmin(actor, user.id))) throw notFound('User');
   const now = deps.clock();
   let q = deps.db
     .selectFrom('releases as r')
-    .select(['r.id', 'r.title', 'r.type', 'r.release_date', 'r.artwork_key', 'r.created_at', sql<number>`(select count(*)::int from release_tracks rt where rt.release_id = r.id)`.as('track_count')])
+    .select([
+      'r.id',
+      'r.title',
+      'r.type',
+      'r.release_date',
+      'r.artwork_key',
+      'r.created_at',
+      sql<number>`(select count(*)::int from release_tracks rt where rt.release_id = r.id)`.as('track_count'),
+    ])
     .where('r.owner_user_id', '=', user.id)
     .orderBy(sql`coalesce(r.release_date, r.created_at)`, 'desc')
     .orderBy('r.id', 'desc')
     .limit(100);
   if (!ownsOrAdmin(actor, user.id)) q = q.where((eb) => releaseListed(eb, now, 'r'));
   const rows = await q.execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, type: r.type, releaseDate: day(r.release_date), artworkKey: r.artwork_key, trackCount: r.track_count }));
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    type: r.type,
+    releaseDate: day(r.release_date),
+    artworkKey: r.artwork_key,
+    trackCount: r.track_count,
+  }));
 }
-

@@ -81,9 +81,11 @@ const encodeOffset = (n: number) => Buffer.from(`o${n}`).toString('base64url');
 export function normalizeSearch(input: SearchInput): { q: string; type: SearchType; limit: number; offset: number } {
   const q = cleanText(input.q ?? '', 'q', { trim: true }).replace(/\s+/g, ' ');
   if (!q) throw validationFailed('Type something to search for', { field: 'q', reason: 'required' });
-  if (q.length > SEARCH_QUERY_MAX) throw validationFailed(`A search is at most ${SEARCH_QUERY_MAX} characters`, { field: 'q', reason: 'too_long' });
+  if (q.length > SEARCH_QUERY_MAX)
+    throw validationFailed(`A search is at most ${SEARCH_QUERY_MAX} characters`, { field: 'q', reason: 'too_long' });
   const type = (input.type ?? 'track') as SearchType;
-  if (!SEARCH_TYPES.includes(type)) throw validationFailed('type is track, user, release or playlist', { field: 'type' });
+  if (!SEARCH_TYPES.includes(type))
+    throw validationFailed('type is track, user, release or playlist', { field: 'type' });
   const limit = Math.min(Math.max(1, Math.trunc(input.limit ?? 20)), SEARCH_LIMIT_MAX);
   const offset = decodeOffset(input.cursor);
   if (offset >= SEARCH_RESULTS_MAX) throw badRequest('Invalid cursor');
@@ -94,7 +96,11 @@ export function normalizeSearch(input: SearchInput): { q: string; type: SearchTy
  * One page of ranked results of one type. Everyone searches the same public catalogue (what is
  * listed), so the actor changes nothing today; it is taken so a rule for it has one place to go.
  */
-export async function search(deps: { db: Kysely<Database>; clock: () => Date }, actor: Actor | null, input: SearchInput): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
+export async function search(
+  deps: { db: Kysely<Database>; clock: () => Date },
+  actor: Actor | null,
+  input: SearchInput,
+): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
   void actor;
   const { q, type, limit, offset } = normalizeSearch(input);
   const items = await deps.db.transaction().execute(async (trx) => {
@@ -102,7 +108,9 @@ export async function search(deps: { db: Kysely<Database>; clock: () => Date }, 
     // threshold, and no sequential scans — the planner prices pg_trgm's operators far below what
     // they cost, and would compare every artist's name (20,000: 350 ms) instead of using the
     // trigram index (12 ms) (docs/performance.md, "Search").
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`.execute(trx);
+    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`.execute(
+      trx,
+    );
     const fetch = limit + 1;
     switch (type) {
       case 'track':
@@ -153,7 +161,12 @@ async function searchTracks(db: Kysely<Database>, q: string, limit: number, offs
               .select('id')
               // The closest artists only: a common word in many names must not pull in every track of theirs.
               .where('owner_user_id', 'in', (u) =>
-                u.selectFrom('users').select('id').where(sql<boolean>`${f} <% search_name`).orderBy(sql`word_similarity(${f}, search_name)`, 'desc').limit(ARTISTS_CONSIDERED),
+                u
+                  .selectFrom('users')
+                  .select('id')
+                  .where(sql<boolean>`${f} <% search_name`)
+                  .orderBy(sql`word_similarity(${f}, search_name)`, 'desc')
+                  .limit(ARTISTS_CONSIDERED),
               ),
           ),
       ),
@@ -194,10 +207,23 @@ async function searchUsers(db: Kysely<Database>, q: string, limit: number, offse
     .limit(limit)
     .offset(offset)
     .execute();
-  return rows.map((r) => ({ kind: 'user', id: r.id, handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key, role: r.role }));
+  return rows.map((r) => ({
+    kind: 'user',
+    id: r.id,
+    handle: r.handle,
+    displayName: r.display_name,
+    avatarKey: r.avatar_key,
+    role: r.role,
+  }));
 }
 
-async function searchReleases(db: Kysely<Database>, now: Date, q: string, limit: number, offset: number): Promise<ReleaseHit[]> {
+async function searchReleases(
+  db: Kysely<Database>,
+  now: Date,
+  q: string,
+  limit: number,
+  offset: number,
+): Promise<ReleaseHit[]> {
   const f = folded(q);
   const rows = await db
     .selectFrom('releases as r')
@@ -205,7 +231,10 @@ async function searchReleases(db: Kysely<Database>, now: Date, q: string, limit:
     .select(['r.id', 'r.title', 'r.type', 'r.artwork_key', 'r.release_date', 'u.handle', 'u.display_name'])
     .where(sql<boolean>`r.search_title % ${f} or ${f} <% r.search_title or ${f} <% u.search_name`)
     .where((eb) => releaseListed(eb, now, 'r'))
-    .orderBy(sql`4 * greatest(similarity(r.search_title, ${f}), word_similarity(${f}, r.search_title)) + 2 * word_similarity(${f}, u.search_name)`, 'desc')
+    .orderBy(
+      sql`4 * greatest(similarity(r.search_title, ${f}), word_similarity(${f}, r.search_title)) + 2 * word_similarity(${f}, u.search_name)`,
+      'desc',
+    )
     .orderBy('r.id', 'desc')
     .limit(limit)
     .offset(offset)
@@ -226,7 +255,13 @@ async function searchPlaylists(db: Kysely<Database>, q: string, limit: number, o
   const rows = await db
     .selectFrom('playlists as p')
     .innerJoin('users as u', 'u.id', 'p.owner_user_id')
-    .select(['p.id', 'p.title', 'u.handle', 'u.display_name', sql<number>`(select count(*)::int from playlist_tracks pt where pt.playlist_id = p.id)`.as('track_count')])
+    .select([
+      'p.id',
+      'p.title',
+      'u.handle',
+      'u.display_name',
+      sql<number>`(select count(*)::int from playlist_tracks pt where pt.playlist_id = p.id)`.as('track_count'),
+    ])
     .where(sql<boolean>`p.search_title % ${f} or ${f} <% p.search_title`)
     .where((eb) => playlistListed(eb, 'p'))
     .orderBy(sql`greatest(similarity(p.search_title, ${f}), word_similarity(${f}, p.search_title))`, 'desc')
@@ -234,5 +269,11 @@ async function searchPlaylists(db: Kysely<Database>, q: string, limit: number, o
     .limit(limit)
     .offset(offset)
     .execute();
-  return rows.map((r) => ({ kind: 'playlist', id: r.id, title: r.title, owner: { handle: r.handle, displayName: r.display_name }, trackCount: r.track_count }));
+  return rows.map((r) => ({
+    kind: 'playlist',
+    id: r.id,
+    title: r.title,
+    owner: { handle: r.handle, displayName: r.display_name },
+    trackCount: r.track_count,
+  }));
 }

@@ -29,7 +29,8 @@ const CONTROLS_LINE = /[\u0000-\u001f\u007f-\u009f]/u;
 const CONTROLS_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/u;
 /** Zero-width and invisible formatting; a ZWJ between two emoji (a family, a profession) is fine. */
-const INVISIBLE = /[\u200b\u200c\u200e\u200f\u2060-\u2064\ufeff]|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d|\u200d(?!\p{Extended_Pictographic})/u;
+const INVISIBLE =
+  /[\u200b\u200c\u200e\u200f\u2060-\u2064\ufeff]|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d|\u200d(?!\p{Extended_Pictographic})/u;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -67,7 +68,11 @@ export function cleanText(value: string, field: string, policy: TextPolicy = {})
 
 /** Text that arrived as bytes (multipart fields, raw URLs): must be valid UTF-8. */
 export function assertUtf8(bytes: Uint8Array, field: string): void {
-  if (!isUtf8(bytes)) throw validationFailed(`${field} ${MESSAGES.invalid_unicode} (the bytes are not UTF-8)`, { field, reason: 'invalid_unicode' });
+  if (!isUtf8(bytes))
+    throw validationFailed(`${field} ${MESSAGES.invalid_unicode} (the bytes are not UTF-8)`, {
+      field,
+      reason: 'invalid_unicode',
+    });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

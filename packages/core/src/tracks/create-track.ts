@@ -39,14 +39,17 @@ async function probeUpload(media: UploadDeps['media'], file: ReceivedFile): Prom
   try {
     return await media.probe(file.path);
   } catch (err) {
-    if (err instanceof MediaRejectedError || (err as { permanent?: boolean }).permanent) throw invalidAudio((err as Error).message);
+    if (err instanceof MediaRejectedError || (err as { permanent?: boolean }).permanent)
+      throw invalidAudio((err as Error).message);
     throw err;
   }
 }
 
 /** Stores the original under `version-<id>/` with a reserved id; returns the id and key. */
 async function storeOriginal(deps: UploadDeps, file: ReceivedFile): Promise<{ versionId: string; key: string }> {
-  const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('track_versions', 'id'))::text as id`.execute(deps.db);
+  const { rows } = await sql<{
+    id: string;
+  }>`select nextval(pg_get_serial_sequence('track_versions', 'id'))::text as id`.execute(deps.db);
   const versionId = rows[0]!.id;
   const ext = path.extname(file.originalFilename);
   const key = keys.original(versionId, AUDIO_EXTENSIONS.test(ext) ? ext.toLowerCase() : '');
@@ -54,7 +57,14 @@ async function storeOriginal(deps: UploadDeps, file: ReceivedFile): Promise<{ ve
   return { versionId, key };
 }
 
-async function insertVersion(trx: Transaction<Database>, trackId: string, versionId: string, key: string, file: ReceivedFile, info: AudioInfo) {
+async function insertVersion(
+  trx: Transaction<Database>,
+  trackId: string,
+  versionId: string,
+  key: string,
+  file: ReceivedFile,
+  info: AudioInfo,
+) {
   return trx
     .insertInto('track_versions')
     .values({
@@ -79,7 +89,16 @@ async function insertVersion(trx: Transaction<Database>, trackId: string, versio
 
 async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: string): Promise<string> {
   const base = slugify(title);
-  const taken = new Set((await trx.selectFrom('tracks').select('slug').where('owner_user_id', '=', ownerId).where('slug', 'like', `${base}%`).execute()).map((r) => r.slug));
+  const taken = new Set(
+    (
+      await trx
+        .selectFrom('tracks')
+        .select('slug')
+        .where('owner_user_id', '=', ownerId)
+        .where('slug', 'like', `${base}%`)
+        .execute()
+    ).map((r) => r.slug),
+  );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
@@ -88,7 +107,12 @@ async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: st
  * docs/architecture.md, "Media pipeline": probe, store the original, create the rows, queue the four media jobs.
  * Nothing is kept when any step before the commit fails: no row, no object.
  */
-export async function createTrackFromUpload(deps: UploadDeps, ownerId: string, file: ReceivedFile, input: NewTrackInput) {
+export async function createTrackFromUpload(
+  deps: UploadDeps,
+  ownerId: string,
+  file: ReceivedFile,
+  input: NewTrackInput,
+) {
   const title = normalizeTrackTitle(input.title);
   const description = normalizeTrackDescription(input.description);
   const visibility = normalizeVisibility(input.visibility);
@@ -113,14 +137,25 @@ export async function createTrackFromUpload(deps: UploadDeps, ownerId: string, f
 }
 
 /** `POST /tracks/:id/versions`: a new master for a track the caller owns. */
-export async function addVersionFromUpload(deps: UploadDeps, actor: Actor, trackId: string, file: ReceivedFile): Promise<VersionView> {
-  const track = await deps.db.selectFrom('tracks').select(['id', 'owner_user_id']).where('id', '=', trackId).executeTakeFirst();
+export async function addVersionFromUpload(
+  deps: UploadDeps,
+  actor: Actor,
+  trackId: string,
+  file: ReceivedFile,
+): Promise<VersionView> {
+  const track = await deps.db
+    .selectFrom('tracks')
+    .select(['id', 'owner_user_id'])
+    .where('id', '=', trackId)
+    .executeTakeFirst();
   if (!track) throw notFound('Track');
   if (!ownsOrAdmin(actor, track.owner_user_id)) throw forbidden('Only the track owner can upload a new version');
   const info = await probeUpload(deps.media, file);
   const { versionId, key } = await storeOriginal(deps, file);
   try {
-    const version = await deps.db.transaction().execute((trx) => insertVersion(trx, trackId, versionId, key, file, info));
+    const version = await deps.db
+      .transaction()
+      .execute((trx) => insertVersion(trx, trackId, versionId, key, file, info));
     await queueAfterCommit(deps, versionId);
     return toVersionView(version);
   } catch (err) {

@@ -59,7 +59,9 @@ export function toVersionView(v: TrackVersion): VersionView {
     id: v.id,
     status: v.status,
     failureReason: v.failure_reason,
-    steps: Object.fromEntries(MEDIA_STEPS.map((s) => [s, (v.steps as Record<string, StepState>)[s] ?? { state: 'pending', progress: 0 }])),
+    steps: Object.fromEntries(
+      MEDIA_STEPS.map((s) => [s, (v.steps as Record<string, StepState>)[s] ?? { state: 'pending', progress: 0 }]),
+    ),
     durationMs: v.duration_ms,
     sampleRate: v.sample_rate,
     channels: v.channels,
@@ -74,7 +76,11 @@ export function toVersionView(v: TrackVersion): VersionView {
  * The track page's data. Others than the owner only see a track once it has a playable
  * version, and never a private one (404, not 403: its existence is not revealed).
  */
-export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | null, trackId: string): Promise<TrackView> {
+export async function getTrackView(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor | null,
+  trackId: string,
+): Promise<TrackView> {
   const track = await deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
@@ -97,14 +103,25 @@ export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | nu
   }
   const isOwner = ownsOrAdmin(actor, track.owner_user_id);
 
-  const versions = await deps.db.selectFrom('track_versions').selectAll().where('track_id', '=', trackId).orderBy('id', 'desc').limit(20).execute();
+  const versions = await deps.db
+    .selectFrom('track_versions')
+    .selectAll()
+    .where('track_id', '=', trackId)
+    .orderBy('id', 'desc')
+    .limit(20)
+    .execute();
   const latest = versions[0];
   if (!latest) throw notFound('Track');
   const current = versions.find((v) => v.id === track.current_version_id) ?? null;
   const shown = current ?? latest;
   const loudness =
     current && current.integrated_lufs !== null && current.track_gain_db !== null
-      ? { integratedLufs: current.integrated_lufs, lra: current.loudness_range ?? 0, truePeakDbtp: current.true_peak_dbtp ?? 0, trackGainDb: current.track_gain_db }
+      ? {
+          integratedLufs: current.integrated_lufs,
+          lra: current.loudness_range ?? 0,
+          truePeakDbtp: current.true_peak_dbtp ?? 0,
+          trackGainDb: current.track_gain_db,
+        }
       : null;
   return {
     id: track.id,
@@ -132,7 +149,10 @@ export async function getTrackView(deps: Pick<CoreDeps, 'db'>, actor: Actor | nu
     commentCount: track.comment_count,
     playCount: track.play_count,
     commentsClosed: track.comments_closed,
-    takedown: isOwner && track.taken_down_at ? { at: track.taken_down_at.toISOString(), reason: track.takedown_reason ?? '' } : null,
+    takedown:
+      isOwner && track.taken_down_at
+        ? { at: track.taken_down_at.toISOString(), reason: track.takedown_reason ?? '' }
+        : null,
   };
 }
 

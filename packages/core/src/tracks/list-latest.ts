@@ -37,12 +37,29 @@ function encodeCursor(id: string): string {
 }
 
 /** Newest public tracks with a playable version, newest first, keyset-paginated; `ownerUserId` keeps one artist's. */
-export async function listLatestTracks(deps: Pick<CoreDeps, 'db'>, options: { limit: number; cursor?: string; ownerUserId?: string }): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
+export async function listLatestTracks(
+  deps: Pick<CoreDeps, 'db'>,
+  options: { limit: number; cursor?: string; ownerUserId?: string },
+): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
   let query = deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select(['t.id', 't.title', 't.slug', 't.created_at', 'u.handle', 'u.display_name', 'v.duration_ms', 'v.artwork_key as version_artwork', 't.artwork_key as track_artwork', 't.like_count', 't.repost_count', 't.comment_count', 't.play_count'])
+    .select([
+      't.id',
+      't.title',
+      't.slug',
+      't.created_at',
+      'u.handle',
+      'u.display_name',
+      'v.duration_ms',
+      'v.artwork_key as version_artwork',
+      't.artwork_key as track_artwork',
+      't.like_count',
+      't.repost_count',
+      't.comment_count',
+      't.play_count',
+    ])
     .where((eb) => trackListed(eb, 't'))
     .where('v.status', '=', 'ready')
     .orderBy('t.id', 'desc')

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '@earshot/rate-limit';
-import { AppError, LOCKOUT, RESERVED_HANDLES, SessionTokens, checkPasswordPolicy, commonPasswords, enforceRateLimit, lockDurationMs, normalizeEmail, normalizeHandle } from '../../src/index.ts';
+import {
+  AppError,
+  LOCKOUT,
+  RESERVED_HANDLES,
+  SessionTokens,
+  checkPasswordPolicy,
+  commonPasswords,
+  enforceRateLimit,
+  lockDurationMs,
+  normalizeEmail,
+  normalizeHandle,
+} from '../../src/index.ts';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -15,7 +26,21 @@ describe('handles', () => {
   it('lower-cases and trims', () => {
     expect(normalizeHandle('  Marisol_Vega-2 ')).toBe('marisol_vega-2');
   });
-  it.each(['аdmin', 'pаypal', 'ǅemo', 'naïve', 'emoji🎵', 'ab\u200bcd', 'a b', 'a/b', 'a.b', '-lead', '_next', 'a', 'x'.repeat(31)])('refuses %j', (h) => {
+  it.each([
+    'аdmin',
+    'pаypal',
+    'ǅemo',
+    'naïve',
+    'emoji🎵',
+    'ab\u200bcd',
+    'a b',
+    'a/b',
+    'a.b',
+    '-lead',
+    '_next',
+    'a',
+    'x'.repeat(31),
+  ])('refuses %j', (h) => {
     expect(() => normalizeHandle(h)).toThrow(AppError);
   });
   it('NFKC folds full-width letters and then meets the reserved list', () => {
@@ -23,7 +48,27 @@ describe('handles', () => {
     expect(() => normalizeHandle('ＡＤＭＩＮ')).toThrow(/reserved/);
   });
   it('reserves the web app and platform paths', () => {
-    for (const h of ['api', 'admin', 'media', 'images', 'waveforms', 'login', 'register', 'settings', 'upload', 'trending', 'tracks', '_next', 'static', 'docs', 'health', 'metrics', 'forgot-password', 'reset-password', 'verify-email']) {
+    for (const h of [
+      'api',
+      'admin',
+      'media',
+      'images',
+      'waveforms',
+      'login',
+      'register',
+      'settings',
+      'upload',
+      'trending',
+      'tracks',
+      '_next',
+      'static',
+      'docs',
+      'health',
+      'metrics',
+      'forgot-password',
+      'reset-password',
+      'verify-email',
+    ]) {
       expect(RESERVED_HANDLES.has(h), h).toBe(true);
     }
     expect(fieldOf(() => normalizeHandle('Upload'))).toBe('handle');
@@ -34,7 +79,17 @@ describe('emails', () => {
   it('are lower-cased and trimmed', () => {
     expect(normalizeEmail('  Ana.Lopez+music@Example.COM ')).toBe('ana.lopez+music@example.com');
   });
-  it.each(['no-at-sign', 'a@b', 'a@@b.c', 'a b@c.d', '<a>@b.c', "x';--@a.b", 'ａ@example.com'.replace('ａ', 'а'), `${'x'.repeat(65)}@a.bc`, `a@${'x'.repeat(250)}.com`])('refuses %j', (e) => {
+  it.each([
+    'no-at-sign',
+    'a@b',
+    'a@@b.c',
+    'a b@c.d',
+    '<a>@b.c',
+    "x';--@a.b",
+    'ａ@example.com'.replace('ａ', 'а'),
+    `${'x'.repeat(65)}@a.bc`,
+    `a@${'x'.repeat(250)}.com`,
+  ])('refuses %j', (e) => {
     expect(fieldOf(() => normalizeEmail(e))).toBe('email');
   });
 });
@@ -98,13 +153,18 @@ describe('rate-limit zone and lockout arithmetic', () => {
     const limiter = new MemoryRateLimiter(() => now);
     for (let i = 0; i < 5; i++) await enforceRateLimit(limiter, 'auth', '203.0.113.9');
     now = 45_000;
-    await expect(enforceRateLimit(limiter, 'auth', '203.0.113.9')).rejects.toMatchObject({ status: 429, details: { retryAfterSeconds: 15 } });
+    await expect(enforceRateLimit(limiter, 'auth', '203.0.113.9')).rejects.toMatchObject({
+      status: 429,
+      details: { retryAfterSeconds: 15 },
+    });
     await expect(enforceRateLimit(limiter, 'auth', '203.0.113.10')).resolves.toEqual({ remaining: 4 });
     now = 60_000;
     await expect(enforceRateLimit(limiter, 'auth', '203.0.113.9')).resolves.toEqual({ remaining: 4 });
   });
   it('lockout: free failures, then 1 min doubling up to 1 h', () => {
-    expect([4, 5, 6, 7, 10, 11, 12, 30].map(lockDurationMs)).toEqual([0, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000]);
+    expect([4, 5, 6, 7, 10, 11, 12, 30].map(lockDurationMs)).toEqual([
+      0, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
+    ]);
     expect(LOCKOUT.freeFailures).toBe(5);
   });
 });

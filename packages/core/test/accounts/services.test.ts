@@ -64,12 +64,22 @@ describe('login lockout with backoff', () => {
     await register(deps, { email: 'lock@example.test', password: 'the real passphrase', handle: 'lock-me' });
     const attempt = (password: string) => login(deps, { email: 'lock@example.test', password });
     for (let i = 0; i < 5; i++) await expect(attempt('wrong guess ' + i)).rejects.toMatchObject({ status: 401 });
-    await expect(attempt('the real passphrase')).rejects.toMatchObject({ status: 429, code: 'account_locked', details: { retryAfterSeconds: 60 } });
+    await expect(attempt('the real passphrase')).rejects.toMatchObject({
+      status: 429,
+      code: 'account_locked',
+      details: { retryAfterSeconds: 60 },
+    });
     advance(59_000);
-    await expect(attempt('the real passphrase')).rejects.toMatchObject({ status: 429, details: { retryAfterSeconds: 1 } });
+    await expect(attempt('the real passphrase')).rejects.toMatchObject({
+      status: 429,
+      details: { retryAfterSeconds: 1 },
+    });
     advance(1_000);
     await expect(attempt('wrong again')).rejects.toMatchObject({ status: 401 });
-    await expect(attempt('the real passphrase')).rejects.toMatchObject({ status: 429, details: { retryAfterSeconds: 120 } });
+    await expect(attempt('the real passphrase')).rejects.toMatchObject({
+      status: 429,
+      details: { retryAfterSeconds: 120 },
+    });
     advance(120_000);
     const ok = await attempt('the real passphrase');
     expect(ok.user.handle).toBe('lock-me');
@@ -79,16 +89,29 @@ describe('login lockout with backoff', () => {
   });
 
   it('unknown addresses are counted the same way (no enumeration by lockout)', async () => {
-    for (let i = 0; i < 5; i++) await expect(login(deps, { email: 'ghost@example.test', password: 'whatever it is' })).rejects.toMatchObject({ status: 401 });
-    await expect(login(deps, { email: 'GHOST@example.test', password: 'whatever it is' })).rejects.toMatchObject({ status: 429 });
+    for (let i = 0; i < 5; i++)
+      await expect(login(deps, { email: 'ghost@example.test', password: 'whatever it is' })).rejects.toMatchObject({
+        status: 401,
+      });
+    await expect(login(deps, { email: 'GHOST@example.test', password: 'whatever it is' })).rejects.toMatchObject({
+      status: 429,
+    });
   });
 });
 
 describe('mailed tokens', () => {
   it('verification links are stored hashed, expire after 48 h, and work once', async () => {
-    const r = await register(deps, { email: 'verify@example.test', password: 'confirm my address', handle: 'verify-me' });
+    const r = await register(deps, {
+      email: 'verify@example.test',
+      password: 'confirm my address',
+      handle: 'verify-me',
+    });
     const first = (await lastLinkTo('verify@example.test')).searchParams.get('token')!;
-    const row = await handle.db.selectFrom('account_tokens').selectAll().where('user_id', '=', r.user.id).executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom('account_tokens')
+      .selectAll()
+      .where('user_id', '=', r.user.id)
+      .executeTakeFirstOrThrow();
     expect(row.token_hash).toBe(sha256Hex(first));
     expect(row.expires_at.getTime() - nowMs).toBe(48 * 3600_000);
     advance(48 * 3600_000 + 1);
@@ -96,25 +119,39 @@ describe('mailed tokens', () => {
   });
 
   it('reset links expire after an hour, work once, and end existing sessions', async () => {
-    const r = await register(deps, { email: 'reset@example.test', password: 'old passphrase here', handle: 'forgetful' });
+    const r = await register(deps, {
+      email: 'reset@example.test',
+      password: 'old passphrase here',
+      handle: 'forgetful',
+    });
     await requestPasswordReset(deps, 'reset@example.test');
     const token = (await lastLinkTo('reset@example.test')).searchParams.get('token')!;
     advance(59 * 60_000);
     await resetPassword(deps, { token, password: 'new passphrase here' });
     await expect(authenticateSession(deps, r.token)).rejects.toMatchObject({ status: 401 });
-    await expect(resetPassword(deps, { token, password: 'newer passphrase here' })).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(resetPassword(deps, { token, password: 'newer passphrase here' })).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
     await expect(login(deps, { email: 'reset@example.test', password: 'new passphrase here' })).resolves.toBeTruthy();
 
     await requestPasswordReset(deps, 'reset@example.test');
     const late = (await lastLinkTo('reset@example.test')).searchParams.get('token')!;
     advance(60 * 60_000 + 1);
-    await expect(resetPassword(deps, { token: late, password: 'too late passphrase' })).rejects.toMatchObject({ code: 'invalid_token' });
+    await expect(resetPassword(deps, { token: late, password: 'too late passphrase' })).rejects.toMatchObject({
+      code: 'invalid_token',
+    });
   });
 
-  it.each(['', 'short', 'x'.repeat(500), "' or 1=1 --", '../../etc/passwd'])('garbage token %j → 400', async (token) => {
-    await expect(verifyEmail(deps, token)).rejects.toMatchObject({ status: 400, code: 'invalid_token' });
-    await expect(resetPassword(deps, { token, password: 'a fine passphrase' })).rejects.toMatchObject({ status: 400, code: 'invalid_token' });
-  });
+  it.each(['', 'short', 'x'.repeat(500), "' or 1=1 --", '../../etc/passwd'])(
+    'garbage token %j → 400',
+    async (token) => {
+      await expect(verifyEmail(deps, token)).rejects.toMatchObject({ status: 400, code: 'invalid_token' });
+      await expect(resetPassword(deps, { token, password: 'a fine passphrase' })).rejects.toMatchObject({
+        status: 400,
+        code: 'invalid_token',
+      });
+    },
+  );
 });
 
 describe('first admin', () => {
@@ -124,14 +161,18 @@ describe('first admin', () => {
     const url = new URL(r.resetUrl);
     expect(url.origin + url.pathname).toBe('https://music.example.test/reset-password');
     await resetPassword(deps, { token: url.searchParams.get('token')!, password: 'operator passphrase' });
-    await expect(login(deps, { email: 'ops@example.test', password: 'operator passphrase' })).resolves.toMatchObject({ user: { role: 'admin' } });
+    await expect(login(deps, { email: 'ops@example.test', password: 'operator passphrase' })).resolves.toMatchObject({
+      user: { role: 'admin' },
+    });
   });
 
   it('promotes an existing account, keeping its password', async () => {
     await register(deps, { email: 'later-admin@example.test', password: 'keeps this one', handle: 'later' });
     const r = await createOrPromoteAdmin(deps, 'later-admin@example.test');
     expect(r).toMatchObject({ created: false, promoted: true, user: { role: 'admin', handle: 'later' } });
-    await expect(login(deps, { email: 'later-admin@example.test', password: 'keeps this one' })).resolves.toMatchObject({ user: { role: 'admin' } });
+    await expect(login(deps, { email: 'later-admin@example.test', password: 'keeps this one' })).resolves.toMatchObject(
+      { user: { role: 'admin' } },
+    );
     expect((await createOrPromoteAdmin(deps, 'later-admin@example.test')).promoted).toBe(false);
   });
 

@@ -1,14 +1,30 @@
 /** The catalogue's field rules and the retired-track rule, without a database. */
 import { describe, expect, it } from 'vitest';
-import { canSeeTrack, isTrackListed, normalizeGenre, normalizePrice, normalizeReleaseDate, normalizeTags, normalizeSearch } from '../../src/index.ts';
+import {
+  canSeeTrack,
+  isTrackListed,
+  normalizeGenre,
+  normalizePrice,
+  normalizeReleaseDate,
+  normalizeTags,
+  normalizeSearch,
+} from '../../src/index.ts';
 
 const now = new Date('2026-12-02T10:00:00Z');
 
 describe('price', () => {
   it('takes minor units of an ISO 4217 currency; null is not for sale', () => {
     expect(normalizePrice(null)).toBeNull();
-    expect(normalizePrice({ amountMinor: 700, currency: 'eur' })).toEqual({ amountMinor: 700, currency: 'EUR', payWhatYouWant: false });
-    expect(normalizePrice({ amountMinor: 0, currency: 'JPY', payWhatYouWant: true })).toEqual({ amountMinor: 0, currency: 'JPY', payWhatYouWant: true });
+    expect(normalizePrice({ amountMinor: 700, currency: 'eur' })).toEqual({
+      amountMinor: 700,
+      currency: 'EUR',
+      payWhatYouWant: false,
+    });
+    expect(normalizePrice({ amountMinor: 0, currency: 'JPY', payWhatYouWant: true })).toEqual({
+      amountMinor: 0,
+      currency: 'JPY',
+      payWhatYouWant: true,
+    });
   });
   it.each([
     [{ amountMinor: -1, currency: 'EUR' }],
@@ -44,14 +60,29 @@ describe('release date', () => {
     expect(normalizeReleaseDate('2026-12-24', now)).toBe('2026-12-24');
     expect(normalizeReleaseDate('1969-07-20', now)).toBe('1969-07-20');
     expect(normalizeReleaseDate(null, now)).toBeNull();
-    for (const bad of ['30000-01-01', '2026-02-30', '2026-13-01', '1859-12-31', '2032-01-01', '2026-1-1', 'tomorrow', '2026-12-02T00:00:00Z']) {
+    for (const bad of [
+      '30000-01-01',
+      '2026-02-30',
+      '2026-13-01',
+      '1859-12-31',
+      '2032-01-01',
+      '2026-1-1',
+      'tomorrow',
+      '2026-12-02T00:00:00Z',
+    ]) {
       expect(() => normalizeReleaseDate(bad, now), bad).toThrow(expect.objectContaining({ status: 400 }));
     }
   });
 });
 
 describe('a retired track', () => {
-  const base = { ownerUserId: '1', visibility: 'public' as const, currentVersionId: '5', takenDownAt: null, ownerDisabledAt: null };
+  const base = {
+    ownerUserId: '1',
+    visibility: 'public' as const,
+    currentVersionId: '5',
+    takenDownAt: null,
+    ownerDisabledAt: null,
+  };
   it('is gone for everyone, its owner included; admins still see it', () => {
     const retired = { ...base, deletedAt: now };
     expect(canSeeTrack(null, retired)).toBe(false);
@@ -64,8 +95,20 @@ describe('a retired track', () => {
 
 describe('search input', () => {
   it('trims, bounds the limit, defaults to tracks; refuses empty, long and unknown types', () => {
-    expect(normalizeSearch({ q: '  harbur   lights ' })).toEqual({ q: 'harbur lights', type: 'track', limit: 20, offset: 0 });
+    expect(normalizeSearch({ q: '  harbur   lights ' })).toEqual({
+      q: 'harbur lights',
+      type: 'track',
+      limit: 20,
+      offset: 0,
+    });
     expect(normalizeSearch({ q: 'x', limit: 500 }).limit).toBe(50);
-    for (const input of [{ q: '' }, { q: '   ' }, { q: 'x'.repeat(101) }, { q: 'x', type: 'song' }, { q: 'x', cursor: 'bad!' }]) expect(() => normalizeSearch(input)).toThrow();
+    for (const input of [
+      { q: '' },
+      { q: '   ' },
+      { q: 'x'.repeat(101) },
+      { q: 'x', type: 'song' },
+      { q: 'x', cursor: 'bad!' },
+    ])
+      expect(() => normalizeSearch(input)).toThrow();
   });
 });

@@ -16,9 +16,30 @@ beforeAll(async () => {
   handle = await createDatabase({ pgliteDir: 'memory://' });
   db = handle.db;
   await migrateToLatest(db);
-  ownerId = (await db.insertInto('users').values({ email: 'o@example.com', handle: 'owner', display_name: 'Owner', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow()).id;
-  const t = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: 'Song', slug: 'song', price_amount_minor: 500, price_currency: 'USD' }).returning('id').executeTakeFirstOrThrow();
-  const v = await db.insertInto('track_versions').values({ track_id: t.id, status: 'ready', original_key: 'k', original_filename: 'a.wav', original_size_bytes: 1, steps: '{}' }).returning('id').executeTakeFirstOrThrow();
+  ownerId = (
+    await db
+      .insertInto('users')
+      .values({ email: 'o@example.com', handle: 'owner', display_name: 'Owner', password_hash: 'x', role: 'artist' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  const t = await db
+    .insertInto('tracks')
+    .values({ owner_user_id: ownerId, title: 'Song', slug: 'song', price_amount_minor: 500, price_currency: 'USD' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const v = await db
+    .insertInto('track_versions')
+    .values({
+      track_id: t.id,
+      status: 'ready',
+      original_key: 'k',
+      original_filename: 'a.wav',
+      original_size_bytes: 1,
+      steps: '{}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
   trackId = t.id;
 });
@@ -38,7 +59,12 @@ const buy = { item: { type: 'track' as const, id: '' }, amountMinor: 500, curren
 
 describe('startCheckout with the payments fake', () => {
   it('refuses an artist without Connect when the operator says so', async () => {
-    await expect(startCheckout(deps(new FakePaymentsGateway('whsec'), 'refuse'), null, { ...buy, item: { type: 'track', id: trackId } })).rejects.toMatchObject({ status: 409, code: 'artist_not_payable' });
+    await expect(
+      startCheckout(deps(new FakePaymentsGateway('whsec'), 'refuse'), null, {
+        ...buy,
+        item: { type: 'track', id: trackId },
+      }),
+    ).rejects.toMatchObject({ status: 409, code: 'artist_not_payable' });
   });
 
   it('leaves no order behind when the provider fails', async () => {
@@ -46,19 +72,36 @@ describe('startCheckout with the payments fake', () => {
     failing.createCheckoutSession = async () => {
       throw new PaymentProviderError(500, 'api_error', 'down');
     };
-    await expect(startCheckout(deps(failing), null, { ...buy, item: { type: 'track', id: trackId } })).rejects.toMatchObject({ status: 502, code: 'payment_provider_error' });
+    await expect(
+      startCheckout(deps(failing), null, { ...buy, item: { type: 'track', id: trackId } }),
+    ).rejects.toMatchObject({ status: 502, code: 'payment_provider_error' });
     expect(await db.selectFrom('orders').select('id').execute()).toEqual([]);
   });
 
   it('charges the platform account without Connect, and a paid session applied twice pays the order once', async () => {
     const fake = new FakePaymentsGateway('whsec');
-    const result = await startCheckout(deps(fake), null, { ...buy, item: { type: 'track', id: trackId }, email: 'g@example.com' });
+    const result = await startCheckout(deps(fake), null, {
+      ...buy,
+      item: { type: 'track', id: trackId },
+      email: 'g@example.com',
+    });
     const session = [...fake.sessions.values()][0]!;
     expect(session.input.destination).toBeUndefined();
     const paid = fake.pay(session.id);
     const sent: string[] = [];
-    const mailer = { kind: 'file' as const, send: async (m: { to: string }) => void sent.push(m.to), close: async () => {} };
-    await db.insertInto('stripe_events').values({ id: 'evt_a', type: 'checkout.session.completed', payload: JSON.stringify({ id: 'evt_a', created: 0, type: 'checkout.session.completed', session: paid }) }).execute();
+    const mailer = {
+      kind: 'file' as const,
+      send: async (m: { to: string }) => void sent.push(m.to),
+      close: async () => {},
+    };
+    await db
+      .insertInto('stripe_events')
+      .values({
+        id: 'evt_a',
+        type: 'checkout.session.completed',
+        payload: JSON.stringify({ id: 'evt_a', created: 0, type: 'checkout.session.completed', session: paid }),
+      })
+      .execute();
     const applyDeps = { db, clock: () => new Date(), log, mailer, publicUrl: 'http://shop.test' };
     expect(await applyPaymentEvent(applyDeps, 'evt_a')).toBe('applied');
     expect(await applyPaymentEvent(applyDeps, 'evt_a')).toBe('already_applied');
@@ -70,10 +113,21 @@ describe('startCheckout with the payments fake', () => {
 
   it('a mail that fails is sent again on the retry, the order is not paid twice', async () => {
     const fake = new FakePaymentsGateway('whsec');
-    const result = await startCheckout(deps(fake), null, { ...buy, item: { type: 'track', id: trackId }, email: 'h@example.com' });
+    const result = await startCheckout(deps(fake), null, {
+      ...buy,
+      item: { type: 'track', id: trackId },
+      email: 'h@example.com',
+    });
     const session = [...fake.sessions.values()][0]!;
     const paid = fake.pay(session.id);
-    await db.insertInto('stripe_events').values({ id: 'evt_b', type: 'checkout.session.completed', payload: JSON.stringify({ id: 'evt_b', created: 0, type: 'checkout.session.completed', session: paid }) }).execute();
+    await db
+      .insertInto('stripe_events')
+      .values({
+        id: 'evt_b',
+        type: 'checkout.session.completed',
+        payload: JSON.stringify({ id: 'evt_b', created: 0, type: 'checkout.session.completed', session: paid }),
+      })
+      .execute();
     let fail = true;
     const sent: string[] = [];
     const mailer = {
@@ -89,7 +143,11 @@ describe('startCheckout with the payments fake', () => {
     fail = false;
     expect(await applyPaymentEvent(applyDeps, 'evt_b')).toBe('already_applied');
     expect(sent).toEqual(['h@example.com', 'o@example.com']);
-    const order = await db.selectFrom('orders').select(['status', 'receipt_sent_at']).where('id', '=', result.orderId).executeTakeFirstOrThrow();
+    const order = await db
+      .selectFrom('orders')
+      .select(['status', 'receipt_sent_at'])
+      .where('id', '=', result.orderId)
+      .executeTakeFirstOrThrow();
     expect(order.status).toBe('paid');
     expect(order.receipt_sent_at).not.toBeNull();
   });

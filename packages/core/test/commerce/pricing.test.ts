@@ -17,9 +17,16 @@ const yen: Price = { amountMinor: 300, currency: 'jpy', payWhatYouWant: true };
 
 describe('checkOffer', () => {
   it('takes a fixed price exactly and a pay-what-you-want amount at or above the minimum', () => {
-    expect(checkOffer(fixed, { amountMinor: 700, currency: 'EUR' })).toEqual({ kind: 'charge', amountMinor: 700, currency: 'eur' });
+    expect(checkOffer(fixed, { amountMinor: 700, currency: 'EUR' })).toEqual({
+      kind: 'charge',
+      amountMinor: 700,
+      currency: 'eur',
+    });
     expect(checkOffer(pwyw, { amountMinor: 500, currency: 'usd' })).toMatchObject({ kind: 'charge', amountMinor: 500 });
-    expect(checkOffer(pwyw, { amountMinor: 1234, currency: 'usd' })).toMatchObject({ kind: 'charge', amountMinor: 1234 });
+    expect(checkOffer(pwyw, { amountMinor: 1234, currency: 'usd' })).toMatchObject({
+      kind: 'charge',
+      amountMinor: 1234,
+    });
   });
 
   it('refuses below the minimum, another amount than a fixed price, and no price at all', () => {
@@ -39,11 +46,17 @@ describe('checkOffer', () => {
       expect(code(() => checkOffer(pwyw, { amountMinor, currency: 'usd' }))).not.toBe('accepted');
     }
     expect(code(() => checkOffer(pwyw, { amountMinor: -1, currency: 'usd' }))).toBe('invalid_amount');
-    expect(code(() => checkOffer(pwyw, { amountMinor: MAX_AMOUNT_MINOR + 1, currency: 'usd' }))).toBe('amount_too_large');
+    expect(code(() => checkOffer(pwyw, { amountMinor: MAX_AMOUNT_MINOR + 1, currency: 'usd' }))).toBe(
+      'amount_too_large',
+    );
   });
 
   it("handles zero-decimal JPY and Stripe's minimum charge per currency", () => {
-    expect(checkOffer(yen, { amountMinor: 300, currency: 'JPY' })).toEqual({ kind: 'charge', amountMinor: 300, currency: 'jpy' });
+    expect(checkOffer(yen, { amountMinor: 300, currency: 'JPY' })).toEqual({
+      kind: 'charge',
+      amountMinor: 300,
+      currency: 'jpy',
+    });
     const cheapYen: Price = { amountMinor: 10, currency: 'jpy', payWhatYouWant: true };
     expect(code(() => checkOffer(cheapYen, { amountMinor: 10, currency: 'jpy' }))).toBe('amount_below_stripe_minimum');
     expect(checkOffer(cheapYen, { amountMinor: 50, currency: 'jpy' })).toMatchObject({ kind: 'charge' });

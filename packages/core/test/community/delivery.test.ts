@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
 import type { MailMessage, Mailer } from '@earshot/mail';
-import { createNotificationDelivery, getEmailPreferences, InProcessProgressBus, sendNotificationEmail, toggleTrack, unsubscribe, type EmailJob, type LiveEvent } from '../../src/index.ts';
+import {
+  createNotificationDelivery,
+  getEmailPreferences,
+  InProcessProgressBus,
+  sendNotificationEmail,
+  toggleTrack,
+  unsubscribe,
+  type EmailJob,
+  type LiveEvent,
+} from '../../src/index.ts';
 
 const SECRET = 'unsubscribe-test-secret';
 let handle: DatabaseHandle;
@@ -18,7 +27,11 @@ let owner: { id: string; role: 'listener' | 'artist' };
 let trackId: string;
 
 async function user(handle: string, role: 'listener' | 'artist' = 'listener') {
-  const row = await db.insertInto('users').values({ email: `${handle}@example.test`, handle, display_name: handle.toUpperCase(), role, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('users')
+    .values({ email: `${handle}@example.test`, handle, display_name: handle.toUpperCase(), role, password_hash: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { id: row.id, role } as const;
 }
 
@@ -27,10 +40,23 @@ beforeAll(async () => {
   db = handle.db;
   await migrateToLatest(db);
   owner = await user('owner', 'artist');
-  const track = await db.insertInto('tracks').values({ owner_user_id: owner.id, title: 'Loved', slug: 'loved' }).returning('id').executeTakeFirstOrThrow();
+  const track = await db
+    .insertInto('tracks')
+    .values({ owner_user_id: owner.id, title: 'Loved', slug: 'loved' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const version = await db
     .insertInto('track_versions')
-    .values({ track_id: track.id, status: 'ready', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: 60_000, steps: '{}', hls_key: 'version-1/playlist.m3u8' })
+    .values({
+      track_id: track.id,
+      status: 'ready',
+      original_key: 'x',
+      original_filename: 'a.wav',
+      original_size_bytes: 1,
+      duration_ms: 60_000,
+      steps: '{}',
+      hls_key: 'version-1/playlist.m3u8',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
@@ -46,20 +72,42 @@ describe('delivery', () => {
     const events: LiveEvent[] = [];
     live.subscribe((e) => events.push(e));
     const jobs = new Map<string, EmailJob>();
-    const queue = { add: async (_q: 'email', data: EmailJob, o: { jobId: string }) => void (jobs.has(o.jobId) || jobs.set(o.jobId, data)) };
+    const queue = {
+      add: async (_q: 'email', data: EmailJob, o: { jobId: string }) =>
+        void (jobs.has(o.jobId) || jobs.set(o.jobId, data)),
+    };
     const delivered: Array<Promise<void>> = [];
-    const delivery = createNotificationDelivery({ db, live, jobs: queue, clock: () => new Date('2026-12-02T10:00:00Z') });
-    const deps = { db, delivery: { deliver: (l: Parameters<typeof delivery.deliver>[0]) => { const p = delivery.deliver(l); delivered.push(p); return p; } } };
+    const delivery = createNotificationDelivery({
+      db,
+      live,
+      jobs: queue,
+      clock: () => new Date('2026-12-02T10:00:00Z'),
+    });
+    const deps = {
+      db,
+      delivery: {
+        deliver: (l: Parameters<typeof delivery.deliver>[0]) => {
+          const p = delivery.deliver(l);
+          delivered.push(p);
+          return p;
+        },
+      },
+    };
     // Likes are off by email by default: turn them on for this owner.
     await db.insertInto('notification_settings').values({ user_id: owner.id, email_like: true }).execute();
     for (const name of ['ann', 'ben', 'cy']) await toggleTrack(deps, await user(name), 'like', trackId, true);
     await Promise.all(delivered);
-    expect(events.filter((e) => e.type === 'notification').map((e) => (e as { unreadCount: number }).unreadCount)).toEqual([1, 2, 3]);
+    expect(
+      events.filter((e) => e.type === 'notification').map((e) => (e as { unreadCount: number }).unreadCount),
+    ).toEqual([1, 2, 3]);
     expect([...jobs.values()]).toEqual([{ userId: owner.id, type: 'like', trackId }]);
 
     const sent: MailMessage[] = [];
     const mailer: Mailer = { kind: 'file', send: async (m) => void sent.push(m), close: async () => {} };
-    const result = await sendNotificationEmail({ db, mailer, publicUrl: 'https://earshot.test', unsubscribeSecret: SECRET }, [...jobs.values()][0]!);
+    const result = await sendNotificationEmail(
+      { db, mailer, publicUrl: 'https://earshot.test', unsubscribeSecret: SECRET },
+      [...jobs.values()][0]!,
+    );
     expect(result).toEqual({ sent: true });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe('owner@example.test');
@@ -70,10 +118,17 @@ describe('delivery', () => {
     // One click: likes by email are off, nothing else changes; the next job sends nothing.
     await expect(unsubscribe({ db }, SECRET, decodeURIComponent(link![1]!))).resolves.toEqual({ type: 'like' });
     expect(await getEmailPreferences({ db }, owner.id)).toMatchObject({ like: false, comment: true, follow: true });
-    await expect(sendNotificationEmail({ db, mailer, publicUrl: 'https://earshot.test', unsubscribeSecret: SECRET }, { userId: owner.id, type: 'like', trackId })).resolves.toEqual({ sent: false });
+    await expect(
+      sendNotificationEmail(
+        { db, mailer, publicUrl: 'https://earshot.test', unsubscribeSecret: SECRET },
+        { userId: owner.id, type: 'like', trackId },
+      ),
+    ).resolves.toEqual({ sent: false });
     expect(sent).toHaveLength(1);
     // A token signed with another key, or for another kind, does nothing.
     await expect(unsubscribe({ db }, 'other', decodeURIComponent(link![1]!))).rejects.toThrow(/not valid/);
-    await expect(unsubscribe({ db }, SECRET, decodeURIComponent(link![1]!).replace('.like.', '.follow.'))).rejects.toThrow(/not valid/);
+    await expect(
+      unsubscribe({ db }, SECRET, decodeURIComponent(link![1]!).replace('.like.', '.follow.')),
+    ).rejects.toThrow(/not valid/);
   });
 });

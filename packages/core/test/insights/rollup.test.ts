@@ -23,7 +23,8 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     await drop?.();
   });
 
-  const trackRows = (trackId: string) => db.selectFrom('track_daily_stats').selectAll().where('track_id', '=', trackId).orderBy('day').execute();
+  const trackRows = (trackId: string) =>
+    db.selectFrom('track_daily_stats').selectAll().where('track_id', '=', trackId).orderBy('day').execute();
 
   it('folds one day into per-track and per-artist rows, the same on every rerun', async () => {
     const clock = testClock('2026-06-10T12:00:00Z');
@@ -47,11 +48,28 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     await rollupInsightsDay(deps, '2026-06-09');
     const first = await trackRows(a.id);
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ track_id: a.id, owner_user_id: artist, plays: 5, listeners: 3, seconds_heard: 210, ranged_plays: 2 });
-    const artistRow = await db.selectFrom('artist_daily_stats').selectAll().where('artist_user_id', '=', artist).executeTakeFirstOrThrow();
+    expect(first[0]).toMatchObject({
+      track_id: a.id,
+      owner_user_id: artist,
+      plays: 5,
+      listeners: 3,
+      seconds_heard: 210,
+      ranged_plays: 2,
+    });
+    const artistRow = await db
+      .selectFrom('artist_daily_stats')
+      .selectAll()
+      .where('artist_user_id', '=', artist)
+      .executeTakeFirstOrThrow();
     expect(artistRow).toMatchObject({ plays: 7, listeners: 3, seconds_heard: 410 });
     expect(first[0]).toMatchObject({ reach_buckets: [0, 1, 2], reach_plays: [2, 2, 1] });
-    expect(await db.selectFrom('track_daily_stats').select(['reach_buckets', 'reach_plays']).where('track_id', '=', b.id).executeTakeFirstOrThrow()).toEqual({ reach_buckets: [], reach_plays: [] });
+    expect(
+      await db
+        .selectFrom('track_daily_stats')
+        .select(['reach_buckets', 'reach_plays'])
+        .where('track_id', '=', b.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ reach_buckets: [], reach_plays: [] });
 
     // Rerun: same rows. One more play, rerun: replaced, not added to.
     await rollupInsightsDay(deps, '2026-06-09');
@@ -72,7 +90,13 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     const fan = await insertUser(db);
     const t = await insertTrack(db, artist);
     const at = '2026-06-20T10:00:00Z';
-    await db.insertInto('likes').values([{ user_id: fan, track_id: t.id, created_at: at }, { user_id: artist, track_id: t.id, created_at: '2026-06-19T10:00:00Z' }]).execute();
+    await db
+      .insertInto('likes')
+      .values([
+        { user_id: fan, track_id: t.id, created_at: at },
+        { user_id: artist, track_id: t.id, created_at: '2026-06-19T10:00:00Z' },
+      ])
+      .execute();
     await db.insertInto('reposts').values({ user_id: fan, track_id: t.id, created_at: at }).execute();
     await db
       .insertInto('comments')
@@ -81,12 +105,49 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
         { user_id: fan, track_id: t.id, body: 'b', position_ms: 0, created_at: at, deleted_at: new Date(at) },
       ])
       .execute();
-    await db.insertInto('download_events').values([{ track_id: t.id, user_id: fan, format: 'flac', created_at: at }, { track_id: t.id, user_id: fan, format: 'mp3-320', created_at: at }]).execute();
-    const order = { item_type: 'track' as const, track_id: t.id, seller_user_id: artist, buyer_email: 'b@example.test', amount_minor: 1000, platform_fee_minor: 100, currency: 'EUR', paid_at: new Date(at) };
-    await db.insertInto('orders').values([{ ...order, status: 'paid' }, { ...order, status: 'refunded' }, { ...order, status: 'pending', paid_at: null }]).execute();
+    await db
+      .insertInto('download_events')
+      .values([
+        { track_id: t.id, user_id: fan, format: 'flac', created_at: at },
+        { track_id: t.id, user_id: fan, format: 'mp3-320', created_at: at },
+      ])
+      .execute();
+    const order = {
+      item_type: 'track' as const,
+      track_id: t.id,
+      seller_user_id: artist,
+      buyer_email: 'b@example.test',
+      amount_minor: 1000,
+      platform_fee_minor: 100,
+      currency: 'EUR',
+      paid_at: new Date(at),
+    };
+    await db
+      .insertInto('orders')
+      .values([
+        { ...order, status: 'paid' },
+        { ...order, status: 'refunded' },
+        { ...order, status: 'pending', paid_at: null },
+      ])
+      .execute();
     await rollupInsightsDay(deps, '2026-06-20');
-    expect((await trackRows(t.id))[0]).toMatchObject({ plays: 0, likes: 1, reposts: 1, comments: 1, downloads: 2, sales: 1, revenue_minor: '900' });
-    expect(await db.selectFrom('artist_daily_stats').select(['likes', 'sales', 'revenue_minor']).where('artist_user_id', '=', artist).where('day', '=', '2026-06-20').executeTakeFirstOrThrow()).toEqual({
+    expect((await trackRows(t.id))[0]).toMatchObject({
+      plays: 0,
+      likes: 1,
+      reposts: 1,
+      comments: 1,
+      downloads: 2,
+      sales: 1,
+      revenue_minor: '900',
+    });
+    expect(
+      await db
+        .selectFrom('artist_daily_stats')
+        .select(['likes', 'sales', 'revenue_minor'])
+        .where('artist_user_id', '=', artist)
+        .where('day', '=', '2026-06-20')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
       likes: 1,
       sales: 1,
       revenue_minor: '900',

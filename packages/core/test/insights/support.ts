@@ -9,7 +9,10 @@ export const BACKENDS: Array<[string, () => Promise<{ handle: DatabaseHandle; dr
     'PostgreSQL',
     async () => {
       const pgDb = await createTestPostgresDatabase('insights');
-      return { handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 4, pgliteDir: '' }), drop: pgDb.drop };
+      return {
+        handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 4, pgliteDir: '' }),
+        drop: pgDb.drop,
+      };
     },
   ],
 ];
@@ -32,18 +35,43 @@ export function testClock(start: string) {
 }
 
 let seq = 0;
-export async function insertUser(db: Kysely<Database>, role: 'listener' | 'artist' | 'admin' = 'listener'): Promise<string> {
+export async function insertUser(
+  db: Kysely<Database>,
+  role: 'listener' | 'artist' | 'admin' = 'listener',
+): Promise<string> {
   const handle = `u${Date.now().toString(36)}${seq++}`;
-  const row = await db.insertInto('users').values({ email: `${handle}@example.test`, handle, display_name: handle, role, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('users')
+    .values({ email: `${handle}@example.test`, handle, display_name: handle, role, password_hash: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function insertTrack(db: Kysely<Database>, ownerId: string, options: { durationMs?: number } = {}): Promise<{ id: string; versionId: string }> {
+export async function insertTrack(
+  db: Kysely<Database>,
+  ownerId: string,
+  options: { durationMs?: number } = {},
+): Promise<{ id: string; versionId: string }> {
   const slug = `t${seq++}`;
-  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility: 'public' }).returning('id').executeTakeFirstOrThrow();
+  const track = await db
+    .insertInto('tracks')
+    .values({ owner_user_id: ownerId, title: slug, slug, visibility: 'public' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const version = await db
     .insertInto('track_versions')
-    .values({ track_id: track.id, status: 'ready', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: options.durationMs ?? 180_000, steps: '{}', ready_at: new Date(), hls_key: `version-x/master.m3u8` })
+    .values({
+      track_id: track.id,
+      status: 'ready',
+      original_key: 'x',
+      original_filename: 'a.wav',
+      original_size_bytes: 1,
+      duration_ms: options.durationMs ?? 180_000,
+      steps: '{}',
+      ready_at: new Date(),
+      hls_key: `version-x/master.m3u8`,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
@@ -64,6 +92,14 @@ export async function insertPlay(
 ): Promise<void> {
   await db
     .insertInto('plays')
-    .values({ track_id: track.id, version_id: track.versionId, user_id: listener.userId ?? null, ip_hash: ipHash(listener.ip ?? 1), seconds_listened: options.seconds ?? 60, created_at: at, heard_pct: options.heardPct ?? null })
+    .values({
+      track_id: track.id,
+      version_id: track.versionId,
+      user_id: listener.userId ?? null,
+      ip_hash: ipHash(listener.ip ?? 1),
+      seconds_listened: options.seconds ?? 60,
+      created_at: at,
+      heard_pct: options.heardPct ?? null,
+    })
     .execute();
 }

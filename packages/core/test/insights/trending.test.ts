@@ -30,7 +30,14 @@ describe.each(BACKENDS)('trending on %s', (_name, open) => {
   });
 
   const scoreOf = async (trackId: string, period: 'day' | 'week' = 'day') =>
-    (await db.selectFrom('trending_scores').select('score').where('period', '=', period).where('track_id', '=', trackId).executeTakeFirst())?.score ?? 0;
+    (
+      await db
+        .selectFrom('trending_scores')
+        .select('score')
+        .where('period', '=', period)
+        .where('track_id', '=', trackId)
+        .executeTakeFirst()
+    )?.score ?? 0;
 
   it('30 distinct listeners today outrank 300 plays by one listener; only the owner never counts', async () => {
     const artist = await insertUser(db, 'artist');
@@ -41,15 +48,39 @@ describe.each(BACKENDS)('trending on %s', (_name, open) => {
     const fan = await insertUser(db);
     await db
       .insertInto('plays')
-      .values(Array.from({ length: 300 }, (_, i) => ({ track_id: loop.id, version_id: loop.versionId, user_id: fan, ip_hash: '1'.repeat(64), seconds_listened: 60, created_at: hoursAgo(1 + i / 100) })))
+      .values(
+        Array.from({ length: 300 }, (_, i) => ({
+          track_id: loop.id,
+          version_id: loop.versionId,
+          user_id: fan,
+          ip_hash: '1'.repeat(64),
+          seconds_listened: 60,
+          created_at: hoursAgo(1 + i / 100),
+        })),
+      )
       .execute();
     // The owner plays, likes and comments on their own track a lot: nothing counts.
     await db
       .insertInto('plays')
-      .values(Array.from({ length: 50 }, (_, i) => ({ track_id: vanity.id, version_id: vanity.versionId, user_id: artist, ip_hash: '2'.repeat(64), seconds_listened: 60, created_at: hoursAgo(i / 10) })))
+      .values(
+        Array.from({ length: 50 }, (_, i) => ({
+          track_id: vanity.id,
+          version_id: vanity.versionId,
+          user_id: artist,
+          ip_hash: '2'.repeat(64),
+          seconds_listened: 60,
+          created_at: hoursAgo(i / 10),
+        })),
+      )
       .execute();
-    await db.insertInto('likes').values({ user_id: artist, track_id: vanity.id, created_at: hoursAgo(1) }).execute();
-    await db.insertInto('comments').values({ user_id: artist, track_id: vanity.id, body: 'mine', position_ms: 0, created_at: hoursAgo(1) }).execute();
+    await db
+      .insertInto('likes')
+      .values({ user_id: artist, track_id: vanity.id, created_at: hoursAgo(1) })
+      .execute();
+    await db
+      .insertInto('comments')
+      .values({ user_id: artist, track_id: vanity.id, body: 'mine', position_ms: 0, created_at: hoursAgo(1) })
+      .execute();
 
     await recomputeTrending(deps);
     expect(await scoreOf(crowd.id)).toBeGreaterThan(29);
@@ -91,16 +122,39 @@ describe.each(BACKENDS)('trending on %s', (_name, open) => {
   it('weights: like 3, repost 4, comment 2 (once per account), purchase 8', async () => {
     const artist = await insertUser(db, 'artist');
     const fan = await insertUser(db);
-    const [liked, reposted, commented, bought] = [await insertTrack(db, artist), await insertTrack(db, artist), await insertTrack(db, artist), await insertTrack(db, artist)];
+    const [liked, reposted, commented, bought] = [
+      await insertTrack(db, artist),
+      await insertTrack(db, artist),
+      await insertTrack(db, artist),
+      await insertTrack(db, artist),
+    ];
     await db.insertInto('likes').values({ user_id: fan, track_id: liked.id, created_at: NOW }).execute();
     await db.insertInto('reposts').values({ user_id: fan, track_id: reposted.id, created_at: NOW }).execute();
-    for (let i = 0; i < 3; i++) await db.insertInto('comments').values({ user_id: fan, track_id: commented.id, body: `c${i}`, position_ms: 0, created_at: NOW }).execute();
+    for (let i = 0; i < 3; i++)
+      await db
+        .insertInto('comments')
+        .values({ user_id: fan, track_id: commented.id, body: `c${i}`, position_ms: 0, created_at: NOW })
+        .execute();
     await db
       .insertInto('orders')
-      .values({ item_type: 'track', track_id: bought.id, seller_user_id: artist, buyer_email: 'b@example.test', amount_minor: 500, currency: 'EUR', status: 'paid', paid_at: new Date(NOW) })
+      .values({
+        item_type: 'track',
+        track_id: bought.id,
+        seller_user_id: artist,
+        buyer_email: 'b@example.test',
+        amount_minor: 500,
+        currency: 'EUR',
+        status: 'paid',
+        paid_at: new Date(NOW),
+      })
       .execute();
     await recomputeTrending(deps);
-    expect([await scoreOf(liked.id), await scoreOf(reposted.id), await scoreOf(commented.id), await scoreOf(bought.id)]).toEqual([3, 4, 2, 8]);
+    expect([
+      await scoreOf(liked.id),
+      await scoreOf(reposted.id),
+      await scoreOf(commented.id),
+      await scoreOf(bought.id),
+    ]).toEqual([3, 4, 2, 8]);
   });
 
   it('per genre; served from the cache until the recompute clears it; unlisted tracks never shown', async () => {

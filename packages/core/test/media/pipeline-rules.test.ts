@@ -22,7 +22,16 @@ function fakeMedia(overrides: Partial<MediaToolkit> = {}): MediaToolkit {
     async probe(file) {
       const text = (await import('node:fs/promises')).readFile(file, 'utf8');
       if ((await text).startsWith('not audio')) throw new MediaRejectedError('No audio stream found in this file');
-      return { durationMs: 12_345, codec: 'flac', sampleRate: 44_100, channels: 2, bitDepth: 16, audioStreamIndex: 0, formatName: 'flac', hasCover: false };
+      return {
+        durationMs: 12_345,
+        codec: 'flac',
+        sampleRate: 44_100,
+        channels: 2,
+        bitDepth: 16,
+        audioStreamIndex: 0,
+        formatName: 'flac',
+        hasCover: false,
+      };
     },
     async transcodeHls(_input, outDir, _info, run) {
       run.onProgress(50);
@@ -33,7 +42,10 @@ function fakeMedia(overrides: Partial<MediaToolkit> = {}): MediaToolkit {
       return ['128k/index.m3u8', '128k/seg_00001.m4s', 'playlist.m3u8'];
     },
     async waveform() {
-      return { json: { version: 2, channels: 1, sample_rate: 44100, samples_per_pixel: 256, bits: 8, length: 1, data: [0, 0] }, decodedDurationMs: 12_340 };
+      return {
+        json: { version: 2, channels: 1, sample_rate: 44100, samples_per_pixel: 256, bits: 8, length: 1, data: [0, 0] },
+        decodedDurationMs: 12_340,
+      };
     },
     async loudness() {
       return { integratedLufs: -14, loudnessRange: 6, truePeakDbtp: -1, trackGainDb: -4 };
@@ -67,7 +79,17 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-pipeline-'));
   store = new LocalObjectStore({ root: path.join(dir, 'storage') });
   await store.ensureBuckets();
-  const owner = await handle.db.insertInto('users').values({ email: 'artist@example.com', handle: 'artist', display_name: 'Artist', password_hash: 'x', role: 'artist' }).returning('id').executeTakeFirstOrThrow();
+  const owner = await handle.db
+    .insertInto('users')
+    .values({
+      email: 'artist@example.com',
+      handle: 'artist',
+      display_name: 'Artist',
+      password_hash: 'x',
+      role: 'artist',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   ownerId = owner.id;
 });
 afterAll(async () => {
@@ -85,10 +107,20 @@ beforeEach(() => {
 async function upload(content = 'fLaC fake audio', title = 'First Light') {
   const file = path.join(dir, `upload-${Math.random()}`);
   await writeFile(file, content);
-  return createTrackFromUpload(deps, ownerId, { path: file, originalFilename: 'master.flac', sizeBytes: content.length }, { title });
+  return createTrackFromUpload(
+    deps,
+    ownerId,
+    { path: file, originalFilename: 'master.flac', sizeBytes: content.length },
+    { title },
+  );
 }
 
-const job = (attempt = 1, maxAttempts = 4) => ({ attempt, maxAttempts, signal: new AbortController().signal, updateProgress: async () => {} });
+const job = (attempt = 1, maxAttempts = 4) => ({
+  attempt,
+  maxAttempts,
+  signal: new AbortController().signal,
+  updateProgress: async () => {},
+});
 
 async function countObjects(bucket: 'originals' | 'transcodes') {
   let n = 0;
@@ -114,10 +146,20 @@ describe('upload', () => {
   });
 
   it('rejects a file without audio with a 422 and keeps nothing', async () => {
-    const tracksBefore = await handle.db.selectFrom('tracks').select(handle.db.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const tracksBefore = await handle.db
+      .selectFrom('tracks')
+      .select(handle.db.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const objectsBefore = await countObjects('originals');
-    await expect(upload('not audio at all')).rejects.toMatchObject({ status: 422, code: 'invalid_audio', message: 'No audio stream found in this file' });
-    const tracksAfter = await handle.db.selectFrom('tracks').select(handle.db.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    await expect(upload('not audio at all')).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_audio',
+      message: 'No audio stream found in this file',
+    });
+    const tracksAfter = await handle.db
+      .selectFrom('tracks')
+      .select(handle.db.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(tracksAfter.n).toEqual(tracksBefore.n);
     expect(await countObjects('originals')).toBe(objectsBefore);
     expect(queue.added).toEqual([]);
@@ -127,8 +169,13 @@ describe('upload', () => {
 describe('processing steps', () => {
   it('makes the version ready and current when all four succeed, with the decoded duration', async () => {
     const { track, version } = await upload();
-    for (const step of ['transcode', 'waveform', 'artwork-extract', 'loudness'] as const) await runMediaStep(deps, step, version.id, job());
-    const v = await handle.db.selectFrom('track_versions').selectAll().where('id', '=', version.id).executeTakeFirstOrThrow();
+    for (const step of ['transcode', 'waveform', 'artwork-extract', 'loudness'] as const)
+      await runMediaStep(deps, step, version.id, job());
+    const v = await handle.db
+      .selectFrom('track_versions')
+      .selectAll()
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(v.status).toBe('ready');
     expect(v.duration_ms).toBe(12_340);
     expect(v.hls_key).toBe(`version-${version.id}/playlist.m3u8`);
@@ -136,7 +183,11 @@ describe('processing steps', () => {
     expect(v.waveform_key).toMatch(new RegExp(`^version-${version.id}/[A-Za-z0-9_-]{22}\\.json$`));
     expect(await store.head('waveforms', v.waveform_key!)).not.toBeNull();
     expect(v.track_gain_db).toBe(-4);
-    const t = await handle.db.selectFrom('tracks').select('current_version_id').where('id', '=', track.id).executeTakeFirstOrThrow();
+    const t = await handle.db
+      .selectFrom('tracks')
+      .select('current_version_id')
+      .where('id', '=', track.id)
+      .executeTakeFirstOrThrow();
     expect(t.current_version_id).toBe(version.id);
     expect(events.filter((e) => e.type === 'version.status').map((e) => e.status)).toEqual(['ready']);
     expect(events.some((e) => e.step === 'transcode' && e.progress === 50)).toBe(true);
@@ -152,13 +203,23 @@ describe('processing steps', () => {
     });
     const { version } = await upload();
     const stored: number[] = [];
-    await runMediaStep(deps, 'loudness', version.id, { ...job(), updateProgress: async (p: number) => void stored.push(p) });
+    await runMediaStep(deps, 'loudness', version.id, {
+      ...job(),
+      updateProgress: async (p: number) => void stored.push(p),
+    });
     const live = events.filter((e) => e.step === 'loudness' && e.state === 'active').map((e) => e.progress);
     expect(live).toEqual([0, ...Array.from({ length: 50 }, (_, i) => 2 * i + 1), 100]);
     // The burst took far less than a second since the step started: nothing of it was stored.
     expect(stored).toEqual([]);
-    const v = await handle.db.selectFrom('track_versions').select('steps').where('id', '=', version.id).executeTakeFirstOrThrow();
-    expect((v.steps as Record<string, { state: string; progress: number }>).loudness).toMatchObject({ state: 'done', progress: 100 });
+    const v = await handle.db
+      .selectFrom('track_versions')
+      .select('steps')
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
+    expect((v.steps as Record<string, { state: string; progress: number }>).loudness).toMatchObject({
+      state: 'done',
+      progress: 100,
+    });
   });
 
   it('is idempotent: rerunning a done step changes nothing and leaves no stray objects', async () => {
@@ -171,21 +232,39 @@ describe('processing steps', () => {
 
   it('retries a failing step and fails the version with a readable reason on the last attempt', async () => {
     const { version } = await upload();
-    deps.media = fakeMedia({ loudness: async () => Promise.reject(new Error('ffmpeg exited with code 1: Invalid data found when processing input')) });
+    deps.media = fakeMedia({
+      loudness: async () =>
+        Promise.reject(new Error('ffmpeg exited with code 1: Invalid data found when processing input')),
+    });
     await expect(runMediaStep(deps, 'loudness', version.id, job(1, 2))).rejects.toThrow();
-    let v = await handle.db.selectFrom('track_versions').select(['status', 'steps']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    let v = await handle.db
+      .selectFrom('track_versions')
+      .select(['status', 'steps'])
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(v.status).toBe('processing');
     expect((v.steps as any).loudness).toMatchObject({ state: 'pending', error: expect.stringContaining('retrying') });
     await expect(runMediaStep(deps, 'loudness', version.id, job(2, 2))).rejects.toThrow();
-    v = await handle.db.selectFrom('track_versions').select(['status', 'steps', 'failure_reason']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    v = await handle.db
+      .selectFrom('track_versions')
+      .select(['status', 'steps', 'failure_reason'])
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(v.status).toBe('failed');
-    expect((v as any).failure_reason).toBe('Measuring loudness failed: ffmpeg exited with code 1: Invalid data found when processing input');
+    expect((v as any).failure_reason).toBe(
+      'Measuring loudness failed: ffmpeg exited with code 1: Invalid data found when processing input',
+    );
 
     // An operator's retry (a fresh job) revives it.
     deps.media = fakeMedia();
-    for (const step of ['transcode', 'waveform', 'artwork-extract'] as const) await runMediaStep(deps, step, version.id, job());
+    for (const step of ['transcode', 'waveform', 'artwork-extract'] as const)
+      await runMediaStep(deps, step, version.id, job());
     await runMediaStep(deps, 'loudness', version.id, job(1));
-    const after = await handle.db.selectFrom('track_versions').select(['status', 'failure_reason']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    const after = await handle.db
+      .selectFrom('track_versions')
+      .select(['status', 'failure_reason'])
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual({ status: 'ready', failure_reason: null });
   });
 
@@ -193,7 +272,11 @@ describe('processing steps', () => {
     const { version } = await upload();
     deps.media = fakeMedia({ waveform: async () => Promise.reject(new MediaRejectedError('The audio is truncated')) });
     await expect(runMediaStep(deps, 'waveform', version.id, job(1, 4))).rejects.toThrow('truncated');
-    const v = await handle.db.selectFrom('track_versions').select(['status', 'failure_reason']).where('id', '=', version.id).executeTakeFirstOrThrow();
+    const v = await handle.db
+      .selectFrom('track_versions')
+      .select(['status', 'failure_reason'])
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
     expect(v).toEqual({ status: 'failed', failure_reason: 'Drawing the waveform failed: The audio is truncated' });
   });
 
@@ -211,9 +294,16 @@ describe('stuck versions', () => {
     const stuck = await requeueStuckVersions(handle.db, queue, 30 * 60_000, later);
     const mine = stuck.find((s) => s.versionId === version.id);
     expect(mine?.steps.sort()).toEqual(['artwork-extract', 'loudness', 'transcode']);
-    expect(queue.added.filter((a) => (a.data as { versionId: string }).versionId === version.id).map((a) => a.queue).sort()).toEqual(['artwork-extract', 'loudness', 'transcode']);
+    expect(
+      queue.added
+        .filter((a) => (a.data as { versionId: string }).versionId === version.id)
+        .map((a) => a.queue)
+        .sort(),
+    ).toEqual(['artwork-extract', 'loudness', 'transcode']);
     // Not stuck right now: nothing is queued.
     queue.added = [];
-    expect((await requeueStuckVersions(handle.db, queue, 30 * 60_000)).find((s) => s.versionId === version.id)).toBeUndefined();
+    expect(
+      (await requeueStuckVersions(handle.db, queue, 30 * 60_000)).find((s) => s.versionId === version.id),
+    ).toBeUndefined();
   });
 });

@@ -7,7 +7,14 @@ import { PUT_CONCURRENCY, storeOutputs } from '../../src/media/store-outputs.ts'
 
 let dir: string;
 let store: LocalObjectStore;
-const files = ['playlist.m3u8', ...['64k', '128k'].flatMap((r) => [`${r}/index.m3u8`, `${r}/init.mp4`, ...Array.from({ length: 12 }, (_, i) => `${r}/seg_${String(i + 1).padStart(5, '0')}.m4s`)])];
+const files = [
+  'playlist.m3u8',
+  ...['64k', '128k'].flatMap((r) => [
+    `${r}/index.m3u8`,
+    `${r}/init.mp4`,
+    ...Array.from({ length: 12 }, (_, i) => `${r}/seg_${String(i + 1).padStart(5, '0')}.m4s`),
+  ]),
+];
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-store-outputs-'));
@@ -47,7 +54,10 @@ function watched(failOn?: string): { store: ObjectStore; finished: string[]; pea
 describe('storeOutputs', () => {
   it('stores every file under the prefix with its content type, several at once, the master last', async () => {
     const w = watched();
-    await storeOutputs(w.store, 'transcodes', 'hls/v1/', path.join(dir, 'out'), files, { last: 'playlist.m3u8', contentType: (rel) => (rel.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/iso.segment') });
+    await storeOutputs(w.store, 'transcodes', 'hls/v1/', path.join(dir, 'out'), files, {
+      last: 'playlist.m3u8',
+      contentType: (rel) => (rel.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/iso.segment'),
+    });
     expect(w.finished).toHaveLength(files.length);
     expect(w.finished.at(-1)).toBe('hls/v1/playlist.m3u8');
     expect(w.peak()).toBe(PUT_CONCURRENCY);
@@ -62,7 +72,9 @@ describe('storeOutputs', () => {
 
   it('stops at the first failure, never stores the master, and throws that error', async () => {
     const w = watched('64k/seg_00002.m4s');
-    await expect(storeOutputs(w.store, 'transcodes', 'hls/v2/', path.join(dir, 'out'), files, { last: 'playlist.m3u8' })).rejects.toThrow(/disk full writing hls\/v2\/64k\/seg_00002.m4s/);
+    await expect(
+      storeOutputs(w.store, 'transcodes', 'hls/v2/', path.join(dir, 'out'), files, { last: 'playlist.m3u8' }),
+    ).rejects.toThrow(/disk full writing hls\/v2\/64k\/seg_00002.m4s/);
     expect(await store.head('transcodes', 'hls/v2/playlist.m3u8')).toBeNull();
     // What was in flight settled; nothing new started after the failure.
     expect(w.finished.length).toBeLessThan(files.length - 1);

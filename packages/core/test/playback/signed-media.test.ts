@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { MAX_SIGNED_TTL_SECONDS, secureLinkHash, signHlsPath, signUrl, verifyHlsRequest, verifySignedUrl } from '../../src/playback/signed-media.ts';
+import {
+  MAX_SIGNED_TTL_SECONDS,
+  secureLinkHash,
+  signHlsPath,
+  signUrl,
+  verifyHlsRequest,
+  verifySignedUrl,
+} from '../../src/playback/signed-media.ts';
 
 const SECRET = 'test-secret';
 /** 2023-11-14T22:13:20Z */
@@ -35,7 +42,9 @@ describe('signHlsPath', () => {
   });
 
   it('accepts a Date for now and floors milliseconds', () => {
-    expect(signHlsPath('123', 60, SECRET, new Date(at(T0) + 999)).path).toBe(signHlsPath('123', 60, SECRET, at(T0)).path);
+    expect(signHlsPath('123', 60, SECRET, new Date(at(T0) + 999)).path).toBe(
+      signHlsPath('123', 60, SECRET, at(T0)).path,
+    );
   });
 
   it('refuses bad input instead of signing it', () => {
@@ -52,8 +61,20 @@ describe('verifyHlsRequest', () => {
   it('accepts the master playlist and every relative URI under the same prefix', () => {
     const { path } = signed();
     const prefix = prefixOf(path);
-    for (const file of ['playlist.m3u8', '128k/index.m3u8', '128k/init.mp4', '128k/seg_00001.m4s', 'hi_fi-2/seg_123456789.m4s']) {
-      expect(verifyHlsRequest(`${prefix}version-123/${file}`, SECRET, at(T0))).toEqual({ ok: true, versionId: '123', objectKey: `version-123/${file}`, file, expires: T0 + 3600 });
+    for (const file of [
+      'playlist.m3u8',
+      '128k/index.m3u8',
+      '128k/init.mp4',
+      '128k/seg_00001.m4s',
+      'hi_fi-2/seg_123456789.m4s',
+    ]) {
+      expect(verifyHlsRequest(`${prefix}version-123/${file}`, SECRET, at(T0))).toEqual({
+        ok: true,
+        versionId: '123',
+        objectKey: `version-123/${file}`,
+        file,
+        expires: T0 + 3600,
+      });
     }
   });
 
@@ -71,13 +92,19 @@ describe('verifyHlsRequest', () => {
     const sig = path.split('/')[3]!;
     const flipped = (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
     expect(verifyHlsRequest(path.replace(sig, flipped), SECRET, at(T0))).toMatchObject({ status: 403 });
-    expect(verifyHlsRequest(path.replace(`/${T0 + 3600}/`, `/${T0 + 3601}/`), SECRET, at(T0))).toMatchObject({ status: 403 });
+    expect(verifyHlsRequest(path.replace(`/${T0 + 3600}/`, `/${T0 + 3601}/`), SECRET, at(T0))).toMatchObject({
+      status: 403,
+    });
     // Another version's folder with this version's signature.
     for (const other of ['124', '1230', '12', '1123']) {
-      expect(verifyHlsRequest(`${prefix}version-${other}/playlist.m3u8`, SECRET, at(T0))).toMatchObject({ status: 403 });
+      expect(verifyHlsRequest(`${prefix}version-${other}/playlist.m3u8`, SECRET, at(T0))).toMatchObject({
+        status: 403,
+      });
     }
     // An expired signature for another version is still 403, not 410 (signature checked first).
-    expect(verifyHlsRequest(`${prefix}version-124/playlist.m3u8`, SECRET, at(T0 + 7200))).toMatchObject({ status: 403 });
+    expect(verifyHlsRequest(`${prefix}version-124/playlist.m3u8`, SECRET, at(T0 + 7200))).toMatchObject({
+      status: 403,
+    });
   });
 
   it('403 for signatures of the wrong length or alphabet, and bad expiries', () => {
@@ -85,20 +112,39 @@ describe('verifyHlsRequest', () => {
     const [, , , sig, exp] = path.split('/') as [string, string, string, string, string];
     const rest = 'version-123/playlist.m3u8';
     for (const s of [sig.slice(0, 21), `${sig}A`, `${sig}AA`, 'x'.repeat(22), 'A'.repeat(64)]) {
-      expect(verifyHlsRequest(`/media/hls/${s}/${exp}/${rest}`, SECRET, at(T0))).toMatchObject({ ok: false, status: 403 });
+      expect(verifyHlsRequest(`/media/hls/${s}/${exp}/${rest}`, SECRET, at(T0))).toMatchObject({
+        ok: false,
+        status: 403,
+      });
     }
     // Standard-base64 characters and padding are outside the path alphabet → 400.
     for (const s of [`${sig.slice(0, 21)}+`, `${sig.slice(0, 21)}=`, `${sig.slice(0, 20)}==`]) {
-      expect(verifyHlsRequest(`/media/hls/${s}/${exp}/${rest}`, SECRET, at(T0))).toMatchObject({ ok: false, status: 400 });
+      expect(verifyHlsRequest(`/media/hls/${s}/${exp}/${rest}`, SECRET, at(T0))).toMatchObject({
+        ok: false,
+        status: 400,
+      });
     }
-    for (const e of ['', '0', '-1', '-1700003600', '01700003600', '17000036001', '99999999999999999999', '1.7e9', 'abc', String(T0 + MAX_SIGNED_TTL_SECONDS + 1)]) {
+    for (const e of [
+      '',
+      '0',
+      '-1',
+      '-1700003600',
+      '01700003600',
+      '17000036001',
+      '99999999999999999999',
+      '1.7e9',
+      'abc',
+      String(T0 + MAX_SIGNED_TTL_SECONDS + 1),
+    ]) {
       const res = verifyHlsRequest(`/media/hls/${sig}/${e}/${rest}`, SECRET, at(T0));
       expect(res.ok, e).toBe(false);
       expect([400, 403], e).toContain((res as { status: number }).status);
     }
     // A signed expiry too far away is refused even with a valid signature.
     const far = T0 + MAX_SIGNED_TTL_SECONDS + 10;
-    expect(verifyHlsRequest(`/media/hls/${secureLinkHash(far, '/version-123', SECRET)}/${far}/${rest}`, SECRET, at(T0))).toMatchObject({ status: 403 });
+    expect(
+      verifyHlsRequest(`/media/hls/${secureLinkHash(far, '/version-123', SECRET)}/${far}/${rest}`, SECRET, at(T0)),
+    ).toMatchObject({ status: 403 });
   });
 
   it('400 for traversal, encodings, backslashes, NUL and double slashes', () => {
@@ -178,13 +224,17 @@ describe('verifyHlsRequest', () => {
 
   it('403 when no secret is configured, even for a path signed with an empty secret', () => {
     const sig = secureLinkHash(T0 + 60, '/version-123', '');
-    expect(verifyHlsRequest(`/media/hls/${sig}/${T0 + 60}/version-123/playlist.m3u8`, '', at(T0))).toMatchObject({ status: 403 });
+    expect(verifyHlsRequest(`/media/hls/${sig}/${T0 + 60}/version-123/playlist.m3u8`, '', at(T0))).toMatchObject({
+      status: 403,
+    });
   });
 });
 
 describe('signUrl, the query-string form', () => {
   it('matches the hand-computed vector', () => {
-    expect(signUrl(QUERY_VECTOR.path, 3600, SECRET, at(T0 - 3600))).toBe(`${QUERY_VECTOR.path}?sig=${QUERY_VECTOR.sig}&expires=${T0}`);
+    expect(signUrl(QUERY_VECTOR.path, 3600, SECRET, at(T0 - 3600))).toBe(
+      `${QUERY_VECTOR.path}?sig=${QUERY_VECTOR.sig}&expires=${T0}`,
+    );
   });
 
   it('verifies what it signs; 403 on tampering, 410 once expired', () => {
@@ -192,7 +242,9 @@ describe('signUrl, the query-string form', () => {
     const sig = url.searchParams.get('sig') ?? undefined;
     const exp = url.searchParams.get('expires') ?? undefined;
     expect(verifySignedUrl(url.pathname, sig, exp, SECRET, at(T0))).toEqual({ ok: true });
-    expect(verifySignedUrl('/downloads/version-6/original.flac', sig, exp, SECRET, at(T0))).toMatchObject({ status: 403 });
+    expect(verifySignedUrl('/downloads/version-6/original.flac', sig, exp, SECRET, at(T0))).toMatchObject({
+      status: 403,
+    });
     expect(verifySignedUrl(url.pathname, undefined, exp, SECRET, at(T0))).toMatchObject({ status: 403 });
     expect(verifySignedUrl(url.pathname, sig, undefined, SECRET, at(T0))).toMatchObject({ status: 403 });
     expect(verifySignedUrl(url.pathname, sig, exp, SECRET, at(T0 + 601))).toMatchObject({ status: 410 });
@@ -204,7 +256,9 @@ describe('signUrl, the query-string form', () => {
     expect(signUrl('/a', 1, SECRET, at(T0))).toBe(`/a?sig=${secureLinkHash(T0 + 1, '/a', SECRET)}&expires=${T0 + 1}`);
     expect(signUrl('/a', MAX_SIGNED_TTL_SECONDS, SECRET, at(T0))).toContain(`&expires=${T0 + MAX_SIGNED_TTL_SECONDS}`);
     expect(signHlsPath('123', 1, SECRET, at(T0)).expiresAt).toEqual(new Date(at(T0 + 1)));
-    expect(signHlsPath('123', MAX_SIGNED_TTL_SECONDS, SECRET, at(T0)).expiresAt).toEqual(new Date(at(T0 + MAX_SIGNED_TTL_SECONDS)));
+    expect(signHlsPath('123', MAX_SIGNED_TTL_SECONDS, SECRET, at(T0)).expiresAt).toEqual(
+      new Date(at(T0 + MAX_SIGNED_TTL_SECONDS)),
+    );
     expect(() => signUrl('/a', 0, SECRET, at(T0))).toThrow(RangeError);
     expect(() => signUrl('/a', 1.5, SECRET, at(T0))).toThrow(RangeError);
     expect(() => signUrl('/a', MAX_SIGNED_TTL_SECONDS + 1, SECRET, at(T0))).toThrow(RangeError);
@@ -215,12 +269,28 @@ describe('signUrl, the query-string form', () => {
     const url = new URL(signUrl('/downloads/version-5/original.flac', 600, SECRET, at(T0)), 'https://x.test');
     const sig = url.searchParams.get('sig')!;
     const exp = url.searchParams.get('expires')!;
-    expect(verifySignedUrl(url.pathname, sig, exp, '', at(T0))).toEqual({ ok: false, status: 403, reason: 'Media signing is not configured' });
-    expect(verifySignedUrl(url.pathname, `${sig}!`, exp, SECRET, at(T0))).toEqual({ ok: false, status: 403, reason: 'Missing or malformed signature' });
-    expect(verifySignedUrl(url.pathname, sig, `${exp}x`, SECRET, at(T0))).toEqual({ ok: false, status: 403, reason: 'Malformed expiry' });
+    expect(verifySignedUrl(url.pathname, sig, exp, '', at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Media signing is not configured',
+    });
+    expect(verifySignedUrl(url.pathname, `${sig}!`, exp, SECRET, at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Missing or malformed signature',
+    });
+    expect(verifySignedUrl(url.pathname, sig, `${exp}x`, SECRET, at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Malformed expiry',
+    });
     // Signed (with the secret) for exactly the maximum TTL ahead: valid; one second further: refused, signature or not.
     const far = T0 + MAX_SIGNED_TTL_SECONDS;
     expect(verifySignedUrl('/a', secureLinkHash(far, '/a', SECRET), String(far), SECRET, at(T0))).toEqual({ ok: true });
-    expect(verifySignedUrl('/a', secureLinkHash(far + 1, '/a', SECRET), String(far + 1), SECRET, at(T0))).toEqual({ ok: false, status: 403, reason: 'Expiry too far in the future' });
+    expect(verifySignedUrl('/a', secureLinkHash(far + 1, '/a', SECRET), String(far + 1), SECRET, at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Expiry too far in the future',
+    });
   });
 });

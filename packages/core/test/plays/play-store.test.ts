@@ -11,21 +11,51 @@ import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Actor } from 
 
 const SALT = 'play-store-test-salt-0123456789abcdef';
 
-async function insertUser(db: Kysely<Database>, handle: string, role: 'listener' | 'artist' | 'admin' = 'listener'): Promise<Actor> {
-  const row = await db.insertInto('users').values({ email: `${handle}@example.test`, handle, display_name: handle, role, password_hash: 'x' }).returning('id').executeTakeFirstOrThrow();
+async function insertUser(
+  db: Kysely<Database>,
+  handle: string,
+  role: 'listener' | 'artist' | 'admin' = 'listener',
+): Promise<Actor> {
+  const row = await db
+    .insertInto('users')
+    .values({ email: `${handle}@example.test`, handle, display_name: handle, role, password_hash: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { id: row.id, role };
 }
 
-async function insertTrack(db: Kysely<Database>, ownerId: string, slug: string, options: { visibility?: 'public' | 'private'; durationMs?: number; ready?: boolean } = {}): Promise<{ id: string; versionId: string }> {
-  const track = await db.insertInto('tracks').values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' }).returning('id').executeTakeFirstOrThrow();
+async function insertTrack(
+  db: Kysely<Database>,
+  ownerId: string,
+  slug: string,
+  options: { visibility?: 'public' | 'private'; durationMs?: number; ready?: boolean } = {},
+): Promise<{ id: string; versionId: string }> {
+  const track = await db
+    .insertInto('tracks')
+    .values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const ready = options.ready ?? true;
   const version = await db
     .insertInto('track_versions')
-    .values({ track_id: track.id, status: ready ? 'ready' : 'processing', original_key: 'x', original_filename: 'a.wav', original_size_bytes: 1, duration_ms: options.durationMs ?? 120_000, steps: '{}', ready_at: ready ? new Date() : null })
+    .values({
+      track_id: track.id,
+      status: ready ? 'ready' : 'processing',
+      original_key: 'x',
+      original_filename: 'a.wav',
+      original_size_bytes: 1,
+      duration_ms: options.durationMs ?? 120_000,
+      steps: '{}',
+      ready_at: ready ? new Date() : null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   if (ready) {
-    await db.updateTable('track_versions').set({ hls_key: `version-${version.id}/playlist.m3u8` }).where('id', '=', version.id).execute();
+    await db
+      .updateTable('track_versions')
+      .set({ hls_key: `version-${version.id}/playlist.m3u8` })
+      .where('id', '=', version.id)
+      .execute();
     await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
   }
   return { id: track.id, versionId: version.id };
@@ -37,7 +67,10 @@ const backends: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: ()
     'PostgreSQL',
     async () => {
       const pgDb = await createTestPostgresDatabase('plays');
-      return { handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 8, pgliteDir: '' }), drop: pgDb.drop };
+      return {
+        handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 8, pgliteDir: '' }),
+        drop: pgDb.drop,
+      };
     },
   ],
 ];
@@ -68,25 +101,46 @@ describe.each(backends)('plays on %s', (_name, open) => {
   });
 
   it('counts a play and stores it with the salted IP hash only', async () => {
-    await expect(recordPlay(deps, { trackId: pub.id, secondsListened: 31.5, ip: '192.0.2.44' })).resolves.toEqual({ counted: true });
+    await expect(recordPlay(deps, { trackId: pub.id, secondsListened: 31.5, ip: '192.0.2.44' })).resolves.toEqual({
+      counted: true,
+    });
     const rows = await db.selectFrom('plays').selectAll().where('track_id', '=', pub.id).execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ version_id: pub.versionId, user_id: null, ip_hash: hashIp('192.0.2.44', SALT), seconds_listened: 31.5 });
+    expect(rows[0]).toMatchObject({
+      version_id: pub.versionId,
+      user_id: null,
+      ip_hash: hashIp('192.0.2.44', SALT),
+      seconds_listened: 31.5,
+    });
     const dump = await sql<{ t: string }>`select plays::text as t from plays`.execute(db);
     expect(dump.rows.map((r) => r.t).join('\n')).not.toContain('192.0.2.44');
   });
 
   it('concurrent identical reports count once', async () => {
     const track = await insertTrack(db, owner.id, 'busy-one');
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, actor: listener, ip: '192.0.2.1' })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        recordPlay(deps, { trackId: track.id, secondsListened: 40, actor: listener, ip: '192.0.2.1' }),
+      ),
+    );
     expect(outcomes.filter((o) => o.counted)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.counted && o.reason === 'already_counted')).toHaveLength(7);
-    const anonymous = await Promise.all(Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, ip: '192.0.2.1' })));
+    const anonymous = await Promise.all(
+      Array.from({ length: 8 }, () => recordPlay(deps, { trackId: track.id, secondsListened: 40, ip: '192.0.2.1' })),
+    );
     expect(anonymous.filter((o) => o.counted)).toHaveLength(1);
-    const { count } = await db.selectFrom('plays').select((eb) => eb.fn.countAll<string>().as('count')).where('track_id', '=', track.id).executeTakeFirstOrThrow();
+    const { count } = await db
+      .selectFrom('plays')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('track_id', '=', track.id)
+      .executeTakeFirstOrThrow();
     expect(Number(count)).toBe(2);
     // The track's play count moved with each counted play, in the same transaction.
-    const { play_count } = await db.selectFrom('tracks').select('play_count').where('id', '=', track.id).executeTakeFirstOrThrow();
+    const { play_count } = await db
+      .selectFrom('tracks')
+      .select('play_count')
+      .where('id', '=', track.id)
+      .executeTakeFirstOrThrow();
     expect(play_count).toBe(2);
   });
 
@@ -104,25 +158,34 @@ describe.each(backends)('plays on %s', (_name, open) => {
 
   it('follows the stream visibility rule', async () => {
     const priv = await insertTrack(db, owner.id, 'private-one', { visibility: 'private' });
-    const report = (actor?: Actor) => recordPlay(deps, { trackId: priv.id, secondsListened: 30, actor, ip: '192.0.2.3' });
+    const report = (actor?: Actor) =>
+      recordPlay(deps, { trackId: priv.id, secondsListened: 30, actor, ip: '192.0.2.3' });
     await expect(report()).rejects.toMatchObject({ status: 404 });
     await expect(report(listener)).rejects.toMatchObject({ status: 404 });
     await expect(report(owner)).resolves.toEqual({ counted: true });
     await expect(report(admin)).resolves.toEqual({ counted: true });
     // Not playable yet (still processing): 404 like the stream.
     const processing = await insertTrack(db, owner.id, 'processing-one', { ready: false });
-    await expect(recordPlay(deps, { trackId: processing.id, secondsListened: 30, actor: owner, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
-    await expect(recordPlay(deps, { trackId: '999999999', secondsListened: 30, ip: '192.0.2.3' })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      recordPlay(deps, { trackId: processing.id, secondsListened: 30, actor: owner, ip: '192.0.2.3' }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(
+      recordPlay(deps, { trackId: '999999999', secondsListened: 30, ip: '192.0.2.3' }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('a version must be a ready version of this track', async () => {
     const other = await insertTrack(db, owner.id, 'other-one');
     const track = await insertTrack(db, owner.id, 'versioned-one', { durationMs: 10_000 });
-    const report = (versionId: string, secondsListened = 10) => recordPlay(deps, { trackId: track.id, versionId, secondsListened, actor: listener, ip: '192.0.2.4' });
+    const report = (versionId: string, secondsListened = 10) =>
+      recordPlay(deps, { trackId: track.id, versionId, secondsListened, actor: listener, ip: '192.0.2.4' });
     await expect(report(other.versionId)).rejects.toMatchObject({ status: 400, details: { field: 'versionId' } });
     await expect(report('not-a-number')).rejects.toMatchObject({ status: 400 });
     // The version's own duration is the one that counts: 10 s, so 60 s is a lie.
-    await expect(report(track.versionId, 60)).rejects.toMatchObject({ status: 400, details: { field: 'secondsListened' } });
+    await expect(report(track.versionId, 60)).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'secondsListened' },
+    });
     await expect(report(track.versionId)).resolves.toEqual({ counted: true });
   });
 });

@@ -3,7 +3,18 @@
  * per track per 30 minutes, bad numbers, and the IP hash (salted, never the raw IP).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AppError, hashIp, notFound, recordPlay, requiredSeconds, validationFailed, type NewPlay, type PlaysDeps, type PlayableVersion, type PlayReport } from '../../src/index.ts';
+import {
+  AppError,
+  hashIp,
+  notFound,
+  recordPlay,
+  requiredSeconds,
+  validationFailed,
+  type NewPlay,
+  type PlaysDeps,
+  type PlayableVersion,
+  type PlayReport,
+} from '../../src/index.ts';
 
 const SALT = 'a-test-salt-that-is-long-enough-0123456789';
 
@@ -29,11 +40,17 @@ function fakeDeps(): Fake {
     async findPlayableVersion(trackId, versionId, actor) {
       const t = tracks[trackId];
       if (!t || (t.privateTo && actor?.id !== t.privateTo)) throw notFound('Track');
-      if (versionId !== undefined && versionId !== t.versionId) throw validationFailed('versionId is not a playable version of this track');
+      if (versionId !== undefined && versionId !== t.versionId)
+        throw validationFailed('versionId is not a playable version of this track');
       return t;
     },
     async insertUnlessRecent(play, since) {
-      const dup = stored.some((p) => p.trackId === play.trackId && p.at > since && (play.userId !== null ? p.userId === play.userId : p.userId === null && p.ipHash === play.ipHash));
+      const dup = stored.some(
+        (p) =>
+          p.trackId === play.trackId &&
+          p.at > since &&
+          (play.userId !== null ? p.userId === play.userId : p.userId === null && p.ipHash === play.ipHash),
+      );
       if (dup) return false;
       stored.push(play);
       return true;
@@ -47,13 +64,21 @@ beforeEach(() => {
   f = fakeDeps();
 });
 
-const report = (over: Partial<PlayReport> = {}): PlayReport => ({ trackId: 't30', secondsListened: 30, ip: '203.0.113.7', ...over });
+const report = (over: Partial<PlayReport> = {}): PlayReport => ({
+  trackId: 't30',
+  secondsListened: 30,
+  ip: '203.0.113.7',
+  ...over,
+});
 const alice = { id: '1', role: 'listener' as const };
 const bob = { id: '2', role: 'listener' as const };
 
 describe('threshold', () => {
   it('counts at 30 s, not before', async () => {
-    await expect(recordPlay(f.deps, report({ secondsListened: 29.9 }))).resolves.toEqual({ counted: false, reason: 'not_enough_listened' });
+    await expect(recordPlay(f.deps, report({ secondsListened: 29.9 }))).resolves.toEqual({
+      counted: false,
+      reason: 'not_enough_listened',
+    });
     await expect(recordPlay(f.deps, report({ secondsListened: 30 }))).resolves.toEqual({ counted: true });
     expect(f.stored).toHaveLength(1);
     expect(f.stored[0]).toMatchObject({ trackId: 't30', versionId: 'v30', userId: null, secondsListened: 30 });
@@ -65,34 +90,54 @@ describe('threshold', () => {
     expect(requiredSeconds(31)).toBe(29.5);
     expect(requiredSeconds(600)).toBe(30);
     expect(requiredSeconds(null)).toBe(30);
-    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 18 }))).resolves.toEqual({ counted: false, reason: 'not_enough_listened' });
-    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 19.8 }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 18 }))).resolves.toEqual({
+      counted: false,
+      reason: 'not_enough_listened',
+    });
+    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 19.8 }))).resolves.toEqual({
+      counted: true,
+    });
   });
 
   it('unknown duration: 30 s', async () => {
-    await expect(recordPlay(f.deps, report({ trackId: 'tnull', secondsListened: 29 }))).resolves.toMatchObject({ counted: false });
-    await expect(recordPlay(f.deps, report({ trackId: 'tnull', secondsListened: 31 }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ trackId: 'tnull', secondsListened: 29 }))).resolves.toMatchObject({
+      counted: false,
+    });
+    await expect(recordPlay(f.deps, report({ trackId: 'tnull', secondsListened: 31 }))).resolves.toEqual({
+      counted: true,
+    });
   });
 });
 
 describe('once per listener per track per 30 minutes', () => {
   it('a signed-in listener: their user id, whatever their IP', async () => {
     await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: true });
-    await expect(recordPlay(f.deps, report({ actor: alice, ip: '198.51.100.1' }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
+    await expect(recordPlay(f.deps, report({ actor: alice, ip: '198.51.100.1' }))).resolves.toEqual({
+      counted: false,
+      reason: 'already_counted',
+    });
     f.advance(29 * 60_000);
-    await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
+    await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({
+      counted: false,
+      reason: 'already_counted',
+    });
     f.advance(60_000);
     await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: true });
     // Another listener on the same IP, and another track, are separate.
     await expect(recordPlay(f.deps, report({ actor: bob }))).resolves.toEqual({ counted: true });
-    await expect(recordPlay(f.deps, report({ actor: alice, trackId: 't20', secondsListened: 20 }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ actor: alice, trackId: 't20', secondsListened: 20 }))).resolves.toEqual({
+      counted: true,
+    });
   });
 
   it('anonymous listeners: the salted hash of their IP', async () => {
     await expect(recordPlay(f.deps, report())).resolves.toEqual({ counted: true });
     await expect(recordPlay(f.deps, report())).resolves.toEqual({ counted: false, reason: 'already_counted' });
     // The same client seen through a dual-stack socket is the same listener.
-    await expect(recordPlay(f.deps, report({ ip: '::ffff:203.0.113.7' }))).resolves.toEqual({ counted: false, reason: 'already_counted' });
+    await expect(recordPlay(f.deps, report({ ip: '::ffff:203.0.113.7' }))).resolves.toEqual({
+      counted: false,
+      reason: 'already_counted',
+    });
     await expect(recordPlay(f.deps, report({ ip: '203.0.113.8' }))).resolves.toEqual({ counted: true });
     // Signing in makes a different listener.
     await expect(recordPlay(f.deps, report({ actor: alice }))).resolves.toEqual({ counted: true });
@@ -116,7 +161,9 @@ describe('bad reports', () => {
   }
 
   it('a little over the duration is fine (rounding)', async () => {
-    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 24 }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 24 }))).resolves.toEqual({
+      counted: true,
+    });
   });
 
   it('a track the caller may not play → 404, a version of another track → 400', async () => {

@@ -10,7 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('display_name', 'text', (c) => c.notNull().check(sql`length(display_name) between 1 and 100`))
     .addColumn('bio', 'text', (c) => c.notNull().defaultTo('').check(sql`length(bio) <= 2000`))
     .addColumn('avatar_key', 'text')
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('listener').check(sql`role in ('listener', 'artist', 'admin')`))
+    .addColumn('role', 'text', (c) =>
+      c.notNull().defaultTo('listener').check(sql`role in ('listener', 'artist', 'admin')`),
+    )
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('email_verified_at', 'timestamptz')
     .addColumn('disabled_at', 'timestamptz')
@@ -31,7 +33,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('description', 'text', (c) => c.notNull().defaultTo('').check(sql`length(description) <= 5000`))
     .addColumn('genre', 'text')
     .addColumn('tags', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
-    .addColumn('visibility', 'text', (c) => c.notNull().defaultTo('public').check(sql`visibility in ('public', 'unlisted', 'private')`))
+    .addColumn('visibility', 'text', (c) =>
+      c.notNull().defaultTo('public').check(sql`visibility in ('public', 'unlisted', 'private')`),
+    )
     .addColumn('artwork_key', 'text')
     .addColumn('price_minor', 'integer', (c) => c.check(sql`price_minor >= 0`))
     .addColumn('currency', 'text', (c) => c.check(sql`currency ~ '^[A-Z]{3}$'`))
@@ -53,7 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // is stored under `version-<id>/` before the row exists and no row ever points at a missing file.
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
     .addColumn('track_id', 'bigint', (c) => c.notNull().references('tracks.id').onDelete('cascade'))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('uploaded').check(sql`status in ('uploaded', 'processing', 'ready', 'failed')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().defaultTo('uploaded').check(sql`status in ('uploaded', 'processing', 'ready', 'failed')`),
+    )
     .addColumn('failure_reason', 'text')
     .addColumn('original_key', 'text', (c) => c.notNull())
     .addColumn('original_filename', 'text', (c) => c.notNull())
@@ -76,8 +82,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('track_versions_track_idx').on('track_versions').columns(['track_id', 'created_at']).execute();
-  await sql`create index track_versions_processing_idx on track_versions (processing_started_at) where status = 'processing'`.execute(db);
+  await db.schema
+    .createIndex('track_versions_track_idx')
+    .on('track_versions')
+    .columns(['track_id', 'created_at'])
+    .execute();
+  await sql`create index track_versions_processing_idx on track_versions (processing_started_at) where status = 'processing'`.execute(
+    db,
+  );
   await db.schema
     .alterTable('tracks')
     .addForeignKeyConstraint('tracks_current_version_fkey', ['current_version_id'], 'track_versions', ['id'])
@@ -90,7 +102,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('owner_user_id', 'bigint', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('version_id', 'bigint', (c) => c.references('track_versions.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('bucket', 'text', (c) => c.notNull().check(sql`bucket in ('originals', 'transcodes', 'images', 'waveforms')`))
+    .addColumn('bucket', 'text', (c) =>
+      c.notNull().check(sql`bucket in ('originals', 'transcodes', 'images', 'waveforms')`),
+    )
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('content_type', 'text')
     .addColumn('size_bytes', 'bigint', (c) => c.notNull().defaultTo(0))

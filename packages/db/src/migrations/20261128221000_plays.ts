@@ -19,15 +19,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // The dedupe lookup: "a play of this track by this listener since <30 minutes ago>?" — a
   // signed-in listener is their user id, an anonymous one their IP hash.
-  await sql`create index plays_track_user_created_idx on plays (track_id, user_id, created_at desc) where user_id is not null`.execute(db);
-  await sql`create index plays_track_ip_created_idx on plays (track_id, ip_hash, created_at desc) where user_id is null`.execute(db);
+  await sql`create index plays_track_user_created_idx on plays (track_id, user_id, created_at desc) where user_id is not null`.execute(
+    db,
+  );
+  await sql`create index plays_track_ip_created_idx on plays (track_id, ip_hash, created_at desc) where user_id is null`.execute(
+    db,
+  );
   // Per-day counts (the analytics rollup, trending).
   await db.schema.createIndex('plays_created_idx').on('plays').column('created_at').execute();
   // For the cascades when a version or an account is deleted.
   await db.schema.createIndex('plays_version_idx').on('plays').column('version_id').execute();
   await sql`create index plays_user_idx on plays (user_id) where user_id is not null`.execute(db);
 
-  await db.schema.alterTable('daily_stats').addColumn('plays', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('daily_stats')
+    .addColumn('plays', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -31,7 +31,10 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addColumn('min_price_minor', 'integer', (c) => c.check(sql`min_price_minor >= 0`))
     .addColumn('free_download', 'boolean', (c) => c.notNull().defaultTo(false))
     .execute();
-  await db.schema.alterTable('tracks').addCheckConstraint('tracks_price_currency', sql`(price_minor is null) = (currency is null)`).execute();
+  await db.schema
+    .alterTable('tracks')
+    .addCheckConstraint('tracks_price_currency', sql`(price_minor is null) = (currency is null)`)
+    .execute();
 
   await db.schema
     .createTable('assets')
@@ -39,7 +42,9 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addColumn('owner_user_id', 'bigint', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('version_id', 'bigint', (c) => c.references('track_versions.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('bucket', 'text', (c) => c.notNull().check(sql`bucket in ('originals', 'transcodes', 'images', 'waveforms')`))
+    .addColumn('bucket', 'text', (c) =>
+      c.notNull().check(sql`bucket in ('originals', 'transcodes', 'images', 'waveforms')`),
+    )
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('content_type', 'text')
     .addColumn('size_bytes', 'bigint', (c) => c.notNull().defaultTo(0))

@@ -18,7 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     price_amount_minor integer check (price_amount_minor between 0 and 100000000),
     price_currency text check (price_currency ~ '^[A-Z]{3}$'),
     price_pwyw boolean not null default false`;
-  const priceCheck = (table: string) => sql.raw(`alter table ${table} add constraint ${table}_price_complete check ((price_amount_minor is null) = (price_currency is null))`);
+  const priceCheck = (table: string) =>
+    sql.raw(
+      `alter table ${table} add constraint ${table}_price_complete check ((price_amount_minor is null) = (price_currency is null))`,
+    );
 
   await sql`alter table tracks
     add column genre text check (char_length(genre) between 1 and 50),
@@ -97,8 +100,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now(),
       primary key (user_id, track_id)
     )`.execute(db);
-    await sql`create index ${sql.raw(`${table}_track_created_idx`)} on ${sql.table(table)} (track_id, created_at desc)`.execute(db);
-    await sql`create index ${sql.raw(`${table}_user_created_idx`)} on ${sql.table(table)} (user_id, created_at desc)`.execute(db);
+    await sql`create index ${sql.raw(`${table}_track_created_idx`)} on ${sql.table(table)} (track_id, created_at desc)`.execute(
+      db,
+    );
+    await sql`create index ${sql.raw(`${table}_user_created_idx`)} on ${sql.table(table)} (user_id, created_at desc)`.execute(
+      db,
+    );
   }
 
   await sql`create table follows (
@@ -151,7 +158,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     refunded_at timestamptz
   )`.execute(db);
   await sql`create index orders_buyer_idx on orders (buyer_user_id) where buyer_user_id is not null`.execute(db);
-  await sql`create index orders_buyer_email_idx on orders (lower(buyer_email)) where buyer_email is not null`.execute(db);
+  await sql`create index orders_buyer_email_idx on orders (lower(buyer_email)) where buyer_email is not null`.execute(
+    db,
+  );
   await sql`create index orders_seller_paid_idx on orders (seller_user_id, paid_at) where status = 'paid'`.execute(db);
   await sql`create index orders_track_idx on orders (track_id) where track_id is not null`.execute(db);
   await sql`create index orders_release_idx on orders (release_id) where release_id is not null`.execute(db);
@@ -166,11 +175,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     created_at timestamptz not null default now()
   )`.execute(db);
   await sql`create index download_events_created_idx on download_events (created_at)`.execute(db);
-  await sql`create index download_events_track_idx on download_events (track_id, created_at) where track_id is not null`.execute(db);
+  await sql`create index download_events_track_idx on download_events (track_id, created_at) where track_id is not null`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['download_events', 'orders', 'comments', 'follows', 'reposts', 'likes', 'playlist_tracks', 'playlists', 'release_tracks', 'releases']) {
+  for (const table of [
+    'download_events',
+    'orders',
+    'comments',
+    'follows',
+    'reposts',
+    'likes',
+    'playlist_tracks',
+    'playlists',
+    'release_tracks',
+    'releases',
+  ]) {
     await sql`drop table ${sql.table(table)}`.execute(db);
   }
   await sql`alter table users drop column follower_count, drop column following_count`.execute(db);

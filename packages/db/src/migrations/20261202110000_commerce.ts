@@ -27,7 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table orders
     add column receipt_sent_at timestamptz,
     add column email_opt_in boolean not null default false`.execute(db);
-  await sql`create index orders_payment_intent_idx on orders (stripe_payment_intent_id) where stripe_payment_intent_id is not null`.execute(db);
+  await sql`create index orders_payment_intent_idx on orders (stripe_payment_intent_id) where stripe_payment_intent_id is not null`.execute(
+    db,
+  );
   await sql`create table download_files (
     version_id bigint not null references track_versions(id) on delete cascade,
     format text not null check (format in ('flac', 'wav', 'mp3-320', 'mp3-v0', 'aac-256', 'opus-160')),
@@ -46,6 +48,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table download_files`.execute(db);
   await sql`drop index orders_payment_intent_idx`.execute(db);
   await sql`alter table orders drop column receipt_sent_at, drop column email_opt_in`.execute(db);
-  await sql`alter table users drop column stripe_account_id, drop column stripe_charges_enabled, drop column stripe_payouts_enabled, drop column stripe_details_submitted`.execute(db);
+  await sql`alter table users drop column stripe_account_id, drop column stripe_charges_enabled, drop column stripe_payouts_enabled, drop column stripe_details_submitted`.execute(
+    db,
+  );
   await sql`drop table stripe_events`.execute(db);
 }

@@ -19,18 +19,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Whom the report is against (track owner, comment author, the account): "reports against them".
     .addColumn('subject_user_id', 'bigint', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('reason', 'text', (c) => c.notNull().check(sql`char_length(reason) between 1 and 1000`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'resolved', 'dismissed')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().defaultTo('open').check(sql`status in ('open', 'resolved', 'dismissed')`),
+    )
     .addColumn('resolved_by_user_id', 'bigint', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('resolved_at', 'timestamptz')
     .addColumn('resolution_note', 'text', (c) => c.check(sql`char_length(resolution_note) <= 1000`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await sql`create unique index reports_open_per_reporter_idx on reports (reporter_user_id, subject_type, subject_id) where status = 'open'`.execute(db);
+  await sql`create unique index reports_open_per_reporter_idx on reports (reporter_user_id, subject_type, subject_id) where status = 'open'`.execute(
+    db,
+  );
   // The queue: newest first per status.
   await db.schema.createIndex('reports_status_id_idx').on('reports').columns(['status', 'id']).execute();
   await db.schema.createIndex('reports_subject_idx').on('reports').columns(['subject_type', 'subject_id']).execute();
-  await sql`create index reports_subject_user_idx on reports (subject_user_id) where subject_user_id is not null`.execute(db);
-  await sql`create index reports_reporter_idx on reports (reporter_user_id) where reporter_user_id is not null`.execute(db);
+  await sql`create index reports_subject_user_idx on reports (subject_user_id) where subject_user_id is not null`.execute(
+    db,
+  );
+  await sql`create index reports_reporter_idx on reports (reporter_user_id) where reporter_user_id is not null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('audit_log')
@@ -45,7 +53,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('audit_log_subject_idx').on('audit_log').columns(['subject_type', 'subject_id']).execute();
+  await db.schema
+    .createIndex('audit_log_subject_idx')
+    .on('audit_log')
+    .columns(['subject_type', 'subject_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -32,7 +32,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('track_slug_redirects_track_idx').on('track_slug_redirects').column('track_id').execute();
 
   await db.schema.alterTable('tracks').addColumn('deleted_at', 'timestamptz').execute();
-  await sql`alter table tracks add column search_title text generated always as (earshot_fold(title)) stored`.execute(db);
+  await sql`alter table tracks add column search_title text generated always as (earshot_fold(title)) stored`.execute(
+    db,
+  );
   await sql`alter table tracks add column search_vector tsvector generated always as (
       setweight(to_tsvector('simple', earshot_fold(title)), 'A') ||
       setweight(to_tsvector('simple', earshot_fold_tags(tags)), 'C') ||
@@ -40,11 +42,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index tracks_search_title_trgm on tracks using gin (search_title gin_trgm_ops)`.execute(db);
   await sql`create index tracks_search_vector on tracks using gin (search_vector)`.execute(db);
 
-  await sql`alter table users add column search_name text generated always as (earshot_fold(display_name || ' ' || handle)) stored`.execute(db);
+  await sql`alter table users add column search_name text generated always as (earshot_fold(display_name || ' ' || handle)) stored`.execute(
+    db,
+  );
   await sql`create index users_search_name_trgm on users using gin (search_name gin_trgm_ops)`.execute(db);
-  await sql`alter table releases add column search_title text generated always as (earshot_fold(title)) stored`.execute(db);
+  await sql`alter table releases add column search_title text generated always as (earshot_fold(title)) stored`.execute(
+    db,
+  );
   await sql`create index releases_search_title_trgm on releases using gin (search_title gin_trgm_ops)`.execute(db);
-  await sql`alter table playlists add column search_title text generated always as (earshot_fold(title)) stored`.execute(db);
+  await sql`alter table playlists add column search_title text generated always as (earshot_fold(title)) stored`.execute(
+    db,
+  );
   await sql`create index playlists_search_title_trgm on playlists using gin (search_title gin_trgm_ops)`.execute(db);
 }
 
@@ -52,7 +60,12 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('playlists').dropColumn('search_title').execute();
   await db.schema.alterTable('releases').dropColumn('search_title').execute();
   await db.schema.alterTable('users').dropColumn('search_name').execute();
-  await db.schema.alterTable('tracks').dropColumn('search_vector').dropColumn('search_title').dropColumn('deleted_at').execute();
+  await db.schema
+    .alterTable('tracks')
+    .dropColumn('search_vector')
+    .dropColumn('search_title')
+    .dropColumn('deleted_at')
+    .execute();
   await db.schema.dropTable('track_slug_redirects').execute();
   await sql`drop function if exists earshot_fold_tags(text[])`.execute(db);
   await sql`drop function if exists earshot_fold(text)`.execute(db);

@@ -12,7 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('notifications')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('follow', 'comment', 'reply', 'like', 'repost', 'sale')`))
+    .addColumn('type', 'text', (c) =>
+      c.notNull().check(sql`type in ('follow', 'comment', 'reply', 'like', 'repost', 'sale')`),
+    )
     .addColumn('actor_user_id', 'bigint', (c) => c.references('users.id').onDelete('cascade'))
     .addColumn('track_id', 'bigint', (c) => c.references('tracks.id').onDelete('cascade'))
     .addColumn('comment_id', 'bigint', (c) => c.references('comments.id').onDelete('cascade'))
@@ -21,10 +23,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index notifications_user_id_idx on notifications (user_id, id desc)`.execute(db);
   await sql`create index notifications_unread_idx on notifications (user_id) where read_at is null`.execute(db);
-  await sql`create unique index notifications_once_idx on notifications (user_id, type, actor_user_id, coalesce(track_id, 0)) where type in ('follow', 'like', 'repost')`.execute(db);
+  await sql`create unique index notifications_once_idx on notifications (user_id, type, actor_user_id, coalesce(track_id, 0)) where type in ('follow', 'like', 'repost')`.execute(
+    db,
+  );
   await sql`create index notifications_actor_idx on notifications (actor_user_id)`.execute(db);
   await sql`create index notifications_track_idx on notifications (track_id) where track_id is not null`.execute(db);
-  await sql`create index notifications_comment_idx on notifications (comment_id) where comment_id is not null`.execute(db);
+  await sql`create index notifications_comment_idx on notifications (comment_id) where comment_id is not null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('notification_settings')

@@ -38,7 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   )
     // Where listeners stop, that day: the 1% buckets heard (sorted) and how many ranged plays heard each.
     .addColumn('reach_buckets', sql`smallint[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
-    .addColumn('reach_plays', sql`integer[]`, (c) => c.notNull().defaultTo(sql`'{}'`).check(sql`cardinality(reach_plays) = cardinality(reach_buckets)`))
+    .addColumn('reach_plays', sql`integer[]`, (c) =>
+      c.notNull().defaultTo(sql`'{}'`).check(sql`cardinality(reach_plays) = cardinality(reach_buckets)`),
+    )
     .addPrimaryKeyConstraint('track_daily_stats_pk', ['day', 'track_id'])
     .execute();
   await sql`create index track_daily_stats_track_day_idx on track_daily_stats (track_id, day)`.execute(db);
@@ -69,7 +71,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('trending_scores_pk', ['period', 'track_id'])
     .execute();
   await sql`create index trending_scores_rank_idx on trending_scores (period, score desc, track_id)`.execute(db);
-  await sql`create index trending_scores_genre_rank_idx on trending_scores (period, genre, score desc, track_id)`.execute(db);
+  await sql`create index trending_scores_genre_rank_idx on trending_scores (period, genre, score desc, track_id)`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('rollup_progress')

@@ -5,5 +5,8 @@ import { serverApiGet, type ServerRead } from '@/lib/server-api';
 
 export const loadTrack = cache(
   (handle: string, slug: string): Promise<ServerRead<TrackDetail>> =>
-    serverApiGet((api) => api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } } }), (body) => body.track),
+    serverApiGet(
+      (api) => api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } } }),
+      (body) => body.track,
+    ),
 );

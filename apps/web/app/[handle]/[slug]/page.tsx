@@ -22,11 +22,27 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return {
     title,
     description: description.slice(0, 300),
-    openGraph: { type: 'music.song', title, description: description.slice(0, 300), url: page, siteName: 'Earshot', images },
+    openGraph: {
+      type: 'music.song',
+      title,
+      description: description.slice(0, 300),
+      url: page,
+      siteName: 'Earshot',
+      images,
+    },
     // A pasted link unfurls as a player where the site supports it (docs/architecture.md, "Embeds and sharing").
-    twitter: { card: 'player', title, description: description.slice(0, 200), images, players: [{ playerUrl: player, streamUrl: player, width: 600, height: 166 }] },
+    twitter: {
+      card: 'player',
+      title,
+      description: description.slice(0, 200),
+      images,
+      players: [{ playerUrl: player, streamUrl: player, width: 600, height: 166 }],
+    },
     // oEmbed discovery.
-    alternates: { canonical: page, types: { 'application/json+oembed': absoluteUrl(`/api/oembed?format=json&url=${encodeURIComponent(page)}`) } },
+    alternates: {
+      canonical: page,
+      types: { 'application/json+oembed': absoluteUrl(`/api/oembed?format=json&url=${encodeURIComponent(page)}`) },
+    },
     robots: t.visibility === 'public' ? undefined : { index: false, follow: false },
   };
 }
@@ -39,11 +55,25 @@ export default async function TrackPage({ params }: { params: Params }) {
   const loaded = await loadTrack(h, s);
   if (loaded.kind === 'not-found') notFound();
   // An old slug (the track was renamed) still finds the track: send the visitor to its address now.
-  if (loaded.kind === 'found' && loaded.body.slug !== s.toLowerCase()) permanentRedirect(`/${encodeURIComponent(h)}/${encodeURIComponent(loaded.body.slug)}`);
+  if (loaded.kind === 'found' && loaded.body.slug !== s.toLowerCase())
+    permanentRedirect(`/${encodeURIComponent(h)}/${encodeURIComponent(loaded.body.slug)}`);
   // The comments are in the first HTML too (rendered escaped, links with rel="nofollow ugc noopener").
   const comments =
     loaded.kind === 'found'
-      ? await serverApiGet((api) => api.GET('/api/v1/tracks/{id}/comments', { params: { path: { id: loaded.body.id }, query: { limit: 100, order: 'position' } } }), parseCommentPage)
+      ? await serverApiGet(
+          (api) =>
+            api.GET('/api/v1/tracks/{id}/comments', {
+              params: { path: { id: loaded.body.id }, query: { limit: 100, order: 'position' } },
+            }),
+          parseCommentPage,
+        )
       : null;
-  return <TrackView handle={h} slug={s} initial={loaded.kind === 'found' ? loaded.body : null} initialComments={comments?.kind === 'found' ? comments.body : null} />;
+  return (
+    <TrackView
+      handle={h}
+      slug={s}
+      initial={loaded.kind === 'found' ? loaded.body : null}
+      initialComments={comments?.kind === 'found' ? comments.body : null}
+    />
+  );
 }

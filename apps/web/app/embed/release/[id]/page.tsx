@@ -11,6 +11,8 @@ export const metadata: Metadata = { title: 'Player', robots: { index: false, fol
 export default async function EmbedReleasePage({ params }: { params: Params }) {
   const { id } = await params;
   const valid = /^[0-9]{1,18}$/.test(id);
-  const loaded = valid ? await serverApiGet((api) => api.GET('/api/v1/releases/{id}', { params: { path: { id } } }), parseReleaseResponse) : { kind: 'not-found' as const };
+  const loaded = valid
+    ? await serverApiGet((api) => api.GET('/api/v1/releases/{id}', { params: { path: { id } } }), parseReleaseResponse)
+    : { kind: 'not-found' as const };
   return <EmbedRelease id={valid ? id : '0'} initial={loaded.kind === 'found' ? loaded.body : null} />;
 }

@@ -11,6 +11,11 @@ export const metadata: Metadata = { title: 'Player', robots: { index: false, fol
 export default async function EmbedTrackPage({ params }: { params: Params }) {
   const { id } = await params;
   const valid = /^[0-9]{1,18}$/.test(id);
-  const loaded = valid ? await serverApiGet((api) => api.GET('/api/v1/tracks/{id}', { params: { path: { id } } }), (b) => b.track) : { kind: 'not-found' as const };
+  const loaded = valid
+    ? await serverApiGet(
+        (api) => api.GET('/api/v1/tracks/{id}', { params: { path: { id } } }),
+        (b) => b.track,
+      )
+    : { kind: 'not-found' as const };
   return <EmbedTrack id={valid ? id : '0'} initial={loaded.kind === 'found' ? loaded.body : null} />;
 }
