@@ -10,26 +10,29 @@ export interface CurrencyInfo {
   minChargeMinor: number;
 }
 
-const TABLE: readonly CurrencyInfo[] = [
-  { code: 'usd', exponent: 2, minChargeMinor: 50 },
-  { code: 'eur', exponent: 2, minChargeMinor: 50 },
-  { code: 'gbp', exponent: 2, minChargeMinor: 30 },
-  { code: 'aud', exponent: 2, minChargeMinor: 50 },
-  { code: 'cad', exponent: 2, minChargeMinor: 50 },
-  { code: 'chf', exponent: 2, minChargeMinor: 50 },
-  { code: 'nzd', exponent: 2, minChargeMinor: 50 },
-  { code: 'sek', exponent: 2, minChargeMinor: 300 },
-  { code: 'nok', exponent: 2, minChargeMinor: 300 },
-  { code: 'dkk', exponent: 2, minChargeMinor: 250 },
-  { code: 'pln', exponent: 2, minChargeMinor: 200 },
-  { code: 'czk', exponent: 2, minChargeMinor: 1500 },
-  { code: 'brl', exponent: 2, minChargeMinor: 50 },
-  { code: 'mxn', exponent: 2, minChargeMinor: 1000 },
-  { code: 'sgd', exponent: 2, minChargeMinor: 50 },
-  { code: 'hkd', exponent: 2, minChargeMinor: 400 },
-  { code: 'jpy', exponent: 0, minChargeMinor: 50 },
-  { code: 'krw', exponent: 0, minChargeMinor: 100 },
-];
+// [ISO code, exponent, Stripe's minimum charge in minor units]
+const TABLE: readonly CurrencyInfo[] = (
+  [
+    ['usd', 2, 50],
+    ['eur', 2, 50],
+    ['gbp', 2, 30],
+    ['aud', 2, 50],
+    ['cad', 2, 50],
+    ['chf', 2, 50],
+    ['nzd', 2, 50],
+    ['sek', 2, 300],
+    ['nok', 2, 300],
+    ['dkk', 2, 250],
+    ['pln', 2, 200],
+    ['czk', 2, 1500],
+    ['brl', 2, 50],
+    ['mxn', 2, 1000],
+    ['sgd', 2, 50],
+    ['hkd', 2, 400],
+    ['jpy', 0, 50],
+    ['krw', 0, 100],
+  ] as const
+).map(([code, exponent, minChargeMinor]) => ({ code, exponent, minChargeMinor }));
 
 const BY_CODE = new Map(TABLE.map((c) => [c.code, c]));
 
