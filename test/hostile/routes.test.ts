@@ -94,6 +94,9 @@ let s: Record<Caller, Session>;
 let victim: TestUser;
 let publicTrackId: string;
 let privateTrackId: string;
+/** The owner's release and playlist: the `:id` of the routes under /releases/ and /playlists/. */
+let releaseId: string;
+let playlistId: string;
 let imageKey: string;
 let hlsPath: string;
 let before: DbSnapshot;
@@ -121,6 +124,23 @@ function registeredRoutes(api: Api, bodySchemas: Set<string>): Route[] {
   return out;
 }
 
+/** The legitimate `:id` of a route: the resource its path names. */
+function idFor(url: string): string {
+  if (url.includes('/users/')) return victim.id;
+  if (url.startsWith('/api/v1/releases/')) return releaseId;
+  if (url.startsWith('/api/v1/playlists/')) return playlistId;
+  return publicTrackId;
+}
+
+/**
+ * Query parameters a route requires, for the cases that must get past validation to be about what
+ * they test (a private track read as another user: 404, not 400 for the missing query).
+ */
+const REQUIRED_QUERY: Record<string, string> = {
+  'GET /api/v1/tracks/:id/download': 'format=mp3-320',
+  'GET /api/v1/releases/:id/download': 'format=mp3-320',
+};
+
 /** A legitimate value for each param, so that only the param under attack is wrong. */
 function fill(route: Route, attack?: { param: string; value: string }): string {
   const value = (param: string, legit: string) => (attack?.param === param ? attack.value : legit);
@@ -131,7 +151,7 @@ function fill(route: Route, attack?: { param: string; value: string }): string {
     return 'swagger-ui.css';
   };
   return route.url
-    .replace(/:id\b/, () => value('id', route.url.includes('/users/') ? victim.id : publicTrackId))
+    .replace(/:id\b/, () => value('id', idFor(route.url)))
     .replace(/:handle\b/, () => value('handle', s.owner.user.handle))
     .replace(/:slug\b/, () => value('slug', 'public-one'))
     .replace(/\*$/, () => value('*', wildcard()));
@@ -256,7 +276,8 @@ function buildCases(tokens: Array<[string, string]>): Case[] {
     if (route.access === 'anyone' && /tracks\/:(id|slug)/.test(route.url)) {
       const url = route.url.includes(':slug')
         ? fill(route, { param: 'slug', value: 'private-one' })
-        : fill(route, { param: 'id', value: privateTrackId });
+        : fill(route, { param: 'id', value: privateTrackId }) +
+          (REQUIRED_QUERY[route.key] ? `?${REQUIRED_QUERY[route.key]}` : '');
       // (with a valid body, so that the answer is about the track, not the body)
       const body = route.key === 'POST /api/v1/tracks/:id/plays' ? JSON.stringify({ secondsListened: 1 }) : undefined;
       for (const caller of ['listener', 'otherArtist'] as const)
@@ -328,8 +349,11 @@ function buildCases(tokens: Array<[string, string]>): Case[] {
         route,
         label,
         write
-          ? { ...call, url: `${call.url}?${query}` }
-          : withHeaders({ ...call, url: `${call.url}?${query}` }, bearer(s.admin.token)),
+          ? { ...call, url: `${call.url}${call.url.includes('?') ? '&' : '?'}${query}` }
+          : withHeaders(
+              { ...call, url: `${call.url}${call.url.includes('?') ? '&' : '?'}${query}` },
+              bearer(s.admin.token),
+            ),
         write ? '4xx' : 'any',
       );
     }
@@ -525,6 +549,20 @@ beforeAll(async () => {
   const pub = await insertTrack(users.owner.id, 'public-one', 'public');
   privateTrackId = (await insertTrack(users.owner.id, 'private-one', 'private')).id;
   publicTrackId = pub.id;
+  releaseId = (
+    await db()
+      .insertInto('releases')
+      .values({ owner_user_id: users.owner.id, title: 'Hostile EP', slug: 'hostile-ep', type: 'ep' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+  playlistId = (
+    await db()
+      .insertInto('playlists')
+      .values({ owner_user_id: users.owner.id, title: 'Hostile mix' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   await t.infra.store.put('transcodes', keys.hlsMaster(pub.versionId), '#EXTM3U\n', {
     contentType: 'application/vnd.apple.mpegurl',
   });

@@ -112,6 +112,16 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
     } finally {
       await handle.close();
     }
+    // Fixture rows for what the generic filler cannot make: a follow needs two different accounts.
+    await withClient(db.url, async (c) => {
+      const ids = await c.query<{ id: string }>(
+        `insert into users (email, handle, display_name, password_hash) values ('a@example.test', 'fixture_a', 'A', 'x'), ('b@example.test', 'fixture_b', 'B', 'x') returning id`,
+      );
+      await c.query('insert into follows (follower_id, followee_id) values ($1, $2)', [
+        ids.rows[0]!.id,
+        ids.rows[1]!.id,
+      ]);
+    });
     const result = await withClient(db.url, (c) => fillEveryTable(c));
     expect(result.failed, 'tables the test could not put a row in: give them a fixture row here').toEqual([]);
     before = await snapshot(db.url);

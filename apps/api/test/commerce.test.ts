@@ -382,6 +382,21 @@ describe('downloads', () => {
     expect(after.json().orders).toContainEqual(expect.objectContaining({ status: 'refunded' }));
   });
 
+  it('a buyer keeps the download when the artist makes the track private; others get 404; a takedown ends it', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    const url = `/api/v1/tracks/${t.id}/download?format=mp3-v0`;
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    await api.db.updateTable('tracks').set({ visibility: 'private' }).where('id', '=', t.id).execute();
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(202);
+    expect((await api.app.inject({ url })).statusCode).toBe(404);
+    await api.db
+      .updateTable('tracks')
+      .set({ taken_down_at: new Date(), takedown_reason: 'x' })
+      .where('id', '=', t.id)
+      .execute();
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(404);
+  });
+
   it('a free item (pay what you want from 0) downloads for anyone; FLAC only from a lossless original', async () => {
     const t = await pricedTrack({ amountMinor: 0, currency: 'usd', pwyw: true });
     await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'opus-160' });

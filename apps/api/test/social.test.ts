@@ -166,6 +166,7 @@ describe('follows', () => {
     expect((await call(b, 'DELETE', `/api/v1/users/${a.handle}/follow`)).statusCode).toBe(204);
     expect((await call(a, 'PUT', `/api/v1/users/${a.handle}/follow`)).statusCode).toBe(400);
     expect((await call(a, 'PUT', '/api/v1/users/nobody-here/follow')).statusCode).toBe(404);
+    expect((await call(a, 'DELETE', '/api/v1/users/nobody-here/follow')).statusCode).toBe(404);
   });
 
   it('50 concurrent follow/unfollow pairs keep both counts exact', async () => {

@@ -18,7 +18,6 @@ const SURFACE_MS = 4000;
 
 function Initial({ c }: { c: TrackComment }) {
   return c.author?.avatarUrl ? (
-    // eslint-disable-next-line @next/next/no-img-element
     <img src={c.author.avatarUrl} alt="" width={20} height={20} />
   ) : (
     <span aria-hidden="true">{authorName(c).slice(0, 1).toUpperCase()}</span>

@@ -3,7 +3,7 @@
 /** `/genre/<name>` and `/tag/<name>`: listed tracks, newest first, with "More". */
 import { useEffect, useState } from 'react';
 import { TrackCard } from '@/components/TrackCard';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { ApiError, apiFetch, describeApiError } from '@/lib/api';
 import type { TrackSummary } from '@/lib/tracks';
 
 export function BrowseGrid({ kind, name }: { kind: 'genre' | 'tag'; name: string }) {
@@ -19,10 +19,14 @@ export function BrowseGrid({ kind, name }: { kind: 'genre' | 'tag'; name: string
         setItems(r.items);
         setNext(r.nextCursor);
       },
-      (err) => !controller.signal.aborted && setError(describeApiError(err)),
+      (err) => {
+        if (controller.signal.aborted) return;
+        // No listed track carries this genre or tag (yet): the API answers 404.
+        if (err instanceof ApiError && err.status === 404) setItems([]);
+        else setError(describeApiError(err));
+      },
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [kind, name]);
   return (
     <section className="section container" aria-labelledby="browse-title">

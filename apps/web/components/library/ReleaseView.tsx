@@ -1,6 +1,7 @@
 'use client';
 
 /** `/release/<id>`: artwork, title, artist, date, tracklist with total length, play all; its artist edits it in place. */
+import { BuyBox } from '@/components/commerce/BuyBox';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { apiFetch, ApiError, csrfHeaders, describeApiError } from '@/lib/api';
@@ -152,6 +153,9 @@ export function ReleaseView({ id }: { id: string }) {
           </div>
         </div>
       </div>
+      {!release.scheduled && release.tracks.length > 0 && (
+        <BuyBox type="release" id={release.id} title={release.title} />
+      )}
       {release.description && <p className="profile-header__bio">{release.description}</p>}
       {error && (
         <p className="feed-message feed-message--error" role="alert">

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
-import { badRequest } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 import { normalizeGenre, normalizeTags } from './fields.ts';
 
@@ -54,6 +54,8 @@ export async function browseTracks(
   else q = q.where(sql<boolean>`t.tags @> ${sql.val([normalizeTags([by.tag])[0] ?? ''])}::text[]`);
   if (page.cursor) q = q.where('t.id', '<', decode(page.cursor));
   const rows = await q.execute();
+  // A genre or tag no listed track carries does not exist for the caller (any junk in the name included).
+  if (!page.cursor && rows.length === 0) throw notFound('genre' in by ? 'Genre' : 'Tag');
   const items = rows.slice(0, page.limit).map<BrowseCard>((r) => ({
     id: r.id,
     title: r.title,

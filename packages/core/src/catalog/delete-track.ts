@@ -102,6 +102,8 @@ export async function deleteTrack(
         .where('id', '=', track.id)
         .execute();
       if (drop.length) await trx.deleteFrom('track_versions').where('id', 'in', drop).execute();
+      // Download files live beside the streaming outputs deleted below: made again from the kept original on request.
+      if (keep) await trx.deleteFrom('download_files').where('version_id', '=', keep).execute();
       const prefixes = [...drop.flatMap(versionPrefixes), ...(keep ? streamingPrefixes(keep) : [])];
       return { outcome: 'retired' as const, prefixes };
     }

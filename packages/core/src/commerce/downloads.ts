@@ -39,6 +39,37 @@ export function itemFormats(item: SellableItem): DownloadFormat[] {
   return formatsFor(lossless ? 'flac' : null);
 }
 
+/** Loads the item as the system does (whatever its visibility), to check a buyer's order against it. */
+const SYSTEM: Actor = { id: '0', role: 'admin' };
+
+/**
+ * The item and the caller's grant. Buyers never lose what they paid for (docs/architecture.md,
+ * "Commerce"): when the artist later makes a bought track or release private, schedules it, or
+ * retires it, a paid order still downloads it; everyone else gets the 404 the visibility rule
+ * gives. A moderator's takedown is the one exception: taken-down content is gone everywhere.
+ */
+async function loadForDownload(
+  deps: Pick<DownloadDeps, 'db'>,
+  actor: Actor | null,
+  input: { type: ItemType; id: string; sessionId?: string },
+  now: Date,
+): Promise<{ item: SellableItem; grant: Awaited<ReturnType<typeof downloadGrant>> }> {
+  try {
+    const item = await loadItem(deps.db, actor, input.type, input.id, now);
+    return { item, grant: await downloadGrant(deps.db, actor, item, input.sessionId) };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status !== 404) throw err;
+    const item = await loadItem(deps.db, SYSTEM, input.type, input.id, now).catch(() => null);
+    if (!item) throw err;
+    const grant = await downloadGrant(deps.db, actor, item, input.sessionId);
+    if (grant?.kind !== 'order') throw err;
+    const table = input.type === 'track' ? 'tracks' : 'releases';
+    const row = await deps.db.selectFrom(table).select('taken_down_at').where('id', '=', item.id).executeTakeFirst();
+    if (!row || row.taken_down_at) throw err;
+    return { item, grant };
+  }
+}
+
 /**
  * `GET /tracks/:id/download` and `/releases/:id/download` (docs/payments.md, "Downloads"): checks
  * the caller may download the item, makes sure each file exists in the format (queueing the
@@ -51,8 +82,7 @@ export async function requestDownload(
   input: { type: ItemType; id: string; format: string; sessionId?: string },
 ): Promise<DownloadAnswer> {
   const now = deps.clock();
-  const item = await loadItem(deps.db, actor, input.type, input.id, now);
-  const grant = await downloadGrant(deps.db, actor, item, input.sessionId);
+  const { item, grant } = await loadForDownload(deps, actor, input, now);
   if (!grant) throw forbidden('Buy this to download it');
   if (item.tracks.length === 0) throw conflict('not_available', 'This item has nothing to download yet');
   if (!isDownloadFormat(input.format)) throw new AppError(400, 'validation_failed', 'Unknown format');

@@ -139,7 +139,7 @@ export async function trackCounts(db: Kysely<Database>, trackId: string, actor: 
 /**
  * Follows (on) or unfollows an account by handle; same one-statement counting as `toggleTrack`,
  * on both users' rows (followee's followers, follower's following). Following yourself is a 400;
- * following a disabled or unknown account a 404.
+ * following a disabled or unknown account, or unfollowing an unknown one, a 404.
  */
 export async function toggleFollow(
   deps: CommunityDeps,
@@ -152,14 +152,9 @@ export async function toggleFollow(
     .select(['id', 'disabled_at'])
     .where('handle', '=', handle.toLowerCase())
     .executeTakeFirst();
-  if (!target || (on && target.disabled_at)) {
-    if (!on && !target)
-      return {
-        changed: false,
-        user: { id: '', handle: handle.toLowerCase(), followerCount: 0, followingCount: 0, following: false },
-      };
-    throw notFound('User');
-  }
+  // An unknown account is a 404 either way (idempotence is about the follow, not the account);
+  // a disabled one can be unfollowed but not followed.
+  if (!target || (on && target.disabled_at)) throw notFound('User');
   if (target.id === actor.id) {
     if (!on) return { changed: false, user: await userCounts(deps.db, target.id, actor) };
     throw badRequest('You cannot follow yourself');

@@ -58,7 +58,7 @@ export function parseEmbeddableUrl(raw: string, publicUrl: string): EmbedTarget 
     if (parts[1] === 'release') return { kind: 'release', id: parts[2]! };
     return null;
   }
-  if (parts[0] === 'releases' && parts.length === 2 && ID.test(parts[1]!)) return { kind: 'release', id: parts[1]! };
+  if (parts[0] === 'release' && parts.length === 2 && ID.test(parts[1]!)) return { kind: 'release', id: parts[1]! };
   if (
     parts.length === 2 &&
     SEGMENT.test(parts[0]!) &&

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import type { PasswordHasher } from '@earshot/passwords';
-import type { ObjectStore } from '@earshot/storage';
+import { keys, type ObjectStore } from '@earshot/storage';
 import type { Actor } from '../actor.ts';
 import { AppError, notFound } from '../errors.ts';
 import { collectTrackObjects, deleteTrackObjects } from './track-objects.ts';
@@ -68,7 +68,7 @@ export async function deleteAccount(
   try {
     removed += await deleteTrackObjects(deps.store, objects);
     for (const id of objects.releaseIds)
-      removed += await deps.store.deletePrefix('images', `release-artwork/release-${id}/`);
+      removed += await deps.store.deletePrefix('images', keys.releaseArtworkPrefix(id));
     for (const key of objects.releaseImageKeys) await deps.store.delete('images', key);
     removed += await deps.store.deletePrefix('images', `avatars/user-${actor.id}/`);
   } catch (err) {

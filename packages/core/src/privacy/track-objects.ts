@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { keys, type ObjectStore } from '@earshot/storage';
+import { versionPrefixes } from '../catalog/delete-track.ts';
 
 /**
  * "Delete a track's objects": every stored object a track owns, in every bucket — each version's
@@ -8,8 +9,8 @@ import { keys, type ObjectStore } from '@earshot/storage';
  * formats), waveforms and extracted artwork, and the track's own uploaded artwork. Rows are the
  * caller's business; this only lists the keys from them and removes the objects.
  *
- * One function for every caller that removes tracks (account deletion here; track deletion when it
- * lands should call it rather than list the buckets again).
+ * Account deletion removes many tracks at once with it; both it and the track delete take the
+ * prefixes from `versionPrefixes` (catalog/delete-track.ts).
  */
 export interface TrackObjects {
   trackIds: string[];
@@ -40,13 +41,11 @@ export async function deleteTrackObjects(
   objects: TrackObjects,
 ): Promise<number> {
   let removed = 0;
+  // The same prefixes the track delete removes (catalog/delete-track.ts): one list of where a track's objects live.
   for (const v of objects.versionIds) {
-    removed += await store.deletePrefix('originals', `version-${v}/`);
-    removed += await store.deletePrefix('transcodes', keys.hlsPrefix(v));
-    removed += await store.deletePrefix('waveforms', keys.waveformPrefix(v));
-    removed += await store.deletePrefix('images', keys.versionArtworkPrefix(v));
+    for (const [bucket, prefix] of versionPrefixes(v)) removed += await store.deletePrefix(bucket, prefix);
   }
-  for (const t of objects.trackIds) removed += await store.deletePrefix('images', `track-artwork/track-${t}/`);
+  for (const t of objects.trackIds) removed += await store.deletePrefix('images', keys.trackArtworkPrefix(t));
   for (const k of objects.imageKeys) {
     await store.delete('images', k);
     removed++;

@@ -15,11 +15,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create extension if not exists pg_trgm`.execute(db);
   await sql`create extension if not exists unaccent`.execute(db);
   // unaccent() is only STABLE (its dictionary could change); with the dictionary named it is
-  // deterministic, so this wrapper is declared IMMUTABLE, the documented way to index it.
+  // deterministic, so this wrapper is declared IMMUTABLE, the documented way to index it. Names in
+  // the bodies are schema-qualified: a restore (pg_dump's empty search_path) computes the generated
+  // columns through them.
   await sql`create or replace function earshot_fold(text) returns text language sql immutable parallel safe strict
     as $$ select lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$`.execute(db);
   await sql`create or replace function earshot_fold_tags(text[]) returns text language sql immutable parallel safe
-    as $$ select coalesce(earshot_fold(array_to_string($1, ' ')), '') $$`.execute(db);
+    as $$ select coalesce(public.earshot_fold(array_to_string($1, ' ')), '') $$`.execute(db);
 
   await db.schema
     .createTable('track_slug_redirects')
