@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { PGlite as PGliteV03 } from 'pglite-v03';
+import { pg_trgm as pgTrgmV03 } from 'pglite-v03/contrib/pg_trgm';
+import { unaccent as unaccentV03 } from 'pglite-v03/contrib/unaccent';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -39,9 +41,18 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-pglite-upgrade-'));
   oldFolder = path.join(tmp, 'v03', 'pglite');
   await mkdir(path.dirname(oldFolder));
-  const old = await PGliteV03.create(oldFolder);
+  // With the contrib extensions the migrations create (search), as the old release would have had them.
+  const old = await PGliteV03.create(oldFolder, { extensions: { pg_trgm: pgTrgmV03, unaccent: unaccentV03 } });
   const db = new Kysely<any>({ dialect: new PGliteDialect(old as never) });
   await migrateToLatest(db);
+  // What the generic filler cannot make: a follow needs two different accounts.
+  const pair = await old.query<{ id: string }>(
+    `insert into users (email, handle, display_name, password_hash) values ('a@example.test', 'fixture_a', 'A', 'x'), ('b@example.test', 'fixture_b', 'B', 'x') returning id`,
+  );
+  await old.query('insert into follows (follower_id, followee_id) values ($1, $2)', [
+    pair.rows[0]!.id,
+    pair.rows[1]!.id,
+  ]);
   const filled = await fillEveryTable(old as unknown as pg.Client);
   expect(filled.failed).toEqual([]);
   // After the fill, whose second pass sets nullable columns (disabled_at too) on existing rows.

@@ -42,9 +42,13 @@ describe("a user's public tracks", () => {
     expect(Object.keys(page1.tracks[0]).sort()).toEqual([
       'artist',
       'artworkUrl',
+      'commentCount',
       'createdAt',
       'durationMs',
       'id',
+      'likeCount',
+      'playCount',
+      'repostCount',
       'slug',
       'title',
     ]);

@@ -282,6 +282,7 @@ async function candidatesFor(
     case '_text':
     case '_varchar':
       return [['a', 'b,c', 'd "e"'], []];
+    case '_int2':
     case '_int4':
     case '_int8':
       return [[1, 2, 3], []];
