@@ -541,6 +541,12 @@ async function makeFixtures(): Promise<Fixtures> {
     durationMs: 1000,
     originalKey: 'version-x/original.wav',
   });
+  // Browsable by genre and tag (an unknown genre or tag is a 404 for everyone).
+  await db
+    .updateTable('tracks')
+    .set({ genre: 'ambient', tags: ['field-recording'] })
+    .where('id', '=', pub.id)
+    .execute();
   const priv = await createReadyTrack(db, users.owner.id, 'private-one', {
     visibility: 'private',
     durationMs: 1000,
