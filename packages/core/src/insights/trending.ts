@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { validationFailed } from '../errors.ts';
-import type { TrackCard } from '../tracks/list-latest.ts';
+import { TRACK_CARD_COLUMNS, toTrackCard, type TrackCard } from '../tracks/list-latest.ts';
 import type { ListCache } from './cache.ts';
 import { trackListed } from '../visibility.ts';
 import { LISTENER_KEY } from './rollup.ts';
@@ -181,24 +181,7 @@ async function readTrending(
     .innerJoin('tracks as t', 't.id', 's.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select([
-      't.id',
-      't.title',
-      't.slug',
-      't.created_at',
-      'u.handle',
-      'u.display_name',
-      'v.duration_ms',
-      'v.artwork_key as version_artwork',
-      't.artwork_key as track_artwork',
-      't.like_count',
-      't.repost_count',
-      't.comment_count',
-      't.play_count',
-      's.score',
-      's.genre',
-      's.computed_at',
-    ])
+    .select([...TRACK_CARD_COLUMNS, 's.score', 's.genre', 's.computed_at'])
     .where('s.period', '=', q.period)
     // Listed tracks only (the visibility rule), whatever they were when scored.
     .where((eb) => trackListed(eb, 't'))
@@ -215,17 +198,7 @@ async function readTrending(
       rank: i + 1,
       score: Math.round(r.score * 1000) / 1000,
       genre: r.genre,
-      id: r.id,
-      title: r.title,
-      slug: r.slug,
-      artist: { handle: r.handle, displayName: r.display_name },
-      artworkKey: r.track_artwork ?? r.version_artwork,
-      durationMs: r.duration_ms,
-      createdAt: r.created_at.toISOString(),
-      likeCount: r.like_count,
-      repostCount: r.repost_count,
-      commentCount: r.comment_count,
-      playCount: r.play_count,
+      ...toTrackCard(r),
     })),
   };
 }

@@ -36,40 +36,45 @@ function encodeCursor(id: string): string {
   return Buffer.from(id).toString('base64url');
 }
 
-/** Newest public tracks with a playable version, newest first, keyset-paginated; `ownerUserId` keeps one artist's. */
-export async function listLatestTracks(
-  deps: Pick<CoreDeps, 'db'>,
-  options: { limit: number; cursor?: string; ownerUserId?: string },
-): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
-  let query = deps.db
-    .selectFrom('tracks as t')
-    .innerJoin('users as u', 'u.id', 't.owner_user_id')
-    .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select([
-      't.id',
-      't.title',
-      't.slug',
-      't.created_at',
-      'u.handle',
-      'u.display_name',
-      'v.duration_ms',
-      'v.artwork_key as version_artwork',
-      't.artwork_key as track_artwork',
-      't.like_count',
-      't.repost_count',
-      't.comment_count',
-      't.play_count',
-    ])
-    .where((eb) => trackListed(eb, 't'))
-    .where('v.status', '=', 'ready')
-    .orderBy('t.id', 'desc')
-    .limit(options.limit + 1);
-  if (options.cursor) {
-    query = query.where('t.id', '<', decodeCursor(options.cursor));
-  }
-  if (options.ownerUserId) query = query.where('t.owner_user_id', '=', options.ownerUserId);
-  const rows = await query.execute();
-  const page = rows.slice(0, options.limit).map<TrackCard>((r) => ({
+/**
+ * The columns of a track card, for a query joining `tracks as t`, `users as u` (the owner) and
+ * `track_versions as v` (the current version); `toTrackCard` makes the card of such a row. Every
+ * list of cards (latest, an artist's, trending) reads them the same way.
+ */
+export const TRACK_CARD_COLUMNS = [
+  't.id',
+  't.title',
+  't.slug',
+  't.created_at',
+  'u.handle',
+  'u.display_name',
+  'v.duration_ms',
+  'v.artwork_key as version_artwork',
+  't.artwork_key as track_artwork',
+  't.like_count',
+  't.repost_count',
+  't.comment_count',
+  't.play_count',
+] as const;
+
+export interface TrackCardRow {
+  id: string;
+  title: string;
+  slug: string;
+  created_at: Date;
+  handle: string;
+  display_name: string;
+  duration_ms: number | null;
+  version_artwork: string | null;
+  track_artwork: string | null;
+  like_count: number;
+  repost_count: number;
+  comment_count: number;
+  play_count: number;
+}
+
+export function toTrackCard(r: TrackCardRow): TrackCard {
+  return {
     id: r.id,
     title: r.title,
     slug: r.slug,
@@ -81,7 +86,29 @@ export async function listLatestTracks(
     repostCount: r.repost_count,
     commentCount: r.comment_count,
     playCount: r.play_count,
-  }));
+  };
+}
+
+/** Newest public tracks with a playable version, newest first, keyset-paginated; `ownerUserId` keeps one artist's. */
+export async function listLatestTracks(
+  deps: Pick<CoreDeps, 'db'>,
+  options: { limit: number; cursor?: string; ownerUserId?: string },
+): Promise<{ tracks: TrackCard[]; nextCursor: string | null }> {
+  let query = deps.db
+    .selectFrom('tracks as t')
+    .innerJoin('users as u', 'u.id', 't.owner_user_id')
+    .innerJoin('track_versions as v', 'v.id', 't.current_version_id')
+    .select(TRACK_CARD_COLUMNS)
+    .where((eb) => trackListed(eb, 't'))
+    .where('v.status', '=', 'ready')
+    .orderBy('t.id', 'desc')
+    .limit(options.limit + 1);
+  if (options.cursor) {
+    query = query.where('t.id', '<', decodeCursor(options.cursor));
+  }
+  if (options.ownerUserId) query = query.where('t.owner_user_id', '=', options.ownerUserId);
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit).map(toTrackCard);
   const last = page[page.length - 1];
   return { tracks: page, nextCursor: rows.length > options.limit && last ? encodeCursor(last.id) : null };
 }
