@@ -1,5 +1,6 @@
 'use client';
 
+import { useHydrated } from '@/lib/hooks/use-hydrated';
 import type { PlayerTrack } from '@/lib/player/track';
 import { Icon, Spinner } from './icons';
 import { usePlayer, usePlayerSelector } from './PlayerProvider';
@@ -24,6 +25,8 @@ export function PlayTrackButton({
   startAt?: number;
 }) {
   const engine = usePlayer();
+  // Disabled in the server HTML until React has hydrated: a click that comes earlier would be lost.
+  const hydrated = useHydrated();
   const track = tracks[index];
   // 'other' | 'playing' | 'loading' | 'paused'… for this track only.
   const mine = usePlayerSelector((s) =>
@@ -43,6 +46,7 @@ export function PlayTrackButton({
       className={className}
       aria-label={`${active ? 'Pause' : 'Play'} ${track.title}`}
       data-testid="play-track"
+      disabled={!hydrated}
       onClick={() => (current ? engine.toggle() : engine.playList(tracks, index, startAt))}
     >
       {loading ? <Spinner size={size} /> : <Icon name={active ? 'pause' : 'play'} size={size} />}
