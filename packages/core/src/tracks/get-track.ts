@@ -53,8 +53,24 @@ export interface TrackView {
   takedown: { at: string; reason: string } | null;
 }
 
+/** The columns of `track_versions` a `VersionView` is made of. */
+type VersionViewRow = Pick<
+  TrackVersion,
+  | 'id'
+  | 'status'
+  | 'failure_reason'
+  | 'steps'
+  | 'duration_ms'
+  | 'sample_rate'
+  | 'channels'
+  | 'codec'
+  | 'original_filename'
+  | 'created_at'
+  | 'ready_at'
+>;
+
 /** A version row as the API shows it: the one mapping of `track_versions` to `VersionView`. */
-export function toVersionView(v: TrackVersion): VersionView {
+export function toVersionView(v: VersionViewRow): VersionView {
   return {
     id: v.id,
     status: v.status,
@@ -73,46 +89,159 @@ export function toVersionView(v: TrackVersion): VersionView {
 }
 
 /**
+ * The columns of `tracks` the view reads: never `selectAll`, which would also carry the
+ * generated search columns (a tsvector and a folded title) that nobody here reads and that cost
+ * more to send and decode than the rest of the row (docs/performance.md, "Hot read endpoints").
+ */
+const TRACK_VIEW_COLUMNS = [
+  't.id',
+  't.owner_user_id',
+  't.title',
+  't.slug',
+  't.description',
+  't.visibility',
+  't.artwork_key',
+  't.current_version_id',
+  't.genre',
+  't.tags',
+  't.downloadable',
+  't.price_amount_minor',
+  't.price_currency',
+  't.price_pwyw',
+  't.comments_closed',
+  't.taken_down_at',
+  't.takedown_reason',
+  't.like_count',
+  't.repost_count',
+  't.comment_count',
+  't.play_count',
+  't.deleted_at',
+  't.created_at',
+] as const;
+
+/** The version columns the view reads (those of `VersionViewRow`, loudness and media keys). */
+const VERSION_VIEW_COLUMNS = [
+  'id',
+  'status',
+  'failure_reason',
+  'steps',
+  'duration_ms',
+  'sample_rate',
+  'channels',
+  'codec',
+  'original_filename',
+  'created_at',
+  'ready_at',
+  'integrated_lufs',
+  'loudness_range',
+  'true_peak_dbtp',
+  'track_gain_db',
+  'artwork_key',
+  'waveform_key',
+  'hls_key',
+] as const;
+
+type VersionColumns = Pick<TrackVersion, (typeof VERSION_VIEW_COLUMNS)[number]>;
+
+/**
  * The track page's data. Others than the owner only see a track once it has a playable
  * version, and never a private one (404, not 403: its existence is not revealed).
+ *
+ * One round trip in the usual case (embedded mode has one database connection that every
+ * request queues for): the track, its artist, its current version and the id of its newest
+ * version come in one query; the newest version is read apart only when it is not the current
+ * one (its owner is waiting for a new upload to be processed, or nothing is playable yet).
  */
 export async function getTrackView(
   deps: Pick<CoreDeps, 'db'>,
   actor: Actor | null,
   trackId: string,
 ): Promise<TrackView> {
-  const track = await deps.db
+  const row = await deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
-    .selectAll('t')
+    .leftJoin('track_versions as cv', (join) =>
+      join.onRef('cv.id', '=', 't.current_version_id').onRef('cv.track_id', '=', 't.id'),
+    )
+    .select(TRACK_VIEW_COLUMNS)
     .select(['u.handle', 'u.display_name', 'u.disabled_at'])
+    .select([
+      'cv.id as cv_id',
+      'cv.status as cv_status',
+      'cv.failure_reason as cv_failure_reason',
+      'cv.steps as cv_steps',
+      'cv.duration_ms as cv_duration_ms',
+      'cv.sample_rate as cv_sample_rate',
+      'cv.channels as cv_channels',
+      'cv.codec as cv_codec',
+      'cv.original_filename as cv_original_filename',
+      'cv.created_at as cv_created_at',
+      'cv.ready_at as cv_ready_at',
+      'cv.integrated_lufs as cv_integrated_lufs',
+      'cv.loudness_range as cv_loudness_range',
+      'cv.true_peak_dbtp as cv_true_peak_dbtp',
+      'cv.track_gain_db as cv_track_gain_db',
+      'cv.artwork_key as cv_artwork_key',
+      'cv.waveform_key as cv_waveform_key',
+      'cv.hls_key as cv_hls_key',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('track_versions as lv')
+        .select((e) => e.fn.max('lv.id').as('id'))
+        .whereRef('lv.track_id', '=', 't.id')
+        .as('latest_version_id'),
+    )
     .where('t.id', '=', trackId)
     .executeTakeFirst();
   if (
-    !track ||
+    !row ||
     !canSeeTrack(actor, {
-      ownerUserId: track.owner_user_id,
-      visibility: track.visibility,
-      currentVersionId: track.current_version_id,
-      takenDownAt: track.taken_down_at,
-      ownerDisabledAt: track.disabled_at,
-      deletedAt: track.deleted_at,
+      ownerUserId: row.owner_user_id,
+      visibility: row.visibility,
+      currentVersionId: row.current_version_id,
+      takenDownAt: row.taken_down_at,
+      ownerDisabledAt: row.disabled_at,
+      deletedAt: row.deleted_at,
     })
   ) {
     throw notFound('Track');
   }
-  const isOwner = ownsOrAdmin(actor, track.owner_user_id);
+  const isOwner = ownsOrAdmin(actor, row.owner_user_id);
+  const latestId = row.latest_version_id === null ? null : String(row.latest_version_id);
+  if (latestId === null) throw notFound('Track');
 
-  const versions = await deps.db
-    .selectFrom('track_versions')
-    .selectAll()
-    .where('track_id', '=', trackId)
-    .orderBy('id', 'desc')
-    .limit(20)
-    .execute();
-  const latest = versions[0];
-  if (!latest) throw notFound('Track');
-  const current = versions.find((v) => v.id === track.current_version_id) ?? null;
+  const current: VersionColumns | null =
+    row.cv_id === null
+      ? null
+      : {
+          id: row.cv_id,
+          status: row.cv_status!,
+          failure_reason: row.cv_failure_reason,
+          steps: row.cv_steps!,
+          duration_ms: row.cv_duration_ms,
+          sample_rate: row.cv_sample_rate,
+          channels: row.cv_channels,
+          codec: row.cv_codec,
+          original_filename: row.cv_original_filename!,
+          created_at: row.cv_created_at!,
+          ready_at: row.cv_ready_at,
+          integrated_lufs: row.cv_integrated_lufs,
+          loudness_range: row.cv_loudness_range,
+          true_peak_dbtp: row.cv_true_peak_dbtp,
+          track_gain_db: row.cv_track_gain_db,
+          artwork_key: row.cv_artwork_key,
+          waveform_key: row.cv_waveform_key,
+          hls_key: row.cv_hls_key,
+        };
+  const latest: VersionColumns =
+    current && current.id === latestId
+      ? current
+      : await deps.db
+          .selectFrom('track_versions')
+          .select(VERSION_VIEW_COLUMNS)
+          .where('id', '=', latestId)
+          .executeTakeFirstOrThrow(() => notFound('Track'));
   const shown = current ?? latest;
   const loudness =
     current && current.integrated_lufs !== null && current.track_gain_db !== null
@@ -124,35 +253,33 @@ export async function getTrackView(
         }
       : null;
   return {
-    id: track.id,
-    title: track.title,
-    slug: track.slug,
-    description: track.description,
-    visibility: track.visibility,
-    artist: { id: track.owner_user_id, handle: track.handle, displayName: track.display_name },
+    id: row.id,
+    title: row.title,
+    slug: row.slug,
+    description: row.description,
+    visibility: row.visibility,
+    artist: { id: row.owner_user_id, handle: row.handle, displayName: row.display_name },
     status: (isOwner ? latest : shown).status,
     durationMs: shown.duration_ms,
     loudness,
-    artworkKey: track.artwork_key ?? current?.artwork_key ?? null,
+    artworkKey: row.artwork_key ?? current?.artwork_key ?? null,
     waveformKey: current?.waveform_key ?? null,
     hlsKey: current?.hls_key ?? null,
-    currentVersionId: track.current_version_id,
+    currentVersionId: row.current_version_id,
     currentVersion: current ? toVersionView(current) : null,
     latestVersion: toVersionView(isOwner ? latest : shown),
-    createdAt: track.created_at.toISOString(),
-    genre: track.genre,
-    tags: track.tags ?? [],
-    downloadable: track.downloadable,
-    price: priceOf(track),
-    likeCount: track.like_count,
-    repostCount: track.repost_count,
-    commentCount: track.comment_count,
-    playCount: track.play_count,
-    commentsClosed: track.comments_closed,
+    createdAt: row.created_at.toISOString(),
+    genre: row.genre,
+    tags: row.tags ?? [],
+    downloadable: row.downloadable,
+    price: priceOf(row),
+    likeCount: row.like_count,
+    repostCount: row.repost_count,
+    commentCount: row.comment_count,
+    playCount: row.play_count,
+    commentsClosed: row.comments_closed,
     takedown:
-      isOwner && track.taken_down_at
-        ? { at: track.taken_down_at.toISOString(), reason: track.takedown_reason ?? '' }
-        : null,
+      isOwner && row.taken_down_at ? { at: row.taken_down_at.toISOString(), reason: row.takedown_reason ?? '' } : null,
   };
 }
 
