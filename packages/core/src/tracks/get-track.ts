@@ -90,8 +90,8 @@ export function toVersionView(v: VersionViewRow): VersionView {
 
 /**
  * The columns of `tracks` the view reads: never `selectAll`, which would also carry the
- * generated search columns (a tsvector and a folded title) that nobody here reads and that cost
- * more to send and decode than the rest of the row (docs/performance.md, "Hot read endpoints").
+ * generated search columns (a tsvector and a folded title) that nobody here reads
+ * (docs/performance.md, "Hot read endpoints").
  */
 const TRACK_VIEW_COLUMNS = [
   't.id',
