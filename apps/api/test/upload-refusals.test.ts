@@ -7,12 +7,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sweepStaleFiles } from '@earshot/runtime';
-import { createMediaToolkit } from '@earshot/runtime';
-import { buildApi, type Api } from '../src/index.ts';
+import type { Api } from '../src/index.ts';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 
 /**
  * Hostile multipart bodies sent over real sockets to a listening server: each gets a JSON 4xx,
@@ -305,14 +304,7 @@ describe('stale temp files', () => {
       await writeFile(path.join(dir, 'upload-in-progress'), 'x');
       const old = new Date(Date.now() - 2 * 3600_000);
       await utimes(path.join(dir, 'upload-left-by-a-crash'), old, old);
-      const api = await buildApi({
-        config: other.config,
-        logger: other.logger,
-        infra: other.infra,
-        metrics: other.metrics,
-        media: createMediaToolkit(),
-        progress: other.infra.progress,
-      });
+      const api = await buildTestApi(other);
       await api.ready();
       expect(await readdir(dir)).toEqual(['upload-in-progress']);
       await api.close();

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import WaveformData from 'waveform-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTrackFromUpload, type ProcessingEvent } from '@earshot/core';
-import { createMediaToolkit } from '@earshot/runtime';
+import { createTrackFromUpload, type CoreDeps, type ProcessingEvent } from '@earshot/core';
+import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { createHandlers, startProcessing } from '../src/index.ts';
@@ -11,28 +11,31 @@ import { exec, fullyDecodedMs, waitForVersion } from './support.ts';
 import { writeBlackPng } from '../../../test/support/images.ts';
 
 let t: TestInfra;
-let ownerId: string;
+let owner: { id: string; role: 'artist' };
+let core: CoreDeps;
+let closeCore: () => Promise<void>;
 const events: ProcessingEvent[] = [];
-const media = createMediaToolkit();
 
 beforeAll(async () => {
   t = await createTestInfra();
-  const owner = await t.infra.database.db
+  const row = await t.infra.database.db
     .insertInto('users')
     .values({ email: 'a@example.com', handle: 'artist', display_name: 'Artist', password_hash: 'x', role: 'artist' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  ownerId = owner.id;
+  owner = { id: row.id, role: 'artist' };
+  ({ core, close: closeCore } = createCoreDeps({
+    config: t.config,
+    logger: t.logger,
+    infra: t.infra,
+    media: createMediaToolkit(),
+  }));
   t.infra.progress.subscribe((e) => e.type !== 'notification' && events.push(e));
-  startProcessing(
-    t.infra.jobs,
-    createHandlers({ config: t.config, logger: t.logger, infra: t.infra, media }),
-    t.logger,
-    2,
-  );
+  startProcessing(t.infra.jobs, createHandlers(core), t.logger, 2);
 });
 afterAll(async () => {
   await t.cleanup();
+  await closeCore();
 });
 
 async function cover(kind: 'jpg' | 'png'): Promise<string> {
@@ -133,12 +136,13 @@ describe('upload to ready with real ffmpeg', () => {
       extraArgs: c.args ? await c.args() : [],
     });
     const size = (await readFile(file)).length;
-    const { track, version } = await createTrackFromUpload(
-      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
-      ownerId,
+    const track = await createTrackFromUpload(
+      core,
+      owner,
       { path: file, originalFilename: c.file, sizeBytes: size },
       { title: c.name },
     );
+    const version = track.latestVersion;
     const done = await waitForVersion(t.infra.database.db, version.id);
     expect(done, done.failure_reason ?? '').toMatchObject({ status: 'ready' });
 
@@ -204,9 +208,9 @@ describe('upload to ready with real ffmpeg', () => {
     });
     const size = (await readFile(file)).length;
     expect(size).toBeLessThan(1024 * 1024);
-    const { version } = await createTrackFromUpload(
-      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
-      ownerId,
+    const { latestVersion: version } = await createTrackFromUpload(
+      core,
+      owner,
       { path: file, originalFilename: 'bomb.flac', sizeBytes: size },
       { title: 'Huge cover' },
     );
@@ -250,9 +254,9 @@ describe('upload to ready with real ffmpeg', () => {
       file,
     ]);
     const size = (await readFile(file)).length;
-    const { version } = await createTrackFromUpload(
-      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
-      ownerId,
+    const { latestVersion: version } = await createTrackFromUpload(
+      core,
+      owner,
       { path: file, originalFilename: 'ebu1.wav', sizeBytes: size },
       { title: 'EBU 3341 case 1' },
     );
