@@ -25,10 +25,19 @@ import { buildApi } from '../../apps/api/src/index.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
-async function load(url: string, headers: Record<string, string>): Promise<{ rps: number; p99: number }> {
-  await autocannon({ url, headers, connections, duration: 2 });
-  const r = await autocannon({ url, headers, connections, duration: seconds });
-  if (r.non2xx) throw new Error(`${url}: ${r.non2xx} non-2xx answers`);
+/** Warm-up, then the measured run; with `queries`, each connection cycles through them. */
+async function load(
+  origin: string,
+  pathname: string,
+  headers: Record<string, string>,
+  queries?: string[],
+): Promise<{ rps: number; p99: number }> {
+  const target = queries
+    ? { url: origin, requests: queries.map((q) => ({ method: 'GET' as const, path: `${pathname}${q}` })) }
+    : { url: `${origin}${pathname}` };
+  await autocannon({ ...target, headers, connections, duration: 2 });
+  const r = await autocannon({ ...target, headers, connections, duration: seconds });
+  if (r.non2xx) throw new Error(`${origin}${pathname}: ${r.non2xx} non-2xx answers`);
   return { rps: r.requests.average, p99: r.latency.p99 };
 }
 
@@ -47,7 +56,9 @@ export interface Scenario {
   ): Promise<{
     apiPath: string;
     headers?: Record<string, string>;
-    bare: (reply: FastifyReply) => Promise<unknown>;
+    /** Query strings (`?q=…`) each connection cycles through, on both routes. */
+    queries?: string[];
+    bare: (reply: FastifyReply, query: Record<string, string>) => Promise<unknown>;
     /** A line printed above the table (what was served). */
     describe?: (apiOrigin: string) => Promise<string>;
   }>;
@@ -75,7 +86,13 @@ export async function runApiVsBare(scenario: Scenario): Promise<void> {
   const infra = await createInfrastructure(config, logger, { migrate: true });
   try {
     const started = Date.now();
-    const { apiPath, headers = {}, bare: handler, describe } = await scenario.seed(infra.database.db, config, infra);
+    const {
+      apiPath,
+      headers = {},
+      queries,
+      bare: handler,
+      describe,
+    } = await scenario.seed(infra.database.db, config, infra);
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const api = await buildApi({
       config,
@@ -87,13 +104,13 @@ export async function runApiVsBare(scenario: Scenario): Promise<void> {
     });
     await api.listen({ port: 0, host: '127.0.0.1' });
     const bare = Fastify();
-    bare.get('/bare', async (_request, reply) => handler(reply));
+    bare.get('/bare', async (request, reply) => handler(reply, request.query as Record<string, string>));
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
     const r = { api: [] as number[], bare: [] as number[], apiP99: [] as number[], bareP99: [] as number[] };
     for (let round = 0; round < 2; round++) {
-      const b = await load(`http://127.0.0.1:${port(bare)}/bare`, {});
-      const a = await load(`http://127.0.0.1:${port(api)}${apiPath}`, headers);
+      const b = await load(`http://127.0.0.1:${port(bare)}`, '/bare', {}, queries);
+      const a = await load(`http://127.0.0.1:${port(api)}`, apiPath, headers, queries);
       r.bare.push(b.rps);
       r.api.push(a.rps);
       r.bareP99.push(b.p99);
