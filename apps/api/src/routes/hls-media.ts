@@ -138,4 +138,3 @@ function fileHeaders(reply: FastifyReply, file: string, secondsLeft: number): vo
   reply.header('accept-ranges', 'bytes');
   if (playlist) reply.header('vary', 'accept-encoding');
 }
-
