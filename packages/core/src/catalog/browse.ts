@@ -3,15 +3,10 @@ import type { Database } from '@earshot/db';
 import { badRequest, notFound } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 import { normalizeGenre, normalizeTags } from './fields.ts';
+import type { CardBasics } from './listed-track.ts';
 
-/** A track found by browse or search: its card with genre and tags. */
-export interface FoundTrack {
-  id: string;
-  title: string;
-  slug: string;
-  artist: { handle: string; displayName: string };
-  artworkKey: string | null;
-  durationMs: number | null;
+/** A track found by browse or search: its card (without counts) with genre and tags. */
+export interface FoundTrack extends Omit<CardBasics, 'createdAt'> {
   genre: string | null;
   tags: string[];
 }
