@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrackFromUpload, type CoreDeps, type ProcessingEvent } from '@earshot/core';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
-import { generateTone } from '../../../test/support/audio.ts';
+import { generateTone, renderLavfi } from '../../../test/support/audio.ts';
 import { createHandlers, startProcessing } from '../src/index.ts';
-import { exec, fullyDecodedMs, waitForVersion } from './support.ts';
+import { fullyDecodedMs, waitForVersion } from './support.ts';
 import { writeBlackPng } from '../../../test/support/images.ts';
 
 let t: TestInfra;
@@ -39,21 +39,7 @@ afterAll(async () => {
 });
 
 async function cover(kind: 'jpg' | 'png'): Promise<string> {
-  const file = path.join(t.dataDir, `cover.${kind}`);
-  await exec('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=1200x1200:rate=1',
-    '-frames:v',
-    '1',
-    file,
-  ]);
-  return file;
+  return renderLavfi('testsrc=size=1200x1200:rate=1', path.join(t.dataDir, `cover.${kind}`), ['-frames:v', '1']);
 }
 
 interface Case {
@@ -240,18 +226,9 @@ describe('upload to ready with real ffmpeg', () => {
   it('measures EBU Tech 3341 case 1 (−23 LUFS) through the whole pipeline', async () => {
     const file = path.join(t.dataDir, 'ebu1.wav');
     // EBU Tech 3341 case 1: stereo 1 kHz sine at −23 dBFS (amplitude 10^(−23/20)) reads −23.0 LUFS.
-    await exec('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      "aevalsrc='0.0707946*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)':s=48000:d=20",
+    await renderLavfi("aevalsrc='0.0707946*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)':s=48000:d=20", file, [
       '-c:a',
       'pcm_s24le',
-      file,
     ]);
     const size = (await readFile(file)).length;
     const { latestVersion: version } = await createTrackFromUpload(
