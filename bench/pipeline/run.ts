@@ -17,7 +17,7 @@ import { createDatabase, migrateToLatest } from '@earshot/db';
 import { EmbeddedJobQueue } from '@earshot/jobs';
 import { LocalObjectStore } from '@earshot/storage';
 import { createTrackFromUpload, InProcessProgressBus } from '@earshot/core';
-import { createLogger, createMediaToolkit } from '@earshot/runtime';
+import { createCoreDeps, createLogger, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../apps/worker/src/index.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
@@ -144,8 +144,13 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
   // The queue's own timings, as `npm start` runs it: adds wake the consumers at once.
   const jobs = new EmbeddedJobQueue({ db: database.db });
   const progress = new InProcessProgressBus();
-  const media = createMediaToolkit();
-  startProcessing(jobs, createHandlers({ config, logger, infra: { database, store, jobs, progress }, media }), logger);
+  const { core, close: closeCore } = createCoreDeps({
+    config,
+    logger,
+    infra: { database, store, jobs, progress },
+    media: createMediaToolkit(),
+  });
+  startProcessing(jobs, createHandlers(core), logger);
   const owner = await database.db
     .insertInto('users')
     .values({ email: 'b@example.com', handle: 'bench', display_name: 'B', password_hash: 'x', role: 'artist' })
@@ -163,14 +168,15 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
   });
   const t0 = performance.now();
   await createTrackFromUpload(
-    { db: database.db, store, jobs, media, progress },
-    owner.id,
+    core,
+    { id: owner.id, role: 'artist' },
     { path: input, originalFilename: path.basename(input), sizeBytes: size },
     { title: 'bench' },
   );
   await finished;
   const ms = performance.now() - t0;
   await jobs.close(5_000);
+  await closeCore();
   await database.close();
   return ms;
 }

@@ -9,38 +9,16 @@
  * PostgreSQL: DATABASE_URL if set (its data is left as is, the seed added), else a database of its
  * own on the local server, dropped at the end.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import autocannon from 'autocannon';
-import Fastify from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
-import { loadConfig } from '@earshot/config';
 import { search } from '@earshot/core';
-import { createTestPostgresDatabase } from '@earshot/db/testing';
-import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry } from '@earshot/runtime';
-import { buildApi } from '../../apps/api/src/index.ts';
+import { runApiVsBare } from '../lib/api-vs-bare.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const trackCount = Number(process.env.BENCH_TRACKS ?? 100_000);
 const userCount = Number(process.env.BENCH_USERS ?? 20_000);
 /** What people type: one typo per word, accents left out, an artist, a tag. */
 const QUERIES = ['harbur lights', 'midnigt garden', 'cafe nocturne', 'velvet riverr', 'ambient sea', 'mara selene'];
-
-async function load(origin: string, pathname: string): Promise<{ rps: number; p99: number }> {
-  // Each connection cycles through the queries.
-  const requests = QUERIES.map((q) => ({
-    method: 'GET' as const,
-    path: `${pathname}?q=${encodeURIComponent(q)}&type=track&limit=20`,
-  }));
-  await autocannon({ url: origin, connections, duration: 2, requests });
-  const r = await autocannon({ url: origin, connections, duration: seconds, requests });
-  if (r.non2xx) throw new Error(`${origin}${pathname}: ${r.non2xx} non-2xx answers`);
-  return { rps: r.requests.average, p99: r.latency.p99 };
-}
 
 /**
  * Titles and names of two words from a vocabulary of VOCABULARY words — 30 real ones ("harbour",
@@ -80,72 +58,18 @@ async function seed(db: Kysely<Database>): Promise<void> {
   await sql`analyze`.execute(db);
 }
 
-async function main(): Promise<void> {
-  ensureBenchPrerequisites('search');
-  const own = process.env.DATABASE_URL ? undefined : await createTestPostgresDatabase('bench_search');
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-search-'));
-  const config = loadConfig(
-    {
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_API_PER_MINUTE: '1000000000',
-      DATABASE_URL: process.env.DATABASE_URL ?? own!.url,
-    },
-    { persistDevSecrets: false },
-  );
-  const logger = createLogger(config, 'bench');
-  const infra = await createInfrastructure(config, logger, { migrate: true });
-  const db = infra.database.db;
-  try {
-    const started = Date.now();
+ensureBenchPrerequisites('search');
+await runApiVsBare({
+  name: 'search',
+  async seed(db) {
     // BENCH_SEEDED=1: DATABASE_URL already holds the seed of an earlier run (measuring again, EXPLAIN).
     if (process.env.BENCH_SEEDED !== '1') await seed(db);
-    console.log(
-      `seeded ${trackCount} tracks of ${userCount} artists in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-
-    const api = await buildApi({
-      config,
-      logger,
-      infra,
-      metrics: createMetricsRegistry('api'),
-      media: createMediaToolkit(),
-      progress: infra.progress,
-    });
-    await api.listen({ port: 0, host: '127.0.0.1' });
     const core = { db, clock: () => new Date() };
-    const bare = Fastify();
-    bare.get('/search', async (req) => search(core, null, req.query as { q: string }));
-    await bare.listen({ port: 0, host: '127.0.0.1' });
-    const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
-
-    const results = { api: [] as number[], bare: [] as number[], apiP99: [] as number[], bareP99: [] as number[] };
-    for (let round = 0; round < 2; round++) {
-      const b = await load(`http://127.0.0.1:${port(bare)}`, '/search');
-      const a = await load(`http://127.0.0.1:${port(api)}`, '/api/v1/search');
-      results.bare.push(b.rps);
-      results.api.push(a.rps);
-      results.bareP99.push(b.p99);
-      results.apiP99.push(a.p99);
-    }
-    const best = (xs: number[]) => Math.max(...xs);
-    const ratio = best(results.api) / best(results.bare);
-    console.log(
-      `PostgreSQL, ${trackCount} tracks / ${userCount} users; ${connections} connections, ${seconds} s per run, best of 2 rounds; queries: ${QUERIES.join(', ')}`,
-    );
-    console.log('| server | req/s | p99 |\n|---|---|---|');
-    console.log(`| bare Fastify, same SQL | ${best(results.bare).toFixed(0)} | ${Math.min(...results.bareP99)} ms |`);
-    console.log(`| API \`GET /api/v1/search\` | ${best(results.api).toFixed(0)} | ${Math.min(...results.apiP99)} ms |`);
-    console.log(
-      `API / bare = ${(ratio * 100).toFixed(0)}% (budget ≥ 50%), API p99 ${Math.min(...results.apiP99)} ms (budget < 50 ms)`,
-    );
-    await api.close();
-    await bare.close();
-  } finally {
-    await infra.close(1_000);
-    await own?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-await main();
+    return {
+      apiPath: '/api/v1/search',
+      queries: QUERIES.map((q) => `?q=${encodeURIComponent(q)}&type=track&limit=20`),
+      bare: async (_reply, query) => search(core, null, query as { q: string }),
+      describe: async () => `${trackCount} tracks / ${userCount} users; queries: ${QUERIES.join(', ')}`,
+    };
+  },
+});

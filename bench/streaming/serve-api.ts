@@ -9,9 +9,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { buildApi } from '../../apps/api/src/index.ts';
 import { hlsMediaRoutes } from '../../apps/api/src/routes/hls-media.ts';
 import { createTestInfra } from '../../test/support/infra.ts';
+import { buildTestApi } from '../../test/support/factories.ts';
 
 const source = process.argv[2];
 if (!source) throw new Error('usage: serve-api.ts <hls tree folder>');
@@ -33,18 +33,9 @@ for (const file of await walk(source)) {
   const body = await readFile(path.join(source, file));
   await t.infra.store.put('transcodes', `version-1/${file}`, body, { contentLength: body.length });
 }
-const media = { probe: async () => Promise.reject(new Error('not used')) };
 const cacheBytes = process.env.HLS_CACHE_BYTES;
-const deps = {
-  config: t.config,
-  logger: t.logger,
-  infra: t.infra,
-  metrics: t.metrics,
-  media,
-  progress: t.infra.progress,
-};
-const app = await buildApi({ ...deps, serveMedia: cacheBytes === undefined });
-if (cacheBytes !== undefined) hlsMediaRoutes(app, deps, { cacheBytes: Number(cacheBytes) });
+const app = await buildTestApi(t, { serveMedia: cacheBytes === undefined });
+if (cacheBytes !== undefined) hlsMediaRoutes(app, t, { cacheBytes: Number(cacheBytes) });
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as AddressInfo).port, dataDir: t.dataDir })}\n`);
 

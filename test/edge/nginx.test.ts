@@ -15,11 +15,12 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath, verifyHlsRequest } from '@earshot/core';
 import { keys, unguessableToken } from '@earshot/storage';
-import { buildApi, type Api } from '../../apps/api/src/index.ts';
+import type { Api } from '../../apps/api/src/index.ts';
 import { SECURITY_HEADER_NAMES, securityHeaders } from '@earshot/security-headers';
 import { envsubst, renderNginx, TEMPLATES_DIR, TEMPLATE_VARIABLES } from '../../scripts/render-nginx.ts';
 import { staleSecurityTemplates } from '../../scripts/nginx-security-headers.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
+import { buildTestApi } from '../support/factories.ts';
 import { freePort } from '../support/process.ts';
 import { makeHlsTree, type HlsTree } from './support/hls-fixture.ts';
 import { request, rawTlsRequest, type EdgeResponse, type RequestOptions } from './support/https-client.ts';
@@ -101,17 +102,8 @@ beforeAll(async () => {
       MINIO_ROOT_PASSWORD: 'S3RVER',
     },
   });
-  const media = { probe: async () => Promise.reject(new Error('not used in this test')) };
   // serveMedia: the embedded /media/hls/ route, asked directly (never through nginx) to compare answers.
-  api = await buildApi({
-    config: t.config,
-    logger: t.logger,
-    infra: t.infra,
-    metrics: t.metrics,
-    media,
-    progress: t.infra.progress,
-    serveMedia: true,
-  });
+  api = await buildTestApi(t, { serveMedia: true });
   await api.listen({ port: 0, host: '127.0.0.1' });
   apiPort = (api.server.address() as AddressInfo).port;
 

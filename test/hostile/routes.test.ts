@@ -24,13 +24,12 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { signHlsPath } from '@earshot/core';
 import { keys } from '@earshot/storage';
-import { createMediaToolkit } from '@earshot/runtime';
-import { buildApi, type Api } from '../../apps/api/src/index.ts';
+import type { Api } from '../../apps/api/src/index.ts';
 import { declaredRoutes, type Access } from '../../apps/api/src/plugins/access.ts';
 import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from '../../apps/api/test/support/accounts.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { snapshotDb, type DbSnapshot } from '../support/db-snapshot.ts';
-import { createReadyTrack } from '../support/factories.ts';
+import { buildTestApi, createReadyTrack } from '../support/factories.ts';
 import { forgedTokens } from './support/tokens.ts';
 import {
   ABSURD_PARAMS,
@@ -521,16 +520,7 @@ beforeAll(async () => {
   previousTmpdir = process.env.TMPDIR;
   process.env.TMPDIR = tmpRoot;
   t = await createTestInfra();
-  app = await buildApi({
-    config: t.config,
-    logger: t.logger,
-    infra: t.infra,
-    metrics: t.metrics,
-    media: createMediaToolkit(),
-    progress: t.infra.progress,
-    serveWorkerHealth: true,
-    serveMedia: true,
-  } as never);
+  app = await buildTestApi(t, { serveWorkerHealth: true, serveMedia: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 

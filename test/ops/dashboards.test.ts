@@ -13,16 +13,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Registry } from 'prom-client';
-import { buildApi, type Api } from '@earshot/api';
+import type { Api } from '@earshot/api';
 import {
   BUSINESS_METRIC_NAMES,
   createBusinessMetrics,
-  createMediaToolkit,
   createMetricsRegistry,
   registerQueueMetrics,
 } from '@earshot/runtime';
 import { startHealthServer } from '../../apps/worker/src/health-server.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
+import { buildTestApi } from '../support/factories.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
 
 const exec = promisify(execFile);
@@ -293,14 +293,7 @@ describe('every metric of the dashboards is exported by the api, the worker or n
 
   beforeAll(async () => {
     t = await createTestInfra();
-    api = await buildApi({
-      config: t.config,
-      logger: t.logger,
-      infra: t.infra,
-      metrics: t.metrics,
-      media: createMediaToolkit(),
-      progress: t.infra.progress,
-    });
+    api = await buildTestApi(t);
     await api.listen({ port: 0, host: '127.0.0.1' });
     const workerRegistry = createMetricsRegistry('worker');
     registerQueueMetrics(workerRegistry, t.infra.jobs);

@@ -3,25 +3,21 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** ffmpeg renders a lavfi source (`sine=…`, `aevalsrc=…`, `testsrc=…`) into `file`, with output options before it. */
+export async function renderLavfi(source: string, file: string, outputArgs: string[] = []): Promise<string> {
+  await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', source, ...outputArgs, file]);
+  return file;
+}
+
 /** Generates a test tone with ffmpeg: `seconds` of a sine at `freq` Hz into `file` (format from its extension). */
 export async function generateTone(
   file: string,
   options: { seconds?: number; freq?: number; rate?: number; channels?: 1 | 2; extraArgs?: string[] } = {},
 ): Promise<string> {
   const { seconds = 5, freq = 440, rate = 44_100, channels = 2, extraArgs = [] } = options;
-  await run('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=${freq}:sample_rate=${rate}:duration=${seconds}`,
+  return renderLavfi(`sine=frequency=${freq}:sample_rate=${rate}:duration=${seconds}`, file, [
     '-ac',
     String(channels),
     ...extraArgs,
-    file,
   ]);
-  return file;
 }

@@ -7,7 +7,7 @@ import type { ObjectStore } from '@earshot/storage';
 import { keys } from '@earshot/storage';
 import type { Config } from '@earshot/config';
 import type { Infrastructure, Logger } from '@earshot/runtime';
-import { createMediaToolkit } from '@earshot/runtime';
+import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers } from '../../apps/worker/src/handlers.ts';
 import { generateTone } from './audio.ts';
 import { createReadyTrack } from './factories.ts';
@@ -107,21 +107,25 @@ export async function runJob<Q extends QueueName>(
   queue: Q,
   data: JobPayloads[Q],
 ): Promise<void> {
-  const handlers = createHandlers({
+  const { core, close } = createCoreDeps({
     config: deps.config,
     logger: deps.logger,
     infra: deps.infra,
     media: createMediaToolkit(),
     mailer: deps.mailer,
   });
-  const handler = handlers[queue] as (job: unknown) => Promise<void>;
-  await handler({
-    id: 'test',
-    queue,
-    data,
-    attempt: 1,
-    maxAttempts: 1,
-    updateProgress: async () => {},
-    signal: new AbortController().signal,
-  });
+  const handler = createHandlers(core)[queue] as (job: unknown) => Promise<void>;
+  try {
+    await handler({
+      id: 'test',
+      queue,
+      data,
+      attempt: 1,
+      maxAttempts: 1,
+      updateProgress: async () => {},
+      signal: new AbortController().signal,
+    });
+  } finally {
+    await close();
+  }
 }

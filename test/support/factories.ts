@@ -100,9 +100,26 @@ export interface TestApi {
 }
 
 /**
- * The API on a fresh test infrastructure, ready for `inject`: the real ffprobe toolkit, the
- * infrastructure's progress bus and metrics; `api` (or a function of the infrastructure giving
- * it) overrides or adds any other dependency;
+ * The API wired as `createTestApi` wires it, on an infrastructure the test already has (a second
+ * API beside another, an infrastructure the test breaks, files placed in `DATA_DIR` before the API
+ * starts): the real ffprobe toolkit, the infrastructure's progress bus and metrics; `deps`
+ * overrides or adds any other dependency. Not yet ready; the caller closes it (not the infrastructure).
+ */
+export function buildTestApi(t: TestInfra, deps: Partial<ApiDeps> = {}): Promise<Api> {
+  return buildApi({
+    config: t.config,
+    logger: t.logger,
+    infra: t.infra,
+    metrics: t.metrics,
+    media: createMediaToolkit(),
+    progress: t.infra.progress,
+    ...deps,
+  });
+}
+
+/**
+ * The API on a fresh test infrastructure, ready for `inject` (`buildTestApi`'s wiring); `api` (or
+ * a function of the infrastructure giving it) overrides or adds any other dependency;
  * `beforeReady` adds routes or hooks of the test's own before the app boots.
  */
 export async function createTestApi(
@@ -115,15 +132,7 @@ export async function createTestApi(
   const t = await createTestInfra(options.infra);
   let app: Api | undefined;
   try {
-    app = await buildApi({
-      config: t.config,
-      logger: t.logger,
-      infra: t.infra,
-      metrics: t.metrics,
-      media: createMediaToolkit(),
-      progress: t.infra.progress,
-      ...(typeof options.api === 'function' ? options.api(t) : options.api),
-    });
+    app = await buildTestApi(t, typeof options.api === 'function' ? options.api(t) : options.api);
     options.beforeReady?.(app, t);
     await app.ready();
   } catch (err) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createBusinessMetrics, createHttpMetrics, startTempSweep } from '@earshot/runtime';
+import { createBusinessMetrics, createCoreDeps, createHttpMetrics, startTempSweep } from '@earshot/runtime';
 import { uploadTempDir } from './upload-receiver.ts';
 import { TEXT_KIND_KEYWORD } from '@earshot/core';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './plugins/error-handler.ts';
@@ -41,7 +41,6 @@ import { oembedRoutes } from './routes/oembed.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
-import { createCoreDeps } from './core-deps.ts';
 import multipart from '@fastify/multipart';
 import { registerWebSockets } from './plugins/websocket.ts';
 import { httpServerTimeouts, registerRequestTimeouts } from './plugins/request-timeouts.ts';
@@ -112,7 +111,7 @@ export async function buildApi(apiDeps: ApiDeps): Promise<Api> {
   // Before the rate-limit and access hooks: their refusals of an upgrade must close its socket.
   await registerWebSockets(app, deps.config);
   // Before any route or route-adding plugin: every route must declare `config.access`.
-  const { core, close: closeCore } = createCoreDeps(deps);
+  const { core, close: closeCore } = createCoreDeps({ ...deps, infra: { ...deps.infra, progress: deps.progress } });
   app.addHook('onClose', closeCore);
   const routeDeps: RouteDeps = { ...deps, core };
   registerRateLimits(app, core.limiter, { apiPerMinute: deps.config.apiRateLimitPerMinute });

@@ -28,8 +28,8 @@ export interface ApiDeps {
   logger: Logger;
   infra: Pick<Infrastructure, 'database' | 'store' | 'jobs'> & Partial<Pick<Infrastructure, 'payments' | 'cache'>>;
   metrics: Registry;
-  /** ffprobe of uploads (the worker does the rest). */
-  media: Pick<MediaToolkit, 'probe'>;
+  /** The media port (`createMediaToolkit()`): the API uses its ffprobe of uploads, the worker the rest. */
+  media: MediaToolkit;
   /** Live processing events relayed to uploaders over `/api/v1/ws`. */
   progress: ProgressBus;
   /** Business counters (uploads, sign-ups, plays) for the dashboards. */
@@ -46,7 +46,7 @@ export interface ApiDeps {
 
 /**
  * What every route module is given: the composition root's deps plus `core`, the ports of the
- * core rules built once (apps/api/src/core-deps.ts). A route module is `(app: Api, deps: RouteDeps)`.
+ * core rules built once (`createCoreDeps`, packages/runtime/src/core-deps.ts). A route module is `(app: Api, deps: RouteDeps)`.
  */
 export interface RouteDeps extends ApiDeps {
   core: CoreDeps;

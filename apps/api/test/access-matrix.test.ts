@@ -27,10 +27,10 @@ import type { Database, Role } from '@earshot/db';
 import { signHlsPath } from '@earshot/core';
 import { keys } from '@earshot/storage';
 import { createMetricsRegistry } from '@earshot/runtime';
-import { buildApi, type Api } from '../src/index.ts';
+import type { Api } from '../src/index.ts';
 import { declaredRoutes, MissingAccessError } from '../src/plugins/access.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 const CALLERS = ['anonymous', 'listener', 'otherArtist', 'owner', 'admin'] as const;
@@ -731,12 +731,7 @@ describe('access declarations', () => {
   });
 
   it('a route without config.access stops the app from starting', async () => {
-    const other = await buildApi({
-      config: t.config,
-      logger: t.logger,
-      infra: t.infra,
-      metrics: createMetricsRegistry('api'),
-    } as never);
+    const other = await buildTestApi(t, { metrics: createMetricsRegistry('api') });
     try {
       expect(() => other.get('/api/v1/forgotten', async () => 'oops')).toThrow(MissingAccessError);
       expect(() =>

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildApi } from '../src/index.ts';
-import { createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import { buildTestApi } from '../../../test/support/factories.ts';
 
 const cleanups: TestInfra[] = [];
 afterAll(async () => {
@@ -14,14 +13,7 @@ describe('health with real services', () => {
   it('checks redis when it is configured (PostgreSQL + BullMQ)', async () => {
     const t = await createTestInfra({ database: 'postgres', redis: true });
     cleanups.push(t);
-    const app = await buildApi({
-      config: t.config,
-      logger: t.logger,
-      infra: t.infra,
-      metrics: t.metrics,
-      media: createMediaToolkit(),
-      progress: t.infra.progress,
-    });
+    const app = await buildTestApi(t);
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     expect(res.json().checks).toEqual([
@@ -38,14 +30,7 @@ describe('health with real services', () => {
     const logDir = path.join(t.dataDir, 'logs');
     const { createLogger } = await import('@earshot/runtime');
     const logger = createLogger({ ...t.config, logDir }, 'api');
-    const app = await buildApi({
-      config: t.config,
-      logger,
-      infra: t.infra,
-      metrics: t.metrics,
-      media: createMediaToolkit(),
-      progress: t.infra.progress,
-    });
+    const app = await buildTestApi(t, { logger });
     await t.infra.database.close();
     const res = await app.inject('/api/v1/health');
     expect(res.statusCode).toBe(503);

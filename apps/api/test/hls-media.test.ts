@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath } from '@earshot/core';
 import { createMetricsRegistry } from '@earshot/runtime';
 import { contentTypeFor } from '@earshot/storage';
-import { buildApi, type Api } from '../src/index.ts';
+import type { Api } from '../src/index.ts';
 import { hlsMediaRoutes } from '../src/routes/hls-media.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { makeHlsTree, type HlsTree } from '../../../test/edge/support/hls-fixture.ts';
 
 const SECRET = 'hls-media-test-secret-0123456789';
@@ -52,9 +52,7 @@ const raw = (target: string) =>
 
 let testApi: TestApi | undefined;
 beforeAll(async () => {
-  // Uploads are not under test here: probing is never reached.
-  const media = { probe: async () => Promise.reject(new Error('not used in this test')) };
-  testApi = await createTestApi({ infra: { env: { SECURE_LINK_SECRET: SECRET } }, api: { media, serveMedia: true } });
+  testApi = await createTestApi({ infra: { env: { SECURE_LINK_SECRET: SECRET } }, api: { serveMedia: true } });
   ({ t, app } = testApi);
   expect(t.config.media.secureLinkSecret).toBe(SECRET);
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-hls-'));
@@ -292,16 +290,8 @@ describe('signed HLS in embedded mode', () => {
 
 describe('without the file cache', () => {
   it('streams every file from the store with the same answers', async () => {
-    const deps = {
-      config: t.config,
-      logger: t.logger,
-      infra: t.infra,
-      metrics: createMetricsRegistry('api'),
-      media: { probe: async () => Promise.reject(new Error('unused')) },
-      progress: t.infra.progress,
-    };
-    const plain = await buildApi(deps);
-    hlsMediaRoutes(plain, deps, { cacheBytes: 0 });
+    const plain = await buildTestApi(t, { metrics: createMetricsRegistry('api') });
+    hlsMediaRoutes(plain, t, { cacheBytes: 0 });
     try {
       const prefix = prefixOf(sign());
       for (const f of ['playlist.m3u8', '128k/init.mp4', '128k/seg_00003.m4s']) {

@@ -3,22 +3,18 @@ import { connect } from 'node:net';
 import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sweepStaleFiles } from '@earshot/runtime';
-import { createMediaToolkit } from '@earshot/runtime';
-import { buildApi, type Api } from '../src/index.ts';
+import type { Api } from '../src/index.ts';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
-import { generateTone } from '../../../test/support/audio.ts';
+import { generateTone, renderLavfi } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 
 /**
  * Hostile multipart bodies sent over real sockets to a listening server: each gets a JSON 4xx,
  * writes no row and leaves no temp file (also when the client hangs up half way).
  */
-const exec = promisify(execFile);
 let t: TestInfra;
 let app: Api;
 let port: number;
@@ -231,19 +227,7 @@ describe('malformed multipart bodies over a real socket', () => {
 describe('real media that is not audio', () => {
   it('a real PNG image → 422 invalid_audio saying it is an image', async () => {
     const png = path.join(t.dataDir, 'real.png');
-    await exec('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=s=320x240',
-      '-frames:v',
-      '1',
-      png,
-    ]);
+    await renderLavfi('testsrc=s=320x240', png, ['-frames:v', '1']);
     const body = Buffer.concat([field('title', 'Picture'), filePart(await readFile(png), 'file', 'real.png'), end]);
     const before = await rowCounts();
     const res = (await send(request('/api/v1/tracks', MULTIPART, body), body))!;
@@ -258,19 +242,7 @@ describe('real media that is not audio', () => {
 
   it('a real video without sound → 422 invalid_audio saying so', async () => {
     const mp4 = path.join(t.dataDir, 'silent.mp4');
-    await exec('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=s=160x120:r=10:d=2',
-      '-c:v',
-      'mpeg4',
-      mp4,
-    ]);
+    await renderLavfi('testsrc=s=160x120:r=10:d=2', mp4, ['-c:v', 'mpeg4']);
     const body = Buffer.concat([field('title', 'Film'), filePart(await readFile(mp4), 'file', 'silent.mp4'), end]);
     const before = await rowCounts();
     const res = (await send(request('/api/v1/tracks', MULTIPART, body), body))!;
@@ -305,14 +277,7 @@ describe('stale temp files', () => {
       await writeFile(path.join(dir, 'upload-in-progress'), 'x');
       const old = new Date(Date.now() - 2 * 3600_000);
       await utimes(path.join(dir, 'upload-left-by-a-crash'), old, old);
-      const api = await buildApi({
-        config: other.config,
-        logger: other.logger,
-        infra: other.infra,
-        metrics: other.metrics,
-        media: createMediaToolkit(),
-        progress: other.infra.progress,
-      });
+      const api = await buildTestApi(other);
       await api.ready();
       expect(await readdir(dir)).toEqual(['upload-in-progress']);
       await api.close();

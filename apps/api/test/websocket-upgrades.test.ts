@@ -2,9 +2,10 @@ import { readdirSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createMediaToolkit, createMetricsRegistry } from '@earshot/runtime';
-import { buildApi, type Api } from '../src/index.ts';
+import { createMetricsRegistry } from '@earshot/runtime';
+import type { Api } from '../src/index.ts';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import { buildTestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 
 // Hostile WebSocket upgrades against a real listening server (docs/security.md).
@@ -23,19 +24,10 @@ const listen = async (a: Api) => {
 
 beforeAll(async () => {
   t = await createTestInfra();
-  const deps = {
-    config: t.config,
-    logger: t.logger,
-    infra: t.infra,
-    metrics: t.metrics,
-    media: createMediaToolkit(),
-    progress: t.infra.progress,
-  };
-  app = await buildApi(deps);
+  app = await buildTestApi(t);
   port = await listen(app);
   // Same platform with a tiny `api` rate zone, for 429s.
-  limited = await buildApi({
-    ...deps,
+  limited = await buildTestApi(t, {
     metrics: createMetricsRegistry('api'),
     config: { ...t.config, apiRateLimitPerMinute: 2 },
   });

@@ -6,16 +6,17 @@ import { buildApi, toErrorBody, type Api } from '@earshot/api';
 import {
   createHandlers,
   maintenanceOptions,
-  mediaScratchRoot,
   recoverAfterCrash,
   startMaintenance,
   startProcessing,
 } from '@earshot/worker';
 import {
+  createCoreDeps,
   createInfrastructure,
   createMediaToolkit,
   createMetricsRegistry,
   registerHealthMetrics,
+  mediaScratchRoot,
   registerQueueMetrics,
   type Infrastructure,
   type Logger,
@@ -75,7 +76,9 @@ export async function startEmbeddedPlatform(
   });
   const headersFor = installSecurityHeaders(app, config.publicUrl);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
-  startProcessing(infra.jobs, createHandlers({ config, logger, infra, media, mailer }), logger);
+  // The worker's handlers get their ports from the same factory and the same adapters as the API's.
+  const { core } = createCoreDeps({ config, logger, infra, media, mailer, rateLimiter });
+  startProcessing(infra.jobs, createHandlers(core), logger);
   const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
 
   const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);

@@ -2,55 +2,44 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import WaveformData from 'waveform-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTrackFromUpload, type ProcessingEvent } from '@earshot/core';
-import { createMediaToolkit } from '@earshot/runtime';
+import { createTrackFromUpload, type CoreDeps, type ProcessingEvent } from '@earshot/core';
+import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
-import { generateTone } from '../../../test/support/audio.ts';
+import { generateTone, renderLavfi } from '../../../test/support/audio.ts';
 import { createHandlers, startProcessing } from '../src/index.ts';
-import { exec, fullyDecodedMs, waitForVersion } from './support.ts';
+import { fullyDecodedMs, waitForVersion } from './support.ts';
 import { writeBlackPng } from '../../../test/support/images.ts';
 
 let t: TestInfra;
-let ownerId: string;
+let owner: { id: string; role: 'artist' };
+let core: CoreDeps;
+let closeCore: () => Promise<void>;
 const events: ProcessingEvent[] = [];
-const media = createMediaToolkit();
 
 beforeAll(async () => {
   t = await createTestInfra();
-  const owner = await t.infra.database.db
+  const row = await t.infra.database.db
     .insertInto('users')
     .values({ email: 'a@example.com', handle: 'artist', display_name: 'Artist', password_hash: 'x', role: 'artist' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  ownerId = owner.id;
+  owner = { id: row.id, role: 'artist' };
+  ({ core, close: closeCore } = createCoreDeps({
+    config: t.config,
+    logger: t.logger,
+    infra: t.infra,
+    media: createMediaToolkit(),
+  }));
   t.infra.progress.subscribe((e) => e.type !== 'notification' && events.push(e));
-  startProcessing(
-    t.infra.jobs,
-    createHandlers({ config: t.config, logger: t.logger, infra: t.infra, media }),
-    t.logger,
-    2,
-  );
+  startProcessing(t.infra.jobs, createHandlers(core), t.logger, 2);
 });
 afterAll(async () => {
   await t.cleanup();
+  await closeCore();
 });
 
 async function cover(kind: 'jpg' | 'png'): Promise<string> {
-  const file = path.join(t.dataDir, `cover.${kind}`);
-  await exec('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=1200x1200:rate=1',
-    '-frames:v',
-    '1',
-    file,
-  ]);
-  return file;
+  return renderLavfi('testsrc=size=1200x1200:rate=1', path.join(t.dataDir, `cover.${kind}`), ['-frames:v', '1']);
 }
 
 interface Case {
@@ -133,12 +122,13 @@ describe('upload to ready with real ffmpeg', () => {
       extraArgs: c.args ? await c.args() : [],
     });
     const size = (await readFile(file)).length;
-    const { track, version } = await createTrackFromUpload(
-      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
-      ownerId,
+    const track = await createTrackFromUpload(
+      core,
+      owner,
       { path: file, originalFilename: c.file, sizeBytes: size },
       { title: c.name },
     );
+    const version = track.latestVersion;
     const done = await waitForVersion(t.infra.database.db, version.id);
     expect(done, done.failure_reason ?? '').toMatchObject({ status: 'ready' });
 
@@ -204,9 +194,9 @@ describe('upload to ready with real ffmpeg', () => {
     });
     const size = (await readFile(file)).length;
     expect(size).toBeLessThan(1024 * 1024);
-    const { version } = await createTrackFromUpload(
-      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
-      ownerId,
+    const { latestVersion: version } = await createTrackFromUpload(
+      core,
+      owner,
       { path: file, originalFilename: 'bomb.flac', sizeBytes: size },
       { title: 'Huge cover' },
     );
@@ -236,23 +226,14 @@ describe('upload to ready with real ffmpeg', () => {
   it('measures EBU Tech 3341 case 1 (−23 LUFS) through the whole pipeline', async () => {
     const file = path.join(t.dataDir, 'ebu1.wav');
     // EBU Tech 3341 case 1: stereo 1 kHz sine at −23 dBFS (amplitude 10^(−23/20)) reads −23.0 LUFS.
-    await exec('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      "aevalsrc='0.0707946*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)':s=48000:d=20",
+    await renderLavfi("aevalsrc='0.0707946*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)':s=48000:d=20", file, [
       '-c:a',
       'pcm_s24le',
-      file,
     ]);
     const size = (await readFile(file)).length;
-    const { version } = await createTrackFromUpload(
-      { db: t.infra.database.db, store: t.infra.store, jobs: t.infra.jobs, media, progress: t.infra.progress },
-      ownerId,
+    const { latestVersion: version } = await createTrackFromUpload(
+      core,
+      owner,
       { path: file, originalFilename: 'ebu1.wav', sizeBytes: size },
       { title: 'EBU 3341 case 1' },
     );

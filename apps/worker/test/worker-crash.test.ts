@@ -58,9 +58,9 @@ describe('a worker killed mid-transcode', () => {
 
     // Long enough that the transcode is surely running when the worker dies.
     const file = await generateTone(path.join(dataDir, 'long.wav'), { seconds: 90 });
-    const { version } = await createTrackFromUpload(
+    const { latestVersion: version } = await createTrackFromUpload(
       { db: handle.db, store, jobs: producer, media: createMediaToolkit(), progress: new InProcessProgressBus() },
-      owner.id,
+      { id: owner.id, role: 'artist' },
       { path: file, originalFilename: 'long.wav', sizeBytes: (await readFile(file)).length },
       { title: 'Long' },
     );

@@ -16,3 +16,4 @@ export { createMediaToolkit } from './media-toolkit.ts';
 export { RedisProgressBus } from './redis-progress-bus.ts';
 export { sweepStaleFiles, startTempSweep, type TempSweepOptions } from './temp-sweep.ts';
 export { RedisListCache } from './redis-list-cache.ts';
+export { createCoreDeps, mediaScratchRoot, type CoreDepsInput } from './core-deps.ts';

@@ -88,18 +88,19 @@ export const PlaylistCardSchema = Type.Object({
 export const presentPlaylistCard = (p: PlaylistCard) => p;
 
 const Artist = Type.Object({ handle: Type.String(), displayName: Type.String() });
+/** A track found by search or browse: the card with its genre and tags. */
+const FoundTrackFields = {
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  artist: Artist,
+  artworkUrl: Nullable(Type.String()),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  genre: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+};
 export const SearchHitSchema = Type.Union([
-  Type.Object({
-    kind: Type.Literal('track'),
-    id: Type.String(),
-    title: Type.String(),
-    slug: Type.String(),
-    artist: Artist,
-    artworkUrl: Nullable(Type.String()),
-    durationMs: Type.Union([Type.Integer(), Type.Null()]),
-    genre: Nullable(Type.String()),
-    tags: Type.Array(Type.String()),
-  }),
+  Type.Object({ kind: Type.Literal('track'), ...FoundTrackFields }),
   Type.Object({
     kind: Type.Literal('user'),
     id: Type.String(),
@@ -145,17 +146,7 @@ export function presentHit(hit: SearchHit): Static<typeof SearchHitSchema> {
   }
 }
 
-export const BrowseCardSchema = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  slug: Type.String(),
-  artist: Artist,
-  artworkUrl: Nullable(Type.String()),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
-  genre: Nullable(Type.String()),
-  tags: Type.Array(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-});
+export const BrowseCardSchema = Type.Object({ ...FoundTrackFields, createdAt: Type.String({ format: 'date-time' }) });
 export const presentBrowseCard = ({ artworkKey, ...t }: BrowseCard) => ({ ...t, artworkUrl: image(artworkKey) });
 
 const StepSchema = Type.Object({

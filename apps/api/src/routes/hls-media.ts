@@ -2,15 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyHlsRequest } from '@earshot/core';
-import {
-  contentTypeFor,
-  InvalidKeyError,
-  InvalidRangeError,
-  ObjectNotFoundError,
-  parseRangeHeader,
-} from '@earshot/storage';
+import { contentTypeFor, parseRangeHeader } from '@earshot/storage';
 import { acceptsGzip } from '../http/accepts-gzip.ts';
 import { FileCache } from '../http/file-cache.ts';
+import { sendStoreError } from '../http/store-errors.ts';
 import { toErrorBody } from '../plugins/error-handler.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
@@ -73,7 +68,7 @@ export function hlsMediaRoutes(
       try {
         object = await store.get('transcodes', key, range ? { range } : undefined);
       } catch (err) {
-        return storeError(reply, err);
+        return sendStoreError(reply, err);
       }
       if (object.range || object.contentLength > cache.maxFileBytes) {
         // Ranged miss or big file: stream it as it comes.
@@ -142,15 +137,4 @@ function fileHeaders(reply: FastifyReply, file: string, secondsLeft: number): vo
   );
   reply.header('accept-ranges', 'bytes');
   if (playlist) reply.header('vary', 'accept-encoding');
-}
-
-function storeError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError)
-    return reply.status(404).send(toErrorBody('not_found', 'No such file'));
-  if (err instanceof InvalidRangeError)
-    return reply
-      .status(416)
-      .header('content-range', `bytes */${err.totalSize}`)
-      .send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
-  throw err;
 }

@@ -4,7 +4,6 @@ import {
   getPlatformStats,
   getTrackStats,
   getTrendingJson,
-  MemoryListCache,
   TRENDING_GENRE_MAX,
   TRENDING_MAX_AGE_SECONDS,
   TRENDING_MAX_LIMIT,
@@ -95,10 +94,6 @@ const presentTrending = (list: TrendingList) => ({
 
 /** Trending and artist insights (docs/architecture.md, "Insights and trending"). */
 export function insightRoutes(app: Api, deps: RouteDeps): void {
-  // The list cache the worker's recompute clears: Redis, or this process's memory (embedded).
-  const cache = deps.infra.cache ?? new MemoryListCache();
-  const stats = { db: deps.core.db, clock: deps.core.clock };
-
   app.get(
     '/api/v1/trending',
     {
@@ -119,7 +114,7 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const json = await getTrendingJson({ db: deps.core.db, cache }, request.query, presentTrending);
+      const json = await getTrendingJson(deps.core, request.query, presentTrending);
       reply.header('cache-control', `public, max-age=${TRENDING_MAX_AGE_SECONDS}`);
       // Already JSON (the cached text): sent as it is, Fastify does not serialise a string.
       return reply.type('application/json; charset=utf-8').send(json as never);
@@ -140,7 +135,7 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
     },
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return getTrackStats(stats, currentActor(request), request.params.id, request.query);
+      return getTrackStats(deps.core, currentActor(request), request.params.id, request.query);
     },
   );
 
@@ -157,7 +152,7 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
     },
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return getArtistStats(stats, currentActor(request), request.query);
+      return getArtistStats(deps.core, currentActor(request), request.query);
     },
   );
 
@@ -174,7 +169,7 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
     },
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return getPlatformStats(stats, currentActor(request), request.query);
+      return getPlatformStats(deps.core, currentActor(request), request.query);
     },
   );
 }

@@ -109,7 +109,7 @@ export function notificationRoutes(app: Api, deps: RouteDeps): void {
       },
     },
     async (request) => ({
-      unsubscribed: (await unsubscribe(community, deps.config.auth.jwtSecret, request.body.token)).type,
+      unsubscribed: (await unsubscribe(community, deps.core.unsubscribeSecret, request.body.token)).type,
     }),
   );
 }

@@ -1,11 +1,5 @@
-import {
-  isPubliclyServable,
-  parseRangeHeader,
-  InvalidKeyError,
-  InvalidRangeError,
-  ObjectNotFoundError,
-  type Bucket,
-} from '@earshot/storage';
+import { isPubliclyServable, parseRangeHeader, type Bucket } from '@earshot/storage';
+import { sendStoreError } from '../http/store-errors.ts';
 import { toErrorBody } from '../plugins/error-handler.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
@@ -48,14 +42,7 @@ export function publicMediaRoutes(app: Api, deps: RouteDeps): void {
             .header('content-range', `bytes ${object.range.start}-${object.range.end}/${object.totalSize}`);
         return reply.send(object.body);
       } catch (err) {
-        if (err instanceof ObjectNotFoundError || err instanceof InvalidKeyError)
-          return reply.status(404).send(toErrorBody('not_found', 'No such file'));
-        if (err instanceof InvalidRangeError)
-          return reply
-            .status(416)
-            .header('content-range', `bytes */${err.totalSize}`)
-            .send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
-        throw err;
+        return sendStoreError(reply, err);
       }
     });
   }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { addVersionFromUpload, createTrackFromUpload, getTrackView, validationFailed } from '@earshot/core';
+import { addVersionFromUpload, createTrackFromUpload, validationFailed } from '@earshot/core';
 import { receiveUpload, uploadTempDir } from '../upload-receiver.ts';
 import { errorResponses, Id } from '../schemas.ts';
 import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../presenters/track.ts';
@@ -27,13 +27,13 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
       try {
         // The fields' rules (the text rule first) are core's: tracks/fields.ts.
         const { title = '', description, visibility } = upload.fields;
-        const { track } = await createTrackFromUpload(deps.core, user.id, upload.file, {
+        const track = await createTrackFromUpload(deps.core, user, upload.file, {
           title,
           description,
           visibility,
         });
         deps.businessMetrics?.uploads.inc();
-        return reply.status(201).send({ track: presentTrack(await getTrackView(deps.core, user, track.id)) });
+        return reply.status(201).send({ track: presentTrack(track) });
       } finally {
         await upload.discard();
       }

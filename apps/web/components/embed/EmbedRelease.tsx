@@ -5,9 +5,8 @@
  * (each plays through the same player, the rest queued after it) and a link back.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { apiFetch } from '@/lib/api';
-import type { EmbedReleaseData } from '@/lib/embed';
-import { parseReleaseResponse } from '@/lib/embed';
+import { api, ok } from '@/lib/api/client';
+import { toEmbedRelease, type EmbedReleaseData } from '@/lib/embed';
 import { routes } from '@/lib/routes';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
 import { formatDuration } from '@/lib/tracks';
@@ -18,8 +17,8 @@ export function EmbedRelease({ id, initial }: { id: string; initial: EmbedReleas
   useEffect(() => {
     if (initial) return;
     const controller = new AbortController();
-    apiFetch(`/api/v1/releases/${encodeURIComponent(id)}`, { signal: controller.signal }).then(
-      (body) => setRelease(parseReleaseResponse(body) ?? 'missing'),
+    ok(api.GET('/api/v1/releases/{id}', { params: { path: { id } }, signal: controller.signal })).then(
+      (body) => setRelease(toEmbedRelease(body.release)),
       () => !controller.signal.aborted && setRelease('missing'),
     );
     return () => controller.abort();

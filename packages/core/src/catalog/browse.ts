@@ -3,18 +3,51 @@ import type { Database } from '@earshot/db';
 import { badRequest, notFound } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 import { normalizeGenre, normalizeTags } from './fields.ts';
+import type { CardBasics } from './listed-track.ts';
 
-export interface BrowseCard {
+/** A track found by browse or search: its card (without counts) with genre and tags. */
+export interface FoundTrack extends Omit<CardBasics, 'createdAt'> {
+  genre: string | null;
+  tags: string[];
+}
+
+export interface BrowseCard extends FoundTrack {
+  createdAt: string;
+}
+
+/** `FoundTrack`'s columns, for a query joining `tracks as t`, `users as u` and `track_versions as v`. */
+export const FOUND_TRACK_COLUMNS = [
+  't.id',
+  't.title',
+  't.slug',
+  't.genre',
+  't.tags',
+  'u.handle',
+  'u.display_name',
+  'v.duration_ms',
+  sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
+] as const;
+
+export const toFoundTrack = (r: {
   id: string;
   title: string;
   slug: string;
-  artist: { handle: string; displayName: string };
-  artworkKey: string | null;
-  durationMs: number | null;
   genre: string | null;
-  tags: string[];
-  createdAt: string;
-}
+  tags: string[] | null;
+  handle: string;
+  display_name: string;
+  duration_ms: number | null;
+  artwork_key: string | null;
+}): FoundTrack => ({
+  id: r.id,
+  title: r.title,
+  slug: r.slug,
+  artist: { handle: r.handle, displayName: r.display_name },
+  artworkKey: r.artwork_key,
+  durationMs: r.duration_ms,
+  genre: r.genre,
+  tags: r.tags ?? [],
+});
 
 const decode = (cursor: string) => {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
@@ -35,18 +68,7 @@ export async function browseTracks(
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select([
-      't.id',
-      't.title',
-      't.slug',
-      't.genre',
-      't.tags',
-      't.created_at',
-      'u.handle',
-      'u.display_name',
-      'v.duration_ms',
-      sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
-    ])
+    .select([...FOUND_TRACK_COLUMNS, 't.created_at'])
     .where((eb) => trackListed(eb, 't'))
     .orderBy('t.id', 'desc')
     .limit(page.limit + 1);
@@ -56,17 +78,9 @@ export async function browseTracks(
   const rows = await q.execute();
   // A genre or tag no listed track carries does not exist for the caller (any junk in the name included).
   if (!page.cursor && rows.length === 0) throw notFound('genre' in by ? 'Genre' : 'Tag');
-  const items = rows.slice(0, page.limit).map<BrowseCard>((r) => ({
-    id: r.id,
-    title: r.title,
-    slug: r.slug,
-    artist: { handle: r.handle, displayName: r.display_name },
-    artworkKey: r.artwork_key,
-    durationMs: r.duration_ms,
-    genre: r.genre,
-    tags: r.tags ?? [],
-    createdAt: r.created_at.toISOString(),
-  }));
+  const items = rows
+    .slice(0, page.limit)
+    .map<BrowseCard>((r) => ({ ...toFoundTrack(r), createdAt: r.created_at.toISOString() }));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > page.limit && last ? Buffer.from(last.id).toString('base64url') : null };
 }

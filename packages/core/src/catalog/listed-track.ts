@@ -2,17 +2,17 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import type { Actor } from '../actor.ts';
 import { trackVisibleTo } from '../visibility.ts';
+import type { TrackCard } from '../tracks/list-latest.ts';
+
+/** The fields of a track card (tracks/list-latest.ts) without its counts. */
+export type CardBasics = Pick<
+  TrackCard,
+  'id' | 'title' | 'slug' | 'artist' | 'artworkKey' | 'durationMs' | 'createdAt'
+>;
 
 /** A track in an ordered list (a release, a playlist), as a card plus its position. */
-export interface ListedTrack {
+export interface ListedTrack extends CardBasics {
   position: number;
-  id: string;
-  title: string;
-  slug: string;
-  artist: { handle: string; displayName: string };
-  artworkKey: string | null;
-  durationMs: number | null;
-  createdAt: string;
 }
 
 /**

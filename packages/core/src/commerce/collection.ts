@@ -49,6 +49,21 @@ type OrderRow = {
   refunded_at: Date | null;
 };
 
+/** What `toOrderView` reads of an order. */
+const ORDER_COLUMNS = [
+  'id',
+  'item_type',
+  'track_id',
+  'release_id',
+  'item_title',
+  'amount_minor',
+  'currency',
+  'status',
+  'created_at',
+  'paid_at',
+  'refunded_at',
+] as const;
+
 const toOrderView = (o: OrderRow): OrderView => ({
   id: o.id,
   item: { type: o.item_type, id: o.item_type === 'track' ? o.track_id : o.release_id, title: o.item_title },
@@ -73,19 +88,7 @@ export async function getCollection(deps: Pick<CoreDeps, 'db' | 'clock'>, actor:
     .executeTakeFirst();
   const orders = (await deps.db
     .selectFrom('orders')
-    .select([
-      'id',
-      'item_type',
-      'track_id',
-      'release_id',
-      'item_title',
-      'amount_minor',
-      'currency',
-      'status',
-      'created_at',
-      'paid_at',
-      'refunded_at',
-    ])
+    .select(ORDER_COLUMNS)
     .where('status', 'in', ['paid', 'refunded'])
     .where((eb) =>
       eb.or([
@@ -165,19 +168,7 @@ export async function getCheckoutSessionView(
   if (!/^cs_[A-Za-z0-9_]{1,250}$/.test(sessionId)) throw notFound('Order');
   const o = (await deps.db
     .selectFrom('orders')
-    .select([
-      'id',
-      'item_type',
-      'track_id',
-      'release_id',
-      'item_title',
-      'amount_minor',
-      'currency',
-      'status',
-      'created_at',
-      'paid_at',
-      'refunded_at',
-    ])
+    .select(ORDER_COLUMNS)
     .where('stripe_checkout_session_id', '=', sessionId)
     .executeTakeFirst()) as OrderRow | undefined;
   if (!o) throw notFound('Order');

@@ -212,16 +212,13 @@ export async function openSignedDownload(
   };
 }
 
-/** ffmpeg for one download file, as a port (the worker wires `@earshot/media`'s makeDownloadFile; unit tests a fake). */
+/** ffmpeg for one download file, as a port (`createCoreDeps` wires `@earshot/media`'s makeDownloadFile; tests may pass a fake). */
 export type DownloadEncoder = (
   options: DownloadArgsOptions & { durationMs?: number },
   signal: AbortSignal,
 ) => Promise<void>;
 
-export interface MakeFormatDeps extends Pick<CoreDeps, 'db' | 'store' | 'clock'> {
-  encode: DownloadEncoder;
-  tmpDir: string;
-}
+export type MakeFormatDeps = Pick<CoreDeps, 'db' | 'store' | 'clock' | 'encodeDownload' | 'scratchDir'>;
 
 /**
  * The `download-formats` job: makes one format of one version from its original, with the track's
@@ -276,7 +273,7 @@ export async function makeDownloadFormat(
     .executeTakeFirst();
   const info = DOWNLOAD_FORMAT_INFO[format];
   const key = keys.download(row.id, format, info.ext);
-  await withScratch(deps.tmpDir, `download-${row.id}-${format}`, async (dir) => {
+  await withScratch(deps.scratchDir, `download-${row.id}-${format}`, async (dir) => {
     const input = await fetchOriginal(deps.store, row.original_key, dir, signal);
     let cover: string | undefined;
     const artworkKey = row.track_artwork_key ?? row.artwork_key;
@@ -288,7 +285,7 @@ export async function makeDownloadFormat(
     }
     const output = path.join(dir, `out.${info.ext}`);
     const year = (release?.release_date ?? row.created_at).getUTCFullYear();
-    await deps.encode(
+    await deps.encodeDownload(
       {
         input,
         output,

@@ -46,9 +46,8 @@ function priceOf(row: {
   return { amountMinor: row.price_amount_minor, currency: row.price_currency, payWhatYouWant: row.price_pwyw };
 }
 
-const trackColumns = [
-  't.id as track_id',
-  't.title',
+/** What a download is made from: the version's original and the covers to embed. */
+const versionColumns = [
   'v.id as version_id',
   'v.codec',
   'v.bit_depth',
@@ -58,6 +57,8 @@ const trackColumns = [
   't.artwork_key as track_artwork_key',
   'v.artwork_key as version_artwork_key',
 ] as const;
+
+const trackColumns = ['t.id as track_id', 't.title', ...versionColumns] as const;
 
 type TrackRow = {
   track_id: string;
@@ -116,16 +117,7 @@ export async function loadItem(
         't.created_at',
       ])
       .select(['u.display_name', 'u.handle', 'u.disabled_at', 'u.stripe_account_id', 'u.stripe_charges_enabled'])
-      .select([
-        'v.id as version_id',
-        'v.codec',
-        'v.bit_depth',
-        'v.duration_ms',
-        'v.original_key',
-        'v.audio_stream_index',
-        't.artwork_key as track_artwork_key',
-        'v.artwork_key as version_artwork_key',
-      ])
+      .select(versionColumns)
       .where('t.id', '=', id)
       .executeTakeFirst();
     if (

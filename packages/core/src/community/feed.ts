@@ -2,38 +2,14 @@ import { expressionBuilder, sql } from 'kysely';
 import { trackListed } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
+import { FEED_TRACK_COLUMNS, feedTrackJoins, toFeedTrack, type FeedTrack, type FeedTrackRow } from './track-card.ts';
 
-export interface FeedTrack {
-  id: string;
-  title: string;
-  slug: string;
-  artist: { id: string; handle: string; displayName: string };
-  artworkKey: string | null;
-  durationMs: number | null;
-  createdAt: string;
-  likeCount: number;
-  repostCount: number;
-  commentCount: number;
-  playCount: number;
-}
+export type { FeedTrack } from './track-card.ts';
 
-interface FeedRow {
+interface FeedRow extends FeedTrackRow {
   track_id: string;
   at: string;
   reposters: string[] | null;
-  title: string;
-  slug: string;
-  owner_user_id: string;
-  handle: string;
-  display_name: string;
-  artwork_key: string | null;
-  version_artwork: string | null;
-  duration_ms: number | null;
-  created_at: Date;
-  like_count: number;
-  repost_count: number;
-  comment_count: number;
-  play_count: number;
 }
 
 export interface FeedEntry {
@@ -107,12 +83,9 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
       select e.* from grouped e where ${before} and not (${seen}) order by e.at desc, e.track_id desc limit ${per}
     )
     select e.track_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, e.reposters,
-      t.title, t.slug, t.owner_user_id, u.handle, u.display_name, t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at,
-      t.like_count, t.repost_count, t.comment_count, t.play_count
+      ${FEED_TRACK_COLUMNS}
     from top e
-    join tracks t on t.id = e.track_id
-    join users u on u.id = t.owner_user_id
-    join track_versions v on v.id = t.current_version_id
+    ${feedTrackJoins('e')}
     order by e.at desc, e.track_id desc`;
 }
 
@@ -131,19 +104,7 @@ async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: n
   const items = page.map<FeedEntry>((r) => ({
     kind: 'track',
     at: r.at,
-    track: {
-      id: String(r.track_id),
-      title: r.title,
-      slug: r.slug,
-      artist: { id: String(r.owner_user_id), handle: r.handle, displayName: r.display_name },
-      artworkKey: r.artwork_key ?? r.version_artwork,
-      durationMs: r.duration_ms,
-      createdAt: new Date(r.created_at).toISOString(),
-      likeCount: Number(r.like_count),
-      repostCount: Number(r.repost_count),
-      commentCount: Number(r.comment_count),
-      playCount: Number(r.play_count),
-    },
+    track: toFeedTrack(r.track_id, r),
     repostedBy: [...new Set((r.reposters ?? []).map(String))]
       .slice(0, 3)
       .flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),

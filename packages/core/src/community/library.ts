@@ -3,7 +3,7 @@ import type { Actor } from '../actor.ts';
 import { trackVisibleTo } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
-import type { FeedTrack } from './feed.ts';
+import { FEED_TRACK_COLUMNS, feedTrackJoins, toFeedTrack, type FeedTrack, type FeedTrackRow } from './track-card.ts';
 
 export interface LibraryItem {
   /** When liked, or last played. */
@@ -11,40 +11,12 @@ export interface LibraryItem {
   track: FeedTrack;
 }
 
-type Row = {
+interface Row extends FeedTrackRow {
   at: string;
-  id: string;
-  title: string;
-  slug: string;
-  owner_user_id: string;
-  handle: string;
-  display_name: string;
-  artwork_key: string | null;
-  version_artwork: string | null;
-  duration_ms: number | null;
-  created_at: Date;
-  like_count: number;
-  repost_count: number;
-  comment_count: number;
-  play_count: number;
-};
+  track_id: string;
+}
 
-const toItem = (r: Row): LibraryItem => ({
-  at: r.at,
-  track: {
-    id: String(r.id),
-    title: r.title,
-    slug: r.slug,
-    artist: { id: String(r.owner_user_id), handle: r.handle, displayName: r.display_name },
-    artworkKey: r.artwork_key ?? r.version_artwork,
-    durationMs: r.duration_ms,
-    createdAt: new Date(r.created_at).toISOString(),
-    likeCount: Number(r.like_count),
-    repostCount: Number(r.repost_count),
-    commentCount: Number(r.comment_count),
-    playCount: Number(r.play_count),
-  },
-});
+const toItem = (r: Row): LibraryItem => ({ at: r.at, track: toFeedTrack(r.track_id, r) });
 
 /**
  * The library's lists (docs/architecture.md, "Community"): tracks the user liked (newest like
@@ -67,12 +39,9 @@ export async function listLibrary(
       ? sql`select l.track_id, l.created_at as at from likes l where l.user_id = ${actor.id}`
       : sql`select p.track_id, max(p.created_at) as at from plays p where p.user_id = ${actor.id} group by p.track_id`;
   const { rows } = await sql<Row>`
-    select to_char(x.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, t.id, t.title, t.slug, t.owner_user_id, u.handle, u.display_name,
-      t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at, t.like_count, t.repost_count, t.comment_count, t.play_count
+    select to_char(x.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, x.track_id, ${FEED_TRACK_COLUMNS}
     from (${source}) x
-    join tracks t on t.id = x.track_id
-    join users u on u.id = t.owner_user_id
-    join track_versions v on v.id = t.current_version_id
+    ${feedTrackJoins('x')}
     where ${after} and ${trackVisibleTo(expressionBuilder<any, any>(), actor, 't')}
     order by x.at desc, x.track_id desc
     limit ${options.limit + 1}`.execute(deps.db);
@@ -80,6 +49,6 @@ export async function listLibrary(
   const last = page[page.length - 1];
   return {
     items: page.map(toItem),
-    nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, String(last.id)]) : null,
+    nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, String(last.track_id)]) : null,
   };
 }

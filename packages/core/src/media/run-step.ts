@@ -62,7 +62,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
 
   let note: string | void = undefined;
   try {
-    note = await withScratch(deps.tmpDir, `${step}-${versionId}`, async (dir) => {
+    note = await withScratch(deps.scratchDir, `${step}-${versionId}`, async (dir) => {
       const input = await fetchOriginal(deps.store, row.original_key, dir, job.signal);
       const info: AudioInfo = {
         durationMs: row.duration_ms ?? 0,
@@ -151,7 +151,7 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
   async 'artwork-extract'(deps, versionId, input, outDir, _info, run) {
     const out = await deps.media.artwork(input, outDir, run);
     if (out?.skipped) {
-      deps.warn?.({ versionId, reason: out.skipped }, 'cover art skipped');
+      deps.log.warn({ versionId, reason: out.skipped }, 'cover art skipped');
       return `Cover art skipped: ${out.skipped}`;
     }
     const images = out?.images;

@@ -4,6 +4,7 @@ import { badRequest, validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
 import type { Actor } from '../actor.ts';
 import { trackListed, releaseListed, playlistListed, userListed } from '../visibility.ts';
+import { FOUND_TRACK_COLUMNS, toFoundTrack, type FoundTrack } from '../catalog/browse.ts';
 
 /**
  * Search (docs/architecture.md, "Search"): PostgreSQL full-text search plus trigram similarity on
@@ -33,16 +34,8 @@ export interface SearchInput {
   cursor?: string;
 }
 
-export interface TrackHit {
+export interface TrackHit extends FoundTrack {
   kind: 'track';
-  id: string;
-  title: string;
-  slug: string;
-  artist: { handle: string; displayName: string };
-  artworkKey: string | null;
-  durationMs: number | null;
-  genre: string | null;
-  tags: string[];
 }
 export interface UserHit {
   kind: 'user';
@@ -138,17 +131,7 @@ async function searchTracks(db: Kysely<Database>, q: string, limit: number, offs
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select([
-      't.id',
-      't.title',
-      't.slug',
-      't.genre',
-      't.tags',
-      'u.handle',
-      'u.display_name',
-      'v.duration_ms',
-      sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
-    ])
+    .select(FOUND_TRACK_COLUMNS)
     .where((eb) =>
       eb('t.id', 'in', (sub) =>
         sub
@@ -182,17 +165,7 @@ async function searchTracks(db: Kysely<Database>, q: string, limit: number, offs
     .limit(limit)
     .offset(offset)
     .execute();
-  return rows.map((r) => ({
-    kind: 'track',
-    id: r.id,
-    title: r.title,
-    slug: r.slug,
-    artist: { handle: r.handle, displayName: r.display_name },
-    artworkKey: r.artwork_key,
-    durationMs: r.duration_ms,
-    genre: r.genre,
-    tags: r.tags ?? [],
-  }));
+  return rows.map((r) => ({ kind: 'track', ...toFoundTrack(r) }));
 }
 
 async function searchUsers(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<UserHit[]> {

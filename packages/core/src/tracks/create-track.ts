@@ -5,7 +5,7 @@ import { keys } from '@earshot/storage';
 import type { AudioInfo } from '../media/media-toolkit.ts';
 import type { CoreDeps } from '../deps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
-import { toVersionView, type VersionView } from './get-track.ts';
+import { getTrackView, toVersionView, type TrackView, type VersionView } from './get-track.ts';
 import { pendingSteps } from '../media/version-state.ts';
 import { queueSteps } from '../media/start-processing.ts';
 import { MediaRejectedError } from '../media/errors.ts';
@@ -104,36 +104,39 @@ async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: st
 }
 
 /**
- * docs/architecture.md, "Media pipeline": probe, store the original, create the rows, queue the four media jobs.
- * Nothing is kept when any step before the commit fails: no row, no object.
+ * `POST /tracks` (docs/architecture.md, "Media pipeline"): probe, store the original, create the
+ * rows, queue the four media jobs; the caller owns the new track, which is returned as its owner
+ * sees it. Nothing is kept when any step before the commit fails: no row, no object.
  */
 export async function createTrackFromUpload(
   deps: UploadDeps,
-  ownerId: string,
+  actor: Actor,
   file: ReceivedFile,
   input: NewTrackInput,
-) {
+): Promise<TrackView> {
+  const ownerId = actor.id;
   const title = normalizeTrackTitle(input.title);
   const description = normalizeTrackDescription(input.description);
   const visibility = normalizeVisibility(input.visibility);
   const info = await probeUpload(deps.media, file);
   const { versionId, key } = await storeOriginal(deps, file);
+  let trackId: string;
   try {
-    const result = await deps.db.transaction().execute(async (trx) => {
+    trackId = await deps.db.transaction().execute(async (trx) => {
       const track = await trx
         .insertInto('tracks')
         .values({ owner_user_id: ownerId, title, slug: await uniqueSlug(trx, ownerId, title), description, visibility })
-        .returningAll()
+        .returning('id')
         .executeTakeFirstOrThrow();
-      const version = await insertVersion(trx, track.id, versionId, key, file, info);
-      return { track, version };
+      await insertVersion(trx, track.id, versionId, key, file, info);
+      return track.id;
     });
-    await queueAfterCommit(deps, versionId);
-    return result;
   } catch (err) {
     await deps.store.delete('originals', key).catch(() => {});
     throw err;
   }
+  await queueAfterCommit(deps, versionId);
+  return getTrackView(deps, actor, trackId);
 }
 
 /** `POST /tracks/:id/versions`: a new master for a track the caller owns. */

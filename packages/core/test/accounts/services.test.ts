@@ -27,7 +27,20 @@ import {
 
 let dir: string;
 let handle: DatabaseHandle;
-let deps: Omit<CoreDeps, 'jobs' | 'progress' | 'media' | 'ipHashSalt' | 'payments' | 'commerce'>;
+let deps: Omit<
+  CoreDeps,
+  | 'jobs'
+  | 'progress'
+  | 'media'
+  | 'ipHashSalt'
+  | 'payments'
+  | 'commerce'
+  | 'encodeDownload'
+  | 'scratchDir'
+  | 'cache'
+  | 'playsRetentionDays'
+  | 'unsubscribeSecret'
+>;
 let nowMs = Date.parse('2026-03-01T12:00:00Z');
 const advance = (ms: number) => (nowMs += ms);
 

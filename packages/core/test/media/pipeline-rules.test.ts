@@ -101,18 +101,27 @@ beforeEach(() => {
   events = [];
   const progress = new InProcessProgressBus();
   progress.subscribe((e) => e.type !== 'notification' && events.push(e));
-  deps = { db: handle.db, store, jobs: queue, media: fakeMedia(), progress, tmpDir: path.join(dir, 'tmp') };
+  deps = {
+    db: handle.db,
+    store,
+    jobs: queue,
+    media: fakeMedia(),
+    progress,
+    scratchDir: path.join(dir, 'tmp'),
+    log: { info() {}, warn() {}, error() {} },
+  };
 });
 
 async function upload(content = 'fLaC fake audio', title = 'First Light') {
   const file = path.join(dir, `upload-${Math.random()}`);
   await writeFile(file, content);
-  return createTrackFromUpload(
+  const track = await createTrackFromUpload(
     deps,
-    ownerId,
+    { id: ownerId, role: 'artist' },
     { path: file, originalFilename: 'master.flac', sizeBytes: content.length },
     { title },
   );
+  return { track, version: track.latestVersion };
 }
 
 const job = (attempt = 1, maxAttempts = 4) => ({
@@ -132,8 +141,13 @@ describe('upload', () => {
   it('stores the original under version-<id>/, creates the rows and queues the four steps', async () => {
     const { track, version } = await upload();
     expect(version.status).toBe('processing');
-    expect(version.original_key).toBe(`version-${version.id}/original.flac`);
-    expect(await store.head('originals', version.original_key)).not.toBeNull();
+    const { original_key } = await handle.db
+      .selectFrom('track_versions')
+      .select('original_key')
+      .where('id', '=', version.id)
+      .executeTakeFirstOrThrow();
+    expect(original_key).toBe(`version-${version.id}/original.flac`);
+    expect(await store.head('originals', original_key)).not.toBeNull();
     expect(track.slug).toBe('first-light');
     expect(queue.added.map((a) => a.queue).sort()).toEqual(['artwork-extract', 'loudness', 'transcode', 'waveform']);
     expect(new Set(queue.added.map((a) => a.options?.jobId)).size).toBe(4);
