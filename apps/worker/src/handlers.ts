@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   applyPaymentEvent,
+  createNotificationDelivery,
   makeDownloadFormat,
   MemoryListCache,
   runAnalyticsJob,
@@ -79,6 +80,8 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
           log: deps.logger,
           mailer: mail(),
           publicUrl: deps.config.publicUrl,
+          // The artist's sale notification, live over the bus every API process relays (no email job: the sale mail goes from here).
+          delivery: createNotificationDelivery({ db: deps.infra.database.db, live: deps.infra.progress }),
         },
         job.data.eventId,
       );

@@ -155,6 +155,10 @@ export const NotificationSchema = Type.Object({
     Type.Object({ id: Type.String(), body: Type.Union([Type.String(), Type.Null()]), positionMs: Type.Integer() }),
     Type.Null(),
   ]),
+  release: Type.Union([
+    Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), artistHandle: Type.String() }),
+    Type.Null(),
+  ]),
   at: Type.String({ format: 'date-time' }),
   unread: Type.Boolean(),
 });

@@ -3663,6 +3663,8 @@ export interface paths {
                                 like: boolean;
                                 reply: boolean;
                                 repost: boolean;
+                                /** @description The mail of each paid order of your tracks and releases */
+                                sale: boolean;
                             };
                         };
                     };
@@ -3700,6 +3702,8 @@ export interface paths {
                             like?: boolean;
                             reply?: boolean;
                             repost?: boolean;
+                            /** @description The mail of each paid order of your tracks and releases */
+                            sale?: boolean;
                         };
                     };
                 };
@@ -3718,6 +3722,8 @@ export interface paths {
                                 like: boolean;
                                 reply: boolean;
                                 repost: boolean;
+                                /** @description The mail of each paid order of your tracks and releases */
+                                sale: boolean;
                             };
                         };
                     };
@@ -4252,6 +4258,12 @@ export interface paths {
                                 /** @description How many people ("12 people liked …") */
                                 count: number;
                                 id: string;
+                                release: {
+                                    artistHandle: string;
+                                    id: string;
+                                    slug: string;
+                                    title: string;
+                                } | null;
                                 track: {
                                     artistHandle: string;
                                     id: string;
