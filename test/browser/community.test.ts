@@ -3,7 +3,7 @@
  * two browser contexts: listener A follows artist B, B uploads, A finds the track in the feed,
  * plays it and comments at 0:12 while listening; B sees the notification arrive live and the
  * marker sits at 0:12 on the waveform; B replies; A likes and reposts; the counts agree on both
- * sides. Also: a comment full of markup is text in the server-rendered HTML, and the pages hold
+ * sides; comments written meanwhile arrive live on the other's open page. Also: a comment full of markup is text in the server-rendered HTML, and the pages hold
  * up on a phone-sized screen.
  */
 import path from 'node:path';
@@ -187,6 +187,40 @@ describe('two listeners, one moment', () => {
     expect((await api(artistB, 'GET', `/api/v1/users/${artistB.user.handle}/counts`)).body!.user.followerCount).toBe(1);
     const a = await api(listenerA, 'GET', '/api/v1/notifications');
     expect(a.body!.items.map((n: { type: string }) => n.type)).toEqual(['reply']);
+    expect(errorsA.list).toEqual([]);
+    expect(errorsB.list).toEqual([]);
+  });
+
+  it('comments arrive live on an open track page, and deleted ones go, without a reload', async () => {
+    await pageA.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
+    await pageB.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
+    // Both pages watch the track (the attribute is set once the API confirms).
+    for (const page of [pageA, pageB])
+      await page.waitForFunction((id) => document.documentElement.dataset.commentsLive === id, track.id, {
+        polling: 100,
+      });
+    // B writes on B's page; A's page shows it at once.
+    const box = pageB.getByTestId('comment-body');
+    await box.click();
+    await box.fill('live from the studio');
+    await pageB.getByTestId('comment-form').getByRole('button', { name: 'Post' }).click();
+    await pageA.getByTestId('comment').filter({ hasText: 'live from the studio' }).waitFor();
+    // A reply from A appears under it on B's page.
+    const onA = pageA.getByTestId('comment').filter({ hasText: 'live from the studio' });
+    await onA.getByRole('button', { name: 'Reply' }).click();
+    await pageA.getByTestId('reply-body').fill('heard it live');
+    await pageA.getByTestId('reply-form').getByRole('button', { name: 'Reply' }).click();
+    await pageB.getByTestId('comment').filter({ hasText: 'heard it live' }).waitFor();
+    await screenshot(pageA, 'community-live-comment', { fullPage: false });
+    // B deletes the comment through the API: A's page drops its text.
+    const id = (await api(artistB, 'GET', `/api/v1/tracks/${track.id}/comments?order=newest&limit=5`)).body!.items.find(
+      (c: { body: string | null }) => c.body === 'live from the studio',
+    ).id;
+    expect((await api(artistB, 'DELETE', `/api/v1/comments/${id}`)).status).toBe(204);
+    await expect
+      .poll(() => pageA.getByTestId('comment').filter({ hasText: 'live from the studio' }).count(), WAIT)
+      .toBe(0);
+    await pageA.getByTestId('comment').filter({ hasText: 'heard it live' }).waitFor();
     expect(errorsA.list).toEqual([]);
     expect(errorsB.list).toEqual([]);
   });

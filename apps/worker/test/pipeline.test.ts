@@ -23,7 +23,7 @@ beforeAll(async () => {
     .returning('id')
     .executeTakeFirstOrThrow();
   ownerId = owner.id;
-  t.infra.progress.subscribe((e) => e.type !== 'notification' && events.push(e));
+  t.infra.progress.subscribe((e) => (e.type === 'version.step' || e.type === 'version.status') && events.push(e));
   startProcessing(
     t.infra.jobs,
     createHandlers({ config: t.config, logger: t.logger, infra: t.infra, media }),
