@@ -256,4 +256,33 @@ describe('two listeners, one moment', () => {
     expect(errors.list).toEqual([]);
     await phone.close();
   });
+
+  it('B makes a release of the track: A’s feed shows the release once, not its track; A’s library lists A’s playlists', async () => {
+    const made = await api(artistB, 'POST', '/api/v1/releases', {
+      title: 'Moment EP',
+      type: 'ep',
+      trackIds: [track.id],
+    });
+    expect(made.status).toBe(201);
+    const list = await api(listenerA, 'POST', '/api/v1/playlists', { title: 'Night drive', trackIds: [track.id] });
+    expect(list.status).toBe(201);
+    await pageA.goto(`${platform.base}/feed`);
+    const release = pageA.getByTestId('feed-release');
+    await release.waitFor();
+    expect(await release.count()).toBe(1);
+    expect(await release.textContent()).toContain('New EP');
+    expect(await pageA.getByTestId('feed-entry').filter({ hasText: 'The Moment' }).count()).toBe(0);
+    await screenshot(pageA, 'community-feed-release');
+    await release.getByRole('link', { name: 'Moment EP' }).click();
+    await pageA.waitForURL(`${platform.base}/release/${made.body!.release.id}`);
+
+    await pageA.goto(`${platform.base}/library`);
+    const playlist = pageA.getByTestId('library-playlist').filter({ hasText: 'Night drive' });
+    await playlist.waitFor();
+    expect(await playlist.textContent()).toContain('1 track');
+    await screenshot(pageA, 'community-library-playlists');
+    await playlist.getByRole('link', { name: 'Night drive' }).click();
+    await pageA.waitForURL(`${platform.base}/playlist/${list.body!.playlist.id}`);
+    expect(errorsA.list).toEqual([]);
+  });
 });

@@ -2709,7 +2709,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Uploads and reposts of the accounts you follow, newest first, one entry per track ("reposted by") */
+        /** Uploads, releases and reposts of the accounts you follow, newest first, one entry per track ("reposted by") or release */
         get: {
             parameters: {
                 query: {
@@ -2732,12 +2732,29 @@ export interface paths {
                             items: {
                                 /** Format: date-time */
                                 at: string;
-                                /** @enum {string} */
-                                kind: "track";
+                                kind: "track" | "release";
+                                /** @description The release of a `release` entry (its tracks are not listed one by one) */
+                                release: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                        id: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    id: string;
+                                    /** Format: date-time */
+                                    releaseDate: string | null;
+                                    slug: string;
+                                    title: string;
+                                    trackCount: number;
+                                    /** @description album, ep or single */
+                                    type: string;
+                                } | null;
                                 repostedBy: {
                                     displayName: string;
                                     handle: string;
                                 }[];
+                                /** @description The track of a `track` entry */
                                 track: {
                                     artist: {
                                         displayName: string;
@@ -2755,7 +2772,7 @@ export interface paths {
                                     repostCount: number;
                                     slug: string;
                                     title: string;
-                                };
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };

@@ -1,5 +1,5 @@
 import { expressionBuilder, sql } from 'kysely';
-import { trackListed } from '../visibility.ts';
+import { releaseListed, trackListed } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
 
@@ -17,8 +17,20 @@ export interface FeedTrack {
   playCount: number;
 }
 
+export interface FeedRelease {
+  id: string;
+  title: string;
+  slug: string;
+  type: string;
+  artist: { id: string; handle: string; displayName: string };
+  artworkKey: string | null;
+  releaseDate: string | null;
+  trackCount: number;
+}
+
+/** A row of the feed query: `k` is the track id of a track entry, minus the release id of a release entry. */
 interface FeedRow {
-  track_id: string;
+  k: string;
   at: string;
   reposters: string[] | null;
   title: string;
@@ -34,9 +46,12 @@ interface FeedRow {
   repost_count: number;
   comment_count: number;
   play_count: number;
+  release_type: string | null;
+  release_date: Date | null;
+  track_count: number | null;
 }
 
-export interface FeedEntry {
+interface FeedTrackEntry {
   kind: 'track';
   /** When this entry's newest event happened (the upload, or the newest repost). */
   at: string;
@@ -45,10 +60,21 @@ export interface FeedEntry {
   repostedBy: Array<{ handle: string; displayName: string }>;
 }
 
+interface FeedReleaseEntry {
+  kind: 'release';
+  /** When it came out: made public, or its release date came. */
+  at: string;
+  release: FeedRelease;
+  repostedBy: [];
+}
+
+export type FeedEntry = FeedTrackEntry | FeedReleaseEntry;
+
 /**
- * The signed-in user's feed (docs/architecture.md, "Community"): uploads and reposts of the
- * accounts they follow, newest first, one entry per track (its newest event; "reposted by" names
- * the followed reposters). Keyset on (time, track id). Each followed account contributes at most
+ * The signed-in user's feed (docs/architecture.md, "Community"): uploads, releases and reposts of
+ * the accounts they follow, newest first, one entry per track (its newest event; "reposted by"
+ * names the followed reposters) and one per release (when it came out: its tracks are not listed
+ * one by one as uploads). Keyset on (time, key): the key is the track id, minus the release id. Each followed account contributes at most
  * one page of its newest events (a lateral index probe per account), so the cost follows the page
  * size and the number followed, not the size of the catalogue. A track whose newest event lies on
  * an earlier page is not repeated on a later one.
@@ -62,58 +88,84 @@ export async function getFeed(
   // longer than running it (docs/performance.md, "Community reads").
   const { rows } = await deps.db.transaction().execute(async (trx) => {
     await sql`set local jit = off`.execute(trx);
-    return feedQuery(userId, options).execute(trx);
+    return feedQuery(userId, { ...options, now: new Date() }).execute(trx);
   });
   return toPage(deps, rows, options.limit);
 }
 
 /** The feed's one query (exported for EXPLAIN in bench/feed). */
-export function feedQuery(userId: string, options: { limit: number; cursor?: string }) {
+export function feedQuery(userId: string, options: { limit: number; cursor?: string; now: Date }) {
   const per = options.limit + 1;
   let before = sql`true`;
   let beforeT = sql`true`;
   let beforeR = sql`true`;
+  let beforeRel = sql`true`;
   let seen = sql`false`;
+  const listed = (alias: string) => trackListed(expressionBuilder<any, any>(), alias);
+  const released = (alias: string) => releaseListed(expressionBuilder<any, any>(), options.now, alias);
+  // A track of one of its artist's listed releases comes in the feed with the release, not alone.
+  const inRelease = (alias: string) =>
+    sql`exists (select 1 from release_tracks xt join releases x on x.id = xt.release_id
+                 where xt.track_id = ${sql.ref(`${alias}.id`)} and x.owner_user_id = ${sql.ref(`${alias}.owner_user_id`)} and ${released('x')})`;
+  const releasedAt = (alias: string) =>
+    sql`greatest(${sql.ref(`${alias}.created_at`)}, ${sql.ref(`${alias}.release_date`)})`;
   if (options.cursor) {
-    const [at, id] = decodeCursor(options.cursor, ['time', 'int']);
-    before = sql`(e.at, e.track_id) < (${at}::timestamptz, ${id}::bigint)`;
+    const [at, id] = decodeCursor(options.cursor, ['time', 'sint']);
+    before = sql`(e.at, e.k) < (${at}::timestamptz, ${id}::bigint)`;
     beforeT = sql`t.created_at <= ${at}::timestamptz`;
     beforeR = sql`r.created_at <= ${at}::timestamptz`;
-    // Already shown: the track has an event at or after the cursor.
-    seen = sql`exists (select 1 from reposts r2 join follows f2 on f2.followee_id = r2.user_id and f2.follower_id = ${userId}
-                        where r2.track_id = e.track_id and (r2.created_at, r2.track_id) >= (${at}::timestamptz, ${id}::bigint))
+    beforeRel = sql`${releasedAt('rl')} <= ${at}::timestamptz`;
+    // Already shown: the track has an event at or after the cursor (a release has only one).
+    seen = sql`e.k > 0 and (exists (select 1 from reposts r2 join follows f2 on f2.followee_id = r2.user_id and f2.follower_id = ${userId}
+                        where r2.track_id = e.k and (r2.created_at, r2.track_id) >= (${at}::timestamptz, ${id}::bigint))
             or exists (select 1 from tracks t2 join follows f3 on f3.followee_id = t2.owner_user_id and f3.follower_id = ${userId}
-                        where t2.id = e.track_id and (t2.created_at, t2.id) >= (${at}::timestamptz, ${id}::bigint))`;
+                        where t2.id = e.k and (t2.created_at, t2.id) >= (${at}::timestamptz, ${id}::bigint) and not ${inRelease('t2')}))`;
   }
-  const listed = (alias: string) => trackListed(expressionBuilder<any, any>(), alias);
   // Only listed tracks become events, so the newest `per` entries are final before anything is
   // joined for display: the heavy joins run on one page of rows, not on every candidate.
   return sql<FeedRow>`
     with followed as (select followee_id as uid from follows where follower_id = ${userId}),
     events as (
-      select u.track_id, u.at, null::bigint as reposter from followed f cross join lateral (
-        select t.id as track_id, t.created_at as at from tracks t
-        where t.owner_user_id = f.uid and ${beforeT} and ${listed('t')} order by t.created_at desc limit ${per}) u
+      select u.k, u.at, null::bigint as reposter from followed f cross join lateral (
+        select t.id as k, t.created_at as at from tracks t
+        where t.owner_user_id = f.uid and ${beforeT} and ${listed('t')} and not ${inRelease('t')}
+        order by t.created_at desc limit ${per}) u
+      union all
+      select -rl.id, rl.at, null::bigint from followed f cross join lateral (
+        select rl.id, ${releasedAt('rl')} as at from releases rl
+        where rl.owner_user_id = f.uid and ${beforeRel} and ${released('rl')}
+        order by 2 desc limit ${per}) rl
       union all
       select r.track_id, r.at, f.uid from followed f cross join lateral (
         select r.track_id, r.created_at as at from reposts r join tracks rt on rt.id = r.track_id
         where r.user_id = f.uid and ${beforeR} and ${listed('rt')} order by r.created_at desc limit ${per}) r
     ),
     grouped as (
-      select e.track_id, max(e.at) as at, array_agg(e.reposter order by e.at desc) filter (where e.reposter is not null) as reposters
-      from events e group by e.track_id
+      select e.k, max(e.at) as at, array_agg(e.reposter order by e.at desc) filter (where e.reposter is not null) as reposters
+      from events e group by e.k
     ),
     top as (
-      select e.* from grouped e where ${before} and not (${seen}) order by e.at desc, e.track_id desc limit ${per}
+      select e.* from grouped e where ${before} and not (${seen}) order by e.at desc, e.k desc limit ${per}
     )
-    select e.track_id, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, e.reposters,
+    select e.k, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, e.reposters,
       t.title, t.slug, t.owner_user_id, u.handle, u.display_name, t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at,
-      t.like_count, t.repost_count, t.comment_count, t.play_count
+      t.like_count, t.repost_count, t.comment_count, t.play_count,
+      null::text as release_type, null::timestamptz as release_date, null::int as track_count
     from top e
-    join tracks t on t.id = e.track_id
+    join tracks t on t.id = e.k
     join users u on u.id = t.owner_user_id
     join track_versions v on v.id = t.current_version_id
-    order by e.at desc, e.track_id desc`;
+    where e.k > 0
+    union all
+    select e.k, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), null,
+      rl.title, rl.slug, rl.owner_user_id, u.handle, u.display_name, rl.artwork_key, null, null, rl.created_at,
+      0, 0, 0, 0,
+      rl.type, rl.release_date, (select count(*)::int from release_tracks xt where xt.release_id = rl.id)
+    from top e
+    join releases rl on rl.id = -e.k
+    join users u on u.id = rl.owner_user_id
+    where e.k < 0
+    order by 2 desc, 1 desc`;
 }
 
 async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: number): Promise<Page<FeedEntry>> {
@@ -128,26 +180,44 @@ async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: n
         .execute()
     : [];
   const byId = new Map(people.map((p) => [p.id, { handle: p.handle, displayName: p.display_name }]));
-  const items = page.map<FeedEntry>((r) => ({
-    kind: 'track',
-    at: r.at,
-    track: {
-      id: String(r.track_id),
-      title: r.title,
-      slug: r.slug,
-      artist: { id: String(r.owner_user_id), handle: r.handle, displayName: r.display_name },
-      artworkKey: r.artwork_key ?? r.version_artwork,
-      durationMs: r.duration_ms,
-      createdAt: new Date(r.created_at).toISOString(),
-      likeCount: Number(r.like_count),
-      repostCount: Number(r.repost_count),
-      commentCount: Number(r.comment_count),
-      playCount: Number(r.play_count),
-    },
-    repostedBy: [...new Set((r.reposters ?? []).map(String))]
-      .slice(0, 3)
-      .flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
-  }));
+  const items = page.map<FeedEntry>((r) =>
+    Number(r.k) < 0
+      ? {
+          kind: 'release',
+          at: r.at,
+          release: {
+            id: String(-Number(r.k)),
+            title: r.title,
+            slug: r.slug,
+            type: r.release_type ?? 'album',
+            artist: { id: String(r.owner_user_id), handle: r.handle, displayName: r.display_name },
+            artworkKey: r.artwork_key,
+            releaseDate: r.release_date ? new Date(r.release_date).toISOString() : null,
+            trackCount: Number(r.track_count ?? 0),
+          },
+          repostedBy: [],
+        }
+      : {
+          kind: 'track',
+          at: r.at,
+          track: {
+            id: String(r.k),
+            title: r.title,
+            slug: r.slug,
+            artist: { id: String(r.owner_user_id), handle: r.handle, displayName: r.display_name },
+            artworkKey: r.artwork_key ?? r.version_artwork,
+            durationMs: r.duration_ms,
+            createdAt: new Date(r.created_at).toISOString(),
+            likeCount: Number(r.like_count),
+            repostCount: Number(r.repost_count),
+            commentCount: Number(r.comment_count),
+            playCount: Number(r.play_count),
+          },
+          repostedBy: [...new Set((r.reposters ?? []).map(String))]
+            .slice(0, 3)
+            .flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
+        },
+  );
   const last = page[page.length - 1];
-  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, last.track_id]) : null };
+  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.at, String(last.k)]) : null };
 }
