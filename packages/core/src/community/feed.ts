@@ -86,15 +86,25 @@ export async function getFeed(
 ): Promise<Page<FeedEntry>> {
   // JIT off for this one query: its (over-)estimated cost passes `jit_above_cost` and compiling took
   // longer than running it (docs/performance.md, "Community reads").
+  const now = new Date();
   const { rows } = await deps.db.transaction().execute(async (trx) => {
     await sql`set local jit = off`.execute(trx);
-    return feedQuery(userId, { ...options, now: new Date() }).execute(trx);
+    const floored = await feedQuery(userId, { ...options, now, floor: true }).execute(trx);
+    // Fewer than a page above the floor: the end of the feed, or several streams' newest events
+    // were one track; the unbounded query decides.
+    if (floored.rows.length > options.limit) return floored;
+    return feedQuery(userId, { ...options, now }).execute(trx);
   });
-  return toPage(deps, rows, options.limit);
+  return toPage(deps, userId, rows, options.limit);
 }
 
-/** The feed's one query (exported for EXPLAIN in bench/feed). */
-export function feedQuery(userId: string, options: { limit: number; cursor?: string; now: Date }) {
+/**
+ * The feed's query (exported for EXPLAIN in bench/feed). With `floor`, each followed account's
+ * streams (uploads, releases, reposts) are first probed for their newest event only, and the
+ * page's worth of newest of those is a time no entry of the page can be older than: the per-account
+ * scans then stop there instead of reading a page each (docs/performance.md, "Community reads").
+ */
+export function feedQuery(userId: string, options: { limit: number; cursor?: string; now: Date; floor?: boolean }) {
   const per = options.limit + 1;
   let before = sql`true`;
   let beforeT = sql`true`;
@@ -121,24 +131,41 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
             or exists (select 1 from tracks t2 join follows f3 on f3.followee_id = t2.owner_user_id and f3.follower_id = ${userId}
                         where t2.id = e.k and (t2.created_at, t2.id) >= (${at}::timestamptz, ${id}::bigint) and not ${inRelease('t2')}))`;
   }
+  const uploads = (limit: number, floor: ReturnType<typeof sql>) =>
+    sql`select t.id as k, t.created_at as at from tracks t
+        where t.owner_user_id = f.uid and ${beforeT} and t.created_at >= ${floor} and ${listed('t')} and not ${inRelease('t')}
+        order by t.created_at desc limit ${limit}`;
+  const releases = (limit: number, floor: ReturnType<typeof sql>) =>
+    sql`select rl.id, ${releasedAt('rl')} as at from releases rl
+        where rl.owner_user_id = f.uid and ${beforeRel} and ${releasedAt('rl')} >= ${floor} and ${released('rl')}
+        order by 2 desc limit ${limit}`;
+  const reposts = (limit: number, floor: ReturnType<typeof sql>) =>
+    sql`select r.track_id, r.created_at as at from reposts r join tracks rt on rt.id = r.track_id
+        where r.user_id = f.uid and ${beforeR} and r.created_at >= ${floor} and ${listed('rt')}
+        order by r.created_at desc limit ${limit}`;
+  const none = sql`'-infinity'::timestamptz`;
+  const floor = options.floor ? sql`(select at from page_floor)` : none;
+  // Each stream's newest event; the per-th newest of them bounds the page from below.
+  const floorCte = options.floor
+    ? sql`page_floor as (
+      select coalesce((select x.at from (
+        select u.at from followed f cross join lateral (${uploads(1, none)}) u
+        union all select u.at from followed f cross join lateral (${releases(1, none)}) u
+        union all select u.at from followed f cross join lateral (${reposts(1, none)}) u
+      ) x order by x.at desc offset ${per - 1} limit 1), '-infinity'::timestamptz) as at
+    ),`
+    : sql``;
   // Only listed tracks become events, so the newest `per` entries are final before anything is
   // joined for display: the heavy joins run on one page of rows, not on every candidate.
   return sql<FeedRow>`
     with followed as (select followee_id as uid from follows where follower_id = ${userId}),
+    ${floorCte}
     events as (
-      select u.k, u.at, null::bigint as reposter from followed f cross join lateral (
-        select t.id as k, t.created_at as at from tracks t
-        where t.owner_user_id = f.uid and ${beforeT} and ${listed('t')} and not ${inRelease('t')}
-        order by t.created_at desc limit ${per}) u
+      select u.k, u.at, null::bigint as reposter from followed f cross join lateral (${uploads(per, floor)}) u
       union all
-      select -rl.id, rl.at, null::bigint from followed f cross join lateral (
-        select rl.id, ${releasedAt('rl')} as at from releases rl
-        where rl.owner_user_id = f.uid and ${beforeRel} and ${released('rl')}
-        order by 2 desc limit ${per}) rl
+      select -rl.id, rl.at, null::bigint from followed f cross join lateral (${releases(per, floor)}) rl
       union all
-      select r.track_id, r.at, f.uid from followed f cross join lateral (
-        select r.track_id, r.created_at as at from reposts r join tracks rt on rt.id = r.track_id
-        where r.user_id = f.uid and ${beforeR} and ${listed('rt')} order by r.created_at desc limit ${per}) r
+      select r.track_id, r.at, f.uid from followed f cross join lateral (${reposts(per, floor)}) r
     ),
     grouped as (
       select e.k, max(e.at) as at, array_agg(e.reposter order by e.at desc) filter (where e.reposter is not null) as reposters
@@ -168,9 +195,26 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
     order by 2 desc, 1 desc`;
 }
 
-async function toPage(deps: Pick<CommunityDeps, 'db'>, rows: FeedRow[], limit: number): Promise<Page<FeedEntry>> {
+async function toPage(
+  deps: Pick<CommunityDeps, 'db'>,
+  userId: string,
+  rows: FeedRow[],
+  limit: number,
+): Promise<Page<FeedEntry>> {
   const options = { limit };
   const page = rows.slice(0, options.limit);
+  // "Reposted by": the followed accounts that reposted each track of the page, newest first, read
+  // for the page alone (the floored query only saw the reposts above its floor).
+  const trackKeys = page.filter((r) => Number(r.k) > 0).map((r) => String(r.k));
+  if (trackKeys.length) {
+    const { rows: reposted } = await sql<{ track_id: string; ids: string[] }>`
+      select r.track_id, (array_agg(r.user_id order by r.created_at desc))[1:3] as ids
+      from reposts r join follows f on f.followee_id = r.user_id and f.follower_id = ${userId}
+      where r.track_id in (${sql.join(trackKeys.map((k) => sql`${k}::bigint`))})
+      group by r.track_id`.execute(deps.db);
+    const byTrack = new Map(reposted.map((x) => [String(x.track_id), x.ids.map(String)]));
+    for (const r of page) if (Number(r.k) > 0) r.reposters = byTrack.get(String(r.k)) ?? null;
+  }
   const reposterIds = [...new Set(page.flatMap((r) => (r.reposters ?? []).slice(0, 3).map(String)))];
   const people = reposterIds.length
     ? await deps.db
