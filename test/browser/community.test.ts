@@ -284,5 +284,22 @@ describe('two listeners, one moment', () => {
     await playlist.getByRole('link', { name: 'Night drive' }).click();
     await pageA.waitForURL(`${platform.base}/playlist/${list.body!.playlist.id}`);
     expect(errorsA.list).toEqual([]);
+
+    const phone = await contextFor(listenerA, { width: 390, height: 844 });
+    const page = await phone.newPage();
+    const errors = collectErrors(page);
+    for (const [url, testId, name] of [
+      ['/feed', 'feed-release', 'community-feed-release-phone'],
+      ['/library', 'library-playlist', 'community-library-phone'],
+    ] as const) {
+      await page.goto(`${platform.base}${url}`);
+      await page.getByTestId(testId).first().waitFor();
+      await screenshot(page, name);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+      ).toBeLessThanOrEqual(0);
+    }
+    expect(errors.list).toEqual([]);
+    await phone.close();
   });
 });
