@@ -3,7 +3,7 @@
  * two browser contexts: listener A follows artist B, B uploads, A finds the track in the feed,
  * plays it and comments at 0:12 while listening; B sees the notification arrive live and the
  * marker sits at 0:12 on the waveform; B replies; A likes and reposts; the counts agree on both
- * sides. Also: a comment full of markup is text in the server-rendered HTML, and the pages hold
+ * sides; comments written meanwhile arrive live on the other's open page. Also: a comment full of markup is text in the server-rendered HTML, and the pages hold
  * up on a phone-sized screen.
  */
 import path from 'node:path';
@@ -191,6 +191,40 @@ describe('two listeners, one moment', () => {
     expect(errorsB.list).toEqual([]);
   });
 
+  it('comments arrive live on an open track page, and deleted ones go, without a reload', async () => {
+    await pageA.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
+    await pageB.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
+    // Both pages watch the track (the attribute is set once the API confirms).
+    for (const page of [pageA, pageB])
+      await page.waitForFunction((id) => document.documentElement.dataset.commentsLive === id, track.id, {
+        polling: 100,
+      });
+    // B writes on B's page; A's page shows it at once.
+    const box = pageB.getByTestId('comment-body');
+    await box.click();
+    await box.fill('live from the studio');
+    await pageB.getByTestId('comment-form').getByRole('button', { name: 'Post' }).click();
+    await pageA.getByTestId('comment').filter({ hasText: 'live from the studio' }).waitFor();
+    // A reply from A appears under it on B's page.
+    const onA = pageA.getByTestId('comment').filter({ hasText: 'live from the studio' });
+    await onA.getByRole('button', { name: 'Reply' }).click();
+    await pageA.getByTestId('reply-body').fill('heard it live');
+    await pageA.getByTestId('reply-form').getByRole('button', { name: 'Reply' }).click();
+    await pageB.getByTestId('comment').filter({ hasText: 'heard it live' }).waitFor();
+    await screenshot(pageA, 'community-live-comment', { fullPage: false });
+    // B deletes the comment through the API: A's page drops its text.
+    const id = (await api(artistB, 'GET', `/api/v1/tracks/${track.id}/comments?order=newest&limit=5`)).body!.items.find(
+      (c: { body: string | null }) => c.body === 'live from the studio',
+    ).id;
+    expect((await api(artistB, 'DELETE', `/api/v1/comments/${id}`)).status).toBe(204);
+    await expect
+      .poll(() => pageA.getByTestId('comment').filter({ hasText: 'live from the studio' }).count(), WAIT)
+      .toBe(0);
+    await pageA.getByTestId('comment').filter({ hasText: 'heard it live' }).waitFor();
+    expect(errorsA.list).toEqual([]);
+    expect(errorsB.list).toEqual([]);
+  });
+
   it('markup in a comment is text in the server-rendered page', async () => {
     const evil = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> javascript:alert(1)';
     expect(
@@ -219,6 +253,52 @@ describe('two listeners, one moment', () => {
     await page.goto(`${platform.base}/feed`);
     await page.getByTestId('feed-entry').first().waitFor();
     await screenshot(page, 'community-feed-phone');
+    expect(errors.list).toEqual([]);
+    await phone.close();
+  });
+
+  it('B makes a release of the track: A’s feed shows the release once, not its track; A’s library lists A’s playlists', async () => {
+    const made = await api(artistB, 'POST', '/api/v1/releases', {
+      title: 'Moment EP',
+      type: 'ep',
+      trackIds: [track.id],
+    });
+    expect(made.status).toBe(201);
+    const list = await api(listenerA, 'POST', '/api/v1/playlists', { title: 'Night drive', trackIds: [track.id] });
+    expect(list.status).toBe(201);
+    await pageA.goto(`${platform.base}/feed`);
+    const release = pageA.getByTestId('feed-release');
+    await release.waitFor();
+    expect(await release.count()).toBe(1);
+    expect(await release.textContent()).toContain('New EP');
+    expect(await pageA.getByTestId('feed-entry').filter({ hasText: 'The Moment' }).count()).toBe(0);
+    await screenshot(pageA, 'community-feed-release');
+    await release.getByRole('link', { name: 'Moment EP' }).click();
+    await pageA.waitForURL(`${platform.base}/release/${made.body!.release.id}`);
+
+    await pageA.goto(`${platform.base}/library`);
+    const playlist = pageA.getByTestId('library-playlist').filter({ hasText: 'Night drive' });
+    await playlist.waitFor();
+    expect(await playlist.textContent()).toContain('1 track');
+    await screenshot(pageA, 'community-library-playlists');
+    await playlist.getByRole('link', { name: 'Night drive' }).click();
+    await pageA.waitForURL(`${platform.base}/playlist/${list.body!.playlist.id}`);
+    expect(errorsA.list).toEqual([]);
+
+    const phone = await contextFor(listenerA, { width: 390, height: 844 });
+    const page = await phone.newPage();
+    const errors = collectErrors(page);
+    for (const [url, testId, name] of [
+      ['/feed', 'feed-release', 'community-feed-release-phone'],
+      ['/library', 'library-playlist', 'community-library-phone'],
+    ] as const) {
+      await page.goto(`${platform.base}${url}`);
+      await page.getByTestId(testId).first().waitFor();
+      await screenshot(page, name);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+      ).toBeLessThanOrEqual(0);
+    }
     expect(errors.list).toEqual([]);
     await phone.close();
   });

@@ -279,6 +279,75 @@ describe('webhook', () => {
     expect(view.json()).toMatchObject({ status: 'paid', order: { amountMinor: 500, currency: 'USD' } });
   });
 
+  it('tells the artist of each sale in the app, live and grouped per item and day; the sale mail follows the email preference', async () => {
+    const seller = await signIn(api.app, api.db, 'artist');
+    const t = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, seller.id, 'Sold Song');
+    await priceTrack(api.db, t.id, { amountMinor: 300, currency: 'usd' }, false);
+    const releaseId = await createRelease(api.db, seller.id, 'Sold Album', [t.id], {
+      amountMinor: 900,
+      currency: 'usd',
+    });
+    const sellerEmail = `${seller.handle}@example.com`;
+    const live: unknown[] = [];
+    const stop = api.t.infra.progress.subscribe((e) => {
+      if (e.type === 'notification' && e.userId === seller.id) live.push(e);
+    });
+    try {
+      const mailsBefore = mailer.sent.length;
+      await buy('track', t.id, 300, 'usd', auth(buyer.token));
+      await buy('track', t.id, 300, 'usd', {}, 'guest-sale@example.com');
+      await buy('release', releaseId, 900, 'usd', {}, 'guest-album@example.com');
+      expect(mailer.sent.slice(mailsBefore).filter((m) => m.to === sellerEmail)).toHaveLength(3);
+      expect(live).toHaveLength(3);
+      expect(live[2]).toMatchObject({ type: 'notification', kind: 'sale', unreadCount: 3 });
+      const list = await api.app.inject({ url: '/api/v1/notifications', headers: auth(seller.token) });
+      expect(list.statusCode).toBe(200);
+      const items = list.json().items;
+      // Two buyers of the track (one signed in, one guest) make one group; the album its own.
+      expect(items).toHaveLength(2);
+      expect(items[0]).toMatchObject({
+        type: 'sale',
+        count: 1,
+        actors: [],
+        track: null,
+        release: { id: releaseId, title: 'Sold Album', artistHandle: seller.handle },
+      });
+      expect(items[1]).toMatchObject({
+        type: 'sale',
+        count: 2,
+        actors: [{ handle: buyer.handle }],
+        track: { id: t.id, title: 'Sold Song' },
+        release: null,
+      });
+      // The sale mail is the artist's choice; the in-app notification stays.
+      const bad = await api.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/me/notification-settings',
+        headers: auth(seller.token),
+        payload: { email: { sale: 'yes' } },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.code).toBeTruthy();
+      const off = await api.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/me/notification-settings',
+        headers: auth(seller.token),
+        payload: { email: { sale: false } },
+      });
+      expect(off.statusCode).toBe(200);
+      expect(off.json().email).toMatchObject({ sale: false, follow: true });
+      const quietBefore = mailer.sent.length;
+      await buy('track', t.id, 300, 'usd', {}, 'quiet@example.com');
+      const quiet = mailer.sent.slice(quietBefore);
+      expect(quiet.map((m) => m.to)).toEqual(['quiet@example.com']);
+      const after = await api.app.inject({ url: '/api/v1/notifications', headers: auth(seller.token) });
+      expect(after.json().items[0]).toMatchObject({ type: 'sale', count: 3, track: { id: t.id } });
+      expect(after.json().unreadCount).toBe(4);
+    } finally {
+      stop();
+    }
+  });
+
   it('acknowledges an event for an unknown order and changes nothing', async () => {
     const event = stripe.event('checkout.session.completed', {
       id: 'cs_test_nobody',

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Api } from '../src/index.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
+import { createUser, sessionFor } from './support/accounts.ts';
 
 let t: TestInfra;
 let app: Api;
@@ -98,5 +99,89 @@ describe('/api/v1/ws', () => {
     await until(() => b.messages.length >= 2);
     expect(b.messages.slice(1)).toEqual([forOther]);
     for (const s of [a, b, c]) s.ws.terminate();
+  });
+
+  it('relays comment events of a watched track page to whoever may see it; a private track is refused like a missing one; bad messages are ignored', async () => {
+    const db = t.infra.database.db;
+    // Made in the database (registering more would meet the sign-up rate limit).
+    const made = async (role: 'artist' | 'listener') => {
+      const u = await createUser(db, role);
+      return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
+    };
+    const artist = await made('artist');
+    const listener = await made('listener');
+    const outsider = await made('listener');
+    const open = await createReadyTrack(db, artist.id, `open-${Date.now()}`);
+    const secret = await createReadyTrack(db, artist.id, `secret-${Date.now()}`, { visibility: 'private' });
+    const a = await connect(listener.token);
+    const o = await connect(outsider.token);
+    const owner = await connect(artist.token);
+    await until(() => a.messages.length > 0 && o.messages.length > 0 && owner.messages.length > 0);
+    // Hostile or malformed messages: not JSON, a number id, an id with SQL, an oversized one, binary.
+    for (const bad of [
+      'nope',
+      JSON.stringify({ type: 'watch', trackId: Number(open.id) }),
+      JSON.stringify({ type: 'watch', trackId: `${open.id} or 1=1` }),
+      JSON.stringify({ type: 'watch', trackId: open.id, pad: 'x'.repeat(500) }),
+      JSON.stringify({ type: 'subscribe-all' }),
+    ])
+      o.ws.send(bad);
+    o.ws.send(Buffer.from([0xff, 0xfe, 0x00]));
+    a.ws.send(JSON.stringify({ type: 'watch', trackId: open.id }));
+    o.ws.send(JSON.stringify({ type: 'watch', trackId: secret.id }));
+    o.ws.send(JSON.stringify({ type: 'watch', trackId: '999999999' }));
+    owner.ws.send(JSON.stringify({ type: 'watch', trackId: secret.id }));
+    await until(() => a.messages.length >= 2 && o.messages.length >= 3 && owner.messages.length >= 2);
+    expect(a.messages[1]).toEqual({ type: 'watching', trackId: open.id });
+    expect(owner.messages[1]).toEqual({ type: 'watching', trackId: secret.id });
+    // The same answer for a private track and for none.
+    expect(o.messages.slice(1)).toEqual([
+      { type: 'watch-refused', trackId: secret.id, reason: 'not_found' },
+      { type: 'watch-refused', trackId: '999999999', reason: 'not_found' },
+    ]);
+
+    const post = (token: string, trackId: string, body: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/comments',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { trackId, body, positionMs: 1000 },
+      });
+    const onSecret = await post(artist.token, secret.id, 'a private thought');
+    expect(onSecret.statusCode).toBe(201);
+    const onOpen = await post(artist.token, open.id, 'hello listeners');
+    expect(onOpen.statusCode).toBe(201);
+    const openId = onOpen.json().comment.id;
+    await until(() => a.messages.length >= 3 && owner.messages.length >= 3);
+    expect(a.messages[2]).toEqual({ type: 'comment.created', trackId: open.id, commentId: openId });
+    expect(owner.messages[2]).toEqual({
+      type: 'comment.created',
+      trackId: secret.id,
+      commentId: onSecret.json().comment.id,
+    });
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/comments/${openId}`,
+      headers: { authorization: `Bearer ${artist.token}` },
+    });
+    expect(del.statusCode).toBe(204);
+    await until(() => a.messages.length >= 4);
+    expect(a.messages[3]).toEqual({ type: 'comment.deleted', trackId: open.id, commentId: openId });
+    // After unwatching, nothing more of that track arrives; a marker event published after it
+    // (the listener's own notification) proves the stream has moved past it.
+    a.ws.send(JSON.stringify({ type: 'unwatch', trackId: open.id }));
+    o.ws.send(JSON.stringify({ type: 'watch', trackId: open.id }));
+    await until(() => o.messages.length >= 4);
+    expect((await post(artist.token, open.id, 'second')).statusCode).toBe(201);
+    await until(() => o.messages.length >= 5);
+    t.infra.progress.publish({ type: 'notification', userId: listener.id, unreadCount: 0, kind: 'follow' });
+    await until(() => a.messages.length >= 5);
+    expect(a.messages.slice(4)).toEqual([
+      { type: 'notification', userId: listener.id, unreadCount: 0, kind: 'follow' },
+    ]);
+    // The outsider never heard of the private track's comment.
+    expect(JSON.stringify(o.messages)).not.toContain('a private thought');
+    expect(o.messages.filter((m) => (m as { trackId?: string }).trackId === secret.id)).toHaveLength(1);
+    for (const s of [a, o, owner]) s.ws.terminate();
   });
 });

@@ -10,6 +10,7 @@ import type { LiveEvent } from '@earshot/core';
 import type { Api } from '../src/index.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
 import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createRelease } from '../../../test/support/commerce.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 let testApi: TestApi | undefined;
@@ -222,6 +223,60 @@ describe('feed', () => {
     expect(all[2]!.repostedBy).toEqual([]);
     expect((await call(null, 'GET', '/api/v1/feed')).statusCode).toBe(401);
     expect((await call(reader, 'GET', '/api/v1/feed?cursor=bad')).statusCode).toBe(400);
+  });
+});
+
+describe('feed: releases', () => {
+  it('a followed artist’s public release is one entry, its tracks not one by one; private and scheduled releases are not in it; cursors hold', async () => {
+    const reader = await user('listener');
+    const d = await user('artist');
+    await call(reader, 'PUT', `/api/v1/users/${d.handle}/follow`);
+    const [d1, d2, d3, d4] = [
+      await createReadyTrack(db, d.id, 'd-one'),
+      await createReadyTrack(db, d.id, 'd-two'),
+      await createReadyTrack(db, d.id, 'd-three'),
+      await createReadyTrack(db, d.id, 'd-four'),
+    ];
+    const album = await createRelease(db, d.id, 'The Album', [d1!.id, d2!.id], null);
+    const hidden = await createRelease(db, d.id, 'Hidden', [d3!.id], null);
+    await db.updateTable('releases').set({ visibility: 'private' }).where('id', '=', hidden).execute();
+    const later = await createRelease(db, d.id, 'Later', [d4!.id], null);
+    await db
+      .updateTable('releases')
+      .set({ release_date: new Date(Date.now() + 86_400_000) })
+      .where('id', '=', later)
+      .execute();
+    type Entry = { kind: string; track: { id: string } | null; release: { id: string; trackCount: number } | null };
+    const all: Entry[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call(reader, 'GET', `/api/v1/feed?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      all.push(...res.json().items);
+      cursor = res.json().nextCursor;
+    } while (cursor);
+    expect(all.map((e) => (e.kind === 'release' ? `r${e.release!.id}` : `t${e.track!.id}`))).toEqual([
+      `r${album}`,
+      `t${d4!.id}`,
+      `t${d3!.id}`,
+    ]);
+    expect(all[0]).toMatchObject({ kind: 'release', track: null, release: { title: 'The Album', trackCount: 2 } });
+    // A repost of an album track by a followed account is still a track entry ("reposted by").
+    const e = await user('listener');
+    await call(reader, 'PUT', `/api/v1/users/${e.handle}/follow`);
+    await call(e, 'PUT', `/api/v1/tracks/${d1!.id}/repost`);
+    const first = (await call(reader, 'GET', '/api/v1/feed?limit=5')).json().items;
+    expect(first[0]).toMatchObject({ kind: 'track', track: { id: d1!.id }, repostedBy: [{ handle: e.handle }] });
+    expect(first[1]).toMatchObject({ kind: 'release', release: { id: album } });
+    // Hostile cursors: a key that is not a number, two minus signs, a huge one.
+    for (const bad of [
+      '2026-12-02T10:00:00Z|--1',
+      '2026-12-02T10:00:00Z|-',
+      '2026-12-02T10:00:00Z|-1234567890123456789',
+    ])
+      expect(
+        (await call(reader, 'GET', `/api/v1/feed?cursor=${Buffer.from(bad).toString('base64url')}`)).statusCode,
+      ).toBe(400);
   });
 });
 

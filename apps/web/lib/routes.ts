@@ -22,4 +22,6 @@ export const routes = {
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,
+  release: (id: string) => `/release/${encodeURIComponent(id)}`,
+  playlist: (id: string) => `/playlist/${encodeURIComponent(id)}`,
 } as const;

@@ -1,5 +1,6 @@
 import {
   applyPaymentEvent,
+  createNotificationDelivery,
   makeDownloadFormat,
   runAnalyticsJob,
   runMediaStep,
@@ -35,6 +36,9 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
       runMediaStep(deps, name, job.data.versionId, job);
+  // The artist's sale notification, live over the bus every API process relays (no email job: the
+  // sale mail goes from the payment-events handler itself).
+  const saleDelivery = createNotificationDelivery({ db: deps.db, live: deps.progress });
   return {
     transcode: step('transcode'),
     waveform: step('waveform'),
@@ -42,7 +46,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     loudness: step('loudness'),
     'analytics-rollup': (job) => runAnalyticsJob(deps, job.data),
     'payment-events': async (job) => {
-      await applyPaymentEvent(deps, job.data.eventId);
+      await applyPaymentEvent({ ...deps, delivery: saleDelivery }, job.data.eventId);
     },
     'download-formats': async (job) => {
       await makeDownloadFormat(deps, job.data, job.signal);

@@ -30,7 +30,7 @@ beforeAll(async () => {
     infra: t.infra,
     media: createMediaToolkit(),
   }));
-  t.infra.progress.subscribe((e) => e.type !== 'notification' && events.push(e));
+  t.infra.progress.subscribe((e) => (e.type === 'version.step' || e.type === 'version.status') && events.push(e));
   startProcessing(t.infra.jobs, createHandlers(core), t.logger, 2);
 });
 afterAll(async () => {

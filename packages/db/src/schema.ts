@@ -321,6 +321,8 @@ export interface NotificationsTable {
   actor_user_id: string | null;
   track_id: string | null;
   comment_id: string | null;
+  /** The release a sale was of (a track sale names its track). */
+  release_id: string | null;
   created_at: CreatedAt;
   read_at: Date | null;
 }
@@ -333,6 +335,7 @@ export interface NotificationSettingsTable {
   email_reply: Generated<boolean>;
   email_like: Generated<boolean>;
   email_repost: Generated<boolean>;
+  email_sale: Generated<boolean>;
   updated_at: UpdatedAt;
 }
 

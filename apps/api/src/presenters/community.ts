@@ -3,6 +3,7 @@ import {
   avatarKeyOfSize,
   type CommentView,
   type FeedEntry,
+  type FeedTrack,
   type NotificationGroup,
   type TrackCounts,
   type UserCard,
@@ -107,32 +108,59 @@ export const presentUserCard = (u: UserCard) => ({
   at: u.at,
 });
 
+/** A track as the feed and the library show it. */
+export const TrackCardSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  slug: Type.String(),
+  artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
+  artworkUrl: Url,
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  likeCount: Type.Integer(),
+  repostCount: Type.Integer(),
+  commentCount: Type.Integer(),
+  playCount: Type.Integer(),
+});
+
 export const FeedEntrySchema = Type.Object({
-  kind: Type.Literal('track'),
+  kind: Type.Union([Type.Literal('track'), Type.Literal('release')]),
   at: Type.String({ format: 'date-time' }),
-  track: Type.Object({
-    id: Type.String(),
-    title: Type.String(),
-    slug: Type.String(),
-    artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
-    artworkUrl: Url,
-    durationMs: Type.Union([Type.Integer(), Type.Null()]),
-    createdAt: Type.String({ format: 'date-time' }),
-    likeCount: Type.Integer(),
-    repostCount: Type.Integer(),
-    commentCount: Type.Integer(),
-    playCount: Type.Integer(),
-  }),
+  track: Type.Union([TrackCardSchema, Type.Null()], { description: 'The track of a `track` entry' }),
+  release: Type.Union(
+    [
+      Type.Object({
+        id: Type.String(),
+        title: Type.String(),
+        slug: Type.String(),
+        type: Type.String({ description: 'album, ep or single' }),
+        artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
+        artworkUrl: Url,
+        releaseDate: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        trackCount: Type.Integer(),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The release of a `release` entry (its tracks are not listed one by one)' },
+  ),
   repostedBy: Type.Array(Type.Object({ handle: Type.String(), displayName: Type.String() })),
 });
+export function presentTrackCard(track: FeedTrack) {
+  const { artworkKey, ...rest } = track;
+  return { ...rest, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null };
+}
 export function presentFeedEntry(e: FeedEntry) {
-  const { artworkKey, ...track } = e.track;
-  return {
-    kind: e.kind,
-    at: e.at,
-    track: { ...track, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null },
-    repostedBy: e.repostedBy,
-  };
+  if (e.kind === 'release') {
+    const { artworkKey, ...release } = e.release;
+    return {
+      kind: e.kind,
+      at: e.at,
+      track: null,
+      release: { ...release, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null },
+      repostedBy: [],
+    };
+  }
+  return { kind: e.kind, at: e.at, track: presentTrackCard(e.track), release: null, repostedBy: e.repostedBy };
 }
 
 export const NotificationSchema = Type.Object({
@@ -153,6 +181,10 @@ export const NotificationSchema = Type.Object({
   ]),
   comment: Type.Union([
     Type.Object({ id: Type.String(), body: Type.Union([Type.String(), Type.Null()]), positionMs: Type.Integer() }),
+    Type.Null(),
+  ]),
+  release: Type.Union([
+    Type.Object({ id: Type.String(), title: Type.String(), slug: Type.String(), artistHandle: Type.String() }),
     Type.Null(),
   ]),
   at: Type.String({ format: 'date-time' }),

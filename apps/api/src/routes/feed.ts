@@ -2,12 +2,18 @@ import { Type } from 'typebox';
 import { getFeed, listLibrary } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
-import { FeedEntrySchema, PageOf, presentFeedEntry } from '../presenters/community.ts';
+import {
+  FeedEntrySchema,
+  PageOf,
+  presentFeedEntry,
+  presentTrackCard,
+  TrackCardSchema,
+} from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
-/** `GET /api/v1/feed`: uploads and reposts of the accounts the caller follows (docs/architecture.md, "Community"). */
+/** `GET /api/v1/feed`: uploads, releases and reposts of the accounts the caller follows (docs/architecture.md, "Community"). */
 export function feedRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   app.get(
@@ -16,7 +22,8 @@ export function feedRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'signed-in' },
       schema: {
         tags: ['community'],
-        summary: 'Uploads and reposts of the accounts you follow, newest first, one entry per track ("reposted by")',
+        summary:
+          'Uploads, releases and reposts of the accounts you follow, newest first, one entry per track ("reposted by") or release',
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: PageOf(FeedEntrySchema), ...errorResponses(400, 401) },
       },
@@ -45,9 +52,7 @@ export function libraryRoutes(app: Api, deps: RouteDeps): void {
         summary,
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: {
-          200: PageOf(
-            Type.Object({ at: Type.String({ format: 'date-time' }), track: FeedEntrySchema.properties.track }),
-          ),
+          200: PageOf(Type.Object({ at: Type.String({ format: 'date-time' }), track: TrackCardSchema })),
           ...errorResponses(400, 401),
         },
       },
@@ -62,7 +67,7 @@ export function libraryRoutes(app: Api, deps: RouteDeps): void {
         return {
           items: page.items.map((i) => ({
             at: i.at,
-            track: presentFeedEntry({ kind: 'track', at: i.at, track: i.track, repostedBy: [] }).track,
+            track: presentTrackCard(i.track),
           })),
           nextCursor: page.nextCursor,
         };

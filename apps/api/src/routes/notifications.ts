@@ -19,6 +19,7 @@ const Preferences = Type.Object({
   reply: Type.Boolean(),
   like: Type.Boolean(),
   repost: Type.Boolean(),
+  sale: Type.Boolean({ description: 'The mail of each paid order of your tracks and releases' }),
 });
 
 /**

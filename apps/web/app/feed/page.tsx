@@ -5,13 +5,13 @@ import { routes } from '@/lib/routes';
 
 export const metadata: Metadata = { title: 'Your feed', robots: { index: false } };
 
-/** `/feed`: uploads and reposts of the accounts you follow, newest first. */
+/** `/feed`: uploads, releases and reposts of the accounts you follow, newest first. */
 export default function FeedPage() {
   return (
     <section className="feed-page container" aria-labelledby="feed-title">
       <h1 id="feed-title">Your feed</h1>
       <FeedList
-        source="/api/v1/feed"
+        source="feed"
         testId="feed"
         empty={
           <p>

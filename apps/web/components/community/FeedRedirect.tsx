@@ -3,7 +3,7 @@
 /** Home for a signed-in user who follows anyone is their feed (docs/architecture.md, "Community"). */
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { apiFetch } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import { useAccount } from './use-account';
 
@@ -13,9 +13,12 @@ export function FeedRedirect() {
   useEffect(() => {
     if (!user) return;
     const controller = new AbortController();
-    apiFetch<{ user: { followingCount: number } }>(`/api/v1/users/${encodeURIComponent(user.handle)}/counts`, {
-      signal: controller.signal,
-    }).then(
+    ok(
+      api.GET('/api/v1/users/{handle}/counts', {
+        params: { path: { handle: user.handle } },
+        signal: controller.signal,
+      }),
+    ).then(
       (b) => {
         if (b.user.followingCount > 0) router.replace(routes.feed);
       },

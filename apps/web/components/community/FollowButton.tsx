@@ -3,7 +3,8 @@
 /** Follow / unfollow an account, with its follower and following counts; optimistic like the like button. */
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import type { UserCounts } from './types';
 import { useAccount } from './use-account';
@@ -17,9 +18,7 @@ export function FollowButton({ handle }: { handle: string }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch<{ user: UserCounts }>(`/api/v1/users/${encodeURIComponent(handle)}/counts`, {
-      signal: controller.signal,
-    }).then(
+    ok(api.GET('/api/v1/users/{handle}/counts', { params: { path: { handle } }, signal: controller.signal })).then(
       (b) => setCounts(b.user),
       () => undefined,
     );
@@ -38,9 +37,11 @@ export function FollowButton({ handle }: { handle: string }) {
     setError(null);
     setCounts({ ...counts, following: on, followerCount: Math.max(0, counts.followerCount + (on ? 1 : -1)) });
     try {
-      const res = await apiFetch<{ user: UserCounts } | null>(`/api/v1/users/${encodeURIComponent(handle)}/follow`, {
-        method: on ? 'PUT' : 'DELETE',
-      });
+      const options = { params: { path: { handle } } };
+      // Unfollowing whom one does not follow answers 204 (no body): the optimistic counts stand.
+      const res: { user: UserCounts } | undefined = await ok(
+        on ? api.PUT('/api/v1/users/{handle}/follow', options) : api.DELETE('/api/v1/users/{handle}/follow', options),
+      );
       if (res?.user) setCounts(res.user);
     } catch (err) {
       setCounts(before);

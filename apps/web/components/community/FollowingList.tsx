@@ -1,34 +1,28 @@
 'use client';
 
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { apiFetch } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { useAccount } from './use-account';
 
 /** The accounts the signed-in user follows (library page). */
 export function FollowingList() {
   const user = useAccount();
-  const [items, setItems] = useState<Array<{ handle: string; displayName: string; followerCount: number }> | null>(
-    null,
+  const following = useResource(user ? `following:${user.handle}` : null, (signal) =>
+    ok(
+      api.GET('/api/v1/users/{handle}/following', {
+        params: { path: { handle: user!.handle }, query: { limit: 100 } },
+        signal,
+      }),
+    ).then((b) => b.items),
   );
-  useEffect(() => {
-    if (!user) return;
-    const controller = new AbortController();
-    apiFetch<{ items: Array<{ handle: string; displayName: string; followerCount: number }> }>(
-      `/api/v1/users/${encodeURIComponent(user.handle)}/following?limit=100`,
-      { signal: controller.signal },
-    ).then(
-      (b) => setItems(b.items),
-      () => setItems([]),
-    );
-    return () => controller.abort();
-  }, [user]);
-  if (!items) return null;
-  if (items.length === 0) return <p>You do not follow anyone yet.</p>;
+  if (following.status === 'error') return <p role="alert">{following.message}</p>;
+  if (following.status !== 'ready') return null;
+  if (following.data.length === 0) return <p>You do not follow anyone yet.</p>;
   return (
     <ul data-testid="library-following">
-      {items.map((u) => (
+      {following.data.map((u) => (
         <li key={u.handle}>
           <Link href={routes.artist(u.handle)} prefetch={false}>
             {u.displayName}

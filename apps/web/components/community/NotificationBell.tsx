@@ -7,24 +7,19 @@
  */
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { describeApiError } from '@/lib/api';
+import { api, ok, type ApiResponse } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import { formatPosition } from './links';
 import { useAccount } from './use-account';
 import './community.css';
 
-interface Group {
-  id: string;
-  type: 'follow' | 'comment' | 'reply' | 'like' | 'repost' | 'sale';
-  count: number;
-  actors: Array<{ handle: string; displayName: string }>;
-  track: { id: string; title: string; slug: string; artistHandle: string } | null;
-  comment: { id: string; body: string | null; positionMs: number } | null;
-  at: string;
-  unread: boolean;
-}
+type Group = ApiResponse<'/api/v1/notifications'>['items'][number];
 
-export function describeGroup(g: Pick<Group, 'type' | 'count' | 'actors' | 'track'>): string {
+export function describeGroup(
+  g: Pick<Group, 'type' | 'count' | 'actors' | 'track'> & { release?: Group['release'] },
+): string {
+  // A buyer without an account has no name.
   const first = g.actors[0]?.displayName ?? 'Someone';
   const who =
     g.count <= 1
@@ -32,7 +27,7 @@ export function describeGroup(g: Pick<Group, 'type' | 'count' | 'actors' | 'trac
       : g.count === 2 && g.actors[1]
         ? `${first} and ${g.actors[1].displayName}`
         : `${g.count} people`;
-  const title = g.track ? `“${g.track.title}”` : 'your track';
+  const title = g.track ? `“${g.track.title}”` : g.release ? `“${g.release.title}”` : 'your track';
   switch (g.type) {
     case 'follow':
       return `${who} followed you`;
@@ -58,7 +53,7 @@ export function NotificationBell() {
   const box = useRef<HTMLDivElement>(null);
 
   const refresh = useCallback(async () => {
-    const body = await apiFetch<{ items: Group[]; unreadCount: number }>('/api/v1/notifications?limit=20');
+    const body = await ok(api.GET('/api/v1/notifications', { params: { query: { limit: 20 } } }));
     setItems(body.items);
     setUnread(body.unreadCount);
     return body;
@@ -127,9 +122,8 @@ export function NotificationBell() {
     try {
       const body = await refresh();
       if (body.unreadCount > 0) {
-        const read = await apiFetch<{ unreadCount: number }>('/api/v1/notifications/read', {
-          json: { upToId: body.items[0]?.id },
-        });
+        const upToId = body.items[0]?.id;
+        const read = await ok(api.POST('/api/v1/notifications/read', { body: upToId ? { upToId } : {} }));
         setUnread(read.unreadCount);
       }
     } catch (err) {
@@ -193,6 +187,10 @@ export function NotificationBell() {
                       })}
                       onClick={() => setOpen(false)}
                     >
+                      {describeGroup(g)}
+                    </Link>
+                  ) : g.release ? (
+                    <Link href={routes.release(g.release.id)} onClick={() => setOpen(false)}>
                       {describeGroup(g)}
                     </Link>
                   ) : g.actors[0] ? (

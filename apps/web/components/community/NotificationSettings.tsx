@@ -1,45 +1,40 @@
 'use client';
 
 /** Settings: which notifications also come by email, per kind. */
-import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { useState } from 'react';
+import { describeApiError } from '@/lib/api';
+import { api, ok, type ApiResponse } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
 import { useAccount } from './use-account';
 
-type Prefs = Record<'follow' | 'comment' | 'reply' | 'like' | 'repost', boolean>;
+type Prefs = ApiResponse<'/api/v1/me/notification-settings'>['email'];
 const LABELS: Array<[keyof Prefs, string]> = [
   ['follow', 'New followers'],
   ['comment', 'Comments on my tracks'],
   ['reply', 'Replies to my comments'],
   ['like', 'Likes of my tracks'],
   ['repost', 'Reposts of my tracks'],
+  ['sale', 'Sales of my tracks and releases'],
 ];
 
 export function NotificationSettings() {
   const user = useAccount();
-  const [prefs, setPrefs] = useState<Prefs | null>(null);
+  const prefs = useResource(user ? `notification-settings:${user.id}` : null, (signal) =>
+    ok(api.GET('/api/v1/me/notification-settings', { signal })).then((b) => b.email),
+  );
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!user) return;
-    apiFetch<{ email: Prefs }>('/api/v1/me/notification-settings').then(
-      (b) => setPrefs(b.email),
-      (err: unknown) => setError(describeApiError(err)),
-    );
-  }, [user]);
-  if (!user || !prefs) return error ? <p role="alert">{error}</p> : null;
+  if (!user) return null;
+  if (prefs.status === 'error') return <p role="alert">{prefs.message}</p>;
+  if (prefs.status !== 'ready') return null;
   const change = async (key: keyof Prefs, value: boolean) => {
     setError(null);
-    setPrefs({ ...prefs, [key]: value });
+    const before = prefs.data;
+    prefs.update((p) => ({ ...p, [key]: value }));
     try {
-      setPrefs(
-        (
-          await apiFetch<{ email: Prefs }>('/api/v1/me/notification-settings', {
-            method: 'PATCH',
-            json: { email: { [key]: value } },
-          })
-        ).email,
-      );
+      const { email } = await ok(api.PATCH('/api/v1/me/notification-settings', { body: { email: { [key]: value } } }));
+      prefs.update(() => email);
     } catch (err) {
-      setPrefs(prefs);
+      prefs.update(() => before);
       setError(describeApiError(err));
     }
   };
@@ -48,7 +43,8 @@ export function NotificationSettings() {
       <legend>Email me about</legend>
       {LABELS.map(([key, label]) => (
         <label key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input type="checkbox" checked={prefs[key]} onChange={(e) => void change(key, e.target.checked)} /> {label}
+          <input type="checkbox" checked={prefs.data[key]} onChange={(e) => void change(key, e.target.checked)} />{' '}
+          {label}
         </label>
       ))}
       {error && <p role="alert">{error}</p>}

@@ -6,7 +6,8 @@
  */
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import type { TrackCounts } from './types';
 import { useAccount } from './use-account';
@@ -28,9 +29,7 @@ export function TrackSocial({
 
   useEffect(() => {
     const controller = new AbortController();
-    apiFetch<{ track: TrackCounts }>(`/api/v1/tracks/${encodeURIComponent(trackId)}/counts`, {
-      signal: controller.signal,
-    }).then(
+    ok(api.GET('/api/v1/tracks/{id}/counts', { params: { path: { id: trackId } }, signal: controller.signal })).then(
       (b) => setCounts(b.track),
       () => undefined,
     );
@@ -50,9 +49,16 @@ export function TrackSocial({
     setError(null);
     setCounts({ ...counts, [flag]: on, [field]: Math.max(0, counts[field] + (on ? 1 : -1)) });
     try {
-      const res = await apiFetch<{ track: TrackCounts } | null>(
-        `/api/v1/tracks/${encodeURIComponent(trackId)}/${kind}`,
-        { method: on ? 'PUT' : 'DELETE' },
+      const options = { params: { path: { id: trackId } } };
+      // Undoing what was not done answers 204 (no body): the optimistic counts stand.
+      const res: { track: TrackCounts } | undefined = await ok(
+        kind === 'like'
+          ? on
+            ? api.PUT('/api/v1/tracks/{id}/like', options)
+            : api.DELETE('/api/v1/tracks/{id}/like', options)
+          : on
+            ? api.PUT('/api/v1/tracks/{id}/repost', options)
+            : api.DELETE('/api/v1/tracks/{id}/repost', options),
       );
       if (res?.track) setCounts(res.track);
     } catch (err) {

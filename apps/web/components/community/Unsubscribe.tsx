@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
 
 const NAMES: Record<string, string> = {
   follow: 'new followers',
@@ -9,6 +10,7 @@ const NAMES: Record<string, string> = {
   reply: 'replies to you',
   like: 'likes',
   repost: 'reposts',
+  sale: 'sales',
 };
 
 /** Sends the link's token once and says which kind of email is now off. */
@@ -18,7 +20,7 @@ export function Unsubscribe() {
   >({ kind: 'working' });
   useEffect(() => {
     const token = new URLSearchParams(window.location.search).get('token') ?? '';
-    apiFetch<{ unsubscribed: string }>('/api/v1/notifications/unsubscribe', { json: { token } }).then(
+    ok(api.POST('/api/v1/notifications/unsubscribe', { body: { token } })).then(
       (b) => setState({ kind: 'done', type: b.unsubscribed }),
       (err: unknown) => setState({ kind: 'error', message: describeApiError(err) }),
     );

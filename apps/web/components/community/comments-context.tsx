@@ -3,11 +3,13 @@
 /**
  * The comments of the track on the page, shared by the waveform markers and the list: loaded on
  * the server when it can (the first HTML carries them, escaped), then kept here as the listener
- * posts, replies and deletes.
+ * posts, replies and deletes, and as others do while the page is open (live-comments.ts).
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { apiFetch } from '@/lib/api';
-import { parseCommentPage, type CommentPage, type TrackComment } from './types';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, ok } from '@/lib/api/client';
+import { useLiveComments, type CommentLiveEvent } from './live-comments';
+import type { CommentPage, TrackComment } from './types';
+import { useAccount } from './use-account';
 
 interface CommentsValue {
   trackId: string;
@@ -27,6 +29,27 @@ export function useTrackComments(): CommentsValue | null {
 
 const PAGE = 100;
 
+const byPosition = (a: TrackComment, b: TrackComment) => a.positionMs - b.positionMs || Number(a.id) - Number(b.id);
+
+/** A comment (or reply) is in the list already. */
+const has = (items: TrackComment[], id: string) =>
+  items.some((c) => c.id === id || (c.replies ?? []).some((r) => r.id === id));
+
+/** A comment shown as deleted (its body gone, its replies kept). */
+const markDeleted =
+  (id: string) =>
+  (c: TrackComment): TrackComment =>
+    c.id === id
+      ? { ...c, body: null, deleted: true }
+      : { ...c, replies: c.replies?.map((r) => (r.id === id ? { ...r, body: null, deleted: true } : r)) };
+
+/** The first page read again, merged into what is shown: its comments replace theirs, later pages stay. */
+function merge(shown: CommentPage, fresh: CommentPage): CommentPage {
+  const byId = new Map(shown.items.map((c) => [c.id, c]));
+  for (const c of fresh.items) byId.set(c.id, c);
+  return { items: [...byId.values()].sort(byPosition), nextCursor: shown.nextCursor ?? fresh.nextCursor };
+}
+
 export function CommentsProvider({
   trackId,
   initial,
@@ -38,28 +61,56 @@ export function CommentsProvider({
 }) {
   const [page, setPage] = useState<CommentPage>(initial ?? { items: [], nextCursor: null });
   const [loaded, setLoaded] = useState(!!initial);
+  const user = useAccount();
+  const pageRef = useRef(page);
+  pageRef.current = page;
+
+  const readFirst = useCallback(
+    (signal?: AbortSignal) =>
+      ok(
+        api.GET('/api/v1/tracks/{id}/comments', {
+          params: { path: { id: trackId }, query: { limit: PAGE, order: 'position' } },
+          signal,
+        }),
+      ),
+    [trackId],
+  );
 
   useEffect(() => {
     if (initial) return;
     const controller = new AbortController();
-    apiFetch(`/api/v1/tracks/${encodeURIComponent(trackId)}/comments?limit=${PAGE}`, {
-      signal: controller.signal,
-    }).then(
+    readFirst(controller.signal).then(
       (body) => {
-        setPage(parseCommentPage(body));
+        setPage(body);
         setLoaded(true);
       },
       () => setLoaded(true),
     );
     return () => controller.abort();
-  }, [trackId, initial]);
+  }, [initial, readFirst]);
+
+  const resync = useCallback(() => {
+    readFirst().then(
+      (fresh) => setPage((p) => merge(p, fresh)),
+      () => undefined,
+    );
+  }, [readFirst]);
+
+  const onLive = useCallback(
+    (e: CommentLiveEvent) => {
+      if (e.type === 'comment.deleted') setPage((p) => ({ ...p, items: p.items.map(markDeleted(e.commentId)) }));
+      else if (!has(pageRef.current.items, e.commentId)) resync();
+    },
+    [resync],
+  );
+  useLiveComments(trackId, !!user, onLive, resync);
 
   const post = useCallback(
     async (input: { body: string; positionMs?: number; parentId?: string }) => {
-      const { comment } = await apiFetch<{ comment: TrackComment }>('/api/v1/comments', {
-        json: { trackId, ...input },
-      });
+      const { comment } = await ok(api.POST('/api/v1/comments', { body: { trackId, ...input } }));
       setPage((p) => {
+        // Already there when the live event's read came back first.
+        if (has(p.items, comment.id)) return p;
         if (comment.parentId) {
           return {
             ...p,
@@ -68,10 +119,7 @@ export function CommentsProvider({
             ),
           };
         }
-        const items = [...p.items, { ...comment, replies: [] }].sort(
-          (a, b) => a.positionMs - b.positionMs || Number(a.id) - Number(b.id),
-        );
-        return { ...p, items };
+        return { ...p, items: [...p.items, { ...comment, replies: [] }].sort(byPosition) };
       });
       return comment;
     },
@@ -79,18 +127,16 @@ export function CommentsProvider({
   );
 
   const remove = useCallback(async (id: string) => {
-    await apiFetch(`/api/v1/comments/${encodeURIComponent(id)}`, { method: 'DELETE' });
-    const gone = (c: TrackComment): TrackComment =>
-      c.id === id ? { ...c, body: null, deleted: true } : { ...c, replies: c.replies?.map(gone) };
-    setPage((p) => ({ ...p, items: p.items.map(gone) }));
+    await ok(api.DELETE('/api/v1/comments/{id}', { params: { path: { id } } }));
+    setPage((p) => ({ ...p, items: p.items.map(markDeleted(id)) }));
   }, []);
 
   const loadMore = useCallback(async () => {
     if (!page.nextCursor) return;
-    const next = parseCommentPage(
-      await apiFetch(
-        `/api/v1/tracks/${encodeURIComponent(trackId)}/comments?limit=${PAGE}&cursor=${encodeURIComponent(page.nextCursor)}`,
-      ),
+    const next = await ok(
+      api.GET('/api/v1/tracks/{id}/comments', {
+        params: { path: { id: trackId }, query: { limit: PAGE, order: 'position', cursor: page.nextCursor } },
+      }),
     );
     setPage((p) => ({ items: [...p.items, ...next.items], nextCursor: next.nextCursor }));
   }, [trackId, page.nextCursor]);

@@ -2709,7 +2709,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Uploads and reposts of the accounts you follow, newest first, one entry per track ("reposted by") */
+        /** Uploads, releases and reposts of the accounts you follow, newest first, one entry per track ("reposted by") or release */
         get: {
             parameters: {
                 query: {
@@ -2732,12 +2732,29 @@ export interface paths {
                             items: {
                                 /** Format: date-time */
                                 at: string;
-                                /** @enum {string} */
-                                kind: "track";
+                                kind: "track" | "release";
+                                /** @description The release of a `release` entry (its tracks are not listed one by one) */
+                                release: {
+                                    artist: {
+                                        displayName: string;
+                                        handle: string;
+                                        id: string;
+                                    };
+                                    artworkUrl: string | null;
+                                    id: string;
+                                    /** Format: date-time */
+                                    releaseDate: string | null;
+                                    slug: string;
+                                    title: string;
+                                    trackCount: number;
+                                    /** @description album, ep or single */
+                                    type: string;
+                                } | null;
                                 repostedBy: {
                                     displayName: string;
                                     handle: string;
                                 }[];
+                                /** @description The track of a `track` entry */
                                 track: {
                                     artist: {
                                         displayName: string;
@@ -2755,7 +2772,7 @@ export interface paths {
                                     repostCount: number;
                                     slug: string;
                                     title: string;
-                                };
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -3663,6 +3680,8 @@ export interface paths {
                                 like: boolean;
                                 reply: boolean;
                                 repost: boolean;
+                                /** @description The mail of each paid order of your tracks and releases */
+                                sale: boolean;
                             };
                         };
                     };
@@ -3700,6 +3719,8 @@ export interface paths {
                             like?: boolean;
                             reply?: boolean;
                             repost?: boolean;
+                            /** @description The mail of each paid order of your tracks and releases */
+                            sale?: boolean;
                         };
                     };
                 };
@@ -3718,6 +3739,8 @@ export interface paths {
                                 like: boolean;
                                 reply: boolean;
                                 repost: boolean;
+                                /** @description The mail of each paid order of your tracks and releases */
+                                sale: boolean;
                             };
                         };
                     };
@@ -4252,6 +4275,12 @@ export interface paths {
                                 /** @description How many people ("12 people liked …") */
                                 count: number;
                                 id: string;
+                                release: {
+                                    artistHandle: string;
+                                    id: string;
+                                    slug: string;
+                                    title: string;
+                                } | null;
                                 track: {
                                     artistHandle: string;
                                     id: string;

@@ -3,6 +3,9 @@ import { WebhookRejected, formatAmount, type PaymentEvent } from '@earshot/payme
 import type { CoreDeps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { paymentsDisabled, type CommercePorts } from './settings.ts';
+import type { NotificationDelivery } from '../community/deps.ts';
+import { getEmailPreferences } from '../community/notifications.ts';
+import { notifySale, type WrittenNotification } from '../community/notify.ts';
 
 export type WebhookDeps = Pick<CoreDeps, 'db' | 'jobs' | 'log'> & Pick<CommercePorts, 'payments'>;
 
@@ -55,7 +58,10 @@ export async function receivePaymentWebhook(
   return { eventId: event.id, duplicate: !inserted };
 }
 
-export type ApplyDeps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'mailer' | 'publicUrl'>;
+export type ApplyDeps = Pick<CoreDeps, 'db' | 'clock' | 'log' | 'mailer' | 'publicUrl'> & {
+  /** Live delivery of the artist's sale notification (the worker's live bus); none: stored only. */
+  delivery?: NotificationDelivery;
+};
 
 export type ApplyOutcome = 'applied' | 'already_applied' | 'unknown_event' | 'unknown_order' | 'ignored';
 
@@ -65,7 +71,9 @@ export type ApplyOutcome = 'applied' | 'already_applied' | 'unknown_event' | 'un
  * Mails go after the commit, claimed per order (`receipt_sent_at`), so a failed mail retries the
  * job without applying the event twice.
  *
- * - `checkout.session.completed` (paid) → order `pending → paid`, receipt to the buyer, a sale mail to the artist.
+ * - `checkout.session.completed` (paid) → order `pending → paid`, a sale notification to the artist
+ *   (in the same transaction; live after the commit), receipt to the buyer, a sale mail to the
+ *   artist unless they turned sale emails off.
  * - `charge.refunded` (fully) → order `paid → refunded`: its downloads are revoked.
  * - `account.updated` → the artist's payout state.
  */
@@ -110,7 +118,8 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
           );
           return { outcome: 'unknown_order' as ApplyOutcome };
         }
-        return { outcome: 'applied' as ApplyOutcome, paidOrderId: order.id };
+        const sale = await notifySale(trx, order.id);
+        return { outcome: 'applied' as ApplyOutcome, paidOrderId: order.id, sale };
       }
       case 'charge.refunded': {
         const pi = event.charge.paymentIntentId;
@@ -143,6 +152,11 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
         return { outcome: 'ignored' as ApplyOutcome };
     }
   });
+  const sale: WrittenNotification | null = 'sale' in result ? (result.sale ?? null) : null;
+  if (sale && deps.delivery)
+    await deps.delivery
+      .deliver([sale])
+      .catch((err: unknown) => deps.log.warn({ err: String(err), eventId }, 'sale notification delivery failed'));
   // Also on a retry after a failed mail (the event was applied, the receipt not yet sent).
   const orderId = 'paidOrderId' in result ? result.paidOrderId : await paidOrderOfEvent(deps, eventId);
   if (orderId) await sendSaleMails(deps, orderId);
@@ -196,6 +210,7 @@ async function sendSaleMails(deps: ApplyDeps, orderId: string): Promise<void> {
         'o.currency',
         'o.buyer_email',
         'o.stripe_checkout_session_id',
+        'o.seller_user_id',
         'b.email as buyer_account_email',
         's.email as seller_email',
         's.display_name as seller_name',
@@ -219,7 +234,7 @@ async function sendSaleMails(deps: ApplyDeps, orderId: string): Promise<void> {
         ].join('\n'),
       });
     }
-    if (o.seller_email) {
+    if (o.seller_email && o.seller_user_id && (await getEmailPreferences(deps, o.seller_user_id)).sale) {
       await deps.mailer.send({
         to: o.seller_email,
         subject: `You made a sale: ${o.item_title}`,

@@ -129,6 +129,7 @@ export async function postComment(
     return { id: inserted.id, written };
   });
   deliver(deps, created.written);
+  deps.live?.publish({ type: 'comment.created', trackId: track.id, commentId: created.id });
   const [view] = await readComments(deps.db, track.id, { ids: [created.id], actor });
   if (!view) throw notFound('Comment');
   return view;
@@ -242,11 +243,11 @@ async function readComments(
  * Others get 403 (404 when they may not even see the track).
  */
 export async function deleteComment(
-  deps: Pick<CommunityDeps, 'db'>,
+  deps: Pick<CommunityDeps, 'db' | 'live'>,
   actor: NonNullable<CommunityActor>,
   commentId: string,
 ): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  const deleted = await deps.db.transaction().execute(async (trx) => {
     const c = await trx
       .selectFrom('comments as c')
       .innerJoin('tracks as t', 't.id', 'c.track_id')
@@ -259,7 +260,7 @@ export async function deleteComment(
       await getPlayableTrack({ db: trx as unknown as Kysely<Database> }, actor ?? null, c.track_id);
       throw forbidden('Only the author, the track owner or an admin may delete this comment');
     }
-    if (c.deleted_at) return;
+    if (c.deleted_at) return null;
     // Lock the track row first (same order as postComment), then flip the comment once.
     await trx.selectFrom('tracks').select('id').where('id', '=', c.track_id).forUpdate().execute();
     const flipped = await trx
@@ -275,7 +276,9 @@ export async function deleteComment(
         .set({ comment_count: sql`greatest(comment_count - 1, 0)` })
         .where('id', '=', c.track_id)
         .execute();
+    return flipped ? { trackId: c.track_id, commentId: c.id } : null;
   });
+  if (deleted) deps.live?.publish({ type: 'comment.deleted', ...deleted });
 }
 
 /** The owner (or an admin) opens or closes comments on a track; answers the new state. */

@@ -8,7 +8,7 @@ export function encodeCursor(parts: Array<string | number>): string {
   return Buffer.from(parts.join('|')).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, kinds: Array<'int' | 'time'>): string[] {
+export function decodeCursor(cursor: string, kinds: Array<'int' | 'sint' | 'time'>): string[] {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (parts.length !== kinds.length) throw badRequest('Invalid cursor');
   kinds.forEach((kind, i) => {
@@ -16,7 +16,9 @@ export function decodeCursor(cursor: string, kinds: Array<'int' | 'time'>): stri
     const ok =
       kind === 'int'
         ? /^\d{1,18}$/.test(p)
-        : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(p) && !Number.isNaN(Date.parse(p));
+        : kind === 'sint'
+          ? /^-?\d{1,18}$/.test(p)
+          : /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(p) && !Number.isNaN(Date.parse(p));
     if (!ok) throw badRequest('Invalid cursor');
   });
   return parts;

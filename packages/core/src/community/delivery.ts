@@ -46,7 +46,8 @@ export function createNotificationDelivery(deps: {
           ...(n.trackId ? { trackId: n.trackId } : {}),
           ...(n.commentId ? { commentId: n.commentId } : {}),
         });
-        if (!deps.jobs) continue;
+        // The sale mail goes from the payment job itself (commerce/webhook.ts), with the order in it.
+        if (!deps.jobs || n.type === 'sale') continue;
         const prefs = await getEmailPreferences(deps, n.userId);
         if (!prefs[n.type]) continue;
         const bucket = Math.floor(now().getTime() / EMAIL_WINDOW_MS);
@@ -67,6 +68,7 @@ const PHRASES: Record<NotificationType, (who: string, title: string) => string> 
   reply: (who, title) => `${who} replied to your comment on ${title}`,
   like: (who, title) => `${who} liked ${title}`,
   repost: (who, title) => `${who} reposted ${title}`,
+  sale: (who, title) => `${who} bought ${title}`,
 };
 
 /**

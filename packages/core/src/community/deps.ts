@@ -1,5 +1,6 @@
 import type { Actor } from '../actor.ts';
 import type { CoreDeps } from '../deps.ts';
+import type { ProgressBus } from '../media/progress-bus.ts';
 import type { WrittenNotification } from './notify.ts';
 
 /** The caller of a community use case; null when anonymous. */
@@ -13,6 +14,8 @@ export interface NotificationDelivery {
 /** Ports of the community module. */
 export interface CommunityDeps extends Pick<CoreDeps, 'db'> {
   delivery?: NotificationDelivery;
+  /** The live bus: comment events for the sockets watching a track page. */
+  live?: Pick<ProgressBus, 'publish'>;
   log?: Pick<CoreDeps['log'], 'warn'>;
 }
 

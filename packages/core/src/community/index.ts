@@ -23,7 +23,7 @@ export {
   type UserCard,
   type PeopleList,
 } from './toggles.ts';
-export { getFeed, type FeedEntry, type FeedTrack } from './feed.ts';
+export { feedQuery, getFeed, type FeedEntry, type FeedRelease, type FeedTrack } from './feed.ts';
 export {
   listNotifications,
   markNotificationsRead,

@@ -15,14 +15,17 @@ export interface NotificationGroup {
   actors: Array<{ handle: string; displayName: string; avatarKey: string | null }>;
   track: { id: string; title: string; slug: string; artistHandle: string } | null;
   comment: { id: string; body: string | null; positionMs: number } | null;
+  /** The release a sale was of. */
+  release: { id: string; title: string; slug: string; artistHandle: string } | null;
   at: string;
   unread: boolean;
 }
 
 /**
- * A user's notifications, newest first, grouped: likes, reposts and follows of the same thing
- * make one entry per day ("12 people liked …"); comments and replies stay one each (they carry
- * their text). Keyset on the newest id of each group.
+ * A user's notifications, newest first, grouped: likes, reposts, follows and sales of the same
+ * thing make one entry per day ("12 people liked …", "3 people bought …"; each buyer without an
+ * account counts as one); comments and replies stay one each (they carry their text). Keyset on
+ * the newest id of each group.
  */
 export async function listNotifications(
   deps: Pick<CommunityDeps, 'db'>,
@@ -36,25 +39,27 @@ export async function listNotifications(
     count: number;
     actor_ids: string[];
     track_id: string | null;
+    release_id: string | null;
     comment_id: string | null;
     at: Date;
     unread: boolean;
   }>`
-    select max(n.id) as id, n.type, count(distinct n.actor_user_id)::int as count,
-      (array_agg(n.actor_user_id order by n.id desc))[1:3] as actor_ids,
-      n.track_id, max(n.comment_id) as comment_id, max(n.created_at) as at, bool_or(n.read_at is null) as unread
+    select max(n.id) as id, n.type, count(distinct coalesce(n.actor_user_id, -n.id))::int as count,
+      ((array_agg(n.actor_user_id order by n.id desc) filter (where n.actor_user_id is not null))[1:3]) as actor_ids,
+      n.track_id, n.release_id, max(n.comment_id) as comment_id, max(n.created_at) as at, bool_or(n.read_at is null) as unread
     from notifications n
     where n.user_id = ${userId}
-    group by n.type, n.track_id, case when n.type in ('comment', 'reply') then n.id else 0 end,
+    group by n.type, n.track_id, n.release_id, case when n.type in ('comment', 'reply') then n.id else 0 end,
       case when n.type in ('comment', 'reply') then null else (n.created_at at time zone 'UTC')::date end
     ${having}
     order by max(n.id) desc
     limit ${options.limit + 1}`.execute(deps.db);
   const page = rows.slice(0, options.limit);
-  const actorIds = [...new Set(page.flatMap((r) => r.actor_ids.map(String)))];
+  const actorIds = [...new Set(page.flatMap((r) => (r.actor_ids ?? []).map(String)))];
+  const releaseIds = [...new Set(page.flatMap((r) => (r.release_id ? [String(r.release_id)] : [])))];
   const trackIds = [...new Set(page.flatMap((r) => (r.track_id ? [String(r.track_id)] : [])))];
   const commentIds = [...new Set(page.flatMap((r) => (r.comment_id ? [String(r.comment_id)] : [])))];
-  const [actors, tracks, comments, unread] = await Promise.all([
+  const [actors, tracks, comments, releases, unread] = await Promise.all([
     actorIds.length
       ? deps.db
           .selectFrom('users')
@@ -77,6 +82,14 @@ export async function listNotifications(
           .where('id', 'in', commentIds)
           .execute()
       : [],
+    releaseIds.length
+      ? deps.db
+          .selectFrom('releases as r')
+          .innerJoin('users as u', 'u.id', 'r.owner_user_id')
+          .select(['r.id', 'r.title', 'r.slug', 'u.handle'])
+          .where('r.id', 'in', releaseIds)
+          .execute()
+      : [],
     unreadCount(deps, userId),
   ]);
   const actorById = new Map(
@@ -84,6 +97,9 @@ export async function listNotifications(
   );
   const trackById = new Map(
     tracks.map((t) => [t.id, { id: t.id, title: t.title, slug: t.slug, artistHandle: t.handle }]),
+  );
+  const releaseById = new Map(
+    releases.map((r) => [r.id, { id: r.id, title: r.title, slug: r.slug, artistHandle: r.handle }]),
   );
   const commentById = new Map(
     comments.map((c) => [
@@ -95,9 +111,10 @@ export async function listNotifications(
     id: String(r.id),
     type: r.type,
     count: r.count,
-    actors: r.actor_ids.map(String).flatMap((id) => (actorById.has(id) ? [actorById.get(id)!] : [])),
+    actors: (r.actor_ids ?? []).map(String).flatMap((id) => (actorById.has(id) ? [actorById.get(id)!] : [])),
     track: r.track_id ? (trackById.get(String(r.track_id)) ?? null) : null,
     comment: r.comment_id ? (commentById.get(String(r.comment_id)) ?? null) : null,
+    release: r.release_id ? (releaseById.get(String(r.release_id)) ?? null) : null,
     at: new Date(r.at).toISOString(),
     unread: r.unread,
   }));
@@ -142,6 +159,7 @@ export const DEFAULT_EMAIL_PREFERENCES: EmailPreferences = {
   reply: true,
   like: false,
   repost: false,
+  sale: true,
 };
 
 export async function getEmailPreferences(deps: Pick<CommunityDeps, 'db'>, userId: string): Promise<EmailPreferences> {
@@ -157,6 +175,7 @@ export async function getEmailPreferences(deps: Pick<CommunityDeps, 'db'>, userI
     reply: row.email_reply,
     like: row.email_like,
     repost: row.email_repost,
+    sale: row.email_sale,
   };
 }
 
@@ -172,6 +191,7 @@ export async function setEmailPreferences(
     email_reply: next.reply,
     email_like: next.like,
     email_repost: next.repost,
+    email_sale: next.sale,
   };
   await deps.db
     .insertInto('notification_settings')

@@ -30,8 +30,19 @@ export interface NotificationEvent {
   commentId?: string;
 }
 
+/**
+ * A comment appeared on a track or was deleted (docs/architecture.md, "Community"): only ids, to
+ * the sockets that watch that track and were allowed to (they read the comment through the API,
+ * which applies the visibility rules again).
+ */
+export interface CommentEvent {
+  type: 'comment.created' | 'comment.deleted';
+  trackId: string;
+  commentId: string;
+}
+
 /** Everything the live socket carries. */
-export type LiveEvent = ProcessingEvent | NotificationEvent;
+export type LiveEvent = ProcessingEvent | NotificationEvent | CommentEvent;
 
 /**
  * Port: in process (embedded mode: one process) or Redis pub/sub (production: the worker

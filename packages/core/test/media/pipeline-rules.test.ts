@@ -100,7 +100,7 @@ beforeEach(() => {
   queue = new RecordingQueue();
   events = [];
   const progress = new InProcessProgressBus();
-  progress.subscribe((e) => e.type !== 'notification' && events.push(e));
+  progress.subscribe((e) => (e.type === 'version.step' || e.type === 'version.status') && events.push(e));
   deps = {
     db: handle.db,
     store,

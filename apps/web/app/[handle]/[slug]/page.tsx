@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import { notFound, permanentRedirect } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
 import { decodeSegment, serverApiGet } from '@/lib/server-api';
-import { parseCommentPage } from '@/components/community/types';
 import { absoluteUrl } from '@/lib/public-url';
 import { routes } from '@/lib/routes';
 import { loadTrack } from './load-track';
@@ -65,7 +64,7 @@ export default async function TrackPage({ params }: { params: Params }) {
             api.GET('/api/v1/tracks/{id}/comments', {
               params: { path: { id: loaded.body.id }, query: { limit: 100, order: 'position' } },
             }),
-          parseCommentPage,
+          (page) => page,
         )
       : null;
   return (
