@@ -14,9 +14,15 @@ const EXCLUDE = ['**/node_modules/**', 'apps/web/.next/**', '.stryker-tmp/**'];
  * Files that run one at a time, after the others (docs/testing.md, "Suite time"): each starts a whole
  * platform (the built web app, Chromium, or the production processes with a private PostgreSQL, Redis
  * or nginx), uses both cores by itself, and some check what a page or a process does under load
- * (player keys, shutdown, restarts); they also build the web app when its sources are newer.
+ * (player keys, shutdown, restarts, queue leases); they also build the web app when its sources are newer.
  */
-export const SERIAL_FILES = ['test/browser/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/embedded/**/*.test.ts'];
+export const SERIAL_FILES = [
+  'test/browser/**/*.test.ts',
+  'test/faults/**/*.test.ts',
+  'test/embedded/**/*.test.ts',
+  // The queue contract runs with 1 s locks and leases: a starved event loop lets a job run twice.
+  'packages/jobs/test/**/*.test.ts',
+];
 
 /** `TEST_PARALLEL_WORKERS=1` runs the whole suite one file at a time (to compare, or on a one-core machine). */
 const PARALLEL_WORKERS = Number(process.env.TEST_PARALLEL_WORKERS ?? 2);
