@@ -324,6 +324,10 @@ describe('refusals name their rule; bounds on both sides', () => {
     expect(verifyHlsRequest(hls(sigFor(T0).slice(1), T0), SECRET, at(T0))).toEqual(
       refused(403, 'Missing or malformed signature'),
     );
+    // 23 characters, the last 22 a valid signature: the rule holds for the whole segment.
+    expect(verifyHlsRequest(hls(`A${sigFor(T0)}`, T0), SECRET, at(T0))).toEqual(
+      refused(403, 'Missing or malformed signature'),
+    );
     // A leading zero, even correctly signed over the same text: nginx would read another number.
     expect(verifyHlsRequest(hls(sigFor(`0${T0}`), `0${T0}`), SECRET, at(T0))).toEqual(refused(403, 'Malformed expiry'));
     const far = T0 + MAX_SIGNED_TTL_SECONDS;
@@ -342,6 +346,12 @@ describe('refusals name their rule; bounds on both sides', () => {
       ok: false,
       status: 410,
       reason: 'Link expired',
+    });
+    // A character before a valid signature (base64url decoding would skip it): refused as malformed.
+    expect(verifySignedUrl('/a', `!${sig}`, String(T0), SECRET, at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Missing or malformed signature',
     });
     expect(verifySignedUrl('/b', sig, String(T0), SECRET, at(T0))).toEqual({
       ok: false,
