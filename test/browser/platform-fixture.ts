@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@earshot/config';
+import { seedMigratedPgliteFolder } from '@earshot/db/testing';
 import { createLogger, type Infrastructure } from '@earshot/runtime';
 import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
@@ -39,6 +40,9 @@ export async function ensureWebBuilt(): Promise<void> {
 export async function startPlatform(env: Record<string, string> = {}): Promise<RunningPlatform> {
   await ensureWebBuilt();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-browser-'));
+  // The database folder starts as the migrated template (docs/testing.md, "Suite time"): the platform
+  // opens it and finds no migration to run, as after any restart. First starts are tested in test/embedded/.
+  if (!env.DATABASE_URL) await seedMigratedPgliteFolder(path.join(dataDir, 'pglite'));
   const port = await freePort();
   // One browser on loopback plays every user of a test file: the `api` zone (100/min per IP) is lifted.
   const config = loadConfig({

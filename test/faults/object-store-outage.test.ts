@@ -83,8 +83,14 @@ describe('the object store unavailable', () => {
     expect(rows[0].n).toBe(0);
     // Reads that need only the database still work.
     expect((await artist.req('GET', `/api/v1/tracks/${accepted[0]}`)).status).toBe(200);
-    // Long enough that the steps' first attempts fail (5 s to the first retry).
-    await new Promise((r) => setTimeout(r, 4_000));
+    // Until a media step has failed an attempt on the missing store and been set to retry (5 s to the
+    // first retry): the outage is then one the queue must ride out, whatever the machine's speed.
+    await waitUntil(
+      'a media step attempt to fail while the store is away',
+      async () => platform.logs().some((l) => l.msg === 'job attempt failed' && l.willRetry === true),
+      600,
+      100,
+    );
 
     await s3.start();
     await waitUntil('health to recover', async () => (await health(api.url)).status === 200, 300, 200);

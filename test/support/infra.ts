@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '@earshot/config';
 import { createDatabase, migrateToLatest } from '@earshot/db';
-import { createTestPostgresDatabase } from '@earshot/db/testing';
+import { createTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
 import { createJobQueue } from '@earshot/jobs';
 import { createObjectStore } from '@earshot/storage';
 import { InProcessProgressBus, MemoryListCache } from '@earshot/core';
@@ -60,7 +60,12 @@ export async function createTestInfra(
     },
   });
   const logger = createLogger(config, 'api', sink);
-  const database = await createDatabase(pgDb ? config.database : { ...config.database, pgliteDir: 'memory://' });
+  // PGlite starts from the migrated template (the same schema, without its initdb and migrations).
+  const database = await createDatabase(
+    pgDb
+      ? config.database
+      : { ...config.database, pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() },
+  );
   await migrateToLatest(database.db);
   const store = createObjectStore(config.storage);
   await store.ensureBuckets();

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
 import { buildTestApi } from '../../../test/support/factories.ts';
 
@@ -44,11 +44,15 @@ describe('health with real services', () => {
     expect(list.statusCode).toBe(500);
     expect(list.json().error.code).toBe('internal');
     logger.flush();
-    await new Promise((r) => setTimeout(r, 200));
-    const lines = (await readFile(path.join(logDir, 'error.log'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    // The file is written asynchronously: wait for the route's error line to be in it (bounded).
+    const lines = await vi.waitFor(
+      async () => {
+        const text = (await readFile(path.join(logDir, 'error.log'), 'utf8').catch(() => '')).trim();
+        expect(text, 'error.log has a line').not.toBe('');
+        return text.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      },
+      { timeout: 30_000, interval: 20 },
+    );
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines)
       expect(line).toMatchObject({ level: 'error', service: 'api', environment: 'development' });

@@ -14,6 +14,11 @@ export interface DatabaseOptions {
   pgliteDir: string;
   /** Where the PGlite folder upgrade (pglite-upgrade.ts) reports; stderr when absent. */
   log?: UpgradeLog;
+  /**
+   * A PGlite data folder dump (`dumpDataDir`) to start from instead of an empty database: tests start
+   * from the migrated template of `migratedPgliteTemplate()` (testing.ts). Only with `memory://`.
+   */
+  pgliteTemplate?: Blob;
 }
 
 export interface DatabaseHandle {
@@ -45,7 +50,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {
-    const opened = await openPglite(options.pgliteDir, options.log);
+    const opened = await openPglite(options.pgliteDir, options.log, options.pgliteTemplate);
     const pglite = opened.pglite;
     release = opened.release;
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });

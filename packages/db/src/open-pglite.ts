@@ -18,7 +18,8 @@ const toStderr: UpgradeLog = (message, fields) => process.stderr.write(`${messag
  * while a server or another command holds it), upgrades a PostgreSQL 17 folder first, then
  * starts PGlite. `memory://…` needs neither lock nor upgrade.
  */
-export async function openPglite(dir: string, log: UpgradeLog = toStderr): Promise<OpenedPglite> {
+export async function openPglite(dir: string, log: UpgradeLog = toStderr, template?: Blob): Promise<OpenedPglite> {
+  if (template && !dir.startsWith('memory://')) throw new Error('a PGlite template is for in-memory databases only');
   let lock: PgliteLock | undefined;
   try {
     if (!dir.startsWith('memory://')) {
@@ -29,6 +30,7 @@ export async function openPglite(dir: string, log: UpgradeLog = toStderr): Promi
     }
     const pglite = await PGlite.create(dir, {
       extensions: PGLITE_EXTENSIONS,
+      ...(template ? { loadDataDir: template } : {}),
       parsers: { 20: (v: string) => v, 1700: (v: string) => v },
     });
     return { pglite, release: () => lock?.release() };

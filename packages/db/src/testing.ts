@@ -1,5 +1,18 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kysely } from 'kysely';
 import pg from 'pg';
+import { migrateToLatest } from './migrator.ts';
+import { openPglite } from './open-pglite.ts';
+import { PGlite } from '@electric-sql/pglite';
+import { PGliteDialect } from './pglite-dialect.ts';
+import { PGLITE_EXTENSIONS } from './pglite-extensions.ts';
+import type { Database } from './schema.ts';
 
 /** Admin URL of the local PostgreSQL the integration tests use (`TEST_DATABASE_ADMIN_URL`). */
 export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -34,4 +47,67 @@ export async function createTestPostgresDatabase(
       }
     },
   };
+}
+
+const DB_SRC = path.dirname(fileURLToPath(import.meta.url));
+
+/** What the migrated schema depends on: every file of this package's sources and PGlite's version. */
+function templateKey(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else hash.update(`${path.relative(DB_SRC, file)}\0`).update(readFileSync(file));
+    }
+  };
+  walk(DB_SRC);
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  hash.update(readFileSync(path.join(dir, 'package.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+let template: Promise<Blob> | undefined;
+
+/**
+ * An in-memory PGlite migrated to the latest schema, dumped (`dumpDataDir`): starting a test's
+ * database from it (`createDatabase({pgliteDir: 'memory://', pgliteTemplate})`) skips PGlite's
+ * initdb and the migrations, several seconds per database on a busy machine (docs/testing.md,
+ * "Suite time"). Kept in the OS temp folder under a hash of this package's sources and PGlite's
+ * version, so a changed migration makes a new template; written atomically, shared by test files.
+ */
+export function migratedPgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const file = path.join(os.tmpdir(), `earshot-pglite-template-${templateKey()}.tar`);
+    const cached = await readFile(file).catch(() => undefined);
+    if (cached) return new Blob([cached]);
+    const { pglite } = await openPglite('memory://');
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    let dump: Blob;
+    try {
+      await migrateToLatest(db);
+      dump = await pglite.dumpDataDir('none');
+    } finally {
+      await db.destroy();
+    }
+    const partial = `${file}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+      await rename(partial, file);
+    } catch {
+      await rm(partial, { force: true });
+    }
+    return dump;
+  })();
+  return template;
+}
+
+/** A PGlite folder (that does not exist yet) made from the migrated template: a database as a migrated platform leaves it. */
+export async function seedMigratedPgliteFolder(dir: string): Promise<void> {
+  const pglite = await PGlite.create(dir, {
+    extensions: PGLITE_EXTENSIONS,
+    loadDataDir: await migratedPgliteTemplate(),
+  });
+  await pglite.close();
 }

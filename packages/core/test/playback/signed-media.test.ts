@@ -294,3 +294,69 @@ describe('signUrl, the query-string form', () => {
     });
   });
 });
+
+// Added to kill the survivors of `npm run test:mutation signed-urls` (docs/testing.md): every refusal
+// says which rule refused, the bounds are checked on both sides, and the limit is a number worked out by hand.
+describe('refusals name their rule; bounds on both sides', () => {
+  const rest = 'version-123/playlist.m3u8';
+  const hls = (sig: string, expires: string | number) => `/media/hls/${sig}/${expires}/${rest}`;
+  const sigFor = (expires: string | number) => secureLinkHash(expires, '/version-123', SECRET);
+
+  it('the longest lifetime is 30 days: 30 × 24 × 3600 = 2,592,000 s', () => {
+    expect(MAX_SIGNED_TTL_SECONDS).toBe(2_592_000);
+  });
+
+  it('sign refusals say what was wrong', () => {
+    expect(() => signUrl('/a', 0, SECRET, at(T0))).toThrow(
+      'ttlSeconds must be an integer between 1 and 2592000, got 0',
+    );
+    expect(() => signHlsPath('12a', 60, SECRET, at(T0))).toThrow('Not a version id: "12a"');
+  });
+
+  it('verifyHlsRequest: one reason per rule', () => {
+    const refused = (status: number, reason: string) => ({ ok: false, status, reason });
+    expect(verifyHlsRequest('/media/hls/a/../x', SECRET, at(T0))).toEqual(refused(400, 'Malformed media path'));
+    expect(verifyHlsRequest(hls(sigFor(T0), T0).replace('playlist.m3u8', 'notes.txt'), SECRET, at(T0))).toEqual(
+      refused(403, 'Not a signed media file'),
+    );
+    expect(verifyHlsRequest(hls(sigFor(T0), T0), '', at(T0))).toEqual(refused(403, 'Media signing is not configured'));
+    // 21 characters: the loose capture takes it, the signature rule refuses it by name.
+    expect(verifyHlsRequest(hls(sigFor(T0).slice(1), T0), SECRET, at(T0))).toEqual(
+      refused(403, 'Missing or malformed signature'),
+    );
+    // 23 characters, the last 22 a valid signature: the rule holds for the whole segment.
+    expect(verifyHlsRequest(hls(`A${sigFor(T0)}`, T0), SECRET, at(T0))).toEqual(
+      refused(403, 'Missing or malformed signature'),
+    );
+    // A leading zero, even correctly signed over the same text: nginx would read another number.
+    expect(verifyHlsRequest(hls(sigFor(`0${T0}`), `0${T0}`), SECRET, at(T0))).toEqual(refused(403, 'Malformed expiry'));
+    const far = T0 + MAX_SIGNED_TTL_SECONDS;
+    expect(verifyHlsRequest(hls(sigFor(far), far), SECRET, at(T0))).toMatchObject({ ok: true, expires: far });
+    expect(verifyHlsRequest(hls(sigFor(far + 1), far + 1), SECRET, at(T0))).toEqual(
+      refused(403, 'Expiry too far in the future'),
+    );
+    expect(verifyHlsRequest(hls(sigFor(T0 + 1), T0), SECRET, at(T0))).toEqual(refused(403, 'Invalid signature'));
+    expect(verifyHlsRequest(hls(sigFor(T0), T0), SECRET, at(T0 + 1))).toEqual(refused(410, 'Link expired'));
+  });
+
+  it('verifySignedUrl: valid through its expiry second, then 410; a wrong signature is refused by name', () => {
+    const sig = secureLinkHash(T0, '/a', SECRET);
+    expect(verifySignedUrl('/a', sig, String(T0), SECRET, at(T0))).toEqual({ ok: true });
+    expect(verifySignedUrl('/a', sig, String(T0), SECRET, at(T0 + 1))).toEqual({
+      ok: false,
+      status: 410,
+      reason: 'Link expired',
+    });
+    // A character before a valid signature (base64url decoding would skip it): refused as malformed.
+    expect(verifySignedUrl('/a', `!${sig}`, String(T0), SECRET, at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Missing or malformed signature',
+    });
+    expect(verifySignedUrl('/b', sig, String(T0), SECRET, at(T0))).toEqual({
+      ok: false,
+      status: 403,
+      reason: 'Invalid signature',
+    });
+  });
+});
