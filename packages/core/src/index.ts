@@ -7,6 +7,7 @@ export { listLatestTracks, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type TrackCard } 
 export {
   getTrackView,
   getPlayableTrack,
+  getStreamableVersion,
   findTrackIdBySlug,
   toVersionView,
   type TrackView,

@@ -171,6 +171,47 @@ export async function getPlayableTrack(
   return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };
 }
 
+/** What `GET /tracks/:id/stream` signs: a version with HLS output, and whether it is still growing. */
+export interface StreamableVersion {
+  versionId: string;
+  /** The version is still being processed: its playlists grow until it is `ready`. */
+  processing: boolean;
+  waveformKey: string | null;
+  trackGainDb: number | null;
+}
+
+/**
+ * The version a listener is streamed (docs/performance.md, "Playable in seconds"): the current
+ * one (`getPlayableTrack`'s rule); else, for the track's owner (or an admin), the newest version
+ * while it is processing, as soon as its provisional master is published, with its loudness gain
+ * once measured. Others only ever get a ready current version (404 otherwise).
+ */
+export async function getStreamableVersion(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor | null,
+  trackId: string,
+): Promise<StreamableVersion> {
+  const view = await getTrackView(deps, actor, trackId);
+  if (view.currentVersionId && view.currentVersion && view.hlsKey)
+    return {
+      versionId: view.currentVersionId,
+      processing: false,
+      waveformKey: view.waveformKey,
+      trackGainDb: view.loudness?.trackGainDb ?? null,
+    };
+  if (ownsOrAdmin(actor, view.artist.id) && view.latestVersion.status === 'processing') {
+    const v = await deps.db
+      .selectFrom('track_versions')
+      .select(['id', 'hls_key', 'waveform_key', 'track_gain_db'])
+      .where('id', '=', view.latestVersion.id)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    if (v?.hls_key)
+      return { versionId: v.id, processing: true, waveformKey: v.waveform_key, trackGainDb: v.track_gain_db };
+  }
+  throw notFound('Playable version');
+}
+
 /**
  * `/<handle>/<slug>` → track id (404 when either is unknown). A slug the track had before a new
  * title still finds it (docs/architecture.md, "Catalogue"); the page then redirects to the new one.
