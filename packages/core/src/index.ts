@@ -31,6 +31,7 @@ export {
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type {
   MediaToolkit,
+  HlsPublication,
   AudioInfo,
   LoudnessResult,
   ImageOutput,

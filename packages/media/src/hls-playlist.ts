@@ -207,7 +207,10 @@ export function buildProvisionalMasterPlaylist(
   const nominal = Object.fromEntries(
     renditions.map((r) => [
       r.name,
-      { peakBandwidth: Math.ceil(r.bitrateKbps * 1000 * 1.1), averageBandwidth: Math.ceil(r.bitrateKbps * 1000 * 1.05) },
+      {
+        peakBandwidth: Math.ceil(r.bitrateKbps * 1000 * 1.1),
+        averageBandwidth: Math.ceil(r.bitrateKbps * 1000 * 1.05),
+      },
     ]),
   );
   const [head, ...rest] = buildMasterPlaylist(renditions, nominal, mediaPlaylist).split('\n');

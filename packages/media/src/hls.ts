@@ -328,7 +328,11 @@ class Publisher {
     await this.onPublish({ kind: 'rendition', rendition: name, files, playlist, playlistText: text, final });
     if (!this.masterSent && this.renditions.every((r) => (this.sent.get(r.name)?.size ?? 0) >= 2)) {
       this.masterSent = true;
-      await this.onPublish({ kind: 'master', playlist: MASTER_PLAYLIST, text: buildProvisionalMasterPlaylist(this.renditions) });
+      await this.onPublish({
+        kind: 'master',
+        playlist: MASTER_PLAYLIST,
+        text: buildProvisionalMasterPlaylist(this.renditions),
+      });
     }
   }
 }

@@ -490,9 +490,7 @@ describe('publishing the stream while it is encoded', () => {
     const event =
       '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:6.013968,\nseg_00001.m4s\n';
     expect(() => finishedPlaylist(event)).toThrow(/ENDLIST/);
-    expect(finishedPlaylist(`${event}#EXT-X-ENDLIST\n`)).toBe(
-      `${event.replace('EVENT', 'VOD')}#EXT-X-ENDLIST\n`,
-    );
+    expect(finishedPlaylist(`${event}#EXT-X-ENDLIST\n`)).toBe(`${event.replace('EVENT', 'VOD')}#EXT-X-ENDLIST\n`);
     expect(isGrowingPlaylist(event)).toBe(true);
     expect(isGrowingPlaylist(`${event}#EXT-X-ENDLIST\n`)).toBe(false);
   });

@@ -145,7 +145,7 @@ function fileHeaders(reply: FastifyReply, file: string, secondsLeft: number, gro
       ? 'private, no-cache'
       : playlist
         ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, secondsLeft)}`
-      : `private, max-age=${secondsLeft}, immutable`,
+        : `private, max-age=${secondsLeft}, immutable`,
   );
   reply.header('accept-ranges', 'bytes');
   if (playlist) reply.header('vary', 'accept-encoding');

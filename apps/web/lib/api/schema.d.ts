@@ -7952,7 +7952,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A signed, expiring HLS master playlist URL for the current version */
+        /**
+         * A signed, expiring HLS master playlist URL for the current version
+         * @description For the owner, before any version is ready: the version being processed, as soon as it can be played (`processing: true`; its playlists grow until it is ready).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7975,6 +7978,7 @@ export interface paths {
                             /** Format: date-time */
                             expiresAt: string;
                             hls: string;
+                            processing: boolean;
                             trackGainDb: number | null;
                             waveformUrl: string | null;
                         };
