@@ -60,6 +60,8 @@ export interface HlsRenditionArgsOptions {
   /** Absolute index of the audio stream (from `probe`); default the first audio stream. */
   audioStreamIndex?: number;
   segmentSeconds?: number;
+  /** ffmpeg's `-readrate`: reads the input no faster than this many times real time (tests of a slow encode). */
+  readRate?: number;
 }
 
 /**
@@ -70,6 +72,7 @@ export function buildHlsRenditionArgs(o: HlsRenditionArgsOptions): string[] {
   const dir = o.renditionDir;
   return [
     '-y',
+    ...(o.readRate ? ['-readrate', String(o.readRate)] : []),
     ...inputArgs(o.input),
     '-map',
     audioMap(o.audioStreamIndex),
@@ -159,6 +162,8 @@ export interface TranscodeHlsOptions extends OperationOptions {
   onPublish?: (publication: HlsPublication) => Promise<void>;
   /** How often the growing playlists are looked at, in ms (default 200). */
   publishPollMs?: number;
+  /** See `HlsRenditionArgsOptions.readRate`. */
+  readRate?: number;
 }
 
 /** The VOD playlist of a finished rendition, from the EVENT playlist ffmpeg wrote: only the type differs. */
@@ -226,6 +231,7 @@ export async function transcodeHls(
       sourceSampleRate: source.sampleRate,
       sourceChannels: source.channels,
       audioStreamIndex: source.audioStreamIndex,
+      readRate: options.readRate,
     });
     await runFfmpeg(args, {
       timeoutMs,
@@ -267,6 +273,14 @@ export async function transcodeHls(
 }
 
 /**
+ * Segments every rendition has before the provisional master is handed over (or the rendition is
+ * complete). A player that starts on a growing playlist reloads it about once a target duration
+ * (6 s): with three segments it holds 18 s of audio ahead when it starts, so the stream grows
+ * faster than it is played even when the player comes in at the first segment.
+ */
+export const PROVISIONAL_MASTER_SEGMENTS = 3;
+
+/**
  * Watches the rendition folders while ffmpeg writes them and hands over what is complete, one
  * call at a time: ffmpeg rewrites `index.m3u8` (temp file + rename) after each finished segment,
  * so a segment listed there is whole on disk.
@@ -275,6 +289,7 @@ class Publisher {
   private chain: Promise<void> = Promise.resolve();
   private readonly sent = new Map<string, Set<string>>();
   private readonly lastText = new Map<string, string>();
+  private readonly finished = new Set<string>();
   private masterSent = false;
 
   constructor(
@@ -326,7 +341,10 @@ class Publisher {
       files.push(`${name}/${uri}`);
     }
     await this.onPublish({ kind: 'rendition', rendition: name, files, playlist, playlistText: text, final });
-    if (!this.masterSent && this.renditions.every((r) => (this.sent.get(r.name)?.size ?? 0) >= 2)) {
+    if (final) this.finished.add(name);
+    const enough = (r: Rendition) =>
+      this.finished.has(r.name) || (this.sent.get(r.name)?.size ?? 0) >= 1 + PROVISIONAL_MASTER_SEGMENTS;
+    if (!this.masterSent && this.renditions.every(enough)) {
       this.masterSent = true;
       await this.onPublish({
         kind: 'master',

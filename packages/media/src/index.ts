@@ -44,6 +44,7 @@ export { inspectAudio } from './inspect.ts';
 export {
   transcodeHls,
   finishedPlaylist,
+  PROVISIONAL_MASTER_SEGMENTS,
   buildHlsRenditionArgs,
   hlsSampleRate,
   hlsChannels,
