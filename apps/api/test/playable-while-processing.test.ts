@@ -110,6 +110,8 @@ describe('a track is playable while it is processed', () => {
     expect(live.json()).toMatchObject({ processing: true });
     const masterUrl: string = live.json().hls;
     expect(masterUrl).toContain(`/version-${versionId}/playlist.m3u8`);
+    const page = await app.inject({ url: `/api/v1/tracks/${trackId}`, headers: asUser(artist.token) });
+    expect(page.json().track).toMatchObject({ playableWhileProcessing: true, currentVersionId: null });
     // Not the owner: nothing to play yet (the track is not visible to others before it is ready).
     expect((await stream(trackId, listener.token)).statusCode).toBe(404);
     expect((await stream(trackId)).statusCode).toBe(404);
@@ -147,6 +149,8 @@ describe('a track is playable while it is processed', () => {
       if (s.status !== 'processing') break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const after = await app.inject({ url: `/api/v1/tracks/${trackId}`, headers: asUser(artist.token) });
+    expect(after.json().track).toMatchObject({ playableWhileProcessing: false, currentVersionId: versionId });
     const done = await stream(trackId, listener.token);
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json()).toMatchObject({ processing: false });

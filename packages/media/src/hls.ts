@@ -332,7 +332,9 @@ class Publisher {
     if (!final && text === this.lastText.get(name)) return;
     this.lastText.set(name, text);
     const parsed = parseMediaPlaylist(text);
-    if (parsed.segments.length === 0 && !final) return;
+    // Between ffmpeg's last write (EVENT with its end) and `finish`, only the finished VOD
+    // playlist is handed over: a complete playlist is cached by servers, so it must be the final one.
+    if (!final && (parsed.segments.length === 0 || parsed.endList)) return;
     const sent = this.sent.get(name)!;
     const files: string[] = [];
     for (const uri of [...(parsed.initUri ? [parsed.initUri] : []), ...parsed.segments.map((s) => s.uri)]) {

@@ -416,6 +416,8 @@ describe('publishing the stream while it is encoded', () => {
           return;
         }
         for (const f of p.files) store.set(f, await readFile(path.join(outDir, f)));
+        // Growing playlists never carry an end; the complete one is the final VOD one.
+        expect(p.playlistText.includes('#EXT-X-ENDLIST')).toBe(p.final);
         // Every segment the playlist names is stored already.
         for (const s of parseMediaPlaylist(p.playlistText).segments)
           expect(store.has(`${p.rendition}/${s.uri}`)).toBe(true);

@@ -6115,6 +6115,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -6294,6 +6295,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -6515,6 +6517,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -6673,6 +6676,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -7110,6 +7114,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -8829,6 +8834,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;

@@ -34,6 +34,11 @@ export interface TrackView {
   artworkKey: string | null;
   waveformKey: string | null;
   hlsKey: string | null;
+  /**
+   * Only ever true for the owner (and admins): no version is current yet, and the newest one,
+   * still processing, can already be streamed (docs/performance.md, "Playable in seconds").
+   */
+  playableWhileProcessing: boolean;
   currentVersionId: string | null;
   currentVersion: VersionView | null;
   latestVersion: VersionView;
@@ -136,6 +141,7 @@ export async function getTrackView(
     artworkKey: track.artwork_key ?? current?.artwork_key ?? null,
     waveformKey: current?.waveform_key ?? null,
     hlsKey: current?.hls_key ?? null,
+    playableWhileProcessing: isOwner && !current && latest.status === 'processing' && latest.hls_key !== null,
     currentVersionId: track.current_version_id,
     currentVersion: current ? toVersionView(current) : null,
     latestVersion: toVersionView(isOwner ? latest : shown),
