@@ -25,6 +25,8 @@ export function benchNeeds(env: NodeJS.ProcessEnv = process.env): Record<string,
     // Load from wrk unless BENCH_CLIENT=autocannon; nginx serves the same files; ffmpeg makes the segments.
     streaming: { packages: [...(env.BENCH_CLIENT === 'autocannon' ? [] : [WRK]), NGINX, ...MEDIA_PACKAGES] },
     pipeline: { packages: MEDIA_PACKAGES },
+    // hls.js in Chromium plays the growing stream; ffmpeg encodes it.
+    playable: { packages: [CHROMIUM, ...MEDIA_PACKAGES] },
     'upload-memory': { packages: MEDIA_PACKAGES },
     'read-endpoints': { packages: env.DATABASE_URL ? [PG_ISREADY] : [], postgresIfConfigured: true },
     // PostgreSQL always: DATABASE_URL, or a fresh database on the local server.

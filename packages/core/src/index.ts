@@ -7,6 +7,7 @@ export { listLatestTracks, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type TrackCard } 
 export {
   getTrackView,
   getPlayableTrack,
+  getStreamableVersion,
   findTrackIdBySlug,
   toVersionView,
   type TrackView,
@@ -30,6 +31,7 @@ export {
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type {
   MediaToolkit,
+  HlsPublication,
   AudioInfo,
   LoudnessResult,
   ImageOutput,

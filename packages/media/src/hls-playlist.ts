@@ -187,3 +187,38 @@ export function buildMasterPlaylist(
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The first line after `#EXTM3U` of a master written before every rendition is measured. A
+ * comment to players (RFC 8216: lines starting with `#` that are not `#EXT` tags are ignored);
+ * it tells servers not to keep the file: the measured master replaces it.
+ */
+export const PROVISIONAL_MASTER_MARK = '# provisional: nominal bandwidths, replaced once every rendition is measured';
+
+/**
+ * A master playlist usable while the renditions are still being encoded: the same variants and
+ * order as the final one, with nominal figures (the encoder's target bit rate, plus 10 % for the
+ * fMP4 framing as BANDWIDTH); `buildMasterPlaylist` with the measured ones replaces it.
+ */
+export function buildProvisionalMasterPlaylist(
+  renditions: readonly { name: string; bitrateKbps: number }[],
+  mediaPlaylist = 'index.m3u8',
+): string {
+  const nominal = Object.fromEntries(
+    renditions.map((r) => [
+      r.name,
+      {
+        peakBandwidth: Math.ceil(r.bitrateKbps * 1000 * 1.1),
+        averageBandwidth: Math.ceil(r.bitrateKbps * 1000 * 1.05),
+      },
+    ]),
+  );
+  const [head, ...rest] = buildMasterPlaylist(renditions, nominal, mediaPlaylist).split('\n');
+  return [head, PROVISIONAL_MASTER_MARK, ...rest].join('\n');
+}
+
+/** A playlist that will still change: an EVENT media playlist without its end, or a provisional master. */
+export function isGrowingPlaylist(text: string): boolean {
+  if (text.includes(PROVISIONAL_MASTER_MARK)) return true;
+  return /^#EXT-X-PLAYLIST-TYPE:EVENT\s*$/m.test(text) && !/^#EXT-X-ENDLIST\s*$/m.test(text);
+}

@@ -1,6 +1,12 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildMasterPlaylist, measureRendition, type RenditionMeasure } from './hls-playlist.ts';
+import {
+  buildMasterPlaylist,
+  buildProvisionalMasterPlaylist,
+  measureRendition,
+  parseMediaPlaylist,
+  type RenditionMeasure,
+} from './hls-playlist.ts';
 import { audioMap, inputArgs } from './input.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
@@ -54,6 +60,8 @@ export interface HlsRenditionArgsOptions {
   /** Absolute index of the audio stream (from `probe`); default the first audio stream. */
   audioStreamIndex?: number;
   segmentSeconds?: number;
+  /** ffmpeg's `-readrate`: reads the input no faster than this many times real time (tests of a slow encode). */
+  readRate?: number;
 }
 
 /**
@@ -64,6 +72,7 @@ export function buildHlsRenditionArgs(o: HlsRenditionArgsOptions): string[] {
   const dir = o.renditionDir;
   return [
     '-y',
+    ...(o.readRate ? ['-readrate', String(o.readRate)] : []),
     ...inputArgs(o.input),
     '-map',
     audioMap(o.audioStreamIndex),
@@ -88,8 +97,12 @@ export function buildHlsRenditionArgs(o: HlsRenditionArgsOptions): string[] {
     'hls',
     '-hls_time',
     String(o.segmentSeconds ?? HLS_SEGMENT_SECONDS),
+    // EVENT, not VOD: ffmpeg 5.1 writes a VOD playlist only once the encode ends, an EVENT one
+    // after every segment (through a temp file and a rename), which is what publishes the
+    // rendition while it grows. The segments are the same bytes; `transcodeHls` turns the finished
+    // playlist into the VOD one (`finishedPlaylist`).
     '-hls_playlist_type',
-    'vod',
+    'event',
     '-hls_list_size',
     '0',
     '-hls_segment_type',
@@ -114,10 +127,51 @@ export interface HlsSource {
   audioStreamIndex?: number;
 }
 
+/**
+ * What `transcodeHls` hands over while it encodes, for publishing the stream as it grows
+ * (docs/performance.md, "Playable in seconds"). Paths are relative to the output directory.
+ */
+export type HlsPublication =
+  | {
+      kind: 'rendition';
+      rendition: string;
+      /** Files complete on disk and not handed over before (the init section, then segments). */
+      files: string[];
+      /** `<rendition>/index.m3u8`. */
+      playlist: string;
+      /** The playlist listing exactly the files handed over so far: EVENT while growing, the final VOD one when `final`. */
+      playlistText: string;
+      final: boolean;
+    }
+  | {
+      /** Once every rendition has its first segment: a master with nominal bandwidths (`buildProvisionalMasterPlaylist`). */
+      kind: 'master';
+      playlist: string;
+      text: string;
+    };
+
 export interface TranscodeHlsOptions extends OperationOptions {
   renditions?: readonly Rendition[];
   /** How many renditions encode at once. Default: all of them (one process each). */
   concurrency?: number;
+  /**
+   * Called, one call at a time, as segments are written and when a rendition is complete. The
+   * encode waits for nothing; a rejection stops it (and is the error thrown). The finished
+   * output (`files`) is the same with or without it.
+   */
+  onPublish?: (publication: HlsPublication) => Promise<void>;
+  /** How often the growing playlists are looked at, in ms (default 200). */
+  publishPollMs?: number;
+  /** See `HlsRenditionArgsOptions.readRate`. */
+  readRate?: number;
+}
+
+/** The VOD playlist of a finished rendition, from the EVENT playlist ffmpeg wrote: only the type differs. */
+export function finishedPlaylist(eventText: string): string {
+  const parsed = parseMediaPlaylist(eventText);
+  if (!parsed.endList) throw new Error('rendition playlist has no #EXT-X-ENDLIST: the encode did not finish');
+  if (parsed.playlistType !== 'EVENT') return eventText;
+  return eventText.replace(/^#EXT-X-PLAYLIST-TYPE:EVENT$/m, '#EXT-X-PLAYLIST-TYPE:VOD');
 }
 
 export interface HlsOutput {
@@ -159,8 +213,17 @@ export async function transcodeHls(
   const report = () => options.onProgress?.(percents.reduce((a, b) => a + b, 0) / percents.length);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs(source.durationMs);
 
+  let publishError: { err: unknown } | null = null;
+  const publisher = options.onPublish
+    ? new Publisher(outDir, renditions, options.onPublish, options.publishPollMs ?? 200, (err) => {
+        publishError ??= { err };
+        stop.abort();
+      })
+    : null;
+
   const encode = async (i: number) => {
     const rendition = renditions[i]!;
+    const watch = publisher?.watch(rendition.name);
     const args = buildHlsRenditionArgs({
       input,
       renditionDir: path.join(outDir, rendition.name),
@@ -168,6 +231,7 @@ export async function transcodeHls(
       sourceSampleRate: source.sampleRate,
       sourceChannels: source.channels,
       audioStreamIndex: source.audioStreamIndex,
+      readRate: options.readRate,
     });
     await runFfmpeg(args, {
       timeoutMs,
@@ -179,10 +243,19 @@ export async function transcodeHls(
         percents[i] = p.percent;
         report();
       },
-    });
+    }).finally(() => watch?.stop());
+    const file = path.join(outDir, rendition.name, MEDIA_PLAYLIST);
+    await writeFile(file, finishedPlaylist(await readFile(file, 'utf8')));
+    await publisher?.finish(rendition.name);
   };
 
-  await runPool(renditions.length, Math.max(1, options.concurrency ?? renditions.length), encode, () => stop.abort());
+  try {
+    await runPool(renditions.length, Math.max(1, options.concurrency ?? renditions.length), encode, () => stop.abort());
+  } catch (err) {
+    throw publishError ? (publishError as { err: unknown }).err : err;
+  }
+  await publisher?.idle();
+  if (publishError) throw (publishError as { err: unknown }).err;
 
   const measured = await Promise.all(
     renditions.map((r) => measureRendition(path.join(outDir, r.name), MEDIA_PLAYLIST)),
@@ -197,6 +270,91 @@ export async function transcodeHls(
     for (const s of m.segments) files.push(`${m.name}/${s.uri}`);
   }
   return { masterPlaylist: MASTER_PLAYLIST, renditions: measured, files };
+}
+
+/**
+ * Segments every rendition has before the provisional master is handed over (or the rendition is
+ * complete). A player that starts on a growing playlist reloads it about once a target duration
+ * (6 s): with three segments it holds 18 s of audio ahead when it starts, so the stream grows
+ * faster than it is played even when the player comes in at the first segment.
+ */
+export const PROVISIONAL_MASTER_SEGMENTS = 3;
+
+/**
+ * Watches the rendition folders while ffmpeg writes them and hands over what is complete, one
+ * call at a time: ffmpeg rewrites `index.m3u8` (temp file + rename) after each finished segment,
+ * so a segment listed there is whole on disk.
+ */
+class Publisher {
+  private chain: Promise<void> = Promise.resolve();
+  private readonly sent = new Map<string, Set<string>>();
+  private readonly lastText = new Map<string, string>();
+  private readonly finished = new Set<string>();
+  private masterSent = false;
+
+  constructor(
+    private readonly outDir: string,
+    private readonly renditions: readonly Rendition[],
+    private readonly onPublish: (p: HlsPublication) => Promise<void>,
+    private readonly pollMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    for (const r of renditions) this.sent.set(r.name, new Set());
+  }
+
+  watch(name: string): { stop(): void } {
+    const timer = setInterval(() => this.enqueue(() => this.look(name, false)), this.pollMs);
+    return { stop: () => clearInterval(timer) };
+  }
+
+  finish(name: string): Promise<void> {
+    this.enqueue(() => this.look(name, true));
+    return this.idle();
+  }
+
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.chain = this.chain.then(task).catch((err) => this.onError(err));
+  }
+
+  private async look(name: string, final: boolean): Promise<void> {
+    const playlist = `${name}/${MEDIA_PLAYLIST}`;
+    let text: string;
+    try {
+      text = await readFile(path.join(this.outDir, playlist), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !final) return; // no segment finished yet
+      throw err;
+    }
+    if (!final && text === this.lastText.get(name)) return;
+    this.lastText.set(name, text);
+    const parsed = parseMediaPlaylist(text);
+    // Between ffmpeg's last write (EVENT with its end) and `finish`, only the finished VOD
+    // playlist is handed over: a complete playlist is cached by servers, so it must be the final one.
+    if (!final && (parsed.segments.length === 0 || parsed.endList)) return;
+    const sent = this.sent.get(name)!;
+    const files: string[] = [];
+    for (const uri of [...(parsed.initUri ? [parsed.initUri] : []), ...parsed.segments.map((s) => s.uri)]) {
+      if (sent.has(uri)) continue;
+      sent.add(uri);
+      files.push(`${name}/${uri}`);
+    }
+    await this.onPublish({ kind: 'rendition', rendition: name, files, playlist, playlistText: text, final });
+    if (final) this.finished.add(name);
+    const enough = (r: Rendition) =>
+      this.finished.has(r.name) || (this.sent.get(r.name)?.size ?? 0) >= 1 + PROVISIONAL_MASTER_SEGMENTS;
+    if (!this.masterSent && this.renditions.every(enough)) {
+      this.masterSent = true;
+      await this.onPublish({
+        kind: 'master',
+        playlist: MASTER_PLAYLIST,
+        text: buildProvisionalMasterPlaylist(this.renditions),
+      });
+    }
+  }
 }
 
 /** Runs `task(0…count-1)` with at most `limit` at a time; on the first failure calls `onFail` and rethrows it once all have settled. */

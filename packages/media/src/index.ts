@@ -43,6 +43,8 @@ export { verifyDecodes, buildDecodeCheckArgs, type DecodeCheck, type DecodeCheck
 export { inspectAudio } from './inspect.ts';
 export {
   transcodeHls,
+  finishedPlaylist,
+  PROVISIONAL_MASTER_SEGMENTS,
   buildHlsRenditionArgs,
   hlsSampleRate,
   hlsChannels,
@@ -57,6 +59,7 @@ export {
   type HlsSource,
   type TranscodeHlsOptions,
   type HlsOutput,
+  type HlsPublication,
 } from './hls.ts';
 export {
   parseMediaPlaylist,
@@ -64,6 +67,9 @@ export {
   peakSegmentBitrate,
   averageSegmentBitrate,
   buildMasterPlaylist,
+  buildProvisionalMasterPlaylist,
+  isGrowingPlaylist,
+  PROVISIONAL_MASTER_MARK,
   AAC_LC_CODECS,
   type ParsedMediaPlaylist,
   type MeasuredSegment,

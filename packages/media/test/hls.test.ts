@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +14,12 @@ import {
   probe,
   runFfmpeg,
   transcodeHls,
+  finishedPlaylist,
+  buildProvisionalMasterPlaylist,
+  isGrowingPlaylist,
+  measureRendition,
   type HlsOutput,
+  type HlsPublication,
 } from '../src/index.ts';
 import { ffmpeg, ffprobeJson, musicSource, tempDir } from './helpers.ts';
 
@@ -25,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 describe('argument builders', () => {
-  it('one rendition: AAC-LC in fMP4, 6 s VOD segments, init.mp4 and seg_00001.m4s in the rendition folder', () => {
+  it('one rendition: AAC-LC in fMP4, 6 s segments in an EVENT playlist (made VOD when finished), init.mp4 and seg_00001.m4s in the rendition folder', () => {
     expect(
       buildHlsRenditionArgs({
         input: '/in/track.flac',
@@ -65,7 +70,7 @@ describe('argument builders', () => {
       '-hls_time',
       '6',
       '-hls_playlist_type',
-      'vod',
+      'event',
       '-hls_list_size',
       '0',
       '-hls_segment_type',
@@ -386,5 +391,126 @@ describe('a 10-minute track', () => {
     const { probedMs, decodedMs } = await playedDuration(path.join(outDir, 'playlist.m3u8'));
     expect(Math.abs(probedMs - 600_000)).toBeLessThanOrEqual(50);
     expect(Math.abs(decodedMs - 600_000)).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('publishing the stream while it is encoded', () => {
+  it('hands over segments and EVENT playlists before the encode ends; the finished output is byte for byte the VOD one of separate ffmpeg runs', async () => {
+    const source = tmp.file('growing.flac');
+    await ffmpeg(['-f', 'lavfi', '-i', musicSource(90), '-c:a', 'flac', source]);
+    const outDir = tmp.file('out-growing');
+    const info = { sampleRate: 44100, channels: 2, durationMs: 90_000 };
+    // A store as the worker's: bytes copied when handed over.
+    const store = new Map<string, Buffer>();
+    const log: { p: HlsPublication; percent: number }[] = [];
+    let percent = 0;
+    const out = await transcodeHls(source, outDir, info, {
+      publishPollMs: 20,
+      onProgress: (x) => {
+        percent = x;
+      },
+      onPublish: async (p) => {
+        log.push({ p, percent });
+        if (p.kind === 'master') {
+          store.set(p.playlist, Buffer.from(p.text));
+          return;
+        }
+        for (const f of p.files) store.set(f, await readFile(path.join(outDir, f)));
+        // Growing playlists never carry an end; the complete one is the final VOD one.
+        expect(p.playlistText.includes('#EXT-X-ENDLIST')).toBe(p.final);
+        // Every segment the playlist names is stored already.
+        for (const s of parseMediaPlaylist(p.playlistText).segments)
+          expect(store.has(`${p.rendition}/${s.uri}`)).toBe(true);
+        store.set(p.playlist, Buffer.from(p.playlistText));
+      },
+    });
+
+    // Before the encode ended: for each rendition an EVENT playlist with segments, then more.
+    for (const name of ['64k', '128k', '160k']) {
+      const growing = log.filter((e) => e.p.kind === 'rendition' && e.p.rendition === name && !e.p.final);
+      expect(growing.length).toBeGreaterThanOrEqual(2);
+      const first = growing[0]!;
+      expect(first.percent).toBeLessThan(100);
+      const text = (first.p as { playlistText: string }).playlistText;
+      expect(text).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
+      expect(text).not.toContain('#EXT-X-ENDLIST');
+      expect(isGrowingPlaylist(text)).toBe(true);
+      const last = log.filter((e) => e.p.kind === 'rendition' && e.p.rendition === name).at(-1)!.p as {
+        final: boolean;
+        playlistText: string;
+      };
+      expect(last.final).toBe(true);
+      expect(last.playlistText).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+      expect(last.playlistText).toContain('#EXT-X-ENDLIST');
+    }
+    // The provisional master comes once every rendition has a segment, before any is finished.
+    const masterAt = log.findIndex((e) => e.p.kind === 'master');
+    expect(masterAt).toBeGreaterThan(0);
+    expect(log.slice(0, masterAt).some((e) => e.p.kind === 'rendition' && e.p.final)).toBe(false);
+    expect((log[masterAt]!.p as { text: string }).text).toBe(
+      buildProvisionalMasterPlaylist([
+        { name: '64k', bitrateKbps: 64 },
+        { name: '128k', bitrateKbps: 128 },
+        { name: '160k', bitrateKbps: 160 },
+      ]),
+    );
+    expect(log.filter((e) => e.p.kind === 'master')).toHaveLength(1);
+
+    // Everything but the measured master was handed over, with its final bytes; the master handed
+    // over is the provisional one, which the measured one replaces.
+    expect(out.files.filter((f) => !store.has(f))).toEqual([]);
+    expect(isGrowingPlaylist(store.get('playlist.m3u8')!.toString())).toBe(true);
+    for (const f of out.files.filter((x) => x !== 'playlist.m3u8'))
+      expect(store.get(f)!.equals(await readFile(path.join(outDir, f))), f).toBe(true);
+
+    // The reference: one hand-made VOD ffmpeg run per rendition, measured the same way.
+    const refDir = tmp.file('out-growing-ref');
+    for (const r of DEFAULT_RENDITIONS) {
+      await mkdir(path.join(refDir, r.name), { recursive: true });
+      const args = buildHlsRenditionArgs({
+        input: source,
+        renditionDir: path.join(refDir, r.name),
+        rendition: r,
+        sourceSampleRate: 44100,
+        sourceChannels: 2,
+      });
+      const type = args.indexOf('-hls_playlist_type');
+      args[type + 1] = 'vod';
+      await ffmpeg(args);
+    }
+    const refMeasured = await Promise.all(DEFAULT_RENDITIONS.map((r) => measureRendition(path.join(refDir, r.name))));
+    const refMaster = buildMasterPlaylist(DEFAULT_RENDITIONS, Object.fromEntries(refMeasured.map((m) => [m.name, m])));
+    expect(await readFile(path.join(outDir, 'playlist.m3u8'), 'utf8')).toBe(refMaster);
+    expect(isGrowingPlaylist(refMaster)).toBe(false);
+    const refFiles = (await readdir(refDir, { recursive: true })).filter((f) => f.includes('.')).sort();
+    expect(out.files.filter((f) => f !== 'playlist.m3u8').sort()).toEqual(refFiles);
+    for (const f of refFiles)
+      expect((await readFile(path.join(refDir, f))).equals(await readFile(path.join(outDir, f))), f).toBe(true);
+  });
+
+  it('finishedPlaylist: EVENT with its end becomes VOD; one without its end is refused', () => {
+    const event =
+      '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:1\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:6.013968,\nseg_00001.m4s\n';
+    expect(() => finishedPlaylist(event)).toThrow(/ENDLIST/);
+    expect(finishedPlaylist(`${event}#EXT-X-ENDLIST\n`)).toBe(`${event.replace('EVENT', 'VOD')}#EXT-X-ENDLIST\n`);
+    expect(isGrowingPlaylist(event)).toBe(true);
+    expect(isGrowingPlaylist(`${event}#EXT-X-ENDLIST\n`)).toBe(false);
+  });
+
+  it('a failing publication stops the encode and is the error thrown', async () => {
+    const source = tmp.file('growing-fail.flac');
+    await ffmpeg(['-f', 'lavfi', '-i', musicSource(60), '-c:a', 'flac', source]);
+    const err = await transcodeHls(
+      source,
+      tmp.file('out-growing-fail'),
+      { sampleRate: 44100, channels: 2, durationMs: 60_000 },
+      {
+        publishPollMs: 20,
+        onPublish: async () => {
+          throw new Error('store down');
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: 'store down' });
   });
 });

@@ -65,10 +65,14 @@ export function createMediaToolkit(): MediaToolkit {
         return info;
       }),
 
-    transcodeHls: (input, outDir, info, run) =>
+    transcodeHls: (input, outDir, info, run, publish) =>
       rejecting(async () => {
         const s = await source(input, info, run.signal);
-        const out = await transcodeHls(input, outDir, s, { signal: run.signal, onProgress: run.onProgress });
+        const out = await transcodeHls(input, outDir, s, {
+          signal: run.signal,
+          onProgress: run.onProgress,
+          ...(publish ? { onPublish: publish } : {}),
+        });
         return out.files;
       }),
 

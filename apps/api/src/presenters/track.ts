@@ -57,6 +57,8 @@ export const TrackResponse = Type.Object({
   ]),
   artworkUrl: Nullable(Type.String()),
   waveformUrl: Nullable(Type.String()),
+  /** Owner only: the version being processed can already be streamed (`GET /tracks/:id/stream`). */
+  playableWhileProcessing: Type.Boolean(),
   currentVersionId: Nullable(Type.String()),
   currentVersion: Type.Union([VersionSchema, Type.Null()]),
   latestVersion: VersionSchema,

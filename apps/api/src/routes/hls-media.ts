@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { buffer } from 'node:stream/consumers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyHlsRequest } from '@earshot/core';
+import { isGrowingPlaylist } from '@earshot/media';
 import { contentTypeFor, parseRangeHeader } from '@earshot/storage';
 import { acceptsGzip } from '../http/accepts-gzip.ts';
 import { FileCache } from '../http/file-cache.ts';
@@ -63,6 +64,8 @@ export function hlsMediaRoutes(
     const left = Math.max(0, check.expires - Math.floor(now / 1000));
 
     let cached = cache.get(key, now);
+    // Only files that will not change are cached, so a cache hit is never a growing playlist.
+    let growing = false;
     if (!cached) {
       let object;
       try {
@@ -72,7 +75,7 @@ export function hlsMediaRoutes(
       }
       if (object.range || object.contentLength > cache.maxFileBytes) {
         // Ranged miss or big file: stream it as it comes.
-        fileHeaders(reply, file, left);
+        fileHeaders(reply, file, left, false);
         if (object.range)
           reply
             .status(206)
@@ -82,7 +85,9 @@ export function hlsMediaRoutes(
         return reply.send(object.body);
       }
       cached = { body: await buffer(object.body), etag: object.etag, staleAt: now + cache.ttlMs };
-      cache.set(key, cached);
+      // A playlist of a version still being processed changes every few seconds: never kept.
+      growing = playlist && isGrowingPlaylist(cached.body.toString('utf8'));
+      if (!growing) cache.set(key, cached);
     }
 
     const body = cached.body;
@@ -91,7 +96,7 @@ export function hlsMediaRoutes(
         .status(416)
         .header('content-range', `bytes */${body.length}`)
         .send(toErrorBody('range_not_satisfiable', 'Range not satisfiable'));
-    fileHeaders(reply, file, left);
+    fileHeaders(reply, file, left, growing);
     if (range) {
       const end = Math.min(range.end ?? body.length - 1, body.length - 1);
       reply
@@ -125,15 +130,17 @@ export function hlsMediaRoutes(
 }
 
 /** Headers of a file found (error answers keep their JSON type and no caching headers). */
-function fileHeaders(reply: FastifyReply, file: string, secondsLeft: number): void {
+function fileHeaders(reply: FastifyReply, file: string, secondsLeft: number, growing: boolean): void {
   const playlist = file.endsWith('.m3u8');
   // The types the worker stored the files with, which nginx serves in production.
   reply.header('content-type', contentTypeFor(file)!);
   reply.header(
     'cache-control',
-    playlist
-      ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, secondsLeft)}`
-      : `private, max-age=${secondsLeft}, immutable`,
+    growing
+      ? 'private, no-cache'
+      : playlist
+        ? `private, max-age=${Math.min(PLAYLIST_MAX_AGE, secondsLeft)}`
+        : `private, max-age=${secondsLeft}, immutable`,
   );
   reply.header('accept-ranges', 'bytes');
   if (playlist) reply.header('vary', 'accept-encoding');

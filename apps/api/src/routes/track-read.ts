@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { findTrackIdBySlug, getPlayableTrack, getTrackView, signHlsPath } from '@earshot/core';
+import { findTrackIdBySlug, getStreamableVersion, getTrackView, signHlsPath } from '@earshot/core';
 import { errorResponses, Handle, Id } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { publicMediaUrl } from '../media-urls.ts';
@@ -49,6 +49,8 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['playback'],
         summary: 'A signed, expiring HLS master playlist URL for the current version',
+        description:
+          'For the owner, before any version is ready: the version being processed, as soon as it can be played (`processing: true`; its playlists grow until it is ready).',
         params: Type.Object({ id: Id }),
         response: {
           200: Type.Object({
@@ -56,15 +58,16 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
             expiresAt: Type.String({ format: 'date-time' }),
             waveformUrl: Type.Union([Type.String(), Type.Null()]),
             trackGainDb: Type.Union([Type.Number(), Type.Null()]),
+            processing: Type.Boolean(),
           }),
           ...errorResponses(400, 404),
         },
       },
     },
     async (request, reply) => {
-      const view = await getPlayableTrack(deps.core, currentActor(request), request.params.id);
+      const v = await getStreamableVersion(deps.core, currentActor(request), request.params.id);
       const signed = signHlsPath(
-        view.currentVersionId,
+        v.versionId,
         deps.config.media.urlTtlSeconds,
         deps.config.media.secureLinkSecret,
         new Date(),
@@ -73,8 +76,9 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
       return {
         hls: signed.path,
         expiresAt: signed.expiresAt.toISOString(),
-        waveformUrl: view.waveformKey ? publicMediaUrl('waveforms', view.waveformKey) : null,
-        trackGainDb: view.loudness?.trackGainDb ?? null,
+        waveformUrl: v.waveformKey ? publicMediaUrl('waveforms', v.waveformKey) : null,
+        trackGainDb: v.trackGainDb,
+        processing: v.processing,
       };
     },
   );

@@ -102,6 +102,8 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
   const queue = useMemo(() => [playerTrack], [playerTrack]);
   const playable = !!track.currentVersionId;
   const processing = !playable && track.status !== 'failed';
+  // The owner may listen while the version is still being processed (its stream grows as it is encoded).
+  const canPlay = playable || track.playableWhileProcessing;
   // A shared link's `?t=1m23s`: play starts there (read after hydration: the server has no query here).
   const [startAt, setStartAt] = useState<number | undefined>(undefined);
   useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
@@ -112,7 +114,7 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
           <TrackArtwork track={track} className="track-hero__art" size={280} />
           <div className="track-hero__main">
             <div className="track-hero__head">
-              {playable && (
+              {canPlay && (
                 <PlayTrackButton
                   tracks={queue}
                   className="play-button play-button--large"
@@ -134,9 +136,11 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
               <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />
             ) : (
               <p className="track-hero__notice" role="status">
-                {processing
-                  ? 'This track is still being processed. It can be played once transcoding, waveform, artwork and loudness are done.'
-                  : `Processing failed${track.latestVersion.failureReason ? `: ${track.latestVersion.failureReason}` : '.'}`}
+                {track.playableWhileProcessing
+                  ? 'This track is still being processed: you can already listen to it; others can once transcoding, waveform, artwork and loudness are done.'
+                  : processing
+                    ? 'This track is still being processed. It can be played once transcoding, waveform, artwork and loudness are done.'
+                    : `Processing failed${track.latestVersion.failureReason ? `: ${track.latestVersion.failureReason}` : '.'}`}
               </p>
             )}
 

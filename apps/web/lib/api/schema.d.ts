@@ -6144,6 +6144,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -6323,6 +6324,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -6544,6 +6546,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -6702,6 +6705,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -7139,6 +7143,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -7981,7 +7986,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A signed, expiring HLS master playlist URL for the current version */
+        /**
+         * A signed, expiring HLS master playlist URL for the current version
+         * @description For the owner, before any version is ready: the version being processed, as soon as it can be played (`processing: true`; its playlists grow until it is ready).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8004,6 +8012,7 @@ export interface paths {
                             /** Format: date-time */
                             expiresAt: string;
                             hls: string;
+                            processing: boolean;
                             trackGainDb: number | null;
                             waveformUrl: string | null;
                         };
@@ -8854,6 +8863,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;

@@ -112,7 +112,9 @@ function attachWithHlsJs(
     manifestLoadPolicy: signatureRetry(Hls.DefaultConfig.manifestLoadPolicy),
     // The CSP (packages/security-headers, nginx/templates/) has no `worker-src blob:`; transmuxing audio on the main thread is cheap.
     enableWorker: false,
-    startPosition: options.startAt && options.startAt > 0 ? options.startAt : -1,
+    // 0, not hls.js's default -1: a version still being processed has a growing (EVENT) playlist, which
+    // hls.js would otherwise join near its end, as live.
+    startPosition: options.startAt && options.startAt > 0 ? options.startAt : 0,
     // About a minute ahead (hls.js's default fills up to 60 MB, a whole album at these bitrates — wasted
     // on listeners who skip), and a little behind the playhead for small backward seeks.
     maxBufferLength: 60,

@@ -2,6 +2,11 @@
  * What the pipeline needs from audio tooling, as a port: the worker wires it to
  * `@earshot/media` (ffmpeg); unit tests of the rules use a fake.
  */
+/** What the transcode hands over as it encodes (the shape of `@earshot/media`'s `HlsPublication`). */
+export type HlsPublication =
+  | { kind: 'rendition'; rendition: string; files: string[]; playlist: string; playlistText: string; final: boolean }
+  | { kind: 'master'; playlist: string; text: string };
+
 export interface AudioInfo {
   durationMs: number;
   codec: string;
@@ -44,8 +49,17 @@ export interface ArtworkOutput {
 export interface MediaToolkit {
   /** Throws `MediaRejectedError` (with a reason a person understands) when there is no usable audio. */
   probe(file: string): Promise<AudioInfo>;
-  /** HLS renditions + master `playlist.m3u8` into `outDir`; returns every written file, relative to outDir. */
-  transcodeHls(input: string, outDir: string, info: AudioInfo, run: StepRun): Promise<string[]>;
+  /**
+   * HLS renditions + master `playlist.m3u8` into `outDir`; returns every written file, relative to
+   * outDir. With `publish`, hands over the stream while it grows (`HlsPublication`, one call at a time).
+   */
+  transcodeHls(
+    input: string,
+    outDir: string,
+    info: AudioInfo,
+    run: StepRun,
+    publish?: (p: HlsPublication) => Promise<void>,
+  ): Promise<string[]>;
   /** audiowaveform JSON (v2, 8-bit) and the duration of the decoded audio. */
   waveform(input: string, info: AudioInfo, run: StepRun): Promise<{ json: unknown; decodedDurationMs: number }>;
   loudness(input: string, info: AudioInfo, run: StepRun): Promise<LoudnessResult>;

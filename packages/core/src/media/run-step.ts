@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { contentTypeFor, keys, unguessableToken } from '@earshot/storage';
 import type { StepState } from '@earshot/db';
 import type { MediaDeps } from './deps.ts';
-import type { AudioInfo } from './media-toolkit.ts';
+import type { AudioInfo, HlsPublication } from './media-toolkit.ts';
 import { isPermanent } from './errors.ts';
 import { STEP_LABELS, type MediaStep } from './steps.ts';
 import { failVersion, finishIfComplete, loadVersionRef, setStep, type VersionRef } from './version-state.ts';
@@ -121,16 +121,47 @@ type StepRunner = (
 
 const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
   async transcode(deps, versionId, input, outDir, info, run) {
-    const files = await deps.media.transcodeHls(input, outDir, info, run);
     const prefix = keys.hlsPrefix(versionId);
-    // A rerun replaces the whole folder: no segment of an older run survives next to new ones.
-    await deps.store.deletePrefix('transcodes', prefix);
-    const master = keys.hlsMaster(versionId).slice(prefix.length);
-    // Master last: a player never sees a master whose renditions are not there yet.
-    await storeOutputs(deps.store, 'transcodes', prefix, outDir, files, { last: master, contentType: contentTypeFor });
+    const masterKey = keys.hlsMaster(versionId);
+    const master = masterKey.slice(prefix.length);
+    // A rerun starts from an empty folder and an unplayable version: no segment of an older run
+    // survives next to new ones, and no player is sent to a master that is being replaced.
     await deps.db
       .updateTable('track_versions')
-      .set({ hls_key: keys.hlsMaster(versionId), updated_at: sql`now()` })
+      .set({ hls_key: null, updated_at: sql`now()` })
+      .where('id', '=', versionId)
+      .execute();
+    await deps.store.deletePrefix('transcodes', prefix);
+
+    // The stream is published as it is encoded (docs/performance.md, "Playable in seconds"):
+    // segments first, then the playlist that lists them (one atomic put), so a player never sees
+    // a segment named before it is stored; the provisional master once every rendition has one.
+    const stored = new Set<string>();
+    const putText = (rel: string, text: string) =>
+      deps.store.put('transcodes', `${prefix}${rel}`, text, { contentType: contentTypeFor(rel) });
+    const publish = async (p: HlsPublication) => {
+      if (p.kind === 'master') {
+        await putText(p.playlist, p.text);
+        await deps.db
+          .updateTable('track_versions')
+          .set({ hls_key: masterKey, updated_at: sql`now()` })
+          .where('id', '=', versionId)
+          .execute();
+        return;
+      }
+      await storeOutputs(deps.store, 'transcodes', prefix, outDir, p.files, { contentType: contentTypeFor });
+      for (const f of p.files) stored.add(f);
+      await putText(p.playlist, p.playlistText);
+      if (p.final) stored.add(p.playlist);
+    };
+    const files = await deps.media.transcodeHls(input, outDir, info, run, publish);
+    // What is left: the measured master, last (it replaces the provisional one), and anything the
+    // publication did not carry.
+    const rest = files.filter((f) => !stored.has(f));
+    await storeOutputs(deps.store, 'transcodes', prefix, outDir, rest, { last: master, contentType: contentTypeFor });
+    await deps.db
+      .updateTable('track_versions')
+      .set({ hls_key: masterKey, updated_at: sql`now()` })
       .where('id', '=', versionId)
       .execute();
   },

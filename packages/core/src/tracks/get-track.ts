@@ -34,6 +34,11 @@ export interface TrackView {
   artworkKey: string | null;
   waveformKey: string | null;
   hlsKey: string | null;
+  /**
+   * Only ever true for the owner (and admins): no version is current yet, and the newest one,
+   * still processing, can already be streamed (docs/performance.md, "Playable in seconds").
+   */
+  playableWhileProcessing: boolean;
   currentVersionId: string | null;
   currentVersion: VersionView | null;
   latestVersion: VersionView;
@@ -265,6 +270,7 @@ export async function getTrackView(
     artworkKey: row.artwork_key ?? current?.artwork_key ?? null,
     waveformKey: current?.waveform_key ?? null,
     hlsKey: current?.hls_key ?? null,
+    playableWhileProcessing: isOwner && !current && latest.status === 'processing' && latest.hls_key !== null,
     currentVersionId: row.current_version_id,
     currentVersion: current ? toVersionView(current) : null,
     latestVersion: toVersionView(isOwner ? latest : shown),
@@ -296,6 +302,47 @@ export async function getPlayableTrack(
   const view = await getTrackView(deps, actor, trackId);
   if (!view.currentVersionId || !view.currentVersion || !view.hlsKey) throw notFound('Playable version');
   return view as TrackView & { currentVersionId: string; currentVersion: VersionView; hlsKey: string };
+}
+
+/** What `GET /tracks/:id/stream` signs: a version with HLS output, and whether it is still growing. */
+export interface StreamableVersion {
+  versionId: string;
+  /** The version is still being processed: its playlists grow until it is `ready`. */
+  processing: boolean;
+  waveformKey: string | null;
+  trackGainDb: number | null;
+}
+
+/**
+ * The version a listener is streamed (docs/performance.md, "Playable in seconds"): the current
+ * one (`getPlayableTrack`'s rule); else, for the track's owner (or an admin), the newest version
+ * while it is processing, as soon as its provisional master is published, with its loudness gain
+ * once measured. Others only ever get a ready current version (404 otherwise).
+ */
+export async function getStreamableVersion(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor | null,
+  trackId: string,
+): Promise<StreamableVersion> {
+  const view = await getTrackView(deps, actor, trackId);
+  if (view.currentVersionId && view.currentVersion && view.hlsKey)
+    return {
+      versionId: view.currentVersionId,
+      processing: false,
+      waveformKey: view.waveformKey,
+      trackGainDb: view.loudness?.trackGainDb ?? null,
+    };
+  if (ownsOrAdmin(actor, view.artist.id) && view.latestVersion.status === 'processing') {
+    const v = await deps.db
+      .selectFrom('track_versions')
+      .select(['id', 'hls_key', 'waveform_key', 'track_gain_db'])
+      .where('id', '=', view.latestVersion.id)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    if (v?.hls_key)
+      return { versionId: v.id, processing: true, waveformKey: v.waveform_key, trackGainDb: v.track_gain_db };
+  }
+  throw notFound('Playable version');
 }
 
 /**
