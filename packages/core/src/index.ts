@@ -103,6 +103,7 @@ export { editTrack, type TrackPatch } from './catalog/edit-track.ts';
 export { deleteTrack, hasPaidOrders, versionPrefixes, type DeleteOutcome } from './catalog/delete-track.ts';
 export { setTrackArtwork, ARTWORK_UPLOAD_SIZES } from './catalog/artwork.ts';
 export { setCurrentVersion } from './catalog/current-version.ts';
+export { retryTrackProcessing } from './catalog/retry-processing.ts';
 export { browseTracks, type BrowseCard } from './catalog/browse.ts';
 export { listStudioTracks, type StudioTrack } from './catalog/studio.ts';
 export type { ListedTrack } from './catalog/listed-track.ts';
