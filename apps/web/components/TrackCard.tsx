@@ -3,6 +3,7 @@ import type { CSSProperties } from 'react';
 import { formatAge, formatDuration, isoDuration, placeholderHues, type TrackSummary } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import { PlayTrackButton } from './player/PlayTrackButton';
+import { AddToPlaylist } from './library/AddToPlaylist';
 import './track-card.css';
 
 function Artwork({ track }: { track: TrackSummary }) {
@@ -76,6 +77,9 @@ export function TrackCard({
             {track.artist.displayName}
           </Link>
         </p>
+        <div className="track-card__actions">
+          <AddToPlaylist trackId={track.id} trackTitle={track.title} compact />
+        </div>
         <p className="track-card__meta">
           <time dateTime={track.createdAt}>{formatAge(track.createdAt)}</time>
           {track.likeCount !== undefined && (
