@@ -4479,6 +4479,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4581,6 +4582,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4722,6 +4724,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4827,6 +4830,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4969,6 +4973,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -5083,6 +5088,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -5257,6 +5263,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -5377,6 +5384,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";

@@ -11,6 +11,8 @@ export interface ListedTrack {
   slug: string;
   artist: { handle: string; displayName: string };
   artworkKey: string | null;
+  /** The current version's waveform (null while none is drawn). */
+  waveformKey: string | null;
   durationMs: number | null;
   createdAt: string;
 }
@@ -40,6 +42,7 @@ export async function listedTracks(
       'u.handle',
       'u.display_name',
       'v.duration_ms',
+      'v.waveform_key',
       sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
     ])
     .where(sql<boolean>`${sql.ref(`lt.${key}`)} = ${listId}`)
@@ -53,6 +56,7 @@ export async function listedTracks(
     slug: r.slug,
     artist: { handle: r.handle, displayName: r.display_name },
     artworkKey: r.artwork_key,
+    waveformKey: r.waveform_key,
     durationMs: r.duration_ms,
     createdAt: r.created_at.toISOString(),
   }));
