@@ -27,6 +27,7 @@ export {
   TITLE_MAX,
   DESCRIPTION_MAX,
 } from './tracks/fields.ts';
+export { cleanTagValue, fileTagsFrom, titleFromFilename, type FileTags } from './tracks/file-tags.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type {
   MediaToolkit,

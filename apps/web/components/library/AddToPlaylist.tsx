@@ -154,7 +154,7 @@ export function AddToPlaylist({
         aria-label={compact ? `Add ${trackTitle} to a playlist` : undefined}
         title={compact ? 'Add to playlist' : undefined}
         onClick={() => setOpen((o) => !o)}
-        data-testid="add-to-playlist"
+        data-testid={compact ? 'add-to-playlist-plus' : 'add-to-playlist'}
       >
         {compact ? (
           <span aria-hidden="true" className="add-to-playlist__plus-mark">
