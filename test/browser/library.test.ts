@@ -1,11 +1,14 @@
 /**
  * The library end to end, in Chromium against the real platform (embedded mode): an artist uploads
  * two files and makes them one release, edits the release; a listener adds a track to a new
- * playlist, adds the other, reorders with the keyboard, searches with a typo; the artist deletes a
+ * playlist (from the track page), adds the other (from a track card, by keyboard) and one more to a
+ * playlist made from the player bar, plays a track from its waveform in the release's tracklist,
+ * reorders with the keyboard, searches with a typo; the artist retries a failed track and deletes a
  * track in the studio; the listener then sees the playlist, the release and search without it.
  */
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
@@ -87,6 +90,15 @@ describe('library walk', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="release-title"]')?.textContent === 'Tides');
     expect(await page.getByTestId('tracklist-row').count()).toBe(2);
     expect(await page.getByTestId('release-length').textContent()).toBe('0:14');
+    // Each row shows its waveform; a click on the second one plays that track from there.
+    const wave = page.getByTestId('tracklist-row').nth(1).getByTestId('waveform');
+    await wave.waitFor();
+    await page.waitForFunction(
+      () => !document.querySelectorAll('[data-testid="tracklist-row"] .waveform--loading').length,
+    );
+    await wave.click({ position: { x: 20, y: 20 } });
+    await page.getByTestId('player-title').waitFor();
+    expect(await page.getByTestId('player-title').textContent()).toBe('Salt Road');
     await shot(page, 'library-release');
     const releaseUrl = page.url();
 
@@ -99,14 +111,45 @@ describe('library walk', () => {
     await lp.getByTestId('new-playlist-name').fill('Night bus');
     await lp.getByRole('button', { name: 'Create' }).click();
     await lp.getByText('Added to the new playlist “Night bus”').waitFor();
-    await lp.goto(`${platform.base}/tide-artist/harbour-lights`);
-    await lp.getByTestId('add-to-playlist').click();
-    await lp.getByRole('button', { name: /^Night bus/ }).click();
-    await lp.getByText('Added to “Night bus”').waitFor();
+    // The other one from its card on the artist page, by keyboard: the menu takes the focus, ↓ moves.
+    await lp.goto(`${platform.base}/tide-artist`);
+    const card = lp.getByTestId('track-card').filter({ hasText: 'Harbour Lights' });
+    const plus = card.getByRole('button', { name: 'Add Harbour Lights to a playlist' });
+    await plus.waitFor();
+    await plus.focus();
+    await lp.keyboard.press('Enter');
+    await card.getByTestId('add-to-playlist-item').first().waitFor();
+    await lp.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'add-to-playlist-item');
+    await shot(lp, 'library-card-menu');
+    await lp.keyboard.press('ArrowDown'); // the new-playlist field
+    await lp.keyboard.press('ArrowUp'); // back to “Night bus”
+    await lp.keyboard.press('Enter');
+    await card.getByText('Added to “Night bus”').waitFor();
+    expect(await lp.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('add-to-playlist-plus');
+
+    // From the player bar: play Harbour Lights, put it in a new playlist made there.
+    await card.getByRole('button', { name: /Play/ }).click();
+    const bar = lp.getByTestId('player-bar');
+    await bar.getByTestId('add-to-playlist-plus').click();
+    await bar.getByTestId('new-playlist-name').fill('Bar picks');
+    await bar.getByRole('button', { name: 'Create' }).click();
+    await bar.getByText('Added to the new playlist “Bar picks”').waitFor();
+    await lp.setViewportSize({ width: 390, height: 844 });
+    await bar.getByTestId('add-to-playlist-plus').click();
+    await bar.getByTestId('add-to-playlist-item').first().waitFor();
+    await screenshot(lp, 'library-player-bar-menu-phone');
+    await lp.keyboard.press('Escape');
+    await lp.setViewportSize({ width: 1280, height: 800 });
+    const { items: playlists } = await api<{ items: Array<{ id: string; title: string; trackCount: number }> }>(
+      listener,
+      '/api/v1/me/playlists',
+    );
+    const nightBus = playlists.find((p) => p.title === 'Night bus')!;
+    expect(nightBus.trackCount).toBe(2);
+    expect(playlists.find((p) => p.title === 'Bar picks')?.trackCount).toBe(1);
 
     // 4. Reorder with the keyboard on the playlist page.
-    const { items: playlists } = await api<{ items: Array<{ id: string }> }>(listener, '/api/v1/me/playlists');
-    await lp.goto(`${platform.base}/playlist/${playlists[0]!.id}`);
+    await lp.goto(`${platform.base}/playlist/${nightBus.id}`);
     await lp.getByTestId('tracklist-row').nth(1).waitFor();
     const order = () =>
       lp
@@ -131,10 +174,21 @@ describe('library walk', () => {
     expect(await lp.getByTestId('search-result').first().textContent()).toContain('Harbour Lights');
     await shot(lp, 'library-search');
 
-    // 6. The artist deletes Salt Road in the studio.
+    // 6. Salt Road's processing failed (as a worker timing out leaves it): the artist retries it in
+    // the studio and the worker makes it ready again; then deletes it.
+    await sql`update track_versions set status = 'failed', failure_reason = 'Transcoding to streaming formats: the worker ran out of time',
+      steps = steps || '{"transcode": {"state": "failed", "progress": 0}}'::jsonb
+      where track_id = ${salt.id}`.execute(platform.infra.database.db);
     await page.goto(`${platform.base}/studio`);
     await page.getByTestId('studio-row').nth(1).waitFor();
+    const saltRow = page
+      .getByTestId('studio-row')
+      .filter({ has: page.getByRole('textbox', { name: 'Title of Salt Road' }) });
+    await saltRow.getByText(/Failed: Transcoding/).waitFor();
     await shot(page, 'library-studio');
+    await saltRow.getByRole('button', { name: 'Retry processing Salt Road' }).click();
+    await page.getByText('Processing “Salt Road” again').waitFor();
+    await saltRow.getByText('Ready', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Delete Salt Road' }).click();
     await page.getByText('Deleted “Salt Road”').waitFor();
     expect(await page.getByTestId('studio-row').count()).toBe(1);

@@ -79,8 +79,10 @@ describe('upload page', () => {
     const master = items.nth(0);
     const bogus = items.nth(1);
     // Titles default from the file names; they stay editable until the upload starts.
-    expect(await master.getByTestId('upload-title').inputValue()).toBe('evening sketch-03');
-    expect(await bogus.getByTestId('upload-title').inputValue()).toBe('not really-audio');
+    // Left empty, the title comes from the file's tags, else its name (the placeholder).
+    expect(await master.getByTestId('upload-title').inputValue()).toBe('');
+    expect(await master.getByTestId('upload-title').getAttribute('placeholder')).toBe('evening sketch-03');
+    expect(await bogus.getByTestId('upload-title').getAttribute('placeholder')).toBe('not really-audio');
     await master.getByTestId('upload-title').fill('Evening Sketch');
     await master.getByTestId('upload-visibility').selectOption('unlisted');
     await shot(page, 'upload-ready');

@@ -288,6 +288,11 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: ownerOrAdmin(404),
   },
+  // The fixture track is ready: access passes, then there is nothing to retry.
+  'POST /api/v1/tracks/:id/retry': {
+    request: (f) => ({ url: `/api/v1/tracks/${f.publicTrackId}/retry` }),
+    expect: ownerOrAdmin(409),
+  },
   'GET /api/v1/me/tracks': { request: () => ({ url: '/api/v1/me/tracks' }), expect: signedIn(200) },
   // Artists make releases of their own tracks; an empty one is fine.
   'POST /api/v1/releases': {

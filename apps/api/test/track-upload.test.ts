@@ -135,7 +135,12 @@ describe('POST /api/v1/tracks', () => {
       'invalid_audio',
     ],
     ['no file', () => multipart({ title: 'x' }), 400, 'validation_failed'],
-    ['no title', () => multipart({}, { name: 'tone.flac', content: flac }), 400, 'validation_failed'],
+    [
+      'a title of blanks and a control character',
+      () => multipart({ title: ' \u0007 ' }, { name: 'tone.flac', content: flac }),
+      400,
+      'validation_failed',
+    ],
     [
       'a bad visibility',
       () => multipart({ title: 'x', visibility: 'secret' }, { name: 'tone.flac', content: flac }),
@@ -237,5 +242,50 @@ describe('POST /api/v1/tracks/:id/versions', () => {
       (await post(artist.token, multipart({}, { name: 'tone.flac', content: flac }), '/api/v1/tracks/987654/versions'))
         .statusCode,
     ).toBe(404);
+  });
+});
+
+describe('tags from the master', () => {
+  const tagged = async (name: string, metadata: Record<string, string>) => {
+    const extraArgs = Object.entries(metadata).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
+    return readFile(await generateTone(path.join(t.dataDir, name), { seconds: 1, extraArgs }));
+  };
+  const track = async (id: string) =>
+    t.infra.database.db.selectFrom('tracks').select(['title', 'genre']).where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('fills the title and genre the uploader left empty; what the uploader typed wins', async () => {
+    const content = await tagged('song1.flac', {
+      title: 'Harbour Lights',
+      artist: 'Tide',
+      album: 'Tides',
+      genre: 'Ambient/Drone',
+      date: '2019',
+      track: '2/5',
+    });
+    const res = await post(artist.token, multipart({ title: '' }, { name: 'song1.flac', content }));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await track(res.json().track.id)).toEqual({ title: 'Harbour Lights', genre: 'ambient' });
+
+    const typed = await post(artist.token, multipart({ title: 'My Name' }, { name: 'song1.flac', content }));
+    expect(typed.statusCode, typed.body).toBe(201);
+    expect((await track(typed.json().track.id)).title).toBe('My Name');
+  });
+
+  it('bounds and cleans hostile tags; without tags the file name is the title', async () => {
+    const content = await tagged('hostile.flac', {
+      title: `\u0007Evil\u202e ${'x'.repeat(50_000)}`,
+      genre: '#,?',
+    });
+    const res = await post(artist.token, multipart({}, { name: 'hostile.flac', content }));
+    expect(res.statusCode, res.body).toBe(201);
+    const row = await track(res.json().track.id);
+    expect(row.title.startsWith('Evil x')).toBe(true);
+    expect(row.title.length).toBeLessThanOrEqual(200);
+    expect(row.title).not.toMatch(/[\u0000-\u001f\u202e]/);
+    expect(row.genre).toBeNull();
+
+    const bare = await post(artist.token, multipart({}, { name: 'salt_road.flac', content: flac }));
+    expect(bare.statusCode, bare.body).toBe(201);
+    expect((await track(bare.json().track.id)).title).toBe('salt road');
   });
 });

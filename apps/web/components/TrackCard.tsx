@@ -3,9 +3,14 @@ import type { CSSProperties } from 'react';
 import { formatAge, formatDuration, isoDuration, placeholderHues, type TrackSummary } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import { PlayTrackButton } from './player/PlayTrackButton';
+import { AddToPlaylist } from './library/AddToPlaylist';
 import './track-card.css';
 
-function Artwork({ track }: { track: TrackSummary }) {
+type Counts = 'playCount' | 'likeCount' | 'repostCount' | 'commentCount';
+/** A card's track: the counts are shown when the list carries them (the genre and tag lists do not). */
+export type CardTrack = Omit<TrackSummary, Counts> & Partial<Pick<TrackSummary, Counts>>;
+
+function Artwork({ track }: { track: CardTrack }) {
   if (track.artworkUrl) {
     return (
       // Artwork comes from our own origin at its stored size; next/image's optimiser is not used.
@@ -43,8 +48,8 @@ export function TrackCard({
   track,
   list,
 }: {
-  track: TrackSummary /** The list the card is in: playing it queues the rest. */;
-  list?: readonly TrackSummary[];
+  track: CardTrack /** The list the card is in: playing it queues the rest. */;
+  list?: readonly CardTrack[];
 }) {
   const queue = list?.some((t) => t.id === track.id) ? list : [track];
   return (
@@ -76,6 +81,9 @@ export function TrackCard({
             {track.artist.displayName}
           </Link>
         </p>
+        <div className="track-card__actions">
+          <AddToPlaylist trackId={track.id} trackTitle={track.title} compact />
+        </div>
         <p className="track-card__meta">
           <time dateTime={track.createdAt}>{formatAge(track.createdAt)}</time>
           {track.likeCount !== undefined && (

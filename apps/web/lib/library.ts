@@ -1,57 +1,17 @@
 /**
  * The catalogue as the API returns it: releases, playlists, search results, the artist's studio.
- * Shapes of `/api/v1/releases`, `/api/v1/playlists`, `/api/v1/search` (docs/architecture.md, "Catalogue").
+ * The web's names for the shapes of `/api/v1/releases`, `/api/v1/playlists`, `/api/v1/search`
+ * (types from the API's document, docs/architecture.md, "The web and the API").
  */
-import type { TrackSummary } from './tracks';
+import { api, ok, type ApiResponse } from './api/client';
 
 export type Visibility = 'public' | 'unlisted' | 'private';
 
-export interface Price {
-  amountMinor: number;
-  currency: string;
-  payWhatYouWant: boolean;
-}
-
-/** A track inside a release or a playlist: a card plus its position. */
-export interface ListedTrack extends TrackSummary {
-  position: number;
-}
-
-export interface Release {
-  id: string;
-  title: string;
-  type: 'album' | 'ep' | 'single';
-  description: string;
-  credits: string;
-  releaseDate: string | null;
-  /** True while the release date is still to come (only the owner sees it then). */
-  scheduled: boolean;
-  visibility: Visibility;
-  artist: { id: string; handle: string; displayName: string };
-  artworkUrl: string | null;
-  price: Price | null;
-  tracks: ListedTrack[];
-  totalDurationMs: number;
-  createdAt: string;
-}
-
-export interface Playlist {
-  id: string;
-  title: string;
-  description: string;
-  visibility: Visibility;
-  owner: { id: string; handle: string; displayName: string };
-  tracks: ListedTrack[];
-  totalDurationMs: number;
-  createdAt: string;
-}
-
-export interface PlaylistSummary {
-  id: string;
-  title: string;
-  visibility: Visibility;
-  trackCount: number;
-}
+export type Release = ApiResponse<'/api/v1/releases/{id}'>['release'];
+export type Playlist = ApiResponse<'/api/v1/playlists/{id}'>['playlist'];
+/** A track inside a release or a playlist: a card plus its position and waveform. */
+export type ListedTrack = Release['tracks'][number];
+export type PlaylistSummary = ApiResponse<'/api/v1/me/playlists'>['items'][number];
 
 export type SearchType = 'track' | 'user' | 'release' | 'playlist';
 export const SEARCH_TABS: Array<{ type: SearchType; label: string }> = [
@@ -61,34 +21,20 @@ export const SEARCH_TABS: Array<{ type: SearchType; label: string }> = [
   { type: 'playlist', label: 'Playlists' },
 ];
 
-export type SearchHit =
-  | {
-      kind: 'track';
-      id: string;
-      title: string;
-      slug: string;
-      artist: { handle: string; displayName: string };
-      artworkUrl: string | null;
-      durationMs: number | null;
-      genre: string | null;
-      tags: string[];
-    }
-  | { kind: 'user'; id: string; handle: string; displayName: string; avatarUrl: string | null; role: string }
-  | {
-      kind: 'release';
-      id: string;
-      title: string;
-      type: string;
-      artist: { handle: string; displayName: string };
-      artworkUrl: string | null;
-      releaseDate: string | null;
-    }
-  | { kind: 'playlist'; id: string; title: string; owner: { handle: string; displayName: string }; trackCount: number };
+export type SearchHit = ApiResponse<'/api/v1/search'>['items'][number];
 
-export function searchPath(q: string, type: SearchType, limit = 20, cursor?: string | null): string {
-  const p = new URLSearchParams({ q, type, limit: String(limit) });
-  if (cursor) p.set('cursor', cursor);
-  return `/api/v1/search?${p}`;
+export type SearchPage = ApiResponse<'/api/v1/search'>;
+
+/** One page of `GET /api/v1/search` through the typed client. */
+export function searchPage(
+  q: string,
+  type: SearchType,
+  options: { limit?: number; cursor?: string | null; signal?: AbortSignal } = {},
+): Promise<SearchPage> {
+  const { limit = 20, cursor, signal } = options;
+  return ok(
+    api.GET('/api/v1/search', { params: { query: { q, type, limit, ...(cursor ? { cursor } : {}) } }, signal }),
+  );
 }
 
 /** Where a hit leads in the app. */

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   // The server.
   // Catalogue (docs/architecture.md, "Catalogue").
   version_not_ready: 'Only a ready version can become the current one.',
+  nothing_to_retry: 'Only a track whose newest version failed processing can be retried.',
   track_sold:
     'The track was sold: deleting it needs the confirmation that buyers keep access (`?confirmBuyersKeepAccess=true`).',
   release_sold: 'The release was sold and cannot be deleted.',

@@ -28,6 +28,7 @@ export {
   TITLE_MAX,
   DESCRIPTION_MAX,
 } from './tracks/fields.ts';
+export { cleanTagValue, fileTagsFrom, titleFromFilename, type FileTags } from './tracks/file-tags.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';
 export type {
   MediaToolkit,
@@ -105,6 +106,7 @@ export { editTrack, type TrackPatch } from './catalog/edit-track.ts';
 export { deleteTrack, hasPaidOrders, versionPrefixes, type DeleteOutcome } from './catalog/delete-track.ts';
 export { setTrackArtwork, ARTWORK_UPLOAD_SIZES } from './catalog/artwork.ts';
 export { setCurrentVersion } from './catalog/current-version.ts';
+export { retryTrackProcessing } from './catalog/retry-processing.ts';
 export { browseTracks, type BrowseCard } from './catalog/browse.ts';
 export { listStudioTracks, type StudioTrack } from './catalog/studio.ts';
 export type { ListedTrack } from './catalog/listed-track.ts';

@@ -52,6 +52,7 @@ export interface ProbeResult {
   video: VideoStreamInfo | null;
   /** Embedded cover art: an attached picture (ID3 APIC, FLAC PICTURE, MP4 covr) or a still image stream. */
   cover: PictureInfo | null;
+  /** The container's tags (and the audio stream's: Ogg, Opus), as the file has them: untrusted. */
   tags: Record<string, string>;
 }
 
@@ -111,6 +112,7 @@ interface FfprobeStream {
   avg_frame_rate?: string;
   nb_frames?: string;
   disposition?: Record<string, number>;
+  tags?: Record<string, string>;
 }
 interface FfprobeFormat {
   format_name?: string;
@@ -174,7 +176,8 @@ export function parseProbeOutput(json: string, stderr = ''): ProbeResult {
         }
       : null,
     cover: coverStream ? toPicture(coverStream) : null,
-    tags: format.tags ?? {},
+    // Ogg and Opus keep their comments on the audio stream; the container's tags win over them.
+    tags: { ...(audioStream?.tags ?? {}), ...(format.tags ?? {}) },
   };
 }
 

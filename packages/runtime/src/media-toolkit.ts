@@ -1,4 +1,4 @@
-import { MediaRejectedError as RejectedUpload, type AudioInfo, type MediaToolkit } from '@earshot/core';
+import { MediaRejectedError as RejectedUpload, fileTagsFrom, type AudioInfo, type MediaToolkit } from '@earshot/core';
 import {
   computeWaveform,
   extractArtwork,
@@ -61,6 +61,7 @@ export function createMediaToolkit(): MediaToolkit {
           audioStreamIndex: r.audio.index,
           formatName: r.formatName,
           hasCover: r.cover !== null,
+          tags: fileTagsFrom(r.tags),
         };
         return info;
       }),

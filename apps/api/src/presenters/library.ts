@@ -23,13 +23,15 @@ export const ListedTrackSchema = Type.Object({
   slug: Type.String(),
   artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
   artworkUrl: Nullable(Type.String()),
+  waveformUrl: Nullable(Type.String()),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-const presentListed = ({ artworkKey, ...t }: ListedTrack): Static<typeof ListedTrackSchema> => ({
+const presentListed = ({ artworkKey, waveformKey, ...t }: ListedTrack): Static<typeof ListedTrackSchema> => ({
   ...t,
   artworkUrl: image(artworkKey),
+  waveformUrl: waveformKey ? publicMediaUrl('waveforms', waveformKey) : null,
 });
 
 export const ReleaseSchema = Type.Object({

@@ -10,6 +10,7 @@ import {
   editTrack,
   getTrackView,
   listStudioTracks,
+  retryTrackProcessing,
   setCurrentVersion,
   setTrackArtwork,
 } from '@earshot/core';
@@ -134,6 +135,23 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
     async (request) => {
       await setCurrentVersion(core, currentActor(request), request.params.id, request.body.versionId);
       return { track: await view(request.params.id, request) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tracks/:id/retry',
+    {
+      config: { access: { owner: 'track' } },
+      schema: {
+        tags: ['tracks'],
+        summary: 'Process the newest version of a track again after it failed (its unfinished steps are queued anew)',
+        params: Type.Object({ id: Id }),
+        response: { 202: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await retryTrackProcessing(core, currentActor(request), request.params.id);
+      return reply.status(202).send({ track: await view(request.params.id, request) });
     },
   );
 

@@ -2,53 +2,112 @@
 
 /**
  * "Add to playlist": a menu button listing the signed-in user's playlists (add appends the track
- * and saves the whole order) and a field to start a new playlist with it. Escape closes the menu.
+ * and saves the whole order) and a field to start a new playlist with it. On the track page, on
+ * every track card (`compact`: a small "+" button) and on the player bar (`placement="up"`: the
+ * menu opens above the bar). Keyboard: the menu takes the focus when it opens, ↑/↓ move between its
+ * entries, Escape closes it and gives the focus back to the button.
  */
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
-import { fetchAccount } from '@/lib/account';
-import type { Playlist, PlaylistSummary } from '@/lib/library';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { fetchAccount, onAccountChange } from '@/lib/account';
+import type { PlaylistSummary } from '@/lib/library';
 import './library.css';
 
-export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackTitle: string }) {
-  const [signedIn, setSignedIn] = useState<boolean | null>(null);
+/**
+ * Whether someone is signed in, asked once per page however many cards carry the button (a grid
+ * of 48 cards must not cost 48 requests); sign-in and sign-out on the page reset it.
+ */
+let signedInOnce: Promise<boolean> | null = null;
+const listeners = new Set<(signedIn: boolean) => void>();
+let watching = false;
+function signedIn(): Promise<boolean> {
+  if (!watching && typeof window !== 'undefined') {
+    watching = true;
+    onAccountChange((user) => {
+      signedInOnce = Promise.resolve(!!user);
+      for (const l of listeners) l(!!user);
+    });
+  }
+  signedInOnce ??= fetchAccount().then(
+    (me) => !!me,
+    () => false,
+  );
+  return signedInOnce;
+}
+
+export function AddToPlaylist({
+  trackId,
+  trackTitle,
+  compact = false,
+  placement = 'down',
+}: {
+  trackId: string;
+  trackTitle: string;
+  /** A small "+" button (track cards, the player bar); its label still names the track. */
+  compact?: boolean;
+  /** Where the menu opens: below the button, or above it (the player bar at the bottom). */
+  placement?: 'down' | 'up';
+}) {
+  const [isSignedIn, setSignedIn] = useState<boolean | null>(null);
   const [open, setOpen] = useState(false);
   const [playlists, setPlaylists] = useState<PlaylistSummary[] | null>(null);
   const [status, setStatus] = useState('');
   const [newTitle, setNewTitle] = useState('');
   const menu = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const menuId = useId();
 
   useEffect(() => {
-    const controller = new AbortController();
-    fetchAccount(controller.signal).then(
-      (me) => setSignedIn(!!me),
-      () => setSignedIn(false),
-    );
-    return () => controller.abort();
+    let live = true;
+    signedIn().then((v) => live && setSignedIn(v));
+    listeners.add(setSignedIn);
+    return () => {
+      live = false;
+      listeners.delete(setSignedIn);
+    };
   }, []);
   useEffect(() => {
     if (!open) return;
-    apiFetch<{ items: PlaylistSummary[] }>('/api/v1/me/playlists').then(
+    const controller = new AbortController();
+    setPlaylists(null);
+    ok(api.GET('/api/v1/me/playlists', { signal: controller.signal })).then(
       (r) => setPlaylists(r.items),
-      (err) => setStatus(describeApiError(err)),
+      (err) => !controller.signal.aborted && setStatus(describeApiError(err)),
     );
     menu.current?.querySelector<HTMLElement>('button, input')?.focus();
+    return () => controller.abort();
   }, [open]);
+  // Once the list has arrived, the first playlist takes the focus (unless the user moved on).
+  useEffect(() => {
+    if (!open || !playlists?.length) return;
+    if (document.activeElement === menu.current?.querySelector('input'))
+      menu.current?.querySelector<HTMLElement>('button')?.focus();
+  }, [open, playlists]);
 
-  if (!signedIn) return null;
+  if (!isSignedIn) return null;
 
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
   const addTo = async (p: PlaylistSummary) => {
     try {
-      const current = await apiFetch<{ playlist: Playlist }>(`/api/v1/playlists/${p.id}`);
+      const current = await ok(api.GET('/api/v1/playlists/{id}', { params: { path: { id: p.id } } }));
       const ids = current.playlist.tracks.map((t) => t.id);
       if (ids.includes(trackId)) {
         setStatus(`Already in “${p.title}”`);
       } else {
-        await apiFetch(`/api/v1/playlists/${p.id}/tracks`, { method: 'PUT', json: { trackIds: [...ids, trackId] } });
+        await ok(
+          api.PUT('/api/v1/playlists/{id}/tracks', {
+            params: { path: { id: p.id } },
+            body: { trackIds: [...ids, trackId] },
+          }),
+        );
         setStatus(`Added to “${p.title}”`);
       }
-      setOpen(false);
+      close();
     } catch (err) {
       setStatus(describeApiError(err));
     }
@@ -57,34 +116,62 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
     const title = newTitle.trim();
     if (!title) return;
     try {
-      const r = await apiFetch<{ playlist: Playlist }>('/api/v1/playlists', { json: { title, trackIds: [trackId] } });
+      const r = await ok(api.POST('/api/v1/playlists', { body: { title, trackIds: [trackId] } }));
       setStatus(`Added to the new playlist “${r.playlist.title}”`);
       setNewTitle('');
-      setOpen(false);
+      close();
     } catch (err) {
       setStatus(describeApiError(err));
     }
   };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape' && open) {
+      e.stopPropagation();
+      close();
+      return;
+    }
+    if (!open || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    const items = Array.from(menu.current?.querySelectorAll<HTMLElement>('button, input') ?? []);
+    if (!items.length) return;
+    e.preventDefault();
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const next = e.key === 'ArrowDown' ? (at + 1) % items.length : (at - 1 + items.length) % items.length;
+    items[at === -1 ? 0 : next]?.focus();
+  };
 
   return (
     <div
-      className="add-to-playlist"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') setOpen(false);
-      }}
+      className={`add-to-playlist${compact ? ' add-to-playlist--compact' : ''}${placement === 'up' ? ' add-to-playlist--up' : ''}`}
+      onKeyDown={onKeyDown}
     >
       <button
+        ref={button}
         type="button"
-        className="button button--ghost button--small"
+        className={compact ? 'add-to-playlist__plus' : 'button button--ghost button--small'}
         aria-haspopup="true"
         aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        aria-label={compact ? `Add ${trackTitle} to a playlist` : undefined}
+        title={compact ? 'Add to playlist' : undefined}
         onClick={() => setOpen((o) => !o)}
-        data-testid="add-to-playlist"
+        data-testid={compact ? 'add-to-playlist-plus' : 'add-to-playlist'}
       >
-        Add to playlist
+        {compact ? (
+          <span aria-hidden="true" className="add-to-playlist__plus-mark">
+            +
+          </span>
+        ) : (
+          'Add to playlist'
+        )}
       </button>
       {open && (
-        <div className="add-to-playlist__menu" ref={menu} role="group" aria-label={`Add ${trackTitle} to a playlist`}>
+        <div
+          id={menuId}
+          className="add-to-playlist__menu"
+          ref={menu}
+          role="group"
+          aria-label={`Add ${trackTitle} to a playlist`}
+        >
           {playlists === null && <p role="status">Loading…</p>}
           {playlists?.map((p) => (
             <button
@@ -92,6 +179,7 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
               type="button"
               className="button button--ghost button--small"
               onClick={() => void addTo(p)}
+              data-testid="add-to-playlist-item"
             >
               {p.title} <span className="tracklist__artist">({p.trackCount})</span>
             </button>
@@ -102,11 +190,11 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
               void create();
             }}
           >
-            <label className="visually-hidden" htmlFor={`new-playlist-${trackId}`}>
+            <label className="visually-hidden" htmlFor={`new-playlist-${menuId}`}>
               New playlist name
             </label>
             <input
-              id={`new-playlist-${trackId}`}
+              id={`new-playlist-${menuId}`}
               placeholder="New playlist…"
               maxLength={200}
               value={newTitle}
@@ -119,10 +207,15 @@ export function AddToPlaylist({ trackId, trackTitle }: { trackId: string; trackT
           </form>
         </div>
       )}
-      <span role="status" aria-live="polite" className="tracklist__artist">
+      <span
+        role="status"
+        aria-live="polite"
+        className={compact ? 'add-to-playlist__status' : 'tracklist__artist'}
+        data-testid="add-to-playlist-status"
+      >
         {status}
-        {status.startsWith('Added') && ' '}
-        {status.startsWith('Added') && <Link href="/studio">Your library</Link>}
+        {!compact && status.startsWith('Added') && ' '}
+        {!compact && status.startsWith('Added') && <Link href="/studio">Your library</Link>}
       </span>
     </div>
   );

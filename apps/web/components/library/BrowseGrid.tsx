@@ -1,33 +1,42 @@
 'use client';
 
 /** `/genre/<name>` and `/tag/<name>`: listed tracks, newest first, with "More". */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { TrackCard } from '@/components/TrackCard';
-import { ApiError, apiFetch, describeApiError } from '@/lib/api';
-import type { TrackSummary } from '@/lib/tracks';
+import { ApiError, describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
+import type { ApiResponse } from '@/lib/api/client';
+
+type Page = ApiResponse<'/api/v1/genres/{name}/tracks'>;
+
+function readPage(kind: 'genre' | 'tag', name: string, cursor: string | null, signal?: AbortSignal): Promise<Page> {
+  const params = { path: { name }, query: { limit: 24, ...(cursor ? { cursor } : {}) } };
+  const call =
+    kind === 'genre'
+      ? api.GET('/api/v1/genres/{name}/tracks', { params, signal })
+      : api.GET('/api/v1/tags/{name}/tracks', { params, signal });
+  return ok(call).then(
+    (r) => r,
+    (err: unknown) => {
+      // No listed track carries this genre or tag (yet): the API answers 404.
+      if (err instanceof ApiError && err.status === 404) return { items: [], nextCursor: null };
+      throw err;
+    },
+  );
+}
 
 export function BrowseGrid({ kind, name }: { kind: 'genre' | 'tag'; name: string }) {
-  const [items, setItems] = useState<TrackSummary[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const path = (cursor?: string | null) =>
-    `/api/v1/${kind === 'genre' ? 'genres' : 'tags'}/${encodeURIComponent(name)}/tracks?limit=24${cursor ? `&cursor=${cursor}` : ''}`;
-  useEffect(() => {
-    const controller = new AbortController();
-    apiFetch<{ items: TrackSummary[]; nextCursor: string | null }>(path(), { signal: controller.signal }).then(
-      (r) => {
-        setItems(r.items);
-        setNext(r.nextCursor);
-      },
-      (err) => {
-        if (controller.signal.aborted) return;
-        // No listed track carries this genre or tag (yet): the API answers 404.
-        if (err instanceof ApiError && err.status === 404) setItems([]);
-        else setError(describeApiError(err));
-      },
+  const page = useResource(`${kind}:${name}`, (signal) => readPage(kind, name, null, signal));
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const items = page.status === 'ready' ? page.data.items : null;
+  const next = page.status === 'ready' ? page.data.nextCursor : null;
+  const error = page.status === 'error' ? page.message : moreError;
+  const more = (cursor: string) =>
+    readPage(kind, name, cursor).then(
+      (r) => page.update((old) => ({ items: [...old.items, ...r.items], nextCursor: r.nextCursor })),
+      (err) => setMoreError(describeApiError(err)),
     );
-    return () => controller.abort();
-  }, [kind, name]);
   return (
     <section className="section container" aria-labelledby="browse-title">
       <p className="eyebrow">{kind === 'genre' ? 'Genre' : 'Tag'}</p>
@@ -51,16 +60,7 @@ export function BrowseGrid({ kind, name }: { kind: 'genre' | 'tag'; name: string
         </ul>
       )}
       {next && (
-        <button
-          type="button"
-          className="button button--ghost"
-          onClick={() =>
-            apiFetch<{ items: TrackSummary[]; nextCursor: string | null }>(path(next)).then((r) => {
-              setItems((old) => [...(old ?? []), ...r.items]);
-              setNext(r.nextCursor);
-            })
-          }
-        >
+        <button type="button" className="button button--ghost" onClick={() => void more(next)}>
           More
         </button>
       )}

@@ -6,7 +6,8 @@
  */
 import Link from 'next/link';
 import { useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import type { Release } from '@/lib/library';
 import './library.css';
 
@@ -14,7 +15,7 @@ export function MakeRelease({ trackIds }: { trackIds: string[] }) {
   const [title, setTitle] = useState('');
   const [type, setType] = useState<'album' | 'ep' | 'single'>(trackIds.length >= 7 ? 'album' : 'ep');
   const [made, setMade] = useState<Release | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const form = useFormSubmit(['title', 'type']);
   if (trackIds.length < 2) return null;
   if (made)
     return (
@@ -29,17 +30,11 @@ export function MakeRelease({ trackIds }: { trackIds: string[] }) {
     <form
       className="library-form"
       aria-label="Make these tracks a release"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        try {
-          const r = await apiFetch<{ release: Release }>('/api/v1/releases', {
-            json: { title: title.trim(), type, trackIds },
-          });
-          setMade(r.release);
-        } catch (err) {
-          setError(describeApiError(err));
-        }
-      }}
+      onSubmit={form.onSubmit(async () => {
+        const r = await ok(api.POST('/api/v1/releases', { body: { title: title.trim(), type, trackIds } }));
+        setMade(r.release);
+      })}
+      data-hydrated={form.hydrated || undefined}
     >
       <p>
         <strong>Make these {trackIds.length} tracks one release?</strong> In the order above.
@@ -62,13 +57,18 @@ export function MakeRelease({ trackIds }: { trackIds: string[] }) {
           <option value="single">Single</option>
         </select>
       </label>
-      {error && (
+      {(form.errors.form ?? form.errors.fields.title ?? form.errors.fields.type) && (
         <p className="feed-message feed-message--error" role="alert">
-          {error}
+          {form.errors.form ?? form.errors.fields.title ?? form.errors.fields.type}
         </p>
       )}
       <div className="library-actions">
-        <button type="submit" className="button button--accent" disabled={!title.trim()} data-testid="make-release">
+        <button
+          type="submit"
+          className="button button--accent"
+          disabled={!title.trim() || form.pending}
+          data-testid="make-release"
+        >
           Make release
         </button>
       </div>

@@ -6,84 +6,37 @@
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { apiFetch, ApiError, describeApiError } from '@/lib/api';
-import { fetchAccount } from '@/lib/account';
+import { api, ok } from '@/lib/api/client';
 import { formatDuration } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import { moveItem, type Playlist, type Visibility } from '@/lib/library';
 import { usePlayer } from '@/components/player/PlayerProvider';
+import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
 import { Tracklist, totalLength } from './Tracklist';
 import './library.css';
 
 export function PlaylistView({ id }: { id: string }) {
   const engine = usePlayer();
   const router = useRouter();
-  const [playlist, setPlaylist] = useState<Playlist | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [viewerId, setViewerId] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-
-  useEffect(() => {
-    const controller = new AbortController();
-    apiFetch<{ playlist: Playlist }>(`/api/v1/playlists/${id}`, { signal: controller.signal }).then(
-      (r) => setPlaylist(r.playlist),
-      (err) => {
-        if (controller.signal.aborted) return;
-        if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setMissing(true);
-        else setError(describeApiError(err));
-      },
-    );
-    fetchAccount(controller.signal).then(
-      (me) => setViewerId(me?.id ?? null),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [id]);
-
-  if (missing)
-    return (
-      <section className="status-page container">
-        <p className="status-page__code">404</p>
-        <h1 className="status-page__title">This playlist is not here</h1>
-        <Link className="button button--accent" href={routes.home}>
-          Back to the home page
-        </Link>
-      </section>
-    );
-  if (!playlist)
-    return (
-      <p className="container section" role={error ? 'alert' : 'status'}>
-        {error ?? 'Loading…'}
-      </p>
-    );
+  const { item, viewerId, status, error, edit } = useLibraryItem(`playlist:${id}`, (signal) =>
+    ok(api.GET('/api/v1/playlists/{id}', { params: { path: { id } }, signal })).then((r) => r.playlist),
+  );
+  if (item.status !== 'ready') return <LibraryFallback item={item} noun="playlist" />;
+  const playlist = item.data;
   const own = viewerId === playlist.owner.id;
+  const path = { params: { path: { id } } };
 
-  const saveOrder = async (tracks: Playlist['tracks'], what: string) => {
-    const before = playlist;
-    setPlaylist({ ...playlist, tracks });
-    try {
-      const r = await apiFetch<{ playlist: Playlist }>(`/api/v1/playlists/${id}/tracks`, {
-        method: 'PUT',
-        json: { trackIds: tracks.map((t) => t.id) },
-      });
-      setPlaylist(r.playlist);
-      setStatus(what);
-    } catch (err) {
-      setPlaylist(before);
-      setError(describeApiError(err));
-    }
-  };
-  const patch = async (body: { title?: string; visibility?: Visibility; description?: string }) => {
-    try {
-      const r = await apiFetch<{ playlist: Playlist }>(`/api/v1/playlists/${id}`, { method: 'PATCH', json: body });
-      setPlaylist(r.playlist);
-      setStatus('Saved');
-    } catch (err) {
-      setError(describeApiError(err));
-    }
-  };
+  const saveOrder = (tracks: Playlist['tracks'], what: string) =>
+    void edit(
+      () =>
+        ok(api.PUT('/api/v1/playlists/{id}/tracks', { ...path, body: { trackIds: tracks.map((t) => t.id) } })).then(
+          (r) => r.playlist,
+        ),
+      what,
+      (p) => ({ ...p, tracks }),
+    );
+  const patch = (body: { title?: string; visibility?: Visibility; description?: string }) =>
+    void edit(() => ok(api.PATCH('/api/v1/playlists/{id}', { ...path, body })).then((r) => r.playlist), 'Saved');
 
   return (
     <section className="section container" aria-labelledby="playlist-title">
@@ -118,11 +71,7 @@ export function PlaylistView({ id }: { id: string }) {
         </div>
       </div>
       {playlist.description && <p className="profile-header__bio">{playlist.description}</p>}
-      {error && (
-        <p className="feed-message feed-message--error" role="alert">
-          {error}
-        </p>
-      )}
+      <EditError message={error} />
       {own && (
         <form
           className="library-form"
@@ -130,7 +79,7 @@ export function PlaylistView({ id }: { id: string }) {
           onSubmit={(e) => {
             e.preventDefault();
             const data = new FormData(e.currentTarget);
-            void patch({
+            patch({
               title: String(data.get('title') ?? ''),
               visibility: String(data.get('visibility')) as Visibility,
             });
@@ -157,12 +106,8 @@ export function PlaylistView({ id }: { id: string }) {
               className="button button--ghost"
               onClick={async () => {
                 if (!window.confirm(`Delete the playlist “${playlist.title}”? The tracks stay.`)) return;
-                try {
-                  await apiFetch(`/api/v1/playlists/${id}`, { method: 'DELETE' });
+                if (await edit(() => ok(api.DELETE('/api/v1/playlists/{id}', path)).then(() => undefined), 'Deleted'))
                   router.push(routes.home);
-                } catch (err) {
-                  setError(describeApiError(err));
-                }
               }}
             >
               Delete playlist
@@ -179,7 +124,7 @@ export function PlaylistView({ id }: { id: string }) {
           onMove={
             own
               ? (from, to) =>
-                  void saveOrder(
+                  saveOrder(
                     moveItem(playlist.tracks, from, to),
                     `Moved ${playlist.tracks[from]?.title} to position ${to + 1}`,
                   )
@@ -188,7 +133,7 @@ export function PlaylistView({ id }: { id: string }) {
           onRemove={
             own
               ? (i) =>
-                  void saveOrder(
+                  saveOrder(
                     playlist.tracks.filter((_, j) => j !== i),
                     `Removed ${playlist.tracks[i]?.title}`,
                   )

@@ -2,31 +2,16 @@
 
 /** An artist's releases (above their tracks on the artist page): cover, title, type and year. */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { apiFetch } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
 import './library.css';
 
-interface ReleaseCard {
-  id: string;
-  title: string;
-  type: string;
-  releaseDate: string | null;
-  artworkUrl: string | null;
-  trackCount: number;
-}
-
 export function ReleaseShelf({ handle }: { handle: string }) {
-  const [items, setItems] = useState<ReleaseCard[] | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    apiFetch<{ items: ReleaseCard[] }>(`/api/v1/users/${encodeURIComponent(handle)}/releases`, {
-      signal: controller.signal,
-    }).then(
-      (r) => setItems(r.items),
-      () => setItems([]),
-    );
-    return () => controller.abort();
-  }, [handle]);
+  const shelf = useResource(`releases:${handle}`, (signal) =>
+    ok(api.GET('/api/v1/users/{handle}/releases', { params: { path: { handle } }, signal })).then((r) => r.items),
+  );
+  // The shelf is an extra above the tracks: nothing is shown while it loads, or when it fails.
+  const items = shelf.status === 'ready' ? shelf.data : null;
   if (!items || items.length === 0) return null;
   return (
     <section className="section container" aria-labelledby="artist-releases">

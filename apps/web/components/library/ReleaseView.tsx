@@ -3,96 +3,56 @@
 /** `/release/<id>`: artwork, title, artist, date, tracklist with total length, play all; its artist edits it in place. */
 import { BuyBox } from '@/components/commerce/BuyBox';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { apiFetch, ApiError, csrfHeaders, describeApiError } from '@/lib/api';
-import { fetchAccount } from '@/lib/account';
+import { useState } from 'react';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { formatDuration } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
-import type { Release } from '@/lib/library';
 import { usePlayer } from '@/components/player/PlayerProvider';
+import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
 import { Tracklist, totalLength } from './Tracklist';
 import './library.css';
 
+const RELEASE_FIELDS = ['title', 'type', 'description', 'releaseDate', 'artwork'] as const;
+
 export function ReleaseView({ id }: { id: string }) {
   const engine = usePlayer();
-  const [release, setRelease] = useState<Release | null>(null);
-  const [missing, setMissing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [viewerId, setViewerId] = useState<string | null>(null);
+  const { item, viewerId, status, error, edit } = useLibraryItem(`release:${id}`, (signal) =>
+    ok(api.GET('/api/v1/releases/{id}', { params: { path: { id } }, signal })).then((r) => r.release),
+  );
   const [editing, setEditing] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    apiFetch<{ release: Release }>(`/api/v1/releases/${id}`, { signal: controller.signal }).then(
-      (r) => setRelease(r.release),
-      (err) => {
-        if (controller.signal.aborted) return;
-        if (err instanceof ApiError && (err.status === 404 || err.status === 400)) setMissing(true);
-        else setError(describeApiError(err));
-      },
-    );
-    fetchAccount(controller.signal).then(
-      (me) => setViewerId(me?.id ?? null),
-      () => undefined,
-    );
-    return () => controller.abort();
-  }, [id]);
-
-  if (missing)
-    return (
-      <section className="status-page container">
-        <p className="status-page__code">404</p>
-        <h1 className="status-page__title">This release is not here</h1>
-        <Link className="button button--accent" href={routes.home}>
-          Back to the home page
-        </Link>
-      </section>
-    );
-  if (!release)
-    return (
-      <p className="container section" role={error ? 'alert' : 'status'}>
-        {error ?? 'Loading…'}
-      </p>
-    );
+  const form = useFormSubmit(RELEASE_FIELDS);
+  if (item.status !== 'ready') return <LibraryFallback item={item} noun="release" />;
+  const release = item.data;
   const own = viewerId === release.artist.id;
+  const path = { params: { path: { id } } };
 
-  const save = async (form: HTMLFormElement) => {
-    const data = new FormData(form);
-    setError(null);
-    try {
-      const r = await apiFetch<{ release: Release }>(`/api/v1/releases/${id}`, {
-        method: 'PATCH',
-        json: {
-          title: String(data.get('title') ?? ''),
-          type: String(data.get('type') ?? 'album'),
-          description: String(data.get('description') ?? ''),
-          releaseDate: String(data.get('releaseDate') ?? '') || null,
-        },
-      });
-      const art = data.get('artwork');
-      if (art instanceof File && art.size > 0) {
-        const body = new FormData();
-        body.set('artwork', art);
-        const res = await fetch(`/api/v1/releases/${id}/artwork`, {
-          method: 'PUT',
-          body,
-          headers: csrfHeaders(),
-          credentials: 'same-origin',
-        });
-        if (res.ok) r.release = ((await res.json()) as { release: Release }).release;
-        else
-          throw new Error(
-            ((await res.json()) as { error?: { message?: string } }).error?.message ?? 'The artwork was refused',
-          );
-      }
-      setRelease(r.release);
-      setEditing(false);
-      setSaved('Saved');
-    } catch (err) {
-      setError(describeApiError(err));
+  const save = form.onSubmit(async (data) => {
+    const type = String(data.get('type') ?? 'album');
+    let saved = (
+      await ok(
+        api.PATCH('/api/v1/releases/{id}', {
+          ...path,
+          body: {
+            title: String(data.get('title') ?? ''),
+            type: type === 'ep' || type === 'single' ? type : 'album',
+            description: String(data.get('description') ?? ''),
+            releaseDate: String(data.get('releaseDate') ?? '') || null,
+          },
+        }),
+      )
+    ).release;
+    const art = data.get('artwork');
+    if (art instanceof File && art.size > 0) {
+      const body = new FormData();
+      body.set('artwork', art, art.name);
+      // Multipart: the API streams the file, so its document does not describe this body.
+      saved = (await ok(api.PUT('/api/v1/releases/{id}/artwork', { ...path, body: body as never }))).release;
     }
-  };
+    await edit(async () => saved, 'Saved');
+    setEditing(false);
+    return 'Saved';
+  });
 
   return (
     <section className="section container" aria-labelledby="release-title">
@@ -149,7 +109,9 @@ export function ReleaseView({ id }: { id: string }) {
                 Edit release
               </button>
             )}
-            {saved && <span role="status">{saved}</span>}
+            <span role="status" aria-live="polite">
+              {form.done ?? status}
+            </span>
           </div>
         </div>
       </div>
@@ -157,23 +119,18 @@ export function ReleaseView({ id }: { id: string }) {
         <BuyBox type="release" id={release.id} title={release.title} />
       )}
       {release.description && <p className="profile-header__bio">{release.description}</p>}
-      {error && (
-        <p className="feed-message feed-message--error" role="alert">
-          {error}
-        </p>
-      )}
+      <EditError message={error ?? form.errors.form} />
       {own && editing && (
         <form
           className="library-form"
           aria-label="Edit release"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save(e.currentTarget);
-          }}
+          onSubmit={save}
+          data-hydrated={form.hydrated || undefined}
         >
           <label>
             Title
             <input name="title" defaultValue={release.title} required maxLength={200} />
+            <FieldMessage message={form.errors.fields.title} />
           </label>
           <label>
             Type
@@ -186,23 +143,34 @@ export function ReleaseView({ id }: { id: string }) {
           <label>
             Release date
             <input name="releaseDate" type="date" defaultValue={release.releaseDate ?? ''} />
+            <FieldMessage message={form.errors.fields.releaseDate} />
           </label>
           <label>
             Description
             <textarea name="description" defaultValue={release.description} rows={4} maxLength={5000} />
+            <FieldMessage message={form.errors.fields.description} />
           </label>
           <label>
             Artwork (JPEG, PNG, WebP; square works best)
             <input name="artwork" type="file" accept="image/*" />
+            <FieldMessage message={form.errors.fields.artwork} />
           </label>
           <div className="library-actions">
-            <button type="submit" className="button button--accent">
-              Save
+            <button type="submit" className="button button--accent" disabled={form.pending}>
+              {form.busy ? 'Saving…' : 'Save'}
             </button>
           </div>
         </form>
       )}
-      <Tracklist tracks={release.tracks} label={`Tracks of ${release.title}`} />
+      <Tracklist tracks={release.tracks} label={`Tracks of ${release.title}`} waveforms />
     </section>
   );
+}
+
+function FieldMessage({ message }: { message: string | undefined }) {
+  return message ? (
+    <span className="feed-message feed-message--error" role="alert">
+      {message}
+    </span>
+  ) : null;
 }

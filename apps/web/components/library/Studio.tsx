@@ -6,31 +6,17 @@
  * and likes; titles and visibility edited in place, visibility changed for many at once, delete.
  */
 import Link from 'next/link';
-import { useCallback, useEffect, useState } from 'react';
-import { apiFetch, ApiError, describeApiError } from '@/lib/api';
+import { useEffect, useState } from 'react';
+import { ApiError, describeApiError } from '@/lib/api';
+import { api, ok, type ApiResponse } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
 import { fetchAccount } from '@/lib/account';
 import { routes } from '@/lib/routes';
 import type { Visibility } from '@/lib/library';
 import { useLiveProgress } from '@/components/upload/live-progress';
 import './library.css';
 
-interface StudioTrack {
-  id: string;
-  title: string;
-  slug: string;
-  visibility: Visibility;
-  takenDown: boolean;
-  currentVersionId: string | null;
-  durationMs: number | null;
-  latestVersion: {
-    id: string;
-    status: string;
-    failureReason: string | null;
-    steps: Record<string, { state: string; progress: number }>;
-  } | null;
-  playCount: number;
-  likeCount: number;
-}
+type StudioTrack = ApiResponse<'/api/v1/me/tracks'>['items'][number];
 
 function progressOf(t: StudioTrack): number {
   const steps = Object.values(t.latestVersion?.steps ?? {});
@@ -39,58 +25,58 @@ function progressOf(t: StudioTrack): number {
 }
 
 export function Studio() {
-  const [tracks, setTracks] = useState<StudioTrack[] | null>(null);
+  const resource = useResource('studio', (signal) => ok(api.GET('/api/v1/me/tracks', { signal })).then((r) => r.items));
+  const tracks = resource.status === 'ready' ? resource.data : null;
+  const setTracks = (change: (list: StudioTrack[]) => StudioTrack[]) => resource.update(change);
   const [handle, setHandle] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [status, setStatus] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [signedOut, setSignedOut] = useState(false);
+  const [actionError, setError] = useState<string | null>(null);
+  const signedOut = resource.status === 'error' && resource.error instanceof ApiError && resource.error.status === 401;
+  const error = actionError ?? (resource.status === 'error' ? resource.message : null);
 
-  const load = useCallback(() => {
-    apiFetch<{ items: StudioTrack[] }>('/api/v1/me/tracks').then(
-      (r) => setTracks(r.items),
-      (err) => (err instanceof ApiError && err.status === 401 ? setSignedOut(true) : setError(describeApiError(err))),
-    );
-  }, []);
   useEffect(() => {
-    load();
     fetchAccount().then(
       (me) => setHandle(me?.handle ?? null),
       () => undefined,
     );
-  }, [load]);
+  }, []);
   const processing = !!tracks?.some(
     (t) => t.latestVersion && (t.latestVersion.status === 'processing' || t.latestVersion.status === 'uploaded'),
   );
   useLiveProgress(
     processing,
     (event) =>
-      setTracks(
-        (list) =>
-          list?.map((t) => {
-            if (t.id !== event.trackId || !t.latestVersion) return t;
-            if (event.type === 'version.status')
-              return {
-                ...t,
-                latestVersion: {
-                  ...t.latestVersion,
-                  status: event.status,
-                  failureReason: event.error ?? t.latestVersion.failureReason,
-                },
-              };
+      setTracks((list) =>
+        list.map((t) => {
+          if (t.id !== event.trackId || !t.latestVersion) return t;
+          if (event.type === 'version.status')
             return {
               ...t,
               latestVersion: {
                 ...t.latestVersion,
-                steps: {
-                  ...t.latestVersion.steps,
-                  [event.step]: { state: event.state, progress: event.progress ?? 0 },
-                },
+                status: event.status,
+                failureReason: event.error ?? t.latestVersion.failureReason,
               },
             };
-          }) ?? list,
+          return {
+            ...t,
+            latestVersion: {
+              ...t.latestVersion,
+              steps: {
+                ...t.latestVersion.steps,
+                [event.step]: { state: event.state, progress: event.progress ?? 0 },
+              },
+            },
+          };
+        }),
       ),
-    load,
+    // Polling (no socket): read again in place, without the "Loading…" of a first read.
+    () =>
+      void ok(api.GET('/api/v1/me/tracks')).then(
+        (r) => setTracks(() => r.items),
+        () => undefined,
+      ),
   );
 
   if (signedOut)
@@ -108,8 +94,8 @@ export function Studio() {
 
   const patch = async (id: string, body: { title?: string; visibility?: Visibility }) => {
     try {
-      await apiFetch(`/api/v1/tracks/${id}`, { method: 'PATCH', json: body });
-      setTracks((list) => list?.map((t) => (t.id === id ? { ...t, ...body } : t)) ?? list);
+      await ok(api.PATCH('/api/v1/tracks/{id}', { params: { path: { id } }, body }));
+      setTracks((list) => list.map((t) => (t.id === id ? { ...t, ...body } : t)));
       setStatus('Saved');
     } catch (err) {
       setError(describeApiError(err));
@@ -119,17 +105,44 @@ export function Studio() {
     for (const id of selected) await patch(id, { visibility });
     setStatus(`${selected.size} track${selected.size === 1 ? '' : 's'} now ${visibility}`);
   };
+  const deleteTrack = (id: string, confirmBuyersKeepAccess?: boolean) =>
+    ok(
+      api.DELETE('/api/v1/tracks/{id}', {
+        params: { path: { id }, query: confirmBuyersKeepAccess ? { confirmBuyersKeepAccess: true } : {} },
+      }),
+    );
   const remove = async (t: StudioTrack) => {
     if (!window.confirm(`Delete “${t.title}”? Every version and file goes; this cannot be undone.`)) return;
     try {
-      await apiFetch(`/api/v1/tracks/${t.id}`, { method: 'DELETE' });
+      try {
+        await deleteTrack(t.id);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 'track_sold')) throw err;
+        if (!window.confirm(`${err.message}\n\nRetire it? Buyers keep their downloads.`)) return;
+        await deleteTrack(t.id, true);
+      }
     } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'track_sold')) return setError(describeApiError(err));
-      if (!window.confirm(`${err.message}\n\nRetire it? Buyers keep their downloads.`)) return;
-      await apiFetch(`/api/v1/tracks/${t.id}?confirmBuyersKeepAccess=true`, { method: 'DELETE' });
+      return setError(describeApiError(err));
     }
-    setTracks((list) => list?.filter((x) => x.id !== t.id) ?? list);
+    setTracks((list) => list.filter((x) => x.id !== t.id));
     setStatus(`Deleted “${t.title}”`);
+  };
+  /** Failed processing: the newest version's unfinished steps are queued again. */
+  const retry = async (t: StudioTrack) => {
+    setError(null);
+    try {
+      await ok(api.POST('/api/v1/tracks/{id}/retry', { params: { path: { id: t.id } } }));
+      setTracks((list) =>
+        list.map((x) =>
+          x.id === t.id && x.latestVersion
+            ? { ...x, latestVersion: { ...x.latestVersion, status: 'processing', failureReason: null } }
+            : x,
+        ),
+      );
+      setStatus(`Processing “${t.title}” again`);
+    } catch (err) {
+      setError(describeApiError(err));
+    }
   };
 
   return (
@@ -267,6 +280,17 @@ export function Studio() {
                   <td className="studio-hide-narrow">{t.playCount}</td>
                   <td className="studio-hide-narrow">{t.likeCount}</td>
                   <td>
+                    {v?.status === 'failed' && !t.takenDown && (
+                      <button
+                        type="button"
+                        className="button button--accent button--small"
+                        aria-label={`Retry processing ${t.title}`}
+                        onClick={() => void retry(t)}
+                        data-testid="studio-retry"
+                      >
+                        Retry
+                      </button>
+                    )}{' '}
                     <button
                       type="button"
                       className="button button--ghost button--small"

@@ -4,11 +4,12 @@
  * An ordered list of tracks (a release's, a playlist's): number, title, artist, length, and a play
  * button that queues the whole list from that track. With `onMove`/`onRemove` (the owner), each
  * row gets "Move up", "Move down" and "Remove" buttons (keyboard and screen readers) and can be
- * dragged to a new place.
+ * dragged to a new place. With `waveforms` (the release page) each row shows its waveform.
  */
 import Link from 'next/link';
 import { useState } from 'react';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
+import { RowWaveform } from './RowWaveform';
 import { formatDuration } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import type { ListedTrack } from '@/lib/library';
@@ -19,9 +20,12 @@ export function Tracklist({
   label,
   onMove,
   onRemove,
+  waveforms = false,
 }: {
   tracks: readonly ListedTrack[];
   label: string;
+  /** Each row shows its track's waveform (click or arrow keys to play from there). */
+  waveforms?: boolean;
   onMove?: (from: number, to: number) => void;
   onRemove?: (index: number) => void;
 }) {
@@ -91,6 +95,7 @@ export function Tracklist({
               )}
             </span>
           )}
+          {waveforms && <RowWaveform tracks={tracks} index={i} />}
         </li>
       ))}
     </ol>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { type CSSProperties } from 'react';
 import { routes } from '@/lib/routes';
+import { AddToPlaylist } from '@/components/library/AddToPlaylist';
 import { TrackArtwork } from './Artwork';
 import { Icon, Spinner } from './icons';
 import { usePlayer, usePlayerState } from './PlayerProvider';
@@ -42,6 +43,7 @@ export function PlayerBar() {
                 {track.artist.displayName}
               </Link>
             </div>
+            <AddToPlaylist trackId={track.id} trackTitle={track.title} compact placement="up" />
           </div>
 
           <div className="player-bar__controls">

@@ -7,8 +7,7 @@
  */
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
-import { apiFetch } from '@/lib/api';
-import { hitHref, searchPath, type SearchHit } from '@/lib/library';
+import { hitHref, searchPage, type SearchHit } from '@/lib/library';
 import './search.css';
 
 const PAUSE_MS = 180;
@@ -46,8 +45,8 @@ export function SearchBox() {
     const controller = new AbortController();
     timer.current = setTimeout(() => {
       Promise.all([
-        apiFetch<{ items: SearchHit[] }>(searchPath(query, 'track', 5), { signal: controller.signal }),
-        apiFetch<{ items: SearchHit[] }>(searchPath(query, 'user', 3), { signal: controller.signal }),
+        searchPage(query, 'track', { limit: 5, signal: controller.signal }),
+        searchPage(query, 'user', { limit: 3, signal: controller.signal }),
       ]).then(
         ([tracks, users]) => {
           setHits([...tracks.items, ...users.items]);

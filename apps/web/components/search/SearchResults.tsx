@@ -2,10 +2,11 @@
 
 /** The results page: one tab per kind; each tab fetches its own ranked page, "More" fetches the next. */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { useState } from 'react';
+import { describeApiError } from '@/lib/api';
+import { useResource } from '@/lib/hooks/use-resource';
 import { formatDuration } from '@/lib/tracks';
-import { SEARCH_TABS, hitHref, searchPath, type SearchHit, type SearchType } from '@/lib/library';
+import { SEARCH_TABS, hitHref, searchPage, type SearchHit, type SearchType } from '@/lib/library';
 import './search.css';
 
 function Hit({ hit }: { hit: SearchHit }) {
@@ -31,35 +32,18 @@ function Hit({ hit }: { hit: SearchHit }) {
 
 export function SearchResults({ q, initialType }: { q: string; initialType: SearchType }) {
   const [type, setType] = useState<SearchType>(initialType);
-  const [items, setItems] = useState<SearchHit[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!q.trim()) return;
-    const controller = new AbortController();
-    setItems(null);
-    setError(null);
-    apiFetch<{ items: SearchHit[]; nextCursor: string | null }>(searchPath(q, type), {
-      signal: controller.signal,
-    }).then(
-      (r) => {
-        setItems(r.items);
-        setNext(r.nextCursor);
-      },
-      (err) => !controller.signal.aborted && setError(describeApiError(err)),
-    );
-    return () => controller.abort();
-  }, [q, type]);
+  const query = q.trim();
+  const results = useResource(query ? `search:${type}:${query}` : null, (signal) => searchPage(q, type, { signal }));
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const items: SearchHit[] | null = results.status === 'ready' ? results.data.items : null;
+  const next = results.status === 'ready' ? results.data.nextCursor : null;
+  const error = results.status === 'error' ? results.message : moreError;
 
   const more = () =>
     next &&
-    apiFetch<{ items: SearchHit[]; nextCursor: string | null }>(searchPath(q, type, 20, next)).then(
-      (r) => {
-        setItems((old) => [...(old ?? []), ...r.items]);
-        setNext(r.nextCursor);
-      },
-      (err) => setError(describeApiError(err)),
+    searchPage(q, type, { cursor: next }).then(
+      (r) => results.update((old) => ({ items: [...old.items, ...r.items], nextCursor: r.nextCursor })),
+      (err) => setMoreError(describeApiError(err)),
     );
 
   return (

@@ -71,7 +71,8 @@ function reducer(items: Item[], action: Action): Item[] {
         ...action.files.map<Item>((file) => ({
           key: `f${++counter}`,
           file,
-          title: titleFromFileName(file.name),
+          // Empty: the server takes the master's tags, else the file name (shown as the placeholder).
+          title: '',
           visibility: 'public',
           phase: 'draft',
           sent: 0,
@@ -90,7 +91,7 @@ function reducer(items: Item[], action: Action): Item[] {
     case 'remove':
       return items.filter((i) => i.key !== action.key || i.phase === 'uploading');
     case 'queue-all':
-      return items.map((i) => (i.phase === 'draft' && i.title.trim() ? { ...i, phase: 'queued', error: null } : i));
+      return items.map((i) => (i.phase === 'draft' ? { ...i, phase: 'queued', error: null } : i));
     case 'retry':
       return update(action.key, (i) => (i.phase === 'upload-error' ? { phase: 'queued', error: null, sent: 0 } : {}));
     case 'started':
@@ -99,6 +100,7 @@ function reducer(items: Item[], action: Action): Item[] {
       return update(action.key, () => ({ sent: action.sent, total: action.total }));
     case 'uploaded':
       return update(action.key, (i) => ({
+        title: action.track.title,
         track: action.track,
         phase: phaseOfTrack(action.track),
         steps: action.track.latestVersion.steps,
@@ -237,7 +239,6 @@ export function Uploader() {
   };
 
   const drafts = items.filter((i) => i.phase === 'draft');
-  const missingTitle = drafts.some((i) => !i.title.trim());
 
   return (
     <div className="uploader">
@@ -296,13 +297,11 @@ export function Uploader() {
                 type="button"
                 className="button button--accent"
                 onClick={() => dispatch({ type: 'queue-all' })}
-                disabled={missingTitle}
                 data-testid="start-upload"
               >
                 {drafts.length === 1 ? 'Upload 1 file' : `Upload ${drafts.length} files`}
               </button>
             )}
-            {missingTitle && <p className="uploader__hint">Every track needs a title.</p>}
             {live !== 'off' && (
               <p className="uploader__live" data-testid="live-mode" data-mode={live}>
                 {live === 'socket'
@@ -351,11 +350,15 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
               id={titleId}
               className="field__input"
               value={item.title}
+              placeholder={titleFromFileName(item.file.name)}
+              aria-describedby={`${titleId}-hint`}
               maxLength={200}
-              required
               onChange={(e) => dispatch({ type: 'edit', key: item.key, title: e.currentTarget.value })}
               data-testid="upload-title"
             />
+            <span id={`${titleId}-hint`} className="visually-hidden">
+              Left empty, the title comes from the file’s tags, else from its name.
+            </span>
           </label>
           <label className="field field--narrow">
             <span className="field__label">Visibility</span>

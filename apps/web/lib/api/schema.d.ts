@@ -4508,6 +4508,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4610,6 +4611,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4751,6 +4753,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4856,6 +4859,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 visibility: "public" | "unlisted" | "private";
                             };
@@ -4998,6 +5002,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -5112,6 +5117,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -5286,6 +5292,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -5406,6 +5413,7 @@ export interface paths {
                                     position: number;
                                     slug: string;
                                     title: string;
+                                    waveformUrl: string | null;
                                 }[];
                                 type: "album" | "ep" | "single";
                                 visibility: "public" | "unlisted" | "private";
@@ -7856,6 +7864,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tracks/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Process the newest version of a track again after it failed (its unfinished steps are queued anew) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Numeric id, as a string */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            track: {
+                                artist: {
+                                    displayName: string;
+                                    handle: string;
+                                    id: string;
+                                };
+                                artworkUrl: string | null;
+                                commentCount: number;
+                                commentsClosed: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                currentVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                } | null;
+                                currentVersionId: string | null;
+                                description: string;
+                                downloadable: boolean;
+                                durationMs: number | null;
+                                genre: string | null;
+                                id: string;
+                                latestVersion: {
+                                    channels: number | null;
+                                    codec: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    durationMs: number | null;
+                                    failureReason: string | null;
+                                    id: string;
+                                    originalFilename: string;
+                                    /** Format: date-time */
+                                    readyAt: string | null;
+                                    sampleRate: number | null;
+                                    status: "uploaded" | "processing" | "ready" | "failed";
+                                    steps: {
+                                        [key: string]: {
+                                            error?: string;
+                                            note?: string;
+                                            progress: number;
+                                            state: "pending" | "active" | "done" | "failed";
+                                        };
+                                    };
+                                };
+                                likeCount: number;
+                                loudness: {
+                                    integratedLufs: number;
+                                    lra: number;
+                                    trackGainDb: number;
+                                    truePeakDbtp: number;
+                                } | null;
+                                playCount: number;
+                                price: {
+                                    amountMinor: number;
+                                    currency: string;
+                                    payWhatYouWant: boolean;
+                                } | null;
+                                repostCount: number;
+                                slug: string;
+                                status: "uploaded" | "processing" | "ready" | "failed";
+                                tags: string[];
+                                takedown: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    reason: string;
+                                } | null;
+                                title: string;
+                                visibility: "public" | "unlisted" | "private";
+                                waveformUrl: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tracks/{id}/stats": {
         parameters: {
             query?: never;
@@ -8928,7 +9108,7 @@ export interface components {
                  * @description One of the codes listed in `x-error-codes`
                  * @enum {string}
                  */
-                code: "bad_request" | "bad_url" | "uri_too_long" | "headers_too_large" | "invalid_json" | "invalid_multipart" | "unsupported_media_type" | "payload_too_large" | "request_timeout" | "upgrade_required" | "range_not_satisfiable" | "validation_failed" | "handle_reserved" | "wrong_password" | "invalid_token" | "invalid_audio" | "invalid_image" | "cannot_target_self" | "unauthorized" | "invalid_credentials" | "invalid_session" | "account_disabled" | "forbidden" | "csrf_failed" | "cross_site_request" | "link_expired" | "not_found" | "email_taken" | "handle_taken" | "rate_limited" | "account_locked" | "version_not_ready" | "track_sold" | "release_sold" | "unknown_tracks" | "not_your_tracks" | "too_many_playlists" | "comments_closed" | "cannot_report_self" | "not_implemented" | "service_unavailable" | "insufficient_storage" | "payments_disabled" | "artist_not_payable" | "own_item" | "payment_provider_error" | "not_for_sale" | "not_available" | "format_unavailable" | "amount_below_minimum" | "amount_below_stripe_minimum" | "amount_mismatch" | "amount_too_large" | "currency_mismatch" | "invalid_amount" | "unknown_currency" | "webhook_signature_invalid" | "webhook_too_old" | "webhook_malformed" | "internal" | "method_not_allowed";
+                code: "bad_request" | "bad_url" | "uri_too_long" | "headers_too_large" | "invalid_json" | "invalid_multipart" | "unsupported_media_type" | "payload_too_large" | "request_timeout" | "upgrade_required" | "range_not_satisfiable" | "validation_failed" | "handle_reserved" | "wrong_password" | "invalid_token" | "invalid_audio" | "invalid_image" | "cannot_target_self" | "unauthorized" | "invalid_credentials" | "invalid_session" | "account_disabled" | "forbidden" | "csrf_failed" | "cross_site_request" | "link_expired" | "not_found" | "email_taken" | "handle_taken" | "rate_limited" | "account_locked" | "version_not_ready" | "nothing_to_retry" | "track_sold" | "release_sold" | "unknown_tracks" | "not_your_tracks" | "too_many_playlists" | "comments_closed" | "cannot_report_self" | "not_implemented" | "service_unavailable" | "insufficient_storage" | "payments_disabled" | "artist_not_payable" | "own_item" | "payment_provider_error" | "not_for_sale" | "not_available" | "format_unavailable" | "amount_below_minimum" | "amount_below_stripe_minimum" | "amount_mismatch" | "amount_too_large" | "currency_mismatch" | "invalid_amount" | "unknown_currency" | "webhook_signature_invalid" | "webhook_too_old" | "webhook_malformed" | "internal" | "method_not_allowed";
                 details?: {
                     [key: string]: unknown;
                 };

@@ -13,6 +13,8 @@ export type CardBasics = Pick<
 /** A track in an ordered list (a release, a playlist), as a card plus its position. */
 export interface ListedTrack extends CardBasics {
   position: number;
+  /** The current version's waveform (null while none is drawn). */
+  waveformKey: string | null;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function listedTracks(
       'u.handle',
       'u.display_name',
       'v.duration_ms',
+      'v.waveform_key',
       sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
     ])
     .where(sql<boolean>`${sql.ref(`lt.${key}`)} = ${listId}`)
@@ -53,6 +56,7 @@ export async function listedTracks(
     slug: r.slug,
     artist: { handle: r.handle, displayName: r.display_name },
     artworkKey: r.artwork_key,
+    waveformKey: r.waveform_key,
     durationMs: r.duration_ms,
     createdAt: r.created_at.toISOString(),
   }));

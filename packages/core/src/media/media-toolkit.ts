@@ -1,3 +1,5 @@
+import type { FileTags } from '../tracks/file-tags.ts';
+
 /**
  * What the pipeline needs from audio tooling, as a port: the worker wires it to
  * `@earshot/media` (ffmpeg); unit tests of the rules use a fake.
@@ -17,6 +19,8 @@ export interface AudioInfo {
   audioStreamIndex: number | null;
   formatName: string;
   hasCover: boolean;
+  /** The file's tags, cleaned (tracks/file-tags.ts); absent when not read. */
+  tags?: FileTags;
 }
 
 export interface StepRun {

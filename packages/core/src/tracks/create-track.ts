@@ -11,6 +11,7 @@ import { queueSteps } from '../media/start-processing.ts';
 import { MediaRejectedError } from '../media/errors.ts';
 import { forbidden, notFound, unprocessable } from '../errors.ts';
 import { slugify } from './slug.ts';
+import { titleFromFilename } from './file-tags.ts';
 import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from './fields.ts';
 
 export type UploadDeps = Pick<CoreDeps, 'db' | 'store' | 'jobs' | 'media' | 'progress'>;
@@ -115,17 +116,30 @@ export async function createTrackFromUpload(
   input: NewTrackInput,
 ): Promise<TrackView> {
   const ownerId = actor.id;
-  const title = normalizeTrackTitle(input.title);
+  // What the uploader typed is checked before the file is read; an empty title waits for the tags.
+  const typedTitle = (input.title ?? '').trim() === '' ? null : normalizeTrackTitle(input.title);
   const description = normalizeTrackDescription(input.description);
   const visibility = normalizeVisibility(input.visibility);
   const info = await probeUpload(deps.media, file);
+  // Where the uploader typed nothing: the file's tags, then its name (tracks/file-tags.ts).
+  const title = normalizeTrackTitle(
+    typedTitle ?? info.tags?.title ?? (titleFromFilename(file.originalFilename) || 'Untitled'),
+  );
+  const genre = info.tags?.genre ?? null;
   const { versionId, key } = await storeOriginal(deps, file);
   let trackId: string;
   try {
     trackId = await deps.db.transaction().execute(async (trx) => {
       const track = await trx
         .insertInto('tracks')
-        .values({ owner_user_id: ownerId, title, slug: await uniqueSlug(trx, ownerId, title), description, visibility })
+        .values({
+          owner_user_id: ownerId,
+          title,
+          slug: await uniqueSlug(trx, ownerId, title),
+          description,
+          visibility,
+          genre,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await insertVersion(trx, track.id, versionId, key, file, info);
