@@ -321,7 +321,7 @@ describe('downloads', () => {
     const ready = await api.app.inject({ url, headers: auth(buyer.token) });
     expect(ready.statusCode).toBe(200);
     const signed = new URL(ready.json().url);
-    expect(signed.pathname).toBe(`/media/downloads/track-${t.id}/mp3-v0`);
+    expect(signed.pathname).toMatch(new RegExp(`^/media/downloads/track-${t.id}-o[0-9]+/mp3-v0$`));
     expect(new Date(ready.json().expiresAt).getTime()).toBeGreaterThan(Date.now());
     const file = await api.app.inject({ url: signed.pathname + signed.search });
     expect(file.statusCode).toBe(200);
@@ -340,7 +340,7 @@ describe('downloads', () => {
     expect(stdout.trim()).toBe('mp3');
 
     const tampered = new URL(signed);
-    tampered.pathname = `/media/downloads/track-${t.id}/wav`;
+    tampered.pathname = signed.pathname.replace(/mp3-v0$/, 'wav');
     expect((await api.app.inject({ url: tampered.pathname + tampered.search })).statusCode).toBe(403);
     const expiredPath = signUrl(signed.pathname, 60, api.t.config.media.secureLinkSecret, Date.now() - 3_600_000);
     const expired = await api.app.inject({ url: expiredPath });
@@ -458,6 +458,200 @@ describe('downloads', () => {
       expect.objectContaining({ type: 'release', id: releaseId, title: 'Three Songs' }),
     );
   });
+});
+
+describe('refunds, revoked links and failed formats', () => {
+  const refund = async (paymentIntent: string, amountRefunded: number, full: boolean) => {
+    const event = stripe.event('charge.refunded', {
+      id: `ch_${Math.random().toString(36).slice(2, 10)}`,
+      object: 'charge',
+      payment_intent: paymentIntent,
+      amount: 500,
+      amount_refunded: amountRefunded,
+      refunded: full,
+    });
+    const { body, signature } = stripe.sign(event);
+    expect((await deliver(body, signature)).statusCode).toBe(200);
+    await runJob(jobDeps(), 'payment-events', { eventId: event.id });
+    return { event, body, signature };
+  };
+  const orderOf = (trackId: string) =>
+    api.db
+      .selectFrom('orders')
+      .select(['id', 'status', 'refunded_minor', 'stripe_payment_intent_id', 'refunded_at'])
+      .where('track_id', '=', trackId)
+      .where('buyer_user_id', '=', buyer.id)
+      .executeTakeFirstOrThrow();
+  const fetchSigned = (url: string) => {
+    const u = new URL(url);
+    return api.app.inject({ url: u.pathname + u.search });
+  };
+
+  it('a partial refund records the amount once and keeps access; the full refund ends it, links already handed out included', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    const url = `/api/v1/tracks/${t.id}/download?format=mp3-v0`;
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'mp3-v0' });
+    const ready = await api.app.inject({ url, headers: auth(buyer.token) });
+    expect(ready.statusCode).toBe(200);
+    const link = ready.json().url as string;
+    const pi = (await orderOf(t.id)).stripe_payment_intent_id!;
+
+    // 2.00 of 5.00 back: recorded, still paid, still downloads.
+    const partial = await refund(pi, 200, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'paid', refunded_minor: 200, refunded_at: null });
+    // The same event again is acknowledged and applied once (the amount does not double).
+    const again = await deliver(partial.body, partial.signature);
+    expect(again.json()).toEqual({ received: true, duplicate: true });
+    await runJob(jobDeps(), 'payment-events', { eventId: partial.event.id });
+    expect((await orderOf(t.id)).refunded_minor).toBe(200);
+    expect((await fetchSigned(link)).statusCode).toBe(200);
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(200);
+    const collection = await api.app.inject({ url: '/api/v1/me/collection', headers: auth(buyer.token) });
+    expect(collection.json().orders).toContainEqual(
+      expect.objectContaining({ status: 'paid', refundedMinor: 200, amountMinor: 500 }),
+    );
+
+    // An older event arriving late (a smaller running total) never lowers the amount.
+    await refund(pi, 100, false);
+    expect((await orderOf(t.id)).refunded_minor).toBe(200);
+
+    // The rest back: refunded, access gone, and the link handed out before stops at once.
+    await refund(pi, 500, true);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'refunded', refunded_minor: 500 });
+    const revoked = await fetchSigned(link);
+    expect(revoked.statusCode).toBe(403);
+    expect(revoked.json().error.code).toBe('download_revoked');
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(403);
+  });
+
+  it('a refund amount Stripe reports as the whole charge ends access even without the refunded flag', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    await refund((await orderOf(t.id)).stripe_payment_intent_id!, 500, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'refunded', refunded_minor: 500 });
+  });
+
+  it('hostile refund events: zero, negative, absurd amounts and unknown payment intents change nothing they should not', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    const pi = (await orderOf(t.id)).stripe_payment_intent_id!;
+    await refund(pi, 0, false);
+    await refund(pi, -50, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'paid', refunded_minor: 0 });
+    await refund('pi_nobody_at_all', 500, true);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'paid', refunded_minor: 0 });
+    // More than was paid is the whole order, never more.
+    await refund(pi, 10 ** 12, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'refunded', refunded_minor: 500 });
+  });
+
+  it('a free link stops when the item is no longer free; an owner link when the account is disabled; a forged grant is refused', async () => {
+    const t = await pricedTrack({ amountMinor: 0, currency: 'usd', pwyw: true });
+    await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'opus-160' });
+    const url = `/api/v1/tracks/${t.id}/download?format=opus-160`;
+    const free = await api.app.inject({ url });
+    expect(free.statusCode).toBe(200);
+    expect(new URL(free.json().url).pathname).toBe(`/media/downloads/track-${t.id}-free/opus-160`);
+    const own = await api.app.inject({ url, headers: auth(artist.token) });
+    expect(new URL(own.json().url).pathname).toBe(`/media/downloads/track-${t.id}-u${artist.id}/opus-160`);
+    expect((await fetchSigned(free.json().url)).statusCode).toBe(200);
+
+    // Another grant named in a signed URL breaks its signature.
+    const forged = new URL(free.json().url);
+    forged.pathname = `/media/downloads/track-${t.id}-u${artist.id}/opus-160`;
+    expect((await api.app.inject({ url: forged.pathname + forged.search })).statusCode).toBe(403);
+
+    await priceTrack(api.db, t.id, { amountMinor: 700, currency: 'usd' });
+    const stopped = await fetchSigned(free.json().url);
+    expect(stopped.statusCode).toBe(403);
+    expect(stopped.json().error.code).toBe('download_revoked');
+    expect((await fetchSigned(own.json().url)).statusCode).toBe(200);
+    await api.db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', artist.id).execute();
+    try {
+      expect((await fetchSigned(own.json().url)).statusCode).toBe(403);
+    } finally {
+      await api.db.updateTable('users').set({ disabled_at: null }).where('id', '=', artist.id).execute();
+    }
+  });
+
+  it('a format whose job fails on its last attempt is marked failed: buyers are told so, its artist retries', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    const url = `/api/v1/tracks/${t.id}/download?format=aac-256`;
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(202);
+    // The stored original is broken: ffmpeg cannot read it.
+    const junk = path.join(tmp, 'junk.wav');
+    await writeFile(junk, Buffer.from('RIFF not really a wave file at all'));
+    const version = await api.db
+      .selectFrom('track_versions')
+      .select('original_key')
+      .where('id', '=', t.versionId)
+      .executeTakeFirstOrThrow();
+    await api.t.infra.store.putFile('originals', version.original_key!, junk, { contentType: 'audio/wav' });
+    const data = { versionId: t.versionId, format: 'aac-256' };
+    // Not the last attempt: it stays pending (the queue retries).
+    await expect(runJob(jobDeps(), 'download-formats', data, { attempt: 1, maxAttempts: 4 })).rejects.toThrow();
+    const pending = await api.db
+      .selectFrom('download_files')
+      .select(['status'])
+      .where('version_id', '=', t.versionId)
+      .where('format', '=', 'aac-256')
+      .executeTakeFirstOrThrow();
+    expect(pending.status).toBe('pending');
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(202);
+    // The last attempt fails: marked failed with ffmpeg's reason.
+    await expect(runJob(jobDeps(), 'download-formats', data, { attempt: 4, maxAttempts: 4 })).rejects.toThrow();
+    const failed = await api.db
+      .selectFrom('download_files')
+      .select(['status', 'error'])
+      .where('version_id', '=', t.versionId)
+      .where('format', '=', 'aac-256')
+      .executeTakeFirstOrThrow();
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBeTruthy();
+    expect(failed.error!.length).toBeLessThanOrEqual(500);
+
+    const told = await api.app.inject({ url, headers: auth(buyer.token) });
+    expect(told.statusCode).toBe(409);
+    expect(told.json().error.code).toBe('download_failed');
+    expect(told.json().error.message).toMatch(/could not be made/);
+    // A buyer cannot start it again; other formats still work.
+    const buyerRetry = await api.app.inject({ url: `${url}&retry=true`, headers: auth(buyer.token) });
+    expect(buyerRetry.statusCode).toBe(409);
+    expect(
+      (await api.app.inject({ url: `/api/v1/tracks/${t.id}/download?format=mp3-v0`, headers: auth(buyer.token) }))
+        .statusCode,
+    ).toBe(202);
+    const options = await api.app.inject({
+      url: `/api/v1/tracks/${t.id}/purchase-options`,
+      headers: auth(artist.token),
+    });
+    expect(options.json()).toMatchObject({ canManage: true, own: true });
+    const buyerOptions = await api.app.inject({
+      url: `/api/v1/tracks/${t.id}/purchase-options`,
+      headers: auth(buyer.token),
+    });
+    expect(buyerOptions.json()).toMatchObject({ canManage: false });
+    // Hostile: retry must be a boolean.
+    expect((await api.app.inject({ url: `${url}&retry=please`, headers: auth(artist.token) })).statusCode).toBe(400);
+    // The artist retries: pending again, queued, and made once the original is fixed.
+    const ownerSees = await api.app.inject({ url, headers: auth(artist.token) });
+    expect(ownerSees.statusCode).toBe(409);
+    expect(ownerSees.json().error.message).toMatch(/Retry/);
+    expect((await api.app.inject({ url: `${url}&retry=true`, headers: auth(artist.token) })).statusCode).toBe(202);
+    const good = await generateGoodOriginal(version.original_key!);
+    expect(good).toBe(true);
+    await runJob(jobDeps(), 'download-formats', data, { attempt: 1, maxAttempts: 4 });
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(200);
+  });
+
+  async function generateGoodOriginal(key: string): Promise<boolean> {
+    const file = path.join(tmp, 'good.wav');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', file]);
+    await api.t.infra.store.putFile('originals', key, file, { contentType: 'audio/wav' });
+    return true;
+  }
 });
 
 describe('without Stripe keys', () => {

@@ -94,6 +94,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
         },
         job.data,
         job.signal,
+        { attempt: job.attempt, maxAttempts: job.maxAttempts },
       );
     },
     email: async (job) => {

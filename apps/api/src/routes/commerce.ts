@@ -38,6 +38,7 @@ const OrderSchema = Type.Object({
   createdAt: Type.String(),
   paidAt: Type.Union([Type.String(), Type.Null()]),
   refundedAt: Type.Union([Type.String(), Type.Null()]),
+  refundedMinor: Type.Integer(),
 });
 const DownloadReady = Type.Object({ url: Type.String(), expiresAt: Type.String() });
 const DownloadPreparing = Type.Object({
@@ -188,6 +189,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
               buyable: Type.Boolean(),
               canDownload: Type.Boolean(),
               own: Type.Boolean(),
+              canManage: Type.Boolean(),
               formats: Type.Array(Type.String()),
               paymentsEnabled: Type.Boolean(),
             }),
@@ -214,9 +216,13 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
         config: { access: 'anyone' },
         schema: {
           tags: ['commerce'],
-          summary: `A signed, expiring download URL of the ${type}${type === 'release' ? ' (one ZIP)' : ''}: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made`,
+          summary: `A signed, expiring download URL of the ${type}${type === 'release' ? ' (one ZIP)' : ''}: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made; 409 download_failed when it could not be made (its artist or an admin retries with retry=true)`,
           params: Type.Object({ id: Id }),
-          querystring: Type.Object({ format: Format, session: Type.Optional(SessionId) }),
+          querystring: Type.Object({
+            format: Format,
+            session: Type.Optional(SessionId),
+            retry: Type.Optional(Type.Boolean({ description: 'Make a failed format again (its artist or an admin)' })),
+          }),
           response: { 200: DownloadReady, 202: DownloadPreparing, ...errorResponses(400, 403, 404, 409) },
         },
       },
@@ -227,6 +233,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
           id: request.params.id,
           format: request.query.format,
           sessionId: request.query.session,
+          retry: request.query.retry === true,
         });
         reply.header('cache-control', 'private, no-store');
         if (answer.status === 'preparing') {

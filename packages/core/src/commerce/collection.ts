@@ -13,6 +13,8 @@ export interface OrderView {
   createdAt: Date;
   paidAt: Date | null;
   refundedAt: Date | null;
+  /** Minor units refunded so far (a partial refund keeps the order paid). */
+  refundedMinor: number;
 }
 
 export interface CollectionItem {
@@ -47,6 +49,7 @@ type OrderRow = {
   created_at: Date;
   paid_at: Date | null;
   refunded_at: Date | null;
+  refunded_minor: number;
 };
 
 const toOrderView = (o: OrderRow): OrderView => ({
@@ -58,6 +61,7 @@ const toOrderView = (o: OrderRow): OrderView => ({
   createdAt: o.created_at,
   paidAt: o.paid_at,
   refundedAt: o.refunded_at,
+  refundedMinor: o.refunded_minor,
 });
 
 /**
@@ -85,6 +89,7 @@ export async function getCollection(deps: Pick<CoreDeps, 'db' | 'clock'>, actor:
       'created_at',
       'paid_at',
       'refunded_at',
+      'refunded_minor',
     ])
     .where('status', 'in', ['paid', 'refunded'])
     .where((eb) =>
@@ -177,6 +182,7 @@ export async function getCheckoutSessionView(
       'created_at',
       'paid_at',
       'refunded_at',
+      'refunded_minor',
     ])
     .where('stripe_checkout_session_id', '=', sessionId)
     .executeTakeFirst()) as OrderRow | undefined;
