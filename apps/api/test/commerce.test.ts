@@ -654,6 +654,100 @@ describe('refunds, revoked links and failed formats', () => {
   }
 });
 
+describe('buyers who share their email', () => {
+  it('lists only opted-in buyers of the caller’s own items, newest first, paged; the CSV is safe to open in a spreadsheet', async () => {
+    const seller = await signIn(api.app, api.db, 'artist');
+    const fan = await signIn(api.app, api.db, 'listener');
+    await api.db
+      .updateTable('users')
+      .set({ display_name: '=HYPERLINK("http://evil.example","x"), Fan' })
+      .where('id', '=', fan.id)
+      .execute();
+    const freeTrack = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, seller.id, 'Free, "Quoted"');
+    await priceTrack(api.db, freeTrack.id, { amountMinor: 0, currency: 'usd', pwyw: true });
+    const paidTrack = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, seller.id, 'Paid One');
+    await priceTrack(api.db, paidTrack.id, { amountMinor: 500, currency: 'usd' });
+    const free = (email: string, emailOptIn: boolean) =>
+      checkout({ item: { type: 'track', id: freeTrack.id }, amountMinor: 0, currency: 'usd', email, emailOptIn });
+    expect((await free('yes@example.com', true)).statusCode).toBe(200);
+    expect((await free('no@example.com', false)).statusCode).toBe(200);
+    // A signed-in buyer opts in while paying; a guest pays without opting in.
+    const optedIn = await checkout(
+      { item: { type: 'track', id: paidTrack.id }, amountMinor: 500, currency: 'usd', emailOptIn: true },
+      auth(fan.token),
+    );
+    expect(optedIn.statusCode).toBe(200);
+    const paidSession = new URL(optedIn.json().url).pathname.split('/').pop()!;
+    const fanEmail = (
+      await api.db.selectFrom('users').select('email').where('id', '=', fan.id).executeTakeFirstOrThrow()
+    ).email;
+    // The email typed into Stripe's form is the one the order keeps.
+    const paid = stripe.pay(paidSession, fanEmail);
+    const signed = stripe.sign(paid);
+    await deliver(signed.body, signed.signature);
+    await runJob(jobDeps(), 'payment-events', { eventId: paid.id });
+    await buy('track', paidTrack.id, 500, 'usd', {}, 'quiet@example.com');
+    // Opted in, but never paid: not a buyer.
+    const unpaid = await checkout({
+      item: { type: 'track', id: paidTrack.id },
+      amountMinor: 500,
+      currency: 'usd',
+      email: 'left@example.com',
+      emailOptIn: true,
+    });
+    expect(unpaid.statusCode).toBe(200);
+
+    const list = await api.app.inject({ url: '/api/v1/me/buyers', headers: auth(seller.token) });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().buyers.map((b: { email: string }) => b.email)).toEqual([fanEmail, 'yes@example.com']);
+    expect(list.json().buyers[0]).toMatchObject({
+      name: '=HYPERLINK("http://evil.example","x"), Fan',
+      item: { type: 'track', id: paidTrack.id, title: 'Paid One' },
+      amountMinor: 500,
+      currency: 'USD',
+    });
+    expect(list.json().buyers[1]).toMatchObject({ name: null, amountMinor: 0 });
+    const first = await api.app.inject({ url: '/api/v1/me/buyers?limit=1', headers: auth(seller.token) });
+    expect(first.json().buyers).toHaveLength(1);
+    const second = await api.app.inject({
+      url: `/api/v1/me/buyers?limit=1&cursor=${first.json().nextCursor}`,
+      headers: auth(seller.token),
+    });
+    expect(second.json().buyers.map((b: { email: string }) => b.email)).toEqual(['yes@example.com']);
+
+    // Nobody else's list holds them.
+    for (const other of [artist, fan]) {
+      const theirs = await api.app.inject({ url: '/api/v1/me/buyers', headers: auth(other.token) });
+      const emails = theirs.json().buyers.map((b: { email: string }) => b.email);
+      expect(emails).not.toContain('yes@example.com');
+      expect(emails).not.toContain(fanEmail);
+    }
+    expect((await api.app.inject({ url: '/api/v1/me/buyers' })).statusCode).toBe(401);
+    expect((await api.app.inject({ url: '/api/v1/me/buyers.csv' })).statusCode).toBe(401);
+
+    // Hostile paging.
+    for (const q of ['cursor=abc', 'cursor=-1', 'limit=0', 'limit=100000', 'cursor=1%27%20or%201=1'])
+      expect((await api.app.inject({ url: `/api/v1/me/buyers?${q}`, headers: auth(seller.token) })).statusCode, q).toBe(
+        400,
+      );
+
+    const csv = await api.app.inject({ url: '/api/v1/me/buyers.csv', headers: auth(seller.token) });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="buyers.csv"');
+    const lines = csv.body.split('\r\n');
+    expect(lines[0]).toBe('name,email,item type,item,amount,currency,date');
+    expect(
+      lines[1]!.startsWith(`"'=HYPERLINK(""http://evil.example"",""x""), Fan",${fanEmail},track,Paid One,5.00,USD,`),
+    ).toBe(true);
+    expect(lines[2]!.startsWith(',yes@example.com,track,"Free, ""Quoted""",0.00,USD,')).toBe(true);
+    expect(lines).toHaveLength(4);
+    expect(csv.body).not.toContain('no@example.com');
+    expect(csv.body).not.toContain('quiet@example.com');
+    expect(csv.body).not.toContain('left@example.com');
+  });
+});
+
 describe('without Stripe keys', () => {
   it('buying is off (409 payments_disabled) and free downloads still work', async () => {
     const off = await createTestApi({});
