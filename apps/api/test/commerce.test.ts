@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUrl } from '@earshot/core';
 import { createTestApi, createUser, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
+import { sessionFor } from './support/accounts.ts';
 import { startLoopbackStripe, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
 import {
   capturingMailer,
@@ -28,6 +29,11 @@ let artist: { token: string; id: string; handle: string };
 let buyer: { token: string; id: string; handle: string };
 const mailer = capturingMailer();
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+/** A user made in the database with a session (registering through the API counts in the auth rate zone). */
+async function quickUser(role: 'listener' | 'artist') {
+  const u = await createUser(api.db, role);
+  return { id: u.id, handle: u.handle, token: (await sessionFor(api.db, api.t.config, u.id)).token };
+}
 
 beforeAll(async () => {
   stripe = await startLoopbackStripe();
@@ -656,8 +662,8 @@ describe('refunds, revoked links and failed formats', () => {
 
 describe('buyers who share their email', () => {
   it('lists only opted-in buyers of the caller’s own items, newest first, paged; the CSV is safe to open in a spreadsheet', async () => {
-    const seller = await signIn(api.app, api.db, 'artist');
-    const fan = await signIn(api.app, api.db, 'listener');
+    const seller = await quickUser('artist');
+    const fan = await quickUser('listener');
     await api.db
       .updateTable('users')
       .set({ display_name: '=HYPERLINK("http://evil.example","x"), Fan' })
@@ -745,6 +751,70 @@ describe('buyers who share their email', () => {
     expect(csv.body).not.toContain('no@example.com');
     expect(csv.body).not.toContain('quiet@example.com');
     expect(csv.body).not.toContain('left@example.com');
+  });
+});
+
+describe('files made before a rename', () => {
+  const tagsOf = async (file: string) => {
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file]);
+    const tags = (JSON.parse(stdout) as { format: { tags?: Record<string, string> } }).format.tags ?? {};
+    return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
+  };
+  const downloadTags = async (trackId: string, versionId: string, token: string) => {
+    const url = `/api/v1/tracks/${trackId}/download?format=mp3-v0`;
+    const first = await api.app.inject({ url, headers: auth(token) });
+    if (first.statusCode === 202) await runJob(jobDeps(), 'download-formats', { versionId, format: 'mp3-v0' });
+    const ready = await api.app.inject({ url, headers: auth(token) });
+    expect(ready.statusCode, ready.body).toBe(200);
+    const signed = new URL(ready.json().url);
+    const file = await api.app.inject({ url: signed.pathname + signed.search });
+    expect(file.statusCode).toBe(200);
+    const out = path.join(tmp, `tags-${trackId}-${Math.random().toString(36).slice(2, 6)}.mp3`);
+    await writeFile(out, file.rawPayload);
+    return { tags: await tagsOf(out), remade: first.statusCode === 202 };
+  };
+  const filesOf = (versionId: string) =>
+    api.db.selectFrom('download_files').select('format').where('version_id', '=', versionId).execute();
+
+  it('are made again with the new tags when the track, its release or its artist is renamed; other edits keep them', async () => {
+    const owner = await quickUser('artist');
+    const t = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, owner.id, 'Old Name');
+    const other = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, owner.id, 'Untouched');
+    const releaseId = await createRelease(api.db, owner.id, 'Old Album', [t.id], null);
+    const foreign = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, artist.id, 'Foreign');
+    await downloadTags(foreign.id, foreign.versionId, artist.token);
+    const before = await downloadTags(t.id, t.versionId, owner.token);
+    expect(before).toMatchObject({ remade: true, tags: { title: 'Old Name', album: 'Old Album' } });
+    await downloadTags(other.id, other.versionId, owner.token);
+
+    // A description edit keeps the file.
+    const patch = (url: string, payload: object) =>
+      api.app.inject({ method: 'PATCH', url, payload, headers: auth(owner.token) });
+    expect((await patch(`/api/v1/tracks/${t.id}`, { description: 'Liner notes' })).statusCode).toBeLessThan(300);
+    expect(await filesOf(t.versionId)).toHaveLength(1);
+    expect((await downloadTags(t.id, t.versionId, owner.token)).remade).toBe(false);
+
+    // The track's title.
+    expect((await patch(`/api/v1/tracks/${t.id}`, { title: 'New Name' })).statusCode).toBeLessThan(300);
+    expect(await filesOf(t.versionId)).toEqual([]);
+    expect(await downloadTags(t.id, t.versionId, owner.token)).toMatchObject({
+      remade: true,
+      tags: { title: 'New Name', album: 'Old Album' },
+    });
+    // The release's title.
+    expect((await patch(`/api/v1/releases/${releaseId}`, { title: 'New Album' })).statusCode).toBeLessThan(300);
+    expect(await filesOf(t.versionId)).toEqual([]);
+    expect((await downloadTags(t.id, t.versionId, owner.token)).tags).toMatchObject({ album: 'New Album' });
+    // The artist's name: every file of theirs.
+    const renamed = await patch('/api/v1/me', { displayName: 'Renamed Artist' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await filesOf(other.versionId)).toEqual([]);
+    expect((await downloadTags(t.id, t.versionId, owner.token)).tags).toMatchObject({
+      artist: 'Renamed Artist',
+      title: 'New Name',
+    });
+    // Someone else's files are never touched.
+    expect(await filesOf(foreign.versionId)).toHaveLength(1);
   });
 });
 

@@ -114,20 +114,23 @@ export async function requestDownload(
   const versionIds = item.tracks.map((t) => t.versionId);
   const rows = await deps.db
     .selectFrom('download_files')
-    .select(['version_id', 'status', 'error'])
+    .select(['version_id', 'status', 'error', 'requested_at'])
     .where('version_id', 'in', versionIds)
     .where('format', '=', format)
     .execute();
-  const status = new Map(rows.map((r) => [r.version_id, r.status]));
+  const byVersion = new Map(rows.map((r) => [r.version_id, r]));
   // A format whose job failed on its last attempt stays failed (no endless "preparing"): the
   // buyer is told so; its artist or an admin asks again with `retry`.
   const failed = rows.filter((r) => r.status === 'failed');
   const manage = grant.kind === 'owner';
   if (failed.length && !(manage && input.retry)) throw downloadFailed(format, manage, failed[0]!.error);
-  const missing = versionIds.filter((v) => status.get(v) !== 'ready');
+  const missing = versionIds.filter((v) => byVersion.get(v)?.status !== 'ready');
   if (missing.length) {
     for (const versionId of missing) {
-      if (status.get(versionId) === 'failed') {
+      const row = byVersion.get(versionId);
+      let requestedAt = row?.requested_at;
+      if (row?.status === 'failed') {
+        requestedAt = now;
         await deps.db
           .updateTable('download_files')
           .set({ status: 'pending', error: null, requested_at: now })
@@ -135,14 +138,23 @@ export async function requestDownload(
           .where('format', '=', format)
           .where('status', '=', 'failed')
           .execute();
-      } else if (!status.has(versionId)) {
-        await deps.db
+      } else if (!row) {
+        const inserted = await deps.db
           .insertInto('download_files')
-          .values({ version_id: versionId, format, status: 'pending' })
+          .values({ version_id: versionId, format, status: 'pending', requested_at: now })
           .onConflict((oc) => oc.columns(['version_id', 'format']).doNothing())
-          .execute();
+          .returning('requested_at')
+          .executeTakeFirst();
+        requestedAt = inserted?.requested_at ?? now;
       }
-      await deps.jobs.add('download-formats', { versionId, format }, { jobId: `download-${versionId}-${format}` });
+      // One job per request generation: the queues keep finished and failed jobs for a while and
+      // ignore a second add of the same id, so a retry or a file made again after new metadata
+      // (invalidateDownloadFiles) needs an id of its own.
+      await deps.jobs.add(
+        'download-formats',
+        { versionId, format },
+        { jobId: `download-${versionId}-${format}-${(requestedAt ?? now).getTime()}` },
+      );
     }
     return {
       status: 'preparing',
