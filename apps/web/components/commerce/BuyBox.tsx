@@ -13,7 +13,8 @@ import { formatMajor, formatMoney, parseAmount, type ItemType } from '@/lib/comm
 import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
 
-function loadOptions(type: ItemType, id: string, signal: AbortSignal) {
+/** The buy box's (and the free thank-you page's) read: price, who may download, formats. */
+export function loadPurchaseOptions(type: ItemType, id: string, signal: AbortSignal) {
   const params = { params: { path: { id } }, signal };
   return ok(
     type === 'track'
@@ -33,7 +34,7 @@ function startCheckout(body: {
 }
 
 export function BuyBox({ type, id, title }: { type: ItemType; id: string; title: string }) {
-  const resource = useResource(`purchase-options:${type}:${id}`, (signal) => loadOptions(type, id, signal));
+  const resource = useResource(`purchase-options:${type}:${id}`, (signal) => loadPurchaseOptions(type, id, signal));
   const buying = useFormSubmit(['amount', 'email'], { staysPending: true });
   const leaving = useFormSubmit(['email']);
 

@@ -5,7 +5,7 @@
  * (each plays through the same player, the rest queued after it) and a link back.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { apiFetch } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
 import type { EmbedReleaseData } from '@/lib/embed';
 import { parseReleaseResponse } from '@/lib/embed';
 import { routes } from '@/lib/routes';
@@ -18,7 +18,7 @@ export function EmbedRelease({ id, initial }: { id: string; initial: EmbedReleas
   useEffect(() => {
     if (initial) return;
     const controller = new AbortController();
-    apiFetch(`/api/v1/releases/${encodeURIComponent(id)}`, { signal: controller.signal }).then(
+    ok(api.GET('/api/v1/releases/{id}', { params: { path: { id } }, signal: controller.signal })).then(
       (body) => setRelease(parseReleaseResponse(body) ?? 'missing'),
       () => !controller.signal.aborted && setRelease('missing'),
     );
