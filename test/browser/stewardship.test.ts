@@ -136,6 +136,16 @@ describe('moderation', () => {
     expect(posted.status).toBe(201);
     const comment = ((await posted.json()) as { comment: { id: string } }).comment;
 
+    // The embed shows the comment on its waveform, read-only (no form, no report button).
+    const e = await (await contextAs(null)).newPage();
+    await e.goto(`${platform.base}/embed/track/${track.id}`);
+    await e.getByTestId('comment-marker').first().waitFor();
+    expect(await e.getByTestId('comment-form').count()).toBe(0);
+    expect(await e.getByTestId('report-button').count()).toBe(0);
+    await e.getByTestId('comment-marker').first().hover();
+    await e.getByTestId('comment-bubble').waitFor();
+    await screenshot(e, 'stewardship-embed-comment-marker', { fullPage: false });
+
     const l = await (await contextAs(listener)).newPage();
     await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
     // A listener has no Admin link.
@@ -160,7 +170,16 @@ describe('moderation', () => {
       await report.waitFor();
       expect(await report.textContent()).toContain('comment');
       await screenshot(a, `stewardship-admin-comment-report-${name}`, { fullPage: false });
+      if (name === 'phone') continue;
+      // Taken down from the queue: the report is resolved and the comment is gone for the listener.
+      await report.getByTestId('report-takedown').click();
+      await report.getByTestId('report-takedown-reason').fill('Spam');
+      await report.getByTestId('report-takedown-confirm').click();
+      await report.waitFor({ state: 'detached' });
     }
+    await l.reload();
+    await l.getByTestId('comment-list').waitFor();
+    expect(await l.locator(`[data-comment-id="${comment.id}"]`).count()).toBe(0);
   });
 
   it('a listener reports the track, the admin takes it down from the queue, the artist sees why', async () => {
