@@ -178,7 +178,7 @@ describe('moderation', () => {
       await report.waitFor({ state: 'detached' });
     }
     await l.reload();
-    await l.getByTestId('comment-list').waitFor();
+    await l.getByText(/No comments yet/).waitFor();
     expect(await l.locator(`[data-comment-id="${comment.id}"]`).count()).toBe(0);
   });
 
