@@ -150,6 +150,27 @@ describe('buying', () => {
     await context.close();
   });
 
+  it('a release page announces its Open Graph, Twitter player card and oEmbed', async () => {
+    const context = await openContext(browser);
+    const page = await context.newPage();
+    const releaseId = String(
+      (await platform.infra.database.db.selectFrom('releases').select('id').executeTakeFirstOrThrow()).id,
+    );
+    await page.goto(`${platform.base}/release/${releaseId}`);
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('Day Cycle by Shop Artist');
+    expect(await page.locator('meta[property="og:type"]').getAttribute('content')).toBe('music.album');
+    expect(await page.locator('meta[name="twitter:card"]').getAttribute('content')).toBe('player');
+    expect(await page.locator('meta[name="twitter:player"]').getAttribute('content')).toContain(
+      `/embed/release/${releaseId}`,
+    );
+    const oembed = await page.locator('link[type="application/json+oembed"]').getAttribute('href');
+    const asked = new URL(oembed!, platform.base);
+    const res = await page.request.get(`${platform.base}${asked.pathname}${asked.search}`);
+    expect(res.status()).toBe(200);
+    expect(((await res.json()) as { html: string }).html).toContain(`/embed/release/${releaseId}`);
+    await context.close();
+  });
+
   it('the artist sees the buyer who shared their email on /buyers (not the one who did not) and downloads the CSV', async () => {
     for (const [name, viewport] of [
       ['desktop', { width: 1280, height: 800 }],
