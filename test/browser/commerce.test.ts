@@ -7,6 +7,7 @@
  * track found in it.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
@@ -22,6 +23,7 @@ import {
   startPlatform,
   uploadTrack,
   waitUntilReady,
+  type Account,
   type RunningPlatform,
   type UploadedTrack,
 } from './platform-fixture.ts';
@@ -31,6 +33,7 @@ let platform: RunningPlatform;
 let stripe: LoopbackStripe;
 let browser: Browser;
 const tracks: UploadedTrack[] = [];
+let shopArtist: Account;
 
 reportPagesOnFailure();
 
@@ -44,6 +47,7 @@ beforeAll(async () => {
   });
   stripe.webhookUrl = `${platform.base}/api/v1/stripe/webhook`;
   const artist = await register(platform.base, 'shop-artist', 'artist');
+  shopArtist = artist;
   for (const [i, title] of ['Morning Drive', 'Noon Heat', 'Night Swim'].entries()) {
     const file = await generateTone(path.join(platform.dataDir, `t${i}.flac`), { seconds: 3, freq: 300 + i * 100 });
     tracks.push(await uploadTrack(platform.base, artist.token, file, title));
@@ -89,6 +93,7 @@ describe('buying', () => {
       await expect(box.getByRole('alert').textContent()).resolves.toContain('minimum');
       await box.getByLabel('Your price (USD)').fill('4.50');
       await box.getByLabel(/Email for the receipt/).fill('guest.buyer@example.com');
+      await box.getByLabel(/Share my email with the artist/).check();
       await box.getByRole('button', { name: 'Buy this track' }).press('Enter');
       await page.waitForURL(/\/pay\/cs_/);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Pay 4.50 USD');
@@ -143,6 +148,59 @@ describe('buying', () => {
     await run('unzip', ['-tq', file]);
     await screenshot(page, 'commerce-thanks-release-downloaded');
     await context.close();
+  });
+
+  it('a release page announces its Open Graph, Twitter player card and oEmbed', async () => {
+    const context = await openContext(browser);
+    const page = await context.newPage();
+    const releaseId = String(
+      (await platform.infra.database.db.selectFrom('releases').select('id').executeTakeFirstOrThrow()).id,
+    );
+    await page.goto(`${platform.base}/release/${releaseId}`);
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('Day Cycle by Shop Artist');
+    expect(await page.locator('meta[property="og:type"]').getAttribute('content')).toBe('music.album');
+    expect(await page.locator('meta[name="twitter:card"]').getAttribute('content')).toBe('player');
+    expect(await page.locator('meta[name="twitter:player"]').getAttribute('content')).toContain(
+      `/embed/release/${releaseId}`,
+    );
+    const oembed = await page.locator('link[type="application/json+oembed"]').getAttribute('href');
+    const asked = new URL(oembed!, platform.base);
+    const res = await page.request.get(`${platform.base}${asked.pathname}${asked.search}`);
+    expect(res.status()).toBe(200);
+    expect(((await res.json()) as { html: string }).html).toContain(`/embed/release/${releaseId}`);
+    await context.close();
+  });
+
+  it('the artist sees the buyer who shared their email on /buyers (not the one who did not) and downloads the CSV', async () => {
+    for (const [name, viewport] of [
+      ['desktop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      const context = await openContext(browser, { viewport });
+      await context.addCookies(shopArtist.cookies.map((c) => ({ ...c, url: platform.base })));
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      await page.goto(`${platform.base}/buyers`);
+      const row = page.getByTestId('buyer-row').filter({ hasText: 'guest.buyer@example.com' });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('Morning Drive');
+      expect(await page.getByTestId('buyers').textContent()).not.toContain('zip.buyer@example.com');
+      await screenshot(page, `commerce-buyers-${name}`);
+      if (name === 'desktop') {
+        const downloadPromise = page.waitForEvent('download');
+        await page.getByRole('link', { name: 'Download as CSV' }).click();
+        const download = await downloadPromise;
+        expect(download.suggestedFilename()).toBe('buyers.csv');
+        const file = path.join(platform.dataDir, 'buyers.csv');
+        await download.saveAs(file);
+        const csv = await readFile(file, 'utf8');
+        expect(csv.split('\r\n')[0]).toBe('name,email,item type,item,amount,currency,date');
+        expect(csv).toContain('guest.buyer@example.com');
+        expect(csv).not.toContain('zip.buyer@example.com');
+      }
+      expect(errors.list).toEqual([]);
+      await context.close();
+    }
   });
 
   it('the guest signs up with the email they paid with: the release is in their collection, with its history', async () => {

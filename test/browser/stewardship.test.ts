@@ -127,6 +127,61 @@ describe('embeds', () => {
 });
 
 describe('moderation', () => {
+  it('a listener reports a comment from the track page; the admin finds it in the queue (reached by the header’s Admin link)', async () => {
+    const posted = await fetch(`${platform.base}/api/v1/comments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${artist.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ trackId: track.id, body: 'Buy cheap followers at spam.example', positionMs: 1000 }),
+    });
+    expect(posted.status).toBe(201);
+    const comment = ((await posted.json()) as { comment: { id: string } }).comment;
+
+    // The embed shows the comment on its waveform, read-only (no form, no report button).
+    const e = await (await contextAs(null)).newPage();
+    await e.goto(`${platform.base}/embed/track/${track.id}`);
+    await e.getByTestId('comment-marker').first().waitFor();
+    expect(await e.getByTestId('comment-form').count()).toBe(0);
+    expect(await e.getByTestId('report-button').count()).toBe(0);
+    await e.getByTestId('comment-marker').first().hover();
+    await e.getByTestId('comment-bubble').waitFor();
+    await screenshot(e, 'stewardship-embed-comment-marker', { fullPage: false });
+
+    const l = await (await contextAs(listener)).newPage();
+    await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    // A listener has no Admin link.
+    await l.getByTestId('account-menu').waitFor();
+    expect(await l.getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
+    const item = l.locator(`[data-comment-id="${comment.id}"]`);
+    await item.getByTestId('report-button').click();
+    await item.getByRole('textbox', { name: /What is wrong with the comment/ }).fill('Spam: selling followers');
+    await screenshot(l, 'stewardship-report-comment', { fullPage: false });
+    await item.getByTestId('report-submit').press('Enter');
+    await item.getByText('the moderators will look at it').waitFor();
+
+    for (const [name, viewport] of [
+      ['phone', PHONE],
+      ['desktop', undefined],
+    ] as const) {
+      const a = await (await contextAs(admin, viewport)).newPage();
+      await a.goto(`${platform.base}/`);
+      await a.getByRole('link', { name: 'Admin', exact: true }).click();
+      await a.waitForURL(/\/admin$/);
+      const report = a.getByTestId('admin-report').filter({ hasText: 'Spam: selling followers' });
+      await report.waitFor();
+      expect(await report.textContent()).toContain('comment');
+      await screenshot(a, `stewardship-admin-comment-report-${name}`, { fullPage: false });
+      if (name === 'phone') continue;
+      // Taken down from the queue: the report is resolved and the comment is gone for the listener.
+      await report.getByTestId('report-takedown').click();
+      await report.getByTestId('report-takedown-reason').fill('Spam');
+      await report.getByTestId('report-takedown-confirm').click();
+      await report.waitFor({ state: 'detached' });
+    }
+    await l.reload();
+    await l.getByText(/No comments yet/).waitFor();
+    expect(await l.locator(`[data-comment-id="${comment.id}"]`).count()).toBe(0);
+  });
+
   it('a listener reports the track, the admin takes it down from the queue, the artist sees why', async () => {
     const l = await (await contextAs(listener)).newPage();
     await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);

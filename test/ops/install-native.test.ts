@@ -75,6 +75,15 @@ describe('the unit files', () => {
     }
   });
 
+  it('give the web app PUBLIC_URL (absolute Open Graph and oEmbed links) from the env file the doc writes', () => {
+    const web = serviceSettings('earshot-web.service');
+    expect(web.get('EnvironmentFile')).toEqual(['/etc/earshot/earshot.env']);
+    // Not overridden (nor emptied) by the unit's own defaults.
+    for (const assignments of web.get('Environment') ?? []) expect(assignments).not.toMatch(/\bPUBLIC_URL=/);
+    const block = /Edit it \(every variable[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)![1]!;
+    expect(block).toMatch(/^PUBLIC_URL=https:\/\/\S+$/m);
+  });
+
   it('are the ones the doc installs, and the doc names only commands that exist', () => {
     expect(doc).toContain(
       'cp /opt/earshot/deploy/systemd/earshot-*.service /opt/earshot/deploy/systemd/earshot-*.timer /etc/systemd/system/',

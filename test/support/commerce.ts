@@ -106,6 +106,7 @@ export async function runJob<Q extends QueueName>(
   deps: { config: Config; logger: Logger; infra: Infrastructure; mailer?: Mailer },
   queue: Q,
   data: JobPayloads[Q],
+  run: { attempt: number; maxAttempts: number } = { attempt: 1, maxAttempts: 1 },
 ): Promise<void> {
   const { core, close } = createCoreDeps({
     config: deps.config,
@@ -120,8 +121,8 @@ export async function runJob<Q extends QueueName>(
       id: 'test',
       queue,
       data,
-      attempt: 1,
-      maxAttempts: 1,
+      attempt: run.attempt,
+      maxAttempts: run.maxAttempts,
       updateProgress: async () => {},
       signal: new AbortController().signal,
     });

@@ -239,6 +239,8 @@ const MATRIX: Record<string, Row> = {
     expect: everyone(404),
   },
   'GET /api/v1/me/collection': { request: () => ({ url: '/api/v1/me/collection' }), expect: signedIn(200) },
+  'GET /api/v1/me/buyers': { request: () => ({ url: '/api/v1/me/buyers' }), expect: signedIn(200) },
+  'GET /api/v1/me/buyers.csv': { request: () => ({ url: '/api/v1/me/buyers.csv' }), expect: signedIn(200) },
   'GET /api/v1/tracks/:id/purchase-options': {
     request: (f) => ({ url: `/api/v1/tracks/${f.privateTrack.id}/purchase-options` }),
     expect: ownerSees,

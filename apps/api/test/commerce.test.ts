@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUrl } from '@earshot/core';
 import { createTestApi, createUser, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
+import { sessionFor } from './support/accounts.ts';
 import { startLoopbackStripe, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
 import {
   capturingMailer,
@@ -28,6 +29,11 @@ let artist: { token: string; id: string; handle: string };
 let buyer: { token: string; id: string; handle: string };
 const mailer = capturingMailer();
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+/** A user made in the database with a session (registering through the API counts in the auth rate zone). */
+async function quickUser(role: 'listener' | 'artist') {
+  const u = await createUser(api.db, role);
+  return { id: u.id, handle: u.handle, token: (await sessionFor(api.db, api.t.config, u.id)).token };
+}
 
 beforeAll(async () => {
   stripe = await startLoopbackStripe();
@@ -390,7 +396,7 @@ describe('downloads', () => {
     const ready = await api.app.inject({ url, headers: auth(buyer.token) });
     expect(ready.statusCode).toBe(200);
     const signed = new URL(ready.json().url);
-    expect(signed.pathname).toBe(`/media/downloads/track-${t.id}/mp3-v0`);
+    expect(signed.pathname).toMatch(new RegExp(`^/media/downloads/track-${t.id}-o[0-9]+/mp3-v0$`));
     expect(new Date(ready.json().expiresAt).getTime()).toBeGreaterThan(Date.now());
     const file = await api.app.inject({ url: signed.pathname + signed.search });
     expect(file.statusCode).toBe(200);
@@ -409,7 +415,7 @@ describe('downloads', () => {
     expect(stdout.trim()).toBe('mp3');
 
     const tampered = new URL(signed);
-    tampered.pathname = `/media/downloads/track-${t.id}/wav`;
+    tampered.pathname = signed.pathname.replace(/mp3-v0$/, 'wav');
     expect((await api.app.inject({ url: tampered.pathname + tampered.search })).statusCode).toBe(403);
     const expiredPath = signUrl(signed.pathname, 60, api.t.config.media.secureLinkSecret, Date.now() - 3_600_000);
     const expired = await api.app.inject({ url: expiredPath });
@@ -526,6 +532,358 @@ describe('downloads', () => {
     expect(collection.json().items).toContainEqual(
       expect.objectContaining({ type: 'release', id: releaseId, title: 'Three Songs' }),
     );
+  });
+});
+
+describe('refunds, revoked links and failed formats', () => {
+  const refund = async (paymentIntent: string, amountRefunded: number, full: boolean) => {
+    const event = stripe.event('charge.refunded', {
+      id: `ch_${Math.random().toString(36).slice(2, 10)}`,
+      object: 'charge',
+      payment_intent: paymentIntent,
+      amount: 500,
+      amount_refunded: amountRefunded,
+      refunded: full,
+    });
+    const { body, signature } = stripe.sign(event);
+    expect((await deliver(body, signature)).statusCode).toBe(200);
+    await runJob(jobDeps(), 'payment-events', { eventId: event.id });
+    return { event, body, signature };
+  };
+  const orderOf = (trackId: string) =>
+    api.db
+      .selectFrom('orders')
+      .select(['id', 'status', 'refunded_minor', 'stripe_payment_intent_id', 'refunded_at'])
+      .where('track_id', '=', trackId)
+      .where('buyer_user_id', '=', buyer.id)
+      .executeTakeFirstOrThrow();
+  const fetchSigned = (url: string) => {
+    const u = new URL(url);
+    return api.app.inject({ url: u.pathname + u.search });
+  };
+
+  it('a partial refund records the amount once and keeps access; the full refund ends it, links already handed out included', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    const url = `/api/v1/tracks/${t.id}/download?format=mp3-v0`;
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'mp3-v0' });
+    const ready = await api.app.inject({ url, headers: auth(buyer.token) });
+    expect(ready.statusCode).toBe(200);
+    const link = ready.json().url as string;
+    const pi = (await orderOf(t.id)).stripe_payment_intent_id!;
+
+    // 2.00 of 5.00 back: recorded, still paid, still downloads.
+    const partial = await refund(pi, 200, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'paid', refunded_minor: 200, refunded_at: null });
+    // The same event again is acknowledged and applied once (the amount does not double).
+    const again = await deliver(partial.body, partial.signature);
+    expect(again.json()).toEqual({ received: true, duplicate: true });
+    await runJob(jobDeps(), 'payment-events', { eventId: partial.event.id });
+    expect((await orderOf(t.id)).refunded_minor).toBe(200);
+    expect((await fetchSigned(link)).statusCode).toBe(200);
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(200);
+    const collection = await api.app.inject({ url: '/api/v1/me/collection', headers: auth(buyer.token) });
+    expect(collection.json().orders).toContainEqual(
+      expect.objectContaining({ status: 'paid', refundedMinor: 200, amountMinor: 500 }),
+    );
+
+    // An older event arriving late (a smaller running total) never lowers the amount.
+    await refund(pi, 100, false);
+    expect((await orderOf(t.id)).refunded_minor).toBe(200);
+
+    // The rest back: refunded, access gone, and the link handed out before stops at once.
+    await refund(pi, 500, true);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'refunded', refunded_minor: 500 });
+    const revoked = await fetchSigned(link);
+    expect(revoked.statusCode).toBe(403);
+    expect(revoked.json().error.code).toBe('download_revoked');
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(403);
+  });
+
+  it('a refund amount Stripe reports as the whole charge ends access even without the refunded flag', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    await refund((await orderOf(t.id)).stripe_payment_intent_id!, 500, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'refunded', refunded_minor: 500 });
+  });
+
+  it('hostile refund events: zero, negative, absurd amounts and unknown payment intents change nothing they should not', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    const pi = (await orderOf(t.id)).stripe_payment_intent_id!;
+    await refund(pi, 0, false);
+    await refund(pi, -50, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'paid', refunded_minor: 0 });
+    await refund('pi_nobody_at_all', 500, true);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'paid', refunded_minor: 0 });
+    // More than was paid is the whole order, never more.
+    await refund(pi, 10 ** 12, false);
+    expect(await orderOf(t.id)).toMatchObject({ status: 'refunded', refunded_minor: 500 });
+  });
+
+  it('a free link stops when the item is no longer free; an owner link when the account is disabled; a forged grant is refused', async () => {
+    const t = await pricedTrack({ amountMinor: 0, currency: 'usd', pwyw: true });
+    await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'opus-160' });
+    const url = `/api/v1/tracks/${t.id}/download?format=opus-160`;
+    const free = await api.app.inject({ url });
+    expect(free.statusCode).toBe(200);
+    expect(new URL(free.json().url).pathname).toBe(`/media/downloads/track-${t.id}-free/opus-160`);
+    const own = await api.app.inject({ url, headers: auth(artist.token) });
+    expect(new URL(own.json().url).pathname).toBe(`/media/downloads/track-${t.id}-u${artist.id}/opus-160`);
+    expect((await fetchSigned(free.json().url)).statusCode).toBe(200);
+
+    // Another grant named in a signed URL breaks its signature.
+    const forged = new URL(free.json().url);
+    forged.pathname = `/media/downloads/track-${t.id}-u${artist.id}/opus-160`;
+    expect((await api.app.inject({ url: forged.pathname + forged.search })).statusCode).toBe(403);
+
+    await priceTrack(api.db, t.id, { amountMinor: 700, currency: 'usd' });
+    const stopped = await fetchSigned(free.json().url);
+    expect(stopped.statusCode).toBe(403);
+    expect(stopped.json().error.code).toBe('download_revoked');
+    expect((await fetchSigned(own.json().url)).statusCode).toBe(200);
+    await api.db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', artist.id).execute();
+    try {
+      expect((await fetchSigned(own.json().url)).statusCode).toBe(403);
+    } finally {
+      await api.db.updateTable('users').set({ disabled_at: null }).where('id', '=', artist.id).execute();
+    }
+  });
+
+  it('a format whose job fails on its last attempt is marked failed: buyers are told so, its artist retries', async () => {
+    const t = await pricedTrack({ amountMinor: 500, currency: 'usd' });
+    await buy('track', t.id, 500, 'usd', auth(buyer.token));
+    const url = `/api/v1/tracks/${t.id}/download?format=aac-256`;
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(202);
+    // The stored original is broken: ffmpeg cannot read it.
+    const junk = path.join(tmp, 'junk.wav');
+    await writeFile(junk, Buffer.from('RIFF not really a wave file at all'));
+    const version = await api.db
+      .selectFrom('track_versions')
+      .select('original_key')
+      .where('id', '=', t.versionId)
+      .executeTakeFirstOrThrow();
+    await api.t.infra.store.putFile('originals', version.original_key!, junk, { contentType: 'audio/wav' });
+    const data = { versionId: t.versionId, format: 'aac-256' };
+    // Not the last attempt: it stays pending (the queue retries).
+    await expect(runJob(jobDeps(), 'download-formats', data, { attempt: 1, maxAttempts: 4 })).rejects.toThrow();
+    const pending = await api.db
+      .selectFrom('download_files')
+      .select(['status'])
+      .where('version_id', '=', t.versionId)
+      .where('format', '=', 'aac-256')
+      .executeTakeFirstOrThrow();
+    expect(pending.status).toBe('pending');
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(202);
+    // The last attempt fails: marked failed with ffmpeg's reason.
+    await expect(runJob(jobDeps(), 'download-formats', data, { attempt: 4, maxAttempts: 4 })).rejects.toThrow();
+    const failed = await api.db
+      .selectFrom('download_files')
+      .select(['status', 'error'])
+      .where('version_id', '=', t.versionId)
+      .where('format', '=', 'aac-256')
+      .executeTakeFirstOrThrow();
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBeTruthy();
+    expect(failed.error!.length).toBeLessThanOrEqual(500);
+
+    const told = await api.app.inject({ url, headers: auth(buyer.token) });
+    expect(told.statusCode).toBe(409);
+    expect(told.json().error.code).toBe('download_failed');
+    expect(told.json().error.message).toMatch(/could not be made/);
+    // A buyer cannot start it again; other formats still work.
+    const buyerRetry = await api.app.inject({ url: `${url}&retry=true`, headers: auth(buyer.token) });
+    expect(buyerRetry.statusCode).toBe(409);
+    expect(
+      (await api.app.inject({ url: `/api/v1/tracks/${t.id}/download?format=mp3-v0`, headers: auth(buyer.token) }))
+        .statusCode,
+    ).toBe(202);
+    const options = await api.app.inject({
+      url: `/api/v1/tracks/${t.id}/purchase-options`,
+      headers: auth(artist.token),
+    });
+    expect(options.json()).toMatchObject({ canManage: true, own: true });
+    const buyerOptions = await api.app.inject({
+      url: `/api/v1/tracks/${t.id}/purchase-options`,
+      headers: auth(buyer.token),
+    });
+    expect(buyerOptions.json()).toMatchObject({ canManage: false });
+    // Hostile: retry must be a boolean.
+    expect((await api.app.inject({ url: `${url}&retry=please`, headers: auth(artist.token) })).statusCode).toBe(400);
+    // The artist retries: pending again, queued, and made once the original is fixed.
+    const ownerSees = await api.app.inject({ url, headers: auth(artist.token) });
+    expect(ownerSees.statusCode).toBe(409);
+    expect(ownerSees.json().error.message).toMatch(/Retry/);
+    expect((await api.app.inject({ url: `${url}&retry=true`, headers: auth(artist.token) })).statusCode).toBe(202);
+    const good = await generateGoodOriginal(version.original_key!);
+    expect(good).toBe(true);
+    await runJob(jobDeps(), 'download-formats', data, { attempt: 1, maxAttempts: 4 });
+    expect((await api.app.inject({ url, headers: auth(buyer.token) })).statusCode).toBe(200);
+  });
+
+  async function generateGoodOriginal(key: string): Promise<boolean> {
+    const file = path.join(tmp, 'good.wav');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', file]);
+    await api.t.infra.store.putFile('originals', key, file, { contentType: 'audio/wav' });
+    return true;
+  }
+});
+
+describe('buyers who share their email', () => {
+  it('lists only opted-in buyers of the caller’s own items, newest first, paged; the CSV is safe to open in a spreadsheet', async () => {
+    const seller = await quickUser('artist');
+    const fan = await quickUser('listener');
+    await api.db
+      .updateTable('users')
+      .set({ display_name: '=HYPERLINK("http://evil.example","x"), Fan' })
+      .where('id', '=', fan.id)
+      .execute();
+    const freeTrack = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, seller.id, 'Free, "Quoted"');
+    await priceTrack(api.db, freeTrack.id, { amountMinor: 0, currency: 'usd', pwyw: true });
+    const paidTrack = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, seller.id, 'Paid One');
+    await priceTrack(api.db, paidTrack.id, { amountMinor: 500, currency: 'usd' });
+    const free = (email: string, emailOptIn: boolean) =>
+      checkout({ item: { type: 'track', id: freeTrack.id }, amountMinor: 0, currency: 'usd', email, emailOptIn });
+    expect((await free('yes@example.com', true)).statusCode).toBe(200);
+    expect((await free('no@example.com', false)).statusCode).toBe(200);
+    // A signed-in buyer opts in while paying; a guest pays without opting in.
+    const optedIn = await checkout(
+      { item: { type: 'track', id: paidTrack.id }, amountMinor: 500, currency: 'usd', emailOptIn: true },
+      auth(fan.token),
+    );
+    expect(optedIn.statusCode).toBe(200);
+    const paidSession = new URL(optedIn.json().url).pathname.split('/').pop()!;
+    const fanEmail = (
+      await api.db.selectFrom('users').select('email').where('id', '=', fan.id).executeTakeFirstOrThrow()
+    ).email;
+    // The email typed into Stripe's form is the one the order keeps.
+    const paid = stripe.pay(paidSession, fanEmail);
+    const signed = stripe.sign(paid);
+    await deliver(signed.body, signed.signature);
+    await runJob(jobDeps(), 'payment-events', { eventId: paid.id });
+    await buy('track', paidTrack.id, 500, 'usd', {}, 'quiet@example.com');
+    // Opted in, but never paid: not a buyer.
+    const unpaid = await checkout({
+      item: { type: 'track', id: paidTrack.id },
+      amountMinor: 500,
+      currency: 'usd',
+      email: 'left@example.com',
+      emailOptIn: true,
+    });
+    expect(unpaid.statusCode).toBe(200);
+
+    const list = await api.app.inject({ url: '/api/v1/me/buyers', headers: auth(seller.token) });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().buyers.map((b: { email: string }) => b.email)).toEqual([fanEmail, 'yes@example.com']);
+    expect(list.json().buyers[0]).toMatchObject({
+      name: '=HYPERLINK("http://evil.example","x"), Fan',
+      item: { type: 'track', id: paidTrack.id, title: 'Paid One' },
+      amountMinor: 500,
+      currency: 'USD',
+    });
+    expect(list.json().buyers[1]).toMatchObject({ name: null, amountMinor: 0 });
+    const first = await api.app.inject({ url: '/api/v1/me/buyers?limit=1', headers: auth(seller.token) });
+    expect(first.json().buyers).toHaveLength(1);
+    const second = await api.app.inject({
+      url: `/api/v1/me/buyers?limit=1&cursor=${first.json().nextCursor}`,
+      headers: auth(seller.token),
+    });
+    expect(second.json().buyers.map((b: { email: string }) => b.email)).toEqual(['yes@example.com']);
+
+    // Nobody else's list holds them.
+    for (const other of [artist, fan]) {
+      const theirs = await api.app.inject({ url: '/api/v1/me/buyers', headers: auth(other.token) });
+      const emails = theirs.json().buyers.map((b: { email: string }) => b.email);
+      expect(emails).not.toContain('yes@example.com');
+      expect(emails).not.toContain(fanEmail);
+    }
+    expect((await api.app.inject({ url: '/api/v1/me/buyers' })).statusCode).toBe(401);
+    expect((await api.app.inject({ url: '/api/v1/me/buyers.csv' })).statusCode).toBe(401);
+
+    // Hostile paging.
+    for (const q of ['cursor=abc', 'cursor=-1', 'limit=0', 'limit=100000', 'cursor=1%27%20or%201=1'])
+      expect((await api.app.inject({ url: `/api/v1/me/buyers?${q}`, headers: auth(seller.token) })).statusCode, q).toBe(
+        400,
+      );
+
+    const csv = await api.app.inject({ url: '/api/v1/me/buyers.csv', headers: auth(seller.token) });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="buyers.csv"');
+    const lines = csv.body.split('\r\n');
+    expect(lines[0]).toBe('name,email,item type,item,amount,currency,date');
+    expect(
+      lines[1]!.startsWith(`"'=HYPERLINK(""http://evil.example"",""x""), Fan",${fanEmail},track,Paid One,5.00,USD,`),
+    ).toBe(true);
+    expect(lines[2]!.startsWith(',yes@example.com,track,"Free, ""Quoted""",0.00,USD,')).toBe(true);
+    expect(lines).toHaveLength(4);
+    expect(csv.body).not.toContain('no@example.com');
+    expect(csv.body).not.toContain('quiet@example.com');
+    expect(csv.body).not.toContain('left@example.com');
+  });
+});
+
+describe('files made before a rename', () => {
+  const tagsOf = async (file: string) => {
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format_tags', '-of', 'json', file]);
+    const tags = (JSON.parse(stdout) as { format: { tags?: Record<string, string> } }).format.tags ?? {};
+    return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
+  };
+  const downloadTags = async (trackId: string, versionId: string, token: string) => {
+    const url = `/api/v1/tracks/${trackId}/download?format=mp3-v0`;
+    const first = await api.app.inject({ url, headers: auth(token) });
+    if (first.statusCode === 202) await runJob(jobDeps(), 'download-formats', { versionId, format: 'mp3-v0' });
+    const ready = await api.app.inject({ url, headers: auth(token) });
+    expect(ready.statusCode, ready.body).toBe(200);
+    const signed = new URL(ready.json().url);
+    const file = await api.app.inject({ url: signed.pathname + signed.search });
+    expect(file.statusCode).toBe(200);
+    const out = path.join(tmp, `tags-${trackId}-${Math.random().toString(36).slice(2, 6)}.mp3`);
+    await writeFile(out, file.rawPayload);
+    return { tags: await tagsOf(out), remade: first.statusCode === 202 };
+  };
+  const filesOf = (versionId: string) =>
+    api.db.selectFrom('download_files').select('format').where('version_id', '=', versionId).execute();
+
+  it('are made again with the new tags when the track, its release or its artist is renamed; other edits keep them', async () => {
+    const owner = await quickUser('artist');
+    const t = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, owner.id, 'Old Name');
+    const other = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, owner.id, 'Untouched');
+    const releaseId = await createRelease(api.db, owner.id, 'Old Album', [t.id], null);
+    const foreign = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, artist.id, 'Foreign');
+    await downloadTags(foreign.id, foreign.versionId, artist.token);
+    const before = await downloadTags(t.id, t.versionId, owner.token);
+    expect(before).toMatchObject({ remade: true, tags: { title: 'Old Name', album: 'Old Album' } });
+    await downloadTags(other.id, other.versionId, owner.token);
+
+    // A description edit keeps the file.
+    const patch = (url: string, payload: object) =>
+      api.app.inject({ method: 'PATCH', url, payload, headers: auth(owner.token) });
+    expect((await patch(`/api/v1/tracks/${t.id}`, { description: 'Liner notes' })).statusCode).toBeLessThan(300);
+    expect(await filesOf(t.versionId)).toHaveLength(1);
+    expect((await downloadTags(t.id, t.versionId, owner.token)).remade).toBe(false);
+
+    // The track's title.
+    expect((await patch(`/api/v1/tracks/${t.id}`, { title: 'New Name' })).statusCode).toBeLessThan(300);
+    expect(await filesOf(t.versionId)).toEqual([]);
+    expect(await downloadTags(t.id, t.versionId, owner.token)).toMatchObject({
+      remade: true,
+      tags: { title: 'New Name', album: 'Old Album' },
+    });
+    // The release's title.
+    expect((await patch(`/api/v1/releases/${releaseId}`, { title: 'New Album' })).statusCode).toBeLessThan(300);
+    expect(await filesOf(t.versionId)).toEqual([]);
+    expect((await downloadTags(t.id, t.versionId, owner.token)).tags).toMatchObject({ album: 'New Album' });
+    // The artist's name: every file of theirs.
+    const renamed = await patch('/api/v1/me', { displayName: 'Renamed Artist' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await filesOf(other.versionId)).toEqual([]);
+    expect((await downloadTags(t.id, t.versionId, owner.token)).tags).toMatchObject({
+      artist: 'Renamed Artist',
+      title: 'New Name',
+    });
+    // Someone else's files are never touched.
+    expect(await filesOf(foreign.versionId)).toHaveLength(1);
   });
 });
 

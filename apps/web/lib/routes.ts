@@ -19,6 +19,8 @@ export const routes = {
   unsubscribe: '/unsubscribe',
   trending: '/trending',
   stats: '/stats',
+  admin: '/admin',
+  buyers: '/buyers',
   artist: (handle: string) => `/${encodeURIComponent(handle)}`,
   track: (t: { id: string; slug?: string; artist: { handle: string } }) =>
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,

@@ -49,7 +49,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
       await applyPaymentEvent({ ...deps, delivery: saleDelivery }, job.data.eventId);
     },
     'download-formats': async (job) => {
-      await makeDownloadFormat(deps, job.data, job.signal);
+      await makeDownloadFormat(deps, job.data, job.signal, { attempt: job.attempt, maxAttempts: job.maxAttempts });
     },
     email: async (job) => {
       await sendNotificationEmail(deps, job.data);

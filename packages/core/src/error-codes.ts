@@ -66,6 +66,9 @@ export const ERROR_CODES = {
   payment_provider_error: 'The payment provider refused or failed the call; nothing was charged.',
   not_for_sale: 'The item has no price.',
   not_available: 'The item cannot be bought or downloaded by this caller.',
+  download_failed: 'A download format could not be made after every attempt; its artist (or an admin) may retry it.',
+  download_revoked:
+    'The purchase behind a download link was refunded (or the item taken down): the link no longer works.',
   format_unavailable: 'The download format cannot be made from this item’s original (e.g. FLAC from a lossy master).',
   amount_below_minimum: 'The amount is below the item’s minimum price.',
   amount_below_stripe_minimum: 'The amount is below the smallest charge the payment provider accepts in that currency.',

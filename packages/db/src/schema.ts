@@ -193,6 +193,8 @@ export interface OrdersTable {
   updated_at: UpdatedAt;
   paid_at: Date | null;
   refunded_at: Date | null;
+  /** Minor units refunded so far (Stripe's cumulative `amount_refunded`); the order stays paid until it is all refunded. */
+  refunded_minor: Generated<number>;
   /** When the buyer's receipt was mailed (the webhook job sends it once the order is paid). */
   receipt_sent_at: Date | null;
   /** A free download's email given with consent to be shown to the artist. */

@@ -1,5 +1,10 @@
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import {
+  BUYERS_CSV_HEADER,
+  buyerCsvLine,
+  eachOptedInBuyer,
+  listOptedInBuyers,
   getCheckoutSessionView,
   getCollection,
   getPayoutState,
@@ -16,7 +21,7 @@ import {
 import { DOWNLOAD_FORMATS } from '@earshot/media';
 import { currentActor, requireUser } from '../current-user.ts';
 import { presentCheckoutSession, presentCollection, presentDownload } from '../presenters/commerce.ts';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Id, PageQuery } from '../schemas.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
 /** Largest webhook body accepted (Stripe events are a few KB). */
@@ -38,6 +43,7 @@ const OrderSchema = Type.Object({
   createdAt: Type.String(),
   paidAt: Type.Union([Type.String(), Type.Null()]),
   refundedAt: Type.Union([Type.String(), Type.Null()]),
+  refundedMinor: Type.Integer(),
 });
 const DownloadReady = Type.Object({ url: Type.String(), expiresAt: Type.String() });
 const DownloadPreparing = Type.Object({
@@ -188,6 +194,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
               buyable: Type.Boolean(),
               canDownload: Type.Boolean(),
               own: Type.Boolean(),
+              canManage: Type.Boolean(),
               formats: Type.Array(Type.String()),
               paymentsEnabled: Type.Boolean(),
             }),
@@ -214,9 +221,13 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
         config: { access: 'anyone' },
         schema: {
           tags: ['commerce'],
-          summary: `A signed, expiring download URL of the ${type}${type === 'release' ? ' (one ZIP)' : ''}: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made`,
+          summary: `A signed, expiring download URL of the ${type}${type === 'release' ? ' (one ZIP)' : ''}: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made; 409 download_failed when it could not be made (its artist or an admin retries with retry=true)`,
           params: Type.Object({ id: Id }),
-          querystring: Type.Object({ format: Format, session: Type.Optional(SessionId) }),
+          querystring: Type.Object({
+            format: Format,
+            session: Type.Optional(SessionId),
+            retry: Type.Optional(Type.Boolean({ description: 'Make a failed format again (its artist or an admin)' })),
+          }),
           response: { 200: DownloadReady, 202: DownloadPreparing, ...errorResponses(400, 403, 404, 409) },
         },
       },
@@ -227,6 +238,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
           id: request.params.id,
           format: request.query.format,
           sessionId: request.query.session,
+          retry: request.query.retry === true,
         });
         reply.header('cache-control', 'private, no-store');
         if (answer.status === 'preparing') {
@@ -245,7 +257,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       config: { access: 'public' },
       schema: {
         hide: true,
-        params: Type.Object({ item: Type.String({ maxLength: 40 }), format: Type.String({ maxLength: 20 }) }),
+        params: Type.Object({ item: Type.String({ maxLength: 64 }), format: Type.String({ maxLength: 20 }) }),
         querystring: Type.Object({
           sig: Type.Optional(Type.String({ maxLength: 64 })),
           expires: Type.Optional(Type.String({ maxLength: 20 })),
@@ -265,6 +277,66 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       reply.header('x-content-type-options', 'nosniff');
       if (file.size !== null) reply.header('content-length', String(file.size));
       return reply.send(file.body);
+    },
+  );
+
+  const Buyer = Type.Object({
+    orderId: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()]),
+    email: Type.String(),
+    item: Type.Object({ type: ItemType, id: Type.Union([Type.String(), Type.Null()]), title: Type.String() }),
+    amountMinor: Type.Integer(),
+    currency: Type.String(),
+    at: Type.String(),
+  });
+
+  app.get(
+    '/api/v1/me/buyers',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['commerce'],
+        summary:
+          "The caller's buyers who chose to share their email (name, email, what, when), newest first; never one who did not",
+        querystring: PageQuery,
+        response: {
+          200: Type.Object({ buyers: Type.Array(Buyer), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          ...errorResponses(400, 401),
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      const page = await listOptedInBuyers(core, requireUser(request), request.query);
+      return { ...page, buyers: page.buyers.map((b) => ({ ...b, at: b.at.toISOString() })) };
+    },
+  );
+
+  app.get(
+    '/api/v1/me/buyers.csv',
+    {
+      config: { access: 'signed-in' },
+      schema: {
+        tags: ['commerce'],
+        summary: 'The same list as a CSV file (every opted-in buyer), streamed',
+        produces: ['text/csv'],
+        response: {
+          200: Type.Unsafe<unknown>({ type: 'string', description: 'text/csv' }),
+          ...errorResponses(401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireUser(request);
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', 'attachment; filename="buyers.csv"');
+      reply.header('cache-control', 'private, no-store');
+      reply.header('x-content-type-options', 'nosniff');
+      const lines = async function* () {
+        yield BUYERS_CSV_HEADER;
+        for await (const b of eachOptedInBuyer(core, actor)) yield buyerCsvLine(b);
+      };
+      return reply.send(Readable.from(lines()));
     },
   );
 

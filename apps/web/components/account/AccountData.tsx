@@ -4,30 +4,24 @@
  * Settings → "Your data": download everything the account holds (a ZIP), or delete the account
  * after typing the password again (docs/architecture.md, "Privacy").
  */
-import { useState, type FormEvent } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { useState } from 'react';
 import { announceAccount } from '@/lib/account';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { Field } from './Field';
 
 export function AccountDataSection() {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  // The page is left on success: the button stays disabled.
+  const deletion = useFormSubmit(['deletePassword'], { staysPending: true });
 
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const password = String(new FormData(e.currentTarget).get('deletePassword') ?? '');
-    setBusy(true);
-    setError(null);
-    try {
-      await apiFetch('/api/v1/me', { method: 'DELETE', json: { password } });
-      announceAccount(null);
-      window.location.assign('/?account=deleted');
-    } catch (err) {
-      setError(describeApiError(err));
-      setBusy(false);
-    }
-  };
+  const submit = deletion.onSubmit(async (form) => {
+    const password = String(form.get('deletePassword') ?? '');
+    await ok(api.DELETE('/api/v1/me', { body: { password } }));
+    announceAccount(null);
+    window.location.assign('/?account=deleted');
+  });
+  const error = deletion.errors.fields.deletePassword ?? deletion.errors.form;
 
   return (
     <section className="settings-section" aria-labelledby="data-title" id="data">
@@ -56,7 +50,7 @@ export function AccountDataSection() {
           Delete my account…
         </button>
       ) : (
-        <form className="form" onSubmit={(e) => void submit(e)} aria-describedby="delete-warning">
+        <form className="form" onSubmit={submit} aria-describedby="delete-warning">
           <p id="delete-warning" role="note">
             This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as
             “deleted user”. Sales records are kept without your name or address.
@@ -70,7 +64,12 @@ export function AccountDataSection() {
             error={error ?? undefined}
           />
           <div className="form__actions">
-            <button type="submit" className="button button--ghost" disabled={busy} data-testid="delete-account-confirm">
+            <button
+              type="submit"
+              className="button button--ghost"
+              disabled={deletion.pending}
+              data-testid="delete-account-confirm"
+            >
               Delete my account for good
             </button>
           </div>

@@ -78,6 +78,11 @@ export function AccountNav() {
 
   return (
     <nav className="site-account" aria-label="Account">
+      {user.role === 'admin' && (
+        <NavLink href={routes.admin} className="site-nav__link site-account__admin" prefetch={false}>
+          Admin
+        </NavLink>
+      )}
       <div className="account-menu" ref={menu}>
         <button
           type="button"
@@ -105,6 +110,13 @@ export function AccountNav() {
                 <li>
                   <Link href={routes.stats} prefetch={false} onClick={() => setOpen(false)}>
                     Insights
+                  </Link>
+                </li>
+              )}
+              {(user.role === 'artist' || user.role === 'admin') && (
+                <li>
+                  <Link href={routes.buyers} prefetch={false} onClick={() => setOpen(false)}>
+                    Your buyers
                   </Link>
                 </li>
               )}

@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { apiFetch, describeApiError } from '@/lib/api';
+import { DataTable } from '../table/DataTable';
 import './admin.css';
 
 type Tab = 'reports' | 'users' | 'content' | 'jobs' | 'audit';
@@ -508,44 +509,34 @@ function Jobs() {
     <div>
       <Status error={error} loading={!data} />
       {data && (
-        <div className="admin-table-wrap">
-          <table className="admin-table">
-            <caption className="visually-hidden">Jobs per queue</caption>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Active</th>
-                <th scope="col">Delayed</th>
-                <th scope="col">Failed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.queues.map((q) => (
-                <tr key={q.queue} data-testid={`queue-${q.queue}`}>
-                  <th scope="row">{q.queue}</th>
-                  <td>{q.waiting}</td>
-                  <td>{q.active}</td>
-                  <td>{q.delayed}</td>
-                  <td>
-                    {q.failed > 0 ? (
-                      <button
-                        type="button"
-                        className="link-button"
-                        onClick={() => setOpen(q.queue)}
-                        data-testid={`failed-${q.queue}`}
-                      >
-                        {q.failed}
-                      </button>
-                    ) : (
-                      0
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable<QueueCounts>
+          caption="Jobs per queue"
+          rows={data.queues}
+          rowKey={(q) => q.queue}
+          rowTestId={(q) => `queue-${q.queue}`}
+          columns={[
+            { label: 'Queue', cell: (q) => q.queue, rowHeader: true },
+            { label: 'Waiting', cell: (q) => q.waiting },
+            { label: 'Active', cell: (q) => q.active },
+            { label: 'Delayed', cell: (q) => q.delayed },
+            {
+              label: 'Failed',
+              cell: (q) =>
+                q.failed > 0 ? (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setOpen(q.queue)}
+                    data-testid={`failed-${q.queue}`}
+                  >
+                    {q.failed}
+                  </button>
+                ) : (
+                  0
+                ),
+            },
+          ]}
+        />
       )}
       {open && <QueueFailures queue={open} onChanged={reload} />}
     </div>
@@ -557,31 +548,18 @@ function Audit() {
   return (
     <div>
       <Status error={error} loading={!data} />
-      <div className="admin-table-wrap">
-        <table className="admin-table">
-          <caption className="visually-hidden">Admin actions, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.items.map((e) => (
-              <tr key={e.id} data-testid="audit-entry">
-                <td>{when(e.createdAt)}</td>
-                <td>@{e.actor.handle}</td>
-                <td>
-                  {e.action} {e.subjectType} {e.subjectId}
-                </td>
-                <td>{e.reason ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable<AuditEntry>
+        caption="Admin actions, newest first"
+        rows={data?.items ?? []}
+        rowKey={(e) => e.id}
+        rowTestId="audit-entry"
+        columns={[
+          { label: 'When', cell: (e) => when(e.createdAt) },
+          { label: 'Who', cell: (e) => `@${e.actor.handle}` },
+          { label: 'What', cell: (e) => `${e.action} ${e.subjectType} ${e.subjectId}` },
+          { label: 'Why', cell: (e) => e.reason ?? '' },
+        ]}
+      />
     </div>
   );
 }

@@ -2,56 +2,33 @@
 
 /** `/collection`: everything bought or downloaded for free, download buttons per format, and the purchase history. */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
-import { apiFetch, ApiError, describeApiError } from '@/lib/api';
-import { commerceApi, formatMoney, type ItemType } from '@/lib/commerce';
+import { ApiError } from '@/lib/api';
+import { api, ok, type ApiResponse } from '@/lib/api/client';
+import { useResource } from '@/lib/hooks/use-resource';
+import { formatMoney } from '@/lib/commerce';
 import { routes } from '@/lib/routes';
+import { DataTable } from '../table/DataTable';
 import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
 
-interface Collection {
-  items: Array<{
-    type: ItemType;
-    id: string;
-    title: string;
-    artist: string;
-    formats: string[];
-    source: 'purchase' | 'free';
-    acquiredAt: string;
-  }>;
-  orders: Array<{
-    id: string;
-    item: { type: ItemType; id: string | null; title: string };
-    amountMinor: number;
-    currency: string;
-    status: string;
-    createdAt: string;
-    paidAt: string | null;
-  }>;
-}
+type Collection = ApiResponse<'/api/v1/me/collection'>;
+type Order = Collection['orders'][number];
+
+const statusText = (o: Order) =>
+  o.status === 'refunded'
+    ? 'Refunded'
+    : o.status === 'pending'
+      ? 'Pending'
+      : o.refundedMinor > 0
+        ? `Paid, ${formatMoney(o.refundedMinor, o.currency)} refunded`
+        : 'Paid';
 
 export function CollectionView() {
-  const [state, setState] = useState<
-    | { status: 'loading' }
-    | { status: 'signed-out' }
-    | { status: 'error'; message: string }
-    | { status: 'ready'; data: Collection }
-  >({ status: 'loading' });
-  useEffect(() => {
-    const controller = new AbortController();
-    apiFetch<Collection>(commerceApi.collection, { signal: controller.signal }).then(
-      (data) => setState({ status: 'ready', data }),
-      (err: unknown) => {
-        if (controller.signal.aborted) return;
-        setState(
-          err instanceof ApiError && err.status === 401
-            ? { status: 'signed-out' }
-            : { status: 'error', message: describeApiError(err) },
-        );
-      },
-    );
-    return () => controller.abort();
-  }, []);
+  const resource = useResource('collection', (signal) => ok(api.GET('/api/v1/me/collection', { signal })));
+  const state =
+    resource.status === 'error' && resource.error instanceof ApiError && resource.error.status === 401
+      ? { status: 'signed-out' as const }
+      : resource;
 
   if (state.status === 'loading') return <p role="status">Loading your collection…</p>;
   if (state.status === 'error')
@@ -99,31 +76,22 @@ export function CollectionView() {
         {orders.length === 0 ? (
           <p>No purchases yet.</p>
         ) : (
-          <table className="collection__table">
-            <caption className="visually-hidden">Your orders, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Item</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Status</th>
-                <th scope="col">Receipt</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((o) => (
-                <tr key={o.id}>
-                  <td>
-                    <time dateTime={o.paidAt ?? o.createdAt}>{(o.paidAt ?? o.createdAt).slice(0, 10)}</time>
-                  </td>
-                  <td>{o.item.title}</td>
-                  <td>{formatMoney(o.amountMinor, o.currency)}</td>
-                  <td>{o.status === 'paid' ? 'Paid' : o.status === 'refunded' ? 'Refunded' : 'Pending'}</td>
-                  <td>Order {o.id}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Your orders, newest first"
+            rows={orders}
+            rowKey={(o) => o.id}
+            rowTestId="order-row"
+            columns={[
+              {
+                label: 'Date',
+                cell: (o) => <time dateTime={o.paidAt ?? o.createdAt}>{(o.paidAt ?? o.createdAt).slice(0, 10)}</time>,
+              },
+              { label: 'Item', cell: (o) => o.item.title },
+              { label: 'Amount', cell: (o) => formatMoney(o.amountMinor, o.currency) },
+              { label: 'Status', cell: statusText },
+              { label: 'Receipt', cell: (o) => `Order ${o.id}`, hideOnPhone: true },
+            ]}
+          />
         )}
       </section>
     </div>

@@ -5,48 +5,32 @@
  * and a button that opens Stripe's onboarding (a fresh one-time link from the API each time).
  * Renders nothing for listeners (the API answers 403) and says so when the site takes no payments.
  */
-import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
 import { fetchAccount } from '@/lib/account';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
+import { useResource } from '@/lib/hooks/use-resource';
 import './commerce.css';
 
-interface PayoutState {
-  paymentsEnabled: boolean;
-  connected: boolean;
-  chargesEnabled: boolean;
-  payoutsEnabled: boolean;
-  detailsSubmitted: boolean;
+/** Only artists have payouts: others never ask (no 403 in their console). */
+async function loadPayouts(signal: AbortSignal) {
+  const user = await fetchAccount(signal);
+  if (!user || (user.role !== 'artist' && user.role !== 'admin')) return null;
+  return ok(api.GET('/api/v1/me/payouts', { signal }));
 }
 
 export function PayoutsSettings() {
-  const [state, setState] = useState<PayoutState | null>(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const controller = new AbortController();
-    // Only artists have payouts: others never ask (no 403 in their console).
-    fetchAccount(controller.signal)
-      .then((user) =>
-        user && (user.role === 'artist' || user.role === 'admin')
-          ? apiFetch<PayoutState>('/api/v1/me/payouts', { signal: controller.signal }).then(setState)
-          : undefined,
-      )
-      .catch(() => {});
-    return () => controller.abort();
-  }, []);
-  if (!state) return null;
+  const payouts = useResource('payouts', loadPayouts);
+  // Leaves for Stripe on success: the button stays disabled.
+  const onboarding = useFormSubmit([], { staysPending: true });
+  if (payouts.status !== 'ready' || !payouts.data) return null;
+  const state = payouts.data;
 
-  async function onboard() {
-    setBusy(true);
-    setError('');
-    try {
-      const { url } = await apiFetch<{ url: string }>('/api/v1/me/payouts/onboarding', { method: 'POST' });
+  const onboard = () =>
+    onboarding.run(async () => {
+      const { url } = await ok(api.POST('/api/v1/me/payouts/onboarding'));
       window.location.assign(url);
-    } catch (err) {
-      setError(describeApiError(err));
-      setBusy(false);
-    }
-  }
+    });
+  const error = onboarding.errors.form;
 
   const status = !state.paymentsEnabled
     ? 'This site does not take payments.'
@@ -66,7 +50,7 @@ export function PayoutsSettings() {
           type="button"
           className="button button--accent buy-box__buy"
           onClick={() => void onboard()}
-          disabled={busy}
+          disabled={onboarding.pending}
         >
           {state.connected ? 'Continue on Stripe' : 'Set up payouts with Stripe'}
         </button>

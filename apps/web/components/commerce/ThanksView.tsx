@@ -7,25 +7,19 @@
  */
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
-import { commerceApi, formatMoney, type ItemType, type PurchaseOptions } from '@/lib/commerce';
+import { describeApiError } from '@/lib/api';
+import { api, ok, type ApiResponse } from '@/lib/api/client';
+import { formatMoney, type ItemType } from '@/lib/commerce';
 import { routes } from '@/lib/routes';
+import { loadPurchaseOptions } from './BuyBox';
 import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
 
 const POLL_MS = 2_000;
 const GIVE_UP_MS = 5 * 60_000;
 
-interface SessionView {
-  status: 'pending' | 'paid' | 'refunded';
-  order: {
-    id: string;
-    item: { type: ItemType; id: string | null; title: string };
-    amountMinor: number;
-    currency: string;
-  };
-  formats: string[];
-}
+type SessionView = ApiResponse<'/api/v1/checkout/sessions/{sessionId}'>;
+type PurchaseOptions = Awaited<ReturnType<typeof loadPurchaseOptions>>;
 
 export function ThanksView({ session, item }: { session?: string; item?: string }) {
   const [view, setView] = useState<SessionView | null>(null);
@@ -39,7 +33,12 @@ export function ThanksView({ session, item }: { session?: string; item?: string 
     if (session) {
       const poll = async () => {
         try {
-          const v = await apiFetch<SessionView>(commerceApi.session(session), { signal: controller.signal });
+          const v = await ok(
+            api.GET('/api/v1/checkout/sessions/{sessionId}', {
+              params: { path: { sessionId: session } },
+              signal: controller.signal,
+            }),
+          );
           setView(v);
           if (v.status === 'pending' && Date.now() - started < GIVE_UP_MS) timer = setTimeout(poll, POLL_MS);
         } catch (err) {
@@ -51,9 +50,7 @@ export function ThanksView({ session, item }: { session?: string; item?: string 
       const m = /^(track|release)-(\d{1,18})$/.exec(item);
       if (!m) setError('This link is not complete.');
       else
-        apiFetch<PurchaseOptions>(commerceApi.purchaseOptions(m[1] as ItemType, m[2]!), {
-          signal: controller.signal,
-        }).then(
+        loadPurchaseOptions(m[1] as ItemType, m[2]!, controller.signal).then(
           (options) => setFree({ type: m[1] as ItemType, id: m[2]!, options }),
           (err: unknown) => !controller.signal.aborted && setError(describeApiError(err)),
         );

@@ -10,6 +10,7 @@ import { CommentText } from './CommentText';
 import { useTrackComments } from './comments-context';
 import { formatPosition } from './links';
 import type { TrackComment } from './types';
+import './community.css';
 
 export const authorName = (c: TrackComment) => c.author?.displayName || c.author?.handle || 'Deleted user';
 

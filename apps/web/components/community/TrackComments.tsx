@@ -11,6 +11,7 @@ import { describeApiError } from '@/lib/api';
 import { routes } from '@/lib/routes';
 import { CommentText } from './CommentText';
 import { useTrackComments } from './comments-context';
+import { ReportButton } from '../moderation/ReportButton';
 import { authorName } from './CommentMarkers';
 import { formatPosition, parsePosition } from './links';
 import type { TrackComment } from './types';
@@ -125,12 +126,15 @@ function CommentItem({
   onSeek,
   replyTo,
   signedIn,
+  canReport = false,
 }: {
   c: TrackComment;
   canDelete: (c: TrackComment) => boolean;
   onSeek: (ms: number) => void;
   replyTo?: (c: TrackComment) => void;
   signedIn: boolean;
+  /** Signed in and not its author: may report it to the moderators. */
+  canReport?: boolean;
 }) {
   const ctx = useTrackComments()!;
   const [error, setError] = useState<string | null>(null);
@@ -177,6 +181,9 @@ function CommentItem({
         )}
         {error && <span role="alert">{error}</span>}
       </div>
+      {canReport && !c.deleted && (
+        <ReportButton subjectType="comment" subjectId={c.id} what={`the comment by ${authorName(c)}`} />
+      )}
     </div>
   );
 }
@@ -223,12 +230,19 @@ export function TrackComments({
               onSeek={onSeek}
               replyTo={(x) => setReplying(x.id)}
               signedIn={!!user}
+              canReport={!!user && user.id !== c.author?.id}
             />
             {(c.replies?.length ?? 0) > 0 && (
               <ol className="track-comments__replies">
                 {c.replies!.map((r) => (
                   <li key={r.id}>
-                    <CommentItem c={r} canDelete={canDelete} onSeek={onSeek} signedIn={!!user} />
+                    <CommentItem
+                      c={r}
+                      canDelete={canDelete}
+                      onSeek={onSeek}
+                      signedIn={!!user}
+                      canReport={!!user && user.id !== r.author?.id}
+                    />
                   </li>
                 ))}
               </ol>

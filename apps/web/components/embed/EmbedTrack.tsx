@@ -2,7 +2,7 @@
 
 /**
  * The embeddable player of one track (`/embed/track/:id`): artwork, title and artist, play, the
- * waveform (click to seek) and a link back to the track page, which opens on this site in a new tab.
+ * waveform (click to seek) with its comment markers (read-only) and a link back to the track page, which opens on this site in a new tab.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { api, ok } from '@/lib/api/client';
@@ -11,6 +11,7 @@ import { routes } from '@/lib/routes';
 import { TrackArtwork } from '@/components/player/Artwork';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
 import { TrackWaveform } from '@/components/player/TrackWaveform';
+import { CommentsProvider } from '@/components/community/comments-context';
 import './embed.css';
 
 export function EmbedTrack({ id, initial }: { id: string; initial: TrackDetail | null }) {
@@ -59,7 +60,10 @@ function EmbedTrackPlayer({ track }: { track: TrackDetail }) {
             </p>
           </div>
         </div>
-        <TrackWaveform track={track} playerTrack={playerTrack} />
+        {/* The comment markers, read-only: what this caller may see of the track's comments (the API's rule). */}
+        <CommentsProvider trackId={track.id} initial={null}>
+          <TrackWaveform track={track} playerTrack={playerTrack} />
+        </CommentsProvider>
         <a className="embed__back" href={href} target="_blank" rel="noopener">
           Listen on Earshot
         </a>

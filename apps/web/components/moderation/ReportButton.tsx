@@ -1,8 +1,10 @@
 'use client';
 
 /** "Report": a signed-in user tells the moderators what is wrong with a track, comment or account. */
-import { useState, type FormEvent } from 'react';
-import { ApiError, apiFetch, describeApiError } from '@/lib/api';
+import { useState } from 'react';
+import { ApiError, describeApiError } from '@/lib/api';
+import { api, ok } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 
 export function ReportButton({
   subjectType,
@@ -16,18 +18,18 @@ export function ReportButton({
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const reason = String(new FormData(e.currentTarget).get('reason') ?? '');
+  const form = useFormSubmit(['reason']);
+  const submit = form.onSubmit(async (data) => {
+    const reason = String(data.get('reason') ?? '');
     setError(null);
     try {
-      await apiFetch('/api/v1/reports', { method: 'POST', json: { subjectType, subjectId, reason } });
+      await ok(api.POST('/api/v1/reports', { body: { subjectType, subjectId, reason } }));
       setOpen(false);
       setMessage('Thank you: the moderators will look at it.');
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? 'Sign in to report.' : describeApiError(err));
     }
-  };
+  });
   return (
     <div className="report">
       {!open ? (
@@ -40,7 +42,7 @@ export function ReportButton({
           Report
         </button>
       ) : (
-        <form onSubmit={(e) => void submit(e)} aria-label={`Report ${what}`} className="admin-item__actions">
+        <form onSubmit={submit} aria-label={`Report ${what}`} className="admin-item__actions">
           <label className="visually-hidden" htmlFor={`report-${subjectType}-${subjectId}`}>
             What is wrong with {what}?
           </label>
@@ -53,7 +55,7 @@ export function ReportButton({
             autoFocus
             data-testid="report-reason"
           />
-          <button type="submit" className="button button--accent" data-testid="report-submit">
+          <button type="submit" className="button button--accent" data-testid="report-submit" disabled={form.pending}>
             Send report
           </button>
           <button type="button" className="button button--ghost" onClick={() => setOpen(false)}>

@@ -6,6 +6,7 @@ import { ownsOrAdmin } from '../actor.ts';
 import { slugify } from '../tracks/slug.ts';
 import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from '../tracks/fields.ts';
 import { normalizeGenre, normalizePrice, normalizeTags, priceColumns, type Price } from './fields.ts';
+import { forgetDownloadFiles } from '../commerce/stale-downloads.ts';
 
 /** `PATCH /tracks/:id`: every field optional; what is absent is kept. */
 export interface TrackPatch {
@@ -101,5 +102,8 @@ export async function editTrack(
       .set({ ...set, updated_at: deps.clock() })
       .where('id', '=', track.id)
       .execute();
+    // Files made with the old title in their tags are made again on the next download.
+    if (typeof set.title === 'string' && set.title !== track.title)
+      await forgetDownloadFiles(trx, { trackIds: [track.id] });
   });
 }

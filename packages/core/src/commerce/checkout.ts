@@ -13,7 +13,7 @@ export interface CheckoutInput {
   currency: string;
   /** Guests: where the receipt goes and what becomes their collection when they sign up with it. */
   email?: string;
-  /** Free downloads: the buyer agrees to show their email to the artist. */
+  /** The buyer agrees to show their email to the artist (free downloads and purchases alike). */
   emailOptIn?: boolean;
 }
 
@@ -84,6 +84,8 @@ export async function startCheckout(
       currency: checked.currency.toUpperCase(),
       platform_fee_minor: fee,
       status: 'pending',
+      // A guest's email may come from Stripe's form: the consent is kept and applies to it.
+      email_opt_in: Boolean(input.emailOptIn),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

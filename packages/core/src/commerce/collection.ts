@@ -13,6 +13,8 @@ export interface OrderView {
   createdAt: Date;
   paidAt: Date | null;
   refundedAt: Date | null;
+  /** Minor units refunded so far (a partial refund keeps the order paid). */
+  refundedMinor: number;
 }
 
 export interface CollectionItem {
@@ -47,6 +49,7 @@ type OrderRow = {
   created_at: Date;
   paid_at: Date | null;
   refunded_at: Date | null;
+  refunded_minor: number;
 };
 
 /** What `toOrderView` reads of an order. */
@@ -62,6 +65,7 @@ const ORDER_COLUMNS = [
   'created_at',
   'paid_at',
   'refunded_at',
+  'refunded_minor',
 ] as const;
 
 const toOrderView = (o: OrderRow): OrderView => ({
@@ -73,6 +77,7 @@ const toOrderView = (o: OrderRow): OrderView => ({
   createdAt: o.created_at,
   paidAt: o.paid_at,
   refundedAt: o.refunded_at,
+  refundedMinor: o.refunded_minor,
 });
 
 /**

@@ -9,13 +9,16 @@ import {
   type DownloadFormat,
 } from '@earshot/media';
 import { keys } from '@earshot/storage';
-import type { Actor } from '../actor.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
+import { ownsOrAdmin, type Actor } from '../actor.ts';
 import type { CoreDeps } from '../deps.ts';
 import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { signUrl, verifySignedUrl } from '../playback/signed-media.ts';
 import { fetchOriginal, withScratch } from '../media/scratch.ts';
 import { downloadGrant } from './access.ts';
 import { loadItem, type ItemType, type SellableItem } from './items.ts';
+import { isFree } from './pricing.ts';
 import type { CommercePorts } from './settings.ts';
 import { streamZip, zipSafeName } from './zip-stream.ts';
 
@@ -27,6 +30,25 @@ export const DOWNLOAD_RETRY_AFTER_SECONDS = 5;
 export type DownloadAnswer =
   | { status: 'ready'; url: string; expiresAt: Date }
   | { status: 'preparing'; retryAfterSeconds: number; ready: number; total: number };
+
+/** How many characters of ffmpeg's error a failed format keeps (shown to its artist). */
+const FAILURE_TEXT_MAX = 500;
+
+const downloadFailed = (format: DownloadFormat, manage: boolean, error: string | null) =>
+  new AppError(
+    409,
+    'download_failed',
+    manage
+      ? `The ${DOWNLOAD_FORMAT_INFO[format].label} file could not be made${error ? ` (${error})` : ''}. Retry to make it again.`
+      : `The ${DOWNLOAD_FORMAT_INFO[format].label} file could not be made. The artist has to retry it; the other formats still work.`,
+  );
+
+const revoked = () =>
+  new AppError(
+    403,
+    'download_revoked',
+    'This download link no longer works: the purchase was refunded or the item removed',
+  );
 
 export type DownloadDeps = Pick<CoreDeps, 'db' | 'jobs' | 'clock' | 'publicUrl'> & Pick<CommercePorts, 'commerce'>;
 
@@ -79,7 +101,7 @@ async function loadForDownload(
 export async function requestDownload(
   deps: DownloadDeps,
   actor: Actor | null,
-  input: { type: ItemType; id: string; format: string; sessionId?: string },
+  input: { type: ItemType; id: string; format: string; sessionId?: string; retry?: boolean },
 ): Promise<DownloadAnswer> {
   const now = deps.clock();
   const { item, grant } = await loadForDownload(deps, actor, input, now);
@@ -92,29 +114,47 @@ export async function requestDownload(
   const versionIds = item.tracks.map((t) => t.versionId);
   const rows = await deps.db
     .selectFrom('download_files')
-    .select(['version_id', 'status'])
+    .select(['version_id', 'status', 'error', 'requested_at'])
     .where('version_id', 'in', versionIds)
     .where('format', '=', format)
     .execute();
-  const status = new Map(rows.map((r) => [r.version_id, r.status]));
-  const missing = versionIds.filter((v) => status.get(v) !== 'ready');
+  const byVersion = new Map(rows.map((r) => [r.version_id, r]));
+  // A format whose job failed on its last attempt stays failed (no endless "preparing"): the
+  // buyer is told so; its artist or an admin asks again with `retry`.
+  const failed = rows.filter((r) => r.status === 'failed');
+  const manage = grant.kind === 'owner';
+  if (failed.length && !(manage && input.retry)) throw downloadFailed(format, manage, failed[0]!.error);
+  const missing = versionIds.filter((v) => byVersion.get(v)?.status !== 'ready');
   if (missing.length) {
     for (const versionId of missing) {
-      if (status.get(versionId) === 'failed') {
+      const row = byVersion.get(versionId);
+      let requestedAt = row?.requested_at;
+      if (row?.status === 'failed') {
+        requestedAt = now;
         await deps.db
           .updateTable('download_files')
           .set({ status: 'pending', error: null, requested_at: now })
           .where('version_id', '=', versionId)
           .where('format', '=', format)
+          .where('status', '=', 'failed')
           .execute();
-      } else if (!status.has(versionId)) {
-        await deps.db
+      } else if (!row) {
+        const inserted = await deps.db
           .insertInto('download_files')
-          .values({ version_id: versionId, format, status: 'pending' })
+          .values({ version_id: versionId, format, status: 'pending', requested_at: now })
           .onConflict((oc) => oc.columns(['version_id', 'format']).doNothing())
-          .execute();
+          .returning('requested_at')
+          .executeTakeFirst();
+        requestedAt = inserted?.requested_at ?? now;
       }
-      await deps.jobs.add('download-formats', { versionId, format }, { jobId: `download-${versionId}-${format}` });
+      // One job per request generation: the queues keep finished and failed jobs for a while and
+      // ignore a second add of the same id, so a retry or a file made again after new metadata
+      // (invalidateDownloadFiles) needs an id of its own.
+      await deps.jobs.add(
+        'download-formats',
+        { versionId, format },
+        { jobId: `download-${versionId}-${format}-${(requestedAt ?? now).getTime()}` },
+      );
     }
     return {
       status: 'preparing',
@@ -134,8 +174,10 @@ export async function requestDownload(
       format,
     })
     .execute();
+  // The URL names the grant it was issued under, so serving it checks that grant again.
+  const grantTag = grant.kind === 'order' ? `o${grant.orderId}` : grant.kind === 'owner' ? `u${actor!.id}` : 'free';
   const signed = signUrl(
-    `${DOWNLOAD_URL_PREFIX}${item.type}-${item.id}/${format}`,
+    `${DOWNLOAD_URL_PREFIX}${item.type}-${item.id}-${grantTag}/${format}`,
     deps.commerce.downloadUrlTtlSeconds,
     deps.commerce.secureLinkSecret,
     now,
@@ -156,13 +198,16 @@ export interface OpenedDownload {
   body: Readable;
 }
 
-const SIGNED_PATH = /^\/media\/downloads\/(track|release)-([1-9][0-9]{0,18})\/([a-z0-9-]{1,16})$/;
+const SIGNED_PATH =
+  /^\/media\/downloads\/(track|release)-([1-9][0-9]{0,18})-(o[1-9][0-9]{0,18}|u[1-9][0-9]{0,18}|free)\/([a-z0-9-]{1,16})$/;
 
 /**
  * Serves a signed download URL: 403 when the signature is missing or wrong, 410 when it expired
- * (the statuses of every signed media URL, docs/architecture.md, "Delivery"). The signature is the
- * grant: it was issued by `requestDownload` to someone allowed. A track is its stored file; a
- * release is one ZIP streamed entry by entry from storage.
+ * (the statuses of every signed media URL, docs/architecture.md, "Delivery"). The URL names the
+ * grant `requestDownload` issued it under (an order, the owner, or "free"), and that grant is
+ * checked again here: a link handed out before a refund, a takedown or the end of a free offer
+ * stops working at once (403 `download_revoked`), not when it expires. A track is its stored file;
+ * a release is one ZIP streamed entry by entry from storage.
  */
 export async function openSignedDownload(
   deps: Pick<CoreDeps, 'db' | 'store' | 'clock'> & Pick<CommercePorts, 'commerce'>,
@@ -173,12 +218,13 @@ export async function openSignedDownload(
   const check = verifySignedUrl(pathname, sig, expires, deps.commerce.secureLinkSecret, deps.clock());
   if (!check.ok) throw new AppError(check.status, check.status === 410 ? 'link_expired' : 'forbidden', check.reason);
   const m = SIGNED_PATH.exec(pathname);
-  if (!m || !isDownloadFormat(m[3])) throw notFound('Download');
+  if (!m || !isDownloadFormat(m[4])) throw notFound('Download');
   const type = m[1] as ItemType;
-  const format = m[3];
+  const format = m[4];
   const info = DOWNLOAD_FORMAT_INFO[format];
-  // The system reads the item as an admin would: the signature already decided who may have it.
-  const item = await loadItem(deps.db, { id: '0', role: 'admin' }, type, m[2]!, deps.clock());
+  // The system reads the item as an admin would; the grant named by the URL is checked next.
+  const item = await loadItem(deps.db, SYSTEM, type, m[2]!, deps.clock());
+  if (!(await grantStillHolds(deps.db, item, m[3]!, deps.clock()))) throw revoked();
   const files = await deps.db
     .selectFrom('download_files')
     .select(['version_id', 'object_key', 'size_bytes'])
@@ -212,6 +258,34 @@ export async function openSignedDownload(
   };
 }
 
+/** The grant a signed URL was issued under, checked again when it is served. */
+async function grantStillHolds(db: Kysely<Database>, item: SellableItem, tag: string, now: Date): Promise<boolean> {
+  if (tag === 'free') {
+    // Still free, and still something an anonymous caller may open.
+    const open = await loadItem(db, null, item.type, item.id, now).catch(() => null);
+    return !!open && isFree(open.price, open.downloadable);
+  }
+  if (tag.startsWith('u')) {
+    const user = await db
+      .selectFrom('users')
+      .select(['id', 'role', 'disabled_at'])
+      .where('id', '=', tag.slice(1))
+      .executeTakeFirst();
+    return !!user && !user.disabled_at && ownsOrAdmin({ id: user.id, role: user.role }, item.ownerUserId);
+  }
+  const order = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('id', '=', tag.slice(1))
+    .where('status', '=', 'paid')
+    .executeTakeFirst();
+  if (!order) return false;
+  // A moderator's takedown ends a buyer's access too (loadForDownload).
+  const table = item.type === 'track' ? 'tracks' : 'releases';
+  const row = await db.selectFrom(table).select('taken_down_at').where('id', '=', item.id).executeTakeFirst();
+  return !!row && !row.taken_down_at;
+}
+
 /** ffmpeg for one download file, as a port (`createCoreDeps` wires `@earshot/media`'s makeDownloadFile; tests may pass a fake). */
 export type DownloadEncoder = (
   options: DownloadArgsOptions & { durationMs?: number },
@@ -229,6 +303,7 @@ export async function makeDownloadFormat(
   deps: MakeFormatDeps,
   input: { versionId: string; format: string },
   signal: AbortSignal,
+  attempt: { attempt: number; maxAttempts: number } = { attempt: 1, maxAttempts: 1 },
 ): Promise<'made' | 'already_ready' | 'gone'> {
   if (!isDownloadFormat(input.format)) throw new Error(`Unknown download format ${input.format}`);
   const format = input.format;
@@ -273,58 +348,80 @@ export async function makeDownloadFormat(
     .executeTakeFirst();
   const info = DOWNLOAD_FORMAT_INFO[format];
   const key = keys.download(row.id, format, info.ext);
-  await withScratch(deps.scratchDir, `download-${row.id}-${format}`, async (dir) => {
-    const input = await fetchOriginal(deps.store, row.original_key, dir, signal);
-    let cover: string | undefined;
-    const artworkKey = row.track_artwork_key ?? row.artwork_key;
-    if (artworkKey && /\.(jpg|png)$/.test(artworkKey) && info.embedsCover) {
-      cover = path.join(dir, `cover${path.extname(artworkKey)}`);
-      const { createWriteStream } = await import('node:fs');
-      const { pipeline } = await import('node:stream/promises');
-      await pipeline((await deps.store.get('images', artworkKey)).body, createWriteStream(cover), { signal });
-    }
-    const output = path.join(dir, `out.${info.ext}`);
-    const year = (release?.release_date ?? row.created_at).getUTCFullYear();
-    await deps.encodeDownload(
-      {
-        input,
-        output,
-        format,
-        cover,
-        audioStreamIndex: row.audio_stream_index ?? undefined,
-        sourceBits: row.bit_depth ?? undefined,
-        durationMs: row.duration_ms ?? undefined,
-        tags: {
-          title: row.title,
-          artist: row.display_name,
-          album: release?.title,
-          track: release ? `${release.position + 1}/${release.count}` : undefined,
-          date: String(year),
+  const makeFile = async (): Promise<void> => {
+    await withScratch(deps.scratchDir, `download-${row.id}-${format}`, async (dir) => {
+      const input = await fetchOriginal(deps.store, row.original_key, dir, signal);
+      let cover: string | undefined;
+      const artworkKey = row.track_artwork_key ?? row.artwork_key;
+      if (artworkKey && /\.(jpg|png)$/.test(artworkKey) && info.embedsCover) {
+        cover = path.join(dir, `cover${path.extname(artworkKey)}`);
+        const { createWriteStream } = await import('node:fs');
+        const { pipeline } = await import('node:stream/promises');
+        await pipeline((await deps.store.get('images', artworkKey)).body, createWriteStream(cover), { signal });
+      }
+      const output = path.join(dir, `out.${info.ext}`);
+      const year = (release?.release_date ?? row.created_at).getUTCFullYear();
+      await deps.encodeDownload(
+        {
+          input,
+          output,
+          format,
+          cover,
+          audioStreamIndex: row.audio_stream_index ?? undefined,
+          sourceBits: row.bit_depth ?? undefined,
+          durationMs: row.duration_ms ?? undefined,
+          tags: {
+            title: row.title,
+            artist: row.display_name,
+            album: release?.title,
+            track: release ? `${release.position + 1}/${release.count}` : undefined,
+            date: String(year),
+          },
         },
-      },
-      signal,
-    );
-    const stored = await deps.store.putFile('transcodes', key, output, { contentType: info.contentType });
-    await deps.db
-      .insertInto('download_files')
-      .values({
-        version_id: row.id,
-        format,
-        status: 'ready',
-        object_key: key,
-        size_bytes: stored.size,
-        ready_at: deps.clock(),
-      })
-      .onConflict((oc) =>
-        oc.columns(['version_id', 'format']).doUpdateSet({
+        signal,
+      );
+      const stored = await deps.store.putFile('transcodes', key, output, { contentType: info.contentType });
+      await deps.db
+        .insertInto('download_files')
+        .values({
+          version_id: row.id,
+          format,
           status: 'ready',
           object_key: key,
           size_bytes: stored.size,
           ready_at: deps.clock(),
-          error: null,
-        }),
-      )
-      .execute();
-  });
+        })
+        .onConflict((oc) =>
+          oc.columns(['version_id', 'format']).doUpdateSet({
+            status: 'ready',
+            object_key: key,
+            size_bytes: stored.size,
+            ready_at: deps.clock(),
+            error: null,
+          }),
+        )
+        .execute();
+    });
+  };
+  try {
+    await makeFile();
+  } catch (err) {
+    // The queue's last attempt: the format is marked failed (with a reason its artist reads), so
+    // requests stop answering "preparing" and say so instead (requestDownload).
+    if (attempt.attempt >= attempt.maxAttempts && !signal.aborted) {
+      const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+      await deps.db
+        .insertInto('download_files')
+        .values({ version_id: row.id, format, status: 'failed', error: reason.slice(0, FAILURE_TEXT_MAX) })
+        .onConflict((oc) =>
+          oc
+            .columns(['version_id', 'format'])
+            .doUpdateSet({ status: 'failed', object_key: null, error: reason.slice(0, FAILURE_TEXT_MAX) })
+            .where('download_files.status', '<>', 'ready'),
+        )
+        .execute();
+    }
+    throw err;
+  }
   return 'made';
 }

@@ -41,3 +41,12 @@ export {
 export { getPayoutState, startPayoutOnboarding, type PayoutState } from './payouts.ts';
 export { streamZip, zipSafeName, type ZipEntrySource } from './zip-stream.ts';
 export { getPurchaseOptions, type PurchaseOptions } from './purchase-options.ts';
+export {
+  listOptedInBuyers,
+  eachOptedInBuyer,
+  buyerCsvLine,
+  csvField,
+  BUYERS_CSV_HEADER,
+  type OptedInBuyer,
+  type OptedInBuyersPage,
+} from './buyers.ts';

@@ -1,4 +1,4 @@
-import type { Actor } from '../actor.ts';
+import { ownsOrAdmin, type Actor } from '../actor.ts';
 import type { CoreDeps } from '../deps.ts';
 import { downloadGrant } from './access.ts';
 import { itemFormats } from './downloads.ts';
@@ -15,6 +15,8 @@ export interface PurchaseOptions {
   /** The caller may download it now (owner, buyer, or free). */
   canDownload: boolean;
   own: boolean;
+  /** Its artist or an admin: may retry a download format that failed. */
+  canManage: boolean;
   formats: string[];
 }
 
@@ -43,6 +45,7 @@ export async function getPurchaseOptions(
     buyable,
     canDownload: grant !== null && item.tracks.length > 0,
     own,
+    canManage: ownsOrAdmin(actor, item.ownerUserId),
     formats: item.tracks.length ? itemFormats(item) : [],
   };
 }

@@ -74,7 +74,8 @@ export type ApplyOutcome = 'applied' | 'already_applied' | 'unknown_event' | 'un
  * - `checkout.session.completed` (paid) → order `pending → paid`, a sale notification to the artist
  *   (in the same transaction; live after the commit), receipt to the buyer, a sale mail to the
  *   artist unless they turned sale emails off.
- * - `charge.refunded` (fully) → order `paid → refunded`: its downloads are revoked.
+ * - `charge.refunded` → the refunded amount is recorded; a full refund turns the order `paid → refunded`
+ *   and revokes its downloads (links already handed out included); a partial one keeps it `paid`.
  * - `account.updated` → the artist's payout state.
  */
 export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promise<ApplyOutcome> {
@@ -122,16 +123,41 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
         return { outcome: 'applied' as ApplyOutcome, paidOrderId: order.id, sale };
       }
       case 'charge.refunded': {
+        // Stripe's `amount_refunded` is the charge's running total, so a later event never
+        // lowers it (events may arrive out of order); only the whole amount ends the access.
         const pi = event.charge.paymentIntentId;
-        if (!pi || !event.charge.refunded) return { outcome: 'ignored' as ApplyOutcome };
-        const orders = await trx
-          .updateTable('orders')
-          .set({ status: 'refunded', refunded_at: now, updated_at: now })
+        const refundedMinor = event.charge.amountRefunded;
+        if (!pi || !Number.isSafeInteger(refundedMinor) || refundedMinor <= 0)
+          return { outcome: 'ignored' as ApplyOutcome };
+        const paid = await trx
+          .selectFrom('orders')
+          .select(['id', 'amount_minor', 'refunded_minor'])
           .where('stripe_payment_intent_id', '=', pi)
           .where('status', '=', 'paid')
-          .returning('id')
+          .forUpdate()
           .execute();
+        const orders = [];
+        for (const o of paid) {
+          const total = Math.min(o.amount_minor, Math.max(o.refunded_minor, refundedMinor));
+          const full = event.charge.refunded || total >= o.amount_minor;
+          const updated = await trx
+            .updateTable('orders')
+            .set(
+              full
+                ? { status: 'refunded', refunded_minor: o.amount_minor, refunded_at: now, updated_at: now }
+                : { refunded_minor: total, updated_at: now },
+            )
+            .where('id', '=', o.id)
+            .returning(['id', 'status', 'refunded_minor'])
+            .executeTakeFirstOrThrow();
+          orders.push(updated);
+        }
         if (!orders.length) deps.log.warn({ eventId, paymentIntentId: pi }, 'charge.refunded for an unknown order');
+        else
+          deps.log.info(
+            { eventId, orders: orders.map((o) => ({ id: o.id, status: o.status, refundedMinor: o.refunded_minor })) },
+            'refund applied',
+          );
         return { outcome: (orders.length ? 'applied' : 'unknown_order') as ApplyOutcome };
       }
       case 'account.updated': {

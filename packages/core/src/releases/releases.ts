@@ -18,6 +18,7 @@ import {
   normalizeTrackIds,
   type ReleaseType,
 } from './fields.ts';
+import { forgetDownloadFiles } from '../commerce/stale-downloads.ts';
 
 /** Releases: albums, EPs and singles (docs/architecture.md, "Catalogue"). */
 
@@ -243,6 +244,13 @@ export async function updateRelease(
     const release = await ownedRelease(trx, actor, releaseId);
     if (typeof set.title === 'string' && set.title !== release.title)
       set.slug = await freeReleaseSlug(trx, release.owner_user_id, set.title, release.id);
+    // The album, track number and year tags of files already made change with the title, the
+    // order or the date: tracks leaving the release, and those in it afterwards, are made again.
+    const retag =
+      (typeof set.title === 'string' && set.title !== release.title) ||
+      trackIds !== undefined ||
+      input.releaseDate !== undefined;
+    if (retag) await forgetDownloadFiles(trx, { releaseId: release.id });
     if (trackIds) {
       await checkOwnTracks(trx, release.owner_user_id, trackIds);
       await writeOrder(trx, release.id, trackIds);
@@ -252,6 +260,7 @@ export async function updateRelease(
       .set({ ...set, updated_at: deps.clock() })
       .where('id', '=', release.id)
       .execute();
+    if (retag) await forgetDownloadFiles(trx, { releaseId: release.id });
   });
   return getRelease(deps, actor, releaseId);
 }
