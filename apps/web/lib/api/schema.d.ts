@@ -2499,6 +2499,7 @@ export interface paths {
                                 };
                                 paidAt: string | null;
                                 refundedAt: string | null;
+                                refundedMinor: number;
                                 status: "pending" | "paid" | "refunded";
                             };
                             status: string;
@@ -3266,6 +3267,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/buyers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's buyers who chose to share their email (name, email, what, when), newest first; never one who did not */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buyers: {
+                                amountMinor: number;
+                                at: string;
+                                currency: string;
+                                email: string;
+                                item: {
+                                    id: string | null;
+                                    title: string;
+                                    type: "track" | "release";
+                                };
+                                name: string | null;
+                                orderId: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every error response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/buyers.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same list as a CSV file (every opted-in buyer), streamed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Every error response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/collection": {
         parameters: {
             query?: never;
@@ -3311,6 +3429,7 @@ export interface paths {
                                 };
                                 paidAt: string | null;
                                 refundedAt: string | null;
+                                refundedMinor: number;
                                 status: "pending" | "paid" | "refunded";
                             }[];
                         };
@@ -5500,11 +5619,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A signed, expiring download URL of the release (one ZIP): owner, buyer, or anyone when free; 202 with Retry-After while the format is being made */
+        /** A signed, expiring download URL of the release (one ZIP): owner, buyer, or anyone when free; 202 with Retry-After while the format is being made; 409 download_failed when it could not be made (its artist or an admin retries with retry=true) */
         get: {
             parameters: {
                 query: {
                     format: "flac" | "wav" | "mp3-320" | "mp3-v0" | "aac-256" | "opus-160";
+                    /** @description Make a failed format again (its artist or an admin) */
+                    retry?: boolean;
                     session?: string;
                 };
                 header?: never;
@@ -5620,6 +5741,7 @@ export interface paths {
                         "application/json": {
                             buyable: boolean;
                             canDownload: boolean;
+                            canManage: boolean;
                             formats: string[];
                             free: boolean;
                             own: boolean;
@@ -7235,11 +7357,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A signed, expiring download URL of the track: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made */
+        /** A signed, expiring download URL of the track: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made; 409 download_failed when it could not be made (its artist or an admin retries with retry=true) */
         get: {
             parameters: {
                 query: {
                     format: "flac" | "wav" | "mp3-320" | "mp3-v0" | "aac-256" | "opus-160";
+                    /** @description Make a failed format again (its artist or an admin) */
+                    retry?: boolean;
                     session?: string;
                 };
                 header?: never;
@@ -7636,6 +7760,7 @@ export interface paths {
                         "application/json": {
                             buyable: boolean;
                             canDownload: boolean;
+                            canManage: boolean;
                             formats: string[];
                             free: boolean;
                             own: boolean;
@@ -7961,6 +8086,7 @@ export interface paths {
                                     trackGainDb: number;
                                     truePeakDbtp: number;
                                 } | null;
+                                playableWhileProcessing: boolean;
                                 playCount: number;
                                 price: {
                                     amountMinor: number;
@@ -9108,7 +9234,7 @@ export interface components {
                  * @description One of the codes listed in `x-error-codes`
                  * @enum {string}
                  */
-                code: "bad_request" | "bad_url" | "uri_too_long" | "headers_too_large" | "invalid_json" | "invalid_multipart" | "unsupported_media_type" | "payload_too_large" | "request_timeout" | "upgrade_required" | "range_not_satisfiable" | "validation_failed" | "handle_reserved" | "wrong_password" | "invalid_token" | "invalid_audio" | "invalid_image" | "cannot_target_self" | "unauthorized" | "invalid_credentials" | "invalid_session" | "account_disabled" | "forbidden" | "csrf_failed" | "cross_site_request" | "link_expired" | "not_found" | "email_taken" | "handle_taken" | "rate_limited" | "account_locked" | "version_not_ready" | "nothing_to_retry" | "track_sold" | "release_sold" | "unknown_tracks" | "not_your_tracks" | "too_many_playlists" | "comments_closed" | "cannot_report_self" | "not_implemented" | "service_unavailable" | "insufficient_storage" | "payments_disabled" | "artist_not_payable" | "own_item" | "payment_provider_error" | "not_for_sale" | "not_available" | "format_unavailable" | "amount_below_minimum" | "amount_below_stripe_minimum" | "amount_mismatch" | "amount_too_large" | "currency_mismatch" | "invalid_amount" | "unknown_currency" | "webhook_signature_invalid" | "webhook_too_old" | "webhook_malformed" | "internal" | "method_not_allowed";
+                code: "bad_request" | "bad_url" | "uri_too_long" | "headers_too_large" | "invalid_json" | "invalid_multipart" | "unsupported_media_type" | "payload_too_large" | "request_timeout" | "upgrade_required" | "range_not_satisfiable" | "validation_failed" | "handle_reserved" | "wrong_password" | "invalid_token" | "invalid_audio" | "invalid_image" | "cannot_target_self" | "unauthorized" | "invalid_credentials" | "invalid_session" | "account_disabled" | "forbidden" | "csrf_failed" | "cross_site_request" | "link_expired" | "not_found" | "email_taken" | "handle_taken" | "rate_limited" | "account_locked" | "version_not_ready" | "nothing_to_retry" | "track_sold" | "release_sold" | "unknown_tracks" | "not_your_tracks" | "too_many_playlists" | "comments_closed" | "cannot_report_self" | "not_implemented" | "service_unavailable" | "insufficient_storage" | "payments_disabled" | "artist_not_payable" | "own_item" | "payment_provider_error" | "not_for_sale" | "not_available" | "download_failed" | "download_revoked" | "format_unavailable" | "amount_below_minimum" | "amount_below_stripe_minimum" | "amount_mismatch" | "amount_too_large" | "currency_mismatch" | "invalid_amount" | "unknown_currency" | "webhook_signature_invalid" | "webhook_too_old" | "webhook_malformed" | "internal" | "method_not_allowed";
                 details?: {
                     [key: string]: unknown;
                 };
