@@ -166,6 +166,7 @@ export {
 export {
   runRollup,
   rollupInsightsDay,
+  keepDeletedTrackEvents,
   retentionHorizon,
   type RollupDeps,
   type RollupOutcome,
