@@ -12,6 +12,7 @@ import {
   startProcessing,
 } from '@earshot/worker';
 import {
+  createAnalyticsMetrics,
   createInfrastructure,
   createMediaToolkit,
   createMetricsRegistry,
@@ -75,7 +76,18 @@ export async function startEmbeddedPlatform(
   });
   const headersFor = installSecurityHeaders(app, config.publicUrl);
   await recoverAfterCrash(mediaScratchRoot(config), logger);
-  startProcessing(infra.jobs, createHandlers({ config, logger, infra, media, mailer }), logger);
+  startProcessing(
+    infra.jobs,
+    createHandlers({
+      config,
+      logger,
+      infra,
+      media,
+      mailer,
+      analyticsMetrics: createAnalyticsMetrics(metrics, infra.database.db),
+    }),
+    logger,
+  );
   const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
 
   const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);

@@ -14,7 +14,7 @@ import { createMailer, type Mailer } from '@earshot/mail';
 import { makeDownloadFile } from '@earshot/media';
 import type { JobHandler } from '@earshot/jobs';
 import type { Config } from '@earshot/config';
-import type { Infrastructure, Logger } from '@earshot/runtime';
+import type { AnalyticsMetrics, Infrastructure, Logger } from '@earshot/runtime';
 import type { HandlerMap } from './processing.ts';
 
 export interface HandlerDeps {
@@ -24,6 +24,8 @@ export interface HandlerDeps {
   media: MediaToolkit;
   /** Receipts, sale mails (payment-events) and notification emails; made from the configuration (SMTP or the mail folder) when not given. */
   mailer?: Mailer;
+  /** Durations of the rollup and trending steps (`createAnalyticsMetrics`). */
+  analyticsMetrics?: AnalyticsMetrics;
 }
 
 /** Where media jobs keep their scratch folders (one per worker process below it). */
@@ -52,6 +54,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     cache: deps.infra.cache ?? new MemoryListCache(),
     clock: () => new Date(),
     playsRetentionDays: deps.config.analytics.playsRetentionDays,
+    observe: deps.analyticsMetrics?.observe,
   };
   const step =
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>

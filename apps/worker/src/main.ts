@@ -1,6 +1,7 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
 import { ConfigError, loadConfig } from '@earshot/config';
 import {
+  createAnalyticsMetrics,
   createInfrastructure,
   createLogger,
   createLogMetrics,
@@ -24,7 +25,13 @@ async function main(): Promise<void> {
   await recoverAfterCrash(mediaScratchRoot(config), logger);
   const concurrency = startProcessing(
     infra.jobs,
-    createHandlers({ config, logger, infra, media: createMediaToolkit() }),
+    createHandlers({
+      config,
+      logger,
+      infra,
+      media: createMediaToolkit(),
+      analyticsMetrics: createAnalyticsMetrics(metrics, infra.database.db),
+    }),
     logger,
   );
   const health = await startHealthServer({
