@@ -3,7 +3,8 @@
  * registers and uploads a generated tone through the API, the worker processes it, then a listener opens
  * the track page, plays (hls.js on MediaSource, AAC in fMP4), seeks on the waveform, and navigates to the
  * artist page while the same <audio> element keeps playing. A short tone played to its end is reported
- * and counted as a play.
+ * and counted as a play; a signed-in listener leaving the page mid-track sends a follow-up report
+ * that extends what the play heard, counted once.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -30,6 +31,9 @@ let browser: Browser;
 let track: UploadedTrack;
 let shortTrack: UploadedTrack;
 let quietTrack: UploadedTrack;
+/** Longer than the 30 s threshold: the first report leaves mid-track, the follow-up when the page goes. */
+let longTrack: UploadedTrack;
+const LONG_SECONDS = 40;
 
 reportPagesOnFailure();
 
@@ -62,7 +66,14 @@ beforeAll(async () => {
     }),
     'Quiet with a click',
   );
+  const long = await uploadTrack(
+    platform.base,
+    artist.token,
+    await generateTone(path.join(platform.dataDir, 'long.flac'), { seconds: LONG_SECONDS, freq: 550 }),
+    'Long tone',
+  );
   track = await waitUntilReady(platform.base, artist.token, uploaded.id);
+  longTrack = await waitUntilReady(platform.base, artist.token, long.id);
   shortTrack = await waitUntilReady(platform.base, artist.token, short.id);
   quietTrack = await waitUntilReady(platform.base, artist.token, quiet.id);
   browser = await launchBrowser();
@@ -350,6 +361,52 @@ describe('player', () => {
     expect(await playsTotal()).toBe(before + 1);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('sends a follow-up report when the page goes: the play hears up to there, counted once', async () => {
+    const listener = await register(platform.base, 'leaving-listener', 'listener');
+    const before = await playsTotal();
+    const context = await openContext(browser);
+    // Signed in by cookie: the follow-up passes the CSRF check like any write of the web app.
+    await context.addCookies(listener.cookies.map((c) => ({ ...c, url: platform.base })));
+    const page = await context.newPage();
+    const errors = collectErrors(page).list;
+    await page.goto(`${platform.base}/${longTrack.artist.handle}/${longTrack.slug}`);
+    const first = page.waitForResponse(
+      (r) => r.url().endsWith(`/api/v1/tracks/${longTrack.id}/plays`) && r.request().method() === 'POST',
+    );
+    await page.getByTestId('play-track').click();
+    await waitForTime(page, 0.2);
+    // Twice as fast: the 30 s threshold in 15 s (timeupdate steps stay well under the meter's 2 s).
+    await page.evaluate(() => {
+      document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.playbackRate = 2;
+    });
+    expect((await first).status()).toBe(201);
+    const heardAtFirst = (await playRows())[0]!.heard_pct!;
+    await waitForTime(page, 34);
+    // Another document: the player's page goes (pagehide, then hidden) while the track plays.
+    await page.goto('about:blank');
+    // The follow-up extends the same play to where the listener left (bucket 84 is 33.6 s of 40 s).
+    let rows = await playRows();
+    for (let i = 0; i < 600 && Math.max(...(rows[0]?.heard_pct ?? [0])) < 84; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = await playRows();
+    }
+    expect(rows).toHaveLength(1);
+    expect(Math.max(...rows[0]!.heard_pct!)).toBeGreaterThanOrEqual(84);
+    expect(Math.max(...heardAtFirst)).toBeLessThan(Math.max(...rows[0]!.heard_pct!));
+    expect(await playsTotal()).toBe(before + 1);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    async function playRows() {
+      return platform.infra.database.db
+        .selectFrom('plays')
+        .select('heard_pct')
+        .where('track_id', '=', longTrack.id)
+        .where('user_id', '=', listener.user.id)
+        .execute();
+    }
   });
 
   it('answers an unknown track with the not-found page', async () => {

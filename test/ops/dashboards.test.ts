@@ -14,8 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { Registry } from 'prom-client';
 import type { Api } from '@earshot/api';
+import { MemoryListCache, runAnalyticsJob } from '@earshot/core';
 import {
+  ANALYTICS_METRIC_NAMES,
   BUSINESS_METRIC_NAMES,
+  createAnalyticsMetrics,
   createBusinessMetrics,
   createMetricsRegistry,
   registerQueueMetrics,
@@ -199,6 +202,9 @@ describe('dashboards', () => {
       expect(system).toContain(m);
     const business = exprs('business-metrics.json');
     for (const m of BUSINESS_METRIC_NAMES) expect(business).toContain(`increase(${m}[1d])`);
+    expect(business).toContain('sum(rate(earshot_plays_total[5m])) * 60');
+    expect(business).toContain('max(earshot_rollup_lag_seconds)');
+    expect(business).toContain('rate(earshot_analytics_step_seconds_sum');
   });
 
   it('refers only to the provisioned datasources, which point at the compose services', () => {
@@ -290,6 +296,8 @@ describe('every metric of the dashboards is exported by the api, the worker or n
   let nodeMetrics = '';
   let textfileDir = '';
   let nodeExporter: ChildProcess | undefined;
+  let analytics: ReturnType<typeof createAnalyticsMetrics>;
+  let workerUrl = '';
 
   beforeAll(async () => {
     t = await createTestInfra();
@@ -297,6 +305,7 @@ describe('every metric of the dashboards is exported by the api, the worker or n
     await api.listen({ port: 0, host: '127.0.0.1' });
     const workerRegistry = createMetricsRegistry('worker');
     registerQueueMetrics(workerRegistry, t.infra.jobs);
+    analytics = createAnalyticsMetrics(workerRegistry, t.infra.database.db);
     worker = await startHealthServer({
       port: 0,
       host: '127.0.0.1',
@@ -305,7 +314,7 @@ describe('every metric of the dashboards is exported by the api, the worker or n
       logger: t.logger,
     });
     const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    const workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+    workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
     // A request first, so the HTTP metrics have samples as in production.
     expect((await fetch(`${apiUrl}/api/v1/health`)).status).toBe(200);
     const a = await fetch(`${apiUrl}/metrics`);
@@ -404,5 +413,38 @@ describe('every metric of the dashboards is exported by the api, the worker or n
     expect(workerTypes.get('jobs_finished_total')).toBe('counter');
     expect(workerTypes.get('job_duration_seconds')).toBe('histogram');
     expect(workerMetrics).toMatch(/^jobs_queue_depth\{queue="transcode",state="waiting",service="worker"\} 0$/m);
+    expect(workerTypes.get('earshot_rollup_lag_seconds')).toBe('gauge');
+    expect(workerTypes.get('earshot_analytics_step_seconds')).toBe('histogram');
+    expect(ANALYTICS_METRIC_NAMES.every((n) => workerTypes.has(n))).toBe(true);
+  });
+
+  it('the worker reports the rollup lag from the database and the duration of each analytics step', async () => {
+    const sample = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    const lag = 'earshot_rollup_lag_seconds{service="worker"}';
+    const runs = (step: string) => `earshot_analytics_step_seconds_count{service="worker",step="${step}"}`;
+    // Before any run: no lag to show, no runs of either step.
+    expect(sample(workerMetrics, lag)).toBeNaN();
+    expect([sample(workerMetrics, runs('rollup')), sample(workerMetrics, runs('trending'))]).toEqual([0, 0]);
+
+    await runAnalyticsJob(
+      {
+        db: t.infra.database.db,
+        cache: new MemoryListCache(),
+        clock: () => new Date(),
+        playsRetentionDays: 90,
+        observe: analytics.observe,
+      },
+      {},
+    );
+    const after = await (await fetch(`${workerUrl}/metrics`)).text();
+    expect([sample(after, runs('rollup')), sample(after, runs('trending'))]).toEqual([1, 1]);
+    expect(sample(after, 'earshot_analytics_step_seconds_sum{service="worker",step="trending"}')).toBeGreaterThan(0);
+    // The run just finished: the lag is a small number of seconds, read from rollup_progress.
+    const seconds = sample(after, lag)!;
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(seconds).toBeLessThan(600);
   });
 });

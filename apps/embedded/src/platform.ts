@@ -11,6 +11,7 @@ import {
   startProcessing,
 } from '@earshot/worker';
 import {
+  createAnalyticsMetrics,
   createCoreDeps,
   createInfrastructure,
   createMediaToolkit,
@@ -78,7 +79,11 @@ export async function startEmbeddedPlatform(
   await recoverAfterCrash(mediaScratchRoot(config), logger);
   // The worker's handlers get their ports from the same factory and the same adapters as the API's.
   const { core } = createCoreDeps({ config, logger, infra, media, mailer, rateLimiter });
-  startProcessing(infra.jobs, createHandlers(core), logger);
+  startProcessing(
+    infra.jobs,
+    createHandlers(core, { analyticsMetrics: createAnalyticsMetrics(metrics, infra.database.db) }),
+    logger,
+  );
   const stopMaintenance = startMaintenance(infra, logger, maintenanceOptions(config));
 
   const web = options.web === false ? undefined : await createWebHandler(WEB_DIR);

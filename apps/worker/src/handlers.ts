@@ -9,6 +9,7 @@ import {
   type MediaStep,
 } from '@earshot/core';
 import type { JobHandler } from '@earshot/jobs';
+import type { AnalyticsMetrics } from '@earshot/runtime';
 import type { HandlerMap } from './processing.ts';
 
 /** The ports the job handlers use, from the `CoreDeps` the composition root built once (`createCoreDeps`). */
@@ -31,7 +32,13 @@ export type HandlerDeps = Pick<
 >;
 
 /** Wires each queue to its service call. Handlers only wire: the rules live in `@earshot/core`. */
-export function createHandlers(deps: HandlerDeps): HandlerMap {
+export function createHandlers(
+  deps: HandlerDeps,
+  options: {
+    /** Durations of the rollup and trending steps (`createAnalyticsMetrics`). */
+    analyticsMetrics?: AnalyticsMetrics;
+  } = {},
+): HandlerMap {
   const step =
     <Q extends MediaStep>(name: Q): JobHandler<Q> =>
     (job) =>
@@ -44,7 +51,7 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     waveform: step('waveform'),
     'artwork-extract': step('artwork-extract'),
     loudness: step('loudness'),
-    'analytics-rollup': (job) => runAnalyticsJob(deps, job.data),
+    'analytics-rollup': (job) => runAnalyticsJob({ ...deps, observe: options.analyticsMetrics?.observe }, job.data),
     'payment-events': async (job) => {
       await applyPaymentEvent({ ...deps, delivery: saleDelivery }, job.data.eventId);
     },

@@ -1,6 +1,7 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
 import { ConfigError, loadConfig } from '@earshot/config';
 import {
+  createAnalyticsMetrics,
   createCoreDeps,
   createInfrastructure,
   createLogger,
@@ -26,7 +27,11 @@ async function main(): Promise<void> {
   // The same ports as the API's, from the same factory; the mailer is made from the configuration.
   const { core, close: closeCore } = createCoreDeps({ config, logger, infra, media: createMediaToolkit() });
   await recoverAfterCrash(mediaScratchRoot(config), logger);
-  const concurrency = startProcessing(infra.jobs, createHandlers(core), logger);
+  const concurrency = startProcessing(
+    infra.jobs,
+    createHandlers(core, { analyticsMetrics: createAnalyticsMetrics(metrics, infra.database.db) }),
+    logger,
+  );
   const health = await startHealthServer({
     port: config.workerHealthPort,
     host: config.host,

@@ -170,6 +170,7 @@ export {
 export {
   runRollup,
   rollupInsightsDay,
+  keepDeletedTrackEvents,
   retentionHorizon,
   type RollupDeps,
   type RollupOutcome,

@@ -48,9 +48,22 @@ export interface RollupProgressTable {
   updated_at: Stamp;
 }
 
+/** A deleted track's events, folded per day, kind and listener for its artist's daily figures. */
+export interface DeletedTrackEventsTable {
+  day: Day;
+  artist_user_id: string;
+  kind: 'play' | 'like' | 'repost' | 'comment' | 'download';
+  /** Plays only: the rollup's listener key (the account id, else a negative key of the IP hash). */
+  listener: ColumnType<string | null, string | number | bigint | null, string | number | bigint | null>;
+  events: number;
+  seconds: ColumnType<number, number | undefined, number>;
+  ranged: ColumnType<number, number | undefined, number>;
+}
+
 export interface InsightsTables {
   track_daily_stats: TrackDailyStatsTable;
   artist_daily_stats: ArtistDailyStatsTable;
   trending_scores: TrendingScoresTable;
   rollup_progress: RollupProgressTable;
+  deleted_track_events: DeletedTrackEventsTable;
 }

@@ -402,6 +402,7 @@ export interface Database {
   artist_daily_stats: InsightsTables['artist_daily_stats'];
   trending_scores: InsightsTables['trending_scores'];
   rollup_progress: InsightsTables['rollup_progress'];
+  deleted_track_events: InsightsTables['deleted_track_events'];
 }
 
 export type User = Selectable<UsersTable>;

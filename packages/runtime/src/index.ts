@@ -11,6 +11,12 @@ export {
   type HttpMetrics,
 } from './metrics.ts';
 export { createBusinessMetrics, BUSINESS_METRIC_NAMES, type BusinessMetrics } from './business-metrics.ts';
+export {
+  createAnalyticsMetrics,
+  ANALYTICS_METRIC_NAMES,
+  type AnalyticsMetrics,
+  type AnalyticsStep,
+} from './analytics-metrics.ts';
 export { installShutdown, type ShutdownStep } from './shutdown.ts';
 export { createMediaToolkit } from './media-toolkit.ts';
 export { RedisProgressBus } from './redis-progress-bus.ts';

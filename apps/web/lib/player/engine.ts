@@ -194,6 +194,23 @@ export class PlayerEngine {
         this.onEnded();
       }),
     ];
+    // The page going away (tab closed, navigation to another site) or hidden (tab switched, phone
+    // locked, where the page may be killed without another event): the follow-up report carries
+    // the ranges heard up to now, so the last seconds before it are not lost. `reportPlay` sends
+    // it with `fetch(…, { keepalive: true })`, which outlives the page like `sendBeacon` but keeps
+    // the CSRF header (a beacon cannot set headers, and the API refuses a cookie-authenticated
+    // write without it). The API counts a play once per listener per track per 30 minutes: a
+    // follow-up only extends what the play heard.
+    const leaving = () => this.measureListening(true, false, true);
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') leaving();
+    };
+    window.addEventListener('pagehide', leaving);
+    document.addEventListener('visibilitychange', onVisibility);
+    offs.push(
+      () => window.removeEventListener('pagehide', leaving),
+      () => document.removeEventListener('visibilitychange', onVisibility),
+    );
     this.installMediaSession();
     this.detachAudio = () => {
       for (const off of offs) off();

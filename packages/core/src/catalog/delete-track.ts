@@ -4,6 +4,7 @@ import { keys, type Bucket, type ObjectStore } from '@earshot/storage';
 import { AppError, notFound } from '../errors.ts';
 import type { Actor } from '../actor.ts';
 import { ownedTrack } from './edit-track.ts';
+import { keepDeletedTrackEvents } from '../insights/rollup.ts';
 
 export interface DeleteDeps {
   db: Kysely<Database>;
@@ -69,7 +70,7 @@ export interface DeleteOutcome {
 /**
  * `DELETE /tracks/:id` (docs/architecture.md, "Catalogue"): every row of the track (versions,
  * playlist and release entries, redirects; plays, likes, comments by cascade) goes in one
- * transaction, then every stored object of every version (original, HLS, waveform, artwork) and
+ * transaction — its events first folded into the artist's daily figures (`keepDeletedTrackEvents`) — then every stored object of every version (original, HLS, waveform, artwork) and
  * the uploaded artwork, by prefix (S3: batch deletes of up to 1,000 keys).
  *
  * A track in a paid order is refused (409 `track_sold`) unless `confirmBuyersKeepAccess`: then it
@@ -107,6 +108,8 @@ export async function deleteTrack(
       const prefixes = [...drop.flatMap(versionPrefixes), ...(keep ? streamingPrefixes(keep) : [])];
       return { outcome: 'retired' as const, prefixes };
     }
+    // The artist's daily figures keep what the track's events added (insights/rollup.ts).
+    await keepDeletedTrackEvents(trx, track.id, track.owner_user_id);
     await trx.deleteFrom('release_tracks').where('track_id', '=', track.id).execute();
     await trx.deleteFrom('track_slug_redirects').where('track_id', '=', track.id).execute();
     await trx.updateTable('tracks').set({ current_version_id: null }).where('id', '=', track.id).execute();

@@ -12,7 +12,11 @@ export const ANALYTICS_EVERY_MS = 5 * 60_000;
  * retention of raw plays, recompute trending and clear the cached lists.
  */
 export async function runAnalyticsJob(
-  deps: RollupDeps & { cache: ListCache },
+  deps: RollupDeps & {
+    cache: ListCache;
+    /** How long each step of a scheduled run took, in seconds (the worker's metrics). */
+    observe?: (step: 'rollup' | 'trending', seconds: number) => void;
+  },
   payload: { day?: string },
 ): Promise<void> {
   if (payload.day !== undefined) {
@@ -20,6 +24,10 @@ export async function runAnalyticsJob(
     await rollupPlatformDay(deps.db, payload.day);
     return;
   }
+  let t0 = performance.now();
   await runRollup(deps);
+  deps.observe?.('rollup', (performance.now() - t0) / 1000);
+  t0 = performance.now();
   await recomputeTrending(deps);
+  deps.observe?.('trending', (performance.now() - t0) / 1000);
 }

@@ -101,6 +101,9 @@ export async function recomputeTrending(deps: TrendingDeps): Promise<{ period: T
   const counts = await deps.db.transaction().execute(async (trx) => {
     // PostgreSQL's JIT compiles this one-off aggregate for seconds and gains nothing (bench/rollup).
     await sql`set local jit = off`.execute(trx);
+    // The week's plays grouped per (track, listener): in memory rather than temporary files as far
+    // as it goes (bench/rollup); one recompute runs at a time.
+    await sql`set local work_mem = '160MB'`.execute(trx);
     await sql`delete from trending_scores`.execute(trx);
     await sql`
       with scored as (

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database, DatabaseHandle } from '@earshot/db';
-import { rollupInsightsDay, runRollup } from '../../src/index.ts';
+import { deleteTrack, rollupInsightsDay, runRollup } from '../../src/index.ts';
 import { BACKENDS, insertPlay, insertTrack, insertUser, openMigrated, testClock } from './support.ts';
 
 describe.each(BACKENDS)('rollup on %s', (_name, open) => {
@@ -152,6 +152,62 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
       sales: 1,
       revenue_minor: '900',
     });
+  });
+
+  it("keeps a deleted track's share of its artist's daily figures when the day is rolled again", async () => {
+    const clock = testClock('2026-07-02T12:00:00Z');
+    const deps = { db, clock: clock.now, playsRetentionDays: 30 };
+    const artist = await insertUser(db, 'artist');
+    const fan = await insertUser(db);
+    const gone = await insertTrack(db, artist);
+    const kept = await insertTrack(db, artist);
+    // The fan on both tracks (one listener for the artist), IP 21 only on the track deleted below.
+    await insertPlay(db, gone, '2026-07-01T08:00:00Z', { userId: fan }, { seconds: 40, heardPct: [0, 1] });
+    await insertPlay(db, gone, '2026-07-01T09:00:00Z', { ip: 21 }, { seconds: 50 });
+    await insertPlay(db, gone, '2026-07-01T10:00:00Z', { ip: 21 }, { seconds: 60 });
+    await insertPlay(db, gone, '2026-07-02T10:00:00Z', { ip: 22 }, { seconds: 70 });
+    await insertPlay(db, kept, '2026-07-01T11:00:00Z', { userId: fan }, { seconds: 100 });
+    await db
+      .insertInto('likes')
+      .values({ user_id: fan, track_id: gone.id, created_at: '2026-07-01T12:00:00Z' })
+      .execute();
+    const artistDays = () =>
+      db
+        .selectFrom('artist_daily_stats')
+        .select(['day', 'plays', 'listeners', 'seconds_heard', 'likes', 'ranged_plays'])
+        .where('artist_user_id', '=', artist)
+        .orderBy('day')
+        .execute();
+    await rollupInsightsDay(deps, '2026-07-01');
+    await rollupInsightsDay(deps, '2026-07-02');
+    const before = await artistDays();
+    expect(before.map((r) => [r.plays, r.listeners, r.seconds_heard, r.likes, r.ranged_plays])).toEqual([
+      [4, 2, 250, 1, 1],
+      [1, 1, 70, 0, 0],
+    ]);
+
+    await deleteTrack(
+      { db, store: { deletePrefix: async () => 0 }, clock: clock.now },
+      { id: artist, role: 'artist' },
+      gone.id,
+    );
+    expect(await db.selectFrom('plays').select('id').where('track_id', '=', gone.id).execute()).toEqual([]);
+    // Both days rolled again (twice: idempotent): the artist's rows are what they were; the track's rows are gone.
+    for (let i = 0; i < 2; i++) {
+      await rollupInsightsDay(deps, '2026-07-01');
+      await rollupInsightsDay(deps, '2026-07-02');
+    }
+    expect(await artistDays()).toEqual(before);
+    expect(await trackRows(gone.id)).toEqual([]);
+    expect((await trackRows(kept.id)).map((r) => r.plays)).toEqual([1]);
+
+    // Past the retention horizon the folded events go, like plays; the artist's rows stay.
+    clock.set('2026-08-15T00:00:00Z');
+    await runRollup(deps);
+    expect(
+      await db.selectFrom('deleted_track_events').select('day').where('artist_user_id', '=', artist).execute(),
+    ).toEqual([]);
+    expect((await artistDays()).slice(0, 2)).toEqual(before);
   });
 
   it('refuses a malformed day', async () => {
