@@ -280,25 +280,27 @@ export function Studio() {
                   <td className="studio-hide-narrow">{t.playCount}</td>
                   <td className="studio-hide-narrow">{t.likeCount}</td>
                   <td>
-                    {v?.status === 'failed' && !t.takenDown && (
+                    <div className="studio-actions">
+                      {v?.status === 'failed' && !t.takenDown && (
+                        <button
+                          type="button"
+                          className="button button--accent button--small"
+                          aria-label={`Retry processing ${t.title}`}
+                          onClick={() => void retry(t)}
+                          data-testid="studio-retry"
+                        >
+                          Retry
+                        </button>
+                      )}
                       <button
                         type="button"
-                        className="button button--accent button--small"
-                        aria-label={`Retry processing ${t.title}`}
-                        onClick={() => void retry(t)}
-                        data-testid="studio-retry"
+                        className="button button--ghost button--small"
+                        aria-label={`Delete ${t.title}`}
+                        onClick={() => void remove(t)}
                       >
-                        Retry
+                        Delete
                       </button>
-                    )}{' '}
-                    <button
-                      type="button"
-                      className="button button--ghost button--small"
-                      aria-label={`Delete ${t.title}`}
-                      onClick={() => void remove(t)}
-                    >
-                      Delete
-                    </button>
+                    </div>
                   </td>
                 </tr>
               );
