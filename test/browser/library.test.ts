@@ -7,7 +7,7 @@
  * track in the studio; the listener then sees the playlist, the release and search without it.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone } from '../support/audio.ts';
@@ -49,6 +49,15 @@ async function contextFor(account: Account, viewport = { width: 1280, height: 80
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await screenshot(page, name);
+}
+
+/** A studio row's Retry and Delete buttons sit on one line (not stacked in a narrow column). */
+async function actionsInARow(row: Locator): Promise<boolean> {
+  const [retry, del] = await Promise.all([
+    row.getByRole('button', { name: /^Retry processing/ }).boundingBox(),
+    row.getByRole('button', { name: /^Delete/ }).boundingBox(),
+  ]);
+  return !!retry && !!del && Math.abs(retry.y - del.y) < 4 && del.x > retry.x;
 }
 
 const api = async <T>(account: Account, url: string): Promise<T> =>
@@ -185,7 +194,18 @@ describe('library walk', () => {
       .getByTestId('studio-row')
       .filter({ has: page.getByRole('textbox', { name: 'Title of Salt Road' }) });
     await saltRow.getByText(/Failed: Transcoding/).waitFor();
+    expect(await actionsInARow(saltRow)).toBe(true);
     await shot(page, 'library-studio');
+    // On a phone the failed row's Retry and Delete stay side by side when they fit.
+    const studioPhone = await (await contextFor(artist, { width: 390, height: 844 })).newPage();
+    await studioPhone.goto(`${platform.base}/studio`);
+    const saltRowPhone = studioPhone
+      .getByTestId('studio-row')
+      .filter({ has: studioPhone.getByRole('textbox', { name: 'Title of Salt Road' }) });
+    await saltRowPhone.getByRole('button', { name: 'Retry processing Salt Road' }).waitFor();
+    expect(await actionsInARow(saltRowPhone)).toBe(true);
+    await shot(studioPhone, 'library-studio-phone');
+    await studioPhone.context().close();
     await saltRow.getByRole('button', { name: 'Retry processing Salt Road' }).click();
     await page.getByText('Processing “Salt Road” again').waitFor();
     await saltRow.getByText('Ready', { exact: true }).waitFor();

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS } from '@earshot/storage';
 import { generateTone } from '../support/audio.ts';
@@ -257,6 +257,66 @@ describe('moderation', () => {
       .where('id', '=', 'console-retry-1')
       .executeTakeFirstOrThrow();
     expect(['waiting', 'active', 'completed']).toContain(row.status);
+  });
+
+  it('the admin finds a user, changes their role, disables and enables the account, restores the taken-down track and takes it down again', async () => {
+    const db = platform.infra.database.db;
+    // The listener (whom no later test signs in as): a new account would spend the sign-up limit the
+    // account deletion below needs.
+    const account = () =>
+      db
+        .selectFrom('users')
+        .select(['role', 'disabled_at'])
+        .where('id', '=', listener.user.id)
+        .executeTakeFirstOrThrow();
+    const a = await (await contextAs(admin)).newPage();
+    await a.goto(`${platform.base}/admin`);
+    await a.getByRole('tab', { name: 'Users' }).click();
+    const panel = a.getByRole('tabpanel');
+    await panel.getByRole('searchbox', { name: 'Search users by handle, name or email' }).fill('keen-listener');
+    await panel.getByRole('button', { name: 'Search', exact: true }).click();
+    await panel.getByRole('button', { name: /\(@keen-listener\)/ }).click();
+    const detail = panel.getByTestId('admin-user-detail');
+    await detail.getByRole('combobox', { name: 'Role' }).selectOption('artist');
+    await detail.getByRole('button', { name: 'Change role' }).click();
+    await panel
+      .getByRole('list', { name: 'Users' })
+      .getByText(/^artist · /)
+      .waitFor();
+    expect((await account()).role).toBe('artist');
+
+    await detail.getByRole('button', { name: 'Disable' }).click();
+    await detail.getByRole('textbox', { name: 'Reason: Disable' }).fill('Ban evasion');
+    await detail.getByRole('button', { name: 'Disable' }).click();
+    await detail.getByRole('button', { name: 'Enable' }).waitFor();
+    expect((await account()).disabled_at).not.toBeNull();
+    await screenshot(a, 'stewardship-admin-user-disabled', { fullPage: false });
+    await detail.getByRole('button', { name: 'Enable' }).click();
+    await detail.getByRole('button', { name: 'Enable' }).click();
+    await detail.getByRole('button', { name: 'Disable' }).waitFor();
+    expect((await account()).disabled_at).toBeNull();
+
+    await a.getByRole('tab', { name: 'Content' }).click();
+    await panel.getByRole('checkbox', { name: 'taken down only' }).check();
+    const item = panel.getByTestId('admin-content').filter({ hasText: 'Harbour Lights' });
+    await item.getByRole('button', { name: 'Restore' }).click();
+    await item.getByRole('textbox', { name: 'Reason: Restore' }).fill('The claim was withdrawn');
+    await item.getByRole('button', { name: 'Restore' }).click();
+    await item.waitFor({ state: 'detached' });
+    const restored = await db
+      .selectFrom('tracks')
+      .select('taken_down_at')
+      .where('id', '=', track.id)
+      .executeTakeFirstOrThrow();
+    expect(restored.taken_down_at).toBeNull();
+    // …and down again from the full list, as the tests after this one expect it.
+    await panel.getByRole('checkbox', { name: 'taken down only' }).uncheck();
+    const again = panel.getByTestId('admin-content').filter({ hasText: 'Harbour Lights' });
+    await again.getByRole('button', { name: 'Take down' }).click();
+    await again.getByRole('textbox', { name: 'Reason: Take down' }).fill('The claim was renewed');
+    await again.getByRole('button', { name: 'Take down' }).click();
+    await again.getByText('taken down: The claim was renewed').waitFor();
+    await screenshot(a, 'stewardship-admin-content', { fullPage: false });
   });
 });
 

@@ -45,8 +45,6 @@ export function csrfHeaders(): Record<string, string> {
   return token ? { [CSRF_HEADER]: token } : {};
 }
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /** Turns a failed response body (JSON or not) into an ApiError. */
 export function apiErrorFrom(status: number, body: unknown, statusText = ''): ApiError {
   const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
@@ -59,40 +57,6 @@ export function apiErrorFrom(status: number, body: unknown, statusText = ''): Ap
     );
   }
   return new ApiError(status, 'http_error', `The server answered ${status}${statusText ? ` ${statusText}` : ''}.`);
-}
-
-/**
- * `fetch` for the API: same origin, cookies included, JSON in and out, CSRF header on writes.
- * Resolves with the parsed JSON body; rejects with ApiError (non-2xx) or TypeError (network).
- * @deprecated Untyped: use `api` and `ok` from `lib/api/client.ts`. Kept only until work written
- * against it has moved; nothing in the app calls it.
- */
-export async function apiFetch<T = unknown>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, headers, ...rest } = init;
-  const method = (rest.method ?? (json !== undefined ? 'POST' : 'GET')).toUpperCase();
-  const h = new Headers(headers);
-  h.set('accept', 'application/json');
-  if (json !== undefined) h.set('content-type', 'application/json');
-  if (!SAFE_METHODS.has(method)) for (const [k, v] of Object.entries(csrfHeaders())) h.set(k, v);
-  const res = await fetch(path, {
-    credentials: 'same-origin',
-    cache: 'no-store',
-    ...rest,
-    method,
-    headers: h,
-    body: json !== undefined ? JSON.stringify(json) : rest.body,
-  });
-  const text = await res.text();
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-  }
-  if (!res.ok) throw apiErrorFrom(res.status, body, res.statusText);
-  return body as T;
 }
 
 /** A message a person can read, for any error a call of the API may throw. */

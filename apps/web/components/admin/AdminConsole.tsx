@@ -2,11 +2,14 @@
 
 /**
  * The admin console (docs/operations.md, "Admin console"): reports queue, users, content, jobs and
- * the audit log, over the admin API only. Every action states a reason where one is asked; the
- * API writes each to the audit log.
+ * the audit log, over the admin API only, through the typed client (docs/architecture.md, "The web
+ * and the API"). Every action states a reason where one is asked; the API writes each to the audit
+ * log.
  */
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { apiFetch, describeApiError } from '@/lib/api';
+import { useEffect, useState, type ReactNode } from 'react';
+import { api, ok, type ApiResponse, type paths } from '@/lib/api/client';
+import { useFormSubmit } from '@/lib/hooks/use-form-submit';
+import { useResource, type ResourceState } from '@/lib/hooks/use-resource';
 import { DataTable } from '../table/DataTable';
 import './admin.css';
 
@@ -19,98 +22,72 @@ const TABS: Array<[Tab, string]> = [
   ['audit', 'Audit log'],
 ];
 
-interface Ref {
-  id: string;
-  handle: string;
-}
-interface Report {
-  id: string;
-  subjectType: 'track' | 'comment' | 'user';
-  subjectId: string;
-  reason: string;
-  status: string;
-  createdAt: string;
-  reporter: Ref | null;
-  subjectUser: Ref | null;
-  subjectLabel: string | null;
-  subjectTrackId: string | null;
-  subjectTakenDownAt: string | null;
-}
-interface AdminUser {
-  id: string;
-  handle: string;
-  displayName: string;
-  email: string;
-  role: 'listener' | 'artist' | 'admin';
-  disabledAt: string | null;
-  openReports: number;
-}
-interface Upload {
-  id: string;
-  title: string;
-  visibility: string;
-  takenDownAt: string | null;
-  takedownReason: string | null;
-}
-interface ContentItem {
-  type: 'track' | 'release' | 'comment';
-  id: string;
-  label: string;
-  owner: Ref | null;
-  takenDownAt: string | null;
-  takedownReason: string | null;
-}
-interface QueueCounts {
-  queue: string;
-  waiting: number;
-  active: number;
-  failed: number;
-  delayed: number;
-}
-interface FailedJob {
-  id: string;
-  queue: string;
-  attemptsMade: number;
-  error: string;
-  failedAt: string | null;
-}
-interface AuditEntry {
-  id: string;
-  actor: { handle: string };
-  action: string;
-  subjectType: string;
-  subjectId: string;
-  reason: string | null;
-  createdAt: string;
+type Report = ApiResponse<'/api/v1/admin/reports'>['items'][number];
+type ReportFilter = paths['/api/v1/admin/reports']['get']['parameters']['query']['status'];
+type AdminUser = ApiResponse<'/api/v1/admin/users'>['items'][number];
+type Role = AdminUser['role'];
+type ContentItem = ApiResponse<'/api/v1/admin/content'>['items'][number];
+type ContentKind = paths['/api/v1/admin/content']['get']['parameters']['query']['type'];
+type QueueCounts = ApiResponse<'/api/v1/admin/jobs'>['queues'][number];
+type QueueName = paths['/api/v1/admin/jobs/failed']['get']['parameters']['query']['queue'];
+type AuditEntry = ApiResponse<'/api/v1/admin/audit'>['items'][number];
+
+/** The API's default page of the admin lists. */
+const PAGE = 50;
+const KINDS: readonly ContentKind[] = ['track', 'release', 'comment'];
+const isKind = (type: string): type is ContentKind => (KINDS as readonly string[]).includes(type);
+
+/** Take a track, release or comment down: the owner sees `reason`. */
+function takeDown(kind: ContentKind, id: string, reason: string) {
+  const init = { params: { path: { id } }, body: { reason } };
+  if (kind === 'track') return ok(api.POST('/api/v1/admin/tracks/{id}/takedown', init));
+  if (kind === 'release') return ok(api.POST('/api/v1/admin/releases/{id}/takedown', init));
+  return ok(api.POST('/api/v1/admin/comments/{id}/takedown', init));
 }
 
-function useLoad<T>(path: string | null): { data: T | null; error: string | null; reload: () => void } {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    if (!path) return;
-    const controller = new AbortController();
-    apiFetch<T>(path, { signal: controller.signal }).then(
-      (body) => {
-        setData(body);
-        setError(null);
-      },
-      (err: unknown) => !controller.signal.aborted && setError(describeApiError(err)),
-    );
-    return () => controller.abort();
-  }, [path, n]);
-  return { data, error, reload: useCallback(() => setN((x) => x + 1), []) };
+function restore(kind: ContentKind, id: string, reason: string) {
+  const init = { params: { path: { id } }, body: reason ? { reason } : {} };
+  if (kind === 'track') return ok(api.POST('/api/v1/admin/tracks/{id}/restore', init));
+  if (kind === 'release') return ok(api.POST('/api/v1/admin/releases/{id}/restore', init));
+  return ok(api.POST('/api/v1/admin/comments/{id}/restore', init));
 }
 
-function Status({ error, loading }: { error: string | null; loading: boolean }) {
-  if (error)
+const resolveReport = (id: string, status: 'resolved' | 'dismissed', note: string) =>
+  ok(
+    api.POST('/api/v1/admin/reports/{id}/resolve', {
+      params: { path: { id } },
+      body: { status, ...(note ? { note } : {}) },
+    }),
+  );
+
+const disableUser = (id: string, reason: string) =>
+  ok(api.POST('/api/v1/admin/users/{id}/disable', { params: { path: { id }, query: { reason } } }));
+
+const enableUser = (id: string, reason: string) =>
+  ok(api.POST('/api/v1/admin/users/{id}/enable', { params: { path: { id }, query: reason ? { reason } : {} } }));
+
+function Status({ resource }: { resource: ResourceState<unknown> & { retry(): void } }) {
+  if (resource.status === 'error')
     return (
-      <p className="form__error" role="alert">
-        {error}
-      </p>
+      <div className="admin-item__actions">
+        <p className="form__error" role="alert">
+          {resource.message}
+        </p>
+        <button type="button" className="button button--ghost" onClick={resource.retry}>
+          Try again
+        </button>
+      </div>
     );
-  return loading ? <p role="status">Loading…</p> : null;
+  return resource.status === 'loading' ? <p role="status">Loading…</p> : null;
+}
+
+/** A message of a failed action, read out when it appears. */
+function ActionError({ message }: { message: string | null }) {
+  return message ? (
+    <p className="form__error" role="alert">
+      {message}
+    </p>
+  ) : null;
 }
 
 /** A button that asks for a reason inline, then runs `act(reason)`. */
@@ -128,26 +105,22 @@ function ReasonAction({
   required?: boolean;
 }) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const reason = String(new FormData(e.currentTarget).get('reason') ?? '');
-    try {
-      await act(reason);
-      setOpen(false);
-      setError(null);
-    } catch (err) {
-      setError(describeApiError(err));
-    }
-  };
+  const submit = useFormSubmit(['reason']);
   if (!open)
     return (
       <button type="button" className="button button--ghost" onClick={() => setOpen(true)} data-testid={testId}>
         {label}
       </button>
     );
+  const error = submit.errors.fields.reason ?? submit.errors.form;
   return (
-    <form className="admin-item__actions" onSubmit={(e) => void submit(e)}>
+    <form
+      className="admin-item__actions"
+      onSubmit={submit.onSubmit(async (form) => {
+        await act(String(form.get('reason') ?? ''));
+        setOpen(false);
+      })}
+    >
       <input
         name="reason"
         aria-label={`Reason: ${label}`}
@@ -155,9 +128,15 @@ function ReasonAction({
         required={required}
         maxLength={1000}
         autoFocus
+        aria-invalid={error ? true : undefined}
         data-testid={testId ? `${testId}-reason` : undefined}
       />
-      <button type="submit" className="button button--accent" data-testid={testId ? `${testId}-confirm` : undefined}>
+      <button
+        type="submit"
+        className="button button--accent"
+        disabled={submit.pending}
+        data-testid={testId ? `${testId}-confirm` : undefined}
+      >
         {label}
       </button>
       <button type="button" className="button button--ghost" onClick={() => setOpen(false)}>
@@ -172,19 +151,20 @@ function ReasonAction({
   );
 }
 
-const post = (path: string, json: unknown = {}) => apiFetch(path, { method: 'POST', json });
-const plural = { track: 'tracks', release: 'releases', comment: 'comments' } as const;
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '');
 
 function Reports() {
-  const [status, setStatus] = useState('open');
-  const { data, error, reload } = useLoad<{ items: Report[] }>(`/api/v1/admin/reports?status=${status}`);
+  const [status, setStatus] = useState<ReportFilter>('open');
+  const reports = useResource(`reports:${status}`, (signal) =>
+    ok(api.GET('/api/v1/admin/reports', { params: { query: { status, limit: PAGE } }, signal })),
+  );
+  const items = reports.status === 'ready' ? reports.data.items : null;
   return (
     <div>
       <div className="admin-toolbar">
         <label>
           Show{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select value={status} onChange={(e) => setStatus(e.target.value as ReportFilter)}>
             <option value="open">open</option>
             <option value="resolved">resolved</option>
             <option value="dismissed">dismissed</option>
@@ -192,80 +172,91 @@ function Reports() {
           </select>
         </label>
       </div>
-      <Status error={error} loading={!data} />
-      {data && data.items.length === 0 && <p>No reports.</p>}
+      <Status resource={reports} />
+      {items?.length === 0 && <p>No reports.</p>}
       <ul className="admin-list" aria-label="Reports">
-        {data?.items.map((r) => (
-          <li key={r.id} className="admin-item" data-testid="admin-report">
-            <div>
-              <strong>{r.subjectType}</strong> {r.subjectLabel ? `“${r.subjectLabel}”` : '(gone)'}{' '}
-              {r.subjectTakenDownAt && <span className="admin-badge">taken down</span>}
-            </div>
-            <div>Reason: {r.reason}</div>
-            <div className="admin-item__meta">
-              by {r.reporter ? `@${r.reporter.handle}` : 'deleted user'} · against{' '}
-              {r.subjectUser ? `@${r.subjectUser.handle}` : '—'} · {when(r.createdAt)} · {r.status}
-            </div>
-            {r.status === 'open' && (
-              <div className="admin-item__actions">
-                {r.subjectType !== 'user' && (
-                  <ReasonAction
-                    label="Take down"
-                    placeholder="Reason the owner will see"
-                    testId="report-takedown"
-                    act={async (reason) => {
-                      await post(
-                        `/api/v1/admin/${plural[r.subjectType as 'track' | 'comment']}/${r.subjectId}/takedown`,
-                        { reason },
-                      );
-                      reload();
-                    }}
-                  />
-                )}
-                {r.subjectType === 'user' && (
-                  <ReasonAction
-                    label="Disable account"
-                    placeholder="Why"
-                    act={async (reason) => {
-                      await post(`/api/v1/admin/users/${r.subjectId}/disable?reason=${encodeURIComponent(reason)}`);
-                      await post(`/api/v1/admin/reports/${r.id}/resolve`, { status: 'resolved', note: reason });
-                      reload();
-                    }}
-                  />
-                )}
-                <ReasonAction
-                  label="Dismiss"
-                  placeholder="Note (optional)"
-                  required={false}
-                  act={async (note) => {
-                    await post(`/api/v1/admin/reports/${r.id}/resolve`, {
-                      status: 'dismissed',
-                      ...(note ? { note } : {}),
-                    });
-                    reload();
-                  }}
-                />
-              </div>
-            )}
-          </li>
+        {items?.map((r) => (
+          <ReportItem key={r.id} report={r} onChanged={reports.retry} />
         ))}
       </ul>
     </div>
   );
 }
 
+function ReportItem({ report: r, onChanged }: { report: Report; onChanged: () => void }) {
+  return (
+    <li className="admin-item" data-testid="admin-report">
+      <div>
+        <strong>{r.subjectType}</strong> {r.subjectLabel ? `“${r.subjectLabel}”` : '(gone)'}{' '}
+        {r.subjectTakenDownAt && <span className="admin-badge">taken down</span>}
+      </div>
+      <div>Reason: {r.reason}</div>
+      <div className="admin-item__meta">
+        by {r.reporter ? `@${r.reporter.handle}` : 'deleted user'} · against{' '}
+        {r.subjectUser ? `@${r.subjectUser.handle}` : '—'} · {when(r.createdAt)} · {r.status}
+      </div>
+      {r.status === 'open' && (
+        <div className="admin-item__actions">
+          {r.subjectType !== 'user' && (
+            <ReasonAction
+              label="Take down"
+              placeholder="Reason the owner will see"
+              testId="report-takedown"
+              act={async (reason) => {
+                await takeDown(r.subjectType as 'track' | 'comment', r.subjectId, reason);
+                onChanged();
+              }}
+            />
+          )}
+          {r.subjectType === 'user' && (
+            <ReasonAction
+              label="Disable account"
+              placeholder="Why"
+              act={async (reason) => {
+                await disableUser(r.subjectId, reason);
+                await resolveReport(r.id, 'resolved', reason);
+                onChanged();
+              }}
+            />
+          )}
+          <ReasonAction
+            label="Dismiss"
+            placeholder="Note (optional)"
+            required={false}
+            act={async (note) => {
+              await resolveReport(r.id, 'dismissed', note);
+              onChanged();
+            }}
+          />
+        </div>
+      )}
+    </li>
+  );
+}
+
 function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
-  const { data, error, reload } = useLoad<{ user: AdminUser; uploads: Upload[] }>(`/api/v1/admin/users/${id}`);
-  const reports = useLoad<{ items: Report[] }>(`/api/v1/admin/reports?status=all&subjectUserId=${id}`);
-  const [role, setRole] = useState<string>('');
-  const [msg, setMsg] = useState<string | null>(null);
+  const detail = useResource(`user:${id}`, (signal) =>
+    ok(api.GET('/api/v1/admin/users/{id}', { params: { path: { id } }, signal })),
+  );
+  const reports = useResource(`user-reports:${id}`, (signal) =>
+    ok(
+      api.GET('/api/v1/admin/reports', {
+        params: { query: { status: 'all', subjectUserId: id, limit: PAGE } },
+        signal,
+      }),
+    ),
+  );
+  const data = detail.status === 'ready' ? detail.data : null;
+  const [role, setRole] = useState<Role | ''>('');
+  const change = useFormSubmit([]);
   useEffect(() => setRole(data?.user.role ?? ''), [data]);
-  if (!data) return <Status error={error} loading />;
+  if (!data) return <Status resource={detail} />;
   const u = data.user;
   const done = () => {
-    reload();
+    detail.retry();
     onChanged();
   };
+  const reportItems = reports.status === 'ready' ? reports.data.items : [];
   return (
     <div className="admin-item" data-testid="admin-user-detail">
       <h3>
@@ -275,7 +266,7 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
       <div className="admin-item__actions">
         <label>
           Role{' '}
-          <select value={role} onChange={(e) => setRole(e.target.value)}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
             <option value="listener">listener</option>
             <option value="artist">artist</option>
             <option value="admin">admin</option>
@@ -284,12 +275,13 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
         <button
           type="button"
           className="button button--ghost"
-          disabled={role === u.role}
+          disabled={role === u.role || role === '' || change.pending}
           onClick={() =>
-            void apiFetch(`/api/v1/admin/users/${id}/role`, { method: 'PUT', json: { role } }).then(
-              done,
-              (e: unknown) => setMsg(describeApiError(e)),
-            )
+            void change.run(async () => {
+              if (role === '') return;
+              await ok(api.PUT('/api/v1/admin/users/{id}/role', { params: { path: { id } }, body: { role } }));
+              done();
+            })
           }
         >
           Change role
@@ -300,7 +292,7 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
             placeholder="Why (optional)"
             required={false}
             act={async (reason) => {
-              await post(`/api/v1/admin/users/${id}/enable${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`);
+              await enableUser(id, reason);
               done();
             }}
           />
@@ -309,17 +301,13 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
             label="Disable"
             placeholder="Why"
             act={async (reason) => {
-              await post(`/api/v1/admin/users/${id}/disable?reason=${encodeURIComponent(reason)}`);
+              await disableUser(id, reason);
               done();
             }}
           />
         )}
       </div>
-      {msg && (
-        <p className="form__error" role="alert">
-          {msg}
-        </p>
-      )}
+      <ActionError message={change.errors.form} />
       <h4>Uploads ({data.uploads.length})</h4>
       <ul className="admin-list">
         {data.uploads.map((t) => (
@@ -329,9 +317,10 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
           </li>
         ))}
       </ul>
-      <h4>Reports against them ({reports.data?.items.length ?? 0})</h4>
+      <h4>Reports against them ({reportItems.length})</h4>
+      <Status resource={reports} />
       <ul className="admin-list">
-        {reports.data?.items.map((r) => (
+        {reportItems.map((r) => (
           <li key={r.id}>
             {r.subjectType} “{r.subjectLabel ?? 'gone'}”: {r.reason} ({r.status})
           </li>
@@ -345,10 +334,19 @@ function Users() {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<string | null>(null);
-  const { data, error, reload } = useLoad<{ items: AdminUser[] }>(`/api/v1/admin/users?q=${encodeURIComponent(query)}`);
+  const users = useResource(`users:${query}`, (signal) =>
+    ok(api.GET('/api/v1/admin/users', { params: { query: { limit: PAGE, ...(query ? { q: query } : {}) } }, signal })),
+  );
   return (
     <div>
-      <form className="admin-toolbar" role="search" onSubmit={(e) => (e.preventDefault(), setQuery(q))}>
+      <form
+        className="admin-toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(q);
+        }}
+      >
         <input
           type="search"
           aria-label="Search users by handle, name or email"
@@ -360,39 +358,54 @@ function Users() {
           Search
         </button>
       </form>
-      <Status error={error} loading={!data} />
-      {open && <UserDetail id={open} onChanged={reload} />}
+      <Status resource={users} />
+      {open && <UserDetail id={open} onChanged={users.retry} />}
       <ul className="admin-list" aria-label="Users">
-        {data?.items.map((u) => (
-          <li key={u.id} className="admin-item">
-            <div className="admin-item__actions">
-              <button type="button" className="link-button" onClick={() => setOpen(u.id)}>
-                {u.displayName} (@{u.handle})
-              </button>
-              <span className="admin-item__meta">
-                {u.role} · {u.email} {u.openReports > 0 && `· ${u.openReports} open report(s)`}
-              </span>
-              {u.disabledAt && <span className="admin-badge">disabled</span>}
-            </div>
-          </li>
-        ))}
+        {users.status === 'ready' &&
+          users.data.items.map((u) => (
+            <li key={u.id} className="admin-item">
+              <div className="admin-item__actions">
+                <button type="button" className="link-button" onClick={() => setOpen(u.id)}>
+                  {u.displayName} (@{u.handle})
+                </button>
+                <span className="admin-item__meta">
+                  {u.role} · {u.email} {u.openReports > 0 && `· ${u.openReports} open report(s)`}
+                </span>
+                {u.disabledAt && <span className="admin-badge">disabled</span>}
+              </div>
+            </li>
+          ))}
       </ul>
     </div>
   );
 }
 
 function Content() {
-  const [type, setType] = useState<'track' | 'release' | 'comment'>('track');
+  const [type, setType] = useState<ContentKind>('track');
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [onlyDown, setOnlyDown] = useState(false);
-  const { data, error, reload } = useLoad<{ items: ContentItem[] }>(
-    `/api/v1/admin/content?type=${type}&q=${encodeURIComponent(query)}${onlyDown ? '&takenDown=true' : ''}`,
+  const content = useResource(`content:${type}:${onlyDown}:${query}`, (signal) =>
+    ok(
+      api.GET('/api/v1/admin/content', {
+        params: {
+          query: { type, limit: PAGE, ...(query ? { q: query } : {}), ...(onlyDown ? { takenDown: true } : {}) },
+        },
+        signal,
+      }),
+    ),
   );
   return (
     <div>
-      <form className="admin-toolbar" role="search" onSubmit={(e) => (e.preventDefault(), setQuery(q))}>
-        <select aria-label="Kind of content" value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+      <form
+        className="admin-toolbar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(q);
+        }}
+      >
+        <select aria-label="Kind of content" value={type} onChange={(e) => setType(e.target.value as ContentKind)}>
           <option value="track">tracks</option>
           <option value="release">releases</option>
           <option value="comment">comments</option>
@@ -411,75 +424,86 @@ function Content() {
           Search
         </button>
       </form>
-      <Status error={error} loading={!data} />
+      <Status resource={content} />
       <ul className="admin-list" aria-label="Content">
-        {data?.items.map((c) => (
-          <li key={`${c.type}-${c.id}`} className="admin-item" data-testid="admin-content">
-            <div>
-              {c.label} {c.takenDownAt && <span className="admin-badge">taken down: {c.takedownReason}</span>}
-            </div>
-            <div className="admin-item__meta">
-              {c.type} #{c.id} · {c.owner ? `@${c.owner.handle}` : 'deleted user'}
-            </div>
-            <div className="admin-item__actions">
-              {c.takenDownAt ? (
-                <ReasonAction
-                  label="Restore"
-                  placeholder="Why (optional)"
-                  required={false}
-                  act={async (reason) => {
-                    await post(`/api/v1/admin/${plural[c.type]}/${c.id}/restore`, reason ? { reason } : {});
-                    reload();
-                  }}
-                />
-              ) : (
-                <ReasonAction
-                  label="Take down"
-                  placeholder="Reason the owner will see"
-                  act={async (reason) => {
-                    await post(`/api/v1/admin/${plural[c.type]}/${c.id}/takedown`, { reason });
-                    reload();
-                  }}
-                />
-              )}
-            </div>
-          </li>
-        ))}
+        {content.status === 'ready' &&
+          content.data.items.map((c) => <ContentRow key={`${c.type}-${c.id}`} item={c} onChanged={content.retry} />)}
       </ul>
     </div>
   );
 }
 
-function QueueFailures({ queue, onChanged }: { queue: string; onChanged: () => void }) {
-  const { data, error, reload } = useLoad<{ jobs: FailedJob[] }>(`/api/v1/admin/jobs/failed?queue=${queue}&limit=50`);
-  const [msg, setMsg] = useState<string | null>(null);
-  const run = (p: Promise<unknown>) =>
-    p.then(
-      () => {
-        reload();
-        onChanged();
-      },
-      (e: unknown) => setMsg(describeApiError(e)),
-    );
+function ContentRow({ item: c, onChanged }: { item: ContentItem; onChanged: () => void }) {
+  const kind = isKind(c.type) ? c.type : null;
+  return (
+    <li className="admin-item" data-testid="admin-content">
+      <div>
+        {c.label} {c.takenDownAt && <span className="admin-badge">taken down: {c.takedownReason}</span>}
+      </div>
+      <div className="admin-item__meta">
+        {c.type} #{c.id} · {c.owner ? `@${c.owner.handle}` : 'deleted user'}
+      </div>
+      {kind && (
+        <div className="admin-item__actions">
+          {c.takenDownAt ? (
+            <ReasonAction
+              label="Restore"
+              placeholder="Why (optional)"
+              required={false}
+              act={async (reason) => {
+                await restore(kind, c.id, reason);
+                onChanged();
+              }}
+            />
+          ) : (
+            <ReasonAction
+              label="Take down"
+              placeholder="Reason the owner will see"
+              act={async (reason) => {
+                await takeDown(kind, c.id, reason);
+                onChanged();
+              }}
+            />
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+function QueueFailures({ queue, onChanged }: { queue: QueueName; onChanged: () => void }) {
+  const failed = useResource(`failed:${queue}`, (signal) =>
+    ok(api.GET('/api/v1/admin/jobs/failed', { params: { query: { queue, limit: 50 } }, signal })),
+  );
+  const action = useFormSubmit([]);
+  const run = (call: () => Promise<unknown>) =>
+    void action.run(async () => {
+      await call();
+      failed.retry();
+      onChanged();
+    });
+  const jobs = failed.status === 'ready' ? failed.data.jobs : null;
   return (
     <div className="admin-item">
       <div className="admin-item__actions">
         <h3>Failed in {queue}</h3>
-        {!!data?.jobs.length && (
+        {!!jobs?.length && (
           <button
             type="button"
             className="button button--ghost"
-            onClick={() => void run(post('/api/v1/admin/jobs/retry', { queue, limit: 1000 }))}
+            disabled={action.pending}
+            onClick={() => run(() => ok(api.POST('/api/v1/admin/jobs/retry', { body: { queue, limit: 1000 } })))}
             data-testid="retry-all"
           >
             Retry all
           </button>
         )}
       </div>
-      <Status error={error ?? msg} loading={!data} />
-      {data?.jobs.length === 0 && <p>None.</p>}
+      <Status resource={failed} />
+      <ActionError message={action.errors.form} />
+      {jobs?.length === 0 && <p>None.</p>}
       <ul className="admin-list">
-        {data?.jobs.map((j) => (
+        {jobs?.map((j) => (
           <li key={j.id} className="admin-item" data-testid="failed-job">
             <div className="admin-item__meta">
               job {j.id} · {j.attemptsMade} attempt(s) · {when(j.failedAt)}
@@ -489,7 +513,16 @@ function QueueFailures({ queue, onChanged }: { queue: string; onChanged: () => v
               <button
                 type="button"
                 className="button button--ghost"
-                onClick={() => void run(post(`/api/v1/admin/jobs/${queue}/${encodeURIComponent(j.id)}/retry`))}
+                disabled={action.pending}
+                onClick={() =>
+                  run(() =>
+                    ok(
+                      api.POST('/api/v1/admin/jobs/{queue}/{jobId}/retry', {
+                        params: { path: { queue, jobId: j.id } },
+                      }),
+                    ),
+                  )
+                }
                 data-testid="retry-job"
               >
                 Retry
@@ -503,15 +536,15 @@ function QueueFailures({ queue, onChanged }: { queue: string; onChanged: () => v
 }
 
 function Jobs() {
-  const { data, error, reload } = useLoad<{ queues: QueueCounts[] }>('/api/v1/admin/jobs');
-  const [open, setOpen] = useState<string | null>(null);
+  const counts = useResource('jobs', (signal) => ok(api.GET('/api/v1/admin/jobs', { signal })));
+  const [open, setOpen] = useState<QueueName | null>(null);
   return (
     <div>
-      <Status error={error} loading={!data} />
-      {data && (
+      <Status resource={counts} />
+      {counts.status === 'ready' && (
         <DataTable<QueueCounts>
           caption="Jobs per queue"
-          rows={data.queues}
+          rows={counts.data.queues}
           rowKey={(q) => q.queue}
           rowTestId={(q) => `queue-${q.queue}`}
           columns={[
@@ -526,7 +559,8 @@ function Jobs() {
                   <button
                     type="button"
                     className="link-button"
-                    onClick={() => setOpen(q.queue)}
+                    // The names in this list are the API's own queues (the ones /jobs/failed takes).
+                    onClick={() => setOpen(q.queue as QueueName)}
                     data-testid={`failed-${q.queue}`}
                   >
                     {q.failed}
@@ -538,19 +572,21 @@ function Jobs() {
           ]}
         />
       )}
-      {open && <QueueFailures queue={open} onChanged={reload} />}
+      {open && <QueueFailures queue={open} onChanged={counts.retry} />}
     </div>
   );
 }
 
 function Audit() {
-  const { data, error } = useLoad<{ items: AuditEntry[] }>('/api/v1/admin/audit?limit=100');
+  const audit = useResource('audit', (signal) =>
+    ok(api.GET('/api/v1/admin/audit', { params: { query: { limit: 100 } }, signal })),
+  );
   return (
     <div>
-      <Status error={error} loading={!data} />
+      <Status resource={audit} />
       <DataTable<AuditEntry>
         caption="Admin actions, newest first"
-        rows={data?.items ?? []}
+        rows={audit.status === 'ready' ? audit.data.items : []}
         rowKey={(e) => e.id}
         rowTestId="audit-entry"
         columns={[

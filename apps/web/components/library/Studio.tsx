@@ -193,15 +193,19 @@ export function Studio() {
                 />
               </th>
               <th scope="col">Title</th>
-              <th scope="col">State</th>
-              <th scope="col">Visibility</th>
+              <th scope="col" className="studio-cell--state">
+                State
+              </th>
+              <th scope="col" className="studio-cell--visibility">
+                Visibility
+              </th>
               <th scope="col" className="studio-hide-narrow">
                 Plays
               </th>
               <th scope="col" className="studio-hide-narrow">
                 Likes
               </th>
-              <th scope="col">
+              <th scope="col" className="studio-cell--actions">
                 <span className="visually-hidden">Actions</span>
               </th>
             </tr>
@@ -220,7 +224,7 @@ export function Studio() {
                       : `Processing ${progressOf(t)}%`;
               return (
                 <tr key={t.id} data-testid="studio-row">
-                  <td>
+                  <td className="studio-cell--check">
                     <input
                       type="checkbox"
                       aria-label={`Select ${t.title}`}
@@ -235,7 +239,7 @@ export function Studio() {
                       }
                     />
                   </td>
-                  <td>
+                  <td className="studio-cell--title">
                     <input
                       type="text"
                       aria-label={`Title of ${t.title}`}
@@ -258,7 +262,7 @@ export function Studio() {
                       </Link>
                     )}
                   </td>
-                  <td>
+                  <td className="studio-cell--state">
                     {v && (v.status === 'processing' || v.status === 'uploaded') ? (
                       <progress max={100} value={progressOf(t)} aria-label={`Processing ${t.title}`}>
                         {progressOf(t)}%
@@ -266,7 +270,7 @@ export function Studio() {
                     ) : null}{' '}
                     {state}
                   </td>
-                  <td>
+                  <td className="studio-cell--visibility">
                     <select
                       aria-label={`Visibility of ${t.title}`}
                       value={t.visibility}
@@ -279,26 +283,28 @@ export function Studio() {
                   </td>
                   <td className="studio-hide-narrow">{t.playCount}</td>
                   <td className="studio-hide-narrow">{t.likeCount}</td>
-                  <td>
-                    {v?.status === 'failed' && !t.takenDown && (
+                  <td className="studio-cell--actions">
+                    <div className="studio-actions">
+                      {v?.status === 'failed' && !t.takenDown && (
+                        <button
+                          type="button"
+                          className="button button--accent button--small"
+                          aria-label={`Retry processing ${t.title}`}
+                          onClick={() => void retry(t)}
+                          data-testid="studio-retry"
+                        >
+                          Retry
+                        </button>
+                      )}
                       <button
                         type="button"
-                        className="button button--accent button--small"
-                        aria-label={`Retry processing ${t.title}`}
-                        onClick={() => void retry(t)}
-                        data-testid="studio-retry"
+                        className="button button--ghost button--small"
+                        aria-label={`Delete ${t.title}`}
+                        onClick={() => void remove(t)}
                       >
-                        Retry
+                        Delete
                       </button>
-                    )}{' '}
-                    <button
-                      type="button"
-                      className="button button--ghost button--small"
-                      aria-label={`Delete ${t.title}`}
-                      onClick={() => void remove(t)}
-                    >
-                      Delete
-                    </button>
+                    </div>
                   </td>
                 </tr>
               );
