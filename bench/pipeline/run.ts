@@ -70,6 +70,8 @@ async function makeMaster(dir: string, seconds: number): Promise<string> {
 /** The best hand-written equivalent: every output in parallel, one ffmpeg per rendition. */
 async function handWritten(input: string, out: string): Promise<number> {
   await rm(out, { recursive: true, force: true });
+  // Made before any command starts: the peaks command writes straight into it.
+  await mkdir(out, { recursive: true });
   const t0 = performance.now();
   const renditions = [64, 128, 160].map(async (kbps) => {
     const dir = path.join(out, `${kbps}k`);
