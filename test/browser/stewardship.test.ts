@@ -180,6 +180,15 @@ describe('moderation', () => {
     await l.reload();
     await l.getByText(/No comments yet/).waitFor();
     expect(await l.locator(`[data-comment-id="${comment.id}"]`).count()).toBe(0);
+
+    // Its author still sees the comment's place, and why it was taken down.
+    const author = await (await contextAs(artist)).newPage();
+    await author.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    const why = author.locator(`[data-comment-id="${comment.id}"]`).getByTestId('comment-takedown');
+    await why.waitFor();
+    expect(await why.textContent()).toContain('A moderator took this comment down: Spam.');
+    await why.scrollIntoViewIfNeeded();
+    await screenshot(author, 'stewardship-comment-takedown-author', { fullPage: false });
   });
 
   it('a listener reports the track, the admin takes it down from the queue, the artist sees why', async () => {

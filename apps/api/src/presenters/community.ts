@@ -33,6 +33,12 @@ const CommentFields = {
     description: 'Plain text (render it escaped); null once deleted or taken down',
   }),
   deleted: Type.Boolean(),
+  takedown: Type.Optional(
+    Type.Object(
+      { reason: Type.String() },
+      { description: "A moderator's takedown and its reason: only for the comment's author and admins" },
+    ),
+  ),
   positionMs: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
 };
@@ -57,6 +63,7 @@ export function presentComment(c: CommentView): CommentOut {
       : null,
     body: c.body,
     deleted: c.deleted,
+    ...(c.takedown ? { takedown: { reason: c.takedown.reason } } : {}),
     positionMs: c.positionMs,
     createdAt: c.createdAt,
     ...(c.replies ? { replies: c.replies.map((r) => presentComment(r)) } : {}),

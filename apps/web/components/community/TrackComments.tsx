@@ -157,7 +157,11 @@ function CommentItem({
           {formatPosition(c.positionMs)}
         </button>
       </div>
-      {c.deleted || c.body === null ? (
+      {c.takedown ? (
+        <p className="comment__body comment__body--deleted" data-testid="comment-takedown">
+          A moderator took this comment down: {c.takedown.reason || 'no reason given'}. Others no longer see it.
+        </p>
+      ) : c.deleted || c.body === null ? (
         <p className="comment__body comment__body--deleted">This comment was removed.</p>
       ) : (
         <p className="comment__body" data-testid="comment-text">

@@ -9300,8 +9300,16 @@ export interface components {
                 id: string;
                 parentId: string | null;
                 positionMs: number;
+                /** @description A moderator's takedown and its reason: only for the comment's author and admins */
+                takedown?: {
+                    reason: string;
+                };
                 trackId: string;
             }[];
+            /** @description A moderator's takedown and its reason: only for the comment's author and admins */
+            takedown?: {
+                reason: string;
+            };
             trackId: string;
         };
         /** TrackCounts */

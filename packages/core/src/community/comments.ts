@@ -23,6 +23,8 @@ export interface CommentView {
   /** null once deleted or taken down: the comment keeps its place so its replies stay readable. */
   body: string | null;
   deleted: boolean;
+  /** A moderator's takedown and its reason: shown to the comment's author and to admins only. */
+  takedown?: { reason: string };
   positionMs: number;
   createdAt: string;
   /** Top-level comments carry their replies (one level only), oldest first. */
@@ -200,6 +202,7 @@ async function readComments(
       'c.created_at',
       'c.deleted_at',
       'c.taken_down_at',
+      'c.takedown_reason',
       'u.handle',
       'u.display_name',
       'u.avatar_key',
@@ -227,6 +230,12 @@ async function readComments(
           : null,
       body: gone ? null : r.body,
       deleted: gone,
+      ...(r.taken_down_at !== null &&
+      r.deleted_at === null &&
+      options.actor &&
+      (options.actor.role === 'admin' || options.actor.id === r.author_id)
+        ? { takedown: { reason: r.takedown_reason ?? '' } }
+        : {}),
       positionMs: r.position_ms,
       createdAt: r.created_at.toISOString(),
       ...(options.withReplies && r.parent_id === null ? { replies: [] } : {}),
