@@ -7,7 +7,7 @@
  *   npm run bench:pipeline            # both lengths
  *   npm run bench:pipeline -- 180     # one length, in seconds
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,20 +19,10 @@ import { LocalObjectStore } from '@earshot/storage';
 import { createTrackFromUpload, InProcessProgressBus } from '@earshot/core';
 import { createCoreDeps, createLogger, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../apps/worker/src/index.ts';
+import { ffmpeg } from '../lib/ffmpeg.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const exec = promisify(execFile);
-
-function ffmpeg(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg ${code}: ${err.slice(-400)}`))));
-  });
-}
 
 /** A master that sounds like music to the encoders: tones over pink noise, with a JPEG cover. */
 async function makeMaster(dir: string, seconds: number): Promise<string> {

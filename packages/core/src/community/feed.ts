@@ -2,7 +2,7 @@ import { expressionBuilder, sql } from 'kysely';
 import { releaseListed, trackListed } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
-import { type FeedTrack, toFeedTrack } from './track-card.ts';
+import { type FeedTrack, type FeedTrackRow, toFeedTrack } from './track-card.ts';
 
 export type { FeedTrack } from './track-card.ts';
 
@@ -18,23 +18,10 @@ export interface FeedRelease {
 }
 
 /** A row of the feed query: `k` is the track id of a track entry, minus the release id of a release entry. */
-interface FeedRow {
+interface FeedRow extends FeedTrackRow {
   k: string;
   at: string;
   reposters: string[] | null;
-  title: string;
-  slug: string;
-  owner_user_id: string;
-  handle: string;
-  display_name: string;
-  artwork_key: string | null;
-  version_artwork: string | null;
-  duration_ms: number | null;
-  created_at: Date;
-  like_count: number;
-  repost_count: number;
-  comment_count: number;
-  play_count: number;
   release_type: string | null;
   release_date: Date | null;
   track_count: number | null;
