@@ -104,7 +104,14 @@ describe('a track is playable while it is processed', () => {
       .executeTakeFirstOrThrow();
     expect(v.status).toBe('processing');
 
-    const live = await stream(trackId, artist.token);
+    // The gate holds the first rendition that finishes; the provisional master goes out once every
+    // rendition has three segments, which on a busy machine can be a moment later: wait for it
+    // (bounded by attempts), the renditions keep publishing meanwhile.
+    let live = await stream(trackId, artist.token);
+    for (let attempt = 0; live.statusCode === 404 && attempt < 300; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      live = await stream(trackId, artist.token);
+    }
     expect(live.statusCode, live.body).toBe(200);
     expect(live.json()).toMatchObject({ processing: true });
     const masterUrl: string = live.json().hls;
