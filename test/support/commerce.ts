@@ -6,6 +6,7 @@ import type { Mailer, MailMessage } from '@earshot/mail';
 import type { ObjectStore } from '@earshot/storage';
 import { keys } from '@earshot/storage';
 import type { Config } from '@earshot/config';
+import type { CoreDeps } from '@earshot/core';
 import type { Infrastructure, Logger } from '@earshot/runtime';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers } from '../../apps/worker/src/handlers.ts';
@@ -101,12 +102,16 @@ export function capturingMailer(): Mailer & { sent: MailMessage[] } {
   return { kind: 'file', sent, send: async (m) => void sent.push(m), close: async () => {} };
 }
 
-/** Runs one job through the worker's real handler (the wiring the worker uses), as the queue would. */
+/**
+ * Runs one job through the worker's real handler (the wiring the worker uses), as the queue would.
+ * `around` wraps a port of the real wiring (e.g. to act while ffmpeg runs).
+ */
 export async function runJob<Q extends QueueName>(
   deps: { config: Config; logger: Logger; infra: Infrastructure; mailer?: Mailer },
   queue: Q,
   data: JobPayloads[Q],
   run: { attempt: number; maxAttempts: number } = { attempt: 1, maxAttempts: 1 },
+  around?: (core: CoreDeps) => Partial<CoreDeps>,
 ): Promise<void> {
   const { core, close } = createCoreDeps({
     config: deps.config,
@@ -115,7 +120,9 @@ export async function runJob<Q extends QueueName>(
     media: createMediaToolkit(),
     mailer: deps.mailer,
   });
-  const handler = createHandlers(core)[queue] as (job: unknown) => Promise<void>;
+  const handler = createHandlers(around ? { ...core, ...around(core) } : core)[queue] as (
+    job: unknown,
+  ) => Promise<void>;
   try {
     await handler({
       id: 'test',

@@ -885,6 +885,35 @@ describe('files made before a rename', () => {
     // Someone else's files are never touched.
     expect(await filesOf(foreign.versionId)).toHaveLength(1);
   });
+
+  it('a rename while the file is being made is not lost: the file is made again with the new tags', async () => {
+    const owner = await quickUser('artist');
+    const t = await createTrackWithOriginal(api.db, api.t.infra.store, tmp, owner.id, 'Before Rename');
+    const url = `/api/v1/tracks/${t.id}/download?format=mp3-v0`;
+    expect((await api.app.inject({ url, headers: auth(owner.token) })).statusCode).toBe(202);
+    const encodedWith: string[] = [];
+    await runJob(jobDeps(), 'download-formats', { versionId: t.versionId, format: 'mp3-v0' }, undefined, (core) => ({
+      encodeDownload: async (options, signal) => {
+        encodedWith.push(options.tags.title ?? '');
+        // The artist renames the track while ffmpeg runs (the edit commits before the file is marked ready).
+        if (encodedWith.length === 1) {
+          const renamed = await api.app.inject({
+            method: 'PATCH',
+            url: `/api/v1/tracks/${t.id}`,
+            payload: { title: 'After Rename' },
+            headers: auth(owner.token),
+          });
+          expect(renamed.statusCode, renamed.body).toBeLessThan(300);
+        }
+        await core.encodeDownload(options, signal);
+      },
+    }));
+    expect(encodedWith).toEqual(['Before Rename', 'After Rename']);
+    expect(await downloadTags(t.id, t.versionId, owner.token)).toMatchObject({
+      remade: false,
+      tags: { title: 'After Rename' },
+    });
+  });
 });
 
 describe('without Stripe keys', () => {

@@ -294,20 +294,9 @@ export type DownloadEncoder = (
 
 export type MakeFormatDeps = Pick<CoreDeps, 'db' | 'store' | 'clock' | 'encodeDownload' | 'scratchDir'>;
 
-/**
- * The `download-formats` job: makes one format of one version from its original, with the track's
- * tags and cover, stores it under `version-<id>/downloads/`, and marks it ready. Idempotent: a
- * format already ready is left alone.
- */
-export async function makeDownloadFormat(
-  deps: MakeFormatDeps,
-  input: { versionId: string; format: string },
-  signal: AbortSignal,
-  attempt: { attempt: number; maxAttempts: number } = { attempt: 1, maxAttempts: 1 },
-): Promise<'made' | 'already_ready' | 'gone'> {
-  if (!isDownloadFormat(input.format)) throw new Error(`Unknown download format ${input.format}`);
-  const format = input.format;
-  const row = await deps.db
+/** What a download file is made from and tagged with, read again before it is marked ready. */
+async function readDownloadSource(db: Kysely<Database>, versionId: string, format: DownloadFormat, lock: boolean) {
+  let query = db
     .selectFrom('track_versions as v')
     .innerJoin('tracks as t', 't.id', 'v.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
@@ -327,11 +316,12 @@ export async function makeDownloadFormat(
       'u.display_name',
       'd.status',
     ])
-    .where('v.id', '=', input.versionId)
-    .executeTakeFirst();
-  if (!row) return 'gone';
-  if (row.status === 'ready') return 'already_ready';
-  const release = await deps.db
+    .where('v.id', '=', versionId);
+  // Held until the file is marked ready: a rename waits for it, then forgets the file (stale-downloads.ts).
+  if (lock) query = query.forShare(['t', 'u']);
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  let releaseQuery = db
     .selectFrom('release_tracks as rt')
     .innerJoin('releases as r', 'r.id', 'rt.release_id')
     .select(['r.title', 'r.release_date', 'rt.position'])
@@ -344,15 +334,49 @@ export async function makeDownloadFormat(
     )
     .where('rt.track_id', '=', row.track_id)
     .orderBy('r.id')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
+  if (lock) releaseQuery = releaseQuery.forShare(['r']);
+  const release = await releaseQuery.executeTakeFirst();
+  const year = (release?.release_date ?? row.created_at).getUTCFullYear();
+  const tags = {
+    title: row.title,
+    artist: row.display_name,
+    album: release?.title,
+    track: release ? `${release.position + 1}/${release.count}` : undefined,
+    date: String(year),
+  };
+  return { row, tags, artworkKey: row.track_artwork_key ?? row.artwork_key };
+}
+
+/** How many times a file is made again when its tags change while it is being made, before the queue retries. */
+const RETAG_ROUNDS = 3;
+
+/**
+ * The `download-formats` job: makes one format of one version from its original, with the track's
+ * tags and cover, stores it under `version-<id>/downloads/`, and marks it ready. Idempotent: a
+ * format already ready is left alone. A rename while the file is being made (the edit forgets the
+ * files made before it, `forgetDownloadFiles`) is caught when the file is marked ready: the tags are
+ * read again under a share lock on the rows they come from, and the file is made again if they changed.
+ */
+export async function makeDownloadFormat(
+  deps: MakeFormatDeps,
+  input: { versionId: string; format: string },
+  signal: AbortSignal,
+  attempt: { attempt: number; maxAttempts: number } = { attempt: 1, maxAttempts: 1 },
+): Promise<'made' | 'already_ready' | 'gone'> {
+  if (!isDownloadFormat(input.format)) throw new Error(`Unknown download format ${input.format}`);
+  const format = input.format;
+  const source = await readDownloadSource(deps.db, input.versionId, format, false);
+  if (!source) return 'gone';
+  const { row } = source;
+  if (row.status === 'ready') return 'already_ready';
   const info = DOWNLOAD_FORMAT_INFO[format];
   const key = keys.download(row.id, format, info.ext);
-  const makeFile = async (): Promise<void> => {
-    await withScratch(deps.scratchDir, `download-${row.id}-${format}`, async (dir) => {
+  const makeFile = async (made: NonNullable<typeof source>): Promise<boolean> =>
+    withScratch(deps.scratchDir, `download-${row.id}-${format}`, async (dir) => {
       const input = await fetchOriginal(deps.store, row.original_key, dir, signal);
       let cover: string | undefined;
-      const artworkKey = row.track_artwork_key ?? row.artwork_key;
+      const artworkKey = made.artworkKey;
       if (artworkKey && /\.(jpg|png)$/.test(artworkKey) && info.embedsCover) {
         cover = path.join(dir, `cover${path.extname(artworkKey)}`);
         const { createWriteStream } = await import('node:fs');
@@ -360,7 +384,6 @@ export async function makeDownloadFormat(
         await pipeline((await deps.store.get('images', artworkKey)).body, createWriteStream(cover), { signal });
       }
       const output = path.join(dir, `out.${info.ext}`);
-      const year = (release?.release_date ?? row.created_at).getUTCFullYear();
       await deps.encodeDownload(
         {
           input,
@@ -370,41 +393,46 @@ export async function makeDownloadFormat(
           audioStreamIndex: row.audio_stream_index ?? undefined,
           sourceBits: row.bit_depth ?? undefined,
           durationMs: row.duration_ms ?? undefined,
-          tags: {
-            title: row.title,
-            artist: row.display_name,
-            album: release?.title,
-            track: release ? `${release.position + 1}/${release.count}` : undefined,
-            date: String(year),
-          },
+          tags: made.tags,
         },
         signal,
       );
       const stored = await deps.store.putFile('transcodes', key, output, { contentType: info.contentType });
-      await deps.db
-        .insertInto('download_files')
-        .values({
-          version_id: row.id,
-          format,
-          status: 'ready',
-          object_key: key,
-          size_bytes: stored.size,
-          ready_at: deps.clock(),
-        })
-        .onConflict((oc) =>
-          oc.columns(['version_id', 'format']).doUpdateSet({
+      return deps.db.transaction().execute(async (trx) => {
+        const now = await readDownloadSource(trx, row.id, format, true);
+        if (!now || now.artworkKey !== made.artworkKey || JSON.stringify(now.tags) !== JSON.stringify(made.tags))
+          return false;
+        await trx
+          .insertInto('download_files')
+          .values({
+            version_id: row.id,
+            format,
             status: 'ready',
             object_key: key,
             size_bytes: stored.size,
             ready_at: deps.clock(),
-            error: null,
-          }),
-        )
-        .execute();
+          })
+          .onConflict((oc) =>
+            oc.columns(['version_id', 'format']).doUpdateSet({
+              status: 'ready',
+              object_key: key,
+              size_bytes: stored.size,
+              ready_at: deps.clock(),
+              error: null,
+            }),
+          )
+          .execute();
+        return true;
+      });
     });
-  };
   try {
-    await makeFile();
+    let made = source;
+    for (let round = 1; !(await makeFile(made)); round++) {
+      const now = await readDownloadSource(deps.db, row.id, format, false);
+      if (!now) return 'gone';
+      if (round >= RETAG_ROUNDS) throw new Error('The tags kept changing while the file was being made');
+      made = now;
+    }
   } catch (err) {
     // The queue's last attempt: the format is marked failed (with a reason its artist reads), so
     // requests stop answering "preparing" and say so instead (requestDownload).
