@@ -30,7 +30,7 @@ const ARTISTS_CONSIDERED = 20;
  * How many tracks each candidate source (title, full text, artists) hands to the ranking, in index
  * order: of a term found in more tracks than this (a common tag), this many are ranked.
  */
-const CANDIDATES_PER_SOURCE = 200;
+const CANDIDATES_PER_SOURCE = 100;
 
 export interface SearchInput {
   q: string;
