@@ -5,7 +5,7 @@
  * tracks vanishing without breaking the list; ranked, typo-tolerant, accent-folded search of only
  * what is listed; genre and tag pages.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@earshot/db';
 import type { Api } from '../src/index.ts';
@@ -287,8 +287,9 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
 
   describe('search and browse', () => {
     let harbour: { id: string };
+    let mara: TestUser;
     beforeAll(async () => {
-      const mara = await createUser(db, 'artist', { handle: `mara-${database}` });
+      mara = await createUser(db, 'artist', { handle: `mara-${database}` });
       await db.updateTable('users').set({ display_name: 'Mara Sélène' }).where('id', '=', mara.id).execute();
       harbour = await createReadyTrack(db, mara.id, 'harbour-lights');
       await db
@@ -339,6 +340,23 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
         expect.arrayContaining(['Harbour Lights', 'Café Nocturne']),
       );
       expect((await find('field recording'))[0]?.title).toBe('Harbour Lights');
+    });
+
+    it('ranks a title match first when a tag is on more tracks than the ranking takes', async () => {
+      // 260 listed tracks tagged "drizzle" (more than one source hands to the ranking), then the one titled so.
+      await sql`insert into tracks (owner_user_id, title, slug, tags, visibility)
+        select ${rival.id}, 'Untitled ' || i, 'drizzle-' || i, array['drizzle'], 'public'
+        from generate_series(1, 260) i`.execute(db);
+      await sql`insert into track_versions (track_id, status, original_key, original_filename, original_size_bytes, duration_ms, steps, hls_key, ready_at)
+        select id, 'ready', 'version-x/original.wav', 'a.wav', 1, 180000, '{}', 'version-x/playlist.m3u8', now()
+        from tracks where slug like 'drizzle-%'`.execute(db);
+      await sql`update tracks t set current_version_id = v.id from track_versions v
+        where v.track_id = t.id and t.slug like 'drizzle-%'`.execute(db);
+      const titled = await createReadyTrack(db, mara.id, 'drizzle');
+      await db.updateTable('tracks').set({ title: 'Drizzle' }).where('id', '=', titled.id).execute();
+      const hits = await find('drizzle');
+      expect(hits[0]?.title).toBe('Drizzle');
+      expect(hits).toHaveLength(20);
     });
 
     it('shows only what is listed, for every kind', async () => {

@@ -26,6 +26,11 @@ export const SEARCH_RESULTS_MAX = 500;
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
 /** How many of the closest-named artists a track search considers. */
 const ARTISTS_CONSIDERED = 20;
+/**
+ * How many tracks each candidate source (title, full text, artists) hands to the ranking, in index
+ * order: of a term found in more tracks than this (a common tag), this many are ranked.
+ */
+const CANDIDATES_PER_SOURCE = 100;
 
 export interface SearchInput {
   q: string;
@@ -125,35 +130,52 @@ const tsq = (q: string) => sql`plainto_tsquery('simple', earshot_fold(${q}))`;
 
 async function searchTracks(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<TrackHit[]> {
   const f = folded(q);
-  // Candidates from three indexes (word similarity on the title — one typo per word —, full text
-  // on title/tags/description, trigram on the artist's name), then the visibility rule, then the rank.
+  // Candidates from three indexes, each bounded (a word in a quarter of the catalogue must not
+  // rank a quarter of the catalogue): word similarity on the title (one typo per word), full text
+  // on title/tags/description, and the tracks of the closest-named artists (trigram on the name).
+  // Only the candidates are ranked, those listed (the visibility rule).
   const rows = await db
-    .selectFrom('tracks as t')
+    .with('title_hits', (qb) =>
+      qb
+        .selectFrom('tracks as t')
+        .select('t.id')
+        .where(sql<boolean>`${f} <% t.search_title`)
+        .limit(CANDIDATES_PER_SOURCE),
+    )
+    .with('text_hits', (qb) =>
+      qb
+        .selectFrom('tracks as t')
+        .select('t.id')
+        .where(sql<boolean>`t.search_vector @@ ${tsq(q)}`)
+        .limit(CANDIDATES_PER_SOURCE),
+    )
+    .with('artist_hits', (qb) =>
+      qb
+        .selectFrom('tracks as t')
+        .select('t.id')
+        // The closest artists only: a common word in many names must not pull in every track of theirs.
+        .where('t.owner_user_id', 'in', (u) =>
+          u
+            .selectFrom('users')
+            .select('id')
+            .where(sql<boolean>`${f} <% search_name`)
+            .orderBy(sql`word_similarity(${f}, search_name)`, 'desc')
+            .limit(ARTISTS_CONSIDERED),
+        )
+        .limit(CANDIDATES_PER_SOURCE),
+    )
+    .with('candidates', (qb) =>
+      qb
+        .selectFrom('title_hits')
+        .select('id')
+        .union(qb.selectFrom('text_hits').select('id'))
+        .union(qb.selectFrom('artist_hits').select('id')),
+    )
+    .selectFrom('candidates as c')
+    .innerJoin('tracks as t', 't.id', 'c.id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
     .select(FOUND_TRACK_COLUMNS)
-    .where((eb) =>
-      eb('t.id', 'in', (sub) =>
-        sub
-          .selectFrom('tracks')
-          .select('id')
-          .where(sql<boolean>`${f} <% search_title or search_vector @@ ${tsq(q)}`)
-          .union(
-            sub
-              .selectFrom('tracks')
-              .select('id')
-              // The closest artists only: a common word in many names must not pull in every track of theirs.
-              .where('owner_user_id', 'in', (u) =>
-                u
-                  .selectFrom('users')
-                  .select('id')
-                  .where(sql<boolean>`${f} <% search_name`)
-                  .orderBy(sql`word_similarity(${f}, search_name)`, 'desc')
-                  .limit(ARTISTS_CONSIDERED),
-              ),
-          ),
-      ),
-    )
     .where((eb) => trackListed(eb, 't'))
     .orderBy(
       sql`4 * greatest(similarity(t.search_title, ${f}), word_similarity(${f}, t.search_title))
