@@ -10,7 +10,8 @@ import { ownsOrAdmin, type Actor } from './actor.ts';
  *
  * - **Listed** (home, search, browse, feed, trending, an artist's public lists): public, live
  *   (not taken down, owner's account enabled) and, for a track, playable (a ready current
- *   version); for a release, released (no release date in the future).
+ *   version, or a first upload whose provisional stream is published while it is processing:
+ *   `provisional_version_id`); for a release, released (no release date in the future).
  * - **Visible to** an actor (opening it by id or link): the owner and admins see everything of
  *   theirs, including what is private, processing, scheduled or taken down (with the reason);
  *   everyone else sees what is listed plus what is unlisted.
@@ -39,10 +40,18 @@ function ownerEnabled(eb: AnyEb, ownerColumn: string): Expression<SqlBool> {
 
 // ---- tracks ----------------------------------------------------------------
 
+/**
+ * Playable: a ready current version, or a first upload being processed whose provisional stream
+ * is already published (docs/performance.md, "Playable in seconds").
+ */
+function trackPlayable(eb: AnyEb, t: string): Expression<SqlBool> {
+  return eb.or([eb(`${t}.current_version_id`, 'is not', null), eb(`${t}.provisional_version_id`, 'is not', null)]);
+}
+
 /** Live for others: playable, not taken down, not retired, owner enabled (any visibility). */
 function trackLive(eb: AnyEb, t: string): Expression<SqlBool> {
   return eb.and([
-    eb(`${t}.current_version_id`, 'is not', null),
+    trackPlayable(eb, t),
     eb(`${t}.deleted_at`, 'is', null),
     eb(`${t}.taken_down_at`, 'is', null),
     ownerEnabled(eb, `${t}.owner_user_id`),
@@ -69,10 +78,20 @@ export interface TrackVisibilityFacts {
   ownerUserId: string;
   visibility: Visibility;
   currentVersionId: string | null;
+  /**
+   * A first upload's version whose provisional stream is published while it is processing
+   * (`tracks.provisional_version_id`); absent = none.
+   */
+  provisionalVersionId?: string | null;
   takenDownAt: Date | null;
   ownerDisabledAt: Date | null;
   /** Retired: deleted by its artist after a sale (docs/architecture.md, "Catalogue"). */
   deletedAt?: Date | null;
+}
+
+/** `trackPlayable` for a row already loaded. */
+function isTrackPlayable(track: TrackVisibilityFacts): boolean {
+  return track.currentVersionId !== null || (track.provisionalVersionId ?? null) !== null;
 }
 
 /** `trackVisibleTo` for a row already loaded. */
@@ -82,7 +101,7 @@ export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibil
   if (ownsOrAdmin(actor, track.ownerUserId)) return true;
   return (
     track.visibility !== 'private' &&
-    track.currentVersionId !== null &&
+    isTrackPlayable(track) &&
     track.takenDownAt === null &&
     track.ownerDisabledAt === null
   );
@@ -92,7 +111,7 @@ export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibil
 export function isTrackListed(track: TrackVisibilityFacts): boolean {
   return (
     track.visibility === 'public' &&
-    track.currentVersionId !== null &&
+    isTrackPlayable(track) &&
     !track.deletedAt &&
     track.takenDownAt === null &&
     track.ownerDisabledAt === null
