@@ -190,9 +190,9 @@ describe('tracks', () => {
       expect(canSeeTrack(actors.admin, hidden)).toBe(true);
     }
     for (const own of [privateOne, takenDown, processing]) expect(canSeeTrack(actors.owner, own)).toBe(true);
-    // Playable while processing (docs/performance.md, "Playable in seconds"): a public one is listed
-    // and anyone may open it, an unlisted one by link, a private one stays its owner's.
-    expect(isTrackListed(streaming('public'))).toBe(true);
+    // Playable while processing (docs/performance.md, "Playable in seconds"): anyone may open a
+    // public or unlisted one, a private one stays its owner's; lists wait until it is ready.
+    expect(isTrackListed(streaming('public'))).toBe(false);
     expect(canSeeTrack(null, streaming('public'))).toBe(true);
     expect(isTrackListed(streaming('unlisted'))).toBe(false);
     expect(canSeeTrack(null, streaming('unlisted'))).toBe(true);
