@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreDeps, HlsPublication, MediaToolkit } from '@earshot/core';
+import { transcodeHls } from '@earshot/media';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../worker/src/index.ts';
 import type { Api } from '../src/index.ts';
@@ -57,15 +58,30 @@ beforeAll(async () => {
       const encode = ++encodes;
       if (mode === 'crash' && encode > 1) await retryOpen;
       let masterOut = false;
-      return real.transcodeHls(input, outDir, info, run, async (p: HlsPublication) => {
-        if (mode === 'gate' && p.kind === 'rendition' && p.final) {
-          reachGate();
-          await gateOpen;
-        }
-        if (mode === 'crash' && encode === 1 && masterOut) throw new Error('injected encode crash');
-        await publish?.(p);
-        if (p.kind === 'master') masterOut = true;
+      // Read at 8× real time (as the growing-stream browser test does; the output is the same
+      // bytes): the provisional master goes out well before any rendition ends, however busy the
+      // machine, so the gate below holds a stream that is published and still growing.
+      const source = {
+        durationMs: info.durationMs,
+        sampleRate: info.sampleRate,
+        channels: info.channels,
+        audioStreamIndex: info.audioStreamIndex ?? undefined,
+      };
+      const out = await transcodeHls(input, outDir, source, {
+        signal: run.signal,
+        onProgress: run.onProgress,
+        readRate: 8,
+        onPublish: async (p: HlsPublication) => {
+          if (mode === 'gate' && p.kind === 'rendition' && p.final) {
+            reachGate();
+            await gateOpen;
+          }
+          if (mode === 'crash' && encode === 1 && masterOut) throw new Error('injected encode crash');
+          await publish?.(p);
+          if (p.kind === 'master') masterOut = true;
+        },
       });
+      return out.files;
     },
   };
   ({ core, close: closeCore } = createCoreDeps({ config: t.config, logger: t.logger, infra: t.infra, media }));
