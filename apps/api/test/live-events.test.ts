@@ -35,6 +35,13 @@ function connect(token?: string): Promise<{ ws: WebSocket; messages: unknown[] }
   });
 }
 
+/** Made in the database (registering more would meet the sign-up rate limit). */
+async function made(role: 'artist' | 'listener') {
+  const db = t.infra.database.db;
+  const u = await createUser(db, role);
+  return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
+}
+
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 20));
 }
@@ -103,11 +110,6 @@ describe('/api/v1/ws', () => {
 
   it('relays comment events of a watched track page to whoever may see it; a private track is refused like a missing one; bad messages are ignored', async () => {
     const db = t.infra.database.db;
-    // Made in the database (registering more would meet the sign-up rate limit).
-    const made = async (role: 'artist' | 'listener') => {
-      const u = await createUser(db, role);
-      return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
-    };
     const artist = await made('artist');
     const listener = await made('listener');
     const outsider = await made('listener');
@@ -187,10 +189,6 @@ describe('/api/v1/ws', () => {
 
   it('a track page still processing: its owner may watch it before it is playable, others only once its provisional stream is out; track.media reaches the watchers', async () => {
     const db = t.infra.database.db;
-    const made = async (role: 'artist' | 'listener') => {
-      const u = await createUser(db, role);
-      return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
-    };
     const artist = await made('artist');
     const listener = await made('listener');
     const growing = await createReadyTrack(db, artist.id, `growing-${Date.now()}`, { ready: false });

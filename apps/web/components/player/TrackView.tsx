@@ -9,6 +9,7 @@ import { BuyBox } from '@/components/commerce/BuyBox';
 import { AddToPlaylist } from '@/components/library/AddToPlaylist';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ok } from '@/lib/api/client';
+import { ApiError } from '@/lib/api';
 import { useResource } from '@/lib/hooks/use-resource';
 import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
 import { routes } from '@/lib/routes';
@@ -49,12 +50,18 @@ export function TrackView({
   );
   // While the upload is processed the track's media changes under the page (docs/performance.md,
   // "Playable in seconds"): read it again in place, without the loading state.
+  // A track that is gone for this visitor (its encode failed before it was ready) reads again
+  // through the loading state, to "not found".
   const updateRef = useRef(state.update);
   updateRef.current = state.update;
+  const retryRef = useRef(state.retry);
+  retryRef.current = state.retry;
   const refresh = useCallback(() => {
     ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } } })).then(
       (body) => updateRef.current(() => body.track),
-      () => undefined,
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) retryRef.current();
+      },
     );
   }, [handle, slug]);
 
