@@ -1,7 +1,9 @@
 /**
- * The owner's track page offers play while the version is still being processed, and the player
- * plays the growing stream (docs/performance.md, "Playable in seconds"). A 10-minute master keeps
- * the version processing long enough to open the page and press play.
+ * The track page offers play while the version is still being processed, to its owner (whose page,
+ * opened right after the upload, learns over the live socket that the stream became playable) and
+ * to an anonymous listener, and the player plays the growing stream (docs/performance.md, "Playable
+ * in seconds"). A 10-minute master keeps the version processing long enough to open the pages and
+ * press play.
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -25,31 +27,27 @@ afterAll(async () => {
 });
 
 describe('play while processing', () => {
-  it('the owner presses play on a track still being processed and hears it', async () => {
+  it('the owner and a listener press play on a track still being processed and hear it', async () => {
     const file = await generateTone(path.join(platform.dataDir, 'long.flac'), { seconds: 600 });
     const track = await uploadTrack(platform.base, artist.token, file, 'Still Growing');
-    // The stream is there once the provisional master is published (bounded: the encode's first segments).
-    let stream = 404;
-    for (let i = 0; i < 600 && stream !== 200; i++) {
-      stream = (
-        await fetch(`${platform.base}/api/v1/tracks/${track.id}/stream`, {
-          headers: { authorization: `Bearer ${artist.token}` },
-        })
-      ).status;
-      if (stream !== 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(stream).toBe(200);
 
+    // The owner's page is opened at once, usually before the provisional master is out: the play
+    // button comes when the socket says so, without a reload.
     const context = await openContext(browser);
     await context.addCookies(artist.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
     const page = await context.newPage();
+    let loads = 0;
+    page.on('load', () => loads++);
     await page.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    const playableAtLoad = (await page.getByTestId('play-track').count()) > 0;
+    await page.getByTestId('play-track').waitFor({ timeout: 120_000 });
+    expect(loads, `play was ${playableAtLoad ? 'already' : 'not yet'} offered when the page loaded`).toBe(1);
     const status = await (
       await fetch(`${platform.base}/api/v1/tracks/${track.id}`, {
         headers: { authorization: `Bearer ${artist.token}` },
       })
     ).json();
-    // Still processing when the page was rendered (a 10-minute master takes far longer than its first segments).
+    // Still processing (a 10-minute master takes far longer than its first segments).
     expect(status.track.latestVersion.status).toBe('processing');
     await expect(page.getByRole('status').filter({ hasText: 'you can already listen' }).count()).resolves.toBe(1);
     await screenshot(page, 'play-while-processing', { fullPage: false });
@@ -60,6 +58,21 @@ describe('play while processing', () => {
       { polling: 100 },
     );
     expect(await page.getByTestId('player-bar').getByTestId('player-toggle').getAttribute('aria-label')).toBe('Pause');
+
+    // A listener without an account: the track is public, so its growing stream is theirs too.
+    const anonymous = await openContext(browser);
+    const listenerPage = await anonymous.newPage();
+    await listenerPage.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    await expect(listenerPage.getByRole('status').filter({ hasText: 'you can already listen' }).count()).resolves.toBe(
+      1,
+    );
+    await listenerPage.getByTestId('play-track').click();
+    await listenerPage.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime > 2,
+      null,
+      { polling: 100 },
+    );
+    await anonymous.close();
     await context.close();
   });
 });

@@ -35,6 +35,13 @@ function connect(token?: string): Promise<{ ws: WebSocket; messages: unknown[] }
   });
 }
 
+/** Made in the database (registering more would meet the sign-up rate limit). */
+async function made(role: 'artist' | 'listener') {
+  const db = t.infra.database.db;
+  const u = await createUser(db, role);
+  return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
+}
+
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 20));
 }
@@ -103,11 +110,6 @@ describe('/api/v1/ws', () => {
 
   it('relays comment events of a watched track page to whoever may see it; a private track is refused like a missing one; bad messages are ignored', async () => {
     const db = t.infra.database.db;
-    // Made in the database (registering more would meet the sign-up rate limit).
-    const made = async (role: 'artist' | 'listener') => {
-      const u = await createUser(db, role);
-      return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
-    };
     const artist = await made('artist');
     const listener = await made('listener');
     const outsider = await made('listener');
@@ -183,5 +185,39 @@ describe('/api/v1/ws', () => {
     expect(JSON.stringify(o.messages)).not.toContain('a private thought');
     expect(o.messages.filter((m) => (m as { trackId?: string }).trackId === secret.id)).toHaveLength(1);
     for (const s of [a, o, owner]) s.ws.terminate();
+  });
+
+  it('a track page still processing: its owner may watch it before it is playable, others only once its provisional stream is out; track.media reaches the watchers', async () => {
+    const db = t.infra.database.db;
+    const artist = await made('artist');
+    const listener = await made('listener');
+    const growing = await createReadyTrack(db, artist.id, `growing-${Date.now()}`, { ready: false });
+    const owner = await connect(artist.token);
+    const a = await connect(listener.token);
+    await until(() => owner.messages.length > 0 && a.messages.length > 0);
+    owner.ws.send(JSON.stringify({ type: 'watch', trackId: growing.id }));
+    a.ws.send(JSON.stringify({ type: 'watch', trackId: growing.id }));
+    await until(() => owner.messages.length >= 2 && a.messages.length >= 2);
+    expect(owner.messages[1]).toEqual({ type: 'watching', trackId: growing.id });
+    expect(a.messages[1]).toEqual({ type: 'watch-refused', trackId: growing.id, reason: 'not_found' });
+    // The provisional master is out (docs/performance.md, "Playable in seconds"): the listener may watch now.
+    await db
+      .updateTable('track_versions')
+      .set({ hls_key: 'x/playlist.m3u8' })
+      .where('id', '=', growing.versionId)
+      .execute();
+    await db
+      .updateTable('tracks')
+      .set({ provisional_version_id: growing.versionId })
+      .where('id', '=', growing.id)
+      .execute();
+    a.ws.send(JSON.stringify({ type: 'watch', trackId: growing.id }));
+    await until(() => a.messages.length >= 3);
+    expect(a.messages[2]).toEqual({ type: 'watching', trackId: growing.id });
+    t.infra.progress.publish({ type: 'track.media', trackId: growing.id });
+    await until(() => owner.messages.length >= 3 && a.messages.length >= 4);
+    expect(owner.messages[2]).toEqual({ type: 'track.media', trackId: growing.id });
+    expect(a.messages[3]).toEqual({ type: 'track.media', trackId: growing.id });
+    for (const s of [owner, a]) s.ws.terminate();
   });
 });

@@ -9,11 +9,13 @@ import { ownsOrAdmin, type Actor } from './actor.ts';
  * loaded (the same rule in JavaScript, kept beside its SQL twin and tested against it).
  *
  * - **Listed** (home, search, browse, feed, trending, an artist's public lists): public, live
- *   (not taken down, owner's account enabled) and, for a track, playable (a ready current
- *   version); for a release, released (no release date in the future).
+ *   (not taken down, owner's account enabled) and, for a track, ready (a ready current version);
+ *   for a release, released (no release date in the future).
  * - **Visible to** an actor (opening it by id or link): the owner and admins see everything of
  *   theirs, including what is private, processing, scheduled or taken down (with the reason);
- *   everyone else sees what is listed plus what is unlisted.
+ *   everyone else sees what is public or unlisted, live, and for a track playable: ready, or a
+ *   first upload whose provisional stream is published while it is processing
+ *   (`provisional_version_id`; docs/performance.md, "Playable in seconds").
  *
  * Something a caller may not see is a 404, never a 403: its existence is not revealed.
  *
@@ -39,25 +41,41 @@ function ownerEnabled(eb: AnyEb, ownerColumn: string): Expression<SqlBool> {
 
 // ---- tracks ----------------------------------------------------------------
 
-/** Live for others: playable, not taken down, not retired, owner enabled (any visibility). */
-function trackLive(eb: AnyEb, t: string): Expression<SqlBool> {
+/**
+ * Playable: a ready current version, or a first upload being processed whose provisional stream
+ * is already published (docs/performance.md, "Playable in seconds").
+ */
+function trackPlayable(eb: AnyEb, t: string): Expression<SqlBool> {
+  return eb.or([eb(`${t}.current_version_id`, 'is not', null), eb(`${t}.provisional_version_id`, 'is not', null)]);
+}
+
+/**
+ * Live for others (any visibility): not taken down, not retired, owner enabled, and ready (lists)
+ * or at least playable (opened by id or link).
+ */
+function trackLive(eb: AnyEb, t: string, playable: 'ready' | 'playable'): Expression<SqlBool> {
   return eb.and([
-    eb(`${t}.current_version_id`, 'is not', null),
+    playable === 'ready' ? eb(`${t}.current_version_id`, 'is not', null) : trackPlayable(eb, t),
     eb(`${t}.deleted_at`, 'is', null),
     eb(`${t}.taken_down_at`, 'is', null),
     ownerEnabled(eb, `${t}.owner_user_id`),
   ]);
 }
 
-/** Tracks in public lists (home, search, browse, feed, trending, an artist's page). */
+/**
+ * Tracks in public lists (home, search, browse, feed, trending, an artist's page): only once ready.
+ * A first upload playable while it is processing is not listed yet (docs/architecture.md, "What a
+ * caller may see"): lists show the current version's duration and waveform, and an entry must not
+ * vanish again if the encode fails.
+ */
 export function trackListed(eb: AnyEb, t = 't'): Expression<SqlBool> {
-  return eb.and([eb(`${t}.visibility`, '=', 'public'), trackLive(eb, t)]);
+  return eb.and([eb(`${t}.visibility`, '=', 'public'), trackLive(eb, t, 'ready')]);
 }
 
 /** Tracks this actor may open by id or link. */
 export function trackVisibleTo(eb: AnyEb, actor: Actor | null | undefined, t = 't'): Expression<SqlBool> {
   if (actor?.role === 'admin') return TRUE;
-  const others = eb.and([eb(`${t}.visibility`, '!=', 'private'), trackLive(eb, t)]);
+  const others = eb.and([eb(`${t}.visibility`, '!=', 'private'), trackLive(eb, t, 'playable')]);
   // A retired track (deleted by its artist after a sale) is gone for its owner too.
   return actor
     ? eb.or([eb.and([eb(`${t}.owner_user_id`, '=', actor.id), eb(`${t}.deleted_at`, 'is', null)]), others])
@@ -69,10 +87,20 @@ export interface TrackVisibilityFacts {
   ownerUserId: string;
   visibility: Visibility;
   currentVersionId: string | null;
+  /**
+   * A first upload's version whose provisional stream is published while it is processing
+   * (`tracks.provisional_version_id`); absent = none.
+   */
+  provisionalVersionId?: string | null;
   takenDownAt: Date | null;
   ownerDisabledAt: Date | null;
   /** Retired: deleted by its artist after a sale (docs/architecture.md, "Catalogue"). */
   deletedAt?: Date | null;
+}
+
+/** `trackPlayable` for a row already loaded. */
+function isTrackPlayable(track: TrackVisibilityFacts): boolean {
+  return track.currentVersionId !== null || (track.provisionalVersionId ?? null) !== null;
 }
 
 /** `trackVisibleTo` for a row already loaded. */
@@ -82,7 +110,7 @@ export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibil
   if (ownsOrAdmin(actor, track.ownerUserId)) return true;
   return (
     track.visibility !== 'private' &&
-    track.currentVersionId !== null &&
+    isTrackPlayable(track) &&
     track.takenDownAt === null &&
     track.ownerDisabledAt === null
   );

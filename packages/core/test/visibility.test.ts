@@ -49,6 +49,7 @@ interface Case {
   ownerUserId: string;
   visibility: Visibility;
   currentVersionId: string | null;
+  provisionalVersionId: string | null;
   takenDownAt: Date | null;
   ownerDisabledAt: Date | null;
 }
@@ -71,7 +72,8 @@ beforeAll(async () => {
     { actor: gone, disabledAt: new Date() },
   ]) {
     for (const visibility of ['public', 'unlisted', 'private'] as const) {
-      for (const playable of [true, false]) {
+      // A ready current version; a first upload still processing whose provisional stream is out; neither.
+      for (const playable of ['current', 'provisional', false] as const) {
         for (const takenDown of [false, true]) {
           n += 1;
           const track = await db
@@ -86,12 +88,13 @@ beforeAll(async () => {
             .returning('id')
             .executeTakeFirstOrThrow();
           let currentVersionId: string | null = null;
+          let provisionalVersionId: string | null = null;
           if (playable) {
             const version = await db
               .insertInto('track_versions')
               .values({
                 track_id: track.id,
-                status: 'ready',
+                status: playable === 'current' ? 'ready' : 'processing',
                 original_key: 'x',
                 original_filename: 'a.wav',
                 original_size_bytes: 1,
@@ -99,14 +102,20 @@ beforeAll(async () => {
               })
               .returning('id')
               .executeTakeFirstOrThrow();
-            currentVersionId = version.id;
-            await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+            if (playable === 'current') currentVersionId = version.id;
+            else provisionalVersionId = version.id;
+            await db
+              .updateTable('tracks')
+              .set({ current_version_id: currentVersionId, provisional_version_id: provisionalVersionId })
+              .where('id', '=', track.id)
+              .execute();
           }
           trackCases.push({
             id: track.id,
             ownerUserId: ownerRow.actor.id,
             visibility,
             currentVersionId,
+            provisionalVersionId,
             takenDownAt: takenDown ? new Date() : null,
             ownerDisabledAt: ownerRow.disabledAt,
           });
@@ -158,8 +167,17 @@ describe('tracks', () => {
       (c) => c.visibility === 'public' && c.currentVersionId && c.takenDownAt && !c.ownerDisabledAt,
     )!;
     const processing = trackCases.find(
-      (c) => c.visibility === 'public' && !c.currentVersionId && !c.takenDownAt && !c.ownerDisabledAt,
+      (c) =>
+        c.visibility === 'public' &&
+        !c.currentVersionId &&
+        !c.provisionalVersionId &&
+        !c.takenDownAt &&
+        !c.ownerDisabledAt,
     )!;
+    const streaming = (visibility: Visibility) =>
+      trackCases.find(
+        (c) => c.visibility === visibility && c.provisionalVersionId && !c.takenDownAt && !c.ownerDisabledAt,
+      )!;
     const ownerDisabled = trackCases.find(
       (c) => c.visibility === 'public' && c.currentVersionId && !c.takenDownAt && c.ownerDisabledAt,
     )!;
@@ -172,6 +190,14 @@ describe('tracks', () => {
       expect(canSeeTrack(actors.admin, hidden)).toBe(true);
     }
     for (const own of [privateOne, takenDown, processing]) expect(canSeeTrack(actors.owner, own)).toBe(true);
+    // Playable while processing (docs/performance.md, "Playable in seconds"): anyone may open a
+    // public or unlisted one, a private one stays its owner's; lists wait until it is ready.
+    expect(isTrackListed(streaming('public'))).toBe(false);
+    expect(canSeeTrack(null, streaming('public'))).toBe(true);
+    expect(isTrackListed(streaming('unlisted'))).toBe(false);
+    expect(canSeeTrack(null, streaming('unlisted'))).toBe(true);
+    expect(canSeeTrack(actors.listener, streaming('private'))).toBe(false);
+    expect(canSeeTrack(actors.owner, streaming('private'))).toBe(true);
   });
 });
 

@@ -61,6 +61,11 @@ export interface TracksTable {
   visibility: Generated<Visibility>;
   artwork_key: string | null;
   current_version_id: string | null;
+  /**
+   * The version being processed whose provisional stream is published, while the track has no
+   * current version yet (docs/performance.md, "Playable in seconds"); null otherwise.
+   */
+  provisional_version_id: ColumnType<string | null, string | null | undefined, string | null>;
   genre: string | null;
   tags: ColumnType<string[], string[] | undefined, string[]>;
   downloadable: Generated<boolean>;

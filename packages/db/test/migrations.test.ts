@@ -151,6 +151,26 @@ async function upDownUp(handle: DatabaseHandle): Promise<void> {
     ),
   ).rejects.toThrow();
 
+  // Provisional streams: a track names the version whose provisional stream is out; deleting that
+  // version clears it.
+  const processing = await handle.db
+    .insertInto('track_versions')
+    .values({ track_id: track.id, original_key: 'k', original_filename: 'a.wav', original_size_bytes: 1, steps: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await handle.db
+    .updateTable('tracks')
+    .set({ provisional_version_id: processing.id })
+    .where('id', '=', track.id)
+    .execute();
+  await handle.db.deleteFrom('track_versions').where('id', '=', processing.id).execute();
+  const cleared = await handle.db
+    .selectFrom('tracks')
+    .select('provisional_version_id')
+    .where('id', '=', track.id)
+    .executeTakeFirstOrThrow();
+  expect(cleared.provisional_version_id).toBeNull();
+
   const down = await migrateToZero(handle.db);
   // Everything applied comes down: what `first` applied, less what was reverted, plus what `latest` re-applied and added.
   expect(down.length).toBe(first.length - reverted.length + latest.length);

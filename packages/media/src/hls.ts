@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   buildMasterPlaylist,
@@ -245,7 +245,11 @@ export async function transcodeHls(
       },
     }).finally(() => watch?.stop());
     const file = path.join(outDir, rendition.name, MEDIA_PLAYLIST);
-    await writeFile(file, finishedPlaylist(await readFile(file, 'utf8')));
+    // Through a temp file and a rename, as ffmpeg writes it: a look at the playlist queued before
+    // the watch stopped may still run now, and must never read it half written (an empty read
+    // failed the encode).
+    await writeFile(`${file}.tmp`, finishedPlaylist(await readFile(file, 'utf8')));
+    await rename(`${file}.tmp`, file);
     await publisher?.finish(rendition.name);
   };
 

@@ -57,7 +57,7 @@ export const TrackResponse = Type.Object({
   ]),
   artworkUrl: Nullable(Type.String()),
   waveformUrl: Nullable(Type.String()),
-  /** Owner only: the version being processed can already be streamed (`GET /tracks/:id/stream`). */
+  /** No version is ready yet and the one being processed can already be streamed (`GET /tracks/:id/stream`), by whoever may see the track. */
   playableWhileProcessing: Type.Boolean(),
   currentVersionId: Nullable(Type.String()),
   currentVersion: Type.Union([VersionSchema, Type.Null()]),

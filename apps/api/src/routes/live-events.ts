@@ -1,4 +1,4 @@
-import { AppError, getPlayableTrack, type LiveEvent } from '@earshot/core';
+import { AppError, getTrackView, type LiveEvent } from '@earshot/core';
 import { currentUser } from '../current-user.ts';
 import { checkUpgradeOrigin } from '../plugins/websocket.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -31,10 +31,11 @@ const upgradeRequired = () =>
 
 /**
  * `/api/v1/ws`: live processing progress for the signed-in uploader (docs/architecture.md, "Media pipeline"), the
- * user's notification count, and the comments of the track pages it watches ("Community"). A socket receives only
- * events of tracks its user owns (admins: all), its user's notifications, and comment events of tracks it asked to
- * watch (`{"type":"watch","trackId":…}`) when its user may play that track (else `watch-refused`, the same answer
- * for a private track and for none). Nothing else a client sends is read.
+ * user's notification count, and the comments and media changes (`track.media`: stream playable or withdrawn,
+ * waveform, loudness; docs/performance.md, "Playable in seconds") of the track pages it watches ("Community"). A
+ * socket receives only events of tracks its user owns (admins: all), its user's notifications, and comment and media
+ * events of tracks it asked to watch (`{"type":"watch","trackId":…}`) when its user may open that track (else
+ * `watch-refused`, the same answer for a private track and for none). Nothing else a client sends is read.
  */
 export function liveEventRoutes(app: Api, deps: RouteDeps): void {
   // Anonymous: the socket opens and is closed with 4401 (what browsers can see; an HTTP 401 on
@@ -58,7 +59,7 @@ export function liveEventRoutes(app: Api, deps: RouteDeps): void {
         return;
       }
       // Notifications go to their user only; processing events to the owner (admins: all); comment
-      // events to the sockets watching that track.
+      // and media events to the sockets watching that track.
       const watched = new Set<string>();
       const visible = (e: LiveEvent) =>
         e.type === 'notification'
@@ -83,8 +84,9 @@ export function liveEventRoutes(app: Api, deps: RouteDeps): void {
           send({ type: 'watch-refused', trackId: m.trackId, reason: 'too_many' });
           return;
         }
-        // The track page's rule: only a track this user may play (a private one only its owner or an admin).
-        getPlayableTrack(deps.core, user, m.trackId).then(
+        // The track page's rule: only a track this user may open (a private one only its owner or an
+        // admin; others only once it is playable, a first upload once its provisional stream is out).
+        getTrackView(deps.core, user, m.trackId).then(
           () => {
             if (socket.readyState !== socket.OPEN) return;
             watched.add(m.trackId);

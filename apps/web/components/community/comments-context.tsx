@@ -53,10 +53,13 @@ function merge(shown: CommentPage, fresh: CommentPage): CommentPage {
 export function CommentsProvider({
   trackId,
   initial,
+  onMedia,
   children,
 }: {
   trackId: string;
   initial: CommentPage | null;
+  /** The track's media changed while it is processed (live-comments.ts): read it again. */
+  onMedia?: () => void;
   children: ReactNode;
 }) {
   const [page, setPage] = useState<CommentPage>(initial ?? { items: [], nextCursor: null });
@@ -103,7 +106,7 @@ export function CommentsProvider({
     },
     [resync],
   );
-  useLiveComments(trackId, !!user, onLive, resync);
+  useLiveComments(trackId, !!user, onLive, resync, onMedia);
 
   const post = useCallback(
     async (input: { body: string; positionMs?: number; parentId?: string }) => {

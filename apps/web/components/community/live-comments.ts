@@ -1,12 +1,15 @@
 'use client';
 
 /**
- * A track page's live comments: while the page is open, its signed-in viewer's socket
+ * A track page's live comments and media: while the page is open, its signed-in viewer's socket
  * (`/api/v1/ws`, the one the bell and the upload progress use) asks to watch the track, and the
  * API relays `comment.created` / `comment.deleted` of it (only ids: the comment itself is read
- * through the API, which applies the visibility rules). Anonymous visitors have no socket: their
- * page shows the comments of when it loaded. Reconnects with a growing delay; after a reconnect
- * `onResync` reads again what may have been missed.
+ * through the API, which applies the visibility rules), and `track.media` while its upload is
+ * processed (the stream became playable or was withdrawn, the waveform or the gain is known:
+ * `onMedia` reads the track again). Anonymous visitors have no socket: their page shows the
+ * comments of when it loaded (and reads a processing track again now and then, TrackView).
+ * Reconnects with a growing delay; after a reconnect `onResync` (and `onMedia`) read again what
+ * may have been missed.
  */
 import { useEffect, useRef } from 'react';
 
@@ -28,11 +31,14 @@ export function useLiveComments(
   active: boolean,
   onEvent: (e: CommentLiveEvent) => void,
   onResync: () => void,
+  onMedia?: () => void,
 ): void {
   const onEventRef = useRef(onEvent);
   const onResyncRef = useRef(onResync);
+  const onMediaRef = useRef(onMedia);
   onEventRef.current = onEvent;
   onResyncRef.current = onResync;
+  onMediaRef.current = onMedia;
 
   useEffect(() => {
     if (!active || typeof WebSocket === 'undefined') return;
@@ -55,8 +61,16 @@ export function useLiveComments(
         const text = String(m.data);
         if (text.includes('"watching"')) {
           // Watching from now on; after a reconnect, read what came in meanwhile.
-          if (opened++ > 0) onResyncRef.current();
+          if (opened++ > 0) {
+            onResyncRef.current();
+            onMediaRef.current?.();
+          }
           document.documentElement.dataset.commentsLive = trackId;
+          return;
+        }
+        if (text.includes('"track.media"')) {
+          const media = JSON.parse(text) as { type?: string; trackId?: string };
+          if (media.type === 'track.media' && media.trackId === trackId) onMediaRef.current?.();
           return;
         }
         const e = parse(text, trackId);

@@ -7,8 +7,9 @@
 import Link from 'next/link';
 import { BuyBox } from '@/components/commerce/BuyBox';
 import { AddToPlaylist } from '@/components/library/AddToPlaylist';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ok } from '@/lib/api/client';
+import { ApiError } from '@/lib/api';
 import { useResource } from '@/lib/hooks/use-resource';
 import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
 import { routes } from '@/lib/routes';
@@ -21,6 +22,7 @@ import { CommentsProvider } from '@/components/community/comments-context';
 import { TrackComments } from '@/components/community/TrackComments';
 import { TrackSocial } from '@/components/community/TrackSocial';
 import type { CommentPage } from '@/components/community/types';
+import { useAccount } from '@/components/community/use-account';
 import '@/components/skeleton.css';
 import './track-page.css';
 import { ShareMenu } from '@/components/share/ShareMenu';
@@ -46,6 +48,22 @@ export function TrackView({
       ),
     { initial, notFound: true },
   );
+  // While the upload is processed the track's media changes under the page (docs/performance.md,
+  // "Playable in seconds"): read it again in place, without the loading state.
+  // A track that is gone for this visitor (its encode failed before it was ready) reads again
+  // through the loading state, to "not found".
+  const updateRef = useRef(state.update);
+  updateRef.current = state.update;
+  const retryRef = useRef(state.retry);
+  retryRef.current = state.retry;
+  const refresh = useCallback(() => {
+    ok(api.GET('/api/v1/users/{handle}/tracks/{slug}', { params: { path: { handle, slug } } })).then(
+      (body) => updateRef.current(() => body.track),
+      (err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) retryRef.current();
+      },
+    );
+  }, [handle, slug]);
 
   if (state.status === 'loading') {
     return (
@@ -90,10 +108,21 @@ export function TrackView({
       </div>
     );
   }
-  return <TrackDetails track={state.data} initialComments={initialComments} />;
+  return <TrackDetails track={state.data} initialComments={initialComments} refresh={refresh} />;
 }
 
-function TrackDetails({ track, initialComments }: { track: TrackDetail; initialComments: CommentPage | null }) {
+/** How often a page without a live socket (an anonymous visitor's) reads a processing track again. */
+const PROCESSING_POLL_MS = 5_000;
+
+function TrackDetails({
+  track,
+  initialComments,
+  refresh,
+}: {
+  track: TrackDetail;
+  initialComments: CommentPage | null;
+  refresh: () => void;
+}) {
   const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
   const engine = usePlayer();
   const durationMs = track.durationMs ?? 0;
@@ -102,13 +131,23 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
   const queue = useMemo(() => [playerTrack], [playerTrack]);
   const playable = !!track.currentVersionId;
   const processing = !playable && track.status !== 'failed';
-  // The owner may listen while the version is still being processed (its stream grows as it is encoded).
+  // A first upload can be played while it is still processed (its stream grows as it is encoded), by
+  // whoever may see it; the page learns of it, of its waveform and of its gain live (signed in: the
+  // socket, CommentsProvider; anonymous: a read every few seconds).
   const canPlay = playable || track.playableWhileProcessing;
+  const user = useAccount();
+  useEffect(() => {
+    if (user || !processing) return;
+    const timer = setInterval(refresh, PROCESSING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [user, processing, refresh]);
+  // The gain measured after play was pressed applies from then on.
+  useEffect(() => engine.updateLoudness(playerTrack.id, playerTrack.loudness), [engine, playerTrack]);
   // A shared link's `?t=1m23s`: play starts there (read after hydration: the server has no query here).
   const [startAt, setStartAt] = useState<number | undefined>(undefined);
   useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
   return (
-    <CommentsProvider trackId={track.id} initial={initialComments}>
+    <CommentsProvider trackId={track.id} initial={initialComments} onMedia={refresh}>
       <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
         <div className="track-hero">
           <TrackArtwork track={track} className="track-hero__art" size={280} />
@@ -132,12 +171,11 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
               </div>
             </div>
 
-            {playable ? (
-              <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />
-            ) : (
-              <p className="track-hero__notice" role="status">
+            {canPlay && <TrackWaveform track={track} playerTrack={playerTrack} startAt={startAt} />}
+            {!playable && (
+              <p className="track-hero__notice" role="status" data-testid="track-processing-notice">
                 {track.playableWhileProcessing
-                  ? 'This track is still being processed: you can already listen to it; others can once transcoding, waveform, artwork and loudness are done.'
+                  ? 'This track is still being processed: you can already listen to it while it is finished.'
                   : processing
                     ? 'This track is still being processed. It can be played once transcoding, waveform, artwork and loudness are done.'
                     : `Processing failed${track.latestVersion.failureReason ? `: ${track.latestVersion.failureReason}` : '.'}`}

@@ -8294,7 +8294,7 @@ export interface paths {
         };
         /**
          * A signed, expiring HLS master playlist URL for the current version
-         * @description For the owner, before any version is ready: the version being processed, as soon as it can be played (`processing: true`; its playlists grow until it is ready).
+         * @description Before any version is ready: the version being processed, as soon as its provisional stream is published, for whoever may see the track (`processing: true`; its playlists grow until it is ready; withdrawn if its encode fails).
          */
         get: {
             parameters: {

@@ -242,6 +242,18 @@ export class PlayerEngine {
     return this.current?.id === trackId;
   }
 
+  /**
+   * The track's loudness became known (measured while its stream was already playable,
+   * docs/performance.md, "Playable in seconds"): queued copies take it, and a track playing now is
+   * normalised from here on, mid-play (the gain glides over 15 ms).
+   */
+  updateLoudness(trackId: string, loudness: PlayerTrack['loudness']): void {
+    if (loudness == null || !this.state.queue.some((t) => t.id === trackId && t.loudness == null)) return;
+    this.patchTrack(trackId, { loudness });
+    if (this.loaded?.track.id === trackId) this.loaded.track = { ...this.loaded.track, loudness };
+    if (this.isCurrent(trackId)) this.applyVolume();
+  }
+
   play(): void {
     if (!this.loaded) {
       if (this.state.status === 'loading') return;

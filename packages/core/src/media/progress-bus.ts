@@ -41,8 +41,20 @@ export interface CommentEvent {
   commentId: string;
 }
 
+/**
+ * What a track page shows of the track's media changed while its version is processed: the
+ * provisional stream was published or withdrawn, the waveform or the loudness gain was stored, the
+ * version became ready or failed (docs/performance.md, "Playable in seconds"). Only the id, to the
+ * sockets watching that track: the page reads the track again through the API, which applies the
+ * visibility rules.
+ */
+export interface TrackMediaEvent {
+  type: 'track.media';
+  trackId: string;
+}
+
 /** Everything the live socket carries. */
-export type LiveEvent = ProcessingEvent | NotificationEvent | CommentEvent;
+export type LiveEvent = ProcessingEvent | NotificationEvent | CommentEvent | TrackMediaEvent;
 
 /**
  * Port: in process (embedded mode: one process) or Redis pub/sub (production: the worker

@@ -6,7 +6,15 @@ import type { MediaDeps } from './deps.ts';
 import type { AudioInfo, HlsPublication } from './media-toolkit.ts';
 import { isPermanent } from './errors.ts';
 import { STEP_LABELS, type MediaStep } from './steps.ts';
-import { failVersion, finishIfComplete, loadVersionRef, setStep, type VersionRef } from './version-state.ts';
+import {
+  failVersion,
+  finishIfComplete,
+  loadVersionRef,
+  markProvisional,
+  setStep,
+  withdrawProvisional,
+  type VersionRef,
+} from './version-state.ts';
 import { fetchOriginal, withScratch } from './scratch.ts';
 import { storeOutputs } from './store-outputs.ts';
 
@@ -60,7 +68,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
   await setStep(deps.db, versionId, step, { state: 'active', progress: 0 });
   deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: 0 });
 
-  let note: string | void = undefined;
+  let note: string | void;
   try {
     note = await withScratch(deps.scratchDir, `${step}-${versionId}`, async (dir) => {
       const input = await fetchOriginal(deps.store, row.original_key, dir, job.signal);
@@ -74,7 +82,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
         formatName: '',
         hasCover: false,
       };
-      return STEP_RUNNERS[step](deps, versionId, input, path.join(dir, 'out'), info, {
+      return STEP_RUNNERS[step](deps, ref, input, path.join(dir, 'out'), info, {
         signal: job.signal,
         onProgress,
       });
@@ -82,6 +90,8 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
   } catch (err) {
     const last = isPermanent(err) || job.attempt >= job.maxAttempts;
     const reason = `${STEP_LABELS[step]} failed: ${humanReason(err)}`;
+    // A half-published stream is never served as if it were fine: it goes before anything else.
+    if (step === 'transcode') await withdrawStream(deps, ref).catch(() => {});
     if (last) await failVersion(deps.db, deps.progress, ref, step, reason);
     else {
       await setStep(deps.db, versionId, step, { state: 'pending', progress: 0, error: `${reason} (retrying)` });
@@ -99,7 +109,26 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
     progress: 100,
     ...(note ? { note } : {}),
   });
+  // A page showing the track while it is processed takes the waveform and the gain as they come.
+  deps.progress.publish({ type: 'track.media', trackId: ref.trackId });
   await finishIfComplete(deps.db, deps.progress, ref);
+}
+
+/**
+ * The encode failed or starts again (docs/performance.md, "Playable in seconds"): the version's
+ * stream is withdrawn — no `hls_key`, no longer what makes its track playable, its objects removed
+ * (a player still holding a signed URL gets 404s, not a stream that silently stops growing) — and
+ * pages watching the track are told.
+ */
+async function withdrawStream(deps: MediaDeps, ref: VersionRef): Promise<void> {
+  await deps.db
+    .updateTable('track_versions')
+    .set({ hls_key: null, updated_at: sql`now()` })
+    .where('id', '=', ref.versionId)
+    .execute();
+  await withdrawProvisional(deps.db, ref.versionId);
+  deps.progress.publish({ type: 'track.media', trackId: ref.trackId });
+  await deps.store.deletePrefix('transcodes', keys.hlsPrefix(ref.versionId));
 }
 
 const STORED_PROGRESS_INTERVAL_MS = 1_000;
@@ -112,7 +141,7 @@ function humanReason(err: unknown): string {
 /** A step resolves with a note for the uploader when it finished without doing all of its work. */
 type StepRunner = (
   deps: MediaDeps,
-  versionId: string,
+  ref: VersionRef,
   input: string,
   outDir: string,
   info: AudioInfo,
@@ -120,18 +149,14 @@ type StepRunner = (
 ) => Promise<string | void>;
 
 const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
-  async transcode(deps, versionId, input, outDir, info, run) {
+  async transcode(deps, ref, input, outDir, info, run) {
+    const { versionId } = ref;
     const prefix = keys.hlsPrefix(versionId);
     const masterKey = keys.hlsMaster(versionId);
     const master = masterKey.slice(prefix.length);
     // A rerun starts from an empty folder and an unplayable version: no segment of an older run
     // survives next to new ones, and no player is sent to a master that is being replaced.
-    await deps.db
-      .updateTable('track_versions')
-      .set({ hls_key: null, updated_at: sql`now()` })
-      .where('id', '=', versionId)
-      .execute();
-    await deps.store.deletePrefix('transcodes', prefix);
+    await withdrawStream(deps, ref);
 
     // The stream is published as it is encoded (docs/performance.md, "Playable in seconds"):
     // segments first, then the playlist that lists them (one atomic put), so a player never sees
@@ -147,6 +172,8 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
           .set({ hls_key: masterKey, updated_at: sql`now()` })
           .where('id', '=', versionId)
           .execute();
+        await markProvisional(deps.db, ref);
+        deps.progress.publish({ type: 'track.media', trackId: ref.trackId });
         return;
       }
       await storeOutputs(deps.store, 'transcodes', prefix, outDir, p.files, { contentType: contentTypeFor });
@@ -166,7 +193,7 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .execute();
   },
 
-  async waveform(deps, versionId, input, _outDir, info, run) {
+  async waveform(deps, { versionId }, input, _outDir, info, run) {
     const { json, decodedDurationMs } = await deps.media.waveform(input, info, run);
     const key = keys.waveform(versionId, unguessableToken());
     await deps.store.deletePrefix('waveforms', keys.waveformPrefix(versionId));
@@ -179,7 +206,7 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .execute();
   },
 
-  async 'artwork-extract'(deps, versionId, input, outDir, _info, run) {
+  async 'artwork-extract'(deps, { versionId }, input, outDir, _info, run) {
     const out = await deps.media.artwork(input, outDir, run);
     if (out?.skipped) {
       deps.log.warn({ versionId, reason: out.skipped }, 'cover art skipped');
@@ -203,7 +230,7 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .execute();
   },
 
-  async loudness(deps, versionId, input, _outDir, info, run) {
+  async loudness(deps, { versionId }, input, _outDir, info, run) {
     const l = await deps.media.loudness(input, info, run);
     await deps.db
       .updateTable('track_versions')

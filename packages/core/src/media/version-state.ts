@@ -78,12 +78,15 @@ export async function finishIfComplete(db: Kysely<Database>, progress: ProgressB
       .execute();
     await trx
       .updateTable('tracks')
-      .set({ current_version_id: ref.versionId, updated_at: sql`now()` })
+      .set({ current_version_id: ref.versionId, provisional_version_id: null, updated_at: sql`now()` })
       .where('id', '=', ref.trackId)
       .execute();
     return true;
   });
-  if (promoted) progress.publish({ type: 'version.status', ...ref, status: 'ready' });
+  if (promoted) {
+    progress.publish({ type: 'version.status', ...ref, status: 'ready' });
+    progress.publish({ type: 'track.media', trackId: ref.trackId });
+  }
   return promoted;
 }
 
@@ -102,6 +105,41 @@ export async function failVersion(
     .where('id', '=', ref.versionId)
     .where('status', '=', 'processing')
     .execute();
+  // A failed version is streamed to nobody: its provisional stream no longer makes the track playable.
+  await withdrawProvisional(db, ref.versionId);
   progress.publish({ type: 'version.step', ...ref, step, state: 'failed', error: reason });
   progress.publish({ type: 'version.status', ...ref, status: 'failed', error: reason });
+  progress.publish({ type: 'track.media', trackId: ref.trackId });
+}
+
+/**
+ * The provisional stream of a first upload is published (docs/performance.md, "Playable in
+ * seconds"): the track counts as playable for the visibility module while the version is still
+ * processing and no version is current.
+ */
+export async function markProvisional(db: Kysely<Database>, ref: VersionRef): Promise<void> {
+  await db
+    .updateTable('tracks')
+    .set({ provisional_version_id: ref.versionId })
+    .where('id', '=', ref.trackId)
+    .where('current_version_id', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('track_versions as v')
+          .select('v.id')
+          .where('v.id', '=', ref.versionId)
+          .where('v.status', '=', 'processing'),
+      ),
+    )
+    .execute();
+}
+
+/** The version's provisional stream no longer makes its track playable (failed, or its encode starts again). */
+export async function withdrawProvisional(db: Kysely<Database>, versionId: string): Promise<void> {
+  await db
+    .updateTable('tracks')
+    .set({ provisional_version_id: null })
+    .where('provisional_version_id', '=', versionId)
+    .execute();
 }

@@ -35,8 +35,9 @@ export interface TrackView {
   waveformKey: string | null;
   hlsKey: string | null;
   /**
-   * Only ever true for the owner (and admins): no version is current yet, and the newest one,
-   * still processing, can already be streamed (docs/performance.md, "Playable in seconds").
+   * No version is current yet, and the newest one, still processing, can already be streamed by
+   * whoever may see the track (docs/performance.md, "Playable in seconds"). `loudness` and
+   * `waveformKey` are then that version's, once its steps have stored them.
    */
   playableWhileProcessing: boolean;
   currentVersionId: string | null;
@@ -107,6 +108,7 @@ const TRACK_VIEW_COLUMNS = [
   't.visibility',
   't.artwork_key',
   't.current_version_id',
+  't.provisional_version_id',
   't.genre',
   't.tags',
   't.downloadable',
@@ -205,6 +207,7 @@ export async function getTrackView(
       ownerUserId: row.owner_user_id,
       visibility: row.visibility,
       currentVersionId: row.current_version_id,
+      provisionalVersionId: row.provisional_version_id,
       takenDownAt: row.taken_down_at,
       ownerDisabledAt: row.disabled_at,
       deletedAt: row.deleted_at,
@@ -248,13 +251,18 @@ export async function getTrackView(
           .where('id', '=', latestId)
           .executeTakeFirstOrThrow(() => notFound('Track'));
   const shown = current ?? latest;
+  // No version is current yet and the newest one's provisional stream is out: whoever may see the
+  // track may play it (docs/performance.md, "Playable in seconds"), with its waveform and loudness
+  // gain as soon as those steps have stored them.
+  const playableWhileProcessing = !current && latest.status === 'processing' && latest.hls_key !== null;
+  const streamed = current ?? (playableWhileProcessing ? latest : null);
   const loudness =
-    current && current.integrated_lufs !== null && current.track_gain_db !== null
+    streamed && streamed.integrated_lufs !== null && streamed.track_gain_db !== null
       ? {
-          integratedLufs: current.integrated_lufs,
-          lra: current.loudness_range ?? 0,
-          truePeakDbtp: current.true_peak_dbtp ?? 0,
-          trackGainDb: current.track_gain_db,
+          integratedLufs: streamed.integrated_lufs,
+          lra: streamed.loudness_range ?? 0,
+          truePeakDbtp: streamed.true_peak_dbtp ?? 0,
+          trackGainDb: streamed.track_gain_db,
         }
       : null;
   return {
@@ -268,9 +276,9 @@ export async function getTrackView(
     durationMs: shown.duration_ms,
     loudness,
     artworkKey: row.artwork_key ?? current?.artwork_key ?? null,
-    waveformKey: current?.waveform_key ?? null,
+    waveformKey: streamed?.waveform_key ?? null,
     hlsKey: current?.hls_key ?? null,
-    playableWhileProcessing: isOwner && !current && latest.status === 'processing' && latest.hls_key !== null,
+    playableWhileProcessing,
     currentVersionId: row.current_version_id,
     currentVersion: current ? toVersionView(current) : null,
     latestVersion: toVersionView(isOwner ? latest : shown),
@@ -315,9 +323,10 @@ export interface StreamableVersion {
 
 /**
  * The version a listener is streamed (docs/performance.md, "Playable in seconds"): the current
- * one (`getPlayableTrack`'s rule); else, for the track's owner (or an admin), the newest version
- * while it is processing, as soon as its provisional master is published, with its loudness gain
- * once measured. Others only ever get a ready current version (404 otherwise).
+ * one (`getPlayableTrack`'s rule); else, for whoever may see the track (a first upload's
+ * provisional stream makes it visible: the visibility module), the newest version while it is
+ * processing, as soon as its provisional master is published, with its loudness gain once
+ * measured (404 otherwise).
  */
 export async function getStreamableVersion(
   deps: Pick<CoreDeps, 'db'>,
@@ -332,7 +341,7 @@ export async function getStreamableVersion(
       waveformKey: view.waveformKey,
       trackGainDb: view.loudness?.trackGainDb ?? null,
     };
-  if (ownsOrAdmin(actor, view.artist.id) && view.latestVersion.status === 'processing') {
+  if (view.playableWhileProcessing) {
     const v = await deps.db
       .selectFrom('track_versions')
       .select(['id', 'hls_key', 'waveform_key', 'track_gain_db'])
