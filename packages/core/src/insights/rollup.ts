@@ -158,6 +158,11 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
     // The sort of the day's plays in memory, not in temporary files (bench/rollup: the sort of
     // 1,000,000 plays takes ~100 MB): one rollup runs at a time, for seconds.
     await sql`set local work_mem = '160MB'`.execute(trx);
+    // Every join here is of whole sets (the day's rows, the day's tracks): a nested loop is never
+    // right, and when the statistics of the day's tables are stale (emptied, then filled by this
+    // very statement) the planner picks one whose inner side is a scan of the table being
+    // written, which grows with every row (minutes instead of seconds in bench/rollup).
+    await sql`set local enable_nestloop = off`.execute(trx);
     await sql`
       with play_agg as (
         select e.track_id, e.owner, grouping(e.track_id) as per_artist,
