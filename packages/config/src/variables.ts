@@ -371,7 +371,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     default: '90',
     min: 14,
     max: 3650,
-    doc: 'Days raw plays (hashed listener, time, the parts heard) are kept. Older plays are deleted by the `analytics-rollup` job once their day is folded into the daily per-track and per-artist figures, which stay (docs/architecture.md, "Insights and trending"). Trending reads the last 7 days of plays; keep at least 14.',
+    doc: 'Days raw plays (hashed listener, time, the parts heard) are kept. Older plays are deleted by the `analytics-rollup` job once their day is folded into the daily per-track and per-artist figures, which stay (docs/architecture.md, "Insights and trending"). Trending reads the last 7 days of plays; keep at least 14. A deleted account\'s id leaves its plays (and the folded plays of deleted tracks) at once; the hashed IP stays until this horizon.',
   },
 
   // Monitoring

@@ -31,6 +31,8 @@ export interface RollupOutcome {
 
 const DAY_MS = 86_400_000;
 const PROGRESS_KEY = 'daily';
+/** The first key of the rollup's advisory lock (the second is the day). */
+const ROLLUP_LOCK = 0x726f6c6c; // 'roll'
 
 function checkDay(day: string): void {
   if (
@@ -51,19 +53,6 @@ export function retentionHorizon(now: Date, retentionDays: number): string {
 }
 
 /**
- * Every event of `[from, to)` that counts in the daily figures, one row each:
- * `(track_id, release_id, seller, kind, listener, seconds, amount, n, ranged)`. `track_id` is null for what
- * concerns a release (its downloads and sales count for the artist only); `n` is how many events
- * the row stands for (1, except the folded events of deleted tracks: `deleted_track_events`, whose
- * `seller` is the artist) and `ranged` how many of them were plays with ranges; `listener` (the account,
- * else the IP hash) is set for plays only; `amount` is what a sale earned the artist (the paid
- * amount less the platform's fee, in the artist's currency: Checkout charges in it). One place
- * for the sources, shared by the per-track and per-artist statements.
- * - likes, reposts: the rows made that day (one removed later drops out when the day is rerun);
- * - comments: made that day and neither deleted nor taken down;
- * - sales: orders paid that day and still paid (a refund takes the sale back out on a rerun).
- */
-/**
  * The listener of a play as one bigint: the account id, else minus a 64-bit hash of the IP hash
  * (never a valid id). Distinct counts and groups on it sort 8-byte integers instead of 65-byte
  * strings (bench/rollup); two IP hashes colliding in 64 bits is a 1 in 10^9 chance at 200,000
@@ -71,67 +60,89 @@ export function retentionHorizon(now: Date, retentionDays: number): string {
  */
 export const LISTENER_KEY = sql`coalesce(p.user_id, -1 - (hashtextextended(p.ip_hash, 0) & 9223372036854775807))`;
 
-function events(day: string, from: string, to: string): RawBuilder<unknown> {
-  const inDay = (column: string) =>
-    sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
-  // No joins here: the owner is looked up once per group (per track) or per row only where the
-  // artist statement needs it. `release_id` names a release's downloads; `seller` a sale's artist.
+const inRange = (column: string, from: string, to: string) =>
+  sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
+
+/**
+ * The day's plays, one slim row each: `(track_id, owner, listener, seconds, n, ranged)`, with the
+ * plays of deleted tracks (`deleted_track_events`, folded per listener: `n` plays, `ranged` of
+ * them with ranges, no track) so that an artist's distinct listeners span both. Plays are the
+ * bulk of a day's events; they are grouped apart from the rest, on narrow rows with four
+ * aggregates (bench/rollup).
+ */
+function plays(day: string, from: string, to: string): RawBuilder<unknown> {
   return sql`
-    select p.track_id, null::bigint as release_id, null::bigint as seller, 'play' as kind,
-      ${LISTENER_KEY} as listener,
-      p.seconds_listened::float8 as seconds, 0::bigint as amount, 1 as n, (p.heard_pct is not null)::int as ranged
-    from plays p where ${inDay('p.created_at')}
+    select p.track_id, t.owner_user_id as owner, ${LISTENER_KEY} as listener, p.seconds_listened::float8 as seconds,
+      1 as n, (p.heard_pct is not null)::int as ranged
+    from plays p join tracks t on t.id = p.track_id
+    where ${inRange('p.created_at', from, to)}
     union all
-    select l.track_id, null, null, 'like', null::bigint, 0, 0, 1, 0 from likes l where ${inDay('l.created_at')}
-    union all
-    select r.track_id, null, null, 'repost', null, 0, 0, 1, 0 from reposts r where ${inDay('r.created_at')}
-    union all
-    select c.track_id, null, null, 'comment', null, 0, 0, 1, 0 from comments c
-      where ${inDay('c.created_at')} and c.deleted_at is null and c.taken_down_at is null
-    union all
-    select d.track_id, d.release_id, null, 'download', null, 0, 0, 1, 0 from download_events d where ${inDay('d.created_at')}
-    union all
-    select o.track_id, o.release_id, o.seller_user_id, 'sale', null, 0, (o.amount_minor - o.platform_fee_minor)::bigint, 1, 0
-      from orders o where o.status = 'paid' and ${inDay('o.paid_at')}
-    union all
-    select null, null, x.artist_user_id, x.kind, x.listener, x.seconds, 0, x.events, x.ranged
-      from deleted_track_events x where x.day = ${day}::date
+    select null, x.artist_user_id, x.listener, x.seconds, x.events, x.ranged
+    from deleted_track_events x where x.day = ${day}::date and x.kind = 'play'
   `;
 }
 
-const FIGURES = sql`
-  coalesce(sum(e.n) filter (where e.kind = 'play'), 0)::int as plays,
-  count(distinct e.listener)::int as listeners,
-  coalesce(sum(e.seconds), 0)::float8 as seconds_heard,
-  coalesce(sum(e.n) filter (where e.kind = 'like'), 0)::int as likes,
-  coalesce(sum(e.n) filter (where e.kind = 'repost'), 0)::int as reposts,
-  coalesce(sum(e.n) filter (where e.kind = 'comment'), 0)::int as comments,
-  coalesce(sum(e.n) filter (where e.kind = 'download'), 0)::int as downloads,
-  coalesce(sum(e.n) filter (where e.kind = 'sale'), 0)::int as sales,
-  coalesce(sum(e.amount), 0)::bigint as revenue_minor,
-  coalesce(sum(e.ranged), 0)::int as ranged_plays
-`;
-const NAMES = [
-  'plays',
-  'listeners',
-  'seconds_heard',
-  'likes',
-  'reposts',
-  'comments',
-  'downloads',
-  'sales',
-  'revenue_minor',
-  'ranged_plays',
-];
+/**
+ * Every other event of the day that counts, one row each (or per folded group of a deleted
+ * track): `(track_id, owner, kind, amount, n)`. `track_id` is null for what concerns a release
+ * (its downloads and sales count for the artist only) and for a deleted track's events; `amount`
+ * is what a sale earned the artist (the paid amount less the platform's fee, in the artist's
+ * currency: Checkout charges in it).
+ * - likes, reposts: the rows made that day (one removed later drops out when the day is rerun);
+ * - comments: made that day and neither deleted nor taken down;
+ * - sales: orders paid that day and still paid (a refund takes the sale back out on a rerun).
+ */
+function otherEvents(day: string, from: string, to: string): RawBuilder<unknown> {
+  return sql`
+    select e.track_id, coalesce(t.owner_user_id, r.owner_user_id, e.seller) as owner, e.kind, e.amount, e.n
+    from (
+      select l.track_id, null::bigint as release_id, null::bigint as seller, 'like' as kind, 0::bigint as amount, 1 as n
+        from likes l where ${inRange('l.created_at', from, to)}
+      union all
+      select r.track_id, null, null, 'repost', 0, 1 from reposts r where ${inRange('r.created_at', from, to)}
+      union all
+      select c.track_id, null, null, 'comment', 0, 1 from comments c
+        where ${inRange('c.created_at', from, to)} and c.deleted_at is null and c.taken_down_at is null
+      union all
+      select d.track_id, d.release_id, null, 'download', 0, 1 from download_events d where ${inRange('d.created_at', from, to)}
+      union all
+      select o.track_id, o.release_id, o.seller_user_id, 'sale', (o.amount_minor - o.platform_fee_minor)::bigint, 1
+        from orders o where o.status = 'paid' and ${inRange('o.paid_at', from, to)}
+      union all
+      select null, null, x.artist_user_id, x.kind, 0, x.events
+        from deleted_track_events x where x.day = ${day}::date and x.kind <> 'play'
+    ) e
+    left join tracks t on t.id = e.track_id
+    left join releases r on r.id = e.release_id
+  `;
+}
+
+const OTHER_FIGURES = ['likes', 'reposts', 'comments', 'downloads', 'sales'] as const;
+const KIND: Record<(typeof OTHER_FIGURES)[number], string> = {
+  likes: 'like',
+  reposts: 'repost',
+  comments: 'comment',
+  downloads: 'download',
+  sales: 'sale',
+};
+const NAMES = ['plays', 'listeners', 'seconds_heard', ...OTHER_FIGURES, 'revenue_minor', 'ranged_plays'];
 const COLUMNS = sql.raw(NAMES.join(', '));
 const FROM_AGG = sql.raw(NAMES.map((c) => `a.${c}`).join(', '));
-const UPDATE = sql.raw([...NAMES, 'computed_at'].map((c) => `${c} = excluded.${c}`).join(', '));
+const changed = (table: string, extra: string[] = []) =>
+  sql.raw(
+    `(${[...extra, ...NAMES].map((c) => `${table}.${c}`).join(', ')}) is distinct from (${[...extra, ...NAMES].map((c) => `a.${c}`).join(', ')})`,
+  );
+const setFromAgg = (extra: string[] = []) => sql.raw([...extra, ...NAMES].map((c) => `${c} = a.${c}`).join(', '));
 
 /**
- * Recomputes one UTC day of the per-track and per-artist rows, in one transaction and one pass
- * over the day's events: `GROUP BY GROUPING SETS ((track, owner), (owner))` gives both levels
- * (an artist's listeners are distinct over all their tracks), and a data-modifying CTE writes
- * both tables. A day before the retention horizon is left as it is (its plays are gone).
+ * Recomputes one UTC day of the per-track and per-artist rows, in one transaction and one
+ * statement. The day's plays are read once and grouped once: `GROUP BY GROUPING SETS ((owner,
+ * track), (owner))` on narrow rows gives both levels (an artist's listeners are distinct over
+ * all their tracks); the day's other events, few, are grouped the same way apart and joined on.
+ * The writes touch only what differs: rows no event names any more are deleted, rows whose
+ * figures changed are updated, new rows are inserted (plain inserts: the day is locked for the
+ * transaction, so two workers rolling the same day take turns, and the second finds the first's
+ * rows). A day before the retention horizon is left as it is (its plays are gone).
  */
 export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<boolean> {
   checkDay(day);
@@ -140,20 +151,47 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
   const from = `${day}T00:00:00Z`;
   const to = `${addDays(day, 1)}T00:00:00Z`;
   await deps.db.transaction().execute(async (trx) => {
+    // One roll of a given day at a time (the key: the day's number since 1970).
+    await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK}, (${day}::date - date '1970-01-01'))`.execute(trx);
     // PostgreSQL's JIT compiles these big one-off aggregates for seconds and gains nothing (bench/rollup).
     await sql`set local jit = off`.execute(trx);
-    // A sort of the day's events in memory, not in temporary files (bench/rollup: the sort of
-    // 1,000,000 events takes ~130 MB): one rollup runs at a time, for seconds.
+    // The sort of the day's plays in memory, not in temporary files (bench/rollup: the sort of
+    // 1,000,000 plays takes ~100 MB): one rollup runs at a time, for seconds.
     await sql`set local work_mem = '160MB'`.execute(trx);
+    // Every join here is of whole sets (the day's rows, the day's tracks): a nested loop is never
+    // right, and when the statistics of the day's tables are stale (emptied, then filled by this
+    // very statement) the planner picks one whose inner side is a scan of the table being
+    // written, which grows with every row (minutes instead of seconds in bench/rollup).
+    await sql`set local enable_nestloop = off`.execute(trx);
     await sql`
-      with agg as (
-        select e.track_id, o.owner, grouping(e.track_id) as per_artist, ${FIGURES}
-        from (${events(day, from, to)}) e
-        left join tracks t on t.id = e.track_id
-        left join releases r on r.id = e.release_id
-        cross join lateral (select coalesce(t.owner_user_id, r.owner_user_id, e.seller) as owner) o
-        where o.owner is not null
-        group by grouping sets ((e.track_id, o.owner), (o.owner))
+      with play_agg as (
+        select e.track_id, e.owner, grouping(e.track_id) as per_artist,
+          sum(e.n)::int as plays, count(distinct e.listener)::int as listeners,
+          sum(e.seconds)::float8 as seconds_heard, sum(e.ranged)::int as ranged_plays
+        from (${plays(day, from, to)}) e
+        group by grouping sets ((e.owner, e.track_id), (e.owner))
+      ),
+      other_agg as (
+        select e.track_id, e.owner, grouping(e.track_id) as per_artist,
+          ${sql.join(
+            OTHER_FIGURES.map(
+              (f) => sql`coalesce(sum(e.n) filter (where e.kind = ${KIND[f]}), 0)::int as ${sql.ref(f)}`,
+            ),
+          )},
+          coalesce(sum(e.amount), 0)::bigint as revenue_minor
+        from (${otherEvents(day, from, to)}) e
+        where e.owner is not null
+        group by grouping sets ((e.owner, e.track_id), (e.owner))
+      ),
+      agg as (
+        select coalesce(p.track_id, o.track_id) as track_id, coalesce(p.owner, o.owner) as owner,
+          coalesce(p.per_artist, o.per_artist) as per_artist,
+          coalesce(p.plays, 0) as plays, coalesce(p.listeners, 0) as listeners,
+          coalesce(p.seconds_heard, 0)::float8 as seconds_heard,
+          ${sql.join(OTHER_FIGURES.map((f) => sql`coalesce(o.${sql.ref(f)}, 0) as ${sql.ref(f)}`))},
+          coalesce(o.revenue_minor, 0)::bigint as revenue_minor, coalesce(p.ranged_plays, 0) as ranged_plays
+        from play_agg p full join other_agg o
+          on o.per_artist = p.per_artist and o.owner = p.owner and coalesce(o.track_id, 0) = coalesce(p.track_id, 0)
       ),
       -- Reach: plays of a track that heard the same buckets are counted together before the
       -- buckets are unnested (whole listens and listens stopped at the same point repeat), so the
@@ -165,39 +203,53 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
           from (
             select p.track_id, p.heard_pct, count(*) as n
             from plays p
-            where p.created_at >= ${from}::timestamptz and p.created_at < ${to}::timestamptz and p.heard_pct is not null
+            where ${inRange('p.created_at', from, to)} and p.heard_pct is not null
             group by p.track_id, p.heard_pct
           ) h cross join lateral unnest(h.heard_pct) as b(bucket)
           group by h.track_id, b.bucket
         ) x
         group by x.track_id
       ),
+      tracks_now as (
+        select a.track_id, a.owner as owner_user_id, ${FROM_AGG},
+          coalesce(rc.buckets, '{}') as reach_buckets, coalesce(rc.n, '{}') as reach_plays
+        from agg a left join reach rc on rc.track_id = a.track_id
+        where a.per_artist = 0 and a.track_id is not null
+      ),
       -- Rows of this day that no event names any more (a removed like, a deleted comment) go.
       stale_tracks as (
         delete from track_daily_stats s where s.day = ${day}::date
-          and not exists (select 1 from agg a where a.per_artist = 0 and a.track_id = s.track_id)
+          and not exists (select 1 from tracks_now a where a.track_id = s.track_id)
       ),
       stale_artists as (
         delete from artist_daily_stats s where s.day = ${day}::date
           and not exists (select 1 from agg a where a.per_artist = 1 and a.owner = s.artist_user_id)
       ),
-      -- The others are upserted, and only written when a figure changed: the job rolls today
-      -- again every few minutes, when most of its rows are as they were (no dead rows, no index
-      -- churn for them). \`computed_at\` is when the row's figures last changed.
-      per_track as (
+      -- The rest is only written when a figure changed: the job rolls today again every few
+      -- minutes, when most of its rows are as they were (no dead rows, no index churn for them).
+      -- \`computed_at\` is when the row's figures last changed.
+      changed_tracks as (
+        update track_daily_stats s set ${setFromAgg(['owner_user_id', 'reach_buckets', 'reach_plays'])}, computed_at = ${now}::timestamptz
+        from tracks_now a
+        where s.day = ${day}::date and s.track_id = a.track_id
+          and ${changed('s', ['owner_user_id', 'reach_buckets', 'reach_plays'])}
+      ),
+      new_tracks as (
         insert into track_daily_stats (day, track_id, owner_user_id, ${COLUMNS}, reach_buckets, reach_plays, computed_at)
-        select ${day}::date, a.track_id, a.owner, ${FROM_AGG}, coalesce(rc.buckets, '{}'), coalesce(rc.n, '{}'), ${now}::timestamptz
-        from agg a left join reach rc on rc.track_id = a.track_id
-        where a.per_artist = 0 and a.track_id is not null
-        on conflict (day, track_id) do update set owner_user_id = excluded.owner_user_id, reach_buckets = excluded.reach_buckets, reach_plays = excluded.reach_plays, ${UPDATE}
-        where (track_daily_stats.owner_user_id, track_daily_stats.reach_buckets, track_daily_stats.reach_plays, ${sql.raw(NAMES.map((c) => `track_daily_stats.${c}`).join(', '))})
-          is distinct from (excluded.owner_user_id, excluded.reach_buckets, excluded.reach_plays, ${sql.raw(NAMES.map((c) => `excluded.${c}`).join(', '))})
+        select ${day}::date, a.track_id, a.owner_user_id, ${FROM_AGG}, a.reach_buckets, a.reach_plays, ${now}::timestamptz
+        from tracks_now a
+        where not exists (select 1 from track_daily_stats s where s.day = ${day}::date and s.track_id = a.track_id)
+      ),
+      changed_artists as (
+        update artist_daily_stats s set ${setFromAgg()}, computed_at = ${now}::timestamptz
+        from agg a
+        where a.per_artist = 1 and s.day = ${day}::date and s.artist_user_id = a.owner and ${changed('s')}
       )
       insert into artist_daily_stats (day, artist_user_id, ${COLUMNS}, computed_at)
       select ${day}::date, a.owner, ${FROM_AGG}, ${now}::timestamptz
-      from agg a where a.per_artist = 1
-      on conflict (day, artist_user_id) do update set ${UPDATE}
-        where (${sql.raw(NAMES.map((c) => `artist_daily_stats.${c}`).join(', '))}) is distinct from (${sql.raw(NAMES.map((c) => `excluded.${c}`).join(', '))})
+      from agg a
+      where a.per_artist = 1
+        and not exists (select 1 from artist_daily_stats s where s.day = ${day}::date and s.artist_user_id = a.owner)
     `.execute(trx);
   });
   return true;

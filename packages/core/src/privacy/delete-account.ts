@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import type { PasswordHasher } from '@earshot/passwords';
 import { keys, type ObjectStore } from '@earshot/storage';
@@ -10,11 +11,23 @@ export const wrongPasswordForDeletion = () =>
   new AppError(400, 'wrong_password', 'Your password is not right', { field: 'password' });
 
 /**
+ * A listener key that stands in for a deleted account in `deleted_track_events`: random, so not
+ * derived from the account, and negative like the rollup's keys of anonymous listeners (a
+ * collision with one is as unlikely as between two of those). One key for all the account's rows,
+ * so an artist's distinct listeners of a day rolled again stay what they were.
+ */
+export function listenerStandIn(): string {
+  return String(-1n - (randomBytes(8).readBigUInt64BE() & 0x7fffffffffffffffn));
+}
+
+/**
  * Account deletion (docs/architecture.md, "Privacy"), after the password is entered again.
  * In one transaction: their tracks (and, by cascade, versions, plays of them, likes, comments on
  * them, playlist entries), playlists, likes, follows, sessions and tokens go; their comments on
  * others' tracks stay with no author ("deleted user") so threads survive; their orders stay for
- * the seller's records and tax, without personal data (no buyer, no email). Then every stored
+ * the seller's records and tax, without personal data (no buyer, no email); their account id
+ * leaves the folded plays of deleted tracks (`deleted_track_events`), replaced by a stand-in key
+ * (`listenerStandIn`). Then every stored
  * object they owned (track objects, avatar) is removed. Objects go after the rows, so no row ever
  * points at a missing object; an object that could not be removed is logged and left for the
  * operator, the account is gone either way.
@@ -55,6 +68,8 @@ export async function deleteAccount(
       .set({ buyer_user_id: null, buyer_email: null })
       .where('buyer_user_id', '=', actor.id)
       .execute();
+    await sql`update deleted_track_events set listener = ${listenerStandIn()}::bigint
+      where listener = ${actor.id}::bigint and listener > 0`.execute(trx);
     if (trackIds.length) await trx.deleteFrom('tracks').where('id', 'in', trackIds).execute();
     await trx.deleteFrom('users').where('id', '=', actor.id).execute();
     return {

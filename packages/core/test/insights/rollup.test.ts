@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database, DatabaseHandle } from '@earshot/db';
-import { deleteTrack, rollupInsightsDay, runRollup } from '../../src/index.ts';
+import { deleteAccount, deleteTrack, rollupInsightsDay, runRollup } from '../../src/index.ts';
 import { BACKENDS, insertPlay, insertTrack, insertUser, openMigrated, testClock } from './support.ts';
 
 describe.each(BACKENDS)('rollup on %s', (_name, open) => {
@@ -208,6 +208,52 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
       await db.selectFrom('deleted_track_events').select('day').where('artist_user_id', '=', artist).execute(),
     ).toEqual([]);
     expect((await artistDays()).slice(0, 2)).toEqual(before);
+  });
+
+  it("drops a deleted account's id from a deleted track's folded plays, the artist's figures unchanged", async () => {
+    const clock = testClock('2026-07-12T12:00:00Z');
+    const deps = { db, clock: clock.now, playsRetentionDays: 30 };
+    const artist = await insertUser(db, 'artist');
+    const fan = await insertUser(db);
+    const gone = await insertTrack(db, artist);
+    await insertPlay(db, gone, '2026-07-12T08:00:00Z', { userId: fan }, { seconds: 40 });
+    await insertPlay(db, gone, '2026-07-12T09:00:00Z', { userId: fan }, { seconds: 50 });
+    await insertPlay(db, gone, '2026-07-12T10:00:00Z', { ip: 31 }, { seconds: 60 });
+    const artistDay = () =>
+      db
+        .selectFrom('artist_daily_stats')
+        .select(['plays', 'listeners', 'seconds_heard'])
+        .where('artist_user_id', '=', artist)
+        .execute();
+    await rollupInsightsDay(deps, '2026-07-12');
+    const before = await artistDay();
+    expect(before).toEqual([{ plays: 3, listeners: 2, seconds_heard: 150 }]);
+    await deleteTrack(
+      { db, store: { deletePrefix: async () => 0 }, clock: clock.now },
+      { id: artist, role: 'artist' },
+      gone.id,
+    );
+    const folded = () =>
+      db
+        .selectFrom('deleted_track_events')
+        .select(['listener', 'events'])
+        .where('artist_user_id', '=', artist)
+        .orderBy('events')
+        .execute();
+    expect((await folded()).map((r) => r.listener)).toContain(fan);
+
+    await deleteAccount(
+      { db, store: { delete: async () => {}, deletePrefix: async () => 0 }, passwords: { verify: async () => true } },
+      { id: fan, role: 'listener' },
+      'password',
+    );
+    const after = await folded();
+    expect(after.map((r) => r.events)).toEqual([1, 2]);
+    expect(after.map((r) => r.listener)).not.toContain(fan);
+    // The stand-in is no account's id (negative, like an anonymous listener's key).
+    expect(after.every((r) => r.listener !== null && BigInt(r.listener) < 0n)).toBe(true);
+    await rollupInsightsDay(deps, '2026-07-12');
+    expect(await artistDay()).toEqual(before);
   });
 
   it('refuses a malformed day', async () => {
