@@ -25,7 +25,7 @@ export const MUTATION_MODULES = {
   },
   'upload-validation': {
     mutate: ['packages/media/src/probe.ts', 'packages/media/src/decode-check.ts'],
-    tests: ['packages/media/test/probe.test.ts'],
+    tests: ['packages/media/test/assert-audio.test.ts', 'packages/media/test/probe.test.ts'],
   },
 };
 

@@ -115,9 +115,9 @@ describe('builder and parser', () => {
     expect(parseEbur128Summary(noThreshold)).toMatchObject({ integratedThresholdLufs: NaN, loudnessRange: 10 });
     const noBounds = SUMMARY.replace(/ {4}LRA (low|high): .*\n/g, '');
     expect(parseEbur128Summary(noBounds)).toMatchObject({ lraLowLufs: NaN, lraHighLufs: NaN, loudnessRange: 10 });
-    // I outside its heading is not I.
-    const noHeading = SUMMARY.replace('  Integrated loudness:\n', '');
-    expect(parseEbur128Summary(noHeading)).toBeNull();
+    // I or LRA outside its heading is not read.
+    expect(parseEbur128Summary(SUMMARY.replace('  Integrated loudness:\n', ''))).toBeNull();
+    expect(parseEbur128Summary(SUMMARY.replace('  Loudness range:\n', ''))).toBeNull();
   });
 
   it('no summary without both I and LRA', () => {
@@ -295,6 +295,12 @@ describe('measureLoudness around ffmpeg (a stand-in ffmpeg)', () => {
     await measureLoudness(file, undefined, { ffmpegPath: fake.path });
     const args = await fake.args();
     expect(args[args.indexOf('-map') + 1]).toBe('0:0');
+    // The probe's verdict stands: an image is refused as such, before ffmpeg runs.
+    const image = tmp.file('cover.png');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=16x16:d=1', '-frames:v', '1', image]);
+    await expect(measureLoudness(image, undefined, { ffmpegPath: fake.path })).rejects.toMatchObject({
+      code: 'no-audio',
+    });
     await expect(measureLoudness(file, undefined, { ffprobePath: tmp.file('no-ffprobe') })).rejects.toMatchObject({
       kind: 'spawn',
     });
