@@ -604,6 +604,27 @@ describe('CSRF', () => {
     );
   });
 
+  it('without Sec-Fetch-Site, Origin decides: ours (PUBLIC_URL or the host the request came in on) passes', async () => {
+    await registerUser({ email: 'csrf4@example.test', password: 'origins are checked', handle: 'csrf-user-4' });
+    const login = (headers: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers,
+        payload: { email: 'csrf4@example.test', password: 'origins are checked' },
+        remoteAddress: nextIp(),
+      });
+    const status = async (headers: Record<string, string>) => (await login(headers)).statusCode;
+    expect(await status({ origin: 'http://localhost:3999' })).toBe(200); // PUBLIC_URL
+    expect(await status({ origin: 'http://api.internal:8080', host: 'api.internal:8080' })).toBe(200);
+    expect(await status({ origin: 'https://api.internal:8080', host: 'api.internal:8080' })).toBe(403);
+    expect(await status({ origin: 'http://api.internal:9090', host: 'api.internal:8080' })).toBe(403);
+    expect(await status({ origin: 'http://localhost:3998' })).toBe(403);
+    expect(await status({ origin: 'not a url' })).toBe(403);
+    // When the browser says where the request comes from, that is what counts.
+    expect(await status({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' })).toBe(200);
+  });
+
   // Each refusal below is the only thing standing between the request and success: the same
   // request without the header succeeds (checked first), so removing either rule turns a 403
   // into a 200 and fails the test.
