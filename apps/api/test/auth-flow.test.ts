@@ -611,6 +611,14 @@ describe('CSRF', () => {
       payload: { bio: 'via API' },
     });
     expect(viaBearer.statusCode).toBe(200);
+    // Exempt even when the browser would call it cross-site: a page elsewhere cannot attach the token.
+    const bearerCrossSite = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { ...bearer(s.token), 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      payload: { bio: 'via API, from a page elsewhere' },
+    });
+    expect(bearerCrossSite.statusCode).toBe(200);
     // Reads need no CSRF token.
     expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${s.token}` } })).statusCode).toBe(
       200,
