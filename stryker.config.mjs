@@ -6,17 +6,25 @@
 import { selectedModule } from './scripts/mutation-modules.mjs';
 
 const module = selectedModule();
+// MUTATION_MUTATE (comma-separated Stryker patterns, `file:from-to` for lines) narrows a module to
+// part of its files; its reports then carry `-part` so they do not replace the whole module's.
+const narrowed = process.env.MUTATION_MUTATE?.split(',').filter(Boolean);
+const reportName = narrowed?.length ? `${module.name}-part` : module.name;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: module.mutate,
+  mutate: narrowed?.length ? narrowed : module.mutate,
   // One mutant at a time: the machine is shared and several suites use Postgres and Redis.
   concurrency: 1,
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress', 'json'],
-  jsonReporter: { fileName: `reports/mutation/${module.name}.json` },
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
+  // Incremental: a rerun tests again only the mutants whose code or covering tests changed, and
+  // takes the other results from the last run's report (written when a run ends).
+  incremental: true,
+  incrementalFile: `reports/mutation/${reportName}.incremental.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   // Generous: a mutant that loops forever is killed as a timeout, a slow machine is not.

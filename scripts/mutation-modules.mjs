@@ -1,7 +1,9 @@
 /**
  * The modules `npm run test:mutation` mutates: the rules that guard money (play counting), access
  * (sessions, CSRF), media (signed URLs, upload validation) and loudness. Each lists the source files
- * Stryker mutates and the only test files run against each mutant (its own tests: keeps a run short).
+ * Stryker mutates and the only test files run against each mutant (its own tests: keeps a run short),
+ * in the order they run: fast unit files first (vitest.mutation.config.ts). Stryker's `perTest`
+ * coverage then runs, per mutant, only the tests that executed its code.
  * See docs/testing.md ("Mutation testing").
  */
 export const MUTATION_MODULES = {
@@ -23,7 +25,7 @@ export const MUTATION_MODULES = {
   },
   'upload-validation': {
     mutate: ['packages/media/src/probe.ts', 'packages/media/src/decode-check.ts'],
-    tests: ['packages/media/test/probe.test.ts'],
+    tests: ['packages/media/test/assert-audio.test.ts', 'packages/media/test/probe.test.ts'],
   },
 };
 

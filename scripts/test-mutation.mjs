@@ -12,6 +12,7 @@ import { MUTATION_MODULES } from './mutation-modules.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(MUTATION_MODULES);
+const reportName = (name) => (process.env.MUTATION_MUTATE ? `${name}-part` : name);
 for (const name of names)
   if (!MUTATION_MODULES[name]) throw new Error(`unknown module ${name}: ${Object.keys(MUTATION_MODULES).join(', ')}`);
 
@@ -33,7 +34,10 @@ for (const name of names) {
     rows.push({ name, error: `stryker exited ${run.status ?? run.signal}` });
     continue;
   }
-  rows.push({ name, ...score(JSON.parse(readFileSync(path.join(root, 'reports/mutation', `${name}.json`), 'utf8'))) });
+  rows.push({
+    name,
+    ...score(JSON.parse(readFileSync(path.join(root, 'reports/mutation', `${reportName(name)}.json`), 'utf8'))),
+  });
 }
 
 /** Counts of the mutation-testing-report-schema statuses; score = detected / (valid mutants), as Stryker computes it. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '@earshot/config';
 import { createDatabase, migrateToLatest } from '@earshot/db';
-import { createTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
+import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
 import { createJobQueue } from '@earshot/jobs';
 import { createObjectStore } from '@earshot/storage';
 import { InProcessProgressBus, MemoryListCache } from '@earshot/core';
@@ -36,7 +36,7 @@ export async function createTestInfra(
   options: { database?: 'pglite' | 'postgres'; redis?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<TestInfra> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-test-'));
-  const pgDb = options.database === 'postgres' ? await createTestPostgresDatabase('api') : undefined;
+  const pgDb = options.database === 'postgres' ? await createMigratedTestPostgresDatabase('api') : undefined;
   const prefix = `earshot-test-${path.basename(dataDir)}`;
   // Tests send far more than one client's minute from one address: the `api` zone is lifted here
   // and tested on its own (apps/api/test/rate-limits.test.ts).
@@ -60,7 +60,7 @@ export async function createTestInfra(
     },
   });
   const logger = createLogger(config, 'api', sink);
-  // PGlite starts from the migrated template (the same schema, without its initdb and migrations).
+  // Both start from a migrated template (the same schema, without PGlite's initdb or the migrations).
   const database = await createDatabase(
     pgDb
       ? config.database

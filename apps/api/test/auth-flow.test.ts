@@ -550,6 +550,19 @@ describe('bad and forged session tokens → 401', () => {
 });
 
 describe('CSRF', () => {
+  /** Registers a user; then each call is a sign-in as them, from its own IP, with `headers`. */
+  async function signInAttempts(user: { email: string; password: string; handle: string }) {
+    await registerUser(user);
+    return (headers: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers,
+        payload: { email: user.email, password: user.password },
+        remoteAddress: nextIp(),
+      });
+  }
+
   it('refuses cross-site writes (login CSRF included); Bearer requests are exempt', async () => {
     const r = await registerUser({ email: 'csrf@example.test', password: 'forged forms fail', handle: 'csrf-user' });
     const s = r.session!;
@@ -598,25 +611,46 @@ describe('CSRF', () => {
       payload: { bio: 'via API' },
     });
     expect(viaBearer.statusCode).toBe(200);
+    // Exempt even when the browser would call it cross-site: a page elsewhere cannot attach the token.
+    const bearerCrossSite = await app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { ...bearer(s.token), 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      payload: { bio: 'via API, from a page elsewhere' },
+    });
+    expect(bearerCrossSite.statusCode).toBe(200);
     // Reads need no CSRF token.
     expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${s.token}` } })).statusCode).toBe(
       200,
     );
   });
 
+  it('without Sec-Fetch-Site, Origin decides: ours (PUBLIC_URL or the host the request came in on) passes', async () => {
+    const login = await signInAttempts({
+      email: 'csrf4@example.test',
+      password: 'origins are checked',
+      handle: 'csrf-user-4',
+    });
+    const status = async (headers: Record<string, string>) => (await login(headers)).statusCode;
+    expect(await status({ origin: 'http://localhost:3999' })).toBe(200); // PUBLIC_URL
+    expect(await status({ origin: 'http://api.internal:8080', host: 'api.internal:8080' })).toBe(200);
+    expect(await status({ origin: 'https://api.internal:8080', host: 'api.internal:8080' })).toBe(403);
+    expect(await status({ origin: 'http://api.internal:9090', host: 'api.internal:8080' })).toBe(403);
+    expect(await status({ origin: 'http://localhost:3998' })).toBe(403);
+    expect(await status({ origin: 'not a url' })).toBe(403);
+    // When the browser says where the request comes from, that is what counts.
+    expect(await status({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' })).toBe(200);
+  });
+
   // Each refusal below is the only thing standing between the request and success: the same
   // request without the header succeeds (checked first), so removing either rule turns a 403
   // into a 200 and fails the test.
   it('refuses Sec-Fetch-Site: same-site (a sibling subdomain) and Origin: null (sandboxed frame, data: URL)', async () => {
-    await registerUser({ email: 'csrf3@example.test', password: 'siblings are strangers', handle: 'csrf-user-3' });
-    const login = (headers: Record<string, string>) =>
-      app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        headers,
-        payload: { email: 'csrf3@example.test', password: 'siblings are strangers' },
-        remoteAddress: nextIp(),
-      });
+    const login = await signInAttempts({
+      email: 'csrf3@example.test',
+      password: 'siblings are strangers',
+      handle: 'csrf-user-3',
+    });
     expect((await login({})).statusCode).toBe(200);
     const sameSite = await login({ 'sec-fetch-site': 'same-site' });
     expect(sameSite.statusCode).toBe(403);

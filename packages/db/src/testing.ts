@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kysely } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrator.ts';
 import { openPglite } from './open-pglite.ts';
@@ -23,12 +23,13 @@ export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgre
  */
 export async function createTestPostgresDatabase(
   label = 'test',
+  template?: string,
 ): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `earshot_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}"`);
+    await admin.query(`create database "${name}"${template ? ` template "${template}"` : ''}`);
   } finally {
     await admin.end();
   }
@@ -47,6 +48,63 @@ export async function createTestPostgresDatabase(
       }
     },
   };
+}
+
+/**
+ * Like createTestPostgresDatabase, but already migrated to the latest schema: copied
+ * (`create database … template`) from a migrated database made once per schema on the test server
+ * (named after a hash of this package's sources, like the PGlite template), instead of running every
+ * migration again (about 5 s at a load average of 14; the copy takes about 1 s).
+ */
+export async function createMigratedTestPostgresDatabase(
+  label = 'test',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const template = await migratedPostgresTemplate();
+  return createTestPostgresDatabase(label, template);
+}
+
+let postgresTemplate: Promise<string> | undefined;
+
+/** The migrated template database's name; made (under a temporary name, then renamed) when missing. */
+function migratedPostgresTemplate(): Promise<string> {
+  postgresTemplate ??= (async () => {
+    const name = `earshot_template_${templateKey()}`;
+    const exists = async () => {
+      const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+      await admin.connect();
+      try {
+        return ((await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount ?? 0) > 0;
+      } finally {
+        await admin.end();
+      }
+    };
+    if (await exists()) return name;
+    const building = await createTestPostgresDatabase('template');
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: building.url, max: 1 }) }),
+    });
+    try {
+      await migrateToLatest(db);
+    } finally {
+      await db.destroy();
+    }
+    const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query(`alter database "${building.name}" rename to "${name}"`);
+    } catch (err) {
+      // Another test file made it first: use theirs.
+      await building.drop();
+      if (!(await exists())) throw err;
+    } finally {
+      await admin.end();
+    }
+    return name;
+  })();
+  postgresTemplate.catch(() => {
+    postgresTemplate = undefined;
+  });
+  return postgresTemplate;
 }
 
 const DB_SRC = path.dirname(fileURLToPath(import.meta.url));

@@ -1,5 +1,12 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLoudnessArgs, measureLoudness, parseEbur128Summary, replayGainTrackGain } from '../src/index.ts';
+import {
+  buildLoudnessArgs,
+  FfmpegError,
+  measureLoudness,
+  parseEbur128Summary,
+  replayGainTrackGain,
+} from '../src/index.ts';
 import { ffmpeg, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -24,6 +31,34 @@ const SUMMARY = `video:0kB audio:938kB subtitle:0kB other streams:0kB global hea
   True peak:
     Peak:      -19.9 dBFS
 `;
+
+/**
+ * Summaries captured from ffmpeg 5.1 (`sine=f=1000:d=3`, `ebur128=peak=sample` and `peak=none`): a
+ * sample peak is not a true peak, and without `peak` there is no peak section at all.
+ */
+const SAMPLE_PEAK_SUMMARY = `[Parsed_ebur128_0 @ 0x55ebe3385a40] Summary:
+
+  Integrated loudness:
+    I:         -21.1 LUFS
+    Threshold: -31.1 LUFS
+
+  Loudness range:
+    LRA:        20.0 LU
+    Threshold: -41.1 LUFS
+    LRA low:   -41.1 LUFS
+    LRA high:  -21.1 LUFS
+
+  Sample peak:
+    Peak:      -18.1 dBFS
+`;
+const NO_PEAK_SUMMARY = SAMPLE_PEAK_SUMMARY.slice(0, SAMPLE_PEAK_SUMMARY.indexOf('\n\n  Sample peak:') + 1);
+const SHORT_SINE = {
+  integratedLufs: -21.1,
+  integratedThresholdLufs: -31.1,
+  loudnessRange: 20,
+  lraLowLufs: -41.1,
+  lraHighLufs: -21.1,
+};
 
 describe('builder and parser', () => {
   it('builds the ebur128 command: true peak, dual mono, frame log kept out of stderr', () => {
@@ -61,6 +96,40 @@ describe('builder and parser', () => {
     const failedFirst = SUMMARY.replace(/-\d+\.\d/g, '0.0') + silence; // ffmpeg prints a zero summary when the filter fails to start
     expect(parseEbur128Summary(failedFirst)).toMatchObject({ integratedLufs: -70, truePeakDbtp: -Infinity });
     expect(parseEbur128Summary('no summary here')).toBeNull();
+  });
+
+  it('a sample peak (peak=sample) or no peak section (peak=none) is no true peak', () => {
+    expect(parseEbur128Summary(SAMPLE_PEAK_SUMMARY)).toEqual({ ...SHORT_SINE, truePeakDbtp: null });
+    expect(parseEbur128Summary(NO_PEAK_SUMMARY)).toEqual({ ...SHORT_SINE, truePeakDbtp: null });
+  });
+
+  it('reads the summary wherever it sits: first in the text, last without a final newline', () => {
+    const summary = SUMMARY.slice(SUMMARY.indexOf('Summary:'));
+    expect(parseEbur128Summary(summary)).toMatchObject({ integratedLufs: -23, truePeakDbtp: -19.9 });
+    expect(parseEbur128Summary(SUMMARY.trimEnd())).toMatchObject({ integratedLufs: -23, truePeakDbtp: -19.9 });
+  });
+
+  it('each value is read from its own section: a missing line is NaN, not the next section one', () => {
+    // Without its threshold line, the integrated section must not borrow the range's (-43).
+    const noThreshold = SUMMARY.replace('    Threshold: -33.0 LUFS\n', '');
+    expect(parseEbur128Summary(noThreshold)).toMatchObject({ integratedThresholdLufs: NaN, loudnessRange: 10 });
+    const noBounds = SUMMARY.replace(/ {4}LRA (low|high): .*\n/g, '');
+    expect(parseEbur128Summary(noBounds)).toMatchObject({ lraLowLufs: NaN, lraHighLufs: NaN, loudnessRange: 10 });
+    // I or LRA outside its heading is not read.
+    expect(parseEbur128Summary(SUMMARY.replace('  Integrated loudness:\n', ''))).toBeNull();
+    expect(parseEbur128Summary(SUMMARY.replace('  Loudness range:\n', ''))).toBeNull();
+  });
+
+  it('no summary without both I and LRA', () => {
+    expect(parseEbur128Summary(SUMMARY.replace(/ {4}I: .*\n/, ''))).toBeNull();
+    expect(parseEbur128Summary(SUMMARY.replace(/ {4}LRA: .*\n/, ''))).toBeNull();
+    expect(parseEbur128Summary(SUMMARY.replace('-23.0 LUFS', 'nan LUFS'))).toBeNull();
+  });
+
+  it('infinities in either sign and case (printf %f prints inf, %F INF)', () => {
+    expect(parseEbur128Summary(SUMMARY.replace('-19.9 dBFS', '-INF dBFS'))?.truePeakDbtp).toBe(-Infinity);
+    expect(parseEbur128Summary(SUMMARY.replace('-19.9 dBFS', 'inf dBFS'))?.truePeakDbtp).toBe(Infinity);
+    expect(parseEbur128Summary(SUMMARY.replace('-19.9 dBFS', '3 dBFS'))?.truePeakDbtp).toBe(3);
   });
 
   it('ReplayGain 2.0 track gain is -18 - I', () => {
@@ -179,6 +248,86 @@ describe('EBU Tech 3342 (loudness range)', () => {
       expect(Math.abs(r.loudnessRange - c.expected)).toBeLessThanOrEqual(1);
     });
   }
+});
+
+/**
+ * A stand-in for ffmpeg (`ffmpegPath`): records its arguments, writes `progress` to fd 3 (ffmpeg's
+ * `-progress pipe:3`) and `stderr`, then exits 0 (after `sleep` seconds).
+ */
+async function fakeFfmpeg(name: string, out: { stderr?: string; progress?: string; sleep?: number }) {
+  const [script, args, stderr, progress] = ['sh', 'args', 'stderr', 'progress'].map((ext) =>
+    tmp.file(`${name}.${ext}`),
+  );
+  await writeFile(stderr!, out.stderr ?? '');
+  await writeFile(progress!, out.progress ?? '');
+  const body = [
+    '#!/bin/sh',
+    `printf '%s\\n' "$@" > '${args}'`,
+    `cat '${progress}' >&3`,
+    `cat '${stderr}' >&2`,
+    out.sleep ? `exec sleep ${out.sleep}` : '', // exec: the signal that ends the run reaches it
+  ];
+  await writeFile(script!, `${body.join('\n')}\n`, { mode: 0o755 });
+  return { path: script!, args: async () => (await readFile(args!, 'utf8')).trim().split('\n') };
+}
+
+describe('measureLoudness around ffmpeg (a stand-in ffmpeg)', () => {
+  const PROGRESS =
+    'out_time_us=N/A\nprogress=continue\nout_time_us=1500000\nprogress=continue\nout_time_us=3000000\nprogress=end\n';
+
+  it("runs the source's stream, reports progress against its duration, returns the summary", async () => {
+    const fake = await fakeFfmpeg('summary', { stderr: SUMMARY, progress: PROGRESS });
+    const percents: unknown[] = [];
+    const r = await measureLoudness(
+      '/in/a.mka',
+      { durationMs: 3000, audioStreamIndex: 1 },
+      { ffmpegPath: fake.path, onProgress: (p) => percents.push(p) },
+    );
+    expect(r).toEqual({ integratedLufs: -23, loudnessRange: 10, truePeakDbtp: -19.9, trackGainDb: 5 });
+    expect(await fake.args()).toContain('0:1');
+    expect(percents).toEqual([50, 100]); // the report without a position is not passed on
+  });
+
+  it('probes the file for its audio stream when no source is given (ffprobePath is used)', async () => {
+    const file = tmp.file('probed.wav');
+    await ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono:d=1', '-c:a', 'pcm_s16le', file]);
+    const fake = await fakeFfmpeg('probed', { stderr: SUMMARY });
+    await measureLoudness(file, undefined, { ffmpegPath: fake.path });
+    const args = await fake.args();
+    expect(args[args.indexOf('-map') + 1]).toBe('0:0');
+    // The probe's verdict stands: an image is refused as such, before ffmpeg runs.
+    const image = tmp.file('cover.png');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=s=16x16:d=1', '-frames:v', '1', image]);
+    await expect(measureLoudness(image, undefined, { ffmpegPath: fake.path })).rejects.toMatchObject({
+      code: 'no-audio',
+    });
+    await expect(measureLoudness(file, undefined, { ffprobePath: tmp.file('no-ffprobe') })).rejects.toMatchObject({
+      kind: 'spawn',
+    });
+  });
+
+  it('no true peak in the summary is -inf; no summary at all is an error', async () => {
+    const samplePeak = await fakeFfmpeg('sample-peak', { stderr: SAMPLE_PEAK_SUMMARY });
+    const r = await measureLoudness('/in/a.wav', { durationMs: 3000 }, { ffmpegPath: samplePeak.path });
+    expect(r).toEqual({ integratedLufs: -21.1, loudnessRange: 20, truePeakDbtp: -Infinity, trackGainDb: 3.1 });
+    const silent = await fakeFfmpeg('silent', {});
+    await expect(measureLoudness('/in/a.wav', { durationMs: 3000 }, { ffmpegPath: silent.path })).rejects.toThrow(
+      'ffmpeg ebur128 printed no summary',
+    );
+  });
+
+  it('timeoutMs and the abort signal reach ffmpeg', async () => {
+    const slow = await fakeFfmpeg('slow', { stderr: SUMMARY, sleep: 30 });
+    const source = { durationMs: 3000 };
+    const timedOut = measureLoudness('/in/a.wav', source, { ffmpegPath: slow.path, timeoutMs: 300 });
+    await expect(timedOut).rejects.toBeInstanceOf(FfmpegError);
+    await expect(timedOut).rejects.toMatchObject({ kind: 'timeout' });
+    const stop = new AbortController();
+    stop.abort();
+    await expect(
+      measureLoudness('/in/a.wav', source, { ffmpegPath: slow.path, signal: stop.signal }),
+    ).rejects.toMatchObject({ kind: 'aborted' });
+  });
 });
 
 describe('mono and silence', () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
-import { createTestPostgresDatabase } from '@earshot/db/testing';
+import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
 import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Actor } from '../../src/index.ts';
 
 const SALT = 'play-store-test-salt-0123456789abcdef';
@@ -62,11 +62,18 @@ async function insertTrack(
 }
 
 const backends: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
-  ['PGlite', async () => ({ handle: await createDatabase({ pgliteDir: 'memory://' }) })],
+  // Both from a migrated template: the schema as migrations leave it, without PGlite's initdb or the
+  // migrations themselves (run once per schema; this file reruns per mutant in mutation testing).
+  [
+    'PGlite',
+    async () => ({
+      handle: await createDatabase({ pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() }),
+    }),
+  ],
   [
     'PostgreSQL',
     async () => {
-      const pgDb = await createTestPostgresDatabase('plays');
+      const pgDb = await createMigratedTestPostgresDatabase('plays');
       return {
         handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 8, pgliteDir: '' }),
         drop: pgDb.drop,
