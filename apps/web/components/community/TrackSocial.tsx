@@ -10,7 +10,7 @@ import { describeApiError } from '@/lib/api';
 import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import type { TrackCounts } from './types';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 import './community.css';
 
 export function TrackSocial({
