@@ -16,6 +16,7 @@ import { Avatar } from './Avatar';
 import { AccountDataSection } from './AccountData';
 import { CurrentPasswordField, EmailField, Field, FormError, HandleField, NewPasswordField, SubmitForm } from './Field';
 import './account.css';
+import { SignInPrompt } from '@/components/account/SignInPrompt';
 
 type Saved = (user: AccountUser) => void;
 
@@ -30,18 +31,7 @@ export function Settings() {
       </p>
     );
   if (!account.data) {
-    return (
-      <div className="feed-message" data-testid="settings-signed-out">
-        <h2 className="feed-message__title">Sign in to change your settings</h2>
-        <Link
-          className="button button--accent"
-          href={`${routes.login}?next=${encodeURIComponent(routes.settings)}`}
-          prefetch={false}
-        >
-          Sign in
-        </Link>
-      </div>
-    );
+    return <SignInPrompt title="Sign in to change your settings" back={routes.settings} testId="settings-signed-out" />;
   }
   const saved: Saved = (user) => {
     account.update(() => user);

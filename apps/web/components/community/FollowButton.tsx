@@ -28,7 +28,7 @@ export function FollowButton({ handle }: { handle: string }) {
   const self = !!user && user.handle === handle.toLowerCase();
   const toggle = async () => {
     if (!user) {
-      router.push(`${routes.login}?next=${encodeURIComponent(window.location.pathname)}`);
+      router.push(routes.loginThen(window.location.pathname));
       return;
     }
     if (!counts) return;

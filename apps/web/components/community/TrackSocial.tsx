@@ -38,7 +38,7 @@ export function TrackSocial({
 
   const toggle = async (kind: 'like' | 'repost') => {
     if (!user) {
-      router.push(`${routes.login}?next=${encodeURIComponent(window.location.pathname)}`);
+      router.push(routes.loginThen(window.location.pathname));
       return;
     }
     if (!counts) return;
