@@ -10,35 +10,43 @@ export type CardBasics = Pick<
   'id' | 'title' | 'slug' | 'artist' | 'artworkKey' | 'durationMs' | 'createdAt'
 >;
 
-/** `CardBasics`' columns, for a query joining `tracks as t`, `users as u` (the owner) and `track_versions as v`. */
-export const CARD_BASICS_COLUMNS = [
+/**
+ * A track card's columns without its date (`CardBasics` but `createdAt`), for a query joining
+ * `tracks as t`, `users as u` (the owner) and `track_versions as v` (the current version).
+ */
+export const CARD_COLUMNS = [
   't.id',
   't.title',
   't.slug',
-  't.created_at',
   'u.handle',
   'u.display_name',
   'v.duration_ms',
   sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
 ] as const;
 
-/** The card basics of a row read with `CARD_BASICS_COLUMNS`. */
-export const toCardBasics = (r: {
+/** The card of a row read with `CARD_COLUMNS`. */
+export const toCard = (r: {
   id: string;
   title: string;
   slug: string;
-  created_at: Date;
   handle: string;
   display_name: string;
   duration_ms: number | null;
   artwork_key: string | null;
-}): CardBasics => ({
+}): Omit<CardBasics, 'createdAt'> => ({
   id: r.id,
   title: r.title,
   slug: r.slug,
   artist: { handle: r.handle, displayName: r.display_name },
   artworkKey: r.artwork_key,
   durationMs: r.duration_ms,
+});
+
+/** `CardBasics`' columns: the card's and its date. */
+export const CARD_BASICS_COLUMNS = [...CARD_COLUMNS, 't.created_at'] as const;
+
+export const toCardBasics = (r: Parameters<typeof toCard>[0] & { created_at: Date }): CardBasics => ({
+  ...toCard(r),
   createdAt: r.created_at.toISOString(),
 });
 
