@@ -1,6 +1,6 @@
 /** What the release embed shows of `GET /api/v1/releases/:id` (shared by its server page and client component). */
 import type { ApiResponse } from '@/lib/api/client';
-import type { PlayerTrack } from '@/lib/player/track';
+import { queuedTrack, type PlayerTrack } from '@/lib/player/track';
 
 /** `GET /api/v1/releases/:id` answers `{release}`. */
 export type ReleaseDetail = ApiResponse<'/api/v1/releases/{id}'>['release'];
@@ -20,13 +20,6 @@ export function toEmbedRelease(r: ReleaseDetail): EmbedReleaseData {
     title: r.title,
     artist: { handle: r.artist.handle, displayName: r.artist.displayName },
     artworkUrl: r.artworkUrl,
-    tracks: r.tracks.map((t) => ({
-      id: t.id,
-      title: t.title,
-      slug: t.slug,
-      artist: { handle: t.artist.handle, displayName: t.artist.displayName },
-      artworkUrl: t.artworkUrl,
-      durationMs: t.durationMs,
-    })),
+    tracks: r.tracks.map(queuedTrack),
   };
 }

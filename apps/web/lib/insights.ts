@@ -2,6 +2,7 @@
  * Shapes of the insights API (`GET /api/v1/me/stats`, `/admin/stats`, `/tracks/:id/stats`,
  * `/trending`) and the pure helpers the insights pages use (ranges, CSV, chart scales).
  */
+import type { ApiResponse } from '@/lib/api/client';
 
 export const FIGURES = ['plays', 'listeners', 'likes', 'reposts', 'comments', 'downloads', 'sales'] as const;
 export type Figure = (typeof FIGURES)[number];
@@ -18,36 +19,12 @@ export const FIGURE_LABELS: Record<Figure | 'secondsHeard' | 'revenueMinor', str
   revenueMinor: 'Revenue (minor units)',
 };
 
-export interface DayFigures {
-  day: string;
-  plays: number;
-  listeners: number;
-  secondsHeard: number;
-  likes: number;
-  reposts: number;
-  comments: number;
-  downloads: number;
-  sales: number;
-  revenueMinor: number;
-}
-
-export interface SeriesStats {
-  from: string;
-  to: string;
-  days: DayFigures[];
-  totals: Omit<DayFigures, 'day'>;
-}
-
-export interface ArtistStats extends SeriesStats {
-  scope: 'artist' | 'platform';
-  topTracks: Array<Omit<DayFigures, 'day'> & { id: string; title: string; slug: string }>;
-}
-
-export interface TrackStats extends SeriesStats {
-  track: { id: string; title: string; slug: string; durationMs: number | null; ownerHandle: string };
-  reach: { plays: number; curve: number[] };
-  commentPositionsMs: number[];
-}
+/** `GET /api/v1/me/stats` and `/admin/stats`: the series, its totals and the top tracks. */
+export type ArtistStats = ApiResponse<'/api/v1/me/stats'>;
+/** `GET /api/v1/tracks/:id/stats`: the series, its reach and the comment markers. */
+export type TrackStats = ApiResponse<'/api/v1/tracks/{id}/stats'>;
+export type SeriesStats = Pick<ArtistStats, 'from' | 'to' | 'days' | 'totals'>;
+export type DayFigures = SeriesStats['days'][number];
 
 const CSV_COLUMNS: Array<keyof DayFigures> = [
   'day',

@@ -6,6 +6,8 @@
 export const routes = {
   home: '/',
   login: '/login',
+  /** The sign-in page, coming back to `next` afterwards. */
+  loginThen: (next: string) => `/login?next=${encodeURIComponent(next)}`,
   register: '/register',
   settings: '/settings',
   forgotPassword: '/forgot-password',

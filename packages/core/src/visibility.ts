@@ -116,6 +116,31 @@ export function canSeeTrack(actor: Actor | null | undefined, track: TrackVisibil
   );
 }
 
+/** A track row as loaded (its columns and its owner's `disabled_at`), for the row checks. */
+export interface TrackVisibilityRow {
+  owner_user_id: string;
+  visibility: Visibility;
+  current_version_id: string | null;
+  /** Loaded where a provisional stream makes the track playable (its own page); absent = none. */
+  provisional_version_id?: string | null;
+  taken_down_at: Date | null;
+  disabled_at: Date | null;
+  deleted_at?: Date | null;
+}
+
+/** `canSeeTrack` for a track row as loaded. */
+export function canSeeTrackRow(actor: Actor | null | undefined, row: TrackVisibilityRow): boolean {
+  return canSeeTrack(actor, {
+    ownerUserId: row.owner_user_id,
+    visibility: row.visibility,
+    currentVersionId: row.current_version_id,
+    provisionalVersionId: row.provisional_version_id,
+    takenDownAt: row.taken_down_at,
+    ownerDisabledAt: row.disabled_at,
+    deletedAt: row.deleted_at,
+  });
+}
+
 /** `trackListed` for a row already loaded. */
 export function isTrackListed(track: TrackVisibilityFacts): boolean {
   return (
@@ -164,6 +189,31 @@ export function canSeeRelease(actor: Actor | null | undefined, release: ReleaseV
     release.takenDownAt === null &&
     release.ownerDisabledAt === null &&
     (release.releaseDate === null || release.releaseDate.getTime() <= now.getTime())
+  );
+}
+
+/** `canSeeRelease` for a release row as loaded (its columns and its owner's `disabled_at`). */
+export function canSeeReleaseRow(
+  actor: Actor | null | undefined,
+  row: {
+    owner_user_id: string;
+    visibility: Visibility;
+    release_date: Date | null;
+    taken_down_at: Date | null;
+    disabled_at: Date | null;
+  },
+  now: Date,
+): boolean {
+  return canSeeRelease(
+    actor,
+    {
+      ownerUserId: row.owner_user_id,
+      visibility: row.visibility,
+      releaseDate: row.release_date,
+      takenDownAt: row.taken_down_at,
+      ownerDisabledAt: row.disabled_at,
+    },
+    now,
   );
 }
 

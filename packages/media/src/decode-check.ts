@@ -1,5 +1,5 @@
 import { FfmpegError, MediaRejectedError, lowerFirst } from './errors.ts';
-import { audioMap, inputArgs, seconds } from './input.ts';
+import { audioOnly, inputArgs, seconds } from './input.ts';
 import type { AudioProbeResult } from './probe.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type ToolOptions } from './tool-options.ts';
@@ -13,20 +13,7 @@ export function buildDecodeCheckArgs(
   options: { audioStreamIndex?: number; startMs?: number } = {},
 ): string[] {
   const seek = options.startMs && options.startMs > 0 ? ['-ss', seconds(options.startMs)] : [];
-  return [
-    '-v',
-    'error',
-    ...seek,
-    ...inputArgs(file),
-    '-map',
-    audioMap(options.audioStreamIndex),
-    '-vn',
-    '-sn',
-    '-dn',
-    '-f',
-    'null',
-    '-',
-  ];
+  return ['-v', 'error', ...seek, ...inputArgs(file), ...audioOnly(options.audioStreamIndex), '-f', 'null', '-'];
 }
 
 export interface DecodeCheck {

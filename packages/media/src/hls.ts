@@ -7,7 +7,7 @@ import {
   parseMediaPlaylist,
   type RenditionMeasure,
 } from './hls-playlist.ts';
-import { audioMap, inputArgs } from './input.ts';
+import { audioOnly, inputArgs } from './input.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
 
@@ -74,11 +74,7 @@ export function buildHlsRenditionArgs(o: HlsRenditionArgsOptions): string[] {
     '-y',
     ...(o.readRate ? ['-readrate', String(o.readRate)] : []),
     ...inputArgs(o.input),
-    '-map',
-    audioMap(o.audioStreamIndex),
-    '-vn',
-    '-sn',
-    '-dn',
+    ...audioOnly(o.audioStreamIndex),
     '-map_metadata',
     '-1',
     '-map_chapters',

@@ -12,6 +12,11 @@ export function audioMap(streamIndex: number | undefined): string {
   return streamIndex === undefined ? '0:a:0' : `0:${streamIndex}`;
 }
 
+/** Reads only that audio stream of the first input: no video (cover art), subtitle or data streams. */
+export function audioOnly(streamIndex: number | undefined): string[] {
+  return ['-map', audioMap(streamIndex), '-vn', '-sn', '-dn'];
+}
+
 /** Seconds for ffmpeg's time options, without float noise (`12.345`). */
 export function seconds(ms: number): string {
   return (Math.round(ms) / 1000).toFixed(3).replace(/\.?0+$/, '') || '0';

@@ -1,4 +1,4 @@
-import { audioMap, inputArgs } from './input.ts';
+import { audioOnly, inputArgs } from './input.ts';
 import { assertAudio, probe } from './probe.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
@@ -13,19 +13,7 @@ import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
 export const EBUR128_FILTER = 'ebur128=peak=true:dualmono=true:framelog=verbose';
 
 export function buildLoudnessArgs(input: string, options: { audioStreamIndex?: number } = {}): string[] {
-  return [
-    ...inputArgs(input),
-    '-map',
-    audioMap(options.audioStreamIndex),
-    '-vn',
-    '-sn',
-    '-dn',
-    '-af',
-    EBUR128_FILTER,
-    '-f',
-    'null',
-    '-',
-  ];
+  return [...inputArgs(input), ...audioOnly(options.audioStreamIndex), '-af', EBUR128_FILTER, '-f', 'null', '-'];
 }
 
 export interface Ebur128Summary {

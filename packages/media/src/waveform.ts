@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { FfmpegError, MediaRejectedError, lowerFirst } from './errors.ts';
-import { audioMap, inputArgs } from './input.ts';
+import { audioOnly, inputArgs } from './input.ts';
 import { assertAudio, probe } from './probe.ts';
 import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type OperationOptions } from './tool-options.ts';
@@ -50,11 +50,7 @@ export interface WaveformDecodeArgsOptions {
 export function buildWaveformDecodeArgs(o: WaveformDecodeArgsOptions): string[] {
   return [
     ...inputArgs(o.input),
-    '-map',
-    audioMap(o.audioStreamIndex),
-    '-vn',
-    '-sn',
-    '-dn',
+    ...audioOnly(o.audioStreamIndex),
     '-ac',
     '1',
     '-ar',

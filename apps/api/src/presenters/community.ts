@@ -9,7 +9,8 @@ import {
   type UserCard,
   type UserCounts,
 } from '@earshot/core';
-import { publicMediaUrl } from '../media-urls.ts';
+import { publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
+import { TrackCardSchema as ListTrackCardSchema } from './track.ts';
 
 const Url = Type.Union([Type.String(), Type.Null()]);
 const smallAvatar = (key: string | null) => (key ? publicMediaUrl('images', avatarKeyOfSize(key, 128)) : null);
@@ -117,17 +118,8 @@ export const presentUserCard = (u: UserCard) => ({
 
 /** A track as the feed and the library show it. */
 export const TrackCardSchema = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  slug: Type.String(),
+  ...ListTrackCardSchema.properties,
   artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
-  artworkUrl: Url,
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: Type.String({ format: 'date-time' }),
-  likeCount: Type.Integer(),
-  repostCount: Type.Integer(),
-  commentCount: Type.Integer(),
-  playCount: Type.Integer(),
 });
 
 export const FeedEntrySchema = Type.Object({
@@ -152,18 +144,14 @@ export const FeedEntrySchema = Type.Object({
   ),
   repostedBy: Type.Array(Type.Object({ handle: Type.String(), displayName: Type.String() })),
 });
-export function presentTrackCard(track: FeedTrack) {
-  const { artworkKey, ...rest } = track;
-  return { ...rest, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null };
-}
+export const presentTrackCard = (track: FeedTrack) => withArtworkUrl(track);
 export function presentFeedEntry(e: FeedEntry) {
   if (e.kind === 'release') {
-    const { artworkKey, ...release } = e.release;
     return {
       kind: e.kind,
       at: e.at,
       track: null,
-      release: { ...release, artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null },
+      release: withArtworkUrl(e.release),
       repostedBy: [],
     };
   }

@@ -9,12 +9,11 @@ import type {
   ReleaseCard,
   PlaylistCard,
 } from '@earshot/core';
-import { publicMediaUrl } from '../media-urls.ts';
+import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
 import { PriceSchema } from './track.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const VisibilitySchema = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
-const image = (key: string | null) => (key ? publicMediaUrl('images', key) : null);
 
 export const ListedTrackSchema = Type.Object({
   position: Type.Integer(),
@@ -30,7 +29,7 @@ export const ListedTrackSchema = Type.Object({
 
 const presentListed = ({ artworkKey, waveformKey, ...t }: ListedTrack): Static<typeof ListedTrackSchema> => ({
   ...t,
-  artworkUrl: image(artworkKey),
+  artworkUrl: imageUrl(artworkKey),
   waveformUrl: waveformKey ? publicMediaUrl('waveforms', waveformKey) : null,
 });
 
@@ -53,7 +52,7 @@ export const ReleaseSchema = Type.Object({
 });
 
 export function presentRelease({ artworkKey, tracks, ...r }: ReleaseView): Static<typeof ReleaseSchema> {
-  return { ...r, artworkUrl: image(artworkKey), tracks: tracks.map(presentListed) };
+  return { ...r, artworkUrl: imageUrl(artworkKey), tracks: tracks.map(presentListed) };
 }
 
 export const ReleaseCardSchema = Type.Object({
@@ -64,7 +63,7 @@ export const ReleaseCardSchema = Type.Object({
   artworkUrl: Nullable(Type.String()),
   trackCount: Type.Integer(),
 });
-export const presentReleaseCard = ({ artworkKey, ...r }: ReleaseCard) => ({ ...r, artworkUrl: image(artworkKey) });
+export const presentReleaseCard = (r: ReleaseCard) => withArtworkUrl(r);
 
 export const PlaylistSchema = Type.Object({
   id: Type.String(),
@@ -131,25 +130,21 @@ export const SearchHitSchema = Type.Union([
 
 export function presentHit(hit: SearchHit): Static<typeof SearchHitSchema> {
   switch (hit.kind) {
-    case 'track': {
-      const { artworkKey, ...t } = hit;
-      return { ...t, artworkUrl: image(artworkKey) };
-    }
+    case 'track':
+      return withArtworkUrl(hit);
     case 'user': {
       const { avatarKey, ...u } = hit;
-      return { ...u, avatarUrl: image(avatarKey) };
+      return { ...u, avatarUrl: imageUrl(avatarKey) };
     }
-    case 'release': {
-      const { artworkKey, ...r } = hit;
-      return { ...r, artworkUrl: image(artworkKey) };
-    }
+    case 'release':
+      return withArtworkUrl(hit);
     case 'playlist':
       return hit;
   }
 }
 
 export const BrowseCardSchema = Type.Object({ ...FoundTrackFields, createdAt: Type.String({ format: 'date-time' }) });
-export const presentBrowseCard = ({ artworkKey, ...t }: BrowseCard) => ({ ...t, artworkUrl: image(artworkKey) });
+export const presentBrowseCard = (t: BrowseCard) => withArtworkUrl(t);
 
 const StepSchema = Type.Object({
   state: Type.String(),
@@ -184,4 +179,4 @@ export const StudioTrackSchema = Type.Object({
   likeCount: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
 });
-export const presentStudioTrack = ({ artworkKey, ...t }: StudioTrack) => ({ ...t, artworkUrl: image(artworkKey) });
+export const presentStudioTrack = (t: StudioTrack) => withArtworkUrl(t);

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { TrackCard, TrackView, VersionView } from '@earshot/core';
-import { publicMediaUrl } from '../media-urls.ts';
+import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -81,7 +81,7 @@ export function presentTrack(view: TrackView): TrackResponse {
   const { artworkKey, waveformKey, hlsKey: _hls, ...rest } = view;
   return {
     ...rest,
-    artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null,
+    artworkUrl: imageUrl(artworkKey),
     waveformUrl: waveformKey ? publicMediaUrl('waveforms', waveformKey) : null,
   };
 }
@@ -117,9 +117,6 @@ export function presentTrackPage(page: {
 }): Static<typeof TrackPageSchema> {
   return {
     nextCursor: page.nextCursor,
-    tracks: page.tracks.map(({ artworkKey, ...t }) => ({
-      ...t,
-      artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null,
-    })),
+    tracks: page.tracks.map(withArtworkUrl),
   };
 }

@@ -11,7 +11,8 @@ import {
 } from '@earshot/core';
 import { errorResponses, Id } from '../schemas.ts';
 import { currentActor } from '../current-user.ts';
-import { publicMediaUrl } from '../media-urls.ts';
+import { withArtworkUrl } from '../media-urls.ts';
+import { TrackCardSchema } from '../presenters/track.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
 const Day = Type.String({ maxLength: 10, description: 'UTC day, YYYY-MM-DD' });
@@ -69,28 +70,12 @@ const TrendingReply = Type.Object({
       rank: Type.Integer(),
       score: Type.Number(),
       genre: Type.Union([Type.String(), Type.Null()]),
-      id: Type.String(),
-      title: Type.String(),
-      slug: Type.String(),
-      artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
-      artworkUrl: Type.Union([Type.String(), Type.Null()]),
-      durationMs: Type.Union([Type.Integer(), Type.Null()]),
-      createdAt: Type.String(),
-      likeCount: Type.Integer(),
-      repostCount: Type.Integer(),
-      commentCount: Type.Integer(),
-      playCount: Type.Integer(),
+      ...TrackCardSchema.properties,
     }),
   ),
 });
 
-const presentTrending = (list: TrendingList) => ({
-  ...list,
-  tracks: list.tracks.map(({ artworkKey, ...t }) => ({
-    ...t,
-    artworkUrl: artworkKey ? publicMediaUrl('images', artworkKey) : null,
-  })),
-});
+const presentTrending = (list: TrendingList) => ({ ...list, tracks: list.tracks.map(withArtworkUrl) });
 
 /** Trending and artist insights (docs/architecture.md, "Insights and trending"). */
 export function insightRoutes(app: Api, deps: RouteDeps): void {

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageSection } from '@/components/PageSection';
 import { notFound } from 'next/navigation';
 import { AdminConsole } from '@/components/admin/AdminConsole';
 import { serverApiGet } from '@/lib/server-api';
@@ -15,13 +16,8 @@ export default async function AdminPage() {
   );
   if (me.kind === 'found' && me.body !== 'admin') notFound();
   return (
-    <section className="section container admin-page" aria-labelledby="admin-title">
-      <div className="section__head">
-        <h1 id="admin-title" className="section__title">
-          Admin console
-        </h1>
-      </div>
+    <PageSection id="admin" title="Admin console" className="admin-page">
       <AdminConsole />
-    </section>
+    </PageSection>
   );
 }

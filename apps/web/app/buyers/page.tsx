@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageSection } from '@/components/PageSection';
 import { BuyersView } from '@/components/commerce/BuyersView';
 
 export const metadata: Metadata = { title: 'Your buyers', robots: { index: false, follow: false } };
@@ -6,13 +7,8 @@ export const metadata: Metadata = { title: 'Your buyers', robots: { index: false
 /** `/buyers`: the artist's buyers who chose to share their email, with a CSV export. */
 export default function BuyersPage() {
   return (
-    <section className="section container" aria-labelledby="buyers-title">
-      <div className="section__head">
-        <h1 id="buyers-title" className="section__title">
-          Your buyers
-        </h1>
-      </div>
+    <PageSection id="buyers" title="Your buyers">
       <BuyersView />
-    </section>
+    </PageSection>
   );
 }

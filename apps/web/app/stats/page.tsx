@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageSection } from '@/components/PageSection';
 import { InsightsDashboard } from '@/components/insights/InsightsDashboard';
 
 export const metadata: Metadata = {
@@ -9,17 +10,13 @@ export const metadata: Metadata = {
 
 export default function StatsPage() {
   return (
-    <section className="section container" aria-labelledby="stats-title">
-      <div className="section__head">
-        <h1 id="stats-title" className="section__title">
-          Insights
-        </h1>
-        <p className="section__hint">Day by day (UTC), updated every few minutes.</p>
-      </div>
+    <PageSection
+      id="stats"
+      title="Insights"
+      hint="Day by day (UTC), updated every few minutes."
+      needsScript="Insights need JavaScript. Turn it on to see them."
+    >
       <InsightsDashboard />
-      <noscript>
-        <p className="feed-message">Insights need JavaScript. Turn it on to see them.</p>
-      </noscript>
-    </section>
+    </PageSection>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageSection } from '@/components/PageSection';
 import { ThanksView } from '@/components/commerce/ThanksView';
 
 export const metadata: Metadata = { title: 'Thank you', robots: { index: false } };
@@ -8,16 +9,11 @@ type Search = Promise<{ session?: string; item?: string }>;
 export default async function ThanksPage({ searchParams }: { searchParams: Search }) {
   const { session, item } = await searchParams;
   return (
-    <section className="section container" aria-labelledby="thanks-title">
-      <div className="section__head">
-        <h1 id="thanks-title" className="section__title">
-          Thank you
-        </h1>
-      </div>
+    <PageSection id="thanks" title="Thank you">
       <ThanksView
         session={typeof session === 'string' ? session : undefined}
         item={typeof item === 'string' ? item : undefined}
       />
-    </section>
+    </PageSection>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageSection } from '@/components/PageSection';
 import { TrendingList } from '@/components/insights/TrendingList';
 
 export const metadata: Metadata = {
@@ -8,19 +9,13 @@ export const metadata: Metadata = {
 
 export default function TrendingPage() {
   return (
-    <section className="section container" aria-labelledby="trending-title">
-      <div className="section__head">
-        <h1 id="trending-title" className="section__title">
-          Trending
-        </h1>
-        <p className="section__hint">
-          Distinct listeners, likes, reposts, comments and sales, the newest weighing most.
-        </p>
-      </div>
+    <PageSection
+      id="trending"
+      title="Trending"
+      hint="Distinct listeners, likes, reposts, comments and sales, the newest weighing most."
+      needsScript="The list needs JavaScript. Turn it on to see it."
+    >
       <TrendingList />
-      <noscript>
-        <p className="feed-message">The list needs JavaScript. Turn it on to see it.</p>
-      </noscript>
-    </section>
+    </PageSection>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PageSection } from '@/components/PageSection';
 import { UploadGate } from '@/components/upload/UploadGate';
 
 export const metadata: Metadata = {
@@ -10,19 +11,14 @@ export const metadata: Metadata = {
 
 export default function UploadPage() {
   return (
-    <section className="section container upload-page" aria-labelledby="upload-title">
-      <div className="section__head">
-        <h1 id="upload-title" className="section__title">
-          Upload tracks
-        </h1>
-        <p className="section__hint">
-          Each file becomes a track: transcoded, waveform drawn, artwork found, loudness measured.
-        </p>
-      </div>
+    <PageSection
+      id="upload"
+      title="Upload tracks"
+      hint="Each file becomes a track: transcoded, waveform drawn, artwork found, loudness measured."
+      className="upload-page"
+      needsScript="Uploading needs JavaScript. Turn it on to upload tracks."
+    >
       <UploadGate />
-      <noscript>
-        <p className="feed-message">Uploading needs JavaScript. Turn it on to upload tracks.</p>
-      </noscript>
-    </section>
+    </PageSection>
   );
 }

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { announceAccount } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
-import { Field } from './Field';
+import { CurrentPasswordField } from './Field';
 
 export function AccountDataSection() {
   const [confirming, setConfirming] = useState(false);
@@ -55,14 +55,7 @@ export function AccountDataSection() {
             This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as
             “deleted user”. Sales records are kept without your name or address.
           </p>
-          <Field
-            name="deletePassword"
-            label="Your password"
-            type="password"
-            required
-            autoComplete="current-password"
-            error={error ?? undefined}
-          />
+          <CurrentPasswordField name="deletePassword" error={error ?? undefined} />
           <div className="form__actions">
             <button
               type="submit"

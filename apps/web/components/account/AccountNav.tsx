@@ -7,43 +7,25 @@
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { NavLink } from '@/components/NavLink';
-import { fetchAccount, onAccountChange, signOut, type AccountUser } from '@/lib/account';
+import { signOut } from '@/lib/account';
 import { describeApiError } from '@/lib/api';
+import { useAccount } from '@/lib/hooks/use-account';
+import { useDismiss } from '@/lib/hooks/use-dismiss';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import './account.css';
 
 export function AccountNav() {
-  const [user, setUser] = useState<AccountUser | null>(null);
+  const user = useAccount();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const menu = useRef<HTMLDivElement>(null);
   const router = useRouter();
 
-  useEffect(() => {
-    const controller = new AbortController();
-    fetchAccount(controller.signal).then(setUser, () => undefined);
-    const off = onAccountChange(setUser);
-    return () => {
-      controller.abort();
-      off();
-    };
-  }, []);
-
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, menu, close);
 
   if (!user) {
     return (

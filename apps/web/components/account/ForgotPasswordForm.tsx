@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
-import { Field, FormError } from './Field';
+import { EmailField, SubmitForm } from './Field';
 import './account.css';
 
 export function ForgotPasswordForm() {
@@ -26,22 +26,8 @@ export function ForgotPasswordForm() {
     );
   }
   return (
-    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined}>
-      <Field
-        name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        maxLength={254}
-        error={s.errors.fields.email}
-      />
-      <FormError message={s.errors.form} />
-      <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={s.pending}>
-          {s.busy ? 'Sending…' : 'Send me a link'}
-        </button>
-      </div>
-    </form>
+    <SubmitForm s={s} onSubmit={submit} submit="Send me a link" busy="Sending…">
+      <EmailField error={s.errors.fields.email} />
+    </SubmitForm>
   );
 }

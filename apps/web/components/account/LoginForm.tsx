@@ -6,7 +6,7 @@ import { announceAccount, safeNext } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { routes } from '@/lib/routes';
-import { Field, FormError } from './Field';
+import { CurrentPasswordField, EmailField, SubmitForm } from './Field';
 import './account.css';
 
 export function LoginForm() {
@@ -25,37 +25,13 @@ export function LoginForm() {
   });
 
   return (
-    <form
-      className="form"
-      method="post"
+    <SubmitForm
+      s={s}
       onSubmit={submit}
-      noValidate
-      data-hydrated={s.hydrated || undefined}
-      data-testid="login-form"
-    >
-      <Field
-        name="email"
-        label="Email"
-        type="email"
-        autoComplete="email"
-        required
-        maxLength={254}
-        error={s.errors.fields.email}
-      />
-      <Field
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        maxLength={256}
-        error={s.errors.fields.password}
-      />
-      <FormError message={s.errors.form} />
-      <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={s.pending}>
-          {s.busy ? 'Signing in…' : 'Sign in'}
-        </button>
+      submit="Sign in"
+      busy="Signing in…"
+      testId="login-form"
+      aside={
         <p className="form__aside">
           <Link href={routes.forgotPassword} prefetch={false}>
             Forgot your password?
@@ -65,7 +41,10 @@ export function LoginForm() {
             Create an account
           </Link>
         </p>
-      </div>
-    </form>
+      }
+    >
+      <EmailField error={s.errors.fields.email} />
+      <CurrentPasswordField label="Password" error={s.errors.fields.password} />
+    </SubmitForm>
   );
 }

@@ -7,7 +7,7 @@ import { announceAccount } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { FieldError, useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { routes } from '@/lib/routes';
-import { Field, FormError } from './Field';
+import { Field, NewPasswordField, SubmitForm } from './Field';
 import './account.css';
 
 export function ResetPasswordForm() {
@@ -40,18 +40,20 @@ export function ResetPasswordForm() {
     );
   }
   return (
-    <form className="form" method="post" onSubmit={submit} noValidate data-hydrated={s.hydrated || undefined}>
-      <Field
-        name="password"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        minLength={10}
-        maxLength={256}
-        hint="At least 10 characters."
-        error={s.errors.fields.password}
-      />
+    <SubmitForm
+      s={s}
+      onSubmit={submit}
+      submit="Set new password"
+      busy="Saving…"
+      aside={
+        s.errors.form && (
+          <Link href={routes.forgotPassword} prefetch={false}>
+            Get a new link
+          </Link>
+        )
+      }
+    >
+      <NewPasswordField label="New password" error={s.errors.fields.password} />
       <Field
         name="confirm"
         label="New password, again"
@@ -60,17 +62,6 @@ export function ResetPasswordForm() {
         required
         error={s.errors.fields.confirm}
       />
-      <FormError message={s.errors.form} />
-      <div className="form__actions">
-        <button type="submit" className="button button--accent" disabled={s.pending}>
-          {s.busy ? 'Saving…' : 'Set new password'}
-        </button>
-        {s.errors.form && (
-          <Link href={routes.forgotPassword} prefetch={false}>
-            Get a new link
-          </Link>
-        )}
-      </div>
-    </form>
+    </SubmitForm>
   );
 }

@@ -14,8 +14,9 @@ import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import { AccountDataSection } from './AccountData';
-import { Field, FormError } from './Field';
+import { CurrentPasswordField, EmailField, Field, FormError, HandleField, NewPasswordField, SubmitForm } from './Field';
 import './account.css';
+import { SignInPrompt } from '@/components/account/SignInPrompt';
 
 type Saved = (user: AccountUser) => void;
 
@@ -30,18 +31,7 @@ export function Settings() {
       </p>
     );
   if (!account.data) {
-    return (
-      <div className="feed-message" data-testid="settings-signed-out">
-        <h2 className="feed-message__title">Sign in to change your settings</h2>
-        <Link
-          className="button button--accent"
-          href={`${routes.login}?next=${encodeURIComponent(routes.settings)}`}
-          prefetch={false}
-        >
-          Sign in
-        </Link>
-      </div>
-    );
+    return <SignInPrompt title="Sign in to change your settings" back={routes.settings} testId="settings-signed-out" />;
   }
   const saved: Saved = (user) => {
     account.update(() => user);
@@ -108,17 +98,15 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
         </>
       }
     >
-      <form className="form" method="post" onSubmit={submit} noValidate data-testid="profile-form">
-        <Field
-          name="handle"
-          label="Handle"
-          defaultValue={user.handle}
-          required
-          maxLength={30}
-          autoComplete="username"
-          hint="Your page’s address: letters, digits, - and _."
-          error={s.errors.fields.handle}
-        />
+      <SubmitForm
+        s={s}
+        onSubmit={submit}
+        submit="Save profile"
+        busy="Saving…"
+        aside={<Saved message={s.done} />}
+        testId="profile-form"
+      >
+        <HandleField defaultValue={user.handle} error={s.errors.fields.handle} />
         <Field
           name="displayName"
           label="Display name"
@@ -147,14 +135,7 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
             </p>
           )}
         </div>
-        <FormError message={s.errors.form} />
-        <div className="form__actions">
-          <button type="submit" className="button button--accent" disabled={s.pending}>
-            {s.pending ? 'Saving…' : 'Save profile'}
-          </button>
-          <Saved message={s.done} />
-        </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }
@@ -285,34 +266,10 @@ function EmailSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) 
     >
       <Saved message={resend.done} />
       <FormError message={resend.errors.form} />
-      <form className="form" method="post" onSubmit={submit} noValidate>
-        <Field
-          name="email"
-          label="Email"
-          type="email"
-          defaultValue={user.email}
-          required
-          maxLength={254}
-          autoComplete="email"
-          error={s.errors.fields.email}
-        />
-        <Field
-          name="password"
-          label="Your password"
-          type="password"
-          required
-          autoComplete="current-password"
-          hint="Needed to change your email."
-          error={passwordError}
-        />
-        <FormError message={s.errors.form} />
-        <div className="form__actions">
-          <button type="submit" className="button button--ghost" disabled={s.pending}>
-            Change email
-          </button>
-          <Saved message={s.done} />
-        </div>
-      </form>
+      <SubmitForm s={s} onSubmit={submit} submit="Change email" ghost aside={<Saved message={s.done} />}>
+        <EmailField defaultValue={user.email} error={s.errors.fields.email} />
+        <CurrentPasswordField hint="Needed to change your email." error={passwordError} />
+      </SubmitForm>
     </Section>
   );
 }
@@ -333,34 +290,10 @@ function PasswordSection() {
   });
   return (
     <Section id="password" title="Password" hint="Changing it signs you out everywhere else.">
-      <form className="form" method="post" onSubmit={submit} noValidate>
-        <Field
-          name="currentPassword"
-          label="Current password"
-          type="password"
-          required
-          autoComplete="current-password"
-          error={s.errors.fields.currentPassword}
-        />
-        <Field
-          name="newPassword"
-          label="New password"
-          type="password"
-          required
-          minLength={10}
-          maxLength={256}
-          autoComplete="new-password"
-          hint="At least 10 characters."
-          error={s.errors.fields.newPassword}
-        />
-        <FormError message={s.errors.form} />
-        <div className="form__actions">
-          <button type="submit" className="button button--ghost" disabled={s.pending}>
-            Change password
-          </button>
-          <Saved message={s.done} />
-        </div>
-      </form>
+      <SubmitForm s={s} onSubmit={submit} submit="Change password" ghost aside={<Saved message={s.done} />}>
+        <CurrentPasswordField name="currentPassword" label="Current password" error={s.errors.fields.currentPassword} />
+        <NewPasswordField name="newPassword" label="New password" error={s.errors.fields.newPassword} />
+      </SubmitForm>
     </Section>
   );
 }

@@ -339,14 +339,7 @@ function Users() {
   );
   return (
     <div>
-      <form
-        className="admin-toolbar"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setQuery(q);
-        }}
-      >
+      <SearchToolbar onSearch={() => setQuery(q)}>
         <input
           type="search"
           aria-label="Search users by handle, name or email"
@@ -354,10 +347,7 @@ function Users() {
           onChange={(e) => setQ(e.target.value)}
           placeholder="handle, name or email"
         />
-        <button type="submit" className="button button--ghost">
-          Search
-        </button>
-      </form>
+      </SearchToolbar>
       <Status resource={users} />
       {open && <UserDetail id={open} onChanged={users.retry} />}
       <ul className="admin-list" aria-label="Users">
@@ -397,14 +387,7 @@ function Content() {
   );
   return (
     <div>
-      <form
-        className="admin-toolbar"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setQuery(q);
-        }}
-      >
+      <SearchToolbar onSearch={() => setQuery(q)}>
         <select aria-label="Kind of content" value={type} onChange={(e) => setType(e.target.value as ContentKind)}>
           <option value="track">tracks</option>
           <option value="release">releases</option>
@@ -420,10 +403,7 @@ function Content() {
         <label>
           <input type="checkbox" checked={onlyDown} onChange={(e) => setOnlyDown(e.target.checked)} /> taken down only
         </label>
-        <button type="submit" className="button button--ghost">
-          Search
-        </button>
-      </form>
+      </SearchToolbar>
       <Status resource={content} />
       <ul className="admin-list" aria-label="Content">
         {content.status === 'ready' &&
@@ -631,5 +611,24 @@ export function AdminConsole() {
         {panels[tab]}
       </div>
     </div>
+  );
+}
+
+/** The admin lists' search bar: its fields, then Search (Enter submits without leaving the page). */
+function SearchToolbar({ onSearch, children }: { onSearch: () => void; children: ReactNode }) {
+  return (
+    <form
+      className="admin-toolbar"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch();
+      }}
+    >
+      {children}
+      <button type="submit" className="button button--ghost">
+        Search
+      </button>
+    </form>
   );
 }

@@ -5,7 +5,6 @@
  * their email, newest first, a page at a time, with the whole list as a CSV file. A buyer who did
  * not opt in is never in it (the API leaves them out).
  */
-import Link from 'next/link';
 import { useState } from 'react';
 import { ApiError, describeApiError } from '@/lib/api';
 import { api, ok, type ApiResponse } from '@/lib/api/client';
@@ -14,6 +13,7 @@ import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { DataTable } from '../table/DataTable';
 import './commerce.css';
+import { SignInPrompt } from '@/components/account/SignInPrompt';
 
 type Page = ApiResponse<'/api/v1/me/buyers'>;
 type Buyer = Page['buyers'][number];
@@ -30,18 +30,7 @@ export function BuyersView() {
   if (list.status === 'loading') return <p role="status">Loading your buyers…</p>;
   if (list.status === 'error') {
     if (list.error instanceof ApiError && list.error.status === 401)
-      return (
-        <div className="feed-message">
-          <h2 className="feed-message__title">Sign in to see your buyers</h2>
-          <Link
-            className="button button--accent"
-            href={`${routes.login}?next=${encodeURIComponent(routes.buyers)}`}
-            prefetch={false}
-          >
-            Sign in
-          </Link>
-        </div>
-      );
+      return <SignInPrompt title="Sign in to see your buyers" back={routes.buyers} />;
     return (
       <div>
         <p className="form__error" role="alert">

@@ -1,7 +1,6 @@
 'use client';
 
 /** `/collection`: everything bought or downloaded for free, download buttons per format, and the purchase history. */
-import Link from 'next/link';
 import { ApiError } from '@/lib/api';
 import { api, ok, type ApiResponse } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
@@ -10,6 +9,7 @@ import { routes } from '@/lib/routes';
 import { DataTable } from '../table/DataTable';
 import { DownloadButtons } from './DownloadButtons';
 import './commerce.css';
+import { SignInPrompt } from '@/components/account/SignInPrompt';
 
 type Collection = ApiResponse<'/api/v1/me/collection'>;
 type Order = Collection['orders'][number];
@@ -38,18 +38,7 @@ export function CollectionView() {
       </p>
     );
   if (state.status === 'signed-out') {
-    return (
-      <div className="feed-message">
-        <h2 className="feed-message__title">Sign in to see your collection</h2>
-        <Link
-          className="button button--accent"
-          href={`${routes.login}?next=${encodeURIComponent(routes.collection)}`}
-          prefetch={false}
-        >
-          Sign in
-        </Link>
-      </div>
-    );
+    return <SignInPrompt title="Sign in to see your collection" back={routes.collection} />;
   }
   const { items, orders } = state.data;
   return (

@@ -12,7 +12,7 @@ import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { formatAge, formatDuration } from '@/lib/tracks';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
-import type { PlayerTrack } from '@/lib/player/track';
+import { queuedTrack, type PlayerTrack } from '@/lib/player/track';
 import { TrackSocial } from './TrackSocial';
 import './community.css';
 
@@ -58,17 +58,7 @@ export function FeedList({ source, empty, testId }: { source: FeedSource; empty:
   const { items, nextCursor } = list.data;
   if (items.length === 0) return <>{empty}</>;
   const tracks = items.flatMap((e) => (e.track ? [e.track] : []));
-  const queue: PlayerTrack[] = tracks.map(
-    (t) =>
-      ({
-        id: t.id,
-        title: t.title,
-        slug: t.slug,
-        artist: { handle: t.artist.handle, displayName: t.artist.displayName },
-        artworkUrl: t.artworkUrl,
-        durationMs: t.durationMs,
-      }) as PlayerTrack,
-  );
+  const queue: PlayerTrack[] = tracks.map(queuedTrack);
   const more = async () => {
     if (!nextCursor) return;
     setMoreError(null);

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 
 export function FeedRedirect() {
   const user = useAccount();

@@ -7,7 +7,7 @@ import { describeApiError } from '@/lib/api';
 import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import type { UserCounts } from './types';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 import './community.css';
 
 export function FollowButton({ handle }: { handle: string }) {
@@ -28,7 +28,7 @@ export function FollowButton({ handle }: { handle: string }) {
   const self = !!user && user.handle === handle.toLowerCase();
   const toggle = async () => {
     if (!user) {
-      router.push(`${routes.login}?next=${encodeURIComponent(window.location.pathname)}`);
+      router.push(routes.loginThen(window.location.pathname));
       return;
     }
     if (!counts) return;

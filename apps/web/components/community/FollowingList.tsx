@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 
 /** The accounts the signed-in user follows (library page). */
 export function FollowingList() {

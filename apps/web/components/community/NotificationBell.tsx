@@ -9,9 +9,11 @@ import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeApiError } from '@/lib/api';
 import { api, ok, type ApiResponse } from '@/lib/api/client';
+import { useDismiss } from '@/lib/hooks/use-dismiss';
+import { keepLiveSocket } from '@/lib/live-socket';
 import { routes } from '@/lib/routes';
 import { formatPosition } from './links';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 import './community.css';
 
 type Group = ApiResponse<'/api/v1/notifications'>['items'][number];
@@ -62,18 +64,10 @@ export function NotificationBell() {
   useEffect(() => {
     if (!user) return;
     refresh().catch(() => undefined);
-    let socket: WebSocket | null = null;
-    let stopped = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let delay = 1000;
-    const connect = () => {
-      if (stopped || typeof WebSocket === 'undefined') return;
-      socket = new WebSocket(
-        `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/api/v1/ws`,
-      );
-      socket.onmessage = (m) => {
+    return keepLiveSocket({
+      message(data) {
         try {
-          const e = JSON.parse(String(m.data)) as { type?: string; unreadCount?: number };
+          const e = JSON.parse(data) as { type?: string; unreadCount?: number };
           if (e.type === 'notification' && typeof e.unreadCount === 'number') {
             setUnread(e.unreadCount);
             setItems(null);
@@ -81,36 +75,12 @@ export function NotificationBell() {
         } catch {
           // Not ours.
         }
-      };
-      socket.onopen = () => {
-        delay = 1000;
-      };
-      socket.onclose = () => {
-        if (stopped) return;
-        retry = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 30_000);
-      };
-    };
-    connect();
-    return () => {
-      stopped = true;
-      clearTimeout(retry);
-      socket?.close();
-    };
+      },
+    });
   }, [user, refresh]);
 
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, box, close);
 
   if (!user) return null;
 

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { describeApiError } from '@/lib/api';
 import { api, ok, type ApiResponse } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 
 type Prefs = ApiResponse<'/api/v1/me/notification-settings'>['email'];
 const LABELS: Array<[keyof Prefs, string]> = [

@@ -15,7 +15,7 @@ import { ReportButton } from '../moderation/ReportButton';
 import { authorName } from './CommentMarkers';
 import { formatPosition, parsePosition } from './links';
 import type { TrackComment } from './types';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 import './community.css';
 
 export const COMMENT_MAX = 2000;

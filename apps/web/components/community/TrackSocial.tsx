@@ -10,7 +10,7 @@ import { describeApiError } from '@/lib/api';
 import { api, ok } from '@/lib/api/client';
 import { routes } from '@/lib/routes';
 import type { TrackCounts } from './types';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 import './community.css';
 
 export function TrackSocial({
@@ -38,7 +38,7 @@ export function TrackSocial({
 
   const toggle = async (kind: 'like' | 'repost') => {
     if (!user) {
-      router.push(`${routes.login}?next=${encodeURIComponent(window.location.pathname)}`);
+      router.push(routes.loginThen(window.location.pathname));
       return;
     }
     if (!counts) return;

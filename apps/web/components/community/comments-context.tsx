@@ -9,7 +9,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { api, ok } from '@/lib/api/client';
 import { useLiveComments, type CommentLiveEvent } from './live-comments';
 import type { CommentPage, TrackComment } from './types';
-import { useAccount } from './use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 
 interface CommentsValue {
   trackId: string;

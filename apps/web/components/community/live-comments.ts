@@ -12,6 +12,7 @@
  * may have been missed.
  */
 import { useEffect, useRef } from 'react';
+import { keepLiveSocket } from '@/lib/live-socket';
 
 export type CommentLiveEvent = { type: 'comment.created' | 'comment.deleted'; trackId: string; commentId: string };
 
@@ -42,23 +43,14 @@ export function useLiveComments(
 
   useEffect(() => {
     if (!active || typeof WebSocket === 'undefined') return;
-    let socket: WebSocket | null = null;
-    let stopped = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    let delay = 1000;
     let opened = 0;
-    const connect = () => {
-      if (stopped) return;
-      const ws = new WebSocket(
-        `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/api/v1/ws`,
-      );
-      socket = ws;
-      ws.onopen = () => {
-        delay = 1000;
-        ws.send(JSON.stringify({ type: 'watch', trackId }));
-      };
-      ws.onmessage = (m) => {
-        const text = String(m.data);
+    const notLive = () => {
+      if (document.documentElement.dataset.commentsLive === trackId)
+        delete document.documentElement.dataset.commentsLive;
+    };
+    const stop = keepLiveSocket({
+      open: (ws) => ws.send(JSON.stringify({ type: 'watch', trackId })),
+      message(text) {
         if (text.includes('"watching"')) {
           // Watching from now on; after a reconnect, read what came in meanwhile.
           if (opened++ > 0) {
@@ -75,24 +67,13 @@ export function useLiveComments(
         }
         const e = parse(text, trackId);
         if (e) onEventRef.current(e);
-      };
-      ws.onclose = () => {
-        if (socket === ws) socket = null;
-        if (document.documentElement.dataset.commentsLive === trackId)
-          delete document.documentElement.dataset.commentsLive;
-        if (stopped) return;
-        retry = setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 30_000);
-      };
-    };
-    connect();
+      },
+      closed: notLive,
+      stopping: (ws) => ws.send(JSON.stringify({ type: 'unwatch', trackId })),
+    });
     return () => {
-      stopped = true;
-      clearTimeout(retry);
-      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'unwatch', trackId }));
-      socket?.close();
-      if (document.documentElement.dataset.commentsLive === trackId)
-        delete document.documentElement.dataset.commentsLive;
+      stop();
+      notLive();
     };
   }, [trackId, active]);
 }

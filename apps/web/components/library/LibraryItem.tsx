@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { describeApiError } from '@/lib/api';
 import { useResource, type Resource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
-import { useAccount } from '@/components/community/use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 
 export interface LibraryItem<T> {
   item: Resource<T, true>;

@@ -4,8 +4,9 @@
  * The track page's share menu: copy the link, the link at the current time (`?t=1m23s`, which
  * starts playback there), or the embed code. Keyboard: Enter/Space opens it, Escape closes it.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { usePlayer } from '@/components/player/PlayerProvider';
+import { useDismiss } from '@/lib/hooks/use-dismiss';
 import { embedCode, formatStartTime } from '@/lib/share-time';
 import './share.css';
 
@@ -44,17 +45,8 @@ export function ShareMenu({
   const [status, setStatus] = useState('');
   const root = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    const onClick = (e: MouseEvent) => !root.current?.contains(e.target as Node) && setOpen(false);
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('mousedown', onClick);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('mousedown', onClick);
-    };
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(open, root, close);
 
   const link = () => `${window.location.origin}${path}`;
   const at = () => (engine.isCurrent(id) ? engine.position : 0);

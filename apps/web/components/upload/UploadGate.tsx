@@ -53,11 +53,7 @@ export function UploadGate() {
           Uploading is for artists. Sign in, or create an artist account — it is free.
         </p>
         <div className="upload-gate__actions">
-          <Link
-            className="button button--accent"
-            href={`${routes.login}?next=${encodeURIComponent(routes.upload)}`}
-            prefetch={false}
-          >
+          <Link className="button button--accent" href={routes.loginThen(routes.upload)} prefetch={false}>
             Sign in
           </Link>
           <Link className="button button--ghost" href={routes.register} prefetch={false}>

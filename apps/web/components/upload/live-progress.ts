@@ -6,6 +6,7 @@
  * the server or a proxy refuses it, after it drops (it is reopened with backoff).
  */
 import { useEffect, useRef, useState } from 'react';
+import { liveSocketUrl } from '@/lib/live-socket';
 import type { StepState, VersionStatus } from '@/lib/player/track';
 
 export type ProcessingEvent =
@@ -87,7 +88,7 @@ export function useLiveProgress(
         return;
       }
       setMode((m) => (m === 'polling' ? m : 'connecting'));
-      const url = `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/api/v1/ws`;
+      const url = liveSocketUrl();
       let ws: WebSocket;
       try {
         ws = new WebSocket(url);

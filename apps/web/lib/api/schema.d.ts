@@ -8515,6 +8515,7 @@ export interface paths {
                                 };
                                 artworkUrl: string | null;
                                 commentCount: number;
+                                /** Format: date-time */
                                 createdAt: string;
                                 durationMs: number | null;
                                 genre: string | null;

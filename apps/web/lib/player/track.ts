@@ -36,7 +36,8 @@ export interface PlayerTrack {
 /** `GET /api/v1/tracks/:id/stream`. */
 export type StreamInfo = ApiResponse<'/api/v1/tracks/{id}/stream'>;
 
-export function toPlayerTrack(t: TrackDetail): PlayerTrack {
+/** A track card (feed, release, playlist) as the player queues it; the player asks for its loudness. */
+export function queuedTrack(t: Omit<PlayerTrack, 'loudness'> & { slug: string }): PlayerTrack {
   return {
     id: t.id,
     title: t.title,
@@ -44,6 +45,12 @@ export function toPlayerTrack(t: TrackDetail): PlayerTrack {
     artist: { handle: t.artist.handle, displayName: t.artist.displayName },
     artworkUrl: t.artworkUrl,
     durationMs: t.durationMs,
+  };
+}
+
+export function toPlayerTrack(t: TrackDetail): PlayerTrack {
+  return {
+    ...queuedTrack(t),
     loudness: t.loudness ? { trackGainDb: t.loudness.trackGainDb, truePeakDbtp: t.loudness.truePeakDbtp } : null,
   };
 }

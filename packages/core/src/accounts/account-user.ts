@@ -35,17 +35,7 @@ export const USER_COLUMNS = [
 ] as const;
 
 export function toAccountUser(row: UserRow): AccountUser {
-  return {
-    id: row.id,
-    email: row.email,
-    emailVerified: row.email_verified_at !== null,
-    handle: row.handle,
-    displayName: row.display_name,
-    bio: row.bio,
-    avatarKey: row.avatar_key,
-    role: row.role,
-    createdAt: row.created_at.toISOString(),
-  };
+  return { ...toPublicProfile(row), email: row.email, emailVerified: row.email_verified_at !== null };
 }
 
 export function toPublicProfile(row: Omit<UserRow, 'email' | 'email_verified_at'>): PublicProfile {

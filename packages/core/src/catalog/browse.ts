@@ -3,7 +3,7 @@ import type { Database } from '@earshot/db';
 import { badRequest, notFound } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 import { normalizeGenre, normalizeTags } from './fields.ts';
-import type { CardBasics } from './listed-track.ts';
+import { CARD_COLUMNS, toCard, type CardBasics } from './listed-track.ts';
 
 /** A track found by browse or search: its card (without counts) with genre and tags. */
 export interface FoundTrack extends Omit<CardBasics, 'createdAt'> {
@@ -16,38 +16,11 @@ export interface BrowseCard extends FoundTrack {
 }
 
 /** `FoundTrack`'s columns, for a query joining `tracks as t`, `users as u` and `track_versions as v`. */
-export const FOUND_TRACK_COLUMNS = [
-  't.id',
-  't.title',
-  't.slug',
-  't.genre',
-  't.tags',
-  'u.handle',
-  'u.display_name',
-  'v.duration_ms',
-  sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
-] as const;
+export const FOUND_TRACK_COLUMNS = [...CARD_COLUMNS, 't.genre', 't.tags'] as const;
 
-export const toFoundTrack = (r: {
-  id: string;
-  title: string;
-  slug: string;
-  genre: string | null;
-  tags: string[] | null;
-  handle: string;
-  display_name: string;
-  duration_ms: number | null;
-  artwork_key: string | null;
-}): FoundTrack => ({
-  id: r.id,
-  title: r.title,
-  slug: r.slug,
-  artist: { handle: r.handle, displayName: r.display_name },
-  artworkKey: r.artwork_key,
-  durationMs: r.duration_ms,
-  genre: r.genre,
-  tags: r.tags ?? [],
-});
+export const toFoundTrack = (
+  r: Parameters<typeof toCard>[0] & { genre: string | null; tags: string[] | null },
+): FoundTrack => ({ ...toCard(r), genre: r.genre, tags: r.tags ?? [] });
 
 const decode = (cursor: string) => {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');

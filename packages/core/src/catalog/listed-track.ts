@@ -10,6 +10,46 @@ export type CardBasics = Pick<
   'id' | 'title' | 'slug' | 'artist' | 'artworkKey' | 'durationMs' | 'createdAt'
 >;
 
+/**
+ * A track card's columns without its date (`CardBasics` but `createdAt`), for a query joining
+ * `tracks as t`, `users as u` (the owner) and `track_versions as v` (the current version).
+ */
+export const CARD_COLUMNS = [
+  't.id',
+  't.title',
+  't.slug',
+  'u.handle',
+  'u.display_name',
+  'v.duration_ms',
+  sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
+] as const;
+
+/** The card of a row read with `CARD_COLUMNS`. */
+export const toCard = (r: {
+  id: string;
+  title: string;
+  slug: string;
+  handle: string;
+  display_name: string;
+  duration_ms: number | null;
+  artwork_key: string | null;
+}): Omit<CardBasics, 'createdAt'> => ({
+  id: r.id,
+  title: r.title,
+  slug: r.slug,
+  artist: { handle: r.handle, displayName: r.display_name },
+  artworkKey: r.artwork_key,
+  durationMs: r.duration_ms,
+});
+
+/** `CardBasics`' columns: the card's and its date. */
+export const CARD_BASICS_COLUMNS = [...CARD_COLUMNS, 't.created_at'] as const;
+
+export const toCardBasics = (r: Parameters<typeof toCard>[0] & { created_at: Date }): CardBasics => ({
+  ...toCard(r),
+  createdAt: r.created_at.toISOString(),
+});
+
 /** A track in an ordered list (a release, a playlist), as a card plus its position. */
 export interface ListedTrack extends CardBasics {
   position: number;
@@ -33,31 +73,10 @@ export async function listedTracks(
     .innerJoin('tracks as t', 't.id', 'lt.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
-    .select([
-      'lt.position',
-      't.id',
-      't.title',
-      't.slug',
-      't.created_at',
-      'u.handle',
-      'u.display_name',
-      'v.duration_ms',
-      'v.waveform_key',
-      sql<string | null>`coalesce(t.artwork_key, v.artwork_key)`.as('artwork_key'),
-    ])
+    .select([...CARD_BASICS_COLUMNS, 'lt.position', 'v.waveform_key'])
     .where(sql<boolean>`${sql.ref(`lt.${key}`)} = ${listId}`)
     .where((eb) => trackVisibleTo(eb, actor, 't'))
     .orderBy('lt.position')
     .execute();
-  return rows.map((r) => ({
-    position: r.position,
-    id: r.id,
-    title: r.title,
-    slug: r.slug,
-    artist: { handle: r.handle, displayName: r.display_name },
-    artworkKey: r.artwork_key,
-    waveformKey: r.waveform_key,
-    durationMs: r.duration_ms,
-    createdAt: r.created_at.toISOString(),
-  }));
+  return rows.map((r) => ({ ...toCardBasics(r), position: r.position, waveformKey: r.waveform_key }));
 }

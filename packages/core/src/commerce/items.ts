@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import type { Actor } from '../actor.ts';
 import { notFound } from '../errors.ts';
-import { canSeeRelease, canSeeTrack } from '../visibility.ts';
+import { canSeeReleaseRow, canSeeTrackRow } from '../visibility.ts';
 import type { Price } from './pricing.ts';
 
 export type ItemType = 'track' | 'release';
@@ -120,16 +120,7 @@ export async function loadItem(
       .select(versionColumns)
       .where('t.id', '=', id)
       .executeTakeFirst();
-    if (
-      !row ||
-      !canSeeTrack(actor, {
-        ownerUserId: row.owner_user_id,
-        visibility: row.visibility,
-        currentVersionId: row.current_version_id,
-        takenDownAt: row.taken_down_at,
-        ownerDisabledAt: row.disabled_at,
-      })
-    ) {
+    if (!row || !canSeeTrackRow(actor, row)) {
       throw notFound('Track');
     }
     const tracks =
@@ -174,20 +165,7 @@ export async function loadItem(
     .select(['u.display_name', 'u.handle', 'u.disabled_at', 'u.stripe_account_id', 'u.stripe_charges_enabled'])
     .where('r.id', '=', id)
     .executeTakeFirst();
-  if (
-    !release ||
-    !canSeeRelease(
-      actor,
-      {
-        ownerUserId: release.owner_user_id,
-        visibility: release.visibility,
-        releaseDate: release.release_date,
-        takenDownAt: release.taken_down_at,
-        ownerDisabledAt: release.disabled_at,
-      },
-      now,
-    )
-  ) {
+  if (!release || !canSeeReleaseRow(actor, release, now)) {
     throw notFound('Release');
   }
   const rows = await db

@@ -153,16 +153,19 @@ export async function setUserRole(
   return (await getUserForAdmin(deps, userId)).user;
 }
 
-export async function disableUserAudited(
+/** A change to a user's account and its audit entry, in one transaction. */
+function auditedUserChange(
   deps: Deps,
   actor: Actor,
   userId: string,
-  reason?: string,
+  action: 'user.disable' | 'user.enable',
+  reason: string | undefined,
+  change: (deps: Deps) => Promise<AccountUser>,
 ): Promise<AccountUser> {
   return deps.db.transaction().execute(async (trx) => {
-    const user = await disableUser({ db: trx, clock: deps.clock }, actor.id, userId);
+    const user = await change({ db: trx, clock: deps.clock });
     await recordAudit(trx, actor, deps.clock(), {
-      action: 'user.disable',
+      action,
       subjectType: 'user',
       subjectId: userId,
       reason: cleanReason(reason),
@@ -171,20 +174,10 @@ export async function disableUserAudited(
   });
 }
 
-export async function enableUserAudited(
-  deps: Deps,
-  actor: Actor,
-  userId: string,
-  reason?: string,
-): Promise<AccountUser> {
-  return deps.db.transaction().execute(async (trx) => {
-    const user = await enableUser({ db: trx, clock: deps.clock }, userId);
-    await recordAudit(trx, actor, deps.clock(), {
-      action: 'user.enable',
-      subjectType: 'user',
-      subjectId: userId,
-      reason: cleanReason(reason),
-    });
-    return user;
-  });
+export function disableUserAudited(deps: Deps, actor: Actor, userId: string, reason?: string): Promise<AccountUser> {
+  return auditedUserChange(deps, actor, userId, 'user.disable', reason, (d) => disableUser(d, actor.id, userId));
+}
+
+export function enableUserAudited(deps: Deps, actor: Actor, userId: string, reason?: string): Promise<AccountUser> {
+  return auditedUserChange(deps, actor, userId, 'user.enable', reason, (d) => enableUser(d, userId));
 }

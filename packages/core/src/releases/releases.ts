@@ -3,7 +3,7 @@ import type { Database, Visibility } from '@earshot/db';
 import { keys, type ObjectStore } from '@earshot/storage';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
-import { canSeeRelease, releaseListed } from '../visibility.ts';
+import { canSeeReleaseRow, releaseListed } from '../visibility.ts';
 import { slugify } from '../tracks/slug.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizePrice, priceColumns, priceOf, type Price } from '../catalog/fields.ts';
@@ -169,20 +169,7 @@ async function visibleRelease(db: Kysely<Database>, actor: Actor | null, release
     .select(['u.handle', 'u.display_name', 'u.disabled_at'])
     .where('r.id', '=', releaseId)
     .executeTakeFirst();
-  if (
-    !row ||
-    !canSeeRelease(
-      actor,
-      {
-        ownerUserId: row.owner_user_id,
-        visibility: row.visibility,
-        releaseDate: row.release_date,
-        takenDownAt: row.taken_down_at,
-        ownerDisabledAt: row.disabled_at,
-      },
-      now,
-    )
-  ) {
+  if (!row || !canSeeReleaseRow(actor, row, now)) {
     throw notFound('Release');
   }
   return row;

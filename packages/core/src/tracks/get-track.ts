@@ -3,7 +3,7 @@ import type { CoreDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { MEDIA_STEPS } from '../media/steps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
-import { canSeeTrack } from '../visibility.ts';
+import { canSeeTrackRow } from '../visibility.ts';
 import { priceOf, type Price } from '../catalog/fields.ts';
 
 export interface VersionView {
@@ -201,18 +201,7 @@ export async function getTrackView(
     )
     .where('t.id', '=', trackId)
     .executeTakeFirst();
-  if (
-    !row ||
-    !canSeeTrack(actor, {
-      ownerUserId: row.owner_user_id,
-      visibility: row.visibility,
-      currentVersionId: row.current_version_id,
-      provisionalVersionId: row.provisional_version_id,
-      takenDownAt: row.taken_down_at,
-      ownerDisabledAt: row.disabled_at,
-      deletedAt: row.deleted_at,
-    })
-  ) {
+  if (!row || !canSeeTrackRow(actor, row)) {
     throw notFound('Track');
   }
   const isOwner = ownsOrAdmin(actor, row.owner_user_id);

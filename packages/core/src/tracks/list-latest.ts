@@ -1,4 +1,5 @@
 import type { CoreDeps } from '../deps.ts';
+import { CARD_BASICS_COLUMNS, toCardBasics } from '../catalog/listed-track.ts';
 import { badRequest } from '../errors.ts';
 import { trackListed } from '../visibility.ts';
 
@@ -42,46 +43,23 @@ function encodeCursor(id: string): string {
  * list of cards (latest, an artist's, trending) reads them the same way.
  */
 export const TRACK_CARD_COLUMNS = [
-  't.id',
-  't.title',
-  't.slug',
-  't.created_at',
-  'u.handle',
-  'u.display_name',
-  'v.duration_ms',
-  'v.artwork_key as version_artwork',
-  't.artwork_key as track_artwork',
+  ...CARD_BASICS_COLUMNS,
   't.like_count',
   't.repost_count',
   't.comment_count',
   't.play_count',
 ] as const;
 
-export interface TrackCardRow {
-  id: string;
-  title: string;
-  slug: string;
-  created_at: Date;
-  handle: string;
-  display_name: string;
-  duration_ms: number | null;
-  version_artwork: string | null;
-  track_artwork: string | null;
+export type TrackCardRow = Parameters<typeof toCardBasics>[0] & {
   like_count: number;
   repost_count: number;
   comment_count: number;
   play_count: number;
-}
+};
 
 export function toTrackCard(r: TrackCardRow): TrackCard {
   return {
-    id: r.id,
-    title: r.title,
-    slug: r.slug,
-    artist: { handle: r.handle, displayName: r.display_name },
-    artworkKey: r.track_artwork ?? r.version_artwork,
-    durationMs: r.duration_ms,
-    createdAt: r.created_at.toISOString(),
+    ...toCardBasics(r),
     likeCount: r.like_count,
     repostCount: r.repost_count,
     commentCount: r.comment_count,

@@ -1,0 +1,17 @@
+import { Suspense, type ReactNode } from 'react';
+
+/** The card of the signed-out pages (sign in, register, password reset, email confirmation). */
+export function AuthPage({ title, intro, children }: { title: string; intro: ReactNode; children: ReactNode }) {
+  return (
+    <section className="auth-page container" aria-labelledby="auth-title">
+      <div className="auth-card">
+        <h1 id="auth-title" className="auth-card__title">
+          {title}
+        </h1>
+        <p className="auth-card__intro">{intro}</p>
+        {/* useSearchParams needs a Suspense boundary when the page is rendered statically. */}
+        <Suspense fallback={null}>{children}</Suspense>
+      </div>
+    </section>
+  );
+}
