@@ -3,7 +3,7 @@
  * (one argon2 hash shared by all), tracks with a ready, playable current version, and the API
  * built on a fresh test infrastructure (real PostgreSQL or PGlite, local storage).
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Database, Role, Visibility } from '@earshot/db';
 import { hashPassword } from '@earshot/passwords';
 import { createMediaToolkit } from '@earshot/runtime';
@@ -66,20 +66,12 @@ export async function createReadyTrack(
     .returning('id')
     .executeTakeFirstOrThrow();
   const ready = options.ready ?? true;
-  const version = await db
-    .insertInto('track_versions')
-    .values({
-      track_id: track.id,
-      status: ready ? 'ready' : 'processing',
-      original_key: options.originalKey ?? 'x',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      duration_ms: options.durationMs ?? 120_000,
-      steps: '{}',
-      ready_at: ready ? new Date() : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const version = await addTrackVersion(db, track.id, {
+    status: ready ? 'ready' : 'processing',
+    original_key: options.originalKey ?? 'x',
+    duration_ms: options.durationMs ?? 120_000,
+    ready_at: ready ? new Date() : null,
+  });
   if (ready) {
     await db
       .updateTable('track_versions')
@@ -89,6 +81,30 @@ export async function createReadyTrack(
     await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
   }
   return { id: track.id, versionId: version.id };
+}
+
+/**
+ * Adds a version row to a track straight in the database, with no media behind it: a ready version
+ * of `a.wav` unless `fields` say otherwise.
+ */
+export function addTrackVersion(
+  db: Kysely<Database>,
+  trackId: string,
+  fields: Partial<Omit<Insertable<Database['track_versions']>, 'track_id'>> = {},
+): Promise<{ id: string }> {
+  return db
+    .insertInto('track_versions')
+    .values({
+      track_id: trackId,
+      status: 'ready',
+      original_key: 'x',
+      original_filename: 'a.wav',
+      original_size_bytes: 1,
+      steps: '{}',
+      ...fields,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 }
 
 export interface TestApi {
