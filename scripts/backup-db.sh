@@ -44,16 +44,9 @@ EOF
   exit 2
 }
 
-MODE=auto
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --compose) MODE=compose ;;
-    --native) MODE=native ;;
-    -h | --help) usage ;;
-    *) echo "$NAME: unknown argument: $1" >&2; usage ;;
-  esac
-  shift
-done
+# shellcheck source=lib/compose.sh
+source "$ROOT/scripts/lib/compose.sh"
+parse_mode_args "$@"
 
 BACKUP_DIR="${BACKUP_DIR:-/backups/postgres}"
 RETENTION_DAYS="${RETENTION_DAYS:-30}"
@@ -62,20 +55,10 @@ BACKUP_PREFIX="${BACKUP_PREFIX:-music_db}"
 [[ "$BACKUP_PREFIX" =~ ^[A-Za-z0-9_.-]+$ ]] || die "BACKUP_PREFIX may only contain letters, digits, '_', '.', '-'"
 
 # --- docker compose -------------------------------------------------------------------------------
-# shellcheck source=lib/compose.sh
-source "$ROOT/scripts/lib/compose.sh"
 # shellcheck source=lib/textfile-metric.sh
 source "$ROOT/scripts/lib/textfile-metric.sh"
 
-if [ "$MODE" = auto ]; then
-  if find_compose && compose_service_running postgres; then
-    MODE=compose
-  elif [ -n "${DATABASE_URL:-}" ]; then
-    MODE=native
-  else
-    die "no running compose stack (postgres service) and DATABASE_URL is not set: start the stack, or give DATABASE_URL (--native)"
-  fi
-fi
+resolve_postgres_mode "start the stack, or give DATABASE_URL (--native)"
 
 PG_USER="${POSTGRES_USER:-postgres}"
 PG_DB="${POSTGRES_DB:-music}"

@@ -54,16 +54,9 @@ EOF
   exit 2
 }
 
-MODE=auto
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --compose) MODE=compose ;;
-    --native) MODE=native ;;
-    -h | --help) usage ;;
-    *) echo "$NAME: unknown argument: $1" >&2; usage ;;
-  esac
-  shift
-done
+# shellcheck source=lib/compose.sh
+source "$ROOT/scripts/lib/compose.sh"
+parse_mode_args "$@"
 
 BACKUP_DIR="${BACKUP_DIR:-/backups/minio}"
 RETENTION_DAYS="${RETENTION_DAYS:-28}"
@@ -73,8 +66,6 @@ for b in $BUCKETS; do
   [[ "$b" =~ ^[a-z0-9][a-z0-9.-]{1,62}$ ]] || die "not a bucket name: '$b'"
 done
 
-# shellcheck source=lib/compose.sh
-source "$ROOT/scripts/lib/compose.sh"
 # shellcheck source=lib/textfile-metric.sh
 source "$ROOT/scripts/lib/textfile-metric.sh"
 

@@ -68,15 +68,7 @@ gzip -dc "$BACKUP_FILE" | tail -n 20 | grep -q -- '-- PostgreSQL database dump c
 # shellcheck source=lib/compose.sh
 source "$ROOT/scripts/lib/compose.sh"
 
-if [ "$MODE" = auto ]; then
-  if find_compose && compose_service_running postgres; then
-    MODE=compose
-  elif [ -n "${DATABASE_URL:-}" ]; then
-    MODE=native
-  else
-    die "no running compose stack (postgres service) and DATABASE_URL is not set: start postgres (docker compose up -d postgres), or give DATABASE_URL (--native)"
-  fi
-fi
+resolve_postgres_mode "start postgres (docker compose up -d postgres), or give DATABASE_URL (--native)"
 
 case "$MODE" in
   compose)
