@@ -3,7 +3,7 @@
  * (one argon2 hash shared by all), tracks with a ready, playable current version, and the API
  * built on a fresh test infrastructure (real PostgreSQL or PGlite, local storage).
  */
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Role, Visibility } from '@earshot/db';
 import { hashPassword } from '@earshot/passwords';
 import { createMediaToolkit } from '@earshot/runtime';
@@ -11,6 +11,9 @@ import { keys } from '@earshot/storage';
 import { buildApi, type Api } from '../../apps/api/src/index.ts';
 import type { ApiDeps } from '../../apps/api/src/types.ts';
 import { createTestInfra, type TestInfra } from './infra.ts';
+import { addTrackVersion } from './rows.ts';
+
+export { addTrack, addTrackVersion } from './rows.ts';
 
 export const FIXTURE_PASSWORD = 'fixture passphrase 4 tests';
 let fixtureHash: Promise<string> | undefined;
@@ -81,30 +84,6 @@ export async function createReadyTrack(
     await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
   }
   return { id: track.id, versionId: version.id };
-}
-
-/**
- * Adds a version row to a track straight in the database, with no media behind it: a ready version
- * of `a.wav` unless `fields` say otherwise.
- */
-export function addTrackVersion(
-  db: Kysely<Database>,
-  trackId: string,
-  fields: Partial<Omit<Insertable<Database['track_versions']>, 'track_id'>> = {},
-): Promise<{ id: string }> {
-  return db
-    .insertInto('track_versions')
-    .values({
-      track_id: trackId,
-      status: 'ready',
-      original_key: 'x',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      steps: '{}',
-      ...fields,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
 }
 
 export interface TestApi {

@@ -23,6 +23,7 @@ import {
   trackVisibleTo,
   type Actor,
 } from '../src/index.ts';
+import { addTrackVersion } from '../../../test/support/rows.ts';
 
 let handle: DatabaseHandle;
 let db: Kysely<Database>;
@@ -87,18 +88,7 @@ beforeAll(async () => {
             .executeTakeFirstOrThrow();
           let currentVersionId: string | null = null;
           if (playable) {
-            const version = await db
-              .insertInto('track_versions')
-              .values({
-                track_id: track.id,
-                status: 'ready',
-                original_key: 'x',
-                original_filename: 'a.wav',
-                original_size_bytes: 1,
-                steps: '{}',
-              })
-              .returning('id')
-              .executeTakeFirstOrThrow();
+            const version = await addTrackVersion(db, track.id);
             currentVersionId = version.id;
             await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
           }
