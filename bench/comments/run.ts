@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { listComments } from '@earshot/core';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { runApiVsBare } from '../lib/api-vs-bare.ts';
+import { addTrack, addTrackVersion } from '../../test/support/rows.ts';
 
 async function main(): Promise<void> {
   ensureBenchPrerequisites('comments');
@@ -28,25 +29,13 @@ async function main(): Promise<void> {
       await sql`insert into users (email, handle, display_name, password_hash) select 'u' || i || '@example.com', 'fan' || i, 'Fan ' || i, 'x' from generate_series(1, 100) i`.execute(
         db,
       );
-      const track = await db
-        .insertInto('tracks')
-        .values({ owner_user_id: owner.id, title: 'Bench', slug: 'bench' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const version = await db
-        .insertInto('track_versions')
-        .values({
-          track_id: track.id,
-          status: 'ready',
-          original_key: 'k',
-          original_filename: 'a.flac',
-          original_size_bytes: 1,
-          duration_ms: 240_000,
-          hls_key: 'version-1/playlist.m3u8',
-          steps: '{}',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const track = await addTrack(db, owner.id, 'bench', { title: 'Bench' });
+      const version = await addTrackVersion(db, track.id, {
+        original_key: 'k',
+        original_filename: 'a.flac',
+        duration_ms: 240_000,
+        hls_key: 'version-1/playlist.m3u8',
+      });
       await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
       await sql`insert into comments (track_id, user_id, body, position_ms)
         select ${track.id}, (select id from users where handle = 'fan' || (1 + i % 100)), 'Comment number ' || i || ' with a link https://example.org/' || i, (i * 1597) % 240000

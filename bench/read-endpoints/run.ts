@@ -8,6 +8,7 @@
 import { getTrackView } from '@earshot/core';
 import { runApiVsBare } from '../lib/api-vs-bare.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
+import { addTrack, addTrackVersion } from '../../test/support/rows.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
@@ -22,30 +23,18 @@ await runApiVsBare({
       .values({ email: 'r@example.com', handle: 'reader', display_name: 'Reader', password_hash: 'x', role: 'artist' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const track = await db
-      .insertInto('tracks')
-      .values({ owner_user_id: user.id, title: 'Bench', slug: 'bench' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const version = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: track.id,
-        status: 'ready',
-        original_key: 'k',
-        original_filename: 'a.flac',
-        original_size_bytes: 1,
-        duration_ms: 180_000,
-        hls_key: 'version-1/playlist.m3u8',
-        waveform_key: 'version-1.json',
-        integrated_lufs: -14,
-        loudness_range: 6,
-        true_peak_dbtp: -1,
-        track_gain_db: -4,
-        steps: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const track = await addTrack(db, user.id, 'bench', { title: 'Bench' });
+    const version = await addTrackVersion(db, track.id, {
+      original_key: 'k',
+      original_filename: 'a.flac',
+      duration_ms: 180_000,
+      hls_key: 'version-1/playlist.m3u8',
+      waveform_key: 'version-1.json',
+      integrated_lufs: -14,
+      loudness_range: 6,
+      true_peak_dbtp: -1,
+      track_gain_db: -4,
+    });
     await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
     // As many other tracks as connections, loaded in turn: no two waiting requests ask for the same
     // row, so the PGlite dialect cannot share reads (docs/performance.md, "Hot read endpoints").
@@ -56,20 +45,12 @@ await runApiVsBare({
         .values({ owner_user_id: user.id, title: `Bench ${i}`, slug: `bench-${i}` })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const v = await db
-        .insertInto('track_versions')
-        .values({
-          track_id: t.id,
-          status: 'ready',
-          original_key: `k${i}`,
-          original_filename: 'a.flac',
-          original_size_bytes: 1,
-          duration_ms: 180_000,
-          hls_key: `version-${i}/playlist.m3u8`,
-          steps: '{}',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const v = await addTrackVersion(db, t.id, {
+        original_key: `k${i}`,
+        original_filename: 'a.flac',
+        duration_ms: 180_000,
+        hls_key: `version-${i}/playlist.m3u8`,
+      });
       await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
       others.push(`/api/v1/tracks/${t.id}`);
     }

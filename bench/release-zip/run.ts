@@ -21,6 +21,7 @@ import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRe
 import { keys } from '@earshot/storage';
 import { buildApi } from '../../apps/api/src/index.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
+import { addTrackVersion } from '../../test/support/rows.ts';
 
 const totalMb = Number(process.env.RELEASE_MB ?? 1024);
 const trackCount = Number(process.env.RELEASE_TRACKS ?? 10);
@@ -100,20 +101,7 @@ async function main(): Promise<void> {
         .values({ owner_user_id: user.id, title: `Track ${i + 1}`, slug: `t${i}` })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const v = await db
-        .insertInto('track_versions')
-        .values({
-          track_id: t.id,
-          status: 'ready',
-          original_key: 'k',
-          original_filename: 'a.wav',
-          original_size_bytes: 1,
-          duration_ms: 1000,
-          codec: 'pcm_s16le',
-          steps: '{}',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const v = await addTrackVersion(db, t.id, { original_key: 'k', duration_ms: 1000, codec: 'pcm_s16le' });
       await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
       await db.insertInto('release_tracks').values({ release_id: release.id, position: i, track_id: t.id }).execute();
       const key = keys.download(v.id, 'wav', 'wav');

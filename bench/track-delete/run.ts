@@ -15,6 +15,7 @@ import { deleteTrack } from '@earshot/core';
 import { BUCKETS, keys, type ObjectStore } from '@earshot/storage';
 import { createInfrastructure, createLogger } from '@earshot/runtime';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
+import { addTrackVersion } from '../../test/support/rows.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEGMENTS = 100; // 10 minutes of 6 s segments
@@ -85,19 +86,11 @@ async function main(): Promise<void> {
         .executeTakeFirstOrThrow();
       const versions: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const v = await db
-          .insertInto('track_versions')
-          .values({
-            track_id: track.id,
-            status: 'ready',
-            original_key: 'k',
-            original_filename: 'a.flac',
-            original_size_bytes: 1,
-            duration_ms: 600_000,
-            steps: '{}',
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const v = await addTrackVersion(db, track.id, {
+          original_key: 'k',
+          original_filename: 'a.flac',
+          duration_ms: 600_000,
+        });
         versions.push(v.id);
       }
       await db.updateTable('tracks').set({ current_version_id: versions[2]! }).where('id', '=', track.id).execute();

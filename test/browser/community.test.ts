@@ -9,15 +9,14 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTone } from '../support/audio.ts';
+import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import {
   register,
   startPlatform,
-  uploadTrack,
-  waitUntilReady,
+  uploadReadyTrack,
   type Account,
   type RunningPlatform,
   type UploadedTrack,
@@ -86,13 +85,9 @@ describe('two listeners, one moment', () => {
     const file = await generateTone(path.join(platform.dataDir, 'moment.flac'), {
       seconds: 20,
       freq: 330,
-      extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.6))':eval=frame"],
+      extraArgs: swelling(0.6),
     });
-    track = await waitUntilReady(
-      platform.base,
-      artistB.token,
-      (await uploadTrack(platform.base, artistB.token, file, 'The Moment')).id,
-    );
+    track = await uploadReadyTrack(platform.base, artistB.token, file, 'The Moment');
     // B waits on the track page, where the bell sits in the header.
     await pageB.goto(`${platform.base}/${artistB.user.handle}/${track.slug}`);
     await expect.poll(() => pageB.getByTestId('notification-count').textContent(), WAIT).toMatch(/^1/);

@@ -9,15 +9,14 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTone } from '../support/audio.ts';
+import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import {
   register,
   startPlatform,
-  uploadTrack,
-  waitUntilReady,
+  uploadReadyTrack,
   type Account,
   type RunningPlatform,
   type UploadedTrack,
@@ -47,13 +46,9 @@ beforeAll(async () => {
   const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), {
     seconds: SECONDS,
     freq: 330,
-    extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.6))':eval=frame"],
+    extraArgs: swelling(0.6),
   });
-  track = await waitUntilReady(
-    platform.base,
-    artist.token,
-    (await uploadTrack(platform.base, artist.token, file, 'Charted tone')).id,
-  );
+  track = await uploadReadyTrack(platform.base, artist.token, file, 'Charted tone');
   // Eight listeners heard it all; four stopped at the middle; two skipped the second quarter.
   for (let i = 0; i < 8; i++) await reportPlay(`203.0.113.${10 + i}`, [[0, SECONDS * 1000]]);
   for (let i = 0; i < 4; i++) await reportPlay(`203.0.113.${30 + i}`, [[0, SECONDS * 500]]);

@@ -124,6 +124,16 @@ export async function uploadTrack(base: string, token: string, file: string, tit
   return ((await res.json()) as { track: UploadedTrack }).track;
 }
 
+/** Uploads `file` as a public track and waits until the worker has made it ready. */
+export async function uploadReadyTrack(
+  base: string,
+  token: string,
+  file: string,
+  title: string,
+): Promise<UploadedTrack> {
+  return waitUntilReady(base, token, (await uploadTrack(base, token, file, title)).id);
+}
+
 /** Polls the track until the worker is done with it (bounded by the test's own timeout). */
 export async function waitUntilReady(base: string, token: string, id: string): Promise<UploadedTrack> {
   for (;;) {

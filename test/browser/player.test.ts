@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTone } from '../support/audio.ts';
+import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
@@ -44,7 +44,7 @@ beforeAll(async () => {
   const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), {
     seconds: TONE_SECONDS,
     freq: 440,
-    extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"],
+    extraArgs: swelling(0.45),
   });
   const uploaded = await uploadTrack(platform.base, artist.token, file, 'Tone at 440');
   const short = await uploadTrack(

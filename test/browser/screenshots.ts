@@ -5,9 +5,9 @@
  * own build: `npm run build:web`) and look at the pairs. Not a test: it asserts nothing.
  */
 import path from 'node:path';
-import { generateTone } from '../support/audio.ts';
+import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
-import { register, startPlatform, uploadTrack, waitUntilReady } from './platform-fixture.ts';
+import { register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
 
 const label = process.argv[2] ?? 'now';
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -19,13 +19,9 @@ try {
   const file = await generateTone(path.join(platform.dataDir, 'tone.flac'), {
     seconds: 8,
     freq: 440,
-    extraArgs: ['-af', "volume='0.2+0.8*abs(sin(t*0.45))':eval=frame"],
+    extraArgs: swelling(0.45),
   });
-  const track = await waitUntilReady(
-    platform.base,
-    artist.token,
-    (await uploadTrack(platform.base, artist.token, file, 'Tone at 440')).id,
-  );
+  const track = await uploadReadyTrack(platform.base, artist.token, file, 'Tone at 440');
   const pages: Array<{ name: string; path: string; signedIn: boolean; ready: string }> = [
     { name: 'home', path: '/', signedIn: false, ready: '.track-grid' },
     {

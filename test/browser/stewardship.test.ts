@@ -20,8 +20,7 @@ import { readZip } from '../support/zip.ts';
 import {
   register,
   startPlatform,
-  uploadTrack,
-  waitUntilReady,
+  uploadReadyTrack,
   type Account,
   type RunningPlatform,
   type UploadedTrack,
@@ -67,11 +66,7 @@ beforeAll(async () => {
     .where('id', '=', admin.user.id)
     .execute();
   toneFile = await generateTone(path.join(platform.dataDir, 'tone.flac'), { seconds: 6, freq: 440 });
-  track = await waitUntilReady(
-    platform.base,
-    artist.token,
-    (await uploadTrack(platform.base, artist.token, toneFile, 'Harbour Lights')).id,
-  );
+  track = await uploadReadyTrack(platform.base, artist.token, toneFile, 'Harbour Lights');
   // Another site, on another loopback origin, framing two of our pages.
   thirdParty = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');

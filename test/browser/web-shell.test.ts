@@ -5,25 +5,20 @@
  * API. Where a test needs the API slower, failing or paging sooner, Playwright holds or rewrites the
  * browser's request and the real API still answers it.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTone } from '../support/audio.ts';
+import { generateTone, renderLavfi } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors, type ExpectedFailure } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import {
   register,
   startPlatform,
-  uploadTrack,
-  waitUntilReady,
+  uploadReadyTrack,
   type RunningPlatform,
   type UploadedTrack,
 } from './platform-fixture.ts';
-
-const exec = promisify(execFile);
 
 let platform: RunningPlatform;
 let baseUrl: string;
@@ -49,35 +44,15 @@ async function uploadFeed(): Promise<{ lowTide: UploadedTrack; nightBus: Uploade
   const marisol = await register(baseUrl, 'marisol-vega', 'artist');
   const okapi = await register(baseUrl, 'okapi-collective', 'artist');
   const nightBusFile = await generateTone(path.join(platform.dataDir, 'night-bus.flac'), { seconds: 12, freq: 330 });
-  const nightBus = await waitUntilReady(
-    baseUrl,
-    okapi.token,
-    (await uploadTrack(baseUrl, okapi.token, nightBusFile, 'Night Bus Home')).id,
-  );
+  const nightBus = await uploadReadyTrack(baseUrl, okapi.token, nightBusFile, 'Night Bus Home');
   const cover = path.join(platform.dataDir, 'cover.png');
-  await exec('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=600x600:rate=1',
-    '-frames:v',
-    '1',
-    cover,
-  ]);
+  await renderLavfi('testsrc=size=600x600:rate=1', cover, ['-frames:v', '1']);
   const lowTideFile = await generateTone(path.join(platform.dataDir, 'low-tide.flac'), {
     seconds: 5,
     freq: 550,
     extraArgs: ['-i', cover, '-map', '0:a', '-map', '1:v', '-c:v', 'png', '-disposition:v', 'attached_pic'],
   });
-  const lowTide = await waitUntilReady(
-    baseUrl,
-    marisol.token,
-    (await uploadTrack(baseUrl, marisol.token, lowTideFile, 'Low Tide Signals')).id,
-  );
+  const lowTide = await uploadReadyTrack(baseUrl, marisol.token, lowTideFile, 'Low Tide Signals');
   return { lowTide, nightBus };
 }
 

@@ -25,6 +25,7 @@ import { freePort } from '../support/process.ts';
 import { makeHlsTree, type HlsTree } from './support/hls-fixture.ts';
 import { request, rawTlsRequest, type EdgeResponse, type RequestOptions } from './support/https-client.ts';
 import { startNginx, type NginxProcess } from './support/nginx-process.ts';
+import { selfSignedCert } from '../support/certs.ts';
 
 const SECRET = 'edge-test-secure-link-secret-0123456789';
 const DOMAIN = 'localhost';
@@ -152,26 +153,11 @@ beforeAll(async () => {
   const webPort = (web.address() as AddressInfo).port;
 
   // TLS certificate for localhost, made here.
-  const certPath = path.join(tmp, 'cert.pem');
-  const keyPath = path.join(tmp, 'key.pem');
-  const ssl = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ]);
-  expect(ssl.status, ssl.stderr.toString()).toBe(0);
+  const { certPath, keyPath } = await selfSignedCert(tmp, {
+    cn: 'localhost',
+    days: 1,
+    altNames: 'DNS:localhost,IP:127.0.0.1',
+  });
   cert = await readFile(certPath, 'utf8');
 
   httpsPort = await freePort();

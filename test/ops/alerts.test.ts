@@ -15,6 +15,7 @@ import { createLogger, createLogMetrics, createMetricsRegistry } from '@earshot/
 import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
 import { startSmtpServer } from '../../apps/api/test/support/accounts.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
+import { selfSignedCert } from '../support/certs.ts';
 
 const exec = promisify(execFile);
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -110,21 +111,7 @@ describe('alert rules and configurations', () => {
 describe('the textfile metrics the alerts read', () => {
   it('scripts/cert-expiry-metric.sh writes the certificate expiry for node-exporter', async () => {
     const dir = await tempDir();
-    await exec('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '45',
-      '-subj',
-      '/CN=music.example.org',
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-    ]);
+    await selfSignedCert(dir, { cn: 'music.example.org', days: 45 });
     const textfiles = path.join(dir, 'textfile');
     await exec('bash', ['scripts/cert-expiry-metric.sh', path.join(dir, 'cert.pem')], {
       cwd: REPO_ROOT,

@@ -27,6 +27,7 @@ import { startHealthServer } from '../../apps/worker/src/health-server.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { buildTestApi } from '../support/factories.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
+import { selfSignedCert } from '../support/certs.ts';
 
 const exec = promisify(execFile);
 
@@ -327,21 +328,7 @@ describe('every metric of the dashboards is exported by the api, the worker or n
     // (the certificate script for real; the backup scripts' metric names from their source).
     textfileDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-textfile-'));
     const env = { ...process.env, METRICS_TEXTFILE_DIR: textfileDir, DOMAIN: 'music.example.org' };
-    await exec('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '45',
-      '-subj',
-      '/CN=music.example.org',
-      '-keyout',
-      path.join(textfileDir, 'key.pem'),
-      '-out',
-      path.join(textfileDir, 'cert.pem'),
-    ]);
+    await selfSignedCert(textfileDir, { cn: 'music.example.org', days: 45 });
     await exec('bash', ['scripts/cert-expiry-metric.sh', path.join(textfileDir, 'cert.pem')], { cwd: REPO_ROOT, env });
     for (const script of ['backup-db.sh', 'backup-minio.sh']) {
       const call = /^write_textfile_metric (\S+) (\S+) ('[^']*')/m.exec(

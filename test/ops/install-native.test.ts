@@ -18,6 +18,7 @@ import { renderNginx } from '../../scripts/render-nginx.ts';
 import { startNginx } from '../edge/support/nginx-process.ts';
 import { freePort, REPO_ROOT, waitForHttp, type Spawned } from '../support/process.ts';
 import { runScript } from './support/scripts.ts';
+import { selfSignedCert } from '../support/certs.ts';
 
 const exec = promisify(execFile);
 const doc = readFileSync(path.join(REPO_ROOT, 'docs/install-native.md'), 'utf8');
@@ -226,21 +227,7 @@ describe('an install by the doc', () => {
 
       // Step 7: nginx for this host with local storage served from disk (here unprivileged on
       // loopback ports: --prefix instead of --host, the same storage server).
-      await exec('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ]);
+      await selfSignedCert(dir, { cn: '127.0.0.1', days: 2 });
       const rendered = await renderNginx({
         outDir: path.join(dir, 'nginx'),
         env: { DOMAIN: 'music.example.org', SECURE_LINK_SECRET: fileEnv.SECURE_LINK_SECRET! },

@@ -21,3 +21,6 @@ export async function generateTone(
     ...extraArgs,
   ]);
 }
+
+/** ffmpeg audio options for a tone that swells and fades `rate` times a second (in radians), so a waveform has a shape to draw. */
+export const swelling = (rate: number): string[] => ['-af', `volume='0.2+0.8*abs(sin(t*${rate}))':eval=frame`];

@@ -11,6 +11,9 @@ import { keys } from '@earshot/storage';
 import { buildApi, type Api } from '../../apps/api/src/index.ts';
 import type { ApiDeps } from '../../apps/api/src/types.ts';
 import { createTestInfra, type TestInfra } from './infra.ts';
+import { addTrackVersion } from './rows.ts';
+
+export { addTrack, addTrackVersion } from './rows.ts';
 
 export const FIXTURE_PASSWORD = 'fixture passphrase 4 tests';
 let fixtureHash: Promise<string> | undefined;
@@ -66,20 +69,12 @@ export async function createReadyTrack(
     .returning('id')
     .executeTakeFirstOrThrow();
   const ready = options.ready ?? true;
-  const version = await db
-    .insertInto('track_versions')
-    .values({
-      track_id: track.id,
-      status: ready ? 'ready' : 'processing',
-      original_key: options.originalKey ?? 'x',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      duration_ms: options.durationMs ?? 120_000,
-      steps: '{}',
-      ready_at: ready ? new Date() : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const version = await addTrackVersion(db, track.id, {
+    status: ready ? 'ready' : 'processing',
+    original_key: options.originalKey ?? 'x',
+    duration_ms: options.durationMs ?? 120_000,
+    ready_at: ready ? new Date() : null,
+  });
   if (ready) {
     await db
       .updateTable('track_versions')

@@ -12,6 +12,7 @@ import type { Api } from '../src/index.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
 import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { bearer, cookieHeaders, createUser, sessionFor } from './support/accounts.ts';
+import { multipartFile } from './support/multipart.ts';
 
 let t: TestInfra;
 let app: Api;
@@ -193,17 +194,8 @@ describe('profile edits', () => {
 });
 
 describe('avatars', () => {
-  const multipart = (field: string, filename: string, type: string, body: Buffer) => {
-    const boundary = '----earshot' + Math.random().toString(16).slice(2);
-    const payload = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
-      ),
-      body,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-  };
+  const multipart = (field: string, filename: string, type: string, body: Buffer) =>
+    multipartFile(field, body, filename, type);
   const objectsOf = async (userId: string) => {
     const out: string[] = [];
     for await (const o of t.infra.store.list('images', `avatars/user-${userId}/`)) out.push(o.key);

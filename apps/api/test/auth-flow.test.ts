@@ -85,6 +85,17 @@ async function registerUser(body: Record<string, unknown>, ip = nextIp()) {
 
 const browser = (s: Session) => ({ cookie: `session=${s.token}; csrf=${s.csrf}`, 'x-csrf-token': s.csrf });
 
+/** POST to an /auth route from a fresh client IP, so one call's auth-zone budget does not spill into another's. */
+const authPost = (route: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: `/api/v1/auth/${route}`, headers, payload, remoteAddress: nextIp() });
+
+/** PUT /me/password or /me/email as a signed-in browser (cookie + CSRF), from a fresh client IP. */
+const putMe = (what: 'password' | 'email', s: Session, payload: Record<string, unknown>) =>
+  app.inject({ method: 'PUT', url: `/api/v1/me/${what}`, headers: browser(s), payload, remoteAddress: nextIp() });
+
+/** GET /auth/me with the given headers (a Bearer token or a session cookie). */
+const whoAmI = (headers: Record<string, string>) => app.inject({ url: '/api/v1/auth/me', headers });
+
 describe('register → verify email → sign out → sign in', () => {
   let session: Session;
   const email = 'Marisol.Vega@Example.test';
@@ -122,21 +133,11 @@ describe('register → verify email → sign out → sign in', () => {
     const url = smtp.linkIn(mail);
     expect(url.origin + url.pathname).toBe('http://localhost:3999/verify-email');
     const token = url.searchParams.get('token')!;
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/verify-email',
-      payload: { token },
-      remoteAddress: nextIp(),
-    });
+    const ok = await authPost('verify-email', { token });
     expect(ok.statusCode).toBe(200);
-    const me = await app.inject({ url: '/api/v1/auth/me', headers: bearer(session.token) });
+    const me = await whoAmI(bearer(session.token));
     expect(me.json().user.emailVerified).toBe(true);
-    const replay = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/verify-email',
-      payload: { token },
-      remoteAddress: nextIp(),
-    });
+    const replay = await authPost('verify-email', { token });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error.code).toBe('invalid_token');
     // Only a hash of the token is stored.
@@ -145,22 +146,15 @@ describe('register → verify email → sign out → sign in', () => {
   });
 
   it('GET /auth/me answers the cookie and the Bearer token, 401 without either', async () => {
-    expect(
-      (await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${session.token}` } })).statusCode,
-    ).toBe(200);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(session.token) })).statusCode).toBe(200);
+    expect((await whoAmI({ cookie: `session=${session.token}` })).statusCode).toBe(200);
+    expect((await whoAmI(bearer(session.token))).statusCode).toBe(200);
     const anon = await app.inject({ url: '/api/v1/auth/me' });
     expect(anon.statusCode).toBe(401);
     expect(anon.json().error.code).toBe('unauthorized');
   });
 
   it('logout needs the CSRF token with a cookie, then revokes every token of the account', async () => {
-    const other = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email, password: 'tidal pools at dusk' },
-      remoteAddress: nextIp(),
-    });
+    const other = await authPost('login', { email, password: 'tidal pools at dusk' });
     expect(other.statusCode).toBe(200);
     const secondDevice = other.json().token as string;
 
@@ -182,7 +176,7 @@ describe('register → verify email → sign out → sign in', () => {
     expect(out.statusCode).toBe(204);
     expect(setCookies(out.headers).session).toMatch(/^session=; Max-Age=0; /);
     for (const token of [session.token, secondDevice]) {
-      const me = await app.inject({ url: '/api/v1/auth/me', headers: bearer(token) });
+      const me = await whoAmI(bearer(token));
       expect(me.statusCode).toBe(401);
     }
     // A revoked cookie is dropped (cleared) rather than answered with 401 on public routes.
@@ -192,28 +186,13 @@ describe('register → verify email → sign out → sign in', () => {
   });
 
   it('signs in again with any case of the email', async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'MARISOL.VEGA@example.TEST', password: 'tidal pools at dusk' },
-      remoteAddress: nextIp(),
-    });
+    const res = await authPost('login', { email: 'MARISOL.VEGA@example.TEST', password: 'tidal pools at dusk' });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.handle).toBe('marisol');
-    const wrong = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email, password: 'tidal pools at dawn' },
-      remoteAddress: nextIp(),
-    });
+    const wrong = await authPost('login', { email, password: 'tidal pools at dawn' });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('invalid_credentials');
-    const nobody = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'nobody@example.test', password: 'tidal pools at dawn' },
-      remoteAddress: nextIp(),
-    });
+    const nobody = await authPost('login', { email: 'nobody@example.test', password: 'tidal pools at dawn' });
     expect(nobody.statusCode).toBe(401);
     expect(nobody.json()).toEqual(wrong.json());
   });
@@ -224,21 +203,11 @@ describe('forgot and reset password, through the mailed link', () => {
     const r = await registerUser({ email: 'okapi@example.test', password: 'night bus home 0342', handle: 'okapi' });
     const oldToken = r.res.json().token as string;
 
-    const unknown = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/forgot-password',
-      payload: { email: 'nobody-here@example.test' },
-      remoteAddress: nextIp(),
-    });
+    const unknown = await authPost('forgot-password', { email: 'nobody-here@example.test' });
     expect(unknown.statusCode).toBe(202);
     expect(mailsTo('nobody-here@example.test')).toHaveLength(0);
 
-    const forgot = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/forgot-password',
-      payload: { email: 'OKAPI@example.test' },
-      remoteAddress: nextIp(),
-    });
+    const forgot = await authPost('forgot-password', { email: 'OKAPI@example.test' });
     expect(forgot.statusCode).toBe(202);
     expect(forgot.json()).toEqual(unknown.json());
     const mail = mailsTo('okapi@example.test').find((m) => /reset/i.test(m.subject))!;
@@ -246,38 +215,18 @@ describe('forgot and reset password, through the mailed link', () => {
     expect(url.pathname).toBe('/reset-password');
     const token = url.searchParams.get('token')!;
 
-    const weak = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token, password: 'password123' },
-      remoteAddress: nextIp(),
-    });
+    const weak = await authPost('reset-password', { token, password: 'password123' });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.details).toMatchObject({ field: 'password', reason: 'too_common' });
 
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token, password: 'a brand new passphrase' },
-      remoteAddress: nextIp(),
-    });
+    const ok = await authPost('reset-password', { token, password: 'a brand new passphrase' });
     expect(ok.statusCode).toBe(204);
-    const replay = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token, password: 'another new passphrase' },
-      remoteAddress: nextIp(),
-    });
+    const replay = await authPost('reset-password', { token, password: 'another new passphrase' });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error.code).toBe('invalid_token');
 
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(oldToken) })).statusCode).toBe(401);
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'okapi@example.test', password: 'a brand new passphrase' },
-      remoteAddress: nextIp(),
-    });
+    expect((await whoAmI(bearer(oldToken))).statusCode).toBe(401);
+    const login = await authPost('login', { email: 'okapi@example.test', password: 'a brand new passphrase' });
     expect(login.statusCode).toBe(200);
     // Following the mailed link proved the address.
     expect(login.json().user.emailVerified).toBe(true);
@@ -285,26 +234,16 @@ describe('forgot and reset password, through the mailed link', () => {
 
   it('only the newest reset link works', async () => {
     await registerUser({ email: 'fenn@example.test', password: 'glass harbour 61', handle: 'fenn' });
-    for (let i = 0; i < 2; i++)
-      await app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/forgot-password',
-        payload: { email: 'fenn@example.test' },
-        remoteAddress: nextIp(),
-      });
+    for (let i = 0; i < 2; i++) await authPost('forgot-password', { email: 'fenn@example.test' });
     const [first, second] = mailsTo('fenn@example.test').filter((m) => /reset/i.test(m.subject));
-    const older = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token: smtp.linkIn(first!).searchParams.get('token'), password: 'harbour of glass 1' },
-      remoteAddress: nextIp(),
+    const older = await authPost('reset-password', {
+      token: smtp.linkIn(first!).searchParams.get('token'),
+      password: 'harbour of glass 1',
     });
     expect(older.statusCode).toBe(400);
-    const newer = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/reset-password',
-      payload: { token: smtp.linkIn(second!).searchParams.get('token'), password: 'harbour of glass 1' },
-      remoteAddress: nextIp(),
+    const newer = await authPost('reset-password', {
+      token: smtp.linkIn(second!).searchParams.get('token'),
+      password: 'harbour of glass 1',
     });
     expect(newer.statusCode).toBe(204);
   });
@@ -314,78 +253,39 @@ describe('changing password and email', () => {
   it('password: needs the current one, revokes other sessions, renews this one', async () => {
     const r = await registerUser({ email: 'pat@example.test', password: 'patterns in the rain', handle: 'pat' });
     const s = r.session!;
-    const wrong = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/password',
-      headers: browser(s),
-      payload: { currentPassword: 'not it at all', newPassword: 'sunlight on the water' },
-      remoteAddress: nextIp(),
+    const wrong = await putMe('password', s, {
+      currentPassword: 'not it at all',
+      newPassword: 'sunlight on the water',
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.details.field).toBe('currentPassword');
-    const ok = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/password',
-      headers: browser(s),
-      payload: { currentPassword: 'patterns in the rain', newPassword: 'sunlight on the water' },
-      remoteAddress: nextIp(),
+    const ok = await putMe('password', s, {
+      currentPassword: 'patterns in the rain',
+      newPassword: 'sunlight on the water',
     });
     expect(ok.statusCode).toBe(200);
     const renewed = setCookies(ok.headers);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(s.token) })).statusCode).toBe(401);
-    expect(
-      (await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${cookieValue(renewed.session!)}` } }))
-        .statusCode,
-    ).toBe(200);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(ok.json().token) })).statusCode).toBe(200);
+    expect((await whoAmI(bearer(s.token))).statusCode).toBe(401);
+    expect((await whoAmI({ cookie: `session=${cookieValue(renewed.session!)}` })).statusCode).toBe(200);
+    expect((await whoAmI(bearer(ok.json().token))).statusCode).toBe(200);
   });
 
   it('email: needs the password, re-verifies the new address, tells the old one; taken addresses (any case) → 409', async () => {
     const a = await registerUser({ email: 'lena@example.test', password: 'she sings in june', handle: 'lena' });
     await registerUser({ email: 'taken@example.test', password: 'someone else entirely', handle: 'taken-one' });
     const s = a.session!;
-    const dup = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/email',
-      headers: browser(s),
-      payload: { email: 'TAKEN@Example.test', password: 'she sings in june' },
-      remoteAddress: nextIp(),
-    });
+    const dup = await putMe('email', s, { email: 'TAKEN@Example.test', password: 'she sings in june' });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error).toMatchObject({ code: 'email_taken', details: { field: 'email' } });
-    const ok = await app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/email',
-      headers: browser(s),
-      payload: { email: 'lena.new@example.test', password: 'she sings in june' },
-      remoteAddress: nextIp(),
-    });
+    const ok = await putMe('email', s, { email: 'lena.new@example.test', password: 'she sings in june' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().user).toMatchObject({ email: 'lena.new@example.test', emailVerified: false });
     expect(mailsTo('lena@example.test').some((m) => /was changed/.test(m.subject))).toBe(true);
     // The link mailed to the old address at registration no longer verifies anything.
     const oldLink = smtp.linkIn(mailsTo('lena@example.test').find((m) => /confirm/i.test(m.subject))!);
-    expect(
-      (
-        await app.inject({
-          method: 'POST',
-          url: '/api/v1/auth/verify-email',
-          payload: { token: oldLink.searchParams.get('token') },
-          remoteAddress: nextIp(),
-        })
-      ).statusCode,
-    ).toBe(400);
+    expect((await authPost('verify-email', { token: oldLink.searchParams.get('token') })).statusCode).toBe(400);
     const newLink = smtp.linkIn(mailsTo('lena.new@example.test').at(-1)!);
-    expect(
-      (
-        await app.inject({
-          method: 'POST',
-          url: '/api/v1/auth/verify-email',
-          payload: { token: newLink.searchParams.get('token') },
-          remoteAddress: nextIp(),
-        })
-      ).statusCode,
-    ).toBe(200);
+    expect((await authPost('verify-email', { token: newLink.searchParams.get('token') })).statusCode).toBe(200);
   });
 });
 
@@ -407,12 +307,7 @@ describe('limits', () => {
     expect(last!.json().error.code).toBe('rate_limited');
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(last!.headers['retry-after'])).toBeLessThanOrEqual(60);
-    const elsewhere = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'zone@example.test', password: 'whatever it is 1' },
-      remoteAddress: nextIp(),
-    });
+    const elsewhere = await authPost('login', { email: 'zone@example.test', password: 'whatever it is 1' });
     expect(elsewhere.statusCode).toBe(401);
   });
 
@@ -445,13 +340,7 @@ describe('limits', () => {
 
   it('5 failed sign-ins lock the account (even with the right password, from any IP); the lock doubles', async () => {
     await registerUser({ email: 'target@example.test', password: 'the right passphrase', handle: 'target' });
-    const attempt = (password: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        payload: { email: 'target@example.test', password },
-        remoteAddress: nextIp(),
-      });
+    const attempt = (password: string) => authPost('login', { email: 'target@example.test', password });
     for (let i = 0; i < 5; i++) expect((await attempt('a wrong guess ' + i)).statusCode).toBe(401);
     const locked = await attempt('the right passphrase');
     expect(locked.statusCode).toBe(429);
@@ -501,7 +390,7 @@ describe('bad and forged session tokens → 401', () => {
     ['garbage', () => '%%%'],
     ['huge', () => 'a'.repeat(5000)],
   ])('%s', async (_name, make) => {
-    const res = await app.inject({ url: '/api/v1/auth/me', headers: bearer(make()) });
+    const res = await whoAmI(bearer(make()));
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('invalid_session');
   });
@@ -514,7 +403,7 @@ describe('bad and forged session tokens → 401', () => {
       .setIssuedAt(1000)
       .setExpirationTime(2000)
       .sign(new TextEncoder().encode(t.config.auth.jwtSecret));
-    const res = await app.inject({ url: '/api/v1/auth/me', headers: bearer(expired) });
+    const res = await whoAmI(bearer(expired));
     expect(res.statusCode).toBe(401);
     // Sanity: the same construction, unexpired, is accepted.
     const fresh = await new SignJWT({ ver: 0 })
@@ -523,12 +412,12 @@ describe('bad and forged session tokens → 401', () => {
       .setIssuedAt()
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(t.config.auth.jwtSecret));
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(fresh) })).statusCode).toBe(200);
+    expect((await whoAmI(bearer(fresh))).statusCode).toBe(200);
   });
 
   it('a Bearer header that is not a Bearer token', async () => {
     for (const h of ['Basic dXNlcjpwYXNz', 'Bearer', `Bearer ${good} extra`])
-      expect((await app.inject({ url: '/api/v1/auth/me', headers: { authorization: h } })).statusCode).toBe(401);
+      expect((await whoAmI({ authorization: h })).statusCode).toBe(401);
   });
 
   it('a bad Bearer token is refused even on public routes (the client said who it is, wrongly)', async () => {
@@ -537,13 +426,8 @@ describe('bad and forged session tokens → 401', () => {
 
   it('a disabled user', async () => {
     await t.infra.database.db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', userId).execute();
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(good) })).statusCode).toBe(401);
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { email: 'tokens@example.test', password: 'fragile little strings' },
-      remoteAddress: nextIp(),
-    });
+    expect((await whoAmI(bearer(good))).statusCode).toBe(401);
+    const login = await authPost('login', { email: 'tokens@example.test', password: 'fragile little strings' });
     expect(login.statusCode).toBe(403);
     expect(login.json().error.code).toBe('account_disabled');
   });
@@ -566,30 +450,24 @@ describe('CSRF', () => {
   it('refuses cross-site writes (login CSRF included); Bearer requests are exempt', async () => {
     const r = await registerUser({ email: 'csrf@example.test', password: 'forged forms fail', handle: 'csrf-user' });
     const s = r.session!;
-    const crossLogin = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      headers: { 'sec-fetch-site': 'cross-site' },
-      payload: { email: 'csrf@example.test', password: 'forged forms fail' },
-      remoteAddress: nextIp(),
-    });
+    const crossLogin = await authPost(
+      'login',
+      { email: 'csrf@example.test', password: 'forged forms fail' },
+      { 'sec-fetch-site': 'cross-site' },
+    );
     expect(crossLogin.statusCode).toBe(403);
     expect(crossLogin.json().error.code).toBe('cross_site_request');
-    const evilOrigin = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      headers: { origin: 'https://evil.example' },
-      payload: { email: 'csrf@example.test', password: 'forged forms fail' },
-      remoteAddress: nextIp(),
-    });
+    const evilOrigin = await authPost(
+      'login',
+      { email: 'csrf@example.test', password: 'forged forms fail' },
+      { origin: 'https://evil.example' },
+    );
     expect(evilOrigin.statusCode).toBe(403);
-    const sameOrigin = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      headers: { origin: 'http://localhost:3999', 'sec-fetch-site': 'same-origin' },
-      payload: { email: 'csrf@example.test', password: 'forged forms fail' },
-      remoteAddress: nextIp(),
-    });
+    const sameOrigin = await authPost(
+      'login',
+      { email: 'csrf@example.test', password: 'forged forms fail' },
+      { origin: 'http://localhost:3999', 'sec-fetch-site': 'same-origin' },
+    );
     expect(sameOrigin.statusCode).toBe(200);
     // A cookie-authenticated write whose token belongs to another session fails.
     const other = await registerUser({
@@ -620,9 +498,7 @@ describe('CSRF', () => {
     });
     expect(bearerCrossSite.statusCode).toBe(200);
     // Reads need no CSRF token.
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `session=${s.token}` } })).statusCode).toBe(
-      200,
-    );
+    expect((await whoAmI({ cookie: `session=${s.token}` })).statusCode).toBe(200);
   });
 
   it('without Sec-Fetch-Site, Origin decides: ours (PUBLIC_URL or the host the request came in on) passes', async () => {

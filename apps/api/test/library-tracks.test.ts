@@ -11,20 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@earshot/db';
 import { BUCKETS, keys, type ObjectStore } from '@earshot/storage';
 import type { Api } from '../src/index.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { addTrackVersion, createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { multipartFile } from './support/multipart.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
-
-function multipart(field: string, body: Buffer, filename = 'cover.png', type = 'image/png') {
-  const boundary = `----earshot${Math.random().toString(16).slice(2)}`;
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
-    ),
-    body,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** Every object in every bucket, as `bucket/key`. */
 async function everyObject(store: ObjectStore): Promise<string[]> {
@@ -175,7 +164,7 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
   it('takes artwork by the avatar rules: not an image → 422 and nothing stored; an image → two sizes, the old ones removed', async () => {
     const t = await createReadyTrack(db, owner.id, 'with-art');
     const objects = await everyObject(store);
-    const pdf = multipart('artwork', Buffer.from('%PDF-1.4 not an image'), 'cover.png');
+    const pdf = multipartFile('artwork', Buffer.from('%PDF-1.4 not an image'), 'cover.png');
     const bad = await app.inject({
       method: 'PUT',
       url: `/api/v1/tracks/${t.id}/artwork`,
@@ -187,7 +176,7 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
     expect(await everyObject(store)).toEqual(objects);
 
     const up = (body: Buffer) => {
-      const m = multipart('artwork', body);
+      const m = multipartFile('artwork', body);
       return as(owner).then((h) =>
         app.inject({
           method: 'PUT',
@@ -211,31 +200,8 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
 
   it('sets the current version only to a ready version of the same track', async () => {
     const t = await createReadyTrack(db, owner.id, 'versions');
-    const processing = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: t.id,
-        status: 'processing',
-        original_key: 'x',
-        original_filename: 'b.wav',
-        original_size_bytes: 1,
-        steps: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const ready2 = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: t.id,
-        status: 'ready',
-        original_key: 'y',
-        original_filename: 'c.wav',
-        original_size_bytes: 1,
-        steps: '{}',
-        hls_key: 'h',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const processing = await addTrackVersion(db, t.id, { status: 'processing', original_filename: 'b.wav' });
+    const ready2 = await addTrackVersion(db, t.id, { original_key: 'y', original_filename: 'c.wav', hls_key: 'h' });
     const elsewhere = await createReadyTrack(db, other.id, 'elsewhere');
     const put = async (versionId: string) =>
       app.inject({
@@ -257,33 +223,11 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
     const keep = await createReadyTrack(db, owner.id, 'neighbour');
     await storeVersionMedia(store, keep.versionId);
     const t = await createReadyTrack(db, owner.id, 'doomed');
-    const v2 = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: t.id,
-        status: 'ready',
-        original_key: 'x',
-        original_filename: 'b.wav',
-        original_size_bytes: 1,
-        steps: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const v3 = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: t.id,
-        status: 'failed',
-        original_key: 'x',
-        original_filename: 'c.wav',
-        original_size_bytes: 1,
-        steps: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const v2 = await addTrackVersion(db, t.id, { original_filename: 'b.wav' });
+    const v3 = await addTrackVersion(db, t.id, { status: 'failed', original_filename: 'c.wav' });
     const before = await everyObject(store);
     for (const v of [t.versionId, v2.id, v3.id]) await storeVersionMedia(store, v);
-    const m = multipart('artwork', png);
+    const m = multipartFile('artwork', png);
     await app.inject({
       method: 'PUT',
       url: `/api/v1/tracks/${t.id}/artwork`,
@@ -331,18 +275,7 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
 
   it('refuses to delete a sold track unless buyers keep access; then retires it, keeping the original', async () => {
     const t = await createReadyTrack(db, owner.id, 'sold');
-    const old = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: t.id,
-        status: 'ready',
-        original_key: 'x',
-        original_filename: 'old.wav',
-        original_size_bytes: 1,
-        steps: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const old = await addTrackVersion(db, t.id, { original_filename: 'old.wav' });
     for (const v of [t.versionId, old.id]) await storeVersionMedia(store, v, 1);
     const buyer = await createUser(db, 'listener');
     await db
@@ -393,18 +326,11 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
 
   it('lists every track of the artist, in every state, in the studio', async () => {
     const t = await createReadyTrack(db, owner.id, 'studio-private', { visibility: 'private' });
-    await db
-      .insertInto('track_versions')
-      .values({
-        track_id: t.id,
-        status: 'failed',
-        failure_reason: 'No audio stream',
-        original_key: 'x',
-        original_filename: 'bad.wav',
-        original_size_bytes: 1,
-        steps: '{}',
-      })
-      .execute();
+    await addTrackVersion(db, t.id, {
+      status: 'failed',
+      failure_reason: 'No audio stream',
+      original_filename: 'bad.wav',
+    });
     const res = await app.inject({ url: '/api/v1/me/tracks', headers: await as(owner) });
     expect(res.statusCode).toBe(200);
     const row = res.json().items.find((x: { id: string }) => x.id === t.id);

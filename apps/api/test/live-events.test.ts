@@ -63,7 +63,7 @@ describe('/api/v1/ws', () => {
     await until(() => a.messages.length > 0 && b.messages.length > 0 && c.messages.length > 0);
     expect(a.messages[0]).toEqual({ type: 'hello', userId: owner.id });
 
-    t.infra.progress.publish({
+    const step = {
       type: 'version.step',
       trackId: '1',
       versionId: '7',
@@ -71,7 +71,8 @@ describe('/api/v1/ws', () => {
       step: 'transcode',
       state: 'active',
       progress: 42,
-    });
+    } as const;
+    t.infra.progress.publish(step);
     t.infra.progress.publish({
       type: 'version.status',
       trackId: '1',
@@ -81,15 +82,7 @@ describe('/api/v1/ws', () => {
     });
     await until(() => a.messages.length >= 3 && c.messages.length >= 3);
     expect(a.messages.slice(1)).toEqual([
-      {
-        type: 'version.step',
-        trackId: '1',
-        versionId: '7',
-        ownerUserId: owner.id,
-        step: 'transcode',
-        state: 'active',
-        progress: 42,
-      },
+      step,
       { type: 'version.status', trackId: '1', versionId: '7', ownerUserId: owner.id, status: 'ready' },
     ]);
     expect(c.messages).toHaveLength(3);

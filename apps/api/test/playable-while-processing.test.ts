@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import type { TestInfra } from '../../../test/support/infra.ts';
 import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
+import { multipartBody } from './support/multipart.ts';
 
 /**
  * "Playable in seconds" (docs/performance.md): whoever may see the track is handed a signed master
@@ -94,21 +94,6 @@ afterAll(async () => {
   await testApi?.close();
 });
 
-function multipart(fields: Record<string, string>, file: { name: string; content: Buffer }) {
-  const boundary = `----earshot${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  chunks.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    file.content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
 const asUser = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
 const stream = (trackId: string, token?: string) =>
   app.inject({ url: `/api/v1/tracks/${trackId}/stream`, headers: asUser(token) });
@@ -124,7 +109,7 @@ async function waitFor(probe: () => Promise<boolean>, attempts = 600): Promise<v
 }
 async function upload(title: string, visibility: string) {
   const flac = await readFile(await generateTone(path.join(t.dataDir, 'forty.flac'), { seconds: 40 }));
-  const body = multipart({ title, visibility }, { name: 'forty.flac', content: flac });
+  const body = multipartBody({ title, visibility }, { name: 'forty.flac', content: flac });
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/tracks',

@@ -25,6 +25,17 @@ let ipSeq = 1;
 /** A client address of its own per report, so dedupe of one test does not reach into another. */
 const nextIp = () => `198.51.100.${ipSeq++}`;
 
+/** The percents heard that the play counted from this address for the track stores (its IP only as a hash). */
+async function heardOf(trackId: string, ip: string): Promise<number[] | null> {
+  const row = await db
+    .selectFrom('plays')
+    .select('heard_pct')
+    .where('track_id', '=', trackId)
+    .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+    .executeTakeFirstOrThrow();
+  return row.heard_pct;
+}
+
 async function playsTotal(): Promise<number> {
   const res = await app.inject('/metrics');
   const m = /^earshot_plays_total(?:\{[^}]*\})? (\d+)$/m.exec(res.body);
@@ -206,13 +217,7 @@ describe('ranges heard ("where listeners stop")', () => {
       { remoteAddress: ip },
     );
     expect(again.json()).toEqual({ counted: false, reason: 'already_counted' });
-    const row = await db
-      .selectFrom('plays')
-      .select('heard_pct')
-      .where('track_id', '=', pub.id)
-      .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
-      .executeTakeFirstOrThrow();
-    expect(row.heard_pct).toEqual([
+    expect(await heardOf(pub.id, ip)).toEqual([
       ...Array.from({ length: 20 }, (_, i) => i),
       ...Array.from({ length: 10 }, (_, i) => 50 + i),
     ]);
@@ -221,13 +226,7 @@ describe('ranges heard ("where listeners stop")', () => {
   it('a report without ranges still counts (older players)', async () => {
     const ip = nextIp();
     expect((await report(pub.id, { secondsListened: 40 }, { remoteAddress: ip })).statusCode).toBe(201);
-    const row = await db
-      .selectFrom('plays')
-      .select('heard_pct')
-      .where('track_id', '=', pub.id)
-      .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
-      .executeTakeFirstOrThrow();
-    expect(row.heard_pct).toBeNull();
+    expect(await heardOf(pub.id, ip)).toBeNull();
   });
 
   it.each([

@@ -7,28 +7,12 @@ import type { TestInfra } from '../../../test/support/infra.ts';
 import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
+import { multipartBody } from './support/multipart.ts';
 
 let t: TestInfra;
 let app: Api;
 let artist: { token: string; id: string };
 let listener: { token: string; id: string };
-
-function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer; field?: string }) {
-  const boundary = `----earshot${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file)
-    chunks.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.content,
-      Buffer.from('\r\n'),
-    );
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 async function objects(bucket: 'originals' | 'transcodes'): Promise<number> {
   let n = 0;
@@ -58,7 +42,7 @@ afterAll(async () => {
   await testApi?.close();
 });
 
-const post = (token: string | undefined, body: ReturnType<typeof multipart>, url = '/api/v1/tracks') =>
+const post = (token: string | undefined, body: ReturnType<typeof multipartBody>, url = '/api/v1/tracks') =>
   app.inject({
     method: 'POST',
     url,
@@ -70,7 +54,7 @@ describe('POST /api/v1/tracks', () => {
   it('accepts a master: 201 with the track and its first version processing, original stored, jobs queued', async () => {
     const res = await post(
       artist.token,
-      multipart({ title: 'Tone Poem', visibility: 'unlisted' }, { name: 'tone.flac', content: flac }),
+      multipartBody({ title: 'Tone Poem', visibility: 'unlisted' }, { name: 'tone.flac', content: flac }),
     );
     expect(res.statusCode, res.body).toBe(201);
     const { track } = res.json();
@@ -102,29 +86,29 @@ describe('POST /api/v1/tracks', () => {
     expect((await app.inject({ url: `/api/v1/tracks/${track.id}` })).statusCode).toBe(404);
   });
 
-  const bad: Array<[string, () => ReturnType<typeof multipart>, number, string]> = [
+  const bad: Array<[string, () => ReturnType<typeof multipartBody>, number, string]> = [
     [
       'random bytes',
-      () => multipart({ title: 'x' }, { name: 'noise.wav', content: randomBytes(64 * 1024) }),
+      () => multipartBody({ title: 'x' }, { name: 'noise.wav', content: randomBytes(64 * 1024) }),
       422,
       'invalid_audio',
     ],
     [
       'an empty file',
-      () => multipart({ title: 'x' }, { name: 'empty.flac', content: Buffer.alloc(0) }),
+      () => multipartBody({ title: 'x' }, { name: 'empty.flac', content: Buffer.alloc(0) }),
       422,
       'invalid_audio',
     ],
     [
       'a truncated file',
-      () => multipart({ title: 'x' }, { name: 'cut.flac', content: flac.subarray(0, 40) }),
+      () => multipartBody({ title: 'x' }, { name: 'cut.flac', content: flac.subarray(0, 40) }),
       422,
       'invalid_audio',
     ],
     [
       'an image',
       () =>
-        multipart(
+        multipartBody(
           { title: 'x' },
           {
             name: 'cover.png',
@@ -134,37 +118,40 @@ describe('POST /api/v1/tracks', () => {
       422,
       'invalid_audio',
     ],
-    ['no file', () => multipart({ title: 'x' }), 400, 'validation_failed'],
+    ['no file', () => multipartBody({ title: 'x' }), 400, 'validation_failed'],
     [
       'a title of blanks and a control character',
-      () => multipart({ title: ' \u0007 ' }, { name: 'tone.flac', content: flac }),
+      () => multipartBody({ title: ' \u0007 ' }, { name: 'tone.flac', content: flac }),
       400,
       'validation_failed',
     ],
     [
       'a bad visibility',
-      () => multipart({ title: 'x', visibility: 'secret' }, { name: 'tone.flac', content: flac }),
+      () => multipartBody({ title: 'x', visibility: 'secret' }, { name: 'tone.flac', content: flac }),
       400,
       'validation_failed',
     ],
     [
       'an unknown field',
-      () => multipart({ title: 'x', owner_user_id: '1' }, { name: 'tone.flac', content: flac }),
+      () => multipartBody({ title: 'x', owner_user_id: '1' }, { name: 'tone.flac', content: flac }),
       400,
       'validation_failed',
     ],
     [
       'a file over the limit',
       () =>
-        multipart({ title: 'x' }, { name: 'big.flac', content: Buffer.concat([flac, randomBytes(3 * 1024 * 1024)]) }),
+        multipartBody(
+          { title: 'x' },
+          { name: 'big.flac', content: Buffer.concat([flac, randomBytes(3 * 1024 * 1024)]) },
+        ),
       413,
       'payload_too_large',
     ],
     [
       'two files',
       () => {
-        const a = multipart({ title: 'x' }, { name: 'a.flac', content: flac });
-        const b = multipart({}, { name: 'b.flac', content: flac });
+        const a = multipartBody({ title: 'x' }, { name: 'a.flac', content: flac });
+        const b = multipartBody({}, { name: 'b.flac', content: flac });
         const boundaryA = a.headers['content-type'].split('boundary=')[1]!;
         const boundaryB = b.headers['content-type'].split('boundary=')[1]!;
         const second = b.payload
@@ -207,11 +194,11 @@ describe('POST /api/v1/tracks', () => {
   });
 
   it('refuses anonymous callers and listeners', async () => {
-    expect((await post(undefined, multipart({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode).toBe(
-      401,
-    );
     expect(
-      (await post(listener.token, multipart({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode,
+      (await post(undefined, multipartBody({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode,
+    ).toBe(401);
+    expect(
+      (await post(listener.token, multipartBody({ title: 'x' }, { name: 'tone.flac', content: flac }))).statusCode,
     ).toBe(403);
   });
 });
@@ -219,28 +206,33 @@ describe('POST /api/v1/tracks', () => {
 describe('POST /api/v1/tracks/:id/versions', () => {
   it('adds a version for the owner only', async () => {
     const created = (
-      await post(artist.token, multipart({ title: 'Versioned' }, { name: 'tone.flac', content: flac }))
+      await post(artist.token, multipartBody({ title: 'Versioned' }, { name: 'tone.flac', content: flac }))
     ).json().track;
     const other = await signIn(app, t.infra.database.db, 'artist');
     expect(
       (
         await post(
           other.token,
-          multipart({}, { name: 'tone.flac', content: flac }),
+          multipartBody({}, { name: 'tone.flac', content: flac }),
           `/api/v1/tracks/${created.id}/versions`,
         )
       ).statusCode,
     ).toBe(403);
     const res = await post(
       artist.token,
-      multipart({}, { name: 'tone.flac', content: flac }),
+      multipartBody({}, { name: 'tone.flac', content: flac }),
       `/api/v1/tracks/${created.id}/versions`,
     );
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().version).toMatchObject({ status: 'processing', originalFilename: 'tone.flac' });
     expect(
-      (await post(artist.token, multipart({}, { name: 'tone.flac', content: flac }), '/api/v1/tracks/987654/versions'))
-        .statusCode,
+      (
+        await post(
+          artist.token,
+          multipartBody({}, { name: 'tone.flac', content: flac }),
+          '/api/v1/tracks/987654/versions',
+        )
+      ).statusCode,
     ).toBe(404);
   });
 });
@@ -262,11 +254,11 @@ describe('tags from the master', () => {
       date: '2019',
       track: '2/5',
     });
-    const res = await post(artist.token, multipart({ title: '' }, { name: 'song1.flac', content }));
+    const res = await post(artist.token, multipartBody({ title: '' }, { name: 'song1.flac', content }));
     expect(res.statusCode, res.body).toBe(201);
     expect(await track(res.json().track.id)).toEqual({ title: 'Harbour Lights', genre: 'ambient' });
 
-    const typed = await post(artist.token, multipart({ title: 'My Name' }, { name: 'song1.flac', content }));
+    const typed = await post(artist.token, multipartBody({ title: 'My Name' }, { name: 'song1.flac', content }));
     expect(typed.statusCode, typed.body).toBe(201);
     expect((await track(typed.json().track.id)).title).toBe('My Name');
   });
@@ -276,7 +268,7 @@ describe('tags from the master', () => {
       title: `\u0007Evil\u202e ${'x'.repeat(50_000)}`,
       genre: '#,?',
     });
-    const res = await post(artist.token, multipart({}, { name: 'hostile.flac', content }));
+    const res = await post(artist.token, multipartBody({}, { name: 'hostile.flac', content }));
     expect(res.statusCode, res.body).toBe(201);
     const row = await track(res.json().track.id);
     expect(row.title.startsWith('Evil x')).toBe(true);
@@ -284,7 +276,7 @@ describe('tags from the master', () => {
     expect(row.title).not.toMatch(/[\u0000-\u001f\u202e]/);
     expect(row.genre).toBeNull();
 
-    const bare = await post(artist.token, multipart({}, { name: 'salt_road.flac', content: flac }));
+    const bare = await post(artist.token, multipartBody({}, { name: 'salt_road.flac', content: flac }));
     expect(bare.statusCode, bare.body).toBe(201);
     expect((await track(bare.json().track.id)).title).toBe('salt road');
   });

@@ -23,6 +23,7 @@ import {
   trackVisibleTo,
   type Actor,
 } from '../src/index.ts';
+import { addTrackVersion } from '../../../test/support/rows.ts';
 
 let handle: DatabaseHandle;
 let db: Kysely<Database>;

@@ -13,6 +13,7 @@ import { renderNginx } from '../../../scripts/render-nginx.ts';
 import { startNginx, findNginx, type NginxProcess } from '../../edge/support/nginx-process.ts';
 import { freePort } from '../../support/process.ts';
 import { SECRETS } from './platform.ts';
+import { selfSignedCert } from '../../support/certs.ts';
 
 export const EDGE_DOMAIN = 'localhost';
 
@@ -29,26 +30,11 @@ export interface Edge {
 
 export async function startEdge(options: { apis: string[]; s3Port: number }): Promise<Edge> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-edge-'));
-  const certPath = path.join(tmp, 'cert.pem');
-  const keyPath = path.join(tmp, 'key.pem');
-  const ssl = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ]);
-  if (ssl.status !== 0) throw new Error(`openssl: ${ssl.stderr}`);
+  const { certPath, keyPath } = await selfSignedCert(tmp, {
+    cn: 'localhost',
+    days: 1,
+    altNames: 'DNS:localhost,IP:127.0.0.1',
+  });
   // Stand-in for the Next.js app (not under test here).
   const web = http.createServer((_req, res) =>
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>web</title>'),

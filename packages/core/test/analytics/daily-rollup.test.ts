@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '@earshot/db';
 import { rollupDay, utcDay } from '../../src/index.ts';
+import { addTrack, addTrackVersion } from '../../../../test/support/rows.ts';
 
 let handle: DatabaseHandle;
 
@@ -53,26 +54,13 @@ describe('rollupDay', () => {
         created_at: new Date('2026-05-03T23:59:59Z'),
       })
       .execute();
-    const track = await db
-      .insertInto('tracks')
-      .values({ owner_user_id: artist.id, title: 'T', slug: 't', created_at: at('02:00:00') })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const version = await db
-      .insertInto('track_versions')
-      .values({
-        track_id: track.id,
-        status: 'ready',
-        original_key: 'k',
-        original_filename: 'a.wav',
-        original_size_bytes: 1,
-        duration_ms: 60_000,
-        steps: '{}',
-        created_at: at('02:00:00'),
-        ready_at: at('02:01:00'),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const track = await addTrack(db, artist.id, 't', { title: 'T', created_at: at('02:00:00') });
+    const version = await addTrackVersion(db, track.id, {
+      original_key: 'k',
+      duration_ms: 60_000,
+      created_at: at('02:00:00'),
+      ready_at: at('02:01:00'),
+    });
     await db
       .insertInto('track_versions')
       .values({

@@ -4,6 +4,7 @@ import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } f
 import { FakePaymentsGateway, PaymentProviderError } from '@earshot/payments';
 import { startCheckout, type CheckoutDeps } from '../../src/commerce/index.ts';
 import { applyPaymentEvent } from '../../src/commerce/webhook.ts';
+import { addTrack, addTrackVersion } from '../../../../test/support/rows.ts';
 
 /** The checkout and webhook rules on PGlite with the in-memory payments fake (the same contract as Stripe's adapter). */
 let handle: DatabaseHandle;
@@ -23,23 +24,8 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
-  const t = await db
-    .insertInto('tracks')
-    .values({ owner_user_id: ownerId, title: 'Song', slug: 'song', price_amount_minor: 500, price_currency: 'USD' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const v = await db
-    .insertInto('track_versions')
-    .values({
-      track_id: t.id,
-      status: 'ready',
-      original_key: 'k',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      steps: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const t = await addTrack(db, ownerId, 'song', { title: 'Song', price_amount_minor: 500, price_currency: 'USD' });
+  const v = await addTrackVersion(db, t.id, { original_key: 'k' });
   await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
   trackId = t.id;
 });

@@ -19,6 +19,7 @@ import {
   type EmailJob,
   type LiveEvent,
 } from '../../src/index.ts';
+import { addTrack, addTrackVersion } from '../../../../test/support/rows.ts';
 
 const SECRET = 'unsubscribe-test-secret';
 let handle: DatabaseHandle;
@@ -40,25 +41,8 @@ beforeAll(async () => {
   db = handle.db;
   await migrateToLatest(db);
   owner = await user('owner', 'artist');
-  const track = await db
-    .insertInto('tracks')
-    .values({ owner_user_id: owner.id, title: 'Loved', slug: 'loved' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const version = await db
-    .insertInto('track_versions')
-    .values({
-      track_id: track.id,
-      status: 'ready',
-      original_key: 'x',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      duration_ms: 60_000,
-      steps: '{}',
-      hls_key: 'version-1/playlist.m3u8',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const track = await addTrack(db, owner.id, 'loved', { title: 'Loved' });
+  const version = await addTrackVersion(db, track.id, { duration_ms: 60_000, hls_key: 'version-1/playlist.m3u8' });
   await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
   trackId = track.id;
 });

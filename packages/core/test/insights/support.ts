@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
 import { createTestPostgresDatabase } from '@earshot/db/testing';
+import { addTrackVersion } from '../../../../test/support/rows.ts';
 
 /** Both database backends, migrated: the same SQL runs on each (docs/testing.md). */
 export const BACKENDS: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
@@ -59,21 +60,11 @@ export async function insertTrack(
     .values({ owner_user_id: ownerId, title: slug, slug, visibility: 'public' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const version = await db
-    .insertInto('track_versions')
-    .values({
-      track_id: track.id,
-      status: 'ready',
-      original_key: 'x',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      duration_ms: options.durationMs ?? 180_000,
-      steps: '{}',
-      ready_at: new Date(),
-      hls_key: `version-x/master.m3u8`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const version = await addTrackVersion(db, track.id, {
+    duration_ms: options.durationMs ?? 180_000,
+    ready_at: new Date(),
+    hls_key: `version-x/master.m3u8`,
+  });
   await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
   return { id: track.id, versionId: version.id };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
 import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
+import { createReadyTrack } from '../../../../test/support/factories.ts';
 import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Actor } from '../../src/index.ts';
 
 const SALT = 'play-store-test-salt-0123456789abcdef';
@@ -22,43 +23,6 @@ async function insertUser(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, role };
-}
-
-async function insertTrack(
-  db: Kysely<Database>,
-  ownerId: string,
-  slug: string,
-  options: { visibility?: 'public' | 'private'; durationMs?: number; ready?: boolean } = {},
-): Promise<{ id: string; versionId: string }> {
-  const track = await db
-    .insertInto('tracks')
-    .values({ owner_user_id: ownerId, title: slug, slug, visibility: options.visibility ?? 'public' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const ready = options.ready ?? true;
-  const version = await db
-    .insertInto('track_versions')
-    .values({
-      track_id: track.id,
-      status: ready ? 'ready' : 'processing',
-      original_key: 'x',
-      original_filename: 'a.wav',
-      original_size_bytes: 1,
-      duration_ms: options.durationMs ?? 120_000,
-      steps: '{}',
-      ready_at: ready ? new Date() : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (ready) {
-    await db
-      .updateTable('track_versions')
-      .set({ hls_key: `version-${version.id}/playlist.m3u8` })
-      .where('id', '=', version.id)
-      .execute();
-    await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
-  }
-  return { id: track.id, versionId: version.id };
 }
 
 const backends: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
@@ -100,7 +64,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
     owner = await insertUser(db, 'owner', 'artist');
     listener = await insertUser(db, 'listener');
     admin = await insertUser(db, 'admin', 'admin');
-    pub = await insertTrack(db, owner.id, 'public-one');
+    pub = await createReadyTrack(db, owner.id, 'public-one');
   });
   afterAll(async () => {
     await handle?.close();
@@ -124,7 +88,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
   });
 
   it('concurrent identical reports count once', async () => {
-    const track = await insertTrack(db, owner.id, 'busy-one');
+    const track = await createReadyTrack(db, owner.id, 'busy-one');
     const outcomes = await Promise.all(
       Array.from({ length: 8 }, () =>
         recordPlay(deps, { trackId: track.id, secondsListened: 40, actor: listener, ip: '192.0.2.1' }),
@@ -154,7 +118,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
   it('30 minutes after the counted play, the listener counts again', async () => {
     let now = Date.parse('2026-04-01T10:00:00Z');
     const timed = createPlaysDeps(db, { ipHashSalt: SALT, clock: () => new Date(now) });
-    const track = await insertTrack(db, owner.id, 'timed-one');
+    const track = await createReadyTrack(db, owner.id, 'timed-one');
     const play = () => recordPlay(timed, { trackId: track.id, secondsListened: 30, actor: listener, ip: '192.0.2.2' });
     await expect(play()).resolves.toEqual({ counted: true });
     now += 30 * 60_000 - 1;
@@ -164,7 +128,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
   });
 
   it('follows the stream visibility rule', async () => {
-    const priv = await insertTrack(db, owner.id, 'private-one', { visibility: 'private' });
+    const priv = await createReadyTrack(db, owner.id, 'private-one', { visibility: 'private' });
     const report = (actor?: Actor) =>
       recordPlay(deps, { trackId: priv.id, secondsListened: 30, actor, ip: '192.0.2.3' });
     await expect(report()).rejects.toMatchObject({ status: 404 });
@@ -172,7 +136,7 @@ describe.each(backends)('plays on %s', (_name, open) => {
     await expect(report(owner)).resolves.toEqual({ counted: true });
     await expect(report(admin)).resolves.toEqual({ counted: true });
     // Not playable yet (still processing): 404 like the stream.
-    const processing = await insertTrack(db, owner.id, 'processing-one', { ready: false });
+    const processing = await createReadyTrack(db, owner.id, 'processing-one', { ready: false });
     await expect(
       recordPlay(deps, { trackId: processing.id, secondsListened: 30, actor: owner, ip: '192.0.2.3' }),
     ).rejects.toMatchObject({ status: 404 });
@@ -182,8 +146,8 @@ describe.each(backends)('plays on %s', (_name, open) => {
   });
 
   it('a version must be a ready version of this track', async () => {
-    const other = await insertTrack(db, owner.id, 'other-one');
-    const track = await insertTrack(db, owner.id, 'versioned-one', { durationMs: 10_000 });
+    const other = await createReadyTrack(db, owner.id, 'other-one');
+    const track = await createReadyTrack(db, owner.id, 'versioned-one', { durationMs: 10_000 });
     const report = (versionId: string, secondsListened = 10) =>
       recordPlay(deps, { trackId: track.id, versionId, secondsListened, actor: listener, ip: '192.0.2.4' });
     await expect(report(other.versionId)).rejects.toMatchObject({ status: 400, details: { field: 'versionId' } });
