@@ -4,7 +4,7 @@
  * what may be seen is decided when the page is read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '@earshot/db';
 import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { createRelease } from '../../../test/support/commerce.ts';
@@ -34,12 +34,9 @@ describe.each(['pglite', 'postgres'] as const)('feed written ahead (%s)', (datab
     } while (cursor);
     return keys;
   }
+  // `created_at` is not updatable through the typed builder: dated by hand, as a backfill would.
   const at = (id: string, minutesAgo: number) =>
-    db
-      .updateTable('tracks')
-      .set({ created_at: new Date(Date.now() - minutesAgo * 60_000) })
-      .where('id', '=', id)
-      .execute();
+    sql`update tracks set created_at = ${new Date(Date.now() - minutesAgo * 60_000)} where id = ${id}`.execute(db);
 
   beforeAll(async () => {
     api = await createTestApi({ infra: { database } });
@@ -90,11 +87,7 @@ describe.each(['pglite', 'postgres'] as const)('feed written ahead (%s)', (datab
     // On an album: the album comes instead; dated back, it takes its place in time.
     const album = await createRelease(db, a.id, 'Album', [t1!.id], null);
     expect(await feed(reader)).toEqual([`r${album}`, `t${t4!.id}`]);
-    await db
-      .updateTable('releases')
-      .set({ created_at: new Date(Date.now() - 3_600_000) })
-      .where('id', '=', album)
-      .execute();
+    await sql`update releases set created_at = ${new Date(Date.now() - 3_600_000)} where id = ${album}`.execute(db);
     expect(await feed(reader)).toEqual([`t${t4!.id}`, `r${album}`]);
     await db.updateTable('users').set({ disabled_at: new Date() }).where('id', '=', a.id).execute();
     expect(await feed(reader)).toEqual([]);
