@@ -25,6 +25,7 @@ import '@/components/skeleton.css';
 import './track-page.css';
 import { ShareMenu } from '@/components/share/ShareMenu';
 import { ReportButton } from '@/components/moderation/ReportButton';
+import { useAccountStatus } from '@/components/community/use-account';
 import { parseStartTime } from '@/lib/share-time';
 
 export function TrackView({
@@ -95,6 +96,7 @@ export function TrackView({
 
 function TrackDetails({ track, initialComments }: { track: TrackDetail; initialComments: CommentPage | null }) {
   const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
+  const account = useAccountStatus();
   const engine = usePlayer();
   const durationMs = track.durationMs ?? 0;
   const positionMs = () => (engine.isCurrent(track.id) ? Math.round(engine.position * 1000) : 0);
@@ -173,7 +175,10 @@ function TrackDetails({ track, initialComments }: { track: TrackDetail; initialC
                     path={routes.track(track)}
                   />
                 )}
-                <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+                {/* Not to its own artist (nor before the page knows who is looking). */}
+                {account !== undefined && account?.id !== track.artist.id && (
+                  <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+                )}
               </div>
             )}
           </div>
