@@ -186,6 +186,26 @@ describe('moderation', () => {
     await screenshot(author, 'stewardship-comment-takedown-author', { fullPage: false });
   });
 
+  it('"Report" is for others than the artist; "Create an account" is for visitors only', async () => {
+    const trackUrl = `${platform.base}/${track.artist.handle}/${track.slug}`;
+    const visitor = await (await contextAs(null)).newPage();
+    await visitor.goto(trackUrl);
+    await visitor.getByTestId('footer-register').waitFor();
+    await visitor.locator('.track-hero__share').getByTestId('report-button').waitFor();
+    const owner = await (await contextAs(artist)).newPage();
+    await owner.goto(trackUrl);
+    await owner.getByTestId('account-menu').waitFor();
+    await owner.locator('.track-hero__share').getByRole('button', { name: 'Share' }).waitFor();
+    // The page asks who is looking on its own: give its answer time to come (the wrong one would show the button).
+    await owner.waitForTimeout(1500);
+    expect(await owner.locator('.track-hero__share').getByTestId('report-button').count()).toBe(0);
+    expect(await owner.getByTestId('footer-register').count()).toBe(0);
+    const l = await (await contextAs(listener)).newPage();
+    await l.goto(trackUrl);
+    await l.locator('.track-hero__share').getByTestId('report-button').waitFor();
+    expect(await l.getByTestId('footer-register').count()).toBe(0);
+  });
+
   it('a listener reports the track, the admin takes it down from the queue, the artist sees why', async () => {
     const l = await (await contextAs(listener)).newPage();
     await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);

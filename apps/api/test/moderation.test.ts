@@ -195,6 +195,34 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
       ).toBe(404);
     });
 
+    it("a comment's takedown takes it out of the track's comment count, its restore puts it back, once each", async () => {
+      const count = async () => (await as(listener, 'GET', `/api/v1/tracks/${publicTrack}`)).body.track.commentCount;
+      const posted = await as(listener, 'POST', '/api/v1/comments', {
+        trackId: publicTrack,
+        body: 'counted',
+        positionMs: 2000,
+      });
+      expect(posted.status).toBe(201);
+      const id = posted.body.comment.id;
+      const before = await count();
+      const takedown = () => as(admin, 'POST', `/api/v1/admin/comments/${id}/takedown`, { reason: 'Spam' });
+      const restore = () => as(admin, 'POST', `/api/v1/admin/comments/${id}/restore`, { reason: 'Not spam' });
+      expect((await takedown()).status).toBe(200);
+      expect(await count()).toBe(before - 1);
+      expect((await takedown()).status).toBe(200);
+      expect(await count()).toBe(before - 1);
+      expect((await restore()).status).toBe(200);
+      expect(await count()).toBe(before);
+      expect((await restore()).status).toBe(200);
+      expect(await count()).toBe(before);
+      // Deleted while taken down: it does not come back with the restore.
+      expect((await takedown()).status).toBe(200);
+      expect((await as(listener, 'DELETE', `/api/v1/comments/${id}`)).status).toBe(204);
+      expect(await count()).toBe(before - 1);
+      expect((await restore()).status).toBe(200);
+      expect(await count()).toBe(before - 1);
+    });
+
     it('a taken-down track is a 404 for others everywhere, the owner sees it with the reason; restore brings it back', async () => {
       const down = await as(admin, 'POST', `/api/v1/admin/tracks/${publicTrack}/takedown`, {
         reason: 'Copyright claim by the label',

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { FooterAccountLink } from './FooterAccountLink';
 import { LogoMark } from './Logo';
 import { routes } from '@/lib/routes';
 import './site-footer.css';
@@ -18,11 +19,7 @@ export function SiteFooter() {
             <li>
               <Link href={routes.home}>Home</Link>
             </li>
-            <li>
-              <Link href={routes.register} prefetch={false}>
-                Create an account
-              </Link>
-            </li>
+            <FooterAccountLink />
           </ul>
         </nav>
         <p className="site-footer__note">Self-hosted and open source (AGPL-3.0).</p>

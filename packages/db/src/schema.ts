@@ -161,6 +161,18 @@ export interface FollowsTable {
   created_at: CreatedAt;
 }
 
+/** One event of a followed account in a follower's feed, kept by triggers (migration 20261202163000). */
+export interface FeedItemsTable {
+  user_id: string;
+  actor_id: string;
+  track_id: string | null;
+  release_id: string | null;
+  repost: Generated<boolean>;
+  at: Date;
+  /** The track id, or minus the release id. */
+  k: ColumnType<string, never, never>;
+}
+
 export interface CommentsTable {
   id: Generated<string>;
   track_id: string;
@@ -394,6 +406,7 @@ export interface Database {
   likes: TrackToggleTable;
   reposts: TrackToggleTable;
   follows: FollowsTable;
+  feed_items: FeedItemsTable;
   comments: CommentsTable;
   orders: OrdersTable;
   download_events: DownloadEventsTable;

@@ -7,6 +7,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, ok } from '@/lib/api/client';
+import { byPosition, hasComment, mergeThreads, readLiveComment } from './live-merge';
 import { useLiveComments, type CommentLiveEvent } from './live-comments';
 import type { CommentPage, TrackComment } from './types';
 import { useAccount } from '@/lib/hooks/use-account';
@@ -29,11 +30,7 @@ export function useTrackComments(): CommentsValue | null {
 
 const PAGE = 100;
 
-const byPosition = (a: TrackComment, b: TrackComment) => a.positionMs - b.positionMs || Number(a.id) - Number(b.id);
-
-/** A comment (or reply) is in the list already. */
-const has = (items: TrackComment[], id: string) =>
-  items.some((c) => c.id === id || (c.replies ?? []).some((r) => r.id === id));
+const has = hasComment;
 
 /** A comment shown as deleted (its body gone, its replies kept). */
 const markDeleted =
@@ -45,9 +42,7 @@ const markDeleted =
 
 /** The first page read again, merged into what is shown: its comments replace theirs, later pages stay. */
 function merge(shown: CommentPage, fresh: CommentPage): CommentPage {
-  const byId = new Map(shown.items.map((c) => [c.id, c]));
-  for (const c of fresh.items) byId.set(c.id, c);
-  return { items: [...byId.values()].sort(byPosition), nextCursor: shown.nextCursor ?? fresh.nextCursor };
+  return { ...mergeThreads(shown, fresh.items), nextCursor: shown.nextCursor ?? fresh.nextCursor };
 }
 
 export function CommentsProvider({
@@ -99,12 +94,28 @@ export function CommentsProvider({
     );
   }, [readFirst]);
 
+  // A new comment shows whatever pages are loaded, even one whose moment lies past them (live-merge.ts).
+  const readLive = useCallback(
+    (id: string) =>
+      readLiveComment(id, (query) =>
+        ok(
+          api.GET('/api/v1/tracks/{id}/comments', {
+            params: { path: { id: trackId }, query: { limit: PAGE, ...query } },
+          }),
+        ),
+      ).then(
+        (threads) => setPage((p) => mergeThreads(p, threads)),
+        () => undefined,
+      ),
+    [trackId],
+  );
+
   const onLive = useCallback(
     (e: CommentLiveEvent) => {
       if (e.type === 'comment.deleted') setPage((p) => ({ ...p, items: p.items.map(markDeleted(e.commentId)) }));
-      else if (!has(pageRef.current.items, e.commentId)) resync();
+      else if (!has(pageRef.current.items, e.commentId)) void readLive(e.commentId);
     },
-    [resync],
+    [readLive],
   );
   useLiveComments(trackId, !!user, onLive, resync, onMedia);
 
@@ -141,7 +152,8 @@ export function CommentsProvider({
         params: { path: { id: trackId }, query: { limit: PAGE, order: 'position', cursor: page.nextCursor } },
       }),
     );
-    setPage((p) => ({ items: [...p.items, ...next.items], nextCursor: next.nextCursor }));
+    // A comment already shown (it came live) is not shown twice.
+    setPage((p) => ({ ...mergeThreads(p, next.items), nextCursor: next.nextCursor }));
   }, [trackId, page.nextCursor]);
 
   const value = useMemo<CommentsValue>(

@@ -27,6 +27,7 @@ import '@/components/skeleton.css';
 import './track-page.css';
 import { ShareMenu } from '@/components/share/ShareMenu';
 import { ReportButton } from '@/components/moderation/ReportButton';
+import { useAccountStatus } from '@/components/community/use-account';
 import { parseStartTime } from '@/lib/share-time';
 
 export function TrackView({
@@ -124,6 +125,7 @@ function TrackDetails({
   refresh: () => void;
 }) {
   const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
+  const account = useAccountStatus();
   const engine = usePlayer();
   const durationMs = track.durationMs ?? 0;
   const positionMs = () => (engine.isCurrent(track.id) ? Math.round(engine.position * 1000) : 0);
@@ -211,7 +213,10 @@ function TrackDetails({
                     path={routes.track(track)}
                   />
                 )}
-                <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+                {/* Not to its own artist (nor before the page knows who is looking). */}
+                {account !== undefined && account?.id !== track.artist.id && (
+                  <ReportButton subjectType="track" subjectId={track.id} what={`“${track.title}”`} />
+                )}
               </div>
             )}
           </div>

@@ -50,107 +50,64 @@ export type FeedEntry = FeedTrackEntry | FeedReleaseEntry;
  * The signed-in user's feed (docs/architecture.md, "Community"): uploads, releases and reposts of
  * the accounts they follow, newest first, one entry per track (its newest event; "reposted by"
  * names the followed reposters) and one per release (when it came out: its tracks are not listed
- * one by one as uploads). Keyset on (time, key): the key is the track id, minus the release id. Each followed account contributes at most
- * one page of its newest events (a lateral index probe per account), so the cost follows the page
- * size and the number followed, not the size of the catalogue. A track whose newest event lies on
- * an earlier page is not repeated on a later one.
+ * one by one as uploads). Keyset on (time, key): the key is the track id, minus the release id.
+ * The events come from `feed_items`, written ahead for each follower (the migration's triggers);
+ * the page walks the reader's rows newest first, so its cost follows the page size, not the
+ * number followed nor the size of the catalogue (docs/performance.md, "Community reads").
  */
 export async function getFeed(
   deps: Pick<CommunityDeps, 'db'>,
   userId: string,
   options: { limit: number; cursor?: string },
 ): Promise<Page<FeedEntry>> {
-  // JIT off for this one query: its (over-)estimated cost passes `jit_above_cost` and compiling took
-  // longer than running it (docs/performance.md, "Community reads").
-  const now = new Date();
-  const { rows } = await deps.db.transaction().execute(async (trx) => {
-    await sql`set local jit = off`.execute(trx);
-    const floored = await feedQuery(userId, { ...options, now, floor: true }).execute(trx);
-    // Fewer than a page above the floor: the end of the feed, or several streams' newest events
-    // were one track; the unbounded query decides.
-    if (floored.rows.length > options.limit) return floored;
-    return feedQuery(userId, { ...options, now }).execute(trx);
-  });
+  const { rows } = await feedQuery(userId, { ...options, now: new Date() }).execute(deps.db);
   return toPage(deps, userId, rows, options.limit);
 }
 
 /**
- * The feed's query (exported for EXPLAIN in bench/feed). With `floor`, each followed account's
- * streams (uploads, releases, reposts) are first probed for their newest event only, and the
- * page's worth of newest of those is a time no entry of the page can be older than: the per-account
- * scans then stop there instead of reading a page each (docs/performance.md, "Community reads").
+ * The feed's query (exported for EXPLAIN in bench/feed). A row of `feed_items` is an entry when
+ * what it names is listed, when it is not an upload of a track that comes with its album, and
+ * when no newer such event of the same track is in the reader's feed (one entry per track, at its
+ * newest event: a track shown on an earlier page is not repeated). What may be seen is checked
+ * here, at read time, so a track made private, taken down or moved onto an album leaves the feed
+ * at once without a write to `feed_items`.
  */
-export function feedQuery(userId: string, options: { limit: number; cursor?: string; now: Date; floor?: boolean }) {
+export function feedQuery(userId: string, options: { limit: number; cursor?: string; now: Date }) {
   const per = options.limit + 1;
-  let before = sql`true`;
-  let beforeT = sql`true`;
-  let beforeR = sql`true`;
-  let beforeRel = sql`true`;
-  let seen = sql`false`;
   const listed = (alias: string) => trackListed(expressionBuilder<any, any>(), alias);
   const released = (alias: string) => releaseListed(expressionBuilder<any, any>(), options.now, alias);
   // A track of one of its artist's listed releases comes in the feed with the release, not alone.
   const inRelease = (alias: string) =>
     sql`exists (select 1 from release_tracks xt join releases x on x.id = xt.release_id
                  where xt.track_id = ${sql.ref(`${alias}.id`)} and x.owner_user_id = ${sql.ref(`${alias}.owner_user_id`)} and ${released('x')})`;
-  const releasedAt = (alias: string) =>
-    sql`greatest(${sql.ref(`${alias}.created_at`)}, ${sql.ref(`${alias}.release_date`)})`;
+  // An event that makes an entry (the track's or release's own rules apply to all its events alike).
+  const counts = (fi: string) =>
+    sql`(${sql.ref(`${fi}.repost`)} or ${sql.ref(`${fi}.release_id`)} is not null or not ${inRelease('t')})`;
+  let before = sql`true`;
   if (options.cursor) {
     const [at, id] = decodeCursor(options.cursor, ['time', 'sint']);
-    before = sql`(e.at, e.k) < (${at}::timestamptz, ${id}::bigint)`;
-    beforeT = sql`t.created_at <= ${at}::timestamptz`;
-    beforeR = sql`r.created_at <= ${at}::timestamptz`;
-    beforeRel = sql`${releasedAt('rl')} <= ${at}::timestamptz`;
-    // Already shown: the track has an event at or after the cursor (a release has only one).
-    seen = sql`e.k > 0 and (exists (select 1 from reposts r2 join follows f2 on f2.followee_id = r2.user_id and f2.follower_id = ${userId}
-                        where r2.track_id = e.k and (r2.created_at, r2.track_id) >= (${at}::timestamptz, ${id}::bigint))
-            or exists (select 1 from tracks t2 join follows f3 on f3.followee_id = t2.owner_user_id and f3.follower_id = ${userId}
-                        where t2.id = e.k and (t2.created_at, t2.id) >= (${at}::timestamptz, ${id}::bigint) and not ${inRelease('t2')}))`;
+    before = sql`(fi.at, fi.k) < (${at}::timestamptz, ${id}::bigint)`;
   }
-  const uploads = (limit: number, floor: ReturnType<typeof sql>) =>
-    sql`select t.id as k, t.created_at as at from tracks t
-        where t.owner_user_id = f.uid and ${beforeT} and t.created_at >= ${floor} and ${listed('t')} and not ${inRelease('t')}
-        order by t.created_at desc limit ${limit}`;
-  const releases = (limit: number, floor: ReturnType<typeof sql>) =>
-    sql`select rl.id, ${releasedAt('rl')} as at from releases rl
-        where rl.owner_user_id = f.uid and ${beforeRel} and ${releasedAt('rl')} >= ${floor} and ${released('rl')}
-        order by 2 desc limit ${limit}`;
-  const reposts = (limit: number, floor: ReturnType<typeof sql>) =>
-    sql`select r.track_id, r.created_at as at from reposts r join tracks rt on rt.id = r.track_id
-        where r.user_id = f.uid and ${beforeR} and r.created_at >= ${floor} and ${listed('rt')}
-        order by r.created_at desc limit ${limit}`;
-  const none = sql`'-infinity'::timestamptz`;
-  const floor = options.floor ? sql`(select at from page_floor)` : none;
-  // Each stream's newest event; the per-th newest of them bounds the page from below.
-  const floorCte = options.floor
-    ? sql`page_floor as (
-      select coalesce((select x.at from (
-        select u.at from followed f cross join lateral (${uploads(1, none)}) u
-        union all select u.at from followed f cross join lateral (${releases(1, none)}) u
-        union all select u.at from followed f cross join lateral (${reposts(1, none)}) u
-      ) x order by x.at desc offset ${per - 1} limit 1), '-infinity'::timestamptz) as at
-    ),`
-    : sql``;
-  // Only listed tracks become events, so the newest `per` entries are final before anything is
-  // joined for display: the heavy joins run on one page of rows, not on every candidate.
+  // The checks run per row walked (a lateral subquery of one row): planned for the whole table
+  // instead, PostgreSQL would hash every account and every album track to check a few dozen rows.
   return sql<FeedRow>`
-    with followed as (select followee_id as uid from follows where follower_id = ${userId}),
-    ${floorCte}
-    events as (
-      select u.k, u.at, null::bigint as reposter from followed f cross join lateral (${uploads(per, floor)}) u
-      union all
-      select -rl.id, rl.at, null::bigint from followed f cross join lateral (${releases(per, floor)}) rl
-      union all
-      select r.track_id, r.at, f.uid from followed f cross join lateral (${reposts(per, floor)}) r
-    ),
-    grouped as (
-      select e.k, max(e.at) as at, array_agg(e.reposter order by e.at desc) filter (where e.reposter is not null) as reposters
-      from events e group by e.k
-    ),
-    top as (
-      select e.* from grouped e where ${before} and not (${seen}) order by e.at desc, e.k desc limit ${per}
+    with top as (
+      select fi.k, fi.at from feed_items fi
+      left join tracks t on t.id = fi.track_id
+      left join releases rl on rl.id = fi.release_id
+      cross join lateral (
+        select (case when fi.track_id is not null then ${listed('t')} else ${released('rl')} end)
+          and ${counts('fi')}
+          and not exists (select 1 from feed_items f2
+                          where f2.user_id = fi.user_id and f2.k = fi.k
+                            and (f2.at, f2.actor_id, f2.repost) > (fi.at, fi.actor_id, fi.repost) and ${counts('f2')}) as shown
+        offset 0
+      ) c
+      where fi.user_id = ${userId} and ${before} and c.shown
+      order by fi.at desc, fi.k desc
+      limit ${per}
     )
-    select e.k, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, e.reposters,
+    select e.k, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, null::bigint[] as reposters,
       t.title, t.slug, t.owner_user_id, u.handle, u.display_name, t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at,
       t.like_count, t.repost_count, t.comment_count, t.play_count,
       null::text as release_type, null::timestamptz as release_date, null::int as track_count
@@ -180,7 +137,7 @@ async function toPage(
   const options = { limit };
   const page = rows.slice(0, options.limit);
   // "Reposted by": the followed accounts that reposted each track of the page, newest first, read
-  // for the page alone (the floored query only saw the reposts above its floor).
+  // for the page alone.
   const trackKeys = page.filter((r) => Number(r.k) > 0).map((r) => String(r.k));
   if (trackKeys.length) {
     const { rows: reposted } = await sql<{ track_id: string; ids: string[] }>`

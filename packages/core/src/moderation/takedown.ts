@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '@earshot/db';
 import type { Actor } from '../actor.ts';
 import { notFound, validationFailed } from '../errors.ts';
@@ -36,6 +36,7 @@ export async function takeDown(
   if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
+    const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
     const row = await trx
       .updateTable(TABLES[subjectType])
       .set({ taken_down_at: now, takedown_reason: reason })
@@ -43,6 +44,8 @@ export async function takeDown(
       .returning(['id', 'taken_down_at', 'takedown_reason'])
       .executeTakeFirst();
     if (!row) throw notFound(NAMES[subjectType]);
+    // It stops counting when it goes (a deleted or already taken-down comment counts no more).
+    if (counted?.live) await countComment(trx, counted.trackId, -1);
     await recordAudit(trx, actor, now, { action: `${subjectType}.takedown`, subjectType, subjectId: id, reason });
     if (subjectType !== 'release') await resolveReportsAbout(trx, actor, now, subjectType, id, `Taken down: ${reason}`);
     return { subjectType, id: row.id, takenDownAt: row.taken_down_at, takedownReason: row.takedown_reason };
@@ -59,6 +62,7 @@ export async function restore(
   if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
   return deps.db.transaction().execute(async (trx) => {
+    const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
     const row = await trx
       .updateTable(TABLES[subjectType])
       .set({ taken_down_at: null, takedown_reason: null })
@@ -66,6 +70,8 @@ export async function restore(
       .returning(['id', 'taken_down_at', 'takedown_reason'])
       .executeTakeFirst();
     if (!row) throw notFound(NAMES[subjectType]);
+    // A restored comment counts again, unless its author deleted it meanwhile.
+    if (counted?.down && !counted.deleted) await countComment(trx, counted.trackId, 1);
     await recordAudit(trx, actor, now, {
       action: `${subjectType}.restore`,
       subjectType,
@@ -74,4 +80,34 @@ export async function restore(
     });
     return { subjectType, id: row.id, takenDownAt: null, takedownReason: null };
   });
+}
+
+/**
+ * A comment's state before a takedown or restore, read with its track's row locked (the order
+ * posting and deleting use), so `comment_count` changes exactly once per change of state
+ * (docs/architecture.md, "Community": counts).
+ */
+async function lockCommentTrack(
+  trx: Transaction<Database>,
+  id: string,
+): Promise<{ trackId: string; down: boolean; deleted: boolean; live: boolean } | null> {
+  const c = await trx.selectFrom('comments').select('track_id').where('id', '=', id).executeTakeFirst();
+  if (!c) return null;
+  await trx.selectFrom('tracks').select('id').where('id', '=', c.track_id).forUpdate().execute();
+  const now = await trx
+    .selectFrom('comments')
+    .select(['taken_down_at', 'deleted_at'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const down = now.taken_down_at !== null;
+  const deleted = now.deleted_at !== null;
+  return { trackId: c.track_id, down, deleted, live: !down && !deleted };
+}
+
+async function countComment(trx: Transaction<Database>, trackId: string, by: 1 | -1): Promise<void> {
+  await trx
+    .updateTable('tracks')
+    .set({ comment_count: sql`greatest(comment_count + ${by}, 0)` })
+    .where('id', '=', trackId)
+    .execute();
 }
