@@ -282,7 +282,10 @@ describe('tags from the master', () => {
     // What the form sends wins over the tags, field by field; a bad number is a 400 and nothing is kept.
     const edited = await post(
       artist.token,
-      multipart({ title: '', album: 'Tides (Deluxe)', trackNumber: '7', genre: 'Dub' }, { name: 'song1.flac', content }),
+      multipart(
+        { title: '', album: 'Tides (Deluxe)', trackNumber: '7', genre: 'Dub' },
+        { name: 'song1.flac', content },
+      ),
     );
     expect(edited.statusCode, edited.body).toBe(201);
     expect(await fileFields(edited.json().track.id)).toEqual({ album: 'Tides (Deluxe)', track_number: 7, year: 2019 });

@@ -66,7 +66,9 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
             genre: Type.Optional(Type.Union([Type.String({ maxLength: GENRE_MAX * 4 }), Type.Null()])),
             tags: Type.Optional(Type.Array(Type.String({ maxLength: TAG_MAX * 4 }), { maxItems: TAGS_MAX * 5 })),
             album: Type.Optional(Type.Union([Type.String({ maxLength: ALBUM_MAX * 4 }), Type.Null()])),
-            trackNumber: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: TRACK_NUMBER_MAX }), Type.Null()])),
+            trackNumber: Type.Optional(
+              Type.Union([Type.Integer({ minimum: 1, maximum: TRACK_NUMBER_MAX }), Type.Null()]),
+            ),
             year: Type.Optional(Type.Union([Type.Integer({ minimum: YEAR_MIN, maximum: YEAR_MAX }), Type.Null()])),
             visibility: Type.Optional(Visibility),
             downloadable: Type.Optional(Type.Boolean()),

@@ -60,7 +60,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
   await setStep(deps.db, versionId, step, { state: 'active', progress: 0 });
   deps.progress.publish({ type: 'version.step', ...ref, step, state: 'active', progress: 0 });
 
-  let note: string | void = undefined;
+  let note: string | void;
   try {
     note = await withScratch(deps.scratchDir, `${step}-${versionId}`, async (dir) => {
       const input = await fetchOriginal(deps.store, row.original_key, dir, job.signal);
