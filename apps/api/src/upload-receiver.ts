@@ -23,7 +23,8 @@ export function uploadTempDir(dataDir: string): string {
   return path.join(dataDir, 'tmp', 'uploads');
 }
 const MAX_FIELD_BYTES = 16 * 1024;
-const ALLOWED_FIELDS = new Set(['title', 'description', 'visibility']);
+/** The track's fields (tags from the file fill those left out: docs/architecture.md, "Tags from the file"). */
+const ALLOWED_FIELDS = new Set(['title', 'description', 'visibility', 'genre', 'album', 'trackNumber', 'year']);
 /** Text fields accepted before the file: each allowed field once, with room to spare; more → 413. */
 const MAX_FIELDS = ALLOWED_FIELDS.size;
 

@@ -244,6 +244,12 @@ describe('tags from the master', () => {
   };
   const track = async (id: string) =>
     t.infra.database.db.selectFrom('tracks').select(['title', 'genre']).where('id', '=', id).executeTakeFirstOrThrow();
+  const fileFields = async (id: string) =>
+    t.infra.database.db
+      .selectFrom('tracks')
+      .select(['album', 'track_number', 'year'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
   it('fills the title and genre the uploader left empty; what the uploader typed wins', async () => {
     const content = await tagged('song1.flac', {
@@ -257,10 +263,41 @@ describe('tags from the master', () => {
     const res = await post(artist.token, multipartBody({ title: '' }, { name: 'song1.flac', content }));
     expect(res.statusCode, res.body).toBe(201);
     expect(await track(res.json().track.id)).toEqual({ title: 'Harbour Lights', genre: 'ambient' });
+    // Album, track number ("2/5") and year are stored and shown on the track.
+    expect(await fileFields(res.json().track.id)).toEqual({ album: 'Tides', track_number: 2, year: 2019 });
+    expect(res.json().track).toMatchObject({ album: 'Tides', trackNumber: 2, year: 2019 });
 
     const typed = await post(artist.token, multipartBody({ title: 'My Name' }, { name: 'song1.flac', content }));
     expect(typed.statusCode, typed.body).toBe(201);
     expect((await track(typed.json().track.id)).title).toBe('My Name');
+
+    // What the form sends wins over the tags, field by field; a bad number is a 400 and nothing is kept.
+    const edited = await post(
+      artist.token,
+      multipart(
+        { title: '', album: 'Tides (Deluxe)', trackNumber: '7', genre: 'Dub' },
+        { name: 'song1.flac', content },
+      ),
+    );
+    expect(edited.statusCode, edited.body).toBe(201);
+    expect(await fileFields(edited.json().track.id)).toEqual({ album: 'Tides (Deluxe)', track_number: 7, year: 2019 });
+    expect((await track(edited.json().track.id)).genre).toBe('dub');
+    const before = await rows('tracks');
+    const bad = await post(artist.token, multipart({ year: '19999' }, { name: 'song1.flac', content }));
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().error.code).toBe('validation_failed');
+    expect(await rows('tracks')).toBe(before);
+
+    // The artist edits them like any other catalogue field; null clears.
+    const id = res.json().track.id as string;
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/tracks/${id}`,
+      headers: { authorization: `Bearer ${artist.token}` },
+      payload: { album: 'Tides', trackNumber: 3, year: null },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().track).toMatchObject({ album: 'Tides', trackNumber: 3, year: null });
   });
 
   it('bounds and cleans hostile tags; without tags the file name is the title', async () => {

@@ -25,8 +25,15 @@ export {
   normalizeTrackTitle,
   normalizeTrackDescription,
   normalizeVisibility,
+  normalizeAlbum,
+  normalizeTrackNumber,
+  normalizeYear,
   TITLE_MAX,
   DESCRIPTION_MAX,
+  ALBUM_MAX,
+  TRACK_NUMBER_MAX,
+  YEAR_MIN,
+  YEAR_MAX,
 } from './tracks/fields.ts';
 export { cleanTagValue, fileTagsFrom, titleFromFilename, type FileTags } from './tracks/file-tags.ts';
 export { MEDIA_STEPS, STEP_LABELS, isMediaStep, stepJobId, type MediaStep } from './media/steps.ts';

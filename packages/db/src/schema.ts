@@ -68,6 +68,10 @@ export interface TracksTable {
   provisional_version_id: ColumnType<string | null, string | null | undefined, string | null>;
   genre: string | null;
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** From the master's tags or typed by the artist (track file tags migration). */
+  album: ColumnType<string | null, string | null | undefined, string | null>;
+  track_number: ColumnType<number | null, number | null | undefined, number | null>;
+  year: ColumnType<number | null, number | null | undefined, number | null>;
   downloadable: Generated<boolean>;
   /** Price in minor units of `price_currency` (the minimum when `price_pwyw`); both null = not for sale. */
   price_amount_minor: number | null;

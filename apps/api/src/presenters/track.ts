@@ -65,6 +65,10 @@ export const TrackResponse = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   genre: Nullable(Type.String()),
   tags: Type.Array(Type.String()),
+  /** From the master's tags at upload, or the artist. */
+  album: Nullable(Type.String()),
+  trackNumber: Type.Union([Type.Integer(), Type.Null()]),
+  year: Type.Union([Type.Integer(), Type.Null()]),
   downloadable: Type.Boolean(),
   price: Type.Union([PriceSchema, Type.Null()]),
   likeCount: Type.Integer(),

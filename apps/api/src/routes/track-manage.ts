@@ -6,6 +6,10 @@ import {
   TAGS_MAX,
   TAG_MAX,
   TITLE_MAX,
+  ALBUM_MAX,
+  TRACK_NUMBER_MAX,
+  YEAR_MIN,
+  YEAR_MAX,
   deleteTrack,
   editTrack,
   getTrackView,
@@ -53,7 +57,7 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['tracks'],
         summary:
-          'Edit a track: title (a new slug; the old address redirects), description, genre, tags, visibility, downloadable, price',
+          'Edit a track: title (a new slug; the old address redirects), description, genre, tags, album, track number, year, visibility, downloadable, price',
         params: Type.Object({ id: Id }),
         body: Type.Object(
           {
@@ -61,6 +65,11 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
             description: Type.Optional(Type.String({ maxLength: DESCRIPTION_MAX * 4, 'x-text': 'multiline' })),
             genre: Type.Optional(Type.Union([Type.String({ maxLength: GENRE_MAX * 4 }), Type.Null()])),
             tags: Type.Optional(Type.Array(Type.String({ maxLength: TAG_MAX * 4 }), { maxItems: TAGS_MAX * 5 })),
+            album: Type.Optional(Type.Union([Type.String({ maxLength: ALBUM_MAX * 4 }), Type.Null()])),
+            trackNumber: Type.Optional(
+              Type.Union([Type.Integer({ minimum: 1, maximum: TRACK_NUMBER_MAX }), Type.Null()]),
+            ),
+            year: Type.Optional(Type.Union([Type.Integer({ minimum: YEAR_MIN, maximum: YEAR_MAX }), Type.Null()])),
             visibility: Type.Optional(Visibility),
             downloadable: Type.Optional(Type.Boolean()),
             price: Type.Optional(PriceBody),

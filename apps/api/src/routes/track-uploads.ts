@@ -16,7 +16,8 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
       config: { access: { roles: ['artist', 'admin'] }, upload: true },
       schema: {
         tags: ['tracks'],
-        summary: 'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`)',
+        summary:
+          'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`; what is left empty comes from the file’s tags)',
         consumes: ['multipart/form-data'],
         response: { 201: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
@@ -26,11 +27,15 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
       const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
       try {
         // The fields' rules (the text rule first) are core's: tracks/fields.ts.
-        const { title = '', description, visibility } = upload.fields;
+        const { title = '', description, visibility, genre, album, trackNumber, year } = upload.fields;
         const track = await createTrackFromUpload(deps.core, user, upload.file, {
           title,
           description,
           visibility,
+          genre,
+          album,
+          trackNumber,
+          year,
         });
         deps.businessMetrics?.uploads.inc();
         return reply.status(201).send({ track: presentTrack(track) });

@@ -1,9 +1,10 @@
 'use client';
 
 /**
- * Upload to ready: pick or drop several masters, name them, send them two at a time with a progress bar
- * each, then watch the worker's four steps live, and end on a link to the track page (or the reason it
- * failed).
+ * Upload to ready: pick or drop several masters; their tags (title, genre, track number, album, year,
+ * cover) are read here and pre-fill each row; send them two at a time with a progress bar each, then
+ * watch the worker's four steps live, and end on a link to the track page (or the reason it failed).
+ * Several files are offered as one release, in track-number order.
  */
 import Link from 'next/link';
 import { MakeRelease } from '@/components/library/MakeRelease';
@@ -13,6 +14,7 @@ import { MEDIA_STEPS, type StepProgress, type TrackDetail } from '@/lib/player/t
 import { routes } from '@/lib/routes';
 import { useLiveProgress, type ProcessingEvent } from './live-progress';
 import { uploadErrorMessage, uploadTrack, type UploadFields, type UploadRequest } from './xhr-upload';
+import { commonAlbum, inTrackOrder, readFileTags, titleFromFileName, type FormTags } from './file-tags';
 import './upload.css';
 
 const CONCURRENT_UPLOADS = 2;
@@ -25,7 +27,15 @@ interface Item {
   key: string;
   file: File;
   title: string;
+  genre: string;
+  /** As typed in the row: digits, or empty. */
+  trackNumber: string;
   visibility: Visibility;
+  /** The file's tags, once read (`null` while reading or when the file has none the browser knows). */
+  tags: FormTags | null;
+  tagsRead: boolean;
+  /** Send the file's embedded cover as the track's artwork. */
+  keepCover: boolean;
   phase: Phase;
   sent: number;
   total: number;
@@ -36,7 +46,16 @@ interface Item {
 
 type Action =
   | { type: 'add'; files: File[] }
-  | { type: 'edit'; key: string; title?: string; visibility?: Visibility }
+  | { type: 'tags'; key: string; tags: FormTags | null }
+  | {
+      type: 'edit';
+      key: string;
+      title?: string;
+      genre?: string;
+      trackNumber?: string;
+      visibility?: Visibility;
+      keepCover?: boolean;
+    }
   | { type: 'remove'; key: string }
   | { type: 'queue-all' }
   | { type: 'retry'; key: string }
@@ -49,11 +68,10 @@ type Action =
 
 let counter = 0;
 
-/** "03_night-drive (master).flac" → "03 night-drive (master)". */
-export function titleFromFileName(name: string): string {
-  const base = name.replace(/\.[a-z0-9]{1,5}$/i, '');
-  const title = base.replace(/_+/g, ' ').replace(/\s+/g, ' ').trim();
-  return (title || name).slice(0, 200);
+/** The row's track number, or null when it is not one. */
+function trackNumberOf(item: Item): number | null {
+  const n = /^\d{1,4}$/.test(item.trackNumber.trim()) ? Number(item.trackNumber) : 0;
+  return n >= 1 ? n : null;
 }
 
 function phaseOfTrack(track: TrackDetail): Phase {
@@ -71,9 +89,14 @@ function reducer(items: Item[], action: Action): Item[] {
         ...action.files.map<Item>((file) => ({
           key: `f${++counter}`,
           file,
-          // Empty: the server takes the master's tags, else the file name (shown as the placeholder).
+          // Empty until the tags are read; left empty, the server reads them, else takes the file name (the placeholder).
           title: '',
+          genre: '',
+          trackNumber: '',
           visibility: 'public',
+          tags: null,
+          tagsRead: false,
+          keepCover: true,
           phase: 'draft',
           sent: 0,
           total: file.size,
@@ -82,10 +105,25 @@ function reducer(items: Item[], action: Action): Item[] {
           error: null,
         })),
       ];
+    case 'tags':
+      // What the artist typed meanwhile stays.
+      return update(action.key, (i) => ({
+        tags: action.tags,
+        tagsRead: true,
+        title: i.title || (action.tags?.title ?? ''),
+        genre: i.genre || (action.tags?.genre ?? ''),
+        trackNumber: i.trackNumber || (action.tags?.trackNumber ? String(action.tags.trackNumber) : ''),
+      }));
     case 'edit':
       return update(action.key, (i) =>
         i.phase === 'draft' || i.phase === 'upload-error'
-          ? { title: action.title ?? i.title, visibility: action.visibility ?? i.visibility }
+          ? {
+              title: action.title ?? i.title,
+              genre: action.genre ?? i.genre,
+              trackNumber: action.trackNumber ?? i.trackNumber,
+              visibility: action.visibility ?? i.visibility,
+              keepCover: action.keepCover ?? i.keepCover,
+            }
           : {},
       );
     case 'remove':
@@ -146,6 +184,33 @@ function reducer(items: Item[], action: Action): Item[] {
   }
 }
 
+async function sendArtwork(trackId: string, cover: Blob): Promise<void> {
+  const body = new FormData();
+  body.set('artwork', cover, 'cover');
+  await ok(api.PUT('/api/v1/tracks/{id}/artwork', { params: { path: { id: trackId } }, body: body as never }));
+}
+
+/** An object URL for `blob` while the component shows it. */
+function useObjectUrl(blob: Blob | null | undefined): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!blob) {
+      setUrl(null);
+      return;
+    }
+    const u = URL.createObjectURL(blob);
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [blob]);
+  return url;
+}
+
+/** "Tides · 2019 · by Tide": what the file says beyond the row's fields (its artist is only shown). */
+function fileFacts(tags: FormTags | null): string {
+  if (!tags) return '';
+  return [tags.album, tags.year, tags.artist ? `by ${tags.artist}` : null].filter(Boolean).join(' · ');
+}
+
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
@@ -157,6 +222,7 @@ export function Uploader() {
   const [items, dispatch] = useReducer(reducer, []);
   const [dragging, setDragging] = useState(false);
   const requests = useRef(new Map<string, UploadRequest>());
+  const reading = useRef(new Set<string>());
   const inputRef = useRef<HTMLInputElement>(null);
   const itemsRef = useRef(items);
   itemsRef.current = items;
@@ -167,11 +233,26 @@ export function Uploader() {
     const next = items.filter((i) => i.phase === 'queued').slice(0, Math.max(0, CONCURRENT_UPLOADS - running));
     for (const item of next) {
       dispatch({ type: 'started', key: item.key });
-      const request = uploadTrack(item.file, { title: item.title.trim(), visibility: item.visibility }, (sent, total) =>
+      const trackNumber = trackNumberOf(item);
+      const fields: UploadFields = {
+        title: item.title.trim(),
+        visibility: item.visibility,
+        genre: item.genre.trim(),
+        ...(trackNumber ? { trackNumber: String(trackNumber) } : {}),
+        ...(item.tags?.album ? { album: item.tags.album } : {}),
+        ...(item.tags?.year ? { year: String(item.tags.year) } : {}),
+      };
+      const request = uploadTrack(item.file, fields, (sent, total) =>
         dispatch({ type: 'progress', key: item.key, sent, total }),
       );
       requests.current.set(item.key, request);
+      const cover = item.keepCover ? item.tags?.cover : null;
       request.promise
+        .then(async (track) => {
+          // The file's cover, kept by the artist, is the track's artwork at once (an uploaded cover wins).
+          if (cover) await sendArtwork(track.id, cover).catch(() => undefined);
+          return track;
+        })
         .then(
           (track) => dispatch({ type: 'uploaded', key: item.key, track }),
           (err: unknown) => dispatch({ type: 'upload-failed', key: item.key, error: uploadErrorMessage(err) }),
@@ -227,6 +308,14 @@ export function Uploader() {
   const onEvent = useCallback((event: ProcessingEvent) => dispatch({ type: 'event', event }), []);
   const live = useLiveProgress(processing, onEvent, poll);
 
+  // Read the tags of files just added, one at a time (each parse reads only the file's head).
+  useEffect(() => {
+    const next = items.find((i) => !i.tagsRead && !reading.current.has(i.key));
+    if (!next) return;
+    reading.current.add(next.key);
+    void readFileTags(next.file).then((tags) => dispatch({ type: 'tags', key: next.key, tags }));
+  }, [items]);
+
   const addFiles = (list: FileList | null) => {
     const files = Array.from(list ?? []);
     if (files.length) dispatch({ type: 'add', files });
@@ -239,6 +328,9 @@ export function Uploader() {
   };
 
   const drafts = items.filter((i) => i.phase === 'draft');
+  const releaseOrder = inTrackOrder(items.map((item) => ({ item, trackNumber: trackNumberOf(item) }))).map(
+    ({ item }) => item,
+  );
 
   return (
     <div className="uploader">
@@ -312,7 +404,14 @@ export function Uploader() {
               </p>
             )}
           </div>
-          <MakeRelease trackIds={items.flatMap((i) => (i.track ? [i.track.id] : []))} />
+          <MakeRelease
+            tracks={releaseOrder.map((i) => ({
+              key: i.key,
+              id: i.track?.id ?? null,
+              title: i.title.trim() || titleFromFileName(i.file.name),
+            }))}
+            defaultTitle={commonAlbum(items.map((i) => i.tags?.album ?? null))}
+          />
         </>
       )}
     </div>
@@ -323,6 +422,8 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
   const editable = item.phase === 'draft' || item.phase === 'upload-error';
   const percent = item.total > 0 ? Math.min(100, Math.round((item.sent / item.total) * 100)) : 0;
   const titleId = `${item.key}-title`;
+  const coverUrl = useObjectUrl(item.keepCover ? item.tags?.cover : null);
+  const facts = fileFacts(item.tags);
   return (
     <li className={`upload-item upload-item--${item.phase}`} data-testid="upload-item" data-phase={item.phase}>
       <div className="upload-item__head">
@@ -342,6 +443,39 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
         )}
       </div>
 
+      {(coverUrl || facts) && (
+        <div className="upload-item__tags">
+          {coverUrl && (
+            // biome-ignore lint/performance/noImgElement: a local object URL, not an optimisable image
+            <img
+              className="upload-item__cover"
+              src={coverUrl}
+              alt={`Cover of ${item.title || item.file.name}`}
+              data-testid="upload-cover"
+            />
+          )}
+          <div className="upload-item__facts">
+            {facts && (
+              <p data-testid="upload-facts">
+                <span className="visually-hidden">From the file’s tags: </span>
+                {facts}
+              </p>
+            )}
+            {item.tags?.cover && editable && (
+              <label className="upload-item__check">
+                <input
+                  type="checkbox"
+                  checked={item.keepCover}
+                  onChange={(e) => dispatch({ type: 'edit', key: item.key, keepCover: e.currentTarget.checked })}
+                  data-testid="upload-keep-cover"
+                />
+                Use the file’s cover as artwork
+              </label>
+            )}
+          </div>
+        </div>
+      )}
+
       {editable ? (
         <div className="upload-item__fields">
           <label className="field">
@@ -357,8 +491,32 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
               data-testid="upload-title"
             />
             <span id={`${titleId}-hint`} className="visually-hidden">
-              Left empty, the title comes from the file’s tags, else from its name.
+              Read from the file’s tags; left empty, from its name.
             </span>
+          </label>
+          <label className="field field--narrow">
+            <span className="field__label">Genre</span>
+            <input
+              className="field__input"
+              value={item.genre}
+              maxLength={40}
+              onChange={(e) => dispatch({ type: 'edit', key: item.key, genre: e.currentTarget.value })}
+              data-testid="upload-genre"
+            />
+          </label>
+          <label className="field field--number">
+            <span className="field__label">Track no.</span>
+            <input
+              className="field__input"
+              value={item.trackNumber}
+              inputMode="numeric"
+              pattern="[0-9]*"
+              maxLength={4}
+              onChange={(e) =>
+                dispatch({ type: 'edit', key: item.key, trackNumber: e.currentTarget.value.replace(/\D/g, '') })
+              }
+              data-testid="upload-track-number"
+            />
           </label>
           <label className="field field--narrow">
             <span className="field__label">Visibility</span>

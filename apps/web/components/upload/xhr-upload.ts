@@ -12,6 +12,11 @@ export interface UploadFields {
   title: string;
   visibility: 'public' | 'unlisted' | 'private';
   description?: string;
+  /** Pre-filled from the file's tags; left out, the server reads the tags itself. */
+  genre?: string;
+  album?: string;
+  trackNumber?: string;
+  year?: string;
 }
 
 export interface UploadRequest {
@@ -30,7 +35,10 @@ export function uploadTrack(
     // Fields first: the API reads them before it streams the file to storage.
     form.append('title', fields.title);
     form.append('visibility', fields.visibility);
-    if (fields.description) form.append('description', fields.description);
+    for (const name of ['description', 'genre', 'album', 'trackNumber', 'year'] as const) {
+      const value = fields[name];
+      if (value) form.append(name, value);
+    }
     form.append('file', file, file.name);
 
     xhr.open('POST', UPLOAD_PATH);

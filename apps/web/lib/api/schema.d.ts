@@ -6189,7 +6189,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload a master (multipart: `file` + `title`, `description?`, `visibility?`) */
+        /** Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`; what is left empty comes from the file’s tags) */
         post: {
             parameters: {
                 query?: never;
@@ -6207,6 +6207,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -6291,8 +6292,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };
@@ -6387,6 +6390,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -6471,8 +6475,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };
@@ -6570,7 +6576,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Edit a track: title (a new slug; the old address redirects), description, genre, tags, visibility, downloadable, price */
+        /** Edit a track: title (a new slug; the old address redirects), description, genre, tags, album, track number, year, visibility, downloadable, price */
         patch: {
             parameters: {
                 query?: never;
@@ -6584,6 +6590,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        album?: string | null;
                         description?: string;
                         downloadable?: boolean;
                         genre?: string | null;
@@ -6596,7 +6603,9 @@ export interface paths {
                         } | null;
                         tags?: string[];
                         title?: string;
+                        trackNumber?: number | null;
                         visibility?: "public" | "unlisted" | "private";
+                        year?: number | null;
                     };
                 };
             };
@@ -6609,6 +6618,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -6693,8 +6703,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };
@@ -6768,6 +6780,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -6852,8 +6865,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };
@@ -7206,6 +7221,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -7290,8 +7306,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };
@@ -8019,6 +8037,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -8103,8 +8122,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };
@@ -9103,6 +9124,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             track: {
+                                album: string | null;
                                 artist: {
                                     displayName: string;
                                     handle: string;
@@ -9187,8 +9209,10 @@ export interface paths {
                                     reason: string;
                                 } | null;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
                                 waveformUrl: string | null;
+                                year: number | null;
                             };
                         };
                     };

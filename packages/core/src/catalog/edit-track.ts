@@ -4,7 +4,14 @@ import { notFound, forbidden } from '../errors.ts';
 import type { Actor } from '../actor.ts';
 import { ownsOrAdmin } from '../actor.ts';
 import { slugify } from '../tracks/slug.ts';
-import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from '../tracks/fields.ts';
+import {
+  normalizeAlbum,
+  normalizeTrackDescription,
+  normalizeTrackNumber,
+  normalizeTrackTitle,
+  normalizeVisibility,
+  normalizeYear,
+} from '../tracks/fields.ts';
 import { normalizeGenre, normalizePrice, normalizeTags, priceColumns, type Price } from './fields.ts';
 import { forgetDownloadFiles } from '../commerce/stale-downloads.ts';
 
@@ -14,6 +21,10 @@ export interface TrackPatch {
   description?: string;
   genre?: string | null;
   tags?: string[];
+  /** From the file's tags at upload (docs/architecture.md, "Tags from the file"); `null` clears. */
+  album?: string | null;
+  trackNumber?: number | null;
+  year?: number | null;
   visibility?: Visibility | string;
   downloadable?: boolean;
   price?: { amountMinor: number; currency: string; payWhatYouWant?: boolean } | null;
@@ -71,6 +82,9 @@ export async function editTrack(
   if (patch.description !== undefined) set.description = normalizeTrackDescription(patch.description);
   if (patch.genre !== undefined) set.genre = normalizeGenre(patch.genre);
   if (patch.tags !== undefined) set.tags = normalizeTags(patch.tags);
+  if (patch.album !== undefined) set.album = normalizeAlbum(patch.album);
+  if (patch.trackNumber !== undefined) set.track_number = normalizeTrackNumber(patch.trackNumber);
+  if (patch.year !== undefined) set.year = normalizeYear(patch.year);
   if (patch.visibility !== undefined) set.visibility = normalizeVisibility(patch.visibility);
   if (patch.downloadable !== undefined) set.downloadable = patch.downloadable === true;
   let price: Price | null | undefined;

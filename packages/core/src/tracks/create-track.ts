@@ -12,7 +12,15 @@ import { MediaRejectedError } from '../media/errors.ts';
 import { forbidden, notFound, unprocessable } from '../errors.ts';
 import { slugify } from './slug.ts';
 import { titleFromFilename } from './file-tags.ts';
-import { normalizeTrackDescription, normalizeTrackTitle, normalizeVisibility } from './fields.ts';
+import {
+  normalizeAlbum,
+  normalizeTrackDescription,
+  normalizeTrackNumber,
+  normalizeTrackTitle,
+  normalizeVisibility,
+  normalizeYear,
+} from './fields.ts';
+import { normalizeGenre } from '../catalog/fields.ts';
 
 export type UploadDeps = Pick<CoreDeps, 'db' | 'store' | 'jobs' | 'media' | 'progress'>;
 
@@ -28,7 +36,15 @@ export interface NewTrackInput {
   title: string;
   description?: string;
   visibility?: Visibility | string;
+  /** Absent or empty: the file's tags say (docs/architecture.md, "Tags from the file"). */
+  genre?: string;
+  album?: string;
+  trackNumber?: number | string;
+  year?: number | string;
 }
+
+/** What the uploader typed, else what the file's tags say, else nothing. */
+const typedOr = <T>(typed: T | null, tag: T | undefined): T | null => typed ?? tag ?? null;
 
 export const invalidAudio = (message: string) => unprocessable('invalid_audio', message);
 
@@ -120,12 +136,18 @@ export async function createTrackFromUpload(
   const typedTitle = (input.title ?? '').trim() === '' ? null : normalizeTrackTitle(input.title);
   const description = normalizeTrackDescription(input.description);
   const visibility = normalizeVisibility(input.visibility);
+  const typed = {
+    genre: input.genre === undefined ? null : normalizeGenre(input.genre),
+    album: input.album === undefined ? null : normalizeAlbum(input.album),
+    trackNumber: input.trackNumber === undefined ? null : normalizeTrackNumber(input.trackNumber),
+    year: input.year === undefined ? null : normalizeYear(input.year),
+  };
   const info = await probeUpload(deps.media, file);
   // Where the uploader typed nothing: the file's tags, then its name (tracks/file-tags.ts).
   const title = normalizeTrackTitle(
     typedTitle ?? info.tags?.title ?? (titleFromFilename(file.originalFilename) || 'Untitled'),
   );
-  const genre = info.tags?.genre ?? null;
+  const tags = info.tags ?? {};
   const { versionId, key } = await storeOriginal(deps, file);
   let trackId: string;
   try {
@@ -138,7 +160,10 @@ export async function createTrackFromUpload(
           slug: await uniqueSlug(trx, ownerId, title),
           description,
           visibility,
-          genre,
+          genre: typedOr(typed.genre, tags.genre),
+          album: typedOr(typed.album, tags.album),
+          track_number: typedOr(typed.trackNumber, tags.trackNumber),
+          year: typedOr(typed.year, tags.year),
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -32,3 +32,41 @@ export function normalizeVisibility(input: string | undefined): Visibility {
     throw validationFailed('Visibility is public, unlisted or private', { field: 'visibility' });
   return visibility as Visibility;
 }
+
+/** The album, track number and year a master's tags give (docs/architecture.md, "Tags from the file"). */
+export const ALBUM_MAX = 200;
+export const TRACK_NUMBER_MAX = 9999;
+export const YEAR_MIN = 1000;
+export const YEAR_MAX = 2999;
+
+/** `null` or an empty string clears the album. */
+export function normalizeAlbum(input: string | null): string | null {
+  if (input === null) return null;
+  const album = cleanText(input, 'album', { trim: true });
+  if (album.length > ALBUM_MAX)
+    throw validationFailed(`Album is at most ${ALBUM_MAX} characters`, { field: 'album', reason: 'too_long' });
+  return album === '' ? null : album;
+}
+
+/**
+ * A whole number from `min` to `max`, given as a number or (multipart forms) as its digits;
+ * `null` or an empty string clears it.
+ */
+function wholeNumber(input: number | string | null, field: string, min: number, max: number): number | null {
+  if (input === null || (typeof input === 'string' && input.trim() === '')) return null;
+  const n = typeof input === 'number' ? input : /^\s*\d{1,6}\s*$/.test(input) ? Number(input) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw validationFailed(`${field === 'year' ? 'Year' : 'Track number'} is a whole number from ${min} to ${max}`, {
+      field,
+      reason: 'out_of_range',
+    });
+  return n;
+}
+
+export function normalizeTrackNumber(input: number | string | null): number | null {
+  return wholeNumber(input, 'trackNumber', 1, TRACK_NUMBER_MAX);
+}
+
+export function normalizeYear(input: number | string | null): number | null {
+  return wholeNumber(input, 'year', YEAR_MIN, YEAR_MAX);
+}

@@ -7,7 +7,7 @@
  * not one, is left out. Never throws.
  */
 import { GENRE_MAX, normalizeGenre } from '../catalog/fields.ts';
-import { TITLE_MAX } from './fields.ts';
+import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from './fields.ts';
 
 export interface FileTags {
   title?: string;
@@ -50,7 +50,7 @@ export function fileTagsFrom(tags: Record<string, unknown> | null | undefined): 
   if (title) out.title = title;
   const artist = cleanTagValue(pick(tags, ['artist', 'album_artist', 'tpe1', 'iart']), NAME_MAX);
   if (artist) out.artist = artist;
-  const album = cleanTagValue(pick(tags, ['album', 'talb', 'iprd']), NAME_MAX);
+  const album = cleanTagValue(pick(tags, ['album', 'talb', 'iprd']), ALBUM_MAX);
   if (album) out.album = album;
   // "Rock/Pop", "Rock, Pop", "(17)Rock": the first name, without what a genre may not hold.
   const genreRaw = cleanTagValue(pick(tags, ['genre', 'tcon', 'ignr']), RAW_MAX)
@@ -69,12 +69,12 @@ export function fileTagsFrom(tags: Record<string, unknown> | null | undefined): 
   const year = /^\s*(\d{4})(?!\d)/.exec(cleanTagValue(pick(tags, ['date', 'year', 'tdrc', 'tyer', 'icrd']), 40));
   if (year) {
     const y = Number(year[1]);
-    if (y >= 1000 && y <= 2999) out.year = y;
+    if (y >= YEAR_MIN && y <= YEAR_MAX) out.year = y;
   }
   const track = /^\s*(\d{1,4})(?!\d)/.exec(cleanTagValue(pick(tags, ['track', 'tracknumber', 'trck']), 40));
   if (track) {
     const n = Number(track[1]);
-    if (n >= 1) out.trackNumber = n;
+    if (n >= 1 && n <= TRACK_NUMBER_MAX) out.trackNumber = n;
   }
   return out;
 }

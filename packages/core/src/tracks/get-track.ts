@@ -47,6 +47,10 @@ export interface TrackView {
   /** Catalogue fields (docs/architecture.md, "Catalogue"). */
   genre: string | null;
   tags: string[];
+  /** From the master's tags or the artist (docs/architecture.md, "Tags from the file"). */
+  album: string | null;
+  trackNumber: number | null;
+  year: number | null;
   downloadable: boolean;
   price: Price | null;
   /** Exact counts (docs/architecture.md, "Community"). */
@@ -111,6 +115,9 @@ const TRACK_VIEW_COLUMNS = [
   't.provisional_version_id',
   't.genre',
   't.tags',
+  't.album',
+  't.track_number',
+  't.year',
   't.downloadable',
   't.price_amount_minor',
   't.price_currency',
@@ -274,6 +281,9 @@ export async function getTrackView(
     createdAt: row.created_at.toISOString(),
     genre: row.genre,
     tags: row.tags ?? [],
+    album: row.album,
+    trackNumber: row.track_number,
+    year: row.year,
     downloadable: row.downloadable,
     price: priceOf(row),
     likeCount: row.like_count,
