@@ -78,9 +78,9 @@ describe('upload page', () => {
     await items.nth(1).waitFor();
     const master = items.nth(0);
     const bogus = items.nth(1);
-    // Titles default from the file names; they stay editable until the upload starts.
-    // Left empty, the title comes from the file's tags, else its name (the placeholder).
-    expect(await master.getByTestId('upload-title').inputValue()).toBe('');
+    // Titles come from the file's tags, read in the browser, else the file name; they stay
+    // editable until the upload starts. This master has no title tag.
+    await expect.poll(() => master.getByTestId('upload-title').inputValue()).toBe('evening sketch-03');
     expect(await master.getByTestId('upload-title').getAttribute('placeholder')).toBe('evening sketch-03');
     expect(await bogus.getByTestId('upload-title').getAttribute('placeholder')).toBe('not really-audio');
     await master.getByTestId('upload-title').fill('Evening Sketch');

@@ -274,7 +274,7 @@ describe('tags from the master', () => {
     // What the form sends wins over the tags, field by field; a bad number is a 400 and nothing is kept.
     const edited = await post(
       artist.token,
-      multipart(
+      multipartBody(
         { title: '', album: 'Tides (Deluxe)', trackNumber: '7', genre: 'Dub' },
         { name: 'song1.flac', content },
       ),
@@ -283,7 +283,7 @@ describe('tags from the master', () => {
     expect(await fileFields(edited.json().track.id)).toEqual({ album: 'Tides (Deluxe)', track_number: 7, year: 2019 });
     expect((await track(edited.json().track.id)).genre).toBe('dub');
     const before = await rows('tracks');
-    const bad = await post(artist.token, multipart({ year: '19999' }, { name: 'song1.flac', content }));
+    const bad = await post(artist.token, multipartBody({ year: '19999' }, { name: 'song1.flac', content }));
     expect(bad.statusCode, bad.body).toBe(400);
     expect(bad.json().error.code).toBe('validation_failed');
     expect(await rows('tracks')).toBe(before);

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useAccountStatus } from '@/components/community/use-account';
+import { useAccountStatus } from '@/lib/hooks/use-account';
 import { routes } from '@/lib/routes';
 
 /** "Create an account" for visitors only: nothing for a signed-in user, nor before the page knows. */

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { type CSSProperties } from 'react';
+import type { CSSProperties } from 'react';
 import { routes } from '@/lib/routes';
 import { AddToPlaylist } from '@/components/library/AddToPlaylist';
 import { TrackArtwork } from './Artwork';

@@ -22,12 +22,12 @@ import { CommentsProvider } from '@/components/community/comments-context';
 import { TrackComments } from '@/components/community/TrackComments';
 import { TrackSocial } from '@/components/community/TrackSocial';
 import type { CommentPage } from '@/components/community/types';
-import { useAccount } from '@/components/community/use-account';
+import { useAccount } from '@/lib/hooks/use-account';
 import '@/components/skeleton.css';
 import './track-page.css';
 import { ShareMenu } from '@/components/share/ShareMenu';
 import { ReportButton } from '@/components/moderation/ReportButton';
-import { useAccountStatus } from '@/components/community/use-account';
+import { useAccountStatus } from '@/lib/hooks/use-account';
 import { parseStartTime } from '@/lib/share-time';
 
 export function TrackView({
