@@ -53,6 +53,10 @@ beforeAll(async () => {
     pair.rows[0]!.id,
     pair.rows[1]!.id,
   ]);
+  // A track by the followed account: the feed's trigger writes the follower's feed row.
+  await old.query(`insert into tracks (owner_user_id, title, slug) values ($1, 'Fixture', 'fixture-feed')`, [
+    pair.rows[1]!.id,
+  ]);
   const filled = await fillEveryTable(old as unknown as pg.Client);
   expect(filled.failed).toEqual([]);
   // After the fill, whose second pass sets nullable columns (disabled_at too) on existing rows.

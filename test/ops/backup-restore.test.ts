@@ -121,6 +121,10 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
         ids.rows[0]!.id,
         ids.rows[1]!.id,
       ]);
+      // A track by the followed account: the feed's trigger writes the follower's feed row.
+      await c.query(`insert into tracks (owner_user_id, title, slug) values ($1, 'Fixture', 'fixture-feed')`, [
+        ids.rows[1]!.id,
+      ]);
     });
     const result = await withClient(db.url, (c) => fillEveryTable(c));
     expect(result.failed, 'tables the test could not put a row in: give them a fixture row here').toEqual([]);
