@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { PreparingClient } from './prepared.ts';
 import { openPglite } from './open-pglite.ts';
 import type { UpgradeLog } from './pglite-upgrade.ts';
 import type { Database } from './schema.ts';
@@ -44,6 +45,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 5_000,
       application_name: 'earshot',
+      // Marked hot reads run as prepared statements (prepared.ts).
+      Client: PreparingClient,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});

@@ -1,3 +1,4 @@
+import { prepare } from '@earshot/db';
 import { expressionBuilder, sql } from 'kysely';
 import { releaseListed, trackListed } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
@@ -90,7 +91,8 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
   }
   // The checks run per row walked (a lateral subquery of one row): planned for the whole table
   // instead, PostgreSQL would hash every account and every album track to check a few dozen rows.
-  return sql<FeedRow>`
+  // Prepared: planning this text cost more than running it (docs/performance.md, "Planning once").
+  return sql<FeedRow>`${prepare}
     with top as (
       select fi.k, fi.at from feed_items fi
       left join tracks t on t.id = fi.track_id
@@ -140,10 +142,10 @@ async function toPage(
   // for the page alone.
   const trackKeys = page.filter((r) => Number(r.k) > 0).map((r) => String(r.k));
   if (trackKeys.length) {
-    const { rows: reposted } = await sql<{ track_id: string; ids: string[] }>`
+    const { rows: reposted } = await sql<{ track_id: string; ids: string[] }>`${prepare}
       select r.track_id, (array_agg(r.user_id order by r.created_at desc))[1:3] as ids
       from reposts r join follows f on f.followee_id = r.user_id and f.follower_id = ${userId}
-      where r.track_id in (${sql.join(trackKeys.map((k) => sql`${k}::bigint`))})
+      where r.track_id = any(${trackKeys}::bigint[])
       group by r.track_id`.execute(deps.db);
     const byTrack = new Map(reposted.map((x) => [String(x.track_id), x.ids.map(String)]));
     for (const r of page) if (Number(r.k) > 0) r.reposters = byTrack.get(String(r.k)) ?? null;
