@@ -18,15 +18,8 @@ import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { startLoopbackStripe, type LoopbackStripe } from '../support/stripe-loopback.ts';
 import { createRelease, priceTrack } from '../support/commerce.ts';
-import {
-  register,
-  startPlatform,
-  uploadTrack,
-  waitUntilReady,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { register, startPlatform, uploadTrack, waitUntilReady } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 const run = promisify(execFile);
 let platform: RunningPlatform;

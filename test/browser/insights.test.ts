@@ -13,14 +13,8 @@ import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import {
-  register,
-  startPlatform,
-  uploadReadyTrack,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 const SECONDS = 20;
 let platform: RunningPlatform;

@@ -17,14 +17,8 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { readZip } from '../support/zip.ts';
-import {
-  register,
-  startPlatform,
-  uploadReadyTrack,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let browser: Browser;

@@ -22,13 +22,16 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a TypeScript entry point with tsx, collecting its output. */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, entry)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts `command` with `args`, collecting its stdout and stderr together. `env` is the whole
+ * environment of the child (spread `process.env` into it to inherit).
+ */
+export function spawnCollected(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Spawned {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -36,6 +39,14 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv): Spawned {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => out, exited };
+}
+
+/** Runs a TypeScript entry point with tsx, collecting its output. */
+export function spawnTs(entry: string, env: NodeJS.ProcessEnv): Spawned {
+  return spawnCollected(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+  });
 }
 
 /** Polls `url` until it answers (any status) or the process exits. */
