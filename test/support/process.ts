@@ -16,6 +16,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something listens on 127.0.0.1:`port` (a TCP connection opens). */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
 export interface Spawned {
   child: ChildProcess;
   output: () => string;
