@@ -18,15 +18,8 @@ import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { startLoopbackStripe, type LoopbackStripe } from '../support/stripe-loopback.ts';
 import { createRelease, priceTrack } from '../support/commerce.ts';
-import {
-  register,
-  startPlatform,
-  uploadTrack,
-  waitUntilReady,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { contextAs, register, startPlatform, uploadTrack, waitUntilReady } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 const run = promisify(execFile);
 let platform: RunningPlatform;
@@ -176,8 +169,7 @@ describe('buying', () => {
       ['desktop', { width: 1280, height: 800 }],
       ['phone', { width: 390, height: 844 }],
     ] as const) {
-      const context = await openContext(browser, { viewport });
-      await context.addCookies(shopArtist.cookies.map((c) => ({ ...c, url: platform.base })));
+      const context = await contextAs(browser, platform, shopArtist, { viewport });
       const page = await context.newPage();
       const errors = collectErrors(page);
       await page.goto(`${platform.base}/buyers`);
@@ -215,8 +207,7 @@ describe('buying', () => {
       ['desktop', { width: 1280, height: 800 }],
       ['phone', { width: 390, height: 844 }],
     ] as const) {
-      const context = await openContext(browser, { viewport });
-      await context.addCookies(account.cookies.map((c) => ({ ...c, url: platform.base })));
+      const context = await contextAs(browser, platform, account, { viewport });
       const page = await context.newPage();
       const errors = collectErrors(page);
       await page.goto(`${platform.base}/collection`);

@@ -10,17 +10,11 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone, swelling } from '../support/audio.ts';
-import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import {
-  register,
-  startPlatform,
-  uploadReadyTrack,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { contextAs, register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -38,11 +32,8 @@ const WAIT = { timeout: 20_000, interval: 100 };
 
 reportPagesOnFailure();
 
-async function contextFor(account: Account, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  const context = await openContext(browser, { viewport });
-  await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
-  return context;
-}
+const contextFor = (account: Account, viewport = { width: 1280, height: 800 }) =>
+  contextAs(browser, platform, account, { viewport });
 
 const api = async (account: Account, method: string, url: string, body?: unknown) => {
   const res = await fetch(`${platform.base}${url}`, {

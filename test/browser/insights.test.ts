@@ -13,14 +13,8 @@ import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import {
-  register,
-  startPlatform,
-  uploadReadyTrack,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { contextAs, register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 const SECONDS = 20;
 let platform: RunningPlatform;
@@ -91,8 +85,7 @@ describe('insights pages', () => {
     ['phone', { width: 390, height: 844 }],
   ] as const) {
     it(`/stats draws real charts and a table of the plays made (${name})`, async () => {
-      const context = await openContext(browser, { viewport });
-      await context.addCookies(artist.cookies.map((c) => ({ ...c, url: platform.base })));
+      const context = await contextAs(browser, platform, artist, { viewport });
       const page = await context.newPage();
       const errors = collectErrors(page).list;
       await page.goto(`${platform.base}/stats`);

@@ -7,14 +7,21 @@
  * track in the studio; the listener then sees the playlist, the release and search without it.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone } from '../support/audio.ts';
-import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { register, startPlatform, waitUntilReady, type Account, type RunningPlatform } from './platform-fixture.ts';
+import {
+  contextAs,
+  register,
+  startPlatform,
+  type Account,
+  type RunningPlatform,
+  waitUntilReady,
+} from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -40,11 +47,8 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function contextFor(account: Account, viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
-  const context = await openContext(browser, { viewport });
-  await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
-  return context;
-}
+const contextFor = (account: Account, viewport = { width: 1280, height: 800 }) =>
+  contextAs(browser, platform, account, { viewport });
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));

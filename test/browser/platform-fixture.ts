@@ -12,6 +12,8 @@ import { loadConfig } from '@earshot/config';
 import { seedMigratedPgliteFolder } from '@earshot/db/testing';
 import { createLogger, type Infrastructure } from '@earshot/runtime';
 import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { openContext, type OpenContextOptions } from '../support/browser.ts';
 import { freePort, REPO_ROOT } from '../support/process.ts';
 
 export interface RunningPlatform {
@@ -72,6 +74,22 @@ export interface Account {
   token: string;
   /** The cookies the API set (session, CSRF…), to put in a browser context. */
   cookies: { name: string; value: string }[];
+}
+
+/**
+ * A browser context (`openContext`) signed in as `account` — the cookies the API set it, for the
+ * platform's origin — or signed out for `null`.
+ */
+export async function contextAs(
+  browser: Browser,
+  platform: Pick<RunningPlatform, 'base'>,
+  account: Account | null,
+  options: OpenContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await openContext(browser, options);
+  if (account)
+    await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
+  return context;
 }
 
 async function failure(res: Response, what: string): Promise<Error> {

@@ -13,14 +13,8 @@ import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import {
-  register,
-  startPlatform,
-  uploadTrack,
-  waitUntilReady,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { register, startPlatform, uploadTrack, waitUntilReady } from './platform-fixture.ts';
+import type { RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 const TONE_SECONDS = 20;
 /** Shorter than the 30 s threshold: it counts as a play when heard to its end. */

@@ -10,21 +10,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS } from '@earshot/storage';
 import { generateTone } from '../support/audio.ts';
-import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, screenshot } from '../support/browser.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { readZip } from '../support/zip.ts';
-import {
-  register,
-  startPlatform,
-  uploadReadyTrack,
-  type Account,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { contextAs, register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
+import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let browser: Browser;
@@ -40,14 +34,8 @@ reportPagesOnFailure();
 
 const PHONE = { width: 390, height: 844 };
 
-async function contextAs(
-  account: Account | null,
-  viewport?: { width: number; height: number },
-): Promise<BrowserContext> {
-  const context = await openContext(browser, viewport ? { viewport } : {});
-  if (account) await context.addCookies(account.cookies.map((c) => ({ ...c, url: platform.base })));
-  return context;
-}
+const contextFor = (account: Account | null, viewport?: { width: number; height: number }) =>
+  contextAs(browser, platform, account, viewport ? { viewport } : {});
 
 async function storeKeys(): Promise<string[]> {
   const all: string[] = [];
@@ -87,7 +75,7 @@ afterAll(async () => {
 
 describe('embeds', () => {
   it('an embed renders inside an iframe on another origin; the track page refuses to be framed', async () => {
-    const context = await contextAs(null);
+    const context = await contextFor(null);
     const page = await context.newPage();
     await page.goto(thirdPartyOrigin);
     const embed = page.frameLocator('#embed');
@@ -106,7 +94,7 @@ describe('embeds', () => {
   });
 
   it('the track page announces its oEmbed and player card', async () => {
-    const context = await contextAs(null);
+    const context = await contextFor(null);
     const page = await context.newPage();
     await page.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
     const oembed = await page.locator('link[type="application/json+oembed"]').getAttribute('href');
@@ -132,7 +120,7 @@ describe('moderation', () => {
     const comment = ((await posted.json()) as { comment: { id: string } }).comment;
 
     // The embed shows the comment on its waveform, read-only (no form, no report button).
-    const e = await (await contextAs(null)).newPage();
+    const e = await (await contextFor(null)).newPage();
     await e.goto(`${platform.base}/embed/track/${track.id}`);
     await e.getByTestId('comment-marker').first().waitFor();
     expect(await e.getByTestId('comment-form').count()).toBe(0);
@@ -141,7 +129,7 @@ describe('moderation', () => {
     await e.getByTestId('comment-bubble').waitFor();
     await screenshot(e, 'stewardship-embed-comment-marker', { fullPage: false });
 
-    const l = await (await contextAs(listener)).newPage();
+    const l = await (await contextFor(listener)).newPage();
     await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
     // A listener has no Admin link.
     await l.getByTestId('account-menu').waitFor();
@@ -157,7 +145,7 @@ describe('moderation', () => {
       ['phone', PHONE],
       ['desktop', undefined],
     ] as const) {
-      const a = await (await contextAs(admin, viewport)).newPage();
+      const a = await (await contextFor(admin, viewport)).newPage();
       await a.goto(`${platform.base}/`);
       await a.getByRole('link', { name: 'Admin', exact: true }).click();
       await a.waitForURL(/\/admin$/);
@@ -177,7 +165,7 @@ describe('moderation', () => {
     expect(await l.locator(`[data-comment-id="${comment.id}"]`).count()).toBe(0);
 
     // Its author still sees the comment's place, and why it was taken down.
-    const author = await (await contextAs(artist)).newPage();
+    const author = await (await contextFor(artist)).newPage();
     await author.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
     const why = author.locator(`[data-comment-id="${comment.id}"]`).getByTestId('comment-takedown');
     await why.waitFor();
@@ -188,11 +176,11 @@ describe('moderation', () => {
 
   it('"Report" is for others than the artist; "Create an account" is for visitors only', async () => {
     const trackUrl = `${platform.base}/${track.artist.handle}/${track.slug}`;
-    const visitor = await (await contextAs(null)).newPage();
+    const visitor = await (await contextFor(null)).newPage();
     await visitor.goto(trackUrl);
     await visitor.getByTestId('footer-register').waitFor();
     await visitor.locator('.track-hero__share').getByTestId('report-button').waitFor();
-    const owner = await (await contextAs(artist)).newPage();
+    const owner = await (await contextFor(artist)).newPage();
     await owner.goto(trackUrl);
     await owner.getByTestId('account-menu').waitFor();
     await owner.locator('.track-hero__share').getByRole('button', { name: 'Share' }).waitFor();
@@ -200,14 +188,14 @@ describe('moderation', () => {
     await owner.waitForTimeout(1500);
     expect(await owner.locator('.track-hero__share').getByTestId('report-button').count()).toBe(0);
     expect(await owner.getByTestId('footer-register').count()).toBe(0);
-    const l = await (await contextAs(listener)).newPage();
+    const l = await (await contextFor(listener)).newPage();
     await l.goto(trackUrl);
     await l.locator('.track-hero__share').getByTestId('report-button').waitFor();
     expect(await l.getByTestId('footer-register').count()).toBe(0);
   });
 
   it('a listener reports the track, the admin takes it down from the queue, the artist sees why', async () => {
-    const l = await (await contextAs(listener)).newPage();
+    const l = await (await contextFor(listener)).newPage();
     await l.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
     await l.getByTestId('report-button').click();
     await l.getByTestId('report-reason').fill('This is my recording, uploaded without permission');
@@ -218,7 +206,7 @@ describe('moderation', () => {
       ['phone', PHONE],
       ['desktop', undefined],
     ] as const) {
-      const a = await (await contextAs(admin, viewport)).newPage();
+      const a = await (await contextFor(admin, viewport)).newPage();
       await a.goto(`${platform.base}/admin`);
       const report = a.getByTestId('admin-report').filter({ hasText: 'uploaded without permission' });
       await report.waitFor();
@@ -233,16 +221,16 @@ describe('moderation', () => {
       await screenshot(a, 'stewardship-admin-audit', { fullPage: false });
     }
 
-    const owner = await (await contextAs(artist)).newPage();
+    const owner = await (await contextFor(artist)).newPage();
     await owner.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
     expect(await owner.getByTestId('track-takedown').textContent()).toContain(
       'Copyright: the performer asked for removal',
     );
     await screenshot(owner, 'stewardship-owner-sees-takedown', { fullPage: false });
 
-    const res = await (await contextAs(listener)).request.get(`${platform.base}/api/v1/tracks/${track.id}`);
+    const res = await (await contextFor(listener)).request.get(`${platform.base}/api/v1/tracks/${track.id}`);
     expect(res.status()).toBe(404);
-    const embed = await (await contextAs(null)).newPage();
+    const embed = await (await contextFor(null)).newPage();
     await embed.goto(`${platform.base}/embed/track/${track.id}`);
     await embed.getByTestId('embed-missing').waitFor();
   });
@@ -266,7 +254,7 @@ describe('moderation', () => {
         progress: '0',
       })
       .execute();
-    const a = await (await contextAs(admin, PHONE)).newPage();
+    const a = await (await contextFor(admin, PHONE)).newPage();
     await a.goto(`${platform.base}/admin`);
     await a.getByRole('tab', { name: 'Jobs' }).click();
     await a.getByTestId('failed-analytics-rollup').click();
@@ -293,7 +281,7 @@ describe('moderation', () => {
         .select(['role', 'disabled_at'])
         .where('id', '=', listener.user.id)
         .executeTakeFirstOrThrow();
-    const a = await (await contextAs(admin)).newPage();
+    const a = await (await contextFor(admin)).newPage();
     await a.goto(`${platform.base}/admin`);
     await a.getByRole('tab', { name: 'Users' }).click();
     const panel = a.getByRole('tabpanel');
@@ -346,7 +334,7 @@ describe('moderation', () => {
 
 describe('privacy', () => {
   it('the export ZIP holds the original upload byte for byte', async () => {
-    const context = await contextAs(artist);
+    const context = await contextFor(artist);
     const page = await context.newPage();
     await page.goto(`${platform.base}/settings`);
     const download = page.waitForEvent('download');
@@ -371,7 +359,7 @@ describe('privacy', () => {
     const theirs = (k: string) =>
       k.includes(`version-${versionId}/`) || k.includes(`track-${track.id}/`) || k.includes(`user-${artist.user.id}/`);
     expect((await storeKeys()).filter(theirs).length).toBeGreaterThan(3);
-    const page = await (await contextAs(artist, PHONE)).newPage();
+    const page = await (await contextFor(artist, PHONE)).newPage();
     await page.goto(`${platform.base}/settings`);
     await page.getByTestId('delete-account-start').click();
     await page.locator('#field-deletePassword').fill(`plum ${'embed-artist'.length} violet kettle harbour`);

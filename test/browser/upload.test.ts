@@ -5,13 +5,13 @@
  * link to the ready track. Also what signed-out visitors and listeners see instead.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTone } from '../support/audio.ts';
-import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
+import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { register, startPlatform, type Account, type RunningPlatform } from './platform-fixture.ts';
+import { contextAs, register, startPlatform, type Account, type RunningPlatform } from './platform-fixture.ts';
 
 /** Full-page shots are taken from the top, so the sticky header sits where it belongs. */
 async function shot(page: Page, name: string): Promise<void> {
@@ -41,12 +41,7 @@ afterAll(async () => {
 });
 
 /** A browser context holding `account`'s session cookies (as after signing in). */
-async function contextFor(account: Account | null): Promise<BrowserContext> {
-  const context = await openContext(browser);
-  if (account)
-    await context.addCookies(account.cookies.map((c) => ({ name: c.name, value: c.value, url: platform.base })));
-  return context;
-}
+const contextFor = (account: Account | null) => contextAs(browser, platform, account);
 
 async function openUpload(account: Account | null): Promise<{ page: Page; errors: PageErrors }> {
   const context = await contextFor(account);
@@ -144,25 +139,19 @@ describe('upload page', () => {
     await page.context().close();
   });
 
-  it('asks signed-out visitors to sign in', async () => {
-    const { page, errors } = await openUpload(null);
-    const prompt = page.getByTestId('upload-signed-out');
-    await prompt.waitFor();
-    expect(await prompt.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?next=%2Fupload');
-    await shot(page, 'upload-signed-out');
-    expect(await page.getByTestId('dropzone').count()).toBe(0);
-    expect(errors.list).toEqual([]);
-    await page.context().close();
-  });
-
-  it('tells listeners how to become an artist', async () => {
-    const { page, errors } = await openUpload(listener);
-    const prompt = page.getByTestId('upload-listener');
-    await prompt.waitFor();
-    expect(await prompt.getByRole('link', { name: 'Go to settings' }).getAttribute('href')).toBe('/settings');
-    await shot(page, 'upload-listener');
-    expect(await page.getByTestId('dropzone').count()).toBe(0);
-    expect(errors.list).toEqual([]);
-    await page.context().close();
-  });
+  for (const [what, who, testId, link, href] of [
+    ['asks signed-out visitors to sign in', () => null, 'upload-signed-out', 'Sign in', '/login?next=%2Fupload'],
+    ['tells listeners how to become an artist', () => listener, 'upload-listener', 'Go to settings', '/settings'],
+  ] as const) {
+    it(what, async () => {
+      const { page, errors } = await openUpload(who());
+      const prompt = page.getByTestId(testId);
+      await prompt.waitFor();
+      expect(await prompt.getByRole('link', { name: link }).getAttribute('href')).toBe(href);
+      await shot(page, testId);
+      expect(await page.getByTestId('dropzone').count()).toBe(0);
+      expect(errors.list).toEqual([]);
+      await page.context().close();
+    });
+  }
 });

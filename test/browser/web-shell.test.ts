@@ -12,13 +12,8 @@ import { generateTone, renderLavfi } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors, type ExpectedFailure } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import {
-  register,
-  startPlatform,
-  uploadReadyTrack,
-  type RunningPlatform,
-  type UploadedTrack,
-} from './platform-fixture.ts';
+import { register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
+import type { RunningPlatform, UploadedTrack } from './platform-fixture.ts';
 
 let platform: RunningPlatform;
 let baseUrl: string;

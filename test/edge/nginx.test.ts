@@ -76,6 +76,9 @@ const edge = async (p: string, options?: RequestOptions) => {
   seen.push(res);
   return res;
 };
+/** A JSON POST through nginx from `client`'s address. */
+const postJson = (p: string, client: { localAddress: string }, body: unknown) =>
+  edge(p, { ...client, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const direct = (p: string) => request({ port: apiPort }, p);
 const sign = (versionId = VERSION, ttl = 600, now = Date.now()) => signHlsPath(versionId, ttl, SECRET, now).path;
 const prefixOf = (signed: string) => signed.slice(0, signed.indexOf('/version-') + 1);
@@ -503,11 +506,9 @@ describe('rate limits', () => {
     const client = { localAddress: '127.0.0.2' };
     const logins: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const r = await edge('/api/v1/auth/login', {
-        ...client,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'nobody@example.com', password: 'wrong-password' }),
+      const r = await postJson('/api/v1/auth/login', client, {
+        email: 'nobody@example.com',
+        password: 'wrong-password',
       });
       logins.push(r.status);
     }
@@ -521,12 +522,7 @@ describe('rate limits', () => {
     const client = { localAddress: '127.0.0.3' };
     const writes: number[] = [];
     for (let i = 0; i < 9; i++) {
-      const r = await edge('/api/v1/comments', {
-        ...client,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ trackId: '1', body: 'nice', positionMs: 1000 }),
-      });
+      const r = await postJson('/api/v1/comments', client, { trackId: '1', body: 'nice', positionMs: 1000 });
       writes.push(r.status);
     }
     // burst 5: six writes, then 429.

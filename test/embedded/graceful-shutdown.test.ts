@@ -1,31 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@earshot/config';
 import { createObjectStore } from '@earshot/storage';
 import { freePort, spawnTs, waitForHttp } from '../support/process.ts';
+import { temporaryFolders } from '../support/temp-dirs.ts';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const dataFolder = temporaryFolders('earshot-shutdown-');
+
+/** An embedded server's settings on a fresh data folder and a free port, with `extra` on top. */
+async function embeddedEnv(extra: Record<string, string> = {}) {
+  const port = await freePort();
+  const env = {
+    DATA_DIR: await dataFolder(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    ...extra,
+  };
+  return { port, env };
+}
 
 describe('SIGTERM', () => {
   it('lets an in-flight download finish, refuses new work, then exits 0', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-shutdown-'));
-    dirs.push(dataDir);
-    const port = await freePort();
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'development',
-    };
+    const { port, env } = await embeddedEnv();
 
     // A 24 MiB public file: big enough that a paused reader keeps the response in flight.
     const payload = randomBytes(24 * 1024 * 1024);
@@ -76,20 +76,12 @@ describe('SIGTERM', () => {
   });
 
   it('drains with stalled clients connected (body, headers, refused upgrade): exits 0 well before its deadline', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-shutdown-'));
-    dirs.push(dataDir);
-    const port = await freePort();
     // The forced deadline is far away: only the request timeouts can free the stalled sockets.
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'development',
+    const { port, env } = await embeddedEnv({
       SHUTDOWN_TIMEOUT_MS: '600000',
       HTTP_BODY_IDLE_TIMEOUT_MS: '1000',
       HTTP_HEADERS_TIMEOUT_MS: '1000',
-    };
+    });
     const proc = spawnTs('test/fixtures/serve-embedded.ts', env);
     await waitForHttp(`http://127.0.0.1:${port}/api/v1/health`, proc);
 

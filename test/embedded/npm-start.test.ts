@@ -1,35 +1,19 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, freePort, waitForHttp, type Spawned } from '../support/process.ts';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, freePort, spawnCollected, waitForHttp, type Spawned } from '../support/process.ts';
+import { temporaryFolders } from '../support/temp-dirs.ts';
 
 /** What the README's first command runs. */
 function npmStart(env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => out, exited };
+  return spawnCollected(process.execPath, ['scripts/start.mjs'], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
 }
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const dataFolder = temporaryFolders('earshot-start-');
 
 describe('npm start (embedded mode)', () => {
   it('serves the web app and the API on one port, keeps its data across restarts, and stops cleanly', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'earshot-start-'));
-    dirs.push(dataDir);
+    const dataDir = await dataFolder();
     const port = await freePort();
     const env = { PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' };
 

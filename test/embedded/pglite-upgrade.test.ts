@@ -21,7 +21,7 @@ import {
   type DatabaseHandle,
 } from '@earshot/db';
 import { hashPassword } from '@earshot/passwords';
-import { fillEveryTable } from '../ops/support/fill-tables.ts';
+import { addFixtureRows, fillEveryTable } from '../ops/support/fill-tables.ts';
 import { snapshotDb, type DbSnapshot } from '../support/db-snapshot.ts';
 import { freePort, spawnTs, waitForHttp } from '../support/process.ts';
 
@@ -45,18 +45,7 @@ beforeAll(async () => {
   const old = await PGliteV03.create(oldFolder, { extensions: { pg_trgm: pgTrgmV03, unaccent: unaccentV03 } });
   const db = new Kysely<any>({ dialect: new PGliteDialect(old as never) });
   await migrateToLatest(db);
-  // What the generic filler cannot make: a follow needs two different accounts.
-  const pair = await old.query<{ id: string }>(
-    `insert into users (email, handle, display_name, password_hash) values ('a@example.test', 'fixture_a', 'A', 'x'), ('b@example.test', 'fixture_b', 'B', 'x') returning id`,
-  );
-  await old.query('insert into follows (follower_id, followee_id) values ($1, $2)', [
-    pair.rows[0]!.id,
-    pair.rows[1]!.id,
-  ]);
-  // A track by the followed account: the feed's trigger writes the follower's feed row.
-  await old.query(`insert into tracks (owner_user_id, title, slug) values ($1, 'Fixture', 'fixture-feed')`, [
-    pair.rows[1]!.id,
-  ]);
+  await addFixtureRows(old as unknown as pg.Client);
   const filled = await fillEveryTable(old as unknown as pg.Client);
   expect(filled.failed).toEqual([]);
   // After the fill, whose second pass sets nullable columns (disabled_at too) on existing rows.

@@ -18,6 +18,20 @@ import {
 
 type Answer = { status: number; body: unknown };
 let answer: Answer = { status: 200, body: {} };
+
+/** The registry's answer: one advisory against every version of pino that is installed. */
+function pinoAdvisory(a: { id: number; ghsa: string; title: string; severity: string; score: number }): Answer {
+  const advisory = {
+    id: a.id,
+    url: `https://advisories.test/${a.ghsa}`,
+    title: a.title,
+    severity: a.severity,
+    vulnerable_versions: '<99.0.0',
+    cwe: [],
+    cvss: { score: a.score, vectorString: null },
+  };
+  return { status: 200, body: { pino: [advisory] } };
+}
 const bulkRequests: Record<string, string[]>[] = [];
 let registry: http.Server;
 let registryUrl = '';
@@ -75,22 +89,7 @@ const tableFindings = matchAdvisories(installed, table.advisories);
 
 describe('npm run audit', () => {
   it('fails on a high advisory the registry reports, naming it', async () => {
-    answer = {
-      status: 200,
-      body: {
-        pino: [
-          {
-            id: 1,
-            url: 'https://advisories.test/GHSA-aaaa',
-            title: 'Log injection in pino',
-            severity: 'high',
-            vulnerable_versions: '<99.0.0',
-            cwe: [],
-            cvss: { score: 7.5, vectorString: null },
-          },
-        ],
-      },
-    };
+    answer = pinoAdvisory({ id: 1, ghsa: 'GHSA-aaaa', title: 'Log injection in pino', severity: 'high', score: 7.5 });
     const r = await runAudit();
     expect(r.code, r.out).toBe(1);
     expect(r.out).toMatch(/npm audit \(registry\): 0 critical, \d+ high/);
@@ -103,22 +102,7 @@ describe('npm run audit', () => {
   });
 
   it('does not fail on a moderate advisory', async () => {
-    answer = {
-      status: 200,
-      body: {
-        pino: [
-          {
-            id: 2,
-            url: 'https://advisories.test/GHSA-bbbb',
-            title: 'Minor issue',
-            severity: 'moderate',
-            vulnerable_versions: '<99.0.0',
-            cwe: [],
-            cvss: { score: 4, vectorString: null },
-          },
-        ],
-      },
-    };
+    answer = pinoAdvisory({ id: 2, ghsa: 'GHSA-bbbb', title: 'Minor issue', severity: 'moderate', score: 4 });
     const r = await runAudit();
     expect(r.out).toMatch(/npm audit \(registry\): 0 critical, 0 high, \d+ moderate/);
     expect(r.code, r.out).toBe(tableFindings.length ? 1 : 0);

@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, migrateToLatest } from '@earshot/db';
 import { createTestPostgresDatabase, TEST_PG_ADMIN_URL } from '@earshot/db/testing';
-import { fillEveryTable, ident } from './support/fill-tables.ts';
+import { addFixtureRows, fillEveryTable, ident } from './support/fill-tables.ts';
 import { runScript, writeComposeShim } from './support/scripts.ts';
 
 type TestDb = Awaited<ReturnType<typeof createTestPostgresDatabase>>;
@@ -112,20 +112,7 @@ describe('backup-db.sh → drop → restore-db.sh (native, real PostgreSQL)', ()
     } finally {
       await handle.close();
     }
-    // Fixture rows for what the generic filler cannot make: a follow needs two different accounts.
-    await withClient(db.url, async (c) => {
-      const ids = await c.query<{ id: string }>(
-        `insert into users (email, handle, display_name, password_hash) values ('a@example.test', 'fixture_a', 'A', 'x'), ('b@example.test', 'fixture_b', 'B', 'x') returning id`,
-      );
-      await c.query('insert into follows (follower_id, followee_id) values ($1, $2)', [
-        ids.rows[0]!.id,
-        ids.rows[1]!.id,
-      ]);
-      // A track by the followed account: the feed's trigger writes the follower's feed row.
-      await c.query(`insert into tracks (owner_user_id, title, slug) values ($1, 'Fixture', 'fixture-feed')`, [
-        ids.rows[1]!.id,
-      ]);
-    });
+    await withClient(db.url, addFixtureRows);
     const result = await withClient(db.url, (c) => fillEveryTable(c));
     expect(result.failed, 'tables the test could not put a row in: give them a fixture row here').toEqual([]);
     before = await snapshot(db.url);

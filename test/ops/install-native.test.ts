@@ -4,7 +4,7 @@
 // migrations run with it; api, worker and web run with their units' own ExecStart, working
 // directory and environment (EnvironmentFile= over Environment=, as systemd does); nginx is
 // rendered for the host with local storage served from disk; and scripts/e2e.sh passes through it.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ import { loadConfig } from '@earshot/config';
 import { createTestPostgresDatabase } from '@earshot/db/testing';
 import { renderNginx } from '../../scripts/render-nginx.ts';
 import { startNginx } from '../edge/support/nginx-process.ts';
-import { freePort, REPO_ROOT, waitForHttp, type Spawned } from '../support/process.ts';
+import { freePort, REPO_ROOT, spawnCollected, waitForHttp, type Spawned } from '../support/process.ts';
 import { runScript } from './support/scripts.ts';
 import { selfSignedCert } from '../support/certs.ts';
 
@@ -204,21 +204,11 @@ describe('an install by the doc', () => {
           .get('ExecStart')![0]!
           .split(' ')
           .map((w) => mapPath(w.replace(/\$\{(\w+)\}/g, (_, k: string) => env[k] ?? '')));
-        const child = spawn(command!, args, {
-          cwd: mapPath(s.get('WorkingDirectory')![0]!),
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-          child.on('exit', (code, signal) => resolve({ code, signal })),
-        );
-        started[name] = { child, output: () => out, exited };
+        const proc = spawnCollected(command!, args, { cwd: mapPath(s.get('WorkingDirectory')![0]!), env });
+        started[name] = proc;
         cleanups.push(async () => {
-          child.kill('SIGTERM');
-          await exited;
+          proc.child.kill('SIGTERM');
+          await proc.exited;
         });
       }
       await waitForHttp(`http://127.0.0.1:${ports.api}/api/v1/health`, started.api!);

@@ -16,19 +16,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether something listens on 127.0.0.1:`port` (a TCP connection opens). */
+export function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
 export interface Spawned {
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a TypeScript entry point with tsx, collecting its output. */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, entry)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts `command` with `args`, collecting its stdout and stderr together. `env` is the whole
+ * environment of the child (spread `process.env` into it to inherit).
+ */
+export function spawnCollected(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Spawned {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -36,6 +50,14 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv): Spawned {
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => out, exited };
+}
+
+/** Runs a TypeScript entry point with tsx, collecting its output. */
+export function spawnTs(entry: string, env: NodeJS.ProcessEnv): Spawned {
+  return spawnCollected(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, entry)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+  });
 }
 
 /** Polls `url` until it answers (any status) or the process exits. */

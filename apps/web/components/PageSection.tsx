@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 
 /**
- * A page's main section: its title (the page's h1, which names the section), an optional hint under
- * it, the content, and what to say instead when the content needs JavaScript that is off.
+ * A page's section: its title (by default the page's h1, which names the section; `heading="h2"` for
+ * one of several sections), an optional hint under it, the content, and what to say instead when the
+ * content needs JavaScript that is off.
  */
 export function PageSection({
   id,
   title,
+  heading: Heading = 'h1',
   hint,
   className,
   needsScript,
@@ -14,6 +16,7 @@ export function PageSection({
 }: {
   id: string;
   title: ReactNode;
+  heading?: 'h1' | 'h2';
   hint?: ReactNode;
   className?: string;
   needsScript?: string;
@@ -22,9 +25,9 @@ export function PageSection({
   return (
     <section className={`section container${className ? ` ${className}` : ''}`} aria-labelledby={`${id}-title`}>
       <div className="section__head">
-        <h1 id={`${id}-title`} className="section__title">
+        <Heading id={`${id}-title`} className="section__title">
           {title}
-        </h1>
+        </Heading>
         {hint && <p className="section__hint">{hint}</p>}
       </div>
       {children}

@@ -40,6 +40,19 @@ function Artwork({ track }: { track: CardTrack }) {
   );
 }
 
+/** Tracks as a grid of cards; playing one queues the rest of the grid. */
+export function TrackGrid({ tracks }: { tracks: readonly CardTrack[] }) {
+  return (
+    <ul className="track-grid">
+      {tracks.map((track) => (
+        <li key={track.id}>
+          <TrackCard track={track} list={tracks} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * One track in a grid. The title link is stretched over the whole card (see `.track-card__title a::after`),
  * so the card is a single tab stop for the track plus one for the artist (and one for its play button).

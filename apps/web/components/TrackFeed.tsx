@@ -9,10 +9,11 @@
  */
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TrackCard } from './TrackCard';
+import { TrackGrid } from './TrackCard';
 import { api } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
+import { LoadFailed } from '@/components/LoadFailed';
 import './skeleton.css';
 
 const PAGE_SIZE = 24;
@@ -76,13 +77,13 @@ export function TrackFeed() {
 
   if (state.status === 'error') {
     return (
-      <div className="feed-message feed-message--error" role="alert" data-testid="feed-error">
-        <h3 className="feed-message__title">Couldn’t load tracks</h3>
-        <p className="feed-message__text">{state.message} Please try again in a moment.</p>
-        <button type="button" className="button button--ghost" onClick={state.retry}>
-          Try again
-        </button>
-      </div>
+      <LoadFailed
+        heading="h3"
+        title="Couldn’t load tracks"
+        text={`${state.message} Please try again in a moment.`}
+        retry={state.retry}
+        testId="feed-error"
+      />
     );
   }
 
@@ -100,13 +101,7 @@ export function TrackFeed() {
 
   return (
     <div className="feed">
-      <ul className="track-grid">
-        {state.data.tracks.map((track) => (
-          <li key={track.id}>
-            <TrackCard track={track} list={state.data.tracks} />
-          </li>
-        ))}
-      </ul>
+      <TrackGrid tracks={state.data.tracks} />
       {state.data.nextCursor && (
         <div className="feed__more">
           <button type="button" className="button button--ghost" onClick={loadMore} disabled={more === 'loading'}>

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { acceptsConnections } from '../../support/process.ts';
 
 /** Debian's nginx: `NGINX_BIN`, else the first `nginx` on PATH, else the sbin folders PATH often lacks. */
 export function findNginx(): string {
@@ -30,16 +30,6 @@ export interface NginxProcess {
   stop(): Promise<void>;
 }
 
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
-
 /**
  * Runs nginx in the foreground (`daemon off`) with the given prefix and configuration, and
  * waits until `readyPort` accepts connections. Stops only this process (its master; the workers
@@ -63,7 +53,7 @@ export async function startNginx(options: {
   let gone = false;
   void exited.then(() => (gone = true));
   const errorLog = () => readFile(errorLogPath, 'utf8').catch(() => '');
-  for (let i = 0; !(await connects(options.readyPort)); i++) {
+  for (let i = 0; !(await acceptsConnections(options.readyPort)); i++) {
     if (gone || i > 400) throw new Error(`nginx did not start:\n${output}\n${await errorLog()}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -7,23 +7,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, readdirSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
-import { freePort } from '../../support/process.ts';
+import { acceptsConnections, freePort } from '../../support/process.ts';
 
 const isRoot = process.getuid?.() === 0;
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
-}
 
 export async function waitUntil(
   what: string,
@@ -182,7 +171,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       void exited.then(() => (gone = true));
       await waitUntil(`redis on ${port}`, async () => {
         if (gone) throw new Error(`redis-server exited:\n${out}`);
-        return connects(port);
+        return acceptsConnections(port);
       });
     },
     async stop() {

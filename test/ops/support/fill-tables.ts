@@ -2,6 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
 /**
+ * The rows the generic filler cannot make, put in before it runs: a follow needs two different
+ * accounts, and a track by the followed account makes the feed's trigger write the follower's feed row.
+ */
+export async function addFixtureRows(client: Pick<pg.Client, 'query'>): Promise<void> {
+  const ids = await client.query<{ id: string }>(
+    `insert into users (email, handle, display_name, password_hash) values ('a@example.test', 'fixture_a', 'A', 'x'), ('b@example.test', 'fixture_b', 'B', 'x') returning id`,
+  );
+  await client.query('insert into follows (follower_id, followee_id) values ($1, $2)', [
+    ids.rows[0]!.id,
+    ids.rows[1]!.id,
+  ]);
+  await client.query(`insert into tracks (owner_user_id, title, slug) values ($1, 'Fixture', 'fixture-feed')`, [
+    ids.rows[1]!.id,
+  ]);
+}
+
+/**
  * Puts at least one row in every table of the `public` schema, whatever the migrations created:
  * tables are read from information_schema, filled in foreign-key order, and each column gets a
  * value of its type. When an insert breaks a constraint, the columns of that constraint (from

@@ -15,6 +15,7 @@ import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import { AccountDataSection } from './AccountData';
 import { CurrentPasswordField, EmailField, Field, FormError, HandleField, NewPasswordField, SubmitForm } from './Field';
+import { Notice } from '@/components/Notice';
 import './account.css';
 import { SignInPrompt } from '@/components/account/SignInPrompt';
 
@@ -24,12 +25,7 @@ export function Settings() {
   const account = useResource('account', fetchAccount);
 
   if (account.status === 'loading') return <p role="status">Loading your account…</p>;
-  if (account.status === 'error')
-    return (
-      <p className="form__error" role="alert">
-        {account.message}
-      </p>
-    );
+  if (account.status === 'error') return <Notice className="form__error" message={account.message} />;
   if (!account.data) {
     return <SignInPrompt title="Sign in to change your settings" back={routes.settings} testId="settings-signed-out" />;
   }
@@ -65,11 +61,7 @@ function Section({ id, title, hint, children }: { id: string; title: string; hin
 }
 
 function Saved({ message }: { message: string | null }) {
-  return message ? (
-    <p className="form__saved" role="status">
-      {message}
-    </p>
-  ) : null;
+  return <Notice className="form__saved" role="status" message={message} />;
 }
 
 function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }) {

@@ -6,11 +6,13 @@
  * and the API"). Every action states a reason where one is asked; the API writes each to the audit
  * log.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { api, ok, type ApiResponse, type paths } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { useResource, type ResourceState } from '@/lib/hooks/use-resource';
 import { DataTable } from '../table/DataTable';
+import { RetryError } from '@/components/LoadFailed';
+import { Notice } from '@/components/Notice';
 import './admin.css';
 
 type Tab = 'reports' | 'users' | 'content' | 'jobs' | 'audit';
@@ -68,26 +70,51 @@ const enableUser = (id: string, reason: string) =>
 
 function Status({ resource }: { resource: ResourceState<unknown> & { retry(): void } }) {
   if (resource.status === 'error')
-    return (
-      <div className="admin-item__actions">
-        <p className="form__error" role="alert">
-          {resource.message}
-        </p>
-        <button type="button" className="button button--ghost" onClick={resource.retry}>
-          Try again
-        </button>
-      </div>
-    );
+    return <RetryError className="admin-item__actions" message={resource.message} retry={resource.retry} />;
   return resource.status === 'loading' ? <p role="status">Loading…</p> : null;
+}
+
+/** A choice of one value among `options` (value → what the option says), named by `label`. */
+function Choice<T extends string>({
+  label,
+  labelHidden,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  /** The name is for assistive technology only (the toolbar around says what it is). */
+  labelHidden?: boolean;
+  value: T | '';
+  options: Record<NoInfer<T>, string>;
+  onChange(value: NoInfer<T>): void;
+}) {
+  const id = useId();
+  const select = (
+    <select
+      id={id}
+      aria-label={labelHidden ? label : undefined}
+      value={value}
+      onChange={(e) => onChange(e.target.value as T)}
+    >
+      {(Object.entries(options) as Array<[T, string]>).map(([v, text]) => (
+        <option key={v} value={v}>
+          {text}
+        </option>
+      ))}
+    </select>
+  );
+  if (labelHidden) return select;
+  return (
+    <>
+      <label htmlFor={id}>{label}</label> {select}
+    </>
+  );
 }
 
 /** A message of a failed action, read out when it appears. */
 function ActionError({ message }: { message: string | null }) {
-  return message ? (
-    <p className="form__error" role="alert">
-      {message}
-    </p>
-  ) : null;
+  return <Notice className="form__error" message={message} />;
 }
 
 /** A button that asks for a reason inline, then runs `act(reason)`. */
@@ -142,11 +169,7 @@ function ReasonAction({
       <button type="button" className="button button--ghost" onClick={() => setOpen(false)}>
         Cancel
       </button>
-      {error && (
-        <span className="form__error" role="alert">
-          {error}
-        </span>
-      )}
+      <Notice as="span" className="form__error" message={error} />
     </form>
   );
 }
@@ -162,15 +185,12 @@ function Reports() {
   return (
     <div>
       <div className="admin-toolbar">
-        <label>
-          Show{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value as ReportFilter)}>
-            <option value="open">open</option>
-            <option value="resolved">resolved</option>
-            <option value="dismissed">dismissed</option>
-            <option value="all">all</option>
-          </select>
-        </label>
+        <Choice
+          label="Show"
+          value={status}
+          options={{ open: 'open', resolved: 'resolved', dismissed: 'dismissed', all: 'all' }}
+          onChange={setStatus}
+        />
       </div>
       <Status resource={reports} />
       {items?.length === 0 && <p>No reports.</p>}
@@ -264,14 +284,12 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
       </h3>
       <div className="admin-item__meta">{u.email}</div>
       <div className="admin-item__actions">
-        <label>
-          Role{' '}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="listener">listener</option>
-            <option value="artist">artist</option>
-            <option value="admin">admin</option>
-          </select>
-        </label>
+        <Choice
+          label="Role"
+          value={role}
+          options={{ listener: 'listener', artist: 'artist', admin: 'admin' }}
+          onChange={setRole}
+        />
         <button
           type="button"
           className="button button--ghost"
@@ -388,11 +406,13 @@ function Content() {
   return (
     <div>
       <SearchToolbar onSearch={() => setQuery(q)}>
-        <select aria-label="Kind of content" value={type} onChange={(e) => setType(e.target.value as ContentKind)}>
-          <option value="track">tracks</option>
-          <option value="release">releases</option>
-          <option value="comment">comments</option>
-        </select>
+        <Choice
+          label="Kind of content"
+          labelHidden
+          value={type}
+          options={{ track: 'tracks', release: 'releases', comment: 'comments' }}
+          onChange={setType}
+        />
         <input
           type="search"
           aria-label="Search content"

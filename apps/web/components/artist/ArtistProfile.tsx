@@ -7,13 +7,15 @@
  */
 import { FollowButton } from '@/components/community/FollowButton';
 import Link from 'next/link';
-import { TrackCard } from '@/components/TrackCard';
+import { TrackGrid } from '@/components/TrackCard';
 import { Avatar } from '@/components/account/Avatar';
 import { fetchAccount, type PublicUser } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
+import { NotFoundPage } from '@/components/NotFoundPage';
 import { ReleaseShelf } from '@/components/library/ReleaseShelf';
+import { PageSection } from '@/components/PageSection';
 import '@/components/account/account.css';
 
 export function ArtistProfile({ handle, initial }: { handle: string; initial: PublicUser | null }) {
@@ -39,17 +41,7 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
   const viewerId = viewer.status === 'ready' ? (viewer.data?.id ?? null) : null;
 
   if (missing) {
-    return (
-      <section className="status-page container" aria-labelledby="artist-missing">
-        <p className="status-page__code">404</p>
-        <h1 id="artist-missing" className="status-page__title">
-          Nobody here goes by @{handle}
-        </h1>
-        <Link className="button button--accent" href={routes.home}>
-          Back to the home page
-        </Link>
-      </section>
-    );
+    return <NotFoundPage titleId="artist-missing" title={`Nobody here goes by @${handle}`} />;
   }
   const failed = error && (
     <p className="feed-message feed-message--error" role="alert">
@@ -91,12 +83,7 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
         </div>
       </header>
       <ReleaseShelf handle={user.handle} />
-      <section className="section container" aria-labelledby="artist-tracks">
-        <div className="section__head">
-          <h2 id="artist-tracks" className="section__title">
-            Tracks
-          </h2>
-        </div>
+      <PageSection id="artist-tracks" title="Tracks" heading="h2">
         {!tracks ? (
           failed || (
             <p className="feed-message" role="status">
@@ -115,15 +102,9 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
             )}
           </div>
         ) : (
-          <ul className="track-grid">
-            {tracks.map((track) => (
-              <li key={track.id}>
-                <TrackCard track={track} list={tracks} />
-              </li>
-            ))}
-          </ul>
+          <TrackGrid tracks={tracks} />
         )}
-      </section>
+      </PageSection>
     </>
   );
 }

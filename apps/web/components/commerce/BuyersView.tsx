@@ -12,6 +12,7 @@ import { formatMoney } from '@/lib/commerce';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { DataTable } from '../table/DataTable';
+import { RetryError } from '@/components/LoadFailed';
 import './commerce.css';
 import { SignInPrompt } from '@/components/account/SignInPrompt';
 
@@ -31,16 +32,7 @@ export function BuyersView() {
   if (list.status === 'error') {
     if (list.error instanceof ApiError && list.error.status === 401)
       return <SignInPrompt title="Sign in to see your buyers" back={routes.buyers} />;
-    return (
-      <div>
-        <p className="form__error" role="alert">
-          {list.message}
-        </p>
-        <button type="button" className="button button--ghost" onClick={list.retry}>
-          Try again
-        </button>
-      </div>
-    );
+    return <RetryError message={list.message} retry={list.retry} />;
   }
   const { buyers, nextCursor } = list.data;
 

@@ -8,6 +8,7 @@ import { formatMoney } from '@/lib/commerce';
 import { routes } from '@/lib/routes';
 import { DataTable } from '../table/DataTable';
 import { DownloadButtons } from './DownloadButtons';
+import { Notice } from '@/components/Notice';
 import './commerce.css';
 import { SignInPrompt } from '@/components/account/SignInPrompt';
 
@@ -31,12 +32,7 @@ export function CollectionView() {
       : resource;
 
   if (state.status === 'loading') return <p role="status">Loading your collection…</p>;
-  if (state.status === 'error')
-    return (
-      <p className="form__error" role="alert">
-        {state.message}
-      </p>
-    );
+  if (state.status === 'error') return <Notice className="form__error" message={state.message} />;
   if (state.status === 'signed-out') {
     return <SignInPrompt title="Sign in to see your collection" back={routes.collection} />;
   }

@@ -70,32 +70,8 @@ export function TrackSocial({
   const c = counts ?? { id: trackId, likeCount: 0, repostCount: 0, commentCount: 0, playCount: 0 };
   return (
     <div className={`track-social${compact ? ' track-social--compact' : ''}`} data-testid="track-social">
-      <button
-        type="button"
-        className={`social-button${c.liked ? ' social-button--on' : ''}`}
-        aria-pressed={!!c.liked}
-        disabled={!counts}
-        onClick={() => void toggle('like')}
-        data-testid="like-button"
-      >
-        <span aria-hidden="true">♥</span> {c.liked ? 'Liked' : 'Like'}{' '}
-        <span className="social-button__count" data-testid="like-count">
-          {c.likeCount}
-        </span>
-      </button>
-      <button
-        type="button"
-        className={`social-button${c.reposted ? ' social-button--on' : ''}`}
-        aria-pressed={!!c.reposted}
-        disabled={!counts}
-        onClick={() => void toggle('repost')}
-        data-testid="repost-button"
-      >
-        <span aria-hidden="true">⟲</span> {c.reposted ? 'Reposted' : 'Repost'}{' '}
-        <span className="social-button__count" data-testid="repost-count">
-          {c.repostCount}
-        </span>
-      </button>
+      <SocialToggle kind="like" counts={c} disabled={!counts} onToggle={toggle} />
+      <SocialToggle kind="repost" counts={c} disabled={!counts} onToggle={toggle} />
       <span className="track-social__stat" data-testid="play-count">
         <span aria-hidden="true">▶</span> {c.playCount} <span className="visually-hidden">plays</span>
       </span>
@@ -120,5 +96,41 @@ export function TrackSocial({
         </span>
       )}
     </div>
+  );
+}
+
+const SOCIAL = {
+  like: { icon: '♥', off: 'Like', on: 'Liked', done: 'liked', count: 'likeCount' },
+  repost: { icon: '⟲', off: 'Repost', on: 'Reposted', done: 'reposted', count: 'repostCount' },
+} as const;
+
+/** The like or repost button: pressed when the viewer did it, with how many did. */
+function SocialToggle({
+  kind,
+  counts,
+  disabled,
+  onToggle,
+}: {
+  kind: keyof typeof SOCIAL;
+  counts: TrackCounts;
+  disabled: boolean;
+  onToggle(kind: keyof typeof SOCIAL): Promise<void>;
+}) {
+  const { icon, off, on, done, count } = SOCIAL[kind];
+  const pressed = !!counts[done];
+  return (
+    <button
+      type="button"
+      className={`social-button${pressed ? ' social-button--on' : ''}`}
+      aria-pressed={pressed}
+      disabled={disabled}
+      onClick={() => void onToggle(kind)}
+      data-testid={`${kind}-button`}
+    >
+      <span aria-hidden="true">{icon}</span> {pressed ? on : off}{' '}
+      <span className="social-button__count" data-testid={`${kind}-count`}>
+        {counts[count]}
+      </span>
+    </button>
   );
 }

@@ -13,6 +13,7 @@ import { routes } from '@/lib/routes';
 import { RangePicker } from './RangePicker';
 import { SeriesView } from './SeriesView';
 import { useStats } from './useStats';
+import { OptionButtons } from './OptionButtons';
 import './insights.css';
 
 export function InsightsDashboard() {
@@ -46,24 +47,12 @@ export function InsightsDashboard() {
       <div className="insights__controls">
         <RangePicker from={range.from} to={range.to} onChange={setRange} />
         {user.role === 'admin' && (
-          <div role="group" aria-label="Whose figures" className="insights-series__views">
-            <button
-              type="button"
-              className={`button button--small${scope === 'artist' ? ' button--accent' : ''}`}
-              aria-pressed={scope === 'artist'}
-              onClick={() => setScope('artist')}
-            >
-              Mine
-            </button>
-            <button
-              type="button"
-              className={`button button--small${scope === 'platform' ? ' button--accent' : ''}`}
-              aria-pressed={scope === 'platform'}
-              onClick={() => setScope('platform')}
-            >
-              Whole platform
-            </button>
-          </div>
+          <OptionButtons
+            label="Whose figures"
+            value={scope}
+            options={{ artist: 'Mine', platform: 'Whole platform' }}
+            onChange={setScope}
+          />
         )}
       </div>
       {state.status === 'loading' && <p role="status">Loading figures…</p>}

@@ -6,6 +6,7 @@ import { FIGURES, FIGURE_LABELS, toCsv, type SeriesStats } from '@/lib/insights'
 import { DailyChart } from './DailyChart';
 import { StatsTable } from './StatsTable';
 import { downloadText } from './useStats';
+import { OptionButtons } from './OptionButtons';
 import './insights.css';
 
 export function SeriesView({ stats, name }: { stats: SeriesStats; name: string }) {
@@ -13,24 +14,7 @@ export function SeriesView({ stats, name }: { stats: SeriesStats; name: string }
   return (
     <section className="insights-series" aria-label="Daily figures">
       <div className="insights-series__bar">
-        <div role="group" aria-label="View" className="insights-series__views">
-          <button
-            type="button"
-            className={`button button--small${view === 'charts' ? ' button--accent' : ''}`}
-            aria-pressed={view === 'charts'}
-            onClick={() => setView('charts')}
-          >
-            Charts
-          </button>
-          <button
-            type="button"
-            className={`button button--small${view === 'table' ? ' button--accent' : ''}`}
-            aria-pressed={view === 'table'}
-            onClick={() => setView('table')}
-          >
-            Table
-          </button>
-        </div>
+        <OptionButtons label="View" value={view} options={{ charts: 'Charts', table: 'Table' }} onChange={setView} />
         <button
           type="button"
           className="button button--small"

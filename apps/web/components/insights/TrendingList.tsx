@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { TrackCard } from '@/components/TrackCard';
 import { api, ok } from '@/lib/api/client';
 import type { TrackSummary } from '@/lib/tracks';
+import { OptionButtons } from './OptionButtons';
 import './insights.css';
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; tracks: TrackSummary[] };
@@ -25,19 +26,7 @@ export function TrendingList() {
   }, [period]);
   return (
     <div className="trending" aria-busy={state.status === 'loading'}>
-      <div role="group" aria-label="Period" className="insights-series__views">
-        {(['day', 'week'] as const).map((p) => (
-          <button
-            key={p}
-            type="button"
-            className={`button button--small${period === p ? ' button--accent' : ''}`}
-            aria-pressed={period === p}
-            onClick={() => setPeriod(p)}
-          >
-            {p === 'day' ? 'Today' : 'This week'}
-          </button>
-        ))}
-      </div>
+      <OptionButtons label="Period" value={period} options={{ day: 'Today', week: 'This week' }} onChange={setPeriod} />
       {state.status === 'loading' && <p role="status">Loading…</p>}
       {state.status === 'error' && (
         <p className="form__error" role="alert">

@@ -2,11 +2,12 @@
 
 /** `/genre/<name>` and `/tag/<name>`: listed tracks, newest first, with "More". */
 import { useState } from 'react';
-import { TrackCard } from '@/components/TrackCard';
+import { TrackGrid } from '@/components/TrackCard';
 import { ApiError, describeApiError } from '@/lib/api';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import type { ApiResponse } from '@/lib/api/client';
+import { Notice } from '@/components/Notice';
 
 type Page = ApiResponse<'/api/v1/genres/{name}/tracks'>;
 
@@ -43,22 +44,10 @@ export function BrowseGrid({ kind, name }: { kind: 'genre' | 'tag'; name: string
       <h1 id="browse-title" className="section__title">
         {kind === 'tag' ? `#${name}` : name}
       </h1>
-      {error && (
-        <p className="feed-message feed-message--error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notice className="feed-message feed-message--error" message={error} />
       {!items && !error && <p role="status">Loading…</p>}
       {items && items.length === 0 && <p className="feed-message">Nothing here yet.</p>}
-      {items && items.length > 0 && (
-        <ul className="track-grid">
-          {items.map((t) => (
-            <li key={t.id}>
-              <TrackCard track={t} list={items} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {items && items.length > 0 && <TrackGrid tracks={items} />}
       {next && (
         <button type="button" className="button button--ghost" onClick={() => void more(next)}>
           More

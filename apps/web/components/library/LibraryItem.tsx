@@ -5,12 +5,12 @@
  * "not here"), know whether the viewer owns it, and apply the owner's edits in place — each edit
  * sends its request, shows what the API answered (the new item) and a sentence, or the API's error.
  */
-import Link from 'next/link';
 import { useState } from 'react';
 import { describeApiError } from '@/lib/api';
 import { useResource, type Resource } from '@/lib/hooks/use-resource';
-import { routes } from '@/lib/routes';
+import { NotFoundPage } from '@/components/NotFoundPage';
 import { useAccount } from '@/lib/hooks/use-account';
+import { Notice } from '@/components/Notice';
 
 export interface LibraryItem<T> {
   item: Resource<T, true>;
@@ -53,15 +53,7 @@ export function useLibraryItem<T>(key: string, load: (signal: AbortSignal) => Pr
 /** The page while the item is not ready: "not here" (404), loading, or the failure with "Try again". */
 export function LibraryFallback<T>({ item, noun }: { item: Resource<T, true>; noun: string }) {
   if (item.status === 'not-found')
-    return (
-      <section className="status-page container">
-        <p className="status-page__code">404</p>
-        <h1 className="status-page__title">This {noun} is not here</h1>
-        <Link className="button button--accent" href={routes.home}>
-          Back to the home page
-        </Link>
-      </section>
-    );
+    return <NotFoundPage titleId={`${noun}-missing`} title={`This ${noun} is not here`} />;
   if (item.status === 'error')
     return (
       <div className="container section" role="alert">
@@ -80,9 +72,5 @@ export function LibraryFallback<T>({ item, noun }: { item: Resource<T, true>; no
 
 /** The edit's failure above the owner's tools. */
 export function EditError({ message }: { message: string | null }) {
-  return message ? (
-    <p className="feed-message feed-message--error" role="alert">
-      {message}
-    </p>
-  ) : null;
+  return <Notice className="feed-message feed-message--error" message={message} />;
 }

@@ -7,16 +7,13 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { api, ok } from '@/lib/api/client';
-import { formatDuration } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
 import { moveItem, type Playlist, type Visibility } from '@/lib/library';
-import { usePlayer } from '@/components/player/PlayerProvider';
 import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
-import { Tracklist, totalLength } from './Tracklist';
+import { PlayAllButton, TrackCount, Tracklist } from './Tracklist';
 import './library.css';
 
 export function PlaylistView({ id }: { id: string }) {
-  const engine = usePlayer();
   const router = useRouter();
   const { item, viewerId, status, error, edit } = useLibraryItem(`playlist:${id}`, (signal) =>
     ok(api.GET('/api/v1/playlists/{id}', { params: { path: { id } }, signal })).then((r) => r.playlist),
@@ -51,19 +48,10 @@ export function PlaylistView({ id }: { id: string }) {
             <Link href={routes.artist(playlist.owner.handle)} prefetch={false}>
               {playlist.owner.displayName}
             </Link>{' '}
-            · {playlist.tracks.length} track{playlist.tracks.length === 1 ? '' : 's'} ·{' '}
-            {formatDuration(totalLength(playlist.tracks))}
+            · <TrackCount tracks={playlist.tracks} />
           </p>
           <div className="library-actions">
-            <button
-              type="button"
-              className="button button--accent"
-              disabled={playlist.tracks.length === 0}
-              onClick={() => engine.playList(playlist.tracks, 0)}
-              data-testid="play-all"
-            >
-              Play all
-            </button>
+            <PlayAllButton tracks={playlist.tracks} />
             <span role="status" aria-live="polite">
               {status}
             </span>

@@ -4,6 +4,7 @@
 import Link from 'next/link';
 import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
+import { PageSection } from '@/components/PageSection';
 import './library.css';
 
 export function ReleaseShelf({ handle }: { handle: string }) {
@@ -14,12 +15,7 @@ export function ReleaseShelf({ handle }: { handle: string }) {
   const items = shelf.status === 'ready' ? shelf.data : null;
   if (!items || items.length === 0) return null;
   return (
-    <section className="section container" aria-labelledby="artist-releases">
-      <div className="section__head">
-        <h2 id="artist-releases" className="section__title">
-          Releases
-        </h2>
-      </div>
+    <PageSection id="artist-releases" title="Releases" heading="h2">
       <ul className="release-shelf">
         {items.map((r) => (
           <li key={r.id} className="release-shelf__item" data-testid="release-card">
@@ -46,6 +42,6 @@ export function ReleaseShelf({ handle }: { handle: string }) {
           </li>
         ))}
       </ul>
-    </section>
+    </PageSection>
   );
 }

@@ -6,17 +6,15 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
-import { formatDuration } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
-import { usePlayer } from '@/components/player/PlayerProvider';
 import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
-import { Tracklist, totalLength } from './Tracklist';
+import { PlayAllButton, TrackCount, Tracklist } from './Tracklist';
+import { Notice } from '@/components/Notice';
 import './library.css';
 
 const RELEASE_FIELDS = ['title', 'type', 'description', 'releaseDate', 'artwork'] as const;
 
 export function ReleaseView({ id }: { id: string }) {
-  const engine = usePlayer();
   const { item, viewerId, status, error, edit } = useLibraryItem(`release:${id}`, (signal) =>
     ok(api.GET('/api/v1/releases/{id}', { params: { path: { id } }, signal })).then((r) => r.release),
   );
@@ -86,19 +84,10 @@ export function ReleaseView({ id }: { id: string }) {
                 · <time dateTime={release.releaseDate}>{release.releaseDate}</time>
               </>
             )}{' '}
-            · {release.tracks.length} track{release.tracks.length === 1 ? '' : 's'} ·{' '}
-            <span data-testid="release-length">{formatDuration(totalLength(release.tracks))}</span>
+            · <TrackCount tracks={release.tracks} lengthTestId="release-length" />
           </p>
           <div className="library-actions">
-            <button
-              type="button"
-              className="button button--accent"
-              disabled={release.tracks.length === 0}
-              onClick={() => engine.playList(release.tracks, 0)}
-              data-testid="play-all"
-            >
-              Play all
-            </button>
+            <PlayAllButton tracks={release.tracks} />
             {own && (
               <button
                 type="button"
@@ -168,9 +157,5 @@ export function ReleaseView({ id }: { id: string }) {
 }
 
 function FieldMessage({ message }: { message: string | undefined }) {
-  return message ? (
-    <span className="feed-message feed-message--error" role="alert">
-      {message}
-    </span>
-  ) : null;
+  return <Notice as="span" className="feed-message feed-message--error" message={message} />;
 }

@@ -14,6 +14,7 @@ import { fetchAccount } from '@/lib/account';
 import { routes } from '@/lib/routes';
 import type { Visibility } from '@/lib/library';
 import { useLiveProgress } from '@/components/upload/live-progress';
+import { Notice } from '@/components/Notice';
 import './library.css';
 
 type StudioTrack = ApiResponse<'/api/v1/me/tracks'>['items'][number];
@@ -173,11 +174,7 @@ export function Studio() {
           {status}
         </span>
       </div>
-      {error && (
-        <p className="feed-message feed-message--error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notice className="feed-message feed-message--error" message={error} />
       {tracks.length === 0 ? (
         <p className="feed-message">Nothing uploaded yet.</p>
       ) : (

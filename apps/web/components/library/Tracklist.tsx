@@ -9,6 +9,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
+import { usePlayer } from '@/components/player/PlayerProvider';
 import { RowWaveform } from './RowWaveform';
 import { formatDuration } from '@/lib/tracks';
 import { routes } from '@/lib/routes';
@@ -104,4 +105,30 @@ export function Tracklist({
 
 export function totalLength(tracks: readonly ListedTrack[]): number {
   return tracks.reduce((n, t) => n + (t.durationMs ?? 0), 0);
+}
+
+/** "3 tracks · 12:04": how many tracks a release or playlist holds and how long they play together. */
+export function TrackCount({ tracks, lengthTestId }: { tracks: readonly ListedTrack[]; lengthTestId?: string }) {
+  return (
+    <>
+      {tracks.length} track{tracks.length === 1 ? '' : 's'} ·{' '}
+      <span data-testid={lengthTestId}>{formatDuration(totalLength(tracks))}</span>
+    </>
+  );
+}
+
+/** Plays the list from its first track (disabled while it is empty). */
+export function PlayAllButton({ tracks }: { tracks: readonly ListedTrack[] }) {
+  const engine = usePlayer();
+  return (
+    <button
+      type="button"
+      className="button button--accent"
+      disabled={tracks.length === 0}
+      onClick={() => engine.playList(tracks, 0)}
+      data-testid="play-all"
+    >
+      Play all
+    </button>
+  );
 }

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { ApiError, describeApiError } from '@/lib/api';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
+import { Notice } from '@/components/Notice';
 
 export function ReportButton({
   subjectType,
@@ -66,11 +67,7 @@ export function ReportButton({
       <p role="status" aria-live="polite" className="share-menu__status">
         {message}
       </p>
-      {error && (
-        <p className="form__error" role="alert">
-          {error}
-        </p>
-      )}
+      <Notice className="form__error" message={error} />
     </div>
   );
 }

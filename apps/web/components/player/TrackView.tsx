@@ -13,6 +13,7 @@ import { ApiError } from '@/lib/api';
 import { useResource } from '@/lib/hooks/use-resource';
 import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
 import { routes } from '@/lib/routes';
+import { NotFoundPage } from '@/components/NotFoundPage';
 import { formatAge, formatDuration, isoDuration } from '@/lib/tracks';
 import { TrackArtwork } from './Artwork';
 import { PlayTrackButton } from './PlayTrackButton';
@@ -23,6 +24,7 @@ import { TrackComments } from '@/components/community/TrackComments';
 import { TrackSocial } from '@/components/community/TrackSocial';
 import type { CommentPage } from '@/components/community/types';
 import { useAccount } from '@/lib/hooks/use-account';
+import { LoadFailed } from '@/components/LoadFailed';
 import '@/components/skeleton.css';
 import './track-page.css';
 import { ShareMenu } from '@/components/share/ShareMenu';
@@ -84,28 +86,22 @@ export function TrackView({
   }
   if (state.status === 'not-found') {
     return (
-      <section className="status-page container" aria-labelledby="track-missing-title">
-        <p className="status-page__code">404</p>
-        <h1 id="track-missing-title" className="status-page__title">
-          This track is out of earshot
-        </h1>
-        <p className="status-page__text">It may have been removed, made private, or the link may be wrong.</p>
-        <Link className="button button--accent" href={routes.home}>
-          Back to the home page
-        </Link>
-      </section>
+      <NotFoundPage
+        titleId="track-missing-title"
+        title="This track is out of earshot"
+        text="It may have been removed, made private, or the link may be wrong."
+      />
     );
   }
   if (state.status === 'error') {
     return (
       <div className="track-page container">
-        <div className="feed-message feed-message--error" role="alert">
-          <h1 className="feed-message__title">Couldn’t load this track</h1>
-          <p className="feed-message__text">{state.message} Please try again in a moment.</p>
-          <button type="button" className="button button--ghost" onClick={state.retry}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed
+          heading="h1"
+          title="Couldn’t load this track"
+          text={`${state.message} Please try again in a moment.`}
+          retry={state.retry}
+        />
       </div>
     );
   }

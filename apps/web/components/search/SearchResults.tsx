@@ -7,6 +7,7 @@ import { describeApiError } from '@/lib/api';
 import { useResource } from '@/lib/hooks/use-resource';
 import { formatDuration } from '@/lib/tracks';
 import { SEARCH_TABS, hitHref, searchPage, type SearchHit, type SearchType } from '@/lib/library';
+import { Notice } from '@/components/Notice';
 import './search.css';
 
 function Hit({ hit }: { hit: SearchHit }) {
@@ -79,11 +80,7 @@ export function SearchResults({ q, initialType }: { q: string; initialType: Sear
             ))}
           </div>
           <div id="search-panel" role="tabpanel" aria-labelledby={`tab-${type}`}>
-            {error && (
-              <p className="feed-message feed-message--error" role="alert">
-                {error}
-              </p>
-            )}
+            <Notice className="feed-message feed-message--error" message={error} />
             {!items && !error && <p role="status">Searching…</p>}
             {items && items.length === 0 && <p role="status">Nothing found.</p>}
             {items && items.length > 0 && (

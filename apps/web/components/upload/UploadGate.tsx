@@ -11,6 +11,7 @@ import { api, ok } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Uploader } from './Uploader';
+import { LoadFailed } from '@/components/LoadFailed';
 import './upload.css';
 
 /** The account, or null when signed out (401, 403). */
@@ -34,15 +35,7 @@ export function UploadGate() {
     );
   }
   if (state.status === 'error') {
-    return (
-      <div className="feed-message feed-message--error" role="alert">
-        <h2 className="feed-message__title">Couldn’t check your account</h2>
-        <p className="feed-message__text">{state.message}</p>
-        <button type="button" className="button button--ghost" onClick={state.retry}>
-          Try again
-        </button>
-      </div>
-    );
+    return <LoadFailed heading="h2" title="Couldn’t check your account" text={state.message} retry={state.retry} />;
   }
   const user = state.data;
   if (!user) {
