@@ -29,19 +29,23 @@ seen.length = 0;
 await rollupInsightsDay({ db, clock: () => new Date(`${day}T23:00:00Z`), playsRetentionDays: 90 }, day);
 const statements = seen.filter((q) => /insert|delete/i.test(q.sql));
 const client = await pool.connect();
+/** The session settings `rollupInsightsDay` (and the bench's baseline) run with; `WORK_MEM=…` to try another. */
+async function settings(): Promise<void> {
+  await client.query('set local jit = off');
+  await client.query(`set local work_mem = '${process.env.WORK_MEM ?? '160MB'}'`);
+  await client.query('set local enable_nestloop = off');
+}
 try {
   for (const q of statements) {
     await client.query('begin');
-    await client.query('set local jit = off');
-    if (process.env.WORK_MEM) await client.query(`set local work_mem = '${process.env.WORK_MEM}'`);
+    await settings();
     const plan = await client.query(`explain (analyze, buffers) ${q.sql}`, [...q.parameters]);
     await client.query('rollback');
     console.log(`\n=== ${q.sql.replace(/\s+/g, ' ').slice(0, 100)}…`);
     for (const row of plan.rows) console.log(row['QUERY PLAN']);
   }
   await client.query('begin');
-  await client.query('set local jit = off');
-  if (process.env.WORK_MEM) await client.query(`set local work_mem = '${process.env.WORK_MEM}'`);
+  await settings();
   const hand = await client.query(
     `explain (analyze, buffers) insert into hand_rollup (day, track_id, plays, listeners, seconds_heard)
     select $1::date, track_id, count(*), count(distinct coalesce('u' || user_id::text, 'i' || ip_hash)), sum(seconds_listened)
