@@ -4,6 +4,8 @@
  *
  *   BENCH_DB=<kept database name> npx tsx bench/rollup/explain.ts
  *
+ * (`FRESH=1`: the day's rows deleted first, as in the bench's timed rounds; `WORK_MEM=…`.)
+ *
  * Every statement runs in a transaction that is rolled back, so the database stays as it was.
  */
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
@@ -39,6 +41,11 @@ try {
   for (const q of statements) {
     await client.query('begin');
     await settings();
+    // FRESH=1: the day's rows deleted first (in the same rolled-back transaction), as in the bench's timed rounds.
+    if (process.env.FRESH === '1') {
+      await client.query('delete from track_daily_stats where day = $1::date', [day]);
+      await client.query('delete from artist_daily_stats where day = $1::date', [day]);
+    }
     const plan = await client.query(`explain (analyze, buffers) ${q.sql}`, [...q.parameters]);
     await client.query('rollback');
     console.log(`\n=== ${q.sql.replace(/\s+/g, ' ').slice(0, 100)}…`);
