@@ -64,20 +64,20 @@ const inRange = (column: string, from: string, to: string) =>
   sql`${sql.ref(column)} >= ${from}::timestamptz and ${sql.ref(column)} < ${to}::timestamptz`;
 
 /**
- * The day's plays, one slim row each: `(track_id, owner, listener, seconds, n, ranged)`, with the
- * plays of deleted tracks (`deleted_track_events`, folded per listener: `n` plays, `ranged` of
- * them with ranges, no track) so that an artist's distinct listeners span both. Plays are the
- * bulk of a day's events; they are grouped apart from the rest, on narrow rows with four
- * aggregates (bench/rollup).
+ * The day's plays, one slim row each: `(track_id, owner, listener, seconds, n, ranged,
+ * heard_pct)`, with the plays of deleted tracks (`deleted_track_events`, folded per listener: `n`
+ * plays, `ranged` of them with ranges, no track and no buckets) so that an artist's distinct
+ * listeners span both. Plays are the bulk of a day's events; they are read once, into narrow rows
+ * that serve both the counts and the reach (bench/rollup).
  */
 function plays(day: string, from: string, to: string): RawBuilder<unknown> {
   return sql`
     select p.track_id, t.owner_user_id as owner, ${LISTENER_KEY} as listener, p.seconds_listened::float8 as seconds,
-      1 as n, (p.heard_pct is not null)::int as ranged
+      1 as n, (p.heard_pct is not null)::int as ranged, p.heard_pct
     from plays p join tracks t on t.id = p.track_id
     where ${inRange('p.created_at', from, to)}
     union all
-    select null, x.artist_user_id, x.listener, x.seconds, x.events, x.ranged
+    select null, x.artist_user_id, x.listener, x.seconds, x.events, x.ranged, null
     from deleted_track_events x where x.day = ${day}::date and x.kind = 'play'
   `;
 }
@@ -136,9 +136,11 @@ const setFromAgg = (extra: string[] = []) => sql.raw([...extra, ...NAMES].map((c
 
 /**
  * Recomputes one UTC day of the per-track and per-artist rows, in one transaction and one
- * statement. The day's plays are read once and grouped once: `GROUP BY GROUPING SETS ((owner,
- * track), (owner))` on narrow rows gives both levels (an artist's listeners are distinct over
- * all their tracks); the day's other events, few, are grouped the same way apart and joined on.
+ * statement. The day's plays are read once and sorted once: `GROUP BY GROUPING SETS ((owner,
+ * track, heard_pct), (owner, track), (owner))` on narrow rows gives both levels (an artist's
+ * listeners are distinct over all their tracks) and, at the finest, the plays of each track per
+ * pattern of buckets heard, from which the reach is unnested; the day's other events, few, are
+ * grouped the same way apart and joined on.
  * The writes touch only what differs: rows no event names any more are deleted, rows whose
  * figures changed are updated, new rows are inserted (plain inserts: the day is locked for the
  * transaction, so two workers rolling the same day take turns, and the second finds the first's
@@ -164,12 +166,19 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
     // written, which grows with every row (minutes instead of seconds in bench/rollup).
     await sql`set local enable_nestloop = off`.execute(trx);
     await sql`
-      with play_agg as (
-        select e.track_id, e.owner, grouping(e.track_id) as per_artist,
-          sum(e.n)::int as plays, count(distinct e.listener)::int as listeners,
+      -- The day's plays are read once and sorted once, by (artist, track, buckets heard): the
+      -- one sort gives the per-track and per-artist counts and, at its finest level, how many
+      -- plays of a track heard the same buckets (the reach's input below), without a second scan.
+      with play_levels as (
+        select e.track_id, e.owner, grouping(e.track_id) as per_artist, grouping(e.heard_pct) as whole,
+          e.heard_pct, sum(e.n)::int as plays, count(distinct e.listener)::int as listeners,
           sum(e.seconds)::float8 as seconds_heard, sum(e.ranged)::int as ranged_plays
         from (${plays(day, from, to)}) e
-        group by grouping sets ((e.owner, e.track_id), (e.owner))
+        group by grouping sets ((e.owner, e.track_id, e.heard_pct), (e.owner, e.track_id), (e.owner))
+      ),
+      play_agg as (
+        select p.track_id, p.owner, p.per_artist, p.plays, p.listeners, p.seconds_heard, p.ranged_plays
+        from play_levels p where p.whole = 1
       ),
       other_agg as (
         select e.track_id, e.owner, grouping(e.track_id) as per_artist,
@@ -193,19 +202,15 @@ export async function rollupInsightsDay(deps: RollupDeps, day: string): Promise<
         from play_agg p full join other_agg o
           on o.per_artist = p.per_artist and o.owner = p.owner and coalesce(o.track_id, 0) = coalesce(p.track_id, 0)
       ),
-      -- Reach: plays of a track that heard the same buckets are counted together before the
-      -- buckets are unnested (whole listens and listens stopped at the same point repeat), so the
-      -- unnest and its grouping see distinct patterns, not every play (bench/rollup).
+      -- Reach: the plays of a track that heard the same buckets come counted together from the
+      -- one pass above (whole listens and listens stopped at the same point repeat), so the unnest
+      -- and its grouping see distinct patterns, not every play (bench/rollup).
       reach as (
         select x.track_id, array_agg(x.bucket order by x.bucket) as buckets, array_agg(x.n order by x.bucket) as n
         from (
-          select h.track_id, b.bucket, sum(h.n)::int as n
-          from (
-            select p.track_id, p.heard_pct, count(*) as n
-            from plays p
-            where ${inRange('p.created_at', from, to)} and p.heard_pct is not null
-            group by p.track_id, p.heard_pct
-          ) h cross join lateral unnest(h.heard_pct) as b(bucket)
+          select h.track_id, b.bucket, sum(h.plays)::int as n
+          from play_levels h cross join lateral unnest(h.heard_pct) as b(bucket)
+          where h.whole = 0 and h.heard_pct is not null and h.track_id is not null
           group by h.track_id, b.bucket
         ) x
         group by x.track_id

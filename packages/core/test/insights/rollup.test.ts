@@ -74,10 +74,17 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     // Rerun: same rows. One more play, rerun: replaced, not added to.
     await rollupInsightsDay(deps, '2026-06-09');
     expect((await trackRows(a.id)).map((r) => r.plays)).toEqual([5]);
-    await insertPlay(db, a, '2026-06-09T13:00:00Z', { ip: 10 });
+    // It heard the same buckets as an earlier play: the two count together in the reach.
+    await insertPlay(db, a, '2026-06-09T13:00:00Z', { ip: 10 }, { heardPct: [0, 1] });
     await rollupInsightsDay(deps, '2026-06-09');
     await rollupInsightsDay(deps, '2026-06-09');
-    expect((await trackRows(a.id))[0]).toMatchObject({ plays: 6, listeners: 4 });
+    expect((await trackRows(a.id))[0]).toMatchObject({
+      plays: 6,
+      listeners: 4,
+      ranged_plays: 3,
+      reach_buckets: [0, 1, 2],
+      reach_plays: [3, 3, 1],
+    });
     // A day whose events are gone loses its rows.
     await db.deleteFrom('plays').where('track_id', '=', b.id).execute();
     await rollupInsightsDay(deps, '2026-06-09');
