@@ -67,6 +67,9 @@ describe('play while processing', () => {
     // Still processing (a 10-minute master takes far longer than its first segments).
     expect(status.track.latestVersion.status).toBe('processing');
     await expect(page.getByRole('status').filter({ hasText: 'you can already listen' }).count()).resolves.toBe(1);
+    // Liking and comments come with the stream; reposting waits for ready.
+    await page.getByTestId('like-button').waitFor();
+    expect(await page.getByTestId('repost-button').isDisabled()).toBe(true);
     await screenshot(page, 'play-while-processing', { fullPage: false });
     await page.getByTestId('play-track').click();
     await page.waitForFunction(

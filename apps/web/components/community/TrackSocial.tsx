@@ -17,10 +17,13 @@ export function TrackSocial({
   trackId,
   initial,
   compact = false,
+  canRepost = true,
 }: {
   trackId: string;
   initial?: TrackCounts | null;
   compact?: boolean;
+  /** False while the track is playable but still processed: a repost (it fills feeds) waits for ready. */
+  canRepost?: boolean;
 }) {
   const [counts, setCounts] = useState<TrackCounts | null>(initial ?? null);
   const [error, setError] = useState<string | null>(null);
@@ -87,7 +90,8 @@ export function TrackSocial({
         type="button"
         className={`social-button${c.reposted ? ' social-button--on' : ''}`}
         aria-pressed={!!c.reposted}
-        disabled={!counts}
+        disabled={!counts || !canRepost}
+        title={canRepost ? undefined : 'You can repost it once it is processed'}
         onClick={() => void toggle('repost')}
         data-testid="repost-button"
       >
