@@ -39,6 +39,23 @@ describe('play while processing', () => {
     let loads = 0;
     page.on('load', () => loads++);
     await page.goto(`${platform.base}/${track.artist.handle}/${track.slug}`);
+    // Every share of the width the waveform covered, as the page redrew it (a partial waveform
+    // covers the part decoded so far, docs/performance.md "Playable in seconds").
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { coveredSeen: string[] }).coveredSeen = seen;
+      const note = () => {
+        const v = document.querySelector('[data-testid="waveform"]')?.getAttribute('data-covered');
+        if (v && seen.at(-1) !== v) seen.push(v);
+      };
+      note();
+      new MutationObserver(note).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-covered'],
+      });
+    });
     const playableAtLoad = (await page.getByTestId('play-track').count()) > 0;
     await page.getByTestId('play-track').waitFor({ timeout: 120_000 });
     expect(loads, `play was ${playableAtLoad ? 'already' : 'not yet'} offered when the page loaded`).toBe(1);
@@ -50,6 +67,9 @@ describe('play while processing', () => {
     // Still processing (a 10-minute master takes far longer than its first segments).
     expect(status.track.latestVersion.status).toBe('processing');
     await expect(page.getByRole('status').filter({ hasText: 'you can already listen' }).count()).resolves.toBe(1);
+    // Liking and comments come with the stream; reposting waits for ready.
+    await page.getByTestId('like-button').waitFor();
+    expect(await page.getByTestId('repost-button').isDisabled()).toBe(true);
     await screenshot(page, 'play-while-processing', { fullPage: false });
     await page.getByTestId('play-track').click();
     await page.waitForFunction(
@@ -58,6 +78,22 @@ describe('play while processing', () => {
       { polling: 100 },
     );
     expect(await page.getByTestId('player-bar').getByTestId('player-toggle').getAttribute('aria-label')).toBe('Pause');
+
+    // The waveform came while the version was processed, growing (when the page was open before
+    // the decode ended) up to the whole track, over the socket and without a reload.
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="waveform"]')?.getAttribute('data-covered') === '1.000',
+      null,
+      { polling: 100, timeout: 120_000 },
+    );
+    const covered = (await page.evaluate(() => (window as unknown as { coveredSeen: string[] }).coveredSeen)).map(
+      Number,
+    );
+    console.log(`waveform covered, as drawn: ${covered.join(' → ')}`);
+    expect(covered.at(-1)).toBe(1);
+    for (let i = 1; i < covered.length; i++) expect(covered[i]).toBeGreaterThan(covered[i - 1]!);
+    expect(loads).toBe(1);
+    await screenshot(page, 'play-while-processing-waveform', { fullPage: false });
 
     // A listener without an account: the track is public, so its growing stream is theirs too.
     const anonymous = await openContext(browser);

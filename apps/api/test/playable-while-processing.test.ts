@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreDeps, HlsPublication, MediaToolkit } from '@earshot/core';
-import { transcodeHls } from '@earshot/media';
+import { computeWaveform, transcodeHls, type AudiowaveformJson } from '@earshot/media';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../worker/src/index.ts';
 import type { Api } from '../src/index.ts';
@@ -46,6 +46,17 @@ const gateOpen = new Promise<void>((r) => {
   openGate = r;
 });
 
+// While set, the waveform step holds its finished waveform back: the partial ones are out.
+let holdWaveform = false;
+let reachWaveformHold!: () => void;
+const waveformHoldReached = new Promise<void>((r) => {
+  reachWaveformHold = r;
+});
+let releaseWaveform!: () => void;
+const waveformReleased = new Promise<void>((r) => {
+  releaseWaveform = r;
+});
+
 beforeAll(async () => {
   testApi = await createTestApi({ api: { serveMedia: true } });
   ({ t, app } = testApi);
@@ -83,6 +94,14 @@ beforeAll(async () => {
       });
       return out.files;
     },
+    waveform: async (input, info, run, partial) => {
+      const out = await real.waveform(input, info, run, partial);
+      if (holdWaveform) {
+        reachWaveformHold();
+        await waveformReleased;
+      }
+      return out;
+    },
   };
   ({ core, close: closeCore } = createCoreDeps({ config: t.config, logger: t.logger, infra: t.infra, media }));
   startProcessing(t.infra.jobs, createHandlers(core), t.logger, 2);
@@ -90,6 +109,7 @@ beforeAll(async () => {
 afterAll(async () => {
   openGate();
   openRetry();
+  releaseWaveform();
   await closeCore?.();
   await testApi?.close();
 });
@@ -107,8 +127,9 @@ async function waitFor(probe: () => Promise<boolean>, attempts = 600): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+const uploadedFile = () => path.join(t.dataDir, 'forty.flac');
 async function upload(title: string, visibility: string) {
-  const flac = await readFile(await generateTone(path.join(t.dataDir, 'forty.flac'), { seconds: 40 }));
+  const flac = await readFile(await generateTone(uploadedFile(), { seconds: 40 }));
   const body = multipartBody({ title, visibility }, { name: 'forty.flac', content: flac });
   const res = await app.inject({
     method: 'POST',
@@ -300,5 +321,51 @@ describe('a track is playable while it is processed', () => {
       expect(playlist.body).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
       expect(playlist.body).toContain('#EXT-X-ENDLIST');
     }
+  });
+
+  it('the waveform is served as it grows, before the version is ready, and the finished one is the usual one', async () => {
+    mode = 'gate';
+    openGate(); // the encode runs through: only the waveform is held here
+    holdWaveform = true;
+    const told = new Set<string>();
+    t.infra.progress.subscribe((e) => {
+      if (e.type === 'track.media') told.add(e.trackId);
+    });
+    const { trackId, versionId } = await upload('Drawn as it grows', 'public');
+    await waveformHoldReached;
+    // The decode is done, its finished waveform held back: the partial ones it handed over are stored.
+    await waitFor(async () => (await view(trackId)).json().track?.waveformUrl != null);
+    const processing = (await view(trackId)).json().track;
+    expect(processing).toMatchObject({ status: 'processing' });
+    const steps = await t.infra.database.db
+      .selectFrom('track_versions')
+      .select(['status', 'steps'])
+      .where('id', '=', versionId)
+      .executeTakeFirstOrThrow();
+    expect(steps.status).toBe('processing');
+    expect((steps.steps as Record<string, { state: string }>).waveform!.state).toBe('active');
+
+    const normal = (await computeWaveform(uploadedFile())).json;
+    const partialUrl: string = processing.waveformUrl;
+    const partialRes = await media(partialUrl);
+    expect(partialRes.statusCode).toBe(200);
+    const partial = partialRes.json() as AudiowaveformJson;
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(normal.length);
+    expect(partial.data).toEqual(normal.data.slice(0, partial.length * 2));
+    expect(partial).toMatchObject({ sample_rate: normal.sample_rate, samples_per_pixel: normal.samples_per_pixel });
+    // Pages watching the track were told (before any step of this version is done).
+    expect(told).toContain(trackId);
+
+    releaseWaveform();
+    await waitUntilSettled(versionId);
+    const ready = (await view(trackId)).json().track;
+    expect(ready.status).toBe('ready');
+    expect(ready.waveformUrl).not.toBe(partialUrl);
+    const finished = await media(ready.waveformUrl);
+    expect(finished.statusCode).toBe(200);
+    expect(finished.json()).toEqual(normal);
+    // The partial one is gone.
+    expect((await media(partialUrl)).statusCode).toBe(404);
   });
 });

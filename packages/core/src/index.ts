@@ -6,6 +6,7 @@ export * from './errors.ts';
 export { listLatestTracks, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type TrackCard } from './tracks/list-latest.ts';
 export {
   getTrackView,
+  getListenableTrack,
   getPlayableTrack,
   getStreamableVersion,
   findTrackIdBySlug,

@@ -130,6 +130,16 @@ export class PeakFolder {
     this.addAll(Int16Array.of(v));
   }
 
+  /** Points completed so far (a pixel still filling is not one). */
+  get points(): number {
+    return this.out.length / 2;
+  }
+
+  /** A copy of the completed points' `data`, for a waveform published while the decode goes on. */
+  snapshot(): number[] {
+    return this.out.slice();
+  }
+
   /** The `data` array; a last, partial pixel counts as a point. */
   finish(): number[] {
     if (this.inPixel > 0) {
@@ -152,6 +162,15 @@ export interface WaveformSource {
 export interface WaveformOptions extends OperationOptions {
   targetPoints?: number;
   minSamplesPerPixel?: number;
+  /**
+   * Called while the decode goes on (docs/performance.md, "Playable in seconds") with the
+   * waveform of the audio decoded so far: the same JSON as the finished one, only `length` and
+   * `data` cover the completed points (every call's `data` is a prefix of the next's and of the
+   * final one). About every tenth of the expected points; never with the finished waveform.
+   */
+  onPartial?: (json: AudiowaveformJson) => void;
+  /** Points between two `onPartial` calls (default: a tenth of the expected points). */
+  partialEveryPoints?: number;
 }
 
 export interface WaveformResult {
@@ -179,13 +198,32 @@ export async function computeWaveform(
     options.minSamplesPerPixel,
   );
   const folder = new PeakFolder(spp);
+  const expectedPoints = Math.ceil(((source.durationMs / 1000) * rate) / spp);
+  const every = Math.max(1, Math.floor(options.partialEveryPoints ?? expectedPoints / 10));
+  let nextPartial = every;
+  const waveformJson = (data: number[]): AudiowaveformJson => ({
+    version: 2,
+    channels: 1,
+    sample_rate: rate,
+    samples_per_pixel: spp,
+    bits: 8,
+    length: data.length / 2,
+    data,
+  });
+  const onStdout = (chunk: Uint8Array) => {
+    folder.push(chunk);
+    if (options.onPartial && folder.points >= nextPartial) {
+      nextPartial = folder.points + every;
+      options.onPartial(waveformJson(folder.snapshot()));
+    }
+  };
   await runFfmpeg(buildWaveformDecodeArgs({ input, sampleRate: rate, audioStreamIndex: source.audioStreamIndex }), {
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs(source.durationMs),
     signal: options.signal,
     binary: options.ffmpegPath,
     durationMs: source.durationMs,
     onProgress: options.onProgress ? (p) => p.percent !== null && options.onProgress!(p.percent) : undefined,
-    onStdout: (chunk) => folder.push(chunk),
+    onStdout,
   }).catch((err: unknown) => {
     // Decoding to a pipe has nothing else to fail on: an ffmpeg error here is the file's.
     if (err instanceof FfmpegError && err.kind === 'exit')
@@ -194,17 +232,8 @@ export async function computeWaveform(
   });
   if (folder.samples === 0)
     throw new MediaRejectedError('truncated', 'file is truncated or damaged: no audio could be decoded');
-  const data = folder.finish();
   return {
-    json: {
-      version: 2,
-      channels: 1,
-      sample_rate: rate,
-      samples_per_pixel: spp,
-      bits: 8,
-      length: data.length / 2,
-      data,
-    },
+    json: waveformJson(folder.finish()),
     samplesDecoded: folder.samples,
     decodedDurationMs: (folder.samples / rate) * 1000,
   };

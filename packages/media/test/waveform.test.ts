@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import WaveformData from 'waveform-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AudiowaveformJson,
   MediaRejectedError,
   PeakFolder,
   buildWaveformDecodeArgs,
@@ -131,6 +132,32 @@ describe('computeWaveform on real audio', () => {
     }
     const narrower = wf.resample({ width: 1000 });
     expect(narrower.length).toBe(1000);
+  });
+
+  it('while it decodes, hands over growing prefixes of the finished waveform, which is the same as without them', async () => {
+    const file = tmp.file('growing.flac');
+    await ffmpeg(['-f', 'lavfi', '-i', musicSource(60), '-c:a', 'flac', file]);
+    const p = await probe(file);
+    const source = { durationMs: p.durationMs!, sampleRate: p.audio!.sampleRate };
+    const partials: AudiowaveformJson[] = [];
+    const growing = await computeWaveform(file, source, { onPartial: (json) => partials.push(json) });
+    const plain = await computeWaveform(file, source);
+
+    expect(growing.json).toEqual(plain.json);
+    // About every tenth of the points: nine or ten partial ones, none of them the whole waveform.
+    expect(partials.length).toBeGreaterThanOrEqual(9);
+    expect(partials.length).toBeLessThanOrEqual(10);
+    let before = 0;
+    for (const partial of partials) {
+      const { data, length, ...header } = partial;
+      const { data: _d, length: _l, ...finalHeader } = plain.json;
+      expect(header).toEqual(finalHeader);
+      expect(length).toBeGreaterThan(before);
+      expect(length).toBeLessThan(plain.json.length);
+      expect(data).toEqual(plain.json.data.slice(0, length * 2));
+      expect(WaveformData.create(JSON.parse(JSON.stringify(partial))).length).toBe(length);
+      before = length;
+    }
   });
 
   it('a 1 s mono 48 kHz file, probed by computeWaveform itself: 64 samples per point', async () => {

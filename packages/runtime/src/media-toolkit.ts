@@ -77,10 +77,14 @@ export function createMediaToolkit(): MediaToolkit {
         return out.files;
       }),
 
-    waveform: (input, info, run) =>
+    waveform: (input, info, run, partial) =>
       rejecting(async () => {
         const s = await source(input, info, run.signal);
-        const out = await computeWaveform(input, s, { signal: run.signal, onProgress: run.onProgress });
+        const out = await computeWaveform(input, s, {
+          signal: run.signal,
+          onProgress: run.onProgress,
+          ...(partial ? { onPartial: partial } : {}),
+        });
         return { json: out.json, decodedDurationMs: out.decodedDurationMs };
       }),
 

@@ -17,10 +17,13 @@ export function TrackSocial({
   trackId,
   initial,
   compact = false,
+  canRepost = true,
 }: {
   trackId: string;
   initial?: TrackCounts | null;
   compact?: boolean;
+  /** False while the track is playable but still processed: a repost (it fills feeds) waits for ready. */
+  canRepost?: boolean;
 }) {
   const [counts, setCounts] = useState<TrackCounts | null>(initial ?? null);
   const [error, setError] = useState<string | null>(null);
@@ -71,7 +74,13 @@ export function TrackSocial({
   return (
     <div className={`track-social${compact ? ' track-social--compact' : ''}`} data-testid="track-social">
       <SocialToggle kind="like" counts={c} disabled={!counts} onToggle={toggle} />
-      <SocialToggle kind="repost" counts={c} disabled={!counts} onToggle={toggle} />
+      <SocialToggle
+        kind="repost"
+        counts={c}
+        disabled={!counts || !canRepost}
+        title={canRepost ? undefined : 'You can repost it once it is processed'}
+        onToggle={toggle}
+      />
       <span className="track-social__stat" data-testid="play-count">
         <span aria-hidden="true">▶</span> {c.playCount} <span className="visually-hidden">plays</span>
       </span>
@@ -109,11 +118,14 @@ function SocialToggle({
   kind,
   counts,
   disabled,
+  title,
   onToggle,
 }: {
   kind: keyof typeof SOCIAL;
   counts: TrackCounts;
   disabled: boolean;
+  /** Why it is disabled, when it is not obvious. */
+  title?: string;
   onToggle(kind: keyof typeof SOCIAL): Promise<void>;
 }) {
   const { icon, off, on, done, count } = SOCIAL[kind];
@@ -124,6 +136,7 @@ function SocialToggle({
       className={`social-button${pressed ? ' social-button--on' : ''}`}
       aria-pressed={pressed}
       disabled={disabled}
+      title={title}
       onClick={() => void onToggle(kind)}
       data-testid={`${kind}-button`}
     >

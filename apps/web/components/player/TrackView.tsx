@@ -193,7 +193,8 @@ function TrackDetails({
                 <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>
               )}
             </p>
-            {playable && <TrackSocial trackId={track.id} />}
+            {/* Liking, commenting and counted plays come with the stream, also while it is processed. */}
+            {canPlay && <TrackSocial trackId={track.id} canRepost={playable} />}
             {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
             {track.takedown && (
               <p className="feed-message feed-message--error" role="alert" data-testid="track-takedown">
@@ -225,7 +226,7 @@ function TrackDetails({
             ))}
           </section>
         )}
-        {playable && (
+        {canPlay && (
           <TrackComments
             trackOwnerId={track.artist.id}
             durationMs={durationMs}

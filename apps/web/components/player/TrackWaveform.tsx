@@ -24,7 +24,11 @@ export function TrackWaveform({
   const engine = usePlayer();
   const state = usePlayerState();
   const current = state.queue[state.index]?.id === track.id;
-  const duration = current && state.duration > 0 ? state.duration : (track.durationMs ?? 0) / 1000;
+  // While the version is processed the player's duration is that of the stream published so far:
+  // the track's own length places the growing waveform and the moments.
+  const known = (track.durationMs ?? 0) / 1000;
+  const growing = !track.currentVersionId && known > 0;
+  const duration = current && state.duration > 0 && !growing ? state.duration : known;
   const position = current ? state.currentTime : 0;
   const getPosition = useCallback(() => (engine.isCurrent(track.id) ? engine.position : 0), [engine, track.id]);
 

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatTime } from '@/components/player/time';
-import { parseWaveform, toBars, type Bars } from './peaks';
+import { coveredFraction, parseWaveform, toBars, type Bars } from './peaks';
 import './waveform.css';
 
 const BAR = 2;
@@ -16,7 +16,7 @@ const GAP = 1;
 const TOP = 0.72;
 const KEY_STEP_S = 5;
 
-type Peaks = { min: number[]; max: number[] };
+type Peaks = { min: number[]; max: number[]; seconds: number };
 
 export function Waveform({
   url,
@@ -44,11 +44,12 @@ export function Waveform({
   const [peaks, setPeaks] = useState<Peaks | null>(null);
   const [failed, setFailed] = useState(false);
   const [hover, setHover] = useState<number | null>(null);
-  const geometry = useRef<{ width: number; height: number; dpr: number; bars: Bars }>({
+  const geometry = useRef<{ width: number; height: number; dpr: number; bars: Bars; count: number }>({
     width: 0,
     height: 0,
     dpr: 1,
     bars: new Float32Array(0),
+    count: 0,
   });
   const progressRef = useRef(0);
   const hoverRef = useRef<number | null>(null);
@@ -74,7 +75,7 @@ export function Waveform({
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
-    const { width, height, dpr, bars } = geometry.current;
+    const { width, height, dpr, bars, count } = geometry.current;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     const style = getComputedStyle(canvas);
@@ -114,6 +115,14 @@ export function Waveform({
       ctx.fillRect(x, base + 1, BAR, down);
     }
     ctx.globalAlpha = 1;
+    if (bars.length < count) {
+      // A waveform still growing: the part not decoded yet is a thin timeline.
+      const from = bars.length * (BAR + GAP);
+      ctx.fillStyle = rest;
+      ctx.fillRect(from, base - 1, width - from, 2);
+      ctx.fillStyle = played;
+      if (playedX > from) ctx.fillRect(from, base - 1, playedX - from, 2);
+    }
     if (playedX > 0 && playedX < width) {
       ctx.fillStyle = style.getPropertyValue('--text').trim() || '#ecebe7';
       ctx.fillRect(Math.round(playedX) - 1, 0, 2, height);
@@ -133,7 +142,8 @@ export function Waveform({
       canvas.width = Math.round(width * dpr);
       canvas.height = Math.round(height * dpr);
       const count = Math.floor((width + GAP) / (BAR + GAP));
-      geometry.current = { width, height, dpr, bars: peaks ? toBars(peaks, count) : new Float32Array(0) };
+      const drawn = peaks ? Math.floor(count * coveredFraction(peaks.seconds, duration)) : 0;
+      geometry.current = { width, height, dpr, bars: peaks ? toBars(peaks, drawn) : new Float32Array(0), count };
       draw();
     };
     layout();
@@ -146,7 +156,7 @@ export function Waveform({
       observer.disconnect();
       media.removeEventListener('change', layout);
     };
-  }, [peaks, draw]);
+  }, [peaks, duration, draw]);
 
   // Progress: from props while paused, from the element every frame while playing.
   useEffect(() => {
@@ -204,6 +214,7 @@ export function Waveform({
       aria-valuenow={Math.round(now)}
       aria-valuetext={`${formatTime(now)} of ${formatTime(duration)}`}
       data-testid="waveform"
+      data-covered={peaks ? coveredFraction(peaks.seconds, duration).toFixed(3) : undefined}
       onPointerMove={(e) => setHover(fractionOf(e))}
       onPointerLeave={() => setHover(null)}
       onClick={(e) => onSeek(fractionOf(e))}

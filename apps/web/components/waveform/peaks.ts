@@ -8,10 +8,21 @@ export type Bars = Float32Array;
  * largest absolute sample of every point the bar covers. Works for any number of bars, more or fewer
  * than the points in the file.
  */
-export function parseWaveform(json: unknown): { min: number[]; max: number[] } {
+export function parseWaveform(json: unknown): { min: number[]; max: number[]; seconds: number } {
   const data = WaveformData.create(json as JsonWaveformData);
   const channel = data.channel(0);
-  return { min: channel.min_array(), max: channel.max_array() };
+  // How much audio the points cover: less than the track while it is processed (a waveform drawn as
+  // it grows, docs/performance.md "Playable in seconds").
+  return { min: channel.min_array(), max: channel.max_array(), seconds: data.duration };
+}
+
+/**
+ * The share of the width the peaks cover: 1 for a finished waveform; for a partial one (it covers
+ * clearly less than the track), the part decoded so far, the rest drawn as a placeholder.
+ */
+export function coveredFraction(seconds: number, duration: number): number {
+  if (!(duration > 0) || !(seconds > 0) || seconds >= duration * 0.98) return 1;
+  return seconds / duration;
 }
 
 export function toBars(peaks: { min: number[]; max: number[] }, count: number): Bars {

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '@earshot/db';
 import { AppError, forbidden, notFound, validationFailed } from '../errors.ts';
-import { getPlayableTrack } from '../tracks/get-track.ts';
+import { getListenableTrack } from '../tracks/get-track.ts';
 import { commentVisibleTo } from '../visibility.ts';
 import { ownsOrAdmin } from '../actor.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
@@ -61,8 +61,8 @@ export async function postComment(
   if (body.length === 0) throw validationFailed('body must not be empty', { field: 'body' });
   if ([...body].length > COMMENT_BODY_MAX)
     throw validationFailed(`body is longer than ${COMMENT_BODY_MAX} characters`, { field: 'body' });
-  const track = await getPlayableTrack(deps, actor ?? null, input.trackId);
-  const durationMs = track.currentVersion.durationMs ?? track.durationMs ?? 0;
+  const track = await getListenableTrack(deps, actor ?? null, input.trackId);
+  const durationMs = track.listened.durationMs ?? track.durationMs ?? 0;
   if (
     input.positionMs !== undefined &&
     (!Number.isInteger(input.positionMs) || input.positionMs < 0 || input.positionMs > durationMs)
@@ -147,7 +147,7 @@ export async function listComments(
   trackId: string,
   options: { order: CommentOrder; limit: number; cursor?: string },
 ): Promise<Page<CommentView>> {
-  const track = await getPlayableTrack(deps, actor ?? null, trackId);
+  const track = await getListenableTrack(deps, actor ?? null, trackId);
   let q = deps.db
     .selectFrom('comments as c')
     .select(['c.id', 'c.position_ms'])
@@ -266,7 +266,7 @@ export async function deleteComment(
     if (!c) throw notFound('Comment');
     const may = ownsOrAdmin(actor, c.owner_user_id) || (c.user_id !== null && actor.id === c.user_id);
     if (!may) {
-      await getPlayableTrack({ db: trx as unknown as Kysely<Database> }, actor ?? null, c.track_id);
+      await getListenableTrack({ db: trx as unknown as Kysely<Database> }, actor ?? null, c.track_id);
       throw forbidden('Only the author, the track owner or an admin may delete this comment');
     }
     if (c.deleted_at) return null;

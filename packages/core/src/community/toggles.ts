@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { badRequest, notFound } from '../errors.ts';
-import { getPlayableTrack } from '../tracks/get-track.ts';
+import { getListenableTrack, getPlayableTrack } from '../tracks/get-track.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import { deliver, type CommunityActor, type CommunityDeps } from './deps.ts';
 import { notify } from './notify.ts';
@@ -56,7 +56,8 @@ export async function toggleTrack(
   on: boolean,
 ): Promise<{ changed: boolean; track: TrackCounts }> {
   if (!/^[1-9]\d{0,17}$/.test(trackId)) throw notFound('Track');
-  if (on) await getPlayableTrack(deps, actor ?? null, trackId);
+  // A like is a listener's: allowed while a playable track is processed; a repost fills feeds and waits for ready.
+  if (on) await (kind === 'like' ? getListenableTrack : getPlayableTrack)(deps, actor ?? null, trackId);
   const table = sql.table(TABLE[kind]);
   const count = sql.ref(COUNT[kind]);
   const result = await deps.db.transaction().execute(async (trx) => {
@@ -233,7 +234,7 @@ export async function listPeople(
   const db = deps.db;
   let from;
   if (list === 'likers' || list === 'reposters') {
-    const track = await getPlayableTrack({ db }, actor ?? null, subject);
+    const track = await getListenableTrack({ db }, actor ?? null, subject);
     from = sql`${sql.table(list === 'likers' ? 'likes' : 'reposts')} x join users u on u.id = x.user_id where x.track_id = ${track.id}`;
   } else {
     const user = await db
@@ -286,7 +287,7 @@ export async function getTrackCounts(
   actor: CommunityActor,
   trackId: string,
 ): Promise<TrackCounts> {
-  const track = await getPlayableTrack(deps, actor ?? null, trackId);
+  const track = await getListenableTrack(deps, actor ?? null, trackId);
   return trackCounts(deps.db, track.id, actor);
 }
 

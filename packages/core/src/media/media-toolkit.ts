@@ -64,8 +64,16 @@ export interface MediaToolkit {
     run: StepRun,
     publish?: (p: HlsPublication) => Promise<void>,
   ): Promise<string[]>;
-  /** audiowaveform JSON (v2, 8-bit) and the duration of the decoded audio. */
-  waveform(input: string, info: AudioInfo, run: StepRun): Promise<{ json: unknown; decodedDurationMs: number }>;
+  /**
+   * audiowaveform JSON (v2, 8-bit) and the duration of the decoded audio. `partial`, when given,
+   * is called while the decode goes on with the waveform of the part decoded so far.
+   */
+  waveform(
+    input: string,
+    info: AudioInfo,
+    run: StepRun,
+    partial?: (json: unknown) => void,
+  ): Promise<{ json: unknown; decodedDurationMs: number }>;
   loudness(input: string, info: AudioInfo, run: StepRun): Promise<LoudnessResult>;
   /** Embedded cover resized for the web into `outDir`; null when there is none; `skipped` when it is too large to decode. */
   artwork(input: string, outDir: string, run: StepRun): Promise<ArtworkOutput | null>;

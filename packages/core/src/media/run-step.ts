@@ -115,6 +115,53 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
 }
 
 /**
+ * The waveform drawn as it grows (docs/performance.md, "Playable in seconds"): each partial
+ * waveform the decode hands over is stored under a new unguessable key, becomes the version's
+ * `waveform_key`, the previous partial one is deleted, and pages watching the track are told. One
+ * store at a time; a partial one arriving meanwhile waits, and only the latest waiting one is
+ * stored. `settled` resolves once nothing is being stored, so the finished waveform (which clears
+ * the version's waveform folder first) is never overtaken by a partial one.
+ */
+function partialWaveforms(deps: MediaDeps, ref: VersionRef) {
+  let waiting: unknown = null;
+  let running: Promise<void> | null = null;
+  let previous: string | null = null;
+  const store = async (json: unknown) => {
+    const key = keys.waveform(ref.versionId, unguessableToken());
+    await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
+    await deps.db
+      .updateTable('track_versions')
+      .set({ waveform_key: key, updated_at: sql`now()` })
+      .where('id', '=', ref.versionId)
+      .execute();
+    if (previous) await deps.store.delete('waveforms', previous);
+    previous = key;
+    deps.progress.publish({ type: 'track.media', trackId: ref.trackId });
+  };
+  const drain = async () => {
+    while (waiting !== null) {
+      const json = waiting;
+      waiting = null;
+      // A partial waveform is a courtesy: one that cannot be stored leaves the finished one to come.
+      await store(json).catch((err: unknown) =>
+        deps.log.warn({ versionId: ref.versionId, err }, 'partial waveform not stored'),
+      );
+    }
+    running = null;
+  };
+  return {
+    offer: (json: unknown) => {
+      waiting = json;
+      running ??= drain();
+    },
+    settled: async () => {
+      waiting = null;
+      await running;
+    },
+  };
+}
+
+/**
  * The encode failed or starts again (docs/performance.md, "Playable in seconds"): the version's
  * stream is withdrawn — no `hls_key`, no longer what makes its track playable, its objects removed
  * (a player still holding a signed URL gets 404s, not a stream that silently stops growing) — and
@@ -193,8 +240,12 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .execute();
   },
 
-  async waveform(deps, { versionId }, input, _outDir, info, run) {
-    const { json, decodedDurationMs } = await deps.media.waveform(input, info, run);
+  async waveform(deps, ref, input, _outDir, info, run) {
+    const { versionId } = ref;
+    const partials = partialWaveforms(deps, ref);
+    const { json, decodedDurationMs } = await deps.media
+      .waveform(input, info, run, partials.offer)
+      .finally(partials.settled);
     const key = keys.waveform(versionId, unguessableToken());
     await deps.store.deletePrefix('waveforms', keys.waveformPrefix(versionId));
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { validationFailed } from '../errors.ts';
 import type { Actor } from '../actor.ts';
-import { getPlayableTrack } from '../tracks/get-track.ts';
+import { getListenableTrack } from '../tracks/get-track.ts';
 import type { NewPlay, PlayableVersion, PlaysDeps } from './record-play.ts';
 import { mergeBuckets } from './heard-ranges.ts';
 
@@ -17,7 +17,8 @@ export function createPlaysDeps(db: Kysely<Database>, options: { ipHashSalt: str
 }
 
 /**
- * The stream's rule (`getPlayableTrack`: visible to this actor, current version transcoded), then
+ * The stream's rule (`getListenableTrack`: visible to this actor, its current version or the
+ * provisional stream of a first upload being processed, the same 30 s rule for both), then
  * the version the listener names. An older ready version of the same track is accepted: a player
  * loaded before the owner replaced the master reports what it actually played.
  */
@@ -27,9 +28,9 @@ export async function findPlayableVersion(
   versionId: string | undefined,
   actor?: Actor | null,
 ): Promise<PlayableVersion> {
-  const track = await getPlayableTrack({ db }, actor ?? null, trackId);
-  if (versionId === undefined || versionId === track.currentVersionId) {
-    return { trackId: track.id, versionId: track.currentVersionId, durationMs: track.currentVersion.durationMs };
+  const track = await getListenableTrack({ db }, actor ?? null, trackId);
+  if (versionId === undefined || versionId === track.listened.versionId) {
+    return { trackId: track.id, versionId: track.listened.versionId, durationMs: track.listened.durationMs };
   }
   const notThisTrack = () =>
     validationFailed('versionId is not a playable version of this track', { field: 'versionId' });

@@ -15,7 +15,7 @@ import { MAX_SECONDS_LISTENED, OVERRUN_MARGIN_SECONDS } from './limits.ts';
  * - Threshold: 30 s, or the whole track (its version's duration, less END_TOLERANCE) if shorter.
  * - Only counted plays are stored: one row in `plays` is one play.
  * - The track must be one the caller may play: the rule of `GET /tracks/:id/stream`
- *   (`getPlayableTrack`), applied by the `findPlayableVersion` port.
+ *   (`getListenableTrack`), applied by the `findPlayableVersion` port.
  */
 
 export const PLAY_THRESHOLD_SECONDS = 30;

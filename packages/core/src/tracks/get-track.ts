@@ -332,25 +332,55 @@ export async function getStreamableVersion(
   actor: Actor | null,
   trackId: string,
 ): Promise<StreamableVersion> {
-  const view = await getTrackView(deps, actor, trackId);
+  const { stream } = await streamOf(deps, await getTrackView(deps, actor, trackId));
+  return stream;
+}
+
+async function streamOf(
+  deps: Pick<CoreDeps, 'db'>,
+  view: TrackView,
+): Promise<{ stream: StreamableVersion; durationMs: number | null }> {
   if (view.currentVersionId && view.currentVersion && view.hlsKey)
     return {
-      versionId: view.currentVersionId,
-      processing: false,
-      waveformKey: view.waveformKey,
-      trackGainDb: view.loudness?.trackGainDb ?? null,
+      stream: {
+        versionId: view.currentVersionId,
+        processing: false,
+        waveformKey: view.waveformKey,
+        trackGainDb: view.loudness?.trackGainDb ?? null,
+      },
+      durationMs: view.currentVersion.durationMs,
     };
   if (view.playableWhileProcessing) {
     const v = await deps.db
       .selectFrom('track_versions')
-      .select(['id', 'hls_key', 'waveform_key', 'track_gain_db'])
+      .select(['id', 'hls_key', 'waveform_key', 'track_gain_db', 'duration_ms'])
       .where('id', '=', view.latestVersion.id)
       .where('status', '=', 'processing')
       .executeTakeFirst();
     if (v?.hls_key)
-      return { versionId: v.id, processing: true, waveformKey: v.waveform_key, trackGainDb: v.track_gain_db };
+      return {
+        stream: { versionId: v.id, processing: true, waveformKey: v.waveform_key, trackGainDb: v.track_gain_db },
+        durationMs: v.duration_ms,
+      };
   }
   throw notFound('Playable version');
+}
+
+/**
+ * The one rule for listening to a track (docs/performance.md, "Playable in seconds"): whoever is
+ * streamed it (`getStreamableVersion`: its current version, or a first upload's provisional stream
+ * while it is processed) may report a play of it, like it and comment on it, and read its counts,
+ * likers and comments. Reposting (it fills followers' feeds), buying and downloading wait for a
+ * ready version (`getPlayableTrack`, the commerce checks). 404 otherwise.
+ */
+export async function getListenableTrack(
+  deps: Pick<CoreDeps, 'db'>,
+  actor: Actor | null,
+  trackId: string,
+): Promise<TrackView & { listened: { versionId: string; processing: boolean; durationMs: number | null } }> {
+  const view = await getTrackView(deps, actor, trackId);
+  const { stream, durationMs } = await streamOf(deps, view);
+  return { ...view, listened: { versionId: stream.versionId, processing: stream.processing, durationMs } };
 }
 
 /**
