@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { openPglite } from './open-pglite.ts';
+import { prepareMarkedStatements } from './prepared-statements.ts';
 import type { UpgradeLog } from './pglite-upgrade.ts';
 import type { Database } from './schema.ts';
 
@@ -47,6 +48,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    prepareMarkedStatements(pool);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     kind = 'postgres';
   } else {

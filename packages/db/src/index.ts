@@ -8,6 +8,7 @@ export {
   MIGRATIONS_DIR,
 } from './migrator.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
+export { PREPARED, prepareMarkedStatements } from './prepared-statements.ts';
 export type * from './schema.ts';
 export type * from './schema-insights.ts';
 export { exportDatabase, importDatabase, type LogicalCopy, type TableCopy, type SequenceCopy } from './logical-copy.ts';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@earshot/db';
+import { PREPARED, type Database } from '@earshot/db';
 import { badRequest, validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
 import type { Actor } from '../actor.ts';
@@ -142,6 +142,9 @@ async function searchTracks(db: Kysely<Database>, q: string, limit: number, offs
     .orderBy('t.id', 'desc')
     .limit(limit)
     .offset(offset)
+    // The same text whatever is searched, and a plan that does not depend on it (the trigram
+    // operators are inside the function): prepared once per connection on PostgreSQL.
+    .modifyEnd(PREPARED)
     .execute();
   return rows.map((r) => ({ kind: 'track', ...toFoundTrack(r) }));
 }
