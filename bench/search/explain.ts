@@ -2,7 +2,9 @@
  * Where a search's time goes: EXPLAIN (ANALYZE, BUFFERS) of the statements core's `search` runs,
  * for the bench's queries (or QUERIES=a,b,…), on DATABASE_URL (the bench's seed, kept with
  * BENCH_SEEDED=1). Prints the best planning and execution times of EXPLAIN_ROUNDS runs (a busy
- * machine adds its own waits to any single run); `--plans` prints the last plan of each.
+ * machine adds its own waits to any single run); `--plans` prints the last plan of each. A track
+ * search is one statement around `earshot_search_tracks(q)`: the function's own plan (kept per
+ * connection) is inside its execution time; auto_explain with `log_nested_statements` shows it.
  *
  *   DATABASE_URL=… npx tsx bench/search/explain.ts [track|user|release|playlist] [--plans]
  */

@@ -8,7 +8,7 @@ export {
   MIGRATIONS_DIR,
 } from './migrator.ts';
 export { PGliteDialect } from './pglite-dialect.ts';
-export { prepare, PREPARE_MARK, PreparingClient, statementName } from './prepared.ts';
+export { PREPARED, PreparingClient, statementName } from './prepared.ts';
 export type * from './schema.ts';
 export type * from './schema-insights.ts';
 export { exportDatabase, importDatabase, type LogicalCopy, type TableCopy, type SequenceCopy } from './logical-copy.ts';

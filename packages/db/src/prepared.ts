@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { sql, type RawBuilder } from 'kysely';
 
 /**
  * Prepared statements for the hot reads (docs/performance.md, "Planning once"). A query whose text
- * starts with this comment is sent to PostgreSQL as a named statement: each connection parses and
- * plans it once, then after a few executions runs a cached generic plan where PostgreSQL finds it no
- * worse. For the feed and search queries planning cost as much as running them.
+ * ends with this comment — `.modifyEnd(PREPARED)` on a query builder, `${PREPARED}` last in a raw
+ * `sql` template — is sent to PostgreSQL as a named statement: each connection parses and plans it
+ * once, then after a few executions runs a cached generic plan where PostgreSQL finds it no worse.
+ * For the feed and search queries planning cost as much as running them.
  *
  * The name is a hash of the text, so every distinct text (a query with and without its cursor
- * condition, say) is its own statement and a name can never meet another text on a connection.
- * Mark only queries whose text has a bounded number of shapes (no `in (…)` lists of varying length:
- * `= any($1)` instead). PGlite ignores the comment: one connection, no plan cache to gain.
+ * condition, say) is its own statement and a name never meets another text on a connection. Mark
+ * only queries whose text has a bounded number of shapes (no `in (…)` lists of varying length:
+ * `= any($1)` instead) and whose plan does not depend on the values sent (no pg_trgm operator on a
+ * parameter: the generic estimates for those are wrong). PGlite runs the same text unprepared.
  */
-export const PREPARE_MARK = '/*prepared*/ ';
-
-/** Prefix of a raw query to prepare: `sql\`${prepare}select …\``. */
-export const prepare: RawBuilder<unknown> = sql.raw(PREPARE_MARK);
+const MARK = ' /* earshot:prepared */';
+export const PREPARED = sql.raw(MARK);
 
 const NAMES_KEPT = 500;
 const names = new Map<string, string>();
@@ -25,7 +25,7 @@ const names = new Map<string, string>();
 export function statementName(text: string): string {
   let name = names.get(text);
   if (!name) {
-    name = `earshot_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    name = `earshot_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
     if (names.size >= NAMES_KEPT) names.delete(names.keys().next().value as string);
     names.set(text, name);
   }
@@ -37,7 +37,7 @@ export class PreparingClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this passes them all through.
   override query(...args: any[]): any {
     const [text, values] = args;
-    if (typeof text === 'string' && args.length <= 2 && text.startsWith(PREPARE_MARK)) {
+    if (typeof text === 'string' && args.length <= 2 && text.endsWith(MARK)) {
       return super.query({ name: statementName(text), text, values });
     }
     // biome-ignore lint/suspicious/noExplicitAny: as above.

@@ -1,4 +1,4 @@
-import { prepare } from '@earshot/db';
+import { PREPARED } from '@earshot/db';
 import { expressionBuilder, sql } from 'kysely';
 import { releaseListed, trackListed } from '../visibility.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
@@ -92,7 +92,7 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
   // The checks run per row walked (a lateral subquery of one row): planned for the whole table
   // instead, PostgreSQL would hash every account and every album track to check a few dozen rows.
   // Prepared: planning this text cost more than running it (docs/performance.md, "Planning once").
-  return sql<FeedRow>`${prepare}
+  return sql<FeedRow>`
     with top as (
       select fi.k, fi.at from feed_items fi
       left join tracks t on t.id = fi.track_id
@@ -127,7 +127,7 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
     join releases rl on rl.id = -e.k
     join users u on u.id = rl.owner_user_id
     where e.k < 0
-    order by 2 desc, 1 desc`;
+    order by 2 desc, 1 desc${PREPARED}`;
 }
 
 async function toPage(
@@ -142,11 +142,11 @@ async function toPage(
   // for the page alone.
   const trackKeys = page.filter((r) => Number(r.k) > 0).map((r) => String(r.k));
   if (trackKeys.length) {
-    const { rows: reposted } = await sql<{ track_id: string; ids: string[] }>`${prepare}
+    const { rows: reposted } = await sql<{ track_id: string; ids: string[] }>`
       select r.track_id, (array_agg(r.user_id order by r.created_at desc))[1:3] as ids
       from reposts r join follows f on f.followee_id = r.user_id and f.follower_id = ${userId}
       where r.track_id = any(${trackKeys}::bigint[])
-      group by r.track_id`.execute(deps.db);
+      group by r.track_id${PREPARED}`.execute(deps.db);
     const byTrack = new Map(reposted.map((x) => [String(x.track_id), x.ids.map(String)]));
     for (const r of page) if (Number(r.k) > 0) r.reposters = byTrack.get(String(r.k)) ?? null;
   }

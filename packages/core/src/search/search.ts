@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@earshot/db';
+import { PREPARED, type Database } from '@earshot/db';
 import { badRequest, validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
 import type { Actor } from '../actor.ts';
@@ -21,16 +21,10 @@ export const SEARCH_LIMIT_MAX = 50;
 export const SEARCH_RESULTS_MAX = 500;
 /**
  * pg_trgm's word similarity needed for a word to match (default 0.6): 0.5 lets one typo in a
- * six-letter word through ("harbur" ~ "harbour" is 0.57) without matching unrelated words.
+ * six-letter word through ("harbur" ~ "harbour" is 0.57) without matching unrelated words. The
+ * track search's function (the search-tracks migration) sets the same value for itself.
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
-/** How many of the closest-named artists a track search considers. */
-const ARTISTS_CONSIDERED = 20;
-/**
- * How many tracks each candidate source (title, full text, artists) hands to the ranking, in index
- * order: of a term found in more tracks than this (a common tag), this many are ranked.
- */
-const CANDIDATES_PER_SOURCE = 100;
 
 export interface SearchInput {
   q: string;
@@ -101,26 +95,29 @@ export async function search(
 ): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
   void actor;
   const { q, type, limit, offset } = normalizeSearch(input);
-  const items = await deps.db.transaction().execute(async (trx) => {
-    // Local to this transaction (the pool's other users keep the defaults): the word-similarity
-    // threshold, and no sequential scans — the planner prices pg_trgm's operators far below what
-    // they cost, and would compare every artist's name (20,000: 350 ms) instead of using the
-    // trigram index (12 ms) (docs/performance.md, "Search").
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`.execute(
-      trx,
-    );
-    const fetch = limit + 1;
-    switch (type) {
-      case 'track':
-        return searchTracks(trx, q, fetch, offset);
-      case 'user':
-        return searchUsers(trx, q, fetch, offset);
-      case 'release':
-        return searchReleases(trx, deps.clock(), q, fetch, offset);
-      case 'playlist':
-        return searchPlaylists(trx, q, fetch, offset);
-    }
-  });
+  const fetch = limit + 1;
+  // Tracks: one statement, the function of the search-tracks migration (it carries its own
+  // settings and keeps its plan; docs/performance.md, "Search").
+  const items: SearchHit[] =
+    type === 'track'
+      ? await searchTracks(deps.db, q, fetch, offset)
+      : await deps.db.transaction().execute(async (trx) => {
+          // Local to this transaction (the pool's other users keep the defaults): the word-similarity
+          // threshold, and no sequential scans — the planner prices pg_trgm's operators far below what
+          // they cost, and would compare every artist's name (20,000: 350 ms) instead of using the
+          // trigram index (12 ms) (docs/performance.md, "Search").
+          await sql`select set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`.execute(
+            trx,
+          );
+          switch (type) {
+            case 'user':
+              return searchUsers(trx, q, fetch, offset);
+            case 'release':
+              return searchReleases(trx, deps.clock(), q, fetch, offset);
+            case 'playlist':
+              return searchPlaylists(trx, q, fetch, offset);
+          }
+        });
   const more = items.length > limit && offset + limit < SEARCH_RESULTS_MAX;
   return { items: items.slice(0, limit), nextCursor: more ? encodeOffset(offset + limit) : null };
 }
@@ -129,63 +126,25 @@ const folded = (q: string) => sql<string>`earshot_fold(${q})`;
 const tsq = (q: string) => sql`plainto_tsquery('simple', earshot_fold(${q}))`;
 
 async function searchTracks(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<TrackHit[]> {
-  const f = folded(q);
-  // Candidates from three indexes, each bounded (a word in a quarter of the catalogue must not
-  // rank a quarter of the catalogue): word similarity on the title (one typo per word), full text
-  // on title/tags/description, and the tracks of the closest-named artists (trigram on the name).
-  // Only the candidates are ranked, those listed (the visibility rule).
+  // The candidates and their score come from `earshot_search_tracks` (the search-tracks migration):
+  // at most 100 tracks from each of three indexes — word similarity on the title (one typo per
+  // word), full text on title/tags/description, the tracks of the 20 closest-named artists —
+  // scored title > artist > tags > description. Only the candidates listed (the visibility rule)
+  // are ranked.
   const rows = await db
-    .with('title_hits', (qb) =>
-      qb
-        .selectFrom('tracks as t')
-        .select('t.id')
-        .where(sql<boolean>`${f} <% t.search_title`)
-        .limit(CANDIDATES_PER_SOURCE),
-    )
-    .with('text_hits', (qb) =>
-      qb
-        .selectFrom('tracks as t')
-        .select('t.id')
-        .where(sql<boolean>`t.search_vector @@ ${tsq(q)}`)
-        .limit(CANDIDATES_PER_SOURCE),
-    )
-    .with('artist_hits', (qb) =>
-      qb
-        .selectFrom('tracks as t')
-        .select('t.id')
-        // The closest artists only: a common word in many names must not pull in every track of theirs.
-        .where('t.owner_user_id', 'in', (u) =>
-          u
-            .selectFrom('users')
-            .select('id')
-            .where(sql<boolean>`${f} <% search_name`)
-            .orderBy(sql`word_similarity(${f}, search_name)`, 'desc')
-            .limit(ARTISTS_CONSIDERED),
-        )
-        .limit(CANDIDATES_PER_SOURCE),
-    )
-    .with('candidates', (qb) =>
-      qb
-        .selectFrom('title_hits')
-        .select('id')
-        .union(qb.selectFrom('text_hits').select('id'))
-        .union(qb.selectFrom('artist_hits').select('id')),
-    )
-    .selectFrom('candidates as c')
-    .innerJoin('tracks as t', 't.id', 'c.id')
+    .selectFrom(sql<{ track_id: string; score: number }>`earshot_search_tracks(${q})`.as('s'))
+    .innerJoin('tracks as t', 't.id', 's.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
     .select(FOUND_TRACK_COLUMNS)
     .where((eb) => trackListed(eb, 't'))
-    .orderBy(
-      sql`4 * greatest(similarity(t.search_title, ${f}), word_similarity(${f}, t.search_title))
-        + 2 * word_similarity(${f}, u.search_name)
-        + ts_rank('{0.1, 0.2, 0.4, 1.0}', t.search_vector, ${tsq(q)})`,
-      'desc',
-    )
+    .orderBy('s.score', 'desc')
     .orderBy('t.id', 'desc')
     .limit(limit)
     .offset(offset)
+    // The same text whatever is searched, and a plan that does not depend on it (the trigram
+    // operators are inside the function): prepared once per connection on PostgreSQL.
+    .modifyEnd(PREPARED)
     .execute();
   return rows.map((r) => ({ kind: 'track', ...toFoundTrack(r) }));
 }
