@@ -299,6 +299,21 @@ describe('tags from the master', () => {
     });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json().track).toMatchObject({ album: 'Tides', trackNumber: 3, year: null });
+
+    // In a release the caller may open, the track names it (the track page links the album there).
+    expect(patched.json().track.release).toBeNull();
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/v1/releases',
+      headers: { authorization: `Bearer ${artist.token}` },
+      payload: { title: 'Tides', type: 'ep', trackIds: [id] },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const read = await app.inject({
+      url: `/api/v1/tracks/${id}`,
+      headers: { authorization: `Bearer ${artist.token}` },
+    });
+    expect(read.json().track.release).toEqual({ id: made.json().release.id, title: 'Tides' });
   });
 
   it('extracts the embedded cover as the artwork unless the artist unticked it (coverFromFile=false)', async () => {

@@ -280,17 +280,23 @@ async function sendArtwork(trackId: string, cover: Blob): Promise<void> {
   await ok(api.PUT('/api/v1/tracks/{id}/artwork', { params: { path: { id: trackId } }, body: body as never }));
 }
 
-/** An object URL for `blob` while the component shows it. */
-function useObjectUrl(blob: Blob | null | undefined): string | null {
+/**
+ * `blob` as a `data:` URL while the component shows it: the site's CSP allows `data:` images, not
+ * `blob:` ones (packages/security-headers).
+ */
+function useDataUrl(blob: Blob | null | undefined): string | null {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    if (!blob) {
-      setUrl(null);
-      return;
-    }
-    const u = URL.createObjectURL(blob);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
+    setUrl(null);
+    if (!blob) return;
+    let live = true;
+    const reader = new FileReader();
+    reader.onload = () => live && typeof reader.result === 'string' && setUrl(reader.result);
+    reader.readAsDataURL(blob);
+    return () => {
+      live = false;
+      reader.abort();
+    };
   }, [blob]);
   return url;
 }
@@ -532,7 +538,7 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
   const editable = item.phase === 'draft' || item.phase === 'upload-error';
   const percent = item.total > 0 ? Math.min(100, Math.round((item.sent / item.total) * 100)) : 0;
   const titleId = `${item.key}-title`;
-  const coverUrl = useObjectUrl(item.keepCover ? item.tags?.cover : null);
+  const coverUrl = useDataUrl(item.keepCover ? item.tags?.cover : null);
   const facts = fileFacts(item.tags);
   // Leaving a field (or Enter) saves it once the track exists.
   const commitProps = {

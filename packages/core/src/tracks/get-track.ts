@@ -307,7 +307,8 @@ export async function getTrackView(
     album: row.album,
     trackNumber: row.track_number,
     year: row.year,
-    release: row.release ? { id: row.release.id, title: row.release.title } : null,
+    // to_json gives the bigint id as a number.
+    release: row.release ? { id: String(row.release.id), title: row.release.title } : null,
     downloadable: row.downloadable,
     price: priceOf(row),
     likeCount: row.like_count,
