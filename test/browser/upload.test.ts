@@ -209,7 +209,9 @@ describe('upload page', () => {
       (
         (await (
           await fetch(`${platform.base}/api/v1/me/tracks`, { headers: { authorization: `Bearer ${artist.token}` } })
-        ).json()) as { items: Array<{ title: string; slug: string; trackNumber: number | null; album: string | null }> }
+        ).json()) as {
+          items: Array<{ title: string; trackNumber: number | null; album: string | null; year: number | null }>;
+        }
       ).items;
     await expect
       .poll(async () => (await mine()).find((t) => t.title === 'Harbour Lights')?.trackNumber, { interval: 200 })
@@ -245,6 +247,23 @@ describe('upload page', () => {
     await p.goto(`${platform.base}/studio`);
     await p.getByLabel('Album of Harbour Lights').waitFor();
     expect(await p.getByLabel('Track number of Harbour Lights').inputValue()).toBe('3');
+    // Edited in place, by keyboard: a year out of range is said and not sent; a good one is saved.
+    const year = p.getByLabel('Year of Harbour Lights');
+    await year.fill('12');
+    await year.press('Enter');
+    await p.getByRole('alert').filter({ hasText: 'Year is a whole number from 1000 to 2999' }).waitFor();
+    await year.fill('2020');
+    await year.press('Enter');
+    await p.getByText('Saved').waitFor();
+    const albumField = p.getByLabel('Album of Harbour Lights');
+    await albumField.fill('Tides (Deluxe)');
+    await albumField.press('Tab');
+    await expect
+      .poll(async () => {
+        const t = (await mine()).find((x) => x.title === 'Harbour Lights');
+        return [t?.album, t?.year];
+      })
+      .toEqual(['Tides (Deluxe)', 2020]);
     await shot(p, 'upload-studio-phone');
     await phone.close();
     await page.context().close();
