@@ -19,6 +19,8 @@ const nextConfig = {
   outputFileTracingRoot: path.join(here, '..', '..'),
   // Artwork is served by our own origin (`/images/...`); no image optimiser, no remote images.
   images: { unoptimized: true },
+  // The limits of a track's fields come from core (`@earshot/core/track-limits`, TypeScript source).
+  transpilePackages: ['@earshot/core'],
 };
 
 export default nextConfig;

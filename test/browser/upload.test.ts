@@ -4,10 +4,11 @@
  * (XHR with a progress bar each), watches the four processing steps over the WebSocket, and follows the
  * link to the ready track. Also what signed-out visitors and listeners see instead.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTone } from '../support/audio.ts';
+import { generateTaggedTone, generateTone } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
@@ -41,7 +42,8 @@ afterAll(async () => {
 });
 
 /** A browser context holding `account`'s session cookies (as after signing in). */
-const contextFor = (account: Account | null) => contextAs(browser, platform, account);
+const contextFor = (account: Account | null, viewport?: { width: number; height: number }) =>
+  contextAs(browser, platform, account, viewport ? { viewport } : {});
 
 async function openUpload(account: Account | null): Promise<{ page: Page; errors: PageErrors }> {
   const context = await contextFor(account);
@@ -154,4 +156,147 @@ describe('upload page', () => {
       await page.context().close();
     });
   }
+
+  it('drops two tagged files: fields from their tags, a number typed while sending is kept, one release after the album in track order, the album on the track page', async () => {
+    const tagged = [
+      await generateTaggedTone(path.join(platform.dataDir, 'harbour.mp3'), {
+        seconds: 3,
+        freq: 440,
+        metadata: { title: 'Harbour Lights', album: 'Tides', track: '2/2', date: '2019-05-04' },
+        cover: true,
+      }),
+      await generateTaggedTone(path.join(platform.dataDir, 'salt.flac'), {
+        seconds: 3,
+        freq: 660,
+        metadata: { title: 'Salt Road', album: 'Tides', track: '1', date: '2019' },
+      }),
+    ];
+    const { page, errors } = await openUpload(artist);
+    // Dropped on the zone, as a person drags files from their folder.
+    const payload = await Promise.all(
+      tagged.map(async (file) => ({
+        name: path.basename(file),
+        type: file.endsWith('.mp3') ? 'audio/mpeg' : 'audio/flac',
+        base64: (await readFile(file)).toString('base64'),
+      })),
+    );
+    const dataTransfer = await page.evaluateHandle((list) => {
+      const dt = new DataTransfer();
+      for (const f of list)
+        dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+      return dt;
+    }, payload);
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+    const items = page.getByTestId('upload-item');
+    const harbour = items.nth(0);
+    const salt = items.nth(1);
+    await expect.poll(() => harbour.getByTestId('upload-title').inputValue()).toBe('Harbour Lights');
+    await expect.poll(() => salt.getByTestId('upload-title').inputValue()).toBe('Salt Road');
+    expect(await harbour.getByTestId('upload-track-number').inputValue()).toBe('2');
+    expect(await salt.getByTestId('upload-track-number').inputValue()).toBe('1');
+    expect(await harbour.getByTestId('upload-facts').textContent()).toContain('Tides · 2019');
+    await harbour.getByTestId('upload-cover').waitFor();
+    expect(await harbour.getByTestId('upload-keep-cover').isChecked()).toBe(true);
+    expect(await salt.getByTestId('upload-cover').count()).toBe(0);
+    // The release on offer: titled after the album, in track-number order.
+    expect(await page.getByTestId('release-title-input').inputValue()).toBe('Tides');
+    expect(await page.getByTestId('release-order').locator('li').allTextContents()).toEqual([
+      'Salt Road',
+      'Harbour Lights',
+    ]);
+    // Every field is labelled.
+    expect(await harbour.getByLabel('Track no.').count()).toBe(1);
+    await shot(page, 'upload-tags');
+
+    // Sent; a track number typed meanwhile (and left with Tab) is saved once the track exists.
+    await page.getByTestId('start-upload').click();
+    await harbour.getByTestId('upload-track-number').fill('3');
+    await harbour.getByTestId('upload-track-number').press('Tab');
+    await page.getByTestId('make-release').click();
+    await page.getByTestId('release-link').waitFor();
+    const mine = async () =>
+      (
+        (await (
+          await fetch(`${platform.base}/api/v1/me/tracks`, { headers: { authorization: `Bearer ${artist.token}` } })
+        ).json()) as {
+          items: Array<{ title: string; trackNumber: number | null; album: string | null; year: number | null }>;
+        }
+      ).items;
+    await expect
+      .poll(async () => (await mine()).find((t) => t.title === 'Harbour Lights')?.trackNumber, { interval: 200 })
+      .toBe(3);
+    const tides = (await mine()).filter((t) => t.title === 'Harbour Lights' || t.title === 'Salt Road');
+    expect(tides.map((t) => [t.title, t.album]).sort()).toEqual([
+      ['Harbour Lights', 'Tides'],
+      ['Salt Road', 'Tides'],
+    ]);
+
+    await page.getByTestId('release-link').click();
+    await page.getByTestId('release-title').waitFor();
+    expect(await page.getByTestId('release-title').textContent()).toBe('Tides');
+    await expect
+      .poll(() => page.getByTestId('tracklist-row').allTextContents())
+      .toEqual([expect.stringContaining('Salt Road'), expect.stringContaining('Harbour Lights')]);
+    const releasePath = new URL(page.url()).pathname;
+
+    // The track page after: album (to its release), track number, year.
+    await page.goto(`${platform.base}/upload-artist/harbour-lights`);
+    const album = page.getByTestId('track-album');
+    await album.waitFor();
+    expect(await album.locator('span').allTextContents()).toEqual(['Tides', 'Track 3', '2019']);
+    expect(await page.getByTestId('track-album-link').getAttribute('href')).toBe(releasePath);
+    await shot(page, 'upload-track-album');
+    expect(errors.list).toEqual([]);
+
+    const phone = await contextFor(artist, { width: 390, height: 844 });
+    const p = await phone.newPage();
+    await p.goto(`${platform.base}/upload-artist/harbour-lights`);
+    await p.getByTestId('track-album').waitFor();
+    await shot(p, 'upload-track-album-phone');
+    await p.goto(`${platform.base}/studio`);
+    await p.getByLabel('Album of Harbour Lights').waitFor();
+    expect(await p.getByLabel('Track number of Harbour Lights').inputValue()).toBe('3');
+    // Edited in place, by keyboard: a year out of range is said and not sent; a good one is saved.
+    const year = p.getByLabel('Year of Harbour Lights');
+    await year.fill('12');
+    await year.press('Enter');
+    await p.getByRole('alert').filter({ hasText: 'Year is a whole number from 1000 to 2999' }).waitFor();
+    await year.fill('2020');
+    await year.press('Enter');
+    await p.getByText('Saved').waitFor();
+    const albumField = p.getByLabel('Album of Harbour Lights');
+    await albumField.fill('Tides (Deluxe)');
+    await albumField.press('Tab');
+    await expect
+      .poll(async () => {
+        const t = (await mine()).find((x) => x.title === 'Harbour Lights');
+        return [t?.album, t?.year];
+      })
+      .toEqual(['Tides (Deluxe)', 2020]);
+    await shot(p, 'upload-studio-phone');
+    await phone.close();
+    await page.context().close();
+  }, 240_000);
+
+  it('asks signed-out visitors to sign in', async () => {
+    const { page, errors } = await openUpload(null);
+    const prompt = page.getByTestId('upload-signed-out');
+    await prompt.waitFor();
+    expect(await prompt.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?next=%2Fupload');
+    await shot(page, 'upload-signed-out');
+    expect(await page.getByTestId('dropzone').count()).toBe(0);
+    expect(errors.list).toEqual([]);
+    await page.context().close();
+  });
+
+  it('tells listeners how to become an artist', async () => {
+    const { page, errors } = await openUpload(listener);
+    const prompt = page.getByTestId('upload-listener');
+    await prompt.waitFor();
+    expect(await prompt.getByRole('link', { name: 'Go to settings' }).getAttribute('href')).toBe('/settings');
+    await shot(page, 'upload-listener');
+    expect(await page.getByTestId('dropzone').count()).toBe(0);
+    expect(errors.list).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -22,5 +22,45 @@ export async function generateTone(
   ]);
 }
 
+/**
+ * A tone tagged like a real master: each of `metadata` as `-metadata key=value` (title, album,
+ * track, date…), and with `cover` an embedded front cover (a 320×320 PNG as an attached picture).
+ */
+export async function generateTaggedTone(
+  file: string,
+  options: { seconds?: number; freq?: number; metadata?: Record<string, string>; cover?: boolean } = {},
+): Promise<string> {
+  const { seconds = 2, freq = 440, metadata = {}, cover = false } = options;
+  const tags = Object.entries(metadata).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
+  if (!cover) return generateTone(file, { seconds, freq, extraArgs: tags });
+  const png = await renderLavfi('testsrc=size=320x320:rate=1', `${file}.cover.png`, ['-frames:v', '1']);
+  const sine = `sine=frequency=${freq}:sample_rate=44100:duration=${seconds}`;
+  await run('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    sine,
+    '-i',
+    png,
+    '-map',
+    '0:a',
+    '-map',
+    '1:v',
+    '-ac',
+    '2',
+    '-c:v',
+    'copy',
+    '-disposition:v',
+    'attached_pic',
+    ...tags,
+    file,
+  ]);
+  return file;
+}
+
 /** ffmpeg audio options for a tone that swells and fades `rate` times a second (in radians), so a waveform has a shape to draw. */
 export const swelling = (rate: number): string[] => ['-af', `volume='0.2+0.8*abs(sin(t*${rate}))':eval=frame`];

@@ -24,7 +24,16 @@ export function uploadTempDir(dataDir: string): string {
 }
 const MAX_FIELD_BYTES = 16 * 1024;
 /** The track's fields (tags from the file fill those left out: docs/architecture.md, "Tags from the file"). */
-const ALLOWED_FIELDS = new Set(['title', 'description', 'visibility', 'genre', 'album', 'trackNumber', 'year']);
+const ALLOWED_FIELDS = new Set([
+  'title',
+  'description',
+  'visibility',
+  'genre',
+  'album',
+  'trackNumber',
+  'year',
+  'coverFromFile',
+]);
 /** Text fields accepted before the file: each allowed field once, with room to spare; more → 413. */
 const MAX_FIELDS = ALLOWED_FIELDS.size;
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../src/index.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
 import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
-import { generateTone } from '../../../test/support/audio.ts';
+import { generateTaggedTone, generateTone } from '../../../test/support/audio.ts';
+import { runJob } from '../../../test/support/commerce.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { multipartBody } from './support/multipart.ts';
 
@@ -298,6 +299,61 @@ describe('tags from the master', () => {
     });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json().track).toMatchObject({ album: 'Tides', trackNumber: 3, year: null });
+
+    // In a release the caller may open, the track names it (the track page links the album there).
+    expect(patched.json().track.release).toBeNull();
+    const made = await app.inject({
+      method: 'POST',
+      url: '/api/v1/releases',
+      headers: { authorization: `Bearer ${artist.token}` },
+      payload: { title: 'Tides', type: 'ep', trackIds: [id] },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const read = await app.inject({
+      url: `/api/v1/tracks/${id}`,
+      headers: { authorization: `Bearer ${artist.token}` },
+    });
+    expect(read.json().track.release).toEqual({ id: made.json().release.id, title: 'Tides' });
+  });
+
+  it('extracts the embedded cover as the artwork unless the artist unticked it (coverFromFile=false)', async () => {
+    const covered = await readFile(
+      await generateTaggedTone(path.join(t.dataDir, 'covered.mp3'), {
+        seconds: 1,
+        metadata: { title: 'Harbour Lights', album: 'Tides', track: '2' },
+        cover: true,
+      }),
+    );
+    const upload = async (fields: Record<string, string>) => {
+      const res = await post(artist.token, multipartBody(fields, { name: 'covered.mp3', content: covered }));
+      expect(res.statusCode, res.body).toBe(201);
+      const versionId = res.json().track.latestVersion.id as string;
+      // The worker's real handler, as the queue would run it.
+      await runJob(t, 'artwork-extract', { versionId });
+      return t.infra.database.db
+        .selectFrom('track_versions')
+        .select(['artwork_key', 'steps'])
+        .where('id', '=', versionId)
+        .executeTakeFirstOrThrow();
+    };
+
+    // Ticked (the default, or said): the version's artwork is the file's cover.
+    expect((await upload({ title: '' })).artwork_key).toMatch(/^artwork\/version-\d+\//);
+    expect((await upload({ title: '', coverFromFile: 'true' })).artwork_key).not.toBeNull();
+    // Unticked: the step is done before it starts and stores nothing.
+    const unticked = await upload({ title: '', coverFromFile: 'false' });
+    expect(unticked.artwork_key).toBeNull();
+    expect((unticked.steps as Record<string, { state: string }>)['artwork-extract']?.state).toBe('done');
+
+    // Anything but true or false is refused before anything is stored.
+    const before = await rows('tracks');
+    const bad = await post(
+      artist.token,
+      multipartBody({ coverFromFile: 'no thanks' }, { name: 'covered.mp3', content: covered }),
+    );
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().error).toMatchObject({ code: 'validation_failed' });
+    expect(await rows('tracks')).toBe(before);
   });
 
   it('bounds and cleans hostile tags; without tags the file name is the title', async () => {

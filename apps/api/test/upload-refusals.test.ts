@@ -132,6 +132,7 @@ const CASES: Array<{
         field('album', 'Tides'),
         field('trackNumber', '2'),
         field('year', '2019'),
+        field('coverFromFile', 'false'),
         field('title', 'again'),
         filePart(flac),
         end,

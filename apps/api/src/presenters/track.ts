@@ -69,6 +69,8 @@ export const TrackResponse = Type.Object({
   album: Nullable(Type.String()),
   trackNumber: Type.Union([Type.Integer(), Type.Null()]),
   year: Type.Union([Type.Integer(), Type.Null()]),
+  /** A release holding the track that the caller may open (the one titled like its album first), or null. */
+  release: Type.Union([Type.Object({ id: Type.String(), title: Type.String() }), Type.Null()]),
   downloadable: Type.Boolean(),
   price: Type.Union([PriceSchema, Type.Null()]),
   likeCount: Type.Integer(),

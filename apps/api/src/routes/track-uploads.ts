@@ -17,7 +17,7 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['tracks'],
         summary:
-          'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`; what is left empty comes from the file’s tags)',
+          'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`, `coverFromFile?` (`false`: the file’s embedded cover is not the artwork); what is left empty comes from the file’s tags)',
         consumes: ['multipart/form-data'],
         response: { 201: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
@@ -27,7 +27,7 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
       const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
       try {
         // The fields' rules (the text rule first) are core's: tracks/fields.ts.
-        const { title = '', description, visibility, genre, album, trackNumber, year } = upload.fields;
+        const { title = '', description, visibility, genre, album, trackNumber, year, coverFromFile } = upload.fields;
         const track = await createTrackFromUpload(deps.core, user, upload.file, {
           title,
           description,
@@ -36,6 +36,7 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
           album,
           trackNumber,
           year,
+          coverFromFile,
         });
         deps.businessMetrics?.uploads.inc();
         return reply.status(201).send({ track: presentTrack(track) });

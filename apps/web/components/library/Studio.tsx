@@ -3,12 +3,14 @@
 /**
  * The artist's studio: every track in every state — processing with live progress (the upload's
  * WebSocket, polling when it is not open), failed with the reason, private, unlisted — with plays
- * and likes; titles and visibility edited in place, visibility changed for many at once, delete.
+ * and likes; title, album, track number, year and visibility edited in place (the API's limits,
+ * from core), visibility changed for many at once, delete.
  */
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { type KeyboardEvent, useEffect, useState } from 'react';
 import { ApiError, describeApiError } from '@/lib/api';
-import { api, ok, type ApiResponse } from '@/lib/api/client';
+import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '@earshot/core/track-limits';
+import { api, ok, type ApiRequestBody, type ApiResponse } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { fetchAccount } from '@/lib/account';
 import { routes } from '@/lib/routes';
@@ -18,6 +20,88 @@ import { Notice } from '@/components/Notice';
 import './library.css';
 
 type StudioTrack = ApiResponse<'/api/v1/me/tracks'>['items'][number];
+type TrackEdit = Pick<
+  ApiRequestBody<'/api/v1/tracks/{id}', 'patch'>,
+  'title' | 'visibility' | 'album' | 'trackNumber' | 'year'
+>;
+
+/** A whole number typed into a field: `null` when empty, `undefined` when not a number from `min` to `max`. */
+function wholeNumberOf(text: string, min: number, max: number): number | null | undefined {
+  const value = text.trim();
+  if (!value) return null;
+  const n = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+/**
+ * The album, track number and year of one track, each saved when it loses focus (Enter too) and
+ * changed; emptied, it is cleared. A number out of range is not sent: the field says why.
+ */
+function AlbumFields({ track, onSave }: { track: StudioTrack; onSave: (body: TrackEdit) => Promise<boolean> }) {
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const saveNumber = (field: 'trackNumber' | 'year', input: HTMLInputElement, min: number, max: number) => {
+    const n = wholeNumberOf(input.value, min, max);
+    if (n === undefined) {
+      const message = `${field === 'year' ? 'Year' : 'Track number'} is a whole number from ${min} to ${max}`;
+      input.setCustomValidity(message);
+      setInvalid(message);
+      return;
+    }
+    input.setCustomValidity('');
+    setInvalid(null);
+    if (n !== track[field]) void onSave({ [field]: n });
+  };
+  const blurOnEnter = (e: KeyboardEvent<HTMLInputElement>) => e.key === 'Enter' && e.currentTarget.blur();
+  const errorId = `studio-album-error-${track.id}`;
+  return (
+    <div className="studio-album">
+      <input
+        type="text"
+        className="studio-album__album"
+        aria-label={`Album of ${track.title}`}
+        placeholder="Album"
+        defaultValue={track.album ?? ''}
+        maxLength={ALBUM_MAX}
+        onKeyDown={blurOnEnter}
+        onBlur={(e) => {
+          const album = e.target.value.trim() || null;
+          if (album !== track.album) void onSave({ album });
+        }}
+      />
+      <input
+        type="text"
+        inputMode="numeric"
+        pattern="[0-9]*"
+        className="studio-album__number"
+        aria-label={`Track number of ${track.title}`}
+        aria-describedby={invalid ? errorId : undefined}
+        placeholder="No."
+        defaultValue={track.trackNumber ?? ''}
+        maxLength={String(TRACK_NUMBER_MAX).length}
+        onKeyDown={blurOnEnter}
+        onBlur={(e) => saveNumber('trackNumber', e.target, 1, TRACK_NUMBER_MAX)}
+      />
+      <input
+        type="text"
+        inputMode="numeric"
+        pattern="[0-9]*"
+        className="studio-album__year"
+        aria-label={`Year of ${track.title}`}
+        aria-describedby={invalid ? errorId : undefined}
+        placeholder="Year"
+        defaultValue={track.year ?? ''}
+        maxLength={String(YEAR_MAX).length}
+        onKeyDown={blurOnEnter}
+        onBlur={(e) => saveNumber('year', e.target, YEAR_MIN, YEAR_MAX)}
+      />
+      {invalid && (
+        <span id={errorId} className="studio-album__error" role="alert">
+          {invalid}
+        </span>
+      )}
+    </div>
+  );
+}
 
 function progressOf(t: StudioTrack): number {
   const steps = Object.values(t.latestVersion?.steps ?? {});
@@ -93,13 +177,31 @@ export function Studio() {
       </p>
     );
 
-  const patch = async (id: string, body: { title?: string; visibility?: Visibility }) => {
+  const patch = async (id: string, body: TrackEdit): Promise<boolean> => {
     try {
-      await ok(api.PATCH('/api/v1/tracks/{id}', { params: { path: { id } }, body }));
-      setTracks((list) => list.map((t) => (t.id === id ? { ...t, ...body } : t)));
+      const { track } = await ok(api.PATCH('/api/v1/tracks/{id}', { params: { path: { id } }, body }));
+      // What the API kept (album cleaned of what the text rule drops), not what was typed.
+      setTracks((list) =>
+        list.map((t) =>
+          t.id === id
+            ? {
+                ...t,
+                title: track.title,
+                slug: track.slug,
+                visibility: track.visibility,
+                album: track.album,
+                trackNumber: track.trackNumber,
+                year: track.year,
+              }
+            : t,
+        ),
+      );
+      setError(null);
       setStatus('Saved');
+      return true;
     } catch (err) {
       setError(describeApiError(err));
+      return false;
     }
   };
   const bulk = async (visibility: Visibility) => {
@@ -190,6 +292,9 @@ export function Studio() {
                 />
               </th>
               <th scope="col">Title</th>
+              <th scope="col" className="studio-cell--album">
+                Album, number, year
+              </th>
               <th scope="col" className="studio-cell--state">
                 State
               </th>
@@ -241,7 +346,7 @@ export function Studio() {
                       type="text"
                       aria-label={`Title of ${t.title}`}
                       defaultValue={t.title}
-                      maxLength={200}
+                      maxLength={TITLE_MAX}
                       onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
                       onBlur={(e) =>
                         e.target.value.trim() &&
@@ -258,6 +363,9 @@ export function Studio() {
                         open
                       </Link>
                     )}
+                  </td>
+                  <td className="studio-cell--album">
+                    <AlbumFields track={t} onSave={(body) => patch(t.id, body)} />
                   </td>
                   <td className="studio-cell--state">
                     {v && (v.status === 'processing' || v.status === 'uploaded') ? (

@@ -166,6 +166,23 @@ function TrackDetails({
                     {track.artist.displayName}
                   </Link>
                 </p>
+                {(track.album || track.trackNumber != null || track.year != null) && (
+                  <p className="track-hero__album" data-testid="track-album">
+                    {track.album && (
+                      <span>
+                        {track.release ? (
+                          <Link href={routes.release(track.release.id)} data-testid="track-album-link">
+                            {track.album}
+                          </Link>
+                        ) : (
+                          track.album
+                        )}
+                      </span>
+                    )}
+                    {track.trackNumber != null && <span>Track {track.trackNumber}</span>}
+                    {track.year != null && <span>{track.year}</span>}
+                  </p>
+                )}
               </div>
             </div>
 

@@ -4,12 +4,16 @@
  * Upload to ready: pick or drop several masters; their tags (title, genre, track number, album, year,
  * cover) are read here and pre-fill each row; send them two at a time with a progress bar each, then
  * watch the worker's four steps live, and end on a link to the track page (or the reason it failed).
- * Several files are offered as one release, in track-number order.
+ * Title, genre, track number and visibility stay editable while a file is sent and processed: what
+ * changed after its fields left with the upload is saved (`PATCH /tracks/:id`) once the track exists,
+ * when the field is left. Several files are offered as one release, in track-number order.
  */
 import Link from 'next/link';
 import { MakeRelease } from '@/components/library/MakeRelease';
-import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent } from 'react';
-import { api, ok } from '@/lib/api/client';
+import { TITLE_MAX, TRACK_NUMBER_MAX } from '@earshot/core/track-limits';
+import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { describeApiError } from '@/lib/api';
+import { api, ok, type ApiRequestBody } from '@/lib/api/client';
 import { MEDIA_STEPS, type StepProgress, type TrackDetail } from '@/lib/player/track';
 import { routes } from '@/lib/routes';
 import { useLiveProgress, type ProcessingEvent } from './live-progress';
@@ -22,6 +26,16 @@ const ACCEPT = 'audio/*,.flac,.wav,.aif,.aiff,.mp3,.ogg,.oga,.opus,.m4a,.alac,.w
 
 type Visibility = UploadFields['visibility'];
 type Phase = 'draft' | 'queued' | 'uploading' | 'processing' | 'ready' | 'failed' | 'upload-error';
+
+/** The row's fields the artist may change, as typed. */
+interface Fields {
+  title: string;
+  genre: string;
+  /** Digits, or empty. */
+  trackNumber: string;
+  visibility: Visibility;
+}
+const FIELD_NAMES = ['title', 'genre', 'trackNumber', 'visibility'] as const;
 
 interface Item {
   key: string;
@@ -36,6 +50,15 @@ interface Item {
   tagsRead: boolean;
   /** Send the file's embedded cover as the track's artwork. */
   keepCover: boolean;
+  /** The fields as they left with the upload (`null` before). */
+  sentFields: Fields | null;
+  /** The fields as the server has them, once the track exists. */
+  savedFields: Fields | null;
+  /** A field was left after a change the server may not have: save when the track exists. */
+  unsaved: boolean;
+  saving: boolean;
+  /** Why the last save after the upload was refused. */
+  saveError: string | null;
   phase: Phase;
   sent: number;
   total: number;
@@ -56,10 +79,15 @@ type Action =
       visibility?: Visibility;
       keepCover?: boolean;
     }
+  | { type: 'commit'; key: string }
+  | { type: 'saving'; key: string }
+  | { type: 'unchanged'; key: string }
+  | { type: 'saved'; key: string; track: TrackDetail; sent: Fields }
+  | { type: 'save-failed'; key: string; error: string }
   | { type: 'remove'; key: string }
   | { type: 'queue-all' }
   | { type: 'retry'; key: string }
-  | { type: 'started'; key: string }
+  | { type: 'started'; key: string; fields: Fields }
   | { type: 'progress'; key: string; sent: number; total: number }
   | { type: 'uploaded'; key: string; track: TrackDetail }
   | { type: 'upload-failed'; key: string; error: string }
@@ -71,7 +99,46 @@ let counter = 0;
 /** The row's track number, or null when it is not one. */
 function trackNumberOf(item: Item): number | null {
   const n = /^\d{1,4}$/.test(item.trackNumber.trim()) ? Number(item.trackNumber) : 0;
-  return n >= 1 ? n : null;
+  return n >= 1 && n <= TRACK_NUMBER_MAX ? n : null;
+}
+
+function fieldsOf(item: Fields): Fields {
+  return { title: item.title, genre: item.genre, trackNumber: item.trackNumber, visibility: item.visibility };
+}
+
+/** The fields as the server keeps them for `track`. */
+function fieldsOfTrack(track: TrackDetail): Fields {
+  return {
+    title: track.title,
+    genre: track.genre ?? '',
+    trackNumber: track.trackNumber == null ? '' : String(track.trackNumber),
+    visibility: track.visibility,
+  };
+}
+
+/**
+ * The server's values where the row still shows what was sent (the server may have filled an
+ * empty title from the tags, or cleaned a genre); what the artist typed since stays.
+ */
+function adopt(item: Item, sent: Fields, server: Fields): Fields {
+  const pick = <K extends (typeof FIELD_NAMES)[number]>(name: K): Fields[K] =>
+    item[name] === sent[name] ? server[name] : item[name];
+  return {
+    title: pick('title'),
+    genre: pick('genre'),
+    trackNumber: pick('trackNumber'),
+    visibility: pick('visibility'),
+  };
+}
+
+/** What differs between the row and the server, as `PATCH /tracks/:id` takes it (a title is never emptied). */
+function changesOf(item: Item, saved: Fields): ApiRequestBody<'/api/v1/tracks/{id}', 'patch'> {
+  const body: ApiRequestBody<'/api/v1/tracks/{id}', 'patch'> = {};
+  if (item.title.trim() && item.title.trim() !== saved.title) body.title = item.title.trim();
+  if (item.genre.trim() !== saved.genre) body.genre = item.genre.trim() || null;
+  if (item.trackNumber !== saved.trackNumber) body.trackNumber = trackNumberOf(item);
+  if (item.visibility !== saved.visibility) body.visibility = item.visibility;
+  return body;
 }
 
 function phaseOfTrack(track: TrackDetail): Phase {
@@ -97,6 +164,11 @@ function reducer(items: Item[], action: Action): Item[] {
           tags: null,
           tagsRead: false,
           keepCover: true,
+          sentFields: null,
+          savedFields: null,
+          unsaved: false,
+          saving: false,
+          saveError: null,
           phase: 'draft',
           sent: 0,
           total: file.size,
@@ -115,17 +187,34 @@ function reducer(items: Item[], action: Action): Item[] {
         trackNumber: i.trackNumber || (action.tags?.trackNumber ? String(action.tags.trackNumber) : ''),
       }));
     case 'edit':
-      return update(action.key, (i) =>
-        i.phase === 'draft' || i.phase === 'upload-error'
-          ? {
-              title: action.title ?? i.title,
-              genre: action.genre ?? i.genre,
-              trackNumber: action.trackNumber ?? i.trackNumber,
-              visibility: action.visibility ?? i.visibility,
-              keepCover: action.keepCover ?? i.keepCover,
-            }
-          : {},
-      );
+      // Editable in every phase; the cover goes with the upload, so only before it.
+      return update(action.key, (i) => ({
+        title: action.title ?? i.title,
+        genre: action.genre ?? i.genre,
+        trackNumber: action.trackNumber ?? i.trackNumber,
+        visibility: action.visibility ?? i.visibility,
+        keepCover: i.phase === 'draft' || i.phase === 'upload-error' ? (action.keepCover ?? i.keepCover) : i.keepCover,
+      }));
+    case 'commit':
+      // Before the upload starts, the fields leave with it; after, they are saved apart.
+      return update(action.key, (i) => (i.phase === 'draft' || i.phase === 'upload-error' ? {} : { unsaved: true }));
+    case 'saving':
+      return update(action.key, () => ({ saving: true, unsaved: false }));
+    case 'unchanged':
+      return update(action.key, () => ({ unsaved: false }));
+    case 'saved':
+      return update(action.key, (i) => {
+        const server = fieldsOfTrack(action.track);
+        return {
+          ...adopt(i, action.sent, server),
+          savedFields: server,
+          track: action.track,
+          saving: false,
+          saveError: null,
+        };
+      });
+    case 'save-failed':
+      return update(action.key, () => ({ saving: false, saveError: action.error }));
     case 'remove':
       return items.filter((i) => i.key !== action.key || i.phase === 'uploading');
     case 'queue-all':
@@ -133,12 +222,13 @@ function reducer(items: Item[], action: Action): Item[] {
     case 'retry':
       return update(action.key, (i) => (i.phase === 'upload-error' ? { phase: 'queued', error: null, sent: 0 } : {}));
     case 'started':
-      return update(action.key, () => ({ phase: 'uploading', sent: 0 }));
+      return update(action.key, () => ({ phase: 'uploading', sent: 0, sentFields: action.fields }));
     case 'progress':
       return update(action.key, () => ({ sent: action.sent, total: action.total }));
     case 'uploaded':
       return update(action.key, (i) => ({
-        title: action.track.title,
+        ...adopt(i, i.sentFields ?? fieldsOf(i), fieldsOfTrack(action.track)),
+        savedFields: fieldsOfTrack(action.track),
         track: action.track,
         phase: phaseOfTrack(action.track),
         steps: action.track.latestVersion.steps,
@@ -190,17 +280,23 @@ async function sendArtwork(trackId: string, cover: Blob): Promise<void> {
   await ok(api.PUT('/api/v1/tracks/{id}/artwork', { params: { path: { id: trackId } }, body: body as never }));
 }
 
-/** An object URL for `blob` while the component shows it. */
-function useObjectUrl(blob: Blob | null | undefined): string | null {
+/**
+ * `blob` as a `data:` URL while the component shows it: the site's CSP allows `data:` images, not
+ * `blob:` ones (packages/security-headers).
+ */
+function useDataUrl(blob: Blob | null | undefined): string | null {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    if (!blob) {
-      setUrl(null);
-      return;
-    }
-    const u = URL.createObjectURL(blob);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
+    setUrl(null);
+    if (!blob) return;
+    let live = true;
+    const reader = new FileReader();
+    reader.onload = () => live && typeof reader.result === 'string' && setUrl(reader.result);
+    reader.readAsDataURL(blob);
+    return () => {
+      live = false;
+      reader.abort();
+    };
   }, [blob]);
   return url;
 }
@@ -232,7 +328,7 @@ export function Uploader() {
     const running = items.filter((i) => i.phase === 'uploading').length;
     const next = items.filter((i) => i.phase === 'queued').slice(0, Math.max(0, CONCURRENT_UPLOADS - running));
     for (const item of next) {
-      dispatch({ type: 'started', key: item.key });
+      dispatch({ type: 'started', key: item.key, fields: fieldsOf(item) });
       const trackNumber = trackNumberOf(item);
       const fields: UploadFields = {
         title: item.title.trim(),
@@ -241,6 +337,8 @@ export function Uploader() {
         ...(trackNumber ? { trackNumber: String(trackNumber) } : {}),
         ...(item.tags?.album ? { album: item.tags.album } : {}),
         ...(item.tags?.year ? { year: String(item.tags.year) } : {}),
+        // Unticked: the server must not take the embedded cover either.
+        ...(item.keepCover ? {} : { coverFromFile: 'false' as const }),
       };
       const request = uploadTrack(item.file, fields, (sent, total) =>
         dispatch({ type: 'progress', key: item.key, sent, total }),
@@ -258,6 +356,24 @@ export function Uploader() {
           (err: unknown) => dispatch({ type: 'upload-failed', key: item.key, error: uploadErrorMessage(err) }),
         )
         .finally(() => requests.current.delete(item.key));
+    }
+  }, [items]);
+
+  // Save what was changed after the upload's fields left, once the track exists (one request at a time per row).
+  useEffect(() => {
+    for (const item of items) {
+      if (!item.unsaved || item.saving || !item.track || !item.savedFields) continue;
+      const body = changesOf(item, item.savedFields);
+      if (Object.keys(body).length === 0) {
+        dispatch({ type: 'unchanged', key: item.key });
+        continue;
+      }
+      dispatch({ type: 'saving', key: item.key });
+      const sent = fieldsOf(item);
+      ok(api.PATCH('/api/v1/tracks/{id}', { params: { path: { id: item.track.id } }, body })).then(
+        ({ track }) => dispatch({ type: 'saved', key: item.key, track, sent }),
+        (err: unknown) => dispatch({ type: 'save-failed', key: item.key, error: describeApiError(err) }),
+      );
     }
   }, [items]);
 
@@ -422,8 +538,13 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
   const editable = item.phase === 'draft' || item.phase === 'upload-error';
   const percent = item.total > 0 ? Math.min(100, Math.round((item.sent / item.total) * 100)) : 0;
   const titleId = `${item.key}-title`;
-  const coverUrl = useObjectUrl(item.keepCover ? item.tags?.cover : null);
+  const coverUrl = useDataUrl(item.keepCover ? item.tags?.cover : null);
   const facts = fileFacts(item.tags);
+  // Leaving a field (or Enter) saves it once the track exists.
+  const commitProps = {
+    onBlur: () => dispatch({ type: 'commit', key: item.key }),
+    onKeyDown: (e: KeyboardEvent<HTMLInputElement>) => e.key === 'Enter' && dispatch({ type: 'commit', key: item.key }),
+  };
   return (
     <li className={`upload-item upload-item--${item.phase}`} data-testid="upload-item" data-phase={item.phase}>
       <div className="upload-item__head">
@@ -476,70 +597,70 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
         </div>
       )}
 
-      {editable ? (
-        <div className="upload-item__fields">
-          <label className="field">
-            <span className="field__label">Title</span>
-            <input
-              id={titleId}
-              className="field__input"
-              value={item.title}
-              placeholder={titleFromFileName(item.file.name)}
-              aria-describedby={`${titleId}-hint`}
-              maxLength={200}
-              onChange={(e) => dispatch({ type: 'edit', key: item.key, title: e.currentTarget.value })}
-              data-testid="upload-title"
-            />
-            <span id={`${titleId}-hint`} className="visually-hidden">
-              Read from the file’s tags; left empty, from its name.
-            </span>
-          </label>
-          <label className="field field--narrow">
-            <span className="field__label">Genre</span>
-            <input
-              className="field__input"
-              value={item.genre}
-              maxLength={40}
-              onChange={(e) => dispatch({ type: 'edit', key: item.key, genre: e.currentTarget.value })}
-              data-testid="upload-genre"
-            />
-          </label>
-          <label className="field field--number">
-            <span className="field__label">Track no.</span>
-            <input
-              className="field__input"
-              value={item.trackNumber}
-              inputMode="numeric"
-              pattern="[0-9]*"
-              maxLength={4}
-              onChange={(e) =>
-                dispatch({ type: 'edit', key: item.key, trackNumber: e.currentTarget.value.replace(/\D/g, '') })
-              }
-              data-testid="upload-track-number"
-            />
-          </label>
-          <label className="field field--narrow">
-            <span className="field__label">Visibility</span>
-            <select
-              className="field__input"
-              value={item.visibility}
-              onChange={(e) =>
-                dispatch({ type: 'edit', key: item.key, visibility: e.currentTarget.value as Visibility })
-              }
-              data-testid="upload-visibility"
-            >
-              <option value="public">Public</option>
-              <option value="unlisted">Unlisted (link only)</option>
-              <option value="private">Private (only you)</option>
-            </select>
-          </label>
-        </div>
-      ) : (
-        <p className="upload-item__title">
-          {item.title}
-          <span className="upload-item__visibility">
-            {item.visibility === 'public' ? 'Public' : item.visibility === 'unlisted' ? 'Unlisted' : 'Private'}
+      <div className="upload-item__fields">
+        <label className="field">
+          <span className="field__label">Title</span>
+          <input
+            id={titleId}
+            className="field__input"
+            value={item.title}
+            placeholder={titleFromFileName(item.file.name)}
+            aria-describedby={`${titleId}-hint`}
+            maxLength={TITLE_MAX}
+            onChange={(e) => dispatch({ type: 'edit', key: item.key, title: e.currentTarget.value })}
+            {...commitProps}
+            data-testid="upload-title"
+          />
+          <span id={`${titleId}-hint`} className="visually-hidden">
+            Read from the file’s tags; left empty, from its name.
           </span>
+        </label>
+        <label className="field field--narrow">
+          <span className="field__label">Genre</span>
+          <input
+            className="field__input"
+            value={item.genre}
+            maxLength={40}
+            onChange={(e) => dispatch({ type: 'edit', key: item.key, genre: e.currentTarget.value })}
+            {...commitProps}
+            data-testid="upload-genre"
+          />
+        </label>
+        <label className="field field--number">
+          <span className="field__label">Track no.</span>
+          <input
+            className="field__input"
+            value={item.trackNumber}
+            inputMode="numeric"
+            pattern="[0-9]*"
+            maxLength={String(TRACK_NUMBER_MAX).length}
+            onChange={(e) =>
+              dispatch({ type: 'edit', key: item.key, trackNumber: e.currentTarget.value.replace(/\D/g, '') })
+            }
+            {...commitProps}
+            data-testid="upload-track-number"
+          />
+        </label>
+        <label className="field field--narrow">
+          <span className="field__label">Visibility</span>
+          <select
+            className="field__input"
+            value={item.visibility}
+            onChange={(e) => {
+              dispatch({ type: 'edit', key: item.key, visibility: e.currentTarget.value as Visibility });
+              dispatch({ type: 'commit', key: item.key });
+            }}
+            data-testid="upload-visibility"
+          >
+            <option value="public">Public</option>
+            <option value="unlisted">Unlisted (link only)</option>
+            <option value="private">Private (only you)</option>
+          </select>
+        </label>
+      </div>
+      {item.saveError && (
+        <p className="upload-item__error" role="alert" data-testid="upload-save-error">
+          Not saved: {item.saveError}
         </p>
       )}
 

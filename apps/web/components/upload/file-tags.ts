@@ -5,6 +5,8 @@
  * same tags again and keeps its own rules; this only pre-fills what the artist sees and may change.
  */
 
+import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '@earshot/core/track-limits';
+
 /** The tags as the parser gives them (music-metadata's `common`), or as plain strings. */
 export interface RawTags {
   title?: string;
@@ -31,10 +33,7 @@ export interface FormTags {
   cover: Blob | null;
 }
 
-const TITLE_MAX = 200;
-const ALBUM_MAX = 200;
 const GENRE_MAX = 40;
-const TRACK_NUMBER_MAX = 9999;
 // Control, bidi and invisible characters: a tag is untrusted text.
 const UNWANTED = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060-\u2064\ufeff]/g;
 
@@ -63,7 +62,7 @@ function yearOf(year: RawTags['year'], date: RawTags['date']): number | null {
   for (const value of [date, year]) {
     const match = /^\s*(\d{4})(?!\d)/.exec(String(value ?? ''));
     const y = match ? Number(match[1]) : 0;
-    if (y >= 1000 && y <= 2999) return y;
+    if (y >= YEAR_MIN && y <= YEAR_MAX) return y;
   }
   return null;
 }

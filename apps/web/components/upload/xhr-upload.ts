@@ -17,6 +17,8 @@ export interface UploadFields {
   album?: string;
   trackNumber?: string;
   year?: string;
+  /** `'false'`: the cover embedded in the file is not made the track's artwork ("Use the file's cover" unticked). */
+  coverFromFile?: 'false';
 }
 
 export interface UploadRequest {
@@ -35,7 +37,7 @@ export function uploadTrack(
     // Fields first: the API reads them before it streams the file to storage.
     form.append('title', fields.title);
     form.append('visibility', fields.visibility);
-    for (const name of ['description', 'genre', 'album', 'trackNumber', 'year'] as const) {
+    for (const name of ['description', 'genre', 'album', 'trackNumber', 'year', 'coverFromFile'] as const) {
       const value = fields[name];
       if (value) form.append(name, value);
     }

@@ -4294,6 +4294,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
+                                album: string | null;
                                 artworkUrl: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -4327,7 +4328,9 @@ export interface paths {
                                 tags: string[];
                                 takenDown: boolean;
                                 title: string;
+                                trackNumber: number | null;
                                 visibility: "public" | "unlisted" | "private";
+                                year: number | null;
                             }[];
                         };
                     };
@@ -6189,7 +6192,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`; what is left empty comes from the file’s tags) */
+        /** Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`, `coverFromFile?` (`false`: the file’s embedded cover is not the artwork); what is left empty comes from the file’s tags) */
         post: {
             parameters: {
                 query?: never;
@@ -6281,6 +6284,10 @@ export interface paths {
                                     amountMinor: number;
                                     currency: string;
                                     payWhatYouWant: boolean;
+                                } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
                                 } | null;
                                 repostCount: number;
                                 slug: string;
@@ -6464,6 +6471,10 @@ export interface paths {
                                     amountMinor: number;
                                     currency: string;
                                     payWhatYouWant: boolean;
+                                } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
                                 } | null;
                                 repostCount: number;
                                 slug: string;
@@ -6693,6 +6704,10 @@ export interface paths {
                                     currency: string;
                                     payWhatYouWant: boolean;
                                 } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
+                                } | null;
                                 repostCount: number;
                                 slug: string;
                                 status: "uploaded" | "processing" | "ready" | "failed";
@@ -6854,6 +6869,10 @@ export interface paths {
                                     amountMinor: number;
                                     currency: string;
                                     payWhatYouWant: boolean;
+                                } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
                                 } | null;
                                 repostCount: number;
                                 slug: string;
@@ -7295,6 +7314,10 @@ export interface paths {
                                     amountMinor: number;
                                     currency: string;
                                     payWhatYouWant: boolean;
+                                } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
                                 } | null;
                                 repostCount: number;
                                 slug: string;
@@ -8111,6 +8134,10 @@ export interface paths {
                                     amountMinor: number;
                                     currency: string;
                                     payWhatYouWant: boolean;
+                                } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
                                 } | null;
                                 repostCount: number;
                                 slug: string;
@@ -9198,6 +9225,10 @@ export interface paths {
                                     amountMinor: number;
                                     currency: string;
                                     payWhatYouWant: boolean;
+                                } | null;
+                                release: {
+                                    id: string;
+                                    title: string;
                                 } | null;
                                 repostCount: number;
                                 slug: string;

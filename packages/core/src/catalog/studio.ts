@@ -12,6 +12,10 @@ export interface StudioTrack {
   visibility: Visibility;
   genre: string | null;
   tags: string[];
+  /** From the master's tags or the artist (docs/architecture.md, "Tags from the file"). */
+  album: string | null;
+  trackNumber: number | null;
+  year: number | null;
   downloadable: boolean;
   price: Price | null;
   takenDown: boolean;
@@ -53,6 +57,9 @@ export async function listStudioTracks(deps: { db: Kysely<Database> }, actor: Ac
       't.visibility',
       't.genre',
       't.tags',
+      't.album',
+      't.track_number',
+      't.year',
       't.downloadable',
       't.price_amount_minor',
       't.price_currency',
@@ -82,6 +89,9 @@ export async function listStudioTracks(deps: { db: Kysely<Database> }, actor: Ac
     visibility: r.visibility,
     genre: r.genre,
     tags: r.tags ?? [],
+    album: r.album,
+    trackNumber: r.track_number,
+    year: r.year,
     downloadable: r.downloadable,
     price: priceOf(r),
     takenDown: r.taken_down_at !== null,

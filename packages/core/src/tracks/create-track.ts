@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { sql, type Transaction } from 'kysely';
-import type { Database, Visibility } from '@earshot/db';
+import type { Database, StepState, Visibility } from '@earshot/db';
 import { keys } from '@earshot/storage';
 import type { AudioInfo } from '../media/media-toolkit.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -8,12 +8,14 @@ import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { getTrackView, toVersionView, type TrackView, type VersionView } from './get-track.ts';
 import { pendingSteps } from '../media/version-state.ts';
 import { queueSteps } from '../media/start-processing.ts';
+import { MEDIA_STEPS, type MediaStep } from '../media/steps.ts';
 import { MediaRejectedError } from '../media/errors.ts';
 import { forbidden, notFound, unprocessable } from '../errors.ts';
 import { slugify } from './slug.ts';
 import { titleFromFilename } from './file-tags.ts';
 import {
   normalizeAlbum,
+  normalizeCoverFromFile,
   normalizeTrackDescription,
   normalizeTrackNumber,
   normalizeTrackTitle,
@@ -41,7 +43,16 @@ export interface NewTrackInput {
   album?: string;
   trackNumber?: number | string;
   year?: number | string;
+  /** `false`: the cover embedded in the file is not extracted as the track's artwork (absent: it is). */
+  coverFromFile?: boolean | string;
 }
+
+/**
+ * The artist unticked "Use the file's cover as artwork": the step that extracts it is done before
+ * it starts (never queued, and a stray job finds it done), so the track has no artwork from the file.
+ */
+const ARTWORK_STEP: MediaStep = 'artwork-extract';
+const SKIPPED_NOTE = 'Cover art not used: the artist chose not to';
 
 /** What the uploader typed, else what the file's tags say, else nothing. */
 const typedOr = <T>(typed: T | null, tag: T | undefined): T | null => typed ?? tag ?? null;
@@ -81,7 +92,10 @@ async function insertVersion(
   key: string,
   file: ReceivedFile,
   info: AudioInfo,
+  skipped: readonly MediaStep[] = [],
 ) {
+  const steps: Record<string, StepState> = pendingSteps();
+  for (const step of skipped) steps[step] = { state: 'done', progress: 100, note: SKIPPED_NOTE };
   return trx
     .insertInto('track_versions')
     .values({
@@ -97,7 +111,7 @@ async function insertVersion(
       codec: info.codec,
       bit_depth: info.bitDepth,
       audio_stream_index: info.audioStreamIndex,
-      steps: JSON.stringify(pendingSteps()),
+      steps: JSON.stringify(steps),
       processing_started_at: new Date(),
     })
     .returningAll()
@@ -142,6 +156,7 @@ export async function createTrackFromUpload(
     trackNumber: input.trackNumber === undefined ? null : normalizeTrackNumber(input.trackNumber),
     year: input.year === undefined ? null : normalizeYear(input.year),
   };
+  const coverFromFile = normalizeCoverFromFile(input.coverFromFile);
   const info = await probeUpload(deps.media, file);
   // Where the uploader typed nothing: the file's tags, then its name (tracks/file-tags.ts).
   const title = normalizeTrackTitle(
@@ -167,14 +182,14 @@ export async function createTrackFromUpload(
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await insertVersion(trx, track.id, versionId, key, file, info);
+      await insertVersion(trx, track.id, versionId, key, file, info, coverFromFile ? [] : [ARTWORK_STEP]);
       return track.id;
     });
   } catch (err) {
     await deps.store.delete('originals', key).catch(() => {});
     throw err;
   }
-  await queueAfterCommit(deps, versionId);
+  await queueAfterCommit(deps, versionId, coverFromFile ? [] : [ARTWORK_STEP]);
   return getTrackView(deps, actor, trackId);
 }
 
@@ -210,9 +225,18 @@ export async function addVersionFromUpload(
  * After the commit: if queueing fails the version stays `processing` and the stuck-version sweep
  * queues it again, so the upload itself still succeeds.
  */
-async function queueAfterCommit(deps: UploadDeps, versionId: string): Promise<void> {
+async function queueAfterCommit(
+  deps: UploadDeps,
+  versionId: string,
+  skipped: readonly MediaStep[] = [],
+): Promise<void> {
   try {
-    await queueSteps(deps.jobs, versionId, 1);
+    await queueSteps(
+      deps.jobs,
+      versionId,
+      1,
+      MEDIA_STEPS.filter((step) => !skipped.includes(step)),
+    );
   } catch {
     // Recovered by requeueStuckVersions.
   }

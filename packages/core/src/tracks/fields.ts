@@ -1,11 +1,11 @@
 import { validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
 import type { Visibility } from '@earshot/db';
+import { ALBUM_MAX, DESCRIPTION_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from './limits.ts';
 
 /** The rules of a track's text fields (the text rule of core/text first); errors name the field. */
 
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MAX = 5000;
+export { TITLE_MAX, DESCRIPTION_MAX, ALBUM_MAX, TRACK_NUMBER_MAX, YEAR_MIN, YEAR_MAX } from './limits.ts';
 export const VISIBILITIES = ['public', 'unlisted', 'private'] as const satisfies readonly Visibility[];
 
 export function normalizeTrackTitle(input: string | undefined): string {
@@ -33,12 +33,6 @@ export function normalizeVisibility(input: string | undefined): Visibility {
   return visibility as Visibility;
 }
 
-/** The album, track number and year a master's tags give (docs/architecture.md, "Tags from the file"). */
-export const ALBUM_MAX = 200;
-export const TRACK_NUMBER_MAX = 9999;
-export const YEAR_MIN = 1000;
-export const YEAR_MAX = 2999;
-
 /** `null` or an empty string clears the album. */
 export function normalizeAlbum(input: string | null): string | null {
   if (input === null) return null;
@@ -65,6 +59,17 @@ function wholeNumber(input: number | string | null, field: string, min: number, 
 
 export function normalizeTrackNumber(input: number | string | null): number | null {
   return wholeNumber(input, 'trackNumber', 1, TRACK_NUMBER_MAX);
+}
+
+/**
+ * Whether the cover embedded in an uploaded master becomes the track's artwork (the upload's
+ * `coverFromFile`, "Use the file's cover as artwork"): absent → yes; `true`/`false` (multipart
+ * forms send them as text), anything else refused.
+ */
+export function normalizeCoverFromFile(input: boolean | string | undefined): boolean {
+  if (input === undefined || input === true || input === 'true') return true;
+  if (input === false || input === 'false') return false;
+  throw validationFailed('coverFromFile is true or false', { field: 'coverFromFile', reason: 'invalid' });
 }
 
 export function normalizeYear(input: number | string | null): number | null {

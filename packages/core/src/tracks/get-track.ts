@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 import type { StepState, TrackVersion, Visibility } from '@earshot/db';
 import type { CoreDeps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { MEDIA_STEPS } from '../media/steps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
-import { canSeeTrackRow } from '../visibility.ts';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import { canSeeTrackRow, releaseVisibleTo } from '../visibility.ts';
 import { priceOf, type Price } from '../catalog/fields.ts';
 
 export interface VersionView {
@@ -51,6 +53,11 @@ export interface TrackView {
   album: string | null;
   trackNumber: number | null;
   year: number | null;
+  /**
+   * A release holding the track that this caller may open (the one titled like its album first,
+   * then the oldest), or `null`: the track page links its album there.
+   */
+  release: { id: string; title: string } | null;
   downloadable: boolean;
   price: Price | null;
   /** Exact counts (docs/architecture.md, "Community"). */
@@ -167,10 +174,12 @@ type VersionColumns = Pick<TrackVersion, (typeof VERSION_VIEW_COLUMNS)[number]>;
  * one (its owner is waiting for a new upload to be processed, or nothing is playable yet).
  */
 export async function getTrackView(
-  deps: Pick<CoreDeps, 'db'>,
+  deps: Pick<CoreDeps, 'db'> & Partial<Pick<CoreDeps, 'clock'>>,
   actor: Actor | null,
   trackId: string,
 ): Promise<TrackView> {
+  // A scheduled release is its artist's until its date (the visibility module).
+  const now = deps.clock?.() ?? new Date();
   const row = await deps.db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
@@ -205,6 +214,20 @@ export async function getTrackView(
         .select((e) => e.fn.max('lv.id').as('id'))
         .whereRef('lv.track_id', '=', 't.id')
         .as('latest_version_id'),
+    )
+    .select((eb) =>
+      jsonObjectFrom(
+        eb
+          .selectFrom('release_tracks as rt')
+          .innerJoin('releases as r', 'r.id', 'rt.release_id')
+          .select(['r.id', 'r.title'])
+          .whereRef('rt.track_id', '=', 't.id')
+          .where((e) => releaseVisibleTo(e, actor, now, 'r'))
+          .orderBy(sql`r.title = t.album`, (ob) => ob.desc().nullsLast())
+          .orderBy('r.created_at')
+          .orderBy('r.id')
+          .limit(1),
+      ).as('release'),
     )
     .where('t.id', '=', trackId)
     .executeTakeFirst();
@@ -284,6 +307,8 @@ export async function getTrackView(
     album: row.album,
     trackNumber: row.track_number,
     year: row.year,
+    // to_json gives the bigint id as a number.
+    release: row.release ? { id: String(row.release.id), title: row.release.title } : null,
     downloadable: row.downloadable,
     price: priceOf(row),
     likeCount: row.like_count,
