@@ -33,23 +33,21 @@ export async function takeDown(
 ): Promise<TakedownView> {
   const reason = cleanReason(reasonInput);
   if (!reason) throw validationFailed('Give the reason the owner will see', { field: 'reason' });
-  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
-    const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
-    const row = await trx
-      .updateTable(TABLES[subjectType])
-      .set({ taken_down_at: now, takedown_reason: reason })
-      .where('id', '=', id)
-      .returning(['id', 'taken_down_at', 'takedown_reason'])
-      .executeTakeFirst();
-    if (!row) throw notFound(NAMES[subjectType]);
-    // It stops counting when it goes (a deleted or already taken-down comment counts no more).
-    if (counted?.live) await countComment(trx, counted.trackId, -1);
-    await recordAudit(trx, actor, now, { action: `${subjectType}.takedown`, subjectType, subjectId: id, reason });
-    if (subjectType !== 'release') await resolveReportsAbout(trx, actor, now, subjectType, id, `Taken down: ${reason}`);
-    return { subjectType, id: row.id, takenDownAt: row.taken_down_at, takedownReason: row.takedown_reason };
-  });
+  return setTakedown(
+    deps,
+    subjectType,
+    id,
+    { taken_down_at: now, takedown_reason: reason },
+    async (trx, row, counted) => {
+      // It stops counting when it goes (a deleted or already taken-down comment counts no more).
+      if (counted?.live) await countComment(trx, counted.trackId, -1);
+      await recordAudit(trx, actor, now, { action: `${subjectType}.takedown`, subjectType, subjectId: id, reason });
+      if (subjectType !== 'release')
+        await resolveReportsAbout(trx, actor, now, subjectType, id, `Taken down: ${reason}`);
+      return { subjectType, id: row.id, takenDownAt: row.taken_down_at, takedownReason: row.takedown_reason };
+    },
+  );
 }
 
 export async function restore(
@@ -59,26 +57,52 @@ export async function restore(
   id: string,
   reasonInput?: string,
 ): Promise<TakedownView> {
-  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
+  return setTakedown(
+    deps,
+    subjectType,
+    id,
+    { taken_down_at: null, takedown_reason: null },
+    async (trx, row, counted) => {
+      // A restored comment counts again, unless its author deleted it meanwhile.
+      if (counted?.down && !counted.deleted) await countComment(trx, counted.trackId, 1);
+      await recordAudit(trx, actor, now, {
+        action: `${subjectType}.restore`,
+        subjectType,
+        subjectId: id,
+        reason: cleanReason(reasonInput),
+      });
+      return { subjectType, id: row.id, takenDownAt: null, takedownReason: null };
+    },
+  );
+}
+
+type CommentState = { trackId: string; down: boolean; deleted: boolean; live: boolean };
+type TakedownRow = { id: string; taken_down_at: Date | null; takedown_reason: string | null };
+
+/**
+ * The step a takedown and a restore share: one transaction that locks a comment's track (so its
+ * count moves once), sets the subject's takedown columns, refuses an unknown subject with a 404,
+ * then lets the caller count, audit and reply.
+ */
+async function setTakedown(
+  deps: Deps,
+  subjectType: TakedownSubjectType,
+  id: string,
+  state: { taken_down_at: Date | null; takedown_reason: string | null },
+  then: (trx: Transaction<Database>, row: TakedownRow, counted: CommentState | null) => Promise<TakedownView>,
+): Promise<TakedownView> {
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   return deps.db.transaction().execute(async (trx) => {
     const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
     const row = await trx
       .updateTable(TABLES[subjectType])
-      .set({ taken_down_at: null, takedown_reason: null })
+      .set(state)
       .where('id', '=', id)
       .returning(['id', 'taken_down_at', 'takedown_reason'])
       .executeTakeFirst();
     if (!row) throw notFound(NAMES[subjectType]);
-    // A restored comment counts again, unless its author deleted it meanwhile.
-    if (counted?.down && !counted.deleted) await countComment(trx, counted.trackId, 1);
-    await recordAudit(trx, actor, now, {
-      action: `${subjectType}.restore`,
-      subjectType,
-      subjectId: id,
-      reason: cleanReason(reasonInput),
-    });
-    return { subjectType, id: row.id, takenDownAt: null, takedownReason: null };
+    return then(trx, row, counted);
   });
 }
 
@@ -87,10 +111,7 @@ export async function restore(
  * posting and deleting use), so `comment_count` changes exactly once per change of state
  * (docs/architecture.md, "Community": counts).
  */
-async function lockCommentTrack(
-  trx: Transaction<Database>,
-  id: string,
-): Promise<{ trackId: string; down: boolean; deleted: boolean; live: boolean } | null> {
+async function lockCommentTrack(trx: Transaction<Database>, id: string): Promise<CommentState | null> {
   const c = await trx.selectFrom('comments').select('track_id').where('id', '=', id).executeTakeFirst();
   if (!c) return null;
   await trx.selectFrom('tracks').select('id').where('id', '=', c.track_id).forUpdate().execute();
