@@ -34,20 +34,14 @@ export async function takeDown(
   const reason = cleanReason(reasonInput);
   if (!reason) throw validationFailed('Give the reason the owner will see', { field: 'reason' });
   const now = deps.clock();
-  return setTakedown(
-    deps,
-    subjectType,
-    id,
-    { taken_down_at: now, takedown_reason: reason },
-    async (trx, row, counted) => {
-      // It stops counting when it goes (a deleted or already taken-down comment counts no more).
-      if (counted?.live) await countComment(trx, counted.trackId, -1);
-      await recordAudit(trx, actor, now, { action: `${subjectType}.takedown`, subjectType, subjectId: id, reason });
-      if (subjectType !== 'release')
-        await resolveReportsAbout(trx, actor, now, subjectType, id, `Taken down: ${reason}`);
-      return { subjectType, id: row.id, takenDownAt: row.taken_down_at, takedownReason: row.takedown_reason };
-    },
-  );
+  const state = { taken_down_at: now, takedown_reason: reason };
+  return setTakedown(deps, subjectType, id, state, async (trx, row, counted) => {
+    // It stops counting when it goes (a deleted or already taken-down comment counts no more).
+    if (counted?.live) await countComment(trx, counted.trackId, -1);
+    await recordAudit(trx, actor, now, { action: `${subjectType}.takedown`, subjectType, subjectId: id, reason });
+    if (subjectType !== 'release') await resolveReportsAbout(trx, actor, now, subjectType, id, `Taken down: ${reason}`);
+    return { subjectType, id: row.id, takenDownAt: row.taken_down_at, takedownReason: row.takedown_reason };
+  });
 }
 
 export async function restore(
@@ -58,23 +52,18 @@ export async function restore(
   reasonInput?: string,
 ): Promise<TakedownView> {
   const now = deps.clock();
-  return setTakedown(
-    deps,
-    subjectType,
-    id,
-    { taken_down_at: null, takedown_reason: null },
-    async (trx, row, counted) => {
-      // A restored comment counts again, unless its author deleted it meanwhile.
-      if (counted?.down && !counted.deleted) await countComment(trx, counted.trackId, 1);
-      await recordAudit(trx, actor, now, {
-        action: `${subjectType}.restore`,
-        subjectType,
-        subjectId: id,
-        reason: cleanReason(reasonInput),
-      });
-      return { subjectType, id: row.id, takenDownAt: null, takedownReason: null };
-    },
-  );
+  const cleared = { taken_down_at: null, takedown_reason: null };
+  return setTakedown(deps, subjectType, id, cleared, async (trx, row, counted) => {
+    // A restored comment counts again, unless its author deleted it meanwhile.
+    if (counted?.down && !counted.deleted) await countComment(trx, counted.trackId, 1);
+    await recordAudit(trx, actor, now, {
+      action: `${subjectType}.restore`,
+      subjectType,
+      subjectId: id,
+      reason: cleanReason(reasonInput),
+    });
+    return { subjectType, id: row.id, takenDownAt: null, takedownReason: null };
+  });
 }
 
 type CommentState = { trackId: string; down: boolean; deleted: boolean; live: boolean };
