@@ -12,7 +12,7 @@ import {
 } from '../src/index.ts';
 import { readdir } from 'node:fs/promises';
 import { writeBlackPng } from '../../../test/support/images.ts';
-import { ffmpeg, ffprobeJson, makeTone, tempDir } from './helpers.ts';
+import { ffmpeg, ffprobeJson, makeTone, muxCover, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let tone: string;
@@ -120,23 +120,7 @@ async function withCover(
   await ffmpeg(['-f', 'lavfi', '-i', `testsrc=s=${size}:d=1`, '-frames:v', '1', cover]);
   const out = tmp.file(`${name}.${container}`);
   const codec = container === 'mp3' ? ['-c:a', 'libmp3lame', '-id3v2_version', '3'] : ['-c:a', 'flac'];
-  await ffmpeg([
-    '-i',
-    tone,
-    '-i',
-    cover,
-    '-map',
-    '0:a',
-    '-map',
-    '1:v',
-    ...codec,
-    '-c:v',
-    'copy',
-    '-disposition:v:0',
-    'attached_pic',
-    out,
-  ]);
-  return out;
+  return muxCover(tone, cover, out, codec);
 }
 
 describe('extractArtwork on real files', () => {
@@ -200,23 +184,7 @@ describe('oversize covers (decompression bombs)', () => {
     // 10000 × 10000 (100 MP) PNG, ~300 KB on disk, muxed by ffmpeg into a real FLAC.
     const png = await writeBlackPng(tmp.file('bomb.png'), 10_000, 10_000);
     bomb = tmp.file('bomb.flac');
-    await ffmpeg([
-      '-i',
-      tone,
-      '-i',
-      png,
-      '-map',
-      '0:a',
-      '-map',
-      '1:v',
-      '-c:a',
-      'flac',
-      '-c:v',
-      'copy',
-      '-disposition:v:0',
-      'attached_pic',
-      bomb,
-    ]);
+    await muxCover(tone, png, bomb, ['-c:a', 'flac']);
   });
 
   it('the probe sees its size and the cover is skipped with a reason, nothing decoded', async () => {

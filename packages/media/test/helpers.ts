@@ -51,6 +51,22 @@ export async function makeTone(
   return file;
 }
 
+/**
+ * Writes `out`: the audio of `audio` (encoded with `audioCodec`) with `cover` muxed in as an
+ * attached picture, the way taggers store cover art (not a video stream).
+ */
+export async function muxCover(
+  audio: string,
+  cover: string,
+  out: string,
+  audioCodec: string[],
+  extra: string[] = [],
+): Promise<string> {
+  const picture = ['-c:v', 'copy', '-disposition:v:0', 'attached_pic'];
+  await ffmpeg(['-i', audio, '-i', cover, '-map', '0:a', '-map', '1:v', ...audioCodec, ...picture, ...extra, out]);
+  return out;
+}
+
 /** Whether a process with this pid still exists. */
 export function pidAlive(pid: number): boolean {
   try {

@@ -10,7 +10,7 @@ import {
   verifyDecodes,
   type ProbeResult,
 } from '../src/index.ts';
-import { ffmpeg, makeTone, tempDir, toneSource } from './helpers.ts';
+import { ffmpeg, makeTone, muxCover, tempDir, toneSource } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -161,26 +161,8 @@ describe('cover art and video', () => {
     tone = await makeTone(tmp.file('cover-src.wav'), ['-c:a', 'pcm_s16le'], { seconds: 2 });
   });
 
-  const withCover = async (out: string, cover: string, audioCodec: string[], extra: string[] = []) => {
-    await ffmpeg([
-      '-i',
-      tone,
-      '-i',
-      cover,
-      '-map',
-      '0:a',
-      '-map',
-      '1:v',
-      ...audioCodec,
-      '-c:v',
-      'copy',
-      '-disposition:v:0',
-      'attached_pic',
-      ...extra,
-      out,
-    ]);
-    return out;
-  };
+  const withCover = (out: string, cover: string, audioCodec: string[], extra: string[] = []) =>
+    muxCover(tone, cover, out, audioCodec, extra);
 
   it('MP3 with a JPEG cover: audio plus an mjpeg attached picture, not video', async () => {
     const r = await inspectAudio(

@@ -16,39 +16,30 @@ const WorkerHealthResponse = Type.Object({
   queues: Type.Record(Type.String(), QueueCounts),
 });
 
-/** The health shapes of docs/architecture.md, "Operations contracts"; 503 when unhealthy so `curl -f` healthchecks fail. */
-export function healthRoutes(app: Api, deps: RouteDeps): void {
+/** A health route: public, 200 when healthy and 503 when not, so `curl -f` healthchecks fail. */
+function healthRoute(
+  app: Api,
+  url: string,
+  summary: string,
+  schema: typeof HealthResponse | typeof WorkerHealthResponse,
+  check: () => Promise<{ status: 'healthy' | 'unhealthy' }>,
+): void {
   app.get(
-    '/api/v1/health',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['operations'],
-        summary: 'API health: database, redis (when configured), storage',
-        response: { 200: HealthResponse, 503: HealthResponse },
-      },
-    },
+    url,
+    { config: { access: 'public' }, schema: { tags: ['operations'], summary, response: { 200: schema, 503: schema } } },
     async (_req, reply) => {
-      const report = await checkHealth(deps.infra);
-      return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
+      const report = await check();
+      return reply.status(report.status === 'healthy' ? 200 : 503).send(report as never);
     },
   );
+}
 
+/** The health shapes of docs/architecture.md, "Operations contracts". */
+export function healthRoutes(app: Api, deps: RouteDeps): void {
+  const api = 'API health: database, redis (when configured), storage';
+  healthRoute(app, '/api/v1/health', api, HealthResponse, () => checkHealth(deps.infra));
   if (deps.serveWorkerHealth) {
-    app.get(
-      '/api/v1/worker/health',
-      {
-        config: { access: 'public' },
-        schema: {
-          tags: ['operations'],
-          summary: 'Worker health (embedded mode: the worker runs in this process)',
-          response: { 200: WorkerHealthResponse, 503: WorkerHealthResponse },
-        },
-      },
-      async (_req, reply) => {
-        const report = await workerHealth(deps.infra.jobs);
-        return reply.status(report.status === 'healthy' ? 200 : 503).send(report);
-      },
-    );
+    const worker = 'Worker health (embedded mode: the worker runs in this process)';
+    healthRoute(app, '/api/v1/worker/health', worker, WorkerHealthResponse, () => workerHealth(deps.infra.jobs));
   }
 }

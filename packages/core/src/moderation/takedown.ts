@@ -33,17 +33,9 @@ export async function takeDown(
 ): Promise<TakedownView> {
   const reason = cleanReason(reasonInput);
   if (!reason) throw validationFailed('Give the reason the owner will see', { field: 'reason' });
-  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
-    const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
-    const row = await trx
-      .updateTable(TABLES[subjectType])
-      .set({ taken_down_at: now, takedown_reason: reason })
-      .where('id', '=', id)
-      .returning(['id', 'taken_down_at', 'takedown_reason'])
-      .executeTakeFirst();
-    if (!row) throw notFound(NAMES[subjectType]);
+  const state = { taken_down_at: now, takedown_reason: reason };
+  return setTakedown(deps, subjectType, id, state, async (trx, row, counted) => {
     // It stops counting when it goes (a deleted or already taken-down comment counts no more).
     if (counted?.live) await countComment(trx, counted.trackId, -1);
     await recordAudit(trx, actor, now, { action: `${subjectType}.takedown`, subjectType, subjectId: id, reason });
@@ -59,17 +51,9 @@ export async function restore(
   id: string,
   reasonInput?: string,
 ): Promise<TakedownView> {
-  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
-    const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
-    const row = await trx
-      .updateTable(TABLES[subjectType])
-      .set({ taken_down_at: null, takedown_reason: null })
-      .where('id', '=', id)
-      .returning(['id', 'taken_down_at', 'takedown_reason'])
-      .executeTakeFirst();
-    if (!row) throw notFound(NAMES[subjectType]);
+  const cleared = { taken_down_at: null, takedown_reason: null };
+  return setTakedown(deps, subjectType, id, cleared, async (trx, row, counted) => {
     // A restored comment counts again, unless its author deleted it meanwhile.
     if (counted?.down && !counted.deleted) await countComment(trx, counted.trackId, 1);
     await recordAudit(trx, actor, now, {
@@ -82,15 +66,41 @@ export async function restore(
   });
 }
 
+type CommentState = { trackId: string; down: boolean; deleted: boolean; live: boolean };
+type TakedownRow = { id: string; taken_down_at: Date | null; takedown_reason: string | null };
+
+/**
+ * The step a takedown and a restore share: one transaction that locks a comment's track (so its
+ * count moves once), sets the subject's takedown columns, refuses an unknown subject with a 404,
+ * then lets the caller count, audit and reply.
+ */
+async function setTakedown(
+  deps: Deps,
+  subjectType: TakedownSubjectType,
+  id: string,
+  state: { taken_down_at: Date | null; takedown_reason: string | null },
+  then: (trx: Transaction<Database>, row: TakedownRow, counted: CommentState | null) => Promise<TakedownView>,
+): Promise<TakedownView> {
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw notFound(NAMES[subjectType]);
+  return deps.db.transaction().execute(async (trx) => {
+    const counted = subjectType === 'comment' ? await lockCommentTrack(trx, id) : null;
+    const row = await trx
+      .updateTable(TABLES[subjectType])
+      .set(state)
+      .where('id', '=', id)
+      .returning(['id', 'taken_down_at', 'takedown_reason'])
+      .executeTakeFirst();
+    if (!row) throw notFound(NAMES[subjectType]);
+    return then(trx, row, counted);
+  });
+}
+
 /**
  * A comment's state before a takedown or restore, read with its track's row locked (the order
  * posting and deleting use), so `comment_count` changes exactly once per change of state
  * (docs/architecture.md, "Community": counts).
  */
-async function lockCommentTrack(
-  trx: Transaction<Database>,
-  id: string,
-): Promise<{ trackId: string; down: boolean; deleted: boolean; live: boolean } | null> {
+async function lockCommentTrack(trx: Transaction<Database>, id: string): Promise<CommentState | null> {
   const c = await trx.selectFrom('comments').select('track_id').where('id', '=', id).executeTakeFirst();
   if (!c) return null;
   await trx.selectFrom('tracks').select('id').where('id', '=', c.track_id).forUpdate().execute();
