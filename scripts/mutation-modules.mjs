@@ -39,13 +39,14 @@ export const MUTATION_MODULES = {
     tests: ['packages/core/test/insights/trending-query.test.ts', 'packages/core/test/insights/trending.test.ts'],
   },
   webhooks: {
-    // toSession, toAccount; verifyWebhook, toEvent.
+    // The adapter's toSession, toAccount, verifyWebhook and toEvent; core's decisions on an event.
     mutate: [
+      'packages/core/src/commerce/webhook-rules.ts',
       'packages/payments/src/stripe-gateway.ts:35-57',
       'packages/payments/src/stripe-gateway.ts:161-180',
       'packages/payments/src/stripe-gateway.ts:187-210',
     ],
-    tests: ['packages/payments/test/stripe-webhook.test.ts'],
+    tests: ['packages/payments/test/stripe-webhook.test.ts', 'packages/core/test/commerce/webhook-rules.test.ts'],
   },
   'download-entitlement': {
     // downloadGrant; isFree and the price rules; grantStillHolds (a signed link checked again).
