@@ -1,6 +1,7 @@
 /**
  * The modules `npm run test:mutation` mutates: the rules that guard money (play counting), access
- * (sessions, CSRF), media (signed URLs, upload validation) and loudness. Each lists the source files
+ * (sessions, CSRF), media (signed URLs, upload validation), loudness, comment limits, trending, Stripe webhooks and
+ * download entitlement. Each lists the source files
  * Stryker mutates and the only test files run against each mutant (its own tests: keeps a run short),
  * in the order they run: fast unit files first (vitest.mutation.config.ts). Stryker's `perTest`
  * coverage then runs, per mutant, only the tests that executed its code.
@@ -26,6 +27,35 @@ export const MUTATION_MODULES = {
   'upload-validation': {
     mutate: ['packages/media/src/probe.ts', 'packages/media/src/decode-check.ts'],
     tests: ['packages/media/test/assert-audio.test.ts', 'packages/media/test/probe.test.ts'],
+  },
+  // Line ranges (`file:from-to`) keep a module to its rule where the file also holds other code
+  // (the SDK calls of the Stripe adapter, the comment queries): move them with the code.
+  'comment-limits': {
+    mutate: ['packages/core/src/community/comment-rules.ts', 'packages/core/src/rate-limit/zones.ts'],
+    tests: ['packages/core/test/community/comment-rules.test.ts'],
+  },
+  trending: {
+    mutate: ['packages/core/src/insights/trending.ts'],
+    tests: ['packages/core/test/insights/trending-query.test.ts', 'packages/core/test/insights/trending.test.ts'],
+  },
+  webhooks: {
+    // The adapter's toSession, toAccount, verifyWebhook and toEvent; core's decisions on an event.
+    mutate: [
+      'packages/core/src/commerce/webhook-rules.ts',
+      'packages/payments/src/stripe-gateway.ts:35-57',
+      'packages/payments/src/stripe-gateway.ts:161-180',
+      'packages/payments/src/stripe-gateway.ts:187-210',
+    ],
+    tests: ['packages/payments/test/stripe-webhook.test.ts', 'packages/core/test/commerce/webhook-rules.test.ts'],
+  },
+  'download-entitlement': {
+    // downloadGrant; isFree and the price rules; grantStillHolds (a signed link checked again).
+    mutate: [
+      'packages/core/src/commerce/access.ts',
+      'packages/core/src/commerce/pricing.ts',
+      'packages/core/src/commerce/downloads.ts:266-296',
+    ],
+    tests: ['packages/core/test/commerce/pricing.test.ts', 'packages/core/test/commerce/download-grant.test.ts'],
   },
 };
 

@@ -258,8 +258,17 @@ export async function openSignedDownload(
   };
 }
 
-/** The grant a signed URL was issued under, checked again when it is served. */
-async function grantStillHolds(db: Kysely<Database>, item: SellableItem, tag: string, now: Date): Promise<boolean> {
+/**
+ * The grant a signed URL was issued under (`free`, `u<user id>` for the owner or an admin,
+ * `o<order id>`), checked again when it is served: a refund, a takedown, a disabled account or the
+ * end of a free offer ends it.
+ */
+export async function grantStillHolds(
+  db: Kysely<Database>,
+  item: SellableItem,
+  tag: string,
+  now: Date,
+): Promise<boolean> {
   if (tag === 'free') {
     // Still free, and still something an anonymous caller may open.
     const open = await loadItem(db, null, item.type, item.id, now).catch(() => null);

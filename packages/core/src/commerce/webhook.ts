@@ -1,19 +1,12 @@
-import type { ErrorCode } from '../error-codes.ts';
-import { WebhookRejected, formatAmount, type PaymentEvent } from '@earshot/payments';
+import { formatAmount, type PaymentEvent } from '@earshot/payments';
 import type { CoreDeps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { orderPaidBy, refundApplies, refundOf, webhookRefusal } from './webhook-rules.ts';
 import { paymentsDisabled, type CommercePorts } from './settings.ts';
 import type { NotificationDelivery } from '../community/deps.ts';
 import { getEmailPreferences } from '../community/notifications.ts';
 import { notifySale, type WrittenNotification } from '../community/notify.ts';
 
 export type WebhookDeps = Pick<CoreDeps, 'db' | 'jobs' | 'log'> & Pick<CommercePorts, 'payments'>;
-
-const REJECTIONS: Record<WebhookRejected['reason'], ErrorCode> = {
-  bad_signature: 'webhook_signature_invalid',
-  too_old: 'webhook_too_old',
-  malformed: 'webhook_malformed',
-};
 
 /**
  * The webhook route's one call (docs/payments.md, "Webhooks"): checks the signature on the raw
@@ -32,8 +25,7 @@ export async function receivePaymentWebhook(
   try {
     event = deps.payments.verifyWebhook(rawBody, signature);
   } catch (err) {
-    if (err instanceof WebhookRejected) throw new AppError(400, REJECTIONS[err.reason], err.message);
-    throw err;
+    throw webhookRefusal(err);
   }
   const inserted = await deps.db
     .insertInto('stripe_events')
@@ -96,8 +88,8 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
     switch (event.type) {
       case 'checkout.session.completed': {
         const s = event.session;
-        if (s.paymentStatus !== 'paid' || !s.orderId || !/^[1-9][0-9]{0,18}$/.test(s.orderId))
-          return { outcome: 'ignored' as ApplyOutcome };
+        const orderId = orderPaidBy(s);
+        if (!orderId) return { outcome: 'ignored' as ApplyOutcome };
         const order = await trx
           .updateTable('orders')
           .set((eb) => ({
@@ -107,7 +99,7 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
             stripe_payment_intent_id: s.paymentIntentId,
             buyer_email: eb.fn.coalesce('buyer_email', eb.val(s.customerEmail)),
           }))
-          .where('id', '=', s.orderId)
+          .where('id', '=', orderId)
           .where('stripe_checkout_session_id', '=', s.id)
           .where('status', '=', 'pending')
           .returning('id')
@@ -123,12 +115,10 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
         return { outcome: 'applied' as ApplyOutcome, paidOrderId: order.id, sale };
       }
       case 'charge.refunded': {
-        // Stripe's `amount_refunded` is the charge's running total, so a later event never
-        // lowers it (events may arrive out of order); only the whole amount ends the access.
-        const pi = event.charge.paymentIntentId;
-        const refundedMinor = event.charge.amountRefunded;
-        if (!pi || !Number.isSafeInteger(refundedMinor) || refundedMinor <= 0)
-          return { outcome: 'ignored' as ApplyOutcome };
+        // The amounts and when access ends: refundOf (webhook-rules.ts).
+        const charge = event.charge;
+        if (!refundApplies(charge)) return { outcome: 'ignored' as ApplyOutcome };
+        const pi = charge.paymentIntentId;
         const paid = await trx
           .selectFrom('orders')
           .select(['id', 'amount_minor', 'refunded_minor'])
@@ -138,14 +128,13 @@ export async function applyPaymentEvent(deps: ApplyDeps, eventId: string): Promi
           .execute();
         const orders = [];
         for (const o of paid) {
-          const total = Math.min(o.amount_minor, Math.max(o.refunded_minor, refundedMinor));
-          const full = event.charge.refunded || total >= o.amount_minor;
+          const { full, refundedMinor } = refundOf(o, charge);
           const updated = await trx
             .updateTable('orders')
             .set(
               full
                 ? { status: 'refunded', refunded_minor: o.amount_minor, refunded_at: now, updated_at: now }
-                : { refunded_minor: total, updated_at: now },
+                : { refunded_minor: refundedMinor, updated_at: now },
             )
             .where('id', '=', o.id)
             .returning(['id', 'status', 'refunded_minor'])

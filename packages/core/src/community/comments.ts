@@ -7,10 +7,10 @@ import { ownsOrAdmin } from '../actor.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityActor, CommunityDeps } from './deps.ts';
 import { notify } from './notify.ts';
+import { checkCommentPosition, checkCommentsOpen, commentBody, replyPosition } from './comment-rules.ts';
 import { deliver } from './deps.ts';
 
-/** The longest comment body, in characters (docs/architecture.md, "Community"). */
-export const COMMENT_BODY_MAX = 2000;
+export { COMMENT_BODY_MAX, commentsClosed, replyTooDeep } from './comment-rules.ts';
 
 export type CommentOrder = 'position' | 'newest';
 
@@ -31,14 +31,6 @@ export interface CommentView {
   replies?: CommentView[];
 }
 
-export const commentsClosed = () =>
-  new AppError(403, 'comments_closed', 'The artist has closed comments on this track');
-export const replyTooDeep = () =>
-  validationFailed('Replies go one level deep: reply to the comment, not to a reply', {
-    field: 'parentId',
-    reason: 'reply_to_reply',
-  });
-
 export interface NewComment {
   trackId: string;
   body: string;
@@ -57,21 +49,10 @@ export async function postComment(
   actor: NonNullable<CommunityActor>,
   input: NewComment,
 ): Promise<CommentView> {
-  const body = input.body.trim();
-  if (body.length === 0) throw validationFailed('body must not be empty', { field: 'body' });
-  if ([...body].length > COMMENT_BODY_MAX)
-    throw validationFailed(`body is longer than ${COMMENT_BODY_MAX} characters`, { field: 'body' });
+  const body = commentBody(input.body);
   const track = await getListenableTrack(deps, actor ?? null, input.trackId);
   const durationMs = track.listened.durationMs ?? track.durationMs ?? 0;
-  if (
-    input.positionMs !== undefined &&
-    (!Number.isInteger(input.positionMs) || input.positionMs < 0 || input.positionMs > durationMs)
-  ) {
-    throw validationFailed(
-      `positionMs must be a whole number of milliseconds between 0 and the track's duration (${durationMs})`,
-      { field: 'positionMs' },
-    );
-  }
+  checkCommentPosition(input.positionMs, durationMs);
   const created = await deps.db.transaction().execute(async (trx) => {
     // The track row is locked for the count; a closure that commits first is seen here.
     const row = await trx
@@ -81,7 +62,7 @@ export async function postComment(
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw notFound('Track');
-    if (row.comments_closed && actor.id !== row.owner_user_id) throw commentsClosed();
+    checkCommentsOpen(row, actor.id);
     let positionMs = input.positionMs;
     let parentAuthor: string | null = null;
     if (input.parentId !== undefined) {
@@ -91,10 +72,8 @@ export async function postComment(
         .where('id', '=', input.parentId)
         .where('track_id', '=', track.id)
         .executeTakeFirst();
-      if (!parent || parent.deleted_at || parent.taken_down_at) throw notFound('Comment to reply to');
-      if (parent.parent_id !== null) throw replyTooDeep();
-      positionMs = parent.position_ms;
-      parentAuthor = parent.user_id;
+      positionMs = replyPosition(parent);
+      parentAuthor = parent?.user_id ?? null;
     }
     if (positionMs === undefined) throw validationFailed('positionMs is required', { field: 'positionMs' });
     const inserted = await trx

@@ -101,10 +101,26 @@ describe.each(BACKENDS)('trending on %s', (_name, open) => {
       await insertPlay(db, today, NOW, { ip: 2000 + i });
       await insertPlay(db, yesterday, hoursAgo(24), { ip: 2000 + i });
     }
-    await recomputeTrending(deps);
+    const counted = await recomputeTrending(deps);
     expect(await scoreOf(today.id)).toBeCloseTo(10, 6);
     expect(await scoreOf(yesterday.id)).toBeCloseTo(5, 6);
     expect((await scoreOf(yesterday.id, 'week')) / (await scoreOf(today.id, 'week'))).toBeCloseTo(2 ** (-1 / 3), 6);
+    // The recompute answers how many tracks each period scored.
+    const stored = await db
+      .selectFrom('trending_scores')
+      .select(['period', (eb) => eb.fn.countAll<string>().as('n')])
+      .groupBy('period')
+      .execute();
+    const n = Object.fromEntries(stored.map((r) => [r.period, Number(r.n)]));
+    expect(n.day).toBeGreaterThan(0);
+    expect(counted).toEqual([
+      { period: 'day', tracks: n.day },
+      { period: 'week', tracks: n.week },
+    ]);
+    // Lists show scores to three decimals: 10 × 2^(−1/3) = 7.93700…
+    const week = await getTrending(deps, { period: 'week', limit: 100 });
+    expect(week.tracks.find((t) => t.id === yesterday.id)?.score).toBe(7.937);
+    expect(week.tracks.find((t) => t.id === today.id)?.score).toBe(10);
   });
 
   it('plays under 30 s never count; events past the window are out', async () => {
