@@ -5,6 +5,7 @@
  * files are in probe.test.ts; these run first in the mutation run (docs/testing.md).
  */
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   assertAudio,
   buildDecodeCheckArgs,
   parseProbeOutput,
+  probe,
   verifyDecodes,
   type AudioProbeResult,
   type ProbeResult,
@@ -342,6 +344,24 @@ describe('parseProbeOutput on variants of the captured output', () => {
     expect(bare.cover).toStrictEqual({ index: 1, codec: 'unknown', width: 0, height: 0 });
   });
 
+  it('an audio stream without a disposition is still found; an image2 format is an image, a name ending so is not', () => {
+    const bare = variant('wav-s16-stereo', (p) => {
+      delete p.streams[0].disposition;
+    });
+    expect(bare.audio?.index).toBe(0);
+    const nothing = (format_name: string) =>
+      rejected(() =>
+        assertAudio(
+          variant('png-image', (p) => {
+            p.streams = [];
+            p.format.format_name = format_name;
+          }),
+        ),
+      ).message;
+    expect(nothing('image2')).toBe('no audio stream found (it is an image)');
+    expect(nothing('notimage2')).toBe('no audio stream found');
+  });
+
   it('the frame rate of a video: a fraction, null when absent, zero-based or not a fraction', () => {
     const rate = (value: string | undefined) =>
       variant('mp4-video-silent', (p) => {
@@ -426,6 +446,7 @@ describe('verifyDecodes around a stand-in ffmpeg', () => {
       'file',
     ]);
     expect(buildDecodeCheckArgs('/in/a.flac', { startMs: 7000 }).slice(2, 4)).toEqual(['-ss', '7']);
+    expect(buildDecodeCheckArgs('/in/a.flac', { startMs: -500 })).not.toContain('-ss');
   });
 
   it('the last seconds decode: the declared duration stands after one short run', async () => {
@@ -515,5 +536,32 @@ describe('verifyDecodes around a stand-in ffmpeg', () => {
       signal: AbortSignal.abort(),
     }).catch((e: unknown) => e);
     expect(aborted).toMatchObject({ kind: 'aborted' });
+  });
+});
+
+describe('probe around a stand-in ffprobe', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    tmp = await tempDir('probe-stand-in');
+    await writeFile(tmp.file('some.wav'), 'not really audio');
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('a folder is not a file; ffprobe failing on the file is unreadable, failing to start is not', async () => {
+    await expect(probe(tmp.dir)).rejects.toThrow(`not a file: ${tmp.dir}`);
+    const failing = await fakeFfmpeg(tmp, 'ffprobe-exit', {
+      exitCode: 1,
+      stderr: 'Invalid data found when processing input\n',
+    });
+    const err = await probe(tmp.file('some.wav'), { ffprobePath: failing.path }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MediaRejectedError);
+    expect((err as MediaRejectedError).code).toBe('unreadable');
+    expect((err as Error).message).toMatch(/^cannot read this file: /);
+    const missing = await probe(tmp.file('some.wav'), { ffprobePath: tmp.file('no-such-ffprobe') }).catch(
+      (e: unknown) => e,
+    );
+    expect(missing).toBeInstanceOf(FfmpegError);
+    expect(missing).not.toBeInstanceOf(MediaRejectedError);
+    expect((missing as FfmpegError).kind).toBe('spawn');
   });
 });
