@@ -297,6 +297,7 @@ describe('the limits exactly, what is stored, and what each refusal says', () =>
     expect(hashIp('::ffff:999.0.113.7', SALT)).not.toBe(hashIp('999.0.113.7', SALT));
     expect(hashIp('1::ffff:203.0.113.7', SALT)).not.toBe(hashIp('203.0.113.7', SALT));
     expect(hashIp('::ffff:203.0.113.7.1', SALT)).not.toBe(hashIp('203.0.113.7.1', SALT));
+    expect(hashIp('::ffff:203.0.113.7.1', SALT)).not.toBe(hashIp('203.0.113.7', SALT));
     expect(hashIp('::ffff:203.0.113', SALT)).not.toBe(hashIp('203.0.113', SALT));
   });
 });
