@@ -14,11 +14,20 @@ export const MUTATION_MODULES = {
   },
   'access-csrf': {
     mutate: ['apps/api/src/plugins/auth.ts', 'packages/core/src/accounts/session-tokens.ts'],
-    tests: ['packages/core/test/accounts/rules.test.ts', 'apps/api/test/auth-flow.test.ts'],
+    tests: [
+      'packages/core/test/accounts/session-tokens.test.ts',
+      'packages/core/test/accounts/rules.test.ts',
+      'apps/api/test/auth-plugin.test.ts',
+      'apps/api/test/auth-flow.test.ts',
+    ],
   },
   plays: {
     mutate: ['packages/core/src/plays/*.ts'],
-    tests: ['packages/core/test/plays/record-play.test.ts', 'packages/core/test/plays/play-store.test.ts'],
+    tests: [
+      'packages/core/test/plays/heard-ranges.test.ts',
+      'packages/core/test/plays/record-play.test.ts',
+      'packages/core/test/plays/play-store.test.ts',
+    ],
   },
   loudness: {
     mutate: ['packages/media/src/loudness.ts', 'apps/web/lib/player/loudness.ts'],
@@ -26,7 +35,11 @@ export const MUTATION_MODULES = {
   },
   'upload-validation': {
     mutate: ['packages/media/src/probe.ts', 'packages/media/src/decode-check.ts'],
-    tests: ['packages/media/test/assert-audio.test.ts', 'packages/media/test/probe.test.ts'],
+    tests: [
+      'packages/media/test/assert-audio.test.ts',
+      'packages/media/test/probe-parse.test.ts',
+      'packages/media/test/probe.test.ts',
+    ],
   },
   // Line ranges (`file:from-to`) keep a module to its rule where the file also holds other code
   // (the SDK calls of the Stripe adapter, the comment queries): move them with the code.

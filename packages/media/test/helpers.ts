@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -75,4 +75,40 @@ export function pidAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * A stand-in for ffmpeg (`ffmpegPath`): records its arguments (one call per line of `args()`), writes
+ * `progress` to fd 3 (ffmpeg's `-progress pipe:3`) — `seekProgress` instead when `-ss` is among its
+ * arguments — and `stderr`, then exits with `exitCode` (0 by default; after `sleep` seconds).
+ */
+export async function fakeFfmpeg(
+  tmp: { file: (name: string) => string },
+  name: string,
+  out: { stderr?: string; progress?: string; seekProgress?: string; exitCode?: number; sleep?: number },
+): Promise<{ path: string; args: () => Promise<string[]>; calls: () => Promise<string[]> }> {
+  const [script, args, calls, stderr, progress, seekProgress] = [
+    'sh',
+    'args',
+    'calls',
+    'stderr',
+    'progress',
+    'seek-progress',
+  ].map((ext) => tmp.file(`${name}.${ext}`));
+  await writeFile(calls!, '');
+  await writeFile(stderr!, out.stderr ?? '');
+  await writeFile(progress!, out.progress ?? '');
+  await writeFile(seekProgress!, out.seekProgress ?? out.progress ?? '');
+  const body = [
+    '#!/bin/sh',
+    `printf '%s\\n' "$@" > '${args}'`,
+    `echo "$*" >> '${calls}'`,
+    `case " $* " in *" -ss "*) cat '${seekProgress}' >&3 ;; *) cat '${progress}' >&3 ;; esac`,
+    `cat '${stderr}' >&2`,
+    out.sleep ? `exec sleep ${out.sleep}` : '', // exec: the signal that ends the run reaches it
+    `exit ${out.exitCode ?? 0}`,
+  ];
+  await writeFile(script!, `${body.join('\n')}\n`, { mode: 0o755 });
+  const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).trim().split('\n');
+  return { path: script!, args: () => lines(args!), calls: () => lines(calls!) };
 }

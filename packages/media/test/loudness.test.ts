@@ -7,7 +7,7 @@ import {
   parseEbur128Summary,
   replayGainTrackGain,
 } from '../src/index.ts';
-import { ffmpeg, tempDir } from './helpers.ts';
+import { fakeFfmpeg, ffmpeg, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -250,33 +250,12 @@ describe('EBU Tech 3342 (loudness range)', () => {
   }
 });
 
-/**
- * A stand-in for ffmpeg (`ffmpegPath`): records its arguments, writes `progress` to fd 3 (ffmpeg's
- * `-progress pipe:3`) and `stderr`, then exits 0 (after `sleep` seconds).
- */
-async function fakeFfmpeg(name: string, out: { stderr?: string; progress?: string; sleep?: number }) {
-  const [script, args, stderr, progress] = ['sh', 'args', 'stderr', 'progress'].map((ext) =>
-    tmp.file(`${name}.${ext}`),
-  );
-  await writeFile(stderr!, out.stderr ?? '');
-  await writeFile(progress!, out.progress ?? '');
-  const body = [
-    '#!/bin/sh',
-    `printf '%s\\n' "$@" > '${args}'`,
-    `cat '${progress}' >&3`,
-    `cat '${stderr}' >&2`,
-    out.sleep ? `exec sleep ${out.sleep}` : '', // exec: the signal that ends the run reaches it
-  ];
-  await writeFile(script!, `${body.join('\n')}\n`, { mode: 0o755 });
-  return { path: script!, args: async () => (await readFile(args!, 'utf8')).trim().split('\n') };
-}
-
 describe('measureLoudness around ffmpeg (a stand-in ffmpeg)', () => {
   const PROGRESS =
     'out_time_us=N/A\nprogress=continue\nout_time_us=1500000\nprogress=continue\nout_time_us=3000000\nprogress=end\n';
 
   it("runs the source's stream, reports progress against its duration, returns the summary", async () => {
-    const fake = await fakeFfmpeg('summary', { stderr: SUMMARY, progress: PROGRESS });
+    const fake = await fakeFfmpeg(tmp, 'summary', { stderr: SUMMARY, progress: PROGRESS });
     const percents: unknown[] = [];
     const r = await measureLoudness(
       '/in/a.mka',
@@ -291,7 +270,7 @@ describe('measureLoudness around ffmpeg (a stand-in ffmpeg)', () => {
   it('probes the file for its audio stream when no source is given (ffprobePath is used)', async () => {
     const file = tmp.file('probed.wav');
     await ffmpeg(['-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono:d=1', '-c:a', 'pcm_s16le', file]);
-    const fake = await fakeFfmpeg('probed', { stderr: SUMMARY });
+    const fake = await fakeFfmpeg(tmp, 'probed', { stderr: SUMMARY });
     await measureLoudness(file, undefined, { ffmpegPath: fake.path });
     const args = await fake.args();
     expect(args[args.indexOf('-map') + 1]).toBe('0:0');
@@ -307,17 +286,17 @@ describe('measureLoudness around ffmpeg (a stand-in ffmpeg)', () => {
   });
 
   it('no true peak in the summary is -inf; no summary at all is an error', async () => {
-    const samplePeak = await fakeFfmpeg('sample-peak', { stderr: SAMPLE_PEAK_SUMMARY });
+    const samplePeak = await fakeFfmpeg(tmp, 'sample-peak', { stderr: SAMPLE_PEAK_SUMMARY });
     const r = await measureLoudness('/in/a.wav', { durationMs: 3000 }, { ffmpegPath: samplePeak.path });
     expect(r).toEqual({ integratedLufs: -21.1, loudnessRange: 20, truePeakDbtp: -Infinity, trackGainDb: 3.1 });
-    const silent = await fakeFfmpeg('silent', {});
+    const silent = await fakeFfmpeg(tmp, 'silent', {});
     await expect(measureLoudness('/in/a.wav', { durationMs: 3000 }, { ffmpegPath: silent.path })).rejects.toThrow(
       'ffmpeg ebur128 printed no summary',
     );
   });
 
   it('timeoutMs and the abort signal reach ffmpeg', async () => {
-    const slow = await fakeFfmpeg('slow', { stderr: SUMMARY, sleep: 30 });
+    const slow = await fakeFfmpeg(tmp, 'slow', { stderr: SUMMARY, sleep: 30 });
     const source = { durationMs: 3000 };
     const timedOut = measureLoudness('/in/a.wav', source, { ffmpegPath: slow.path, timeoutMs: 300 });
     await expect(timedOut).rejects.toBeInstanceOf(FfmpegError);

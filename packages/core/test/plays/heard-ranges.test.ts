@@ -45,3 +45,61 @@ describe('heardBuckets', () => {
     }
   });
 });
+
+describe('the bounds exactly, and what each refusal says', () => {
+  const refusal = (ranges: unknown, durationMs: number | null = 2000) => {
+    try {
+      checkRanges(ranges, durationMs);
+    } catch (err) {
+      expect(err).toMatchObject({ status: 400, code: 'validation_failed', details: { field: 'ranges' } });
+      return (err as Error).message;
+    }
+    return null;
+  };
+
+  it('accepts the limits themselves', () => {
+    expect(refusal(Array.from({ length: 200 }, () => [0, 1]))).toBeNull();
+    expect(refusal([[0, 7_000]])).toBeNull(); // duration + 5 s
+    expect(refusal([[500, 500]])).toBeNull();
+    expect(refusal([[0, 86_400_000]], null)).toBeNull(); // no duration: 24 h
+    expect(refusal([[0, 86_400_000]], 0)).toBeNull(); // a zero duration is unknown
+    expect(refusal([])).toBeNull();
+  });
+
+  it('names the rule broken', () => {
+    expect(refusal('0-1000')).toBe('ranges must be an array of [startMs, endMs] pairs');
+    expect(refusal(Array.from({ length: 201 }, () => [0, 1]))).toBe('ranges holds at most 200 pairs');
+    for (const pair of ['0,1', [0], [0, 1, 2]]) expect(refusal([pair])).toBe('each range is a pair [startMs, endMs]');
+    for (const pair of [
+      ['0', 1],
+      [0, '1'],
+      [Number.NaN, 1],
+      [0, -Infinity],
+    ])
+      expect(refusal([pair])).toBe('range bounds must be finite numbers');
+    expect(refusal([[-1, 0]])).toBe('a range must satisfy 0 ≤ startMs ≤ endMs');
+    expect(refusal([[2, 1]])).toBe('a range must satisfy 0 ≤ startMs ≤ endMs');
+    expect(refusal([[0, 7_001]], 2000.7)).toBe('a range ends after the track (at most 7000 ms)');
+    expect(refusal([[0, 86_400_001]], null)).toBe('a range ends after the track (at most 86400000 ms)');
+    expect(refusal([[0, 86_400_001]], 0)).toBe('a range ends after the track (at most 86400000 ms)');
+  });
+
+  it('buckets: numeric order, clamped to the track, none without a duration', () => {
+    expect(
+      heardBuckets(
+        [
+          [10_000, 11_000],
+          [9_000, 10_000],
+        ],
+        100_000,
+      ),
+    ).toEqual([9, 10]);
+    expect(heardBuckets([[-5_000, 1_000]], 100_000)).toEqual([0]);
+    expect(heardBuckets([[98_000, 200_000]], 100_000)).toEqual([98, 99]);
+    expect(heardBuckets([[500, 500]], 100_000)).toEqual([0]); // exactly a middle
+    expect(heardBuckets([[0, 1000]], 0)).toBeNull();
+    expect(heardBuckets([], 100_000)).toEqual([]);
+    expect(mergeBuckets([10], [9])).toEqual([9, 10]);
+    expect(mergeBuckets(null, [])).toEqual([]);
+  });
+});

@@ -189,3 +189,115 @@ describe('the IP hash', () => {
     expect(() => hashIp('203.0.113.7', '')).toThrow(/salt/);
   });
 });
+
+describe('the limits exactly, what is stored, and what each refusal says', () => {
+  const refusal = async (over: Partial<PlayReport>) => {
+    const err = await recordPlay(f.deps, report(over)).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, code: 'validation_failed' });
+    return [(err as AppError).message, (err as AppError).details];
+  };
+  /** Ports recording what `recordPlay` passed them. */
+  function spying(durationMs: number | null) {
+    const calls: { find?: unknown[]; insert?: [NewPlay, Date] } = {};
+    const deps: PlaysDeps = {
+      ...f.deps,
+      async findPlayableVersion(trackId, versionId, actor) {
+        calls.find = [trackId, versionId, actor];
+        return { trackId: 'T', versionId: 'V', durationMs };
+      },
+      async insertUnlessRecent(play, since) {
+        calls.insert = [play, since];
+        return true;
+      },
+    };
+    return { deps, calls };
+  }
+
+  it('refusals name the field and the limit', async () => {
+    const field = { field: 'secondsListened' };
+    expect(await refusal({ secondsListened: Number.NaN })).toEqual(['secondsListened must be a finite number', field]);
+    expect(await refusal({ secondsListened: '40' as unknown as number })).toEqual([
+      'secondsListened must be a finite number',
+      field,
+    ]);
+    expect(await refusal({ secondsListened: -0.1 })).toEqual(['secondsListened must not be negative', field]);
+    expect(await refusal({ secondsListened: 185.1 })).toEqual([
+      'secondsListened is longer than the track (at most 185 s)',
+      field,
+    ]);
+    expect(await refusal({ trackId: 'tnull', secondsListened: 86_400.5 })).toEqual([
+      'secondsListened is longer than the track (at most 86400 s)',
+      field,
+    ]);
+    // The shape is checked before the track is looked up: a bad number on a hidden track is a 400.
+    expect(await refusal({ trackId: 'private', secondsListened: -1 })).toEqual([
+      'secondsListened must not be negative',
+      field,
+    ]);
+    expect(await refusal({ trackId: 'nope', secondsListened: 1e9 })).toEqual([
+      'secondsListened is longer than the track (at most 86400 s)',
+      field,
+    ]);
+  });
+
+  it('the limits themselves are accepted', async () => {
+    await expect(recordPlay(f.deps, report({ secondsListened: 185 }))).resolves.toEqual({ counted: true });
+    await expect(recordPlay(f.deps, report({ trackId: 'tnull', secondsListened: 86_400 }))).resolves.toEqual({
+      counted: true,
+    });
+    await expect(recordPlay(f.deps, report({ trackId: 't20', secondsListened: 0 }))).resolves.toEqual({
+      counted: false,
+      reason: 'not_enough_listened',
+    });
+  });
+
+  it('a zero duration is an unknown one: 30 s needed, up to 24 h accepted', async () => {
+    const zero = spying(0);
+    await expect(recordPlay(zero.deps, report({ secondsListened: 29 }))).resolves.toMatchObject({ counted: false });
+    await expect(recordPlay(zero.deps, report({ secondsListened: 3000, ranges: [[0, 1000]] }))).resolves.toEqual({
+      counted: true,
+    });
+    expect(zero.calls.insert?.[0].heardPct).toBeNull();
+    expect(requiredSeconds(0)).toBe(30);
+    expect(requiredSeconds(-5)).toBe(30);
+    expect(requiredSeconds(15)).toBe(13.5);
+  });
+
+  it('stores the whole play: the port’s track and version, the listener, the time; 30 minutes back', async () => {
+    const s = spying(100_000);
+    await recordPlay(s.deps, report({ actor: alice, versionId: 'v9', secondsListened: 31.5, ranges: [[0, 2_500]] }));
+    expect(s.calls.find).toEqual(['t30', 'v9', alice]);
+    const [play, since] = s.calls.insert!;
+    expect(play).toEqual({
+      trackId: 'T',
+      versionId: 'V',
+      userId: '1',
+      ipHash: hashIp('203.0.113.7', SALT),
+      secondsListened: 31.5,
+      at: new Date('2026-03-01T12:00:00Z'),
+      heardPct: [0, 1, 2],
+    });
+    expect(since).toEqual(new Date('2026-03-01T11:30:00Z'));
+    await recordPlay(s.deps, report());
+    expect(s.calls.insert?.[0]).toMatchObject({ userId: null, heardPct: null });
+  });
+
+  it('ranges are checked against the version’s duration even when the play does not count', async () => {
+    const s = spying(20_000);
+    const err = await recordPlay(s.deps, report({ secondsListened: 1, ranges: [[0, 25_001]] })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ status: 400, details: { field: 'ranges' } });
+    expect(s.calls.insert).toBeUndefined();
+  });
+
+  it('the IP is trimmed and lower-cased; only a real IPv4 inside ::ffff: is unwrapped', () => {
+    expect(hashIp(' 2001:DB8::1 ', SALT)).toBe(hashIp('2001:db8::1', SALT));
+    expect(hashIp('::FFFF:203.0.113.7', SALT)).toBe(hashIp('203.0.113.7', SALT));
+    expect(hashIp('::ffff:999.0.113.7', SALT)).not.toBe(hashIp('999.0.113.7', SALT));
+    expect(hashIp('1::ffff:203.0.113.7', SALT)).not.toBe(hashIp('203.0.113.7', SALT));
+    expect(hashIp('::ffff:203.0.113.7.1', SALT)).not.toBe(hashIp('203.0.113.7.1', SALT));
+    expect(hashIp('::ffff:203.0.113.7.1', SALT)).not.toBe(hashIp('203.0.113.7', SALT));
+    expect(hashIp('::ffff:203.0.113', SALT)).not.toBe(hashIp('203.0.113', SALT));
+  });
+});
