@@ -74,7 +74,10 @@ export async function getFeed(
  * at once without a write to `feed_items`.
  */
 export function feedQuery(userId: string, options: { limit: number; cursor?: string; now: Date }) {
+  // The page size is written into the text, not sent as a parameter: the prepared statement's cached
+  // generic plan then knows how few rows are wanted (docs/performance.md, "Planning once").
   const per = options.limit + 1;
+  if (!Number.isSafeInteger(per) || per < 2) throw new RangeError('feed page size must be a whole number');
   const listed = (alias: string) => trackListed(expressionBuilder<any, any>(), alias);
   const released = (alias: string) => releaseListed(expressionBuilder<any, any>(), options.now, alias);
   // A track of one of its artist's listed releases comes in the feed with the release, not alone.
@@ -107,7 +110,7 @@ export function feedQuery(userId: string, options: { limit: number; cursor?: str
       ) c
       where fi.user_id = ${userId} and ${before} and c.shown
       order by fi.at desc, fi.k desc
-      limit ${per}
+      limit ${sql.raw(String(per))}
     )
     select e.k, to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, null::bigint[] as reposters,
       t.title, t.slug, t.owner_user_id, u.handle, u.display_name, t.artwork_key, v.artwork_key as version_artwork, v.duration_ms, t.created_at,
