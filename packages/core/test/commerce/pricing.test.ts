@@ -87,3 +87,89 @@ describe('isFree and platformFee', () => {
     expect(platformFee(1000, 0)).toBe(0);
   });
 });
+
+/** The whole refusal: status, code, the sentence the buyer reads and the details a client uses. */
+const refusal = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    const e = err as { status: number; code: string; message: string; details?: unknown };
+    return { status: e.status, code: e.code, message: e.message, details: e.details };
+  }
+  return 'accepted';
+};
+
+describe('checkOffer refusals, word for word', () => {
+  it('says what is wrong and what would be right', () => {
+    expect(refusal(() => checkOffer(null, { amountMinor: 800, currency: 'eur' }))).toEqual({
+      status: 409,
+      code: 'not_for_sale',
+      message: 'This item is not for sale',
+      details: undefined,
+    });
+    expect(refusal(() => checkOffer(fixed, { amountMinor: 700, currency: 'abcdefghijklmnop' }))).toEqual({
+      status: 400,
+      code: 'unknown_currency',
+      message: 'Unknown or unsupported currency: abcdefghij',
+      details: undefined,
+    });
+    expect(refusal(() => checkOffer(fixed, { amountMinor: 700, currency: 'usd' }))).toEqual({
+      status: 400,
+      code: 'currency_mismatch',
+      message: 'This item is priced in EUR',
+      details: { currency: 'EUR' },
+    });
+    expect(refusal(() => checkOffer(pwyw, { amountMinor: 1.5, currency: 'usd' }))).toEqual({
+      status: 400,
+      code: 'invalid_amount',
+      message: 'The amount must be a whole number of minor units (cents; yen for JPY), not negative',
+      details: undefined,
+    });
+    expect(refusal(() => checkOffer(pwyw, { amountMinor: MAX_AMOUNT_MINOR + 1, currency: 'usd' }))).toEqual({
+      status: 400,
+      code: 'amount_too_large',
+      message: 'That amount is more than one order may carry',
+      details: { maxAmountMinor: MAX_AMOUNT_MINOR },
+    });
+    expect(refusal(() => checkOffer(pwyw, { amountMinor: 499, currency: 'usd' }))).toEqual({
+      status: 400,
+      code: 'amount_below_minimum',
+      message: 'The minimum for this item is 500',
+      details: { minimumMinor: 500 },
+    });
+    expect(refusal(() => checkOffer(fixed, { amountMinor: 701, currency: 'eur' }))).toEqual({
+      status: 400,
+      code: 'amount_mismatch',
+      message: 'The price of this item is 700',
+      details: { priceMinor: 700 },
+    });
+    const cheapGbp: Price = { amountMinor: 10, currency: 'gbp', payWhatYouWant: true };
+    expect(refusal(() => checkOffer(cheapGbp, { amountMinor: 29, currency: 'gbp' }))).toEqual({
+      status: 400,
+      code: 'amount_below_stripe_minimum',
+      message: 'Card payments in GBP must be at least 30',
+      details: { minimumMinor: 30 },
+    });
+  });
+
+  it('takes a price stored in upper case like one in lower case', () => {
+    const upper: Price = { amountMinor: 700, currency: 'EUR', payWhatYouWant: false };
+    expect(checkOffer(upper, { amountMinor: 700, currency: 'eur' })).toEqual({
+      kind: 'charge',
+      amountMinor: 700,
+      currency: 'eur',
+    });
+    expect(refusal(() => checkOffer(upper, { amountMinor: 700, currency: 'usd' }))).toMatchObject({
+      message: 'This item is priced in EUR',
+      details: { currency: 'EUR' },
+    });
+  });
+
+  it('takes exactly the largest amount one order may carry', () => {
+    expect(checkOffer(pwyw, { amountMinor: MAX_AMOUNT_MINOR, currency: 'usd' })).toEqual({
+      kind: 'charge',
+      amountMinor: MAX_AMOUNT_MINOR,
+      currency: 'usd',
+    });
+  });
+});
