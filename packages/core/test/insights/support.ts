@@ -1,15 +1,24 @@
 import type { Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
-import { createTestPostgresDatabase } from '@earshot/db/testing';
+import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
 import { addTrackVersion } from '../../../../test/support/rows.ts';
 
-/** Both database backends, migrated: the same SQL runs on each (docs/testing.md). */
+/**
+ * Both database backends, migrated: the same SQL runs on each (docs/testing.md). Each starts from the
+ * migrated template (docs/testing.md, "Suite time"), so a file — and each mutant of a mutation run —
+ * does not run initdb and the migrations again.
+ */
 export const BACKENDS: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
-  ['PGlite', async () => ({ handle: await createDatabase({ pgliteDir: 'memory://' }) })],
+  [
+    'PGlite',
+    async () => ({
+      handle: await createDatabase({ pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() }),
+    }),
+  ],
   [
     'PostgreSQL',
     async () => {
-      const pgDb = await createTestPostgresDatabase('insights');
+      const pgDb = await createMigratedTestPostgresDatabase('insights');
       return {
         handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 4, pgliteDir: '' }),
         drop: pgDb.drop,
