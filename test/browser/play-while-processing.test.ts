@@ -78,6 +78,8 @@ describe('play while processing', () => {
       { polling: 100 },
     );
     expect(await page.getByTestId('player-bar').getByTestId('player-toggle').getAttribute('aria-label')).toBe('Pause');
+    // The bar gives the track's length, not that of the stream encoded so far.
+    expect(await page.getByTestId('player-bar').getByTestId('player-duration').textContent()).toBe('10:00');
 
     // The waveform came while the version was processed, growing (when the page was open before
     // the decode ended) up to the whole track, over the socket and without a reload.

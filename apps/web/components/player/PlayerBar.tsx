@@ -22,6 +22,9 @@ export function PlayerBar() {
   const loading = state.status === 'loading' || (playing && state.buffering);
   const showPause = playing || state.status === 'loading';
   const href = routes.track(track);
+  // A track still being processed streams what is encoded so far: its own length is the total
+  // (a seek past the published part stops at its end: engine.seek clamps to the stream).
+  const total = Math.max(state.duration, (track.durationMs ?? 0) / 1000);
   const volumeStyle = { '--fill': `${(state.muted ? 0 : state.volume) * 100}%` } as CSSProperties;
   const gain = state.appliedGainDb;
 
@@ -85,12 +88,14 @@ export function PlayerBar() {
             </span>
             <SeekBar
               value={state.currentTime}
-              max={state.duration}
+              max={total}
               onSeek={(s) => engine.seek(s)}
               label="Position"
               disabled={!(state.duration > 0)}
             />
-            <span className="player-bar__time">{formatTime(state.duration)}</span>
+            <span className="player-bar__time" data-testid="player-duration">
+              {formatTime(total)}
+            </span>
           </div>
 
           <div className="player-bar__extras">
