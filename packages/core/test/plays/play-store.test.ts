@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
 import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
-import { createReadyTrack } from '../../../../test/support/factories.ts';
+import { addTrackVersion, createReadyTrack } from '../../../../test/support/factories.ts';
 import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Actor } from '../../src/index.ts';
 
 const SALT = 'play-store-test-salt-0123456789abcdef';
@@ -158,5 +158,104 @@ describe.each(backends)('plays on %s', (_name, open) => {
       details: { field: 'secondsListened' },
     });
     await expect(report(track.versionId)).resolves.toEqual({ counted: true });
+  });
+
+  it('an older ready version of the track counts with its own length; one not ready, without a stream or unknown does not', async () => {
+    const track = await createReadyTrack(db, owner.id, 'replaced-one', { durationMs: 200_000 });
+    // The master the player loaded before the owner replaced it: ready, streamed, 40 s long.
+    const older = await addTrackVersion(db, track.id, { duration_ms: 40_000, hls_key: 'hls/older/master.m3u8' });
+    const report = (versionId: string, secondsListened: number, ip = '192.0.2.60') =>
+      recordPlay(deps, { trackId: track.id, versionId, secondsListened, actor: null, ip });
+    // 90 s is more than the older version lasts: its own length is the one checked, not the current one's.
+    await expect(report(older.id, 90)).rejects.toMatchObject({ status: 400, details: { field: 'secondsListened' } });
+    await expect(report(older.id, 35)).resolves.toEqual({ counted: true });
+    const row = await db
+      .selectFrom('plays')
+      .select(['version_id'])
+      .where('track_id', '=', track.id)
+      .executeTakeFirstOrThrow();
+    expect(row.version_id).toBe(older.id);
+
+    const refusal = {
+      status: 400,
+      message: 'versionId is not a playable version of this track',
+      details: { field: 'versionId' },
+    };
+    const processing = await addTrackVersion(db, track.id, { status: 'processing', duration_ms: 40_000 });
+    const unstreamed = await addTrackVersion(db, track.id, { duration_ms: 40_000 });
+    for (const versionId of [
+      processing.id,
+      unstreamed.id,
+      '999999999',
+      `x${older.id}`,
+      `${older.id}x`,
+      '0',
+      '1'.repeat(19),
+    ])
+      await expect(report(versionId, 35, '192.0.2.61'), versionId).rejects.toMatchObject(refusal);
+  });
+
+  it('ranges reported again within the window are added to the counted play, which is not counted twice', async () => {
+    const track = await createReadyTrack(db, owner.id, 'ranged-one', { durationMs: 100_000 });
+    const report = (ranges: number[][]) =>
+      recordPlay(deps, { trackId: track.id, secondsListened: 31, actor: listener, ip: '192.0.2.70', ranges });
+    await expect(report([[0, 31_000]])).resolves.toEqual({ counted: true });
+    await expect(report([[50_000, 81_000]])).resolves.toMatchObject({ counted: false });
+    const rows = await db.selectFrom('plays').select(['heard_pct']).where('track_id', '=', track.id).execute();
+    expect(rows).toHaveLength(1);
+    const heard = rows[0]!.heard_pct!.map(Number);
+    expect(heard).toContain(0);
+    expect(heard).toContain(30);
+    expect(heard).toContain(50);
+    expect(heard).toContain(80);
+    expect(heard).not.toContain(40);
+    const { play_count } = await db
+      .selectFrom('tracks')
+      .select('play_count')
+      .where('id', '=', track.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(play_count)).toBe(1);
+  });
+
+  it('a play of a first upload still being processed, naming its version, counts against it', async () => {
+    const track = await createReadyTrack(db, owner.id, 'first-upload-processing', { ready: false, durationMs: 100_000 });
+    // Its provisional stream is out (what makes it playable while processing).
+    await db
+      .updateTable('track_versions')
+      .set({ hls_key: 'hls/p/master.m3u8' })
+      .where('id', '=', track.versionId)
+      .execute();
+    await db
+      .updateTable('tracks')
+      .set({ provisional_version_id: track.versionId })
+      .where('id', '=', track.id)
+      .execute();
+    await expect(
+      recordPlay(deps, {
+        trackId: track.id,
+        versionId: track.versionId,
+        secondsListened: 31,
+        actor: listener,
+        ip: '192.0.2.80',
+      }),
+    ).resolves.toEqual({ counted: true });
+    const row = await db
+      .selectFrom('plays')
+      .select('version_id')
+      .where('track_id', '=', track.id)
+      .executeTakeFirstOrThrow();
+    expect(row.version_id).toBe(track.versionId);
+  });
+
+  it('one account reporting at once from several addresses counts once', async () => {
+    const track = await createReadyTrack(db, owner.id, 'roaming-one');
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        recordPlay(deps, { trackId: track.id, secondsListened: 40, actor: listener, ip: `198.51.100.${i + 1}` }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.counted)).toHaveLength(1);
+    const rows = await db.selectFrom('plays').select('id').where('track_id', '=', track.id).execute();
+    expect(rows).toHaveLength(1);
   });
 });
