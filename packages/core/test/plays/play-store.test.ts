@@ -218,7 +218,10 @@ describe.each(backends)('plays on %s', (_name, open) => {
   });
 
   it('a play of a first upload still being processed, naming its version, counts against it', async () => {
-    const track = await createReadyTrack(db, owner.id, 'first-upload-processing', { ready: false, durationMs: 100_000 });
+    const track = await createReadyTrack(db, owner.id, 'first-upload-processing', {
+      ready: false,
+      durationMs: 100_000,
+    });
     // Its provisional stream is out (what makes it playable while processing).
     await db
       .updateTable('track_versions')
