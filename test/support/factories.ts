@@ -55,13 +55,20 @@ export async function createUser(
 /**
  * A track of `ownerId` whose current version is ready with HLS output (its key only: put files in
  * the store yourself when the test reads them), as the worker leaves one. `ready: false` leaves
- * the track's only version processing (no current version), as an upload is before the worker.
+ * the track's only version processing (no current version), as an upload is before the worker;
+ * `provisional: true` (with `ready: false`) has its provisional stream published, as while it encodes.
  */
 export async function createReadyTrack(
   db: Kysely<Database>,
   ownerId: string,
   slug: string,
-  options: { visibility?: Visibility; durationMs?: number; originalKey?: string; ready?: boolean } = {},
+  options: {
+    visibility?: Visibility;
+    durationMs?: number;
+    originalKey?: string;
+    ready?: boolean;
+    provisional?: boolean;
+  } = {},
 ): Promise<{ id: string; versionId: string }> {
   const track = await db
     .insertInto('tracks')
@@ -75,13 +82,17 @@ export async function createReadyTrack(
     duration_ms: options.durationMs ?? 120_000,
     ready_at: ready ? new Date() : null,
   });
-  if (ready) {
+  if (ready || options.provisional) {
     await db
       .updateTable('track_versions')
       .set({ hls_key: keys.hlsMaster(version.id) })
       .where('id', '=', version.id)
       .execute();
-    await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
+    await db
+      .updateTable('tracks')
+      .set(ready ? { current_version_id: version.id } : { provisional_version_id: version.id })
+      .where('id', '=', track.id)
+      .execute();
   }
   return { id: track.id, versionId: version.id };
 }

@@ -7,7 +7,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@earshot/db';
-import { keys } from '@earshot/storage';
 import type { Api } from '../src/index.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
 import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
@@ -32,17 +31,7 @@ beforeAll(async () => {
   owner = await createUser(db, 'artist');
   listener = await createUser(db, 'listener');
   token = (await sessionFor(db, t.config, listener.id)).token;
-  growing = await createReadyTrack(db, owner.id, 'growing', { ready: false, durationMs: 180_000 });
-  await db
-    .updateTable('track_versions')
-    .set({ hls_key: keys.hlsMaster(growing.versionId) })
-    .where('id', '=', growing.versionId)
-    .execute();
-  await db
-    .updateTable('tracks')
-    .set({ provisional_version_id: growing.versionId })
-    .where('id', '=', growing.id)
-    .execute();
+  growing = await createReadyTrack(db, owner.id, 'growing', { ready: false, provisional: true, durationMs: 180_000 });
   unpublished = await createReadyTrack(db, owner.id, 'unpublished', { ready: false, durationMs: 180_000 });
 });
 afterAll(async () => {
