@@ -19,7 +19,7 @@ const nextConfig = {
   outputFileTracingRoot: path.join(here, '..', '..'),
   // Artwork is served by our own origin (`/images/...`); no image optimiser, no remote images.
   images: { unoptimized: true },
-  // The limits of a track's fields come from core (`@earshot/core/track-limits`, TypeScript source).
+  // The limits of the forms' fields come from core (`@earshot/core/field-limits`, TypeScript source).
   transpilePackages: ['@earshot/core'],
 };
 

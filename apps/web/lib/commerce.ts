@@ -30,6 +30,42 @@ export function parseAmount(text: string, currency: string): number | null {
   return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
 }
 
+/** A price as the API takes and gives it (`null`: not for sale). */
+export interface Price {
+  amountMinor: number;
+  currency: string;
+  payWhatYouWant: boolean;
+}
+
+/** The three ways an artist offers a track or release (the price fields' `priceMode`). */
+export type PriceMode = 'none' | 'fixed' | 'pwyw';
+
+export const priceModeOf = (price: Price | null): PriceMode =>
+  price === null ? 'none' : price.payWhatYouWant ? 'pwyw' : 'fixed';
+
+/**
+ * The price fields as typed (`priceMode`, `priceAmount`, `priceCurrency`) → what the API takes,
+ * or the field and sentence to show when they cannot be read. The API checks the rest (a known
+ * ISO 4217 code, the highest amount).
+ */
+export function readPrice(
+  mode: string,
+  amountText: string,
+  currencyText: string,
+): { price: Price | null } | { field: 'priceAmount' | 'priceCurrency'; message: string } {
+  if (mode !== 'fixed' && mode !== 'pwyw') return { price: null };
+  const currency = currencyText.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency))
+    return { field: 'priceCurrency', message: 'A currency is a three-letter code such as EUR or USD' };
+  const text = amountText.trim() === '' && mode === 'pwyw' ? '0' : amountText;
+  const amountMinor = parseAmount(text, currency);
+  if (amountMinor === null)
+    return { field: 'priceAmount', message: `Enter an amount like ${formatMajor(500, currency)}` };
+  if (mode === 'fixed' && amountMinor === 0)
+    return { field: 'priceAmount', message: 'A fixed price is above 0: choose “Pay what you want” to give it away' };
+  return { price: { amountMinor, currency, payWhatYouWant: mode === 'pwyw' } };
+}
+
 export const FORMAT_LABELS: Record<string, string> = {
   flac: 'FLAC',
   wav: 'WAV',

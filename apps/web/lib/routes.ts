@@ -28,4 +28,6 @@ export const routes = {
     `/${encodeURIComponent(t.artist.handle)}/${encodeURIComponent(t.slug ?? t.id)}`,
   release: (id: string) => `/release/${encodeURIComponent(id)}`,
   playlist: (id: string) => `/playlist/${encodeURIComponent(id)}`,
+  genre: (name: string) => `/genre/${encodeURIComponent(name)}`,
+  tag: (name: string) => `/tag/${encodeURIComponent(name)}`,
 } as const;

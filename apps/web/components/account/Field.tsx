@@ -1,5 +1,6 @@
 import type { FormEvent, InputHTMLAttributes, ReactNode } from 'react';
 import type { FormSubmit } from '@/lib/hooks/use-form-submit';
+import { EMAIL_MAX, HANDLE_MAX, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@earshot/core/field-limits';
 
 /** A labelled input whose server error is shown right under it and announced to screen readers. */
 type FieldProps = {
@@ -59,7 +60,7 @@ export const EmailField = accountField({
   type: 'email',
   autoComplete: 'email',
   required: true,
-  maxLength: 254,
+  maxLength: EMAIL_MAX,
 });
 
 /** A handle, the address of the account's page (2 to 30 letters, digits, - and _). */
@@ -68,7 +69,7 @@ export const HandleField = accountField({
   label: 'Handle',
   autoComplete: 'username',
   required: true,
-  maxLength: 30,
+  maxLength: HANDLE_MAX,
   hint: 'Your page’s address: letters, digits, - and _.',
 });
 
@@ -79,9 +80,9 @@ export const NewPasswordField = accountField({
   type: 'password',
   autoComplete: 'new-password',
   required: true,
-  minLength: 10,
-  maxLength: 256,
-  hint: 'At least 10 characters.',
+  minLength: PASSWORD_MIN_LENGTH,
+  maxLength: PASSWORD_MAX_LENGTH,
+  hint: `At least ${PASSWORD_MIN_LENGTH} characters.`,
 });
 
 /** The account's current password: signing in, or confirming a change to the account. */
@@ -91,7 +92,7 @@ export const CurrentPasswordField = accountField({
   type: 'password',
   autoComplete: 'current-password',
   required: true,
-  maxLength: 256,
+  maxLength: PASSWORD_MAX_LENGTH,
 });
 
 /**

@@ -9,6 +9,10 @@ import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { routes } from '@/lib/routes';
 import { EmailField, Field, HandleField, NewPasswordField, SubmitForm } from './Field';
 import './account.css';
+import { DISPLAY_NAME_MAX, HANDLE_MAX, HANDLE_MIN } from '@earshot/core/field-limits';
+
+/** Core's handle rule as the browser checks it (core also folds upper case to lower). */
+const HANDLE_PATTERN = `[A-Za-z0-9][A-Za-z0-9_\\-]{${HANDLE_MIN - 1},${HANDLE_MAX - 1}}`;
 
 const FIELDS = ['email', 'password', 'handle', 'displayName', 'role'] as const;
 const ROLES = [
@@ -62,12 +66,12 @@ export function RegisterForm() {
         ))}
       </fieldset>
       <EmailField error={s.errors.fields.email} />
-      <HandleField pattern="[A-Za-z0-9][A-Za-z0-9_\-]{1,29}" error={s.errors.fields.handle} />
+      <HandleField pattern={HANDLE_PATTERN} error={s.errors.fields.handle} />
       <Field
         name="displayName"
         label="Display name"
         autoComplete="name"
-        maxLength={100}
+        maxLength={DISPLAY_NAME_MAX}
         hint="Shown on your page. Optional."
         error={s.errors.fields.displayName}
       />

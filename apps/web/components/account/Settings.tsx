@@ -18,6 +18,7 @@ import { CurrentPasswordField, EmailField, Field, FormError, HandleField, NewPas
 import { Notice } from '@/components/Notice';
 import './account.css';
 import { SignInPrompt } from '@/components/account/SignInPrompt';
+import { BIO_MAX, DISPLAY_NAME_MAX } from '@earshot/core/field-limits';
 
 type Saved = (user: AccountUser) => void;
 
@@ -104,7 +105,7 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
           label="Display name"
           defaultValue={user.displayName}
           required
-          maxLength={100}
+          maxLength={DISPLAY_NAME_MAX}
           autoComplete="name"
           error={s.errors.fields.displayName}
         />
@@ -117,7 +118,7 @@ function ProfileSection({ user, onSaved }: { user: AccountUser; onSaved: Saved }
             name="bio"
             className="field__input field__input--area"
             defaultValue={user.bio}
-            maxLength={2000}
+            maxLength={BIO_MAX}
             rows={4}
             aria-invalid={s.errors.fields.bio ? true : undefined}
           />

@@ -14,6 +14,7 @@ import { DataTable } from '../table/DataTable';
 import { RetryError } from '@/components/LoadFailed';
 import { Notice } from '@/components/Notice';
 import './admin.css';
+import { RESOLUTION_NOTE_MAX, TAKEDOWN_REASON_MAX } from '@earshot/core/field-limits';
 
 type Tab = 'reports' | 'users' | 'content' | 'jobs' | 'audit';
 const TABS: Array<[Tab, string]> = [
@@ -124,12 +125,15 @@ function ReasonAction({
   act,
   testId,
   required = true,
+  maxLength = TAKEDOWN_REASON_MAX,
 }: {
   label: string;
   placeholder: string;
   act: (reason: string) => Promise<unknown>;
   testId?: string;
   required?: boolean;
+  /** The API's limit for this reason or note. */
+  maxLength?: number;
 }) {
   const [open, setOpen] = useState(false);
   const submit = useFormSubmit(['reason']);
@@ -153,7 +157,7 @@ function ReasonAction({
         aria-label={`Reason: ${label}`}
         placeholder={placeholder}
         required={required}
-        maxLength={1000}
+        maxLength={maxLength}
         autoFocus
         aria-invalid={error ? true : undefined}
         data-testid={testId ? `${testId}-reason` : undefined}
@@ -243,6 +247,7 @@ function ReportItem({ report: r, onChanged }: { report: Report; onChanged: () =>
             label="Dismiss"
             placeholder="Note (optional)"
             required={false}
+            maxLength={RESOLUTION_NOTE_MAX}
             act={async (note) => {
               await resolveReport(r.id, 'dismissed', note);
               onChanged();

@@ -17,8 +17,7 @@ import { formatPosition, parsePosition } from './links';
 import type { TrackComment } from './types';
 import { useAccount } from '@/lib/hooks/use-account';
 import './community.css';
-
-export const COMMENT_MAX = 2000;
+import { COMMENT_BODY_MAX as COMMENT_MAX } from '@earshot/core/field-limits';
 
 function CommentForm({
   label,
@@ -197,8 +196,11 @@ export function TrackComments({
   durationMs,
   getPositionMs,
   onSeek,
+  closed = false,
 }: {
   trackOwnerId: string;
+  /** The artist closed comments: only they may still post (docs/architecture.md, "Community"). */
+  closed?: boolean;
   durationMs: number;
   getPositionMs: () => number;
   onSeek: (ms: number) => void;
@@ -207,6 +209,7 @@ export function TrackComments({
   const user = useAccount();
   const [replying, setReplying] = useState<string | null>(null);
   if (!ctx) return null;
+  const mayPost = !!user && (!closed || user.id === trackOwnerId);
   const canDelete = (c: TrackComment) =>
     !!user && (user.id === c.author?.id || user.id === trackOwnerId || user.role === 'admin');
   const count = ctx.comments.reduce(
@@ -218,9 +221,16 @@ export function TrackComments({
       <h2 id="comments-title" className="track-comments__title">
         Comments <span className="track-comments__count">{count}</span>
       </h2>
-      {user ? (
+      {closed && (
+        <p className="track-comments__signin" data-testid="comments-closed">
+          {user?.id === trackOwnerId
+            ? 'You closed comments on this track: only you can still post.'
+            : 'The artist has closed comments on this track.'}
+        </p>
+      )}
+      {mayPost ? (
         <CommentForm label="Comment at the current time" getPositionMs={getPositionMs} durationMs={durationMs} />
-      ) : (
+      ) : user || closed ? null : (
         <p className="track-comments__signin">
           <Link href={routes.login}>Sign in</Link> to leave a comment on the moment.
         </p>
@@ -232,7 +242,7 @@ export function TrackComments({
               c={c}
               canDelete={canDelete}
               onSeek={onSeek}
-              replyTo={(x) => setReplying(x.id)}
+              replyTo={mayPost ? (x) => setReplying(x.id) : undefined}
               signedIn={!!user}
               canReport={!!user && user.id !== c.author?.id}
             />

@@ -14,6 +14,7 @@ import { api, ok } from '@/lib/api/client';
 import { fetchAccount, onAccountChange } from '@/lib/account';
 import type { PlaylistSummary } from '@/lib/library';
 import './library.css';
+import { PLAYLIST_TITLE_MAX } from '@earshot/core/field-limits';
 
 /**
  * Whether someone is signed in, asked once per page however many cards carry the button (a grid
@@ -196,7 +197,7 @@ export function AddToPlaylist({
             <input
               id={`new-playlist-${menuId}`}
               placeholder="New playlist…"
-              maxLength={200}
+              maxLength={PLAYLIST_TITLE_MAX}
               value={newTitle}
               onChange={(e) => setNewTitle(e.target.value)}
               data-testid="new-playlist-name"

@@ -12,6 +12,7 @@ import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import type { Release } from '@/lib/library';
 import './library.css';
+import { RELEASE_TITLE_MAX } from '@earshot/core/field-limits';
 
 export interface ReleaseTrack {
   /** Stable while the list is edited. */
@@ -64,7 +65,7 @@ export function MakeRelease({ tracks, defaultTitle }: { tracks: ReleaseTrack[]; 
           value={title}
           onChange={(e) => setTitle(e.target.value)}
           required
-          maxLength={200}
+          maxLength={RELEASE_TITLE_MAX}
           data-testid="release-title-input"
         />
       </label>

@@ -12,6 +12,7 @@ import { moveItem, type Playlist, type Visibility } from '@/lib/library';
 import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
 import { PlayAllButton, TrackCount, Tracklist } from './Tracklist';
 import './library.css';
+import { PLAYLIST_TITLE_MAX } from '@earshot/core/field-limits';
 
 export function PlaylistView({ id }: { id: string }) {
   const router = useRouter();
@@ -75,7 +76,7 @@ export function PlaylistView({ id }: { id: string }) {
         >
           <label>
             Name
-            <input name="title" defaultValue={playlist.title} required maxLength={200} />
+            <input name="title" defaultValue={playlist.title} required maxLength={PLAYLIST_TITLE_MAX} />
           </label>
           <label>
             Who can see it

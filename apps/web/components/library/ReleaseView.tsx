@@ -11,8 +11,10 @@ import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
 import { PlayAllButton, TrackCount, Tracklist } from './Tracklist';
 import { Notice } from '@/components/Notice';
 import './library.css';
+import { RELEASE_CREDITS_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_TITLE_MAX } from '@earshot/core/field-limits';
+import { PRICE_FIELDS, PriceFields, priceFromForm } from '@/components/commerce/PriceFields';
 
-const RELEASE_FIELDS = ['title', 'type', 'description', 'releaseDate', 'artwork'] as const;
+const RELEASE_FIELDS = ['title', 'type', 'description', 'credits', 'releaseDate', 'artwork', ...PRICE_FIELDS] as const;
 
 export function ReleaseView({ id }: { id: string }) {
   const { item, viewerId, status, error, edit } = useLibraryItem(`release:${id}`, (signal) =>
@@ -35,6 +37,8 @@ export function ReleaseView({ id }: { id: string }) {
             title: String(data.get('title') ?? ''),
             type: type === 'ep' || type === 'single' ? type : 'album',
             description: String(data.get('description') ?? ''),
+            credits: String(data.get('credits') ?? ''),
+            price: priceFromForm(data),
             releaseDate: String(data.get('releaseDate') ?? '') || null,
           },
         }),
@@ -105,9 +109,15 @@ export function ReleaseView({ id }: { id: string }) {
         </div>
       </div>
       {!release.scheduled && release.tracks.length > 0 && (
-        <BuyBox type="release" id={release.id} title={release.title} />
+        <BuyBox key={JSON.stringify(release.price)} type="release" id={release.id} title={release.title} />
       )}
       {release.description && <p className="profile-header__bio">{release.description}</p>}
+      {release.credits.trim() && (
+        <section className="release-credits" aria-label="Credits">
+          <h2 className="release-credits__title">Credits</h2>
+          <p>{release.credits}</p>
+        </section>
+      )}
       <EditError message={error ?? form.errors.form} />
       {own && editing && (
         <form
@@ -118,7 +128,7 @@ export function ReleaseView({ id }: { id: string }) {
         >
           <label>
             Title
-            <input name="title" defaultValue={release.title} required maxLength={200} />
+            <input name="title" defaultValue={release.title} required maxLength={RELEASE_TITLE_MAX} />
             <FieldMessage message={form.errors.fields.title} />
           </label>
           <label>
@@ -136,9 +146,20 @@ export function ReleaseView({ id }: { id: string }) {
           </label>
           <label>
             Description
-            <textarea name="description" defaultValue={release.description} rows={4} maxLength={5000} />
+            <textarea
+              name="description"
+              defaultValue={release.description}
+              rows={4}
+              maxLength={RELEASE_DESCRIPTION_MAX}
+            />
             <FieldMessage message={form.errors.fields.description} />
           </label>
+          <label>
+            Credits
+            <textarea name="credits" defaultValue={release.credits} rows={3} maxLength={RELEASE_CREDITS_MAX} />
+            <FieldMessage message={form.errors.fields.credits} />
+          </label>
+          <PriceFields price={release.price} errors={form.errors.fields} />
           <label>
             Artwork (JPEG, PNG, WebP; square works best)
             <input name="artwork" type="file" accept="image/*" />

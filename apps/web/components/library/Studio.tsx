@@ -9,7 +9,7 @@
 import Link from 'next/link';
 import { type KeyboardEvent, useEffect, useState } from 'react';
 import { ApiError, describeApiError } from '@/lib/api';
-import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '@earshot/core/track-limits';
+import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '@earshot/core/field-limits';
 import { api, ok, type ApiRequestBody, type ApiResponse } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { fetchAccount } from '@/lib/account';

@@ -6,6 +6,7 @@ import { ApiError, describeApiError } from '@/lib/api';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { Notice } from '@/components/Notice';
+import { REPORT_REASON_MAX } from '@earshot/core/field-limits';
 
 export function ReportButton({
   subjectType,
@@ -51,7 +52,7 @@ export function ReportButton({
             id={`report-${subjectType}-${subjectId}`}
             name="reason"
             required
-            maxLength={1000}
+            maxLength={REPORT_REASON_MAX}
             placeholder="What is wrong?"
             autoFocus
             data-testid="report-reason"

@@ -7,6 +7,8 @@
 import Link from 'next/link';
 import { BuyBox } from '@/components/commerce/BuyBox';
 import { AddToPlaylist } from '@/components/library/AddToPlaylist';
+import { TrackEditor } from '@/components/library/TrackEditor';
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { ApiError } from '@/lib/api';
@@ -105,7 +107,14 @@ export function TrackView({
       </div>
     );
   }
-  return <TrackDetails track={state.data} initialComments={initialComments} refresh={refresh} />;
+  return (
+    <TrackDetails
+      track={state.data}
+      initialComments={initialComments}
+      refresh={refresh}
+      onEdited={(saved) => updateRef.current(() => saved)}
+    />
+  );
 }
 
 /** How often a page without a live socket (an anonymous visitor's) reads a processing track again. */
@@ -115,10 +124,13 @@ function TrackDetails({
   track,
   initialComments,
   refresh,
+  onEdited,
 }: {
   track: TrackDetail;
   initialComments: CommentPage | null;
   refresh: () => void;
+  /** The owner's edit, as the API kept it. */
+  onEdited: (track: TrackDetail) => void;
 }) {
   const playerTrack = useMemo(() => toPlayerTrack(track), [track]);
   const account = useAccountStatus();
@@ -144,6 +156,15 @@ function TrackDetails({
   // A shared link's `?t=1m23s`: play starts there (read after hydration: the server has no query here).
   const [startAt, setStartAt] = useState<number | undefined>(undefined);
   useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
+  const own = account != null && account.id === track.artist.id;
+  const [editing, setEditing] = useState(false);
+  const [edited, setEdited] = useState('');
+  const router = useRouter();
+  const saved = (next: TrackDetail) => {
+    onEdited(next);
+    // A new title gives a new address; the old one keeps working (it redirects).
+    if (next.slug !== track.slug) router.replace(routes.track(next), { scroll: false });
+  };
   return (
     <CommentsProvider trackId={track.id} initial={initialComments} onMedia={refresh}>
       <article className="track-page container" data-testid="track-page" data-track-id={track.id}>
@@ -210,6 +231,40 @@ function TrackDetails({
                 <span className="track-hero__badge">{track.visibility === 'private' ? 'Private' : 'Unlisted'}</span>
               )}
             </p>
+            {(track.genre || track.tags.length > 0) && (
+              <ul className="track-hero__tags" aria-label="Genre and tags" data-testid="track-tags">
+                {track.genre && (
+                  <li>
+                    <Link href={routes.genre(track.genre)} prefetch={false} className="track-hero__genre">
+                      {track.genre}
+                    </Link>
+                  </li>
+                )}
+                {track.tags.map((tag) => (
+                  <li key={tag}>
+                    <Link href={routes.tag(tag)} prefetch={false}>
+                      #{tag}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+            {own && (
+              <div className="library-actions">
+                <button
+                  type="button"
+                  className="button button--ghost"
+                  aria-expanded={editing}
+                  onClick={() => setEditing((e) => !e)}
+                  data-testid="edit-track"
+                >
+                  Edit track
+                </button>
+                <span role="status" aria-live="polite" data-testid="edit-track-status">
+                  {edited}
+                </span>
+              </div>
+            )}
             {/* Liking, commenting and counted plays come with the stream, also while it is processed. */}
             {canPlay && <TrackSocial trackId={track.id} canRepost={playable} />}
             {playable && <AddToPlaylist trackId={track.id} trackTitle={track.title} />}
@@ -235,7 +290,24 @@ function TrackDetails({
             )}
           </div>
         </div>
-        <BuyBox type="track" id={track.id} title={track.title} />
+        {own && editing && (
+          <TrackEditor
+            track={track}
+            onSaved={saved}
+            onDone={(said) => {
+              setEdited(said);
+              setEditing(false);
+              refresh();
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        )}
+        <BuyBox
+          key={JSON.stringify([track.price, track.downloadable])}
+          type="track"
+          id={track.id}
+          title={track.title}
+        />
         {track.description.trim() && (
           <section className="track-description" aria-label="About this track">
             {track.description.split(/\n{2,}/).map((para, i) => (
@@ -246,6 +318,7 @@ function TrackDetails({
         {canPlay && (
           <TrackComments
             trackOwnerId={track.artist.id}
+            closed={track.commentsClosed}
             durationMs={durationMs}
             getPositionMs={positionMs}
             onSeek={seek}

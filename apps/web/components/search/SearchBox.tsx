@@ -9,6 +9,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
 import { hitHref, searchPage, type SearchHit } from '@/lib/library';
 import './search.css';
+import { SEARCH_QUERY_MAX } from '@earshot/core/field-limits';
 
 const PAUSE_MS = 180;
 
@@ -88,7 +89,7 @@ export function SearchBox() {
         type="search"
         placeholder="Search"
         autoComplete="off"
-        maxLength={100}
+        maxLength={SEARCH_QUERY_MAX}
         role="combobox"
         aria-expanded={shown}
         aria-controls={listId}

@@ -10,7 +10,7 @@
  */
 import Link from 'next/link';
 import { MakeRelease } from '@/components/library/MakeRelease';
-import { TITLE_MAX, TRACK_NUMBER_MAX } from '@earshot/core/track-limits';
+import { GENRE_MAX, TITLE_MAX, TRACK_NUMBER_MAX } from '@earshot/core/field-limits';
 import { useCallback, useEffect, useReducer, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { describeApiError } from '@/lib/api';
 import { api, ok, type ApiRequestBody } from '@/lib/api/client';
@@ -620,7 +620,7 @@ function UploadRow({ item, dispatch }: { item: Item; dispatch: (a: Action) => vo
           <input
             className="field__input"
             value={item.genre}
-            maxLength={40}
+            maxLength={GENRE_MAX}
             onChange={(e) => dispatch({ type: 'edit', key: item.key, genre: e.currentTarget.value })}
             {...commitProps}
             data-testid="upload-genre"

@@ -5,7 +5,7 @@
  * same tags again and keeps its own rules; this only pre-fills what the artist sees and may change.
  */
 
-import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '@earshot/core/track-limits';
+import { ALBUM_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '@earshot/core/field-limits';
 
 /** The tags as the parser gives them (music-metadata's `common`), or as plain strings. */
 export interface RawTags {

@@ -1,15 +1,10 @@
 import { AppError, validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
 import { RESERVED_HANDLES } from './reserved-handles.ts';
+import { BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX, HANDLE_MAX, HANDLE_MIN } from '../field-limits.ts';
+export { EMAIL_MAX, HANDLE_MIN, HANDLE_MAX, DISPLAY_NAME_MAX, BIO_MAX } from '../field-limits.ts';
 
 /** Every rule of a user's fields, one function per field; errors name the field (`details.field`). */
-
-/** Limits of a user's fields: the API schemas, the web forms and the `users` table's checks use these. */
-export const EMAIL_MAX = 254;
-export const HANDLE_MIN = 2;
-export const HANDLE_MAX = 30;
-export const DISPLAY_NAME_MAX = 100;
-export const BIO_MAX = 2000;
 
 export const HANDLE_PATTERN = new RegExp(`^[a-z0-9][a-z0-9_-]{${HANDLE_MIN - 1},${HANDLE_MAX - 1}}$`);
 // Pragmatic address check (RFC 5321 lengths; one @; a dot in the domain; no spaces, quotes or brackets).

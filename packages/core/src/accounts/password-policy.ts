@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { validationFailed } from '../errors.ts';
-
-export const PASSWORD_MIN_LENGTH = 10;
-/** In characters; the hasher also refuses more than 1 KiB of UTF-8. */
-export const PASSWORD_MAX_LENGTH = 256;
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../field-limits.ts';
+export { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from '../field-limits.ts';
 
 let common: ReadonlySet<string> | undefined;
 

@@ -1,14 +1,13 @@
 import { validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
+import { GENRE_MAX, TAGS_MAX, TAG_MAX } from '../field-limits.ts';
+export { GENRE_MAX, TAGS_MAX, TAG_MAX } from '../field-limits.ts';
 
 /**
  * The rules of the catalogue's fields shared by tracks and releases: genre, tags and price
  * (docs/architecture.md, "Catalogue"). Limits are exported for the routes' schemas.
  */
 
-export const GENRE_MAX = 40;
-export const TAGS_MAX = 10;
-export const TAG_MAX = 30;
 /** 1,000,000.00 in a two-decimal currency: far above any price a person means, far below an int overflow. */
 export const PRICE_MAX_MINOR = 100_000_000;
 

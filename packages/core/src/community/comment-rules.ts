@@ -1,13 +1,12 @@
 import { AppError, notFound, validationFailed } from '../errors.ts';
+import { COMMENT_BODY_MAX } from '../field-limits.ts';
+export { COMMENT_BODY_MAX } from '../field-limits.ts';
 
 /**
  * The rules of a comment (docs/architecture.md, "Community"), apart from the queries that apply
  * them: its body, its moment in the track, who may post on a closed track, and what may be replied
  * to. The rate of comment writes is the `comment` zone (rate-limit/zones.ts).
  */
-
-/** The longest comment body, in characters (docs/architecture.md, "Community"). */
-export const COMMENT_BODY_MAX = 2000;
 
 export const commentsClosed = () =>
   new AppError(403, 'comments_closed', 'The artist has closed comments on this track');

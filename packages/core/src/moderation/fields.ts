@@ -1,7 +1,4 @@
-/** Limits of the moderation inputs (routes import these into their schemas; the database checks them too). */
-export const REPORT_REASON_MAX = 1000;
-export const TAKEDOWN_REASON_MAX = 1000;
-export const RESOLUTION_NOTE_MAX = 1000;
+export { REPORT_REASON_MAX, TAKEDOWN_REASON_MAX, RESOLUTION_NOTE_MAX } from '../field-limits.ts';
 /** Page size of the admin lists (reports, audit log, users, content). */
 export const ADMIN_PAGE_MAX = 100;
 export const ADMIN_PAGE_DEFAULT = 50;

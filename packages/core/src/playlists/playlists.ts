@@ -7,11 +7,11 @@ import { cleanText } from '../text/text-input.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizeTrackIds } from '../releases/fields.ts';
 import { listedTracks, type ListedTrack } from '../catalog/listed-track.ts';
+import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX } from '../field-limits.ts';
+export { PLAYLIST_TITLE_MAX, PLAYLIST_DESCRIPTION_MAX } from '../field-limits.ts';
 
 /** Playlists: any signed-in user's ordered tracks (docs/architecture.md, "Catalogue"). */
 
-export const PLAYLIST_TITLE_MAX = 200;
-export const PLAYLIST_DESCRIPTION_MAX = 5000;
 export const PLAYLIST_TRACKS_MAX = 10_000;
 /** A person's playlists: enough for any collection, bounded so one account cannot fill the database. */
 export const PLAYLISTS_PER_USER_MAX = 1_000;

@@ -1,11 +1,10 @@
 import { validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
+import { RELEASE_CREDITS_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_TITLE_MAX } from '../field-limits.ts';
+export { RELEASE_TITLE_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_CREDITS_MAX } from '../field-limits.ts';
 
 /** The rules of a release's own fields (docs/architecture.md, "Catalogue"). */
 
-export const RELEASE_TITLE_MAX = 200;
-export const RELEASE_DESCRIPTION_MAX = 5000;
-export const RELEASE_CREDITS_MAX = 5000;
 /** An album of more than 200 tracks is a catalogue, not a release. */
 export const RELEASE_TRACKS_MAX = 200;
 export const RELEASE_TYPES = ['album', 'ep', 'single'] as const;

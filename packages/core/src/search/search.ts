@@ -5,6 +5,8 @@ import { cleanText } from '../text/text-input.ts';
 import type { Actor } from '../actor.ts';
 import { trackListed, releaseListed, playlistListed, userListed } from '../visibility.ts';
 import { FOUND_TRACK_COLUMNS, toFoundTrack, type FoundTrack } from '../catalog/browse.ts';
+import { SEARCH_QUERY_MAX } from '../field-limits.ts';
+export { SEARCH_QUERY_MAX } from '../field-limits.ts';
 
 /**
  * Search (docs/architecture.md, "Search"): PostgreSQL full-text search plus trigram similarity on
@@ -15,7 +17,6 @@ import { FOUND_TRACK_COLUMNS, toFoundTrack, type FoundTrack } from '../catalog/b
 
 export const SEARCH_TYPES = ['track', 'user', 'release', 'playlist'] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
-export const SEARCH_QUERY_MAX = 100;
 export const SEARCH_LIMIT_MAX = 50;
 /** Ranked results are paged by offset; past this many, refine the query. */
 export const SEARCH_RESULTS_MAX = 500;

@@ -1,11 +1,11 @@
 import { validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
 import type { Visibility } from '@earshot/db';
-import { ALBUM_MAX, DESCRIPTION_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from './limits.ts';
+import { ALBUM_MAX, DESCRIPTION_MAX, TITLE_MAX, TRACK_NUMBER_MAX, YEAR_MAX, YEAR_MIN } from '../field-limits.ts';
 
 /** The rules of a track's text fields (the text rule of core/text first); errors name the field. */
 
-export { TITLE_MAX, DESCRIPTION_MAX, ALBUM_MAX, TRACK_NUMBER_MAX, YEAR_MIN, YEAR_MAX } from './limits.ts';
+export { TITLE_MAX, DESCRIPTION_MAX, ALBUM_MAX, TRACK_NUMBER_MAX, YEAR_MIN, YEAR_MAX } from '../field-limits.ts';
 export const VISIBILITIES = ['public', 'unlisted', 'private'] as const satisfies readonly Visibility[];
 
 export function normalizeTrackTitle(input: string | undefined): string {
