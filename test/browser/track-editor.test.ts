@@ -11,6 +11,7 @@ import { generateTone, renderLavfi } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
+import { startLoopbackStripe, type LoopbackStripe } from '../support/stripe-loopback.ts';
 import {
   contextAs,
   register,
@@ -27,11 +28,19 @@ let artist: Account;
 let listener: Account;
 let track: UploadedTrack;
 let cover: string;
+let stripe: LoopbackStripe;
 
 reportPagesOnFailure();
 
 beforeAll(async () => {
-  platform = await startPlatform();
+  // Payments on (Stripe's wire format on loopback), so a listener is offered the price.
+  stripe = await startLoopbackStripe();
+  platform = await startPlatform({
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_URL: stripe.url,
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback',
+  });
   artist = await register(platform.base, 'edit-artist', 'artist');
   listener = await register(platform.base, 'edit-listener', 'listener');
   const file = await generateTone(path.join(platform.dataDir, 'first_take.flac'), { seconds: 6, freq: 330 });
@@ -46,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await platform?.close();
+  await stripe?.close();
 });
 
 const trackUrl = (slug: string) => `${platform.base}/${artist.user.handle}/${slug}`;
@@ -105,7 +115,7 @@ describe('editing a track on its page', () => {
     // The page shows what the API kept (tags folded) without a reload; the artist may still comment.
     expect(await page.getByTestId('track-tags').innerText()).toMatch(/ambient[\s\S]*#field recording[\s\S]*#harbour/);
     expect(await page.getByTestId('comments-closed').innerText()).toMatch(/only you can still post/);
-    expect(await page.getByRole('button', { name: 'Post' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Post', exact: true }).count()).toBe(1);
 
     // A listener on a phone: genre and tag links, the price, comments closed, no edit button.
     const listenerContext = await contextAs(browser, platform, listener, { viewport: { width: 390, height: 844 } });
@@ -118,7 +128,7 @@ describe('editing a track on its page', () => {
     expect(await phone.getByTestId('comments-closed').innerText()).toBe(
       'The artist has closed comments on this track.',
     );
-    expect(await phone.getByRole('button', { name: 'Post' }).count()).toBe(0);
+    expect(await phone.getByRole('button', { name: 'Post', exact: true }).count()).toBe(0);
     expect(await phone.getByRole('link', { name: 'ambient' }).getAttribute('href')).toBe('/genre/ambient');
     expect(await phone.getByRole('link', { name: '#field recording' }).getAttribute('href')).toBe(
       '/tag/field%20recording',
@@ -126,7 +136,7 @@ describe('editing a track on its page', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(phone, 'track-edited-phone');
 
-    // The artist, by keyboard: a new title and free downloads. The page moves to the new address;
+    // The artist, by keyboard: a new title, not for sale but free to download. The page moves to the new address;
     // the old one still finds the track.
     await page.getByTestId('edit-track').focus();
     await page.keyboard.press('Enter');
@@ -134,16 +144,23 @@ describe('editing a track on its page', () => {
     await editor.getByLabel('Title').focus();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('Second Take');
+    await editor.getByRole('radio', { name: 'Not for sale' }).focus();
+    await page.keyboard.press('Space');
     await editor.getByLabel(/^Free download/).focus();
     await page.keyboard.press('Space');
     await editor.getByRole('button', { name: 'Save' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/second-take$/);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Second Take');
-    expect(await readTrack()).toMatchObject({ title: 'Second Take', slug: 'second-take', downloadable: true });
+    expect(await readTrack()).toMatchObject({
+      title: 'Second Take',
+      slug: 'second-take',
+      price: null,
+      downloadable: true,
+    });
     const old = await fetch(`${platform.base}/api/v1/users/${artist.user.handle}/tracks/${track.slug}`);
     expect(old.status).toBe(200);
-    expect(errors).toEqual([]);
+    expect(errors.list).toEqual([]);
     await context.close();
 
     // The listener now downloads it free, and browses the genre from the track.
@@ -152,25 +169,39 @@ describe('editing a track on its page', () => {
     await phone.getByRole('link', { name: 'ambient' }).click();
     await phone.waitForURL(/\/genre\/ambient$/);
     await phone.getByRole('link', { name: 'Second Take' }).first().waitFor();
-    expect(phoneErrors).toEqual([]);
+    expect(phoneErrors.list).toEqual([]);
     await listenerContext.close();
   });
 
   it('on a phone the editor fits the screen and shows what is saved', async () => {
     const context = await contextAs(browser, platform, artist, { viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(trackUrl('second-take'));
-    await openEditor(page);
+    // From the studio: "open and edit" lands on the track page with its editor open.
+    await page.goto(`${platform.base}/studio`);
+    await page.getByRole('link', { name: /^Open Second Take to edit/ }).click();
+    await page.waitForURL(/\/second-take\?edit$/);
+    await page.locator('[data-testid="track-editor"][data-hydrated]').waitFor();
     const editor = page.getByTestId('track-editor');
-    expect(await editor.getByRole('radio', { name: 'Fixed price' }).isChecked()).toBe(true);
-    expect(await editor.getByLabel('Amount').inputValue()).toBe('4.50');
+    expect(await editor.getByRole('radio', { name: 'Not for sale' }).isChecked()).toBe(true);
+    expect(await editor.getByLabel(/^Free download/).isChecked()).toBe(true);
+    // A price again: the download switch is kept as it is while the track is for sale.
+    await editor.getByRole('radio', { name: 'Pay what you want' }).check();
+    expect(await editor.getByLabel(/^Free download/).count()).toBe(0);
+    await editor.getByLabel(/^Minimum/).fill('2');
     expect(await editor.getByLabel('Tags').inputValue()).toBe('field recording, harbour, sea');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await editor.scrollIntoViewIfNeeded();
     await screenshot(page, 'track-editor-phone', { fullPage: false });
-    // Saving what is there changes nothing and says so.
     await editor.getByRole('button', { name: 'Save' }).click();
-    await editor.getByText('Nothing changed.').waitFor();
+    await expect.poll(() => page.getByTestId('edit-track-status').textContent()).toBe('Saved.');
+    expect(await readTrack()).toMatchObject({
+      price: { amountMinor: 200, currency: 'EUR', payWhatYouWant: true },
+      downloadable: true,
+    });
+    // Saving what is there changes nothing and says so.
+    await page.getByTestId('edit-track').click();
+    await page.getByTestId('track-editor').getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('track-editor').getByText('Nothing changed.').waitFor();
     await context.close();
   });
 });

@@ -22,9 +22,15 @@ const MODES: { value: PriceMode; label: string }[] = [
 export function PriceFields({
   price,
   errors,
+  downloadable,
 }: {
   price: Price | null;
   errors: Partial<Record<(typeof PRICE_FIELDS)[number], string>>;
+  /**
+   * A track's "free download" switch (`downloadable`), which counts only when it is not for sale
+   * (docs/payments.md): offered under "Not for sale", kept as it is otherwise.
+   */
+  downloadable?: boolean;
 }) {
   const [mode, setMode] = useState<PriceMode>(priceModeOf(price));
   const currency = price?.currency ?? 'EUR';
@@ -45,6 +51,15 @@ export function PriceFields({
           </label>
         ))}
       </div>
+      {downloadable !== undefined &&
+        (mode === 'none' ? (
+          <label className="price-fields__mode">
+            <input type="checkbox" name="downloadable" defaultChecked={downloadable} />
+            Free download for anyone who can listen
+          </label>
+        ) : (
+          <input type="hidden" name="downloadable" value={downloadable ? 'on' : ''} />
+        ))}
       {mode !== 'none' && (
         <div className="price-fields__amount">
           <label>
@@ -56,7 +71,7 @@ export function PriceFields({
               placeholder={mode === 'pwyw' ? '0' : formatMajor(500, currency)}
               aria-invalid={errors.priceAmount ? true : undefined}
             />
-            <Notice as="span" className="feed-message feed-message--error" message={errors.priceAmount} />
+            <Notice as="span" className="library-form__error" message={errors.priceAmount} />
           </label>
           <label>
             Currency
@@ -68,7 +83,7 @@ export function PriceFields({
               spellCheck={false}
               aria-invalid={errors.priceCurrency ? true : undefined}
             />
-            <Notice as="span" className="feed-message feed-message--error" message={errors.priceCurrency} />
+            <Notice as="span" className="library-form__error" message={errors.priceCurrency} />
           </label>
         </div>
       )}

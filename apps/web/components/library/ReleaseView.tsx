@@ -178,5 +178,5 @@ export function ReleaseView({ id }: { id: string }) {
 }
 
 function FieldMessage({ message }: { message: string | undefined }) {
-  return <Notice as="span" className="feed-message feed-message--error" message={message} />;
+  return <Notice as="span" className="library-form__error" message={message} />;
 }

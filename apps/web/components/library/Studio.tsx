@@ -356,11 +356,12 @@ export function Studio() {
                     />
                     {handle && (
                       <Link
-                        href={routes.track({ id: t.id, slug: t.slug, artist: { handle } })}
+                        href={`${routes.track({ id: t.id, slug: t.slug, artist: { handle } })}?edit`}
                         prefetch={false}
                         className="tracklist__artist"
+                        aria-label={`Open ${t.title} to edit its description, genre, tags, price and artwork`}
                       >
-                        open
+                        open and edit
                       </Link>
                     )}
                   </td>

@@ -227,11 +227,7 @@ export function TrackEditor({
           <option value="private">Private: only you</option>
         </select>
       </label>
-      <PriceFields price={track.price} errors={form.errors.fields} />
-      <label className="track-editor__check">
-        <input type="checkbox" name="downloadable" defaultChecked={track.downloadable} />
-        Free download for anyone who can listen (buyers can always download)
-      </label>
+      <PriceFields price={track.price} errors={form.errors.fields} downloadable={track.downloadable} />
       <label className="track-editor__check">
         <input type="checkbox" name="commentsOpen" defaultChecked={!track.commentsClosed} />
         Comments open
@@ -261,5 +257,5 @@ export function TrackEditor({
 }
 
 function FieldMessage({ message }: { message: string | undefined }) {
-  return <Notice as="span" className="feed-message feed-message--error" message={message} />;
+  return <Notice as="span" className="library-form__error" message={message} />;
 }

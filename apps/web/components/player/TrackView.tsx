@@ -158,6 +158,10 @@ function TrackDetails({
   useEffect(() => setStartAt(parseStartTime(new URLSearchParams(window.location.search).get('t')) ?? undefined), []);
   const own = account != null && account.id === track.artist.id;
   const [editing, setEditing] = useState(false);
+  // The studio's "open and edit" link (`?edit`) opens the editor once the page knows its owner.
+  useEffect(() => {
+    if (own && new URLSearchParams(window.location.search).has('edit')) setEditing(true);
+  }, [own]);
   const [edited, setEdited] = useState('');
   const router = useRouter();
   const saved = (next: TrackDetail) => {
