@@ -11,7 +11,7 @@
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Database } from '@earshot/db';
-import { search } from '@earshot/core';
+import { MemoryListCache, search } from '@earshot/core';
 import { QUERIES as BENCH_QUERIES } from './queries.ts';
 
 const url = process.env.DATABASE_URL;
@@ -34,7 +34,11 @@ const time = (lines: string[], what: string) =>
 
 for (const q of queries) {
   seen.length = 0;
-  const { items } = await search({ db, clock: () => new Date() }, null, { q, type, limit: 20 });
+  const { items } = await search({ db, clock: () => new Date(), searchCache: new MemoryListCache() }, null, {
+    q,
+    type,
+    limit: 20,
+  });
   const statements = seen.filter((s) => !/^(begin|commit|rollback)/i.test(s.sql));
   const client = await pool.connect();
   try {

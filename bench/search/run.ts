@@ -5,13 +5,14 @@
  * loopback with queries that carry a typo. Budget: p99 < 50 ms and ≥ 50% of the bare route's req/s.
  *
  *   npm run bench:search      # BENCH_TRACKS=100000 BENCH_USERS=20000 BENCH_SECONDS=10 BENCH_CONNECTIONS=16
+ *   BENCH_SEARCH_KEEP=0 npm run bench:search    # no kept candidates: every search runs whole
  *
  * PostgreSQL: DATABASE_URL if set (its data is left as is, the seed added), else a database of its
  * own on the local server, dropped at the end.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
-import { search } from '@earshot/core';
+import { MemoryListCache, search, type ListCache } from '@earshot/core';
 import { runApiVsBare } from '../lib/api-vs-bare.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { QUERIES } from './queries.ts';
@@ -58,13 +59,29 @@ async function seed(db: Kysely<Database>): Promise<void> {
   await sql`vacuum analyze`.execute(db);
 }
 
+/** A cache that keeps nothing (BENCH_SEARCH_KEEP=0). */
+const keepNothing: ListCache = {
+  get: async () => null,
+  set: async () => undefined,
+  deletePrefix: async () => undefined,
+  close: async () => undefined,
+};
+
 ensureBenchPrerequisites('search');
 await runApiVsBare({
   name: 'search',
-  async seed(db) {
+  async seed(db, _config, infra) {
     // BENCH_SEEDED=1: DATABASE_URL already holds the seed of an earlier run (measuring again, EXPLAIN).
     if (process.env.BENCH_SEEDED !== '1') await seed(db);
-    const core = { db, clock: () => new Date() };
+    // Both routes keep candidates as the API does in production (process memory here: no
+    // REDIS_URL); BENCH_SEARCH_KEEP=0 keeps nothing, so every search runs whole.
+    const keep = process.env.BENCH_SEARCH_KEEP !== '0';
+    if (!keep) infra.searchCache = keepNothing;
+    const core = {
+      db,
+      clock: () => new Date(),
+      searchCache: keep ? new MemoryListCache(Date.now, 2_000) : keepNothing,
+    };
     return {
       apiPath: '/api/v1/search',
       queries: QUERIES.map((q) => `?q=${encodeURIComponent(q)}&type=track&limit=20`),

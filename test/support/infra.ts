@@ -79,6 +79,7 @@ export async function createTestInfra(
     progress,
     payments: createPaymentsGateway(config.stripe),
     cache,
+    searchCache: config.redis.url ? cache : new MemoryListCache(Date.now, 2_000),
     async close(ms) {
       await cache.close();
       await jobs.close(ms);

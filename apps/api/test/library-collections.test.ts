@@ -372,6 +372,25 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       expect((await find('harbour evenings', 'playlist')).map((h) => h.title)).toContain('Harbour evenings');
     });
 
+    it('keeps the candidates of a query, yet finds a change at once and never shows a hidden track', async () => {
+      const before = await find('tidewater');
+      expect(before).toEqual([]);
+      // A new title moves the search generation: the same words find the track straight away.
+      const tide = await createReadyTrack(db, mara.id, 'tidewater');
+      await db.updateTable('tracks').set({ title: 'Tidewater' }).where('id', '=', tide.id).execute();
+      expect((await find('tidewater')).map((h) => h.id)).toEqual([tide.id]);
+      // Made private: not a change to what can be found (the kept candidates still hold it), yet
+      // not shown — who may see a candidate is checked on every search.
+      await db.updateTable('tracks').set({ visibility: 'private' }).where('id', '=', tide.id).execute();
+      expect(await find('tidewater')).toEqual([]);
+      // An artist's new name is found too.
+      await db.updateTable('tracks').set({ visibility: 'public' }).where('id', '=', tide.id).execute();
+      expect(await find('zephyrine')).toEqual([]);
+      await db.updateTable('users').set({ display_name: 'Zephyrine' }).where('id', '=', mara.id).execute();
+      expect((await find('zephyrine')).map((h) => h.id)).toContain(tide.id);
+      await db.updateTable('users').set({ display_name: 'Mara Sélène' }).where('id', '=', mara.id).execute();
+    });
+
     it('refuses bad searches with a 400', async () => {
       for (const url of [
         '/api/v1/search?q=',

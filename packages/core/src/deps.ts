@@ -41,6 +41,8 @@ export interface CoreDeps {
   scratchDir: string;
   /** Shared list cache (trending): Redis when configured, else process memory. */
   cache: ListCache;
+  /** The kept candidates of track searches (docs/performance.md, "Search"): Redis when configured, else process memory. */
+  searchCache: ListCache;
   mailer: Mailer;
   limiter: RateLimiter;
   passwords: PasswordHasher;

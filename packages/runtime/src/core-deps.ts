@@ -12,7 +12,7 @@ export interface CoreDepsInput {
   config: Config;
   logger: Logger;
   infra: Pick<Infrastructure, 'database' | 'store' | 'jobs' | 'progress'> &
-    Partial<Pick<Infrastructure, 'payments' | 'cache'>>;
+    Partial<Pick<Infrastructure, 'payments' | 'cache' | 'searchCache'>>;
   media: MediaToolkit;
   /** SMTP or the mail folder; made from the configuration (and closed by `close`) when not given. */
   mailer?: Mailer;
@@ -48,6 +48,7 @@ export function createCoreDeps(input: CoreDepsInput): { core: CoreDeps; close():
     scratchDir: mediaScratchRoot(config),
     // The cache the API reads and the rollup clears: shared through Redis, or this process's.
     cache: infra.cache ?? new MemoryListCache(),
+    searchCache: infra.searchCache ?? new MemoryListCache(Date.now, 2_000),
     passwords: argon2idHasher,
     tokens: new SessionTokens(config.auth.jwtSecret, config.auth.jwtExpiresInSeconds),
     mailer: (input.mailer ?? ownMailer)!,

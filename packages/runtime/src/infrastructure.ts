@@ -19,6 +19,11 @@ export interface Infrastructure {
   payments: PaymentsGateway | null;
   /** Shared list cache (trending): Redis when configured, else process memory. */
   cache: ListCache;
+  /**
+   * The kept candidates of track searches (docs/performance.md, "Search"): the same Redis, or a
+   * process-memory cache of their own, so a burst of searches never pushes the trending lists out.
+   */
+  searchCache: ListCache;
   /** Closes jobs, storage and database in that order; each step's failure is logged, not thrown. */
   close(jobsDrainMs: number): Promise<void>;
 }
@@ -48,6 +53,7 @@ export async function createInfrastructure(
     const cache: ListCache = config.redis.url
       ? new RedisListCache(config.redis.url, config.redis.keyPrefix)
       : new MemoryListCache();
+    const searchCache: ListCache = config.redis.url ? cache : new MemoryListCache(Date.now, 2_000);
     return {
       database,
       store,
@@ -55,6 +61,7 @@ export async function createInfrastructure(
       progress,
       payments: createPaymentsGateway(config.stripe),
       cache,
+      searchCache,
       async close(jobsDrainMs) {
         for (const [name, close] of [
           ['jobs', () => jobs.close(jobsDrainMs)],

@@ -6,6 +6,7 @@ import type { Actor } from '../actor.ts';
 import { trackListed, releaseListed, playlistListed, userListed } from '../visibility.ts';
 import { FOUND_TRACK_COLUMNS, toFoundTrack, type FoundTrack } from '../catalog/browse.ts';
 import { SEARCH_QUERY_MAX } from '../field-limits.ts';
+import type { ListCache } from '../insights/cache.ts';
 export { SEARCH_QUERY_MAX } from '../field-limits.ts';
 
 /**
@@ -26,6 +27,15 @@ export const SEARCH_RESULTS_MAX = 500;
  * track search's function (the search-tracks migration) sets the same value for itself.
  */
 export const WORD_SIMILARITY_THRESHOLD = 0.5;
+/**
+ * How long the candidates of a track search are kept (docs/performance.md, "Search"). A change to
+ * what can be found moves the search generation and makes every kept list stale at once; this is
+ * the longest a list can miss a change that committed while it was being computed.
+ */
+export const SEARCH_CANDIDATES_TTL_SECONDS = 60;
+
+/** The ports a search uses: the database, the clock (scheduled releases) and the candidates' cache. */
+export type SearchDeps = { db: Kysely<Database>; clock: () => Date; searchCache: ListCache };
 
 export interface SearchInput {
   q: string;
@@ -90,18 +100,18 @@ export function normalizeSearch(input: SearchInput): { q: string; type: SearchTy
  * listed), so the actor changes nothing today; it is taken so a rule for it has one place to go.
  */
 export async function search(
-  deps: { db: Kysely<Database>; clock: () => Date },
+  deps: SearchDeps,
   actor: Actor | null,
   input: SearchInput,
 ): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
   void actor;
   const { q, type, limit, offset } = normalizeSearch(input);
   const fetch = limit + 1;
-  // Tracks: one statement, the function of the search-tracks migration (it carries its own
-  // settings and keeps its plan; docs/performance.md, "Search").
+  // Tracks: the candidates (kept, or the function of the search-tracks migration, which carries its
+  // own settings and keeps its plan), then one prepared statement (docs/performance.md, "Search").
   const items: SearchHit[] =
     type === 'track'
-      ? await searchTracks(deps.db, q, fetch, offset)
+      ? await searchTracks(deps, q, fetch, offset)
       : await deps.db.transaction().execute(async (trx) => {
           // Local to this transaction (the pool's other users keep the defaults): the word-similarity
           // threshold, and no sequential scans — the planner prices pg_trgm's operators far below what
@@ -126,14 +136,45 @@ export async function search(
 const folded = (q: string) => sql<string>`earshot_fold(${q})`;
 const tsq = (q: string) => sql`plainto_tsquery('simple', earshot_fold(${q}))`;
 
-async function searchTracks(db: Kysely<Database>, q: string, limit: number, offset: number): Promise<TrackHit[]> {
-  // The candidates and their score come from `earshot_search_tracks` (the search-tracks migration):
-  // at most 100 tracks from each of three indexes — word similarity on the title (one typo per
-  // word), full text on title/tags/description, the tracks of the 20 closest-named artists —
-  // scored title > artist > tags > description. Only the candidates listed (the visibility rule)
-  // are ranked.
-  const rows = await db
-    .selectFrom(sql<{ track_id: string; score: number }>`earshot_search_tracks(${q})`.as('s'))
+interface Candidates {
+  ids: string[];
+  scores: number[];
+}
+
+/**
+ * The candidates of a track search and their scores, from `earshot_search_tracks` (the
+ * search-tracks migration): at most 100 tracks from each of three indexes — word similarity on the
+ * title (one typo per word), full text on title/tags/description, the tracks of the 20
+ * closest-named artists — scored title > artist > tags > description. They depend on the words
+ * typed and the catalogue only, not on who searches, so they are kept in the cache under the
+ * search generation (the search-generation migration) and the exact text typed: many people type
+ * the same words, and the search box sends the same prefixes as they type.
+ */
+async function trackCandidates(deps: SearchDeps, q: string): Promise<Candidates> {
+  const generation = await sql<{ g: string }>`select last_value::text as g from earshot_search_generation ${PREPARED}`
+    .execute(deps.db)
+    .then((r) => r.rows[0]?.g ?? '0');
+  const key = `search:tracks:${generation}:${q}`;
+  const kept = await deps.searchCache.get(key);
+  if (kept !== null) return JSON.parse(kept) as Candidates;
+  const { rows } = await sql<{ track_id: string; score: number }>`
+    select track_id, score from earshot_search_tracks(${q}) ${PREPARED}`.execute(deps.db);
+  const found = { ids: rows.map((r) => String(r.track_id)), scores: rows.map((r) => Number(r.score)) };
+  await deps.searchCache.set(key, JSON.stringify(found), SEARCH_CANDIDATES_TTL_SECONDS);
+  return found;
+}
+
+async function searchTracks(deps: SearchDeps, q: string, limit: number, offset: number): Promise<TrackHit[]> {
+  const { ids, scores } = await trackCandidates(deps, q);
+  if (ids.length === 0) return [];
+  // Only the candidates listed now (the visibility rule, checked on every search) are ranked.
+  const rows = await deps.db
+    .selectFrom(
+      sql<{
+        track_id: string;
+        score: number;
+      }>`(select * from unnest(${ids}::bigint[], ${scores}::real[]) as c(track_id, score))`.as('s'),
+    )
     .innerJoin('tracks as t', 't.id', 's.track_id')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
@@ -143,8 +184,8 @@ async function searchTracks(db: Kysely<Database>, q: string, limit: number, offs
     .orderBy('t.id', 'desc')
     .limit(limit)
     .offset(offset)
-    // The same text whatever is searched, and a plan that does not depend on it (the trigram
-    // operators are inside the function): prepared once per connection on PostgreSQL.
+    // The same text whatever is searched, and a plan that does not depend on it: prepared once per
+    // connection on PostgreSQL.
     .modifyEnd(PREPARED)
     .execute();
   return rows.map((r) => ({ kind: 'track', ...toFoundTrack(r) }));

@@ -38,6 +38,7 @@ let deps: Omit<
   | 'encodeDownload'
   | 'scratchDir'
   | 'cache'
+  | 'searchCache'
   | 'playsRetentionDays'
   | 'unsubscribeSecret'
 >;
