@@ -138,9 +138,11 @@ async function run(input: string, dataDir: string, browser: import('playwright-c
     { title: 'bench' },
   );
   const t0 = Date.now(); // the 201
-  // The player asks for the stream until the master is there (GET /tracks/:id/stream: 404 until then).
+  // The player starts once the provisional master is there (the track page learns it from a live
+  // event; looked for here every 20 ms).
   const master = keys.hlsMaster(String(created.latestVersion.id));
-  while (!(await store.head('transcodes', master))) await new Promise((r) => setTimeout(r, 100));
+  while (!(await store.head('transcodes', master))) await new Promise((r) => setTimeout(r, 20));
+  const found = Date.now();
   await page.evaluate(({ url, top }) => (window as any).start(url, top), { url: `${base}/hls/${master}`, top: 2 });
   await page.waitForFunction(() => (window as any).result !== null, null, { timeout: 600_000, polling: 50 });
   const result = await page.evaluate(() => (window as any).result);
@@ -151,7 +153,12 @@ async function run(input: string, dataDir: string, browser: import('playwright-c
   await jobs.close(5_000);
   await closeCore();
   await database.close();
-  return { playableMs: result.at - t0, readyMs: readyAt - t0 };
+  return {
+    playableMs: result.at - t0,
+    readyMs: readyAt - t0,
+    // Where the time went: until the provisional master was there (the player started), then the player.
+    masterMs: found - t0,
+  };
 }
 
 async function main(): Promise<void> {
@@ -179,7 +186,7 @@ async function main(): Promise<void> {
         const before = load();
         const r = await run(master, path.join(dir, 'data'), browser);
         rows.push(
-          `| ${seconds / 60} min | ${(r.playableMs / 1000).toFixed(2)} s (budget ≤ 3 s) | ${(r.readyMs / 1000).toFixed(1)} s | ${before} → ${load()} |`,
+          `| ${seconds / 60} min | ${(r.playableMs / 1000).toFixed(2)} s (budget ≤ 3 s) | ${(r.masterMs / 1000).toFixed(2)} s | ${(r.readyMs / 1000).toFixed(1)} s | ${before} → ${load()} |`,
         );
         console.log(rows.at(-1));
       } finally {
@@ -190,7 +197,7 @@ async function main(): Promise<void> {
     await browser.close();
   }
   console.log(
-    `\ncores: ${os.cpus().length}\n| master | 201 → first top-rendition segment buffered in Chromium | 201 → ready (playable before) | load average (1/5/15 min) before → after |\n|---|---|---|---|`,
+    `\ncores: ${os.cpus().length}\n| master | 201 → first top-rendition segment buffered in Chromium | of which 201 → provisional master | 201 → ready (playable before) | load average (1/5/15 min) before → after |\n|---|---|---|---|---|`,
   );
   for (const r of rows) console.log(r);
   const [load1] = os.loadavg();

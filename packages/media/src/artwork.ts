@@ -177,7 +177,12 @@ export async function extractArtwork(
     ...(known ? fitWithin(cover.width, cover.height, box) : {}),
   }));
   for (const t of targets) await rm(t.file, { force: true });
-  const run = { timeoutMs: options.timeoutMs ?? 60_000, signal: options.signal, binary: options.ffmpegPath };
+  const run = {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    signal: options.signal,
+    binary: options.ffmpegPath,
+    niceness: options.niceness,
+  };
 
   try {
     await runFfmpeg(buildArtworkArgs(input, cover.index, targets), run);

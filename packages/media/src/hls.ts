@@ -156,7 +156,7 @@ export interface TranscodeHlsOptions extends OperationOptions {
    * output (`files`) is the same with or without it.
    */
   onPublish?: (publication: HlsPublication) => Promise<void>;
-  /** How often the growing playlists are looked at, in ms (default 200). */
+  /** How often the growing playlists are looked at, in ms (default 50: a file read each, against a first segment that a listener waits for). */
   publishPollMs?: number;
   /** See `HlsRenditionArgsOptions.readRate`. */
   readRate?: number;
@@ -211,7 +211,7 @@ export async function transcodeHls(
 
   let publishError: { err: unknown } | null = null;
   const publisher = options.onPublish
-    ? new Publisher(outDir, renditions, options.onPublish, options.publishPollMs ?? 200, (err) => {
+    ? new Publisher(outDir, renditions, options.onPublish, options.publishPollMs ?? 50, (err) => {
         publishError ??= { err };
         stop.abort();
       })

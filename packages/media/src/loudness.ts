@@ -110,6 +110,7 @@ export async function measureLoudness(
     binary: options.ffmpegPath,
     durationMs: source.durationMs,
     onProgress: options.onProgress ? (p) => p.percent !== null && options.onProgress!(p.percent) : undefined,
+    niceness: options.niceness,
   });
   const summary = parseEbur128Summary(out.stderrTail);
   if (!summary) throw new Error('ffmpeg ebur128 printed no summary');

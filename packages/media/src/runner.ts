@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { launchBoundToParent, resolveExecutable } from './child-lifetime.ts';
 import { FfmpegError, type FfmpegFailure } from './errors.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Called once the child is running, with its pid. */
   onSpawn?: (pid: number) => void;
+  /** A nice value (1–19) for the child: it gets the CPU only when more urgent work leaves some. */
+  niceness?: number;
 }
 
 export interface RunResult {
@@ -183,7 +186,15 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
     }
 
     child.once('spawn', () => {
-      if (child.pid !== undefined) options.onSpawn?.(child.pid);
+      if (child.pid === undefined) return;
+      if (options.niceness) {
+        try {
+          os.setPriority(child.pid, options.niceness);
+        } catch {
+          // Not allowed here (or the child already ended): it runs at the normal priority.
+        }
+      }
+      options.onSpawn?.(child.pid);
     });
 
     child.on('error', (err: NodeJS.ErrnoException) => {

@@ -12,6 +12,11 @@ export interface OperationOptions extends ToolOptions {
   onProgress?: (percent: number) => void;
   /** Limit for one ffmpeg run; default `defaultTimeoutMs(duration)`. */
   timeoutMs?: number;
+  /**
+   * Runs ffmpeg at a lower CPU priority (a nice value, 1–19): work nobody waits for gives way to
+   * what a listener waits for (docs/performance.md, "Playable in seconds").
+   */
+  niceness?: number;
 }
 
 /**

@@ -224,6 +224,7 @@ export async function computeWaveform(
     durationMs: source.durationMs,
     onProgress: options.onProgress ? (p) => p.percent !== null && options.onProgress!(p.percent) : undefined,
     onStdout,
+    niceness: options.niceness,
   }).catch((err: unknown) => {
     // Decoding to a pipe has nothing else to fail on: an ffmpeg error here is the file's.
     if (err instanceof FfmpegError && err.kind === 'exit')

@@ -1,4 +1,5 @@
 import { chmod, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FfmpegError,
@@ -83,6 +84,18 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
     });
     expect(seen.at(-1)).toMatchObject({ percent: 100, done: true });
     expect(out.progress?.outTimeMs).toBeCloseTo(5000, -1);
+  });
+
+  it('runs the child at the niceness asked for (background steps give way to the transcode)', async () => {
+    let nice: number | undefined;
+    await runFfmpeg(['-i', tone, '-f', 'null', '-'], {
+      timeoutMs: 60_000,
+      niceness: 7,
+      onSpawn: (pid) => {
+        nice = os.getPriority(pid);
+      },
+    });
+    expect(nice).toBe(7);
   });
 
   it('streams stdout chunk by chunk to a callback', async () => {

@@ -12,6 +12,16 @@ import {
 import { sharedProbe } from './probe-cache.ts';
 
 /** The media port wired to ffmpeg (`@earshot/media`). Rejections become the core's permanent error. */
+/**
+ * The waveform and artwork steps run their ffmpeg at a lower priority than the transcode and the
+ * loudness pass: on a small machine the first segments of the stream (and the gain that comes
+ * with it) are what a listener waits for (docs/performance.md, "Playable in seconds"); the
+ * waveform still grows as soon as there is a free core.
+ */
+const BACKGROUND_NICENESS = 10;
+/** The loudness pass between the two: its gain should come early in the first listen, after the first segments. */
+const LOUDNESS_NICENESS = 5;
+
 export function createMediaToolkit(): MediaToolkit {
   const rejecting = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -82,6 +92,7 @@ export function createMediaToolkit(): MediaToolkit {
         const s = await source(input, info, run.signal);
         const out = await computeWaveform(input, s, {
           signal: run.signal,
+          niceness: BACKGROUND_NICENESS,
           onProgress: run.onProgress,
           ...(partial ? { onPartial: partial } : {}),
         });
@@ -91,7 +102,11 @@ export function createMediaToolkit(): MediaToolkit {
     loudness: (input, info, run) =>
       rejecting(async () => {
         const s = await source(input, info, run.signal);
-        const l = await measureLoudness(input, s, { signal: run.signal, onProgress: run.onProgress });
+        const l = await measureLoudness(input, s, {
+          signal: run.signal,
+          onProgress: run.onProgress,
+          niceness: LOUDNESS_NICENESS,
+        });
         // Digital silence has no loudness: store a neutral gain rather than ±Infinity.
         const finite = (n: number, fallback: number) => (Number.isFinite(n) ? n : fallback);
         return {
@@ -109,6 +124,7 @@ export function createMediaToolkit(): MediaToolkit {
         const out = await extractArtwork(input, outDir, {
           cover: s.cover,
           signal: run.signal,
+          niceness: BACKGROUND_NICENESS,
           onProgress: run.onProgress,
         });
         return out
