@@ -16,7 +16,7 @@ import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { startLoopbackStripe, type LoopbackStripe } from '../support/stripe-loopback.ts';
+import { startLoopbackStripe, stripeEnv, type LoopbackStripe } from '../support/stripe-loopback.ts';
 import { createRelease, priceTrack } from '../support/commerce.ts';
 import { contextAs, register, startPlatform, uploadTrack, waitUntilReady } from './platform-fixture.ts';
 import type { Account, RunningPlatform, UploadedTrack } from './platform-fixture.ts';
@@ -32,12 +32,7 @@ reportPagesOnFailure();
 
 beforeAll(async () => {
   stripe = await startLoopbackStripe();
-  platform = await startPlatform({
-    STRIPE_SECRET_KEY: stripe.secretKey,
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_URL: stripe.url,
-    STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback',
-  });
+  platform = await startPlatform({ ...stripeEnv(stripe), STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback' });
   stripe.webhookUrl = `${platform.base}/api/v1/stripe/webhook`;
   const artist = await register(platform.base, 'shop-artist', 'artist');
   shopArtist = artist;

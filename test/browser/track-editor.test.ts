@@ -11,7 +11,7 @@ import { generateTone, renderLavfi } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
-import { startLoopbackStripe, type LoopbackStripe } from '../support/stripe-loopback.ts';
+import { startLoopbackStripe, stripeEnv, type LoopbackStripe } from '../support/stripe-loopback.ts';
 import {
   contextAs,
   register,
@@ -35,12 +35,7 @@ reportPagesOnFailure();
 beforeAll(async () => {
   // Payments on (Stripe's wire format on loopback), so a listener is offered the price.
   stripe = await startLoopbackStripe();
-  platform = await startPlatform({
-    STRIPE_SECRET_KEY: stripe.secretKey,
-    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-    STRIPE_API_URL: stripe.url,
-    STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback',
-  });
+  platform = await startPlatform({ ...stripeEnv(stripe), STRIPE_PUBLISHABLE_KEY: 'pk_test_loopback' });
   artist = await register(platform.base, 'edit-artist', 'artist');
   listener = await register(platform.base, 'edit-listener', 'listener');
   const file = await generateTone(path.join(platform.dataDir, 'first_take.flac'), { seconds: 6, freq: 330 });

@@ -313,3 +313,12 @@ export async function startLoopbackStripe(
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** The configuration that points the platform's Stripe SDK at `stripe` (and turns buying on). */
+export function stripeEnv(stripe: Pick<LoopbackStripe, 'secretKey' | 'webhookSecret' | 'url'>): Record<string, string> {
+  return {
+    STRIPE_SECRET_KEY: stripe.secretKey,
+    STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
+    STRIPE_API_URL: stripe.url,
+  };
+}

@@ -2,25 +2,12 @@
  * Production API process (`docker compose` service `api`): HTTP only; the worker runs apart.
  * Migrations are applied by `npm run migrate` (docs/operations.md), not at boot.
  */
-import { ConfigError, loadConfig } from '@earshot/config';
-import {
-  createInfrastructure,
-  createLogger,
-  createLogMetrics,
-  createMediaToolkit,
-  createMetricsRegistry,
-  installShutdown,
-  registerHealthMetrics,
-} from '@earshot/runtime';
+import { createMediaToolkit, installShutdown, registerHealthMetrics, runProductionProcess } from '@earshot/runtime';
 import { createMailer } from '@earshot/mail';
 import { createRateLimiter } from '@earshot/rate-limit';
 import { buildApi } from './app.ts';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const metrics = createMetricsRegistry('api');
-  const logger = createLogger(config, 'api', undefined, createLogMetrics(metrics));
-  const infra = await createInfrastructure(config, logger, { migrate: false });
+runProductionProcess('api', async ({ config, metrics, logger, infra }) => {
   registerHealthMetrics(metrics, infra);
   const mailer = createMailer({ smtp: config.smtp, mailFrom: config.mailFrom, dataDir: config.dataDir, logger });
   const rateLimiter = createRateLimiter({
@@ -61,9 +48,4 @@ async function main(): Promise<void> {
     config.shutdownTimeoutMs,
   );
   await app.listen({ port: config.port, host: config.host });
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
 });

@@ -8,7 +8,7 @@ import { signUrl } from '@earshot/core';
 import { createTestApi, createUser, type TestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { sessionFor } from './support/accounts.ts';
-import { startLoopbackStripe, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
+import { startLoopbackStripe, stripeEnv, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
 import {
   capturingMailer,
   createRelease,
@@ -40,12 +40,7 @@ beforeAll(async () => {
   api = await createTestApi({
     infra: {
       database: 'postgres',
-      env: {
-        STRIPE_SECRET_KEY: stripe.secretKey,
-        STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-        STRIPE_API_URL: stripe.url,
-        PLATFORM_FEE_PERCENT: '15',
-      },
+      env: { ...stripeEnv(stripe), PLATFORM_FEE_PERCENT: '15' },
     },
   });
   tmp = await mkdtemp(path.join(os.tmpdir(), 'commerce-api-'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
-import { startLoopbackStripe, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
+import { startLoopbackStripe, stripeEnv, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
 
 // docs/payments.md, "Health": a `payments` entry only when Stripe keys are configured; a secret
 // key Stripe refuses makes the API unhealthy (503) so the operator sees it.
@@ -29,11 +29,7 @@ describe('health: payments', () => {
   });
 
   it('is healthy with keys Stripe accepts', async () => {
-    const { status, body } = await health({
-      STRIPE_SECRET_KEY: stripe.secretKey,
-      STRIPE_WEBHOOK_SECRET: stripe.webhookSecret,
-      STRIPE_API_URL: stripe.url,
-    });
+    const { status, body } = await health(stripeEnv(stripe));
     expect(status).toBe(200);
     expect(body.checks).toContainEqual({ service: 'payments', healthy: true });
   });

@@ -1,16 +1,12 @@
 /** Production worker process (`docker compose` service `worker`): job handlers + `:3001` health. */
-import { ConfigError, loadConfig } from '@earshot/config';
 import {
   createAnalyticsMetrics,
   createCoreDeps,
-  createInfrastructure,
-  createLogger,
-  createLogMetrics,
   createMediaToolkit,
-  createMetricsRegistry,
   installShutdown,
   mediaScratchRoot,
   registerQueueMetrics,
+  runProductionProcess,
 } from '@earshot/runtime';
 import { recoverAfterCrash } from './crash-recovery.ts';
 import { createHandlers } from './handlers.ts';
@@ -18,11 +14,7 @@ import { startHealthServer } from './health-server.ts';
 import { startProcessing } from './processing.ts';
 import { maintenanceOptions, startMaintenance } from './maintenance.ts';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const metrics = createMetricsRegistry('worker');
-  const logger = createLogger(config, 'worker', undefined, createLogMetrics(metrics));
-  const infra = await createInfrastructure(config, logger, { migrate: false });
+runProductionProcess('worker', async ({ config, metrics, logger, infra }) => {
   registerQueueMetrics(metrics, infra.jobs);
   // The same ports as the API's, from the same factory; the mailer is made from the configuration.
   const { core, close: closeCore } = createCoreDeps({ config, logger, infra, media: createMediaToolkit() });
@@ -51,9 +43,4 @@ async function main(): Promise<void> {
     ],
     config.shutdownTimeoutMs,
   );
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exit(1);
 });

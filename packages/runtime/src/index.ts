@@ -23,3 +23,4 @@ export { RedisProgressBus } from './redis-progress-bus.ts';
 export { sweepStaleFiles, startTempSweep, type TempSweepOptions } from './temp-sweep.ts';
 export { RedisListCache } from './redis-list-cache.ts';
 export { createCoreDeps, mediaScratchRoot, type CoreDepsInput } from './core-deps.ts';
+export { runProductionProcess, type ProductionProcess } from './production-process.ts';

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@earshot/db';
 import { badRequest, notFound } from '../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
 import type { CommunityDeps } from './deps.ts';
@@ -55,41 +56,27 @@ export async function listNotifications(
     order by max(n.id) desc
     limit ${options.limit + 1}`.execute(deps.db);
   const page = rows.slice(0, options.limit);
-  const actorIds = [...new Set(page.flatMap((r) => (r.actor_ids ?? []).map(String)))];
-  const releaseIds = [...new Set(page.flatMap((r) => (r.release_id ? [String(r.release_id)] : [])))];
-  const trackIds = [...new Set(page.flatMap((r) => (r.track_id ? [String(r.track_id)] : [])))];
-  const commentIds = [...new Set(page.flatMap((r) => (r.comment_id ? [String(r.comment_id)] : [])))];
+  const actorIds = distinctIds(page.flatMap((r) => r.actor_ids ?? []));
+  const releaseIds = distinctIds(page.map((r) => r.release_id));
+  const trackIds = distinctIds(page.map((r) => r.track_id));
+  const commentIds = distinctIds(page.map((r) => r.comment_id));
   const [actors, tracks, comments, releases, unread] = await Promise.all([
-    actorIds.length
-      ? deps.db
-          .selectFrom('users')
-          .select(['id', 'handle', 'display_name', 'avatar_key'])
-          .where('id', 'in', actorIds)
-          .execute()
-      : [],
-    trackIds.length
-      ? deps.db
-          .selectFrom('tracks as t')
-          .innerJoin('users as u', 'u.id', 't.owner_user_id')
-          .select(['t.id', 't.title', 't.slug', 'u.handle'])
-          .where('t.id', 'in', trackIds)
-          .execute()
-      : [],
-    commentIds.length
-      ? deps.db
-          .selectFrom('comments')
-          .select(['id', 'body', 'position_ms', 'deleted_at', 'taken_down_at'])
-          .where('id', 'in', commentIds)
-          .execute()
-      : [],
-    releaseIds.length
-      ? deps.db
-          .selectFrom('releases as r')
-          .innerJoin('users as u', 'u.id', 'r.owner_user_id')
-          .select(['r.id', 'r.title', 'r.slug', 'u.handle'])
-          .where('r.id', 'in', releaseIds)
-          .execute()
-      : [],
+    loadIfAny(actorIds, (ids) =>
+      deps.db
+        .selectFrom('users')
+        .select(['id', 'handle', 'display_name', 'avatar_key'])
+        .where('id', 'in', ids)
+        .execute(),
+    ),
+    loadIfAny(trackIds, (ids) => titlesWithArtist(deps.db, 'tracks', ids)),
+    loadIfAny(commentIds, (ids) =>
+      deps.db
+        .selectFrom('comments')
+        .select(['id', 'body', 'position_ms', 'deleted_at', 'taken_down_at'])
+        .where('id', 'in', ids)
+        .execute(),
+    ),
+    loadIfAny(releaseIds, (ids) => titlesWithArtist(deps.db, 'releases', ids)),
     unreadCount(deps, userId),
   ]);
   const actorById = new Map(
@@ -229,4 +216,30 @@ export async function unsubscribe(
   if (!user) throw notFound('User');
   await setEmailPreferences(deps, userId, { [type]: false });
   return { type: type as NotificationType };
+}
+
+/** The distinct ids among `values` (nulls left out), as strings. */
+function distinctIds(values: readonly (string | number | bigint | null | undefined)[]): string[] {
+  return [...new Set(values.flatMap((v) => (v == null ? [] : [String(v)])))];
+}
+
+/** Runs `load` only when there is something to load. */
+function loadIfAny<T>(ids: string[], load: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  return ids.length ? load(ids) : Promise.resolve([]);
+}
+
+/** The title, slug and artist's handle of the tracks or releases a page of notifications names. */
+function titlesWithArtist(
+  db: Kysely<Database>,
+  table: 'tracks' | 'releases',
+  ids: string[],
+): Promise<{ id: string; title: string; slug: string; handle: string }[]> {
+  // Typed as `tracks`: `releases` has the same four columns (id, title, slug, owner_user_id), and
+  // Kysely cannot type one query over either table.
+  return db
+    .selectFrom(`${table} as x` as 'tracks as x')
+    .innerJoin('users as u', 'u.id', 'x.owner_user_id')
+    .select(['x.id', 'x.title', 'x.slug', 'u.handle'])
+    .where('x.id', 'in', ids)
+    .execute();
 }
