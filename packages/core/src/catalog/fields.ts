@@ -105,3 +105,38 @@ export function priceColumns(price: Price | null): {
     ? { price_amount_minor: price.amountMinor, price_currency: price.currency, price_pwyw: price.payWhatYouWant }
     : { price_amount_minor: null, price_currency: null, price_pwyw: false };
 }
+
+/** The columns of a track's catalogue fields (alias `t`), read by every view that shows them. */
+export const TRACK_CATALOGUE_COLUMNS = [
+  't.genre',
+  't.tags',
+  't.album',
+  't.track_number',
+  't.year',
+  't.downloadable',
+  't.price_amount_minor',
+  't.price_currency',
+  't.price_pwyw',
+] as const;
+
+/** Those columns as a track's views carry them (the studio's rows, the track view). */
+export function trackCatalogueFields(
+  row: {
+    genre: string | null;
+    tags: string[] | null;
+    album: string | null;
+    track_number: number | null;
+    year: number | null;
+    downloadable: boolean;
+  } & Parameters<typeof priceOf>[0],
+) {
+  return {
+    genre: row.genre,
+    tags: row.tags ?? [],
+    album: row.album,
+    trackNumber: row.track_number,
+    year: row.year,
+    downloadable: row.downloadable,
+    price: priceOf(row),
+  };
+}

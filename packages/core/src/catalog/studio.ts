@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, StepState, Visibility } from '@earshot/db';
 import type { Actor } from '../actor.ts';
-import { priceOf, type Price } from './fields.ts';
+import { TRACK_CATALOGUE_COLUMNS, trackCatalogueFields, type Price } from './fields.ts';
 
 /** One row of the artist's studio: a track in any state, with the newest version's progress. */
 export interface StudioTrack {
@@ -55,15 +55,7 @@ export async function listStudioTracks(deps: { db: Kysely<Database> }, actor: Ac
       't.slug',
       't.description',
       't.visibility',
-      't.genre',
-      't.tags',
-      't.album',
-      't.track_number',
-      't.year',
-      't.downloadable',
-      't.price_amount_minor',
-      't.price_currency',
-      't.price_pwyw',
+      ...TRACK_CATALOGUE_COLUMNS,
       't.taken_down_at',
       't.current_version_id',
       't.play_count',
@@ -87,13 +79,7 @@ export async function listStudioTracks(deps: { db: Kysely<Database> }, actor: Ac
     slug: r.slug,
     description: r.description,
     visibility: r.visibility,
-    genre: r.genre,
-    tags: r.tags ?? [],
-    album: r.album,
-    trackNumber: r.track_number,
-    year: r.year,
-    downloadable: r.downloadable,
-    price: priceOf(r),
+    ...trackCatalogueFields(r),
     takenDown: r.taken_down_at !== null,
     artworkKey: r.artwork_key,
     currentVersionId: r.current_version_id,

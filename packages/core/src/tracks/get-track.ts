@@ -6,7 +6,7 @@ import { MEDIA_STEPS } from '../media/steps.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import { canSeeTrackRow, releaseVisibleTo } from '../visibility.ts';
-import { priceOf, type Price } from '../catalog/fields.ts';
+import { TRACK_CATALOGUE_COLUMNS, trackCatalogueFields, type Price } from '../catalog/fields.ts';
 
 export interface VersionView {
   id: string;
@@ -120,15 +120,7 @@ const TRACK_VIEW_COLUMNS = [
   't.artwork_key',
   't.current_version_id',
   't.provisional_version_id',
-  't.genre',
-  't.tags',
-  't.album',
-  't.track_number',
-  't.year',
-  't.downloadable',
-  't.price_amount_minor',
-  't.price_currency',
-  't.price_pwyw',
+  ...TRACK_CATALOGUE_COLUMNS,
   't.comments_closed',
   't.taken_down_at',
   't.takedown_reason',
@@ -302,15 +294,9 @@ export async function getTrackView(
     currentVersion: current ? toVersionView(current) : null,
     latestVersion: toVersionView(isOwner ? latest : shown),
     createdAt: row.created_at.toISOString(),
-    genre: row.genre,
-    tags: row.tags ?? [],
-    album: row.album,
-    trackNumber: row.track_number,
-    year: row.year,
+    ...trackCatalogueFields(row),
     // to_json gives the bigint id as a number.
     release: row.release ? { id: String(row.release.id), title: row.release.title } : null,
-    downloadable: row.downloadable,
-    price: priceOf(row),
     likeCount: row.like_count,
     repostCount: row.repost_count,
     commentCount: row.comment_count,
