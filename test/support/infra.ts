@@ -7,12 +7,12 @@ import { createDatabase, migrateToLatest } from '@earshot/db';
 import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
 import { createJobQueue } from '@earshot/jobs';
 import { createObjectStore } from '@earshot/storage';
-import { InProcessProgressBus, MemoryListCache } from '@earshot/core';
+import { InProcessProgressBus } from '@earshot/core';
 import { createPaymentsGateway } from '@earshot/payments';
 import {
+  createListCaches,
   createLogger,
   createMetricsRegistry,
-  RedisListCache,
   type Infrastructure,
   type Logger,
 } from '@earshot/runtime';
@@ -71,7 +71,7 @@ export async function createTestInfra(
   await store.ensureBuckets();
   const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: prefix, db: database.db });
   const progress = new InProcessProgressBus();
-  const cache = config.redis.url ? new RedisListCache(config.redis.url, prefix) : new MemoryListCache();
+  const { cache, searchCache } = createListCaches(config.redis.url, prefix);
   const infra: Infrastructure = {
     database,
     store,
@@ -79,7 +79,7 @@ export async function createTestInfra(
     progress,
     payments: createPaymentsGateway(config.stripe),
     cache,
-    searchCache: config.redis.url ? cache : new MemoryListCache(Date.now, 2_000),
+    searchCache,
     async close(ms) {
       await cache.close();
       await jobs.close(ms);

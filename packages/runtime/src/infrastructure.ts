@@ -50,10 +50,7 @@ export async function createInfrastructure(
     const progress: ProgressBus = config.redis.url
       ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix)
       : new InProcessProgressBus();
-    const cache: ListCache = config.redis.url
-      ? new RedisListCache(config.redis.url, config.redis.keyPrefix)
-      : new MemoryListCache();
-    const searchCache: ListCache = config.redis.url ? cache : new MemoryListCache(Date.now, 2_000);
+    const { cache, searchCache } = createListCaches(config.redis.url, config.redis.keyPrefix);
     return {
       database,
       store,
@@ -82,4 +79,20 @@ export async function createInfrastructure(
     await database.close();
     throw err;
   }
+}
+
+/**
+ * The list caches: the trending lists', and the search candidates' (docs/performance.md, "Search"),
+ * one Redis for both when configured; else process memory, each its own so a burst of searches
+ * never pushes the trending lists out. Closing `cache` closes both.
+ */
+export function createListCaches(
+  redisUrl: string | undefined,
+  keyPrefix: string,
+): Pick<Infrastructure, 'cache' | 'searchCache'> {
+  if (redisUrl) {
+    const shared = new RedisListCache(redisUrl, keyPrefix);
+    return { cache: shared, searchCache: shared };
+  }
+  return { cache: new MemoryListCache(), searchCache: new MemoryListCache(Date.now, 2_000) };
 }
