@@ -137,7 +137,10 @@ describe('a growing stream in Chromium', () => {
     );
     expect(events.errors).toEqual([]);
     expect(events.waitingAfterStart).toBe(0);
-    expect(events.playlistLoads).toBeGreaterThan(3);
+    // The first load and at least two reloads of the growing playlist while it played (hls.js
+    // reloads a live playlist about once a target duration, 6 s; how many fit before the end is
+    // published depends on how soon playback started on this machine).
+    expect(events.playlistLoads).toBeGreaterThanOrEqual(3);
     expect(events.lastTime).toBeGreaterThan(SECONDS - 0.5);
     await context.close();
   });
