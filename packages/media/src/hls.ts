@@ -275,10 +275,12 @@ export async function transcodeHls(
 /**
  * Segments every rendition has before the provisional master is handed over (or the rendition is
  * complete). A player that starts on a growing playlist reloads it about once a target duration
- * (6 s): with three segments it holds 18 s of audio ahead when it starts, so the stream grows
- * faster than it is played even when the player comes in at the first segment.
+ * (6 s): with two segments it holds 12 s of audio ahead when it starts, so its first reload comes
+ * with half of that still buffered, and by then the encoders (several times faster than real time)
+ * have listed many more. With one segment the first reload came as the buffer ran out (a stall in
+ * the browser test); three held 18 s but cost a third more encoding before the first note.
  */
-export const PROVISIONAL_MASTER_SEGMENTS = 3;
+export const PROVISIONAL_MASTER_SEGMENTS = 2;
 
 /**
  * Watches the rendition folders while ffmpeg writes them and hands over what is complete, one
