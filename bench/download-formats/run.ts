@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { makeDownloadFile } from '@earshot/media';
+import { ffmpeg, lavfi } from '../lib/ffmpeg.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const run = promisify(execFile);
@@ -42,38 +43,15 @@ async function main(): Promise<void> {
     const master = path.join(dir, 'master.wav');
     const seconds = minutes * 60;
     // Music-like content (two tones with a slow tremolo and some noise), not silence: encoders take longer on real signal.
-    await run('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
-      '-f',
-      'lavfi',
-      '-i',
-      `anoisesrc=color=pink:amplitude=0.05:sample_rate=44100:duration=${seconds}`,
+    await ffmpeg([
+      ...lavfi(`sine=frequency=220:sample_rate=44100:duration=${seconds}`),
+      ...lavfi(`anoisesrc=color=pink:amplitude=0.05:sample_rate=44100:duration=${seconds}`),
       '-filter_complex',
       "[0][1]amix=inputs=2,volume='0.6+0.4*sin(t)':eval=frame,aformat=channel_layouts=stereo",
-      '-c:a',
-      'pcm_s16le',
-      master,
+      ...['-c:a', 'pcm_s16le', master],
     ]);
     const cover = path.join(dir, 'cover.jpg');
-    await run('ffmpeg', [
-      '-nostdin',
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'color=blue:s=1000x1000',
-      '-frames:v',
-      '1',
-      cover,
-    ]);
+    await ffmpeg([...lavfi('color=blue:s=1000x1000'), '-frames:v', '1', cover]);
     const tags = { title: 'Bench', artist: 'Earshot', album: 'Benches', track: '1/1', date: '2026' };
     const durationMs = seconds * 1000;
 

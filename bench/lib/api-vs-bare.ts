@@ -14,14 +14,8 @@ import type { Kysely } from 'kysely';
 import { loadConfig, type Config } from '@earshot/config';
 import type { Database } from '@earshot/db';
 import { createTestPostgresDatabase } from '@earshot/db/testing';
-import {
-  createInfrastructure,
-  createLogger,
-  createMediaToolkit,
-  createMetricsRegistry,
-  type Infrastructure,
-} from '@earshot/runtime';
-import { buildApi } from '../../apps/api/src/index.ts';
+import { createInfrastructure, createLogger, type Infrastructure } from '@earshot/runtime';
+import { listenApi } from './api.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -119,22 +113,14 @@ export async function runApiVsBare(scenario: Scenario): Promise<void> {
       also,
     } = await scenario.seed(infra.database.db, config, infra);
     console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const api = await buildApi({
-      config,
-      logger,
-      infra,
-      metrics: createMetricsRegistry('api'),
-      media: createMediaToolkit(),
-      progress: infra.progress,
-    });
-    await api.listen({ port: 0, host: '127.0.0.1' });
+    const { api, port: apiPort } = await listenApi(config, logger, infra);
     const bare = Fastify();
     bare.get('/bare', async (request, reply) => handler(reply, request.query as Record<string, string>));
     await bare.listen({ port: 0, host: '127.0.0.1' });
     const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
     const r = { api: [] as Run[], bare: [] as Run[], also: [] as Run[] };
     console.log(`load average before: ${loadAverage()}`);
-    const apiOrigin = `http://127.0.0.1:${port(api)}`;
+    const apiOrigin = `http://127.0.0.1:${apiPort}`;
     for (let round = 0; round < 2; round++) {
       r.bare.push(await load(`http://127.0.0.1:${port(bare)}`, '/bare', {}, queries));
       r.api.push(await load(apiOrigin, apiPath, headers, queries));

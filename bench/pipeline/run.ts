@@ -19,42 +19,16 @@ import { LocalObjectStore } from '@earshot/storage';
 import { createTrackFromUpload, InProcessProgressBus } from '@earshot/core';
 import { createCoreDeps, createLogger, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../apps/worker/src/index.ts';
-import { ffmpeg } from '../lib/ffmpeg.ts';
+import { ffmpeg, lavfi, makeMaster } from '../lib/ffmpeg.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const exec = promisify(execFile);
 
 /** A master that sounds like music to the encoders: tones over pink noise, with a JPEG cover. */
-async function makeMaster(dir: string, seconds: number): Promise<string> {
+async function makeMasterWithCover(dir: string, seconds: number): Promise<string> {
   const cover = path.join(dir, 'cover.jpg');
-  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=1400x1400:rate=1', '-frames:v', '1', cover]);
-  const file = path.join(dir, `master-${seconds}s.flac`);
-  await ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`,
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
-    '-i',
-    cover,
-    '-filter_complex',
-    '[0:a][1:a]amix=inputs=2,aformat=channel_layouts=stereo[a]',
-    '-map',
-    '[a]',
-    '-map',
-    '2:v',
-    '-c:v',
-    'mjpeg',
-    '-disposition:v',
-    'attached_pic',
-    '-c:a',
-    'flac',
-    file,
-  ]);
-  return file;
+  await ffmpeg([...lavfi('testsrc=size=1400x1400:rate=1'), '-frames:v', '1', cover]);
+  return makeMaster(path.join(dir, `master-${seconds}s.flac`), seconds, { cover });
 }
 
 /** The best hand-written equivalent: every output in parallel, one ffmpeg per rendition. */
@@ -66,32 +40,15 @@ async function handWritten(input: string, out: string): Promise<number> {
   const renditions = [64, 128, 160].map(async (kbps) => {
     const dir = path.join(out, `${kbps}k`);
     await mkdir(dir, { recursive: true });
+    const audio = ['-map', '0:a:0', '-vn', '-c:a', 'aac', '-b:a', `${kbps}k`, '-ar', '44100', '-ac', '2'];
+    const hls = ['-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'vod', '-hls_segment_type', 'fmp4'];
+    const files = ['-hls_fmp4_init_filename', 'init.mp4', '-hls_segment_filename', path.join(dir, 'seg_%05d.m4s')];
     await ffmpeg([
       '-i',
       input,
-      '-map',
-      '0:a:0',
-      '-vn',
-      '-c:a',
-      'aac',
-      '-b:a',
-      `${kbps}k`,
-      '-ar',
-      '44100',
-      '-ac',
-      '2',
-      '-f',
-      'hls',
-      '-hls_time',
-      '6',
-      '-hls_playlist_type',
-      'vod',
-      '-hls_segment_type',
-      'fmp4',
-      '-hls_fmp4_init_filename',
-      'init.mp4',
-      '-hls_segment_filename',
-      path.join(dir, 'seg_%05d.m4s'),
+      ...audio,
+      ...hls,
+      ...files,
       '-hls_flags',
       'independent_segments',
       path.join(dir, 'index.m3u8'),
@@ -185,7 +142,7 @@ async function main(): Promise<void> {
   for (const seconds of lengths.length ? lengths : [180, 600]) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-pipeline-'));
     try {
-      const master = await makeMaster(dir, seconds);
+      const master = await makeMasterWithCover(dir, seconds);
       // Alternate the two, three times, and keep each one's best run: the machine's noise hits both.
       const hand: number[] = [];
       const ours: number[] = [];

@@ -29,33 +29,12 @@ import { contentTypeFor, keys, LocalObjectStore } from '@earshot/storage';
 import { createTrackFromUpload, InProcessProgressBus } from '@earshot/core';
 import { createCoreDeps, createLogger, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../apps/worker/src/index.ts';
-import { ffmpeg } from '../lib/ffmpeg.ts';
+import { makeMaster } from '../lib/ffmpeg.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 /** Tones over pink noise (cheap to make); 60 minutes and more: a tone alone (a small FLAC). */
-async function makeMaster(dir: string, seconds: number): Promise<string> {
-  const file = path.join(dir, `master-${seconds}s.flac`);
-  const source =
-    seconds >= 3600
-      ? [`sine=frequency=220:sample_rate=44100:duration=${seconds}`]
-      : [
-          `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`,
-          `sine=frequency=220:sample_rate=44100:duration=${seconds}`,
-        ];
-  await ffmpeg([
-    ...source.flatMap((s) => ['-f', 'lavfi', '-i', s]),
-    '-filter_complex',
-    source.length === 2
-      ? '[0:a][1:a]amix=inputs=2,aformat=channel_layouts=stereo[a]'
-      : '[0:a]aformat=channel_layouts=stereo[a]',
-    '-map',
-    '[a]',
-    '-c:a',
-    'flac',
-    file,
-  ]);
-  return file;
-}
+const makeMasterOf = (dir: string, seconds: number): Promise<string> =>
+  makeMaster(path.join(dir, `master-${seconds}s.flac`), seconds, { toneOnly: seconds >= 3600 });
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>playable</title></head><body>
 <audio id="a"></audio><script src="/hls.light.min.js"></script><script>
@@ -182,7 +161,7 @@ async function main(): Promise<void> {
     for (const seconds of lengths.length ? lengths : [180, 600, 3600]) {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-playable-'));
       try {
-        const master = await makeMaster(dir, seconds);
+        const master = await makeMasterOf(dir, seconds);
         const before = load();
         const r = await run(master, path.join(dir, 'data'), browser);
         rows.push(

@@ -17,9 +17,9 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadConfig } from '@earshot/config';
-import { createInfrastructure, createLogger, createMediaToolkit, createMetricsRegistry } from '@earshot/runtime';
+import { createInfrastructure, createLogger } from '@earshot/runtime';
+import { listenApi } from '../lib/api.ts';
 import { keys } from '@earshot/storage';
-import { buildApi } from '../../apps/api/src/index.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { addTrackVersion } from '../../test/support/rows.ts';
 
@@ -115,16 +115,7 @@ async function main(): Promise<void> {
         .values({ version_id: v.id, format: 'wav', status: 'ready', object_key: key, size_bytes: perTrack })
         .execute();
     }
-    const api = await buildApi({
-      config,
-      logger,
-      infra,
-      metrics: createMetricsRegistry('api'),
-      media: createMediaToolkit(),
-      progress: infra.progress,
-    });
-    await api.listen({ port: 0, host: '127.0.0.1' });
-    const port = (api.server.address() as { port: number }).port;
+    const { api, port } = await listenApi(config, logger, infra);
     const answer = (await (
       await fetch(`http://127.0.0.1:${port}/api/v1/releases/${release.id}/download?format=wav`)
     ).json()) as { url: string };

@@ -6,9 +6,6 @@
  *   npm run bench:upload-memory                      # 500 MB, local storage then S3
  *   UPLOAD_MB=100 UPLOAD_STORES=s3 npm run bench:upload-memory
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
@@ -16,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort, spawnTs, waitForHttp } from '../../test/support/process.ts';
+import { startS3rver } from '../../packages/storage/test/s3rver.ts';
+import { ffmpeg, lavfi } from '../lib/ffmpeg.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const targetMb = Number(process.env.UPLOAD_MB ?? 500);
@@ -44,26 +43,13 @@ interface Store {
 
 /** s3rver in its own process (as the S3 adapter's tests run it), so its memory is not the server's. */
 async function startS3(dir: string): Promise<Store> {
-  const script = fileURLToPath(new URL('../../packages/storage/test/s3rver-process.mjs', import.meta.url));
-  const server: ChildProcess = fork(script, [path.join(dir, 's3rver')], {
-    execArgv: ['--openssl-legacy-provider'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const [message] = (await Promise.race([
-    once(server, 'message'),
-    once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited'))),
-  ])) as [{ port: number }];
+  const s3 = await startS3rver(path.join(dir, 's3rver'));
   return {
     name: 's3',
     label: 'S3 (s3rver on loopback)',
     budgetMb: 128,
-    env: { MINIO_ENDPOINT: `127.0.0.1:${message.port}`, MINIO_ACCESS_KEY: 'S3RVER', MINIO_SECRET_KEY: 'S3RVER' },
-    async stop() {
-      if (server.exitCode !== null) return;
-      const exited = once(server, 'exit');
-      server.send('close');
-      await exited;
-    },
+    env: { MINIO_ENDPOINT: new URL(s3.endpoint).host, MINIO_ACCESS_KEY: 'S3RVER', MINIO_SECRET_KEY: 'S3RVER' },
+    stop: () => s3.stop(),
   };
 }
 
@@ -156,24 +142,10 @@ async function main(): Promise<void> {
     // A WAV of the target size: 16-bit stereo 44.1 kHz is 176,400 bytes a second.
     const seconds = Math.ceil((targetMb * 1024 * 1024) / 176_400);
     const file = path.join(dir, 'master.wav');
-    await new Promise<void>((resolve, reject) => {
-      const ff = spawn('ffmpeg', [
-        '-nostdin',
-        '-v',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        `anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`,
-        '-ac',
-        '2',
-        '-c:a',
-        'pcm_s16le',
-        file,
-      ]);
-      ff.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ffmpeg ${c}`))));
-    });
+    await ffmpeg([
+      ...lavfi(`anoisesrc=color=pink:amplitude=0.2:sample_rate=44100:duration=${seconds}`),
+      ...['-ac', '2', '-c:a', 'pcm_s16le', file],
+    ]);
     const size = (await stat(file)).size;
     for (const name of stores) {
       const store: Store =

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '@earshot/jobs';
 import type { Api } from '../src/index.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
 import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
@@ -50,18 +51,7 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'healthy',
-      queues: Object.fromEntries(
-        [
-          'transcode',
-          'waveform',
-          'artwork-extract',
-          'loudness',
-          'analytics-rollup',
-          'payment-events',
-          'download-formats',
-          'email',
-        ].map((q) => [q, { waiting: 0, active: 0, failed: 0 }]),
-      ),
+      queues: Object.fromEntries(QUEUE_NAMES.map((q) => [q, { waiting: 0, active: 0, failed: 0 }])),
     });
   });
 });

@@ -42,16 +42,7 @@ describe('worker health server', () => {
     const body = await res.json();
     expect(Object.keys(body)).toEqual(['status', 'queues']);
     expect(body.status).toBe('healthy');
-    expect(Object.keys(body.queues)).toEqual([
-      'transcode',
-      'waveform',
-      'artwork-extract',
-      'loudness',
-      'analytics-rollup',
-      'payment-events',
-      'download-formats',
-      'email',
-    ]);
+    expect(Object.keys(body.queues)).toEqual([...QUEUE_NAMES]);
     expect(body.queues.transcode).toEqual({ waiting: 2, active: 1, failed: 3 });
   });
 

@@ -1,12 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createObjectStore, S3ObjectStore, type S3ObjectStoreOptions } from '../src/index.ts';
 import { objectStoreContract } from './object-store-contract.ts';
+import { startS3rver, type S3rver } from './s3rver.ts';
 
 /*
  * Against s3rver, a real S3 server on loopback. Its gaps, none of which the adapter works around:
@@ -26,28 +24,18 @@ import { objectStoreContract } from './object-store-contract.ts';
  * exercise the same paging and batching code quickly.
  */
 
-let server: ChildProcess | undefined;
+let s3: S3rver | undefined;
 let dir = '';
 let endpoint = '';
 
 async function startServer(): Promise<void> {
   dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-s3rver-'));
-  server = fork(fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), [dir], {
-    execArgv: ['--openssl-legacy-provider'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const [message] = (await Promise.race([
-    once(server, 'message'),
-    once(server, 'exit').then(() => Promise.reject(new Error('s3rver exited'))),
-  ])) as [{ port: number }];
-  endpoint = `http://127.0.0.1:${message.port}`;
+  s3 = await startS3rver(dir);
+  endpoint = s3.endpoint;
 }
 
 async function stopServer(): Promise<void> {
-  if (!server || server.exitCode !== null) return;
-  const exited = once(server, 'exit');
-  server.send('close');
-  await exited;
+  await s3?.stop();
 }
 
 beforeAll(startServer);
