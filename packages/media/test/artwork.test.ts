@@ -12,7 +12,7 @@ import {
 } from '../src/index.ts';
 import { readdir } from 'node:fs/promises';
 import { writeBlackPng } from '../../../test/support/images.ts';
-import { ffmpeg, ffprobeJson, makeTone, muxCover, tempDir } from './helpers.ts';
+import { argv, ffmpeg, ffprobeJson, makeTone, muxCover, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let tone: string;
@@ -43,64 +43,20 @@ describe('sizing and builders', () => {
         { file: '/out/cover-1000.jpg', box: 1000, width: 1000, height: 1000 },
         { file: '/out/cover-300.jpg', box: 300 },
       ]),
-    ).toEqual([
-      '-y',
-      '-max_pixels',
-      String(MAX_COVER_PIXELS),
-      '-protocol_whitelist',
-      'file',
-      '-i',
-      '/in/a.mp3',
-      '-filter_complex',
-      "[0:1]split=2[s0][s1];[s0]scale=1000:1000:flags=lanczos,format=yuvj420p[o0];[s1]scale='min(iw,300)':'min(ih,300)':force_original_aspect_ratio=decrease:flags=lanczos,format=yuvj420p[o1]",
-      '-map',
-      '[o0]',
-      '-frames:v',
-      '1',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '3',
-      '-f',
-      'image2',
-      '-update',
-      '1',
-      '/out/cover-1000.jpg',
-      '-map',
-      '[o1]',
-      '-frames:v',
-      '1',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '3',
-      '-f',
-      'image2',
-      '-update',
-      '1',
-      '/out/cover-300.jpg',
-    ]);
+    ).toEqual(
+      argv(
+        `-y -max_pixels ${MAX_COVER_PIXELS} -protocol_whitelist file -i /in/a.mp3 -filter_complex`,
+        "[0:1]split=2[s0][s1];[s0]scale=1000:1000:flags=lanczos,format=yuvj420p[o0];[s1]scale='min(iw,300)':'min(ih,300)':force_original_aspect_ratio=decrease:flags=lanczos,format=yuvj420p[o1]",
+        '-map [o0] -frames:v 1 -c:v mjpeg -q:v 3 -f image2 -update 1 /out/cover-1000.jpg',
+        '-map [o1] -frames:v 1 -c:v mjpeg -q:v 3 -f image2 -update 1 /out/cover-300.jpg',
+      ),
+    );
     expect(buildArtworkArgs('in.flac', 2, [{ file: 'o.jpg', box: 300, width: 300, height: 225 }])[8]).toBe(
       '[0:2]scale=300:225:flags=lanczos,format=yuvj420p[o0]',
     );
-    expect(buildCoverCopyArgs('in.flac', 2, 'o.png')).toEqual([
-      '-y',
-      '-protocol_whitelist',
-      'file',
-      '-i',
-      'in.flac',
-      '-map',
-      '0:2',
-      '-c',
-      'copy',
-      '-frames:v',
-      '1',
-      '-f',
-      'image2',
-      '-update',
-      '1',
-      'o.png',
-    ]);
+    expect(buildCoverCopyArgs('in.flac', 2, 'o.png')).toEqual(
+      argv('-y -protocol_whitelist file -i in.flac -map 0:2 -c copy -frames:v 1 -f image2', '-update 1 o.png'),
+    );
   });
 });
 

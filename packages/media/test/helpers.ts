@@ -112,3 +112,6 @@ export async function fakeFfmpeg(
   const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).trim().split('\n');
   return { path: script!, args: () => lines(args!), calls: () => lines(calls!) };
 }
+
+/** A command line as the argument list it stands for, split at single spaces: golden argument lists read as commands. */
+export const argv = (...parts: string[]): string[] => parts.join(' ').split(' ');

@@ -21,7 +21,7 @@ import {
   type HlsOutput,
   type HlsPublication,
 } from '../src/index.ts';
-import { ffmpeg, ffprobeJson, musicSource, tempDir } from './helpers.ts';
+import { argv, ffmpeg, ffprobeJson, musicSource, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -40,51 +40,15 @@ describe('argument builders', () => {
         sourceChannels: 2,
         audioStreamIndex: 1,
       }),
-    ).toEqual([
-      '-y',
-      '-protocol_whitelist',
-      'file',
-      '-i',
-      '/in/track.flac',
-      '-map',
-      '0:1',
-      '-vn',
-      '-sn',
-      '-dn',
-      '-map_metadata',
-      '-1',
-      '-map_chapters',
-      '-1',
-      '-c:a',
-      'aac',
-      '-profile:a',
-      'aac_low',
-      '-b:a',
-      '128k',
-      '-ac',
-      '2',
-      '-ar',
-      '48000',
-      '-f',
-      'hls',
-      '-hls_time',
-      '6',
-      '-hls_playlist_type',
-      'event',
-      '-hls_list_size',
-      '0',
-      '-hls_segment_type',
-      'fmp4',
-      '-hls_flags',
-      'independent_segments',
-      '-hls_fmp4_init_filename',
-      'init.mp4',
-      '-start_number',
-      '1',
-      '-hls_segment_filename',
-      '/out/version-1/128k/seg_%05d.m4s',
-      '/out/version-1/128k/index.m3u8',
-    ]);
+    ).toEqual(
+      argv(
+        '-y -protocol_whitelist file -i /in/track.flac -map 0:1 -vn -sn -dn -map_metadata -1',
+        '-map_chapters -1 -c:a aac -profile:a aac_low -b:a 128k -ac 2 -ar 48000 -f hls -hls_time 6',
+        '-hls_playlist_type event -hls_list_size 0 -hls_segment_type fmp4',
+        '-hls_flags independent_segments -hls_fmp4_init_filename init.mp4 -start_number 1',
+        '-hls_segment_filename /out/version-1/128k/seg_%05d.m4s /out/version-1/128k/index.m3u8',
+      ),
+    );
   });
 
   it('keeps mono mono, first audio stream by default, and escapes % in the segment pattern', () => {

@@ -7,7 +7,7 @@ import {
   parseEbur128Summary,
   replayGainTrackGain,
 } from '../src/index.ts';
-import { fakeFfmpeg, ffmpeg, tempDir } from './helpers.ts';
+import { argv, fakeFfmpeg, ffmpeg, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -62,22 +62,12 @@ const SHORT_SINE = {
 
 describe('builder and parser', () => {
   it('builds the ebur128 command: true peak, dual mono, frame log kept out of stderr', () => {
-    expect(buildLoudnessArgs('/in/a.flac', { audioStreamIndex: 2 })).toEqual([
-      '-protocol_whitelist',
-      'file',
-      '-i',
-      '/in/a.flac',
-      '-map',
-      '0:2',
-      '-vn',
-      '-sn',
-      '-dn',
-      '-af',
-      'ebur128=peak=true:dualmono=true:framelog=verbose',
-      '-f',
-      'null',
-      '-',
-    ]);
+    expect(buildLoudnessArgs('/in/a.flac', { audioStreamIndex: 2 })).toEqual(
+      argv(
+        '-protocol_whitelist file -i /in/a.flac -map 0:2 -vn -sn -dn',
+        '-af ebur128=peak=true:dualmono=true:framelog=verbose -f null -',
+      ),
+    );
   });
 
   it('parses the final summary', () => {

@@ -10,7 +10,7 @@ import {
   verifyDecodes,
   type ProbeResult,
 } from '../src/index.ts';
-import { ffmpeg, makeTone, muxCover, tempDir, toneSource } from './helpers.ts';
+import { argv, ffmpeg, makeTone, muxCover, tempDir, toneSource } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -29,18 +29,9 @@ async function rejection(file: string): Promise<MediaRejectedError> {
 
 describe('buildProbeArgs', () => {
   it('asks for format and streams as JSON, keeps warnings, and only lets ffprobe open local files', () => {
-    expect(buildProbeArgs('/in/track.flac')).toEqual([
-      '-v',
-      'warning',
-      '-show_format',
-      '-show_streams',
-      '-of',
-      'json',
-      '-protocol_whitelist',
-      'file',
-      '-i',
-      '/in/track.flac',
-    ]);
+    expect(buildProbeArgs('/in/track.flac')).toEqual(
+      argv('-v warning -show_format -show_streams -of json -protocol_whitelist file -i /in/track.flac'),
+    );
     expect(buildProbeArgs('/in/a:b.wav').at(-1)).toBe('file:/in/a:b.wav');
   });
 });

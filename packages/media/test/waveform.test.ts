@@ -10,7 +10,7 @@ import {
   computeWaveform,
   probe,
 } from '../src/index.ts';
-import { ffmpeg, musicSource, tempDir } from './helpers.ts';
+import { argv, ffmpeg, musicSource, tempDir } from './helpers.ts';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -34,26 +34,12 @@ describe('samples_per_pixel rule', () => {
 
 describe('buildWaveformDecodeArgs', () => {
   it('decodes the audio stream to mono s16le on stdout', () => {
-    expect(buildWaveformDecodeArgs({ input: '/in/a.flac', sampleRate: 48000, audioStreamIndex: 0 })).toEqual([
-      '-protocol_whitelist',
-      'file',
-      '-i',
-      '/in/a.flac',
-      '-map',
-      '0:0',
-      '-vn',
-      '-sn',
-      '-dn',
-      '-ac',
-      '1',
-      '-ar',
-      '48000',
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      's16le',
-      'pipe:1',
-    ]);
+    expect(buildWaveformDecodeArgs({ input: '/in/a.flac', sampleRate: 48000, audioStreamIndex: 0 })).toEqual(
+      argv(
+        '-protocol_whitelist file -i /in/a.flac -map 0:0 -vn -sn -dn -ac 1 -ar 48000 -c:a pcm_s16le',
+        '-f s16le pipe:1',
+      ),
+    );
   });
 });
 
