@@ -8,18 +8,12 @@
  *   npm run bench:pipeline -- 180     # one length, in seconds
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '@earshot/config';
-import { createDatabase, migrateToLatest } from '@earshot/db';
-import { EmbeddedJobQueue } from '@earshot/jobs';
-import { LocalObjectStore } from '@earshot/storage';
-import { createTrackFromUpload, InProcessProgressBus } from '@earshot/core';
-import { createCoreDeps, createLogger, createMediaToolkit } from '@earshot/runtime';
-import { createHandlers, startProcessing } from '../../apps/worker/src/index.ts';
 import { ffmpeg, lavfi, makeMaster } from '../lib/ffmpeg.ts';
+import { startEmbeddedPipeline } from '../lib/embedded-pipeline.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
 const exec = promisify(execFile);
@@ -84,49 +78,11 @@ async function handWritten(input: string, out: string): Promise<number> {
 }
 
 async function pipeline(input: string, dataDir: string): Promise<number> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { persistDevSecrets: false });
-  const logger = createLogger(config, 'bench');
-  const database = await createDatabase({ ...config.database, pgliteDir: 'memory://' });
-  await migrateToLatest(database.db);
-  const store = new LocalObjectStore({ root: path.join(dataDir, 'storage') });
-  await store.ensureBuckets();
-  // The queue's own timings, as `npm start` runs it: adds wake the consumers at once.
-  const jobs = new EmbeddedJobQueue({ db: database.db });
-  const progress = new InProcessProgressBus();
-  const { core, close: closeCore } = createCoreDeps({
-    config,
-    logger,
-    infra: { database, store, jobs, progress },
-    media: createMediaToolkit(),
-  });
-  startProcessing(jobs, createHandlers(core), logger);
-  const owner = await database.db
-    .insertInto('users')
-    .values({ email: 'b@example.com', handle: 'bench', display_name: 'B', password_hash: 'x', role: 'artist' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const size = (await stat(input)).size;
-  // The database is fresh: the one version's final status event ends the run, as it ends the
-  // upload page's wait. Asking the database over and over would take CPU from the encoders.
-  const finished = new Promise<void>((resolve, reject) => {
-    progress.subscribe((e) => {
-      if (e.type !== 'version.status') return;
-      if (e.status === 'ready') resolve();
-      if (e.status === 'failed') reject(new Error(`version failed: ${e.error ?? ''}`));
-    });
-  });
+  const pipeline = await startEmbeddedPipeline(dataDir);
   const t0 = performance.now();
-  await createTrackFromUpload(
-    core,
-    { id: owner.id, role: 'artist' },
-    { path: input, originalFilename: path.basename(input), sizeBytes: size },
-    { title: 'bench' },
-  );
-  await finished;
-  const ms = performance.now() - t0;
-  await jobs.close(5_000);
-  await closeCore();
-  await database.close();
+  await pipeline.upload(input);
+  const ms = (await pipeline.ready) - t0;
+  await pipeline.close();
   return ms;
 }
 
