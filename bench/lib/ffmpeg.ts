@@ -40,3 +40,12 @@ export async function makeMaster(
   ]);
   return file;
 }
+
+/** The master lengths to run, in seconds: those given on the command line, else `defaults`. */
+export function lengthsFromArgs(defaults: number[]): number[] {
+  const given = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  return given.length ? given : defaults;
+}

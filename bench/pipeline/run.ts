@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ffmpeg, lavfi, makeMaster } from '../lib/ffmpeg.ts';
+import { ffmpeg, lavfi, lengthsFromArgs, makeMaster } from '../lib/ffmpeg.ts';
 import { startEmbeddedPipeline } from '../lib/embedded-pipeline.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
@@ -88,14 +88,10 @@ async function pipeline(input: string, dataDir: string): Promise<number> {
 
 async function main(): Promise<void> {
   ensureBenchPrerequisites('pipeline');
-  const lengths = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((n) => n > 0);
   const { stdout } = await exec('ffmpeg', ['-version']);
   console.log(`ffmpeg: ${stdout.split('\n')[0]}; cores: ${os.cpus().length}`);
   const rows: string[] = [];
-  for (const seconds of lengths.length ? lengths : [180, 600]) {
+  for (const seconds of lengthsFromArgs([180, 600])) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-pipeline-'));
     try {
       const master = await makeMasterWithCover(dir, seconds);

@@ -23,7 +23,7 @@ import { buffer } from 'node:stream/consumers';
 import { chromium } from 'playwright-core';
 import { isGrowingPlaylist } from '@earshot/media';
 import { contentTypeFor, keys } from '@earshot/storage';
-import { makeMaster } from '../lib/ffmpeg.ts';
+import { lengthsFromArgs, makeMaster } from '../lib/ffmpeg.ts';
 import { startEmbeddedPipeline } from '../lib/embedded-pipeline.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 
@@ -103,10 +103,6 @@ async function run(input: string, dataDir: string, browser: import('playwright-c
 
 async function main(): Promise<void> {
   ensureBenchPrerequisites('playable');
-  const lengths = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((n) => n > 0);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -119,7 +115,7 @@ async function main(): Promise<void> {
       .join(' ');
   const rows: string[] = [];
   try {
-    for (const seconds of lengths.length ? lengths : [180, 600, 3600]) {
+    for (const seconds of lengthsFromArgs([180, 600, 3600])) {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-bench-playable-'));
       try {
         const master = await makeMasterOf(dir, seconds);
