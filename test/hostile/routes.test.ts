@@ -21,15 +21,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import sharp from 'sharp';
 import { signHlsPath } from '@earshot/core';
-import { keys } from '@earshot/storage';
 import type { Api } from '../../apps/api/src/index.ts';
 import { declaredRoutes, type Access } from '../../apps/api/src/plugins/access.ts';
 import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from '../../apps/api/test/support/accounts.ts';
 import { createTestInfra, type TestInfra } from '../support/infra.ts';
 import { snapshotDb, type DbSnapshot } from '../support/db-snapshot.ts';
-import { buildTestApi, createReadyTrack } from '../support/factories.ts';
+import { buildTestApi, createReadyTrack, storeMediaStubs } from '../support/factories.ts';
 import { forgedTokens } from './support/tokens.ts';
 import {
   ABSURD_PARAMS,
@@ -238,7 +236,7 @@ function buildCases(tokens: Array<[string, string]>): Case[] {
         'csrf',
         route,
         'CSRF token of a forged session',
-        withHeaders(base(route), { cookie, 'x-csrf-token': admin.csrf.slice(0, -2) + 'AA' }),
+        withHeaders(base(route), { cookie, 'x-csrf-token': `${admin.csrf.slice(0, -2)}AA` }),
         { status: 403, code: 'csrf_failed' },
       );
       for (const [label, headers] of CROSS_SITE_HEADERS) {
@@ -544,18 +542,7 @@ beforeAll(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
-  await t.infra.store.put('transcodes', keys.hlsMaster(pub.versionId), '#EXTM3U\n', {
-    contentType: 'application/vnd.apple.mpegurl',
-  });
-  imageKey = 'test/pixel.webp';
-  await t.infra.store.put(
-    'images',
-    imageKey,
-    await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } })
-      .webp()
-      .toBuffer(),
-    { contentType: 'image/webp' },
-  );
+  ({ imageKey } = await storeMediaStubs(t.infra.store, pub.versionId));
   hlsPath = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date()).path;
 
   const doc = (await app.inject({ url: '/api/docs/json' })).json() as {

@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database, Role, Visibility } from '@earshot/db';
 import { hashPassword } from '@earshot/passwords';
 import { createMediaToolkit } from '@earshot/runtime';
-import { keys } from '@earshot/storage';
+import { keys, type ObjectStore } from '@earshot/storage';
+import sharp from 'sharp';
 import { buildApi, type Api } from '../../apps/api/src/index.ts';
 import type { ApiDeps } from '../../apps/api/src/types.ts';
 import { createTestInfra, type TestInfra } from './infra.ts';
@@ -156,4 +157,21 @@ export async function createTestApi(
       await t.cleanup();
     },
   };
+}
+
+/**
+ * What the media routes serve, as the pipeline would have stored it: a master playlist for the
+ * version (enough for its stream and signed HLS routes) and a 2×2 WebP in the images bucket.
+ * Returns the image's key.
+ */
+export async function storeMediaStubs(store: ObjectStore, versionId: string): Promise<{ imageKey: string }> {
+  await store.put('transcodes', keys.hlsMaster(versionId), '#EXTM3U\n', {
+    contentType: 'application/vnd.apple.mpegurl',
+  });
+  const imageKey = 'test/pixel.webp';
+  const pixel = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } })
+    .webp()
+    .toBuffer();
+  await store.put('images', imageKey, pixel, { contentType: 'image/webp' });
+  return { imageKey };
 }

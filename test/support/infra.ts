@@ -5,12 +5,9 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '@earshot/config';
 import { createDatabase, migrateToLatest } from '@earshot/db';
 import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
-import { createJobQueue } from '@earshot/jobs';
-import { createObjectStore } from '@earshot/storage';
 import { InProcessProgressBus } from '@earshot/core';
-import { createPaymentsGateway } from '@earshot/payments';
 import {
-  createListCaches,
+  createInfrastructure,
   createLogger,
   createMetricsRegistry,
   type Infrastructure,
@@ -66,28 +63,11 @@ export async function createTestInfra(
       ? config.database
       : { ...config.database, pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() },
   );
-  await migrateToLatest(database.db);
-  const store = createObjectStore(config.storage);
-  await store.ensureBuckets();
-  const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: prefix, db: database.db });
-  const progress = new InProcessProgressBus();
-  const { cache, searchCache } = createListCaches(config.redis.url, prefix);
-  const infra: Infrastructure = {
+  const infra = await createInfrastructure(config, logger, {
+    migrate: true,
     database,
-    store,
-    jobs,
-    progress,
-    payments: createPaymentsGateway(config.stripe),
-    cache,
-    searchCache,
-    async close(ms) {
-      await cache.close();
-      await jobs.close(ms);
-      await progress.close();
-      await store.close();
-      await database.close();
-    },
-  };
+    progress: new InProcessProgressBus(),
+  });
   return {
     config,
     infra,

@@ -21,16 +21,19 @@
  *   re-signed for every cell, so logout and password changes do not leak into other rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import sharp from 'sharp';
-import type { Kysely } from 'kysely';
-import type { Database, Role } from '@earshot/db';
+import type { Role } from '@earshot/db';
 import { signHlsPath } from '@earshot/core';
-import { keys } from '@earshot/storage';
 import { createMetricsRegistry } from '@earshot/runtime';
 import type { Api } from '../src/index.ts';
 import { declaredRoutes, MissingAccessError } from '../src/plugins/access.ts';
 import type { TestInfra } from '../../../test/support/infra.ts';
-import { buildTestApi, createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import {
+  buildTestApi,
+  createReadyTrack,
+  createTestApi,
+  storeMediaStubs,
+  type TestApi,
+} from '../../../test/support/factories.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 const CALLERS = ['anonymous', 'listener', 'otherArtist', 'owner', 'admin'] as const;
@@ -559,18 +562,7 @@ async function makeFixtures(): Promise<Fixtures> {
     durationMs: 1000,
     originalKey: 'version-x/original.wav',
   });
-  await t.infra.store.put('transcodes', keys.hlsMaster(pub.versionId), '#EXTM3U\n', {
-    contentType: 'application/vnd.apple.mpegurl',
-  });
-  const imageKey = 'test/pixel.webp';
-  await t.infra.store.put(
-    'images',
-    imageKey,
-    await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f80' } })
-      .webp()
-      .toBuffer(),
-    { contentType: 'image/webp' },
-  );
+  const { imageKey } = await storeMediaStubs(t.infra.store, pub.versionId);
   const hls = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date());
   const sold = await createReadyTrack(db, users.owner.id, 'sold-one', {
     visibility: 'public',

@@ -1,10 +1,5 @@
 export { createLogger, type Logger, type LogObserver } from './logger.ts';
-export {
-  createInfrastructure,
-  createListCaches,
-  type Infrastructure,
-  type InfrastructureOptions,
-} from './infrastructure.ts';
+export { createInfrastructure, type Infrastructure, type InfrastructureOptions } from './infrastructure.ts';
 export { checkHealth, type HealthCheck, type HealthReport } from './health.ts';
 export { workerHealth, FAILED_JOBS_UNHEALTHY_ABOVE, type WorkerHealth } from './worker-health.ts';
 export {

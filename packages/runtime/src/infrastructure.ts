@@ -31,6 +31,10 @@ export interface Infrastructure {
 export interface InfrastructureOptions {
   /** Apply pending migrations at boot (embedded mode always does; production runs `npm run migrate`). */
   migrate: boolean;
+  /** A database already open (the tests' migrated templates), used instead of opening `config.database`; closed with the rest. */
+  database?: DatabaseHandle;
+  /** The live events' bus instead of the one the configuration implies (tests keep them in process). */
+  progress?: ProgressBus;
 }
 
 export async function createInfrastructure(
@@ -38,7 +42,9 @@ export async function createInfrastructure(
   logger: Logger,
   options: InfrastructureOptions,
 ): Promise<Infrastructure> {
-  const database = await createDatabase({ ...config.database, log: (message, fields) => logger.warn(fields, message) });
+  const database =
+    options.database ??
+    (await createDatabase({ ...config.database, log: (message, fields) => logger.warn(fields, message) }));
   try {
     if (options.migrate) {
       const applied = await migrateToLatest(database.db);
@@ -47,9 +53,9 @@ export async function createInfrastructure(
     const store = createObjectStore(config.storage);
     await store.ensureBuckets();
     const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db });
-    const progress: ProgressBus = config.redis.url
-      ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix)
-      : new InProcessProgressBus();
+    const progress: ProgressBus =
+      options.progress ??
+      (config.redis.url ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix) : new InProcessProgressBus());
     const { cache, searchCache } = createListCaches(config.redis.url, config.redis.keyPrefix);
     return {
       database,
@@ -86,7 +92,7 @@ export async function createInfrastructure(
  * one Redis for both when configured; else process memory, each its own so a burst of searches
  * never pushes the trending lists out. Closing `cache` closes both.
  */
-export function createListCaches(
+function createListCaches(
   redisUrl: string | undefined,
   keyPrefix: string,
 ): Pick<Infrastructure, 'cache' | 'searchCache'> {
