@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
@@ -53,11 +54,11 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-  await stripe?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+  () => stripe,
+);
 
 describe('buying', () => {
   it('a guest names a price on the track page, pays through Stripe Checkout, and the thank-you page turns to paid live', async () => {

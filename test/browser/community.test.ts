@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
@@ -57,10 +58,10 @@ beforeAll(async () => {
   errorsB = collectErrors(pageB);
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+);
 
 describe('two listeners, one moment', () => {
   it('A follows B from B’s page; the follower count moves at once and stays after a reload', async () => {

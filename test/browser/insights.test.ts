@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone, swelling } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
@@ -74,10 +75,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+);
 
 describe('insights pages', () => {
   for (const [name, viewport] of [

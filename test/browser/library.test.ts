@@ -9,7 +9,8 @@
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
@@ -42,10 +43,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+);
 
 const contextFor = (account: Account, viewport = { width: 1280, height: 800 }) =>
   contextAs(browser, platform, account, { viewport });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@earshot/config';
 import { seedMigratedPgliteFolder } from '@earshot/db/testing';
-import { createLogger, type Infrastructure } from '@earshot/runtime';
+import { createLogger } from '@earshot/runtime';
 import { startEmbeddedPlatform } from '../../apps/embedded/src/platform.ts';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { openContext, type OpenContextOptions } from '../support/browser.ts';

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { register, startPlatform, uploadTrack, type Account, type RunningPlatform } from './platform-fixture.ts';
@@ -21,10 +22,10 @@ beforeAll(async () => {
   artist = await register(platform.base, 'grower', 'artist');
   browser = await launchBrowser();
 }, 600_000);
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+);
 
 describe('play while processing', () => {
   it('the owner and a listener press play on a track still being processed and hear it', async () => {

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone, renderLavfi } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors } from '../support/page-errors.ts';
@@ -47,11 +48,11 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-  await stripe?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+  () => stripe,
+);
 
 const trackUrl = (slug: string) => `${platform.base}/${artist.user.handle}/${slug}`;
 
@@ -108,8 +109,8 @@ describe('editing a track on its page', () => {
     });
     expect(saved.artworkUrl).toEqual(expect.any(String));
     // The page shows what the API kept (tags folded) without a reload; the artist may still comment.
-    expect(await page.getByTestId('track-tags').innerText()).toMatch(/ambient[\s\S]*#field recording[\s\S]*#harbour/);
-    expect(await page.getByTestId('comments-closed').innerText()).toMatch(/only you can still post/);
+    expect(await page.getByTestId('track-tags').textContent()).toMatch(/ambient[\s\S]*#field recording[\s\S]*#harbour/);
+    expect(await page.getByTestId('comments-closed').textContent()).toMatch(/only you can still post/);
     expect(await page.getByRole('button', { name: 'Post', exact: true }).count()).toBe(1);
 
     // A listener on a phone: genre and tag links, the price, comments closed, no edit button.
@@ -119,8 +120,8 @@ describe('editing a track on its page', () => {
     await phone.goto(trackUrl(track.slug));
     await phone.getByTestId('track-tags').waitFor();
     expect(await phone.getByTestId('edit-track').count()).toBe(0);
-    expect(await phone.getByTestId('buy-price').innerText()).toBe('4.50 EUR');
-    expect(await phone.getByTestId('comments-closed').innerText()).toBe(
+    expect(await phone.getByTestId('buy-price').textContent()).toBe('4.50 EUR');
+    expect(await phone.getByTestId('comments-closed').textContent()).toBe(
       'The artist has closed comments on this track.',
     );
     expect(await phone.getByRole('button', { name: 'Post', exact: true }).count()).toBe(0);
@@ -146,7 +147,7 @@ describe('editing a track on its page', () => {
     await editor.getByRole('button', { name: 'Save' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/second-take$/);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Second Take');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Second Take');
     expect(await readTrack()).toMatchObject({
       title: 'Second Take',
       slug: 'second-take',

@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTaggedTone, generateTone } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
 import { collectErrors, type PageErrors } from '../support/page-errors.ts';
@@ -36,10 +37,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+);
 
 /** A browser context holding `account`'s session cookies (as after signing in). */
 const contextFor = (account: Account | null, viewport?: { width: number; height: number }) =>

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../support/lifecycle.ts';
 import { generateTone, renderLavfi } from '../support/audio.ts';
 import { launchBrowser, openContext, screenshot } from '../support/browser.ts';
 import { collectErrors, type ExpectedFailure } from '../support/page-errors.ts';
@@ -29,10 +30,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
+closeAfterAll(
+  () => browser,
+  () => platform,
+);
 
 /** Uploads the two tracks of the home page: "Night Bus Home" (no artwork), then "Low Tide Signals" (with a cover, so first). */
 async function uploadFeed(): Promise<{ lowTide: UploadedTrack; nightBus: UploadedTrack }> {

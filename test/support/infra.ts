@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '@earshot/config';
-import { createDatabase, migrateToLatest } from '@earshot/db';
+import { createDatabase } from '@earshot/db';
 import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
 import { InProcessProgressBus } from '@earshot/core';
 import {
