@@ -35,32 +35,14 @@ export async function generateTaggedTone(
   if (!cover) return generateTone(file, { seconds, freq, extraArgs: tags });
   const png = await renderLavfi('testsrc=size=320x320:rate=1', `${file}.cover.png`, ['-frames:v', '1']);
   const sine = `sine=frequency=${freq}:sample_rate=44100:duration=${seconds}`;
-  await run('ffmpeg', [
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    sine,
-    '-i',
-    png,
-    '-map',
-    '0:a',
-    '-map',
-    '1:v',
-    '-ac',
-    '2',
-    '-c:v',
-    'copy',
-    '-disposition:v',
-    'attached_pic',
-    ...tags,
-    file,
-  ]);
-  return file;
+  return renderLavfi(sine, file, [...attachedPicture(png), '-ac', '2', ...tags]);
 }
+
+/** ffmpeg options after a lavfi tone (input 0) that add `image` as the file's attached picture, copied as it is. */
+export const attachedPicture = (image: string): string[] => [
+  ...['-i', image, '-map', '0:a', '-map', '1:v'],
+  ...['-c:v', 'copy', '-disposition:v', 'attached_pic'],
+];
 
 /** ffmpeg audio options for a tone that swells and fades `rate` times a second (in radians), so a waveform has a shape to draw. */
 export const swelling = (rate: number): string[] => ['-af', `volume='0.2+0.8*abs(sin(t*${rate}))':eval=frame`];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTrackFromUpload, type CoreDeps, type ProcessingEvent } from '@earshot/core';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
-import { generateTone, renderLavfi } from '../../../test/support/audio.ts';
+import { attachedPicture, generateTone, renderLavfi } from '../../../test/support/audio.ts';
 import { createHandlers, startProcessing } from '../src/index.ts';
 import { fullyDecodedMs, waitForVersion } from './support.ts';
 import { writeBlackPng } from '../../../test/support/images.ts';
@@ -177,20 +177,7 @@ describe('upload to ready with real ffmpeg', () => {
     const png = await writeBlackPng(path.join(t.dataDir, 'bomb.png'), 10_000, 10_000);
     const file = await generateTone(path.join(t.dataDir, 'bomb.flac'), {
       seconds: 3,
-      extraArgs: [
-        '-i',
-        png,
-        '-map',
-        '0:a',
-        '-map',
-        '1:v',
-        '-c:a',
-        'flac',
-        '-c:v',
-        'copy',
-        '-disposition:v',
-        'attached_pic',
-      ],
+      extraArgs: [...attachedPicture(png), '-c:a', 'flac'],
     });
     const size = (await readFile(file)).length;
     expect(size).toBeLessThan(1024 * 1024);
