@@ -29,6 +29,18 @@ async function user(role: 'artist' | 'listener' | 'admin'): Promise<TestUser> {
 }
 const call = (u: TestUser | null, method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'PATCH', url: string, payload?: object) =>
   app.inject({ method, url, headers: u ? bearer(tokens.get(u.id)!) : {}, ...(payload ? { payload } : {}) });
+/** The reader's whole feed, one entry a page, following each cursor to the end. */
+async function wholeFeed<T>(reader: TestUser): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await call(reader, 'GET', `/api/v1/feed?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(res.statusCode).toBe(200);
+    all.push(...res.json().items);
+    cursor = res.json().nextCursor;
+  } while (cursor);
+  return all;
+}
 const trackRow = (id: string) =>
   db
     .selectFrom('tracks')
@@ -206,14 +218,7 @@ describe('feed', () => {
     await call(c, 'PUT', `/api/v1/tracks/${s1.id}/repost`);
     await call(b, 'PUT', `/api/v1/tracks/${s1.id}/repost`);
     await call(c, 'PUT', `/api/v1/tracks/${a1.id}/repost`);
-    const all: Array<{ track: { id: string }; repostedBy: Array<{ handle: string }> }> = [];
-    let cursor: string | null = null;
-    do {
-      const res = await call(reader, 'GET', `/api/v1/feed?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.statusCode).toBe(200);
-      all.push(...res.json().items);
-      cursor = res.json().nextCursor;
-    } while (cursor);
+    const all = await wholeFeed<{ track: { id: string }; repostedBy: Array<{ handle: string }> }>(reader);
     expect(all.map((e) => e.track.id)).toEqual([a1.id, s1.id, b1.id]);
     expect(all[0]!.repostedBy.map((p) => p.handle)).toEqual([c.handle]);
     expect(all[1]!.repostedBy.map((p) => p.handle)).toEqual([b.handle, c.handle]);
@@ -244,14 +249,7 @@ describe('feed: releases', () => {
       .where('id', '=', later)
       .execute();
     type Entry = { kind: string; track: { id: string } | null; release: { id: string; trackCount: number } | null };
-    const all: Entry[] = [];
-    let cursor: string | null = null;
-    do {
-      const res = await call(reader, 'GET', `/api/v1/feed?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
-      expect(res.statusCode).toBe(200);
-      all.push(...res.json().items);
-      cursor = res.json().nextCursor;
-    } while (cursor);
+    const all = await wholeFeed<Entry>(reader);
     expect(all.map((e) => (e.kind === 'release' ? `r${e.release!.id}` : `t${e.track!.id}`))).toEqual([
       `r${album}`,
       `t${d4!.id}`,
