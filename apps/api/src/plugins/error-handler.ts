@@ -7,33 +7,25 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
 
+type FastifyCode = { status: number; code: ErrorCode; message?: string };
+const mapped = (status: number, code: ErrorCode, message?: string): FastifyCode =>
+  message ? { status, code, message } : { status, code };
+
 /** Fastify's own 4xx errors, mapped to stable codes clients can rely on. */
-const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message?: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'Request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Unsupported Content-Type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    status: 400,
-    code: 'bad_request',
-    message: 'Content-Length does not match the body',
-  },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: 400,
-    code: 'invalid_json',
-    message: 'Body must be a JSON document, not empty',
-  },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body is not valid JSON' },
-  FST_ERR_VALIDATION: { status: 400, code: 'validation_failed' },
-  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type is missing' },
-  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Content-Type is invalid' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: {
-    status: 415,
-    code: 'unsupported_media_type',
-    message: 'Expected multipart/form-data',
-  },
-  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'File is too large' },
-  FST_PARTS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many parts' },
-  FST_FILES_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many files' },
-  FST_FIELDS_LIMIT: { status: 413, code: 'payload_too_large', message: 'Too many fields' },
+const FASTIFY_CODES: Record<string, FastifyCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: mapped(413, 'payload_too_large', 'Request body is too large'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: mapped(415, 'unsupported_media_type', 'Unsupported Content-Type'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: mapped(400, 'bad_request', 'Content-Length does not match the body'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: mapped(400, 'invalid_json', 'Body must be a JSON document, not empty'),
+  FST_ERR_CTP_INVALID_JSON_BODY: mapped(400, 'invalid_json', 'Body is not valid JSON'),
+  FST_ERR_VALIDATION: mapped(400, 'validation_failed'),
+  FST_ERR_CTP_EMPTY_TYPE: mapped(415, 'unsupported_media_type', 'Content-Type is missing'),
+  FST_ERR_CTP_INVALID_TYPE: mapped(415, 'unsupported_media_type', 'Content-Type is invalid'),
+  FST_INVALID_MULTIPART_CONTENT_TYPE: mapped(415, 'unsupported_media_type', 'Expected multipart/form-data'),
+  FST_REQ_FILE_TOO_LARGE: mapped(413, 'payload_too_large', 'File is too large'),
+  FST_PARTS_LIMIT: mapped(413, 'payload_too_large', 'Too many parts'),
+  FST_FILES_LIMIT: mapped(413, 'payload_too_large', 'Too many files'),
+  FST_FIELDS_LIMIT: mapped(413, 'payload_too_large', 'Too many fields'),
 };
 
 /** busboy's words for a multipart body it cannot parse (no boundary, cut short, bad headers): the client's fault. */

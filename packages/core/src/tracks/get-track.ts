@@ -399,21 +399,26 @@ export async function getListenableTrack(
  * title still finds it (docs/architecture.md, "Catalogue"); the page then redirects to the new one.
  */
 export async function findTrackIdBySlug({ db }: Pick<CoreDeps, 'db'>, handle: string, slug: string): Promise<string> {
+  const owner = handle.toLowerCase();
+  const wanted = slug.toLowerCase();
+  // One round trip: the live slug first (rank 0), else the slug the track had before (rank 1).
   const row = await db
     .selectFrom('tracks as t')
     .innerJoin('users as u', 'u.id', 't.owner_user_id')
-    .select('t.id')
-    .where('u.handle', '=', handle.toLowerCase())
-    .where('t.slug', '=', slug.toLowerCase())
+    .select(['t.id as id', sql<number>`0`.as('rank')])
+    .where('u.handle', '=', owner)
+    .where('t.slug', '=', wanted)
+    .unionAll(
+      db
+        .selectFrom('track_slug_redirects as r')
+        .innerJoin('users as u', 'u.id', 'r.owner_user_id')
+        .select(['r.track_id as id', sql<number>`1`.as('rank')])
+        .where('u.handle', '=', owner)
+        .where('r.slug', '=', wanted),
+    )
+    .orderBy('rank')
+    .limit(1)
     .executeTakeFirst();
-  if (row) return row.id;
-  const moved = await db
-    .selectFrom('track_slug_redirects as r')
-    .innerJoin('users as u', 'u.id', 'r.owner_user_id')
-    .select('r.track_id')
-    .where('u.handle', '=', handle.toLowerCase())
-    .where('r.slug', '=', slug.toLowerCase())
-    .executeTakeFirst();
-  if (!moved) throw notFound('Track');
-  return moved.track_id;
+  if (!row) throw notFound('Track');
+  return row.id;
 }
