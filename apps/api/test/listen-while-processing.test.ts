@@ -64,22 +64,19 @@ describe('a track playable while it is processed', () => {
   });
 
   it('a listener likes it and comments at a moment; reposting waits for ready', async () => {
+    const commentAt = (body: string, positionMs: number) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/comments',
+        headers: bearer(token),
+        payload: { trackId: growing.id, body, positionMs },
+      });
     const like = await app.inject({ method: 'PUT', url: `/api/v1/tracks/${growing.id}/like`, headers: bearer(token) });
     expect(like.statusCode, like.body).toBe(200);
-    const comment = await app.inject({
-      method: 'POST',
-      url: '/api/v1/comments',
-      headers: bearer(token),
-      payload: { trackId: growing.id, body: 'already good', positionMs: 12_000 },
-    });
+    const comment = await commentAt('already good', 12_000);
     expect(comment.statusCode, comment.body).toBe(201);
     // A moment past the processing version's length is refused, as for a ready one.
-    const past = await app.inject({
-      method: 'POST',
-      url: '/api/v1/comments',
-      headers: bearer(token),
-      payload: { trackId: growing.id, body: 'too far', positionMs: 180_001 },
-    });
+    const past = await commentAt('too far', 180_001);
     expect(past.statusCode, past.body).toBe(400);
     const comments = await app.inject({ url: `/api/v1/tracks/${growing.id}/comments` });
     expect(comments.statusCode, comments.body).toBe(200);

@@ -102,24 +102,15 @@ export class EmbeddedJobStore {
   /** Extends the lease of `ids` still owned by `owner`; returns the ids it still owns. */
   async renew(queue: QueueName, owner: string, ids: string[], leaseMs: number): Promise<Set<string>> {
     if (!ids.length) return new Set();
-    const rows = await this.db
-      .updateTable('jobs')
-      .set({ locked_until: sql<Date>`now() + ${ms(leaseMs)}` })
-      .where('queue', '=', queue)
-      .where('id', 'in', ids)
-      .where('locked_by', '=', owner)
-      .where('status', '=', 'active')
-      .returning('id')
-      .execute();
-    return new Set(rows.map((r) => r.id));
+    return new Set(await this.updateHeld(queue, ids, owner, { locked_until: sql<Date>`now() + ${ms(leaseMs)}` }));
   }
 
   async setProgress(queue: QueueName, id: string, owner: string, progress: number): Promise<boolean> {
-    return this.updateHeld(queue, id, owner, { progress: JSON.stringify(progress) });
+    return this.updateHeldOne(queue, id, owner, { progress: JSON.stringify(progress) });
   }
 
   async complete(queue: QueueName, id: string, owner: string): Promise<boolean> {
-    return this.updateHeld(queue, id, owner, {
+    return this.updateHeldOne(queue, id, owner, {
       status: 'completed',
       finished_at: sql<Date>`now()`,
       locked_by: null,
@@ -130,7 +121,7 @@ export class EmbeddedJobStore {
   /** Records a failed attempt: rescheduled after the backoff, or `failed` when none are left. */
   async fail(queue: QueueName, id: string, owner: string, failure: AttemptFailure): Promise<boolean> {
     const retry = failure.retryInMs;
-    return this.updateHeld(queue, id, owner, {
+    return this.updateHeldOne(queue, id, owner, {
       status: retry === null ? 'failed' : retry > 0 ? 'delayed' : 'waiting',
       run_at: retry === null ? sql<Date>`run_at` : sql<Date>`now() + ${ms(retry)}`,
       finished_at: retry === null ? sql<Date>`now()` : null,
@@ -143,23 +134,33 @@ export class EmbeddedJobStore {
     });
   }
 
-  /** Updates job `id` only while `owner` holds it (active and locked by it); false when it does not. */
+  /** Updates jobs `ids` only while `owner` holds them (active and locked by it); returns the ids it updated. */
   private async updateHeld(
+    queue: QueueName,
+    ids: string[],
+    owner: string,
+    values: UpdateObject<Database, 'jobs'>,
+  ): Promise<string[]> {
+    const rows = await this.db
+      .updateTable('jobs')
+      .set(values)
+      .where('queue', '=', queue)
+      .where('id', 'in', ids)
+      .where('locked_by', '=', owner)
+      .where('status', '=', 'active')
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** `updateHeld` of one job: false when `owner` no longer holds it. */
+  private async updateHeldOne(
     queue: QueueName,
     id: string,
     owner: string,
     values: UpdateObject<Database, 'jobs'>,
   ): Promise<boolean> {
-    const row = await this.db
-      .updateTable('jobs')
-      .set(values)
-      .where('queue', '=', queue)
-      .where('id', '=', id)
-      .where('locked_by', '=', owner)
-      .where('status', '=', 'active')
-      .returning('id')
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await this.updateHeld(queue, [id], owner, values)).length > 0;
   }
 
   /** `waiting` = ready to run now; `delayed` = scheduled later (a retry backoff or `delayMs`). */
