@@ -5,29 +5,21 @@
  * (a small upload right after is accepted and processed).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_ADMIN_URL } from '@earshot/db/testing';
-import { Client, health, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import { isRoot, startS3, waitUntil, type RestartableS3 } from './support/services.ts';
+import { describe, expect, it } from 'vitest';
+import { Client, health, tone, waitForTracks } from './support/platform.ts';
+import { isRoot, waitUntil } from './support/services.ts';
+import { faultSuite } from './support/suite.ts';
 
-let s3: RestartableS3;
-let platform: Platform;
-let tmp: string;
 let mountPoint: string | undefined;
 
 const canMount = isRoot && process.platform === 'linux';
 
-beforeAll(async () => {
-  if (!canMount) return;
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-disk-'));
-  s3 = await startS3();
-  platform = await startPlatform({
-    pgAdminUrl: TEST_PG_ADMIN_URL,
-    redisUrl: 'redis://127.0.0.1:6379',
-    s3Endpoint: s3.endpoint,
+const f = faultSuite({
+  name: 'disk',
+  skip: !canMount,
+  platform: {
     beforeStart: async (dataDir) => {
       const dir = path.join(dataDir, 'tmp', 'uploads');
       await mkdir(dir, { recursive: true });
@@ -35,24 +27,20 @@ beforeAll(async () => {
       if (r.status !== 0) throw new Error(`mount tmpfs failed: ${r.stderr}`);
       mountPoint = dir;
     },
-  });
-});
-
-afterAll(async () => {
+  },
   // Lazily: the API may still hold the folder; then the data folder can be removed.
-  if (mountPoint) spawnSync('umount', ['-l', mountPoint]);
-  await platform?.close();
-  await s3?.destroy();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  beforeStop: () => {
+    if (mountPoint) spawnSync('umount', ['-l', mountPoint]);
+  },
 });
 
 describe.skipIf(!canMount)('the disk full during an upload (needs root to mount a tmpfs)', () => {
   it('answers 507 insufficient_storage, leaves no temp file, and keeps serving', async () => {
-    const api = platform.apis[0]!;
+    const api = f.platform.apis[0]!;
     const artist = await Client.register(api.url);
-    const big = await tone(tmp, 'big.wav', 60); // 60 s mono 16-bit 22.05 kHz: 2.6 MB, more than the 1 MiB disk
-    const small = await tone(tmp, 'small.wav', 3); // 130 kB
-    const uploads = path.join(platform.dataDir, 'tmp', 'uploads');
+    const big = await tone(f.tmp, 'big.wav', 60); // 60 s mono 16-bit 22.05 kHz: 2.6 MB, more than the 1 MiB disk
+    const small = await tone(f.tmp, 'small.wav', 3); // 130 kB
+    const uploads = path.join(f.platform.dataDir, 'tmp', 'uploads');
 
     for (let i = 0; i < 2; i++) {
       const refused = await artist.upload(big, `Too big for the disk ${i}`);
@@ -60,7 +48,7 @@ describe.skipIf(!canMount)('the disk full during an upload (needs root to mount 
       expect(refused.json.error).toMatchObject({ code: 'insufficient_storage' });
       expect(await readdir(uploads)).toEqual([]);
     }
-    const { rows } = await platform.db.query('select count(*)::int as n from tracks');
+    const { rows } = await f.platform.db.query('select count(*)::int as n from tracks');
     expect(rows[0].n).toBe(0);
 
     expect((await health(api.url)).status).toBe(200);
@@ -68,8 +56,8 @@ describe.skipIf(!canMount)('the disk full during an upload (needs root to mount 
     expect(ok.status, ok.text).toBe(201);
     // Its temp file is removed just after the answer goes out.
     await waitUntil('the temp file to be removed', async () => (await readdir(uploads)).length === 0, 100, 50);
-    expect([...(await waitForTracks(platform.db, [ok.json.track.id])).values()]).toEqual(['ready']);
-    expect(platform.apis[0]!.proc.child.exitCode).toBeNull();
+    expect([...(await waitForTracks(f.platform.db, [ok.json.track.id])).values()]).toEqual(['ready']);
+    expect(f.platform.apis[0]!.proc.child.exitCode).toBeNull();
   });
 });
 

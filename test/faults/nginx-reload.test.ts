@@ -1,51 +1,20 @@
-/**
- * Fault: nginx reloaded under load. The production nginx (rendered from nginx/templates/) in front
- * of the API process and S3; listeners, each from its own loopback address, stream a ready track's
- * HLS (master, variant playlist, init, segments) and report plays, in a bounded loop, while the
- * test runs `nginx -s reload` several times. No client sees an error.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_ADMIN_URL } from '@earshot/db/testing';
-import { Client, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import { edgeClient, playlistEntries, startEdge, type Edge } from './support/edge.ts';
-import { startS3, type RestartableS3 } from './support/services.ts';
+import { describe, expect, it } from 'vitest';
+import { Client, tone, waitForTracks } from './support/platform.ts';
+import { faultSuite } from './support/suite.ts';
+import { edgeClient, playlistEntries } from './support/edge.ts';
 
-let s3: RestartableS3;
-let platform: Platform;
-let edge: Edge;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-nginx-'));
-  s3 = await startS3();
-  platform = await startPlatform({
-    pgAdminUrl: TEST_PG_ADMIN_URL,
-    redisUrl: 'redis://127.0.0.1:6379',
-    s3Endpoint: s3.endpoint,
-  });
-  edge = await startEdge({ apis: [`127.0.0.1:${platform.apis[0]!.port}`], s3Port: s3.port });
-});
-
-afterAll(async () => {
-  await edge?.stop();
-  await platform?.close();
-  await s3?.destroy();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const f = faultSuite({ name: 'nginx', edge: true });
 
 const LISTENERS = 8;
 const RELOADS = 3;
 
 describe('nginx reloaded under load', () => {
   it('every request of every listener succeeds across reloads', async () => {
-    const artist = await Client.register(platform.apis[0]!.url);
-    const up = await artist.upload(await tone(tmp, 'tone.wav', 8), 'Reloaded');
+    const artist = await Client.register(f.platform.apis[0]!.url);
+    const up = await artist.upload(await tone(f.tmp, 'tone.wav', 8), 'Reloaded');
     expect(up.status, up.text).toBe(201);
     const trackId: string = up.json.track.id;
-    expect([...(await waitForTracks(platform.db, [trackId])).values()]).toEqual(['ready']);
+    expect([...(await waitForTracks(f.platform.db, [trackId])).values()]).toEqual(['ready']);
 
     const failures: string[] = [];
     let requests = 0;
@@ -54,7 +23,7 @@ describe('nginx reloaded under load', () => {
     let staleRetries = 0;
     const cyclesAfterLastReload = new Array<number>(LISTENERS).fill(0);
     const listener = async (i: number) => {
-      const client = edgeClient(edge, { localAddress: `127.0.0.${10 + i}` });
+      const client = edgeClient(f.edge, { localAddress: `127.0.0.${10 + i}` });
       const check = async (what: string, p: Promise<{ status: number; body: Buffer }>, ok: number[] = [200]) => {
         requests++;
         try {
@@ -99,7 +68,7 @@ describe('nginx reloaded under load', () => {
       // Let traffic flow (keep-alive connections open on the old workers), then reload.
       const before = requests;
       while (requests < before + 40 && failures.length === 0) await new Promise((res) => setTimeout(res, 20));
-      edge.reload();
+      f.edge.reload();
       reloadsDone++;
     }
     stop = true;
@@ -111,8 +80,8 @@ describe('nginx reloaded under load', () => {
       `nginx reload: ${requests} requests, ${RELOADS} reloads, ${staleRetries} GETs sent again after a keep-alive connection closed under them`,
     );
     // Every listener's play was stored (one per address).
-    const { rows } = await platform.db.query('select count(*)::int as n from plays where track_id = $1', [trackId]);
+    const { rows } = await f.platform.db.query('select count(*)::int as n from plays where track_id = $1', [trackId]);
     expect(rows[0].n).toBe(LISTENERS);
-    expect(await edge.nginx.errorLog()).not.toMatch(/\[(emerg|alert|crit)\]/);
+    expect(await f.edge.nginx.errorLog()).not.toMatch(/\[(emerg|alert|crit)\]/);
   });
 });

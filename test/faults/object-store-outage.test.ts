@@ -4,35 +4,16 @@
  * again at the same address with the same data: a minute in production, a few seconds here, and
  * the retry window of the media steps is checked to cover well over a minute.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_ADMIN_URL } from '@earshot/db/testing';
+import { describe, expect, it } from 'vitest';
 import { MEDIA_STEPS } from '@earshot/core';
 import { QUEUE_OPTIONS } from '@earshot/jobs';
-import { Client, health, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import { startS3, waitUntil, type RestartableS3 } from './support/services.ts';
+import { Client, health, tone, waitForTracks } from './support/platform.ts';
+import { faultSuite } from './support/suite.ts';
+import { waitUntil } from './support/services.ts';
 
-let s3: RestartableS3;
-let platform: Platform;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-s3-'));
-  s3 = await startS3();
-  platform = await startPlatform({
-    pgAdminUrl: TEST_PG_ADMIN_URL,
-    redisUrl: 'redis://127.0.0.1:6379',
-    s3Endpoint: s3.endpoint,
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await s3?.destroy();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const f = faultSuite({ name: 's3' });
 
 /** Sum of the waits between the attempts of a queue: how long an outage it rides out. */
 const retryWindowMs = (q: keyof typeof QUEUE_OPTIONS) => {
@@ -49,9 +30,9 @@ describe('the object store unavailable', () => {
   });
 
   it('refuses uploads cleanly while it lasts, then processes every accepted upload once', async () => {
-    const api = platform.apis[0]!;
+    const api = f.platform.apis[0]!;
     const artist = await Client.register(api.url);
-    const file = await tone(tmp, 'tone.wav', 4);
+    const file = await tone(f.tmp, 'tone.wav', 4);
     const accepted: string[] = [];
     const up = async (title: string) => {
       const r = await artist.upload(file, title);
@@ -60,12 +41,12 @@ describe('the object store unavailable', () => {
     };
     const baseline = await up('Before');
     expect(baseline.status, baseline.text).toBe(201);
-    expect([...(await waitForTracks(platform.db, accepted)).values()]).toEqual(['ready']);
+    expect([...(await waitForTracks(f.platform.db, accepted)).values()]).toEqual(['ready']);
 
     // Two uploads accepted, and the store goes away as their processing starts.
     const [a, b] = await Promise.all([up('Processing 1'), up('Processing 2')]);
     expect([a.status, b.status]).toEqual([201, 201]);
-    await s3.stop();
+    await f.s3.stop();
     const down = await health(api.url);
     expect(down.status).toBe(503);
     expect(down.body.checks).toEqual(
@@ -78,8 +59,8 @@ describe('the object store unavailable', () => {
     const refused = await up('During');
     expect(refused.status, refused.text).toBe(503);
     expect(refused.json.error.code).toBe('service_unavailable');
-    expect(await readdir(path.join(platform.dataDir, 'tmp', 'uploads')).catch(() => [])).toEqual([]);
-    const { rows } = await platform.db.query(`select count(*)::int as n from tracks where title = 'During'`);
+    expect(await readdir(path.join(f.platform.dataDir, 'tmp', 'uploads')).catch(() => [])).toEqual([]);
+    const { rows } = await f.platform.db.query(`select count(*)::int as n from tracks where title = 'During'`);
     expect(rows[0].n).toBe(0);
     // Reads that need only the database still work.
     expect((await artist.req('GET', `/api/v1/tracks/${accepted[0]}`)).status).toBe(200);
@@ -87,19 +68,19 @@ describe('the object store unavailable', () => {
     // first retry): the outage is then one the queue must ride out, whatever the machine's speed.
     await waitUntil(
       'a media step attempt to fail while the store is away',
-      async () => platform.logs().some((l) => l.msg === 'job attempt failed' && l.willRetry === true),
+      async () => f.platform.logs().some((l) => l.msg === 'job attempt failed' && l.willRetry === true),
       600,
       100,
     );
 
-    await s3.start();
+    await f.s3.start();
     await waitUntil('health to recover', async () => (await health(api.url)).status === 200, 300, 200);
     const after = await up('After');
     expect(after.status, after.text).toBe(201);
 
-    const statuses = await waitForTracks(platform.db, accepted);
+    const statuses = await waitForTracks(f.platform.db, accepted);
     expect([...statuses.values()]).toEqual(accepted.map(() => 'ready'));
-    const logs = platform.logs();
+    const logs = f.platform.logs();
     const perJob = new Map<string, number>();
     for (const l of logs.filter((l) => l.msg === 'job completed'))
       perJob.set(`${l.queue}/${l.jobId}`, (perJob.get(`${l.queue}/${l.jobId}`) ?? 0) + 1);
@@ -114,7 +95,7 @@ describe('the object store unavailable', () => {
           (typeof l.level === 'number' && l.level >= 50 && l.proc.startsWith('api')),
       ),
     ).toEqual([]);
-    for (const h of [...platform.apis, ...platform.workers])
+    for (const h of [...f.platform.apis, ...f.platform.workers])
       expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
     console.log(`object store outage: ${failedAttempts.length} step attempts failed and were retried`);
   });

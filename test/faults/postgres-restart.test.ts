@@ -1,54 +1,19 @@
-/**
- * Fault: PostgreSQL restarted while artists upload and listeners play. A private PostgreSQL cluster
- * (initdb into a temp folder, its own port) is stopped (`pg_ctl stop -m fast`: every session
- * terminated, as a restart or a package upgrade does) and started again while the production API
- * and worker processes keep running. Redis is the machine's (own key prefix), S3 is s3rver.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, health, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import {
-  startPrivatePostgres,
-  startS3,
-  waitUntil,
-  type PrivatePostgres,
-  type RestartableS3,
-} from './support/services.ts';
+import { describe, expect, it } from 'vitest';
+import { Client, health, tone, waitForTracks } from './support/platform.ts';
+import { faultSuite } from './support/suite.ts';
+import { waitUntil } from './support/services.ts';
 
-let pgServer: PrivatePostgres;
-let s3: RestartableS3;
-let platform: Platform;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-pg-'));
-  pgServer = await startPrivatePostgres();
-  s3 = await startS3();
-  platform = await startPlatform({
-    pgAdminUrl: pgServer.adminUrl,
-    redisUrl: 'redis://127.0.0.1:6379',
-    s3Endpoint: s3.endpoint,
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await s3?.destroy();
-  await pgServer?.destroy();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const f = faultSuite({ name: 'pg', privatePostgres: true });
 
 describe('PostgreSQL restarted during uploads and plays', () => {
   it('loses no acknowledged upload or play, health says so while it lasts, and all serve again after', async () => {
-    const api = platform.apis[0]!;
+    const api = f.platform.apis[0]!;
     const artist = await Client.register(api.url);
-    const file = await tone(tmp);
+    const file = await tone(f.tmp);
     const first = await artist.upload(file, 'Before');
     expect(first.status, first.text).toBe(201);
     const trackId: string = first.json.track.id;
-    expect(await waitForTracks(platform.db, [trackId])).toEqual(new Map([[trackId, 'ready']]));
+    expect(await waitForTracks(f.platform.db, [trackId])).toEqual(new Map([[trackId, 'ready']]));
 
     let listener = 0;
     const play = () =>
@@ -72,7 +37,7 @@ describe('PostgreSQL restarted during uploads and plays', () => {
       if (r.status === 201) playsAcked.push(listener);
     }
 
-    await pgServer.stop();
+    await f.postgres.stop();
     // During the outage: health says the database is down; writes are refused with a JSON error
     // (never a hang, never a 201 that did not happen).
     const down = await health(api.url);
@@ -93,7 +58,7 @@ describe('PostgreSQL restarted during uploads and plays', () => {
       expect(o.code, JSON.stringify(o)).toBe('service_unavailable');
     }
 
-    await pgServer.start();
+    await f.postgres.start();
     // After: health turns healthy by itself (no process restarted), uploads and plays go through.
     await waitUntil('health to recover', async () => (await health(api.url)).status === 200, 300, 200);
     for (let i = 0; i < 2; i++) {
@@ -110,15 +75,15 @@ describe('PostgreSQL restarted during uploads and plays', () => {
     }
 
     // Every accepted upload is ready; every acknowledged play is stored exactly once.
-    const statuses = await waitForTracks(platform.db, accepted);
+    const statuses = await waitForTracks(f.platform.db, accepted);
     expect([...statuses.values()]).toEqual(accepted.map(() => 'ready'));
-    const { rows } = await platform.db.query('select count(*)::int as n from plays where track_id = $1', [trackId]);
+    const { rows } = await f.platform.db.query('select count(*)::int as n from plays where track_id = $1', [trackId]);
     expect(rows[0].n).toBe(playsAcked.length);
     // The worker, too, came back: no job failed for good.
-    const failed = await platform.db.query(`select count(*)::int as n from track_versions where status = 'failed'`);
+    const failed = await f.platform.db.query(`select count(*)::int as n from track_versions where status = 'failed'`);
     expect(failed.rows[0].n).toBe(0);
     // Nothing crashed.
-    for (const h of [...platform.apis, ...platform.workers])
+    for (const h of [...f.platform.apis, ...f.platform.workers])
       expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
   });
 });

@@ -1,48 +1,21 @@
-/**
- * Fault: Redis restarted while jobs run and clients are rate limited. A private redis-server
- * (configured as production's: append-only file, noeviction) is stopped with SIGTERM and started
- * again on the same port while the production API and worker processes keep running.
- * PostgreSQL is the machine's (a fresh database), S3 is s3rver.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_ADMIN_URL } from '@earshot/db/testing';
-import { Client, health, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import { startPrivateRedis, startS3, waitUntil, type PrivateRedis, type RestartableS3 } from './support/services.ts';
+import { describe, expect, it } from 'vitest';
+import { Client, health, tone, waitForTracks } from './support/platform.ts';
+import { faultSuite } from './support/suite.ts';
+import { waitUntil } from './support/services.ts';
 
-let redis: PrivateRedis;
-let s3: RestartableS3;
-let platform: Platform;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-fault-redis-'));
-  redis = await startPrivateRedis();
-  s3 = await startS3();
+const f = faultSuite({
+  name: 'redis',
+  privateRedis: true,
   // A version with no progress for 3 s counts as stuck (production: 30 min), so an upload whose
   // jobs could not be queued during the outage is re-queued within the test.
-  platform = await startPlatform({
-    pgAdminUrl: TEST_PG_ADMIN_URL,
-    redisUrl: redis.url,
-    s3Endpoint: s3.endpoint,
-    env: { PROCESSING_STUCK_AFTER: '3s' },
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await s3?.destroy();
-  await redis?.destroy();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
+  platform: { env: { PROCESSING_STUCK_AFTER: '3s' } },
 });
 
 describe('Redis restarted during jobs and rate limiting', () => {
   it('keeps limiting, loses no accepted upload, runs each job once, and health says so while it lasts', async () => {
-    const api = platform.apis[0]!;
+    const api = f.platform.apis[0]!;
     const artist = await Client.register(api.url);
-    const file = await tone(tmp);
+    const file = await tone(f.tmp);
     const accepted: string[] = [];
     const up = async (title: string) => {
       const r = await artist.upload(file, title);
@@ -50,7 +23,7 @@ describe('Redis restarted during jobs and rate limiting', () => {
       return r;
     };
     expect((await up('Before')).status).toBe(201);
-    expect(await waitForTracks(platform.db, accepted)).toEqual(new Map([[accepted[0]!, 'ready']]));
+    expect(await waitForTracks(f.platform.db, accepted)).toEqual(new Map([[accepted[0]!, 'ready']]));
     // Queued just before the outage: its jobs are in Redis when it stops.
     expect((await up('Queued')).status).toBe(201);
 
@@ -65,7 +38,7 @@ describe('Redis restarted during jobs and rate limiting', () => {
       );
     for (let i = 0; i < 3; i++) expect((await badLogin('10.9.0.1')).status).toBe(401);
 
-    await redis.stop();
+    await f.redis.stop();
     const down = await health(api.url);
     expect(down.status, JSON.stringify(down.body)).toBe(503);
     expect(down.body.checks).toEqual(
@@ -89,7 +62,7 @@ describe('Redis restarted during jobs and rate limiting', () => {
       limited.join(','),
     ).toEqual([]);
 
-    await redis.start();
+    await f.redis.start();
     await waitUntil('health to recover', async () => (await health(api.url)).status === 200, 300, 200);
     // The counter kept in Redis across the restart (append-only file): 3 failures + 3 more = limited.
     const after: number[] = [];
@@ -97,20 +70,20 @@ describe('Redis restarted during jobs and rate limiting', () => {
     expect(after).toContain(429);
     expect((await up('After')).status).toBe(201);
 
-    const statuses = await waitForTracks(platform.db, accepted);
+    const statuses = await waitForTracks(f.platform.db, accepted);
     expect([...statuses.values()]).toEqual(accepted.map(() => 'ready'));
     // Each processing job ran to completion once per version: one transcode, one waveform.
-    const steps = await platform.db.query<{ steps: Record<string, { state: string; attempts?: number }> }>(
+    const steps = await f.platform.db.query<{ steps: Record<string, { state: string; attempts?: number }> }>(
       'select steps from track_versions where track_id = any($1::bigint[])',
       [accepted],
     );
     for (const row of steps.rows) for (const s of Object.values(row.steps)) expect(s.state).toBe('done');
-    const completions = platform.logs().filter((l) => l.msg === 'job completed');
+    const completions = f.platform.logs().filter((l) => l.msg === 'job completed');
     const perJob = new Map<string, number>();
     for (const l of completions) perJob.set(`${l.queue}/${l.jobId}`, (perJob.get(`${l.queue}/${l.jobId}`) ?? 0) + 1);
     expect(perJob.size).toBeGreaterThan(0);
     for (const [job, n] of perJob) expect(n, job).toBe(1);
-    for (const h of [...platform.apis, ...platform.workers])
+    for (const h of [...f.platform.apis, ...f.platform.workers])
       expect(h.proc.child.exitCode, h.proc.output().slice(-3000)).toBeNull();
   });
 });

@@ -1,48 +1,16 @@
-/**
- * Scale-out: two API processes and two workers on one PostgreSQL database and one Redis, behind
- * the production nginx (both APIs in its `api` upstream), as docs/operations.md, "Scaling out"
- * describes. Events cross processes through Redis, rate limits and lockouts are shared, each job
- * runs once, and killing one API mid-load costs no client more than its in-flight request.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_ADMIN_URL } from '@earshot/db/testing';
+import { describe, expect, it } from 'vitest';
 import { LOCKOUT, MEDIA_STEPS } from '@earshot/core';
-import { Client, startPlatform, tone, waitForTracks, type Platform } from './support/platform.ts';
-import { edgeClient, startEdge, type Edge } from './support/edge.ts';
-import { startS3, waitUntil, type RestartableS3 } from './support/services.ts';
+import { Client, tone, waitForTracks } from './support/platform.ts';
+import { faultSuite } from './support/suite.ts';
+import { edgeClient } from './support/edge.ts';
+import { waitUntil } from './support/services.ts';
 
-let s3: RestartableS3;
-let platform: Platform;
-let edge: Edge;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-scale-out-'));
-  s3 = await startS3();
-  platform = await startPlatform({
-    pgAdminUrl: TEST_PG_ADMIN_URL,
-    redisUrl: 'redis://127.0.0.1:6379',
-    s3Endpoint: s3.endpoint,
-    apis: 2,
-    workers: 2,
-  });
-  edge = await startEdge({ apis: platform.apis.map((a) => `127.0.0.1:${a.port}`), s3Port: s3.port });
-});
-
-afterAll(async () => {
-  await edge?.stop();
-  await platform?.close();
-  await s3?.destroy();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const f = faultSuite({ name: 'scale-out', edge: true, platform: { apis: 2, workers: 2 } });
 
 describe('two APIs and two workers', () => {
   it('relay upload progress to a socket on the other API, and run each job once', async () => {
-    const [api1, api2] = platform.apis as [(typeof platform.apis)[0], (typeof platform.apis)[0]];
+    const [api1, api2] = f.platform.apis as [(typeof f.platform.apis)[0], (typeof f.platform.apis)[0]];
     const artist = await Client.register(api1.url);
     const events: Array<{ type: string; trackId?: string; status?: string; step?: string }> = [];
     const ws = new WebSocket(`ws://127.0.0.1:${api2.port}/api/v1/ws`, {
@@ -52,14 +20,14 @@ describe('two APIs and two workers', () => {
     await waitUntil('the socket hello', () => events.some((e) => e.type === 'hello'), 200, 50);
 
     // Uploads through both APIs: the workers share the queue.
-    const file = await tone(tmp);
+    const file = await tone(f.tmp);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await new Client(platform.apis[i % 2]!.url, artist.token).upload(file, `Scaled ${i}`);
+      const r = await new Client(f.platform.apis[i % 2]!.url, artist.token).upload(file, `Scaled ${i}`);
       expect(r.status, r.text).toBe(201);
       ids.push(r.json.track.id);
     }
-    expect([...(await waitForTracks(platform.db, ids)).values()]).toEqual(ids.map(() => 'ready'));
+    expect([...(await waitForTracks(f.platform.db, ids)).values()]).toEqual(ids.map(() => 'ready'));
     // The socket on API 2 heard every track, those uploaded through API 1 included, turn ready.
     await waitUntil(
       'ready events on the other API',
@@ -71,13 +39,13 @@ describe('two APIs and two workers', () => {
     expect(events.some((e) => e.type === 'version.step' && e.trackId === ids[0])).toBe(true);
     ws.close();
 
-    const logs = platform.logs();
+    const logs = f.platform.logs();
     const perJob = new Map<string, string[]>();
     for (const l of logs.filter((l) => l.msg === 'job completed'))
       perJob.set(`${l.queue}/${l.jobId}`, [...(perJob.get(`${l.queue}/${l.jobId}`) ?? []), l.proc]);
     // Each step of each version completed exactly once, on one of the two workers.
     const versions = (
-      await platform.db.query<{ id: string }>(
+      await f.platform.db.query<{ id: string }>(
         'select id::text from track_versions where track_id = any($1::bigint[])',
         [ids],
       )
@@ -96,7 +64,7 @@ describe('two APIs and two workers', () => {
   });
 
   it('share rate limits and lockouts between the APIs', async () => {
-    const [api1, api2] = platform.apis as [(typeof platform.apis)[0], (typeof platform.apis)[0]];
+    const [api1, api2] = f.platform.apis as [(typeof f.platform.apis)[0], (typeof f.platform.apis)[0]];
     const user = await Client.register(api1.url, 'listener');
     // The `auth` zone: 5 sign-in attempts a minute per address, whichever API they reach.
     const attempt = (api: typeof api1, ip: string, password = 'wrong-password-1') =>
@@ -124,11 +92,11 @@ describe('two APIs and two workers', () => {
   });
 
   it('lose only in-flight requests when one API is killed under load', async () => {
-    const artist = await Client.register(platform.apis[0]!.url);
-    const up = await artist.upload(await tone(tmp, 'load.wav', 3), 'Under load');
+    const artist = await Client.register(f.platform.apis[0]!.url);
+    const up = await artist.upload(await tone(f.tmp, 'load.wav', 3), 'Under load');
     expect(up.status).toBe(201);
     const trackId: string = up.json.track.id;
-    expect([...(await waitForTracks(platform.db, [trackId])).values()]).toEqual(['ready']);
+    expect([...(await waitForTracks(f.platform.db, [trackId])).values()]).toEqual(['ready']);
 
     const CLIENTS = 12;
     let deadAt = 0;
@@ -139,7 +107,7 @@ describe('two APIs and two workers', () => {
       okAfterKill: 0,
     }));
     const run = async (i: number) => {
-      const c = edgeClient(edge, { localAddress: `127.0.1.${10 + i}`, maxSockets: 1 });
+      const c = edgeClient(f.edge, { localAddress: `127.0.1.${10 + i}`, maxSockets: 1 });
       const stat = perClient[i]!;
       try {
         for (let n = 0; n < 400 && !(done && stat.okAfterKill >= 5); n++) {
@@ -180,7 +148,7 @@ describe('two APIs and two workers', () => {
     };
     const running = Promise.all(perClient.map((_, i) => run(i)));
     await waitUntil('load to build up', () => perClient.every((s) => s.ok >= 3), 600, 50);
-    await platform.kill(platform.apis[0]!, 'SIGKILL');
+    await f.platform.kill(f.platform.apis[0]!, 'SIGKILL');
     deadAt = Date.now();
     done = true;
     await running;
