@@ -54,11 +54,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-  () => stripe,
-);
+closeAfterAll(() => [browser, platform, stripe]);
 
 describe('buying', () => {
   it('a guest names a price on the track page, pays through Stripe Checkout, and the thank-you page turns to paid live', async () => {

@@ -58,10 +58,7 @@ beforeAll(async () => {
   errorsB = collectErrors(pageB);
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 describe('two listeners, one moment', () => {
   it('A follows B from B’s page; the follower count moves at once and stays after a reload', async () => {

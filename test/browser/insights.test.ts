@@ -75,10 +75,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 describe('insights pages', () => {
   for (const [name, viewport] of [

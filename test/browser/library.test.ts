@@ -43,10 +43,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 const contextFor = (account: Account, viewport = { width: 1280, height: 800 }) =>
   contextAs(browser, platform, account, { viewport });

@@ -22,10 +22,7 @@ beforeAll(async () => {
   artist = await register(platform.base, 'grower', 'artist');
   browser = await launchBrowser();
 }, 600_000);
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 describe('play while processing', () => {
   it('the owner and a listener press play on a track still being processed and hear it', async () => {

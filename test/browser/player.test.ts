@@ -74,10 +74,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 const audioTime = (page: Page) =>
   page.evaluate(() => document.querySelector<HTMLAudioElement>('audio[data-testid="player-audio"]')!.currentTime);

@@ -48,11 +48,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-  () => stripe,
-);
+closeAfterAll(() => [browser, platform, stripe]);
 
 const trackUrl = (slug: string) => `${platform.base}/${artist.user.handle}/${slug}`;
 

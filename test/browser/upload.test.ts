@@ -37,10 +37,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 /** A browser context holding `account`'s session cookies (as after signing in). */
 const contextFor = (account: Account | null, viewport?: { width: number; height: number }) =>

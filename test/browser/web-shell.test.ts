@@ -30,10 +30,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-closeAfterAll(
-  () => browser,
-  () => platform,
-);
+closeAfterAll(() => [browser, platform]);
 
 /** Uploads the two tracks of the home page: "Night Bus Home" (no artwork), then "Low Tide Signals" (with a cover, so first). */
 async function uploadFeed(): Promise<{ lowTide: UploadedTrack; nightBus: UploadedTrack }> {
