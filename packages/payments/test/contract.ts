@@ -1,6 +1,11 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import Stripe from 'stripe';
-import { PaymentProviderError, WebhookRejected, type PaymentsGateway } from '../src/index.ts';
+import {
+  PaymentProviderError,
+  WebhookRejected,
+  type CheckoutSessionInput,
+  type PaymentsGateway,
+} from '../src/index.ts';
 
 /** What each adapter's test provides to the one contract suite. */
 export interface PaymentsHarness {
@@ -39,6 +44,10 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
         timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
       });
 
+    /** A checkout for one item, returning to loopback pages; `more` adds or overrides fields. */
+    const checkout = (orderId: string, item: CheckoutSessionInput['item'], more: Partial<CheckoutSessionInput> = {}) =>
+      h.gateway.createCheckoutSession({ orderId, item, successUrl: 'http://l/s', cancelUrl: 'http://l/c', ...more });
+
     it('creates a checkout session and retrieves it, open then paid', async () => {
       const s = await h.gateway.createCheckoutSession({
         orderId: '42',
@@ -69,14 +78,9 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
         name: 'PaymentProviderError',
         status: 404,
       });
-      await expect(
-        h.gateway.createCheckoutSession({
-          orderId: '1',
-          item: { name: 'x', amountMinor: 0, currency: 'usd' },
-          successUrl: 'http://l/s',
-          cancelUrl: 'http://l/c',
-        }),
-      ).rejects.toBeInstanceOf(PaymentProviderError);
+      await expect(checkout('1', { name: 'x', amountMinor: 0, currency: 'usd' })).rejects.toBeInstanceOf(
+        PaymentProviderError,
+      );
     });
 
     it('creates an Express account, an onboarding link, and a destination-charge session', async () => {
@@ -91,24 +95,17 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
       });
       expect(link.url).toMatch(/^https?:\/\//);
       expect(link.expiresAt.getTime()).toBeGreaterThan(Date.now());
-      const s = await h.gateway.createCheckoutSession({
-        orderId: '43',
-        item: { name: 'Release', amountMinor: 1000, currency: 'usd' },
-        successUrl: 'http://l/s',
-        cancelUrl: 'http://l/c',
-        destination: { accountId: a.id, applicationFeeMinor: 100 },
-      });
+      const s = await checkout(
+        '43',
+        { name: 'Release', amountMinor: 1000, currency: 'usd' },
+        { destination: { accountId: a.id, applicationFeeMinor: 100 } },
+      );
       expect(s.status).toBe('open');
       await expect(h.gateway.retrieveConnectedAccount('acct_nope')).rejects.toMatchObject({ status: 404 });
     });
 
     it('refunds a paid session once', async () => {
-      const s = await h.gateway.createCheckoutSession({
-        orderId: '44',
-        item: { name: 'x', amountMinor: 500, currency: 'jpy' },
-        successUrl: 'http://l/s',
-        cancelUrl: 'http://l/c',
-      });
+      const s = await checkout('44', { name: 'x', amountMinor: 500, currency: 'jpy' });
       await h.pay(s.id);
       const pi = (await h.gateway.retrieveCheckoutSession(s.id)).paymentIntentId!;
       const r = await h.gateway.refund({ paymentIntentId: pi });
