@@ -1,8 +1,8 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import { PageSection } from '@/components/PageSection';
 import { CollectionView } from '@/components/commerce/CollectionView';
 
-export const metadata: Metadata = { title: 'Your collection', robots: { index: false } };
+export const metadata = unindexed('Your collection');
 
 export default function CollectionPage() {
   return (

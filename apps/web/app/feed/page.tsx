@@ -1,9 +1,9 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import Link from 'next/link';
 import { FeedList } from '@/components/community/FeedList';
 import { routes } from '@/lib/routes';
 
-export const metadata: Metadata = { title: 'Your feed', robots: { index: false } };
+export const metadata = unindexed('Your feed');
 
 /** `/feed`: uploads, releases and reposts of the accounts you follow, newest first. */
 export default function FeedPage() {

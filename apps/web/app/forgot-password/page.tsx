@@ -1,16 +1,11 @@
-import type { Metadata } from 'next';
-import { AuthPage } from '@/components/account/AuthPage';
+import { unindexed } from '@/lib/metadata';
+import { authPage } from '@/components/account/AuthPage';
 import { ForgotPasswordForm } from '@/components/account/ForgotPasswordForm';
 
-export const metadata: Metadata = { title: 'Forgot password', robots: { index: false } };
+export const metadata = unindexed('Forgot password');
 
-export default function Page() {
-  return (
-    <AuthPage
-      title="Forgot your password?"
-      intro="Enter your account’s email address and we will send you a link to choose a new one."
-    >
-      <ForgotPasswordForm />
-    </AuthPage>
-  );
-}
+export default authPage(
+  'Forgot your password?',
+  'Enter your account’s email address and we will send you a link to choose a new one.',
+  ForgotPasswordForm,
+);

@@ -1,9 +1,9 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import { FeedList } from '@/components/community/FeedList';
 import { FollowingList } from '@/components/community/FollowingList';
 import { LibraryPlaylists } from '@/components/community/LibraryPlaylists';
 
-export const metadata: Metadata = { title: 'Your library', robots: { index: false } };
+export const metadata = unindexed('Your library');
 
 /** `/library`: tracks you liked, your playlists, who you follow, and what you played recently. */
 export default function LibraryPage() {

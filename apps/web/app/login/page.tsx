@@ -1,13 +1,7 @@
-import type { Metadata } from 'next';
-import { AuthPage } from '@/components/account/AuthPage';
+import { unindexed } from '@/lib/metadata';
+import { authPage } from '@/components/account/AuthPage';
 import { LoginForm } from '@/components/account/LoginForm';
 
-export const metadata: Metadata = { title: 'Sign in', robots: { index: false } };
+export const metadata = unindexed('Sign in');
 
-export default function Page() {
-  return (
-    <AuthPage title="Welcome back" intro="Sign in to your Earshot account.">
-      <LoginForm />
-    </AuthPage>
-  );
-}
+export default authPage('Welcome back', 'Sign in to your Earshot account.', LoginForm);

@@ -1,16 +1,11 @@
-import type { Metadata } from 'next';
-import { AuthPage } from '@/components/account/AuthPage';
+import { unindexed } from '@/lib/metadata';
+import { authPage } from '@/components/account/AuthPage';
 import { RegisterForm } from '@/components/account/RegisterForm';
 
-export const metadata: Metadata = { title: 'Create an account', robots: { index: false } };
+export const metadata = unindexed('Create an account');
 
-export default function Page() {
-  return (
-    <AuthPage
-      title="Create your account"
-      intro="Listen, follow and support independent artists — or publish your own music."
-    >
-      <RegisterForm />
-    </AuthPage>
-  );
-}
+export default authPage(
+  'Create your account',
+  'Listen, follow and support independent artists — or publish your own music.',
+  RegisterForm,
+);

@@ -1,13 +1,11 @@
-import type { Metadata } from 'next';
-import { AuthPage } from '@/components/account/AuthPage';
+import { unindexed } from '@/lib/metadata';
+import { authPage } from '@/components/account/AuthPage';
 import { ResetPasswordForm } from '@/components/account/ResetPasswordForm';
 
-export const metadata: Metadata = { title: 'Choose a new password', robots: { index: false } };
+export const metadata = unindexed('Choose a new password');
 
-export default function Page() {
-  return (
-    <AuthPage title="Choose a new password" intro="Pick something long that you do not use elsewhere.">
-      <ResetPasswordForm />
-    </AuthPage>
-  );
-}
+export default authPage(
+  'Choose a new password',
+  'Pick something long that you do not use elsewhere.',
+  ResetPasswordForm,
+);

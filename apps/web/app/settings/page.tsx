@@ -1,10 +1,10 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import { PageSection } from '@/components/PageSection';
 import { Settings } from '@/components/account/Settings';
 import { PayoutsSettings } from '@/components/commerce/PayoutsSettings';
 import { NotificationSettings } from '@/components/community/NotificationSettings';
 
-export const metadata: Metadata = { title: 'Settings', robots: { index: false } };
+export const metadata = unindexed('Settings');
 
 export default function SettingsPage() {
   return (

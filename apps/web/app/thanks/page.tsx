@@ -1,8 +1,8 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import { PageSection } from '@/components/PageSection';
 import { ThanksView } from '@/components/commerce/ThanksView';
 
-export const metadata: Metadata = { title: 'Thank you', robots: { index: false } };
+export const metadata = unindexed('Thank you');
 
 type Search = Promise<{ session?: string; item?: string }>;
 

@@ -1,7 +1,7 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import { Unsubscribe } from '@/components/community/Unsubscribe';
 
-export const metadata: Metadata = { title: 'Unsubscribe', robots: { index: false } };
+export const metadata = unindexed('Unsubscribe');
 
 /** `/unsubscribe?token=…`: the one-click link of notification emails (no sign-in: the token is signed). */
 export default function UnsubscribePage() {

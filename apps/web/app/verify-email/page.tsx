@@ -1,13 +1,7 @@
-import type { Metadata } from 'next';
-import { AuthPage } from '@/components/account/AuthPage';
+import { unindexed } from '@/lib/metadata';
+import { authPage } from '@/components/account/AuthPage';
 import { VerifyEmail } from '@/components/account/VerifyEmail';
 
-export const metadata: Metadata = { title: 'Confirm your email', robots: { index: false } };
+export const metadata = unindexed('Confirm your email');
 
-export default function Page() {
-  return (
-    <AuthPage title="Confirm your email" intro="One moment while we check your link.">
-      <VerifyEmail />
-    </AuthPage>
-  );
-}
+export default authPage('Confirm your email', 'One moment while we check your link.', VerifyEmail);

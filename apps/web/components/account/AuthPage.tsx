@@ -1,4 +1,4 @@
-import { Suspense, type ReactNode } from 'react';
+import { Suspense, type ComponentType, type ReactNode } from 'react';
 
 /** The card of the signed-out pages (sign in, register, password reset, email confirmation). */
 export function AuthPage({ title, intro, children }: { title: string; intro: ReactNode; children: ReactNode }) {
@@ -14,4 +14,15 @@ export function AuthPage({ title, intro, children }: { title: string; intro: Rea
       </div>
     </section>
   );
+}
+
+/** A signed-out page's component: `Form` in the card, under `title` and `intro`. */
+export function authPage(title: string, intro: string, Form: ComponentType) {
+  return function Page() {
+    return (
+      <AuthPage title={title} intro={intro}>
+        <Form />
+      </AuthPage>
+    );
+  };
 }

@@ -1,8 +1,8 @@
-import type { Metadata } from 'next';
+import { unindexed } from '@/lib/metadata';
 import { notFound } from 'next/navigation';
 import { TrackInsights } from '@/components/insights/TrackInsights';
 
-export const metadata: Metadata = { title: 'Track insights', robots: { index: false } };
+export const metadata = unindexed('Track insights');
 
 export default async function TrackStatsPage({ params }: { params: Promise<{ trackId: string }> }) {
   const { trackId } = await params;
