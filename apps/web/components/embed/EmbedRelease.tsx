@@ -4,35 +4,31 @@
  * The embeddable player of a release (`/embed/release/:id`): its artwork and title, the track list
  * (each plays through the same player, the rest queued after it) and a link back.
  */
-import { useEffect, useMemo, useState } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { toEmbedRelease, type EmbedReleaseData } from '@/lib/embed';
+import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
+import { EmbedFrame } from './EmbedFrame';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
 import { formatDuration } from '@/lib/tracks';
 import './embed.css';
 
 export function EmbedRelease({ id, initial }: { id: string; initial: EmbedReleaseData | null }) {
-  const [release, setRelease] = useState<EmbedReleaseData | null | 'missing'>(initial);
-  useEffect(() => {
-    if (initial) return;
-    const controller = new AbortController();
-    ok(api.GET('/api/v1/releases/{id}', { params: { path: { id } }, signal: controller.signal })).then(
-      (body) => setRelease(toEmbedRelease(body.release)),
-      () => !controller.signal.aborted && setRelease('missing'),
-    );
-    return () => controller.abort();
-  }, [id, initial]);
-  const tracks = useMemo(() => (release && release !== 'missing' ? release.tracks : []), [release]);
+  const release = useResource(
+    `release:${id}`,
+    (signal) =>
+      ok(api.GET('/api/v1/releases/{id}', { params: { path: { id } }, signal })).then((b) => toEmbedRelease(b.release)),
+    { initial },
+  );
+  return (
+    <EmbedFrame resource={release} what="release">
+      {(r) => <EmbedReleasePlayer release={r} />}
+    </EmbedFrame>
+  );
+}
 
-  if (release === null) return <div className="embed" aria-busy="true" />;
-  if (release === 'missing') {
-    return (
-      <div className="embed" data-testid="embed-missing">
-        <p className="embed__message">This release is not available.</p>
-      </div>
-    );
-  }
+function EmbedReleasePlayer({ release }: { release: EmbedReleaseData }) {
+  const tracks = release.tracks;
   const href = routes.artist(release.artist.handle);
   return (
     <article

@@ -4,10 +4,12 @@
  * The embeddable player of one track (`/embed/track/:id`): artwork, title and artist, play, the
  * waveform (click to seek) with its comment markers (read-only) and a link back to the track page, which opens on this site in a new tab.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { api, ok } from '@/lib/api/client';
 import { toPlayerTrack, type TrackDetail } from '@/lib/player/track';
+import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
+import { EmbedFrame } from './EmbedFrame';
 import { TrackArtwork } from '@/components/player/Artwork';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
 import { TrackWaveform } from '@/components/player/TrackWaveform';
@@ -15,26 +17,16 @@ import { CommentsProvider } from '@/components/community/comments-context';
 import './embed.css';
 
 export function EmbedTrack({ id, initial }: { id: string; initial: TrackDetail | null }) {
-  const [track, setTrack] = useState<TrackDetail | null | 'missing'>(initial);
-  useEffect(() => {
-    if (initial) return;
-    const controller = new AbortController();
-    ok(api.GET('/api/v1/tracks/{id}', { params: { path: { id } }, signal: controller.signal })).then(
-      (body) => setTrack(body.track),
-      () => !controller.signal.aborted && setTrack('missing'),
-    );
-    return () => controller.abort();
-  }, [id, initial]);
-
-  if (track === null) return <div className="embed" aria-busy="true" data-testid="embed-loading" />;
-  if (track === 'missing' || !track.currentVersionId) {
-    return (
-      <div className="embed" data-testid="embed-missing">
-        <p className="embed__message">This track is not available.</p>
-      </div>
-    );
-  }
-  return <EmbedTrackPlayer track={track} />;
+  const track = useResource(
+    `track:${id}`,
+    (signal) => ok(api.GET('/api/v1/tracks/{id}', { params: { path: { id } }, signal })).then((b) => b.track),
+    { initial },
+  );
+  return (
+    <EmbedFrame resource={track} what="track" playable={(t) => Boolean(t.currentVersionId)}>
+      {(t) => <EmbedTrackPlayer track={t} />}
+    </EmbedFrame>
+  );
 }
 
 function EmbedTrackPlayer({ track }: { track: TrackDetail }) {
