@@ -109,6 +109,16 @@ function progressOf(t: StudioTrack): number {
   return Math.round(steps.reduce((n, s) => n + (s.state === 'done' ? 100 : s.progress || 0), 0) / steps.length);
 }
 
+/** The table's text columns after the checkbox: label, and the class that sizes or hides it on narrow screens. */
+const STUDIO_COLUMNS: ReadonlyArray<readonly [string, string | undefined]> = [
+  ['Title', undefined],
+  ['Album, number, year', 'studio-cell--album'],
+  ['State', 'studio-cell--state'],
+  ['Visibility', 'studio-cell--visibility'],
+  ['Plays', 'studio-hide-narrow'],
+  ['Likes', 'studio-hide-narrow'],
+];
+
 export function Studio() {
   const resource = useResource('studio', (signal) => ok(api.GET('/api/v1/me/tracks', { signal })).then((r) => r.items));
   const tracks = resource.status === 'ready' ? resource.data : null;
@@ -291,22 +301,11 @@ export function Studio() {
                   onChange={(e) => setSelected(e.target.checked ? new Set(tracks.map((t) => t.id)) : new Set())}
                 />
               </th>
-              <th scope="col">Title</th>
-              <th scope="col" className="studio-cell--album">
-                Album, number, year
-              </th>
-              <th scope="col" className="studio-cell--state">
-                State
-              </th>
-              <th scope="col" className="studio-cell--visibility">
-                Visibility
-              </th>
-              <th scope="col" className="studio-hide-narrow">
-                Plays
-              </th>
-              <th scope="col" className="studio-hide-narrow">
-                Likes
-              </th>
+              {STUDIO_COLUMNS.map(([label, className]) => (
+                <th key={label} scope="col" className={className}>
+                  {label}
+                </th>
+              ))}
               <th scope="col" className="studio-cell--actions">
                 <span className="visually-hidden">Actions</span>
               </th>
