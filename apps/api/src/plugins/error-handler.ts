@@ -41,14 +41,18 @@ export function toErrorBody(code: ErrorCode, message: string, details?: Record<s
  * the caller; 5xx are logged with the request id and answered with a generic message.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((thrown: FastifyError | AppError | Error, request, reply) => {
+  app.setErrorHandler(async (thrown: FastifyError | AppError | Error, request, reply) => {
     // A request abandoned by its timeout (plugins/request-timeouts.ts) fails whatever reads its
     // body with that reader's own error (a multipart file stream: "premature close"); the cause is
     // the timeout the request stream was destroyed with.
     // A refusal before the whole body arrived (a full disk mid-upload, a bad field before the
     // file): the rest will never be read, so the connection closes after the answer. Kept open, a
-    // client still sending would wait on a socket nobody reads, and never see the answer.
-    if (!request.raw.complete) reply.header('connection', 'close');
+    // client still sending would wait on a socket nobody reads, and never see the answer. What it
+    // is still sending is read and thrown away first, for a moment (lingering close, as nginx does).
+    if (!request.raw.complete) {
+      reply.header('connection', 'close');
+      await discardUnreadBody(request.raw);
+    }
     const abandonedWith = request.raw.errored;
     const err = abandonedWith instanceof AppError && !(thrown instanceof AppError) ? abandonedWith : thrown;
     if (err instanceof AppError) {
@@ -113,6 +117,36 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(toErrorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}
+
+/** How long, and how much, a refused request's unread body is read and thrown away before the answer. */
+const LINGER_MS = 2_000;
+const LINGER_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and discards the rest of a request body nobody will use (at most `LINGER_MS` and
+ * `LINGER_MAX_BYTES`). A socket closed with bytes still unread is reset by the kernel, and a client
+ * still writing its upload then fails on the write (EPIPE) and can lose the answer sent just before:
+ * a refused upload would look like a dropped connection instead of its 4xx/507.
+ */
+function discardUnreadBody(raw: http.IncomingMessage): Promise<void> {
+  if (raw.complete || raw.readableEnded || raw.destroyed || raw.errored) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      raw.off('data', onData).off('end', done).off('close', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > LINGER_MAX_BYTES) done();
+    };
+    const timer = setTimeout(done, LINGER_MS);
+    raw.unpipe(); // the body's reader (a multipart parser) has given up on it
+    raw.on('data', onData).once('end', done).once('close', done);
+    raw.resume();
   });
 }
 
