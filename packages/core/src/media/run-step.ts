@@ -117,7 +117,8 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
 /**
  * The waveform drawn as it grows (docs/performance.md, "Playable in seconds"): each partial
  * waveform the decode hands over is stored under a new unguessable key, becomes the version's
- * `waveform_key`, the previous partial one is deleted, and pages watching the track are told. One
+ * `waveform_key`, and pages watching the track are told (the partial ones stay until the finished
+ * one replaces them all, so a page never asks for one already gone). One
  * store at a time; a partial one arriving meanwhile waits, and only the latest waiting one is
  * stored. `settled` resolves once nothing is being stored, so the finished waveform (which clears
  * the version's waveform folder first) is never overtaken by a partial one.
@@ -125,7 +126,6 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
 function partialWaveforms(deps: MediaDeps, ref: VersionRef) {
   let waiting: unknown = null;
   let running: Promise<void> | null = null;
-  let previous: string | null = null;
   const store = async (json: unknown) => {
     const key = keys.waveform(ref.versionId, unguessableToken());
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
@@ -134,8 +134,6 @@ function partialWaveforms(deps: MediaDeps, ref: VersionRef) {
       .set({ waveform_key: key, updated_at: sql`now()` })
       .where('id', '=', ref.versionId)
       .execute();
-    if (previous) await deps.store.delete('waveforms', previous);
-    previous = key;
     deps.progress.publish({ type: 'track.media', trackId: ref.trackId });
   };
   const drain = async () => {
@@ -247,7 +245,6 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .waveform(input, info, run, partials.offer)
       .finally(partials.settled);
     const key = keys.waveform(versionId, unguessableToken());
-    await deps.store.deletePrefix('waveforms', keys.waveformPrefix(versionId));
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
     // The track's duration comes from the decoded audio, not the container's claim.
     await deps.db
@@ -255,6 +252,12 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .set({ waveform_key: key, duration_ms: Math.round(decodedDurationMs), updated_at: sql`now()` })
       .where('id', '=', versionId)
       .execute();
+    // Only now the partial ones (and any of an earlier attempt): a page that read one a moment ago
+    // still finds it while the version's row names the finished one.
+    const superseded: string[] = [];
+    for await (const old of deps.store.list('waveforms', keys.waveformPrefix(versionId)))
+      if (old.key !== key) superseded.push(old.key);
+    for (const old of superseded) await deps.store.delete('waveforms', old);
   },
 
   async 'artwork-extract'(deps, { versionId }, input, outDir, _info, run) {
