@@ -120,8 +120,8 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
  * `waveform_key`, and pages watching the track are told (the partial ones stay until the finished
  * one replaces them all, so a page never asks for one already gone). One
  * store at a time; a partial one arriving meanwhile waits, and only the latest waiting one is
- * stored. `settled` resolves once nothing is being stored, so the finished waveform (which clears
- * the version's waveform folder first) is never overtaken by a partial one.
+ * stored. `settled` resolves once nothing is being stored, so the finished waveform (after which
+ * everything else in the version's waveform folder is deleted) is never overtaken by a partial one.
  */
 function partialWaveforms(deps: MediaDeps, ref: VersionRef) {
   let waiting: unknown = null;
