@@ -43,6 +43,9 @@ export const Bio = Type.String({ maxLength: BIO_MAX, 'x-text': 'multiline' });
 
 export const Id = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric id, as a string' });
 
+/** Route parameters naming one resource by its numeric id (`/…/:id`). */
+export const ById = Type.Object({ id: Id });
+
 /** `?limit=&cursor=` of keyset-paginated lists (the cursor is opaque; core decodes it). */
 export const PageQuery = Type.Object(
   {

@@ -14,6 +14,7 @@ import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { CSRF_COOKIE, clearSessionCookies, setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const MailToken = Type.String({ minLength: 1, maxLength: 200 });
 const Session = Type.Object({
@@ -21,17 +22,18 @@ const Session = Type.Object({
   token: Type.String({ description: 'The session JWT, for `Authorization: Bearer` (browsers use the cookie)' }),
 });
 
+const endpoint = endpointsTagged('auth');
+
 /** Register, sign in and out, who am I; email verification and password reset. */
 export function authRoutes(app: Api, deps: RouteDeps): void {
   const config = deps.config;
 
   app.post(
     '/api/v1/auth/register',
-    {
-      config: { access: 'anyone', rateLimit: 'auth' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Create an account; signs it in (session cookie + token) and mails an email-verification link',
+    endpoint(
+      'anyone',
+      'Create an account; signs it in (session cookie + token) and mails an email-verification link',
+      {
         body: Type.Object(
           {
             email: Email,
@@ -44,7 +46,8 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
         ),
         response: { 201: Session, ...errorResponses(400, 403, 409, 413, 415, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request, reply) => {
       const result = await register(deps.core, request.body);
       deps.businessMetrics?.signups.inc();
@@ -55,15 +58,15 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/auth/login',
-    {
-      config: { access: 'anyone', rateLimit: 'auth' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Sign in with email and password (session cookie + token)',
+    endpoint(
+      'anyone',
+      'Sign in with email and password (session cookie + token)',
+      {
         body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
         response: { 200: Session, ...errorResponses(400, 401, 403, 413, 415, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request, reply) => {
       const result = await login(deps.core, request.body);
       setSessionCookies(reply, result.token, result.expiresAt, deps.core, config);
@@ -73,14 +76,9 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/auth/logout',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Sign out: ends every session of this account (all devices) and clears the cookies',
-        response: { 204: Type.Null(), ...errorResponses(401, 403) },
-      },
-    },
+    endpoint('signed-in', 'Sign out: ends every session of this account (all devices) and clears the cookies', {
+      response: { 204: Type.Null(), ...errorResponses(401, 403) },
+    }),
     async (request, reply) => {
       await revokeSessions(deps.core, requireUser(request).id);
       clearSessionCookies(reply, config);
@@ -90,14 +88,9 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/auth/me',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['auth'],
-        summary: 'The signed-in account (401 when signed out)',
-        response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(401) },
-      },
-    },
+    endpoint('signed-in', 'The signed-in account (401 when signed out)', {
+      response: { 200: Type.Object({ user: AccountUserSchema }), ...errorResponses(401) },
+    }),
     async (request, reply) => {
       const user = await getAccount(deps.core, requireUser(request).id);
       // A browser that lost its CSRF cookie (but kept the session) gets it back.
@@ -122,17 +115,12 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/auth/verify-email',
-    {
-      // Not in the auth zone: the token is 256 random bits (nothing to guess), and following
-      // the mailed link must not fail because the same IP just signed up or in.
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Follow an email-verification link (single use, 48 h)',
-        body: Type.Object({ token: MailToken }, { additionalProperties: false }),
-        response: { 200: Type.Object({ verified: Type.Literal(true) }), ...errorResponses(400) },
-      },
-    },
+    // Not in the auth zone: the token is 256 random bits (nothing to guess), and following
+    // the mailed link must not fail because the same IP just signed up or in.
+    endpoint('anyone', 'Follow an email-verification link (single use, 48 h)', {
+      body: Type.Object({ token: MailToken }, { additionalProperties: false }),
+      response: { 200: Type.Object({ verified: Type.Literal(true) }), ...errorResponses(400) },
+    }),
     async (request) => {
       await verifyEmail(deps.core, request.body.token);
       return { verified: true as const };
@@ -141,29 +129,28 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/auth/verify-email/resend',
-    {
-      config: { access: 'signed-in', rateLimit: 'auth' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Mail a new verification link to the current address',
+    endpoint(
+      'signed-in',
+      'Mail a new verification link to the current address',
+      {
         response: { 202: Type.Object({ sent: Type.Boolean() }), ...errorResponses(401, 403, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request, reply) => reply.status(202).send(await sendEmailVerification(deps.core, requireUser(request).id)),
   );
 
   app.post(
     '/api/v1/auth/forgot-password',
-    {
-      config: { access: 'anyone', rateLimit: 'auth' },
-      schema: {
-        tags: ['auth'],
-        summary:
-          'Mail a password-reset link (one hour, single use). Same answer whether or not the address has an account',
+    endpoint(
+      'anyone',
+      'Mail a password-reset link (one hour, single use). Same answer whether or not the address has an account',
+      {
         body: Type.Object({ email: Email }, { additionalProperties: false }),
         response: { 202: Type.Object({ accepted: Type.Literal(true) }), ...errorResponses(400, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request, reply) => {
       await requestPasswordReset(deps.core, request.body.email);
       return reply.status(202).send({ accepted: true as const });
@@ -172,15 +159,15 @@ export function authRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/auth/reset-password',
-    {
-      config: { access: 'anyone', rateLimit: 'auth' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Choose a new password with a reset link; signs out every session',
+    endpoint(
+      'anyone',
+      'Choose a new password with a reset link; signs out every session',
+      {
         body: Type.Object({ token: MailToken, password: Password }, { additionalProperties: false }),
         response: { 204: Type.Null(), ...errorResponses(400, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request, reply) => {
       await resetPassword(deps.core, request.body);
       clearSessionCookies(reply, config);

@@ -1,8 +1,11 @@
 import { Type } from 'typebox';
 import { setCommentsClosed } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { ById, errorResponses } from '../schemas.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
+
+const endpoint = endpointsTagged('community');
 
 /**
  * An artist closes comments on their track (`PUT /api/v1/tracks/:id/comments-closed`) or opens
@@ -18,13 +21,10 @@ export function commentsClosedRoutes(app: Api, deps: RouteDeps): void {
     app.route({
       method,
       url: '/api/v1/tracks/:id/comments-closed',
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['community'],
-        summary: closed ? 'Closes comments on the track' : 'Opens comments on the track again',
-        params: Type.Object({ id: Id }),
+      ...endpoint({ owner: 'track' }, closed ? 'Closes comments on the track' : 'Opens comments on the track again', {
+        params: ById,
         response: { 200: Reply, ...errorResponses(401, 403, 404) },
-      },
+      }),
       handler: async (request) => ({
         track: await setCommentsClosed(community, (request.params as { id: string }).id, closed),
       }),

@@ -7,16 +7,19 @@ import {
   listComments,
   postComment,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Id, ById } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
 import { CommentSchema, PageOf, presentComment } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 export const ListQuery = {
   limit: Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 };
+
+const endpoint = endpointsTagged('community');
 
 /**
  * Comments pinned to a moment of a track (docs/architecture.md, "Community"). Writes count in the
@@ -27,12 +30,10 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/comments',
-    {
-      config: { access: 'signed-in', rateLimit: 'comment' },
-      schema: {
-        tags: ['community'],
-        summary:
-          'Comments on a track at a moment (positionMs), or replies to a top-level comment (parentId; pinned to its moment)',
+    endpoint(
+      'signed-in',
+      'Comments on a track at a moment (positionMs), or replies to a top-level comment (parentId; pinned to its moment)',
+      {
         body: Type.Object(
           {
             trackId: Id,
@@ -51,7 +52,8 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
         ),
         response: { 201: Type.Object({ comment: CommentSchema }), ...errorResponses(400, 401, 403, 404, 429) },
       },
-    },
+      { rateLimit: 'comment' },
+    ),
     async (request, reply) => {
       const comment = await postComment(community, requireUser(request), request.body);
       return reply.status(201).send({ comment: presentComment(comment) });
@@ -60,22 +62,17 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/tracks/:id/comments',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['community'],
-        summary: "A track's top-level comments with their replies, by position (default) or newest first",
-        params: Type.Object({ id: Id }),
-        querystring: Type.Object(
-          {
-            ...ListQuery,
-            order: Type.Union([Type.Literal('position'), Type.Literal('newest')], { default: 'position' }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: PageOf(CommentSchema), ...errorResponses(400, 404) },
-      },
-    },
+    endpoint('anyone', "A track's top-level comments with their replies, by position (default) or newest first", {
+      params: ById,
+      querystring: Type.Object(
+        {
+          ...ListQuery,
+          order: Type.Union([Type.Literal('position'), Type.Literal('newest')], { default: 'position' }),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: PageOf(CommentSchema), ...errorResponses(400, 404) },
+    }),
     async (request) => {
       const page = await listComments(community, currentUser(request) ?? null, request.params.id, request.query);
       return { items: page.items.map(presentComment), nextCursor: page.nextCursor };
@@ -84,16 +81,16 @@ export function commentRoutes(app: Api, deps: RouteDeps): void {
 
   app.delete(
     '/api/v1/comments/:id',
-    {
-      // Author, track owner or admin: decided by core (the comment names its track).
-      config: { access: 'signed-in', rateLimit: 'comment' },
-      schema: {
-        tags: ['community'],
-        summary: 'Soft-deletes a comment: its body goes, its replies stay',
-        params: Type.Object({ id: Id }),
+    // Author, track owner or admin: decided by core (the comment names its track).
+    endpoint(
+      'signed-in',
+      'Soft-deletes a comment: its body goes, its replies stay',
+      {
+        params: ById,
         response: { 204: Type.Null(), ...errorResponses(401, 403, 404, 429) },
       },
-    },
+      { rateLimit: 'comment' },
+    ),
     async (request, reply) => {
       await deleteComment(community, requireUser(request), request.params.id);
       return reply.status(204).send(null);

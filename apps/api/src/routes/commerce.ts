@@ -21,8 +21,9 @@ import {
 import { DOWNLOAD_FORMATS } from '@earshot/media';
 import { currentActor, requireUser } from '../current-user.ts';
 import { presentCheckoutSession, presentCollection, presentDownload } from '../presenters/commerce.ts';
-import { errorResponses, Id, PageQuery } from '../schemas.ts';
+import { errorResponses, Id, PageQuery, ById } from '../schemas.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 /** Largest webhook body accepted (Stripe events are a few KB). */
 const WEBHOOK_MAX_BYTES = 512 * 1024;
@@ -53,6 +54,8 @@ const DownloadPreparing = Type.Object({
   total: Type.Integer(),
 });
 
+const endpoint = endpointsTagged('commerce');
+
 /**
  * Commerce (docs/payments.md): checkout, the Stripe webhook, the buyer's collection and the
  * thank-you page's poll, downloads (signed URLs; 202 while formats are made), Stripe Connect payouts.
@@ -63,24 +66,24 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
   app.post(
     '/api/v1/checkout',
     {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['commerce'],
-        summary:
-          'Starts buying a track or a release: answers the Stripe Checkout URL (or the thank-you page for a free item at 0)',
-        body: Type.Object(
-          {
-            item: Type.Object({ type: ItemType, id: Id }, { additionalProperties: false }),
-            // Any JSON number: the amount rule (integer, ≥ minimum, ≤ maximum) is core's, with clear codes.
-            amountMinor: Type.Number(),
-            currency: Type.String({ minLength: 1, maxLength: 10 }),
-            email: Type.Optional(Type.String({ maxLength: 254 })),
-            emailOptIn: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ url: Type.String() }), ...errorResponses(400, 404, 409, 502) },
-      },
+      ...endpoint(
+        'anyone',
+        'Starts buying a track or a release: answers the Stripe Checkout URL (or the thank-you page for a free item at 0)',
+        {
+          body: Type.Object(
+            {
+              item: Type.Object({ type: ItemType, id: Id }, { additionalProperties: false }),
+              // Any JSON number: the amount rule (integer, ≥ minimum, ≤ maximum) is core's, with clear codes.
+              amountMinor: Type.Number(),
+              currency: Type.String({ minLength: 1, maxLength: 10 }),
+              email: Type.Optional(Type.String({ maxLength: 254 })),
+              emailOptIn: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ url: Type.String() }), ...errorResponses(400, 404, 409, 502) },
+        },
+      ),
       // The app's validator coerces types ("500" → 500, null → 0): an amount must be a real JSON number.
       preValidation: async (request) => {
         const body = request.body as Record<string, unknown> | null | undefined;
@@ -103,18 +106,16 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
     );
     (scope as unknown as Api).post(
       '/api/v1/stripe/webhook',
-      {
-        config: { access: 'public' },
-        schema: {
-          tags: ['commerce'],
-          summary:
-            'Stripe webhook: raw body, Stripe-Signature checked (5-minute tolerance), each event id applied once, through the payment-events queue',
+      endpoint(
+        'public',
+        'Stripe webhook: raw body, Stripe-Signature checked (5-minute tolerance), each event id applied once, through the payment-events queue',
+        {
           response: {
             200: Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean() }),
             ...errorResponses(400, 409),
           },
         },
-      },
+      ),
       async (request) => {
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
         const signature = request.headers['stripe-signature'];
@@ -126,19 +127,18 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/checkout/sessions/:sessionId',
-    {
-      // The Checkout Session id is the capability (Stripe puts it in the return URL; the receipt mail has it).
-      config: { access: 'public' },
-      schema: {
-        tags: ['commerce'],
-        summary: "The thank-you page's poll: the order of a Checkout Session, pending until Stripe's webhook lands",
+    // The Checkout Session id is the capability (Stripe puts it in the return URL; the receipt mail has it).
+    endpoint(
+      'public',
+      "The thank-you page's poll: the order of a Checkout Session, pending until Stripe's webhook lands",
+      {
         params: Type.Object({ sessionId: SessionId }),
         response: {
           200: Type.Object({ status: Type.String(), order: OrderSchema, formats: Type.Array(Type.String()) }),
           ...errorResponses(400, 404),
         },
       },
-    },
+    ),
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return presentCheckoutSession(await getCheckoutSessionView(core, request.params.sessionId));
@@ -147,30 +147,25 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/collection',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['commerce'],
-        summary: 'What the account bought or downloaded for free, with formats, and its purchase history',
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                type: ItemType,
-                id: Type.String(),
-                title: Type.String(),
-                artist: Type.String(),
-                formats: Type.Array(Type.String()),
-                source: Type.String(),
-                acquiredAt: Type.String(),
-              }),
-            ),
-            orders: Type.Array(OrderSchema),
-          }),
-          ...errorResponses(401),
-        },
+    endpoint('signed-in', 'What the account bought or downloaded for free, with formats, and its purchase history', {
+      response: {
+        200: Type.Object({
+          items: Type.Array(
+            Type.Object({
+              type: ItemType,
+              id: Type.String(),
+              title: Type.String(),
+              artist: Type.String(),
+              formats: Type.Array(Type.String()),
+              source: Type.String(),
+              acquiredAt: Type.String(),
+            }),
+          ),
+          orders: Type.Array(OrderSchema),
+        }),
+        ...errorResponses(401),
       },
-    },
+    }),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return presentCollection(await getCollection(core, requireUser(request)));
@@ -180,12 +175,11 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
   for (const type of ['track', 'release'] as const) {
     app.get(
       `/api/v1/${type}s/:id/purchase-options`,
-      {
-        config: { access: 'anyone' },
-        schema: {
-          tags: ['commerce'],
-          summary: `What the buy box shows for a ${type}: price, free, buyable (payments configured), can the caller download it, formats`,
-          params: Type.Object({ id: Id }),
+      endpoint(
+        'anyone',
+        `What the buy box shows for a ${type}: price, free, buyable (payments configured), can the caller download it, formats`,
+        {
+          params: ById,
           querystring: Type.Object({ session: Type.Optional(SessionId) }),
           response: {
             200: Type.Object({
@@ -201,7 +195,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
             ...errorResponses(400, 404),
           },
         },
-      },
+      ),
       async (request, reply) => {
         reply.header('cache-control', 'private, no-store');
         const options = await getPurchaseOptions(
@@ -217,12 +211,11 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
     app.get(
       `/api/v1/${type}s/:id/download`,
-      {
-        config: { access: 'anyone' },
-        schema: {
-          tags: ['commerce'],
-          summary: `A signed, expiring download URL of the ${type}${type === 'release' ? ' (one ZIP)' : ''}: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made; 409 download_failed when it could not be made (its artist or an admin retries with retry=true)`,
-          params: Type.Object({ id: Id }),
+      endpoint(
+        'anyone',
+        `A signed, expiring download URL of the ${type}${type === 'release' ? ' (one ZIP)' : ''}: owner, buyer, or anyone when free; 202 with Retry-After while the format is being made; 409 download_failed when it could not be made (its artist or an admin retries with retry=true)`,
+        {
+          params: ById,
           querystring: Type.Object({
             format: Format,
             session: Type.Optional(SessionId),
@@ -230,7 +223,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
           }),
           response: { 200: DownloadReady, 202: DownloadPreparing, ...errorResponses(400, 403, 404, 409) },
         },
-      },
+      ),
       async (request, reply) => {
         const actor: Actor | null = currentActor(request);
         const answer: DownloadAnswer = await requestDownload(core, actor, {
@@ -292,19 +285,17 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/buyers',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['commerce'],
-        summary:
-          "The caller's buyers who chose to share their email (name, email, what, when), newest first; never one who did not",
+    endpoint(
+      'signed-in',
+      "The caller's buyers who chose to share their email (name, email, what, when), newest first; never one who did not",
+      {
         querystring: PageQuery,
         response: {
           200: Type.Object({ buyers: Type.Array(Buyer), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
           ...errorResponses(400, 401),
         },
       },
-    },
+    ),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       const page = await listOptedInBuyers(core, requireUser(request), request.query);
@@ -314,18 +305,13 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/buyers.csv',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['commerce'],
-        summary: 'The same list as a CSV file (every opted-in buyer), streamed',
-        produces: ['text/csv'],
-        response: {
-          200: Type.Unsafe<unknown>({ type: 'string', description: 'text/csv' }),
-          ...errorResponses(401),
-        },
+    endpoint('signed-in', 'The same list as a CSV file (every opted-in buyer), streamed', {
+      produces: ['text/csv'],
+      response: {
+        200: Type.Unsafe<unknown>({ type: 'string', description: 'text/csv' }),
+        ...errorResponses(401),
       },
-    },
+    }),
     async (request, reply) => {
       const actor = requireUser(request);
       reply.header('content-type', 'text/csv; charset=utf-8');
@@ -342,23 +328,18 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/payouts',
-    {
-      config: { access: { roles: ['artist', 'admin'] } },
-      schema: {
-        tags: ['commerce'],
-        summary: "The artist's Stripe Connect payout state",
-        response: {
-          200: Type.Object({
-            paymentsEnabled: Type.Boolean(),
-            connected: Type.Boolean(),
-            chargesEnabled: Type.Boolean(),
-            payoutsEnabled: Type.Boolean(),
-            detailsSubmitted: Type.Boolean(),
-          }),
-          ...errorResponses(401, 403),
-        },
+    endpoint({ roles: ['artist', 'admin'] }, "The artist's Stripe Connect payout state", {
+      response: {
+        200: Type.Object({
+          paymentsEnabled: Type.Boolean(),
+          connected: Type.Boolean(),
+          chargesEnabled: Type.Boolean(),
+          payoutsEnabled: Type.Boolean(),
+          detailsSubmitted: Type.Boolean(),
+        }),
+        ...errorResponses(401, 403),
       },
-    },
+    }),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return getPayoutState(core, requireUser(request));
@@ -367,17 +348,16 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/me/payouts/onboarding',
-    {
-      config: { access: { roles: ['artist', 'admin'] } },
-      schema: {
-        tags: ['commerce'],
-        summary: 'A Stripe Connect Express onboarding link for the artist (the account is created on first use)',
+    endpoint(
+      { roles: ['artist', 'admin'] },
+      'A Stripe Connect Express onboarding link for the artist (the account is created on first use)',
+      {
         response: {
           200: Type.Object({ url: Type.String(), expiresAt: Type.String() }),
           ...errorResponses(401, 403, 409, 502),
         },
       },
-    },
+    ),
     async (request) => {
       const link = await startPayoutOnboarding(core, requireUser(request));
       return { url: link.url, expiresAt: link.expiresAt.toISOString() };

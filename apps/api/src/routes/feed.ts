@@ -12,22 +12,23 @@ import {
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
+
+const endpoint = endpointsTagged('community');
 
 /** `GET /api/v1/feed`: uploads, releases and reposts of the accounts the caller follows (docs/architecture.md, "Community"). */
 export function feedRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   app.get(
     '/api/v1/feed',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['community'],
-        summary:
-          'Uploads, releases and reposts of the accounts you follow, newest first, one entry per track ("reposted by") or release',
+    endpoint(
+      'signed-in',
+      'Uploads, releases and reposts of the accounts you follow, newest first, one entry per track ("reposted by") or release',
+      {
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: PageOf(FeedEntrySchema), ...errorResponses(400, 401) },
       },
-    },
+    ),
     async (request, reply) => {
       const page = await getFeed(community, requireUser(request).id, request.query);
       reply.header('cache-control', 'private, no-store');
@@ -46,16 +47,13 @@ export function libraryRoutes(app: Api, deps: RouteDeps): void {
     app.route({
       method: 'GET',
       url: `/api/v1/me/${list}`,
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['community'],
-        summary,
+      ...endpoint('signed-in', summary, {
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: {
           200: PageOf(Type.Object({ at: Type.String({ format: 'date-time' }), track: TrackCardSchema })),
           ...errorResponses(400, 401),
         },
-      },
+      }),
       handler: async (request, reply) => {
         const page = await listLibrary(
           community,

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { checkHealth, workerHealth } from '@earshot/runtime';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const HealthResponse = Type.Object({
   status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]),
@@ -16,6 +17,8 @@ const WorkerHealthResponse = Type.Object({
   queues: Type.Record(Type.String(), QueueCounts),
 });
 
+const endpoint = endpointsTagged('operations');
+
 /** A health route: public, 200 when healthy and 503 when not, so `curl -f` healthchecks fail. */
 function healthRoute(
   app: Api,
@@ -24,14 +27,10 @@ function healthRoute(
   schema: typeof HealthResponse | typeof WorkerHealthResponse,
   check: () => Promise<{ status: 'healthy' | 'unhealthy' }>,
 ): void {
-  app.get(
-    url,
-    { config: { access: 'public' }, schema: { tags: ['operations'], summary, response: { 200: schema, 503: schema } } },
-    async (_req, reply) => {
-      const report = await check();
-      return reply.status(report.status === 'healthy' ? 200 : 503).send(report as never);
-    },
-  );
+  app.get(url, endpoint('public', summary, { response: { 200: schema, 503: schema } }), async (_req, reply) => {
+    const report = await check();
+    return reply.status(report.status === 'healthy' ? 200 : 503).send(report as never);
+  });
 }
 
 /** The health shapes of docs/architecture.md, "Operations contracts". */

@@ -9,11 +9,12 @@ import {
   TRENDING_MAX_LIMIT,
   type TrendingList,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, ById } from '../schemas.ts';
 import { currentActor } from '../current-user.ts';
 import { withArtworkUrl } from '../media-urls.ts';
 import { TrackCardSchema } from '../presenters/track.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Day = Type.String({ maxLength: 10, description: 'UTC day, YYYY-MM-DD' });
 const RangeQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) }, { additionalProperties: false });
@@ -77,16 +78,17 @@ const TrendingReply = Type.Object({
 
 const presentTrending = (list: TrendingList) => ({ ...list, tracks: list.tracks.map(withArtworkUrl) });
 
+const endpoint = endpointsTagged('insights');
+
 /** Trending and artist insights (docs/architecture.md, "Insights and trending"). */
 export function insightRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/trending',
-    {
-      // Public and the same for everyone: no session lookup, cacheable by browsers and nginx.
-      config: { access: 'public' },
-      schema: {
-        tags: ['insights'],
-        summary: 'Trending tracks: time-decayed plays, likes, reposts, comments and purchases, overall or per genre',
+    // Public and the same for everyone: no session lookup, cacheable by browsers and nginx.
+    endpoint(
+      'public',
+      'Trending tracks: time-decayed plays, likes, reposts, comments and purchases, overall or per genre',
+      {
         querystring: Type.Object(
           {
             period: Type.Union([Type.Literal('day'), Type.Literal('week')], { default: 'day' }),
@@ -97,7 +99,7 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
         ),
         response: { 200: TrendingReply, ...errorResponses(400) },
       },
-    },
+    ),
     async (request, reply) => {
       const json = await getTrendingJson(deps.core, request.query, presentTrending);
       reply.header('cache-control', `public, max-age=${TRENDING_MAX_AGE_SECONDS}`);
@@ -108,16 +110,11 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/tracks/:id/stats',
-    {
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['insights'],
-        summary: "A track's daily figures and where listeners stop (owner, admin)",
-        params: Type.Object({ id: Id }),
-        querystring: RangeQuery,
-        response: { 200: TrackStatsReply, ...errorResponses(400, 401, 403, 404) },
-      },
-    },
+    endpoint({ owner: 'track' }, "A track's daily figures and where listeners stop (owner, admin)", {
+      params: ById,
+      querystring: RangeQuery,
+      response: { 200: TrackStatsReply, ...errorResponses(400, 401, 403, 404) },
+    }),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return getTrackStats(deps.core, currentActor(request), request.params.id, request.query);
@@ -126,15 +123,10 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/stats',
-    {
-      config: { access: { roles: ['artist', 'admin'] } },
-      schema: {
-        tags: ['insights'],
-        summary: "The caller's daily figures as an artist, and their top tracks",
-        querystring: RangeQuery,
-        response: { 200: ArtistStatsReply, ...errorResponses(400, 401, 403) },
-      },
-    },
+    endpoint({ roles: ['artist', 'admin'] }, "The caller's daily figures as an artist, and their top tracks", {
+      querystring: RangeQuery,
+      response: { 200: ArtistStatsReply, ...errorResponses(400, 401, 403) },
+    }),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return getArtistStats(deps.core, currentActor(request), request.query);
@@ -143,15 +135,10 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/admin/stats',
-    {
-      config: { access: { roles: ['admin'] } },
-      schema: {
-        tags: ['insights'],
-        summary: 'The platform-wide daily figures and top tracks (admin)',
-        querystring: RangeQuery,
-        response: { 200: ArtistStatsReply, ...errorResponses(400, 401, 403) },
-      },
-    },
+    endpoint({ roles: ['admin'] }, 'The platform-wide daily figures and top tracks (admin)', {
+      querystring: RangeQuery,
+      response: { 200: ArtistStatsReply, ...errorResponses(400, 401, 403) },
+    }),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return getPlatformStats(deps.core, currentActor(request), request.query);

@@ -15,25 +15,23 @@ import { AccountUserSchema, presentAccountUser } from '../presenters/user.ts';
 import { setSessionCookies } from '../plugins/auth.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const UserReply = Type.Object({ user: AccountUserSchema });
+
+const endpoint = endpointsTagged('account');
 
 /** The signed-in user's own account: profile, avatar, password, email, becoming an artist. */
 export function meRoutes(app: Api, deps: RouteDeps): void {
   app.patch(
     '/api/v1/me',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['account'],
-        summary: 'Edit your profile: handle, display name, bio',
-        body: Type.Object(
-          { handle: Type.Optional(Handle), displayName: Type.Optional(DisplayName), bio: Type.Optional(Bio) },
-          { additionalProperties: false },
-        ),
-        response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
-      },
-    },
+    endpoint('signed-in', 'Edit your profile: handle, display name, bio', {
+      body: Type.Object(
+        { handle: Type.Optional(Handle), displayName: Type.Optional(DisplayName), bio: Type.Optional(Bio) },
+        { additionalProperties: false },
+      ),
+      response: { 200: UserReply, ...errorResponses(400, 401, 403, 409) },
+    }),
     async (request) => ({
       user: presentAccountUser(await updateProfile(deps.core, requireUser(request).id, request.body)),
     }),
@@ -41,15 +39,15 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/me/password',
-    {
-      config: { access: 'signed-in', rateLimit: 'auth' },
-      schema: {
-        tags: ['account'],
-        summary: 'Change your password (needs the current one); signs out your other sessions and renews this one',
+    endpoint(
+      'signed-in',
+      'Change your password (needs the current one); signs out your other sessions and renews this one',
+      {
         body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
         response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(400, 401, 403, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request, reply) => {
       const session = await changePassword(deps.core, requireUser(request).id, request.body);
       setSessionCookies(reply, session.token, session.expiresAt, deps.core, deps.config);
@@ -59,15 +57,15 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/me/email',
-    {
-      config: { access: 'signed-in', rateLimit: 'auth' },
-      schema: {
-        tags: ['account'],
-        summary: 'Change your email address (needs your password); the new address must be verified again',
+    endpoint(
+      'signed-in',
+      'Change your email address (needs your password); the new address must be verified again',
+      {
         body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
       },
-    },
+      { rateLimit: 'auth' },
+    ),
     async (request) => ({
       user: presentAccountUser(await changeEmail(deps.core, requireUser(request).id, request.body)),
     }),
@@ -75,16 +73,14 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/me/avatar',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['account'],
-        summary:
-          'Upload an avatar (multipart `avatar`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB); stored square in two sizes',
+    endpoint(
+      'signed-in',
+      'Upload an avatar (multipart `avatar`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB); stored square in two sizes',
+      {
         consumes: ['multipart/form-data'],
         response: { 200: UserReply, ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
-    },
+    ),
     async (request) => {
       const user = requireUser(request);
       if (!request.isMultipart()) throw unsupportedMedia('Send the image as multipart/form-data in an `avatar` field');
@@ -103,27 +99,17 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
 
   app.delete(
     '/api/v1/me/avatar',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['account'],
-        summary: 'Remove your avatar',
-        response: { 200: UserReply, ...errorResponses(401, 403) },
-      },
-    },
+    endpoint('signed-in', 'Remove your avatar', {
+      response: { 200: UserReply, ...errorResponses(401, 403) },
+    }),
     async (request) => ({ user: presentAccountUser(await removeAvatar(deps.core, requireUser(request).id)) }),
   );
 
   app.post(
     '/api/v1/me/become-artist',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['account'],
-        summary: 'Turn a listener account into an artist account (uploads, artist page)',
-        response: { 200: UserReply, ...errorResponses(401, 403) },
-      },
-    },
+    endpoint('signed-in', 'Turn a listener account into an artist account (uploads, artist page)', {
+      response: { 200: UserReply, ...errorResponses(401, 403) },
+    }),
     async (request) => ({ user: presentAccountUser(await becomeArtist(deps.core, requireUser(request).id)) }),
   );
 }

@@ -19,9 +19,10 @@ import {
   type TakedownSubjectType,
   type TakedownView,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Id, ById } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Subject = Type.Union([
   Type.Literal(REPORT_SUBJECTS[0]),
@@ -87,6 +88,9 @@ const presentAdminReport = (r: AdminReportView) => ({
 const presentTakedown = (t: TakedownView) => ({ ...t, takenDownAt: iso(t.takenDownAt) });
 const presentAudit = (a: AuditEntry) => ({ ...a, createdAt: a.createdAt.toISOString() });
 
+const endpoint = endpointsTagged('admin');
+const moderationEndpoint = endpointsTagged('moderation');
+
 /**
  * Moderation (docs/architecture.md, "Moderation"): users report, admins work the queue, take
  * content down or restore it with a reason, and read the audit log of every admin action.
@@ -96,12 +100,10 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/reports',
-    {
-      config: { access: 'signed-in', rateLimit: 'report' },
-      schema: {
-        tags: ['moderation'],
-        summary:
-          'Report a track, a comment or an account you can see, with a reason; a repeat of your open report about the same thing answers that report (200)',
+    moderationEndpoint(
+      'signed-in',
+      'Report a track, a comment or an account you can see, with a reason; a repeat of your open report about the same thing answers that report (200)',
+      {
         body: Type.Object(
           {
             subjectType: Subject,
@@ -116,7 +118,8 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
           ...errorResponses(400, 401, 403, 404, 429),
         },
       },
-    },
+      { rateLimit: 'report' },
+    ),
     async (request, reply) => {
       const { report, created } = await createReport(core(), requireUser(request), request.body);
       reply.code(created ? 201 : 200);
@@ -126,29 +129,24 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/admin/reports',
-    {
-      config: { access: { roles: ['admin'] } },
-      schema: {
-        tags: ['admin'],
-        summary: 'The reports queue, newest first (default: open ones)',
-        querystring: Type.Object(
-          {
-            status: Type.Union([Status, Type.Literal('all')], { default: 'open' }),
-            subjectUserId: Type.Optional(Id),
-            cursor: Cursor,
-            limit: Limit,
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(AdminReportSchema),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
-          ...errorResponses(400, 401, 403),
+    endpoint({ roles: ['admin'] }, 'The reports queue, newest first (default: open ones)', {
+      querystring: Type.Object(
+        {
+          status: Type.Union([Status, Type.Literal('all')], { default: 'open' }),
+          subjectUserId: Type.Optional(Id),
+          cursor: Cursor,
+          limit: Limit,
         },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({
+          items: Type.Array(AdminReportSchema),
+          nextCursor: Type.Union([Type.String(), Type.Null()]),
+        }),
+        ...errorResponses(400, 401, 403),
       },
-    },
+    }),
     async (request) => {
       const page = await listReports(core(), request.query);
       return { items: page.items.map(presentAdminReport), nextCursor: page.nextCursor };
@@ -157,22 +155,17 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/admin/reports/:id/resolve',
-    {
-      config: { access: { roles: ['admin'] } },
-      schema: {
-        tags: ['admin'],
-        summary: 'Close a report: resolved (acted upon) or dismissed',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            status: Type.Union([Type.Literal('resolved'), Type.Literal('dismissed')]),
-            note: Type.Optional(Type.String({ maxLength: RESOLUTION_NOTE_MAX, 'x-text': 'multiline' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ report: ReportSchema }), ...errorResponses(400, 401, 403, 404) },
-      },
-    },
+    endpoint({ roles: ['admin'] }, 'Close a report: resolved (acted upon) or dismissed', {
+      params: ById,
+      body: Type.Object(
+        {
+          status: Type.Union([Type.Literal('resolved'), Type.Literal('dismissed')]),
+          note: Type.Optional(Type.String({ maxLength: RESOLUTION_NOTE_MAX, 'x-text': 'multiline' })),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Type.Object({ report: ReportSchema }), ...errorResponses(400, 401, 403, 404) },
+    }),
     async (request) => ({
       report: presentReport(await resolveReport(core(), requireUser(request), request.params.id, request.body)),
     }),
@@ -182,19 +175,18 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
   for (const subject of TAKEDOWN_SUBJECTS) {
     app.post(
       `/api/v1/admin/${plural[subject]}/:id/takedown`,
-      {
-        config: { access: { roles: ['admin'] } },
-        schema: {
-          tags: ['admin'],
-          summary: `Take a ${subject} down with a reason its owner sees; nobody else sees it anywhere`,
-          params: Type.Object({ id: Id }),
+      endpoint(
+        { roles: ['admin'] },
+        `Take a ${subject} down with a reason its owner sees; nobody else sees it anywhere`,
+        {
+          params: ById,
           body: Type.Object(
             { reason: Type.String({ minLength: 1, maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' }) },
             { additionalProperties: false },
           ),
           response: { 200: Type.Object({ takedown: TakedownSchema }), ...errorResponses(400, 401, 403, 404) },
         },
-      },
+      ),
       async (request) => ({
         takedown: presentTakedown(
           await takeDown(core(), requireUser(request), subject, request.params.id, request.body.reason),
@@ -203,21 +195,16 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
     );
     app.post(
       `/api/v1/admin/${plural[subject]}/:id/restore`,
-      {
-        config: { access: { roles: ['admin'] } },
-        schema: {
-          tags: ['admin'],
-          summary: `Restore a taken-down ${subject}`,
-          params: Type.Object({ id: Id }),
-          body: Type.Optional(
-            Type.Object(
-              { reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) },
-              { additionalProperties: false },
-            ),
+      endpoint({ roles: ['admin'] }, `Restore a taken-down ${subject}`, {
+        params: ById,
+        body: Type.Optional(
+          Type.Object(
+            { reason: Type.Optional(Type.String({ maxLength: TAKEDOWN_REASON_MAX, 'x-text': 'multiline' })) },
+            { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ takedown: TakedownSchema }), ...errorResponses(400, 401, 403, 404) },
-        },
-      },
+        ),
+        response: { 200: Type.Object({ takedown: TakedownSchema }), ...errorResponses(400, 401, 403, 404) },
+      }),
       async (request) => ({
         takedown: presentTakedown(
           await restore(core(), requireUser(request), subject, request.params.id, request.body?.reason),
@@ -228,26 +215,21 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/admin/audit',
-    {
-      config: { access: { roles: ['admin'] } },
-      schema: {
-        tags: ['admin'],
-        summary: 'The audit log: every admin action (who, what, when, why), newest first',
-        querystring: Type.Object(
-          {
-            subjectType: Type.Optional(Type.String({ maxLength: 32 })),
-            subjectId: Type.Optional(Type.String({ maxLength: 200 })),
-            cursor: Cursor,
-            limit: Limit,
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({ items: Type.Array(AuditSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
-          ...errorResponses(400, 401, 403),
+    endpoint({ roles: ['admin'] }, 'The audit log: every admin action (who, what, when, why), newest first', {
+      querystring: Type.Object(
+        {
+          subjectType: Type.Optional(Type.String({ maxLength: 32 })),
+          subjectId: Type.Optional(Type.String({ maxLength: 200 })),
+          cursor: Cursor,
+          limit: Limit,
         },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({ items: Type.Array(AuditSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+        ...errorResponses(400, 401, 403),
       },
-    },
+    }),
     async (request) => {
       const page = await listAudit(core(), request.query);
       return { items: page.items.map(presentAudit), nextCursor: page.nextCursor };

@@ -3,17 +3,18 @@ import { OEMBED_MAX_URL_LENGTH, oembedFor } from '@earshot/core';
 import { errorResponses } from '../schemas.ts';
 import { publicMediaUrl } from '../media-urls.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
+
+const endpoint = endpointsTagged('embeds');
 
 /** oEmbed 1.0 (docs/architecture.md, "Embeds and sharing"): a pasted link of a track or release becomes its embedded player. */
 export function oembedRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/oembed',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['embeds'],
-        summary:
-          'oEmbed 1.0 for a track or release URL: type "rich", the iframe of its embed page; unknown or foreign URLs → 404; only format=json',
+    endpoint(
+      'public',
+      'oEmbed 1.0 for a track or release URL: type "rich", the iframe of its embed page; unknown or foreign URLs → 404; only format=json',
+      {
         querystring: Type.Object(
           {
             url: Type.String({ minLength: 1, maxLength: OEMBED_MAX_URL_LENGTH }),
@@ -43,7 +44,7 @@ export function oembedRoutes(app: Api, deps: RouteDeps): void {
           ...errorResponses(400, 404, 501),
         },
       },
-    },
+    ),
     async (request, reply) => {
       const body = await oembedFor({ ...deps.core, imageUrl: (key) => publicMediaUrl('images', key) }, request.query);
       reply.header('cache-control', 'public, max-age=300');

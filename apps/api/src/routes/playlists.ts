@@ -10,10 +10,11 @@ import {
   setPlaylistTracks,
   updatePlaylist,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, ById } from '../schemas.ts';
 import { PlaylistCardSchema, PlaylistSchema, presentPlaylist, presentPlaylistCard } from '../presenters/library.ts';
 import { currentActor, requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
 const Title = Type.String({ maxLength: PLAYLIST_TITLE_MAX * 4 });
@@ -22,29 +23,26 @@ const Description = Type.String({ maxLength: PLAYLIST_DESCRIPTION_MAX * 4, 'x-te
 const TrackIds = Type.Array(Type.String({ maxLength: 20 }), { maxItems: PLAYLIST_TRACKS_MAX + 1000 });
 const Reply = Type.Object({ playlist: PlaylistSchema });
 
+const endpoint = endpointsTagged('playlists');
+
 /** Playlists: docs/architecture.md, "Catalogue". */
 export function playlistRoutes(app: Api, deps: RouteDeps): void {
   const { core } = deps;
 
   app.post(
     '/api/v1/playlists',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['playlists'],
-        summary: 'Make a playlist',
-        body: Type.Object(
-          {
-            title: Title,
-            description: Type.Optional(Description),
-            visibility: Type.Optional(Visibility),
-            trackIds: Type.Optional(TrackIds),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Reply, ...errorResponses(400, 401, 409, 422) },
-      },
-    },
+    endpoint('signed-in', 'Make a playlist', {
+      body: Type.Object(
+        {
+          title: Title,
+          description: Type.Optional(Description),
+          visibility: Type.Optional(Visibility),
+          trackIds: Type.Optional(TrackIds),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Reply, ...errorResponses(400, 401, 409, 422) },
+    }),
     async (request, reply) =>
       reply
         .code(201)
@@ -53,15 +51,10 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/playlists/:id',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['playlists'],
-        summary: 'A playlist, per its visibility; tracks hidden from you are left out',
-        params: Type.Object({ id: Id }),
-        response: { 200: Reply, ...errorResponses(400, 404) },
-      },
-    },
+    endpoint('anyone', 'A playlist, per its visibility; tracks hidden from you are left out', {
+      params: ById,
+      response: { 200: Reply, ...errorResponses(400, 404) },
+    }),
     async (request) => ({
       playlist: presentPlaylist(await getPlaylist(core, currentActor(request), request.params.id)),
     }),
@@ -69,23 +62,18 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
 
   app.patch(
     '/api/v1/playlists/:id',
-    {
-      config: { access: { owner: 'playlist' } },
-      schema: {
-        tags: ['playlists'],
-        summary: 'Rename, describe, or change who sees a playlist',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            title: Type.Optional(Title),
-            description: Type.Optional(Description),
-            visibility: Type.Optional(Visibility),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Reply, ...errorResponses(400, 401, 403, 404) },
-      },
-    },
+    endpoint({ owner: 'playlist' }, 'Rename, describe, or change who sees a playlist', {
+      params: ById,
+      body: Type.Object(
+        {
+          title: Type.Optional(Title),
+          description: Type.Optional(Description),
+          visibility: Type.Optional(Visibility),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 200: Reply, ...errorResponses(400, 401, 403, 404) },
+    }),
     async (request) => ({
       playlist: presentPlaylist(await updatePlaylist(core, currentActor(request), request.params.id, request.body)),
     }),
@@ -93,16 +81,15 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/playlists/:id/tracks',
-    {
-      config: { access: { owner: 'playlist' } },
-      schema: {
-        tags: ['playlists'],
-        summary: `Set the whole order of a playlist (at most ${PLAYLIST_TRACKS_MAX.toLocaleString('en')} tracks)`,
-        params: Type.Object({ id: Id }),
+    endpoint(
+      { owner: 'playlist' },
+      `Set the whole order of a playlist (at most ${PLAYLIST_TRACKS_MAX.toLocaleString('en')} tracks)`,
+      {
+        params: ById,
         body: Type.Object({ trackIds: TrackIds }, { additionalProperties: false }),
         response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 422) },
       },
-    },
+    ),
     async (request) => ({
       playlist: presentPlaylist(
         await setPlaylistTracks(core, currentActor(request), request.params.id, request.body.trackIds),
@@ -112,15 +99,10 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
 
   app.delete(
     '/api/v1/playlists/:id',
-    {
-      config: { access: { owner: 'playlist' } },
-      schema: {
-        tags: ['playlists'],
-        summary: 'Delete a playlist (the tracks stay)',
-        params: Type.Object({ id: Id }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
-      },
-    },
+    endpoint({ owner: 'playlist' }, 'Delete a playlist (the tracks stay)', {
+      params: ById,
+      response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+    }),
     async (request, reply) => {
       await deletePlaylist(core, currentActor(request), request.params.id);
       return reply.status(204).send(null);
@@ -129,14 +111,9 @@ export function playlistRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/playlists',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['playlists'],
-        summary: 'Your playlists, newest first (the “Add to playlist” menu)',
-        response: { 200: Type.Object({ items: Type.Array(PlaylistCardSchema) }), ...errorResponses(401) },
-      },
-    },
+    endpoint('signed-in', 'Your playlists, newest first (the “Add to playlist” menu)', {
+      response: { 200: Type.Object({ items: Type.Array(PlaylistCardSchema) }), ...errorResponses(401) },
+    }),
     async (request) => ({ items: (await listMyPlaylists(core, requireUser(request))).map(presentPlaylistCard) }),
   );
 }

@@ -7,9 +7,12 @@ import {
   recordPlay,
   validationFailed,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { ById, errorResponses, Id } from '../schemas.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+
+const endpoint = endpointsTagged('playback');
 
 export function playRoutes(app: Api, deps: RouteDeps): void {
   const plays = createPlaysDeps(deps.core.db, { ipHashSalt: deps.core.ipHashSalt, clock: deps.core.clock });
@@ -18,39 +21,42 @@ export function playRoutes(app: Api, deps: RouteDeps): void {
     '/api/v1/tracks/:id/plays',
     {
       // Per visibility, like the stream: whoever may play the track may report listening to it.
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['playback'],
-        summary:
-          'Reports time listened; counted as a play once per listener per track per 30 minutes, after 30 s (or the whole track if shorter)',
-        params: Type.Object({ id: Id }),
-        body: Type.Object(
-          {
-            versionId: Type.Optional(Id),
-            secondsListened: Type.Number({
-              minimum: 0,
-              maximum: MAX_SECONDS_LISTENED,
-              description: 'Seconds actually heard (not seeked over)',
-            }),
-            ranges: Type.Optional(
-              Type.Array(Type.Array(Type.Number({ minimum: 0, maximum: MAX_RANGE_MS }), { minItems: 2, maxItems: 2 }), {
-                maxItems: MAX_HEARD_RANGES,
-                description:
-                  'The parts of the track actually played, [[startMs, endMs], …]; a later report of the same listening extends what the play heard',
+      ...endpoint(
+        'anyone',
+        'Reports time listened; counted as a play once per listener per track per 30 minutes, after 30 s (or the whole track if shorter)',
+        {
+          params: ById,
+          body: Type.Object(
+            {
+              versionId: Type.Optional(Id),
+              secondsListened: Type.Number({
+                minimum: 0,
+                maximum: MAX_SECONDS_LISTENED,
+                description: 'Seconds actually heard (not seeked over)',
               }),
-            ),
+              ranges: Type.Optional(
+                Type.Array(
+                  Type.Array(Type.Number({ minimum: 0, maximum: MAX_RANGE_MS }), { minItems: 2, maxItems: 2 }),
+                  {
+                    maxItems: MAX_HEARD_RANGES,
+                    description:
+                      'The parts of the track actually played, [[startMs, endMs], …]; a later report of the same listening extends what the play heard',
+                  },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({ counted: Type.Literal(true) }),
+            200: Type.Object({
+              counted: Type.Literal(false),
+              reason: Type.Union([Type.Literal('not_enough_listened'), Type.Literal('already_counted')]),
+            }),
+            ...errorResponses(400, 403, 404),
           },
-          { additionalProperties: false },
-        ),
-        response: {
-          201: Type.Object({ counted: Type.Literal(true) }),
-          200: Type.Object({
-            counted: Type.Literal(false),
-            reason: Type.Union([Type.Literal('not_enough_listened'), Type.Literal('already_counted')]),
-          }),
-          ...errorResponses(400, 403, 404),
         },
-      },
+      ),
       // The app's validator coerces types, which would read `null` (what JSON.stringify makes of
       // NaN and Infinity) as 0 and "30" as 30; a report must carry a real JSON number.
       preValidation: async (request) => {

@@ -11,12 +11,13 @@ import {
   setReleaseArtwork,
   updateRelease,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, ById } from '../schemas.ts';
 import { ReleaseCardSchema, ReleaseSchema, presentRelease, presentReleaseCard } from '../presenters/library.ts';
 import { currentActor } from '../current-user.ts';
 import { readImagePart } from '../http/image-upload.ts';
 import { PriceBody } from './track-manage.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
 const fields = {
@@ -35,63 +36,50 @@ const fields = {
 };
 const Reply = Type.Object({ release: ReleaseSchema });
 
+const endpoint = endpointsTagged('releases');
+
 /** Releases (albums, EPs, singles): docs/architecture.md, "Catalogue". */
 export function releaseRoutes(app: Api, deps: RouteDeps): void {
   const { core } = deps;
 
   app.post(
     '/api/v1/releases',
-    {
-      config: { access: { roles: ['artist', 'admin'] } },
-      schema: {
-        tags: ['releases'],
-        summary: 'Make a release of your own tracks, in order',
-        body: Type.Object(
-          {
-            title: fields.title,
-            type: fields.type,
-            trackIds: fields.trackIds,
-            releaseDate: Type.Optional(fields.releaseDate),
-            description: Type.Optional(fields.description),
-            credits: Type.Optional(fields.credits),
-            visibility: Type.Optional(fields.visibility),
-            price: Type.Optional(fields.price),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: Reply, ...errorResponses(400, 401, 403, 422) },
-      },
-    },
+    endpoint({ roles: ['artist', 'admin'] }, 'Make a release of your own tracks, in order', {
+      body: Type.Object(
+        {
+          title: fields.title,
+          type: fields.type,
+          trackIds: fields.trackIds,
+          releaseDate: Type.Optional(fields.releaseDate),
+          description: Type.Optional(fields.description),
+          credits: Type.Optional(fields.credits),
+          visibility: Type.Optional(fields.visibility),
+          price: Type.Optional(fields.price),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Reply, ...errorResponses(400, 401, 403, 422) },
+    }),
     async (request, reply) =>
       reply.code(201).send({ release: presentRelease(await createRelease(core, currentActor(request), request.body)) }),
   );
 
   app.get(
     '/api/v1/releases/:id',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['releases'],
-        summary: 'A release, per its visibility (a scheduled one only for its owner until its date)',
-        params: Type.Object({ id: Id }),
-        response: { 200: Reply, ...errorResponses(400, 404) },
-      },
-    },
+    endpoint('anyone', 'A release, per its visibility (a scheduled one only for its owner until its date)', {
+      params: ById,
+      response: { 200: Reply, ...errorResponses(400, 404) },
+    }),
     async (request) => ({ release: presentRelease(await getRelease(core, currentActor(request), request.params.id)) }),
   );
 
   app.patch(
     '/api/v1/releases/:id',
-    {
-      config: { access: { owner: 'release' } },
-      schema: {
-        tags: ['releases'],
-        summary: 'Edit a release; `trackIds` replaces the whole order',
-        params: Type.Object({ id: Id }),
-        body: Type.Partial(Type.Object(fields), { additionalProperties: false }),
-        response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 422) },
-      },
-    },
+    endpoint({ owner: 'release' }, 'Edit a release; `trackIds` replaces the whole order', {
+      params: ById,
+      body: Type.Partial(Type.Object(fields), { additionalProperties: false }),
+      response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 422) },
+    }),
     async (request) => ({
       release: presentRelease(await updateRelease(core, currentActor(request), request.params.id, request.body)),
     }),
@@ -99,15 +87,10 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
 
   app.delete(
     '/api/v1/releases/:id',
-    {
-      config: { access: { owner: 'release' } },
-      schema: {
-        tags: ['releases'],
-        summary: 'Delete a release (its tracks stay); 409 `release_sold` once someone paid for it',
-        params: Type.Object({ id: Id }),
-        response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    endpoint({ owner: 'release' }, 'Delete a release (its tracks stay); 409 `release_sold` once someone paid for it', {
+      params: ById,
+      response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
     async (request, reply) => {
       await deleteRelease(core, currentActor(request), request.params.id);
       return reply.status(204).send(null);
@@ -116,16 +99,11 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/releases/:id/artwork',
-    {
-      config: { access: { owner: 'release' } },
-      schema: {
-        tags: ['releases'],
-        summary: 'Upload the release’s artwork (multipart `artwork`; the avatar rules)',
-        consumes: ['multipart/form-data'],
-        params: Type.Object({ id: Id }),
-        response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
-      },
-    },
+    endpoint({ owner: 'release' }, 'Upload the release’s artwork (multipart `artwork`; the avatar rules)', {
+      consumes: ['multipart/form-data'],
+      params: ById,
+      response: { 200: Reply, ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
+    }),
     async (request) => {
       const image = await readImagePart(request, 'artwork');
       return {
@@ -136,15 +114,10 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/users/:handle/releases',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['releases'],
-        summary: 'An artist’s releases, newest first (everything for the artist themself)',
-        params: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 30 }) }),
-        response: { 200: Type.Object({ items: Type.Array(ReleaseCardSchema) }), ...errorResponses(400, 404) },
-      },
-    },
+    endpoint('anyone', 'An artist’s releases, newest first (everything for the artist themself)', {
+      params: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 30 }) }),
+      response: { 200: Type.Object({ items: Type.Array(ReleaseCardSchema) }), ...errorResponses(400, 404) },
+    }),
     async (request) => ({
       items: (await listUserReleases(core, currentActor(request), request.params.handle)).map(presentReleaseCard),
     }),

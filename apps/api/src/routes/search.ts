@@ -4,11 +4,14 @@ import { errorResponses } from '../schemas.ts';
 import { BrowseCardSchema, SearchHitSchema, presentBrowseCard, presentHit } from '../presenters/library.ts';
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 24 }),
   cursor: Type.Optional(Type.String({ maxLength: 64 })),
 };
+
+const endpoint = endpointsTagged('search');
 
 /** Search and browse: docs/architecture.md, "Search". */
 export function searchRoutes(app: Api, deps: RouteDeps): void {
@@ -16,12 +19,10 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/search',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['search'],
-        summary:
-          'Ranked search (title > artist > tags > description), tolerant of one typo per word, accents folded; only what you may find in lists',
+    endpoint(
+      'anyone',
+      'Ranked search (title > artist > tags > description), tolerant of one typo per word, accents folded; only what you may find in lists',
+      {
         querystring: Type.Object(
           {
             q: Type.String({ maxLength: SEARCH_QUERY_MAX * 4 }),
@@ -46,7 +47,7 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
           ...errorResponses(400),
         },
       },
-    },
+    ),
     async (request) => {
       const page = await search(core, currentActor(request), request.query);
       return { items: page.items.map(presentHit), nextCursor: page.nextCursor };
@@ -60,16 +61,11 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/genres/:name/tracks',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['search'],
-        summary: 'Listed tracks of a genre, newest first',
-        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: GENRE_MAX * 4 }) }),
-        querystring: Type.Object(Page, { additionalProperties: false }),
-        response: Reply,
-      },
-    },
+    endpoint('anyone', 'Listed tracks of a genre, newest first', {
+      params: Type.Object({ name: Type.String({ minLength: 1, maxLength: GENRE_MAX * 4 }) }),
+      querystring: Type.Object(Page, { additionalProperties: false }),
+      response: Reply,
+    }),
     async (request) => {
       const page = await browseTracks(core, { genre: request.params.name }, request.query);
       return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };
@@ -78,16 +74,11 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/tags/:name/tracks',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['search'],
-        summary: 'Listed tracks with a tag, newest first',
-        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: TAG_MAX * 4 }) }),
-        querystring: Type.Object(Page, { additionalProperties: false }),
-        response: Reply,
-      },
-    },
+    endpoint('anyone', 'Listed tracks with a tag, newest first', {
+      params: Type.Object({ name: Type.String({ minLength: 1, maxLength: TAG_MAX * 4 }) }),
+      querystring: Type.Object(Page, { additionalProperties: false }),
+      response: Reply,
+    }),
     async (request) => {
       const page = await browseTracks(core, { tag: request.params.name }, request.query);
       return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };

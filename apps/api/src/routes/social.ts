@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { getTrackCounts, getUserCounts, listPeople, toggleFollow, toggleTrack } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, ById } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
 import {
   PageOf,
@@ -12,8 +12,11 @@ import {
 import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Handle = Type.String({ minLength: 1, maxLength: 100 });
+
+const endpoint = endpointsTagged('community');
 
 /**
  * Likes, reposts and follows (docs/architecture.md, "Community"): idempotent toggles. `PUT` (twice
@@ -31,13 +34,14 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
       app.route({
         method,
         url: `/api/v1/tracks/:id/${kind}`,
-        config: { access: 'signed-in' },
-        schema: {
-          tags: ['community'],
-          summary: `${on ? (kind === 'like' ? 'Likes' : 'Reposts') : kind === 'like' ? 'Unlikes' : 'Un-reposts'} the track (idempotent); answers its counts`,
-          params: Type.Object({ id: Id }),
-          response: { 200: Type.Object({ track: TrackCountsSchema }), 204: Type.Null(), ...errorResponses(401, 404) },
-        },
+        ...endpoint(
+          'signed-in',
+          `${on ? (kind === 'like' ? 'Likes' : 'Reposts') : kind === 'like' ? 'Unlikes' : 'Un-reposts'} the track (idempotent); answers its counts`,
+          {
+            params: ById,
+            response: { 200: Type.Object({ track: TrackCountsSchema }), 204: Type.Null(), ...errorResponses(401, 404) },
+          },
+        ),
         handler: async (request, reply) => {
           const result = await toggleTrack(
             community,
@@ -60,13 +64,10 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
     app.route({
       method,
       url: '/api/v1/users/:handle/follow',
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['community'],
-        summary: `${on ? 'Follows' : 'Unfollows'} the account (idempotent); answers its counts`,
+      ...endpoint('signed-in', `${on ? 'Follows' : 'Unfollows'} the account (idempotent); answers its counts`, {
         params: Type.Object({ handle: Handle }),
         response: { 200: Type.Object({ user: UserCountsSchema }), 204: Type.Null(), ...errorResponses(400, 401, 404) },
-      },
+      }),
       handler: async (request, reply) => {
         const result = await toggleFollow(
           community,
@@ -82,29 +83,19 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/tracks/:id/counts',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['community'],
-        summary: "A track's counts, and whether the caller liked / reposted it",
-        params: Type.Object({ id: Id }),
-        response: { 200: Type.Object({ track: TrackCountsSchema }), ...errorResponses(404) },
-      },
-    },
+    endpoint('anyone', "A track's counts, and whether the caller liked / reposted it", {
+      params: ById,
+      response: { 200: Type.Object({ track: TrackCountsSchema }), ...errorResponses(404) },
+    }),
     async (request) => ({ track: await getTrackCounts(community, currentUser(request) ?? null, request.params.id) }),
   );
 
   app.get(
     '/api/v1/users/:handle/counts',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['community'],
-        summary: "An account's follower and following counts, and whether the caller follows it",
-        params: Type.Object({ handle: Handle }),
-        response: { 200: Type.Object({ user: UserCountsSchema }), ...errorResponses(404) },
-      },
-    },
+    endpoint('anyone', "An account's follower and following counts, and whether the caller follows it", {
+      params: Type.Object({ handle: Handle }),
+      response: { 200: Type.Object({ user: UserCountsSchema }), ...errorResponses(404) },
+    }),
     async (request) => ({ user: await getUserCounts(community, currentUser(request) ?? null, request.params.handle) }),
   );
 
@@ -118,14 +109,11 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
     app.route({
       method: 'GET',
       url,
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['community'],
-        summary,
-        params: url.includes(':id') ? Type.Object({ id: Id }) : Type.Object({ handle: Handle }),
+      ...endpoint('anyone', summary, {
+        params: url.includes(':id') ? ById : Type.Object({ handle: Handle }),
         querystring: Type.Object(ListQuery, { additionalProperties: false }),
         response: { 200: PageOf(UserCardSchema), ...errorResponses(400, 404) },
-      },
+      }),
       handler: async (request) => {
         const params = request.params as { id?: string; handle?: string };
         const page = await listPeople(

@@ -18,12 +18,13 @@ import {
   setCurrentVersion,
   setTrackArtwork,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Id, ById } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { StudioTrackSchema, presentStudioTrack } from '../presenters/library.ts';
 import { currentActor, requireUser } from '../current-user.ts';
 import { readImagePart } from '../http/image-upload.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 /** A price in a request body (tracks and releases): core checks the currency and the bounds. */
 export const PriceBody = Type.Union([
@@ -44,6 +45,8 @@ export const PriceBody = Type.Union([
 
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
 
+const endpoint = endpointsTagged('tracks');
+
 /** An artist managing what they published (docs/architecture.md, "Catalogue"): edit, delete, artwork, current version, the studio list. */
 export function trackManageRoutes(app: Api, deps: RouteDeps): void {
   const { core } = deps;
@@ -52,13 +55,11 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
 
   app.patch(
     '/api/v1/tracks/:id',
-    {
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['tracks'],
-        summary:
-          'Edit a track: title (a new slug; the old address redirects), description, genre, tags, album, track number, year, visibility, downloadable, price',
-        params: Type.Object({ id: Id }),
+    endpoint(
+      { owner: 'track' },
+      'Edit a track: title (a new slug; the old address redirects), description, genre, tags, album, track number, year, visibility, downloadable, price',
+      {
+        params: ById,
         body: Type.Object(
           {
             title: Type.Optional(Type.String({ maxLength: TITLE_MAX * 4 })),
@@ -78,7 +79,7 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
         ),
         response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404) },
       },
-    },
+    ),
     async (request) => {
       await editTrack(core, currentActor(request), request.params.id, request.body);
       return { track: await view(request.params.id, request) };
@@ -87,20 +88,18 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
 
   app.delete(
     '/api/v1/tracks/:id',
-    {
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['tracks'],
-        summary:
-          'Delete a track: every row and stored object of every version. 409 `track_sold` while a paid order covers it, unless `confirmBuyersKeepAccess=true`: then it is retired (gone for everyone, kept for its buyers’ downloads)',
-        params: Type.Object({ id: Id }),
+    endpoint(
+      { owner: 'track' },
+      'Delete a track: every row and stored object of every version. 409 `track_sold` while a paid order covers it, unless `confirmBuyersKeepAccess=true`: then it is retired (gone for everyone, kept for its buyers’ downloads)',
+      {
+        params: ById,
         querystring: Type.Object(
           { confirmBuyersKeepAccess: Type.Optional(Type.Boolean()) },
           { additionalProperties: false },
         ),
         response: { 204: Type.Null(), ...errorResponses(400, 401, 403, 404, 409) },
       },
-    },
+    ),
     async (request, reply) => {
       await deleteTrack(core, currentActor(request), request.params.id, {
         confirmBuyersKeepAccess: request.query.confirmBuyersKeepAccess === true,
@@ -111,17 +110,15 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/tracks/:id/artwork',
-    {
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['tracks'],
-        summary:
-          'Upload the track’s artwork (multipart `artwork`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB): the avatar rules, stored square at 1000 and 300 px',
+    endpoint(
+      { owner: 'track' },
+      'Upload the track’s artwork (multipart `artwork`: JPEG, PNG, WebP, GIF or AVIF, at most 10 MB): the avatar rules, stored square at 1000 and 300 px',
+      {
         consumes: ['multipart/form-data'],
-        params: Type.Object({ id: Id }),
+        params: ById,
         response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
       },
-    },
+    ),
     async (request) => {
       const image = await readImagePart(request, 'artwork');
       await setTrackArtwork(core, currentActor(request), request.params.id, image);
@@ -131,16 +128,11 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/tracks/:id/current-version',
-    {
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['tracks'],
-        summary: 'Make a `ready` version of the track its current one',
-        params: Type.Object({ id: Id }),
-        body: Type.Object({ versionId: Id }, { additionalProperties: false }),
-        response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404, 409) },
-      },
-    },
+    endpoint({ owner: 'track' }, 'Make a `ready` version of the track its current one', {
+      params: ById,
+      body: Type.Object({ versionId: Id }, { additionalProperties: false }),
+      response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
     async (request) => {
       await setCurrentVersion(core, currentActor(request), request.params.id, request.body.versionId);
       return { track: await view(request.params.id, request) };
@@ -149,15 +141,14 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/tracks/:id/retry',
-    {
-      config: { access: { owner: 'track' } },
-      schema: {
-        tags: ['tracks'],
-        summary: 'Process the newest version of a track again after it failed (its unfinished steps are queued anew)',
-        params: Type.Object({ id: Id }),
+    endpoint(
+      { owner: 'track' },
+      'Process the newest version of a track again after it failed (its unfinished steps are queued anew)',
+      {
+        params: ById,
         response: { 202: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 404, 409) },
       },
-    },
+    ),
     async (request, reply) => {
       await retryTrackProcessing(core, currentActor(request), request.params.id);
       return reply.status(202).send({ track: await view(request.params.id, request) });
@@ -166,15 +157,13 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/me/tracks',
-    {
-      config: { access: 'signed-in' },
-      schema: {
-        tags: ['tracks'],
-        summary:
-          'The studio: every track of yours in every state (processing with its steps, failed with the reason, private, unlisted), newest first',
+    endpoint(
+      'signed-in',
+      'The studio: every track of yours in every state (processing with its steps, failed with the reason, private, unlisted), newest first',
+      {
         response: { 200: Type.Object({ items: Type.Array(StudioTrackSchema) }), ...errorResponses(401) },
       },
-    },
+    ),
     async (request) => {
       const actor = requireUser(request);
       return { items: (await listStudioTracks(core, actor)).map(presentStudioTrack) };

@@ -1,25 +1,24 @@
 import { Type } from 'typebox';
 import { findTrackIdBySlug, getStreamableVersion, getTrackView, signHlsPath } from '@earshot/core';
-import { errorResponses, Handle, Id } from '../schemas.ts';
+import { errorResponses, Handle, ById } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { publicMediaUrl } from '../media-urls.ts';
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
 
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' });
+
+const endpoint = endpointsTagged('tracks');
+const playbackEndpoint = endpointsTagged('playback');
 
 export function trackReadRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/tracks/:id',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['tracks'],
-        summary: 'A track, per its visibility, with the state of each processing step for its owner',
-        params: Type.Object({ id: Id }),
-        response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
-      },
-    },
+    endpoint('anyone', 'A track, per its visibility, with the state of each processing step for its owner', {
+      params: ById,
+      response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
+    }),
     async (request) => ({
       track: presentTrack(await getTrackView(deps.core, currentActor(request), request.params.id)),
     }),
@@ -27,15 +26,10 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/users/:handle/tracks/:slug',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['tracks'],
-        summary: 'A track by its page address `/<handle>/<slug>`',
-        params: Type.Object({ handle: Handle, slug: Slug }),
-        response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
-      },
-    },
+    endpoint('anyone', 'A track by its page address `/<handle>/<slug>`', {
+      params: Type.Object({ handle: Handle, slug: Slug }),
+      response: { 200: Type.Object({ track: TrackResponse }), ...errorResponses(400, 404) },
+    }),
     async (request) => {
       const id = await findTrackIdBySlug(deps.core, request.params.handle, request.params.slug);
       return { track: presentTrack(await getTrackView(deps.core, currentActor(request), id)) };
@@ -44,26 +38,21 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/tracks/:id/stream',
-    {
-      config: { access: 'anyone' },
-      schema: {
-        tags: ['playback'],
-        summary: 'A signed, expiring HLS master playlist URL for the current version',
-        description:
-          'Before any version is ready: the version being processed, as soon as its provisional stream is published, for whoever may see the track (`processing: true`; its playlists grow until it is ready; withdrawn if its encode fails).',
-        params: Type.Object({ id: Id }),
-        response: {
-          200: Type.Object({
-            hls: Type.String(),
-            expiresAt: Type.String({ format: 'date-time' }),
-            waveformUrl: Type.Union([Type.String(), Type.Null()]),
-            trackGainDb: Type.Union([Type.Number(), Type.Null()]),
-            processing: Type.Boolean(),
-          }),
-          ...errorResponses(400, 404),
-        },
+    playbackEndpoint('anyone', 'A signed, expiring HLS master playlist URL for the current version', {
+      description:
+        'Before any version is ready: the version being processed, as soon as its provisional stream is published, for whoever may see the track (`processing: true`; its playlists grow until it is ready; withdrawn if its encode fails).',
+      params: ById,
+      response: {
+        200: Type.Object({
+          hls: Type.String(),
+          expiresAt: Type.String({ format: 'date-time' }),
+          waveformUrl: Type.Union([Type.String(), Type.Null()]),
+          trackGainDb: Type.Union([Type.Number(), Type.Null()]),
+          processing: Type.Boolean(),
+        }),
+        ...errorResponses(400, 404),
       },
-    },
+    }),
     async (request, reply) => {
       const v = await getStreamableVersion(deps.core, currentActor(request), request.params.id);
       const signed = signHlsPath(

@@ -1,10 +1,13 @@
 import { Type } from 'typebox';
 import { addVersionFromUpload, createTrackFromUpload, validationFailed } from '@earshot/core';
 import { receiveUpload, uploadTempDir } from '../upload-receiver.ts';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, ById } from '../schemas.ts';
 import { TrackResponse, VersionSchema, presentTrack, presentVersion } from '../presenters/track.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
+import { endpointsTagged } from '../http/endpoint.ts';
+
+const endpoint = endpointsTagged('tracks');
 
 /** Uploads of masters, streamed to storage, then processed by the worker. */
 export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
@@ -12,16 +15,15 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/tracks',
-    {
-      config: { access: { roles: ['artist', 'admin'] }, upload: true },
-      schema: {
-        tags: ['tracks'],
-        summary:
-          'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`, `coverFromFile?` (`false`: the file’s embedded cover is not the artwork); what is left empty comes from the file’s tags)',
+    endpoint(
+      { roles: ['artist', 'admin'] },
+      'Upload a master (multipart: `file` + `title`, `description?`, `visibility?`, `genre?`, `album?`, `trackNumber?`, `year?`, `coverFromFile?` (`false`: the file’s embedded cover is not the artwork); what is left empty comes from the file’s tags)',
+      {
         consumes: ['multipart/form-data'],
         response: { 201: Type.Object({ track: TrackResponse }), ...errorResponses(400, 401, 403, 413, 415, 422) },
       },
-    },
+      { upload: true },
+    ),
     async (request, reply) => {
       const user = requireUser(request);
       const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
@@ -48,19 +50,19 @@ export function trackUploadRoutes(app: Api, deps: RouteDeps): void {
 
   app.post(
     '/api/v1/tracks/:id/versions',
-    {
-      config: { access: { owner: 'track' }, upload: true },
-      schema: {
-        tags: ['tracks'],
-        summary: 'Upload a new master for a track you own (multipart `file`)',
+    endpoint(
+      { owner: 'track' },
+      'Upload a new master for a track you own (multipart `file`)',
+      {
         consumes: ['multipart/form-data'],
-        params: Type.Object({ id: Id }),
+        params: ById,
         response: {
           201: Type.Object({ version: VersionSchema }),
           ...errorResponses(400, 401, 403, 404, 413, 415, 422),
         },
       },
-    },
+      { upload: true },
+    ),
     async (request, reply) => {
       const user = requireUser(request);
       const upload = await receiveUpload(request, tmpDir, deps.config.uploadMaxBytes);
