@@ -3,18 +3,10 @@
  * moment, one level of replies, soft delete by author / track owner / admin, closing comments,
  * the 20-an-hour write limit (reads never limited), and hostile input refused with nothing written.
  */
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '@earshot/db';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
-let testApi: TestApi | undefined;
-let t: TestInfra;
-let app: Api;
-let db: Kysely<Database>;
 let owner: TestUser;
 let fan: TestUser;
 let other: TestUser;
@@ -27,7 +19,7 @@ const nextIp = () => `198.51.100.${ipSeq++}`;
 
 const as = (u: TestUser) => bearer(tokens.get(u.id)!);
 const post = (u: TestUser | null, payload: unknown, ip = nextIp()) =>
-  app.inject({
+  api.app.inject({
     method: 'POST',
     url: '/api/v1/comments',
     payload: payload as object,
@@ -35,29 +27,30 @@ const post = (u: TestUser | null, payload: unknown, ip = nextIp()) =>
     remoteAddress: ip,
   });
 const list = (trackId: string, query = '', u?: TestUser) =>
-  app.inject({ url: `/api/v1/tracks/${trackId}/comments${query}`, headers: u ? as(u) : {}, remoteAddress: nextIp() });
+  api.app.inject({
+    url: `/api/v1/tracks/${trackId}/comments${query}`,
+    headers: u ? as(u) : {},
+    remoteAddress: nextIp(),
+  });
 const del = (u: TestUser, id: string) =>
-  app.inject({ method: 'DELETE', url: `/api/v1/comments/${id}`, headers: as(u), remoteAddress: nextIp() });
+  api.app.inject({ method: 'DELETE', url: `/api/v1/comments/${id}`, headers: as(u), remoteAddress: nextIp() });
 const commentCount = async (trackId: string) =>
-  (await db.selectFrom('tracks').select('comment_count').where('id', '=', trackId).executeTakeFirstOrThrow())
+  (await api.db.selectFrom('tracks').select('comment_count').where('id', '=', trackId).executeTakeFirstOrThrow())
     .comment_count;
-const rows = async (trackId: string) => db.selectFrom('comments').selectAll().where('track_id', '=', trackId).execute();
+const rows = async (trackId: string) =>
+  api.db.selectFrom('comments').selectAll().where('track_id', '=', trackId).execute();
 
+const api = useTestApi({ infra: { database: 'postgres' } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { database: 'postgres' } });
-  ({ t, app, db } = testApi);
   [owner, fan, other, admin] = [
-    await createUser(db, 'artist'),
-    await createUser(db, 'listener'),
-    await createUser(db, 'listener'),
-    await createUser(db, 'admin'),
+    await createUser(api.db, 'artist'),
+    await createUser(api.db, 'listener'),
+    await createUser(api.db, 'listener'),
+    await createUser(api.db, 'admin'),
   ];
-  for (const u of [owner, fan, other, admin]) tokens.set(u.id, (await sessionFor(db, t.config, u.id)).token);
-  pub = await createReadyTrack(db, owner.id, 'pinned', { visibility: 'public', durationMs: 60_000 });
-  priv = await createReadyTrack(db, owner.id, 'secret', { visibility: 'private', durationMs: 60_000 });
-});
-afterAll(async () => {
-  await testApi?.close();
+  for (const u of [owner, fan, other, admin]) tokens.set(u.id, (await sessionFor(api.db, api.t.config, u.id)).token);
+  pub = await createReadyTrack(api.db, owner.id, 'pinned', { visibility: 'public', durationMs: 60_000 });
+  priv = await createReadyTrack(api.db, owner.id, 'secret', { visibility: 'private', durationMs: 60_000 });
 });
 
 describe('posting and reading', () => {
@@ -98,7 +91,7 @@ describe('posting and reading', () => {
   });
 
   it('pages by position with a cursor, each comment once; newest first on request', async () => {
-    const track = await createReadyTrack(db, owner.id, 'paged', { durationMs: 10_000 });
+    const track = await createReadyTrack(api.db, owner.id, 'paged', { durationMs: 10_000 });
     for (const p of [5000, 1000, 3000, 3000, 9000])
       expect((await post(fan, { trackId: track.id, body: `at ${p}`, positionMs: p })).statusCode).toBe(201);
     const seen: number[] = [];
@@ -162,7 +155,7 @@ describe('hostile input: a clear 4xx and nothing written', () => {
 
 describe('deleting', () => {
   it('the author, the track owner and an admin may; others get 403; replies stay; the count drops once', async () => {
-    const track = await createReadyTrack(db, owner.id, 'deletions', { durationMs: 10_000 });
+    const track = await createReadyTrack(api.db, owner.id, 'deletions', { durationMs: 10_000 });
     const top = (await post(fan, { trackId: track.id, body: 'parent', positionMs: 100 })).json().comment;
     await post(other, { trackId: track.id, body: 'child', parentId: top.id });
     const b = (await post(other, { trackId: track.id, body: 'b', positionMs: 200 })).json().comment;
@@ -180,7 +173,7 @@ describe('deleting', () => {
     expect(parent).toMatchObject({ body: null, deleted: true });
     expect(parent.replies.map((r: { body: string }) => r.body)).toEqual(['child']);
     expect(
-      (await db.selectFrom('comments').select('body').where('id', '=', top.id).executeTakeFirstOrThrow()).body,
+      (await api.db.selectFrom('comments').select('body').where('id', '=', top.id).executeTakeFirstOrThrow()).body,
     ).toBe('');
     expect((await del(fan, '999999999')).statusCode).toBe(404);
   });
@@ -188,12 +181,12 @@ describe('deleting', () => {
 
 describe('closing comments', () => {
   it('the owner closes: others get 403 comments_closed; reopened, they may comment again', async () => {
-    const track = await createReadyTrack(db, owner.id, 'closable', { durationMs: 10_000 });
+    const track = await createReadyTrack(api.db, owner.id, 'closable', { durationMs: 10_000 });
     expect(
-      (await app.inject({ method: 'PUT', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(fan) }))
+      (await api.app.inject({ method: 'PUT', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(fan) }))
         .statusCode,
     ).toBe(403);
-    const closed = await app.inject({
+    const closed = await api.app.inject({
       method: 'PUT',
       url: `/api/v1/tracks/${track.id}/comments-closed`,
       headers: as(owner),
@@ -205,7 +198,11 @@ describe('closing comments', () => {
     expect(await rows(track.id)).toEqual([]);
     expect(
       (
-        await app.inject({ method: 'DELETE', url: `/api/v1/tracks/${track.id}/comments-closed`, headers: as(owner) })
+        await api.app.inject({
+          method: 'DELETE',
+          url: `/api/v1/tracks/${track.id}/comments-closed`,
+          headers: as(owner),
+        })
       ).json().track.commentsClosed,
     ).toBe(false);
     expect((await post(fan, { trackId: track.id, body: 'hi', positionMs: 0 })).statusCode).toBe(201);
@@ -215,7 +212,7 @@ describe('closing comments', () => {
 describe('rate limits', () => {
   it('the 21st comment write of a client in an hour is a 429 and is not written; reads are never limited', async () => {
     const ip = nextIp();
-    const track = await createReadyTrack(db, owner.id, 'limited', { durationMs: 10_000 });
+    const track = await createReadyTrack(api.db, owner.id, 'limited', { durationMs: 10_000 });
     for (let i = 0; i < 20; i++)
       expect((await post(other, { trackId: track.id, body: `n${i}`, positionMs: i }, ip)).statusCode).toBe(201);
     const over = await post(other, { trackId: track.id, body: 'one too many', positionMs: 0 }, ip);
@@ -223,7 +220,7 @@ describe('rate limits', () => {
     expect(over.headers['retry-after']).toBeDefined();
     expect((await rows(track.id)).length).toBe(20);
     for (let i = 0; i < 30; i++)
-      expect((await app.inject({ url: `/api/v1/tracks/${track.id}/comments`, remoteAddress: ip })).statusCode).toBe(
+      expect((await api.app.inject({ url: `/api/v1/tracks/${track.id}/comments`, remoteAddress: ip })).statusCode).toBe(
         200,
       );
   });

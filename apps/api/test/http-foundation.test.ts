@@ -1,38 +1,26 @@
 import { Type } from 'typebox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '@earshot/jobs';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/factories.ts';
 
-let t: TestInfra;
-let app: Api;
-
-let testApi: TestApi | undefined;
-beforeAll(async () => {
-  testApi = await createTestApi({
-    api: { serveWorkerHealth: true, serveMedia: true },
-    // A JSON route to exercise the body-parsing layer that every later write route shares.
-    beforeReady: (api) => {
-      api.post(
-        '/api/v1/test-echo',
-        {
-          config: { access: 'anyone' },
-          schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) },
-        },
-        async (req) => req.body,
-      );
-    },
-  });
-  ({ t, app } = testApi);
-});
-afterAll(async () => {
-  await testApi?.close();
+const api = useTestApi({
+  api: { serveWorkerHealth: true, serveMedia: true },
+  // A JSON route to exercise the body-parsing layer that every later write route shares.
+  beforeReady: (api) => {
+    api.post(
+      '/api/v1/test-echo',
+      {
+        config: { access: 'anyone' },
+        schema: { body: Type.Object({ name: Type.String({ maxLength: 20 }) }, { additionalProperties: false }) },
+      },
+      async (req) => req.body,
+    );
+  },
 });
 
 describe('health', () => {
   it('answers the documented health shape with every check healthy', async () => {
-    const res = await app.inject('/api/v1/health');
+    const res = await api.app.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toEqual({
@@ -47,7 +35,7 @@ describe('health', () => {
   });
 
   it("serves the worker's health shape", async () => {
-    const res = await app.inject('/api/v1/worker/health');
+    const res = await api.app.inject('/api/v1/worker/health');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'healthy',
@@ -58,7 +46,7 @@ describe('health', () => {
 
 describe('bad input gets a JSON 4xx', () => {
   it('unknown route → 404', async () => {
-    const res = await app.inject('/api/v1/does-not-exist');
+    const res = await api.app.inject('/api/v1/does-not-exist');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toEqual({
       error: { code: 'not_found', message: expect.stringContaining('/api/v1/does-not-exist') },
@@ -66,7 +54,7 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('malformed JSON → 400 invalid_json', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/test-echo',
       headers: { 'content-type': 'application/json' },
@@ -77,7 +65,7 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('empty JSON body → 400', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/test-echo',
       headers: { 'content-type': 'application/json' },
@@ -88,7 +76,7 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('oversized body → 413', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/test-echo',
       headers: { 'content-type': 'application/json' },
@@ -99,7 +87,7 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('wrong content type → 415', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/test-echo',
       headers: { 'content-type': 'application/xml' },
@@ -110,16 +98,20 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('schema violation → 400 validation_failed naming the field', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/test-echo', payload: { name: 'x'.repeat(21) } });
+    const res = await api.app.inject({ method: 'POST', url: '/api/v1/test-echo', payload: { name: 'x'.repeat(21) } });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('name') });
-    const extra = await app.inject({ method: 'POST', url: '/api/v1/test-echo', payload: { name: 'x', admin: true } });
+    const extra = await api.app.inject({
+      method: 'POST',
+      url: '/api/v1/test-echo',
+      payload: { name: 'x', admin: true },
+    });
     expect(extra.statusCode).toBe(400);
   });
 
   it('bad query parameters → 400', async () => {
     for (const qs of ['limit=0', 'limit=1000', 'limit=abc', 'cursor=%00%00']) {
-      const res = await app.inject(`/api/v1/tracks?${qs}`);
+      const res = await api.app.inject(`/api/v1/tracks?${qs}`);
       expect(res.statusCode, qs).toBe(400);
       expect(res.json().error.code).toMatch(/validation_failed|bad_request/);
     }
@@ -132,7 +124,7 @@ describe('bad input gets a JSON 4xx', () => {
       '/waveforms/a%2F..%2F..%2Fb',
       '/images/a%00b',
     ]) {
-      const res = await app.inject(p);
+      const res = await api.app.inject(p);
       expect([400, 404], p).toContain(res.statusCode);
       expect(res.headers['content-type']).toMatch(/json/);
     }
@@ -141,7 +133,7 @@ describe('bad input gets a JSON 4xx', () => {
 
 describe('tracks list', () => {
   it('is empty on a fresh install and paginates with an opaque cursor', async () => {
-    const res = await app.inject('/api/v1/tracks?limit=5');
+    const res = await api.app.inject('/api/v1/tracks?limit=5');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ tracks: [], nextCursor: null });
   });
@@ -149,9 +141,9 @@ describe('tracks list', () => {
 
 describe('metrics', () => {
   it('labels requests by route template, never by raw URL', async () => {
-    await app.inject('/api/v1/tracks?limit=3');
-    await app.inject('/api/v1/no-such-thing/raw-url-marker');
-    const res = await app.inject('/metrics');
+    await api.app.inject('/api/v1/tracks?limit=3');
+    await api.app.inject('/api/v1/no-such-thing/raw-url-marker');
+    const res = await api.app.inject('/metrics');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toMatch(/http_requests_total\{method="GET",route="\/api\/v1\/tracks",status="200"[^}]*\} \d+/);
@@ -166,17 +158,17 @@ describe('metrics', () => {
 
 describe('logs', () => {
   it('every line is JSON with service and environment', async () => {
-    await app.inject('/api/v1/health');
-    expect(t.logLines.length).toBeGreaterThan(0);
-    for (const line of t.logLines) expect(line).toMatchObject({ service: 'api', environment: 'development' });
+    await api.app.inject('/api/v1/health');
+    expect(api.t.logLines.length).toBeGreaterThan(0);
+    for (const line of api.t.logLines) expect(line).toMatchObject({ service: 'api', environment: 'development' });
   });
 
   it('never logs the authorization header or cookies', async () => {
-    await app.inject({
+    await api.app.inject({
       url: '/api/v1/health',
       headers: { authorization: 'Bearer super-secret-token', cookie: 'session=secret-cookie' },
     });
-    const all = JSON.stringify(t.logLines);
+    const all = JSON.stringify(api.t.logLines);
     expect(all).not.toContain('super-secret-token');
     expect(all).not.toContain('secret-cookie');
   });
@@ -184,7 +176,7 @@ describe('logs', () => {
 
 describe('OpenAPI', () => {
   it('documents the public routes at /api/docs', async () => {
-    const res = await app.inject('/api/docs/json');
+    const res = await api.app.inject('/api/docs/json');
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);

@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { createUser, sessionFor } from './support/accounts.ts';
 
-let t: TestInfra;
-let app: Api;
 let base: string;
 
-let testApi: TestApi | undefined;
+const api = useTestApi();
 beforeAll(async () => {
-  testApi = await createTestApi();
-  ({ t, app } = testApi);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-});
-afterAll(async () => {
-  await testApi?.close();
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `ws://127.0.0.1:${(api.app.server.address() as { port: number }).port}`;
 });
 
 function connect(token?: string): Promise<{ ws: WebSocket; messages: unknown[] }> {
@@ -37,9 +28,9 @@ function connect(token?: string): Promise<{ ws: WebSocket; messages: unknown[] }
 
 /** Made in the database (registering more would meet the sign-up rate limit). */
 async function made(role: 'artist' | 'listener') {
-  const db = t.infra.database.db;
+  const db = api.t.infra.database.db;
   const u = await createUser(db, role);
-  return { id: u.id, token: (await sessionFor(db, t.config, u.id)).token };
+  return { id: u.id, token: (await sessionFor(db, api.t.config, u.id)).token };
 }
 
 async function until(cond: () => boolean): Promise<void> {
@@ -54,9 +45,9 @@ describe('/api/v1/ws', () => {
   });
 
   it("relays only the signed-in user's processing events; admins see all", async () => {
-    const owner = await signIn(app, t.infra.database.db, 'artist');
-    const other = await signIn(app, t.infra.database.db, 'artist');
-    const admin = await signIn(app, t.infra.database.db, 'admin');
+    const owner = await signIn(api.app, api.t.infra.database.db, 'artist');
+    const other = await signIn(api.app, api.t.infra.database.db, 'artist');
+    const admin = await signIn(api.app, api.t.infra.database.db, 'admin');
     const a = await connect(owner.token);
     const b = await connect(other.token);
     const c = await connect(admin.token);
@@ -72,8 +63,8 @@ describe('/api/v1/ws', () => {
       state: 'active',
       progress: 42,
     } as const;
-    t.infra.progress.publish(step);
-    t.infra.progress.publish({
+    api.t.infra.progress.publish(step);
+    api.t.infra.progress.publish({
       type: 'version.status',
       trackId: '1',
       versionId: '7',
@@ -95,14 +86,14 @@ describe('/api/v1/ws', () => {
       ownerUserId: other.id,
       status: 'ready',
     } as const;
-    t.infra.progress.publish(forOther);
+    api.t.infra.progress.publish(forOther);
     await until(() => b.messages.length >= 2);
     expect(b.messages.slice(1)).toEqual([forOther]);
     for (const s of [a, b, c]) s.ws.terminate();
   });
 
   it('relays comment events of a watched track page to whoever may see it; a private track is refused like a missing one; bad messages are ignored', async () => {
-    const db = t.infra.database.db;
+    const db = api.t.infra.database.db;
     const artist = await made('artist');
     const listener = await made('listener');
     const outsider = await made('listener');
@@ -136,7 +127,7 @@ describe('/api/v1/ws', () => {
     ]);
 
     const post = (token: string, trackId: string, body: string) =>
-      app.inject({
+      api.app.inject({
         method: 'POST',
         url: '/api/v1/comments',
         headers: { authorization: `Bearer ${token}` },
@@ -154,7 +145,7 @@ describe('/api/v1/ws', () => {
       trackId: secret.id,
       commentId: onSecret.json().comment.id,
     });
-    const del = await app.inject({
+    const del = await api.app.inject({
       method: 'DELETE',
       url: `/api/v1/comments/${openId}`,
       headers: { authorization: `Bearer ${artist.token}` },
@@ -169,7 +160,7 @@ describe('/api/v1/ws', () => {
     await until(() => o.messages.length >= 4);
     expect((await post(artist.token, open.id, 'second')).statusCode).toBe(201);
     await until(() => o.messages.length >= 5);
-    t.infra.progress.publish({ type: 'notification', userId: listener.id, unreadCount: 0, kind: 'follow' });
+    api.t.infra.progress.publish({ type: 'notification', userId: listener.id, unreadCount: 0, kind: 'follow' });
     await until(() => a.messages.length >= 5);
     expect(a.messages.slice(4)).toEqual([
       { type: 'notification', userId: listener.id, unreadCount: 0, kind: 'follow' },
@@ -181,7 +172,7 @@ describe('/api/v1/ws', () => {
   });
 
   it('a track page still processing: its owner may watch it before it is playable, others only once its provisional stream is out; track.media reaches the watchers', async () => {
-    const db = t.infra.database.db;
+    const db = api.t.infra.database.db;
     const artist = await made('artist');
     const listener = await made('listener');
     const growing = await createReadyTrack(db, artist.id, `growing-${Date.now()}`, { ready: false });
@@ -207,7 +198,7 @@ describe('/api/v1/ws', () => {
     a.ws.send(JSON.stringify({ type: 'watch', trackId: growing.id }));
     await until(() => a.messages.length >= 3);
     expect(a.messages[2]).toEqual({ type: 'watching', trackId: growing.id });
-    t.infra.progress.publish({ type: 'track.media', trackId: growing.id });
+    api.t.infra.progress.publish({ type: 'track.media', trackId: growing.id });
     await until(() => owner.messages.length >= 3 && a.messages.length >= 4);
     expect(owner.messages[2]).toEqual({ type: 'track.media', trackId: growing.id });
     expect(a.messages[3]).toEqual({ type: 'track.media', trackId: growing.id });

@@ -4,18 +4,11 @@
  * JSON 4xx, the client IP comes from X-Forwarded-For only through a trusted proxy and is stored
  * only as its salted hash, and cookie-authenticated reports need the CSRF header.
  */
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '@earshot/db';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashIp } from '@earshot/core';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
 import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
-let t: TestInfra;
-let app: Api;
-let db: Kysely<Database>;
 let owner: TestUser;
 let listener: TestUser;
 let pub: { id: string; versionId: string };
@@ -27,17 +20,17 @@ const nextIp = () => `198.51.100.${ipSeq++}`;
 
 /** The percents heard that the play counted from this address for the track stores (its IP only as a hash). */
 async function heardOf(trackId: string, ip: string): Promise<number[] | null> {
-  const row = await db
+  const row = await api.db
     .selectFrom('plays')
     .select('heard_pct')
     .where('track_id', '=', trackId)
-    .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+    .where('ip_hash', '=', hashIp(ip, api.t.config.analytics.ipHashSalt))
     .executeTakeFirstOrThrow();
   return row.heard_pct;
 }
 
 async function playsTotal(): Promise<number> {
-  const res = await app.inject('/metrics');
+  const res = await api.app.inject('/metrics');
   const m = /^earshot_plays_total(?:\{[^}]*\})? (\d+)$/m.exec(res.body);
   if (!m) throw new Error('earshot_plays_total is missing from /metrics');
   return Number(m[1]);
@@ -48,7 +41,7 @@ const report = (
   payload: unknown,
   options: { headers?: Record<string, string>; remoteAddress?: string } = {},
 ) =>
-  app.inject({
+  api.app.inject({
     method: 'POST',
     url: `/api/v1/tracks/${trackId}/plays`,
     payload: payload as object,
@@ -56,19 +49,13 @@ const report = (
     remoteAddress: options.remoteAddress ?? nextIp(),
   });
 
-let testApi: TestApi | undefined;
-
+const api = useTestApi({ infra: { database: 'postgres', env: { TRUST_PROXY: '10.0.0.1' } } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { database: 'postgres', env: { TRUST_PROXY: '10.0.0.1' } } });
-  ({ t, app, db } = testApi);
-  owner = await createUser(db, 'artist');
-  listener = await createUser(db, 'listener');
-  pub = await createReadyTrack(db, owner.id, 'public-one', { visibility: 'public', durationMs: 180_000 });
-  priv = await createReadyTrack(db, owner.id, 'private-one', { visibility: 'private', durationMs: 180_000 });
-  short = await createReadyTrack(db, owner.id, 'short-one', { visibility: 'public', durationMs: 4_000 });
-});
-afterAll(async () => {
-  await testApi?.close();
+  owner = await createUser(api.db, 'artist');
+  listener = await createUser(api.db, 'listener');
+  pub = await createReadyTrack(api.db, owner.id, 'public-one', { visibility: 'public', durationMs: 180_000 });
+  priv = await createReadyTrack(api.db, owner.id, 'private-one', { visibility: 'private', durationMs: 180_000 });
+  short = await createReadyTrack(api.db, owner.id, 'short-one', { visibility: 'public', durationMs: 4_000 });
 });
 
 describe('counting', () => {
@@ -82,11 +69,11 @@ describe('counting', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ counted: false, reason: 'already_counted' });
     expect(await playsTotal()).toBe(before + 1);
-    const row = await db
+    const row = await api.db
       .selectFrom('plays')
       .selectAll()
       .where('track_id', '=', pub.id)
-      .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+      .where('ip_hash', '=', hashIp(ip, api.t.config.analytics.ipHashSalt))
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ version_id: pub.versionId, user_id: null, seconds_listened: 30 });
   });
@@ -101,25 +88,25 @@ describe('counting', () => {
   });
 
   it('a signed-in listener is counted by account (Bearer, or cookie + CSRF header)', async () => {
-    const session = await sessionFor(db, t.config, listener.id);
+    const session = await sessionFor(api.db, api.t.config, listener.id);
     const viaBearer = await report(pub.id, { secondsListened: 31 }, { headers: bearer(session.token) });
     expect(viaBearer.statusCode).toBe(201);
     // Another address, same account: already counted.
     const viaCookie = await report(pub.id, { secondsListened: 31 }, { headers: cookieHeaders(session) });
     expect(viaCookie.json()).toEqual({ counted: false, reason: 'already_counted' });
-    const rows = await db.selectFrom('plays').select('user_id').where('user_id', '=', listener.id).execute();
+    const rows = await api.db.selectFrom('plays').select('user_id').where('user_id', '=', listener.id).execute();
     expect(rows).toHaveLength(1);
   });
 
   it('a cookie without the CSRF header is refused', async () => {
-    const session = await sessionFor(db, t.config, listener.id);
+    const session = await sessionFor(api.db, api.t.config, listener.id);
     const res = await report(short.id, { secondsListened: 4 }, { headers: cookieHeaders(session, false) });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('csrf_failed');
   });
 
   it('the client IP is X-Forwarded-For only from a trusted proxy, and is stored hashed', async () => {
-    const salt = t.config.analytics.ipHashSalt;
+    const salt = api.t.config.analytics.ipHashSalt;
     const viaProxy = await report(
       short.id,
       { secondsListened: 4 },
@@ -132,7 +119,7 @@ describe('counting', () => {
       { remoteAddress: '192.0.2.99', headers: { 'x-forwarded-for': '192.0.2.201' } },
     );
     expect(spoofed.statusCode).toBe(201);
-    const hashes = (await db.selectFrom('plays').select('ip_hash').where('track_id', '=', short.id).execute()).map(
+    const hashes = (await api.db.selectFrom('plays').select('ip_hash').where('track_id', '=', short.id).execute()).map(
       (r) => r.ip_hash,
     );
     expect(hashes).toContain(hashIp('192.0.2.200', salt));
@@ -181,7 +168,7 @@ describe('bad input is a JSON 4xx', () => {
   }
 
   it('not JSON at all', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'POST',
       url: `/api/v1/tracks/${pub.id}/plays`,
       headers: { 'content-type': 'application/json' },
@@ -193,7 +180,7 @@ describe('bad input is a JSON 4xx', () => {
   });
 
   it('the owner may report plays of their private track', async () => {
-    const session = await sessionFor(db, t.config, owner.id);
+    const session = await sessionFor(api.db, api.t.config, owner.id);
     const res = await report(priv.id, { secondsListened: 30 }, { headers: bearer(session.token) });
     expect(res.statusCode).toBe(201);
   });
@@ -244,10 +231,10 @@ describe('ranges heard ("where listeners stop")', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBeTypeOf('string');
     expect(
-      await db
+      await api.db
         .selectFrom('plays')
         .select('id')
-        .where('ip_hash', '=', hashIp(ip, t.config.analytics.ipHashSalt))
+        .where('ip_hash', '=', hashIp(ip, api.t.config.analytics.ipHashSalt))
         .execute(),
     ).toEqual([]);
   });

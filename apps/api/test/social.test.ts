@@ -3,32 +3,25 @@
  * idempotent toggles, counts on the resource that stay exact under concurrency, who liked /
  * reposted, followers / following, the feed and notifications (grouped, live on the bus).
  */
-import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Database } from '@earshot/db';
+import { sql } from 'kysely';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LiveEvent } from '@earshot/core';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
 import { createRelease } from '../../../test/support/commerce.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
-let testApi: TestApi | undefined;
-let t: TestInfra;
-let app: Api;
-let db: Kysely<Database>;
 let artist: TestUser;
 let fan: TestUser;
 const tokens = new Map<string, string>();
 const live: LiveEvent[] = [];
 
 async function user(role: 'artist' | 'listener' | 'admin'): Promise<TestUser> {
-  const u = await createUser(db, role);
-  tokens.set(u.id, (await sessionFor(db, t.config, u.id)).token);
+  const u = await createUser(api.db, role);
+  tokens.set(u.id, (await sessionFor(api.db, api.t.config, u.id)).token);
   return u;
 }
 const call = (u: TestUser | null, method: 'GET' | 'PUT' | 'DELETE' | 'POST' | 'PATCH', url: string, payload?: object) =>
-  app.inject({ method, url, headers: u ? bearer(tokens.get(u.id)!) : {}, ...(payload ? { payload } : {}) });
+  api.app.inject({ method, url, headers: u ? bearer(tokens.get(u.id)!) : {}, ...(payload ? { payload } : {}) });
 /** The reader's whole feed, one entry a page, following each cursor to the end. */
 async function wholeFeed<T>(reader: TestUser): Promise<T[]> {
   const all: T[] = [];
@@ -42,7 +35,7 @@ async function wholeFeed<T>(reader: TestUser): Promise<T[]> {
   return all;
 }
 const trackRow = (id: string) =>
-  db
+  api.db
     .selectFrom('tracks')
     .select(['like_count', 'repost_count', 'comment_count', 'play_count'])
     .where('id', '=', id)
@@ -51,24 +44,20 @@ const trackRow = (id: string) =>
 async function rowsWhere(table: 'likes' | 'follows', column: 'track_id' | 'followee_id', id: string): Promise<number> {
   const r = await sql<{
     n: string;
-  }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${id}`.execute(db);
+  }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${id}`.execute(api.db);
   return Number(r.rows[0]!.n);
 }
 
+const api = useTestApi({ infra: { database: 'postgres' } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { database: 'postgres' } });
-  ({ t, app, db } = testApi);
-  t.infra.progress.subscribe((e) => live.push(e));
+  api.t.infra.progress.subscribe((e) => live.push(e));
   artist = await user('artist');
   fan = await user('listener');
-});
-afterAll(async () => {
-  await testApi?.close();
 });
 
 describe('likes and reposts', () => {
   it('PUT twice = once (200 with the counts), DELETE twice: 200 then 204', async () => {
-    const track = await createReadyTrack(db, artist.id, 'liked');
+    const track = await createReadyTrack(api.db, artist.id, 'liked');
     const first = await call(fan, 'PUT', `/api/v1/tracks/${track.id}/like`);
     expect(first.statusCode).toBe(200);
     expect(first.json().track).toMatchObject({ id: track.id, likeCount: 1, liked: true, reposted: false });
@@ -87,7 +76,7 @@ describe('likes and reposts', () => {
   });
 
   it('50 concurrent like/unlike pairs (and 50 likes) leave the exact count', async () => {
-    const track = await createReadyTrack(db, artist.id, 'contended');
+    const track = await createReadyTrack(api.db, artist.id, 'contended');
     const people = await Promise.all(Array.from({ length: 50 }, () => user('listener')));
     // Each person: like, then unlike — all interleaved; plus 25 who only like.
     await Promise.all(
@@ -120,18 +109,20 @@ describe('likes and reposts', () => {
   });
 
   it('liking a deleted, private or unknown track is a 404 and writes nothing; anonymous a 401', async () => {
-    const priv = await createReadyTrack(db, artist.id, 'hidden', { visibility: 'private' });
+    const priv = await createReadyTrack(api.db, artist.id, 'hidden', { visibility: 'private' });
     expect((await call(fan, 'PUT', `/api/v1/tracks/${priv.id}/like`)).statusCode).toBe(404);
     expect((await call(fan, 'PUT', `/api/v1/tracks/${priv.id}/repost`)).statusCode).toBe(404);
-    const gone = await createReadyTrack(db, artist.id, 'deleted');
-    await db.deleteFrom('tracks').where('id', '=', gone.id).execute();
+    const gone = await createReadyTrack(api.db, artist.id, 'deleted');
+    await api.db.deleteFrom('tracks').where('id', '=', gone.id).execute();
     expect((await call(fan, 'PUT', `/api/v1/tracks/${gone.id}/like`)).statusCode).toBe(404);
     expect((await call(null, 'PUT', `/api/v1/tracks/${priv.id}/like`)).statusCode).toBe(401);
-    expect(await db.selectFrom('likes').selectAll().where('track_id', 'in', [priv.id, gone.id]).execute()).toEqual([]);
+    expect(await api.db.selectFrom('likes').selectAll().where('track_id', 'in', [priv.id, gone.id]).execute()).toEqual(
+      [],
+    );
   });
 
   it('who liked and who reposted, newest first, paginated', async () => {
-    const track = await createReadyTrack(db, artist.id, 'popular');
+    const track = await createReadyTrack(api.db, artist.id, 'popular');
     const people = [];
     for (let i = 0; i < 5; i++) {
       const p = await user('listener');
@@ -193,7 +184,7 @@ describe('follows', () => {
         call(p, 'DELETE', `/api/v1/users/${star.handle}/follow`),
       ]),
     );
-    const row = await db
+    const row = await api.db
       .selectFrom('users')
       .select('follower_count')
       .where('id', '=', star.id)
@@ -210,11 +201,11 @@ describe('feed', () => {
     const c = await user('listener');
     const stranger = await user('artist');
     for (const x of [a, b, c]) await call(reader, 'PUT', `/api/v1/users/${x.handle}/follow`);
-    const a1 = await createReadyTrack(db, a.id, 'a-one');
-    const s1 = await createReadyTrack(db, stranger.id, 's-one');
-    const b1 = await createReadyTrack(db, b.id, 'b-one');
-    await createReadyTrack(db, stranger.id, 's-two');
-    await createReadyTrack(db, a.id, 'a-private', { visibility: 'private' });
+    const a1 = await createReadyTrack(api.db, a.id, 'a-one');
+    const s1 = await createReadyTrack(api.db, stranger.id, 's-one');
+    const b1 = await createReadyTrack(api.db, b.id, 'b-one');
+    await createReadyTrack(api.db, stranger.id, 's-two');
+    await createReadyTrack(api.db, a.id, 'a-private', { visibility: 'private' });
     await call(c, 'PUT', `/api/v1/tracks/${s1.id}/repost`);
     await call(b, 'PUT', `/api/v1/tracks/${s1.id}/repost`);
     await call(c, 'PUT', `/api/v1/tracks/${a1.id}/repost`);
@@ -234,16 +225,16 @@ describe('feed: releases', () => {
     const d = await user('artist');
     await call(reader, 'PUT', `/api/v1/users/${d.handle}/follow`);
     const [d1, d2, d3, d4] = [
-      await createReadyTrack(db, d.id, 'd-one'),
-      await createReadyTrack(db, d.id, 'd-two'),
-      await createReadyTrack(db, d.id, 'd-three'),
-      await createReadyTrack(db, d.id, 'd-four'),
+      await createReadyTrack(api.db, d.id, 'd-one'),
+      await createReadyTrack(api.db, d.id, 'd-two'),
+      await createReadyTrack(api.db, d.id, 'd-three'),
+      await createReadyTrack(api.db, d.id, 'd-four'),
     ];
-    const album = await createRelease(db, d.id, 'The Album', [d1!.id, d2!.id], null);
-    const hidden = await createRelease(db, d.id, 'Hidden', [d3!.id], null);
-    await db.updateTable('releases').set({ visibility: 'private' }).where('id', '=', hidden).execute();
-    const later = await createRelease(db, d.id, 'Later', [d4!.id], null);
-    await db
+    const album = await createRelease(api.db, d.id, 'The Album', [d1!.id, d2!.id], null);
+    const hidden = await createRelease(api.db, d.id, 'Hidden', [d3!.id], null);
+    await api.db.updateTable('releases').set({ visibility: 'private' }).where('id', '=', hidden).execute();
+    const later = await createRelease(api.db, d.id, 'Later', [d4!.id], null);
+    await api.db
       .updateTable('releases')
       .set({ release_date: new Date(Date.now() + 86_400_000) })
       .where('id', '=', later)
@@ -278,7 +269,7 @@ describe('feed: releases', () => {
 describe('notifications', () => {
   it('likes of one track are grouped, comments are not; marking read empties the count; live events go out', async () => {
     const owner = await user('artist');
-    const track = await createReadyTrack(db, owner.id, 'noticed', { durationMs: 30_000 });
+    const track = await createReadyTrack(api.db, owner.id, 'noticed', { durationMs: 30_000 });
     const likers = await Promise.all([user('listener'), user('listener'), user('listener')]);
     for (const l of likers) await call(l, 'PUT', `/api/v1/tracks/${track.id}/like`);
     // Unlike and like again: no second notification.
@@ -316,8 +307,8 @@ describe('notifications', () => {
       (await call(u, 'PATCH', '/api/v1/me/notification-settings', { email: { like: true } })).json().email.like,
     ).toBe(true);
     const { unsubscribeToken } = await import('@earshot/core');
-    const token = unsubscribeToken(t.config.auth.jwtSecret, u.id, 'follow');
-    const res = await app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token } });
+    const token = unsubscribeToken(api.t.config.auth.jwtSecret, u.id, 'follow');
+    const res = await api.app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token } });
     expect(res.json()).toEqual({ unsubscribed: 'follow' });
     expect((await call(u, 'GET', '/api/v1/me/notification-settings')).json().email).toMatchObject({
       follow: false,
@@ -325,12 +316,12 @@ describe('notifications', () => {
     });
     const forged = unsubscribeToken('another secret', u.id, 'comment');
     expect(
-      (await app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token: forged } }))
+      (await api.app.inject({ method: 'POST', url: '/api/v1/notifications/unsubscribe', payload: { token: forged } }))
         .statusCode,
     ).toBe(400);
     expect(
       (
-        await app.inject({
+        await api.app.inject({
           method: 'POST',
           url: '/api/v1/notifications/unsubscribe',
           payload: { token: `${u.id}.sale.${'a'.repeat(43)}` },

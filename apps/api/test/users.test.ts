@@ -2,25 +2,14 @@
  * Users over HTTP: a user's public tracks (`GET /api/v1/users/:handle/tracks`). Profiles and
  * account input are in accounts-input.test.ts. PGlite in memory.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, createUser, type TestApi } from '../../../test/support/factories.ts';
+import { describe, expect, it } from 'vitest';
+import { createReadyTrack, useTestApi, createUser } from '../../../test/support/factories.ts';
 
-let t: TestInfra;
-let app: Api;
-let testApi: TestApi | undefined;
-beforeAll(async () => {
-  testApi = await createTestApi();
-  ({ t, app } = testApi);
-});
-afterAll(async () => {
-  await testApi?.close();
-});
+const api = useTestApi();
 
 describe("a user's public tracks", () => {
   it('lists only their public, playable tracks, newest first, in the shape of GET /api/v1/tracks', async () => {
-    const db = t.infra.database.db;
+    const db = api.t.infra.database.db;
     const artist = await createUser(db, 'artist');
     const other = await createUser(db, 'artist');
     const add = async (
@@ -35,7 +24,7 @@ describe("a user's public tracks", () => {
     await add(artist.id, 'cooking', 'public', 'processing');
     const second = await add(artist.id, 'second', 'public', 'ready');
     await add(other.id, 'someone-else', 'public', 'ready');
-    const res = await app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1`);
+    const res = await api.app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1`);
     expect(res.statusCode).toBe(200);
     const page1 = res.json();
     expect(page1.tracks.map((x: { id: string }) => x.id)).toEqual([second]);
@@ -52,8 +41,10 @@ describe("a user's public tracks", () => {
       'slug',
       'title',
     ]);
-    const page2 = (await app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1&cursor=${page1.nextCursor}`)).json();
+    const page2 = (
+      await api.app.inject(`/api/v1/users/${artist.handle}/tracks?limit=1&cursor=${page1.nextCursor}`)
+    ).json();
     expect(page2).toEqual({ tracks: [expect.objectContaining({ id: first })], nextCursor: null });
-    expect((await app.inject('/api/v1/users/no-such-artist/tracks')).statusCode).toBe(404);
+    expect((await api.app.inject('/api/v1/users/no-such-artist/tracks')).statusCode).toBe(404);
   });
 });
