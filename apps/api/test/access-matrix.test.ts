@@ -20,20 +20,13 @@
  * - State changed by a cell (roles, disabled flags) is restored before the next one; sessions are
  *   re-signed for every cell, so logout and password changes do not leak into other rows.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@earshot/db';
 import { signHlsPath } from '@earshot/core';
 import { createMetricsRegistry } from '@earshot/runtime';
 import type { Api } from '../src/index.ts';
 import { declaredRoutes, MissingAccessError } from '../src/plugins/access.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import {
-  buildTestApi,
-  createReadyTrack,
-  createTestApi,
-  storeMediaStubs,
-  type TestApi,
-} from '../../../test/support/factories.ts';
+import { buildTestApi, createReadyTrack, storeMediaStubs, useTestApi } from '../../../test/support/factories.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 const CALLERS = ['anonymous', 'listener', 'otherArtist', 'owner', 'admin'] as const;
@@ -518,7 +511,7 @@ const MATRIX: Record<string, Row> = {
   // Embeds
   'GET /api/oembed': {
     request: (f) => ({
-      url: `/api/oembed?format=json&url=${encodeURIComponent(`${t.config.publicUrl}/embed/track/${f.publicTrackId}`)}`,
+      url: `/api/oembed?format=json&url=${encodeURIComponent(`${api.t.config.publicUrl}/embed/track/${f.publicTrackId}`)}`,
     }),
     expect: everyone(200),
   },
@@ -532,12 +525,10 @@ const MATRIX: Record<string, Row> = {
   },
 };
 
-let t: TestInfra;
-let app: Api;
 let f: Fixtures;
 
 async function makeFixtures(): Promise<Fixtures> {
-  const db = t.infra.database.db;
+  const db = api.t.infra.database.db;
   const users = {
     listener: await createUser(db, 'listener'),
     otherArtist: await createUser(db, 'artist'),
@@ -562,8 +553,8 @@ async function makeFixtures(): Promise<Fixtures> {
     durationMs: 1000,
     originalKey: 'version-x/original.wav',
   });
-  const { imageKey } = await storeMediaStubs(t.infra.store, pub.versionId);
-  const hls = signHlsPath(pub.versionId, 600, t.config.media.secureLinkSecret, new Date());
+  const { imageKey } = await storeMediaStubs(api.t.infra.store, pub.versionId);
+  const hls = signHlsPath(pub.versionId, 600, api.t.config.media.secureLinkSecret, new Date());
   const sold = await createReadyTrack(db, users.owner.id, 'sold-one', {
     visibility: 'public',
     durationMs: 1000,
@@ -675,21 +666,21 @@ async function restore(): Promise<void> {
     ['victim', 'listener'],
     ['loginUser', 'listener'],
   ] as const) {
-    await t.infra.database.db
+    await api.t.infra.database.db
       .updateTable('users')
       .set({ role: role as Role, disabled_at: null })
       .where('id', '=', f.users[name].id)
       .execute();
   }
   for (const table of ['tracks', 'releases', 'comments'] as const)
-    await t.infra.database.db.updateTable(table).set({ taken_down_at: null, takedown_reason: null }).execute();
+    await api.t.infra.database.db.updateTable(table).set({ taken_down_at: null, takedown_reason: null }).execute();
   // Reports filed by a cell are closed, so the next caller can file theirs.
-  await t.infra.database.db
+  await api.t.infra.database.db
     .updateTable('reports')
     .set({ status: 'dismissed' })
     .where('id', '!=', f.moderation.reportId)
     .execute();
-  await t.infra.database.db
+  await api.t.infra.database.db
     .updateTable('reports')
     .set({ status: 'open' })
     .where('id', '=', f.moderation.reportId)
@@ -706,19 +697,14 @@ function routeKeys(api: Api): string[] {
   return [...new Set(all.filter((k) => !(k.startsWith('HEAD ') && all.includes(`GET ${k.slice(5)}`))))];
 }
 
-let testApi: TestApi | undefined;
+const api = useTestApi({ api: { serveWorkerHealth: true, serveMedia: true } });
 beforeAll(async () => {
-  testApi = await createTestApi({ api: { serveWorkerHealth: true, serveMedia: true } });
-  ({ t, app } = testApi);
   f = await makeFixtures();
-});
-afterAll(async () => {
-  await testApi?.close();
 });
 
 describe('access declarations', () => {
   it('every registered route has a row in the matrix, and every row a route', () => {
-    const registered = routeKeys(app);
+    const registered = routeKeys(api.app);
     expect(
       registered.filter((k) => !(k in MATRIX)),
       'routes missing from MATRIX (see the top of this file)',
@@ -730,7 +716,7 @@ describe('access declarations', () => {
   });
 
   it('a route without config.access stops the app from starting', async () => {
-    const other = await buildTestApi(t, { metrics: createMetricsRegistry('api') });
+    const other = await buildTestApi(api.t, { metrics: createMetricsRegistry('api') });
     try {
       expect(() => other.get('/api/v1/forgotten', async () => 'oops')).toThrow(MissingAccessError);
       expect(() =>
@@ -754,9 +740,9 @@ describe('access matrix', () => {
         const auth =
           caller === 'anonymous'
             ? {}
-            : cookieHeaders(await sessionFor(t.infra.database.db, t.config, f.users[caller].id));
+            : cookieHeaders(await sessionFor(api.t.infra.database.db, api.t.config, f.users[caller].id));
         const c = cell++;
-        const res = await app.inject({
+        const res = await api.app.inject({
           method: method as 'GET',
           url: req.url,
           payload: req.payload as object | undefined,

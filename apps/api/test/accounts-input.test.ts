@@ -7,38 +7,27 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApi } from '../../../test/support/factories.ts';
 import { bearer, cookieHeaders, createUser, sessionFor } from './support/accounts.ts';
 import { multipartFile } from './support/multipart.ts';
 
-let t: TestInfra;
-let app: Api;
 let ipSeq = 1;
 const nextIp = () => `198.18.${ipSeq >> 8}.${ipSeq++ & 255}`;
 
-let testApi: TestApi | undefined;
-beforeAll(async () => {
-  testApi = await createTestApi({ api: { serveMedia: true } });
-  ({ t, app } = testApi);
-});
-afterAll(async () => {
-  await testApi?.close();
-});
+const api = useTestApi({ api: { serveMedia: true } });
 
 const userCount = async () =>
   Number(
     (
-      await t.infra.database.db
+      await api.t.infra.database.db
         .selectFrom('users')
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow()
     ).n,
   );
 const register = (payload: unknown) =>
-  app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: payload as object, remoteAddress: nextIp() });
+  api.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: payload as object, remoteAddress: nextIp() });
 const good = { email: 'good@example.test', password: 'a decent passphrase', handle: 'good-handle' };
 
 describe('registration refuses bad input with a 4xx naming the field, and stores nothing', () => {
@@ -117,7 +106,7 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
     expect(dupHandle.json().error).toMatchObject({ code: 'handle_taken', details: { field: 'handle' } });
     expect(await userCount()).toBe(before);
     // And no verification token was left behind for a user that does not exist.
-    const orphans = await t.infra.database.db
+    const orphans = await api.t.infra.database.db
       .selectFrom('account_tokens')
       .leftJoin('users', 'users.id', 'account_tokens.user_id')
       .where('users.id', 'is', null)
@@ -127,7 +116,7 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
   });
 
   it('malformed JSON and wrong content types', async () => {
-    const bad = await app.inject({
+    const bad = await api.app.inject({
       method: 'POST',
       url: '/api/v1/auth/register',
       headers: { 'content-type': 'application/json' },
@@ -135,7 +124,7 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
       remoteAddress: nextIp(),
     });
     expect(bad.statusCode).toBe(400);
-    const form = await app.inject({
+    const form = await api.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -146,17 +135,17 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
   });
 
   it('mails of accounts without SMTP are written under DATA_DIR/mail', async () => {
-    const files = await readdir(path.join(t.dataDir, 'mail'));
+    const files = await readdir(path.join(api.t.dataDir, 'mail'));
     expect(files.some((f) => f.endsWith('-html@example.test.eml'))).toBe(true);
   });
 });
 
 describe('profile edits', () => {
   it('handle, display name and bio: validated, lower-cased, unique; SQL and HTML stay text', async () => {
-    const u = await createUser(t.infra.database.db, 'artist');
-    await createUser(t.infra.database.db, 'listener', { handle: 'already-mine' });
-    const s = cookieHeaders(await sessionFor(t.infra.database.db, t.config, u.id));
-    const patch = (payload: object) => app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s, payload });
+    const u = await createUser(api.t.infra.database.db, 'artist');
+    await createUser(api.t.infra.database.db, 'listener', { handle: 'already-mine' });
+    const s = cookieHeaders(await sessionFor(api.t.infra.database.db, api.t.config, u.id));
+    const patch = (payload: object) => api.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: s, payload });
     const ok = await patch({
       handle: 'New-Name',
       displayName: '  Robert ); DROP TABLE users;--  ',
@@ -175,20 +164,20 @@ describe('profile edits', () => {
     expect((await patch({ handle: 'tracks' })).statusCode).toBe(400);
     expect((await patch({ bio: 'x'.repeat(2001) })).json().error.details.field).toBe('bio');
     expect((await patch({ displayName: '   ' })).json().error.details.field).toBe('displayName');
-    const pub = await app.inject('/api/v1/users/NEW-NAME');
+    const pub = await api.app.inject('/api/v1/users/NEW-NAME');
     expect(pub.statusCode).toBe(200);
     expect(pub.json().user).not.toHaveProperty('email');
     expect(JSON.stringify(pub.json())).not.toContain('@example.test');
-    expect((await app.inject('/api/v1/users/nobody-at-all')).statusCode).toBe(404);
-    expect((await app.inject('/api/v1/users/%3Cscript%3E')).statusCode).toBe(404);
+    expect((await api.app.inject('/api/v1/users/nobody-at-all')).statusCode).toBe(404);
+    expect((await api.app.inject('/api/v1/users/%3Cscript%3E')).statusCode).toBe(404);
   });
 
   it('a listener becomes an artist', async () => {
-    const u = await createUser(t.infra.database.db, 'listener');
-    const { token } = await sessionFor(t.infra.database.db, t.config, u.id);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/me/become-artist', headers: bearer(token) });
+    const u = await createUser(api.t.infra.database.db, 'listener');
+    const { token } = await sessionFor(api.t.infra.database.db, api.t.config, u.id);
+    const res = await api.app.inject({ method: 'POST', url: '/api/v1/me/become-artist', headers: bearer(token) });
     expect(res.json().user.role).toBe('artist');
-    const upload = await app.inject({ method: 'POST', url: '/api/v1/tracks', headers: bearer(token), payload: {} });
+    const upload = await api.app.inject({ method: 'POST', url: '/api/v1/tracks', headers: bearer(token), payload: {} });
     expect(upload.statusCode).toBe(415); // allowed now: refused only for not being multipart
   });
 });
@@ -198,17 +187,17 @@ describe('avatars', () => {
     multipartFile(field, body, filename, type);
   const objectsOf = async (userId: string) => {
     const out: string[] = [];
-    for await (const o of t.infra.store.list('images', `avatars/user-${userId}/`)) out.push(o.key);
+    for await (const o of api.t.infra.store.list('images', `avatars/user-${userId}/`)) out.push(o.key);
     return out;
   };
 
   it('stores two WebP sizes, serves them, and deletes the old ones on replacement', async () => {
-    const u = await createUser(t.infra.database.db, 'artist');
-    const { token } = await sessionFor(t.infra.database.db, t.config, u.id);
+    const u = await createUser(api.t.infra.database.db, 'artist');
+    const { token } = await sessionFor(api.t.infra.database.db, api.t.config, u.id);
     const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a6' } })
       .jpeg()
       .toBuffer();
-    const first = await app.inject({
+    const first = await api.app.inject({
       method: 'PUT',
       url: '/api/v1/me/avatar',
       ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(
@@ -223,7 +212,7 @@ describe('avatars', () => {
       [user.avatarUrl, 512],
       [user.avatarSmallUrl, 128],
     ] as const) {
-      const img = await app.inject(url);
+      const img = await api.app.inject(url);
       expect(img.statusCode).toBe(200);
       expect(img.headers['content-type']).toBe('image/webp');
       const meta = await sharp(img.rawPayload).metadata();
@@ -234,7 +223,7 @@ describe('avatars', () => {
     const png = await sharp({ create: { width: 300, height: 300, channels: 4, background: '#00f8' } })
       .png()
       .toBuffer();
-    const second = await app.inject({
+    const second = await api.app.inject({
       method: 'PUT',
       url: '/api/v1/me/avatar',
       ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(
@@ -247,18 +236,18 @@ describe('avatars', () => {
     expect(keys.every((k) => second.json().user.avatarUrl.includes(k.split('/').pop()!.replace('-128', '-512')))).toBe(
       true,
     );
-    expect((await app.inject(user.avatarUrl)).statusCode).toBe(404);
+    expect((await api.app.inject(user.avatarUrl)).statusCode).toBe(404);
 
-    const removed = await app.inject({ method: 'DELETE', url: '/api/v1/me/avatar', headers: bearer(token) });
+    const removed = await api.app.inject({ method: 'DELETE', url: '/api/v1/me/avatar', headers: bearer(token) });
     expect(removed.json().user.avatarUrl).toBeNull();
     expect(await objectsOf(u.id)).toEqual([]);
   });
 
   it('refuses what is not an image (whatever its name and type), oversize files, and wrong fields; keeps nothing', async () => {
-    const u = await createUser(t.infra.database.db, 'listener');
-    const { token } = await sessionFor(t.infra.database.db, t.config, u.id);
+    const u = await createUser(api.t.infra.database.db, 'listener');
+    const { token } = await sessionFor(api.t.infra.database.db, api.t.config, u.id);
     const put = (m: { payload: Buffer; headers: Record<string, string> }) =>
-      app.inject({
+      api.app.inject({
         method: 'PUT',
         url: '/api/v1/me/avatar',
         payload: m.payload,
@@ -286,37 +275,37 @@ describe('avatars', () => {
     expect(bomb.length).toBeLessThan(10 * 1024 * 1024);
     expect((await put(multipart('avatar', 'bomb.png', 'image/png', bomb))).statusCode).toBe(422);
     expect(await objectsOf(u.id)).toEqual([]);
-    const me = await app.inject({ url: '/api/v1/auth/me', headers: bearer(token) });
+    const me = await api.app.inject({ url: '/api/v1/auth/me', headers: bearer(token) });
     expect(me.json().user.avatarUrl).toBeNull();
   });
 });
 
 describe('admins disable and enable accounts', () => {
   it('a disabled user is signed out at once and cannot sign in; enabled again, they can', async () => {
-    const db = t.infra.database.db;
+    const db = api.t.infra.database.db;
     const admin = await createUser(db, 'admin');
     const target = await createUser(db, 'artist');
-    const adminToken = (await sessionFor(db, t.config, admin.id)).token;
-    const targetToken = (await sessionFor(db, t.config, target.id)).token;
-    const off = await app.inject({
+    const adminToken = (await sessionFor(db, api.t.config, admin.id)).token;
+    const targetToken = (await sessionFor(db, api.t.config, target.id)).token;
+    const off = await api.app.inject({
       method: 'POST',
       url: `/api/v1/admin/users/${target.id}/disable`,
       headers: bearer(adminToken),
     });
     expect(off.statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: bearer(targetToken) })).statusCode).toBe(401);
+    expect((await api.app.inject({ url: '/api/v1/auth/me', headers: bearer(targetToken) })).statusCode).toBe(401);
     const login = () =>
-      app.inject({
+      api.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
         payload: { email: target.email, password: target.password },
         remoteAddress: nextIp(),
       });
     expect((await login()).statusCode).toBe(403);
-    expect((await app.inject(`/api/v1/users/${target.handle}`)).statusCode).toBe(404);
+    expect((await api.app.inject(`/api/v1/users/${target.handle}`)).statusCode).toBe(404);
     expect(
       (
-        await app.inject({
+        await api.app.inject({
           method: 'POST',
           url: `/api/v1/admin/users/${target.id}/enable`,
           headers: bearer(adminToken),
@@ -326,7 +315,7 @@ describe('admins disable and enable accounts', () => {
     expect((await login()).statusCode).toBe(200);
     expect(
       (
-        await app.inject({
+        await api.app.inject({
           method: 'POST',
           url: `/api/v1/admin/users/${admin.id}/disable`,
           headers: bearer(adminToken),
@@ -334,11 +323,16 @@ describe('admins disable and enable accounts', () => {
       ).json().error.code,
     ).toBe('cannot_target_self');
     expect(
-      (await app.inject({ method: 'POST', url: '/api/v1/admin/users/99999999/disable', headers: bearer(adminToken) }))
-        .statusCode,
+      (
+        await api.app.inject({
+          method: 'POST',
+          url: '/api/v1/admin/users/99999999/disable',
+          headers: bearer(adminToken),
+        })
+      ).statusCode,
     ).toBe(404);
     expect(
-      (await app.inject({ method: 'POST', url: '/api/v1/admin/users/abc/disable', headers: bearer(adminToken) }))
+      (await api.app.inject({ method: 'POST', url: '/api/v1/admin/users/abc/disable', headers: bearer(adminToken) }))
         .statusCode,
     ).toBe(400);
   });

@@ -8,18 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath } from '@earshot/core';
 import { createMetricsRegistry } from '@earshot/runtime';
 import { contentTypeFor } from '@earshot/storage';
-import type { Api } from '../src/index.ts';
 import { hlsMediaRoutes } from '../src/routes/hls-media.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { buildTestApi, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, useTestApi } from '../../../test/support/factories.ts';
 import { makeHlsTree, type HlsTree } from '../../../test/edge/support/hls-fixture.ts';
 
 const SECRET = 'hls-media-test-secret-0123456789';
 const TTL = 600;
 const SECRET_FILE = 'must never be served';
 
-let t: TestInfra;
-let app: Api;
 let tmp: string;
 let tree: HlsTree;
 const bytes = new Map<string, Buffer>();
@@ -27,7 +23,7 @@ const bytes = new Map<string, Buffer>();
 const typeOf = (file: string) => contentTypeFor(file);
 const sign = (versionId = '7', ttl = TTL, now: number = Date.now()) => signHlsPath(versionId, ttl, SECRET, now).path;
 const prefixOf = (signed: string) => signed.slice(0, signed.indexOf('/version-') + 1);
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = {}) => api.app.inject({ method: 'GET', url, headers });
 let port: number;
 /**
  * The request line written byte for byte on a real socket: `inject` (like any URL parser)
@@ -50,11 +46,9 @@ const raw = (target: string) =>
     socket.on('error', reject);
   });
 
-let testApi: TestApi | undefined;
+const api = useTestApi({ infra: { env: { SECURE_LINK_SECRET: SECRET } }, api: { serveMedia: true } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { env: { SECURE_LINK_SECRET: SECRET } }, api: { serveMedia: true } });
-  ({ t, app } = testApi);
-  expect(t.config.media.secureLinkSecret).toBe(SECRET);
+  expect(api.t.config.media.secureLinkSecret).toBe(SECRET);
   tmp = await mkdtemp(path.join(os.tmpdir(), 'earshot-hls-'));
   tree = await makeHlsTree(path.join(tmp, 'version-7'), {
     seconds: 7,
@@ -64,25 +58,24 @@ beforeAll(async () => {
   for (const file of tree.files) {
     const body = await readFile(path.join(tree.root, file));
     bytes.set(file, body);
-    await t.infra.store.put('transcodes', `version-7/${file}`, body, {
+    await api.t.infra.store.put('transcodes', `version-7/${file}`, body, {
       contentType: typeOf(file),
       contentLength: body.length,
     });
     // Version 8 exists too: its files must never be reachable with version 7's signature.
-    await t.infra.store.put('transcodes', `version-8/${file}`, body, {
+    await api.t.infra.store.put('transcodes', `version-8/${file}`, body, {
       contentType: typeOf(file),
       contentLength: body.length,
     });
   }
   for (const key of ['secret.txt', 'version-7.m3u8', 'version-7/128k/secret.txt'])
-    await t.infra.store.put('transcodes', key, SECRET_FILE);
-  await t.infra.store.put('originals', 'version-7/original.flac', SECRET_FILE);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as AddressInfo).port;
+    await api.t.infra.store.put('transcodes', key, SECRET_FILE);
+  await api.t.infra.store.put('originals', 'version-7/original.flac', SECRET_FILE);
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (api.app.server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
-  await testApi?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
@@ -180,7 +173,7 @@ describe('signed HLS in embedded mode', () => {
 
   it('HEAD answers the headers of GET', async () => {
     const url = `${prefixOf(sign())}version-7/128k/seg_00001.m4s`;
-    const r = await app.inject({ method: 'HEAD', url });
+    const r = await api.app.inject({ method: 'HEAD', url });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-length']).toBe(String(bytes.get('128k/seg_00001.m4s')!.length));
     expect(r.rawPayload.length).toBe(0);
@@ -279,19 +272,19 @@ describe('signed HLS in embedded mode', () => {
   });
 
   it('logs nothing per segment below warn', async () => {
-    const before = t.logLines.length;
+    const before = api.t.logLines.length;
     const prefix = prefixOf(sign());
     for (let i = 0; i < 5; i++) await get(`${prefix}version-7/128k/seg_00001.m4s`);
     await get('/media/hls/version-7/playlist.m3u8');
-    const lines = t.logLines.slice(before).filter((l) => JSON.stringify(l).includes('/media/hls/'));
+    const lines = api.t.logLines.slice(before).filter((l) => JSON.stringify(l).includes('/media/hls/'));
     expect(lines.filter((l) => Number(l.level) < 40)).toEqual([]);
   });
 });
 
 describe('without the file cache', () => {
   it('streams every file from the store with the same answers', async () => {
-    const plain = await buildTestApi(t, { metrics: createMetricsRegistry('api') });
-    hlsMediaRoutes(plain, t, { cacheBytes: 0 });
+    const plain = await buildTestApi(api.t, { metrics: createMetricsRegistry('api') });
+    hlsMediaRoutes(plain, api.t, { cacheBytes: 0 });
     try {
       const prefix = prefixOf(sign());
       for (const f of ['playlist.m3u8', '128k/init.mp4', '128k/seg_00003.m4s']) {

@@ -4,18 +4,10 @@
  * listener can like it and comment at a moment; reposting waits for it to be ready. One rule in
  * core (`getListenableTrack`); a processing track without a provisional stream stays refused.
  */
-import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '@earshot/db';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
-let t: TestInfra;
-let app: Api;
-let db: Kysely<Database>;
-let testApi: TestApi | undefined;
 let owner: TestUser;
 let listener: TestUser;
 let token: string;
@@ -25,21 +17,21 @@ let growing: { id: string; versionId: string };
 let unpublished: { id: string; versionId: string };
 let ipSeq = 1;
 
+const api = useTestApi();
 beforeAll(async () => {
-  testApi = await createTestApi();
-  ({ t, app, db } = testApi);
-  owner = await createUser(db, 'artist');
-  listener = await createUser(db, 'listener');
-  token = (await sessionFor(db, t.config, listener.id)).token;
-  growing = await createReadyTrack(db, owner.id, 'growing', { ready: false, provisional: true, durationMs: 180_000 });
-  unpublished = await createReadyTrack(db, owner.id, 'unpublished', { ready: false, durationMs: 180_000 });
-});
-afterAll(async () => {
-  await testApi?.close();
+  owner = await createUser(api.db, 'artist');
+  listener = await createUser(api.db, 'listener');
+  token = (await sessionFor(api.db, api.t.config, listener.id)).token;
+  growing = await createReadyTrack(api.db, owner.id, 'growing', {
+    ready: false,
+    provisional: true,
+    durationMs: 180_000,
+  });
+  unpublished = await createReadyTrack(api.db, owner.id, 'unpublished', { ready: false, durationMs: 180_000 });
 });
 
 const play = (trackId: string, payload: object, headers: Record<string, string> = {}) =>
-  app.inject({
+  api.app.inject({
     method: 'POST',
     url: `/api/v1/tracks/${trackId}/plays`,
     payload,
@@ -57,7 +49,7 @@ describe('a track playable while it is processed', () => {
     expect(counted.json()).toEqual({ counted: true });
     const anonymous = await play(growing.id, { secondsListened: 31 });
     expect(anonymous.statusCode, anonymous.body).toBe(201);
-    const rows = await db.selectFrom('plays').select(['version_id']).where('track_id', '=', growing.id).execute();
+    const rows = await api.db.selectFrom('plays').select(['version_id']).where('track_id', '=', growing.id).execute();
     expect(rows.map((r) => r.version_id)).toEqual([growing.versionId, growing.versionId]);
     // Nothing published yet: nothing to have heard.
     expect((await play(unpublished.id, { secondsListened: 40 })).statusCode).toBe(404);
@@ -65,34 +57,38 @@ describe('a track playable while it is processed', () => {
 
   it('a listener likes it and comments at a moment; reposting waits for ready', async () => {
     const commentAt = (body: string, positionMs: number) =>
-      app.inject({
+      api.app.inject({
         method: 'POST',
         url: '/api/v1/comments',
         headers: bearer(token),
         payload: { trackId: growing.id, body, positionMs },
       });
-    const like = await app.inject({ method: 'PUT', url: `/api/v1/tracks/${growing.id}/like`, headers: bearer(token) });
+    const like = await api.app.inject({
+      method: 'PUT',
+      url: `/api/v1/tracks/${growing.id}/like`,
+      headers: bearer(token),
+    });
     expect(like.statusCode, like.body).toBe(200);
     const comment = await commentAt('already good', 12_000);
     expect(comment.statusCode, comment.body).toBe(201);
     // A moment past the processing version's length is refused, as for a ready one.
     const past = await commentAt('too far', 180_001);
     expect(past.statusCode, past.body).toBe(400);
-    const comments = await app.inject({ url: `/api/v1/tracks/${growing.id}/comments` });
+    const comments = await api.app.inject({ url: `/api/v1/tracks/${growing.id}/comments` });
     expect(comments.statusCode, comments.body).toBe(200);
     expect(comments.body).toContain('already good');
 
-    const repost = await app.inject({
+    const repost = await api.app.inject({
       method: 'PUT',
       url: `/api/v1/tracks/${growing.id}/repost`,
       headers: bearer(token),
     });
     expect(repost.statusCode, repost.body).toBe(404);
     for (const url of [`/api/v1/tracks/${unpublished.id}/like`, `/api/v1/tracks/${unpublished.id}/repost`]) {
-      const res = await app.inject({ method: 'PUT', url, headers: bearer(token) });
+      const res = await api.app.inject({ method: 'PUT', url, headers: bearer(token) });
       expect(res.statusCode, `${url}: ${res.body}`).toBe(404);
     }
-    const early = await app.inject({
+    const early = await api.app.inject({
       method: 'POST',
       url: '/api/v1/comments',
       headers: bearer(token),

@@ -5,9 +5,7 @@ import type { CoreDeps, HlsPublication, MediaToolkit } from '@earshot/core';
 import { computeWaveform, transcodeHls, type AudiowaveformJson } from '@earshot/media';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../worker/src/index.ts';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/factories.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { multipartBody } from './support/multipart.ts';
@@ -17,9 +15,6 @@ import { multipartBody } from './support/multipart.ts';
  * while the version is still processing, and every file it leads to is served; the finished version
  * then replaces the provisional playlists. A failed encode withdraws them, and its retry starts clean.
  */
-let t: TestInfra;
-let app: Api;
-let testApi: TestApi | undefined;
 let core: CoreDeps;
 let closeCore: (() => Promise<void>) | undefined;
 let artist: { token: string; id: string };
@@ -57,11 +52,10 @@ const waveformReleased = new Promise<void>((r) => {
   releaseWaveform = r;
 });
 
+const api = useTestApi({ api: { serveMedia: true } });
 beforeAll(async () => {
-  testApi = await createTestApi({ api: { serveMedia: true } });
-  ({ t, app } = testApi);
-  artist = await signIn(app, t.infra.database.db, 'artist');
-  listener = await signIn(app, t.infra.database.db, 'listener');
+  artist = await signIn(api.app, api.t.infra.database.db, 'artist');
+  listener = await signIn(api.app, api.t.infra.database.db, 'listener');
   const real = createMediaToolkit();
   const media: MediaToolkit = {
     ...real,
@@ -103,23 +97,27 @@ beforeAll(async () => {
       return out;
     },
   };
-  ({ core, close: closeCore } = createCoreDeps({ config: t.config, logger: t.logger, infra: t.infra, media }));
-  startProcessing(t.infra.jobs, createHandlers(core), t.logger, 2);
+  ({ core, close: closeCore } = createCoreDeps({
+    config: api.t.config,
+    logger: api.t.logger,
+    infra: api.t.infra,
+    media,
+  }));
+  startProcessing(api.t.infra.jobs, createHandlers(core), api.t.logger, 2);
 });
 afterAll(async () => {
   openGate();
   openRetry();
   releaseWaveform();
   await closeCore?.();
-  await testApi?.close();
 });
 
 const asUser = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
 const stream = (trackId: string, token?: string) =>
-  app.inject({ url: `/api/v1/tracks/${trackId}/stream`, headers: asUser(token) });
-const media = (url: string) => app.inject({ url });
+  api.app.inject({ url: `/api/v1/tracks/${trackId}/stream`, headers: asUser(token) });
+const media = (url: string) => api.app.inject({ url });
 const view = (trackId: string, token?: string) =>
-  app.inject({ url: `/api/v1/tracks/${trackId}`, headers: asUser(token) });
+  api.app.inject({ url: `/api/v1/tracks/${trackId}`, headers: asUser(token) });
 /** Retries `probe` every 100 ms (at most `attempts` times) until it says yes. */
 async function waitFor(probe: () => Promise<boolean>, attempts = 600): Promise<void> {
   for (let i = 0; i < attempts; i++) {
@@ -127,11 +125,11 @@ async function waitFor(probe: () => Promise<boolean>, attempts = 600): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-const uploadedFile = () => path.join(t.dataDir, 'forty.flac');
+const uploadedFile = () => path.join(api.t.dataDir, 'forty.flac');
 async function upload(title: string, visibility: string) {
   const flac = await readFile(await generateTone(uploadedFile(), { seconds: 40 }));
   const body = multipartBody({ title, visibility }, { name: 'forty.flac', content: flac });
-  const res = await app.inject({
+  const res = await api.app.inject({
     method: 'POST',
     url: '/api/v1/tracks',
     payload: body.payload,
@@ -142,7 +140,7 @@ async function upload(title: string, visibility: string) {
 }
 async function waitUntilSettled(versionId: string) {
   await waitFor(async () => {
-    const s = await t.infra.database.db
+    const s = await api.t.infra.database.db
       .selectFrom('track_versions')
       .select('status')
       .where('id', '=', versionId)
@@ -158,13 +156,13 @@ const folderOf = (master: string) => master.slice(0, master.lastIndexOf('/') + 1
 
 describe('a track is playable while it is processed', () => {
   it('whoever may see the track gets a signed master whose playlists and segments are served while it grows, with the waveform and gain once measured; lists wait until it is ready', async () => {
-    t.infra.progress.subscribe((e) => {
+    api.t.infra.progress.subscribe((e) => {
       if (e.type === 'track.media') mediaEvents.set(e.trackId, (mediaEvents.get(e.trackId) ?? 0) + 1);
     });
     const { trackId, versionId } = await upload('Growing', 'public');
 
     await gateReached;
-    const v = await t.infra.database.db
+    const v = await api.t.infra.database.db
       .selectFrom('track_versions')
       .select(['status'])
       .where('id', '=', versionId)
@@ -197,11 +195,11 @@ describe('a track is playable while it is processed', () => {
     expect(mediaEvents.get(trackId) ?? 0).toBeGreaterThan(0);
     // Not listed before it is ready (docs/architecture.md, "What a caller may see").
     const handle: string = page.json().track.artist.handle;
-    const listed = await app.inject({ url: `/api/v1/users/${handle}/tracks` });
+    const listed = await api.app.inject({ url: `/api/v1/users/${handle}/tracks` });
     expect(listed.json().tracks.map((x: { id: string }) => x.id)).not.toContain(trackId);
     // Private: its owner's alone, as before; public again, anyone's.
     const setVisibility = (visibility: string) =>
-      app.inject({
+      api.app.inject({
         method: 'PATCH',
         url: `/api/v1/tracks/${trackId}`,
         headers: asUser(artist.token),
@@ -266,7 +264,7 @@ describe('a track is playable while it is processed', () => {
       expect(playlist.body).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
       expect(playlist.body).toContain('#EXT-X-ENDLIST');
     }
-    const listedNow = await app.inject({ url: `/api/v1/users/${handle}/tracks` });
+    const listedNow = await api.app.inject({ url: `/api/v1/users/${handle}/tracks` });
     expect(listedNow.json().tracks.map((x: { id: string }) => x.id)).toContain(trackId);
   });
 
@@ -274,7 +272,7 @@ describe('a track is playable while it is processed', () => {
     mode = 'crash';
     encodes = 0;
     const steps: { step?: string; state?: string; error?: string }[] = [];
-    t.infra.progress.subscribe((e) => {
+    api.t.infra.progress.subscribe((e) => {
       if (e.type === 'version.step' && e.step === 'transcode') steps.push(e);
     });
     const { trackId, versionId } = await upload('Crashing', 'public');
@@ -289,7 +287,7 @@ describe('a track is playable while it is processed', () => {
     expect(encodes).toBe(2);
     expect(steps.some((s) => s.state === 'pending' && s.error?.includes('injected encode crash'))).toBe(true);
 
-    const row = await t.infra.database.db
+    const row = await api.t.infra.database.db
       .selectFrom('track_versions as v')
       .innerJoin('tracks as tr', 'tr.id', 'v.track_id')
       .select(['v.status', 'v.hls_key', 'tr.provisional_version_id'])
@@ -328,7 +326,7 @@ describe('a track is playable while it is processed', () => {
     openGate(); // the encode runs through: only the waveform is held here
     holdWaveform = true;
     const told = new Set<string>();
-    t.infra.progress.subscribe((e) => {
+    api.t.infra.progress.subscribe((e) => {
       if (e.type === 'track.media') told.add(e.trackId);
     });
     const { trackId, versionId } = await upload('Drawn as it grows', 'public');
@@ -337,7 +335,7 @@ describe('a track is playable while it is processed', () => {
     await waitFor(async () => (await view(trackId)).json().track?.waveformUrl != null);
     const processing = (await view(trackId)).json().track;
     expect(processing).toMatchObject({ status: 'processing' });
-    const steps = await t.infra.database.db
+    const steps = await api.t.infra.database.db
       .selectFrom('track_versions')
       .select(['status', 'steps'])
       .where('id', '=', versionId)

@@ -4,30 +4,18 @@
  * route's stricter zone counts on top, paths outside `/api/` are not limited, and the client is the
  * forwarded address only behind a trusted proxy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@earshot/config';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/factories.ts';
 
 const LIMIT = 4;
-let t: TestInfra;
-let app: Api;
 let ipSeq = 1;
 const nextIp = () => `203.0.113.${ipSeq++}`;
 
-let testApi: TestApi | undefined;
-
-beforeAll(async () => {
-  testApi = await createTestApi({ infra: { env: { RATE_LIMIT_API_PER_MINUTE: String(LIMIT) } } });
-  ({ t, app } = testApi);
-});
-afterAll(async () => {
-  await testApi?.close();
-});
+const api = useTestApi({ infra: { env: { RATE_LIMIT_API_PER_MINUTE: String(LIMIT) } } });
 
 const list = (remoteAddress: string, headers: Record<string, string> = {}) =>
-  app.inject({ method: 'GET', url: '/api/v1/tracks', remoteAddress, headers });
+  api.app.inject({ method: 'GET', url: '/api/v1/tracks', remoteAddress, headers });
 
 describe('the api zone', () => {
   it('defaults to 100 requests a minute', () => {
@@ -48,10 +36,12 @@ describe('the api zone', () => {
 
   it('counts every route under /api/, unknown ones too, and nothing outside it', async () => {
     const ip = nextIp();
-    expect((await app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: ip })).statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/no-such-route', remoteAddress: ip })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: ip })).statusCode).toBe(200);
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/no-such-route', remoteAddress: ip })).statusCode).toBe(
+      404,
+    );
     for (let i = 0; i < 5; i++)
-      expect((await app.inject({ method: 'GET', url: '/metrics', remoteAddress: ip })).statusCode).toBe(200);
+      expect((await api.app.inject({ method: 'GET', url: '/metrics', remoteAddress: ip })).statusCode).toBe(200);
     expect((await list(ip)).statusCode).toBe(200);
     expect((await list(ip)).statusCode).toBe(200);
     expect((await list(ip)).statusCode).toBe(429);
@@ -60,7 +50,7 @@ describe('the api zone', () => {
   it('counts a route of a stricter zone in both', async () => {
     const ip = nextIp();
     const login = () =>
-      app.inject({
+      api.app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
         payload: { email: 'nobody@example.test', password: 'not the password 1' },

@@ -2,10 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 
@@ -16,21 +14,14 @@ import { generateTone } from '../../../test/support/audio.ts';
 
 const LIMITS = { HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_BODY_IDLE_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' };
 
-let t: TestInfra;
-let app: Api;
 let port: number;
 let artist: { token: string };
 
-let testApi: TestApi | undefined;
+const api = useTestApi({ infra: { env: LIMITS } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { env: LIMITS } });
-  ({ t, app } = testApi);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as net.AddressInfo).port;
-  artist = await signIn(app, t.infra.database.db, 'artist');
-});
-afterAll(async () => {
-  await testApi?.close();
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (api.app.server.address() as net.AddressInfo).port;
+  artist = await signIn(api.app, api.t.infra.database.db, 'artist');
 });
 
 interface Exchange {
@@ -53,7 +44,7 @@ const statusOf = (response: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(respons
 const bodyOf = (response: string) =>
   JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as { error: { code: string } };
 const tempUploads = async () =>
-  (await readdir(path.join(t.dataDir, 'tmp', 'uploads')).catch(() => [] as string[])).filter((f) =>
+  (await readdir(path.join(api.t.dataDir, 'tmp', 'uploads')).catch(() => [] as string[])).filter((f) =>
     f.startsWith('upload-'),
   );
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,7 +65,7 @@ describe('request timeouts', () => {
     const response = await closed;
     expect(statusOf(response)).toBe(408);
     expect(bodyOf(response).error.code).toBe('request_timeout');
-    expect(t.logLines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(api.t.logLines.filter((l) => l.level === 'error')).toEqual([]);
   });
 
   it('a JSON body trickled in under the idle limit is still cut by the whole-request limit', async () => {
@@ -109,11 +100,11 @@ describe('request timeouts', () => {
     for (let i = 0; i < 100 && (await tempUploads()).length; i++) await pause(20);
     expect(await tempUploads()).toEqual([]);
     // A client that stalls is not a server failure.
-    expect(t.logLines.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
+    expect(api.t.logLines.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
   });
 
   it('an upload that keeps sending is never cut, however long it takes', async () => {
-    const audio = await readFile(await generateTone(path.join(t.dataDir, 'tone.flac'), { seconds: 2 }));
+    const audio = await readFile(await generateTone(path.join(api.t.dataDir, 'tone.flac'), { seconds: 2 }));
     const boundary = `----earshot${randomBytes(6).toString('hex')}`;
     const body = Buffer.concat([
       Buffer.from(

@@ -1,30 +1,20 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { textProblem } from '@earshot/core';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/factories.ts';
 import { signIn } from '../../../test/support/users.ts';
 
 /**
  * Walks the API's own OpenAPI document: every route, every string path param, query param and
  * JSON body field gets the nasty set. Never a 5xx; what is stored is clean and NFC.
  */
-let t: TestInfra;
-let app: Api;
 let admin: { token: string; id: string };
 let ipSeq = 0;
 const nextIp = () => `198.19.${(ipSeq >> 8) & 255}.${ipSeq++ & 255}`;
 
-let testApi: TestApi;
-
+const api = useTestApi();
 beforeAll(async () => {
-  testApi = await createTestApi();
-  ({ t, app } = testApi);
-  admin = await signIn(app, t.infra.database.db, 'admin');
-});
-afterAll(async () => {
-  await testApi.close();
+  admin = await signIn(api.app, api.t.infra.database.db, 'admin');
 });
 
 /** Nasty strings, as JS strings (sent JSON-escaped in bodies, percent-encoded in URLs). */
@@ -104,7 +94,7 @@ function probesFor(route: string, method: string, op: Operation): Probe[] {
   const json = op.requestBody?.content?.['application/json']?.schema;
   const body = json ? (sample(json) as Record<string, unknown>) : undefined;
   const send = (url: string, payload?: string | Buffer) => () =>
-    app.inject({
+    api.app.inject({
       method: method.toUpperCase() as 'GET',
       url,
       headers: {
@@ -166,7 +156,7 @@ function probesFor(route: string, method: string, op: Operation): Probe[] {
 
 describe('every string input of every route, from the OpenAPI document', () => {
   it('gets a 4xx or a clean 2xx, never a 5xx; nothing unclean is stored', async () => {
-    const doc = (await app.inject({ url: '/api/docs/json' })).json() as {
+    const doc = (await api.app.inject({ url: '/api/docs/json' })).json() as {
       paths: Record<string, Record<string, Operation>>;
     };
     const probes = Object.entries(doc.paths).flatMap(([route, ops]) =>
@@ -192,7 +182,7 @@ describe('every string input of every route, from the OpenAPI document', () => {
     expect(badRefusals).toEqual([]);
 
     // Stored text is clean and NFC.
-    const db = t.infra.database.db;
+    const db = api.t.infra.database.db;
     const users = await db.selectFrom('users').select(['handle', 'email', 'display_name', 'bio']).execute();
     const tracks = await db.selectFrom('tracks').select(['title', 'description', 'slug']).execute();
     const stored = [
@@ -208,7 +198,7 @@ describe('every string input of every route, from the OpenAPI document', () => {
   });
 
   it('the text rule itself: refusals name the field and the reason', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'PATCH',
       url: '/api/v1/me',
       headers: { authorization: `Bearer ${admin.token}` },
@@ -220,10 +210,10 @@ describe('every string input of every route, from the OpenAPI document', () => {
       code: 'validation_failed',
       details: { field: 'displayName', reason: 'bidi_controls' },
     });
-    const nul = await app.inject({ url: '/api/v1/users/ab%00cd/tracks/some-slug', remoteAddress: nextIp() });
+    const nul = await api.app.inject({ url: '/api/v1/users/ab%00cd/tracks/some-slug', remoteAddress: nextIp() });
     expect(nul.statusCode).toBe(400);
     expect(nul.json().error.details).toMatchObject({ field: 'handle', reason: 'control_characters' });
-    const overlong = await app.inject({
+    const overlong = await api.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       headers: { 'content-type': 'application/json' },
@@ -238,7 +228,7 @@ describe('every string input of every route, from the OpenAPI document', () => {
     expect(overlong.statusCode).toBe(400);
     expect(overlong.json().error.details).toMatchObject({ reason: 'invalid_unicode' });
     // Newlines and tabs stay in a bio; CRLF becomes LF; text is stored NFC.
-    const bio = await app.inject({
+    const bio = await api.app.inject({
       method: 'PATCH',
       url: '/api/v1/me',
       headers: { authorization: `Bearer ${admin.token}` },
@@ -248,7 +238,7 @@ describe('every string input of every route, from the OpenAPI document', () => {
     expect(bio.statusCode, bio.body).toBe(200);
     expect(bio.json().user.bio).toBe('Caf\u00e9\n\tline two');
     // An emoji ZWJ sequence is not an invisible character.
-    const emoji = await app.inject({
+    const emoji = await api.app.inject({
       method: 'PATCH',
       url: '/api/v1/me',
       headers: { authorization: `Bearer ${admin.token}` },

@@ -1,50 +1,41 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Api } from '../src/index.ts';
-import type { TestInfra } from '../../../test/support/infra.ts';
-import { createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestApi } from '../../../test/support/factories.ts';
 import { generateTaggedTone, generateTone } from '../../../test/support/audio.ts';
 import { runJob } from '../../../test/support/commerce.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { multipartBody } from './support/multipart.ts';
 
-let t: TestInfra;
-let app: Api;
 let artist: { token: string; id: string };
 let listener: { token: string; id: string };
 
 async function objects(bucket: 'originals' | 'transcodes'): Promise<number> {
   let n = 0;
-  for await (const _ of t.infra.store.list(bucket)) n++;
+  for await (const _ of api.t.infra.store.list(bucket)) n++;
   return n;
 }
 
 async function rows(table: 'tracks' | 'track_versions'): Promise<number> {
-  const r = await t.infra.database.db
+  const r = await api.t.infra.database.db
     .selectFrom(table)
-    .select(t.infra.database.db.fn.countAll<string>().as('n'))
+    .select(api.t.infra.database.db.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 let flac: Buffer;
 
-let testApi: TestApi | undefined;
+const api = useTestApi({ infra: { env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } } });
-  ({ t, app } = testApi);
-  artist = await signIn(app, t.infra.database.db, 'artist');
-  listener = await signIn(app, t.infra.database.db, 'listener');
-  flac = await readFile(await generateTone(path.join(t.dataDir, 'tone.flac'), { seconds: 3 }));
-});
-afterAll(async () => {
-  await testApi?.close();
+  artist = await signIn(api.app, api.t.infra.database.db, 'artist');
+  listener = await signIn(api.app, api.t.infra.database.db, 'listener');
+  flac = await readFile(await generateTone(path.join(api.t.dataDir, 'tone.flac'), { seconds: 3 }));
 });
 
 const post = (token: string | undefined, body: ReturnType<typeof multipartBody>, url = '/api/v1/tracks') =>
-  app.inject({
+  api.app.inject({
     method: 'POST',
     url,
     payload: body.payload,
@@ -71,20 +62,24 @@ describe('POST /api/v1/tracks', () => {
       'artwork-extract': { state: 'pending', progress: 0 },
       loudness: { state: 'pending', progress: 0 },
     });
-    const counts = await t.infra.jobs.getJobCounts('transcode');
+    const counts = await api.t.infra.jobs.getJobCounts('transcode');
     expect(counts.waiting + counts.active).toBe(1);
-    const version = await t.infra.database.db
+    const version = await api.t.infra.database.db
       .selectFrom('track_versions')
       .select('original_key')
       .where('id', '=', track.latestVersion.id)
       .executeTakeFirstOrThrow();
-    expect((await t.infra.store.head('originals', version.original_key))?.size).toBe(flac.length);
+    expect((await api.t.infra.store.head('originals', version.original_key))?.size).toBe(flac.length);
     // The owner sees it while it processes; others do not see it until it is ready.
     expect(
-      (await app.inject({ url: `/api/v1/tracks/${track.id}`, headers: { authorization: `Bearer ${artist.token}` } }))
-        .statusCode,
+      (
+        await api.app.inject({
+          url: `/api/v1/tracks/${track.id}`,
+          headers: { authorization: `Bearer ${artist.token}` },
+        })
+      ).statusCode,
     ).toBe(200);
-    expect((await app.inject({ url: `/api/v1/tracks/${track.id}` })).statusCode).toBe(404);
+    expect((await api.app.inject({ url: `/api/v1/tracks/${track.id}` })).statusCode).toBe(404);
   });
 
   const bad: Array<[string, () => ReturnType<typeof multipartBody>, number, string]> = [
@@ -181,11 +176,11 @@ describe('POST /api/v1/tracks', () => {
       versions: await rows('track_versions'),
       originals: await objects('originals'),
     }).toEqual(before);
-    expect(await readdir(path.join(t.dataDir, 'tmp', 'uploads')).catch(() => [])).toEqual([]);
+    expect(await readdir(path.join(api.t.dataDir, 'tmp', 'uploads')).catch(() => [])).toEqual([]);
   });
 
   it('rejects JSON instead of multipart with 415', async () => {
-    const res = await app.inject({
+    const res = await api.app.inject({
       method: 'POST',
       url: '/api/v1/tracks',
       payload: { title: 'x' },
@@ -209,7 +204,7 @@ describe('POST /api/v1/tracks/:id/versions', () => {
     const created = (
       await post(artist.token, multipartBody({ title: 'Versioned' }, { name: 'tone.flac', content: flac }))
     ).json().track;
-    const other = await signIn(app, t.infra.database.db, 'artist');
+    const other = await signIn(api.app, api.t.infra.database.db, 'artist');
     expect(
       (
         await post(
@@ -241,12 +236,16 @@ describe('POST /api/v1/tracks/:id/versions', () => {
 describe('tags from the master', () => {
   const tagged = async (name: string, metadata: Record<string, string>) => {
     const extraArgs = Object.entries(metadata).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
-    return readFile(await generateTone(path.join(t.dataDir, name), { seconds: 1, extraArgs }));
+    return readFile(await generateTone(path.join(api.t.dataDir, name), { seconds: 1, extraArgs }));
   };
   const track = async (id: string) =>
-    t.infra.database.db.selectFrom('tracks').select(['title', 'genre']).where('id', '=', id).executeTakeFirstOrThrow();
+    api.t.infra.database.db
+      .selectFrom('tracks')
+      .select(['title', 'genre'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   const fileFields = async (id: string) =>
-    t.infra.database.db
+    api.t.infra.database.db
       .selectFrom('tracks')
       .select(['album', 'track_number', 'year'])
       .where('id', '=', id)
@@ -291,7 +290,7 @@ describe('tags from the master', () => {
 
     // The artist edits them like any other catalogue field; null clears.
     const id = res.json().track.id as string;
-    const patched = await app.inject({
+    const patched = await api.app.inject({
       method: 'PATCH',
       url: `/api/v1/tracks/${id}`,
       headers: { authorization: `Bearer ${artist.token}` },
@@ -302,14 +301,14 @@ describe('tags from the master', () => {
 
     // In a release the caller may open, the track names it (the track page links the album there).
     expect(patched.json().track.release).toBeNull();
-    const made = await app.inject({
+    const made = await api.app.inject({
       method: 'POST',
       url: '/api/v1/releases',
       headers: { authorization: `Bearer ${artist.token}` },
       payload: { title: 'Tides', type: 'ep', trackIds: [id] },
     });
     expect(made.statusCode, made.body).toBe(201);
-    const read = await app.inject({
+    const read = await api.app.inject({
       url: `/api/v1/tracks/${id}`,
       headers: { authorization: `Bearer ${artist.token}` },
     });
@@ -318,7 +317,7 @@ describe('tags from the master', () => {
 
   it('extracts the embedded cover as the artwork unless the artist unticked it (coverFromFile=false)', async () => {
     const covered = await readFile(
-      await generateTaggedTone(path.join(t.dataDir, 'covered.mp3'), {
+      await generateTaggedTone(path.join(api.t.dataDir, 'covered.mp3'), {
         seconds: 1,
         metadata: { title: 'Harbour Lights', album: 'Tides', track: '2' },
         cover: true,
@@ -329,8 +328,8 @@ describe('tags from the master', () => {
       expect(res.statusCode, res.body).toBe(201);
       const versionId = res.json().track.latestVersion.id as string;
       // The worker's real handler, as the queue would run it.
-      await runJob(t, 'artwork-extract', { versionId });
-      return t.infra.database.db
+      await runJob(api.t, 'artwork-extract', { versionId });
+      return api.t.infra.database.db
         .selectFrom('track_versions')
         .select(['artwork_key', 'steps'])
         .where('id', '=', versionId)

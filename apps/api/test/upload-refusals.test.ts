@@ -3,37 +3,29 @@ import { connect } from 'node:net';
 import { mkdir, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { sweepStaleFiles } from '@earshot/runtime';
-import type { Api } from '../src/index.ts';
-import { createTestInfra, type TestInfra } from '../../../test/support/infra.ts';
+import { createTestInfra } from '../../../test/support/infra.ts';
 import { generateTone, renderLavfi } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
-import { buildTestApi, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, useTestApi } from '../../../test/support/factories.ts';
 
 /**
  * Hostile multipart bodies sent over real sockets to a listening server: each gets a JSON 4xx,
  * writes no row and leaves no temp file (also when the client hangs up half way).
  */
-let t: TestInfra;
-let app: Api;
 let port: number;
 let artist: { token: string; id: string };
 let flac: Buffer;
 let uploadsDir: string;
 
-let testApi: TestApi | undefined;
+const api = useTestApi({ infra: { env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } } });
 beforeAll(async () => {
-  testApi = await createTestApi({ infra: { env: { UPLOAD_MAX_BYTES: String(2 * 1024 * 1024) } } });
-  ({ t, app } = testApi);
-  uploadsDir = path.join(t.dataDir, 'tmp', 'uploads');
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as AddressInfo).port;
-  artist = await signIn(app, t.infra.database.db, 'artist');
-  flac = await readFile(await generateTone(path.join(t.dataDir, 'tone.flac'), { seconds: 2 }));
-});
-afterAll(async () => {
-  await testApi?.close();
+  uploadsDir = path.join(api.t.dataDir, 'tmp', 'uploads');
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (api.app.server.address() as AddressInfo).port;
+  artist = await signIn(api.app, api.t.infra.database.db, 'artist');
+  flac = await readFile(await generateTone(path.join(api.t.dataDir, 'tone.flac'), { seconds: 2 }));
 });
 
 interface RawResponse {
@@ -85,7 +77,7 @@ const end = Buffer.from(`--${BOUNDARY}--\r\n`);
 const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 async function rowCounts() {
-  const db = t.infra.database.db;
+  const db = api.t.infra.database.db;
   const count = async (table: 'tracks' | 'track_versions') =>
     Number((await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
   const user = await db.selectFrom('users').select('avatar_key').where('id', '=', artist.id).executeTakeFirstOrThrow();
@@ -231,7 +223,7 @@ describe('malformed multipart bodies over a real socket', () => {
 
 describe('real media that is not audio', () => {
   it('a real PNG image → 422 invalid_audio saying it is an image', async () => {
-    const png = path.join(t.dataDir, 'real.png');
+    const png = path.join(api.t.dataDir, 'real.png');
     await renderLavfi('testsrc=s=320x240', png, ['-frames:v', '1']);
     const body = Buffer.concat([field('title', 'Picture'), filePart(await readFile(png), 'file', 'real.png'), end]);
     const before = await rowCounts();
@@ -246,7 +238,7 @@ describe('real media that is not audio', () => {
   });
 
   it('a real video without sound → 422 invalid_audio saying so', async () => {
-    const mp4 = path.join(t.dataDir, 'silent.mp4');
+    const mp4 = path.join(api.t.dataDir, 'silent.mp4');
     await renderLavfi('testsrc=s=160x120:r=10:d=2', mp4, ['-c:v', 'mpeg4']);
     const body = Buffer.concat([field('title', 'Film'), filePart(await readFile(mp4), 'file', 'silent.mp4'), end]);
     const before = await rowCounts();
@@ -263,7 +255,7 @@ describe('real media that is not audio', () => {
 
 describe('stale temp files', () => {
   it('the sweep removes files idle longer than the limit and keeps fresh ones', async () => {
-    const dir = path.join(t.dataDir, 'sweep-test');
+    const dir = path.join(api.t.dataDir, 'sweep-test');
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'upload-old'), '');
     await writeFile(path.join(dir, 'upload-fresh'), 'x');
