@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { setCommentsClosed } from '@earshot/core';
 import { ById, errorResponses } from '../schemas.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
+import { TOGGLES } from '../http/toggle.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
@@ -14,10 +15,7 @@ const endpoint = endpointsTagged('community');
 export function commentsClosedRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
   const Reply = Type.Object({ track: Type.Object({ id: Type.String(), commentsClosed: Type.Boolean() }) });
-  for (const [method, closed] of [
-    ['PUT', true],
-    ['DELETE', false],
-  ] as const) {
+  for (const [method, closed] of TOGGLES) {
     app.route({
       method,
       url: '/api/v1/tracks/:id/comments-closed',

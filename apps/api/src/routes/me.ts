@@ -1,3 +1,4 @@
+import type { FastifySchema } from 'fastify';
 import { Type } from 'typebox';
 import {
   AVATAR_MAX_BYTES,
@@ -20,6 +21,9 @@ import { endpointsTagged } from '../http/endpoint.ts';
 const UserReply = Type.Object({ user: AccountUserSchema });
 
 const endpoint = endpointsTagged('account');
+/** A change that asks for the password: in the auth rate-limit zone, like sign-in, so it cannot be used to guess it. */
+const passwordChecked = <S extends FastifySchema>(summary: string, schema: S) =>
+  endpoint('signed-in', summary, schema, { rateLimit: 'auth' });
 
 /** The signed-in user's own account: profile, avatar, password, email, becoming an artist. */
 export function meRoutes(app: Api, deps: RouteDeps): void {
@@ -39,15 +43,10 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/me/password',
-    endpoint(
-      'signed-in',
-      'Change your password (needs the current one); signs out your other sessions and renews this one',
-      {
-        body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
-        response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(400, 401, 403, 429) },
-      },
-      { rateLimit: 'auth' },
-    ),
+    passwordChecked('Change your password (needs the current one); signs out your other sessions and renews this one', {
+      body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
+      response: { 200: Type.Object({ token: Type.String() }), ...errorResponses(400, 401, 403, 429) },
+    }),
     async (request, reply) => {
       const session = await changePassword(deps.core, requireUser(request).id, request.body);
       setSessionCookies(reply, session.token, session.expiresAt, deps.core, deps.config);
@@ -57,15 +56,10 @@ export function meRoutes(app: Api, deps: RouteDeps): void {
 
   app.put(
     '/api/v1/me/email',
-    endpoint(
-      'signed-in',
-      'Change your email address (needs your password); the new address must be verified again',
-      {
-        body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
-        response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
-      },
-      { rateLimit: 'auth' },
-    ),
+    passwordChecked('Change your email address (needs your password); the new address must be verified again', {
+      body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+      response: { 200: UserReply, ...errorResponses(400, 401, 403, 409, 429) },
+    }),
     async (request) => ({
       user: presentAccountUser(await changeEmail(deps.core, requireUser(request).id, request.body)),
     }),

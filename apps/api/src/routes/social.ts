@@ -13,6 +13,7 @@ import { communityDeps } from '../community-deps.ts';
 import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
+import { TOGGLES, toggled } from '../http/toggle.ts';
 
 const Handle = Type.String({ minLength: 1, maxLength: 100 });
 
@@ -27,10 +28,7 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
   const community = communityDeps(deps);
 
   for (const kind of ['like', 'repost'] as const) {
-    for (const [method, on] of [
-      ['PUT', true],
-      ['DELETE', false],
-    ] as const) {
+    for (const [method, on] of TOGGLES) {
       app.route({
         method,
         url: `/api/v1/tracks/:id/${kind}`,
@@ -50,17 +48,13 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
             (request.params as { id: string }).id,
             on,
           );
-          if (!on && !result.changed) return reply.status(204).send(null);
-          return { track: result.track };
+          return toggled(reply, on, result.changed, { track: result.track });
         },
       });
     }
   }
 
-  for (const [method, on] of [
-    ['PUT', true],
-    ['DELETE', false],
-  ] as const) {
+  for (const [method, on] of TOGGLES) {
     app.route({
       method,
       url: '/api/v1/users/:handle/follow',
@@ -75,8 +69,7 @@ export function socialRoutes(app: Api, deps: RouteDeps): void {
           (request.params as { handle: string }).handle,
           on,
         );
-        if (!on && !result.changed) return reply.status(204).send(null);
-        return { user: result.user };
+        return toggled(reply, on, result.changed, { user: result.user });
       },
     });
   }
