@@ -17,17 +17,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  BUCKETS,
-  InvalidKeyError,
-  ObjectNotFoundError,
-  type Bucket,
-  type ByteRange,
-  type GetResult,
-  type ObjectInfo,
-  type ObjectStore,
-  type PutOptions,
-} from './object-store.ts';
+import { BUCKETS, InvalidKeyError, ObjectNotFoundError } from './object-store.ts';
+import type { Bucket, ByteRange, GetResult, ObjectInfo, ObjectStore, PutOptions } from './object-store.ts';
 import { validateKey } from './validate-key.ts';
 import { contentTypeFor } from './content-types.ts';
 import { resolveRange } from './byte-range.ts';

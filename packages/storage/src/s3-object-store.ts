@@ -12,18 +12,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import {
-  BUCKETS,
-  InvalidKeyError,
-  InvalidRangeError,
-  ObjectNotFoundError,
-  type Bucket,
-  type ByteRange,
-  type GetResult,
-  type ObjectInfo,
-  type ObjectStore,
-  type PutOptions,
-} from './object-store.ts';
+import { BUCKETS, InvalidKeyError, InvalidRangeError, ObjectNotFoundError } from './object-store.ts';
+import type { Bucket, ByteRange, GetResult, ObjectInfo, ObjectStore, PutOptions } from './object-store.ts';
 import { validateKey } from './validate-key.ts';
 import { contentTypeFor } from './content-types.ts';
 import { isWellFormedRange } from './byte-range.ts';

@@ -52,6 +52,18 @@ export async function replaceArtwork(
   }
 }
 
+/** Points the row of `table` at its new artwork; returns the key it had. */
+export async function swapArtworkKey(
+  deps: Pick<ArtworkDeps, 'db' | 'clock'>,
+  table: 'tracks' | 'releases',
+  id: string,
+  key: string,
+): Promise<string | null> {
+  const before = await deps.db.selectFrom(table).select('artwork_key').where('id', '=', id).executeTakeFirst();
+  await deps.db.updateTable(table).set({ artwork_key: key, updated_at: deps.clock() }).where('id', '=', id).execute();
+  return before?.artwork_key ?? null;
+}
+
 /** `PUT /tracks/:id/artwork`: the artist's own cover replaces the one extracted from the file. */
 export async function setTrackArtwork(
   deps: ArtworkDeps,
@@ -65,17 +77,9 @@ export async function setTrackArtwork(
     image,
     (token, size) => keys.trackArtwork(track.id, token, size),
     async (key) => {
-      const before = await deps.db
-        .selectFrom('tracks')
-        .select('artwork_key')
-        .where('id', '=', track.id)
-        .executeTakeFirst();
-      await deps.db
-        .updateTable('tracks')
-        .set({ artwork_key: key, updated_at: deps.clock() })
-        .where('id', '=', track.id)
-        .execute();
-      return before?.artwork_key?.startsWith(keys.trackArtworkPrefix(track.id)) ? before.artwork_key : null;
+      const before = await swapArtworkKey(deps, 'tracks', track.id, key);
+      // A cover extracted from the audio file is the version's, not this folder's: it stays.
+      return before?.startsWith(keys.trackArtworkPrefix(track.id)) ? before : null;
     },
   );
 }

@@ -8,7 +8,7 @@ import { slugify } from '../tracks/slug.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizePrice, priceColumns, priceOf, type Price } from '../catalog/fields.ts';
 import { listedTracks, type ListedTrack } from '../catalog/listed-track.ts';
-import { replaceArtwork } from '../catalog/artwork.ts';
+import { replaceArtwork, swapArtworkKey } from '../catalog/artwork.ts';
 import {
   RELEASE_TRACKS_MAX,
   normalizeReleaseDate,
@@ -289,19 +289,7 @@ export async function setReleaseArtwork(
     deps,
     image,
     (token, size) => keys.releaseArtwork(release.id, token, size),
-    async (key) => {
-      const before = await deps.db
-        .selectFrom('releases')
-        .select('artwork_key')
-        .where('id', '=', release.id)
-        .executeTakeFirst();
-      await deps.db
-        .updateTable('releases')
-        .set({ artwork_key: key, updated_at: deps.clock() })
-        .where('id', '=', release.id)
-        .execute();
-      return before?.artwork_key ?? null;
-    },
+    (key) => swapArtworkKey(deps, 'releases', release.id, key),
   );
   return getRelease(deps, actor, releaseId);
 }
