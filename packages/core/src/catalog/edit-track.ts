@@ -1,9 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, } from 'kysely';
 import type { Database, Visibility } from '@earshot/db';
 import { notFound, forbidden } from '../errors.ts';
 import type { Actor } from '../actor.ts';
 import { ownsOrAdmin } from '../actor.ts';
-import { slugify } from '../tracks/slug.ts';
+import { freeSlug, } from '../tracks/slug.ts';
 import {
   normalizeAlbum,
   normalizeTrackDescription,
@@ -45,28 +45,6 @@ export async function ownedTrack(db: Kysely<Database>, actor: Actor | null, trac
 }
 
 /**
- * A slug free for `ownerId`: another live track's slug is taken; an old slug of this same track
- * (a redirect) may be taken back.
- */
-export async function freeSlug(
-  trx: Kysely<Database> | Transaction<Database>,
-  ownerId: string,
-  title: string,
-  trackId?: string,
-): Promise<string> {
-  const base = slugify(title);
-  let q = trx
-    .selectFrom('tracks')
-    .select('slug')
-    .where('owner_user_id', '=', ownerId)
-    .where('slug', 'like', `${base}%`);
-  if (trackId) q = q.where('id', '!=', trackId);
-  const taken = new Set((await q.execute()).map((r) => r.slug));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
-
-/**
  * Edits a track's metadata (docs/architecture.md, "Catalogue"). A new title gives a new slug; the
  * old one is kept as a redirect to the track so shared links keep working. All fields are checked
  * before anything is written; the write is one transaction.
@@ -95,7 +73,7 @@ export async function editTrack(
   await deps.db.transaction().execute(async (trx) => {
     const track = await ownedTrack(trx, actor, trackId);
     if (typeof set.title === 'string' && set.title !== track.title) {
-      const slug = await freeSlug(trx, track.owner_user_id, set.title, track.id);
+      const slug = await freeSlug(trx, 'tracks', track.owner_user_id, set.title, track.id);
       if (slug !== track.slug) {
         set.slug = slug;
         await trx

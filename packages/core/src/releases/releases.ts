@@ -4,7 +4,7 @@ import { keys, type ObjectStore } from '@earshot/storage';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { canSeeReleaseRow, releaseListed } from '../visibility.ts';
-import { slugify } from '../tracks/slug.ts';
+import { freeSlug, } from '../tracks/slug.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizePrice, priceColumns, priceOf, type Price } from '../catalog/fields.ts';
 import { listedTracks, type ListedTrack } from '../catalog/listed-track.ts';
@@ -104,24 +104,6 @@ async function writeOrder(trx: Transaction<Database>, releaseId: string, trackId
       .execute();
 }
 
-async function freeReleaseSlug(
-  trx: Transaction<Database>,
-  ownerId: string,
-  title: string,
-  releaseId?: string,
-): Promise<string> {
-  const base = slugify(title);
-  let q = trx
-    .selectFrom('releases')
-    .select('slug')
-    .where('owner_user_id', '=', ownerId)
-    .where('slug', 'like', `${base}%`);
-  if (releaseId) q = q.where('id', '!=', releaseId);
-  const taken = new Set((await q.execute()).map((r) => r.slug));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
-
 function dateColumn(value: string | null): Date | null {
   return value ? new Date(`${value}T00:00:00Z`) : null;
 }
@@ -144,7 +126,7 @@ export async function createRelease(deps: ReleaseDeps, actor: Actor | null, inpu
       .values({
         owner_user_id: actor.id,
         title,
-        slug: await freeReleaseSlug(trx, actor.id, title),
+        slug: await freeSlug(trx, 'releases', actor.id, title),
         type,
         description,
         credits,
@@ -230,7 +212,7 @@ export async function updateRelease(
   await deps.db.transaction().execute(async (trx) => {
     const release = await ownedRelease(trx, actor, releaseId);
     if (typeof set.title === 'string' && set.title !== release.title)
-      set.slug = await freeReleaseSlug(trx, release.owner_user_id, set.title, release.id);
+      set.slug = await freeSlug(trx, 'releases', release.owner_user_id, set.title, release.id);
     // The album, track number and year tags of files already made change with the title, the
     // order or the date: tracks leaving the release, and those in it afterwards, are made again.
     const retag =

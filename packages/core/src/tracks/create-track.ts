@@ -11,7 +11,7 @@ import { queueSteps } from '../media/start-processing.ts';
 import { MEDIA_STEPS, type MediaStep } from '../media/steps.ts';
 import { MediaRejectedError } from '../media/errors.ts';
 import { forbidden, notFound, unprocessable } from '../errors.ts';
-import { slugify } from './slug.ts';
+import { freeSlug, } from './slug.ts';
 import { titleFromFilename } from './file-tags.ts';
 import {
   normalizeAlbum,
@@ -118,22 +118,6 @@ async function insertVersion(
     .executeTakeFirstOrThrow();
 }
 
-async function uniqueSlug(trx: Transaction<Database>, ownerId: string, title: string): Promise<string> {
-  const base = slugify(title);
-  const taken = new Set(
-    (
-      await trx
-        .selectFrom('tracks')
-        .select('slug')
-        .where('owner_user_id', '=', ownerId)
-        .where('slug', 'like', `${base}%`)
-        .execute()
-    ).map((r) => r.slug),
-  );
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
-}
-
 /**
  * `POST /tracks` (docs/architecture.md, "Media pipeline"): probe, store the original, create the
  * rows, queue the four media jobs; the caller owns the new track, which is returned as its owner
@@ -172,7 +156,7 @@ export async function createTrackFromUpload(
         .values({
           owner_user_id: ownerId,
           title,
-          slug: await uniqueSlug(trx, ownerId, title),
+          slug: await freeSlug(trx, 'tracks', ownerId, title),
           description,
           visibility,
           genre: typedOr(typed.genre, tags.genre),
