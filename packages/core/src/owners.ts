@@ -12,28 +12,20 @@ export type OwnerResolver = (deps: Pick<CoreDeps, 'db'>, params: OwnerParams) =>
 
 const numericId = (v: string | undefined) => (v && /^\d{1,18}$/.test(v) ? v : undefined);
 
+/** `:id` is the id of a row of `table`, owned by its `owner_user_id`. */
+const ownerOfRow =
+  (table: 'tracks' | 'releases' | 'playlists'): OwnerResolver =>
+  async ({ db }, params) => {
+    const id = numericId(params.id);
+    if (!id) return null;
+    const row = await db.selectFrom(table).select('owner_user_id').where('id', '=', id).executeTakeFirst();
+    return row ? [row.owner_user_id] : null;
+  };
+
 export const OWNER_RESOLVERS = {
-  /** `:id` is a track id. */
-  track: async ({ db }, params) => {
-    const id = numericId(params.id);
-    if (!id) return null;
-    const row = await db.selectFrom('tracks').select('owner_user_id').where('id', '=', id).executeTakeFirst();
-    return row ? [row.owner_user_id] : null;
-  },
-  /** `:id` is a release id. */
-  release: async ({ db }, params) => {
-    const id = numericId(params.id);
-    if (!id) return null;
-    const row = await db.selectFrom('releases').select('owner_user_id').where('id', '=', id).executeTakeFirst();
-    return row ? [row.owner_user_id] : null;
-  },
-  /** `:id` is a playlist id. */
-  playlist: async ({ db }, params) => {
-    const id = numericId(params.id);
-    if (!id) return null;
-    const row = await db.selectFrom('playlists').select('owner_user_id').where('id', '=', id).executeTakeFirst();
-    return row ? [row.owner_user_id] : null;
-  },
+  track: ownerOfRow('tracks'),
+  release: ownerOfRow('releases'),
+  playlist: ownerOfRow('playlists'),
   /** `:id` is a user id: the user is their own owner. */
   user: async ({ db }, params) => {
     const id = numericId(params.id);
