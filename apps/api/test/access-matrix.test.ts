@@ -26,7 +26,8 @@ import { signHlsPath } from '@earshot/core';
 import { createMetricsRegistry } from '@earshot/runtime';
 import type { Api } from '../src/index.ts';
 import { declaredRoutes, MissingAccessError } from '../src/plugins/access.ts';
-import { buildTestApi, createReadyTrack, storeMediaStubs, useTestApi } from '../../../test/support/factories.ts';
+import { buildTestApi, createReadyTrack, storeMediaStubs } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 const CALLERS = ['anonymous', 'listener', 'otherArtist', 'owner', 'admin'] as const;

@@ -4,7 +4,8 @@
  * the 20-an-hour write limit (reads never limited), and hostile input refused with nothing written.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 let owner: TestUser;

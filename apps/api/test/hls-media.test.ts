@@ -9,7 +9,8 @@ import { signHlsPath } from '@earshot/core';
 import { createMetricsRegistry } from '@earshot/runtime';
 import { contentTypeFor } from '@earshot/storage';
 import { hlsMediaRoutes } from '../src/routes/hls-media.ts';
-import { buildTestApi, useTestApi } from '../../../test/support/factories.ts';
+import { buildTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { makeHlsTree, type HlsTree } from '../../../test/edge/support/hls-fixture.ts';
 
 const SECRET = 'hls-media-test-secret-0123456789';

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '@earshot/jobs';
-import { useTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 
 const api = useTestApi({
   api: { serveWorkerHealth: true, serveMedia: true },

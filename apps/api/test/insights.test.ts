@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAnalyticsJob } from '@earshot/core';
-import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 let owner: TestUser;

@@ -5,7 +5,8 @@
  * core (`getListenableTrack`); a processing track without a provisional stream stays refused.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 let owner: TestUser;

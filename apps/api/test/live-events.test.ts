@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { createUser, sessionFor } from './support/accounts.ts';
 

@@ -5,7 +5,7 @@ import type { CoreDeps, HlsPublication, MediaToolkit } from '@earshot/core';
 import { computeWaveform, transcodeHls, type AudiowaveformJson } from '@earshot/media';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../worker/src/index.ts';
-import { useTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { multipartBody } from './support/multipart.ts';

@@ -6,7 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashIp } from '@earshot/core';
-import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { bearer, cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 let owner: TestUser;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@earshot/config';
-import { useTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 
 const LIMIT = 4;
 let ipSeq = 1;

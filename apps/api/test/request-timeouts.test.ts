@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { generateTone } from '../../../test/support/audio.ts';
 

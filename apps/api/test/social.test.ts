@@ -6,7 +6,8 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LiveEvent } from '@earshot/core';
-import { createReadyTrack, useTestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { createRelease } from '../../../test/support/commerce.ts';
 import { bearer, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 

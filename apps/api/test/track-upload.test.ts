@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { generateTaggedTone, generateTone } from '../../../test/support/audio.ts';
 import { runJob } from '../../../test/support/commerce.ts';
 import { signIn } from '../../../test/support/users.ts';

@@ -8,7 +8,8 @@ import { sweepStaleFiles } from '@earshot/runtime';
 import { createTestInfra } from '../../../test/support/infra.ts';
 import { generateTone, renderLavfi } from '../../../test/support/audio.ts';
 import { signIn } from '../../../test/support/users.ts';
-import { buildTestApi, useTestApi } from '../../../test/support/factories.ts';
+import { buildTestApi } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 
 /**
  * Hostile multipart bodies sent over real sockets to a listening server: each gets a JSON 4xx,

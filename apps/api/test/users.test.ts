@@ -3,7 +3,8 @@
  * account input are in accounts-input.test.ts. PGlite in memory.
  */
 import { describe, expect, it } from 'vitest';
-import { createReadyTrack, useTestApi, createUser } from '../../../test/support/factories.ts';
+import { createReadyTrack, createUser } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 
 const api = useTestApi();
 
