@@ -9,23 +9,14 @@ import { listComments } from '@earshot/core';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { runApiVsBare } from '../lib/api-vs-bare.ts';
 import { addTrack, addTrackVersion } from '../../test/support/rows.ts';
+import { createUser } from '../../test/support/factories.ts';
 
 async function main(): Promise<void> {
   ensureBenchPrerequisites('comments');
   await runApiVsBare({
     name: 'comments',
     async seed(db) {
-      const owner = await db
-        .insertInto('users')
-        .values({
-          email: 'c@example.com',
-          handle: 'commented',
-          display_name: 'Commented',
-          password_hash: 'x',
-          role: 'artist',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const owner = await createUser(db, 'artist');
       await sql`insert into users (email, handle, display_name, password_hash) select 'u' || i || '@example.com', 'fan' || i, 'Fan ' || i, 'x' from generate_series(1, 100) i`.execute(
         db,
       );

@@ -9,6 +9,7 @@ import { getTrackView } from '@earshot/core';
 import { runApiVsBare } from '../lib/api-vs-bare.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { addTrack, addTrackVersion } from '../../test/support/rows.ts';
+import { createUser } from '../../test/support/factories.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
@@ -18,11 +19,7 @@ await runApiVsBare({
   database: 'configured',
   async seed(db) {
     // A ready public track with a current version, as the track page asks for it.
-    const user = await db
-      .insertInto('users')
-      .values({ email: 'r@example.com', handle: 'reader', display_name: 'Reader', password_hash: 'x', role: 'artist' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const user = await createUser(db, 'artist');
     const track = await addTrack(db, user.id, 'bench', { title: 'Bench' });
     const version = await addTrackVersion(db, track.id, {
       original_key: 'k',

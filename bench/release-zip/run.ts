@@ -22,6 +22,7 @@ import { listenApi } from '../lib/api.ts';
 import { keys } from '@earshot/storage';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { addTrackVersion } from '../../test/support/rows.ts';
+import { createUser } from '../../test/support/factories.ts';
 
 const totalMb = Number(process.env.RELEASE_MB ?? 1024);
 const trackCount = Number(process.env.RELEASE_TRACKS ?? 10);
@@ -75,11 +76,7 @@ async function main(): Promise<void> {
   const infra = await createInfrastructure(config, logger, { migrate: true });
   const db = infra.database.db;
   try {
-    const user = await db
-      .insertInto('users')
-      .values({ email: 'z@example.com', handle: 'zipper', display_name: 'Zipper', password_hash: 'x', role: 'artist' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const user = await createUser(db, 'artist');
     const release = await db
       .insertInto('releases')
       .values({

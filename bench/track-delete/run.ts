@@ -16,6 +16,7 @@ import { BUCKETS, keys, type ObjectStore } from '@earshot/storage';
 import { createInfrastructure, createLogger } from '@earshot/runtime';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { addTrackVersion } from '../../test/support/rows.ts';
+import { createUser } from '../../test/support/factories.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEGMENTS = 100; // 10 minutes of 6 s segments
@@ -57,11 +58,7 @@ async function main(): Promise<void> {
   const { db, kind } = infra.database;
   const store = infra.store;
   try {
-    const user = await db
-      .insertInto('users')
-      .values({ email: 'd@example.com', handle: 'deleter', display_name: 'D', password_hash: 'x', role: 'artist' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const user = await createUser(db, 'artist');
     const actor = { id: user.id, role: 'artist' as const };
     const times: number[] = [];
     const floors: number[] = [];
