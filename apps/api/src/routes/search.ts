@@ -59,29 +59,23 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
     ...errorResponses(400),
   };
 
-  app.get(
-    '/api/v1/genres/:name/tracks',
-    endpoint('anyone', 'Listed tracks of a genre, newest first', {
-      params: Type.Object({ name: Type.String({ minLength: 1, maxLength: GENRE_MAX * 4 }) }),
-      querystring: Type.Object(Page, { additionalProperties: false }),
-      response: Reply,
-    }),
-    async (request) => {
-      const page = await browseTracks(core, { genre: request.params.name }, request.query);
-      return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };
-    },
-  );
-
-  app.get(
-    '/api/v1/tags/:name/tracks',
-    endpoint('anyone', 'Listed tracks with a tag, newest first', {
-      params: Type.Object({ name: Type.String({ minLength: 1, maxLength: TAG_MAX * 4 }) }),
-      querystring: Type.Object(Page, { additionalProperties: false }),
-      response: Reply,
-    }),
-    async (request) => {
-      const page = await browseTracks(core, { tag: request.params.name }, request.query);
-      return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };
-    },
-  );
+  // A genre or a tag, each: its listed tracks, newest first.
+  for (const [path, filter, summary, max] of [
+    ['genres', 'genre', 'Listed tracks of a genre, newest first', GENRE_MAX],
+    ['tags', 'tag', 'Listed tracks with a tag, newest first', TAG_MAX],
+  ] as const) {
+    app.get(
+      `/api/v1/${path}/:name/tracks`,
+      endpoint('anyone', summary, {
+        params: Type.Object({ name: Type.String({ minLength: 1, maxLength: max * 4 }) }),
+        querystring: Type.Object(Page, { additionalProperties: false }),
+        response: Reply,
+      }),
+      async (request) => {
+        const by = filter === 'genre' ? { genre: request.params.name } : { tag: request.params.name };
+        const page = await browseTracks(core, by, request.query);
+        return { items: page.items.map(presentBrowseCard), nextCursor: page.nextCursor };
+      },
+    );
+  }
 }
