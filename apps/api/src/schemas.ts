@@ -6,9 +6,12 @@ import {
   ERROR_CODES,
   ERROR_CODE_LIST,
   HANDLE_MAX,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
   PAGE_LIMIT_DEFAULT,
   PAGE_LIMIT_MAX,
   PASSWORD_MAX_LENGTH,
+  PRICE_MAX_MINOR,
 } from '@earshot/core';
 
 /** Shared response schemas. `ErrorResponse` publishes the catalogue of error codes and their meaning (`x-error-codes`). */
@@ -46,6 +49,15 @@ export const Id = Type.String({ pattern: '^[0-9]{1,18}$', description: 'Numeric 
 /** Route parameters naming one resource by its numeric id (`/…/:id`). */
 export const ById = Type.Object({ id: Id });
 
+/**
+ * The fields of `?limit=&cursor=` of the community's lists (comments, people, feed, notifications):
+ * core's list limits; spread into a route's querystring object beside its own fields.
+ */
+export const ListQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
 /** `?limit=&cursor=` of keyset-paginated lists (the cursor is opaque; core decodes it). */
 export const PageQuery = Type.Object(
   {
@@ -54,3 +66,20 @@ export const PageQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A price in a request body (tracks and releases): core checks the currency and the bounds. */
+export const PriceBody = Type.Union([
+  Type.Object(
+    {
+      amountMinor: Type.Integer({
+        minimum: 0,
+        maximum: PRICE_MAX_MINOR,
+        description: 'Minor units (cents); the minimum when payWhatYouWant',
+      }),
+      currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217, e.g. EUR' }),
+      payWhatYouWant: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);

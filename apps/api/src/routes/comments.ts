@@ -1,23 +1,11 @@
 import { Type } from 'typebox';
-import {
-  COMMENT_BODY_MAX,
-  LIST_LIMIT_DEFAULT,
-  LIST_LIMIT_MAX,
-  deleteComment,
-  listComments,
-  postComment,
-} from '@earshot/core';
-import { errorResponses, Id, ById } from '../schemas.ts';
+import { COMMENT_BODY_MAX, deleteComment, listComments, postComment } from '@earshot/core';
+import { errorResponses, Id, ById, ListQuery } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
 import { CommentSchema, PageOf, presentComment } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
-
-export const ListQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-};
 
 const endpoint = endpointsTagged('community');
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { getFeed, listLibrary } from '@earshot/core';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, ListQuery } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import {
   FeedEntrySchema,
@@ -10,7 +10,6 @@ import {
   TrackCardSchema,
 } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
-import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 

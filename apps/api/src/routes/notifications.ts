@@ -6,11 +6,10 @@ import {
   setEmailPreferences,
   unsubscribe,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Id, ListQuery } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import { NotificationSchema, presentNotification } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
-import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 

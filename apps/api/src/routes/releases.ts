@@ -11,11 +11,10 @@ import {
   setReleaseArtwork,
   updateRelease,
 } from '@earshot/core';
-import { errorResponses, ById } from '../schemas.ts';
+import { errorResponses, ById, PriceBody } from '../schemas.ts';
 import { ReleaseCardSchema, ReleaseSchema, presentRelease, presentReleaseCard } from '../presenters/library.ts';
 import { currentActor } from '../current-user.ts';
 import { readImagePart } from '../http/image-upload.ts';
-import { PriceBody } from './track-manage.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 

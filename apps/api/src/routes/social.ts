@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { getTrackCounts, getUserCounts, listPeople, toggleFollow, toggleTrack } from '@earshot/core';
-import { errorResponses, ById } from '../schemas.ts';
+import { errorResponses, ById, ListQuery } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
 import {
   PageOf,
@@ -10,7 +10,6 @@ import {
   presentUserCard,
 } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
-import { ListQuery } from './comments.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 import { TOGGLES, toggled } from '../http/toggle.ts';

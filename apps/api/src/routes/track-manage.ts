@@ -2,7 +2,6 @@ import { Type } from 'typebox';
 import {
   DESCRIPTION_MAX,
   GENRE_MAX,
-  PRICE_MAX_MINOR,
   TAGS_MAX,
   TAG_MAX,
   TITLE_MAX,
@@ -18,30 +17,13 @@ import {
   setCurrentVersion,
   setTrackArtwork,
 } from '@earshot/core';
-import { errorResponses, Id, ById } from '../schemas.ts';
+import { errorResponses, Id, ById, PriceBody } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { StudioTrackSchema, presentStudioTrack } from '../presenters/library.ts';
 import { currentActor, requireUser } from '../current-user.ts';
 import { readImagePart } from '../http/image-upload.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
-
-/** A price in a request body (tracks and releases): core checks the currency and the bounds. */
-export const PriceBody = Type.Union([
-  Type.Object(
-    {
-      amountMinor: Type.Integer({
-        minimum: 0,
-        maximum: PRICE_MAX_MINOR,
-        description: 'Minor units (cents); the minimum when payWhatYouWant',
-      }),
-      currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217, e.g. EUR' }),
-      payWhatYouWant: Type.Optional(Type.Boolean()),
-    },
-    { additionalProperties: false },
-  ),
-  Type.Null(),
-]);
 
 const Visibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
 
