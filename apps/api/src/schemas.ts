@@ -14,6 +14,13 @@ import {
   PRICE_MAX_MINOR,
 } from '@earshot/core';
 
+/** `t`, or JSON null. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** `{items, nextCursor}`: every keyset-paginated list (`nextCursor` is null on the last page). */
+export const PageOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Nullable(Type.String()) });
+
 /** Shared response schemas. `ErrorResponse` publishes the catalogue of error codes and their meaning (`x-error-codes`). */
 export const ErrorResponse = Type.Object(
   {

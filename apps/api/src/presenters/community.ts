@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 import {
   avatarKeyOfSize,
   type CommentView,
@@ -11,18 +11,15 @@ import {
 } from '@earshot/core';
 import { publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
 import { TrackCardSchema as ListTrackCardSchema } from './track.ts';
+import { Nullable } from '../schemas.ts';
 
-const Url = Type.Union([Type.String(), Type.Null()]);
+const Url = Nullable(Type.String());
 const smallAvatar = (key: string | null) => (key ? publicMediaUrl('images', avatarKeyOfSize(key, 128)) : null);
-
-/** `{items, nextCursor}`: every keyset-paginated list. */
-export const PageOf = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 const CommentFields = {
   id: Type.String(),
   trackId: Type.String(),
-  parentId: Type.Union([Type.String(), Type.Null()]),
+  parentId: Nullable(Type.String()),
   author: Type.Union(
     [
       Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String(), avatarUrl: Url }),
@@ -175,7 +172,7 @@ export const NotificationSchema = Type.Object({
     Type.Null(),
   ]),
   comment: Type.Union([
-    Type.Object({ id: Type.String(), body: Type.Union([Type.String(), Type.Null()]), positionMs: Type.Integer() }),
+    Type.Object({ id: Type.String(), body: Nullable(Type.String()), positionMs: Type.Integer() }),
     Type.Null(),
   ]),
   release: Type.Union([

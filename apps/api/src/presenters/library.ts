@@ -11,8 +11,8 @@ import type {
 } from '@earshot/core';
 import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
 import { PriceSchema } from './track.ts';
+import { Nullable } from '../schemas.ts';
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const VisibilitySchema = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
 
 export const ListedTrackSchema = Type.Object({
@@ -23,7 +23,7 @@ export const ListedTrackSchema = Type.Object({
   artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
   artworkUrl: Nullable(Type.String()),
   waveformUrl: Nullable(Type.String()),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Nullable(Type.Integer()),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -45,7 +45,7 @@ export const ReleaseSchema = Type.Object({
   visibility: VisibilitySchema,
   artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
   artworkUrl: Nullable(Type.String()),
-  price: Type.Union([PriceSchema, Type.Null()]),
+  price: Nullable(PriceSchema),
   tracks: Type.Array(ListedTrackSchema),
   totalDurationMs: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -96,7 +96,7 @@ const FoundTrackFields = {
   slug: Type.String(),
   artist: Artist,
   artworkUrl: Nullable(Type.String()),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Nullable(Type.Integer()),
   genre: Nullable(Type.String()),
   tags: Type.Array(Type.String()),
 };
@@ -161,14 +161,14 @@ export const StudioTrackSchema = Type.Object({
   genre: Nullable(Type.String()),
   tags: Type.Array(Type.String()),
   album: Nullable(Type.String()),
-  trackNumber: Type.Union([Type.Integer(), Type.Null()]),
-  year: Type.Union([Type.Integer(), Type.Null()]),
+  trackNumber: Nullable(Type.Integer()),
+  year: Nullable(Type.Integer()),
   downloadable: Type.Boolean(),
-  price: Type.Union([PriceSchema, Type.Null()]),
+  price: Nullable(PriceSchema),
   takenDown: Type.Boolean(),
   artworkUrl: Nullable(Type.String()),
   currentVersionId: Nullable(Type.String()),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Nullable(Type.Integer()),
   latestVersion: Type.Union([
     Type.Object({
       id: Type.String(),

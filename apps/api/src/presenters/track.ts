@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox';
 import type { TrackCard, TrackView, VersionView } from '@earshot/core';
 import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable } from '../schemas.ts';
 
 const StepSchema = Type.Object({
   state: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('done'), Type.Literal('failed')]),
@@ -26,12 +25,12 @@ export const VersionSchema = Type.Object({
     Type.Literal('ready'),
     Type.Literal('failed'),
   ]),
-  failureReason: Type.Union([Type.String(), Type.Null()]),
+  failureReason: Nullable(Type.String()),
   steps: Type.Record(Type.String(), StepSchema),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
-  sampleRate: Type.Union([Type.Integer(), Type.Null()]),
-  channels: Type.Union([Type.Integer(), Type.Null()]),
-  codec: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Nullable(Type.Integer()),
+  sampleRate: Nullable(Type.Integer()),
+  channels: Nullable(Type.Integer()),
+  codec: Nullable(Type.String()),
   originalFilename: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   readyAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -45,7 +44,7 @@ export const TrackResponse = Type.Object({
   visibility: Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]),
   artist: Type.Object({ id: Type.String(), handle: Type.String(), displayName: Type.String() }),
   status: VersionSchema.properties.status,
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  durationMs: Nullable(Type.Integer()),
   loudness: Type.Union([
     Type.Object({
       integratedLufs: Type.Number(),
@@ -60,19 +59,19 @@ export const TrackResponse = Type.Object({
   /** No version is ready yet and the one being processed can already be streamed (`GET /tracks/:id/stream`), by whoever may see the track. */
   playableWhileProcessing: Type.Boolean(),
   currentVersionId: Nullable(Type.String()),
-  currentVersion: Type.Union([VersionSchema, Type.Null()]),
+  currentVersion: Nullable(VersionSchema),
   latestVersion: VersionSchema,
   createdAt: Type.String({ format: 'date-time' }),
   genre: Nullable(Type.String()),
   tags: Type.Array(Type.String()),
   /** From the master's tags at upload, or the artist. */
   album: Nullable(Type.String()),
-  trackNumber: Type.Union([Type.Integer(), Type.Null()]),
-  year: Type.Union([Type.Integer(), Type.Null()]),
+  trackNumber: Nullable(Type.Integer()),
+  year: Nullable(Type.Integer()),
   /** A release holding the track that the caller may open (the one titled like its album first), or null. */
   release: Type.Union([Type.Object({ id: Type.String(), title: Type.String() }), Type.Null()]),
   downloadable: Type.Boolean(),
-  price: Type.Union([PriceSchema, Type.Null()]),
+  price: Nullable(PriceSchema),
   likeCount: Type.Integer(),
   repostCount: Type.Integer(),
   commentCount: Type.Integer(),
@@ -103,8 +102,8 @@ export const TrackCardSchema = Type.Object({
   title: Type.String(),
   slug: Type.String(),
   artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
-  artworkUrl: Type.Union([Type.String(), Type.Null()]),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  artworkUrl: Nullable(Type.String()),
+  durationMs: Nullable(Type.Integer()),
   createdAt: Type.String({ format: 'date-time' }),
   likeCount: Type.Integer(),
   repostCount: Type.Integer(),
@@ -114,7 +113,7 @@ export const TrackCardSchema = Type.Object({
 
 export const TrackPageSchema = Type.Object({
   tracks: Type.Array(TrackCardSchema),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  nextCursor: Nullable(Type.String()),
 });
 
 export function presentTrackPage(page: {

@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
 import { avatarKeyOfSize, type AccountUser, type PublicProfile } from '@earshot/core';
 import { publicMediaUrl } from '../media-urls.ts';
+import { Nullable } from '../schemas.ts';
 
 const Role = Type.Union([Type.Literal('listener'), Type.Literal('artist'), Type.Literal('admin')]);
-const Url = Type.Union([Type.String(), Type.Null()]);
+const Url = Nullable(Type.String());
 
 const publicFields = {
   id: Type.String(),

@@ -13,18 +13,16 @@ import {
   setUserRole,
   type AdminUserView,
 } from '@earshot/core';
-import { errorResponses, Id } from '../schemas.ts';
+import { errorResponses, Id, Nullable, PageOf } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
 const Role = Type.Union([Type.Literal('listener'), Type.Literal('artist'), Type.Literal('admin')]);
 const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
 const DateTime = Type.String({ format: 'date-time' });
-const NullableDate = Type.Union([DateTime, Type.Null()]);
+const NullableDate = Nullable(DateTime);
 const Cursor = Type.Optional(Type.String({ maxLength: 20 }));
 const Limit = Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX, default: ADMIN_PAGE_DEFAULT });
-const Page = <T extends ReturnType<typeof Type.Object>>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 
 const AdminUserSchema = Type.Object({
   id: Type.String(),
@@ -42,7 +40,7 @@ const UploadSchema = Type.Object({
   slug: Type.String(),
   visibility: Type.String(),
   takenDownAt: NullableDate,
-  takedownReason: Type.Union([Type.String(), Type.Null()]),
+  takedownReason: Nullable(Type.String()),
   createdAt: DateTime,
 });
 const ContentSchema = Type.Object({
@@ -50,9 +48,9 @@ const ContentSchema = Type.Object({
   id: Type.String(),
   label: Type.String(),
   owner: Type.Union([Type.Object({ id: Type.String(), handle: Type.String() }), Type.Null()]),
-  trackId: Type.Union([Type.String(), Type.Null()]),
+  trackId: Nullable(Type.String()),
   takenDownAt: NullableDate,
-  takedownReason: Type.Union([Type.String(), Type.Null()]),
+  takedownReason: Nullable(Type.String()),
   createdAt: DateTime,
 });
 const CountsSchema = Type.Object({
@@ -87,7 +85,7 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
           { q: Type.Optional(Type.String({ maxLength: 200 })), cursor: Cursor, limit: Limit },
           { additionalProperties: false },
         ),
-        response: { 200: Page(AdminUserSchema), ...errorResponses(400, 401, 403) },
+        response: { 200: PageOf(AdminUserSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
@@ -162,7 +160,7 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Page(ContentSchema), ...errorResponses(400, 401, 403) },
+        response: { 200: PageOf(ContentSchema), ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { QUEUE_NAMES } from '@earshot/jobs';
 import { retryFailedJobs } from '@earshot/core';
 import { requireUser } from '../current-user.ts';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, Nullable } from '../schemas.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 
@@ -51,7 +51,7 @@ export function adminJobRoutes(app: Api, deps: RouteDeps): void {
               attemptsMade: Type.Integer(),
               error: Type.String(),
               data: Type.Unknown(),
-              failedAt: Type.Union([Type.String(), Type.Null()]),
+              failedAt: Nullable(Type.String()),
             }),
           ),
         }),

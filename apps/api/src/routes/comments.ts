@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { COMMENT_BODY_MAX, deleteComment, listComments, postComment } from '@earshot/core';
-import { errorResponses, Id, ById, ListQuery } from '../schemas.ts';
+import { errorResponses, Id, ById, ListQuery, PageOf } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
-import { CommentSchema, PageOf, presentComment } from '../presenters/community.ts';
+import { CommentSchema, presentComment } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';

@@ -21,7 +21,7 @@ import {
 import { DOWNLOAD_FORMATS } from '@earshot/media';
 import { currentActor, requireUser } from '../current-user.ts';
 import { presentCheckoutSession, presentCollection, presentDownload } from '../presenters/commerce.ts';
-import { errorResponses, Id, PageQuery, ById } from '../schemas.ts';
+import { errorResponses, Id, PageQuery, ById, Nullable } from '../schemas.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 
@@ -37,13 +37,13 @@ const PriceSchema = Type.Union([
 ]);
 const OrderSchema = Type.Object({
   id: Type.String(),
-  item: Type.Object({ type: ItemType, id: Type.Union([Type.String(), Type.Null()]), title: Type.String() }),
+  item: Type.Object({ type: ItemType, id: Nullable(Type.String()), title: Type.String() }),
   amountMinor: Type.Integer(),
   currency: Type.String(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('paid'), Type.Literal('refunded')]),
   createdAt: Type.String(),
-  paidAt: Type.Union([Type.String(), Type.Null()]),
-  refundedAt: Type.Union([Type.String(), Type.Null()]),
+  paidAt: Nullable(Type.String()),
+  refundedAt: Nullable(Type.String()),
   refundedMinor: Type.Integer(),
 });
 const DownloadReady = Type.Object({ url: Type.String(), expiresAt: Type.String() });
@@ -275,9 +275,9 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
 
   const Buyer = Type.Object({
     orderId: Type.String(),
-    name: Type.Union([Type.String(), Type.Null()]),
+    name: Nullable(Type.String()),
     email: Type.String(),
-    item: Type.Object({ type: ItemType, id: Type.Union([Type.String(), Type.Null()]), title: Type.String() }),
+    item: Type.Object({ type: ItemType, id: Nullable(Type.String()), title: Type.String() }),
     amountMinor: Type.Integer(),
     currency: Type.String(),
     at: Type.String(),
@@ -291,7 +291,7 @@ export function commerceRoutes(app: Api, deps: RouteDeps): void {
       {
         querystring: PageQuery,
         response: {
-          200: Type.Object({ buyers: Type.Array(Buyer), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({ buyers: Type.Array(Buyer), nextCursor: Nullable(Type.String()) }),
           ...errorResponses(400, 401),
         },
       },

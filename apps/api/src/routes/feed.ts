@@ -1,14 +1,8 @@
 import { Type } from 'typebox';
 import { getFeed, listLibrary } from '@earshot/core';
-import { errorResponses, ListQuery } from '../schemas.ts';
+import { errorResponses, ListQuery, PageOf } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
-import {
-  FeedEntrySchema,
-  PageOf,
-  presentFeedEntry,
-  presentTrackCard,
-  TrackCardSchema,
-} from '../presenters/community.ts';
+import { FeedEntrySchema, presentFeedEntry, presentTrackCard, TrackCardSchema } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';

@@ -9,7 +9,7 @@ import {
   TRENDING_MAX_LIMIT,
   type TrendingList,
 } from '@earshot/core';
-import { errorResponses, ById } from '../schemas.ts';
+import { errorResponses, ById, Nullable } from '../schemas.ts';
 import { currentActor } from '../current-user.ts';
 import { withArtworkUrl } from '../media-urls.ts';
 import { TrackCardSchema } from '../presenters/track.ts';
@@ -50,7 +50,7 @@ const TrackStatsReply = Type.Object({
     id: Type.String(),
     title: Type.String(),
     slug: Type.String(),
-    durationMs: Type.Union([Type.Integer(), Type.Null()]),
+    durationMs: Nullable(Type.Integer()),
     ownerHandle: Type.String(),
   }),
   ...Series,
@@ -64,13 +64,13 @@ const TrackStatsReply = Type.Object({
 });
 const TrendingReply = Type.Object({
   period: Type.Union([Type.Literal('day'), Type.Literal('week')]),
-  genre: Type.Union([Type.String(), Type.Null()]),
-  computedAt: Type.Union([Type.String(), Type.Null()]),
+  genre: Nullable(Type.String()),
+  computedAt: Nullable(Type.String()),
   tracks: Type.Array(
     Type.Object({
       rank: Type.Integer(),
       score: Type.Number(),
-      genre: Type.Union([Type.String(), Type.Null()]),
+      genre: Nullable(Type.String()),
       ...TrackCardSchema.properties,
     }),
   ),

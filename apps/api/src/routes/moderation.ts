@@ -19,7 +19,7 @@ import {
   type TakedownSubjectType,
   type TakedownView,
 } from '@earshot/core';
-import { errorResponses, Id, ById } from '../schemas.ts';
+import { errorResponses, Id, ById, Nullable, PageOf } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
@@ -31,7 +31,7 @@ const Subject = Type.Union([
 ]);
 const Status = Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dismissed')]);
 const DateTime = Type.String({ format: 'date-time' });
-const NullableDate = Type.Union([DateTime, Type.Null()]);
+const NullableDate = Nullable(DateTime);
 const UserRef = Type.Union([Type.Object({ id: Type.String(), handle: Type.String() }), Type.Null()]);
 const Cursor = Type.Optional(Type.String({ maxLength: 20 }));
 const Limit = Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX, default: ADMIN_PAGE_DEFAULT });
@@ -44,7 +44,7 @@ const reportFields = {
   status: Status,
   createdAt: DateTime,
   resolvedAt: NullableDate,
-  resolutionNote: Type.Union([Type.String(), Type.Null()]),
+  resolutionNote: Nullable(Type.String()),
 };
 const ReportSchema = Type.Object(reportFields);
 const AdminReportSchema = Type.Object({
@@ -52,23 +52,23 @@ const AdminReportSchema = Type.Object({
   reporter: UserRef,
   subjectUser: UserRef,
   resolvedBy: UserRef,
-  subjectLabel: Type.Union([Type.String(), Type.Null()]),
-  subjectTrackId: Type.Union([Type.String(), Type.Null()]),
+  subjectLabel: Nullable(Type.String()),
+  subjectTrackId: Nullable(Type.String()),
   subjectTakenDownAt: NullableDate,
 });
 const TakedownSchema = Type.Object({
   subjectType: Type.String(),
   id: Type.String(),
   takenDownAt: NullableDate,
-  takedownReason: Type.Union([Type.String(), Type.Null()]),
+  takedownReason: Nullable(Type.String()),
 });
 const AuditSchema = Type.Object({
   id: Type.String(),
-  actor: Type.Object({ id: Type.Union([Type.String(), Type.Null()]), handle: Type.String() }),
+  actor: Type.Object({ id: Nullable(Type.String()), handle: Type.String() }),
   action: Type.String(),
   subjectType: Type.String(),
   subjectId: Type.String(),
-  reason: Type.Union([Type.String(), Type.Null()]),
+  reason: Nullable(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
   createdAt: DateTime,
 });
@@ -142,7 +142,7 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
       response: {
         200: Type.Object({
           items: Type.Array(AdminReportSchema),
-          nextCursor: Type.Union([Type.String(), Type.Null()]),
+          nextCursor: Nullable(Type.String()),
         }),
         ...errorResponses(400, 401, 403),
       },
@@ -226,7 +226,7 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
         { additionalProperties: false },
       ),
       response: {
-        200: Type.Object({ items: Type.Array(AuditSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+        200: PageOf(AuditSchema),
         ...errorResponses(400, 401, 403),
       },
     }),

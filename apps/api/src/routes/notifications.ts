@@ -6,7 +6,7 @@ import {
   setEmailPreferences,
   unsubscribe,
 } from '@earshot/core';
-import { errorResponses, Id, ListQuery } from '../schemas.ts';
+import { errorResponses, Id, ListQuery, Nullable } from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import { NotificationSchema, presentNotification } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
@@ -38,7 +38,7 @@ export function notificationRoutes(app: Api, deps: RouteDeps): void {
       response: {
         200: Type.Object({
           items: Type.Array(NotificationSchema),
-          nextCursor: Type.Union([Type.String(), Type.Null()]),
+          nextCursor: Nullable(Type.String()),
           unreadCount: Type.Integer(),
         }),
         ...errorResponses(400, 401),

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { GENRE_MAX, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX, TAG_MAX, browseTracks, search } from '@earshot/core';
-import { errorResponses } from '../schemas.ts';
+import { errorResponses, Nullable, PageOf } from '../schemas.ts';
 import { BrowseCardSchema, SearchHitSchema, presentBrowseCard, presentHit } from '../presenters/library.ts';
 import { currentActor } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
@@ -42,7 +42,7 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
         response: {
           200: Type.Object({
             items: Type.Array(SearchHitSchema),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            nextCursor: Nullable(Type.String()),
           }),
           ...errorResponses(400),
         },
@@ -55,7 +55,7 @@ export function searchRoutes(app: Api, deps: RouteDeps): void {
   );
 
   const Reply = {
-    200: Type.Object({ items: Type.Array(BrowseCardSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+    200: PageOf(BrowseCardSchema),
     ...errorResponses(400),
   };
 

@@ -1,14 +1,8 @@
 import { Type } from 'typebox';
 import { getTrackCounts, getUserCounts, listPeople, toggleFollow, toggleTrack } from '@earshot/core';
-import { errorResponses, ById, ListQuery } from '../schemas.ts';
+import { errorResponses, ById, ListQuery, PageOf } from '../schemas.ts';
 import { currentUser, requireUser } from '../current-user.ts';
-import {
-  PageOf,
-  TrackCountsSchema,
-  UserCardSchema,
-  UserCountsSchema,
-  presentUserCard,
-} from '../presenters/community.ts';
+import { TrackCountsSchema, UserCardSchema, UserCountsSchema, presentUserCard } from '../presenters/community.ts';
 import { communityDeps } from '../community-deps.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { findTrackIdBySlug, getStreamableVersion, getTrackView, signHlsPath } from '@earshot/core';
-import { errorResponses, Handle, ById } from '../schemas.ts';
+import { errorResponses, Handle, ById, Nullable } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
 import { publicMediaUrl } from '../media-urls.ts';
 import { currentActor } from '../current-user.ts';
@@ -46,8 +46,8 @@ export function trackReadRoutes(app: Api, deps: RouteDeps): void {
         200: Type.Object({
           hls: Type.String(),
           expiresAt: Type.String({ format: 'date-time' }),
-          waveformUrl: Type.Union([Type.String(), Type.Null()]),
-          trackGainDb: Type.Union([Type.Number(), Type.Null()]),
+          waveformUrl: Nullable(Type.String()),
+          trackGainDb: Nullable(Type.Number()),
           processing: Type.Boolean(),
         }),
         ...errorResponses(400, 404),
