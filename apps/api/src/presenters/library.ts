@@ -10,7 +10,7 @@ import type {
   PlaylistCard,
 } from '@earshot/core';
 import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
-import { PriceSchema } from './track.ts';
+import { PriceSchema, StepSchema } from './track.ts';
 import { Nullable } from '../schemas.ts';
 
 const VisibilitySchema = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
@@ -146,12 +146,6 @@ export function presentHit(hit: SearchHit): Static<typeof SearchHitSchema> {
 export const BrowseCardSchema = Type.Object({ ...FoundTrackFields, createdAt: Type.String({ format: 'date-time' }) });
 export const presentBrowseCard = (t: BrowseCard) => withArtworkUrl(t);
 
-const StepSchema = Type.Object({
-  state: Type.String(),
-  progress: Type.Number(),
-  error: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
-});
 export const StudioTrackSchema = Type.Object({
   id: Type.String(),
   title: Type.String(),

@@ -3,7 +3,8 @@ import type { TrackCard, TrackView, VersionView } from '@earshot/core';
 import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
 import { Nullable } from '../schemas.ts';
 
-const StepSchema = Type.Object({
+/** One media step of a version: its state, progress 0–100, and why it failed or was skipped. */
+export const StepSchema = Type.Object({
   state: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('done'), Type.Literal('failed')]),
   progress: Type.Number(),
   error: Type.Optional(Type.String()),

@@ -4313,7 +4313,7 @@ export interface paths {
                                             error?: string;
                                             note?: string;
                                             progress: number;
-                                            state: string;
+                                            state: "pending" | "active" | "done" | "failed";
                                         };
                                     };
                                 } | null;
