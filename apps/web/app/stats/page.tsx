@@ -1,12 +1,11 @@
-import type { Metadata } from 'next';
 import { PageSection } from '@/components/PageSection';
+import { unindexed } from '@/lib/metadata';
 import { InsightsDashboard } from '@/components/insights/InsightsDashboard';
 
-export const metadata: Metadata = {
-  title: 'Insights',
-  description: 'Plays, listeners, likes, reposts, comments, downloads and sales of your tracks, day by day.',
-  robots: { index: false },
-};
+export const metadata = unindexed(
+  'Insights',
+  'Plays, listeners, likes, reposts, comments, downloads and sales of your tracks, day by day.',
+);
 
 export default function StatsPage() {
   return (

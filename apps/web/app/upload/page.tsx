@@ -1,13 +1,11 @@
-import type { Metadata } from 'next';
 import { PageSection } from '@/components/PageSection';
+import { unindexed } from '@/lib/metadata';
 import { UploadGate } from '@/components/upload/UploadGate';
 
-export const metadata: Metadata = {
-  title: 'Upload',
-  description:
-    'Upload your masters: Earshot transcodes them, draws the waveform, finds the artwork and measures loudness.',
-  robots: { index: false },
-};
+export const metadata = unindexed(
+  'Upload',
+  'Upload your masters: Earshot transcodes them, draws the waveform, finds the artwork and measures loudness.',
+);
 
 export default function UploadPage() {
   return (
