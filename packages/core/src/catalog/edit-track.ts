@@ -1,9 +1,9 @@
-import type { Kysely, } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, Visibility } from '@earshot/db';
 import { notFound, forbidden } from '../errors.ts';
 import type { Actor } from '../actor.ts';
 import { ownsOrAdmin } from '../actor.ts';
-import { freeSlug, } from '../tracks/slug.ts';
+import { freeSlug } from '../tracks/slug.ts';
 import {
   normalizeAlbum,
   normalizeTrackDescription,

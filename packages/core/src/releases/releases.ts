@@ -4,7 +4,7 @@ import { keys, type ObjectStore } from '@earshot/storage';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { ownsOrAdmin, type Actor } from '../actor.ts';
 import { canSeeReleaseRow, releaseListed } from '../visibility.ts';
-import { freeSlug, } from '../tracks/slug.ts';
+import { freeSlug } from '../tracks/slug.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizePrice, priceColumns, priceOf, type Price } from '../catalog/fields.ts';
 import { listedTracks, type ListedTrack } from '../catalog/listed-track.ts';

@@ -11,7 +11,7 @@ import { queueSteps } from '../media/start-processing.ts';
 import { MEDIA_STEPS, type MediaStep } from '../media/steps.ts';
 import { MediaRejectedError } from '../media/errors.ts';
 import { forbidden, notFound, unprocessable } from '../errors.ts';
-import { freeSlug, } from './slug.ts';
+import { freeSlug } from './slug.ts';
 import { titleFromFilename } from './file-tags.ts';
 import {
   normalizeAlbum,
