@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound, permanentRedirect } from 'next/navigation';
 import { TrackView } from '@/components/player/TrackView';
 import { decodeSegment, serverApiGet } from '@/lib/server-api';
-import { absoluteUrl } from '@/lib/public-url';
+import { shareableMetadata } from '@/lib/metadata';
 import { routes } from '@/lib/routes';
 import { loadTrack } from './load-track';
 
@@ -13,37 +13,16 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const loaded = await loadTrack(decodeSegment(handle), decodeSegment(slug));
   if (loaded.kind !== 'found') return { title: 'Track' };
   const t = loaded.body;
-  const title = `${t.title} by ${t.artist.displayName}`;
-  const description = t.description.trim() || `Listen to ${t.title} by ${t.artist.displayName} on Earshot.`;
-  const page = absoluteUrl(routes.track(t));
-  const player = absoluteUrl(`/embed/track/${t.id}`);
-  const images = t.artworkUrl ? [{ url: absoluteUrl(t.artworkUrl) }] : undefined;
-  return {
-    title,
-    description: description.slice(0, 300),
-    openGraph: {
-      type: 'music.song',
-      title,
-      description: description.slice(0, 300),
-      url: page,
-      siteName: 'Earshot',
-      images,
-    },
-    // A pasted link unfurls as a player where the site supports it (docs/architecture.md, "Embeds and sharing").
-    twitter: {
-      card: 'player',
-      title,
-      description: description.slice(0, 200),
-      images,
-      players: [{ playerUrl: player, streamUrl: player, width: 600, height: 166 }],
-    },
-    // oEmbed discovery.
-    alternates: {
-      canonical: page,
-      types: { 'application/json+oembed': absoluteUrl(`/api/oembed?format=json&url=${encodeURIComponent(page)}`) },
-    },
-    robots: t.visibility === 'public' ? undefined : { index: false, follow: false },
-  };
+  return shareableMetadata({
+    title: `${t.title} by ${t.artist.displayName}`,
+    description: t.description.trim() || `Listen to ${t.title} by ${t.artist.displayName} on Earshot.`,
+    path: routes.track(t),
+    embedPath: `/embed/track/${t.id}`,
+    ogType: 'music.song',
+    artworkUrl: t.artworkUrl,
+    playerHeight: 166,
+    listed: t.visibility === 'public',
+  });
 }
 
 /** `/<handle>/<slug>`: one track, its waveform, and play. */

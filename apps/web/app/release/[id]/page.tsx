@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { ReleaseView } from '@/components/library/ReleaseView';
 import { serverApiGet } from '@/lib/server-api';
-import { absoluteUrl } from '@/lib/public-url';
+import { shareableMetadata } from '@/lib/metadata';
 
 type Params = Promise<{ id: string }>;
 
@@ -20,32 +20,19 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   );
   if (loaded.kind !== 'found') return { title: 'Release' };
   const r = loaded.body;
-  const title = `${r.title} by ${r.artist.displayName}`;
   const count = r.tracks.length;
-  const description = (
-    r.description.trim() ||
-    `Listen to ${r.title}, ${count === 1 ? 'one track' : `${count} tracks`} by ${r.artist.displayName}, on Earshot.`
-  ).slice(0, 300);
-  const page = absoluteUrl(`/release/${r.id}`);
-  const player = absoluteUrl(`/embed/release/${r.id}`);
-  const images = r.artworkUrl ? [{ url: absoluteUrl(r.artworkUrl) }] : undefined;
-  return {
-    title,
-    description,
-    openGraph: { type: 'music.album', title, description, url: page, siteName: 'Earshot', images },
-    twitter: {
-      card: 'player',
-      title,
-      description: description.slice(0, 200),
-      images,
-      players: [{ playerUrl: player, streamUrl: player, width: 600, height: 420 }],
-    },
-    alternates: {
-      canonical: page,
-      types: { 'application/json+oembed': absoluteUrl(`/api/oembed?format=json&url=${encodeURIComponent(page)}`) },
-    },
-    robots: r.visibility === 'public' && !r.scheduled ? undefined : { index: false, follow: false },
-  };
+  return shareableMetadata({
+    title: `${r.title} by ${r.artist.displayName}`,
+    description:
+      r.description.trim() ||
+      `Listen to ${r.title}, ${count === 1 ? 'one track' : `${count} tracks`} by ${r.artist.displayName}, on Earshot.`,
+    path: `/release/${r.id}`,
+    embedPath: `/embed/release/${r.id}`,
+    ogType: 'music.album',
+    artworkUrl: r.artworkUrl,
+    playerHeight: 420,
+    listed: r.visibility === 'public' && !r.scheduled,
+  });
 }
 
 /** `/release/<id>`: an album, EP or single — tracklist, total length, play all. */
