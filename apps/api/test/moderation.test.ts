@@ -151,7 +151,12 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
         subjectTrackId: publicTrack,
         status: 'open',
       });
-      expect((await as(admin, 'GET', '/api/v1/admin/reports?cursor=abc')).status).toBe(400);
+      // Every admin list takes the last id seen as its cursor, and nothing else.
+      for (const list of ['reports?', 'users?', 'content?type=track&', 'audit?'])
+        for (const cursor of ['abc', '0', '-1', '1e3', '1%27%20or%201=1']) {
+          const res = await as(admin, 'GET', `/api/v1/admin/${list}cursor=${cursor}`);
+          expect([res.status, res.body.error?.code], `${list} ${cursor}`).toEqual([400, 'validation_failed']);
+        }
       expect((await as(admin, 'GET', '/api/v1/admin/reports?limit=1000')).status).toBe(400);
       const userReport = queue.body.items.find((r: any) => r.subjectType === 'user');
       const resolved = await as(admin, 'POST', `/api/v1/admin/reports/${userReport.id}/resolve`, {

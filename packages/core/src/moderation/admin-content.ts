@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
-import { validationFailed } from '../errors.ts';
-import { ADMIN_PAGE_DEFAULT, parseCursor, type TakedownSubjectType } from './fields.ts';
+import { adminPage, type TakedownSubjectType } from './fields.ts';
 
 /** The console's content list: tracks, releases or comments, all of them (admins see everything), newest first. */
 export interface AdminContentItem {
@@ -23,9 +22,7 @@ export async function listContentForAdmin(
   deps: { db: Kysely<Database> },
   query: { type: TakedownSubjectType; q?: string; takenDown?: boolean; cursor?: string; limit?: number },
 ): Promise<{ items: AdminContentItem[]; nextCursor: string | null }> {
-  const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
-  const cursor = parseCursor(query.cursor);
-  if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
+  const { limit, cursor } = adminPage(query);
   const term = query.q?.trim() ? escapeLike(query.q.trim()) : undefined;
   let rows: Array<{
     id: string;

@@ -1,12 +1,12 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, Role } from '@earshot/db';
 import type { Actor } from '../actor.ts';
-import { notFound, validationFailed } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { disableUser, enableUser } from '../accounts/admin-users.ts';
 import { cannotTargetSelf } from '../accounts/profile.ts';
 import type { AccountUser } from '../accounts/account-user.ts';
 import { recordAudit } from './audit.ts';
-import { ADMIN_PAGE_DEFAULT, cleanReason, parseCursor } from './fields.ts';
+import { cleanReason, adminPage } from './fields.ts';
 
 /** The admin console's users: search, one user's page, role changes, disable/enable, each audited. */
 export interface AdminUserView {
@@ -44,9 +44,7 @@ export async function searchUsers(
   deps: Pick<Deps, 'db'>,
   query: { q?: string; cursor?: string; limit?: number },
 ): Promise<{ items: AdminUserView[]; nextCursor: string | null }> {
-  const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
-  const cursor = parseCursor(query.cursor);
-  if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
+  const { limit, cursor } = adminPage(query);
   let q = deps.db
     .selectFrom('users as u')
     .select(['u.id', 'u.handle', 'u.display_name', 'u.email', 'u.role', 'u.disabled_at', 'u.created_at'])

@@ -1,8 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '@earshot/db';
 import type { Actor } from '../actor.ts';
-import { validationFailed } from '../errors.ts';
-import { ADMIN_PAGE_DEFAULT, parseCursor } from './fields.ts';
+import { adminPage } from './fields.ts';
 
 /**
  * The audit log: every admin action, who did it, to what, when and why (docs/architecture.md,
@@ -53,9 +52,7 @@ export async function listAudit(
   deps: { db: Kysely<Database> },
   query: { cursor?: string; limit?: number; subjectType?: string; subjectId?: string },
 ): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
-  const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
-  const cursor = parseCursor(query.cursor);
-  if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
+  const { limit, cursor } = adminPage(query);
   let q = deps.db
     .selectFrom('audit_log')
     .selectAll()

@@ -1,3 +1,4 @@
+import { validationFailed } from '../errors.ts';
 export { REPORT_REASON_MAX, TAKEDOWN_REASON_MAX, RESOLUTION_NOTE_MAX } from '../field-limits.ts';
 /** Page size of the admin lists (reports, audit log, users, content). */
 export const ADMIN_PAGE_MAX = 100;
@@ -15,8 +16,13 @@ export function cleanReason(reason: string | undefined | null): string | null {
   return r.length > 0 ? r : null;
 }
 
-/** Keyset cursors are the last id seen: a positive integer as a string. */
-export function parseCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  return /^[1-9][0-9]{0,17}$/.test(cursor) ? cursor : undefined;
+/**
+ * The page an admin list is asked for: its size (ADMIN_PAGE_DEFAULT unless given) and the last id
+ * seen (a positive integer as a string), or a 400 for a cursor that is not one.
+ */
+export function adminPage(query: { cursor?: string; limit?: number }): { limit: number; cursor: string | undefined } {
+  const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
+  if (query.cursor === undefined || query.cursor === '') return { limit, cursor: undefined };
+  if (!/^[1-9][0-9]{0,17}$/.test(query.cursor)) throw validationFailed('Invalid cursor', { field: 'cursor' });
+  return { limit, cursor: query.cursor };
 }

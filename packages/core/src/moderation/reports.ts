@@ -4,7 +4,7 @@ import type { Actor } from '../actor.ts';
 import { AppError, notFound, validationFailed } from '../errors.ts';
 import { commentVisibleTo, trackVisibleTo, userListed } from '../visibility.ts';
 import { recordAudit } from './audit.ts';
-import { ADMIN_PAGE_DEFAULT, cleanReason, parseCursor, type ReportSubjectType } from './fields.ts';
+import { cleanReason, adminPage, type ReportSubjectType } from './fields.ts';
 
 /**
  * Reports (docs/architecture.md, "Moderation"): a signed-in user reports a track, a comment or an
@@ -154,9 +154,7 @@ export async function listReports(
   deps: Pick<Deps, 'db'>,
   query: { status?: ReportStatus | 'all'; subjectUserId?: string; cursor?: string; limit?: number },
 ): Promise<{ items: AdminReportView[]; nextCursor: string | null }> {
-  const limit = query.limit ?? ADMIN_PAGE_DEFAULT;
-  const cursor = parseCursor(query.cursor);
-  if (query.cursor && !cursor) throw validationFailed('Invalid cursor', { field: 'cursor' });
+  const { limit, cursor } = adminPage(query);
   let q = deps.db
     .selectFrom('reports as r')
     .leftJoin('users as rep', 'rep.id', 'r.reporter_user_id')
