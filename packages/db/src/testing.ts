@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { createDatabase, type DatabaseHandle } from './create-database.ts';
 import { migrateToLatest } from './migrator.ts';
 import { openPglite } from './open-pglite.ts';
 import { PGlite } from '@electric-sql/pglite';
@@ -159,6 +160,32 @@ export function migratedPgliteTemplate(): Promise<Blob> {
     return dump;
   })();
   return template;
+}
+
+/** One database backend of an integration test: its name and how to open a migrated database on it. */
+export type MigratedBackend = [string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>];
+
+/**
+ * Both backends, each from its migrated template (no initdb, no migrations run again): rows for
+ * `describe.each`, so the same SQL is tested on PGlite and on PostgreSQL (a database named after
+ * `name`, dropped by `drop`; a pool of `poolMax`).
+ */
+export function migratedBackends(name: string, poolMax = 4): MigratedBackend[] {
+  return [
+    [
+      'PGlite',
+      async () => ({
+        handle: await createDatabase({ pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() }),
+      }),
+    ],
+    [
+      'PostgreSQL',
+      async () => {
+        const pgDb = await createMigratedTestPostgresDatabase(name);
+        return { handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax, pgliteDir: '' }), drop: pgDb.drop };
+      },
+    ],
+  ];
 }
 
 /** A PGlite folder (that does not exist yet) made from the migrated template: a database as a migrated platform leaves it. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
-import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
+import { migratedBackends } from '@earshot/db/testing';
 import { addTrackVersion } from '../../../../test/support/rows.ts';
 
 /**
@@ -8,24 +8,7 @@ import { addTrackVersion } from '../../../../test/support/rows.ts';
  * migrated template (docs/testing.md, "Suite time"), so a file — and each mutant of a mutation run —
  * does not run initdb and the migrations again.
  */
-export const BACKENDS: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
-  [
-    'PGlite',
-    async () => ({
-      handle: await createDatabase({ pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() }),
-    }),
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const pgDb = await createMigratedTestPostgresDatabase('insights');
-      return {
-        handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 4, pgliteDir: '' }),
-        drop: pgDb.drop,
-      };
-    },
-  ],
-];
+export const BACKENDS = migratedBackends('insights');
 
 export async function openMigrated(open: (typeof BACKENDS)[number][1]) {
   const opened = await open();

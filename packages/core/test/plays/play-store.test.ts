@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, migrateToLatest, type Database, type DatabaseHandle } from '@earshot/db';
-import { createMigratedTestPostgresDatabase, migratedPgliteTemplate } from '@earshot/db/testing';
+import { migratedBackends } from '@earshot/db/testing';
 import { addTrackVersion, createReadyTrack } from '../../../../test/support/factories.ts';
 import { createPlaysDeps, hashIp, recordPlay, type PlaysDeps, type Actor } from '../../src/index.ts';
 
@@ -25,26 +25,8 @@ async function insertUser(
   return { id: row.id, role };
 }
 
-const backends: Array<[string, () => Promise<{ handle: DatabaseHandle; drop?: () => Promise<void> }>]> = [
-  // Both from a migrated template: the schema as migrations leave it, without PGlite's initdb or the
-  // migrations themselves (run once per schema; this file reruns per mutant in mutation testing).
-  [
-    'PGlite',
-    async () => ({
-      handle: await createDatabase({ pgliteDir: 'memory://', pgliteTemplate: await migratedPgliteTemplate() }),
-    }),
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const pgDb = await createMigratedTestPostgresDatabase('plays');
-      return {
-        handle: await createDatabase({ url: pgDb.url, poolMin: 0, poolMax: 8, pgliteDir: '' }),
-        drop: pgDb.drop,
-      };
-    },
-  ],
-];
+// Both from a migrated template (this file reruns per mutant in mutation testing).
+const backends = migratedBackends('plays', 8);
 
 describe.each(backends)('plays on %s', (_name, open) => {
   let handle: DatabaseHandle;
