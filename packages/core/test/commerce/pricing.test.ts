@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkOffer, isFree, platformFee, MAX_AMOUNT_MINOR, type Price } from '../../src/commerce/pricing.ts';
+import { refusalOf } from '../support/refusal.ts';
 
 const code = (fn: () => unknown) => {
   try {
@@ -89,15 +90,7 @@ describe('isFree and platformFee', () => {
 });
 
 /** The whole refusal: status, code, the sentence the buyer reads and the details a client uses. */
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    const e = err as { status: number; code: string; message: string; details?: unknown };
-    return { status: e.status, code: e.code, message: e.message, details: e.details };
-  }
-  return 'accepted';
-};
+const refusal = refusalOf;
 
 describe('checkOffer refusals, word for word', () => {
   it('says what is wrong and what would be right', () => {

@@ -13,19 +13,10 @@ import {
   commentBody,
   replyPosition,
 } from '../../src/community/comment-rules.ts';
-import { AppError } from '../../src/errors.ts';
+import { refusalOf } from '../support/refusal.ts';
 import { enforceRateLimit, RATE_LIMIT_ZONES, rateLimited } from '../../src/rate-limit/zones.ts';
 
-const refusal = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    const e = err as AppError;
-    return { status: e.status, code: e.code, message: e.message, details: e.details };
-  }
-  throw new Error('accepted');
-};
+const refusal = refusalOf;
 
 describe('comment body', () => {
   it('is trimmed; empty or blank is refused', () => {
