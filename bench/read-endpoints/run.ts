@@ -8,7 +8,7 @@
 import { getTrackView } from '@earshot/core';
 import { runApiVsBare } from '../lib/api-vs-bare.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
-import { addTrack, addTrackVersion } from '../../test/support/rows.ts';
+import { addCurrentVersion, addTrack } from '../../test/support/rows.ts';
 import { createUser } from '../../test/support/factories.ts';
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -21,7 +21,7 @@ await runApiVsBare({
     // A ready public track with a current version, as the track page asks for it.
     const user = await createUser(db, 'artist');
     const track = await addTrack(db, user.id, 'bench', { title: 'Bench' });
-    const version = await addTrackVersion(db, track.id, {
+    await addCurrentVersion(db, track.id, {
       original_key: 'k',
       original_filename: 'a.flac',
       duration_ms: 180_000,
@@ -32,23 +32,17 @@ await runApiVsBare({
       true_peak_dbtp: -1,
       track_gain_db: -4,
     });
-    await db.updateTable('tracks').set({ current_version_id: version.id }).where('id', '=', track.id).execute();
     // As many other tracks as connections, loaded in turn: no two waiting requests ask for the same
     // row, so the PGlite dialect cannot share reads (docs/performance.md, "Hot read endpoints").
     const others: string[] = [];
     for (let i = 0; i < connections; i++) {
-      const t = await db
-        .insertInto('tracks')
-        .values({ owner_user_id: user.id, title: `Bench ${i}`, slug: `bench-${i}` })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const v = await addTrackVersion(db, t.id, {
+      const t = await addTrack(db, user.id, `bench-${i}`, { title: `Bench ${i}` });
+      await addCurrentVersion(db, t.id, {
         original_key: `k${i}`,
         original_filename: 'a.flac',
         duration_ms: 180_000,
         hls_key: `version-${i}/playlist.m3u8`,
       });
-      await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
       others.push(`/api/v1/tracks/${t.id}`);
     }
     return {

@@ -21,7 +21,7 @@ import { createInfrastructure, createLogger } from '@earshot/runtime';
 import { listenApi } from '../lib/api.ts';
 import { keys } from '@earshot/storage';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
-import { addTrackVersion } from '../../test/support/rows.ts';
+import { addCurrentVersion, addTrack } from '../../test/support/rows.ts';
 import { createUser } from '../../test/support/factories.ts';
 
 const totalMb = Number(process.env.RELEASE_MB ?? 1024);
@@ -93,13 +93,8 @@ async function main(): Promise<void> {
     const perTrack = Math.floor((totalMb * 1024 * 1024) / trackCount);
     const files: string[] = [];
     for (let i = 0; i < trackCount; i++) {
-      const t = await db
-        .insertInto('tracks')
-        .values({ owner_user_id: user.id, title: `Track ${i + 1}`, slug: `t${i}` })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const v = await addTrackVersion(db, t.id, { original_key: 'k', duration_ms: 1000, codec: 'pcm_s16le' });
-      await db.updateTable('tracks').set({ current_version_id: v.id }).where('id', '=', t.id).execute();
+      const t = await addTrack(db, user.id, `t${i}`, { title: `Track ${i + 1}` });
+      const v = await addCurrentVersion(db, t.id, { original_key: 'k', duration_ms: 1000, codec: 'pcm_s16le' });
       await db.insertInto('release_tracks').values({ release_id: release.id, position: i, track_id: t.id }).execute();
       const key = keys.download(v.id, 'wav', 'wav');
       const file = path.join(dataDir, `src-${i}.wav`);

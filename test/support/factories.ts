@@ -14,7 +14,7 @@ import type { ApiDeps } from '../../apps/api/src/types.ts';
 import { createTestInfra, type TestInfra } from './infra.ts';
 import { addTrackVersion } from './rows.ts';
 
-export { addTrack, addTrackVersion } from './rows.ts';
+export { addCurrentVersion, addPlaylist, addTrack, addTrackVersion } from './rows.ts';
 
 export const FIXTURE_PASSWORD = 'fixture passphrase 4 tests';
 let fixtureHash: Promise<string> | undefined;

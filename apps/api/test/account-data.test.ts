@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { BUCKETS, keys } from '@earshot/storage';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { addPlaylist, createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
 import { readZip } from '../../../test/support/zip.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
@@ -113,15 +113,7 @@ describe.each(['pglite', 'postgres'] as const)('account export and deletion (%s)
       .executeTakeFirstOrThrow();
     expect(reply.id).toBeTruthy();
     await db.insertInto('likes').values({ user_id: artist.id, track_id: neighbourTrack.id }).execute();
-    const playlist = await db
-      .insertInto('playlists')
-      .values({ owner_user_id: artist.id, title: 'Road trip' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('playlist_tracks')
-      .values({ playlist_id: playlist.id, position: 0, track_id: neighbourTrack.id })
-      .execute();
+    await addPlaylist(db, artist.id, 'Road trip', [neighbourTrack.id]);
     orderId = (
       await db
         .insertInto('orders')

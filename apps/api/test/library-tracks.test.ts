@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@earshot/db';
 import { BUCKETS, keys, type ObjectStore } from '@earshot/storage';
 import type { Api } from '../src/index.ts';
-import { addTrackVersion, createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import {
+  addPlaylist,
+  addTrackVersion,
+  createReadyTrack,
+  createTestApi,
+  type TestApi,
+} from '../../../test/support/factories.ts';
 import { multipartFile } from './support/multipart.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
@@ -234,18 +240,7 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
       payload: m.payload,
       headers: { ...(await as(owner)), ...m.headers },
     });
-    const playlist = await db
-      .insertInto('playlists')
-      .values({ owner_user_id: other.id, title: 'Mix' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('playlist_tracks')
-      .values([
-        { playlist_id: playlist.id, position: 0, track_id: t.id },
-        { playlist_id: playlist.id, position: 1, track_id: keep.id },
-      ])
-      .execute();
+    const playlist = await addPlaylist(db, other.id, 'Mix', [t.id, keep.id]);
     await app.inject({
       method: 'PATCH',
       url: `/api/v1/tracks/${t.id}`,
