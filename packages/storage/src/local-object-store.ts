@@ -19,6 +19,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BUCKETS, InvalidKeyError, ObjectNotFoundError } from './object-store.ts';
 import type { Bucket, ByteRange, GetResult, ObjectInfo, ObjectStore, PutOptions } from './object-store.ts';
+import type { PutBody, PutFileOptions, PutResult } from './object-store.ts';
 import { validateKey } from './validate-key.ts';
 import { contentTypeFor } from './content-types.ts';
 import { resolveRange } from './byte-range.ts';
@@ -130,12 +131,7 @@ export class LocalObjectStore implements ObjectStore {
     for (const bucket of BUCKETS) await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
   }
 
-  async put(
-    bucket: Bucket,
-    key: string,
-    body: Readable | Buffer | string,
-    options: PutOptions = {},
-  ): Promise<{ size: number; etag?: string }> {
+  async put(bucket: Bucket, key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     return this.writeThenPublish(bucket, key, options, async (tmp) => {
       if (typeof body === 'string' || Buffer.isBuffer(body)) {
         await writeFile(tmp, body, { flag: 'wx' });
@@ -148,12 +144,7 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /** A hard link when `file` is on this store's file system (no bytes copied), else a copy. */
-  async putFile(
-    bucket: Bucket,
-    key: string,
-    file: string,
-    options: Omit<PutOptions, 'contentLength'> = {},
-  ): Promise<{ size: number; etag?: string }> {
+  async putFile(bucket: Bucket, key: string, file: string, options: PutFileOptions = {}): Promise<PutResult> {
     return this.writeThenPublish(bucket, key, options, async (tmp) => {
       try {
         await link(file, tmp);
@@ -173,7 +164,7 @@ export class LocalObjectStore implements ObjectStore {
     key: string,
     options: PutOptions,
     write: (tmp: string) => Promise<void>,
-  ): Promise<{ size: number; etag?: string }> {
+  ): Promise<PutResult> {
     const target = this.file(bucket, key);
     await mkdir(path.join(this.bucketDir(bucket), TMP_DIR), { recursive: true });
     const tmp = this.tmpFile(bucket);

@@ -20,6 +20,18 @@ export interface PutOptions {
   contentLength?: number;
 }
 
+/** What `put` streams into an object: a stream, or bytes already in memory. */
+export type PutBody = Readable | Buffer | string;
+
+/** `putFile` takes its length from the file. */
+export type PutFileOptions = Omit<PutOptions, 'contentLength'>;
+
+/** What `put` and `putFile` answer: the stored size, and the store's ETag when it gives one. */
+export interface PutResult {
+  size: number;
+  etag?: string;
+}
+
 /** Inclusive byte range, as in HTTP `Range: bytes=start-end`; `end` omitted = to the end. */
 export interface ByteRange {
   start: number;
@@ -74,23 +86,13 @@ export interface ObjectStore {
   /** Creates missing buckets (idempotent). */
   ensureBuckets(): Promise<void>;
   /** Streams `body` into `bucket/key`, replacing any object there. Partial writes are never visible. */
-  put(
-    bucket: Bucket,
-    key: string,
-    body: Readable | Buffer | string,
-    options?: PutOptions,
-  ): Promise<{ size: number; etag?: string }>;
+  put(bucket: Bucket, key: string, body: PutBody, options?: PutOptions): Promise<PutResult>;
   /**
    * Stores the local file `file` as `bucket/key`, as `put` would its stream. The caller hands the
    * file over: it must not be written to afterwards (deleting it is fine), because the local adapter
    * links it into place instead of copying it when the file is on the same file system.
    */
-  putFile(
-    bucket: Bucket,
-    key: string,
-    file: string,
-    options?: Omit<PutOptions, 'contentLength'>,
-  ): Promise<{ size: number; etag?: string }>;
+  putFile(bucket: Bucket, key: string, file: string, options?: PutFileOptions): Promise<PutResult>;
   /**
    * Throws ObjectNotFoundError / InvalidRangeError. As in HTTP, an `end` past the last byte is
    * clamped; a `start` past it, or a malformed range (negative, fractional, `end < start`), is

@@ -14,6 +14,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { BUCKETS, InvalidKeyError, InvalidRangeError, ObjectNotFoundError } from './object-store.ts';
 import type { Bucket, ByteRange, GetResult, ObjectInfo, ObjectStore, PutOptions } from './object-store.ts';
+import type { PutBody, PutFileOptions, PutResult } from './object-store.ts';
 import { validateKey } from './validate-key.ts';
 import { contentTypeFor } from './content-types.ts';
 import { isWellFormedRange } from './byte-range.ts';
@@ -121,12 +122,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async put(
-    bucket: Bucket,
-    key: string,
-    body: Readable | Buffer | string,
-    options: PutOptions = {},
-  ): Promise<{ size: number; etag?: string }> {
+  async put(bucket: Bucket, key: string, body: PutBody, options: PutOptions = {}): Promise<PutResult> {
     validateKey(key);
     // Set explicitly so S3 answers what the local store infers, not binary/octet-stream.
     const common = {
@@ -178,12 +174,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async putFile(
-    bucket: Bucket,
-    key: string,
-    file: string,
-    options: Omit<PutOptions, 'contentLength'> = {},
-  ): Promise<{ size: number; etag?: string }> {
+  async putFile(bucket: Bucket, key: string, file: string, options: PutFileOptions = {}): Promise<PutResult> {
     validateKey(key);
     // Size and bytes from one open file: a single PUT with its length when it fits, else multipart.
     const handle = await open(file, 'r');
