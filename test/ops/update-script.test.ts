@@ -49,12 +49,20 @@ STATE=${JSON.stringify(state)}
 LOG=${JSON.stringify(log)}
 UNHEALTHY=${JSON.stringify(unhealthy.join(' '))}
 `;
-  writeFileSync(
-    path.join(dir, 'compose'),
-    `#!/usr/bin/env bash
+  /** An executable bash script at `file`: the shared variables, `cmd` (the first argument), then `body`. */
+  const standIn = (file: string, body: string) => {
+    writeFileSync(
+      file,
+      `#!/usr/bin/env bash
 ${common}
 cmd="$1"; shift
-[ "$cmd" = ps ] || echo "compose $cmd\${*:+ $*}" >> "$LOG"
+${body}`,
+    );
+    chmodSync(file, 0o755);
+  };
+  standIn(
+    path.join(dir, 'compose'),
+    `[ "$cmd" = ps ] || echo "compose $cmd\${*:+ $*}" >> "$LOG"
 case "$cmd" in
   ps) [ "$1" = -q ] && shift; cat "$STATE/$1" 2>/dev/null || true ;;
   build) ;;
@@ -73,12 +81,9 @@ case "$cmd" in
 esac
 `,
   );
-  writeFileSync(
+  standIn(
     path.join(bin, 'docker'),
-    `#!/usr/bin/env bash
-${common}
-cmd="$1"; shift
-[ "$cmd" = inspect ] || echo "docker $cmd $*" >> "$LOG"
+    `[ "$cmd" = inspect ] || echo "docker $cmd $*" >> "$LOG"
 case "$cmd" in
   inspect)
     id="\${@: -1}"; svc="\${id#new-}"; svc="\${svc%-*}"
@@ -94,8 +99,6 @@ case "$cmd" in
 esac
 `,
   );
-  chmodSync(path.join(dir, 'compose'), 0o755);
-  chmodSync(path.join(bin, 'docker'), 0o755);
   return {
     env: { COMPOSE: path.join(dir, 'compose'), PATH: `${bin}:${process.env.PATH}` },
     calls: () => readFileSync(log, 'utf8').trim().split('\n'),
