@@ -69,6 +69,41 @@ const ownerOrAdmin = (e: Expect): Expectations => ({
 /** Private things: others are told it does not exist. */
 const ownerSees: Expectations = { anonymous: 404, listener: 404, otherArtist: 404, owner: '2xx', admin: '2xx' };
 
+/**
+ * Takedown (with a reason) and restore of the moderation fixtures' track, release and comment, in
+ * that order: admins only.
+ */
+function takedownRows(): Record<string, Row> {
+  const subjects = [
+    ['tracks', 'trackId'],
+    ['releases', 'releaseId'],
+    ['comments', 'commentId'],
+  ] as const;
+  return Object.fromEntries(
+    subjects.flatMap(
+      ([kind, id]): Array<[string, Row]> => [
+        [
+          `POST /api/v1/admin/${kind}/:id/takedown`,
+          {
+            request: (f) => ({
+              url: `/api/v1/admin/${kind}/${f.moderation[id]}/takedown`,
+              payload: { reason: 'Matrix' },
+            }),
+            expect: adminOnly,
+          },
+        ],
+        [
+          `POST /api/v1/admin/${kind}/:id/restore`,
+          {
+            request: (f) => ({ url: `/api/v1/admin/${kind}/${f.moderation[id]}/restore`, payload: {} }),
+            expect: adminOnly,
+          },
+        ],
+      ],
+    ),
+  );
+}
+
 const MATRIX: Record<string, Row> = {
   // Operations and documentation
   'GET /api/v1/health': { request: () => ({ url: '/api/v1/health' }), expect: everyone('2xx') },
@@ -461,36 +496,7 @@ const MATRIX: Record<string, Row> = {
     }),
     expect: adminOnly,
   },
-  'POST /api/v1/admin/tracks/:id/takedown': {
-    request: (f) => ({ url: `/api/v1/admin/tracks/${f.moderation.trackId}/takedown`, payload: { reason: 'Matrix' } }),
-    expect: adminOnly,
-  },
-  'POST /api/v1/admin/tracks/:id/restore': {
-    request: (f) => ({ url: `/api/v1/admin/tracks/${f.moderation.trackId}/restore`, payload: {} }),
-    expect: adminOnly,
-  },
-  'POST /api/v1/admin/releases/:id/takedown': {
-    request: (f) => ({
-      url: `/api/v1/admin/releases/${f.moderation.releaseId}/takedown`,
-      payload: { reason: 'Matrix' },
-    }),
-    expect: adminOnly,
-  },
-  'POST /api/v1/admin/releases/:id/restore': {
-    request: (f) => ({ url: `/api/v1/admin/releases/${f.moderation.releaseId}/restore`, payload: {} }),
-    expect: adminOnly,
-  },
-  'POST /api/v1/admin/comments/:id/takedown': {
-    request: (f) => ({
-      url: `/api/v1/admin/comments/${f.moderation.commentId}/takedown`,
-      payload: { reason: 'Matrix' },
-    }),
-    expect: adminOnly,
-  },
-  'POST /api/v1/admin/comments/:id/restore': {
-    request: (f) => ({ url: `/api/v1/admin/comments/${f.moderation.commentId}/restore`, payload: {} }),
-    expect: adminOnly,
-  },
+  ...takedownRows(),
   'GET /api/v1/admin/audit': { request: () => ({ url: '/api/v1/admin/audit' }), expect: adminOnly },
   'GET /api/v1/admin/users': { request: () => ({ url: '/api/v1/admin/users?q=a' }), expect: adminOnly },
   'GET /api/v1/admin/users/:id': {
