@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { InsightsTables } from './schema-insights.ts';
 
 /** Row types of every table. Ids are bigint in SQL and strings in TypeScript (int8 is parsed as text). */
@@ -427,15 +427,7 @@ export interface Database {
   deleted_track_events: InsightsTables['deleted_track_events'];
 }
 
+/** The row types read outside this package (the others are read through Kysely's own types). */
 export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-export type Track = Selectable<TracksTable>;
-export type NewTrack = Insertable<TracksTable>;
 export type TrackVersion = Selectable<TrackVersionsTable>;
 export type JobRow = Selectable<JobsTable>;
-export type Play = Selectable<PlaysTable>;
-export type Release = Selectable<ReleasesTable>;
-export type Playlist = Selectable<PlaylistsTable>;
-export type Comment = Selectable<CommentsTable>;
-export type Order = Selectable<OrdersTable>;
