@@ -5,14 +5,19 @@ import { runFfmpeg } from './runner.ts';
 import { defaultTimeoutMs, type ToolOptions } from './tool-options.ts';
 
 /**
- * Decodes the audio (from `startMs`) and throws the samples away; `-progress` then says how much
- * audio could really be decoded.
+ * Decodes the audio (from `startMs`, or the last `fromEndMs` of it) and throws the samples away;
+ * `-progress` then says how much audio could really be decoded.
  */
 export function buildDecodeCheckArgs(
   file: string,
-  options: { audioStreamIndex?: number; startMs?: number } = {},
+  options: { audioStreamIndex?: number; startMs?: number; fromEndMs?: number } = {},
 ): string[] {
-  const seek = options.startMs && options.startMs > 0 ? ['-ss', seconds(options.startMs)] : [];
+  const seek =
+    options.fromEndMs && options.fromEndMs > 0
+      ? ['-sseof', `-${seconds(options.fromEndMs)}`]
+      : options.startMs && options.startMs > 0
+        ? ['-ss', seconds(options.startMs)]
+        : [];
   return ['-v', 'error', ...seek, ...inputArgs(file), ...audioOnly(options.audioStreamIndex), '-f', 'null', '-'];
 }
 
@@ -30,6 +35,50 @@ export interface DecodeCheckOptions extends ToolOptions {
   tailMs?: number;
 }
 
+const DEFAULT_TAIL_MS = 3000;
+
+/**
+ * The fast check started before the probe has answered (`startTailCheck`): the last `tailMs` of
+ * the file's first audio stream, decoded while ffprobe reads the header. Both are mostly process
+ * start-up, so an upload waits for one of them instead of the two in turn.
+ */
+export interface EarlyTailCheck {
+  readonly tailMs: number;
+  /** Audio decoded, in ms; rejects as the check itself would (`unreadable`, ffmpeg errors). */
+  readonly decoded: Promise<number>;
+  /** Stops it when its answer is not needed (the probe failed, or cannot use it). */
+  cancel(): void;
+}
+
+export function startTailCheck(file: string, options: DecodeCheckOptions = {}): EarlyTailCheck {
+  const tailMs = options.tailMs ?? DEFAULT_TAIL_MS;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const decoded = decodedAudioMs(file, { fromEndMs: tailMs }, { ...options, signal });
+  decoded.catch(() => {}); // awaited only when used
+  return { tailMs, decoded, cancel: () => stop.abort() };
+}
+
+/** Runs one decode check; ffmpeg refusing the file is the uploader's `unreadable`. */
+async function decodedAudioMs(
+  file: string,
+  args: Parameters<typeof buildDecodeCheckArgs>[1],
+  options: DecodeCheckOptions & { declaredMs?: number },
+): Promise<number> {
+  try {
+    const out = await runFfmpeg(buildDecodeCheckArgs(file, args), {
+      signal: options.signal,
+      binary: options.ffmpegPath,
+      timeoutMs: options.timeoutMs ?? defaultTimeoutMs(options.declaredMs),
+    });
+    return out.progress?.outTimeMs ?? 0;
+  } catch (err) {
+    if (err instanceof FfmpegError && err.kind === 'exit')
+      throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
+    throw err;
+  }
+}
+
 /**
  * ffprobe believes the header: a FLAC or WAV cut right after its header still "lasts" what
  * STREAMINFO says. This decodes the last few seconds (cheap: one seek); when that yields too
@@ -40,31 +89,30 @@ export interface DecodeCheckOptions extends ToolOptions {
 export async function verifyDecodes(
   file: string,
   probed: AudioProbeResult,
-  options: DecodeCheckOptions = {},
+  options: DecodeCheckOptions & { early?: EarlyTailCheck } = {},
 ): Promise<DecodeCheck> {
   const declared = probed.durationMs;
-  const run = {
-    signal: options.signal,
-    binary: options.ffmpegPath,
-    timeoutMs: options.timeoutMs ?? defaultTimeoutMs(declared),
-  };
-  const decodedFrom = async (startMs: number): Promise<number> => {
-    try {
-      const out = await runFfmpeg(buildDecodeCheckArgs(file, { audioStreamIndex: probed.audio.index, startMs }), run);
-      return out.progress?.outTimeMs ?? 0;
-    } catch (err) {
-      if (err instanceof FfmpegError && err.kind === 'exit')
-        throw new MediaRejectedError('unreadable', `cannot decode this file: ${lowerFirst(err.reason)}`);
-      throw err;
-    }
-  };
+  const tailMs = options.tailMs ?? options.early?.tailMs ?? DEFAULT_TAIL_MS;
+  const decodedFrom = (startMs: number) =>
+    decodedAudioMs(file, { audioStreamIndex: probed.audio.index, startMs }, { ...options, declaredMs: declared });
+  // The early tail read the first audio stream from the end the container declares: the same
+  // check as below when that stream is the one chosen and the duration is declared, not estimated.
+  const early =
+    options.early &&
+    options.early.tailMs === tailMs &&
+    probed.audioStreamCount === 1 &&
+    !probed.durationEstimated &&
+    declared > tailMs
+      ? options.early
+      : null;
+  if (options.early && !early) options.early.cancel();
 
   let decoded: number;
   if (probed.durationEstimated) {
     decoded = await decodedFrom(0);
   } else {
-    const start = Math.max(0, declared - (options.tailMs ?? 3000));
-    const got = await decodedFrom(start);
+    const start = Math.max(0, declared - tailMs);
+    const got = await (early ? early.decoded : decodedFrom(start));
     if (start > 0 && got >= Math.min(declared - start, 1000) * 0.5)
       return { durationMs: declared, decodedDurationMs: null };
     decoded = start === 0 ? got : await decodedFrom(0);

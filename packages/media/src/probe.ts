@@ -48,6 +48,8 @@ export interface ProbeResult {
   /** How sure ffprobe is of the format, 0–100 (below 25 it is a guess). */
   probeScore: number | null;
   audio: AudioStreamInfo | null;
+  /** How many audio streams the file has (`audio` is the one chosen among them). */
+  audioStreamCount: number;
   /** A real video stream (moving pictures). Cover art is never counted as video. */
   video: VideoStreamInfo | null;
   /** Embedded cover art: an attached picture (ID3 APIC, FLAC PICTURE, MP4 covr) or a still image stream. */
@@ -168,6 +170,7 @@ export function parseProbeOutput(json: string, stderr = ''): ProbeResult {
     sizeBytes: toInt(format.size),
     probeScore: typeof format.probe_score === 'number' ? format.probe_score : null,
     audio: audioStream ? toAudio(audioStream) : null,
+    audioStreamCount: audioStreams.length,
     video: videoStream
       ? {
           ...toPicture(videoStream),

@@ -28,6 +28,7 @@ function result(overrides: Partial<ProbeResult> = {}): ProbeResult {
     sizeBytes: 1000,
     probeScore: 100,
     audio: AUDIO,
+    audioStreamCount: 1,
     video: null,
     cover: null,
     tags: {},
