@@ -116,21 +116,17 @@ describe('registration refuses bad input with a 4xx naming the field, and stores
   });
 
   it('malformed JSON and wrong content types', async () => {
-    const bad = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/register',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"email":',
-      remoteAddress: nextIp(),
-    });
+    const postRaw = (url: string, contentType: string, payload: string) =>
+      api.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': contentType },
+        payload,
+        remoteAddress: nextIp(),
+      });
+    const bad = await postRaw('/api/v1/auth/register', 'application/json', '{"email":');
     expect(bad.statusCode).toBe(400);
-    const form = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'email=a&password=b',
-      remoteAddress: nextIp(),
-    });
+    const form = await postRaw('/api/v1/auth/login', 'application/x-www-form-urlencoded', 'email=a&password=b');
     expect(form.statusCode).toBe(415);
   });
 
@@ -190,6 +186,14 @@ describe('avatars', () => {
     for await (const o of api.t.infra.store.list('images', `avatars/user-${userId}/`)) out.push(o.key);
     return out;
   };
+  /** `PUT /me/avatar` of the multipart body `m`, signed in with `token`. */
+  const putAvatar = (token: string, m: { payload: Buffer; headers: Record<string, string> }) =>
+    api.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/avatar',
+      payload: m.payload,
+      headers: { ...m.headers, ...bearer(token) },
+    });
 
   it('stores two WebP sizes, serves them, and deletes the old ones on replacement', async () => {
     const u = await createUser(api.t.infra.database.db, 'artist');
@@ -197,13 +201,7 @@ describe('avatars', () => {
     const photo = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a6' } })
       .jpeg()
       .toBuffer();
-    const first = await api.app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/avatar',
-      ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(
-        multipart('avatar', 'me.jpg', 'image/jpeg', photo),
-      ),
-    });
+    const first = await putAvatar(token, multipart('avatar', 'me.jpg', 'image/jpeg', photo));
     expect(first.statusCode).toBe(200);
     const user = first.json().user;
     expect(user.avatarUrl).toMatch(/^\/images\/avatars\/user-\d+\/[\w]+-512\.webp$/);
@@ -223,13 +221,7 @@ describe('avatars', () => {
     const png = await sharp({ create: { width: 300, height: 300, channels: 4, background: '#00f8' } })
       .png()
       .toBuffer();
-    const second = await api.app.inject({
-      method: 'PUT',
-      url: '/api/v1/me/avatar',
-      ...((m) => ({ payload: m.payload, headers: { ...m.headers, ...bearer(token) } }))(
-        multipart('avatar', 'x.png', 'image/png', png),
-      ),
-    });
+    const second = await putAvatar(token, multipart('avatar', 'x.png', 'image/png', png));
     expect(second.statusCode).toBe(200);
     const keys = await objectsOf(u.id);
     expect(keys).toHaveLength(2);
@@ -246,13 +238,7 @@ describe('avatars', () => {
   it('refuses what is not an image (whatever its name and type), oversize files, and wrong fields; keeps nothing', async () => {
     const u = await createUser(api.t.infra.database.db, 'listener');
     const { token } = await sessionFor(api.t.infra.database.db, api.t.config, u.id);
-    const put = (m: { payload: Buffer; headers: Record<string, string> }) =>
-      api.app.inject({
-        method: 'PUT',
-        url: '/api/v1/me/avatar',
-        payload: m.payload,
-        headers: { ...m.headers, ...bearer(token) },
-      });
+    const put = (m: { payload: Buffer; headers: Record<string, string> }) => putAvatar(token, m);
     const html = await put(
       multipart('avatar', 'me.png', 'image/png', Buffer.from('<html><script>alert(1)</script></html>')),
     );

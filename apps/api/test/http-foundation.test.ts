@@ -45,6 +45,10 @@ describe('health', () => {
 });
 
 describe('bad input gets a JSON 4xx', () => {
+  /** The echo route's POST with `payload` sent as it is, under `contentType`. */
+  const postRaw = (contentType: string, payload: string) =>
+    api.app.inject({ method: 'POST', url: '/api/v1/test-echo', headers: { 'content-type': contentType }, payload });
+
   it('unknown route → 404', async () => {
     const res = await api.app.inject('/api/v1/does-not-exist');
     expect(res.statusCode).toBe(404);
@@ -54,45 +58,25 @@ describe('bad input gets a JSON 4xx', () => {
   });
 
   it('malformed JSON → 400 invalid_json', async () => {
-    const res = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/test-echo',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"name": "x",',
-    });
+    const res = await postRaw('application/json', '{"name": "x",');
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('invalid_json');
   });
 
   it('empty JSON body → 400', async () => {
-    const res = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/test-echo',
-      headers: { 'content-type': 'application/json' },
-      payload: '',
-    });
+    const res = await postRaw('application/json', '');
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toMatch(/invalid_json|validation_failed/);
   });
 
   it('oversized body → 413', async () => {
-    const res = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/test-echo',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
-    });
+    const res = await postRaw('application/json', JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }));
     expect(res.statusCode).toBe(413);
     expect(res.json().error.code).toBe('payload_too_large');
   });
 
   it('wrong content type → 415', async () => {
-    const res = await api.app.inject({
-      method: 'POST',
-      url: '/api/v1/test-echo',
-      headers: { 'content-type': 'application/xml' },
-      payload: '<name>x</name>',
-    });
+    const res = await postRaw('application/xml', '<name>x</name>');
     expect(res.statusCode).toBe(415);
     expect(res.json().error.code).toBe('unsupported_media_type');
   });
