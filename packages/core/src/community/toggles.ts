@@ -96,31 +96,31 @@ const emptyCounts = (id: string): TrackCounts => ({
   reposted: false,
 });
 
+/** Who made a like, repost or follow, and what it names. */
+const MARK_COLUMNS = {
+  likes: ['user_id', 'track_id'],
+  reposts: ['user_id', 'track_id'],
+  follows: ['follower_id', 'followee_id'],
+} as const;
+
+/**
+ * Whether the caller liked or reposted the track, or follows the account, whose id is `subject`
+ * (a column of the outer query).
+ */
+function callerHas(actorId: string, table: keyof typeof MARK_COLUMNS, subject: string) {
+  const [by, of] = MARK_COLUMNS[table];
+  return sql<boolean>`exists (select 1 from ${sql.table(table)} x where ${sql.ref(`x.${by}`)} = ${actorId} and ${sql.ref(`x.${of}`)} = ${sql.ref(subject)})`;
+}
+
 /** The counts of a track, and whether the caller liked / reposted it. */
 export async function trackCounts(db: Kysely<Database>, trackId: string, actor: CommunityActor): Promise<TrackCounts> {
   const row = await db
     .selectFrom('tracks as t')
     .select(['t.id', 't.like_count', 't.repost_count', 't.comment_count', 't.play_count'])
     .$if(!!actor, (q) =>
-      q.select((eb) => [
-        eb
-          .exists(
-            eb
-              .selectFrom('likes')
-              .select('track_id')
-              .where('likes.user_id', '=', actor!.id)
-              .whereRef('likes.track_id', '=', 't.id'),
-          )
-          .as('liked'),
-        eb
-          .exists(
-            eb
-              .selectFrom('reposts')
-              .select('track_id')
-              .where('reposts.user_id', '=', actor!.id)
-              .whereRef('reposts.track_id', '=', 't.id'),
-          )
-          .as('reposted'),
+      q.select([
+        callerHas(actor!.id, 'likes', 't.id').as('liked'),
+        callerHas(actor!.id, 'reposts', 't.id').as('reposted'),
       ]),
     )
     .where('t.id', '=', trackId)
@@ -193,19 +193,7 @@ export async function userCounts(db: Kysely<Database>, userId: string, actor: Co
   const row = await db
     .selectFrom('users as u')
     .select(['u.id', 'u.handle', 'u.follower_count', 'u.following_count'])
-    .$if(!!actor, (q) =>
-      q.select((eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('follows')
-              .select('followee_id')
-              .where('follows.follower_id', '=', actor!.id)
-              .whereRef('follows.followee_id', '=', 'u.id'),
-          )
-          .as('following'),
-      ),
-    )
+    .$if(!!actor, (q) => q.select(callerHas(actor!.id, 'follows', 'u.id').as('following')))
     .where('u.id', '=', userId)
     .executeTakeFirstOrThrow();
   const r = row as typeof row & { following?: boolean };
@@ -237,17 +225,11 @@ export async function listPeople(
     const track = await getListenableTrack({ db }, actor ?? null, subject);
     from = sql`${sql.table(list === 'likers' ? 'likes' : 'reposts')} x join users u on u.id = x.user_id where x.track_id = ${track.id}`;
   } else {
-    const user = await db
-      .selectFrom('users')
-      .select('id')
-      .where('handle', '=', subject.toLowerCase())
-      .where('disabled_at', 'is', null)
-      .executeTakeFirst();
-    if (!user) throw notFound('User');
+    const userId = await enabledUserId(db, subject);
     from =
       list === 'followers'
-        ? sql`follows x join users u on u.id = x.follower_id where x.followee_id = ${user.id}`
-        : sql`follows x join users u on u.id = x.followee_id where x.follower_id = ${user.id}`;
+        ? sql`follows x join users u on u.id = x.follower_id where x.followee_id = ${userId}`
+        : sql`follows x join users u on u.id = x.followee_id where x.follower_id = ${userId}`;
   }
   let after = sql``;
   if (options.cursor) {
@@ -297,12 +279,17 @@ export async function getUserCounts(
   actor: CommunityActor,
   handle: string,
 ): Promise<UserCounts> {
-  const user = await deps.db
+  return userCounts(deps.db, await enabledUserId(deps.db, handle), actor);
+}
+
+/** The id of the enabled account with this handle (any case); 404 otherwise. */
+async function enabledUserId(db: Kysely<Database>, handle: string): Promise<string> {
+  const user = await db
     .selectFrom('users')
     .select('id')
     .where('handle', '=', handle.toLowerCase())
     .where('disabled_at', 'is', null)
     .executeTakeFirst();
   if (!user) throw notFound('User');
-  return userCounts(deps.db, user.id, actor);
+  return user.id;
 }
