@@ -171,29 +171,37 @@ export function localise(file: string, text: string, outDir: string, local: Loca
   t = replaceExactly(t, /^ *listen \[::\]:443 ssl http2;\n/m, '', 1, 'listen [::]:443');
   t = replaceExactly(t, 'listen 80;', `listen ${local.listenHttp};`, 1, 'listen 80');
   t = replaceExactly(t, 'listen 443 ssl http2;', `listen ${local.listenHttps} ssl http2;`, 1, 'listen 443');
+  return pointAtServers(t, local);
+}
+
+/** The upstreams and the certificate of nginx.conf, as the local and the host renders both set them. */
+function pointAtServers(
+  t: string,
+  { upstreams, certificate }: Pick<LocalRuntime, 'upstreams' | 'certificate'>,
+): string {
   t = replaceExactly(
     t,
     'server api:3000;',
-    [local.upstreams.api]
+    [upstreams.api]
       .flat()
       .map((a) => `server ${a};`)
       .join('\n        '),
     1,
     'api upstream',
   );
-  t = replaceExactly(t, 'server web:3002;', `server ${local.upstreams.web};`, 1, 'web upstream');
-  t = replaceExactly(t, 'server minio:9000;', `server ${local.upstreams.minio};`, 1, 'minio upstream');
+  t = replaceExactly(t, 'server web:3002;', `server ${upstreams.web};`, 1, 'web upstream');
+  t = replaceExactly(t, 'server minio:9000;', `server ${upstreams.minio};`, 1, 'minio upstream');
   t = replaceExactly(
     t,
     'ssl_certificate /etc/nginx/ssl/fullchain.pem;',
-    `ssl_certificate ${local.certificate.cert};`,
+    `ssl_certificate ${certificate.cert};`,
     1,
     'ssl_certificate',
   );
   t = replaceExactly(
     t,
     'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
-    `ssl_certificate_key ${local.certificate.key};`,
+    `ssl_certificate_key ${certificate.key};`,
     1,
     'ssl_certificate_key',
   );
@@ -208,23 +216,7 @@ export function hostise(file: string, text: string, outDir: string, host: HostRu
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(host.user)) throw new Error(`not a user name: ${JSON.stringify(host.user)}`);
   for (const [name, address] of Object.entries(host.upstreams)) checkAddress(name, address);
   let t = replaceExactly(text, /^user nginx;$/m, `user ${host.user};`, 1, '`user nginx;`');
-  t = replaceExactly(t, 'server api:3000;', `server ${host.upstreams.api};`, 1, 'api upstream');
-  t = replaceExactly(t, 'server web:3002;', `server ${host.upstreams.web};`, 1, 'web upstream');
-  t = replaceExactly(t, 'server minio:9000;', `server ${host.upstreams.minio};`, 1, 'minio upstream');
-  t = replaceExactly(
-    t,
-    'ssl_certificate /etc/nginx/ssl/fullchain.pem;',
-    `ssl_certificate ${host.certificate.cert};`,
-    1,
-    'ssl_certificate',
-  );
-  t = replaceExactly(
-    t,
-    'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
-    `ssl_certificate_key ${host.certificate.key};`,
-    1,
-    'ssl_certificate_key',
-  );
+  t = pointAtServers(t, host);
   if (host.cacheDir) {
     t = replaceExactly(
       t,
