@@ -21,6 +21,9 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
   let listener: TestUser;
   const as = async (user: TestUser) => cookieHeaders(await sessionFor(db, api.t.config, user.id));
   const ids = (list: Array<{ id: string }>) => list.map((x) => x.id);
+  /** `POST /releases` of `payload`, signed in as `user` (the artist unless said). */
+  const postRelease = async (payload: object, user: TestUser = artist) =>
+    app.inject({ method: 'POST', url: '/api/v1/releases', headers: await as(user), payload });
 
   beforeAll(async () => {
     api = await createTestApi({ infra: { database } });
@@ -37,17 +40,12 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
       const a = await createReadyTrack(db, artist.id, 'rel-a', { durationMs: 60_000 });
       const b = await createReadyTrack(db, artist.id, 'rel-b', { durationMs: 90_000 });
       const theirs = await createReadyTrack(db, rival.id, 'rel-theirs');
-      const created = await app.inject({
-        method: 'POST',
-        url: '/api/v1/releases',
-        headers: await as(artist),
-        payload: {
-          title: 'Tides',
-          type: 'ep',
-          trackIds: [b.id, a.id],
-          releaseDate: '2026-06-01',
-          price: { amountMinor: 500, currency: 'USD', payWhatYouWant: false },
-        },
+      const created = await postRelease({
+        title: 'Tides',
+        type: 'ep',
+        trackIds: [b.id, a.id],
+        releaseDate: '2026-06-01',
+        price: { amountMinor: 500, currency: 'USD', payWhatYouWant: false },
       });
       expect(created.statusCode, created.body).toBe(201);
       const release = created.json().release;
@@ -68,12 +66,7 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
         [a.id, theirs.id],
         [a.id, '987654321'],
       ]) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/api/v1/releases',
-          headers: await as(artist),
-          payload: { title: 'Stolen', type: 'album', trackIds },
-        });
+        const res = await postRelease({ title: 'Stolen', type: 'album', trackIds });
         expect(res.statusCode).toBe(422);
         expect(res.json().error.code).toBe('not_your_tracks');
       }
@@ -97,36 +90,17 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
         { title: 'x', type: 'album', trackIds: [], price: { amountMinor: 5, currency: 'EURO' } },
       ];
       for (const payload of bad) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/api/v1/releases',
-          headers: await as(artist),
-          payload: payload as object,
-        });
+        const res = await postRelease(payload as object);
         expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       }
       expect(await count()).toBe(before);
-      expect(
-        (
-          await app.inject({
-            method: 'POST',
-            url: '/api/v1/releases',
-            headers: await as(listener),
-            payload: { title: 'x', type: 'album', trackIds: [] },
-          })
-        ).statusCode,
-      ).toBe(403);
+      expect((await postRelease({ title: 'x', type: 'album', trackIds: [] }, listener)).statusCode).toBe(403);
     });
 
     it('keeps a scheduled release to its artist until its date; hidden tracks vanish for others', async () => {
       const a = await createReadyTrack(db, artist.id, 'sched-a');
       const hidden = await createReadyTrack(db, artist.id, 'sched-hidden', { visibility: 'private' });
-      const future = await app.inject({
-        method: 'POST',
-        url: '/api/v1/releases',
-        headers: await as(artist),
-        payload: { title: 'Soon', type: 'single', trackIds: [a.id], releaseDate: '2027-03-01' },
-      });
+      const future = await postRelease({ title: 'Soon', type: 'single', trackIds: [a.id], releaseDate: '2027-03-01' });
       expect(future.json().release.scheduled).toBe(true);
       const id = future.json().release.id;
       expect((await app.inject(`/api/v1/releases/${id}`)).statusCode).toBe(404);
@@ -140,12 +114,7 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
         ),
       ).toContain(id);
 
-      const now = await app.inject({
-        method: 'POST',
-        url: '/api/v1/releases',
-        headers: await as(artist),
-        payload: { title: 'Now', type: 'album', trackIds: [a.id, hidden.id] },
-      });
+      const now = await postRelease({ title: 'Now', type: 'album', trackIds: [a.id, hidden.id] });
       const nowId = now.json().release.id;
       expect(ids((await app.inject(`/api/v1/releases/${nowId}`)).json().release.tracks)).toEqual([a.id]);
       expect(
@@ -155,22 +124,8 @@ describe.each(['pglite', 'postgres'] as const)('releases, playlists and search o
 
     it('deletes a release (its tracks stay) and refuses once it is sold', async () => {
       const a = await createReadyTrack(db, artist.id, 'del-a');
-      const rel = (
-        await app.inject({
-          method: 'POST',
-          url: '/api/v1/releases',
-          headers: await as(artist),
-          payload: { title: 'Gone', type: 'single', trackIds: [a.id] },
-        })
-      ).json().release;
-      const sold = (
-        await app.inject({
-          method: 'POST',
-          url: '/api/v1/releases',
-          headers: await as(artist),
-          payload: { title: 'Sold', type: 'single', trackIds: [a.id] },
-        })
-      ).json().release;
+      const rel = (await postRelease({ title: 'Gone', type: 'single', trackIds: [a.id] })).json().release;
+      const sold = (await postRelease({ title: 'Sold', type: 'single', trackIds: [a.id] })).json().release;
       await db
         .insertInto('orders')
         .values({
