@@ -53,6 +53,9 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
   let admin: TestUser;
   let png: Buffer;
   const as = async (user: TestUser) => cookieHeaders(await sessionFor(db, api.t.config, user.id));
+  /** `PATCH /tracks/:id` of `payload`, signed in as `user` (the owner unless said). */
+  const patchTrack = async (id: string, payload: object, user: TestUser = owner) =>
+    app.inject({ method: 'PATCH', url: `/api/v1/tracks/${id}`, headers: await as(user), payload });
 
   beforeAll(async () => {
     api = await createTestApi({ infra: { database } });
@@ -70,18 +73,13 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
 
   it('edits metadata; a new title gives a new slug and the old address still finds the track', async () => {
     const t = await createReadyTrack(db, owner.id, 'song1');
-    const res = await app.inject({
-      method: 'PATCH',
-      url: `/api/v1/tracks/${t.id}`,
-      headers: await as(owner),
-      payload: {
-        title: 'Harbour Lights',
-        description: 'By the sea',
-        genre: ' Ambient ',
-        tags: ['Field Recording', 'sea', 'sea'],
-        downloadable: true,
-        price: { amountMinor: 700, currency: 'eur', payWhatYouWant: true },
-      },
+    const res = await patchTrack(t.id, {
+      title: 'Harbour Lights',
+      description: 'By the sea',
+      genre: ' Ambient ',
+      tags: ['Field Recording', 'sea', 'sea'],
+      downloadable: true,
+      price: { amountMinor: 700, currency: 'eur', payWhatYouWant: true },
     });
     expect(res.statusCode, res.body).toBe(200);
     const track = res.json().track;
@@ -97,21 +95,11 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
     expect(old.statusCode).toBe(200);
     expect(old.json().track).toMatchObject({ id: t.id, slug: 'harbour-lights' });
     // Back to the first title: the slug comes back, and its redirect is gone.
-    const back = await app.inject({
-      method: 'PATCH',
-      url: `/api/v1/tracks/${t.id}`,
-      headers: await as(owner),
-      payload: { title: 'Song1' },
-    });
+    const back = await patchTrack(t.id, { title: 'Song1' });
     expect(back.json().track.slug).toBe('song1');
     expect((await app.inject(`/api/v1/users/${owner.handle}/tracks/harbour-lights`)).json().track.id).toBe(t.id);
     // Not for sale any more.
-    const free = await app.inject({
-      method: 'PATCH',
-      url: `/api/v1/tracks/${t.id}`,
-      headers: await as(owner),
-      payload: { price: null, genre: null },
-    });
+    const free = await patchTrack(t.id, { price: null, genre: null });
     expect(free.json().track).toMatchObject({ price: null, genre: null });
   });
 
@@ -134,37 +122,14 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
       [{ title: 'ok', description: 'evil\u202etxt.exe' }, 400, 'validation_failed'],
     ];
     for (const [payload, status, code] of cases) {
-      const res = await app.inject({
-        method: 'PATCH',
-        url: `/api/v1/tracks/${t.id}`,
-        headers: await as(owner),
-        payload: payload as object,
-      });
+      const res = await patchTrack(t.id, payload as object);
       expect(res.statusCode, JSON.stringify(payload)).toBe(status);
       expect(res.json().error.code, JSON.stringify(payload)).toBe(code);
     }
     expect(await db.selectFrom('tracks').selectAll().where('id', '=', t.id).executeTakeFirstOrThrow()).toEqual(before);
     // Someone else's track, an unknown id.
-    expect(
-      (
-        await app.inject({
-          method: 'PATCH',
-          url: `/api/v1/tracks/${t.id}`,
-          headers: await as(other),
-          payload: { title: 'Mine now' },
-        })
-      ).statusCode,
-    ).toBe(403);
-    expect(
-      (
-        await app.inject({
-          method: 'PATCH',
-          url: '/api/v1/tracks/987654321',
-          headers: await as(owner),
-          payload: { title: 'x' },
-        })
-      ).statusCode,
-    ).toBe(404);
+    expect((await patchTrack(t.id, { title: 'Mine now' }, other)).statusCode).toBe(403);
+    expect((await patchTrack('987654321', { title: 'x' })).statusCode).toBe(404);
   });
 
   it('takes artwork by the avatar rules: not an image → 422 and nothing stored; an image → two sizes, the old ones removed', async () => {
@@ -241,12 +206,7 @@ describe.each(['pglite', 'postgres'] as const)('managing tracks on %s', (databas
       headers: { ...(await as(owner)), ...m.headers },
     });
     const playlist = await addPlaylist(db, other.id, 'Mix', [t.id, keep.id]);
-    await app.inject({
-      method: 'PATCH',
-      url: `/api/v1/tracks/${t.id}`,
-      headers: await as(owner),
-      payload: { title: 'Doomed Renamed' },
-    });
+    await patchTrack(t.id, { title: 'Doomed Renamed' });
     expect((await everyObject(store)).length).toBeGreaterThan(before.length + 3 * 20);
 
     expect(
