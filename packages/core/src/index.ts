@@ -57,7 +57,7 @@ export {
 } from './media/progress-bus.ts';
 export type { MediaDeps } from './media/deps.ts';
 export { runMediaStep, type StepJob } from './media/run-step.ts';
-export { reclaimScratch, processScratchDir } from './media/scratch.ts';
+export { reclaimScratch, processScratchDir, removeEntries } from './media/scratch.ts';
 export { queueSteps, requeueStuckVersions, type StuckVersion } from './media/start-processing.ts';
 export { rekeyGuessableMedia, type RekeyedVersion } from './media/rekey-media.ts';
 export { rollupDay, utcDay } from './analytics/daily-rollup.ts';

@@ -1,28 +1,17 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { removeEntries } from '@earshot/core';
 
 /**
  * Removes the regular files in `dir` not written to for `maxAgeMs` (by mtime: an upload still
  * arriving keeps touching its file). Returns the names removed; a missing folder is empty.
  */
 export async function sweepStaleFiles(dir: string, maxAgeMs: number, now = Date.now()): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile() || now - info.mtimeMs < maxAgeMs) continue;
-    await rm(file, { force: true });
-    removed.push(name);
-  }
-  return removed;
+  return removeEntries(dir, async (name) => {
+    const info = await stat(path.join(dir, name)).catch(() => null);
+    return !!info?.isFile() && now - info.mtimeMs >= maxAgeMs;
+  });
 }
 
 export interface TempSweepOptions {

@@ -34,21 +34,33 @@ export async function withScratch<T>(tmpDir: string, label: string, fn: (dir: st
  * start, after the orphaned tools that wrote into them were killed.
  */
 export async function reclaimScratch(tmpDir: string, host = os.hostname()): Promise<string[]> {
-  let entries: string[];
+  return removeEntries(tmpDir, (name) => {
+    const own = /^(.+)\.(\d+)$/.exec(name);
+    return own
+      ? own[1] === host && Number(own[2]) !== process.pid && !processAlive(Number(own[2]))
+      : /^[a-z-]+-\d+-[A-Za-z0-9]{6}$/.test(name);
+  });
+}
+
+/**
+ * Removes the entries of `dir` that `pick` chooses, folders with what they hold, one after the
+ * other; returns their names. A missing folder has none.
+ */
+export async function removeEntries(
+  dir: string,
+  pick: (name: string) => boolean | Promise<boolean>,
+): Promise<string[]> {
+  let names: string[];
   try {
-    entries = await readdir(tmpDir);
+    names = await readdir(dir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
   const removed: string[] = [];
-  for (const name of entries) {
-    const own = /^(.+)\.(\d+)$/.exec(name);
-    const dead = own
-      ? own[1] === host && Number(own[2]) !== process.pid && !processAlive(Number(own[2]))
-      : /^[a-z-]+-\d+-[A-Za-z0-9]{6}$/.test(name);
-    if (!dead) continue;
-    await rm(path.join(tmpDir, name), { recursive: true, force: true });
+  for (const name of names) {
+    if (!(await pick(name))) continue;
+    await rm(path.join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
