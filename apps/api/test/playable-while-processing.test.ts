@@ -27,30 +27,25 @@ let listener: { token: string; id: string };
  */
 let mode: 'gate' | 'crash' = 'gate';
 let encodes = 0;
-let openRetry!: () => void;
-const retryOpen = new Promise<void>((r) => {
-  openRetry = r;
-});
+
+/** A promise and the function that resolves it: a point the test or the pipeline waits for. */
+function signal(): [Promise<void>, () => void] {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return [promise, resolve];
+}
+
+const [retryOpen, openRetry] = signal();
 // The first rendition to finish waits here: the stream is then published but not finished.
-let reachGate!: () => void;
-const gateReached = new Promise<void>((r) => {
-  reachGate = r;
-});
-let openGate!: () => void;
-const gateOpen = new Promise<void>((r) => {
-  openGate = r;
-});
+const [gateReached, reachGate] = signal();
+const [gateOpen, openGate] = signal();
 
 // While set, the waveform step holds its finished waveform back: the partial ones are out.
 let holdWaveform = false;
-let reachWaveformHold!: () => void;
-const waveformHoldReached = new Promise<void>((r) => {
-  reachWaveformHold = r;
-});
-let releaseWaveform!: () => void;
-const waveformReleased = new Promise<void>((r) => {
-  releaseWaveform = r;
-});
+const [waveformHoldReached, reachWaveformHold] = signal();
+const [waveformReleased, releaseWaveform] = signal();
 
 const api = useTestApi({ api: { serveMedia: true } });
 beforeAll(async () => {
