@@ -263,6 +263,14 @@ export interface StepState {
   note?: string;
 }
 
+/** An embedded picture as the probe describes it (ffmpeg's stream index, codec, size in pixels). */
+export interface EmbeddedCover {
+  index: number;
+  codec: string;
+  width: number;
+  height: number;
+}
+
 export interface TrackVersionsTable {
   id: Generated<string>;
   track_id: string;
@@ -278,6 +286,8 @@ export interface TrackVersionsTable {
   bit_depth: number | null;
   /** ffmpeg's index of the audio stream the media steps read (from the upload's probe). */
   audio_stream_index: number | null;
+  /** The upload's probe of the embedded cover (`{cover: … | null}`); null when not recorded (the artwork step probes). */
+  probed_cover: ColumnType<{ cover: EmbeddedCover | null } | null, string | null | undefined, string | null>;
   integrated_lufs: number | null;
   loudness_range: number | null;
   true_peak_dbtp: number | null;

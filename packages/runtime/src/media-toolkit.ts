@@ -31,7 +31,7 @@ export function createMediaToolkit(): MediaToolkit {
       throw err;
     }
   };
-  /** Steps of one version that must probe (artwork; versions stored before the row had the stream) share one probe. */
+  /** Steps of one version that must probe (versions stored before the row kept the audio stream or the cover) share one probe. */
   const probeOnce = sharedProbe((file) => probe(file));
   const probed = async (input: string, signal: AbortSignal) => {
     const result = await probeOnce(input, signal);
@@ -70,7 +70,7 @@ export function createMediaToolkit(): MediaToolkit {
           bitDepth: r.audio.bitDepth ?? null,
           audioStreamIndex: r.audio.index,
           formatName: r.formatName,
-          hasCover: r.cover !== null,
+          cover: r.cover,
           tags: fileTagsFrom(r.tags),
         };
         return info;
@@ -117,12 +117,13 @@ export function createMediaToolkit(): MediaToolkit {
         };
       }),
 
-    artwork: (input, outDir, run) =>
+    artwork: (input, outDir, info, run) =>
       rejecting(async () => {
-        const s = await probed(input, run.signal);
-        if (!s.cover) return null;
+        // The upload's probe recorded the cover; a version from before that is probed again.
+        const cover = info.cover !== undefined ? info.cover : (await probed(input, run.signal)).cover;
+        if (!cover) return null;
         const out = await extractArtwork(input, outDir, {
-          cover: s.cover,
+          cover,
           signal: run.signal,
           niceness: BACKGROUND_NICENESS,
           onProgress: run.onProgress,

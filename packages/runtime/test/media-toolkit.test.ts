@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudioInfo } from '@earshot/core';
-import { generateTone } from '../../../test/support/audio.ts';
+import { generateTaggedTone, generateTone } from '../../../test/support/audio.ts';
 import { createMediaToolkit } from '../src/media-toolkit.ts';
 
 let dir: string;
@@ -35,5 +35,21 @@ describe('media toolkit', () => {
     // A rate the file does not have shows which source the step used: the row's, not a new probe.
     expect(await sampleRateOf({ ...info, sampleRate: 48_000 })).toBe(48_000);
     expect(await sampleRateOf({ ...info, sampleRate: 48_000, audioStreamIndex: null })).toBe(44_100);
+  });
+
+  it("extracts the cover the upload's probe recorded without probing again; a version without the record is probed", async () => {
+    const toolkit = createMediaToolkit();
+    const covered = await generateTaggedTone(path.join(dir, 'covered.flac'), { cover: true });
+    const info = await toolkit.probe(covered);
+    expect(info.cover).toMatchObject({ codec: 'png', width: 320, height: 320 });
+    const sizes = async (out: Awaited<ReturnType<typeof toolkit.artwork>>) =>
+      out?.images.map((i) => i.size).sort((a, b) => a - b);
+    expect(await sizes(await toolkit.artwork(covered, path.join(dir, 'recorded'), info, run))).toEqual([300, 1000]);
+    // "No cover" on record is believed (the file has one, so only the record can say that) …
+    expect(await toolkit.artwork(covered, path.join(dir, 'none'), { ...info, cover: null }, run)).toBeNull();
+    // … and no record at all means the file is asked.
+    const unknown = { ...info, cover: undefined };
+    expect(await sizes(await toolkit.artwork(covered, path.join(dir, 'probed'), unknown, run))).toEqual([300, 1000]);
+    expect((await toolkit.probe(file)).cover).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import type { EmbeddedCover } from '@earshot/db';
 import type { FileTags } from '../tracks/file-tags.ts';
 
 /**
@@ -18,7 +19,11 @@ export interface AudioInfo {
   /** ffmpeg's absolute index of the audio stream to read; null when not known (then a step probes). */
   audioStreamIndex: number | null;
   formatName: string;
-  hasCover: boolean;
+  /**
+   * Embedded cover art: what the upload's probe found (null: none); undefined when not known, and
+   * then the artwork step probes the file.
+   */
+  cover?: EmbeddedCover | null;
   /** The file's tags, cleaned (tracks/file-tags.ts); absent when not read. */
   tags?: FileTags;
 }
@@ -76,5 +81,5 @@ export interface MediaToolkit {
   ): Promise<{ json: unknown; decodedDurationMs: number }>;
   loudness(input: string, info: AudioInfo, run: StepRun): Promise<LoudnessResult>;
   /** Embedded cover resized for the web into `outDir`; null when there is none; `skipped` when it is too large to decode. */
-  artwork(input: string, outDir: string, run: StepRun): Promise<ArtworkOutput | null>;
+  artwork(input: string, outDir: string, info: AudioInfo, run: StepRun): Promise<ArtworkOutput | null>;
 }

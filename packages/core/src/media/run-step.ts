@@ -80,7 +80,7 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
         bitDepth: row.bit_depth,
         audioStreamIndex: row.audio_stream_index,
         formatName: '',
-        hasCover: false,
+        cover: row.probed_cover ? row.probed_cover.cover : undefined,
       };
       return STEP_RUNNERS[step](deps, ref, input, path.join(dir, 'out'), info, {
         signal: job.signal,
@@ -260,8 +260,8 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     for (const old of superseded) await deps.store.delete('waveforms', old);
   },
 
-  async 'artwork-extract'(deps, { versionId }, input, outDir, _info, run) {
-    const out = await deps.media.artwork(input, outDir, run);
+  async 'artwork-extract'(deps, { versionId }, input, outDir, info, run) {
+    const out = await deps.media.artwork(input, outDir, info, run);
     if (out?.skipped) {
       deps.log.warn({ versionId, reason: out.skipped }, 'cover art skipped');
       return `Cover art skipped: ${out.skipped}`;

@@ -51,6 +51,7 @@ export async function loadVersionRef(db: Kysely<Database>, versionId: string) {
       'v.bit_depth',
       'v.duration_ms',
       'v.audio_stream_index',
+      'v.probed_cover',
     ])
     .where('v.id', '=', versionId)
     .executeTakeFirst();

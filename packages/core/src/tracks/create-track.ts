@@ -111,6 +111,7 @@ async function insertVersion(
       codec: info.codec,
       bit_depth: info.bitDepth,
       audio_stream_index: info.audioStreamIndex,
+      probed_cover: info.cover === undefined ? null : JSON.stringify({ cover: info.cover }),
       steps: JSON.stringify(steps),
       processing_started_at: new Date(),
     })

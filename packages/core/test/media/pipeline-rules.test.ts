@@ -30,7 +30,7 @@ function fakeMedia(overrides: Partial<MediaToolkit> = {}): MediaToolkit {
         bitDepth: 16,
         audioStreamIndex: 0,
         formatName: 'flac',
-        hasCover: false,
+        cover: null,
       };
     },
     async transcodeHls(_input, outDir, _info, run) {
@@ -181,6 +181,36 @@ describe('upload', () => {
 });
 
 describe('processing steps', () => {
+  it("hands the artwork step the cover the upload's probe recorded, and a version without the record nothing", async () => {
+    const cover = { index: 1, codec: 'mjpeg', width: 600, height: 600 };
+    const probe = fakeMedia().probe;
+    const seen: unknown[] = [];
+    deps.media = fakeMedia({
+      probe: async (file) => ({ ...(await probe(file)), cover }),
+      artwork: async (_input, _outDir, info) => {
+        seen.push(info.cover);
+        return null;
+      },
+    });
+    const { version } = await upload();
+    const row = () =>
+      handle.db
+        .selectFrom('track_versions')
+        .select('probed_cover')
+        .where('id', '=', version.id)
+        .executeTakeFirstOrThrow();
+    expect((await row()).probed_cover).toEqual({ cover });
+    await runMediaStep(deps, 'artwork-extract', version.id, job());
+    // A version from before the record: the step is told nothing, so the toolkit probes the file.
+    await handle.db
+      .updateTable('track_versions')
+      .set({ probed_cover: null, steps: JSON.stringify({}) })
+      .where('id', '=', version.id)
+      .execute();
+    await runMediaStep(deps, 'artwork-extract', version.id, job());
+    expect(seen).toEqual([cover, undefined]);
+  });
+
   it('makes the version ready and current when all four succeed, with the decoded duration', async () => {
     const { track, version } = await upload();
     for (const step of ['transcode', 'waveform', 'artwork-extract', 'loudness'] as const)
