@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildArtworkArgs,
   buildCoverCopyArgs,
@@ -12,15 +12,9 @@ import {
 } from '../src/index.ts';
 import { readdir } from 'node:fs/promises';
 import { writeBlackPng } from '../../../test/support/images.ts';
-import { argv, ffmpeg, ffprobeJson, makeTone, muxCover, tempDir } from './helpers.ts';
+import { argv, ffmpeg, ffprobeJson, muxCover, useTempDir } from './helpers.ts';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-let tone: string;
-beforeAll(async () => {
-  tmp = await tempDir('artwork');
-  tone = await makeTone(tmp.file('tone.wav'), ['-c:a', 'pcm_s16le'], { seconds: 2 });
-});
-afterAll(() => tmp.cleanup());
+const tmp = useTempDir('artwork', { name: 'tone.wav', codecArgs: ['-c:a', 'pcm_s16le'], seconds: 2 });
 
 describe('sizing and builders', () => {
   it('fits into a square box, keeps the aspect ratio, never enlarges', () => {
@@ -76,7 +70,7 @@ async function withCover(
   await ffmpeg(['-f', 'lavfi', '-i', `testsrc=s=${size}:d=1`, '-frames:v', '1', cover]);
   const out = tmp.file(`${name}.${container}`);
   const codec = container === 'mp3' ? ['-c:a', 'libmp3lame', '-id3v2_version', '3'] : ['-c:a', 'flac'];
-  return muxCover(tone, cover, out, codec);
+  return muxCover(tmp.tone, cover, out, codec);
 }
 
 describe('extractArtwork on real files', () => {
@@ -128,9 +122,9 @@ describe('extractArtwork on real files', () => {
   });
 
   it('null when there is no cover', async () => {
-    expect(await extractArtwork(tone, tmp.file('out-none'))).toBeNull();
-    const p = await probe(tone);
-    expect(await extractArtwork(tone, tmp.file('out-none'), { cover: p.cover })).toBeNull();
+    expect(await extractArtwork(tmp.tone, tmp.file('out-none'))).toBeNull();
+    const p = await probe(tmp.tone);
+    expect(await extractArtwork(tmp.tone, tmp.file('out-none'), { cover: p.cover })).toBeNull();
   });
 });
 
@@ -140,7 +134,7 @@ describe('oversize covers (decompression bombs)', () => {
     // 10000 × 10000 (100 MP) PNG, ~300 KB on disk, muxed by ffmpeg into a real FLAC.
     const png = await writeBlackPng(tmp.file('bomb.png'), 10_000, 10_000);
     bomb = tmp.file('bomb.flac');
-    await muxCover(tone, png, bomb, ['-c:a', 'flac']);
+    await muxCover(tmp.tone, png, bomb, ['-c:a', 'flac']);
   });
 
   it('the probe sees its size and the cover is skipped with a reason, nothing decoded', async () => {

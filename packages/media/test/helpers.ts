@@ -3,15 +3,56 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 
 const exec = promisify(execFile);
 
-/** A fresh temp directory per test file; `cleanup` removes it (call it in afterAll). */
+/** A fresh temp directory; `cleanup` removes it. */
 export async function tempDir(
   prefix: string,
 ): Promise<{ dir: string; file: (name: string) => string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `earshot-media-${prefix}-`));
   return { dir, file: (name) => path.join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A tone for the tests of a temp directory: written as `name`, encoded with `codecArgs`, `seconds` long. */
+export interface SampleTone {
+  name: string;
+  codecArgs: string[];
+  seconds: number;
+}
+
+/**
+ * The temp directory of a test file, or of the describe it is called in: made before its tests
+ * (with `tone`, that tone is written into it first: its path is `tone`), removed after them. Call
+ * it where `beforeAll` would go; read `dir`, `file()` and `tone` inside tests and hooks.
+ */
+export function useTempDir(
+  prefix: string,
+  tone?: SampleTone,
+): { readonly dir: string; file: (name: string) => string; readonly tone: string } {
+  let made: Awaited<ReturnType<typeof tempDir>> | undefined;
+  let tonePath: string | undefined;
+  beforeAll(async () => {
+    made = await tempDir(prefix);
+    if (tone) tonePath = await makeTone(made.file(tone.name), tone.codecArgs, { seconds: tone.seconds });
+  });
+  afterAll(() => made?.cleanup());
+  const current = () => {
+    if (!made) throw new Error(`the ${prefix} temp directory is made in beforeAll: read it inside tests and hooks`);
+    return made;
+  };
+  return {
+    get dir() {
+      return current().dir;
+    },
+    file: (name) => current().file(name),
+    get tone() {
+      current();
+      if (tonePath === undefined) throw new Error(`no tone was asked of the ${prefix} temp directory`);
+      return tonePath;
+    },
+  };
 }
 
 /** Runs ffmpeg directly (not through the code under test) to make test inputs. */

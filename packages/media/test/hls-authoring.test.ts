@@ -6,15 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { transcodeHls, type HlsPublication } from '../src/index.ts';
-import { ffmpeg, musicSource, tempDir } from './helpers.ts';
+import { ffmpeg, musicSource, useTempDir } from './helpers.ts';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir('hls-authoring');
-});
-afterAll(() => tmp.cleanup());
+const tmp = useTempDir('hls-authoring');
 
 const lines = (text: string) => text.split(/\r?\n/).filter((l) => l !== '');
 const tag = (text: string, name: string) =>

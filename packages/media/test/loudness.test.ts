@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   buildLoudnessArgs,
   FfmpegError,
@@ -7,13 +7,9 @@ import {
   parseEbur128Summary,
   replayGainTrackGain,
 } from '../src/index.ts';
-import { argv, fakeFfmpeg, ffmpeg, tempDir } from './helpers.ts';
+import { argv, fakeFfmpeg, ffmpeg, useTempDir } from './helpers.ts';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir('loudness');
-});
-afterAll(() => tmp.cleanup());
+const tmp = useTempDir('loudness');
 
 const SUMMARY = `video:0kB audio:938kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown
 [Parsed_ebur128_0 @ 0x5563780dfb40] Summary:

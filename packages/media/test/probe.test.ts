@@ -1,5 +1,5 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   MediaRejectedError,
   assertAudio,
@@ -10,13 +10,9 @@ import {
   verifyDecodes,
   type ProbeResult,
 } from '../src/index.ts';
-import { argv, ffmpeg, makeTone, muxCover, tempDir, toneSource } from './helpers.ts';
+import { argv, ffmpeg, makeTone, muxCover, useTempDir, toneSource } from './helpers.ts';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir('probe');
-});
-afterAll(() => tmp.cleanup());
+const tmp = useTempDir('probe');
 
 async function rejection(file: string): Promise<MediaRejectedError> {
   const err = await inspectAudio(file).then(

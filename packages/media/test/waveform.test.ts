@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import WaveformData from 'waveform-data';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AudiowaveformJson,
   MediaRejectedError,
@@ -10,13 +10,9 @@ import {
   computeWaveform,
   probe,
 } from '../src/index.ts';
-import { argv, ffmpeg, musicSource, tempDir } from './helpers.ts';
+import { argv, ffmpeg, musicSource, useTempDir } from './helpers.ts';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir('waveform');
-});
-afterAll(() => tmp.cleanup());
+const tmp = useTempDir('waveform');
 
 describe('samples_per_pixel rule', () => {
   it('aims at 3,000–3,050 points whatever the length, with at least 64 samples per point', () => {
