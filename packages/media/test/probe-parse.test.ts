@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FfmpegError,
   MediaRejectedError,
@@ -20,7 +20,7 @@ import {
   type AudioProbeResult,
   type ProbeResult,
 } from '../src/index.ts';
-import { argv, fakeFfmpeg, tempDir } from './helpers.ts';
+import { argv, fakeFfmpeg, useTempDir } from './helpers.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/ffprobe');
 const json = (name: string) => readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8');
@@ -402,11 +402,7 @@ describe('assertAudio on the captured files', () => {
 });
 
 describe('verifyDecodes around a stand-in ffmpeg', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
-  beforeAll(async () => {
-    tmp = await tempDir('decode-check');
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTempDir('decode-check');
 
   const progress = (ms: number) => `out_time_us=${Math.round(ms * 1000)}\nprogress=end\n`;
   const probed = (durationMs: number, durationEstimated = false): AudioProbeResult =>
@@ -464,12 +460,28 @@ describe('verifyDecodes around a stand-in ffmpeg', () => {
     expect(await at(199, { tailMs: 400 })).toMatchObject({ decodedDurationMs: 10_000, runs: 2 });
   });
 
-  it('a file no longer than the tail is decoded once, from the start', async () => {
-    const ff = await stand(null, 2000);
-    expect(await verifyDecodes('/in/a.wav', probed(2000), { ffmpegPath: ff.path })).toEqual({
-      durationMs: 2000,
-      decodedDurationMs: 2000,
-    });
+  it.each([
+    {
+      name: 'a file no longer than the tail is decoded once, from the start',
+      tail: null,
+      full: 2000,
+      file: '/in/a.wav',
+      declaredMs: 2000,
+      estimated: false,
+      decoded: { durationMs: 2000, decodedDurationMs: 2000 },
+    },
+    {
+      name: 'an estimated duration: the whole audio is decoded and its length is the duration',
+      tail: 100,
+      full: 4000.4,
+      file: '/in/a.mp3',
+      declaredMs: 26_445,
+      estimated: true,
+      decoded: { durationMs: 4000, decodedDurationMs: 4000.4 },
+    },
+  ])('$name', async ({ tail, full, file, declaredMs, estimated, decoded }) => {
+    const ff = await stand(tail, full);
+    expect(await verifyDecodes(file, probed(declaredMs, estimated), { ffmpegPath: ff.path })).toEqual(decoded);
     const calls = await ff.calls();
     expect(calls).toHaveLength(1);
     expect(calls[0]).not.toContain('-ss');
@@ -498,17 +510,6 @@ describe('verifyDecodes around a stand-in ffmpeg', () => {
     }
   });
 
-  it('an estimated duration: the whole audio is decoded and its length is the duration', async () => {
-    const ff = await stand(100, 4000.4);
-    expect(await verifyDecodes('/in/a.mp3', probed(26_445, true), { ffmpegPath: ff.path })).toEqual({
-      durationMs: 4000,
-      decodedDurationMs: 4000.4,
-    });
-    const calls = await ff.calls();
-    expect(calls).toHaveLength(1);
-    expect(calls[0]).not.toContain('-ss');
-  });
-
   it('ffmpeg failing on the file is unreadable; other failures stay ffmpeg errors', async () => {
     const failing = await stand(null, null, { exitCode: 1, stderr: 'Invalid data found when processing input\n' });
     const err = await verifyDecodes('/in/a.wav', probed(10_000), { ffmpegPath: failing.path }).catch((e: unknown) => e);
@@ -530,12 +531,10 @@ describe('verifyDecodes around a stand-in ffmpeg', () => {
 });
 
 describe('probe around a stand-in ffprobe', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  const tmp = useTempDir('probe-stand-in');
   beforeAll(async () => {
-    tmp = await tempDir('probe-stand-in');
     await writeFile(tmp.file('some.wav'), 'not really audio');
   });
-  afterAll(() => tmp.cleanup());
 
   it('a folder is not a file; ffprobe failing on the file is unreadable, failing to start is not', async () => {
     await expect(probe(tmp.dir)).rejects.toThrow(`not a file: ${tmp.dir}`);

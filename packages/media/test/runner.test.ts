@@ -1,6 +1,6 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FfmpegError,
   ProgressParser,
@@ -10,7 +10,7 @@ import {
   runFfprobe,
   type FfmpegProgress,
 } from '../src/index.ts';
-import { makeTone, pidAlive, tempDir } from './helpers.ts';
+import { pidAlive, useTempDir } from './helpers.ts';
 
 const INFINITE_SINE = ['-f', 'lavfi', '-i', 'sine=f=440:r=44100', '-f', 'null', '-'];
 
@@ -67,17 +67,11 @@ describe('TailBuffer and reasonFromStderr', () => {
 });
 
 describe('runFfmpeg / runFfprobe on the real binaries', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
-  let tone: string;
-  beforeAll(async () => {
-    tmp = await tempDir('runner');
-    tone = await makeTone(tmp.file('tone.flac'), ['-c:a', 'flac'], { seconds: 5 });
-  });
-  afterAll(() => tmp.cleanup());
+  const tmp = useTempDir('runner', { name: 'tone.flac', codecArgs: ['-c:a', 'flac'], seconds: 5 });
 
   it('reports progress up to 100 % when the duration is known', async () => {
     const seen: FfmpegProgress[] = [];
-    const out = await runFfmpeg(['-i', tone, '-f', 'null', '-'], {
+    const out = await runFfmpeg(['-i', tmp.tone, '-f', 'null', '-'], {
       timeoutMs: 60_000,
       durationMs: 5000,
       onProgress: (p) => seen.push(p),
@@ -88,7 +82,7 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
 
   it('runs the child at the niceness asked for (background steps give way to the transcode)', async () => {
     let nice: number | undefined;
-    await runFfmpeg(['-i', tone, '-f', 'null', '-'], {
+    await runFfmpeg(['-i', tmp.tone, '-f', 'null', '-'], {
       timeoutMs: 60_000,
       niceness: 7,
       onSpawn: (pid) => {
@@ -101,7 +95,7 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
   it('streams stdout chunk by chunk to a callback', async () => {
     let bytes = 0;
     let chunks = 0;
-    await runFfmpeg(['-i', tone, '-ac', '1', '-f', 's16le', 'pipe:1'], {
+    await runFfmpeg(['-i', tmp.tone, '-ac', '1', '-f', 's16le', 'pipe:1'], {
       timeoutMs: 60_000,
       onStdout: (c) => {
         bytes += c.length;
@@ -112,29 +106,31 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
     expect(chunks).toBeGreaterThan(1);
   });
 
-  it('kills the child and rejects with the callback error when the stdout callback throws', async () => {
-    let pid = 0;
-    const err = await runFfmpeg(INFINITE_SINE.slice(0, 4).concat(['-f', 's16le', 'pipe:1']), {
+  it.each([
+    {
+      name: 'kills the child and rejects with the callback error when the stdout callback throws',
+      args: INFINITE_SINE.slice(0, 4).concat(['-f', 's16le', 'pipe:1']),
       timeoutMs: 60_000,
-      onSpawn: (p) => (pid = p),
-      onStdout: () => {
-        throw new Error('consumer gave up');
-      },
-    }).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('consumer gave up');
-    expect(pidAlive(pid)).toBe(false);
-  });
-
-  it('a throwing progress callback kills the child instead of crashing the process', async () => {
-    let pid = 0;
-    const err = await runFfmpeg(INFINITE_SINE, {
+      callback: 'onStdout',
+      message: 'consumer gave up',
+    },
+    {
+      name: 'a throwing progress callback kills the child instead of crashing the process',
+      args: INFINITE_SINE,
       timeoutMs: 600_000,
+      callback: 'onProgress',
+      message: 'progress sink broke',
+    },
+  ] as const)('$name', async ({ args, timeoutMs, callback, message }) => {
+    let pid = 0;
+    const err = await runFfmpeg([...args], {
+      timeoutMs,
       onSpawn: (p) => (pid = p),
-      onProgress: () => {
-        throw new Error('progress sink broke');
+      [callback]: () => {
+        throw new Error(message);
       },
     }).catch((e: unknown) => e);
-    expect((err as Error).message).toBe('progress sink broke');
+    expect((err as Error).message).toBe(message);
     expect(pidAlive(pid)).toBe(false);
   });
 
@@ -219,9 +215,9 @@ describe('runFfmpeg / runFfprobe on the real binaries', () => {
   });
 
   it('collects ffprobe output, bounded', async () => {
-    const out = await runFfprobe(['-v', 'error', '-show_format', '-of', 'json', tone], { timeoutMs: 60_000 });
+    const out = await runFfprobe(['-v', 'error', '-show_format', '-of', 'json', tmp.tone], { timeoutMs: 60_000 });
     expect(JSON.parse(out.stdout).format.format_name).toBe('flac');
-    const err = await runFfprobe(['-v', 'error', '-show_format', '-show_streams', '-of', 'json', tone], {
+    const err = await runFfprobe(['-v', 'error', '-show_format', '-show_streams', '-of', 'json', tmp.tone], {
       timeoutMs: 60_000,
       maxStdoutBytes: 100,
     }).catch((e: unknown) => e);
