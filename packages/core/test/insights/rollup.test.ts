@@ -26,13 +26,27 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
   const trackRows = (trackId: string) =>
     db.selectFrom('track_daily_stats').selectAll().where('track_id', '=', trackId).orderBy('day').execute();
 
-  it('folds one day into per-track and per-artist rows, the same on every rerun', async () => {
-    const clock = testClock('2026-06-10T12:00:00Z');
-    const deps = { db, clock: clock.now, playsRetentionDays: 90 };
+  /** The rollup's deps on a test clock set at `now`; an artist with a track of each name, and a fan. */
+  const artistAndFan = async <Name extends string>(now: string, playsRetentionDays: number, trackNames: Name[]) => {
+    const clock = testClock(now);
     const artist = await insertUser(db, 'artist');
     const fan = await insertUser(db);
-    const a = await insertTrack(db, artist);
-    const b = await insertTrack(db, artist);
+    const tracks = {} as Record<Name, Awaited<ReturnType<typeof insertTrack>>>;
+    for (const name of trackNames) tracks[name] = await insertTrack(db, artist);
+    return { clock, deps: { db, clock: clock.now, playsRetentionDays }, artist, fan, tracks };
+  };
+
+  /** The artist deletes their track (the store has nothing of it). */
+  const deleteAsArtist = (clock: { now: () => Date }, artist: string, trackId: string) =>
+    deleteTrack(
+      { db, store: { deletePrefix: async () => 0 }, clock: clock.now },
+      { id: artist, role: 'artist' },
+      trackId,
+    );
+
+  it('folds one day into per-track and per-artist rows, the same on every rerun', async () => {
+    const { deps, artist, fan, tracks } = await artistAndFan('2026-06-10T12:00:00Z', 90, ['a', 'b']);
+    const { a, b } = tracks;
     // Track a: the fan twice (one listener), two anonymous IPs, one IP twice; one play the day before, one the day after.
     await insertPlay(db, a, '2026-06-09T00:00:00Z', { userId: fan }, { seconds: 40 });
     await insertPlay(db, a, '2026-06-09T10:00:00Z', { userId: fan }, { seconds: 60 });
@@ -162,12 +176,8 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
   });
 
   it("keeps a deleted track's share of its artist's daily figures when the day is rolled again", async () => {
-    const clock = testClock('2026-07-02T12:00:00Z');
-    const deps = { db, clock: clock.now, playsRetentionDays: 30 };
-    const artist = await insertUser(db, 'artist');
-    const fan = await insertUser(db);
-    const gone = await insertTrack(db, artist);
-    const kept = await insertTrack(db, artist);
+    const { clock, deps, artist, fan, tracks } = await artistAndFan('2026-07-02T12:00:00Z', 30, ['gone', 'kept']);
+    const { gone, kept } = tracks;
     // The fan on both tracks (one listener for the artist), IP 21 only on the track deleted below.
     await insertPlay(db, gone, '2026-07-01T08:00:00Z', { userId: fan }, { seconds: 40, heardPct: [0, 1] });
     await insertPlay(db, gone, '2026-07-01T09:00:00Z', { ip: 21 }, { seconds: 50 });
@@ -193,11 +203,7 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
       [1, 1, 70, 0, 0],
     ]);
 
-    await deleteTrack(
-      { db, store: { deletePrefix: async () => 0 }, clock: clock.now },
-      { id: artist, role: 'artist' },
-      gone.id,
-    );
+    await deleteAsArtist(clock, artist, gone.id);
     expect(await db.selectFrom('plays').select('id').where('track_id', '=', gone.id).execute()).toEqual([]);
     // Both days rolled again (twice: idempotent): the artist's rows are what they were; the track's rows are gone.
     for (let i = 0; i < 2; i++) {
@@ -218,11 +224,8 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
   });
 
   it("drops a deleted account's id from a deleted track's folded plays, the artist's figures unchanged", async () => {
-    const clock = testClock('2026-07-12T12:00:00Z');
-    const deps = { db, clock: clock.now, playsRetentionDays: 30 };
-    const artist = await insertUser(db, 'artist');
-    const fan = await insertUser(db);
-    const gone = await insertTrack(db, artist);
+    const { clock, deps, artist, fan, tracks } = await artistAndFan('2026-07-12T12:00:00Z', 30, ['gone']);
+    const { gone } = tracks;
     await insertPlay(db, gone, '2026-07-12T08:00:00Z', { userId: fan }, { seconds: 40 });
     await insertPlay(db, gone, '2026-07-12T09:00:00Z', { userId: fan }, { seconds: 50 });
     await insertPlay(db, gone, '2026-07-12T10:00:00Z', { ip: 31 }, { seconds: 60 });
@@ -235,11 +238,7 @@ describe.each(BACKENDS)('rollup on %s', (_name, open) => {
     await rollupInsightsDay(deps, '2026-07-12');
     const before = await artistDay();
     expect(before).toEqual([{ plays: 3, listeners: 2, seconds_heard: 150 }]);
-    await deleteTrack(
-      { db, store: { deletePrefix: async () => 0 }, clock: clock.now },
-      { id: artist, role: 'artist' },
-      gone.id,
-    );
+    await deleteAsArtist(clock, artist, gone.id);
     const folded = () =>
       db
         .selectFrom('deleted_track_events')

@@ -39,6 +39,28 @@ describe.each(BACKENDS)('trending on %s', (_name, open) => {
         .executeTakeFirst()
     )?.score ?? 0;
 
+  /** `count` plays of a minute by one signed-in listener from one IP (its hash: `ipDigit` 64 times), the i-th at `at(i)`. */
+  const playsByOne = (
+    track: { id: string; versionId: string },
+    userId: string,
+    ipDigit: string,
+    count: number,
+    at: (i: number) => string,
+  ) =>
+    db
+      .insertInto('plays')
+      .values(
+        Array.from({ length: count }, (_, i) => ({
+          track_id: track.id,
+          version_id: track.versionId,
+          user_id: userId,
+          ip_hash: ipDigit.repeat(64),
+          seconds_listened: 60,
+          created_at: at(i),
+        })),
+      )
+      .execute();
+
   it('30 distinct listeners today outrank 300 plays by one listener; only the owner never counts', async () => {
     const artist = await insertUser(db, 'artist');
     const crowd = await insertTrack(db, artist);
@@ -46,33 +68,9 @@ describe.each(BACKENDS)('trending on %s', (_name, open) => {
     const vanity = await insertTrack(db, artist);
     for (let i = 0; i < 30; i++) await insertPlay(db, crowd, hoursAgo(1), { ip: 1000 + i });
     const fan = await insertUser(db);
-    await db
-      .insertInto('plays')
-      .values(
-        Array.from({ length: 300 }, (_, i) => ({
-          track_id: loop.id,
-          version_id: loop.versionId,
-          user_id: fan,
-          ip_hash: '1'.repeat(64),
-          seconds_listened: 60,
-          created_at: hoursAgo(1 + i / 100),
-        })),
-      )
-      .execute();
+    await playsByOne(loop, fan, '1', 300, (i) => hoursAgo(1 + i / 100));
     // The owner plays, likes and comments on their own track a lot: nothing counts.
-    await db
-      .insertInto('plays')
-      .values(
-        Array.from({ length: 50 }, (_, i) => ({
-          track_id: vanity.id,
-          version_id: vanity.versionId,
-          user_id: artist,
-          ip_hash: '2'.repeat(64),
-          seconds_listened: 60,
-          created_at: hoursAgo(i / 10),
-        })),
-      )
-      .execute();
+    await playsByOne(vanity, artist, '2', 50, (i) => hoursAgo(i / 10));
     await db
       .insertInto('likes')
       .values({ user_id: artist, track_id: vanity.id, created_at: hoursAgo(1) })
