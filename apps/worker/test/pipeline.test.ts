@@ -42,6 +42,11 @@ async function cover(kind: 'jpg' | 'png'): Promise<string> {
   return renderLavfi('testsrc=size=1200x1200:rate=1', path.join(t.dataDir, `cover.${kind}`), ['-frames:v', '1']);
 }
 
+/** ffmpeg arguments that embed a `kind` cover, encoded with `codec`, as the file's attached picture. */
+async function attachedCover(kind: 'jpg' | 'png', codec: string): Promise<string[]> {
+  return ['-i', await cover(kind), '-map', '0:a', '-map', '1:v', '-c:v', codec, '-disposition:v', 'attached_pic'];
+}
+
 interface Case {
   name: string;
   file: string;
@@ -68,44 +73,14 @@ const CASES: Case[] = [
     rate: 48_000,
     channels: 1,
     art: true,
-    args: async () => [
-      '-i',
-      await cover('png'),
-      '-map',
-      '0:a',
-      '-map',
-      '1:v',
-      '-c:v',
-      'png',
-      '-disposition:v',
-      'attached_pic',
-      '-sample_fmt',
-      's32',
-      '-bits_per_raw_sample',
-      '24',
-    ],
+    args: async () => [...(await attachedCover('png', 'png')), '-sample_fmt', 's32', '-bits_per_raw_sample', '24'],
   },
   {
     name: 'MP3 with JPEG cover',
     file: 'd.mp3',
     seconds: 10,
     art: true,
-    args: async () => [
-      '-i',
-      await cover('jpg'),
-      '-map',
-      '0:a',
-      '-map',
-      '1:v',
-      '-c:v',
-      'mjpeg',
-      '-disposition:v',
-      'attached_pic',
-      '-id3v2_version',
-      '3',
-      '-b:a',
-      '192k',
-    ],
+    args: async () => [...(await attachedCover('jpg', 'mjpeg')), '-id3v2_version', '3', '-b:a', '192k'],
   },
   { name: 'M4A/AAC', file: 'e.m4a', seconds: 8, args: async () => ['-c:a', 'aac', '-b:a', '160k'] },
   { name: 'Ogg Vorbis', file: 'f.ogg', seconds: 8, args: async () => ['-c:a', 'libvorbis'] },
