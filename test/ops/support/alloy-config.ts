@@ -114,6 +114,18 @@ export function parseAlloy(src: string): AlloyBlock[] {
     return name;
   };
 
+  /** The comma-separated items before `close` (a trailing comma allowed), then `close` itself. */
+  function listUntil<T>(close: string, item: () => T): T[] {
+    const items: T[] = [];
+    while (peek()?.text !== close) {
+      items.push(item());
+      if (peek()?.text === ',') p++;
+      else break;
+    }
+    take(close);
+    return items;
+  }
+
   function expr(): AlloyValue {
     const t = peek() ?? fail('a value');
     if (t.kind === 'string' || t.kind === 'number') {
@@ -122,27 +134,16 @@ export function parseAlloy(src: string): AlloyBlock[] {
     }
     if (t.kind === 'punct' && t.text === '[') {
       p++;
-      const items: AlloyValue[] = [];
-      while (peek()?.text !== ']') {
-        items.push(expr());
-        if (peek()?.text === ',') p++;
-        else break;
-      }
-      take(']');
-      return items;
+      return listUntil(']', expr);
     }
     if (t.kind === 'punct' && t.text === '{') {
       p++;
-      const obj: Record<string, AlloyValue> = {};
-      while (peek()?.text !== '}') {
+      const entries = listUntil('}', (): [string, AlloyValue] => {
         const k = peek()?.kind === 'string' ? String(tokens[p++]!.value) : ident();
         take('=');
-        obj[k] = expr();
-        if (peek()?.text === ',') p++;
-        else break;
-      }
-      take('}');
-      return obj;
+        return [k, expr()];
+      });
+      return Object.fromEntries(entries);
     }
     if (t.kind === 'ident') {
       if (t.text === 'true' || t.text === 'false') {
@@ -156,14 +157,7 @@ export function parseAlloy(src: string): AlloyBlock[] {
       const name = dotted();
       if (peek()?.text === '(') {
         p++;
-        const args: AlloyValue[] = [];
-        while (peek()?.text !== ')') {
-          args.push(expr());
-          if (peek()?.text === ',') p++;
-          else break;
-        }
-        take(')');
-        return { call: name, args };
+        return { call: name, args: listUntil(')', expr) };
       }
       return { ref: name };
     }
