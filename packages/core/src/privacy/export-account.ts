@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { ZipArchive } from 'archiver';
 import type { Database } from '@earshot/db';
 import type { ObjectStore } from '@earshot/storage';
@@ -29,6 +29,19 @@ const safeName = (name: string) =>
     .replace(/^\.+/, '_')
     .slice(0, 120) || 'file';
 
+/** Every row of the account's tracks, playlists or orders (whose `column` names it), in id order. */
+async function rowsOf<T extends 'tracks' | 'playlists' | 'orders'>(
+  db: Kysely<Database>,
+  table: T,
+  column: 'owner_user_id' | 'buyer_user_id',
+  userId: string,
+): Promise<Selectable<Database[T]>[]> {
+  const query = sql<
+    Selectable<Database[T]>
+  >`select * from ${sql.table(table)} where ${sql.ref(column)} = ${userId} order by id`;
+  return (await query.execute(db)).rows;
+}
+
 export async function exportAccount(
   deps: { db: Kysely<Database>; store: Pick<ObjectStore, 'get'>; clock: () => Date },
   actor: Actor,
@@ -40,12 +53,7 @@ export async function exportAccount(
     .where('id', '=', actor.id)
     .executeTakeFirst();
   if (!user) throw notFound('User');
-  const tracks = await db
-    .selectFrom('tracks')
-    .selectAll()
-    .where('owner_user_id', '=', actor.id)
-    .orderBy('id')
-    .execute();
+  const tracks = await rowsOf(db, 'tracks', 'owner_user_id', actor.id);
   const trackIds = tracks.map((t) => t.id);
   const versions = trackIds.length
     ? await db
@@ -95,12 +103,7 @@ export async function exportAccount(
     .where('user_id', '=', actor.id)
     .orderBy('created_at')
     .execute();
-  const playlists = await db
-    .selectFrom('playlists')
-    .selectAll()
-    .where('owner_user_id', '=', actor.id)
-    .orderBy('id')
-    .execute();
+  const playlists = await rowsOf(db, 'playlists', 'owner_user_id', actor.id);
   const playlistTracks = playlists.length
     ? await db
         .selectFrom('playlist_tracks')
@@ -114,12 +117,7 @@ export async function exportAccount(
         .orderBy('position')
         .execute()
     : [];
-  const purchases = await db
-    .selectFrom('orders')
-    .selectAll()
-    .where('buyer_user_id', '=', actor.id)
-    .orderBy('id')
-    .execute();
+  const purchases = await rowsOf(db, 'orders', 'buyer_user_id', actor.id);
   const plays = await db
     .selectFrom('plays')
     .select(['track_id', 'version_id', 'seconds_listened', 'created_at'])
