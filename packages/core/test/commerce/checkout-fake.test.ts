@@ -43,6 +43,35 @@ const deps = (payments: FakePaymentsGateway, withoutConnect: 'platform' | 'refus
 });
 const buy = { item: { type: 'track' as const, id: '' }, amountMinor: 500, currency: 'USD' };
 
+/**
+ * A guest checkout of the track by `email` with the payments fake, its session paid, and the
+ * provider's event about it stored as `eventId`, as the webhook route stores one before applying it.
+ */
+async function paidCheckout(email: string, eventId: string) {
+  const fake = new FakePaymentsGateway('whsec');
+  const result = await startCheckout(deps(fake), null, { ...buy, item: { type: 'track', id: trackId }, email });
+  const session = [...fake.sessions.values()][0]!;
+  const paid = fake.pay(session.id);
+  await db
+    .insertInto('stripe_events')
+    .values({
+      id: eventId,
+      type: 'checkout.session.completed',
+      payload: JSON.stringify({ id: eventId, created: 0, type: 'checkout.session.completed', session: paid }),
+    })
+    .execute();
+  return { result, session, paid };
+}
+
+/** What applyPaymentEvent needs, with a mailer whose sending is `send`. */
+const applyDepsSending = (send: (m: { to: string }) => Promise<void>) => ({
+  db,
+  clock: () => new Date(),
+  log,
+  mailer: { kind: 'file' as const, send, close: async () => {} },
+  publicUrl: 'http://shop.test',
+});
+
 describe('startCheckout with the payments fake', () => {
   it('refuses an artist without Connect when the operator says so', async () => {
     await expect(
@@ -65,30 +94,10 @@ describe('startCheckout with the payments fake', () => {
   });
 
   it('charges the platform account without Connect, and a paid session applied twice pays the order once', async () => {
-    const fake = new FakePaymentsGateway('whsec');
-    const result = await startCheckout(deps(fake), null, {
-      ...buy,
-      item: { type: 'track', id: trackId },
-      email: 'g@example.com',
-    });
-    const session = [...fake.sessions.values()][0]!;
+    const { result, session, paid } = await paidCheckout('g@example.com', 'evt_a');
     expect(session.input.destination).toBeUndefined();
-    const paid = fake.pay(session.id);
     const sent: string[] = [];
-    const mailer = {
-      kind: 'file' as const,
-      send: async (m: { to: string }) => void sent.push(m.to),
-      close: async () => {},
-    };
-    await db
-      .insertInto('stripe_events')
-      .values({
-        id: 'evt_a',
-        type: 'checkout.session.completed',
-        payload: JSON.stringify({ id: 'evt_a', created: 0, type: 'checkout.session.completed', session: paid }),
-      })
-      .execute();
-    const applyDeps = { db, clock: () => new Date(), log, mailer, publicUrl: 'http://shop.test' };
+    const applyDeps = applyDepsSending(async (m) => void sent.push(m.to));
     expect(await applyPaymentEvent(applyDeps, 'evt_a')).toBe('applied');
     expect(await applyPaymentEvent(applyDeps, 'evt_a')).toBe('already_applied');
     expect(await applyPaymentEvent(applyDeps, 'evt_missing')).toBe('unknown_event');
@@ -98,33 +107,13 @@ describe('startCheckout with the payments fake', () => {
   });
 
   it('a mail that fails is sent again on the retry, the order is not paid twice', async () => {
-    const fake = new FakePaymentsGateway('whsec');
-    const result = await startCheckout(deps(fake), null, {
-      ...buy,
-      item: { type: 'track', id: trackId },
-      email: 'h@example.com',
-    });
-    const session = [...fake.sessions.values()][0]!;
-    const paid = fake.pay(session.id);
-    await db
-      .insertInto('stripe_events')
-      .values({
-        id: 'evt_b',
-        type: 'checkout.session.completed',
-        payload: JSON.stringify({ id: 'evt_b', created: 0, type: 'checkout.session.completed', session: paid }),
-      })
-      .execute();
+    const { result } = await paidCheckout('h@example.com', 'evt_b');
     let fail = true;
     const sent: string[] = [];
-    const mailer = {
-      kind: 'file' as const,
-      send: async (m: { to: string }) => {
-        if (fail) throw new Error('smtp down');
-        sent.push(m.to);
-      },
-      close: async () => {},
-    };
-    const applyDeps = { db, clock: () => new Date(), log, mailer, publicUrl: 'http://shop.test' };
+    const applyDeps = applyDepsSending(async (m) => {
+      if (fail) throw new Error('smtp down');
+      sent.push(m.to);
+    });
     await expect(applyPaymentEvent(applyDeps, 'evt_b')).rejects.toThrow('smtp down');
     fail = false;
     expect(await applyPaymentEvent(applyDeps, 'evt_b')).toBe('already_applied');
