@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import Stripe from 'stripe';
 import {
   PaymentProviderError,
@@ -6,6 +6,7 @@ import {
   type CheckoutSessionInput,
   type PaymentsGateway,
 } from '../src/index.ts';
+import { closeAfterAll } from '../../../test/support/lifecycle.ts';
 
 /** What each adapter's test provides to the one contract suite. */
 export interface PaymentsHarness {
@@ -33,9 +34,7 @@ export function paymentsContract(name: string, setup: () => Promise<PaymentsHarn
     beforeAll(async () => {
       h = await setup();
     });
-    afterAll(async () => {
-      await h?.close();
-    });
+    closeAfterAll(() => [h]);
 
     const sign = (body: string, opts: { timestamp?: number; secret?: string } = {}) =>
       Stripe.webhooks.generateTestHeaderString({

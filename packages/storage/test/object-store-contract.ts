@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidKeyError,
   InvalidRangeError,
@@ -12,6 +12,7 @@ import {
   type Bucket,
   type ObjectStore,
 } from '../src/index.ts';
+import { closeAfterAll } from '../../../test/support/lifecycle.ts';
 
 const MiB = 1024 * 1024;
 
@@ -89,9 +90,7 @@ export function objectStoreContract(
     beforeAll(async () => {
       store = await factory();
     });
-    afterAll(async () => {
-      await store?.close();
-    });
+    closeAfterAll(() => [store]);
 
     it('creates its buckets idempotently and passes its check', async () => {
       await store.ensureBuckets();
