@@ -7,6 +7,15 @@ import './site-header.css';
 import { SearchBox } from './search/SearchBox';
 import { NotificationBell } from './community/NotificationBell';
 
+/** The header's main links, in order (`prefetch: false` where the link is not prefetched). */
+const NAV: Array<{ href: string; label: string; prefetch?: false }> = [
+  { href: routes.home, label: 'Home' },
+  { href: routes.feed, label: 'Feed', prefetch: false },
+  { href: routes.library, label: 'Library', prefetch: false },
+  { href: routes.trending, label: 'Trending' },
+  { href: routes.upload, label: 'Upload', prefetch: false },
+];
+
 export function SiteHeader() {
   return (
     <header className="site-header">
@@ -17,31 +26,13 @@ export function SiteHeader() {
         </Link>
         <nav className="site-nav" aria-label="Main">
           <ul className="site-nav__list">
-            <li>
-              <NavLink href={routes.home} className="site-nav__link">
-                Home
-              </NavLink>
-            </li>
-            <li>
-              <NavLink href={routes.feed} className="site-nav__link" prefetch={false}>
-                Feed
-              </NavLink>
-            </li>
-            <li>
-              <NavLink href={routes.library} className="site-nav__link" prefetch={false}>
-                Library
-              </NavLink>
-            </li>
-            <li>
-              <NavLink href={routes.trending} className="site-nav__link">
-                Trending
-              </NavLink>
-            </li>
-            <li>
-              <NavLink href={routes.upload} className="site-nav__link" prefetch={false}>
-                Upload
-              </NavLink>
-            </li>
+            {NAV.map(({ href, label, prefetch }) => (
+              <li key={href}>
+                <NavLink href={href} className="site-nav__link" prefetch={prefetch}>
+                  {label}
+                </NavLink>
+              </li>
+            ))}
           </ul>
         </nav>
         <SearchBox />
