@@ -9,7 +9,7 @@ import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { routes } from '@/lib/routes';
 import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
 import { PlayAllButton, TrackCount, Tracklist } from './Tracklist';
-import { Notice } from '@/components/Notice';
+import { LibraryField } from './LibraryField';
 import './library.css';
 import { RELEASE_CREDITS_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_TITLE_MAX } from '@earshot/core/field-limits';
 import { PRICE_FIELDS, PriceFields, priceFromForm } from '@/components/commerce/PriceFields';
@@ -126,11 +126,9 @@ export function ReleaseView({ id }: { id: string }) {
           onSubmit={save}
           data-hydrated={form.hydrated || undefined}
         >
-          <label>
-            Title
+          <LibraryField label="Title" error={form.errors.fields.title}>
             <input name="title" defaultValue={release.title} required maxLength={RELEASE_TITLE_MAX} />
-            <FieldMessage message={form.errors.fields.title} />
-          </label>
+          </LibraryField>
           <label>
             Type
             <select name="type" defaultValue={release.type}>
@@ -139,32 +137,24 @@ export function ReleaseView({ id }: { id: string }) {
               <option value="single">Single</option>
             </select>
           </label>
-          <label>
-            Release date
+          <LibraryField label="Release date" error={form.errors.fields.releaseDate}>
             <input name="releaseDate" type="date" defaultValue={release.releaseDate ?? ''} />
-            <FieldMessage message={form.errors.fields.releaseDate} />
-          </label>
-          <label>
-            Description
+          </LibraryField>
+          <LibraryField label="Description" error={form.errors.fields.description}>
             <textarea
               name="description"
               defaultValue={release.description}
               rows={4}
               maxLength={RELEASE_DESCRIPTION_MAX}
             />
-            <FieldMessage message={form.errors.fields.description} />
-          </label>
-          <label>
-            Credits
+          </LibraryField>
+          <LibraryField label="Credits" error={form.errors.fields.credits}>
             <textarea name="credits" defaultValue={release.credits} rows={3} maxLength={RELEASE_CREDITS_MAX} />
-            <FieldMessage message={form.errors.fields.credits} />
-          </label>
+          </LibraryField>
           <PriceFields price={release.price} errors={form.errors.fields} />
-          <label>
-            Artwork (JPEG, PNG, WebP; square works best)
+          <LibraryField label="Artwork (JPEG, PNG, WebP; square works best)" error={form.errors.fields.artwork}>
             <input name="artwork" type="file" accept="image/*" />
-            <FieldMessage message={form.errors.fields.artwork} />
-          </label>
+          </LibraryField>
           <div className="library-actions">
             <button type="submit" className="button button--accent" disabled={form.pending}>
               {form.busy ? 'Saving…' : 'Save'}
@@ -175,8 +165,4 @@ export function ReleaseView({ id }: { id: string }) {
       <Tracklist tracks={release.tracks} label={`Tracks of ${release.title}`} waveforms />
     </section>
   );
-}
-
-function FieldMessage({ message }: { message: string | undefined }) {
-  return <Notice as="span" className="library-form__error" message={message} />;
 }

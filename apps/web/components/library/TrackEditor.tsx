@@ -24,6 +24,7 @@ import { FieldError, useFormSubmit } from '@/lib/hooks/use-form-submit';
 import type { TrackDetail } from '@/lib/player/track';
 import { Notice } from '@/components/Notice';
 import { PRICE_FIELDS, PriceFields, priceFromForm } from '@/components/commerce/PriceFields';
+import { LibraryField } from './LibraryField';
 import './library.css';
 
 const FIELDS = [
@@ -161,24 +162,17 @@ export function TrackEditor({
       data-hydrated={form.hydrated || undefined}
       data-testid="track-editor"
     >
-      <label>
-        Title
+      <LibraryField label="Title" error={error('title')}>
         <input name="title" defaultValue={track.title} required maxLength={TITLE_MAX} />
-        <FieldMessage message={error('title')} />
-      </label>
-      <label>
-        Description
+      </LibraryField>
+      <LibraryField label="Description" error={error('description')}>
         <textarea name="description" defaultValue={track.description} rows={4} maxLength={DESCRIPTION_MAX} />
-        <FieldMessage message={error('description')} />
-      </label>
+      </LibraryField>
       <div className="track-editor__row">
-        <label>
-          Genre
+        <LibraryField label="Genre" error={error('genre')}>
           <input name="genre" defaultValue={track.genre ?? ''} maxLength={GENRE_MAX} />
-          <FieldMessage message={error('genre')} />
-        </label>
-        <label>
-          Tags
+        </LibraryField>
+        <LibraryField label="Tags" error={error('tags')}>
           <input
             name="tags"
             defaultValue={track.tags.join(', ')}
@@ -188,27 +182,21 @@ export function TrackEditor({
           <span id={`${id}-tags`} className="track-editor__hint">
             Separated by commas, up to {TAGS_MAX}.
           </span>
-          <FieldMessage message={error('tags')} />
-        </label>
+        </LibraryField>
       </div>
       <div className="track-editor__row">
-        <label>
-          Album
+        <LibraryField label="Album" error={error('album')}>
           <input name="album" defaultValue={track.album ?? ''} maxLength={ALBUM_MAX} />
-          <FieldMessage message={error('album')} />
-        </label>
-        <label>
-          Track number
+        </LibraryField>
+        <LibraryField label="Track number" error={error('trackNumber')}>
           <input
             name="trackNumber"
             inputMode="numeric"
             defaultValue={track.trackNumber ?? ''}
             maxLength={String(TRACK_NUMBER_MAX).length}
           />
-          <FieldMessage message={error('trackNumber')} />
-        </label>
-        <label>
-          Year
+        </LibraryField>
+        <LibraryField label="Year" error={error('year')}>
           <input
             name="year"
             inputMode="numeric"
@@ -216,8 +204,7 @@ export function TrackEditor({
             maxLength={String(YEAR_MAX).length}
             placeholder={`${YEAR_MIN}–${YEAR_MAX}`}
           />
-          <FieldMessage message={error('year')} />
-        </label>
+        </LibraryField>
       </div>
       <label>
         Who can listen
@@ -232,16 +219,15 @@ export function TrackEditor({
         <input type="checkbox" name="commentsOpen" defaultChecked={!track.commentsClosed} />
         Comments open
       </label>
-      <label>
-        New artwork (JPEG, PNG, WebP; square works best)
+      <LibraryField label="New artwork (JPEG, PNG, WebP; square works best)" error={error('artwork')}>
         <input name="artwork" type="file" accept="image/*" />
-        <FieldMessage message={error('artwork')} />
-      </label>
-      <label>
-        New master (replaces the audio once processed; plays, comments and sales stay)
+      </LibraryField>
+      <LibraryField
+        label="New master (replaces the audio once processed; plays, comments and sales stay)"
+        error={error('file')}
+      >
         <input name="file" type="file" accept="audio/*,.flac,.wav,.aiff,.aif" />
-        <FieldMessage message={error('file')} />
-      </label>
+      </LibraryField>
       <Notice className="feed-message feed-message--error" message={form.errors.form} />
       {form.done && <p role="status">{form.done}</p>}
       <div className="library-actions">
@@ -254,8 +240,4 @@ export function TrackEditor({
       </div>
     </form>
   );
-}
-
-function FieldMessage({ message }: { message: string | undefined }) {
-  return <Notice as="span" className="library-form__error" message={message} />;
 }
