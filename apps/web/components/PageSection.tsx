@@ -24,12 +24,7 @@ export function PageSection({
 }) {
   return (
     <section className={`section container${className ? ` ${className}` : ''}`} aria-labelledby={`${id}-title`}>
-      <div className="section__head">
-        <Heading id={`${id}-title`} className="section__title">
-          {title}
-        </Heading>
-        {hint && <p className="section__hint">{hint}</p>}
-      </div>
+      <SectionHead id={id} title={title} heading={Heading} hint={hint} />
       {children}
       {needsScript && (
         <noscript>
@@ -37,5 +32,33 @@ export function PageSection({
         </noscript>
       )}
     </section>
+  );
+}
+
+/**
+ * A section's head: its title, whose id (`<id>-title`) labels the section, and an optional hint
+ * under it. `block` names the classes (`<block>__head`, `__title`, `__hint`): `section` for a page's
+ * sections, `settings-section` for the settings page's cards.
+ */
+export function SectionHead({
+  id,
+  title,
+  heading: Heading,
+  hint,
+  block = 'section',
+}: {
+  id: string;
+  title: ReactNode;
+  heading: 'h1' | 'h2';
+  hint?: ReactNode;
+  block?: 'section' | 'settings-section';
+}) {
+  return (
+    <div className={`${block}__head`}>
+      <Heading id={`${id}-title`} className={`${block}__title`}>
+        {title}
+      </Heading>
+      {hint && <p className={`${block}__hint`}>{hint}</p>}
+    </div>
   );
 }

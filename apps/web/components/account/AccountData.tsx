@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { announceAccount } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
+import { SectionHead } from '@/components/PageSection';
 import { CurrentPasswordField } from './Field';
 
 export function AccountDataSection() {
@@ -25,12 +26,13 @@ export function AccountDataSection() {
 
   return (
     <section className="settings-section" aria-labelledby="data-title" id="data">
-      <div className="settings-section__head">
-        <h2 id="data-title" className="settings-section__title">
-          Your data
-        </h2>
-        <p className="settings-section__hint">Take everything out, or leave for good.</p>
-      </div>
+      <SectionHead
+        block="settings-section"
+        id="data"
+        title="Your data"
+        heading="h2"
+        hint="Take everything out, or leave for good."
+      />
       <p>
         <a className="button button--ghost" href="/api/v1/me/export" download data-testid="export-link">
           Download my data (ZIP)

@@ -9,18 +9,27 @@ import Link from 'next/link';
 import { useRef, type ReactNode } from 'react';
 import { announceAccount, fetchAccount, type AccountUser } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
-import { useFormSubmit } from '@/lib/hooks/use-form-submit';
+import { type FormSubmit, useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import { AccountDataSection } from './AccountData';
 import { CurrentPasswordField, EmailField, Field, FormError, HandleField, NewPasswordField, SubmitForm } from './Field';
 import { Notice } from '@/components/Notice';
+import { SectionHead } from '@/components/PageSection';
 import './account.css';
 import { SignInPrompt } from '@/components/account/SignInPrompt';
 import { BIO_MAX, DISPLAY_NAME_MAX } from '@earshot/core/field-limits';
 
 type Saved = (user: AccountUser) => void;
+
+/** Runs in `s` a request that answers with the account as it now is: the page shows it, and `s` says `done`. */
+function saveAccount(s: FormSubmit, onSaved: Saved, request: () => Promise<{ user: AccountUser }>, done: string) {
+  return s.run(async () => {
+    onSaved((await request()).user);
+    return done;
+  });
+}
 
 export function Settings() {
   const account = useResource('account', fetchAccount);
@@ -50,12 +59,7 @@ export function Settings() {
 function Section({ id, title, hint, children }: { id: string; title: string; hint?: ReactNode; children: ReactNode }) {
   return (
     <section className="settings-section" aria-labelledby={`${id}-title`} id={id}>
-      <div className="settings-section__head">
-        <h2 id={`${id}-title`} className="settings-section__title">
-          {title}
-        </h2>
-        {hint && <p className="settings-section__hint">{hint}</p>}
-      </div>
+      <SectionHead block="settings-section" id={id} title={title} heading="h2" hint={hint} />
       {children}
     </section>
   );
@@ -146,12 +150,7 @@ function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved })
       if (input.current) input.current.value = '';
       return 'Avatar updated.';
     });
-  const remove = () =>
-    s.run(async () => {
-      const res = await ok(api.DELETE('/api/v1/me/avatar'));
-      onSaved(res.user);
-      return 'Avatar removed.';
-    });
+  const remove = () => saveAccount(s, onSaved, () => ok(api.DELETE('/api/v1/me/avatar')), 'Avatar removed.');
   return (
     <Section id="avatar" title="Avatar" hint="JPEG, PNG, WebP, GIF or AVIF, up to 10 MB. It is cropped square.">
       <div className="avatar-editor">
@@ -194,11 +193,12 @@ function AvatarSection({ user, onSaved }: { user: AccountUser; onSaved: Saved })
 function BecomeArtistSection({ onSaved }: { onSaved: Saved }) {
   const s = useFormSubmit([]);
   const become = () =>
-    s.run(async () => {
-      const res = await ok(api.POST('/api/v1/me/become-artist'));
-      onSaved(res.user);
-      return 'You are an artist now: upload your first track.';
-    });
+    saveAccount(
+      s,
+      onSaved,
+      () => ok(api.POST('/api/v1/me/become-artist')),
+      'You are an artist now: upload your first track.',
+    );
   return (
     <Section
       id="artist"
