@@ -1,22 +1,17 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryFolders } from '../../../test/support/temp-dirs.ts';
 import { FileMailer, SmtpMailer, createMailer } from '../src/index.ts';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-mail-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const newFolder = temporaryFolders('earshot-mail-');
 
 describe('FileMailer (no SMTP)', () => {
   it('writes a real .eml named after time and recipient, and logs the text', async () => {
+    const dir = await newFolder();
     const logged: Array<Record<string, unknown>> = [];
     const mailer = createMailer({
       mailFrom: 'Earshot <noreply@example.test>',

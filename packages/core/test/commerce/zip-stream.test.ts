@@ -1,22 +1,15 @@
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryFolders } from '../../../../test/support/temp-dirs.ts';
 import { streamZip, zipSafeName } from '../../src/commerce/zip-stream.ts';
 
 const run = promisify(execFile);
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'zip-stream-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const newFolder = temporaryFolders('zip-stream-');
 
 describe('streamZip', () => {
   it('writes every entry, opening each only when the archive reaches it', async () => {
@@ -30,7 +23,7 @@ describe('streamZip', () => {
         return Readable.from([Buffer.alloc(100_000 + i, i + 1)]);
       },
     }));
-    const file = path.join(dir, 'r.zip');
+    const file = path.join(await newFolder(), 'r.zip');
     await pipeline(streamZip(entries), createWriteStream(file));
     const { stdout } = await run('unzip', ['-Z1', file]);
     expect(stdout.trim().split('\n')).toEqual(['01 - One.mp3', '02 - Two.mp3', '03 - Three.mp3']);
@@ -47,7 +40,8 @@ describe('streamZip', () => {
         },
       },
     ];
-    await expect(pipeline(streamZip(entries), createWriteStream(path.join(dir, 'bad.zip')))).rejects.toThrow('gone');
+    const file = path.join(await newFolder(), 'bad.zip');
+    await expect(pipeline(streamZip(entries), createWriteStream(file))).rejects.toThrow('gone');
   });
 });
 
