@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from '@earshot/db';
-import { EmbeddedJobQueue, type JobEvent } from '../src/index.ts';
+import { EmbeddedJobQueue, type JobContext, type JobEvent } from '../src/index.ts';
 import { FAST_EMBEDDED } from './fast-timings.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -26,6 +26,26 @@ describe('EmbeddedJobQueue maintenance', () => {
   afterAll(async () => {
     await handle.close();
   });
+
+  /** Job `id` as an instance leaves it while it runs attempt `attempt`: active, leased by `worker` until `until`. */
+  const leased = (id: string, attempt: number, worker: string, until: RawBuilder<Date>) =>
+    handle.db
+      .updateTable('jobs')
+      .set({ status: 'active', attempts_made: attempt, locked_by: worker, locked_until: until })
+      .where('id', '=', id)
+      .execute();
+
+  /** `queue` runs waveform jobs one at a time; each run adds `note(job)` to `notes`, which it returns. */
+  const noteRuns = (queue: EmbeddedJobQueue, note: (job: JobContext<'waveform'>) => string, notes: string[] = []) => {
+    queue.process(
+      'waveform',
+      async (job) => {
+        notes.push(note(job));
+      },
+      { concurrency: 1 },
+    );
+    return notes;
+  };
 
   it('prune() deletes completed jobs older than the cutoff and nothing else', async () => {
     const jobs = open();
@@ -69,16 +89,7 @@ describe('EmbeddedJobQueue maintenance', () => {
     jobs.on((e) => events.push(e));
     await jobs.add('waveform', { versionId: 'poison' }, { jobId: 'poison', attempts: 2 });
     // As left by a worker killed during attempt 2 of 2.
-    await handle.db
-      .updateTable('jobs')
-      .set({
-        status: 'active',
-        attempts_made: 2,
-        locked_by: 'dead-worker',
-        locked_until: sql<Date>`now() - interval '1 second'`,
-      })
-      .where('id', '=', 'poison')
-      .execute();
+    await leased('poison', 2, 'dead-worker', sql<Date>`now() - interval '1 second'`);
     let ran = false;
     jobs.process(
       'waveform',
@@ -101,24 +112,8 @@ describe('EmbeddedJobQueue maintenance', () => {
   it('a job still leased by a live worker is not claimed by another', async () => {
     const jobs = open();
     await jobs.add('waveform', { versionId: 'leased' }, { jobId: 'leased' });
-    await handle.db
-      .updateTable('jobs')
-      .set({
-        status: 'active',
-        attempts_made: 1,
-        locked_by: 'live-worker',
-        locked_until: sql<Date>`now() + interval '1 minute'`,
-      })
-      .where('id', '=', 'leased')
-      .execute();
-    const ran: string[] = [];
-    jobs.process(
-      'waveform',
-      async (job) => {
-        ran.push(job.id);
-      },
-      { concurrency: 1 },
-    );
+    await leased('leased', 1, 'live-worker', sql<Date>`now() + interval '1 minute'`);
+    const ran = noteRuns(jobs, (job) => job.id);
     // Claims go oldest first (run_at, created_at): a newer job, added by another instance so that it
     // is found the way a claimable lease would be, is only run once the claim has passed over the
     // leased one.
@@ -132,37 +127,15 @@ describe('EmbeddedJobQueue maintenance', () => {
     const first = open();
     await first.add('waveform', { versionId: 'own' }, { jobId: 'own' });
     // As if `first` claimed it and its heartbeat was held up past the lease.
-    await handle.db
-      .updateTable('jobs')
-      .set({
-        status: 'active',
-        attempts_made: 1,
-        locked_by: first.instanceId,
-        locked_until: sql<Date>`now() - interval '1 second'`,
-      })
-      .where('id', '=', 'own')
-      .execute();
-    const ranBy: string[] = [];
-    first.process(
-      'waveform',
-      async (job) => {
-        ranBy.push(`first:${job.id}`);
-      },
-      { concurrency: 1 },
-    );
+    await leased('own', 1, first.instanceId, sql<Date>`now() - interval '1 second'`);
+    const ranBy = noteRuns(first, (job) => `first:${job.id}`);
     // Claims go oldest first: `first` runs a newer job only after passing over its own expired lease.
     await first.add('waveform', { versionId: 'newer' }, { jobId: 'newer' });
     await waitFor('the newer job ran', async () => (await first.getJobCounts('waveform')).completed === 1);
     expect(ranBy).toEqual(['first:newer']);
     ranBy.length = 0;
     const second = open();
-    second.process(
-      'waveform',
-      async (job) => {
-        ranBy.push(`second:${job.attempt}`);
-      },
-      { concurrency: 1 },
-    );
+    noteRuns(second, (job) => `second:${job.attempt}`, ranBy);
     await waitFor(
       'reclaimed by the other instance',
       async () => (await second.getJobCounts('waveform')).completed === 2,

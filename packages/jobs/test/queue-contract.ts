@@ -48,6 +48,20 @@ export function describeQueueContract(name: string, createBackend: () => Promise
     async function counts(queue: JobQueue, name: QueueName = Q) {
       return queue.getJobCounts(name);
     }
+    /** Fails each of `jobIds` (one attempt, a handler that always throws), in that order, on `queue`. */
+    async function failEach(queue: JobQueue, jobIds: string[]): Promise<void> {
+      queue.process(
+        Q,
+        async () => {
+          throw new Error('always');
+        },
+        { concurrency: 1 },
+      );
+      for (const jobId of jobIds) {
+        await queue.add(Q, { versionId: jobId }, { jobId, attempts: 1 });
+        await waitFor(`${jobId} failed`, async () => (await queue.getFailed(Q, 10)).some((f) => f.id === jobId));
+      }
+    }
 
     beforeAll(async () => {
       backend = await createBackend();
@@ -271,17 +285,7 @@ export function describeQueueContract(name: string, createBackend: () => Promise
 
     it('retryFailed takes the oldest failures first, up to its limit', async () => {
       const jobs = await open();
-      jobs.process(
-        Q,
-        async () => {
-          throw new Error('always');
-        },
-        { concurrency: 1 },
-      );
-      for (const jobId of ['old-1', 'mid-2', 'new-3']) {
-        await jobs.add(Q, { versionId: jobId }, { jobId, attempts: 1 });
-        await waitFor(`${jobId} failed`, async () => (await jobs.getFailed(Q, 10)).some((f) => f.id === jobId));
-      }
+      await failEach(jobs, ['old-1', 'mid-2', 'new-3']);
       expect((await jobs.getFailed(Q, 10)).map((f) => f.id)).toEqual(['new-3', 'mid-2', 'old-1']);
       await jobs.close();
       const other = await open();
@@ -292,17 +296,7 @@ export function describeQueueContract(name: string, createBackend: () => Promise
 
     it('retryJob retries one failed job by id, and refuses an unknown or not-failed one', async () => {
       const jobs = await open();
-      jobs.process(
-        Q,
-        async () => {
-          throw new Error('always');
-        },
-        { concurrency: 1 },
-      );
-      for (const jobId of ['one-1', 'two-2']) {
-        await jobs.add(Q, { versionId: jobId }, { jobId, attempts: 1 });
-        await waitFor(`${jobId} failed`, async () => (await jobs.getFailed(Q, 10)).some((f) => f.id === jobId));
-      }
+      await failEach(jobs, ['one-1', 'two-2']);
       await jobs.close();
       const other = await open();
       expect(await other.retryJob(Q, 'two-2')).toBe(true);
