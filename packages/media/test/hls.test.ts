@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_RENDITIONS,
   FfmpegError,
@@ -21,13 +21,9 @@ import {
   type HlsOutput,
   type HlsPublication,
 } from '../src/index.ts';
-import { argv, ffmpeg, ffprobeJson, musicSource, tempDir } from './helpers.ts';
+import { argv, ffmpeg, ffprobeJson, musicSource, useTempDir } from './helpers.ts';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir('hls');
-});
-afterAll(() => tmp.cleanup());
+const tmp = useTempDir('hls');
 
 describe('argument builders', () => {
   it('one rendition: AAC-LC in fMP4, 6 s segments in an EVENT playlist (made VOD when finished), init.mp4 and seg_00001.m4s in the rendition folder', () => {
