@@ -57,14 +57,18 @@ function pgRun(bin: string, args: string[]): { status: number | null; out: strin
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-export interface PrivatePostgres {
+/** A service of the test's own on a loopback port: stopped and started again at will, then destroyed with its files. */
+export interface RestartableService {
   port: number;
-  /** URL of the `postgres` database (trust auth, loopback). */
-  adminUrl: string;
-  urlOf(db: string): string;
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
+}
+
+export interface PrivatePostgres extends RestartableService {
+  /** URL of the `postgres` database (trust auth, loopback). */
+  adminUrl: string;
+  urlOf(db: string): string;
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
@@ -126,103 +130,105 @@ function userIds(name: string): { uid: number; gid: number } {
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
-export interface PrivateRedis {
-  port: number;
+/**
+ * A service of our own with a scratch directory (`prefix` names it) and a free loopback port:
+ * `make` gives what it shows and how it starts and stops; `destroy` stops it and removes the
+ * directory. Returned started.
+ */
+async function startInScratch<T extends Pick<RestartableService, 'start' | 'stop'>>(
+  prefix: string,
+  make: (dir: string, port: number) => T,
+): Promise<T & RestartableService> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const port = await freePort();
+  const made = make(dir, port);
+  const service = Object.assign(made, {
+    port,
+    async destroy() {
+      await made.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
+  await service.start();
+  return service;
+}
+
+export interface PrivateRedis extends RestartableService {
   url: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  destroy(): Promise<void>;
 }
 
 /** A redis-server of our own, configured like production's (append-only file, noeviction). */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-redis-'));
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  const r: PrivateRedis = {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    async start() {
-      let out = '';
-      child = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          dir,
-          '--appendonly',
-          'yes',
-          '--save',
-          '',
-          '--maxmemory-policy',
-          'noeviction',
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      const c = child;
-      exited = new Promise((resolve) => c.once('exit', () => resolve()));
-      let gone = false;
-      void exited.then(() => (gone = true));
-      await waitUntil(`redis on ${port}`, async () => {
-        if (gone) throw new Error(`redis-server exited:\n${out}`);
-        return acceptsConnections(port);
-      });
-    },
-    async stop() {
-      // SIGTERM: redis flushes its append-only file and exits, as `systemctl restart` does.
-      child?.kill('SIGTERM');
-      await exited;
-      child = undefined;
-    },
-    async destroy() {
-      if (child) await r.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  await r.start();
-  return r;
+export function startPrivateRedis(): Promise<PrivateRedis> {
+  return startInScratch('earshot-redis-', (dir, port) => {
+    let child: ChildProcess | undefined;
+    let exited: Promise<void> = Promise.resolve();
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      async start() {
+        let out = '';
+        child = spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--dir',
+            dir,
+            '--appendonly',
+            'yes',
+            '--save',
+            '',
+            '--maxmemory-policy',
+            'noeviction',
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+        const c = child;
+        exited = new Promise((resolve) => c.once('exit', () => resolve()));
+        let gone = false;
+        void exited.then(() => (gone = true));
+        await waitUntil(`redis on ${port}`, async () => {
+          if (gone) throw new Error(`redis-server exited:\n${out}`);
+          return acceptsConnections(port);
+        });
+      },
+      async stop() {
+        // SIGTERM: redis flushes its append-only file and exits, as `systemctl restart` does.
+        // Stopped already (no child): `exited` is the last one's exit, long resolved.
+        child?.kill('SIGTERM');
+        await exited;
+        child = undefined;
+      },
+    };
+  });
 }
 
-export interface RestartableS3 {
-  port: number;
+export interface RestartableS3 extends RestartableService {
   endpoint: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  destroy(): Promise<void>;
 }
 
-export async function startS3(): Promise<RestartableS3> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'earshot-s3-'));
-  const port = await freePort();
-  let server: S3rver | undefined;
-  const s3: RestartableS3 = {
-    port,
-    endpoint: `http://127.0.0.1:${port}`,
-    async start() {
-      server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: dir, vhostBuckets: false });
-      await server.run();
-    },
-    async stop() {
-      // Cut every connection at once, in-flight ones too: the store is gone, not draining.
-      const http = (server as unknown as { httpServer?: { closeAllConnections(): void } } | undefined)?.httpServer;
-      const closing = server?.close();
-      http?.closeAllConnections();
-      await closing;
-      server = undefined;
-    },
-    async destroy() {
-      await s3.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-  await s3.start();
-  return s3;
+export function startS3(): Promise<RestartableS3> {
+  return startInScratch('earshot-s3-', (dir, port) => {
+    let server: S3rver | undefined;
+    return {
+      endpoint: `http://127.0.0.1:${port}`,
+      async start() {
+        server = new S3rver({ address: '127.0.0.1', port, silent: true, directory: dir, vhostBuckets: false });
+        await server.run();
+      },
+      async stop() {
+        // Cut every connection at once, in-flight ones too: the store is gone, not draining.
+        const http = (server as unknown as { httpServer?: { closeAllConnections(): void } } | undefined)?.httpServer;
+        const closing = server?.close();
+        http?.closeAllConnections();
+        await closing;
+        server = undefined;
+      },
+    };
+  });
 }
 
 export { isRoot };
