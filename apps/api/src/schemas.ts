@@ -1,5 +1,7 @@
 import { Type, type TSchema } from 'typebox';
 import {
+  ADMIN_PAGE_DEFAULT,
+  ADMIN_PAGE_MAX,
   BIO_MAX,
   DISPLAY_NAME_MAX,
   EMAIL_MAX,
@@ -13,6 +15,7 @@ import {
   PASSWORD_MAX_LENGTH,
   PRICE_MAX_MINOR,
 } from '@earshot/core';
+import { QUEUE_NAMES } from '@earshot/jobs';
 
 /** `t`, or JSON null. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -90,3 +93,19 @@ export const PriceBody = Type.Union([
   ),
   Type.Null(),
 ]);
+
+/** A time in a reply: ISO 8601, as the presenters write it (`toISOString()`). */
+export const DateTime = Type.String({ format: 'date-time' });
+export const NullableDate = Nullable(DateTime);
+
+/** A moderator's takedown of an item, as the admin replies show it; spread into the item's object. */
+export const TakedownFields = { takenDownAt: NullableDate, takedownReason: Nullable(Type.String()) };
+
+/** `?cursor=&limit=` of the admin lists (users, content, reports, audit); spread beside a route's own fields. */
+export const AdminPageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 20 })),
+  limit: Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX, default: ADMIN_PAGE_DEFAULT }),
+};
+
+/** The name of a job queue (the jobs registry). */
+export const QueueName = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));

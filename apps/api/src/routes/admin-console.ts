@@ -1,8 +1,5 @@
 import { Type } from 'typebox';
-import { QUEUE_NAMES } from '@earshot/jobs';
 import {
-  ADMIN_PAGE_DEFAULT,
-  ADMIN_PAGE_MAX,
   TAKEDOWN_REASON_MAX,
   TAKEDOWN_SUBJECTS,
   getUserForAdmin,
@@ -13,16 +10,21 @@ import {
   setUserRole,
   type AdminUserView,
 } from '@earshot/core';
-import { errorResponses, Id, Nullable, PageOf } from '../schemas.ts';
+import {
+  AdminPageQuery,
+  DateTime,
+  errorResponses,
+  Id,
+  Nullable,
+  NullableDate,
+  PageOf,
+  QueueName,
+  TakedownFields,
+} from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 
 const Role = Type.Union([Type.Literal('listener'), Type.Literal('artist'), Type.Literal('admin')]);
-const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
-const DateTime = Type.String({ format: 'date-time' });
-const NullableDate = Nullable(DateTime);
-const Cursor = Type.Optional(Type.String({ maxLength: 20 }));
-const Limit = Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX, default: ADMIN_PAGE_DEFAULT });
 
 const AdminUserSchema = Type.Object({
   id: Type.String(),
@@ -39,8 +41,7 @@ const UploadSchema = Type.Object({
   title: Type.String(),
   slug: Type.String(),
   visibility: Type.String(),
-  takenDownAt: NullableDate,
-  takedownReason: Nullable(Type.String()),
+  ...TakedownFields,
   createdAt: DateTime,
 });
 const ContentSchema = Type.Object({
@@ -49,8 +50,7 @@ const ContentSchema = Type.Object({
   label: Type.String(),
   owner: Type.Union([Type.Object({ id: Type.String(), handle: Type.String() }), Type.Null()]),
   trackId: Nullable(Type.String()),
-  takenDownAt: NullableDate,
-  takedownReason: Nullable(Type.String()),
+  ...TakedownFields,
   createdAt: DateTime,
 });
 const CountsSchema = Type.Object({
@@ -82,7 +82,7 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
         tags: ['admin'],
         summary: 'Search users by handle, display name or email; newest first',
         querystring: Type.Object(
-          { q: Type.Optional(Type.String({ maxLength: 200 })), cursor: Cursor, limit: Limit },
+          { q: Type.Optional(Type.String({ maxLength: 200 })), ...AdminPageQuery },
           { additionalProperties: false },
         ),
         response: { 200: PageOf(AdminUserSchema), ...errorResponses(400, 401, 403) },
@@ -155,8 +155,7 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
             ]),
             q: Type.Optional(Type.String({ maxLength: 200 })),
             takenDown: Type.Optional(Type.Boolean()),
-            cursor: Cursor,
-            limit: Limit,
+            ...AdminPageQuery,
           },
           { additionalProperties: false },
         ),
@@ -192,7 +191,7 @@ export function adminConsoleRoutes(app: Api, deps: RouteDeps): void {
       schema: {
         tags: ['admin'],
         summary: 'Retry one failed job',
-        params: Type.Object({ queue: Queue, jobId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        params: Type.Object({ queue: QueueName, jobId: Type.String({ minLength: 1, maxLength: 200 }) }),
         response: {
           200: Type.Object({ queue: Type.String(), id: Type.String(), retried: Type.Boolean() }),
           ...errorResponses(400, 401, 403, 404),

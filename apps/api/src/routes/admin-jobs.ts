@@ -1,12 +1,16 @@
 import { Type } from 'typebox';
-import { QUEUE_NAMES } from '@earshot/jobs';
 import { retryFailedJobs } from '@earshot/core';
 import { requireUser } from '../current-user.ts';
-import { errorResponses, Nullable } from '../schemas.ts';
+import { errorResponses, Nullable, QueueName } from '../schemas.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
 
-const Queue = Type.Union(QUEUE_NAMES.map((q) => Type.Literal(q)));
+/** `{queue, limit}`: a queue, and how many of its failed jobs (at most `maximum`). */
+const QueueAndLimit = (maximum: number, byDefault: number) =>
+  Type.Object(
+    { queue: QueueName, limit: Type.Integer({ minimum: 1, maximum, default: byDefault }) },
+    { additionalProperties: false },
+  );
 
 const endpoint = endpointsTagged('admin');
 
@@ -15,10 +19,7 @@ export function adminJobRoutes(app: Api, deps: RouteDeps): void {
   app.post(
     '/api/v1/admin/jobs/retry',
     endpoint({ roles: ['admin'] }, 'Retry up to `limit` failed jobs of a queue (oldest first)', {
-      body: Type.Object(
-        { queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }) },
-        { additionalProperties: false },
-      ),
+      body: QueueAndLimit(1000, 10),
       response: {
         200: Type.Object({ queue: Type.String(), retried: Type.Integer() }),
         ...errorResponses(400, 401, 403),
@@ -38,10 +39,7 @@ export function adminJobRoutes(app: Api, deps: RouteDeps): void {
   app.get(
     '/api/v1/admin/jobs/failed',
     endpoint({ roles: ['admin'] }, 'Failed jobs of a queue with their errors', {
-      querystring: Type.Object(
-        { queue: Queue, limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) },
-        { additionalProperties: false },
-      ),
+      querystring: QueueAndLimit(200, 50),
       response: {
         200: Type.Object({
           jobs: Type.Array(

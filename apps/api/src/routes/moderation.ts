@@ -1,7 +1,5 @@
 import { Type } from 'typebox';
 import {
-  ADMIN_PAGE_DEFAULT,
-  ADMIN_PAGE_MAX,
   REPORT_REASON_MAX,
   REPORT_SUBJECTS,
   RESOLUTION_NOTE_MAX,
@@ -19,7 +17,17 @@ import {
   type TakedownSubjectType,
   type TakedownView,
 } from '@earshot/core';
-import { errorResponses, Id, ById, Nullable, PageOf } from '../schemas.ts';
+import {
+  AdminPageQuery,
+  DateTime,
+  errorResponses,
+  Id,
+  ById,
+  Nullable,
+  NullableDate,
+  PageOf,
+  TakedownFields,
+} from '../schemas.ts';
 import { requireUser } from '../current-user.ts';
 import type { Api, RouteDeps } from '../types.ts';
 import { endpointsTagged } from '../http/endpoint.ts';
@@ -30,11 +38,7 @@ const Subject = Type.Union([
   Type.Literal(REPORT_SUBJECTS[2]),
 ]);
 const Status = Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dismissed')]);
-const DateTime = Type.String({ format: 'date-time' });
-const NullableDate = Nullable(DateTime);
 const UserRef = Type.Union([Type.Object({ id: Type.String(), handle: Type.String() }), Type.Null()]);
-const Cursor = Type.Optional(Type.String({ maxLength: 20 }));
-const Limit = Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX, default: ADMIN_PAGE_DEFAULT });
 
 const reportFields = {
   id: Type.String(),
@@ -59,8 +63,7 @@ const AdminReportSchema = Type.Object({
 const TakedownSchema = Type.Object({
   subjectType: Type.String(),
   id: Type.String(),
-  takenDownAt: NullableDate,
-  takedownReason: Nullable(Type.String()),
+  ...TakedownFields,
 });
 const AuditSchema = Type.Object({
   id: Type.String(),
@@ -134,8 +137,7 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
         {
           status: Type.Union([Status, Type.Literal('all')], { default: 'open' }),
           subjectUserId: Type.Optional(Id),
-          cursor: Cursor,
-          limit: Limit,
+          ...AdminPageQuery,
         },
         { additionalProperties: false },
       ),
@@ -220,8 +222,7 @@ export function moderationRoutes(app: Api, deps: RouteDeps): void {
         {
           subjectType: Type.Optional(Type.String({ maxLength: 32 })),
           subjectId: Type.Optional(Type.String({ maxLength: 200 })),
-          cursor: Cursor,
-          limit: Limit,
+          ...AdminPageQuery,
         },
         { additionalProperties: false },
       ),
