@@ -6,6 +6,8 @@ import { daysBefore, todayUtc } from '@/lib/insights';
 import './insights.css';
 
 const PRESETS = [7, 30, 90, 365] as const;
+/** The range's two ends, each a required day not after today. */
+const ENDS = { from: 'From', to: 'To' } as const;
 
 export function RangePicker({
   from,
@@ -50,26 +52,18 @@ export function RangePicker({
           );
         })}
       </div>
-      <label className="insights-range__field">
-        <span>From</span>
-        <input
-          type="date"
-          value={draft.from}
-          max={today}
-          onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-          required
-        />
-      </label>
-      <label className="insights-range__field">
-        <span>To</span>
-        <input
-          type="date"
-          value={draft.to}
-          max={today}
-          onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-          required
-        />
-      </label>
+      {(Object.entries(ENDS) as Array<[keyof typeof ENDS, string]>).map(([end, label]) => (
+        <label key={end} className="insights-range__field">
+          <span>{label}</span>
+          <input
+            type="date"
+            value={draft[end]}
+            max={today}
+            onChange={(e) => setDraft({ ...draft, [end]: e.target.value })}
+            required
+          />
+        </label>
+      ))}
       <button type="submit" className="button button--small">
         Show
       </button>
