@@ -5,15 +5,16 @@
  * track, an unknown or absurd id, a retry twice in a row — is refused and queues nothing.
  */
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@earshot/db';
 import { MEDIA_STEPS } from '@earshot/core';
 import type { JobQueue } from '@earshot/jobs';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 describe.each(['pglite', 'postgres'] as const)('retrying failed processing on %s', (database) => {
-  let api: TestApi;
+  const api = useTestApi({ infra: { database } });
   let db: Kysely<Database>;
   let jobs: JobQueue;
   let owner: TestUser;
@@ -48,14 +49,12 @@ describe.each(['pglite', 'postgres'] as const)('retrying failed processing on %s
   }
 
   beforeAll(async () => {
-    api = await createTestApi({ infra: { database } });
     db = api.db;
     jobs = api.t.infra.jobs;
     owner = await createUser(db, 'artist');
     other = await createUser(db, 'artist');
     listener = await createUser(db, 'listener');
   }, 60_000);
-  afterAll(async () => api?.close());
 
   it('queues the unfinished steps of a failed version again and shows it processing', async () => {
     const t = await failedTrack('failed-once');

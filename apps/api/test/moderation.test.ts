@@ -4,15 +4,16 @@
  * queue, takedown and restore (the owner sees the reason, nobody else sees the thing anywhere),
  * and the audit log of every admin action.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { RATE_LIMIT_ZONES } from '@earshot/core';
-import { createReadyTrack, createTestApi, type TestApi } from '../../../test/support/factories.ts';
+import { createReadyTrack } from '../../../test/support/factories.ts';
+import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { cookieHeaders, createUser, sessionFor, type TestUser } from './support/accounts.ts';
 
 describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => {
-  let api: TestApi;
+  const api = useTestApi({ infra: { database } });
   let db: Kysely<Database>;
   let listener: TestUser;
   let other: TestUser;
@@ -36,7 +37,6 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
   }
 
   beforeAll(async () => {
-    api = await createTestApi({ infra: { database } });
     db = api.db;
     listener = await createUser(db, 'listener');
     other = await createUser(db, 'listener');
@@ -52,7 +52,6 @@ describe.each(['pglite', 'postgres'] as const)('moderation (%s)', (database) => 
         .executeTakeFirstOrThrow()
     ).id;
   });
-  afterAll(async () => api?.close());
 
   describe('reports', () => {
     it('refuses hostile input with a clear 4xx and writes nothing', async () => {
