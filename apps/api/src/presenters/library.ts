@@ -10,18 +10,14 @@ import type {
   PlaylistCard,
 } from '@earshot/core';
 import { imageUrl, publicMediaUrl, withArtworkUrl } from '../media-urls.ts';
-import { PriceSchema, StepSchema } from './track.ts';
+import { ArtistRefSchema, PriceSchema, StepSchema, TrackCardHead } from './track.ts';
 import { Nullable } from '../schemas.ts';
 
 const VisibilitySchema = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('private')]);
 
 export const ListedTrackSchema = Type.Object({
   position: Type.Integer(),
-  id: Type.String(),
-  title: Type.String(),
-  slug: Type.String(),
-  artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
-  artworkUrl: Nullable(Type.String()),
+  ...TrackCardHead,
   waveformUrl: Nullable(Type.String()),
   durationMs: Nullable(Type.Integer()),
   createdAt: Type.String({ format: 'date-time' }),
@@ -88,14 +84,9 @@ export const PlaylistCardSchema = Type.Object({
 });
 export const presentPlaylistCard = (p: PlaylistCard) => p;
 
-const Artist = Type.Object({ handle: Type.String(), displayName: Type.String() });
 /** A track found by search or browse: the card with its genre and tags. */
 const FoundTrackFields = {
-  id: Type.String(),
-  title: Type.String(),
-  slug: Type.String(),
-  artist: Artist,
-  artworkUrl: Nullable(Type.String()),
+  ...TrackCardHead,
   durationMs: Nullable(Type.Integer()),
   genre: Nullable(Type.String()),
   tags: Type.Array(Type.String()),
@@ -115,7 +106,7 @@ export const SearchHitSchema = Type.Union([
     id: Type.String(),
     title: Type.String(),
     type: Type.String(),
-    artist: Artist,
+    artist: ArtistRefSchema,
     artworkUrl: Nullable(Type.String()),
     releaseDate: Nullable(Type.String()),
   }),
@@ -123,7 +114,7 @@ export const SearchHitSchema = Type.Union([
     kind: Type.Literal('playlist'),
     id: Type.String(),
     title: Type.String(),
-    owner: Artist,
+    owner: ArtistRefSchema,
     trackCount: Type.Integer(),
   }),
 ]);

@@ -97,13 +97,21 @@ export function presentVersion(v: VersionView): Static<typeof VersionSchema> {
   return v;
 }
 
-/** A track in a list (`GET /tracks`, a user's tracks). */
-export const TrackCardSchema = Type.Object({
+/** An artist as a card names them. */
+export const ArtistRefSchema = Type.Object({ handle: Type.String(), displayName: Type.String() });
+
+/** What every card of a track (a list, a release, a playlist, search) starts with; spread into its object. */
+export const TrackCardHead = {
   id: Type.String(),
   title: Type.String(),
   slug: Type.String(),
-  artist: Type.Object({ handle: Type.String(), displayName: Type.String() }),
+  artist: ArtistRefSchema,
   artworkUrl: Nullable(Type.String()),
+};
+
+/** A track in a list (`GET /tracks`, a user's tracks). */
+export const TrackCardSchema = Type.Object({
+  ...TrackCardHead,
   durationMs: Nullable(Type.Integer()),
   createdAt: Type.String({ format: 'date-time' }),
   likeCount: Type.Integer(),
