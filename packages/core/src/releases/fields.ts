@@ -1,5 +1,6 @@
 import { validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
+import { normalizeTitle, oneOf } from '../tracks/fields.ts';
 import { RELEASE_CREDITS_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_TITLE_MAX } from '../field-limits.ts';
 export { RELEASE_TITLE_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_CREDITS_MAX } from '../field-limits.ts';
 
@@ -14,11 +15,7 @@ const EARLIEST_YEAR = 1860;
 const LATEST_YEARS_AHEAD = 5;
 
 export function normalizeReleaseTitle(input: string | undefined): string {
-  const title = cleanText(input ?? '', 'title', { trim: true });
-  if (!title) throw validationFailed('Give the release a title', { field: 'title', reason: 'required' });
-  if (title.length > RELEASE_TITLE_MAX)
-    throw validationFailed(`Title is at most ${RELEASE_TITLE_MAX} characters`, { field: 'title', reason: 'too_long' });
-  return title;
+  return normalizeTitle(input, 'release', RELEASE_TITLE_MAX);
 }
 
 export function normalizeReleaseText(input: string | undefined, field: 'description' | 'credits'): string {
@@ -33,10 +30,7 @@ export function normalizeReleaseText(input: string | undefined, field: 'descript
 }
 
 export function normalizeReleaseType(input: string | undefined): ReleaseType {
-  const type = input ?? 'album';
-  if (!(RELEASE_TYPES as readonly string[]).includes(type))
-    throw validationFailed('Type is album, ep or single', { field: 'type' });
-  return type as ReleaseType;
+  return oneOf(RELEASE_TYPES, input ?? 'album', 'type', 'Type is album, ep or single');
 }
 
 /**

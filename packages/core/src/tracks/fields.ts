@@ -9,10 +9,15 @@ export { TITLE_MAX, DESCRIPTION_MAX, ALBUM_MAX, TRACK_NUMBER_MAX, YEAR_MIN, YEAR
 export const VISIBILITIES = ['public', 'unlisted', 'private'] as const satisfies readonly Visibility[];
 
 export function normalizeTrackTitle(input: string | undefined): string {
+  return normalizeTitle(input, 'track', TITLE_MAX);
+}
+
+/** The title of a track or a release: the text rule, then required and at most `max` characters. */
+export function normalizeTitle(input: string | undefined, what: 'track' | 'release', max: number): string {
   const title = cleanText(input ?? '', 'title', { trim: true });
-  if (!title) throw validationFailed('Give the track a title', { field: 'title', reason: 'required' });
-  if (title.length > TITLE_MAX)
-    throw validationFailed(`Title is at most ${TITLE_MAX} characters`, { field: 'title', reason: 'too_long' });
+  if (!title) throw validationFailed(`Give the ${what} a title`, { field: 'title', reason: 'required' });
+  if (title.length > max)
+    throw validationFailed(`Title is at most ${max} characters`, { field: 'title', reason: 'too_long' });
   return title;
 }
 
@@ -27,10 +32,13 @@ export function normalizeTrackDescription(input: string | undefined): string {
 }
 
 export function normalizeVisibility(input: string | undefined): Visibility {
-  const visibility = input ?? 'public';
-  if (!(VISIBILITIES as readonly string[]).includes(visibility))
-    throw validationFailed('Visibility is public, unlisted or private', { field: 'visibility' });
-  return visibility as Visibility;
+  return oneOf(VISIBILITIES, input ?? 'public', 'visibility', 'Visibility is public, unlisted or private');
+}
+
+/** A choice field of the catalogue (a visibility, a release's type): one of `allowed`, else a 400 naming the field. */
+export function oneOf<T extends string>(allowed: readonly T[], value: string, field: string, message: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw validationFailed(message, { field });
+  return value as T;
 }
 
 /** `null` or an empty string clears the album. */
