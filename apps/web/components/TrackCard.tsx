@@ -90,7 +90,7 @@ export function TrackCard({
           </Link>
         </h3>
         <p className="track-card__artist">
-          <Link href={routes.artist(track.artist.handle)} prefetch={false}>
+          <Link href={routes.artist(track.artist.handle)} className="quiet-link" prefetch={false}>
             {track.artist.displayName}
           </Link>
         </p>

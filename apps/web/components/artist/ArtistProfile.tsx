@@ -64,7 +64,7 @@ export function ArtistProfile({ handle, initial }: { handle: string; initial: Pu
           <Avatar user={user} size={144} />
           <div className="profile-header__text">
             {user.role !== 'listener' && <p className="eyebrow">{user.role === 'admin' ? 'Admin' : 'Artist'}</p>}
-            <h1 className="profile-header__name" data-testid="profile-name">
+            <h1 className="profile-header__name hero-title" data-testid="profile-name">
               {user.displayName}
             </h1>
             <p className="profile-header__handle">@{user.handle}</p>

@@ -185,9 +185,9 @@ function TrackDetails({
                 />
               )}
               <div className="track-hero__titles">
-                <h1 className="track-hero__title">{track.title}</h1>
+                <h1 className="track-hero__title hero-title">{track.title}</h1>
                 <p className="track-hero__artist">
-                  <Link href={routes.artist(track.artist.handle)} data-testid="track-artist">
+                  <Link href={routes.artist(track.artist.handle)} className="quiet-link" data-testid="track-artist">
                     {track.artist.displayName}
                   </Link>
                 </p>
@@ -196,7 +196,11 @@ function TrackDetails({
                     {track.album && (
                       <span>
                         {track.release ? (
-                          <Link href={routes.release(track.release.id)} data-testid="track-album-link">
+                          <Link
+                            href={routes.release(track.release.id)}
+                            className="quiet-link quiet-link--underlined"
+                            data-testid="track-album-link"
+                          >
                             {track.album}
                           </Link>
                         ) : (
