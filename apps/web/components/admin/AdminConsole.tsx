@@ -13,6 +13,7 @@ import { useResource, type ResourceState } from '@/lib/hooks/use-resource';
 import { DataTable } from '../table/DataTable';
 import { RetryError } from '@/components/LoadFailed';
 import { Notice } from '@/components/Notice';
+import { SearchForm } from '@/components/search/SearchForm';
 import './admin.css';
 import { RESOLUTION_NOTE_MAX, TAKEDOWN_REASON_MAX } from '@earshot/core/field-limits';
 
@@ -94,6 +95,7 @@ function Choice<T extends string>({
   const select = (
     <select
       id={id}
+      className="inline-input"
       aria-label={labelHidden ? label : undefined}
       value={value}
       onChange={(e) => onChange(e.target.value as T)}
@@ -118,17 +120,20 @@ function ActionError({ message }: { message: string | null }) {
   return <Notice className="form__error" message={message} />;
 }
 
-/** A button that asks for a reason inline, then runs `act(reason)`. */
+/**
+ * A button that asks for a reason inline, then runs `act(reason)`. The field's placeholder says
+ * what to write ("Why" by default), and "(optional)" when it may stay empty.
+ */
 function ReasonAction({
   label,
-  placeholder,
+  placeholder = 'Why',
   act,
   testId,
   required = true,
   maxLength = TAKEDOWN_REASON_MAX,
 }: {
   label: string;
-  placeholder: string;
+  placeholder?: string;
   act: (reason: string) => Promise<unknown>;
   testId?: string;
   required?: boolean;
@@ -154,8 +159,9 @@ function ReasonAction({
     >
       <input
         name="reason"
+        className="inline-input"
         aria-label={`Reason: ${label}`}
-        placeholder={placeholder}
+        placeholder={required ? placeholder : `${placeholder} (optional)`}
         required={required}
         maxLength={maxLength}
         autoFocus
@@ -235,7 +241,6 @@ function ReportItem({ report: r, onChanged }: { report: Report; onChanged: () =>
           {r.subjectType === 'user' && (
             <ReasonAction
               label="Disable account"
-              placeholder="Why"
               act={async (reason) => {
                 await disableUser(r.subjectId, reason);
                 await resolveReport(r.id, 'resolved', reason);
@@ -245,7 +250,7 @@ function ReportItem({ report: r, onChanged }: { report: Report; onChanged: () =>
           )}
           <ReasonAction
             label="Dismiss"
-            placeholder="Note (optional)"
+            placeholder="Note"
             required={false}
             maxLength={RESOLUTION_NOTE_MAX}
             act={async (note) => {
@@ -312,7 +317,6 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
         {u.disabledAt ? (
           <ReasonAction
             label="Enable"
-            placeholder="Why (optional)"
             required={false}
             act={async (reason) => {
               await enableUser(id, reason);
@@ -322,7 +326,6 @@ function UserDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
         ) : (
           <ReasonAction
             label="Disable"
-            placeholder="Why"
             act={async (reason) => {
               await disableUser(id, reason);
               done();
@@ -363,12 +366,11 @@ function Users() {
   return (
     <div>
       <SearchToolbar onSearch={() => setQuery(q)}>
-        <input
-          type="search"
-          aria-label="Search users by handle, name or email"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
+        <SearchField
+          label="Search users by handle, name or email"
           placeholder="handle, name or email"
+          value={q}
+          onChange={setQ}
         />
       </SearchToolbar>
       <Status resource={users} />
@@ -418,15 +420,15 @@ function Content() {
           options={{ track: 'tracks', release: 'releases', comment: 'comments' }}
           onChange={setType}
         />
-        <input
-          type="search"
-          aria-label="Search content"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-          placeholder="title or text"
-        />
+        <SearchField label="Search content" placeholder="title or text" value={q} onChange={setQ} />
         <label>
-          <input type="checkbox" checked={onlyDown} onChange={(e) => setOnlyDown(e.target.checked)} /> taken down only
+          <input
+            type="checkbox"
+            className="inline-input"
+            checked={onlyDown}
+            onChange={(e) => setOnlyDown(e.target.checked)}
+          />{' '}
+          taken down only
         </label>
       </SearchToolbar>
       <Status resource={content} />
@@ -453,7 +455,6 @@ function ContentRow({ item: c, onChanged }: { item: ContentItem; onChanged: () =
           {c.takenDownAt ? (
             <ReasonAction
               label="Restore"
-              placeholder="Why (optional)"
               required={false}
               act={async (reason) => {
                 await restore(kind, c.id, reason);
@@ -639,21 +640,38 @@ export function AdminConsole() {
   );
 }
 
+/** The text field of a search bar. */
+function SearchField({
+  label,
+  placeholder,
+  value,
+  onChange,
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <input
+      type="search"
+      className="inline-input"
+      aria-label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      placeholder={placeholder}
+    />
+  );
+}
+
 /** The admin lists' search bar: its fields, then Search (Enter submits without leaving the page). */
 function SearchToolbar({ onSearch, children }: { onSearch: () => void; children: ReactNode }) {
   return (
-    <form
-      className="admin-toolbar"
-      role="search"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSearch();
-      }}
-    >
+    <SearchForm className="admin-toolbar" onSearch={onSearch}>
       {children}
       <button type="submit" className="button button--ghost">
         Search
       </button>
-    </form>
+    </SearchForm>
   );
 }

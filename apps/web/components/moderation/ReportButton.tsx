@@ -50,6 +50,7 @@ export function ReportButton({
           </label>
           <input
             id={`report-${subjectType}-${subjectId}`}
+            className="inline-input"
             name="reason"
             required
             maxLength={REPORT_REASON_MAX}

@@ -8,6 +8,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
 import { hitHref, searchPage, type SearchHit } from '@/lib/library';
+import { SearchForm } from './SearchForm';
 import './search.css';
 import { SEARCH_QUERY_MAX } from '@earshot/core/field-limits';
 
@@ -72,14 +73,7 @@ export function SearchBox() {
   const shown = open && hits.length > 0;
 
   return (
-    <form
-      className="search-box"
-      role="search"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
+    <SearchForm className="search-box" onSearch={submit}>
       <label htmlFor={`${id}-q`} className="visually-hidden">
         Search tracks, artists, releases and playlists
       </label>
@@ -138,6 +132,6 @@ export function SearchBox() {
           );
         })}
       </ul>
-    </form>
+    </SearchForm>
   );
 }
