@@ -7,25 +7,21 @@
  */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useCallback, useRef, useState } from 'react';
+import { useState } from 'react';
 import { NavLink } from '@/components/NavLink';
 import { signOut } from '@/lib/account';
 import { describeApiError } from '@/lib/api';
 import { useAccount } from '@/lib/hooks/use-account';
-import { useDismiss } from '@/lib/hooks/use-dismiss';
+import { usePopover } from '@/lib/hooks/use-dismiss';
 import { routes } from '@/lib/routes';
 import { Avatar } from './Avatar';
 import './account.css';
 
 export function AccountNav() {
   const user = useAccount();
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, ref, button } = usePopover();
   const [error, setError] = useState<string | null>(null);
-  const menu = useRef<HTMLDivElement>(null);
   const router = useRouter();
-
-  const close = useCallback(() => setOpen(false), []);
-  useDismiss(open, menu, close);
 
   if (!user) {
     return (
@@ -65,15 +61,8 @@ export function AccountNav() {
           Admin
         </NavLink>
       )}
-      <div className="account-menu" ref={menu}>
-        <button
-          type="button"
-          className="account-menu__button"
-          aria-expanded={open}
-          aria-haspopup="true"
-          onClick={() => setOpen((o) => !o)}
-          data-testid="account-menu"
-        >
+      <div className="account-menu" ref={ref}>
+        <button className="account-menu__button" {...button} data-testid="account-menu">
           <Avatar user={user} size={32} />
           <span className="account-menu__name">{user.displayName}</span>
         </button>

@@ -6,10 +6,10 @@
  * Opening the list marks it read.
  */
 import Link from 'next/link';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { describeApiError } from '@/lib/api';
 import { api, ok, type ApiResponse } from '@/lib/api/client';
-import { useDismiss } from '@/lib/hooks/use-dismiss';
+import { usePopover } from '@/lib/hooks/use-dismiss';
 import { keepLiveSocket } from '@/lib/live-socket';
 import { routes } from '@/lib/routes';
 import { formatPosition } from './links';
@@ -49,10 +49,9 @@ export function describeGroup(
 export function NotificationBell() {
   const user = useAccount();
   const [unread, setUnread] = useState(0);
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, ref, button } = usePopover();
   const [items, setItems] = useState<Group[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const box = useRef<HTMLDivElement>(null);
 
   const refresh = useCallback(async () => {
     const body = await ok(api.GET('/api/v1/notifications', { params: { query: { limit: 20 } } }));
@@ -79,9 +78,6 @@ export function NotificationBell() {
     });
   }, [user, refresh]);
 
-  const close = useCallback(() => setOpen(false), []);
-  useDismiss(open, box, close);
-
   if (!user) return null;
 
   const toggle = async () => {
@@ -102,15 +98,8 @@ export function NotificationBell() {
   };
 
   return (
-    <div className="bell" ref={box}>
-      <button
-        type="button"
-        className="bell__button"
-        aria-expanded={open}
-        aria-haspopup="true"
-        onClick={() => void toggle()}
-        data-testid="notification-bell"
-      >
+    <div className="bell" ref={ref}>
+      <button className="bell__button" {...button} onClick={() => void toggle()} data-testid="notification-bell">
         <svg
           aria-hidden="true"
           width="18"

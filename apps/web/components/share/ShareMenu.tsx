@@ -4,9 +4,9 @@
  * The track page's share menu: copy the link, the link at the current time (`?t=1m23s`, which
  * starts playback there), or the embed code. Keyboard: Enter/Space opens it, Escape closes it.
  */
-import { useCallback, useRef, useState } from 'react';
+import { useState } from 'react';
 import { usePlayer } from '@/components/player/PlayerProvider';
-import { useDismiss } from '@/lib/hooks/use-dismiss';
+import { usePopover } from '@/lib/hooks/use-dismiss';
 import { embedCode, formatStartTime } from '@/lib/share-time';
 import './share.css';
 
@@ -41,12 +41,8 @@ export function ShareMenu({
   path: string;
 }) {
   const engine = usePlayer();
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, ref, button } = usePopover();
   const [status, setStatus] = useState('');
-  const root = useRef<HTMLDivElement>(null);
-
-  const close = useCallback(() => setOpen(false), []);
-  useDismiss(open, root, close);
 
   const link = () => `${window.location.origin}${path}`;
   const at = () => (engine.isCurrent(id) ? engine.position : 0);
@@ -56,15 +52,8 @@ export function ShareMenu({
   };
 
   return (
-    <div className="share-menu" ref={root}>
-      <button
-        type="button"
-        className="button button--ghost"
-        aria-haspopup="true"
-        aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
-        data-testid="share-button"
-      >
+    <div className="share-menu" ref={ref}>
+      <button className="button button--ghost" {...button} data-testid="share-button">
         Share
       </button>
       {open && (
