@@ -1,4 +1,6 @@
-import type { Role, User } from '@earshot/db';
+import type { ExpressionBuilder, Kysely, UpdateObject } from 'kysely';
+import type { Database, Role, User } from '@earshot/db';
+import { notFound } from '../errors.ts';
 
 /** What anyone may see of a user. */
 export interface PublicProfile {
@@ -48,4 +50,21 @@ export function toPublicProfile(row: Omit<UserRow, 'email' | 'email_verified_at'
     role: row.role,
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/** The columns an account change sets, or a function of the row's columns that gives them. */
+type UserChange =
+  | UpdateObject<Database, 'users'>
+  | ((eb: ExpressionBuilder<Database, 'users'>) => UpdateObject<Database, 'users'>);
+
+/** Changes the account's row and answers the account as it is now; 404 when there is no such account. */
+export async function updateAccount(db: Kysely<Database>, userId: string, change: UserChange): Promise<AccountUser> {
+  const row = await db
+    .updateTable('users')
+    .set(change)
+    .where('id', '=', userId)
+    .returning(USER_COLUMNS)
+    .executeTakeFirst();
+  if (!row) throw notFound('User');
+  return toAccountUser(row);
 }

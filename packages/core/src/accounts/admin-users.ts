@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest } from '../errors.ts';
 import type { CoreDeps } from '../deps.ts';
 import { HANDLE_PATTERN, normalizeEmail } from './fields.ts';
 import { RESERVED_HANDLES } from './reserved-handles.ts';
-import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
+import { USER_COLUMNS, toAccountUser, updateAccount, type AccountUser } from './account-user.ts';
 import { issueAccountToken } from './account-tokens.ts';
 import { link } from './mails.ts';
 import { cannotTargetSelf } from './profile.ts';
@@ -16,29 +16,15 @@ export async function disableUser(
 ): Promise<AccountUser> {
   if (adminId === userId) throw cannotTargetSelf();
   const now = deps.clock();
-  const row = await deps.db
-    .updateTable('users')
-    .set((eb) => ({
-      disabled_at: eb.fn.coalesce('disabled_at', eb.val(now)),
-      token_version: eb('token_version', '+', 1),
-      updated_at: now,
-    }))
-    .where('id', '=', userId)
-    .returning(USER_COLUMNS)
-    .executeTakeFirst();
-  if (!row) throw notFound('User');
-  return toAccountUser(row);
+  return updateAccount(deps.db, userId, (eb) => ({
+    disabled_at: eb.fn.coalesce('disabled_at', eb.val(now)),
+    token_version: eb('token_version', '+', 1),
+    updated_at: now,
+  }));
 }
 
 export async function enableUser(deps: Pick<CoreDeps, 'db' | 'clock'>, userId: string): Promise<AccountUser> {
-  const row = await deps.db
-    .updateTable('users')
-    .set({ disabled_at: null, updated_at: deps.clock() })
-    .where('id', '=', userId)
-    .returning(USER_COLUMNS)
-    .executeTakeFirst();
-  if (!row) throw notFound('User');
-  return toAccountUser(row);
+  return updateAccount(deps.db, userId, { disabled_at: null, updated_at: deps.clock() });
 }
 
 /** A free handle made from an email's local part (`ana.lopez@…` → `ana-lopez`, `ana-lopez-2`, …). */

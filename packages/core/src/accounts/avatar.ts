@@ -3,7 +3,7 @@ import { keys } from '@earshot/storage';
 import { notFound } from '../errors.ts';
 import type { CoreDeps } from '../deps.ts';
 import { IMAGE_MAX_BYTES, renderSquareImage } from '../images/square-image.ts';
-import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
+import { updateAccount, type AccountUser } from './account-user.ts';
 
 /** Largest accepted avatar upload (the HTTP layer enforces it while receiving). */
 export const AVATAR_MAX_BYTES = IMAGE_MAX_BYTES;
@@ -44,14 +44,9 @@ export async function setAvatar(
       await deps.store.put('images', o.key, o.body, { contentType: 'image/webp', contentLength: o.body.length });
       written.push(o.key);
     }
-    const row = await deps.db
-      .updateTable('users')
-      .set({ avatar_key: outputs[0]!.key, updated_at: deps.clock() })
-      .where('id', '=', userId)
-      .returning(USER_COLUMNS)
-      .executeTakeFirstOrThrow();
+    const user = await updateAccount(deps.db, userId, { avatar_key: outputs[0]!.key, updated_at: deps.clock() });
     if (before.avatar_key) await deleteQuietly(deps, avatarKeys(before.avatar_key));
-    return toAccountUser(row);
+    return user;
   } catch (err) {
     await deleteQuietly(deps, written);
     throw err;
@@ -65,14 +60,9 @@ export async function removeAvatar(
 ): Promise<AccountUser> {
   const before = await deps.db.selectFrom('users').select('avatar_key').where('id', '=', userId).executeTakeFirst();
   if (!before) throw notFound('User');
-  const row = await deps.db
-    .updateTable('users')
-    .set({ avatar_key: null, updated_at: deps.clock() })
-    .where('id', '=', userId)
-    .returning(USER_COLUMNS)
-    .executeTakeFirstOrThrow();
+  const user = await updateAccount(deps.db, userId, { avatar_key: null, updated_at: deps.clock() });
   if (before.avatar_key) await deleteQuietly(deps, avatarKeys(before.avatar_key));
-  return toAccountUser(row);
+  return user;
 }
 
 async function deleteQuietly(deps: Pick<CoreDeps, 'store'>, objectKeys: string[]): Promise<void> {
