@@ -212,7 +212,6 @@ export {
 } from './plays/heard-ranges.ts';
 export {
   getArtistStats,
-  getPlatformStats,
   getTrackStats,
   statsRange,
   MAX_STATS_DAYS,

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import {
   getArtistStats,
-  getPlatformStats,
   getTrackStats,
   getTrendingJson,
   TRENDING_GENRE_MAX,
@@ -141,7 +140,7 @@ export function insightRoutes(app: Api, deps: RouteDeps): void {
     }),
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
-      return getPlatformStats(deps.core, currentActor(request), request.query);
+      return getArtistStats(deps.core, currentActor(request), request.query, 'platform');
     },
   );
 }

@@ -159,29 +159,28 @@ async function topTracks(db: Kysely<Database>, range: StatsRange, ownerId: strin
   return result.rows.map((r) => ({ id: String(r.id), title: r.title, slug: r.slug, ...totalsOf(r) }));
 }
 
-/** `GET /me/stats`: the caller's own figures as an artist (any signed-in account; empty without tracks). */
+/**
+ * `GET /me/stats`: the caller's own figures as an artist (any signed-in account; empty without
+ * tracks). The platform-wide view (`scope: 'platform'`, admins): every artist's figures added up,
+ * and the top tracks of all.
+ */
 export async function getArtistStats(
   deps: StatsDeps,
   actor: Actor | null,
   input: { from?: string; to?: string },
+  scope: ArtistStats['scope'] = 'artist',
 ): Promise<ArtistStats> {
   if (!actor) throw unauthorized();
+  if (scope === 'platform' && !isAdmin(actor)) throw forbidden('Only admins see the platform-wide figures');
   const range = statsRange(input, deps.clock());
-  const rows = await dailyRows(deps.db, 'artist_daily_stats', range, sql`artist_user_id = ${actor.id}`);
-  return { scope: 'artist', ...series(range, rows), topTracks: await topTracks(deps.db, range, actor.id) };
-}
-
-/** The platform-wide view (admins): every artist's figures added up, and the top tracks of all. */
-export async function getPlatformStats(
-  deps: StatsDeps,
-  actor: Actor | null,
-  input: { from?: string; to?: string },
-): Promise<ArtistStats> {
-  if (!actor) throw unauthorized();
-  if (!isAdmin(actor)) throw forbidden('Only admins see the platform-wide figures');
-  const range = statsRange(input, deps.clock());
-  const rows = await dailyRows(deps.db, 'artist_daily_stats', range, null);
-  return { scope: 'platform', ...series(range, rows), topTracks: await topTracks(deps.db, range, null) };
+  const artistId = scope === 'artist' ? actor.id : null;
+  const rows = await dailyRows(
+    deps.db,
+    'artist_daily_stats',
+    range,
+    artistId === null ? null : sql`artist_user_id = ${artistId}`,
+  );
+  return { scope, ...series(range, rows), topTracks: await topTracks(deps.db, range, artistId) };
 }
 
 /** `GET /tracks/:id/stats`: the owner's or an admin's; anyone else is told the track does not exist. */
