@@ -275,26 +275,4 @@ describe('upload page', () => {
     await phone.close();
     await page.context().close();
   }, 240_000);
-
-  it('asks signed-out visitors to sign in', async () => {
-    const { page, errors } = await openUpload(null);
-    const prompt = page.getByTestId('upload-signed-out');
-    await prompt.waitFor();
-    expect(await prompt.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?next=%2Fupload');
-    await shot(page, 'upload-signed-out');
-    expect(await page.getByTestId('dropzone').count()).toBe(0);
-    expect(errors.list).toEqual([]);
-    await page.context().close();
-  });
-
-  it('tells listeners how to become an artist', async () => {
-    const { page, errors } = await openUpload(listener);
-    const prompt = page.getByTestId('upload-listener');
-    await prompt.waitFor();
-    expect(await prompt.getByRole('link', { name: 'Go to settings' }).getAttribute('href')).toBe('/settings');
-    await shot(page, 'upload-listener');
-    expect(await page.getByTestId('dropzone').count()).toBe(0);
-    expect(errors.list).toEqual([]);
-    await page.context().close();
-  });
 });
