@@ -21,24 +21,20 @@ export function fitWithin(width: number, height: number, box: number): { width: 
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** ffprobe's codec of a cover → the extension and content type of a stream copy of it. */
+const COVER_FILE_TYPES = new Map<string, readonly [ext: string, contentType: string]>([
+  ['mjpeg', ['jpg', 'image/jpeg']],
+  ['png', ['png', 'image/png']],
+  ['webp', ['webp', 'image/webp']],
+  ['gif', ['gif', 'image/gif']],
+  ['bmp', ['bmp', 'image/bmp']],
+  ['tiff', ['tiff', 'image/tiff']],
+]);
+
 /** File extension for a stream copy of the cover, from the codec ffprobe reports. */
 export function coverExtension(codec: string): { ext: string; contentType: string } | null {
-  switch (codec) {
-    case 'mjpeg':
-      return { ext: 'jpg', contentType: 'image/jpeg' };
-    case 'png':
-      return { ext: 'png', contentType: 'image/png' };
-    case 'webp':
-      return { ext: 'webp', contentType: 'image/webp' };
-    case 'gif':
-      return { ext: 'gif', contentType: 'image/gif' };
-    case 'bmp':
-      return { ext: 'bmp', contentType: 'image/bmp' };
-    case 'tiff':
-      return { ext: 'tiff', contentType: 'image/tiff' };
-    default:
-      return null;
-  }
+  const known = COVER_FILE_TYPES.get(codec);
+  return known ? { ext: known[0], contentType: known[1] } : null;
 }
 
 export interface ArtworkTarget {
