@@ -7,8 +7,7 @@
 import { sql } from 'kysely';
 import { listComments } from '@earshot/core';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
-import { runApiVsBare } from '../lib/api-vs-bare.ts';
-import { addCurrentVersion, addTrack } from '../../test/support/rows.ts';
+import { addBenchTrack, runApiVsBare } from '../lib/api-vs-bare.ts';
 import { createUser } from '../../test/support/factories.ts';
 
 async function main(): Promise<void> {
@@ -20,13 +19,7 @@ async function main(): Promise<void> {
       await sql`insert into users (email, handle, display_name, password_hash) select 'u' || i || '@example.com', 'fan' || i, 'Fan ' || i, 'x' from generate_series(1, 100) i`.execute(
         db,
       );
-      const track = await addTrack(db, owner.id, 'bench', { title: 'Bench' });
-      await addCurrentVersion(db, track.id, {
-        original_key: 'k',
-        original_filename: 'a.flac',
-        duration_ms: 240_000,
-        hls_key: 'version-1/playlist.m3u8',
-      });
+      const track = await addBenchTrack(db, owner.id, 240_000);
       await sql`insert into comments (track_id, user_id, body, position_ms)
         select ${track.id}, (select id from users where handle = 'fan' || (1 + i % 100)), 'Comment number ' || i || ' with a link https://example.org/' || i, (i * 1597) % 240000
         from generate_series(1, 150) i`.execute(db);

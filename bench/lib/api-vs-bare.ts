@@ -15,6 +15,7 @@ import { loadConfig, type Config } from '@earshot/config';
 import type { Database } from '@earshot/db';
 import { createTestPostgresDatabase } from '@earshot/db/testing';
 import { createInfrastructure, createLogger, type Infrastructure } from '@earshot/runtime';
+import { addCurrentVersion, addTrack } from '../../test/support/rows.ts';
 import { listenApi } from './api.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -80,6 +81,28 @@ export interface Scenario {
     /** A third run: the API over these paths in turn (e.g. as many different rows as connections). */
     also?: { label: string; paths: string[] };
   }>;
+}
+
+/**
+ * The track a read benchmark asks for: `bench`, titled Bench, of `ownerId`, with a ready
+ * current version of `a.flac` lasting `durationMs` and its HLS at `version-1/playlist.m3u8`;
+ * `fields` add to or override the version's.
+ */
+export async function addBenchTrack(
+  db: Kysely<Database>,
+  ownerId: string,
+  durationMs: number,
+  fields: Parameters<typeof addCurrentVersion>[2] = {},
+): Promise<{ id: string }> {
+  const track = await addTrack(db, ownerId, 'bench', { title: 'Bench' });
+  await addCurrentVersion(db, track.id, {
+    original_key: 'k',
+    original_filename: 'a.flac',
+    duration_ms: durationMs,
+    hls_key: 'version-1/playlist.m3u8',
+    ...fields,
+  });
+  return track;
 }
 
 export async function runApiVsBare(scenario: Scenario): Promise<void> {

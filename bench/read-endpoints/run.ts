@@ -6,7 +6,7 @@
  *   npm run bench:read-endpoints          # BENCH_SECONDS=10 BENCH_CONNECTIONS=16
  */
 import { getTrackView } from '@earshot/core';
-import { runApiVsBare } from '../lib/api-vs-bare.ts';
+import { addBenchTrack, runApiVsBare } from '../lib/api-vs-bare.ts';
 import { ensureBenchPrerequisites } from '../lib/prerequisites.ts';
 import { addCurrentVersion, addTrack } from '../../test/support/rows.ts';
 import { createUser } from '../../test/support/factories.ts';
@@ -20,12 +20,7 @@ await runApiVsBare({
   async seed(db) {
     // A ready public track with a current version, as the track page asks for it.
     const user = await createUser(db, 'artist');
-    const track = await addTrack(db, user.id, 'bench', { title: 'Bench' });
-    await addCurrentVersion(db, track.id, {
-      original_key: 'k',
-      original_filename: 'a.flac',
-      duration_ms: 180_000,
-      hls_key: 'version-1/playlist.m3u8',
+    const track = await addBenchTrack(db, user.id, 180_000, {
       waveform_key: 'version-1.json',
       integrated_lufs: -14,
       loudness_range: 6,
