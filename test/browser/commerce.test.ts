@@ -56,16 +56,25 @@ beforeAll(async () => {
 
 closeAfterAll(() => [browser, platform, stripe]);
 
+/** The sizes the pages are checked at, by name. */
+const VIEWPORTS = [
+  ['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 390, height: 844 }],
+] as const;
+
+/** A new context of `account` (null: a guest) at `viewport`, and a page of it, its errors collected, opened at `address`. */
+async function openAt(account: Account | null, viewport: { width: number; height: number }, address: string) {
+  const context = await contextAs(browser, platform, account, { viewport });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${platform.base}${address}`);
+  return { context, page, errors };
+}
+
 describe('buying', () => {
   it('a guest names a price on the track page, pays through Stripe Checkout, and the thank-you page turns to paid live', async () => {
-    for (const [name, viewport] of [
-      ['desktop', { width: 1280, height: 800 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      const context = await openContext(browser, { viewport });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      await page.goto(`${platform.base}/${tracks[0]!.artist.handle}/${tracks[0]!.slug}`);
+    for (const [name, viewport] of VIEWPORTS) {
+      const { context, page, errors } = await openAt(null, viewport, `/${tracks[0]!.artist.handle}/${tracks[0]!.slug}`);
       const box = page.getByTestId('buy-box');
       await expect(box.getByTestId('buy-price').textContent()).resolves.toBe('3.00 USD or more');
       await screenshot(page, `commerce-track-buy-box-${name}`);
@@ -157,14 +166,8 @@ describe('buying', () => {
   });
 
   it('the artist sees the buyer who shared their email on /buyers (not the one who did not) and downloads the CSV', async () => {
-    for (const [name, viewport] of [
-      ['desktop', { width: 1280, height: 800 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      const context = await contextAs(browser, platform, shopArtist, { viewport });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      await page.goto(`${platform.base}/buyers`);
+    for (const [name, viewport] of VIEWPORTS) {
+      const { context, page, errors } = await openAt(shopArtist, viewport, '/buyers');
       const row = page.getByTestId('buyer-row').filter({ hasText: 'guest.buyer@example.com' });
       await row.waitFor();
       expect(await row.textContent()).toContain('Morning Drive');
@@ -195,14 +198,8 @@ describe('buying', () => {
       .set({ email: 'zip.buyer@example.com', email_verified_at: new Date() })
       .where('id', '=', account.user.id)
       .execute();
-    for (const [name, viewport] of [
-      ['desktop', { width: 1280, height: 800 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      const context = await contextAs(browser, platform, account, { viewport });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      await page.goto(`${platform.base}/collection`);
+    for (const [name, viewport] of VIEWPORTS) {
+      const { context, page, errors } = await openAt(account, viewport, '/collection');
       const item = page.getByTestId('collection-item');
       await item.first().waitFor();
       expect(await item.count()).toBe(1);
