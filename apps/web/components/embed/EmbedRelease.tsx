@@ -9,6 +9,7 @@ import { toEmbedRelease, type EmbedReleaseData } from '@/lib/embed';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { EmbedFrame } from './EmbedFrame';
+import { ReleaseArtwork } from '@/components/library/ReleaseArtwork';
 import { PlayTrackButton } from '@/components/player/PlayTrackButton';
 import { formatDuration } from '@/lib/tracks';
 import './embed.css';
@@ -36,17 +37,12 @@ function EmbedReleasePlayer({ release }: { release: EmbedReleaseData }) {
       data-testid="embed-release"
       aria-label={`${release.title} by ${release.artist.displayName}`}
     >
-      {release.artworkUrl ? (
-        <img
-          className="embed__art"
-          src={release.artworkUrl}
-          alt={`Artwork for ${release.title}`}
-          width={146}
-          height={146}
-        />
-      ) : (
-        <div className="embed__art track-card__art--placeholder" aria-hidden="true" />
-      )}
+      <ReleaseArtwork
+        release={release}
+        size={146}
+        className="embed__art"
+        placeholderClassName="track-card__art--placeholder"
+      />
       <div className="embed__main">
         <div className="embed__titles">
           <p className="embed__title">{release.title}</p>

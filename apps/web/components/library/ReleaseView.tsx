@@ -10,6 +10,7 @@ import { routes } from '@/lib/routes';
 import { EditError, LibraryFallback, useLibraryItem } from './LibraryItem';
 import { PlayAllButton, TrackCount, Tracklist } from './Tracklist';
 import { LibraryField } from './LibraryField';
+import { ReleaseArtwork } from './ReleaseArtwork';
 import './library.css';
 import { RELEASE_CREDITS_MAX, RELEASE_DESCRIPTION_MAX, RELEASE_TITLE_MAX } from '@earshot/core/field-limits';
 import { PRICE_FIELDS, PriceFields, priceFromForm } from '@/components/commerce/PriceFields';
@@ -59,17 +60,7 @@ export function ReleaseView({ id }: { id: string }) {
   return (
     <section className="section container" aria-labelledby="release-title">
       <div className="library-head">
-        {release.artworkUrl ? (
-          <img
-            className="library-head__art"
-            src={release.artworkUrl}
-            alt={`Artwork for ${release.title}`}
-            width={200}
-            height={200}
-          />
-        ) : (
-          <div className="library-head__art" aria-hidden="true" />
-        )}
+        <ReleaseArtwork release={release} size={200} className="library-head__art" />
         <div>
           <p className="eyebrow">
             {release.type === 'ep' ? 'EP' : release.type === 'single' ? 'Single' : 'Album'}
