@@ -19,27 +19,36 @@ export function artworkKeyOfSize(key: string, size: number): string {
   return key.replace(/-\d+\.webp$/, `-${size}.webp`);
 }
 
+/** The artwork of a track or a release: its folder, and the key of each size in it. */
+const ARTWORK_KEYS = {
+  tracks: { folder: keys.trackArtworkPrefix, key: keys.trackArtwork },
+  releases: { folder: keys.releaseArtworkPrefix, key: keys.releaseArtwork },
+} as const;
+
 /**
- * Writes `image` under a fresh unguessable folder, lets `attach` point the row at it, then
- * removes the previous files; if `attach` fails the new files go. Never an orphan either way.
+ * Writes `image` under a fresh unguessable folder of the track or release, points its row at it,
+ * then removes the previous files; if that fails the new files go. Never an orphan either way.
+ * Only files of the row's own folder are removed: a cover extracted from a track's audio file is
+ * the version's, not this folder's, and stays.
  */
 export async function replaceArtwork(
   deps: ArtworkDeps,
+  table: 'tracks' | 'releases',
+  id: string,
   image: Buffer,
-  keyFor: (token: string, size: number) => string,
-  attach: (largestKey: string) => Promise<string | null>,
 ): Promise<string> {
+  const { folder, key: keyOf } = ARTWORK_KEYS[table];
   const rendered = await renderSquareImage(image, ARTWORK_UPLOAD_SIZES, 'artwork', 'Artwork');
   const token = unguessableToken();
   const written: string[] = [];
   try {
     for (const r of rendered) {
-      const key = keyFor(token, r.size);
+      const key = keyOf(id, token, r.size);
       await deps.store.put('images', key, r.body, { contentType: 'image/webp', contentLength: r.body.length });
       written.push(key);
     }
-    const previous = await attach(written[0]!);
-    if (previous)
+    const previous = await swapArtworkKey(deps, table, id, written[0]!);
+    if (previous?.startsWith(folder(id)))
       await Promise.all(
         ARTWORK_UPLOAD_SIZES.map((s) =>
           deps.store.delete('images', artworkKeyOfSize(previous, s)).catch(() => undefined),
@@ -53,7 +62,7 @@ export async function replaceArtwork(
 }
 
 /** Points the row of `table` at its new artwork; returns the key it had. */
-export async function swapArtworkKey(
+async function swapArtworkKey(
   deps: Pick<ArtworkDeps, 'db' | 'clock'>,
   table: 'tracks' | 'releases',
   id: string,
@@ -72,14 +81,5 @@ export async function setTrackArtwork(
   image: Buffer,
 ): Promise<void> {
   const track = await ownedTrack(deps.db, actor, trackId);
-  await replaceArtwork(
-    deps,
-    image,
-    (token, size) => keys.trackArtwork(track.id, token, size),
-    async (key) => {
-      const before = await swapArtworkKey(deps, 'tracks', track.id, key);
-      // A cover extracted from the audio file is the version's, not this folder's: it stays.
-      return before?.startsWith(keys.trackArtworkPrefix(track.id)) ? before : null;
-    },
-  );
+  await replaceArtwork(deps, 'tracks', track.id, image);
 }

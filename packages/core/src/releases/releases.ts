@@ -8,7 +8,7 @@ import { freeSlug } from '../tracks/slug.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizePrice, priceColumns, priceOf, type Price } from '../catalog/fields.ts';
 import { listedTracks, type ListedTrack } from '../catalog/listed-track.ts';
-import { replaceArtwork, swapArtworkKey } from '../catalog/artwork.ts';
+import { replaceArtwork } from '../catalog/artwork.ts';
 import {
   RELEASE_TRACKS_MAX,
   normalizeReleaseDate,
@@ -267,12 +267,7 @@ export async function setReleaseArtwork(
   image: Buffer,
 ): Promise<ReleaseView> {
   const release = await ownedRelease(deps.db, actor, releaseId);
-  await replaceArtwork(
-    deps,
-    image,
-    (token, size) => keys.releaseArtwork(release.id, token, size),
-    (key) => swapArtworkKey(deps, 'releases', release.id, key),
-  );
+  await replaceArtwork(deps, 'releases', release.id, image);
   return getRelease(deps, actor, releaseId);
 }
 
