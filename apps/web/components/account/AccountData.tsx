@@ -4,15 +4,14 @@
  * Settings → "Your data": download everything the account holds (a ZIP), or delete the account
  * after typing the password again (docs/architecture.md, "Privacy").
  */
-import { useState } from 'react';
 import { announceAccount } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { SectionHead } from '@/components/PageSection';
+import { Reveal } from '@/components/Reveal';
 import { CurrentPasswordField } from './Field';
 
 export function AccountDataSection() {
-  const [confirming, setConfirming] = useState(false);
   // The page is left on success: the button stays disabled.
   const deletion = useFormSubmit(['deletePassword'], { staysPending: true });
 
@@ -42,34 +41,27 @@ export function AccountDataSection() {
         Your profile, tracks, comments, likes, playlists, purchases and plays as JSON, and every file you uploaded,
         exactly as you uploaded it.
       </p>
-      {!confirming ? (
-        <button
-          type="button"
-          className="button button--ghost"
-          onClick={() => setConfirming(true)}
-          data-testid="delete-account-start"
-        >
-          Delete my account…
-        </button>
-      ) : (
-        <form className="form" onSubmit={submit} aria-describedby="delete-warning">
-          <p id="delete-warning" role="note">
-            This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as
-            “deleted user”. Sales records are kept without your name or address.
-          </p>
-          <CurrentPasswordField name="deletePassword" error={error ?? undefined} />
-          <div className="form__actions">
-            <button
-              type="submit"
-              className="button button--ghost"
-              disabled={deletion.pending}
-              data-testid="delete-account-confirm"
-            >
-              Delete my account for good
-            </button>
-          </div>
-        </form>
-      )}
+      <Reveal label="Delete my account…" testId="delete-account-start">
+        {() => (
+          <form className="form" onSubmit={submit} aria-describedby="delete-warning">
+            <p id="delete-warning" role="note">
+              This removes your profile, tracks, uploads, playlists and likes for good. Your comments stay, shown as
+              “deleted user”. Sales records are kept without your name or address.
+            </p>
+            <CurrentPasswordField name="deletePassword" error={error ?? undefined} />
+            <div className="form__actions">
+              <button
+                type="submit"
+                className="button button--ghost"
+                disabled={deletion.pending}
+                data-testid="delete-account-confirm"
+              >
+                Delete my account for good
+              </button>
+            </div>
+          </form>
+        )}
+      </Reveal>
     </section>
   );
 }

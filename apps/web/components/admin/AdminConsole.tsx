@@ -13,6 +13,7 @@ import { useResource, type ResourceState } from '@/lib/hooks/use-resource';
 import { DataTable } from '../table/DataTable';
 import { RetryError } from '@/components/LoadFailed';
 import { Notice } from '@/components/Notice';
+import { Reveal } from '@/components/Reveal';
 import { SearchForm } from '@/components/search/SearchForm';
 import './admin.css';
 import { RESOLUTION_NOTE_MAX, TAKEDOWN_REASON_MAX } from '@earshot/core/field-limits';
@@ -140,47 +141,44 @@ function ReasonAction({
   /** The API's limit for this reason or note. */
   maxLength?: number;
 }) {
-  const [open, setOpen] = useState(false);
   const submit = useFormSubmit(['reason']);
-  if (!open)
-    return (
-      <button type="button" className="button button--ghost" onClick={() => setOpen(true)} data-testid={testId}>
-        {label}
-      </button>
-    );
   const error = submit.errors.fields.reason ?? submit.errors.form;
   return (
-    <form
-      className="admin-item__actions"
-      onSubmit={submit.onSubmit(async (form) => {
-        await act(String(form.get('reason') ?? ''));
-        setOpen(false);
-      })}
-    >
-      <input
-        name="reason"
-        className="inline-input"
-        aria-label={`Reason: ${label}`}
-        placeholder={required ? placeholder : `${placeholder} (optional)`}
-        required={required}
-        maxLength={maxLength}
-        autoFocus
-        aria-invalid={error ? true : undefined}
-        data-testid={testId ? `${testId}-reason` : undefined}
-      />
-      <button
-        type="submit"
-        className="button button--accent"
-        disabled={submit.pending}
-        data-testid={testId ? `${testId}-confirm` : undefined}
-      >
-        {label}
-      </button>
-      <button type="button" className="button button--ghost" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
-      <Notice as="span" className="form__error" message={error} />
-    </form>
+    <Reveal label={label} testId={testId}>
+      {(close) => (
+        <form
+          className="admin-item__actions"
+          onSubmit={submit.onSubmit(async (form) => {
+            await act(String(form.get('reason') ?? ''));
+            close();
+          })}
+        >
+          <input
+            name="reason"
+            className="inline-input"
+            aria-label={`Reason: ${label}`}
+            placeholder={required ? placeholder : `${placeholder} (optional)`}
+            required={required}
+            maxLength={maxLength}
+            autoFocus
+            aria-invalid={error ? true : undefined}
+            data-testid={testId ? `${testId}-reason` : undefined}
+          />
+          <button
+            type="submit"
+            className="button button--accent"
+            disabled={submit.pending}
+            data-testid={testId ? `${testId}-confirm` : undefined}
+          >
+            {label}
+          </button>
+          <button type="button" className="button button--ghost" onClick={close}>
+            Cancel
+          </button>
+          <Notice as="span" className="form__error" message={error} />
+        </form>
+      )}
+    </Reveal>
   );
 }
 
