@@ -14,7 +14,7 @@ import { api } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { routes } from '@/lib/routes';
 import { LoadFailed } from '@/components/LoadFailed';
-import './skeleton.css';
+import { LoadingSkeleton, SkeletonLines } from './Skeleton';
 
 const PAGE_SIZE = 24;
 
@@ -58,20 +58,16 @@ export function TrackFeed() {
 
   if (state.status === 'loading') {
     return (
-      <div className="feed" aria-busy="true">
-        <p className="visually-hidden" role="status">
-          Loading tracks…
-        </p>
+      <LoadingSkeleton className="feed" label="Loading tracks…">
         <ul className="track-grid" aria-hidden="true">
           {Array.from({ length: 8 }, (_, i) => (
             <li key={i} className="track-skeleton">
               <div className="track-skeleton__art" />
-              <div className="track-skeleton__line" />
-              <div className="track-skeleton__line track-skeleton__line--short" />
+              <SkeletonLines />
             </li>
           ))}
         </ul>
-      </div>
+      </LoadingSkeleton>
     );
   }
 

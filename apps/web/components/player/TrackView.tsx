@@ -27,7 +27,7 @@ import { TrackSocial } from '@/components/community/TrackSocial';
 import type { CommentPage } from '@/components/community/types';
 import { useAccount } from '@/lib/hooks/use-account';
 import { LoadFailed } from '@/components/LoadFailed';
-import '@/components/skeleton.css';
+import { LoadingSkeleton, SkeletonLines } from '@/components/Skeleton';
 import './track-page.css';
 import { ShareMenu } from '@/components/share/ShareMenu';
 import { ReportButton } from '@/components/moderation/ReportButton';
@@ -72,18 +72,14 @@ export function TrackView({
 
   if (state.status === 'loading') {
     return (
-      <div className="track-page container" aria-busy="true">
-        <p className="visually-hidden" role="status">
-          Loading the track…
-        </p>
+      <LoadingSkeleton className="track-page container" label="Loading the track…">
         <div className="track-hero" aria-hidden="true">
           <div className="track-hero__art track-skeleton__art" />
           <div className="track-hero__main">
-            <div className="track-skeleton__line" />
-            <div className="track-skeleton__line track-skeleton__line--short" />
+            <SkeletonLines />
           </div>
         </div>
-      </div>
+      </LoadingSkeleton>
     );
   }
   if (state.status === 'not-found') {
