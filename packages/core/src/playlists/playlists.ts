@@ -248,16 +248,14 @@ export async function deletePlaylist(deps: Pick<Deps, 'db'>, actor: Actor | null
   });
 }
 
+/** How many tracks the playlist of the query's alias `p` holds. */
+export const playlistTrackCount = sql<number>`(select count(*)::int from playlist_tracks pt where pt.playlist_id = p.id)`;
+
 /** The signed-in user's playlists, newest first (the "Add to playlist" menu). */
 export async function listMyPlaylists(deps: Pick<Deps, 'db'>, actor: Actor): Promise<PlaylistCard[]> {
   const rows = await deps.db
     .selectFrom('playlists as p')
-    .select([
-      'p.id',
-      'p.title',
-      'p.visibility',
-      sql<number>`(select count(*)::int from playlist_tracks pt where pt.playlist_id = p.id)`.as('track_count'),
-    ])
+    .select(['p.id', 'p.title', 'p.visibility', playlistTrackCount.as('track_count')])
     .where('p.owner_user_id', '=', actor.id)
     .orderBy('p.id', 'desc')
     .limit(PLAYLISTS_PER_USER_MAX)

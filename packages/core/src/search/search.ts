@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { PREPARED, type Database } from '@earshot/db';
 import { badRequest, validationFailed } from '../errors.ts';
 import { cleanText } from '../text/text-input.ts';
@@ -7,6 +7,7 @@ import { trackListed, releaseListed, playlistListed, userListed } from '../visib
 import { FOUND_TRACK_COLUMNS, toFoundTrack, type FoundTrack } from '../catalog/browse.ts';
 import { SEARCH_QUERY_MAX } from '../field-limits.ts';
 import type { ListCache } from '../insights/cache.ts';
+import { playlistTrackCount } from '../playlists/playlists.ts';
 export { SEARCH_QUERY_MAX } from '../field-limits.ts';
 
 /**
@@ -134,8 +135,22 @@ export async function search(
 }
 
 const folded = (q: string) => sql<string>`earshot_fold(${q})`;
-const tsq = (q: string) => sql`plainto_tsquery('simple', earshot_fold(${q}))`;
+/** A folded search column matches the folded text `f` by trigrams: as a whole (`%`), or one of its words (`<%`). */
+const nearTo = (column: string, f: RawBuilder<string>) =>
+  sql<boolean>`${sql.ref(column)} % ${f} or ${f} <% ${sql.ref(column)}`;
+/** How close that match is: the better of the two similarities. */
+const closeness = (column: string, f: RawBuilder<string>) =>
+  sql<number>`greatest(similarity(${sql.ref(column)}, ${f}), word_similarity(${f}, ${sql.ref(column)}))`;
 
+/** Best `score` first (newest first among equals), then the page asked for. */
+const rankedPage =
+  (score: RawBuilder<number> | string, id: string, limit: number, offset: number) =>
+  <DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>) =>
+    qb
+      .orderBy(typeof score === 'string' ? sql.ref(score) : score, 'desc')
+      .orderBy(sql.ref(id), 'desc')
+      .limit(limit)
+      .offset(offset);
 interface Candidates {
   ids: string[];
   scores: number[];
@@ -180,10 +195,7 @@ async function searchTracks(deps: SearchDeps, q: string, limit: number, offset: 
     .leftJoin('track_versions as v', 'v.id', 't.current_version_id')
     .select(FOUND_TRACK_COLUMNS)
     .where((eb) => trackListed(eb, 't'))
-    .orderBy('s.score', 'desc')
-    .orderBy('t.id', 'desc')
-    .limit(limit)
-    .offset(offset)
+    .$call(rankedPage('s.score', 't.id', limit, offset))
     // The same text whatever is searched, and a plan that does not depend on it: prepared once per
     // connection on PostgreSQL.
     .modifyEnd(PREPARED)
@@ -195,22 +207,12 @@ async function searchUsers(db: Kysely<Database>, q: string, limit: number, offse
   const f = folded(q);
   const rows = await db
     .selectFrom('users as u')
-    .select(['u.id', 'u.handle', 'u.display_name', 'u.avatar_key', 'u.role'])
-    .where(sql<boolean>`u.search_name % ${f} or ${f} <% u.search_name`)
+    .select(['u.id', 'u.handle', 'u.display_name as displayName', 'u.avatar_key as avatarKey', 'u.role'])
+    .where(nearTo('u.search_name', f))
     .where((eb) => userListed(eb, 'u'))
-    .orderBy(sql`greatest(similarity(u.search_name, ${f}), word_similarity(${f}, u.search_name))`, 'desc')
-    .orderBy('u.id', 'desc')
-    .limit(limit)
-    .offset(offset)
+    .$call(rankedPage(closeness('u.search_name', f), 'u.id', limit, offset))
     .execute();
-  return rows.map((r) => ({
-    kind: 'user',
-    id: r.id,
-    handle: r.handle,
-    displayName: r.display_name,
-    avatarKey: r.avatar_key,
-    role: r.role,
-  }));
+  return rows.map((r) => ({ kind: 'user', ...r }));
 }
 
 async function searchReleases(
@@ -225,15 +227,16 @@ async function searchReleases(
     .selectFrom('releases as r')
     .innerJoin('users as u', 'u.id', 'r.owner_user_id')
     .select(['r.id', 'r.title', 'r.type', 'r.artwork_key', 'r.release_date', 'u.handle', 'u.display_name'])
-    .where(sql<boolean>`r.search_title % ${f} or ${f} <% r.search_title or ${f} <% u.search_name`)
+    .where(sql<boolean>`${nearTo('r.search_title', f)} or ${f} <% u.search_name`)
     .where((eb) => releaseListed(eb, now, 'r'))
-    .orderBy(
-      sql`4 * greatest(similarity(r.search_title, ${f}), word_similarity(${f}, r.search_title)) + 2 * word_similarity(${f}, u.search_name)`,
-      'desc',
+    .$call(
+      rankedPage(
+        sql<number>`4 * ${closeness('r.search_title', f)} + 2 * word_similarity(${f}, u.search_name)`,
+        'r.id',
+        limit,
+        offset,
+      ),
     )
-    .orderBy('r.id', 'desc')
-    .limit(limit)
-    .offset(offset)
     .execute();
   return rows.map((r) => ({
     kind: 'release',
@@ -251,19 +254,10 @@ async function searchPlaylists(db: Kysely<Database>, q: string, limit: number, o
   const rows = await db
     .selectFrom('playlists as p')
     .innerJoin('users as u', 'u.id', 'p.owner_user_id')
-    .select([
-      'p.id',
-      'p.title',
-      'u.handle',
-      'u.display_name',
-      sql<number>`(select count(*)::int from playlist_tracks pt where pt.playlist_id = p.id)`.as('track_count'),
-    ])
-    .where(sql<boolean>`p.search_title % ${f} or ${f} <% p.search_title`)
+    .select(['p.id', 'p.title', 'u.handle', 'u.display_name', playlistTrackCount.as('track_count')])
+    .where(nearTo('p.search_title', f))
     .where((eb) => playlistListed(eb, 'p'))
-    .orderBy(sql`greatest(similarity(p.search_title, ${f}), word_similarity(${f}, p.search_title))`, 'desc')
-    .orderBy('p.id', 'desc')
-    .limit(limit)
-    .offset(offset)
+    .$call(rankedPage(closeness('p.search_title', f), 'p.id', limit, offset))
     .execute();
   return rows.map((r) => ({
     kind: 'playlist',
