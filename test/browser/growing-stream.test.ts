@@ -12,13 +12,14 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signHlsPath } from '@earshot/core';
 import { isGrowingPlaylist, transcodeHls } from '@earshot/media';
 import { contentTypeFor, keys } from '@earshot/storage';
 import { generateTone } from '../support/audio.ts';
 import { CHROMIUM_ARGS } from '../support/browser.ts';
 import { createTestApi, type TestApi } from '../support/factories.ts';
+import { closableServer, closeAfterAll } from '../support/lifecycle.ts';
 
 const SECRET = 'growing-stream-test-secret-0123456789';
 const VERSION = '4242';
@@ -75,11 +76,7 @@ beforeAll(async () => {
     args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
   });
 });
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await api?.close();
-});
+closeAfterAll(() => [browser, closableServer(server), api]);
 
 describe('a growing stream in Chromium', () => {
   it('hls.js plays it from its start to its end without a stall or an error while segments keep arriving', async () => {

@@ -11,10 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BUCKETS } from '@earshot/storage';
 import { generateTone } from '../support/audio.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
+import { closableServer, closeAfterAll } from '../support/lifecycle.ts';
 import { reportPagesOnFailure } from '../support/page-report.ts';
 import { readZip } from '../support/zip.ts';
 import { contextAs, register, startPlatform, uploadReadyTrack } from './platform-fixture.ts';
@@ -67,11 +68,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => thirdParty?.close(r));
-  await platform?.close();
-});
+closeAfterAll(() => [browser, closableServer(thirdParty), platform]);
 
 describe('embeds', () => {
   it('an embed renders inside an iframe on another origin; the track page refuses to be framed', async () => {
