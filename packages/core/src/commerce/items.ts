@@ -3,6 +3,7 @@ import type { Database } from '@earshot/db';
 import type { Actor } from '../actor.ts';
 import { notFound } from '../errors.ts';
 import { canSeeReleaseRow, canSeeTrackRow } from '../visibility.ts';
+import { priceOf } from '../catalog/fields.ts';
 import type { Price } from './pricing.ts';
 
 export type ItemType = 'track' | 'release';
@@ -37,14 +38,14 @@ export interface SellableItem {
   tracks: ItemTrack[];
 }
 
-function priceOf(row: {
-  price_amount_minor: number | null;
-  price_currency: string | null;
-  price_pwyw: boolean;
-}): Price | null {
-  if (row.price_amount_minor === null || row.price_currency === null) return null;
-  return { amountMinor: row.price_amount_minor, currency: row.price_currency, payWhatYouWant: row.price_pwyw };
-}
+/** The seller's columns (alias `u`): who is paid, and whether their account can take charges. */
+const sellerColumns = [
+  'u.display_name',
+  'u.handle',
+  'u.disabled_at',
+  'u.stripe_account_id',
+  'u.stripe_charges_enabled',
+] as const;
 
 /** What a download is made from: the version's original and the covers to embed. */
 const versionColumns = [
@@ -116,7 +117,7 @@ export async function loadItem(
         't.price_pwyw',
         't.created_at',
       ])
-      .select(['u.display_name', 'u.handle', 'u.disabled_at', 'u.stripe_account_id', 'u.stripe_charges_enabled'])
+      .select(sellerColumns)
       .select(versionColumns)
       .where('t.id', '=', id)
       .executeTakeFirst();
@@ -162,7 +163,7 @@ export async function loadItem(
       'r.price_pwyw',
       'r.created_at',
     ])
-    .select(['u.display_name', 'u.handle', 'u.disabled_at', 'u.stripe_account_id', 'u.stripe_charges_enabled'])
+    .select(sellerColumns)
     .where('r.id', '=', id)
     .executeTakeFirst();
   if (!release || !canSeeReleaseRow(actor, release, now)) {
