@@ -66,9 +66,12 @@ const s3api = (calls: string[][], op: string) =>
   calls.filter((c) => c.slice(0, 4).join(' ') === `--endpoint-url http://minio:9000 s3api ${op}`);
 const bucketOf = (c: string[]) => c[c.indexOf('--bucket') + 1];
 
+/** The MinIO root credentials the script signs in with, given in the environment. */
+const ROOT = { MINIO_ROOT_USER: 'earshot-root', MINIO_ROOT_PASSWORD: 'pw' };
+
 describe('docker/storage-init.sh', () => {
   it('creates the four buckets, turns versioning on, and makes transcodes, images, waveforms readable by anyone', () => {
-    const r = run({ MINIO_ROOT_USER: 'earshot-root', MINIO_ROOT_PASSWORD: 'pw' });
+    const r = run(ROOT);
     expect(r.status, r.stderr).toBe(0);
     expect(s3api(r.calls, 'create-bucket').map(bucketOf)).toEqual(['originals', 'transcodes', 'images', 'waveforms']);
     const versioning = s3api(r.calls, 'put-bucket-versioning');
@@ -94,8 +97,7 @@ describe('docker/storage-init.sh', () => {
 
   it('is safe to rerun: existing buckets are kept, and a policy found on originals is removed', () => {
     const r = run({
-      MINIO_ROOT_USER: 'earshot-root',
-      MINIO_ROOT_PASSWORD: 'pw',
+      ...ROOT,
       EXISTING: 'originals transcodes images waveforms',
       HAS_POLICY: 'originals',
     });
@@ -115,7 +117,7 @@ describe('docker/storage-init.sh', () => {
     expect(missing.stderr).toMatch(/MINIO_ROOT_PASSWORD \(or MINIO_ROOT_PASSWORD_FILE\) is not set/);
     expect(missing.calls).toEqual([]);
 
-    const failing = run({ MINIO_ROOT_USER: 'earshot-root', MINIO_ROOT_PASSWORD: 'pw', FAIL_CREATE: 'images' });
+    const failing = run({ ...ROOT, FAIL_CREATE: 'images' });
     expect(failing.status).not.toBe(0);
     expect(s3api(failing.calls, 'create-bucket').map(bucketOf)).toEqual(['originals', 'transcodes', 'images']);
     expect(s3api(failing.calls, 'put-bucket-policy')).toEqual([]);
