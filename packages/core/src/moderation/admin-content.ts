@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '@earshot/db';
 import { adminPage, type TakedownSubjectType } from './fields.ts';
 
@@ -16,6 +16,13 @@ export interface AdminContentItem {
   createdAt: Date;
 }
 
+/** Where each kind of content is listed from: its table, the column shown as its label, its owner, its track. */
+const CONTENT_SOURCES = {
+  track: { table: 'tracks', label: 'title', owner: 'owner_user_id', trackId: sql`x.id` },
+  release: { table: 'releases', label: 'title', owner: 'owner_user_id', trackId: sql`null::bigint` },
+  comment: { table: 'comments', label: 'body', owner: 'user_id', trackId: sql`x.track_id` },
+} as const;
+
 const escapeLike = (term: string) => `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export async function listContentForAdmin(
@@ -24,7 +31,9 @@ export async function listContentForAdmin(
 ): Promise<{ items: AdminContentItem[]; nextCursor: string | null }> {
   const { limit, cursor } = adminPage(query);
   const term = query.q?.trim() ? escapeLike(query.q.trim()) : undefined;
-  let rows: Array<{
+  const from = CONTENT_SOURCES[query.type];
+  const label = sql.ref(`x.${from.label}`);
+  const { rows } = await sql<{
     id: string;
     label: string;
     owner_id: string | null;
@@ -33,52 +42,14 @@ export async function listContentForAdmin(
     taken_down_at: Date | null;
     takedown_reason: string | null;
     created_at: Date;
-  }>;
-  if (query.type === 'comment') {
-    let q = deps.db
-      .selectFrom('comments as x')
-      .leftJoin('users as o', 'o.id', 'x.user_id')
-      .select([
-        'x.id',
-        'x.body as label',
-        'o.id as owner_id',
-        'o.handle as owner_handle',
-        'x.track_id',
-        'x.taken_down_at',
-        'x.takedown_reason',
-        'x.created_at',
-      ]);
-    if (term) q = q.where((eb) => eb(eb.fn('lower', ['x.body']), 'like', term));
-    if (query.takenDown) q = q.where('x.taken_down_at', 'is not', null);
-    if (cursor) q = q.where('x.id', '<', cursor);
-    rows = await q
-      .orderBy('x.id', 'desc')
-      .limit(limit + 1)
-      .execute();
-  } else {
-    const table = query.type === 'track' ? 'tracks' : 'releases';
-    let q = deps.db
-      .selectFrom(`${table} as x` as 'tracks as x')
-      .leftJoin('users as o', 'o.id', 'x.owner_user_id')
-      .select([
-        'x.id',
-        'x.title as label',
-        'o.id as owner_id',
-        'o.handle as owner_handle',
-        'x.taken_down_at',
-        'x.takedown_reason',
-        'x.created_at',
-      ]);
-    if (term) q = q.where((eb) => eb(eb.fn('lower', ['x.title']), 'like', term));
-    if (query.takenDown) q = q.where('x.taken_down_at', 'is not', null);
-    if (cursor) q = q.where('x.id', '<', cursor);
-    rows = (
-      await q
-        .orderBy('x.id', 'desc')
-        .limit(limit + 1)
-        .execute()
-    ).map((r) => ({ ...r, track_id: query.type === 'track' ? r.id : null }));
-  }
+  }>`
+    select x.id, ${label} as label, o.id as owner_id, o.handle as owner_handle, ${from.trackId} as track_id,
+      x.taken_down_at, x.takedown_reason, x.created_at
+    from ${sql.table(from.table)} x left join users o on o.id = ${sql.ref(`x.${from.owner}`)}
+    where true ${term ? sql`and lower(${label}) like ${term}` : sql``}
+      ${query.takenDown ? sql`and x.taken_down_at is not null` : sql``}
+      ${cursor ? sql`and x.id < ${cursor}` : sql``}
+    order by x.id desc limit ${limit + 1}`.execute(deps.db);
   const page = rows.slice(0, limit);
   return {
     items: page.map((r) => ({
