@@ -4,7 +4,7 @@ import { normalizeEmail } from './fields.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
 import { issueAccountToken } from './account-tokens.ts';
-import { userConflict } from './unique-violation.ts';
+import { inUsersTransaction } from './unique-violation.ts';
 import { emailChangedMail, link, verificationMail } from './mails.ts';
 import { sendBestEffort } from './send-mail.ts';
 
@@ -63,21 +63,16 @@ export async function changeEmail(
     return toAccountUser(same);
   }
   const now = deps.clock();
-  let result;
-  try {
-    result = await deps.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('users')
-        .set({ email, email_verified_at: null, updated_at: now })
-        .where('id', '=', userId)
-        .returning(USER_COLUMNS)
-        .executeTakeFirstOrThrow();
-      const token = await issueAccountToken(trx, userId, 'verify_email', now, email);
-      return { row, token };
-    });
-  } catch (err) {
-    throw userConflict(err) ?? err;
-  }
+  const result = await inUsersTransaction(deps.db, async (trx) => {
+    const row = await trx
+      .updateTable('users')
+      .set({ email, email_verified_at: null, updated_at: now })
+      .where('id', '=', userId)
+      .returning(USER_COLUMNS)
+      .executeTakeFirstOrThrow();
+    const token = await issueAccountToken(trx, userId, 'verify_email', now, email);
+    return { row, token };
+  });
   await sendBestEffort(
     deps,
     verificationMail(email, result.row.display_name, link(deps.publicUrl, '/verify-email', result.token)),

@@ -2,7 +2,7 @@ import { AppError, notFound } from '../errors.ts';
 import type { CoreDeps } from '../deps.ts';
 import { normalizeBio, normalizeDisplayName, normalizeHandle } from './fields.ts';
 import { USER_COLUMNS, toAccountUser, toPublicProfile, type AccountUser, type PublicProfile } from './account-user.ts';
-import { userConflict } from './unique-violation.ts';
+import { inUsersTransaction } from './unique-violation.ts';
 import { forgetDownloadFiles } from '../commerce/stale-downloads.ts';
 
 type Db = Pick<CoreDeps, 'db'>;
@@ -44,29 +44,25 @@ export async function updateProfile(
   if (changes.displayName !== undefined) set.display_name = normalizeDisplayName(changes.displayName);
   if (changes.bio !== undefined) set.bio = normalizeBio(changes.bio);
   if (Object.keys(set).length === 0) return getAccount(deps, userId);
-  try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom('users')
-        .select('display_name')
-        .where('id', '=', userId)
-        .forUpdate()
-        .executeTakeFirst();
-      const row = await trx
-        .updateTable('users')
-        .set({ ...set, updated_at: deps.clock() })
-        .where('id', '=', userId)
-        .returning(USER_COLUMNS)
-        .executeTakeFirst();
-      if (!row || !before) throw notFound('User');
-      // The artist tag of download files already made: made again with the new name.
-      if (set.display_name !== undefined && set.display_name !== before.display_name)
-        await forgetDownloadFiles(trx, { ownerId: userId });
-      return toAccountUser(row);
-    });
-  } catch (err) {
-    throw userConflict(err) ?? err;
-  }
+  return inUsersTransaction(deps.db, async (trx) => {
+    const before = await trx
+      .selectFrom('users')
+      .select('display_name')
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    const row = await trx
+      .updateTable('users')
+      .set({ ...set, updated_at: deps.clock() })
+      .where('id', '=', userId)
+      .returning(USER_COLUMNS)
+      .executeTakeFirst();
+    if (!row || !before) throw notFound('User');
+    // The artist tag of download files already made: made again with the new name.
+    if (set.display_name !== undefined && set.display_name !== before.display_name)
+      await forgetDownloadFiles(trx, { ownerId: userId });
+    return toAccountUser(row);
+  });
 }
 
 /** A listener turns artist (from settings). Artists and admins stay as they are. */

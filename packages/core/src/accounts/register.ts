@@ -4,7 +4,7 @@ import type { CoreDeps } from '../deps.ts';
 import { normalizeDisplayName, normalizeEmail, normalizeHandle } from './fields.ts';
 import { checkPasswordPolicy } from './password-policy.ts';
 import { USER_COLUMNS, toAccountUser, type AccountUser } from './account-user.ts';
-import { userConflict } from './unique-violation.ts';
+import { inUsersTransaction } from './unique-violation.ts';
 import { issueAccountToken } from './account-tokens.ts';
 import { link, verificationMail } from './mails.ts';
 import { sendBestEffort } from './send-mail.ts';
@@ -34,29 +34,23 @@ export async function register(
   const passwordHash = await deps.passwords.hash(input.password);
   const now = deps.clock();
 
-  let created;
-  try {
-    created = await deps.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('users')
-        .values({
-          email,
-          handle,
-          display_name: displayName,
-          role,
-          password_hash: passwordHash,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning([...USER_COLUMNS, 'token_version'])
-        .executeTakeFirstOrThrow();
-      const verifyToken = await issueAccountToken(trx, row.id, 'verify_email', now, email);
-      return { row, verifyToken };
-    });
-  } catch (err) {
-    throw userConflict(err) ?? err;
-  }
-  const { row, verifyToken } = created;
+  const { row, verifyToken } = await inUsersTransaction(deps.db, async (trx) => {
+    const row = await trx
+      .insertInto('users')
+      .values({
+        email,
+        handle,
+        display_name: displayName,
+        role,
+        password_hash: passwordHash,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning([...USER_COLUMNS, 'token_version'])
+      .executeTakeFirstOrThrow();
+    const verifyToken = await issueAccountToken(trx, row.id, 'verify_email', now, email);
+    return { row, verifyToken };
+  });
   await sendBestEffort(
     deps,
     verificationMail(email, displayName, link(deps.publicUrl, '/verify-email', verifyToken)),

@@ -1,3 +1,5 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '@earshot/db';
 import { type AppError, conflict } from '../errors.ts';
 
 /** The constraint a unique violation (SQLSTATE 23505) names, from pg or PGlite; undefined otherwise. */
@@ -18,4 +20,16 @@ export function userConflict(err: unknown): AppError | undefined {
   if (constraint.includes('email')) return emailTaken();
   if (constraint.includes('handle')) return handleTaken();
   return undefined;
+}
+
+/** Runs `work` in one transaction; a unique violation of the users' email or handle becomes its 409. */
+export async function inUsersTransaction<T>(
+  db: Kysely<Database>,
+  work: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction().execute(work);
+  } catch (err) {
+    throw userConflict(err) ?? err;
+  }
 }
