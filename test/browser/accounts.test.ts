@@ -45,6 +45,15 @@ afterAll(async () => {
 
 const account = () => page.getByRole('navigation', { name: 'Account' });
 
+/** Clicks the button named `button` while the API refuses the request (`failure`); the text of `error` once it shows. */
+async function refused(failure: ExpectedFailure, button: string, error: string): Promise<string | null> {
+  errors.expectFailure(failure);
+  await page.getByRole('button', { name: button }).click();
+  const shown = page.locator(error);
+  await shown.waitFor();
+  return shown.textContent();
+}
+
 describe('accounts in the browser', () => {
   it('registers an artist, showing the server’s errors next to their fields', async () => {
     await page.goto(`${platform.base}/register`);
@@ -56,18 +65,14 @@ describe('accounts in the browser', () => {
     await page.getByLabel('Display name').fill('Nadia Okafor');
     await page.getByLabel('Password').fill('password123');
     // A reserved handle, then a common password: refused by the API.
-    errors.expectFailure({ url: '/api/v1/auth/register', status: 400 });
-    await page.getByRole('button', { name: 'Create account' }).click();
-    const handleError = page.locator('[data-field-error="handle"]');
-    await handleError.waitFor();
-    expect(await handleError.textContent()).toMatch(/reserved/);
+    const refusedRegistration = { url: '/api/v1/auth/register', status: 400 };
+    expect(await refused(refusedRegistration, 'Create account', '[data-field-error="handle"]')).toMatch(/reserved/);
     await screenshot(page, 'accounts-register-errors', { fullPage: false });
 
     await page.getByLabel('Handle').fill('nadia');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    const passwordError = page.locator('[data-field-error="password"]');
-    await passwordError.waitFor();
-    expect(await passwordError.textContent()).toMatch(/most common/);
+    expect(await refused(refusedRegistration, 'Create account', '[data-field-error="password"]')).toMatch(
+      /most common/,
+    );
     expect(await page.locator('[data-field-error="handle"]').count()).toBe(0);
 
     await page.getByLabel('Password').fill('lanterns over the harbour');
@@ -103,11 +108,9 @@ describe('accounts in the browser', () => {
     await page.locator('[data-testid="login-form"][data-hydrated]').waitFor();
     await page.getByLabel('Email').fill('NADIA@example.test');
     await page.getByLabel('Password').fill('lanterns over the harbor');
-    errors.expectFailure({ url: '/api/v1/auth/login', status: 401 });
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const err = page.locator('.form__error');
-    await err.waitFor();
-    expect(await err.textContent()).toMatch(/email address or password is wrong/);
+    expect(await refused({ url: '/api/v1/auth/login', status: 401 }, 'Sign in', '.form__error')).toMatch(
+      /email address or password is wrong/,
+    );
     await screenshot(page, 'accounts-login-error', { fullPage: false });
     await page.getByLabel('Password').fill('lanterns over the harbour');
     await page.getByRole('button', { name: 'Sign in' }).click();
