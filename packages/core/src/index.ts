@@ -112,7 +112,7 @@ export {
 } from './catalog/fields.ts';
 export { editTrack, type TrackPatch } from './catalog/edit-track.ts';
 export { deleteTrack, hasPaidOrders, versionPrefixes, type DeleteOutcome } from './catalog/delete-track.ts';
-export { setTrackArtwork, ARTWORK_UPLOAD_SIZES } from './catalog/artwork.ts';
+export { setArtwork, ARTWORK_UPLOAD_SIZES } from './catalog/artwork.ts';
 export { setCurrentVersion } from './catalog/current-version.ts';
 export { retryTrackProcessing } from './catalog/retry-processing.ts';
 export { browseTracks, type BrowseCard } from './catalog/browse.ts';
@@ -132,7 +132,6 @@ export {
   getRelease,
   updateRelease,
   deleteRelease,
-  setReleaseArtwork,
   listUserReleases,
   type ReleaseView,
   type ReleaseCard,

@@ -8,7 +8,7 @@ import {
   deleteRelease,
   getRelease,
   listUserReleases,
-  setReleaseArtwork,
+  setArtwork,
   updateRelease,
 } from '@earshot/core';
 import { errorResponses, ById, PriceBody } from '../schemas.ts';
@@ -105,9 +105,8 @@ export function releaseRoutes(app: Api, deps: RouteDeps): void {
     }),
     async (request) => {
       const image = await readImagePart(request, 'artwork');
-      return {
-        release: presentRelease(await setReleaseArtwork(core, currentActor(request), request.params.id, image)),
-      };
+      await setArtwork(core, currentActor(request), 'releases', request.params.id, image);
+      return { release: presentRelease(await getRelease(core, currentActor(request), request.params.id)) };
     },
   );
 

@@ -15,7 +15,7 @@ import {
   listStudioTracks,
   retryTrackProcessing,
   setCurrentVersion,
-  setTrackArtwork,
+  setArtwork,
 } from '@earshot/core';
 import { errorResponses, Id, ById, PriceBody } from '../schemas.ts';
 import { TrackResponse, presentTrack } from '../presenters/track.ts';
@@ -103,7 +103,7 @@ export function trackManageRoutes(app: Api, deps: RouteDeps): void {
     ),
     async (request) => {
       const image = await readImagePart(request, 'artwork');
-      await setTrackArtwork(core, currentActor(request), request.params.id, image);
+      await setArtwork(core, currentActor(request), 'tracks', request.params.id, image);
       return { track: await view(request.params.id, request) };
     },
   );

@@ -4,6 +4,7 @@ import { keys, unguessableToken, type ObjectStore } from '@earshot/storage';
 import type { Actor } from '../actor.ts';
 import { renderSquareImage } from '../images/square-image.ts';
 import { ownedTrack } from './edit-track.ts';
+import { ownedRelease } from '../releases/owned-release.ts';
 
 /** Square sizes of uploaded artwork, as extracted cover art (the track page, cards). */
 export const ARTWORK_UPLOAD_SIZES = [1000, 300] as const;
@@ -73,13 +74,18 @@ async function swapArtworkKey(
   return before?.artwork_key ?? null;
 }
 
-/** `PUT /tracks/:id/artwork`: the artist's own cover replaces the one extracted from the file. */
-export async function setTrackArtwork(
+/**
+ * `PUT /tracks/:id/artwork` and `PUT /releases/:id/artwork` (the owner or an admin): the image
+ * rule of avatars, kept at the artwork sizes. A track's own cover replaces the one extracted from
+ * its file.
+ */
+export async function setArtwork(
   deps: ArtworkDeps,
   actor: Actor | null,
-  trackId: string,
+  table: 'tracks' | 'releases',
+  id: string,
   image: Buffer,
 ): Promise<void> {
-  const track = await ownedTrack(deps.db, actor, trackId);
-  await replaceArtwork(deps, 'tracks', track.id, image);
+  const row = await (table === 'tracks' ? ownedTrack : ownedRelease)(deps.db, actor, id);
+  await replaceArtwork(deps, table, row.id, image);
 }

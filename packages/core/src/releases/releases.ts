@@ -8,7 +8,7 @@ import { freeSlug } from '../tracks/slug.ts';
 import { normalizeVisibility } from '../tracks/fields.ts';
 import { normalizePrice, priceColumns, priceOf, type Price } from '../catalog/fields.ts';
 import { listedTracks, type ListedTrack } from '../catalog/listed-track.ts';
-import { replaceArtwork } from '../catalog/artwork.ts';
+import { ownedRelease } from './owned-release.ts';
 import {
   RELEASE_TRACKS_MAX,
   normalizeReleaseDate,
@@ -185,13 +185,6 @@ export async function getRelease(
   };
 }
 
-async function ownedRelease(db: Kysely<Database>, actor: Actor | null, releaseId: string) {
-  const row = await db.selectFrom('releases').selectAll().where('id', '=', releaseId).executeTakeFirst();
-  if (!row) throw notFound('Release');
-  if (!ownsOrAdmin(actor, row.owner_user_id)) throw forbidden('Only the release owner can change it');
-  return row;
-}
-
 /** `PATCH /releases/:id`: any field; `trackIds` replaces the whole order. Checked first, written in one transaction. */
 export async function updateRelease(
   deps: ReleaseDeps,
@@ -257,18 +250,6 @@ export async function deleteRelease(deps: ReleaseDeps, actor: Actor | null, rele
     await trx.deleteFrom('releases').where('id', '=', release.id).execute();
   });
   await deps.store.deletePrefix('images', keys.releaseArtworkPrefix(releaseId));
-}
-
-/** `PUT /releases/:id/artwork`: the image rule of avatars, kept at the artwork sizes. */
-export async function setReleaseArtwork(
-  deps: ReleaseDeps,
-  actor: Actor | null,
-  releaseId: string,
-  image: Buffer,
-): Promise<ReleaseView> {
-  const release = await ownedRelease(deps.db, actor, releaseId);
-  await replaceArtwork(deps, 'releases', release.id, image);
-  return getRelease(deps, actor, releaseId);
 }
 
 /**
