@@ -9,9 +9,11 @@ export const metadata = unindexed('Settings');
 export default function SettingsPage() {
   return (
     <PageSection id="settings" title="Settings" className="settings-page">
-      <Settings />
-      <PayoutsSettings />
-      <NotificationSettings />
+      <div className="settings">
+        <Settings />
+        <PayoutsSettings />
+        <NotificationSettings />
+      </div>
     </PageSection>
   );
 }

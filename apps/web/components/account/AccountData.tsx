@@ -7,7 +7,7 @@
 import { announceAccount } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
-import { SectionHead } from '@/components/PageSection';
+import { SettingsSection } from './SettingsSection';
 import { Reveal } from '@/components/Reveal';
 import { CurrentPasswordField } from './Field';
 
@@ -24,14 +24,7 @@ export function AccountDataSection() {
   const error = deletion.errors.fields.deletePassword ?? deletion.errors.form;
 
   return (
-    <section className="settings-section" aria-labelledby="data-title" id="data">
-      <SectionHead
-        block="settings-section"
-        id="data"
-        title="Your data"
-        heading="h2"
-        hint="Take everything out, or leave for good."
-      />
+    <SettingsSection id="data" title="Your data" hint="Take everything out, or leave for good.">
       <p>
         <a className="button button--ghost" href="/api/v1/me/export" download data-testid="export-link">
           Download my data (ZIP)
@@ -62,6 +55,6 @@ export function AccountDataSection() {
           </form>
         )}
       </Reveal>
-    </section>
+    </SettingsSection>
   );
 }

@@ -16,7 +16,7 @@ import { Avatar } from './Avatar';
 import { AccountDataSection } from './AccountData';
 import { CurrentPasswordField, EmailField, Field, FormError, HandleField, NewPasswordField, SubmitForm } from './Field';
 import { Notice } from '@/components/Notice';
-import { SectionHead } from '@/components/PageSection';
+import { SettingsSection as Section } from './SettingsSection';
 import './account.css';
 import { SignInPrompt } from '@/components/account/SignInPrompt';
 import { BIO_MAX, DISPLAY_NAME_MAX } from '@earshot/core/field-limits';
@@ -45,23 +45,14 @@ export function Settings() {
   };
   const user = account.data;
   return (
-    <div className="settings">
+    <>
       <ProfileSection user={user} onSaved={saved} />
       <AvatarSection user={user} onSaved={saved} />
       {user.role === 'listener' && <BecomeArtistSection onSaved={saved} />}
       <EmailSection user={user} onSaved={saved} />
       <PasswordSection />
       <AccountDataSection />
-    </div>
-  );
-}
-
-function Section({ id, title, hint, children }: { id: string; title: string; hint?: ReactNode; children: ReactNode }) {
-  return (
-    <section className="settings-section" aria-labelledby={`${id}-title`} id={id}>
-      <SectionHead block="settings-section" id={id} title={title} heading="h2" hint={hint} />
-      {children}
-    </section>
+    </>
   );
 }
 

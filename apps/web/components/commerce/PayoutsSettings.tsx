@@ -9,7 +9,7 @@ import { fetchAccount } from '@/lib/account';
 import { api, ok } from '@/lib/api/client';
 import { useFormSubmit } from '@/lib/hooks/use-form-submit';
 import { useResource } from '@/lib/hooks/use-resource';
-import './commerce.css';
+import { SettingsSection } from '@/components/account/SettingsSection';
 
 /** Only artists have payouts: others never ask (no 403 in their console). */
 async function loadPayouts(signal: AbortSignal) {
@@ -40,26 +40,25 @@ export function PayoutsSettings() {
         ? 'Your Stripe account is not finished yet: Stripe still needs some details.'
         : 'Connect a Stripe account to be paid for your sales.';
   return (
-    <section className="buy-box" aria-labelledby="payouts-title" data-testid="payouts-settings">
-      <h2 id="payouts-title" className="buy-box__price">
-        Payouts
-      </h2>
+    <SettingsSection id="payouts" title="Payouts" testId="payouts-settings">
       <p role="status">{status}</p>
       {state.paymentsEnabled && !(state.chargesEnabled && state.payoutsEnabled) && (
-        <button
-          type="button"
-          className="button button--accent buy-box__buy"
-          onClick={() => void onboard()}
-          disabled={onboarding.pending}
-        >
-          {state.connected ? 'Continue on Stripe' : 'Set up payouts with Stripe'}
-        </button>
+        <div className="form__actions">
+          <button
+            type="button"
+            className="button button--accent"
+            onClick={() => void onboard()}
+            disabled={onboarding.pending}
+          >
+            {state.connected ? 'Continue on Stripe' : 'Set up payouts with Stripe'}
+          </button>
+        </div>
       )}
       {error && (
         <p className="form__error" role="alert">
           {error}
         </p>
       )}
-    </section>
+    </SettingsSection>
   );
 }

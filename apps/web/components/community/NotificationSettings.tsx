@@ -6,6 +6,7 @@ import { describeApiError } from '@/lib/api';
 import { api, ok, type ApiResponse } from '@/lib/api/client';
 import { useResource } from '@/lib/hooks/use-resource';
 import { useAccount } from '@/lib/hooks/use-account';
+import { SettingsSection } from '@/components/account/SettingsSection';
 
 type Prefs = ApiResponse<'/api/v1/me/notification-settings'>['email'];
 const LABELS: Array<[keyof Prefs, string]> = [
@@ -39,15 +40,21 @@ export function NotificationSettings() {
     }
   };
   return (
-    <fieldset className="settings-card" data-testid="notification-settings">
-      <legend>Email me about</legend>
-      {LABELS.map(([key, label]) => (
-        <label key={key} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
-          <input type="checkbox" checked={prefs.data[key]} onChange={(e) => void change(key, e.target.checked)} />{' '}
-          {label}
-        </label>
-      ))}
-      {error && <p role="alert">{error}</p>}
-    </fieldset>
+    <SettingsSection id="email-notifications" title="Email notifications" hint="What also comes to your inbox.">
+      <fieldset className="checkbox-list" data-testid="notification-settings">
+        <legend className="visually-hidden">Email me about</legend>
+        {LABELS.map(([key, label]) => (
+          <label key={key}>
+            <input type="checkbox" checked={prefs.data[key]} onChange={(e) => void change(key, e.target.checked)} />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      {error && (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      )}
+    </SettingsSection>
   );
 }
