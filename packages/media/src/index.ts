@@ -23,6 +23,14 @@ export {
   type Launch,
   type OrphanedTool,
 } from './child-lifetime.ts';
+export {
+  ToolSpawner,
+  directLauncher,
+  sharedToolLauncher,
+  type ToolLauncher,
+  type ToolLaunchOptions,
+  type ToolProcess,
+} from './tool-spawner.ts';
 export { ProgressParser, type FfmpegProgress } from './progress.ts';
 export { TailBuffer, reasonFromStderr } from './stderr-tail.ts';
 export { inputArgs, audioMap } from './input.ts';

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { launchBoundToParent, resolveExecutable } from './child-lifetime.ts';
 import { FfmpegError, type FfmpegFailure } from './errors.ts';
 import { ProgressParser, type FfmpegProgress } from './progress.ts';
 import { TailBuffer, reasonFromStderr } from './stderr-tail.ts';
+import { sharedToolLauncher, type ToolLauncher } from './tool-spawner.ts';
 
 export interface RunOptions {
   /** Hard limit for the whole run. When it fires the child gets SIGTERM, then SIGKILL after `killGraceMs`. */
@@ -32,6 +32,8 @@ export interface RunOptions {
   onSpawn?: (pid: number) => void;
   /** A nice value (1–19) for the child: it gets the CPU only when more urgent work leaves some. */
   niceness?: number;
+  /** How the tool is started; default the process's tool spawner (tool-spawner.ts). */
+  launcher?: ToolLauncher;
 }
 
 export interface RunResult {
@@ -82,7 +84,8 @@ interface Mode {
 
 type Ending = Exclude<FfmpegFailure, 'spawn' | 'exit'> | 'callback';
 
-function run(tool: string, args: string[], options: RunOptions, mode: Mode): Promise<ProbeRunResult> {
+async function run(tool: string, args: string[], options: RunOptions, mode: Mode): Promise<ProbeRunResult> {
+  const launcher = options.launcher ?? (await sharedToolLauncher());
   const {
     timeoutMs,
     signal,
@@ -125,11 +128,10 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
       return;
     }
     const wantsStdout = mode.collectStdout !== undefined || options.onStdout !== undefined;
-    const stdio: ('ignore' | 'pipe')[] = ['ignore', wantsStdout ? 'pipe' : 'ignore', 'pipe'];
-    if (mode.progress) stdio.push('pipe');
-    // The tool dies with this process, even when it is SIGKILLed (docs/operations.md, crash hygiene).
+    const fds = [...(wantsStdout ? [1] : []), 2, ...(mode.progress ? [3] : [])];
+    // The tool dies with the process that starts it, even when that one is SIGKILLed (docs/operations.md, crash hygiene).
     const launch = launchBoundToParent(executable, args);
-    const child = spawn(launch.command, launch.args, { stdio, cwd: options.cwd, windowsHide: true });
+    const child = launcher.launch(launch.command, launch.args, { fds, cwd: options.cwd });
 
     const stderr = new TailBuffer(stderrTailBytes);
     const stdoutChunks: Buffer[] = [];
@@ -172,11 +174,11 @@ function run(tool: string, args: string[], options: RunOptions, mode: Mode): Pro
     };
 
     for (const stream of child.stdio) stream?.on('error', () => {}); // the child's exit says what went wrong
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdio[2]!.on('data', (chunk: Buffer) => stderr.push(chunk));
     if (mode.progress)
       (child.stdio[3] as Readable).on('data', (chunk: Buffer) => progress.push(chunk.toString('latin1')));
     if (wantsStdout) {
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdio[1]!.on('data', (chunk: Buffer) => {
         if (onStdout) return onStdout(chunk);
         if (ending !== null) return;
         stdoutBytes += chunk.length;

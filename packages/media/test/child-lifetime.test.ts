@@ -9,25 +9,7 @@ import {
   resolveExecutable,
   runFfmpeg,
 } from '../src/index.ts';
-import { tempDir } from './helpers.ts';
-
-/** Running and not a zombie (an orphan killed under a PID 1 that does not reap stays a zombie). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`never: ${what}`);
-}
+import { running, tempDir, until } from './helpers.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -156,3 +157,22 @@ export async function fakeFfmpeg(
 
 /** A command line as the argument list it stands for, split at single spaces: golden argument lists read as commands. */
 export const argv = (...parts: string[]): string[] => parts.join(' ').split(' ');
+
+/** Running and not a zombie (an orphan killed under a PID 1 that does not reap stays a zombie). Linux. */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `check()` holds (every 25 ms, for 10 s at most); `what` names it when it never does. */
+export async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`never: ${what}`);
+}

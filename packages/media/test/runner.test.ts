@@ -6,9 +6,12 @@ import {
   ProgressParser,
   TailBuffer,
   reasonFromStderr,
-  runFfmpeg,
-  runFfprobe,
+  directLauncher,
+  runFfmpeg as runTool,
+  runFfprobe as runProbe,
   type FfmpegProgress,
+  type ProbeRunOptions,
+  type RunOptions,
 } from '../src/index.ts';
 import { pidAlive, useTempDir } from './helpers.ts';
 
@@ -66,7 +69,14 @@ describe('TailBuffer and reasonFromStderr', () => {
   });
 });
 
-describe('runFfmpeg / runFfprobe on the real binaries', () => {
+// Every case runs twice: through the process's tool spawner (what the platform uses) and with
+// Node's spawn from this process (where the spawner cannot run).
+describe.each([
+  { how: 'through the tool spawner', launcher: undefined },
+  { how: 'started directly', launcher: directLauncher },
+])('runFfmpeg / runFfprobe on the real binaries, $how', ({ launcher }) => {
+  const runFfmpeg = (args: readonly string[], options: RunOptions) => runTool(args, { ...options, launcher });
+  const runFfprobe = (args: readonly string[], options: ProbeRunOptions) => runProbe(args, { ...options, launcher });
   const tmp = useTempDir('runner', { name: 'tone.flac', codecArgs: ['-c:a', 'flac'], seconds: 5 });
 
   it('reports progress up to 100 % when the duration is known', async () => {

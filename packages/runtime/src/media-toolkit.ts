@@ -6,6 +6,7 @@ import {
   MediaRejectedError,
   measureLoudness,
   probe,
+  sharedToolLauncher,
   transcodeHls,
   type AudioProbeResult,
 } from '@earshot/media';
@@ -23,6 +24,8 @@ const BACKGROUND_NICENESS = 10;
 const LOUDNESS_NICENESS = 5;
 
 export function createMediaToolkit(): MediaToolkit {
+  // The tool spawner (docs/performance.md, "Pipeline") starts now rather than with the first upload's probe.
+  void sharedToolLauncher();
   const rejecting = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
