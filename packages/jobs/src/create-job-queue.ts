@@ -11,6 +11,8 @@ export interface CreateJobQueueOptions {
   /** Key prefix of every BullMQ key. */
   redisPrefix: string;
   db: Kysely<Database>;
+  /** The database is PGlite, which one process holds: the embedded queue is its only user (`soleInstance`). */
+  dbIsPglite?: boolean;
   onError?: ErrorReporter;
 }
 
@@ -18,5 +20,5 @@ export interface CreateJobQueueOptions {
 export function createJobQueue(options: CreateJobQueueOptions): JobQueue {
   const onError = options.onError ? { onError: options.onError } : {};
   if (options.redisUrl) return new BullMQJobQueue({ url: options.redisUrl, prefix: options.redisPrefix, ...onError });
-  return new EmbeddedJobQueue({ db: options.db, ...onError });
+  return new EmbeddedJobQueue({ db: options.db, soleInstance: options.dbIsPglite === true, ...onError });
 }

@@ -27,6 +27,8 @@ export interface EmbeddedConsumerDeps<Q extends QueueName> {
   timeoutMs: number;
   listeners: JobListeners;
   onError: ErrorReporter;
+  /** The first claim waits for it (the queue's takeover of a dead predecessor's jobs). */
+  before?: Promise<void>;
 }
 
 interface Run {
@@ -111,6 +113,7 @@ export class EmbeddedConsumer<Q extends QueueName> {
   private async loop(): Promise<void> {
     const { store, queue, owner, concurrency, timings, onError } = this.deps;
     let failures = 0;
+    await this.deps.before;
     while (!this.stopping) {
       const free = concurrency - this.runs.size;
       let claimed = 0;

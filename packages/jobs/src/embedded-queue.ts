@@ -28,6 +28,12 @@ export interface EmbeddedJobQueueOptions {
   completedRetentionMs?: number;
   /** How often a processing instance prunes completed jobs; 0 disables it. Default 1 hour. */
   pruneIntervalMs?: number;
+  /**
+   * This instance is the only one that will ever use the database (PGlite: one process holds it).
+   * The jobs a previous process was running when it died are then taken over when processing
+   * starts, instead of after their lease. Never set it on a PostgreSQL shared by several workers.
+   */
+  soleInstance?: boolean;
   /** Overrides of the registry's attempts / backoff / timeout per queue. */
   queueOptions?: QueueOptionOverrides;
   /** Errors with no caller to throw to (poll, heartbeat, listeners). Default: stderr. */
@@ -53,6 +59,8 @@ export class EmbeddedJobQueue implements JobQueue {
   private pruneTimer: NodeJS.Timeout | undefined;
   private pruneInFlight: Promise<unknown> | undefined;
   private closing: Promise<void> | undefined;
+  /** Settles once the leases of a dead predecessor are ended (`soleInstance`); consumers claim after it. */
+  private takeover: Promise<void> | undefined;
 
   constructor(private readonly options: EmbeddedJobQueueOptions) {
     this.store = new EmbeddedJobStore(options.db);
@@ -97,8 +105,15 @@ export class EmbeddedJobQueue implements JobQueue {
     this.assertOpen();
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
       throw new RangeError('concurrency must be an integer >= 1');
+    this.takeover ??= this.options.soleInstance
+      ? this.store.expireLeasesOfOthers(this.instanceId).then(
+          () => {},
+          (err: unknown) => this.onError(err, 'taking over the jobs of a previous process'),
+        )
+      : Promise.resolve();
     const consumer = new EmbeddedConsumer<Q>({
       store: this.store,
+      before: this.takeover,
       queue,
       handler,
       concurrency: options.concurrency,

@@ -52,7 +52,12 @@ export async function createInfrastructure(
     }
     const store = createObjectStore(config.storage);
     await store.ensureBuckets();
-    const jobs = createJobQueue({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db });
+    const jobs = createJobQueue({
+      redisUrl: config.redis.url,
+      redisPrefix: config.redis.keyPrefix,
+      db: database.db,
+      dbIsPglite: database.kind === 'pglite',
+    });
     const progress: ProgressBus =
       options.progress ??
       (config.redis.url ? new RedisProgressBus(config.redis.url, config.redis.keyPrefix) : new InProcessProgressBus());
