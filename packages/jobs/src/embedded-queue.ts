@@ -106,10 +106,9 @@ export class EmbeddedJobQueue implements JobQueue {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
       throw new RangeError('concurrency must be an integer >= 1');
     this.takeover ??= this.options.soleInstance
-      ? this.store.expireLeasesOfOthers(this.instanceId).then(
-          () => {},
-          (err: unknown) => this.onError(err, 'taking over the jobs of a previous process'),
-        )
+      ? this.store
+          .expireLeasesOfOthers(this.instanceId)
+          .catch((err: unknown) => this.onError(err, 'taking over the jobs of a previous process'))
       : Promise.resolve();
     const consumer = new EmbeddedConsumer<Q>({
       store: this.store,

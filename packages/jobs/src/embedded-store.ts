@@ -101,15 +101,13 @@ export class EmbeddedJobStore {
 
   /**
    * Ends now the leases of active jobs held by anyone but `owner`, so `claim` takes them over at
-   * once; returns how many. Only for an instance that knows it is the database's one user (PGlite
+   * once (and reports each as `stalled`). Only for an instance that knows it is the database's one user (PGlite
    * is one process): every other holder is a process that is gone.
    */
-  async expireLeasesOfOthers(owner: string): Promise<number> {
-    const { rows } = await sql<{ id: string }>`
+  async expireLeasesOfOthers(owner: string): Promise<void> {
+    await sql`
       update jobs set locked_until = now() - interval '1 millisecond'
-       where status = 'active' and locked_by is distinct from ${owner} and locked_until >= now()
-      returning id`.execute(this.db);
-    return rows.length;
+       where status = 'active' and locked_by is distinct from ${owner} and locked_until >= now()`.execute(this.db);
   }
 
   /** Extends the lease of `ids` still owned by `owner`; returns the ids it still owns. */

@@ -14,8 +14,8 @@
 // { type: 'exit', id, code, signal }.
 //
 // When the parent goes (its IPC channel closes, even after a SIGKILL), every tool is killed, the
-// socket's folder (argv[2]) is removed and this process ends. Each tool is bound to this process (setpriv --pdeathsig in the command the parent
-// sends), so a SIGKILL here ends them too.
+// socket's folder (argv[2]) is removed and this process ends. Each tool is bound to this process
+// (setpriv --pdeathsig in the command the parent sends), so a SIGKILL here ends them too.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import net from 'node:net';

@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * How the runner starts a tool. Node's `spawn` forks the calling process, and a fork copies its
- * page tables: from a worker holding 700 MB (PGlite, the web app) each start holds the event loop
+ * page tables: from a process holding 700 MB (most of it PGlite's memory) each start holds the event loop
  * for 25–30 ms, and a version's eight tools start in a burst. The tool spawner is a small Node
  * process started once (tool-spawner-process.mjs) that forks the tools instead, in about 1 ms, and
  * connects their stdout, stderr and progress fds straight to sockets this process reads: no byte
- * of their output passes through it (docs/performance.md, "Pipeline").
+ * of their output passes through it (docs/performance.md, "Media pipeline").
  */
 export interface ToolProcess extends EventEmitter {
   readonly pid: number | undefined;
@@ -37,7 +37,7 @@ export interface ToolLauncher {
   launch(command: string, args: readonly string[], options: ToolLaunchOptions): ToolProcess;
 }
 
-/** Node's own spawn from this process: what runs where the spawner cannot (not Linux, turned off, failed). */
+/** Node's own spawn from this process: what runs where the spawner cannot (not Linux, it failed to start). */
 export const directLauncher: ToolLauncher = {
   launch(command, args, { fds, cwd }) {
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'ignore', 'ignore'];
@@ -88,8 +88,7 @@ class SpawnedTool extends EventEmitter implements ToolProcess {
       this.maybeClose();
     };
     socket.once('end', ended);
-    socket.once('close', ended);
-    socket.on('error', () => {}); // its close follows; the tool's exit says what went wrong
+    socket.once('close', ended); // also after an error (ignored where it was accepted)
     socket.pipe(stream, { end: false });
   }
 
@@ -105,7 +104,10 @@ class SpawnedTool extends EventEmitter implements ToolProcess {
     }
   }
 
-  /** It did not start (or the spawner went away before it said): no close follows. */
+  /**
+   * The spawner said it could not start it, or the spawner went away. Not started: `error`, no
+   * close. Running: it died with the spawner, so it closes as killed.
+   */
   fail(err: Error): void {
     if (this.done) return;
     if (this.pid !== undefined) {
@@ -222,7 +224,7 @@ export class ToolSpawner implements ToolLauncher {
 
   private accept(socket: net.Socket): void {
     const chunks: Buffer[] = [];
-    socket.on('error', () => {});
+    socket.on('error', () => {}); // its close follows; the tool's exit says what went wrong
     const onHead = (chunk: Buffer) => {
       chunks.push(chunk);
       const all = Buffer.concat(chunks);

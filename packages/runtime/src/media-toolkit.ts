@@ -24,7 +24,7 @@ const BACKGROUND_NICENESS = 10;
 const LOUDNESS_NICENESS = 5;
 
 export function createMediaToolkit(): MediaToolkit {
-  // The tool spawner (docs/performance.md, "Pipeline") starts now rather than with the first upload's probe.
+  // The tool spawner (docs/performance.md, "Media pipeline") starts now rather than with the first upload's probe.
   void sharedToolLauncher();
   const rejecting = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
