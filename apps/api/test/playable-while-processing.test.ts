@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CoreDeps, HlsPublication, MediaToolkit } from '@earshot/core';
+import { removeSupersededWaveforms, type CoreDeps, type HlsPublication, type MediaToolkit } from '@earshot/core';
 import { computeWaveform, transcodeHls, type AudiowaveformJson } from '@earshot/media';
 import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../worker/src/index.ts';
@@ -324,6 +324,9 @@ describe('a track is playable while it is processed', () => {
     api.t.infra.progress.subscribe((e) => {
       if (e.type === 'track.media') told.add(e.trackId);
     });
+    const cleanupJobs = async () =>
+      Object.values(await api.t.infra.jobs.getJobCounts('waveform-cleanup')).reduce((a, b) => a + b, 0);
+    const cleanupBefore = await cleanupJobs();
     const { trackId, versionId } = await upload('Drawn as it grows', 'public');
     await waveformHoldReached;
     // The decode is done, its finished waveform held back: the partial ones it handed over are stored.
@@ -358,7 +361,12 @@ describe('a track is playable while it is processed', () => {
     const finished = await media(ready.waveformUrl);
     expect(finished.statusCode).toBe(200);
     expect(finished.json()).toEqual(normal);
-    // The partial one is gone.
+    // A page that read the partial one a moment ago still finds it: it goes a minute later.
+    expect((await media(partialUrl)).statusCode).toBe(200);
+    // Its waveform-cleanup job is queued (earlier uploads' may be delayed or done meanwhile).
+    expect(await cleanupJobs()).toBe(cleanupBefore + 1);
+    await removeSupersededWaveforms(core, versionId);
     expect((await media(partialUrl)).statusCode).toBe(404);
+    expect((await media(ready.waveformUrl)).json()).toEqual(normal);
   });
 });

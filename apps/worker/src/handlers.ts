@@ -2,6 +2,7 @@ import {
   applyPaymentEvent,
   createNotificationDelivery,
   makeDownloadFormat,
+  removeSupersededWaveforms,
   runAnalyticsJob,
   runMediaStep,
   sendNotificationEmail,
@@ -49,6 +50,9 @@ export function createHandlers(
   return {
     transcode: step('transcode'),
     waveform: step('waveform'),
+    'waveform-cleanup': async (job) => {
+      await removeSupersededWaveforms(deps, job.data.versionId);
+    },
     'artwork-extract': step('artwork-extract'),
     loudness: step('loudness'),
     'analytics-rollup': (job) => runAnalyticsJob({ ...deps, observe: options.analyticsMetrics?.observe }, job.data),

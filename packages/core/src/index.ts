@@ -60,6 +60,7 @@ export { runMediaStep, type StepJob } from './media/run-step.ts';
 export { reclaimScratch, processScratchDir, removeEntries } from './media/scratch.ts';
 export { queueSteps, requeueStuckVersions, type StuckVersion } from './media/start-processing.ts';
 export { rekeyGuessableMedia, type RekeyedVersion } from './media/rekey-media.ts';
+export { SUPERSEDED_WAVEFORM_GRACE_MS, removeSupersededWaveforms } from './media/waveform-cleanup.ts';
 export { rollupDay, utcDay } from './analytics/daily-rollup.ts';
 export {
   recordPlay,

@@ -5,6 +5,7 @@
 export const QUEUE_NAMES = [
   'transcode',
   'waveform',
+  'waveform-cleanup',
   'artwork-extract',
   'loudness',
   'analytics-rollup',
@@ -17,6 +18,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   transcode: { versionId: string };
   waveform: { versionId: string };
+  /** The waveforms a finished one superseded, deleted once pages that read them had time to fetch them. */
+  'waveform-cleanup': { versionId: string };
   'artwork-extract': { versionId: string };
   loudness: { versionId: string };
   'analytics-rollup': { day?: string };
@@ -43,6 +46,7 @@ export const QUEUE_OPTIONS: Record<QueueName, QueueOptions> = {
   // permanent error and fails at once (packages/core/src/media/errors.ts), not after 8 tries.
   transcode: { attempts: 8, backoffMs: 5_000, timeoutMs: 30 * 60_000 },
   waveform: { attempts: 8, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
+  'waveform-cleanup': { attempts: 8, backoffMs: 5_000, timeoutMs: 60_000 },
   'artwork-extract': { attempts: 8, backoffMs: 5_000, timeoutMs: 5 * 60_000 },
   loudness: { attempts: 8, backoffMs: 5_000, timeoutMs: 15 * 60_000 },
   'analytics-rollup': { attempts: 3, backoffMs: 30_000, timeoutMs: 10 * 60_000 },
@@ -58,5 +62,6 @@ export function defaultConcurrency(queue: QueueName, cpuCount: number): number {
   if (queue === 'analytics-rollup') return 1;
   if (queue === 'download-formats') return Math.max(1, cpuCount - 1);
   if (queue === 'email') return 2;
+  if (queue === 'waveform-cleanup') return 1;
   return Math.max(1, cpuCount);
 }

@@ -517,7 +517,7 @@ export interface paths {
                 header?: never;
                 path: {
                     jobId: string;
-                    queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
+                    queue: "transcode" | "waveform" | "waveform-cleanup" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
                 };
                 cookie?: never;
             };
@@ -592,7 +592,7 @@ export interface paths {
             parameters: {
                 query: {
                     limit: number;
-                    queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
+                    queue: "transcode" | "waveform" | "waveform-cleanup" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
                 };
                 header?: never;
                 path?: never;
@@ -677,7 +677,7 @@ export interface paths {
                     "application/json": {
                         /** @default 10 */
                         limit: number;
-                        queue: "transcode" | "waveform" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
+                        queue: "transcode" | "waveform" | "waveform-cleanup" | "artwork-extract" | "loudness" | "analytics-rollup" | "payment-events" | "download-formats" | "email";
                     };
                 };
             };

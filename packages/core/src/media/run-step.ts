@@ -17,6 +17,7 @@ import {
 } from './version-state.ts';
 import { fetchOriginal, withScratch } from './scratch.ts';
 import { storeOutputs } from './store-outputs.ts';
+import { SUPERSEDED_WAVEFORM_GRACE_MS } from './waveform-cleanup.ts';
 
 export interface StepJob {
   attempt: number;
@@ -117,11 +118,11 @@ export async function runMediaStep(deps: MediaDeps, step: MediaStep, versionId: 
 /**
  * The waveform drawn as it grows (docs/performance.md, "Playable in seconds"): each partial
  * waveform the decode hands over is stored under a new unguessable key, becomes the version's
- * `waveform_key`, and pages watching the track are told (the partial ones stay until the finished
- * one replaces them all, so a page never asks for one already gone). One
+ * `waveform_key`, and pages watching the track are told (the partial ones stay a minute after the
+ * finished one replaced them, `waveform-cleanup`, so a page never asks for one already gone). One
  * store at a time; a partial one arriving meanwhile waits, and only the latest waiting one is
- * stored. `settled` resolves once nothing is being stored, so the finished waveform (after which
- * everything else in the version's waveform folder is deleted) is never overtaken by a partial one.
+ * stored. `settled` resolves once nothing is being stored, so the finished waveform is never
+ * overtaken by a partial one.
  */
 function partialWaveforms(deps: MediaDeps, ref: VersionRef) {
   let waiting: unknown = null;
@@ -244,7 +245,8 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
     const { json, decodedDurationMs } = await deps.media
       .waveform(input, info, run, partials.offer)
       .finally(partials.settled);
-    const key = keys.waveform(versionId, unguessableToken());
+    const token = unguessableToken();
+    const key = keys.waveform(versionId, token);
     await deps.store.put('waveforms', key, JSON.stringify(json), { contentType: 'application/json' });
     // The track's duration comes from the decoded audio, not the container's claim.
     await deps.db
@@ -252,12 +254,13 @@ const STEP_RUNNERS: Record<MediaStep, StepRunner> = {
       .set({ waveform_key: key, duration_ms: Math.round(decodedDurationMs), updated_at: sql`now()` })
       .where('id', '=', versionId)
       .execute();
-    // Only now the partial ones (and any of an earlier attempt): a page that read one a moment ago
-    // still finds it while the version's row names the finished one.
-    const superseded: string[] = [];
-    for await (const old of deps.store.list('waveforms', keys.waveformPrefix(versionId)))
-      if (old.key !== key) superseded.push(old.key);
-    for (const old of superseded) await deps.store.delete('waveforms', old);
+    // The partial ones (and any of an earlier attempt) go later: a page that read one a moment ago
+    // still finds it.
+    await deps.jobs.add(
+      'waveform-cleanup',
+      { versionId },
+      { jobId: `waveform-cleanup-${versionId}-${token}`, delayMs: SUPERSEDED_WAVEFORM_GRACE_MS },
+    );
   },
 
   async 'artwork-extract'(deps, { versionId }, input, outDir, info, run) {

@@ -9,8 +9,10 @@ import {
   createTrackFromUpload,
   InProcessProgressBus,
   MediaRejectedError,
+  removeSupersededWaveforms,
   requeueStuckVersions,
   runMediaStep,
+  SUPERSEDED_WAVEFORM_GRACE_MS,
   type MediaDeps,
   type MediaToolkit,
   type ProcessingEvent,
@@ -326,6 +328,83 @@ describe('processing steps', () => {
 
   it('ignores steps of a version that no longer exists', async () => {
     await expect(runMediaStep(deps, 'transcode', '999999', job())).resolves.toBeUndefined();
+  });
+});
+
+describe('superseded waveforms', () => {
+  const waveformKeys = async (versionId: string) => {
+    const found: string[] = [];
+    for await (const o of store.list('waveforms', `version-${versionId}/`)) found.push(o.key);
+    return found.sort();
+  };
+  const waveformKeyOf = async (versionId: string) =>
+    (
+      await handle.db
+        .selectFrom('track_versions')
+        .select('waveform_key')
+        .where('id', '=', versionId)
+        .executeTakeFirstOrThrow()
+    ).waveform_key;
+
+  it('stay a minute after the finished waveform replaced them, then only the one the version names is left', async () => {
+    const seen: Array<string | null> = [];
+    deps.media = fakeMedia({
+      async waveform(_input, _info, _run, partial) {
+        const json = (length: number) => ({
+          version: 2,
+          channels: 1,
+          sample_rate: 44100,
+          samples_per_pixel: 256,
+          bits: 8,
+          length,
+          data: Array.from({ length: length * 2 }, () => 0),
+        });
+        for (const length of [1, 2]) {
+          partial?.(json(length));
+          // Each partial one is stored and named by the row before the next comes.
+          for (let i = 0; i < 200 && seen.length < length; i++) {
+            const key = await waveformKeyOf(version.id);
+            if (key && !seen.includes(key)) seen.push(key);
+            else await new Promise((r) => setTimeout(r, 5));
+          }
+        }
+        return { json: json(3), decodedDurationMs: 12_340 };
+      },
+    });
+    const { version } = await upload();
+    await runMediaStep(deps, 'waveform', version.id, job());
+    const finished = await waveformKeyOf(version.id);
+    expect(seen).toHaveLength(2);
+    expect(seen).not.toContain(finished);
+    // Every partial one is still there: a page that read its URL a moment ago still fetches it.
+    expect(await waveformKeys(version.id)).toEqual([...seen, finished].sort());
+    const cleanup = queue.added.filter((a) => a.queue === 'waveform-cleanup');
+    expect(cleanup).toEqual([
+      {
+        queue: 'waveform-cleanup',
+        data: { versionId: version.id },
+        options: {
+          jobId: expect.stringMatching(`^waveform-cleanup-${version.id}-`),
+          delayMs: SUPERSEDED_WAVEFORM_GRACE_MS,
+        },
+      },
+    ]);
+    expect(SUPERSEDED_WAVEFORM_GRACE_MS).toBe(60_000);
+
+    await removeSupersededWaveforms(deps, version.id);
+    expect(await waveformKeys(version.id)).toEqual([finished]);
+    // Twice is once.
+    await removeSupersededWaveforms(deps, version.id);
+    expect(await waveformKeys(version.id)).toEqual([finished]);
+  });
+
+  it('of a version that is gone are all deleted', async () => {
+    const { version } = await upload();
+    await runMediaStep(deps, 'waveform', version.id, job());
+    expect(await waveformKeys(version.id)).toHaveLength(1);
+    await handle.db.deleteFrom('track_versions').where('id', '=', version.id).execute();
+    await removeSupersededWaveforms(deps, version.id);
+    expect(await waveformKeys(version.id)).toEqual([]);
   });
 });
 
