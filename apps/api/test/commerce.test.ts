@@ -9,13 +9,8 @@ import { createTestApi, createUser, type TestApi } from '../../../test/support/f
 import { signIn } from '../../../test/support/users.ts';
 import { sessionFor } from './support/accounts.ts';
 import { startLoopbackStripe, stripeEnv, type LoopbackStripe } from '../../../test/support/stripe-loopback.ts';
-import {
-  capturingMailer,
-  createRelease,
-  createTrackWithOriginal,
-  priceTrack,
-  runJob,
-} from '../../../test/support/commerce.ts';
+import { capturingMailer, createRelease, createTrackWithOriginal, priceTrack } from '../../../test/support/commerce.ts';
+import { runJob } from '../../../test/support/run-job.ts';
 
 /**
  * Commerce over HTTP (docs/payments.md) on real PostgreSQL, the real Stripe SDK against the

@@ -7,7 +7,7 @@ import { createCoreDeps, createMediaToolkit } from '@earshot/runtime';
 import { createHandlers, startProcessing } from '../../worker/src/index.ts';
 import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { generateTone } from '../../../test/support/audio.ts';
-import { runJob } from '../../../test/support/commerce.ts';
+import { runJob } from '../../../test/support/run-job.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { multipartBody } from './support/multipart.ts';
 

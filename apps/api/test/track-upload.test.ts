@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApi } from '../../../test/support/use-test-api.ts';
 import { generateTaggedTone, generateTone } from '../../../test/support/audio.ts';
-import { runJob } from '../../../test/support/commerce.ts';
+import { runJob } from '../../../test/support/run-job.ts';
 import { signIn } from '../../../test/support/users.ts';
 import { multipartBody } from './support/multipart.ts';
 
